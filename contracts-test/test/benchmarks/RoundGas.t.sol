@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.24;
+
+import {console} from "forge-std/Test.sol";
+
+import {ContributionType} from "cotrain/types/CotrainTypes.sol";
+import {CotrainFixture} from "../utils/CotrainFixture.sol";
+
+/// @notice Gas of a whole round's lifecycle (submit + commits + reveals + finalize + claims), amortized per
+/// contribution. Run with isolation so every call is measured as its own transaction (intrinsic gas, calldata, cold
+/// storage): `forge test --isolate --match-path '*/benchmarks/*' -vv`.
+/// Figures are printed and recorded with vm.snapshotValue into contracts/snapshots/RoundGas.json.
+contract RoundGasBenchmark is CotrainFixture {
+    uint256 private constant CONTRIBUTIONS = 50;
+    uint256 private constant FINALIZE_PAGE = 50; // a whole round per call, as validator nodes do
+
+    struct Tally {
+        uint256 submit;
+        uint256 commit;
+        uint256 reveal;
+        uint256 finalize;
+        uint256 claim;
+    }
+
+    function test_gas_5validators_50contributors() public {
+        _benchmark("5v_50c", 5, 50);
+    }
+
+    function test_gas_10validators_50contributors() public {
+        _benchmark("10v_50c", 10, 50);
+    }
+
+    function test_gas_5validators_10contributors() public {
+        _benchmark("5v_10c", 5, 10);
+    }
+
+    function test_gas_10validators_10contributors() public {
+        _benchmark("10v_10c", 10, 10);
+    }
+
+    /// @dev Round 1 warms the state every long-running network has (registered profiles, reward accounts that were
+    /// paid before); round 2 is the steady state and is the one reported. Round 1 is reported as the cold case.
+    function _benchmark(string memory name, uint256 validatorCount, uint256 contributorCount) private {
+        _setTokenBalancesNonZero();
+        fundPool(1_000_000 * TOKEN);
+        address[] memory validators = newValidators(validatorCount, 10_000 * TOKEN);
+        address[] memory contributors = new address[](contributorCount);
+        for (uint256 i = 0; i < contributorCount; ++i) {
+            contributors[i] = newContributor(string.concat("contributor", vm.toString(i)), 1_000 * TOKEN);
+            fund(contributors[i], 1 * TOKEN); // a wallet keeps some tokens besides its stake
+        }
+
+        Tally memory cold = _round(validators, contributors, 1);
+        _report(string.concat(name, "_cold"), cold, validatorCount, contributorCount);
+        Tally memory warm = _round(validators, contributors, 2);
+        _report(name, warm, validatorCount, contributorCount);
+    }
+
+    function _round(address[] memory validators, address[] memory contributors, uint256 seed)
+        private
+        returns (Tally memory tally)
+    {
+        vm.roll(block.number + SUBMISSION_BLOCKS); // a fresh round
+        uint256 firstId;
+        bytes memory scores = new bytes(CONTRIBUTIONS);
+        for (uint256 i = 0; i < CONTRIBUTIONS; ++i) {
+            address contributor = contributors[i % contributors.length];
+            bytes32 digest = digestOf(seed * 1000 + i); // before the prank: sha256 is a call too
+            vm.prank(contributor);
+            uint256 id = protocol.submitContribution(uint8(ContributionType.MODEL_UPDATE), digest, 7);
+            tally.submit += vm.lastCallGas().gasTotalUsed;
+            if (i == 0) firstId = id;
+            scores[i] = bytes1(uint8(i % 10 == 9 ? 12 : 60 + (i * 7) % 40)); // one in ten is poor work
+        }
+        uint256 round = roundOf(firstId);
+
+        rollToCommit(round);
+        for (uint256 v = 0; v < validators.length; ++v) {
+            bytes32 commitment = protocol.commitmentHash(round, validators[v], scores, saltOf(validators[v], round));
+            vm.prank(validators[v]);
+            protocol.commitScores(round, commitment);
+            tally.commit += vm.lastCallGas().gasTotalUsed;
+        }
+        rollToReveal(round);
+        for (uint256 v = 0; v < validators.length; ++v) {
+            vm.prank(validators[v]);
+            protocol.revealScores(round, scores, saltOf(validators[v], round));
+            tally.reveal += vm.lastCallGas().gasTotalUsed;
+        }
+        rollToFinalization(round);
+        for (uint256 done = 0; done < CONTRIBUTIONS; done += FINALIZE_PAGE) {
+            protocol.finalize(round, FINALIZE_PAGE);
+            tally.finalize += vm.lastCallGas().gasTotalUsed;
+        }
+        for (uint256 i = 0; i < contributors.length; ++i) {
+            tally.claim += _claim(contributors[i]);
+        }
+        for (uint256 v = 0; v < validators.length; ++v) {
+            tally.claim += _claim(validators[v]);
+        }
+    }
+
+    function _claim(address account) private returns (uint256) {
+        if (protocol.claimable(account) == 0) return 0;
+        vm.prank(account);
+        protocol.claimRewards();
+        return vm.lastCallGas().gasTotalUsed;
+    }
+
+    /// @dev Validators and the protocol hold tokens in any real deployment; start their balances non-zero.
+    function _setTokenBalancesNonZero() private {
+        fund(address(protocol), 1);
+    }
+
+    function _report(string memory name, Tally memory tally, uint256 validatorCount, uint256 contributorCount)
+        private
+    {
+        uint256 total = tally.submit + tally.commit + tally.reveal + tally.finalize + tally.claim;
+        uint256 perContribution = total / CONTRIBUTIONS;
+        console.log("scenario %s: %s validators, %s contributors", name, validatorCount, contributorCount);
+        console.log("  per contribution: submit %s, commits %s, reveals %s", tally.submit / CONTRIBUTIONS,
+            tally.commit / CONTRIBUTIONS, tally.reveal / CONTRIBUTIONS);
+        console.log("  per contribution: finalize %s, claims %s", tally.finalize / CONTRIBUTIONS,
+            tally.claim / CONTRIBUTIONS);
+        console.log("  lifecycle gas per contribution: %s", perContribution);
+        vm.snapshotValue("RoundGas", string.concat(name, "_perContribution"), perContribution);
+        vm.snapshotValue("RoundGas", string.concat(name, "_submit"), tally.submit / CONTRIBUTIONS);
+        vm.snapshotValue("RoundGas", string.concat(name, "_commitPerValidator"), tally.commit / validatorCount);
+        vm.snapshotValue("RoundGas", string.concat(name, "_revealPerValidator"), tally.reveal / validatorCount);
+        vm.snapshotValue("RoundGas", string.concat(name, "_finalize"), tally.finalize / CONTRIBUTIONS);
+        vm.snapshotValue("RoundGas", string.concat(name, "_claims"), tally.claim / CONTRIBUTIONS);
+    }
+}

@@ -1,0 +1,177 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.24;
+
+import {Test} from "forge-std/Test.sol";
+import {ERC1967Proxy} from "@openzeppelin/contracts/proxy/ERC1967/ERC1967Proxy.sol";
+
+import {CotrainProtocol} from "cotrain/CotrainProtocol.sol";
+import {IValidatorRegistry} from "cotrain/interfaces/IValidatorRegistry.sol";
+import {IContributionRounds} from "cotrain/interfaces/IContributionRounds.sol";
+import {CotrainToken} from "cotrain/token/CotrainToken.sol";
+import {ContributionType, ProtocolConfig} from "cotrain/types/CotrainTypes.sol";
+import {ValidatorRegistry} from "cotrain/validators/ValidatorRegistry.sol";
+
+/// @notice Deploys token, validator registry and protocol behind their proxies the way the deploy script does, and
+/// offers the steps of a round as helpers. Every test contract of the protocol builds on it.
+abstract contract CotrainFixture is Test {
+    uint256 internal constant TOKEN = 1e18;
+    uint256 internal constant SUPPLY = 1_000_000_000 * TOKEN;
+
+    uint256 internal constant SUBMISSION_BLOCKS = 20;
+    uint256 internal constant COMMIT_BLOCKS = 10;
+    uint256 internal constant REVEAL_BLOCKS = 10;
+
+    CotrainToken internal token;
+    ValidatorRegistry internal registry;
+    CotrainProtocol internal protocol;
+
+    address internal admin = makeAddr("admin");
+    address internal funder = makeAddr("funder");
+
+    function setUp() public virtual {
+        vm.startPrank(admin);
+        token = new CotrainToken(admin, SUPPLY);
+        ValidatorRegistry registryImplementation = new ValidatorRegistry(token);
+        registry = ValidatorRegistry(
+            address(new ERC1967Proxy(address(registryImplementation), abi.encodeCall(ValidatorRegistry.initialize, (admin))))
+        );
+        CotrainProtocol protocolImplementation = new CotrainProtocol(token, registry);
+        protocol = CotrainProtocol(
+            address(
+                new ERC1967Proxy(
+                    address(protocolImplementation), abi.encodeCall(CotrainProtocol.initialize, (admin, defaultConfig()))
+                )
+            )
+        );
+        registry.setProtocol(address(protocol));
+        token.transfer(funder, 10_000_000 * TOKEN);
+        vm.stopPrank();
+    }
+
+    function defaultConfig() internal pure returns (ProtocolConfig memory) {
+        return ProtocolConfig({
+            minContributorStake: 100 * TOKEN,
+            stakePerContribution: 10 * TOKEN,
+            contributorUnbondingBlocks: 50,
+            contributorSlashBps: 5_000,
+            slashThresholdScore: 30,
+            reputationAlphaBps: 2_000,
+            initialReputation: 5_000,
+            minValidatorStake: 1_000 * TOKEN,
+            validatorUnbondingBlocks: 100,
+            maxValidators: 16,
+            validationReward: 1 * TOKEN,
+            deviationPenaltyBps: 100,
+            absencePenaltyBps: 500,
+            toleranceScore: 10,
+            quorumBps: 6_667,
+            submissionBlocks: SUBMISSION_BLOCKS,
+            commitBlocks: COMMIT_BLOCKS,
+            revealBlocks: REVEAL_BLOCKS,
+            modelUpdateReward: 20 * TOKEN,
+            datasetReward: 15 * TOKEN,
+            validationWorkReward: 10 * TOKEN
+        });
+    }
+
+    // ---- actors ----------------------------------------------------------------------------------------------
+
+    function fund(address account, uint256 amount) internal {
+        vm.prank(admin);
+        token.transfer(account, amount);
+    }
+
+    function fundPool(uint256 amount) internal {
+        vm.startPrank(funder);
+        token.approve(address(protocol), amount);
+        protocol.fundRewards(amount);
+        vm.stopPrank();
+    }
+
+    function newContributor(string memory name, uint256 stake) internal returns (address contributor) {
+        contributor = makeAddr(name);
+        fund(contributor, stake);
+        vm.startPrank(contributor);
+        token.approve(address(protocol), stake);
+        protocol.registerContributor(stake);
+        vm.stopPrank();
+    }
+
+    function newValidator(string memory name, uint256 bond) internal returns (address validator) {
+        validator = makeAddr(name);
+        vm.prank(admin);
+        registry.addValidator(validator);
+        fund(validator, bond);
+        vm.startPrank(validator);
+        token.approve(address(registry), bond);
+        registry.bondValidator(bond);
+        vm.stopPrank();
+    }
+
+    function newValidators(uint256 count, uint256 bond) internal returns (address[] memory validators) {
+        validators = new address[](count);
+        for (uint256 i = 0; i < count; ++i) {
+            validators[i] = newValidator(string.concat("validator", vm.toString(i)), bond);
+        }
+    }
+
+    // ---- round steps -----------------------------------------------------------------------------------------
+
+    function submit(address contributor, ContributionType kind, bytes32 digest) internal returns (uint256 id) {
+        vm.prank(contributor);
+        id = protocol.submitContribution(uint8(kind), digest, 1);
+    }
+
+    function roundOf(uint256 contributionId) internal view returns (uint256) {
+        return protocol.contribution(contributionId).round;
+    }
+
+    function rollToCommit(uint256 round) internal {
+        vm.roll(protocol.roundInfo(round).submissionEndBlock);
+    }
+
+    function rollToReveal(uint256 round) internal {
+        vm.roll(protocol.roundInfo(round).commitEndBlock);
+    }
+
+    function rollToFinalization(uint256 round) internal {
+        vm.roll(protocol.roundInfo(round).revealEndBlock);
+    }
+
+    function saltOf(address validator, uint256 round) internal pure returns (bytes32) {
+        return keccak256(abi.encode("salt", validator, round));
+    }
+
+    function commit(address validator, uint256 round, bytes memory scores) internal {
+        bytes32 commitment = protocol.commitmentHash(round, validator, scores, saltOf(validator, round));
+        vm.prank(validator);
+        protocol.commitScores(round, commitment);
+    }
+
+    function reveal(address validator, uint256 round, bytes memory scores) internal {
+        vm.prank(validator);
+        protocol.revealScores(round, scores, saltOf(validator, round));
+    }
+
+    /// @dev Every validator commits and reveals the same scores, then the round is finalized in one call.
+    function scoreRound(uint256 round, address[] memory validators, bytes memory scores) internal {
+        rollToCommit(round);
+        for (uint256 i = 0; i < validators.length; ++i) commit(validators[i], round, scores);
+        rollToReveal(round);
+        for (uint256 i = 0; i < validators.length; ++i) reveal(validators[i], round, scores);
+        rollToFinalization(round);
+        protocol.finalize(round, type(uint256).max);
+    }
+
+    function digestOf(uint256 seed) internal pure returns (bytes32) {
+        return sha256(abi.encode("manifest", seed));
+    }
+
+    function roundView(uint256 round) internal view returns (IContributionRounds.RoundView memory) {
+        return protocol.roundInfo(round);
+    }
+
+    function validatorInfo(address validator) internal view returns (IValidatorRegistry.ValidatorInfo memory) {
+        return registry.validatorInfo(validator);
+    }
+}

@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.24;
+
+import {ContributionStatus} from "../types/CotrainTypes.sol";
+
+/// @title Validator consensus on quality scores: one commit and one reveal per validator per round,
+/// stake-weighted median, settlement of rewards and slashes
+interface IScoreConsensus {
+    /// @notice `validator` committed to its scores for `round`.
+    event ScoresCommitted(uint256 indexed round, address indexed validator, bytes32 commitment);
+    /// @notice `validator` revealed its scores for `round`, one byte (1..100) per contribution in id order.
+    event ScoresRevealed(uint256 indexed round, address indexed validator, bytes scores);
+    /// @notice A contribution was settled: its consensus score (0 when the round had no quorum), the reward
+    /// credited to its contributor, the stake slashed, and the contributor's reputation afterwards.
+    event ContributionFinalized(
+        uint256 indexed id,
+        uint256 indexed round,
+        uint8 consensusScore,
+        ContributionStatus status,
+        uint256 reward,
+        uint256 slashed,
+        uint256 reputation
+    );
+    /// @notice `validator` was credited `reward` for `agreements` scores within tolerance of the consensus, and had
+    /// `deviations` scores outside it, in one finalize call of `round`.
+    event ValidatorScored(
+        uint256 indexed round, address indexed validator, uint256 agreements, uint256 deviations, uint256 reward
+    );
+    /// @notice Every contribution of `round` is settled.
+    event RoundFinalized(uint256 indexed round, bool quorumReached, uint256 revealedValidators);
+
+    /// @notice The caller is not among the validators expected to score `round`.
+    error NotExpectedValidator(uint256 round, address validator);
+    /// @notice The validator already committed for `round`.
+    error AlreadyCommitted(uint256 round, address validator);
+    /// @notice The validator did not commit for `round`.
+    error NotCommitted(uint256 round, address validator);
+    /// @notice The validator already revealed for `round`.
+    error AlreadyRevealed(uint256 round, address validator);
+    /// @notice The commitment is zero.
+    error ZeroCommitment();
+    /// @notice `provided` scores were revealed, the round has `expected` contributions.
+    error ScoreCountMismatch(uint256 provided, uint256 expected);
+    /// @notice The revealed scores and salt do not hash to the commitment.
+    error CommitmentMismatch(uint256 round, address validator);
+    /// @notice The score at `position` is `score`, outside 1..100.
+    error ScoreOutOfRange(uint256 position, uint8 score);
+    /// @notice `maxCount` must be at least 1.
+    error ZeroMaxCount();
+    /// @notice A validator needs at least 1 gwei bonded to commit: its weight in the median is its bond in gwei.
+    error BondTooSmall(uint256 bond);
+
+    /// @notice Commits to the caller's scores for every contribution of `round`, during its commit window.
+    /// The caller's bond at this moment is its weight in the round's medians.
+    /// @dev Only the top 192 bits of the commitment are stored, packed with the weight in one slot.
+    /// @param round the round being scored
+    /// @param commitment `commitmentHash(round, caller, scores, salt)`
+    function commitScores(uint256 round, bytes32 commitment) external;
+
+    /// @notice Reveals the committed scores during the round's reveal window.
+    /// @param round the round being scored
+    /// @param scores one byte per contribution of the round, in id order, each 1..100
+    /// @param salt the secret salt used in the commitment
+    function revealScores(uint256 round, bytes calldata scores, bytes32 salt) external;
+
+    /// @notice Settles up to `maxCount` more contributions of `round` after its reveal window. Permissionless.
+    /// The first call also penalises expected validators that did not commit or reveal.
+    /// @param round the round to finalize
+    /// @param maxCount most contributions to settle in this call
+    /// @return settled contributions settled by this call
+    function finalize(uint256 round, uint256 maxCount) external returns (uint256 settled);
+
+    /// @notice The commitment a validator must submit for `scores` and `salt`.
+    /// @dev keccak256(abi.encode(chainid, this, round, validator, keccak256(scores), salt)): binding the validator
+    /// stops others from copying its commitment, binding chain and contract stops cross-deployment replay.
+    /// @param round the round
+    /// @param validator the committing validator
+    /// @param scores the scores to reveal
+    /// @param salt a fresh random secret
+    /// @return commitment the hash to commit
+    function commitmentHash(uint256 round, address validator, bytes calldata scores, bytes32 salt)
+        external
+        view
+        returns (bytes32 commitment);
+
+    /// @notice The score a validator revealed for a contribution (0 if none).
+    /// @param round the contribution's round
+    /// @param validator the validator
+    /// @param contributionId the contribution
+    /// @return score 1..100, or 0 when not revealed
+    function revealedScore(uint256 round, address validator, uint256 contributionId)
+        external
+        view
+        returns (uint8 score);
+}

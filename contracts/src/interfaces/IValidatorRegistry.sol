@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.24;
+
+import {ICotrainErrors} from "./ICotrainErrors.sol";
+
+/// @title The bounded validator set: admission by VALIDATOR_MANAGER_ROLE, bonds, unbonding and slashing
+/// @notice Every validator holds an index below MAX_VALIDATORS so that scoring rounds can snapshot and track the set
+/// in 32-bit bitmaps. Bond parameters (minimum bond, unbonding delay, maximum set size) are the protocol's.
+interface IValidatorRegistry is ICotrainErrors {
+    /// @notice Why a validator was slashed.
+    enum SlashReason {
+        DeviatingScore, // a revealed score outside the tolerance around the consensus
+        MissingCommit, // expected in a round but committed nothing
+        MissingReveal // committed but never revealed
+    }
+
+    /// @notice A validator as a client reads it.
+    struct ValidatorInfo {
+        bool admitted;
+        bool active; // admitted and bonded at least the minimum: expected to score new rounds
+        uint256 index; // position in the set, used by the round bitmaps
+        uint256 bond;
+        uint256 unbonding; // still slashable until withdrawn
+        uint256 unbondingReadyBlock;
+        uint256 admittedRound;
+    }
+
+    /// @notice The registry now serves `protocol`, which may slash.
+    event ProtocolBound(address indexed protocol);
+    /// @notice `validator` was admitted at `index`.
+    event ValidatorAdded(address indexed validator, uint256 index);
+    /// @notice `validator` was removed; its whole bond started unbonding.
+    event ValidatorRemoved(address indexed validator);
+    /// @notice `validator` bonded `amount`; its bond is now `newBond`.
+    event ValidatorBonded(address indexed validator, uint256 amount, uint256 newBond);
+    /// @notice `validator` started unbonding `amount`, withdrawable from `readyBlock`.
+    event ValidatorUnbondRequested(address indexed validator, uint256 amount, uint256 readyBlock);
+    /// @notice `validator` withdrew `amount` of its unbonded bond.
+    event ValidatorBondWithdrawn(address indexed validator, uint256 amount);
+    /// @notice `validator` became active (true) or inactive (false).
+    event ValidatorActivityChanged(address indexed validator, bool active);
+    /// @notice `validator` lost `amount` of its bond in `round`; the tokens went to `slasher`.
+    event ValidatorSlashed(
+        address indexed validator, uint256 indexed round, uint256 amount, SlashReason reason, address slasher
+    );
+
+    /// @notice The protocol is already bound.
+    error ProtocolAlreadyBound(address protocol);
+    /// @notice No protocol is bound yet: bind one with setProtocol.
+    error ProtocolNotBound();
+    /// @notice The protocol is paused.
+    error ProtocolPaused();
+    /// @notice The account is already admitted.
+    error ValidatorAlreadyAdmitted(address validator);
+    /// @notice The account is not an admitted validator.
+    error ValidatorNotAdmitted(address validator);
+    /// @notice The set already holds `maxValidators` validators.
+    error ValidatorSetFull(uint256 maxValidators);
+    /// @notice The validator has `bond` bonded, less than the `amount` requested.
+    error InsufficientBond(uint256 bond, uint256 amount);
+
+    /// @notice Binds the protocol whose parameters and rounds the registry follows, and lets it slash.
+    /// Restricted to DEFAULT_ADMIN_ROLE; once only.
+    /// @param newProtocol the CotrainProtocol proxy
+    function setProtocol(address newProtocol) external;
+
+    /// @notice Admits `validator` to the set. Restricted to VALIDATOR_MANAGER_ROLE.
+    /// @param validator the validator's signing address
+    function addValidator(address validator) external;
+
+    /// @notice Removes `validator`: it stops being expected in new rounds and its bond starts unbonding.
+    /// Restricted to VALIDATOR_MANAGER_ROLE.
+    /// @param validator an admitted validator
+    function removeValidator(address validator) external;
+
+    /// @notice Bonds `amount` tokens (approve first). The validator is active once its bond reaches the
+    /// protocol's minValidatorStake. Not while the protocol is paused.
+    /// @param amount tokens to bond
+    function bondValidator(uint256 amount) external;
+
+    /// @notice Starts unbonding `amount` of the caller's bond. Unbonding tokens stay slashable until withdrawn.
+    /// @param amount bonded tokens to unbond
+    function requestValidatorUnbond(uint256 amount) external;
+
+    /// @notice Withdraws the caller's unbonded tokens once the delay has passed. Works while paused.
+    function withdrawValidatorBond() external;
+
+    /// @notice Slashes `bps` basis points of a validator's bonded plus unbonding tokens (bond first) and sends them
+    /// to the caller. Restricted to SLASHER_ROLE.
+    /// @param validator the validator
+    /// @param round the round the penalty is for (for the event)
+    /// @param bps basis points to slash, capped at 10000
+    /// @param reason why
+    /// @return slashed tokens transferred to the caller
+    function slash(address validator, uint256 round, uint256 bps, SlashReason reason)
+        external
+        returns (uint256 slashed);
+
+    /// @notice Re-evaluates every validator's activity against the protocol's current minimum bond. Anyone may
+    /// call it; the protocol does after changing the minimum.
+    function refreshActivity() external;
+
+    /// @notice A validator's record.
+    /// @param validator the account
+    /// @return info admission, activity, index, bond and unbonding state
+    function validatorInfo(address validator) external view returns (ValidatorInfo memory info);
+
+    /// @notice The validators holding an index, in index order (zero address for free indexes).
+    /// @return accounts one entry per index up to the highest used one
+    function validators() external view returns (address[] memory accounts);
+
+    /// @notice Number of active validators.
+    /// @return count active validators
+    function activeValidatorCount() external view returns (uint256 count);
+
+    /// @notice Bitmap of active validators by index.
+    /// @return mask bit i is set when the validator at index i is active
+    function activeMask() external view returns (uint32 mask);
+
+    /// @notice The index and bond of `validator`, if it holds an index (admitted, or removed and still unbonding).
+    /// @param validator the account
+    /// @return holdsIndex whether it holds an index
+    /// @return index its index
+    /// @return bond its bonded tokens
+    function validatorSlot(address validator) external view returns (bool holdsIndex, uint256 index, uint256 bond);
+
+    /// @notice Who holds `index`, and since which round.
+    /// @param index a validator index
+    /// @return validator the holder, or zero
+    /// @return admittedRound the protocol round in which it was admitted
+    function indexHolder(uint256 index) external view returns (address validator, uint256 admittedRound);
+
+    /// @notice The holders of the indexes set in `mask`, in index order: one call for a round's validators.
+    /// @param mask a bitmap of indexes
+    /// @return accounts the holder of each set index (zero if free)
+    /// @return admittedRounds the round each was admitted in
+    function indexHolders(uint256 mask)
+        external
+        view
+        returns (address[] memory accounts, uint256[] memory admittedRounds);
+
+    /// @notice Indexes taken (admitted validators plus removed ones still unbonding).
+    /// @return count taken indexes
+    function occupiedIndexes() external view returns (uint256 count);
+
+    /// @notice Bonded plus unbonding tokens of all validators, all held by this contract.
+    /// @return total validator tokens held
+    function totalBond() external view returns (uint256 total);
+}

@@ -1,0 +1,326 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.24;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {AccessControlUpgradeable} from "@openzeppelin/contracts-upgradeable/access/AccessControlUpgradeable.sol";
+import {UUPSUpgradeable} from "@openzeppelin/contracts-upgradeable/proxy/utils/UUPSUpgradeable.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+
+import {ICotrainProtocol} from "../interfaces/ICotrainProtocol.sol";
+import {IValidatorRegistry} from "../interfaces/IValidatorRegistry.sol";
+import {Bitmaps32} from "../libraries/Bitmaps32.sol";
+import {TokenCustody} from "../protocol/TokenCustody.sol";
+import {Parameter} from "../types/CotrainTypes.sol";
+
+/// @title Validator registry: a bounded set of bonded, slashable validators
+/// @notice Holds the validators' bonds. The protocol it is bound to supplies the bond parameters and the round
+/// clock and may slash; later contracts that judge validators (such as a model registry) get SLASHER_ROLE too.
+/// @dev A separate contract from the protocol: one concern, its own custody of bonds, and room under the 24 KiB
+/// code-size limit for both. An index stays taken after removal until the bond is withdrawn; the unbonding delay
+/// (at least one round, enforced by the protocol's parameters) keeps it slashable for the rounds it was expected in.
+contract ValidatorRegistry is
+    IValidatorRegistry,
+    TokenCustody,
+    AccessControlUpgradeable,
+    UUPSUpgradeable,
+    ReentrancyGuardTransient
+{
+    bytes32 public constant VALIDATOR_MANAGER_ROLE = keccak256("VALIDATOR_MANAGER_ROLE");
+    bytes32 public constant SLASHER_ROLE = keccak256("SLASHER_ROLE");
+    bytes32 public constant UPGRADER_ROLE = keccak256("UPGRADER_ROLE");
+
+    /// @dev Round bitmaps are uint32.
+    uint256 public constant MAX_VALIDATORS = 32;
+    uint256 private constant BPS = 10_000;
+
+    struct Validator {
+        // slot 0: everything a bond change or a slash touches
+        uint96 bond;
+        uint96 unbonding;
+        uint48 unbondingReadyBlock;
+        uint8 index;
+        bool admitted;
+    }
+
+    struct IndexHolder {
+        address account;
+        uint32 admittedRound; // rounds opened before it expected a previous holder of this index
+    }
+
+    /// @custom:storage-location erc7201:cotrain.storage.ValidatorRegistry
+    struct RegistryStorage {
+        ICotrainProtocol protocol;
+        mapping(address validator => Validator) validators;
+        IndexHolder[32] holders; // MAX_VALIDATORS
+        // one slot: the bitmap read when a round opens, and the counters written with it
+        uint32 activeMask;
+        uint8 occupied; // indexes taken
+        uint128 totalBond; // bonded + unbonding of all validators
+    }
+
+    // keccak256(abi.encode(uint256(keccak256("cotrain.storage.ValidatorRegistry")) - 1)) & ~bytes32(uint256(0xff))
+    bytes32 private constant REGISTRY_STORAGE = 0xdab42b9710cb504dea0a329d422cc4333d7013fce8bd2f74429eea888e579800;
+
+    function _registry() private pure returns (RegistryStorage storage $) {
+        assembly {
+            $.slot := REGISTRY_STORAGE
+        }
+    }
+
+    /// @param token the staking token bonds are made in
+    /// @custom:oz-upgrades-unsafe-allow constructor
+    constructor(IERC20 token) TokenCustody(token) {
+        _disableInitializers();
+    }
+
+    /// @notice Initializes the proxy and grants every role to `admin`.
+    /// @param admin receives DEFAULT_ADMIN_ROLE, VALIDATOR_MANAGER_ROLE and UPGRADER_ROLE
+    function initialize(address admin) external initializer {
+        if (admin == address(0)) revert ZeroAddress();
+        __AccessControl_init();
+        _grantRole(DEFAULT_ADMIN_ROLE, admin);
+        _grantRole(VALIDATOR_MANAGER_ROLE, admin);
+        _grantRole(UPGRADER_ROLE, admin);
+    }
+
+    /// @inheritdoc IValidatorRegistry
+    function setProtocol(address newProtocol) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (newProtocol == address(0)) revert ZeroAddress();
+        RegistryStorage storage $ = _registry();
+        if (address($.protocol) != address(0)) revert ProtocolAlreadyBound(address($.protocol));
+        $.protocol = ICotrainProtocol(newProtocol);
+        _grantRole(SLASHER_ROLE, newProtocol);
+        emit ProtocolBound(newProtocol);
+    }
+
+    /// @notice The protocol this registry serves.
+    /// @return protocol the bound CotrainProtocol, or zero before setProtocol
+    function protocol() external view returns (address) {
+        return address(_registry().protocol);
+    }
+
+    /// @inheritdoc IValidatorRegistry
+    function addValidator(address account) external onlyRole(VALIDATOR_MANAGER_ROLE) {
+        if (account == address(0)) revert ZeroAddress();
+        RegistryStorage storage $ = _registry();
+        ICotrainProtocol bound = _boundProtocol();
+        Validator storage validator = $.validators[account];
+        if (validator.admitted) revert ValidatorAlreadyAdmitted(account);
+
+        uint256 index = validator.index;
+        if ($.holders[index].account != account) {
+            uint256 maxValidators = bound.parameter(Parameter.MaxValidators);
+            if ($.occupied >= maxValidators) revert ValidatorSetFull(maxValidators);
+            index = 0;
+            while ($.holders[index].account != address(0)) ++index; // occupied < max <= 32: one is free
+            $.holders[index] = IndexHolder({account: account, admittedRound: uint32(bound.currentRound())});
+            $.occupied += 1;
+        } // else: removed earlier and still unbonding, so it kept its index
+        validator.admitted = true;
+        validator.index = uint8(index);
+        emit ValidatorAdded(account, index);
+        _refreshActivity(account, validator, bound.parameter(Parameter.MinValidatorStake));
+    }
+
+    /// @inheritdoc IValidatorRegistry
+    function removeValidator(address account) external onlyRole(VALIDATOR_MANAGER_ROLE) {
+        Validator storage validator = _registry().validators[account];
+        if (!validator.admitted) revert ValidatorNotAdmitted(account);
+        ICotrainProtocol bound = _boundProtocol();
+        validator.admitted = false;
+        emit ValidatorRemoved(account);
+        if (validator.bond != 0) _startUnbond(bound, account, validator, validator.bond);
+        _refreshActivity(account, validator, bound.parameter(Parameter.MinValidatorStake));
+    }
+
+    /// @inheritdoc IValidatorRegistry
+    function bondValidator(uint256 amount) external nonReentrant {
+        Validator storage validator = _registry().validators[msg.sender];
+        if (!validator.admitted) revert ValidatorNotAdmitted(msg.sender);
+        if (amount == 0) revert ZeroAmount();
+        ICotrainProtocol bound = _boundProtocol();
+        if (bound.paused()) revert ProtocolPaused();
+        uint256 newBond = validator.bond + amount;
+        validator.bond = _toUint96(newBond);
+        _registry().totalBond += uint128(amount);
+        emit ValidatorBonded(msg.sender, amount, newBond);
+        _refreshActivity(msg.sender, validator, bound.parameter(Parameter.MinValidatorStake));
+        _pullTokens(msg.sender, amount);
+    }
+
+    /// @inheritdoc IValidatorRegistry
+    function requestValidatorUnbond(uint256 amount) external nonReentrant {
+        Validator storage validator = _registry().validators[msg.sender];
+        if (amount == 0) revert ZeroAmount();
+        if (amount > validator.bond) revert InsufficientBond(validator.bond, amount);
+        ICotrainProtocol bound = _boundProtocol();
+        _startUnbond(bound, msg.sender, validator, amount);
+        _refreshActivity(msg.sender, validator, bound.parameter(Parameter.MinValidatorStake));
+    }
+
+    /// @inheritdoc IValidatorRegistry
+    function withdrawValidatorBond() external nonReentrant {
+        RegistryStorage storage $ = _registry();
+        Validator storage validator = $.validators[msg.sender];
+        uint256 amount = validator.unbonding;
+        if (amount == 0) revert NothingToWithdraw();
+        if (block.number < validator.unbondingReadyBlock) {
+            revert UnbondingNotReady(validator.unbondingReadyBlock, block.number);
+        }
+        validator.unbonding = 0;
+        validator.unbondingReadyBlock = 0;
+        $.totalBond -= uint128(amount);
+        if (!validator.admitted && validator.bond == 0) {
+            // fully exited: free the index for a new validator
+            delete $.holders[validator.index];
+            $.occupied -= 1;
+            delete $.validators[msg.sender];
+        }
+        emit ValidatorBondWithdrawn(msg.sender, amount);
+        _pushTokens(msg.sender, amount);
+    }
+
+    /// @inheritdoc IValidatorRegistry
+    function slash(address account, uint256 round, uint256 bps, SlashReason reason)
+        external
+        onlyRole(SLASHER_ROLE)
+        nonReentrant
+        returns (uint256 slashed)
+    {
+        RegistryStorage storage $ = _registry();
+        Validator storage validator = $.validators[account];
+        uint256 bond = validator.bond;
+        uint256 unbonding = validator.unbonding;
+        slashed = (bond + unbonding) * (bps > BPS ? BPS : bps) / BPS;
+        if (slashed == 0) return 0;
+        uint256 fromBond = slashed <= bond ? slashed : bond;
+        validator.bond = uint96(bond - fromBond);
+        validator.unbonding = uint96(unbonding - (slashed - fromBond));
+        $.totalBond -= uint128(slashed);
+        emit ValidatorSlashed(account, round, slashed, reason, msg.sender);
+        if (address($.protocol) != address(0)) {
+            _refreshActivity(account, validator, $.protocol.parameter(Parameter.MinValidatorStake));
+        }
+        _pushTokens(msg.sender, slashed);
+    }
+
+    /// @inheritdoc IValidatorRegistry
+    function refreshActivity() external {
+        RegistryStorage storage $ = _registry();
+        uint256 minStake = _boundProtocol().parameter(Parameter.MinValidatorStake);
+        for (uint256 i = 0; i < MAX_VALIDATORS; ++i) {
+            address account = $.holders[i].account;
+            if (account != address(0)) _refreshActivity(account, $.validators[account], minStake);
+        }
+    }
+
+    /// @inheritdoc IValidatorRegistry
+    function validatorInfo(address account) external view returns (ValidatorInfo memory) {
+        RegistryStorage storage $ = _registry();
+        Validator storage validator = $.validators[account];
+        IndexHolder storage holder = $.holders[validator.index];
+        bool holdsIndex = holder.account == account && account != address(0);
+        return ValidatorInfo({
+            admitted: validator.admitted,
+            active: holdsIndex && ($.activeMask >> validator.index) & 1 == 1,
+            index: validator.index,
+            bond: validator.bond,
+            unbonding: validator.unbonding,
+            unbondingReadyBlock: validator.unbondingReadyBlock,
+            admittedRound: holdsIndex ? holder.admittedRound : 0
+        });
+    }
+
+    /// @inheritdoc IValidatorRegistry
+    function validators() external view returns (address[] memory accounts) {
+        RegistryStorage storage $ = _registry();
+        uint256 length = MAX_VALIDATORS;
+        while (length != 0 && $.holders[length - 1].account == address(0)) --length;
+        accounts = new address[](length);
+        for (uint256 i = 0; i < length; ++i) {
+            accounts[i] = $.holders[i].account;
+        }
+    }
+
+    /// @inheritdoc IValidatorRegistry
+    function activeValidatorCount() external view returns (uint256) {
+        return Bitmaps32.popCount(_registry().activeMask);
+    }
+
+    /// @inheritdoc IValidatorRegistry
+    function activeMask() external view returns (uint32) {
+        return _registry().activeMask;
+    }
+
+    /// @inheritdoc IValidatorRegistry
+    function validatorSlot(address account) external view returns (bool holdsIndex, uint256 index, uint256 bond) {
+        RegistryStorage storage $ = _registry();
+        Validator storage validator = $.validators[account];
+        index = validator.index;
+        holdsIndex = account != address(0) && $.holders[index].account == account;
+        bond = validator.bond;
+    }
+
+    /// @inheritdoc IValidatorRegistry
+    function indexHolder(uint256 index) external view returns (address, uint256) {
+        IndexHolder storage holder = _registry().holders[index];
+        return (holder.account, holder.admittedRound);
+    }
+
+    /// @inheritdoc IValidatorRegistry
+    function indexHolders(uint256 mask)
+        external
+        view
+        returns (address[] memory accounts, uint256[] memory admittedRounds)
+    {
+        uint256 count = Bitmaps32.popCount(mask);
+        accounts = new address[](count);
+        admittedRounds = new uint256[](count);
+        IndexHolder[32] storage holders = _registry().holders;
+        uint256 k;
+        for (uint256 index = 0; index < MAX_VALIDATORS && k < count; ++index) {
+            if ((mask >> index) & 1 == 0) continue;
+            accounts[k] = holders[index].account;
+            admittedRounds[k] = holders[index].admittedRound;
+            ++k;
+        }
+    }
+
+    /// @inheritdoc IValidatorRegistry
+    function occupiedIndexes() external view returns (uint256) {
+        return _registry().occupied;
+    }
+
+    /// @inheritdoc IValidatorRegistry
+    function totalBond() external view returns (uint256) {
+        return _registry().totalBond;
+    }
+
+    function _authorizeUpgrade(address) internal override onlyRole(UPGRADER_ROLE) {}
+
+    function _boundProtocol() private view returns (ICotrainProtocol bound) {
+        bound = _registry().protocol;
+        if (address(bound) == address(0)) revert ProtocolNotBound();
+    }
+
+    function _startUnbond(ICotrainProtocol bound, address account, Validator storage validator, uint256 amount)
+        private
+    {
+        uint256 readyBlock = block.number + bound.parameter(Parameter.ValidatorUnbondingBlocks);
+        validator.bond -= uint96(amount);
+        validator.unbonding += uint96(amount);
+        validator.unbondingReadyBlock = uint48(readyBlock);
+        emit ValidatorUnbondRequested(account, amount, readyBlock);
+    }
+
+    /// @dev Active means admitted and bonded at least the minimum; keeps the bitmap in step.
+    function _refreshActivity(address account, Validator storage validator, uint256 minStake) private {
+        RegistryStorage storage $ = _registry();
+        uint32 bit = uint32(1 << validator.index);
+        bool wasActive = $.activeMask & bit != 0;
+        bool isActive = validator.admitted && validator.bond >= minStake;
+        if (wasActive == isActive) return;
+        $.activeMask = isActive ? $.activeMask | bit : $.activeMask & ~bit;
+        emit ValidatorActivityChanged(account, isActive);
+    }
+}

@@ -12,6 +12,9 @@ interface IProtocolParameters {
     error ParameterOutOfRange(Parameter parameter, uint256 value, uint256 min, uint256 max);
     /// @notice The validator unbonding delay must cover a whole round, or a bond could leave before it is slashed.
     error UnbondingShorterThanRound(uint256 validatorUnbondingBlocks, uint256 roundBlocks);
+    /// @notice Commit plus reveal windows (`scoringBlocks`) may last at most seven submission windows
+    /// (`maxScoringBlocks`): score storage is reused by the round eight rounds later.
+    error ScoringWindowsTooLong(uint256 scoringBlocks, uint256 maxScoringBlocks);
     /// @notice The validator set already holds more validators than the new maximum.
     error MaxValidatorsBelowCurrent(uint256 maxValidators, uint256 currentValidators);
 

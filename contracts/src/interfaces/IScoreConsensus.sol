@@ -47,11 +47,15 @@ interface IScoreConsensus {
     error ScoreOutOfRange(uint256 position, uint8 score);
     /// @notice `maxCount` must be at least 1.
     error ZeroMaxCount();
+    /// @notice Score storage of `round` is reused from `unfinalizedRound`, which must be finalized first (anyone may
+    /// call finalize on it).
+    error ScoreStorageBusy(uint256 round, uint256 unfinalizedRound);
     /// @notice A validator needs at least 1 gwei bonded to commit: its weight in the median is its bond in gwei.
     error BondTooSmall(uint256 bond);
 
     /// @notice Commits to the caller's scores for every contribution of `round`, during its commit window.
     /// The caller's bond at this moment is its weight in the round's medians.
+    /// Reverts with ScoreStorageBusy while the round eight rounds earlier is not finalized.
     /// @dev Only the top 192 bits of the commitment are stored, packed with the weight in one slot.
     /// @param round the round being scored
     /// @param commitment `commitmentHash(round, caller, scores, salt)`

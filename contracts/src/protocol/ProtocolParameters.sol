@@ -44,6 +44,9 @@ abstract contract ProtocolParameters is IProtocolParameters, AccessControlUpgrad
     uint256 internal constant MAX_VALIDATORS = 32; // round bitmaps are uint32
     uint256 internal constant MAX_TOKEN_AMOUNT = 1e27; // one billion tokens of 18 decimals; fits 96 bits
     uint256 internal constant MAX_BLOCKS = 10_000_000;
+    /// @dev Scores live in a ring of storage reused every SCORE_RING_ROUNDS rounds (see ScoreConsensus), so a round's
+    /// commit and reveal windows must end before the round SCORE_RING_ROUNDS later starts committing.
+    uint256 internal constant SCORE_RING_ROUNDS = 8;
 
     uint256 private constant LAYOUT_WORDS = 0x040303010100010101010001010201000100010002;
     uint256 private constant LAYOUT_SHIFTS = 0x0060006040c00018302060d0a060c0f010e0800000;
@@ -132,8 +135,11 @@ abstract contract ProtocolParameters is IProtocolParameters, AccessControlUpgrad
 
     /// @dev Rules that tie parameters together, checked after every change.
     function _checkParameterConsistency() private view {
-        uint256 roundBlocks =
-            _param(Parameter.SubmissionBlocks) + _param(Parameter.CommitBlocks) + _param(Parameter.RevealBlocks);
+        uint256 submissionBlocks = _param(Parameter.SubmissionBlocks);
+        uint256 scoringBlocks = _param(Parameter.CommitBlocks) + _param(Parameter.RevealBlocks);
+        uint256 maxScoringBlocks = (SCORE_RING_ROUNDS - 1) * submissionBlocks;
+        if (scoringBlocks > maxScoringBlocks) revert ScoringWindowsTooLong(scoringBlocks, maxScoringBlocks);
+        uint256 roundBlocks = submissionBlocks + scoringBlocks;
         uint256 unbonding = _param(Parameter.ValidatorUnbondingBlocks);
         if (unbonding < roundBlocks) revert UnbondingShorterThanRound(unbonding, roundBlocks);
         uint256 maxValidators = _param(Parameter.MaxValidators);

@@ -1,0 +1,378 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.24;
+
+import {Vm} from "forge-std/Vm.sol";
+import {PausableUpgradeable} from "@openzeppelin/contracts-upgradeable/utils/PausableUpgradeable.sol";
+
+import {CoreTestHelpers} from "../utils/CoreTestHelpers.sol";
+import {IContributionRounds} from "cotrain/interfaces/IContributionRounds.sol";
+import {IContributorStaking} from "cotrain/interfaces/IContributorStaking.sol";
+import {ContributionStatus, ContributionType, Parameter, RoundPhase} from "cotrain/types/CotrainTypes.sol";
+
+contract ContributionRoundsTest is CoreTestHelpers {
+    uint256 internal constant MIN_STAKE = 100 * TOKEN;
+    uint256 internal constant PER_CONTRIBUTION = 10 * TOKEN;
+    // keccak256(abi.encode(uint256(keccak256("cotrain.storage.ContributorStaking")) - 1)) & ~bytes32(uint256(0xff))
+    bytes32 internal constant STAKING_STORAGE = 0x0f7b9e03194ef48b252e5f29408d66991fcd5c54a7d15d73ce1c88bbbc6ef800;
+
+    uint256 internal start; // the block round 1 started at
+    address internal alice;
+    bytes32 internal digest; // computed up front: sha256 is a precompile call and would consume a prank
+
+    function setUp() public override {
+        super.setUp();
+        start = block.number;
+        alice = newContributor("alice", MIN_STAKE);
+        digest = digestOf(1);
+    }
+
+    /// @dev First block of round `round` under the default schedule.
+    function roundStart(uint256 round) internal view returns (uint256) {
+        return start + (round - 1) * SUBMISSION_BLOCKS;
+    }
+
+    // ---- submitContribution ----------------------------------------------------------------------------------
+
+    function test_submitContribution_recordsEachKind() public {
+        for (uint8 kind = 0; kind <= uint8(type(ContributionType).max); ++kind) {
+            bytes32 kindDigest = digestOf(kind);
+            uint256 expectedId = protocol.nextContributionId();
+            vm.expectEmit(address(protocol));
+            emit IContributionRounds.ContributionSubmitted(
+                expectedId, alice, ContributionType(kind), kindDigest, 7 + kind, 1
+            );
+            vm.prank(alice);
+            uint256 id = protocol.submitContribution(kind, kindDigest, 7 + kind);
+            assertEq(id, expectedId);
+
+            IContributionRounds.ContributionView memory entry = protocol.contribution(id);
+            assertEq(entry.contributor, alice);
+            assertEq(uint8(entry.kind), kind);
+            assertEq(uint8(entry.status), uint8(ContributionStatus.Pending));
+            assertEq(entry.consensusScore, 0);
+            assertEq(entry.round, 1);
+            assertEq(entry.taskId, 7 + kind);
+            assertEq(entry.contentDigest, kindDigest);
+        }
+        assertEq(protocol.contributorProfile(alice).lockedStake, 3 * PER_CONTRIBUTION);
+        assertEq(protocol.nextContributionId(), 4);
+    }
+
+    function test_submitContribution_acceptsLargestTaskId() public {
+        uint256 taskId = type(uint40).max;
+        vm.prank(alice);
+        uint256 id = protocol.submitContribution(0, digest, taskId);
+        assertEq(protocol.contribution(id).taskId, taskId);
+    }
+
+    function test_submitContribution_revertsOnUnknownKind() public {
+        vm.expectRevert(abi.encodeWithSelector(IContributionRounds.UnknownContributionType.selector, uint8(3)));
+        vm.prank(alice);
+        protocol.submitContribution(3, digest, 1);
+
+        vm.expectRevert(abi.encodeWithSelector(IContributionRounds.UnknownContributionType.selector, uint8(255)));
+        vm.prank(alice);
+        protocol.submitContribution(255, digest, 1);
+    }
+
+    function test_submitContribution_revertsOnZeroDigest() public {
+        vm.expectRevert(IContributionRounds.ZeroContentDigest.selector);
+        vm.prank(alice);
+        protocol.submitContribution(0, bytes32(0), 1);
+    }
+
+    function test_submitContribution_revertsOnTaskIdBeyond40Bits() public {
+        uint256 taskId = uint256(type(uint40).max) + 1;
+        vm.expectRevert(abi.encodeWithSelector(IContributionRounds.TaskIdTooLarge.selector, taskId));
+        vm.prank(alice);
+        protocol.submitContribution(0, digest, taskId);
+    }
+
+    function test_submitContribution_revertsWhenNotRegistered() public {
+        address stranger = makeAddr("stranger");
+        vm.expectRevert(abi.encodeWithSelector(IContributorStaking.NotRegistered.selector, stranger));
+        vm.prank(stranger);
+        protocol.submitContribution(0, digest, 1);
+        assertEq(protocol.nextContributionId(), 1);
+    }
+
+    function test_submitContribution_revertsWithoutFreeStake() public {
+        for (uint256 i = 0; i < MIN_STAKE / PER_CONTRIBUTION; ++i) {
+            submit(alice, ContributionType.DATASET, digestOf(i + 1));
+        }
+        bytes32 digest99 = digestOf(99);
+        vm.expectRevert(abi.encodeWithSelector(IContributorStaking.InsufficientFreeStake.selector, 0, PER_CONTRIBUTION));
+        vm.prank(alice);
+        protocol.submitContribution(1, digest99, 1);
+    }
+
+    function test_submitContribution_revertsWhenFreeStakeWasUnstaked() public {
+        vm.prank(alice);
+        protocol.requestUnstake(95 * TOKEN);
+        vm.expectRevert(
+            abi.encodeWithSelector(IContributorStaking.InsufficientFreeStake.selector, 5 * TOKEN, PER_CONTRIBUTION)
+        );
+        vm.prank(alice);
+        protocol.submitContribution(1, digest, 1);
+    }
+
+    function test_submitContribution_revertsWhenPaused() public {
+        pauseProtocol();
+        vm.expectRevert(PausableUpgradeable.EnforcedPause.selector);
+        vm.prank(alice);
+        protocol.submitContribution(0, digest, 1);
+    }
+
+    function test_submitContribution_revertsAtMaximumPendingContributions() public {
+        // 65535 real submissions would take minutes of test time: write the counter into the profile instead.
+        // Profile slot 0: stake (96 bits) | lockedStake (96) | reputation (16) | pendingContributions (16) | ...
+        bytes32 slot = keccak256(abi.encode(alice, STAKING_STORAGE));
+        uint256 word = uint256(vm.load(address(protocol), slot));
+        vm.store(address(protocol), slot, bytes32(word | (uint256(type(uint16).max) << 208)));
+        assertEq(protocol.contributorProfile(alice).pendingContributions, type(uint16).max);
+        assertEq(protocol.contributorProfile(alice).stake, MIN_STAKE); // layout understood: nothing else moved
+
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IContributorStaking.TooManyPendingContributions.selector, alice, uint256(type(uint16).max)
+            )
+        );
+        vm.prank(alice);
+        protocol.submitContribution(0, digest, 1);
+    }
+
+    function test_submitContribution_firstOfRoundEmitsRoundOpened() public {
+        address validator = newValidator("validator", 2_000 * TOKEN);
+        assertEq(registry.validatorInfo(validator).index, 0);
+        uint256 submissionEnd = roundStart(2);
+
+        vm.expectEmit(address(protocol));
+        emit IContributionRounds.RoundOpened(
+            1, 1, submissionEnd, submissionEnd + COMMIT_BLOCKS, submissionEnd + COMMIT_BLOCKS + REVEAL_BLOCKS, 1
+        );
+        submit(alice, ContributionType.MODEL_UPDATE, digestOf(1));
+
+        // the second contribution of the same round opens nothing
+        vm.recordLogs();
+        submit(alice, ContributionType.MODEL_UPDATE, digestOf(2));
+        Vm.Log[] memory logs = vm.getRecordedLogs();
+        assertEq(logs.length, 1);
+        assertEq(logs[0].topics[0], IContributionRounds.ContributionSubmitted.selector);
+    }
+
+    function test_submitContribution_joinsTheRoundOpenNow() public {
+        uint256 first = submit(alice, ContributionType.MODEL_UPDATE, digestOf(1));
+        vm.roll(roundStart(2) - 1);
+        uint256 second = submit(alice, ContributionType.MODEL_UPDATE, digestOf(2));
+        vm.roll(roundStart(2));
+        vm.expectEmit(address(protocol));
+        emit IContributionRounds.RoundOpened(2, 3, roundStart(3), roundStart(3) + 10, roundStart(3) + 20, 0);
+        uint256 third = submit(alice, ContributionType.MODEL_UPDATE, digestOf(3));
+        // skipping round 3 entirely
+        vm.roll(roundStart(4) + 5);
+        uint256 fourth = submit(alice, ContributionType.MODEL_UPDATE, digestOf(4));
+
+        assertEq(roundOf(first), 1);
+        assertEq(roundOf(second), 1);
+        assertEq(roundOf(third), 2);
+        assertEq(roundOf(fourth), 4);
+        assertEq(roundView(1).contributionCount, 2);
+        assertEq(roundView(2).contributionCount, 1);
+        assertEq(roundView(2).firstContributionId, 3);
+        assertFalse(roundView(3).exists);
+        assertEq(roundView(4).firstContributionId, 4);
+        assertEq(roundView(4).contributionCount, 1);
+    }
+
+    function test_submitContribution_snapshotsExpectedValidatorsAtOpening() public {
+        newValidator("v0", 2_000 * TOKEN);
+        submit(alice, ContributionType.MODEL_UPDATE, digestOf(1));
+        newValidator("v1", 2_000 * TOKEN);
+        submit(alice, ContributionType.MODEL_UPDATE, digestOf(2));
+        assertEq(roundView(1).expectedValidators, 1);
+
+        vm.roll(roundStart(2));
+        submit(alice, ContributionType.MODEL_UPDATE, digestOf(3));
+        assertEq(roundView(2).expectedValidators, 3);
+    }
+
+    // ---- contribution / nextContributionId -------------------------------------------------------------------
+
+    function test_contribution_revertsForUnknownId() public {
+        vm.expectRevert(abi.encodeWithSelector(IContributionRounds.UnknownContribution.selector, 0));
+        protocol.contribution(0);
+        submit(alice, ContributionType.DATASET, digestOf(1));
+        vm.expectRevert(abi.encodeWithSelector(IContributionRounds.UnknownContribution.selector, 2));
+        protocol.contribution(2);
+    }
+
+    function test_nextContributionId_startsAtOneAndCounts() public {
+        assertEq(protocol.nextContributionId(), 1);
+        submit(alice, ContributionType.DATASET, digestOf(1));
+        assertEq(protocol.nextContributionId(), 2);
+        vm.roll(roundStart(3));
+        submit(alice, ContributionType.DATASET, digestOf(2));
+        assertEq(protocol.nextContributionId(), 3);
+    }
+
+    // ---- currentRound / roundInfo ----------------------------------------------------------------------------
+
+    function test_currentRound_advancesEverySubmissionWindow() public {
+        assertEq(protocol.currentRound(), 1);
+        vm.roll(roundStart(2) - 1);
+        assertEq(protocol.currentRound(), 1);
+        vm.roll(roundStart(2));
+        assertEq(protocol.currentRound(), 2);
+        vm.roll(roundStart(10) + 7);
+        assertEq(protocol.currentRound(), 10);
+    }
+
+    function test_roundInfo_walksThroughEveryPhase() public {
+        uint256 id = submit(alice, ContributionType.MODEL_UPDATE, digestOf(1));
+        uint256 submissionEnd = roundStart(2);
+
+        IContributionRounds.RoundView memory info = roundView(1);
+        assertTrue(info.exists);
+        assertEq(uint8(info.phase), uint8(RoundPhase.Submission));
+        assertEq(info.firstContributionId, id);
+        assertEq(info.contributionCount, 1);
+        assertEq(info.finalizedCount, 0);
+        assertEq(info.submissionEndBlock, submissionEnd);
+        assertEq(info.commitEndBlock, submissionEnd + COMMIT_BLOCKS);
+        assertEq(info.revealEndBlock, submissionEnd + COMMIT_BLOCKS + REVEAL_BLOCKS);
+
+        vm.roll(submissionEnd - 1);
+        assertEq(uint8(roundView(1).phase), uint8(RoundPhase.Submission));
+        vm.roll(submissionEnd);
+        assertEq(uint8(roundView(1).phase), uint8(RoundPhase.Commit));
+        vm.roll(submissionEnd + COMMIT_BLOCKS - 1);
+        assertEq(uint8(roundView(1).phase), uint8(RoundPhase.Commit));
+        vm.roll(submissionEnd + COMMIT_BLOCKS);
+        assertEq(uint8(roundView(1).phase), uint8(RoundPhase.Reveal));
+        vm.roll(submissionEnd + COMMIT_BLOCKS + REVEAL_BLOCKS - 1);
+        assertEq(uint8(roundView(1).phase), uint8(RoundPhase.Reveal));
+        vm.roll(submissionEnd + COMMIT_BLOCKS + REVEAL_BLOCKS);
+        assertEq(uint8(roundView(1).phase), uint8(RoundPhase.Finalization));
+
+        protocol.finalize(1, 10);
+        info = roundView(1);
+        assertEq(uint8(info.phase), uint8(RoundPhase.Finalized));
+        assertEq(info.finalizedCount, 1);
+        assertFalse(info.quorumReached);
+        assertEq(uint8(protocol.contribution(id).status), uint8(ContributionStatus.Released));
+    }
+
+    function test_roundInfo_withoutContributionsReportsPhaseByTime() public {
+        vm.roll(roundStart(3));
+        IContributionRounds.RoundView memory past = roundView(2);
+        assertFalse(past.exists);
+        assertEq(uint8(past.phase), uint8(RoundPhase.Finalized));
+        assertEq(past.submissionEndBlock, 0);
+        assertEq(uint8(roundView(3).phase), uint8(RoundPhase.Submission));
+        assertEq(uint8(roundView(50).phase), uint8(RoundPhase.Submission));
+        assertFalse(roundView(3).exists);
+    }
+
+    function test_roundInfo_keepsCountOfClosedRound() public {
+        submit(alice, ContributionType.MODEL_UPDATE, digestOf(1));
+        submit(alice, ContributionType.MODEL_UPDATE, digestOf(2));
+        vm.roll(roundStart(2));
+        submit(alice, ContributionType.MODEL_UPDATE, digestOf(3));
+        submit(alice, ContributionType.MODEL_UPDATE, digestOf(4));
+        submit(alice, ContributionType.MODEL_UPDATE, digestOf(5));
+        assertEq(roundView(1).contributionCount, 2);
+        assertEq(roundView(2).contributionCount, 3);
+        assertEq(roundView(2).firstContributionId, 3);
+    }
+
+    // ---- schedule changes ------------------------------------------------------------------------------------
+
+    function test_setSubmissionBlocks_keepsTheRoundInProgressAndReanchors() public {
+        vm.roll(roundStart(3) + 5); // round 3 ends at roundStart(4)
+        setParam(Parameter.SubmissionBlocks, 40);
+
+        assertEq(protocol.currentRound(), 3);
+        uint256 id = submit(alice, ContributionType.MODEL_UPDATE, digestOf(1));
+        assertEq(roundView(3).submissionEndBlock, roundStart(4));
+
+        vm.roll(roundStart(4) - 1);
+        assertEq(protocol.currentRound(), 3);
+        vm.roll(roundStart(4));
+        assertEq(protocol.currentRound(), 4);
+        vm.roll(roundStart(4) + 39);
+        assertEq(protocol.currentRound(), 4);
+        vm.roll(roundStart(4) + 40);
+        assertEq(protocol.currentRound(), 5);
+        uint256 later = submit(alice, ContributionType.MODEL_UPDATE, digestOf(2));
+        assertEq(roundView(5).submissionEndBlock, roundStart(4) + 80);
+        assertEq(roundOf(id), 3);
+        assertEq(roundOf(later), 5);
+    }
+
+    function test_setSubmissionBlocks_twiceInOneRoundKeepsItsEnd() public {
+        vm.roll(roundStart(2) + 3);
+        setParam(Parameter.SubmissionBlocks, 40);
+        setParam(Parameter.SubmissionBlocks, 5);
+        assertEq(protocol.currentRound(), 2);
+        vm.roll(roundStart(3));
+        assertEq(protocol.currentRound(), 3);
+        vm.roll(roundStart(3) + 5);
+        assertEq(protocol.currentRound(), 4);
+    }
+
+    function test_setWindowLengths_applyOnlyToRoundsOpenedLater() public {
+        submit(alice, ContributionType.MODEL_UPDATE, digestOf(1));
+        setParam(Parameter.CommitBlocks, 30);
+        setParam(Parameter.RevealBlocks, 25);
+        assertEq(roundView(1).commitEndBlock, roundStart(2) + COMMIT_BLOCKS);
+        assertEq(roundView(1).revealEndBlock, roundStart(2) + COMMIT_BLOCKS + REVEAL_BLOCKS);
+
+        vm.roll(roundStart(2));
+        submit(alice, ContributionType.MODEL_UPDATE, digestOf(2));
+        assertEq(roundView(2).commitEndBlock, roundStart(3) + 30);
+        assertEq(roundView(2).revealEndBlock, roundStart(3) + 55);
+    }
+
+    // ---- fuzz ------------------------------------------------------------------------------------------------
+
+    /// @dev A submission at any block joins round 1 + elapsed / submissionBlocks, with deadlines derived from it.
+    function testFuzz_submitContribution_roundAndDeadlinesFollowSchedule(uint256 elapsed) public {
+        elapsed = bound(elapsed, 0, 10_000_000);
+        vm.roll(start + elapsed);
+        uint256 expectedRound = 1 + elapsed / SUBMISSION_BLOCKS;
+        assertEq(protocol.currentRound(), expectedRound);
+
+        uint256 id = submit(alice, ContributionType.DATASET, digestOf(elapsed));
+        assertEq(roundOf(id), expectedRound);
+        IContributionRounds.RoundView memory info = roundView(expectedRound);
+        uint256 submissionEnd = start + expectedRound * SUBMISSION_BLOCKS;
+        assertEq(info.submissionEndBlock, submissionEnd);
+        assertEq(info.commitEndBlock, submissionEnd + COMMIT_BLOCKS);
+        assertEq(info.revealEndBlock, submissionEnd + COMMIT_BLOCKS + REVEAL_BLOCKS);
+        assertLt(block.number, info.submissionEndBlock);
+        assertGe(block.number, info.submissionEndBlock - SUBMISSION_BLOCKS);
+    }
+
+    /// @dev After a change of round length at any point, rounds stay contiguous: the round in progress keeps its
+    /// end and later rounds have the new length.
+    function testFuzz_setSubmissionBlocks_roundsStayContiguous(uint256 elapsed, uint256 newLength, uint256 later)
+        public
+    {
+        elapsed = bound(elapsed, 0, 100_000);
+        // commit + reveal (20) must fit seven submission windows; a whole round must fit the validator unbonding (100)
+        newLength = bound(newLength, 3, 80);
+        later = bound(later, 0, 100_000);
+        vm.roll(start + elapsed);
+        uint256 roundNow = protocol.currentRound();
+        uint256 end = start + roundNow * SUBMISSION_BLOCKS;
+        setParam(Parameter.SubmissionBlocks, newLength);
+        assertEq(protocol.currentRound(), roundNow);
+
+        vm.roll(start + elapsed + later);
+        uint256 expected = block.number < end ? roundNow : roundNow + 1 + (block.number - end) / newLength;
+        assertEq(protocol.currentRound(), expected);
+        uint256 id = submit(alice, ContributionType.VALIDATION, digestOf(1));
+        uint256 expectedEnd = expected == roundNow ? end : end + (expected - roundNow) * newLength;
+        assertEq(roundView(roundOf(id)).submissionEndBlock, expectedEnd);
+    }
+}

@@ -102,7 +102,7 @@ contract Deploy is Script {
             deviationPenaltyBps: 100,
             absencePenaltyBps: 500,
             toleranceScore: 10,
-            quorumBps: 6_667,
+            quorumBps: 6_666, // two of three validators reach quorum (2 x 10000 >= 3 x 6666)
             submissionBlocks: submissionBlocks,
             commitBlocks: commitBlocks,
             revealBlocks: revealBlocks,

@@ -1,0 +1,185 @@
+package io.cotrain.contracts;
+
+import static io.cotrain.contracts.testing.CotrainClients.tokens;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cotrain.contracts.generated.CotrainProtocol;
+import io.cotrain.contracts.generated.CotrainProtocol.ProtocolConfig;
+import io.cotrain.contracts.generated.CotrainToken;
+import io.cotrain.contracts.testing.AnvilExtension;
+import io.cotrain.contracts.testing.AnvilNode;
+import io.cotrain.contracts.testing.ContractsDeployer;
+import io.cotrain.contracts.testing.CotrainClients;
+import io.cotrain.contracts.testing.DevAccounts;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.web3j.crypto.Credentials;
+import org.web3j.protocol.core.methods.response.TransactionReceipt;
+
+/**
+ * One whole scoring round driven from Java against a real anvil node, every transaction signed by its own key through
+ * the generated bindings: two contributors stake and submit, three validators bond and commit, two of them reveal,
+ * anyone finalizes, everybody claims. Then the token balances, reputations and slashes must be exactly what the
+ * protocol's rules (README, "How the protocol works") say.
+ */
+@ExtendWith(AnvilExtension.class)
+class ProtocolRoundIT {
+    private static final int MODEL_UPDATE = 0;
+    private static final int DATASET = 1;
+    private static final int ACCEPTED = 2;
+    private static final int REJECTED = 3;
+    private static final BigInteger TASK = BigInteger.ONE;
+
+    private final Credentials admin = DevAccounts.account(0);
+    private final List<Credentials> validators = List.of(DevAccounts.account(1), DevAccounts.account(2), DevAccounts.account(3));
+    private final Credentials alice = DevAccounts.account(4);
+    private final Credentials bob = DevAccounts.account(5);
+    private final Credentials keeper = DevAccounts.account(6);
+
+    @Test
+    void wholeRound_rewardsGoodWork_slashesBadWorkAndTheValidatorThatDidNotReveal(AnvilNode anvil) throws Exception {
+        CotrainClients chain = new CotrainClients(anvil.web3j(), anvil.chainId());
+        chain.use(ContractsDeployer.deploy(chain, admin, tokens(1_000_000_000), config()));
+        String protocolAddress = chain.addresses().protocol();
+        CotrainToken adminToken = chain.token(admin);
+
+        adminToken.approve(protocolAddress, tokens(10_000)).send();
+        chain.protocol(admin).fundRewards(tokens(10_000)).send();
+        for (Credentials validator : validators) {
+            adminToken.transfer(validator.getAddress(), tokens(2_000)).send();
+            chain.registry(admin).addValidator(validator.getAddress()).send();
+            chain.token(validator).approve(chain.addresses().validatorRegistry(), tokens(2_000)).send();
+            chain.registry(validator).bondValidator(tokens(2_000)).send();
+        }
+        for (Credentials contributor : List.of(alice, bob)) {
+            adminToken.transfer(contributor.getAddress(), tokens(1_000)).send();
+            chain.token(contributor).approve(protocolAddress, tokens(100)).send();
+            chain.protocol(contributor).registerContributor(tokens(100)).send();
+        }
+
+        TransactionReceipt aliceSubmission = chain.protocol(alice)
+                .submitContribution(BigInteger.valueOf(MODEL_UPDATE), sha256("alice's model update manifest"), TASK)
+                .send();
+        var submitted = CotrainProtocol.getContributionSubmittedEvents(aliceSubmission).getFirst();
+        assertThat(submitted.contributor).isEqualToIgnoringCase(alice.getAddress());
+        assertThat(submitted.contentDigest).isEqualTo(sha256("alice's model update manifest"));
+        BigInteger good = submitted.id;
+        BigInteger round = submitted.round;
+        BigInteger bad = CotrainProtocol.getContributionSubmittedEvents(chain.protocol(bob)
+                        .submitContribution(BigInteger.valueOf(DATASET), sha256("bob's dataset manifest"), TASK)
+                        .send())
+                .getFirst()
+                .id;
+        assertThat(chain.protocol(admin).contribution(bad).send().round).isEqualTo(round);
+        assertThat(chain.protocol(admin).contributorProfile(alice.getAddress()).send().lockedStake)
+                .isEqualTo(tokens(10));
+
+        // Commit window: all three commit to 90 for alice's update and 10 for bob's dataset.
+        anvil.mineTo(chain.protocol(admin).roundInfo(round).send().submissionEndBlock);
+        List<ScoreCommitment> secrets = validators.stream()
+                .map(validator -> ScoreCommitment.withFreshSalt(round, 90, 10))
+                .toList();
+        for (int i = 0; i < validators.size(); i++) {
+            String validator = validators.get(i).getAddress();
+            byte[] commitment = secrets.get(i).hash(chain.chainId(), protocolAddress, validator);
+            assertThat(commitment)
+                    .as("the Java commitment matches the contract's")
+                    .isEqualTo(chain.protocol(admin)
+                            .commitmentHash(round, validator, secrets.get(i).scores(), secrets.get(i).salt())
+                            .send());
+            chain.protocol(validators.get(i)).commitScores(round, commitment).send();
+        }
+
+        // Reveal window: the third validator never reveals.
+        anvil.mineTo(chain.protocol(admin).roundInfo(round).send().commitEndBlock);
+        for (int i = 0; i < 2; i++) {
+            chain.protocol(validators.get(i))
+                    .revealScores(round, secrets.get(i).scores(), secrets.get(i).salt())
+                    .send();
+        }
+
+        anvil.mineTo(chain.protocol(admin).roundInfo(round).send().revealEndBlock);
+        TransactionReceipt finalized = chain.protocol(keeper).finalize(round, BigInteger.TEN).send();
+        assertThat(CotrainProtocol.getRoundFinalizedEvents(finalized).getFirst().quorumReached).isTrue();
+
+        CotrainProtocol reader = chain.protocol(admin);
+        var goodView = reader.contribution(good).send();
+        var badView = reader.contribution(bad).send();
+        assertThat(goodView.status.intValue()).isEqualTo(ACCEPTED);
+        assertThat(goodView.consensusScore.intValue()).isEqualTo(90);
+        assertThat(badView.status.intValue()).isEqualTo(REJECTED);
+        assertThat(badView.consensusScore.intValue()).isEqualTo(10);
+
+        // Reward = 20 tokens x 90/100 x (0.5 + 5000/10000); reputation EMA with alpha 0.2 from 5000.
+        assertThat(reader.claimable(alice.getAddress()).send()).isEqualTo(tokens(18));
+        var aliceProfile = reader.contributorProfile(alice.getAddress()).send();
+        assertThat(aliceProfile.reputation).isEqualTo(BigInteger.valueOf(5_800));
+        assertThat(aliceProfile.lockedStake).isZero();
+        // Bob's dataset scored below the threshold of 30: half of the 10 locked tokens are slashed.
+        var bobProfile = reader.contributorProfile(bob.getAddress()).send();
+        assertThat(bobProfile.stake).isEqualTo(tokens(95));
+        assertThat(bobProfile.lockedStake).isZero();
+        assertThat(bobProfile.reputation).isEqualTo(BigInteger.valueOf(4_200));
+        assertThat(reader.claimable(bob.getAddress()).send()).isZero();
+
+        // The two revealing validators agreed with the consensus on both contributions: 1 token each.
+        for (int i = 0; i < 2; i++) {
+            assertThat(reader.claimable(validators.get(i).getAddress()).send()).isEqualTo(tokens(2));
+            assertThat(chain.registry(admin).validatorInfo(validators.get(i).getAddress()).send().bond)
+                    .isEqualTo(tokens(2_000));
+        }
+        // The one that committed and did not reveal loses 5% of its bond and earns nothing.
+        assertThat(chain.registry(admin).validatorInfo(validators.get(2).getAddress()).send().bond)
+                .isEqualTo(tokens(1_900));
+        assertThat(reader.claimable(validators.get(2).getAddress()).send()).isZero();
+
+        chain.protocol(alice).claimRewards().send();
+        chain.protocol(validators.get(0)).claimRewards().send();
+        assertThat(adminToken.balanceOf(alice.getAddress()).send()).isEqualTo(tokens(1_000 - 100 + 18));
+        assertThat(adminToken.balanceOf(validators.get(0).getAddress()).send()).isEqualTo(tokens(2));
+        assertThat(reader.claimable(alice.getAddress()).send()).isZero();
+
+        var totals = reader.poolTotals().send();
+        assertThat(totals.component2()).as("funded").isEqualTo(tokens(10_000));
+        assertThat(totals.component3()).as("slashed: bob's 5 and the silent validator's 100").isEqualTo(tokens(105));
+        assertThat(totals.component4()).as("credited").isEqualTo(tokens(18 + 2 + 2));
+        assertThat(totals.component5()).as("claimed").isEqualTo(tokens(18 + 2));
+        // Everything the protocol holds is accounted for: stakes, the pool, and credited rewards not yet claimed.
+        BigInteger owed = tokens(2);
+        assertThat(adminToken.balanceOf(protocolAddress).send())
+                .isEqualTo(reader.totalContributorStake().send().add(totals.component1()).add(owed));
+    }
+
+    private static ProtocolConfig config() {
+        return new ProtocolConfig(
+                tokens(100), // minContributorStake
+                tokens(10), // stakePerContribution
+                BigInteger.valueOf(50), // contributorUnbondingBlocks
+                BigInteger.valueOf(5_000), // contributorSlashBps
+                BigInteger.valueOf(30), // slashThresholdScore
+                BigInteger.valueOf(2_000), // reputationAlphaBps
+                BigInteger.valueOf(5_000), // initialReputation
+                tokens(1_000), // minValidatorStake
+                BigInteger.valueOf(100), // validatorUnbondingBlocks
+                BigInteger.valueOf(16), // maxValidators
+                tokens(1), // validationReward
+                BigInteger.valueOf(100), // deviationPenaltyBps
+                BigInteger.valueOf(500), // absencePenaltyBps
+                BigInteger.valueOf(10), // toleranceScore
+                BigInteger.valueOf(6_666), // quorumBps: two of three validators
+                BigInteger.valueOf(20), // submissionBlocks
+                BigInteger.valueOf(10), // commitBlocks
+                BigInteger.valueOf(10), // revealBlocks
+                tokens(20), // modelUpdateReward
+                tokens(15), // datasetReward
+                tokens(10)); // validationWorkReward
+    }
+
+    private static byte[] sha256(String text) throws Exception {
+        return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+    }
+}

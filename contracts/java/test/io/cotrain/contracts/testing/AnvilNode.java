@@ -1,0 +1,166 @@
+package io.cotrain.contracts.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigInteger;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.web3j.protocol.Web3j;
+import org.web3j.protocol.core.Request;
+import org.web3j.protocol.core.methods.response.VoidResponse;
+import org.web3j.protocol.http.HttpService;
+import org.web3j.utils.Numeric;
+
+/**
+ * A real anvil node on a free loopback port, started from the native binary, with automine on (every transaction is
+ * mined at once) and blocks mined on demand to move through round windows. Close it to stop the process.
+ */
+public final class AnvilNode implements AutoCloseable {
+    private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(20);
+    private static final int START_ATTEMPTS = 3;
+
+    private final Process process;
+    private final String rpcUrl;
+    private final HttpService rpc;
+    private final Web3j web3j;
+    private final long chainId;
+
+    private AnvilNode(Process process, String rpcUrl, HttpService rpc, Web3j web3j, long chainId) {
+        this.process = process;
+        this.rpcUrl = rpcUrl;
+        this.rpc = rpc;
+        this.web3j = web3j;
+        this.chainId = chainId;
+    }
+
+    /**
+     * Starts anvil on a free port and waits until it answers JSON-RPC.
+     *
+     * @param logDirectory where anvil's output goes ({@code anvil-<port>.log})
+     * @return the running node
+     */
+    public static AnvilNode start(Path logDirectory) {
+        Path anvil = FoundryBinaries.binary("anvil");
+        IllegalStateException lastFailure = null;
+        for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
+            int port = freePort();
+            try {
+                Files.createDirectories(logDirectory);
+                Process process = new ProcessBuilder(
+                                anvil.toString(), "--host", "127.0.0.1", "--port", Integer.toString(port))
+                        .redirectErrorStream(true)
+                        .redirectOutput(logDirectory.resolve("anvil-" + port + ".log").toFile())
+                        .start();
+                String rpcUrl = "http://127.0.0.1:" + port;
+                HttpService rpc = new HttpService(rpcUrl);
+                Web3j web3j = Web3j.build(rpc);
+                try {
+                    long chainId = awaitRpc(process, web3j);
+                    return new AnvilNode(process, rpcUrl, rpc, web3j, chainId);
+                } catch (IllegalStateException e) {
+                    web3j.shutdown();
+                    process.destroyForcibly();
+                    lastFailure = e; // the port was taken between the probe and anvil's bind: try another
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot start " + anvil, e);
+            }
+        }
+        throw lastFailure;
+    }
+
+    private static long awaitRpc(Process process, Web3j web3j) {
+        Instant deadline = Instant.now().plus(STARTUP_TIMEOUT);
+        while (Instant.now().isBefore(deadline)) {
+            if (!process.isAlive()) throw new IllegalStateException("anvil exited with " + process.exitValue());
+            try {
+                return web3j.ethChainId().send().getChainId().longValueExact();
+            } catch (IOException notYet) {
+                sleep(Duration.ofMillis(100));
+            }
+        }
+        throw new IllegalStateException("anvil did not answer within " + STARTUP_TIMEOUT);
+    }
+
+    public String rpcUrl() {
+        return rpcUrl;
+    }
+
+    public Web3j web3j() {
+        return web3j;
+    }
+
+    public long chainId() {
+        return chainId;
+    }
+
+    /** @return the latest block number */
+    public BigInteger blockNumber() {
+        try {
+            return web3j.ethBlockNumber().send().getBlockNumber();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Mines empty blocks.
+     *
+     * @param blocks how many
+     */
+    public void mine(long blocks) {
+        if (blocks <= 0) return;
+        try {
+            VoidResponse response = new Request<>(
+                            "anvil_mine", List.of(Numeric.encodeQuantity(BigInteger.valueOf(blocks))),
+                            rpc, VoidResponse.class)
+                    .send();
+            if (response.hasError()) throw new IllegalStateException("anvil_mine: " + response.getError().getMessage());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Mines until the latest block is {@code block} (nothing if it is already there or past it).
+     *
+     * @param block the block number to reach
+     */
+    public void mineTo(BigInteger block) {
+        mine(block.subtract(blockNumber()).longValue());
+    }
+
+    @Override
+    public void close() {
+        web3j.shutdown();
+        process.destroy();
+        try {
+            if (!process.waitFor(5, TimeUnit.SECONDS)) process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for anvil", e);
+        }
+    }
+}

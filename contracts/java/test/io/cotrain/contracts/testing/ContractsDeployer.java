@@ -1,0 +1,67 @@
+package io.cotrain.contracts.testing;
+
+import io.cotrain.contracts.DeploymentAddresses;
+import io.cotrain.contracts.generated.CotrainProtocol;
+import io.cotrain.contracts.generated.CotrainProtocol.ProtocolConfig;
+import io.cotrain.contracts.generated.CotrainToken;
+import io.cotrain.contracts.generated.ERC1967Proxy;
+import io.cotrain.contracts.generated.ValidatorRegistry;
+import java.math.BigInteger;
+import java.util.List;
+import org.web3j.abi.FunctionEncoder;
+import org.web3j.abi.datatypes.Address;
+import org.web3j.abi.datatypes.Function;
+import org.web3j.crypto.Credentials;
+import org.web3j.tx.TransactionManager;
+import org.web3j.utils.Numeric;
+
+/**
+ * Deploys a fresh Cotrain through the generated Java bindings, as {@code deployment/script/Deploy.s.sol} does with
+ * forge: the token, the registry and the protocol behind ERC-1967 proxies (UUPS), initialized in their constructors'
+ * call, then bound to each other. Every role goes to {@code admin}.
+ */
+public final class ContractsDeployer {
+    private ContractsDeployer() {}
+
+    /**
+     * @param clients the chain to deploy to
+     * @param admin deployer, initial token holder and holder of every role
+     * @param supply the token supply in wei
+     * @param config the protocol's initial parameters
+     * @return the new deployment's addresses
+     * @throws Exception if a deployment transaction fails
+     */
+    public static DeploymentAddresses deploy(
+            CotrainClients clients, Credentials admin, BigInteger supply, ProtocolConfig config) throws Exception {
+        var web3j = clients.web3j();
+        TransactionManager signer = clients.transactionManager(admin);
+        BigInteger deployBlock = web3j.ethBlockNumber().send().getBlockNumber();
+
+        CotrainToken token = CotrainToken.deploy(web3j, signer, CotrainClients.GAS, admin.getAddress(), supply).send();
+        String registryImplementation = ValidatorRegistry.deploy(
+                        web3j, signer, CotrainClients.GAS, token.getContractAddress())
+                .send()
+                .getContractAddress();
+        String registry = proxy(clients, signer, registryImplementation,
+                new Function("initialize", List.of(new Address(admin.getAddress())), List.of()));
+        String protocolImplementation = CotrainProtocol.deploy(
+                        web3j, signer, CotrainClients.GAS, token.getContractAddress(), registry)
+                .send()
+                .getContractAddress();
+        String protocol = proxy(clients, signer, protocolImplementation,
+                new Function("initialize", List.of(new Address(admin.getAddress()), config), List.of()));
+
+        ValidatorRegistry.load(registry, web3j, signer, CotrainClients.GAS).setProtocol(protocol).send();
+        return new DeploymentAddresses(clients.chainId(), token.getContractAddress(), protocol, protocolImplementation,
+                registry, registryImplementation, deployBlock);
+    }
+
+    private static String proxy(
+            CotrainClients clients, TransactionManager signer, String implementation, Function initializer)
+            throws Exception {
+        byte[] initCall = Numeric.hexStringToByteArray(FunctionEncoder.encode(initializer));
+        return ERC1967Proxy.deploy(clients.web3j(), signer, CotrainClients.GAS, BigInteger.ZERO, implementation, initCall)
+                .send()
+                .getContractAddress();
+    }
+}

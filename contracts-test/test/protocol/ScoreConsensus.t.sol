@@ -1,0 +1,1055 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.24;
+
+import {PausableUpgradeable} from "@openzeppelin/contracts-upgradeable/utils/PausableUpgradeable.sol";
+
+import {CotrainFixture} from "../utils/CotrainFixture.sol";
+import {IContributionRounds} from "cotrain/interfaces/IContributionRounds.sol";
+import {IContributorStaking} from "cotrain/interfaces/IContributorStaking.sol";
+import {IRewardPool} from "cotrain/interfaces/IRewardPool.sol";
+import {IScoreConsensus} from "cotrain/interfaces/IScoreConsensus.sol";
+import {IValidatorRegistry} from "cotrain/interfaces/IValidatorRegistry.sol";
+import {ContributionStatus, ContributionType, Parameter, RoundPhase} from "cotrain/types/CotrainTypes.sol";
+
+/// @dev Round building blocks shared by the tests below.
+abstract contract ScoreConsensusSetup is CotrainFixture {
+    uint256 internal constant BOND = 1_000 * TOKEN;
+    uint256 internal constant POOL = 100_000 * TOKEN;
+
+    address internal alice;
+    address internal bob;
+
+    function setUp() public virtual override {
+        super.setUp();
+        fundPool(POOL);
+        alice = newContributor("alice", 1_000 * TOKEN);
+        bob = newContributor("bob", 1_000 * TOKEN);
+    }
+
+    function _rollToRound(uint256 round) internal {
+        vm.roll(1 + (round - 1) * SUBMISSION_BLOCKS);
+    }
+
+    /// @dev `count` model updates by alice in the current round.
+    function _submitMany(uint256 count) internal returns (uint256 round, uint256 first) {
+        for (uint256 i = 0; i < count; ++i) {
+            uint256 id = submit(alice, ContributionType.MODEL_UPDATE, digestOf(block.number * 1000 + i));
+            if (i == 0) first = id;
+        }
+        round = roundOf(first);
+    }
+
+    function _commitWith(address validator, uint256 round, bytes memory scores, bytes32 salt) internal {
+        bytes32 commitment = protocol.commitmentHash(round, validator, scores, salt);
+        vm.prank(validator);
+        protocol.commitScores(round, commitment);
+    }
+
+    function _commitAll(uint256 round, address[] memory validators, bytes[] memory scores) internal {
+        rollToCommit(round);
+        for (uint256 i = 0; i < validators.length; ++i) commit(validators[i], round, scores[i]);
+    }
+
+    function _revealAll(uint256 round, address[] memory validators, bytes[] memory scores) internal {
+        rollToReveal(round);
+        for (uint256 i = 0; i < validators.length; ++i) reveal(validators[i], round, scores[i]);
+    }
+
+    function _bondOf(address validator) internal view returns (uint256) {
+        return registry.validatorInfo(validator).bond;
+    }
+
+    function _status(uint256 id) internal view returns (ContributionStatus) {
+        return protocol.contribution(id).status;
+    }
+
+    function _pause() internal {
+        vm.prank(admin);
+        protocol.pause();
+    }
+
+    function _unpause() internal {
+        vm.prank(admin);
+        protocol.unpause();
+    }
+
+    function _setParam(Parameter which, uint256 value) internal {
+        vm.prank(admin);
+        protocol.setParameter(which, value);
+    }
+
+    function _list(address a) internal pure returns (address[] memory list) {
+        list = new address[](1);
+        list[0] = a;
+    }
+
+    function _bytesList(bytes memory a, bytes memory b, bytes memory c) internal pure returns (bytes[] memory list) {
+        list = new bytes[](3);
+        (list[0], list[1], list[2]) = (a, b, c);
+    }
+
+    function _repeat(bytes memory scores, uint256 times) internal pure returns (bytes[] memory list) {
+        list = new bytes[](times);
+        for (uint256 i = 0; i < times; ++i) list[i] = scores;
+    }
+}
+
+contract ScoreConsensusTest is ScoreConsensusSetup {
+    address[] internal trio;
+    uint256 internal round;
+    uint256 internal first;
+
+    function setUp() public override {
+        super.setUp();
+        trio = newValidators(3, BOND);
+        (round, first) = _submitMany(2);
+    }
+
+    // ---- commitScores ----------------------------------------------------------------------------------------
+
+    function test_commitScores_recordsCommitmentAndEmits() public {
+        rollToCommit(round);
+        bytes32 commitment = protocol.commitmentHash(round, trio[1], hex"5050", saltOf(trio[1], round));
+        vm.expectEmit(true, true, true, true, address(protocol));
+        emit IScoreConsensus.ScoresCommitted(round, trio[1], commitment);
+        vm.prank(trio[1]);
+        protocol.commitScores(round, commitment);
+
+        IContributionRounds.RoundView memory info = roundView(round);
+        assertEq(info.committedValidators, 2); // index 1
+        assertEq(info.expectedValidators, 7);
+        assertEq(uint8(info.phase), uint8(RoundPhase.Commit));
+    }
+
+    function test_commitScores_acceptsLastBlockOfWindow() public {
+        vm.roll(roundView(round).commitEndBlock - 1);
+        commit(trio[0], round, hex"5050");
+        assertEq(roundView(round).committedValidators, 1);
+    }
+
+    function test_commitScores_revertsBeforeCommitWindow() public {
+        vm.roll(roundView(round).submissionEndBlock - 1);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IContributionRounds.WrongPhase.selector, round, RoundPhase.Commit, RoundPhase.Submission
+            )
+        );
+        vm.prank(trio[0]);
+        protocol.commitScores(round, keccak256("c"));
+    }
+
+    function test_commitScores_revertsAfterCommitWindow() public {
+        rollToReveal(round);
+        vm.expectRevert(
+            abi.encodeWithSelector(IContributionRounds.WrongPhase.selector, round, RoundPhase.Commit, RoundPhase.Reveal)
+        );
+        vm.prank(trio[0]);
+        protocol.commitScores(round, keccak256("c"));
+
+        rollToFinalization(round);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IContributionRounds.WrongPhase.selector, round, RoundPhase.Commit, RoundPhase.Finalization
+            )
+        );
+        vm.prank(trio[0]);
+        protocol.commitScores(round, keccak256("c"));
+    }
+
+    function test_commitScores_revertsForUnknownRound() public {
+        vm.expectRevert(abi.encodeWithSelector(IContributionRounds.UnknownRound.selector, round + 1));
+        vm.prank(trio[0]);
+        protocol.commitScores(round + 1, keccak256("c"));
+    }
+
+    function test_commitScores_revertsForZeroCommitment() public {
+        rollToCommit(round);
+        vm.expectRevert(IScoreConsensus.ZeroCommitment.selector);
+        vm.prank(trio[0]);
+        protocol.commitScores(round, bytes32(0));
+    }
+
+    function test_commitScores_revertsForNonValidator() public {
+        address stranger = makeAddr("stranger");
+        rollToCommit(round);
+        vm.expectRevert(abi.encodeWithSelector(IScoreConsensus.NotExpectedValidator.selector, round, stranger));
+        vm.prank(stranger);
+        protocol.commitScores(round, keccak256("c"));
+    }
+
+    function test_commitScores_revertsForValidatorAdmittedAfterRoundOpened() public {
+        address late = newValidator("late", BOND); // active now, but the round's snapshot predates it
+        assertTrue(registry.validatorInfo(late).active);
+        rollToCommit(round);
+        vm.expectRevert(abi.encodeWithSelector(IScoreConsensus.NotExpectedValidator.selector, round, late));
+        vm.prank(late);
+        protocol.commitScores(round, keccak256("c"));
+    }
+
+    function test_commitScores_revertsForAdmittedButUnbondedValidator() public {
+        // admitted before the round opened, but not active (no bond) at the snapshot
+        address idle = makeAddr("idle");
+        vm.prank(admin);
+        registry.addValidator(idle);
+        _rollToRound(round + 1);
+        (uint256 next,) = _submitMany(1);
+        rollToCommit(next);
+        vm.expectRevert(abi.encodeWithSelector(IScoreConsensus.NotExpectedValidator.selector, next, idle));
+        vm.prank(idle);
+        protocol.commitScores(next, keccak256("c"));
+    }
+
+    function test_commitScores_revertsWhenAlreadyCommitted() public {
+        rollToCommit(round);
+        commit(trio[0], round, hex"5050");
+        vm.expectRevert(abi.encodeWithSelector(IScoreConsensus.AlreadyCommitted.selector, round, trio[0]));
+        vm.prank(trio[0]);
+        protocol.commitScores(round, keccak256("again"));
+    }
+
+    function test_commitScores_revertsWhenBondBelowOneGwei() public {
+        // expected at the snapshot, then unbonds all but half a gwei: its median weight would be zero
+        vm.prank(trio[0]);
+        registry.requestValidatorUnbond(BOND - 0.5 gwei);
+        vm.prank(trio[1]);
+        registry.requestValidatorUnbond(BOND);
+        rollToCommit(round);
+        vm.expectRevert(abi.encodeWithSelector(IScoreConsensus.BondTooSmall.selector, 0.5 gwei));
+        vm.prank(trio[0]);
+        protocol.commitScores(round, keccak256("c"));
+        vm.expectRevert(abi.encodeWithSelector(IScoreConsensus.BondTooSmall.selector, 0));
+        vm.prank(trio[1]);
+        protocol.commitScores(round, keccak256("c"));
+    }
+
+    function test_commitScores_revertsWhilePaused() public {
+        rollToCommit(round);
+        _pause();
+        vm.expectRevert(PausableUpgradeable.EnforcedPause.selector);
+        vm.prank(trio[0]);
+        protocol.commitScores(round, keccak256("c"));
+    }
+
+    function test_commitScores_revertsWhileRingSlotHeldByUnfinalizedRound() public {
+        bytes memory scores = hex"5050";
+        _commitAll(round, trio, _repeat(scores, 3));
+        _revealAll(round, trio, _repeat(scores, 3));
+
+        uint256 later = round + 8; // same ring slot
+        _rollToRound(later);
+        (uint256 opened, uint256 laterId) = _submitMany(1);
+        assertEq(opened, later);
+        rollToCommit(later);
+        vm.expectRevert(abi.encodeWithSelector(IScoreConsensus.ScoreStorageBusy.selector, later, round));
+        vm.prank(trio[0]);
+        protocol.commitScores(later, keccak256("c"));
+
+        // the old round still reads its scores until a later round takes the slot over
+        assertEq(protocol.revealedScore(round, trio[0], first), 0x50);
+        protocol.finalize(round, type(uint256).max);
+        commit(trio[0], later, hex"40");
+        assertEq(roundView(later).committedValidators, 1);
+        // the slot now belongs to the later round: the old round's scores are gone
+        assertEq(protocol.revealedScore(round, trio[0], first), 0);
+        assertEq(protocol.revealedScore(later, trio[0], laterId), 0); // committed, not revealed yet
+        commit(trio[1], later, hex"41");
+        rollToReveal(later);
+        reveal(trio[0], later, hex"40");
+        assertEq(protocol.revealedScore(later, trio[0], laterId), 0x40);
+    }
+
+    function test_commitScores_roundsOfOtherRingSlotsAreIndependent() public {
+        _commitAll(round, trio, _repeat(hex"5050", 3));
+        // the next round uses the next slot and may commit while this one is unfinalized
+        _rollToRound(round + 1);
+        (uint256 next,) = _submitMany(1);
+        rollToCommit(next);
+        commit(trio[0], next, hex"50");
+        assertEq(roundView(next).committedValidators, 1);
+    }
+
+    // ---- revealScores ----------------------------------------------------------------------------------------
+
+    function test_revealScores_storesScoresAndEmits() public {
+        rollToCommit(round);
+        commit(trio[2], round, hex"5a0a");
+        rollToReveal(round);
+        vm.expectEmit(true, true, true, true, address(protocol));
+        emit IScoreConsensus.ScoresRevealed(round, trio[2], hex"5a0a");
+        reveal(trio[2], round, hex"5a0a");
+
+        assertEq(roundView(round).revealedValidators, 4);
+        assertEq(protocol.revealedScore(round, trio[2], first), 90);
+        assertEq(protocol.revealedScore(round, trio[2], first + 1), 10);
+    }
+
+    function test_revealScores_revertsWhenNotCommitted() public {
+        rollToCommit(round);
+        commit(trio[0], round, hex"5050");
+        rollToReveal(round);
+        vm.expectRevert(abi.encodeWithSelector(IScoreConsensus.NotCommitted.selector, round, trio[1]));
+        reveal(trio[1], round, hex"5050");
+
+        address stranger = makeAddr("stranger");
+        vm.expectRevert(abi.encodeWithSelector(IScoreConsensus.NotCommitted.selector, round, stranger));
+        reveal(stranger, round, hex"5050");
+    }
+
+    function test_revealScores_revertsWhenAlreadyRevealed() public {
+        rollToCommit(round);
+        commit(trio[0], round, hex"5050");
+        rollToReveal(round);
+        reveal(trio[0], round, hex"5050");
+        vm.expectRevert(abi.encodeWithSelector(IScoreConsensus.AlreadyRevealed.selector, round, trio[0]));
+        reveal(trio[0], round, hex"5050");
+    }
+
+    function test_revealScores_revertsOnScoreCountMismatch() public {
+        rollToCommit(round);
+        commit(trio[0], round, hex"505050");
+        rollToReveal(round);
+        vm.expectRevert(abi.encodeWithSelector(IScoreConsensus.ScoreCountMismatch.selector, 3, 2));
+        reveal(trio[0], round, hex"505050");
+        vm.expectRevert(abi.encodeWithSelector(IScoreConsensus.ScoreCountMismatch.selector, 1, 2));
+        reveal(trio[0], round, hex"50");
+    }
+
+    function test_revealScores_revertsOnWrongSalt() public {
+        rollToCommit(round);
+        commit(trio[0], round, hex"5050");
+        rollToReveal(round);
+        vm.expectRevert(abi.encodeWithSelector(IScoreConsensus.CommitmentMismatch.selector, round, trio[0]));
+        vm.prank(trio[0]);
+        protocol.revealScores(round, hex"5050", keccak256("wrong salt"));
+    }
+
+    function test_revealScores_revertsOnOtherScores() public {
+        rollToCommit(round);
+        commit(trio[0], round, hex"5050");
+        rollToReveal(round);
+        vm.expectRevert(abi.encodeWithSelector(IScoreConsensus.CommitmentMismatch.selector, round, trio[0]));
+        reveal(trio[0], round, hex"5051");
+    }
+
+    function test_revealScores_revertsForCopiedCommitment() public {
+        // a validator copying another's commitment cannot reveal it: the hash binds the committer
+        rollToCommit(round);
+        bytes32 commitment = protocol.commitmentHash(round, trio[0], hex"5050", saltOf(trio[0], round));
+        vm.prank(trio[0]);
+        protocol.commitScores(round, commitment);
+        vm.prank(trio[1]);
+        protocol.commitScores(round, commitment);
+        rollToReveal(round);
+        vm.expectRevert(abi.encodeWithSelector(IScoreConsensus.CommitmentMismatch.selector, round, trio[1]));
+        vm.prank(trio[1]);
+        protocol.revealScores(round, hex"5050", saltOf(trio[0], round));
+    }
+
+    function test_revealScores_revertsForScoreZero() public {
+        rollToCommit(round);
+        commit(trio[0], round, hex"5000");
+        rollToReveal(round);
+        vm.expectRevert(abi.encodeWithSelector(IScoreConsensus.ScoreOutOfRange.selector, 1, 0));
+        reveal(trio[0], round, hex"5000");
+    }
+
+    function test_revealScores_revertsForScoreAbove100() public {
+        rollToCommit(round);
+        commit(trio[0], round, hex"6564"); // 101, 100
+        rollToReveal(round);
+        vm.expectRevert(abi.encodeWithSelector(IScoreConsensus.ScoreOutOfRange.selector, 0, 101));
+        reveal(trio[0], round, hex"6564");
+    }
+
+    function test_revealScores_acceptsScoreBounds() public {
+        rollToCommit(round);
+        commit(trio[0], round, hex"0164"); // 1, 100
+        rollToReveal(round);
+        reveal(trio[0], round, hex"0164");
+        assertEq(protocol.revealedScore(round, trio[0], first), 1);
+        assertEq(protocol.revealedScore(round, trio[0], first + 1), 100);
+    }
+
+    function test_revealScores_revertsOutsideRevealWindow() public {
+        rollToCommit(round);
+        commit(trio[0], round, hex"5050");
+        vm.expectRevert(
+            abi.encodeWithSelector(IContributionRounds.WrongPhase.selector, round, RoundPhase.Reveal, RoundPhase.Commit)
+        );
+        reveal(trio[0], round, hex"5050");
+
+        rollToFinalization(round);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IContributionRounds.WrongPhase.selector, round, RoundPhase.Reveal, RoundPhase.Finalization
+            )
+        );
+        reveal(trio[0], round, hex"5050");
+    }
+
+    function test_revealScores_revertsInSubmissionPhaseAndForUnknownRound() public {
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IContributionRounds.WrongPhase.selector, round, RoundPhase.Reveal, RoundPhase.Submission
+            )
+        );
+        reveal(trio[0], round, hex"5050");
+        vm.expectRevert(abi.encodeWithSelector(IContributionRounds.UnknownRound.selector, 77));
+        reveal(trio[0], 77, hex"5050");
+    }
+
+    function test_revealScores_revertsWhilePaused() public {
+        rollToCommit(round);
+        commit(trio[0], round, hex"5050");
+        rollToReveal(round);
+        _pause();
+        vm.expectRevert(PausableUpgradeable.EnforcedPause.selector);
+        reveal(trio[0], round, hex"5050");
+    }
+
+    // ---- finalize: guards ------------------------------------------------------------------------------------
+
+    function test_finalize_revertsForZeroMaxCount() public {
+        rollToFinalization(round);
+        vm.expectRevert(IScoreConsensus.ZeroMaxCount.selector);
+        protocol.finalize(round, 0);
+    }
+
+    function test_finalize_revertsForUnknownRound() public {
+        vm.expectRevert(abi.encodeWithSelector(IContributionRounds.UnknownRound.selector, 0));
+        protocol.finalize(0, 1);
+        vm.expectRevert(abi.encodeWithSelector(IContributionRounds.UnknownRound.selector, round + 5));
+        protocol.finalize(round + 5, 1);
+    }
+
+    function test_finalize_revertsBeforeRevealWindowEnds() public {
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IContributionRounds.WrongPhase.selector, round, RoundPhase.Finalization, RoundPhase.Submission
+            )
+        );
+        protocol.finalize(round, 1);
+        rollToCommit(round);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IContributionRounds.WrongPhase.selector, round, RoundPhase.Finalization, RoundPhase.Commit
+            )
+        );
+        protocol.finalize(round, 1);
+        vm.roll(roundView(round).revealEndBlock - 1);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IContributionRounds.WrongPhase.selector, round, RoundPhase.Finalization, RoundPhase.Reveal
+            )
+        );
+        protocol.finalize(round, 1);
+    }
+
+    function test_finalize_revertsOnceSettled() public {
+        scoreRound(round, trio, hex"5050");
+        assertEq(uint8(roundView(round).phase), uint8(RoundPhase.Finalized));
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IContributionRounds.WrongPhase.selector, round, RoundPhase.Finalization, RoundPhase.Finalized
+            )
+        );
+        protocol.finalize(round, 1);
+    }
+
+    function test_finalize_revertsWhilePaused() public {
+        rollToFinalization(round);
+        _pause();
+        vm.expectRevert(PausableUpgradeable.EnforcedPause.selector);
+        protocol.finalize(round, 1);
+    }
+
+    // ---- finalize: outcomes ----------------------------------------------------------------------------------
+
+    function test_finalize_settlesContributionsAndPaysValidators() public {
+        bytes[] memory scores = _bytesList(hex"5a0a", hex"5514", hex"5f05"); // 90/10, 85/20, 95/5
+        _commitAll(round, trio, scores);
+        _revealAll(round, trio, scores);
+        rollToFinalization(round);
+
+        // medians: 90 and 10; everyone is within 10 of both
+        vm.expectEmit(true, true, true, true, address(protocol));
+        emit IScoreConsensus.ContributionFinalized(first, round, 90, ContributionStatus.Accepted, 18 * TOKEN, 0, 5_800);
+        vm.expectEmit(true, true, true, true, address(protocol));
+        emit IScoreConsensus.ContributionFinalized(
+            first + 1, round, 10, ContributionStatus.Rejected, 0, 5 * TOKEN, 4_840
+        );
+        for (uint256 i = 0; i < 3; ++i) {
+            vm.expectEmit(true, true, true, true, address(protocol));
+            emit IScoreConsensus.ValidatorScored(round, trio[i], 2, 0, 2 * TOKEN);
+        }
+        vm.expectEmit(true, true, true, true, address(protocol));
+        emit IScoreConsensus.RoundFinalized(round, true, 3);
+        assertEq(protocol.finalize(round, type(uint256).max), 2);
+
+        assertEq(protocol.contribution(first).consensusScore, 90);
+        assertEq(uint8(_status(first)), uint8(ContributionStatus.Accepted));
+        assertEq(uint8(_status(first + 1)), uint8(ContributionStatus.Rejected));
+        assertEq(protocol.claimable(alice), 18 * TOKEN);
+        assertEq(protocol.contributorProfile(alice).lockedStake, 0);
+        assertEq(protocol.contributorProfile(alice).stake, 995 * TOKEN);
+        for (uint256 i = 0; i < 3; ++i) {
+            assertEq(protocol.claimable(trio[i]), 2 * TOKEN);
+            assertEq(_bondOf(trio[i]), BOND);
+        }
+        IContributionRounds.RoundView memory info = roundView(round);
+        assertTrue(info.quorumReached);
+        assertEq(info.finalizedCount, 2);
+        assertEq(uint8(info.phase), uint8(RoundPhase.Finalized));
+    }
+
+    function test_finalize_paginationMatchesSingleCall() public {
+        (uint256 paged, uint256 pagedFirst) = (round, first);
+        submit(bob, ContributionType.DATASET, digestOf(9)); // a third contribution, by bob
+        bytes[] memory scores = _bytesList(hex"5a0a32", hex"550f2d", hex"5a1437");
+        _commitAll(paged, trio, scores);
+        _revealAll(paged, trio, scores);
+        rollToFinalization(paged);
+
+        uint256 snapshot = vm.snapshotState();
+        assertEq(protocol.finalize(paged, 3), 3);
+        uint256[20] memory once = _outcome(pagedFirst);
+        vm.revertToState(snapshot);
+
+        assertEq(protocol.finalize(paged, 1), 1);
+        IContributionRounds.RoundView memory info = roundView(paged);
+        assertEq(info.finalizedCount, 1);
+        assertEq(uint8(info.phase), uint8(RoundPhase.Finalization));
+        assertEq(uint8(_status(pagedFirst + 1)), uint8(ContributionStatus.Pending));
+        assertEq(protocol.finalize(paged, 1), 1);
+        vm.expectEmit(true, true, true, true, address(protocol));
+        emit IScoreConsensus.RoundFinalized(paged, true, 3);
+        assertEq(protocol.finalize(paged, 1), 1);
+        uint256[20] memory inPages = _outcome(pagedFirst);
+
+        for (uint256 i = 0; i < 20; ++i) assertEq(inPages[i], once[i]);
+        assertEq(once[0], 90);
+        assertEq(once[1], 15);
+        assertEq(once[2], 50);
+    }
+
+    function _outcome(uint256 firstId) internal view returns (uint256[20] memory out) {
+        for (uint256 i = 0; i < 3; ++i) {
+            out[i] = protocol.contribution(firstId + i).consensusScore;
+            out[3 + i] = uint8(_status(firstId + i));
+            out[6 + i] = protocol.claimable(trio[i]);
+            out[9 + i] = _bondOf(trio[i]);
+        }
+        out[12] = protocol.claimable(alice);
+        out[13] = protocol.claimable(bob);
+        out[14] = protocol.contributorProfile(alice).reputation;
+        out[15] = protocol.contributorProfile(bob).reputation;
+        out[16] = protocol.contributorProfile(alice).stake;
+        out[17] = protocol.contributorProfile(bob).stake;
+        (out[18],,, out[19],) = protocol.poolTotals();
+    }
+
+    function test_finalize_withoutQuorumReleasesEveryContribution() public {
+        rollToCommit(round);
+        commit(trio[0], round, hex"5a0a");
+        commit(trio[1], round, hex"5a0a");
+        rollToReveal(round);
+        reveal(trio[0], round, hex"5a0a"); // 1 of 3 revealed: below 66.67%
+        rollToFinalization(round);
+        uint256 stakeBefore = protocol.contributorProfile(alice).stake;
+
+        vm.expectEmit(true, true, true, true, address(protocol));
+        emit IScoreConsensus.ContributionFinalized(first, round, 0, ContributionStatus.Released, 0, 0, 5_000);
+        vm.expectEmit(true, true, true, true, address(protocol));
+        emit IScoreConsensus.RoundFinalized(round, false, 1);
+        assertEq(protocol.finalize(round, 10), 2);
+
+        for (uint256 i = 0; i < 2; ++i) {
+            assertEq(uint8(_status(first + i)), uint8(ContributionStatus.Released));
+            assertEq(protocol.contribution(first + i).consensusScore, 0);
+        }
+        IContributorStaking.ContributorProfile memory profile = protocol.contributorProfile(alice);
+        assertEq(profile.lockedStake, 0);
+        assertEq(profile.stake, stakeBefore);
+        assertEq(profile.reputation, 5_000);
+        assertEq(protocol.claimable(alice), 0);
+        assertEq(protocol.claimable(trio[0]), 0); // no validation reward without quorum
+        assertEq(_bondOf(trio[0]), BOND);
+        assertFalse(roundView(round).quorumReached);
+        // absence is still penalised: the round lacked quorum because of them
+        assertEq(_bondOf(trio[1]), BOND * 95 / 100);
+        assertEq(_bondOf(trio[2]), BOND * 95 / 100);
+    }
+
+    function test_finalize_withoutQuorumInPages() public {
+        rollToFinalization(round);
+        assertEq(protocol.finalize(round, 1), 1);
+        assertEq(uint8(_status(first)), uint8(ContributionStatus.Released));
+        assertEq(uint8(_status(first + 1)), uint8(ContributionStatus.Pending));
+        vm.expectEmit(true, true, true, true, address(protocol));
+        emit IScoreConsensus.RoundFinalized(round, false, 0);
+        assertEq(protocol.finalize(round, 1), 1);
+        assertEq(uint8(_status(first + 1)), uint8(ContributionStatus.Released));
+    }
+
+    function test_finalize_quorumCountsRevealedAgainstExpected() public {
+        _setParam(Parameter.QuorumBps, 6_666); // 2 of 3 is 66.67%
+        rollToCommit(round);
+        commit(trio[0], round, hex"5a0a");
+        commit(trio[1], round, hex"5a0a");
+        rollToReveal(round);
+        reveal(trio[0], round, hex"5a0a");
+        reveal(trio[1], round, hex"5a0a");
+        rollToFinalization(round);
+        protocol.finalize(round, 10);
+        assertTrue(roundView(round).quorumReached);
+        assertEq(uint8(_status(first)), uint8(ContributionStatus.Accepted));
+    }
+
+    function test_finalize_noValidatorsMeansNoQuorum() public {
+        // a round opened with an empty validator set
+        for (uint256 i = 0; i < 3; ++i) {
+            vm.prank(trio[i]);
+            registry.requestValidatorUnbond(BOND);
+        }
+        _rollToRound(round + 1);
+        (uint256 empty, uint256 id) = _submitMany(1);
+        assertEq(roundView(empty).expectedValidators, 0);
+        rollToFinalization(empty);
+        vm.expectEmit(true, true, true, true, address(protocol));
+        emit IScoreConsensus.RoundFinalized(empty, false, 0);
+        protocol.finalize(empty, 1);
+        assertEq(uint8(_status(id)), uint8(ContributionStatus.Released));
+    }
+
+    function test_finalize_heavyValidatorDominatesMedian() public {
+        address heavy = newValidator("heavy", 10 * BOND);
+        _rollToRound(round + 1);
+        (uint256 next, uint256 id) = _submitMany(1);
+        address[] memory panel = new address[](4);
+        (panel[0], panel[1], panel[2], panel[3]) = (trio[0], trio[1], trio[2], heavy);
+        bytes[] memory scores = new bytes[](4);
+        (scores[0], scores[1], scores[2], scores[3]) = (bytes(hex"14"), bytes(hex"14"), bytes(hex"1e"), bytes(hex"5a"));
+        _commitAll(next, panel, scores);
+        _revealAll(next, panel, scores);
+        rollToFinalization(next);
+
+        // deviating light validators lose 1% of their bond each, to the pool
+        for (uint256 i = 0; i < 3; ++i) {
+            vm.expectEmit(true, true, true, true, address(registry));
+            emit IValidatorRegistry.ValidatorSlashed(
+                trio[i], next, BOND / 100, IValidatorRegistry.SlashReason.DeviatingScore, address(protocol)
+            );
+        }
+        vm.expectEmit(true, true, true, true, address(protocol));
+        emit IRewardPool.SlashedToPool(3 * BOND / 100);
+        protocol.finalize(next, 1);
+
+        assertEq(protocol.contribution(id).consensusScore, 90); // 10000 of 13000 weight scored 90
+        assertEq(protocol.claimable(heavy), 1 * TOKEN);
+        assertEq(_bondOf(heavy), 10 * BOND);
+        for (uint256 i = 0; i < 3; ++i) {
+            assertEq(protocol.claimable(trio[i]), 0);
+            assertEq(_bondOf(trio[i]), BOND - BOND / 100);
+        }
+        (, , uint256 totalSlashed,,) = protocol.poolTotals();
+        assertEq(totalSlashed, 3 * BOND / 100); // no contributor slash: 90 is accepted
+        assertEq(token.balanceOf(address(registry)), registry.totalBond());
+    }
+
+    function test_finalize_equalWeightsTakeLowerMiddle() public {
+        _setParam(Parameter.QuorumBps, 5_000);
+        rollToCommit(round);
+        commit(trio[0], round, hex"2850"); // 40, 80
+        commit(trio[1], round, hex"5028"); // 80, 40
+        rollToReveal(round);
+        reveal(trio[0], round, hex"2850");
+        reveal(trio[1], round, hex"5028");
+        rollToFinalization(round);
+        protocol.finalize(round, 2);
+        assertEq(protocol.contribution(first).consensusScore, 40);
+        assertEq(protocol.contribution(first + 1).consensusScore, 40);
+    }
+
+    function test_finalize_toleranceBoundary() public {
+        bytes[] memory scores = _bytesList(hex"3232", hex"3c3c", hex"4747"); // 50, 60, 71
+        _commitAll(round, trio, scores);
+        _revealAll(round, trio, scores);
+        rollToFinalization(round);
+
+        vm.expectEmit(true, true, true, true, address(protocol));
+        emit IScoreConsensus.ValidatorScored(round, trio[0], 2, 0, 2 * TOKEN);
+        vm.expectEmit(true, true, true, true, address(protocol));
+        emit IScoreConsensus.ValidatorScored(round, trio[1], 2, 0, 2 * TOKEN);
+        vm.expectEmit(true, true, true, true, address(protocol));
+        emit IScoreConsensus.ValidatorScored(round, trio[2], 0, 2, 0);
+        protocol.finalize(round, 2);
+
+        assertEq(protocol.contribution(first).consensusScore, 60);
+        assertEq(protocol.claimable(trio[0]), 2 * TOKEN); // 10 away: inside the tolerance
+        assertEq(_bondOf(trio[0]), BOND);
+        assertEq(protocol.claimable(trio[2]), 0); // 11 away: outside
+        assertEq(_bondOf(trio[2]), BOND - BOND * 200 / 10_000); // deviationPenaltyBps per deviating score
+    }
+
+    function test_finalize_zeroDeviationPenaltyOnlyWithholdsReward() public {
+        _setParam(Parameter.DeviationPenaltyBps, 0);
+        bytes[] memory scores = _bytesList(hex"3c3c", hex"3c3c", hex"6464");
+        _commitAll(round, trio, scores);
+        _revealAll(round, trio, scores);
+        rollToFinalization(round);
+        protocol.finalize(round, 2);
+        assertEq(_bondOf(trio[2]), BOND);
+        assertEq(protocol.claimable(trio[2]), 0);
+        assertEq(protocol.claimable(trio[0]), 2 * TOKEN);
+    }
+
+    function test_finalize_penalisesMissingCommitAndMissingReveal() public {
+        address fourth = newValidator("fourth", BOND);
+        _setParam(Parameter.QuorumBps, 5_000);
+        _rollToRound(round + 1);
+        (uint256 next, uint256 id) = _submitMany(1);
+        rollToCommit(next);
+        commit(trio[0], next, hex"50");
+        commit(trio[1], next, hex"50");
+        commit(trio[2], next, hex"50");
+        rollToReveal(next);
+        reveal(trio[0], next, hex"50");
+        reveal(trio[1], next, hex"50");
+        rollToFinalization(next);
+
+        uint256 penalty = BOND * 500 / 10_000;
+        vm.expectEmit(true, true, true, true, address(registry));
+        emit IValidatorRegistry.ValidatorSlashed(
+            trio[2], next, penalty, IValidatorRegistry.SlashReason.MissingReveal, address(protocol)
+        );
+        vm.expectEmit(true, true, true, true, address(registry));
+        emit IValidatorRegistry.ValidatorSlashed(
+            fourth, next, penalty, IValidatorRegistry.SlashReason.MissingCommit, address(protocol)
+        );
+        vm.expectEmit(true, true, true, true, address(protocol));
+        emit IRewardPool.SlashedToPool(2 * penalty);
+        protocol.finalize(next, 1);
+
+        assertEq(_bondOf(trio[2]), BOND - penalty);
+        assertEq(_bondOf(fourth), BOND - penalty);
+        assertEq(_bondOf(trio[0]), BOND);
+        assertEq(protocol.claimable(trio[0]), 1 * TOKEN);
+        assertEq(protocol.claimable(trio[2]), 0);
+        assertEq(uint8(_status(id)), uint8(ContributionStatus.Accepted));
+        (, , uint256 totalSlashed,,) = protocol.poolTotals();
+        assertEq(totalSlashed, 2 * penalty);
+    }
+
+    function test_finalize_absencePenaltyOnUnbondingTokens() public {
+        // a validator that unbonds everything after the snapshot is still expected, and still slashable
+        vm.prank(trio[2]);
+        registry.requestValidatorUnbond(BOND);
+        _setParam(Parameter.QuorumBps, 5_000);
+        _commitAll(round, _pair(), _repeat(hex"5050", 2));
+        _revealAll(round, _pair(), _repeat(hex"5050", 2));
+        rollToFinalization(round);
+        protocol.finalize(round, 2);
+        assertEq(registry.validatorInfo(trio[2]).unbonding, BOND * 95 / 100);
+    }
+
+    function _pair() internal view returns (address[] memory pair) {
+        pair = new address[](2);
+        (pair[0], pair[1]) = (trio[0], trio[1]);
+    }
+
+    function test_finalize_zeroAbsencePenalty() public {
+        _setParam(Parameter.AbsencePenaltyBps, 0);
+        _setParam(Parameter.QuorumBps, 5_000);
+        _commitAll(round, _pair(), _repeat(hex"5050", 2));
+        _revealAll(round, _pair(), _repeat(hex"5050", 2));
+        rollToFinalization(round);
+        protocol.finalize(round, 2);
+        assertEq(_bondOf(trio[2]), BOND);
+    }
+
+    function test_finalize_noAbsencePenaltyWhenPauseOverlappedCommitWindow() public {
+        _setParam(Parameter.QuorumBps, 3_000);
+        rollToCommit(round);
+        _pause();
+        vm.roll(block.number + 3);
+        _unpause();
+        commit(trio[0], round, hex"5050");
+        commit(trio[1], round, hex"5050");
+        rollToReveal(round);
+        reveal(trio[0], round, hex"5050"); // trio[1] committed only, trio[2] did nothing
+        rollToFinalization(round);
+        protocol.finalize(round, 2);
+
+        assertTrue(roundView(round).quorumReached);
+        assertEq(protocol.claimable(trio[0]), 2 * TOKEN);
+        assertEq(_bondOf(trio[1]), BOND);
+        assertEq(_bondOf(trio[2]), BOND);
+        (, , uint256 totalSlashed,,) = protocol.poolTotals();
+        assertEq(totalSlashed, 0);
+    }
+
+    function test_finalize_noAbsencePenaltyWhenPausedThroughRevealWindow() public {
+        rollToCommit(round);
+        commit(trio[0], round, hex"5050");
+        rollToReveal(round);
+        _pause();
+        rollToFinalization(round);
+        vm.roll(block.number + 5);
+        _unpause();
+        protocol.finalize(round, 2);
+        for (uint256 i = 0; i < 3; ++i) assertEq(_bondOf(trio[i]), BOND);
+        assertEq(uint8(_status(first)), uint8(ContributionStatus.Released));
+    }
+
+    function test_finalize_pauseBeforeScoringWindowsKeepsAbsencePenalty() public {
+        _pause();
+        _unpause(); // still in the submission window
+        rollToFinalization(round);
+        protocol.finalize(round, 2);
+        for (uint256 i = 0; i < 3; ++i) assertEq(_bondOf(trio[i]), BOND * 95 / 100);
+    }
+
+    function test_finalize_validatorThatLeftBeforeFinalizationCountsButIsNotPaid() public {
+        // trio[0] reveals, leaves and withdraws before anyone finalizes; a newcomer takes its index
+        bytes[] memory scores = _bytesList(hex"6464", hex"3232", hex"6464"); // 100, 50, 100
+        _commitAll(round, trio, scores);
+        _revealAll(round, trio, scores);
+        vm.prank(admin);
+        registry.removeValidator(trio[0]);
+        vm.roll(block.number + 100);
+        vm.prank(trio[0]);
+        registry.withdrawValidatorBond();
+        address newcomer = newValidator("newcomer", BOND);
+        assertEq(registry.validatorInfo(newcomer).index, 0);
+
+        protocol.finalize(round, 2);
+        // without trio[0]'s score the lower median of {50, 100} would be 50
+        assertEq(protocol.contribution(first).consensusScore, 100);
+        assertEq(protocol.claimable(newcomer), 0);
+        assertEq(protocol.claimable(trio[0]), 0);
+        assertEq(protocol.claimable(trio[2]), 2 * TOKEN);
+        assertEq(_bondOf(trio[1]), BOND - BOND * 200 / 10_000);
+        assertEq(token.balanceOf(trio[0]), BOND);
+    }
+
+    function test_finalize_absentValidatorThatLeftIsNotPenalised() public {
+        _setParam(Parameter.QuorumBps, 5_000);
+        address fourth = newValidator("fourth", BOND);
+        _rollToRound(round + 1);
+        (uint256 next,) = _submitMany(1);
+        rollToCommit(next);
+        commit(trio[0], next, hex"50");
+        commit(trio[1], next, hex"50");
+        rollToReveal(next);
+        reveal(trio[0], next, hex"50");
+        reveal(trio[1], next, hex"50");
+        // trio[2] (index 2) and fourth (index 3) were absent; both leave; a newcomer takes index 2
+        vm.startPrank(admin);
+        registry.removeValidator(trio[2]);
+        registry.removeValidator(fourth);
+        vm.stopPrank();
+        vm.roll(block.number + 100);
+        vm.prank(trio[2]);
+        registry.withdrawValidatorBond();
+        vm.prank(fourth);
+        registry.withdrawValidatorBond();
+        address newcomer = newValidator("newcomer", BOND);
+        assertEq(registry.validatorInfo(newcomer).index, 2);
+
+        protocol.finalize(next, 1);
+        assertEq(_bondOf(newcomer), BOND);
+        (, , uint256 totalSlashed,,) = protocol.poolTotals();
+        assertEq(totalSlashed, 0);
+        assertEq(token.balanceOf(trio[2]), BOND);
+        assertEq(token.balanceOf(address(registry)), registry.totalBond());
+    }
+
+    function test_finalize_scoresAcrossWordBoundary() public {
+        // 34 contributions: score words hold 32, so positions 32 and 33 live in a second word
+        _rollToRound(round + 1);
+        (uint256 next, uint256 id) = _submitMany(34);
+        bytes memory a = new bytes(34);
+        bytes memory b = new bytes(34);
+        for (uint256 i = 0; i < 34; ++i) {
+            a[i] = bytes1(uint8(1 + i * 2)); // 1, 3, ..., 67
+            b[i] = bytes1(uint8(100 - i)); // 100, 99, ..., 67
+        }
+        bytes[] memory scores = _bytesList(a, b, a);
+        _commitAll(next, trio, scores);
+        _revealAll(next, trio, scores);
+        assertEq(protocol.revealedScore(next, trio[1], id + 33), 67);
+        assertEq(protocol.revealedScore(next, trio[0], id + 32), 65);
+        rollToFinalization(next);
+        assertEq(protocol.finalize(next, 20), 20);
+        assertEq(protocol.finalize(next, 20), 14);
+        for (uint256 i = 0; i < 34; ++i) {
+            assertEq(protocol.contribution(id + i).consensusScore, 1 + i * 2);
+        }
+        // trio[1] is within 10 of a's score only at positions 30..33 (|100-i-(1+2i)| <= 10 for i >= 30)
+        assertEq(protocol.claimable(trio[1]), 4 * TOKEN);
+        assertEq(protocol.claimable(trio[0]), 34 * TOKEN);
+    }
+
+    // ---- commitmentHash and revealedScore --------------------------------------------------------------------
+
+    function test_commitmentHash_bindsChainContractRoundAndValidator() public {
+        bytes memory scores = hex"5a0a";
+        bytes32 salt = keccak256("salt");
+        bytes32 expected =
+            keccak256(abi.encode(block.chainid, address(protocol), round, trio[0], keccak256(scores), salt));
+        assertEq(protocol.commitmentHash(round, trio[0], scores, salt), expected);
+
+        assertNotEq(protocol.commitmentHash(round + 1, trio[0], scores, salt), expected);
+        assertNotEq(protocol.commitmentHash(round, trio[1], scores, salt), expected);
+        assertNotEq(protocol.commitmentHash(round, trio[0], hex"5a0b", salt), expected);
+        assertNotEq(protocol.commitmentHash(round, trio[0], scores, keccak256("other")), expected);
+        assertNotEq(
+            keccak256(abi.encode(block.chainid, address(registry), round, trio[0], keccak256(scores), salt)), expected
+        );
+        vm.chainId(block.chainid + 1);
+        assertNotEq(protocol.commitmentHash(round, trio[0], scores, salt), expected);
+    }
+
+    function test_revealedScore_returnsZeroWhenUnknown() public {
+        rollToCommit(round);
+        commit(trio[0], round, hex"5a0a");
+        commit(trio[1], round, hex"5a0a");
+        assertEq(protocol.revealedScore(round, trio[0], first), 0); // committed only
+        rollToReveal(round);
+        reveal(trio[0], round, hex"5a0a");
+        assertEq(protocol.revealedScore(round, trio[0], first), 90);
+        assertEq(protocol.revealedScore(round, trio[1], first), 0); // not revealed
+        assertEq(protocol.revealedScore(round, makeAddr("stranger"), first), 0); // holds no index
+        assertEq(protocol.revealedScore(round, trio[0], first - 1), 0); // before the round's range
+        assertEq(protocol.revealedScore(round, trio[0], first + 2), 0); // after it
+        assertEq(protocol.revealedScore(round + 3, trio[0], first), 0); // a round without contributions
+    }
+
+    function test_commitScores_capsWeightOfHugeBonds() public {
+        // beyond 2^64 - 1 gwei (~18.4 billion tokens) every bond weighs the same
+        address whaleA = makeAddr("whaleA");
+        address whaleB = makeAddr("whaleB");
+        vm.startPrank(admin);
+        registry.addValidator(whaleA);
+        registry.addValidator(whaleB);
+        vm.stopPrank();
+        uint256[2] memory bonds = [uint256(20_000_000_000 * TOKEN), 30_000_000_000 * TOKEN];
+        address[2] memory whales = [whaleA, whaleB];
+        for (uint256 i = 0; i < 2; ++i) {
+            deal(address(token), whales[i], bonds[i]);
+            vm.startPrank(whales[i]);
+            token.approve(address(registry), bonds[i]);
+            registry.bondValidator(bonds[i]);
+            vm.stopPrank();
+        }
+        _setParam(Parameter.QuorumBps, 4_000); // 2 of 5
+        _rollToRound(round + 1);
+        (uint256 next, uint256 id) = _submitMany(1);
+        rollToCommit(next);
+        commit(whaleA, next, hex"28"); // 40
+        commit(whaleB, next, hex"50"); // 80: would outweigh 40 with uncapped weights
+        rollToReveal(next);
+        reveal(whaleA, next, hex"28");
+        reveal(whaleB, next, hex"50");
+        rollToFinalization(next);
+        protocol.finalize(next, 1);
+        assertEq(protocol.contribution(id).consensusScore, 40);
+    }
+
+    // ---- fuzz ------------------------------------------------------------------------------------------------
+
+    /// @dev 3..7 validators with fuzzed bonds score two contributions: the consensus is the lower stake-weighted
+    /// median (weights in whole gwei), and each validator is paid or slashed by the tolerance rule.
+    function testFuzz_finalize_lowerStakeWeightedMedianAndTolerance(uint256 seed, uint8 sizeSeed, uint8 toleranceSeed)
+        public
+    {
+        uint256 size = bound(sizeSeed, 3, 7);
+        uint256 tolerance = bound(toleranceSeed, 0, 99);
+        _setParam(Parameter.ToleranceScore, tolerance);
+        address[] memory panel = new address[](size);
+        uint256[] memory bonds = new uint256[](size);
+        for (uint256 i = 0; i < size; ++i) {
+            uint256 extra = uint256(keccak256(abi.encode(seed, "bond", i))) % (1_000_000 * TOKEN);
+            if (i < 3) {
+                panel[i] = trio[i];
+                if (extra != 0) {
+                    fund(trio[i], extra);
+                    vm.startPrank(trio[i]);
+                    token.approve(address(registry), extra);
+                    registry.bondValidator(extra);
+                    vm.stopPrank();
+                }
+            } else {
+                panel[i] = newValidator(string.concat("fuzz", vm.toString(i)), BOND + extra);
+            }
+            bonds[i] = BOND + extra;
+        }
+        _rollToRound(round + 1);
+        (uint256 next, uint256 id) = _submitMany(2);
+        bytes[] memory scores = new bytes[](size);
+        for (uint256 i = 0; i < size; ++i) {
+            scores[i] = new bytes(2);
+            for (uint256 p = 0; p < 2; ++p) {
+                scores[i][p] = bytes1(uint8(1 + uint256(keccak256(abi.encode(seed, "score", i, p))) % 100));
+            }
+        }
+        _commitAll(next, panel, scores);
+        _revealAll(next, panel, scores);
+        rollToFinalization(next);
+        protocol.finalize(next, 2);
+
+        uint256[] memory deviations = new uint256[](size);
+        uint256[] memory agreements = new uint256[](size);
+        for (uint256 p = 0; p < 2; ++p) {
+            uint256 median = _referenceMedian(scores, bonds, p);
+            uint256 consensus = protocol.contribution(id + p).consensusScore;
+            assertEq(consensus, median);
+            assertGe(consensus, 1);
+            assertLe(consensus, 100);
+            assertEq(
+                uint8(_status(id + p)),
+                uint8(consensus >= 30 ? ContributionStatus.Accepted : ContributionStatus.Rejected)
+            );
+            for (uint256 i = 0; i < size; ++i) {
+                uint256 score = uint8(scores[i][p]);
+                uint256 distance = score > median ? score - median : median - score;
+                if (distance <= tolerance) ++agreements[i];
+                else ++deviations[i];
+            }
+        }
+        for (uint256 i = 0; i < size; ++i) {
+            assertEq(protocol.claimable(panel[i]), agreements[i] * TOKEN);
+            assertEq(_bondOf(panel[i]), bonds[i] - bonds[i] * deviations[i] * 100 / 10_000);
+        }
+        assertEq(token.balanceOf(address(registry)), registry.totalBond());
+    }
+
+    /// @dev Reference: sort by score, then the first score at which the cumulative weight reaches half the total.
+    function _referenceMedian(bytes[] memory scores, uint256[] memory bonds, uint256 position)
+        internal
+        pure
+        returns (uint256)
+    {
+        uint256 size = scores.length;
+        uint256[] memory values = new uint256[](size);
+        uint256[] memory weights = new uint256[](size);
+        uint256 total;
+        for (uint256 i = 0; i < size; ++i) {
+            values[i] = uint8(scores[i][position]);
+            weights[i] = bonds[i] / 1 gwei;
+            total += weights[i];
+        }
+        for (uint256 i = 1; i < size; ++i) {
+            for (uint256 j = i; j > 0 && values[j - 1] > values[j]; --j) {
+                (values[j - 1], values[j]) = (values[j], values[j - 1]);
+                (weights[j - 1], weights[j]) = (weights[j], weights[j - 1]);
+            }
+        }
+        uint256 cumulative;
+        for (uint256 i = 0; i < size; ++i) {
+            cumulative += weights[i];
+            if (2 * cumulative >= total) return values[i];
+        }
+        revert("unreachable");
+    }
+}

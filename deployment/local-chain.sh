@@ -4,6 +4,8 @@
 #
 #   deployment/local-chain.sh            # port 8545, 1 s blocks
 #   COTRAIN_RPC_PORT=9545 COTRAIN_BLOCK_TIME=2 deployment/local-chain.sh
+#   COTRAIN_ADDRESSES_FILE=deployment/addresses/mine.json deployment/local-chain.sh  # under deployment/addresses
+#   or deployment/target: the only places forge may write (foundry.toml fs_permissions)
 #
 # The keys below are anvil's well-known development keys (public knowledge, derived from the mnemonic
 # "test test ... junk"): never use them on a real network.
@@ -59,16 +61,19 @@ contributors=()
 for i in 4 5; do contributors+=("$(address_of "${dev_keys[$i]}")"); done
 join() { local IFS=,; echo "$*"; }
 
+addresses="${COTRAIN_ADDRESSES_FILE:-$root/deployment/addresses/${chain_id}.json}"
+mkdir -p "$(dirname "$addresses")"
+deploy_log="${addresses%.json}.deploy.log"
 echo "deploying to $rpc (chain $chain_id)..."
 (
   cd "$root/contracts"
   PRIVATE_KEY="${dev_keys[0]}" \
+  COTRAIN_ADDRESSES_FILE="$addresses" \
   COTRAIN_VALIDATORS="$(join "${validators[@]}")" \
   COTRAIN_TOKEN_RECIPIENTS="$(join "${validators[@]}" "${contributors[@]}")" \
-    "$forge" script ../deployment/script/Deploy.s.sol --rpc-url "$rpc" --broadcast --slow >"$root/deployment/addresses/deploy-${chain_id}.log" 2>&1
-) || { echo "deployment failed, see deployment/addresses/deploy-${chain_id}.log" >&2; exit 1; }
+    "$forge" script ../deployment/script/Deploy.s.sol --rpc-url "$rpc" --broadcast --slow >"$deploy_log" 2>&1
+) || { echo "deployment failed, see $deploy_log" >&2; exit 1; }
 
-addresses="$root/deployment/addresses/${chain_id}.json"
 read_address() { node -e "console.log(require(process.argv[1])[process.argv[2]])" "$addresses" "$1"; }
 token="$(read_address token)"
 protocol="$(read_address protocol)"

@@ -1,0 +1,83 @@
+package io.cotrain.deployment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cotrain.contracts.DeploymentAddresses;
+import io.cotrain.contracts.testing.CotrainClients;
+import io.cotrain.contracts.testing.DevAccounts;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.web3j.protocol.Web3j;
+import org.web3j.protocol.http.HttpService;
+
+/** deployment/local-chain.sh as a user runs it: it comes up deployed with bonded validators and Ctrl-C stops it. */
+class LocalChainIT {
+    private static final Duration STARTUP = Duration.ofMinutes(3);
+
+    @Test
+    void comesUpWithThreeBondedValidators_andStopsAnvilOnCtrlC() throws Exception {
+        int port = freePort();
+        Path addressesFile = ScriptRunner.freshFile("local-chain-");
+        Path output = addressesFile.resolveSibling(addressesFile.getFileName() + ".out");
+        ProcessBuilder builder = new ProcessBuilder(ScriptRunner.ROOT.resolve("deployment/local-chain.sh").toString())
+                .redirectErrorStream(true)
+                .redirectOutput(output.toFile());
+        builder.environment().put("COTRAIN_RPC_PORT", Integer.toString(port));
+        builder.environment().put("COTRAIN_ADDRESSES_FILE", addressesFile.toString());
+        Process script = builder.start();
+        try {
+            awaitLine(script, output, "Cotrain local chain is up.");
+
+            Web3j web3j = Web3j.build(new HttpService("http://127.0.0.1:" + port));
+            CotrainClients chain = new CotrainClients(web3j, 31337).use(DeploymentAddresses.read(addressesFile));
+            var registry = chain.registry(DevAccounts.account(0));
+            assertThat(registry.activeValidatorCount().send().intValue()).isEqualTo(3);
+            for (int validator = 1; validator <= 3; validator++) {
+                assertThat(registry.validatorInfo(DevAccounts.account(validator).getAddress()).send().active).isTrue();
+            }
+            assertThat(Files.readString(output)).contains("validator 1 (bonded 1000 COT)");
+            web3j.shutdown();
+
+            new ProcessBuilder("kill", "-INT", Long.toString(script.pid())).start().waitFor();
+            assertThat(script.waitFor(30, TimeUnit.SECONDS)).as("the script exits on SIGINT").isTrue();
+            assertThat(answers(port)).as("anvil stopped with the script").isFalse();
+        } finally {
+            script.descendants().forEach(ProcessHandle::destroyForcibly);
+            script.destroyForcibly();
+        }
+    }
+
+    private static void awaitLine(Process script, Path output, String line) throws Exception {
+        Instant deadline = Instant.now().plus(STARTUP);
+        while (Instant.now().isBefore(deadline)) {
+            List<String> lines = Files.readAllLines(output);
+            if (lines.contains(line)) return;
+            assertThat(script.isAlive()).as("local-chain.sh exited early:%n%s", String.join("\n", lines)).isTrue();
+            Thread.sleep(250);
+        }
+        throw new AssertionError("local-chain.sh did not print '" + line + "' within " + STARTUP + ":\n"
+                + Files.readString(output));
+    }
+
+    private static boolean answers(int port) {
+        try (Socket ignored = new Socket("127.0.0.1", port)) {
+            return true;
+        } catch (IOException refused) {
+            return false;
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}

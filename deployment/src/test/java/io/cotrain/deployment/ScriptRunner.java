@@ -1,0 +1,57 @@
+package io.cotrain.deployment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cotrain.contracts.testing.FoundryBinaries;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** Runs the repository's own deployment commands as a user would, logging their output under target/. */
+final class ScriptRunner {
+    static final Path ROOT = FoundryBinaries.repositoryRoot();
+    static final Path WORK = ROOT.resolve("deployment/target/it");
+
+    private ScriptRunner() {}
+
+    /**
+     * Runs a forge script from the Foundry root and expects it to succeed.
+     *
+     * @return the script's output
+     */
+    static String forgeScript(String script, String rpcUrl, Map<String, String> environment) throws Exception {
+        List<String> command = new ArrayList<>(List.of(FoundryBinaries.binary("forge").toString(), "script",
+                "../deployment/script/" + script, "--rpc-url", rpcUrl, "--broadcast"));
+        return run(command, ROOT.resolve("contracts"), environment, Duration.ofMinutes(5));
+    }
+
+    static String run(List<String> command, Path directory, Map<String, String> environment, Duration timeout)
+            throws Exception {
+        Files.createDirectories(WORK);
+        Path log = Files.createTempFile(WORK, Path.of(command.get(0)).getFileName() + "-", ".log");
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(directory.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        builder.environment().putAll(environment);
+        Process process = builder.start();
+        boolean exited = process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS);
+        if (!exited) process.destroyForcibly().waitFor();
+        String output = Files.readString(log);
+        assertThat(exited).as("%s finished within %s; output:%n%s", command, timeout, output).isTrue();
+        assertThat(process.exitValue()).as("exit code of %s; output:%n%s", command, output).isZero();
+        return output;
+    }
+
+    static Path freshFile(String prefix) throws IOException {
+        Files.createDirectories(WORK);
+        Path file = Files.createTempFile(WORK, prefix, ".json");
+        Files.delete(file); // the scripts create it
+        return file;
+    }
+}

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Installs the pinned npm toolchain (Foundry's forge/anvil/cast, solcjs, OpenZeppelin, forge-std) with `npm ci`
-# when node_modules is missing or was installed from another package-lock.json. Idempotent and quick when current.
+# Installs the pinned npm packages with `npm ci` wherever node_modules is missing or was installed from another
+# package-lock.json: the Solidity toolchain at the root (Foundry's forge/anvil/cast, solcjs, OpenZeppelin, forge-std)
+# and every other npm project listed below (e.g. the IPFS node). Idempotent and quick when current.
 # Prints the directory holding Foundry's native binaries for this platform.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-stamp="$root/node_modules/.cotrain-lock.sha256"
 
 case "$(uname -s)-$(uname -m)" in
   Linux-x86_64) platform=linux-amd64 ;;
@@ -15,12 +15,22 @@ case "$(uname -s)-$(uname -m)" in
 esac
 
 command -v npm >/dev/null || { echo "ensure-toolchain: npm not found: install Node.js 20 or newer" >&2; exit 1; }
-lock_hash="$(sha256sum "$root/package-lock.json" | cut -d' ' -f1)"
-if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$lock_hash" ]]; then
-  echo "ensure-toolchain: installing the npm toolchain (npm ci)..." >&2
-  (cd "$root" && npm ci --no-audit --no-fund --loglevel=error >&2)
-  echo "$lock_hash" >"$stamp"
-fi
+
+# npm ci in $1 unless its node_modules was installed from the same lock file.
+npm_ci_if_changed() {
+  local project="$1" stamp="$1/node_modules/.cotrain-lock.sha256" lock_hash
+  lock_hash="$(sha256sum "$project/package-lock.json" | cut -d' ' -f1)"
+  if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$lock_hash" ]]; then
+    echo "ensure-toolchain: npm ci in ${project#"$root"/}..." >&2
+    (cd "$project" && npm ci --no-audit --no-fund --loglevel=error >&2)
+    echo "$lock_hash" >"$stamp"
+  fi
+}
+
+npm_ci_if_changed "$root"
+for project in "$root/ipfs/node"; do
+  if [[ -f "$project/package-lock.json" ]]; then npm_ci_if_changed "$project"; fi
+done
 
 for tool in forge anvil cast; do
   binary="$root/node_modules/@foundry-rs/$tool-$platform/bin/$tool"

@@ -47,12 +47,16 @@ abstract contract ScoreConsensusSetup is CotrainFixture {
 
     function _commitAll(uint256 round, address[] memory validators, bytes[] memory scores) internal {
         rollToCommit(round);
-        for (uint256 i = 0; i < validators.length; ++i) commit(validators[i], round, scores[i]);
+        for (uint256 i = 0; i < validators.length; ++i) {
+            commit(validators[i], round, scores[i]);
+        }
     }
 
     function _revealAll(uint256 round, address[] memory validators, bytes[] memory scores) internal {
         rollToReveal(round);
-        for (uint256 i = 0; i < validators.length; ++i) reveal(validators[i], round, scores[i]);
+        for (uint256 i = 0; i < validators.length; ++i) {
+            reveal(validators[i], round, scores[i]);
+        }
     }
 
     function _bondOf(address validator) internal view returns (uint256) {
@@ -90,7 +94,9 @@ abstract contract ScoreConsensusSetup is CotrainFixture {
 
     function _repeat(bytes memory scores, uint256 times) internal pure returns (bytes[] memory list) {
         list = new bytes[](times);
-        for (uint256 i = 0; i < times; ++i) list[i] = scores;
+        for (uint256 i = 0; i < times; ++i) {
+            list[i] = scores;
+        }
     }
 }
 
@@ -526,7 +532,9 @@ contract ScoreConsensusTest is ScoreConsensusSetup {
         assertEq(protocol.finalize(paged, 1), 1);
         uint256[20] memory inPages = _outcome(pagedFirst);
 
-        for (uint256 i = 0; i < 20; ++i) assertEq(inPages[i], once[i]);
+        for (uint256 i = 0; i < 20; ++i) {
+            assertEq(inPages[i], once[i]);
+        }
         assertEq(once[0], 90);
         assertEq(once[1], 15);
         assertEq(once[2], 50);
@@ -651,7 +659,7 @@ contract ScoreConsensusTest is ScoreConsensusSetup {
             assertEq(protocol.claimable(trio[i]), 0);
             assertEq(_bondOf(trio[i]), BOND - BOND / 100);
         }
-        (, , uint256 totalSlashed,,) = protocol.poolTotals();
+        (,, uint256 totalSlashed,,) = protocol.poolTotals();
         assertEq(totalSlashed, 3 * BOND / 100); // no contributor slash: 90 is accepted
         assertEq(token.balanceOf(address(registry)), registry.totalBond());
     }
@@ -736,7 +744,7 @@ contract ScoreConsensusTest is ScoreConsensusSetup {
         assertEq(protocol.claimable(trio[0]), 1 * TOKEN);
         assertEq(protocol.claimable(trio[2]), 0);
         assertEq(uint8(_status(id)), uint8(ContributionStatus.Accepted));
-        (, , uint256 totalSlashed,,) = protocol.poolTotals();
+        (,, uint256 totalSlashed,,) = protocol.poolTotals();
         assertEq(totalSlashed, 2 * penalty);
     }
 
@@ -784,7 +792,7 @@ contract ScoreConsensusTest is ScoreConsensusSetup {
         assertEq(protocol.claimable(trio[0]), 2 * TOKEN);
         assertEq(_bondOf(trio[1]), BOND);
         assertEq(_bondOf(trio[2]), BOND);
-        (, , uint256 totalSlashed,,) = protocol.poolTotals();
+        (,, uint256 totalSlashed,,) = protocol.poolTotals();
         assertEq(totalSlashed, 0);
     }
 
@@ -797,7 +805,9 @@ contract ScoreConsensusTest is ScoreConsensusSetup {
         vm.roll(block.number + 5);
         _unpause();
         protocol.finalize(round, 2);
-        for (uint256 i = 0; i < 3; ++i) assertEq(_bondOf(trio[i]), BOND);
+        for (uint256 i = 0; i < 3; ++i) {
+            assertEq(_bondOf(trio[i]), BOND);
+        }
         assertEq(uint8(_status(first)), uint8(ContributionStatus.Released));
     }
 
@@ -806,7 +816,9 @@ contract ScoreConsensusTest is ScoreConsensusSetup {
         _unpause(); // still in the submission window
         rollToFinalization(round);
         protocol.finalize(round, 2);
-        for (uint256 i = 0; i < 3; ++i) assertEq(_bondOf(trio[i]), BOND * 95 / 100);
+        for (uint256 i = 0; i < 3; ++i) {
+            assertEq(_bondOf(trio[i]), BOND * 95 / 100);
+        }
     }
 
     function test_finalize_validatorThatLeftBeforeFinalizationCountsButIsNotPaid() public {
@@ -858,7 +870,7 @@ contract ScoreConsensusTest is ScoreConsensusSetup {
 
         protocol.finalize(next, 1);
         assertEq(_bondOf(newcomer), BOND);
-        (, , uint256 totalSlashed,,) = protocol.poolTotals();
+        (,, uint256 totalSlashed,,) = protocol.poolTotals();
         assertEq(totalSlashed, 0);
         assertEq(token.balanceOf(trio[2]), BOND);
         assertEq(token.balanceOf(address(registry)), registry.totalBond());

@@ -3,14 +3,13 @@ pragma solidity ^0.8.24;
 
 import {ERC1967Proxy} from "@openzeppelin/contracts/proxy/ERC1967/ERC1967Proxy.sol";
 import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
-import {PausableUpgradeable} from "@openzeppelin/contracts-upgradeable/utils/PausableUpgradeable.sol";
 import {Initializable} from "@openzeppelin/contracts-upgradeable/proxy/utils/Initializable.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 
 import {CotrainFixture} from "../utils/CotrainFixture.sol";
 import {ICotrainErrors} from "cotrain/interfaces/ICotrainErrors.sol";
 import {IValidatorRegistry} from "cotrain/interfaces/IValidatorRegistry.sol";
-import {ContributionType, Parameter} from "cotrain/types/CotrainTypes.sol";
+import {Parameter} from "cotrain/types/CotrainTypes.sol";
 import {ValidatorRegistry} from "cotrain/validators/ValidatorRegistry.sol";
 
 /// @dev A later implementation: same storage, one more function.
@@ -58,9 +57,7 @@ contract ValidatorRegistryTest is CotrainFixture {
     }
 
     function _expectUnauthorized(address account, bytes32 role) internal {
-        vm.expectRevert(
-            abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, account, role)
-        );
+        vm.expectRevert(abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, account, role));
     }
 
     function _assertConserved() internal view {

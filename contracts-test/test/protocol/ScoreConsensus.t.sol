@@ -1036,6 +1036,41 @@ contract ScoreConsensusTest is ScoreConsensusSetup {
         assertEq(token.balanceOf(address(registry)), registry.totalBond());
     }
 
+    /// @dev Without deviations (tolerance 99), settling in pages of any size gives the outcome of a single call.
+    function testFuzz_finalize_pageSizeDoesNotChangeOutcome(uint256 seed, uint8 pageSeed) public {
+        _setParam(Parameter.ToleranceScore, 99);
+        submit(bob, ContributionType.DATASET, digestOf(7));
+        submit(alice, ContributionType.VALIDATION, digestOf(8));
+        bytes[] memory scores = new bytes[](3);
+        for (uint256 i = 0; i < 3; ++i) {
+            scores[i] = new bytes(4);
+            for (uint256 p = 0; p < 4; ++p) {
+                scores[i][p] = bytes1(uint8(1 + uint256(keccak256(abi.encode(seed, i, p))) % 100));
+            }
+        }
+        _commitAll(round, trio, scores);
+        _revealAll(round, trio, scores);
+        rollToFinalization(round);
+
+        uint256 snapshot = vm.snapshotState();
+        protocol.finalize(round, 4);
+        uint256[20] memory once = _outcome(first);
+        uint256 last = protocol.contribution(first + 3).consensusScore;
+        vm.revertToState(snapshot);
+
+        uint256 pageSize = bound(pageSeed, 1, 4);
+        uint256 settled;
+        while (settled < 4) {
+            settled += protocol.finalize(round, pageSize);
+        }
+        assertEq(settled, 4);
+        uint256[20] memory inPages = _outcome(first);
+        for (uint256 i = 0; i < 20; ++i) {
+            assertEq(inPages[i], once[i]);
+        }
+        assertEq(protocol.contribution(first + 3).consensusScore, last);
+    }
+
     /// @dev Reference: sort by score, then the first score at which the cumulative weight reaches half the total.
     function _referenceMedian(bytes[] memory scores, uint256[] memory bonds, uint256 position)
         internal

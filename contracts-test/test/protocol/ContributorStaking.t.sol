@@ -387,7 +387,16 @@ contract ContributorStakingTest is CoreTestHelpers {
         assertEq(profile.pendingContributions, 2);
         assertEq(profile.submittedContributions, 2);
 
-        scoreWith(validator, roundOf(first), hex"6405"); // 100 and 5: the second is slashed
+        uint256 round = roundOf(first);
+        rollToCommit(round);
+        commit(validator, round, hex"6405"); // 100 and 5: the second is slashed
+        rollToReveal(round);
+        reveal(validator, round, hex"6405");
+        rollToFinalization(round);
+        vm.expectEmit(address(protocol));
+        emit IContributorStaking.ContributorSlashed(alice, first + 1, PER_CONTRIBUTION / 2);
+        protocol.finalize(round, 10);
+
         profile = protocol.contributorProfile(alice);
         assertEq(profile.lockedStake, 0);
         assertEq(profile.pendingContributions, 0);
@@ -444,6 +453,32 @@ contract ContributorStakingTest is CoreTestHelpers {
         assertEq(token.balanceOf(address(protocol)), funded - unstaked);
         assertEq(protocol.totalContributorStake(), funded - unstaked);
         assertEq(token.balanceOf(alice) + token.balanceOf(address(protocol)), funded);
+    }
+
+    /// @dev Settlement moves the reputation by the exponential moving average and keeps it within [100, 10000]
+    /// (0 would read as unregistered).
+    function testFuzz_settlement_reputationFollowsMovingAverage(uint256 score, uint256 alpha, uint256 initial)
+        public
+    {
+        score = bound(score, 1, 100);
+        alpha = bound(alpha, 1, 10_000);
+        initial = bound(initial, 100, 10_000);
+        setParam(Parameter.ReputationAlphaBps, alpha);
+        setParam(Parameter.InitialReputation, initial);
+        address validator = newValidator("validator", 2_000 * TOKEN);
+        newContributor("alice", MIN_STAKE);
+        uint256 id = submit(alice, ContributionType.DATASET, digestOf(1));
+        scoreWith(validator, roundOf(id), abi.encodePacked(uint8(score)));
+
+        uint256 expected = (initial * (10_000 - alpha) + score * 100 * alpha) / 10_000;
+        IContributorStaking.ContributorProfile memory profile = protocol.contributorProfile(alice);
+        assertEq(profile.reputation, expected);
+        assertGe(profile.reputation, 100);
+        assertLe(profile.reputation, 10_000);
+        assertTrue(profile.registered);
+        uint256 slashed = score < 30 ? PER_CONTRIBUTION / 2 : 0;
+        assertEq(profile.stake, MIN_STAKE - slashed);
+        assertEq(profile.lockedStake, 0);
     }
 
     /// @dev With `submissions` contributions pending, exactly the unlocked part can be unstaked.

@@ -8,7 +8,21 @@ import {ERC1967Proxy} from "@openzeppelin/contracts/proxy/ERC1967/ERC1967Proxy.s
 import {CoreTestHelpers} from "../utils/CoreTestHelpers.sol";
 import {CotrainProtocol} from "cotrain/CotrainProtocol.sol";
 import {IProtocolParameters} from "cotrain/interfaces/IProtocolParameters.sol";
+import {ProtocolParameters} from "cotrain/protocol/ProtocolParameters.sol";
 import {Parameter, ProtocolConfig} from "cotrain/types/CotrainTypes.sol";
+
+/// @dev The parameters module on its own, with the default (empty) update hooks that the protocol overrides.
+contract StandaloneParameters is ProtocolParameters {
+    function initialize(address governor, ProtocolConfig memory config) external initializer {
+        __AccessControl_init();
+        _grantRole(PARAMETER_ROLE, governor);
+        _initializeParameters(config);
+    }
+
+    function _validatorCount() internal pure override returns (uint256) {
+        return 0;
+    }
+}
 
 contract ProtocolParametersTest is CoreTestHelpers {
     uint256 internal constant PARAMETER_COUNT = 21;
@@ -327,6 +341,18 @@ contract ProtocolParametersTest is CoreTestHelpers {
         setParam(Parameter.MinValidatorStake, 2_000 * TOKEN);
         assertTrue(registry.validatorInfo(validator).active);
         assertEq(registry.activeMask(), 1);
+    }
+
+    function test_setParameter_worksInModuleWithoutHooks() public {
+        StandaloneParameters standalone = new StandaloneParameters();
+        standalone.initialize(admin, defaultConfig());
+        vm.startPrank(admin);
+        standalone.setParameter(Parameter.SubmissionBlocks, 30);
+        standalone.setParameter(Parameter.MinValidatorStake, 5);
+        vm.stopPrank();
+        assertEq(standalone.parameter(Parameter.SubmissionBlocks), 30);
+        assertEq(standalone.parameter(Parameter.MinValidatorStake), 5);
+        assertEq(standalone.parameter(Parameter.QuorumBps), 6_667);
     }
 
     // ---- initialize ------------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import {PausableUpgradeable} from "@openzeppelin/contracts-upgradeable/utils/Pau
 import {CotrainFixture} from "../utils/CotrainFixture.sol";
 import {IContributionRounds} from "cotrain/interfaces/IContributionRounds.sol";
 import {IContributorStaking} from "cotrain/interfaces/IContributorStaking.sol";
+import {ICotrainErrors} from "cotrain/interfaces/ICotrainErrors.sol";
 import {IRewardPool} from "cotrain/interfaces/IRewardPool.sol";
 import {IScoreConsensus} from "cotrain/interfaces/IScoreConsensus.sol";
 import {IValidatorRegistry} from "cotrain/interfaces/IValidatorRegistry.sol";
@@ -1031,7 +1032,9 @@ contract ScoreConsensusTest is ScoreConsensusSetup {
         }
         for (uint256 i = 0; i < size; ++i) {
             assertEq(protocol.claimable(panel[i]), agreements[i] * TOKEN);
-            assertEq(_bondOf(panel[i]), bonds[i] - bonds[i] * deviations[i] * 100 / 10_000);
+            // each deviation costs 1% of the weight the validator committed with: its bond in whole gwei
+            uint256 weight = bonds[i] / 1 gwei * 1 gwei;
+            assertEq(_bondOf(panel[i]), bonds[i] - weight * deviations[i] * 100 / 10_000);
         }
         assertEq(token.balanceOf(address(registry)), registry.totalBond());
     }
@@ -1098,5 +1101,72 @@ contract ScoreConsensusTest is ScoreConsensusSetup {
             if (2 * cumulative >= total) return values[i];
         }
         revert("unreachable");
+    }
+
+    // ---- regressions -----------------------------------------------------------------------------------------
+
+    /// A deviation costs a share of the bond committed with, so paging finalize cannot shrink the penalty.
+    function test_finalize_deviationPenaltyIsTheSameOverAnyPagination() public {
+        _setParam(Parameter.DeviationPenaltyBps, 5_000);
+        address[] memory validators = trio;
+        bytes[] memory scores = _bytesList(hex"5050", hex"5050", hex"1010");
+        _commitAll(round, validators, scores);
+        _revealAll(round, validators, scores);
+        rollToFinalization(round);
+
+        uint256 snapshot = vm.snapshotState();
+        protocol.finalize(round, 2);
+        uint256 bondAfterOneCall = _bondOf(validators[2]);
+        vm.revertToState(snapshot);
+        protocol.finalize(round, 1);
+        protocol.finalize(round, 1);
+
+        assertEq(bondAfterOneCall, 0); // two deviations at 50% each
+        assertEq(_bondOf(validators[2]), bondAfterOneCall);
+    }
+
+    /// A validator that leaves cannot hand its index to a newcomer before the rounds expecting it are scored, even
+    /// after governance shortened the windows and the unbonding delay.
+    function test_commitScores_leavingValidatorsIndexStaysHeldUntilTheScoringDeadline() public {
+        address[] memory validators = trio;
+        vm.startPrank(admin);
+        protocol.setParameter(Parameter.CommitBlocks, 1);
+        protocol.setParameter(Parameter.RevealBlocks, 1);
+        protocol.setParameter(Parameter.ValidatorUnbondingBlocks, 22);
+        registry.removeValidator(validators[0]);
+        vm.stopPrank();
+
+        uint256 readyBlock = registry.validatorInfo(validators[0]).unbondingReadyBlock;
+        assertEq(readyBlock, protocol.roundInfo(round).revealEndBlock);
+        rollToCommit(round);
+        vm.expectRevert(abi.encodeWithSelector(ICotrainErrors.UnbondingNotReady.selector, readyBlock, block.number));
+        vm.prank(validators[0]);
+        registry.withdrawValidatorBond();
+
+        address newcomer = newValidator("newcomer", BOND);
+        assertEq(registry.validatorInfo(newcomer).index, 3);
+        vm.expectRevert(abi.encodeWithSelector(IScoreConsensus.NotExpectedValidator.selector, round, newcomer));
+        vm.prank(newcomer);
+        protocol.commitScores(round, keccak256("anything"));
+    }
+
+    /// Scores stay with the validator that revealed them, not with whoever holds its index later.
+    function test_revealedScore_isZeroForTheNewHolderOfAReusedIndex() public {
+        address[] memory validators = trio;
+        rollToCommit(round);
+        commit(validators[0], round, hex"2a2a");
+        rollToReveal(round);
+        reveal(validators[0], round, hex"2a2a");
+        assertEq(protocol.revealedScore(round, validators[0], first), 42);
+
+        vm.prank(admin);
+        registry.removeValidator(validators[0]);
+        vm.roll(registry.validatorInfo(validators[0]).unbondingReadyBlock);
+        vm.prank(validators[0]);
+        registry.withdrawValidatorBond();
+        address newcomer = newValidator("newcomer", BOND);
+        assertEq(registry.validatorInfo(newcomer).index, 0);
+
+        assertEq(protocol.revealedScore(round, newcomer, first), 0);
     }
 }

@@ -246,13 +246,25 @@ contract ValidatorRegistryTest is CotrainFixture {
         assertEq(registry.totalBond(), 2 * MIN_BOND);
     }
 
-    function test_removeValidator_withoutBond() public {
+    function test_removeValidator_withoutBond_freesItsIndexAfterTheDelay() public {
         _add(alice);
-        vm.recordLogs();
         vm.prank(admin);
         registry.removeValidator(alice);
-        assertEq(vm.getRecordedLogs().length, 1); // ValidatorRemoved only: no unbond, no activity change
         assertFalse(registry.validatorInfo(alice).admitted);
+        assertEq(registry.occupiedIndexes(), 1); // still held: a round may expect it until the delay has passed
+
+        uint256 readyBlock = registry.validatorInfo(alice).unbondingReadyBlock;
+        assertGt(readyBlock, block.number);
+        vm.expectRevert(abi.encodeWithSelector(ICotrainErrors.UnbondingNotReady.selector, readyBlock, block.number));
+        vm.prank(alice);
+        registry.withdrawValidatorBond();
+
+        vm.roll(readyBlock);
+        vm.prank(alice);
+        registry.withdrawValidatorBond();
+        assertEq(registry.occupiedIndexes(), 0);
+        (address holder,) = registry.indexHolder(0);
+        assertEq(holder, address(0));
     }
 
     function test_removeValidator_revertsWhenNotAdmitted() public {
@@ -550,6 +562,75 @@ contract ValidatorRegistryTest is CotrainFixture {
         _expectUnauthorized(admin, registry.SLASHER_ROLE());
         vm.prank(admin);
         registry.slash(alice, 1, 100, IValidatorRegistry.SlashReason.DeviatingScore);
+    }
+
+    // ---- slashAmount -----------------------------------------------------------------------------------------
+
+    function test_slashAmount_takesTheAmountFromBondThenUnbonding() public {
+        _add(alice);
+        _bond(alice, 2 * MIN_BOND);
+        _unbond(alice, MIN_BOND);
+        vm.expectEmit(true, true, true, true, address(registry));
+        emit IValidatorRegistry.ValidatorSlashed(
+            alice, 4, MIN_BOND + 7, IValidatorRegistry.SlashReason.DeviatingScore, address(protocol)
+        );
+        vm.prank(address(protocol));
+        uint256 slashed = registry.slashAmount(alice, 4, MIN_BOND + 7, IValidatorRegistry.SlashReason.DeviatingScore);
+        assertEq(slashed, MIN_BOND + 7);
+        assertEq(registry.validatorInfo(alice).bond, 0);
+        assertEq(registry.validatorInfo(alice).unbonding, MIN_BOND - 7);
+        assertEq(token.balanceOf(address(protocol)), MIN_BOND + 7);
+        _assertConserved();
+    }
+
+    function test_slashAmount_capsAtWhatTheValidatorHolds() public {
+        _add(alice);
+        _bond(alice, MIN_BOND);
+        vm.prank(address(protocol));
+        uint256 slashed = registry.slashAmount(alice, 1, 5 * MIN_BOND, IValidatorRegistry.SlashReason.DeviatingScore);
+        assertEq(slashed, MIN_BOND);
+        assertEq(registry.totalBond(), 0);
+        assertFalse(registry.validatorInfo(alice).active);
+        _assertConserved();
+    }
+
+    function test_slashAmount_revertsWithoutSlasherRole() public {
+        _add(alice);
+        _bond(alice, MIN_BOND);
+        _expectUnauthorized(stranger, registry.SLASHER_ROLE());
+        vm.prank(stranger);
+        registry.slashAmount(alice, 1, 1, IValidatorRegistry.SlashReason.DeviatingScore);
+    }
+
+    // ---- unbonding never ends before the open rounds' scoring -------------------------------------------------
+
+    function test_requestValidatorUnbond_readyNoEarlierThanTheScoringDeadline() public {
+        _add(alice);
+        _bond(alice, MIN_BOND);
+        address contributor = newContributor("contributor", 100 * TOKEN);
+        bytes32 digest = digestOf(1);
+        vm.prank(contributor);
+        protocol.submitContribution(0, digest, 1); // opens round 1, whose reveal window ends at block 41
+        vm.prank(admin);
+        protocol.setParameter(Parameter.ValidatorUnbondingBlocks, SUBMISSION_BLOCKS + COMMIT_BLOCKS + REVEAL_BLOCKS);
+        vm.roll(10);
+
+        _unbond(alice, MIN_BOND);
+
+        uint256 deadline = protocol.scoringDeadline();
+        assertEq(deadline, protocol.roundInfo(1).revealEndBlock);
+        // 10 + 40 = 50 is later than the deadline: the delay applies
+        assertEq(registry.validatorInfo(alice).unbondingReadyBlock, 50);
+
+        vm.startPrank(admin);
+        protocol.setParameter(Parameter.CommitBlocks, 1);
+        protocol.setParameter(Parameter.RevealBlocks, 1);
+        protocol.setParameter(Parameter.ValidatorUnbondingBlocks, 22);
+        vm.stopPrank();
+        _bond(alice, MIN_BOND);
+        _unbond(alice, MIN_BOND);
+        // 10 + 22 = 32 would fall inside round 1's scoring: the deadline wins
+        assertEq(registry.validatorInfo(alice).unbondingReadyBlock, deadline);
     }
 
     // ---- refreshActivity -------------------------------------------------------------------------------------

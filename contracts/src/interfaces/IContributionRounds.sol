@@ -88,6 +88,11 @@ interface IContributionRounds {
     /// @return info the round; `exists` is false for a round without contributions
     function roundInfo(uint256 round) external view returns (RoundView memory info);
 
+    /// @notice The block at which the reveal window of every round opened so far has closed. Validator unbonding
+    /// never completes before it, so no round's expected validator can leave and hand its index on mid-scoring.
+    /// @return deadline the latest reveal-window end of any opened round (0 before the first round opens)
+    function scoringDeadline() external view returns (uint256 deadline);
+
     /// @notice Id the next contribution will get.
     /// @return id next contribution id (ids start at 1)
     function nextContributionId() external view returns (uint256 id);

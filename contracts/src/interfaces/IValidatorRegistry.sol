@@ -68,7 +68,8 @@ interface IValidatorRegistry is ICotrainErrors {
     /// @param validator the validator's signing address
     function addValidator(address validator) external;
 
-    /// @notice Removes `validator`: it stops being expected in new rounds and its bond starts unbonding.
+    /// @notice Removes `validator`: it stops being expected in new rounds and its whole bond starts unbonding. Its
+    /// index is freed when it withdraws (with nothing bonded, withdrawValidatorBond just frees it after the delay).
     /// Restricted to VALIDATOR_MANAGER_ROLE.
     /// @param validator an admitted validator
     function removeValidator(address validator) external;
@@ -82,17 +83,30 @@ interface IValidatorRegistry is ICotrainErrors {
     /// @param amount bonded tokens to unbond
     function requestValidatorUnbond(uint256 amount) external;
 
-    /// @notice Withdraws the caller's unbonded tokens once the delay has passed. Works while paused.
+    /// @notice Withdraws the caller's unbonded tokens once the delay has passed, and frees the caller's index once it
+    /// is removed with nothing left bonded (even when nothing is left to withdraw). Works while paused.
     function withdrawValidatorBond() external;
 
     /// @notice Slashes `bps` basis points of a validator's bonded plus unbonding tokens (bond first) and sends them
-    /// to the caller. Restricted to SLASHER_ROLE.
+    /// to the caller. Restricted to SLASHER_ROLE. The protocol uses it for absences.
     /// @param validator the validator
     /// @param round the round the penalty is for (for the event)
     /// @param bps basis points to slash, capped at 10000
     /// @param reason why
     /// @return slashed tokens transferred to the caller
     function slash(address validator, uint256 round, uint256 bps, SlashReason reason)
+        external
+        returns (uint256 slashed);
+
+    /// @notice Slashes `amount` tokens of a validator's bonded plus unbonding tokens (bond first), or all it holds if
+    /// that is less, and sends them to the caller. Restricted to SLASHER_ROLE. The protocol uses it for deviating
+    /// scores, whose penalty is a share of the bond the validator scored with rather than of what it holds now.
+    /// @param validator the validator
+    /// @param round the round the penalty is for (for the event)
+    /// @param amount tokens to slash
+    /// @param reason why
+    /// @return slashed tokens transferred to the caller
+    function slashAmount(address validator, uint256 round, uint256 amount, SlashReason reason)
         external
         returns (uint256 slashed);
 

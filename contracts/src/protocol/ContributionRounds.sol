@@ -22,6 +22,9 @@ abstract contract ContributionRounds is IContributionRounds, ContributorStaking,
         // The newest round with contributions. Its count is derived from nextContributionId, and written only
         // when a later round opens, so submissions do not pay for a round-slot write.
         uint32 headRound;
+        // Latest reveal-window end of any opened round: rounds opened under longer windows may close after newer
+        // ones. In slot 0 too, so keeping it costs nothing beyond the round opening's write.
+        uint48 scoringDeadline;
     }
 
     struct Round {
@@ -128,6 +131,11 @@ abstract contract ContributionRounds is IContributionRounds, ContributorStaking,
     }
 
     /// @inheritdoc IContributionRounds
+    function scoringDeadline() external view returns (uint256) {
+        return _rounds().schedule.scoringDeadline;
+    }
+
+    /// @inheritdoc IContributionRounds
     function nextContributionId() external view returns (uint256) {
         return _rounds().schedule.nextContributionId;
     }
@@ -210,6 +218,7 @@ abstract contract ContributionRounds is IContributionRounds, ContributorStaking,
         entry.revealEnd = uint48(revealEnd);
         entry.expectedMask = expected;
         schedule.headRound = uint32(round); // stored by the caller with the next contribution id
+        if (revealEnd > schedule.scoringDeadline) schedule.scoringDeadline = uint48(revealEnd);
         emit RoundOpened(round, schedule.nextContributionId, submissionEnd, commitEnd, revealEnd, expected);
     }
 

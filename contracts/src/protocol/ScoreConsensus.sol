@@ -159,6 +159,8 @@ abstract contract ScoreConsensus is IScoreConsensus, ContributionRounds, RewardP
         (bool holdsIndex, uint256 index,) = VALIDATORS.validatorSlot(validator);
         (uint256 first, uint256 count) = _roundRange(round);
         if (!holdsIndex || (_rounds().rounds[round].revealedMask >> index) & 1 == 0) return 0;
+        (, uint256 admittedRound) = VALIDATORS.indexHolder(index);
+        if (admittedRound > round) return 0; // the index changed hands since: those scores are someone else's
         if (contributionId < first || contributionId >= first + count) return 0;
         ConsensusStorage storage $ = _consensus();
         uint256 ringSlot = round % SCORE_RING_ROUNDS;
@@ -304,6 +306,9 @@ abstract contract ScoreConsensus is IScoreConsensus, ContributionRounds, RewardP
     /// @dev Validation rewards for scores within tolerance, penalties for scores outside it. A validator whose index
     /// changed hands since the round (it left, and its bond was withdrawn, before the round was finalized) still
     /// counted in the median but can be neither paid nor penalised.
+    /// Each deviation costs deviationPenaltyBps of the weight the validator scored with (its bond at commit), so
+    /// the penalty adds up the same over any pagination of finalize; a share of the current bond would compound
+    /// page by page and let a deviating validator shrink its own penalty by finalizing one contribution at a time.
     function _settlePanel(uint256 round, Panel memory panel, Rules memory rules) private {
         uint256 slashedTotal;
         for (uint256 k = 0; k < panel.indexes.length; ++k) {
@@ -311,10 +316,10 @@ abstract contract ScoreConsensus is IScoreConsensus, ContributionRounds, RewardP
             if (validator == address(0)) continue;
             uint256 reward = _creditReward(validator, panel.agreements[k] * rules.validationReward);
             if (panel.deviations[k] != 0 && rules.deviationPenaltyBps != 0) {
-                slashedTotal += VALIDATORS.slash(
+                slashedTotal += VALIDATORS.slashAmount(
                     validator,
                     round,
-                    panel.deviations[k] * rules.deviationPenaltyBps,
+                    panel.weights[k] * WEIGHT_UNIT * panel.deviations[k] * rules.deviationPenaltyBps / BPS,
                     IValidatorRegistry.SlashReason.DeviatingScore
                 );
             }

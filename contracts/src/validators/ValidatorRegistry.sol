@@ -129,7 +129,8 @@ contract ValidatorRegistry is
         ICotrainProtocol bound = _boundProtocol();
         validator.admitted = false;
         emit ValidatorRemoved(account);
-        if (validator.bond != 0) _startUnbond(bound, account, validator, validator.bond);
+        // Even with nothing bonded: the delay keeps its index from changing hands while rounds may still expect it.
+        _startUnbond(bound, account, validator, validator.bond);
         _refreshActivity(account, validator, bound.parameter(Parameter.MinValidatorStake));
     }
 
@@ -163,7 +164,8 @@ contract ValidatorRegistry is
         RegistryStorage storage $ = _registry();
         Validator storage validator = $.validators[msg.sender];
         uint256 amount = validator.unbonding;
-        if (amount == 0) revert NothingToWithdraw();
+        bool exiting = !validator.admitted && validator.bond == 0 && validator.unbondingReadyBlock != 0;
+        if (amount == 0 && !exiting) revert NothingToWithdraw();
         if (block.number < validator.unbondingReadyBlock) {
             revert UnbondingNotReady(validator.unbondingReadyBlock, block.number);
         }
@@ -177,7 +179,7 @@ contract ValidatorRegistry is
             delete $.validators[msg.sender];
         }
         emit ValidatorBondWithdrawn(msg.sender, amount);
-        _pushTokens(msg.sender, amount);
+        if (amount != 0) _pushTokens(msg.sender, amount);
     }
 
     /// @inheritdoc IValidatorRegistry
@@ -185,23 +187,21 @@ contract ValidatorRegistry is
         external
         onlyRole(SLASHER_ROLE)
         nonReentrant
-        returns (uint256 slashed)
+        returns (uint256)
     {
-        RegistryStorage storage $ = _registry();
-        Validator storage validator = $.validators[account];
-        uint256 bond = validator.bond;
-        uint256 unbonding = validator.unbonding;
-        slashed = (bond + unbonding) * (bps > BPS ? BPS : bps) / BPS;
-        if (slashed == 0) return 0;
-        uint256 fromBond = slashed <= bond ? slashed : bond;
-        validator.bond = uint96(bond - fromBond);
-        validator.unbonding = uint96(unbonding - (slashed - fromBond));
-        $.totalBond -= uint128(slashed);
-        emit ValidatorSlashed(account, round, slashed, reason, msg.sender);
-        if (address($.protocol) != address(0)) {
-            _refreshActivity(account, validator, $.protocol.parameter(Parameter.MinValidatorStake));
-        }
-        _pushTokens(msg.sender, slashed);
+        Validator storage validator = _registry().validators[account];
+        uint256 held = uint256(validator.bond) + validator.unbonding;
+        return _slash(account, validator, round, held * (bps > BPS ? BPS : bps) / BPS, reason);
+    }
+
+    /// @inheritdoc IValidatorRegistry
+    function slashAmount(address account, uint256 round, uint256 amount, SlashReason reason)
+        external
+        onlyRole(SLASHER_ROLE)
+        nonReentrant
+        returns (uint256)
+    {
+        return _slash(account, _registry().validators[account], round, amount, reason);
     }
 
     /// @inheritdoc IValidatorRegistry
@@ -306,11 +306,36 @@ contract ValidatorRegistry is
     function _startUnbond(ICotrainProtocol bound, address account, Validator storage validator, uint256 amount)
         private
     {
+        // Never before every round opened so far has closed its reveal window: a round that expects this validator
+        // must not see its index pass to a newcomer mid-scoring, even after governance shortened the unbonding delay.
         uint256 readyBlock = block.number + bound.parameter(Parameter.ValidatorUnbondingBlocks);
+        uint256 scoringDeadline = bound.scoringDeadline();
+        if (scoringDeadline > readyBlock) readyBlock = scoringDeadline;
         validator.bond -= uint96(amount);
         validator.unbonding += uint96(amount);
         validator.unbondingReadyBlock = uint48(readyBlock);
         emit ValidatorUnbondRequested(account, amount, readyBlock);
+    }
+
+    /// @dev Takes up to `amount` from the bond first, then from unbonding tokens, and sends it to the slasher.
+    function _slash(address account, Validator storage validator, uint256 round, uint256 amount, SlashReason reason)
+        private
+        returns (uint256 slashed)
+    {
+        RegistryStorage storage $ = _registry();
+        uint256 bond = validator.bond;
+        uint256 unbonding = validator.unbonding;
+        slashed = amount < bond + unbonding ? amount : bond + unbonding;
+        if (slashed == 0) return 0;
+        uint256 fromBond = slashed <= bond ? slashed : bond;
+        validator.bond = uint96(bond - fromBond);
+        validator.unbonding = uint96(unbonding - (slashed - fromBond));
+        $.totalBond -= uint128(slashed);
+        emit ValidatorSlashed(account, round, slashed, reason, msg.sender);
+        if (address($.protocol) != address(0)) {
+            _refreshActivity(account, validator, $.protocol.parameter(Parameter.MinValidatorStake));
+        }
+        _pushTokens(msg.sender, slashed);
     }
 
     /// @dev Active means admitted and bonded at least the minimum; keeps the bitmap in step.

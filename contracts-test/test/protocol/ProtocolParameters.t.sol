@@ -439,6 +439,21 @@ contract ProtocolParametersTest is CoreTestHelpers {
         }
     }
 
+    /// @dev A sequence of writes to unconstrained parameters against a plain model of all 21 values: packing many
+    /// parameters into one word must behave like 21 separate variables.
+    function testFuzz_setParameter_packedWordsBehaveLikeSeparateVariables(uint256[8] memory seeds) public {
+        uint256[] memory model = allValues();
+        for (uint256 step = 0; step < seeds.length; ++step) {
+            Parameter which = Parameter(seeds[step] % PARAMETER_COUNT);
+            if (!isUnconstrained(which)) continue;
+            (uint256 min, uint256 max) = documentedBounds(which);
+            uint256 value = bound(uint256(keccak256(abi.encode(seeds[step]))), min, max);
+            setParam(which, value);
+            model[uint256(which)] = value;
+            assertEq(allValues(), model);
+        }
+    }
+
     /// @dev Round window lengths are accepted exactly when both consistency rules hold.
     function testFuzz_setParameter_roundWindowsFollowConsistencyRules(uint256 submission, uint256 commitBlocks)
         public

@@ -342,6 +342,33 @@ contract ContributionRoundsTest is CoreTestHelpers {
         assertEq(roundView(2).revealEndBlock, roundStart(3) + 55);
     }
 
+    // ---- scoringDeadline ----------------------------------------------------------------------------------------
+
+    function test_scoringDeadline_isLatestRevealEndOfAnyOpenedRound() public {
+        assertEq(protocol.scoringDeadline(), 0);
+        setParam(Parameter.CommitBlocks, 40);
+        setParam(Parameter.RevealBlocks, 40);
+        submit(alice, ContributionType.MODEL_UPDATE, digestOf(1));
+        uint256 longEnd = roundStart(2) + 80;
+        assertEq(protocol.scoringDeadline(), longEnd);
+
+        // a later round with short windows closes earlier: the deadline stays with the long one
+        setParam(Parameter.CommitBlocks, 1);
+        setParam(Parameter.RevealBlocks, 1);
+        vm.roll(roundStart(2));
+        submit(alice, ContributionType.MODEL_UPDATE, digestOf(2));
+        assertEq(roundView(2).revealEndBlock, roundStart(3) + 2);
+        assertEq(protocol.scoringDeadline(), longEnd);
+
+        // and moves on once a round closes later still
+        vm.roll(roundStart(4));
+        submit(alice, ContributionType.MODEL_UPDATE, digestOf(3));
+        assertEq(protocol.scoringDeadline(), longEnd);
+        vm.roll(roundStart(5));
+        submit(alice, ContributionType.MODEL_UPDATE, digestOf(4));
+        assertEq(protocol.scoringDeadline(), roundStart(6) + 2);
+    }
+
     // ---- fuzz ------------------------------------------------------------------------------------------------
 
     /// @dev A submission at any block joins round 1 + elapsed / submissionBlocks, with deadlines derived from it.

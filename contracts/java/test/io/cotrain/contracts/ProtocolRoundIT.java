@@ -4,7 +4,6 @@ import static io.cotrain.contracts.testing.CotrainClients.tokens;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cotrain.contracts.generated.CotrainProtocol;
-import io.cotrain.contracts.generated.CotrainProtocol.ProtocolConfig;
 import io.cotrain.contracts.generated.CotrainToken;
 import io.cotrain.contracts.testing.AnvilExtension;
 import io.cotrain.contracts.testing.AnvilNode;
@@ -43,7 +42,7 @@ class ProtocolRoundIT {
     @Test
     void wholeRound_rewardsGoodWork_slashesBadWorkAndTheValidatorThatDidNotReveal(AnvilNode anvil) throws Exception {
         CotrainClients chain = new CotrainClients(anvil.web3j(), anvil.chainId());
-        chain.use(ContractsDeployer.deploy(chain, admin, tokens(1_000_000_000), config()));
+        chain.use(ContractsDeployer.deploy(chain, admin, tokens(1_000_000_000), ContractsDeployer.testConfig()));
         String protocolAddress = chain.addresses().protocol();
         CotrainToken adminToken = chain.token(admin);
 
@@ -152,31 +151,6 @@ class ProtocolRoundIT {
         BigInteger owed = tokens(2);
         assertThat(adminToken.balanceOf(protocolAddress).send())
                 .isEqualTo(reader.totalContributorStake().send().add(totals.component1()).add(owed));
-    }
-
-    private static ProtocolConfig config() {
-        return new ProtocolConfig(
-                tokens(100), // minContributorStake
-                tokens(10), // stakePerContribution
-                BigInteger.valueOf(50), // contributorUnbondingBlocks
-                BigInteger.valueOf(5_000), // contributorSlashBps
-                BigInteger.valueOf(30), // slashThresholdScore
-                BigInteger.valueOf(2_000), // reputationAlphaBps
-                BigInteger.valueOf(5_000), // initialReputation
-                tokens(1_000), // minValidatorStake
-                BigInteger.valueOf(100), // validatorUnbondingBlocks
-                BigInteger.valueOf(16), // maxValidators
-                tokens(1), // validationReward
-                BigInteger.valueOf(100), // deviationPenaltyBps
-                BigInteger.valueOf(500), // absencePenaltyBps
-                BigInteger.valueOf(10), // toleranceScore
-                BigInteger.valueOf(6_666), // quorumBps: two of three validators
-                BigInteger.valueOf(20), // submissionBlocks
-                BigInteger.valueOf(10), // commitBlocks
-                BigInteger.valueOf(10), // revealBlocks
-                tokens(20), // modelUpdateReward
-                tokens(15), // datasetReward
-                tokens(10)); // validationWorkReward
     }
 
     private static byte[] sha256(String text) throws Exception {

@@ -64,4 +64,35 @@ public final class ContractsDeployer {
                 .send()
                 .getContractAddress();
     }
+
+    /**
+     * The parameters the tests run with: 20/10/10-block round windows, two-of-three quorum, and the deploy script's
+     * stakes, rewards and penalties.
+     *
+     * @return the initial parameters
+     */
+    public static ProtocolConfig testConfig() {
+        return new ProtocolConfig(
+                CotrainClients.tokens(100), // minContributorStake
+                CotrainClients.tokens(10), // stakePerContribution
+                BigInteger.valueOf(50), // contributorUnbondingBlocks
+                BigInteger.valueOf(5_000), // contributorSlashBps
+                BigInteger.valueOf(30), // slashThresholdScore
+                BigInteger.valueOf(2_000), // reputationAlphaBps
+                BigInteger.valueOf(5_000), // initialReputation
+                CotrainClients.tokens(1_000), // minValidatorStake
+                BigInteger.valueOf(100), // validatorUnbondingBlocks
+                BigInteger.valueOf(16), // maxValidators
+                CotrainClients.tokens(1), // validationReward
+                BigInteger.valueOf(100), // deviationPenaltyBps
+                BigInteger.valueOf(500), // absencePenaltyBps
+                BigInteger.valueOf(10), // toleranceScore
+                BigInteger.valueOf(6_666), // quorumBps: two of three validators
+                BigInteger.valueOf(20), // submissionBlocks
+                BigInteger.valueOf(10), // commitBlocks
+                BigInteger.valueOf(10), // revealBlocks
+                CotrainClients.tokens(20), // modelUpdateReward
+                CotrainClients.tokens(15), // datasetReward
+                CotrainClients.tokens(10)); // validationWorkReward
+    }
 }

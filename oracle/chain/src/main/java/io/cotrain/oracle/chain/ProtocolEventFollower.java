@@ -1,0 +1,114 @@
+package io.cotrain.oracle.chain;
+
+import io.cotrain.contracts.generated.CotrainProtocol;
+import io.cotrain.contracts.generated.CotrainProtocol.ContributionSubmittedEventResponse;
+import io.cotrain.contracts.generated.CotrainProtocol.RoundFinalizedEventResponse;
+import io.cotrain.contracts.generated.CotrainProtocol.RoundOpenedEventResponse;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.web3j.abi.EventEncoder;
+import org.web3j.protocol.Web3j;
+import org.web3j.protocol.core.DefaultBlockParameter;
+import org.web3j.protocol.core.methods.request.EthFilter;
+import org.web3j.protocol.core.methods.response.EthLog;
+import org.web3j.protocol.core.methods.response.Log;
+
+/**
+ * Follows the protocol's round events block by block: only blocks with at least {@code confirmations} blocks on top
+ * are read, events are handed over in chain order, and the last fully handled block is checkpointed durably, so a
+ * restarted follower resumes where it stopped. A handler that throws stops the poll before its block is
+ * checkpointed: that block's events come again on the next poll, so handlers must be idempotent.
+ */
+public final class ProtocolEventFollower {
+    private static final String CONTRIBUTION_SUBMITTED = EventEncoder.encode(CotrainProtocol.CONTRIBUTIONSUBMITTED_EVENT);
+    private static final String ROUND_OPENED = EventEncoder.encode(CotrainProtocol.ROUNDOPENED_EVENT);
+    private static final String ROUND_FINALIZED = EventEncoder.encode(CotrainProtocol.ROUNDFINALIZED_EVENT);
+
+    /** Receives the events of confirmed blocks, in chain order. */
+    public interface Handler {
+        default void contributionSubmitted(ContributionSubmittedEventResponse event) {}
+
+        default void roundOpened(RoundOpenedEventResponse event) {}
+
+        default void roundFinalized(RoundFinalizedEventResponse event) {}
+    }
+
+    private final Web3j web3j;
+    private final String protocol;
+    private final BigInteger startBlock;
+    private final int confirmations;
+    private final int maxBlocksPerQuery;
+    private final BlockCheckpoint checkpoint;
+    private final RetryPolicy retry;
+    private BigInteger lastProcessed;
+
+    /**
+     * @param startBlock the first block to read when there is no checkpoint yet (the deployment block)
+     * @param confirmations blocks that must be mined on top of a block before its events are read
+     * @param maxBlocksPerQuery the widest eth_getLogs range, for nodes that cap it
+     */
+    public ProtocolEventFollower(Web3j web3j, String protocol, BigInteger startBlock, int confirmations,
+            int maxBlocksPerQuery, BlockCheckpoint checkpoint, RetryPolicy retry) {
+        if (confirmations < 0) throw new IllegalArgumentException("confirmations must be >= 0, got " + confirmations);
+        if (maxBlocksPerQuery < 1) throw new IllegalArgumentException("maxBlocksPerQuery must be >= 1");
+        this.web3j = web3j;
+        this.protocol = protocol;
+        this.startBlock = startBlock;
+        this.confirmations = confirmations;
+        this.maxBlocksPerQuery = maxBlocksPerQuery;
+        this.checkpoint = checkpoint;
+        this.retry = retry;
+        this.lastProcessed = checkpoint.load().orElse(startBlock.subtract(BigInteger.ONE));
+    }
+
+    /** @return the last block whose events were all handled (start block - 1 before any) */
+    public synchronized BigInteger lastProcessedBlock() {
+        return lastProcessed;
+    }
+
+    /**
+     * Reads and hands over the events of every newly confirmed block.
+     *
+     * @param handler receives the events
+     * @return the last block handled
+     */
+    public synchronized BigInteger poll(Handler handler) {
+        BigInteger latest = retry.call("read block number", () -> web3j.ethBlockNumber().send()).getBlockNumber();
+        BigInteger confirmedHead = latest.subtract(BigInteger.valueOf(confirmations));
+        BigInteger from = lastProcessed.add(BigInteger.ONE);
+        while (from.compareTo(confirmedHead) <= 0) {
+            BigInteger to = from.add(BigInteger.valueOf(maxBlocksPerQuery - 1)).min(confirmedHead);
+            for (Log log : logs(from, to)) dispatch(log, handler);
+            checkpoint.save(to);
+            lastProcessed = to;
+            from = to.add(BigInteger.ONE);
+        }
+        return lastProcessed;
+    }
+
+    private List<Log> logs(BigInteger from, BigInteger to) {
+        EthFilter filter = new EthFilter(DefaultBlockParameter.valueOf(from), DefaultBlockParameter.valueOf(to), protocol);
+        filter.addOptionalTopics(CONTRIBUTION_SUBMITTED, ROUND_OPENED, ROUND_FINALIZED);
+        EthLog response = retry.call("read logs " + from + ".." + to, () -> web3j.ethGetLogs(filter).send());
+        if (response.hasError()) {
+            throw new IllegalStateException("eth_getLogs " + from + ".." + to + ": " + response.getError().getMessage());
+        }
+        List<Log> logs = new ArrayList<>();
+        for (EthLog.LogResult<?> result : response.getLogs()) logs.add((Log) result.get());
+        logs.sort(Comparator.comparing(Log::getBlockNumber).thenComparing(Log::getLogIndex));
+        return logs;
+    }
+
+    private static void dispatch(Log log, Handler handler) {
+        String topic = log.getTopics().getFirst();
+        if (topic.equals(CONTRIBUTION_SUBMITTED)) {
+            handler.contributionSubmitted(CotrainProtocol.getContributionSubmittedEventFromLog(log));
+        } else if (topic.equals(ROUND_OPENED)) {
+            handler.roundOpened(CotrainProtocol.getRoundOpenedEventFromLog(log));
+        } else if (topic.equals(ROUND_FINALIZED)) {
+            handler.roundFinalized(CotrainProtocol.getRoundFinalizedEventFromLog(log));
+        }
+    }
+}

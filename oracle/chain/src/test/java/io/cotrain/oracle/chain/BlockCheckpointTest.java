@@ -1,0 +1,38 @@
+package io.cotrain.oracle.chain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BlockCheckpointTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void survivesANewInstanceAndLeavesNoTemporaryFile() throws Exception {
+        Path file = dir.resolve("state/checkpoint");
+        assertThat(new BlockCheckpoint(file).load()).isEmpty();
+
+        new BlockCheckpoint(file).save(BigInteger.valueOf(41));
+        new BlockCheckpoint(file).save(BigInteger.valueOf(42));
+
+        assertThat(new BlockCheckpoint(file).load()).contains(BigInteger.valueOf(42));
+        try (var files = Files.list(file.getParent())) {
+            assertThat(files).containsExactly(file);
+        }
+    }
+
+    @Test
+    void rejectsACorruptFileNamingIt() throws Exception {
+        Path file = dir.resolve("checkpoint");
+        Files.writeString(file, "forty-two");
+        assertThatThrownBy(() -> new BlockCheckpoint(file).load())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining(file.toString());
+    }
+}

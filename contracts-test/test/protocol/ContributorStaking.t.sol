@@ -61,7 +61,9 @@ contract ContributorStakingTest is CoreTestHelpers {
 
     function test_registerContributor_revertsBelowMinimumStake() public {
         fundAndApprove(alice, MIN_STAKE);
-        vm.expectRevert(abi.encodeWithSelector(IContributorStaking.InsufficientStake.selector, MIN_STAKE - 1, MIN_STAKE));
+        vm.expectRevert(
+            abi.encodeWithSelector(IContributorStaking.InsufficientStake.selector, MIN_STAKE - 1, MIN_STAKE)
+        );
         vm.prank(alice);
         protocol.registerContributor(MIN_STAKE - 1);
     }
@@ -457,9 +459,7 @@ contract ContributorStakingTest is CoreTestHelpers {
 
     /// @dev Settlement moves the reputation by the exponential moving average and keeps it within [100, 10000]
     /// (0 would read as unregistered).
-    function testFuzz_settlement_reputationFollowsMovingAverage(uint256 score, uint256 alpha, uint256 initial)
-        public
-    {
+    function testFuzz_settlement_reputationFollowsMovingAverage(uint256 score, uint256 alpha, uint256 initial) public {
         score = bound(score, 1, 100);
         alpha = bound(alpha, 1, 10_000);
         initial = bound(initial, 100, 10_000);
@@ -482,9 +482,7 @@ contract ContributorStakingTest is CoreTestHelpers {
     }
 
     /// @dev With `submissions` contributions pending, exactly the unlocked part can be unstaked.
-    function testFuzz_requestUnstake_neverTouchesLockedStake(uint256 stake, uint8 submissions, uint256 amount)
-        public
-    {
+    function testFuzz_requestUnstake_neverTouchesLockedStake(uint256 stake, uint8 submissions, uint256 amount) public {
         stake = bound(stake, MIN_STAKE, 10_000 * TOKEN);
         uint256 count = bound(submissions, 0, stake / PER_CONTRIBUTION);
         count = count > 20 ? 20 : count;

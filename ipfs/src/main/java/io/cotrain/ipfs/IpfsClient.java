@@ -1,0 +1,264 @@
+package io.cotrain.ipfs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cotrain.ipfs.IpfsException.Failure;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublisher;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A small client for the Kubo RPC HTTP API ({@code /api/v0/...}, every call a POST), which Kubo and js-ipfs both
+ * serve: add, cat, pin and version, with timeouts and size limits on every call.
+ *
+ * <p>It exists because {@code java-ipfs-http-client} and its multiformats libraries are not on Maven Central (JitPack
+ * only), and Cotrain needs just these four calls. It speaks CIDv1 in base32 only and adds content with raw leaves
+ * and a 1 MiB chunker, so anything up to {@link #CHUNK_BYTES} is stored as one raw block whose CID is
+ * {@link Cid#of(byte[])}; larger content comes back as a dag-pb root.
+ *
+ * <p>Calls fail with an {@link IpfsException} saying what failed: node unreachable, timeout, too large, or the
+ * node's own error message with the HTTP status.
+ */
+public final class IpfsClient implements AutoCloseable {
+    /** The chunk size content is split at: up to this many bytes, content is one raw block. */
+    public static final int CHUNK_BYTES = 1 << 20;
+    /** Default time a call may take, passed to the node as its own timeout too. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+    /** Default largest object added or read. */
+    public static final long DEFAULT_MAX_OBJECT_BYTES = 256L << 20;
+
+    // The node gets the call's timeout as its own, and this client waits a little longer, so that when content is
+    // missing the node's answer (which names the CID) arrives before the client gives up on the connection.
+    private static final Duration CLIENT_GRACE = Duration.ofSeconds(5);
+    private static final int SMALL_RESPONSE_BYTES = 64 * 1024;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String apiUrl;
+    private final Duration timeout;
+    private final long maxObjectBytes;
+    private final HttpClient http;
+
+    /**
+     * @param apiUrl the node's RPC API, e.g. {@code http://127.0.0.1:5001}
+     * @param timeout how long one call may take
+     * @param maxObjectBytes the largest object {@link #add} sends and {@link #cat(Cid)} reads
+     */
+    public IpfsClient(URI apiUrl, Duration timeout, long maxObjectBytes) {
+        Objects.requireNonNull(apiUrl, "apiUrl");
+        if (!"http".equals(apiUrl.getScheme()) && !"https".equals(apiUrl.getScheme())) {
+            throw new IllegalArgumentException("the IPFS API URL must be http(s), got " + apiUrl);
+        }
+        if (timeout.isNegative() || timeout.toMillis() == 0) throw new IllegalArgumentException("timeout must be positive, got " + timeout);
+        if (maxObjectBytes <= 0) throw new IllegalArgumentException("maxObjectBytes must be positive, got " + maxObjectBytes);
+        this.apiUrl = apiUrl.toString().replaceAll("/+$", "");
+        this.timeout = timeout;
+        this.maxObjectBytes = maxObjectBytes;
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(timeout)
+                .build();
+    }
+
+    /**
+     * A client with {@link #DEFAULT_TIMEOUT} and {@link #DEFAULT_MAX_OBJECT_BYTES}.
+     *
+     * @param apiUrl the node's RPC API, e.g. {@code http://127.0.0.1:5001}
+     */
+    public IpfsClient(URI apiUrl) {
+        this(apiUrl, DEFAULT_TIMEOUT, DEFAULT_MAX_OBJECT_BYTES);
+    }
+
+    /** @return the node's RPC API URL */
+    public String apiUrl() {
+        return apiUrl;
+    }
+
+    /** @return the largest object this client adds or reads by default */
+    public long maxObjectBytes() {
+        return maxObjectBytes;
+    }
+
+    /**
+     * Adds and pins content.
+     *
+     * @param content the bytes to store
+     * @return the node's CID: {@link Cid#of(byte[])} up to {@link #CHUNK_BYTES}, a dag-pb root above
+     * @throws IpfsException if the content is over the size limit or the node fails
+     */
+    public Cid add(byte[] content) {
+        if (content.length > maxObjectBytes) {
+            throw new IpfsException(Failure.TOO_LARGE,
+                    "cannot add " + content.length + " bytes: the limit is " + maxObjectBytes);
+        }
+        String boundary = "cotrain-" + UUID.randomUUID();
+        BodyPublisher multipart = BodyPublishers.concat(
+                BodyPublishers.ofString("--" + boundary + "\r\n"
+                        + "Content-Disposition: form-data; name=\"file\"; filename=\"content\"\r\n"
+                        + "Content-Type: application/octet-stream\r\n\r\n"),
+                BodyPublishers.ofByteArray(content),
+                BodyPublishers.ofString("\r\n--" + boundary + "--\r\n"));
+        byte[] answer = call("add",
+                "cid-version=1&raw-leaves=true&cid-base=base32&pin=true&chunker=size-" + CHUNK_BYTES,
+                multipart, "multipart/form-data; boundary=" + boundary, SMALL_RESPONSE_BYTES,
+                "add of " + content.length + " bytes");
+        // One JSON object per line and per file added; a single file gives a single line.
+        String hash = field(answer, "Hash", "add");
+        try {
+            return Cid.parse(hash);
+        } catch (IllegalArgumentException e) {
+            throw new IpfsException(Failure.INVALID_RESPONSE, "add: the node answered " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Reads content up to {@link #maxObjectBytes()}.
+     *
+     * @param cid what to read
+     * @return the content, not verified: see {@link ContentStore} for reads checked against their digest
+     * @throws IpfsException on timeout (the node does not have the content), too large, or node failure
+     */
+    public byte[] cat(Cid cid) {
+        return cat(cid, maxObjectBytes);
+    }
+
+    /**
+     * Reads content, streaming it and stopping as soon as it passes {@code maxBytes}.
+     *
+     * <p>The node reports a failure after it started sending only in an HTTP trailer, which {@code java.net.http}
+     * does not expose, so such content comes back truncated: read through {@link ContentStore}, whose digest check
+     * rejects it.
+     *
+     * @param cid what to read
+     * @param maxBytes the most bytes accepted
+     * @return the content, not verified: see {@link ContentStore} for reads checked against their digest
+     * @throws IpfsException on timeout (the node does not have the content), too large, or node failure
+     */
+    public byte[] cat(Cid cid, long maxBytes) {
+        if (maxBytes < 0) throw new IllegalArgumentException("maxBytes must not be negative, got " + maxBytes);
+        try {
+            // length=maxBytes+1 lets the node stop sending once the content is known to be too large.
+            return call("cat", "arg=" + cid + "&length=" + (maxBytes + 1) + "&" + nodeTimeout(),
+                    BodyPublishers.noBody(), null, maxBytes, "cat " + cid);
+        } catch (IpfsException e) {
+            if (e.failure() != Failure.TOO_LARGE) throw e;
+            throw new IpfsException(Failure.TOO_LARGE, "cat " + cid + ": the content is larger than " + maxBytes + " bytes", e);
+        }
+    }
+
+    /**
+     * Pins content so the node's garbage collection keeps it.
+     *
+     * @param cid what to pin; the node must have it or fetch it within the timeout
+     * @throws IpfsException on timeout or node failure
+     */
+    public void pin(Cid cid) {
+        call("pin/add", "arg=" + cid + "&" + nodeTimeout(), BodyPublishers.noBody(), null, SMALL_RESPONSE_BYTES,
+                "pin " + cid);
+    }
+
+    /**
+     * The node's version: a cheap call for health checks.
+     *
+     * @return e.g. {@code 0.66.1}
+     * @throws IpfsException if the node is unreachable or fails
+     */
+    public String version() {
+        return field(call("version", "", BodyPublishers.noBody(), null, SMALL_RESPONSE_BYTES, "version"),
+                "Version", "version");
+    }
+
+    @Override
+    public void close() {
+        http.close();
+    }
+
+    private String nodeTimeout() {
+        return "timeout=" + timeout.toMillis() + "ms";
+    }
+
+    /** POSTs one RPC command and returns the body of a 200 answer, translating every failure. */
+    private byte[] call(String command, String query, BodyPublisher body, String contentType, long maxResponseBytes,
+            String what) {
+        URI uri = URI.create(apiUrl + "/api/v0/" + command + (query.isEmpty() ? "" : "?" + query));
+        Duration clientTimeout = timeout.plus(CLIENT_GRACE);
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(clientTimeout).POST(body);
+        if (contentType != null) request.header("Content-Type", contentType);
+        CompletableFuture<Response> exchange = http.sendAsync(request.build(), info -> info.statusCode() == 200
+                        ? new BoundedBody(maxResponseBytes)
+                        : new BoundedBody(SMALL_RESPONSE_BYTES))
+                .thenApply(response -> new Response(response.statusCode(), response.body()));
+        Response response;
+        try {
+            response = exchange.get(clientTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            exchange.cancel(true);
+            throw new IpfsException(Failure.TIMEOUT, what + ": no answer from " + apiUrl + " within " + clientTimeout, e);
+        } catch (InterruptedException e) {
+            exchange.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new IpfsException(Failure.INTERRUPTED, what + ": interrupted", e);
+        } catch (ExecutionException e) {
+            throw translate(e.getCause(), what, clientTimeout);
+        }
+        if (response.status() != 200) throw nodeError(response, what);
+        return response.body();
+    }
+
+    private record Response(int status, byte[] body) {}
+
+    private IpfsException translate(Throwable failure, String what, Duration clientTimeout) {
+        if (failure instanceof IpfsException e) return e;
+        if (failure instanceof HttpTimeoutException) {
+            return new IpfsException(Failure.TIMEOUT, what + ": no answer from " + apiUrl + " within " + clientTimeout, failure);
+        }
+        if (failure instanceof ConnectException) {
+            return new IpfsException(Failure.NODE_UNREACHABLE, what + ": IPFS node unreachable at " + apiUrl
+                    + " (" + failure + ")", failure);
+        }
+        if (failure instanceof IOException) {
+            return new IpfsException(Failure.NODE_UNREACHABLE, what + ": connection to the IPFS node at " + apiUrl
+                    + " failed (" + failure + ")", failure);
+        }
+        return new IpfsException(Failure.INVALID_RESPONSE, what + ": " + failure, failure);
+    }
+
+    /** The node's error answer, {@code {"Message": ..., "Code": ..., "Type": "error"}}, as an exception. */
+    private IpfsException nodeError(Response response, String what) {
+        String message = new String(response.body(), StandardCharsets.UTF_8).strip();
+        try {
+            JsonNode error = JSON.readTree(response.body());
+            if (error != null && error.hasNonNull("Message")) message = error.get("Message").asText();
+        } catch (IOException notJson) {
+            // keep the raw body: it is the best description there is
+        }
+        Failure failure = message.toLowerCase().contains("timed out") || message.contains("TimeoutError")
+                ? Failure.TIMEOUT
+                : Failure.NODE_ERROR;
+        return new IpfsException(failure, what + ": HTTP " + response.status() + " from " + apiUrl + ": " + message);
+    }
+
+    private static String field(byte[] answer, String name, String what) {
+        try {
+            String[] lines = new String(answer, StandardCharsets.UTF_8).strip().split("\n");
+            JsonNode value = JSON.readTree(lines[lines.length - 1]).get(name);
+            if (value != null && value.isTextual()) return value.asText();
+        } catch (IOException e) {
+            throw new IpfsException(Failure.INVALID_RESPONSE, what + ": unreadable answer from the node: " + e.getMessage(), e);
+        }
+        throw new IpfsException(Failure.INVALID_RESPONSE, what + ": the node's answer has no " + name + ": "
+                + new String(answer, StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,130 @@
+package io.cotrain.oracle.evaluation;
+
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Map;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Scores a DATASET contribution: CSV bytes of the task's schema.
+ *
+ * <ol>
+ *   <li>Parse with {@link CsvDataset} (size, row limit, header, numbers, labels); an error gives the floor with the
+ *       parse error (line, column, value) as reason.</li>
+ *   <li>Duplicates: a row equal (features and label) to an earlier row of the same dataset is a duplicate; more than
+ *       {@link EvaluationLimits#maxDuplicateFraction()} of the rows (default 10%) gives the floor.</li>
+ *   <li>Held-out leak: any row whose features equal a held-out row's features gives the floor, with the count.</li>
+ *   <li>A fresh copy of the global model (restored from its bytes, fresh Adam state) is trained on the dataset with
+ *       {@link LocalTraining} for {@link #epochs()} epochs (default {@value #DEFAULT_EPOCHS}) from seed
+ *       {@link #seed()}, and its held-out accuracy is scored against the global model's with {@link QualityScore}.
+ *       The metrics add {@code datasetRows} and {@code duplicateRows}.</li>
+ * </ol>
+ *
+ * <p>{@link #evaluate} never throws on hostile bytes. Thread-safe.
+ */
+public final class DatasetEvaluator {
+
+    /** Training epochs on a contributed dataset. */
+    public static final int DEFAULT_EPOCHS = 5;
+    /** Seed of the batch order of that training ("Cotrain" in ASCII). */
+    public static final long DEFAULT_SEED = 0x436f747261696eL;
+
+    private static final Logger LOG = LoggerFactory.getLogger(DatasetEvaluator.class);
+
+    private final int epochs;
+    private final long seed;
+
+    public DatasetEvaluator() {
+        this(DEFAULT_EPOCHS, DEFAULT_SEED);
+    }
+
+    public DatasetEvaluator(int epochs, long seed) {
+        if (epochs < 1) {
+            throw new IllegalArgumentException("epochs must be >= 1");
+        }
+        this.epochs = epochs;
+        this.seed = seed;
+    }
+
+    public int epochs() {
+        return epochs;
+    }
+
+    public long seed() {
+        return seed;
+    }
+
+    /** Scores CSV bytes against a task. */
+    public Evaluation evaluate(TaskContext task, byte[] csv) {
+        return Scoring.guarded(LOG, "dataset", task, csv, () -> {
+            CsvDataset data = CsvDataset.parse(csv, task.schema(), task.limits());
+            int rows = data.rows();
+            int duplicates = countDuplicates(data);
+            if (duplicates > task.limits().maxDuplicateFraction() * rows) {
+                return Evaluation.floor(duplicates + " of " + rows + " rows duplicate earlier rows, more than "
+                        + Math.round(task.limits().maxDuplicateFraction() * 100) + "% allowed",
+                        Map.of("datasetRows", (double) rows, "duplicateRows", (double) duplicates));
+            }
+            int copies = countHeldOutCopies(data, task.heldOutData());
+            if (copies > 0) {
+                return Evaluation.floor(copies + " of " + rows + " rows copy held-out rows",
+                        Map.of("datasetRows", (double) rows, "heldOutCopies", (double) copies));
+            }
+            MultiLayerNetwork model = task.freshGlobalModel();
+            LocalTraining.train(model, data.toDataSet(), epochs, seed);
+            return Scoring.scored(task, task.measure(model),
+                    Map.of("datasetRows", (double) rows, "duplicateRows", (double) duplicates));
+        });
+    }
+
+    private record Row(float[] features, int label) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Row r && r.label == label && Arrays.equals(r.features, features);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * Arrays.hashCode(features) + label;
+        }
+    }
+
+    private record Features(float[] values) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Features f && Arrays.equals(f.values, values);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(values);
+        }
+    }
+
+    static int countDuplicates(CsvDataset data) {
+        var seen = new HashSet<Row>();
+        int duplicates = 0;
+        for (int r = 0; r < data.rows(); r++) {
+            if (!seen.add(new Row(data.features(r), data.label(r)))) {
+                duplicates++;
+            }
+        }
+        return duplicates;
+    }
+
+    static int countHeldOutCopies(CsvDataset data, CsvDataset heldOut) {
+        var heldOutRows = new HashSet<Features>();
+        for (int r = 0; r < heldOut.rows(); r++) {
+            heldOutRows.add(new Features(heldOut.features(r)));
+        }
+        int copies = 0;
+        for (int r = 0; r < data.rows(); r++) {
+            if (heldOutRows.contains(new Features(data.features(r)))) {
+                copies++;
+            }
+        }
+        return copies;
+    }
+}

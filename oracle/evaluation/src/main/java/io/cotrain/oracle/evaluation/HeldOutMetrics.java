@@ -1,0 +1,54 @@
+package io.cotrain.oracle.evaluation;
+
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * A model's metrics on the held-out set.
+ *
+ * @param rows     held-out rows
+ * @param correct  rows whose highest-probability class (the lowest index among ties) equals the label
+ * @param accuracy {@code correct / rows}
+ * @param loss     mean cross-entropy {@code -ln(max(p[label], 1e-7))} over the rows, computed in doubles in row order
+ *                 (independent of the loss the model's configuration names); NaN outputs count as probability 0
+ */
+public record HeldOutMetrics(int rows, int correct, double accuracy, double loss) {
+
+    /** Rows per forward pass: fixed, so that every validator runs the same native calls. */
+    static final int BATCH_ROWS = 1_000;
+    private static final double MIN_PROBABILITY = 1e-7;
+
+    /** Runs the model over the held-out set in batches of {@value #BATCH_ROWS} rows. */
+    public static HeldOutMetrics measure(MultiLayerNetwork model, DataSet heldOut, int[] labels) {
+        int rows = heldOut.numExamples();
+        int correct = 0;
+        double lossSum = 0;
+        for (int from = 0; from < rows; from += BATCH_ROWS) {
+            int to = Math.min(rows, from + BATCH_ROWS);
+            var features = heldOut.getFeatures().get(NDArrayIndex.interval(from, to), NDArrayIndex.all());
+            var out = model.output(features, false);
+            int classes = (int) out.size(1);
+            float[] p = out.castTo(DataType.FLOAT).dup('c').data().asFloat();
+            for (int r = 0; r < to - from; r++) {
+                int best = 0;
+                float bestP = Float.NEGATIVE_INFINITY;
+                for (int c = 0; c < classes; c++) {
+                    float v = p[r * classes + c];
+                    if (v > bestP) { // NaN never wins
+                        bestP = v;
+                        best = c;
+                    }
+                }
+                int label = labels[from + r];
+                if (best == label && bestP != Float.NEGATIVE_INFINITY) {
+                    correct++;
+                }
+                double pl = p[r * classes + label];
+                lossSum += -Math.log(Double.isNaN(pl) ? MIN_PROBABILITY : Math.max(pl, MIN_PROBABILITY));
+            }
+        }
+        return new HeldOutMetrics(rows, correct, (double) correct / rows, lossSum / rows);
+    }
+}

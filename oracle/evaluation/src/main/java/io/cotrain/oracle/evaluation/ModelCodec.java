@@ -1,0 +1,286 @@
+package io.cotrain.oracle.evaluation;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.LocalDateTime;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.zip.CRC32;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Model bytes: a canonical, deterministic writer and a guarded reader.
+ *
+ * <p><b>Format.</b> A zip in DL4J's {@link ModelSerializer} layout without updater state: {@code configuration.json}
+ * (the {@link MultiLayerConfiguration} JSON) then {@code coefficients.bin} (the flattened parameters as written by
+ * {@link Nd4j#write(INDArray, DataOutputStream)}). {@link #write} stores both entries uncompressed with the fixed
+ * timestamp 1980-01-01T00:00 (local DOS time, independent of the time zone), so the same weights always give the same
+ * bytes and the same sha256, on every JVM; {@code ModelSerializer.restoreMultiLayerNetwork} reads them too.
+ *
+ * <p><b>Reading</b> never hands the zip to DL4J. In order, and each failure is an {@link InvalidModelException}:
+ * <ol>
+ *   <li>size at most {@link EvaluationLimits#maxModelBytes()};</li>
+ *   <li>zip-bomb limits, by streaming the entries with bounded reads: at most {@link EvaluationLimits#maxZipEntries()}
+ *       entries, total uncompressed size at most {@link EvaluationLimits#maxUncompressedBytes()}, and uncompressed /
+ *       compressed size at most {@link EvaluationLimits#maxCompressionRatio()}; only the entry names of the layout
+ *       above (plus an ignored {@code updaterState.bin}), each once;</li>
+ *   <li>"not a DL4J model": a missing entry, JSON nested deeper than {@value #MAX_JSON_DEPTH}, or a configuration
+ *       DL4J cannot parse;</li>
+ *   <li>the architecture (from the configuration alone, nothing allocated yet) must equal the expected one, and
+ *       the parameter count stay within {@link EvaluationLimits#maxParameters()};</li>
+ *   <li>{@code coefficients.bin} must be a float or double vector of exactly that many parameters, checked on its
+ *       header before ND4J allocates anything;</li>
+ *   <li>no NaN or infinite parameter.</li>
+ * </ol>
+ */
+public final class ModelCodec {
+
+    /** Deepest JSON nesting accepted in configuration.json (DL4J's own configurations nest about 6 levels). */
+    static final int MAX_JSON_DEPTH = 32;
+    private static final Set<String> KNOWN_ENTRIES = Set.of(ModelSerializer.CONFIGURATION_JSON,
+            ModelSerializer.COEFFICIENTS_BIN, ModelSerializer.UPDATER_BIN);
+    private static final LocalDateTime ENTRY_TIME = LocalDateTime.of(1980, 1, 1, 0, 0);
+
+    private ModelCodec() {
+    }
+
+    /** Writes the model's configuration and parameters (no updater state) as canonical zip bytes. */
+    public static byte[] write(MultiLayerNetwork model) {
+        EvaluationRuntime.configure();
+        try {
+            byte[] json = model.getLayerWiseConfigurations().toJson().getBytes(StandardCharsets.UTF_8);
+            var params = new ByteArrayOutputStream();
+            try (var out = new DataOutputStream(params)) {
+                Nd4j.write(model.params(), out);
+            }
+            var zip = new ByteArrayOutputStream();
+            try (var out = new ZipOutputStream(zip)) {
+                out.setMethod(ZipOutputStream.STORED);
+                putStored(out, ModelSerializer.CONFIGURATION_JSON, json);
+                putStored(out, ModelSerializer.COEFFICIENTS_BIN, params.toByteArray());
+            }
+            return zip.toByteArray();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot serialize the model", e);
+        }
+    }
+
+    private static void putStored(ZipOutputStream out, String name, byte[] data) throws IOException {
+        var entry = new ZipEntry(name);
+        entry.setMethod(ZipEntry.STORED);
+        entry.setTimeLocal(ENTRY_TIME);
+        entry.setSize(data.length);
+        entry.setCompressedSize(data.length);
+        var crc = new CRC32();
+        crc.update(data);
+        entry.setCrc(crc.getValue());
+        out.putNextEntry(entry);
+        out.write(data);
+        out.closeEntry();
+    }
+
+    /** Reads model bytes with every guard except the architecture comparison. */
+    public static MultiLayerNetwork read(byte[] zip, EvaluationLimits limits) {
+        return read(zip, limits, null);
+    }
+
+    /**
+     * Reads model bytes with every guard.
+     *
+     * @param expected the architecture the model must have, or null to accept any (within the parameter limit)
+     * @throws InvalidModelException when a guard rejects the bytes
+     */
+    public static MultiLayerNetwork read(byte[] zip, EvaluationLimits limits, ModelArchitecture expected) {
+        EvaluationRuntime.configure();
+        Map<String, byte[]> entries = scan(zip, limits);
+        byte[] json = entries.get(ModelSerializer.CONFIGURATION_JSON);
+        byte[] coefficients = entries.get(ModelSerializer.COEFFICIENTS_BIN);
+        if (json == null || coefficients == null) {
+            throw new InvalidModelException("not a DL4J model: the zip lacks "
+                    + (json == null ? ModelSerializer.CONFIGURATION_JSON : ModelSerializer.COEFFICIENTS_BIN));
+        }
+        MultiLayerConfiguration conf = parseConfiguration(json);
+        ModelArchitecture architecture;
+        try {
+            architecture = ModelArchitecture.of(conf);
+        } catch (InvalidModelException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new InvalidModelException("not a DL4J model: unusable layer configuration", e);
+        }
+        if (expected != null) {
+            String difference = architecture.differenceFrom(expected);
+            if (difference != null) {
+                throw new InvalidModelException(difference);
+            }
+        }
+        if (architecture.parameterCount() <= 0 || architecture.parameterCount() > limits.maxParameters()) {
+            throw new InvalidModelException("the model has " + architecture.parameterCount()
+                    + " parameters, outside 1.." + limits.maxParameters());
+        }
+        INDArray params = readParameters(coefficients, architecture.parameterCount());
+        checkFinite(params);
+        var model = new MultiLayerNetwork(conf);
+        model.init(params, false);
+        return model;
+    }
+
+    /**
+     * Streams the zip's entries with bounded reads and returns their contents by name, enforcing size, entry count,
+     * total uncompressed size, compression ratio and entry names.
+     */
+    static Map<String, byte[]> scan(byte[] zip, EvaluationLimits limits) {
+        if (zip == null || zip.length == 0) {
+            throw new InvalidModelException("not a DL4J model: empty");
+        }
+        if (zip.length > limits.maxModelBytes()) {
+            throw new InvalidModelException("the model has " + zip.length + " bytes, more than the limit of "
+                    + limits.maxModelBytes());
+        }
+        long ratioLimit = (long) Math.min(Long.MAX_VALUE / 2.0, Math.floor(limits.maxCompressionRatio() * zip.length));
+        long budget = Math.min(limits.maxUncompressedBytes(), ratioLimit);
+        var entries = new LinkedHashMap<String, byte[]>();
+        long total = 0;
+        int count = 0;
+        try (var in = new ZipInputStream(new ByteArrayInputStream(zip))) {
+            ZipEntry entry;
+            byte[] buffer = new byte[8192];
+            while ((entry = in.getNextEntry()) != null) {
+                count++;
+                if (count > limits.maxZipEntries()) {
+                    throw new InvalidModelException("zip bomb guard: more than " + limits.maxZipEntries() + " entries");
+                }
+                String name = entry.getName();
+                if (!KNOWN_ENTRIES.contains(name)) {
+                    throw new InvalidModelException("not a DL4J model: unexpected zip entry '"
+                            + (name.length() > 40 ? name.substring(0, 37) + "..." : name) + "'");
+                }
+                if (entries.containsKey(name)) {
+                    throw new InvalidModelException("not a DL4J model: duplicate zip entry '" + name + "'");
+                }
+                var content = new ByteArrayOutputStream();
+                int n;
+                while ((n = in.read(buffer)) > 0) {
+                    total += n;
+                    if (total > budget) {
+                        throw new InvalidModelException(total > limits.maxUncompressedBytes()
+                                ? "zip bomb guard: more than " + limits.maxUncompressedBytes() + " bytes uncompressed"
+                                : "zip bomb guard: compression ratio above " + limits.maxCompressionRatio());
+                    }
+                    content.write(buffer, 0, n);
+                }
+                entries.put(name, content.toByteArray());
+            }
+        } catch (ZipException e) {
+            throw new InvalidModelException("not a DL4J model: not a valid zip (" + e.getMessage() + ")");
+        } catch (IOException e) {
+            throw new InvalidModelException("not a DL4J model: unreadable zip (" + e.getMessage() + ")");
+        }
+        if (count == 0) {
+            throw new InvalidModelException("not a DL4J model: not a zip file");
+        }
+        return entries;
+    }
+
+    private static MultiLayerConfiguration parseConfiguration(byte[] json) {
+        String text = new String(json, StandardCharsets.UTF_8);
+        int depth = 0;
+        boolean inString = false;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (inString) {
+                if (c == '\\') {
+                    i++;
+                } else if (c == '"') {
+                    inString = false;
+                }
+            } else if (c == '"') {
+                inString = true;
+            } else if (c == '{' || c == '[') {
+                if (++depth > MAX_JSON_DEPTH) {
+                    throw new InvalidModelException("not a DL4J model: configuration.json nests deeper than "
+                            + MAX_JSON_DEPTH);
+                }
+            } else if (c == '}' || c == ']') {
+                depth--;
+            }
+        }
+        try {
+            MultiLayerConfiguration conf = MultiLayerConfiguration.fromJson(text);
+            if (conf == null || conf.getConfs() == null || conf.getConfs().isEmpty()) {
+                throw new InvalidModelException("not a DL4J model: configuration.json has no layers");
+            }
+            return conf;
+        } catch (InvalidModelException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new InvalidModelException("not a DL4J model: configuration.json is not a MultiLayerNetwork "
+                    + "configuration");
+        }
+    }
+
+    /** Checks the header of coefficients.bin before ND4J allocates, then reads it. */
+    private static INDArray readParameters(byte[] coefficients, long expectedCount) {
+        CoefficientsHeader.check(coefficients, expectedCount);
+        INDArray params;
+        try (var in = new DataInputStream(new ByteArrayInputStream(coefficients))) {
+            params = Nd4j.read((InputStream) in);
+        } catch (IOException | RuntimeException e) {
+            throw new InvalidModelException("not a DL4J model: unreadable coefficients.bin", e);
+        }
+        if (params.length() != expectedCount) {
+            throw new InvalidModelException("the model has " + params.length() + " parameter values, expected "
+                    + expectedCount);
+        }
+        if (!params.dataType().isFPType()) {
+            throw new InvalidModelException("the model's parameters are " + params.dataType() + ", not floating point");
+        }
+        return params.castTo(DataType.FLOAT).reshape('c', 1, expectedCount).dup('c');
+    }
+
+    private static void checkFinite(INDArray params) {
+        float[] values = params.data().asFloat();
+        int bad = 0;
+        for (float v : values) {
+            if (!Float.isFinite(v)) {
+                bad++;
+            }
+        }
+        if (bad > 0) {
+            throw new InvalidModelException("the model has NaN or infinite weights (" + bad + " of " + values.length
+                    + " parameters)");
+        }
+    }
+
+    /** The model's parameters as floats in DL4J's flattened order. */
+    static float[] parameters(MultiLayerNetwork model) {
+        return model.params().castTo(DataType.FLOAT).dup('c').data().asFloat();
+    }
+
+    /** Lower-case hex sha256 of bytes. */
+    public static String sha256Hex(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

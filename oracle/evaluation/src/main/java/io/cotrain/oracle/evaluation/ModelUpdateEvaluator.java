@@ -1,0 +1,37 @@
+package io.cotrain.oracle.evaluation;
+
+import java.util.Map;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Scores a MODEL_UPDATE contribution: a full model of the task's base architecture, as {@link ModelCodec} bytes.
+ *
+ * <p>Guards, in order, each giving the floor score with its reason (see {@link ModelCodec} for the first five): size;
+ * zip-bomb limits (entries, uncompressed size, compression ratio) checked by streaming the zip before DL4J sees any
+ * of it; not a DL4J model; architecture (layer types, sizes, activations, loss, data type) and parameter count equal
+ * to the task's base architecture; NaN or infinite weights; parameters bitwise equal to the current global model's
+ * ("no change from the global model", a free rider resubmitting it). Then the candidate's accuracy on the held-out
+ * set is compared with the global model's and turned into a score by {@link QualityScore}.
+ *
+ * <p>{@link #evaluate} never throws on hostile bytes. Stateless and thread-safe.
+ */
+public final class ModelUpdateEvaluator {
+
+    /** The floor reason of a model whose parameters equal the global model's. */
+    public static final String NO_CHANGE = "no change from the global model";
+
+    private static final Logger LOG = LoggerFactory.getLogger(ModelUpdateEvaluator.class);
+
+    /** Scores model bytes against a task. */
+    public Evaluation evaluate(TaskContext task, byte[] modelZip) {
+        return Scoring.guarded(LOG, "model update", task, modelZip, () -> {
+            MultiLayerNetwork candidate = ModelCodec.read(modelZip, task.limits(), task.baseArchitecture());
+            if (task.sameParametersAsGlobal(ModelCodec.parameters(candidate))) {
+                return Evaluation.floor(NO_CHANGE);
+            }
+            return Scoring.scored(task, task.measure(candidate), Map.of());
+        });
+    }
+}

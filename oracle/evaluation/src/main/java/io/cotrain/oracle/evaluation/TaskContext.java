@@ -1,0 +1,136 @@
+package io.cotrain.oracle.evaluation;
+
+import java.util.Objects;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.dataset.DataSet;
+
+/**
+ * Everything a validator needs to evaluate the contributions of one task: the schema, the held-out set, the current
+ * global model (restored from its bytes, with their sha256), the base architecture every update must have, the
+ * limits, and the global model's baseline metrics on the held-out set, measured once here.
+ *
+ * <p>Built from bytes only ({@link #create}), so two validators (or two contexts in one JVM) holding the same bytes
+ * score every contribution identically. Immutable after construction; the evaluators never run the shared global
+ * network (datasets train a fresh copy restored from {@link #globalModelBytes()}), so one context can serve
+ * evaluations on several threads.
+ */
+public final class TaskContext {
+
+    private final long taskId;
+    private final DataSchema schema;
+    private final CsvDataset heldOutData;
+    private final DataSet heldOut;
+    private final int[] heldOutLabels;
+    private final MultiLayerNetwork globalModel;
+    private final byte[] globalModelBytes;
+    private final String globalModelSha256;
+    private final float[] globalParameters;
+    private final ModelArchitecture baseArchitecture;
+    private final EvaluationLimits limits;
+    private final HeldOutMetrics baseline;
+
+    private TaskContext(long taskId, DataSchema schema, CsvDataset heldOutData, MultiLayerNetwork globalModel,
+            byte[] globalModelBytes, ModelArchitecture baseArchitecture, EvaluationLimits limits) {
+        this.taskId = taskId;
+        this.schema = schema;
+        this.heldOutData = heldOutData;
+        this.heldOut = heldOutData.toDataSet();
+        this.heldOutLabels = new int[heldOutData.rows()];
+        for (int r = 0; r < heldOutLabels.length; r++) {
+            heldOutLabels[r] = heldOutData.label(r);
+        }
+        this.globalModel = globalModel;
+        this.globalModelBytes = globalModelBytes.clone();
+        this.globalModelSha256 = ModelCodec.sha256Hex(globalModelBytes);
+        this.globalParameters = ModelCodec.parameters(globalModel);
+        this.baseArchitecture = baseArchitecture;
+        this.limits = limits;
+        this.baseline = HeldOutMetrics.measure(globalModel, heldOut, heldOutLabels);
+    }
+
+    /**
+     * Builds the context of a task and measures the global model on the held-out set.
+     *
+     * @param taskId         the task's id on chain
+     * @param schema         the task's columns
+     * @param heldOutCsv     the held-out set as CSV bytes ({@link CsvDataset} format)
+     * @param globalModelZip the current global model ({@link ModelCodec} bytes); it must have the base architecture
+     *                       of the schema ({@link TabularModels#baseArchitecture})
+     * @param limits         the limits applied to contributions (and to these inputs)
+     * @throws CsvFormatException    when the held-out CSV is invalid
+     * @throws InvalidModelException when the global model is invalid
+     */
+    public static TaskContext create(long taskId, DataSchema schema, byte[] heldOutCsv, byte[] globalModelZip,
+            EvaluationLimits limits) {
+        Objects.requireNonNull(schema, "schema");
+        Objects.requireNonNull(heldOutCsv, "heldOutCsv");
+        Objects.requireNonNull(globalModelZip, "globalModelZip");
+        Objects.requireNonNull(limits, "limits");
+        EvaluationRuntime.configure();
+        CsvDataset heldOut = CsvDataset.parse(heldOutCsv, schema, limits);
+        ModelArchitecture base = TabularModels.baseArchitecture(schema);
+        MultiLayerNetwork global = ModelCodec.read(globalModelZip, limits, base);
+        return new TaskContext(taskId, schema, heldOut, global, globalModelZip, base, limits);
+    }
+
+    public long taskId() {
+        return taskId;
+    }
+
+    public DataSchema schema() {
+        return schema;
+    }
+
+    /** The held-out set as an ND4J data set (float features, one-hot labels). Do not modify. */
+    public DataSet heldOut() {
+        return heldOut;
+    }
+
+    /** The held-out set as parsed. */
+    public CsvDataset heldOutData() {
+        return heldOutData;
+    }
+
+    /** The current global model. Not thread-safe: do not run or train it concurrently; prefer {@link #freshGlobalModel()}. */
+    public MultiLayerNetwork globalModel() {
+        return globalModel;
+    }
+
+    /** A new copy of the global model restored from its bytes (no updater state). */
+    public MultiLayerNetwork freshGlobalModel() {
+        return ModelCodec.read(globalModelBytes, limits, baseArchitecture);
+    }
+
+    /** A copy of the global model's bytes. */
+    public byte[] globalModelBytes() {
+        return globalModelBytes.clone();
+    }
+
+    /** Lower-case hex sha256 of the global model's bytes. */
+    public String globalModelSha256() {
+        return globalModelSha256;
+    }
+
+    /** The architecture every model update of this task must have. */
+    public ModelArchitecture baseArchitecture() {
+        return baseArchitecture;
+    }
+
+    public EvaluationLimits limits() {
+        return limits;
+    }
+
+    /** The global model's metrics on the held-out set. */
+    public HeldOutMetrics baseline() {
+        return baseline;
+    }
+
+    /** Measures a candidate model on the held-out set. */
+    HeldOutMetrics measure(MultiLayerNetwork candidate) {
+        return HeldOutMetrics.measure(candidate, heldOut, heldOutLabels);
+    }
+
+    boolean sameParametersAsGlobal(float[] parameters) {
+        return java.util.Arrays.equals(parameters, globalParameters);
+    }
+}

@@ -1,0 +1,180 @@
+package io.cotrain.ipfs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.cotrain.ipfs.IpfsException.Failure;
+import io.cotrain.ipfs.testing.IpfsExtension;
+import io.cotrain.ipfs.testing.IpfsNode;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(IpfsExtension.class)
+class IpfsClientIT {
+    private static final Duration SHORT_TIMEOUT = Duration.ofSeconds(2);
+
+    private final IpfsClient ipfs;
+    private final ContentStore store;
+    private final IpfsNode node;
+
+    IpfsClientIT(IpfsNode node) {
+        this.node = node;
+        this.ipfs = node.client();
+        this.store = new ContentStore(ipfs);
+    }
+
+    @Test
+    void answersItsVersion() {
+        assertThat(ipfs.version()).matches("\\d+\\.\\d+\\.\\d+.*");
+    }
+
+    @Test
+    void nodeComputesTheSameRawCidsAsTheCodec() {
+        byte[] hello = "hello".getBytes(StandardCharsets.UTF_8);
+
+        assertThat(ipfs.add(new byte[0])).isEqualTo(Cid.of(new byte[0])).hasToString(CidTest.EMPTY_CID);
+        assertThat(ipfs.add(hello)).isEqualTo(Cid.of(hello)).hasToString(CidTest.HELLO_CID);
+    }
+
+    @Test
+    void addThenCatReturnsTheSameBytes() {
+        byte[] content = randomBytes(10_000);
+
+        Cid cid = ipfs.add(content);
+
+        assertThat(cid).isEqualTo(Cid.of(content));
+        assertThat(ipfs.cat(cid)).isEqualTo(content);
+    }
+
+    @Test
+    void contentUpToOneChunkIsOneRawBlock() {
+        byte[] content = randomBytes(900 * 1024);
+
+        Cid cid = store.putVerified(content);
+
+        assertThat(cid).isEqualTo(Cid.of(content));
+        assertThat(store.fetchVerified(cid)).isEqualTo(content);
+    }
+
+    @Test
+    void largerContentIsADagPbRootVerifiedAgainstItsSha256() {
+        byte[] content = randomBytes(IpfsClient.CHUNK_BYTES * 2 + 17);
+
+        Cid root = store.putVerified(content);
+
+        assertThat(root.codec()).isEqualTo(Cid.Codec.DAG_PB);
+        assertThat(store.fetchVerified(root, Sha256.of(content), content.length)).isEqualTo(content);
+        assertThatThrownBy(() -> store.fetchVerified(root))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(root + " is a dag-pb root");
+    }
+
+    @Test
+    void pinsContentItHas() {
+        Cid cid = ipfs.add(randomBytes(100));
+
+        ipfs.pin(cid);
+    }
+
+    @Test
+    void pinOfUnknownContentTimesOut() {
+        Cid unknown = Cid.of(randomBytes(32));
+        try (IpfsClient impatient = new IpfsClient(node.apiUrl(), SHORT_TIMEOUT, 1024)) {
+            assertThatThrownBy(() -> impatient.pin(unknown))
+                    .isInstanceOfSatisfying(IpfsException.class, e -> assertThat(e.failure()).isEqualTo(Failure.TIMEOUT))
+                    .hasMessageContaining("pin " + unknown);
+        }
+    }
+
+    @Test
+    void catOfUnknownContentFailsWithinTheTimeout() {
+        Cid unknown = Cid.of(randomBytes(32));
+        try (IpfsClient impatient = new IpfsClient(node.apiUrl(), SHORT_TIMEOUT, 1024)) {
+            long started = System.nanoTime();
+
+            assertThatThrownBy(() -> impatient.cat(unknown))
+                    .isInstanceOfSatisfying(IpfsException.class, e -> assertThat(e.failure()).isEqualTo(Failure.TIMEOUT))
+                    .hasMessage("cat " + unknown + ": HTTP 500 from " + node.apiUrl()
+                            + ": Failed to cat file: request timed out");
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(SHORT_TIMEOUT.plusSeconds(2));
+        }
+    }
+
+    @Test
+    void catStopsAtMaxBytes() {
+        byte[] content = randomBytes(10_000);
+        Cid cid = ipfs.add(content);
+
+        assertThat(ipfs.cat(cid, content.length)).isEqualTo(content);
+        assertThatThrownBy(() -> ipfs.cat(cid, content.length - 1))
+                .isInstanceOfSatisfying(IpfsException.class, e -> assertThat(e.failure()).isEqualTo(Failure.TOO_LARGE))
+                .hasMessage("cat " + cid + ": the content is larger than 9999 bytes");
+    }
+
+    @Test
+    void addRefusesContentOverTheClientsLimit() {
+        try (IpfsClient small = new IpfsClient(node.apiUrl(), SHORT_TIMEOUT, 1024)) {
+            assertThatThrownBy(() -> small.add(new byte[1025]))
+                    .isInstanceOfSatisfying(IpfsException.class, e -> assertThat(e.failure()).isEqualTo(Failure.TOO_LARGE))
+                    .hasMessage("cannot add 1025 bytes: the limit is 1024");
+        }
+    }
+
+    @Test
+    void fetchVerifiedDetectsContentThatIsNotWhatWasAskedFor() {
+        byte[] stored = randomBytes(2_000);
+        byte[] expected = randomBytes(2_000);
+        Cid cid = store.putVerified(stored);
+
+        assertThatThrownBy(() -> store.fetchVerified(cid, Sha256.of(expected), 10_000))
+                .isInstanceOfSatisfying(ContentMismatchException.class, e -> {
+                    assertThat(e.cid()).isEqualTo(cid);
+                    assertThat(e.expectedSha256()).isEqualTo(Sha256.hex(Sha256.of(expected)));
+                    assertThat(e.actualSha256()).isEqualTo(Sha256.hex(Sha256.of(stored)));
+                })
+                .hasMessage("content of " + cid + " has sha256 " + Sha256.hex(Sha256.of(stored)) + ", expected "
+                        + Sha256.hex(Sha256.of(expected)));
+    }
+
+    @Test
+    void manifestIsFoundByItsOnChainDigest() {
+        byte[] weights = randomBytes(IpfsClient.CHUNK_BYTES + 1);
+        Cid weightsCid = store.putVerified(weights);
+        ContributionManifest manifest = ContributionManifest.modelUpdate(7, "0x70997970c51812dc3a010c7d01b50e0d17dc79c8",
+                List.of(ContributionManifest.Artifact.of("weights.bin", weightsCid, weights, "application/octet-stream")),
+                1_000, CidTest.EMPTY_CID);
+
+        assertThat(store.putManifest(manifest)).isEqualTo(manifest.cid());
+
+        ContributionManifest fetched = store.fetchManifest(manifest.digest());
+        assertThat(fetched).isEqualTo(manifest);
+        assertThat(store.fetchArtifact(fetched.artifacts().getFirst())).isEqualTo(weights);
+    }
+
+    @Test
+    void unreachableNodeIsReportedWithItsUrl() throws IOException {
+        URI nowhere;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            nowhere = URI.create("http://127.0.0.1:" + socket.getLocalPort());
+        }
+        try (IpfsClient client = new IpfsClient(nowhere, SHORT_TIMEOUT, 1024)) {
+            assertThatThrownBy(client::version)
+                    .isInstanceOfSatisfying(IpfsException.class,
+                            e -> assertThat(e.failure()).isEqualTo(Failure.NODE_UNREACHABLE))
+                    .hasMessageStartingWith("version: IPFS node unreachable at " + nowhere);
+        }
+    }
+
+    private static byte[] randomBytes(int length) {
+        byte[] bytes = new byte[length];
+        new Random().nextBytes(bytes);
+        return bytes;
+    }
+}

@@ -40,9 +40,9 @@ public final class IpfsClient implements AutoCloseable {
     /** Default largest object added or read. */
     public static final long DEFAULT_MAX_OBJECT_BYTES = 256L << 20;
 
-    // The node gets the call's timeout as its own, and this client waits a little longer, so that when content is
-    // missing the node's answer (which names the CID) arrives before the client gives up on the connection.
-    private static final Duration CLIENT_GRACE = Duration.ofSeconds(5);
+    // The node gets the call's timeout as its own, and this client waits a little longer (the timeout again, at most
+    // this), so that when content is missing the node's answer arrives before the client gives up on the connection.
+    private static final Duration MAX_CLIENT_GRACE = Duration.ofSeconds(5);
     private static final int SMALL_RESPONSE_BYTES = 64 * 1024;
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -61,7 +61,7 @@ public final class IpfsClient implements AutoCloseable {
         if (!"http".equals(apiUrl.getScheme()) && !"https".equals(apiUrl.getScheme())) {
             throw new IllegalArgumentException("the IPFS API URL must be http(s), got " + apiUrl);
         }
-        if (timeout.isNegative() || timeout.toMillis() == 0) throw new IllegalArgumentException("timeout must be positive, got " + timeout);
+        if (timeout.toMillis() <= 0) throw new IllegalArgumentException("timeout must be positive, got " + timeout);
         if (maxObjectBytes <= 0) throw new IllegalArgumentException("maxObjectBytes must be positive, got " + maxObjectBytes);
         this.apiUrl = apiUrl.toString().replaceAll("/+$", "");
         this.timeout = timeout;
@@ -193,7 +193,7 @@ public final class IpfsClient implements AutoCloseable {
     private byte[] call(String command, String query, BodyPublisher body, String contentType, long maxResponseBytes,
             String what) {
         URI uri = URI.create(apiUrl + "/api/v0/" + command + (query.isEmpty() ? "" : "?" + query));
-        Duration clientTimeout = timeout.plus(CLIENT_GRACE);
+        Duration clientTimeout = timeout.plus(timeout.compareTo(MAX_CLIENT_GRACE) < 0 ? timeout : MAX_CLIENT_GRACE);
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(clientTimeout).POST(body);
         if (contentType != null) request.header("Content-Type", contentType);
         CompletableFuture<Response> exchange = http.sendAsync(request.build(), info -> info.statusCode() == 200
@@ -244,9 +244,10 @@ public final class IpfsClient implements AutoCloseable {
         } catch (IOException notJson) {
             // keep the raw body: it is the best description there is
         }
-        Failure failure = message.toLowerCase().contains("timed out") || message.contains("TimeoutError")
-                ? Failure.TIMEOUT
-                : Failure.NODE_ERROR;
+        // When the call's own timeout= runs out (content not found), js-ipfs says "request timed out" and Kubo
+        // "context deadline exceeded".
+        boolean timedOut = message.contains("timed out") || message.contains("deadline exceeded");
+        Failure failure = timedOut ? Failure.TIMEOUT : Failure.NODE_ERROR;
         return new IpfsException(failure, what + ": HTTP " + response.status() + " from " + apiUrl + ": " + message);
     }
 

@@ -45,7 +45,7 @@ public final class IpfsNode implements AutoCloseable {
         this.repository = repository;
         this.apiUrl = apiUrl;
         this.client = new IpfsClient(apiUrl);
-        this.stopOnExit = new Thread(this::stopProcess, "stop js-ipfs " + process.pid());
+        this.stopOnExit = new Thread(() -> destroyTree(process), "stop js-ipfs " + process.pid());
         Runtime.getRuntime().addShutdownHook(stopOnExit);
     }
 
@@ -108,16 +108,12 @@ public final class IpfsNode implements AutoCloseable {
     @Override
     public void close() {
         client.close();
-        stopProcess();
+        destroyTree(process);
         try {
             Runtime.getRuntime().removeShutdownHook(stopOnExit);
         } catch (IllegalStateException shuttingDown) {
             // the hook is running or about to: it stops nothing more than close() already did
         }
-    }
-
-    private void stopProcess() {
-        destroyTree(process);
     }
 
     /** The {@code ipfs} package's CLI entry point, run with {@code node} directly rather than through npm's shim. */

@@ -39,6 +39,8 @@ public final class IpfsClient implements AutoCloseable {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
     /** Default largest object added or read. */
     public static final long DEFAULT_MAX_OBJECT_BYTES = 256L << 20;
+    /** The largest object this client can read at all: content is read into one byte array. */
+    public static final long MAX_OBJECT_BYTES = Integer.MAX_VALUE - 8;
 
     // The node gets the call's timeout as its own, and this client waits a little longer (the timeout again, at most
     // this), so that when content is missing the node's answer arrives before the client gives up on the connection.
@@ -54,7 +56,8 @@ public final class IpfsClient implements AutoCloseable {
     /**
      * @param apiUrl the node's RPC API, e.g. {@code http://127.0.0.1:5001}
      * @param timeout how long one call may take
-     * @param maxObjectBytes the largest object {@link #add} sends and {@link #cat(Cid)} reads
+     * @param maxObjectBytes the largest object {@link #add} sends and {@link #cat(Cid)} reads, at most
+     *     {@link #MAX_OBJECT_BYTES}
      */
     public IpfsClient(URI apiUrl, Duration timeout, long maxObjectBytes) {
         Objects.requireNonNull(apiUrl, "apiUrl");
@@ -62,7 +65,9 @@ public final class IpfsClient implements AutoCloseable {
             throw new IllegalArgumentException("the IPFS API URL must be http(s), got " + apiUrl);
         }
         if (timeout.toMillis() <= 0) throw new IllegalArgumentException("timeout must be positive, got " + timeout);
-        if (maxObjectBytes <= 0) throw new IllegalArgumentException("maxObjectBytes must be positive, got " + maxObjectBytes);
+        if (maxObjectBytes <= 0 || maxObjectBytes > MAX_OBJECT_BYTES) {
+            throw new IllegalArgumentException("maxObjectBytes must be in 1.." + MAX_OBJECT_BYTES + ", got " + maxObjectBytes);
+        }
         this.apiUrl = apiUrl.toString().replaceAll("/+$", "");
         this.timeout = timeout;
         this.maxObjectBytes = maxObjectBytes;
@@ -142,12 +147,14 @@ public final class IpfsClient implements AutoCloseable {
      * rejects it.
      *
      * @param cid what to read
-     * @param maxBytes the most bytes accepted
+     * @param maxBytes the most bytes accepted, at most {@link #MAX_OBJECT_BYTES}
      * @return the content, not verified: see {@link ContentStore} for reads checked against their digest
      * @throws IpfsException on timeout (the node does not have the content), too large, or node failure
      */
     public byte[] cat(Cid cid, long maxBytes) {
-        if (maxBytes < 0) throw new IllegalArgumentException("maxBytes must not be negative, got " + maxBytes);
+        if (maxBytes < 0 || maxBytes > MAX_OBJECT_BYTES) {
+            throw new IllegalArgumentException("maxBytes must be in 0.." + MAX_OBJECT_BYTES + ", got " + maxBytes);
+        }
         try {
             // length=maxBytes+1 lets the node stop sending once the content is known to be too large.
             return call("cat", "arg=" + cid + "&length=" + (maxBytes + 1) + "&" + nodeTimeout(),
@@ -172,7 +179,7 @@ public final class IpfsClient implements AutoCloseable {
     /**
      * The node's version: a cheap call for health checks.
      *
-     * @return e.g. {@code 0.66.1}
+     * @return e.g. {@code 0.18.1} (js-ipfs 0.66.1 reports the version of its ipfs-core)
      * @throws IpfsException if the node is unreachable or fails
      */
     public String version() {
@@ -205,7 +212,7 @@ public final class IpfsClient implements AutoCloseable {
             response = exchange.get(clientTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             exchange.cancel(true);
-            throw new IpfsException(Failure.TIMEOUT, what + ": no answer from " + apiUrl + " within " + clientTimeout, e);
+            throw noAnswer(what, clientTimeout, e);
         } catch (InterruptedException e) {
             exchange.cancel(true);
             Thread.currentThread().interrupt();
@@ -221,9 +228,7 @@ public final class IpfsClient implements AutoCloseable {
 
     private IpfsException translate(Throwable failure, String what, Duration clientTimeout) {
         if (failure instanceof IpfsException e) return e;
-        if (failure instanceof HttpTimeoutException) {
-            return new IpfsException(Failure.TIMEOUT, what + ": no answer from " + apiUrl + " within " + clientTimeout, failure);
-        }
+        if (failure instanceof HttpTimeoutException) return noAnswer(what, clientTimeout, failure);
         if (failure instanceof ConnectException) {
             return new IpfsException(Failure.NODE_UNREACHABLE, what + ": IPFS node unreachable at " + apiUrl
                     + " (" + failure + ")", failure);
@@ -233,6 +238,11 @@ public final class IpfsClient implements AutoCloseable {
                     + " failed (" + failure + ")", failure);
         }
         return new IpfsException(Failure.INVALID_RESPONSE, what + ": " + failure, failure);
+    }
+
+    private IpfsException noAnswer(String what, Duration clientTimeout, Throwable cause) {
+        return new IpfsException(Failure.TIMEOUT, what + ": no answer from " + apiUrl + " within "
+                + clientTimeout.toMillis() + " ms", cause);
     }
 
     /** The node's error answer, {@code {"Message": ..., "Code": ..., "Type": "error"}}, as an exception. */

@@ -205,7 +205,8 @@ final class ManifestJson {
 
         long integer(String name) {
             JsonNode value = required(name);
-            if (!value.isIntegralNumber() || !value.canConvertToLong()) throw wrongType(name, "an integer", value);
+            if (!value.isIntegralNumber()) throw wrongType(name, "an integer", value);
+            if (!value.canConvertToLong()) throw new ManifestException(at(name), "out of the 64-bit range, got " + value);
             return value.longValue();
         }
 

@@ -159,7 +159,7 @@ class ContributionManifestTest {
                 invalid("taskId: missing", m -> m.remove("taskId")),
                 invalid("taskId: must be in 0..1099511627775, got -1", m -> m.put("taskId", -1)),
                 invalid("taskId: must be in 0..1099511627775, got 1099511627776", m -> m.put("taskId", 1L << 40)),
-                invalid("taskId: expected an integer, got 18446744073709551616",
+                invalid("taskId: out of the 64-bit range, got 18446744073709551616",
                         m -> m.put("taskId", new BigInteger("18446744073709551616"))),
                 invalid("contributor: must be 0x and 40 hex digits, got '0x1234'", m -> m.put("contributor", "0x1234")),
                 invalid("artifacts: must list at least one artifact, got []", m -> m.putArray("artifacts")),

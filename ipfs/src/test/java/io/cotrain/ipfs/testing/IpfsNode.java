@@ -53,7 +53,8 @@ public final class IpfsNode implements AutoCloseable {
      * Initializes a fresh repository under {@code workDirectory}, starts the daemon offline and waits until its API
      * answers.
      *
-     * @param workDirectory where the repository ({@code repo-*}) and the daemon's log ({@code daemon-<port>.log}) go
+     * @param workDirectory where the repository ({@code repo-<id>}) and its logs ({@code repo-<id>-init.log},
+     *     {@code repo-<id>-daemon-<port>.log}) go
      * @return the running node
      */
     public static IpfsNode start(Path workDirectory) {
@@ -61,14 +62,15 @@ public final class IpfsNode implements AutoCloseable {
         try {
             Files.createDirectories(workDirectory);
             Path repository = Files.createTempDirectory(workDirectory.toAbsolutePath(), "repo-");
-            runToCompletion(command(cli, repository, "init", "--empty-repo"), workDirectory.resolve("init.log"));
+            String name = repository.getFileName().toString();
+            runToCompletion(command(cli, repository, "init", "--empty-repo"), workDirectory.resolve(name + "-init.log"));
             IllegalStateException lastFailure = null;
             for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
                 int apiPort = freePort();
                 configure(repository.resolve("config"), apiPort);
                 Process process = command(cli, repository, "daemon", "--offline")
                         .redirectErrorStream(true)
-                        .redirectOutput(workDirectory.resolve("daemon-" + apiPort + ".log").toFile())
+                        .redirectOutput(workDirectory.resolve(name + "-daemon-" + apiPort + ".log").toFile())
                         .start();
                 URI apiUrl = URI.create("http://127.0.0.1:" + apiPort);
                 try {

@@ -2,10 +2,8 @@ package io.cotrain.oracle.evaluation;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -38,16 +36,17 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p><b>Reading</b> never hands the zip to DL4J. In order, and each failure is an {@link InvalidModelException}:
  * <ol>
  *   <li>size at most {@link EvaluationLimits#maxModelBytes()};</li>
- *   <li>zip-bomb limits, by streaming the entries with bounded reads: at most {@link EvaluationLimits#maxZipEntries()}
- *       entries, total uncompressed size at most {@link EvaluationLimits#maxUncompressedBytes()}, and uncompressed /
+ *   <li>zip-bomb limits: at most {@link EvaluationLimits#maxZipEntries()} entries (as declared by the
+ *       end-of-central-directory record, checked first, and as counted while streaming); then, streaming the entries
+ *       with bounded reads (the central directory is never used), total uncompressed size at most {@link EvaluationLimits#maxUncompressedBytes()}, and uncompressed /
  *       compressed size at most {@link EvaluationLimits#maxCompressionRatio()}; only the entry names of the layout
  *       above (plus an ignored {@code updaterState.bin}), each once;</li>
  *   <li>"not a DL4J model": a missing entry, JSON nested deeper than {@value #MAX_JSON_DEPTH}, or a configuration
  *       DL4J cannot parse;</li>
  *   <li>the architecture (from the configuration alone, nothing allocated yet) must equal the expected one, and
  *       the parameter count stay within {@link EvaluationLimits#maxParameters()};</li>
- *   <li>{@code coefficients.bin} must be a float or double vector of exactly that many parameters, checked on its
- *       header before ND4J allocates anything;</li>
+ *   <li>{@code coefficients.bin} must be a float or double vector of exactly that many parameters: it is decoded
+ *       by {@link CoefficientsReader} in plain Java, so ND4J never allocates from a hostile header;</li>
  *   <li>no NaN or infinite parameter.</li>
  * </ol>
  */
@@ -137,7 +136,6 @@ public final class ModelCodec {
                     + " parameters, outside 1.." + limits.maxParameters());
         }
         INDArray params = readParameters(coefficients, architecture.parameterCount());
-        checkFinite(params);
         var model = new MultiLayerNetwork(conf);
         model.init(params, false);
         return model;
@@ -154,6 +152,10 @@ public final class ModelCodec {
         if (zip.length > limits.maxModelBytes()) {
             throw new InvalidModelException("the model has " + zip.length + " bytes, more than the limit of "
                     + limits.maxModelBytes());
+        }
+        int declared = declaredEntryCount(zip);
+        if (declared > limits.maxZipEntries()) {
+            throw new InvalidModelException("zip bomb guard: more than " + limits.maxZipEntries() + " entries");
         }
         long ratioLimit = (long) Math.min(Long.MAX_VALUE / 2.0, Math.floor(limits.maxCompressionRatio() * zip.length));
         long budget = Math.min(limits.maxUncompressedBytes(), ratioLimit);
@@ -200,6 +202,21 @@ public final class ModelCodec {
         return entries;
     }
 
+    /**
+     * The entry count the zip's end-of-central-directory record declares (read before any entry is streamed; the
+     * streamed entries are counted again).
+     */
+    private static int declaredEntryCount(byte[] zip) {
+        int lowest = Math.max(0, zip.length - 22 - 0xFFFF);
+        for (int i = zip.length - 22; i >= lowest; i--) {
+            if (zip[i] == 0x50 && zip[i + 1] == 0x4b && zip[i + 2] == 0x05 && zip[i + 3] == 0x06) {
+                int entries = (zip[i + 10] & 0xFF) | (zip[i + 11] & 0xFF) << 8;
+                return entries == 0xFFFF ? Integer.MAX_VALUE : entries; // ZIP64: more than we ever accept
+            }
+        }
+        throw new InvalidModelException("not a DL4J model: not a zip file");
+    }
+
     private static MultiLayerConfiguration parseConfiguration(byte[] json) {
         String text = new String(json, StandardCharsets.UTF_8);
         int depth = 0;
@@ -237,27 +254,14 @@ public final class ModelCodec {
         }
     }
 
-    /** Checks the header of coefficients.bin before ND4J allocates, then reads it. */
+    /** Reads coefficients.bin without ND4J (see {@link CoefficientsReader}), then wraps it as a 1 x n row. */
     private static INDArray readParameters(byte[] coefficients, long expectedCount) {
-        CoefficientsHeader.check(coefficients, expectedCount);
-        INDArray params;
-        try (var in = new DataInputStream(new ByteArrayInputStream(coefficients))) {
-            params = Nd4j.read((InputStream) in);
-        } catch (IOException | RuntimeException e) {
-            throw new InvalidModelException("not a DL4J model: unreadable coefficients.bin", e);
-        }
-        if (params.length() != expectedCount) {
-            throw new InvalidModelException("the model has " + params.length() + " parameter values, expected "
-                    + expectedCount);
-        }
-        if (!params.dataType().isFPType()) {
-            throw new InvalidModelException("the model's parameters are " + params.dataType() + ", not floating point");
-        }
-        return params.castTo(DataType.FLOAT).reshape('c', 1, expectedCount).dup('c');
+        float[] values = CoefficientsReader.read(coefficients, expectedCount);
+        checkFinite(values);
+        return Nd4j.create(values, new long[] {1, values.length}, DataType.FLOAT);
     }
 
-    private static void checkFinite(INDArray params) {
-        float[] values = params.data().asFloat();
+    private static void checkFinite(float[] values) {
         int bad = 0;
         for (float v : values) {
             if (!Float.isFinite(v)) {

@@ -1,0 +1,25 @@
+package io.cotrain.oracle.evaluation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class LocalTrainingTest {
+
+    @Test
+    void sameSeedSameWeights() {
+        var data = Fixtures.TASK.shard(3, 500).toDataSet();
+        var a = LocalTraining.train(Fixtures.TASK.baseModel(), data, 2, 11);
+        var b = LocalTraining.train(Fixtures.TASK.baseModel(), data, 2, 11);
+        var c = LocalTraining.train(Fixtures.TASK.baseModel(), data, 2, 12);
+        assertThat(ModelCodec.write(a)).isEqualTo(ModelCodec.write(b));
+        assertThat(ModelCodec.parameters(c)).isNotEqualTo(ModelCodec.parameters(a));
+    }
+
+    @Test
+    void baseModelIsDeterministicPerSeed() {
+        var schema = Fixtures.TASK.schema();
+        assertThat(ModelCodec.parameters(TabularModels.baseModel(schema, 5)))
+                .isEqualTo(ModelCodec.parameters(TabularModels.baseModel(schema, 5)));
+    }
+}

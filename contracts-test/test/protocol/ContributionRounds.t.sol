@@ -273,15 +273,6 @@ contract ContributionRoundsTest is CoreTestHelpers {
         assertFalse(roundView(3).exists);
     }
 
-    function test_roundInfo_emptyRoundHasNoRangeForScores() public {
-        address validator = newValidator("validator", 2_000 * TOKEN);
-        submit(alice, ContributionType.MODEL_UPDATE, digestOf(1));
-        // round 2 has no contributions: no contribution id falls into its (empty) range
-        assertEq(roundView(2).contributionCount, 0);
-        assertEq(protocol.revealedScore(2, validator, 1), 0);
-        assertEq(protocol.revealedScore(2, validator, 0), 0);
-    }
-
     function test_roundInfo_keepsCountOfClosedRound() public {
         submit(alice, ContributionType.MODEL_UPDATE, digestOf(1));
         submit(alice, ContributionType.MODEL_UPDATE, digestOf(2));

@@ -27,6 +27,18 @@ abstract contract ScoreConsensusSetup is CotrainFixture {
         bob = newContributor("bob", 1_000 * TOKEN);
     }
 
+    /// @dev The score a reveal stored for a contribution, read from the score ring's storage (layout in
+    /// ScoreConsensus): clients read revealed scores from ScoresRevealed events; this checks where finalize reads.
+    function _storedScore(uint256 round, address validator, uint256 contributionId) internal view returns (uint256) {
+        bytes32 base = 0x3599c4b97fc1ff139872d489e39967e4150ef165425102d542b81f6676f0c200; // CONSENSUS_STORAGE
+        uint256 position = contributionId - protocol.roundInfo(round).firstContributionId;
+        uint256 index = registry.validatorInfo(validator).index;
+        bytes32 byRound = keccak256(abi.encode(round % 8, uint256(base) + 1)); // scoreWords
+        bytes32 byIndex = keccak256(abi.encode(index, byRound));
+        bytes32 word = vm.load(address(protocol), keccak256(abi.encode(position / 32, byIndex)));
+        return uint8(word[position % 32]);
+    }
+
     function _rollToRound(uint256 round) internal {
         vm.roll(1 + (round - 1) * SUBMISSION_BLOCKS);
     }
@@ -251,18 +263,15 @@ contract ScoreConsensusTest is ScoreConsensusSetup {
         vm.prank(trio[0]);
         protocol.commitScores(later, keccak256("c"));
 
-        // the old round still reads its scores until a later round takes the slot over
-        assertEq(protocol.revealedScore(round, trio[0], first), 0x50);
+        // the old round keeps its scores until it is finalized and a later round takes the slot over
+        assertEq(_storedScore(round, trio[0], first), 0x50);
         protocol.finalize(round, type(uint256).max);
         commit(trio[0], later, hex"40");
         assertEq(roundView(later).committedValidators, 1);
-        // the slot now belongs to the later round: the old round's scores are gone
-        assertEq(protocol.revealedScore(round, trio[0], first), 0);
-        assertEq(protocol.revealedScore(later, trio[0], laterId), 0); // committed, not revealed yet
         commit(trio[1], later, hex"41");
         rollToReveal(later);
         reveal(trio[0], later, hex"40");
-        assertEq(protocol.revealedScore(later, trio[0], laterId), 0x40);
+        assertEq(_storedScore(later, trio[0], laterId), 0x40); // overwrites the old round's word
     }
 
     function test_commitScores_roundsOfOtherRingSlotsAreIndependent() public {
@@ -286,8 +295,8 @@ contract ScoreConsensusTest is ScoreConsensusSetup {
         reveal(trio[2], round, hex"5a0a");
 
         assertEq(roundView(round).revealedValidators, 4);
-        assertEq(protocol.revealedScore(round, trio[2], first), 90);
-        assertEq(protocol.revealedScore(round, trio[2], first + 1), 10);
+        assertEq(_storedScore(round, trio[2], first), 90);
+        assertEq(_storedScore(round, trio[2], first + 1), 10);
     }
 
     function test_revealScores_revertsWhenNotCommitted() public {
@@ -373,8 +382,8 @@ contract ScoreConsensusTest is ScoreConsensusSetup {
         commit(trio[0], round, hex"0164"); // 1, 100
         rollToReveal(round);
         reveal(trio[0], round, hex"0164");
-        assertEq(protocol.revealedScore(round, trio[0], first), 1);
-        assertEq(protocol.revealedScore(round, trio[0], first + 1), 100);
+        assertEq(_storedScore(round, trio[0], first), 1);
+        assertEq(_storedScore(round, trio[0], first + 1), 100);
     }
 
     function test_revealScores_revertsOutsideRevealWindow() public {
@@ -890,8 +899,8 @@ contract ScoreConsensusTest is ScoreConsensusSetup {
         bytes[] memory scores = _bytesList(a, b, a);
         _commitAll(next, trio, scores);
         _revealAll(next, trio, scores);
-        assertEq(protocol.revealedScore(next, trio[1], id + 33), 67);
-        assertEq(protocol.revealedScore(next, trio[0], id + 32), 65);
+        assertEq(_storedScore(next, trio[1], id + 33), 67);
+        assertEq(_storedScore(next, trio[0], id + 32), 65);
         rollToFinalization(next);
         assertEq(protocol.finalize(next, 20), 20);
         assertEq(protocol.finalize(next, 20), 14);
@@ -903,7 +912,7 @@ contract ScoreConsensusTest is ScoreConsensusSetup {
         assertEq(protocol.claimable(trio[0]), 34 * TOKEN);
     }
 
-    // ---- commitmentHash and revealedScore --------------------------------------------------------------------
+    // ---- commitmentHash ----------------------------------------------------------------------------------
 
     function test_commitmentHash_bindsChainContractRoundAndValidator() public {
         bytes memory scores = hex"5a0a";
@@ -921,21 +930,6 @@ contract ScoreConsensusTest is ScoreConsensusSetup {
         );
         vm.chainId(block.chainid + 1);
         assertNotEq(protocol.commitmentHash(round, trio[0], scores, salt), expected);
-    }
-
-    function test_revealedScore_returnsZeroWhenUnknown() public {
-        rollToCommit(round);
-        commit(trio[0], round, hex"5a0a");
-        commit(trio[1], round, hex"5a0a");
-        assertEq(protocol.revealedScore(round, trio[0], first), 0); // committed only
-        rollToReveal(round);
-        reveal(trio[0], round, hex"5a0a");
-        assertEq(protocol.revealedScore(round, trio[0], first), 90);
-        assertEq(protocol.revealedScore(round, trio[1], first), 0); // not revealed
-        assertEq(protocol.revealedScore(round, makeAddr("stranger"), first), 0); // holds no index
-        assertEq(protocol.revealedScore(round, trio[0], first - 1), 0); // before the round's range
-        assertEq(protocol.revealedScore(round, trio[0], first + 2), 0); // after it
-        assertEq(protocol.revealedScore(round + 3, trio[0], first), 0); // a round without contributions
     }
 
     function test_commitScores_capsWeightOfHugeBonds() public {
@@ -1150,23 +1144,36 @@ contract ScoreConsensusTest is ScoreConsensusSetup {
         protocol.commitScores(round, keccak256("anything"));
     }
 
-    /// Scores stay with the validator that revealed them, not with whoever holds its index later.
-    function test_revealedScore_isZeroForTheNewHolderOfAReusedIndex() public {
-        address[] memory validators = trio;
-        rollToCommit(round);
-        commit(validators[0], round, hex"2a2a");
-        rollToReveal(round);
-        reveal(validators[0], round, hex"2a2a");
-        assertEq(protocol.revealedScore(round, validators[0], first), 42);
+    /// Shortening the windows while a round opened under longer ones still scores can leave a later round's ring
+    /// slot held through its whole commit window: nobody could commit, so nobody is penalised for not committing.
+    function test_finalize_noAbsencePenaltyWhenTheRingSlotWasHeldThroughTheCommitWindow() public {
+        vm.startPrank(admin);
+        protocol.setParameter(Parameter.ValidatorUnbondingBlocks, 1_000);
+        protocol.setParameter(Parameter.CommitBlocks, 70);
+        protocol.setParameter(Parameter.RevealBlocks, 70);
+        vm.stopPrank();
+        _rollToRound(round + 1);
+        (uint256 slow,) = _submitMany(1); // scores during [submissionEnd, submissionEnd + 140)
+        _commitAll(slow, trio, _repeat(hex"50", 3));
 
-        vm.prank(admin);
-        registry.removeValidator(validators[0]);
-        vm.roll(registry.validatorInfo(validators[0]).unbondingReadyBlock);
-        vm.prank(validators[0]);
-        registry.withdrawValidatorBond();
-        address newcomer = newValidator("newcomer", BOND);
-        assertEq(registry.validatorInfo(newcomer).index, 0);
+        vm.startPrank(admin);
+        protocol.setParameter(Parameter.CommitBlocks, 1);
+        protocol.setParameter(Parameter.RevealBlocks, 1);
+        protocol.setParameter(Parameter.SubmissionBlocks, 1);
+        vm.stopPrank();
+        uint256 blocked = slow + 8; // same ring slot, and it commits long before `slow` can be finalized
+        while (protocol.currentRound() < blocked) vm.roll(block.number + 1);
+        (uint256 opened,) = _submitMany(1);
+        assertEq(opened, blocked);
+        rollToCommit(blocked);
+        vm.expectRevert(abi.encodeWithSelector(IScoreConsensus.ScoreStorageBusy.selector, blocked, slow));
+        vm.prank(trio[0]);
+        protocol.commitScores(blocked, keccak256("c"));
 
-        assertEq(protocol.revealedScore(round, newcomer, first), 0);
+        rollToFinalization(blocked);
+        protocol.finalize(blocked, 1);
+        for (uint256 i = 0; i < trio.length; ++i) assertEq(_bondOf(trio[i]), BOND);
+        (,, uint256 totalSlashed,,) = protocol.poolTotals();
+        assertEq(totalSlashed, 0);
     }
 }

@@ -86,14 +86,4 @@ interface IScoreConsensus {
         external
         view
         returns (bytes32 commitment);
-
-    /// @notice The score a validator revealed for a contribution (0 if none).
-    /// @param round the contribution's round
-    /// @param validator the validator
-    /// @param contributionId the contribution
-    /// @return score 1..100, or 0 when not revealed
-    function revealedScore(uint256 round, address validator, uint256 contributionId)
-        external
-        view
-        returns (uint8 score);
 }

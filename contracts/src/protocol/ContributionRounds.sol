@@ -168,8 +168,7 @@ abstract contract ContributionRounds is IContributionRounds, ContributorStaking,
     function _roundRange(uint256 round) internal view returns (uint256 first, uint256 count) {
         RoundsStorage storage $ = _rounds();
         Round storage entry = $.rounds[round];
-        first = entry.firstContributionId;
-        if (first == 0) return (0, 0);
+        first = entry.firstContributionId; // callers make sure the round exists
         Schedule storage schedule = $.schedule;
         count = round == schedule.headRound ? schedule.nextContributionId - first : entry.contributionCount;
     }

@@ -154,21 +154,6 @@ abstract contract ScoreConsensus is IScoreConsensus, ContributionRounds, RewardP
         return keccak256(abi.encode(block.chainid, address(this), round, validator, keccak256(scores), salt));
     }
 
-    /// @inheritdoc IScoreConsensus
-    function revealedScore(uint256 round, address validator, uint256 contributionId) external view returns (uint8) {
-        (bool holdsIndex, uint256 index,) = VALIDATORS.validatorSlot(validator);
-        (uint256 first, uint256 count) = _roundRange(round);
-        if (!holdsIndex || (_rounds().rounds[round].revealedMask >> index) & 1 == 0) return 0;
-        (, uint256 admittedRound) = VALIDATORS.indexHolder(index);
-        if (admittedRound > round) return 0; // the index changed hands since: those scores are someone else's
-        if (contributionId < first || contributionId >= first + count) return 0;
-        ConsensusStorage storage $ = _consensus();
-        uint256 ringSlot = round % SCORE_RING_ROUNDS;
-        if ($.ringOwner[ringSlot] != round) return 0; // reused by a later round
-        uint256 position = contributionId - first;
-        return uint8(_scoreAt($.scoreWords[ringSlot][index][position >> 5], position));
-    }
-
     /// @dev Called by the protocol on unpause: rounds whose commit window started before this block are finalized
     /// without absence penalties, since validators could not commit or reveal while paused.
     function _recordUnpause() internal {
@@ -259,6 +244,7 @@ abstract contract ScoreConsensus is IScoreConsensus, ContributionRounds, RewardP
         uint256 absent = expected & ~revealed;
         uint256 penaltyBps = _param(Parameter.AbsencePenaltyBps);
         if (absent == 0 || penaltyBps == 0 || _consensus().lastUnpauseBlock >= entry.submissionEnd) return;
+        if (_ringSlotBlocked(round, entry.commitEnd)) return;
         (address[] memory holders, uint256[] memory admittedRounds) = VALIDATORS.indexHolders(absent);
         uint256 committed = entry.committedMask;
         uint256 slashedTotal;
@@ -326,6 +312,14 @@ abstract contract ScoreConsensus is IScoreConsensus, ContributionRounds, RewardP
             emit ValidatorScored(round, validator, panel.agreements[k], panel.deviations[k], reward);
         }
         _addSlashToPool(slashedTotal);
+    }
+
+    /// @dev Whether nobody could commit to `round` at all: its ring slot is still held by an earlier round that could
+    /// not be finalized before `round`'s commit window closed. Governance can get there by shortening the windows
+    /// while rounds opened under longer ones are still scoring; validators must not be penalised for it.
+    function _ringSlotBlocked(uint256 round, uint256 commitEnd) private view returns (bool) {
+        uint256 owner = _consensus().ringOwner[round % SCORE_RING_ROUNDS];
+        return owner != 0 && owner < round && _rounds().rounds[owner].revealEnd >= commitEnd;
     }
 
     /// @dev The first commit of a round takes over its ring slot, once the round that held it is finalized.

@@ -103,7 +103,8 @@ class IpfsClientIT {
                     .isInstanceOfSatisfying(IpfsException.class, e -> assertThat(e.failure()).isEqualTo(Failure.TIMEOUT))
                     .hasMessage("cat " + unknown + ": HTTP 500 from " + node.apiUrl()
                             + ": Failed to cat file: request timed out");
-            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(SHORT_TIMEOUT.plusSeconds(2));
+            // The node's own timeout answered (the message above), before the client's longer deadline.
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(SHORT_TIMEOUT.multipliedBy(2));
         }
     }
 

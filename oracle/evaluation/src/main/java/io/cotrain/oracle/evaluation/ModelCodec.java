@@ -192,9 +192,9 @@ public final class ModelCodec {
                 entries.put(name, content.toByteArray());
             }
         } catch (ZipException e) {
-            throw new InvalidModelException("not a DL4J model: not a valid zip (" + e.getMessage() + ")");
+            throw new InvalidModelException("not a DL4J model: not a valid zip (" + brief(e.getMessage()) + ")");
         } catch (IOException e) {
-            throw new InvalidModelException("not a DL4J model: unreadable zip (" + e.getMessage() + ")");
+            throw new InvalidModelException("not a DL4J model: unreadable zip (" + brief(e.getMessage()) + ")");
         }
         if (count == 0) {
             throw new InvalidModelException("not a DL4J model: not a zip file");
@@ -277,6 +277,11 @@ public final class ModelCodec {
     /** The model's parameters as floats in DL4J's flattened order. */
     static float[] parameters(MultiLayerNetwork model) {
         return model.params().castTo(DataType.FLOAT).dup('c').data().asFloat();
+    }
+
+    private static String brief(String message) {
+        String printable = String.valueOf(message).replaceAll("[^ -~]", "?");
+        return printable.length() <= 60 ? printable : printable.substring(0, 57) + "...";
     }
 
     /** Lower-case hex sha256 of bytes. */

@@ -1,0 +1,39 @@
+package io.cotrain.oracle.evaluation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.cotrain.oracle.evaluation.testing.Contributions;
+import org.junit.jupiter.api.Test;
+
+class TaskContextTest {
+
+    @Test
+    void keepsTheGlobalModelAndItsBaseline() {
+        var context = Fixtures.context();
+        assertThat(context.taskId()).isEqualTo(7);
+        assertThat(context.globalModelBytes()).isEqualTo(Fixtures.TASK.baseModelBytes());
+        assertThat(context.globalModelSha256()).isEqualTo(ModelCodec.sha256Hex(Fixtures.TASK.baseModelBytes()));
+        assertThat(context.baseArchitecture()).isEqualTo(TabularModels.baseArchitecture(Fixtures.TASK.schema()));
+        assertThat(context.heldOut().numExamples()).isEqualTo(2000);
+        var baseline = context.baseline();
+        assertThat(baseline.rows()).isEqualTo(2000);
+        assertThat(baseline.accuracy()).isEqualTo(baseline.correct() / 2000.0).isBetween(0.34, 0.7);
+        assertThat(baseline.loss()).isPositive();
+        assertThat(context.measure(context.freshGlobalModel())).isEqualTo(baseline);
+        assertThat(context.measure(context.globalModel())).isEqualTo(baseline);
+    }
+
+    @Test
+    void rejectsInvalidInputs() {
+        var task = Fixtures.TASK;
+        var limits = EvaluationLimits.defaults();
+        assertThatThrownBy(() -> TaskContext.create(1, task.schema(), "x\n".getBytes(), task.baseModelBytes(), limits))
+                .isInstanceOf(CsvFormatException.class).hasMessageContaining("line 1");
+        assertThatThrownBy(() -> TaskContext.create(1, task.schema(), task.heldOutCsv(),
+                Contributions.garbage(100, 1), limits)).isInstanceOf(InvalidModelException.class);
+        assertThatThrownBy(() -> TaskContext.create(1, task.schema(), task.heldOutCsv(),
+                Fixtures.CONTRIBUTIONS.wrongArchitecture(), limits)).isInstanceOf(InvalidModelException.class)
+                .hasMessageStartingWith("architecture mismatch");
+    }
+}

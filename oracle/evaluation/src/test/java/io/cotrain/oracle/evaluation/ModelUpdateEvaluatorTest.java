@@ -89,4 +89,19 @@ class ModelUpdateEvaluatorTest {
         assertThat(evaluation.floorReason()).isEmpty(); // not a guard: its accuracy is simply far worse
         assertThat(evaluation.metrics().get("accuracyDelta")).isLessThan(-0.05);
     }
+
+    @Test
+    void concurrentEvaluationsOnOneContextAgree() throws Exception {
+        byte[] update = Fixtures.CONTRIBUTIONS.honestUpdate(2);
+        var expected = evaluate(update);
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(2)) {
+            var futures = new java.util.ArrayList<java.util.concurrent.Future<Evaluation>>();
+            for (int i = 0; i < 8; i++) {
+                futures.add(pool.submit(() -> evaluate(update)));
+            }
+            for (var future : futures) {
+                assertThat(future.get()).isEqualTo(expected);
+            }
+        }
+    }
 }

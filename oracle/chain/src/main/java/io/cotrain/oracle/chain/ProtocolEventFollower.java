@@ -40,7 +40,7 @@ public final class ProtocolEventFollower {
     private final BigInteger startBlock;
     private final int confirmations;
     private final int maxBlocksPerQuery;
-    private final BlockCheckpoint checkpoint;
+    private final DurableNumber checkpoint;
     private final RetryPolicy retry;
     private BigInteger lastProcessed;
 
@@ -50,7 +50,7 @@ public final class ProtocolEventFollower {
      * @param maxBlocksPerQuery the widest eth_getLogs range, for nodes that cap it
      */
     public ProtocolEventFollower(Web3j web3j, String protocol, BigInteger startBlock, int confirmations,
-            int maxBlocksPerQuery, BlockCheckpoint checkpoint, RetryPolicy retry) {
+            int maxBlocksPerQuery, DurableNumber checkpoint, RetryPolicy retry) {
         if (confirmations < 0) throw new IllegalArgumentException("confirmations must be >= 0, got " + confirmations);
         if (maxBlocksPerQuery < 1) throw new IllegalArgumentException("maxBlocksPerQuery must be >= 1");
         this.web3j = web3j;

@@ -101,7 +101,7 @@ class ChainAccessIT {
         BigInteger first = submit(protocol, 1);
         submit(protocol, 2);
 
-        BlockCheckpoint checkpoint = new BlockCheckpoint(dataDir.resolve("checkpoint"));
+        DurableNumber checkpoint = new DurableNumber(dataDir.resolve("checkpoint"));
         Recorder recorder = new Recorder();
         ProtocolEventFollower follower = follower(anvil, start, checkpoint);
         follower.poll(recorder);
@@ -118,7 +118,7 @@ class ChainAccessIT {
         BigInteger third = submit(protocol, 3);
         anvil.mine(2);
         Recorder afterRestart = new Recorder();
-        follower(anvil, start, new BlockCheckpoint(dataDir.resolve("checkpoint"))).poll(afterRestart);
+        follower(anvil, start, new DurableNumber(dataDir.resolve("checkpoint"))).poll(afterRestart);
         assertThat(afterRestart.submitted).extracting(e -> e.id).containsExactly(third);
     }
 
@@ -133,7 +133,7 @@ class ChainAccessIT {
                 .hasMessageStartingWith("estimate gas of claimRewards failed after 2 attempts");
     }
 
-    private ProtocolEventFollower follower(AnvilNode anvil, BigInteger start, BlockCheckpoint checkpoint) {
+    private ProtocolEventFollower follower(AnvilNode anvil, BigInteger start, DurableNumber checkpoint) {
         return new ProtocolEventFollower(anvil.web3j(), chain.addresses().protocol(), start, 2, 1_000, checkpoint,
                 RetryPolicy.defaults());
     }

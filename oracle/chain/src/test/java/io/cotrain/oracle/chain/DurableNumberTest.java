@@ -9,19 +9,19 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class BlockCheckpointTest {
+class DurableNumberTest {
     @TempDir
     Path dir;
 
     @Test
     void survivesANewInstanceAndLeavesNoTemporaryFile() throws Exception {
         Path file = dir.resolve("state/checkpoint");
-        assertThat(new BlockCheckpoint(file).load()).isEmpty();
+        assertThat(new DurableNumber(file).load()).isEmpty();
 
-        new BlockCheckpoint(file).save(BigInteger.valueOf(41));
-        new BlockCheckpoint(file).save(BigInteger.valueOf(42));
+        new DurableNumber(file).save(BigInteger.valueOf(41));
+        new DurableNumber(file).save(BigInteger.valueOf(42));
 
-        assertThat(new BlockCheckpoint(file).load()).contains(BigInteger.valueOf(42));
+        assertThat(new DurableNumber(file).load()).contains(BigInteger.valueOf(42));
         try (var files = Files.list(file.getParent())) {
             assertThat(files).containsExactly(file);
         }
@@ -31,7 +31,7 @@ class BlockCheckpointTest {
     void rejectsACorruptFileNamingIt() throws Exception {
         Path file = dir.resolve("checkpoint");
         Files.writeString(file, "forty-two");
-        assertThatThrownBy(() -> new BlockCheckpoint(file).load())
+        assertThatThrownBy(() -> new DurableNumber(file).load())
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining(file.toString());
     }

@@ -1,0 +1,316 @@
+package io.cotrain.oracle.scoring;
+
+import io.cotrain.contracts.ScoreCommitment;
+import io.cotrain.contracts.generated.CotrainProtocol;
+import io.cotrain.contracts.generated.CotrainProtocol.ContributionSubmittedEventResponse;
+import io.cotrain.contracts.generated.CotrainProtocol.RoundView;
+import io.cotrain.contracts.generated.ValidatorRegistry;
+import io.cotrain.oracle.chain.ContractRevertedException;
+import io.cotrain.oracle.chain.DurableNumber;
+import io.cotrain.oracle.chain.ProtocolEventFollower;
+import io.cotrain.oracle.chain.RetryPolicy;
+import io.cotrain.oracle.chain.TransactionSender;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.web3j.protocol.Web3j;
+import org.web3j.tuples.generated.Tuple3;
+
+/**
+ * A validator's work, one tick at a time (a scheduler calls {@link #tick()}):
+ * <ol>
+ *   <li>follow confirmed {@code ContributionSubmitted} events and judge each contribution as soon as it appears, so
+ *       its score is ready when the round's commit window opens;</li>
+ *   <li>in a round's commit window, if the round expects this validator: make sure every contribution of the round is
+ *       judged, journal the scores with a fresh salt (durably, before anything is sent), then commit;</li>
+ *   <li>in its reveal window: reveal what the journal holds;</li>
+ *   <li>after it: finalize the round (permissionless; validators take turns a few blocks apart so that they do not
+ *       all pay for the same call).</li>
+ * </ol>
+ * Rounds are driven from chain state, not from memory: a restarted node looks at every round it has not seen
+ * finalized (a durable cursor) and picks up wherever each one stands. A tick never throws: failures are logged,
+ * kept for the status page, and retried on the next tick.
+ */
+public final class ValidatorLoop {
+    private static final Logger LOG = LoggerFactory.getLogger(ValidatorLoop.class);
+    private static final List<String> PHASES = List.of("Submission", "Commit", "Reveal", "Finalization", "Finalized");
+    private static final int COMMIT = 1;
+    private static final int REVEAL = 2;
+    private static final int FINALIZATION = 3;
+    private static final int FINALIZED = 4;
+    /** Rounds that can still be scoring when a node first starts: scoring windows span at most 7 submission windows. */
+    private static final int ROUNDS_IN_FLIGHT = 8;
+    private static final int ERRORS_KEPT = 20;
+
+    /**
+     * @param finalizePageSize contributions settled per finalize call
+     * @param finalizeTurnBlocks blocks between validators' turns to finalize, by validator index
+     */
+    public record Settings(int finalizePageSize, int finalizeTurnBlocks) {
+        public static Settings defaults() {
+            return new Settings(200, 2);
+        }
+    }
+
+    private final Web3j web3j;
+    private final CotrainProtocol protocol;
+    private final ValidatorRegistry registry;
+    private final String protocolAddress;
+    private final long chainId;
+    private final TransactionSender sender;
+    private final ProtocolEventFollower follower;
+    private final ContributionScorer scorer;
+    private final EvaluationStore evaluations;
+    private final ScoreJournal journal;
+    private final DurableNumber roundCursor;
+    private final RetryPolicy retry;
+    private final Settings settings;
+    private final ScoringListener listener;
+    private final Clock clock;
+
+    private final Map<BigInteger, ContributionRecord> pending = new LinkedHashMap<>();
+    private final Deque<String> lastErrors = new ArrayDeque<>();
+    private volatile ValidatorStatus status;
+
+    /**
+     * @param protocol a read-only binding of the protocol (calls only; transactions go through {@code sender})
+     * @param registry a read-only binding of the validator registry
+     */
+    public ValidatorLoop(Web3j web3j, CotrainProtocol protocol, ValidatorRegistry registry, long chainId, TransactionSender sender,
+            ProtocolEventFollower follower, ContributionScorer scorer, EvaluationStore evaluations, ScoreJournal journal,
+            DurableNumber roundCursor, RetryPolicy retry, Settings settings, ScoringListener listener, Clock clock) {
+        this.web3j = web3j;
+        this.protocol = protocol;
+        this.registry = registry;
+        this.protocolAddress = protocol.getContractAddress();
+        this.chainId = chainId;
+        this.sender = sender;
+        this.follower = follower;
+        this.scorer = scorer;
+        this.evaluations = evaluations;
+        this.journal = journal;
+        this.roundCursor = roundCursor;
+        this.retry = retry;
+        this.settings = settings;
+        this.listener = listener;
+        this.clock = clock;
+        this.status = new ValidatorStatus(sender.address(), chainId, follower.lastProcessedBlock(), BigInteger.ZERO,
+                Map.of(), 0, List.of(), null);
+    }
+
+    /** @return the status as of the last tick */
+    public ValidatorStatus status() {
+        return status;
+    }
+
+    /**
+     * @param id a contribution id
+     * @return this validator's judgement of it, if it made one
+     */
+    public Optional<ScoredContribution> evaluation(BigInteger id) {
+        return evaluations.get(id);
+    }
+
+    /** Does whatever is due now. Never throws. */
+    public synchronized void tick() {
+        try {
+            follower.poll(new ProtocolEventFollower.Handler() {
+                @Override
+                public void contributionSubmitted(ContributionSubmittedEventResponse event) {
+                    if (evaluations.get(event.id).isEmpty()) {
+                        pending.put(event.id, new ContributionRecord(event.id, event.round, event.contributor,
+                                event.kind.intValue(), event.taskId.longValueExact(), event.contentDigest));
+                    }
+                }
+            });
+        } catch (RuntimeException e) {
+            recordError("following events", e);
+        }
+        judgePending();
+
+        Map<BigInteger, String> rounds = new TreeMap<>();
+        BigInteger current = null;
+        try {
+            current = read("currentRound", () -> protocol.currentRound().send());
+            listener.currentRound(current);
+            BigInteger cursor = roundCursor.load()
+                    .orElse(current.subtract(BigInteger.valueOf(ROUNDS_IN_FLIGHT)).max(BigInteger.ONE));
+            boolean settledSoFar = true;
+            for (BigInteger round = cursor; round.compareTo(current) <= 0; round = round.add(BigInteger.ONE)) {
+                boolean settled = advance(round, current, rounds);
+                if (settledSoFar && settled) {
+                    roundCursor.save(round.add(BigInteger.ONE));
+                } else {
+                    settledSoFar = false;
+                }
+            }
+        } catch (RuntimeException e) {
+            recordError("reading rounds", e);
+        }
+        status = new ValidatorStatus(sender.address(), chainId, follower.lastProcessedBlock(),
+                current == null ? status.currentRound() : current, Map.copyOf(rounds), pending.size(),
+                List.copyOf(lastErrors), clock.instant());
+    }
+
+    private void judgePending() {
+        var iterator = pending.values().iterator();
+        while (iterator.hasNext()) {
+            ContributionRecord contribution = iterator.next();
+            try {
+                judge(contribution);
+                iterator.remove();
+            } catch (TransientFailureException e) {
+                recordError("judging contribution " + contribution.id(), e);
+                return; // the cause (IPFS down, a task not loadable) holds for the rest too: try again next tick
+            }
+        }
+    }
+
+    private ScoredContribution judge(ContributionRecord contribution) {
+        Optional<ScoredContribution> known = evaluations.get(contribution.id());
+        if (known.isPresent()) return known.get();
+        ScoredContribution scored = scorer.score(contribution);
+        evaluations.put(scored);
+        listener.evaluated(scored);
+        return scored;
+    }
+
+    /** @return whether the round needs nothing more from this node (finalized, or empty and past) */
+    private boolean advance(BigInteger round, BigInteger current, Map<BigInteger, String> rounds) {
+        try {
+            RoundView info = read("roundInfo(" + round + ")", () -> protocol.roundInfo(round).send());
+            if (!info.exists) return round.compareTo(current) < 0;
+            int phase = info.phase.intValue();
+            rounds.put(round, PHASES.get(phase));
+            switch (phase) {
+                case COMMIT -> commitIfExpected(round, info);
+                case REVEAL -> revealIfCommitted(round, info);
+                case FINALIZATION -> finalizeIfMyTurn(round, info);
+                default -> {}
+            }
+            return phase == FINALIZED;
+        } catch (RuntimeException e) {
+            recordError("round " + round, e);
+            return false;
+        }
+    }
+
+    private void commitIfExpected(BigInteger round, RoundView info) {
+        Optional<Integer> index = myIndex();
+        if (index.isEmpty() || !isSet(info.expectedValidators, index.get())) return;
+        Optional<ScoreJournal.Entry> entry = journal.read(round);
+        if (isSet(info.committedValidators, index.get())) {
+            entry.filter(e -> e.state() == ScoreJournal.State.PREPARED)
+                    .ifPresent(e -> journal.write(e.withState(ScoreJournal.State.COMMITTED)));
+            return;
+        }
+        ScoreJournal.Entry prepared = entry.orElseGet(() -> prepare(round, info));
+        byte[] hash = prepared.commitment().hash(chainId, protocolAddress, sender.address());
+        try {
+            sender.send("commitScores(round " + round + ")", protocolAddress,
+                    protocol.commitScores(round, hash).encodeFunctionCall());
+        } catch (ContractRevertedException e) {
+            if (!"AlreadyCommitted".equals(e.errorName())) throw e;
+        }
+        journal.write(prepared.withState(ScoreJournal.State.COMMITTED));
+        LOG.info("committed to {} scores for round {}", prepared.commitment().scores().length, round);
+    }
+
+    /** Judges every contribution of the round and journals the scores with a fresh salt, durably. */
+    private ScoreJournal.Entry prepare(BigInteger round, RoundView info) {
+        int count = info.contributionCount.intValueExact();
+        int[] scores = new int[count];
+        for (int position = 0; position < count; position++) {
+            BigInteger id = info.firstContributionId.add(BigInteger.valueOf(position));
+            scores[position] = judge(contributionRecord(id)).score();
+            pending.remove(id);
+        }
+        ScoreJournal.Entry entry = new ScoreJournal.Entry(ScoreCommitment.withFreshSalt(round, scores),
+                info.firstContributionId, ScoreJournal.State.PREPARED);
+        journal.write(entry);
+        return entry;
+    }
+
+    private ContributionRecord contributionRecord(BigInteger id) {
+        CotrainProtocol.ContributionView view = read("contribution(" + id + ")", () -> protocol.contribution(id).send());
+        return new ContributionRecord(id, view.round, view.contributor, view.kind.intValue(), view.taskId.longValueExact(),
+                view.contentDigest);
+    }
+
+    private void revealIfCommitted(BigInteger round, RoundView info) {
+        Optional<Integer> index = myIndex();
+        if (index.isEmpty() || !isSet(info.committedValidators, index.get())) return;
+        Optional<ScoreJournal.Entry> entry = journal.read(round);
+        if (isSet(info.revealedValidators, index.get())) {
+            entry.filter(e -> e.state() != ScoreJournal.State.REVEALED)
+                    .ifPresent(e -> journal.write(e.withState(ScoreJournal.State.REVEALED)));
+            return;
+        }
+        if (entry.isEmpty()) {
+            throw new IllegalStateException("round " + round + " was committed but this node has no journal entry for "
+                    + "it: it cannot reveal (was the data directory replaced?)");
+        }
+        ScoreCommitment commitment = entry.get().commitment();
+        try {
+            sender.send("revealScores(round " + round + ")", protocolAddress,
+                    protocol.revealScores(round, commitment.scores(), commitment.salt()).encodeFunctionCall());
+        } catch (ContractRevertedException e) {
+            if (!"AlreadyRevealed".equals(e.errorName())) throw e;
+        }
+        journal.write(entry.get().withState(ScoreJournal.State.REVEALED));
+        LOG.info("revealed scores for round {}", round);
+    }
+
+    private void finalizeIfMyTurn(BigInteger round, RoundView info) {
+        int turn = myIndex().orElse(ROUNDS_IN_FLIGHT);
+        BigInteger myBlock = info.revealEndBlock.add(BigInteger.valueOf((long) turn * settings.finalizeTurnBlocks()));
+        BigInteger block = read("blockNumber", () -> web3j.ethBlockNumber().send().getBlockNumber());
+        if (block.compareTo(myBlock) < 0) return;
+        try {
+            sender.send("finalize(round " + round + ")", protocolAddress,
+                    protocol.finalize(round, BigInteger.valueOf(settings.finalizePageSize())).encodeFunctionCall());
+        } catch (ContractRevertedException e) {
+            if (!"WrongPhase".equals(e.errorName())) throw e; // another validator finalized it first
+        }
+    }
+
+    private Optional<Integer> myIndex() {
+        Tuple3<Boolean, BigInteger, BigInteger> slot =
+                read("validatorSlot", () -> registry.validatorSlot(sender.address()).send());
+        return slot.component1() ? Optional.of(slot.component2().intValueExact()) : Optional.empty();
+    }
+
+    private static boolean isSet(BigInteger mask, int index) {
+        return mask.testBit(index);
+    }
+
+    private <T> T read(String what, Callable<T> call) {
+        return retry.call(what, () -> {
+            try {
+                return call.call();
+            } catch (IOException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException(what + " failed: " + e.getMessage(), e);
+            }
+        });
+    }
+
+    private void recordError(String what, RuntimeException e) {
+        String message = clock.instant() + " " + what + ": " + e.getMessage();
+        LOG.warn("{}: {}", what, e.getMessage());
+        lastErrors.addLast(message);
+        while (lastErrors.size() > ERRORS_KEPT) lastErrors.removeFirst();
+    }
+}

@@ -1,0 +1,87 @@
+package io.cotrain.oracle.scoring;
+
+import io.cotrain.contracts.DeploymentAddresses;
+import io.cotrain.contracts.generated.CotrainProtocol;
+import io.cotrain.contracts.generated.ValidatorRegistry;
+import io.cotrain.ipfs.ContentStore;
+import io.cotrain.oracle.chain.DurableNumber;
+import io.cotrain.oracle.chain.FeePolicy;
+import io.cotrain.oracle.chain.ProtocolEventFollower;
+import io.cotrain.oracle.chain.RetryPolicy;
+import io.cotrain.oracle.chain.RevertDecoder;
+import io.cotrain.oracle.chain.TransactionListener;
+import io.cotrain.oracle.chain.TransactionSender;
+import io.cotrain.oracle.evaluation.DatasetEvaluator;
+import io.cotrain.oracle.evaluation.ModelUpdateEvaluator;
+import java.math.BigInteger;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import org.web3j.crypto.Credentials;
+import org.web3j.protocol.Web3j;
+import org.web3j.tx.ReadonlyTransactionManager;
+import org.web3j.tx.gas.StaticGasProvider;
+
+/**
+ * Wires a validator's parts into a {@link ValidatorLoop}: the one place that knows how chain access, IPFS,
+ * evaluation and the data directory fit together, used by the validator node service and by tests alike.
+ *
+ * <p>Data directory layout: {@code checkpoint} (last processed block), {@code round-cursor} (first round not yet
+ * seen finalized), {@code journal/} (scores and salts per round, owner-only), {@code evaluations/} (one judgement per
+ * contribution).
+ */
+public final class ValidatorNode {
+    /**
+     * @param confirmations blocks on top of a block before its events are read
+     * @param maxBlocksPerQuery the widest eth_getLogs range
+     * @param receiptTimeout how long to wait for a transaction to be mined
+     * @param tip the EIP-1559 priority fee per gas, in wei
+     * @param loop finalize paging and turns
+     */
+    public record Options(int confirmations, int maxBlocksPerQuery, Duration receiptTimeout, BigInteger tip,
+            ValidatorLoop.Settings loop) {
+        public static Options defaults() {
+            return new Options(2, 5_000, Duration.ofMinutes(2), BigInteger.valueOf(1_000_000_000L),
+                    ValidatorLoop.Settings.defaults());
+        }
+    }
+
+    private ValidatorNode() {}
+
+    /**
+     * @param web3j the chain
+     * @param chainId its id (checked against the deployment)
+     * @param deployment where the contracts are
+     * @param key the validator's signing key
+     * @param content the IPFS content store
+     * @param tasks the tasks it evaluates
+     * @param dataDirectory its own directory for durable state
+     * @return the loop, ready to tick
+     */
+    public static ValidatorLoop assemble(Web3j web3j, long chainId, DeploymentAddresses deployment, Credentials key,
+            ContentStore content, TaskCatalog tasks, Path dataDirectory, Options options, ScoringListener scoring,
+            TransactionListener transactions) {
+        if (deployment.chainId() != chainId) {
+            throw new IllegalArgumentException("the deployment file is for chain " + deployment.chainId()
+                    + " but the RPC endpoint serves chain " + chainId);
+        }
+        PrivateFiles.directory(dataDirectory);
+        RetryPolicy retry = RetryPolicy.defaults();
+        var readOnly = new ReadonlyTransactionManager(web3j, key.getAddress());
+        var unusedForCalls = new StaticGasProvider(BigInteger.ZERO, BigInteger.ZERO); // bindings only encode and call
+        CotrainProtocol protocol = CotrainProtocol.load(deployment.protocol(), web3j, readOnly, unusedForCalls);
+        ValidatorRegistry registry =
+                ValidatorRegistry.load(deployment.validatorRegistry(), web3j, readOnly, unusedForCalls);
+        TransactionSender sender = new TransactionSender(web3j, key, chainId, FeePolicy.baseFeeTimesTwoPlus(options.tip()),
+                retry, RevertDecoder.forCotrainContracts(), options.receiptTimeout(), transactions);
+        ProtocolEventFollower follower = new ProtocolEventFollower(web3j, deployment.protocol(),
+                deployment.deployBlock(), options.confirmations(), options.maxBlocksPerQuery(),
+                new DurableNumber(dataDirectory.resolve("checkpoint")), retry);
+        ContributionScorer scorer = new ContributionScorer(content, tasks, new ModelUpdateEvaluator(),
+                new DatasetEvaluator(), Clock.systemUTC());
+        return new ValidatorLoop(web3j, protocol, registry, chainId, sender, follower, scorer,
+                new EvaluationStore(dataDirectory), new ScoreJournal(dataDirectory),
+                new DurableNumber(dataDirectory.resolve("round-cursor")), retry, options.loop(), scoring,
+                Clock.systemUTC());
+    }
+}

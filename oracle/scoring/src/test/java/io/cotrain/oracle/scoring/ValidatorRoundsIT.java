@@ -1,0 +1,272 @@
+package io.cotrain.oracle.scoring;
+
+import static io.cotrain.contracts.testing.CotrainClients.tokens;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cotrain.contracts.generated.CotrainProtocol;
+import io.cotrain.contracts.generated.CotrainProtocol.ScoresRevealedEventResponse;
+import io.cotrain.contracts.testing.AnvilExtension;
+import io.cotrain.contracts.testing.AnvilNode;
+import io.cotrain.contracts.testing.ContractsDeployer;
+import io.cotrain.contracts.testing.CotrainClients;
+import io.cotrain.contracts.testing.DevAccounts;
+import io.cotrain.ipfs.Cid;
+import io.cotrain.ipfs.ContentStore;
+import io.cotrain.ipfs.ContributionManifest;
+import io.cotrain.ipfs.ContributionManifest.Artifact;
+import io.cotrain.ipfs.testing.IpfsExtension;
+import io.cotrain.ipfs.testing.IpfsNode;
+import io.cotrain.oracle.chain.TransactionListener;
+import io.cotrain.oracle.evaluation.EvaluationLimits;
+import io.cotrain.oracle.evaluation.testing.Contributions;
+import io.cotrain.oracle.evaluation.testing.SyntheticTabularTask;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.web3j.abi.EventEncoder;
+import org.web3j.crypto.Credentials;
+import org.web3j.crypto.Keys;
+import org.web3j.protocol.core.DefaultBlockParameterName;
+import org.web3j.protocol.core.methods.request.EthFilter;
+import org.web3j.protocol.core.methods.response.EthLog;
+import org.web3j.protocol.core.methods.response.Log;
+import org.web3j.tx.Transfer;
+import org.web3j.utils.Convert;
+
+/**
+ * Three validators (own keys, own data directories) score whole rounds on a real anvil chain with contributions stored
+ * on a real IPFS node and evaluated with DL4J: honest work is rewarded, every kind of bad work scores the floor and is
+ * slashed, the validators agree, and a validator restarted between its commit and its reveal still reveals.
+ */
+@ExtendWith({AnvilExtension.class, IpfsExtension.class})
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ValidatorRoundsIT {
+    private static final long TASK = 1;
+    private static final int ACCEPTED = 2;
+    private static final int REJECTED = 3;
+    private static final Credentials ADMIN = DevAccounts.account(0);
+    private static final List<Credentials> VALIDATORS =
+            List.of(DevAccounts.account(1), DevAccounts.account(2), DevAccounts.account(3));
+
+    @TempDir
+    static Path work;
+
+    private static AnvilNode anvil;
+    private static CotrainClients chain;
+    private static ContentStore content;
+    private static SyntheticTabularTask task;
+    private static Contributions builders;
+    private static TaskCatalog tasks;
+    private static final List<ValidatorLoop> loops = new ArrayList<>();
+
+    @BeforeAll
+    static void network(AnvilNode anvilNode, IpfsNode ipfs) throws Exception {
+        anvil = anvilNode;
+        chain = new CotrainClients(anvil.web3j(), anvil.chainId());
+        chain.use(ContractsDeployer.deploy(chain, ADMIN, tokens(1_000_000_000), ContractsDeployer.testConfig()));
+        chain.token(ADMIN).approve(chain.addresses().protocol(), tokens(100_000)).send();
+        chain.protocol(ADMIN).fundRewards(tokens(100_000)).send();
+        for (Credentials validator : VALIDATORS) {
+            chain.token(ADMIN).transfer(validator.getAddress(), tokens(2_000)).send();
+            chain.registry(ADMIN).addValidator(validator.getAddress()).send();
+            chain.token(validator).approve(chain.addresses().validatorRegistry(), tokens(2_000)).send();
+            chain.registry(validator).bondValidator(tokens(2_000)).send();
+        }
+
+        content = new ContentStore(ipfs.client());
+        task = SyntheticTabularTask.standard();
+        builders = new Contributions(task);
+        Path heldOut = Files.write(work.resolve("held-out.csv"), task.heldOutCsv());
+        Path base = Files.write(work.resolve("base-model.zip"), task.baseModelBytes());
+        tasks = new TaskCatalog(List.of(new TaskCatalog.TaskDefinition(TASK, task.schema(), heldOut, base)),
+                EvaluationLimits.defaults());
+        for (int i = 0; i < VALIDATORS.size(); i++) loops.add(validator(i));
+    }
+
+    private static ValidatorLoop validator(int i) {
+        var options = new ValidatorNode.Options(1, 5_000, java.time.Duration.ofSeconds(30), BigInteger.ONE,
+                ValidatorLoop.Settings.defaults());
+        return ValidatorNode.assemble(anvil.web3j(), anvil.chainId(), chain.addresses(), VALIDATORS.get(i), content,
+                tasks, work.resolve("validator-" + i), options, ScoringListener.NONE, TransactionListener.NONE);
+    }
+
+    @Test
+    @Order(1)
+    void honestWorkIsRewarded_badWorkFloorsAndIsSlashed_validatorsAgree() throws Exception {
+        Map<String, Prepared> prepared = new LinkedHashMap<>();
+        prepared.put("honest-a", model(newContributor(), builders.honestUpdate(0)));
+        prepared.put("honest-b", model(newContributor(), builders.honestUpdate(1)));
+        prepared.put("garbage", model(newContributor(), Contributions.garbage(4_096, 7)));
+        prepared.put("wrong-architecture", model(newContributor(), builders.wrongArchitecture()));
+        prepared.put("poisoned", model(newContributor(), builders.labelFlippedUpdate(2)));
+        prepared.put("digest-mismatch", withMismatchedArtifact(newContributor()));
+        prepared.put("wrong-schema", dataset(newContributor(), builders.datasetWithWrongHeader(3, 500)));
+        Map<String, BigInteger> submitted = submitInOneRound(prepared);
+        BigInteger round = chain.protocol(ADMIN).contribution(submitted.get("honest-a")).send().round;
+        assertThat(submitted.values()).allSatisfy(id -> assertThat(roundOf(id)).isEqualTo(round));
+
+        driveUntil(() -> phase(round) == 4, "round " + round + " finalized");
+
+        CotrainProtocol reader = chain.protocol(ADMIN);
+        for (String honest : List.of("honest-a", "honest-b")) {
+            var view = reader.contribution(submitted.get(honest)).send();
+            assertThat(view.status.intValue()).as(honest).isEqualTo(ACCEPTED);
+            assertThat(view.consensusScore.intValue()).as(honest).isGreaterThanOrEqualTo(50);
+            assertThat(reader.claimable(view.contributor).send()).as(honest).isPositive();
+            assertThat(reader.contributorProfile(view.contributor).send().stake).isEqualTo(tokens(100));
+        }
+        for (String bad : List.of("garbage", "wrong-architecture", "poisoned", "digest-mismatch", "wrong-schema")) {
+            var view = reader.contribution(submitted.get(bad)).send();
+            assertThat(view.consensusScore.intValue()).as(bad).isEqualTo(1);
+            assertThat(view.status.intValue()).as(bad).isEqualTo(REJECTED);
+            assertThat(reader.contributorProfile(view.contributor).send().stake).as(bad).isEqualTo(tokens(95));
+            assertThat(reader.claimable(view.contributor).send()).as(bad).isZero();
+            for (ValidatorLoop loop : loops) {
+                ScoredContribution scored = loop.evaluation(submitted.get(bad)).orElseThrow();
+                assertThat(scored.score()).as(bad).isEqualTo(1);
+                // the poisoned model is a valid model that scores the floor on merit; the others fail a guard
+                assertThat(scored.floorReason().isPresent()).as(bad + ": " + scored).isEqualTo(!bad.equals("poisoned"));
+            }
+        }
+
+        List<byte[]> revealed = revealedScores(round);
+        assertThat(revealed).hasSize(3);
+        assertThat(revealed).allSatisfy(scores -> assertThat(scores).isEqualTo(revealed.getFirst()));
+        for (Credentials validator : VALIDATORS) {
+            assertThat(chain.registry(ADMIN).validatorInfo(validator.getAddress()).send().bond).isEqualTo(tokens(2_000));
+            assertThat(reader.claimable(validator.getAddress()).send()).isEqualTo(tokens(submitted.size()));
+        }
+    }
+
+    @Test
+    @Order(2)
+    void aValidatorRestartedBetweenCommitAndRevealStillReveals() throws Exception {
+        Map<String, Prepared> prepared = new LinkedHashMap<>();
+        prepared.put("honest", model(newContributor(), builders.honestUpdate(4)));
+        prepared.put("poisoned", model(newContributor(), builders.labelFlippedUpdate(5)));
+        BigInteger round = roundOf(submitInOneRound(prepared).get("honest"));
+        Credentials restarted = VALIDATORS.get(2);
+        int index = chain.registry(ADMIN).validatorInfo(restarted.getAddress()).send().index.intValueExact();
+        BigInteger claimableBefore = chain.protocol(ADMIN).claimable(restarted.getAddress()).send();
+
+        driveUntil(() -> info(round).committedValidators.testBit(index), "validator 3 committed to round " + round);
+        assertThat(info(round).revealedValidators.testBit(index)).isFalse();
+        loops.set(2, validator(2)); // a new process: nothing in memory, only its data directory
+
+        driveUntil(() -> phase(round) == 4, "round " + round + " finalized");
+        assertThat(info(round).revealedValidators.testBit(index)).as("revealed after the restart").isTrue();
+        assertThat(chain.registry(ADMIN).validatorInfo(restarted.getAddress()).send().bond).isEqualTo(tokens(2_000));
+        assertThat(chain.protocol(ADMIN).claimable(restarted.getAddress()).send()).isEqualTo(claimableBefore.add(tokens(2)));
+    }
+
+    // ---- contributors ----------------------------------------------------------------------------------------
+
+    private static Credentials newContributor() throws Exception {
+        Credentials contributor = Credentials.create(Keys.createEcKeyPair());
+        Transfer.sendFunds(anvil.web3j(), ADMIN, contributor.getAddress(), BigDecimal.ONE, Convert.Unit.ETHER).send();
+        chain.token(ADMIN).transfer(contributor.getAddress(), tokens(100)).send();
+        chain.token(contributor).approve(chain.addresses().protocol(), tokens(100)).send();
+        chain.protocol(contributor).registerContributor(tokens(100)).send();
+        return contributor;
+    }
+
+    /** A contribution stored on IPFS, ready to be submitted on chain by its contributor. */
+    private record Prepared(Credentials contributor, ContributionManifest manifest) {}
+
+    private static Prepared model(Credentials contributor, byte[] model) {
+        Artifact artifact = Artifact.of("model.zip", content.putVerified(model), model, "application/zip");
+        return stored(contributor, ContributionManifest.modelUpdate(TASK, contributor.getAddress(), List.of(artifact),
+                Contributions.SHARD_ROWS, Cid.of(task.baseModelBytes()).toString()));
+    }
+
+    private static Prepared dataset(Credentials contributor, byte[] csv) {
+        Artifact artifact = Artifact.of("data.csv", content.putVerified(csv), csv, "text/csv");
+        var schema = new ContributionManifest.DataSchema(task.schema().columns(), task.schema().labelColumn());
+        return stored(contributor, ContributionManifest.dataset(TASK, contributor.getAddress(), List.of(artifact),
+                500, schema));
+    }
+
+    /** A manifest whose artifact entry gives a sha256 the stored bytes do not have (a dag-pb object, over 1 MiB). */
+    private static Prepared withMismatchedArtifact(Credentials contributor) {
+        byte[] stored = Contributions.garbage(1_500_000, 11);
+        byte[] claimed = Contributions.garbage(1_500_000, 12);
+        Cid cid = content.putVerified(stored);
+        assertThat(cid.isRaw()).as("large enough to be a dag-pb root").isFalse();
+        Artifact artifact = Artifact.of("model.zip", cid, claimed, "application/zip");
+        return stored(contributor, ContributionManifest.modelUpdate(TASK, contributor.getAddress(), List.of(artifact),
+                Contributions.SHARD_ROWS, Cid.of(task.baseModelBytes()).toString()));
+    }
+
+    private static Prepared stored(Credentials contributor, ContributionManifest manifest) {
+        content.putManifest(manifest);
+        return new Prepared(contributor, manifest);
+    }
+
+    /** Waits for a fresh round, then submits everything in it: one block each, well within the window. */
+    private static Map<String, BigInteger> submitInOneRound(Map<String, Prepared> prepared) throws Exception {
+        BigInteger now = chain.protocol(ADMIN).currentRound().send();
+        while (chain.protocol(ADMIN).currentRound().send().equals(now)) anvil.mine(1);
+        Map<String, BigInteger> ids = new LinkedHashMap<>();
+        for (var entry : prepared.entrySet()) {
+            ContributionManifest manifest = entry.getValue().manifest();
+            var receipt = chain.protocol(entry.getValue().contributor())
+                    .submitContribution(BigInteger.valueOf(manifest.kind().onChainKind()), manifest.digest(),
+                            BigInteger.valueOf(TASK))
+                    .send();
+            ids.put(entry.getKey(), CotrainProtocol.getContributionSubmittedEvents(receipt).getFirst().id);
+        }
+        return ids;
+    }
+
+    // ---- the network ------------------------------------------------------------------------------------------
+
+    private static void driveUntil(BooleanSupplier done, String what) {
+        for (int step = 0; step < 300 && !done.getAsBoolean(); step++) {
+            for (ValidatorLoop loop : loops) loop.tick();
+            anvil.mine(1);
+        }
+        assertThat(done.getAsBoolean()).as("%s; validators: %s", what, loops.stream().map(ValidatorLoop::status).toList())
+                .isTrue();
+    }
+
+    private static CotrainProtocol.RoundView info(BigInteger round) {
+        try {
+            return chain.protocol(ADMIN).roundInfo(round).send();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static int phase(BigInteger round) {
+        return info(round).phase.intValue();
+    }
+
+    private static BigInteger roundOf(BigInteger id) throws Exception {
+        return chain.protocol(ADMIN).contribution(id).send().round;
+    }
+
+    private static List<byte[]> revealedScores(BigInteger round) throws Exception {
+        EthFilter filter = new EthFilter(DefaultBlockParameterName.EARLIEST, DefaultBlockParameterName.LATEST,
+                chain.addresses().protocol());
+        filter.addSingleTopic(EventEncoder.encode(CotrainProtocol.SCORESREVEALED_EVENT));
+        List<byte[]> scores = new ArrayList<>();
+        for (EthLog.LogResult<?> result : anvil.web3j().ethGetLogs(filter).send().getLogs()) {
+            ScoresRevealedEventResponse event = CotrainProtocol.getScoresRevealedEventFromLog((Log) result.get());
+            if (event.round.equals(round)) scores.add(event.scores);
+        }
+        return scores;
+    }
+}

@@ -10,6 +10,14 @@ import io.cotrain.oracle.evaluation.Evaluation;
 import io.cotrain.oracle.evaluation.ModelUpdateEvaluator;
 import io.cotrain.oracle.evaluation.TaskContext;
 import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Consumer;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,14 +33,18 @@ import org.slf4j.LoggerFactory;
  * <p>Model updates and datasets are evaluated as such; validation work (an evaluation set contributed to the task) is
  * evaluated as a dataset, by what training on it does for the held-out accuracy.
  */
-public final class ContributionScorer {
+public final class ContributionScorer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ContributionScorer.class);
+    /** Contributions fetched ahead of the one being evaluated: enough to hide IPFS latency, few artifacts in memory. */
+    private static final int FETCH_AHEAD = 4;
 
     private final ContentStore content;
     private final TaskCatalog tasks;
     private final ModelUpdateEvaluator modelUpdates;
     private final DatasetEvaluator datasets;
     private final Clock clock;
+    private final ExecutorService fetcher = Executors.newFixedThreadPool(2, Thread.ofPlatform()
+            .name("contribution-fetch-", 0).daemon().factory());
 
     public ContributionScorer(ContentStore content, TaskCatalog tasks, ModelUpdateEvaluator modelUpdates,
             DatasetEvaluator datasets, Clock clock) {
@@ -50,43 +62,104 @@ public final class ContributionScorer {
      */
     public ScoredContribution score(ContributionRecord contribution) {
         long started = System.nanoTime();
-        Evaluation evaluation = evaluate(contribution);
-        long millis = (System.nanoTime() - started) / 1_000_000;
+        return scored(contribution, evaluate(contribution, fetch(contribution)), started);
+    }
+
+    /**
+     * Judges contributions in order, fetching the next ones from IPFS while the current one is evaluated: a round's
+     * contributions are judged at the pace of evaluation rather than of fetch plus evaluation. Evaluation itself stays
+     * on the calling thread, one at a time, for deterministic results.
+     *
+     * @param contributions the contributions, in the order their results are wanted
+     * @param results receives each judgement as soon as it is made
+     * @throws TransientFailureException at the first contribution that cannot be judged now; the ones before it have
+     *     been handed to {@code results}
+     */
+    public void scoreAll(List<ContributionRecord> contributions, Consumer<ScoredContribution> results) {
+        Deque<Future<Fetched>> ahead = new ArrayDeque<>();
+        int next = 0;
+        try {
+            for (ContributionRecord contribution : contributions) {
+                while (next < contributions.size() && ahead.size() < FETCH_AHEAD) {
+                    ContributionRecord upcoming = contributions.get(next++);
+                    ahead.addLast(fetcher.submit(() -> fetch(upcoming)));
+                }
+                long started = System.nanoTime();
+                Fetched fetched = await(ahead.removeFirst());
+                results.accept(scored(contribution, evaluate(contribution, fetched), started));
+            }
+        } finally {
+            ahead.forEach(future -> future.cancel(true));
+        }
+    }
+
+    /** Stops the fetching threads. */
+    @Override
+    public void close() {
+        fetcher.shutdownNow();
+    }
+
+    private ScoredContribution scored(ContributionRecord contribution, Evaluation evaluation, long startedNanos) {
+        long millis = (System.nanoTime() - startedNanos) / 1_000_000;
         LOG.info("contribution {} (task {}, kind {}) scored {}{} in {} ms", contribution.id(), contribution.taskId(),
                 contribution.kind(), evaluation.score(), evaluation.floorReason().map(r -> ": " + r).orElse(""), millis);
         return new ScoredContribution(contribution.id(), contribution.round(), contribution.taskId(), contribution.kind(),
                 evaluation.score(), evaluation.floorReason(), evaluation.metrics(), clock.instant(), millis);
     }
 
-    private Evaluation evaluate(ContributionRecord contribution) {
-        Optional<TaskContext> task = tasks.task(contribution.taskId());
-        if (task.isEmpty()) return Evaluation.floor("unknown task " + contribution.taskId());
+    private static Fetched await(Future<Fetched> future) {
+        try {
+            return future.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) throw runtime;
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TransientFailureException("interrupted while fetching a contribution", e);
+        }
+    }
+
+    /** What fetching found: the verified artifact and its manifest, or the floor the contribution already earned. */
+    private record Fetched(ContributionManifest manifest, byte[] artifact, Evaluation floor) {
+        static Fetched floored(String reason) {
+            return new Fetched(null, null, Evaluation.floor(reason));
+        }
+    }
+
+    /** Everything that touches IPFS: the manifest by the on-chain digest, checked against the chain, then the artifact. */
+    private Fetched fetch(ContributionRecord contribution) {
+        if (!tasks.has(contribution.taskId())) return Fetched.floored("unknown task " + contribution.taskId());
         try {
             ContributionManifest manifest = content.fetchManifest(contribution.contentDigest());
             Optional<String> mismatch = mismatch(manifest, contribution);
-            if (mismatch.isPresent()) return Evaluation.floor(mismatch.get());
+            if (mismatch.isPresent()) return Fetched.floored(mismatch.get());
             if (manifest.artifacts().size() != 1) {
-                return Evaluation.floor("the manifest must list exactly one artifact, it lists "
+                return Fetched.floored("the manifest must list exactly one artifact, it lists "
                         + manifest.artifacts().size());
             }
-            byte[] artifact = content.fetchArtifact(manifest.artifacts().getFirst());
-            return manifest.kind() == ContributionManifest.Kind.MODEL_UPDATE
-                    ? modelUpdates.evaluate(task.get(), artifact)
-                    : datasets.evaluate(task.get(), artifact);
+            return new Fetched(manifest, content.fetchArtifact(manifest.artifacts().getFirst()), null);
         } catch (IpfsException e) {
             return switch (e.failure()) {
-                case TIMEOUT -> Evaluation.floor("content not available on IPFS: " + e.getMessage());
-                case TOO_LARGE -> Evaluation.floor("content too large: " + e.getMessage());
+                case TIMEOUT -> Fetched.floored("content not available on IPFS: " + e.getMessage());
+                case TOO_LARGE -> Fetched.floored("content too large: " + e.getMessage());
                 case NODE_UNREACHABLE, NODE_ERROR, INVALID_RESPONSE, INTERRUPTED ->
                     throw new TransientFailureException("IPFS failed on contribution " + contribution.id() + ": "
                             + e.getMessage(), e);
             };
         } catch (ContentMismatchException e) {
-            return Evaluation.floor("content does not match its digest: " + e.getMessage());
+            return Fetched.floored("content does not match its digest: " + e.getMessage());
         } catch (ManifestException e) {
-            return Evaluation.floor("invalid manifest: " + e.getMessage());
-        } catch (TransientFailureException e) {
-            throw e;
+            return Fetched.floored("invalid manifest: " + e.getMessage());
+        }
+    }
+
+    private Evaluation evaluate(ContributionRecord contribution, Fetched fetched) {
+        if (fetched.floor() != null) return fetched.floor();
+        TaskContext task = tasks.task(contribution.taskId()).orElseThrow();
+        try {
+            return fetched.manifest().kind() == ContributionManifest.Kind.MODEL_UPDATE
+                    ? modelUpdates.evaluate(task, fetched.artifact())
+                    : datasets.evaluate(task, fetched.artifact());
         } catch (RuntimeException e) {
             // The evaluators floor hostile input themselves; this is the last line of defence for the node.
             LOG.warn("contribution {}: unexpected failure", contribution.id(), e);

@@ -45,6 +45,14 @@ public final class TaskCatalog {
 
     /**
      * @param taskId a task id
+     * @return whether this validator has the task (without loading it)
+     */
+    public boolean has(long taskId) {
+        return definitions.containsKey(taskId);
+    }
+
+    /**
+     * @param taskId a task id
      * @return its evaluation context, or empty if this validator has no such task
      * @throws TransientFailureException if the task is configured but its files cannot be read: an operator's
      *     problem, never the contributors'

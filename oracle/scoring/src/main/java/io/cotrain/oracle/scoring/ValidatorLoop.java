@@ -42,7 +42,7 @@ import org.web3j.tuples.generated.Tuple3;
  * finalized (a durable cursor) and picks up wherever each one stands. A tick never throws: failures are logged,
  * kept for the status page, and retried on the next tick.
  */
-public final class ValidatorLoop {
+public final class ValidatorLoop implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ValidatorLoop.class);
     private static final List<String> PHASES = List.of("Submission", "Commit", "Reveal", "Finalization", "Finalized");
     private static final int COMMIT = 1;
@@ -122,6 +122,12 @@ public final class ValidatorLoop {
         return evaluations.get(id);
     }
 
+    /** Stops the scorer's fetching threads; a tick in progress finishes first. */
+    @Override
+    public synchronized void close() {
+        scorer.close();
+    }
+
     /** Does whatever is due now. Never throws. */
     public synchronized void tick() {
         try {
@@ -164,26 +170,24 @@ public final class ValidatorLoop {
     }
 
     private void judgePending() {
-        var iterator = pending.values().iterator();
-        while (iterator.hasNext()) {
-            ContributionRecord contribution = iterator.next();
-            try {
-                judge(contribution);
-                iterator.remove();
-            } catch (TransientFailureException e) {
-                recordError("judging contribution " + contribution.id(), e);
-                return; // the cause (IPFS down, a task not loadable) holds for the rest too: try again next tick
-            }
+        try {
+            judgeAll(List.copyOf(pending.values()));
+        } catch (TransientFailureException e) {
+            // the cause (IPFS down, a task not loadable) holds for the rest too: try again next tick
+            recordError("judging contributions", e);
         }
     }
 
-    private ScoredContribution judge(ContributionRecord contribution) {
-        Optional<ScoredContribution> known = evaluations.get(contribution.id());
-        if (known.isPresent()) return known.get();
-        ScoredContribution scored = scorer.score(contribution);
-        evaluations.put(scored);
-        listener.evaluated(scored);
-        return scored;
+    /** Judges those not judged yet, storing each judgement as soon as it is made. */
+    private void judgeAll(List<ContributionRecord> contributions) {
+        List<ContributionRecord> unjudged = contributions.stream()
+                .filter(contribution -> evaluations.get(contribution.id()).isEmpty())
+                .toList();
+        scorer.scoreAll(unjudged, scored -> {
+            evaluations.put(scored);
+            listener.evaluated(scored);
+        });
+        contributions.forEach(contribution -> pending.remove(contribution.id()));
     }
 
     /** @return whether the round needs nothing more from this node (finalized, or empty and past) */
@@ -230,12 +234,14 @@ public final class ValidatorLoop {
     /** Judges every contribution of the round and journals the scores with a fresh salt, durably. */
     private ScoreJournal.Entry prepare(BigInteger round, RoundView info) {
         int count = info.contributionCount.intValueExact();
-        int[] scores = new int[count];
+        List<ContributionRecord> contributions = new ArrayList<>(count);
         for (int position = 0; position < count; position++) {
-            BigInteger id = info.firstContributionId.add(BigInteger.valueOf(position));
-            scores[position] = judge(contributionRecord(id)).score();
-            pending.remove(id);
+            contributions.add(contributionRecord(info.firstContributionId.add(BigInteger.valueOf(position))));
         }
+        judgeAll(contributions);
+        int[] scores = contributions.stream()
+                .mapToInt(contribution -> evaluations.get(contribution.id()).orElseThrow().score())
+                .toArray();
         ScoreJournal.Entry entry = new ScoreJournal.Entry(ScoreCommitment.withFreshSalt(round, scores),
                 info.firstContributionId, ScoreJournal.State.PREPARED);
         journal.write(entry);

@@ -1,0 +1,123 @@
+package io.cotrain.oracle.scoring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cotrain.ipfs.Cid;
+import io.cotrain.ipfs.ContentStore;
+import io.cotrain.ipfs.ContributionManifest;
+import io.cotrain.ipfs.ContributionManifest.Artifact;
+import io.cotrain.ipfs.testing.IpfsExtension;
+import io.cotrain.ipfs.testing.IpfsNode;
+import io.cotrain.oracle.evaluation.DatasetEvaluator;
+import io.cotrain.oracle.evaluation.EvaluationLimits;
+import io.cotrain.oracle.evaluation.ModelUpdateEvaluator;
+import io.cotrain.oracle.evaluation.TaskContext;
+import io.cotrain.oracle.evaluation.testing.Contributions;
+import io.cotrain.oracle.evaluation.testing.SyntheticTabularTask;
+import java.io.ByteArrayInputStream;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.evaluation.classification.Evaluation;
+
+/**
+ * Benchmark of a validator's scoring path on a 10,000-row held-out set: each contribution end to end (manifest fetched
+ * from a real IPFS node by its on-chain digest and verified, the model fetched and verified, guarded, restored and
+ * evaluated, the score computed) beside DL4J alone evaluating the same models on the same rows in the same run
+ * (restore from bytes in memory, then {@code evaluate}). Prints figures for docs/benchmarks.md; asserts only that the
+ * scores are sane, never a time.
+ */
+@ExtendWith(IpfsExtension.class)
+class ScoringPathBenchmarkIT {
+    private static final int HELD_OUT_ROWS = 10_000;
+    private static final int MODELS = 12;
+    private static final int PASSES = 9;
+    private static final String CONTRIBUTOR = "0x90F79bf6EB2c4f870365E785982E1f101E93b906";
+
+    @TempDir
+    Path work;
+
+    @Test
+    void contributionsScoredPerMinute(IpfsNode ipfs) throws Exception {
+        var task = new SyntheticTabularTask(SyntheticTabularTask.DEFAULT_SEED, HELD_OUT_ROWS);
+        var builders = new Contributions(task);
+        ContentStore content = new ContentStore(ipfs.client());
+        Path heldOut = Files.write(work.resolve("held-out.csv"), task.heldOutCsv());
+        Path base = Files.write(work.resolve("base.zip"), task.baseModelBytes());
+        TaskCatalog tasks = new TaskCatalog(List.of(new TaskCatalog.TaskDefinition(1, task.schema(), heldOut, base)),
+                EvaluationLimits.defaults());
+        ContributionScorer scorer = new ContributionScorer(content, tasks, new ModelUpdateEvaluator(),
+                new DatasetEvaluator(), Clock.systemUTC());
+        TaskContext context = tasks.task(1).orElseThrow();
+
+        List<byte[]> models = new ArrayList<>();
+        List<ContributionRecord> records = new ArrayList<>();
+        for (int i = 0; i < MODELS; i++) {
+            byte[] model = builders.honestUpdate(i);
+            models.add(model);
+            Artifact artifact = Artifact.of("model.zip", content.putVerified(model), model, "application/zip");
+            ContributionManifest manifest = ContributionManifest.modelUpdate(1, CONTRIBUTOR, List.of(artifact),
+                    Contributions.SHARD_ROWS, Cid.of(task.baseModelBytes()).toString());
+            content.putManifest(manifest);
+            records.add(new ContributionRecord(BigInteger.valueOf(i + 1), BigInteger.ONE, CONTRIBUTOR, 0, 1,
+                    manifest.digest()));
+        }
+        scorer.scoreAll(records, scored -> assertThat(scored.score()).isGreaterThan(50)); // warm-up
+        for (byte[] model : models) bareEvaluation(model, context);
+
+        ModelUpdateEvaluator evaluator = new ModelUpdateEvaluator();
+        long[] endToEnd = new long[PASSES];
+        long[] fetch = new long[PASSES];
+        long[] evaluate = new long[PASSES];
+        long[] bare = new long[PASSES];
+        for (int pass = 0; pass < PASSES; pass++) {
+            long start = System.nanoTime();
+            scorer.scoreAll(records, scored -> {});
+            endToEnd[pass] = System.nanoTime() - start;
+            start = System.nanoTime();
+            for (ContributionRecord record : records) {
+                content.fetchArtifact(content.fetchManifest(record.contentDigest()).artifacts().getFirst());
+            }
+            fetch[pass] = System.nanoTime() - start;
+            start = System.nanoTime();
+            for (byte[] model : models) evaluator.evaluate(context, model);
+            evaluate[pass] = System.nanoTime() - start;
+            start = System.nanoTime();
+            for (byte[] model : models) bareEvaluation(model, context);
+            bare[pass] = System.nanoTime() - start;
+        }
+        double endToEndMillis = medianMillisEach(endToEnd);
+        double bareMillis = medianMillisEach(bare);
+        System.out.printf("%nscoring path, %d held-out rows, %d contributions, median of %d passes:%n"
+                        + "  end to end (IPFS fetch + verify + guard + restore + evaluate): %.1f ms each, %.0f per minute%n"
+                        + "    (a round's contributions are fetched ahead while one is evaluated; taken one by one:)%n"
+                        + "    IPFS fetch + verify of manifest and model:                   %.1f ms%n"
+                        + "    guards + restore + evaluate + score:                         %.1f ms%n"
+                        + "  DL4J alone (restore + evaluate):                                %.1f ms each, %.0f per minute%n"
+                        + "  end to end / DL4J alone: %.2fx%n",
+                HELD_OUT_ROWS, MODELS, PASSES, endToEndMillis, 60_000 / endToEndMillis, medianMillisEach(fetch),
+                medianMillisEach(evaluate), bareMillis, 60_000 / bareMillis, endToEndMillis / bareMillis);
+    }
+
+    private static double medianMillisEach(long[] passNanos) {
+        long[] sorted = passNanos.clone();
+        java.util.Arrays.sort(sorted);
+        return sorted[sorted.length / 2] / 1e6 / MODELS;
+    }
+
+    /** What DL4J alone does to evaluate a submitted model: restore it from its bytes and evaluate it on the rows. */
+    private static double bareEvaluation(byte[] model, TaskContext context) throws Exception {
+        MultiLayerNetwork network = ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(model), false);
+        Evaluation evaluation = new Evaluation(context.schema().classCount());
+        evaluation.eval(context.heldOut().getLabels(), network.output(context.heldOut().getFeatures()));
+        return evaluation.accuracy();
+    }
+}

@@ -1,15 +1,14 @@
 package io.cotrain.contracts.testing;
 
+import io.cotrain.testing.LocalProcesses;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.web3j.protocol.Web3j;
 import org.web3j.protocol.core.Request;
 import org.web3j.protocol.core.methods.response.VoidResponse;
@@ -48,7 +47,7 @@ public final class AnvilNode implements AutoCloseable {
         Path anvil = FoundryBinaries.binary("anvil");
         IllegalStateException lastFailure = null;
         for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
-            int port = freePort();
+            int port = LocalProcesses.freePort();
             try {
                 Files.createDirectories(logDirectory);
                 Process process = new ProcessBuilder(
@@ -81,7 +80,7 @@ public final class AnvilNode implements AutoCloseable {
             try {
                 return web3j.ethChainId().send().getChainId().longValueExact();
             } catch (IOException notYet) {
-                sleep(Duration.ofMillis(100));
+                LocalProcesses.sleep(Duration.ofMillis(100), "anvil");
             }
         }
         throw new IllegalStateException("anvil did not answer within " + STARTUP_TIMEOUT);
@@ -138,29 +137,6 @@ public final class AnvilNode implements AutoCloseable {
     @Override
     public void close() {
         web3j.shutdown();
-        process.destroy();
-        try {
-            if (!process.waitFor(5, TimeUnit.SECONDS)) process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void sleep(Duration duration) {
-        try {
-            Thread.sleep(duration);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for anvil", e);
-        }
+        LocalProcesses.stopTree(process, Duration.ofSeconds(5));
     }
 }

@@ -3,6 +3,7 @@ package io.cotrain.deployment;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cotrain.contracts.testing.FoundryBinaries;
+import io.cotrain.testing.RepositoryRoot;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 
 /** Runs the repository's own deployment commands as a user would, logging their output under target/. */
 final class ScriptRunner {
-    static final Path ROOT = FoundryBinaries.repositoryRoot();
+    static final Path ROOT = RepositoryRoot.path();
     static final Path WORK = ROOT.resolve("deployment/target/it");
 
     private ScriptRunner() {}

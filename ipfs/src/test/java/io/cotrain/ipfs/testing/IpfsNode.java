@@ -4,10 +4,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cotrain.ipfs.IpfsClient;
 import io.cotrain.ipfs.IpfsException;
+import io.cotrain.testing.LocalProcesses;
+import io.cotrain.testing.RepositoryRoot;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,7 +46,7 @@ public final class IpfsNode implements AutoCloseable {
         this.repository = repository;
         this.apiUrl = apiUrl;
         this.client = new IpfsClient(apiUrl);
-        this.stopOnExit = new Thread(() -> destroyTree(process), "stop js-ipfs " + process.pid());
+        this.stopOnExit = new Thread(() -> LocalProcesses.stopTree(process, STOP_TIMEOUT), "stop js-ipfs " + process.pid());
         Runtime.getRuntime().addShutdownHook(stopOnExit);
     }
 
@@ -66,7 +67,7 @@ public final class IpfsNode implements AutoCloseable {
             runToCompletion(command(cli, repository, "init", "--empty-repo"), workDirectory.resolve(name + "-init.log"));
             IllegalStateException lastFailure = null;
             for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
-                int apiPort = freePort();
+                int apiPort = LocalProcesses.freePort();
                 configure(repository.resolve("config"), apiPort);
                 Process process = command(cli, repository, "daemon", "--offline")
                         .redirectErrorStream(true)
@@ -77,7 +78,7 @@ public final class IpfsNode implements AutoCloseable {
                     awaitApi(process, apiUrl);
                     return new IpfsNode(process, repository, apiUrl);
                 } catch (IllegalStateException e) {
-                    destroyTree(process);
+                    LocalProcesses.stopTree(process, STOP_TIMEOUT);
                     lastFailure = e; // most likely the port was taken between the probe and the bind
                 }
             }
@@ -110,7 +111,7 @@ public final class IpfsNode implements AutoCloseable {
     @Override
     public void close() {
         client.close();
-        destroyTree(process);
+        LocalProcesses.stopTree(process, STOP_TIMEOUT);
         try {
             Runtime.getRuntime().removeShutdownHook(stopOnExit);
         } catch (IllegalStateException shuttingDown) {
@@ -120,21 +121,11 @@ public final class IpfsNode implements AutoCloseable {
 
     /** The {@code ipfs} package's CLI entry point, run with {@code node} directly rather than through npm's shim. */
     private static Path cli() {
-        Path cli = repositoryRoot().resolve("ipfs/node/node_modules/ipfs/src/cli.js");
+        Path cli = RepositoryRoot.path().resolve("ipfs/node/node_modules/ipfs/src/cli.js");
         if (!Files.isRegularFile(cli)) {
             throw new IllegalStateException(cli + " is missing: run tools/ensure-toolchain.sh (the Maven build does)");
         }
         return cli;
-    }
-
-    private static Path repositoryRoot() {
-        String configured = System.getProperty("cotrain.root");
-        if (configured != null && !configured.isBlank()) return Path.of(configured).toAbsolutePath();
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            if (Files.isRegularFile(dir.resolve("tools/ensure-toolchain.sh"))) return dir;
-        }
-        throw new IllegalStateException("cannot find the Cotrain repository root above " + Path.of("").toAbsolutePath()
-                + ": set -Dcotrain.root=<checkout>");
     }
 
     private static ProcessBuilder command(Path cli, Path repository, String... arguments) {
@@ -150,12 +141,12 @@ public final class IpfsNode implements AutoCloseable {
         Process process = command.redirectErrorStream(true).redirectOutput(logFile).start();
         try {
             if (!process.waitFor(INIT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                destroyTree(process);
+                LocalProcesses.stopTree(process, STOP_TIMEOUT);
                 throw new IllegalStateException(String.join(" ", command.command()) + " took over " + INIT_TIMEOUT
                         + ": see " + log);
             }
         } catch (InterruptedException e) {
-            destroyTree(process);
+            LocalProcesses.stopTree(process, STOP_TIMEOUT);
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while initializing the IPFS repository", e);
         }
@@ -193,41 +184,10 @@ public final class IpfsNode implements AutoCloseable {
                             Duration.between(started, Instant.now()).toMillis());
                     return;
                 } catch (IpfsException notYet) {
-                    sleep(Duration.ofMillis(100));
+                    LocalProcesses.sleep(Duration.ofMillis(100), "js-ipfs");
                 }
             }
         }
         throw new IllegalStateException("js-ipfs did not answer at " + apiUrl + " within " + STARTUP_TIMEOUT);
-    }
-
-    /** Stops a process and anything it started: politely first, so js-ipfs releases its repository lock. */
-    private static void destroyTree(Process process) {
-        List<ProcessHandle> descendants = process.descendants().toList();
-        process.destroy();
-        descendants.forEach(ProcessHandle::destroy);
-        try {
-            if (!process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) process.destroyForcibly();
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
-        descendants.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void sleep(Duration duration) {
-        try {
-            Thread.sleep(duration);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for js-ipfs", e);
-        }
     }
 }

@@ -1,0 +1,76 @@
+package io.cotrain.validator;
+
+import io.cotrain.oracle.scoring.ScoredContribution;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.math.BigInteger;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/** {@code GET /contributions/{id}}: this validator's judgement of one contribution. */
+@Path("/contributions")
+@Produces(MediaType.APPLICATION_JSON)
+public class ContributionResource {
+    private static final List<String> KINDS = List.of("MODEL_UPDATE", "DATASET", "VALIDATION_WORK");
+    private static final Pattern INTEGER = Pattern.compile("-?[0-9]+");
+    private static final BigInteger UINT256_LIMIT = BigInteger.ONE.shiftLeft(256);
+    private static final int ECHO_LIMIT = 80;
+
+    /**
+     * @param id the contribution id
+     * @param round its round
+     * @param taskId its task
+     * @param kind the on-chain ContributionType number
+     * @param kindName its name
+     * @param score this validator's score, 1..100
+     * @param floorReason why it scored the floor when a guard failed (null otherwise)
+     * @param metrics the evaluation's figures
+     * @param evaluatedAt when it was judged
+     * @param evaluationMillis how long fetching, verifying and evaluating took
+     * @param validator the validator that judged it
+     */
+    public record ContributionView(BigInteger id, BigInteger round, long taskId, int kind, String kindName, int score,
+            String floorReason, Map<String, Double> metrics, Instant evaluatedAt, long evaluationMillis,
+            String validator) {}
+
+    @Inject
+    ValidatorService node;
+
+    @GET
+    @Path("/{id}")
+    public ContributionView contribution(@PathParam("id") String id) {
+        BigInteger contribution = parseId(id);
+        ScoredContribution scored = node.loop().evaluation(contribution).orElseThrow(() -> ProblemException.notFound(
+                "this validator has not judged contribution " + contribution));
+        return new ContributionView(scored.id(), scored.round(), scored.taskId(), scored.kind(),
+                scored.kind() >= 0 && scored.kind() < KINDS.size() ? KINDS.get(scored.kind()) : "UNKNOWN",
+                scored.score(), scored.floorReason().orElse(null), scored.metrics(), scored.evaluatedAt(),
+                scored.evaluationMillis(), node.settings().address());
+    }
+
+    /**
+     * @param raw the path segment
+     * @return the contribution id it names
+     * @throws ProblemException 400 unless it is a non-negative integer within uint256
+     */
+    static BigInteger parseId(String raw) {
+        String echo = raw.length() > ECHO_LIMIT ? raw.substring(0, ECHO_LIMIT) + "..." : raw;
+        if (raw.length() > 100 || !INTEGER.matcher(raw).matches()) {
+            throw ProblemException.badRequest("a contribution id is a non-negative integer, got '" + echo + "'");
+        }
+        BigInteger id = new BigInteger(raw);
+        if (id.signum() < 0) {
+            throw ProblemException.badRequest("a contribution id is a non-negative integer, got " + echo);
+        }
+        if (id.compareTo(UINT256_LIMIT) >= 0) {
+            throw ProblemException.badRequest("a contribution id fits in 256 bits, got " + echo);
+        }
+        return id;
+    }
+}

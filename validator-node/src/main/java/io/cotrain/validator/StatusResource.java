@@ -1,0 +1,51 @@
+package io.cotrain.validator;
+
+import io.cotrain.oracle.scoring.ValidatorStatus;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.math.BigInteger;
+import java.time.Instant;
+import java.util.List;
+
+/** {@code GET /status}: what the validator is doing, as of its last tick. */
+@Path("/status")
+@Produces(MediaType.APPLICATION_JSON)
+public class StatusResource {
+    /** One round the node still works on and its phase (Submission, Commit, Reveal, Finalization, Finalized). */
+    public record RoundPhase(BigInteger round, String phase) {}
+
+    /**
+     * @param address the validator's signing address
+     * @param chainId the chain it follows
+     * @param lastProcessedBlock the last block whose events it handled
+     * @param currentRound the round accepting submissions
+     * @param currentPhase that round's phase, if the node has seen it
+     * @param rounds the rounds it still works on, oldest first
+     * @param pendingEvaluations contributions seen but not judged yet
+     * @param lastErrors the most recent failures, newest last
+     * @param tasks the task ids it evaluates
+     * @param ticks ticks completed since start
+     * @param updatedAt when the loop last took stock (null before the first tick)
+     */
+    public record StatusView(String address, long chainId, BigInteger lastProcessedBlock, BigInteger currentRound,
+            String currentPhase, List<RoundPhase> rounds, int pendingEvaluations, List<String> lastErrors,
+            List<Long> tasks, long ticks, Instant updatedAt) {}
+
+    @Inject
+    ValidatorService node;
+
+    @GET
+    public StatusView status() {
+        ValidatorStatus status = node.loop().status();
+        List<RoundPhase> rounds = status.rounds().entrySet().stream()
+                .sorted(java.util.Map.Entry.comparingByKey())
+                .map(e -> new RoundPhase(e.getKey(), e.getValue()))
+                .toList();
+        return new StatusView(status.address(), status.chainId(), status.lastProcessedBlock(), status.currentRound(),
+                status.rounds().get(status.currentRound()), rounds, status.pendingEvaluations(), status.lastErrors(),
+                node.settings().tasks().stream().map(t -> t.taskId()).toList(), node.ticks(), status.updatedAt());
+    }
+}

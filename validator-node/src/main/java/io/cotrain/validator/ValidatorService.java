@@ -1,0 +1,182 @@
+package io.cotrain.validator;
+
+import io.cotrain.ipfs.ContentStore;
+import io.cotrain.ipfs.IpfsClient;
+import io.cotrain.oracle.evaluation.EvaluationLimits;
+import io.cotrain.oracle.evaluation.EvaluationRuntime;
+import io.cotrain.oracle.scoring.TaskCatalog;
+import io.cotrain.oracle.scoring.ValidatorLoop;
+import io.cotrain.oracle.scoring.ValidatorNode;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.Startup;
+import io.smallrye.config.SmallRyeConfig;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import okhttp3.OkHttpClient;
+import org.eclipse.microprofile.config.ConfigValue;
+import org.jboss.logging.Logger;
+import org.web3j.protocol.Web3j;
+import org.web3j.protocol.http.HttpService;
+
+/**
+ * The validator: assembles the oracle's {@link ValidatorLoop} from the configuration at startup (failing startup with
+ * every bad setting named), ticks it when the scheduler says so, and on shutdown waits for a running tick before
+ * closing the chain and IPFS clients.
+ */
+@Startup
+@ApplicationScoped
+public class ValidatorService {
+    private static final Logger LOG = Logger.getLogger(ValidatorService.class);
+    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(3);
+
+    @Inject
+    ValidatorConfig config;
+
+    @Inject
+    SmallRyeConfig rawConfig;
+
+    @Inject
+    NodeMetrics metrics;
+
+    private NodeSettings settings;
+    private Web3j web3j;
+    private Web3j probeWeb3j;
+    private IpfsClient ipfs;
+    private IpfsClient ipfsProbe;
+    private ValidatorLoop loop;
+
+    private final ReentrantLock ticking = new ReentrantLock();
+    private final AtomicLong ticks = new AtomicLong();
+    private final Instant startedAt = Instant.now();
+    private volatile boolean stopping;
+    private volatile boolean chainVerified;
+    private volatile Instant lastTickStarted;
+    private volatile Instant lastTickEnded;
+
+    @PostConstruct
+    void start() {
+        settings = NodeSettings.validate(config, this::sourceOf);
+        EvaluationRuntime.configure();
+        web3j = Web3j.build(new HttpService(settings.rpcUrl().toString()));
+        probeWeb3j = Web3j.build(new HttpService(settings.rpcUrl().toString(), new OkHttpClient.Builder()
+                .callTimeout(PROBE_TIMEOUT).connectTimeout(PROBE_TIMEOUT).build()));
+        ipfs = new IpfsClient(settings.ipfsApiUrl(), settings.ipfsTimeout(), settings.ipfsMaxObjectBytes());
+        ipfsProbe = new IpfsClient(settings.ipfsApiUrl(), PROBE_TIMEOUT, 1);
+        TaskCatalog tasks = new TaskCatalog(settings.tasks(), EvaluationLimits.defaults());
+        loop = ValidatorNode.assemble(web3j, settings.chainId(), settings.deployment(), settings.key(),
+                new ContentStore(ipfs), tasks, settings.dataDirectory(), settings.options(), metrics, metrics);
+        LOG.infof("validator node started: %s", settings);
+    }
+
+    private Optional<String> sourceOf(String property) {
+        ConfigValue value = rawConfig.getConfigValue(property);
+        return value == null || value.getValue() == null ? Optional.empty() : Optional.ofNullable(value.getSourceName());
+    }
+
+    /**
+     * One tick of the validator loop, unless one is still running or the node is stopping. The first tick checks that
+     * the RPC endpoint serves the configured chain; until it does, nothing is sent.
+     */
+    public void tick() {
+        if (stopping || !ticking.tryLock()) return;
+        try {
+            if (stopping) return;
+            lastTickStarted = Instant.now();
+            if (!chainVerified) {
+                Optional<String> problem = chainProblem(web3j);
+                if (problem.isPresent()) {
+                    LOG.warnf("not ticking: %s", problem.get());
+                    return;
+                }
+                chainVerified = true;
+            }
+            loop.tick();
+            ticks.incrementAndGet();
+        } finally {
+            lastTickEnded = Instant.now();
+            ticking.unlock();
+        }
+    }
+
+    /** @return why the chain is not usable (unreachable, or another chain), or empty if it serves the configured id */
+    Optional<String> chainProblem() {
+        return chainProblem(probeWeb3j);
+    }
+
+    private Optional<String> chainProblem(Web3j client) {
+        try {
+            var response = client.ethChainId().send();
+            if (response.hasError()) return Optional.of("eth_chainId failed: " + response.getError().getMessage());
+            long served = response.getChainId().longValueExact();
+            if (served != settings.chainId()) {
+                return Optional.of("the RPC endpoint serves chain " + served + ", cotrain.chain-id is " + settings.chainId());
+            }
+            return Optional.empty();
+        } catch (Exception e) {
+            return Optional.of("the chain does not answer at " + NodeSettings.origin(settings.rpcUrl()) + ": "
+                    + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage()));
+        }
+    }
+
+    /** @return the IPFS node's version, or throws if it does not answer */
+    String ipfsVersion() {
+        return ipfsProbe.version();
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        stopping = true;
+        boolean finished = false;
+        try {
+            // a running tick finishes (it journals before it sends, so even a cut tick is safe, but let it end cleanly)
+            finished = ticking.tryLock(settings.shutdownWait().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (!finished) LOG.warnf("a tick was still running after %s; closing the clients under it", settings.shutdownWait());
+        web3j.shutdown();
+        probeWeb3j.shutdown();
+        ipfs.close();
+        ipfsProbe.close();
+        LOG.info("validator node stopped");
+    }
+
+    public ValidatorLoop loop() {
+        return loop;
+    }
+
+    public NodeSettings settings() {
+        return settings;
+    }
+
+    public boolean stopping() {
+        return stopping;
+    }
+
+    public boolean tickRunning() {
+        return ticking.isLocked();
+    }
+
+    public long ticks() {
+        return ticks.get();
+    }
+
+    public Instant startedAt() {
+        return startedAt;
+    }
+
+    public Optional<Instant> lastTickStarted() {
+        return Optional.ofNullable(lastTickStarted);
+    }
+
+    public Optional<Instant> lastTickEnded() {
+        return Optional.ofNullable(lastTickEnded);
+    }
+}

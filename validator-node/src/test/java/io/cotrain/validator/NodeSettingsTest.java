@@ -1,0 +1,208 @@
+package io.cotrain.validator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.smallrye.config.EnvConfigSource;
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.web3j.crypto.Credentials;
+import org.web3j.crypto.WalletUtils;
+
+class NodeSettingsTest {
+    /** anvil's public dev account 1 (see DevAccounts): a test key, never for value. */
+    private static final String DEV_KEY = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
+    private static final String DEV_ADDRESS = "0x70997970c51812dc3a010c7d01b50e0d17dc79c8";
+    private static final String PROTOCOL = "0x" + "1".repeat(40);
+
+    @TempDir
+    Path dir;
+
+    private Map<String, String> files;
+    private Map<String, String> env;
+
+    @BeforeEach
+    void validConfiguration() throws Exception {
+        Path deployment = Files.writeString(dir.resolve("31337.json"), """
+                {"chainId": 31337, "token": "%s", "protocol": "%s", "protocolImplementation": "%s",
+                 "validatorRegistry": "%s", "validatorRegistryImplementation": "%s", "deployBlock": 0}
+                """.formatted(PROTOCOL, PROTOCOL, PROTOCOL, PROTOCOL, PROTOCOL));
+        Path heldOut = Files.writeString(dir.resolve("held-out.csv"), "f0,f1,label\n0.1,0.2,1\n");
+        Path model = Files.write(dir.resolve("model.zip"), new byte[] {1, 2, 3});
+        files = new HashMap<>(Map.of(
+                "cotrain.rpc-url", "http://127.0.0.1:8545",
+                "cotrain.chain-id", "31337",
+                "cotrain.deployment-file", deployment.toString(),
+                "cotrain.data-directory", dir.resolve("data").toString(),
+                "cotrain.tasks[0].id", "1",
+                "cotrain.tasks[0].feature-columns", "f0,f1",
+                "cotrain.tasks[0].label-column", "label",
+                "cotrain.tasks[0].class-count", "2",
+                "cotrain.tasks[0].held-out-csv", heldOut.toString(),
+                "cotrain.tasks[0].global-model", model.toString()));
+        env = new HashMap<>(Map.of("COTRAIN_KEY_PRIVATE_KEY", DEV_KEY));
+    }
+
+    private NodeSettings validate() {
+        SmallRyeConfig config = new SmallRyeConfigBuilder()
+                .withMapping(ValidatorConfig.class)
+                .withConverter(java.time.Duration.class, 200, new io.quarkus.runtime.configuration.DurationConverter())
+                .withSources(new PropertiesConfigSource(files, "PropertiesConfigSource[source=application.properties]", 250))
+                .withSources(new EnvConfigSource(env, 300))
+                .build();
+        ValidatorConfig mapped = config.getConfigMapping(ValidatorConfig.class);
+        return NodeSettings.validate(mapped, property -> {
+            var value = config.getConfigValue(property);
+            return value.getValue() == null ? Optional.empty() : Optional.ofNullable(value.getSourceName());
+        });
+    }
+
+    private InvalidSettingsException invalid() {
+        return (InvalidSettingsException) org.assertj.core.api.Assertions.catchThrowable(this::validate);
+    }
+
+    @Test
+    void aCompleteConfigurationValidatesWithDefaults() {
+        NodeSettings settings = validate();
+        assertThat(settings.address()).isEqualTo(DEV_ADDRESS);
+        assertThat(settings.chainId()).isEqualTo(31337);
+        assertThat(settings.tasks()).singleElement().satisfies(task -> {
+            assertThat(task.taskId()).isEqualTo(1);
+            assertThat(task.schema().featureColumns()).containsExactly("f0", "f1");
+            assertThat(task.schema().classCount()).isEqualTo(2);
+        });
+        assertThat(settings.options().confirmations()).isEqualTo(2);
+        assertThat(settings.options().loop().finalizePageSize()).isEqualTo(200);
+        assertThat(settings.tickInterval()).hasSeconds(5);
+        assertThat(settings.ipfsApiUrl()).hasToString("http://127.0.0.1:5001");
+        assertThat(settings.toString()).doesNotContain(DEV_KEY.substring(2)).contains(DEV_ADDRESS);
+    }
+
+    @Test
+    void environmentVariablesOverrideTheFile() {
+        env.put("COTRAIN_RPC_URL", "http://chain.example:9545/secret-api-key");
+        env.put("COTRAIN_CONFIRMATIONS", "6");
+        env.put("COTRAIN_TICK_INTERVAL", "250ms");
+        env.put("COTRAIN_TASKS_0__CLASS_COUNT", "3");
+        env.put("COTRAIN_IPFS_API_URL", "http://ipfs.internal:5001");
+        NodeSettings settings = validate();
+        assertThat(settings.rpcUrl()).hasToString("http://chain.example:9545/secret-api-key");
+        assertThat(settings.options().confirmations()).isEqualTo(6);
+        assertThat(settings.tickInterval().toMillis()).isEqualTo(250);
+        assertThat(settings.tasks().getFirst().schema().classCount()).isEqualTo(3);
+        assertThat(settings.ipfsApiUrl().getHost()).isEqualTo("ipfs.internal");
+        assertThat(settings.toString()).as("an RPC URL's path may hold an API key").doesNotContain("secret-api-key");
+    }
+
+    @Test
+    void everyMissingSettingIsNamedAtOnce() {
+        files.clear();
+        env.clear();
+        InvalidSettingsException e = invalid();
+        assertThat(e.getMessage())
+                .contains("cotrain.rpc-url (env COTRAIN_RPC_URL) is missing")
+                .contains("cotrain.chain-id (env COTRAIN_CHAIN_ID) is missing")
+                .contains("cotrain.deployment-file (env COTRAIN_DEPLOYMENT_FILE) is missing")
+                .contains("cotrain.data-directory (env COTRAIN_DATA_DIRECTORY) is missing")
+                .contains("COTRAIN_KEY_PRIVATE_KEY")
+                .contains("no task is configured");
+        assertThat(e.problems()).hasSize(6);
+    }
+
+    @Test
+    void badValuesAreNamed() {
+        files.put("cotrain.rpc-url", "localhost:8545");
+        files.put("cotrain.chain-id", "1");
+        files.put("cotrain.tasks[0].held-out-csv", dir.resolve("nope.csv").toString());
+        files.put("cotrain.tasks[0].class-count", "1");
+        files.put("cotrain.confirmations", "-1");
+        files.put("cotrain.tick-interval", "0s");
+        files.put("cotrain.finalize-page-size", "0");
+        files.put("cotrain.ipfs.api-url", "ftp://x");
+        InvalidSettingsException e = invalid();
+        assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("cotrain.rpc-url").contains("http(s) URL"))
+                .anySatisfy(p -> assertThat(p).startsWith("cotrain.deployment-file").contains("is for chain 31337"))
+                .anySatisfy(p -> assertThat(p).startsWith("cotrain.tasks[0].held-out-csv").contains("nope.csv"))
+                .anySatisfy(p -> assertThat(p).startsWith("cotrain.tasks[0].feature-columns").contains("classCount"))
+                .anySatisfy(p -> assertThat(p).startsWith("cotrain.confirmations"))
+                .anySatisfy(p -> assertThat(p).startsWith("cotrain.tick-interval"))
+                .anySatisfy(p -> assertThat(p).startsWith("cotrain.finalize-page-size"))
+                .anySatisfy(p -> assertThat(p).startsWith("cotrain.ipfs.api-url"));
+    }
+
+    @Test
+    void aDuplicateTaskAndABadDeploymentFileAreReported() throws Exception {
+        files.put("cotrain.tasks[1].id", "1");
+        files.put("cotrain.tasks[1].feature-columns", "f0,f1");
+        files.put("cotrain.tasks[1].label-column", "label");
+        files.put("cotrain.tasks[1].class-count", "2");
+        files.put("cotrain.tasks[1].held-out-csv", files.get("cotrain.tasks[0].held-out-csv"));
+        files.put("cotrain.tasks[1].global-model", files.get("cotrain.tasks[0].global-model"));
+        files.put("cotrain.deployment-file", Files.writeString(dir.resolve("bad.json"), "{\"chainId\": 31337}").toString());
+        assertThat(invalid().problems())
+                .anySatisfy(p -> assertThat(p).startsWith("cotrain.tasks[1].id").contains("configured twice"))
+                .anySatisfy(p -> assertThat(p).startsWith("cotrain.deployment-file").contains("token"));
+    }
+
+    @Test
+    void aPrivateKeyInAPropertiesFileIsRefusedWithoutEchoingIt() {
+        env.clear();
+        files.put("cotrain.key.private-key", DEV_KEY);
+        InvalidSettingsException e = invalid();
+        assertThat(e.getMessage()).contains("cotrain.key.private-key must come from the environment")
+                .doesNotContain(DEV_KEY.substring(2));
+    }
+
+    @Test
+    void aMalformedPrivateKeyIsNamedButNotEchoed() {
+        env.put("COTRAIN_KEY_PRIVATE_KEY", "0x1234secret");
+        InvalidSettingsException e = invalid();
+        assertThat(e.getMessage()).contains("cotrain.key.private-key").doesNotContain("1234secret");
+    }
+
+    @Test
+    void keystoreAndPrivateKeyAreExclusive() throws Exception {
+        env.put("COTRAIN_KEY_KEYSTORE", dir.resolve("x.json").toString());
+        assertThat(invalid().getMessage()).contains("set exactly one signing key").contains("both are set");
+    }
+
+    @Test
+    void aKeystoreIsDecryptedWithThePasswordFromTheEnvironment() throws Exception {
+        Path keystores = Files.createDirectories(dir.resolve("keystore"));
+        String name = WalletUtils.generateWalletFile("correct horse", Credentials.create(DEV_KEY).getEcKeyPair(),
+                keystores.toFile(), false);
+        File keystore = keystores.resolve(name).toFile();
+        env.clear();
+        env.put("COTRAIN_KEY_KEYSTORE", keystore.toString());
+        env.put("COTRAIN_KEY_KEYSTORE_PASSWORD", "correct horse");
+        assertThat(validate().address()).isEqualTo(DEV_ADDRESS);
+
+        env.put("COTRAIN_KEY_KEYSTORE_PASSWORD", "hunter2-typo");
+        assertThat(invalid().getMessage()).contains("cannot decrypt").doesNotContain("hunter2");
+
+        env.remove("COTRAIN_KEY_KEYSTORE_PASSWORD");
+        assertThat(invalid().getMessage()).contains("cotrain.key.keystore-password (env COTRAIN_KEY_KEYSTORE_PASSWORD) is missing");
+    }
+
+    @Test
+    void environmentNamesFollowQuarkusMapping() {
+        assertThat(NodeSettings.envName("cotrain.tasks[0].held-out-csv")).isEqualTo("COTRAIN_TASKS_0__HELD_OUT_CSV");
+        assertThat(NodeSettings.envName("cotrain.rpc-url")).isEqualTo("COTRAIN_RPC_URL");
+    }
+
+    @Test
+    void anUnparsableNumberFailsInTheMappingNamingTheProperty() {
+        files.put("cotrain.chain-id", "abc");
+        assertThatThrownBy(this::validate).hasMessageContaining("cotrain.chain-id");
+    }
+}

@@ -16,17 +16,22 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  */
 public record HeldOutMetrics(int rows, int correct, double accuracy, double loss) {
 
-    /** Rows per forward pass: fixed, so that every validator runs the same native calls. */
-    static final int BATCH_ROWS = 1_000;
+    /**
+     * Feature values per forward pass (4 MiB of floats). Rows per pass derive from it and the task's feature count
+     * only, so every validator runs the same native calls; few large passes cost far less than many small ones (a
+     * 10,000-row held-out set of a small tabular task is one pass: 6 ms instead of 9 ms in batches of 1,000 rows).
+     */
+    static final int BATCH_ELEMENTS = 1 << 20;
     private static final double MIN_PROBABILITY = 1e-7;
 
-    /** Runs the model over the held-out set in batches of {@value #BATCH_ROWS} rows. */
+    /** Runs the model over the held-out set in batches of {@value #BATCH_ELEMENTS} feature values. */
     public static HeldOutMetrics measure(MultiLayerNetwork model, DataSet heldOut, int[] labels) {
         int rows = heldOut.numExamples();
+        int batchRows = (int) Math.max(1, BATCH_ELEMENTS / heldOut.getFeatures().size(1));
         int correct = 0;
         double lossSum = 0;
-        for (int from = 0; from < rows; from += BATCH_ROWS) {
-            int to = Math.min(rows, from + BATCH_ROWS);
+        for (int from = 0; from < rows; from += batchRows) {
+            int to = Math.min(rows, from + batchRows);
             var features = heldOut.getFeatures().get(NDArrayIndex.interval(from, to), NDArrayIndex.all());
             var out = model.output(features, false);
             int classes = (int) out.size(1);

@@ -105,6 +105,18 @@ class NodeSettingsTest {
     }
 
     @Test
+    void tasksCanBeDefinedInTheEnvironmentAlone() {
+        for (String field : new String[] {"id", "feature-columns", "label-column", "class-count", "held-out-csv",
+                "global-model"}) {
+            String value = files.remove("cotrain.tasks[0]." + field);
+            env.put("COTRAIN_TASKS_0__" + field.toUpperCase(java.util.Locale.ROOT).replace('-', '_'), value);
+            env.put("COTRAIN_TASKS_1__" + field.toUpperCase(java.util.Locale.ROOT).replace('-', '_'),
+                    field.equals("id") ? "2" : value);
+        }
+        assertThat(validate().tasks()).extracting(t -> t.taskId()).containsExactly(1L, 2L);
+    }
+
+    @Test
     void everyMissingSettingIsNamedAtOnce() {
         files.clear();
         env.clear();

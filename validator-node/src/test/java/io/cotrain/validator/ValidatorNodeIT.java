@@ -164,6 +164,22 @@ class ValidatorNodeIT {
                 .contains("cotrain_transactions_sent_total{action=\"revealScores\"} 1.0")
                 .contains("cotrain_evaluation_seconds_count 2");
         assertThat(get("/status").jsonPath().getLong("currentRound")).isGreaterThan(round.longValueExact());
+        reportNodeMemory();
+    }
+
+    /** Prints the node process's resident memory after a scored round (DL4J natives loaded): a figure, not a check. */
+    private static void reportNodeMemory() {
+        ProcessHandle.current().descendants()
+                .filter(p -> p.info().commandLine().orElse("").contains("quarkus-run.jar"))
+                .forEach(p -> {
+                    try {
+                        String rss = java.nio.file.Files.readAllLines(Path.of("/proc", Long.toString(p.pid()), "status"))
+                                .stream().filter(line -> line.startsWith("VmRSS:")).findFirst().orElse("VmRSS: ?");
+                        System.out.println("validator node (pid " + p.pid() + ") after scoring a round: " + rss);
+                    } catch (java.io.IOException | RuntimeException notLinux) {
+                        // no /proc: nothing to report
+                    }
+                });
     }
 
     @Test

@@ -1,0 +1,103 @@
+package io.cotrain.validator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * {@code run-validator.sh} with every setting in the environment (as an operator runs it) against a real anvil chain
+ * and js-ipfs node: the node becomes ready, ticks, and stops gracefully on SIGTERM (scheduling stops, the running tick
+ * is waited for, clients close).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class RunScriptNodeIT {
+    private final ValidatorNetworkResource network = new ValidatorNetworkResource();
+    private final HttpClient http = HttpClient.newHttpClient();
+    private Map<String, String> settings;
+
+    @BeforeAll
+    void startNetwork() {
+        settings = network.start();
+    }
+
+    @AfterAll
+    void stopNetwork() {
+        network.stop();
+        http.close();
+    }
+
+    @Test
+    void startsFromTheEnvironmentTicksAndStopsGracefully() throws Exception {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        Path log = Files.createTempFile(Path.of("target", "validator-it"), "run-script-node-", ".log");
+        ProcessBuilder builder = new ProcessBuilder(Path.of("run-validator.sh").toAbsolutePath().toString())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        Map<String, String> env = builder.environment();
+        env.keySet().removeIf(name -> name.startsWith("COTRAIN_") || name.startsWith("QUARKUS_"));
+        settings.forEach((property, value) -> env.put(NodeSettings.envName(property), value));
+        env.put("JAVA_HOME", System.getProperty("java.home"));
+        env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
+        Process node = builder.start();
+        try {
+            String base = "http://127.0.0.1:" + port;
+            awaitTrue(() -> status(base + "/q/health/ready") == 200, Duration.ofSeconds(60), log, "ready");
+            awaitTrue(() -> body(base + "/status").matches("(?s).*\"ticks\":[1-9].*"), Duration.ofSeconds(30), log,
+                    "a tick");
+
+            node.destroy(); // SIGTERM
+            assertThat(node.waitFor(30, TimeUnit.SECONDS)).as("stopped within 30 s").isTrue();
+            String output = Files.readString(log);
+            assertThat(output).contains("validator node started").contains("validator node stopped")
+                    .doesNotContain(settings.get("cotrain.key.private-key").substring(2));
+        } finally {
+            node.destroyForcibly();
+            node.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private int status(String url) {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (Exception notYet) {
+            return -1;
+        }
+    }
+
+    private String body(String url) {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+        } catch (Exception notYet) {
+            return "";
+        }
+    }
+
+    private static void awaitTrue(java.util.function.BooleanSupplier done, Duration timeout, Path log, String what)
+            throws Exception {
+        Instant deadline = Instant.now().plus(timeout);
+        while (!done.getAsBoolean()) {
+            assertThat(Instant.now()).as("%s within %s; node output:%n%s", what, timeout, Files.readString(log))
+                    .isBefore(deadline);
+            Thread.sleep(250);
+        }
+    }
+}

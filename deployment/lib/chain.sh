@@ -1,0 +1,117 @@
+# Local chain functions shared by deployment/local-chain.sh and deployment/local-network.sh (source this file; it
+# runs nothing by itself). They start anvil, deploy Cotrain with the forge script, bond the three validators and
+# print what is where, setting the globals named below.
+#
+# The keys below are anvil's well-known development keys (public knowledge, derived from the mnemonic
+# "test test ... junk"): never use them on a real network.
+
+# chain_setup ROOT: reads COTRAIN_RPC_PORT (8545), COTRAIN_BLOCK_TIME (1) and COTRAIN_ADDRESSES_FILE; makes sure the
+# npm toolchain is installed. Sets root, port, block_time, rpc, anvil, forge, cast, dev_keys, admin, validators,
+# contributors.
+chain_setup() {
+  root="$1"
+  port="${COTRAIN_RPC_PORT:-8545}"
+  block_time="${COTRAIN_BLOCK_TIME:-1}"
+  rpc="http://127.0.0.1:${port}"
+  "$root/tools/ensure-toolchain.sh" >/dev/null
+  local bin="$root/node_modules/@foundry-rs"
+  anvil="$bin/anvil-linux-amd64/bin/anvil"
+  forge="$bin/forge-linux-amd64/bin/forge"
+  cast="$bin/cast-linux-amd64/bin/cast"
+  dev_keys=(
+    0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80
+    0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d
+    0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a
+    0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6
+    0x47e179ec197488593b187f80a00eb0da91f1b9d0b13f8733639f19c30a34926a
+    0x8b3a350cf5c34c9194ca85829a2df0ec3153be0318b5e2d3348e872092edffba
+  )
+  admin="$(chain_address_of "${dev_keys[0]}")"
+  validators=()
+  local i
+  for i in 1 2 3; do validators+=("$(chain_address_of "${dev_keys[$i]}")"); done
+  contributors=()
+  for i in 4 5; do contributors+=("$(chain_address_of "${dev_keys[$i]}")"); done
+}
+
+chain_address_of() { "$cast" wallet address --private-key "$1"; }
+
+# chain_answers: whether something answers JSON-RPC on $rpc.
+chain_answers() { "$cast" chain-id --rpc-url "$rpc" >/dev/null 2>&1; }
+
+# chain_start [LOG]: starts anvil in the background (output to LOG, else discarded) and waits until it answers.
+# Sets anvil_pid and chain_id. Fails if something already answers on the port.
+chain_start() {
+  local log="${1:-/dev/null}"
+  if chain_answers; then
+    echo "something already answers on $rpc: stop it or set COTRAIN_RPC_PORT" >&2
+    return 1
+  fi
+  "$anvil" --port "$port" --block-time "$block_time" --silent >"$log" 2>&1 &
+  anvil_pid=$!
+  local _
+  for _ in $(seq 1 50); do
+    chain_answers && break
+    sleep 0.2
+  done
+  chain_id="$("$cast" chain-id --rpc-url "$rpc")"
+}
+
+# chain_deploy: deploys with Deploy.s.sol (admits dev accounts 1-3 as validators, gives tokens to accounts 1-5,
+# funds the pool). Sets addresses (the addresses file), token, protocol, registry.
+chain_deploy() {
+  addresses="${COTRAIN_ADDRESSES_FILE:-$root/deployment/addresses/${chain_id}.json}"
+  mkdir -p "$(dirname "$addresses")"
+  local deploy_log="${addresses%.json}.deploy.log"
+  echo "deploying to $rpc (chain $chain_id)..."
+  (
+    cd "$root/contracts"
+    PRIVATE_KEY="${dev_keys[0]}" \
+    COTRAIN_ADDRESSES_FILE="$addresses" \
+    COTRAIN_VALIDATORS="$(IFS=,; echo "${validators[*]}")" \
+    COTRAIN_TOKEN_RECIPIENTS="$(IFS=,; echo "${validators[*]},${contributors[*]}")" \
+      "$forge" script ../deployment/script/Deploy.s.sol --rpc-url "$rpc" --broadcast --slow >"$deploy_log" 2>&1
+  ) || { echo "deployment failed, see $deploy_log" >&2; return 1; }
+  token="$(chain_read_address token)"
+  protocol="$(chain_read_address protocol)"
+  registry="$(chain_read_address validatorRegistry)"
+}
+
+chain_read_address() { node -e "console.log(require(process.argv[1])[process.argv[2]])" "$addresses" "$1"; }
+
+# chain_bond_validators: each of dev accounts 1-3 approves and bonds the minimum validator bond.
+chain_bond_validators() {
+  local bond="1000000000000000000000" # 1000 tokens: the minimum validator bond
+  local i
+  for i in 1 2 3; do
+    "$cast" send --rpc-url "$rpc" --private-key "${dev_keys[$i]}" "$token" "approve(address,uint256)" "$registry" "$bond" >/dev/null
+    "$cast" send --rpc-url "$rpc" --private-key "${dev_keys[$i]}" "$registry" "bondValidator(uint256)" "$bond" >/dev/null
+  done
+}
+
+# chain_summary: the RPC endpoint, the contracts and the dev accounts' roles.
+chain_summary() {
+  cat <<INFO
+  RPC          $rpc   (chain id $chain_id, ${block_time}s blocks)
+  token        $token
+  protocol     $protocol
+  registry     $registry
+  addresses    $addresses
+
+Dev accounts (anvil's public test keys):
+  $admin  admin: every role on protocol and registry
+  ${validators[0]}  validator 1 (bonded 1000 COT)
+  ${validators[1]}  validator 2 (bonded 1000 COT)
+  ${validators[2]}  validator 3 (bonded 1000 COT)
+  ${contributors[0]}  contributor (100000 COT, not registered)
+  ${contributors[1]}  contributor (100000 COT, not registered)
+INFO
+}
+
+# chain_stop: stops anvil if chain_start started it and it still runs.
+chain_stop() {
+  if [[ -n "${anvil_pid:-}" ]] && kill -0 "$anvil_pid" 2>/dev/null; then
+    echo "stopping anvil (pid $anvil_pid)"
+    kill "$anvil_pid" 2>/dev/null && wait "$anvil_pid" 2>/dev/null || true
+  fi
+}

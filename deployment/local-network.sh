@@ -1,0 +1,313 @@
+#!/usr/bin/env bash
+# The whole Cotrain network on this machine, with one command: a local chain (anvil) with the contracts deployed
+# and three bonded validators, an offline IPFS node (js-ipfs), the demo task (Seattle and New York daily weather,
+# NOAA via the npm package vega-datasets: see deployment/src/main/java/io/cotrain/deployment/demo/DemoTask.java),
+# and three validator nodes with their own keys and data directories. It prints the URLs, the addresses and the dev
+# accounts' roles once every node is ready, and stops everything it started on Ctrl-C, on SIGTERM or with
+#
+#   deployment/local-network.sh stop
+#
+# It builds what is missing first (the validator node's jar and the deployment module's classes: one
+# `mvn -B -q -pl validator-node,deployment -am package -DskipTests` when the jar is missing or older than the sources).
+#
+# Environment (default):
+#   COTRAIN_RPC_PORT (8545)          anvil's JSON-RPC port
+#   COTRAIN_BLOCK_TIME (1)           seconds per block
+#   COTRAIN_IPFS_PORT (5001)         the IPFS node's RPC API port (unset and 5001 taken: a free port)
+#   COTRAIN_NODE_PORT (8081)         validator i (1..3) serves HTTP on COTRAIN_NODE_PORT + i - 1
+#   COTRAIN_ADDRESSES_FILE           where the deploy script writes the addresses (deployment/addresses/<chainId>.json;
+#                                    under deployment/addresses or deployment/target: forge may write nowhere else)
+#   COTRAIN_NETWORK_DIR              working directory, recreated on every start: IPFS repository (ipfs/), demo task
+#                                    (tasks/task-1/), validators' data (validator-<i>/), logs (logs/), PIDs (pids)
+#                                    (deployment/target/local-network)
+#   COTRAIN_VALIDATOR_JAVA_OPTS (-Xmx512m)   JVM options of each validator node
+#   COTRAIN_STARTUP_TIMEOUT (300)    seconds to wait for the IPFS node and the validator nodes to be ready
+#   COTRAIN_SKIP_BUILD (unset)       1: never run Maven (fail if something is missing)
+#   JAVA_HOME                        a JDK >= 21 (else the java on PATH, else one under /usr/lib/jvm)
+#
+# The dev keys (deployment/lib/chain.sh) are anvil's well-known development keys: never use them on a real network.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=lib/chain.sh
+source "$root/deployment/lib/chain.sh"
+
+work="${COTRAIN_NETWORK_DIR:-$root/deployment/target/local-network}"
+pids_file="$work/pids"
+
+# --- processes recorded in the PID file: "<role> <pid>", one a line ---------------------------------------------
+
+# is_ours ROLE PID: the process runs and is what the role says (never signal a recycled PID).
+is_ours() {
+  local args
+  args="$(ps -o stat= -o args= -p "$2" 2>/dev/null)" || return 1
+  [[ "$args" != Z* ]] || return 1
+  case "$1" in
+    script) [[ "$args" == *local-network.sh* ]] ;;
+    anvil) [[ "$args" == *anvil* ]] ;;
+    ipfs) [[ "$args" == *cli.js* || "$args" == *" ipfs" ]] ;; # js-ipfs renames its process "ipfs"
+    # (a validator or the demo task is a fork of this script for a moment, before it execs)
+    validator-*) [[ "$args" == *quarkus-run.jar* || "$args" == *run-validator.sh* || "$args" == *local-network.sh* ]] ;;
+    demo-task) [[ "$args" == *DemoTask* || "$args" == *local-network.sh* ]] ;;
+    *) return 1 ;;
+  esac
+}
+
+# stop_processes SECONDS ROLE:PID...: SIGTERM to each, then SIGKILL to what is left after SECONDS.
+stop_processes() {
+  local grace="$1" entry pending deadline
+  shift
+  for entry in "$@"; do is_ours "${entry%%:*}" "${entry##*:}" && kill -TERM "${entry##*:}" 2>/dev/null; done
+  deadline=$((SECONDS + grace))
+  while :; do
+    pending=()
+    for entry in "$@"; do is_ours "${entry%%:*}" "${entry##*:}" && pending+=("$entry"); done
+    [[ ${#pending[@]} -gt 0 ]] || return 0
+    if ((SECONDS >= deadline)); then
+      for entry in "${pending[@]}"; do
+        echo "  ${entry%%:*} (pid ${entry##*:}) did not stop within ${grace}s: killing it"
+        kill -KILL "${entry##*:}" 2>/dev/null || true
+      done
+      return 0
+    fi
+    sleep 0.2
+  done
+}
+
+recorded() { [[ -f "$pids_file" ]] && awk -v role="$1" '$1 ~ role {print $1 ":" $2}' "$pids_file"; }
+
+if [[ "${1:-}" == "stop" ]]; then
+  [[ -f "$pids_file" ]] || { echo "no local network recorded in $pids_file"; exit 0; }
+  mapfile -t script < <(recorded '^script$')
+  if [[ ${#script[@]} -gt 0 ]] && is_ours script "${script[0]##*:}"; then
+    echo "stopping the local network (pid ${script[0]##*:})..."
+    stop_processes 120 "${script[@]}"
+  fi
+  mapfile -t left < <(recorded '^(validator-[0-9]+|demo-task)$')
+  [[ ${#left[@]} -eq 0 ]] || stop_processes 70 "${left[@]}"
+  mapfile -t left < <(recorded '^(ipfs|anvil)$')
+  [[ ${#left[@]} -eq 0 ]] || stop_processes 20 "${left[@]}"
+  rm -f "$pids_file"
+  echo "stopped"
+  exit 0
+fi
+[[ $# -eq 0 ]] || { echo "usage: $0 [stop]" >&2; exit 2; }
+
+if [[ -f "$pids_file" ]]; then
+  mapfile -t script < <(recorded '^script$')
+  if [[ ${#script[@]} -gt 0 ]] && is_ours script "${script[0]##*:}"; then
+    echo "a local network is already running (pid ${script[0]##*:}): stop it with '$0 stop'" >&2
+    exit 1
+  fi
+fi
+
+# --- settings and checks before starting anything ----------------------------------------------------------------
+
+port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+free_port() { node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
+
+ipfs_port="${COTRAIN_IPFS_PORT:-5001}"
+if port_busy "$ipfs_port"; then
+  [[ -z "${COTRAIN_IPFS_PORT:-}" ]] || { echo "port $ipfs_port (COTRAIN_IPFS_PORT) is taken" >&2; exit 1; }
+  ipfs_port="$(free_port)"
+fi
+node_base="${COTRAIN_NODE_PORT:-8081}"
+node_ports=("$node_base" "$((node_base + 1))" "$((node_base + 2))")
+for p in "${node_ports[@]}"; do
+  if port_busy "$p"; then echo "port $p is taken: stop what uses it or set COTRAIN_NODE_PORT" >&2; exit 1; fi
+done
+startup_timeout="${COTRAIN_STARTUP_TIMEOUT:-300}"
+
+java_major() { "$1" -XshowSettings:properties -version 2>&1 | awk -F' = ' '/java.specification.version/ {print $2}'; }
+java=""
+for candidate in ${JAVA_HOME:+"$JAVA_HOME/bin/java"} "$(command -v java || true)" /usr/lib/jvm/*/bin/java; do
+  if [[ -n "$candidate" && -x "$candidate" && "$(java_major "$candidate")" -ge 21 ]]; then
+    java="$candidate"
+    break
+  fi
+done
+[[ -n "$java" ]] || { echo "no Java >= 21 found (JAVA_HOME, PATH, /usr/lib/jvm): install one" >&2; exit 1; }
+JAVA_HOME="$(cd "$(dirname "$(readlink -f "$java")")/.." && pwd)"
+export JAVA_HOME
+
+# --- build what is missing ---------------------------------------------------------------------------------------
+
+jar="$root/validator-node/target/quarkus-app/quarkus-run.jar"
+classes="$root/deployment/target/classes"
+demo_class="$classes/io/cotrain/deployment/demo/DemoTask.class"
+classpath_file="$root/deployment/target/classpath.txt"
+needs_build() {
+  [[ -f "$jar" && -f "$demo_class" && -f "$classpath_file" ]] || return 0
+  local sources=("$root/pom.xml" "$root/testing" "$root/contracts/src" "$root/contracts/java/main"
+    "$root/contracts/pom.xml" "$root/ipfs/src/main" "$root/ipfs/pom.xml" "$root/oracle" "$root/validator-node/src/main"
+    "$root/validator-node/pom.xml")
+  [[ -z "$(find "${sources[@]}" -path '*/target' -prune -o -type f -newer "$jar" -print -quit 2>/dev/null)" ]] || return 0
+  [[ -z "$(find "$root/deployment/src/main" "$root/deployment/pom.xml" -type f -newer "$demo_class" -print -quit)" ]] || return 0
+  return 1
+}
+rm -rf "$work"
+mkdir -p "$work/logs"
+logs="$work/logs"
+if needs_build; then
+  [[ "${COTRAIN_SKIP_BUILD:-}" != 1 ]] || { echo "COTRAIN_SKIP_BUILD=1 but the validator node or the deployment classes need a build" >&2; exit 1; }
+  echo "building the validator node and the demo task (mvn -B -q -pl validator-node,deployment -am package -DskipTests;"
+  echo "  a few minutes the first time; log in $logs/build.log)..."
+  (cd "$root" && mvn -B -q -pl validator-node,deployment -am package -DskipTests >"$logs/build.log" 2>&1) || {
+    tail -n 40 "$logs/build.log" >&2
+    echo "the build failed: see $logs/build.log" >&2
+    exit 1
+  }
+fi
+
+# --- start, recording every process; stop them all on the way out -----------------------------------------------
+
+anvil_pid=""
+ipfs_pid=""
+demo_pid=""
+sleeper=""
+node_pids=()
+record() { echo "$1 $2" >>"$pids_file"; }
+echo "script $$" >"$pids_file"
+
+shutdown() {
+  local status=$?
+  trap - EXIT INT TERM
+  set +e
+  echo
+  echo "stopping the local network..."
+  local entries=() i
+  for i in "${!node_pids[@]}"; do entries+=("validator-$((i + 1)):${node_pids[$i]}"); done
+  [[ -z "$demo_pid" ]] || entries+=("demo-task:$demo_pid")
+  [[ ${#entries[@]} -eq 0 ]] || stop_processes 70 "${entries[@]}"
+  [[ -z "$ipfs_pid" ]] || stop_processes 20 "ipfs:$ipfs_pid"
+  [[ -z "$anvil_pid" ]] || stop_processes 20 "anvil:$anvil_pid"
+  [[ -z "$sleeper" ]] || kill "$sleeper" 2>/dev/null
+  rm -f "$pids_file"
+  echo "stopped"
+  exit "$status"
+}
+trap shutdown EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+started=$SECONDS
+chain_setup "$root"
+chain_start "$logs/anvil.log"
+record anvil "$anvil_pid"
+echo "anvil is up on $rpc (chain $chain_id)"
+
+# The IPFS node: a fresh offline repository, configured as ipfs/src/test/java/io/cotrain/ipfs/testing/IpfsNode.java
+# does (no swarm, bootstrap, delegates, MDNS or WebRTC discovery, gateway or gRPC; API on loopback).
+ipfs_cli="$root/ipfs/node/node_modules/ipfs/src/cli.js"
+ipfs_api="http://127.0.0.1:$ipfs_port"
+export IPFS_PATH="$work/ipfs"
+node "$ipfs_cli" init --empty-repo >"$logs/ipfs-init.log" 2>&1 || { cat "$logs/ipfs-init.log" >&2; exit 1; }
+node -e '
+  const fs = require("fs"), file = process.argv[1], c = JSON.parse(fs.readFileSync(file));
+  c.Addresses = Object.assign(c.Addresses || {}, {API: "/ip4/127.0.0.1/tcp/" + process.argv[2], Swarm: [],
+    Delegates: [], Gateway: [], RPC: ""});
+  c.Bootstrap = [];
+  c.Discovery = Object.assign(c.Discovery || {}, {MDNS: {Enabled: false}, webRTCStar: {Enabled: false}});
+  fs.writeFileSync(file, JSON.stringify(c, null, 2));' "$IPFS_PATH/config" "$ipfs_port"
+node "$ipfs_cli" daemon --offline >"$logs/ipfs.log" 2>&1 &
+ipfs_pid=$!
+record ipfs "$ipfs_pid"
+unset IPFS_PATH
+
+# The demo task, prepared while the contracts deploy.
+tasks="$work/tasks"
+OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 "$java" --enable-native-access=ALL-UNNAMED \
+  -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$classes:$(cat "$classpath_file")" \
+  io.cotrain.deployment.demo.DemoTask --source "$root/node_modules/vega-datasets/data/weather.csv" --out "$tasks" \
+  >"$logs/demo-task.log" 2>&1 &
+demo_pid=$!
+record demo-task "$demo_pid"
+
+chain_deploy
+chain_bond_validators
+
+wait "$demo_pid" || { cat "$logs/demo-task.log" >&2; echo "preparing the demo task failed" >&2; exit 1; }
+demo_pid=""
+task="$tasks/task-1"
+grep '^demo task' "$logs/demo-task.log" || true
+task_setting() { node -e 'const v = require(process.argv[1])[process.argv[2]]; console.log(Array.isArray(v) ? v.join(",") : v)' "$task/task.json" "$1"; }
+
+ipfs_ready() { curl -fsS -m 2 -X POST "$ipfs_api/api/v0/version" >/dev/null 2>&1; }
+deadline=$((SECONDS + startup_timeout))
+until ipfs_ready; do
+  is_ours ipfs "$ipfs_pid" || { cat "$logs/ipfs.log" >&2; echo "the IPFS node exited" >&2; exit 1; }
+  ((SECONDS < deadline)) || { echo "the IPFS node did not answer at $ipfs_api within ${startup_timeout}s" >&2; exit 1; }
+  sleep 0.2
+done
+echo "IPFS node is up at $ipfs_api"
+
+for i in 1 2 3; do
+  mkdir -p "$work/validator-$i"
+  (
+    unset COTRAIN_RPC_PORT COTRAIN_BLOCK_TIME COTRAIN_IPFS_PORT COTRAIN_NODE_PORT COTRAIN_ADDRESSES_FILE \
+      COTRAIN_NETWORK_DIR COTRAIN_VALIDATOR_JAVA_OPTS COTRAIN_STARTUP_TIMEOUT COTRAIN_SKIP_BUILD
+    export COTRAIN_RPC_URL="$rpc" COTRAIN_CHAIN_ID="$chain_id" COTRAIN_DEPLOYMENT_FILE="$addresses" \
+      COTRAIN_DATA_DIRECTORY="$work/validator-$i" COTRAIN_KEY_PRIVATE_KEY="${dev_keys[$i]}" \
+      COTRAIN_IPFS_API_URL="$ipfs_api" COTRAIN_CONFIRMATIONS=1 QUARKUS_HTTP_PORT="${node_ports[$((i - 1))]}" \
+      COTRAIN_TASKS_0__ID="$(task_setting id)" COTRAIN_TASKS_0__FEATURE_COLUMNS="$(task_setting featureColumns)" \
+      COTRAIN_TASKS_0__LABEL_COLUMN="$(task_setting labelColumn)" \
+      COTRAIN_TASKS_0__CLASS_COUNT="$(task_setting classCount)" \
+      COTRAIN_TASKS_0__HELD_OUT_CSV="$task/held-out.csv" COTRAIN_TASKS_0__GLOBAL_MODEL="$task/global-model.zip" \
+      COTRAIN_JAVA_OPTS="${COTRAIN_VALIDATOR_JAVA_OPTS:--Xmx512m}"
+    exec "$root/validator-node/run-validator.sh"
+  ) >"$logs/validator-$i.log" 2>&1 &
+  node_pids+=($!)
+  record "validator-$i" "$!"
+done
+echo "starting three validator nodes (logs in $logs)..."
+
+ready() { curl -fsS -m 3 "http://127.0.0.1:$1/q/health/ready" >/dev/null 2>&1; }
+for i in 1 2 3; do
+  until ready "${node_ports[$((i - 1))]}"; do
+    if ! is_ours "validator-$i" "${node_pids[$((i - 1))]}"; then
+      tail -n 30 "$logs/validator-$i.log" >&2
+      echo "validator node $i exited: see $logs/validator-$i.log" >&2
+      exit 1
+    fi
+    ((SECONDS < deadline)) || { echo "validator node $i was not ready within ${startup_timeout}s: see $logs/validator-$i.log" >&2; exit 1; }
+    sleep 0.5
+  done
+done
+
+echo
+echo "Cotrain local network is up (in $((SECONDS - started)) s)."
+chain_summary
+cat <<INFO
+
+IPFS node      $ipfs_api   (js-ipfs, offline; repository $work/ipfs)
+Demo task      $task   (task id $(task_setting id): $(task_setting name); held-out set for validators,
+               contributor shards in shards/, base model global-model.zip)
+
+Validator nodes (HTTP):
+INFO
+for i in 1 2 3; do
+  base="http://127.0.0.1:${node_ports[$((i - 1))]}"
+  echo "  validator $i  ${validators[$((i - 1))]}  $base/status  $base/q/health  $base/q/metrics  (pid ${node_pids[$((i - 1))]})"
+done
+cat <<INFO
+
+Logs           $logs   (anvil.log, ipfs.log, demo-task.log, validator-<i>.log)
+Data           $work/validator-<i>   PIDs in $pids_file
+
+Press Ctrl-C to stop, or run: $0 stop
+INFO
+
+# Stay up until a signal; say so if a process dies on its way.
+reported=""
+while :; do
+  sleep 2 &
+  sleeper=$!
+  wait "$sleeper" || true
+  is_ours anvil "$anvil_pid" || { echo "anvil exited: see $logs/anvil.log" >&2; exit 1; }
+  is_ours ipfs "$ipfs_pid" || { echo "the IPFS node exited: see $logs/ipfs.log" >&2; exit 1; }
+  for i in 1 2 3; do
+    if [[ "$reported" != *"$i"* ]] && ! is_ours "validator-$i" "${node_pids[$((i - 1))]}"; then
+      echo "validator node $i exited: see $logs/validator-$i.log" >&2
+      reported+="$i"
+    fi
+  done
+done

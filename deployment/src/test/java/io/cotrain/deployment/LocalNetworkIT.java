@@ -1,0 +1,192 @@
+package io.cotrain.deployment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cotrain.contracts.DeploymentAddresses;
+import io.cotrain.contracts.testing.CotrainClients;
+import io.cotrain.contracts.testing.DevAccounts;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.web3j.protocol.Web3j;
+import org.web3j.protocol.http.HttpService;
+
+/**
+ * deployment/local-network.sh as a user runs it, on free ports: anvil with the contracts, the IPFS node, the demo task
+ * and three validator nodes come up; each node is ready with its own key on chain 31337 and the registry has it
+ * active; Ctrl-C (SIGINT) stops every process the script started. Maven has built the validator node's jar (this
+ * module depends on validator-node for that order) and this module's classes, so the script is told not to build.
+ */
+class LocalNetworkIT {
+    private static final Duration STARTUP = Duration.ofMinutes(5);
+    private static final Duration SHUTDOWN = Duration.ofMinutes(2);
+    private static final String UP = "Cotrain local network is up";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @Test
+    void comesUpWithThreeReadyValidatorNodes_andCtrlCStopsEverything() throws Exception {
+        int rpcPort = freePort();
+        int ipfsPort = freePort();
+        int nodePort = threeFreePorts();
+        List<Integer> nodePorts = List.of(nodePort, nodePort + 1, nodePort + 2);
+        Path addressesFile = ScriptRunner.freshFile("local-network-");
+        Path network = Files.createTempDirectory(ScriptRunner.WORK, "local-network-");
+        Path output = addressesFile.resolveSibling(addressesFile.getFileName() + ".out");
+        ProcessBuilder builder = new ProcessBuilder(ScriptRunner.ROOT.resolve("deployment/local-network.sh").toString())
+                .redirectErrorStream(true)
+                .redirectOutput(output.toFile());
+        Map<String, String> env = builder.environment();
+        env.keySet().removeIf(name -> name.startsWith("COTRAIN_") || name.startsWith("QUARKUS_"));
+        env.put("COTRAIN_RPC_PORT", Integer.toString(rpcPort));
+        env.put("COTRAIN_IPFS_PORT", Integer.toString(ipfsPort));
+        env.put("COTRAIN_NODE_PORT", Integer.toString(nodePort));
+        env.put("COTRAIN_ADDRESSES_FILE", addressesFile.toString());
+        env.put("COTRAIN_NETWORK_DIR", network.toString());
+        env.put("COTRAIN_SKIP_BUILD", "1");
+        env.put("JAVA_HOME", System.getProperty("java.home"));
+        Process script = builder.start();
+        Map<String, Long> pids = Map.of();
+        try {
+            awaitLine(script, output, UP);
+            pids = recordedPids(network.resolve("pids"));
+            assertThat(pids).containsKeys("script", "anvil", "ipfs", "validator-1", "validator-2", "validator-3");
+            assertThat(pids.get("script")).isEqualTo(script.pid());
+
+            Set<String> addresses = new HashSet<>();
+            for (int port : nodePorts) {
+                String base = "http://127.0.0.1:" + port;
+                assertThat(get(base + "/q/health/ready").statusCode()).as("%s ready", base).isEqualTo(200);
+                JsonNode status = JSON.readTree(get(base + "/status").body());
+                assertThat(status.path("chainId").asLong()).isEqualTo(31337);
+                addresses.add(status.path("address").asText().toLowerCase());
+            }
+            assertThat(addresses).hasSize(3).containsExactlyInAnyOrder(
+                    DevAccounts.account(1).getAddress().toLowerCase(),
+                    DevAccounts.account(2).getAddress().toLowerCase(),
+                    DevAccounts.account(3).getAddress().toLowerCase());
+
+            Web3j web3j = Web3j.build(new HttpService("http://127.0.0.1:" + rpcPort));
+            try {
+                CotrainClients chain = new CotrainClients(web3j, 31337).use(DeploymentAddresses.read(addressesFile));
+                var registry = chain.registry(DevAccounts.account(0));
+                assertThat(registry.activeValidatorCount().send().intValue()).isEqualTo(3);
+                for (String address : addresses) {
+                    assertThat(registry.validatorInfo(address).send().active).as("%s active", address).isTrue();
+                }
+            } finally {
+                web3j.shutdown();
+            }
+            HttpResponse<String> ipfs = http.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + ipfsPort + "/api/v0/version"))
+                    .POST(HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(ipfs.statusCode()).isEqualTo(200);
+            assertThat(Files.readString(output)).contains("validator 1 (bonded 1000 COT)")
+                    .contains("http://127.0.0.1:" + ipfsPort)
+                    .contains("http://127.0.0.1:" + nodePort + "/status");
+            assertThat(network.resolve("tasks/task-1/task.json")).exists();
+
+            new ProcessBuilder("kill", "-INT", Long.toString(script.pid())).start().waitFor();
+            assertThat(script.waitFor(SHUTDOWN.toSeconds(), TimeUnit.SECONDS))
+                    .as("the script exits on SIGINT within %s:%n%s", SHUTDOWN, Files.readString(output)).isTrue();
+            List<Integer> ports = new ArrayList<>(List.of(rpcPort, ipfsPort));
+            ports.addAll(nodePorts);
+            for (int port : ports) {
+                assertThat(answers(port)).as("port %d closed", port).isFalse();
+            }
+            for (var process : pids.entrySet()) {
+                assertThat(ProcessHandle.of(process.getValue()).map(ProcessHandle::isAlive).orElse(false))
+                        .as("%s (pid %d) stopped", process.getKey(), process.getValue()).isFalse();
+            }
+            assertThat(network.resolve("pids")).doesNotExist();
+            assertThat(Files.readString(network.resolve("logs/validator-1.log"))).contains("validator node stopped");
+        } finally {
+            script.descendants().forEach(ProcessHandle::destroyForcibly);
+            script.destroyForcibly();
+            pids.values().forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+            http.close();
+        }
+    }
+
+    private HttpResponse<String> get(String url) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static Map<String, Long> recordedPids(Path file) throws IOException {
+        Map<String, Long> pids = new LinkedHashMap<>();
+        for (String line : Files.readAllLines(file)) {
+            String[] parts = line.strip().split(" ");
+            if (!parts[0].equals("demo-task")) { // it exited before the network came up; its PID may be reused
+                pids.put(parts[0], Long.parseLong(parts[1]));
+            }
+        }
+        return pids;
+    }
+
+    private static void awaitLine(Process script, Path output, String prefix) throws Exception {
+        Instant deadline = Instant.now().plus(STARTUP);
+        while (Instant.now().isBefore(deadline)) {
+            List<String> lines = Files.readAllLines(output);
+            if (lines.stream().anyMatch(line -> line.startsWith(prefix))) return;
+            assertThat(script.isAlive()).as("local-network.sh exited early:%n%s", String.join("\n", lines)).isTrue();
+            Thread.sleep(250);
+        }
+        throw new AssertionError("local-network.sh did not print '" + prefix + "' within " + STARTUP + ":\n"
+                + Files.readString(output));
+    }
+
+    private static boolean answers(int port) {
+        try (Socket ignored = new Socket("127.0.0.1", port)) {
+            return true;
+        } catch (IOException refused) {
+            return false;
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** @return a port p such that p, p + 1 and p + 2 are free now */
+    private static int threeFreePorts() throws IOException {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            int port = freePort();
+            if (port + 2 <= 65535 && !answers(port + 1) && !answers(port + 2) && bindable(port + 1)
+                    && bindable(port + 2)) {
+                return port;
+            }
+        }
+        throw new IllegalStateException("no three consecutive free ports");
+    }
+
+    private static boolean bindable(int port) {
+        try (ServerSocket ignored = new ServerSocket(port)) {
+            return true;
+        } catch (IOException taken) {
+            return false;
+        }
+    }
+}

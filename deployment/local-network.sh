@@ -22,7 +22,7 @@
 #                                    (deployment/target/local-network)
 #   COTRAIN_VALIDATOR_JAVA_OPTS (-Xmx512m)   JVM options of each validator node
 #   COTRAIN_STARTUP_TIMEOUT (300)    seconds to wait for the IPFS node and the validator nodes to be ready
-#   COTRAIN_SKIP_BUILD (unset)       1: never run Maven (fail if something is missing)
+#   COTRAIN_SKIP_BUILD (unset)       1: never run Maven, run what is built (fail if the jar or the classes are missing)
 #   JAVA_HOME                        a JDK >= 21 (else the java on PATH, else one under /usr/lib/jvm)
 #
 # The dev keys (deployment/lib/chain.sh) are anvil's well-known development keys: never use them on a real network.
@@ -116,6 +116,7 @@ for p in "${node_ports[@]}"; do
   if port_busy "$p"; then echo "port $p is taken: stop what uses it or set COTRAIN_NODE_PORT" >&2; exit 1; fi
 done
 startup_timeout="${COTRAIN_STARTUP_TIMEOUT:-300}"
+node_java_opts="${COTRAIN_VALIDATOR_JAVA_OPTS:--Xmx512m}"
 
 java_major() { "$1" -XshowSettings:properties -version 2>&1 | awk -F' = ' '/java.specification.version/ {print $2}'; }
 java=""
@@ -147,8 +148,12 @@ needs_build() {
 rm -rf "$work"
 mkdir -p "$work/logs"
 logs="$work/logs"
-if needs_build; then
-  [[ "${COTRAIN_SKIP_BUILD:-}" != 1 ]] || { echo "COTRAIN_SKIP_BUILD=1 but the validator node or the deployment classes need a build" >&2; exit 1; }
+if [[ "${COTRAIN_SKIP_BUILD:-}" == 1 ]]; then
+  [[ -f "$jar" && -f "$demo_class" && -f "$classpath_file" ]] || {
+    echo "COTRAIN_SKIP_BUILD=1 but $jar, $demo_class or $classpath_file is missing" >&2
+    exit 1
+  }
+elif needs_build; then
   echo "building the validator node and the demo task (mvn -B -q -pl validator-node,deployment -am package -DskipTests;"
   echo "  a few minutes the first time; log in $logs/build.log)..."
   (cd "$root" && mvn -B -q -pl validator-node,deployment -am package -DskipTests >"$logs/build.log" 2>&1) || {
@@ -252,7 +257,7 @@ for i in 1 2 3; do
       COTRAIN_TASKS_0__LABEL_COLUMN="$(task_setting labelColumn)" \
       COTRAIN_TASKS_0__CLASS_COUNT="$(task_setting classCount)" \
       COTRAIN_TASKS_0__HELD_OUT_CSV="$task/held-out.csv" COTRAIN_TASKS_0__GLOBAL_MODEL="$task/global-model.zip" \
-      COTRAIN_JAVA_OPTS="${COTRAIN_VALIDATOR_JAVA_OPTS:--Xmx512m}"
+      COTRAIN_JAVA_OPTS="$node_java_opts"
     exec "$root/validator-node/run-validator.sh"
   ) >"$logs/validator-$i.log" 2>&1 &
   node_pids+=($!)

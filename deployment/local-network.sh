@@ -145,6 +145,12 @@ needs_build() {
   [[ -z "$(find "$root/deployment/src/main" "$root/deployment/pom.xml" -type f -newer "$demo_class" -print -quit)" ]] || return 0
   return 1
 }
+# Recreate the working directory, but never wipe a directory this script did not make (a mistyped
+# COTRAIN_NETWORK_DIR): it must be empty or hold a logs/ directory from an earlier run.
+if [[ -d "$work" && -n "$(ls -A "$work")" && ! -d "$work/logs" ]]; then
+  echo "$work is not empty and not a local network's directory: choose another COTRAIN_NETWORK_DIR" >&2
+  exit 1
+fi
 rm -rf "$work"
 mkdir -p "$work/logs"
 logs="$work/logs"

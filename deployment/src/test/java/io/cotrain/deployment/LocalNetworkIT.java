@@ -6,8 +6,20 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cotrain.contracts.DeploymentAddresses;
 import io.cotrain.contracts.testing.CotrainClients;
+import io.cotrain.contracts.generated.CotrainProtocol;
 import io.cotrain.contracts.testing.DevAccounts;
+import io.cotrain.deployment.demo.DemoTask;
+import io.cotrain.ipfs.Cid;
+import io.cotrain.ipfs.ContentStore;
+import io.cotrain.ipfs.ContributionManifest;
+import io.cotrain.ipfs.ContributionManifest.Artifact;
+import io.cotrain.ipfs.IpfsClient;
+import io.cotrain.oracle.evaluation.CsvDataset;
+import io.cotrain.oracle.evaluation.EvaluationLimits;
+import io.cotrain.oracle.evaluation.LocalTraining;
+import io.cotrain.oracle.evaluation.ModelCodec;
 import java.io.IOException;
+import java.math.BigInteger;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
@@ -25,26 +37,32 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.dataset.DataSet;
+import org.web3j.crypto.Credentials;
 import org.web3j.protocol.Web3j;
 import org.web3j.protocol.http.HttpService;
 
 /**
  * deployment/local-network.sh as a user runs it, on free ports: anvil with the contracts, the IPFS node, the demo task
  * and three validator nodes come up; each node is ready with its own key on chain 31337 and the registry has it
- * active; Ctrl-C (SIGINT) stops every process the script started. Maven has built the validator node's jar (this
+ * active; the three nodes, as separate processes, score a round of real contributions on their own and agree; Ctrl-C
+ * (SIGINT) stops every process the script started. Maven has built the validator node's jar (this
  * module depends on validator-node for that order) and this module's classes, so the script is told not to build.
  */
 class LocalNetworkIT {
     private static final Duration STARTUP = Duration.ofMinutes(5);
     private static final Duration SHUTDOWN = Duration.ofMinutes(2);
+    /** 1-second blocks: 20 + 10 + 10 blocks of windows, the nodes' turns to finalize, and slow ticks on 2 cores. */
+    private static final Duration ROUND = Duration.ofMinutes(4);
     private static final String UP = "Cotrain local network is up";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final HttpClient http = HttpClient.newHttpClient();
 
     @Test
-    void comesUpWithThreeReadyValidatorNodes_andCtrlCStopsEverything() throws Exception {
+    void comesUpWithThreeValidatorNodesThatScoreARound_andCtrlCStopsEverything() throws Exception {
         int rpcPort = freePort();
         int ipfsPort = freePort();
         int nodePort = threeFreePorts();
@@ -106,6 +124,8 @@ class LocalNetworkIT {
                     .contains("http://127.0.0.1:" + nodePort + "/status");
             assertThat(network.resolve("tasks/task-1/task.json")).exists();
 
+            scoreARound(rpcPort, ipfsPort, addressesFile, network.resolve("tasks/task-1"), nodePorts);
+
             new ProcessBuilder("kill", "-INT", Long.toString(script.pid())).start().waitFor();
             assertThat(script.waitFor(SHUTDOWN.toSeconds(), TimeUnit.SECONDS))
                     .as("the script exits on SIGINT within %s:%n%s", SHUTDOWN, Files.readString(output)).isTrue();
@@ -126,6 +146,70 @@ class LocalNetworkIT {
             pids.values().forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
             http.close();
         }
+    }
+
+    /**
+     * Two contributors (dev accounts 4 and 5, funded by the deploy) submit an honest model update trained on a demo
+     * shard and a garbage file; the three nodes judge, commit, reveal and finalize the round by themselves. Honest
+     * work is accepted, the garbage floored, and every node's judgement equals the consensus.
+     */
+    private void scoreARound(int rpcPort, int ipfsPort, Path addressesFile, Path task, List<Integer> nodePorts)
+            throws Exception {
+        Web3j web3j = Web3j.build(new HttpService("http://127.0.0.1:" + rpcPort));
+        try (IpfsClient ipfs = new IpfsClient(URI.create("http://127.0.0.1:" + ipfsPort))) {
+            CotrainClients chain = new CotrainClients(web3j, 31337).use(DeploymentAddresses.read(addressesFile));
+            ContentStore content = new ContentStore(ipfs);
+            byte[] globalModel = Files.readAllBytes(task.resolve("global-model.zip"));
+            MultiLayerNetwork model = ModelCodec.read(globalModel, EvaluationLimits.defaults());
+            DataSet shard = CsvDataset.parse(Files.readAllBytes(task.resolve("shards/contributor-1.csv")),
+                    DemoTask.SCHEMA, EvaluationLimits.defaults()).toDataSet();
+            LocalTraining.train(model, shard, 5, 1);
+            Map<String, BigInteger> ids = new LinkedHashMap<>();
+            ids.put("honest", submit(chain, content, DevAccounts.account(4), ModelCodec.write(model), globalModel));
+            ids.put("garbage", submit(chain, content, DevAccounts.account(5), new byte[] {1, 2, 3, 4}, globalModel));
+
+            Instant deadline = Instant.now().plus(ROUND);
+            while (Instant.now().isBefore(deadline) && !finalized(chain, ids.values())) Thread.sleep(1_000);
+            assertThat(finalized(chain, ids.values())).as("the round is finalized within %s", ROUND).isTrue();
+
+            var honest = chain.protocol(DevAccounts.account(0)).contribution(ids.get("honest")).send();
+            var garbage = chain.protocol(DevAccounts.account(0)).contribution(ids.get("garbage")).send();
+            assertThat(honest.status.intValue()).as("honest accepted").isEqualTo(2);
+            assertThat(honest.consensusScore.intValue()).isGreaterThan(50);
+            assertThat(garbage.status.intValue()).as("garbage rejected").isEqualTo(3);
+            assertThat(garbage.consensusScore.intValue()).isEqualTo(1);
+            var round = chain.protocol(DevAccounts.account(0)).roundInfo(honest.round).send();
+            assertThat(round.revealedValidators.bitCount()).as("all three revealed").isEqualTo(3);
+            for (int port : nodePorts) {
+                JsonNode judged = JSON.readTree(get("http://127.0.0.1:" + port + "/contributions/" + ids.get("honest"))
+                        .body());
+                assertThat(judged.path("score").asInt()).as("node %d", port).isEqualTo(honest.consensusScore.intValue());
+            }
+        } finally {
+            web3j.shutdown();
+        }
+    }
+
+    private static BigInteger submit(CotrainClients chain, ContentStore content, Credentials contributor, byte[] model,
+            byte[] globalModel) throws Exception {
+        chain.token(contributor).approve(chain.addresses().protocol(), CotrainClients.tokens(100)).send();
+        if (!chain.protocol(contributor).contributorProfile(contributor.getAddress()).send().registered) {
+            chain.protocol(contributor).registerContributor(CotrainClients.tokens(100)).send();
+        }
+        Artifact artifact = Artifact.of("model.zip", content.putVerified(model), model, "application/zip");
+        ContributionManifest manifest = ContributionManifest.modelUpdate(DemoTask.TASK_ID, contributor.getAddress(),
+                List.of(artifact), 500, Cid.of(globalModel).toString());
+        content.putManifest(manifest);
+        var receipt = chain.protocol(contributor).submitContribution(BigInteger.ZERO, manifest.digest(),
+                BigInteger.valueOf(DemoTask.TASK_ID)).send();
+        return CotrainProtocol.getContributionSubmittedEvents(receipt).getFirst().id;
+    }
+
+    private static boolean finalized(CotrainClients chain, Iterable<BigInteger> ids) throws Exception {
+        for (BigInteger id : ids) {
+            if (chain.protocol(DevAccounts.account(0)).contribution(id).send().status.intValue() == 1) return false;
+        }
+        return true;
     }
 
     private HttpResponse<String> get(String url) throws Exception {

@@ -118,15 +118,9 @@ done
 startup_timeout="${COTRAIN_STARTUP_TIMEOUT:-300}"
 node_java_opts="${COTRAIN_VALIDATOR_JAVA_OPTS:--Xmx512m}"
 
-java_major() { "$1" -XshowSettings:properties -version 2>&1 | awk -F' = ' '/java.specification.version/ {print $2}'; }
-java=""
-for candidate in ${JAVA_HOME:+"$JAVA_HOME/bin/java"} "$(command -v java || true)" /usr/lib/jvm/*/bin/java; do
-  if [[ -n "$candidate" && -x "$candidate" && "$(java_major "$candidate")" -ge 21 ]]; then
-    java="$candidate"
-    break
-  fi
-done
-[[ -n "$java" ]] || { echo "no Java >= 21 found (JAVA_HOME, PATH, /usr/lib/jvm): install one" >&2; exit 1; }
+# shellcheck source=../tools/java.sh
+source "$root/tools/java.sh"
+java="$(find_java_tool java)" || { echo "no Java >= 21 found (JAVA_HOME, PATH, /usr/lib/jvm): install one" >&2; exit 1; }
 JAVA_HOME="$(cd "$(dirname "$(readlink -f "$java")")/.." && pwd)"
 export JAVA_HOME
 

@@ -48,15 +48,10 @@ if [[ ! -f "$jar" ]]; then
   exit 1
 fi
 
-java_major() { "$1" -XshowSettings:properties -version 2>&1 | awk -F' = ' '/java.specification.version/ {print $2}'; }
-java=""
-for candidate in ${JAVA_HOME:+"$JAVA_HOME/bin/java"} "$(command -v java || true)" /usr/lib/jvm/*/bin/java; do
-  if [[ -n "$candidate" && -x "$candidate" && "$(java_major "$candidate")" -ge 21 ]]; then
-    java="$candidate"
-    break
-  fi
-done
-[[ -n "$java" ]] || { echo "run-validator.sh: no Java >= 21 found (JAVA_HOME, PATH, /usr/lib/jvm): install one" >&2; exit 1; }
+# shellcheck source=../tools/java.sh
+source "$here/../tools/java.sh"
+java="$(find_java_tool java)" \
+  || { echo "run-validator.sh: no Java >= 21 found (JAVA_HOME, PATH, /usr/lib/jvm): install one" >&2; exit 1; }
 
 # DL4J: one OpenMP and one OpenBLAS thread, read by the natives when they load (deterministic scores, one core
 # per evaluation); Java 22+ wants native access granted explicitly.

@@ -5,14 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.cotrain.contracts.DeploymentAddresses;
 import io.cotrain.contracts.testing.CotrainClients;
 import io.cotrain.contracts.testing.DevAccounts;
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.Socket;
+import io.cotrain.testing.LocalProcesses;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.web3j.protocol.Web3j;
@@ -24,7 +20,7 @@ class LocalChainIT {
 
     @Test
     void comesUpWithThreeBondedValidators_andStopsAnvilOnCtrlC() throws Exception {
-        int port = freePort();
+        int port = LocalProcesses.freePort();
         Path addressesFile = ScriptRunner.freshFile("local-chain-");
         Path output = addressesFile.resolveSibling(addressesFile.getFileName() + ".out");
         ProcessBuilder builder = new ProcessBuilder(ScriptRunner.ROOT.resolve("deployment/local-chain.sh").toString())
@@ -34,7 +30,7 @@ class LocalChainIT {
         builder.environment().put("COTRAIN_ADDRESSES_FILE", addressesFile.toString());
         Process script = builder.start();
         try {
-            awaitLine(script, output, "Cotrain local chain is up.");
+            ScriptRunner.awaitLine(script, output, "Cotrain local chain is up.", STARTUP);
 
             Web3j web3j = Web3j.build(new HttpService("http://127.0.0.1:" + port));
             CotrainClients chain = new CotrainClients(web3j, 31337).use(DeploymentAddresses.read(addressesFile));
@@ -48,36 +44,10 @@ class LocalChainIT {
 
             new ProcessBuilder("kill", "-INT", Long.toString(script.pid())).start().waitFor();
             assertThat(script.waitFor(30, TimeUnit.SECONDS)).as("the script exits on SIGINT").isTrue();
-            assertThat(answers(port)).as("anvil stopped with the script").isFalse();
+            assertThat(ScriptRunner.answers(port)).as("anvil stopped with the script").isFalse();
         } finally {
             script.descendants().forEach(ProcessHandle::destroyForcibly);
             script.destroyForcibly();
-        }
-    }
-
-    private static void awaitLine(Process script, Path output, String line) throws Exception {
-        Instant deadline = Instant.now().plus(STARTUP);
-        while (Instant.now().isBefore(deadline)) {
-            List<String> lines = Files.readAllLines(output);
-            if (lines.contains(line)) return;
-            assertThat(script.isAlive()).as("local-chain.sh exited early:%n%s", String.join("\n", lines)).isTrue();
-            Thread.sleep(250);
-        }
-        throw new AssertionError("local-chain.sh did not print '" + line + "' within " + STARTUP + ":\n"
-                + Files.readString(output));
-    }
-
-    private static boolean answers(int port) {
-        try (Socket ignored = new Socket("127.0.0.1", port)) {
-            return true;
-        } catch (IOException refused) {
-            return false;
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 }

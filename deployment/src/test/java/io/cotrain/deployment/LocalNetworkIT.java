@@ -8,6 +8,7 @@ import io.cotrain.contracts.DeploymentAddresses;
 import io.cotrain.contracts.testing.CotrainClients;
 import io.cotrain.contracts.generated.CotrainProtocol;
 import io.cotrain.contracts.testing.DevAccounts;
+import io.cotrain.testing.LocalProcesses;
 import io.cotrain.deployment.demo.DemoTask;
 import io.cotrain.ipfs.Cid;
 import io.cotrain.ipfs.ContentStore;
@@ -21,7 +22,6 @@ import io.cotrain.oracle.evaluation.ModelCodec;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -63,8 +63,8 @@ class LocalNetworkIT {
 
     @Test
     void comesUpWithThreeValidatorNodesThatScoreARound_andCtrlCStopsEverything() throws Exception {
-        int rpcPort = freePort();
-        int ipfsPort = freePort();
+        int rpcPort = LocalProcesses.freePort();
+        int ipfsPort = LocalProcesses.freePort();
         int nodePort = threeFreePorts();
         List<Integer> nodePorts = List.of(nodePort, nodePort + 1, nodePort + 2);
         Path addressesFile = ScriptRunner.freshFile("local-network-");
@@ -85,7 +85,7 @@ class LocalNetworkIT {
         Process script = builder.start();
         Map<String, Long> pids = Map.of();
         try {
-            awaitLine(script, output, UP);
+            ScriptRunner.awaitLine(script, output, UP, STARTUP);
             pids = recordedPids(network.resolve("pids"));
             assertThat(pids).containsKeys("script", "anvil", "ipfs", "validator-1", "validator-2", "validator-3");
             assertThat(pids.get("script")).isEqualTo(script.pid());
@@ -132,7 +132,7 @@ class LocalNetworkIT {
             List<Integer> ports = new ArrayList<>(List.of(rpcPort, ipfsPort));
             ports.addAll(nodePorts);
             for (int port : ports) {
-                assertThat(answers(port)).as("port %d closed", port).isFalse();
+                assertThat(ScriptRunner.answers(port)).as("port %d closed", port).isFalse();
             }
             for (var process : pids.entrySet()) {
                 assertThat(ProcessHandle.of(process.getValue()).map(ProcessHandle::isAlive).orElse(false))
@@ -228,38 +228,12 @@ class LocalNetworkIT {
         return pids;
     }
 
-    private static void awaitLine(Process script, Path output, String prefix) throws Exception {
-        Instant deadline = Instant.now().plus(STARTUP);
-        while (Instant.now().isBefore(deadline)) {
-            List<String> lines = Files.readAllLines(output);
-            if (lines.stream().anyMatch(line -> line.startsWith(prefix))) return;
-            assertThat(script.isAlive()).as("local-network.sh exited early:%n%s", String.join("\n", lines)).isTrue();
-            Thread.sleep(250);
-        }
-        throw new AssertionError("local-network.sh did not print '" + prefix + "' within " + STARTUP + ":\n"
-                + Files.readString(output));
-    }
-
-    private static boolean answers(int port) {
-        try (Socket ignored = new Socket("127.0.0.1", port)) {
-            return true;
-        } catch (IOException refused) {
-            return false;
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
     /** @return a port p such that p, p + 1 and p + 2 are free now */
     private static int threeFreePorts() throws IOException {
         for (int attempt = 0; attempt < 50; attempt++) {
-            int port = freePort();
-            if (port + 2 <= 65535 && !answers(port + 1) && !answers(port + 2) && bindable(port + 1)
-                    && bindable(port + 2)) {
+            int port = LocalProcesses.freePort();
+            if (port + 2 <= 65535 && !ScriptRunner.answers(port + 1) && !ScriptRunner.answers(port + 2)
+                    && bindable(port + 1) && bindable(port + 2)) {
                 return port;
             }
         }

@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.cotrain.contracts.testing.FoundryBinaries;
 import io.cotrain.testing.RepositoryRoot;
 import java.io.IOException;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -54,5 +56,28 @@ final class ScriptRunner {
         Path file = Files.createTempFile(WORK, prefix, ".json");
         Files.delete(file); // the scripts create it
         return file;
+    }
+
+    /** Waits until the script prints a line starting with {@code prefix}; fails with its output if it exits first. */
+    static void awaitLine(Process script, Path output, String prefix, Duration timeout) throws Exception {
+        String name = Path.of(script.info().command().orElse("the script")).getFileName().toString();
+        Instant deadline = Instant.now().plus(timeout);
+        while (Instant.now().isBefore(deadline)) {
+            List<String> lines = Files.readAllLines(output);
+            if (lines.stream().anyMatch(line -> line.startsWith(prefix))) return;
+            assertThat(script.isAlive()).as("%s exited early:%n%s", name, String.join("\n", lines)).isTrue();
+            Thread.sleep(250);
+        }
+        throw new AssertionError(name + " did not print '" + prefix + "' within " + timeout + ":\n"
+                + Files.readString(output));
+    }
+
+    /** @return whether something accepts connections on the loopback port */
+    static boolean answers(int port) {
+        try (Socket ignored = new Socket("127.0.0.1", port)) {
+            return true;
+        } catch (IOException refused) {
+            return false;
+        }
     }
 }

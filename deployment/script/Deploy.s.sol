@@ -5,11 +5,14 @@ import {Script, console} from "forge-std/Script.sol";
 import {ERC1967Proxy} from "@openzeppelin/contracts/proxy/ERC1967/ERC1967Proxy.sol";
 
 import {CotrainProtocol} from "cotrain/CotrainProtocol.sol";
+import {CommitToken} from "cotrain/registry/CommitToken.sol";
+import {ModelRegistry} from "cotrain/registry/ModelRegistry.sol";
 import {CotrainToken} from "cotrain/token/CotrainToken.sol";
 import {ProtocolConfig} from "cotrain/types/CotrainTypes.sol";
 import {ValidatorRegistry} from "cotrain/validators/ValidatorRegistry.sol";
 
-/// @notice Deploys the token, the validator registry and the protocol behind UUPS proxies, binds them, optionally
+/// @notice Deploys the token, the validator registry, the protocol and the model registry behind UUPS proxies and
+/// the commit NFT collection, binds them (the model registry may slash validators' attestations), optionally
 /// admits validators, hands out tokens and funds the reward pool, and writes the addresses to
 /// deployment/addresses/<chainId>.json.
 ///
@@ -33,6 +36,9 @@ contract Deploy is Script {
         address registryImplementation;
         CotrainProtocol protocol;
         address protocolImplementation;
+        ModelRegistry modelRegistry;
+        address modelRegistryImplementation;
+        CommitToken commitToken;
         uint256 deployBlock;
     }
 
@@ -61,6 +67,20 @@ contract Deploy is Script {
             )
         );
         deployment.registry.setProtocol(address(deployment.protocol));
+
+        deployment.modelRegistryImplementation = address(new ModelRegistry(deployment.protocol));
+        // The commit collection names its minter, the model registry's proxy, which is the next contract deployed.
+        address modelRegistryProxy = vm.computeCreateAddress(admin, vm.getNonce(admin) + 1);
+        deployment.commitToken = new CommitToken(modelRegistryProxy);
+        deployment.modelRegistry = ModelRegistry(
+            address(
+                new ERC1967Proxy(
+                    deployment.modelRegistryImplementation,
+                    abi.encodeCall(ModelRegistry.initialize, (admin, deployment.commitToken))
+                )
+            )
+        );
+        deployment.registry.grantRole(deployment.registry.SLASHER_ROLE(), address(deployment.modelRegistry));
 
         address[] memory validators = vm.envOr("COTRAIN_VALIDATORS", ",", new address[](0));
         for (uint256 i = 0; i < validators.length; ++i) {
@@ -120,6 +140,9 @@ contract Deploy is Script {
         vm.serializeAddress(json, "protocolImplementation", deployment.protocolImplementation);
         vm.serializeAddress(json, "validatorRegistry", address(deployment.registry));
         vm.serializeAddress(json, "validatorRegistryImplementation", deployment.registryImplementation);
+        vm.serializeAddress(json, "modelRegistry", address(deployment.modelRegistry));
+        vm.serializeAddress(json, "modelRegistryImplementation", deployment.modelRegistryImplementation);
+        vm.serializeAddress(json, "commitToken", address(deployment.commitToken));
         string memory output = vm.serializeUint(json, "deployBlock", deployment.deployBlock);
         string memory path = vm.envOr(
             "COTRAIN_ADDRESSES_FILE",
@@ -130,5 +153,6 @@ contract Deploy is Script {
         console.log("token     %s", address(deployment.token));
         console.log("protocol  %s", address(deployment.protocol));
         console.log("registry  %s", address(deployment.registry));
+        console.log("models    %s", address(deployment.modelRegistry));
     }
 }

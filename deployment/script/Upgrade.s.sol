@@ -5,14 +5,15 @@ import {Script, console} from "forge-std/Script.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 
 import {CotrainProtocol} from "cotrain/CotrainProtocol.sol";
+import {ModelRegistry} from "cotrain/registry/ModelRegistry.sol";
 import {ValidatorRegistry} from "cotrain/validators/ValidatorRegistry.sol";
 
-/// @notice Deploys new implementations of the protocol and the validator registry from the current sources and
-/// points the proxies recorded in deployment/addresses/<chainId>.json at them. The signer needs UPGRADER_ROLE on
-/// both (signer flags as for Deploy.s.sol). Storage is namespaced (ERC-7201), so new modules do not collide.
+/// @notice Deploys new implementations of the protocol, the validator registry and the model registry from the
+/// current sources and points the proxies recorded in deployment/addresses/<chainId>.json at them. The signer needs
+/// UPGRADER_ROLE on each (signer flags as for Deploy.s.sol). Storage is namespaced (ERC-7201), so new modules do not collide.
 ///
 /// Optional environment: COTRAIN_ADDRESSES_FILE [deployment/addresses/<chainId>.json],
-/// COTRAIN_UPGRADE ["protocol,registry"]: which of the two to upgrade.
+/// COTRAIN_UPGRADE ["protocol,registry,models"]: which of the three to upgrade.
 contract Upgrade is Script {
     function run() external {
         string memory path = vm.envOr(
@@ -22,7 +23,8 @@ contract Upgrade is Script {
         string memory json = vm.readFile(path);
         CotrainProtocol protocol = CotrainProtocol(vm.parseJsonAddress(json, ".protocol"));
         ValidatorRegistry registry = ValidatorRegistry(vm.parseJsonAddress(json, ".validatorRegistry"));
-        string[] memory targets = vm.envOr("COTRAIN_UPGRADE", ",", _both());
+        ModelRegistry models = ModelRegistry(vm.parseJsonAddress(json, ".modelRegistry"));
+        string[] memory targets = vm.envOr("COTRAIN_UPGRADE", ",", _all());
 
         uint256 key = vm.envOr("PRIVATE_KEY", uint256(0));
         if (key != 0) vm.startBroadcast(key);
@@ -37,8 +39,14 @@ contract Upgrade is Script {
                 ValidatorRegistry implementation = new ValidatorRegistry(_token(protocol));
                 registry.upgradeToAndCall(address(implementation), "");
                 console.log("registry %s now runs %s", address(registry), address(implementation));
+            } else if (target == keccak256("models")) {
+                ModelRegistry implementation = new ModelRegistry(protocol);
+                models.upgradeToAndCall(address(implementation), "");
+                console.log("models %s now runs %s", address(models), address(implementation));
             } else {
-                revert(string.concat("COTRAIN_UPGRADE: unknown target '", targets[i], "' (protocol or registry)"));
+                revert(
+                    string.concat("COTRAIN_UPGRADE: unknown target '", targets[i], "' (protocol, registry or models)")
+                );
             }
         }
         vm.stopBroadcast();
@@ -48,9 +56,10 @@ contract Upgrade is Script {
         return IERC20(protocol.stakingToken());
     }
 
-    function _both() private pure returns (string[] memory targets) {
-        targets = new string[](2);
+    function _all() private pure returns (string[] memory targets) {
+        targets = new string[](3);
         targets[0] = "protocol";
         targets[1] = "registry";
+        targets[2] = "models";
     }
 }

@@ -11,7 +11,8 @@ interface IValidatorRegistry is ICotrainErrors {
     enum SlashReason {
         DeviatingScore, // a revealed score outside the tolerance around the consensus
         MissingCommit, // expected in a round but committed nothing
-        MissingReveal // committed but never revealed
+        MissingReveal, // committed but never revealed
+        DeviatingAttestation // attested a global model other than the one a quorum recorded (ModelRegistry)
     }
 
     /// @notice A validator as a client reads it.

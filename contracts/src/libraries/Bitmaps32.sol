@@ -12,4 +12,11 @@ library Bitmaps32 {
             ++count;
         }
     }
+
+    /// @notice Index of the lowest set bit.
+    /// @param mask a non-zero bitmap
+    /// @return index position of its lowest set bit
+    function lowestIndex(uint256 mask) internal pure returns (uint256 index) {
+        while ((mask >> index) & 1 == 0) ++index;
+    }
 }

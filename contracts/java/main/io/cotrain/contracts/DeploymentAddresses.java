@@ -19,6 +19,9 @@ import java.util.regex.Pattern;
  * @param protocolImplementation the protocol implementation behind the proxy
  * @param validatorRegistry the ValidatorRegistry proxy
  * @param validatorRegistryImplementation the registry implementation behind the proxy
+ * @param modelRegistry the ModelRegistry proxy (model NFTs, commits, branches)
+ * @param modelRegistryImplementation the model registry implementation behind the proxy
+ * @param commitToken the CommitToken, the NFT collection of commits
  * @param deployBlock the block the deployment started at: where event scans begin
  */
 public record DeploymentAddresses(
@@ -28,6 +31,9 @@ public record DeploymentAddresses(
         String protocolImplementation,
         String validatorRegistry,
         String validatorRegistryImplementation,
+        String modelRegistry,
+        String modelRegistryImplementation,
+        String commitToken,
         BigInteger deployBlock) {
 
     private static final Pattern ADDRESS = Pattern.compile("0x[0-9a-fA-F]{40}");
@@ -40,6 +46,9 @@ public record DeploymentAddresses(
         requireAddress("protocolImplementation", protocolImplementation);
         requireAddress("validatorRegistry", validatorRegistry);
         requireAddress("validatorRegistryImplementation", validatorRegistryImplementation);
+        requireAddress("modelRegistry", modelRegistry);
+        requireAddress("modelRegistryImplementation", modelRegistryImplementation);
+        requireAddress("commitToken", commitToken);
         if (deployBlock == null || deployBlock.signum() < 0) {
             throw new IllegalArgumentException("deployBlock must be a block number, got " + deployBlock);
         }
@@ -68,9 +77,26 @@ public record DeploymentAddresses(
                     text(root, "protocolImplementation"),
                     text(root, "validatorRegistry"),
                     text(root, "validatorRegistryImplementation"),
+                    text(root, "modelRegistry"),
+                    text(root, "modelRegistryImplementation"),
+                    text(root, "commitToken"),
                     number(root, "deployBlock"));
         } catch (IllegalArgumentException | ArithmeticException e) {
             throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Writes the addresses in the format {@link #read(Path)} reads (and the deploy script writes).
+     *
+     * @param file where to write; replaced if it exists
+     * @throws UncheckedIOException if the file cannot be written
+     */
+    public void write(Path file) {
+        try {
+            JSON.writeValue(file.toFile(), this);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write deployment addresses to " + file, e);
         }
     }
 

@@ -1,24 +1,29 @@
 package io.cotrain.contracts.testing;
 
 import io.cotrain.contracts.DeploymentAddresses;
-import io.cotrain.contracts.generated.CotrainProtocol;
+import io.cotrain.contracts.generated.CommitToken;
 import io.cotrain.contracts.generated.CotrainProtocol.ProtocolConfig;
+import io.cotrain.contracts.generated.CotrainProtocol;
 import io.cotrain.contracts.generated.CotrainToken;
 import io.cotrain.contracts.generated.ERC1967Proxy;
+import io.cotrain.contracts.generated.ModelRegistry;
 import io.cotrain.contracts.generated.ValidatorRegistry;
 import java.math.BigInteger;
 import java.util.List;
 import org.web3j.abi.FunctionEncoder;
 import org.web3j.abi.datatypes.Address;
 import org.web3j.abi.datatypes.Function;
+import org.web3j.crypto.ContractUtils;
 import org.web3j.crypto.Credentials;
+import org.web3j.protocol.core.DefaultBlockParameterName;
 import org.web3j.tx.TransactionManager;
 import org.web3j.utils.Numeric;
 
 /**
  * Deploys a fresh Cotrain through the generated Java bindings, as {@code deployment/script/Deploy.s.sol} does with
- * forge: the token, the registry and the protocol behind ERC-1967 proxies (UUPS), initialized in their constructors'
- * call, then bound to each other. Every role goes to {@code admin}.
+ * forge: the token, the validator registry, the protocol and the model registry behind ERC-1967 proxies (UUPS),
+ * initialized in their constructors' call, then bound to each other, and the commit NFT collection, minted by the model
+ * registry. Every role goes to {@code admin}.
  */
 public final class ContractsDeployer {
     private ContractsDeployer() {}
@@ -51,9 +56,29 @@ public final class ContractsDeployer {
         String protocol = proxy(clients, signer, protocolImplementation,
                 new Function("initialize", List.of(new Address(admin.getAddress()), config), List.of()));
 
-        ValidatorRegistry.load(registry, web3j, signer, CotrainClients.GAS).setProtocol(protocol).send();
+        ValidatorRegistry validators = ValidatorRegistry.load(registry, web3j, signer, CotrainClients.GAS);
+        validators.setProtocol(protocol).send();
+
+        String modelRegistryImplementation = ModelRegistry.deploy(web3j, signer, CotrainClients.GAS, protocol)
+                .send()
+                .getContractAddress();
+        // The commit collection names its minter, the model registry's proxy, which is deployed right after it.
+        BigInteger nonce = web3j.ethGetTransactionCount(admin.getAddress(), DefaultBlockParameterName.PENDING)
+                .send()
+                .getTransactionCount();
+        String modelRegistryProxy = ContractUtils.generateContractAddress(admin.getAddress(), nonce.add(BigInteger.ONE));
+        String commitToken = CommitToken.deploy(web3j, signer, CotrainClients.GAS, modelRegistryProxy)
+                .send()
+                .getContractAddress();
+        String modelRegistry = proxy(clients, signer, modelRegistryImplementation, new Function("initialize",
+                List.of(new Address(admin.getAddress()), new Address(commitToken)), List.of()));
+        if (!modelRegistry.equalsIgnoreCase(modelRegistryProxy)) {
+            throw new IllegalStateException("model registry deployed at " + modelRegistry + ", expected "
+                    + modelRegistryProxy + ": another transaction of " + admin.getAddress() + " came between");
+        }
+        validators.grantRole(validators.SLASHER_ROLE().send(), modelRegistry).send();
         return new DeploymentAddresses(clients.chainId(), token.getContractAddress(), protocol, protocolImplementation,
-                registry, registryImplementation, deployBlock);
+                registry, registryImplementation, modelRegistry, modelRegistryImplementation, commitToken, deployBlock);
     }
 
     private static String proxy(

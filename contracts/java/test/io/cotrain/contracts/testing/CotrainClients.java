@@ -1,8 +1,10 @@
 package io.cotrain.contracts.testing;
 
 import io.cotrain.contracts.DeploymentAddresses;
+import io.cotrain.contracts.generated.CommitToken;
 import io.cotrain.contracts.generated.CotrainProtocol;
 import io.cotrain.contracts.generated.CotrainToken;
+import io.cotrain.contracts.generated.ModelRegistry;
 import io.cotrain.contracts.generated.ValidatorRegistry;
 import java.math.BigInteger;
 import java.util.HashMap;
@@ -86,5 +88,13 @@ public final class CotrainClients {
 
     public ValidatorRegistry registry(Credentials account) {
         return ValidatorRegistry.load(addresses.validatorRegistry(), web3j, transactionManager(account), GAS);
+    }
+
+    public ModelRegistry models(Credentials account) {
+        return ModelRegistry.load(addresses.modelRegistry(), web3j, transactionManager(account), GAS);
+    }
+
+    public CommitToken commits(Credentials account) {
+        return CommitToken.load(addresses.commitToken(), web3j, transactionManager(account), GAS);
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cotrain.contracts.DeploymentAddresses;
 import io.cotrain.contracts.generated.CotrainProtocol;
+import io.cotrain.contracts.generated.ModelRegistry;
 import io.cotrain.contracts.testing.AnvilExtension;
 import io.cotrain.contracts.testing.AnvilNode;
 import io.cotrain.contracts.testing.CotrainClients;
@@ -63,12 +64,24 @@ class DeployScriptIT {
         assertThat(chain.token(admin).balanceOf(contributor.getAddress()).send()).isEqualTo(tokens(500));
         assertThat(protocol.poolTotals().send().component2()).isEqualTo(tokens(2_000));
 
+        ModelRegistry models = chain.models(admin);
+        assertThat(models.PROTOCOL().send()).isEqualToIgnoringCase(addresses.protocol());
+        assertThat(models.commitToken().send()).isEqualToIgnoringCase(addresses.commitToken());
+        assertThat(chain.commits(admin).MINTER().send()).isEqualToIgnoringCase(addresses.modelRegistry());
+        assertThat(implementationOf(anvil, addresses.modelRegistry()))
+                .isEqualToIgnoringCase(addresses.modelRegistryImplementation());
+        assertThat(chain.registry(admin).hasRole(chain.registry(admin).SLASHER_ROLE().send(), addresses.modelRegistry())
+                .send()).as("the model registry may slash attestations").isTrue();
+
         ScriptRunner.forgeScript("Upgrade.s.sol", anvil.rpcUrl(), Map.of(
                 "PRIVATE_KEY", privateKeyOf(admin),
                 "COTRAIN_ADDRESSES_FILE", addressesFile.toString(),
-                "COTRAIN_UPGRADE", "protocol"));
+                "COTRAIN_UPGRADE", "protocol,models"));
 
         assertThat(implementationOf(anvil, addresses.protocol())).isNotEqualToIgnoringCase(addresses.protocolImplementation());
+        assertThat(implementationOf(anvil, addresses.modelRegistry()))
+                .isNotEqualToIgnoringCase(addresses.modelRegistryImplementation());
+        assertThat(models.commitToken().send()).isEqualToIgnoringCase(addresses.commitToken());
         assertThat(protocol.poolTotals().send().component2()).as("state survives the upgrade").isEqualTo(tokens(2_000));
         assertThat(protocol.parameter(BigInteger.valueOf(SUBMISSION_BLOCKS)).send()).isEqualTo(BigInteger.valueOf(12));
     }

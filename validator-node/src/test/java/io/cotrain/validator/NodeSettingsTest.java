@@ -35,8 +35,9 @@ class NodeSettingsTest {
     void validConfiguration() throws Exception {
         Path deployment = Files.writeString(dir.resolve("31337.json"), """
                 {"chainId": 31337, "token": "%s", "protocol": "%s", "protocolImplementation": "%s",
-                 "validatorRegistry": "%s", "validatorRegistryImplementation": "%s", "deployBlock": 0}
-                """.formatted(PROTOCOL, PROTOCOL, PROTOCOL, PROTOCOL, PROTOCOL));
+                 "validatorRegistry": "%s", "validatorRegistryImplementation": "%s", "modelRegistry": "%s",
+                 "modelRegistryImplementation": "%s", "commitToken": "%s", "deployBlock": 0}
+                """.formatted(PROTOCOL, PROTOCOL, PROTOCOL, PROTOCOL, PROTOCOL, PROTOCOL, PROTOCOL, PROTOCOL));
         Path heldOut = Files.writeString(dir.resolve("held-out.csv"), "f0,f1,label\n0.1,0.2,1\n");
         Path model = Files.write(dir.resolve("model.zip"), new byte[] {1, 2, 3});
         files = new HashMap<>(Map.of(

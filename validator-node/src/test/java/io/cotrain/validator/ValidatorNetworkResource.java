@@ -2,7 +2,6 @@ package io.cotrain.validator;
 
 import static io.cotrain.contracts.testing.CotrainClients.tokens;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cotrain.contracts.DeploymentAddresses;
 import io.cotrain.contracts.testing.AnvilNode;
 import io.cotrain.contracts.testing.ContractsDeployer;
@@ -59,15 +58,7 @@ public class ValidatorNetworkResource implements QuarkusTestResourceLifecycleMan
 
             Path run = Files.createTempDirectory(work, "run-");
             Path deploymentFile = run.resolve(anvil.chainId() + ".json");
-            Map<String, Object> addresses = new LinkedHashMap<>();
-            addresses.put("chainId", deployment.chainId());
-            addresses.put("token", deployment.token());
-            addresses.put("protocol", deployment.protocol());
-            addresses.put("protocolImplementation", deployment.protocolImplementation());
-            addresses.put("validatorRegistry", deployment.validatorRegistry());
-            addresses.put("validatorRegistryImplementation", deployment.validatorRegistryImplementation());
-            addresses.put("deployBlock", deployment.deployBlock());
-            new ObjectMapper().writeValue(deploymentFile.toFile(), addresses);
+            deployment.write(deploymentFile);
 
             SyntheticTabularTask task = SyntheticTabularTask.standard();
             Path heldOut = Files.write(run.resolve("held-out.csv"), task.heldOutCsv());

@@ -22,4 +22,18 @@ contract Bitmaps32Test is Test {
         }
         assertEq(Bitmaps32.popCount(mask), expected);
     }
+
+    function test_lowestIndex_examples() public pure {
+        assertEq(Bitmaps32.lowestIndex(1), 0);
+        assertEq(Bitmaps32.lowestIndex(0x80000000), 31);
+        assertEq(Bitmaps32.lowestIndex(0x0f00), 8);
+        assertEq(Bitmaps32.lowestIndex(1 << 255), 255);
+    }
+
+    function testFuzz_lowestIndex_isTheLowestSetBit(uint256 mask) public pure {
+        vm.assume(mask != 0);
+        uint256 index = Bitmaps32.lowestIndex(mask);
+        assertEq((mask >> index) & 1, 1, "set");
+        assertEq(mask & ((uint256(1) << index) - 1), 0, "nothing below");
+    }
 }

@@ -80,6 +80,19 @@ public final class Cid {
     }
 
     /**
+     * The CID of a given codec whose multihash digest is known, such as a model's root read from the chain.
+     *
+     * @param codec raw or dag-pb
+     * @param sha256 the 32-byte multihash digest: the content's for raw, the root node's for dag-pb
+     * @return the CID
+     * @throws IllegalArgumentException if the digest is not 32 bytes
+     */
+    public static Cid of(Codec codec, byte[] sha256) {
+        Objects.requireNonNull(codec, "codec");
+        return new Cid(codec, ofDigest(sha256).digest);
+    }
+
+    /**
      * Parses a raw or dag-pb CIDv1 with a sha256 multihash in base32.
      *
      * @param text e.g. {@code bafkreibm6jg3ux5qumhcn2b3flc3tyu6dmlb4xa7u5bf44yegnrjhc4yeq}

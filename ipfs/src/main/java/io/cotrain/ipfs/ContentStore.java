@@ -99,6 +99,30 @@ public final class ContentStore {
     }
 
     /**
+     * Stores a model file, such as a new global model, and says where it is.
+     *
+     * @param model the file's bytes
+     * @return its sha256 and CID, the pair a commit records
+     * @throws IpfsException if the node fails or answers an unexpected CID
+     */
+    public ModelFile putModel(byte[] model) {
+        return new ModelFile(Sha256.of(model), putVerified(model));
+    }
+
+    /**
+     * Reads a model file, verified against its sha256.
+     *
+     * @param file where it is, e.g. {@link ModelFile#ofCommit(byte[], byte[])} of a registry commit
+     * @param maxBytes the most bytes read
+     * @return the file's bytes
+     * @throws ContentMismatchException if the node served other bytes
+     * @throws IpfsException if the node fails, or the file is larger than {@code maxBytes}
+     */
+    public byte[] fetchModel(ModelFile file, long maxBytes) {
+        return fetchVerified(file.cid(), file.sha256(), maxBytes);
+    }
+
+    /**
      * Reads content of any CID and checks it against a sha256 known from elsewhere (an artifact's manifest entry).
      *
      * @param cid the content's CID, raw or dag-pb

@@ -77,6 +77,20 @@ class IpfsClientIT {
     }
 
     @Test
+    void modelFilesRoundTripThroughTheDigestsACommitRecords() {
+        for (byte[] model : List.of(randomBytes(4_000), randomBytes(IpfsClient.CHUNK_BYTES + 1))) {
+            ModelFile stored = store.putModel(model);
+
+            ModelFile recorded = ModelFile.ofCommit(stored.sha256(), stored.root());
+
+            assertThat(recorded).isEqualTo(stored);
+            assertThat(recorded.cid().isRaw()).isEqualTo(model.length <= IpfsClient.CHUNK_BYTES);
+            assertThat(store.fetchModel(recorded, model.length)).isEqualTo(model);
+            assertThat(store.putModel(model)).as("the same bytes, the same pair").isEqualTo(stored);
+        }
+    }
+
+    @Test
     void pinsContentItHas() {
         Cid cid = ipfs.add(randomBytes(100));
 

@@ -275,8 +275,28 @@ public final class ModelCodec {
     }
 
     /** The model's parameters as floats in DL4J's flattened order. */
-    static float[] parameters(MultiLayerNetwork model) {
+    public static float[] parameters(MultiLayerNetwork model) {
         return model.params().castTo(DataType.FLOAT).dup('c').data().asFloat();
+    }
+
+    /**
+     * A copy of {@code template} (configuration and layout) carrying other parameters, such as an aggregate of
+     * several models of the same architecture.
+     *
+     * @param template   a model of the architecture wanted; left unchanged
+     * @param parameters its parameter count of values, in {@link #parameters(MultiLayerNetwork)} order
+     * @return the new model (no updater state)
+     * @throws InvalidModelException if the count differs or a value is NaN or infinite
+     */
+    public static MultiLayerNetwork withParameters(MultiLayerNetwork template, float[] parameters) {
+        long expected = template.numParams();
+        if (parameters.length != expected) {
+            throw new InvalidModelException("the model has " + expected + " parameters, got " + parameters.length);
+        }
+        checkFinite(parameters);
+        MultiLayerNetwork copy = template.clone();
+        copy.setParams(Nd4j.create(parameters, new long[] {1, parameters.length}, DataType.FLOAT));
+        return copy;
     }
 
     private static String brief(String message) {

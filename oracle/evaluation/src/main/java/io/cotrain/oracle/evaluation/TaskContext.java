@@ -125,8 +125,21 @@ public final class TaskContext {
         return baseline;
     }
 
-    /** Measures a candidate model on the held-out set. */
-    HeldOutMetrics measure(MultiLayerNetwork candidate) {
+    /**
+     * The same task with another global model, such as the next commit of the task: the held-out set is shared, not
+     * parsed again, and the new model's baseline is measured here.
+     *
+     * @param globalModelZip the new global model ({@link ModelCodec} bytes) of the task's base architecture
+     * @return the new context
+     * @throws InvalidModelException when the model is invalid
+     */
+    public TaskContext withGlobalModel(byte[] globalModelZip) {
+        MultiLayerNetwork global = ModelCodec.read(globalModelZip, limits, baseArchitecture);
+        return new TaskContext(taskId, schema, heldOutData, global, globalModelZip, baseArchitecture, limits);
+    }
+
+    /** Measures a candidate model on the held-out set. Do not run the candidate concurrently. */
+    public HeldOutMetrics measure(MultiLayerNetwork candidate) {
         return HeldOutMetrics.measure(candidate, heldOut, heldOutLabels);
     }
 

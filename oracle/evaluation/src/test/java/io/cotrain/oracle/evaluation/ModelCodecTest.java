@@ -30,6 +30,36 @@ class ModelCodecTest {
     }
 
     @Test
+    void withParametersCopiesTheTemplateWithOtherWeights() {
+        var template = TabularModels.baseModel(SCHEMA, 42);
+        float[] templateParameters = ModelCodec.parameters(template);
+        float[] other = ModelCodec.parameters(TabularModels.baseModel(SCHEMA, 43));
+
+        var copy = ModelCodec.withParameters(template, other);
+
+        assertThat(ModelCodec.parameters(copy)).isEqualTo(other);
+        assertThat(ModelCodec.sha256Hex(ModelCodec.write(copy)))
+                .as("canonical: the same parameters on the same template give the same bytes")
+                .isEqualTo(ModelCodec.sha256Hex(ModelCodec.write(ModelCodec.withParameters(template, other))));
+        assertThat(ModelCodec.parameters(template)).as("template unchanged").isEqualTo(templateParameters);
+    }
+
+    @Test
+    void withParametersRefusesAWrongCountOrNonFiniteValues() {
+        var template = TabularModels.baseModel(SCHEMA, 42);
+        int count = (int) template.numParams();
+
+        assertThatThrownBy(() -> ModelCodec.withParameters(template, new float[count - 1]))
+                .isInstanceOf(InvalidModelException.class)
+                .hasMessage("the model has " + count + " parameters, got " + (count - 1));
+        float[] withNaN = new float[count];
+        withNaN[3] = Float.NaN;
+        assertThatThrownBy(() -> ModelCodec.withParameters(template, withNaN))
+                .isInstanceOf(InvalidModelException.class)
+                .hasMessageContaining("NaN or infinite");
+    }
+
+    @Test
     void writingIsCanonicalAcrossARoundTrip() {
         byte[] bytes = Fixtures.TASK.baseModelBytes();
         var restored = ModelCodec.read(bytes, LIMITS, BASE);

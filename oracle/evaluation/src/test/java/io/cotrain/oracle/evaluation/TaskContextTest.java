@@ -25,6 +25,24 @@ class TaskContextTest {
     }
 
     @Test
+    void anotherGlobalModelSharesTheHeldOutSetAndHasItsOwnBaseline() {
+        var context = Fixtures.context();
+        byte[] trained = ModelCodec.write(LocalTraining.train(context.freshGlobalModel(),
+                context.heldOut(), 2, 11));
+
+        var next = context.withGlobalModel(trained);
+
+        assertThat(next.globalModelBytes()).isEqualTo(trained);
+        assertThat(next.globalModelSha256()).isEqualTo(ModelCodec.sha256Hex(trained));
+        assertThat(next.heldOutData()).isSameAs(context.heldOutData());
+        assertThat(next.baseline()).isEqualTo(context.measure(next.freshGlobalModel()));
+        assertThat(next.baseline().accuracy()).isGreaterThan(context.baseline().accuracy());
+        assertThat(context.globalModelBytes()).as("the old context is unchanged").isEqualTo(Fixtures.TASK.baseModelBytes());
+        assertThatThrownBy(() -> context.withGlobalModel(Fixtures.CONTRIBUTIONS.wrongArchitecture()))
+                .isInstanceOf(InvalidModelException.class);
+    }
+
+    @Test
     void rejectsInvalidInputs() {
         var task = Fixtures.TASK;
         var limits = EvaluationLimits.defaults();

@@ -40,16 +40,22 @@ public final class ContributionScorer implements AutoCloseable {
 
     private final ContentStore content;
     private final TaskCatalog tasks;
+    private final GlobalModelSource globalModels;
     private final ModelUpdateEvaluator modelUpdates;
     private final DatasetEvaluator datasets;
     private final Clock clock;
     private final ExecutorService fetcher = Executors.newFixedThreadPool(2, Thread.ofPlatform()
             .name("contribution-fetch-", 0).daemon().factory());
 
-    public ContributionScorer(ContentStore content, TaskCatalog tasks, ModelUpdateEvaluator modelUpdates,
-            DatasetEvaluator datasets, Clock clock) {
+    /**
+     * @param tasks the tasks this node evaluates
+     * @param globalModels which global model each contribution is judged against
+     */
+    public ContributionScorer(ContentStore content, TaskCatalog tasks, GlobalModelSource globalModels,
+            ModelUpdateEvaluator modelUpdates, DatasetEvaluator datasets, Clock clock) {
         this.content = content;
         this.tasks = tasks;
+        this.globalModels = globalModels;
         this.modelUpdates = modelUpdates;
         this.datasets = datasets;
         this.clock = clock;
@@ -155,7 +161,7 @@ public final class ContributionScorer implements AutoCloseable {
 
     private Evaluation evaluate(ContributionRecord contribution, Fetched fetched) {
         if (fetched.floor() != null) return fetched.floor();
-        TaskContext task = tasks.task(contribution.taskId()).orElseThrow();
+        TaskContext task = globalModels.contextFor(contribution).orElseThrow();
         try {
             return fetched.manifest().kind() == ContributionManifest.Kind.MODEL_UPDATE
                     ? modelUpdates.evaluate(task, fetched.artifact())

@@ -10,7 +10,6 @@ import io.cotrain.oracle.chain.DurableNumber;
 import io.cotrain.oracle.chain.ProtocolEventFollower;
 import io.cotrain.oracle.chain.RetryPolicy;
 import io.cotrain.oracle.chain.TransactionSender;
-import java.io.IOException;
 import java.math.BigInteger;
 import java.time.Clock;
 import java.util.ArrayDeque;
@@ -24,8 +23,15 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.web3j.abi.EventEncoder;
 import org.web3j.protocol.Web3j;
+import org.web3j.protocol.core.DefaultBlockParameter;
+import org.web3j.protocol.core.DefaultBlockParameterName;
+import org.web3j.protocol.core.methods.request.EthFilter;
+import org.web3j.protocol.core.methods.response.EthLog;
+import org.web3j.protocol.core.methods.response.Log;
 import org.web3j.tuples.generated.Tuple3;
+import org.web3j.utils.Numeric;
 
 /**
  * A validator's work, one tick at a time (a scheduler calls {@link #tick()}):
@@ -36,7 +42,9 @@ import org.web3j.tuples.generated.Tuple3;
  *       judged, journal the scores with a fresh salt (durably, before anything is sent), then commit;</li>
  *   <li>in its reveal window: reveal what the journal holds;</li>
  *   <li>after it: finalize the round (permissionless; validators take turns a few blocks apart so that they do not
- *       all pay for the same call).</li>
+ *       all pay for the same call);</li>
+ *   <li>once it is finalized: aggregate its accepted model updates into the next global model and attest it in the
+ *       model registry ({@link ModelCommitter}).</li>
  * </ol>
  * Rounds are driven from chain state, not from memory: a restarted node looks at every round it has not seen
  * finalized (a durable cursor) and picks up wherever each one stands. A tick never throws: failures are logged,
@@ -74,7 +82,8 @@ public final class ValidatorLoop implements AutoCloseable {
     private final EvaluationStore evaluations;
     private final ScoreJournal journal;
     private final DurableNumber roundCursor;
-    private final RetryPolicy retry;
+    private final ChainReads chain;
+    private final ModelCommitter committer;
     private final Settings settings;
     private final ScoringListener listener;
     private final Clock clock;
@@ -89,7 +98,8 @@ public final class ValidatorLoop implements AutoCloseable {
      */
     public ValidatorLoop(Web3j web3j, CotrainProtocol protocol, ValidatorRegistry registry, long chainId, TransactionSender sender,
             ProtocolEventFollower follower, ContributionScorer scorer, EvaluationStore evaluations, ScoreJournal journal,
-            DurableNumber roundCursor, RetryPolicy retry, Settings settings, ScoringListener listener, Clock clock) {
+            DurableNumber roundCursor, RetryPolicy retry, Settings settings, ScoringListener listener, Clock clock,
+            ModelCommitter committer) {
         this.web3j = web3j;
         this.protocol = protocol;
         this.registry = registry;
@@ -101,7 +111,8 @@ public final class ValidatorLoop implements AutoCloseable {
         this.evaluations = evaluations;
         this.journal = journal;
         this.roundCursor = roundCursor;
-        this.retry = retry;
+        this.chain = new ChainReads(retry);
+        this.committer = committer;
         this.settings = settings;
         this.listener = listener;
         this.clock = clock;
@@ -136,7 +147,8 @@ public final class ValidatorLoop implements AutoCloseable {
                 public void contributionSubmitted(ContributionSubmittedEventResponse event) {
                     if (evaluations.get(event.id).isEmpty()) {
                         pending.put(event.id, new ContributionRecord(event.id, event.round, event.contributor,
-                                event.kind.intValue(), event.taskId.longValueExact(), event.contentDigest));
+                                event.kind.intValue(), event.taskId.longValueExact(), event.contentDigest,
+                                event.log.getBlockNumber()));
                     }
                 }
             });
@@ -164,6 +176,7 @@ public final class ValidatorLoop implements AutoCloseable {
         } catch (RuntimeException e) {
             recordError("reading rounds", e);
         }
+        if (current != null) committer.tick(current, this::recordError);
         status = new ValidatorStatus(sender.address(), chainId, follower.lastProcessedBlock(),
                 current == null ? status.currentRound() : current, Map.copyOf(rounds), pending.size(),
                 List.copyOf(lastErrors), clock.instant());
@@ -236,7 +249,8 @@ public final class ValidatorLoop implements AutoCloseable {
         int count = info.contributionCount.intValueExact();
         List<ContributionRecord> contributions = new ArrayList<>(count);
         for (int position = 0; position < count; position++) {
-            contributions.add(contributionRecord(info.firstContributionId.add(BigInteger.valueOf(position))));
+            contributions.add(contributionRecord(info.firstContributionId.add(BigInteger.valueOf(position)),
+                    info.submissionEndBlock));
         }
         judgeAll(contributions);
         int[] scores = contributions.stream()
@@ -248,10 +262,22 @@ public final class ValidatorLoop implements AutoCloseable {
         return entry;
     }
 
-    private ContributionRecord contributionRecord(BigInteger id) {
+    private ContributionRecord contributionRecord(BigInteger id, BigInteger submissionEndBlock) {
         CotrainProtocol.ContributionView view = read("contribution(" + id + ")", () -> protocol.contribution(id).send());
         return new ContributionRecord(id, view.round, view.contributor, view.kind.intValue(), view.taskId.longValueExact(),
-                view.contentDigest);
+                view.contentDigest, submittedBlock(id, submissionEndBlock));
+    }
+
+    /** The block of a contribution's ContributionSubmitted event (its id is an indexed topic), found by the node's index. */
+    private BigInteger submittedBlock(BigInteger id, BigInteger submissionEndBlock) {
+        EthFilter filter = new EthFilter(DefaultBlockParameterName.EARLIEST,
+                DefaultBlockParameter.valueOf(submissionEndBlock), protocolAddress);
+        filter.addSingleTopic(EventEncoder.encode(CotrainProtocol.CONTRIBUTIONSUBMITTED_EVENT));
+        filter.addSingleTopic(Numeric.toHexStringWithPrefixZeroPadded(id, 64));
+        List<EthLog.LogResult> logs = read("ContributionSubmitted(" + id + ")", () -> web3j.ethGetLogs(filter).send())
+                .getLogs();
+        if (logs.isEmpty()) throw new IllegalStateException("no ContributionSubmitted event for contribution " + id);
+        return ((Log) logs.getFirst().get()).getBlockNumber();
     }
 
     private void revealIfCommitted(BigInteger round, RoundView info) {
@@ -302,15 +328,7 @@ public final class ValidatorLoop implements AutoCloseable {
     }
 
     private <T> T read(String what, Callable<T> call) {
-        return retry.call(what, () -> {
-            try {
-                return call.call();
-            } catch (IOException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new IllegalStateException(what + " failed: " + e.getMessage(), e);
-            }
-        });
+        return chain.read(what, call);
     }
 
     private void recordError(String what, RuntimeException e) {

@@ -2,6 +2,7 @@ package io.cotrain.oracle.scoring;
 
 import io.cotrain.contracts.DeploymentAddresses;
 import io.cotrain.contracts.generated.CotrainProtocol;
+import io.cotrain.contracts.generated.ModelRegistry;
 import io.cotrain.contracts.generated.ValidatorRegistry;
 import io.cotrain.ipfs.ContentStore;
 import io.cotrain.oracle.chain.DurableNumber;
@@ -28,7 +29,7 @@ import org.web3j.tx.gas.StaticGasProvider;
  *
  * <p>Data directory layout: {@code checkpoint} (last processed block), {@code round-cursor} (first round not yet
  * seen finalized), {@code journal/} (scores and salts per round, owner-only), {@code evaluations/} (one judgement per
- * contribution).
+ * contribution), {@code models/} (the global models this node computed, by sha256).
  */
 public final class ValidatorNode {
     /**
@@ -77,11 +78,20 @@ public final class ValidatorNode {
         ProtocolEventFollower follower = new ProtocolEventFollower(web3j, deployment.protocol(),
                 deployment.deployBlock(), options.confirmations(), options.maxBlocksPerQuery(),
                 new DurableNumber(dataDirectory.resolve("checkpoint")), retry);
-        ContributionScorer scorer = new ContributionScorer(content, tasks, new ModelUpdateEvaluator(),
+        ChainReads chain = new ChainReads(retry);
+        GlobalModels globalModels = new GlobalModels(block -> {
+            ModelRegistry atBlock = ModelRegistry.load(deployment.modelRegistry(), web3j, readOnly, unusedForCalls);
+            atBlock.setDefaultBlockParameter(block);
+            return atBlock;
+        }, content, tasks, dataDirectory, chain);
+        ContributionScorer scorer = new ContributionScorer(content, tasks, globalModels, new ModelUpdateEvaluator(),
                 new DatasetEvaluator(), Clock.systemUTC());
+        ModelRegistry models = ModelRegistry.load(deployment.modelRegistry(), web3j, readOnly, unusedForCalls);
+        ModelCommitter committer = new ModelCommitter(models, protocol, registry, sender, content, tasks, globalModels,
+                chain);
         return new ValidatorLoop(web3j, protocol, registry, chainId, sender, follower, scorer,
                 new EvaluationStore(dataDirectory), new ScoreJournal(dataDirectory),
                 new DurableNumber(dataDirectory.resolve("round-cursor")), retry, options.loop(), scoring,
-                Clock.systemUTC());
+                Clock.systemUTC(), committer);
     }
 }

@@ -61,11 +61,12 @@ class ContributionScorerIT {
     }
 
     private static ContributionScorer scorer(ContentStore store) {
-        return new ContributionScorer(store, tasks, new ModelUpdateEvaluator(), new DatasetEvaluator(), Clock.systemUTC());
+        return new ContributionScorer(store, tasks, GlobalModelSource.configured(tasks), new ModelUpdateEvaluator(),
+                new DatasetEvaluator(), Clock.systemUTC());
     }
 
     private static ContributionRecord submitted(int kind, long taskId, String contributor, byte[] digest) {
-        return new ContributionRecord(BigInteger.ONE, BigInteger.ONE, contributor, kind, taskId, digest);
+        return new ContributionRecord(BigInteger.ONE, BigInteger.ONE, contributor, kind, taskId, digest, BigInteger.ONE);
     }
 
     @Test

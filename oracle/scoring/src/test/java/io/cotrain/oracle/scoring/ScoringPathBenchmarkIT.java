@@ -54,8 +54,8 @@ class ScoringPathBenchmarkIT {
         Path base = Files.write(work.resolve("base.zip"), task.baseModelBytes());
         TaskCatalog tasks = new TaskCatalog(List.of(new TaskCatalog.TaskDefinition(1, task.schema(), heldOut, base)),
                 EvaluationLimits.defaults());
-        ContributionScorer scorer = new ContributionScorer(content, tasks, new ModelUpdateEvaluator(),
-                new DatasetEvaluator(), Clock.systemUTC());
+        ContributionScorer scorer = new ContributionScorer(content, tasks, GlobalModelSource.configured(tasks),
+                new ModelUpdateEvaluator(), new DatasetEvaluator(), Clock.systemUTC());
         TaskContext context = tasks.task(1).orElseThrow();
 
         List<byte[]> models = new ArrayList<>();
@@ -68,7 +68,7 @@ class ScoringPathBenchmarkIT {
                     Contributions.SHARD_ROWS, Cid.of(task.baseModelBytes()).toString());
             content.putManifest(manifest);
             records.add(new ContributionRecord(BigInteger.valueOf(i + 1), BigInteger.ONE, CONTRIBUTOR, 0, 1,
-                    manifest.digest()));
+                    manifest.digest(), BigInteger.ONE));
         }
         scorer.scoreAll(records, scored -> assertThat(scored.score()).isGreaterThan(50)); // warm-up
         for (byte[] model : models) bareEvaluation(model, context);

@@ -1,10 +1,12 @@
 package io.cotrain.oracle.scoring;
 
 import static io.cotrain.contracts.testing.CotrainClients.tokens;
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cotrain.contracts.generated.CotrainProtocol;
 import io.cotrain.contracts.generated.CotrainProtocol.ScoresRevealedEventResponse;
+import io.cotrain.contracts.generated.ModelRegistry;
 import io.cotrain.contracts.testing.AnvilExtension;
 import io.cotrain.contracts.testing.AnvilNode;
 import io.cotrain.contracts.testing.ContractsDeployer;
@@ -14,10 +16,17 @@ import io.cotrain.ipfs.Cid;
 import io.cotrain.ipfs.ContentStore;
 import io.cotrain.ipfs.ContributionManifest;
 import io.cotrain.ipfs.ContributionManifest.Artifact;
+import io.cotrain.ipfs.ModelFile;
 import io.cotrain.ipfs.testing.IpfsExtension;
 import io.cotrain.ipfs.testing.IpfsNode;
 import io.cotrain.oracle.chain.TransactionListener;
+import io.cotrain.oracle.aggregation.FedAvg;
+import io.cotrain.oracle.aggregation.ModelUpdate;
 import io.cotrain.oracle.evaluation.EvaluationLimits;
+import io.cotrain.oracle.evaluation.ModelCodec;
+import io.cotrain.oracle.evaluation.ModelUpdateEvaluator;
+import io.cotrain.oracle.evaluation.SchemaDocument;
+import io.cotrain.oracle.evaluation.TaskContext;
 import io.cotrain.oracle.evaluation.testing.Contributions;
 import io.cotrain.oracle.evaluation.testing.SyntheticTabularTask;
 import java.math.BigDecimal;
@@ -25,6 +34,7 @@ import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +48,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.web3j.abi.EventEncoder;
 import org.web3j.crypto.Credentials;
+import org.web3j.crypto.Hash;
 import org.web3j.crypto.Keys;
 import org.web3j.protocol.core.DefaultBlockParameterName;
 import org.web3j.protocol.core.methods.request.EthFilter;
@@ -45,11 +56,15 @@ import org.web3j.protocol.core.methods.response.EthLog;
 import org.web3j.protocol.core.methods.response.Log;
 import org.web3j.tx.Transfer;
 import org.web3j.utils.Convert;
+import org.web3j.utils.Numeric;
 
 /**
- * Three validators (own keys, own data directories) score whole rounds on a real anvil chain with contributions stored
- * on a real IPFS node and evaluated with DL4J: honest work is rewarded, every kind of bad work scores the floor and is
- * slashed, the validators agree, and a validator restarted between its commit and its reveal still reveals.
+ * Three validators (own keys, own data directories, own task catalogs) score whole rounds on a real anvil chain with
+ * contributions stored on a real IPFS node and evaluated with DL4J: honest work is rewarded, every kind of bad work
+ * scores the floor and is slashed, the validators agree, and a validator restarted between its commit and its reveal
+ * still reveals. After each finalized round they aggregate the accepted updates into the same model bytes, the model
+ * registry records it as the next commit, and it becomes every validator's global model; a merge request is answered
+ * with a two-parent commit.
  */
 @ExtendWith({AnvilExtension.class, IpfsExtension.class})
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -69,8 +84,13 @@ class ValidatorRoundsIT {
     private static ContentStore content;
     private static SyntheticTabularTask task;
     private static Contributions builders;
-    private static TaskCatalog tasks;
+    private static Path heldOut;
+    private static Path base;
+    private static final List<TaskCatalog> catalogs = new ArrayList<>(); // one per validator, as in separate nodes
     private static final List<ValidatorLoop> loops = new ArrayList<>();
+    private static BigInteger baseCommit;
+    private static BigInteger firstRound;
+    private static List<BigInteger> firstRoundHonest;
 
     @BeforeAll
     static void network(AnvilNode anvilNode, IpfsNode ipfs) throws Exception {
@@ -89,18 +109,35 @@ class ValidatorRoundsIT {
         content = new ContentStore(ipfs.client());
         task = SyntheticTabularTask.standard();
         builders = new Contributions(task);
-        Path heldOut = Files.write(work.resolve("held-out.csv"), task.heldOutCsv());
-        Path base = Files.write(work.resolve("base-model.zip"), task.baseModelBytes());
-        tasks = new TaskCatalog(List.of(new TaskCatalog.TaskDefinition(TASK, task.schema(), heldOut, base)),
-                EvaluationLimits.defaults());
-        for (int i = 0; i < VALIDATORS.size(); i++) loops.add(validator(i));
+        heldOut = Files.write(work.resolve("held-out.csv"), task.heldOutCsv());
+        base = Files.write(work.resolve("base-model.zip"), task.baseModelBytes());
+        baseCommit = registerTask();
+        for (int i = 0; i < VALIDATORS.size(); i++) {
+            catalogs.add(new TaskCatalog(List.of(new TaskCatalog.TaskDefinition(TASK, task.schema(), heldOut, base)),
+                    EvaluationLimits.defaults()));
+            loops.add(validator(i));
+        }
+    }
+
+    /** The task as its owner (the admin here) registers it: base model and schema document on IPFS, FedAvg. */
+    private static BigInteger registerTask() throws Exception {
+        ModelFile baseModel = content.putModel(task.baseModelBytes());
+        byte[] schema = SchemaDocument.write(task.schema());
+        content.putVerified(schema);
+        byte[] heldOutDescription = "synthetic held-out set of SyntheticTabularTask.standard()".getBytes(UTF_8);
+        var spec = new ModelRegistry.ModelSpec(baseModel.sha256(), baseModel.root(), Cid.of(heldOutDescription).digest(),
+                Cid.of(schema).digest(), BigInteger.ZERO, BigInteger.ZERO, BigInteger.ZERO, BigInteger.valueOf(10_000),
+                BigInteger.ZERO, BigInteger.ZERO);
+        var registered = ModelRegistry.getModelRegisteredEvents(chain.models(ADMIN).registerModel(spec).send()).getFirst();
+        assertThat(registered.modelId).isEqualTo(BigInteger.valueOf(TASK));
+        return registered.baseCommit;
     }
 
     private static ValidatorLoop validator(int i) {
         var options = new ValidatorNode.Options(1, 5_000, java.time.Duration.ofSeconds(30), BigInteger.ONE,
                 ValidatorLoop.Settings.defaults());
         return ValidatorNode.assemble(anvil.web3j(), anvil.chainId(), chain.addresses(), VALIDATORS.get(i), content,
-                tasks, work.resolve("validator-" + i), options, ScoringListener.NONE, TransactionListener.NONE);
+                catalogs.get(i), work.resolve("validator-" + i), options, ScoringListener.NONE, TransactionListener.NONE);
     }
 
     @Test
@@ -119,6 +156,8 @@ class ValidatorRoundsIT {
         assertThat(submitted.values()).allSatisfy(id -> assertThat(roundOf(id)).isEqualTo(round));
 
         driveUntil(() -> phase(round) == 4, "round " + round + " finalized");
+        firstRound = round;
+        firstRoundHonest = List.of(submitted.get("honest-a"), submitted.get("honest-b"));
 
         CotrainProtocol reader = chain.protocol(ADMIN);
         for (String honest : List.of("honest-a", "honest-b")) {
@@ -170,6 +209,111 @@ class ValidatorRoundsIT {
         assertThat(info(round).revealedValidators.testBit(index)).as("revealed after the restart").isTrue();
         assertThat(chain.registry(ADMIN).validatorInfo(restarted.getAddress()).send().bond).isEqualTo(tokens(2_000));
         assertThat(chain.protocol(ADMIN).claimable(restarted.getAddress()).send()).isEqualTo(claimableBefore.add(tokens(2)));
+    }
+
+    @Test
+    @Order(3)
+    void validatorsAggregateTheAcceptedUpdatesIntoTheSameBytes_andTheRegistryRecordsTheCommit() throws Exception {
+        ModelRegistry models = chain.models(ADMIN);
+        driveUntil(() -> call(() -> models.model(BigInteger.valueOf(TASK)).send().component4()).compareTo(firstRound) >= 0,
+                "round " + firstRound + " committed");
+
+        BigInteger commitId = firstCommitAfterBase(models);
+        ModelRegistry.CommitView commit = models.commit(commitId).send();
+        assertThat(commit.parent).isEqualTo(baseCommit);
+        assertThat(commit.round).isEqualTo(firstRound);
+        assertThat(commit.contributionCount).isEqualTo(BigInteger.TWO);
+        assertThat(commit.contributionsDigest).isEqualTo(Hash.sha3(packed(firstRoundHonest)));
+        assertThat(chain.commits(ADMIN).ownerOf(commitId).send()).isEqualToIgnoringCase(ADMIN.getAddress());
+
+        String sha256 = HexFormat.of().formatHex(commit.weightsDigest);
+        List<byte[]> copies = new ArrayList<>();
+        for (int i = 0; i < VALIDATORS.size(); i++) {
+            Path copy = work.resolve("validator-" + i).resolve("models").resolve(sha256 + ".zip");
+            if (Files.exists(copy)) copies.add(Files.readAllBytes(copy));
+        }
+        assertThat(copies).as("at least the two attesters of the quorum computed it").hasSizeGreaterThanOrEqualTo(2);
+        assertThat(copies).allSatisfy(bytes -> assertThat(bytes).isEqualTo(copies.getFirst()));
+        byte[] onIpfs = content.fetchModel(ModelFile.ofCommit(commit.weightsDigest, commit.weightsRoot), 10_000_000);
+        assertThat(onIpfs).isEqualTo(copies.getFirst());
+
+        // the aggregate of two honest updates beats the untrained base model on the held-out set
+        TaskContext baseContext = baseContext();
+        assertThat(commit.accuracyPpm.doubleValue() / 1e6).isGreaterThan(baseContext.baseline().accuracy() + 0.05);
+        assertThat(baseContext.withGlobalModel(onIpfs).baseline().correct() * 1_000_000L / baseContext.baseline().rows())
+                .isEqualTo(commit.accuracyPpm.longValueExact());
+
+        // a contribution is judged against the head as of its block (nothing ticks in between), by every validator alike
+        byte[] update = builders.honestUpdate(6);
+        BigInteger id = submitInOneRound(Map.of("honest", model(newContributor(), update))).get("honest");
+        BigInteger head = models.branchHead(BigInteger.valueOf(TASK), BigInteger.ZERO).send();
+        assertThat(head).isNotEqualTo(baseCommit);
+        int expected = new ModelUpdateEvaluator().evaluate(baseContext.withGlobalModel(modelOf(models, head)), update)
+                .score();
+        driveUntil(() -> loops.stream().allMatch(loop -> loop.evaluation(id).isPresent()), "contribution " + id + " judged");
+        assertThat(loops).allSatisfy(loop -> assertThat(loop.evaluation(id).orElseThrow().score()).isEqualTo(expected));
+        assertThat(new ModelUpdateEvaluator().evaluate(baseContext, update).score()).as("the base would score it otherwise")
+                .isNotEqualTo(expected);
+    }
+
+    @Test
+    @Order(4)
+    void aMergeRequestIsAnsweredWithATwoParentCommit() throws Exception {
+        ModelRegistry models = chain.models(ADMIN);
+        BigInteger task = BigInteger.valueOf(TASK);
+        var branch = ModelRegistry.getBranchCreatedEvents(
+                models.createBranch(task, baseCommit, new byte[32]).send()).getFirst().branchId;
+        BigInteger mainHead = models.branchHead(task, BigInteger.ZERO).send();
+        models.requestMerge(task, branch, BigInteger.ZERO).send();
+
+        driveUntil(() -> call(() -> models.pendingMerge(task, BigInteger.ZERO).send()).signum() == 0, "merge recorded");
+
+        BigInteger merge = models.branchHead(task, BigInteger.ZERO).send();
+        assertThat(models.parents(merge).send()).containsExactly(mainHead, baseCommit);
+        ModelRegistry.CommitView commit = models.commit(merge).send();
+        assertThat(commit.round).isZero();
+        assertThat(commit.contributionCount).isZero();
+        byte[] merged = content.fetchModel(ModelFile.ofCommit(commit.weightsDigest, commit.weightsRoot), 10_000_000);
+        float[] expected = new FedAvg().aggregate(List.of(
+                new ModelUpdate(0, parametersOf(models, mainHead), 1, 1),
+                new ModelUpdate(1, ModelCodec.parameters(baseContext().freshGlobalModel()), 1, 1)));
+        assertThat(ModelCodec.parameters(ModelCodec.read(merged, EvaluationLimits.defaults()))).isEqualTo(expected);
+    }
+
+    private static TaskContext baseContext() {
+        return TaskContext.create(TASK, task.schema(), task.heldOutCsv(), task.baseModelBytes(), EvaluationLimits.defaults());
+    }
+
+    private static float[] parametersOf(ModelRegistry models, BigInteger commitId) throws Exception {
+        return ModelCodec.parameters(ModelCodec.read(modelOf(models, commitId), EvaluationLimits.defaults()));
+    }
+
+    private static byte[] modelOf(ModelRegistry models, BigInteger commitId) throws Exception {
+        ModelRegistry.CommitView commit = models.commit(commitId).send();
+        return content.fetchModel(ModelFile.ofCommit(commit.weightsDigest, commit.weightsRoot), 10_000_000);
+    }
+
+    private static BigInteger firstCommitAfterBase(ModelRegistry models) throws Exception {
+        List<BigInteger> commits = models.commitsOf(BigInteger.valueOf(TASK), BigInteger.ZERO, BigInteger.TEN).send()
+                .component1();
+        assertThat(commits.getFirst()).isEqualTo(baseCommit);
+        return commits.get(1);
+    }
+
+    private static byte[] packed(List<BigInteger> ids) {
+        byte[] packed = new byte[32 * ids.size()];
+        for (int i = 0; i < ids.size(); i++) {
+            System.arraycopy(Numeric.toBytesPadded(ids.get(i), 32), 0, packed, 32 * i, 32);
+        }
+        return packed;
+    }
+
+    private static <T> T call(java.util.concurrent.Callable<T> call) {
+        try {
+            return call.call();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     // ---- contributors ----------------------------------------------------------------------------------------

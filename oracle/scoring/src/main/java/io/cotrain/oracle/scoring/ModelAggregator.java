@@ -1,0 +1,93 @@
+package io.cotrain.oracle.scoring;
+
+import io.cotrain.oracle.aggregation.AggregationRule;
+import io.cotrain.oracle.aggregation.FedAvg;
+import io.cotrain.oracle.aggregation.ModelUpdate;
+import io.cotrain.oracle.evaluation.HeldOutMetrics;
+import io.cotrain.oracle.evaluation.ModelCodec;
+import io.cotrain.oracle.evaluation.TaskContext;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+
+/**
+ * Turns accepted model updates into the next global model: each update's DL4J file read with the evaluation guards,
+ * flattened, aggregated by the task's rule (bit-deterministic), put back into the global model's architecture and
+ * written canonically, so every honest validator gets the same bytes and the same sha256. The result is measured on
+ * the held-out set for the commit's metrics.
+ */
+public final class ModelAggregator {
+    /**
+     * An accepted model update.
+     *
+     * @param contributionId its id on chain
+     * @param model its DL4J file, as verified against its manifest
+     * @param trainingSamples the samples its manifest declares
+     * @param consensusScore its consensus score, 1..100
+     */
+    public record Input(BigInteger contributionId, byte[] model, long trainingSamples, int consensusScore) {}
+
+    /**
+     * A new global model.
+     *
+     * @param model its canonical file
+     * @param sha256 the file's sha256, lower-case hex
+     * @param metrics its held-out metrics
+     * @param contributionIds the updates aggregated, ascending (empty for a merge)
+     */
+    public record Result(byte[] model, String sha256, HeldOutMetrics metrics, List<BigInteger> contributionIds) {
+        /** @return held-out accuracy in parts per million, exact: {@code correct * 10^6 / rows} rounded down */
+        public long accuracyPpm() {
+            return (long) metrics.correct() * 1_000_000L / metrics.rows();
+        }
+
+        /** @return held-out loss in millionths, rounded */
+        public long lossMicros() {
+            return Math.round(metrics.loss() * 1_000_000d);
+        }
+    }
+
+    private ModelAggregator() {}
+
+    /**
+     * @param base the task with its current global model, whose architecture the result has
+     * @param rule the task's aggregation rule
+     * @param inputs at least one accepted update, in any order
+     * @return the aggregate
+     * @throws io.cotrain.oracle.evaluation.InvalidModelException if an update is not a valid model of the task
+     */
+    public static Result aggregate(TaskContext base, AggregationRule rule, List<Input> inputs) {
+        if (inputs.isEmpty()) throw new IllegalArgumentException("nothing to aggregate");
+        List<ModelUpdate> updates = new ArrayList<>(inputs.size());
+        for (Input input : inputs) {
+            MultiLayerNetwork model = ModelCodec.read(input.model(), base.limits(), base.baseArchitecture());
+            updates.add(new ModelUpdate(input.contributionId().longValueExact(), ModelCodec.parameters(model),
+                    input.trainingSamples(), input.consensusScore()));
+        }
+        List<BigInteger> ids = inputs.stream().map(Input::contributionId).sorted(Comparator.naturalOrder()).toList();
+        return build(base, rule.aggregate(updates), ids);
+    }
+
+    /**
+     * The merge of another branch's head into the task's current global model: the equal-weight average of the two.
+     *
+     * @param target the task with the target branch's head as its global model
+     * @param sourceHead the merged branch's head (a DL4J file of the task's architecture)
+     * @return the merge
+     */
+    public static Result merge(TaskContext target, byte[] sourceHead) {
+        MultiLayerNetwork source = ModelCodec.read(sourceHead, target.limits(), target.baseArchitecture());
+        float[] merged = new FedAvg().aggregate(List.of(
+                new ModelUpdate(0, ModelCodec.parameters(target.freshGlobalModel()), 1, 1),
+                new ModelUpdate(1, ModelCodec.parameters(source), 1, 1)));
+        return build(target, merged, List.of());
+    }
+
+    private static Result build(TaskContext base, float[] parameters, List<BigInteger> ids) {
+        MultiLayerNetwork model = ModelCodec.withParameters(base.freshGlobalModel(), parameters);
+        byte[] bytes = ModelCodec.write(model);
+        return new Result(bytes, ModelCodec.sha256Hex(bytes), base.measure(model), ids);
+    }
+}

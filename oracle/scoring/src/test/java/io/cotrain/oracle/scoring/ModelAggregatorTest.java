@@ -1,0 +1,130 @@
+package io.cotrain.oracle.scoring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.cotrain.contracts.generated.ModelRegistry.ModelSpec;
+import io.cotrain.oracle.aggregation.CoordinateMedian;
+import io.cotrain.oracle.aggregation.FedAvg;
+import io.cotrain.oracle.aggregation.Krum;
+import io.cotrain.oracle.aggregation.ModelUpdate;
+import io.cotrain.oracle.aggregation.MultiKrum;
+import io.cotrain.oracle.aggregation.TrimmedMean;
+import io.cotrain.oracle.evaluation.EvaluationLimits;
+import io.cotrain.oracle.evaluation.InvalidModelException;
+import io.cotrain.oracle.evaluation.ModelCodec;
+import io.cotrain.oracle.evaluation.TaskContext;
+import io.cotrain.oracle.evaluation.testing.Contributions;
+import io.cotrain.oracle.evaluation.testing.SyntheticTabularTask;
+import java.math.BigInteger;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The next global model from accepted updates, with real DL4J models of the synthetic task. */
+class ModelAggregatorTest {
+    private static final SyntheticTabularTask TASK = SyntheticTabularTask.standard();
+    private static final Contributions BUILDERS = new Contributions(TASK);
+
+    private static TaskContext base;
+    private static byte[] honestA;
+    private static byte[] honestB;
+
+    @BeforeAll
+    static void models() {
+        base = TaskContext.create(1, TASK.schema(), TASK.heldOutCsv(), TASK.baseModelBytes(), EvaluationLimits.defaults());
+        honestA = BUILDERS.honestUpdate(0);
+        honestB = BUILDERS.honestUpdate(1);
+    }
+
+    @Test
+    void fedAvgOfAcceptedUpdatesIsWeightedBySamplesTimesScore_andWrittenCanonically() {
+        var a = new ModelAggregator.Input(BigInteger.valueOf(9), honestA, 300, 80);
+        var b = new ModelAggregator.Input(BigInteger.valueOf(4), honestB, 100, 60);
+
+        ModelAggregator.Result result = ModelAggregator.aggregate(base, new FedAvg(), List.of(a, b));
+
+        float[] expected = new FedAvg().aggregate(List.of(
+                new ModelUpdate(9, parameters(honestA), 300, 80), new ModelUpdate(4, parameters(honestB), 100, 60)));
+        assertThat(parameters(result.model())).isEqualTo(expected);
+        assertThat(result.contributionIds()).containsExactly(BigInteger.valueOf(4), BigInteger.valueOf(9));
+        assertThat(result.sha256()).isEqualTo(ModelCodec.sha256Hex(result.model()));
+        assertThat(ModelCodec.write(ModelCodec.read(result.model(), EvaluationLimits.defaults())))
+                .as("canonical bytes").isEqualTo(result.model());
+        assertThat(result.metrics()).isEqualTo(base.withGlobalModel(result.model()).baseline());
+        assertThat(result.metrics().accuracy()).isGreaterThan(base.baseline().accuracy());
+    }
+
+    @Test
+    void theSameInputsInAnyOrderGiveTheSameBytes() {
+        var a = new ModelAggregator.Input(BigInteger.ONE, honestA, 2_000, 70);
+        var b = new ModelAggregator.Input(BigInteger.TWO, honestB, 2_000, 75);
+        TaskContext otherValidator = TaskContext.create(1, TASK.schema(), TASK.heldOutCsv(), TASK.baseModelBytes(),
+                EvaluationLimits.defaults());
+
+        var one = ModelAggregator.aggregate(base, new CoordinateMedian(), List.of(a, b));
+        var other = ModelAggregator.aggregate(otherValidator, new CoordinateMedian(), List.of(b, a));
+
+        assertThat(other.model()).isEqualTo(one.model());
+        assertThat(other.accuracyPpm()).isEqualTo(one.accuracyPpm());
+        assertThat(other.lossMicros()).isEqualTo(one.lossMicros());
+    }
+
+    @Test
+    void metricsInChainUnitsAreExact() {
+        var result = ModelAggregator.aggregate(base, new FedAvg(),
+                List.of(new ModelAggregator.Input(BigInteger.ONE, honestA, 10, 50)));
+
+        assertThat(result.accuracyPpm()).isEqualTo(result.metrics().correct() * 1_000_000L / result.metrics().rows());
+        assertThat(result.lossMicros()).isEqualTo(Math.round(result.metrics().loss() * 1e6));
+    }
+
+    @Test
+    void aMergeIsTheEqualWeightAverageOfTheTwoHeads() {
+        TaskContext target = base.withGlobalModel(honestA);
+
+        var merge = ModelAggregator.merge(target, honestB);
+
+        float[] a = parameters(honestA);
+        float[] b = parameters(honestB);
+        float[] actual = parameters(merge.model());
+        for (int i = 0; i < a.length; i++) {
+            assertThat((double) actual[i]).isCloseTo(((double) a[i] + b[i]) / 2, org.assertj.core.data.Offset.offset(1e-6));
+        }
+        assertThat(merge.contributionIds()).isEmpty();
+    }
+
+    @Test
+    void anUpdateThatIsNotAModelOfTheTaskIsRefused() {
+        assertThatThrownBy(() -> ModelAggregator.aggregate(base, new FedAvg(),
+                List.of(new ModelAggregator.Input(BigInteger.ONE, BUILDERS.wrongArchitecture(), 10, 50))))
+                .isInstanceOf(InvalidModelException.class);
+        assertThatThrownBy(() -> ModelAggregator.aggregate(base, new FedAvg(), List.of()))
+                .hasMessage("nothing to aggregate");
+    }
+
+    @Test
+    void theRegistrysRuleBecomesTheMatchingRule() {
+        assertThat(ModelCommitter.ruleOf(spec(0, 0, 0))).isInstanceOf(FedAvg.class);
+        assertThat(ModelCommitter.ruleOf(spec(1, 0, 0))).isInstanceOf(CoordinateMedian.class);
+        assertThat(ModelCommitter.ruleOf(spec(2, 1_000, 0))).isInstanceOfSatisfying(TrimmedMean.class,
+                rule -> assertThat(rule.trim()).isEqualTo(0.1));
+        assertThat(ModelCommitter.ruleOf(spec(3, 2, 0))).isInstanceOfSatisfying(Krum.class,
+                rule -> assertThat(rule.f()).isEqualTo(2));
+        assertThat(ModelCommitter.ruleOf(spec(4, 1, 3))).isInstanceOfSatisfying(MultiKrum.class, rule -> {
+            assertThat(rule.f()).isEqualTo(1);
+            assertThat(rule.m()).isEqualTo(3);
+        });
+        assertThatThrownBy(() -> ModelCommitter.ruleOf(spec(5, 0, 0))).hasMessage("unknown aggregation rule 5");
+    }
+
+    private static ModelSpec spec(int rule, int a, int b) {
+        byte[] digest = new byte[32];
+        return new ModelSpec(digest, digest, digest, digest, BigInteger.valueOf(rule), BigInteger.valueOf(a),
+                BigInteger.valueOf(b), BigInteger.valueOf(10_000), BigInteger.ZERO, BigInteger.ZERO);
+    }
+
+    private static float[] parameters(byte[] model) {
+        return ModelCodec.parameters(ModelCodec.read(model, EvaluationLimits.defaults()));
+    }
+}

@@ -12,7 +12,8 @@ import {ICotrainErrors} from "./ICotrainErrors.sol";
 /// Commits come from validators: after each finalized round, every active validator aggregates the round's accepted
 /// model updates onto the head of the model's default branch and attests the result. A commit is recorded when a
 /// quorum of the active validators (the protocol's QuorumBps) attests the same content for the same parent(s) and
-/// round; any attestation of other content for that proposal is then slashed like a deviating score
+/// round; an attestation counts towards it while its validator is active and holds the index it attested with.
+/// Any attestation of other content for that proposal is then slashed like a deviating score
 /// (DeviationPenaltyBps of the validator's bond), and the slashed tokens fund the protocol's reward pool.
 ///
 /// Branches: a model starts with branch 0 as its default branch. The owner may branch from any commit of the model,
@@ -143,7 +144,8 @@ interface IModelRegistry is ICotrainErrors {
     error InvalidContributionIds(uint256 position);
     /// @notice Accuracy is at most 1,000,000 ppm and loss below 2^64.
     error MetricsOutOfRange(uint256 accuracyPpm, uint256 lossMicros);
-    /// @notice The validator already attested this proposal.
+    /// @notice The validator already attested this proposal (a validator that took over the index of an earlier
+    /// attester may attest: the earlier attestation is then dropped).
     error AlreadyAttested(bytes32 proposal, address validator);
     /// @notice This proposal was recorded as commit `commitId` with the same content.
     error CommitAlreadyRecorded(uint256 commitId);
@@ -175,7 +177,8 @@ interface IModelRegistry is ICotrainErrors {
     function setDefaultBranch(uint256 modelId, uint256 branchId) external;
 
     /// @notice Moves a branch head back to `toCommit`, an earlier commit on its first-parent history. The commits
-    /// after it stay recorded (and owned) but leave the branch. Restricted to the model's owner.
+    /// after it stay recorded (and owned) but leave the branch. A pending merge of `toCommit` itself into the
+    /// branch is dropped, since the branch then has it. Restricted to the model's owner.
     /// @param modelId the model
     /// @param branchId the branch
     /// @param toCommit the commit that becomes the head

@@ -141,7 +141,11 @@ contract ModelRegistry is
     }
 
     /// @inheritdoc IModelRegistry
-    function registerModel(ModelSpec calldata spec) external nonReentrant returns (uint256 modelId, uint256 baseCommit) {
+    function registerModel(ModelSpec calldata spec)
+        external
+        nonReentrant
+        returns (uint256 modelId, uint256 baseCommit)
+    {
         if (PROTOCOL.paused()) revert ProtocolPaused();
         _checkSpec(spec);
         RegistryStorage storage $ = _registry();
@@ -186,7 +190,14 @@ contract ModelRegistry is
             attestation.modelId, attestation.branchId, attestation.parent, attestation.mergeParent, attestation.round
         );
         Proposal storage proposal = $.proposals[key];
-        if ((proposal.attestedMask >> index) & 1 != 0) revert AlreadyAttested(key, msg.sender);
+        if ((proposal.attestedMask >> index) & 1 != 0) {
+            Attestation storage earlier = $.attestations[key][index];
+            if (earlier.validator == msg.sender) revert AlreadyAttested(key, msg.sender);
+            // The index changed hands since: its former holder's attestation no longer speaks for it.
+            uint32 bit = uint32(1 << index);
+            proposal.attestedMask &= ~bit;
+            $.votes[key][earlier.content] &= ~bit;
+        }
         bytes32 content = _contentHash(
             attestation.weightsDigest, attestation.weightsRoot, keccak256(abi.encodePacked(attestation.contributionIds))
         );
@@ -205,12 +216,9 @@ contract ModelRegistry is
 
         _checkProposal(attestation);
         _remember(key, proposal, index, content, attestation);
-        uint32 agreeing = $.votes[key][content];
-        if (Bitmaps32.popCount(agreeing) * BPS < PROTOCOL.parameter(Parameter.QuorumBps) * Bitmaps32.popCount(activeMask))
-        {
-            return 0;
-        }
-        return _record(key, proposal, agreeing, attestation);
+        uint32 standing = _quorum(key, $.votes[key][content], activeMask);
+        if (standing == 0) return 0;
+        return _record(key, proposal, content, standing, attestation);
     }
 
     /// @inheritdoc IModelRegistry
@@ -245,6 +253,8 @@ contract ModelRegistry is
             cursor = $.commits[cursor].parent;
         }
         branch.head = uint48(toCommit);
+        // The branch now is the head a pending merge would bring in: nothing is left to merge.
+        if (branch.pendingMergeHead == toCommit) branch.pendingMergeHead = 0;
         emit BranchReverted(modelId, branchId, head, toCommit);
     }
 
@@ -403,8 +413,7 @@ contract ModelRegistry is
             revert NotDefaultBranch(target.defaultBranch, attestation.branchId);
         }
         if (
-            attestation.round <= target.lastRound
-                || PROTOCOL.roundInfo(attestation.round).phase != RoundPhase.Finalized
+            attestation.round <= target.lastRound || PROTOCOL.roundInfo(attestation.round).phase != RoundPhase.Finalized
         ) revert RoundNotAggregatable(attestation.round, target.lastRound);
     }
 
@@ -430,13 +439,18 @@ contract ModelRegistry is
 
     /// @dev Quorum reached: the commit becomes the head, its NFT goes to the model's owner, and the attesters of
     /// other content are penalised. State first, then the calls out (mint, slashes, pool funding).
-    function _record(bytes32 key, Proposal storage proposal, uint32 agreeing, CommitAttestation calldata attestation)
-        private
-        returns (uint256 commitId)
-    {
+    /// @param content the recorded content; every other content attested for the proposal is penalised
+    /// @param standing the attesters of `content` that made the quorum: their metrics give the medians
+    function _record(
+        bytes32 key,
+        Proposal storage proposal,
+        bytes32 content,
+        uint32 standing,
+        CommitAttestation calldata attestation
+    ) private returns (uint256 commitId) {
         RegistryStorage storage $ = _registry();
         commitId = ++$.commitCount;
-        (uint32 accuracyPpm, uint64 lossMicros) = _medianMetrics(key, agreeing);
+        (uint32 accuracyPpm, uint64 lossMicros) = _medianMetrics(key, standing);
         $.commits[commitId] = Commit({
             weightsDigest: attestation.weightsDigest,
             weightsRoot: attestation.weightsRoot,
@@ -470,12 +484,30 @@ contract ModelRegistry is
         );
 
         $.commitToken.mint(_ownerOf(attestation.modelId), commitId);
-        uint256 dissenting = proposal.attestedMask & ~uint256(agreeing);
+        uint256 dissenting = proposal.attestedMask & ~uint256($.votes[key][content]);
         while (dissenting != 0) {
             uint256 index = Bitmaps32.lowestIndex(dissenting);
             dissenting &= dissenting - 1;
             _penalise(key, $.attestations[key][index].validator, attestation.round);
         }
+    }
+
+    /// @dev The attesters of `agreeing` that make a quorum of the active validators, or 0 when they fall short:
+    /// only a validator active now and at the index it attested with counts.
+    function _quorum(bytes32 key, uint32 agreeing, uint256 activeMask) private view returns (uint32 standing) {
+        uint256 needed = PROTOCOL.parameter(Parameter.QuorumBps) * Bitmaps32.popCount(activeMask);
+        if (Bitmaps32.popCount(agreeing) * BPS < needed) return 0; // short even before the checks below
+        uint32 mask = agreeing & uint32(activeMask);
+        (address[] memory holders,) = VALIDATORS.indexHolders(mask);
+        mapping(uint256 => Attestation) storage byIndex = _registry().attestations[key];
+        standing = mask;
+        uint256 rest = mask;
+        for (uint256 k = 0; k < holders.length; ++k) {
+            uint256 index = Bitmaps32.lowestIndex(rest);
+            rest &= rest - 1;
+            if (holders[k] != byIndex[index].validator) standing &= ~uint32(1 << index);
+        }
+        if (Bitmaps32.popCount(standing) * BPS < needed) return 0;
     }
 
     /// @dev Slashes like a deviating score and moves the tokens into the reward pool.

@@ -1,0 +1,165 @@
+package io.cotrain.cli;
+
+import io.cotrain.contracts.DeploymentAddresses;
+import io.cotrain.contracts.generated.CotrainProtocol;
+import io.cotrain.contracts.generated.CotrainToken;
+import io.cotrain.contracts.generated.ModelRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigInteger;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.web3j.protocol.Web3j;
+import org.web3j.protocol.core.RemoteCall;
+import org.web3j.protocol.http.HttpService;
+import org.web3j.tx.ReadonlyTransactionManager;
+import org.web3j.tx.gas.StaticGasProvider;
+
+/**
+ * A connection to the chain and the Cotrain deployment on it, for reads: the bindings call {@code eth_call} only.
+ * Every read that cannot reach the endpoint fails with the "cannot reach the chain" message.
+ */
+final class Chain implements AutoCloseable {
+    /** The protocol's Parameter enum, as far as the CLI reads it. */
+    static final BigInteger MIN_CONTRIBUTOR_STAKE = BigInteger.ZERO;
+    static final BigInteger STAKE_PER_CONTRIBUTION = BigInteger.ONE;
+
+    private static final StaticGasProvider NO_GAS = new StaticGasProvider(BigInteger.ZERO, BigInteger.ZERO);
+
+    private final String rpcUrl;
+    private final Web3j web3j;
+    private final long chainId;
+    private final DeploymentAddresses addresses;
+    private final CotrainProtocol protocol;
+    private final CotrainToken token;
+    private final ModelRegistry models;
+
+    private Chain(String rpcUrl, Web3j web3j, long chainId, DeploymentAddresses addresses, String from) {
+        this.rpcUrl = rpcUrl;
+        this.web3j = web3j;
+        this.chainId = chainId;
+        this.addresses = addresses;
+        var reader = new ReadonlyTransactionManager(web3j, from);
+        this.protocol = CotrainProtocol.load(addresses.protocol(), web3j, reader, NO_GAS);
+        this.token = CotrainToken.load(addresses.token(), web3j, reader, NO_GAS);
+        this.models = ModelRegistry.load(addresses.modelRegistry(), web3j, reader, NO_GAS);
+    }
+
+    /**
+     * Connects, reads the chain id and the deployment file.
+     *
+     * @param rpcUrl the JSON-RPC endpoint, http(s)
+     * @param deploymentFile the addresses file, or null for {@code deployment/addresses/<chainId>.json}
+     * @param environment resolves relative paths
+     * @param from the account reads are made as
+     * @return the connection
+     * @throws CliException if the URL is malformed, the endpoint does not answer, the file is missing or is for
+     *     another chain
+     */
+    static Chain connect(String rpcUrl, Path deploymentFile, CliEnvironment environment, String from) {
+        URI uri;
+        try {
+            uri = URI.create(rpcUrl);
+        } catch (IllegalArgumentException e) {
+            uri = null;
+        }
+        if (uri == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+            throw new CliException("--rpc-url / COTRAIN_RPC_URL must be an http(s) URL, got '" + rpcUrl + "'",
+                    CliException.USAGE, null);
+        }
+        Web3j web3j = Web3j.build(new HttpService(rpcUrl));
+        try {
+            long chainId;
+            try {
+                chainId = web3j.ethChainId().send().getChainId().longValueExact();
+            } catch (IOException | RuntimeException e) {
+                throw Failures.chainDown(rpcUrl, e);
+            }
+            Path file = deploymentFile != null
+                    ? environment.resolve(deploymentFile)
+                    : environment.resolve(DeploymentAddresses.fileFor(Path.of("deployment", "addresses"), chainId));
+            if (!Files.isRegularFile(file)) {
+                throw new CliException("no deployment file at " + file + ": pass the deploy script's addresses file "
+                        + "with --deployment FILE or COTRAIN_DEPLOYMENT (the default is deployment/addresses/"
+                        + chainId + ".json in the working directory)");
+            }
+            DeploymentAddresses addresses;
+            try {
+                addresses = DeploymentAddresses.read(file);
+            } catch (UncheckedIOException | IllegalArgumentException e) {
+                throw new CliException("cannot use deployment file " + file + ": " + e.getMessage());
+            }
+            if (addresses.chainId() != chainId) {
+                throw new CliException("deployment file " + file + " is for chain " + addresses.chainId() + ", but "
+                        + rpcUrl + " serves chain " + chainId + ": pass the matching --deployment / --rpc-url");
+            }
+            return new Chain(rpcUrl, web3j, chainId, addresses, from);
+        } catch (RuntimeException e) {
+            web3j.shutdown();
+            throw e;
+        }
+    }
+
+    /**
+     * @param call a view call of a binding
+     * @return its result
+     * @throws CliException when the endpoint does not answer
+     */
+    <T> T read(RemoteCall<T> call) {
+        try {
+            return call.send();
+        } catch (IOException e) {
+            throw Failures.chainDown(rpcUrl, e);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    BigInteger blockNumber() {
+        try {
+            return web3j.ethBlockNumber().send().getBlockNumber();
+        } catch (IOException e) {
+            throw Failures.chainDown(rpcUrl, e);
+        }
+    }
+
+    BigInteger parameter(BigInteger which) {
+        return read(protocol.parameter(which));
+    }
+
+    String rpcUrl() {
+        return rpcUrl;
+    }
+
+    Web3j web3j() {
+        return web3j;
+    }
+
+    long chainId() {
+        return chainId;
+    }
+
+    DeploymentAddresses addresses() {
+        return addresses;
+    }
+
+    CotrainProtocol protocol() {
+        return protocol;
+    }
+
+    CotrainToken token() {
+        return token;
+    }
+
+    ModelRegistry models() {
+        return models;
+    }
+
+    @Override
+    public void close() {
+        web3j.shutdown();
+    }
+}

@@ -1,0 +1,25 @@
+package io.cotrain.cli;
+
+import io.cotrain.contracts.generated.CotrainProtocol;
+import java.math.BigInteger;
+import org.web3j.protocol.core.methods.response.TransactionReceipt;
+import picocli.CommandLine.Command;
+
+/** {@code cotrain claim}: pays out every reward credited to the account. */
+@Command(
+        name = "claim",
+        mixinStandardHelpOptions = true,
+        description = "Claim every reward credited to the account (rewards are credited when a round with its "
+                + "accepted contributions is finalized). Works while the protocol is paused.")
+final class ClaimCommand extends ContributorCommand {
+    @Override
+    void run(Session session) {
+        Chain chain = session.chain();
+        TransactionReceipt receipt = session.send("claimRewards()", chain.addresses().protocol(),
+                chain.protocol().claimRewards().encodeFunctionCall());
+        BigInteger amount = CotrainProtocol.getRewardsClaimedEvents(receipt).getFirst().amount;
+        BigInteger balance = chain.read(chain.token().balanceOf(session.address()));
+        session.out().println("claimed " + TokenAmount.format(amount) + "; token balance now " + TokenAmount.format(balance));
+        session.out().println("transaction: " + receipt.getTransactionHash());
+    }
+}

@@ -1,0 +1,187 @@
+package io.cotrain.cli;
+
+import io.cotrain.contracts.generated.CotrainProtocol;
+import io.cotrain.contracts.generated.ModelRegistry;
+import io.cotrain.ipfs.Cid;
+import io.cotrain.ipfs.ContributionManifest;
+import io.cotrain.ipfs.IpfsException;
+import io.cotrain.ipfs.ModelFile;
+import io.cotrain.oracle.evaluation.CsvDataset;
+import io.cotrain.oracle.evaluation.CsvFormatException;
+import io.cotrain.oracle.evaluation.DataSchema;
+import io.cotrain.oracle.evaluation.EvaluationLimits;
+import io.cotrain.oracle.evaluation.ModelCodec;
+import io.cotrain.oracle.evaluation.SchemaDocument;
+import java.math.BigInteger;
+import java.nio.file.Path;
+import java.util.HexFormat;
+import org.web3j.protocol.core.methods.response.TransactionReceipt;
+import org.web3j.tuples.generated.Tuple4;
+
+/** What the contributing commands share: the task as the model registry records it, stake checks, submission. */
+final class Contributing {
+    static final EvaluationLimits LIMITS = EvaluationLimits.defaults();
+    private static final long MAX_SCHEMA_BYTES = 1 << 20;
+
+    private Contributing() {}
+
+    /**
+     * A task: a model of the model registry.
+     *
+     * @param id the task (model) id
+     * @param spec what its owner registered
+     * @param defaultBranch the branch rounds train on
+     * @param branchCount its branches
+     * @param lastRound the last round aggregated into a commit
+     */
+    record Task(long id, ModelRegistry.ModelSpec spec, BigInteger defaultBranch, BigInteger branchCount, BigInteger lastRound) {
+        BigInteger idNumber() {
+            return BigInteger.valueOf(id);
+        }
+    }
+
+    /**
+     * The model training starts from: the head commit of the task's default branch.
+     *
+     * @param commitId the commit
+     * @param commit its record
+     * @param bytes the model file, verified against the commit's sha256
+     */
+    record GlobalModel(BigInteger commitId, ModelRegistry.CommitView commit, byte[] bytes) {
+        /** @return the model file's sha256, the {@code baseModel} of an update's manifest */
+        String sha256Hex() {
+            return ModelCodec.sha256Hex(bytes);
+        }
+    }
+
+    /** A contribution recorded on chain. */
+    record Submitted(BigInteger id, BigInteger round, String transactionHash) {}
+
+    /**
+     * @param session the session
+     * @param id a task id
+     * @return the task
+     * @throws CliException when the model registry has no such model
+     */
+    static Task task(Session session, long id) {
+        Chain chain = session.chain();
+        BigInteger count = chain.read(chain.models().modelCount());
+        if (BigInteger.valueOf(id).compareTo(count) > 0) {
+            throw new CliException("unknown task " + id + ": the model registry at " + chain.addresses().modelRegistry()
+                    + (count.signum() == 0 ? " has no tasks yet" : " has tasks 1 to " + count)
+                    + ": check --task, and that --deployment / --rpc-url name the network the task is on");
+        }
+        Tuple4<ModelRegistry.ModelSpec, BigInteger, BigInteger, BigInteger> model =
+                chain.read(chain.models().model(BigInteger.valueOf(id)));
+        return new Task(id, model.component1(), model.component2(), model.component3(), model.component4());
+    }
+
+    /**
+     * @param session the session
+     * @param task the task
+     * @return its data schema, read from IPFS by the registry's schemaDigest and verified
+     */
+    static DataSchema schema(Session session, Task task) {
+        Cid cid = Cid.ofDigest(task.spec().schemaDigest);
+        byte[] document;
+        try {
+            document = session.ipfs().fetchVerified(cid, task.spec().schemaDigest, MAX_SCHEMA_BYTES);
+        } catch (IpfsException e) {
+            if (e.failure() == IpfsException.Failure.NODE_UNREACHABLE) throw e;
+            throw new CliException("cannot read task " + task.id() + "'s schema document " + cid + " from the IPFS "
+                    + "node at " + session.ipfsUrl() + ": " + e.getMessage(), CliException.UNAVAILABLE, e);
+        }
+        try {
+            return SchemaDocument.read(document);
+        } catch (IllegalArgumentException e) {
+            throw new CliException("task " + task.id() + "'s schema document " + cid + " is not a valid schema: "
+                    + e.getMessage());
+        }
+    }
+
+    /**
+     * @param session the session
+     * @param task the task
+     * @return the head of its default branch, fetched from IPFS and verified against the commit's sha256
+     */
+    static GlobalModel globalModel(Session session, Task task) {
+        Chain chain = session.chain();
+        BigInteger head = chain.read(chain.models().branchHead(task.idNumber(), task.defaultBranch()));
+        ModelRegistry.CommitView commit = chain.read(chain.models().commit(head));
+        ModelFile file = ModelFile.ofCommit(commit.weightsDigest, commit.weightsRoot);
+        try {
+            return new GlobalModel(head, commit, session.ipfs().fetchModel(file, LIMITS.maxModelBytes()));
+        } catch (IpfsException e) {
+            if (e.failure() == IpfsException.Failure.NODE_UNREACHABLE) throw e;
+            throw new CliException("cannot read task " + task.id() + "'s global model (commit " + head + ", " + file.cid()
+                    + ") from the IPFS node at " + session.ipfsUrl() + ": " + e.getMessage(), CliException.UNAVAILABLE, e);
+        }
+    }
+
+    /**
+     * @param csv the file's bytes
+     * @param schema the task's schema
+     * @param file the file, for the message
+     * @return the parsed rows
+     * @throws CliException naming the file, line, column and value of the first problem
+     */
+    static CsvDataset parseCsv(byte[] csv, DataSchema schema, Path file) {
+        try {
+            return CsvDataset.parse(csv, schema, LIMITS);
+        } catch (CsvFormatException e) {
+            String hint = e.line() == 1 ? "" : " (the task's CSV header is " + String.join(",", schema.columns())
+                    + "; features are numbers, labels 0.." + (schema.classCount() - 1) + ")";
+            throw new CliException(file + ": " + e.getMessage() + hint, CliException.FAILED, e);
+        }
+    }
+
+    /**
+     * Checks, before anything is uploaded, that the wallet can back one more contribution.
+     *
+     * @param session the session
+     * @throws CliException when it is not registered or has too little free stake
+     */
+    static void requireFreeStake(Session session) {
+        Chain chain = session.chain();
+        CotrainProtocol.ContributorProfile profile = chain.read(chain.protocol().contributorProfile(session.address()));
+        if (!profile.registered) {
+            throw Failures.notRegistered(session.address(), session.minContributorStake());
+        }
+        BigInteger perContribution = chain.parameter(Chain.STAKE_PER_CONTRIBUTION);
+        BigInteger free = profile.stake.subtract(profile.lockedStake);
+        if (free.compareTo(perContribution) < 0) throw Failures.insufficientFreeStake("submit", free, perContribution);
+    }
+
+    /**
+     * Submits a contribution whose manifest is on IPFS.
+     *
+     * @param session the session
+     * @param kind what it is
+     * @param digest the manifest's sha256
+     * @param taskId the task
+     * @return the recorded contribution
+     */
+    static Submitted submit(Session session, ContributionManifest.Kind kind, byte[] digest, long taskId) {
+        Chain chain = session.chain();
+        String call = chain.protocol()
+                .submitContribution(BigInteger.valueOf(kind.onChainKind()), digest, BigInteger.valueOf(taskId))
+                .encodeFunctionCall();
+        TransactionReceipt receipt = session.send(
+                "submitContribution(" + kind + ", " + Arguments.hex(digest) + ", task " + taskId + ")",
+                chain.addresses().protocol(), call);
+        var event = CotrainProtocol.getContributionSubmittedEvents(receipt).getFirst();
+        return new Submitted(event.id, event.round, receipt.getTransactionHash());
+    }
+
+    /** Prints a submission's outcome. */
+    static void printSubmitted(Session session, Submitted submitted, long taskId, byte[] digest) {
+        session.out().println("submitted contribution " + submitted.id() + " to round " + submitted.round() + " of task "
+                + taskId);
+        session.out().println("manifest digest: " + Arguments.hex(digest));
+        session.out().println("transaction: " + submitted.transactionHash());
+    }
+
+    static String hex(byte[] bytes) {
+        return HexFormat.of().formatHex(bytes);
+    }
+}

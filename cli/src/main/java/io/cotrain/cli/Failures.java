@@ -1,0 +1,203 @@
+package io.cotrain.cli;
+
+import io.cotrain.ipfs.ContentMismatchException;
+import io.cotrain.ipfs.IpfsException;
+import io.cotrain.ipfs.ManifestException;
+import io.cotrain.oracle.chain.ChainUnavailableException;
+import io.cotrain.oracle.chain.ContractRevertedException;
+import io.cotrain.oracle.evaluation.CsvFormatException;
+import io.cotrain.oracle.evaluation.InvalidModelException;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Turns whatever a command ran into into one message that says what to fix: the protocol's custom errors (decoded by
+ * {@link io.cotrain.oracle.chain.RevertDecoder}), an unreachable chain or IPFS node, bad content on IPFS, and the
+ * account's ETH for gas. The messages for conditions the commands check before sending anything are here too, so a
+ * pre-check and a revert of the same condition read the same.
+ */
+public final class Failures {
+    /** The contracts' RoundPhase, in order. */
+    static final List<String> PHASES = List.of("submission", "commit", "reveal", "finalization", "finalized");
+    /** The protocol is paused. */
+    static final String PAUSED = "the protocol is paused: registrations, stake increases and submissions wait until "
+            + "it is resumed; claims, unstake requests and withdrawals still work";
+
+    private Failures() {}
+
+    /**
+     * @param failure what a command threw
+     * @param context where the CLI connected and what it may look up
+     * @return the message and exit code for the user
+     */
+    public static CliException describe(Throwable failure, FailureContext context) {
+        return switch (failure) {
+            case CliException known -> known;
+            case ContractRevertedException reverted -> reverted(reverted, context);
+            case ChainUnavailableException down -> down.getCause() instanceof IOException
+                    ? chainDown(context.rpcUrl(), down)
+                    : new CliException(down.getMessage(), CliException.UNAVAILABLE, down);
+            case IpfsException ipfs -> ipfs(ipfs, context);
+            case ContentMismatchException mismatch -> new CliException("the IPFS node at " + context.ipfsUrl()
+                    + " served other bytes than asked for (" + mismatch.getMessage() + "): nothing was used; check "
+                    + "the node, or use another with --ipfs-url / COTRAIN_IPFS_URL", CliException.FAILED, mismatch);
+            case ManifestException manifest -> new CliException("the manifest on IPFS is not a valid Cotrain manifest: "
+                    + manifest.getMessage(), CliException.FAILED, manifest);
+            case CsvFormatException csv -> new CliException("the CSV does not follow the task's schema: "
+                    + csv.getMessage(), CliException.FAILED, csv);
+            case InvalidModelException model -> new CliException("the task's global model is not a usable model: "
+                    + model.getMessage(), CliException.FAILED, model);
+            case IllegalStateException refused when refused.getMessage() != null
+                    && refused.getMessage().toLowerCase(Locale.ROOT).contains("insufficient funds") ->
+                    new CliException("the account has not enough ETH to pay for gas: send it some ETH first ("
+                            + refused.getMessage() + ")", CliException.FAILED, refused);
+            case IllegalStateException refused when refused.getMessage() != null
+                    && refused.getMessage().contains("the node refused it") ->
+                    new CliException(refused.getMessage(), CliException.FAILED, refused);
+            default -> new CliException("unexpected error: " + failure.getClass().getSimpleName()
+                    + (failure.getMessage() == null ? "" : ": " + failure.getMessage())
+                    + " (run with --verbose for the stack trace)", CliException.FAILED, failure);
+        };
+    }
+
+    /** The chain's endpoint does not answer. */
+    public static CliException chainDown(String rpcUrl, Throwable cause) {
+        return new CliException("cannot reach the chain at " + rpcUrl + ": start it (e.g. deployment/local-chain.sh) "
+                + "or point --rpc-url / COTRAIN_RPC_URL at a running JSON-RPC endpoint"
+                + (cause == null || cause.getMessage() == null ? "" : " (" + cause.getMessage() + ")"),
+                CliException.UNAVAILABLE, cause);
+    }
+
+    /** The IPFS node's API does not answer. */
+    public static CliException ipfsDown(String ipfsUrl, Throwable cause) {
+        return new CliException("cannot reach the IPFS node at " + ipfsUrl + ": start it (e.g. deployment/"
+                + "local-network.sh runs one) or point --ipfs-url / COTRAIN_IPFS_URL at a running IPFS API",
+                CliException.UNAVAILABLE, cause);
+    }
+
+    /** The account is not a registered contributor. */
+    public static CliException notRegistered(String account, Optional<BigInteger> minStake) {
+        String stake = minStake.map(TokenAmount::plain).orElse("100");
+        return new CliException(account + " is not registered as a contributor: register first: cotrain register "
+                + "--stake " + stake + (minStake.isPresent() ? " (the minimum stake is " + stake + " " + TokenAmount.SYMBOL
+                + ")" : ""));
+    }
+
+    /** The account holds fewer tokens than an action needs. */
+    public static CliException insufficientBalance(String account, BigInteger balance, BigInteger needed) {
+        return new CliException("insufficient token balance: " + account + " has " + TokenAmount.format(balance)
+                + ", " + TokenAmount.format(needed) + " needed: get more " + TokenAmount.SYMBOL + " first, or stake less");
+    }
+
+    /** Too little free stake for what the command does. */
+    public static CliException insufficientFreeStake(String command, BigInteger free, BigInteger required) {
+        String fix = "unstake".equals(command)
+                ? "unstake at most " + TokenAmount.format(free) + " now (cotrain unstake --amount " + TokenAmount.plain(free)
+                        + "), or wait until your pending contributions are scored and their stake is unlocked"
+                : "add stake with 'cotrain register --stake AMOUNT', or wait until your pending contributions are "
+                        + "scored and their stake is unlocked";
+        return new CliException("not enough free stake: " + TokenAmount.format(free) + " of your stake is free (not "
+                + "locked by pending contributions), " + TokenAmount.format(required) + " needed: " + fix);
+    }
+
+    /** Unbonding stake is not withdrawable yet. */
+    public static CliException unbondingNotReady(BigInteger readyBlock, BigInteger currentBlock) {
+        BigInteger left = readyBlock.subtract(currentBlock);
+        return new CliException("the unbonding stake is withdrawable from block " + readyBlock + "; the chain is at "
+                + "block " + currentBlock + " (" + left + " block" + (left.equals(BigInteger.ONE) ? "" : "s")
+                + " to go): run 'cotrain unstake --withdraw' again then");
+    }
+
+    private static CliException reverted(ContractRevertedException reverted, FailureContext context) {
+        if (reverted.error() == null) {
+            return new CliException("the transaction was reverted with data the CLI does not recognise ("
+                    + reverted.revertData() + "): is --deployment / COTRAIN_DEPLOYMENT the deployment of this chain?",
+                    CliException.FAILED, reverted);
+        }
+        DecodedError error = DecodedError.parse(reverted.error());
+        try {
+            return new CliException(explain(error, context), CliException.FAILED, reverted);
+        } catch (IllegalArgumentException malformed) {
+            return new CliException("the transaction was reverted: " + reverted.error(), CliException.FAILED, reverted);
+        }
+    }
+
+    private static String explain(DecodedError error, FailureContext context) {
+        return switch (error.name()) {
+            case "NotRegistered" -> notRegistered(error.text("account", 0), context.minContributorStake()).getMessage();
+            case "AlreadyRegistered" -> error.text("contributor", 0) + " is already registered: 'cotrain register "
+                    + "--stake AMOUNT' adds AMOUNT to its stake";
+            case "InsufficientStake" -> "a first stake must be at least "
+                    + TokenAmount.format(error.number("required", 1)) + ", got "
+                    + TokenAmount.format(error.number("provided", 0)) + ": cotrain register --stake "
+                    + TokenAmount.plain(error.number("required", 1));
+            case "InsufficientFreeStake" -> insufficientFreeStake(context.command(), error.number("free", 0),
+                    error.number("required", 1)).getMessage();
+            case "TooManyPendingContributions" -> "you have " + error.text("pending", 1) + " pending contributions, "
+                    + "the most the protocol allows: wait until some of them are scored";
+            case "UnbondingNotReady" -> unbondingNotReady(error.number("readyBlock", 0), error.number("currentBlock", 1))
+                    .getMessage();
+            case "NothingToWithdraw" -> "nothing to withdraw: no stake is unbonding; request it first with "
+                    + "'cotrain unstake --amount AMOUNT', then withdraw once its unbonding delay has passed";
+            case "NothingToClaim" -> "nothing to claim for " + error.text("account", 0) + ": rewards are credited "
+                    + "when a round with your accepted contributions is finalized ('cotrain status' shows them)";
+            case "WrongPhase" -> wrongPhase(error, context);
+            case "EnforcedPause" -> PAUSED;
+            case "ERC20InsufficientBalance" -> insufficientBalance(error.text("sender", 0), error.number("balance", 1),
+                    error.number("needed", 2)).getMessage();
+            case "ERC20InsufficientAllowance" -> "the protocol may spend only "
+                    + TokenAmount.format(error.number("allowance", 1)) + " of your tokens, "
+                    + TokenAmount.format(error.number("needed", 2)) + " needed: run the command again (it approves "
+                    + "the amount first)";
+            case "ZeroAmount" -> "the amount must be more than 0";
+            case "AmountTooLarge" -> "the amount is more than the protocol can hold (2^96 - 1 wei)";
+            case "TaskIdTooLarge" -> "task " + error.text("taskId", 0) + " is out of range: task ids are below 2^40";
+            case "ZeroContentDigest" -> "the manifest digest must not be zero";
+            case "UnknownContributionType" -> "contribution kind " + error.text("kind", 0) + " does not exist "
+                    + "(0 model update, 1 dataset, 2 validation work)";
+            case "Error" -> "the contract refused it: " + error.text("message", 0);
+            case "Panic" -> "the contract failed (panic code " + error.text("code", 0) + "): please report it";
+            default -> "the transaction was reverted: " + error.name() + error.arguments();
+        };
+    }
+
+    private static String wrongPhase(DecodedError error, FailureContext context) {
+        BigInteger round = error.number("round", 0);
+        String expected = phase(error.number("expected", 1));
+        String actual = phase(error.number("actual", 2));
+        StringBuilder message = new StringBuilder("round " + round + " is in its " + actual + " phase, this needs its "
+                + expected + " phase");
+        context.roundTimes(round).ifPresent(times -> {
+            BigInteger end = switch (actual) {
+                case "submission" -> times.submissionEnd();
+                case "commit" -> times.commitEnd();
+                case "reveal" -> times.revealEnd();
+                default -> null;
+            };
+            if (end != null) {
+                message.append(": the ").append(actual).append(" phase ends at block ").append(end)
+                        .append(" (the chain is at block ").append(times.currentBlock()).append(")");
+            }
+        });
+        return message.toString();
+    }
+
+    private static String phase(BigInteger ordinal) {
+        int index = ordinal.intValue();
+        return index >= 0 && index < PHASES.size() ? PHASES.get(index) : "unknown (" + ordinal + ")";
+    }
+
+    private static CliException ipfs(IpfsException failure, FailureContext context) {
+        return switch (failure.failure()) {
+            case NODE_UNREACHABLE -> ipfsDown(context.ipfsUrl(), failure);
+            case TIMEOUT -> new CliException("the IPFS node at " + context.ipfsUrl() + " did not deliver in time ("
+                    + failure.getMessage() + "): the content may not be on any node it can reach; check the node, "
+                    + "or use another with --ipfs-url / COTRAIN_IPFS_URL", CliException.UNAVAILABLE, failure);
+            default -> new CliException("the IPFS node at " + context.ipfsUrl() + " failed: " + failure.getMessage(),
+                    CliException.FAILED, failure);
+        };
+    }
+}

@@ -1,0 +1,113 @@
+package io.cotrain.cli;
+
+import io.cotrain.ipfs.Cid;
+import io.cotrain.ipfs.ContentStore;
+import io.cotrain.ipfs.ContributionManifest;
+import io.cotrain.ipfs.ContributionManifest.Artifact;
+import io.cotrain.oracle.evaluation.CsvDataset;
+import io.cotrain.oracle.evaluation.DataSchema;
+import io.cotrain.oracle.evaluation.ModelCodec;
+import io.cotrain.oracle.evaluation.TabularModels;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code cotrain train}: trains the task's global model on a local CSV, stores the update's weights and manifest on
+ * IPFS (never the CSV) and in {@code --out}, prints the manifest digest, and with {@code --submit} submits it.
+ */
+@Command(
+        name = "train",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Train a model update on your own data: reads the task from the model registry (its data schema and its "
+                    + "global model, the head of the default branch, both from IPFS), trains that model on FILE.csv "
+                    + "deterministically (the same inputs give the same weights), writes model-update.zip and "
+                    + "manifest.json into --out, stores the weights and the manifest on IPFS (never the CSV) and prints "
+                    + "the manifest digest.",
+            "With --submit it then submits the update (locking the protocol's stake per contribution)."
+        })
+final class TrainCommand extends ContributorCommand {
+    static final String MODEL_FILE = "model-update.zip";
+    static final String MANIFEST_FILE = "manifest.json";
+
+    @Option(names = "--task", required = true, paramLabel = "ID", converter = Arguments.TaskIdConverter.class,
+            description = "the task (model id in the model registry)")
+    long task;
+
+    @Option(names = "--data", required = true, paramLabel = "FILE.csv",
+            description = "your training data: the task's CSV header (features, then the label), one row per sample; "
+                    + "it stays on this machine")
+    Path data;
+
+    @Option(names = "--epochs", paramLabel = "N", defaultValue = "5", description = "passes over the data (default: ${DEFAULT-VALUE})")
+    int epochs;
+
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "1",
+            description = "seed of the batch order (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--out", paramLabel = "DIR",
+            description = "where " + MODEL_FILE + " and " + MANIFEST_FILE + " go (default: task-<ID>-update)")
+    Path out;
+
+    @Option(names = "--submit", description = "submit the update once it is stored")
+    boolean submit;
+
+    @Override
+    void run(Session session) {
+        if (epochs < 1 || epochs > 10_000) {
+            throw new CliException("--epochs must be from 1 to 10000, got " + epochs, CliException.USAGE, null);
+        }
+        Path csvFile = session.environment().resolve(data);
+        byte[] csv = session.readFile(data, "--data");
+        String me = session.address();
+        Contributing.Task registered = Contributing.task(session, task);
+        if (submit) Contributing.requireFreeStake(session);
+        ContentStore ipfs = session.ipfs();
+        DataSchema schema = Contributing.schema(session, registered);
+        CsvDataset dataset = Contributing.parseCsv(csv, schema, csvFile);
+        Contributing.GlobalModel global = Contributing.globalModel(session, registered);
+        MultiLayerNetwork model = ModelCodec.read(global.bytes(), Contributing.LIMITS, TabularModels.baseArchitecture(schema));
+
+        session.err().println("training task " + task + "'s global model (commit " + global.commitId() + ") on "
+                + dataset.rows() + " rows of " + csvFile.getFileName() + ": " + epochs + " epoch" + (epochs == 1 ? "" : "s")
+                + ", seed " + seed);
+        new TrainingProgress(session.err(), session.environment().interactive(), epochs, dataset.rows())
+                .train(model, dataset.toDataSet(), epochs, seed);
+        byte[] update = ModelCodec.write(model);
+
+        Cid weights = ipfs.putVerified(update);
+        ContributionManifest manifest = ContributionManifest.modelUpdate(task, me,
+                List.of(Artifact.of("model.zip", weights, update, "application/zip")), dataset.rows(), global.sha256Hex());
+        Path directory = session.environment().resolve(out != null ? out : Path.of("task-" + task + "-update"));
+        try {
+            Files.createDirectories(directory);
+            Files.write(directory.resolve(MODEL_FILE), update);
+            Files.write(directory.resolve(MANIFEST_FILE), manifest.canonicalBytes());
+        } catch (IOException e) {
+            throw new CliException("cannot write the update into --out " + directory + ": " + e, CliException.FAILED, e);
+        }
+        ipfs.putManifest(manifest);
+
+        session.out().println("model update: " + directory.resolve(MODEL_FILE) + " (" + update.length + " bytes, "
+                + weights + ")");
+        session.out().println("manifest: " + directory.resolve(MANIFEST_FILE) + " (" + manifest.cid() + ")");
+        session.out().println("manifest digest: " + Arguments.hex(manifest.digest()));
+        if (submit) {
+            Contributing.Submitted submitted =
+                    Contributing.submit(session, ContributionManifest.Kind.MODEL_UPDATE, manifest.digest(), task);
+            session.out().println("submitted contribution " + submitted.id() + " to round " + submitted.round()
+                    + " of task " + task);
+            session.out().println("transaction: " + submitted.transactionHash());
+        } else {
+            session.out().println("submit it with: cotrain submit --task " + task + " --manifest "
+                    + Arguments.hex(manifest.digest()));
+        }
+    }
+}

@@ -1,0 +1,191 @@
+package io.cotrain.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cotrain.ipfs.ContentStore;
+import io.cotrain.ipfs.IpfsClient;
+import io.cotrain.oracle.chain.ChainUnavailableException;
+import io.cotrain.oracle.chain.ContractRevertedException;
+import io.cotrain.oracle.chain.RevertDecoder;
+import io.cotrain.oracle.evaluation.CsvFormatException;
+import io.cotrain.testing.LocalProcesses;
+import java.math.BigInteger;
+import java.net.ConnectException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.web3j.abi.FunctionEncoder;
+import org.web3j.abi.datatypes.Address;
+import org.web3j.abi.datatypes.Type;
+import org.web3j.abi.datatypes.generated.Uint256;
+import org.web3j.abi.datatypes.generated.Uint8;
+import org.web3j.crypto.Hash;
+
+/** Each custom error a contributor's transaction can revert with, as real revert data decoded by the oracle's decoder. */
+class FailuresTest {
+    private static final RevertDecoder DECODER = RevertDecoder.forCotrainContracts();
+    private static final String ACCOUNT = "0x70997970c51812dc3a010c7d01b50e0d17dc79c8";
+    private static final BigInteger TOKEN = BigInteger.TEN.pow(18);
+
+    /** A context as a session connected to a chain gives it. */
+    private static FailureContext context(String command) {
+        return new FailureContext() {
+            @Override
+            public String command() {
+                return command;
+            }
+
+            @Override
+            public String rpcUrl() {
+                return "http://127.0.0.1:8545";
+            }
+
+            @Override
+            public String ipfsUrl() {
+                return "http://127.0.0.1:5001";
+            }
+
+            @Override
+            public Optional<BigInteger> minContributorStake() {
+                return Optional.of(TOKEN.multiply(BigInteger.valueOf(100)));
+            }
+
+            @Override
+            public Optional<RoundTimes> roundTimes(BigInteger round) {
+                return Optional.of(new RoundTimes(BigInteger.valueOf(120), BigInteger.valueOf(130), BigInteger.valueOf(140),
+                        BigInteger.valueOf(125)));
+            }
+        };
+    }
+
+    /** The revert of a contract call as TransactionSender reports it. */
+    private static ContractRevertedException revert(String signature, Type<?>... arguments) {
+        String data = Hash.sha3String(signature).substring(0, 10)
+                + FunctionEncoder.encodeConstructor(new ArrayList<>(List.of(arguments)));
+        String decoded = DECODER.decode(data).orElseThrow(() -> new AssertionError("not decoded: " + signature));
+        return new ContractRevertedException("someCall()", decoded, data);
+    }
+
+    private static CliException describe(ContractRevertedException reverted, String command) {
+        return Failures.describe(reverted, context(command));
+    }
+
+    private static Uint256 tokens(long whole) {
+        return new Uint256(TOKEN.multiply(BigInteger.valueOf(whole)));
+    }
+
+    @Test
+    void notRegisteredSaysHowToRegister() {
+        CliException error = describe(revert("NotRegistered(address)", new Address(ACCOUNT)), "unstake");
+        assertThat(error.getMessage()).isEqualTo(ACCOUNT + " is not registered as a contributor: register first: "
+                + "cotrain register --stake 100 (the minimum stake is 100 COT)");
+        assertThat(error.exitCode()).isEqualTo(CliException.FAILED);
+        assertThat(error.getCause()).isInstanceOf(ContractRevertedException.class);
+    }
+
+    @Test
+    void tooSmallAFirstStakeSaysTheMinimum() {
+        assertThat(describe(revert("InsufficientStake(uint256,uint256)", tokens(50), tokens(100)), "register").getMessage())
+                .isEqualTo("a first stake must be at least 100 COT, got 50 COT: cotrain register --stake 100");
+    }
+
+    @Test
+    void tooLittleFreeStakeSaysWhatIsFreeAndWhatToDo() {
+        var reverted = revert("InsufficientFreeStake(uint256,uint256)", tokens(5), tokens(10));
+        assertThat(describe(reverted, "submit").getMessage())
+                .startsWith("not enough free stake: 5 COT of your stake is free")
+                .contains("10 COT needed")
+                .contains("cotrain register --stake AMOUNT");
+        assertThat(describe(reverted, "unstake").getMessage()).contains("unstake at most 5 COT now (cotrain unstake --amount 5)");
+    }
+
+    @Test
+    void unbondingNotReadySaysTheBlock() {
+        var reverted = revert("UnbondingNotReady(uint256,uint256)", new Uint256(170), new Uint256(121));
+        assertThat(describe(reverted, "unstake").getMessage()).isEqualTo("the unbonding stake is withdrawable from block "
+                + "170; the chain is at block 121 (49 blocks to go): run 'cotrain unstake --withdraw' again then");
+    }
+
+    @Test
+    void wrongPhaseSaysThePhasesAndWhenTheCurrentOneEnds() {
+        var reverted = revert("WrongPhase(uint256,uint8,uint8)", new Uint256(7), new Uint8(0), new Uint8(1));
+        assertThat(describe(reverted, "submit").getMessage()).isEqualTo("round 7 is in its commit phase, this needs its "
+                + "submission phase: the commit phase ends at block 130 (the chain is at block 125)");
+    }
+
+    @Test
+    void insufficientTokenBalanceSaysBalanceAndNeed() {
+        var reverted = revert("ERC20InsufficientBalance(address,uint256,uint256)", new Address(ACCOUNT), tokens(40), tokens(100));
+        assertThat(describe(reverted, "register").getMessage())
+                .isEqualTo("insufficient token balance: " + ACCOUNT + " has 40 COT, 100 COT needed: get more COT first, "
+                        + "or stake less");
+    }
+
+    @Test
+    void theOtherContributorErrorsHaveMessagesToo() {
+        assertThat(describe(revert("EnforcedPause()"), "register").getMessage()).startsWith("the protocol is paused");
+        assertThat(describe(revert("NothingToClaim(address)", new Address(ACCOUNT)), "claim").getMessage())
+                .startsWith("nothing to claim for " + ACCOUNT);
+        assertThat(describe(revert("NothingToWithdraw()"), "unstake").getMessage())
+                .startsWith("nothing to withdraw").contains("cotrain unstake --amount");
+        assertThat(describe(revert("AlreadyRegistered(address)", new Address(ACCOUNT)), "register").getMessage())
+                .contains("already registered");
+        assertThat(describe(revert("ZeroAmount()"), "unstake").getMessage()).isEqualTo("the amount must be more than 0");
+        assertThat(describe(revert("TaskIdTooLarge(uint256)", new Uint256(1L << 41)), "submit").getMessage())
+                .contains("below 2^40");
+        assertThat(describe(revert("TooManyPendingContributions(address,uint256)", new Address(ACCOUNT),
+                        new Uint256(65535)), "submit").getMessage())
+                .contains("65535 pending contributions");
+        assertThat(describe(revert("ERC20InsufficientAllowance(address,uint256,uint256)", new Address(ACCOUNT),
+                        tokens(1), tokens(2)), "register").getMessage())
+                .contains("may spend only 1 COT");
+    }
+
+    @Test
+    void unrecognisedRevertDataPointsAtTheDeploymentFile() {
+        CliException error = Failures.describe(new ContractRevertedException("x()", null, "0xdeadbeef"), context("claim"));
+        assertThat(error.getMessage()).contains("0xdeadbeef").contains("--deployment");
+    }
+
+    @Test
+    void anUnreachableChainNamesTheUrlAndTheOptions() {
+        var down = new ChainUnavailableException("read nonce failed after 3 attempts", new ConnectException("refused"));
+        CliException error = Failures.describe(down, context("register"));
+        assertThat(error.getMessage()).startsWith("cannot reach the chain at http://127.0.0.1:8545")
+                .contains("--rpc-url / COTRAIN_RPC_URL");
+        assertThat(error.exitCode()).isEqualTo(CliException.UNAVAILABLE);
+    }
+
+    @Test
+    void anUnreachableIpfsNodeNamesTheUrlAndTheOptions() {
+        int closed = LocalProcesses.freePort();
+        try (IpfsClient client = new IpfsClient(URI.create("http://127.0.0.1:" + closed), Duration.ofSeconds(2), 1024)) {
+            RuntimeException failure = null;
+            try {
+                new ContentStore(client).putVerified(new byte[] {1});
+            } catch (RuntimeException e) {
+                failure = e;
+            }
+            CliException error = Failures.describe(failure, context("train"));
+            assertThat(error.getMessage()).startsWith("cannot reach the IPFS node at http://127.0.0.1:5001")
+                    .contains("--ipfs-url / COTRAIN_IPFS_URL");
+            assertThat(error.exitCode()).isEqualTo(CliException.UNAVAILABLE);
+        }
+    }
+
+    @Test
+    void noGasMoneyAndUnexpectedFailuresAreExplained() {
+        var refused = new IllegalStateException("registerContributor(100 COT): the node refused it: "
+                + "Insufficient funds for gas * price + value");
+        assertThat(Failures.describe(refused, context("register")).getMessage())
+                .startsWith("the account has not enough ETH to pay for gas");
+        assertThat(Failures.describe(new NullPointerException("x"), context("status")).getMessage())
+                .isEqualTo("unexpected error: NullPointerException: x (run with --verbose for the stack trace)");
+        assertThat(Failures.describe(new CsvFormatException(3, "f1", "'x' is not a decimal number"), context("submit"))
+                        .getMessage())
+                .contains("line 3, column 'f1': 'x' is not a decimal number");
+    }
+}

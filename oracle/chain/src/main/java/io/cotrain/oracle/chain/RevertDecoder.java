@@ -22,7 +22,8 @@ import org.web3j.utils.Numeric;
  * {@code Panic(uint256)}.
  */
 public final class RevertDecoder {
-    private static final List<String> CONTRACTS = List.of("CotrainProtocol", "ValidatorRegistry", "CotrainToken");
+    private static final List<String> CONTRACTS =
+            List.of("CotrainProtocol", "ValidatorRegistry", "CotrainToken", "ModelRegistry", "CommitToken");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private record ErrorDefinition(String name, List<String> parameterNames, List<TypeReference<Type>> types) {}

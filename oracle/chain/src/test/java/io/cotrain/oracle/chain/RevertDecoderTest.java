@@ -35,6 +35,14 @@ class RevertDecoderTest {
     }
 
     @Test
+    void decodesErrorsOfTheModelRegistry() {
+        String stale = encode("StaleParent(uint256,uint256)", new Uint256(7), new Uint256(5));
+        assertThat(decoder.decode(stale)).contains("StaleParent(head=7, parent=5)");
+        assertThat(decoder.decode(encode("CommitAlreadyRecorded(uint256)", new Uint256(9))))
+                .contains("CommitAlreadyRecorded(commitId=9)");
+    }
+
+    @Test
     void decodesSolidityBuiltInErrors() {
         assertThat(decoder.decode(encode("Error(string)", new Utf8String("no")))).contains("Error(message=no)");
         assertThat(decoder.decode(encode("Panic(uint256)", new Uint256(BigInteger.valueOf(0x11)))))

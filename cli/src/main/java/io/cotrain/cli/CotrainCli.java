@@ -39,7 +39,9 @@ import picocli.CommandLine.UnmatchedArgumentException;
             SubmitCommand.class,
             ClaimCommand.class,
             UnstakeCommand.class,
-            HistoryCommand.class
+            HistoryCommand.class,
+            RegisterModelCommand.class,
+            BranchCommand.class
         },
         footer = {"", "Exit codes: 0 done, 1 failed (the message says what to fix), 2 bad command line, "
                 + "3 chain or IPFS node unreachable."})

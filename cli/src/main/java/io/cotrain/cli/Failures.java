@@ -158,6 +158,19 @@ public final class Failures {
             case "ZeroContentDigest" -> "the manifest digest must not be zero";
             case "UnknownContributionType" -> "contribution kind " + error.text("kind", 0) + " does not exist "
                     + "(0 model update, 1 dataset, 2 validation work)";
+            case "NotModelOwner" -> error.text("caller", 1) + " does not own model " + error.text("modelId", 0)
+                    + ": branch operations are the model NFT holder's; use its wallet";
+            case "UnknownBranch" -> "model " + error.text("modelId", 0) + " has no branch " + error.text("branchId", 1)
+                    + ": 'cotrain history --task " + error.text("modelId", 0) + "' lists its branches";
+            case "UnknownCommit" -> "commit " + error.text("commitId", 1) + " is not a commit of model "
+                    + error.text("modelId", 0) + ": 'cotrain history' lists its commits";
+            case "NotAnAncestor" -> "commit " + error.text("commitId", 1) + " is not an earlier commit of branch "
+                    + error.text("branchId", 0) + " (first parents from its head): pick one from 'cotrain history'";
+            case "NothingToMerge" -> "branch " + error.text("sourceBranch", 0) + " has nothing to merge into branch "
+                    + error.text("targetBranch", 1) + ": the same branch, or the same head";
+            case "InvalidRuleParameters" -> "the aggregation rule's parameters are out of range (trimmed-mean: "
+                    + "--rule-a below 5000; multi-krum: --rule-b at least 1; fedavg and median take none)";
+            case "RewardWeightsNotWhole" -> "--reward-weights must sum to 10000, they sum to " + error.text("sumBps", 0);
             case "Error" -> "the contract refused it: " + error.text("message", 0);
             case "Panic" -> "the contract failed (panic code " + error.text("code", 0) + "): please report it";
             default -> "the transaction was reverted: " + error.name() + error.arguments();

@@ -579,6 +579,88 @@ class ContributorCliIT {
         assertThat(failed.err().lines()).hasSize(1);
     }
 
+    // ---- the model owner's commands ----------------------------------------------------------------------------
+
+    @Test
+    @Order(14)
+    void registerModel_storesTheDocumentsAndMintsTheModelToTheCaller() throws Exception {
+        Path model = Files.write(work.resolve("base.zip"), baseModel);
+        Path description = Files.writeString(work.resolve("held-out.txt"), "2,000 synthetic rows, never published");
+        String features = String.join(",", task.schema().featureColumns());
+        String classes = Integer.toString(task.schema().classCount());
+
+        CliRunner.Result badRule = cli(carol, "register-model", "--base-model", model.toString(), "--features", features,
+                "--label", task.schema().labelColumn(), "--classes", classes, "--held-out-description",
+                description.toString(), "--rule", "mean");
+        assertThat(badRule.exitCode()).isEqualTo(2);
+        assertThat(badRule.err()).contains("--rule must be one of [fedavg, median, trimmed-mean, krum, multi-krum], got mean");
+        CliRunner.Result badWeights = cli(carol, "register-model", "--base-model", model.toString(), "--features",
+                features, "--label", task.schema().labelColumn(), "--classes", classes, "--held-out-description",
+                description.toString(), "--reward-weights", "5000,0,0");
+        assertThat(badWeights.exitCode()).isEqualTo(1);
+        assertThat(badWeights.err()).isEqualTo("error: --reward-weights must sum to 10000, they sum to 5000\n");
+        CliRunner.Result wrongSchema = cli(carol, "register-model", "--base-model", model.toString(), "--features",
+                "a,b", "--label", "y", "--classes", classes, "--held-out-description", description.toString());
+        assertThat(wrongSchema.exitCode()).isEqualTo(1);
+        assertThat(wrongSchema.err()).startsWith("error: --base-model " + model + " is not a model of that schema");
+
+        CliRunner.Result registered = cli(carol, "register-model", "--base-model", model.toString(), "--features",
+                features, "--label", task.schema().labelColumn(), "--classes", classes, "--held-out-description",
+                description.toString(), "--rule", "trimmed-mean", "--rule-a", "1000");
+        assertThat(registered.exitCode()).as(registered.toString()).isZero();
+        assertThat(registered.out()).startsWith("registered task 2 (model NFT 2, base commit ");
+
+        var spec = chain.models(ADMIN).model(BigInteger.TWO).send().component1();
+        assertThat(chain.models(ADMIN).ownerOf(BigInteger.TWO).send()).isEqualToIgnoringCase(carol.getAddress());
+        assertThat(spec.rule).isEqualTo(BigInteger.TWO);
+        assertThat(spec.ruleParameterA).isEqualTo(BigInteger.valueOf(1_000));
+        assertThat(spec.baseWeightsDigest).isEqualTo(MessageDigest.getInstance("SHA-256").digest(baseModel));
+        assertThat(SchemaDocument.read(content.fetchVerified(Cid.ofDigest(spec.schemaDigest)))).isEqualTo(task.schema());
+        assertThat(content.fetchVerified(Cid.ofDigest(spec.heldOutDigest))).isEqualTo(Files.readAllBytes(description));
+    }
+
+    @Test
+    @Order(15)
+    void branch_createsMovesRevertsAndRequestsMerges_forTheOwnerOnly() throws Exception {
+        // task 1 holds commit 1 (base) and commit 2 on branch 0, and branch 1 "experiment" at commit 1 (Order 9)
+        ModelRegistry models = chain.models(ADMIN);
+        BigInteger one = BigInteger.ONE;
+
+        CliRunner.Result notOwner = cli(bob, "branch", "--task", "1", "--default", "1");
+        assertThat(notOwner.exitCode()).isEqualTo(1);
+        assertThat(notOwner.err()).isEqualTo("error: " + bob.getAddress().toLowerCase() + " does not own model 1: "
+                + "branch operations are the model NFT holder's; use its wallet\n");
+
+        CliRunner.Result created = cli(ADMIN, "branch", "--task", "1", "--create", "tuning", "--from", "2");
+        assertThat(created.exitCode()).as(created.toString()).isZero();
+        assertThat(created.out()).startsWith("created branch 2 (tuning) at commit 2 of task 1");
+        assertThat(models.branchHead(one, BigInteger.TWO).send()).isEqualTo(BigInteger.TWO);
+
+        CliRunner.Result notEarlier = cli(ADMIN, "branch", "--task", "1", "--revert", "0", "--to", "2");
+        assertThat(notEarlier.exitCode()).isEqualTo(1);
+        assertThat(notEarlier.err()).isEqualTo("error: commit 2 is not an earlier commit of branch 0 (first parents "
+                + "from its head): pick one from 'cotrain history'\n");
+        CliRunner.Result reverted = cli(ADMIN, "branch", "--task", "1", "--revert", "0", "--to", "1");
+        assertThat(reverted.exitCode()).as(reverted.toString()).isZero();
+        assertThat(models.branchHead(one, BigInteger.ZERO).send()).isEqualTo(one);
+
+        CliRunner.Result merge = cli(ADMIN, "branch", "--task", "1", "--merge", "2", "--into", "0");
+        assertThat(merge.exitCode()).as(merge.toString()).isZero();
+        assertThat(models.pendingMerge(one, BigInteger.ZERO).send()).isEqualTo(BigInteger.TWO);
+        CliRunner.Result nothing = cli(ADMIN, "branch", "--task", "1", "--merge", "1", "--into", "0");
+        assertThat(nothing.err()).isEqualTo("error: branch 1 has nothing to merge into branch 0: the same branch, or "
+                + "the same head\n");
+
+        CliRunner.Result moved = cli(ADMIN, "branch", "--task", "1", "--default", "2");
+        assertThat(moved.exitCode()).as(moved.toString()).isZero();
+        assertThat(models.model(one).send().component2()).isEqualTo(BigInteger.TWO);
+        CliRunner.Result unknown = cli(ADMIN, "branch", "--task", "1", "--default", "7");
+        assertThat(unknown.err()).isEqualTo("error: model 1 has no branch 7: 'cotrain history --task 1' lists its "
+                + "branches\n");
+        CliRunner.Result twoOperations = cli(ADMIN, "branch", "--task", "1", "--default", "0", "--revert", "0", "--to", "1");
+        assertThat(twoOperations.exitCode()).isEqualTo(2);
+    }
+
     private record ScriptRun(int exitCode, String out, String err) {
         @Override
         public String toString() {

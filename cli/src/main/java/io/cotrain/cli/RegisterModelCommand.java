@@ -1,0 +1,111 @@
+package io.cotrain.cli;
+
+import io.cotrain.contracts.generated.ModelRegistry;
+import io.cotrain.ipfs.Cid;
+import io.cotrain.ipfs.ContentStore;
+import io.cotrain.ipfs.ModelFile;
+import io.cotrain.oracle.evaluation.DataSchema;
+import io.cotrain.oracle.evaluation.ModelCodec;
+import io.cotrain.oracle.evaluation.SchemaDocument;
+import io.cotrain.oracle.evaluation.TabularModels;
+import java.math.BigInteger;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import org.web3j.protocol.core.methods.response.TransactionReceipt;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code cotrain register-model}: a model owner creates a training task. The base model, the data schema document and
+ * the held-out set's description go to IPFS; the model registry records their digests, the aggregation rule and the
+ * reward weights, and mints the model NFT to the caller.
+ */
+@Command(
+        name = "register-model",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = "Create a training task (model owners): store the base model, the data schema and the held-out "
+                + "set's description on IPFS and register them in the model registry, which mints the model NFT to "
+                + "you. Its id is the task id contributors name.")
+final class RegisterModelCommand extends ContributorCommand {
+    /** The registry's AggregationRule enum, in order. */
+    static final List<String> RULES = List.of("fedavg", "median", "trimmed-mean", "krum", "multi-krum");
+
+    @Option(names = "--base-model", required = true, paramLabel = "FILE.zip",
+            description = "the first global model: a DL4J model of the schema's base architecture")
+    Path baseModel;
+
+    @Option(names = "--features", required = true, split = ",", paramLabel = "COLUMN",
+            description = "the feature columns, in CSV order (comma-separated)")
+    List<String> features;
+
+    @Option(names = "--label", required = true, paramLabel = "COLUMN", description = "the label column (last in CSV)")
+    String label;
+
+    @Option(names = "--classes", required = true, paramLabel = "N", description = "number of classes (labels 0..N-1)")
+    int classes;
+
+    @Option(names = "--held-out-description", required = true, paramLabel = "FILE",
+            description = "a document describing the held-out set validators evaluate on (not the set itself)")
+    Path heldOutDescription;
+
+    @Option(names = "--rule", defaultValue = "fedavg", paramLabel = "RULE",
+            description = "aggregation rule: fedavg, median, trimmed-mean, krum, multi-krum (default: ${DEFAULT-VALUE})")
+    String rule;
+
+    @Option(names = "--rule-a", defaultValue = "0", paramLabel = "A",
+            description = "trimmed-mean: basis points trimmed per side (< 5000); krum, multi-krum: f")
+    int ruleA;
+
+    @Option(names = "--rule-b", defaultValue = "0", paramLabel = "B", description = "multi-krum: m, the updates averaged")
+    int ruleB;
+
+    @Option(names = "--reward-weights", defaultValue = "10000,0,0", split = ",", paramLabel = "BPS",
+            description = "model update, dataset and validation weights in basis points, summing to 10000 "
+                    + "(default: ${DEFAULT-VALUE})")
+    List<Integer> rewardWeights;
+
+    @Override
+    void run(Session session) {
+        int ruleIndex = RULES.indexOf(rule.toLowerCase(Locale.ROOT));
+        if (ruleIndex < 0) throw new CliException("--rule must be one of " + RULES + ", got " + rule, CliException.USAGE, null);
+        if (rewardWeights.size() != 3) {
+            throw new CliException("--reward-weights takes three values (model update, dataset, validation), got "
+                    + rewardWeights, CliException.USAGE, null);
+        }
+        DataSchema schema;
+        try {
+            schema = new DataSchema(features, label, classes);
+        } catch (IllegalArgumentException e) {
+            throw new CliException("the schema given by --features, --label and --classes is invalid: " + e.getMessage(),
+                    CliException.USAGE, e);
+        }
+        byte[] model = session.readFile(baseModel, "--base-model");
+        try {
+            ModelCodec.read(model, Contributing.LIMITS, TabularModels.baseArchitecture(schema));
+        } catch (RuntimeException e) {
+            throw new CliException("--base-model " + baseModel + " is not a model of that schema: " + e.getMessage());
+        }
+        byte[] description = session.readFile(heldOutDescription, "--held-out-description");
+        byte[] schemaDocument = SchemaDocument.write(schema);
+
+        ContentStore ipfs = session.ipfs();
+        ModelFile base = ipfs.putModel(model);
+        Cid schemaCid = ipfs.putVerified(schemaDocument);
+        Cid descriptionCid = ipfs.putVerified(description);
+        var spec = new ModelRegistry.ModelSpec(base.sha256(), base.root(), Cid.of(description).digest(),
+                schemaCid.digest(), BigInteger.valueOf(ruleIndex), BigInteger.valueOf(ruleA), BigInteger.valueOf(ruleB),
+                BigInteger.valueOf(rewardWeights.get(0)), BigInteger.valueOf(rewardWeights.get(1)),
+                BigInteger.valueOf(rewardWeights.get(2)));
+        Chain chain = session.chain();
+        TransactionReceipt receipt = session.send("registerModel", chain.addresses().modelRegistry(),
+                chain.models().registerModel(spec).encodeFunctionCall());
+        var registered = ModelRegistry.getModelRegisteredEvents(receipt).getFirst();
+        session.out().println("registered task " + registered.modelId + " (model NFT " + registered.modelId
+                + ", base commit " + registered.baseCommit + ")");
+        session.out().println("base model " + base.cid() + ", schema " + schemaCid + ", held-out description "
+                + descriptionCid);
+        session.out().println("transaction: " + receipt.getTransactionHash());
+    }
+}

@@ -7,7 +7,7 @@ import java.util.List;
  *
  * <p>Every implementation is deterministic to the bit: the result depends only on the set of updates, never on the
  * list's order or implementation (updates are sorted by contribution id first), and the arithmetic is done in a
- * fixed order, so every validator computes the same bytes.
+ * fixed order, so every validator computes the same bytes, whatever {@link Parallelism} each one runs the rule on.
  */
 public interface AggregationRule {
 

@@ -25,40 +25,46 @@ public final class AggregationRules {
 
     private AggregationRules() {}
 
-    /** A rule without parameters ({@code fedavg}, {@code median}). */
+    /** A rule without parameters ({@code fedavg}, {@code median}), on the calling thread. */
     public static AggregationRule byName(String name) {
         return byName(name, Map.of());
     }
 
+    /** The rule of that name with its parameters given as strings, on the calling thread. */
+    public static AggregationRule byName(String name, Map<String, String> parameters) {
+        return byName(name, parameters, Parallelism.sequential());
+    }
+
     /**
-     * The rule of that name with its parameters given as strings.
+     * The rule of that name with its parameters given as strings, running on {@code parallelism} (which changes no
+     * bit of its results).
      *
      * @throws IllegalArgumentException for an unknown name, a missing, unknown or malformed parameter, or a value
      *     out of range; the message names the bad value
      */
-    public static AggregationRule byName(String name, Map<String, String> parameters) {
+    public static AggregationRule byName(String name, Map<String, String> parameters, Parallelism parallelism) {
         if (name == null) throw new IllegalArgumentException("aggregation rule name is null; known: " + NAMES);
         String key = name.trim().toLowerCase(Locale.ROOT);
         return switch (key) {
             case "fedavg" -> {
                 allowOnly(key, parameters);
-                yield new FedAvg();
+                yield new FedAvg(parallelism);
             }
             case "median" -> {
                 allowOnly(key, parameters);
-                yield new CoordinateMedian();
+                yield new CoordinateMedian(parallelism);
             }
             case "trimmed-mean" -> {
                 allowOnly(key, parameters, "trim");
-                yield new TrimmedMean(decimal(key, parameters, "trim"));
+                yield new TrimmedMean(decimal(key, parameters, "trim"), parallelism);
             }
             case "krum" -> {
                 allowOnly(key, parameters, "f");
-                yield new Krum(integer(key, parameters, "f"));
+                yield new Krum(integer(key, parameters, "f"), parallelism);
             }
             case "multi-krum" -> {
                 allowOnly(key, parameters, "f", "m");
-                yield new MultiKrum(integer(key, parameters, "f"), integer(key, parameters, "m"));
+                yield new MultiKrum(integer(key, parameters, "f"), integer(key, parameters, "m"), parallelism);
             }
             default -> throw new IllegalArgumentException("unknown aggregation rule '" + name + "'; known: " + NAMES);
         };

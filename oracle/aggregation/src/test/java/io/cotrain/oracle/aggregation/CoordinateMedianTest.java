@@ -7,8 +7,11 @@ import static io.cotrain.oracle.aggregation.Fixtures.update;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class CoordinateMedianTest {
     private final CoordinateMedian rule = new CoordinateMedian();
@@ -32,6 +35,22 @@ class CoordinateMedianTest {
     void ignoresWeights() {
         float[] out = rule.aggregate(List.of(update(1, 1_000_000, 100, 0f), update(2, 1, 1, 1f), update(3, 1, 1, 2f)));
         assertThat(out).containsExactly(1f);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 17})
+    void matchesTheReferenceDefinitionToTheBit(int n) {
+        List<ModelUpdate> updates = Fixtures.withTiesAndSignedZeros(20 + n, n, 2 * SortingNetwork.COLUMNS + 9);
+        float[][] xs = Updates.params(Updates.sorted(updates));
+        int d = xs[0].length;
+        float[] expected = new float[d];
+        float[] column = new float[n];
+        for (int j = 0; j < d; j++) {
+            for (int i = 0; i < n; i++) column[i] = xs[i][j];
+            Arrays.sort(column);
+            expected[j] = n % 2 == 1 ? column[n / 2] : (float) (((double) column[n / 2 - 1] + column[n / 2]) / 2.0);
+        }
+        assertThat(bits(rule.aggregate(updates))).isEqualTo(bits(expected));
     }
 
     @Test

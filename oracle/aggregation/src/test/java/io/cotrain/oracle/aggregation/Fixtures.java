@@ -36,6 +36,19 @@ final class Fixtures {
         return out;
     }
 
+    /** Like {@link #random}, but half the values drawn from a few, -0.0 and 0.0 among them, so coordinates tie. */
+    static List<ModelUpdate> withTiesAndSignedZeros(long seed, int n, int d) {
+        float[] few = {-0f, 0f, 1f, -1f, 0.5f, -Float.MIN_VALUE};
+        Random random = new Random(seed);
+        List<ModelUpdate> out = new ArrayList<>();
+        for (ModelUpdate u : random(seed, n, d)) {
+            float[] p = u.parameters();
+            for (int j = 0; j < d; j++) if (random.nextBoolean()) p[j] = few[random.nextInt(few.length)];
+            out.add(new ModelUpdate(u.contributionId(), p, u.trainingSamples(), u.consensusScore()));
+        }
+        return out;
+    }
+
     static List<ModelUpdate> shuffled(List<ModelUpdate> updates, long seed) {
         List<ModelUpdate> copy = new ArrayList<>(updates);
         Collections.shuffle(copy, new Random(seed));

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
+import java.util.concurrent.ForkJoinPool;
 import org.junit.jupiter.api.Test;
 
 class KrumTest {
@@ -28,8 +29,40 @@ class KrumTest {
         // Scores: 25, 25, 25: all tie, the lowest id wins. Give the middle point the lowest id.
         List<ModelUpdate> updates = List.of(update(10, 0f, 0f), update(5, 3f, 4f), update(20, 6f, 8f));
         assertThat(new Krum(0).aggregate(updates)).containsExactly(3f, 4f);
-        int[] ranking = Krum.ranking(Updates.sorted(updates), 0, "krum");
+        int[] ranking = Krum.ranking(Updates.sorted(updates), 0, "krum", Parallelism.sequential());
         assertThat(ranking).containsExactly(0, 1, 2);
+    }
+
+    @Test
+    void distancesMatchThePlainLoopToTheBit() {
+        for (int n = 2; n <= 13; n++) {
+            float[][] xs = Updates.params(Updates.sorted(random(30 + n, n, 2 * Updates.BLOCK + 5)));
+            double[][] expected = new double[n][n];
+            for (int a = 0; a < n; a++) {
+                for (int b = 0; b < n; b++) {
+                    double s = 0;
+                    for (int j = 0; j < xs[a].length; j++) {
+                        double diff = (double) xs[a][j] - xs[b][j];
+                        s += diff * diff;
+                    }
+                    expected[a][b] = s;
+                }
+            }
+            ForkJoinPool pool = new ForkJoinPool(3);
+            try {
+                for (Parallelism parallelism : List.of(Parallelism.sequential(), Parallelism.on(pool))) {
+                    double[][] dist = Krum.distances(xs, parallelism);
+                    for (int a = 0; a < n; a++) {
+                        for (int b = 0; b < n; b++) {
+                            assertThat(Double.doubleToRawLongBits(dist[a][b])).as("n=%d (%d, %d)", n, a, b)
+                                    .isEqualTo(Double.doubleToRawLongBits(expected[a][b]));
+                        }
+                    }
+                }
+            } finally {
+                pool.shutdown();
+            }
+        }
     }
 
     @Test

@@ -7,6 +7,7 @@ import static io.cotrain.oracle.aggregation.Fixtures.update;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -38,6 +39,28 @@ class TrimmedMeanTest {
     void trimZeroIsTheUnweightedMean() {
         assertThat(new TrimmedMean(0).aggregate(List.of(update(1, 1_000, 100, 1f), update(2, 1, 1, 2f))))
                 .containsExactly(1.5f);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 17})
+    void matchesTheReferenceDefinitionToTheBit(int n) {
+        List<ModelUpdate> updates = Fixtures.withTiesAndSignedZeros(40 + n, n, 2 * SortingNetwork.COLUMNS + 9);
+        float[][] xs = Updates.params(Updates.sorted(updates));
+        int d = xs[0].length;
+        for (double trim : new double[] {0, 0.1, 0.25, 0.49}) {
+            TrimmedMean rule = new TrimmedMean(trim);
+            int k = rule.trimmedPerSide(n);
+            float[] expected = new float[d];
+            float[] column = new float[n];
+            for (int j = 0; j < d; j++) {
+                for (int i = 0; i < n; i++) column[i] = xs[i][j];
+                Arrays.sort(column);
+                double sum = 0;
+                for (int i = k; i < n - k; i++) sum += column[i];
+                expected[j] = (float) (sum / (n - 2 * k));
+            }
+            assertThat(bits(rule.aggregate(updates))).as("trim %s", trim).isEqualTo(bits(expected));
+        }
     }
 
     @Test

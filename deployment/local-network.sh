@@ -3,11 +3,15 @@
 # and three bonded validators, an offline IPFS node (js-ipfs), the demo task (Seattle and New York daily weather,
 # NOAA via the npm package vega-datasets: see deployment/src/main/java/io/cotrain/deployment/demo/DemoTask.java),
 # and three validator nodes with their own keys and data directories. It prints the URLs, the addresses and the dev
-# accounts' roles once every node is ready, and stops everything it started on Ctrl-C, on SIGTERM or with
+# accounts' roles once every node is ready, then runs the demo (DemoRounds): the owner registers the demo task in the
+# model registry and simulated contributors work through several rounds with the contributor CLI (three honest ones
+# on their own shards, a poisoner with label-flipped data, a free rider resubmitting the global model), printing round
+# by round the commit recorded, its held-out accuracy and every contributor's score, reward and slash. The network
+# keeps running afterwards; everything it started stops on Ctrl-C, on SIGTERM or with
 #
 #   deployment/local-network.sh stop
 #
-# It builds what is missing first (the validator node's jar and the deployment module's classes: one
+# It builds what is missing first (the validator node's jar, the CLI and the deployment module's classes: one
 # `mvn -B -q -pl validator-node,deployment -am package -DskipTests` when the jar is missing or older than the sources).
 #
 # Environment (default):
@@ -21,6 +25,8 @@
 #                                    (tasks/task-1/), validators' data (validator-<i>/), logs (logs/), PIDs (pids)
 #                                    (deployment/target/local-network)
 #   COTRAIN_VALIDATOR_JAVA_OPTS (-Xmx512m)   JVM options of each validator node
+#   COTRAIN_DEMO_ROUNDS (5)          rounds of simulated contributors; 0: no demo (contributors are dev keys 4-8)
+#   COTRAIN_DEMO_EPOCHS (2)          local training epochs of the demo's contributors per round
 #   COTRAIN_STARTUP_TIMEOUT (300)    seconds to wait for the IPFS node and the validator nodes to be ready
 #   COTRAIN_SKIP_BUILD (unset)       1: never run Maven, run what is built (fail if the jar or the classes are missing)
 #   JAVA_HOME                        a JDK >= 21 (else the java on PATH, else one under /usr/lib/jvm)
@@ -48,6 +54,7 @@ is_ours() {
     # (a validator or the demo task is a fork of this script for a moment, before it execs)
     validator-*) [[ "$args" == *quarkus-run.jar* || "$args" == *run-validator.sh* || "$args" == *local-network.sh* ]] ;;
     demo-task) [[ "$args" == *DemoTask* || "$args" == *local-network.sh* ]] ;;
+    demo-rounds) [[ "$args" == *DemoRounds* || "$args" == *local-network.sh* ]] ;;
     *) return 1 ;;
   esac
 }
@@ -82,7 +89,7 @@ if [[ "${1:-}" == "stop" ]]; then
     echo "stopping the local network (pid ${script[0]##*:})..."
     stop_processes 120 "${script[@]}"
   fi
-  mapfile -t left < <(recorded '^(validator-[0-9]+|demo-task)$')
+  mapfile -t left < <(recorded '^(validator-[0-9]+|demo-task|demo-rounds)$')
   [[ ${#left[@]} -eq 0 ]] || stop_processes 70 "${left[@]}"
   mapfile -t left < <(recorded '^(ipfs|anvil)$')
   [[ ${#left[@]} -eq 0 ]] || stop_processes 20 "${left[@]}"
@@ -117,6 +124,12 @@ for p in "${node_ports[@]}"; do
 done
 startup_timeout="${COTRAIN_STARTUP_TIMEOUT:-300}"
 node_java_opts="${COTRAIN_VALIDATOR_JAVA_OPTS:--Xmx512m}"
+demo_rounds="${COTRAIN_DEMO_ROUNDS:-5}"
+demo_epochs="${COTRAIN_DEMO_EPOCHS:-2}"
+[[ "$demo_rounds" =~ ^[0-9]+$ && "$demo_epochs" =~ ^[1-9][0-9]*$ ]] || {
+  echo "COTRAIN_DEMO_ROUNDS must be a number >= 0 and COTRAIN_DEMO_EPOCHS one >= 1" >&2
+  exit 1
+}
 
 # shellcheck source=../tools/java.sh
 source "$root/tools/java.sh"
@@ -134,7 +147,7 @@ needs_build() {
   [[ -f "$jar" && -f "$demo_class" && -f "$classpath_file" ]] || return 0
   local sources=("$root/pom.xml" "$root/testing" "$root/contracts/src" "$root/contracts/java/main"
     "$root/contracts/pom.xml" "$root/ipfs/src/main" "$root/ipfs/pom.xml" "$root/oracle" "$root/validator-node/src/main"
-    "$root/validator-node/pom.xml")
+    "$root/validator-node/pom.xml" "$root/cli/src/main" "$root/cli/pom.xml")
   [[ -z "$(find "${sources[@]}" -path '*/target' -prune -o -type f -newer "$jar" -print -quit 2>/dev/null)" ]] || return 0
   [[ -z "$(find "$root/deployment/src/main" "$root/deployment/pom.xml" -type f -newer "$demo_class" -print -quit)" ]] || return 0
   return 1
@@ -168,6 +181,7 @@ fi
 anvil_pid=""
 ipfs_pid=""
 demo_pid=""
+rounds_pid=""
 sleeper=""
 node_pids=()
 record() { echo "$1 $2" >>"$pids_file"; }
@@ -182,6 +196,7 @@ shutdown() {
   local entries=() i
   for i in "${!node_pids[@]}"; do entries+=("validator-$((i + 1)):${node_pids[$i]}"); done
   [[ -z "$demo_pid" ]] || entries+=("demo-task:$demo_pid")
+  [[ -z "$rounds_pid" ]] || entries+=("demo-rounds:$rounds_pid")
   [[ ${#entries[@]} -eq 0 ]] || stop_processes 70 "${entries[@]}"
   [[ -z "$ipfs_pid" ]] || stop_processes 20 "ipfs:$ipfs_pid"
   [[ -z "$anvil_pid" ]] || stop_processes 20 "anvil:$anvil_pid"
@@ -295,11 +310,31 @@ for i in 1 2 3; do
 done
 cat <<INFO
 
-Logs           $logs   (anvil.log, ipfs.log, demo-task.log, validator-<i>.log)
+Logs           $logs   (anvil.log, ipfs.log, demo-task.log, demo.log, validator-<i>.log)
 Data           $work/validator-<i>   PIDs in $pids_file
-
-Press Ctrl-C to stop, or run: $0 stop
+Contributor CLI  cli/cotrain --rpc-url $rpc --ipfs-url $ipfs_api --deployment $addresses ...
 INFO
+
+if ((demo_rounds > 0)); then
+  echo
+  echo "Demo: $demo_rounds rounds of simulated contributors on task 1 (Ctrl-C stops it and the network)..."
+  contributor_keys="$(IFS=,; echo "${dev_keys[*]:4:5}")"
+  demo_options=(--enable-native-access=ALL-UNNAMED -Dorg.slf4j.simpleLogger.defaultLogLevel=warn)
+  # JavaCPP (DL4J's natives) uses sun.misc.Unsafe, which Java 24+ warns about on every start.
+  (( "$(java_major "$java")" < 23 )) || demo_options+=(--sun-misc-unsafe-memory-access=allow)
+  COTRAIN_RPC_URL="$rpc" COTRAIN_IPFS_URL="$ipfs_api" COTRAIN_DEPLOYMENT="$addresses" \
+    COTRAIN_DEMO_OWNER_KEY="${dev_keys[0]}" COTRAIN_DEMO_CONTRIBUTOR_KEYS="$contributor_keys" \
+    OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 "$java" "${demo_options[@]}" -cp "$classes:$(cat "$classpath_file")" \
+    io.cotrain.deployment.demo.DemoRounds --task-dir "$task" --work "$work/demo" --rounds "$demo_rounds" \
+    --epochs "$demo_epochs" > >(tee "$logs/demo.log") 2>&1 &
+  rounds_pid=$!
+  record demo-rounds "$rounds_pid"
+  wait "$rounds_pid" || echo "the demo stopped early: see $logs/demo.log (the network keeps running)" >&2
+  rounds_pid=""
+fi
+
+echo
+echo "Press Ctrl-C to stop, or run: $0 stop"
 
 # Stay up until a signal; say so if a process dies on its way.
 reported=""

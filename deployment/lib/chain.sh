@@ -25,13 +25,16 @@ chain_setup() {
     0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6
     0x47e179ec197488593b187f80a00eb0da91f1b9d0b13f8733639f19c30a34926a
     0x8b3a350cf5c34c9194ca85829a2df0ec3153be0318b5e2d3348e872092edffba
+    0x92db14e403b83dfe3df233f83dfa3a0d7096f21ca9b0d6d6b8d88b2b4ec1564e
+    0x4bbbf85ce3377467afe5d46f804f221813b2bb87f24d81f60f1fcdbf7cbf4356
+    0xdbda1821b80551c9d65939329250298aa3472ba22feea921c0cf5d620ea67b97
   )
   admin="$(chain_address_of "${dev_keys[0]}")"
   validators=()
   local i
   for i in 1 2 3; do validators+=("$(chain_address_of "${dev_keys[$i]}")"); done
   contributors=()
-  for i in 4 5; do contributors+=("$(chain_address_of "${dev_keys[$i]}")"); done
+  for i in 4 5 6 7 8; do contributors+=("$(chain_address_of "${dev_keys[$i]}")"); done
 }
 
 chain_address_of() { "$cast" wallet address --private-key "$1"; }
@@ -75,6 +78,7 @@ chain_deploy() {
   token="$(chain_read_address token)"
   protocol="$(chain_read_address protocol)"
   registry="$(chain_read_address validatorRegistry)"
+  models="$(chain_read_address modelRegistry)"
 }
 
 chain_read_address() { node -e "console.log(require(process.argv[1])[process.argv[2]])" "$addresses" "$1"; }
@@ -91,11 +95,13 @@ chain_bond_validators() {
 
 # chain_summary: the RPC endpoint, the contracts and the dev accounts' roles.
 chain_summary() {
+  local i
   cat <<INFO
   RPC          $rpc   (chain id $chain_id, ${block_time}s blocks)
   token        $token
   protocol     $protocol
   registry     $registry
+  models       $models   (model registry: model and commit NFTs)
   addresses    $addresses
 
 Dev accounts (anvil's public test keys):
@@ -103,9 +109,8 @@ Dev accounts (anvil's public test keys):
   ${validators[0]}  validator 1 (bonded 1000 COT)
   ${validators[1]}  validator 2 (bonded 1000 COT)
   ${validators[2]}  validator 3 (bonded 1000 COT)
-  ${contributors[0]}  contributor (100000 COT, not registered)
-  ${contributors[1]}  contributor (100000 COT, not registered)
 INFO
+  for i in "${!contributors[@]}"; do echo "  ${contributors[$i]}  contributor (100000 COT; dev key $((i + 4)))"; done
 }
 
 # chain_stop: stops anvil if chain_start started it and it still runs.

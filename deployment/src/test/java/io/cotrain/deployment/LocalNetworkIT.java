@@ -4,11 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.cotrain.contracts.DeploymentAddresses;
 import io.cotrain.contracts.testing.CotrainClients;
 import io.cotrain.contracts.generated.CotrainProtocol;
 import io.cotrain.contracts.testing.DevAccounts;
-import io.cotrain.testing.LocalProcesses;
 import io.cotrain.deployment.demo.DemoTask;
 import io.cotrain.ipfs.Cid;
 import io.cotrain.ipfs.ContentStore;
@@ -19,9 +17,7 @@ import io.cotrain.oracle.evaluation.CsvDataset;
 import io.cotrain.oracle.evaluation.EvaluationLimits;
 import io.cotrain.oracle.evaluation.LocalTraining;
 import io.cotrain.oracle.evaluation.ModelCodec;
-import java.io.IOException;
 import java.math.BigInteger;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -30,68 +26,39 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.dataset.DataSet;
 import org.web3j.crypto.Credentials;
-import org.web3j.protocol.Web3j;
-import org.web3j.protocol.http.HttpService;
 
 /**
- * deployment/local-network.sh as a user runs it, on free ports: anvil with the contracts, the IPFS node, the demo task
- * and three validator nodes come up; each node is ready with its own key on chain 31337 and the registry has it
- * active; the three nodes, as separate processes, score a round of real contributions on their own and agree; Ctrl-C
- * (SIGINT) stops every process the script started. Maven has built the validator node's jar (this
- * module depends on validator-node for that order) and this module's classes, so the script is told not to build.
+ * deployment/local-network.sh as a user runs it, on free ports and without its demo: anvil with the contracts, the IPFS
+ * node, the demo task and three validator nodes come up; each node is ready with its own key on chain 31337 and the
+ * registry has it active; the three nodes, as separate processes, score a round of real contributions on their own and
+ * agree; Ctrl-C (SIGINT) stops every process the script started.
  */
 class LocalNetworkIT {
-    private static final Duration STARTUP = Duration.ofMinutes(5);
-    private static final Duration SHUTDOWN = Duration.ofMinutes(2);
     /** 1-second blocks: 20 + 10 + 10 blocks of windows, the nodes' turns to finalize, and slow ticks on 2 cores. */
     private static final Duration ROUND = Duration.ofMinutes(4);
-    private static final String UP = "Cotrain local network is up";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final HttpClient http = HttpClient.newHttpClient();
 
     @Test
     void comesUpWithThreeValidatorNodesThatScoreARound_andCtrlCStopsEverything() throws Exception {
-        int rpcPort = LocalProcesses.freePort();
-        int ipfsPort = LocalProcesses.freePort();
-        int nodePort = threeFreePorts();
-        List<Integer> nodePorts = List.of(nodePort, nodePort + 1, nodePort + 2);
-        Path addressesFile = ScriptRunner.freshFile("local-network-");
-        Path network = Files.createTempDirectory(ScriptRunner.WORK, "local-network-");
-        Path output = addressesFile.resolveSibling(addressesFile.getFileName() + ".out");
-        ProcessBuilder builder = new ProcessBuilder(ScriptRunner.ROOT.resolve("deployment/local-network.sh").toString())
-                .redirectErrorStream(true)
-                .redirectOutput(output.toFile());
-        Map<String, String> env = builder.environment();
-        env.keySet().removeIf(name -> name.startsWith("COTRAIN_") || name.startsWith("QUARKUS_"));
-        env.put("COTRAIN_RPC_PORT", Integer.toString(rpcPort));
-        env.put("COTRAIN_IPFS_PORT", Integer.toString(ipfsPort));
-        env.put("COTRAIN_NODE_PORT", Integer.toString(nodePort));
-        env.put("COTRAIN_ADDRESSES_FILE", addressesFile.toString());
-        env.put("COTRAIN_NETWORK_DIR", network.toString());
-        env.put("COTRAIN_SKIP_BUILD", "1");
-        env.put("JAVA_HOME", System.getProperty("java.home"));
-        Process script = builder.start();
-        Map<String, Long> pids = Map.of();
-        try {
-            ScriptRunner.awaitLine(script, output, UP, STARTUP);
-            pids = recordedPids(network.resolve("pids"));
+        // this test is the contributor: no demo (FederatedTrainingIT runs it)
+        try (LocalNetworkRun network = LocalNetworkRun.start(Map.of("COTRAIN_DEMO_ROUNDS", "0"))) {
+            Map<String, Long> pids = network.recordedPids();
             assertThat(pids).containsKeys("script", "anvil", "ipfs", "validator-1", "validator-2", "validator-3");
-            assertThat(pids.get("script")).isEqualTo(script.pid());
+            assertThat(pids.get("script")).isEqualTo(network.script.pid());
 
             Set<String> addresses = new HashSet<>();
-            for (int port : nodePorts) {
+            for (int port : network.nodePorts) {
                 String base = "http://127.0.0.1:" + port;
                 assertThat(get(base + "/q/health/ready").statusCode()).as("%s ready", base).isEqualTo(200);
                 JsonNode status = JSON.readTree(get(base + "/status").body());
@@ -103,47 +70,29 @@ class LocalNetworkIT {
                     DevAccounts.account(2).getAddress().toLowerCase(),
                     DevAccounts.account(3).getAddress().toLowerCase());
 
-            Web3j web3j = Web3j.build(new HttpService("http://127.0.0.1:" + rpcPort));
-            try {
-                CotrainClients chain = new CotrainClients(web3j, 31337).use(DeploymentAddresses.read(addressesFile));
-                var registry = chain.registry(DevAccounts.account(0));
-                assertThat(registry.activeValidatorCount().send().intValue()).isEqualTo(3);
-                for (String address : addresses) {
-                    assertThat(registry.validatorInfo(address).send().active).as("%s active", address).isTrue();
-                }
-            } finally {
-                web3j.shutdown();
+            CotrainClients chain = network.chain();
+            var registry = chain.registry(DevAccounts.account(0));
+            assertThat(registry.activeValidatorCount().send().intValue()).isEqualTo(3);
+            for (String address : addresses) {
+                assertThat(registry.validatorInfo(address).send().active).as("%s active", address).isTrue();
             }
             HttpResponse<String> ipfs = http.send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + ipfsPort + "/api/v0/version"))
+                    URI.create("http://127.0.0.1:" + network.ipfsPort + "/api/v0/version"))
                     .POST(HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(10)).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(ipfs.statusCode()).isEqualTo(200);
-            assertThat(Files.readString(output)).contains("validator 1 (bonded 1000 COT)")
-                    .contains("http://127.0.0.1:" + ipfsPort)
-                    .contains("http://127.0.0.1:" + nodePort + "/status");
-            assertThat(network.resolve("tasks/task-1/task.json")).exists();
+            assertThat(network.output()).contains("validator 1 (bonded 1000 COT)")
+                    .contains("http://127.0.0.1:" + network.ipfsPort)
+                    .contains("http://127.0.0.1:" + network.nodePorts.getFirst() + "/status")
+                    .doesNotContain("Demo:");
+            assertThat(network.directory.resolve("tasks/task-1/task.json")).exists();
 
-            scoreARound(rpcPort, ipfsPort, addressesFile, network.resolve("tasks/task-1"), nodePorts);
+            scoreARound(chain, network.ipfsPort, network.directory.resolve("tasks/task-1"), network.nodePorts);
 
-            new ProcessBuilder("kill", "-INT", Long.toString(script.pid())).start().waitFor();
-            assertThat(script.waitFor(SHUTDOWN.toSeconds(), TimeUnit.SECONDS))
-                    .as("the script exits on SIGINT within %s:%n%s", SHUTDOWN, Files.readString(output)).isTrue();
-            List<Integer> ports = new ArrayList<>(List.of(rpcPort, ipfsPort));
-            ports.addAll(nodePorts);
-            for (int port : ports) {
-                assertThat(ScriptRunner.answers(port)).as("port %d closed", port).isFalse();
-            }
-            for (var process : pids.entrySet()) {
-                assertThat(ProcessHandle.of(process.getValue()).map(ProcessHandle::isAlive).orElse(false))
-                        .as("%s (pid %d) stopped", process.getKey(), process.getValue()).isFalse();
-            }
-            assertThat(network.resolve("pids")).doesNotExist();
-            assertThat(Files.readString(network.resolve("logs/validator-1.log"))).contains("validator node stopped");
+            network.interruptAndExpectEverythingStopped(pids);
+            assertThat(Files.readString(network.directory.resolve("logs/validator-1.log")))
+                    .contains("validator node stopped");
         } finally {
-            script.descendants().forEach(ProcessHandle::destroyForcibly);
-            script.destroyForcibly();
-            pids.values().forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
             http.close();
         }
     }
@@ -153,11 +102,8 @@ class LocalNetworkIT {
      * shard and a garbage file; the three nodes judge, commit, reveal and finalize the round by themselves. Honest
      * work is accepted, the garbage floored, and every node's judgement equals the consensus.
      */
-    private void scoreARound(int rpcPort, int ipfsPort, Path addressesFile, Path task, List<Integer> nodePorts)
-            throws Exception {
-        Web3j web3j = Web3j.build(new HttpService("http://127.0.0.1:" + rpcPort));
+    private void scoreARound(CotrainClients chain, int ipfsPort, Path task, List<Integer> nodePorts) throws Exception {
         try (IpfsClient ipfs = new IpfsClient(URI.create("http://127.0.0.1:" + ipfsPort))) {
-            CotrainClients chain = new CotrainClients(web3j, 31337).use(DeploymentAddresses.read(addressesFile));
             ContentStore content = new ContentStore(ipfs);
             byte[] globalModel = Files.readAllBytes(task.resolve("global-model.zip"));
             MultiLayerNetwork model = ModelCodec.read(globalModel, EvaluationLimits.defaults());
@@ -185,8 +131,6 @@ class LocalNetworkIT {
                         .body());
                 assertThat(judged.path("score").asInt()).as("node %d", port).isEqualTo(honest.consensusScore.intValue());
             }
-        } finally {
-            web3j.shutdown();
         }
     }
 
@@ -215,36 +159,5 @@ class LocalNetworkIT {
     private HttpResponse<String> get(String url) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
                 HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static Map<String, Long> recordedPids(Path file) throws IOException {
-        Map<String, Long> pids = new LinkedHashMap<>();
-        for (String line : Files.readAllLines(file)) {
-            String[] parts = line.strip().split(" ");
-            if (!parts[0].equals("demo-task")) { // it exited before the network came up; its PID may be reused
-                pids.put(parts[0], Long.parseLong(parts[1]));
-            }
-        }
-        return pids;
-    }
-
-    /** @return a port p such that p, p + 1 and p + 2 are free now */
-    private static int threeFreePorts() throws IOException {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            int port = LocalProcesses.freePort();
-            if (port + 2 <= 65535 && !ScriptRunner.answers(port + 1) && !ScriptRunner.answers(port + 2)
-                    && bindable(port + 1) && bindable(port + 2)) {
-                return port;
-            }
-        }
-        throw new IllegalStateException("no three consecutive free ports");
-    }
-
-    private static boolean bindable(int port) {
-        try (ServerSocket ignored = new ServerSocket(port)) {
-            return true;
-        } catch (IOException taken) {
-            return false;
-        }
     }
 }

@@ -4,6 +4,7 @@ import io.cotrain.oracle.evaluation.CsvDataset;
 import io.cotrain.oracle.evaluation.DataSchema;
 import io.cotrain.oracle.evaluation.EvaluationLimits;
 import io.cotrain.oracle.evaluation.HeldOutMetrics;
+import io.cotrain.oracle.evaluation.LocalTraining;
 import io.cotrain.oracle.evaluation.ModelCodec;
 import io.cotrain.oracle.evaluation.TabularModels;
 import java.io.IOException;
@@ -21,6 +22,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /**
  * The demo task of the local network: predict the day's weather (drizzle, fog, rain, snow, sun) from its
@@ -41,12 +43,15 @@ import java.util.stream.Stream;
  *
  * <p>Split: each observation goes by the sha256 of {@code location + "," + date}, never by random state, so every
  * run and every machine splits alike: bytes 0-3 (unsigned, mod 100) below {@value #HELD_OUT_PERCENT} put it in the
- * held-out set (validators only), else bytes 4-7 (unsigned, mod N) pick its contributor shard. Rows keep the file's
- * order. The first global model is the untrained base model ({@link TabularModels#baseModel}) from
- * {@link #BASE_MODEL_SEED}.
+ * held-out set (validators only), else bytes 8-11 (mod 100) below {@value #OWNER_SAMPLE_PERCENT} in the owner's
+ * sample, else bytes 4-7 (unsigned, mod N) pick its contributor shard. Rows keep the file's order. The first global
+ * model is the base model ({@link TabularModels#baseModel} from {@link #BASE_MODEL_SEED}) that the task's owner
+ * trained for {@value #BASE_MODEL_EPOCHS} epochs on its own small sample, as owners publish a starting point: the
+ * contributors then improve on a model that already knows something, and a poisoned update is visibly worse than it.
  *
  * <p>Writes {@code <out>/task-1/}: {@code task.json} (schema, class names, files with sha256, counts, source and
- * licence), {@code held-out.csv}, {@code global-model.zip} and {@code shards/contributor-<i>.csv} (i = 1..N).
+ * licence), {@code held-out.csv}, {@code owner-sample.csv}, {@code global-model.zip} and
+ * {@code shards/contributor-<i>.csv} (i = 1..N).
  * Deterministic: two runs write byte-identical files.
  */
 public final class DemoTask {
@@ -57,6 +62,10 @@ public final class DemoTask {
     public static final long BASE_MODEL_SEED = 20_120_101L;
     /** Share of the observations, in percent, kept for the held-out set. */
     public static final int HELD_OUT_PERCENT = 30;
+    /** Share of the other observations' hash range, in percent, that is the owner's sample (not in any shard). */
+    public static final int OWNER_SAMPLE_PERCENT = 5;
+    /** Epochs the owner trains the base model on its sample. */
+    public static final int BASE_MODEL_EPOCHS = 3;
     /** Contributor shards written by default. */
     public static final int DEFAULT_SHARDS = 4;
     /** The label's values, in label order (alphabetical). */
@@ -92,8 +101,8 @@ public final class DemoTask {
     public record Row(String key, String line, int label) {
     }
 
-    /** The held-out rows and the contributor shards (index 0 is contributor 1). */
-    public record Split(List<Row> heldOut, List<List<Row>> shards) {
+    /** The held-out rows, the owner's sample and the contributor shards (index 0 is contributor 1). */
+    public record Split(List<Row> heldOut, List<Row> ownerSample, List<List<Row>> shards) {
     }
 
     /**
@@ -102,11 +111,12 @@ public final class DemoTask {
      * @param directory       {@code <out>/task-1}
      * @param rows            observations converted
      * @param heldOutRows     rows in the held-out set
+     * @param ownerSampleRows rows the owner trained the base model on
      * @param shardRows       rows per contributor shard
      * @param classCounts     rows per class (all rows), by class name
      * @param baseHeldOut     the base (first global) model's metrics on the held-out set
      */
-    public record Prepared(Path directory, int rows, int heldOutRows, List<Integer> shardRows,
+    public record Prepared(Path directory, int rows, int heldOutRows, int ownerSampleRows, List<Integer> shardRows,
             Map<String, Integer> classCounts, HeldOutMetrics baseHeldOut) {
     }
 
@@ -156,12 +166,13 @@ public final class DemoTask {
         return List.copyOf(rows);
     }
 
-    /** Splits rows by the sha256 of their keys into the held-out set and {@code shards} contributor shards. */
+    /** Splits rows by the sha256 of their keys into the held-out set, the owner's sample and {@code shards} shards. */
     public static Split split(List<Row> rows, int shards) {
         if (shards < 1) {
             throw new IllegalArgumentException("at least one contributor shard");
         }
         var heldOut = new ArrayList<Row>();
+        var owner = new ArrayList<Row>();
         var parts = new ArrayList<List<Row>>();
         for (int s = 0; s < shards; s++) {
             parts.add(new ArrayList<>());
@@ -170,11 +181,13 @@ public final class DemoTask {
             byte[] h = sha256(row.key().getBytes(StandardCharsets.UTF_8));
             if (unsigned(h, 0) % 100 < HELD_OUT_PERCENT) {
                 heldOut.add(row);
+            } else if (unsigned(h, 8) % 100 < OWNER_SAMPLE_PERCENT) {
+                owner.add(row);
             } else {
                 parts.get((int) (unsigned(h, 4) % shards)).add(row);
             }
         }
-        return new Split(List.copyOf(heldOut), parts.stream().map(List::copyOf).toList());
+        return new Split(List.copyOf(heldOut), List.copyOf(owner), parts.stream().map(List::copyOf).toList());
     }
 
     /** The task's CSV of some rows: the schema's header, then one line per row, each ending with {@code \n}. */
@@ -206,7 +219,8 @@ public final class DemoTask {
             }
 
             byte[] heldOut = csv(split.heldOut());
-            var model = TabularModels.baseModel(SCHEMA, BASE_MODEL_SEED);
+            byte[] ownerSample = csv(split.ownerSample());
+            var model = baseModel(ownerSample);
             byte[] globalModel = ModelCodec.write(model);
             CsvDataset heldOutData = CsvDataset.parse(heldOut, SCHEMA, EvaluationLimits.defaults());
             int[] labels = new int[heldOutData.rows()];
@@ -218,6 +232,7 @@ public final class DemoTask {
             var files = new LinkedHashMap<String, byte[]>();
             files.put("held-out.csv", heldOut);
             files.put("global-model.zip", globalModel);
+            files.put("owner-sample.csv", ownerSample);
             for (int s = 0; s < shards; s++) {
                 files.put("shards/contributor-" + (s + 1) + ".csv", csv(split.shards().get(s)));
             }
@@ -230,10 +245,18 @@ public final class DemoTask {
             List<Integer> shardRows = split.shards().stream().map(List::size).toList();
             Files.writeString(directory.resolve("task.json"),
                     describe(rows.size(), split, classCounts, base, files), StandardCharsets.UTF_8);
-            return new Prepared(directory, rows.size(), split.heldOut().size(), shardRows, classCounts, base);
+            return new Prepared(directory, rows.size(), split.heldOut().size(), split.ownerSample().size(), shardRows,
+                    classCounts, base);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The owner's base model: the untrained architecture from {@link #BASE_MODEL_SEED}, trained on its sample. */
+    public static MultiLayerNetwork baseModel(byte[] ownerSampleCsv) {
+        var model = TabularModels.baseModel(SCHEMA, BASE_MODEL_SEED);
+        var sample = CsvDataset.parse(ownerSampleCsv, SCHEMA, EvaluationLimits.defaults()).toDataSet();
+        return LocalTraining.train(model, sample, BASE_MODEL_EPOCHS, BASE_MODEL_SEED);
     }
 
     /** task.json: written by hand in a fixed key order, so that it is byte-identical from run to run. */
@@ -250,6 +273,7 @@ public final class DemoTask {
                 + "new_york (1 New York, 0 Seattle); the date is dropped"));
         field(json, "rows", Integer.toString(rows));
         field(json, "heldOutRows", Integer.toString(split.heldOut().size()));
+        field(json, "ownerSampleRows", Integer.toString(split.ownerSample().size()));
         field(json, "shardRows", split.shards().stream().map(s -> Integer.toString(s.size()))
                 .reduce((a, b) -> a + ", " + b).map(s -> "[" + s + "]").orElse("[]"));
         var counts = new StringBuilder("{");
@@ -257,8 +281,10 @@ public final class DemoTask {
                 .append(": ").append(count));
         field(json, "classCounts", counts.append('}').toString());
         field(json, "split", quote("sha256(location + \",\" + date): bytes 0-3 mod 100 < " + HELD_OUT_PERCENT
-                + " held out, else bytes 4-7 mod " + split.shards().size() + " is the shard"));
+                + " held out, else bytes 8-11 mod 100 < " + OWNER_SAMPLE_PERCENT + " the owner's sample, else bytes "
+                + "4-7 mod " + split.shards().size() + " is the shard"));
         field(json, "baseModelSeed", Long.toString(BASE_MODEL_SEED));
+        field(json, "baseModel", quote("trained by the owner for " + BASE_MODEL_EPOCHS + " epochs on owner-sample.csv"));
         field(json, "baseModelHeldOut", "{\"rows\": " + base.rows() + ", \"correct\": " + base.correct()
                 + ", \"accuracy\": " + String.format(Locale.ROOT, "%.4f", base.accuracy()) + "}");
         var fileList = new StringBuilder("{");

@@ -70,6 +70,7 @@ class DemoTaskTest {
         var split = DemoTask.split(rows, 4);
         assertThat(split.heldOut().size()).isBetween(2922 * 27 / 100, 2922 * 33 / 100);
         var all = new ArrayList<>(split.heldOut());
+        all.addAll(split.ownerSample());
         split.shards().forEach(shard -> {
             assertThat(shard.size()).isBetween(400, 620);
             all.addAll(shard);
@@ -82,6 +83,7 @@ class DemoTaskTest {
         java.util.Collections.reverse(reversed);
         var again = DemoTask.split(reversed.subList(0, 1000), 4);
         assertThat(split.heldOut()).containsAll(again.heldOut());
+        assertThat(split.ownerSample()).containsAll(again.ownerSample());
         for (int s = 0; s < 4; s++) {
             assertThat(split.shards().get(s)).containsAll(again.shards().get(s));
         }
@@ -93,7 +95,8 @@ class DemoTaskTest {
         var a = DemoTask.prepare(WEATHER, first, 4);
         var b = DemoTask.prepare(WEATHER, second, 4);
         List<Path> files = files(a.directory());
-        assertThat(files).containsExactly(Path.of("global-model.zip"), Path.of("held-out.csv"), Path.of("shards"),
+        assertThat(files).containsExactly(Path.of("global-model.zip"), Path.of("held-out.csv"),
+                Path.of("owner-sample.csv"), Path.of("shards"),
                 Path.of("shards/contributor-1.csv"), Path.of("shards/contributor-2.csv"),
                 Path.of("shards/contributor-3.csv"), Path.of("shards/contributor-4.csv"), Path.of("task.json"));
         assertThat(files(b.directory())).isEqualTo(files);
@@ -104,7 +107,9 @@ class DemoTaskTest {
             }
         }
         assertThat(a.rows()).isEqualTo(2922);
-        assertThat(a.heldOutRows() + a.shardRows().stream().mapToInt(Integer::intValue).sum()).isEqualTo(2922);
+        assertThat(a.heldOutRows() + a.ownerSampleRows() + a.shardRows().stream().mapToInt(Integer::intValue).sum())
+                .isEqualTo(2922);
+        assertThat(a.ownerSampleRows()).isBetween(60, 150);
         assertThat(a.classCounts()).containsExactly(java.util.Map.entry("drizzle", 111), java.util.Map.entry("fog", 139),
                 java.util.Map.entry("rain", 1087), java.util.Map.entry("snow", 119), java.util.Map.entry("sun", 1466));
 
@@ -114,23 +119,31 @@ class DemoTaskTest {
                 .contains("NOAA").contains("public domain").contains("BSD-3-Clause")
                 .contains(ModelCodec.sha256Hex(Files.readAllBytes(a.directory().resolve("global-model.zip"))));
 
-        // what a validator builds from the files: the untrained base model is the first global model
+        // what a validator builds from the files: the owner's base model is the first global model
         byte[] heldOut = Files.readAllBytes(a.directory().resolve("held-out.csv"));
         byte[] model = Files.readAllBytes(a.directory().resolve("global-model.zip"));
         var context = TaskContext.create(DemoTask.TASK_ID, DemoTask.SCHEMA, heldOut, model, EvaluationLimits.defaults());
         assertThat(context.baseline()).isEqualTo(a.baseHeldOut());
-        assertThat(model).isEqualTo(ModelCodec.write(TabularModels.baseModel(DemoTask.SCHEMA, DemoTask.BASE_MODEL_SEED)));
+        assertThat(model).isEqualTo(ModelCodec.write(DemoTask.baseModel(
+                Files.readAllBytes(a.directory().resolve("owner-sample.csv")))));
+        assertThat(a.baseHeldOut().accuracy()).as("the owner's sample teaches the base model something")
+                .isGreaterThan(HeldOutMetrics.measure(TabularModels.baseModel(DemoTask.SCHEMA, DemoTask.BASE_MODEL_SEED),
+                        context.heldOut(), labelsOf(context)).accuracy() + 0.2);
 
         // the shards teach the base model something: one contributor's shard lifts held-out accuracy
         byte[] shard = Files.readAllBytes(a.directory().resolve("shards/contributor-1.csv"));
         var trained = LocalTraining.train(context.freshGlobalModel(),
                 CsvDataset.parse(shard, DemoTask.SCHEMA, EvaluationLimits.defaults()).toDataSet(), 5, 1);
-        var labels = new int[context.heldOutData().rows()];
-        for (int r = 0; r < labels.length; r++) labels[r] = context.heldOutData().label(r);
-        double accuracy = HeldOutMetrics.measure(trained, context.heldOut(), labels).accuracy();
+        double accuracy = HeldOutMetrics.measure(trained, context.heldOut(), labelsOf(context)).accuracy();
         System.out.printf("demo task: base held-out accuracy %.4f, after 5 epochs on shard 1 %.4f%n",
                 a.baseHeldOut().accuracy(), accuracy);
         assertThat(accuracy).isGreaterThan(a.baseHeldOut().accuracy());
+    }
+
+    private static int[] labelsOf(TaskContext context) {
+        var labels = new int[context.heldOutData().rows()];
+        for (int r = 0; r < labels.length; r++) labels[r] = context.heldOutData().label(r);
+        return labels;
     }
 
     @Test

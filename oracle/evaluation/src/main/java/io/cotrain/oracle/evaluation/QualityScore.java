@@ -8,30 +8,33 @@ package io.cotrain.oracle.evaluation;
  * run on the dataset). Then
  *
  * <pre>
- *   score = clamp(round(50 + 50 * delta / 0.05), 1, 100)      // = clamp(round(50 + 1000 * delta), 1, 100)
+ *   score = clamp(round(50 + 50 * delta / 0.05), 1, 100)   for delta &gt;= 0   (10 score points per accuracy point)
+ *   score = clamp(round(50 + 50 * delta / 0.25), 1, 100)   for delta &lt; 0    ( 2 score points per accuracy point)
  * </pre>
  *
  * <p>with {@code round} rounding halves up. Anchor points:
  * <ul>
  *   <li>no change in accuracy scores {@value #NEUTRAL};</li>
- *   <li>+5 accuracy points ({@code delta = 0.05}, {@value #FULL_MARKS_DELTA}) or more scores {@value #MAX};</li>
- *   <li>a loss of more than 4.85 points ({@code 50 + 1000 * delta < 1.5}) scores {@value #FLOOR}, the floor.</li>
+ *   <li>+5 accuracy points ({@value #FULL_MARKS_DELTA}) or more scores {@value #MAX};</li>
+ *   <li>-10 points scores 30, the protocol's default slash threshold (30 is still rewarded);</li>
+ *   <li>a loss of 24.75 points or more ({@value #FLOOR_DELTA}) scores {@value #FLOOR}, the floor.</li>
  * </ul>
  *
- * <p>Each accuracy point is worth 10 score points: -2 points scores 30, the protocol's default slash threshold (30 is
- * still rewarded), and anything worse than -2.05 points is slashed.
+ * <p>Why losses weigh less than gains: an honest update trained on one contributor's share of the data (not
+ * distributed like the held-out set) often measures a few points below the global model on its own, yet improves the
+ * aggregate; the score must not slash it. Destructive updates lose far more: a label-flipped (poisoned) model scores
+ * the floor, and whatever the slope, a model that gains nothing earns at most {@value #NEUTRAL}.
  *
- * <p>A label-flipped (poisoned) update loses far more than 5 points and lands at the floor. The score depends on
- * accuracy only (loss is reported in the metrics but never moves the score), so it is monotone non-decreasing in the
- * candidate's accuracy. {@link #score(long, long, long)} computes it exactly in integers from counts of correctly
- * classified rows, so every validator gets the same score from the same predictions, with no floating-point rounding
- * at the boundaries.
+ * <p>The score depends on accuracy only (loss is reported in the metrics but never moves the score), so it is monotone
+ * non-decreasing in the candidate's accuracy. {@link #score(long, long, long)} computes it exactly in integers from
+ * counts of correctly classified rows, so every validator gets the same score from the same predictions, with no
+ * floating-point rounding at the boundaries.
  *
  * <p>Guards that reject a contribution (hostile or malformed input, free riding) give {@link #FLOOR} directly.
  */
 public final class QualityScore {
 
-    /** The lowest score: rejected contributions, and those more than 4.85 accuracy points worse than the global model. */
+    /** The lowest score: rejected contributions, and those 24.75 accuracy points or more worse than the global model. */
     public static final int FLOOR = 1;
     /** The highest score: at least 5 accuracy points better than the global model. */
     public static final int MAX = 100;
@@ -39,12 +42,20 @@ public final class QualityScore {
     public static final int NEUTRAL = 50;
     /** The accuracy gain (as a fraction) that earns {@link #MAX}. */
     public static final double FULL_MARKS_DELTA = 0.05;
+    /** The accuracy loss (as a fraction) that scores zero before clamping to {@link #FLOOR}. */
+    public static final double FLOOR_DELTA = -0.25;
+
+    /** Score points per unit of accuracy gained: 50 / {@link #FULL_MARKS_DELTA}. */
+    private static final long GAIN_SLOPE = 1_000;
+    /** Score points per unit of accuracy lost: 50 / -{@link #FLOOR_DELTA}. */
+    private static final long LOSS_SLOPE = 200;
 
     private QualityScore() {
     }
 
     /**
-     * The score from counts of correctly classified held-out rows: {@code clamp(floor(50 + 1000 * (c - b) / rows + 1/2))}.
+     * The score from counts of correctly classified held-out rows: {@code clamp(floor(50 + k * (c - b) / rows + 1/2))}
+     * with {@code k} 1000 for a gain and 200 for a loss.
      *
      * @param candidateCorrect held-out rows the candidate classifies correctly
      * @param baselineCorrect  held-out rows the global model classifies correctly
@@ -54,20 +65,23 @@ public final class QualityScore {
         if (rows <= 0 || candidateCorrect < 0 || baselineCorrect < 0 || candidateCorrect > rows || baselineCorrect > rows) {
             throw new IllegalArgumentException("counts out of range");
         }
-        // 50 + round(1000 * d / rows) with halves rounded up, in exact integer arithmetic (|d| <= rows <= 2^31 here).
-        long offset = Math.floorDiv(2000L * (candidateCorrect - baselineCorrect) + rows, 2L * rows);
+        // 50 + round(k * d / rows) with halves rounded up, in exact integer arithmetic (|d| <= rows <= 2^31 here).
+        long difference = candidateCorrect - baselineCorrect;
+        long slope = difference >= 0 ? GAIN_SLOPE : LOSS_SLOPE;
+        long offset = Math.floorDiv(2L * slope * difference + rows, 2L * rows);
         return clamp(NEUTRAL + offset);
     }
 
     /**
-     * The score from accuracies given as fractions: {@code clamp(round(50 + 1000 * (candidate - baseline)), 1, 100)}.
-     * A NaN accuracy scores the floor.
+     * The score from accuracies given as fractions: {@code clamp(round(50 + k * (candidate - baseline)), 1, 100)} with
+     * {@code k} 1000 for a gain and 200 for a loss. A NaN accuracy scores the floor.
      */
     public static int score(double candidateAccuracy, double baselineAccuracy) {
         if (Double.isNaN(candidateAccuracy) || Double.isNaN(baselineAccuracy)) {
             return FLOOR;
         }
-        double raw = NEUTRAL + NEUTRAL * (candidateAccuracy - baselineAccuracy) / FULL_MARKS_DELTA;
+        double delta = candidateAccuracy - baselineAccuracy;
+        double raw = NEUTRAL + (delta >= 0 ? GAIN_SLOPE : LOSS_SLOPE) * delta;
         return clamp(Math.round(Math.max(-1e6, Math.min(1e6, raw))));
     }
 

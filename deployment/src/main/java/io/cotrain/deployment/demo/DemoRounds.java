@@ -1,0 +1,378 @@
+package io.cotrain.deployment.demo;
+
+import io.cotrain.cli.CliEnvironment;
+import io.cotrain.cli.CotrainCli;
+import io.cotrain.contracts.DeploymentAddresses;
+import io.cotrain.contracts.generated.CotrainProtocol;
+import io.cotrain.contracts.generated.ModelRegistry;
+import io.cotrain.ipfs.ContentStore;
+import io.cotrain.ipfs.ContributionManifest;
+import io.cotrain.ipfs.ContributionManifest.Artifact;
+import io.cotrain.ipfs.IpfsClient;
+import io.cotrain.ipfs.ModelFile;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.math.RoundingMode;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.web3j.crypto.Credentials;
+import org.web3j.protocol.Web3j;
+import org.web3j.protocol.http.HttpService;
+import org.web3j.tx.ReadonlyTransactionManager;
+import org.web3j.tx.gas.StaticGasProvider;
+import org.web3j.utils.Numeric;
+
+/**
+ * The local network's demo: the owner registers the demo task in the model registry, then simulated contributors
+ * work through several rounds, each with its own wallet and through the contributor CLI ({@link CotrainCli}, run
+ * in-process) exactly as a person would: honest contributors train the current global model on their own shard,
+ * a poisoner trains on its shard with every label moved to the next class, and a free rider resubmits the global model
+ * unchanged. After each round it waits for the validators to score it and to record the next global model, and
+ * prints the commit, its held-out accuracy and every contributor's score, reward and slash.
+ *
+ * <p>Usage: {@code DemoRounds --task-dir DIR --work DIR [--rounds N] [--epochs E]}; environment:
+ * {@code COTRAIN_RPC_URL}, {@code COTRAIN_IPFS_URL}, {@code COTRAIN_DEPLOYMENT} (as for the CLI),
+ * {@code COTRAIN_DEMO_OWNER_KEY} (the model owner) and {@code COTRAIN_DEMO_CONTRIBUTOR_KEYS} (comma-separated: one
+ * honest contributor per shard but the last, then the poisoner, then the free rider).
+ */
+public final class DemoRounds {
+    private static final Pattern SUBMITTED = Pattern.compile("submitted contribution (\\d+) to round (\\d+)");
+    private static final Pattern BASE_HELD_OUT =
+            Pattern.compile("\"baseModelHeldOut\": \\{\"rows\": (\\d+), \"correct\": (\\d+)");
+    private static final BigInteger TASK = BigInteger.valueOf(DemoTask.TASK_ID);
+    private static final int FINALIZED = 4;
+    private static final int ACCEPTED = 2;
+    private static final int MODEL_UPDATE = 0;
+    private static final long POLL_MILLIS = 1_000;
+    /** How long validators may take to finalize and aggregate a round before the demo gives up. */
+    private static final long PATIENCE_MILLIS = 10 * 60_000;
+    private static final int STAKE = 100;
+
+    enum Role {
+        HONEST, POISONER, FREE_RIDER;
+
+        String label() {
+            return name().toLowerCase(Locale.ROOT).replace('_', ' ');
+        }
+    }
+
+    /** A simulated contributor: its wallet, what it does, and its data. */
+    record Contributor(String name, Credentials key, Role role, Path data) {}
+
+    /** What one contributor did in a round and what came of it. */
+    record Outcome(Contributor contributor, BigInteger contributionId, int score, boolean accepted, BigInteger reward,
+            BigInteger slashed) {}
+
+    /** One demo round: the protocol round, the commit recorded (if any) and the outcomes. */
+    record RoundReport(int number, BigInteger protocolRound, BigInteger commit, BigInteger parent, double accuracy,
+            List<Outcome> outcomes) {}
+
+    private final Map<String, String> environment;
+    private final Path taskDirectory;
+    private final Path work;
+    private final int epochs;
+    private final PrintStream out;
+    private final CotrainProtocol protocol;
+    private final ModelRegistry models;
+    private final ContentStore content;
+    private final Credentials owner;
+    private final List<Contributor> contributors;
+
+    DemoRounds(Map<String, String> environment, Path taskDirectory, Path work, int epochs, PrintStream out) {
+        this.environment = Map.copyOf(environment);
+        this.taskDirectory = taskDirectory;
+        this.work = work;
+        this.epochs = epochs;
+        this.out = out;
+        Web3j web3j = Web3j.build(new HttpService(required("COTRAIN_RPC_URL")));
+        DeploymentAddresses addresses = DeploymentAddresses.read(Path.of(required("COTRAIN_DEPLOYMENT")));
+        var reader = new ReadonlyTransactionManager(web3j, addresses.protocol());
+        var noGas = new StaticGasProvider(BigInteger.ZERO, BigInteger.ZERO);
+        this.protocol = CotrainProtocol.load(addresses.protocol(), web3j, reader, noGas);
+        this.models = ModelRegistry.load(addresses.modelRegistry(), web3j, reader, noGas);
+        this.content = new ContentStore(new IpfsClient(URI.create(required("COTRAIN_IPFS_URL"))));
+        this.owner = Credentials.create(required("COTRAIN_DEMO_OWNER_KEY"));
+        this.contributors = contributors(required("COTRAIN_DEMO_CONTRIBUTOR_KEYS").split(","));
+    }
+
+    public static void main(String[] args) {
+        Path taskDirectory = null;
+        Path work = null;
+        int rounds = 5;
+        int epochs = 2;
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            switch (args[i]) {
+                case "--task-dir" -> taskDirectory = Path.of(args[i + 1]);
+                case "--work" -> work = Path.of(args[i + 1]);
+                case "--rounds" -> rounds = Integer.parseInt(args[i + 1]);
+                case "--epochs" -> epochs = Integer.parseInt(args[i + 1]);
+                default -> usage();
+            }
+        }
+        if (taskDirectory == null || work == null || args.length % 2 != 0) usage();
+        try {
+            new DemoRounds(System.getenv(), taskDirectory, work, epochs, System.out).run(rounds);
+        } catch (RuntimeException e) {
+            System.err.println("the demo failed: " + e.getMessage());
+            System.exit(1);
+        }
+    }
+
+    private static void usage() {
+        System.err.println("usage: DemoRounds --task-dir DIR --work DIR [--rounds N] [--epochs E]");
+        System.exit(2);
+    }
+
+    /** Registers the task, stakes every contributor, then runs {@code rounds} rounds. */
+    List<RoundReport> run(int rounds) {
+        registerTask();
+        for (Contributor contributor : contributors) cli(contributor.key(), "register", "--stake", Integer.toString(STAKE));
+        out.println("contributors (" + STAKE + " COT staked each):");
+        for (Contributor contributor : contributors) {
+            out.printf(Locale.ROOT, "  %-14s %s  %s%n", contributor.name(), contributor.key().getAddress(),
+                    contributor.role() == Role.HONEST ? "trains on " + contributor.data().getFileName()
+                            : contributor.role() == Role.POISONER ? "trains on " + contributor.data().getFileName()
+                                    + " with every label moved to the next class"
+                                    : "resubmits the global model unchanged");
+        }
+        List<RoundReport> reports = new ArrayList<>();
+        for (int round = 1; round <= rounds; round++) {
+            RoundReport report = round(round);
+            reports.add(report);
+            print(report);
+        }
+        out.println("demo finished after " + rounds + " rounds; the network keeps running");
+        return reports;
+    }
+
+    private void registerTask() {
+        if (read(() -> models.modelCount().send()).signum() > 0) return;
+        String output = cli(owner, "register-model", "--base-model", taskDirectory.resolve("global-model.zip").toString(),
+                "--features", String.join(",", DemoTask.SCHEMA.featureColumns()), "--label",
+                DemoTask.SCHEMA.labelColumn(), "--classes", Integer.toString(DemoTask.SCHEMA.classCount()),
+                "--held-out-description", taskDirectory.resolve("task.json").toString(), "--rule", "fedavg");
+        out.print(output);
+        out.printf(Locale.ROOT, "task %s: base model's held-out accuracy %.1f%%%n", TASK, 100 * baseAccuracy());
+    }
+
+    private RoundReport round(int number) {
+        Map<Contributor, BigInteger> stakeBefore = new LinkedHashMap<>();
+        Map<Contributor, BigInteger> claimableBefore = new LinkedHashMap<>();
+        for (Contributor contributor : contributors) {
+            String address = contributor.key().getAddress();
+            stakeBefore.put(contributor, read(() -> protocol.contributorProfile(address).send()).stake);
+            claimableBefore.put(contributor, read(() -> protocol.claimable(address).send()));
+        }
+        Map<Contributor, BigInteger> submitted = new LinkedHashMap<>();
+        BigInteger protocolRound = null;
+        for (Contributor contributor : contributors) {
+            String output = contribute(contributor, number);
+            Matcher matcher = SUBMITTED.matcher(output);
+            if (!matcher.find()) throw new IllegalStateException(contributor.name() + " did not submit: " + output);
+            submitted.put(contributor, new BigInteger(matcher.group(1)));
+            BigInteger round = new BigInteger(matcher.group(2));
+            if (protocolRound == null) protocolRound = round;
+            else protocolRound = protocolRound.max(round);
+        }
+        BigInteger last = protocolRound;
+        // every contribution's round must be finalized, and the model registry must have aggregated the last one
+        for (BigInteger id : submitted.values()) {
+            BigInteger round = read(() -> protocol.contribution(id).send()).round;
+            await(() -> read(() -> protocol.roundInfo(round).send()).phase.intValue() == FINALIZED);
+        }
+        boolean anyAccepted = submitted.values().stream().anyMatch(id -> {
+            var view = read(() -> protocol.contribution(id).send());
+            return view.kind.intValue() == MODEL_UPDATE && view.status.intValue() == ACCEPTED;
+        });
+        if (anyAccepted) await(() -> read(() -> models.model(TASK).send()).component4().compareTo(last) >= 0);
+
+        List<Outcome> outcomes = new ArrayList<>();
+        for (var entry : submitted.entrySet()) {
+            Contributor contributor = entry.getKey();
+            String address = contributor.key().getAddress();
+            var view = read(() -> protocol.contribution(entry.getValue()).send());
+            BigInteger stake = read(() -> protocol.contributorProfile(address).send()).stake;
+            BigInteger claimable = read(() -> protocol.claimable(address).send());
+            outcomes.add(new Outcome(contributor, entry.getValue(), view.consensusScore.intValue(),
+                    view.status.intValue() == ACCEPTED, claimable.subtract(claimableBefore.get(contributor)),
+                    stakeBefore.get(contributor).subtract(stake)));
+        }
+        var model = read(() -> models.model(TASK).send());
+        BigInteger head = read(() -> models.branchHead(TASK, model.component2()).send());
+        var commit = read(() -> models.commit(head).send());
+        boolean recorded = commit.round.compareTo(last) == 0;
+        return new RoundReport(number, last, recorded ? head : null, recorded ? commit.parent : null,
+                commit.accuracyPpm.doubleValue() / 1e6, outcomes);
+    }
+
+    /** What a contributor does in a round, through the CLI; returns the CLI's output. */
+    private String contribute(Contributor contributor, int round) {
+        Path out = work.resolve("round-" + round).resolve(contributor.name());
+        return switch (contributor.role()) {
+            case HONEST, POISONER -> cli(contributor.key(), "train", "--task", TASK.toString(), "--data",
+                    contributor.data().toString(), "--epochs", Integer.toString(epochs), "--seed",
+                    Integer.toString(1_000 * round + contributors.indexOf(contributor)), "--out", out.toString(),
+                    "--submit");
+            case FREE_RIDER -> cli(contributor.key(), "submit", "--task", TASK.toString(), "--manifest",
+                    "0x" + freeRide(contributor));
+        };
+    }
+
+    /** The free rider's manifest: the current global model, unchanged, as its "update". */
+    private String freeRide(Contributor contributor) {
+        var model = read(() -> models.model(TASK).send());
+        BigInteger head = read(() -> models.branchHead(TASK, model.component2()).send());
+        var commit = read(() -> models.commit(head).send());
+        ModelFile file = ModelFile.ofCommit(commit.weightsDigest, commit.weightsRoot);
+        byte[] global = content.fetchModel(file, 64L << 20);
+        var manifest = ContributionManifest.modelUpdate(DemoTask.TASK_ID, contributor.key().getAddress(),
+                List.of(Artifact.of("model.zip", file.cid(), global, "application/zip")), 500,
+                HexFormat.of().formatHex(file.sha256()));
+        content.putManifest(manifest);
+        return HexFormat.of().formatHex(manifest.digest());
+    }
+
+    /** The base model's held-out accuracy, as DemoTask measured it into task.json. */
+    private double baseAccuracy() {
+        try {
+            Matcher matcher = BASE_HELD_OUT.matcher(Files.readString(taskDirectory.resolve("task.json")));
+            if (!matcher.find()) throw new IllegalStateException("task.json has no baseModelHeldOut");
+            return Double.parseDouble(matcher.group(2)) / Double.parseDouble(matcher.group(1));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the demo task's task.json", e);
+        }
+    }
+
+    private void print(RoundReport report) {
+        out.println();
+        if (report.commit() != null) {
+            out.printf(Locale.ROOT, "round %d (protocol round %s): commit %s (parent %s) recorded, held-out accuracy "
+                    + "%.1f%%%n", report.number(), report.protocolRound(), report.commit(), report.parent(),
+                    100 * report.accuracy());
+        } else {
+            out.printf(Locale.ROOT, "round %d (protocol round %s): no update accepted, no commit; held-out accuracy "
+                    + "stays %.1f%%%n", report.number(), report.protocolRound(), 100 * report.accuracy());
+        }
+        out.printf(Locale.ROOT, "  %-14s %-11s %-13s %5s  %-9s %12s %10s%n", "contributor", "role", "contribution",
+                "score", "status", "reward", "slashed");
+        for (Outcome outcome : report.outcomes()) {
+            out.printf(Locale.ROOT, "  %-14s %-11s %-13s %5d  %-9s %12s %10s%n", outcome.contributor().name(),
+                    outcome.contributor().role().label(), outcome.contributionId(), outcome.score(),
+                    outcome.accepted() ? "accepted" : "rejected", cot(outcome.reward()), cot(outcome.slashed()));
+        }
+    }
+
+    private static String cot(BigInteger wei) {
+        if (wei.signum() == 0) return "-";
+        return new BigDecimal(wei).movePointLeft(18).setScale(2, RoundingMode.HALF_UP).toPlainString() + " COT";
+    }
+
+    private List<Contributor> contributors(String[] keys) {
+        List<Path> shards;
+        try (var files = Files.list(taskDirectory.resolve("shards"))) {
+            shards = files.filter(f -> f.getFileName().toString().matches("contributor-\\d+\\.csv")).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list the demo task's shards", e);
+        }
+        if (keys.length != shards.size() + 1) {
+            throw new IllegalArgumentException("COTRAIN_DEMO_CONTRIBUTOR_KEYS must hold " + (shards.size() + 1)
+                    + " keys (one honest contributor per shard but the last, the poisoner, the free rider), got "
+                    + keys.length);
+        }
+        List<Contributor> all = new ArrayList<>();
+        for (int i = 0; i < shards.size() - 1; i++) {
+            all.add(new Contributor("honest-" + (i + 1), Credentials.create(keys[i].strip()), Role.HONEST, shards.get(i)));
+        }
+        Path poisoned = flipLabels(shards.getLast());
+        all.add(new Contributor("poisoner", Credentials.create(keys[shards.size() - 1].strip()), Role.POISONER, poisoned));
+        all.add(new Contributor("free-rider", Credentials.create(keys[shards.size()].strip()), Role.FREE_RIDER, null));
+        return List.copyOf(all);
+    }
+
+    /** The poisoner's data: its shard with every label moved to the next class. */
+    private Path flipLabels(Path shard) {
+        try {
+            List<String> lines = Files.readAllLines(shard, StandardCharsets.UTF_8);
+            StringBuilder flipped = new StringBuilder(lines.getFirst()).append('\n');
+            int classes = DemoTask.SCHEMA.classCount();
+            for (String line : lines.subList(1, lines.size())) {
+                int comma = line.lastIndexOf(',');
+                int label = Integer.parseInt(line.substring(comma + 1));
+                flipped.append(line, 0, comma + 1).append((label + 1) % classes).append('\n');
+            }
+            Files.createDirectories(work);
+            return Files.writeString(work.resolve("poisoned-" + shard.getFileName()), flipped);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the poisoner's data", e);
+        }
+    }
+
+    /** Runs the CLI in-process with this wallet; returns its output, or fails with its error. */
+    private String cli(Credentials wallet, String... args) {
+        Map<String, String> variables = new HashMap<>(environment);
+        variables.put("COTRAIN_PRIVATE_KEY", Numeric.toHexStringWithPrefixZeroPadded(wallet.getEcKeyPair().getPrivateKey(), 64));
+        variables.keySet().removeIf(name -> name.startsWith("COTRAIN_DEMO_") || name.equals("COTRAIN_KEYSTORE"));
+        StringWriter output = new StringWriter();
+        StringWriter errors = new StringWriter();
+        var commandLine = CotrainCli.commandLine(new CliEnvironment(variables, work, CliEnvironment.PasswordPrompt.NONE,
+                false));
+        commandLine.setOut(new PrintWriter(output, true));
+        commandLine.setErr(new PrintWriter(errors, true));
+        int exit = commandLine.execute(args);
+        if (exit != 0) {
+            throw new IllegalStateException("cotrain " + args[0] + " failed (exit " + exit + "): " + errors.toString().strip());
+        }
+        return output.toString();
+    }
+
+    private String required(String variable) {
+        String value = environment.get(variable);
+        if (value == null || value.isBlank()) throw new IllegalArgumentException(variable + " is not set");
+        return value;
+    }
+
+    private interface ChainCall<T> {
+        T call() throws Exception;
+    }
+
+    private static <T> T read(ChainCall<T> call) {
+        try {
+            return call.call();
+        } catch (Exception e) {
+            throw new IllegalStateException("reading the chain failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static void await(BooleanSupplier done) {
+        long deadline = System.currentTimeMillis() + PATIENCE_MILLIS;
+        while (!done.getAsBoolean()) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new IllegalStateException("the validators did not finalize and aggregate the round within "
+                        + PATIENCE_MILLIS / 60_000 + " minutes: see the validator logs");
+            }
+            try {
+                Thread.sleep(POLL_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for the validators", e);
+            }
+        }
+    }
+}

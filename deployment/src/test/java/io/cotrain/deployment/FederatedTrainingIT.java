@@ -1,0 +1,221 @@
+package io.cotrain.deployment;
+
+import static io.cotrain.contracts.testing.CotrainClients.tokens;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cotrain.cli.CliEnvironment;
+import io.cotrain.cli.CotrainCli;
+import io.cotrain.contracts.generated.CotrainProtocol;
+import io.cotrain.contracts.generated.CotrainProtocol.ContributionView;
+import io.cotrain.contracts.generated.ModelRegistry;
+import io.cotrain.contracts.testing.CotrainClients;
+import io.cotrain.contracts.testing.DevAccounts;
+import io.cotrain.deployment.demo.DemoTask;
+import io.cotrain.ipfs.ContentStore;
+import io.cotrain.ipfs.IpfsClient;
+import io.cotrain.ipfs.ModelFile;
+import io.cotrain.oracle.aggregation.FedAvg;
+import io.cotrain.oracle.aggregation.ModelUpdate;
+import io.cotrain.oracle.evaluation.CsvDataset;
+import io.cotrain.oracle.evaluation.EvaluationLimits;
+import io.cotrain.oracle.evaluation.LocalTraining;
+import io.cotrain.oracle.evaluation.ModelCodec;
+import io.cotrain.oracle.evaluation.TaskContext;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.math.BigInteger;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.web3j.crypto.Credentials;
+import org.web3j.crypto.Hash;
+import org.web3j.utils.Numeric;
+
+/**
+ * The whole protocol end to end, as one command runs it: local-network.sh brings up anvil, IPFS and three validator
+ * node processes and runs its demo for several rounds (three honest contributors on their own shards, a poisoner, a
+ * free rider, all through the contributor CLI). Then, on chain: every round's commit extends the one before, aggregates
+ * exactly the round's accepted updates, and the held-out accuracy rises to within a few points of a model trained
+ * centrally on the union of the honest shards (computed here); the poisoner's updates are never aggregated and it is
+ * slashed every round; the free rider earns nothing; the honest contributors are paid. Finally the owner reverts the
+ * default branch and merges the old head back in through the CLI, and the validators record the two-parent merge.
+ */
+class FederatedTrainingIT {
+    private static final int ROUNDS = 4;
+    private static final int EPOCHS = 2; // local-network.sh's default COTRAIN_DEMO_EPOCHS
+    private static final BigInteger TASK = BigInteger.valueOf(DemoTask.TASK_ID);
+    private static final Credentials OWNER = DevAccounts.account(0);
+    private static final List<Credentials> HONEST =
+            List.of(DevAccounts.account(4), DevAccounts.account(5), DevAccounts.account(6));
+    private static final Credentials POISONER = DevAccounts.account(7);
+    private static final Credentials FREE_RIDER = DevAccounts.account(8);
+    private static final int ACCEPTED = 2;
+    private static final int REJECTED = 3;
+    private static final int MODEL_UPDATE = 0;
+    /** How far the federated model may stay below the centrally trained one. */
+    private static final double FEW_POINTS = 0.05;
+
+    @Test
+    void contributorsImproveTheModelRoundByRound_badWorkDoesNotPay_andTheOwnerRevertsAndMerges() throws Exception {
+        try (LocalNetworkRun network = LocalNetworkRun.start(Map.of("COTRAIN_DEMO_ROUNDS", Integer.toString(ROUNDS),
+                "COTRAIN_DEMO_EPOCHS", Integer.toString(EPOCHS)))) {
+            Map<String, Long> pids = network.recordedPids();
+            network.awaitLine("demo finished", Duration.ofMinutes(20));
+            assertThat(network.output()).contains("round " + ROUNDS + " (protocol round").contains("held-out accuracy");
+            CotrainClients chain = network.chain();
+            CotrainProtocol protocol = chain.protocol(OWNER);
+            ModelRegistry models = chain.models(OWNER);
+            Path task = network.directory.resolve("tasks/task-1");
+            Map<BigInteger, ContributionView> contributions = contributions(protocol);
+            assertThat(contributions).hasSize(ROUNDS * (HONEST.size() + 2));
+
+            // one commit per round, each on top of the one before, aggregating exactly the round's accepted updates
+            List<BigInteger> commits = models.commitsOf(TASK, BigInteger.ZERO, BigInteger.valueOf(100)).send().component1();
+            assertThat(commits).hasSize(ROUNDS + 1);
+            List<Double> accuracies = new ArrayList<>();
+            BigInteger previousRound = BigInteger.ZERO;
+            for (int i = 1; i < commits.size(); i++) {
+                ModelRegistry.CommitView commit = models.commit(commits.get(i)).send();
+                assertThat(models.parents(commits.get(i)).send()).containsExactly(commits.get(i - 1));
+                assertThat(commit.round).isGreaterThan(previousRound);
+                previousRound = commit.round;
+                List<BigInteger> accepted = acceptedUpdates(contributions, commit.round);
+                assertThat(commit.contributionsDigest).as("commit %s aggregates the accepted updates of round %s",
+                        commits.get(i), commit.round).isEqualTo(Hash.sha3(packed(accepted)));
+                accuracies.add(commit.accuracyPpm.doubleValue() / 1e6);
+            }
+
+            // accuracy rises to within a few points of central training on the union of the honest shards
+            TaskContext base = TaskContext.create(DemoTask.TASK_ID, DemoTask.SCHEMA,
+                    Files.readAllBytes(task.resolve("held-out.csv")), Files.readAllBytes(task.resolve("global-model.zip")),
+                    EvaluationLimits.defaults());
+            var central = base.freshGlobalModel();
+            LocalTraining.train(central, CsvDataset.parse(honestUnion(task), DemoTask.SCHEMA, EvaluationLimits.defaults())
+                    .toDataSet(), ROUNDS * EPOCHS, 1);
+            double centralAccuracy = base.measure(central).accuracy();
+            System.out.printf("federated: base %.4f, commits %s; central on the honest union: %.4f%n",
+                    base.baseline().accuracy(), accuracies, centralAccuracy);
+            assertThat(accuracies.getFirst()).isGreaterThan(base.baseline().accuracy());
+            assertThat(accuracies.getLast()).isGreaterThan(accuracies.getFirst())
+                    .isGreaterThanOrEqualTo(centralAccuracy - FEW_POINTS);
+
+            // the poisoner is excluded and slashed every round, the free rider earns nothing, the honest are paid
+            for (ContributionView view : of(contributions, POISONER)) assertThat(view.status.intValue()).isEqualTo(REJECTED);
+            assertThat(protocol.contributorProfile(POISONER.getAddress()).send().stake)
+                    .isEqualTo(tokens(100).subtract(tokens(5).multiply(BigInteger.valueOf(ROUNDS))));
+            assertThat(protocol.claimable(POISONER.getAddress()).send()).isZero();
+            for (ContributionView view : of(contributions, FREE_RIDER)) {
+                assertThat(view.status.intValue()).isEqualTo(REJECTED);
+                assertThat(view.consensusScore.intValue()).isEqualTo(1);
+            }
+            assertThat(protocol.claimable(FREE_RIDER.getAddress()).send()).isZero();
+            for (Credentials honest : HONEST) {
+                assertThat(protocol.claimable(honest.getAddress()).send()).as("%s paid", honest.getAddress())
+                        .isPositive();
+            }
+
+            revertThenMergeBack(network, models, commits);
+            network.interruptAndExpectEverythingStopped(pids);
+        }
+    }
+
+    /** The owner moves the default branch back to the first trained commit, then merges the old head back into it. */
+    private static void revertThenMergeBack(LocalNetworkRun network, ModelRegistry models, List<BigInteger> commits)
+            throws Exception {
+        BigInteger head = commits.getLast();
+        BigInteger first = commits.get(1);
+        cli(network, "branch", "--task", "1", "--create", "before-revert", "--from", head.toString());
+        cli(network, "branch", "--task", "1", "--revert", "0", "--to", first.toString());
+        assertThat(models.branchHead(TASK, BigInteger.ZERO).send()).isEqualTo(first);
+        cli(network, "branch", "--task", "1", "--merge", "1", "--into", "0");
+
+        Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
+        while (models.pendingMerge(TASK, BigInteger.ZERO).send().signum() != 0 && Instant.now().isBefore(deadline)) {
+            Thread.sleep(1_000);
+        }
+        BigInteger merge = models.branchHead(TASK, BigInteger.ZERO).send();
+        assertThat(models.pendingMerge(TASK, BigInteger.ZERO).send()).as("the validators recorded the merge").isZero();
+        assertThat(models.parents(merge).send()).containsExactly(first, head);
+        assertThat(models.commit(merge).send().round).isZero();
+        try (IpfsClient ipfs = new IpfsClient(URI.create("http://127.0.0.1:" + network.ipfsPort))) {
+            ContentStore content = new ContentStore(ipfs);
+            float[] expected = new FedAvg().aggregate(List.of(new ModelUpdate(0, parameters(content, models, first), 1, 1),
+                    new ModelUpdate(1, parameters(content, models, head), 1, 1)));
+            assertThat(parameters(content, models, merge)).isEqualTo(expected);
+        }
+    }
+
+    private static float[] parameters(ContentStore content, ModelRegistry models, BigInteger commitId) throws Exception {
+        ModelRegistry.CommitView commit = models.commit(commitId).send();
+        byte[] model = content.fetchModel(ModelFile.ofCommit(commit.weightsDigest, commit.weightsRoot), 64L << 20);
+        return ModelCodec.parameters(ModelCodec.read(model, EvaluationLimits.defaults()));
+    }
+
+    /** Runs the contributor CLI in-process as the model's owner. */
+    private static void cli(LocalNetworkRun network, String... args) {
+        Map<String, String> variables = Map.of(
+                "COTRAIN_RPC_URL", "http://127.0.0.1:" + network.rpcPort,
+                "COTRAIN_IPFS_URL", "http://127.0.0.1:" + network.ipfsPort,
+                "COTRAIN_DEPLOYMENT", network.addressesFile.toString(),
+                "COTRAIN_PRIVATE_KEY", Numeric.toHexStringWithPrefixZeroPadded(OWNER.getEcKeyPair().getPrivateKey(), 64));
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        var commandLine = CotrainCli.commandLine(new CliEnvironment(variables, network.directory,
+                CliEnvironment.PasswordPrompt.NONE, false));
+        commandLine.setOut(new PrintWriter(out, true));
+        commandLine.setErr(new PrintWriter(err, true));
+        assertThat(commandLine.execute(args)).as("cotrain %s%n%s%s", String.join(" ", args), out, err).isZero();
+    }
+
+    private static Map<BigInteger, ContributionView> contributions(CotrainProtocol protocol) throws Exception {
+        Map<BigInteger, ContributionView> all = new LinkedHashMap<>();
+        BigInteger next = protocol.nextContributionId().send();
+        for (BigInteger id = BigInteger.ONE; id.compareTo(next) < 0; id = id.add(BigInteger.ONE)) {
+            all.put(id, protocol.contribution(id).send());
+        }
+        return all;
+    }
+
+    private static List<ContributionView> of(Map<BigInteger, ContributionView> contributions, Credentials contributor) {
+        List<ContributionView> views = contributions.values().stream()
+                .filter(view -> view.contributor.equalsIgnoreCase(contributor.getAddress()))
+                .toList();
+        assertThat(views).as("contributions of %s", contributor.getAddress()).hasSize(ROUNDS);
+        return views;
+    }
+
+    private static List<BigInteger> acceptedUpdates(Map<BigInteger, ContributionView> contributions, BigInteger round) {
+        return contributions.entrySet().stream()
+                .filter(entry -> entry.getValue().round.equals(round)
+                        && entry.getValue().kind.intValue() == MODEL_UPDATE
+                        && entry.getValue().status.intValue() == ACCEPTED)
+                .map(Map.Entry::getKey)
+                .toList();
+    }
+
+    private static byte[] packed(List<BigInteger> ids) {
+        byte[] packed = new byte[32 * ids.size()];
+        for (int i = 0; i < ids.size(); i++) {
+            System.arraycopy(Numeric.toBytesPadded(ids.get(i), 32), 0, packed, 32 * i, 32);
+        }
+        return packed;
+    }
+
+    /** The honest contributors' shards (1..3) as one CSV. */
+    private static byte[] honestUnion(Path task) throws Exception {
+        StringBuilder union = new StringBuilder(String.join(",", DemoTask.SCHEMA.columns())).append('\n');
+        for (int shard = 1; shard <= HONEST.size(); shard++) {
+            List<String> lines = Files.readAllLines(task.resolve("shards/contributor-" + shard + ".csv"));
+            lines.subList(1, lines.size()).forEach(line -> union.append(line).append('\n'));
+        }
+        return union.toString().getBytes(StandardCharsets.UTF_8);
+    }
+}

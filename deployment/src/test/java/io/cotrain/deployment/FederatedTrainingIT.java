@@ -46,7 +46,8 @@ import org.web3j.utils.Numeric;
  * exactly the round's accepted updates, and the held-out accuracy rises to within a few points of a model trained
  * centrally on the union of the honest shards (computed here); the poisoner's updates are never aggregated and it is
  * slashed every round; the free rider earns nothing; the honest contributors are paid. Finally the owner reverts the
- * default branch and merges the old head back in through the CLI, and the validators record the two-parent merge.
+ * default branch and merges the old head back in through the CLI, the validators record the two-parent merge, and
+ * {@code local-network.sh stop} stops everything (LocalNetworkIT stops its network with Ctrl-C).
  */
 class FederatedTrainingIT {
     private static final int ROUNDS = 4;
@@ -67,7 +68,6 @@ class FederatedTrainingIT {
     void contributorsImproveTheModelRoundByRound_badWorkDoesNotPay_andTheOwnerRevertsAndMerges() throws Exception {
         try (LocalNetworkRun network = LocalNetworkRun.start(Map.of("COTRAIN_DEMO_ROUNDS", Integer.toString(ROUNDS),
                 "COTRAIN_DEMO_EPOCHS", Integer.toString(EPOCHS)))) {
-            Map<String, Long> pids = network.recordedPids();
             network.awaitLine("demo finished", Duration.ofMinutes(20));
             assertThat(network.output()).contains("round " + ROUNDS + " (protocol round").contains("held-out accuracy");
             CotrainClients chain = network.chain();
@@ -123,7 +123,7 @@ class FederatedTrainingIT {
             }
 
             revertThenMergeBack(network, models, commits);
-            network.interruptAndExpectEverythingStopped(pids);
+            network.stopCommandAndExpectEverythingStopped(network.recordedPids());
         }
     }
 

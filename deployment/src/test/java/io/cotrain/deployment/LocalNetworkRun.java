@@ -104,8 +104,23 @@ final class LocalNetworkRun implements AutoCloseable {
     /** Ctrl-C: SIGINT to the script, which must stop every process it started and free every port. */
     void interruptAndExpectEverythingStopped(Map<String, Long> pids) throws Exception {
         new ProcessBuilder("kill", "-INT", Long.toString(script.pid())).start().waitFor();
+        expectEverythingStopped("SIGINT", pids);
+    }
+
+    /** {@code local-network.sh stop}, from another process, must stop the network just as well. */
+    void stopCommandAndExpectEverythingStopped(Map<String, Long> pids) throws Exception {
+        ProcessBuilder stop = new ProcessBuilder(ScriptRunner.ROOT.resolve("deployment/local-network.sh").toString(),
+                "stop").redirectErrorStream(true);
+        stop.environment().put("COTRAIN_NETWORK_DIR", directory.toString());
+        Process command = stop.start();
+        assertThat(command.waitFor(SHUTDOWN.toSeconds(), TimeUnit.SECONDS)).as("the stop command returns").isTrue();
+        assertThat(new String(command.getInputStream().readAllBytes())).contains("stopped");
+        expectEverythingStopped("the stop command", pids);
+    }
+
+    private void expectEverythingStopped(String how, Map<String, Long> pids) throws Exception {
         assertThat(script.waitFor(SHUTDOWN.toSeconds(), TimeUnit.SECONDS))
-                .as("the script exits on SIGINT within %s:%n%s", SHUTDOWN, output()).isTrue();
+                .as("the script exits on %s within %s:%n%s", how, SHUTDOWN, output()).isTrue();
         List<Integer> ports = new ArrayList<>(List.of(rpcPort, ipfsPort));
         ports.addAll(nodePorts);
         for (int port : ports) {

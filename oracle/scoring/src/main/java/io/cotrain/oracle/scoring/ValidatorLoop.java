@@ -133,10 +133,11 @@ public final class ValidatorLoop implements AutoCloseable {
         return evaluations.get(id);
     }
 
-    /** Stops the scorer's fetching threads; a tick in progress finishes first. */
+    /** Stops the scorer's fetching threads and the aggregation threads; a tick in progress finishes first. */
     @Override
     public synchronized void close() {
         scorer.close();
+        committer.close();
     }
 
     /** Does whatever is due now. Never throws. */

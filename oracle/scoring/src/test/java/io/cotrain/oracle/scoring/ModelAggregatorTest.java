@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cotrain.contracts.generated.ModelRegistry.ModelSpec;
+import io.cotrain.oracle.aggregation.AggregationRule;
 import io.cotrain.oracle.aggregation.CoordinateMedian;
 import io.cotrain.oracle.aggregation.FedAvg;
 import io.cotrain.oracle.aggregation.Krum;
 import io.cotrain.oracle.aggregation.ModelUpdate;
 import io.cotrain.oracle.aggregation.MultiKrum;
+import io.cotrain.oracle.aggregation.Parallelism;
 import io.cotrain.oracle.aggregation.TrimmedMean;
 import io.cotrain.oracle.evaluation.EvaluationLimits;
 import io.cotrain.oracle.evaluation.InvalidModelException;
@@ -105,17 +107,21 @@ class ModelAggregatorTest {
 
     @Test
     void theRegistrysRuleBecomesTheMatchingRule() {
-        assertThat(ModelCommitter.ruleOf(spec(0, 0, 0))).isInstanceOf(FedAvg.class);
-        assertThat(ModelCommitter.ruleOf(spec(1, 0, 0))).isInstanceOf(CoordinateMedian.class);
-        assertThat(ModelCommitter.ruleOf(spec(2, 1_000, 0))).isInstanceOfSatisfying(TrimmedMean.class,
+        assertThat(ruleOf(0, 0, 0)).isInstanceOf(FedAvg.class);
+        assertThat(ruleOf(1, 0, 0)).isInstanceOf(CoordinateMedian.class);
+        assertThat(ruleOf(2, 1_000, 0)).isInstanceOfSatisfying(TrimmedMean.class,
                 rule -> assertThat(rule.trim()).isEqualTo(0.1));
-        assertThat(ModelCommitter.ruleOf(spec(3, 2, 0))).isInstanceOfSatisfying(Krum.class,
+        assertThat(ruleOf(3, 2, 0)).isInstanceOfSatisfying(Krum.class,
                 rule -> assertThat(rule.f()).isEqualTo(2));
-        assertThat(ModelCommitter.ruleOf(spec(4, 1, 3))).isInstanceOfSatisfying(MultiKrum.class, rule -> {
+        assertThat(ruleOf(4, 1, 3)).isInstanceOfSatisfying(MultiKrum.class, rule -> {
             assertThat(rule.f()).isEqualTo(1);
             assertThat(rule.m()).isEqualTo(3);
         });
-        assertThatThrownBy(() -> ModelCommitter.ruleOf(spec(5, 0, 0))).hasMessage("unknown aggregation rule 5");
+        assertThatThrownBy(() -> ruleOf(5, 0, 0)).hasMessage("unknown aggregation rule 5");
+    }
+
+    private static AggregationRule ruleOf(int rule, int a, int b) {
+        return ModelCommitter.ruleOf(spec(rule, a, b), Parallelism.sequential());
     }
 
     private static ModelSpec spec(int rule, int a, int b) {

@@ -34,6 +34,7 @@ public final class NodeSettings {
 
     private static final Pattern PRIVATE_KEY = Pattern.compile("(0x)?[0-9a-fA-F]{64}");
 
+    private final boolean validationEnabled;
     private final URI rpcUrl;
     private final long chainId;
     private final Path deploymentFile;
@@ -48,9 +49,10 @@ public final class NodeSettings {
     private final Duration shutdownWait;
     private final ValidatorNode.Options options;
 
-    private NodeSettings(URI rpcUrl, long chainId, Path deploymentFile, DeploymentAddresses deployment, Credentials key,
+    private NodeSettings(boolean validationEnabled, URI rpcUrl, long chainId, Path deploymentFile, DeploymentAddresses deployment, Credentials key,
             URI ipfsApiUrl, Duration ipfsTimeout, long ipfsMaxObjectBytes, List<TaskCatalog.TaskDefinition> tasks,
             Path dataDirectory, Duration tickInterval, Duration shutdownWait, ValidatorNode.Options options) {
+        this.validationEnabled = validationEnabled;
         this.rpcUrl = rpcUrl;
         this.chainId = chainId;
         this.deploymentFile = deploymentFile;
@@ -74,6 +76,8 @@ public final class NodeSettings {
      */
     public static NodeSettings validate(ValidatorConfig config, Sources sources) {
         List<String> problems = new ArrayList<>();
+        // a pure gateway (validation off) reads the chain and IPFS only: no signing key, tasks or data directory needed
+        boolean validating = config.validation().enabled();
 
         URI rpcUrl = config.rpcUrl().map(url -> httpUrl("cotrain.rpc-url", url, problems)).orElse(null);
         if (config.rpcUrl().isEmpty()) problems.add(missing("cotrain.rpc-url"));
@@ -105,7 +109,7 @@ public final class NodeSettings {
             }
         }
 
-        Credentials key = signingKey(config.key(), sources, problems);
+        Credentials key = validating ? signingKey(config.key(), sources, problems) : null;
 
         URI ipfsApiUrl = httpUrl("cotrain.ipfs.api-url", config.ipfs().apiUrl(), problems);
         Duration ipfsTimeout = positive("cotrain.ipfs.timeout", config.ipfs().timeout(), problems);
@@ -115,10 +119,10 @@ public final class NodeSettings {
                     + io.cotrain.ipfs.IpfsClient.MAX_OBJECT_BYTES + ", got " + maxObjectBytes);
         }
 
-        List<TaskCatalog.TaskDefinition> tasks = tasks(config.tasks().orElse(List.of()), problems);
+        List<TaskCatalog.TaskDefinition> tasks = tasks(config.tasks().orElse(List.of()), validating, problems);
 
         Path dataDirectory = config.dataDirectory().orElse(null);
-        if (dataDirectory == null) {
+        if (dataDirectory == null && validating) {
             problems.add(missing("cotrain.data-directory"));
         } else if (Files.exists(dataDirectory) && !Files.isDirectory(dataDirectory)) {
             problems.add(named("cotrain.data-directory") + ": " + dataDirectory.toAbsolutePath() + " is not a directory");
@@ -146,7 +150,7 @@ public final class NodeSettings {
         var options = new ValidatorNode.Options(config.confirmations(), config.maxBlocksPerQuery(), receiptTimeout,
                 BigInteger.valueOf(config.priorityFeeWei()),
                 new ValidatorLoop.Settings(config.finalizePageSize(), config.finalizeTurnBlocks()));
-        return new NodeSettings(rpcUrl, chainId, deploymentFile, deployment, key, ipfsApiUrl, ipfsTimeout,
+        return new NodeSettings(validating, rpcUrl, chainId, deploymentFile, deployment, key, ipfsApiUrl, ipfsTimeout,
                 maxObjectBytes, tasks, dataDirectory, tickInterval, shutdownWait, options);
     }
 
@@ -206,8 +210,9 @@ public final class NodeSettings {
                 || name.contains("application.yml") || name.contains("microprofile-config.properties");
     }
 
-    private static List<TaskCatalog.TaskDefinition> tasks(List<ValidatorConfig.Task> configured, List<String> problems) {
-        if (configured.isEmpty()) {
+    private static List<TaskCatalog.TaskDefinition> tasks(List<ValidatorConfig.Task> configured, boolean required,
+            List<String> problems) {
+        if (configured.isEmpty() && required) {
             problems.add("no task is configured: set cotrain.tasks[0].id, feature-columns, label-column, class-count, "
                     + "held-out-csv and global-model (env COTRAIN_TASKS_0__ID, ...)");
             return List.of();
@@ -301,8 +306,14 @@ public final class NodeSettings {
         return key;
     }
 
+    /** @return the validator's address, or null on a gateway that does not validate */
     public String address() {
-        return key.getAddress();
+        return key == null ? null : key.getAddress();
+    }
+
+    /** @return whether this node scores contributions and aggregates models (false: a pure gateway) */
+    public boolean validationEnabled() {
+        return validationEnabled;
     }
 
     public URI ipfsApiUrl() {
@@ -344,7 +355,7 @@ public final class NodeSettings {
 
     @Override
     public String toString() {
-        return "NodeSettings[address=" + address() + ", rpcUrl=" + origin(rpcUrl) + ", chainId=" + chainId + ", deployment="
+        return "NodeSettings[" + (validationEnabled ? "address=" + address() : "validation=off") + ", rpcUrl=" + origin(rpcUrl) + ", chainId=" + chainId + ", deployment="
                 + deploymentFile + ", ipfs=" + ipfsApiUrl + ", tasks=" + tasks.stream().map(t -> t.taskId()).toList()
                 + ", dataDirectory=" + dataDirectory + ", tickInterval=" + tickInterval + ", confirmations="
                 + options.confirmations() + "]";

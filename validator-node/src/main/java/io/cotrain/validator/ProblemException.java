@@ -1,12 +1,20 @@
 package io.cotrain.validator;
 
-/** A request the node answers with a problem: the status and a detail safe to show the caller. */
+import java.util.Map;
+
+/** A request the node answers with a problem: the status, a detail safe to show the caller, and any extra headers. */
 public final class ProblemException extends RuntimeException {
     private final int status;
+    private final Map<String, String> headers;
 
     public ProblemException(int status, String detail) {
+        this(status, detail, Map.of());
+    }
+
+    public ProblemException(int status, String detail, Map<String, String> headers) {
         super(detail);
         this.status = status;
+        this.headers = Map.copyOf(headers);
     }
 
     public static ProblemException badRequest(String detail) {
@@ -19,5 +27,10 @@ public final class ProblemException extends RuntimeException {
 
     public int status() {
         return status;
+    }
+
+    /** @return headers the answer carries besides the problem (Retry-After, WWW-Authenticate) */
+    public Map<String, String> headers() {
+        return headers;
     }
 }

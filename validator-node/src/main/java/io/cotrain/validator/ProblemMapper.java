@@ -24,11 +24,27 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
     @Context
     UriInfo uri;
 
+    /**
+     * @param problem a problem raised outside the usual mapping (security, filters)
+     * @param uri the request
+     * @return its problem+json answer with its headers
+     */
+    public static Response answer(ProblemException problem, UriInfo uri) {
+        Response.ResponseBuilder response = Response.fromResponse(response(problem(problem,
+                uri == null ? null : "/" + uri.getPath().replaceFirst("^/+", ""))));
+        problem.headers().forEach(response::header);
+        return response.build();
+    }
+
     @Override
     public Response toResponse(Throwable error) {
         Problem problem = problem(error, uri == null ? null : "/" + uri.getPath().replaceFirst("^/+", ""));
-        if (problem.status() >= 500) LOG.errorf(error, "request %s failed", problem.instance());
-        return response(problem);
+        if (problem.status() >= 500 && !(error instanceof ProblemException)) {
+            LOG.errorf(error, "request %s failed", problem.instance());
+        }
+        Response.ResponseBuilder response = Response.fromResponse(response(problem));
+        if (error instanceof ProblemException p) p.headers().forEach(response::header);
+        return response.build();
     }
 
     /**

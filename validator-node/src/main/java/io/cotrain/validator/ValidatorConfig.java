@@ -25,6 +25,12 @@ public interface ValidatorConfig {
     /** The deployment addresses file written by the deploy script (required). */
     Optional<Path> deploymentFile();
 
+    /** Whether the node validates; a node with validation off is a pure gateway (API and dashboard). */
+    Validation validation();
+
+    /** The REST gateway: wallet sign-in, tokens, rate limits. */
+    Gateway gateway();
+
     /** The validator's signing key: a keystore, or a raw private key on local networks. */
     Key key();
 
@@ -78,6 +84,36 @@ public interface ValidatorConfig {
     /** How long shutdown waits for a running tick to finish. */
     @WithDefault("60s")
     Duration shutdownWait();
+
+    interface Validation {
+        /** Score contributions and aggregate models (needs a key, tasks and a data directory). */
+        @WithDefault("true")
+        boolean enabled();
+    }
+
+    interface Gateway {
+        /**
+         * The domains (host[:port]) sign-in messages may name. Unset: the host the sign-in request was sent to, which
+         * suits a node reached by one name; set it behind a proxy or a public name.
+         */
+        Optional<List<String>> domains();
+
+        /** How long a sign-in nonce waits for its signed message. */
+        @WithDefault("5m")
+        Duration nonceLifetime();
+
+        /** How long an access token is accepted. */
+        @WithDefault("15m")
+        Duration tokenLifetime();
+
+        /** Requests per client per minute to the expensive endpoints (evaluation, transaction building, sign-in). */
+        @WithDefault("30")
+        int expensiveRequestsPerMinute();
+
+        /** How often the chain's events are read into the gateway's view of rounds, rewards and commits. */
+        @WithDefault("2s")
+        Duration refreshInterval();
+    }
 
     interface Key {
         /** A web3j / geth JSON keystore file. */

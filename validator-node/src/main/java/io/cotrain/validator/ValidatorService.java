@@ -70,9 +70,11 @@ public class ValidatorService {
                 .callTimeout(PROBE_TIMEOUT).connectTimeout(PROBE_TIMEOUT).build()));
         ipfs = new IpfsClient(settings.ipfsApiUrl(), settings.ipfsTimeout(), settings.ipfsMaxObjectBytes());
         ipfsProbe = new IpfsClient(settings.ipfsApiUrl(), PROBE_TIMEOUT, 1);
-        TaskCatalog tasks = new TaskCatalog(settings.tasks(), EvaluationLimits.defaults());
-        loop = ValidatorNode.assemble(web3j, settings.chainId(), settings.deployment(), settings.key(),
-                new ContentStore(ipfs), tasks, settings.dataDirectory(), settings.options(), metrics, metrics);
+        if (settings.validationEnabled()) {
+            TaskCatalog tasks = new TaskCatalog(settings.tasks(), EvaluationLimits.defaults());
+            loop = ValidatorNode.assemble(web3j, settings.chainId(), settings.deployment(), settings.key(),
+                    new ContentStore(ipfs), tasks, settings.dataDirectory(), settings.options(), metrics, metrics);
+        }
         LOG.infof("validator node started: %s", settings);
     }
 
@@ -86,7 +88,7 @@ public class ValidatorService {
      * the RPC endpoint serves the configured chain; until it does, nothing is sent.
      */
     public void tick() {
-        if (stopping || !ticking.tryLock()) return;
+        if (loop == null || stopping || !ticking.tryLock()) return;
         try {
             if (stopping) return;
             lastTickStarted = Instant.now();
@@ -148,8 +150,26 @@ public class ValidatorService {
         LOG.info("validator node stopped");
     }
 
+    /**
+     * @return the validator loop
+     * @throws ProblemException 404 on a pure gateway, which validates nothing
+     */
     public ValidatorLoop loop() {
+        if (loop == null) {
+            throw ProblemException.notFound("this node does not validate (cotrain.validation.enabled=false): it serves "
+                    + "the gateway API only");
+        }
         return loop;
+    }
+
+    /** @return the chain client the node shares between its loop and its gateway */
+    public Web3j web3j() {
+        return web3j;
+    }
+
+    /** @return the IPFS client the node shares between its loop and its gateway */
+    public IpfsClient ipfs() {
+        return ipfs;
     }
 
     public NodeSettings settings() {

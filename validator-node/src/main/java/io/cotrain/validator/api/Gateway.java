@@ -1,0 +1,90 @@
+package io.cotrain.validator.api;
+
+import io.cotrain.ipfs.ContentStore;
+import io.cotrain.oracle.evaluation.EvaluationLimits;
+import io.cotrain.oracle.scoring.TaskCatalog;
+import io.cotrain.validator.NodeSettings;
+import io.cotrain.validator.ValidatorConfig;
+import io.cotrain.validator.ValidatorService;
+import io.cotrain.validator.gateway.CandidateEvaluator;
+import io.cotrain.validator.gateway.LedgerIndex;
+import io.cotrain.validator.gateway.NetworkReader;
+import io.cotrain.validator.gateway.TransactionBuilder;
+import io.quarkus.runtime.Startup;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.jboss.logging.Logger;
+
+/**
+ * The gateway's parts, built once from the node's settings and clients: the event index (refreshed on a schedule),
+ * the network reader, the transaction builder and the candidate evaluator.
+ */
+@Startup
+@ApplicationScoped
+public class Gateway {
+    private static final Logger LOG = Logger.getLogger(Gateway.class);
+
+    @Inject
+    ValidatorService node;
+
+    @Inject
+    ValidatorConfig config;
+
+    private LedgerIndex ledger;
+    private NetworkReader reader;
+    private TransactionBuilder transactions;
+    private CandidateEvaluator evaluator;
+    private ContentStore content;
+    private volatile String lastRefreshError;
+
+    @PostConstruct
+    void start() {
+        NodeSettings settings = node.settings();
+        ledger = new LedgerIndex(node.web3j(), settings.deployment(), config.maxBlocksPerQuery());
+        reader = new NetworkReader(node.web3j(), settings.deployment(), ledger);
+        transactions = new TransactionBuilder(node.web3j(), settings.chainId(), settings.deployment());
+        content = new ContentStore(node.ipfs());
+        evaluator = new CandidateEvaluator(content, new TaskCatalog(settings.tasks(), EvaluationLimits.defaults()),
+                reader);
+    }
+
+    @Scheduled(every = "${cotrain.gateway.refresh-interval}", delay = 1,
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void refresh() {
+        try {
+            ledger.refresh();
+            if (lastRefreshError != null) LOG.info("the gateway reads the chain's events again");
+            lastRefreshError = null;
+        } catch (RuntimeException e) {
+            String error = e.getClass().getSimpleName() + ": " + e.getMessage();
+            if (!error.equals(lastRefreshError)) LOG.warnf("cannot read the chain's events: %s", error);
+            lastRefreshError = error;
+        }
+    }
+
+    public LedgerIndex ledger() {
+        return ledger;
+    }
+
+    public NetworkReader reader() {
+        return reader;
+    }
+
+    public TransactionBuilder transactions() {
+        return transactions;
+    }
+
+    public CandidateEvaluator evaluator() {
+        return evaluator;
+    }
+
+    public ContentStore content() {
+        return content;
+    }
+
+    public NodeSettings settings() {
+        return node.settings();
+    }
+}

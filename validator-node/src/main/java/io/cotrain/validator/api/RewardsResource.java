@@ -1,0 +1,52 @@
+package io.cotrain.validator.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.cotrain.validator.gateway.GatewayViews.AccountHistoryView;
+import io.cotrain.validator.gateway.GatewayViews.BalanceView;
+import io.cotrain.validator.gateway.Inputs;
+import io.cotrain.validator.gateway.TransactionBuilder;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.Optional;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+/** An account's rewards, stake and reputation, its history of rewards and slashes, and claiming. */
+@Path("/rewards")
+@Produces(MediaType.APPLICATION_JSON)
+public class RewardsResource {
+    @Inject
+    Gateway gateway;
+
+    @GET
+    @Path("balance/{address}")
+    @Operation(summary = "Claimable rewards, stake, locked and unbonding stake, reputation, token balance, bond")
+    public BalanceView balance(@PathParam("address") String address) {
+        return gateway.reader().balance(Inputs.address("address", address));
+    }
+
+    @GET
+    @Path("history/{address}")
+    @Operation(summary = "Every reward, slash and claim of the account, oldest first, with totals")
+    public AccountHistoryView history(@PathParam("address") String address) {
+        return gateway.reader().history(Inputs.address("address", address));
+    }
+
+    @POST
+    @Path("claim")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RateLimited
+    @Operation(summary = "The claimRewards transaction for {\"address\"}, or relay a signed one")
+    public Response claim(JsonNode body) {
+        Optional<Response> relayed = WalletRequests.relayed(gateway, TransactionBuilder.Purpose.CLAIM, body);
+        if (relayed.isPresent()) return relayed.get();
+        return Response.ok(gateway.transactions().claim(Inputs.address("address", WalletRequests.text(body, "address"))))
+                .build();
+    }
+}

@@ -1,0 +1,63 @@
+package io.cotrain.validator.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.cotrain.validator.ProblemException;
+import io.cotrain.validator.gateway.GatewayViews;
+import io.cotrain.validator.gateway.Inputs;
+import io.cotrain.validator.gateway.TransactionBuilder;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.math.BigInteger;
+import java.util.Optional;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+/**
+ * Joining a task and submitting to it through a wallet: each endpoint returns the unsigned transactions to sign, or
+ * relays a signed one ({@code {"signedTransaction": "0x..."}}).
+ */
+@Path("/training")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class TrainingResource {
+    @Inject
+    Gateway gateway;
+
+    @POST
+    @Path("join/{id}")
+    @RateLimited
+    @Operation(summary = "What a wallet sends to contribute to a task: {\"address\", \"stake\" (optional, in the "
+            + "token's smallest unit)} gives the approval and registration (or stake increase) needed, or nothing")
+    public Response join(@PathParam("id") String id, JsonNode body) {
+        long taskId = Inputs.taskId(id);
+        gateway.reader().requireModel(taskId);
+        Optional<Response> relayed = WalletRequests.relayed(gateway, TransactionBuilder.Purpose.JOIN, body);
+        if (relayed.isPresent()) return relayed.get();
+        String address = Inputs.address("address", WalletRequests.text(body, "address"));
+        Optional<BigInteger> stake = Optional.ofNullable(WalletRequests.text(body, "stake")).map(WalletRequests::amount);
+        return Response.ok(gateway.transactions().join(address, taskId, stake)).build();
+    }
+
+    @POST
+    @Path("submit/{id}")
+    @RateLimited
+    @Operation(summary = "The submitContribution transaction for a manifest on IPFS: {\"address\", \"manifest\" (its "
+            + "raw CID or sha256), \"kind\" (MODEL_UPDATE, DATASET, VALIDATION_WORK)}")
+    public Response submit(@PathParam("id") String id, JsonNode body) {
+        long taskId = Inputs.taskId(id);
+        gateway.reader().requireModel(taskId);
+        Optional<Response> relayed = WalletRequests.relayed(gateway, TransactionBuilder.Purpose.SUBMIT, body);
+        if (relayed.isPresent()) return relayed.get();
+        String address = Inputs.address("address", WalletRequests.text(body, "address"));
+        String kindName = Optional.ofNullable(WalletRequests.text(body, "kind")).orElse("MODEL_UPDATE");
+        int kind = GatewayViews.KINDS.indexOf(kindName);
+        if (kind < 0) throw ProblemException.badRequest("kind is one of " + GatewayViews.KINDS + ", got '" + kindName + "'");
+        return Response.ok(gateway.transactions().submit(address, taskId, kind, WalletRequests.manifestDigest(WalletRequests.text(body, "manifest"))))
+                .build();
+    }
+}

@@ -1,0 +1,291 @@
+package io.cotrain.validator.gateway;
+
+import io.cotrain.contracts.DeploymentAddresses;
+import io.cotrain.contracts.generated.CotrainProtocol;
+import io.cotrain.contracts.generated.ModelRegistry;
+import io.cotrain.contracts.generated.ValidatorRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.web3j.abi.EventEncoder;
+import org.web3j.abi.datatypes.Event;
+import org.web3j.protocol.Web3j;
+import org.web3j.protocol.core.DefaultBlockParameter;
+import org.web3j.protocol.core.methods.request.EthFilter;
+import org.web3j.protocol.core.methods.response.EthLog;
+import org.web3j.protocol.core.methods.response.Log;
+import org.web3j.utils.Numeric;
+
+/**
+ * What the Cotrain contracts' events say about contributions, rounds, rewards, slashes and branches, read block by
+ * block from the deployment block on and kept in memory: the history the views of the contracts do not keep (which
+ * contributions a round had, what each account earned and lost and when, how validators agreed). {@link #refresh}
+ * reads the blocks mined since the last call; readers get immutable snapshots.
+ *
+ * <p>The index follows the chain head without confirmations: on a chain that reorganises, a view may briefly show an
+ * event that is then dropped; this gateway view is informational, the contracts remain the record.
+ */
+public final class LedgerIndex {
+    /** What happened to an account's tokens. */
+    public enum EntryType { CONTRIBUTION_REWARD, CONTRIBUTION_SLASH, VALIDATION_REWARD, VALIDATOR_SLASH, CLAIM }
+
+    /**
+     * @param consensusScore 1..100, or 0 when the round had no quorum
+     * @param status the on-chain ContributionStatus number (2 accepted, 3 rejected, 4 released)
+     */
+    public record Settlement(int consensusScore, int status, BigInteger reward, BigInteger slashed,
+            BigInteger reputation, BigInteger block) {}
+
+    /** A submitted contribution, with its settlement once its round is finalized. */
+    public record Contribution(BigInteger id, String contributor, int kind, String contentDigest, long taskId,
+            BigInteger round, BigInteger submittedBlock, Optional<Settlement> settlement) {}
+
+    /** How one validator's scores of a round compared with the consensus. */
+    public record ValidatorOutcome(String validator, long agreements, long deviations, BigInteger reward) {}
+
+    /**
+     * A round as its events tell it.
+     *
+     * @param quorumReached empty until the round is finalized
+     */
+    public record Round(BigInteger round, BigInteger submissionEndBlock, BigInteger commitEndBlock,
+            BigInteger revealEndBlock, int expectedValidators, List<BigInteger> contributionIds,
+            Optional<Boolean> quorumReached, List<ValidatorOutcome> validators) {}
+
+    /** One change to an account's tokens, in chain order. */
+    public record Entry(EntryType type, BigInteger amount, BigInteger block, BigInteger round,
+            BigInteger contributionId) {}
+
+    /** A branch of a model, named by its creator. */
+    public record Branch(long modelId, BigInteger branchId, String name, BigInteger fromCommit) {}
+
+    private static final Map<String, Event> PROTOCOL_EVENTS = Map.of(
+            topic(CotrainProtocol.CONTRIBUTIONSUBMITTED_EVENT), CotrainProtocol.CONTRIBUTIONSUBMITTED_EVENT,
+            topic(CotrainProtocol.ROUNDOPENED_EVENT), CotrainProtocol.ROUNDOPENED_EVENT,
+            topic(CotrainProtocol.CONTRIBUTIONFINALIZED_EVENT), CotrainProtocol.CONTRIBUTIONFINALIZED_EVENT,
+            topic(CotrainProtocol.VALIDATORSCORED_EVENT), CotrainProtocol.VALIDATORSCORED_EVENT,
+            topic(CotrainProtocol.ROUNDFINALIZED_EVENT), CotrainProtocol.ROUNDFINALIZED_EVENT,
+            topic(CotrainProtocol.REWARDSCLAIMED_EVENT), CotrainProtocol.REWARDSCLAIMED_EVENT);
+    private static final String VALIDATOR_SLASHED = topic(ValidatorRegistry.VALIDATORSLASHED_EVENT);
+    private static final String BRANCH_CREATED = topic(ModelRegistry.BRANCHCREATED_EVENT);
+
+    private final Web3j web3j;
+    private final DeploymentAddresses deployment;
+    private final int maxBlocksPerQuery;
+
+    private BigInteger lastBlock;
+    private final TreeMap<BigInteger, Contribution> contributions = new TreeMap<>();
+    private final TreeMap<BigInteger, Round> rounds = new TreeMap<>();
+    private final Map<String, List<Entry>> entries = new HashMap<>();
+    private final Map<Long, List<Branch>> branches = new HashMap<>();
+
+    /**
+     * @param web3j the chain
+     * @param deployment the contracts, and the block to start reading at
+     * @param maxBlocksPerQuery the widest eth_getLogs range
+     */
+    public LedgerIndex(Web3j web3j, DeploymentAddresses deployment, int maxBlocksPerQuery) {
+        this.web3j = web3j;
+        this.deployment = deployment;
+        this.maxBlocksPerQuery = maxBlocksPerQuery;
+        this.lastBlock = deployment.deployBlock().subtract(BigInteger.ONE);
+    }
+
+    /**
+     * Reads the events of every block mined since the last refresh.
+     *
+     * @return the last block read
+     * @throws UncheckedIOException if the chain does not answer (nothing of the failed range is applied)
+     */
+    public synchronized BigInteger refresh() {
+        BigInteger latest = call(() -> web3j.ethBlockNumber().send().getBlockNumber());
+        BigInteger from = lastBlock.add(BigInteger.ONE);
+        while (from.compareTo(latest) <= 0) {
+            BigInteger to = from.add(BigInteger.valueOf(maxBlocksPerQuery - 1)).min(latest);
+            for (Log log : logs(from, to)) apply(log);
+            lastBlock = to;
+            from = to.add(BigInteger.ONE);
+        }
+        return lastBlock;
+    }
+
+    /** @return the last block whose events are in the index */
+    public synchronized BigInteger lastBlock() {
+        return lastBlock;
+    }
+
+    public synchronized Optional<Contribution> contribution(BigInteger id) {
+        return Optional.ofNullable(contributions.get(id));
+    }
+
+    /** @return the rounds with contributions to {@code taskId} (any task when null), newest first, at most {@code limit} */
+    public synchronized List<Round> rounds(Long taskId, int limit) {
+        List<Round> found = new ArrayList<>();
+        for (Round round : rounds.descendingMap().values()) {
+            if (found.size() >= limit) break;
+            if (taskId == null || round.contributionIds().stream()
+                    .anyMatch(id -> contributions.get(id).taskId() == taskId)) found.add(round);
+        }
+        return found;
+    }
+
+    /** @return the contributions to a task, oldest first */
+    public synchronized List<Contribution> contributionsOf(long taskId) {
+        return contributions.values().stream().filter(c -> c.taskId() == taskId).toList();
+    }
+
+    /** @return the accounts that contributed to a task */
+    public synchronized long contributorCount(long taskId) {
+        return contributions.values().stream().filter(c -> c.taskId() == taskId).map(Contribution::contributor)
+                .distinct().count();
+    }
+
+    /** @return what happened to an account's tokens, oldest first */
+    public synchronized List<Entry> entries(String account) {
+        return List.copyOf(entries.getOrDefault(account.toLowerCase(Locale.ROOT), List.of()));
+    }
+
+    /** @return the branches created with names (branch 0, made with the model, has none), in creation order */
+    public synchronized List<Branch> branches(long modelId) {
+        return List.copyOf(branches.getOrDefault(modelId, List.of()));
+    }
+
+    private void apply(Log log) {
+        String address = log.getAddress();
+        String topic = log.getTopics().getFirst();
+        if (address.equalsIgnoreCase(deployment.protocol()) && PROTOCOL_EVENTS.containsKey(topic)) {
+            applyProtocol(PROTOCOL_EVENTS.get(topic), log);
+        } else if (address.equalsIgnoreCase(deployment.validatorRegistry()) && topic.equals(VALIDATOR_SLASHED)) {
+            var event = ValidatorRegistry.getValidatorSlashedEventFromLog(log);
+            entry(event.validator, EntryType.VALIDATOR_SLASH, event.amount, log, event.round, null);
+        } else if (address.equalsIgnoreCase(deployment.modelRegistry()) && topic.equals(BRANCH_CREATED)) {
+            var event = ModelRegistry.getBranchCreatedEventFromLog(log);
+            long modelId = event.modelId.longValueExact();
+            branches.computeIfAbsent(modelId, id -> new ArrayList<>())
+                    .add(new Branch(modelId, event.branchId, bytes32Name(event.name), event.fromCommit));
+        }
+    }
+
+    private void applyProtocol(Event event, Log log) {
+        if (event == CotrainProtocol.CONTRIBUTIONSUBMITTED_EVENT) {
+            var e = CotrainProtocol.getContributionSubmittedEventFromLog(log);
+            contributions.put(e.id, new Contribution(e.id, e.contributor, e.kind.intValueExact(),
+                    Numeric.toHexString(e.contentDigest), e.taskId.longValueExact(), e.round, log.getBlockNumber(),
+                    Optional.empty()));
+            rounds.computeIfPresent(e.round, (key, round) -> withContribution(round, e.id));
+        } else if (event == CotrainProtocol.ROUNDOPENED_EVENT) {
+            var e = CotrainProtocol.getRoundOpenedEventFromLog(log);
+            List<BigInteger> ids = contributions.values().stream().filter(c -> c.round().equals(e.round))
+                    .map(Contribution::id).toList();
+            rounds.put(e.round, new Round(e.round, e.submissionEndBlock, e.commitEndBlock, e.revealEndBlock,
+                    e.expectedValidators.bitCount(), ids, Optional.empty(), List.of()));
+        } else if (event == CotrainProtocol.CONTRIBUTIONFINALIZED_EVENT) {
+            var e = CotrainProtocol.getContributionFinalizedEventFromLog(log);
+            Contribution submitted = contributions.get(e.id);
+            if (submitted == null) return; // submitted before the deployment block: not indexed
+            contributions.put(e.id, new Contribution(submitted.id(), submitted.contributor(), submitted.kind(),
+                    submitted.contentDigest(), submitted.taskId(), submitted.round(), submitted.submittedBlock(),
+                    Optional.of(new Settlement(e.consensusScore.intValueExact(), e.status.intValueExact(), e.reward,
+                            e.slashed, e.reputation, log.getBlockNumber()))));
+            if (e.reward.signum() > 0) {
+                entry(submitted.contributor(), EntryType.CONTRIBUTION_REWARD, e.reward, log, e.round, e.id);
+            }
+            if (e.slashed.signum() > 0) {
+                entry(submitted.contributor(), EntryType.CONTRIBUTION_SLASH, e.slashed, log, e.round, e.id);
+            }
+        } else if (event == CotrainProtocol.VALIDATORSCORED_EVENT) {
+            var e = CotrainProtocol.getValidatorScoredEventFromLog(log);
+            rounds.computeIfPresent(e.round, (key, round) -> withOutcome(round, new ValidatorOutcome(e.validator,
+                    e.agreements.longValueExact(), e.deviations.longValueExact(), e.reward)));
+            if (e.reward.signum() > 0) entry(e.validator, EntryType.VALIDATION_REWARD, e.reward, log, e.round, null);
+        } else if (event == CotrainProtocol.ROUNDFINALIZED_EVENT) {
+            var e = CotrainProtocol.getRoundFinalizedEventFromLog(log);
+            rounds.computeIfPresent(e.round, (key, r) -> new Round(r.round(), r.submissionEndBlock(),
+                    r.commitEndBlock(), r.revealEndBlock(), r.expectedValidators(), r.contributionIds(),
+                    Optional.of(e.quorumReached), r.validators()));
+        } else if (event == CotrainProtocol.REWARDSCLAIMED_EVENT) {
+            var e = CotrainProtocol.getRewardsClaimedEventFromLog(log);
+            entry(e.account, EntryType.CLAIM, e.amount, log, null, null);
+        }
+    }
+
+    private static Round withContribution(Round round, BigInteger id) {
+        if (round.contributionIds().contains(id)) return round;
+        List<BigInteger> ids = new ArrayList<>(round.contributionIds());
+        ids.add(id);
+        return new Round(round.round(), round.submissionEndBlock(), round.commitEndBlock(), round.revealEndBlock(),
+                round.expectedValidators(), List.copyOf(ids), round.quorumReached(), round.validators());
+    }
+
+    /** Finalize may be paged: a validator's outcomes of one round add up over the calls. */
+    private static Round withOutcome(Round round, ValidatorOutcome outcome) {
+        List<ValidatorOutcome> outcomes = new ArrayList<>();
+        ValidatorOutcome merged = outcome;
+        for (ValidatorOutcome known : round.validators()) {
+            if (known.validator().equalsIgnoreCase(outcome.validator())) {
+                merged = new ValidatorOutcome(known.validator(), known.agreements() + outcome.agreements(),
+                        known.deviations() + outcome.deviations(), known.reward().add(outcome.reward()));
+            } else {
+                outcomes.add(known);
+            }
+        }
+        outcomes.add(merged);
+        outcomes.sort(Comparator.comparing(o -> o.validator().toLowerCase(Locale.ROOT)));
+        return new Round(round.round(), round.submissionEndBlock(), round.commitEndBlock(), round.revealEndBlock(),
+                round.expectedValidators(), round.contributionIds(), round.quorumReached(), List.copyOf(outcomes));
+    }
+
+    private void entry(String account, EntryType type, BigInteger amount, Log log, BigInteger round,
+            BigInteger contributionId) {
+        entries.computeIfAbsent(account.toLowerCase(Locale.ROOT), a -> new ArrayList<>())
+                .add(new Entry(type, amount, log.getBlockNumber(), round, contributionId));
+    }
+
+    private List<Log> logs(BigInteger from, BigInteger to) {
+        EthFilter filter = new EthFilter(DefaultBlockParameter.valueOf(from), DefaultBlockParameter.valueOf(to),
+                List.of(deployment.protocol(), deployment.validatorRegistry(), deployment.modelRegistry()));
+        List<String> topics = new ArrayList<>(PROTOCOL_EVENTS.keySet());
+        topics.add(VALIDATOR_SLASHED);
+        topics.add(BRANCH_CREATED);
+        filter.addOptionalTopics(topics.toArray(String[]::new));
+        EthLog response = call(() -> web3j.ethGetLogs(filter).send());
+        if (response.hasError()) {
+            throw new IllegalStateException("eth_getLogs " + from + ".." + to + ": " + response.getError().getMessage());
+        }
+        List<Log> logs = new ArrayList<>();
+        for (EthLog.LogResult<?> result : response.getLogs()) logs.add((Log) result.get());
+        logs.sort(Comparator.comparing(Log::getBlockNumber).thenComparing(Log::getLogIndex));
+        return logs;
+    }
+
+    private static String bytes32Name(byte[] name) {
+        int length = 0;
+        while (length < name.length && name[length] != 0) length++;
+        return new String(name, 0, length, StandardCharsets.UTF_8);
+    }
+
+    private static String topic(Event event) {
+        return EventEncoder.encode(event);
+    }
+
+    private interface ChainCall<T> {
+        T call() throws IOException;
+    }
+
+    private static <T> T call(ChainCall<T> call) {
+        try {
+            return call.call();
+        } catch (IOException e) {
+            throw new UncheckedIOException("the chain does not answer: " + e.getMessage(), e);
+        }
+    }
+}

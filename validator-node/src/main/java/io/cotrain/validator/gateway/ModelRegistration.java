@@ -1,0 +1,106 @@
+package io.cotrain.validator.gateway;
+
+import io.cotrain.contracts.generated.ModelRegistry;
+import io.cotrain.ipfs.Cid;
+import io.cotrain.ipfs.ContentMismatchException;
+import io.cotrain.ipfs.ContentStore;
+import io.cotrain.ipfs.IpfsException;
+import io.cotrain.oracle.evaluation.DataSchema;
+import io.cotrain.oracle.evaluation.EvaluationLimits;
+import io.cotrain.oracle.evaluation.ModelCodec;
+import io.cotrain.oracle.evaluation.SchemaDocument;
+import io.cotrain.oracle.evaluation.TabularModels;
+import io.cotrain.validator.ProblemException;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A model description as a client posts it to {@code POST /models/register}: documents already stored on IPFS, named
+ * by CID or digest, and the rule and weights. {@link #toSpec} checks it the way the contract and the validators will,
+ * before anybody pays gas: the schema document parses, the base model is a model of that schema, the rule's
+ * parameters are in range and the weights are whole.
+ *
+ * @param owner the wallet that signs and receives the model NFT
+ * @param baseModelCid the base model file's CID
+ * @param baseModelSha256 the file's sha256 (needed only when the CID is not a raw block)
+ * @param heldOutDigest the sha256 of the held-out set's description (a raw CIDv1 derives from it)
+ * @param schemaDigest the sha256 of the schema document ({@code SchemaDocument}) on IPFS
+ * @param rule fedavg, median, trimmed-mean, krum or multi-krum
+ * @param ruleParameterA trimmed-mean: basis points trimmed per side; krum, multi-krum: f
+ * @param ruleParameterB multi-krum: m
+ * @param rewardWeights model update, dataset and validation weights in basis points, summing to 10,000
+ */
+public record ModelRegistration(String owner, String baseModelCid, String baseModelSha256, String heldOutDigest,
+        String schemaDigest, String rule, Integer ruleParameterA, Integer ruleParameterB, List<Integer> rewardWeights) {
+
+    /**
+     * @return the spec to register
+     * @throws ProblemException 400 naming every malformed field at once; 422 if a document is not on IPFS or does not
+     *     fit; 503 if IPFS does not answer
+     */
+    public ModelRegistry.ModelSpec toSpec(ContentStore content, EvaluationLimits limits) {
+        List<String> problems = new ArrayList<>();
+        Cid base = cid("baseModelCid", baseModelCid, problems);
+        byte[] baseSha256 = baseModelSha256 == null || baseModelSha256.isBlank() ? null
+                : Inputs.digest("baseModelSha256", baseModelSha256, problems);
+        if (base != null && !base.isRaw() && baseSha256 == null) {
+            problems.add("baseModelSha256 is required: baseModelCid " + base + " is not a raw block");
+        }
+        byte[] heldOut = Inputs.digest("heldOutDigest", heldOutDigest, problems);
+        byte[] schema = Inputs.digest("schemaDigest", schemaDigest, problems);
+        int ruleIndex = rule == null ? -1 : GatewayViews.RULES.indexOf(rule);
+        if (ruleIndex < 0) problems.add("rule must be one of " + GatewayViews.RULES + ", got '" + rule + "'");
+        int a = ruleParameterA == null ? 0 : ruleParameterA;
+        int b = ruleParameterB == null ? 0 : ruleParameterB;
+        if (a < 0 || a > 65_535 || b < 0 || b > 65_535) problems.add("rule parameters are 0..65535");
+        List<Integer> weights = rewardWeights == null ? List.of(10_000, 0, 0) : rewardWeights;
+        if (weights.size() != 3 || weights.stream().anyMatch(w -> w == null || w < 0 || w > 10_000)
+                || weights.stream().mapToInt(Integer::intValue).sum() != 10_000) {
+            problems.add("rewardWeights are three basis points (model update, dataset, validation) summing to 10000, "
+                    + "got " + weights);
+        }
+        if (!problems.isEmpty()) throw ProblemException.badRequest(String.join("; ", problems));
+
+        DataSchema dataSchema;
+        try {
+            dataSchema = SchemaDocument.read(fetch(content, Cid.ofDigest(schema), schema, 64 * 1024, "the schema document"));
+        } catch (IllegalArgumentException e) {
+            throw new ProblemException(422, "the document schemaDigest names is no schema document: " + e.getMessage());
+        }
+        byte[] sha256 = baseSha256 != null ? baseSha256 : base.digest();
+        byte[] model = fetch(content, base, sha256, limits.maxModelBytes(), "the base model");
+        try {
+            ModelCodec.read(model, limits, TabularModels.baseArchitecture(dataSchema));
+        } catch (RuntimeException e) {
+            throw new ProblemException(422, "the base model is not a model of the schema (" + dataSchema + "): "
+                    + e.getMessage());
+        }
+        return new ModelRegistry.ModelSpec(sha256, base.digest(), heldOut, schema, BigInteger.valueOf(ruleIndex),
+                BigInteger.valueOf(a), BigInteger.valueOf(b), BigInteger.valueOf(weights.get(0)),
+                BigInteger.valueOf(weights.get(1)), BigInteger.valueOf(weights.get(2)));
+    }
+
+    private static Cid cid(String field, String value, List<String> problems) {
+        try {
+            return Cid.parse(value == null ? "" : value.strip());
+        } catch (RuntimeException e) {
+            problems.add(field + " is not a CIDv1 (" + Inputs.echo(value) + ")");
+            return null;
+        }
+    }
+
+    private static byte[] fetch(ContentStore content, Cid cid, byte[] sha256, long maxBytes, String what) {
+        try {
+            return content.fetchVerified(cid, sha256, maxBytes);
+        } catch (ContentMismatchException e) {
+            throw new ProblemException(422, what + " at " + cid + " does not match its digest");
+        } catch (IpfsException e) {
+            if (e.failure() == IpfsException.Failure.NODE_UNREACHABLE) {
+                throw new ProblemException(503, "the IPFS node does not answer this gateway now; try again shortly");
+            }
+            throw new ProblemException(422, what + " " + cid + " cannot be fetched from IPFS (" + e.getMessage()
+                    + "): add and pin it first");
+        }
+    }
+}

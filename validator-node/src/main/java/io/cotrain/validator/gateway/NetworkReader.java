@@ -1,0 +1,273 @@
+package io.cotrain.validator.gateway;
+
+import io.cotrain.contracts.DeploymentAddresses;
+import io.cotrain.contracts.generated.CotrainProtocol;
+import io.cotrain.contracts.generated.CotrainToken;
+import io.cotrain.contracts.generated.ModelRegistry;
+import io.cotrain.contracts.generated.ValidatorRegistry;
+import io.cotrain.validator.ProblemException;
+import io.cotrain.validator.gateway.GatewayViews.AccountHistoryView;
+import io.cotrain.validator.gateway.GatewayViews.BalanceView;
+import io.cotrain.validator.gateway.GatewayViews.BranchView;
+import io.cotrain.validator.gateway.GatewayViews.CommitView;
+import io.cotrain.validator.gateway.GatewayViews.ContributionView;
+import io.cotrain.validator.gateway.GatewayViews.EntryView;
+import io.cotrain.validator.gateway.GatewayViews.ModelSpecView;
+import io.cotrain.validator.gateway.GatewayViews.ModelStatusView;
+import io.cotrain.validator.gateway.GatewayViews.RoundView;
+import io.cotrain.validator.gateway.GatewayViews.TotalsView;
+import io.cotrain.validator.gateway.GatewayViews.ValidatorOutcomeView;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.web3j.crypto.Keys;
+import org.web3j.protocol.Web3j;
+import org.web3j.protocol.core.RemoteCall;
+import org.web3j.tx.ReadonlyTransactionManager;
+import org.web3j.tx.gas.StaticGasProvider;
+import org.web3j.utils.Numeric;
+
+/**
+ * Reads the network's state for the gateway: the contracts' views for what is current (phases, heads, balances,
+ * totals) and the {@link LedgerIndex} for history. Commits never change once recorded, so each is read once.
+ */
+public final class NetworkReader {
+    private static final BigInteger PAGE = BigInteger.valueOf(200);
+    private static final StaticGasProvider NO_GAS = new StaticGasProvider(BigInteger.ZERO, BigInteger.ZERO);
+
+    private final Web3j web3j;
+    private final LedgerIndex ledger;
+    private final CotrainProtocol protocol;
+    private final CotrainToken token;
+    private final ModelRegistry models;
+    private final ValidatorRegistry validators;
+    private final Map<BigInteger, Recorded> commits = new ConcurrentHashMap<>();
+
+    private record Recorded(ModelRegistry.CommitView commit, List<BigInteger> parents) {}
+
+    public NetworkReader(Web3j web3j, DeploymentAddresses deployment, LedgerIndex ledger) {
+        this.web3j = web3j;
+        this.ledger = ledger;
+        var reader = new ReadonlyTransactionManager(web3j, deployment.protocol());
+        this.protocol = CotrainProtocol.load(deployment.protocol(), web3j, reader, NO_GAS);
+        this.token = CotrainToken.load(deployment.token(), web3j, reader, NO_GAS);
+        this.models = ModelRegistry.load(deployment.modelRegistry(), web3j, reader, NO_GAS);
+        this.validators = ValidatorRegistry.load(deployment.validatorRegistry(), web3j, reader, NO_GAS);
+    }
+
+    /**
+     * @param taskId a model id
+     * @return the task's registration, round, branches and latest accuracy
+     * @throws ProblemException 404 if the registry has no such model
+     */
+    public ModelStatusView status(long taskId) {
+        BigInteger id = requireModel(taskId);
+        var model = read(models.model(id));
+        ModelRegistry.ModelSpec spec = model.component1();
+        BigInteger defaultBranch = model.component2();
+        List<BranchView> branches = branches(taskId, model.component3(), defaultBranch);
+        BigInteger head = branches.get(defaultBranch.intValueExact()).head();
+        BigInteger current = read(protocol.currentRound());
+        CotrainProtocol.RoundView round = read(protocol.roundInfo(current));
+        int phase = round.phase.intValueExact();
+        BigInteger phaseEnd = !round.exists ? null : switch (phase) {
+            case 0 -> round.submissionEndBlock;
+            case 1 -> round.commitEndBlock;
+            case 2 -> round.revealEndBlock;
+            default -> null;
+        };
+        long contributions = ledger.contributionsOf(taskId).size();
+        return new ModelStatusView(taskId, Keys.toChecksumAddress(read(models.ownerOf(id))), spec(spec), current,
+                GatewayViews.PHASES.get(phase), round.exists, phaseEnd, blockNumber(), model.component4(), branches,
+                defaultBranch, head, recorded(head).commit().accuracyPpm.doubleValue() / 1e6,
+                ledger.contributorCount(taskId), contributions, read(validators.activeValidatorCount()).longValueExact(),
+                read(validators.validators()).size());
+    }
+
+    /** @return the model's commits, oldest first, with the branches each is the head of */
+    public List<CommitView> commits(long taskId) {
+        BigInteger id = requireModel(taskId);
+        var model = read(models.model(id));
+        Map<BigInteger, List<String>> heads = new HashMap<>();
+        for (BranchView branch : branches(taskId, model.component3(), model.component2())) {
+            heads.computeIfAbsent(branch.head(), h -> new ArrayList<>()).add(branch.name());
+        }
+        List<BigInteger> ids = new ArrayList<>();
+        BigInteger total;
+        do {
+            var page = read(models.commitsOf(id, BigInteger.valueOf(ids.size()), PAGE));
+            @SuppressWarnings("unchecked")
+            List<BigInteger> pageIds = (List<BigInteger>) (List<?>) page.component1();
+            total = page.component2();
+            ids.addAll(pageIds);
+            if (pageIds.isEmpty()) break;
+        } while (BigInteger.valueOf(ids.size()).compareTo(total) < 0);
+        List<CommitView> views = new ArrayList<>();
+        for (BigInteger commitId : ids) {
+            Recorded recorded = recorded(commitId);
+            ModelRegistry.CommitView c = recorded.commit();
+            views.add(new CommitView(commitId, c.branchId, recorded.parents(), c.round, c.accuracyPpm.doubleValue() / 1e6,
+                    c.lossMicros.doubleValue() / 1e6, Numeric.toHexString(c.weightsDigest),
+                    Numeric.toHexString(c.weightsRoot), c.contributionCount.longValueExact(), c.recordedBlock,
+                    heads.getOrDefault(commitId, List.of())));
+        }
+        return views;
+    }
+
+    /** @return the task's latest rounds, newest first, with their contributions and how validators agreed */
+    public List<RoundView> rounds(long taskId, int limit) {
+        requireModel(taskId);
+        List<RoundView> views = new ArrayList<>();
+        for (LedgerIndex.Round round : ledger.rounds(taskId, limit)) {
+            String phase = GatewayViews.PHASES.get(read(protocol.roundInfo(round.round())).phase.intValueExact());
+            List<ContributionView> contributions = round.contributionIds().stream()
+                    .map(id -> ledger.contribution(id).orElseThrow())
+                    .filter(c -> c.taskId() == taskId)
+                    .map(NetworkReader::contributionView)
+                    .toList();
+            views.add(new RoundView(round.round(), phase, round.submissionEndBlock(), round.commitEndBlock(),
+                    round.revealEndBlock(), round.expectedValidators(), round.quorumReached().orElse(null),
+                    contributions, round.validators().stream().map(v -> new ValidatorOutcomeView(
+                            Keys.toChecksumAddress(v.validator()), v.agreements(), v.deviations(),
+                            v.reward().toString())).toList()));
+        }
+        return views;
+    }
+
+    /** @return an account's claimable rewards, stake, reputation and balances */
+    public BalanceView balance(String address) {
+        CotrainProtocol.ContributorProfile profile = read(protocol.contributorProfile(address));
+        ValidatorRegistry.ValidatorInfo validator = read(validators.validatorInfo(address));
+        return new BalanceView(Keys.toChecksumAddress(address), profile.registered,
+                read(protocol.claimable(address)).toString(), profile.stake.toString(), profile.lockedStake.toString(),
+                profile.stake.subtract(profile.lockedStake).toString(), profile.unbondingStake.toString(),
+                profile.unbondingReadyBlock, profile.reputation.intValueExact(),
+                profile.pendingContributions.longValueExact(), profile.submittedContributions.longValueExact(),
+                read(token.balanceOf(address)).toString(), validator.bond.toString());
+    }
+
+    /** @return every reward, slash and claim of an account, oldest first, with totals */
+    public AccountHistoryView history(String address) {
+        BigInteger rewarded = BigInteger.ZERO;
+        BigInteger slashed = BigInteger.ZERO;
+        BigInteger claimed = BigInteger.ZERO;
+        List<EntryView> views = new ArrayList<>();
+        for (LedgerIndex.Entry entry : ledger.entries(address)) {
+            switch (entry.type()) {
+                case CONTRIBUTION_REWARD, VALIDATION_REWARD -> rewarded = rewarded.add(entry.amount());
+                case CONTRIBUTION_SLASH, VALIDATOR_SLASH -> slashed = slashed.add(entry.amount());
+                case CLAIM -> claimed = claimed.add(entry.amount());
+            }
+            views.add(new EntryView(entry.type().name(), entry.amount().toString(), entry.block(), entry.round(),
+                    entry.contributionId()));
+        }
+        return new AccountHistoryView(Keys.toChecksumAddress(address), rewarded.toString(), slashed.toString(),
+                claimed.toString(), views);
+    }
+
+    /** @return what is staked, bonded, in the pool and paid, network-wide */
+    public TotalsView totals() {
+        var pool = read(protocol.poolTotals());
+        return new TotalsView(blockNumber(), read(protocol.totalContributorStake()).toString(),
+                read(validators.totalBond()).toString(), pool.component1().toString(), pool.component2().toString(),
+                pool.component3().toString(), pool.component4().toString(), pool.component5().toString(),
+                read(models.modelCount()).longValueExact(), read(validators.activeValidatorCount()).longValueExact());
+    }
+
+    /** @return the model ids the registry knows, 1..count */
+    public long modelCount() {
+        return read(models.modelCount()).longValueExact();
+    }
+
+    /** @return the commit at the head of the task's default branch */
+    public ModelRegistry.CommitView headCommit(long taskId) {
+        BigInteger id = requireModel(taskId);
+        BigInteger defaultBranch = read(models.model(id)).component2();
+        return recorded(read(models.branchHead(id, defaultBranch))).commit();
+    }
+
+    /** @return the head commit's id of the task's default branch */
+    public BigInteger headCommitId(long taskId) {
+        BigInteger id = requireModel(taskId);
+        return read(models.branchHead(id, read(models.model(id)).component2()));
+    }
+
+    /**
+     * @param taskId a task id from a request
+     * @return it as a uint256
+     * @throws ProblemException 404 naming the known range if the registry has no such model
+     */
+    public BigInteger requireModel(long taskId) {
+        long count = modelCount();
+        if (taskId < 1 || taskId > count) {
+            throw ProblemException.notFound("unknown task " + taskId + ": the model registry has "
+                    + (count == 0 ? "no tasks yet" : "tasks 1 to " + count));
+        }
+        return BigInteger.valueOf(taskId);
+    }
+
+    static ContributionView contributionView(LedgerIndex.Contribution c) {
+        var settlement = c.settlement();
+        return new ContributionView(c.id(), Keys.toChecksumAddress(c.contributor()), GatewayViews.KINDS.get(c.kind()),
+                c.taskId(), c.round(), c.contentDigest(), c.submittedBlock(),
+                settlement.map(s -> GatewayViews.STATUSES.get(s.status())).orElse("Pending"),
+                settlement.map(LedgerIndex.Settlement::consensusScore).orElse(null),
+                settlement.map(s -> s.reward().toString()).orElse("0"),
+                settlement.map(s -> s.slashed().toString()).orElse("0"));
+    }
+
+    private List<BranchView> branches(long taskId, BigInteger count, BigInteger defaultBranch) {
+        Map<BigInteger, String> names = new HashMap<>();
+        for (LedgerIndex.Branch branch : ledger.branches(taskId)) names.put(branch.branchId(), branch.name());
+        List<BranchView> branches = new ArrayList<>();
+        BigInteger id = BigInteger.valueOf(taskId);
+        for (BigInteger b = BigInteger.ZERO; b.compareTo(count) < 0; b = b.add(BigInteger.ONE)) {
+            String name = names.getOrDefault(b, b.signum() == 0 ? "main" : "");
+            if (name.isEmpty()) name = "branch-" + b;
+            branches.add(new BranchView(b, name, read(models.branchHead(id, b)), b.equals(defaultBranch)));
+        }
+        return branches;
+    }
+
+    private Recorded recorded(BigInteger commitId) {
+        Recorded known = commits.get(commitId);
+        if (known != null) return known;
+        @SuppressWarnings("unchecked")
+        List<BigInteger> parents = (List<BigInteger>) (List<?>) read(models.parents(commitId));
+        Recorded recorded = new Recorded(read(models.commit(commitId)), List.copyOf(parents));
+        commits.put(commitId, recorded);
+        return recorded;
+    }
+
+    private static ModelSpecView spec(ModelRegistry.ModelSpec spec) {
+        return new ModelSpecView(Numeric.toHexString(spec.baseWeightsDigest), Numeric.toHexString(spec.baseWeightsRoot),
+                Numeric.toHexString(spec.heldOutDigest), Numeric.toHexString(spec.schemaDigest),
+                GatewayViews.RULES.get(spec.rule.intValueExact()), spec.ruleParameterA.intValueExact(),
+                spec.ruleParameterB.intValueExact(), spec.modelUpdateWeightBps.intValueExact(),
+                spec.datasetWeightBps.intValueExact(), spec.validationWeightBps.intValueExact());
+    }
+
+    private BigInteger blockNumber() {
+        try {
+            return web3j.ethBlockNumber().send().getBlockNumber();
+        } catch (IOException e) {
+            throw ChainProblems.unavailable(e);
+        }
+    }
+
+    static <T> T read(RemoteCall<T> call) {
+        try {
+            return call.send();
+        } catch (IOException e) {
+            throw ChainProblems.unavailable(e);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+}

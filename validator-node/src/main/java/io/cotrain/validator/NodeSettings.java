@@ -124,7 +124,7 @@ public final class NodeSettings {
         Path dataDirectory = config.dataDirectory().orElse(null);
         if (dataDirectory == null && validating) {
             problems.add(missing("cotrain.data-directory"));
-        } else if (Files.exists(dataDirectory) && !Files.isDirectory(dataDirectory)) {
+        } else if (dataDirectory != null && Files.exists(dataDirectory) && !Files.isDirectory(dataDirectory)) {
             problems.add(named("cotrain.data-directory") + ": " + dataDirectory.toAbsolutePath() + " is not a directory");
         }
 

@@ -73,6 +73,22 @@ class NodeSettingsTest {
     }
 
     @Test
+    void aPureGatewayNeedsNoKeyTasksOrDataDirectory() {
+        files.keySet().removeIf(key -> key.startsWith("cotrain.tasks") || key.equals("cotrain.data-directory"));
+        env.clear();
+        files.put("cotrain.validation.enabled", "false");
+        NodeSettings settings = validate();
+        assertThat(settings.validationEnabled()).isFalse();
+        assertThat(settings.address()).isNull();
+        assertThat(settings.tasks()).isEmpty();
+        assertThat(settings.toString()).contains("validation=off");
+
+        files.put("cotrain.validation.enabled", "true");
+        assertThat(invalid().getMessage()).contains("signing key").contains("no task is configured")
+                .contains("cotrain.data-directory");
+    }
+
+    @Test
     void aCompleteConfigurationValidatesWithDefaults() {
         NodeSettings settings = validate();
         assertThat(settings.address()).isEqualTo(DEV_ADDRESS);

@@ -83,6 +83,7 @@ public class ValidatorNetworkResource implements QuarkusTestResourceLifecycleMan
             config.put("cotrain.first-tick-delay", "0s");
             config.put("cotrain.receipt-timeout", "30s");
             config.put("cotrain.priority-fee-wei", "1");
+            config.put("cotrain.gateway.expensive-requests-per-minute", "60");
             // the test reads where the network is from system properties: it may run in another class loader than this
             System.setProperty(RPC_URL, anvil.rpcUrl());
             System.setProperty(CHAIN_ID, Long.toString(anvil.chainId()));

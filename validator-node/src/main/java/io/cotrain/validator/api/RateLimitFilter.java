@@ -8,6 +8,7 @@ import io.github.bucket4j.ConsumptionProbe;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.annotation.Priority;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
@@ -28,8 +29,9 @@ import java.util.concurrent.ConcurrentHashMap;
 public class RateLimitFilter implements ContainerRequestFilter {
     private static final int MAX_CLIENTS = 10_000;
 
+    /** A provider: REST filters are made at static init, before config mappings exist. */
     @Inject
-    ValidatorConfig config;
+    Instance<ValidatorConfig> config;
 
     @Inject
     SecurityIdentity identity;
@@ -44,7 +46,7 @@ public class RateLimitFilter implements ContainerRequestFilter {
         String client = identity.isAnonymous() ? "ip:" + request.remoteAddress().hostAddress()
                 : "address:" + identity.getPrincipal().getName().toLowerCase(java.util.Locale.ROOT);
         if (buckets.size() >= MAX_CLIENTS) buckets.clear();
-        int perMinute = Math.max(1, config.gateway().expensiveRequestsPerMinute());
+        int perMinute = Math.max(1, config.get().gateway().expensiveRequestsPerMinute());
         Bucket bucket = buckets.computeIfAbsent(client, key -> Bucket.builder()
                 .addLimit(Bandwidth.builder().capacity(perMinute).refillGreedy(perMinute, Duration.ofMinutes(1)).build())
                 .build());

@@ -19,6 +19,8 @@ import java.util.Set;
 import org.web3j.crypto.Keys;
 import org.web3j.crypto.SignedRawTransaction;
 import org.web3j.crypto.TransactionDecoder;
+import org.web3j.crypto.transaction.type.Transaction1559;
+import org.web3j.crypto.transaction.type.Transaction2930;
 import org.web3j.protocol.Web3j;
 import org.web3j.protocol.core.methods.request.Transaction;
 import org.web3j.protocol.core.methods.response.EthEstimateGas;
@@ -172,7 +174,11 @@ public final class TransactionBuilder {
             throw ProblemException.badRequest("signedTransaction is not a signed raw transaction (0x-hex RLP or typed "
                     + "envelope)");
         }
-        Long signedChain = decoded.getChainId();
+        Long signedChain = switch (decoded.getTransaction()) {
+            case Transaction1559 typed -> typed.getChainId();
+            case Transaction2930 typed -> typed.getChainId();
+            default -> decoded.getChainId(); // legacy: EIP-155 puts the chain in v
+        };
         if (signedChain == null || signedChain != chainId) {
             throw ProblemException.badRequest("the transaction is signed for chain " + signedChain + ", this gateway "
                     + "relays to chain " + chainId);

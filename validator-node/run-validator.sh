@@ -2,7 +2,7 @@
 # Starts one Cotrain validator node from its Quarkus jar, with every setting taken from the environment.
 # Build the jar first:  mvn -B -pl validator-node -am package -DskipTests
 #
-# Required:
+# Required (a pure gateway, COTRAIN_VALIDATION_ENABLED=false, needs only the first three):
 #   COTRAIN_RPC_URL                  the chain's JSON-RPC endpoint, e.g. http://127.0.0.1:8545
 #   COTRAIN_CHAIN_ID                 the chain id the endpoint must serve (31337 for anvil)
 #   COTRAIN_DEPLOYMENT_FILE          the deploy script's addresses file, e.g. deployment/addresses/31337.json
@@ -21,6 +21,12 @@
 #     COTRAIN_TASKS_N__GLOBAL_MODEL    the current global model (DL4J model zip)
 #
 # Optional (default):
+#   COTRAIN_VALIDATION_ENABLED (true)               false: serve the gateway API and dashboard only, validate nothing
+#   COTRAIN_GATEWAY_DOMAINS (the request's host)    comma-separated host[:port] that sign-in messages may name
+#   COTRAIN_GATEWAY_NONCE_LIFETIME (5m)             how long a sign-in nonce waits for its signed message
+#   COTRAIN_GATEWAY_TOKEN_LIFETIME (15m)            how long a bearer token is accepted
+#   COTRAIN_GATEWAY_EXPENSIVE_REQUESTS_PER_MINUTE (30)  per client: sign-in, transactions, evaluation
+#   COTRAIN_GATEWAY_REFRESH_INTERVAL (2s)           how often the gateway reads new chain events
 #   COTRAIN_IPFS_API_URL (http://127.0.0.1:5001)   Kubo-compatible RPC API
 #   COTRAIN_IPFS_TIMEOUT (30s)                      per IPFS call
 #   COTRAIN_IPFS_MAX_OBJECT_BYTES (268435456)       largest object read from IPFS

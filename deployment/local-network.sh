@@ -302,6 +302,8 @@ IPFS node      $ipfs_api   (js-ipfs, offline; repository $work/ipfs)
 Demo task      $task   (task id $(task_setting id): $(task_setting name); held-out set for validators,
                contributor shards in shards/, base model global-model.zip)
 
+Dashboard      http://127.0.0.1:${node_ports[0]}/   (every node serves it; API: /q/swagger-ui)
+
 Validator nodes (HTTP):
 INFO
 for i in 1 2 3; do

@@ -1,7 +1,10 @@
 package io.cotrain.validator;
 
 import static io.cotrain.contracts.testing.CotrainClients.tokens;
+import static io.cotrain.validator.AnvilBlocks.awaitTrue;
+import static io.cotrain.validator.AnvilBlocks.sleep;
 import static io.restassured.RestAssured.given;
+import static io.cotrain.validator.auth.PersonalSign.sign;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -35,7 +38,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -45,14 +47,11 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.web3j.crypto.Credentials;
 import org.web3j.crypto.Keys;
 import org.web3j.crypto.RawTransaction;
-import org.web3j.crypto.Sign;
 import org.web3j.crypto.TransactionEncoder;
 import org.web3j.protocol.Web3j;
 import org.web3j.protocol.core.DefaultBlockParameterName;
-import org.web3j.protocol.core.Request;
 import org.web3j.protocol.core.methods.request.Transaction;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
-import org.web3j.protocol.core.methods.response.VoidResponse;
 import org.web3j.protocol.http.HttpService;
 import org.web3j.tx.Transfer;
 import org.web3j.utils.Convert;
@@ -75,6 +74,7 @@ class GatewayApiIT {
 
     private long chainId;
     private HttpService rpc;
+    private AnvilBlocks blocks;
     private Web3j web3j;
     private CotrainClients chain;
     private ContentStore content;
@@ -91,6 +91,7 @@ class GatewayApiIT {
         if (web3j != null) return;
         chainId = Long.parseLong(System.getProperty(ValidatorNetworkResource.CHAIN_ID));
         rpc = new HttpService(System.getProperty(ValidatorNetworkResource.RPC_URL));
+        blocks = new AnvilBlocks(rpc);
         web3j = Web3j.build(rpc);
         chain = new CotrainClients(web3j, chainId).use(DeploymentAddresses.read(
                 Path.of(System.getProperty(ValidatorNetworkResource.DEPLOYMENT_FILE))));
@@ -257,12 +258,12 @@ class GatewayApiIT {
         post("/training/submit/1", Map.of("address", address, "manifest", manifestCid.toString(), "kind", "GIFT"))
                 .then().statusCode(400).body("detail", containsString("kind"));
         BigInteger round = chain.protocol(ADMIN).currentRound().send();
-        while (chain.protocol(ADMIN).currentRound().send().equals(round)) mine(1); // a fresh round: room to submit
+        while (chain.protocol(ADMIN).currentRound().send().equals(round)) blocks.mine(1); // a fresh round: room to submit
         JsonPath submit = post("/training/submit/1", Map.of("address", address, "manifest", manifestCid.toString()))
                 .then().statusCode(200).extract().jsonPath();
         relay("/training/submit/1", contributor, submit.getMap("transactions[0]"));
 
-        mineUntil(() -> {
+        blocks.mineUntil(() -> {
             List<Map<String, Object>> rounds = given().get("/models/1/rounds").then().extract().jsonPath().getList("$");
             return !rounds.isEmpty() && "Accepted".equals(JsonPath.from(given().get("/models/1/rounds").asString())
                     .getString("[0].contributions[0].status"));
@@ -295,7 +296,7 @@ class GatewayApiIT {
         given().get("/rewards/balance/0xABC").then().statusCode(400).contentType(PROBLEM);
 
         // the validator aggregates the accepted update into the next commit, on top of the base
-        mineUntil(() -> given().get("/models/1/commits").jsonPath().getList("$").size() == 2, Duration.ofSeconds(120),
+        blocks.mineUntil(() -> given().get("/models/1/commits").jsonPath().getList("$").size() == 2, Duration.ofSeconds(120),
                 "the round's commit");
         JsonPath commits = given().get("/models/1/commits").jsonPath();
         assertThat(commits.getList("[1].parents")).containsExactly(commits.getInt("[0].id"));
@@ -380,15 +381,6 @@ class GatewayApiIT {
                 Optional.empty(), List.of()).format();
     }
 
-    static String sign(String text, Credentials key) {
-        Sign.SignatureData data = Sign.signPrefixedMessage(text.getBytes(StandardCharsets.UTF_8), key.getEcKeyPair());
-        byte[] signature = new byte[65];
-        System.arraycopy(data.getR(), 0, signature, 0, 32);
-        System.arraycopy(data.getS(), 0, signature, 32, 32);
-        signature[64] = data.getV()[0];
-        return Numeric.toHexString(signature);
-    }
-
     /** Signs the gateway's unsigned transaction with the wallet's key, relays it and waits for a successful receipt. */
     private void relay(String path, Credentials wallet, Map<String, Object> tx) throws Exception {
         String raw = signed(wallet, (String) tx.get("to"), (String) tx.get("data"), (String) tx.get("gas"), chainId);
@@ -416,43 +408,5 @@ class GatewayApiIT {
         RawTransaction raw = RawTransaction.createTransaction(chain, nonce, gasLimit.multiply(BigInteger.TWO), to,
                 BigInteger.ZERO, data, tip, baseFee.multiply(BigInteger.TWO).add(tip));
         return Numeric.toHexString(TransactionEncoder.signMessage(raw, wallet));
-    }
-
-    private void mine(long blocks) {
-        try {
-            VoidResponse response = new Request<>("anvil_mine",
-                    List.of(Numeric.encodeQuantity(BigInteger.valueOf(blocks))), rpc, VoidResponse.class).send();
-            assertThat(response.hasError()).as("anvil_mine").isFalse();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    /** Mines a block about every 700 ms (the node ticks every second) until done. */
-    private void mineUntil(BooleanSupplier done, Duration timeout, String what) {
-        Instant deadline = Instant.now().plus(timeout);
-        while (!done.getAsBoolean()) {
-            assertThat(Instant.now()).as("%s within %s; node status: %s", what, timeout, given().get("/status").asString())
-                    .isBefore(deadline);
-            mine(1);
-            sleep(700);
-        }
-    }
-
-    private static void awaitTrue(BooleanSupplier done, Duration timeout, String what) {
-        Instant deadline = Instant.now().plus(timeout);
-        while (!done.getAsBoolean()) {
-            assertThat(Instant.now()).as("%s within %s", what, timeout).isBefore(deadline);
-            sleep(250);
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }

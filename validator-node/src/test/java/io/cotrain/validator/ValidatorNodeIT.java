@@ -1,6 +1,7 @@
 package io.cotrain.validator;
 
 import static io.cotrain.contracts.testing.CotrainClients.tokens;
+import static io.cotrain.validator.AnvilBlocks.awaitTrue;
 import static io.restassured.RestAssured.given;
 import static io.restassured.RestAssured.when;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,9 +27,7 @@ import java.math.BigInteger;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -38,12 +37,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.web3j.crypto.Credentials;
 import org.web3j.crypto.Keys;
 import org.web3j.protocol.Web3j;
-import org.web3j.protocol.core.Request;
-import org.web3j.protocol.core.methods.response.VoidResponse;
 import org.web3j.protocol.http.HttpService;
 import org.web3j.tx.Transfer;
 import org.web3j.utils.Convert;
-import org.web3j.utils.Numeric;
 
 /**
  * The validator node as a service, run from its production jar ({@code target/quarkus-app/quarkus-run.jar}, with the
@@ -63,6 +59,7 @@ class ValidatorNodeIT {
 
     private long chainId;
     private HttpService rpc;
+    private AnvilBlocks blocks;
     private Web3j web3j;
     private CotrainClients chain;
     private IpfsClient ipfs;
@@ -76,6 +73,7 @@ class ValidatorNodeIT {
         if (web3j != null) return;
         chainId = Long.parseLong(System.getProperty(ValidatorNetworkResource.CHAIN_ID));
         rpc = new HttpService(System.getProperty(ValidatorNetworkResource.RPC_URL));
+        blocks = new AnvilBlocks(rpc);
         web3j = Web3j.build(rpc);
         chain = new CotrainClients(web3j, chainId)
                 .use(DeploymentAddresses.read(Path.of(System.getProperty(ValidatorNetworkResource.DEPLOYMENT_FILE))));
@@ -127,13 +125,13 @@ class ValidatorNodeIT {
         ContributionManifest garbage = model(garbageContributor, Contributions.garbage(4_096, 7));
 
         BigInteger now = chain.protocol(admin).currentRound().send();
-        while (chain.protocol(admin).currentRound().send().equals(now)) mine(1); // a fresh round: room to submit
+        while (chain.protocol(admin).currentRound().send().equals(now)) blocks.mine(1); // a fresh round: room to submit
         BigInteger honestId = submit(honestContributor, honest);
         BigInteger garbageId = submit(garbageContributor, garbage);
         BigInteger round = chain.protocol(admin).contribution(honestId).send().round;
         assertThat(chain.protocol(admin).contribution(garbageId).send().round).isEqualTo(round);
 
-        mineUntil(() -> get("/contributions/" + honestId).statusCode() == 200
+        blocks.mineUntil(() -> get("/contributions/" + honestId).statusCode() == 200
                 && get("/contributions/" + garbageId).statusCode() == 200, Duration.ofSeconds(120),
                 "both contributions judged");
 
@@ -147,7 +145,7 @@ class ValidatorNodeIT {
         assertThat(garbageView.jsonPath().getInt("score")).isEqualTo(1);
         assertThat(garbageView.jsonPath().getString("floorReason")).isNotBlank();
 
-        mineUntil(() -> phase(round) == FINALIZED, Duration.ofSeconds(180), "round " + round + " finalized");
+        blocks.mineUntil(() -> phase(round) == FINALIZED, Duration.ofSeconds(180), "round " + round + " finalized");
         CotrainProtocol reader = chain.protocol(admin);
         var honestOnChain = reader.contribution(honestId).send();
         assertThat(honestOnChain.status.intValue()).isEqualTo(ACCEPTED);
@@ -236,44 +234,6 @@ class ValidatorNodeIT {
         try {
             return chain.protocol(admin).roundInfo(round).send().phase.intValue();
         } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private void mine(long blocks) {
-        try {
-            VoidResponse response = new Request<>("anvil_mine",
-                    List.of(Numeric.encodeQuantity(BigInteger.valueOf(blocks))), rpc, VoidResponse.class).send();
-            assertThat(response.hasError()).as("anvil_mine").isFalse();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    /** Mines a block about every 700 ms (the node ticks every second) until done. */
-    private void mineUntil(BooleanSupplier done, Duration timeout, String what) {
-        Instant deadline = Instant.now().plus(timeout);
-        while (!done.getAsBoolean()) {
-            assertThat(Instant.now()).as("%s within %s; status: %s", what, timeout, get("/status").asString())
-                    .isBefore(deadline);
-            mine(1);
-            sleep(700);
-        }
-    }
-
-    private static void awaitTrue(BooleanSupplier done, Duration timeout, String what) {
-        Instant deadline = Instant.now().plus(timeout);
-        while (!done.getAsBoolean()) {
-            assertThat(Instant.now()).as("%s within %s", what, timeout).isBefore(deadline);
-            sleep(250);
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
     }

@@ -23,12 +23,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -197,11 +199,15 @@ public final class DemoRounds {
             BigInteger round = read(() -> protocol.contribution(id).send()).round;
             await(() -> read(() -> protocol.roundInfo(round).send()).phase.intValue() == FINALIZED);
         }
-        boolean anyAccepted = submitted.values().stream().anyMatch(id -> {
-            var view = read(() -> protocol.contribution(id).send());
-            return view.kind.intValue() == MODEL_UPDATE && view.status.intValue() == ACCEPTED;
-        });
-        if (anyAccepted) await(() -> read(() -> models.model(TASK).send()).component4().compareTo(last) >= 0);
+        // on a busy machine a demo round's submissions can spill into the next protocol round: wait for the commit
+        // of the last protocol round that accepted an update (a round that accepted none makes no commit)
+        Optional<BigInteger> lastAccepted = submitted.values().stream()
+                .map(id -> read(() -> protocol.contribution(id).send()))
+                .filter(view -> view.kind.intValue() == MODEL_UPDATE && view.status.intValue() == ACCEPTED)
+                .map(view -> view.round)
+                .max(Comparator.naturalOrder());
+        lastAccepted.ifPresent(round ->
+                await(() -> read(() -> models.model(TASK).send()).component4().compareTo(round) >= 0));
 
         List<Outcome> outcomes = new ArrayList<>();
         for (var entry : submitted.entrySet()) {
@@ -217,8 +223,8 @@ public final class DemoRounds {
         var model = read(() -> models.model(TASK).send());
         BigInteger head = read(() -> models.branchHead(TASK, model.component2()).send());
         var commit = read(() -> models.commit(head).send());
-        boolean recorded = commit.round.compareTo(last) == 0;
-        return new RoundReport(number, last, recorded ? head : null, recorded ? commit.parent : null,
+        boolean recorded = lastAccepted.filter(round -> commit.round.compareTo(round) == 0).isPresent();
+        return new RoundReport(number, lastAccepted.orElse(last), recorded ? head : null, recorded ? commit.parent : null,
                 commit.accuracyPpm.doubleValue() / 1e6, outcomes);
     }
 

@@ -4,6 +4,7 @@ import io.cotrain.contracts.DeploymentAddresses;
 import io.cotrain.contracts.generated.CotrainProtocol;
 import io.cotrain.contracts.generated.ModelRegistry;
 import io.cotrain.contracts.generated.ValidatorRegistry;
+import io.cotrain.oracle.chain.EventLogs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
@@ -21,7 +22,6 @@ import org.web3j.abi.datatypes.Event;
 import org.web3j.protocol.Web3j;
 import org.web3j.protocol.core.DefaultBlockParameter;
 import org.web3j.protocol.core.methods.request.EthFilter;
-import org.web3j.protocol.core.methods.response.EthLog;
 import org.web3j.protocol.core.methods.response.Log;
 import org.web3j.utils.Numeric;
 
@@ -257,14 +257,7 @@ public final class LedgerIndex {
         topics.add(VALIDATOR_SLASHED);
         topics.add(BRANCH_CREATED);
         filter.addOptionalTopics(topics.toArray(String[]::new));
-        EthLog response = call(() -> web3j.ethGetLogs(filter).send());
-        if (response.hasError()) {
-            throw new IllegalStateException("eth_getLogs " + from + ".." + to + ": " + response.getError().getMessage());
-        }
-        List<Log> logs = new ArrayList<>();
-        for (EthLog.LogResult<?> result : response.getLogs()) logs.add((Log) result.get());
-        logs.sort(Comparator.comparing(Log::getBlockNumber).thenComparing(Log::getLogIndex));
-        return logs;
+        return EventLogs.inChainOrder(call(() -> web3j.ethGetLogs(filter).send()), from, to);
     }
 
     private static String bytes32Name(byte[] name) {

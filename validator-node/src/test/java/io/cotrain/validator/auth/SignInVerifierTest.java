@@ -1,9 +1,9 @@
 package io.cotrain.validator.auth;
 
+import static io.cotrain.validator.auth.PersonalSign.sign;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,7 +14,6 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.web3j.crypto.Credentials;
 import org.web3j.crypto.Keys;
-import org.web3j.crypto.Sign;
 import org.web3j.utils.Numeric;
 
 /** Real secp256k1 signatures (EIP-191 personal_sign, as wallets make them) from a test key. */
@@ -147,15 +146,6 @@ class SignInVerifierTest {
         return new SiweMessage(Optional.empty(), domain, Keys.toChecksumAddress(WALLET.getAddress()),
                 Optional.of("Sign in to the Cotrain gateway."), "http://" + domain, "1", chainId, nonce,
                 Instant.parse("2026-12-02T10:00:00Z"), expiry, Optional.empty(), Optional.empty(), List.of()).format();
-    }
-
-    static String sign(String text, Credentials key) {
-        Sign.SignatureData data = Sign.signPrefixedMessage(text.getBytes(StandardCharsets.UTF_8), key.getEcKeyPair());
-        byte[] signature = new byte[65];
-        System.arraycopy(data.getR(), 0, signature, 0, 32);
-        System.arraycopy(data.getS(), 0, signature, 32, 32);
-        signature[64] = data.getV()[0];
-        return Numeric.toHexString(signature);
     }
 
     static final class MutableClock extends Clock {

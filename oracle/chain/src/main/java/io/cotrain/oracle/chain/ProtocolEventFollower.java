@@ -5,8 +5,6 @@ import io.cotrain.contracts.generated.CotrainProtocol.ContributionSubmittedEvent
 import io.cotrain.contracts.generated.CotrainProtocol.RoundFinalizedEventResponse;
 import io.cotrain.contracts.generated.CotrainProtocol.RoundOpenedEventResponse;
 import java.math.BigInteger;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import org.web3j.abi.EventEncoder;
 import org.web3j.protocol.Web3j;
@@ -92,13 +90,7 @@ public final class ProtocolEventFollower {
         EthFilter filter = new EthFilter(DefaultBlockParameter.valueOf(from), DefaultBlockParameter.valueOf(to), protocol);
         filter.addOptionalTopics(CONTRIBUTION_SUBMITTED, ROUND_OPENED, ROUND_FINALIZED);
         EthLog response = retry.call("read logs " + from + ".." + to, () -> web3j.ethGetLogs(filter).send());
-        if (response.hasError()) {
-            throw new IllegalStateException("eth_getLogs " + from + ".." + to + ": " + response.getError().getMessage());
-        }
-        List<Log> logs = new ArrayList<>();
-        for (EthLog.LogResult<?> result : response.getLogs()) logs.add((Log) result.get());
-        logs.sort(Comparator.comparing(Log::getBlockNumber).thenComparing(Log::getLogIndex));
-        return logs;
+        return EventLogs.inChainOrder(response, from, to);
     }
 
     private static void dispatch(Log log, Handler handler) {

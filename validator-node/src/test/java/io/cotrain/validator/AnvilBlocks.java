@@ -1,0 +1,63 @@
+package io.cotrain.validator;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigInteger;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import org.web3j.protocol.core.Request;
+import org.web3j.protocol.core.methods.response.VoidResponse;
+import org.web3j.protocol.http.HttpService;
+import org.web3j.utils.Numeric;
+
+/** Moves a test's anvil chain forward while a node under test works, and waits for what the node should do. */
+final class AnvilBlocks {
+    private final HttpService rpc;
+
+    AnvilBlocks(HttpService rpc) {
+        this.rpc = rpc;
+    }
+
+    void mine(long blocks) {
+        try {
+            VoidResponse response = new Request<>("anvil_mine",
+                    List.of(Numeric.encodeQuantity(BigInteger.valueOf(blocks))), rpc, VoidResponse.class).send();
+            assertThat(response.hasError()).as("anvil_mine").isFalse();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Mines a block about every 700 ms (the node ticks every second) until done; fails with the node's status. */
+    void mineUntil(BooleanSupplier done, Duration timeout, String what) {
+        Instant deadline = Instant.now().plus(timeout);
+        while (!done.getAsBoolean()) {
+            assertThat(Instant.now()).as("%s within %s; node status: %s", what, timeout, given().get("/status").asString())
+                    .isBefore(deadline);
+            mine(1);
+            sleep(700);
+        }
+    }
+
+    static void awaitTrue(BooleanSupplier done, Duration timeout, String what) {
+        Instant deadline = Instant.now().plus(timeout);
+        while (!done.getAsBoolean()) {
+            assertThat(Instant.now()).as("%s within %s", what, timeout).isBefore(deadline);
+            sleep(250);
+        }
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -55,6 +55,7 @@ import org.web3j.utils.Numeric;
  * honest contributor per shard but the last, then the poisoner, then the free rider).
  */
 public final class DemoRounds {
+    private static final Pattern MANIFEST_DIGEST = Pattern.compile("manifest digest: (0x[0-9a-f]{64})");
     private static final Pattern SUBMITTED = Pattern.compile("submitted contribution (\\d+) to round (\\d+)");
     private static final Pattern BASE_HELD_OUT =
             Pattern.compile("\"baseModelHeldOut\": \\{\"rows\": (\\d+), \"correct\": (\\d+)");
@@ -184,8 +185,13 @@ public final class DemoRounds {
         }
         Map<Contributor, BigInteger> submitted = new LinkedHashMap<>();
         BigInteger protocolRound = null;
+        // everyone prepares first (training takes seconds each), then all submit back to back: the submissions of a
+        // demo round land in one protocol round unless its window closes in those few seconds
+        Map<Contributor, String> manifests = new LinkedHashMap<>();
+        for (Contributor contributor : contributors) manifests.put(contributor, prepare(contributor, number));
         for (Contributor contributor : contributors) {
-            String output = contribute(contributor, number);
+            String output = cli(contributor.key(), "submit", "--task", TASK.toString(), "--manifest",
+                    manifests.get(contributor));
             Matcher matcher = SUBMITTED.matcher(output);
             if (!matcher.find()) throw new IllegalStateException(contributor.name() + " did not submit: " + output);
             submitted.put(contributor, new BigInteger(matcher.group(1)));
@@ -228,16 +234,19 @@ public final class DemoRounds {
                 commit.accuracyPpm.doubleValue() / 1e6, outcomes);
     }
 
-    /** What a contributor does in a round, through the CLI; returns the CLI's output. */
-    private String contribute(Contributor contributor, int round) {
+    /** What a contributor makes for a round, through the CLI: the digest of the manifest it will submit. */
+    private String prepare(Contributor contributor, int round) {
         Path out = work.resolve("round-" + round).resolve(contributor.name());
         return switch (contributor.role()) {
-            case HONEST, POISONER -> cli(contributor.key(), "train", "--task", TASK.toString(), "--data",
-                    contributor.data().toString(), "--epochs", Integer.toString(epochs), "--seed",
-                    Integer.toString(1_000 * round + contributors.indexOf(contributor)), "--out", out.toString(),
-                    "--submit");
-            case FREE_RIDER -> cli(contributor.key(), "submit", "--task", TASK.toString(), "--manifest",
-                    "0x" + freeRide(contributor));
+            case HONEST, POISONER -> {
+                String output = cli(contributor.key(), "train", "--task", TASK.toString(), "--data",
+                        contributor.data().toString(), "--epochs", Integer.toString(epochs), "--seed",
+                        Integer.toString(1_000 * round + contributors.indexOf(contributor)), "--out", out.toString());
+                Matcher digest = MANIFEST_DIGEST.matcher(output);
+                if (!digest.find()) throw new IllegalStateException(contributor.name() + " did not train: " + output);
+                yield digest.group(1);
+            }
+            case FREE_RIDER -> "0x" + freeRide(contributor);
         };
     }
 

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.TestInstance;
 /**
  * {@code run-validator.sh} with every setting in the environment (as an operator runs it) against a real anvil chain
  * and js-ipfs node: the node becomes ready, ticks, and stops gracefully on SIGTERM (scheduling stops, the running tick
- * is waited for, clients close).
+ * is waited for, clients close); with validation off and no key, tasks or data directory it serves the gateway API and
+ * the dashboard.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RunScriptNodeIT {
@@ -42,6 +43,52 @@ class RunScriptNodeIT {
 
     @Test
     void startsFromTheEnvironmentTicksAndStopsGracefully() throws Exception {
+        Map<String, String> env = new java.util.HashMap<>();
+        settings.forEach((property, value) -> env.put(NodeSettings.envName(property), value));
+        try (RunningNode node = start(env)) {
+            awaitTrue(() -> body(node.base() + "/status").matches("(?s).*\"ticks\":[1-9].*"), Duration.ofSeconds(30),
+                    node.log(), "a tick");
+            node.stopGracefully();
+            assertThat(Files.readString(node.log())).contains("validator node started").contains("validator node stopped")
+                    .doesNotContain(settings.get("cotrain.key.private-key").substring(2));
+        }
+    }
+
+    @Test
+    void aPureGatewayServesTheApiAndTheDashboardWithoutKeyTasksOrDataDirectory() throws Exception {
+        Map<String, String> env = new java.util.HashMap<>();
+        for (String property : java.util.List.of("cotrain.rpc-url", "cotrain.chain-id", "cotrain.deployment-file",
+                "cotrain.ipfs.api-url")) {
+            env.put(NodeSettings.envName(property), settings.get(property));
+        }
+        env.put("COTRAIN_VALIDATION_ENABLED", "false");
+        try (RunningNode node = start(env)) {
+            assertThat(body(node.base() + "/network")).contains("\"validating\":false").contains("\"validator\":null");
+            assertThat(status(node.base() + "/network/totals")).isEqualTo(200);
+            assertThat(status(node.base() + "/status")).isEqualTo(404);
+            assertThat(body(node.base() + "/status")).contains("does not validate");
+            assertThat(body(node.base() + "/")).contains("<title>Cotrain dashboard</title>");
+            assertThat(status(node.base() + "/q/health/live")).isEqualTo(200);
+            node.stopGracefully();
+            assertThat(Files.readString(node.log())).contains("validation=off");
+        }
+    }
+
+    /** A node started by run-validator.sh with exactly the given environment, ready; killed when closed. */
+    private record RunningNode(Process process, String base, Path log) implements AutoCloseable {
+        void stopGracefully() throws InterruptedException {
+            process.destroy(); // SIGTERM
+            assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("stopped within 30 s").isTrue();
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private RunningNode start(Map<String, String> settingsEnv) throws Exception {
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
@@ -52,25 +99,17 @@ class RunScriptNodeIT {
                 .redirectOutput(log.toFile());
         Map<String, String> env = builder.environment();
         env.keySet().removeIf(name -> name.startsWith("COTRAIN_") || name.startsWith("QUARKUS_"));
-        settings.forEach((property, value) -> env.put(NodeSettings.envName(property), value));
+        env.putAll(settingsEnv);
         env.put("JAVA_HOME", System.getProperty("java.home"));
         env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
-        Process node = builder.start();
+        RunningNode node = new RunningNode(builder.start(), "http://127.0.0.1:" + port, log);
         try {
-            String base = "http://127.0.0.1:" + port;
-            awaitTrue(() -> status(base + "/q/health/ready") == 200, Duration.ofSeconds(60), log, "ready");
-            awaitTrue(() -> body(base + "/status").matches("(?s).*\"ticks\":[1-9].*"), Duration.ofSeconds(30), log,
-                    "a tick");
-
-            node.destroy(); // SIGTERM
-            assertThat(node.waitFor(30, TimeUnit.SECONDS)).as("stopped within 30 s").isTrue();
-            String output = Files.readString(log);
-            assertThat(output).contains("validator node started").contains("validator node stopped")
-                    .doesNotContain(settings.get("cotrain.key.private-key").substring(2));
-        } finally {
-            node.destroyForcibly();
-            node.waitFor(10, TimeUnit.SECONDS);
+            awaitTrue(() -> status(node.base() + "/q/health/ready") == 200, Duration.ofSeconds(60), log, "ready");
+        } catch (Throwable notReady) {
+            node.close();
+            throw notReady;
         }
+        return node;
     }
 
     private int status(String url) {

@@ -1,5 +1,6 @@
 package io.cotrain.cli;
 
+import io.cotrain.contracts.CommitPages;
 import io.cotrain.contracts.generated.ModelRegistry;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -35,7 +36,7 @@ import picocli.CommandLine.Option;
                 + "it was recorded in; branch heads and the default branch (the one rounds train on) are marked. "
                 + "Needs no wallet.")
 final class HistoryCommand extends ContributorCommand {
-    private static final BigInteger PAGE = BigInteger.valueOf(100);
+    private static final int PAGE = 100;
 
     @Option(names = "--task", required = true, paramLabel = "ID", converter = Arguments.TaskIdConverter.class,
             description = "the task (model id in the model registry)")
@@ -56,16 +57,8 @@ final class HistoryCommand extends ContributorCommand {
         ModelRegistry models = chain.models();
         BigInteger modelId = registered.idNumber();
 
-        List<BigInteger> ids = new ArrayList<>();
-        BigInteger total;
-        do {
-            var page = chain.read(models.commitsOf(modelId, BigInteger.valueOf(ids.size()), PAGE));
-            @SuppressWarnings("unchecked")
-            List<BigInteger> pageIds = (List<BigInteger>) (List<?>) page.component1();
-            total = page.component2();
-            ids.addAll(pageIds);
-            if (pageIds.isEmpty()) break;
-        } while (BigInteger.valueOf(ids.size()).compareTo(total) < 0);
+        List<BigInteger> ids = CommitPages.all((offset, limit) -> chain.read(models.commitsOf(modelId, offset, limit)),
+                PAGE);
 
         Map<BigInteger, String> names = branchNames(chain, modelId);
         Map<BigInteger, List<String>> headsByCommit = new HashMap<>();

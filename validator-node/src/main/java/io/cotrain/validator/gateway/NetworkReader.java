@@ -1,5 +1,6 @@
 package io.cotrain.validator.gateway;
 
+import io.cotrain.contracts.CommitPages;
 import io.cotrain.contracts.DeploymentAddresses;
 import io.cotrain.contracts.generated.CotrainProtocol;
 import io.cotrain.contracts.generated.CotrainToken;
@@ -36,7 +37,7 @@ import org.web3j.utils.Numeric;
  * totals) and the {@link LedgerIndex} for history. Commits never change once recorded, so each is read once.
  */
 public final class NetworkReader {
-    private static final BigInteger PAGE = BigInteger.valueOf(200);
+    private static final int PAGE = 200;
     private static final StaticGasProvider NO_GAS = new StaticGasProvider(BigInteger.ZERO, BigInteger.ZERO);
 
     private final Web3j web3j;
@@ -96,18 +97,8 @@ public final class NetworkReader {
         for (BranchView branch : branches(taskId, model.component3(), model.component2())) {
             heads.computeIfAbsent(branch.head(), h -> new ArrayList<>()).add(branch.name());
         }
-        List<BigInteger> ids = new ArrayList<>();
-        BigInteger total;
-        do {
-            var page = read(models.commitsOf(id, BigInteger.valueOf(ids.size()), PAGE));
-            @SuppressWarnings("unchecked")
-            List<BigInteger> pageIds = (List<BigInteger>) (List<?>) page.component1();
-            total = page.component2();
-            ids.addAll(pageIds);
-            if (pageIds.isEmpty()) break;
-        } while (BigInteger.valueOf(ids.size()).compareTo(total) < 0);
         List<CommitView> views = new ArrayList<>();
-        for (BigInteger commitId : ids) {
+        for (BigInteger commitId : CommitPages.all((offset, limit) -> read(models.commitsOf(id, offset, limit)), PAGE)) {
             Recorded recorded = recorded(commitId);
             ModelRegistry.CommitView c = recorded.commit();
             views.add(new CommitView(commitId, c.branchId, recorded.parents(), c.round, c.accuracyPpm.doubleValue() / 1e6,

@@ -114,8 +114,8 @@ public class AuthResource {
             throw ProblemException.badRequest("post {\"message\": the EIP-4361 message as signed, \"signature\": the "
                     + "0x-hex personal_sign signature}");
         }
-        SignInVerifier verifier = new SignInVerifier(nonces, gateway.settings().chainId(), new HashSet<>(domains), clock,
-                CLOCK_SKEW);
+        SignInVerifier verifier = new SignInVerifier(nonces, gateway.settings().chainId(), new HashSet<>(domains),
+                clock, CLOCK_SKEW);
         SiweMessage message;
         try {
             message = verifier.verify(request.message(), request.signature(), uri.getBaseUri().getAuthority());

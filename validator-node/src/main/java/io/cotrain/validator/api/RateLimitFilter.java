@@ -48,13 +48,14 @@ public class RateLimitFilter implements ContainerRequestFilter {
         if (buckets.size() >= MAX_CLIENTS) buckets.clear();
         int perMinute = Math.max(1, config.get().gateway().expensiveRequestsPerMinute());
         Bucket bucket = buckets.computeIfAbsent(client, key -> Bucket.builder()
-                .addLimit(Bandwidth.builder().capacity(perMinute).refillGreedy(perMinute, Duration.ofMinutes(1)).build())
+                .addLimit(Bandwidth.builder().capacity(perMinute).refillGreedy(perMinute, Duration.ofMinutes(1))
+                        .build())
                 .build());
         ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
         if (!probe.isConsumed()) {
             long seconds = Math.max(1, Duration.ofNanos(probe.getNanosToWaitForRefill()).toSeconds() + 1);
-            throw new ProblemException(429, "this client made more than " + perMinute + " requests a "
-                    + "minute to the expensive endpoints (evaluation, transactions, sign-in): retry in " + seconds + " s",
+            throw new ProblemException(429, "this client made more than " + perMinute + " requests a minute to "
+                    + "the expensive endpoints (evaluation, transactions, sign-in): retry in " + seconds + " s",
                     Map.of("Retry-After", Long.toString(seconds)));
         }
     }

@@ -14,7 +14,6 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.util.Optional;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
 /** An account's rewards, stake and reputation, its history of rewards and slashes, and claiming. */
@@ -44,9 +43,7 @@ public class RewardsResource {
     @RateLimited
     @Operation(summary = "The claimRewards transaction for {\"address\"}, or relay a signed one")
     public Response claim(JsonNode body) {
-        Optional<Response> relayed = WalletRequests.relayed(gateway, TransactionBuilder.Purpose.CLAIM, body);
-        if (relayed.isPresent()) return relayed.get();
-        return Response.ok(gateway.transactions().claim(Inputs.address("address", WalletRequests.text(body, "address"))))
-                .build();
+        return WalletRequests.relayed(gateway, TransactionBuilder.Purpose.CLAIM, body).orElseGet(() -> Response.ok(
+                gateway.transactions().claim(Inputs.address("address", WalletRequests.text(body, "address")))).build());
     }
 }

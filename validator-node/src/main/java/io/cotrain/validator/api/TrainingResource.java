@@ -1,8 +1,11 @@
 package io.cotrain.validator.api;
 
+import static io.cotrain.validator.api.WalletRequests.text;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cotrain.validator.ProblemException;
 import io.cotrain.validator.gateway.GatewayViews;
+import io.cotrain.validator.gateway.GatewayViews.TransactionPlan;
 import io.cotrain.validator.gateway.Inputs;
 import io.cotrain.validator.gateway.TransactionBuilder;
 import jakarta.inject.Inject;
@@ -13,8 +16,8 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.math.BigInteger;
 import java.util.Optional;
+import java.util.function.LongFunction;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
 /**
@@ -34,13 +37,8 @@ public class TrainingResource {
     @Operation(summary = "What a wallet sends to contribute to a task: {\"address\", \"stake\" (optional, in the "
             + "token's smallest unit)} gives the approval and registration (or stake increase) needed, or nothing")
     public Response join(@PathParam("id") String id, JsonNode body) {
-        long taskId = Inputs.taskId(id);
-        gateway.reader().requireModel(taskId);
-        Optional<Response> relayed = WalletRequests.relayed(gateway, TransactionBuilder.Purpose.JOIN, body);
-        if (relayed.isPresent()) return relayed.get();
-        String address = Inputs.address("address", WalletRequests.text(body, "address"));
-        Optional<BigInteger> stake = Optional.ofNullable(WalletRequests.text(body, "stake")).map(WalletRequests::amount);
-        return Response.ok(gateway.transactions().join(address, taskId, stake)).build();
+        return planOrRelay(id, TransactionBuilder.Purpose.JOIN, body, taskId -> gateway.transactions().join(
+                address(body), taskId, Optional.ofNullable(text(body, "stake")).map(WalletRequests::amount)));
     }
 
     @POST
@@ -49,15 +47,26 @@ public class TrainingResource {
     @Operation(summary = "The submitContribution transaction for a manifest on IPFS: {\"address\", \"manifest\" (its "
             + "raw CID or sha256), \"kind\" (MODEL_UPDATE, DATASET, VALIDATION_WORK)}")
     public Response submit(@PathParam("id") String id, JsonNode body) {
+        return planOrRelay(id, TransactionBuilder.Purpose.SUBMIT, body, taskId -> {
+            String kindName = Optional.ofNullable(text(body, "kind")).orElse("MODEL_UPDATE");
+            int kind = GatewayViews.KINDS.indexOf(kindName);
+            if (kind < 0) {
+                throw ProblemException.badRequest("kind is one of " + GatewayViews.KINDS + ", got '" + kindName + "'");
+            }
+            return gateway.transactions().submit(address(body), taskId, kind,
+                    WalletRequests.manifestDigest(text(body, "manifest")));
+        });
+    }
+
+    /** For a registered task: relays a signed transaction, or answers with the plan the body asks for. */
+    private Response planOrRelay(String id, TransactionBuilder.Purpose purpose, JsonNode body,
+            LongFunction<TransactionPlan> plan) {
         long taskId = Inputs.taskId(id);
         gateway.reader().requireModel(taskId);
-        Optional<Response> relayed = WalletRequests.relayed(gateway, TransactionBuilder.Purpose.SUBMIT, body);
-        if (relayed.isPresent()) return relayed.get();
-        String address = Inputs.address("address", WalletRequests.text(body, "address"));
-        String kindName = Optional.ofNullable(WalletRequests.text(body, "kind")).orElse("MODEL_UPDATE");
-        int kind = GatewayViews.KINDS.indexOf(kindName);
-        if (kind < 0) throw ProblemException.badRequest("kind is one of " + GatewayViews.KINDS + ", got '" + kindName + "'");
-        return Response.ok(gateway.transactions().submit(address, taskId, kind, WalletRequests.manifestDigest(WalletRequests.text(body, "manifest"))))
-                .build();
+        return WalletRequests.relayed(gateway, purpose, body).orElseGet(() -> Response.ok(plan.apply(taskId)).build());
+    }
+
+    private static String address(JsonNode body) {
+        return Inputs.address("address", text(body, "address"));
     }
 }

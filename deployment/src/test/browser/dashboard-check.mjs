@@ -1,7 +1,8 @@
 // Drives the dashboard in Debian's headless Chromium with playwright-core, as a person with a wallet would:
 // waits until the accuracy chart shows the commits it is given and a contributor's reward appears in the
 // rounds, connects the wallet (an EIP-1193 provider injected into the page that forwards to the chain's node, where the
-// account is unlocked: anvil signs with its key), signs in, and saves a screenshot.
+// account is unlocked: anvil signs with its key), signs in, asks to join (nothing to send for a registered
+// contributor), claims its rewards with a transaction the wallet sends, and saves a screenshot.
 //
 // usage: node dashboard-check.mjs DASHBOARD_URL RPC_URL ACCOUNT COMMIT_IDS SCREENSHOT
 //   COMMIT_IDS: the ids of the commits the chart must show (the aggregated ones), comma-separated
@@ -66,11 +67,23 @@ try {
   await page.waitForSelector('[data-testid=wallet-claimable]', { timeout });
   const claimable = await page.textContent('[data-testid=wallet-claimable]');
   const history = await page.textContent('[data-testid=history-rewarded]');
+
+  // a registered contributor with free stake needs no transaction to join; claiming sends one from the wallet
+  await page.click('#join');
+  await page.waitForFunction(() => document.querySelector('#wallet-message').textContent.includes('nothing to send'),
+    null, { timeout });
+  const joined = await page.textContent('#wallet-message');
+  await page.click('#claim');
+  await page.waitForFunction(() => document.querySelector('#wallet-message').textContent.startsWith('Done: claim'),
+    null, { timeout });
+  const claimed = await page.textContent('#wallet-message');
+  await page.waitForFunction(() => document.querySelector('[data-testid=wallet-claimable]').textContent === '0 COT'
+    && document.querySelector('[data-testid=total-paid]').textContent !== '0 COT', null, { timeout });
   const branchNodes = await page.$$eval('#branch-graph circle.commit', nodes => nodes.length);
 
   await page.screenshot({ path: screenshot, fullPage: true });
   if (consoleErrors.length) throw new Error(`errors in the page: ${consoleErrors.join('; ')}`);
-  console.log(JSON.stringify({ chart, rewards, claimable, history, branchNodes,
+  console.log(JSON.stringify({ chart, rewards, claimable, history, branchNodes, joined, claimed,
     signedIn: await page.textContent('#wallet-state') }));
 } catch (error) {
   console.error(`dashboard check failed: ${error.message}`);

@@ -80,6 +80,7 @@ async function refresh() {
     $('error').textContent = `Cannot read the network: ${error.message}. Retrying every ${POLL_MS / 1000} s.`;
     $('error').hidden = false;
   } finally {
+    clearTimeout(state.timer); // one pending poll, even when a refresh was asked for between two polls
     state.timer = setTimeout(refresh, POLL_MS);
   }
 }
@@ -155,7 +156,7 @@ function renderAccuracy(allCommits) {
   const commits = allCommits.filter(c => c.parents.length > 0);
   $('accuracy-empty').hidden = commits.length > 0;
   if (commits.length === 0) return;
-  const width = 640, height = 260, left = 50, right = 20, top = 20, bottom = 40;
+  const width = 640, height = 260, left = 60, right = 40, top = 20, bottom = 40;
   const values = commits.map(c => c.accuracy);
   const low = Math.max(0, Math.min(...values) - 0.02), high = Math.min(1, Math.max(...values) + 0.02);
   const span = Math.max(high - low, 0.01);
@@ -171,8 +172,8 @@ function renderAccuracy(allCommits) {
       'data-accuracy': commit.accuracy });
     point.append(svgEl('title', {}, `Commit #${commit.id}, round ${commit.round}: ${percent.format(commit.accuracy)}`));
     svg.append(point);
-    svg.append(svgEl('text', { x: x(i) - 12, y: height - bottom + 16 }, `#${commit.id}`));
-    svg.append(svgEl('text', { x: x(i) - 12, y: height - bottom + 30 },
+    svg.append(svgEl('text', { x: x(i), y: height - bottom + 16, 'text-anchor': 'middle' }, `#${commit.id}`));
+    svg.append(svgEl('text', { x: x(i), y: height - bottom + 30, 'text-anchor': 'middle' },
       commit.parents.length > 1 ? 'merge' : `round ${commit.round}`));
   });
 }
@@ -290,7 +291,8 @@ async function send(plan) {
     if (!receipt || receipt.status !== '0x1') throw new Error(`${tx.description} was not mined successfully (${hash})`);
   }
   say(`Done: ${plan.summary}.`);
-  await renderWallet();
+  clearTimeout(state.timer);
+  await refresh(); // show the new balances, totals and history now rather than at the next poll
 }
 
 async function walletAction(action) {

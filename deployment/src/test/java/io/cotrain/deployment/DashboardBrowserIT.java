@@ -20,8 +20,9 @@ import org.web3j.crypto.Credentials;
  * The dashboard in a real browser: local-network.sh runs its demo for two rounds, then Debian's headless Chromium,
  * driven by playwright-core ({@code src/test/browser/dashboard-check.mjs}), opens the first validator node's
  * dashboard and must show every commit the validators aggregated (one per round) in the accuracy chart, every commit
- * in the branch graph, and a contributor's reward in the rounds; a demo contributor's wallet (anvil's unlocked dev account, through an injected EIP-1193 provider) connects
- * and signs in with a real signature. The screenshot is kept in {@code target/dashboard/}.
+ * in the branch graph, and a contributor's reward in the rounds; a demo contributor's wallet (anvil's unlocked dev
+ * account, through an injected EIP-1193 provider) connects, signs in with a real signature, and claims its rewards with
+ * a transaction the dashboard has it send. The screenshot is kept in {@code target/dashboard/}.
  */
 class DashboardBrowserIT {
     private static final int ROUNDS = 2;
@@ -40,6 +41,12 @@ class DashboardBrowserIT {
                     .component1();
             // the base and a commit per round (two when a busy machine spills a demo round's submissions over two)
             assertThat(commits).as("the base and the rounds' commits").hasSizeGreaterThanOrEqualTo(ROUNDS + 1);
+
+            var protocol = network.chain().protocol(DevAccounts.account(0));
+            BigInteger claimable = protocol.claimable(HONEST_CONTRIBUTOR.getAddress()).send();
+            assertThat(claimable).as("the honest contributor's rewards").isPositive();
+            BigInteger balanceBefore = network.chain().token(DevAccounts.account(0))
+                    .balanceOf(HONEST_CONTRIBUTOR.getAddress()).send();
 
             Path screenshot = Files.createDirectories(Path.of("target", "dashboard")).resolve("dashboard.png")
                     .toAbsolutePath();
@@ -60,7 +67,11 @@ class DashboardBrowserIT {
             assertThat(browser.exitValue()).as("the browser check:%n%s", output).isZero();
             assertThat(output).contains("\"signedIn\":\"Signed in as " + checksummed(HONEST_CONTRIBUTOR) + " until");
             assertThat(output).contains("\"branchNodes\":" + commits.size());
-            assertThat(output).doesNotContain("\"claimable\":\"0 COT\"");
+            assertThat(output).doesNotContain("\"claimable\":\"0 COT\"").contains("nothing to send");
+            // the claim the wallet sent from the dashboard paid the rewards out
+            assertThat(protocol.claimable(HONEST_CONTRIBUTOR.getAddress()).send()).isZero();
+            assertThat(network.chain().token(DevAccounts.account(0)).balanceOf(HONEST_CONTRIBUTOR.getAddress()).send())
+                    .isEqualTo(balanceBefore.add(claimable));
 
             byte[] png = Files.readAllBytes(screenshot);
             assertThat(png.length).as("screenshot size").isGreaterThan(20_000);

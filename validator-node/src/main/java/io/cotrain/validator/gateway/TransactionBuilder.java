@@ -135,7 +135,7 @@ public final class TransactionBuilder {
         }
         // with an approval still to be mined, the stake call cannot be estimated yet: the wallet estimates it
         plan.add(unsigned(call + "(" + amount + ")", from, deployment.protocol(), data, !approve));
-        return new TransactionPlan("stake " + amount + " to contribute to task " + taskId, plan);
+        return new TransactionPlan("stake " + tokens(amount) + " to contribute to task " + taskId, plan);
     }
 
     /** @return the submitContribution transaction for a manifest already on IPFS */
@@ -152,7 +152,7 @@ public final class TransactionBuilder {
         if (claimable.signum() == 0) {
             throw new ProblemException(422, "nothing to claim for " + Keys.toChecksumAddress(from));
         }
-        return new TransactionPlan("claim " + claimable + " in rewards",
+        return new TransactionPlan("claim " + tokens(claimable) + " in rewards",
                 List.of(unsigned("claimRewards", from, deployment.protocol(), protocol.claimRewards()
                         .encodeFunctionCall(), true)));
     }
@@ -229,6 +229,11 @@ public final class TransactionBuilder {
             throw new ProblemException(422, "the transaction would revert: " + reason);
         }
         return estimate.getAmountUsed();
+    }
+
+    /** @return an amount in the token's smallest unit as whole tokens (18 decimals), for people */
+    static String tokens(BigInteger amount) {
+        return new java.math.BigDecimal(amount, 18).stripTrailingZeros().toPlainString() + " COT";
     }
 
     private static String purposeText(Purpose purpose) {

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.web3j.protocol.Web3j;
 import org.web3j.protocol.http.HttpService;
@@ -39,8 +40,10 @@ final class LocalNetworkRun implements AutoCloseable {
 
     private LocalNetworkRun(Map<String, String> settings) throws IOException {
         rpcPort = LocalProcesses.freePort();
-        ipfsPort = LocalProcesses.freePort();
-        int nodePort = threeFreePorts();
+        int ipfs = LocalProcesses.freePort();
+        while (ipfs == rpcPort) ipfs = LocalProcesses.freePort(); // free, but not yet bound by anvil
+        ipfsPort = ipfs;
+        int nodePort = threeFreePorts(Set.of(rpcPort, ipfsPort));
         nodePorts = List.of(nodePort, nodePort + 1, nodePort + 2);
         addressesFile = ScriptRunner.freshFile("local-network-");
         directory = Files.createTempDirectory(ScriptRunner.WORK, "local-network-");
@@ -147,11 +150,15 @@ final class LocalNetworkRun implements AutoCloseable {
         pids.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
     }
 
-    /** @return a port p such that p, p + 1 and p + 2 are free now */
-    private static int threeFreePorts() throws IOException {
+    /**
+     * @param reserved ports picked for other processes that have not bound them yet
+     * @return a port p such that p, p + 1 and p + 2 are free now and none is reserved
+     */
+    private static int threeFreePorts(Set<Integer> reserved) throws IOException {
         for (int attempt = 0; attempt < 50; attempt++) {
             int port = LocalProcesses.freePort();
-            if (port + 2 <= 65535 && !ScriptRunner.answers(port + 1) && !ScriptRunner.answers(port + 2)
+            boolean clash = reserved.contains(port) || reserved.contains(port + 1) || reserved.contains(port + 2);
+            if (!clash && port + 2 <= 65535 && !ScriptRunner.answers(port + 1) && !ScriptRunner.answers(port + 2)
                     && bindable(port + 1) && bindable(port + 2)) {
                 return port;
             }

@@ -2,25 +2,41 @@
 pragma solidity ^0.8.24;
 
 import {Script, console} from "forge-std/Script.sol";
+import {TimelockController} from "@openzeppelin/contracts/governance/TimelockController.sol";
 import {ERC1967Proxy} from "@openzeppelin/contracts/proxy/ERC1967/ERC1967Proxy.sol";
 
 import {CotrainProtocol} from "cotrain/CotrainProtocol.sol";
+import {CotrainProtocolExtension} from "cotrain/CotrainProtocolExtension.sol";
+import {ICotrainProtocol} from "cotrain/interfaces/ICotrainProtocol.sol";
 import {CommitToken} from "cotrain/registry/CommitToken.sol";
 import {ModelRegistry} from "cotrain/registry/ModelRegistry.sol";
 import {CotrainToken} from "cotrain/token/CotrainToken.sol";
 import {ProtocolConfig} from "cotrain/types/CotrainTypes.sol";
 import {ValidatorRegistry} from "cotrain/validators/ValidatorRegistry.sol";
 
-/// @notice Deploys the token, the validator registry, the protocol and the model registry behind UUPS proxies and
-/// the commit NFT collection, binds them (the model registry may slash validators' attestations), optionally
-/// admits validators, hands out tokens and funds the reward pool, and writes the addresses to
-/// deployment/addresses/<chainId>.json.
+/// @notice Deploys the token, the validator registry, the protocol (with its extension) and the model registry behind
+/// UUPS proxies and the commit NFT collection, binds them (the model registry may slash validators' attestations),
+/// optionally admits validators, hands out tokens and funds the reward pool, then hands governance to a
+/// TimelockController and writes the addresses to deployment/addresses/<chainId>.json.
+///
+/// Governance: DEFAULT_ADMIN_ROLE, PARAMETER_ROLE, UPGRADER_ROLE and VALIDATOR_MANAGER_ROLE of every contract go to the
+/// timelock, whose proposer and executor is COTRAIN_GOVERNOR; PAUSER_ROLE goes to COTRAIN_PAUSER (pausing stays
+/// immediate); the deployer keeps no role. The timelock's delay must be at least the longest unbonding delay, so that
+/// a contributor or validator who disagrees with a scheduled change can leave before it takes effect: by default it is
+/// that delay in blocks times COTRAIN_SECONDS_PER_BLOCK. A shorter COTRAIN_TIMELOCK_DELAY is refused unless
+/// COTRAIN_ALLOW_SHORT_TIMELOCK=true (the local scripts set it, and say so).
 ///
 /// The signer is whatever forge is given: `--private-key $KEY` (or PRIVATE_KEY in the environment), or a keystore
-/// with `--account NAME` / `--keystore FILE`. Every role goes to that signer (the admin); grant them onward later.
+/// with `--account NAME` / `--keystore FILE`.
 ///
 /// Optional environment (defaults in brackets):
 ///   COTRAIN_SUBMISSION_BLOCKS [20], COTRAIN_COMMIT_BLOCKS [10], COTRAIN_REVEAL_BLOCKS [10]  round windows
+///   COTRAIN_UNBONDING_ROUNDS   unbonding delays, in rounds [2]
+///   COTRAIN_GOVERNOR           proposes and executes timelocked changes [the signer]
+///   COTRAIN_PAUSER             may pause and unpause at once [the signer]
+///   COTRAIN_SECONDS_PER_BLOCK  the chain's block time, for the timelock delay [12]
+///   COTRAIN_TIMELOCK_DELAY     seconds [the longest unbonding delay in seconds]
+///   COTRAIN_ALLOW_SHORT_TIMELOCK  true: accept a delay below the unbonding delay (local networks only) [false]
 ///   COTRAIN_VALIDATORS         comma-separated addresses to admit to the validator set []
 ///   COTRAIN_TOKEN_RECIPIENTS   comma-separated addresses that receive COTRAIN_TOKENS_EACH tokens []
 ///   COTRAIN_TOKENS_EACH        whole tokens per recipient [100000]
@@ -34,19 +50,24 @@ contract Deploy is Script {
         CotrainToken token;
         ValidatorRegistry registry;
         address registryImplementation;
-        CotrainProtocol protocol;
+        ICotrainProtocol protocol;
         address protocolImplementation;
         ModelRegistry modelRegistry;
         address modelRegistryImplementation;
         CommitToken commitToken;
+        TimelockController timelock;
         uint256 deployBlock;
     }
+
+    error TimelockDelayTooShort(uint256 delaySeconds, uint256 unbondingSeconds);
 
     function run() external returns (Deployment memory deployment) {
         uint256 key = vm.envOr("PRIVATE_KEY", uint256(0));
         if (key != 0) vm.startBroadcast(key);
         else vm.startBroadcast();
         (, address admin,) = vm.readCallers();
+        ProtocolConfig memory parameters = config();
+        uint256 delay = timelockDelay(parameters);
 
         deployment.deployBlock = block.number;
         deployment.token = new CotrainToken(admin, SUPPLY);
@@ -58,11 +79,14 @@ contract Deploy is Script {
                 )
             )
         );
-        deployment.protocolImplementation = address(new CotrainProtocol(deployment.token, deployment.registry));
-        deployment.protocol = CotrainProtocol(
+        CotrainProtocolExtension extension = new CotrainProtocolExtension(deployment.token, deployment.registry);
+        deployment.protocolImplementation =
+            address(new CotrainProtocol(deployment.token, deployment.registry, extension));
+        deployment.protocol = ICotrainProtocol(
             address(
                 new ERC1967Proxy(
-                    deployment.protocolImplementation, abi.encodeCall(CotrainProtocol.initialize, (admin, config()))
+                    deployment.protocolImplementation,
+                    abi.encodeCall(CotrainProtocolExtension.initialize, (admin, parameters))
                 )
             )
         );
@@ -80,7 +104,7 @@ contract Deploy is Script {
                 )
             )
         );
-        deployment.registry.grantRole(deployment.registry.SLASHER_ROLE(), address(deployment.modelRegistry));
+        deployment.registry.bindModelRegistry(address(deployment.modelRegistry));
 
         address[] memory validators = vm.envOr("COTRAIN_VALIDATORS", ",", new address[](0));
         for (uint256 i = 0; i < validators.length; ++i) {
@@ -96,27 +120,31 @@ contract Deploy is Script {
             deployment.token.approve(address(deployment.protocol), funding);
             deployment.protocol.fundRewards(funding);
         }
+
+        deployment.timelock = handOverGovernance(deployment, admin, delay);
         vm.stopBroadcast();
 
         writeAddresses(deployment);
     }
 
     /// @notice The initial parameters. Round windows come from the environment; the rest are the defaults a new
-    /// network starts with and its PARAMETER_ROLE tunes later.
+    /// network starts with and its governance tunes later.
     function config() public view returns (ProtocolConfig memory) {
         uint256 submissionBlocks = vm.envOr("COTRAIN_SUBMISSION_BLOCKS", uint256(20));
         uint256 commitBlocks = vm.envOr("COTRAIN_COMMIT_BLOCKS", uint256(10));
         uint256 revealBlocks = vm.envOr("COTRAIN_REVEAL_BLOCKS", uint256(10));
+        uint256 unbondingBlocks =
+            vm.envOr("COTRAIN_UNBONDING_ROUNDS", uint256(2)) * (submissionBlocks + commitBlocks + revealBlocks);
         return ProtocolConfig({
             minContributorStake: 100 * TOKEN,
             stakePerContribution: 10 * TOKEN,
-            contributorUnbondingBlocks: 2 * (submissionBlocks + commitBlocks + revealBlocks),
+            contributorUnbondingBlocks: unbondingBlocks,
             contributorSlashBps: 5_000,
             slashThresholdScore: 30,
             reputationAlphaBps: 2_000,
             initialReputation: 5_000,
             minValidatorStake: 1_000 * TOKEN,
-            validatorUnbondingBlocks: 2 * (submissionBlocks + commitBlocks + revealBlocks),
+            validatorUnbondingBlocks: unbondingBlocks,
             maxValidators: 16,
             validationReward: 1 * TOKEN,
             deviationPenaltyBps: 100,
@@ -128,8 +156,70 @@ contract Deploy is Script {
             revealBlocks: revealBlocks,
             modelUpdateReward: 20 * TOKEN,
             datasetReward: 15 * TOKEN,
-            validationWorkReward: 10 * TOKEN
+            validationWorkReward: 10 * TOKEN,
+            neutralScore: 50, // no measurable value: paid nothing
+            maxContributionsPerRound: 512,
+            maxContributionsPerContributor: 64,
+            maxWeightShareBps: 3_334, // no validator weighs more than a third of a round's committed weight
+            maxRoundPenaltyBps: 1_000 // a bad round costs a validator at most 10% of its bond
         });
+    }
+
+    /// @notice The timelock's delay in seconds: COTRAIN_TIMELOCK_DELAY, or the longest unbonding delay at
+    /// COTRAIN_SECONDS_PER_BLOCK. A delay shorter than the unbonding delay is refused unless explicitly allowed.
+    function timelockDelay(ProtocolConfig memory parameters) public view returns (uint256) {
+        uint256 unbondingBlocks = parameters.validatorUnbondingBlocks > parameters.contributorUnbondingBlocks
+            ? parameters.validatorUnbondingBlocks
+            : parameters.contributorUnbondingBlocks;
+        uint256 unbondingSeconds = unbondingBlocks * vm.envOr("COTRAIN_SECONDS_PER_BLOCK", uint256(12));
+        uint256 delay = vm.envOr("COTRAIN_TIMELOCK_DELAY", unbondingSeconds);
+        if (delay < unbondingSeconds && !vm.envOr("COTRAIN_ALLOW_SHORT_TIMELOCK", false)) {
+            revert TimelockDelayTooShort(delay, unbondingSeconds);
+        }
+        if (delay < unbondingSeconds) {
+            console.log(
+                "WARNING: timelock delay %s s is shorter than the unbonding delay (%s s)", delay, unbondingSeconds
+            );
+        }
+        return delay;
+    }
+
+    /// @dev Every role that can move funds or change the rules goes to a new timelock; pausing to the pauser; the
+    /// deployer renounces all it held.
+    function handOverGovernance(Deployment memory deployment, address admin, uint256 delay)
+        internal
+        returns (TimelockController timelock)
+    {
+        address[] memory governors = new address[](1);
+        governors[0] = vm.envOr("COTRAIN_GOVERNOR", admin);
+        address pauser = vm.envOr("COTRAIN_PAUSER", admin);
+        timelock = new TimelockController(delay, governors, governors, address(0));
+        address governance = address(timelock);
+
+        ICotrainProtocol protocol = deployment.protocol;
+        bytes32 adminRole = 0x00;
+        protocol.grantRole(protocol.PARAMETER_ROLE(), governance);
+        protocol.grantRole(protocol.UPGRADER_ROLE(), governance);
+        protocol.grantRole(protocol.PAUSER_ROLE(), pauser);
+        protocol.grantRole(adminRole, governance);
+        protocol.renounceRole(protocol.PARAMETER_ROLE(), admin);
+        protocol.renounceRole(protocol.UPGRADER_ROLE(), admin);
+        if (pauser != admin) protocol.renounceRole(protocol.PAUSER_ROLE(), admin);
+        protocol.renounceRole(adminRole, admin);
+
+        ValidatorRegistry registry = deployment.registry;
+        registry.grantRole(registry.VALIDATOR_MANAGER_ROLE(), governance);
+        registry.grantRole(registry.UPGRADER_ROLE(), governance);
+        registry.grantRole(adminRole, governance);
+        registry.renounceRole(registry.VALIDATOR_MANAGER_ROLE(), admin);
+        registry.renounceRole(registry.UPGRADER_ROLE(), admin);
+        registry.renounceRole(adminRole, admin);
+
+        ModelRegistry models = deployment.modelRegistry;
+        models.grantRole(models.UPGRADER_ROLE(), governance);
+        models.grantRole(adminRole, governance);
+        models.renounceRole(models.UPGRADER_ROLE(), admin);
+        models.renounceRole(adminRole, admin);
     }
 
     function writeAddresses(Deployment memory deployment) internal {
@@ -143,6 +233,7 @@ contract Deploy is Script {
         vm.serializeAddress(json, "modelRegistry", address(deployment.modelRegistry));
         vm.serializeAddress(json, "modelRegistryImplementation", deployment.modelRegistryImplementation);
         vm.serializeAddress(json, "commitToken", address(deployment.commitToken));
+        vm.serializeAddress(json, "timelock", address(deployment.timelock));
         string memory output = vm.serializeUint(json, "deployBlock", deployment.deployBlock);
         string memory path = vm.envOr(
             "COTRAIN_ADDRESSES_FILE",
@@ -154,5 +245,6 @@ contract Deploy is Script {
         console.log("protocol  %s", address(deployment.protocol));
         console.log("registry  %s", address(deployment.registry));
         console.log("models    %s", address(deployment.modelRegistry));
+        console.log("timelock  %s (delay %s s)", address(deployment.timelock), deployment.timelock.getMinDelay());
     }
 }

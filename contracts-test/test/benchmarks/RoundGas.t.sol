@@ -9,10 +9,14 @@ import {CotrainFixture} from "../utils/CotrainFixture.sol";
 /// @notice Gas of a whole round's lifecycle (submit + commits + reveals + finalize + claims), amortized per
 /// contribution. Run with isolation so every call is measured as its own transaction (intrinsic gas, calldata, cold
 /// storage): `forge test --isolate --match-path '*/benchmarks/*' -vv`.
-/// Figures are printed and recorded with vm.snapshotValue into contracts/snapshots/RoundGas.json.
+/// Figures are printed and recorded with vm.snapshotValue; each must stay within 2% of the committed
+/// contracts/snapshots/RoundGas.json, so a regression fails the build. The snapshot is rewritten only on request:
+/// `FORGE_SNAPSHOT_EMIT=true forge test --isolate --match-path '*/benchmarks/*'`.
 contract RoundGasBenchmark is CotrainFixture {
     uint256 private constant CONTRIBUTIONS = 50;
     uint256 private constant FINALIZE_PAGE = 50; // a whole round per call, as validator nodes do
+    uint256 private constant TOLERANCE_PERCENT = 2; // growth over the committed snapshot that fails the benchmark
+    string private constant SNAPSHOT = "snapshots/RoundGas.json";
 
     struct Tally {
         uint256 submit;
@@ -65,18 +69,18 @@ contract RoundGasBenchmark is CotrainFixture {
         returns (Tally memory tally)
     {
         vm.roll(block.number + SUBMISSION_BLOCKS); // a fresh round
-        uint256 firstId;
         bytes memory scores = new bytes(CONTRIBUTIONS);
+        bytes32[] memory digests = new bytes32[](CONTRIBUTIONS);
         for (uint256 i = 0; i < CONTRIBUTIONS; ++i) {
             address contributor = contributors[i % contributors.length];
             bytes32 digest = digestOf(seed * 1000 + i); // before the prank: sha256 is a call too
             vm.prank(contributor);
-            uint256 id = protocol.submitContribution(uint8(ContributionType.MODEL_UPDATE), digest, 7);
+            protocol.submitContribution(uint8(ContributionType.MODEL_UPDATE), digest, 7);
             tally.submit += vm.lastCallGas().gasTotalUsed;
-            if (i == 0) firstId = id;
+            digests[i] = digest;
             scores[i] = bytes1(uint8(i % 10 == 9 ? 12 : 60 + (i * 7) % 40)); // one in ten is poor work
         }
-        uint256 round = roundOf(firstId);
+        uint256 round = protocol.contribution(digests[0]).round;
 
         rollToCommit(round);
         for (uint256 v = 0; v < validators.length; ++v) {
@@ -93,7 +97,11 @@ contract RoundGasBenchmark is CotrainFixture {
         }
         rollToFinalization(round);
         for (uint256 done = 0; done < CONTRIBUTIONS; done += FINALIZE_PAGE) {
-            protocol.finalize(round, FINALIZE_PAGE);
+            bytes32[] memory page = new bytes32[](FINALIZE_PAGE);
+            for (uint256 i = 0; i < FINALIZE_PAGE; ++i) {
+                page[i] = digests[done + i];
+            }
+            protocol.finalize(round, page);
             tally.finalize += vm.lastCallGas().gasTotalUsed;
         }
         for (uint256 i = 0; i < contributors.length; ++i) {
@@ -116,22 +124,37 @@ contract RoundGasBenchmark is CotrainFixture {
         fund(address(protocol), 1);
     }
 
-    function _report(string memory name, Tally memory tally, uint256 validatorCount, uint256 contributorCount)
-        private
-    {
+    function _report(string memory name, Tally memory tally, uint256 validatorCount, uint256 contributorCount) private {
         uint256 total = tally.submit + tally.commit + tally.reveal + tally.finalize + tally.claim;
         uint256 perContribution = total / CONTRIBUTIONS;
         console.log("scenario %s: %s validators, %s contributors", name, validatorCount, contributorCount);
-        console.log("  per contribution: submit %s, commits %s, reveals %s", tally.submit / CONTRIBUTIONS,
-            tally.commit / CONTRIBUTIONS, tally.reveal / CONTRIBUTIONS);
-        console.log("  per contribution: finalize %s, claims %s", tally.finalize / CONTRIBUTIONS,
-            tally.claim / CONTRIBUTIONS);
+        console.log(
+            "  per contribution: submit %s, commits %s, reveals %s",
+            tally.submit / CONTRIBUTIONS,
+            tally.commit / CONTRIBUTIONS,
+            tally.reveal / CONTRIBUTIONS
+        );
+        console.log(
+            "  per contribution: finalize %s, claims %s", tally.finalize / CONTRIBUTIONS, tally.claim / CONTRIBUTIONS
+        );
         console.log("  lifecycle gas per contribution: %s", perContribution);
-        vm.snapshotValue("RoundGas", string.concat(name, "_perContribution"), perContribution);
-        vm.snapshotValue("RoundGas", string.concat(name, "_submit"), tally.submit / CONTRIBUTIONS);
-        vm.snapshotValue("RoundGas", string.concat(name, "_commitPerValidator"), tally.commit / validatorCount);
-        vm.snapshotValue("RoundGas", string.concat(name, "_revealPerValidator"), tally.reveal / validatorCount);
-        vm.snapshotValue("RoundGas", string.concat(name, "_finalize"), tally.finalize / CONTRIBUTIONS);
-        vm.snapshotValue("RoundGas", string.concat(name, "_claims"), tally.claim / CONTRIBUTIONS);
+        _record(string.concat(name, "_perContribution"), perContribution);
+        _record(string.concat(name, "_submit"), tally.submit / CONTRIBUTIONS);
+        _record(string.concat(name, "_commitPerValidator"), tally.commit / validatorCount);
+        _record(string.concat(name, "_revealPerValidator"), tally.reveal / validatorCount);
+        _record(string.concat(name, "_finalize"), tally.finalize / CONTRIBUTIONS);
+        _record(string.concat(name, "_claims"), tally.claim / CONTRIBUTIONS);
+    }
+
+    /// @dev Records a figure and fails if it grew more than TOLERANCE_PERCENT over the committed snapshot, unless the
+    /// snapshot is being rewritten (FORGE_SNAPSHOT_EMIT=true).
+    function _record(string memory key, uint256 value) private {
+        vm.snapshotValue("RoundGas", key, value);
+        if (vm.envOr("FORGE_SNAPSHOT_EMIT", false)) return;
+        string memory committed = vm.readFile(string.concat(vm.projectRoot(), "/", SNAPSHOT));
+        string memory path = string.concat("$['", key, "']");
+        if (!vm.keyExistsJson(committed, path)) return; // a new figure: nothing to compare with yet
+        uint256 bound = vm.parseUint(vm.parseJsonString(committed, path)) * (100 + TOLERANCE_PERCENT) / 100;
+        assertLe(value, bound, string.concat(key, " grew more than 2% over ", SNAPSHOT));
     }
 }

@@ -1,14 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.24;
 
+import {TimelockController} from "@openzeppelin/contracts/governance/TimelockController.sol";
+
 import {IContributionRounds} from "cotrain/interfaces/IContributionRounds.sol";
 import {IContributorStaking} from "cotrain/interfaces/IContributorStaking.sol";
-import {ContributionStatus} from "cotrain/types/CotrainTypes.sol";
+import {ContributionStatus, Parameter} from "cotrain/types/CotrainTypes.sol";
 
 import {CotrainFixture} from "../utils/CotrainFixture.sol";
 import {ProtocolHandler} from "./ProtocolHandler.sol";
 
-/// @notice Invariants of token custody, settlement and scores, under random sequences driven by ProtocolHandler.
+/// @notice Invariants of token custody, settlement, scores and the attacks of issue 10, under random sequences
+/// driven by ProtocolHandler. PARAMETER_ROLE is held by a TimelockController, as the deploy script sets it up.
 contract ProtocolInvariantsTest is CotrainFixture {
     ProtocolHandler internal handler;
 
@@ -16,14 +19,23 @@ contract ProtocolInvariantsTest is CotrainFixture {
         super.setUp();
         address[] memory validators = new address[](3);
         for (uint256 i = 0; i < validators.length; ++i) {
-            // unequal bonds, so that the weighted median is exercised
+            // unequal bonds, so that the weighted median and its cap are exercised
             validators[i] = newValidator(string.concat("validator", vm.toString(i)), (i + 1) * 1_500 * TOKEN);
         }
         address[] memory contributors = new address[](4);
         for (uint256 i = 0; i < contributors.length; ++i) {
             contributors[i] = newContributor(string.concat("contributor", vm.toString(i)), 200 * TOKEN);
         }
-        handler = new ProtocolHandler(protocol, registry, token, funder, contributors, validators);
+        address[] memory governors = new address[](1);
+        governors[0] = funder;
+        TimelockController timelock = new TimelockController(1 days, governors, governors, address(0));
+        bytes32 parameterRole = protocol.PARAMETER_ROLE();
+        vm.startPrank(admin);
+        protocol.grantRole(parameterRole, address(timelock));
+        protocol.revokeRole(parameterRole, admin);
+        protocol.grantRole(protocol.PAUSER_ROLE(), funder);
+        vm.stopPrank();
+        handler = new ProtocolHandler(protocol, registry, token, timelock, funder, contributors, validators);
         targetContract(address(handler));
     }
 
@@ -31,7 +43,10 @@ contract ProtocolInvariantsTest is CotrainFixture {
     /// so the invariants below are checked against states that matter.
     function test_handlerDrivesRoundsToSettlement() public {
         for (uint256 round = 0; round < 2; ++round) {
-            for (uint256 i = 0; i < 4; ++i) handler.submit(i, uint8(i), keccak256(abi.encode(round, i)));
+            for (uint256 i = 0; i < 4; ++i) {
+                handler.submit(i, uint8(i), keccak256(abi.encode(round, i)));
+            }
+            handler.resubmit(0, round);
             handler.advance(15);
             handler.advance(15);
             handler.commitAll(round + 1);
@@ -42,6 +57,7 @@ contract ProtocolInvariantsTest is CotrainFixture {
         }
         assertEq(handler.ghostSettled(), 8);
         assertEq(protocol.nextContributionId(), 9);
+        assertEq(handler.ghostDuplicatesAccepted(), 0);
     }
 
     /// @notice Every token the protocol holds is accounted for: stakes (active and unbonding), the uncredited pool,
@@ -60,24 +76,43 @@ contract ProtocolInvariantsTest is CotrainFixture {
         assertEq(funded, handler.ghostFunded());
     }
 
-    /// @notice Each contribution is settled once: the settled count reported by finalize equals the number of
-    /// contributions that left Pending, and a round's settled prefix is exactly its non-pending contributions.
-    /// Consensus scores lie in 1..100 for scored contributions and are 0 otherwise.
-    function invariant_settledOnceWithScoresInRange() public view {
+    /// @notice The same work is never accepted twice, and no validator bond leaves before the rounds it was expected
+    /// in are finalized.
+    function invariant_noDuplicateAndNoEscape() public view {
+        assertEq(handler.ghostDuplicatesAccepted(), 0);
+        assertEq(handler.ghostEarlyWithdrawals(), 0);
+    }
+
+    /// @notice A round keeps the parameter version it opened with, whatever the timelock executed since.
+    function invariant_roundsKeepTheirPrice() public view {
+        for (uint256 i = 0; i < handler.openedRoundCount(); ++i) {
+            uint256 round = handler.openedRounds(i);
+            assertEq(protocol.roundInfo(round).parameterVersion, handler.versionAtOpen(round));
+        }
+    }
+
+    /// @notice Each contribution is settled once, in position order; a settled contribution's status follows its
+    /// consensus score against its round's thresholds: paid only above the neutral score.
+    function invariant_settledOnceWithStatusFromTheRoundsThresholds() public view {
         uint256 settled;
-        uint256 next = protocol.nextContributionId();
-        for (uint256 id = 1; id < next; ++id) {
-            IContributionRounds.ContributionView memory c = protocol.contribution(id);
+        for (uint256 i = 0; i < handler.digestCount(); ++i) {
+            IContributionRounds.ContributionView memory c = protocol.contribution(handler.digests(i));
+            assertEq(c.id, i + 1);
             IContributionRounds.RoundView memory round = protocol.roundInfo(c.round);
             bool pending = c.status == ContributionStatus.Pending;
-            assertEq(pending, id - round.firstContributionId >= round.finalizedCount);
+            assertEq(pending, c.id - round.firstContributionId >= round.finalizedCount);
             if (!pending) ++settled;
-            if (c.status == ContributionStatus.Accepted || c.status == ContributionStatus.Rejected) {
-                assertGe(c.consensusScore, 1);
-                assertLe(c.consensusScore, 100);
-            } else {
+            if (c.status == ContributionStatus.Released || pending) {
                 assertEq(c.consensusScore, 0);
+                continue;
             }
+            assertGe(c.consensusScore, 1);
+            assertLe(c.consensusScore, 100);
+            uint256 neutral = protocol.roundParameter(c.round, Parameter.NeutralScore);
+            uint256 threshold = protocol.roundParameter(c.round, Parameter.SlashThresholdScore);
+            if (c.consensusScore > neutral) assertEq(uint8(c.status), uint8(ContributionStatus.Accepted));
+            else if (c.consensusScore >= threshold) assertEq(uint8(c.status), uint8(ContributionStatus.Unrewarded));
+            else assertEq(uint8(c.status), uint8(ContributionStatus.Rejected));
         }
         assertEq(settled, handler.ghostSettled());
     }
@@ -90,6 +125,7 @@ contract ProtocolInvariantsTest is CotrainFixture {
             assertLe(p.lockedStake, p.stake);
             assertGe(p.reputation, 100);
             assertLe(p.reputation, 10_000);
+            assertLe(p.withdrawableStake, p.unbondingStake);
             total += p.stake + p.unbondingStake;
         }
         assertEq(total, protocol.totalContributorStake());

@@ -7,12 +7,12 @@ import {WeightedMedian} from "cotrain/libraries/WeightedMedian.sol";
 
 /// @dev Exposes the internal library function to external calls (and so to expectRevert).
 contract WeightedMedianHarness {
-    function lowerWeightedMedian(uint256[] memory values, uint256[] memory weights)
+    function weightedMedian(uint256[] memory values, uint256[] memory weights)
         external
         pure
         returns (uint256 median, uint256[] memory sortedValues, uint256[] memory sortedWeights)
     {
-        median = WeightedMedian.lowerWeightedMedian(values, weights);
+        median = WeightedMedian.weightedMedian(values, weights);
         return (median, values, weights);
     }
 }
@@ -21,7 +21,7 @@ contract WeightedMedianTest is Test {
     WeightedMedianHarness internal harness = new WeightedMedianHarness();
 
     function median(uint256[] memory values, uint256[] memory weights) internal view returns (uint256 result) {
-        (result,,) = harness.lowerWeightedMedian(values, weights);
+        (result,,) = harness.weightedMedian(values, weights);
     }
 
     function pair(uint256 a, uint256 b) internal pure returns (uint256[] memory array) {
@@ -38,7 +38,8 @@ contract WeightedMedianTest is Test {
     }
 
     /// @dev Straight from the definition: the smallest input value v whose values <= v carry at least half of the
-    /// total weight. Quadratic and unsorted on purpose, to share nothing with the library.
+    /// total weight; when they carry exactly half, the midpoint (rounded up) of v and the smallest larger value, if
+    /// any. Quadratic and unsorted on purpose, to share nothing with the library.
     function referenceMedian(uint256[] memory values, uint256[] memory weights) internal pure returns (uint256) {
         uint256 total;
         for (uint256 i = 0; i < weights.length; ++i) {
@@ -46,6 +47,7 @@ contract WeightedMedianTest is Test {
         }
         bool found;
         uint256 best;
+        uint256 bestAtOrBelow;
         for (uint256 i = 0; i < values.length; ++i) {
             uint256 atOrBelow;
             for (uint256 j = 0; j < values.length; ++j) {
@@ -53,15 +55,25 @@ contract WeightedMedianTest is Test {
             }
             if (2 * atOrBelow >= total && (!found || values[i] < best)) {
                 best = values[i];
+                bestAtOrBelow = atOrBelow;
                 found = true;
             }
         }
-        return best;
+        if (2 * bestAtOrBelow != total) return best;
+        bool larger;
+        uint256 next;
+        for (uint256 i = 0; i < values.length; ++i) {
+            if (values[i] > best && (!larger || values[i] < next)) {
+                next = values[i];
+                larger = true;
+            }
+        }
+        return larger ? (best + next + 1) / 2 : best;
     }
 
     // ---- examples --------------------------------------------------------------------------------------------
 
-    function test_lowerWeightedMedian_singleValue() public view {
+    function test_weightedMedian_singleValue() public view {
         uint256[] memory values = new uint256[](1);
         uint256[] memory weights = new uint256[](1);
         values[0] = 42;
@@ -69,57 +81,67 @@ contract WeightedMedianTest is Test {
         assertEq(median(values, weights), 42);
     }
 
-    function test_lowerWeightedMedian_equalWeightsOddCountIsMiddle() public view {
+    function test_weightedMedian_equalWeightsOddCountIsMiddle() public view {
         assertEq(median(triple(90, 10, 50), triple(1, 1, 1)), 50);
     }
 
-    function test_lowerWeightedMedian_equalWeightsEvenCountIsLowerMiddle() public view {
+    /// @dev The attack of the review: one validator with exactly half of the weight set the lower median alone. Now
+    /// the two halves meet in the middle, whoever scores lower.
+    function test_weightedMedian_exactHalfIsTheMidpointOfTheTwoMiddleValues() public view {
         uint256[] memory values = new uint256[](4);
         uint256[] memory weights = new uint256[](4);
         (values[0], values[1], values[2], values[3]) = (80, 20, 60, 40);
         (weights[0], weights[1], weights[2], weights[3]) = (5, 5, 5, 5);
-        assertEq(median(values, weights), 40); // never the average 50
-        assertEq(median(pair(70, 30), pair(1, 1)), 30);
+        assertEq(median(values, weights), 50);
+        assertEq(median(pair(70, 30), pair(1, 1)), 50);
+        assertEq(median(pair(1, 80), pair(2, 2)), 41); // rounded up
+        assertEq(median(triple(1, 80, 90), triple(2, 1, 1)), 41); // half the weight at 1 decides nothing alone
+        assertEq(median(triple(100, 10, 20), triple(2, 1, 1)), 60);
     }
 
-    function test_lowerWeightedMedian_heavyValueWins() public view {
+    function test_weightedMedian_heavyValueWins() public view {
         assertEq(median(triple(10, 20, 90), triple(1, 1, 10)), 90);
         assertEq(median(triple(10, 20, 90), triple(10, 1, 1)), 10);
-        // exactly half the weight at or below 20 is enough
-        assertEq(median(triple(10, 20, 90), triple(1, 1, 2)), 20);
+        // exactly half the weight at or below 20: halfway to 90
+        assertEq(median(triple(10, 20, 90), triple(1, 1, 2)), 55);
+        assertEq(median(triple(10, 20, 90), triple(1, 2, 2)), 20);
     }
 
-    function test_lowerWeightedMedian_duplicateValues() public view {
+    function test_weightedMedian_duplicateValues() public view {
         assertEq(median(triple(50, 50, 10), triple(1, 1, 1)), 50);
         assertEq(median(triple(50, 10, 10), triple(3, 1, 1)), 50);
+        // exactly half reached on the first of two equal values: the second still holds weight
+        assertEq(median(triple(30, 30, 90), triple(1, 1, 0)), 30);
+        // ... or holds none: the other half starts at the next larger value
+        assertEq(median(triple(30, 30, 90), triple(1, 0, 1)), 60);
     }
 
-    function test_lowerWeightedMedian_zeroWeightsGiveSmallestValue() public view {
-        assertEq(median(triple(70, 30, 50), triple(0, 0, 0)), 30);
+    function test_weightedMedian_zeroWeightsGiveTheMidpointOfTheTwoSmallest() public view {
+        assertEq(median(triple(70, 30, 50), triple(0, 0, 0)), 40);
     }
 
-    function test_lowerWeightedMedian_sortsInPlaceKeepingPairs() public view {
+    function test_weightedMedian_sortsInPlaceKeepingPairs() public view {
         (uint256 result, uint256[] memory values, uint256[] memory weights) =
-            harness.lowerWeightedMedian(triple(90, 10, 50), triple(3, 1, 2));
-        assertEq(result, 50);
+            harness.weightedMedian(triple(90, 10, 50), triple(3, 1, 2));
+        assertEq(result, 70); // half the weight at or below 50: halfway to 90
         assertEq(values, triple(10, 50, 90));
         assertEq(weights, triple(1, 2, 3));
     }
 
-    function test_lowerWeightedMedian_revertsOnEmptyInput() public {
+    function test_weightedMedian_revertsOnEmptyInput() public {
         vm.expectRevert(bytes("WeightedMedian: bad input"));
-        harness.lowerWeightedMedian(new uint256[](0), new uint256[](0));
+        harness.weightedMedian(new uint256[](0), new uint256[](0));
     }
 
-    function test_lowerWeightedMedian_revertsOnLengthMismatch() public {
+    function test_weightedMedian_revertsOnLengthMismatch() public {
         vm.expectRevert(bytes("WeightedMedian: bad input"));
-        harness.lowerWeightedMedian(pair(1, 2), new uint256[](1));
+        harness.weightedMedian(pair(1, 2), new uint256[](1));
     }
 
     // ---- fuzz ------------------------------------------------------------------------------------------------
 
     /// @dev Up to 32 validators with scores 1..100 and 64-bit weights, as finalize uses it.
-    function testFuzz_lowerWeightedMedian_matchesReference(uint8[] memory rawValues, uint64[] memory rawWeights)
+    function testFuzz_weightedMedian_matchesReference(uint8[] memory rawValues, uint64[] memory rawWeights)
         public
         view
     {
@@ -135,7 +157,7 @@ contract WeightedMedianTest is Test {
         uint256 expected = referenceMedian(values, weights);
 
         (uint256 result, uint256[] memory sortedValues, uint256[] memory sortedWeights) =
-            harness.lowerWeightedMedian(values, weights);
+            harness.weightedMedian(values, weights);
         assertEq(result, expected);
         // sorted ascending, each weight still beside its value: the weight sum per value is unchanged
         for (uint256 i = 1; i < length; ++i) {
@@ -153,7 +175,7 @@ contract WeightedMedianTest is Test {
     }
 
     /// @dev Few distinct values and small weights make ties and exact halves frequent.
-    function testFuzz_lowerWeightedMedian_matchesReferenceWithTies(uint256 seed, uint256 length) public view {
+    function testFuzz_weightedMedian_matchesReferenceWithTies(uint256 seed, uint256 length) public view {
         length = bound(length, 1, 32);
         uint256[] memory values = new uint256[](length);
         uint256[] memory weights = new uint256[](length);
@@ -165,13 +187,21 @@ contract WeightedMedianTest is Test {
         assertEq(median(values, weights), referenceMedian(values, weights));
     }
 
-    /// @dev The median is always one of the inputs, whatever the values.
-    function testFuzz_lowerWeightedMedian_isAnInput(uint256 a, uint256 b, uint256 c, uint64 wa, uint64 wb, uint64 wc)
-        public
-        view
-    {
+    /// @dev The median lies between the smallest and the largest value, whatever the values (below 2^255).
+    function testFuzz_weightedMedian_liesWithinTheValues(
+        uint256 a,
+        uint256 b,
+        uint256 c,
+        uint64 wa,
+        uint64 wb,
+        uint64 wc
+    ) public view {
+        (a, b, c) = (a >> 1, b >> 1, c >> 1);
         uint256 result = median(triple(a, b, c), triple(wa, wb, wc));
-        assertTrue(result == a || result == b || result == c);
+        uint256 low = a < b ? (a < c ? a : c) : (b < c ? b : c);
+        uint256 high = a > b ? (a > c ? a : c) : (b > c ? b : c);
+        assertGe(result, low);
+        assertLe(result, high);
         assertEq(result, referenceMedian(triple(a, b, c), triple(wa, wb, wc)));
     }
 }

@@ -2,18 +2,15 @@
 pragma solidity ^0.8.24;
 
 import {Vm} from "forge-std/Vm.sol";
-import {PausableUpgradeable} from "@openzeppelin/contracts-upgradeable/utils/PausableUpgradeable.sol";
-
 import {CoreTestHelpers} from "../utils/CoreTestHelpers.sol";
 import {IContributionRounds} from "cotrain/interfaces/IContributionRounds.sol";
+import {ICotrainErrors} from "cotrain/interfaces/ICotrainErrors.sol";
 import {IContributorStaking} from "cotrain/interfaces/IContributorStaking.sol";
 import {ContributionStatus, ContributionType, Parameter, RoundPhase} from "cotrain/types/CotrainTypes.sol";
 
 contract ContributionRoundsTest is CoreTestHelpers {
     uint256 internal constant MIN_STAKE = 100 * TOKEN;
     uint256 internal constant PER_CONTRIBUTION = 10 * TOKEN;
-    // keccak256(abi.encode(uint256(keccak256("cotrain.storage.ContributorStaking")) - 1)) & ~bytes32(uint256(0xff))
-    bytes32 internal constant STAKING_STORAGE = 0x0f7b9e03194ef48b252e5f29408d66991fcd5c54a7d15d73ce1c88bbbc6ef800;
 
     uint256 internal start; // the block round 1 started at
     address internal alice;
@@ -45,7 +42,8 @@ contract ContributionRoundsTest is CoreTestHelpers {
             uint256 id = protocol.submitContribution(kind, kindDigest, 7 + kind);
             assertEq(id, expectedId);
 
-            IContributionRounds.ContributionView memory entry = protocol.contribution(id);
+            IContributionRounds.ContributionView memory entry = protocol.contribution(kindDigest);
+            assertEq(entry.id, id);
             assertEq(entry.contributor, alice);
             assertEq(uint8(entry.kind), kind);
             assertEq(uint8(entry.status), uint8(ContributionStatus.Pending));
@@ -59,10 +57,10 @@ contract ContributionRoundsTest is CoreTestHelpers {
     }
 
     function test_submitContribution_acceptsLargestTaskId() public {
-        uint256 taskId = type(uint40).max;
+        uint256 taskId = type(uint32).max;
         vm.prank(alice);
-        uint256 id = protocol.submitContribution(0, digest, taskId);
-        assertEq(protocol.contribution(id).taskId, taskId);
+        protocol.submitContribution(0, digest, taskId);
+        assertEq(protocol.contribution(digest).taskId, taskId);
     }
 
     function test_submitContribution_revertsOnUnknownKind() public {
@@ -81,8 +79,8 @@ contract ContributionRoundsTest is CoreTestHelpers {
         protocol.submitContribution(0, bytes32(0), 1);
     }
 
-    function test_submitContribution_revertsOnTaskIdBeyond40Bits() public {
-        uint256 taskId = uint256(type(uint40).max) + 1;
+    function test_submitContribution_revertsOnTaskIdBeyond32Bits() public {
+        uint256 taskId = uint256(type(uint32).max) + 1;
         vm.expectRevert(abi.encodeWithSelector(IContributionRounds.TaskIdTooLarge.selector, taskId));
         vm.prank(alice);
         protocol.submitContribution(0, digest, taskId);
@@ -101,7 +99,9 @@ contract ContributionRoundsTest is CoreTestHelpers {
             submit(alice, ContributionType.DATASET, digestOf(i + 1));
         }
         bytes32 digest99 = digestOf(99);
-        vm.expectRevert(abi.encodeWithSelector(IContributorStaking.InsufficientFreeStake.selector, 0, PER_CONTRIBUTION));
+        vm.expectRevert(
+            abi.encodeWithSelector(IContributorStaking.InsufficientFreeStake.selector, 0, PER_CONTRIBUTION)
+        );
         vm.prank(alice);
         protocol.submitContribution(1, digest99, 1);
     }
@@ -118,27 +118,84 @@ contract ContributionRoundsTest is CoreTestHelpers {
 
     function test_submitContribution_revertsWhenPaused() public {
         pauseProtocol();
-        vm.expectRevert(PausableUpgradeable.EnforcedPause.selector);
+        vm.expectRevert(ICotrainErrors.ProtocolPaused.selector);
         vm.prank(alice);
         protocol.submitContribution(0, digest, 1);
     }
 
-    function test_submitContribution_revertsAtMaximumPendingContributions() public {
-        // 65535 real submissions would take minutes of test time: write the counter into the profile instead.
-        // Profile slot 0: stake (96 bits) | lockedStake (96) | reputation (16) | pendingContributions (16) | ...
-        bytes32 slot = keccak256(abi.encode(alice, STAKING_STORAGE));
-        uint256 word = uint256(vm.load(address(protocol), slot));
-        vm.store(address(protocol), slot, bytes32(word | (uint256(type(uint16).max) << 208)));
-        assertEq(protocol.contributorProfile(alice).pendingContributions, type(uint16).max);
-        assertEq(protocol.contributorProfile(alice).stake, MIN_STAKE); // layout understood: nothing else moved
-
-        vm.expectRevert(
-            abi.encodeWithSelector(
-                IContributorStaking.TooManyPendingContributions.selector, alice, uint256(type(uint16).max)
-            )
-        );
+    /// @dev The attack of the review: one update submitted five times was paid 5.6 times. A digest is accepted once,
+    /// ever: in the same round or a later one, by the same account or another.
+    function test_submitContribution_revertsForADigestAlreadySubmitted() public {
+        address bob = newContributor("bob", MIN_STAKE);
+        uint256 id = submit(alice, ContributionType.MODEL_UPDATE, digest);
+        vm.expectRevert(abi.encodeWithSelector(IContributionRounds.DuplicateContent.selector, digest, id));
         vm.prank(alice);
         protocol.submitContribution(0, digest, 1);
+        vm.expectRevert(abi.encodeWithSelector(IContributionRounds.DuplicateContent.selector, digest, id));
+        vm.prank(bob);
+        protocol.submitContribution(1, digest, 2); // another kind and task changes nothing
+
+        vm.roll(roundStart(5));
+        vm.expectRevert(abi.encodeWithSelector(IContributionRounds.DuplicateContent.selector, digest, id));
+        vm.prank(bob);
+        protocol.submitContribution(0, digest, 1);
+        assertEq(protocol.nextContributionId(), id + 1);
+        assertEq(protocol.contributorProfile(bob).lockedStake, 0);
+    }
+
+    /// @dev The spam of the review: one wallet flooded a round. A contributor's submissions per round are capped.
+    function test_submitContribution_revertsBeyondTheContributorsRoundLimit() public {
+        setParam(Parameter.MaxContributionsPerContributor, 3);
+        fundAndApprove(alice, 100 * TOKEN);
+        vm.prank(alice);
+        protocol.increaseStake(100 * TOKEN);
+        for (uint256 i = 0; i < 3; ++i) {
+            submit(alice, ContributionType.MODEL_UPDATE, digestOf(10 + i));
+        }
+        bytes32 fourth = digestOf(13);
+        vm.expectRevert(abi.encodeWithSelector(IContributionRounds.ContributorRoundLimit.selector, alice, 1, 3));
+        vm.prank(alice);
+        protocol.submitContribution(0, fourth, 1);
+        assertEq(protocol.contributorProfile(alice).lastRoundSubmissions, 3);
+
+        // others are not held back, and the next round starts a new count
+        address bob = newContributor("bob", MIN_STAKE);
+        submit(bob, ContributionType.MODEL_UPDATE, digestOf(20));
+        vm.roll(roundStart(2));
+        submit(alice, ContributionType.MODEL_UPDATE, fourth);
+        assertEq(protocol.contributorProfile(alice).lastRound, 2);
+        assertEq(protocol.contributorProfile(alice).lastRoundSubmissions, 1);
+    }
+
+    function test_submitContribution_revertsWhenTheRoundIsFull() public {
+        setParam(Parameter.MaxContributionsPerRound, 2);
+        address bob = newContributor("bob", MIN_STAKE);
+        submit(alice, ContributionType.MODEL_UPDATE, digestOf(1));
+        submit(bob, ContributionType.MODEL_UPDATE, digestOf(2));
+        bytes32 third = digestOf(3);
+        vm.expectRevert(abi.encodeWithSelector(IContributionRounds.RoundFull.selector, 1, 2));
+        vm.prank(alice);
+        protocol.submitContribution(0, third, 1);
+        vm.roll(roundStart(2));
+        submit(alice, ContributionType.MODEL_UPDATE, third);
+        assertEq(roundView(1).contributionCount, 2);
+        assertEq(roundView(2).contributionCount, 1);
+    }
+
+    /// @dev Caps are part of a round's price: a change applies from the next round on.
+    function test_submitContribution_capsOfTheOpenRoundStayAsTheyOpened() public {
+        submit(alice, ContributionType.MODEL_UPDATE, digestOf(1));
+        setParam(Parameter.MaxContributionsPerRound, 1);
+        setParam(Parameter.StakePerContribution, 50 * TOKEN);
+        submit(alice, ContributionType.MODEL_UPDATE, digestOf(2)); // round 1 still takes 10 tokens, no cap of 1
+        assertEq(protocol.contributorProfile(alice).lockedStake, 2 * PER_CONTRIBUTION);
+        vm.roll(roundStart(2));
+        submit(alice, ContributionType.MODEL_UPDATE, digestOf(3));
+        assertEq(protocol.contributorProfile(alice).lockedStake, 2 * PER_CONTRIBUTION + 50 * TOKEN);
+        bytes32 fourth = digestOf(4);
+        vm.expectRevert(abi.encodeWithSelector(IContributionRounds.RoundFull.selector, 2, 1));
+        vm.prank(alice);
+        protocol.submitContribution(0, fourth, 1);
     }
 
     function test_submitContribution_firstOfRoundEmitsRoundOpened() public {
@@ -148,7 +205,7 @@ contract ContributionRoundsTest is CoreTestHelpers {
 
         vm.expectEmit(address(protocol));
         emit IContributionRounds.RoundOpened(
-            1, 1, submissionEnd, submissionEnd + COMMIT_BLOCKS, submissionEnd + COMMIT_BLOCKS + REVEAL_BLOCKS, 1
+            1, 1, submissionEnd, submissionEnd + COMMIT_BLOCKS, submissionEnd + COMMIT_BLOCKS + REVEAL_BLOCKS, 1, 1
         );
         submit(alice, ContributionType.MODEL_UPDATE, digestOf(1));
 
@@ -166,7 +223,7 @@ contract ContributionRoundsTest is CoreTestHelpers {
         uint256 second = submit(alice, ContributionType.MODEL_UPDATE, digestOf(2));
         vm.roll(roundStart(2));
         vm.expectEmit(address(protocol));
-        emit IContributionRounds.RoundOpened(2, 3, roundStart(3), roundStart(3) + 10, roundStart(3) + 20, 0);
+        emit IContributionRounds.RoundOpened(2, 3, roundStart(3), roundStart(3) + 10, roundStart(3) + 20, 0, 1);
         uint256 third = submit(alice, ContributionType.MODEL_UPDATE, digestOf(3));
         // skipping round 3 entirely
         vm.roll(roundStart(4) + 5);
@@ -198,12 +255,13 @@ contract ContributionRoundsTest is CoreTestHelpers {
 
     // ---- contribution / nextContributionId -------------------------------------------------------------------
 
-    function test_contribution_revertsForUnknownId() public {
-        vm.expectRevert(abi.encodeWithSelector(IContributionRounds.UnknownContribution.selector, 0));
-        protocol.contribution(0);
+    function test_contribution_revertsForUnknownDigest() public {
+        vm.expectRevert(abi.encodeWithSelector(IContributionRounds.UnknownContribution.selector, bytes32(0)));
+        protocol.contribution(bytes32(0));
         submit(alice, ContributionType.DATASET, digestOf(1));
-        vm.expectRevert(abi.encodeWithSelector(IContributionRounds.UnknownContribution.selector, 2));
-        protocol.contribution(2);
+        bytes32 other = digestOf(2);
+        vm.expectRevert(abi.encodeWithSelector(IContributionRounds.UnknownContribution.selector, other));
+        protocol.contribution(other);
     }
 
     function test_nextContributionId_startsAtOneAndCounts() public {
@@ -254,12 +312,12 @@ contract ContributionRoundsTest is CoreTestHelpers {
         vm.roll(submissionEnd + COMMIT_BLOCKS + REVEAL_BLOCKS);
         assertEq(uint8(roundView(1).phase), uint8(RoundPhase.Finalization));
 
-        protocol.finalize(1, 10);
+        finalizeAll(1);
         info = roundView(1);
         assertEq(uint8(info.phase), uint8(RoundPhase.Finalized));
         assertEq(info.finalizedCount, 1);
         assertFalse(info.quorumReached);
-        assertEq(uint8(protocol.contribution(id).status), uint8(ContributionStatus.Released));
+        assertEq(uint8(contributionOf(id).status), uint8(ContributionStatus.Released));
     }
 
     function test_roundInfo_withoutContributionsReportsPhaseByTime() public {
@@ -271,6 +329,11 @@ contract ContributionRoundsTest is CoreTestHelpers {
         assertEq(uint8(roundView(3).phase), uint8(RoundPhase.Submission));
         assertEq(uint8(roundView(50).phase), uint8(RoundPhase.Submission));
         assertFalse(roundView(3).exists);
+        // the round open now tells when its submission window ends, before its first contribution
+        assertEq(roundView(3).submissionEndBlock, roundStart(4));
+        assertEq(roundView(50).submissionEndBlock, 0);
+        assertEq(roundView(type(uint256).max).submissionEndBlock, 0);
+        assertEq(roundView(3).parameterVersion, 1);
     }
 
     function test_roundInfo_keepsCountOfClosedRound() public {
@@ -333,31 +396,72 @@ contract ContributionRoundsTest is CoreTestHelpers {
         assertEq(roundView(2).revealEndBlock, roundStart(3) + 55);
     }
 
-    // ---- scoringDeadline ----------------------------------------------------------------------------------------
+    // ---- latestRound / settledThrough / advanceSettled / protocolClock -----------------------------------------
 
-    function test_scoringDeadline_isLatestRevealEndOfAnyOpenedRound() public {
-        assertEq(protocol.scoringDeadline(), 0);
-        setParam(Parameter.CommitBlocks, 40);
-        setParam(Parameter.RevealBlocks, 40);
+    function test_latestRound_isTheNewestRoundWithContributions() public {
+        assertEq(protocol.latestRound(), 0);
         submit(alice, ContributionType.MODEL_UPDATE, digestOf(1));
-        uint256 longEnd = roundStart(2) + 80;
-        assertEq(protocol.scoringDeadline(), longEnd);
-
-        // a later round with short windows closes earlier: the deadline stays with the long one
-        setParam(Parameter.CommitBlocks, 1);
-        setParam(Parameter.RevealBlocks, 1);
-        vm.roll(roundStart(2));
+        assertEq(protocol.latestRound(), 1);
+        vm.roll(roundStart(4));
+        assertEq(protocol.latestRound(), 1);
         submit(alice, ContributionType.MODEL_UPDATE, digestOf(2));
-        assertEq(roundView(2).revealEndBlock, roundStart(3) + 2);
-        assertEq(protocol.scoringDeadline(), longEnd);
+        assertEq(protocol.latestRound(), 4);
+    }
 
-        // and moves on once a round closes later still
+    /// @dev settledThrough moves over a round only when every older round with contributions is finalized too.
+    function test_settledThrough_followsTheOldestUnfinalizedRound() public {
+        submit(alice, ContributionType.MODEL_UPDATE, digestOf(1));
+        vm.roll(roundStart(3));
+        submit(alice, ContributionType.MODEL_UPDATE, digestOf(2));
         vm.roll(roundStart(4));
         submit(alice, ContributionType.MODEL_UPDATE, digestOf(3));
-        assertEq(protocol.scoringDeadline(), longEnd);
-        vm.roll(roundStart(5));
-        submit(alice, ContributionType.MODEL_UPDATE, digestOf(4));
-        assertEq(protocol.scoringDeadline(), roundStart(6) + 2);
+        assertEq(protocol.settledThrough(), 0);
+
+        rollToFinalization(4);
+        finalizeAll(3); // out of order: round 1 is still open
+        assertEq(protocol.settledThrough(), 0);
+        finalizeAll(1);
+        assertEq(protocol.settledThrough(), 3); // over round 3, finalized before; round 2 had no contributions
+        finalizeAll(4);
+        assertEq(protocol.settledThrough(), 4);
+    }
+
+    /// @dev Found by review: finalize walks at most 16 rounds finalized out of order per round it completes; a longer
+    /// run is walked by advanceSettled, so no bond waits for a round that is already finalized.
+    function test_advanceSettled_walksALongRunOfRoundsFinalizedOutOfOrder() public {
+        fundAndApprove(alice, 100 * TOKEN);
+        vm.prank(alice);
+        protocol.increaseStake(100 * TOKEN);
+        for (uint256 r = 1; r <= 20; ++r) {
+            vm.roll(roundStart(r));
+            submit(alice, ContributionType.MODEL_UPDATE, digestOf(r));
+        }
+        rollToFinalization(20);
+        for (uint256 r = 2; r <= 20; ++r) {
+            finalizeAll(r);
+        }
+        finalizeAll(1);
+        assertEq(protocol.settledThrough(), 16);
+        assertEq(protocol.advanceSettled(), 20);
+        assertEq(protocol.settledThrough(), 20);
+        assertEq(protocol.advanceSettled(), 20); // nothing left to walk
+    }
+
+    function test_protocolClock_countsBlocksExceptPausedOnes() public {
+        assertEq(protocol.protocolClock(), block.number);
+        uint256 startClock = block.number;
+        vm.roll(block.number + 10);
+        pauseProtocol();
+        vm.roll(block.number + 1_000);
+        assertEq(protocol.protocolClock(), startClock + 10);
+        vm.prank(admin);
+        protocol.unpause();
+        vm.roll(block.number + 5);
+        assertEq(protocol.protocolClock(), startClock + 15);
+        // rounds run on it: round 1 ends after 20 unpaused blocks
+        assertEq(protocol.currentRound(), 1);
+        vm.roll(block.number + 5);
+        assertEq(protocol.currentRound(), 2);
     }
 
     // ---- fuzz ------------------------------------------------------------------------------------------------

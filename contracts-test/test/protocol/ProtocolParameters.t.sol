@@ -3,39 +3,48 @@ pragma solidity ^0.8.24;
 
 import {Vm} from "forge-std/Vm.sol";
 import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
-import {ERC1967Proxy} from "@openzeppelin/contracts/proxy/ERC1967/ERC1967Proxy.sol";
 
 import {CoreTestHelpers} from "../utils/CoreTestHelpers.sol";
-import {CotrainProtocol} from "cotrain/CotrainProtocol.sol";
+import {ICotrainProtocol} from "cotrain/interfaces/ICotrainProtocol.sol";
 import {IProtocolParameters} from "cotrain/interfaces/IProtocolParameters.sol";
 import {ProtocolParameters} from "cotrain/protocol/ProtocolParameters.sol";
-import {Parameter, ProtocolConfig} from "cotrain/types/CotrainTypes.sol";
+import {ContributionType, Parameter, ProtocolConfig} from "cotrain/types/CotrainTypes.sol";
 
-/// @dev The parameters module on its own, with the default (empty) update hooks that the protocol overrides.
+/// @dev The parameters module on its own, with the default (empty) update hook that the protocol overrides and its
+/// latest version in a plain variable.
 contract StandaloneParameters is ProtocolParameters {
-    function initialize(address governor, ProtocolConfig memory config) external initializer {
-        __AccessControl_init();
-        _grantRole(PARAMETER_ROLE, governor);
+    uint256 private latest;
+
+    function initialize(ProtocolConfig memory config) external {
         _initializeParameters(config);
     }
 
-    function _validatorCount() internal pure override returns (uint256) {
-        return 0;
+    function setParameter(Parameter which, uint256 value) external {
+        _setParameter(which, value);
+    }
+
+    function parameter(Parameter which) external view returns (uint256) {
+        return _param(which);
+    }
+
+    function parameterAt(uint256 version, Parameter which) external view returns (uint256) {
+        return _paramAt(version, which);
+    }
+
+    function _latestVersion() internal view override returns (uint256) {
+        return latest;
+    }
+
+    function _setLatestVersion(uint256 version) internal override {
+        latest = version;
     }
 }
 
 contract ProtocolParametersTest is CoreTestHelpers {
-    uint256 internal constant PARAMETER_COUNT = 21;
+    uint256 internal constant PARAMETER_COUNT = 26;
     uint256 internal constant BPS = 10_000;
     uint256 internal constant MAX_TOKEN_AMOUNT = 1e27;
     uint256 internal constant MAX_BLOCKS = 10_000_000;
-
-    CotrainProtocol internal implementation; // for extra proxies; deployed up front so expectRevert sees the proxy
-
-    function setUp() public override {
-        super.setUp();
-        implementation = new CotrainProtocol(token, registry);
-    }
 
     /// @dev The bounds as documented in ProtocolParameters' table, written out independently of the encoding.
     function documentedBounds(Parameter which) internal pure returns (uint256 min, uint256 max) {
@@ -57,13 +66,30 @@ contract ProtocolParametersTest is CoreTestHelpers {
         if (which == Parameter.SubmissionBlocks) return (1, MAX_BLOCKS);
         if (which == Parameter.CommitBlocks) return (1, MAX_BLOCKS);
         if (which == Parameter.RevealBlocks) return (1, MAX_BLOCKS);
+        if (which == Parameter.NeutralScore) return (1, 99);
+        if (which == Parameter.MaxContributionsPerRound) return (1, 65_535);
+        if (which == Parameter.MaxContributionsPerContributor) return (1, 65_535);
+        if (which == Parameter.MaxWeightShareBps) return (1, BPS);
+        if (which == Parameter.MaxRoundPenaltyBps) return (0, BPS);
         return (0, MAX_TOKEN_AMOUNT); // the three base rewards
     }
 
     /// @dev Parameters that no other parameter constrains (given an empty validator set).
     function isUnconstrained(Parameter which) internal pure returns (bool) {
         return which != Parameter.SubmissionBlocks && which != Parameter.CommitBlocks && which != Parameter.RevealBlocks
-            && which != Parameter.ValidatorUnbondingBlocks;
+            && which != Parameter.ValidatorUnbondingBlocks && which != Parameter.SlashThresholdScore
+            && which != Parameter.NeutralScore && which != Parameter.DeviationPenaltyBps
+            && which != Parameter.AbsencePenaltyBps && which != Parameter.MaxRoundPenaltyBps;
+    }
+
+    /// @dev The widest value a constrained parameter accepts next to the defaults.
+    function widestConsistentValue(Parameter which) internal pure returns (uint256) {
+        if (which == Parameter.ValidatorUnbondingBlocks) return MAX_BLOCKS;
+        if (which == Parameter.SlashThresholdScore) return 50; // the default neutral score
+        if (which == Parameter.NeutralScore) return 99;
+        if (which == Parameter.DeviationPenaltyBps || which == Parameter.AbsencePenaltyBps) return 1_000; // the cap
+        if (which == Parameter.MaxRoundPenaltyBps) return BPS;
+        return 70; // the longest submission, commit or reveal window the default unbonding (100) allows
     }
 
     function configValue(ProtocolConfig memory config, uint256 i) internal pure returns (uint256 value) {
@@ -93,14 +119,6 @@ contract ProtocolParametersTest is CoreTestHelpers {
         );
         vm.prank(admin);
         protocol.setParameter(which, value);
-    }
-
-    function deployProtocol(ProtocolConfig memory config) internal returns (CotrainProtocol) {
-        return CotrainProtocol(
-            address(
-                new ERC1967Proxy(address(implementation), abi.encodeCall(CotrainProtocol.initialize, (admin, config)))
-            )
-        );
     }
 
     // ---- parameterBounds / parameter -------------------------------------------------------------------------
@@ -255,17 +273,69 @@ contract ProtocolParametersTest is CoreTestHelpers {
         assertEq(protocol.parameter(Parameter.MaxValidators), 3);
     }
 
+    function test_setParameter_revertsWhenSlashThresholdAboveNeutral() public {
+        vm.expectRevert(abi.encodeWithSelector(IProtocolParameters.SlashThresholdAboveNeutral.selector, 51, 50));
+        vm.prank(admin);
+        protocol.setParameter(Parameter.SlashThresholdScore, 51);
+        vm.expectRevert(abi.encodeWithSelector(IProtocolParameters.SlashThresholdAboveNeutral.selector, 30, 29));
+        vm.prank(admin);
+        protocol.setParameter(Parameter.NeutralScore, 29);
+
+        setParam(Parameter.SlashThresholdScore, 50);
+        assertEq(protocol.parameter(Parameter.SlashThresholdScore), 50);
+    }
+
+    function test_setParameter_revertsWhenAPenaltyExceedsTheRoundCap() public {
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IProtocolParameters.PenaltyAboveRoundCap.selector, Parameter.DeviationPenaltyBps, 1_001, 1_000
+            )
+        );
+        vm.prank(admin);
+        protocol.setParameter(Parameter.DeviationPenaltyBps, 1_001);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IProtocolParameters.PenaltyAboveRoundCap.selector, Parameter.AbsencePenaltyBps, 500, 499
+            )
+        );
+        vm.prank(admin);
+        protocol.setParameter(Parameter.MaxRoundPenaltyBps, 499);
+
+        setParam(Parameter.AbsencePenaltyBps, 1_000);
+        assertEq(protocol.parameter(Parameter.AbsencePenaltyBps), 1_000);
+    }
+
     // ---- setParameter: events, roles, storage layout, hooks --------------------------------------------------
 
-    function test_setParameter_emitsParameterUpdated() public {
+    function test_setParameter_emitsParameterUpdatedWithTheNewVersion() public {
         vm.expectEmit(address(protocol));
-        emit IProtocolParameters.ParameterUpdated(Parameter.QuorumBps, 6_667, 5_000);
+        emit IProtocolParameters.ParameterUpdated(Parameter.QuorumBps, 6_667, 5_000, 2);
         setParam(Parameter.QuorumBps, 5_000);
 
-        // setting the same value again is still evented
+        // setting the same value again is still evented, as a version of its own
         vm.expectEmit(address(protocol));
-        emit IProtocolParameters.ParameterUpdated(Parameter.QuorumBps, 5_000, 5_000);
+        emit IProtocolParameters.ParameterUpdated(Parameter.QuorumBps, 5_000, 5_000, 3);
         setParam(Parameter.QuorumBps, 5_000);
+    }
+
+    /// @dev An open round keeps the version it opened with; rounds opened after the change get the new one.
+    function test_roundParameter_pricesEachRoundByTheVersionItOpenedWith() public {
+        address contributor = newContributor("contributor", 1_000 * TOKEN);
+        uint256 id = submit(contributor, ContributionType.MODEL_UPDATE, digestOf(1));
+        uint256 round = roundOf(id);
+        assertEq(roundView(round).parameterVersion, 1);
+        setParam(Parameter.ModelUpdateReward, 99 * TOKEN);
+
+        assertEq(protocol.roundParameter(round, Parameter.ModelUpdateReward), 20 * TOKEN);
+        assertEq(protocol.parameter(Parameter.ModelUpdateReward), 99 * TOKEN);
+        assertEq(protocol.roundParameter(round + 1, Parameter.ModelUpdateReward), 99 * TOKEN); // not opened yet
+        assertEq(roundView(round + 1).parameterVersion, 2);
+
+        vm.roll(block.number + SUBMISSION_BLOCKS);
+        uint256 later = roundOf(submit(contributor, ContributionType.MODEL_UPDATE, digestOf(2)));
+        assertEq(roundView(later).parameterVersion, 2);
+        assertEq(protocol.roundParameter(later, Parameter.ModelUpdateReward), 99 * TOKEN);
+        assertEq(protocol.roundParameter(round, Parameter.ModelUpdateReward), 20 * TOKEN);
     }
 
     function test_setParameter_revertsWithoutParameterRole() public {
@@ -313,13 +383,13 @@ contract ProtocolParametersTest is CoreTestHelpers {
             Parameter which = Parameter(i);
             uint256 value;
             if (isUnconstrained(which)) (, value) = documentedBounds(which);
-            else if (which == Parameter.ValidatorUnbondingBlocks) value = MAX_BLOCKS;
-            else value = 70; // the longest submission, commit or reveal window the default unbonding (100) allows
+            else value = widestConsistentValue(which);
             uint256[] memory before = allValues();
             setParam(which, value);
             uint256[] memory afterwards = allValues();
             for (uint256 j = 0; j < PARAMETER_COUNT; ++j) {
-                assertEq(afterwards[j], j == i ? value : before[j], string.concat(vm.toString(i), "->", vm.toString(j)));
+                string memory label = string.concat(vm.toString(i), "->", vm.toString(j));
+                assertEq(afterwards[j], j == i ? value : before[j], label);
             }
             vm.prank(admin);
             protocol.setParameter(which, before[i]); // back, so that the next one starts from the defaults
@@ -339,16 +409,18 @@ contract ProtocolParametersTest is CoreTestHelpers {
         assertEq(registry.activeMask(), 1);
     }
 
-    function test_setParameter_worksInModuleWithoutHooks() public {
+    function test_setParameter_worksInModuleWithoutHooks_keepingEveryVersion() public {
         StandaloneParameters standalone = new StandaloneParameters();
-        standalone.initialize(admin, defaultConfig());
-        vm.startPrank(admin);
+        standalone.initialize(defaultConfig());
         standalone.setParameter(Parameter.SubmissionBlocks, 30);
         standalone.setParameter(Parameter.MinValidatorStake, 5);
-        vm.stopPrank();
         assertEq(standalone.parameter(Parameter.SubmissionBlocks), 30);
         assertEq(standalone.parameter(Parameter.MinValidatorStake), 5);
         assertEq(standalone.parameter(Parameter.QuorumBps), 6_667);
+        assertEq(standalone.parameterAt(1, Parameter.SubmissionBlocks), SUBMISSION_BLOCKS);
+        assertEq(standalone.parameterAt(2, Parameter.SubmissionBlocks), 30);
+        assertEq(standalone.parameterAt(2, Parameter.MinValidatorStake), 1_000 * TOKEN);
+        assertEq(standalone.parameterAt(3, Parameter.MinValidatorStake), 5);
     }
 
     // ---- initialize ------------------------------------------------------------------------------------------
@@ -356,15 +428,17 @@ contract ProtocolParametersTest is CoreTestHelpers {
     function test_initialize_appliesAndEventsEveryParameter() public {
         ProtocolConfig memory config = defaultConfig();
         vm.recordLogs();
-        CotrainProtocol fresh = deployProtocol(config);
+        ICotrainProtocol fresh = deployProtocol(config);
         Vm.Log[] memory logs = vm.getRecordedLogs();
         uint256 updates;
         for (uint256 k = 0; k < logs.length; ++k) {
             if (logs[k].topics[0] != IProtocolParameters.ParameterUpdated.selector) continue;
             assertEq(uint256(logs[k].topics[1]), updates); // in Parameter order
-            (uint256 oldValue, uint256 newValue) = abi.decode(logs[k].data, (uint256, uint256));
+            (uint256 oldValue, uint256 newValue, uint256 version) =
+                abi.decode(logs[k].data, (uint256, uint256, uint256));
             assertEq(oldValue, 0);
             assertEq(newValue, configValue(config, updates));
+            assertEq(version, 1);
             ++updates;
         }
         assertEq(updates, PARAMETER_COUNT);
@@ -407,15 +481,6 @@ contract ProtocolParametersTest is CoreTestHelpers {
         deployProtocol(configWith(uint256(Parameter.CommitBlocks), 200));
     }
 
-    function test_initialize_revertsWhenRegistryHoldsMoreThanMaxValidators() public {
-        vm.startPrank(admin);
-        registry.addValidator(makeAddr("v0"));
-        registry.addValidator(makeAddr("v1"));
-        vm.stopPrank();
-        vm.expectRevert(abi.encodeWithSelector(IProtocolParameters.MaxValidatorsBelowCurrent.selector, 1, 2));
-        deployProtocol(configWith(uint256(Parameter.MaxValidators), 1));
-    }
-
     // ---- fuzz ------------------------------------------------------------------------------------------------
 
     /// @dev Any in-bounds value of an unconstrained parameter is stored exactly; any value beyond is rejected.
@@ -429,14 +494,14 @@ contract ProtocolParametersTest is CoreTestHelpers {
             assertEq(protocol.parameter(which), before);
         } else {
             vm.expectEmit(address(protocol));
-            emit IProtocolParameters.ParameterUpdated(which, before, value);
+            emit IProtocolParameters.ParameterUpdated(which, before, value, 2);
             setParam(which, value);
             assertEq(protocol.parameter(which), value);
         }
     }
 
-    /// @dev A sequence of writes to unconstrained parameters against a plain model of all 21 values: packing many
-    /// parameters into one word must behave like 21 separate variables.
+    /// @dev A sequence of writes to unconstrained parameters against a plain model of all 26 values: packing many
+    /// parameters into one word must behave like 26 separate variables.
     function testFuzz_setParameter_packedWordsBehaveLikeSeparateVariables(uint256[8] memory seeds) public {
         uint256[] memory model = allValues();
         for (uint256 step = 0; step < seeds.length; ++step) {

@@ -92,20 +92,20 @@ contract RewardPoolTest is CoreTestHelpers {
     function test_claimRewards_paysExactlyTheCreditOnceAndEmits() public {
         fundPool(1_000 * TOKEN);
         uint256 id = submit(alice, ContributionType.MODEL_UPDATE, digestOf(1));
-        scoreWith(validator, roundOf(id), hex"5a"); // 90: 20 x 0.9 x 1.0
-        assertEq(protocol.claimable(alice), 18 * TOKEN);
+        scoreWith(validator, roundOf(id), hex"5a"); // 90: 20 x (90 - 50) / 50 x 1.0
+        assertEq(protocol.claimable(alice), 16 * TOKEN);
 
         vm.expectEmit(address(protocol));
-        emit IRewardPool.RewardsClaimed(alice, 18 * TOKEN);
+        emit IRewardPool.RewardsClaimed(alice, 16 * TOKEN);
         vm.prank(alice);
         uint256 paid = protocol.claimRewards();
 
-        assertEq(paid, 18 * TOKEN);
-        assertEq(token.balanceOf(alice), 18 * TOKEN);
+        assertEq(paid, 16 * TOKEN);
+        assertEq(token.balanceOf(alice), 16 * TOKEN);
         assertEq(protocol.claimable(alice), 0);
         (uint256 available,,, uint256 credited, uint256 claimed) = totals();
-        assertEq(credited, 18 * TOKEN + VALIDATION_REWARD);
-        assertEq(claimed, 18 * TOKEN);
+        assertEq(credited, 16 * TOKEN + VALIDATION_REWARD);
+        assertEq(claimed, 16 * TOKEN);
         assertEq(available, 1_000 * TOKEN - credited);
 
         vm.expectRevert(abi.encodeWithSelector(IRewardPool.NothingToClaim.selector, alice));
@@ -137,7 +137,7 @@ contract RewardPoolTest is CoreTestHelpers {
         protocol.claimRewards();
         vm.prank(validator);
         protocol.claimRewards();
-        assertEq(token.balanceOf(alice), 18 * TOKEN);
+        assertEq(token.balanceOf(alice), 16 * TOKEN);
         assertEq(token.balanceOf(validator), VALIDATION_REWARD);
     }
 
@@ -154,12 +154,12 @@ contract RewardPoolTest is CoreTestHelpers {
         scoreUntilFinalization(round, hex"5a");
 
         vm.expectEmit(address(protocol));
-        emit IRewardPool.RewardShortfall(alice, 18 * TOKEN, 5 * TOKEN);
+        emit IRewardPool.RewardShortfall(alice, 16 * TOKEN, 5 * TOKEN);
         vm.expectEmit(address(protocol));
         emit IScoreConsensus.ContributionFinalized(id, round, 90, ContributionStatus.Accepted, 5 * TOKEN, 0, 5_800);
         vm.expectEmit(address(protocol));
         emit IRewardPool.RewardShortfall(validator, VALIDATION_REWARD, 0);
-        protocol.finalize(round, 10);
+        finalizeAll(round);
 
         assertEq(protocol.claimable(alice), 5 * TOKEN);
         assertEq(protocol.claimable(validator), 0);
@@ -178,14 +178,18 @@ contract RewardPoolTest is CoreTestHelpers {
         uint256 round = roundOf(good);
         scoreUntilFinalization(round, hex"0a5a");
 
+        // in contribution order: bob's slash, the validator's reward for scoring it, then alice's reward
         vm.expectEmit(address(protocol));
-        emit IRewardPool.SlashedToPool(5 * TOKEN);
+        emit IRewardPool.RewardShortfall(alice, 16 * TOKEN, 4 * TOKEN);
         vm.expectEmit(address(protocol));
-        emit IRewardPool.RewardShortfall(alice, 18 * TOKEN, 5 * TOKEN);
-        protocol.finalize(round, 10);
+        emit IRewardPool.RewardShortfall(validator, 2 * VALIDATION_REWARD, VALIDATION_REWARD);
+        vm.expectEmit(address(protocol));
+        emit IRewardPool.SlashedToPool(5 * TOKEN); // the page's slashes, reported once the page is settled
+        finalizeAll(round);
 
-        assertEq(uint8(protocol.contribution(bad).status), uint8(ContributionStatus.Rejected));
-        assertEq(protocol.claimable(alice), 5 * TOKEN);
+        assertEq(uint8(contributionOf(bad).status), uint8(ContributionStatus.Rejected));
+        assertEq(protocol.claimable(alice), 4 * TOKEN);
+        assertEq(protocol.claimable(validator), VALIDATION_REWARD);
         (uint256 available, uint256 funded, uint256 slashed, uint256 credited,) = totals();
         assertEq(funded, 0);
         assertEq(slashed, 5 * TOKEN);
@@ -195,25 +199,25 @@ contract RewardPoolTest is CoreTestHelpers {
 
     function test_finalize_drainedPoolCreditsNothingAndClaimsStayBacked() public {
         fundPool(30 * TOKEN);
-        // round A: 18 to alice, 1 to the validator; 11 left
+        // round A: 16 to alice, 1 to the validator; 13 left
         uint256 id = submit(alice, ContributionType.MODEL_UPDATE, digestOf(1));
         scoreWith(validator, roundOf(id), hex"5a");
-        // round B: alice is owed 20 x 0.9 x 1.08 = 19.44 but only 11 is left; the validator gets nothing
+        // round B: alice is owed 20 x 0.8 x 1.08 = 17.28 but only 13 is left; the validator gets nothing
         id = submit(alice, ContributionType.MODEL_UPDATE, digestOf(2));
         uint256 round = roundOf(id);
         scoreUntilFinalization(round, hex"5a");
         vm.expectEmit(address(protocol));
-        emit IRewardPool.RewardShortfall(alice, 19.44e18, 11 * TOKEN);
+        emit IRewardPool.RewardShortfall(alice, 17.28e18, 13 * TOKEN);
         vm.expectEmit(address(protocol));
         emit IRewardPool.RewardShortfall(validator, VALIDATION_REWARD, 0);
-        protocol.finalize(round, 10);
+        finalizeAll(round);
         // round C: the pool is dry, nothing is credited and finalize still succeeds
         id = submit(alice, ContributionType.VALIDATION, digestOf(3));
         round = roundOf(id);
         scoreUntilFinalization(round, hex"64");
         vm.expectEmit(address(protocol));
         emit IScoreConsensus.ContributionFinalized(id, round, 100, ContributionStatus.Accepted, 0, 0, 7_152);
-        protocol.finalize(round, 10);
+        finalizeAll(round);
 
         assertEq(protocol.claimable(alice), 29 * TOKEN);
         assertEq(protocol.claimable(validator), VALIDATION_REWARD);
@@ -230,10 +234,109 @@ contract RewardPoolTest is CoreTestHelpers {
         assertEq(token.balanceOf(address(protocol)), protocol.totalContributorStake());
     }
 
+    /// @dev The attack of the review: 150 no-op updates (the global model with one weight changed) scored 50 and were
+    /// paid half the base reward each, leaving an honest update short. A score at or below the neutral score now
+    /// earns nothing, however many there are, and the honest update is paid in full.
+    function test_finalize_neutralScoresEarnNothing_andLeaveThePoolToUsefulWork() public {
+        fundPool(20 * TOKEN);
+        for (uint256 i = 0; i < 10; ++i) {
+            submit(bob, ContributionType.MODEL_UPDATE, digestOf(100 + i));
+        }
+        uint256 honest = submit(alice, ContributionType.MODEL_UPDATE, digestOf(1));
+        bytes memory scores = new bytes(11);
+        for (uint256 i = 0; i < 10; ++i) {
+            scores[i] = bytes1(uint8(50));
+        }
+        scores[10] = bytes1(uint8(75)); // a measurable improvement
+        scoreWith(validator, roundOf(honest), scores);
+
+        assertEq(protocol.claimable(bob), 0);
+        assertEq(uint8(contributionOf(honest - 1).status), uint8(ContributionStatus.Unrewarded));
+        assertEq(protocol.contributorProfile(bob).stake, STAKE); // no slash either: 50 is above the threshold
+        assertEq(protocol.contributorProfile(bob).lockedStake, 0);
+        assertEq(protocol.claimable(alice), 10 * TOKEN); // 20 x (75 - 50) / 50 x 1.0
+    }
+
+    /// @dev Found by review: under a shortfall, validators were credited per finalize page, so the page size decided
+    /// who was paid. Credits now follow contribution order: one page or three, the same split.
+    function test_finalize_shortfallSplitDoesNotDependOnPageSize() public {
+        address second = newValidator("second", 2_000 * TOKEN);
+        fundPool(20 * TOKEN);
+        uint256 first = submit(alice, ContributionType.MODEL_UPDATE, digestOf(1));
+        submit(bob, ContributionType.MODEL_UPDATE, digestOf(2));
+        submit(alice, ContributionType.MODEL_UPDATE, digestOf(3));
+        uint256 round = roundOf(first);
+        rollToCommit(round);
+        commit(validator, round, hex"4b4b4b");
+        commit(second, round, hex"4b4b4b");
+        rollToReveal(round);
+        reveal(validator, round, hex"4b4b4b");
+        reveal(second, round, hex"4b4b4b");
+        rollToFinalization(round);
+
+        uint256 snapshot = vm.snapshotState();
+        finalizeAll(round);
+        uint256[4] memory once = [
+            protocol.claimable(alice),
+            protocol.claimable(bob),
+            protocol.claimable(validator),
+            protocol.claimable(second)
+        ];
+        vm.revertToState(snapshot);
+        finalizePage(round, 1);
+        finalizePage(round, 1);
+        finalizePage(round, 1);
+        uint256[4] memory paged = [
+            protocol.claimable(alice),
+            protocol.claimable(bob),
+            protocol.claimable(validator),
+            protocol.claimable(second)
+        ];
+        for (uint256 i = 0; i < 4; ++i) {
+            assertEq(paged[i], once[i]);
+        }
+        // 10 to alice's first, 1 + 1 to the validators, 8 of bob's 10 (the second reputation is 0.5 still)
+        assertEq(once[0], 10 * TOKEN);
+        assertEq(once[1], 8 * TOKEN);
+        assertEq(once[2], VALIDATION_REWARD);
+        assertEq(once[3], VALIDATION_REWARD);
+    }
+
+    // ---- sweepSurplus / depositSlashedBond -------------------------------------------------------------------
+
+    function test_sweepSurplus_movesTokensSentByMistakeIntoThePool() public {
+        fundPool(100 * TOKEN);
+        uint256 id = submit(alice, ContributionType.MODEL_UPDATE, digestOf(1));
+        scoreWith(validator, roundOf(id), hex"5a");
+        fund(address(protocol), 7 * TOKEN); // a plain transfer: no function accounts it
+        (uint256 availableBefore, uint256 fundedBefore,,,) = totals();
+
+        vm.expectEmit(address(protocol));
+        emit IRewardPool.SurplusSwept(7 * TOKEN);
+        vm.prank(makeAddr("anyone"));
+        assertEq(protocol.sweepSurplus(), 7 * TOKEN);
+        (uint256 available, uint256 funded,,,) = totals();
+        assertEq(available, availableBefore + 7 * TOKEN);
+        assertEq(funded, fundedBefore + 7 * TOKEN);
+
+        vm.expectRevert(IRewardPool.NoSurplus.selector);
+        protocol.sweepSurplus();
+    }
+
+    function test_depositSlashedBond_revertsForAnyoneButTheValidatorRegistry() public {
+        vm.expectRevert(abi.encodeWithSelector(IRewardPool.NotValidatorRegistry.selector, admin));
+        vm.prank(admin);
+        protocol.depositSlashedBond(1);
+        vm.expectRevert(abi.encodeWithSelector(IRewardPool.NotValidatorRegistry.selector, validator));
+        vm.prank(validator);
+        protocol.depositSlashedBond(1);
+    }
+
     // ---- fuzz ------------------------------------------------------------------------------------------------
 
-    /// @dev reward = baseReward[kind] x score/100 x (0.5 + reputation/10000), as the README states, for fuzzed
-    /// kinds, base rewards, scores at or above the threshold and starting reputations.
+    /// @dev reward = baseReward[kind] x (score - neutral) / (100 - neutral) x (0.5 + reputation/10000), as the README
+    /// states, for fuzzed kinds, base rewards, neutral scores, scores at or above the threshold and reputations;
+    /// nothing at or below the neutral score.
     function testFuzz_finalize_rewardMatchesReadmeFormula(uint8 kind, uint256 base, uint256 score, uint256 reputation)
         public
     {
@@ -241,6 +344,8 @@ contract RewardPoolTest is CoreTestHelpers {
         base = bound(base, 0, 1e24);
         score = bound(score, 30, 100);
         reputation = bound(reputation, 100, 10_000);
+        uint256 neutral = 30 + uint256(keccak256(abi.encode(base, score))) % 70; // 30..99
+        setParam(Parameter.NeutralScore, neutral);
         setParam(Parameter(uint8(Parameter.ModelUpdateReward) + kind), base);
         setParam(Parameter.InitialReputation, reputation);
         address carol = newContributor("carol", STAKE);
@@ -249,10 +354,15 @@ contract RewardPoolTest is CoreTestHelpers {
         uint256 id = submit(carol, ContributionType(kind), digestOf(score));
         scoreWith(validator, roundOf(id), abi.encodePacked(uint8(score)));
 
-        uint256 expected = base * score * (5_000 + reputation) / (100 * 10_000);
+        uint256 expected =
+            score > neutral ? base * (score - neutral) * (5_000 + reputation) / ((100 - neutral) * 10_000) : 0;
         assertEq(protocol.claimable(carol), expected);
-        assertLe(expected, base * score * 3 / 200); // at most 1.5 x base x score/100
-        assertEq(protocol.contribution(id).consensusScore, score);
+        assertLe(expected, base * 3 / 2); // at most 1.5 x base
+        assertEq(
+            uint8(contributionOf(id).status),
+            uint8(score > neutral ? ContributionStatus.Accepted : ContributionStatus.Unrewarded)
+        );
+        assertEq(contributionOf(id).consensusScore, score);
     }
 
     /// @dev A below-threshold score slashes contributorSlashBps of the locked stake into the pool, nothing else.
@@ -281,7 +391,7 @@ contract RewardPoolTest is CoreTestHelpers {
         uint256 id = submit(alice, ContributionType.MODEL_UPDATE, digestOf(1));
         scoreWith(validator, roundOf(id), abi.encodePacked(uint8(score)));
 
-        uint256 requested = 20 * TOKEN * score / 100;
+        uint256 requested = score > 50 ? 20 * TOKEN * (score - 50) / 50 : 0; // reputation 0.5: factor 1.0
         uint256 toAlice = requested < funding ? requested : funding;
         uint256 toValidator = funding - toAlice < VALIDATION_REWARD ? funding - toAlice : VALIDATION_REWARD;
         assertEq(protocol.claimable(alice), toAlice);

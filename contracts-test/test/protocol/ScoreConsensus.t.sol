@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.24;
 
-import {PausableUpgradeable} from "@openzeppelin/contracts-upgradeable/utils/PausableUpgradeable.sol";
-
 import {CotrainFixture} from "../utils/CotrainFixture.sol";
 import {IContributionRounds} from "cotrain/interfaces/IContributionRounds.sol";
 import {IContributorStaking} from "cotrain/interfaces/IContributorStaking.sol";
@@ -10,6 +8,7 @@ import {ICotrainErrors} from "cotrain/interfaces/ICotrainErrors.sol";
 import {IRewardPool} from "cotrain/interfaces/IRewardPool.sol";
 import {IScoreConsensus} from "cotrain/interfaces/IScoreConsensus.sol";
 import {IValidatorRegistry} from "cotrain/interfaces/IValidatorRegistry.sol";
+import {StakeWeights} from "cotrain/libraries/StakeWeights.sol";
 import {ContributionStatus, ContributionType, Parameter, RoundPhase} from "cotrain/types/CotrainTypes.sol";
 
 /// @dev Round building blocks shared by the tests below.
@@ -30,7 +29,7 @@ abstract contract ScoreConsensusSetup is CotrainFixture {
     /// @dev The score a reveal stored for a contribution, read from the score ring's storage (layout in
     /// ScoreConsensus): clients read revealed scores from ScoresRevealed events; this checks where finalize reads.
     function _storedScore(uint256 round, address validator, uint256 contributionId) internal view returns (uint256) {
-        bytes32 base = 0x3599c4b97fc1ff139872d489e39967e4150ef165425102d542b81f6676f0c200; // CONSENSUS_STORAGE
+        bytes32 base = 0x357bc02befa5cb8ee3a9e4973b8bb9d2756f999fc55b76516cef26f852c26500; // CONSENSUS_STORAGE
         uint256 position = contributionId - protocol.roundInfo(round).firstContributionId;
         uint256 index = registry.validatorInfo(validator).index;
         bytes32 byRound = keccak256(abi.encode(round % 8, uint256(base) + 1)); // scoreWords
@@ -77,7 +76,7 @@ abstract contract ScoreConsensusSetup is CotrainFixture {
     }
 
     function _status(uint256 id) internal view returns (ContributionStatus) {
-        return protocol.contribution(id).status;
+        return contributionOf(id).status;
     }
 
     function _pause() internal {
@@ -93,6 +92,14 @@ abstract contract ScoreConsensusSetup is CotrainFixture {
     function _setParam(Parameter which, uint256 value) internal {
         vm.prank(admin);
         protocol.setParameter(which, value);
+    }
+
+    /// @dev The digests of contributions `firstId` .. `firstId + count - 1`, in order: a finalize page.
+    function _digests(uint256 firstId, uint256 count) internal view returns (bytes32[] memory page) {
+        page = new bytes32[](count);
+        for (uint256 i = 0; i < count; ++i) {
+            page[i] = digestById[firstId + i];
+        }
     }
 
     function _list(address a) internal pure returns (address[] memory list) {
@@ -121,6 +128,13 @@ contract ScoreConsensusTest is ScoreConsensusSetup {
     function setUp() public override {
         super.setUp();
         trio = newValidators(3, BOND);
+        (round, first) = _submitMany(2);
+    }
+
+    /// @dev Opens the next round with two contributions by alice. Parameters changed before it price it: a change
+    /// never reprices a round already open.
+    function _reopen() internal {
+        _rollToRound(round + 1);
         (round, first) = _submitMany(2);
     }
 
@@ -244,7 +258,7 @@ contract ScoreConsensusTest is ScoreConsensusSetup {
     function test_commitScores_revertsWhilePaused() public {
         rollToCommit(round);
         _pause();
-        vm.expectRevert(PausableUpgradeable.EnforcedPause.selector);
+        vm.expectRevert(ICotrainErrors.ProtocolPaused.selector);
         vm.prank(trio[0]);
         protocol.commitScores(round, keccak256("c"));
     }
@@ -265,7 +279,7 @@ contract ScoreConsensusTest is ScoreConsensusSetup {
 
         // the old round keeps its scores until it is finalized and a later round takes the slot over
         assertEq(_storedScore(round, trio[0], first), 0x50);
-        protocol.finalize(round, type(uint256).max);
+        finalizeAll(round);
         commit(trio[0], later, hex"40");
         assertEq(roundView(later).committedValidators, 1);
         commit(trio[1], later, hex"41");
@@ -419,64 +433,107 @@ contract ScoreConsensusTest is ScoreConsensusSetup {
         commit(trio[0], round, hex"5050");
         rollToReveal(round);
         _pause();
-        vm.expectRevert(PausableUpgradeable.EnforcedPause.selector);
+        vm.expectRevert(ICotrainErrors.ProtocolPaused.selector);
         reveal(trio[0], round, hex"5050");
     }
 
     // ---- finalize: guards ------------------------------------------------------------------------------------
 
-    function test_finalize_revertsForZeroMaxCount() public {
+    function test_finalize_revertsForEmptyPage() public {
         rollToFinalization(round);
-        vm.expectRevert(IScoreConsensus.ZeroMaxCount.selector);
-        protocol.finalize(round, 0);
+        vm.expectRevert(IScoreConsensus.EmptyPage.selector);
+        protocol.finalize(round, new bytes32[](0));
     }
 
     function test_finalize_revertsForUnknownRound() public {
+        bytes32[] memory page = _digests(first, 1);
         vm.expectRevert(abi.encodeWithSelector(IContributionRounds.UnknownRound.selector, 0));
-        protocol.finalize(0, 1);
+        protocol.finalize(0, page);
         vm.expectRevert(abi.encodeWithSelector(IContributionRounds.UnknownRound.selector, round + 5));
-        protocol.finalize(round + 5, 1);
+        protocol.finalize(round + 5, page);
     }
 
     function test_finalize_revertsBeforeRevealWindowEnds() public {
+        bytes32[] memory page = _digests(first, 1);
         vm.expectRevert(
             abi.encodeWithSelector(
                 IContributionRounds.WrongPhase.selector, round, RoundPhase.Finalization, RoundPhase.Submission
             )
         );
-        protocol.finalize(round, 1);
+        protocol.finalize(round, page);
         rollToCommit(round);
         vm.expectRevert(
             abi.encodeWithSelector(
                 IContributionRounds.WrongPhase.selector, round, RoundPhase.Finalization, RoundPhase.Commit
             )
         );
-        protocol.finalize(round, 1);
+        protocol.finalize(round, page);
         vm.roll(roundView(round).revealEndBlock - 1);
         vm.expectRevert(
             abi.encodeWithSelector(
                 IContributionRounds.WrongPhase.selector, round, RoundPhase.Finalization, RoundPhase.Reveal
             )
         );
-        protocol.finalize(round, 1);
+        protocol.finalize(round, page);
     }
 
     function test_finalize_revertsOnceSettled() public {
         scoreRound(round, trio, hex"5050");
         assertEq(uint8(roundView(round).phase), uint8(RoundPhase.Finalized));
+        bytes32[] memory page = _digests(first, 1);
         vm.expectRevert(
             abi.encodeWithSelector(
                 IContributionRounds.WrongPhase.selector, round, RoundPhase.Finalization, RoundPhase.Finalized
             )
         );
-        protocol.finalize(round, 1);
+        protocol.finalize(round, page);
     }
 
     function test_finalize_revertsWhilePaused() public {
         rollToFinalization(round);
         _pause();
-        vm.expectRevert(PausableUpgradeable.EnforcedPause.selector);
-        protocol.finalize(round, 1);
+        bytes32[] memory page = _digests(first, 1);
+        vm.expectRevert(ICotrainErrors.ProtocolPaused.selector);
+        protocol.finalize(round, page);
+    }
+
+    function test_finalize_revertsForAPageBeyondTheRound() public {
+        rollToFinalization(round);
+        bytes32[] memory page = new bytes32[](3);
+        (page[0], page[1], page[2]) = (digestById[first], digestById[first + 1], digestOf(99));
+        vm.expectRevert(abi.encodeWithSelector(IScoreConsensus.PageBeyondRound.selector, round, 2, 3));
+        protocol.finalize(round, page);
+        finalizePage(round, 1);
+        vm.expectRevert(abi.encodeWithSelector(IScoreConsensus.PageBeyondRound.selector, round, 1, 2));
+        protocol.finalize(round, _digests(first, 2));
+    }
+
+    /// @dev Digests must be the round's contributions in position order from finalizedCount: a page out of order,
+    /// an unknown digest, one of another round or one already settled is refused, and nothing is settled.
+    function test_finalize_revertsForADigestNotAtItsPosition() public {
+        _rollToRound(round + 1);
+        (uint256 other, uint256 otherId) = _submitMany(1);
+        rollToFinalization(round);
+        bytes32[] memory swapped = new bytes32[](2);
+        (swapped[0], swapped[1]) = (digestById[first + 1], digestById[first]);
+        vm.expectRevert(abi.encodeWithSelector(IScoreConsensus.NotAtPosition.selector, round, 0, swapped[0]));
+        protocol.finalize(round, swapped);
+
+        bytes32[] memory unknown = new bytes32[](1);
+        unknown[0] = digestOf(12_345);
+        vm.expectRevert(abi.encodeWithSelector(IScoreConsensus.NotAtPosition.selector, round, 0, unknown[0]));
+        protocol.finalize(round, unknown);
+
+        bytes32[] memory foreign = _digests(otherId, 1);
+        vm.expectRevert(abi.encodeWithSelector(IScoreConsensus.NotAtPosition.selector, round, 0, foreign[0]));
+        protocol.finalize(round, foreign);
+        assertEq(other, round + 1);
+
+        finalizePage(round, 1);
+        bytes32[] memory settled = _digests(first, 1);
+        vm.expectRevert(abi.encodeWithSelector(IScoreConsensus.NotAtPosition.selector, round, 1, settled[0]));
+        protocol.finalize(round, settled);
+        assertEq(roundView(round).finalizedCount, 1);
     }
 
     // ---- finalize: outcomes ----------------------------------------------------------------------------------
@@ -489,7 +546,8 @@ contract ScoreConsensusTest is ScoreConsensusSetup {
 
         // medians: 90 and 10; everyone is within 10 of both
         vm.expectEmit(true, true, true, true, address(protocol));
-        emit IScoreConsensus.ContributionFinalized(first, round, 90, ContributionStatus.Accepted, 18 * TOKEN, 0, 5_800);
+        // 20 tokens x (90 - 50) / (100 - 50) x (0.5 + reputation 0.5)
+        emit IScoreConsensus.ContributionFinalized(first, round, 90, ContributionStatus.Accepted, 16 * TOKEN, 0, 5_800);
         vm.expectEmit(true, true, true, true, address(protocol));
         emit IScoreConsensus.ContributionFinalized(
             first + 1, round, 10, ContributionStatus.Rejected, 0, 5 * TOKEN, 4_840
@@ -500,12 +558,12 @@ contract ScoreConsensusTest is ScoreConsensusSetup {
         }
         vm.expectEmit(true, true, true, true, address(protocol));
         emit IScoreConsensus.RoundFinalized(round, true, 3);
-        assertEq(protocol.finalize(round, type(uint256).max), 2);
+        assertEq(finalizeAll(round), 2);
 
-        assertEq(protocol.contribution(first).consensusScore, 90);
+        assertEq(contributionOf(first).consensusScore, 90);
         assertEq(uint8(_status(first)), uint8(ContributionStatus.Accepted));
         assertEq(uint8(_status(first + 1)), uint8(ContributionStatus.Rejected));
-        assertEq(protocol.claimable(alice), 18 * TOKEN);
+        assertEq(protocol.claimable(alice), 16 * TOKEN);
         assertEq(protocol.contributorProfile(alice).lockedStake, 0);
         assertEq(protocol.contributorProfile(alice).stake, 995 * TOKEN);
         for (uint256 i = 0; i < 3; ++i) {
@@ -527,19 +585,19 @@ contract ScoreConsensusTest is ScoreConsensusSetup {
         rollToFinalization(paged);
 
         uint256 snapshot = vm.snapshotState();
-        assertEq(protocol.finalize(paged, 3), 3);
+        assertEq(finalizePage(paged, 3), 3);
         uint256[20] memory once = _outcome(pagedFirst);
         vm.revertToState(snapshot);
 
-        assertEq(protocol.finalize(paged, 1), 1);
+        assertEq(finalizePage(paged, 1), 1);
         IContributionRounds.RoundView memory info = roundView(paged);
         assertEq(info.finalizedCount, 1);
         assertEq(uint8(info.phase), uint8(RoundPhase.Finalization));
         assertEq(uint8(_status(pagedFirst + 1)), uint8(ContributionStatus.Pending));
-        assertEq(protocol.finalize(paged, 1), 1);
+        assertEq(finalizePage(paged, 1), 1);
         vm.expectEmit(true, true, true, true, address(protocol));
         emit IScoreConsensus.RoundFinalized(paged, true, 3);
-        assertEq(protocol.finalize(paged, 1), 1);
+        assertEq(finalizePage(paged, 1), 1);
         uint256[20] memory inPages = _outcome(pagedFirst);
 
         for (uint256 i = 0; i < 20; ++i) {
@@ -550,9 +608,21 @@ contract ScoreConsensusTest is ScoreConsensusSetup {
         assertEq(once[2], 50);
     }
 
+    /// @dev Leaves exactly `amount` in the pool (and in the protocol's token balance), as if the rest had been paid
+    /// out: the pool's first slot holds `available` and `totalCredited`, still zero here.
+    function _drainPoolTo(uint256 amount) internal {
+        (uint256 available,,,,) = protocol.poolTotals();
+        vm.store(
+            address(protocol),
+            bytes32(uint256(0x6bb5dda5318d6d0efb6b2e4d6656860fa735c3f3435a859ed9e6291e13b87b00)),
+            bytes32(amount)
+        );
+        deal(address(token), address(protocol), token.balanceOf(address(protocol)) - available + amount);
+    }
+
     function _outcome(uint256 firstId) internal view returns (uint256[20] memory out) {
         for (uint256 i = 0; i < 3; ++i) {
-            out[i] = protocol.contribution(firstId + i).consensusScore;
+            out[i] = contributionOf(firstId + i).consensusScore;
             out[3 + i] = uint8(_status(firstId + i));
             out[6 + i] = protocol.claimable(trio[i]);
             out[9 + i] = _bondOf(trio[i]);
@@ -579,11 +649,11 @@ contract ScoreConsensusTest is ScoreConsensusSetup {
         emit IScoreConsensus.ContributionFinalized(first, round, 0, ContributionStatus.Released, 0, 0, 5_000);
         vm.expectEmit(true, true, true, true, address(protocol));
         emit IScoreConsensus.RoundFinalized(round, false, 1);
-        assertEq(protocol.finalize(round, 10), 2);
+        assertEq(finalizePage(round, 10), 2);
 
         for (uint256 i = 0; i < 2; ++i) {
             assertEq(uint8(_status(first + i)), uint8(ContributionStatus.Released));
-            assertEq(protocol.contribution(first + i).consensusScore, 0);
+            assertEq(contributionOf(first + i).consensusScore, 0);
         }
         IContributorStaking.ContributorProfile memory profile = protocol.contributorProfile(alice);
         assertEq(profile.lockedStake, 0);
@@ -593,24 +663,26 @@ contract ScoreConsensusTest is ScoreConsensusSetup {
         assertEq(protocol.claimable(trio[0]), 0); // no validation reward without quorum
         assertEq(_bondOf(trio[0]), BOND);
         assertFalse(roundView(round).quorumReached);
-        // absence is still penalised: the round lacked quorum because of them
-        assertEq(_bondOf(trio[1]), BOND * 95 / 100);
+        // absence is still penalised: the round lacked quorum because of them. Withholding a reveal costs the
+        // round's penalty cap (10% of the weight committed with), not committing the absence penalty (5%)
+        assertEq(_bondOf(trio[1]), BOND * 90 / 100);
         assertEq(_bondOf(trio[2]), BOND * 95 / 100);
     }
 
     function test_finalize_withoutQuorumInPages() public {
         rollToFinalization(round);
-        assertEq(protocol.finalize(round, 1), 1);
+        assertEq(finalizePage(round, 1), 1);
         assertEq(uint8(_status(first)), uint8(ContributionStatus.Released));
         assertEq(uint8(_status(first + 1)), uint8(ContributionStatus.Pending));
         vm.expectEmit(true, true, true, true, address(protocol));
         emit IScoreConsensus.RoundFinalized(round, false, 0);
-        assertEq(protocol.finalize(round, 1), 1);
+        assertEq(finalizePage(round, 1), 1);
         assertEq(uint8(_status(first + 1)), uint8(ContributionStatus.Released));
     }
 
     function test_finalize_quorumCountsRevealedAgainstExpected() public {
         _setParam(Parameter.QuorumBps, 6_666); // 2 of 3 is 66.67%
+        _reopen();
         rollToCommit(round);
         commit(trio[0], round, hex"5a0a");
         commit(trio[1], round, hex"5a0a");
@@ -618,7 +690,7 @@ contract ScoreConsensusTest is ScoreConsensusSetup {
         reveal(trio[0], round, hex"5a0a");
         reveal(trio[1], round, hex"5a0a");
         rollToFinalization(round);
-        protocol.finalize(round, 10);
+        finalizePage(round, 10);
         assertTrue(roundView(round).quorumReached);
         assertEq(uint8(_status(first)), uint8(ContributionStatus.Accepted));
     }
@@ -635,11 +707,13 @@ contract ScoreConsensusTest is ScoreConsensusSetup {
         rollToFinalization(empty);
         vm.expectEmit(true, true, true, true, address(protocol));
         emit IScoreConsensus.RoundFinalized(empty, false, 0);
-        protocol.finalize(empty, 1);
+        finalizePage(empty, 1);
         assertEq(uint8(_status(id)), uint8(ContributionStatus.Released));
     }
 
-    function test_finalize_heavyValidatorDominatesMedian() public {
+    /// @dev The attack of the review: a validator bonded ten times the others decided every median. Its weight is
+    /// capped at a third of the committed weight (water-filling), so the three others outvote it.
+    function test_finalize_heavyValidatorIsCappedToItsShare() public {
         address heavy = newValidator("heavy", 10 * BOND);
         _rollToRound(round + 1);
         (uint256 next, uint256 id) = _submitMany(1);
@@ -651,31 +725,50 @@ contract ScoreConsensusTest is ScoreConsensusSetup {
         _revealAll(next, panel, scores);
         rollToFinalization(next);
 
-        // deviating light validators lose 1% of their bond each, to the pool
-        for (uint256 i = 0; i < 3; ++i) {
-            vm.expectEmit(true, true, true, true, address(registry));
-            emit IValidatorRegistry.ValidatorSlashed(
-                trio[i], next, BOND / 100, IValidatorRegistry.SlashReason.DeviatingScore, address(protocol)
-            );
-        }
-        vm.expectEmit(true, true, true, true, address(protocol));
-        emit IRewardPool.SlashedToPool(3 * BOND / 100);
-        protocol.finalize(next, 1);
+        // capped at 3334 / 6666 of the others' 3000: 1500.45 tokens, a third of the 4500.45 capped total
+        vm.expectEmit(true, true, true, true, address(registry));
+        emit IValidatorRegistry.ValidatorSlashed(
+            heavy, next, 10 * BOND / 100, IValidatorRegistry.SlashReason.DeviatingScore, address(protocol)
+        );
+        finalizePage(next, 1);
 
-        assertEq(protocol.contribution(id).consensusScore, 90); // 10000 of 13000 weight scored 90
-        assertEq(protocol.claimable(heavy), 1 * TOKEN);
-        assertEq(_bondOf(heavy), 10 * BOND);
+        assertEq(contributionOf(id).consensusScore, 30); // 2000 of 4500 scored 20, 1000 scored 30, 1500 scored 90
+        assertEq(uint8(_status(id)), uint8(ContributionStatus.Unrewarded)); // 30 <= neutral 50: no value
+        assertEq(protocol.claimable(heavy), 0);
+        assertEq(_bondOf(heavy), 10 * BOND - 10 * BOND / 100);
         for (uint256 i = 0; i < 3; ++i) {
-            assertEq(protocol.claimable(trio[i]), 0);
-            assertEq(_bondOf(trio[i]), BOND - BOND / 100);
+            assertEq(protocol.claimable(trio[i]), 1 * TOKEN);
+            assertEq(_bondOf(trio[i]), BOND);
         }
-        (,, uint256 totalSlashed,,) = protocol.poolTotals();
-        assertEq(totalSlashed, 3 * BOND / 100); // no contributor slash: 90 is accepted
         assertEq(token.balanceOf(address(registry)), registry.totalBond());
     }
 
-    function test_finalize_equalWeightsTakeLowerMiddle() public {
+    /// @dev Without a cap (share 100%) the heavy validator's stake decides, as stake-weighting intends.
+    function test_finalize_uncappedHeavyValidatorDominatesMedian() public {
+        _setParam(Parameter.MaxWeightShareBps, 10_000);
+        address heavy = newValidator("heavy", 10 * BOND);
+        _rollToRound(round + 1);
+        (uint256 next, uint256 id) = _submitMany(1);
+        address[] memory panel = new address[](4);
+        (panel[0], panel[1], panel[2], panel[3]) = (trio[0], trio[1], trio[2], heavy);
+        bytes[] memory scores = new bytes[](4);
+        (scores[0], scores[1], scores[2], scores[3]) = (bytes(hex"14"), bytes(hex"14"), bytes(hex"1e"), bytes(hex"5a"));
+        _commitAll(next, panel, scores);
+        _revealAll(next, panel, scores);
+        rollToFinalization(next);
+        vm.expectEmit(true, true, true, true, address(protocol));
+        emit IRewardPool.SlashedToPool(3 * BOND / 100);
+        finalizePage(next, 1);
+        assertEq(contributionOf(id).consensusScore, 90); // 10000 of 13000 weight scored 90
+        for (uint256 i = 0; i < 3; ++i) {
+            assertEq(_bondOf(trio[i]), BOND - BOND / 100);
+        }
+    }
+
+    /// @dev Two equal validators, neither decides alone: the consensus is their midpoint.
+    function test_finalize_twoEqualValidatorsMeetInTheMiddle() public {
         _setParam(Parameter.QuorumBps, 5_000);
+        _reopen();
         rollToCommit(round);
         commit(trio[0], round, hex"2850"); // 40, 80
         commit(trio[1], round, hex"5028"); // 80, 40
@@ -683,9 +776,9 @@ contract ScoreConsensusTest is ScoreConsensusSetup {
         reveal(trio[0], round, hex"2850");
         reveal(trio[1], round, hex"5028");
         rollToFinalization(round);
-        protocol.finalize(round, 2);
-        assertEq(protocol.contribution(first).consensusScore, 40);
-        assertEq(protocol.contribution(first + 1).consensusScore, 40);
+        finalizePage(round, 2);
+        assertEq(contributionOf(first).consensusScore, 60);
+        assertEq(contributionOf(first + 1).consensusScore, 60);
     }
 
     function test_finalize_toleranceBoundary() public {
@@ -700,9 +793,9 @@ contract ScoreConsensusTest is ScoreConsensusSetup {
         emit IScoreConsensus.ValidatorScored(round, trio[1], 2, 0, 2 * TOKEN);
         vm.expectEmit(true, true, true, true, address(protocol));
         emit IScoreConsensus.ValidatorScored(round, trio[2], 0, 2, 0);
-        protocol.finalize(round, 2);
+        finalizePage(round, 2);
 
-        assertEq(protocol.contribution(first).consensusScore, 60);
+        assertEq(contributionOf(first).consensusScore, 60);
         assertEq(protocol.claimable(trio[0]), 2 * TOKEN); // 10 away: inside the tolerance
         assertEq(_bondOf(trio[0]), BOND);
         assertEq(protocol.claimable(trio[2]), 0); // 11 away: outside
@@ -711,11 +804,12 @@ contract ScoreConsensusTest is ScoreConsensusSetup {
 
     function test_finalize_zeroDeviationPenaltyOnlyWithholdsReward() public {
         _setParam(Parameter.DeviationPenaltyBps, 0);
+        _reopen();
         bytes[] memory scores = _bytesList(hex"3c3c", hex"3c3c", hex"6464");
         _commitAll(round, trio, scores);
         _revealAll(round, trio, scores);
         rollToFinalization(round);
-        protocol.finalize(round, 2);
+        finalizePage(round, 2);
         assertEq(_bondOf(trio[2]), BOND);
         assertEq(protocol.claimable(trio[2]), 0);
         assertEq(protocol.claimable(trio[0]), 2 * TOKEN);
@@ -735,38 +829,40 @@ contract ScoreConsensusTest is ScoreConsensusSetup {
         reveal(trio[1], next, hex"50");
         rollToFinalization(next);
 
-        uint256 penalty = BOND * 500 / 10_000;
+        uint256 withheld = BOND * 1_000 / 10_000; // MaxRoundPenaltyBps of the weight it committed with
+        uint256 absent = BOND * 500 / 10_000; // AbsencePenaltyBps of its stake
         vm.expectEmit(true, true, true, true, address(registry));
         emit IValidatorRegistry.ValidatorSlashed(
-            trio[2], next, penalty, IValidatorRegistry.SlashReason.MissingReveal, address(protocol)
+            trio[2], next, withheld, IValidatorRegistry.SlashReason.MissingReveal, address(protocol)
         );
         vm.expectEmit(true, true, true, true, address(registry));
         emit IValidatorRegistry.ValidatorSlashed(
-            fourth, next, penalty, IValidatorRegistry.SlashReason.MissingCommit, address(protocol)
+            fourth, next, absent, IValidatorRegistry.SlashReason.MissingCommit, address(protocol)
         );
         vm.expectEmit(true, true, true, true, address(protocol));
-        emit IRewardPool.SlashedToPool(2 * penalty);
-        protocol.finalize(next, 1);
+        emit IRewardPool.SlashedToPool(withheld + absent);
+        finalizePage(next, 1);
 
-        assertEq(_bondOf(trio[2]), BOND - penalty);
-        assertEq(_bondOf(fourth), BOND - penalty);
+        assertEq(_bondOf(trio[2]), BOND - withheld);
+        assertEq(_bondOf(fourth), BOND - absent);
         assertEq(_bondOf(trio[0]), BOND);
         assertEq(protocol.claimable(trio[0]), 1 * TOKEN);
         assertEq(protocol.claimable(trio[2]), 0);
         assertEq(uint8(_status(id)), uint8(ContributionStatus.Accepted));
         (,, uint256 totalSlashed,,) = protocol.poolTotals();
-        assertEq(totalSlashed, 2 * penalty);
+        assertEq(totalSlashed, withheld + absent);
     }
 
     function test_finalize_absencePenaltyOnUnbondingTokens() public {
+        _setParam(Parameter.QuorumBps, 5_000);
+        _reopen();
         // a validator that unbonds everything after the snapshot is still expected, and still slashable
         vm.prank(trio[2]);
         registry.requestValidatorUnbond(BOND);
-        _setParam(Parameter.QuorumBps, 5_000);
         _commitAll(round, _pair(), _repeat(hex"5050", 2));
         _revealAll(round, _pair(), _repeat(hex"5050", 2));
         rollToFinalization(round);
-        protocol.finalize(round, 2);
+        finalizePage(round, 2);
         assertEq(registry.validatorInfo(trio[2]).unbonding, BOND * 95 / 100);
     }
 
@@ -778,112 +874,133 @@ contract ScoreConsensusTest is ScoreConsensusSetup {
     function test_finalize_zeroAbsencePenalty() public {
         _setParam(Parameter.AbsencePenaltyBps, 0);
         _setParam(Parameter.QuorumBps, 5_000);
+        _reopen();
         _commitAll(round, _pair(), _repeat(hex"5050", 2));
         _revealAll(round, _pair(), _repeat(hex"5050", 2));
         rollToFinalization(round);
-        protocol.finalize(round, 2);
+        finalizePage(round, 2);
         assertEq(_bondOf(trio[2]), BOND);
     }
 
-    function test_finalize_noAbsencePenaltyWhenPauseOverlappedCommitWindow() public {
+    /// @dev A pause stops the clock: the commit window resumes after it, so validators lose no time and are
+    /// excused nothing.
+    function test_finalize_pauseDuringCommitWindowExcusesNoAbsence() public {
         _setParam(Parameter.QuorumBps, 3_000);
+        _reopen();
         rollToCommit(round);
         _pause();
-        vm.roll(block.number + 3);
+        vm.roll(block.number + 3 * COMMIT_BLOCKS);
         _unpause();
         commit(trio[0], round, hex"5050");
         commit(trio[1], round, hex"5050");
         rollToReveal(round);
         reveal(trio[0], round, hex"5050"); // trio[1] committed only, trio[2] did nothing
         rollToFinalization(round);
-        protocol.finalize(round, 2);
+        finalizePage(round, 2);
 
-        assertTrue(roundView(round).quorumReached);
-        assertEq(protocol.claimable(trio[0]), 2 * TOKEN);
-        assertEq(_bondOf(trio[1]), BOND);
-        assertEq(_bondOf(trio[2]), BOND);
-        (,, uint256 totalSlashed,,) = protocol.poolTotals();
-        assertEq(totalSlashed, 0);
+        // one of the two that committed revealed: half the committed weight, no quorum
+        assertFalse(roundView(round).quorumReached);
+        assertEq(_bondOf(trio[0]), BOND);
+        assertEq(_bondOf(trio[1]), BOND * 90 / 100);
+        assertEq(_bondOf(trio[2]), BOND * 95 / 100);
     }
 
-    function test_finalize_noAbsencePenaltyWhenPausedThroughRevealWindow() public {
+    /// @dev Quorum needs most of the committed weight revealed: one withheld reveal of three cannot release the round,
+    /// two can (and each pays the round's penalty cap).
+    function test_finalize_quorumNeedsMostOfTheCommittedWeightRevealed() public {
+        uint256 snapshot = vm.snapshotState();
+        rollToCommit(round);
+        for (uint256 i = 0; i < 3; ++i) {
+            commit(trio[i], round, hex"0505");
+        }
+        rollToReveal(round);
+        reveal(trio[0], round, hex"0505");
+        reveal(trio[1], round, hex"0505");
+        rollToFinalization(round);
+        finalizeAll(round);
+        assertTrue(roundView(round).quorumReached);
+        assertEq(uint8(_status(first)), uint8(ContributionStatus.Rejected));
+
+        vm.revertToState(snapshot);
+        rollToCommit(round);
+        for (uint256 i = 0; i < 3; ++i) {
+            commit(trio[i], round, hex"0505");
+        }
+        rollToReveal(round);
+        reveal(trio[0], round, hex"0505");
+        rollToFinalization(round);
+        finalizeAll(round);
+        assertFalse(roundView(round).quorumReached);
+        assertEq(uint8(_status(first)), uint8(ContributionStatus.Released));
+    }
+
+    function test_finalize_pauseThroughRevealWindowKeepsTheWindowOpenAfterwards() public {
         rollToCommit(round);
         commit(trio[0], round, hex"5050");
         rollToReveal(round);
         _pause();
-        rollToFinalization(round);
-        vm.roll(block.number + 5);
+        vm.roll(block.number + 10 * REVEAL_BLOCKS);
         _unpause();
-        protocol.finalize(round, 2);
-        for (uint256 i = 0; i < 3; ++i) {
-            assertEq(_bondOf(trio[i]), BOND);
-        }
-        assertEq(uint8(_status(first)), uint8(ContributionStatus.Released));
+        assertEq(uint8(roundView(round).phase), uint8(RoundPhase.Reveal));
+        reveal(trio[0], round, hex"5050");
+        rollToFinalization(round);
+        finalizePage(round, 2);
+        assertEq(uint8(_status(first)), uint8(ContributionStatus.Released)); // 1 of 3: no quorum
+        assertEq(_bondOf(trio[0]), BOND);
     }
 
     function test_finalize_pauseBeforeScoringWindowsKeepsAbsencePenalty() public {
         _pause();
         _unpause(); // still in the submission window
         rollToFinalization(round);
-        protocol.finalize(round, 2);
+        finalizePage(round, 2);
         for (uint256 i = 0; i < 3; ++i) {
             assertEq(_bondOf(trio[i]), BOND * 95 / 100);
         }
     }
 
-    function test_finalize_validatorThatLeftBeforeFinalizationCountsButIsNotPaid() public {
-        // trio[0] reveals, leaves and withdraws before anyone finalizes; a newcomer takes its index
-        bytes[] memory scores = _bytesList(hex"6464", hex"3232", hex"6464"); // 100, 50, 100
+    /// @dev The escape of the review: reveal dissent, leave and withdraw before anyone finalizes. The bond waits for
+    /// the round to be settled, and the deviation is charged from it.
+    function test_finalize_leavingValidatorCannotWithdrawBeforeItsRoundsAreSettled() public {
+        bytes[] memory scores = _bytesList(hex"0101", hex"3232", hex"3232"); // trio[0] dissents
         _commitAll(round, trio, scores);
         _revealAll(round, trio, scores);
         vm.prank(admin);
         registry.removeValidator(trio[0]);
         vm.roll(block.number + 100);
+        vm.expectRevert(abi.encodeWithSelector(IValidatorRegistry.RoundsNotSettled.selector, round, 0));
         vm.prank(trio[0]);
         registry.withdrawValidatorBond();
+
+        finalizePage(round, 2);
+        assertEq(contributionOf(first).consensusScore, 50);
+        assertEq(_bondOf(trio[0]) + registry.validatorInfo(trio[0]).unbonding, BOND - BOND * 200 / 10_000);
+        vm.prank(trio[0]);
+        registry.withdrawValidatorBond();
+        assertEq(token.balanceOf(trio[0]), BOND - BOND * 200 / 10_000);
+        // only then is the index free for a newcomer
         address newcomer = newValidator("newcomer", BOND);
         assertEq(registry.validatorInfo(newcomer).index, 0);
-
-        protocol.finalize(round, 2);
-        // without trio[0]'s score the lower median of {50, 100} would be 50
-        assertEq(protocol.contribution(first).consensusScore, 100);
-        assertEq(protocol.claimable(newcomer), 0);
-        assertEq(protocol.claimable(trio[0]), 0);
-        assertEq(protocol.claimable(trio[2]), 2 * TOKEN);
-        assertEq(_bondOf(trio[1]), BOND - BOND * 200 / 10_000);
-        assertEq(token.balanceOf(trio[0]), BOND);
     }
 
-    function test_finalize_absentValidatorThatLeftIsNotPenalised() public {
-        _setParam(Parameter.QuorumBps, 5_000);
-        address fourth = newValidator("fourth", BOND);
-        _rollToRound(round + 1);
-        (uint256 next,) = _submitMany(1);
-        rollToCommit(next);
-        commit(trio[0], next, hex"50");
-        commit(trio[1], next, hex"50");
-        rollToReveal(next);
-        reveal(trio[0], next, hex"50");
-        reveal(trio[1], next, hex"50");
-        // trio[2] (index 2) and fourth (index 3) were absent; both leave; a newcomer takes index 2
-        vm.startPrank(admin);
-        registry.removeValidator(trio[2]);
-        registry.removeValidator(fourth);
-        vm.stopPrank();
-        vm.roll(block.number + 100);
-        vm.prank(trio[2]);
-        registry.withdrawValidatorBond();
-        vm.prank(fourth);
-        registry.withdrawValidatorBond();
-        address newcomer = newValidator("newcomer", BOND);
-        assertEq(registry.validatorInfo(newcomer).index, 2);
+    /// @dev Defence in depth: the registry keeps a validator's index until the rounds expecting it are settled, but
+    /// should an index ever have changed hands before finalization (a registry upgraded to other rules), its new holder
+    /// is neither paid nor penalised for the old holder's scores, which still count in the median.
+    function test_finalize_anIndexThatChangedHandsIsNeitherPaidNorPenalised() public {
+        _drainPoolTo(1 * TOKEN); // a short pool: validators are credited contribution by contribution
+        bytes[] memory scores = _bytesList(hex"5a01", hex"5a5a", hex"5a5a"); // trio[0] agrees once, deviates once
+        _commitAll(round, trio, scores);
+        _revealAll(round, trio, scores);
+        rollToFinalization(round);
+        // the holder of index 0 as the registry would record a newcomer admitted after the round
+        bytes32 slot = bytes32(uint256(0xdab42b9710cb504dea0a329d422cc4333d7013fce8bd2f74429eea888e579800) + 3);
+        vm.store(address(registry), slot, bytes32(uint256(uint160(trio[0])) | ((round + 1) << 160)));
 
-        protocol.finalize(next, 1);
-        assertEq(_bondOf(newcomer), BOND);
-        (,, uint256 totalSlashed,,) = protocol.poolTotals();
-        assertEq(totalSlashed, 0);
-        assertEq(token.balanceOf(trio[2]), BOND);
-        assertEq(token.balanceOf(address(registry)), registry.totalBond());
+        finalizeAll(round);
+        assertEq(contributionOf(first).consensusScore, 90);
+        assertEq(_bondOf(trio[0]), BOND); // its deviation is not charged, its agreement not paid
+        assertEq(protocol.claimable(trio[0]), 0);
+        assertEq(protocol.claimable(trio[1]) + protocol.claimable(trio[2]) + protocol.claimable(alice), 1 * TOKEN);
     }
 
     function test_finalize_scoresAcrossWordBoundary() public {
@@ -902,10 +1019,10 @@ contract ScoreConsensusTest is ScoreConsensusSetup {
         assertEq(_storedScore(next, trio[1], id + 33), 67);
         assertEq(_storedScore(next, trio[0], id + 32), 65);
         rollToFinalization(next);
-        assertEq(protocol.finalize(next, 20), 20);
-        assertEq(protocol.finalize(next, 20), 14);
+        assertEq(finalizePage(next, 20), 20);
+        assertEq(finalizePage(next, 20), 14);
         for (uint256 i = 0; i < 34; ++i) {
-            assertEq(protocol.contribution(id + i).consensusScore, 1 + i * 2);
+            assertEq(contributionOf(id + i).consensusScore, 1 + i * 2);
         }
         // trio[1] is within 10 of a's score only at positions 30..33 (|100-i-(1+2i)| <= 10 for i >= 30)
         assertEq(protocol.claimable(trio[1]), 4 * TOKEN);
@@ -950,6 +1067,7 @@ contract ScoreConsensusTest is ScoreConsensusSetup {
             vm.stopPrank();
         }
         _setParam(Parameter.QuorumBps, 4_000); // 2 of 5
+        _setParam(Parameter.MaxWeightShareBps, 10_000); // no share cap: the weight cap alone is tested
         _rollToRound(round + 1);
         (uint256 next, uint256 id) = _submitMany(1);
         rollToCommit(next);
@@ -959,20 +1077,25 @@ contract ScoreConsensusTest is ScoreConsensusSetup {
         reveal(whaleA, next, hex"28");
         reveal(whaleB, next, hex"50");
         rollToFinalization(next);
-        protocol.finalize(next, 1);
-        assertEq(protocol.contribution(id).consensusScore, 40);
+        finalizePage(next, 1);
+        assertEq(contributionOf(id).consensusScore, 60); // equal weights: the midpoint
     }
 
     // ---- fuzz ------------------------------------------------------------------------------------------------
 
-    /// @dev 3..7 validators with fuzzed bonds score two contributions: the consensus is the lower stake-weighted
-    /// median (weights in whole gwei), and each validator is paid or slashed by the tolerance rule.
-    function testFuzz_finalize_lowerStakeWeightedMedianAndTolerance(uint256 seed, uint8 sizeSeed, uint8 toleranceSeed)
-        public
-    {
+    /// @dev 3..7 validators with fuzzed bonds score two contributions: the consensus is the stake-weighted median of
+    /// the capped weights (in whole gwei), and each validator is paid or slashed by the tolerance rule.
+    function testFuzz_finalize_stakeWeightedMedianAndTolerance(
+        uint256 seed,
+        uint8 sizeSeed,
+        uint8 toleranceSeed,
+        bool capped
+    ) public {
         uint256 size = bound(sizeSeed, 3, 7);
         uint256 tolerance = bound(toleranceSeed, 0, 99);
         _setParam(Parameter.ToleranceScore, tolerance);
+        _setParam(Parameter.MaxRoundPenaltyBps, 10_000); // every deviation costs its 1%: no cap in the way
+        if (!capped) _setParam(Parameter.MaxWeightShareBps, 10_000);
         address[] memory panel = new address[](size);
         uint256[] memory bonds = new uint256[](size);
         for (uint256 i = 0; i < size; ++i) {
@@ -1003,19 +1126,24 @@ contract ScoreConsensusTest is ScoreConsensusSetup {
         _commitAll(next, panel, scores);
         _revealAll(next, panel, scores);
         rollToFinalization(next);
-        protocol.finalize(next, 2);
+        finalizePage(next, 2);
 
         uint256[] memory deviations = new uint256[](size);
         uint256[] memory agreements = new uint256[](size);
+        uint256 shareBps = capped ? 3_334 : 10_000;
         for (uint256 p = 0; p < 2; ++p) {
-            uint256 median = _referenceMedian(scores, bonds, p);
-            uint256 consensus = protocol.contribution(id + p).consensusScore;
+            uint256 median = _referenceMedian(scores, bonds, p, shareBps);
+            uint256 consensus = contributionOf(id + p).consensusScore;
             assertEq(consensus, median);
             assertGe(consensus, 1);
             assertLe(consensus, 100);
             assertEq(
                 uint8(_status(id + p)),
-                uint8(consensus >= 30 ? ContributionStatus.Accepted : ContributionStatus.Rejected)
+                uint8(
+                    consensus > 50
+                        ? ContributionStatus.Accepted
+                        : consensus >= 30 ? ContributionStatus.Unrewarded : ContributionStatus.Rejected
+                )
             );
             for (uint256 i = 0; i < size; ++i) {
                 uint256 score = uint8(scores[i][p]);
@@ -1033,9 +1161,12 @@ contract ScoreConsensusTest is ScoreConsensusSetup {
         assertEq(token.balanceOf(address(registry)), registry.totalBond());
     }
 
-    /// @dev Without deviations (tolerance 99), settling in pages of any size gives the outcome of a single call.
-    function testFuzz_finalize_pageSizeDoesNotChangeOutcome(uint256 seed, uint8 pageSeed) public {
-        _setParam(Parameter.ToleranceScore, 99);
+    /// @dev Settling in pages of any size gives the outcome of a single call, deviations and a pool that runs short
+    /// included: the pool pays in contribution order and deviations are charged on the last page either way.
+    function testFuzz_finalize_pageSizeDoesNotChangeOutcome(uint256 seed, uint8 pageSeed, uint256 poolSeed) public {
+        _drainPoolTo(bound(poolSeed, 0, 60 * TOKEN));
+        _setParam(Parameter.ToleranceScore, seed % 3 == 0 ? 99 : 10);
+        _reopen();
         submit(bob, ContributionType.DATASET, digestOf(7));
         submit(alice, ContributionType.VALIDATION, digestOf(8));
         bytes[] memory scores = new bytes[](3);
@@ -1050,26 +1181,27 @@ contract ScoreConsensusTest is ScoreConsensusSetup {
         rollToFinalization(round);
 
         uint256 snapshot = vm.snapshotState();
-        protocol.finalize(round, 4);
+        assertEq(finalizePage(round, 4), 4);
         uint256[20] memory once = _outcome(first);
-        uint256 last = protocol.contribution(first + 3).consensusScore;
+        uint256 last = contributionOf(first + 3).consensusScore;
         vm.revertToState(snapshot);
 
         uint256 pageSize = bound(pageSeed, 1, 4);
         uint256 settled;
         while (settled < 4) {
-            settled += protocol.finalize(round, pageSize);
+            settled += finalizePage(round, pageSize);
         }
         assertEq(settled, 4);
         uint256[20] memory inPages = _outcome(first);
         for (uint256 i = 0; i < 20; ++i) {
             assertEq(inPages[i], once[i]);
         }
-        assertEq(protocol.contribution(first + 3).consensusScore, last);
+        assertEq(contributionOf(first + 3).consensusScore, last);
     }
 
-    /// @dev Reference: sort by score, then the first score at which the cumulative weight reaches half the total.
-    function _referenceMedian(bytes[] memory scores, uint256[] memory bonds, uint256 position)
+    /// @dev Reference: cap the weights (StakeWeights has its own fuzzed reference), sort by score, then the first
+    /// score at which the cumulative weight reaches half the total, or the midpoint with the next on exactly half.
+    function _referenceMedian(bytes[] memory scores, uint256[] memory bonds, uint256 position, uint256 shareBps)
         internal
         pure
         returns (uint256)
@@ -1077,10 +1209,14 @@ contract ScoreConsensusTest is ScoreConsensusSetup {
         uint256 size = scores.length;
         uint256[] memory values = new uint256[](size);
         uint256[] memory weights = new uint256[](size);
+        for (uint256 i = 0; i < size; ++i) {
+            weights[i] = bonds[i] / 1 gwei;
+        }
+        uint256 cap = StakeWeights.shareCap(weights, shareBps);
         uint256 total;
         for (uint256 i = 0; i < size; ++i) {
             values[i] = uint8(scores[i][position]);
-            weights[i] = bonds[i] / 1 gwei;
+            if (weights[i] > cap) weights[i] = cap;
             total += weights[i];
         }
         for (uint256 i = 1; i < size; ++i) {
@@ -1092,6 +1228,7 @@ contract ScoreConsensusTest is ScoreConsensusSetup {
         uint256 cumulative;
         for (uint256 i = 0; i < size; ++i) {
             cumulative += weights[i];
+            if (2 * cumulative == total && i + 1 < size) return (values[i] + values[i + 1] + 1) / 2;
             if (2 * cumulative >= total) return values[i];
         }
         revert("unreachable");
@@ -1101,7 +1238,9 @@ contract ScoreConsensusTest is ScoreConsensusSetup {
 
     /// A deviation costs a share of the bond committed with, so paging finalize cannot shrink the penalty.
     function test_finalize_deviationPenaltyIsTheSameOverAnyPagination() public {
+        _setParam(Parameter.MaxRoundPenaltyBps, 10_000);
         _setParam(Parameter.DeviationPenaltyBps, 5_000);
+        _reopen();
         address[] memory validators = trio;
         bytes[] memory scores = _bytesList(hex"5050", hex"5050", hex"1010");
         _commitAll(round, validators, scores);
@@ -1109,19 +1248,19 @@ contract ScoreConsensusTest is ScoreConsensusSetup {
         rollToFinalization(round);
 
         uint256 snapshot = vm.snapshotState();
-        protocol.finalize(round, 2);
+        finalizePage(round, 2);
         uint256 bondAfterOneCall = _bondOf(validators[2]);
         vm.revertToState(snapshot);
-        protocol.finalize(round, 1);
-        protocol.finalize(round, 1);
+        finalizePage(round, 1);
+        finalizePage(round, 1);
 
         assertEq(bondAfterOneCall, 0); // two deviations at 50% each
         assertEq(_bondOf(validators[2]), bondAfterOneCall);
     }
 
-    /// A validator that leaves cannot hand its index to a newcomer before the rounds expecting it are scored, even
+    /// A validator that leaves cannot hand its index to a newcomer before the rounds expecting it are settled, even
     /// after governance shortened the windows and the unbonding delay.
-    function test_commitScores_leavingValidatorsIndexStaysHeldUntilTheScoringDeadline() public {
+    function test_commitScores_leavingValidatorsIndexStaysHeldUntilItsRoundsAreSettled() public {
         address[] memory validators = trio;
         vm.startPrank(admin);
         protocol.setParameter(Parameter.CommitBlocks, 1);
@@ -1130,10 +1269,8 @@ contract ScoreConsensusTest is ScoreConsensusSetup {
         registry.removeValidator(validators[0]);
         vm.stopPrank();
 
-        uint256 readyBlock = registry.validatorInfo(validators[0]).unbondingReadyBlock;
-        assertEq(readyBlock, protocol.roundInfo(round).revealEndBlock);
-        rollToCommit(round);
-        vm.expectRevert(abi.encodeWithSelector(ICotrainErrors.UnbondingNotReady.selector, readyBlock, block.number));
+        vm.roll(registry.validatorInfo(validators[0]).unbondingReadyBlock);
+        vm.expectRevert(abi.encodeWithSelector(IValidatorRegistry.RoundsNotSettled.selector, round, 0));
         vm.prank(validators[0]);
         registry.withdrawValidatorBond();
 
@@ -1171,8 +1308,10 @@ contract ScoreConsensusTest is ScoreConsensusSetup {
         protocol.commitScores(blocked, keccak256("c"));
 
         rollToFinalization(blocked);
-        protocol.finalize(blocked, 1);
-        for (uint256 i = 0; i < trio.length; ++i) assertEq(_bondOf(trio[i]), BOND);
+        finalizePage(blocked, 1);
+        for (uint256 i = 0; i < trio.length; ++i) {
+            assertEq(_bondOf(trio[i]), BOND);
+        }
         (,, uint256 totalSlashed,,) = protocol.poolTotals();
         assertEq(totalSlashed, 0);
     }

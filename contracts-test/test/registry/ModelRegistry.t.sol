@@ -13,14 +13,16 @@ import {Initializable} from "@openzeppelin/contracts-upgradeable/proxy/utils/Ini
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 
 import {RegistryFixture} from "../utils/RegistryFixture.sol";
+import {IContributionRounds} from "cotrain/interfaces/IContributionRounds.sol";
 import {ICotrainErrors} from "cotrain/interfaces/ICotrainErrors.sol";
 import {ICotrainProtocol} from "cotrain/interfaces/ICotrainProtocol.sol";
 import {IModelRegistry} from "cotrain/interfaces/IModelRegistry.sol";
 import {IRewardPool} from "cotrain/interfaces/IRewardPool.sol";
 import {IValidatorRegistry} from "cotrain/interfaces/IValidatorRegistry.sol";
+import {Bitmaps32} from "cotrain/libraries/Bitmaps32.sol";
 import {CommitToken} from "cotrain/registry/CommitToken.sol";
 import {ModelRegistry} from "cotrain/registry/ModelRegistry.sol";
-import {Parameter} from "cotrain/types/CotrainTypes.sol";
+import {ContributionType, Parameter} from "cotrain/types/CotrainTypes.sol";
 
 /// @dev A later implementation: same storage, one more function.
 contract ModelRegistryV2 is ModelRegistry {
@@ -79,6 +81,7 @@ contract ModelRegistryTest is RegistryFixture {
     uint256 internal modelId;
     uint256 internal base;
     uint256 internal protocolBalanceBefore;
+    uint256 internal totalBondBefore;
 
     function setUp() public override {
         super.setUp();
@@ -97,7 +100,9 @@ contract ModelRegistryTest is RegistryFixture {
     }
 
     function _expectUnauthorized(address account, bytes32 role) internal {
-        vm.expectRevert(abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, account, role));
+        vm.expectRevert(
+            abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, account, role)
+        );
     }
 
     function _expectNotOwner(address caller) internal {
@@ -168,8 +173,21 @@ contract ModelRegistryTest is RegistryFixture {
         models.registerModel(spec);
     }
 
-    function _pool() internal view returns (uint256 available, uint256 funded) {
-        (available, funded,,,) = protocol.poolTotals();
+    /// @dev The reward pool's available tokens and what entered it by funding (fundRewards, sweeps) and by slashing.
+    function _pool() internal view returns (uint256 available, uint256 funded, uint256 slashed) {
+        (available, funded, slashed,,) = protocol.poolTotals();
+    }
+
+    function _assertPool(uint256 available, uint256 funded, uint256 slashed) internal view {
+        (uint256 actualAvailable, uint256 actualFunded, uint256 actualSlashed) = _pool();
+        assertEq(actualAvailable, available, "pool available");
+        assertEq(actualFunded, funded, "pool funded");
+        assertEq(actualSlashed, slashed, "pool slashed");
+    }
+
+    /// @dev The penalty of one deviating attestation on a validator holding `stake` (bond plus unbonding).
+    function _penaltyOn(uint256 stake) internal pure returns (uint256) {
+        return stake * PENALTY_BPS / BPS;
     }
 
     // ---- initialize ------------------------------------------------------------------------------------------
@@ -182,7 +200,8 @@ contract ModelRegistryTest is RegistryFixture {
         assertTrue(models.hasRole(models.UPGRADER_ROLE(), admin));
         assertEq(models.UPGRADER_ROLE(), keccak256("UPGRADER_ROLE"));
         assertFalse(models.hasRole(models.UPGRADER_ROLE(), owner));
-        assertTrue(registry.hasRole(registry.SLASHER_ROLE(), address(models)));
+        assertEq(registry.modelRegistry(), address(models)); // bound as the deploy script binds it
+        assertEq(registry.protocol(), address(protocol));
         assertEq(models.name(), "Cotrain Model");
         assertEq(models.symbol(), "COTM");
     }
@@ -256,7 +275,9 @@ contract ModelRegistryTest is RegistryFixture {
         assertEq(branchCount, 1);
         assertEq(lastRound, 0);
         assertEq(models.branchHead(2, 0), 2);
-        assertEq(models.pendingMerge(2, 0), 0);
+        (uint256 pendingHead, uint256 request) = models.pendingMerge(2, 0);
+        assertEq(pendingHead, 0);
+        assertEq(request, 0);
         (uint256[] memory ids, uint256 total) = models.commitsOf(2, 0, 10);
         assertEq(total, 1);
         assertEq(ids.length, 1);
@@ -358,7 +379,7 @@ contract ModelRegistryTest is RegistryFixture {
     function test_registerModel_revertsWhilePaused() public {
         pauseProtocol();
         IModelRegistry.ModelSpec memory spec = defaultSpec();
-        vm.expectRevert(IModelRegistry.ProtocolPaused.selector);
+        vm.expectRevert(ICotrainErrors.ProtocolPaused.selector);
         vm.prank(owner);
         models.registerModel(spec);
 
@@ -369,22 +390,26 @@ contract ModelRegistryTest is RegistryFixture {
     }
 
     function test_registerModel_lastIdFitsTheProtocolsTaskIds() public {
-        uint256 maxId = type(uint40).max;
+        uint256 maxId = type(uint32).max; // the protocol stores task ids in 32 bits
         _setModelCount(maxId - 1);
         (uint256 id,) = registerModel(owner);
         assertEq(id, maxId);
         assertEq(models.ownerOf(maxId), owner);
+        assertEq(models.modelCount(), maxId);
         // contributions can name it
-        bytes32 digest = digestOf(1);
+        uint256 contributionId = submitFor(contributor, ContributionType.MODEL_UPDATE, digestOf(1), id);
+        assertEq(contributionOf(contributionId).taskId, maxId);
+        // and the protocol takes no larger task id, so the registry mints none
+        bytes32 digest = digestOf(2);
+        vm.expectRevert(abi.encodeWithSelector(IContributionRounds.TaskIdTooLarge.selector, maxId + 1));
         vm.prank(contributor);
-        protocol.submitContribution(0, digest, id);
+        protocol.submitContribution(uint8(ContributionType.MODEL_UPDATE), digest, maxId + 1);
 
         IModelRegistry.ModelSpec memory spec = defaultSpec();
-
         vm.expectRevert(IModelRegistry.ModelIdsExhausted.selector);
         vm.prank(owner);
-
         models.registerModel(spec);
+        assertEq(models.modelCount(), maxId);
     }
 
     function test_registerModel_revertsForContractWithoutReceiverHook() public {
@@ -459,6 +484,16 @@ contract ModelRegistryTest is RegistryFixture {
     function test_attestCommit_revertsForNonValidator() public {
         (uint256 round, uint256[] memory ids) = runRound(modelId, 1);
         IModelRegistry.CommitAttestation memory attestation = roundAttestation(modelId, round, ids, 1);
+        vm.expectRevert(abi.encodeWithSelector(IModelRegistry.NotExpectedAttester.selector, round, stranger));
+        attest(stranger, attestation);
+        vm.expectRevert(abi.encodeWithSelector(IModelRegistry.NotExpectedAttester.selector, round, owner));
+        attest(owner, attestation);
+    }
+
+    function test_attestCommit_mergeRevertsForNonValidator() public {
+        _divergedBranches();
+        _requestMerge(1, 0);
+        IModelRegistry.CommitAttestation memory attestation = mergeAttestation(modelId, 0, 1);
         vm.expectRevert(abi.encodeWithSelector(IModelRegistry.NotActiveValidator.selector, stranger));
         attest(stranger, attestation);
         vm.expectRevert(abi.encodeWithSelector(IModelRegistry.NotActiveValidator.selector, owner));
@@ -468,27 +503,46 @@ contract ModelRegistryTest is RegistryFixture {
     function test_attestCommit_revertsForAdmittedButUnbondedValidator() public {
         (uint256 round, uint256[] memory ids) = runRound(modelId, 1);
         vm.prank(admin);
-        registry.addValidator(stranger); // index 3, not bonded
+        registry.addValidator(stranger); // index 3, not bonded, admitted after the round opened
         IModelRegistry.CommitAttestation memory attestation = roundAttestation(modelId, round, ids, 1);
-        vm.expectRevert(abi.encodeWithSelector(IModelRegistry.NotActiveValidator.selector, stranger));
+        vm.expectRevert(abi.encodeWithSelector(IModelRegistry.NotExpectedAttester.selector, round, stranger));
         attest(stranger, attestation);
+
+        (, uint256 sideHead) = _divergedBranches();
+        _requestMerge(1, 0);
+        IModelRegistry.CommitAttestation memory merge = mergeAttestation(modelId, 0, 1);
+        assertEq(merge.mergeParent, sideHead);
+        vm.expectRevert(abi.encodeWithSelector(IModelRegistry.NotActiveValidator.selector, stranger));
+        attest(stranger, merge);
     }
 
-    function test_attestCommit_revertsForInactiveValidator() public {
+    /// Round commits are attested by the validators the round expected, whether still active or not; merges by the
+    /// active validators only.
+    function test_attestCommit_inactiveExpectedValidatorMayAttestARoundButNotAMerge() public {
         (uint256 round, uint256[] memory ids) = runRound(modelId, 1);
         vm.prank(admin);
         registry.removeValidator(trio[2]); // keeps its index while unbonding, inactive
         (bool holdsIndex,,) = registry.validatorSlot(trio[2]);
         assertTrue(holdsIndex);
+        assertFalse(registry.validatorInfo(trio[2]).active);
         IModelRegistry.CommitAttestation memory attestation = roundAttestation(modelId, round, ids, 1);
-        vm.expectRevert(abi.encodeWithSelector(IModelRegistry.NotActiveValidator.selector, trio[2]));
-        attest(trio[2], attestation);
+        assertEq(attest(trio[2], attestation), 0); // counted: it was expected in the round
+        (uint256 mask,) = models.proposalState(keyOf(attestation));
+        assertEq(mask, 4);
 
-        // below the minimum bond after a parameter change
+        // below the minimum bond after a parameter change: nobody is active, the round's validators still attest
         setParam(Parameter.MinValidatorStake, VALIDATOR_BOND + 1);
-        IModelRegistry.CommitAttestation memory attestationAttestation = roundAttestation(modelId, round, ids, 1);
+        assertEq(registry.activeMask(), 0);
+        assertEq(attest(trio[0], attestation), 2); // 2 of the 3 expected
+
+        // merges are the active set's
+        uint256 side = _createBranch(base);
+        _requestMerge(side, 0);
+        IModelRegistry.CommitAttestation memory merge = mergeAttestation(modelId, 0, 1);
         vm.expectRevert(abi.encodeWithSelector(IModelRegistry.NotActiveValidator.selector, trio[0]));
-        attest(trio[0], attestationAttestation);
+        attest(trio[0], merge);
+        vm.expectRevert(abi.encodeWithSelector(IModelRegistry.NotActiveValidator.selector, trio[2]));
+        attest(trio[2], merge);
     }
 
     function test_attestCommit_revertsWhilePaused() public {
@@ -496,7 +550,7 @@ contract ModelRegistryTest is RegistryFixture {
         IModelRegistry.CommitAttestation memory attestation = roundAttestation(modelId, round, ids, 1);
         attest(trio[0], attestation);
         pauseProtocol();
-        vm.expectRevert(IModelRegistry.ProtocolPaused.selector);
+        vm.expectRevert(ICotrainErrors.ProtocolPaused.selector);
         attest(trio[1], attestation);
 
         vm.prank(admin);
@@ -689,29 +743,34 @@ contract ModelRegistryTest is RegistryFixture {
         vm.expectRevert(expected); // finalization not done yet
         attest(trio[0], attestation);
 
-        attestation.round = round + 100; // a round that has not come yet
-        vm.expectRevert(abi.encodeWithSelector(IModelRegistry.RoundNotAggregatable.selector, round + 100, 0));
+        attestation.round = round + 100; // a round that has not come yet expects nobody
+        vm.expectRevert(abi.encodeWithSelector(IModelRegistry.NotExpectedAttester.selector, round + 100, trio[0]));
         attest(trio[0], attestation);
 
-        protocol.finalize(round, type(uint256).max);
+        finalizeAll(round);
         attestation.round = round;
         assertEq(attest(trio[0], attestation), 0); // accepted now
     }
 
     function test_attestCommit_revertsForRoundNotAfterLastRound() public {
+        // round 0 never opens: it expects nobody
         IModelRegistry.CommitAttestation memory attestation = roundAttestation(modelId, 0, single(1), 1);
-        vm.expectRevert(abi.encodeWithSelector(IModelRegistry.RoundNotAggregatable.selector, 0, 0));
+        vm.expectRevert(abi.encodeWithSelector(IModelRegistry.NotExpectedAttester.selector, 0, trio[0]));
         attest(trio[0], attestation);
 
-        runRound(modelId, 1); // round 1, never aggregated
+        (uint256 skipped,) = runRound(modelId, 1); // never aggregated
         (, uint256 round, uint256[] memory ids) = _recordRound(1);
-        assertGt(round, 2);
+        assertGt(round, skipped + 1);
         assertEq(lastRoundOf(modelId), round);
         attestation = roundAttestation(modelId, round, ids, 2); // the same round on the new head
         vm.expectRevert(abi.encodeWithSelector(IModelRegistry.RoundNotAggregatable.selector, round, round));
         attest(trio[0], attestation);
-        attestation.round = round - 1; // an earlier (empty, finalized) round
-        vm.expectRevert(abi.encodeWithSelector(IModelRegistry.RoundNotAggregatable.selector, round - 1, round));
+        attestation.round = skipped; // an earlier finalized round, skipped
+        vm.expectRevert(abi.encodeWithSelector(IModelRegistry.RoundNotAggregatable.selector, skipped, round));
+        attest(trio[0], attestation);
+        attestation.round = round - 1; // an earlier round without contributions expects nobody
+        assertFalse(roundView(round - 1).exists);
+        vm.expectRevert(abi.encodeWithSelector(IModelRegistry.NotExpectedAttester.selector, round - 1, trio[0]));
         attest(trio[0], attestation);
     }
 
@@ -727,20 +786,51 @@ contract ModelRegistryTest is RegistryFixture {
     function test_attestCommit_revertsForMergeNotRequested() public {
         (uint256 mainHead, uint256 sideHead) = _divergedBranches();
         IModelRegistry.CommitAttestation memory attestation = mergeAttestation(modelId, 0, 1);
+        assertEq(attestation.round, 0); // no request yet
         attestation.mergeParent = sideHead;
-        vm.expectRevert(abi.encodeWithSelector(IModelRegistry.NoSuchMerge.selector, 0, sideHead));
+        vm.expectRevert(abi.encodeWithSelector(IModelRegistry.NoSuchMerge.selector, 0, sideHead, 0, 0));
         attest(trio[0], attestation);
 
-        _requestMerge(1, 0);
+        _requestMerge(1, 0); // request 1
+        attestation.round = 1;
         attestation.mergeParent = base; // not the requested source head
-        vm.expectRevert(abi.encodeWithSelector(IModelRegistry.NoSuchMerge.selector, sideHead, base));
+        vm.expectRevert(abi.encodeWithSelector(IModelRegistry.NoSuchMerge.selector, sideHead, base, 1, 1));
         attest(trio[0], attestation);
 
         attestation.mergeParent = sideHead;
+        attestation.round = 0; // the request number is the merge's round
+        vm.expectRevert(abi.encodeWithSelector(IModelRegistry.NoSuchMerge.selector, sideHead, sideHead, 1, 0));
+        attest(trio[0], attestation);
         attestation.round = lastRoundOf(modelId) + 1; // merges aggregate no round
-        vm.expectRevert(abi.encodeWithSelector(IModelRegistry.NoSuchMerge.selector, sideHead, sideHead));
+        vm.expectRevert(
+            abi.encodeWithSelector(IModelRegistry.NoSuchMerge.selector, sideHead, sideHead, 1, attestation.round)
+        );
         attest(trio[0], attestation);
         assertEq(attestation.parent, mainHead);
+        attestation.round = 1;
+        assertEq(attest(trio[0], attestation), 0); // accepted
+    }
+
+    function testFuzz_attestCommit_mergeRevertsForAnyOtherRequestNumber(uint8 requests, uint256 attested) public {
+        (, uint256 sideHead) = _divergedBranches();
+        requests = uint8(bound(requests, 1, 6));
+        for (uint256 i = 0; i < requests; ++i) {
+            _requestMerge(1, 0); // the same merge, requested again: a new request number each time
+        }
+        (uint256 pendingHead, uint256 request) = models.pendingMerge(modelId, 0);
+        assertEq(pendingHead, sideHead);
+        assertEq(request, requests);
+        IModelRegistry.CommitAttestation memory attestation = mergeAttestation(modelId, 0, 1);
+        assertEq(attestation.round, requests);
+        if (attested == requests) {
+            assertEq(attest(trio[0], attestation), 0);
+            return;
+        }
+        attestation.round = attested;
+        vm.expectRevert(
+            abi.encodeWithSelector(IModelRegistry.NoSuchMerge.selector, sideHead, sideHead, requests, attested)
+        );
+        attest(trio[0], attestation);
     }
 
     // ---- attestCommit: quorum and recording ------------------------------------------------------------------
@@ -826,31 +916,39 @@ contract ModelRegistryTest is RegistryFixture {
         assertEq(headOf(modelId, 0), 2);
     }
 
-    function test_attestCommit_quorumCountsTheValidatorsActiveNow() public {
-        setParam(Parameter.QuorumBps, BPS); // every active validator
+    function test_attestCommit_quorumCountsTheValidatorsExpectedForTheRound() public {
+        setParam(Parameter.QuorumBps, BPS); // every expected validator
         (uint256 round, uint256[] memory ids) = runRound(modelId, 1);
         IModelRegistry.CommitAttestation memory attestation = roundAttestation(modelId, round, ids, 1);
         assertEq(attest(trio[0], attestation), 0); // 1 of 3
         vm.prank(admin);
         registry.removeValidator(trio[2]);
-        assertEq(attest(trio[1], attestation), 2); // 2 of the 2 active now
+        assertEq(registry.activeValidatorCount(), 2);
+        assertEq(attest(trio[1], attestation), 0); // 2 of the 3 expected, though 2 of 2 active
+        assertEq(headOf(modelId, 0), base);
+        assertEq(attest(trio[2], attestation), 2); // removed, but expected in the round
         assertEq(headOf(modelId, 0), 2);
 
-        // a validator admitted later counts too
-        address late = newValidator("late", VALIDATOR_BOND);
-        (round, ids) = runRound(modelId, 1);
+        // a validator admitted after the round opened is not one of its validators
+        address late = newValidator("late", VALIDATOR_BOND); // index 3
+        (round, ids) = runRound(modelId, 1); // expects trio[0], trio[1] and late
+        assertEq(roundView(round).expectedValidators, 0xb);
         attestation = roundAttestation(modelId, round, ids, 1);
+        vm.expectRevert(abi.encodeWithSelector(IModelRegistry.NotExpectedAttester.selector, round, trio[2]));
+        attest(trio[2], attestation); // not expected in this round: it was removed before it opened
         attest(trio[0], attestation);
         assertEq(attest(trio[1], attestation), 0); // 2 of 3
         assertEq(attest(late, attestation), 3);
     }
 
-    function test_attestCommit_singleValidatorRecordsAlone() public {
+    /// A round that expected one validator is that validator's to aggregate.
+    function test_attestCommit_soleExpectedValidatorRecordsAlone() public {
         vm.startPrank(admin);
         registry.removeValidator(trio[1]);
         registry.removeValidator(trio[2]);
         vm.stopPrank();
         (uint256 round, uint256[] memory ids) = submitUpdates(modelId, 1);
+        assertEq(roundView(round).expectedValidators, 1);
         address[] memory one = new address[](1);
         one[0] = trio[0];
         scoreRound(round, one, hex"50");
@@ -862,7 +960,7 @@ contract ModelRegistryTest is RegistryFixture {
         IModelRegistry.CommitAttestation memory honest = roundAttestation(modelId, round, ids, 1);
         IModelRegistry.CommitAttestation memory other = roundAttestation(modelId, round, ids, 2);
         bytes32 key = keyOf(honest);
-        (uint256 available, uint256 funded) = _pool();
+        (uint256 available, uint256 funded,) = _pool();
         assertEq(available, 0); // the fixture funds no rewards
         assertEq(funded, 0);
         protocolBalanceBefore = token.balanceOf(address(protocol));
@@ -871,26 +969,28 @@ contract ModelRegistryTest is RegistryFixture {
         assertEq(attest(trio[0], honest), 0);
         assertEq(bondOf(trio[1]), VALIDATOR_BOND); // nothing happens before quorum
 
-        uint256 penalty = VALIDATOR_BOND * PENALTY_BPS / BPS;
+        uint256 penalty = _penaltyOn(VALIDATOR_BOND);
+        totalBondBefore = registry.totalBond();
         vm.expectEmit(true, true, true, true, address(models));
         emit IModelRegistry.CommitRecorded(modelId, 2, 0, base, 0, round, weightsOf(1), 900_000, ids);
         vm.expectEmit(true, true, true, true, address(registry));
         emit IValidatorRegistry.ValidatorSlashed(
             trio[1], round, penalty, IValidatorRegistry.SlashReason.DeviatingAttestation, address(models)
         );
+        vm.expectEmit(true, true, true, true, address(token));
+        emit IERC20.Transfer(address(registry), address(protocol), penalty);
+        vm.expectEmit(true, true, true, true, address(protocol));
+        emit IRewardPool.SlashedToPool(penalty);
         vm.expectEmit(true, true, true, true, address(models));
         emit IModelRegistry.AttestationPenalised(key, trio[1], penalty);
-        vm.expectEmit(true, true, true, true, address(protocol));
-        emit IRewardPool.RewardsFunded(address(models), penalty);
         assertEq(attest(trio[2], honest), 2);
 
         assertEq(bondOf(trio[1]), VALIDATOR_BOND - penalty);
         assertEq(bondOf(trio[0]), VALIDATOR_BOND);
         assertEq(bondOf(trio[2]), VALIDATOR_BOND);
         assertTrue(registry.validatorInfo(trio[1]).active); // 1,980 still above the minimum
-        (available, funded) = _pool();
-        assertEq(available, penalty);
-        assertEq(funded, penalty);
+        assertEq(registry.totalBond(), totalBondBefore - penalty);
+        _assertPool(penalty, 0, penalty); // straight into the pool, through the validator registry: not a funding
         assertEq(token.balanceOf(address(protocol)), protocolBalanceBefore + penalty);
         assertEq(token.balanceOf(address(models)), 0);
         assertEq(token.allowance(address(models), address(protocol)), 0);
@@ -901,25 +1001,24 @@ contract ModelRegistryTest is RegistryFixture {
     }
 
     function test_attestCommit_everyDissenterIsSlashed() public {
-        address[] memory more = bondValidators(2); // five validators: quorum 6,666 needs four agreeing
+        address[] memory more = bondValidators(2); // five validators
+        setParam(Parameter.QuorumBps, 6_000); // three agreeing of five: 30000 >= 5 x 6000
         (uint256 round, uint256[] memory ids) = runRound(modelId, 1);
         IModelRegistry.CommitAttestation memory honest = roundAttestation(modelId, round, ids, 1);
         attest(trio[0], roundAttestation(modelId, round, ids, 2));
         attest(trio[1], honest);
         attest(more[0], roundAttestation(modelId, round, ids, 3));
-        attest(trio[2], honest);
-        attest(more[1], honest);
-        assertEq(headOf(modelId, 0), base); // 3 of 5: 30000 < 5 x 6666
-        setParam(Parameter.QuorumBps, 6_000); // 30000 >= 5 x 6000: the next attestation settles it
-        address late = newValidator("late", VALIDATOR_BOND); // six active: 4 x 10000 >= 6 x 6000
-        assertEq(attest(late, honest), 2);
-        uint256 penalty = VALIDATOR_BOND * PENALTY_BPS / BPS;
+        assertEq(attest(trio[2], honest), 0); // 2 of 5
+        assertEq(headOf(modelId, 0), base);
+        assertEq(attest(more[1], honest), 2);
+        uint256 penalty = _penaltyOn(VALIDATOR_BOND);
         assertEq(bondOf(trio[0]), VALIDATOR_BOND - penalty);
         assertEq(bondOf(more[0]), VALIDATOR_BOND - penalty);
         assertEq(bondOf(trio[1]), VALIDATOR_BOND);
-        assertEq(bondOf(late), VALIDATOR_BOND);
-        (uint256 available,) = _pool();
+        assertEq(bondOf(more[1]), VALIDATOR_BOND);
+        (uint256 available,, uint256 slashed) = _pool();
         assertEq(available, 2 * penalty);
+        assertEq(slashed, 2 * penalty);
     }
 
     function test_attestCommit_lateDisagreeingAttestationIsSlashedAtOnce() public {
@@ -929,7 +1028,7 @@ contract ModelRegistryTest is RegistryFixture {
         IModelRegistry.CommitAttestation memory late = roundAttestation(modelId, round, ids, 9);
         late.parent = base; // the proposal as it stood: the head has moved to the recorded commit
         bytes32 key = keyOf(late);
-        uint256 penalty = VALIDATOR_BOND * PENALTY_BPS / BPS;
+        uint256 penalty = _penaltyOn(VALIDATOR_BOND);
 
         vm.expectEmit(true, true, true, true, address(models));
         emit IModelRegistry.CommitAttested(key, trio[2], contentOf(late));
@@ -938,9 +1037,11 @@ contract ModelRegistryTest is RegistryFixture {
         assertEq(attest(trio[2], late), 0);
 
         assertEq(bondOf(trio[2]), VALIDATOR_BOND - penalty);
-        (uint256 available, uint256 funded) = _pool();
+        (uint256 available, uint256 funded, uint256 slashed) = _pool();
         assertEq(available, penalty);
-        assertEq(funded, penalty);
+        assertEq(funded, 0);
+        assertEq(slashed, penalty);
+        assertEq(token.balanceOf(address(models)), 0);
         (uint256 mask, uint256 recorded) = models.proposalState(key);
         assertEq(mask, 7);
         assertEq(recorded, 2);
@@ -978,13 +1079,14 @@ contract ModelRegistryTest is RegistryFixture {
         vm.prank(trio[0]);
         registry.withdrawValidatorBond();
 
-        attest(trio[1], honest); // 1 of 2 active
+        assertEq(attest(trio[1], honest), 0); // 1 of the 3 expected
         vm.expectEmit(true, true, true, true, address(models));
         emit IModelRegistry.AttestationPenalised(keyOf(honest), trio[0], 0);
         assertEq(attest(trio[2], honest), 2);
-        (uint256 available, uint256 funded) = _pool();
+        (uint256 available, uint256 funded, uint256 slashed) = _pool();
         assertEq(available, 0);
         assertEq(funded, 0);
+        assertEq(slashed, 0);
     }
 
     function test_attestCommit_dissenterSlashedBelowMinimumIsDeactivated() public {
@@ -998,11 +1100,17 @@ contract ModelRegistryTest is RegistryFixture {
         attest(trio[2], honest);
         assertFalse(registry.validatorInfo(trio[0]).active);
         assertEq(registry.activeMask(), 6);
-        // and can no longer attest
+        // and is not expected in the next round, nor part of the set that attests merges
         (uint256 next, uint256[] memory nextIds) = runRound(modelId, 1);
+        assertEq(roundView(next).expectedValidators, 6);
         IModelRegistry.CommitAttestation memory nextAttestation = roundAttestation(modelId, next, nextIds, 1);
-        vm.expectRevert(abi.encodeWithSelector(IModelRegistry.NotActiveValidator.selector, trio[0]));
+        vm.expectRevert(abi.encodeWithSelector(IModelRegistry.NotExpectedAttester.selector, next, trio[0]));
         attest(trio[0], nextAttestation);
+        uint256 side = _createBranch(base);
+        _requestMerge(side, 0);
+        IModelRegistry.CommitAttestation memory merge = mergeAttestation(modelId, 0, 1);
+        vm.expectRevert(abi.encodeWithSelector(IModelRegistry.NotActiveValidator.selector, trio[0]));
+        attest(trio[0], merge);
     }
 
     function test_attestCommit_recordsTheMedianMetricsOfTheAgreeingAttesters() public {
@@ -1095,14 +1203,29 @@ contract ModelRegistryTest is RegistryFixture {
         vm.roll(registry.validatorInfo(validator).unbondingReadyBlock);
         vm.prank(validator);
         registry.withdrawValidatorBond();
+        (bool holdsIndex,,) = registry.validatorSlot(validator);
+        assertFalse(holdsIndex);
     }
 
-    /// Regression: the new holder of an index that had attested was refused with AlreadyAttested.
-    function test_attestCommit_newHolderOfAnIndexMayAttest() public {
-        (uint256 round, uint256[] memory ids) = runRound(modelId, 1);
-        IModelRegistry.CommitAttestation memory attestation = roundAttestation(modelId, round, ids, 1);
+    /// @dev Admits `validator` again and bonds it.
+    function _readmit(address validator) internal {
+        vm.prank(admin);
+        registry.addValidator(validator);
+        fund(validator, VALIDATOR_BOND);
+        vm.startPrank(validator);
+        token.approve(address(registry), VALIDATOR_BOND);
+        registry.bondValidator(VALIDATOR_BOND);
+        vm.stopPrank();
+    }
+
+    /// Regression: the new holder of an index that had attested was refused with AlreadyAttested. Merges are the
+    /// active set's, so a newcomer at that index attests in its own name.
+    function test_attestCommit_newHolderOfAnIndexMayAttestAMerge() public {
+        _divergedBranches();
+        _requestMerge(1, 0);
+        IModelRegistry.CommitAttestation memory attestation = mergeAttestation(modelId, 0, 1);
         bytes32 key = keyOf(attestation);
-        attest(trio[0], roundAttestation(modelId, round, ids, 2)); // index 0, other content
+        attest(trio[0], mergeAttestation(modelId, 0, 2)); // index 0, other content
         _leave(trio[0]);
         address successor = newValidator("successor", VALIDATOR_BOND);
         assertEq(registry.validatorInfo(successor).index, 0);
@@ -1113,38 +1236,99 @@ contract ModelRegistryTest is RegistryFixture {
         (uint256 mask,) = models.proposalState(key);
         assertEq(mask, 1);
         // the predecessor's attestation is gone with its index: nobody is penalised for it
-        assertEq(attest(trio[1], attestation), 2);
+        uint256 commitId = attest(trio[1], attestation);
+        assertGt(commitId, 0);
         assertEq(registry.validatorInfo(successor).bond, VALIDATOR_BOND);
-        (uint256 available,) = _pool();
-        assertEq(available, 0);
+        (,, uint256 slashed) = _pool();
+        assertEq(slashed, 0);
         // and the successor cannot attest twice
-        vm.expectRevert(abi.encodeWithSelector(IModelRegistry.CommitAlreadyRecorded.selector, 2));
+        vm.expectRevert(abi.encodeWithSelector(IModelRegistry.CommitAlreadyRecorded.selector, commitId));
         attest(trio[2], attestation);
         vm.expectRevert(abi.encodeWithSelector(IModelRegistry.AlreadyAttested.selector, key, successor));
         attest(successor, attestation);
     }
 
-    /// Regression: a departed validator's attestation counted towards the quorum of the validators active now.
+    /// A newcomer taking over an index after a round opened is not one of the round's validators, though the
+    /// index is in its expected set; the predecessor's attestation still answers for its content.
+    function test_attestCommit_newHolderOfAnIndexIsNotExpectedInAnEarlierRound() public {
+        (uint256 round, uint256[] memory ids) = runRound(modelId, 1);
+        IModelRegistry.CommitAttestation memory attestation = roundAttestation(modelId, round, ids, 1);
+        bytes32 key = keyOf(attestation);
+        attest(trio[0], roundAttestation(modelId, round, ids, 2)); // index 0, other content
+        _leave(trio[0]);
+        address successor = newValidator("successor", VALIDATOR_BOND);
+        assertEq(registry.validatorInfo(successor).index, 0);
+        assertEq(roundView(round).expectedValidators & 1, 1);
+        (, uint256 admittedRound) = registry.indexHolder(0);
+        assertGt(admittedRound, round);
+
+        vm.expectRevert(abi.encodeWithSelector(IModelRegistry.NotExpectedAttester.selector, round, successor));
+        attest(successor, attestation);
+        assertEq(attest(trio[1], attestation), 0);
+        vm.expectEmit(true, true, true, true, address(models));
+        emit IModelRegistry.AttestationPenalised(key, trio[0], 0); // it left with nothing to slash
+        assertEq(attest(trio[2], attestation), 2);
+        assertEq(bondOf(successor), VALIDATOR_BOND); // the successor answers for nothing
+    }
+
+    /// Regression: a departed validator's attestation counted towards the quorum.
     function test_attestCommit_departedValidatorsDoNotMakeTheQuorum() public {
         (uint256 round, uint256[] memory ids) = runRound(modelId, 1);
         IModelRegistry.CommitAttestation memory attestation = roundAttestation(modelId, round, ids, 1);
         attest(trio[0], attestation);
         _leave(trio[0]);
-        address successor = newValidator("successor", VALIDATOR_BOND); // index 0, active, has not attested
-        assertEq(attest(trio[1], attestation), 0); // one standing vote of three active
+        newValidator("successor", VALIDATOR_BOND); // index 0, active, not expected in the round
+        assertEq(attest(trio[1], attestation), 0); // one standing vote of the three expected
         assertEq(headOf(modelId, 0), base);
-        // the successor's own attestation completes it, with the metrics of the two standing attesters
+        // the third expected validator completes it, with the metrics of the two standing attesters
         attestation.accuracyPpm = 100_000;
-        assertEq(attest(successor, attestation), 2);
+        assertEq(attest(trio[2], attestation), 2);
         assertEq(models.commit(2).accuracyPpm, 100_000); // lower median of 100,000 and 900,000
     }
 
-    /// Regression: an attestation kept counting after its validator became inactive.
-    function test_attestCommit_inactiveAttestersDoNotMakeTheQuorum() public {
-        setParam(Parameter.QuorumBps, BPS);
-        address[] memory more = bondValidators(1); // four
+    /// Regression: a departed validator's merge attestation counted towards the quorum of the active validators.
+    function test_attestCommit_departedValidatorsDoNotMakeAMergeQuorum() public {
+        _divergedBranches();
+        _requestMerge(1, 0);
+        IModelRegistry.CommitAttestation memory attestation = mergeAttestation(modelId, 0, 1);
+        attest(trio[0], attestation);
+        _leave(trio[0]);
+        address successor = newValidator("successor", VALIDATOR_BOND); // index 0, active, has not attested
+        assertEq(attest(trio[1], attestation), 0); // one standing vote of three active
+        attestation.accuracyPpm = 100_000;
+        uint256 commitId = attest(successor, attestation);
+        assertGt(commitId, 0);
+        assertEq(models.commit(commitId).accuracyPpm, 100_000); // lower median of 100,000 and 910,000
+    }
+
+    /// A validator that left and came back at the same index is admitted after the round: its attestation made
+    /// before it left no longer counts, and it cannot attest the round again.
+    function test_attestCommit_readmittedAtTheSameIndexNoLongerSpeaksForTheRound() public {
         (uint256 round, uint256[] memory ids) = runRound(modelId, 1);
         IModelRegistry.CommitAttestation memory attestation = roundAttestation(modelId, round, ids, 1);
+        attestation.accuracyPpm = 1;
+        attest(trio[0], attestation);
+        _leave(trio[0]);
+        _readmit(trio[0]);
+        assertEq(registry.validatorInfo(trio[0]).index, 0); // the lowest free index: its old one
+        assertEq(registry.validatorInfo(trio[0]).admittedRound, protocol.currentRound());
+
+        vm.expectRevert(abi.encodeWithSelector(IModelRegistry.NotExpectedAttester.selector, round, trio[0]));
+        attest(trio[0], attestation);
+        attestation.accuracyPpm = 500_000;
+        assertEq(attest(trio[1], attestation), 0); // index 0's vote does not stand: 1 of 3
+        attestation.accuracyPpm = 700_000;
+        assertEq(attest(trio[2], attestation), 2);
+        assertEq(models.commit(2).accuracyPpm, 500_000); // trio[0]'s 1 takes no part
+    }
+
+    /// Regression: an attestation kept counting after its validator became inactive. Merges are the active set's.
+    function test_attestCommit_inactiveAttestersDoNotMakeAMergeQuorum() public {
+        _divergedBranches();
+        setParam(Parameter.QuorumBps, BPS);
+        address[] memory more = bondValidators(1); // four active
+        _requestMerge(1, 0);
+        IModelRegistry.CommitAttestation memory attestation = mergeAttestation(modelId, 0, 1);
         attestation.accuracyPpm = 1;
         attest(trio[0], attestation);
         vm.prank(admin);
@@ -1153,60 +1337,251 @@ contract ModelRegistryTest is RegistryFixture {
         attest(trio[1], attestation);
         assertEq(attest(trio[2], attestation), 0); // 2 standing of 3 active
         attestation.accuracyPpm = 700_000;
-        assertEq(attest(more[0], attestation), 2); // 3 of 3; trio[0]'s metrics take no part
-        assertEq(models.commit(2).accuracyPpm, 500_000);
+        uint256 commitId = attest(more[0], attestation); // 3 of 3; trio[0]'s metrics take no part
+        assertGt(commitId, 0);
+        assertEq(models.commit(commitId).accuracyPpm, 500_000);
         assertEq(bondOf(trio[0]), 0); // agreeing, so not penalised (its bond is all unbonding)
         assertEq(registry.validatorInfo(trio[0]).unbonding, VALIDATOR_BOND);
     }
 
-    /// A validator re-admitted at another index cannot vote twice: its first attestation went with its old index.
+    /// An expected validator that became inactive after the round opened still speaks for the round.
+    function test_attestCommit_inactiveExpectedAttestersMakeARoundQuorum() public {
+        setParam(Parameter.QuorumBps, BPS);
+        (uint256 round, uint256[] memory ids) = runRound(modelId, 1);
+        IModelRegistry.CommitAttestation memory attestation = roundAttestation(modelId, round, ids, 1);
+        attestation.accuracyPpm = 1;
+        attest(trio[0], attestation);
+        vm.prank(admin);
+        registry.removeValidator(trio[0]); // inactive, still holds index 0
+        attestation.accuracyPpm = 500_000;
+        assertEq(attest(trio[1], attestation), 0); // 2 of 3 expected
+        attestation.accuracyPpm = 700_000;
+        assertEq(attest(trio[2], attestation), 2); // 3 of 3, trio[0] included
+        assertEq(models.commit(2).accuracyPpm, 500_000); // median of 1, 500,000 and 700,000
+    }
+
+    /// A validator re-admitted at another index cannot vote twice: its first attestation went with its old index, and
+    /// its new index was not in the set active when the merge was requested.
     function test_attestCommit_readmittedValidatorVotesOnce() public {
+        _divergedBranches();
+        _requestMerge(1, 0);
+        IModelRegistry.CommitAttestation memory attestation = mergeAttestation(modelId, 0, 1);
+        attest(trio[0], attestation);
+        _leave(trio[0]);
+        newValidator("successor", VALIDATOR_BOND); // takes index 0
+        _readmit(trio[0]); // index 3
+        assertEq(registry.validatorInfo(trio[0]).index, 3);
+
+        vm.expectRevert(abi.encodeWithSelector(IModelRegistry.NotActiveValidator.selector, trio[0]));
+        attest(trio[0], attestation);
+        assertEq(attest(trio[1], attestation), 0); // one standing vote of three: index 0 changed hands
+        assertGt(attest(trio[2], attestation), 0);
+        (uint256 mask,) = models.proposalState(keyOf(attestation));
+        assertEq(mask, 0x7); // index 0 still marks trio[0]'s first attestation
+    }
+
+    /// ... and at another index it is not one of the round's validators at all.
+    function test_attestCommit_readmittedAtAnotherIndexIsNotExpected() public {
         (uint256 round, uint256[] memory ids) = runRound(modelId, 1);
         IModelRegistry.CommitAttestation memory attestation = roundAttestation(modelId, round, ids, 1);
         attest(trio[0], attestation);
         _leave(trio[0]);
         newValidator("successor", VALIDATOR_BOND); // takes index 0
-        vm.prank(admin);
-        registry.addValidator(trio[0]); // index 3
+        _readmit(trio[0]); // index 3
+        vm.expectRevert(abi.encodeWithSelector(IModelRegistry.NotExpectedAttester.selector, round, trio[0]));
+        attest(trio[0], attestation);
+    }
+
+    // ---- attack: one validator dictating the model --------------------------------------------------------------
+
+    /// Attack 5 of issue 10: with the others deactivated, the only active validator recorded any model as head alone
+    /// (quorum was computed over the validators active now). Quorum is over the validators the round expected.
+    function test_attestCommit_oneValidatorDictating_cannotRecordARoundAlone() public {
+        (uint256 round, uint256[] memory ids) = runRound(modelId, 1);
+        vm.startPrank(admin);
+        registry.removeValidator(trio[1]);
+        registry.removeValidator(trio[2]);
+        vm.stopPrank();
+        assertEq(registry.activeMask(), 1); // the attacker is the only active validator left
+
+        IModelRegistry.CommitAttestation memory poisoned = roundAttestation(modelId, round, ids, 666);
+        assertEq(attest(trio[0], poisoned), 0); // 1 of the 3 expected
+        assertEq(headOf(modelId, 0), base);
+        assertEq(lastRoundOf(modelId), 0);
+
+        // the deactivated validators were expected: they record the honest aggregate and the attacker pays
+        IModelRegistry.CommitAttestation memory honest = roundAttestation(modelId, round, ids, 1);
+        assertEq(attest(trio[1], honest), 0);
+        uint256 penalty = _penaltyOn(VALIDATOR_BOND);
+        vm.expectEmit(true, true, true, true, address(models));
+        emit IModelRegistry.AttestationPenalised(keyOf(honest), trio[0], penalty);
+        assertEq(attest(trio[2], honest), 2);
+        assertEq(models.commit(2).weightsDigest, weightsOf(1));
+        assertEq(bondOf(trio[0]), VALIDATOR_BOND - penalty);
+    }
+
+    /// The same when the others were deactivated by a raised minimum bond that only the attacker topped up.
+    function test_attestCommit_oneValidatorDictating_deactivatedByTheMinimumBond() public {
+        (uint256 round, uint256[] memory ids) = runRound(modelId, 1);
         fund(trio[0], VALIDATOR_BOND);
         vm.startPrank(trio[0]);
         token.approve(address(registry), VALIDATOR_BOND);
         registry.bondValidator(VALIDATOR_BOND);
         vm.stopPrank();
-        assertEq(registry.validatorInfo(trio[0]).index, 3);
+        setParam(Parameter.MinValidatorStake, 2 * VALIDATOR_BOND);
+        assertEq(registry.activeMask(), 1);
+        assertEq(attest(trio[0], roundAttestation(modelId, round, ids, 666)), 0);
+        assertEq(headOf(modelId, 0), base);
+        // a later round expects the attacker alone: that one is its to aggregate
+        (uint256 next, uint256[] memory nextIds) = runRound(modelId, 1);
+        assertEq(roundView(next).expectedValidators, 1);
+        assertEq(attest(trio[0], roundAttestation(modelId, next, nextIds, 666)), 2);
+    }
 
-        assertEq(attest(trio[0], attestation), 0); // one standing vote of four
-        assertEq(attest(trio[1], attestation), 0); // two: 20000 < 4 x 6666
-        assertEq(attest(trio[2], attestation), 2);
-        (uint256 mask,) = models.proposalState(keyOf(attestation));
-        assertEq(mask, 0xf); // index 0 still marks trio[0]'s first attestation
+    function testFuzz_attestCommit_oneValidatorDictating_neverRecordsAlone(uint8 setSize, uint8 attackerIndex) public {
+        uint256 size = bound(setSize, 2, 8);
+        if (size > 3) {
+            bondValidators(size - 3);
+        } else if (size == 2) {
+            vm.prank(admin);
+            registry.removeValidator(trio[2]);
+        }
+        uint256 attacker = bound(attackerIndex, 0, size - 1);
+        (uint256 round, uint256[] memory ids) = runRound(modelId, 1);
+        assertEq(Bitmaps32.popCount(roundView(round).expectedValidators), size);
+        vm.startPrank(admin);
+        for (uint256 i = 0; i < size; ++i) {
+            if (i != attacker) registry.removeValidator(validatorSet[i]);
+        }
+        vm.stopPrank();
+        assertEq(registry.activeValidatorCount(), 1);
+        assertEq(attest(validatorSet[attacker], roundAttestation(modelId, round, ids, 666)), 0);
+        assertEq(headOf(modelId, 0), base);
+        // the quorum of the expected set still records: ceil(size x 6666 / 10000) of them
+        uint256 needed = (size * QUORUM_TWO_OF_THREE + BPS - 1) / BPS;
+        IModelRegistry.CommitAttestation memory honest = roundAttestation(modelId, round, ids, 1);
+        uint256 agreeing;
+        for (uint256 i = 0; i < size; ++i) {
+            if (i == attacker) continue;
+            uint256 commitId = attest(validatorSet[i], honest);
+            ++agreeing;
+            assertEq(commitId != 0, agreeing == needed, "recorded exactly at the quorum");
+            if (commitId != 0) break;
+        }
+    }
+
+    /// A validator admitted after the round opened cannot help an attacker reach the round's quorum.
+    function test_attestCommit_oneValidatorDictating_newcomersAreNotExpected() public {
+        (uint256 round, uint256[] memory ids) = runRound(modelId, 1);
+        address accomplice = newValidator("accomplice", VALIDATOR_BOND);
+        IModelRegistry.CommitAttestation memory poisoned = roundAttestation(modelId, round, ids, 666);
+        attest(trio[0], poisoned);
+        vm.expectRevert(abi.encodeWithSelector(IModelRegistry.NotExpectedAttester.selector, round, accomplice));
+        attest(accomplice, poisoned);
+        assertEq(headOf(modelId, 0), base);
+    }
+
+    function testFuzz_attestCommit_notExpectedAttesterForAnyRound(uint64 round, address caller) public {
+        vm.assume(caller != trio[0] && caller != trio[1] && caller != trio[2] && caller != address(vm));
+        (, uint256[] memory ids) = runRound(modelId, 1);
+        IModelRegistry.CommitAttestation memory attestation = roundAttestation(modelId, round, ids, 1);
+        vm.expectRevert(abi.encodeWithSelector(IModelRegistry.NotExpectedAttester.selector, round, caller));
+        attest(caller, attestation);
+    }
+
+    /// Round commits use the quorum the round opened with; merges the quorum in force.
+    function test_attestCommit_roundCommitUsesTheRoundsQuorum() public {
+        (uint256 round, uint256[] memory ids) = runRound(modelId, 1); // opened under 6,666
+        setParam(Parameter.QuorumBps, BPS); // raising it afterwards does not block the round's commit
+        assertEq(protocol.roundParameter(round, Parameter.QuorumBps), QUORUM_TWO_OF_THREE);
+        assertEq(attestBy(2, roundAttestation(modelId, round, ids, 1)), 2);
+
+        (round, ids) = runRound(modelId, 1); // opened under 10,000
+        setParam(Parameter.QuorumBps, 3_000); // lowering it afterwards does not let one validator record it
+        IModelRegistry.CommitAttestation memory attestation = roundAttestation(modelId, round, ids, 1);
+        assertEq(attest(trio[0], attestation), 0); // 10000 >= 3 x 3000, but the round needs 3 x 10000
+        assertEq(attest(trio[1], attestation), 0);
+        assertEq(attest(trio[2], attestation), 3);
+    }
+
+    function test_mergeFlow_usesTheQuorumInForce() public {
+        (uint256 mainHead, uint256 sideHead) = _divergedBranches();
+        _requestMerge(1, 0);
+        setParam(Parameter.QuorumBps, 3_000);
+        uint256 merged = attest(trio[0], mergeAttestation(modelId, 0, 1)); // 10000 >= 3 x 3000
+        assertGt(merged, 0);
+        assertEq(models.commit(merged).parent, mainHead);
+        assertEq(models.commit(merged).mergeParent, sideHead);
+
+        _requestMerge(0, 1); // main into side
+        setParam(Parameter.QuorumBps, BPS);
+        IModelRegistry.CommitAttestation memory attestation = mergeAttestation(modelId, 1, 1);
+        assertEq(attest(trio[0], attestation), 0);
+        assertEq(attest(trio[1], attestation), 0);
+        assertEq(attest(trio[2], attestation), merged + 1);
     }
 
     // ---- merges ----------------------------------------------------------------------------------------------
 
-    function test_requestMerge_recordsTheSourceHead() public {
+    function test_requestMerge_recordsTheSourceHeadAndARequestNumber() public {
         (, uint256 sideHead) = _divergedBranches();
         vm.expectEmit(true, true, true, true, address(models));
-        emit IModelRegistry.MergeRequested(modelId, 0, 1, sideHead);
+        emit IModelRegistry.MergeRequested(modelId, 0, 1, sideHead, 1);
         _requestMerge(1, 0);
-        assertEq(models.pendingMerge(modelId, 0), sideHead);
-        assertEq(models.pendingMerge(modelId, 1), 0);
+        (uint256 pendingHead, uint256 request) = models.pendingMerge(modelId, 0);
+        assertEq(pendingHead, sideHead);
+        assertEq(request, 1);
+        (pendingHead, request) = models.pendingMerge(modelId, 1);
+        assertEq(pendingHead, 0);
+        assertEq(request, 0);
+    }
+
+    function test_requestMerge_numbersRequestsPerTargetBranch() public {
+        (uint256 mainHead, uint256 sideHead) = _divergedBranches();
+        _requestMerge(1, 0);
+        vm.expectEmit(true, true, true, true, address(models));
+        emit IModelRegistry.MergeRequested(modelId, 0, 1, sideHead, 2);
+        _requestMerge(1, 0); // the same merge again: a new request
+        vm.expectEmit(true, true, true, true, address(models));
+        emit IModelRegistry.MergeRequested(modelId, 1, 0, mainHead, 1);
+        _requestMerge(0, 1); // the other branch counts its own
+        assertEq(mergeRequestOf(modelId, 0), 2);
+        assertEq(mergeRequestOf(modelId, 1), 1);
+        // a recorded merge clears the pending head and keeps the number
+        uint256 commitId = attestBy(2, mergeAttestation(modelId, 0, 1));
+        (uint256 pendingHead, uint256 request) = models.pendingMerge(modelId, 0);
+        assertEq(pendingHead, 0);
+        assertEq(request, 2);
+        (, uint256 otherModelBase) = registerModel(buyer);
+        assertGt(otherModelBase, commitId);
+        assertEq(mergeRequestOf(2, 0), 0); // and other models count their own
     }
 
     function test_requestMerge_replacesAnEarlierRequest() public {
         (uint256 mainHead, uint256 sideHead) = _divergedBranches();
         uint256 third = _createBranch(base);
         _requestMerge(1, third);
-        assertEq(models.pendingMerge(modelId, third), sideHead);
+        assertEq(pendingHeadOf(modelId, third), sideHead);
+        IModelRegistry.CommitAttestation memory first = mergeAttestation(modelId, third, 1);
+        assertEq(first.round, 1);
+        attest(trio[0], first); // pending under request 1
         vm.expectEmit(true, true, true, true, address(models));
-        emit IModelRegistry.MergeRequested(modelId, third, 0, mainHead);
+        emit IModelRegistry.MergeRequested(modelId, third, 0, mainHead, 2);
         _requestMerge(0, third);
-        assertEq(models.pendingMerge(modelId, third), mainHead);
-        // the replaced request can no longer be attested
+        (uint256 pendingHead, uint256 request) = models.pendingMerge(modelId, third);
+        assertEq(pendingHead, mainHead);
+        assertEq(request, 2);
+        // the replaced request can no longer be attested, by its head or its number
+        vm.expectRevert(abi.encodeWithSelector(IModelRegistry.NoSuchMerge.selector, mainHead, sideHead, 2, 1));
+        attest(trio[1], first);
         IModelRegistry.CommitAttestation memory attestation = mergeAttestation(modelId, third, 1);
         attestation.mergeParent = sideHead;
-        vm.expectRevert(abi.encodeWithSelector(IModelRegistry.NoSuchMerge.selector, mainHead, sideHead));
-        attest(trio[0], attestation);
+        vm.expectRevert(abi.encodeWithSelector(IModelRegistry.NoSuchMerge.selector, mainHead, sideHead, 2, 2));
+        attest(trio[1], attestation);
+        attestation.mergeParent = mainHead;
+        attestation.round = 1;
+        vm.expectRevert(abi.encodeWithSelector(IModelRegistry.NoSuchMerge.selector, mainHead, mainHead, 2, 1));
+        attest(trio[1], attestation);
     }
 
     function test_requestMerge_revertsWithNothingToMerge() public {
@@ -1240,14 +1615,14 @@ contract ModelRegistryTest is RegistryFixture {
         _requestMerge(1, 0);
         IModelRegistry.CommitAttestation memory attestation = mergeAttestation(modelId, 0, 42);
         bytes32 key = keyOf(attestation);
-        assertEq(key, keccak256(abi.encode(modelId, 0, mainHead, sideHead, 0)));
+        assertEq(key, keccak256(abi.encode(modelId, 0, mainHead, sideHead, 1))); // request 1
         assertEq(attest(trio[0], attestation), 0);
         uint256 commitId = sideHead > mainHead ? sideHead + 1 : mainHead + 1;
 
         vm.expectEmit(true, true, true, true, address(models));
         emit IModelRegistry.CommitRecorded(
-            modelId, commitId, 0, mainHead, sideHead, 0, weightsOf(42), 910_000, new uint256[](0)
-        );
+            modelId, commitId, 0, mainHead, sideHead, 1, weightsOf(42), 910_000, new uint256[](0)
+        ); // the event names the request number as the round
         assertEq(attest(trio[1], attestation), commitId);
 
         uint256[] memory parentIds = models.parents(commitId);
@@ -1265,7 +1640,8 @@ contract ModelRegistryTest is RegistryFixture {
         assertEq(info.lossMicros, 240_000);
         assertEq(headOf(modelId, 0), commitId);
         assertEq(headOf(modelId, 1), sideHead); // the source branch stays
-        assertEq(models.pendingMerge(modelId, 0), 0);
+        assertEq(pendingHeadOf(modelId, 0), 0);
+        assertEq(mergeRequestOf(modelId, 0), 1);
         assertEq(lastRoundOf(modelId), lastRound); // a merge aggregates no round
         assertEq(commitToken.ownerOf(commitId), owner);
 
@@ -1289,16 +1665,90 @@ contract ModelRegistryTest is RegistryFixture {
         _requestMerge(1, 0);
         attest(trio[0], mergeAttestation(modelId, 0, 6));
         attest(trio[1], mergeAttestation(modelId, 0, 5));
-        uint256 penalty = VALIDATOR_BOND * PENALTY_BPS / BPS;
+        uint256 penalty = _penaltyOn(VALIDATOR_BOND);
         vm.expectEmit(true, true, true, true, address(registry));
         emit IValidatorRegistry.ValidatorSlashed(
-            trio[0], 0, penalty, IValidatorRegistry.SlashReason.DeviatingAttestation, address(models)
-        );
+            trio[0], 1, penalty, IValidatorRegistry.SlashReason.DeviatingAttestation, address(models)
+        ); // the slash names the request number as its round
+        vm.expectEmit(true, true, true, true, address(protocol));
+        emit IRewardPool.SlashedToPool(penalty);
         uint256 commitId = attest(trio[2], mergeAttestation(modelId, 0, 5));
         assertEq(models.commit(commitId).weightsDigest, weightsOf(5));
         assertEq(bondOf(trio[0]), VALIDATOR_BOND - penalty);
-        (uint256 available,) = _pool();
+        (uint256 available, uint256 funded, uint256 slashed) = _pool();
         assertEq(available, penalty);
+        assertEq(funded, 0);
+        assertEq(slashed, penalty);
+        assertEq(token.balanceOf(address(models)), 0);
+    }
+
+    /// Issue 10, attack 8: a merge re-requested after revertBranch undid it could never be recorded, its proposal
+    /// key being the recorded one. The request number tells the proposals apart.
+    function test_mergeFlow_reRequestedAfterRevertIsANewCommit() public {
+        (uint256 mainHead, uint256 sideHead) = _divergedBranches();
+        _requestMerge(1, 0);
+        IModelRegistry.CommitAttestation memory first = mergeAttestation(modelId, 0, 5);
+        uint256 firstMerge = attestBy(2, first);
+        assertGt(firstMerge, 0);
+        _revert(0, mainHead); // undo the merge
+        assertEq(headOf(modelId, 0), mainHead);
+        (uint256 pendingHead, uint256 request) = models.pendingMerge(modelId, 0);
+        assertEq(pendingHead, 0);
+        assertEq(request, 1);
+
+        vm.expectEmit(true, true, true, true, address(models));
+        emit IModelRegistry.MergeRequested(modelId, 0, 1, sideHead, 2);
+        _requestMerge(1, 0);
+        IModelRegistry.CommitAttestation memory again = mergeAttestation(modelId, 0, 5);
+        // the same parents and content as the first merge, under a new request number
+        assertEq(again.parent, first.parent);
+        assertEq(again.mergeParent, first.mergeParent);
+        assertEq(contentOf(again), contentOf(first));
+        assertEq(again.round, 2);
+        assertTrue(keyOf(again) != keyOf(first));
+        (, uint256 recorded) = models.proposalState(keyOf(again));
+        assertEq(recorded, 0);
+
+        assertEq(attest(trio[0], again), 0);
+        uint256 secondMerge = attest(trio[1], again);
+        assertEq(secondMerge, firstMerge + 1);
+        assertEq(headOf(modelId, 0), secondMerge);
+        uint256[] memory parentIds = models.parents(secondMerge);
+        assertEq(parentIds[0], mainHead);
+        assertEq(parentIds[1], sideHead);
+        assertEq(models.commit(secondMerge).weightsDigest, weightsOf(5));
+        assertEq(pendingHeadOf(modelId, 0), 0);
+        (, recorded) = models.proposalState(keyOf(first));
+        assertEq(recorded, firstMerge); // the first proposal keeps its commit
+        // the first request is settled: agreeing with it again is late, disagreeing with it is a penalty
+        vm.expectRevert(abi.encodeWithSelector(IModelRegistry.CommitAlreadyRecorded.selector, firstMerge));
+        attest(trio[2], first);
+        IModelRegistry.CommitAttestation memory dissent = mergeAttestation(modelId, 0, 6);
+        (dissent.parent, dissent.mergeParent, dissent.round) = (mainHead, sideHead, 1);
+        vm.expectEmit(true, true, true, true, address(models));
+        emit IModelRegistry.AttestationPenalised(keyOf(first), trio[2], _penaltyOn(VALIDATOR_BOND));
+        assertEq(attest(trio[2], dissent), 0);
+    }
+
+    /// A stale request number is no merge, even with the right heads.
+    function test_mergeFlow_staleRequestNumberRevertsNoSuchMerge() public {
+        (uint256 mainHead, uint256 sideHead) = _divergedBranches();
+        _requestMerge(1, 0);
+        IModelRegistry.CommitAttestation memory stale = mergeAttestation(modelId, 0, 5);
+        _requestMerge(1, 0); // asked again before anything was recorded: request 2 replaces request 1
+        vm.expectRevert(abi.encodeWithSelector(IModelRegistry.NoSuchMerge.selector, sideHead, sideHead, 2, 1));
+        attest(trio[0], stale);
+        stale.round = 3; // nor a number not given yet
+        vm.expectRevert(abi.encodeWithSelector(IModelRegistry.NoSuchMerge.selector, sideHead, sideHead, 2, 3));
+        attest(trio[0], stale);
+        uint256 commitId = attestBy(2, mergeAttestation(modelId, 0, 5));
+        assertEq(models.commit(commitId).parent, mainHead);
+        // once recorded, no merge is pending: any number is no merge
+        stale = mergeAttestation(modelId, 0, 5);
+        assertEq(stale.mergeParent, 0);
+        stale.mergeParent = sideHead;
+        vm.expectRevert(abi.encodeWithSelector(IModelRegistry.NoSuchMerge.selector, 0, sideHead, 2, 2));
+        attest(trio[0], stale);
     }
 
     function test_mergeFlow_targetHeadMovedMeansANewProposal() public {
@@ -1311,6 +1761,193 @@ contract ModelRegistryTest is RegistryFixture {
         attest(trio[1], early);
         uint256 commitId = attestBy(2, mergeAttestation(modelId, 0, 5));
         assertEq(models.commit(commitId).parent, roundCommit);
+    }
+
+    /// Found by review: merges were attested by the validators active now, so with the others deactivated the one
+    /// active validator left recorded a requested merge alone, whatever weights it named. The electorate is the set
+    /// active when the merge was requested: the deactivated validators still attest it, and one alone records nothing.
+    function test_mergeFlow_soleActiveValidatorCannotRecordARequestedMerge() public {
+        (uint256 mainHead, uint256 sideHead) = _divergedBranches();
+        _requestMerge(1, 0);
+        vm.startPrank(admin);
+        registry.removeValidator(trio[1]);
+        registry.removeValidator(trio[2]);
+        vm.stopPrank();
+        assertEq(registry.activeMask(), 1);
+        assertEq(attest(trio[0], mergeAttestation(modelId, 0, 666)), 0);
+        assertEq(headOf(modelId, 0), mainHead);
+
+        IModelRegistry.CommitAttestation memory honest = mergeAttestation(modelId, 0, 1);
+        assertEq(attest(trio[1], honest), 0);
+        uint256 merged = attest(trio[2], honest);
+        assertGt(merged, 0);
+        assertEq(headOf(modelId, 0), merged);
+        assertEq(models.commit(merged).weightsDigest, weightsOf(1));
+        assertEq(models.commit(merged).mergeParent, sideHead);
+    }
+
+    /// Found by review: attestation penalties followed the DeviationPenaltyBps in force, so raising it after a round
+    /// repriced that round's dissent. A round commit's dissent costs the round's own rate.
+    function test_attestCommit_penaltyUsesTheRoundsDeviationPenalty() public {
+        (uint256 round, uint256[] memory ids) = runRound(modelId, 1); // priced with 100 bps
+        setParam(Parameter.DeviationPenaltyBps, 1_000);
+        assertEq(protocol.roundParameter(round, Parameter.DeviationPenaltyBps), PENALTY_BPS);
+        attest(trio[0], roundAttestation(modelId, round, ids, 2));
+        IModelRegistry.CommitAttestation memory honest = roundAttestation(modelId, round, ids, 1);
+        attest(trio[1], honest);
+        attest(trio[2], honest);
+        assertEq(bondOf(trio[0]), VALIDATOR_BOND - _penaltyOn(VALIDATOR_BOND), "the round's 1%");
+    }
+
+    /// A validator admitted after the merge request is not in its electorate.
+    function test_attestCommit_validatorAdmittedAfterTheMergeRequestCannotAttestIt() public {
+        _divergedBranches();
+        _requestMerge(1, 0);
+        address late = newValidator("late", VALIDATOR_BOND);
+        IModelRegistry.CommitAttestation memory attestation = mergeAttestation(modelId, 0, 1);
+        vm.expectRevert(abi.encodeWithSelector(IModelRegistry.NotActiveValidator.selector, late));
+        attest(late, attestation);
+    }
+
+    // ---- penalties go to the protocol's reward pool -------------------------------------------------------------
+
+    /// The penalty of a validator that is unbonding comes out of its unbonding tokens, straight into the pool.
+    function test_attestCommit_penaltyOfAnUnbondingExpectedValidatorLandsInThePool() public {
+        (uint256 round, uint256[] memory ids) = runRound(modelId, 1);
+        vm.prank(admin);
+        registry.removeValidator(trio[0]); // its whole bond unbonding, still slashable
+        attest(trio[0], roundAttestation(modelId, round, ids, 2));
+        uint256 registryBalance = token.balanceOf(address(registry));
+        uint256 protocolBalance = token.balanceOf(address(protocol));
+        (uint256 availableBefore, uint256 fundedBefore, uint256 slashedBefore) = _pool();
+
+        IModelRegistry.CommitAttestation memory honest = roundAttestation(modelId, round, ids, 1);
+        attest(trio[1], honest);
+        uint256 penalty = _penaltyOn(VALIDATOR_BOND);
+        vm.expectEmit(true, true, true, true, address(registry));
+        emit IValidatorRegistry.ValidatorSlashed(
+            trio[0], round, penalty, IValidatorRegistry.SlashReason.DeviatingAttestation, address(models)
+        );
+        vm.expectEmit(true, true, true, true, address(protocol));
+        emit IRewardPool.SlashedToPool(penalty);
+        assertEq(attest(trio[2], honest), 2);
+
+        assertEq(registry.validatorInfo(trio[0]).unbonding, VALIDATOR_BOND - penalty);
+        assertEq(token.balanceOf(address(registry)), registryBalance - penalty);
+        assertEq(token.balanceOf(address(protocol)), protocolBalance + penalty);
+        assertEq(token.balanceOf(address(models)), 0);
+        (uint256 available, uint256 funded, uint256 slashed) = _pool();
+        assertEq(available, availableBefore + penalty);
+        assertEq(funded, fundedBefore);
+        assertEq(slashed, slashedBefore + penalty);
+    }
+
+    /// What the registry's penalties put in the pool pays the rewards of later rounds.
+    function test_attestCommit_penaltiesFundLaterRewards() public {
+        (uint256 round, uint256[] memory ids) = runRound(modelId, 1);
+        assertEq(protocol.claimable(contributor), 0); // nothing in the pool: the update went unpaid
+        attest(trio[0], roundAttestation(modelId, round, ids, 2));
+        IModelRegistry.CommitAttestation memory honest = roundAttestation(modelId, round, ids, 1);
+        attest(trio[1], honest);
+        attest(trio[2], honest);
+        (uint256 available,,) = _pool();
+        assertEq(available, _penaltyOn(VALIDATOR_BOND));
+        runRound(modelId, 1);
+        assertGt(protocol.claimable(contributor), 0);
+        (uint256 left,,) = _pool();
+        assertLt(left, available);
+    }
+
+    /// A ModelRegistry the validator registry did not bind cannot slash: recording a commit with dissent reverts.
+    function test_attestCommit_unboundRegistryCannotPenalise() public {
+        ModelRegistry implementation = new ModelRegistry(protocol);
+        address predicted = vm.computeCreateAddress(address(this), vm.getNonce(address(this)) + 1);
+        CommitToken commits = new CommitToken(predicted);
+        ModelRegistry unbound = ModelRegistry(
+            address(
+                new ERC1967Proxy(address(implementation), abi.encodeCall(ModelRegistry.initialize, (admin, commits)))
+            )
+        );
+        IModelRegistry.ModelSpec memory spec = defaultSpec();
+        vm.prank(owner);
+        (uint256 otherModel, uint256 otherBase) = unbound.registerModel(spec);
+        (uint256 round, uint256[] memory ids) = runRound(otherModel, 1);
+        IModelRegistry.CommitAttestation memory honest = roundAttestation(modelId, round, ids, 1);
+        (honest.modelId, honest.parent) = (otherModel, otherBase);
+        IModelRegistry.CommitAttestation memory dissent = roundAttestation(modelId, round, ids, 2);
+        (dissent.modelId, dissent.parent) = (otherModel, otherBase);
+        vm.prank(trio[0]);
+        unbound.attestCommit(dissent);
+        vm.prank(trio[1]);
+        unbound.attestCommit(honest);
+        vm.expectRevert(abi.encodeWithSelector(IValidatorRegistry.NotSlasher.selector, address(unbound)));
+        vm.prank(trio[2]);
+        unbound.attestCommit(honest);
+        // and the validator registry binds one model registry only
+        vm.expectRevert(abi.encodeWithSelector(IValidatorRegistry.ModelRegistryAlreadyBound.selector, address(models)));
+        vm.prank(admin);
+        registry.bindModelRegistry(address(unbound));
+    }
+
+    // ---- sweepSurplus ----------------------------------------------------------------------------------------
+
+    function test_sweepSurplus_movesStrayTokensIntoThePool() public {
+        fund(address(models), 7 * TOKEN); // sent by mistake
+        (uint256 availableBefore, uint256 fundedBefore, uint256 slashedBefore) = _pool();
+        uint256 protocolBalance = token.balanceOf(address(protocol));
+
+        vm.expectEmit(true, true, true, true, address(protocol));
+        emit IRewardPool.RewardsFunded(address(models), 7 * TOKEN);
+        vm.expectEmit(true, true, true, true, address(token));
+        emit IERC20.Transfer(address(models), address(protocol), 7 * TOKEN);
+        vm.prank(stranger); // permissionless
+        assertEq(models.sweepSurplus(), 7 * TOKEN);
+
+        assertEq(token.balanceOf(address(models)), 0);
+        assertEq(token.balanceOf(address(protocol)), protocolBalance + 7 * TOKEN);
+        assertEq(token.allowance(address(models), address(protocol)), 0);
+        (uint256 available, uint256 funded, uint256 slashed) = _pool();
+        assertEq(available, availableBefore + 7 * TOKEN);
+        assertEq(funded, fundedBefore + 7 * TOKEN);
+        assertEq(slashed, slashedBefore);
+
+        vm.expectRevert(IModelRegistry.NoSurplus.selector); // nothing left
+        models.sweepSurplus();
+    }
+
+    function test_sweepSurplus_revertsWithNoSurplus() public {
+        vm.expectRevert(IModelRegistry.NoSurplus.selector);
+        models.sweepSurplus();
+        // penalties leave nothing behind to sweep
+        (uint256 round, uint256[] memory ids) = runRound(modelId, 1);
+        attest(trio[0], roundAttestation(modelId, round, ids, 2));
+        IModelRegistry.CommitAttestation memory honest = roundAttestation(modelId, round, ids, 1);
+        attest(trio[1], honest);
+        attest(trio[2], honest);
+        (,, uint256 slashed) = _pool();
+        assertGt(slashed, 0);
+        vm.expectRevert(IModelRegistry.NoSurplus.selector);
+        models.sweepSurplus();
+    }
+
+    function test_sweepSurplus_worksWhilePaused() public {
+        fund(address(models), 3 * TOKEN);
+        pauseProtocol();
+        assertEq(models.sweepSurplus(), 3 * TOKEN);
+        assertEq(token.balanceOf(address(models)), 0);
+    }
+
+    function testFuzz_sweepSurplus_anyAmount(uint256 amount, address caller) public {
+        amount = bound(amount, 1, 1_000_000 * TOKEN);
+        vm.assume(caller != address(0) && caller != address(vm));
+        fund(address(models), amount);
+        (uint256 availableBefore, uint256 fundedBefore,) = _pool();
+        vm.prank(caller);
+        assertEq(models.sweepSurplus(), amount);
+        (uint256 available, uint256 funded,) = _pool();
+        assertEq(available, availableBefore + amount);
+        assertEq(funded, fundedBefore + amount);
+        assertEq(token.balanceOf(address(models)), 0);
     }
 
     // ---- createBranch ----------------------------------------------------------------------------------------
@@ -1332,7 +1969,8 @@ contract ModelRegistryTest is RegistryFixture {
         assertEq(headOf(modelId, 3), second);
         assertEq(headOf(modelId, 0), second);
         assertEq(defaultBranchOf(modelId), 0);
-        assertEq(models.pendingMerge(modelId, 1), 0);
+        assertEq(pendingHeadOf(modelId, 1), 0);
+        assertEq(mergeRequestOf(modelId, 1), 0);
         (, uint256 total) = models.commitsOf(modelId, 0, 0);
         assertEq(total, 3); // branches add no commits
     }
@@ -1480,12 +2118,14 @@ contract ModelRegistryTest is RegistryFixture {
         uint256 side = _createBranch(base);
         _recordRound(1); // main moves on, side stays at the base
         _requestMerge(side, 0); // allowed: the base is not main's head
-        assertEq(models.pendingMerge(modelId, 0), base);
+        assertEq(pendingHeadOf(modelId, 0), base);
         _revert(0, base);
-        assertEq(models.pendingMerge(modelId, 0), 0);
+        (uint256 pendingHead, uint256 request) = models.pendingMerge(modelId, 0);
+        assertEq(pendingHead, 0);
+        assertEq(request, 1); // the number stays: a new request gets the next one
         IModelRegistry.CommitAttestation memory attestation = mergeAttestation(modelId, 0, 1);
         attestation.mergeParent = base;
-        vm.expectRevert(abi.encodeWithSelector(IModelRegistry.NoSuchMerge.selector, 0, base));
+        vm.expectRevert(abi.encodeWithSelector(IModelRegistry.NoSuchMerge.selector, 0, base, 1, 1));
         attest(trio[0], attestation);
 
         // a revert to another commit keeps the request
@@ -1497,7 +2137,9 @@ contract ModelRegistryTest is RegistryFixture {
         (uint256 fourth,,) = _recordRound(1);
         assertEq(models.commit(fourth).parent, second);
         _revert(0, second);
-        assertEq(models.pendingMerge(modelId, 0), onSide);
+        (pendingHead, request) = models.pendingMerge(modelId, 0);
+        assertEq(pendingHead, onSide);
+        assertEq(request, 2);
         assertEq(attestBy(2, mergeAttestation(modelId, 0, 1)), fourth + 1);
         assertEq(models.parents(fourth + 1)[1], onSide);
     }
@@ -1686,7 +2328,9 @@ contract ModelRegistryTest is RegistryFixture {
         assertEq(models.commitToken(), address(commitToken));
         assertEq(headOf(modelId, 0), first);
         assertEq(headOf(modelId, side), base);
-        assertEq(models.pendingMerge(modelId, side), first);
+        (uint256 pendingHead, uint256 request) = models.pendingMerge(modelId, side);
+        assertEq(pendingHead, first);
+        assertEq(request, 1);
         assertEq(lastRoundOf(modelId), round);
         assertEq(models.commit(first).contributionCount, 2);
         assertTrue(models.hasRole(models.UPGRADER_ROLE(), admin));

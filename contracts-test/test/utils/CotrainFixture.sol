@@ -5,17 +5,22 @@ import {Test} from "forge-std/Test.sol";
 import {ERC1967Proxy} from "@openzeppelin/contracts/proxy/ERC1967/ERC1967Proxy.sol";
 
 import {CotrainProtocol} from "cotrain/CotrainProtocol.sol";
-import {IValidatorRegistry} from "cotrain/interfaces/IValidatorRegistry.sol";
+import {CotrainProtocolExtension} from "cotrain/CotrainProtocolExtension.sol";
 import {IContributionRounds} from "cotrain/interfaces/IContributionRounds.sol";
+import {ICotrainProtocol} from "cotrain/interfaces/ICotrainProtocol.sol";
+import {IValidatorRegistry} from "cotrain/interfaces/IValidatorRegistry.sol";
 import {CotrainToken} from "cotrain/token/CotrainToken.sol";
 import {ContributionType, ProtocolConfig} from "cotrain/types/CotrainTypes.sol";
 import {ValidatorRegistry} from "cotrain/validators/ValidatorRegistry.sol";
 
-/// @notice Deploys token, validator registry and protocol behind their proxies the way the deploy script does, and
-/// offers the steps of a round as helpers. Every test contract of the protocol builds on it.
+/// @notice Deploys token, validator registry and protocol (with its extension) behind their proxies the way the
+/// deploy script does, and offers the steps of a round as helpers. Every test contract of the protocol builds on it.
+/// Contributions are addressed by content digest on chain; the fixture remembers the digest of every id it submitted
+/// so that tests can speak of ids and finalize rounds page by page.
 abstract contract CotrainFixture is Test {
     uint256 internal constant TOKEN = 1e18;
     uint256 internal constant SUPPLY = 1_000_000_000 * TOKEN;
+    bytes32 internal constant DEFAULT_ADMIN_ROLE = 0x00;
 
     uint256 internal constant SUBMISSION_BLOCKS = 20;
     uint256 internal constant COMMIT_BLOCKS = 10;
@@ -23,29 +28,44 @@ abstract contract CotrainFixture is Test {
 
     CotrainToken internal token;
     ValidatorRegistry internal registry;
-    CotrainProtocol internal protocol;
+    ICotrainProtocol internal protocol;
+    CotrainProtocolExtension internal extension;
+    CotrainProtocol internal protocolImplementation;
 
     address internal admin = makeAddr("admin");
     address internal funder = makeAddr("funder");
+
+    mapping(uint256 id => bytes32) internal digestById;
+    mapping(uint256 round => bytes32[]) internal roundDigests;
 
     function setUp() public virtual {
         vm.startPrank(admin);
         token = new CotrainToken(admin, SUPPLY);
         ValidatorRegistry registryImplementation = new ValidatorRegistry(token);
         registry = ValidatorRegistry(
-            address(new ERC1967Proxy(address(registryImplementation), abi.encodeCall(ValidatorRegistry.initialize, (admin))))
-        );
-        CotrainProtocol protocolImplementation = new CotrainProtocol(token, registry);
-        protocol = CotrainProtocol(
             address(
-                new ERC1967Proxy(
-                    address(protocolImplementation), abi.encodeCall(CotrainProtocol.initialize, (admin, defaultConfig()))
-                )
+                new ERC1967Proxy(address(registryImplementation), abi.encodeCall(ValidatorRegistry.initialize, (admin)))
             )
         );
+        extension = new CotrainProtocolExtension(token, registry);
+        protocolImplementation = new CotrainProtocol(token, registry, extension);
+        protocol = deployProtocol(defaultConfig());
         registry.setProtocol(address(protocol));
         token.transfer(funder, 10_000_000 * TOKEN);
         vm.stopPrank();
+    }
+
+    /// @dev A new protocol proxy on the fixture's implementation (token, registry and extension), initialized with
+    /// `config`: one call, so that expectRevert sees the initialization.
+    function deployProtocol(ProtocolConfig memory config) internal returns (ICotrainProtocol) {
+        return ICotrainProtocol(
+            address(
+                new ERC1967Proxy(
+                    address(protocolImplementation),
+                    abi.encodeCall(CotrainProtocolExtension.initialize, (admin, config))
+                )
+            )
+        );
     }
 
     function defaultConfig() internal pure returns (ProtocolConfig memory) {
@@ -70,7 +90,12 @@ abstract contract CotrainFixture is Test {
             revealBlocks: REVEAL_BLOCKS,
             modelUpdateReward: 20 * TOKEN,
             datasetReward: 15 * TOKEN,
-            validationWorkReward: 10 * TOKEN
+            validationWorkReward: 10 * TOKEN,
+            neutralScore: 50,
+            maxContributionsPerRound: 1_000,
+            maxContributionsPerContributor: 100,
+            maxWeightShareBps: 3_334,
+            maxRoundPenaltyBps: 1_000
         });
     }
 
@@ -115,16 +140,40 @@ abstract contract CotrainFixture is Test {
         }
     }
 
-    // ---- round steps -----------------------------------------------------------------------------------------
+    // ---- contributions ---------------------------------------------------------------------------------------
 
     function submit(address contributor, ContributionType kind, bytes32 digest) internal returns (uint256 id) {
+        return submitFor(contributor, kind, digest, 1);
+    }
+
+    function submitFor(address contributor, ContributionType kind, bytes32 digest, uint256 taskId)
+        internal
+        returns (uint256 id)
+    {
         vm.prank(contributor);
-        id = protocol.submitContribution(uint8(kind), digest, 1);
+        id = protocol.submitContribution(uint8(kind), digest, taskId);
+        track(id, digest);
+    }
+
+    /// @dev Remembers a contribution submitted outside `submit`, so that ids and pages resolve.
+    function track(uint256 id, bytes32 digest) internal {
+        digestById[id] = digest;
+        roundDigests[protocol.contribution(digest).round].push(digest);
+    }
+
+    function contributionOf(uint256 id) internal view returns (IContributionRounds.ContributionView memory) {
+        return protocol.contribution(digestById[id]);
     }
 
     function roundOf(uint256 contributionId) internal view returns (uint256) {
-        return protocol.contribution(contributionId).round;
+        return contributionOf(contributionId).round;
     }
+
+    function digestOf(uint256 seed) internal pure returns (bytes32) {
+        return sha256(abi.encode("manifest", seed));
+    }
+
+    // ---- round steps -----------------------------------------------------------------------------------------
 
     function rollToCommit(uint256 round) internal {
         vm.roll(protocol.roundInfo(round).submissionEndBlock);
@@ -153,18 +202,38 @@ abstract contract CotrainFixture is Test {
         protocol.revealScores(round, scores, saltOf(validator, round));
     }
 
+    /// @dev The digests of the next `count` contributions of `round` to settle (at most those left).
+    function pageOf(uint256 round, uint256 count) internal view returns (bytes32[] memory page) {
+        IContributionRounds.RoundView memory info = protocol.roundInfo(round);
+        uint256 left = info.contributionCount - info.finalizedCount;
+        page = new bytes32[](count < left ? count : left);
+        for (uint256 i = 0; i < page.length; ++i) {
+            page[i] = roundDigests[round][info.finalizedCount + i];
+        }
+    }
+
+    /// @dev Settles up to `maxCount` more contributions of `round`.
+    function finalizePage(uint256 round, uint256 maxCount) internal returns (uint256) {
+        return protocol.finalize(round, pageOf(round, maxCount));
+    }
+
+    /// @dev Settles every contribution of `round` left.
+    function finalizeAll(uint256 round) internal returns (uint256) {
+        return finalizePage(round, type(uint256).max);
+    }
+
     /// @dev Every validator commits and reveals the same scores, then the round is finalized in one call.
     function scoreRound(uint256 round, address[] memory validators, bytes memory scores) internal {
         rollToCommit(round);
-        for (uint256 i = 0; i < validators.length; ++i) commit(validators[i], round, scores);
+        for (uint256 i = 0; i < validators.length; ++i) {
+            commit(validators[i], round, scores);
+        }
         rollToReveal(round);
-        for (uint256 i = 0; i < validators.length; ++i) reveal(validators[i], round, scores);
+        for (uint256 i = 0; i < validators.length; ++i) {
+            reveal(validators[i], round, scores);
+        }
         rollToFinalization(round);
-        protocol.finalize(round, type(uint256).max);
-    }
-
-    function digestOf(uint256 seed) internal pure returns (bytes32) {
-        return sha256(abi.encode("manifest", seed));
+        finalizeAll(round);
     }
 
     function roundView(uint256 round) internal view returns (IContributionRounds.RoundView memory) {

@@ -11,12 +11,14 @@ import {ContributionType} from "cotrain/types/CotrainTypes.sol";
 
 /// @notice The protocol of CotrainFixture plus the model registry and its commit collection, deployed the way the
 /// deploy script does: the registry's implementation, then the CommitToken naming the proxy that comes next (its
-/// address predicted from the deployer's nonce), then the proxy, and SLASHER_ROLE on the validator registry for it.
+/// address predicted from the deployer's nonce), then the proxy, which the validator registry then binds
+/// (`bindModelRegistry`) so that its penalties can slash bonds into the protocol's reward pool.
 /// Helpers register models, bond validators, run protocol rounds of model updates and attest commits.
 /// Build specs and attestations before `vm.prank`: sha256 is a precompile call and would take the prank.
 abstract contract RegistryFixture is CoreTestHelpers {
     uint256 internal constant BPS = 10_000;
-    /// @dev Twice the minimum: a validator slashed once by DeviationPenaltyBps (1%) stays active.
+    /// @dev Twice the minimum: headroom for penalties, as the deploy script bonds. A validator slashed by
+    /// DeviationPenaltyBps (1%), or even by a whole round's MaxRoundPenaltyBps (10%), stays active.
     uint256 internal constant VALIDATOR_BOND = 2_000 * TOKEN;
     uint256 internal constant SCORE = 80; // above the slash threshold: every update is accepted
 
@@ -27,6 +29,7 @@ abstract contract RegistryFixture is CoreTestHelpers {
     address internal owner = makeAddr("owner");
     address internal contributor;
     address[] internal validatorSet;
+    uint256 internal updateCount; // makes every submitted update's digest unique
 
     function setUp() public virtual override {
         super.setUp();
@@ -42,7 +45,7 @@ abstract contract RegistryFixture is CoreTestHelpers {
                 )
             )
         );
-        registry.grantRole(registry.SLASHER_ROLE(), address(models));
+        registry.bindModelRegistry(address(models));
         vm.stopPrank();
         assertEq(address(models), predicted, "predicted proxy address");
         contributor = newContributor("contributor", 10_000 * TOKEN);
@@ -75,6 +78,16 @@ abstract contract RegistryFixture is CoreTestHelpers {
     {
         vm.prank(by);
         return models.registerModel(spec);
+    }
+
+    /// @dev The source head of the merge pending into `branchId`, or 0.
+    function pendingHeadOf(uint256 modelId, uint256 branchId) internal view returns (uint256 sourceHead) {
+        (sourceHead,) = models.pendingMerge(modelId, branchId);
+    }
+
+    /// @dev The latest merge request number of `branchId` (0 before any request).
+    function mergeRequestOf(uint256 modelId, uint256 branchId) internal view returns (uint256 request) {
+        (, request) = models.pendingMerge(modelId, branchId);
     }
 
     function headOf(uint256 modelId, uint256 branchId) internal view returns (uint256) {
@@ -122,12 +135,13 @@ abstract contract RegistryFixture is CoreTestHelpers {
         scoreRound(round, expected, scores);
     }
 
+    /// @dev `count` model updates for task `modelId` in the current round, each with a digest of its own (a digest
+    /// can be submitted once), tracked by the fixture so that finalizeAll can settle them.
     function submitUpdates(uint256 modelId, uint256 count) internal returns (uint256 round, uint256[] memory ids) {
         ids = new uint256[](count);
         for (uint256 i = 0; i < count; ++i) {
-            bytes32 digest = digestOf(block.number * 1_000 + i); // sha256 is a call: before the prank
-            vm.prank(contributor);
-            ids[i] = protocol.submitContribution(uint8(ContributionType.MODEL_UPDATE), digest, modelId);
+            bytes32 digest = sha256(abi.encode("update", ++updateCount));
+            ids[i] = submitFor(contributor, ContributionType.MODEL_UPDATE, digest, modelId);
         }
         round = roundOf(ids[0]);
     }
@@ -159,18 +173,19 @@ abstract contract RegistryFixture is CoreTestHelpers {
         });
     }
 
-    /// @dev The merge commit of the merge requested into `targetBranch`, on its head.
+    /// @dev The merge commit of the merge requested into `targetBranch`, on its head, naming the request number.
     function mergeAttestation(uint256 modelId, uint256 targetBranch, uint256 seed)
         internal
         view
         returns (IModelRegistry.CommitAttestation memory)
     {
+        (uint256 sourceHead, uint256 request) = models.pendingMerge(modelId, targetBranch);
         return IModelRegistry.CommitAttestation({
             modelId: modelId,
             branchId: targetBranch,
             parent: headOf(modelId, targetBranch),
-            mergeParent: models.pendingMerge(modelId, targetBranch),
-            round: 0,
+            mergeParent: sourceHead,
+            round: request,
             weightsDigest: weightsOf(seed),
             weightsRoot: weightsOf(seed),
             contributionIds: new uint256[](0),

@@ -2,14 +2,24 @@
 pragma solidity ^0.8.24;
 
 import {ContributionStatus, ContributionType, RoundPhase} from "../types/CotrainTypes.sol";
+import {ICotrainErrors} from "./ICotrainErrors.sol";
 
-/// @title Contributions and the block-numbered round schedule
+/// @title Contributions and the round schedule
 /// @notice Rounds are pipelined: round r accepts submissions for `submissionBlocks` blocks, then its commit and
 /// reveal windows follow while round r+1 already accepts submissions. A contribution belongs to the round that is
 /// open when it is submitted, so there is always a round to submit to.
-interface IContributionRounds {
+///
+/// A contribution is identified by its content digest, the sha256 of its manifest on IPFS: a digest can be
+/// submitted once, ever. Its id is its place in the global submission order; within its round it has a position
+/// (id minus the round's first id), the index of its score in the validators' score arrays.
+///
+/// Schedules run on the protocol clock, which counts blocks while the protocol is not paused: a pause stops every
+/// window and delay, and they resume where they stood. Block numbers reported by views and events are the blocks at
+/// which the clock reaches the value, assuming no further pause.
+interface IContributionRounds is ICotrainErrors {
     /// @notice A contribution as a client reads it.
     struct ContributionView {
+        uint256 id; // global submission order
         address contributor;
         ContributionType kind;
         ContributionStatus status;
@@ -33,6 +43,7 @@ interface IContributionRounds {
         uint256 committedValidators; // bitmap
         uint256 revealedValidators; // bitmap
         bool quorumReached; // meaningful once finalization started
+        uint256 parameterVersion; // the parameters that price the round (see IProtocolParameters.roundParameter)
     }
 
     /// @notice A contribution entered round `round`, locking stake.
@@ -44,56 +55,80 @@ interface IContributionRounds {
         uint256 indexed taskId,
         uint256 round
     );
-    /// @notice Round `round` received its first contribution; its deadlines are fixed from now on.
+    /// @notice Round `round` received its first contribution; its deadlines and parameters are fixed from now on.
     event RoundOpened(
         uint256 indexed round,
         uint256 firstContributionId,
         uint256 submissionEndBlock,
         uint256 commitEndBlock,
         uint256 revealEndBlock,
-        uint256 expectedValidators
+        uint256 expectedValidators,
+        uint256 parameterVersion
     );
 
     /// @notice The content digest is zero.
     error ZeroContentDigest();
+    /// @notice `contentDigest` was already submitted, as contribution `id`: the same work is paid once.
+    error DuplicateContent(bytes32 contentDigest, uint256 id);
     /// @notice `kind` is not a ContributionType.
     error UnknownContributionType(uint8 kind);
-    /// @notice Task ids are stored in 40 bits.
+    /// @notice Task ids are stored in 32 bits.
     error TaskIdTooLarge(uint256 taskId);
-    /// @notice No contribution has this id.
-    error UnknownContribution(uint256 id);
+    /// @notice Round `round` already holds `maxContributions` contributions (MaxContributionsPerRound).
+    error RoundFull(uint256 round, uint256 maxContributions);
+    /// @notice `contributor` already submitted `maxContributions` contributions to round `round`
+    /// (MaxContributionsPerContributor).
+    error ContributorRoundLimit(address contributor, uint256 round, uint256 maxContributions);
+    /// @notice No contribution has this content digest.
+    error UnknownContribution(bytes32 contentDigest);
     /// @notice Round `round` has no contributions.
     error UnknownRound(uint256 round);
     /// @notice Round `round` is in `actual`, the call needs `expected`.
     error WrongPhase(uint256 round, RoundPhase expected, RoundPhase actual);
 
-    /// @notice Submits a contribution to the round open now, locking `stakePerContribution` of free stake.
+    /// @notice Submits a contribution to the round open now, locking that round's `stakePerContribution` of free
+    /// stake. Not while paused.
     /// @param kind a ContributionType (0 model update, 1 dataset, 2 validation work)
-    /// @param contentDigest sha256 of the manifest stored on IPFS (a raw CIDv1 derives from it)
-    /// @param taskId the model or task this contribution is for (< 2^40)
+    /// @param contentDigest sha256 of the manifest stored on IPFS (a raw CIDv1 derives from it); never submitted before
+    /// @param taskId the model or task this contribution is for (< 2^32)
     /// @return id the contribution id
     function submitContribution(uint8 kind, bytes32 contentDigest, uint256 taskId) external returns (uint256 id);
 
     /// @notice A contribution.
-    /// @param id contribution id
+    /// @param contentDigest its content digest
     /// @return contribution its record
-    function contribution(uint256 id) external view returns (ContributionView memory contribution);
+    function contribution(bytes32 contentDigest) external view returns (ContributionView memory contribution);
 
     /// @notice The round that accepts submissions now.
     /// @return round round number (rounds start at 1)
     function currentRound() external view returns (uint256 round);
+
+    /// @notice The newest round that received a contribution.
+    /// @return round its number, or 0 before the first contribution
+    function latestRound() external view returns (uint256 round);
 
     /// @notice A round's contributions, deadlines, validator bitmaps and phase.
     /// @param round round number
     /// @return info the round; `exists` is false for a round without contributions
     function roundInfo(uint256 round) external view returns (RoundView memory info);
 
-    /// @notice The block at which the reveal window of every round opened so far has closed. Validator unbonding
-    /// never completes before it, so no round's expected validator can leave and hand its index on mid-scoring.
-    /// @return deadline the latest reveal-window end of any opened round (0 before the first round opens)
-    function scoringDeadline() external view returns (uint256 deadline);
+    /// @notice Every round with contributions up to this one is finalized. Validator bonds stay until the rounds that
+    /// expected them are all settled.
+    /// @return round the newest round R such that every round <= R is finalized (0 when none is)
+    function settledThrough() external view returns (uint256 round);
+
+    /// @notice Moves settledThrough over rounds finalized out of order. Finalize does it too, up to 16 rounds per
+    /// round it completes; a longer run of rounds finalized before an older one is walked by calling this.
+    /// Permissionless.
+    /// @return round the new settledThrough
+    function advanceSettled() external returns (uint256 round);
 
     /// @notice Id the next contribution will get.
     /// @return id next contribution id (ids start at 1)
     function nextContributionId() external view returns (uint256 id);
+
+    /// @notice The protocol clock: blocks elapsed while not paused, offset so that it started at the deploy block.
+    /// Round windows and unbonding delays run on it.
+    /// @return clock the current value (frozen while paused)
+    function protocolClock() external view returns (uint256 clock);
 }

@@ -13,4 +13,6 @@ interface ICotrainErrors {
     error UnbondingNotReady(uint256 readyBlock, uint256 currentBlock);
     /// @notice There is nothing unbonding to withdraw.
     error NothingToWithdraw();
+    /// @notice The protocol is paused.
+    error ProtocolPaused();
 }

@@ -1,36 +1,34 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.24;
 
+import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
+
 import {IContributionRounds} from "./IContributionRounds.sol";
 import {IContributorStaking} from "./IContributorStaking.sol";
+import {IProtocolGovernance} from "./IProtocolGovernance.sol";
 import {IProtocolParameters} from "./IProtocolParameters.sol";
 import {IRewardPool} from "./IRewardPool.sol";
 import {IScoreConsensus} from "./IScoreConsensus.sol";
 
-/// @title The Cotrain protocol: everything a contributor, validator, funder or client calls
+/// @title The Cotrain protocol: everything a contributor, validator, funder, governor or client calls
+/// @notice One address (the proxy) serves all of it. Behind it, CotrainProtocol implements the round lifecycle
+/// (submissions, scoring, settlement, rewards) and delegates every other function (staking accounts, parameters,
+/// roles, pause) to CotrainProtocolExtension, as one contract would exceed the 24 KiB code-size limit.
 interface ICotrainProtocol is
-    IScoreConsensus,
     IContributionRounds,
-    IContributorStaking,
+    IScoreConsensus,
     IRewardPool,
-    IProtocolParameters
+    IContributorStaking,
+    IProtocolParameters,
+    IProtocolGovernance,
+    IAccessControl
 {
-    /// @notice The token used for stakes, bonds and rewards.
-    /// @return token the ERC-20 address
-    function stakingToken() external view returns (address token);
+    /// @notice The contract the protocol delegates its account, parameter and governance functions to.
+    /// @return extension the CotrainProtocolExtension of this implementation
+    function extension() external view returns (address extension);
 
-    /// @notice The validator registry whose set scores the rounds.
-    /// @return registry the ValidatorRegistry proxy
-    function validatorRegistry() external view returns (address registry);
-
-    /// @notice Whether the protocol is paused.
-    /// @return isPaused true while paused
-    function paused() external view returns (bool isPaused);
-
-    /// @notice Stops registrations, stake increases, submissions, validator bonding and scoring. Restricted to PAUSER_ROLE.
-    function pause() external;
-
-    /// @notice Resumes the protocol. Restricted to PAUSER_ROLE. Rounds whose commit or reveal window overlapped
-    /// the pause are finalized without absence penalties.
-    function unpause() external;
+    /// @notice Points the proxy at a new implementation and runs `data` on it (UUPS). Restricted to UPGRADER_ROLE.
+    /// @param newImplementation a CotrainProtocol implementation
+    /// @param data a call to run on the proxy afterwards, or empty
+    function upgradeToAndCall(address newImplementation, bytes calldata data) external payable;
 }

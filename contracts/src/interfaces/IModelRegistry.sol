@@ -2,6 +2,7 @@
 pragma solidity ^0.8.24;
 
 import {ICotrainErrors} from "./ICotrainErrors.sol";
+import {ICotrainProtocol} from "./ICotrainProtocol.sol";
 
 /// @title The model registry: training tasks as model NFTs, global models as commit NFTs with a version history
 /// @notice A model is a training task: its owner registers the base model, the held-out evaluation set, the data
@@ -9,12 +10,14 @@ import {ICotrainErrors} from "./ICotrainErrors.sol";
 /// contributions name. Every global model is a commit, minted as an NFT of the CommitToken collection to the model's
 /// owner. The base model is the first commit.
 ///
-/// Commits come from validators: after each finalized round, every active validator aggregates the round's accepted
-/// model updates onto the head of the model's default branch and attests the result. A commit is recorded when a
-/// quorum of the active validators (the protocol's QuorumBps) attests the same content for the same parent(s) and
-/// round; an attestation counts towards it while its validator is active and holds the index it attested with.
-/// Any attestation of other content for that proposal is then slashed like a deviating score
-/// (DeviationPenaltyBps of the validator's bond), and the slashed tokens fund the protocol's reward pool.
+/// Commits come from validators: after each finalized round, every validator the round expected aggregates the
+/// round's model updates that its consensus did not reject onto the head of the default branch and attests the
+/// result. A commit is recorded when a quorum of the validators expected for that round (the round's QuorumBps, by
+/// count) attests the same content for the same parent(s) and round; an attestation counts while its validator still
+/// holds the index it attested with and held it since before the round. Merge commits are attested by the validators
+/// that were active when the merge was requested. Any attestation of other content for that proposal is then slashed
+/// like a deviating score (the round's DeviationPenaltyBps of the validator's stake), and the slashed tokens go to
+/// the protocol's reward pool.
 ///
 /// Branches: a model starts with branch 0 as its default branch. The owner may branch from any commit of the model,
 /// move the default branch (rounds then train on it), revert a branch head to an earlier commit of that branch, and
@@ -69,7 +72,7 @@ interface IModelRegistry is ICotrainErrors {
         uint256 branchId;
         uint256 parent; // must be the branch's head
         uint256 mergeParent; // the requested merge's source head, or 0 for a round commit
-        uint256 round; // a finalized round after the model's last aggregated round; 0 for a merge commit
+        uint256 round; // a finalized round after the model's last aggregated round; for a merge, its request number
         bytes32 weightsDigest;
         bytes32 weightsRoot;
         uint256[] contributionIds; // strictly ascending; empty for a merge commit
@@ -101,13 +104,12 @@ interface IModelRegistry is ICotrainErrors {
     event DefaultBranchChanged(uint256 indexed modelId, uint256 indexed branchId);
     /// @notice The owner moved the head of `branchId` back from `fromCommit` to `toCommit`.
     event BranchReverted(uint256 indexed modelId, uint256 indexed branchId, uint256 fromCommit, uint256 toCommit);
-    /// @notice The owner asked validators to merge `sourceBranch` (at `sourceHead`) into `targetBranch`.
+    /// @notice The owner asked validators to merge `sourceBranch` (at `sourceHead`) into `targetBranch`, as the
+    /// branch's merge request number `request` (what merge attestations name as their round).
     event MergeRequested(
-        uint256 indexed modelId, uint256 indexed targetBranch, uint256 sourceBranch, uint256 sourceHead
+        uint256 indexed modelId, uint256 indexed targetBranch, uint256 sourceBranch, uint256 sourceHead, uint256 request
     );
 
-    /// @notice The protocol is paused.
-    error ProtocolPaused();
     /// @notice The CommitToken given mints for `minter`, not for this registry.
     error CommitTokenNotBound(address minter);
     /// @notice A digest of the spec or the attestation is zero.
@@ -116,7 +118,7 @@ interface IModelRegistry is ICotrainErrors {
     error InvalidRuleParameters(AggregationRule rule, uint256 parameterA, uint256 parameterB);
     /// @notice The reward weights must sum to 10,000 basis points.
     error RewardWeightsNotWhole(uint256 sumBps);
-    /// @notice Model ids are task ids, stored in 40 bits on the protocol.
+    /// @notice Model ids are task ids, stored in 32 bits on the protocol.
     error ModelIdsExhausted();
     /// @notice No model has this id.
     error UnknownModel(uint256 modelId);
@@ -130,16 +132,21 @@ interface IModelRegistry is ICotrainErrors {
     error NotAnAncestor(uint256 branchId, uint256 commitId);
     /// @notice A branch cannot be merged into itself, nor a head into a branch that already has it.
     error NothingToMerge(uint256 sourceBranch, uint256 targetBranch);
-    /// @notice The caller is not an active validator.
+    /// @notice The caller was not an active validator when the merge was requested (they attest it).
     error NotActiveValidator(address caller);
+    /// @notice The caller was not expected to score `round`, or took its index over after the round opened.
+    error NotExpectedAttester(uint256 round, address caller);
     /// @notice The attestation names `parent`, but the branch's head is `head`.
     error StaleParent(uint256 head, uint256 parent);
     /// @notice Round commits go to the model's default branch, which is `defaultBranch`.
     error NotDefaultBranch(uint256 defaultBranch, uint256 branchId);
     /// @notice The round must be finalized and come after the model's last aggregated round `lastRound`.
     error RoundNotAggregatable(uint256 round, uint256 lastRound);
-    /// @notice The merge parent does not match the requested merge's source head `requested` (0: none requested).
-    error NoSuchMerge(uint256 requested, uint256 mergeParent);
+    /// @notice The merge parent and request number do not match the branch's pending merge: source head `requested`
+    /// (0: none requested) under request number `request`.
+    error NoSuchMerge(uint256 requested, uint256 mergeParent, uint256 request, uint256 attestedRequest);
+    /// @notice The registry holds no tokens (any it holds were sent by mistake and go to the reward pool).
+    error NoSurplus();
     /// @notice Contribution ids must be strictly ascending: position `position` is not; merges include none.
     error InvalidContributionIds(uint256 position);
     /// @notice Accuracy is at most 1,000,000 ppm and loss below 2^64.
@@ -157,9 +164,9 @@ interface IModelRegistry is ICotrainErrors {
     /// @return baseCommit the commit NFT id of the base model
     function registerModel(ModelSpec calldata spec) external returns (uint256 modelId, uint256 baseCommit);
 
-    /// @notice Attests the next commit of a branch. Restricted to active validators; not while paused. Records the
-    /// commit once a quorum of active validators attested the same content, and slashes attestations of other
-    /// content made for the same proposal, before or after.
+    /// @notice Attests the next commit of a branch. Restricted to the validators expected for the round (for a merge,
+    /// those active when it was requested); not while paused. Records the commit once a quorum of them attested the
+    /// same content, and slashes attestations of other content made for the same proposal, before or after.
     /// @param attestation the proposal (model, branch, parents, round) and its content (weights, contributions)
     /// @return commitId the recorded commit's id once recorded, else 0
     function attestCommit(CommitAttestation calldata attestation) external returns (uint256 commitId);
@@ -208,11 +215,24 @@ interface IModelRegistry is ICotrainErrors {
     /// @return commitId its head
     function branchHead(uint256 modelId, uint256 branchId) external view returns (uint256 commitId);
 
-    /// @notice The source head of the merge requested into `targetBranch`, or 0.
+    /// @notice The merge requested into `targetBranch`: the source head, or 0, and its request number.
     /// @param modelId the model
     /// @param targetBranch the branch
-    /// @return sourceHead the head to merge
-    function pendingMerge(uint256 modelId, uint256 targetBranch) external view returns (uint256 sourceHead);
+    /// @return sourceHead the head to merge (0 when none is pending)
+    /// @return request the branch's latest merge request number, which merge attestations name as their round
+    function pendingMerge(uint256 modelId, uint256 targetBranch)
+        external
+        view
+        returns (uint256 sourceHead, uint256 request);
+
+    /// @notice The protocol whose rounds are aggregated and whose parameters (quorum, penalty) apply.
+    /// @return protocol the CotrainProtocol proxy
+    function PROTOCOL() external view returns (ICotrainProtocol protocol);
+
+    /// @notice Moves any tokens this registry holds (it keeps none: they were sent by mistake) into the protocol's
+    /// reward pool. Permissionless.
+    /// @return amount tokens swept
+    function sweepSurplus() external returns (uint256 amount);
 
     /// @notice A commit.
     /// @param commitId a commit id (commit ids are global and start at 1)
@@ -240,7 +260,7 @@ interface IModelRegistry is ICotrainErrors {
     /// @param branchId the branch
     /// @param parent the branch head it extends
     /// @param mergeParent the merged head, or 0
-    /// @param round the aggregated round, or 0 for a merge
+    /// @param round the aggregated round, or the merge request number for a merge
     /// @return proposal keccak256 of the five
     function proposalKey(uint256 modelId, uint256 branchId, uint256 parent, uint256 mergeParent, uint256 round)
         external

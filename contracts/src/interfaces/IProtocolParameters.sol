@@ -3,10 +3,15 @@ pragma solidity ^0.8.24;
 
 import {Parameter} from "../types/CotrainTypes.sol";
 
-/// @title Governable protocol parameters
+/// @title Governable protocol parameters, versioned so that a change never reprices a round already open
+/// @notice Every change creates a new parameter version. A round is priced by the version in force when it opened
+/// (its first contribution): stakes, caps, thresholds, rewards, penalties, quorum, tolerance and its windows. So a
+/// change applies to rounds opened after it, never to one already submitting, scoring or awaiting finalization.
+/// Stakes, delays and the validator set's limits outside rounds (minimum stakes, unbonding delays, maximum set size,
+/// initial reputation) apply from the change on.
 interface IProtocolParameters {
-    /// @notice A parameter changed.
-    event ParameterUpdated(Parameter indexed parameter, uint256 oldValue, uint256 newValue);
+    /// @notice A parameter changed, creating parameter version `version`.
+    event ParameterUpdated(Parameter indexed parameter, uint256 oldValue, uint256 newValue, uint256 version);
 
     /// @notice `value` is outside the bounds `[min, max]` of `parameter`.
     error ParameterOutOfRange(Parameter parameter, uint256 value, uint256 min, uint256 max);
@@ -17,17 +22,28 @@ interface IProtocolParameters {
     error ScoringWindowsTooLong(uint256 scoringBlocks, uint256 maxScoringBlocks);
     /// @notice The validator set already holds more validators than the new maximum.
     error MaxValidatorsBelowCurrent(uint256 maxValidators, uint256 currentValidators);
+    /// @notice The slash threshold may not exceed the neutral score: a score that is slashed can never be paid.
+    error SlashThresholdAboveNeutral(uint256 slashThresholdScore, uint256 neutralScore);
+    /// @notice A single penalty (`penalty`, `penaltyBps`) may not exceed the per-round cap `maxRoundPenaltyBps`.
+    error PenaltyAboveRoundCap(Parameter penalty, uint256 penaltyBps, uint256 maxRoundPenaltyBps);
 
-    /// @notice Sets one parameter. Restricted to PARAMETER_ROLE; bounded by `parameterBounds`.
-    /// @dev Round window lengths apply from the next round on; rounds already open keep their deadlines.
+    /// @notice Sets one parameter, as a new parameter version. Restricted to PARAMETER_ROLE (held by a timelock);
+    /// bounded by `parameterBounds` and by the consistency rules (see the errors).
     /// @param which the parameter to change
     /// @param value its new value
     function setParameter(Parameter which, uint256 value) external;
 
-    /// @notice The current value of a parameter.
+    /// @notice The current value of a parameter: what rounds opened from now on are priced with.
     /// @param which the parameter to read
     /// @return value the value in force
     function parameter(Parameter which) external view returns (uint256 value);
+
+    /// @notice The value of a parameter that prices `round`: the version it opened with, or the current one for a
+    /// round not opened yet.
+    /// @param round a round number
+    /// @param which the parameter to read
+    /// @return value the value for that round
+    function roundParameter(uint256 round, Parameter which) external view returns (uint256 value);
 
     /// @notice The inclusive bounds every value of `parameter` must lie within.
     /// @param which the parameter

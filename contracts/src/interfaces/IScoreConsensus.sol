@@ -3,8 +3,25 @@ pragma solidity ^0.8.24;
 
 import {ContributionStatus} from "../types/CotrainTypes.sol";
 
-/// @title Validator consensus on quality scores: one commit and one reveal per validator per round,
-/// stake-weighted median, settlement of rewards and slashes
+/// @title Validator consensus on quality scores: one commit and one reveal per validator per round, a stake-weighted
+/// median with capped weights, settlement of rewards and penalties
+/// @notice Scoring rules, each priced by the parameters the round opened with:
+/// - a validator's weight is its bond at commit, capped so that no validator holds more than `MaxWeightShareBps` of
+///   the round's committed weight (the cap is lowered until it holds; with too few validators all weigh the same);
+/// - the consensus score of a contribution is the weighted median of the revealed scores; when the weight below a
+///   score is exactly half, it is the midpoint of that score and the next one (rounded up), so no validator holding
+///   half the weight decides alone;
+/// - a round has quorum when the validators that committed are at least `QuorumBps` of the expected ones, and those
+///   that revealed hold more than half of the committed (capped) weight; without quorum its contributions are
+///   released. Withholding a reveal therefore cannot release a round the other reveals settle;
+/// - a contribution scoring above `NeutralScore` earns `base x (score - neutral) / (100 - neutral)` times a
+///   reputation factor (0.5x to 1.5x); from `SlashThresholdScore` up to the neutral score it earns nothing; below the
+///   threshold `ContributorSlashBps` of its stake is slashed;
+/// - validators earn `ValidationReward` per score within `ToleranceScore` of the consensus and lose
+///   `DeviationPenaltyBps` of their weight per score outside it; an expected validator that does not commit loses
+///   `AbsencePenaltyBps` of its stake; one that commits and does not reveal loses `MaxRoundPenaltyBps` of its weight,
+///   at least what revealing any scores could cost; no validator loses more than that in one round's scoring.
+/// Rewards are credited in contribution order (the contributor, then each agreeing validator), whatever the pages.
 interface IScoreConsensus {
     /// @notice `validator` committed to its scores for `round`.
     event ScoresCommitted(uint256 indexed round, address indexed validator, bytes32 commitment);
@@ -45,8 +62,13 @@ interface IScoreConsensus {
     error CommitmentMismatch(uint256 round, address validator);
     /// @notice The score at `position` is `score`, outside 1..100.
     error ScoreOutOfRange(uint256 position, uint8 score);
-    /// @notice `maxCount` must be at least 1.
-    error ZeroMaxCount();
+    /// @notice A finalize call must settle at least one contribution.
+    error EmptyPage();
+    /// @notice Only `remaining` contributions of `round` are left to settle, `requested` were given.
+    error PageBeyondRound(uint256 round, uint256 remaining, uint256 requested);
+    /// @notice `contentDigest` is not the contribution at `position` of `round` (positions settle in order, from the
+    /// round's finalizedCount).
+    error NotAtPosition(uint256 round, uint256 position, bytes32 contentDigest);
     /// @notice Score storage of `round` is reused from `unfinalizedRound`, which must be finalized first (anyone may
     /// call finalize on it).
     error ScoreStorageBusy(uint256 round, uint256 unfinalizedRound);
@@ -54,25 +76,27 @@ interface IScoreConsensus {
     error BondTooSmall(uint256 bond);
 
     /// @notice Commits to the caller's scores for every contribution of `round`, during its commit window.
-    /// The caller's bond at this moment is its weight in the round's medians.
+    /// The caller's bond at this moment is its weight in the round's medians. Not while paused.
     /// Reverts with ScoreStorageBusy while the round eight rounds earlier is not finalized.
     /// @dev Only the top 192 bits of the commitment are stored, packed with the weight in one slot.
     /// @param round the round being scored
     /// @param commitment `commitmentHash(round, caller, scores, salt)`
     function commitScores(uint256 round, bytes32 commitment) external;
 
-    /// @notice Reveals the committed scores during the round's reveal window.
+    /// @notice Reveals the committed scores during the round's reveal window. Not while paused.
     /// @param round the round being scored
     /// @param scores one byte per contribution of the round, in id order, each 1..100
     /// @param salt the secret salt used in the commitment
     function revealScores(uint256 round, bytes calldata scores, bytes32 salt) external;
 
-    /// @notice Settles up to `maxCount` more contributions of `round` after its reveal window. Permissionless.
-    /// The first call also penalises expected validators that did not commit or reveal.
+    /// @notice Settles the next contributions of `round` after its reveal window, in order: `contentDigests[k]` must be
+    /// the contribution at position finalizedCount + k (read them from ContributionSubmitted events). Permissionless;
+    /// not while paused. The first call also decides quorum and penalises expected validators that did not commit
+    /// or reveal.
     /// @param round the round to finalize
-    /// @param maxCount most contributions to settle in this call
+    /// @param contentDigests the digests of the contributions to settle, in position order
     /// @return settled contributions settled by this call
-    function finalize(uint256 round, uint256 maxCount) external returns (uint256 settled);
+    function finalize(uint256 round, bytes32[] calldata contentDigests) external returns (uint256 settled);
 
     /// @notice The commitment a validator must submit for `scores` and `salt`.
     /// @dev keccak256(abi.encode(chainid, this, round, validator, keccak256(scores), salt)): binding the validator

@@ -6,6 +6,12 @@ import {ICotrainErrors} from "./ICotrainErrors.sol";
 /// @title The bounded validator set: admission by VALIDATOR_MANAGER_ROLE, bonds, unbonding and slashing
 /// @notice Every validator holds an index below MAX_VALIDATORS so that scoring rounds can snapshot and track the set
 /// in 32-bit bitmaps. Bond parameters (minimum bond, unbonding delay, maximum set size) are the protocol's.
+///
+/// Only two contracts may slash, each bound once: the protocol (scores and absences) and the model registry
+/// (attestations). Slashed tokens always go to the protocol's reward pool. Unbonding runs on the protocol clock, which
+/// stops while the protocol is paused, and unbonding tokens become withdrawable only once every round opened before
+/// the request is finalized: a validator cannot leave before the penalties of the rounds it was expected in are
+/// charged.
 interface IValidatorRegistry is ICotrainErrors {
     /// @notice Why a validator was slashed.
     enum SlashReason {
@@ -22,12 +28,15 @@ interface IValidatorRegistry is ICotrainErrors {
         uint256 index; // position in the set, used by the round bitmaps
         uint256 bond;
         uint256 unbonding; // still slashable until withdrawn
-        uint256 unbondingReadyBlock;
+        uint256 unbondingReadyBlock; // the block the unbonding delay ends at, if the protocol is not paused again
+        uint256 unbondingRound; // unbonding tokens wait until every round up to this one is finalized
         uint256 admittedRound;
     }
 
     /// @notice The registry now serves `protocol`, which may slash.
     event ProtocolBound(address indexed protocol);
+    /// @notice `modelRegistry`, which judges attestations, may slash from now on.
+    event ModelRegistryBound(address indexed modelRegistry);
     /// @notice `validator` was admitted at `index`.
     event ValidatorAdded(address indexed validator, uint256 index);
     /// @notice `validator` was removed; its whole bond started unbonding.
@@ -40,7 +49,8 @@ interface IValidatorRegistry is ICotrainErrors {
     event ValidatorBondWithdrawn(address indexed validator, uint256 amount);
     /// @notice `validator` became active (true) or inactive (false).
     event ValidatorActivityChanged(address indexed validator, bool active);
-    /// @notice `validator` lost `amount` of its bond in `round`; the tokens went to `slasher`.
+    /// @notice `validator` lost `amount` of its bond in `round`, on `slasher`'s judgement; the tokens went to the
+    /// protocol's reward pool.
     event ValidatorSlashed(
         address indexed validator, uint256 indexed round, uint256 amount, SlashReason reason, address slasher
     );
@@ -49,8 +59,16 @@ interface IValidatorRegistry is ICotrainErrors {
     error ProtocolAlreadyBound(address protocol);
     /// @notice No protocol is bound yet: bind one with setProtocol.
     error ProtocolNotBound();
-    /// @notice The protocol is paused.
-    error ProtocolPaused();
+    /// @notice The model registry is already bound.
+    error ModelRegistryAlreadyBound(address modelRegistry);
+    /// @notice `modelRegistry` does not serve the bound protocol.
+    error ModelRegistryMismatch(address modelRegistry);
+    /// @notice Only the bound protocol and model registry may slash; `caller` is neither.
+    error NotSlasher(address caller);
+    /// @notice Unbonding tokens wait until round `round` is finalized; rounds are finalized through `settled`.
+    error RoundsNotSettled(uint256 round, uint256 settled);
+    /// @notice The registry holds no tokens beyond the validators' bonds.
+    error NoSurplus();
     /// @notice The account is already admitted.
     error ValidatorAlreadyAdmitted(address validator);
     /// @notice The account is not an admitted validator.
@@ -64,6 +82,16 @@ interface IValidatorRegistry is ICotrainErrors {
     /// Restricted to DEFAULT_ADMIN_ROLE; once only.
     /// @param newProtocol the CotrainProtocol proxy
     function setProtocol(address newProtocol) external;
+
+    /// @notice Lets the model registry of the bound protocol slash attestations. Restricted to DEFAULT_ADMIN_ROLE;
+    /// once only.
+    /// @param modelRegistry the ModelRegistry proxy, whose PROTOCOL must be the bound protocol
+    function bindModelRegistry(address modelRegistry) external;
+
+    /// @notice Moves tokens held beyond the validators' bonds (sent here by mistake) into the protocol's reward
+    /// pool. Permissionless.
+    /// @return amount tokens swept
+    function sweepSurplus() external returns (uint256 amount);
 
     /// @notice Admits `validator` to the set. Restricted to VALIDATOR_MANAGER_ROLE.
     /// @param validator the validator's signing address
@@ -80,33 +108,35 @@ interface IValidatorRegistry is ICotrainErrors {
     /// @param amount tokens to bond
     function bondValidator(uint256 amount) external;
 
-    /// @notice Starts unbonding `amount` of the caller's bond. Unbonding tokens stay slashable until withdrawn.
+    /// @notice Starts unbonding `amount` of the caller's bond. Unbonding tokens stay slashable until withdrawn. A new
+    /// request restarts the delay of everything unbonding and waits for the rounds opened before it.
     /// @param amount bonded tokens to unbond
     function requestValidatorUnbond(uint256 amount) external;
 
-    /// @notice Withdraws the caller's unbonded tokens once the delay has passed, and frees the caller's index once it
-    /// is removed with nothing left bonded (even when nothing is left to withdraw). Works while paused.
+    /// @notice Withdraws the caller's unbonded tokens once the delay has passed on the protocol clock and every round
+    /// opened before the request is finalized, and frees the caller's index once it is removed with nothing left
+    /// bonded (even when nothing is left to withdraw).
     function withdrawValidatorBond() external;
 
-    /// @notice Slashes `bps` basis points of a validator's bonded plus unbonding tokens (bond first) and sends them
-    /// to the caller. Restricted to SLASHER_ROLE. The protocol uses it for absences.
+    /// @notice Slashes `bps` basis points of a validator's bonded plus unbonding tokens (bond first) into the
+    /// protocol's reward pool. Restricted to the protocol and the model registry.
     /// @param validator the validator
     /// @param round the round the penalty is for (for the event)
     /// @param bps basis points to slash, capped at 10000
     /// @param reason why
-    /// @return slashed tokens transferred to the caller
+    /// @return slashed tokens moved to the pool
     function slash(address validator, uint256 round, uint256 bps, SlashReason reason)
         external
         returns (uint256 slashed);
 
     /// @notice Slashes `amount` tokens of a validator's bonded plus unbonding tokens (bond first), or all it holds if
-    /// that is less, and sends them to the caller. Restricted to SLASHER_ROLE. The protocol uses it for deviating
-    /// scores, whose penalty is a share of the bond the validator scored with rather than of what it holds now.
+    /// that is less, into the protocol's reward pool. Restricted to the protocol and the model registry. The protocol
+    /// uses it for penalties that are a share of the bond the validator scored with rather than of what it holds now.
     /// @param validator the validator
     /// @param round the round the penalty is for (for the event)
     /// @param amount tokens to slash
     /// @param reason why
-    /// @return slashed tokens transferred to the caller
+    /// @return slashed tokens moved to the pool
     function slashAmount(address validator, uint256 round, uint256 amount, SlashReason reason)
         external
         returns (uint256 slashed);

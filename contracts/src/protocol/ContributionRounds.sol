@@ -2,68 +2,79 @@
 pragma solidity ^0.8.24;
 
 import {IContributionRounds} from "../interfaces/IContributionRounds.sol";
+import {ICotrainErrors} from "../interfaces/ICotrainErrors.sol";
 import {ContributionStatus, ContributionType, Parameter, RoundPhase} from "../types/CotrainTypes.sol";
 import {ContributorStaking} from "./ContributorStaking.sol";
 import {ValidatorSetClient} from "./ValidatorSetClient.sol";
 
-/// @title Contributions and their block-numbered, pipelined rounds
-/// @dev Round r accepts submissions in [submissionEnd(r) - submissionBlocks, submissionEnd(r)), where
-/// submissionEnd(r) = anchorBlock + (r + 1 - anchorRound) * submissionBlocks. Changing submissionBlocks re-anchors
+/// @title Contributions, their pipelined rounds, and the protocol clock
+/// @dev The protocol clock counts blocks while the protocol is not paused. Round r accepts submissions in
+/// [submissionEnd(r) - submissionBlocks, submissionEnd(r)) on that clock, where
+/// submissionEnd(r) = anchorClock + (r + 1 - anchorRound) * submissionBlocks. Changing submissionBlocks re-anchors
 /// the schedule at the start of the next round, so the round in progress keeps its end. A round's commit and
-/// reveal deadlines are fixed in storage when it receives its first contribution.
-/// Contribution ids are sequential and rounds only move forward, so a round's contributions are the id range
-/// [firstContributionId, firstContributionId + contributionCount).
-abstract contract ContributionRounds is IContributionRounds, ContributorStaking, ValidatorSetClient {
+/// reveal deadlines and its parameter version are fixed in storage when it receives its first contribution.
+///
+/// Contributions are stored by content digest, one slot each: the digest is the key (which makes a second
+/// submission of it detectable for free) and the slot holds the contributor, round, position, task, kind, status
+/// and score. Positions are dense per round, so finalize is given the digests in position order and checks each.
+/// Every round records the next round opened after it, a list the settlement frontier walks.
+abstract contract ContributionRounds is ContributorStaking, ValidatorSetClient {
+    uint256 private constant PAUSED = 1 << 47; // flag in Schedule.clockState
+    /// @dev Rounds the settlement frontier advances over in one call; a longer run of rounds finalized out of
+    /// order is walked by the next finalize calls.
+    uint256 private constant FRONTIER_STEPS = 16;
+
     struct Schedule {
-        // slot 0: read and written by every submission; one slot on purpose
-        uint48 anchorBlock;
+        // one slot, read and written by every submission
+        uint40 anchorClock;
         uint32 anchorRound;
-        uint48 nextContributionId;
-        // The newest round with contributions. Its count is derived from nextContributionId, and written only
-        // when a later round opens, so submissions do not pay for a round-slot write.
-        uint32 headRound;
-        // Latest reveal-window end of any opened round: rounds opened under longer windows may close after newer
-        // ones. In slot 0 too, so keeping it costs nothing beyond the round opening's write.
-        uint48 scoringDeadline;
+        uint40 nextContributionId;
+        uint32 headRound; // the newest round with contributions
+        uint16 headCount; // its contributions so far (its count is stored when a later round opens)
+        uint24 headVersion; // the parameter version it opened with
+        uint24 latestVersion; // the parameter version new rounds open with
+        // running: blocks spent paused so far (clock = block.number - clockState); paused: PAUSED | frozen clock
+        uint48 clockState;
     }
 
     struct Round {
-        // slot 0: fixed when the round opens, except the count (on close) and the finalize cursor
-        uint48 firstContributionId; // 0 = the round has no contributions
-        uint32 contributionCount; // valid once a later round opened; see _roundRange
-        uint48 submissionEnd;
-        uint48 commitEnd;
-        uint48 revealEnd;
+        // slot 0: fixed when the round opens, except the finalize cursor
+        uint40 firstContributionId; // 0 = the round has no contributions
+        uint40 submissionEnd; // protocol clock
+        uint40 commitEnd;
+        uint40 revealEnd;
         uint32 finalizedCount;
-        // slot 1: validator bitmaps by index, written by commits, reveals and the first finalize call
+        uint24 version;
+        // slot 1: validator bitmaps by index, written by commits, reveals and the first finalize call, and the
+        // count and successor link, written when the next round opens
         uint32 expectedMask;
         uint32 committedMask;
         uint32 revealedMask;
+        uint16 contributionCount; // valid once a later round opened; see _roundCount
+        uint32 nextRound; // the next round opened after this one (round 0's is the first round)
         bool validatorsSettled; // absence penalties applied and quorum decided
         bool quorumReached;
     }
 
     struct Contribution {
-        // slot 0: everything finalize needs
-        address contributor;
-        ContributionType kind;
-        ContributionStatus status;
-        uint8 consensusScore;
+        address contributor; // zero = unknown digest
         uint32 round;
-        uint40 taskId;
-        // slot 1
-        bytes32 contentDigest;
+        uint16 position; // id - the round's first id
+        uint32 taskId;
+        uint8 kindAndStatus; // ContributionType | ContributionStatus << 4
+        uint8 consensusScore;
     }
 
-    /// @custom:storage-location erc7201:cotrain.storage.ContributionRounds
+    /// @custom:storage-location erc7201:cotrain.storage.Rounds
     struct RoundsStorage {
         Schedule schedule;
         mapping(uint256 round => Round) rounds;
-        mapping(uint256 id => Contribution) contributions;
+        mapping(bytes32 contentDigest => Contribution) contributions;
+        uint256 settledThrough; // every round <= this one is finalized
     }
 
-    // keccak256(abi.encode(uint256(keccak256("cotrain.storage.ContributionRounds")) - 1)) & ~bytes32(uint256(0xff))
-    bytes32 private constant ROUNDS_STORAGE = 0xe4d6f322a1f0fe0c143658e8ca94545285740d4ddd81ce7d127038eaa2f2c300;
+    // keccak256(abi.encode(uint256(keccak256("cotrain.storage.Rounds")) - 1)) & ~bytes32(uint256(0xff))
+    bytes32 private constant ROUNDS_STORAGE = 0xbe6b151c17eac79013d7c3cb13f9830d889e2f3765cd308c5a2c29b6db144800;
 
     function _rounds() internal pure returns (RoundsStorage storage $) {
         assembly {
@@ -73,116 +84,221 @@ abstract contract ContributionRounds is IContributionRounds, ContributorStaking,
 
     function _initializeSchedule() internal {
         Schedule storage schedule = _rounds().schedule;
-        schedule.anchorBlock = uint48(block.number);
+        schedule.anchorClock = uint40(block.number);
         schedule.anchorRound = 1;
         schedule.nextContributionId = 1;
     }
 
-    /// @inheritdoc IContributionRounds
-    function submitContribution(uint8 kind, bytes32 contentDigest, uint256 taskId)
-        external
-        whenNotPaused
-        returns (uint256 id)
-    {
-        if (kind > uint8(type(ContributionType).max)) revert UnknownContributionType(kind);
-        if (contentDigest == bytes32(0)) revert ZeroContentDigest();
-        if (taskId > type(uint40).max) revert TaskIdTooLarge(taskId);
+    // ---- clock and pause --------------------------------------------------------------------------------------
 
-        RoundsStorage storage $ = _rounds();
-        Schedule memory schedule = $.schedule;
-        uint256 submissionBlocks = _param(Parameter.SubmissionBlocks);
-        uint256 round = _currentRound(schedule, submissionBlocks);
-        if (round != schedule.headRound) _openRound($, schedule, round, submissionBlocks);
-        id = schedule.nextContributionId;
-        schedule.nextContributionId = uint48(id + 1);
-        $.schedule = schedule;
-
-        _lockContributionStake(msg.sender, _param(Parameter.StakePerContribution));
-        $.contributions[id] = Contribution({
-            contributor: msg.sender,
-            kind: ContributionType(kind),
-            status: ContributionStatus.Pending,
-            consensusScore: 0,
-            round: uint32(round),
-            taskId: uint40(taskId),
-            contentDigest: contentDigest
-        });
-        emit ContributionSubmitted(id, msg.sender, ContributionType(kind), contentDigest, taskId, round);
+    /// @dev The clock, reverting while paused: every state change of a round needs a running protocol.
+    function _runningClock() internal view returns (uint256) {
+        uint256 state = _rounds().schedule.clockState;
+        if (state & PAUSED != 0) revert ICotrainErrors.ProtocolPaused();
+        return block.number - state;
     }
 
-    /// @inheritdoc IContributionRounds
-    function contribution(uint256 id) external view returns (ContributionView memory) {
-        Contribution storage entry = _rounds().contributions[id];
-        if (entry.contributor == address(0)) revert UnknownContribution(id);
-        return ContributionView({
+    function _clock() internal view returns (uint256) {
+        uint256 state = _rounds().schedule.clockState;
+        return state & PAUSED != 0 ? state & ~PAUSED : block.number - state;
+    }
+
+    function _paused() internal view returns (bool) {
+        return _rounds().schedule.clockState & PAUSED != 0;
+    }
+
+    /// @dev Freezes the clock at its current value.
+    function _pauseClock() internal {
+        Schedule storage schedule = _rounds().schedule;
+        schedule.clockState = uint48(PAUSED | (block.number - schedule.clockState));
+    }
+
+    /// @dev Resumes the clock from its frozen value.
+    function _resumeClock() internal {
+        Schedule storage schedule = _rounds().schedule;
+        schedule.clockState = uint48(block.number - (schedule.clockState & ~PAUSED));
+    }
+
+    /// @dev The block at which the clock reads `clockValue`, if no further pause happens.
+    function _toBlock(uint256 clockValue) internal view returns (uint256) {
+        return clockValue + block.number - _clock();
+    }
+
+    // ---- parameters' latest version, kept in the schedule ------------------------------------------------------
+
+    function _latestVersion() internal view override returns (uint256) {
+        return _rounds().schedule.latestVersion;
+    }
+
+    function _setLatestVersion(uint256 version) internal override {
+        _rounds().schedule.latestVersion = uint24(version);
+    }
+
+    // ---- submissions ------------------------------------------------------------------------------------------
+
+    /// @dev Records a contribution of msg.sender in the round open now and locks its stake.
+    function _submit(uint8 kind, bytes32 contentDigest, uint256 taskId) internal returns (uint256 id) {
+        if (kind > uint8(type(ContributionType).max)) revert IContributionRounds.UnknownContributionType(kind);
+        if (contentDigest == bytes32(0)) revert IContributionRounds.ZeroContentDigest();
+        if (taskId > type(uint32).max) revert IContributionRounds.TaskIdTooLarge(taskId);
+        RoundsStorage storage $ = _rounds();
+        Contribution storage record = $.contributions[contentDigest];
+        if (record.contributor != address(0)) {
+            revert IContributionRounds.DuplicateContent(contentDigest, _idOf(record.round, record.position));
+        }
+
+        Schedule memory schedule = $.schedule;
+        if (schedule.clockState & PAUSED != 0) revert ICotrainErrors.ProtocolPaused();
+        uint256 clock = block.number - schedule.clockState;
+        uint256 round = _currentRound(schedule, clock, _paramAt(schedule.latestVersion, Parameter.SubmissionBlocks));
+        if (round != schedule.headRound) _openRound($, schedule, round);
+        uint256 version = schedule.headVersion;
+        uint256 position = schedule.headCount;
+        uint256 maxPerRound = _paramAt(version, Parameter.MaxContributionsPerRound);
+        if (position >= maxPerRound) revert IContributionRounds.RoundFull(round, maxPerRound);
+        id = schedule.nextContributionId;
+        schedule.nextContributionId = uint40(id + 1);
+        schedule.headCount = uint16(position + 1); // < maxPerRound <= 65535
+        $.schedule = schedule;
+
+        _lockContributionStake(
+            msg.sender,
+            round,
+            _paramAt(version, Parameter.StakePerContribution),
+            _paramAt(version, Parameter.MaxContributionsPerContributor)
+        );
+        $.contributions[contentDigest] = Contribution({
+            contributor: msg.sender,
+            round: uint32(round),
+            position: uint16(position),
+            taskId: uint32(taskId),
+            kindAndStatus: _packState(ContributionType(kind), ContributionStatus.Pending),
+            consensusScore: 0
+        });
+        emit IContributionRounds.ContributionSubmitted(
+            id, msg.sender, ContributionType(kind), contentDigest, taskId, round
+        );
+    }
+
+    // ---- reads ------------------------------------------------------------------------------------------------
+
+    function _contributionView(bytes32 contentDigest)
+        internal
+        view
+        returns (IContributionRounds.ContributionView memory)
+    {
+        Contribution storage entry = _rounds().contributions[contentDigest];
+        if (entry.contributor == address(0)) revert IContributionRounds.UnknownContribution(contentDigest);
+        (ContributionType kind, ContributionStatus status) = _unpackState(entry.kindAndStatus);
+        return IContributionRounds.ContributionView({
+            id: _idOf(entry.round, entry.position),
             contributor: entry.contributor,
-            kind: entry.kind,
-            status: entry.status,
+            kind: kind,
+            status: status,
             consensusScore: entry.consensusScore,
             round: entry.round,
             taskId: entry.taskId,
-            contentDigest: entry.contentDigest
+            contentDigest: contentDigest
         });
     }
 
-    /// @inheritdoc IContributionRounds
-    function currentRound() external view returns (uint256) {
-        return _roundNow();
-    }
-
-    /// @inheritdoc IContributionRounds
-    function scoringDeadline() external view returns (uint256) {
-        return _rounds().schedule.scoringDeadline;
-    }
-
-    /// @inheritdoc IContributionRounds
-    function nextContributionId() external view returns (uint256) {
-        return _rounds().schedule.nextContributionId;
-    }
-
-    /// @inheritdoc IContributionRounds
-    function roundInfo(uint256 round) external view returns (RoundView memory info) {
+    function _roundView(uint256 round) internal view returns (IContributionRounds.RoundView memory info) {
         Round storage entry = _rounds().rounds[round];
+        uint256 clock = _clock();
         if (entry.firstContributionId == 0) {
-            info.phase = round >= _roundNow() ? RoundPhase.Submission : RoundPhase.Finalized;
+            uint256 current = _roundAt(clock);
+            info.phase = round >= current ? RoundPhase.Submission : RoundPhase.Finalized;
+            info.parameterVersion = _latestVersion();
+            // the round open now, before its first contribution: when its submission window ends
+            if (round == current) {
+                uint256 submissionEnd = _submissionEnd(_rounds().schedule, round, _param(Parameter.SubmissionBlocks));
+                info.submissionEndBlock = _toBlock(submissionEnd);
+            }
             return info;
         }
-        (uint256 first, uint256 count) = _roundRange(round);
-        info = RoundView({
+        uint256 count = _roundCount(round, entry);
+        info = IContributionRounds.RoundView({
             exists: true,
-            phase: _phase(entry, count),
-            firstContributionId: first,
+            phase: _phase(entry, count, clock),
+            firstContributionId: entry.firstContributionId,
             contributionCount: count,
             finalizedCount: entry.finalizedCount,
-            submissionEndBlock: entry.submissionEnd,
-            commitEndBlock: entry.commitEnd,
-            revealEndBlock: entry.revealEnd,
+            submissionEndBlock: _toBlock(entry.submissionEnd),
+            commitEndBlock: _toBlock(entry.commitEnd),
+            revealEndBlock: _toBlock(entry.revealEnd),
             expectedValidators: entry.expectedMask,
             committedValidators: entry.committedMask,
             revealedValidators: entry.revealedMask,
-            quorumReached: entry.quorumReached
+            quorumReached: entry.quorumReached,
+            parameterVersion: entry.version
         });
     }
 
-    /// @dev The first contribution id of `round` and how many it has; (0, 0) for a round without any.
-    function _roundRange(uint256 round) internal view returns (uint256 first, uint256 count) {
-        RoundsStorage storage $ = _rounds();
-        Round storage entry = $.rounds[round];
-        first = entry.firstContributionId; // callers make sure the round exists
-        Schedule storage schedule = $.schedule;
-        count = round == schedule.headRound ? schedule.nextContributionId - first : entry.contributionCount;
+    function _roundNow() internal view returns (uint256) {
+        return _roundAt(_clock());
     }
 
-    /// @dev The phase of an existing round with `count` contributions.
-    function _phase(Round storage entry, uint256 count) internal view returns (RoundPhase) {
-        if (block.number < entry.submissionEnd) return RoundPhase.Submission;
-        if (block.number < entry.commitEnd) return RoundPhase.Commit;
-        if (block.number < entry.revealEnd) return RoundPhase.Reveal;
+    function _nextContributionId() internal view returns (uint256) {
+        return _rounds().schedule.nextContributionId;
+    }
+
+    function _latestRound() internal view returns (uint256) {
+        return _rounds().schedule.headRound;
+    }
+
+    function _settledThrough() internal view returns (uint256) {
+        return _rounds().settledThrough;
+    }
+
+    /// @dev The version that prices `round`: the one it opened with, or the latest for a round not opened yet.
+    function _versionOf(uint256 round) internal view returns (uint256) {
+        Round storage entry = _rounds().rounds[round];
+        return entry.firstContributionId == 0 ? _latestVersion() : entry.version;
+    }
+
+    /// @dev How many contributions an existing round has.
+    function _roundCount(uint256 round, Round storage entry) internal view returns (uint256) {
+        Schedule storage schedule = _rounds().schedule;
+        return round == schedule.headRound ? schedule.headCount : entry.contributionCount;
+    }
+
+    /// @dev The phase of an existing round with `count` contributions at protocol clock `clock`.
+    function _phase(Round storage entry, uint256 count, uint256 clock) internal view returns (RoundPhase) {
+        if (clock < entry.submissionEnd) return RoundPhase.Submission;
+        if (clock < entry.commitEnd) return RoundPhase.Commit;
+        if (clock < entry.revealEnd) return RoundPhase.Reveal;
         return entry.finalizedCount < count ? RoundPhase.Finalization : RoundPhase.Finalized;
     }
 
-    function _roundNow() internal view returns (uint256) {
-        return _currentRound(_rounds().schedule, _param(Parameter.SubmissionBlocks));
+    function _idOf(uint256 round, uint256 position) internal view returns (uint256) {
+        Round storage entry = _rounds().rounds[round];
+        return entry.firstContributionId + position;
+    }
+
+    function _packState(ContributionType kind, ContributionStatus status) internal pure returns (uint8) {
+        return uint8(kind) | (uint8(status) << 4);
+    }
+
+    function _unpackState(uint8 state) internal pure returns (ContributionType, ContributionStatus) {
+        return (ContributionType(state & 0x0f), ContributionStatus(state >> 4));
+    }
+
+    // ---- settlement frontier ----------------------------------------------------------------------------------
+
+    /// @dev Called when a round became fully finalized: moves settledThrough over the rounds finalized since, at most
+    /// FRONTIER_STEPS of them (the next completion walks on: every completion may advance it that far).
+    function _advanceSettled() internal {
+        RoundsStorage storage $ = _rounds();
+        uint256 cursor = $.settledThrough;
+        uint256 start = cursor;
+        for (uint256 steps = 0; steps < FRONTIER_STEPS; ++steps) {
+            uint256 next = $.rounds[cursor].nextRound;
+            if (next == 0) break;
+            Round storage entry = $.rounds[next];
+            if (entry.finalizedCount < _roundCount(next, entry)) break;
+            cursor = next;
+        }
+        if (cursor != start) $.settledThrough = cursor;
     }
 
     /// @dev Before the round length changes, re-anchor the schedule at the end of the round in progress, which
@@ -190,40 +306,56 @@ abstract contract ContributionRounds is IContributionRounds, ContributorStaking,
     function _beforeParameterUpdate(Parameter which) internal virtual override {
         if (which != Parameter.SubmissionBlocks) return;
         uint256 submissionBlocks = _param(Parameter.SubmissionBlocks);
-        if (submissionBlocks == 0) return; // set for the first time by initialize
         Schedule storage schedule = _rounds().schedule;
         Schedule memory current = schedule;
-        uint256 round = _currentRound(current, submissionBlocks);
-        schedule.anchorBlock = uint48(_submissionEnd(current, round, submissionBlocks));
+        uint256 round = _currentRound(current, _clock(), submissionBlocks);
+        schedule.anchorClock = uint40(_submissionEnd(current, round, submissionBlocks));
         schedule.anchorRound = uint32(round + 1);
     }
 
-    function _openRound(RoundsStorage storage $, Schedule memory schedule, uint256 round, uint256 submissionBlocks)
-        private
-    {
-        if (schedule.headRound != 0) {
-            // close the previous head: from now on its count is no longer derivable from nextContributionId
-            Round storage previous = $.rounds[schedule.headRound];
-            previous.contributionCount = uint32(schedule.nextContributionId - previous.firstContributionId);
-        }
-        uint256 submissionEnd = _submissionEnd(schedule, round, submissionBlocks);
-        uint256 commitEnd = submissionEnd + _param(Parameter.CommitBlocks);
-        uint256 revealEnd = commitEnd + _param(Parameter.RevealBlocks);
+    function _openRound(RoundsStorage storage $, Schedule memory schedule, uint256 round) private {
+        Round storage previous = $.rounds[schedule.headRound];
+        if (schedule.headRound != 0) previous.contributionCount = schedule.headCount; // no longer in the schedule
+        previous.nextRound = uint32(round); // round 0's link is the first round
+        uint256 version = schedule.latestVersion;
+        uint256 submissionEnd = _submissionEnd(schedule, round, _paramAt(version, Parameter.SubmissionBlocks));
+        uint256 commitEnd = submissionEnd + _paramAt(version, Parameter.CommitBlocks);
+        uint256 revealEnd = commitEnd + _paramAt(version, Parameter.RevealBlocks);
         uint32 expected = VALIDATORS.activeMask();
         Round storage entry = $.rounds[round];
         entry.firstContributionId = schedule.nextContributionId;
-        entry.submissionEnd = uint48(submissionEnd);
-        entry.commitEnd = uint48(commitEnd);
-        entry.revealEnd = uint48(revealEnd);
+        entry.submissionEnd = uint40(submissionEnd);
+        entry.commitEnd = uint40(commitEnd);
+        entry.revealEnd = uint40(revealEnd);
+        entry.version = uint24(version);
         entry.expectedMask = expected;
-        schedule.headRound = uint32(round); // stored by the caller with the next contribution id
-        if (revealEnd > schedule.scoringDeadline) schedule.scoringDeadline = uint48(revealEnd);
-        emit RoundOpened(round, schedule.nextContributionId, submissionEnd, commitEnd, revealEnd, expected);
+        // stored by the caller
+        schedule.headRound = uint32(round);
+        schedule.headCount = 0;
+        schedule.headVersion = uint24(version);
+        uint256 pausedBlocks = schedule.clockState; // running (the caller checked): clock + pausedBlocks = block
+        emit IContributionRounds.RoundOpened(
+            round,
+            schedule.nextContributionId,
+            submissionEnd + pausedBlocks,
+            commitEnd + pausedBlocks,
+            revealEnd + pausedBlocks,
+            expected,
+            version
+        );
     }
 
-    function _currentRound(Schedule memory schedule, uint256 submissionBlocks) private view returns (uint256) {
-        if (block.number < schedule.anchorBlock) return schedule.anchorRound - 1; // before a pending re-anchor
-        return schedule.anchorRound + (block.number - schedule.anchorBlock) / submissionBlocks;
+    function _roundAt(uint256 clock) private view returns (uint256) {
+        return _currentRound(_rounds().schedule, clock, _param(Parameter.SubmissionBlocks));
+    }
+
+    function _currentRound(Schedule memory schedule, uint256 clock, uint256 submissionBlocks)
+        private
+        pure
+        returns (uint256)
+    {
+        if (clock < schedule.anchorClock) return schedule.anchorRound - 1; // before a pending re-anchor
+        return schedule.anchorRound + (clock - schedule.anchorClock) / submissionBlocks;
     }
 
     /// @dev Valid for round >= anchorRound - 1, which covers the current round and every later one.
@@ -232,6 +364,6 @@ abstract contract ContributionRounds is IContributionRounds, ContributorStaking,
         pure
         returns (uint256)
     {
-        return schedule.anchorBlock + (round + 1 - schedule.anchorRound) * submissionBlocks;
+        return schedule.anchorClock + (round + 1 - schedule.anchorRound) * submissionBlocks;
     }
 }

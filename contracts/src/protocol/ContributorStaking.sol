@@ -1,54 +1,61 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.24;
 
-import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
-import {PausableUpgradeable} from "@openzeppelin/contracts-upgradeable/utils/PausableUpgradeable.sol";
-import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
-
+import {IContributionRounds} from "../interfaces/IContributionRounds.sol";
 import {IContributorStaking} from "../interfaces/IContributorStaking.sol";
 import {Parameter} from "../types/CotrainTypes.sol";
 import {ProtocolParameters} from "./ProtocolParameters.sol";
 import {TokenCustody} from "./TokenCustody.sol";
 
-/// @title Contributor profiles: stake, the stake locked by pending contributions, unbonding and reputation
-/// @dev Each pending contribution is backed by an equal share of the contributor's locked stake
-/// (`lockedStake / pendingContributions`). Settling a contribution releases that share, so all locked stake is
-/// released with the last pending contribution even if `stakePerContribution` changed in between, and no
-/// per-contribution lock amount has to be stored.
-abstract contract ContributorStaking is
-    IContributorStaking,
-    TokenCustody,
-    ProtocolParameters,
-    PausableUpgradeable,
-    ReentrancyGuardTransient
-{
+/// @title Contributor profiles: stake, the stake locked by pending contributions, unbonding requests and reputation
+/// @dev Each pending contribution locks the StakePerContribution of the parameter version its round opened with, and
+/// its settlement releases exactly that amount: a later change of the parameter cannot shrink the stake a bad
+/// contribution risks. The profile also counts the submissions of the contributor's latest round, so the
+/// per-contributor cap costs no storage beyond the slot every submission writes anyway.
+abstract contract ContributorStaking is TokenCustody, ProtocolParameters {
+    /// @dev Unbonding requests a contributor may have at once: withdrawStake walks them, so they stay bounded.
+    uint256 internal constant MAX_UNBONDING_REQUESTS = 16;
+
     struct Profile {
-        // slot 0: read and written by submitContribution and by the settlement of each contribution
+        // one slot: read and written by every submission and by the settlement of each contribution
         uint96 stake; // active stake, including lockedStake
         uint96 lockedStake;
         uint16 reputation; // basis points; 0 means unregistered: a registered profile never drops below 100
-        uint16 pendingContributions;
-        uint32 submittedContributions;
-        // slot 1: unstaking only
-        uint96 unbondingStake;
-        uint48 unbondingReadyBlock;
+        uint32 lastRound; // the latest round it submitted to
+        uint16 lastRoundSubmissions; // its submissions to that round
     }
 
-    /// @dev The parameters that settle a contribution's stake, read once per finalize batch.
+    struct UnbondingRequest {
+        uint96 amount;
+        uint48 readyBlock;
+    }
+
+    struct UnbondingQueue {
+        // one slot: the queue's bounds and totals
+        uint32 head; // first request not withdrawn
+        uint32 tail; // next request's key
+        uint96 total; // unbonding, not withdrawn
+        uint48 lastReadyBlock; // when everything unbonding is withdrawable
+        mapping(uint256 key => UnbondingRequest) requests;
+    }
+
+    /// @dev The parameters that settle a contribution's stake, read once per finalize page from the round's version.
     struct StakeRules {
+        uint256 stakePerContribution;
         uint256 reputationAlphaBps;
         uint256 slashThresholdScore;
         uint256 contributorSlashBps;
     }
 
-    /// @custom:storage-location erc7201:cotrain.storage.ContributorStaking
+    /// @custom:storage-location erc7201:cotrain.storage.Staking
     struct StakingStorage {
         mapping(address contributor => Profile) profiles;
+        mapping(address contributor => UnbondingQueue) unbonding;
         uint128 totalStake; // active + unbonding stake of all contributors
     }
 
-    // keccak256(abi.encode(uint256(keccak256("cotrain.storage.ContributorStaking")) - 1)) & ~bytes32(uint256(0xff))
-    bytes32 private constant STAKING_STORAGE = 0x0f7b9e03194ef48b252e5f29408d66991fcd5c54a7d15d73ce1c88bbbc6ef800;
+    // keccak256(abi.encode(uint256(keccak256("cotrain.storage.Staking")) - 1)) & ~bytes32(uint256(0xff))
+    bytes32 private constant STAKING_STORAGE = 0x0196c61dabfa3c84aa3ea81238e0ff8ba35e394676b32a0a7eda4ce41a36b300;
 
     function _staking() private pure returns (StakingStorage storage $) {
         assembly {
@@ -56,108 +63,133 @@ abstract contract ContributorStaking is
         }
     }
 
-    /// @inheritdoc IContributorStaking
-    function registerContributor(uint256 stake) external whenNotPaused nonReentrant {
-        _register(stake);
+    function _register(address contributor, uint256 stake) internal {
+        Profile storage profile = _staking().profiles[contributor];
+        if (profile.reputation != 0) revert IContributorStaking.AlreadyRegistered(contributor);
+        uint256 minStake = _param(Parameter.MinContributorStake);
+        if (stake < minStake) revert IContributorStaking.InsufficientStake(stake, minStake);
+        uint256 reputation = _param(Parameter.InitialReputation);
+        profile.stake = _toUint96(stake);
+        profile.reputation = uint16(reputation);
+        _staking().totalStake += uint128(stake);
+        emit IContributorStaking.ContributorRegistered(contributor, stake, reputation);
+        _pullTokens(contributor, stake);
     }
 
-    /// @inheritdoc IContributorStaking
-    function registerContributorWithPermit(uint256 stake, uint256 deadline, uint8 v, bytes32 r, bytes32 s)
-        external
-        whenNotPaused
-        nonReentrant
-    {
-        // A permit front-run by someone else still leaves the allowance in place: go on if it is sufficient.
-        try IERC20Permit(address(TOKEN)).permit(msg.sender, address(this), stake, deadline, v, r, s) {} catch {}
-        _register(stake);
-    }
-
-    /// @inheritdoc IContributorStaking
-    function increaseStake(uint256 amount) external whenNotPaused nonReentrant {
-        Profile storage profile = _registeredProfile(msg.sender);
+    function _increaseStake(address contributor, uint256 amount) internal {
+        Profile storage profile = _registeredProfile(contributor);
         if (amount == 0) revert ZeroAmount();
         uint256 newStake = profile.stake + amount;
         profile.stake = _toUint96(newStake);
         _staking().totalStake += uint128(amount);
-        emit StakeIncreased(msg.sender, amount, newStake);
-        _pullTokens(msg.sender, amount);
+        emit IContributorStaking.StakeIncreased(contributor, amount, newStake);
+        _pullTokens(contributor, amount);
     }
 
-    /// @inheritdoc IContributorStaking
-    function requestUnstake(uint256 amount) external nonReentrant {
-        Profile storage profile = _registeredProfile(msg.sender);
+    /// @dev Queues a new unbonding request; earlier requests keep their ready blocks.
+    function _requestUnstake(address contributor, uint256 amount) internal {
+        Profile storage profile = _registeredProfile(contributor);
         if (amount == 0) revert ZeroAmount();
         uint256 free = profile.stake - profile.lockedStake;
-        if (amount > free) revert InsufficientFreeStake(free, amount);
-        uint256 unbonding = profile.unbondingStake + amount;
-        uint256 readyBlock = block.number + _param(Parameter.ContributorUnbondingBlocks);
-        profile.stake -= uint96(amount);
-        profile.unbondingStake = uint96(unbonding); // <= the stake it came from
-        profile.unbondingReadyBlock = uint48(readyBlock);
-        emit UnstakeRequested(msg.sender, amount, unbonding, readyBlock);
-    }
-
-    /// @inheritdoc IContributorStaking
-    function withdrawStake() external nonReentrant {
-        Profile storage profile = _staking().profiles[msg.sender];
-        uint256 amount = profile.unbondingStake;
-        if (amount == 0) revert NothingToWithdraw();
-        if (block.number < profile.unbondingReadyBlock) {
-            revert UnbondingNotReady(profile.unbondingReadyBlock, block.number);
+        if (amount > free) revert IContributorStaking.InsufficientFreeStake(free, amount);
+        UnbondingQueue storage queue = _staking().unbonding[contributor];
+        uint256 tail = queue.tail;
+        if (tail - queue.head >= MAX_UNBONDING_REQUESTS) {
+            revert IContributorStaking.TooManyUnbondingRequests(MAX_UNBONDING_REQUESTS);
         }
-        profile.unbondingStake = 0;
-        profile.unbondingReadyBlock = 0;
-        _staking().totalStake -= uint128(amount);
-        emit StakeWithdrawn(msg.sender, amount);
-        _pushTokens(msg.sender, amount);
+        uint256 readyBlock = block.number + _param(Parameter.ContributorUnbondingBlocks);
+        uint256 total = queue.total + amount; // <= the stake it came from
+        profile.stake -= uint96(amount);
+        queue.requests[tail] = UnbondingRequest({amount: uint96(amount), readyBlock: uint48(readyBlock)});
+        queue.tail = uint32(tail + 1);
+        queue.total = uint96(total);
+        if (readyBlock > queue.lastReadyBlock) queue.lastReadyBlock = uint48(readyBlock);
+        emit IContributorStaking.UnstakeRequested(contributor, amount, total, readyBlock);
     }
 
-    /// @inheritdoc IContributorStaking
-    function contributorProfile(address contributor) external view returns (ContributorProfile memory) {
-        Profile storage profile = _staking().profiles[contributor];
-        return ContributorProfile({
+    /// @dev Withdraws every request whose delay has passed (requests are queued in ready-block order).
+    function _withdrawStake(address contributor) internal returns (uint256 amount) {
+        StakingStorage storage $ = _staking();
+        UnbondingQueue storage queue = $.unbonding[contributor];
+        uint256 head = queue.head;
+        uint256 tail = queue.tail;
+        if (head == tail) revert NothingToWithdraw();
+        while (head < tail) {
+            UnbondingRequest storage request = queue.requests[head];
+            if (request.readyBlock > block.number) break;
+            amount += request.amount;
+            delete queue.requests[head];
+            ++head;
+        }
+        if (amount == 0) revert UnbondingNotReady(queue.requests[head].readyBlock, block.number);
+        queue.head = uint32(head);
+        queue.total -= uint96(amount);
+        if (head == tail) queue.lastReadyBlock = 0;
+        $.totalStake -= uint128(amount);
+        emit IContributorStaking.StakeWithdrawn(contributor, amount);
+        _pushTokens(contributor, amount);
+    }
+
+    function _contributorProfile(address contributor)
+        internal
+        view
+        returns (IContributorStaking.ContributorProfile memory view_)
+    {
+        StakingStorage storage $ = _staking();
+        Profile storage profile = $.profiles[contributor];
+        UnbondingQueue storage queue = $.unbonding[contributor];
+        uint256 withdrawable;
+        for (uint256 key = queue.head; key < queue.tail; ++key) {
+            UnbondingRequest storage request = queue.requests[key];
+            if (request.readyBlock > block.number) break;
+            withdrawable += request.amount;
+        }
+        view_ = IContributorStaking.ContributorProfile({
             registered: profile.reputation != 0,
             stake: profile.stake,
             lockedStake: profile.lockedStake,
             reputation: profile.reputation,
-            pendingContributions: profile.pendingContributions,
-            submittedContributions: profile.submittedContributions,
-            unbondingStake: profile.unbondingStake,
-            unbondingReadyBlock: profile.unbondingReadyBlock
+            unbondingStake: queue.total,
+            withdrawableStake: withdrawable,
+            unbondingReadyBlock: queue.lastReadyBlock,
+            lastRound: profile.lastRound,
+            lastRoundSubmissions: profile.lastRoundSubmissions
         });
     }
 
-    /// @notice Active plus unbonding stake of all contributors.
-    /// @return total tokens staked by contributors and not yet withdrawn
-    function totalContributorStake() external view returns (uint256) {
+    function _totalContributorStake() internal view returns (uint256) {
         return _staking().totalStake;
     }
 
-    function _stakeRules() internal view returns (StakeRules memory) {
+    function _stakeRules(uint256 version) internal view returns (StakeRules memory) {
         return StakeRules({
-            reputationAlphaBps: _param(Parameter.ReputationAlphaBps),
-            slashThresholdScore: _param(Parameter.SlashThresholdScore),
-            contributorSlashBps: _param(Parameter.ContributorSlashBps)
+            stakePerContribution: _paramAt(version, Parameter.StakePerContribution),
+            reputationAlphaBps: _paramAt(version, Parameter.ReputationAlphaBps),
+            slashThresholdScore: _paramAt(version, Parameter.SlashThresholdScore),
+            contributorSlashBps: _paramAt(version, Parameter.ContributorSlashBps)
         });
     }
 
-    /// @dev Locks the stake backing one new contribution of `contributor`.
-    function _lockContributionStake(address contributor, uint256 amount) internal {
-        Profile storage profile = _registeredProfile(contributor);
+    /// @dev Locks `amount` for one new contribution of `contributor` to `round`, within its per-round cap.
+    function _lockContributionStake(address contributor, uint256 round, uint256 amount, uint256 maxPerContributor)
+        internal
+    {
+        Profile memory profile = _staking().profiles[contributor];
+        if (profile.reputation == 0) revert IContributorStaking.NotRegistered(contributor);
         uint256 free = profile.stake - profile.lockedStake;
-        if (free < amount) revert InsufficientFreeStake(free, amount);
-        if (profile.pendingContributions == type(uint16).max) {
-            revert TooManyPendingContributions(contributor, profile.pendingContributions);
+        if (free < amount) revert IContributorStaking.InsufficientFreeStake(free, amount);
+        uint256 submitted = profile.lastRound == round ? profile.lastRoundSubmissions : 0;
+        if (submitted >= maxPerContributor) {
+            revert IContributionRounds.ContributorRoundLimit(contributor, round, maxPerContributor);
         }
         profile.lockedStake += uint96(amount); // <= stake
-        unchecked {
-            profile.pendingContributions += 1;
-            profile.submittedContributions += 1;
-        }
+        profile.lastRound = uint32(round);
+        profile.lastRoundSubmissions = uint16(submitted + 1); // <= maxPerContributor <= 65535
+        _staking().profiles[contributor] = profile; // the whole slot in one write
     }
 
-    /// @dev Releases the locked share of one settled contribution. With `scored`, moves the reputation towards
-    /// `score` (an exponential moving average) and slashes the share when `score` is below the threshold.
+    /// @dev Releases the lock of one settled contribution. With `scored`, moves the reputation towards `score` (an
+    /// exponential moving average) and slashes part of the lock when `score` is below the threshold.
     /// @return reputationBefore the reputation the contribution was judged with
     /// @return reputationAfter the updated reputation
     /// @return slashed stake taken (still held by this contract; the caller moves it to the pool)
@@ -169,43 +201,29 @@ abstract contract ContributorStaking is
         StakeRules memory rules
     ) internal returns (uint256 reputationBefore, uint256 reputationAfter, uint256 slashed) {
         Profile storage profile = _staking().profiles[contributor];
-        uint256 pending = profile.pendingContributions;
-        uint256 locked = profile.lockedStake;
-        uint256 share = pending == 1 ? locked : locked / pending;
-        profile.lockedStake = uint96(locked - share);
-        profile.pendingContributions = uint16(pending - 1);
+        uint256 stake = profile.stake;
+        uint256 locked = profile.lockedStake - rules.stakePerContribution;
         reputationBefore = profile.reputation;
-        if (!scored) return (reputationBefore, reputationBefore, 0);
-
-        uint256 alpha = rules.reputationAlphaBps;
-        reputationAfter = (reputationBefore * (BPS - alpha) + score * MAX_SCORE * alpha) / BPS;
-        profile.reputation = uint16(reputationAfter); // a weighted mean of values <= 10000; reported by the caller
-
-        if (score < rules.slashThresholdScore) {
-            slashed = share * rules.contributorSlashBps / BPS;
-            if (slashed != 0) {
-                profile.stake -= uint96(slashed);
-                _staking().totalStake -= uint128(slashed);
-                emit ContributorSlashed(contributor, contributionId, slashed);
+        reputationAfter = reputationBefore;
+        if (scored) {
+            uint256 alpha = rules.reputationAlphaBps;
+            reputationAfter = (reputationBefore * (BPS - alpha) + score * MAX_SCORE * alpha) / BPS;
+            if (score < rules.slashThresholdScore) {
+                slashed = rules.stakePerContribution * rules.contributorSlashBps / BPS;
+                if (slashed != 0) {
+                    stake -= slashed;
+                    _staking().totalStake -= uint128(slashed);
+                    emit IContributorStaking.ContributorSlashed(contributor, contributionId, slashed);
+                }
             }
         }
-    }
-
-    function _register(uint256 stake) private {
-        Profile storage profile = _staking().profiles[msg.sender];
-        if (profile.reputation != 0) revert AlreadyRegistered(msg.sender);
-        uint256 minStake = _param(Parameter.MinContributorStake);
-        if (stake < minStake) revert InsufficientStake(stake, minStake);
-        uint256 reputation = _param(Parameter.InitialReputation);
-        profile.stake = _toUint96(stake);
-        profile.reputation = uint16(reputation);
-        _staking().totalStake += uint128(stake);
-        emit ContributorRegistered(msg.sender, stake, reputation);
-        _pullTokens(msg.sender, stake);
+        profile.stake = uint96(stake);
+        profile.lockedStake = uint96(locked);
+        profile.reputation = uint16(reputationAfter); // a weighted mean of values <= 10000; reported by the caller
     }
 
     function _registeredProfile(address contributor) private view returns (Profile storage profile) {
         profile = _staking().profiles[contributor];
-        if (profile.reputation == 0) revert NotRegistered(contributor);
+        if (profile.reputation == 0) revert IContributorStaking.NotRegistered(contributor);
     }
 }

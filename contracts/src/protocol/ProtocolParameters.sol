@@ -1,166 +1,192 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.24;
 
-import {AccessControlUpgradeable} from "@openzeppelin/contracts-upgradeable/access/AccessControlUpgradeable.sol";
-
 import {IProtocolParameters} from "../interfaces/IProtocolParameters.sol";
 import {Parameter, ProtocolConfig} from "../types/CotrainTypes.sol";
 
-/// @title Bounded, evented protocol parameters in five packed storage words
-/// @dev Every parameter is read and written through one layout table instead of a struct per group: 21 typed
-/// getters and setters would cost more code than the 24 KiB limit leaves. Parameters that the same path reads sit in
-/// the same word, so a submission reads one word (stake per contribution, round length) and a finalize batch two.
+/// @title Bounded, evented, versioned protocol parameters in five packed storage words per version
+/// @dev Every change writes a new version (a copy of the latest with one field changed); rounds record the version
+/// they opened with and read their prices from it, so a change never reprices an open round. Parameters are read
+/// and written through one layout table instead of a struct per group: 26 typed getters and setters would cost more
+/// code than the 24 KiB limit leaves. Parameters that the same path reads sit in the same word: a submission reads
+/// word 0, a finalize page words 0 to 2.
 ///
-///   parameter                   word  shift  bounds                      width
-///   MinContributorStake          2      0    [1, 1e27] tokens              96
-///   StakePerContribution         0      0    [1, 1e27] tokens              96
-///   ContributorUnbondingBlocks   1    128    [1, 1e7] blocks               32
-///   ContributorSlashBps          0    224    [0, 10000] bps                16
-///   SlashThresholdScore          1     16    [1, 100] score                 8
-///   ReputationAlphaBps           0    240    [1, 10000] bps                16
-///   InitialReputation            1    192    [100, 10000] bps              16
-///   MinValidatorStake            2     96    [1, 1e27] tokens              96
-///   ValidatorUnbondingBlocks     1    160    [1, 1e7] blocks               32
-///   MaxValidators                1    208    [1, 32]                        8
-///   ValidationReward             0     96    [0, 1e27] tokens              96
-///   DeviationPenaltyBps          1     32    [0, 10000] bps                16
-///   AbsencePenaltyBps            1     48    [0, 10000] bps                16
-///   ToleranceScore               1     24    [0, 99] score                  8
-///   QuorumBps                    1      0    [1, 10000] bps                16
-///   SubmissionBlocks             0    192    [1, 1e7] blocks               32
-///   CommitBlocks                 1     64    [1, 1e7] blocks               32
-///   RevealBlocks                 1     96    [1, 1e7] blocks               32
-///   ModelUpdateReward            3      0    [0, 1e27] tokens              96
-///   DatasetReward                3     96    [0, 1e27] tokens              96
-///   ValidationWorkReward         4      0    [0, 1e27] tokens              96
+///   parameter                        word  shift  bounds                      width
+///   MinContributorStake               3      0    [1, 1e27] tokens              96
+///   StakePerContribution              0      0    [1, 1e27] tokens              96
+///   ContributorUnbondingBlocks        3    192    [1, 1e7] blocks               32
+///   ContributorSlashBps               0    160    [0, 10000] bps                16
+///   SlashThresholdScore               0    192    [1, 100] score                 8
+///   ReputationAlphaBps                0    176    [1, 10000] bps                16
+///   InitialReputation                 4      0    [100, 10000] bps              16
+///   MinValidatorStake                 3     96    [1, 1e27] tokens              96
+///   ValidatorUnbondingBlocks          3    224    [1, 1e7] blocks               32
+///   MaxValidators                     4     16    [1, 32]                        8
+///   ValidationReward                  2     96    [0, 1e27] tokens              96
+///   DeviationPenaltyBps               1    192    [0, 10000] bps                16
+///   AbsencePenaltyBps                 1    208    [0, 10000] bps                16
+///   ToleranceScore                    0    208    [0, 99] score                  8
+///   QuorumBps                         0    216    [1, 10000] bps                16
+///   SubmissionBlocks                  0     96    [1, 1e7] blocks               32
+///   CommitBlocks                      2    192    [1, 1e7] blocks               32
+///   RevealBlocks                      2    224    [1, 1e7] blocks               32
+///   ModelUpdateReward                 1      0    [0, 1e27] tokens              96
+///   DatasetReward                     1     96    [0, 1e27] tokens              96
+///   ValidationWorkReward              2      0    [0, 1e27] tokens              96
+///   NeutralScore                      0    200    [1, 99] score                  8
+///   MaxContributionsPerRound          0    128    [1, 65535]                    16
+///   MaxContributionsPerContributor    0    144    [1, 65535]                    16
+///   MaxWeightShareBps                 0    232    [1, 10000] bps                16
+///   MaxRoundPenaltyBps                1    224    [0, 10000] bps                16
 ///
 /// The table is encoded below one byte per parameter (byte i = Parameter(i)); contracts-test checks that no two
-/// parameters overlap and that every bound holds.
-abstract contract ProtocolParameters is IProtocolParameters, AccessControlUpgradeable {
-    bytes32 public constant PARAMETER_ROLE = keccak256("PARAMETER_ROLE");
-
+/// parameters overlap and that every bound holds. Which version is the latest is kept by the round schedule (see
+/// ContributionRounds), which every submission reads anyway.
+abstract contract ProtocolParameters {
     uint256 internal constant BPS = 10_000;
     uint256 internal constant MAX_SCORE = 100;
     uint256 internal constant MAX_VALIDATORS = 32; // round bitmaps are uint32
     uint256 internal constant MAX_TOKEN_AMOUNT = 1e27; // one billion tokens of 18 decimals; fits 96 bits
     uint256 internal constant MAX_BLOCKS = 10_000_000;
+    uint256 internal constant MAX_ROUND_CONTRIBUTIONS = 65_535; // positions in a round are uint16
     /// @dev Scores live in a ring of storage reused every SCORE_RING_ROUNDS rounds (see ScoreConsensus), so a round's
     /// commit and reveal windows must end before the round SCORE_RING_ROUNDS later starts committing.
     uint256 internal constant SCORE_RING_ROUNDS = 8;
 
-    uint256 private constant LAYOUT_WORDS = 0x040303010100010101010001010201000100010002;
-    uint256 private constant LAYOUT_SHIFTS = 0x0060006040c00018302060d0a060c0f010e0800000;
+    uint256 private constant WORDS = 5;
+    uint256 private constant LAYOUT_WORDS = 0x100000000020101020200000001010204030304000000030003;
+    uint256 private constant LAYOUT_SHIFTS = 0xe0e89080c8006000e0c060d8d0d0c06010e06000b0c0a0c00000;
     // bounds classes: 0 [1, MAX_TOKEN_AMOUNT], 1 [0, MAX_TOKEN_AMOUNT], 2 [0, BPS], 3 [1, BPS], 4 [MAX_SCORE, BPS],
-    // 5 [1, MAX_SCORE], 6 [0, MAX_SCORE - 1], 7 [1, MAX_VALIDATORS], 8 [1, MAX_BLOCKS]
-    uint256 private constant LAYOUT_BOUNDS = 0x010101080808030602020107080004030502080000;
+    // 5 [1, MAX_SCORE], 6 [0, MAX_SCORE - 1], 7 [1, MAX_VALIDATORS], 8 [1, MAX_BLOCKS], 9 [1, MAX_ROUND_CONTRIBUTIONS],
+    // 10 [1, MAX_SCORE - 1]
+    uint256 private constant LAYOUT_BOUNDS = 0x20309090a010101080808030602020107080004030502080000;
+    // field width in bytes by bounds class
+    uint256 private constant CLASS_WIDTHS = 0x102040101010202020c0c;
 
-    /// @custom:storage-location erc7201:cotrain.storage.ProtocolParameters
+    /// @custom:storage-location erc7201:cotrain.storage.VersionedParameters
     struct ParametersStorage {
-        uint256[5] words;
+        mapping(uint256 version => uint256[5] words) versions; // WORDS
     }
 
-    // keccak256(abi.encode(uint256(keccak256("cotrain.storage.ProtocolParameters")) - 1)) & ~bytes32(uint256(0xff))
-    bytes32 private constant PARAMETERS_STORAGE = 0x944e3e6607e739420d03fae32ad8a29f64fa6f1d3233101db80c966aba52c200;
+    // keccak256(abi.encode(uint256(keccak256("cotrain.storage.VersionedParameters")) - 1)) & ~bytes32(uint256(0xff))
+    bytes32 private constant PARAMETERS_STORAGE = 0x5893be98f7b581b916126052919dca5ff18a9748e499931fed2fa38874677800;
 
-    function _parameterWords() private pure returns (ParametersStorage storage $) {
-        assembly {
-            $.slot := PARAMETERS_STORAGE
-        }
-    }
-
-    /// @dev Applies every value of `config`. The struct's fields follow the order of `Parameter`, all uint256, so
-    /// the i-th word of its memory image is the value of Parameter(i).
+    /// @dev Applies every value of `config` as version 1. The struct's fields follow the order of `Parameter`, all
+    /// uint256, so the i-th word of its memory image is the value of Parameter(i).
     function _initializeParameters(ProtocolConfig memory config) internal {
+        _setLatestVersion(1);
         uint256 count = uint256(type(Parameter).max) + 1;
         for (uint256 i = 0; i < count; ++i) {
             uint256 value;
             assembly {
                 value := mload(add(config, mul(i, 32)))
             }
-            _setParameter(Parameter(i), value);
+            _writeField(1, Parameter(i), value);
         }
         _checkParameterConsistency();
     }
 
-    /// @inheritdoc IProtocolParameters
-    function setParameter(Parameter which, uint256 value) external onlyRole(PARAMETER_ROLE) {
-        _setParameter(which, value);
+    /// @dev Writes `value` into a new version, a copy of the latest one.
+    function _setParameter(Parameter which, uint256 value) internal {
+        _beforeParameterUpdate(which);
+        uint256 latest = _latestVersion();
+        uint256 version = latest + 1;
+        uint256[5] storage from = _parameterWords(latest);
+        uint256[5] storage to = _parameterWords(version);
+        for (uint256 w = 0; w < WORDS; ++w) {
+            to[w] = from[w];
+        }
+        _setLatestVersion(version);
+        _writeField(version, which, value);
         _checkParameterConsistency();
     }
 
-    /// @inheritdoc IProtocolParameters
-    function parameter(Parameter which) external view returns (uint256) {
-        return _param(which);
+    /// @dev The value of a parameter in the latest version: what rounds opened from now on are priced with.
+    function _param(Parameter which) internal view returns (uint256) {
+        return _paramAt(_latestVersion(), which);
     }
 
-    /// @inheritdoc IProtocolParameters
-    function parameterBounds(Parameter which) public pure returns (uint256 min, uint256 max) {
-        uint256 class = _layoutByte(LAYOUT_BOUNDS, which);
+    /// @dev The value of a parameter in `version`. Several parameters of one word cost one cold SLOAD, then warm ones.
+    function _paramAt(uint256 version, Parameter which) internal view returns (uint256 value) {
+        (uint256 word, uint256 shift, uint256 mask) = _layout(which);
+        uint256[5] storage words = _parameterWords(version);
+        assembly {
+            value := and(shr(shift, sload(add(words.slot, word))), mask) // word < 5 by the table
+        }
+    }
+
+    /// @dev The inclusive bounds of a parameter.
+    function _parameterBounds(Parameter which) internal pure returns (uint256 min, uint256 max) {
+        uint256 class = (LAYOUT_BOUNDS >> (uint256(which) << 3)) & 0xff;
         if (class <= 1) return (1 - class, MAX_TOKEN_AMOUNT);
         if (class <= 4) return (class == 2 ? 0 : class == 3 ? 1 : MAX_SCORE, BPS);
         if (class == 5) return (1, MAX_SCORE);
         if (class == 6) return (0, MAX_SCORE - 1);
         if (class == 7) return (1, MAX_VALIDATORS);
-        return (1, MAX_BLOCKS);
+        if (class == 8) return (1, MAX_BLOCKS);
+        if (class == 9) return (1, MAX_ROUND_CONTRIBUTIONS);
+        return (1, MAX_SCORE - 1);
     }
 
-    /// @dev The value of a parameter. Reading several parameters of one word costs one cold SLOAD, then warm ones.
-    function _param(Parameter which) internal view returns (uint256 value) {
-        (uint256 word, uint256 shift, uint256 mask) = _layout(which);
-        assembly {
-            value := and(shr(shift, sload(add(PARAMETERS_STORAGE, word))), mask) // word < 5 by the table
-        }
-    }
+    /// @dev The version new rounds open with.
+    function _latestVersion() internal view virtual returns (uint256);
 
-    /// @dev Hooks for modules that keep state derived from a parameter.
+    function _setLatestVersion(uint256 version) internal virtual;
+
+    /// @dev Hook for modules that keep state derived from a parameter's latest value.
     function _beforeParameterUpdate(Parameter which) internal virtual {}
 
-    function _afterParameterUpdate(Parameter which) internal virtual {}
-
-    /// @dev Indexes taken in the validator set, which must stay within MaxValidators.
-    function _validatorCount() internal view virtual returns (uint256);
-
-    function _setParameter(Parameter which, uint256 value) private {
-        (uint256 min, uint256 max) = parameterBounds(which);
-        if (value < min || value > max) revert ParameterOutOfRange(which, value, min, max);
-        _beforeParameterUpdate(which);
+    function _writeField(uint256 version, Parameter which, uint256 value) private {
+        (uint256 min, uint256 max) = _parameterBounds(which);
+        if (value < min || value > max) revert IProtocolParameters.ParameterOutOfRange(which, value, min, max);
         (uint256 word, uint256 shift, uint256 mask) = _layout(which);
-        uint256[5] storage words = _parameterWords().words;
+        uint256[5] storage words = _parameterWords(version);
         uint256 current = words[word];
-        uint256 oldValue = (current >> shift) & mask;
+        uint256 oldValue = version == 1 ? 0 : (_parameterWords(version - 1)[word] >> shift) & mask;
         words[word] = (current & ~(mask << shift)) | (value << shift); // value <= max fits the field's width
-        emit ParameterUpdated(which, oldValue, value);
-        _afterParameterUpdate(which);
+        emit IProtocolParameters.ParameterUpdated(which, oldValue, value, version);
     }
 
-    /// @dev Rules that tie parameters together, checked after every change.
+    /// @dev Rules that tie parameters of the latest version together, checked after every change.
     function _checkParameterConsistency() private view {
         uint256 submissionBlocks = _param(Parameter.SubmissionBlocks);
         uint256 scoringBlocks = _param(Parameter.CommitBlocks) + _param(Parameter.RevealBlocks);
         uint256 maxScoringBlocks = (SCORE_RING_ROUNDS - 1) * submissionBlocks;
-        if (scoringBlocks > maxScoringBlocks) revert ScoringWindowsTooLong(scoringBlocks, maxScoringBlocks);
+        if (scoringBlocks > maxScoringBlocks) {
+            revert IProtocolParameters.ScoringWindowsTooLong(scoringBlocks, maxScoringBlocks);
+        }
         uint256 roundBlocks = submissionBlocks + scoringBlocks;
         uint256 unbonding = _param(Parameter.ValidatorUnbondingBlocks);
-        if (unbonding < roundBlocks) revert UnbondingShorterThanRound(unbonding, roundBlocks);
-        uint256 maxValidators = _param(Parameter.MaxValidators);
-        uint256 validatorCount = _validatorCount();
-        if (maxValidators < validatorCount) revert MaxValidatorsBelowCurrent(maxValidators, validatorCount);
+        if (unbonding < roundBlocks) revert IProtocolParameters.UnbondingShorterThanRound(unbonding, roundBlocks);
+        uint256 threshold = _param(Parameter.SlashThresholdScore);
+        uint256 neutral = _param(Parameter.NeutralScore);
+        if (threshold > neutral) revert IProtocolParameters.SlashThresholdAboveNeutral(threshold, neutral);
+        uint256 cap = _param(Parameter.MaxRoundPenaltyBps);
+        _requireWithinCap(Parameter.DeviationPenaltyBps, cap);
+        _requireWithinCap(Parameter.AbsencePenaltyBps, cap);
     }
 
-    /// @dev Pure shifts and masks: hot paths call _param several times per transaction.
+    function _requireWithinCap(Parameter penalty, uint256 cap) private view {
+        uint256 bps = _param(penalty);
+        if (bps > cap) revert IProtocolParameters.PenaltyAboveRoundCap(penalty, bps, cap);
+    }
+
+    function _parameterWords(uint256 version) private pure returns (uint256[5] storage words) {
+        assembly {
+            mstore(0, version)
+            mstore(32, PARAMETERS_STORAGE)
+            words.slot := keccak256(0, 64)
+        }
+    }
+
+    /// @dev Pure shifts and masks: hot paths call _paramAt several times per transaction.
     function _layout(Parameter which) private pure returns (uint256 word, uint256 shift, uint256 mask) {
-        uint256 class;
         unchecked {
             uint256 bit = uint256(which) << 3;
             word = (LAYOUT_WORDS >> bit) & 0xff;
             shift = (LAYOUT_SHIFTS >> bit) & 0xff;
-            class = (LAYOUT_BOUNDS >> bit) & 0xff;
-            uint256 width = class <= 1 ? 96 : class <= 4 ? 16 : class <= 7 ? 8 : 32;
-            mask = (1 << width) - 1;
+            uint256 class = (LAYOUT_BOUNDS >> bit) & 0xff;
+            mask = (1 << (((CLASS_WIDTHS >> (class << 3)) & 0xff) << 3)) - 1;
         }
-    }
-
-    function _layoutByte(uint256 table, Parameter which) private pure returns (uint256) {
-        return (table >> (uint256(which) << 3)) & 0xff;
     }
 }

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.24;
 
+import {IContributionRounds} from "../interfaces/IContributionRounds.sol";
 import {IScoreConsensus} from "../interfaces/IScoreConsensus.sol";
+import {IRewardPool} from "../interfaces/IRewardPool.sol";
 import {IValidatorRegistry} from "../interfaces/IValidatorRegistry.sol";
 import {Bitmaps32} from "../libraries/Bitmaps32.sol";
+import {StakeWeights} from "../libraries/StakeWeights.sol";
 import {WeightedMedian} from "../libraries/WeightedMedian.sol";
 import {ContributionStatus, ContributionType, Parameter, RoundPhase} from "../types/CotrainTypes.sol";
 import {ContributionRounds} from "./ContributionRounds.sol";
@@ -19,13 +22,13 @@ import {RewardPool} from "./RewardPool.sol";
 ///   round r - 8, so in steady state every commit and reveal rewrites warm, non-zero slots (2,900 gas a word instead
 ///   of 22,100). A round may claim its ring slot only once the previous occupant is finalized;
 /// - settlement is paginated so that no call loops over an unbounded set, and a page reads each validator's score
-///   word once per 32 contributions.
+///   word once per 32 contributions. Deviation penalties are counted per page and charged on the last page, after
+///   every reward of the round, so the rewards a pool shortfall leaves do not depend on the pagination either.
 abstract contract ScoreConsensus is IScoreConsensus, ContributionRounds, RewardPool {
     uint256 private constant WEIGHT_UNIT = 1 gwei;
-    uint256 private constant WEIGHT_BITS = 64;
-    uint256 private constant WEIGHT_MASK = (1 << WEIGHT_BITS) - 1;
+    uint256 private constant WEIGHT_MASK = (1 << 64) - 1;
 
-    /// @custom:storage-location erc7201:cotrain.storage.ScoreConsensus
+    /// @custom:storage-location erc7201:cotrain.storage.Consensus
     struct ConsensusStorage {
         // by ring slot (round % SCORE_RING_ROUNDS): commitment hash (top 192 bits) | weight (low 64 bits)
         mapping(uint256 ringSlot => mapping(uint256 index => uint256)) commitments;
@@ -33,32 +36,43 @@ abstract contract ScoreConsensus is IScoreConsensus, ContributionRounds, RewardP
         uint256[8] ringOwner; // the round whose scores each ring slot holds (SCORE_RING_ROUNDS)
         // index + 1 of each validator as of its last commit, so that a reveal needs no call to the registry
         mapping(address validator => uint256) committedIndex;
-        uint48 lastUnpauseBlock;
+        // deviations counted on earlier pages of a round being finalized: round << 32 | count
+        mapping(uint256 ringSlot => mapping(uint256 index => uint256)) pendingDeviations;
     }
 
-    /// @dev The parameters a finalize page applies, read once per call.
+    /// @dev The parameters a finalize page applies: the round's version, read once per call.
     struct Rules {
         StakeRules stake;
+        uint256 neutralScore;
         uint256 toleranceScore;
+        uint256 quorumBps;
+        uint256 maxWeightShareBps;
         uint256 validationReward;
         uint256 deviationPenaltyBps;
+        uint256 absencePenaltyBps;
+        uint256 maxRoundPenaltyBps;
         uint256[3] baseReward; // by ContributionType
     }
 
-    /// @dev The validators that revealed in a round, loaded once per finalize page.
+    /// @dev The validators that revealed in a round, with their capped weights, loaded once per finalize page.
     struct Panel {
         uint256[] indexes;
         address[] accounts; // zero when the index changed hands since the round (see _settlePanel)
-        uint256[] weights;
+        uint256[] weights; // bond at commit, in gwei
+        uint256[] effective; // the weight in medians and quorum: capped at the round's share cap
         uint256[] words; // the score word each validator is currently read from
         uint256[] agreements; // scores within tolerance of the consensus, this page
         uint256[] deviations; // scores outside it, this page
+        uint256[] rewards; // credited this page
+        uint256[] requested; // asked for this page
         uint256[] sortedScores; // scratch for the median
         uint256[] sortedWeights; // scratch for the median
+        uint256 revealedWeight; // effective
+        uint256 committedWeight; // effective, of every validator that committed
     }
 
-    // keccak256(abi.encode(uint256(keccak256("cotrain.storage.ScoreConsensus")) - 1)) & ~bytes32(uint256(0xff))
-    bytes32 private constant CONSENSUS_STORAGE = 0x3599c4b97fc1ff139872d489e39967e4150ef165425102d542b81f6676f0c200;
+    // keccak256(abi.encode(uint256(keccak256("cotrain.storage.Consensus")) - 1)) & ~bytes32(uint256(0xff))
+    bytes32 private constant CONSENSUS_STORAGE = 0x357bc02befa5cb8ee3a9e4973b8bb9d2756f999fc55b76516cef26f852c26500;
 
     function _consensus() private pure returns (ConsensusStorage storage $) {
         assembly {
@@ -67,9 +81,9 @@ abstract contract ScoreConsensus is IScoreConsensus, ContributionRounds, RewardP
     }
 
     /// @inheritdoc IScoreConsensus
-    function commitScores(uint256 round, bytes32 commitment) external whenNotPaused {
+    function commitScores(uint256 round, bytes32 commitment) external {
         Round storage entry = _existingRound(round);
-        _requireWindow(round, entry, RoundPhase.Commit);
+        _requireWindow(round, entry, RoundPhase.Commit, _runningClock());
         if (commitment == bytes32(0)) revert ZeroCommitment();
         (uint256 index, uint32 bit, uint256 bond) = _expectedValidator(round, entry);
         if (entry.committedMask & bit != 0) revert AlreadyCommitted(round, msg.sender);
@@ -86,9 +100,9 @@ abstract contract ScoreConsensus is IScoreConsensus, ContributionRounds, RewardP
     }
 
     /// @inheritdoc IScoreConsensus
-    function revealScores(uint256 round, bytes calldata scores, bytes32 salt) external whenNotPaused {
+    function revealScores(uint256 round, bytes calldata scores, bytes32 salt) external {
         Round storage entry = _existingRound(round);
-        _requireWindow(round, entry, RoundPhase.Reveal);
+        _requireWindow(round, entry, RoundPhase.Reveal, _runningClock());
         ConsensusStorage storage $ = _consensus();
         // The cached index is the one this validator committed with, if it committed in this round: the
         // commitment at that index binds msg.sender, so a stale or foreign index fails the hash check below.
@@ -97,7 +111,7 @@ abstract contract ScoreConsensus is IScoreConsensus, ContributionRounds, RewardP
         if (entry.committedMask & bit == 0) revert NotCommitted(round, msg.sender);
         if (entry.revealedMask & bit != 0) revert AlreadyRevealed(round, msg.sender);
         uint256 index = indexPlusOne - 1;
-        (, uint256 count) = _roundRange(round);
+        uint256 count = _roundCount(round, entry);
         if (scores.length != count) revert ScoreCountMismatch(scores.length, count);
         uint256 ringSlot = round % SCORE_RING_ROUNDS;
         uint256 committed = $.commitments[ringSlot][index];
@@ -121,28 +135,22 @@ abstract contract ScoreConsensus is IScoreConsensus, ContributionRounds, RewardP
     }
 
     /// @inheritdoc IScoreConsensus
-    function finalize(uint256 round, uint256 maxCount) external whenNotPaused nonReentrant returns (uint256) {
-        if (maxCount == 0) revert ZeroMaxCount();
+    function finalize(uint256 round, bytes32[] calldata contentDigests) external nonReentrant returns (uint256) {
+        uint256 clock = _runningClock();
+        if (contentDigests.length == 0) revert EmptyPage();
         Round storage entry = _existingRound(round);
-        (uint256 first, uint256 count) = _roundRange(round);
-        RoundPhase phase = _phase(entry, count);
-        if (phase != RoundPhase.Finalization) revert WrongPhase(round, RoundPhase.Finalization, phase);
-        if (!entry.validatorsSettled) _settleValidators(round, entry);
-
-        uint256 done = entry.finalizedCount;
-        uint256 end = count - done > maxCount ? done + maxCount : count;
-        entry.finalizedCount = uint32(end);
-
-        if (entry.quorumReached) {
-            _settleScored(round, entry.revealedMask, first, done, end);
-        } else {
-            StakeRules memory rules = _stakeRules();
-            for (uint256 position = done; position < end; ++position) {
-                _settleUnscored(round, first + position, rules);
-            }
+        uint256 count = _roundCount(round, entry);
+        RoundPhase phase = _phase(entry, count, clock);
+        if (phase != RoundPhase.Finalization) {
+            revert IContributionRounds.WrongPhase(round, RoundPhase.Finalization, phase);
         }
-        if (end == count) emit RoundFinalized(round, entry.quorumReached, Bitmaps32.popCount(entry.revealedMask));
-        return end - done;
+        uint256 done = entry.finalizedCount;
+        if (contentDigests.length > count - done) {
+            revert PageBeyondRound(round, count - done, contentDigests.length);
+        }
+        entry.finalizedCount = uint32(done + contentDigests.length);
+        _settlePage(round, entry, contentDigests, done, done + contentDigests.length == count);
+        return contentDigests.length;
     }
 
     /// @inheritdoc IScoreConsensus
@@ -154,164 +162,376 @@ abstract contract ScoreConsensus is IScoreConsensus, ContributionRounds, RewardP
         return keccak256(abi.encode(block.chainid, address(this), round, validator, keccak256(scores), salt));
     }
 
-    /// @dev Called by the protocol on unpause: rounds whose commit window started before this block are finalized
-    /// without absence penalties, since validators could not commit or reveal while paused.
-    function _recordUnpause() internal {
-        _consensus().lastUnpauseBlock = uint48(block.number);
+    /// @dev Settles positions [done, done + contentDigests.length) of a round in its Finalization phase.
+    function _settlePage(
+        uint256 round,
+        Round storage entry,
+        bytes32[] calldata contentDigests,
+        uint256 done,
+        bool lastPage
+    ) private {
+        Rules memory rules = _rules(entry.version);
+        Ledger memory ledger = _openLedger();
+        bool firstPage = !entry.validatorsSettled;
+        Panel memory panel;
+        if (firstPage || entry.quorumReached) panel = _loadPanel(round, entry, rules);
+        if (firstPage) _settleValidators(round, entry, panel, rules, ledger);
+        if (entry.quorumReached) {
+            _settleScored(round, entry.firstContributionId, panel, rules, ledger, contentDigests, done);
+            _settlePanel(round, panel, rules, ledger, done != 0, lastPage);
+        } else {
+            _settleUnscored(round, entry, rules, contentDigests, done);
+        }
+        _closeLedger(ledger);
+        if (lastPage) {
+            emit RoundFinalized(round, entry.quorumReached, Bitmaps32.popCount(entry.revealedMask));
+            _advanceSettled();
+        }
     }
 
-    /// @dev Settles positions [done, end) of a round with quorum: consensus score, contributor reputation, reward or
-    /// slash; then the validators' rewards and penalties for this page.
-    function _settleScored(uint256 round, uint256 revealedMask, uint256 first, uint256 done, uint256 end) private {
-        Panel memory panel = _loadPanel(round, revealedMask);
-        Rules memory rules = _rules();
+    function _contributorTokens() internal view override returns (uint256) {
+        return _totalContributorStake();
+    }
+
+    /// @dev Settles a page of a round with quorum: consensus score, contributor reputation, reward or slash, and the
+    /// agreeing validators' rewards, contribution by contribution.
+    function _settleScored(
+        uint256 round,
+        uint256 first,
+        Panel memory panel,
+        Rules memory rules,
+        Ledger memory ledger,
+        bytes32[] calldata contentDigests,
+        uint256 done
+    ) private {
+        // Crediting validators contribution by contribution only matters when the pool may run short in this page;
+        // when it cannot, their page totals are credited at the end, with the same result for less gas.
+        bool inOrder = rules.validationReward != 0 && !_coversPage(ledger, rules, panel, contentDigests.length);
+        for (uint256 k = 0; k < contentDigests.length; ++k) {
+            if (k == 0 || (done + k) & 31 == 0) _loadScoreWords(panel, round, done + k);
+            Contribution storage record = _recordAt(round, done + k, contentDigests[k]);
+            (uint256 consensus, uint256 agreeing) = _consensusAt(panel, done + k, rules.toleranceScore);
+            _settleContribution(round, first + done + k, record, consensus, rules, ledger);
+            if (inOrder) _creditAgreeing(panel, agreeing, rules.validationReward, ledger);
+        }
+        if (!inOrder && rules.validationReward != 0) _creditPageTotals(panel, rules.validationReward, ledger);
+    }
+
+    /// @dev Each panel member's validation rewards of the page at once, for a page the pool covers in full.
+    function _creditPageTotals(Panel memory panel, uint256 reward, Ledger memory ledger) private pure {
+        for (uint256 v = 0; v < panel.indexes.length; ++v) {
+            if (panel.accounts[v] == address(0)) continue;
+            uint256 requested = panel.agreements[v] * reward;
+            panel.requested[v] = requested;
+            panel.rewards[v] = _take(ledger, requested);
+        }
+    }
+
+    /// @dev Whether the pool holds enough for every reward `count` contributions could ask for: the largest base
+    /// reward at the highest reputation factor (1.5x) and a validation reward for each panel member, each.
+    function _coversPage(Ledger memory ledger, Rules memory rules, Panel memory panel, uint256 count)
+        private
+        pure
+        returns (bool)
+    {
+        uint256 maxBase = rules.baseReward[0];
+        if (rules.baseReward[1] > maxBase) maxBase = rules.baseReward[1];
+        if (rules.baseReward[2] > maxBase) maxBase = rules.baseReward[2];
+        uint256 perContribution = maxBase * 3 / 2 + rules.validationReward * panel.indexes.length;
+        return ledger.available >= perContribution * count;
+    }
+
+    /// @dev Each panel member's score word holding `position`.
+    function _loadScoreWords(Panel memory panel, uint256 round, uint256 position) private view {
         mapping(uint256 index => mapping(uint256 word => uint256)) storage roundWords =
             _consensus().scoreWords[round % SCORE_RING_ROUNDS];
-        for (uint256 position = done; position < end; ++position) {
-            if (position == done || position & 31 == 0) {
-                for (uint256 k = 0; k < panel.indexes.length; ++k) {
-                    panel.words[k] = roundWords[panel.indexes[k]][position >> 5];
-                }
-            }
-            uint256 consensus = _consensusAt(panel, position, rules.toleranceScore);
-            _settleContribution(round, first + position, consensus, rules);
+        for (uint256 v = 0; v < panel.indexes.length; ++v) {
+            panel.words[v] = roundWords[panel.indexes[v]][position >> 5];
         }
-        _settlePanel(round, panel, rules);
     }
 
     /// @dev The weighted median of the panel's scores at `position`, counting each validator's agreement with it.
+    /// @return consensus the consensus score
+    /// @return agreeing bitmap of the panel members within tolerance
     function _consensusAt(Panel memory panel, uint256 position, uint256 tolerance)
         private
         pure
-        returns (uint256 consensus)
+        returns (uint256 consensus, uint256 agreeing)
     {
         uint256 size = panel.indexes.length;
-        // Unchecked: k < size, and the counters are bounded by the number of contributions.
-        unchecked {
-            for (uint256 k = 0; k < size; ++k) {
-                panel.sortedScores[k] = _scoreAt(panel.words[k], position);
-                panel.sortedWeights[k] = panel.weights[k];
+        uint256[] memory words = panel.words;
+        uint256[] memory scores = panel.sortedScores;
+        uint256[] memory weights = panel.sortedWeights;
+        uint256[] memory effective = panel.effective;
+        // Every array has `size` elements (see _loadPanel): the loops index them without bound checks. Scores are
+        // stored big-endian as they came in calldata: position p is byte p % 32 of word p / 32.
+        assembly ("memory-safe") {
+            let at := and(position, 31)
+            for { let offset := 0x20 } iszero(gt(offset, shl(5, size))) { offset := add(offset, 0x20) } {
+                mstore(add(scores, offset), byte(at, mload(add(words, offset))))
+                mstore(add(weights, offset), mload(add(effective, offset)))
             }
-            consensus = WeightedMedian.lowerWeightedMedian(panel.sortedScores, panel.sortedWeights);
-            for (uint256 k = 0; k < size; ++k) {
-                uint256 score = _scoreAt(panel.words[k], position);
-                uint256 distance = score > consensus ? score - consensus : consensus - score;
-                if (distance <= tolerance) ++panel.agreements[k];
-                else ++panel.deviations[k];
+        }
+        consensus = WeightedMedian.weightedMedian(scores, weights);
+        uint256[] memory agreements = panel.agreements;
+        uint256[] memory deviations = panel.deviations;
+        // the counters are bounded by the number of contributions
+        assembly ("memory-safe") {
+            let at := and(position, 31)
+            for { let k := 0 } lt(k, size) { k := add(k, 1) } {
+                let offset := shl(5, add(k, 1))
+                let score := byte(at, mload(add(words, offset)))
+                let distance := sub(score, consensus)
+                if lt(score, consensus) { distance := sub(consensus, score) }
+                switch gt(distance, tolerance)
+                case 0 {
+                    mstore(add(agreements, offset), add(mload(add(agreements, offset)), 1))
+                    agreeing := or(agreeing, shl(k, 1))
+                }
+                default { mstore(add(deviations, offset), add(mload(add(deviations, offset)), 1)) }
             }
         }
     }
 
-    function _settleContribution(uint256 round, uint256 id, uint256 score, Rules memory rules) private {
-        Contribution storage entry = _rounds().contributions[id];
-        address contributor = entry.contributor;
+    /// @dev The validation reward of one contribution for each agreeing validator, in index order.
+    function _creditAgreeing(Panel memory panel, uint256 agreeing, uint256 reward, Ledger memory ledger) private pure {
+        while (agreeing != 0) {
+            uint256 k = Bitmaps32.lowestIndex(agreeing);
+            agreeing &= agreeing - 1;
+            if (panel.accounts[k] == address(0)) continue;
+            panel.rewards[k] += _take(ledger, reward);
+            panel.requested[k] += reward;
+        }
+    }
+
+    function _settleContribution(
+        uint256 round,
+        uint256 id,
+        Contribution storage record,
+        uint256 score,
+        Rules memory rules,
+        Ledger memory ledger
+    ) private {
+        address contributor = record.contributor;
+        (ContributionType kind,) = _unpackState(record.kindAndStatus);
         (uint256 reputation, uint256 reputationAfter, uint256 slashed) =
             _settleContributionStake(contributor, id, true, score, rules.stake);
-        ContributionStatus status =
-            score >= rules.stake.slashThresholdScore ? ContributionStatus.Accepted : ContributionStatus.Rejected;
+        ContributionStatus status;
         uint256 reward;
-        if (status == ContributionStatus.Accepted) {
-            // base reward per 100 points, scaled by reputation from 0.5x (reputation 0) to 1.5x (reputation 10000)
-            reward = _creditReward(
-                contributor, rules.baseReward[uint8(entry.kind)] * score * (BPS / 2 + reputation) / (MAX_SCORE * BPS)
-            );
+        if (score < rules.stake.slashThresholdScore) {
+            status = ContributionStatus.Rejected;
+            _addSlash(ledger, slashed);
+        } else if (score <= rules.neutralScore) {
+            status = ContributionStatus.Unrewarded; // no measurable value: nothing to pay for
         } else {
-            _addSlashToPool(slashed);
+            status = ContributionStatus.Accepted;
+            // base reward in proportion to the score's distance above neutral, scaled by reputation from 0.5x
+            // (reputation 0) to 1.5x (reputation 10000)
+            uint256 requested = rules.baseReward[uint8(kind)] * (score - rules.neutralScore) * (BPS / 2 + reputation)
+                / ((MAX_SCORE - rules.neutralScore) * BPS);
+            reward = _take(ledger, requested);
+            if (reward != requested) emit IRewardPool.RewardShortfall(contributor, requested, reward);
+            _payOut(contributor, reward);
         }
-        entry.status = status;
-        entry.consensusScore = uint8(score);
+        record.kindAndStatus = _packState(kind, status);
+        record.consensusScore = uint8(score);
         emit ContributionFinalized(id, round, uint8(score), status, reward, slashed, reputationAfter);
     }
 
     /// @dev Without quorum a contribution is released: stake unlocked, no reward, no penalty.
-    function _settleUnscored(uint256 round, uint256 id, StakeRules memory rules) private {
-        Contribution storage entry = _rounds().contributions[id];
-        (, uint256 reputation,) = _settleContributionStake(entry.contributor, id, false, 0, rules);
-        entry.status = ContributionStatus.Released;
-        emit ContributionFinalized(id, round, 0, ContributionStatus.Released, 0, 0, reputation);
+    function _settleUnscored(
+        uint256 round,
+        Round storage entry,
+        Rules memory rules,
+        bytes32[] calldata contentDigests,
+        uint256 done
+    ) private {
+        uint256 first = entry.firstContributionId;
+        for (uint256 k = 0; k < contentDigests.length; ++k) {
+            uint256 position = done + k;
+            Contribution storage record = _recordAt(round, position, contentDigests[k]);
+            (ContributionType kind,) = _unpackState(record.kindAndStatus);
+            (, uint256 reputation,) =
+                _settleContributionStake(record.contributor, first + position, false, 0, rules.stake);
+            record.kindAndStatus = _packState(kind, ContributionStatus.Released);
+            emit ContributionFinalized(first + position, round, 0, ContributionStatus.Released, 0, 0, reputation);
+        }
     }
 
-    /// @dev First finalize call of a round: decide quorum and penalise expected validators that did not commit, or
-    /// committed and did not reveal. Skipped when a pause overlapped the round's commit or reveal window.
-    function _settleValidators(uint256 round, Round storage entry) private {
-        uint256 expected = entry.expectedMask;
-        uint256 revealed = entry.revealedMask;
-        uint256 revealedCount = Bitmaps32.popCount(revealed);
+    /// @dev First finalize call of a round: decide quorum, then penalise expected validators that did not commit
+    /// (AbsencePenaltyBps of their stake) and those that committed and did not reveal (MaxRoundPenaltyBps of their
+    /// weight: withholding costs at least as much as the worst a reveal could cost).
+    function _settleValidators(
+        uint256 round,
+        Round storage entry,
+        Panel memory panel,
+        Rules memory rules,
+        Ledger memory ledger
+    ) private {
         entry.validatorsSettled = true;
-        entry.quorumReached =
-            revealedCount != 0 && revealedCount * BPS >= _param(Parameter.QuorumBps) * Bitmaps32.popCount(expected);
-
-        uint256 absent = expected & ~revealed;
-        uint256 penaltyBps = _param(Parameter.AbsencePenaltyBps);
-        if (absent == 0 || penaltyBps == 0 || _consensus().lastUnpauseBlock >= entry.submissionEnd) return;
-        if (_ringSlotBlocked(round, entry.commitEnd)) return;
+        entry.quorumReached = _hasQuorum(entry, panel, rules.quorumBps);
+        uint256 missingReveal = entry.committedMask & ~uint256(entry.revealedMask);
+        // nobody could commit while the ring slot was held by an unfinalized older round (see _ringSlotBlocked)
+        uint256 missingCommit =
+            _ringSlotBlocked(round, entry.commitEnd) ? 0 : entry.expectedMask & ~uint256(entry.committedMask);
+        uint256 absent = missingCommit | missingReveal;
+        if (absent == 0) return;
         (address[] memory holders, uint256[] memory admittedRounds) = VALIDATORS.indexHolders(absent);
-        uint256 committed = entry.committedMask;
         uint256 slashedTotal;
         uint256 k;
         for (uint256 index = 0; absent >> index != 0; ++index) {
             if ((absent >> index) & 1 == 0) continue;
             // an index freed and reassigned since the round belongs to someone who was not expected
             if (holders[k] != address(0) && admittedRounds[k] <= round) {
-                slashedTotal += VALIDATORS.slash(
-                    holders[k],
-                    round,
-                    penaltyBps,
-                    (committed >> index) & 1 == 1
-                        ? IValidatorRegistry.SlashReason.MissingReveal
-                        : IValidatorRegistry.SlashReason.MissingCommit
-                );
+                slashedTotal += _penaliseAbsence(round, index, holders[k], (missingReveal >> index) & 1 == 1, rules);
             }
             ++k;
         }
-        _addSlashToPool(slashedTotal);
+        _addSlash(ledger, slashedTotal);
     }
 
-    function _loadPanel(uint256 round, uint256 revealedMask) private view returns (Panel memory panel) {
-        uint256 size = Bitmaps32.popCount(revealedMask);
-        uint256[] memory admittedRounds;
-        (panel.accounts, admittedRounds) = VALIDATORS.indexHolders(revealedMask);
+    /// @dev Quorum: the validators that committed are at least quorumBps of the expected ones, and those that
+    /// revealed hold more than half of the committed (capped) weight. So a withheld reveal breaks quorum only when the
+    /// withholders hold half of the committed weight themselves: withholding cannot release a round that the revealed
+    /// scores settle, and a validator left alone by others' withholding never decides alone.
+    function _hasQuorum(Round storage entry, Panel memory panel, uint256 quorumBps) private view returns (bool) {
+        uint256 committedCount = Bitmaps32.popCount(entry.committedMask);
+        return committedCount * BPS >= quorumBps * Bitmaps32.popCount(entry.expectedMask)
+            && 2 * panel.revealedWeight > panel.committedWeight;
+    }
+
+    function _penaliseAbsence(uint256 round, uint256 index, address holder, bool committed, Rules memory rules)
+        private
+        returns (uint256)
+    {
+        if (committed) {
+            uint256 weight = _consensus().commitments[round % SCORE_RING_ROUNDS][index] & WEIGHT_MASK;
+            return VALIDATORS.slashAmount(
+                holder,
+                round,
+                weight * WEIGHT_UNIT * rules.maxRoundPenaltyBps / BPS,
+                IValidatorRegistry.SlashReason.MissingReveal
+            );
+        }
+        if (rules.absencePenaltyBps == 0) return 0;
+        return VALIDATORS.slash(holder, round, rules.absencePenaltyBps, IValidatorRegistry.SlashReason.MissingCommit);
+    }
+
+    /// @dev Loads the committed validators' weights, caps them, and keeps the revealed ones.
+    function _loadPanel(uint256 round, Round storage entry, Rules memory rules)
+        private
+        view
+        returns (Panel memory panel)
+    {
+        uint256 committed = entry.committedMask;
+        uint256 revealed = entry.revealedMask;
+        uint256 size = Bitmaps32.popCount(revealed);
         panel.indexes = new uint256[](size);
         panel.weights = new uint256[](size);
+        panel.effective = new uint256[](size);
         panel.words = new uint256[](size);
         panel.agreements = new uint256[](size);
         panel.deviations = new uint256[](size);
+        panel.rewards = new uint256[](size);
+        panel.requested = new uint256[](size);
         panel.sortedScores = new uint256[](size);
         panel.sortedWeights = new uint256[](size);
+        if (committed == 0) return panel;
+
         mapping(uint256 index => uint256) storage commitments = _consensus().commitments[round % SCORE_RING_ROUNDS];
+        uint256[] memory committedWeights = new uint256[](Bitmaps32.popCount(committed));
+        uint256 c;
+        for (uint256 index = 0; committed >> index != 0; ++index) {
+            if ((committed >> index) & 1 == 1) committedWeights[c++] = commitments[index] & WEIGHT_MASK;
+        }
+        uint256 cap = StakeWeights.shareCap(committedWeights, rules.maxWeightShareBps);
+        uint256[] memory admittedRounds;
+        if (size != 0) (panel.accounts, admittedRounds) = VALIDATORS.indexHolders(revealed);
+        c = 0;
         uint256 k;
-        for (uint256 index = 0; revealedMask >> index != 0; ++index) {
-            if ((revealedMask >> index) & 1 == 0) continue;
+        for (uint256 index = 0; committed >> index != 0; ++index) {
+            if ((committed >> index) & 1 == 0) continue;
+            uint256 weight = committedWeights[c++];
+            uint256 effective = weight < cap ? weight : cap;
+            panel.committedWeight += effective;
+            if ((revealed >> index) & 1 == 0) continue;
             panel.indexes[k] = index;
-            panel.weights[k] = commitments[index] & WEIGHT_MASK;
+            panel.weights[k] = weight;
+            panel.effective[k] = effective;
+            panel.revealedWeight += effective;
             if (admittedRounds[k] > round) panel.accounts[k] = address(0);
             ++k;
         }
     }
 
-    /// @dev Validation rewards for scores within tolerance, penalties for scores outside it. A validator whose index
-    /// changed hands since the round (it left, and its bond was withdrawn, before the round was finalized) still
-    /// counted in the median but can be neither paid nor penalised.
-    /// Each deviation costs deviationPenaltyBps of the weight the validator scored with (its bond at commit), so
-    /// the penalty adds up the same over any pagination of finalize; a share of the current bond would compound
-    /// page by page and let a deviating validator shrink its own penalty by finalizing one contribution at a time.
-    function _settlePanel(uint256 round, Panel memory panel, Rules memory rules) private {
+    /// @dev Pays each validator's rewards of this page, and on the round's last page charges its deviations: each
+    /// costs DeviationPenaltyBps of the weight it scored with (its bond at commit), so the penalty adds up the same
+    /// over any pagination, up to MaxRoundPenaltyBps of that weight. A validator whose index changed hands since the
+    /// round (it left, and its bond was withdrawn, before the round was finalized) still counted in the median but
+    /// can be neither paid nor penalised.
+    function _settlePanel(
+        uint256 round,
+        Panel memory panel,
+        Rules memory rules,
+        Ledger memory ledger,
+        bool continued,
+        bool lastPage
+    ) private {
         uint256 slashedTotal;
         for (uint256 k = 0; k < panel.indexes.length; ++k) {
             address validator = panel.accounts[k];
-            if (validator == address(0)) continue;
-            uint256 reward = _creditReward(validator, panel.agreements[k] * rules.validationReward);
-            if (panel.deviations[k] != 0 && rules.deviationPenaltyBps != 0) {
-                slashedTotal += VALIDATORS.slashAmount(
-                    validator,
-                    round,
-                    panel.weights[k] * WEIGHT_UNIT * panel.deviations[k] * rules.deviationPenaltyBps / BPS,
-                    IValidatorRegistry.SlashReason.DeviatingScore
-                );
+            if (validator != address(0)) {
+                uint256 reward = panel.rewards[k];
+                _payOut(validator, reward);
+                if (reward != panel.requested[k]) {
+                    emit IRewardPool.RewardShortfall(validator, panel.requested[k], reward);
+                }
+                emit ValidatorScored(round, validator, panel.agreements[k], panel.deviations[k], reward);
             }
-            emit ValidatorScored(round, validator, panel.agreements[k], panel.deviations[k], reward);
+            if (rules.deviationPenaltyBps != 0) {
+                slashedTotal += _chargeDeviations(round, panel, k, rules, continued, lastPage);
+            }
         }
-        _addSlashToPool(slashedTotal);
+        _addSlash(ledger, slashedTotal);
+    }
+
+    /// @dev On the round's last page, slashes panel member `k` for its deviations of the whole round (capped at
+    /// MaxRoundPenaltyBps of its weight); on earlier pages, keeps count.
+    function _chargeDeviations(
+        uint256 round,
+        Panel memory panel,
+        uint256 k,
+        Rules memory rules,
+        bool continued,
+        bool lastPage
+    ) private returns (uint256) {
+        uint256 deviations = _roundDeviations(round, panel.indexes[k], panel.deviations[k], continued, lastPage);
+        if (deviations == 0 || panel.accounts[k] == address(0)) return 0;
+        uint256 bps = deviations * rules.deviationPenaltyBps;
+        if (bps > rules.maxRoundPenaltyBps) bps = rules.maxRoundPenaltyBps;
+        return VALIDATORS.slashAmount(
+            panel.accounts[k],
+            round,
+            panel.weights[k] * WEIGHT_UNIT * bps / BPS,
+            IValidatorRegistry.SlashReason.DeviatingScore
+        );
+    }
+
+    /// @dev The deviations of validator `index` in the round so far, this page's included; 0 before the last page,
+    /// where they are stored for the next page instead.
+    function _roundDeviations(uint256 round, uint256 index, uint256 onPage, bool continued, bool lastPage)
+        private
+        returns (uint256 deviations)
+    {
+        mapping(uint256 index => uint256) storage pending = _consensus().pendingDeviations[round % SCORE_RING_ROUNDS];
+        deviations = onPage;
+        if (continued) {
+            uint256 stored = pending[index];
+            if (stored >> 32 == round) deviations += uint32(stored);
+        }
+        if (lastPage) return deviations;
+        if (onPage != 0) pending[index] = (round << 32) | deviations;
+        return 0;
     }
 
     /// @dev Whether nobody could commit to `round` at all: its ring slot is still held by an earlier round that could
@@ -328,32 +548,48 @@ abstract contract ScoreConsensus is IScoreConsensus, ContributionRounds, RewardP
         uint256 owner = $.ringOwner[ringSlot];
         if (owner == round) return;
         if (owner != 0) {
-            (, uint256 count) = _roundRange(owner);
-            if (_rounds().rounds[owner].finalizedCount < count) revert ScoreStorageBusy(round, owner);
+            Round storage previous = _rounds().rounds[owner];
+            if (previous.finalizedCount < _roundCount(owner, previous)) revert ScoreStorageBusy(round, owner);
         }
         $.ringOwner[ringSlot] = round;
     }
 
-    function _rules() private view returns (Rules memory rules) {
-        rules.stake = _stakeRules();
-        rules.toleranceScore = _param(Parameter.ToleranceScore);
-        rules.validationReward = _param(Parameter.ValidationReward);
-        rules.deviationPenaltyBps = _param(Parameter.DeviationPenaltyBps);
-        rules.baseReward[uint8(ContributionType.MODEL_UPDATE)] = _param(Parameter.ModelUpdateReward);
-        rules.baseReward[uint8(ContributionType.DATASET)] = _param(Parameter.DatasetReward);
-        rules.baseReward[uint8(ContributionType.VALIDATION)] = _param(Parameter.ValidationWorkReward);
+    function _rules(uint256 version) private view returns (Rules memory rules) {
+        rules.stake = _stakeRules(version);
+        rules.neutralScore = _paramAt(version, Parameter.NeutralScore);
+        rules.toleranceScore = _paramAt(version, Parameter.ToleranceScore);
+        rules.quorumBps = _paramAt(version, Parameter.QuorumBps);
+        rules.maxWeightShareBps = _paramAt(version, Parameter.MaxWeightShareBps);
+        rules.validationReward = _paramAt(version, Parameter.ValidationReward);
+        rules.deviationPenaltyBps = _paramAt(version, Parameter.DeviationPenaltyBps);
+        rules.absencePenaltyBps = _paramAt(version, Parameter.AbsencePenaltyBps);
+        rules.maxRoundPenaltyBps = _paramAt(version, Parameter.MaxRoundPenaltyBps);
+        rules.baseReward[uint8(ContributionType.MODEL_UPDATE)] = _paramAt(version, Parameter.ModelUpdateReward);
+        rules.baseReward[uint8(ContributionType.DATASET)] = _paramAt(version, Parameter.DatasetReward);
+        rules.baseReward[uint8(ContributionType.VALIDATION)] = _paramAt(version, Parameter.ValidationWorkReward);
+    }
+
+    /// @dev The record at `position` of `round`, which `contentDigest` must name.
+    function _recordAt(uint256 round, uint256 position, bytes32 contentDigest)
+        private
+        view
+        returns (Contribution storage record)
+    {
+        record = _rounds().contributions[contentDigest];
+        // an unknown digest has round 0, and rounds start at 1
+        if (record.round != round || record.position != position) revert NotAtPosition(round, position, contentDigest);
     }
 
     function _existingRound(uint256 round) private view returns (Round storage entry) {
         entry = _rounds().rounds[round];
-        if (entry.firstContributionId == 0) revert UnknownRound(round);
+        if (entry.firstContributionId == 0) revert IContributionRounds.UnknownRound(round);
     }
 
     /// @dev Commit and reveal windows are told apart by deadlines alone: with an unbounded count the phase after
     /// the reveal window reads as Finalization, which is wrong for both anyway.
-    function _requireWindow(uint256 round, Round storage entry, RoundPhase expected) private view {
-        RoundPhase actual = _phase(entry, type(uint256).max);
-        if (actual != expected) revert WrongPhase(round, expected, actual);
+    function _requireWindow(uint256 round, Round storage entry, RoundPhase expected, uint256 clock) private view {
+        RoundPhase actual = _phase(entry, type(uint256).max, clock);
+        if (actual != expected) revert IContributionRounds.WrongPhase(round, expected, actual);
     }
 
     /// @dev The caller's index and bond, if the round expects it.
@@ -376,13 +612,6 @@ abstract contract ScoreConsensus is IScoreConsensus, ContributionRounds, RewardP
                 score := byte(0, calldataload(add(scores.offset, i)))
             }
             if (score == 0 || score > MAX_SCORE) revert ScoreOutOfRange(i, uint8(score));
-        }
-    }
-
-    /// @dev Scores are stored big-endian as they came in calldata: position 0 is the top byte of word 0.
-    function _scoreAt(uint256 word, uint256 position) private pure returns (uint256 score) {
-        assembly {
-            score := byte(and(position, 31), word)
         }
     }
 }

@@ -18,9 +18,9 @@ import {CommitToken} from "./CommitToken.sol";
 /// @title Model registry: model NFTs, validator-attested commits and branches
 /// @notice See IModelRegistry. The model NFTs are this contract's ERC-721 collection ("Cotrain Model"); commits are
 /// minted in the CommitToken collection. Behind a UUPS proxy.
-/// @dev Roles: DEFAULT_ADMIN_ROLE grants roles; UPGRADER_ROLE upgrades. Everything else is either permissionless
-/// (registerModel), the model owner's (branches) or the active validators' (attestCommit). The registry needs
-/// SLASHER_ROLE on the ValidatorRegistry to penalise attestations.
+/// @dev Roles: DEFAULT_ADMIN_ROLE grants roles; UPGRADER_ROLE upgrades (both held by the governance timelock).
+/// Everything else is either permissionless (registerModel), the model owner's (branches) or the validators'
+/// (attestCommit). The ValidatorRegistry must have bound this registry (bindModelRegistry) for its penalties.
 contract ModelRegistry is
     IModelRegistry,
     ERC721Upgradeable,
@@ -34,11 +34,11 @@ contract ModelRegistry is
 
     uint256 private constant BPS = 10_000;
     uint256 private constant MAX_ACCURACY_PPM = 1_000_000;
-    uint256 private constant MAX_MODEL_ID = (1 << 40) - 1; // the protocol stores task ids in 40 bits
+    uint256 private constant MAX_MODEL_ID = (1 << 32) - 1; // the protocol stores task ids in 32 bits
 
-    /// @notice The protocol whose rounds are aggregated and whose parameters (quorum, penalty) apply.
+    /// @inheritdoc IModelRegistry
     /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
-    ICotrainProtocol public immutable PROTOCOL;
+    ICotrainProtocol public immutable override PROTOCOL;
     /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
     IValidatorRegistry internal immutable VALIDATORS;
     /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
@@ -53,9 +53,11 @@ contract ModelRegistry is
     }
 
     struct Branch {
-        // one slot: an attestation reads both
+        // one slot: an attestation reads all three
         uint48 head;
         uint48 pendingMergeHead; // 0 when no merge is requested
+        uint32 mergeRequest; // requests made so far: a re-requested merge is a new proposal
+        uint32 mergeElectorate; // the validators active when the pending merge was requested: they attest it
     }
 
     struct Commit {
@@ -180,10 +182,8 @@ contract ModelRegistry is
     /// @inheritdoc IModelRegistry
     function attestCommit(CommitAttestation calldata attestation) external nonReentrant returns (uint256) {
         if (PROTOCOL.paused()) revert ProtocolPaused();
-        (bool holdsIndex, uint256 index,) = VALIDATORS.validatorSlot(msg.sender);
-        uint256 activeMask = VALIDATORS.activeMask();
-        if (!holdsIndex || (activeMask >> index) & 1 == 0) revert NotActiveValidator(msg.sender);
         _checkAttestation(attestation);
+        (uint256 index, uint256 electorate, uint256 quorumBps) = _attester(attestation);
 
         RegistryStorage storage $ = _registry();
         bytes32 key = proposalKey(
@@ -210,13 +210,13 @@ contract ModelRegistry is
                 revert CommitAlreadyRecorded(recorded);
             }
             _remember(key, proposal, index, content, attestation);
-            _penalise(key, msg.sender, attestation.round);
+            _penalise(key, msg.sender, attestation);
             return 0;
         }
 
         _checkProposal(attestation);
         _remember(key, proposal, index, content, attestation);
-        uint32 standing = _quorum(key, $.votes[key][content], activeMask);
+        uint32 standing = _quorum(key, $.votes[key][content], electorate, quorumBps, attestation);
         if (standing == 0) return 0;
         return _record(key, proposal, content, standing, attestation);
     }
@@ -253,7 +253,8 @@ contract ModelRegistry is
             cursor = $.commits[cursor].parent;
         }
         branch.head = uint48(toCommit);
-        // The branch now is the head a pending merge would bring in: nothing is left to merge.
+        // The branch now is the head a pending merge would bring in: nothing is left to merge. A later request for
+        // it again is a new proposal (its own request number), whatever this one recorded.
         if (branch.pendingMergeHead == toCommit) branch.pendingMergeHead = 0;
         emit BranchReverted(modelId, branchId, head, toCommit);
     }
@@ -266,8 +267,11 @@ contract ModelRegistry is
         if (sourceBranch == targetBranch || sourceHead == target.head) {
             revert NothingToMerge(sourceBranch, targetBranch);
         }
+        uint256 request = target.mergeRequest + 1;
         target.pendingMergeHead = uint48(sourceHead);
-        emit MergeRequested(modelId, targetBranch, sourceBranch, sourceHead);
+        target.mergeRequest = uint32(request);
+        target.mergeElectorate = VALIDATORS.activeMask();
+        emit MergeRequested(modelId, targetBranch, sourceBranch, sourceHead, request);
     }
 
     /// @inheritdoc IModelRegistry
@@ -286,8 +290,17 @@ contract ModelRegistry is
     }
 
     /// @inheritdoc IModelRegistry
-    function pendingMerge(uint256 modelId, uint256 targetBranch) external view returns (uint256) {
-        return _branch(modelId, targetBranch).pendingMergeHead;
+    function pendingMerge(uint256 modelId, uint256 targetBranch) external view returns (uint256, uint256) {
+        Branch storage branch = _branch(modelId, targetBranch);
+        return (branch.pendingMergeHead, branch.mergeRequest);
+    }
+
+    /// @inheritdoc IModelRegistry
+    function sweepSurplus() external nonReentrant returns (uint256 amount) {
+        amount = TOKEN.balanceOf(address(this));
+        if (amount == 0) revert NoSurplus();
+        TOKEN.forceApprove(address(PROTOCOL), amount);
+        PROTOCOL.fundRewards(amount);
     }
 
     /// @inheritdoc IModelRegistry
@@ -404,8 +417,10 @@ contract ModelRegistry is
         Branch storage branch = _branch(attestation.modelId, attestation.branchId);
         if (attestation.parent != branch.head) revert StaleParent(branch.head, attestation.parent);
         if (attestation.mergeParent != 0) {
-            if (attestation.mergeParent != branch.pendingMergeHead || attestation.round != 0) {
-                revert NoSuchMerge(branch.pendingMergeHead, attestation.mergeParent);
+            if (attestation.mergeParent != branch.pendingMergeHead || attestation.round != branch.mergeRequest) {
+                revert NoSuchMerge(
+                    branch.pendingMergeHead, attestation.mergeParent, branch.mergeRequest, attestation.round
+                );
             }
             return;
         }
@@ -459,7 +474,7 @@ contract ModelRegistry is
             parent: uint48(attestation.parent),
             mergeParent: uint48(attestation.mergeParent),
             branchId: uint32(attestation.branchId),
-            round: uint48(attestation.round),
+            round: uint48(attestation.mergeParent == 0 ? attestation.round : 0),
             contributionCount: uint16(attestation.contributionIds.length),
             accuracyPpm: accuracyPpm,
             lossMicros: lossMicros,
@@ -488,40 +503,73 @@ contract ModelRegistry is
         while (dissenting != 0) {
             uint256 index = Bitmaps32.lowestIndex(dissenting);
             dissenting &= dissenting - 1;
-            _penalise(key, $.attestations[key][index].validator, attestation.round);
+            _penalise(key, $.attestations[key][index].validator, attestation);
         }
     }
 
-    /// @dev The attesters of `agreeing` that make a quorum of the active validators, or 0 when they fall short:
-    /// only a validator active now and at the index it attested with counts.
-    function _quorum(bytes32 key, uint32 agreeing, uint256 activeMask) private view returns (uint32 standing) {
-        uint256 needed = PROTOCOL.parameter(Parameter.QuorumBps) * Bitmaps32.popCount(activeMask);
+    /// @dev The caller's index, the validators whose attestations count for this proposal (the round's expected
+    /// validators, or the active ones for a merge) and the quorum that applies, or a revert if the caller is not one
+    /// of them. Round commits read the round from the protocol (its phase is checked in _checkProposal).
+    function _attester(CommitAttestation calldata attestation)
+        private
+        view
+        returns (uint256 index, uint256 electorate, uint256 quorumBps)
+    {
+        bool holdsIndex;
+        (holdsIndex, index,) = VALIDATORS.validatorSlot(msg.sender);
+        if (attestation.mergeParent != 0) {
+            Branch storage branch = _branch(attestation.modelId, attestation.branchId);
+            electorate = branch.mergeElectorate;
+            if (branch.mergeRequest == 0) revert NoSuchMerge(0, attestation.mergeParent, 0, attestation.round);
+            if (!holdsIndex || (electorate >> index) & 1 == 0) revert NotActiveValidator(msg.sender);
+            return (index, electorate, PROTOCOL.parameter(Parameter.QuorumBps));
+        }
+        uint256 round = attestation.round;
+        electorate = PROTOCOL.roundInfo(round).expectedValidators;
+        (, uint256 admittedRound) = VALIDATORS.indexHolder(index);
+        if (!holdsIndex || (electorate >> index) & 1 == 0 || admittedRound > round) {
+            revert NotExpectedAttester(round, msg.sender);
+        }
+        quorumBps = PROTOCOL.roundParameter(round, Parameter.QuorumBps);
+    }
+
+    /// @dev The attesters of `agreeing` that make a quorum of `electorate`, or 0 when they fall short: only a
+    /// validator that still holds the index it attested with counts, and for a round commit only one that held it
+    /// since before the round.
+    function _quorum(
+        bytes32 key,
+        uint32 agreeing,
+        uint256 electorate,
+        uint256 quorumBps,
+        CommitAttestation calldata attestation
+    ) private view returns (uint32 standing) {
+        uint256 needed = quorumBps * Bitmaps32.popCount(electorate);
         if (Bitmaps32.popCount(agreeing) * BPS < needed) return 0; // short even before the checks below
-        uint32 mask = agreeing & uint32(activeMask);
-        (address[] memory holders,) = VALIDATORS.indexHolders(mask);
+        uint32 mask = agreeing & uint32(electorate);
+        (address[] memory holders, uint256[] memory admittedRounds) = VALIDATORS.indexHolders(mask);
         mapping(uint256 => Attestation) storage byIndex = _registry().attestations[key];
+        bool isRound = attestation.mergeParent == 0;
         standing = mask;
         uint256 rest = mask;
         for (uint256 k = 0; k < holders.length; ++k) {
             uint256 index = Bitmaps32.lowestIndex(rest);
             rest &= rest - 1;
-            if (holders[k] != byIndex[index].validator) standing &= ~uint32(1 << index);
+            if (holders[k] != byIndex[index].validator || (isRound && admittedRounds[k] > attestation.round)) {
+                standing &= ~uint32(1 << index);
+            }
         }
         if (Bitmaps32.popCount(standing) * BPS < needed) return 0;
     }
 
-    /// @dev Slashes like a deviating score and moves the tokens into the reward pool.
-    function _penalise(bytes32 key, address validator, uint256 round) private {
-        uint256 slashed = VALIDATORS.slash(
-            validator,
-            round,
-            PROTOCOL.parameter(Parameter.DeviationPenaltyBps),
-            IValidatorRegistry.SlashReason.DeviatingAttestation
-        );
+    /// @dev Slashes like a deviating score of the round (at its DeviationPenaltyBps; a merge at the current one);
+    /// the validator registry moves the tokens into the reward pool.
+    function _penalise(bytes32 key, address validator, CommitAttestation calldata attestation) private {
+        uint256 bps = attestation.mergeParent == 0
+            ? PROTOCOL.roundParameter(attestation.round, Parameter.DeviationPenaltyBps)
+            : PROTOCOL.parameter(Parameter.DeviationPenaltyBps);
+        uint256 slashed =
+            VALIDATORS.slash(validator, attestation.round, bps, IValidatorRegistry.SlashReason.DeviatingAttestation);
         emit AttestationPenalised(key, validator, slashed);
-        if (slashed == 0) return;
-        TOKEN.forceApprove(address(PROTOCOL), slashed);
-        PROTOCOL.fundRewards(slashed);
     }
 
     /// @dev Lower medians of the agreeing attesters' metrics: what most of them measured, whatever one reports.

@@ -8,25 +8,27 @@ enum ContributionType {
     VALIDATION // evaluation work (held-out data, benchmarks)
 }
 
-/// @notice Lifecycle of a contribution.
+/// @notice Lifecycle of a contribution. The order is part of the ABI: append, never reorder.
 enum ContributionStatus {
     None, // no such contribution
     Pending, // submitted, stake locked, waiting for its round to be finalized
-    Accepted, // consensus score at or above the slash threshold: rewarded, stake released
+    Accepted, // consensus score above the neutral score: rewarded, stake released
     Rejected, // consensus score below the slash threshold: part of its stake slashed
-    Released // the round had no quorum: stake released, no reward, no penalty
+    Released, // the round had no quorum: stake released, no reward, no penalty
+    Unrewarded // consensus score from the slash threshold up to the neutral score: no measurable value, stake released
 }
 
-/// @notice Phase of a scoring round, derived from block numbers.
+/// @notice Phase of a scoring round, derived from the protocol clock (blocks while not paused).
 enum RoundPhase {
     Submission, // contributions are accepted
-    Commit, // active validators commit one hash over their scores for the whole round
+    Commit, // expected validators commit one hash over their scores for the whole round
     Reveal, // validators reveal scores and salt
     Finalization, // anyone may call finalize until every contribution is settled
     Finalized // every contribution of the round is settled
 }
 
 /// @notice Governable parameters. Each has bounds (see ProtocolParameters) and every change is evented.
+/// A round is priced by the parameters in force when it opened (see IProtocolParameters).
 /// The order is part of the ABI: append, never reorder.
 enum Parameter {
     MinContributorStake,
@@ -49,10 +51,15 @@ enum Parameter {
     RevealBlocks,
     ModelUpdateReward,
     DatasetReward,
-    ValidationWorkReward
+    ValidationWorkReward,
+    NeutralScore,
+    MaxContributionsPerRound,
+    MaxContributionsPerContributor,
+    MaxWeightShareBps,
+    MaxRoundPenaltyBps
 }
 
-/// @notice Initial values of every parameter, passed once to CotrainProtocol.initialize.
+/// @notice Initial values of every parameter, passed once to the protocol's initialize, in the order of `Parameter`.
 struct ProtocolConfig {
     uint256 minContributorStake;
     uint256 stakePerContribution;
@@ -75,4 +82,9 @@ struct ProtocolConfig {
     uint256 modelUpdateReward;
     uint256 datasetReward;
     uint256 validationWorkReward;
+    uint256 neutralScore;
+    uint256 maxContributionsPerRound;
+    uint256 maxContributionsPerContributor;
+    uint256 maxWeightShareBps;
+    uint256 maxRoundPenaltyBps;
 }

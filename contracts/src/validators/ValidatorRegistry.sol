@@ -2,22 +2,25 @@
 pragma solidity ^0.8.24;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {AccessControlUpgradeable} from "@openzeppelin/contracts-upgradeable/access/AccessControlUpgradeable.sol";
 import {UUPSUpgradeable} from "@openzeppelin/contracts-upgradeable/proxy/utils/UUPSUpgradeable.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 
 import {ICotrainProtocol} from "../interfaces/ICotrainProtocol.sol";
+import {IModelRegistry} from "../interfaces/IModelRegistry.sol";
 import {IValidatorRegistry} from "../interfaces/IValidatorRegistry.sol";
 import {Bitmaps32} from "../libraries/Bitmaps32.sol";
 import {TokenCustody} from "../protocol/TokenCustody.sol";
 import {Parameter} from "../types/CotrainTypes.sol";
 
 /// @title Validator registry: a bounded set of bonded, slashable validators
-/// @notice Holds the validators' bonds. The protocol it is bound to supplies the bond parameters and the round
-/// clock and may slash; later contracts that judge validators (such as a model registry) get SLASHER_ROLE too.
+/// @notice Holds the validators' bonds. The protocol it is bound to supplies the bond parameters, the round clock
+/// and the settlement frontier, and may slash; so may the model registry bound to that protocol. Nothing else can.
 /// @dev A separate contract from the protocol: one concern, its own custody of bonds, and room under the 24 KiB
-/// code-size limit for both. An index stays taken after removal until the bond is withdrawn; the unbonding delay
-/// (at least one round, enforced by the protocol's parameters) keeps it slashable for the rounds it was expected in.
+/// code-size limit for both. An index stays taken after removal until the bond is withdrawn, which waits for the
+/// unbonding delay and for every round opened before the request to be finalized, so a validator stays slashable
+/// for every round it was expected in.
 contract ValidatorRegistry is
     IValidatorRegistry,
     TokenCustody,
@@ -25,8 +28,9 @@ contract ValidatorRegistry is
     UUPSUpgradeable,
     ReentrancyGuardTransient
 {
+    using SafeERC20 for IERC20;
+
     bytes32 public constant VALIDATOR_MANAGER_ROLE = keccak256("VALIDATOR_MANAGER_ROLE");
-    bytes32 public constant SLASHER_ROLE = keccak256("SLASHER_ROLE");
     bytes32 public constant UPGRADER_ROLE = keccak256("UPGRADER_ROLE");
 
     /// @dev Round bitmaps are uint32.
@@ -37,9 +41,11 @@ contract ValidatorRegistry is
         // slot 0: everything a bond change or a slash touches
         uint96 bond;
         uint96 unbonding;
-        uint48 unbondingReadyBlock;
+        uint48 unbondingReadyClock; // on the protocol clock
         uint8 index;
         bool admitted;
+        // slot 1
+        uint32 unbondingRound; // the newest round opened when unbonding was last requested
     }
 
     struct IndexHolder {
@@ -50,6 +56,7 @@ contract ValidatorRegistry is
     /// @custom:storage-location erc7201:cotrain.storage.ValidatorRegistry
     struct RegistryStorage {
         ICotrainProtocol protocol;
+        address modelRegistry;
         mapping(address validator => Validator) validators;
         IndexHolder[32] holders; // MAX_VALIDATORS
         // one slot: the bitmap read when a round opens, and the counters written with it
@@ -89,14 +96,31 @@ contract ValidatorRegistry is
         RegistryStorage storage $ = _registry();
         if (address($.protocol) != address(0)) revert ProtocolAlreadyBound(address($.protocol));
         $.protocol = ICotrainProtocol(newProtocol);
-        _grantRole(SLASHER_ROLE, newProtocol);
         emit ProtocolBound(newProtocol);
+    }
+
+    /// @inheritdoc IValidatorRegistry
+    function bindModelRegistry(address modelRegistry_) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        RegistryStorage storage $ = _registry();
+        if ($.modelRegistry != address(0)) revert ModelRegistryAlreadyBound($.modelRegistry);
+        if (modelRegistry_ == address(0)) revert ZeroAddress();
+        if (address(IModelRegistry(modelRegistry_).PROTOCOL()) != address(_boundProtocol())) {
+            revert ModelRegistryMismatch(modelRegistry_);
+        }
+        $.modelRegistry = modelRegistry_;
+        emit ModelRegistryBound(modelRegistry_);
     }
 
     /// @notice The protocol this registry serves.
     /// @return protocol the bound CotrainProtocol, or zero before setProtocol
     function protocol() external view returns (address) {
         return address(_registry().protocol);
+    }
+
+    /// @notice The model registry that may slash attestations.
+    /// @return modelRegistry the bound ModelRegistry, or zero before bindModelRegistry
+    function modelRegistry() external view returns (address) {
+        return _registry().modelRegistry;
     }
 
     /// @inheritdoc IValidatorRegistry
@@ -164,13 +188,16 @@ contract ValidatorRegistry is
         RegistryStorage storage $ = _registry();
         Validator storage validator = $.validators[msg.sender];
         uint256 amount = validator.unbonding;
-        bool exiting = !validator.admitted && validator.bond == 0 && validator.unbondingReadyBlock != 0;
+        uint256 readyClock = validator.unbondingReadyClock;
+        bool exiting = !validator.admitted && validator.bond == 0 && readyClock != 0;
         if (amount == 0 && !exiting) revert NothingToWithdraw();
-        if (block.number < validator.unbondingReadyBlock) {
-            revert UnbondingNotReady(validator.unbondingReadyBlock, block.number);
-        }
+        ICotrainProtocol bound = $.protocol;
+        uint256 clock = bound.protocolClock();
+        if (clock < readyClock) revert UnbondingNotReady(_toBlock(readyClock, clock), block.number);
+        uint256 settled = bound.settledThrough();
+        if (settled < validator.unbondingRound) revert RoundsNotSettled(validator.unbondingRound, settled);
         validator.unbonding = 0;
-        validator.unbondingReadyBlock = 0;
+        validator.unbondingReadyClock = 0;
         $.totalBond -= uint128(amount);
         if (!validator.admitted && validator.bond == 0) {
             // fully exited: free the index for a new validator
@@ -185,7 +212,7 @@ contract ValidatorRegistry is
     /// @inheritdoc IValidatorRegistry
     function slash(address account, uint256 round, uint256 bps, SlashReason reason)
         external
-        onlyRole(SLASHER_ROLE)
+        onlySlasher
         nonReentrant
         returns (uint256)
     {
@@ -197,11 +224,22 @@ contract ValidatorRegistry is
     /// @inheritdoc IValidatorRegistry
     function slashAmount(address account, uint256 round, uint256 amount, SlashReason reason)
         external
-        onlyRole(SLASHER_ROLE)
+        onlySlasher
         nonReentrant
         returns (uint256)
     {
         return _slash(account, _registry().validators[account], round, amount, reason);
+    }
+
+    /// @inheritdoc IValidatorRegistry
+    function sweepSurplus() external nonReentrant returns (uint256 amount) {
+        RegistryStorage storage $ = _registry();
+        ICotrainProtocol bound = _boundProtocol();
+        uint256 held = TOKEN.balanceOf(address(this));
+        if (held <= $.totalBond) revert NoSurplus();
+        amount = held - $.totalBond;
+        TOKEN.forceApprove(address(bound), amount);
+        bound.fundRewards(amount);
     }
 
     /// @inheritdoc IValidatorRegistry
@@ -220,13 +258,15 @@ contract ValidatorRegistry is
         Validator storage validator = $.validators[account];
         IndexHolder storage holder = $.holders[validator.index];
         bool holdsIndex = holder.account == account && account != address(0);
+        uint256 readyClock = validator.unbondingReadyClock;
         return ValidatorInfo({
             admitted: validator.admitted,
             active: holdsIndex && ($.activeMask >> validator.index) & 1 == 1,
             index: validator.index,
             bond: validator.bond,
             unbonding: validator.unbonding,
-            unbondingReadyBlock: validator.unbondingReadyBlock,
+            unbondingReadyBlock: readyClock == 0 ? 0 : _toBlock(readyClock, _boundProtocol().protocolClock()),
+            unbondingRound: validator.unbondingRound,
             admittedRound: holdsIndex ? holder.admittedRound : 0
         });
     }
@@ -298,6 +338,20 @@ contract ValidatorRegistry is
 
     function _authorizeUpgrade(address) internal override onlyRole(UPGRADER_ROLE) {}
 
+    /// @dev The protocol and the model registry bound to it: the only contracts that judge validators.
+    modifier onlySlasher() {
+        RegistryStorage storage $ = _registry();
+        if (msg.sender != address($.protocol) || msg.sender == address(0)) {
+            if (msg.sender != $.modelRegistry || msg.sender == address(0)) revert NotSlasher(msg.sender);
+        }
+        _;
+    }
+
+    /// @dev The block at which the protocol clock, now at `clock`, reaches `clockValue` if it is not paused again.
+    function _toBlock(uint256 clockValue, uint256 clock) private view returns (uint256) {
+        return clockValue + block.number - clock;
+    }
+
     function _boundProtocol() private view returns (ICotrainProtocol bound) {
         bound = _registry().protocol;
         if (address(bound) == address(0)) revert ProtocolNotBound();
@@ -306,18 +360,19 @@ contract ValidatorRegistry is
     function _startUnbond(ICotrainProtocol bound, address account, Validator storage validator, uint256 amount)
         private
     {
-        // Never before every round opened so far has closed its reveal window: a round that expects this validator
-        // must not see its index pass to a newcomer mid-scoring, even after governance shortened the unbonding delay.
-        uint256 readyBlock = block.number + bound.parameter(Parameter.ValidatorUnbondingBlocks);
-        uint256 scoringDeadline = bound.scoringDeadline();
-        if (scoringDeadline > readyBlock) readyBlock = scoringDeadline;
+        // The delay runs on the protocol clock (not while paused), and the tokens also wait for every round opened so
+        // far to be finalized: each may expect this validator and charge its penalties from them.
+        uint256 clock = bound.protocolClock();
+        uint256 readyClock = clock + bound.parameter(Parameter.ValidatorUnbondingBlocks);
         validator.bond -= uint96(amount);
         validator.unbonding += uint96(amount);
-        validator.unbondingReadyBlock = uint48(readyBlock);
-        emit ValidatorUnbondRequested(account, amount, readyBlock);
+        validator.unbondingReadyClock = uint48(readyClock);
+        validator.unbondingRound = uint32(bound.latestRound());
+        emit ValidatorUnbondRequested(account, amount, _toBlock(readyClock, clock));
     }
 
-    /// @dev Takes up to `amount` from the bond first, then from unbonding tokens, and sends it to the slasher.
+    /// @dev Takes up to `amount` from the bond first, then from unbonding tokens, into the protocol's reward pool: the
+    /// protocol accounts what it slashes itself, the model registry's slashes are deposited here.
     function _slash(address account, Validator storage validator, uint256 round, uint256 amount, SlashReason reason)
         private
         returns (uint256 slashed)
@@ -332,10 +387,10 @@ contract ValidatorRegistry is
         validator.unbonding = uint96(unbonding - (slashed - fromBond));
         $.totalBond -= uint128(slashed);
         emit ValidatorSlashed(account, round, slashed, reason, msg.sender);
-        if (address($.protocol) != address(0)) {
-            _refreshActivity(account, validator, $.protocol.parameter(Parameter.MinValidatorStake));
-        }
-        _pushTokens(msg.sender, slashed);
+        ICotrainProtocol bound = $.protocol; // a slasher exists only once the protocol is bound
+        _refreshActivity(account, validator, bound.parameter(Parameter.MinValidatorStake));
+        _pushTokens(address(bound), slashed);
+        if (msg.sender != address(bound)) bound.depositSlashedBond(slashed);
     }
 
     /// @dev Active means admitted and bonded at least the minimum; keeps the bitmap in step.

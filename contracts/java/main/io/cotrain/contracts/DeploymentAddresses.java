@@ -22,6 +22,8 @@ import java.util.regex.Pattern;
  * @param modelRegistry the ModelRegistry proxy (model NFTs, commits, branches)
  * @param modelRegistryImplementation the model registry implementation behind the proxy
  * @param commitToken the CommitToken, the NFT collection of commits
+ * @param timelock the TimelockController that holds the privileged roles, or null for a deployment that kept them with
+ *     its deployer (the test deployer of contracts-test does)
  * @param deployBlock the block the deployment started at: where event scans begin
  */
 public record DeploymentAddresses(
@@ -34,6 +36,7 @@ public record DeploymentAddresses(
         String modelRegistry,
         String modelRegistryImplementation,
         String commitToken,
+        String timelock,
         BigInteger deployBlock) {
 
     private static final Pattern ADDRESS = Pattern.compile("0x[0-9a-fA-F]{40}");
@@ -49,6 +52,7 @@ public record DeploymentAddresses(
         requireAddress("modelRegistry", modelRegistry);
         requireAddress("modelRegistryImplementation", modelRegistryImplementation);
         requireAddress("commitToken", commitToken);
+        if (timelock != null) requireAddress("timelock", timelock);
         if (deployBlock == null || deployBlock.signum() < 0) {
             throw new IllegalArgumentException("deployBlock must be a block number, got " + deployBlock);
         }
@@ -80,6 +84,7 @@ public record DeploymentAddresses(
                     text(root, "modelRegistry"),
                     text(root, "modelRegistryImplementation"),
                     text(root, "commitToken"),
+                    optionalText(root, "timelock"),
                     number(root, "deployBlock"));
         } catch (IllegalArgumentException | ArithmeticException e) {
             throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
@@ -115,6 +120,11 @@ public record DeploymentAddresses(
         JsonNode node = root.get(field);
         if (node == null || !node.isTextual()) throw new IllegalArgumentException("missing address field '" + field + "'");
         return node.asText();
+    }
+
+    private static String optionalText(JsonNode root, String field) {
+        JsonNode node = root.get(field);
+        return node == null || node.isNull() ? null : text(root, field);
     }
 
     private static BigInteger number(JsonNode root, String field) {

@@ -68,12 +68,10 @@ class ProtocolRoundIT {
         assertThat(submitted.contentDigest).isEqualTo(sha256("alice's model update manifest"));
         BigInteger good = submitted.id;
         BigInteger round = submitted.round;
-        BigInteger bad = CotrainProtocol.getContributionSubmittedEvents(chain.protocol(bob)
-                        .submitContribution(BigInteger.valueOf(DATASET), sha256("bob's dataset manifest"), TASK)
-                        .send())
-                .getFirst()
-                .id;
-        assertThat(chain.protocol(admin).contribution(bad).send().round).isEqualTo(round);
+        chain.protocol(bob)
+                .submitContribution(BigInteger.valueOf(DATASET), sha256("bob's dataset manifest"), TASK)
+                .send();
+        assertThat(chain.protocol(admin).contribution(sha256("bob's dataset manifest")).send().round).isEqualTo(round);
         assertThat(chain.protocol(admin).contributorProfile(alice.getAddress()).send().lockedStake)
                 .isEqualTo(tokens(10));
 
@@ -102,19 +100,23 @@ class ProtocolRoundIT {
         }
 
         anvil.mineTo(chain.protocol(admin).roundInfo(round).send().revealEndBlock);
-        TransactionReceipt finalized = chain.protocol(keeper).finalize(round, BigInteger.TEN).send();
+        TransactionReceipt finalized = chain.protocol(keeper)
+                .finalize(round, List.of(sha256("alice's model update manifest"), sha256("bob's dataset manifest")))
+                .send();
         assertThat(CotrainProtocol.getRoundFinalizedEvents(finalized).getFirst().quorumReached).isTrue();
 
         CotrainProtocol reader = chain.protocol(admin);
-        var goodView = reader.contribution(good).send();
-        var badView = reader.contribution(bad).send();
+        var goodView = reader.contribution(sha256("alice's model update manifest")).send();
+        var badView = reader.contribution(sha256("bob's dataset manifest")).send();
+        assertThat(goodView.id).isEqualTo(good);
+        assertThat(badView.id).isEqualTo(good.add(BigInteger.ONE));
         assertThat(goodView.status.intValue()).isEqualTo(ACCEPTED);
         assertThat(goodView.consensusScore.intValue()).isEqualTo(90);
         assertThat(badView.status.intValue()).isEqualTo(REJECTED);
         assertThat(badView.consensusScore.intValue()).isEqualTo(10);
 
-        // Reward = 20 tokens x 90/100 x (0.5 + 5000/10000); reputation EMA with alpha 0.2 from 5000.
-        assertThat(reader.claimable(alice.getAddress()).send()).isEqualTo(tokens(18));
+        // Reward = 20 tokens x (90 - 50) / (100 - 50) x (0.5 + 5000/10000); reputation EMA with alpha 0.2 from 5000.
+        assertThat(reader.claimable(alice.getAddress()).send()).isEqualTo(tokens(16));
         var aliceProfile = reader.contributorProfile(alice.getAddress()).send();
         assertThat(aliceProfile.reputation).isEqualTo(BigInteger.valueOf(5_800));
         assertThat(aliceProfile.lockedStake).isZero();
@@ -131,22 +133,22 @@ class ProtocolRoundIT {
             assertThat(chain.registry(admin).validatorInfo(validators.get(i).getAddress()).send().bond)
                     .isEqualTo(tokens(2_000));
         }
-        // The one that committed and did not reveal loses 5% of its bond and earns nothing.
+        // The one that committed and did not reveal loses the round's cap, 10% of its bond, and earns nothing.
         assertThat(chain.registry(admin).validatorInfo(validators.get(2).getAddress()).send().bond)
-                .isEqualTo(tokens(1_900));
+                .isEqualTo(tokens(1_800));
         assertThat(reader.claimable(validators.get(2).getAddress()).send()).isZero();
 
         chain.protocol(alice).claimRewards().send();
         chain.protocol(validators.get(0)).claimRewards().send();
-        assertThat(adminToken.balanceOf(alice.getAddress()).send()).isEqualTo(tokens(1_000 - 100 + 18));
+        assertThat(adminToken.balanceOf(alice.getAddress()).send()).isEqualTo(tokens(1_000 - 100 + 16));
         assertThat(adminToken.balanceOf(validators.get(0).getAddress()).send()).isEqualTo(tokens(2));
         assertThat(reader.claimable(alice.getAddress()).send()).isZero();
 
         var totals = reader.poolTotals().send();
         assertThat(totals.component2()).as("funded").isEqualTo(tokens(10_000));
-        assertThat(totals.component3()).as("slashed: bob's 5 and the silent validator's 100").isEqualTo(tokens(105));
-        assertThat(totals.component4()).as("credited").isEqualTo(tokens(18 + 2 + 2));
-        assertThat(totals.component5()).as("claimed").isEqualTo(tokens(18 + 2));
+        assertThat(totals.component3()).as("slashed: bob's 5 and the silent validator's 200").isEqualTo(tokens(205));
+        assertThat(totals.component4()).as("credited").isEqualTo(tokens(16 + 2 + 2));
+        assertThat(totals.component5()).as("claimed").isEqualTo(tokens(16 + 2));
         // Everything the protocol holds is accounted for: stakes, the pool, and credited rewards not yet claimed.
         BigInteger owed = tokens(2);
         assertThat(adminToken.balanceOf(protocolAddress).send())

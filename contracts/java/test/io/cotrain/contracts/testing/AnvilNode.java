@@ -126,6 +126,23 @@ public final class AnvilNode implements AutoCloseable {
     }
 
     /**
+     * Moves the chain's clock forward and mines a block carrying the new time (a timelock's delay, say).
+     *
+     * @param seconds how far
+     */
+    public void advanceTime(long seconds) {
+        try {
+            VoidResponse response = new Request<>("evm_increaseTime", List.of(seconds), rpc, VoidResponse.class).send();
+            if (response.hasError()) {
+                throw new IllegalStateException("evm_increaseTime: " + response.getError().getMessage());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        mine(1);
+    }
+
+    /**
      * Mines until the latest block is {@code block} (nothing if it is already there or past it).
      *
      * @param block the block number to reach

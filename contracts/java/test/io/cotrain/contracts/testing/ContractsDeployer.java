@@ -2,8 +2,9 @@ package io.cotrain.contracts.testing;
 
 import io.cotrain.contracts.DeploymentAddresses;
 import io.cotrain.contracts.generated.CommitToken;
-import io.cotrain.contracts.generated.CotrainProtocol.ProtocolConfig;
 import io.cotrain.contracts.generated.CotrainProtocol;
+import io.cotrain.contracts.generated.CotrainProtocolExtension.ProtocolConfig;
+import io.cotrain.contracts.generated.CotrainProtocolExtension;
 import io.cotrain.contracts.generated.CotrainToken;
 import io.cotrain.contracts.generated.ERC1967Proxy;
 import io.cotrain.contracts.generated.ModelRegistry;
@@ -21,9 +22,10 @@ import org.web3j.utils.Numeric;
 
 /**
  * Deploys a fresh Cotrain through the generated Java bindings, as {@code deployment/script/Deploy.s.sol} does with
- * forge: the token, the validator registry, the protocol and the model registry behind ERC-1967 proxies (UUPS),
- * initialized in their constructors' call, then bound to each other, and the commit NFT collection, minted by the model
- * registry. Every role goes to {@code admin}.
+ * forge: the token, the validator registry, the protocol (with its extension) and the model registry behind ERC-1967
+ * proxies (UUPS), initialized in their constructors' call, then bound to each other, and the commit NFT collection,
+ * minted by the model registry. Unlike the deploy script, every role stays with {@code admin} (no timelock), so that
+ * tests can admit validators and pause at once.
  */
 public final class ContractsDeployer {
     private ContractsDeployer() {}
@@ -49,8 +51,12 @@ public final class ContractsDeployer {
                 .getContractAddress();
         String registry = proxy(clients, signer, registryImplementation,
                 new Function("initialize", List.of(new Address(admin.getAddress())), List.of()));
-        String protocolImplementation = CotrainProtocol.deploy(
+        String extension = CotrainProtocolExtension.deploy(
                         web3j, signer, CotrainClients.GAS, token.getContractAddress(), registry)
+                .send()
+                .getContractAddress();
+        String protocolImplementation = CotrainProtocol.deploy(
+                        web3j, signer, CotrainClients.GAS, token.getContractAddress(), registry, extension)
                 .send()
                 .getContractAddress();
         String protocol = proxy(clients, signer, protocolImplementation,
@@ -76,9 +82,10 @@ public final class ContractsDeployer {
             throw new IllegalStateException("model registry deployed at " + modelRegistry + ", expected "
                     + modelRegistryProxy + ": another transaction of " + admin.getAddress() + " came between");
         }
-        validators.grantRole(validators.SLASHER_ROLE().send(), modelRegistry).send();
+        validators.bindModelRegistry(modelRegistry).send();
         return new DeploymentAddresses(clients.chainId(), token.getContractAddress(), protocol, protocolImplementation,
-                registry, registryImplementation, modelRegistry, modelRegistryImplementation, commitToken, deployBlock);
+                registry, registryImplementation, modelRegistry, modelRegistryImplementation, commitToken, null,
+                deployBlock);
     }
 
     private static String proxy(
@@ -92,7 +99,7 @@ public final class ContractsDeployer {
 
     /**
      * The parameters the tests run with: 20/10/10-block round windows, two-of-three quorum, and the deploy script's
-     * stakes, rewards and penalties.
+     * stakes, rewards, caps and penalties.
      *
      * @return the initial parameters
      */
@@ -118,6 +125,11 @@ public final class ContractsDeployer {
                 BigInteger.valueOf(10), // revealBlocks
                 CotrainClients.tokens(20), // modelUpdateReward
                 CotrainClients.tokens(15), // datasetReward
-                CotrainClients.tokens(10)); // validationWorkReward
+                CotrainClients.tokens(10), // validationWorkReward
+                BigInteger.valueOf(50), // neutralScore
+                BigInteger.valueOf(512), // maxContributionsPerRound
+                BigInteger.valueOf(64), // maxContributionsPerContributor
+                BigInteger.valueOf(3_334), // maxWeightShareBps
+                BigInteger.valueOf(1_000)); // maxRoundPenaltyBps
     }
 }

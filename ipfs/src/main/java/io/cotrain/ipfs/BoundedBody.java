@@ -3,23 +3,70 @@ package io.cotrain.ipfs;
 import java.io.ByteArrayOutputStream;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
+import java.security.MessageDigest;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
 
 /**
- * Collects a response body as it streams in and gives up (cancelling the transfer) as soon as it passes a byte
- * limit, so an oversized or endless answer never sits in memory whole.
+ * Takes a response body as it streams in and gives up (cancelling the transfer) as soon as it passes a byte limit, so
+ * an oversized or endless answer never sits in memory whole. It either collects the bytes or only hashes them, for
+ * content that must be checked without being kept.
+ *
+ * @param <T> what the body becomes: the bytes, or their {@link IpfsClient.Hashed sha256 and length}
  */
-final class BoundedBody implements HttpResponse.BodySubscriber<byte[]> {
+final class BoundedBody<T> implements HttpResponse.BodySubscriber<T> {
+    /** Where the received bytes go. */
+    private interface Sink<T> {
+        void write(ByteBuffer buffer);
+
+        T result(long length);
+    }
+
     private final long maxBytes;
-    private final ByteArrayOutputStream received = new ByteArrayOutputStream();
-    private final CompletableFuture<byte[]> body = new CompletableFuture<>();
+    private final Sink<T> sink;
+    private final CompletableFuture<T> body = new CompletableFuture<>();
+    private long received;
     private Flow.Subscription subscription;
 
-    BoundedBody(long maxBytes) {
+    private BoundedBody(long maxBytes, Sink<T> sink) {
         this.maxBytes = maxBytes;
+        this.sink = sink;
+    }
+
+    /** @return a body collected into a byte array of at most {@code maxBytes} */
+    static BoundedBody<byte[]> collecting(long maxBytes) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        return new BoundedBody<>(maxBytes, new Sink<>() {
+            @Override
+            public void write(ByteBuffer buffer) {
+                byte[] chunk = new byte[buffer.remaining()];
+                buffer.get(chunk);
+                bytes.writeBytes(chunk);
+            }
+
+            @Override
+            public byte[] result(long length) {
+                return bytes.toByteArray();
+            }
+        });
+    }
+
+    /** @return a body of at most {@code maxBytes} that is hashed as it arrives and not kept */
+    static BoundedBody<IpfsClient.Hashed> hashing(long maxBytes) {
+        MessageDigest digest = Sha256.newDigest();
+        return new BoundedBody<>(maxBytes, new Sink<>() {
+            @Override
+            public void write(ByteBuffer buffer) {
+                digest.update(buffer);
+            }
+
+            @Override
+            public IpfsClient.Hashed result(long length) {
+                return new IpfsClient.Hashed(digest.digest(), length);
+            }
+        });
     }
 
     @Override
@@ -32,15 +79,14 @@ final class BoundedBody implements HttpResponse.BodySubscriber<byte[]> {
     public void onNext(List<ByteBuffer> buffers) {
         if (body.isDone()) return;
         for (ByteBuffer buffer : buffers) {
-            if (received.size() + (long) buffer.remaining() > maxBytes) {
+            if (received + buffer.remaining() > maxBytes) {
                 subscription.cancel();
                 body.completeExceptionally(new IpfsException(
                         IpfsException.Failure.TOO_LARGE, "the response is larger than " + maxBytes + " bytes"));
                 return;
             }
-            byte[] chunk = new byte[buffer.remaining()];
-            buffer.get(chunk);
-            received.writeBytes(chunk);
+            received += buffer.remaining();
+            sink.write(buffer);
         }
     }
 
@@ -51,11 +97,11 @@ final class BoundedBody implements HttpResponse.BodySubscriber<byte[]> {
 
     @Override
     public void onComplete() {
-        body.complete(received.toByteArray());
+        if (!body.isDone()) body.complete(sink.result(received));
     }
 
     @Override
-    public CompletionStage<byte[]> getBody() {
+    public CompletionStage<T> getBody() {
         return body;
     }
 }

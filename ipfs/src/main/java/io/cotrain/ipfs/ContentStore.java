@@ -1,6 +1,7 @@
 package io.cotrain.ipfs;
 
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -17,6 +18,11 @@ public final class ContentStore {
     /** @param ipfs the node to store to and read from */
     public ContentStore(IpfsClient ipfs) {
         this.ipfs = Objects.requireNonNull(ipfs, "ipfs");
+    }
+
+    /** @return the client of the node this store reads from and writes to */
+    public IpfsClient client() {
+        return ipfs;
     }
 
     /**
@@ -86,6 +92,22 @@ public final class ContentStore {
     }
 
     /**
+     * Reads a contribution's manifest as {@link #fetchManifest(byte[])} does, within a timeout of its own.
+     *
+     * @param contentDigest the contribution's 32-byte {@code contentDigest}
+     * @param timeout how long the node may look for it
+     * @return the manifest
+     * @throws ContentMismatchException if the node served other bytes
+     * @throws ManifestException if the bytes are not a valid manifest in canonical form
+     * @throws IpfsException if the node fails or does not find it in time
+     */
+    public ContributionManifest fetchManifest(byte[] contentDigest, Duration timeout) {
+        Cid cid = Cid.ofDigest(contentDigest);
+        byte[] content = ipfs.cat(cid, IpfsClient.CHUNK_BYTES, timeout);
+        return ContributionManifest.parseCanonical(verified(cid, contentDigest, content));
+    }
+
+    /**
      * Reads an artifact a manifest lists, verified against the sha256 the manifest gives and no larger than its
      * declared size.
      *
@@ -96,6 +118,36 @@ public final class ContentStore {
      */
     public byte[] fetchArtifact(ContributionManifest.Artifact artifact) {
         return fetchVerified(artifact.cid(), artifact.digest(), artifact.size());
+    }
+
+    /**
+     * Reads an artifact as {@link #fetchArtifact(ContributionManifest.Artifact)} does, within a timeout of its own.
+     *
+     * @param artifact the manifest's entry
+     * @param timeout how long the node may take to find and serve it
+     * @return the artifact's bytes
+     * @throws ContentMismatchException if the node served other bytes
+     * @throws IpfsException if the node fails or does not serve it in time, or it is larger than declared
+     */
+    public byte[] fetchArtifact(ContributionManifest.Artifact artifact, Duration timeout) {
+        return verified(artifact.cid(), artifact.digest(), ipfs.cat(artifact.cid(), artifact.size(), timeout));
+    }
+
+    /**
+     * Checks that the node serves an artifact in full and that it is what the manifest says, without keeping it: the
+     * bytes are hashed as they stream in, so checking many large artifacts at once costs no memory.
+     *
+     * @param artifact the manifest's entry
+     * @param timeout how long the node may take to find and serve it
+     * @throws ContentMismatchException if the node served other bytes
+     * @throws IpfsException if the node fails or does not serve it in time, or it is larger than declared
+     */
+    public void checkArtifact(ContributionManifest.Artifact artifact, Duration timeout) {
+        byte[] expected = artifact.digest();
+        IpfsClient.Hashed served = ipfs.hash(artifact.cid(), artifact.size(), timeout);
+        if (!MessageDigest.isEqual(served.sha256(), expected)) {
+            throw new ContentMismatchException(artifact.cid(), expected, served.sha256());
+        }
     }
 
     /**
@@ -136,7 +188,10 @@ public final class ContentStore {
         if (expectedSha256.length != Sha256.DIGEST_BYTES) {
             throw new IllegalArgumentException("a sha256 digest is 32 bytes, got " + expectedSha256.length);
         }
-        byte[] content = ipfs.cat(cid, maxBytes);
+        return verified(cid, expectedSha256, ipfs.cat(cid, maxBytes));
+    }
+
+    private static byte[] verified(Cid cid, byte[] expectedSha256, byte[] content) {
         byte[] actual = Sha256.of(content);
         if (!MessageDigest.isEqual(actual, expectedSha256)) throw new ContentMismatchException(cid, expectedSha256, actual);
         return content;

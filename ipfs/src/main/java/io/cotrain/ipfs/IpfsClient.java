@@ -10,6 +10,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublisher;
 import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodySubscribers;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -19,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 /**
  * A small client for the Kubo RPC HTTP API ({@code /api/v0/...}, every call a POST), which Kubo and js-ipfs both
@@ -30,7 +33,8 @@ import java.util.concurrent.TimeoutException;
  * {@link Cid#of(byte[])}; larger content comes back as a dag-pb root.
  *
  * <p>Calls fail with an {@link IpfsException} saying what failed: node unreachable, timeout, too large, or the
- * node's own error message with the HTTP status.
+ * node's own error message with the HTTP status. Reads and the health calls take an optional timeout of their own,
+ * for callers that fetch against a deadline rather than a fixed time per call.
  */
 public final class IpfsClient implements AutoCloseable {
     /** The chunk size content is split at: up to this many bytes, content is one raw block. */
@@ -52,6 +56,14 @@ public final class IpfsClient implements AutoCloseable {
     private final Duration timeout;
     private final long maxObjectBytes;
     private final HttpClient http;
+
+    /**
+     * The sha256 and length of content read without keeping it.
+     *
+     * @param sha256 the 32-byte digest of the bytes received
+     * @param length how many bytes were received
+     */
+    public record Hashed(byte[] sha256, long length) {}
 
     /**
      * @param apiUrl the node's RPC API, e.g. {@code http://127.0.0.1:5001}
@@ -104,6 +116,18 @@ public final class IpfsClient implements AutoCloseable {
      * @throws IpfsException if the content is over the size limit or the node fails
      */
     public Cid add(byte[] content) {
+        return add(content, timeout);
+    }
+
+    /**
+     * Adds and pins content within a timeout of its own.
+     *
+     * @param content the bytes to store
+     * @param callTimeout how long the call may take
+     * @return the node's CID, as {@link #add(byte[])}
+     * @throws IpfsException if the content is over the size limit or the node fails
+     */
+    public Cid add(byte[] content, Duration callTimeout) {
         if (content.length > maxObjectBytes) {
             throw new IpfsException(Failure.TOO_LARGE,
                     "cannot add " + content.length + " bytes: the limit is " + maxObjectBytes);
@@ -117,8 +141,8 @@ public final class IpfsClient implements AutoCloseable {
                 BodyPublishers.ofString("\r\n--" + boundary + "--\r\n"));
         byte[] answer = call("add",
                 "cid-version=1&raw-leaves=true&cid-base=base32&pin=true&chunker=size-" + CHUNK_BYTES,
-                multipart, "multipart/form-data; boundary=" + boundary, SMALL_RESPONSE_BYTES,
-                "add of " + content.length + " bytes");
+                multipart, "multipart/form-data; boundary=" + boundary, callTimeout,
+                () -> BoundedBody.collecting(SMALL_RESPONSE_BYTES), "add of " + content.length + " bytes");
         // One JSON object per line and per file added; a single file gives a single line.
         String hash = field(answer, "Hash", "add");
         try {
@@ -152,13 +176,46 @@ public final class IpfsClient implements AutoCloseable {
      * @throws IpfsException on timeout (the node does not have the content), too large, or node failure
      */
     public byte[] cat(Cid cid, long maxBytes) {
+        return cat(cid, maxBytes, timeout);
+    }
+
+    /**
+     * Reads content as {@link #cat(Cid, long)} does, within a timeout of its own: the node is given that timeout to
+     * find the content, so content it cannot find fails with a {@link Failure#TIMEOUT} that it
+     * {@linkplain IpfsException#nodeAnswered() answered itself}.
+     *
+     * @param cid what to read
+     * @param maxBytes the most bytes accepted, at most {@link #MAX_OBJECT_BYTES}
+     * @param callTimeout how long the call may take, positive
+     * @return the content, not verified
+     * @throws IpfsException on timeout, too large, or node failure
+     */
+    public byte[] cat(Cid cid, long maxBytes, Duration callTimeout) {
+        return read(cid, maxBytes, callTimeout, () -> BoundedBody.collecting(maxBytes));
+    }
+
+    /**
+     * Reads content through without keeping it: the bytes are hashed as they stream in, so content of any size is
+     * checked in constant memory.
+     *
+     * @param cid what to read
+     * @param maxBytes the most bytes accepted, at most {@link #MAX_OBJECT_BYTES}
+     * @param callTimeout how long the call may take, positive
+     * @return the sha256 and length of what the node served
+     * @throws IpfsException on timeout, too large, or node failure
+     */
+    public Hashed hash(Cid cid, long maxBytes, Duration callTimeout) {
+        return read(cid, maxBytes, callTimeout, () -> BoundedBody.hashing(maxBytes));
+    }
+
+    private <T> T read(Cid cid, long maxBytes, Duration callTimeout, Supplier<BoundedBody<T>> body) {
         if (maxBytes < 0 || maxBytes > MAX_OBJECT_BYTES) {
             throw new IllegalArgumentException("maxBytes must be in 0.." + MAX_OBJECT_BYTES + ", got " + maxBytes);
         }
         try {
             // length=maxBytes+1 lets the node stop sending once the content is known to be too large.
-            return call("cat", "arg=" + cid + "&length=" + (maxBytes + 1) + "&" + nodeTimeout(),
-                    BodyPublishers.noBody(), null, maxBytes, "cat " + cid);
+            return call("cat", "arg=" + cid + "&length=" + (maxBytes + 1) + "&" + nodeTimeout(callTimeout),
+                    BodyPublishers.noBody(), null, callTimeout, body, "cat " + cid);
         } catch (IpfsException e) {
             if (e.failure() != Failure.TOO_LARGE) throw e;
             throw new IpfsException(Failure.TOO_LARGE, "cat " + cid + ": the content is larger than " + maxBytes + " bytes", e);
@@ -172,8 +229,8 @@ public final class IpfsClient implements AutoCloseable {
      * @throws IpfsException on timeout or node failure
      */
     public void pin(Cid cid) {
-        call("pin/add", "arg=" + cid + "&" + nodeTimeout(), BodyPublishers.noBody(), null, SMALL_RESPONSE_BYTES,
-                "pin " + cid);
+        call("pin/add", "arg=" + cid + "&" + nodeTimeout(timeout), BodyPublishers.noBody(), null, timeout,
+                () -> BoundedBody.collecting(SMALL_RESPONSE_BYTES), "pin " + cid);
     }
 
     /**
@@ -183,8 +240,19 @@ public final class IpfsClient implements AutoCloseable {
      * @throws IpfsException if the node is unreachable or fails
      */
     public String version() {
-        return field(call("version", "", BodyPublishers.noBody(), null, SMALL_RESPONSE_BYTES, "version"),
-                "Version", "version");
+        return version(timeout);
+    }
+
+    /**
+     * The node's version within a timeout of its own, for health probes that must not wait the usual timeout.
+     *
+     * @param callTimeout how long the call may take, positive
+     * @return the node's version
+     * @throws IpfsException if the node is unreachable or fails
+     */
+    public String version(Duration callTimeout) {
+        return field(call("version", "", BodyPublishers.noBody(), null, callTimeout,
+                () -> BoundedBody.collecting(SMALL_RESPONSE_BYTES), "version"), "Version", "version");
     }
 
     @Override
@@ -192,22 +260,28 @@ public final class IpfsClient implements AutoCloseable {
         http.close();
     }
 
-    private String nodeTimeout() {
-        return "timeout=" + timeout.toMillis() + "ms";
+    private static String nodeTimeout(Duration callTimeout) {
+        return "timeout=" + callTimeout.toMillis() + "ms";
     }
 
     /** POSTs one RPC command and returns the body of a 200 answer, translating every failure. */
-    private byte[] call(String command, String query, BodyPublisher body, String contentType, long maxResponseBytes,
-            String what) {
+    private <T> T call(String command, String query, BodyPublisher body, String contentType, Duration callTimeout,
+            Supplier<BoundedBody<T>> okBody, String what) {
+        if (callTimeout.toMillis() <= 0) {
+            throw new IllegalArgumentException("a call's timeout must be positive, got " + callTimeout);
+        }
         URI uri = URI.create(apiUrl + "/api/v0/" + command + (query.isEmpty() ? "" : "?" + query));
-        Duration clientTimeout = timeout.plus(timeout.compareTo(MAX_CLIENT_GRACE) < 0 ? timeout : MAX_CLIENT_GRACE);
+        Duration grace = callTimeout.compareTo(MAX_CLIENT_GRACE) < 0 ? callTimeout : MAX_CLIENT_GRACE;
+        Duration clientTimeout = callTimeout.plus(grace);
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(clientTimeout).POST(body);
         if (contentType != null) request.header("Content-Type", contentType);
-        CompletableFuture<Response> exchange = http.sendAsync(request.build(), info -> info.statusCode() == 200
-                        ? new BoundedBody(maxResponseBytes)
-                        : new BoundedBody(SMALL_RESPONSE_BYTES))
-                .thenApply(response -> new Response(response.statusCode(), response.body()));
-        Response response;
+        // A 200 answer goes to the caller's body (bytes or hash); an error answer is read as its small message.
+        CompletableFuture<Response<T>> exchange = http.sendAsync(request.build(), info -> info.statusCode() == 200
+                        ? BodySubscribers.mapping(okBody.get(), ok -> new Response<T>(200, ok, null))
+                        : BodySubscribers.mapping(BoundedBody.collecting(SMALL_RESPONSE_BYTES),
+                                error -> new Response<T>(info.statusCode(), null, error)))
+                .thenApply(HttpResponse::body);
+        Response<T> response;
         try {
             response = exchange.get(clientTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
@@ -220,11 +294,11 @@ public final class IpfsClient implements AutoCloseable {
         } catch (ExecutionException e) {
             throw translate(e.getCause(), what, clientTimeout);
         }
-        if (response.status() != 200) throw nodeError(response, what);
+        if (response.status() != 200) throw nodeError(response.status(), response.error(), what);
         return response.body();
     }
 
-    private record Response(int status, byte[] body) {}
+    private record Response<T>(int status, T body, byte[] error) {}
 
     private IpfsException translate(Throwable failure, String what, Duration clientTimeout) {
         if (failure instanceof IpfsException e) return e;
@@ -246,10 +320,10 @@ public final class IpfsClient implements AutoCloseable {
     }
 
     /** The node's error answer, {@code {"Message": ..., "Code": ..., "Type": "error"}}, as an exception. */
-    private IpfsException nodeError(Response response, String what) {
-        String message = new String(response.body(), StandardCharsets.UTF_8).strip();
+    private IpfsException nodeError(int status, byte[] body, String what) {
+        String message = new String(body, StandardCharsets.UTF_8).strip();
         try {
-            JsonNode error = JSON.readTree(response.body());
+            JsonNode error = JSON.readTree(body);
             if (error != null && error.hasNonNull("Message")) message = error.get("Message").asText();
         } catch (IOException notJson) {
             // keep the raw body: it is the best description there is
@@ -258,7 +332,7 @@ public final class IpfsClient implements AutoCloseable {
         // "context deadline exceeded".
         boolean timedOut = message.contains("timed out") || message.contains("deadline exceeded");
         Failure failure = timedOut ? Failure.TIMEOUT : Failure.NODE_ERROR;
-        return new IpfsException(failure, what + ": HTTP " + response.status() + " from " + apiUrl + ": " + message);
+        return new IpfsException(failure, what + ": HTTP " + status + " from " + apiUrl + ": " + message, null, true);
     }
 
     private static String field(byte[] answer, String name, String what) {

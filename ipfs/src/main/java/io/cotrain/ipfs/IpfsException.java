@@ -19,18 +19,35 @@ public final class IpfsException extends RuntimeException {
     }
 
     private final Failure failure;
+    private final boolean nodeAnswered;
 
     IpfsException(Failure failure, String message) {
         this(failure, message, null);
     }
 
     IpfsException(Failure failure, String message, Throwable cause) {
+        this(failure, message, cause, false);
+    }
+
+    IpfsException(Failure failure, String message, Throwable cause, boolean nodeAnswered) {
         super(message, cause);
         this.failure = failure;
+        this.nodeAnswered = nodeAnswered;
     }
 
     /** @return how the call failed */
     public Failure failure() {
         return failure;
+    }
+
+    /**
+     * Whether the node itself answered with this failure, an error status: for a {@link Failure#TIMEOUT}, the node
+     * looked for the content for the whole timeout the call gave it and said it did not find it. False when the node
+     * gave no answer at all (unreachable, or silent past the timeout): then nothing is known about the content.
+     *
+     * @return true for the node's own error answer
+     */
+    public boolean nodeAnswered() {
+        return nodeAnswered;
     }
 }

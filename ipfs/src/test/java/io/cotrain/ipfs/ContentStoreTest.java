@@ -13,6 +13,8 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -87,12 +89,46 @@ class ContentStoreTest {
 
         try {
             assertThatThrownBy(() -> store.fetchVerified(Cid.of(HELLO)))
-                    .isInstanceOfSatisfying(IpfsException.class, e -> assertThat(e.failure()).isEqualTo(Failure.TIMEOUT))
+                    .isInstanceOfSatisfying(IpfsException.class, e -> {
+                        assertThat(e.failure()).isEqualTo(Failure.TIMEOUT);
+                        assertThat(e.nodeAnswered()).as("silence says nothing about the content").isFalse();
+                    })
                     .hasMessage("cat " + Cid.of(HELLO) + ": no answer from " + client.apiUrl() + " within 1000 ms");
             assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
         } finally {
             released.countDown();
         }
+    }
+
+    @Test
+    void theNodesOwnTimeoutIsItsAnswer_givenTheCallsOwnTimeout() {
+        List<String> queries = new CopyOnWriteArrayList<>();
+        ContentStore store = storeAnswering(exchange -> {
+            queries.add(exchange.getRequestURI().getQuery());
+            respond(exchange, 500, "{\"Message\":\"Failed to cat file: request timed out\",\"Code\":0}");
+        });
+
+        assertThatThrownBy(() -> store.fetchManifest(Sha256.of(HELLO), Duration.ofMillis(1_234)))
+                .isInstanceOfSatisfying(IpfsException.class, e -> {
+                    assertThat(e.failure()).isEqualTo(Failure.TIMEOUT);
+                    assertThat(e.nodeAnswered()).isTrue();
+                });
+        assertThat(queries).singleElement().asString().contains("timeout=1234ms");
+    }
+
+    @Test
+    void anArtifactIsCheckedByItsHashWithoutBeingKept() {
+        ContentStore store = storeAnswering(exchange -> respond(exchange, 200, "hello"));
+        Cid dagRoot = Cid.parse(CidTest.DAG_PB_CID);
+
+        store.checkArtifact(new ContributionManifest.Artifact("a", dagRoot, Sha256.hex(Sha256.of(HELLO)), 5,
+                "text/plain"), Duration.ofSeconds(1));
+        assertThatThrownBy(() -> store.checkArtifact(new ContributionManifest.Artifact("a", dagRoot,
+                        Sha256.hex(Sha256.of(new byte[0])), 5, "text/plain"), Duration.ofSeconds(1)))
+                .isInstanceOf(ContentMismatchException.class);
+        assertThatThrownBy(() -> store.checkArtifact(new ContributionManifest.Artifact("a", dagRoot,
+                        Sha256.hex(Sha256.of(HELLO)), 4, "text/plain"), Duration.ofSeconds(1)))
+                .isInstanceOfSatisfying(IpfsException.class, e -> assertThat(e.failure()).isEqualTo(Failure.TOO_LARGE));
     }
 
     private ContentStore storeAnswering(HttpHandler handler) {

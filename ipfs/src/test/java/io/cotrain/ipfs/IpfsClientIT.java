@@ -2,6 +2,7 @@ package io.cotrain.ipfs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.cotrain.ipfs.IpfsException.Failure;
 import io.cotrain.ipfs.testing.IpfsExtension;
@@ -11,7 +12,11 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -120,6 +125,54 @@ class IpfsClientIT {
             // The node's own timeout answered (the message above), before the client's longer deadline.
             assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(SHORT_TIMEOUT.multipliedBy(2));
         }
+    }
+
+    @Test
+    void manyReadsOfUnknownContentEndTogetherAtTheirTimeout_theNodeAnsweringEachItself() throws Exception {
+        Duration timeout = Duration.ofSeconds(2);
+        long started = System.nanoTime();
+        List<Future<IpfsException>> reads = new ArrayList<>();
+        try (ExecutorService parallel = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < 30; i++) {
+                Cid unknown = Cid.of(randomBytes(32));
+                reads.add(parallel.submit(() -> catchThrowableOfType(IpfsException.class,
+                        () -> ipfs.cat(unknown, 1024, timeout))));
+            }
+            for (Future<IpfsException> read : reads) {
+                assertThat(read.get()).satisfies(e -> {
+                    assertThat(e.failure()).isEqualTo(Failure.TIMEOUT);
+                    assertThat(e.nodeAnswered()).isTrue();
+                });
+            }
+        }
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+        System.out.printf("30 reads of unknown content with a 2 s timeout each, in parallel: %d ms%n", took.toMillis());
+        assertThat(took).isLessThan(timeout.multipliedBy(2));
+    }
+
+    @Test
+    void contentIsHashedAsItStreamsIn_anArtifactCheckedWithoutBeingKept() {
+        byte[] content = randomBytes(3 * IpfsClient.CHUNK_BYTES + 17);
+        Cid root = store.putVerified(content);
+        ContributionManifest.Artifact artifact = ContributionManifest.Artifact.of("big.bin", root, content,
+                "application/octet-stream");
+
+        IpfsClient.Hashed hashed = ipfs.hash(root, content.length, Duration.ofSeconds(10));
+
+        assertThat(hashed.sha256()).isEqualTo(Sha256.of(content));
+        assertThat(hashed.length()).isEqualTo(content.length);
+        store.checkArtifact(artifact, Duration.ofSeconds(10));
+        assertThatThrownBy(() -> store.checkArtifact(ContributionManifest.Artifact.of("other.bin", root,
+                        randomBytes(content.length), "application/octet-stream"), Duration.ofSeconds(10)))
+                .isInstanceOf(ContentMismatchException.class);
+    }
+
+    @Test
+    void aRunningNodeIsHealthy() {
+        IpfsHealthProbe probe = new IpfsHealthProbe(ipfs, Duration.ofSeconds(3));
+
+        assertThat(probe.problem()).isEmpty();
+        assertThat(ipfs.cat(Cid.of(IpfsHealthProbe.PROBE_OBJECT))).isEqualTo(IpfsHealthProbe.PROBE_OBJECT);
     }
 
     @Test

@@ -4,38 +4,62 @@ import io.cotrain.ipfs.ContentMismatchException;
 import io.cotrain.ipfs.ContentStore;
 import io.cotrain.ipfs.ContributionManifest;
 import io.cotrain.ipfs.IpfsException;
-import io.cotrain.ipfs.ManifestException;
+import io.cotrain.ipfs.IpfsHealthProbe;
 import io.cotrain.oracle.evaluation.DatasetEvaluator;
 import io.cotrain.oracle.evaluation.Evaluation;
 import io.cotrain.oracle.evaluation.ModelUpdateEvaluator;
 import io.cotrain.oracle.evaluation.TaskContext;
+import io.cotrain.oracle.scoring.RoundFetcher.Fetched;
+import io.cotrain.oracle.scoring.RoundFetcher.Outcome;
+import java.math.BigInteger;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
-import java.util.Optional;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Judges one contribution end to end: its manifest fetched from IPFS by the on-chain digest and verified before it is
- * parsed, the manifest checked against what the chain says (kind, task, contributor), its artifact fetched and
- * verified against the manifest's sha256, then evaluated against the task's held-out set. Whatever the contributor
- * got wrong scores the floor with the reason; nothing a contribution contains can make this throw. Only failures that
- * are not the contributor's fault (the IPFS node down, a task this node cannot load) raise
+ * Judges contributions end to end: each manifest fetched from IPFS by the on-chain digest and verified before it is
+ * parsed, checked against what the chain says (kind, task, contributor), its artifact checked for being a copy and
+ * fetched and verified against the manifest's sha256, then evaluated against the task's held-out set. Whatever the
+ * contributor got wrong scores the floor with the reason; nothing a contribution contains can make this throw. Only
+ * failures that are not the contributor's fault (the IPFS node down or unhealthy, a task this node cannot load) raise
  * {@link TransientFailureException}, so the contribution is tried again later instead of being floored.
+ *
+ * <p>A round's contributions are judged in two steps. First all their content is fetched at once against one
+ * deadline for the round ({@link RoundDeadlines}, {@link RoundFetcher}): content that a healthy IPFS node does not
+ * find by then is floored, so whatever is submitted, the round is decided in time to commit. Then the contributions
+ * are evaluated one at a time in id order (deterministic). Small artifacts are kept from the first step (within a
+ * budget per batch); larger ones were only hashed there and are fetched again, a few ahead of the evaluation, so
+ * only those few are held in memory.
+ *
+ * <p>Copies: a contribution whose manifest names an artifact (by sha256) that a contribution with a lower id named
+ * first is floored as a copy of it ({@link ArtifactIndex}). Whether contribution N is a copy is decided only once
+ * every contribution below N is resolved, whatever order manifests arrive in; contributions the scorer was not
+ * handed (judged before a restart, or before the index existed) are read from the {@link ContributionHistory}.
  *
  * <p>Model updates and datasets are evaluated as such; validation work (an evaluation set contributed to the task) is
  * evaluated as a dataset, by what training on it does for the held-out accuracy.
  */
 public final class ContributionScorer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ContributionScorer.class);
-    /** Contributions fetched ahead of the one being evaluated: enough to hide IPFS latency, few artifacts in memory. */
+    /** Artifacts fetched ahead of the one being evaluated: enough to hide IPFS latency, few artifacts in memory. */
     private static final int FETCH_AHEAD = 4;
 
     private final ContentStore content;
@@ -44,21 +68,36 @@ public final class ContributionScorer implements AutoCloseable {
     private final ModelUpdateEvaluator modelUpdates;
     private final DatasetEvaluator datasets;
     private final Clock clock;
+    private final ArtifactIndex artifacts;
+    private final ContributionHistory history;
+    private final RoundDeadlines deadlines;
+    private final IpfsHealthProbe health;
+    private final RoundFetcher roundFetcher;
     private final ExecutorService fetcher = Executors.newFixedThreadPool(2, Thread.ofPlatform()
             .name("contribution-fetch-", 0).daemon().factory());
 
     /**
      * @param tasks the tasks this node evaluates
      * @param globalModels which global model each contribution is judged against
+     * @param artifacts which contribution first submitted each artifact
+     * @param history where contributions below those handed to the scorer come from
+     * @param deadlines when fetching a round's content must be over
+     * @param fetching fetches in flight and the health probe's timeout
      */
     public ContributionScorer(ContentStore content, TaskCatalog tasks, GlobalModelSource globalModels,
-            ModelUpdateEvaluator modelUpdates, DatasetEvaluator datasets, Clock clock) {
+            ModelUpdateEvaluator modelUpdates, DatasetEvaluator datasets, Clock clock, ArtifactIndex artifacts,
+            ContributionHistory history, RoundDeadlines deadlines, ContentFetching fetching) {
         this.content = content;
         this.tasks = tasks;
         this.globalModels = globalModels;
         this.modelUpdates = modelUpdates;
         this.datasets = datasets;
         this.clock = clock;
+        this.artifacts = artifacts;
+        this.history = history;
+        this.deadlines = deadlines;
+        this.health = new IpfsHealthProbe(content.client(), fetching.healthProbeTimeout());
+        this.roundFetcher = new RoundFetcher(content, health, fetching.concurrency());
     }
 
     /**
@@ -67,42 +106,199 @@ public final class ContributionScorer implements AutoCloseable {
      * @throws TransientFailureException when it cannot be judged now for a reason that is not the contributor's
      */
     public ScoredContribution score(ContributionRecord contribution) {
-        long started = System.nanoTime();
-        return scored(contribution, evaluate(contribution, fetch(contribution)), started);
+        List<ScoredContribution> scored = new ArrayList<>(1);
+        scoreAll(List.of(contribution), scored::add);
+        return scored.getFirst();
     }
 
     /**
-     * Judges contributions in order, fetching the next ones from IPFS while the current one is evaluated: a round's
-     * contributions are judged at the pace of evaluation rather than of fetch plus evaluation. Evaluation itself stays
-     * on the calling thread, one at a time, for deterministic results.
+     * Judges contributions in id order, round by round: a round's content is fetched in parallel against the round's
+     * deadline (rounds sharing a deadline together), then its contributions are evaluated one at a time.
      *
-     * @param contributions the contributions, in the order their results are wanted
-     * @param results receives each judgement as soon as it is made
+     * @param contributions the contributions to judge
+     * @param results receives each judgement as soon as it is made, in id order
      * @throws TransientFailureException at the first contribution that cannot be judged now; the ones before it have
      *     been handed to {@code results}
      */
     public void scoreAll(List<ContributionRecord> contributions, Consumer<ScoredContribution> results) {
-        Deque<Future<Fetched>> ahead = new ArrayDeque<>();
-        int next = 0;
-        try {
-            for (ContributionRecord contribution : contributions) {
-                while (next < contributions.size() && ahead.size() < FETCH_AHEAD) {
-                    ContributionRecord upcoming = contributions.get(next++);
-                    ahead.addLast(fetcher.submit(() -> fetch(upcoming)));
-                }
-                long started = System.nanoTime();
-                Fetched fetched = await(ahead.removeFirst());
-                results.accept(scored(contribution, evaluate(contribution, fetched), started));
+        Map<BigInteger, ContributionRecord> byId = new TreeMap<>();
+        contributions.forEach(contribution -> byId.put(contribution.id(), contribution));
+        Instant now = clock.instant();
+        Map<BigInteger, Instant> roundDeadlines = new HashMap<>();
+        List<ContributionRecord> batch = new ArrayList<>();
+        Instant batchDeadline = null;
+        for (ContributionRecord contribution : byId.values()) {
+            Instant deadline =
+                    roundDeadlines.computeIfAbsent(contribution.round(), round -> deadlines.deadline(round, now));
+            if (!batch.isEmpty() && !deadline.equals(batchDeadline)) {
+                judge(batch, results);
+                batch = new ArrayList<>();
             }
-        } finally {
-            ahead.forEach(future -> future.cancel(true));
+            batch.add(contribution);
+            batchDeadline = deadline;
         }
+        if (!batch.isEmpty()) judge(batch, results);
     }
 
     /** Stops the fetching threads. */
     @Override
     public void close() {
         fetcher.shutdownNow();
+        roundFetcher.close();
+    }
+
+    /** What to do with one contribution once its content is fetched: floor it, or evaluate its manifest's artifact. */
+    private record Plan(ContributionRecord contribution, ContributionManifest manifest, byte[] artifact,
+            Evaluation floor) {}
+
+    /**
+     * One batch of rounds that share a deadline: fetch everything against the deadline (as of now: an earlier batch
+     * took time), decide copies in id order, then evaluate.
+     */
+    private void judge(List<ContributionRecord> batch, Consumer<ScoredContribution> results) {
+        long started = System.nanoTime();
+        Instant start = clock.instant();
+        Instant deadline = batch.stream().map(ContributionRecord::round).distinct()
+                .map(round -> deadlines.deadline(round, start)).min(Comparator.naturalOrder()).orElseThrow();
+        Set<BigInteger> judged = batch.stream().map(ContributionRecord::id).collect(Collectors.toSet());
+        List<ContributionRecord> toFetch = new ArrayList<>(unresolvedBelow(batch, judged));
+        toFetch.addAll(batch);
+        Map<BigInteger, Fetched> fetched = roundFetcher.fetch(toFetch, deadline, (contribution, artifact) ->
+                judged.contains(contribution.id()) && tasks.has(contribution.taskId())
+                        && artifacts.earliest(artifact.sha256()).map(first -> first.compareTo(contribution.id()) >= 0)
+                                .orElse(true));
+        artifacts.record(fetched.values().stream().filter(Fetched::resolved).map(Fetched::resolution).toList());
+        long fetchMillis = (System.nanoTime() - started) / 1_000_000;
+        LOG.info("fetched the content of {} contributions (rounds {}) in {} ms against a deadline of {} ms",
+                toFetch.size(), batch.stream().map(ContributionRecord::round).distinct().toList(), fetchMillis,
+                Duration.between(start, deadline).toMillis());
+
+        List<Plan> plans = new ArrayList<>();
+        TransientFailureException stop = null;
+        for (ContributionRecord contribution : batch) {
+            Fetched found = fetched.get(contribution.id());
+            if (!artifacts.decidable(contribution.id())) {
+                stop = found.outcome() instanceof Outcome.Pending pending ? pending.cause()
+                        : new TransientFailureException("contribution " + contribution.id()
+                                + " waits for contributions " + artifacts.resolvedThrough().add(BigInteger.ONE) + ".."
+                                + contribution.id() + " to be resolved (their manifests could not be read yet)", null);
+                break;
+            }
+            Optional<Plan> plan = plan(contribution, found);
+            if (plan.isEmpty()) {
+                stop = ((Outcome.Pending) found.outcome()).cause();
+                break;
+            }
+            plans.add(plan.get());
+        }
+        evaluateAll(plans, started, results);
+        if (stop != null) throw stop;
+    }
+
+    /** @return the plan for a decidable contribution, or empty when it must wait (its outcome is pending) */
+    private Optional<Plan> plan(ContributionRecord contribution, Fetched found) {
+        if (!tasks.has(contribution.taskId())) return floor(contribution, "unknown task " + contribution.taskId());
+        // A copy needs no content, its manifest is enough: it is floored even when its content cannot be read now.
+        Optional<BigInteger> original =
+                found.artifactSha256().flatMap(sha256 -> artifacts.copyOf(contribution.id(), sha256));
+        if (original.isPresent()) return floor(contribution, copyReason(original.get(), found));
+        return switch (found.outcome()) {
+            case Outcome.Floor floor -> floor(contribution, floor.reason());
+            case Outcome.Ready ready -> Optional.of(new Plan(contribution, ready.manifest(), ready.artifact(), null));
+            case Outcome.Pending pending -> Optional.empty();
+        };
+    }
+
+    private static String copyReason(BigInteger original, Fetched found) {
+        return "copy of contribution " + original + ": its artifact (sha256 " + found.artifactSha256().orElseThrow()
+                + ") was submitted there first";
+    }
+
+    private static Optional<Plan> floor(ContributionRecord contribution, String reason) {
+        return Optional.of(new Plan(contribution, null, null, Evaluation.floor(reason)));
+    }
+
+    /**
+     * The contributions between the last resolved one and the batch's last that the batch does not hold: they must be
+     * resolved before the batch's copies can be decided.
+     */
+    private List<ContributionRecord> unresolvedBelow(List<ContributionRecord> batch, Set<BigInteger> judged) {
+        BigInteger through = artifacts.resolvedThrough();
+        BigInteger last = batch.getLast().id();
+        long inBatch = batch.stream().filter(contribution -> contribution.id().compareTo(through) > 0).count();
+        if (last.subtract(through).compareTo(BigInteger.valueOf(inBatch)) <= 0) return List.of();
+        BigInteger toBlock = batch.stream().map(ContributionRecord::submittedBlock).max(BigInteger::compareTo)
+                .orElseThrow();
+        try {
+            BigInteger fromBlock = artifacts.resolvedThroughBlock().orElse(BigInteger.ZERO);
+            List<ContributionRecord> missing = history.submitted(fromBlock, toBlock).stream()
+                    .filter(contribution -> contribution.id().compareTo(through) > 0
+                            && contribution.id().compareTo(last) < 0 && !judged.contains(contribution.id()))
+                    .toList();
+            if (!missing.isEmpty()) {
+                LOG.info("resolving {} earlier contributions ({}..{}) before judging {}..{}", missing.size(),
+                        missing.getFirst().id(), missing.getLast().id(), batch.getFirst().id(), last);
+            }
+            return missing;
+        } catch (RuntimeException e) {
+            throw new TransientFailureException("cannot read the contributions before " + batch.getFirst().id() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** What the second fetch found: the verified artifact, or the floor the contribution earned after all. */
+    private record Loaded(byte[] artifact, Evaluation floor) {}
+
+    /**
+     * Evaluates in order, fetching the next artifacts while the current one is evaluated; evaluation itself stays on
+     * the calling thread, one at a time, for deterministic results.
+     */
+    private void evaluateAll(List<Plan> plans, long batchStarted, Consumer<ScoredContribution> results) {
+        Deque<Future<Loaded>> ahead = new ArrayDeque<>();
+        int next = 0;
+        try {
+            for (int position = 0; position < plans.size(); position++) {
+                Plan plan = plans.get(position);
+                if (plan.floor() != null) {
+                    results.accept(scored(plan.contribution(), plan.floor(), batchStarted));
+                    continue;
+                }
+                next = Math.max(next, position);
+                while (next < plans.size() && ahead.size() < FETCH_AHEAD) {
+                    Plan upcoming = plans.get(next++);
+                    if (upcoming.floor() == null) ahead.addLast(fetcher.submit(() -> load(upcoming)));
+                }
+                long started = System.nanoTime();
+                Loaded loaded = await(ahead.removeFirst());
+                Evaluation evaluation = loaded.floor() != null ? loaded.floor()
+                        : evaluate(plan.contribution(), plan.manifest(), loaded.artifact());
+                results.accept(scored(plan.contribution(), evaluation, started));
+            }
+        } finally {
+            ahead.forEach(future -> future.cancel(true));
+        }
+    }
+
+    /** Fetches an artifact that the first step found in full (unless it kept it); what fails now is judged as then. */
+    private Loaded load(Plan plan) {
+        if (plan.artifact() != null) return new Loaded(plan.artifact(), null);
+        try {
+            return new Loaded(content.fetchArtifact(plan.manifest().artifacts().getFirst()), null);
+        } catch (ContentMismatchException e) {
+            return new Loaded(null, Evaluation.floor("content does not match its digest: " + e.getMessage()));
+        } catch (IpfsException e) {
+            if (e.failure() == IpfsException.Failure.TOO_LARGE) {
+                return new Loaded(null, Evaluation.floor("content too large: " + e.getMessage()));
+            }
+            if (RoundFetcher.contentsFault(e)) {
+                Optional<String> unhealthy = health.problem();
+                if (unhealthy.isEmpty()) return new Loaded(null, Evaluation.floor(RoundFetcher.unavailableReason(e)));
+                throw new TransientFailureException("contribution " + plan.contribution().id()
+                        + ": the IPFS node is not healthy (" + unhealthy.get() + "): " + e.getMessage(), e);
+            }
+            throw new TransientFailureException("IPFS failed on contribution " + plan.contribution().id() + ": "
+                    + e.getMessage(), e);
+        }
     }
 
     private ScoredContribution scored(ContributionRecord contribution, Evaluation evaluation, long startedNanos) {
@@ -113,7 +309,7 @@ public final class ContributionScorer implements AutoCloseable {
                 evaluation.score(), evaluation.floorReason(), evaluation.metrics(), clock.instant(), millis);
     }
 
-    private static Fetched await(Future<Fetched> future) {
+    private static Loaded await(Future<Loaded> future) {
         try {
             return future.get();
         } catch (ExecutionException e) {
@@ -125,67 +321,16 @@ public final class ContributionScorer implements AutoCloseable {
         }
     }
 
-    /** What fetching found: the verified artifact and its manifest, or the floor the contribution already earned. */
-    private record Fetched(ContributionManifest manifest, byte[] artifact, Evaluation floor) {
-        static Fetched floored(String reason) {
-            return new Fetched(null, null, Evaluation.floor(reason));
-        }
-    }
-
-    /** Everything that touches IPFS: the manifest by the on-chain digest, checked against the chain, then the artifact. */
-    private Fetched fetch(ContributionRecord contribution) {
-        if (!tasks.has(contribution.taskId())) return Fetched.floored("unknown task " + contribution.taskId());
-        try {
-            ContributionManifest manifest = content.fetchManifest(contribution.contentDigest());
-            Optional<String> mismatch = mismatch(manifest, contribution);
-            if (mismatch.isPresent()) return Fetched.floored(mismatch.get());
-            if (manifest.artifacts().size() != 1) {
-                return Fetched.floored("the manifest must list exactly one artifact, it lists "
-                        + manifest.artifacts().size());
-            }
-            return new Fetched(manifest, content.fetchArtifact(manifest.artifacts().getFirst()), null);
-        } catch (IpfsException e) {
-            return switch (e.failure()) {
-                case TIMEOUT -> Fetched.floored("content not available on IPFS: " + e.getMessage());
-                case TOO_LARGE -> Fetched.floored("content too large: " + e.getMessage());
-                case NODE_UNREACHABLE, NODE_ERROR, INVALID_RESPONSE, INTERRUPTED ->
-                    throw new TransientFailureException("IPFS failed on contribution " + contribution.id() + ": "
-                            + e.getMessage(), e);
-            };
-        } catch (ContentMismatchException e) {
-            return Fetched.floored("content does not match its digest: " + e.getMessage());
-        } catch (ManifestException e) {
-            return Fetched.floored("invalid manifest: " + e.getMessage());
-        }
-    }
-
-    private Evaluation evaluate(ContributionRecord contribution, Fetched fetched) {
-        if (fetched.floor() != null) return fetched.floor();
+    private Evaluation evaluate(ContributionRecord contribution, ContributionManifest manifest, byte[] artifact) {
         TaskContext task = globalModels.contextFor(contribution).orElseThrow();
         try {
-            return fetched.manifest().kind() == ContributionManifest.Kind.MODEL_UPDATE
-                    ? modelUpdates.evaluate(task, fetched.artifact())
-                    : datasets.evaluate(task, fetched.artifact());
+            return manifest.kind() == ContributionManifest.Kind.MODEL_UPDATE
+                    ? modelUpdates.evaluate(task, artifact)
+                    : datasets.evaluate(task, artifact);
         } catch (RuntimeException e) {
             // The evaluators floor hostile input themselves; this is the last line of defence for the node.
             LOG.warn("contribution {}: unexpected failure", contribution.id(), e);
             return Evaluation.floor("evaluation failed: " + e.getClass().getSimpleName());
         }
-    }
-
-    /** The manifest must describe what was submitted: same kind, same task, and the submitter as its author. */
-    private static Optional<String> mismatch(ContributionManifest manifest, ContributionRecord contribution) {
-        if (manifest.kind().onChainKind() != contribution.kind()) {
-            return Optional.of("the manifest is a " + manifest.kind() + " but was submitted as kind " + contribution.kind());
-        }
-        if (manifest.taskId() != contribution.taskId()) {
-            return Optional.of("the manifest is for task " + manifest.taskId() + " but was submitted for task "
-                    + contribution.taskId());
-        }
-        if (!manifest.contributor().equalsIgnoreCase(contribution.contributor())) {
-            return Optional.of("the manifest names contributor " + manifest.contributor() + " but "
-                    + contribution.contributor() + " submitted it");
-        }
-        return Optional.empty();
     }
 }

@@ -1,5 +1,6 @@
 package io.cotrain.oracle.scoring;
 
+import io.cotrain.contracts.ContributionStatus;
 import io.cotrain.contracts.generated.CotrainProtocol;
 import io.cotrain.contracts.generated.CotrainProtocol.ContributionView;
 import io.cotrain.contracts.generated.CotrainProtocol.RoundView;
@@ -18,6 +19,7 @@ import io.cotrain.oracle.chain.TransactionSender;
 import io.cotrain.oracle.evaluation.TaskContext;
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -49,7 +51,9 @@ import org.web3j.tuples.generated.Tuple4;
 public final class ModelCommitter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ModelCommitter.class);
     private static final int MODEL_UPDATE = 0; // ContributionType
-    private static final int ACCEPTED = 2; // ContributionStatus
+    /** The updates a round aggregates: every one its consensus did not reject (paid or not). */
+    private static final Set<ContributionStatus> AGGREGATED =
+            EnumSet.of(ContributionStatus.ACCEPTED, ContributionStatus.UNREWARDED);
     private static final int FINALIZED = 4; // RoundPhase
     private static final List<String> RULES = List.of("fedavg", "median", "trimmed-mean", "krum", "multi-krum");
     /** Reverts meaning another attestation or an owner's action got there first: nothing is wrong with this node. */
@@ -64,6 +68,7 @@ public final class ModelCommitter implements AutoCloseable {
     private final TaskCatalog tasks;
     private final GlobalModels globalModels;
     private final ChainReads chain;
+    private final RoundContributions roundContributions;
     private final ForkJoinPool aggregationPool = new ForkJoinPool(Runtime.getRuntime().availableProcessors());
     private final Parallelism parallelism = Parallelism.on(aggregationPool);
     /** Per task, the highest round known to hold no accepted model update for it (a scan cursor, rebuilt on restart). */
@@ -78,7 +83,7 @@ public final class ModelCommitter implements AutoCloseable {
      */
     ModelCommitter(ModelRegistry models, CotrainProtocol protocol, ValidatorRegistry validators,
             TransactionSender sender, ContentStore content, TaskCatalog tasks, GlobalModels globalModels,
-            ChainReads chain) {
+            ChainReads chain, RoundContributions roundContributions) {
         this.models = models;
         this.protocol = protocol;
         this.validators = validators;
@@ -87,6 +92,7 @@ public final class ModelCommitter implements AutoCloseable {
         this.tasks = tasks;
         this.globalModels = globalModels;
         this.chain = chain;
+        this.roundContributions = roundContributions;
     }
 
     /**
@@ -132,14 +138,16 @@ public final class ModelCommitter implements AutoCloseable {
     private void answerMergeRequests(BigInteger task, TaskContext context, BigInteger branchCount, int index) {
         for (BigInteger branch = BigInteger.ZERO; branch.compareTo(branchCount) < 0; branch = branch.add(BigInteger.ONE)) {
             BigInteger target = branch;
-            BigInteger source = read("pendingMerge", () -> models.pendingMerge(task, target).send());
+            Tuple2<BigInteger, BigInteger> pending = read("pendingMerge", () -> models.pendingMerge(task, target).send());
+            BigInteger source = pending.component1();
             if (source.signum() == 0) continue;
+            BigInteger request = pending.component2(); // a merge attestation names its request number as its round
             BigInteger targetHead = read("branchHead", () -> models.branchHead(task, target).send());
-            if (!due(task, target, targetHead, source, BigInteger.ZERO, index)) continue;
+            if (!due(task, target, targetHead, source, request, index)) continue;
             TaskContext targetContext = globalModels.ofCommit(task.longValueExact(),
                     read("commit(" + targetHead + ")", () -> models.commit(targetHead).send()));
             byte[] sourceModel = globalModels.modelOf(read("commit(" + source + ")", () -> models.commit(source).send()));
-            attest(task, target, targetHead, source, BigInteger.ZERO, ModelAggregator.merge(targetContext, sourceModel));
+            attest(task, target, targetHead, source, request, ModelAggregator.merge(targetContext, sourceModel));
         }
     }
 
@@ -151,7 +159,7 @@ public final class ModelCommitter implements AutoCloseable {
             BigInteger r = round;
             RoundView info = read("roundInfo(" + r + ")", () -> protocol.roundInfo(r).send());
             if (info.exists && info.phase.intValue() != FINALIZED) return;
-            List<Accepted> accepted = info.exists ? acceptedUpdates(task, info) : List.of();
+            List<Accepted> accepted = info.exists ? acceptedUpdates(task, r, info) : List.of();
             if (accepted.isEmpty()) {
                 scannedThrough.put(taskId, r);
                 continue;
@@ -174,14 +182,13 @@ public final class ModelCommitter implements AutoCloseable {
 
     private record Accepted(BigInteger id, ContributionView view) {}
 
-    private List<Accepted> acceptedUpdates(BigInteger task, RoundView info) {
+    private List<Accepted> acceptedUpdates(BigInteger task, BigInteger round, RoundView info) {
         List<Accepted> accepted = new ArrayList<>();
-        for (long position = 0; position < info.contributionCount.longValueExact(); position++) {
-            BigInteger id = info.firstContributionId.add(BigInteger.valueOf(position));
-            ContributionView view = read("contribution(" + id + ")", () -> protocol.contribution(id).send());
-            if (view.taskId.equals(task) && view.kind.intValue() == MODEL_UPDATE && view.status.intValue() == ACCEPTED) {
-                accepted.add(new Accepted(id, view));
-            }
+        for (ContributionRecord record : roundContributions.of(round, info)) {
+            if (record.taskId() != task.longValueExact() || record.kind() != MODEL_UPDATE) continue;
+            ContributionView view = read("contribution(" + record.id() + ")",
+                    () -> protocol.contribution(record.contentDigest()).send());
+            if (AGGREGATED.contains(ContributionStatus.of(view.status))) accepted.add(new Accepted(record.id(), view));
         }
         return accepted;
     }

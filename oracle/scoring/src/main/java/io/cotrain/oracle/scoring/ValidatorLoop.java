@@ -19,25 +19,19 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.web3j.abi.EventEncoder;
 import org.web3j.protocol.Web3j;
-import org.web3j.protocol.core.DefaultBlockParameter;
-import org.web3j.protocol.core.DefaultBlockParameterName;
-import org.web3j.protocol.core.methods.request.EthFilter;
-import org.web3j.protocol.core.methods.response.EthLog;
-import org.web3j.protocol.core.methods.response.Log;
 import org.web3j.tuples.generated.Tuple3;
-import org.web3j.utils.Numeric;
 
 /**
  * A validator's work, one tick at a time (a scheduler calls {@link #tick()}):
  * <ol>
- *   <li>follow confirmed {@code ContributionSubmitted} events and judge each contribution as soon as it appears, so
- *       its score is ready when the round's commit window opens;</li>
+ *   <li>follow confirmed {@code ContributionSubmitted} events and judge each contribution as soon as it appears (once
+ *       the rounds' due commits and reveals are sent), so its score is ready when the round's commit window opens;</li>
  *   <li>in a round's commit window, if the round expects this validator: make sure every contribution of the round is
  *       judged, journal the scores with a fresh salt (durably, before anything is sent), then commit;</li>
  *   <li>in its reveal window: reveal what the journal holds;</li>
@@ -60,6 +54,8 @@ public final class ValidatorLoop implements AutoCloseable {
     /** Rounds that can still be scoring when a node first starts: scoring windows span at most 7 submission windows. */
     private static final int ROUNDS_IN_FLIGHT = 8;
     private static final int ERRORS_KEPT = 20;
+    /** Reverts of a finalize call that mean someone else settled the round or the page first. */
+    private static final Set<String> FINALIZED_BY_ANOTHER = Set.of("WrongPhase", "NotAtPosition", "PageBeyondRound");
 
     /**
      * @param finalizePageSize contributions settled per finalize call
@@ -89,6 +85,7 @@ public final class ValidatorLoop implements AutoCloseable {
     private final Clock clock;
 
     private final Map<BigInteger, ContributionRecord> pending = new LinkedHashMap<>();
+    private final RoundContributions roundContributions;
     private final Deque<String> lastErrors = new ArrayDeque<>();
     private volatile ValidatorStatus status;
 
@@ -99,7 +96,7 @@ public final class ValidatorLoop implements AutoCloseable {
     public ValidatorLoop(Web3j web3j, CotrainProtocol protocol, ValidatorRegistry registry, long chainId, TransactionSender sender,
             ProtocolEventFollower follower, ContributionScorer scorer, EvaluationStore evaluations, ScoreJournal journal,
             DurableNumber roundCursor, RetryPolicy retry, Settings settings, ScoringListener listener, Clock clock,
-            ModelCommitter committer) {
+            ModelCommitter committer, RoundContributions roundContributions) {
         this.web3j = web3j;
         this.protocol = protocol;
         this.registry = registry;
@@ -116,6 +113,7 @@ public final class ValidatorLoop implements AutoCloseable {
         this.settings = settings;
         this.listener = listener;
         this.clock = clock;
+        this.roundContributions = roundContributions;
         this.status = new ValidatorStatus(sender.address(), chainId, follower.lastProcessedBlock(), BigInteger.ZERO,
                 Map.of(), 0, List.of(), null);
     }
@@ -146,17 +144,16 @@ public final class ValidatorLoop implements AutoCloseable {
             follower.poll(new ProtocolEventFollower.Handler() {
                 @Override
                 public void contributionSubmitted(ContributionSubmittedEventResponse event) {
-                    if (evaluations.get(event.id).isEmpty()) {
-                        pending.put(event.id, new ContributionRecord(event.id, event.round, event.contributor,
-                                event.kind.intValue(), event.taskId.longValueExact(), event.contentDigest,
-                                event.log.getBlockNumber()));
-                    }
+                    ContributionRecord record = new ContributionRecord(event.id, event.round, event.contributor,
+                            event.kind.intValue(), event.taskId.longValueExact(), event.contentDigest,
+                            event.log.getBlockNumber());
+                    roundContributions.seen(record);
+                    if (evaluations.get(event.id).isEmpty()) pending.put(event.id, record);
                 }
             });
         } catch (RuntimeException e) {
             recordError("following events", e);
         }
-        judgePending();
 
         Map<BigInteger, String> rounds = new TreeMap<>();
         BigInteger current = null;
@@ -177,6 +174,8 @@ public final class ValidatorLoop implements AutoCloseable {
         } catch (RuntimeException e) {
             recordError("reading rounds", e);
         }
+        // Judging new contributions may wait up to a round's fetch deadline: rounds' commits and reveals go first.
+        judgePending();
         if (current != null) committer.tick(current, this::recordError);
         status = new ValidatorStatus(sender.address(), chainId, follower.lastProcessedBlock(),
                 current == null ? status.currentRound() : current, Map.copyOf(rounds), pending.size(),
@@ -186,7 +185,7 @@ public final class ValidatorLoop implements AutoCloseable {
     private void judgePending() {
         try {
             judgeAll(List.copyOf(pending.values()));
-        } catch (TransientFailureException e) {
+        } catch (RuntimeException e) {
             // the cause (IPFS down, a task not loadable) holds for the rest too: try again next tick
             recordError("judging contributions", e);
         }
@@ -217,6 +216,7 @@ public final class ValidatorLoop implements AutoCloseable {
                 case FINALIZATION -> finalizeIfMyTurn(round, info);
                 default -> {}
             }
+            if (phase == FINALIZED) roundContributions.forget(round);
             return phase == FINALIZED;
         } catch (RuntimeException e) {
             recordError("round " + round, e);
@@ -247,12 +247,7 @@ public final class ValidatorLoop implements AutoCloseable {
 
     /** Judges every contribution of the round and journals the scores with a fresh salt, durably. */
     private ScoreJournal.Entry prepare(BigInteger round, RoundView info) {
-        int count = info.contributionCount.intValueExact();
-        List<ContributionRecord> contributions = new ArrayList<>(count);
-        for (int position = 0; position < count; position++) {
-            contributions.add(contributionRecord(info.firstContributionId.add(BigInteger.valueOf(position)),
-                    info.submissionEndBlock));
-        }
+        List<ContributionRecord> contributions = contributionsOf(round, info);
         judgeAll(contributions);
         int[] scores = contributions.stream()
                 .mapToInt(contribution -> evaluations.get(contribution.id()).orElseThrow().score())
@@ -263,22 +258,9 @@ public final class ValidatorLoop implements AutoCloseable {
         return entry;
     }
 
-    private ContributionRecord contributionRecord(BigInteger id, BigInteger submissionEndBlock) {
-        CotrainProtocol.ContributionView view = read("contribution(" + id + ")", () -> protocol.contribution(id).send());
-        return new ContributionRecord(id, view.round, view.contributor, view.kind.intValue(), view.taskId.longValueExact(),
-                view.contentDigest, submittedBlock(id, submissionEndBlock));
-    }
-
-    /** The block of a contribution's ContributionSubmitted event (its id is an indexed topic), found by the node's index. */
-    private BigInteger submittedBlock(BigInteger id, BigInteger submissionEndBlock) {
-        EthFilter filter = new EthFilter(DefaultBlockParameterName.EARLIEST,
-                DefaultBlockParameter.valueOf(submissionEndBlock), protocolAddress);
-        filter.addSingleTopic(EventEncoder.encode(CotrainProtocol.CONTRIBUTIONSUBMITTED_EVENT));
-        filter.addSingleTopic(Numeric.toHexStringWithPrefixZeroPadded(id, 64));
-        List<EthLog.LogResult> logs = read("ContributionSubmitted(" + id + ")", () -> web3j.ethGetLogs(filter).send())
-                .getLogs();
-        if (logs.isEmpty()) throw new IllegalStateException("no ContributionSubmitted event for contribution " + id);
-        return ((Log) logs.getFirst().get()).getBlockNumber();
+    /** The round's contributions in position order: from the events followed, else from the chain's history. */
+    private List<ContributionRecord> contributionsOf(BigInteger round, RoundView info) {
+        return roundContributions.of(round, info);
     }
 
     private void revealIfCommitted(BigInteger round, RoundView info) {
@@ -310,11 +292,17 @@ public final class ValidatorLoop implements AutoCloseable {
         BigInteger myBlock = info.revealEndBlock.add(BigInteger.valueOf((long) turn * settings.finalizeTurnBlocks()));
         BigInteger block = read("blockNumber", () -> web3j.ethBlockNumber().send().getBlockNumber());
         if (block.compareTo(myBlock) < 0) return;
+        int done = info.finalizedCount.intValueExact();
+        int end = Math.min(info.contributionCount.intValueExact(), done + settings.finalizePageSize());
+        List<byte[]> page = contributionsOf(round, info).subList(done, end).stream()
+                .map(ContributionRecord::contentDigest)
+                .toList();
         try {
             sender.send("finalize(round " + round + ")", protocolAddress,
-                    protocol.finalize(round, BigInteger.valueOf(settings.finalizePageSize())).encodeFunctionCall());
+                    protocol.finalize(round, page).encodeFunctionCall());
         } catch (ContractRevertedException e) {
-            if (!"WrongPhase".equals(e.errorName())) throw e; // another validator finalized it first
+            // another validator finalized the round, or this page, first
+            if (!FINALIZED_BY_ANOTHER.contains(e.errorName())) throw e;
         }
     }
 

@@ -29,7 +29,9 @@ import org.web3j.tx.gas.StaticGasProvider;
  *
  * <p>Data directory layout: {@code checkpoint} (last processed block), {@code round-cursor} (first round not yet
  * seen finalized), {@code journal/} (scores and salts per round, owner-only), {@code evaluations/} (one judgement per
- * contribution), {@code models/} (the global models this node computed, by sha256).
+ * contribution), {@code models/} (the global models this node computed, by sha256), {@code artifacts/} (the earliest
+ * contribution to submit each artifact, by sha256, for flooring copies: rebuilt from the chain's events and the
+ * manifests on IPFS when missing).
  */
 public final class ValidatorNode {
     /**
@@ -38,14 +40,24 @@ public final class ValidatorNode {
      * @param receiptTimeout how long to wait for a transaction to be mined
      * @param tip the EIP-1559 priority fee per gas, in wei
      * @param loop finalize paging and turns
+     * @param fetching how a round's content is fetched from IPFS: deadline, fetches in flight, health probe
      */
     public record Options(int confirmations, int maxBlocksPerQuery, Duration receiptTimeout, BigInteger tip,
-            ValidatorLoop.Settings loop) {
+            ValidatorLoop.Settings loop, ContentFetching fetching) {
+        /** Options with the default {@link ContentFetching}. */
+        public Options(int confirmations, int maxBlocksPerQuery, Duration receiptTimeout, BigInteger tip,
+                ValidatorLoop.Settings loop) {
+            this(confirmations, maxBlocksPerQuery, receiptTimeout, tip, loop, ContentFetching.defaults());
+        }
+
         public static Options defaults() {
             return new Options(2, 5_000, Duration.ofMinutes(2), BigInteger.valueOf(1_000_000_000L),
                     ValidatorLoop.Settings.defaults());
         }
     }
+
+    /** The index of Parameter.SubmissionBlocks in the contracts' enum. */
+    private static final BigInteger SUBMISSION_BLOCKS = BigInteger.valueOf(15);
 
     private ValidatorNode() {}
 
@@ -84,14 +96,29 @@ public final class ValidatorNode {
             atBlock.setDefaultBlockParameter(block);
             return atBlock;
         }, content, tasks, dataDirectory, chain);
+        ContributionEvents history = new ContributionEvents(web3j, deployment.protocol(), deployment.deployBlock(),
+                options.maxBlocksPerQuery(), retry);
         ContributionScorer scorer = new ContributionScorer(content, tasks, globalModels, new ModelUpdateEvaluator(),
-                new DatasetEvaluator(), Clock.systemUTC());
+                new DatasetEvaluator(), Clock.systemUTC(), new ArtifactIndex(dataDirectory), history,
+                new ChainRoundDeadlines(web3j, protocol, chain, options.fetching()), options.fetching());
+        RoundContributions roundContributions = new RoundContributions(history, submissionWindow(web3j, protocol, chain));
         ModelRegistry models = ModelRegistry.load(deployment.modelRegistry(), web3j, readOnly, unusedForCalls);
         ModelCommitter committer = new ModelCommitter(models, protocol, registry, sender, content, tasks, globalModels,
-                chain);
+                chain, roundContributions);
         return new ValidatorLoop(web3j, protocol, registry, chainId, sender, follower, scorer,
                 new EvaluationStore(dataDirectory), new ScoreJournal(dataDirectory),
                 new DurableNumber(dataDirectory.resolve("round-cursor")), retry, options.loop(), scoring,
-                Clock.systemUTC(), committer);
+                Clock.systemUTC(), committer, roundContributions);
+    }
+
+    /** A round's submissions lie in its submission window, which a pause can stretch: twice its length is searched. */
+    private static RoundContributions.Window submissionWindow(Web3j web3j, CotrainProtocol protocol, ChainReads chain) {
+        return (round, info) -> {
+            BigInteger length = chain.read("roundParameter(" + round + ", SubmissionBlocks)",
+                    () -> protocol.roundParameter(round, SUBMISSION_BLOCKS).send());
+            BigInteger latest = chain.read("blockNumber", () -> web3j.ethBlockNumber().send().getBlockNumber());
+            return new BigInteger[] {info.submissionEndBlock.subtract(length.shiftLeft(1)),
+                    latest.min(info.submissionEndBlock)};
+        };
     }
 }

@@ -40,6 +40,7 @@ class ContributionScorerIT {
     private static SyntheticTabularTask task;
     private static TaskCatalog tasks;
     private static ContentStore content;
+    private static int indexes;
     private static ContributionScorer scorer;
     private static ContributionManifest honest;
 
@@ -62,7 +63,8 @@ class ContributionScorerIT {
 
     private static ContributionScorer scorer(ContentStore store) {
         return new ContributionScorer(store, tasks, GlobalModelSource.configured(tasks), new ModelUpdateEvaluator(),
-                new DatasetEvaluator(), Clock.systemUTC());
+                new DatasetEvaluator(), Clock.systemUTC(), new ArtifactIndex(work.resolve("index-" + ++indexes)),
+                ContributionHistory.NONE, RoundDeadlines.fixed(Duration.ofSeconds(2)), ContentFetching.defaults());
     }
 
     private static ContributionRecord submitted(int kind, long taskId, String contributor, byte[] digest) {

@@ -19,6 +19,7 @@ import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -55,7 +56,8 @@ class ScoringPathBenchmarkIT {
         TaskCatalog tasks = new TaskCatalog(List.of(new TaskCatalog.TaskDefinition(1, task.schema(), heldOut, base)),
                 EvaluationLimits.defaults());
         ContributionScorer scorer = new ContributionScorer(content, tasks, GlobalModelSource.configured(tasks),
-                new ModelUpdateEvaluator(), new DatasetEvaluator(), Clock.systemUTC());
+                new ModelUpdateEvaluator(), new DatasetEvaluator(), Clock.systemUTC(), new ArtifactIndex(work),
+                ContributionHistory.NONE, RoundDeadlines.fixed(Duration.ofSeconds(30)), ContentFetching.defaults());
         TaskContext context = tasks.task(1).orElseThrow();
 
         List<byte[]> models = new ArrayList<>();

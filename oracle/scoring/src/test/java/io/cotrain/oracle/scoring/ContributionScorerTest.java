@@ -1,0 +1,182 @@
+package io.cotrain.oracle.scoring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.cotrain.ipfs.Cid;
+import io.cotrain.ipfs.ContributionManifest;
+import io.cotrain.ipfs.ContributionManifest.Artifact;
+import io.cotrain.oracle.evaluation.DatasetEvaluator;
+import io.cotrain.oracle.evaluation.EvaluationLimits;
+import io.cotrain.oracle.evaluation.ModelUpdateEvaluator;
+import io.cotrain.oracle.evaluation.testing.Contributions;
+import io.cotrain.oracle.evaluation.testing.SyntheticTabularTask;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The scorer's copy rule and ordering on a fake IPFS node, with real evaluation of a small synthetic task: the lowest
+ * id naming an artifact keeps the credit whatever order manifests arrive in, and nothing is decided before every
+ * lower id is resolved.
+ */
+class ContributionScorerTest {
+    private static final String ALICE = "0x90f79bf6eb2c4f870365e785982e1f101e93b906";
+    private static final String BOB = "0x15d34aaf54267db7d7c367839aaf71a00a2c6a65";
+    private static final String CAROL = "0x9965507d1a55bcc2695c58ba16fb37d819b0a4dc";
+
+    private static SyntheticTabularTask task;
+    private static byte[] original;
+    private static byte[] other;
+
+    @TempDir
+    Path work;
+
+    private FakeIpfsNode node;
+    private TaskCatalog tasks;
+    private final Map<BigInteger, ContributionRecord> chain = new LinkedHashMap<>();
+
+    @BeforeAll
+    static void models() {
+        task = SyntheticTabularTask.standard();
+        Contributions builders = new Contributions(task);
+        original = builders.honestUpdate(0);
+        other = builders.honestUpdate(1);
+    }
+
+    @BeforeEach
+    void start() throws Exception {
+        node = new FakeIpfsNode();
+        Path heldOut = Files.write(work.resolve("held-out.csv"), task.heldOutCsv());
+        Path base = Files.write(work.resolve("base.zip"), task.baseModelBytes());
+        tasks = new TaskCatalog(List.of(new TaskCatalog.TaskDefinition(1, task.schema(), heldOut, base)),
+                EvaluationLimits.defaults());
+    }
+
+    @AfterEach
+    void stop() {
+        node.close();
+    }
+
+    @Test
+    void anEarlierIdFetchedLaterKeepsTheCredit_theLaterOneIsACopy() {
+        ContributionRecord first = submit(1, ALICE, original, Instant.EPOCH);
+        ContributionRecord copy = submit(2, BOB, original, Instant.EPOCH);
+        node.delay(Cid.ofDigest(first.contentDigest()), Duration.ofMillis(800)); // the copy's manifest arrives first
+
+        Map<BigInteger, ScoredContribution> scored = scoreAll(scorer(ContributionHistory.NONE), first, copy);
+
+        assertThat(scored.get(first.id()).floorReason()).isEmpty();
+        assertThat(scored.get(first.id()).score()).isGreaterThan(50);
+        assertThat(scored.get(copy.id()).score()).isEqualTo(1);
+        assertThat(scored.get(copy.id()).floorReason()).hasValueSatisfying(reason -> assertThat(reason)
+                .startsWith("copy of contribution 1: its artifact (sha256 " + Cid.of(original).digestHex() + ")"));
+    }
+
+    @Test
+    void resubmittingOnesOwnArtifactIsACopyToo_inALaterBatch() {
+        ContributionScorer scorer = scorer(ContributionHistory.NONE);
+        ContributionRecord first = submit(1, ALICE, original, Instant.EPOCH);
+        ContributionRecord honest = submit(2, CAROL, other, Instant.EPOCH);
+        assertThat(scoreAll(scorer, first, honest).values()).allSatisfy(s -> assertThat(s.floorReason()).isEmpty());
+
+        ContributionRecord again = submit(3, ALICE, original, Instant.parse("2026-12-01T00:00:00Z"));
+
+        assertThat(scorer.score(again).floorReason()).hasValueSatisfying(reason ->
+                assertThat(reason).startsWith("copy of contribution 1"));
+    }
+
+    @Test
+    void aCopyIsFlooredAsSuchEvenIfTheContentItPointsAtIsMissing() {
+        ContributionRecord first = submit(1, ALICE, original, Instant.EPOCH);
+        // the copier lists the original's sha256 under a CID nobody stored: no need to fetch anything
+        Cid nowhere = Cid.parse("bafybeieoojil54zobqawak3hpkp6nxoz4emmv2zxhombwl7lt5ucbejzjq");
+        Artifact claimed = new Artifact("model.zip", nowhere, Cid.of(original).digestHex(), original.length,
+                "application/zip");
+        ContributionRecord copy = submit(2, BOB, ContributionManifest.modelUpdate(1, BOB, List.of(claimed), 100,
+                "c".repeat(64)));
+
+        Map<BigInteger, ScoredContribution> scored = scoreAll(scorer(ContributionHistory.NONE), first, copy);
+
+        assertThat(scored.get(copy.id()).floorReason()).hasValueSatisfying(reason ->
+                assertThat(reason).startsWith("copy of contribution 1"));
+    }
+
+    @Test
+    void nothingIsDecidedAfterAContributionWhoseManifestCannotBeReadYet() {
+        ContributionRecord hung = submit(1, ALICE, other, Instant.EPOCH);
+        ContributionRecord copy = submit(2, BOB, original, Instant.EPOCH);
+        node.delay(Cid.ofDigest(hung.contentDigest()), Duration.ofSeconds(10)); // past the deadline and the grace
+        List<ScoredContribution> delivered = new ArrayList<>();
+
+        assertThatThrownBy(() -> scorer(ContributionHistory.NONE).scoreAll(List.of(hung, copy), delivered::add))
+                .isInstanceOf(TransientFailureException.class).hasMessageContaining("no answer");
+
+        assertThat(delivered).as("contribution 2 could be a copy of 1: it waits").isEmpty();
+    }
+
+    @Test
+    void contributionsNotHandedToTheScorerAreReadFromHistory_aRebuiltIndexFindsTheOriginal() {
+        submit(1, CAROL, other, Instant.EPOCH);
+        submit(2, ALICE, original, Instant.EPOCH);
+        submit(3, BOB, new byte[] {1, 2, 3}, Instant.EPOCH);
+        ContributionRecord copy = submit(4, BOB, original, Instant.EPOCH);
+        List<BigInteger> historyReadsFrom = new ArrayList<>();
+        ContributionHistory history = (fromBlock, toBlock) -> {
+            historyReadsFrom.add(fromBlock);
+            return chain.values().stream().filter(c -> c.submittedBlock().compareTo(toBlock) <= 0).toList();
+        };
+
+        assertThatThrownBy(() -> scorer(ContributionHistory.NONE).score(copy))
+                .isInstanceOf(TransientFailureException.class).hasMessageContaining("waits for contributions 1..4");
+        ScoredContribution scored = scorer(history).score(copy);
+
+        assertThat(scored.floorReason()).hasValueSatisfying(reason -> assertThat(reason)
+                .startsWith("copy of contribution 2"));
+        assertThat(historyReadsFrom).containsExactly(BigInteger.ZERO);
+        assertThat(new ArtifactIndex(work.resolve("data")).resolvedThrough()).isEqualTo(BigInteger.valueOf(4));
+    }
+
+    private ContributionScorer scorer(ContributionHistory history) {
+        return new ContributionScorer(node.store(), tasks, GlobalModelSource.configured(tasks),
+                new ModelUpdateEvaluator(), new DatasetEvaluator(), Clock.systemUTC(),
+                new ArtifactIndex(work.resolve("data")), history, RoundDeadlines.fixed(Duration.ofSeconds(1)),
+                ContentFetching.defaults());
+    }
+
+    private static Map<BigInteger, ScoredContribution> scoreAll(ContributionScorer scorer,
+            ContributionRecord... batch) {
+        Map<BigInteger, ScoredContribution> scored = new LinkedHashMap<>();
+        scorer.scoreAll(List.of(batch), s -> scored.put(s.id(), s));
+        assertThat(scored.keySet()).as("delivered in id order").containsExactly(
+                List.of(batch).stream().map(ContributionRecord::id).sorted().toArray(BigInteger[]::new));
+        return scored;
+    }
+
+    /** A contribution of {@code contributor} whose manifest names {@code model}, stored on the node and "submitted". */
+    private ContributionRecord submit(long id, String contributor, byte[] model, Instant createdAt) {
+        Artifact artifact = Artifact.of("model.zip", node.put(model), model, "application/zip");
+        return submit(id, contributor, ContributionManifest.modelUpdate(1, contributor, List.of(artifact),
+                Contributions.SHARD_ROWS, Cid.of(task.baseModelBytes()).toString()).withCreatedAt(createdAt));
+    }
+
+    private ContributionRecord submit(long id, String contributor, ContributionManifest manifest) {
+        node.put(manifest.canonicalBytes());
+        ContributionRecord record = new ContributionRecord(BigInteger.valueOf(id), BigInteger.ONE, contributor, 0, 1,
+                manifest.digest(), BigInteger.valueOf(100 + id));
+        chain.put(record.id(), record);
+        return record;
+    }
+}

@@ -1,0 +1,465 @@
+package io.cotrain.oracle.scoring;
+
+import static io.cotrain.contracts.testing.CotrainClients.tokens;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cotrain.contracts.generated.CotrainProtocol;
+import io.cotrain.contracts.generated.CotrainProtocol.ContributionFinalizedEventResponse;
+import io.cotrain.contracts.testing.AnvilExtension;
+import io.cotrain.contracts.testing.AnvilNode;
+import io.cotrain.contracts.testing.ContractsDeployer;
+import io.cotrain.contracts.testing.CotrainClients;
+import io.cotrain.contracts.testing.DevAccounts;
+import io.cotrain.ipfs.Cid;
+import io.cotrain.ipfs.ContentStore;
+import io.cotrain.ipfs.ContributionManifest;
+import io.cotrain.ipfs.ContributionManifest.Artifact;
+import io.cotrain.ipfs.IpfsClient;
+import io.cotrain.ipfs.testing.IpfsExtension;
+import io.cotrain.ipfs.testing.IpfsNode;
+import io.cotrain.oracle.chain.TransactionListener;
+import io.cotrain.oracle.evaluation.EvaluationLimits;
+import io.cotrain.oracle.evaluation.testing.Contributions;
+import io.cotrain.oracle.evaluation.testing.SyntheticTabularTask;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.web3j.abi.EventEncoder;
+import org.web3j.crypto.Credentials;
+import org.web3j.crypto.Keys;
+import org.web3j.crypto.RawTransaction;
+import org.web3j.crypto.TransactionEncoder;
+import org.web3j.protocol.core.DefaultBlockParameterName;
+import org.web3j.protocol.core.Request;
+import org.web3j.protocol.core.methods.request.EthFilter;
+import org.web3j.protocol.core.methods.response.EthLog;
+import org.web3j.protocol.core.methods.response.Log;
+import org.web3j.protocol.core.methods.response.TransactionReceipt;
+import org.web3j.protocol.core.methods.response.VoidResponse;
+import org.web3j.protocol.http.HttpService;
+import org.web3j.tx.Transfer;
+import org.web3j.utils.Convert;
+import org.web3j.utils.Numeric;
+
+/**
+ * Copies and spam against one validator on a real anvil chain and real js-ipfs nodes, scored with DL4J: a copy of
+ * someone's artifact (same bytes, its own manifest) is floored and slashed while the original keeps its score, also
+ * by a validator rebuilt on an empty data directory and by one whose artifact index was lost; fifty digests that
+ * point at nothing are all floored within one round deadline next to honest work; and a validator whose IPFS node is
+ * hung or stopped floors nothing.
+ */
+@ExtendWith({AnvilExtension.class, IpfsExtension.class})
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class CopiesAndSpamIT {
+    private static final long TASK = 1;
+    private static final int ACCEPTED = 2;
+    private static final int REJECTED = 3;
+    private static final Credentials ADMIN = DevAccounts.account(0);
+    private static final Credentials VALIDATOR = DevAccounts.account(1);
+    private static final ContentFetching FETCHING = new ContentFetching(Duration.ofSeconds(4), 128, 3,
+            Duration.ofSeconds(2));
+    /** Time a judging tick may take beyond the deadline: health probe, evaluation of the honest ones, chain calls. */
+    private static final Duration MARGIN = Duration.ofSeconds(6);
+    private static final int SPAM = 50;
+    private static final String NOT_AVAILABLE = "content not available on IPFS within the deadline";
+
+    @TempDir
+    static Path work;
+
+    private static AnvilNode anvil;
+    private static IpfsNode ipfs;
+    private static CotrainClients chain;
+    private static ContentStore content;
+    private static SyntheticTabularTask task;
+    private static Contributions builders;
+    private static TaskCatalog tasks;
+    private static final Random random = new Random(11);
+
+    @BeforeAll
+    static void network(AnvilNode anvilNode, IpfsNode ipfsNode) throws Exception {
+        anvil = anvilNode;
+        ipfs = ipfsNode;
+        chain = new CotrainClients(anvil.web3j(), anvil.chainId());
+        chain.use(ContractsDeployer.deploy(chain, ADMIN, tokens(1_000_000_000), ContractsDeployer.testConfig()));
+        chain.token(ADMIN).approve(chain.addresses().protocol(), tokens(100_000)).send();
+        chain.protocol(ADMIN).fundRewards(tokens(100_000)).send();
+        chain.token(ADMIN).transfer(VALIDATOR.getAddress(), tokens(3_000)).send();
+        chain.registry(ADMIN).addValidator(VALIDATOR.getAddress()).send();
+        chain.token(VALIDATOR).approve(chain.addresses().validatorRegistry(), tokens(3_000)).send();
+        chain.registry(VALIDATOR).bondValidator(tokens(3_000)).send();
+
+        content = new ContentStore(ipfs.client());
+        task = SyntheticTabularTask.standard();
+        builders = new Contributions(task);
+        Path heldOut = Files.write(work.resolve("held-out.csv"), task.heldOutCsv());
+        Path base = Files.write(work.resolve("base-model.zip"), task.baseModelBytes());
+        // the task is not registered in the model registry: contributions are judged against this configured model
+        tasks = new TaskCatalog(List.of(new TaskCatalog.TaskDefinition(TASK, task.schema(), heldOut, base)),
+                EvaluationLimits.defaults());
+    }
+
+    private static ValidatorLoop validator(Path dataDirectory, ContentStore store) {
+        var options = new ValidatorNode.Options(1, 5_000, Duration.ofSeconds(30), BigInteger.ONE,
+                ValidatorLoop.Settings.defaults(), FETCHING);
+        return ValidatorNode.assemble(anvil.web3j(), anvil.chainId(), chain.addresses(), VALIDATOR, store, tasks,
+                dataDirectory, options, ScoringListener.NONE, TransactionListener.NONE);
+    }
+
+    @Test
+    @Order(1)
+    void aCopyIsFlooredWhileTheOriginalKeepsItsScore_alsoAfterARebuildFromAnEmptyDataDirectory() throws Exception {
+        byte[] work1 = builders.honestUpdate(10);
+        Credentials alice = newContributor();
+        Map<String, Prepared> first = new LinkedHashMap<>();
+        first.put("original", model(alice, work1, Instant.EPOCH));
+        first.put("copy", model(newContributor(), work1, Instant.EPOCH)); // same bytes, the copier's own manifest
+        first.put("honest", model(newContributor(), builders.honestUpdate(11), Instant.EPOCH));
+        Map<String, BigInteger> ids = new LinkedHashMap<>(submitInOneRound(first));
+        Map<String, Prepared> second = new LinkedHashMap<>();
+        second.put("later-copy", model(newContributor(), work1, Instant.EPOCH));
+        second.put("resubmission", model(alice, work1, Instant.parse("2026-12-01T00:00:00Z"))); // its own work again
+        ids.putAll(submitInOneRound(second));
+        BigInteger original = ids.get("original");
+        List<String> copies = List.of("copy", "later-copy", "resubmission");
+
+        Path firstData = work.resolve("copies-validator");
+        ValidatorLoop validator = validator(firstData, content);
+        drive(validator, () -> finalized(ids.values()), "both rounds finalized");
+        Map<BigInteger, ContributionFinalizedEventResponse> settled = finalizedEvents();
+        for (String honest : List.of("original", "honest")) {
+            ScoredContribution scored = validator.evaluation(ids.get(honest)).orElseThrow();
+            assertThat(scored.floorReason()).as(honest).isEmpty();
+            assertThat(scored.score()).as(honest).isGreaterThan(50);
+            assertThat(settled.get(ids.get(honest)).status.intValue()).as(honest).isEqualTo(ACCEPTED);
+            assertThat(settled.get(ids.get(honest)).reward).as(honest).isPositive();
+        }
+        for (String copy : copies) {
+            assertThat(validator.evaluation(ids.get(copy)).orElseThrow().floorReason()).as(copy)
+                    .hasValueSatisfying(reason -> assertThat(reason).startsWith(copyOf(original)));
+            assertThat(settled.get(ids.get(copy)).consensusScore.intValue()).as(copy).isEqualTo(1);
+            assertThat(settled.get(ids.get(copy)).status.intValue()).as(copy).isEqualTo(REJECTED);
+            assertThat(settled.get(ids.get(copy)).slashed).as(copy).isPositive();
+        }
+        validator.close();
+
+        // A new validator process on an empty data directory: it rebuilds the index from the chain's events and the
+        // manifests on IPFS before it judges a new copy.
+        ValidatorLoop rebuilt = validator(work.resolve("copies-validator-rebuilt"), content);
+        Map<String, Prepared> third = new LinkedHashMap<>();
+        third.put("copy-after-rebuild", model(newContributor(), work1, Instant.EPOCH));
+        third.put("honest-after-rebuild", model(newContributor(), builders.honestUpdate(12), Instant.EPOCH));
+        ids.putAll(submitInOneRound(third));
+        drive(rebuilt, () -> finalized(ids.values()), "the third round finalized");
+        assertThat(rebuilt.evaluation(original).orElseThrow().score())
+                .isEqualTo(validator.evaluation(original).orElseThrow().score());
+        for (String copy : Stream.concat(copies.stream(), Stream.of("copy-after-rebuild")).toList()) {
+            assertThat(rebuilt.evaluation(ids.get(copy)).orElseThrow().floorReason()).as(copy)
+                    .hasValueSatisfying(reason -> assertThat(reason).startsWith(copyOf(original)));
+        }
+        assertThat(finalizedEvents().get(ids.get("copy-after-rebuild")).status.intValue()).isEqualTo(REJECTED);
+        assertThat(finalizedEvents().get(ids.get("honest-after-rebuild")).status.intValue()).isEqualTo(ACCEPTED);
+        Path index = work.resolve("copies-validator-rebuilt").resolve("artifacts");
+        assertThat(Files.readString(index.resolve(Cid.of(work1).digestHex())))
+                .isEqualToIgnoringNewLines(original.toString());
+        rebuilt.close();
+
+        // The first data directory without its index (judgements and checkpoint kept, as after an upgrade): the
+        // contributions it will not judge again are read back from the chain's events.
+        deleteTree(firstData.resolve("artifacts"));
+        ValidatorLoop upgraded = validator(firstData, content);
+        Map<String, Prepared> fourth = new LinkedHashMap<>();
+        fourth.put("copy-after-upgrade", model(newContributor(), work1, Instant.EPOCH));
+        ids.putAll(submitInOneRound(fourth));
+        BigInteger last = ids.get("copy-after-upgrade");
+        drive(upgraded, () -> finalized(ids.values()), "the fourth round finalized");
+        assertThat(upgraded.evaluation(last).orElseThrow().floorReason())
+                .hasValueSatisfying(reason -> assertThat(reason).startsWith(copyOf(original)));
+        assertThat(new ArtifactIndex(firstData).resolvedThrough()).isEqualTo(last);
+        upgraded.close();
+    }
+
+    @Test
+    @Order(2)
+    void fiftyDigestsThatPointAtNothingAreAllFlooredWithinOneDeadline_nextToHonestWorkScoredNormally()
+            throws Exception {
+        ValidatorLoop validator = validator(work.resolve("spam-validator"), content);
+        validator.tick(); // catches up with the history first, so the measured tick judges the spam round alone
+        List<Credentials> spammers = new ArrayList<>();
+        for (int i = 0; i < 5; i++) spammers.add(newContributor());
+        List<Prepared> honest = List.of(model(newContributor(), builders.honestUpdate(20), Instant.EPOCH),
+                model(newContributor(), builders.honestUpdate(21), Instant.EPOCH));
+        awaitFreshRound();
+
+        List<Submission> submissions = new ArrayList<>();
+        for (int i = 0; i < SPAM; i++) {
+            submissions.add(new Submission(spammers.get(i % spammers.size()), 0, randomDigest()));
+        }
+        for (Prepared prepared : honest) {
+            submissions.add(new Submission(prepared.contributor(), 0, prepared.manifest().digest()));
+        }
+        List<BigInteger> ids = submitInOneBlock(submissions);
+        List<BigInteger> spam = ids.subList(0, SPAM);
+        List<BigInteger> honestIds = ids.subList(SPAM, ids.size());
+        anvil.mine(1); // one confirmation
+
+        long started = System.nanoTime();
+        validator.tick();
+        Duration judging = Duration.ofNanos(System.nanoTime() - started);
+
+        System.out.printf("%njudged a round of %d contributions (%d digests pointing at nothing, %d honest) in one"
+                + " tick: %d ms; round deadline at most %d ms (less near the end of the commit window)%n", ids.size(),
+                SPAM, honestIds.size(), judging.toMillis(), FETCHING.roundDeadline().toMillis());
+        for (BigInteger id : spam) {
+            assertThat(validator.evaluation(id)).as("contribution %s judged in that tick", id).hasValueSatisfying(
+                    scored -> assertThat(scored.floorReason()).hasValueSatisfying(reason -> assertThat(reason)
+                            .startsWith(NOT_AVAILABLE)));
+        }
+        for (BigInteger id : honestIds) {
+            ScoredContribution scored = validator.evaluation(id).orElseThrow();
+            assertThat(scored.floorReason()).isEmpty();
+            assertThat(scored.score()).isGreaterThan(50);
+        }
+        assertThat(judging).as("one deadline for the round, not one per contribution")
+                .isLessThan(FETCHING.roundDeadline().plus(MARGIN));
+
+        drive(validator, () -> finalized(ids), "the spam round finalized");
+        Map<BigInteger, ContributionFinalizedEventResponse> settled = finalizedEvents();
+        assertThat(spam).allSatisfy(id -> {
+            assertThat(settled.get(id).status.intValue()).isEqualTo(REJECTED);
+            assertThat(settled.get(id).slashed).isPositive();
+        });
+        assertThat(honestIds).allSatisfy(id -> assertThat(settled.get(id).status.intValue()).isEqualTo(ACCEPTED));
+        var info = chain.registry(ADMIN).validatorInfo(VALIDATOR.getAddress()).send();
+        assertThat(info.active).as("the validator committed and revealed in time").isTrue();
+        assertThat(info.bond).isEqualTo(tokens(3_000));
+        validator.close();
+    }
+
+    @Test
+    @Order(3)
+    void aValidatorWhoseIpfsNodeIsHungOrStoppedFloorsNothing_itsContributionsStayPending() throws Exception {
+        IpfsNode own = IpfsNode.start(work.resolve("own-ipfs"));
+        try (IpfsClient client = new IpfsClient(own.apiUrl(), Duration.ofSeconds(5),
+                IpfsClient.DEFAULT_MAX_OBJECT_BYTES)) {
+            ContentStore store = new ContentStore(client);
+            ValidatorLoop validator = validator(work.resolve("down-validator"), store);
+            validator.tick(); // history: none of it is on this node, which is healthy, so it is all floored
+
+            byte[] update = builders.honestUpdate(30);
+            Credentials contributor = newContributor();
+            Artifact artifact = Artifact.of("model.zip", store.putVerified(update), update, "application/zip");
+            ContributionManifest manifest = ContributionManifest.modelUpdate(TASK, contributor.getAddress(),
+                    List.of(artifact), Contributions.SHARD_ROWS, Cid.of(task.baseModelBytes()).toString());
+            store.putManifest(manifest);
+            awaitFreshRound();
+            List<Submission> submissions = new ArrayList<>(List.of(new Submission(contributor, 0, manifest.digest())));
+            Credentials spammer = newContributor();
+            for (int i = 0; i < 3; i++) submissions.add(new Submission(spammer, 0, randomDigest()));
+            List<BigInteger> ids = submitInOneBlock(submissions);
+            anvil.mine(1);
+
+            signal(own, "STOP"); // hung: it accepts connections and answers nothing
+            try {
+                for (int tick = 0; tick < 2; tick++) {
+                    validator.tick();
+                    anvil.mine(1);
+                }
+                assertThat(ids).allSatisfy(id -> assertThat(validator.evaluation(id)).as("%s", id).isEmpty());
+                assertThat(validator.status().pendingEvaluations()).isEqualTo(ids.size());
+                assertThat(validator.status().lastErrors()).last().asString().contains("no answer");
+            } finally {
+                signal(own, "CONT");
+            }
+            drive(validator, () -> ids.stream().allMatch(id -> validator.evaluation(id).isPresent()), "judged");
+            assertThat(validator.evaluation(ids.getFirst()).orElseThrow().score()).isGreaterThan(50);
+            assertThat(ids.subList(1, ids.size())).allSatisfy(id -> assertThat(validator.evaluation(id).orElseThrow()
+                    .floorReason()).hasValueSatisfying(reason -> assertThat(reason).startsWith(NOT_AVAILABLE)));
+
+            own.close(); // stopped: nothing listens any more
+            List<BigInteger> later = submitInOneBlock(List.of(new Submission(spammer, 0, randomDigest())));
+            anvil.mine(1);
+            for (int tick = 0; tick < 2; tick++) {
+                validator.tick();
+                anvil.mine(1);
+            }
+            assertThat(validator.evaluation(later.getFirst())).isEmpty();
+            assertThat(validator.status().pendingEvaluations()).isEqualTo(1);
+            assertThat(validator.status().lastErrors()).last().asString().contains("unreachable");
+            validator.close();
+        } finally {
+            own.close();
+        }
+    }
+
+    private static String copyOf(BigInteger original) {
+        return "copy of contribution " + original + ":";
+    }
+
+    // ---- contributors ----------------------------------------------------------------------------------------
+
+    private static Credentials newContributor() throws Exception {
+        Credentials contributor = Credentials.create(Keys.createEcKeyPair());
+        Transfer.sendFunds(anvil.web3j(), ADMIN, contributor.getAddress(), BigDecimal.ONE, Convert.Unit.ETHER).send();
+        chain.token(ADMIN).transfer(contributor.getAddress(), tokens(100)).send();
+        chain.token(contributor).approve(chain.addresses().protocol(), tokens(100)).send();
+        chain.protocol(contributor).registerContributor(tokens(100)).send();
+        return contributor;
+    }
+
+    /** A contribution stored on IPFS, ready to be submitted on chain by its contributor. */
+    private record Prepared(Credentials contributor, ContributionManifest manifest) {}
+
+    private static Prepared model(Credentials contributor, byte[] model, Instant createdAt) {
+        Artifact artifact = Artifact.of("model.zip", content.putVerified(model), model, "application/zip");
+        ContributionManifest manifest = ContributionManifest.modelUpdate(TASK, contributor.getAddress(),
+                List.of(artifact), Contributions.SHARD_ROWS, Cid.of(task.baseModelBytes()).toString())
+                .withCreatedAt(createdAt);
+        content.putManifest(manifest);
+        return new Prepared(contributor, manifest);
+    }
+
+    /** Waits for a fresh round, then submits everything in it: one block each, well within the window. */
+    private static Map<String, BigInteger> submitInOneRound(Map<String, Prepared> prepared) throws Exception {
+        awaitFreshRound();
+        Map<String, BigInteger> ids = new LinkedHashMap<>();
+        for (var entry : prepared.entrySet()) {
+            ContributionManifest manifest = entry.getValue().manifest();
+            TransactionReceipt receipt = chain.protocol(entry.getValue().contributor())
+                    .submitContribution(BigInteger.valueOf(manifest.kind().onChainKind()), manifest.digest(),
+                            BigInteger.valueOf(TASK))
+                    .send();
+            ids.put(entry.getKey(), CotrainProtocol.getContributionSubmittedEvents(receipt).getFirst().id);
+        }
+        return ids;
+    }
+
+    private static void awaitFreshRound() throws Exception {
+        BigInteger now = chain.protocol(ADMIN).currentRound().send();
+        while (chain.protocol(ADMIN).currentRound().send().equals(now)) anvil.mine(1);
+    }
+
+    private record Submission(Credentials contributor, int kind, byte[] digest) {}
+
+    /** Sends every submission signed, then mines them all into one block: more than a window's blocks could hold. */
+    private static List<BigInteger> submitInOneBlock(List<Submission> submissions) throws Exception {
+        HttpService rpc = new HttpService(anvil.rpcUrl());
+        automine(rpc, false);
+        List<String> hashes = new ArrayList<>();
+        Map<String, BigInteger> nonces = new HashMap<>();
+        try {
+            for (Submission submission : submissions) {
+                String address = submission.contributor().getAddress();
+                BigInteger nonce = nonces.containsKey(address) ? nonces.get(address)
+                        : anvil.web3j().ethGetTransactionCount(address, DefaultBlockParameterName.LATEST).send()
+                                .getTransactionCount();
+                nonces.put(address, nonce.add(BigInteger.ONE));
+                String call = chain.protocol(submission.contributor()).submitContribution(
+                        BigInteger.valueOf(submission.kind()), submission.digest(), BigInteger.valueOf(TASK))
+                        .encodeFunctionCall();
+                RawTransaction transaction = RawTransaction.createTransaction(nonce, Convert.toWei("20",
+                        Convert.Unit.GWEI).toBigInteger(), BigInteger.valueOf(400_000), chain.addresses().protocol(),
+                        BigInteger.ZERO, call);
+                byte[] signed = TransactionEncoder.signMessage(transaction, anvil.chainId(), submission.contributor());
+                var sent = anvil.web3j().ethSendRawTransaction(Numeric.toHexString(signed)).send();
+                assertThat(sent.getError()).as("sending a submission").isNull();
+                hashes.add(sent.getTransactionHash());
+            }
+            anvil.mine(1);
+        } finally {
+            automine(rpc, true);
+            rpc.close();
+        }
+        List<BigInteger> ids = new ArrayList<>();
+        BigInteger block = null;
+        for (String hash : hashes) {
+            TransactionReceipt receipt = anvil.web3j().ethGetTransactionReceipt(hash).send().getTransactionReceipt()
+                    .orElseThrow();
+            assertThat(receipt.isStatusOK()).as("submission %s", hash).isTrue();
+            assertThat(block == null || block.equals(receipt.getBlockNumber())).as("one block").isTrue();
+            block = receipt.getBlockNumber();
+            ids.add(CotrainProtocol.getContributionSubmittedEvents(receipt).getFirst().id);
+        }
+        ids.sort(Comparator.naturalOrder());
+        return ids;
+    }
+
+    private static void automine(HttpService rpc, boolean on) throws IOException {
+        VoidResponse response = new Request<>("evm_setAutomine", List.of(on), rpc, VoidResponse.class).send();
+        assertThat(response.hasError()).as("evm_setAutomine").isFalse();
+    }
+
+    private static byte[] randomDigest() {
+        byte[] digest = new byte[32];
+        random.nextBytes(digest);
+        return digest;
+    }
+
+    // ---- the network ------------------------------------------------------------------------------------------
+
+    private static void drive(ValidatorLoop validator, BooleanSupplier done, String what) {
+        for (int step = 0; step < 400 && !done.getAsBoolean(); step++) {
+            validator.tick();
+            anvil.mine(1);
+        }
+        assertThat(done.getAsBoolean()).as("%s; validator: %s", what, validator.status()).isTrue();
+    }
+
+    private static boolean finalized(Collection<BigInteger> ids) {
+        try {
+            return finalizedEvents().keySet().containsAll(ids);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The contracts' settlement of each contribution, from their events (not their storage, which changes shape). */
+    private static Map<BigInteger, ContributionFinalizedEventResponse> finalizedEvents() throws IOException {
+        EthFilter filter = new EthFilter(DefaultBlockParameterName.EARLIEST, DefaultBlockParameterName.LATEST,
+                chain.addresses().protocol());
+        filter.addSingleTopic(EventEncoder.encode(CotrainProtocol.CONTRIBUTIONFINALIZED_EVENT));
+        Map<BigInteger, ContributionFinalizedEventResponse> events = new HashMap<>();
+        for (EthLog.LogResult<?> result : anvil.web3j().ethGetLogs(filter).send().getLogs()) {
+            ContributionFinalizedEventResponse event =
+                    CotrainProtocol.getContributionFinalizedEventFromLog((Log) result.get());
+            events.put(event.id, event);
+        }
+        return events;
+    }
+
+    /** Sends a signal to the IPFS daemon and its descendants: STOP to hang it, CONT to resume it. */
+    private static void signal(IpfsNode node, String signal) throws Exception {
+        List<ProcessHandle> processes = new ArrayList<>(List.of(node.process()));
+        node.process().descendants().forEach(processes::add);
+        for (ProcessHandle process : processes) {
+            Process kill = new ProcessBuilder("kill", "-" + signal, String.valueOf(process.pid())).start();
+            assertThat(kill.waitFor()).as("kill -%s %s", signal, process.pid()).isZero();
+        }
+    }
+
+    private static void deleteTree(Path directory) throws IOException {
+        try (Stream<Path> paths = Files.walk(directory)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) Files.delete(path);
+        }
+    }
+}

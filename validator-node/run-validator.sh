@@ -6,7 +6,7 @@
 #   COTRAIN_RPC_URL                  the chain's JSON-RPC endpoint, e.g. http://127.0.0.1:8545
 #   COTRAIN_CHAIN_ID                 the chain id the endpoint must serve (31337 for anvil)
 #   COTRAIN_DEPLOYMENT_FILE          the deploy script's addresses file, e.g. deployment/addresses/31337.json
-#   COTRAIN_DATA_DIRECTORY           the node's own durable state (checkpoint, score journal, evaluations);
+#   COTRAIN_DATA_DIRECTORY           the node's own durable state (checkpoint, score journal, evaluations, artifacts);
 #                                    one per validator, never shared, never replaced while it has rounds in flight
 #   the signing key, one of:
 #     COTRAIN_KEY_KEYSTORE + COTRAIN_KEY_KEYSTORE_PASSWORD   a JSON keystore file and its password
@@ -30,6 +30,11 @@
 #   COTRAIN_IPFS_API_URL (http://127.0.0.1:5001)   Kubo-compatible RPC API
 #   COTRAIN_IPFS_TIMEOUT (30s)                      per IPFS call
 #   COTRAIN_IPFS_MAX_OBJECT_BYTES (268435456)       largest object read from IPFS
+#   COTRAIN_IPFS_ROUND_DEADLINE (5s)                the most a round's content may take: fetched all at once, what a
+#                                                   healthy IPFS node has not found by then is floored
+#   COTRAIN_IPFS_FETCH_CONCURRENCY (64)             fetches in flight (at least the most contributions a round holds)
+#   COTRAIN_IPFS_COMMIT_RESERVE_BLOCKS (3)          blocks before the commit window ends by which fetching is over
+#   COTRAIN_IPFS_HEALTH_PROBE_TIMEOUT (3s)          each step of the IPFS health probe (version, store, read back)
 #   COTRAIN_CONFIRMATIONS (2)                       blocks on top of a block before its events are read
 #   COTRAIN_TICK_INTERVAL (5s)                      how often the validator loop runs
 #   COTRAIN_FIRST_TICK_DELAY (1s)                   delay of the first tick after startup

@@ -36,4 +36,9 @@ public enum ContributionStatus {
     public String label() {
         return name().toLowerCase(Locale.ROOT);
     }
+
+    /** @return the name as the contracts spell it: "Accepted", "Unrewarded", ... */
+    public String title() {
+        return name().charAt(0) + label().substring(1);
+    }
 }

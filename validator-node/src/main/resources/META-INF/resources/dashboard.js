@@ -138,15 +138,22 @@ function renderStatus(status) {
     fact('Contributions', number.format(status.contributions)),
     fact('Validators', `${status.activeValidators} active of ${status.validators}`));
   let text = `Round ${status.currentRound}: ${status.phase}`;
-  if (status.phaseEndBlock !== null) {
+  if (!status.roundOpen) text += ' · no contribution yet';
+  if (status.paused) {
+    text += ' · the protocol is paused: its windows stand still until it resumes';
+  } else if (status.phaseEndBlock !== null) {
     const left = Number(status.phaseEndBlock) - Number(status.block);
     const perBlock = secondsPerBlock();
     text += left > 0 ? ` · ends in ${left} block${left === 1 ? '' : 's'}`
       + (perBlock ? ` (about ${Math.max(1, Math.round(left * perBlock))} s)` : '') : ' · ending now';
-  } else if (!status.roundOpen) {
-    text += ' · opens with its first contribution';
   }
   $('phase').textContent = text;
+  const neutral = status.neutralScore, threshold = status.slashThresholdScore;
+  $('status-legend').textContent = `Accepted: consensus score above ${neutral}, rewarded `
+    + `base × (score − ${neutral}) / (100 − ${neutral}) × reputation factor. `
+    + `Unrewarded: ${threshold} to ${neutral}, no measurable value: stake released without reward. `
+    + `Rejected: below ${threshold}, part of the stake slashed. Released: the round had no quorum, stake released. `
+    + '(Thresholds of the current round; each round keeps the parameters it opened with.)';
 }
 
 function renderAccuracy(allCommits) {
@@ -211,7 +218,7 @@ function renderRounds(rounds) {
   $('rounds').replaceChildren(...rounds.map(round => {
     const quorum = round.quorumReached === null ? '' : round.quorumReached ? ' · quorum reached' : ' · no quorum';
     const table = el('table', { 'data-round': round.round },
-      el('caption', {}, `Round ${round.round} · ${round.phase}${quorum}`),
+      el('caption', {}, `Round ${round.round} · ${round.phase}${quorum} · parameters v${round.parameterVersion}`),
       el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'Contribution'), el('th', { scope: 'col' }, 'Contributor'),
         el('th', { scope: 'col' }, 'Kind'), el('th', { scope: 'col' }, 'Status'),
         el('th', { scope: 'col', class: 'num' }, 'Consensus score'), el('th', { scope: 'col', class: 'num' }, 'Reward'),
@@ -305,11 +312,17 @@ async function walletAction(action) {
 
 async function renderWallet() {
   const balance = await api(`/rewards/balance/${state.wallet}`);
+  const unbonding = BigInt(balance.unbondingStake) === 0n ? tokens('0')
+    : `${tokens(balance.unbondingStake)} (all withdrawable from block ${balance.unbondingReadyBlock})`;
   $('wallet-balance').replaceChildren(
     fact('Claimable', tokens(balance.claimable), 'wallet-claimable'),
     fact('Stake', tokens(balance.stake), 'wallet-stake'),
+    fact('Locked by contributions', tokens(balance.lockedStake)),
     fact('Free stake', tokens(balance.freeStake)),
-    fact('Unbonding', tokens(balance.unbondingStake)),
+    fact('Unbonding', unbonding, 'wallet-unbonding'),
+    fact('Withdrawable now', tokens(balance.withdrawableStake), 'wallet-withdrawable'),
+    fact('Latest round', Number(balance.lastRound) === 0 ? 'none yet'
+      : `${balance.lastRoundSubmissions} submitted to round ${balance.lastRound}`, 'wallet-last-round'),
     fact('Reputation', `${number.format(balance.reputationBps / 100)}%`),
     fact('Token balance', tokens(balance.tokenBalance)));
 }

@@ -2,6 +2,7 @@ package io.cotrain.validator;
 
 import io.cotrain.contracts.DeploymentAddresses;
 import io.cotrain.oracle.evaluation.DataSchema;
+import io.cotrain.oracle.scoring.ContentFetching;
 import io.cotrain.oracle.scoring.TaskCatalog;
 import io.cotrain.oracle.scoring.ValidatorLoop;
 import io.cotrain.oracle.scoring.ValidatorNode;
@@ -119,6 +120,8 @@ public final class NodeSettings {
                     + io.cotrain.ipfs.IpfsClient.MAX_OBJECT_BYTES + ", got " + maxObjectBytes);
         }
 
+        ContentFetching fetching = fetching(config.ipfs(), problems);
+
         List<TaskCatalog.TaskDefinition> tasks = tasks(config.tasks().orElse(List.of()), validating, problems);
 
         Path dataDirectory = config.dataDirectory().orElse(null);
@@ -149,9 +152,33 @@ public final class NodeSettings {
         if (!problems.isEmpty()) throw new InvalidSettingsException(problems);
         var options = new ValidatorNode.Options(config.confirmations(), config.maxBlocksPerQuery(), receiptTimeout,
                 BigInteger.valueOf(config.priorityFeeWei()),
-                new ValidatorLoop.Settings(config.finalizePageSize(), config.finalizeTurnBlocks()));
+                new ValidatorLoop.Settings(config.finalizePageSize(), config.finalizeTurnBlocks()), fetching);
         return new NodeSettings(validating, rpcUrl, chainId, deploymentFile, deployment, key, ipfsApiUrl, ipfsTimeout,
                 maxObjectBytes, tasks, dataDirectory, tickInterval, shutdownWait, options);
+    }
+
+    private static ContentFetching fetching(ValidatorConfig.Ipfs ipfs, List<String> problems) {
+        boolean ok = true;
+        if (ipfs.roundDeadline().compareTo(ContentFetching.MINIMUM_FETCH) < 0) {
+            problems.add(named("cotrain.ipfs.round-deadline") + " must be at least " + ContentFetching.MINIMUM_FETCH
+                    + ", got " + ipfs.roundDeadline());
+            ok = false;
+        }
+        if (ipfs.fetchConcurrency() < 1) {
+            atLeastOne("cotrain.ipfs.fetch-concurrency", ipfs.fetchConcurrency(), problems);
+            ok = false;
+        }
+        if (ipfs.commitReserveBlocks() < 0) {
+            problems.add(named("cotrain.ipfs.commit-reserve-blocks") + " must be 0 or more, got "
+                    + ipfs.commitReserveBlocks());
+            ok = false;
+        }
+        if (ipfs.healthProbeTimeout().isNegative() || ipfs.healthProbeTimeout().isZero()) {
+            positive("cotrain.ipfs.health-probe-timeout", ipfs.healthProbeTimeout(), problems);
+            ok = false;
+        }
+        return ok ? new ContentFetching(ipfs.roundDeadline(), ipfs.fetchConcurrency(), ipfs.commitReserveBlocks(),
+                ipfs.healthProbeTimeout()) : null;
     }
 
     private static Credentials signingKey(ValidatorConfig.Key config, Sources sources, List<String> problems) {
@@ -358,6 +385,6 @@ public final class NodeSettings {
         return "NodeSettings[" + (validationEnabled ? "address=" + address() : "validation=off") + ", rpcUrl=" + origin(rpcUrl) + ", chainId=" + chainId + ", deployment="
                 + deploymentFile + ", ipfs=" + ipfsApiUrl + ", tasks=" + tasks.stream().map(t -> t.taskId()).toList()
                 + ", dataDirectory=" + dataDirectory + ", tickInterval=" + tickInterval + ", confirmations="
-                + options.confirmations() + "]";
+                + options.confirmations() + ", roundDeadline=" + options.fetching().roundDeadline() + "]";
     }
 }

@@ -43,7 +43,7 @@ public interface ValidatorConfig {
     @WithDefault("2")
     int confirmations();
 
-    /** The node's own durable state: checkpoint, score journal, evaluations (required). */
+    /** The node's own durable state: checkpoint, score journal, evaluations, artifact index (required). */
     Optional<Path> dataDirectory();
 
     /** How often the validator loop ticks. */
@@ -141,6 +141,26 @@ public interface ValidatorConfig {
         /** The largest object read from IPFS. */
         @WithDefault("268435456")
         long maxObjectBytes();
+
+        /**
+         * The most a round's content may take to arrive: every manifest and artifact of the round is fetched at once
+         * against this one deadline (never later than {@link #commitReserveBlocks()} before the commit window ends),
+         * and what a healthy node has not found by then is floored.
+         */
+        @WithDefault("5s")
+        Duration roundDeadline();
+
+        /** Fetches in flight at once: at least the most contributions a round can hold. */
+        @WithDefault("64")
+        int fetchConcurrency();
+
+        /** Blocks before a round's commit window ends by which its content fetching is over. */
+        @WithDefault("3")
+        int commitReserveBlocks();
+
+        /** How long each step of the IPFS node's health probe (version, store, read back) may take. */
+        @WithDefault("3s")
+        Duration healthProbeTimeout();
     }
 
     interface Task {

@@ -213,7 +213,20 @@ class GatewayApiIT {
                 .body("branches[0].name", equalTo("main"))
                 .body("branches[0].isDefault", equalTo(true))
                 .body("activeValidators", equalTo(1))
-                .body("latestAccuracy", notNullValue());
+                .body("latestAccuracy", notNullValue())
+                .body("neutralScore", equalTo(50))
+                .body("slashThresholdScore", equalTo(30))
+                .body("paused", equalTo(false));
+        // the round open now has no contribution yet, and still tells when its submission window ends
+        JsonPath unopened = given().get("/models/1/status").then().statusCode(200).extract().jsonPath();
+        BigInteger current = chain.protocol(ADMIN).currentRound().send();
+        var info = chain.protocol(ADMIN).roundInfo(current).send();
+        assertThat(info.exists).as("no contribution was submitted yet").isFalse();
+        assertThat(unopened.getBoolean("roundOpen")).isFalse();
+        assertThat(unopened.getString("phase")).isEqualTo("Submission");
+        assertThat(unopened.getString("currentRound")).isEqualTo(current.toString());
+        assertThat(new BigInteger(unopened.getString("phaseEndBlock"))).isEqualTo(info.submissionEndBlock)
+                .isGreaterThanOrEqualTo(new BigInteger(unopened.getString("block")));
         List<Map<String, Object>> commits = given().get("/models/1/commits").then().statusCode(200).extract()
                 .jsonPath().getList("$");
         assertThat(commits).hasSize(1);
@@ -243,7 +256,13 @@ class GatewayApiIT {
                 "approve the protocol to take the stake", "registerContributor(" + tokens(100) + ")");
         for (Map<String, Object> step : steps) relay("/training/join/1", contributor, step);
         given().get("/rewards/balance/" + address).then().statusCode(200).body("registered", equalTo(true))
-                .body("stake", equalTo(tokens(100).toString()));
+                .body("stake", equalTo(tokens(100).toString()))
+                .body("freeStake", equalTo(tokens(100).toString()))
+                .body("unbondingStake", equalTo("0"))
+                .body("withdrawableStake", equalTo("0"))
+                .body("unbondingReadyBlock", equalTo(0))
+                .body("lastRound", equalTo(0))
+                .body("lastRoundSubmissions", equalTo(0));
         assertThat(post("/training/join/1", Map.of("address", address)).then().statusCode(200).extract().jsonPath()
                 .getList("transactions")).isEmpty();
 
@@ -262,6 +281,21 @@ class GatewayApiIT {
         JsonPath submit = post("/training/submit/1", Map.of("address", address, "manifest", manifestCid.toString()))
                 .then().statusCode(200).extract().jsonPath();
         relay("/training/submit/1", contributor, submit.getMap("transactions[0]"));
+        var submitted = chain.protocol(ADMIN).contribution(manifest.digest()).send();
+        given().get("/rewards/balance/" + address).then().statusCode(200)
+                .body("lockedStake", equalTo(tokens(10).toString()))
+                .body("freeStake", equalTo(tokens(90).toString()))
+                .body("lastRound", equalTo(submitted.round.intValueExact()))
+                .body("lastRoundSubmissions", equalTo(1));
+
+        // the same manifest again, by the same wallet or another: the same work is paid once
+        for (Credentials wallet : List.of(contributor, owner)) {
+            post("/training/submit/1", Map.of("address", wallet.getAddress(), "manifest", manifestCid.toString()))
+                    .then().statusCode(422).contentType(PROBLEM)
+                    .body("detail", containsString("would revert: DuplicateContent(contentDigest=0x"
+                            + manifestCid.digestHex()))
+                    .body("detail", containsString("already submitted, as contribution " + submitted.id));
+        }
 
         blocks.mineUntil(() -> {
             List<Map<String, Object>> rounds = given().get("/models/1/rounds").then().extract().jsonPath().getList("$");
@@ -271,8 +305,13 @@ class GatewayApiIT {
         JsonPath rounds = given().get("/models/1/rounds").then().statusCode(200).extract().jsonPath();
         contributionId = new BigInteger(rounds.getString("[0].contributions[0].id"));
         assertThat(rounds.getString("[0].contributions[0].contributor")).isEqualTo(Keys.toChecksumAddress(address));
+        assertThat(contributionId).isEqualTo(submitted.id);
+        assertThat(rounds.getString("[0].contributions[0].contentDigest")).isEqualTo("0x" + manifestCid.digestHex());
         assertThat(rounds.getInt("[0].contributions[0].consensusScore"))
-                .isEqualTo(chain.protocol(ADMIN).contribution(contributionId).send().consensusScore.intValue());
+                .isEqualTo(chain.protocol(ADMIN).contribution(manifest.digest()).send().consensusScore.intValue())
+                .isGreaterThan(50); // accepted: above the neutral score
+        assertThat(rounds.getLong("[0].parameterVersion"))
+                .isEqualTo(chain.protocol(ADMIN).roundInfo(submitted.round).send().parameterVersion.longValueExact());
         assertThat(rounds.getBoolean("[0].quorumReached")).isTrue();
         assertThat(rounds.getList("[0].validators.validator"))
                 .containsExactly(Keys.toChecksumAddress(ValidatorNetworkResource.VALIDATOR.getAddress()));
@@ -339,6 +378,9 @@ class GatewayApiIT {
         String document = given().get("/q/openapi?format=json").then().statusCode(200).extract().asString();
         assertThat(document).contains("/auth/nonce", "/token", "/models/register", "/training/join/{id}",
                 "/models/{id}/status", "/models/{id}/evaluate", "/rewards/balance/{address}");
+        // the views as the protocol has them now: statuses with their meaning, unbonding and per-round submissions
+        assertThat(document).contains("Unrewarded", "withdrawableStake", "lastRoundSubmissions", "neutralScore",
+                "parameterVersion").doesNotContain("pendingContributions", "submittedContributions");
         given().get("/q/swagger-ui/").then().statusCode(200);
     }
 

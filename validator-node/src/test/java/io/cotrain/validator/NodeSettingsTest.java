@@ -3,6 +3,7 @@ package io.cotrain.validator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.cotrain.oracle.scoring.ContentFetching;
 import io.smallrye.config.EnvConfigSource;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
@@ -10,6 +11,7 @@ import io.smallrye.config.SmallRyeConfigBuilder;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -102,7 +104,35 @@ class NodeSettingsTest {
         assertThat(settings.options().loop().finalizePageSize()).isEqualTo(200);
         assertThat(settings.tickInterval()).hasSeconds(5);
         assertThat(settings.ipfsApiUrl()).hasToString("http://127.0.0.1:5001");
+        assertThat(settings.options().fetching()).isEqualTo(ContentFetching.defaults());
         assertThat(settings.toString()).doesNotContain(DEV_KEY.substring(2)).contains(DEV_ADDRESS);
+    }
+
+    @Test
+    void roundContentFetchingIsSetFromTheEnvironment() {
+        env.put("COTRAIN_IPFS_ROUND_DEADLINE", "8s");
+        env.put("COTRAIN_IPFS_FETCH_CONCURRENCY", "200");
+        env.put("COTRAIN_IPFS_COMMIT_RESERVE_BLOCKS", "2");
+        env.put("COTRAIN_IPFS_HEALTH_PROBE_TIMEOUT", "1500ms");
+
+        assertThat(validate().options().fetching())
+                .isEqualTo(new ContentFetching(Duration.ofSeconds(8), 200, 2, Duration.ofMillis(1_500)));
+    }
+
+    @Test
+    void roundContentFetchingThatCannotWorkIsNamed() {
+        files.put("cotrain.ipfs.round-deadline", "200ms");
+        files.put("cotrain.ipfs.fetch-concurrency", "0");
+        files.put("cotrain.ipfs.commit-reserve-blocks", "-1");
+        files.put("cotrain.ipfs.health-probe-timeout", "0s");
+
+        assertThat(invalid().problems())
+                .anySatisfy(p -> assertThat(p)
+                        .startsWith("cotrain.ipfs.round-deadline (env COTRAIN_IPFS_ROUND_DEADLINE)")
+                        .contains("at least PT1S"))
+                .anySatisfy(p -> assertThat(p).startsWith("cotrain.ipfs.fetch-concurrency"))
+                .anySatisfy(p -> assertThat(p).startsWith("cotrain.ipfs.commit-reserve-blocks"))
+                .anySatisfy(p -> assertThat(p).startsWith("cotrain.ipfs.health-probe-timeout"));
     }
 
     @Test

@@ -128,8 +128,8 @@ class ValidatorNodeIT {
         while (chain.protocol(admin).currentRound().send().equals(now)) blocks.mine(1); // a fresh round: room to submit
         BigInteger honestId = submit(honestContributor, honest);
         BigInteger garbageId = submit(garbageContributor, garbage);
-        BigInteger round = chain.protocol(admin).contribution(honestId).send().round;
-        assertThat(chain.protocol(admin).contribution(garbageId).send().round).isEqualTo(round);
+        BigInteger round = chain.protocol(admin).contribution(honest.digest()).send().round;
+        assertThat(chain.protocol(admin).contribution(garbage.digest()).send().round).isEqualTo(round);
 
         blocks.mineUntil(() -> get("/contributions/" + honestId).statusCode() == 200
                 && get("/contributions/" + garbageId).statusCode() == 200, Duration.ofSeconds(120),
@@ -147,10 +147,12 @@ class ValidatorNodeIT {
 
         blocks.mineUntil(() -> phase(round) == FINALIZED, Duration.ofSeconds(180), "round " + round + " finalized");
         CotrainProtocol reader = chain.protocol(admin);
-        var honestOnChain = reader.contribution(honestId).send();
+        var honestOnChain = reader.contribution(honest.digest()).send();
+        assertThat(honestOnChain.id).isEqualTo(honestId);
         assertThat(honestOnChain.status.intValue()).isEqualTo(ACCEPTED);
         assertThat(honestOnChain.consensusScore.intValue()).isEqualTo(honestView.jsonPath().getInt("score"));
-        var garbageOnChain = reader.contribution(garbageId).send();
+        var garbageOnChain = reader.contribution(garbage.digest()).send();
+        assertThat(garbageOnChain.id).isEqualTo(garbageId);
         assertThat(garbageOnChain.status.intValue()).isEqualTo(REJECTED);
         assertThat(garbageOnChain.consensusScore.intValue()).isEqualTo(1);
 

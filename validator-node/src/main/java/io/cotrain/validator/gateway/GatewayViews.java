@@ -1,7 +1,10 @@
 package io.cotrain.validator.gateway;
 
+import io.cotrain.contracts.ContributionStatus;
 import java.math.BigInteger;
+import java.util.Arrays;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * The gateway's answers, as JSON documents. Token amounts are decimal strings in the token's smallest unit (18
@@ -14,50 +17,124 @@ public final class GatewayViews {
     public static final List<String> PHASES = List.of("Submission", "Commit", "Reveal", "Finalization", "Finalized");
     /** The protocol's ContributionType names, by number. */
     public static final List<String> KINDS = List.of("MODEL_UPDATE", "DATASET", "VALIDATION_WORK");
-    /** The protocol's ContributionStatus names, by number. */
-    public static final List<String> STATUSES = List.of("None", "Pending", "Accepted", "Rejected", "Released");
+    /**
+     * The protocol's ContributionStatus names, by number: Accepted scored above the neutral score (rewarded),
+     * Unrewarded from the slash threshold up to the neutral score (stake released, no reward), Rejected below the
+     * threshold (part of its stake slashed), Released in a round without quorum (stake released, no reward).
+     */
+    public static final List<String> STATUSES =
+            Arrays.stream(ContributionStatus.values()).map(ContributionStatus::title).toList();
+    /** What {@link #STATUSES} mean, for the API's schema. */
+    static final String STATUS_MEANING = "Pending (its round is not finalized); Accepted (consensus score above the "
+            + "round's neutral score: rewarded base x (score - neutral) / (100 - neutral) x reputation factor, stake "
+            + "released); Unrewarded (from the slash threshold up to the neutral score: no measurable value, stake "
+            + "released, no reward); Rejected (below the slash threshold: part of its stake slashed); Released (the "
+            + "round had no quorum: stake released, no reward, no penalty)";
     /** The model registry's AggregationRule names, by number. */
     public static final List<String> RULES = List.of("fedavg", "median", "trimmed-mean", "krum", "multi-krum");
 
+    /** What the owner registered: digests, aggregation rule and reward weights. */
     public record ModelSpecView(String baseWeightsDigest, String baseWeightsRoot, String heldOutDigest,
             String schemaDigest, String rule, int ruleParameterA, int ruleParameterB, int modelUpdateWeightBps,
             int datasetWeightBps, int validationWeightBps) {}
 
+    /** A branch of a model and its head commit. */
     public record BranchView(BigInteger id, String name, BigInteger head, boolean isDefault) {}
 
     /**
-     * @param phaseEndBlock the block at which the current round's phase ends (null when the round has not opened)
+     * A task and where its training stands.
+     *
+     * @param roundOpen whether the current round has received its first contribution
+     * @param phaseEndBlock the block at which the current round's phase ends; for a round without contributions yet,
+     *     the end of its submission window (null only when the chain reports none)
+     * @param paused whether the protocol is paused (its round windows stand still until unpause)
      * @param latestAccuracy held-out accuracy (0..1) of the default branch's head
+     * @param neutralScore the current round's neutral score: only a consensus score above it is rewarded
+     * @param slashThresholdScore the current round's slash threshold: a consensus score below it is slashed
      */
     public record ModelStatusView(long taskId, String owner, ModelSpecView spec, BigInteger currentRound, String phase,
-            boolean roundOpen, BigInteger phaseEndBlock, BigInteger block, BigInteger lastAggregatedRound,
-            List<BranchView> branches, BigInteger defaultBranch, BigInteger headCommit, double latestAccuracy,
+            boolean roundOpen,
+            @Schema(description = "The block the current round's phase ends at; before the round's first "
+                    + "contribution, the end of its submission window. Estimated assuming no pause.")
+            BigInteger phaseEndBlock,
+            BigInteger block, BigInteger lastAggregatedRound,
+            @Schema(description = "While the protocol is paused its clock stops: no window runs, and phaseEndBlock "
+                    + "moves on by the blocks the pause lasts")
+            boolean paused, List<BranchView> branches, BigInteger defaultBranch,
+            BigInteger headCommit, double latestAccuracy,
+            @Schema(description = "Only a consensus score above it is rewarded, in proportion to the distance above it")
+            int neutralScore,
+            @Schema(description = "A consensus score below it slashes part of the contribution's stake")
+            int slashThresholdScore,
             long contributors, long contributions, long activeValidators, long validators) {}
 
+    /** A global model recorded in the model registry, with the branches it is the head of. */
     public record CommitView(BigInteger id, BigInteger branchId, List<BigInteger> parents, BigInteger round,
             double accuracy, double loss, String weightsDigest, String weightsRoot, long contributionCount,
             BigInteger recordedBlock, List<String> headOf) {}
 
+    /** A contribution to a task, with its settlement once its round is finalized. */
     public record ContributionView(BigInteger id, String contributor, String kind, long taskId, BigInteger round,
-            String contentDigest, BigInteger submittedBlock, String status, Integer consensusScore, String reward,
-            String slashed) {}
+            @Schema(description = "sha256 of the manifest: the contribution's key on chain, submitted once ever")
+            String contentDigest,
+            BigInteger submittedBlock,
+            @Schema(description = STATUS_MEANING,
+                    enumeration = {"Pending", "Accepted", "Unrewarded", "Rejected", "Released"})
+            String status,
+            @Schema(description = "1..100 once finalized with quorum, 0 without quorum, null while pending")
+            Integer consensusScore,
+            String reward, String slashed) {}
 
+    /** How one validator's revealed scores of a round compared with the consensus, and what it earned. */
     public record ValidatorOutcomeView(String validator, long agreements, long deviations, String reward) {}
 
+    /**
+     * A round with contributions to a task.
+     *
+     * @param parameterVersion the protocol parameters the round is priced by (fixed when it opened)
+     */
     public record RoundView(BigInteger round, String phase, BigInteger submissionEndBlock, BigInteger commitEndBlock,
-            BigInteger revealEndBlock, int expectedValidators, Boolean quorumReached,
-            List<ContributionView> contributions, List<ValidatorOutcomeView> validators) {}
+            BigInteger revealEndBlock, int expectedValidators,
+            @Schema(description = "The parameter version the round opened with: its stakes, caps, thresholds, "
+                    + "rewards and penalties")
+            BigInteger parameterVersion,
+            Boolean quorumReached, List<ContributionView> contributions, List<ValidatorOutcomeView> validators) {}
 
+    /**
+     * An account's tokens in Cotrain.
+     *
+     * @param stake active stake, including the locked part
+     * @param lockedStake what backs pending contributions (each locks its round's stake per contribution)
+     * @param freeStake stake that neither backs a contribution nor unbonds: what a new contribution can lock
+     * @param unbondingStake requested for withdrawal and not withdrawn yet, ready or not
+     * @param withdrawableStake the part of {@code unbondingStake} that withdrawStake pays now
+     * @param unbondingReadyBlock the block from which all of {@code unbondingStake} is withdrawable (0 when none)
+     * @param lastRound the last round the account submitted to (0 before its first contribution)
+     * @param lastRoundSubmissions how many contributions it submitted to that round (each contributor has a cap per
+     *     round)
+     */
     public record BalanceView(String address, boolean registered, String claimable, String stake, String lockedStake,
-            String freeStake, String unbondingStake, BigInteger unbondingReadyBlock, int reputationBps,
-            long pendingContributions, long submittedContributions, String tokenBalance, String validatorBond) {}
+            String freeStake, String unbondingStake,
+            @Schema(description = "The part of unbondingStake whose unbonding delay has passed: withdrawStake pays it")
+            String withdrawableStake,
+            @Schema(description = "The block from which all of unbondingStake is withdrawable (0 when none)")
+            BigInteger unbondingReadyBlock,
+            int reputationBps,
+            @Schema(description = "The last round the account submitted to (0 before its first contribution)")
+            BigInteger lastRound,
+            @Schema(description = "Contributions it submitted to lastRound; a contributor's submissions per round are "
+                    + "capped (MaxContributionsPerContributor)")
+            long lastRoundSubmissions,
+            String tokenBalance, String validatorBond) {}
 
+    /** One reward, slash or claim of an account. */
     public record EntryView(String type, String amount, BigInteger block, BigInteger round, BigInteger contributionId) {}
 
     /** Everything that changed an account's tokens, with totals. */
     public record AccountHistoryView(String address, String rewarded, String slashed, String claimed,
             List<EntryView> entries) {}
 
+    /** What is staked, bonded, in the pool and paid, network-wide. */
     public record TotalsView(BigInteger block, String contributorStake, String validatorBonds, String poolAvailable,
             String funded, String slashed, String credited, String paid, long models, long activeValidators) {}
 
@@ -68,8 +145,10 @@ public final class GatewayViews {
     /** What to send, in order; empty when nothing is needed. */
     public record TransactionPlan(String summary, List<UnsignedTransaction> transactions) {}
 
+    /** A signed transaction the gateway passed on to the chain. */
     public record RelayedTransaction(String transactionHash, String from, String to) {}
 
+    /** How this node's validator would judge a candidate model against a task's held-out set. */
     public record EvaluationView(long taskId, String cid, BigInteger againstCommit, int score, String floorReason,
             java.util.Map<String, Double> metrics) {}
 }

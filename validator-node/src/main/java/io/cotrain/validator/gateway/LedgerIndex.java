@@ -40,7 +40,7 @@ public final class LedgerIndex {
 
     /**
      * @param consensusScore 1..100, or 0 when the round had no quorum
-     * @param status the on-chain ContributionStatus number (2 accepted, 3 rejected, 4 released)
+     * @param status the on-chain ContributionStatus number (2 accepted, 3 rejected, 4 released, 5 unrewarded)
      */
     public record Settlement(int consensusScore, int status, BigInteger reward, BigInteger slashed,
             BigInteger reputation, BigInteger block) {}
@@ -55,11 +55,28 @@ public final class LedgerIndex {
     /**
      * A round as its events tell it.
      *
+     * @param parameterVersion the protocol parameters the round opened with
      * @param quorumReached empty until the round is finalized
      */
     public record Round(BigInteger round, BigInteger submissionEndBlock, BigInteger commitEndBlock,
-            BigInteger revealEndBlock, int expectedValidators, List<BigInteger> contributionIds,
-            Optional<Boolean> quorumReached, List<ValidatorOutcome> validators) {}
+            BigInteger revealEndBlock, int expectedValidators, BigInteger parameterVersion,
+            List<BigInteger> contributionIds, Optional<Boolean> quorumReached, List<ValidatorOutcome> validators) {
+
+        Round withContributions(List<BigInteger> ids) {
+            return new Round(round, submissionEndBlock, commitEndBlock, revealEndBlock, expectedValidators,
+                    parameterVersion, List.copyOf(ids), quorumReached, validators);
+        }
+
+        Round withQuorum(boolean reached) {
+            return new Round(round, submissionEndBlock, commitEndBlock, revealEndBlock, expectedValidators,
+                    parameterVersion, contributionIds, Optional.of(reached), validators);
+        }
+
+        Round withValidators(List<ValidatorOutcome> outcomes) {
+            return new Round(round, submissionEndBlock, commitEndBlock, revealEndBlock, expectedValidators,
+                    parameterVersion, contributionIds, quorumReached, List.copyOf(outcomes));
+        }
+    }
 
     /** One change to an account's tokens, in chain order. */
     public record Entry(EntryType type, BigInteger amount, BigInteger block, BigInteger round,
@@ -159,7 +176,8 @@ public final class LedgerIndex {
         return List.copyOf(branches.getOrDefault(modelId, List.of()));
     }
 
-    private void apply(Log log) {
+    /** Applies one log of the three contracts (package-private for tests that feed encoded events). */
+    synchronized void apply(Log log) {
         String address = log.getAddress();
         String topic = log.getTopics().getFirst();
         if (address.equalsIgnoreCase(deployment.protocol()) && PROTOCOL_EVENTS.containsKey(topic)) {
@@ -187,7 +205,7 @@ public final class LedgerIndex {
             List<BigInteger> ids = contributions.values().stream().filter(c -> c.round().equals(e.round))
                     .map(Contribution::id).toList();
             rounds.put(e.round, new Round(e.round, e.submissionEndBlock, e.commitEndBlock, e.revealEndBlock,
-                    e.expectedValidators.bitCount(), ids, Optional.empty(), List.of()));
+                    e.expectedValidators.bitCount(), e.parameterVersion, ids, Optional.empty(), List.of()));
         } else if (event == CotrainProtocol.CONTRIBUTIONFINALIZED_EVENT) {
             var e = CotrainProtocol.getContributionFinalizedEventFromLog(log);
             Contribution submitted = contributions.get(e.id);
@@ -209,9 +227,7 @@ public final class LedgerIndex {
             if (e.reward.signum() > 0) entry(e.validator, EntryType.VALIDATION_REWARD, e.reward, log, e.round, null);
         } else if (event == CotrainProtocol.ROUNDFINALIZED_EVENT) {
             var e = CotrainProtocol.getRoundFinalizedEventFromLog(log);
-            rounds.computeIfPresent(e.round, (key, r) -> new Round(r.round(), r.submissionEndBlock(),
-                    r.commitEndBlock(), r.revealEndBlock(), r.expectedValidators(), r.contributionIds(),
-                    Optional.of(e.quorumReached), r.validators()));
+            rounds.computeIfPresent(e.round, (key, r) -> r.withQuorum(e.quorumReached));
         } else if (event == CotrainProtocol.REWARDSCLAIMED_EVENT) {
             var e = CotrainProtocol.getRewardsClaimedEventFromLog(log);
             entry(e.account, EntryType.CLAIM, e.amount, log, null, null);
@@ -222,8 +238,7 @@ public final class LedgerIndex {
         if (round.contributionIds().contains(id)) return round;
         List<BigInteger> ids = new ArrayList<>(round.contributionIds());
         ids.add(id);
-        return new Round(round.round(), round.submissionEndBlock(), round.commitEndBlock(), round.revealEndBlock(),
-                round.expectedValidators(), List.copyOf(ids), round.quorumReached(), round.validators());
+        return round.withContributions(ids);
     }
 
     /** Finalize may be paged: a validator's outcomes of one round add up over the calls. */
@@ -240,8 +255,7 @@ public final class LedgerIndex {
         }
         outcomes.add(merged);
         outcomes.sort(Comparator.comparing(o -> o.validator().toLowerCase(Locale.ROOT)));
-        return new Round(round.round(), round.submissionEndBlock(), round.commitEndBlock(), round.revealEndBlock(),
-                round.expectedValidators(), round.contributionIds(), round.quorumReached(), List.copyOf(outcomes));
+        return round.withValidators(outcomes);
     }
 
     private void entry(String account, EntryType type, BigInteger amount, Log log, BigInteger round,

@@ -38,6 +38,9 @@ import org.web3j.utils.Numeric;
  */
 public final class NetworkReader {
     private static final int PAGE = 200;
+    /** The protocol's Parameter enum numbers the reader reads. */
+    private static final BigInteger SLASH_THRESHOLD_SCORE = BigInteger.valueOf(4);
+    private static final BigInteger NEUTRAL_SCORE = BigInteger.valueOf(21);
     private static final StaticGasProvider NO_GAS = new StaticGasProvider(BigInteger.ZERO, BigInteger.ZERO);
 
     private final Web3j web3j;
@@ -75,18 +78,29 @@ public final class NetworkReader {
         BigInteger current = read(protocol.currentRound());
         CotrainProtocol.RoundView round = read(protocol.roundInfo(current));
         int phase = round.phase.intValueExact();
-        BigInteger phaseEnd = !round.exists ? null : switch (phase) {
+        long contributions = ledger.contributionsOf(taskId).size();
+        int neutral = read(protocol.roundParameter(current, NEUTRAL_SCORE)).intValueExact();
+        int threshold = read(protocol.roundParameter(current, SLASH_THRESHOLD_SCORE)).intValueExact();
+        return new ModelStatusView(taskId, Keys.toChecksumAddress(read(models.ownerOf(id))), spec(spec), current,
+                GatewayViews.PHASES.get(phase), round.exists, phaseEnd(round), blockNumber(), model.component4(),
+                read(protocol.paused()), branches, defaultBranch, head,
+                recorded(head).commit().accuracyPpm.doubleValue() / 1e6, neutral, threshold,
+                ledger.contributorCount(taskId), contributions,
+                read(validators.activeValidatorCount()).longValueExact(), read(validators.validators()).size());
+    }
+
+    /**
+     * The block the round's phase ends at. The round open now reports its submission window's end even before its
+     * first contribution; a round in finalization has no deadline.
+     */
+    static BigInteger phaseEnd(CotrainProtocol.RoundView round) {
+        BigInteger end = switch (round.phase.intValueExact()) {
             case 0 -> round.submissionEndBlock;
             case 1 -> round.commitEndBlock;
             case 2 -> round.revealEndBlock;
             default -> null;
         };
-        long contributions = ledger.contributionsOf(taskId).size();
-        return new ModelStatusView(taskId, Keys.toChecksumAddress(read(models.ownerOf(id))), spec(spec), current,
-                GatewayViews.PHASES.get(phase), round.exists, phaseEnd, blockNumber(), model.component4(), branches,
-                defaultBranch, head, recorded(head).commit().accuracyPpm.doubleValue() / 1e6,
-                ledger.contributorCount(taskId), contributions, read(validators.activeValidatorCount()).longValueExact(),
-                read(validators.validators()).size());
+        return end == null || end.signum() == 0 ? null : end;
     }
 
     /** @return the model's commits, oldest first, with the branches each is the head of */
@@ -121,7 +135,8 @@ public final class NetworkReader {
                     .map(NetworkReader::contributionView)
                     .toList();
             views.add(new RoundView(round.round(), phase, round.submissionEndBlock(), round.commitEndBlock(),
-                    round.revealEndBlock(), round.expectedValidators(), round.quorumReached().orElse(null),
+                    round.revealEndBlock(), round.expectedValidators(), round.parameterVersion(),
+                    round.quorumReached().orElse(null),
                     contributions, round.validators().stream().map(v -> new ValidatorOutcomeView(
                             Keys.toChecksumAddress(v.validator()), v.agreements(), v.deviations(),
                             v.reward().toString())).toList()));
@@ -136,8 +151,8 @@ public final class NetworkReader {
         return new BalanceView(Keys.toChecksumAddress(address), profile.registered,
                 read(protocol.claimable(address)).toString(), profile.stake.toString(), profile.lockedStake.toString(),
                 profile.stake.subtract(profile.lockedStake).toString(), profile.unbondingStake.toString(),
-                profile.unbondingReadyBlock, profile.reputation.intValueExact(),
-                profile.pendingContributions.longValueExact(), profile.submittedContributions.longValueExact(),
+                profile.withdrawableStake.toString(), profile.unbondingReadyBlock, profile.reputation.intValueExact(),
+                profile.lastRound, profile.lastRoundSubmissions.longValueExact(),
                 read(token.balanceOf(address)).toString(), validator.bond.toString());
     }
 

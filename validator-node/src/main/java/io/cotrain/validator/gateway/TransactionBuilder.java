@@ -4,7 +4,6 @@ import io.cotrain.contracts.DeploymentAddresses;
 import io.cotrain.contracts.generated.CotrainProtocol;
 import io.cotrain.contracts.generated.CotrainToken;
 import io.cotrain.contracts.generated.ModelRegistry;
-import io.cotrain.oracle.chain.RevertDecoder;
 import io.cotrain.validator.ProblemException;
 import io.cotrain.validator.gateway.GatewayViews.RelayedTransaction;
 import io.cotrain.validator.gateway.GatewayViews.TransactionPlan;
@@ -52,7 +51,6 @@ public final class TransactionBuilder {
     private final CotrainProtocol protocol;
     private final CotrainToken token;
     private final ModelRegistry models;
-    private final RevertDecoder reverts = RevertDecoder.forCotrainContracts();
     private final Map<Purpose, Set<String>> allowedCalls;
 
     public TransactionBuilder(Web3j web3j, long chainId, DeploymentAddresses deployment) {
@@ -97,7 +95,9 @@ public final class TransactionBuilder {
      */
     public TransactionPlan join(String from, long taskId, Optional<BigInteger> stake) {
         CotrainProtocol.ContributorProfile profile = NetworkReader.read(protocol.contributorProfile(from));
-        BigInteger perContribution = NetworkReader.read(protocol.parameter(STAKE_PER_CONTRIBUTION));
+        // each contribution locks the stake of the round it joins: the round open now, priced when it opened
+        BigInteger current = NetworkReader.read(protocol.currentRound());
+        BigInteger perContribution = NetworkReader.read(protocol.roundParameter(current, STAKE_PER_CONTRIBUTION));
         BigInteger free = profile.stake.subtract(profile.lockedStake);
         BigInteger amount;
         String call;
@@ -138,7 +138,12 @@ public final class TransactionBuilder {
         return new TransactionPlan("stake " + tokens(amount) + " to contribute to task " + taskId, plan);
     }
 
-    /** @return the submitContribution transaction for a manifest already on IPFS */
+    /**
+     * @return the submitContribution transaction for a manifest already on IPFS
+     * @throws ProblemException 422 when the protocol would refuse it: a digest submitted before (DuplicateContent),
+     *     a full round (RoundFull), the contributor's cap for the round (ContributorRoundLimit), too little free stake,
+     *     a pause; each with what it means
+     */
     public TransactionPlan submit(String from, long taskId, int kind, byte[] manifestDigest) {
         String data = protocol.submitContribution(BigInteger.valueOf(kind), manifestDigest, BigInteger.valueOf(taskId))
                 .encodeFunctionCall();
@@ -202,8 +207,7 @@ public final class TransactionBuilder {
             throw ChainProblems.unavailable(e);
         }
         if (sent.hasError()) {
-            String reason = Optional.ofNullable(sent.getError().getData()).flatMap(reverts::decode)
-                    .orElse(sent.getError().getMessage());
+            String reason = RevertReasons.of(sent.getError());
             throw new ProblemException(422, "the chain refused the transaction: " + reason);
         }
         return new RelayedTransaction(sent.getTransactionHash(), Keys.toChecksumAddress(from), Keys.toChecksumAddress(to));
@@ -224,8 +228,7 @@ public final class TransactionBuilder {
             throw ChainProblems.unavailable(e);
         }
         if (estimate.hasError()) {
-            String reason = Optional.ofNullable(estimate.getError().getData()).flatMap(reverts::decode)
-                    .orElse(estimate.getError().getMessage());
+            String reason = RevertReasons.of(estimate.getError());
             throw new ProblemException(422, "the transaction would revert: " + reason);
         }
         return estimate.getAmountUsed();

@@ -61,9 +61,13 @@ chain_start() {
 }
 
 # chain_deploy: deploys with Deploy.s.sol (admits dev accounts 1-3 as validators, gives tokens to accounts 1-5,
-# funds the pool). Sets addresses (the addresses file), token, protocol, registry.
+# funds the pool, hands governance to a timelock of COTRAIN_TIMELOCK_DELAY seconds whose governor is the admin).
+# Sets addresses (the addresses file), token, protocol, registry, timelock_delay.
+# A local network's timelock delay (60 s) is far shorter than its unbonding delays: fine for trying things out, never
+# for a network that holds value (the deploy script refuses it unless COTRAIN_ALLOW_SHORT_TIMELOCK=true).
 chain_deploy() {
   addresses="${COTRAIN_ADDRESSES_FILE:-$root/deployment/addresses/${chain_id}.json}"
+  timelock_delay="${COTRAIN_TIMELOCK_DELAY:-60}"
   mkdir -p "$(dirname "$addresses")"
   local deploy_log="${addresses%.json}.deploy.log"
   echo "deploying to $rpc (chain $chain_id)..."
@@ -73,6 +77,8 @@ chain_deploy() {
     COTRAIN_ADDRESSES_FILE="$addresses" \
     COTRAIN_VALIDATORS="$(IFS=,; echo "${validators[*]}")" \
     COTRAIN_TOKEN_RECIPIENTS="$(IFS=,; echo "${validators[*]},${contributors[*]}")" \
+    COTRAIN_TIMELOCK_DELAY="$timelock_delay" \
+    COTRAIN_ALLOW_SHORT_TIMELOCK=true \
       "$forge" script ../deployment/script/Deploy.s.sol --rpc-url "$rpc" --broadcast --slow >"$deploy_log" 2>&1
   ) || { echo "deployment failed, see $deploy_log" >&2; return 1; }
   token="$(chain_read_address token)"
@@ -83,9 +89,10 @@ chain_deploy() {
 
 chain_read_address() { node -e "console.log(require(process.argv[1])[process.argv[2]])" "$addresses" "$1"; }
 
-# chain_bond_validators: each of dev accounts 1-3 approves and bonds the minimum validator bond.
+# chain_bond_validators: each of dev accounts 1-3 approves and bonds twice the minimum validator bond: a round's
+# penalty is capped at 10% of a bond (MaxRoundPenaltyBps), so no single bad round makes a validator inactive.
 chain_bond_validators() {
-  local bond="1000000000000000000000" # 1000 tokens: the minimum validator bond
+  local bond="2000000000000000000000" # 2000 tokens: twice the minimum validator bond
   local i
   for i in 1 2 3; do
     "$cast" send --rpc-url "$rpc" --private-key "${dev_keys[$i]}" "$token" "approve(address,uint256)" "$registry" "$bond" >/dev/null
@@ -102,13 +109,15 @@ chain_summary() {
   protocol     $protocol
   registry     $registry
   models       $models   (model registry: model and commit NFTs)
+  timelock     $(chain_read_address timelock)   (governance: parameters, upgrades, validator set; delay ${timelock_delay}s,
+               SHORT for a local network: a real deployment's is at least the unbonding delay)
   addresses    $addresses
 
 Dev accounts (anvil's public test keys):
-  $admin  admin: every role on protocol and registry
-  ${validators[0]}  validator 1 (bonded 1000 COT)
-  ${validators[1]}  validator 2 (bonded 1000 COT)
-  ${validators[2]}  validator 3 (bonded 1000 COT)
+  $admin  admin: pauser, and the timelock's governor (proposes and executes changes after the delay)
+  ${validators[0]}  validator 1 (bonded 2000 COT)
+  ${validators[1]}  validator 2 (bonded 2000 COT)
+  ${validators[2]}  validator 3 (bonded 2000 COT)
 INFO
   for i in "${!contributors[@]}"; do echo "  ${contributors[$i]}  contributor (100000 COT; dev key $((i + 4)))"; done
 }

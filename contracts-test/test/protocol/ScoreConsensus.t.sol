@@ -714,16 +714,7 @@ contract ScoreConsensusTest is ScoreConsensusSetup {
     /// @dev The attack of the review: a validator bonded ten times the others decided every median. Its weight is
     /// capped at a third of the committed weight (water-filling), so the three others outvote it.
     function test_finalize_heavyValidatorIsCappedToItsShare() public {
-        address heavy = newValidator("heavy", 10 * BOND);
-        _rollToRound(round + 1);
-        (uint256 next, uint256 id) = _submitMany(1);
-        address[] memory panel = new address[](4);
-        (panel[0], panel[1], panel[2], panel[3]) = (trio[0], trio[1], trio[2], heavy);
-        bytes[] memory scores = new bytes[](4);
-        (scores[0], scores[1], scores[2], scores[3]) = (bytes(hex"14"), bytes(hex"14"), bytes(hex"1e"), bytes(hex"5a"));
-        _commitAll(next, panel, scores);
-        _revealAll(next, panel, scores);
-        rollToFinalization(next);
+        (address heavy, uint256 next, uint256 id) = _heavyRound();
 
         // capped at 3334 / 6666 of the others' 3000: 1500.45 tokens, a third of the 4500.45 capped total
         vm.expectEmit(true, true, true, true, address(registry));
@@ -746,16 +737,7 @@ contract ScoreConsensusTest is ScoreConsensusSetup {
     /// @dev Without a cap (share 100%) the heavy validator's stake decides, as stake-weighting intends.
     function test_finalize_uncappedHeavyValidatorDominatesMedian() public {
         _setParam(Parameter.MaxWeightShareBps, 10_000);
-        address heavy = newValidator("heavy", 10 * BOND);
-        _rollToRound(round + 1);
-        (uint256 next, uint256 id) = _submitMany(1);
-        address[] memory panel = new address[](4);
-        (panel[0], panel[1], panel[2], panel[3]) = (trio[0], trio[1], trio[2], heavy);
-        bytes[] memory scores = new bytes[](4);
-        (scores[0], scores[1], scores[2], scores[3]) = (bytes(hex"14"), bytes(hex"14"), bytes(hex"1e"), bytes(hex"5a"));
-        _commitAll(next, panel, scores);
-        _revealAll(next, panel, scores);
-        rollToFinalization(next);
+        (address heavy, uint256 next, uint256 id) = _heavyRound();
         vm.expectEmit(true, true, true, true, address(protocol));
         emit IRewardPool.SlashedToPool(3 * BOND / 100);
         finalizePage(next, 1);
@@ -763,6 +745,21 @@ contract ScoreConsensusTest is ScoreConsensusSetup {
         for (uint256 i = 0; i < 3; ++i) {
             assertEq(_bondOf(trio[i]), BOND - BOND / 100);
         }
+    }
+
+    /// @dev A validator bonded ten times the others scores 90 where they score 20, 20 and 30, in a fresh round left at
+    /// its finalization.
+    function _heavyRound() internal returns (address heavy, uint256 next, uint256 id) {
+        heavy = newValidator("heavy", 10 * BOND);
+        _rollToRound(round + 1);
+        (next, id) = _submitMany(1);
+        address[] memory panel = new address[](4);
+        (panel[0], panel[1], panel[2], panel[3]) = (trio[0], trio[1], trio[2], heavy);
+        bytes[] memory scores = new bytes[](4);
+        (scores[0], scores[1], scores[2], scores[3]) = (bytes(hex"14"), bytes(hex"14"), bytes(hex"1e"), bytes(hex"5a"));
+        _commitAll(next, panel, scores);
+        _revealAll(next, panel, scores);
+        rollToFinalization(next);
     }
 
     /// @dev Two equal validators, neither decides alone: the consensus is their midpoint.

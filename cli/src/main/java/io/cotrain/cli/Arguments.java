@@ -1,6 +1,5 @@
 package io.cotrain.cli;
 
-import io.cotrain.ipfs.ContributionManifest;
 import java.util.HexFormat;
 import java.util.regex.Pattern;
 import picocli.CommandLine.ITypeConverter;
@@ -8,8 +7,10 @@ import picocli.CommandLine.TypeConversionException;
 
 /** Parsing of the identifiers the commands take: manifest digests and task ids. */
 public final class Arguments {
+    /** The largest task id: the protocol stores task ids, and the model registry model ids, in 32 bits. */
+    public static final long MAX_TASK_ID = 0xFFFF_FFFFL;
     private static final Pattern DIGEST = Pattern.compile("(0[xX])?[0-9a-fA-F]{64}");
-    private static final Pattern TASK_ID = Pattern.compile("\\d{1,13}");
+    private static final Pattern TASK_ID = Pattern.compile("\\d{1,10}");
 
     private Arguments() {}
 
@@ -21,8 +22,8 @@ public final class Arguments {
     public static byte[] digest(String text) {
         String value = text == null ? "" : text.strip();
         if (!DIGEST.matcher(value).matches()) {
-            throw new IllegalArgumentException("'" + text + "' is not a manifest digest: expected the manifest's sha256 "
-                    + "as 64 hex digits, optionally 0x-prefixed (train prints it as 'manifest digest: 0x...')");
+            throw new IllegalArgumentException("'" + text + "' is not a manifest digest: expected the manifest's "
+                    + "sha256 as 64 hex digits, optionally 0x-prefixed (train prints it as 'manifest digest: 0x...')");
         }
         byte[] digest = HexFormat.of().parseHex(value.substring(value.length() - 64));
         boolean zero = true;
@@ -41,21 +42,22 @@ public final class Arguments {
 
     /**
      * @param text a task id: the model id in the model registry
-     * @return it, in 1..2^40-1
+     * @return it, in 1..2^32-1
      * @throws IllegalArgumentException if it is not such a number
      */
     public static long taskId(String text) {
         String value = text == null ? "" : text.strip();
         long id = TASK_ID.matcher(value).matches() ? Long.parseLong(value) : -1;
-        if (id < 1 || id > ContributionManifest.MAX_TASK_ID) {
+        if (id < 1 || id > MAX_TASK_ID) {
             throw new IllegalArgumentException("'" + text + "' is not a task id: expected a whole number from 1 to "
-                    + ContributionManifest.MAX_TASK_ID);
+                    + MAX_TASK_ID);
         }
         return id;
     }
 
     /**
-     * A manifest digest given on the command line (a record: picocli takes a {@code byte[]} option for a list of bytes).
+     * A manifest digest given on the command line (a record: picocli takes a {@code byte[]} option for a list of
+     * bytes).
      *
      * @param bytes the 32 bytes
      */

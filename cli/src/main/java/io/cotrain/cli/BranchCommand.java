@@ -4,6 +4,7 @@ import io.cotrain.contracts.generated.ModelRegistry;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
+import org.web3j.tuples.generated.Tuple2;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -40,7 +41,8 @@ final class BranchCommand extends ContributorCommand {
     }
 
     static final class Create {
-        @Option(names = "--create", required = true, paramLabel = "NAME", description = "a new branch's name (31 bytes at most)")
+        @Option(names = "--create", required = true, paramLabel = "NAME",
+                description = "a new branch's name (31 bytes at most)")
         String name;
         @Option(names = "--from", required = true, paramLabel = "COMMIT", description = "the commit it starts from")
         BigInteger from;
@@ -49,14 +51,17 @@ final class BranchCommand extends ContributorCommand {
     static final class Revert {
         @Option(names = "--revert", required = true, paramLabel = "BRANCH", description = "the branch to move back")
         BigInteger branch;
-        @Option(names = "--to", required = true, paramLabel = "COMMIT", description = "an earlier commit of that branch")
+        @Option(names = "--to", required = true, paramLabel = "COMMIT",
+                description = "an earlier commit of that branch")
         BigInteger to;
     }
 
     static final class Merge {
-        @Option(names = "--merge", required = true, paramLabel = "SOURCE", description = "the branch whose head is merged")
+        @Option(names = "--merge", required = true, paramLabel = "SOURCE",
+                description = "the branch whose head is merged")
         BigInteger source;
-        @Option(names = "--into", required = true, paramLabel = "TARGET", description = "the branch that gets the merge")
+        @Option(names = "--into", required = true, paramLabel = "TARGET",
+                description = "the branch that gets the merge")
         BigInteger target;
     }
 
@@ -79,7 +84,8 @@ final class BranchCommand extends ContributorCommand {
             session.out().println("created branch " + branch + " (" + operation.create.name + ") at commit "
                     + operation.create.from + " of task " + task);
         } else if (operation.makeDefault != null) {
-            session.send("setDefaultBranch", registry, models.setDefaultBranch(id, operation.makeDefault).encodeFunctionCall());
+            session.send("setDefaultBranch", registry,
+                    models.setDefaultBranch(id, operation.makeDefault).encodeFunctionCall());
             session.out().println("rounds of task " + task + " now train on branch " + operation.makeDefault);
         } else if (operation.revert != null) {
             session.send("revertBranch", registry,
@@ -87,10 +93,17 @@ final class BranchCommand extends ContributorCommand {
             session.out().println("branch " + operation.revert.branch + " of task " + task + " is back at commit "
                     + operation.revert.to);
         } else {
-            session.send("requestMerge", registry,
+            Tuple2<BigInteger, BigInteger> pending = chain.read(models.pendingMerge(id, operation.merge.target));
+            TransactionReceipt receipt = session.send("requestMerge", registry,
                     models.requestMerge(id, operation.merge.source, operation.merge.target).encodeFunctionCall());
-            session.out().println("asked the validators to merge branch " + operation.merge.source + " into branch "
-                    + operation.merge.target + " of task " + task + "; the merge commit appears in 'cotrain history'");
+            var requested = ModelRegistry.getMergeRequestedEvents(receipt).getFirst();
+            session.out().println("asked the validators to merge branch " + operation.merge.source + " (head commit "
+                    + requested.sourceHead + ") into branch " + operation.merge.target + " of task " + task
+                    + " as merge request " + requested.request + "; the merge commit appears in 'cotrain history'");
+            if (pending.component1().signum() != 0) {
+                session.out().println("it replaces merge request " + pending.component2() + " (commit "
+                        + pending.component1() + "), which validators no longer record");
+            }
         }
     }
 }

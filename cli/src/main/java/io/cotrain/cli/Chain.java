@@ -10,8 +10,21 @@ import java.math.BigInteger;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.web3j.abi.FunctionEncoder;
+import org.web3j.abi.FunctionReturnDecoder;
+import org.web3j.abi.TypeReference;
+import org.web3j.abi.datatypes.Function;
+import org.web3j.abi.datatypes.Type;
+import org.web3j.abi.datatypes.generated.Bytes32;
+import org.web3j.crypto.Hash;
 import org.web3j.protocol.Web3j;
+import org.web3j.protocol.core.DefaultBlockParameterName;
 import org.web3j.protocol.core.RemoteCall;
+import org.web3j.protocol.core.methods.request.Transaction;
+import org.web3j.protocol.core.methods.response.EthCall;
 import org.web3j.protocol.http.HttpService;
 import org.web3j.tx.ReadonlyTransactionManager;
 import org.web3j.tx.gas.StaticGasProvider;
@@ -24,10 +37,18 @@ final class Chain implements AutoCloseable {
     /** The protocol's Parameter enum, as far as the CLI reads it. */
     static final BigInteger MIN_CONTRIBUTOR_STAKE = BigInteger.ZERO;
     static final BigInteger STAKE_PER_CONTRIBUTION = BigInteger.ONE;
+    static final BigInteger SLASH_THRESHOLD_SCORE = BigInteger.valueOf(4);
+    static final BigInteger NEUTRAL_SCORE = BigInteger.valueOf(21);
+    static final BigInteger MAX_CONTRIBUTIONS_PER_ROUND = BigInteger.valueOf(22);
+    static final BigInteger MAX_CONTRIBUTIONS_PER_CONTRIBUTOR = BigInteger.valueOf(23);
+
+    /** The selector of {@code UnknownContribution(bytes32)}: {@code contribution(digest)} of a new digest. */
+    private static final String UNKNOWN_CONTRIBUTION = Hash.sha3String("UnknownContribution(bytes32)").substring(0, 10);
 
     private static final StaticGasProvider NO_GAS = new StaticGasProvider(BigInteger.ZERO, BigInteger.ZERO);
 
     private final String rpcUrl;
+    private final String from;
     private final Web3j web3j;
     private final long chainId;
     private final DeploymentAddresses addresses;
@@ -37,6 +58,7 @@ final class Chain implements AutoCloseable {
 
     private Chain(String rpcUrl, Web3j web3j, long chainId, DeploymentAddresses addresses, String from) {
         this.rpcUrl = rpcUrl;
+        this.from = from;
         this.web3j = web3j;
         this.chainId = chainId;
         this.addresses = addresses;
@@ -64,7 +86,8 @@ final class Chain implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             uri = null;
         }
-        if (uri == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+        boolean http = uri != null && ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()));
+        if (!http || uri.getHost() == null) {
             throw new CliException("--rpc-url / COTRAIN_RPC_URL must be an http(s) URL, got '" + rpcUrl + "'",
                     CliException.USAGE, null);
         }
@@ -126,8 +149,47 @@ final class Chain implements AutoCloseable {
         }
     }
 
+    /** @return the parameter's current value: what rounds opened from now on are priced with */
     BigInteger parameter(BigInteger which) {
         return read(protocol.parameter(which));
+    }
+
+    /** @return the parameter's value for {@code round}: the version it opened with, or the current one */
+    BigInteger roundParameter(BigInteger round, BigInteger which) {
+        return read(protocol.roundParameter(round, which));
+    }
+
+    /**
+     * The contribution a content digest was submitted as, if any: a digest can be submitted once, ever.
+     *
+     * @param digest a manifest's sha256
+     * @return the contribution, or empty when the digest was never submitted
+     * @throws CliException when the endpoint does not answer
+     */
+    Optional<CotrainProtocol.ContributionView> contribution(byte[] digest) {
+        Function function = new Function("contribution", List.of(new Bytes32(digest)),
+                List.of(new TypeReference<CotrainProtocol.ContributionView>() {}));
+        EthCall call;
+        try {
+            call = web3j.ethCall(Transaction.createEthCallTransaction(from, addresses.protocol(),
+                    FunctionEncoder.encode(function)), DefaultBlockParameterName.LATEST).send();
+        } catch (IOException e) {
+            throw Failures.chainDown(rpcUrl, e);
+        }
+        if (call.hasError()) {
+            String data = call.getError().getData();
+            if (data != null) data = data.replace("\"", "");
+            if (data != null && data.toLowerCase(Locale.ROOT).startsWith(UNKNOWN_CONTRIBUTION)) return Optional.empty();
+            throw new IllegalStateException("contribution(" + Arguments.hex(digest) + ") failed: "
+                    + call.getError().getMessage());
+        }
+        @SuppressWarnings("rawtypes")
+        List<Type> values = FunctionReturnDecoder.decode(call.getValue(), function.getOutputParameters());
+        if (values.isEmpty()) {
+            throw new IllegalStateException("contribution(" + Arguments.hex(digest) + ") returned nothing: is "
+                    + addresses.protocol() + " the Cotrain protocol?");
+        }
+        return Optional.of((CotrainProtocol.ContributionView) values.getFirst());
     }
 
     String rpcUrl() {

@@ -1,5 +1,6 @@
 package io.cotrain.cli;
 
+import io.cotrain.contracts.ContributionStatus;
 import io.cotrain.contracts.generated.CotrainProtocol;
 import java.math.BigInteger;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
@@ -9,8 +10,10 @@ import picocli.CommandLine.Command;
 @Command(
         name = "claim",
         mixinStandardHelpOptions = true,
-        description = "Claim every reward credited to the account (rewards are credited when a round with its "
-                + "accepted contributions is finalized). Works while the protocol is paused.")
+        description = {
+            "Claim every reward credited to the account. Rewards are credited when a round is finalized: "
+                    + ContributionStatus.REWARD_RULE + ". Works while the protocol is paused."
+        })
 final class ClaimCommand extends ContributorCommand {
     @Override
     void run(Session session) {
@@ -19,7 +22,8 @@ final class ClaimCommand extends ContributorCommand {
                 chain.protocol().claimRewards().encodeFunctionCall());
         BigInteger amount = CotrainProtocol.getRewardsClaimedEvents(receipt).getFirst().amount;
         BigInteger balance = chain.read(chain.token().balanceOf(session.address()));
-        session.out().println("claimed " + TokenAmount.format(amount) + "; token balance now " + TokenAmount.format(balance));
+        session.out().println("claimed " + TokenAmount.format(amount) + "; token balance now "
+                + TokenAmount.format(balance));
         session.out().println("transaction: " + receipt.getTransactionHash());
     }
 }

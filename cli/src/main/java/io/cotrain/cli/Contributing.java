@@ -1,5 +1,6 @@
 package io.cotrain.cli;
 
+import io.cotrain.contracts.ContributionStatus;
 import io.cotrain.contracts.generated.CotrainProtocol;
 import io.cotrain.contracts.generated.ModelRegistry;
 import io.cotrain.ipfs.Cid;
@@ -15,6 +16,7 @@ import io.cotrain.oracle.evaluation.SchemaDocument;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.util.HexFormat;
+import java.util.Optional;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
 import org.web3j.tuples.generated.Tuple4;
 
@@ -34,7 +36,8 @@ final class Contributing {
      * @param branchCount its branches
      * @param lastRound the last round aggregated into a commit
      */
-    record Task(long id, ModelRegistry.ModelSpec spec, BigInteger defaultBranch, BigInteger branchCount, BigInteger lastRound) {
+    record Task(long id, ModelRegistry.ModelSpec spec, BigInteger defaultBranch, BigInteger branchCount,
+            BigInteger lastRound) {
         BigInteger idNumber() {
             return BigInteger.valueOf(id);
         }
@@ -113,8 +116,9 @@ final class Contributing {
             return new GlobalModel(head, commit, session.ipfs().fetchModel(file, LIMITS.maxModelBytes()));
         } catch (IpfsException e) {
             if (e.failure() == IpfsException.Failure.NODE_UNREACHABLE) throw e;
-            throw new CliException("cannot read task " + task.id() + "'s global model (commit " + head + ", " + file.cid()
-                    + ") from the IPFS node at " + session.ipfsUrl() + ": " + e.getMessage(), CliException.UNAVAILABLE, e);
+            throw new CliException("cannot read task " + task.id() + "'s global model (commit " + head + ", "
+                    + file.cid() + ") from the IPFS node at " + session.ipfsUrl() + ": " + e.getMessage(),
+                    CliException.UNAVAILABLE, e);
         }
     }
 
@@ -136,20 +140,58 @@ final class Contributing {
     }
 
     /**
-     * Checks, before anything is uploaded, that the wallet can back one more contribution.
+     * Checks, before anything is trained or uploaded, that the wallet can submit one more contribution to the round
+     * open now: the protocol runs, the account is registered, has the round's stake per contribution free, and
+     * neither the round nor the account's share of it is full.
      *
      * @param session the session
-     * @throws CliException when it is not registered or has too little free stake
+     * @throws CliException saying what stands in the way and what to do
      */
-    static void requireFreeStake(Session session) {
+    static void requireCanSubmit(Session session) {
         Chain chain = session.chain();
-        CotrainProtocol.ContributorProfile profile = chain.read(chain.protocol().contributorProfile(session.address()));
+        CotrainProtocol protocol = chain.protocol();
+        if (chain.read(protocol.paused())) throw new CliException(Failures.PAUSED);
+        CotrainProtocol.ContributorProfile profile = chain.read(protocol.contributorProfile(session.address()));
         if (!profile.registered) {
             throw Failures.notRegistered(session.address(), session.minContributorStake());
         }
-        BigInteger perContribution = chain.parameter(Chain.STAKE_PER_CONTRIBUTION);
+        BigInteger round = chain.read(protocol.currentRound());
+        BigInteger perContribution = chain.roundParameter(round, Chain.STAKE_PER_CONTRIBUTION);
         BigInteger free = profile.stake.subtract(profile.lockedStake);
         if (free.compareTo(perContribution) < 0) throw Failures.insufficientFreeStake("submit", free, perContribution);
+        BigInteger perContributor = chain.roundParameter(round, Chain.MAX_CONTRIBUTIONS_PER_CONTRIBUTOR);
+        if (profile.lastRound.equals(round) && profile.lastRoundSubmissions.compareTo(perContributor) >= 0) {
+            throw Failures.contributorRoundLimit(round, perContributor, session.roundTimes(round));
+        }
+        BigInteger perRound = chain.roundParameter(round, Chain.MAX_CONTRIBUTIONS_PER_ROUND);
+        CotrainProtocol.RoundView info = chain.read(protocol.roundInfo(round));
+        if (info.exists && info.contributionCount.compareTo(perRound) >= 0) {
+            throw Failures.roundFull(round, perRound, session.roundTimes(round));
+        }
+    }
+
+    /**
+     * @param chain the chain
+     * @param digest a content digest
+     * @return the contribution it was submitted as, if it was
+     */
+    static Optional<FailureContext.Submission> submitted(Chain chain, byte[] digest) {
+        return chain.contribution(digest).map(view -> new FailureContext.Submission(view.id, view.contributor,
+                view.round, ContributionStatus.of(view.status), view.consensusScore.intValue()));
+    }
+
+    /**
+     * Checks that a manifest was never submitted: a content digest is accepted once, ever.
+     *
+     * @param session the session
+     * @param digest the manifest's sha256
+     * @throws CliException naming the contribution it was submitted as
+     */
+    static void requireNew(Session session, byte[] digest) {
+        Optional<FailureContext.Submission> earlier = submitted(session.chain(), digest);
+        if (earlier.isPresent()) {
+            throw Failures.duplicateContent(digest, earlier.get().id(), earlier, session.address());
+        }
     }
 
     /**
@@ -175,8 +217,8 @@ final class Contributing {
 
     /** Prints a submission's outcome. */
     static void printSubmitted(Session session, Submitted submitted, long taskId, byte[] digest) {
-        session.out().println("submitted contribution " + submitted.id() + " to round " + submitted.round() + " of task "
-                + taskId);
+        session.out().println("submitted contribution " + submitted.id() + " to round " + submitted.round()
+                + " of task " + taskId);
         session.out().println("manifest digest: " + Arguments.hex(digest));
         session.out().println("transaction: " + submitted.transactionHash());
     }

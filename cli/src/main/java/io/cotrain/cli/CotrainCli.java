@@ -102,7 +102,8 @@ public final class CotrainCli implements Callable<Integer> {
     public static void main(String[] args) {
         // Before the first logger exists: the libraries' logs only on failure, or with --verbose.
         if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
-            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", List.of(args).contains("--verbose") ? "info" : "error");
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel",
+                    List.of(args).contains("--verbose") ? "info" : "error");
         }
         int exitCode = commandLine(CliEnvironment.system()).execute(args);
         System.exit(exitCode);

@@ -37,7 +37,8 @@ public record DecodedError(String name, Map<String, String> arguments) {
                 String part = parts.get(i);
                 int equals = part.indexOf('=');
                 boolean named = equals > 0 && part.substring(0, equals).matches("[A-Za-z_$][A-Za-z0-9_$]*");
-                arguments.put(named ? part.substring(0, equals) : Integer.toString(i), named ? part.substring(equals + 1) : part);
+                arguments.put(named ? part.substring(0, equals) : Integer.toString(i),
+                        named ? part.substring(equals + 1) : part);
             }
         }
         return new DecodedError(form.group(1), arguments);

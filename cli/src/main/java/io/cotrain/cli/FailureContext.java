@@ -1,5 +1,6 @@
 package io.cotrain.cli;
 
+import io.cotrain.contracts.ContributionStatus;
 import java.math.BigInteger;
 import java.util.Optional;
 
@@ -39,11 +40,32 @@ public interface FailureContext {
             public Optional<RoundTimes> roundTimes(BigInteger round) {
                 return Optional.empty();
             }
+
+            @Override
+            public String account() {
+                return null;
+            }
+
+            @Override
+            public Optional<Submission> contribution(byte[] digest) {
+                return Optional.empty();
+            }
         };
     }
 
     /** A round's deadlines and the chain's block now. */
     record RoundTimes(BigInteger submissionEnd, BigInteger commitEnd, BigInteger revealEnd, BigInteger currentBlock) {}
+
+    /**
+     * A contribution on chain, as a failure message names it.
+     *
+     * @param id its id
+     * @param contributor who submitted it
+     * @param round its round
+     * @param status its status
+     * @param score its consensus score, 0 until scored
+     */
+    record Submission(BigInteger id, String contributor, BigInteger round, ContributionStatus status, int score) {}
 
     /** @return the command that failed, e.g. {@code submit} */
     String command();
@@ -62,4 +84,13 @@ public interface FailureContext {
      * @return its deadlines, when the chain can be read and the round has contributions
      */
     Optional<RoundTimes> roundTimes(BigInteger round);
+
+    /** @return the wallet's address, or null when no wallet was loaded */
+    String account();
+
+    /**
+     * @param digest a content digest
+     * @return the contribution it was submitted as, when the chain can be read and it was submitted
+     */
+    Optional<Submission> contribution(byte[] digest);
 }

@@ -1,5 +1,7 @@
 package io.cotrain.cli;
 
+import io.cotrain.cli.FailureContext.RoundTimes;
+import io.cotrain.cli.FailureContext.Submission;
 import io.cotrain.ipfs.ContentMismatchException;
 import io.cotrain.ipfs.IpfsException;
 import io.cotrain.ipfs.ManifestException;
@@ -23,8 +25,9 @@ public final class Failures {
     /** The contracts' RoundPhase, in order. */
     static final List<String> PHASES = List.of("submission", "commit", "reveal", "finalization", "finalized");
     /** The protocol is paused. */
-    static final String PAUSED = "the protocol is paused: registrations, stake increases and submissions wait until "
-            + "it is resumed; claims, unstake requests and withdrawals still work";
+    static final String PAUSED = "the protocol is paused: registrations, stake increases, submissions and model "
+            + "registrations wait until it is resumed, and round windows stand still meanwhile; claims, unstake "
+            + "requests and withdrawals still work";
 
     private Failures() {}
 
@@ -82,20 +85,23 @@ public final class Failures {
     public static CliException notRegistered(String account, Optional<BigInteger> minStake) {
         String stake = minStake.map(TokenAmount::plain).orElse("100");
         return new CliException(account + " is not registered as a contributor: register first: cotrain register "
-                + "--stake " + stake + (minStake.isPresent() ? " (the minimum stake is " + stake + " " + TokenAmount.SYMBOL
+                + "--stake " + stake
+                + (minStake.isPresent() ? " (the minimum stake is " + stake + " " + TokenAmount.SYMBOL
                 + ")" : ""));
     }
 
     /** The account holds fewer tokens than an action needs. */
     public static CliException insufficientBalance(String account, BigInteger balance, BigInteger needed) {
         return new CliException("insufficient token balance: " + account + " has " + TokenAmount.format(balance)
-                + ", " + TokenAmount.format(needed) + " needed: get more " + TokenAmount.SYMBOL + " first, or stake less");
+                + ", " + TokenAmount.format(needed) + " needed: get more " + TokenAmount.SYMBOL
+                + " first, or stake less");
     }
 
     /** Too little free stake for what the command does. */
     public static CliException insufficientFreeStake(String command, BigInteger free, BigInteger required) {
         String fix = "unstake".equals(command)
-                ? "unstake at most " + TokenAmount.format(free) + " now (cotrain unstake --amount " + TokenAmount.plain(free)
+                ? "unstake at most " + TokenAmount.format(free) + " now (cotrain unstake --amount "
+                        + TokenAmount.plain(free)
                         + "), or wait until your pending contributions are scored and their stake is unlocked"
                 : "add stake with 'cotrain register --stake AMOUNT', or wait until your pending contributions are "
                         + "scored and their stake is unlocked";
@@ -103,12 +109,73 @@ public final class Failures {
                 + "locked by pending contributions), " + TokenAmount.format(required) + " needed: " + fix);
     }
 
-    /** Unbonding stake is not withdrawable yet. */
+    /** No unbonding request is withdrawable yet: the earliest becomes so at {@code readyBlock}. */
     public static CliException unbondingNotReady(BigInteger readyBlock, BigInteger currentBlock) {
-        BigInteger left = readyBlock.subtract(currentBlock);
-        return new CliException("the unbonding stake is withdrawable from block " + readyBlock + "; the chain is at "
-                + "block " + currentBlock + " (" + left + " block" + (left.equals(BigInteger.ONE) ? "" : "s")
-                + " to go): run 'cotrain unstake --withdraw' again then");
+        return new CliException("no unbonding stake is withdrawable yet: your earliest unbonding request is "
+                + "withdrawable from block " + readyBlock + "; the chain is at block " + currentBlock + " ("
+                + blocks(readyBlock.subtract(currentBlock)) + " to go): run 'cotrain unstake --withdraw' again then");
+    }
+
+    /**
+     * A content digest was submitted before: the same work is paid once.
+     *
+     * @param digest the manifest's sha256
+     * @param id the contribution it was submitted as
+     * @param earlier that contribution, when it could be read
+     * @param account the wallet's address, or null
+     * @return the failure
+     */
+    public static CliException duplicateContent(byte[] digest, BigInteger id, Optional<Submission> earlier,
+            String account) {
+        StringBuilder message = new StringBuilder("this exact manifest (" + Arguments.hex(digest) + ") was already "
+                + "submitted, as contribution " + id);
+        earlier.ifPresent(known -> {
+            boolean mine = account != null && known.contributor().equalsIgnoreCase(account);
+            message.append(" (round ").append(known.round()).append(", ")
+                    .append(mine ? "by you" : "by " + known.contributor()).append(", ").append(known.status().label())
+                    .append(known.score() > 0 ? " with score " + known.score() : "").append(")");
+        });
+        message.append(": a digest is accepted once, ever, and copies earn nothing; nothing was submitted. Submit new "
+                + "work instead (other data, or an update trained with other data, epochs or --seed)");
+        return new CliException(message.toString());
+    }
+
+    /**
+     * The round open now holds the most contributions a round takes.
+     *
+     * @param round the round
+     * @param max MaxContributionsPerRound of that round
+     * @param times the round's deadlines, when known
+     * @return the failure
+     */
+    public static CliException roundFull(BigInteger round, BigInteger max, Optional<RoundTimes> times) {
+        return new CliException("round " + round + " is full: it holds " + max + " contributions, the most a round "
+                + "takes; nothing was submitted: " + nextRound(round, times));
+    }
+
+    /**
+     * The account submitted the most contributions one contributor may submit to the round open now.
+     *
+     * @param round the round
+     * @param max MaxContributionsPerContributor of that round
+     * @param times the round's deadlines, when known
+     * @return the failure
+     */
+    public static CliException contributorRoundLimit(BigInteger round, BigInteger max, Optional<RoundTimes> times) {
+        return new CliException("you already submitted " + max + " contribution"
+                + (max.equals(BigInteger.ONE) ? "" : "s")
+                + " to round " + round + ", the most one contributor may submit to a round; nothing was submitted: "
+                + nextRound(round, times));
+    }
+
+    private static String nextRound(BigInteger round, Optional<RoundTimes> times) {
+        String when = times.map(known -> ", from block " + known.submissionEnd() + " (the chain is at block "
+                + known.currentBlock() + ")").orElse("");
+        return "submit again once round " + round.add(BigInteger.ONE) + " accepts submissions" + when;
+    }
+
+    private static String blocks(BigInteger count) {
+        return count + " block" + (count.equals(BigInteger.ONE) ? "" : "s");
     }
 
     private static CliException reverted(ContractRevertedException reverted, FailureContext context) {
@@ -136,16 +203,27 @@ public final class Failures {
                     + TokenAmount.plain(error.number("required", 1));
             case "InsufficientFreeStake" -> insufficientFreeStake(context.command(), error.number("free", 0),
                     error.number("required", 1)).getMessage();
-            case "TooManyPendingContributions" -> "you have " + error.text("pending", 1) + " pending contributions, "
-                    + "the most the protocol allows: wait until some of them are scored";
-            case "UnbondingNotReady" -> unbondingNotReady(error.number("readyBlock", 0), error.number("currentBlock", 1))
-                    .getMessage();
+            case "DuplicateContent" -> {
+                byte[] digest = Arguments.digest(error.text("contentDigest", 0));
+                yield duplicateContent(digest, error.number("id", 1), context.contribution(digest), context.account())
+                        .getMessage();
+            }
+            case "RoundFull" -> roundFull(error.number("round", 0), error.number("maxContributions", 1),
+                    context.roundTimes(error.number("round", 0))).getMessage();
+            case "ContributorRoundLimit" -> contributorRoundLimit(error.number("round", 1),
+                    error.number("maxContributions", 2), context.roundTimes(error.number("round", 1))).getMessage();
+            case "TooManyUnbondingRequests" -> "you have " + error.text("maxRequests", 0) + " unbonding requests, the "
+                    + "most at once: withdraw the ready ones first with 'cotrain unstake --withdraw' ('cotrain status' "
+                    + "shows when they are ready), then request again";
+            case "UnbondingNotReady" ->
+                    unbondingNotReady(error.number("readyBlock", 0), error.number("currentBlock", 1)).getMessage();
             case "NothingToWithdraw" -> "nothing to withdraw: no stake is unbonding; request it first with "
                     + "'cotrain unstake --amount AMOUNT', then withdraw once its unbonding delay has passed";
             case "NothingToClaim" -> "nothing to claim for " + error.text("account", 0) + ": rewards are credited "
-                    + "when a round with your accepted contributions is finalized ('cotrain status' shows them)";
+                    + "when a round is finalized in which your contributions scored above the neutral score "
+                    + "('cotrain status --contributions' shows how each was settled)";
             case "WrongPhase" -> wrongPhase(error, context);
-            case "EnforcedPause" -> PAUSED;
+            case "ProtocolPaused" -> PAUSED;
             case "ERC20InsufficientBalance" -> insufficientBalance(error.text("sender", 0), error.number("balance", 1),
                     error.number("needed", 2)).getMessage();
             case "ERC20InsufficientAllowance" -> "the protocol may spend only "
@@ -154,7 +232,7 @@ public final class Failures {
                     + "the amount first)";
             case "ZeroAmount" -> "the amount must be more than 0";
             case "AmountTooLarge" -> "the amount is more than the protocol can hold (2^96 - 1 wei)";
-            case "TaskIdTooLarge" -> "task " + error.text("taskId", 0) + " is out of range: task ids are below 2^40";
+            case "TaskIdTooLarge" -> "task " + error.text("taskId", 0) + " is out of range: task ids are below 2^32";
             case "ZeroContentDigest" -> "the manifest digest must not be zero";
             case "UnknownContributionType" -> "contribution kind " + error.text("kind", 0) + " does not exist "
                     + "(0 model update, 1 dataset, 2 validation work)";
@@ -170,7 +248,8 @@ public final class Failures {
                     + error.text("targetBranch", 1) + ": the same branch, or the same head";
             case "InvalidRuleParameters" -> "the aggregation rule's parameters are out of range (trimmed-mean: "
                     + "--rule-a below 5000; multi-krum: --rule-b at least 1; fedavg and median take none)";
-            case "RewardWeightsNotWhole" -> "--reward-weights must sum to 10000, they sum to " + error.text("sumBps", 0);
+            case "RewardWeightsNotWhole" ->
+                    "--reward-weights must sum to 10000, they sum to " + error.text("sumBps", 0);
             case "Error" -> "the contract refused it: " + error.text("message", 0);
             case "Panic" -> "the contract failed (panic code " + error.text("code", 0) + "): please report it";
             default -> "the transaction was reverted: " + error.name() + error.arguments();

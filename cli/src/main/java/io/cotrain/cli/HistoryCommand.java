@@ -31,10 +31,10 @@ import picocli.CommandLine.Option;
 @Command(
         name = "history",
         mixinStandardHelpOptions = true,
-        description = "Show a task's model history, newest first: every commit (global model) with its branch, parents, "
-                + "the round it aggregated, its held-out accuracy, how many contributions it aggregated and the block "
-                + "it was recorded in; branch heads and the default branch (the one rounds train on) are marked. "
-                + "Needs no wallet.")
+        description = "Show a task's model history, newest first: every commit (global model) with its branch, "
+                + "parents, the round it aggregated, its held-out accuracy, how many contributions it aggregated "
+                + "and the block it was recorded in; branch heads and the default branch (the one rounds train on) "
+                + "are marked. Needs no wallet.")
 final class HistoryCommand extends ContributorCommand {
     private static final int PAGE = 100;
 
@@ -62,7 +62,8 @@ final class HistoryCommand extends ContributorCommand {
 
         Map<BigInteger, String> names = branchNames(chain, modelId);
         Map<BigInteger, List<String>> headsByCommit = new HashMap<>();
-        for (BigInteger branch = BigInteger.ZERO; branch.compareTo(registered.branchCount()) < 0; branch = branch.add(BigInteger.ONE)) {
+        for (BigInteger branch = BigInteger.ZERO; branch.compareTo(registered.branchCount()) < 0;
+                branch = branch.add(BigInteger.ONE)) {
             BigInteger head = chain.read(models.branchHead(modelId, branch));
             String label = branchLabel(branch, names) + (branch.equals(registered.defaultBranch()) ? " (default)" : "");
             headsByCommit.computeIfAbsent(head, key -> new ArrayList<>()).add(label);
@@ -94,7 +95,8 @@ final class HistoryCommand extends ContributorCommand {
             cells.add(List.of(
                     row.id().toString(),
                     branchLabel(commit.branchId, names),
-                    row.parents().isEmpty() ? "-" : String.join(",", row.parents().stream().map(BigInteger::toString).toList()),
+                    row.parents().isEmpty() ? "-"
+                            : String.join(",", row.parents().stream().map(BigInteger::toString).toList()),
                     commit.round.signum() == 0 ? "-" : commit.round.toString(),
                     base ? "-" : accuracy(commit.accuracyPpm),
                     commit.contributionCount.toString(),
@@ -102,19 +104,7 @@ final class HistoryCommand extends ContributorCommand {
                     row.heads().isEmpty() ? (base ? "(base model)" : "") : String.join(", ", row.heads())
                             + (base ? " (base model)" : "")));
         }
-        int[] widths = new int[cells.getFirst().size()];
-        for (List<String> line : cells) {
-            for (int c = 0; c < line.size(); c++) widths[c] = Math.max(widths[c], line.get(c).length());
-        }
-        List<String> lines = new ArrayList<>();
-        for (List<String> line : cells) {
-            StringBuilder text = new StringBuilder();
-            for (int c = 0; c < line.size(); c++) {
-                text.append(c < line.size() - 1 ? String.format("%-" + (widths[c] + 2) + "s", line.get(c)) : line.get(c));
-            }
-            lines.add(text.toString().stripTrailing());
-        }
-        return lines;
+        return TextTable.lines(cells);
     }
 
     /** @return parts per million as a percentage with two decimals, e.g. {@code 71.25%} */

@@ -53,7 +53,8 @@ final class RegisterCommand extends ContributorCommand {
         } else {
             receipt = session.send("registerContributor(" + TokenAmount.format(stake) + ")", protocol,
                     chain.protocol().registerContributor(stake).encodeFunctionCall());
-            session.out().println("registered " + me + " as a contributor with a stake of " + TokenAmount.format(stake));
+            session.out().println("registered " + me + " as a contributor with a stake of "
+                    + TokenAmount.format(stake));
         }
         session.out().println("transaction: " + receipt.getTransactionHash());
     }

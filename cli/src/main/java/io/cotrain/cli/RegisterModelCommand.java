@@ -51,14 +51,16 @@ final class RegisterModelCommand extends ContributorCommand {
     Path heldOutDescription;
 
     @Option(names = "--rule", defaultValue = "fedavg", paramLabel = "RULE",
-            description = "aggregation rule: fedavg, median, trimmed-mean, krum, multi-krum (default: ${DEFAULT-VALUE})")
+            description = "aggregation rule: fedavg, median, trimmed-mean, krum, multi-krum "
+                    + "(default: ${DEFAULT-VALUE})")
     String rule;
 
     @Option(names = "--rule-a", defaultValue = "0", paramLabel = "A",
             description = "trimmed-mean: basis points trimmed per side (< 5000); krum, multi-krum: f")
     int ruleA;
 
-    @Option(names = "--rule-b", defaultValue = "0", paramLabel = "B", description = "multi-krum: m, the updates averaged")
+    @Option(names = "--rule-b", defaultValue = "0", paramLabel = "B",
+            description = "multi-krum: m, the updates averaged")
     int ruleB;
 
     @Option(names = "--reward-weights", defaultValue = "10000,0,0", split = ",", paramLabel = "BPS",
@@ -69,7 +71,9 @@ final class RegisterModelCommand extends ContributorCommand {
     @Override
     void run(Session session) {
         int ruleIndex = RULES.indexOf(rule.toLowerCase(Locale.ROOT));
-        if (ruleIndex < 0) throw new CliException("--rule must be one of " + RULES + ", got " + rule, CliException.USAGE, null);
+        if (ruleIndex < 0) {
+            throw new CliException("--rule must be one of " + RULES + ", got " + rule, CliException.USAGE, null);
+        }
         if (rewardWeights.size() != 3) {
             throw new CliException("--reward-weights takes three values (model update, dataset, validation), got "
                     + rewardWeights, CliException.USAGE, null);
@@ -78,8 +82,8 @@ final class RegisterModelCommand extends ContributorCommand {
         try {
             schema = new DataSchema(features, label, classes);
         } catch (IllegalArgumentException e) {
-            throw new CliException("the schema given by --features, --label and --classes is invalid: " + e.getMessage(),
-                    CliException.USAGE, e);
+            throw new CliException("the schema given by --features, --label and --classes is invalid: "
+                    + e.getMessage(), CliException.USAGE, e);
         }
         byte[] model = session.readFile(baseModel, "--base-model");
         try {

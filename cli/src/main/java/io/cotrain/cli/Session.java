@@ -78,7 +78,8 @@ final class Session implements FailureContext, AutoCloseable {
     /** @return the chain, connected once (as the wallet's address when a wallet was loaded before) */
     Chain chain() {
         if (chain == null) {
-            chain = Chain.connect(rpcUrl(), cli.deployment(), environment, wallet == null ? ZERO_ADDRESS : wallet.getAddress());
+            chain = Chain.connect(rpcUrl(), cli.deployment(), environment,
+                    wallet == null ? ZERO_ADDRESS : wallet.getAddress());
         }
         return chain;
     }
@@ -183,6 +184,21 @@ final class Session implements FailureContext, AutoCloseable {
             if (!info.exists) return Optional.empty();
             return Optional.of(new RoundTimes(info.submissionEndBlock, info.commitEndBlock, info.revealEndBlock,
                     chain.blockNumber()));
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public String account() {
+        return wallet == null ? null : wallet.getAddress();
+    }
+
+    @Override
+    public Optional<Submission> contribution(byte[] digest) {
+        if (!connected()) return Optional.empty();
+        try {
+            return Contributing.submitted(chain, digest);
         } catch (RuntimeException e) {
             return Optional.empty();
         }

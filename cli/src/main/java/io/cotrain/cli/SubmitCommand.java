@@ -4,7 +4,9 @@ import io.cotrain.ipfs.Cid;
 import io.cotrain.ipfs.ContentStore;
 import io.cotrain.ipfs.ContributionManifest;
 import io.cotrain.ipfs.ContributionManifest.Artifact;
+import io.cotrain.ipfs.IpfsClient;
 import io.cotrain.ipfs.IpfsException;
+import io.cotrain.ipfs.ModelFile;
 import io.cotrain.oracle.evaluation.CsvDataset;
 import io.cotrain.oracle.evaluation.DataSchema;
 import java.nio.file.Path;
@@ -20,8 +22,9 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
-            "Submit a contribution to the round open now, locking the protocol's stake per contribution (register "
-                    + "first).",
+            "Submit a contribution to the round open now, locking the round's stake per contribution (register "
+                    + "first). A manifest is accepted once, ever: a copy of a submitted one is refused before anything "
+                    + "is sent. Rounds cap their contributions, in all and per contributor.",
             "--manifest: a contribution whose manifest is on IPFS already (e.g. printed by 'cotrain train'); it is "
                     + "read back and checked to name this task and this wallet.",
             "--dataset: a CSV in the task's schema, checked locally, then stored on IPFS with its dataset manifest "
@@ -49,7 +52,8 @@ final class SubmitCommand extends ContributorCommand {
         byte[] csv = source.dataset != null ? session.readFile(source.dataset, "--dataset") : null;
         String me = session.address();
         Contributing.Task registered = Contributing.task(session, task);
-        Contributing.requireFreeStake(session);
+        Contributing.requireCanSubmit(session);
+        if (source.manifest != null) Contributing.requireNew(session, source.manifest.bytes());
         ContentStore ipfs = session.ipfs();
         ContributionManifest manifest = csv != null
                 ? storeDataset(session, registered, ipfs, csv, session.environment().resolve(source.dataset), me)
@@ -62,26 +66,31 @@ final class SubmitCommand extends ContributorCommand {
             byte[] csv, Path file, String me) {
         DataSchema schema = Contributing.schema(session, registered);
         CsvDataset dataset = Contributing.parseCsv(csv, schema, file);
-        Cid cid = ipfs.putVerified(csv);
+        // A CSV of one block has its CID computed here: a copy is refused before anything is uploaded.
+        boolean oneBlock = csv.length <= IpfsClient.CHUNK_BYTES;
+        Cid cid = oneBlock ? Cid.of(csv) : ipfs.putVerified(csv);
         ContributionManifest manifest = ContributionManifest.dataset(task, me,
                 List.of(Artifact.of("data.csv", cid, csv, "text/csv")), dataset.rows(),
                 new ContributionManifest.DataSchema(schema.columns(), schema.labelColumn()));
+        Contributing.requireNew(session, manifest.digest());
+        if (oneBlock) ipfs.putVerified(csv);
         ipfs.putManifest(manifest);
         session.err().println("stored " + file.getFileName() + " (" + dataset.rows() + " rows) as " + cid
                 + " and its manifest as " + manifest.cid());
         return manifest;
     }
 
-    private ContributionManifest readManifest(Session session, Contributing.Task registered, ContentStore ipfs, String me) {
+    private ContributionManifest readManifest(Session session, Contributing.Task registered, ContentStore ipfs,
+            String me) {
         byte[] digest = source.manifest.bytes();
         ContributionManifest manifest;
         try {
             manifest = ipfs.fetchManifest(digest);
         } catch (IpfsException e) {
             if (e.failure() != IpfsException.Failure.TIMEOUT) throw e;
-            throw new CliException("manifest " + Arguments.hex(digest) + " (" + Cid.ofDigest(digest) + ") is not on the "
-                    + "IPFS node at " + session.ipfsUrl() + " or any node it reaches: store it first ('cotrain train' "
-                    + "does), or check the digest", CliException.FAILED, e);
+            throw new CliException("manifest " + Arguments.hex(digest) + " (" + Cid.ofDigest(digest) + ") is not on "
+                    + "the IPFS node at " + session.ipfsUrl() + " or any node it reaches: store it first "
+                    + "('cotrain train' does), or check the digest", CliException.FAILED, e);
         }
         if (manifest.taskId() != task) {
             throw new CliException("manifest " + Arguments.hex(digest) + " is for task " + manifest.taskId() + ", not "
@@ -98,7 +107,7 @@ final class SubmitCommand extends ContributorCommand {
             String headSha256 = Contributing.hex(head.weightsDigest);
             String base = manifest.baseModel().orElse("");
             boolean current = base.equals(headSha256)
-                    || base.equals(io.cotrain.ipfs.ModelFile.ofCommit(head.weightsDigest, head.weightsRoot).cid().toString());
+                    || base.equals(ModelFile.ofCommit(head.weightsDigest, head.weightsRoot).cid().toString());
             if (!current) {
                 session.err().println("warning: the update was trained from model " + base + ", not from the task's "
                         + "current global model (" + headSha256 + "); validators compare it with the current one");

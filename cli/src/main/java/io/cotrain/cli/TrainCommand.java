@@ -4,6 +4,7 @@ import io.cotrain.ipfs.Cid;
 import io.cotrain.ipfs.ContentStore;
 import io.cotrain.ipfs.ContributionManifest;
 import io.cotrain.ipfs.ContributionManifest.Artifact;
+import io.cotrain.ipfs.IpfsClient;
 import io.cotrain.oracle.evaluation.CsvDataset;
 import io.cotrain.oracle.evaluation.DataSchema;
 import io.cotrain.oracle.evaluation.ModelCodec;
@@ -12,6 +13,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -28,9 +30,11 @@ import picocli.CommandLine.Option;
             "Train a model update on your own data: reads the task from the model registry (its data schema and its "
                     + "global model, the head of the default branch, both from IPFS), trains that model on FILE.csv "
                     + "deterministically (the same inputs give the same weights), writes model-update.zip and "
-                    + "manifest.json into --out, stores the weights and the manifest on IPFS (never the CSV) and prints "
-                    + "the manifest digest.",
-            "With --submit it then submits the update (locking the protocol's stake per contribution)."
+                    + "manifest.json into --out, stores the weights and the manifest on IPFS (never the CSV) and "
+                    + "prints the manifest digest.",
+            "With --submit it then submits the update (locking the round's stake per contribution); the same "
+                    + "inputs give the same manifest, and a manifest already submitted is refused before anything is "
+                    + "uploaded (copies earn nothing)."
         })
 final class TrainCommand extends ContributorCommand {
     static final String MODEL_FILE = "model-update.zip";
@@ -45,7 +49,8 @@ final class TrainCommand extends ContributorCommand {
                     + "it stays on this machine")
     Path data;
 
-    @Option(names = "--epochs", paramLabel = "N", defaultValue = "5", description = "passes over the data (default: ${DEFAULT-VALUE})")
+    @Option(names = "--epochs", paramLabel = "N", defaultValue = "5",
+            description = "passes over the data (default: ${DEFAULT-VALUE})")
     int epochs;
 
     @Option(names = "--seed", paramLabel = "S", defaultValue = "1",
@@ -68,30 +73,40 @@ final class TrainCommand extends ContributorCommand {
         byte[] csv = session.readFile(data, "--data");
         String me = session.address();
         Contributing.Task registered = Contributing.task(session, task);
-        if (submit) Contributing.requireFreeStake(session);
+        if (submit) Contributing.requireCanSubmit(session);
         ContentStore ipfs = session.ipfs();
         DataSchema schema = Contributing.schema(session, registered);
         CsvDataset dataset = Contributing.parseCsv(csv, schema, csvFile);
         Contributing.GlobalModel global = Contributing.globalModel(session, registered);
-        MultiLayerNetwork model = ModelCodec.read(global.bytes(), Contributing.LIMITS, TabularModels.baseArchitecture(schema));
+        MultiLayerNetwork model =
+                ModelCodec.read(global.bytes(), Contributing.LIMITS, TabularModels.baseArchitecture(schema));
 
         session.err().println("training task " + task + "'s global model (commit " + global.commitId() + ") on "
-                + dataset.rows() + " rows of " + csvFile.getFileName() + ": " + epochs + " epoch" + (epochs == 1 ? "" : "s")
-                + ", seed " + seed);
+                + dataset.rows() + " rows of " + csvFile.getFileName() + ": " + epochs + " epoch"
+                + (epochs == 1 ? "" : "s") + ", seed " + seed);
         new TrainingProgress(session.err(), session.environment().interactive(), epochs, dataset.rows())
                 .train(model, dataset.toDataSet(), epochs, seed);
         byte[] update = ModelCodec.write(model);
 
-        Cid weights = ipfs.putVerified(update);
+        // Weights of one block have their CID computed here: a copy is refused before anything is uploaded.
+        boolean oneBlock = update.length <= IpfsClient.CHUNK_BYTES;
+        Cid weights = oneBlock ? Cid.of(update) : ipfs.putVerified(update);
         ContributionManifest manifest = ContributionManifest.modelUpdate(task, me,
-                List.of(Artifact.of("model.zip", weights, update, "application/zip")), dataset.rows(), global.sha256Hex());
+                List.of(Artifact.of("model.zip", weights, update, "application/zip")), dataset.rows(),
+                global.sha256Hex());
+        Optional<FailureContext.Submission> earlier = Contributing.submitted(session.chain(), manifest.digest());
+        CliException copy = earlier.map(known -> Failures.duplicateContent(manifest.digest(), known.id(), earlier, me))
+                .orElse(null);
+        if (copy != null && submit) throw copy;
+        if (oneBlock) ipfs.putVerified(update);
         Path directory = session.environment().resolve(out != null ? out : Path.of("task-" + task + "-update"));
         try {
             Files.createDirectories(directory);
             Files.write(directory.resolve(MODEL_FILE), update);
             Files.write(directory.resolve(MANIFEST_FILE), manifest.canonicalBytes());
         } catch (IOException e) {
-            throw new CliException("cannot write the update into --out " + directory + ": " + e, CliException.FAILED, e);
+            throw new CliException("cannot write the update into --out " + directory + ": " + e,
+                    CliException.FAILED, e);
         }
         ipfs.putManifest(manifest);
 
@@ -105,6 +120,8 @@ final class TrainCommand extends ContributorCommand {
             session.out().println("submitted contribution " + submitted.id() + " to round " + submitted.round()
                     + " of task " + task);
             session.out().println("transaction: " + submitted.transactionHash());
+        } else if (copy != null) {
+            session.err().println("warning: " + copy.getMessage());
         } else {
             session.out().println("submit it with: cotrain submit --task " + task + " --manifest "
                     + Arguments.hex(manifest.digest()));

@@ -64,7 +64,8 @@ public final class Wallet {
             throw new CliException("cannot open keystore " + keystore + ": wrong password (from "
                     + (environment.variable(PASSWORD_VARIABLE) != null ? PASSWORD_VARIABLE : "the prompt") + ")");
         } catch (IOException | RuntimeException e) {
-            throw new CliException("cannot read keystore " + keystore + ": not a JSON keystore (" + e.getClass().getSimpleName()
+            throw new CliException("cannot read keystore " + keystore + ": not a JSON keystore ("
+                    + e.getClass().getSimpleName()
                     + ")");
         }
     }

@@ -21,7 +21,8 @@ class ArgumentsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "xyz", "0x1234", HEX + "00", "0x" + HEX + "0", "bafkreie7q3iidccmpvszul7kudcvvuavuo7u6gzlbobczuk5nqk3b4akba",
+    @ValueSource(strings = {"", "xyz", "0x1234", HEX + "00", "0x" + HEX + "0",
+        "bafkreie7q3iidccmpvszul7kudcvvuavuo7u6gzlbobczuk5nqk3b4akba",
         "g" + "f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"})
     void badDigestsSayTheExpectedFormat(String text) {
         assertThatThrownBy(() -> Arguments.digest(text))
@@ -36,10 +37,10 @@ class ArgumentsTest {
     }
 
     @Test
-    void taskIdsArePositiveAndBelow2To40() {
+    void taskIdsArePositiveAndBelow2To32_asTheProtocolStoresThem() {
         assertThat(Arguments.taskId("1")).isEqualTo(1);
-        assertThat(Arguments.taskId("1099511627775")).isEqualTo((1L << 40) - 1);
-        for (String bad : new String[] {"0", "-1", "1099511627776", "one", "1.5", ""}) {
+        assertThat(Arguments.taskId("4294967295")).isEqualTo((1L << 32) - 1);
+        for (String bad : new String[] {"0", "-1", "4294967296", "1099511627775", "one", "1.5", ""}) {
             assertThatThrownBy(() -> Arguments.taskId(bad)).as(bad).hasMessageContaining("is not a task id");
         }
     }

@@ -29,7 +29,9 @@ final class CliRunner {
         commandLine.setErr(new PrintWriter(err, true));
         int exitCode = commandLine.execute(args);
         Result result = new Result(exitCode, out.toString(), err.toString());
-        if (Boolean.getBoolean("cotrain.cli.echo")) System.out.println("$ cotrain " + String.join(" ", args) + "\n" + result);
+        if (Boolean.getBoolean("cotrain.cli.echo")) {
+            System.out.println("$ cotrain " + String.join(" ", args) + "\n" + result);
+        }
         return result;
     }
 

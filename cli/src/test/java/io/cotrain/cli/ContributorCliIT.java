@@ -40,6 +40,7 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -54,9 +55,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.web3j.abi.EventEncoder;
 import org.web3j.crypto.Credentials;
 import org.web3j.crypto.Keys;
 import org.web3j.crypto.WalletUtils;
+import org.web3j.protocol.core.DefaultBlockParameter;
+import org.web3j.protocol.core.DefaultBlockParameterName;
+import org.web3j.protocol.core.methods.request.EthFilter;
+import org.web3j.protocol.core.methods.response.EthLog;
+import org.web3j.protocol.core.methods.response.Log;
 import org.web3j.tx.Transfer;
 import org.web3j.utils.Convert;
 import org.web3j.utils.Numeric;
@@ -76,6 +83,9 @@ class ContributorCliIT {
     private static final Pattern DIGEST = Pattern.compile("manifest digest: (0x[0-9a-f]{64})");
     private static final int PENDING = 1;
     private static final int ACCEPTED = 2;
+    private static final int UNREWARDED = 5;
+    private static final BigInteger MAX_CONTRIBUTIONS_PER_ROUND = BigInteger.valueOf(22);
+    private static final BigInteger MAX_CONTRIBUTIONS_PER_CONTRIBUTOR = BigInteger.valueOf(23);
 
     @TempDir
     static Path work;
@@ -91,7 +101,9 @@ class ContributorCliIT {
     private static Credentials alice; // the main contributor
     private static Credentials bob; // never registers
     private static Credentials carol; // unstakes
+    private static Credentials dave; // registered in Order 6, copies alice's manifest
     private static final List<BigInteger> aliceContributions = new ArrayList<>();
+    private static final List<byte[]> aliceDigests = new ArrayList<>();
     private static byte[] aliceUpdate;
 
     @BeforeAll
@@ -117,7 +129,8 @@ class ContributorCliIT {
         baseModel = ModelCodec.write(TabularModels.baseModel(task.schema(), 42));
         ModelFile base = content.putModel(baseModel);
         Cid schema = content.putVerified(SchemaDocument.write(task.schema()));
-        byte[] heldOut = MessageDigest.getInstance("SHA-256").digest("held-out set of task 1".getBytes(StandardCharsets.UTF_8));
+        byte[] heldOut = MessageDigest.getInstance("SHA-256")
+                .digest("held-out set of task 1".getBytes(StandardCharsets.UTF_8));
         var spec = new ModelRegistry.ModelSpec(base.sha256(), base.root(), heldOut, schema.digest(), BigInteger.ZERO,
                 BigInteger.ZERO, BigInteger.ZERO, BigInteger.valueOf(6_000), BigInteger.valueOf(3_000),
                 BigInteger.valueOf(1_000));
@@ -139,16 +152,19 @@ class ContributorCliIT {
         assertThat(tooMuch.exitCode()).as(tooMuch.toString()).isEqualTo(1);
         assertThat(tooMuch.err()).isEqualTo("error: insufficient token balance: " + alice.getAddress()
                 + " has 150 COT, 200 COT needed: get more COT first, or stake less\n");
-        assertThat(chain.token(ADMIN).allowance(alice.getAddress(), protocolAddress()).send()).as("nothing approved").isZero();
+        assertThat(chain.token(ADMIN).allowance(alice.getAddress(), protocolAddress()).send()).as("nothing approved")
+                .isZero();
 
         CliRunner.Result tooLittle = cli(alice, "register", "--stake", "50");
         assertThat(tooLittle.exitCode()).isEqualTo(1);
-        assertThat(tooLittle.err()).contains("a first stake must be at least 100 COT, got 50 COT: cotrain register --stake 100");
+        assertThat(tooLittle.err())
+                .contains("a first stake must be at least 100 COT, got 50 COT: cotrain register --stake 100");
         assertThat(profile(alice).registered).isFalse();
 
         CliRunner.Result registered = cli(alice, "register", "--stake", "100");
         assertThat(registered.exitCode()).as(registered.toString()).isZero();
-        assertThat(registered.out()).contains("registered " + alice.getAddress() + " as a contributor with a stake of 100 COT");
+        assertThat(registered.out())
+                .contains("registered " + alice.getAddress() + " as a contributor with a stake of 100 COT");
         assertThat(profile(alice).registered).isTrue();
         assertThat(profile(alice).stake).isEqualTo(tokens(100));
         assertThat(chain.token(ADMIN).balanceOf(alice.getAddress()).send()).isEqualTo(tokens(50));
@@ -164,11 +180,18 @@ class ContributorCliIT {
     @Order(2)
     void status_showsTheAccount_withTheDeploymentFoundAtItsDefaultPlace() throws Exception {
         Path workingDirectory = Files.createDirectories(work.resolve("status-dir"));
-        Path defaultFile = DeploymentAddresses.fileFor(workingDirectory.resolve("deployment/addresses"), anvil.chainId());
+        Path defaultFile =
+                DeploymentAddresses.fileFor(workingDirectory.resolve("deployment/addresses"), anvil.chainId());
         Files.createDirectories(defaultFile.getParent());
         Files.copy(deploymentFile, defaultFile);
         Map<String, String> variables = new HashMap<>(variables(alice));
         variables.remove("COTRAIN_DEPLOYMENT");
+
+        // No contribution ever: the round open now still reports when its submission window ends.
+        BigInteger round = chain.protocol(ADMIN).currentRound().send();
+        CotrainProtocol.RoundView open = chain.protocol(ADMIN).roundInfo(round).send();
+        assertThat(open.exists).isFalse();
+        BigInteger left = open.submissionEndBlock.subtract(anvil.blockNumber());
 
         CliRunner.Result status = CliRunner.run(CliRunner.environment(variables, workingDirectory), "status");
         assertThat(status.exitCode()).as(status.toString()).isZero();
@@ -177,9 +200,13 @@ class ContributorCliIT {
                 .contains("stake              112.5 COT (0 COT locked, 112.5 COT free)")
                 .contains("unbonding          none")
                 .contains("reputation         50.00% (5000 of 10000)")
-                .contains("contributions      0 submitted, 0 pending")
+                .contains("contributions      none submitted yet")
+                .contains("your submissions   0 of at most 64 to round " + round + "\n")
                 .contains("claimable rewards  0 COT")
-                .containsPattern("current round      \\d+, submission phase");
+                .contains("current round      " + round + ", submission phase, submission window ends at block "
+                        + open.submissionEndBlock + " (" + left + " block" + (left.equals(BigInteger.ONE) ? "" : "s")
+                        + " to go; no contributions yet, at most 512)")
+                .doesNotContain("PAUSED");
 
         CliRunner.Result unregistered = cli(bob, "status");
         assertThat(unregistered.exitCode()).isZero();
@@ -191,7 +218,7 @@ class ContributorCliIT {
     @Test
     @Order(3)
     void trainAndSubmit_storesOnlyTheWeightsAndTheManifest_andRecordsTheContribution() throws Exception {
-        awaitFreshRound(); // the contributions of the next tests go to one round, scored in order 7
+        awaitFreshRound(); // the contributions of the next tests go to one round, scored in Order 9
         Path out = work.resolve("alice-update");
         CliRunner.Result trained = cli(alice, "train", "--task", "1", "--data", shard.toString(), "--epochs", "2",
                 "--seed", "3", "--out", out.toString(), "--submit");
@@ -203,8 +230,10 @@ class ContributorCliIT {
         // On chain: the contribution names the manifest, the task and the contributor, and locks stake.
         BigInteger id = chain.protocol(ADMIN).nextContributionId().send().subtract(BigInteger.ONE);
         aliceContributions.add(id);
+        aliceDigests.add(digest);
         assertThat(trained.out()).contains("submitted contribution " + id + " to round ");
-        CotrainProtocol.ContributionView recorded = chain.protocol(ADMIN).contribution(id).send();
+        CotrainProtocol.ContributionView recorded = contribution(digest);
+        assertThat(recorded.id).isEqualTo(id);
         assertThat(recorded.contentDigest).isEqualTo(digest);
         assertThat(recorded.taskId).isEqualTo(BigInteger.valueOf(TASK));
         assertThat(recorded.kind).isEqualTo(BigInteger.ZERO);
@@ -228,8 +257,8 @@ class ContributorCliIT {
         assertThat(weights.name()).isEqualTo("model.zip");
         assertThat(weights.mediaType()).isEqualTo("application/zip");
         assertThat(content.fetchArtifact(weights)).isEqualTo(aliceUpdate);
-        assertThat(ModelCodec.read(aliceUpdate, EvaluationLimits.defaults(), TabularModels.baseArchitecture(task.schema())))
-                .isNotNull();
+        assertThat(ModelCodec.read(aliceUpdate, EvaluationLimits.defaults(),
+                TabularModels.baseArchitecture(task.schema()))).isNotNull();
 
         // Deterministic: exactly LocalTraining from the global model with the same data, epochs and seed.
         CsvDataset data = CsvDataset.parse(Files.readAllBytes(shard), task.schema(), EvaluationLimits.defaults());
@@ -238,11 +267,7 @@ class ContributorCliIT {
         assertThat(aliceUpdate).isEqualTo(expected);
 
         // The training data never left the machine.
-        try (IpfsClient shortWait = new IpfsClient(ipfs.apiUrl(), Duration.ofSeconds(2), 1 << 20)) {
-            assertThatThrownBy(() -> shortWait.cat(Cid.of(Files.readAllBytes(shard))))
-                    .isInstanceOf(IpfsException.class)
-                    .satisfies(e -> assertThat(((IpfsException) e).failure()).isEqualTo(IpfsException.Failure.TIMEOUT));
-        }
+        assertNotOnIpfs(Files.readAllBytes(shard));
     }
 
     @Test
@@ -260,11 +285,13 @@ class ContributorCliIT {
         Path badValue = Files.write(work.resolve("bad-value.csv"), lines);
         CliRunner.Result malformed = cli(alice, "train", "--task", "1", "--data", badValue.toString());
         assertThat(malformed.exitCode()).isEqualTo(1);
-        assertThat(malformed.err()).startsWith("error: " + badValue + ": line 3, column 'f2': 'abc' is not a decimal number");
+        assertThat(malformed.err())
+                .startsWith("error: " + badValue + ": line 3, column 'f2': 'abc' is not a decimal number");
         Path badHeader = Files.writeString(work.resolve("bad-header.csv"),
                 task.header().replace("f0", "a") + "\n" + lines.get(1) + "\n");
         assertThat(cli(alice, "train", "--task", "1", "--data", badHeader.toString()).err())
-                .contains("line 1, column 'f0': the header has 'a' in column 1; the header must be f0,f1,f2,f3,f4,f5,f6,f7,label");
+                .contains("line 1, column 'f0': the header has 'a' in column 1; the header must be "
+                        + "f0,f1,f2,f3,f4,f5,f6,f7,label");
 
         CliRunner.Result missing = cli(alice, "train", "--task", "1", "--data", work.resolve("nope.csv").toString());
         assertThat(missing.err()).isEqualTo("error: --data " + work.resolve("nope.csv") + ": no such file\n");
@@ -301,9 +328,11 @@ class ContributorCliIT {
         assertThat(submitted.exitCode()).as(submitted.toString()).isZero();
         BigInteger id = lastContribution();
         aliceContributions.add(id);
-        assertThat(submitted.out()).contains("submitted contribution " + id + " to round ").contains("manifest digest: " + digest);
-        CotrainProtocol.ContributionView update = chain.protocol(ADMIN).contribution(id).send();
-        assertThat(Numeric.toHexString(update.contentDigest)).isEqualTo(digest);
+        aliceDigests.add(Numeric.hexStringToByteArray(digest));
+        assertThat(submitted.out()).contains("submitted contribution " + id + " to round ")
+                .contains("manifest digest: " + digest);
+        CotrainProtocol.ContributionView update = contribution(Numeric.hexStringToByteArray(digest));
+        assertThat(update.id).isEqualTo(id);
         assertThat(update.kind).isEqualTo(BigInteger.ZERO);
         assertThat(update.taskId).isEqualTo(BigInteger.ONE);
 
@@ -313,9 +342,10 @@ class ContributorCliIT {
         assertThat(shared.exitCode()).as(shared.toString()).isZero();
         id = lastContribution();
         aliceContributions.add(id);
-        CotrainProtocol.ContributionView recorded = chain.protocol(ADMIN).contribution(id).send();
+        aliceDigests.add(digestIn(shared.out()));
+        CotrainProtocol.ContributionView recorded = contribution(digestIn(shared.out()));
+        assertThat(recorded.id).isEqualTo(id);
         assertThat(recorded.kind).isEqualTo(BigInteger.ONE);
-        assertThat(Arguments.hex(recorded.contentDigest)).isEqualTo(Arguments.hex(digestIn(shared.out())));
         ContributionManifest manifest = content.fetchManifest(recorded.contentDigest);
         assertThat(manifest.kind()).isEqualTo(ContributionManifest.Kind.DATASET);
         assertThat(manifest.trainingSamples().getAsLong()).isEqualTo(150);
@@ -334,8 +364,8 @@ class ContributorCliIT {
 
         CliRunner.Result badDigest = cli(alice, "submit", "--task", "1", "--manifest", "0xabc");
         assertThat(badDigest.exitCode()).isEqualTo(2);
-        assertThat(badDigest.err()).contains("'0xabc' is not a manifest digest: expected the manifest's sha256 as 64 hex "
-                + "digits, optionally 0x-prefixed");
+        assertThat(badDigest.err()).contains("'0xabc' is not a manifest digest: expected the manifest's sha256 as 64 "
+                + "hex digits, optionally 0x-prefixed");
 
         byte[] weights = aliceUpdate;
         Artifact artifact = Artifact.of("model.zip", content.putVerified(weights), weights, "application/zip");
@@ -344,37 +374,114 @@ class ContributorCliIT {
         content.putManifest(bobs);
         CliRunner.Result notMine = cli(alice, "submit", "--task", "1", "--manifest", Arguments.hex(bobs.digest()));
         assertThat(notMine.exitCode()).isEqualTo(1);
-        assertThat(notMine.err()).contains("names contributor " + bob.getAddress().toLowerCase() + ", but the wallet is "
-                + alice.getAddress());
+        assertThat(notMine.err()).contains("names contributor " + bob.getAddress().toLowerCase()
+                + ", but the wallet is " + alice.getAddress());
 
         CliRunner.Result notRegistered = cli(bob, "submit", "--task", "1", "--manifest", Arguments.hex(bobs.digest()));
-        assertThat(notRegistered.err()).contains(bob.getAddress() + " is not registered as a contributor: register first: "
-                + "cotrain register --stake 100");
+        assertThat(notRegistered.err()).contains(bob.getAddress() + " is not registered as a contributor: register "
+                + "first: cotrain register --stake 100");
 
         CliRunner.Result unknown = cli(alice, "submit", "--task", "2", "--dataset", shard.toString());
         assertThat(unknown.err()).startsWith("error: unknown task 2: ");
 
         Path malformed = Files.writeString(work.resolve("malformed.csv"), task.header() + "\n1,2,3,4,5,6,7,8,9\n");
         CliRunner.Result badCsv = cli(alice, "submit", "--task", "1", "--dataset", malformed.toString());
-        assertThat(badCsv.err()).startsWith("error: " + malformed + ": line 2, column 'label': label 9 is outside 0..2");
+        assertThat(badCsv.err())
+                .startsWith("error: " + malformed + ": line 2, column 'label': label 9 is outside 0..2");
 
         assertThat(chain.protocol(ADMIN).nextContributionId().send()).as("nothing submitted").isEqualTo(next);
     }
 
     @Test
     @Order(7)
-    void whilePaused_registrationAndSubmissionAreRefused() throws Exception {
+    void copies_aManifestSubmittedBefore_isRefusedBeforeAnythingIsSent_byWhoeverSubmitsIt() throws Exception {
+        BigInteger next = chain.protocol(ADMIN).nextContributionId().send();
+        byte[] first = aliceDigests.getFirst();
+        BigInteger round = contribution(first).round;
+        String copies = ": a digest is accepted once, ever, and copies earn nothing; nothing was submitted. Submit new "
+                + "work instead (other data, or an update trained with other data, epochs or --seed)\n";
+
+        // The same digest again, by its digest.
+        CliRunner.Result again = cli(alice, "submit", "--task", "1", "--manifest", Arguments.hex(first));
+        assertThat(again.exitCode()).as(again.toString()).isEqualTo(1);
+        assertThat(again.err()).isEqualTo("error: this exact manifest (" + Arguments.hex(first) + ") was already "
+                + "submitted, as contribution " + aliceContributions.getFirst() + " (round " + round + ", by you, "
+                + "pending)" + copies);
+
+        // Training again with the same data, epochs and seed from the same global model gives the same manifest:
+        // refused after training, before anything is stored or sent.
+        Path out = work.resolve("alice-update-again");
+        CliRunner.Result retrained = cli(alice, "train", "--task", "1", "--data", shard.toString(), "--epochs", "2",
+                "--seed", "3", "--out", out.toString(), "--submit");
+        assertThat(retrained.exitCode()).as(retrained.toString()).isEqualTo(1);
+        assertThat(retrained.err()).contains("epoch 2/2 [").endsWith("error: this exact manifest ("
+                + Arguments.hex(first) + ") was already submitted, as contribution " + aliceContributions.getFirst()
+                + " (round " + round + ", by you, pending)" + copies);
+        assertThat(out).doesNotExist();
+        // Without --submit the update is still written, with a warning instead of the submit command.
+        CliRunner.Result trainedOnly = cli(alice, "train", "--task", "1", "--data", shard.toString(), "--epochs", "2",
+                "--seed", "3", "--out", out.toString());
+        assertThat(trainedOnly.exitCode()).as(trainedOnly.toString()).isZero();
+        assertThat(trainedOnly.err()).endsWith("warning: this exact manifest (" + Arguments.hex(first) + ") was "
+                + "already submitted, as contribution " + aliceContributions.getFirst() + " (round " + round
+                + ", by you, pending)" + copies);
+        assertThat(trainedOnly.out()).contains("manifest digest: " + Arguments.hex(first))
+                .doesNotContain("submit it with");
+        assertThat(Files.readAllBytes(out.resolve("model-update.zip"))).isEqualTo(aliceUpdate);
+
+        // The same dataset again: its manifest is computed before the CSV is uploaded.
+        CliRunner.Result dataset =
+                cli(alice, "submit", "--task", "1", "--dataset", work.resolve("dataset.csv").toString());
+        assertThat(dataset.exitCode()).isEqualTo(1);
+        assertThat(dataset.err()).startsWith("error: this exact manifest (" + Arguments.hex(aliceDigests.get(2))
+                + ") was already submitted, as contribution " + aliceContributions.get(2) + " (round ");
+
+        // Another contributor's copy names whose it is.
+        dave = newAccount(100, true);
+        chain.token(dave).approve(protocolAddress(), tokens(100)).send();
+        chain.protocol(dave).registerContributor(tokens(100)).send();
+        CliRunner.Result copy = cli(dave, "submit", "--task", "1", "--manifest", Arguments.hex(first));
+        assertThat(copy.exitCode()).isEqualTo(1);
+        assertThat(copy.err()).isEqualTo("error: this exact manifest (" + Arguments.hex(first) + ") was already "
+                + "submitted, as contribution " + aliceContributions.getFirst() + " (round " + round + ", by "
+                + contribution(first).contributor + ", pending)" + copies);
+        assertThat(contribution(first).contributor).isEqualToIgnoringCase(alice.getAddress());
+
+        assertThat(chain.protocol(ADMIN).nextContributionId().send()).as("nothing submitted").isEqualTo(next);
+        assertThat(profile(dave).lockedStake).isZero();
+    }
+
+    @Test
+    @Order(8)
+    void whilePaused_registrationSubmissionAndModelRegistrationAreRefused() throws Exception {
+        BigInteger models = chain.models(ADMIN).modelCount().send();
         chain.protocol(ADMIN).pause().send();
         try {
             CliRunner.Result register = cli(alice, "register", "--stake", "1");
             assertThat(register.exitCode()).isEqualTo(1);
-            assertThat(register.err()).startsWith("error: the protocol is paused: registrations, stake increases and "
-                    + "submissions wait until it is resumed");
-            // decoded from the revert (EnforcedPause) of the submission's gas estimate
-            byte[] digest = chain.protocol(ADMIN).contribution(aliceContributions.getFirst()).send().contentDigest;
-            CliRunner.Result submit = cli(alice, "submit", "--task", "1", "--manifest", Arguments.hex(digest));
+            assertThat(register.err()).isEqualTo("error: " + Failures.PAUSED + "\n")
+                    .startsWith("error: the protocol is paused: registrations, stake increases, submissions and model "
+                            + "registrations wait until it is resumed");
+            // checked before anything is uploaded
+            Path dataset = Files.write(work.resolve("paused.csv"), task.shardCsv(5, 50));
+            CliRunner.Result submit = cli(alice, "submit", "--task", "1", "--dataset", dataset.toString());
             assertThat(submit.exitCode()).as(submit.toString()).isEqualTo(1);
-            assertThat(submit.err()).startsWith("error: the protocol is paused");
+            assertThat(submit.err()).isEqualTo("error: " + Failures.PAUSED + "\n");
+            // decoded from the revert (ProtocolPaused) of the model registration's gas estimate
+            Path model = Files.write(work.resolve("paused-base.zip"), baseModel);
+            Path description = Files.writeString(work.resolve("paused-held-out.txt"), "not registered while paused");
+            CliRunner.Result registerModel = cli(carol, "register-model", "--base-model", model.toString(),
+                    "--features", String.join(",", task.schema().featureColumns()), "--label",
+                    task.schema().labelColumn(), "--classes", Integer.toString(task.schema().classCount()),
+                    "--held-out-description", description.toString());
+            assertThat(registerModel.exitCode()).as(registerModel.toString()).isEqualTo(1);
+            assertThat(registerModel.err()).isEqualTo("error: " + Failures.PAUSED + "\n");
+            assertThat(chain.models(ADMIN).modelCount().send()).isEqualTo(models);
+
+            CliRunner.Result status = cli(alice, "status");
+            assertThat(status.exitCode()).as(status.toString()).isZero();
+            assertThat(status.out()).contains("(paused: the window stands still until the protocol resumes")
+                    .contains("protocol           PAUSED: the protocol is paused");
         } finally {
             chain.protocol(ADMIN).unpause().send();
         }
@@ -383,21 +490,29 @@ class ContributorCliIT {
     // ---- claim ------------------------------------------------------------------------------------------------
 
     @Test
-    @Order(8)
+    @Order(9)
     void claim_nothingBeforeTheRoundIsScored_thenEverythingCredited() throws Exception {
         CliRunner.Result nothing = cli(alice, "claim");
         assertThat(nothing.exitCode()).as(nothing.toString()).isEqualTo(1);
         assertThat(nothing.err()).startsWith("error: nothing to claim for " + alice.getAddress().toLowerCase()
-                + ": rewards are credited when a round with your accepted contributions is finalized");
+                + ": rewards are credited when a round is finalized in which your contributions scored above the "
+                + "neutral score");
+        assertThat(cli(alice, "status").out()).contains("contributions      3 submitted: 3 pending; 0 COT earned");
 
+        // Scores: the first update 80 (above the neutral 50: rewarded), the second 50 (no measurable value: stake
+        // released, no reward), the dataset 90 (rewarded).
+        Map<String, Integer> scores = Map.of(Arguments.hex(aliceDigests.get(0)), 80,
+                Arguments.hex(aliceDigests.get(1)), 50, Arguments.hex(aliceDigests.get(2)), 90);
         TreeSet<BigInteger> rounds = new TreeSet<>();
-        for (BigInteger id : aliceContributions) rounds.add(chain.protocol(ADMIN).contribution(id).send().round);
-        for (BigInteger round : rounds) scoreAndFinalize(round, 80);
-        for (BigInteger id : aliceContributions) {
-            assertThat(chain.protocol(ADMIN).contribution(id).send().status.intValue()).isEqualTo(ACCEPTED);
-        }
+        for (byte[] digest : aliceDigests) rounds.add(contribution(digest).round);
+        for (BigInteger round : rounds) scoreAndFinalize(round, scores);
+        assertThat(aliceDigests.stream().map(digest -> status(digest))).containsExactly(ACCEPTED, UNREWARDED, ACCEPTED);
+        // base x (score - 50) / 50 x (0.5 + reputation / 10000), the reputation moving 20% towards each score:
+        // 20 x 30/50 x 1.0 = 12 (reputation 5000 -> 5600), nothing at 50 (5600 -> 5480), 15 x 40/50 x 1.048 = 12.576
         BigInteger claimable = chain.protocol(ADMIN).claimable(alice.getAddress()).send();
-        assertThat(claimable).isPositive();
+        assertThat(claimable).isEqualTo(TokenAmount.parse("24.576"));
+        assertThat(profile(alice).reputation).isEqualTo(BigInteger.valueOf(6_184));
+        assertThat(profile(alice).stake).as("nothing slashed").isEqualTo(TokenAmount.parse("112.5"));
         BigInteger before = chain.token(ADMIN).balanceOf(alice.getAddress()).send();
 
         CliRunner.Result claimed = cli(alice, "claim");
@@ -407,21 +522,41 @@ class ContributorCliIT {
         assertThat(chain.protocol(ADMIN).claimable(alice.getAddress()).send()).isZero();
         assertThat(chain.token(ADMIN).balanceOf(alice.getAddress()).send()).isEqualTo(before.add(claimable));
         assertThat(profile(alice).lockedStake).isZero();
-        assertThat(cli(alice, "status").out()).contains("contributions      3 submitted, 0 pending")
-                .contains("claimable rewards  0 COT");
+        CliRunner.Result status = cli(alice, "status", "--contributions");
+        assertThat(status.exitCode()).as(status.toString()).isZero();
+        assertThat(status.out()).contains("contributions      3 submitted: 2 accepted, 1 unrewarded; 24.576 COT earned")
+                .contains("reputation         61.84% (6184 of 10000)")
+                .contains("claimable rewards  0 COT")
+                .contains("Accepted: scored above the neutral score: rewarded base x (score - neutral) / "
+                        + "(100 - neutral)")
+                .contains("Unrewarded: scored at or below the neutral score (no measurable value): stake released, "
+                        + "no reward");
+        List<String> rows = status.out().lines().filter(line -> line.matches("\\d+ .*")).toList();
+        BigInteger round = contribution(aliceDigests.getFirst()).round;
+        assertThat(rows).hasSize(3);
+        assertThat(rows.get(0).split("\\s{2,}")).containsExactly(aliceContributions.get(0).toString(),
+                round.toString(), "model update", "Accepted", "80", "12 COT", "0 COT",
+                Arguments.hex(aliceDigests.get(0)));
+        assertThat(rows.get(1).split("\\s{2,}")).containsExactly(aliceContributions.get(1).toString(),
+                contribution(aliceDigests.get(1)).round.toString(), "model update", "Unrewarded", "50", "0 COT",
+                "0 COT", Arguments.hex(aliceDigests.get(1)));
+        assertThat(rows.get(2).split("\\s{2,}")).containsExactly(aliceContributions.get(2).toString(),
+                contribution(aliceDigests.get(2)).round.toString(), "dataset", "Accepted", "90", "12.576 COT", "0 COT",
+                Arguments.hex(aliceDigests.get(2)));
     }
 
     // ---- history ----------------------------------------------------------------------------------------------
 
     @Test
-    @Order(9)
+    @Order(10)
     void history_listsTheCommits_andTrainingStartsFromTheDefaultBranchHead() throws Exception {
         // The validator records the round's aggregate (here: alice's update) as commit 2; the owner branches from 1.
-        BigInteger round = chain.protocol(ADMIN).contribution(aliceContributions.getFirst()).send().round;
+        // Only the accepted update is aggregated: the one scored at the neutral score brought nothing measurable.
+        BigInteger round = contribution(aliceDigests.getFirst()).round;
         ModelFile aggregate = content.putModel(aliceUpdate);
         chain.models(VALIDATOR).attestCommit(new ModelRegistry.CommitAttestation(BigInteger.ONE, BigInteger.ZERO,
                 BigInteger.ONE, BigInteger.ZERO, round, aggregate.sha256(), aggregate.root(),
-                List.of(aliceContributions.get(0), aliceContributions.get(1)), BigInteger.valueOf(712_500),
+                List.of(aliceContributions.getFirst()), BigInteger.valueOf(712_500),
                 BigInteger.valueOf(650_000))).send();
         chain.models(ADMIN).createBranch(BigInteger.ONE, BigInteger.ONE,
                 Arrays.copyOf("experiment".getBytes(StandardCharsets.UTF_8), 32)).send();
@@ -438,7 +573,7 @@ class ContributorCliIT {
         assertThat(lines.get(1).split("\\s{2,}")).containsExactly(
                 "COMMIT", "BRANCH", "PARENTS", "ROUND", "ACCURACY", "CONTRIBUTIONS", "BLOCK", "HEAD OF");
         assertThat(lines.get(2).split("\\s{2,}")).containsExactly(
-                "2", "0 main", "1", round.toString(), "71.25%", "2", recorded.toString(), "0 main (default)");
+                "2", "0 main", "1", round.toString(), "71.25%", "1", recorded.toString(), "0 main (default)");
         assertThat(lines.get(3).split("\\s{2,}")).containsExactly(
                 "1", "0 main", "-", "-", "-", "0", baseBlock.toString(), "1 experiment (base model)");
 
@@ -451,28 +586,39 @@ class ContributorCliIT {
                 "--out", work.resolve("alice-update-3").toString());
         assertThat(trained.exitCode()).as(trained.toString()).isZero();
         assertThat(trained.err()).contains("global model (commit 2)");
-        assertThat(content.fetchManifest(digestIn(trained.out())).baseModel()).contains(ModelCodec.sha256Hex(aliceUpdate));
+        assertThat(content.fetchManifest(digestIn(trained.out())).baseModel())
+                .contains(ModelCodec.sha256Hex(aliceUpdate));
     }
 
     // ---- unstake ----------------------------------------------------------------------------------------------
 
     @Test
-    @Order(10)
+    @Order(11)
     void unstake_requestsUnbonding_refusesEarlyWithdrawal_thenWithdraws() throws Exception {
         CliRunner.Result notRegistered = cli(bob, "unstake", "--amount", "10");
         assertThat(notRegistered.exitCode()).isEqualTo(1);
-        assertThat(notRegistered.err()).isEqualTo("error: " + bob.getAddress().toLowerCase() + " is not registered as a "
-                + "contributor: register first: cotrain register --stake 100 (the minimum stake is 100 COT)\n");
+        assertThat(notRegistered.err()).isEqualTo("error: " + bob.getAddress().toLowerCase() + " is not registered "
+                + "as a contributor: register first: cotrain register --stake 100 (the minimum stake is 100 COT)\n");
 
+        // Two requests, each with its own ready block: the second does not delay the first.
         assertThat(cli(carol, "register", "--stake", "100").exitCode()).isZero();
-        CliRunner.Result requested = cli(carol, "unstake", "--amount", "95");
-        assertThat(requested.exitCode()).as(requested.toString()).isZero();
+        CliRunner.Result first = cli(carol, "unstake", "--amount", "60");
+        assertThat(first.exitCode()).as(first.toString()).isZero();
+        BigInteger firstReady = profile(carol).unbondingReadyBlock;
+        assertThat(first.out()).contains("60 COT started unbonding, withdrawable from block " + firstReady
+                + ": then run 'cotrain unstake --withdraw'\nno other stake is unbonding\n");
+        anvil.mine(5);
+        CliRunner.Result second = cli(carol, "unstake", "--amount", "35");
+        assertThat(second.exitCode()).as(second.toString()).isZero();
         CotrainProtocol.ContributorProfile unbonding = profile(carol);
         assertThat(unbonding.stake).isEqualTo(tokens(5));
         assertThat(unbonding.unbondingStake).isEqualTo(tokens(95));
-        BigInteger ready = unbonding.unbondingReadyBlock;
-        assertThat(requested.out()).contains("95 COT started unbonding (95 COT unbonding in all), withdrawable from block "
-                + ready);
+        assertThat(unbonding.withdrawableStake).isZero();
+        BigInteger lastReady = unbonding.unbondingReadyBlock;
+        assertThat(lastReady).isGreaterThan(firstReady);
+        assertThat(second.out()).contains("35 COT started unbonding, withdrawable from block " + lastReady
+                + ": then run 'cotrain unstake --withdraw'\n95 COT unbonding in all: the 60 COT requested before keeps "
+                + "its own ready blocks\n");
 
         // Too little free stake: to submit (checked before uploading), and to unstake more (the contract's revert).
         CliRunner.Result submit = cli(carol, "submit", "--task", "1", "--dataset", shard.toString());
@@ -485,28 +631,64 @@ class ContributorCliIT {
 
         CliRunner.Result early = cli(carol, "unstake", "--withdraw");
         assertThat(early.exitCode()).isEqualTo(1);
-        assertThat(early.err()).containsPattern("error: the unbonding stake is withdrawable from block " + ready
-                + "; the chain is at block \\d+ \\(\\d+ blocks to go\\): run 'cotrain unstake --withdraw' again then");
-        assertThat(cli(carol, "status").out()).contains("unbonding          95 COT, withdrawable from block " + ready);
+        assertThat(early.err()).containsPattern("error: no unbonding stake is withdrawable yet: your earliest "
+                + "unbonding request is withdrawable from block " + firstReady + "; the chain is at block \\d+ "
+                + "\\(\\d+ blocks? to go\\): run 'cotrain unstake --withdraw' again then");
+        assertThat(cli(carol, "status").out()).containsPattern("unbonding          95 COT: none withdrawable yet, "
+                + "all of it from block " + lastReady + " \\(\\d+ blocks? to go\\)\n");
 
-        anvil.mineTo(ready);
+        // The first request is ready, the second not yet: status and withdraw say so.
+        anvil.mineTo(firstReady);
+        assertThat(cli(carol, "status").out()).containsPattern("unbonding          95 COT: 60 COT withdrawable now "
+                + "\\(cotrain unstake --withdraw\\), all of it from block " + lastReady
+                + " \\(\\d+ blocks? to go\\)\n");
         BigInteger before = chain.token(ADMIN).balanceOf(carol.getAddress()).send();
         CliRunner.Result withdrawn = cli(carol, "unstake", "--withdraw");
         assertThat(withdrawn.exitCode()).as(withdrawn.toString()).isZero();
-        assertThat(withdrawn.out()).contains("withdrew 95 COT; token balance now " + TokenAmount.format(before.add(tokens(95))));
+        assertThat(withdrawn.out())
+                .contains("withdrew 60 COT; token balance now " + TokenAmount.format(before.add(tokens(60))))
+                .containsPattern("still unbonding: 35 COT: none withdrawable yet, all of it from block " + lastReady);
+        assertThat(profile(carol).unbondingStake).isEqualTo(tokens(35));
+        assertThat(chain.token(ADMIN).balanceOf(carol.getAddress()).send()).isEqualTo(before.add(tokens(60)));
+
+        anvil.mineTo(lastReady);
+        assertThat(cli(carol, "status").out())
+                .contains("unbonding          35 COT, all of it withdrawable now: cotrain unstake --withdraw\n");
+        CliRunner.Result rest = cli(carol, "unstake", "--withdraw");
+        assertThat(rest.exitCode()).as(rest.toString()).isZero();
+        assertThat(rest.out())
+                .contains("withdrew 35 COT; token balance now " + TokenAmount.format(before.add(tokens(95))))
+                .doesNotContain("still unbonding");
         assertThat(profile(carol).unbondingStake).isZero();
         assertThat(chain.token(ADMIN).balanceOf(carol.getAddress()).send()).isEqualTo(before.add(tokens(95)));
 
         CliRunner.Result again = cli(carol, "unstake", "--withdraw");
         assertThat(again.err()).startsWith("error: nothing to withdraw: no stake is unbonding");
+
+        // At most 16 requests unbond at once: the 17th is refused (by the gas estimate) with what to do.
+        for (int i = 0; i < UnstakeCommand.MAX_REQUESTS; i++) {
+            chain.protocol(carol).requestUnstake(TokenAmount.parse("0.1")).send();
+        }
+        CliRunner.Result seventeenth = cli(carol, "unstake", "--amount", "0.1");
+        assertThat(seventeenth.exitCode()).isEqualTo(1);
+        assertThat(seventeenth.err()).isEqualTo("error: you have 16 unbonding requests, the most at once: withdraw the "
+                + "ready ones first with 'cotrain unstake --withdraw' ('cotrain status' shows when they are ready), "
+                + "then request again\n");
+        assertThat(profile(carol).unbondingStake).isEqualTo(TokenAmount.parse("1.6"));
+        anvil.mineTo(profile(carol).unbondingReadyBlock);
+        CliRunner.Result all = cli(carol, "unstake", "--withdraw");
+        assertThat(all.exitCode()).as(all.toString()).isZero();
+        assertThat(all.out()).contains("withdrew 1.6 COT;");
+        assertThat(profile(carol).stake).isEqualTo(TokenAmount.parse("3.4"));
     }
 
     // ---- wallets and connections ------------------------------------------------------------------------------
 
     @Test
-    @Order(11)
+    @Order(12)
     void aKeystoreWallet_withItsPasswordFromTheEnvironmentOrPrompted() throws Exception {
-        Path keystore = work.resolve(WalletUtils.generateWalletFile("s3cret pass", alice.getEcKeyPair(), work.toFile(), false));
+        Path keystore = work.resolve(
+                WalletUtils.generateWalletFile("s3cret pass", alice.getEcKeyPair(), work.toFile(), false));
         Map<String, String> variables = new HashMap<>(variables(alice));
         variables.remove("COTRAIN_PRIVATE_KEY");
 
@@ -533,7 +715,7 @@ class ContributorCliIT {
     }
 
     @Test
-    @Order(12)
+    @Order(13)
     void chainDown_andNoEthForGas() throws Exception {
         int closed = LocalProcesses.freePort();
         for (String[] args : new String[][] {{"status"}, {"register", "--stake", "100"}, {"history", "--task", "1"}}) {
@@ -557,7 +739,7 @@ class ContributorCliIT {
     // ---- the packaged command ---------------------------------------------------------------------------------
 
     @Test
-    @Order(13)
+    @Order(14)
     void theCotrainScriptRunsThePackagedJar() throws Exception {
         Path out = work.resolve("script-update");
         ScriptRun status = script(alice, "status");
@@ -582,18 +764,19 @@ class ContributorCliIT {
     // ---- the model owner's commands ----------------------------------------------------------------------------
 
     @Test
-    @Order(14)
+    @Order(15)
     void registerModel_storesTheDocumentsAndMintsTheModelToTheCaller() throws Exception {
         Path model = Files.write(work.resolve("base.zip"), baseModel);
         Path description = Files.writeString(work.resolve("held-out.txt"), "2,000 synthetic rows, never published");
         String features = String.join(",", task.schema().featureColumns());
         String classes = Integer.toString(task.schema().classCount());
 
-        CliRunner.Result badRule = cli(carol, "register-model", "--base-model", model.toString(), "--features", features,
-                "--label", task.schema().labelColumn(), "--classes", classes, "--held-out-description",
+        CliRunner.Result badRule = cli(carol, "register-model", "--base-model", model.toString(), "--features",
+                features, "--label", task.schema().labelColumn(), "--classes", classes, "--held-out-description",
                 description.toString(), "--rule", "mean");
         assertThat(badRule.exitCode()).isEqualTo(2);
-        assertThat(badRule.err()).contains("--rule must be one of [fedavg, median, trimmed-mean, krum, multi-krum], got mean");
+        assertThat(badRule.err())
+                .contains("--rule must be one of [fedavg, median, trimmed-mean, krum, multi-krum], got mean");
         CliRunner.Result badWeights = cli(carol, "register-model", "--base-model", model.toString(), "--features",
                 features, "--label", task.schema().labelColumn(), "--classes", classes, "--held-out-description",
                 description.toString(), "--reward-weights", "5000,0,0");
@@ -615,14 +798,15 @@ class ContributorCliIT {
         assertThat(spec.rule).isEqualTo(BigInteger.TWO);
         assertThat(spec.ruleParameterA).isEqualTo(BigInteger.valueOf(1_000));
         assertThat(spec.baseWeightsDigest).isEqualTo(MessageDigest.getInstance("SHA-256").digest(baseModel));
-        assertThat(SchemaDocument.read(content.fetchVerified(Cid.ofDigest(spec.schemaDigest)))).isEqualTo(task.schema());
+        assertThat(SchemaDocument.read(content.fetchVerified(Cid.ofDigest(spec.schemaDigest))))
+                .isEqualTo(task.schema());
         assertThat(content.fetchVerified(Cid.ofDigest(spec.heldOutDigest))).isEqualTo(Files.readAllBytes(description));
     }
 
     @Test
-    @Order(15)
+    @Order(16)
     void branch_createsMovesRevertsAndRequestsMerges_forTheOwnerOnly() throws Exception {
-        // task 1 holds commit 1 (base) and commit 2 on branch 0, and branch 1 "experiment" at commit 1 (Order 9)
+        // task 1 holds commit 1 (base) and commit 2 on branch 0, and branch 1 "experiment" at commit 1 (Order 10)
         ModelRegistry models = chain.models(ADMIN);
         BigInteger one = BigInteger.ONE;
 
@@ -646,7 +830,18 @@ class ContributorCliIT {
 
         CliRunner.Result merge = cli(ADMIN, "branch", "--task", "1", "--merge", "2", "--into", "0");
         assertThat(merge.exitCode()).as(merge.toString()).isZero();
-        assertThat(models.pendingMerge(one, BigInteger.ZERO).send()).isEqualTo(BigInteger.TWO);
+        assertThat(merge.out()).isEqualTo("asked the validators to merge branch 2 (head commit 2) into branch 0 of "
+                + "task 1 as merge request 1; the merge commit appears in 'cotrain history'\n");
+        var pending = models.pendingMerge(one, BigInteger.ZERO).send();
+        assertThat(pending.component1()).as("source head").isEqualTo(BigInteger.TWO);
+        assertThat(pending.component2()).as("request number").isEqualTo(BigInteger.ONE);
+        // Asked again, it is a new proposal that replaces the pending one.
+        CliRunner.Result again = cli(ADMIN, "branch", "--task", "1", "--merge", "2", "--into", "0");
+        assertThat(again.exitCode()).as(again.toString()).isZero();
+        assertThat(again.out()).isEqualTo("asked the validators to merge branch 2 (head commit 2) into branch 0 of "
+                + "task 1 as merge request 2; the merge commit appears in 'cotrain history'\nit replaces merge request "
+                + "1 (commit 2), which validators no longer record\n");
+        assertThat(models.pendingMerge(one, BigInteger.ZERO).send().component2()).isEqualTo(BigInteger.TWO);
         CliRunner.Result nothing = cli(ADMIN, "branch", "--task", "1", "--merge", "1", "--into", "0");
         assertThat(nothing.err()).isEqualTo("error: branch 1 has nothing to merge into branch 0: the same branch, or "
                 + "the same head\n");
@@ -657,8 +852,62 @@ class ContributorCliIT {
         CliRunner.Result unknown = cli(ADMIN, "branch", "--task", "1", "--default", "7");
         assertThat(unknown.err()).isEqualTo("error: model 1 has no branch 7: 'cotrain history --task 1' lists its "
                 + "branches\n");
-        CliRunner.Result twoOperations = cli(ADMIN, "branch", "--task", "1", "--default", "0", "--revert", "0", "--to", "1");
+        CliRunner.Result twoOperations =
+                cli(ADMIN, "branch", "--task", "1", "--default", "0", "--revert", "0", "--to", "1");
         assertThat(twoOperations.exitCode()).isEqualTo(2);
+    }
+
+    // ---- round caps ---------------------------------------------------------------------------------------------
+
+    @Test
+    @Order(17)
+    void roundCaps_perContributorAndPerRound_areCheckedBeforeAnythingIsUploaded() throws Exception {
+        Credentials erin = newAccount(100, true);
+        assertThat(cli(erin, "register", "--stake", "100").exitCode()).isZero();
+        // Rounds opened from now on take 2 contributions, 1 per contributor (PARAMETER_ROLE stays with the admin).
+        chain.protocol(ADMIN).setParameter(MAX_CONTRIBUTIONS_PER_CONTRIBUTOR, BigInteger.ONE).send();
+        chain.protocol(ADMIN).setParameter(MAX_CONTRIBUTIONS_PER_ROUND, BigInteger.TWO).send();
+        try {
+            List<Path> datasets = new ArrayList<>();
+            for (int shardIndex = 6; shardIndex < 9; shardIndex++) {
+                datasets.add(Files.write(work.resolve("capped-" + shardIndex + ".csv"), task.shardCsv(shardIndex, 40)));
+            }
+            awaitFreshRound();
+            BigInteger round = chain.protocol(ADMIN).currentRound().send();
+            CliRunner.Result accepted = cli(alice, "submit", "--task", "1", "--dataset", datasets.get(0).toString());
+            assertThat(accepted.exitCode()).as(accepted.toString()).isZero();
+            assertThat(accepted.out()).contains(" to round " + round + " of task 1");
+            BigInteger windowEnd = chain.protocol(ADMIN).roundInfo(round).send().submissionEndBlock;
+            BigInteger next = chain.protocol(ADMIN).nextContributionId().send();
+
+            CliRunner.Result capped = cli(alice, "submit", "--task", "1", "--dataset", datasets.get(1).toString());
+            assertThat(capped.exitCode()).as(capped.toString()).isEqualTo(1);
+            assertThat(capped.err()).isEqualTo("error: you already submitted 1 contribution to round " + round
+                    + ", the most one contributor may submit to a round; nothing was submitted: submit again once "
+                    + "round " + round.add(BigInteger.ONE) + " accepts submissions, from block " + windowEnd
+                    + " (the chain is at block " + anvil.blockNumber() + ")\n");
+            assertNotOnIpfs(Files.readAllBytes(datasets.get(1)));
+            assertThat(cli(alice, "status").out())
+                    .contains("your submissions   1 of at most 1 to round " + round + "\n")
+                    .contains("1 contribution so far, at most 2)");
+
+            CliRunner.Result daves = cli(dave, "submit", "--task", "1", "--dataset", datasets.get(1).toString());
+            assertThat(daves.exitCode()).as(daves.toString()).isZero();
+            assertThat(chain.protocol(ADMIN).nextContributionId().send()).isEqualTo(next.add(BigInteger.ONE));
+
+            CliRunner.Result full = cli(erin, "submit", "--task", "1", "--dataset", datasets.get(2).toString());
+            assertThat(full.exitCode()).as(full.toString()).isEqualTo(1);
+            assertThat(full.err()).isEqualTo("error: round " + round + " is full: it holds 2 contributions, the most a "
+                    + "round takes; nothing was submitted: submit again once round " + round.add(BigInteger.ONE)
+                    + " accepts submissions, from block " + windowEnd + " (the chain is at block " + anvil.blockNumber()
+                    + ")\n");
+            assertNotOnIpfs(Files.readAllBytes(datasets.get(2)));
+            assertThat(chain.protocol(ADMIN).roundInfo(round).send().contributionCount).isEqualTo(BigInteger.TWO);
+            assertThat(profile(erin).lockedStake).isZero();
+        } finally {
+            chain.protocol(ADMIN).setParameter(MAX_CONTRIBUTIONS_PER_CONTRIBUTOR, BigInteger.valueOf(64)).send();
+            chain.protocol(ADMIN).setParameter(MAX_CONTRIBUTIONS_PER_ROUND, BigInteger.valueOf(512)).send();
+        }
     }
 
     private record ScriptRun(int exitCode, String out, String err) {
@@ -692,7 +941,9 @@ class ContributorCliIT {
 
     private static Credentials newAccount(long wholeTokens, boolean withEth) throws Exception {
         Credentials account = Credentials.create(Keys.createEcKeyPair());
-        if (withEth) Transfer.sendFunds(anvil.web3j(), ADMIN, account.getAddress(), BigDecimal.ONE, Convert.Unit.ETHER).send();
+        if (withEth) {
+            Transfer.sendFunds(anvil.web3j(), ADMIN, account.getAddress(), BigDecimal.ONE, Convert.Unit.ETHER).send();
+        }
         chain.token(ADMIN).transfer(account.getAddress(), tokens(wholeTokens)).send();
         return account;
     }
@@ -702,7 +953,8 @@ class ContributorCliIT {
                 "COTRAIN_RPC_URL", anvil.rpcUrl(),
                 "COTRAIN_IPFS_URL", ipfs.apiUrl().toString(),
                 "COTRAIN_DEPLOYMENT", deploymentFile.toString(),
-                "COTRAIN_PRIVATE_KEY", Numeric.toHexStringWithPrefixZeroPadded(account.getEcKeyPair().getPrivateKey(), 64));
+                "COTRAIN_PRIVATE_KEY",
+                Numeric.toHexStringWithPrefixZeroPadded(account.getEcKeyPair().getPrivateKey(), 64));
     }
 
     private static CliRunner.Result cli(Credentials account, String... args) {
@@ -711,6 +963,41 @@ class ContributorCliIT {
 
     private static String protocolAddress() {
         return chain.addresses().protocol();
+    }
+
+    private static CotrainProtocol.ContributionView contribution(byte[] digest) throws Exception {
+        return chain.protocol(ADMIN).contribution(digest).send();
+    }
+
+    private static int status(byte[] digest) {
+        try {
+            return contribution(digest).status.intValueExact();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Asserts that the IPFS node does not have the content: it was never uploaded. */
+    private static void assertNotOnIpfs(byte[] content) {
+        try (IpfsClient shortWait = new IpfsClient(ipfs.apiUrl(), Duration.ofSeconds(2), 1 << 20)) {
+            assertThatThrownBy(() -> shortWait.cat(Cid.of(content)))
+                    .isInstanceOf(IpfsException.class)
+                    .satisfies(e -> assertThat(((IpfsException) e).failure()).isEqualTo(IpfsException.Failure.TIMEOUT));
+        }
+    }
+
+    /** The content digests of a round's contributions, by position (id order), from the submission events. */
+    private static List<byte[]> roundDigests(BigInteger round) throws Exception {
+        EthFilter filter = new EthFilter(DefaultBlockParameter.valueOf(chain.addresses().deployBlock()),
+                DefaultBlockParameterName.LATEST, chain.addresses().protocol());
+        filter.addSingleTopic(EventEncoder.encode(CotrainProtocol.CONTRIBUTIONSUBMITTED_EVENT));
+        List<CotrainProtocol.ContributionSubmittedEventResponse> events = new ArrayList<>();
+        for (EthLog.LogResult<?> result : anvil.web3j().ethGetLogs(filter).send().getLogs()) {
+            var event = CotrainProtocol.getContributionSubmittedEventFromLog((Log) result.get());
+            if (event.round.equals(round)) events.add(event);
+        }
+        events.sort(Comparator.comparing(event -> event.id));
+        return events.stream().map(event -> event.contentDigest).toList();
     }
 
     private static CotrainProtocol.ContributorProfile profile(Credentials account) throws Exception {
@@ -733,20 +1020,25 @@ class ContributorCliIT {
         while (chain.protocol(ADMIN).currentRound().send().equals(now)) anvil.mine(1);
     }
 
-    /** The validator scores every contribution of the round, then anyone finalizes it. */
-    private static void scoreAndFinalize(BigInteger round, int score) throws Exception {
+    /**
+     * The validator scores every contribution of the round (by manifest digest, 80 when not given), then anyone
+     * finalizes it, naming the round's contributions in order.
+     */
+    private static void scoreAndFinalize(BigInteger round, Map<String, Integer> scoreByDigest) throws Exception {
         CotrainProtocol reader = chain.protocol(ADMIN);
         CotrainProtocol.RoundView info = reader.roundInfo(round).send();
         anvil.mineTo(info.submissionEndBlock);
-        int[] scores = new int[info.contributionCount.intValueExact()];
-        Arrays.fill(scores, score);
+        List<byte[]> digests = roundDigests(round);
+        assertThat(digests).hasSize(info.contributionCount.intValueExact());
+        int[] scores = digests.stream().mapToInt(digest -> scoreByDigest.getOrDefault(Arguments.hex(digest), 80))
+                .toArray();
         ScoreCommitment secret = ScoreCommitment.withFreshSalt(round, scores);
         chain.protocol(VALIDATOR).commitScores(round,
                 secret.hash(chain.chainId(), chain.addresses().protocol(), VALIDATOR.getAddress())).send();
         anvil.mineTo(info.commitEndBlock);
         chain.protocol(VALIDATOR).revealScores(round, secret.scores(), secret.salt()).send();
         anvil.mineTo(info.revealEndBlock);
-        chain.protocol(ADMIN).finalize(round, BigInteger.valueOf(100)).send();
+        chain.protocol(ADMIN).finalize(round, digests).send();
         assertThat(reader.roundInfo(round).send().phase.intValue()).as("round " + round + " finalized").isEqualTo(4);
     }
 }

@@ -28,7 +28,8 @@ class CotrainCliTest {
         CliRunner.Result none = run(Map.of());
         assertThat(none.exitCode()).isEqualTo(2);
         assertThat(none.err()).contains("Usage: cotrain");
-        assertThat(run(Map.of(), "train", "--help").out()).contains("--epochs", "--seed", "--out", "--submit", "--data");
+        assertThat(run(Map.of(), "train", "--help").out())
+                .contains("--epochs", "--seed", "--out", "--submit", "--data");
     }
 
     @Test
@@ -69,7 +70,8 @@ class CotrainCliTest {
     void usageErrorsExitWith2AndPointAtHelp() {
         CliRunner.Result badDigest = run(Map.of(), "submit", "--task", "1", "--manifest", "0x1234");
         assertThat(badDigest.exitCode()).isEqualTo(2);
-        assertThat(badDigest.err()).contains("'0x1234' is not a manifest digest").contains("see 'cotrain submit --help'");
+        assertThat(badDigest.err()).contains("'0x1234' is not a manifest digest")
+                .contains("see 'cotrain submit --help'");
         assertThat(run(Map.of(), "submit", "--task", "1").err()).contains("Missing required argument");
         String digest = "ab".repeat(32);
         assertThat(run(Map.of(), "submit", "--task", "1", "--manifest", digest, "--dataset", "x.csv").err())

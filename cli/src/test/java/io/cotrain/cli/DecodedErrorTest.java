@@ -21,7 +21,7 @@ class DecodedErrorTest {
         DecodedError error = DecodedError.parse("Panic(17)");
         assertThat(error.name()).isEqualTo("Panic");
         assertThat(error.text("code", 0)).isEqualTo("17");
-        assertThat(DecodedError.parse("EnforcedPause()").arguments()).isEmpty();
+        assertThat(DecodedError.parse("ProtocolPaused()").arguments()).isEmpty();
     }
 
     @Test

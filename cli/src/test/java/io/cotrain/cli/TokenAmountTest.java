@@ -31,7 +31,8 @@ class TokenAmountTest {
     @Test
     void rejectsZeroTooManyDecimalsAndMoreThan96Bits() {
         assertThatThrownBy(() -> TokenAmount.parse("0.000")).hasMessage("the amount must be more than 0");
-        assertThatThrownBy(() -> TokenAmount.parse("0.0000000000000000001")).hasMessageContaining("more than 18 decimals");
+        assertThatThrownBy(() -> TokenAmount.parse("0.0000000000000000001"))
+                .hasMessageContaining("more than 18 decimals");
         assertThat(TokenAmount.parse("79228162514.264337593543950335")).isEqualTo(TokenAmount.MAX_WEI);
         assertThatThrownBy(() -> TokenAmount.parse("79228162514.264337593543950336")).hasMessageContaining("2^96");
     }

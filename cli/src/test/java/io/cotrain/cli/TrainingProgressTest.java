@@ -33,7 +33,8 @@ class TrainingProgressTest {
         new TrainingProgress(new PrintWriter(terminal), true, 2, ROWS).train(TASK.baseModel(), shard.toDataSet(), 2, 1);
         assertThat(terminal.toString()).contains("\repoch 1/2 [").contains("] batch 5/5  loss ")
                 .contains("\repoch 2/2 [" + "#".repeat(30) + "] batch 5/5");
-        assertThat(terminal.toString().chars().filter(c -> c == '\n').count()).as("a line break per epoch").isEqualTo(2);
+        assertThat(terminal.toString().chars().filter(c -> c == '\n').count()).as("a line break per epoch")
+                .isEqualTo(2);
 
         StringWriter log = new StringWriter();
         new TrainingProgress(new PrintWriter(log), false, 2, ROWS).train(TASK.baseModel(), shard.toDataSet(), 2, 1);
@@ -44,7 +45,9 @@ class TrainingProgressTest {
 
     @Test
     void theBarFillsWithTheBatches() {
-        assertThat(TrainingProgress.line(1, 3, 1, 4, 1.23456)).isEqualTo("epoch 1/3 [#######-----------------------] batch 1/4  loss 1.2346");
-        assertThat(TrainingProgress.line(3, 3, 4, 4, 0.5)).isEqualTo("epoch 3/3 [" + "#".repeat(30) + "] batch 4/4  loss 0.5000");
+        assertThat(TrainingProgress.line(1, 3, 1, 4, 1.23456))
+                .isEqualTo("epoch 1/3 [#######-----------------------] batch 1/4  loss 1.2346");
+        assertThat(TrainingProgress.line(3, 3, 4, 4, 0.5))
+                .isEqualTo("epoch 3/3 [" + "#".repeat(30) + "] batch 4/4  loss 0.5000");
     }
 }

@@ -39,7 +39,8 @@ class WalletTest {
 
     @Test
     void aPrivateKeyFromTheEnvironment() {
-        assertThat(Wallet.load(null, environment(Map.of("COTRAIN_PRIVATE_KEY", KEY), CliEnvironment.PasswordPrompt.NONE))
+        assertThat(Wallet.load(null,
+                        environment(Map.of("COTRAIN_PRIVATE_KEY", KEY), CliEnvironment.PasswordPrompt.NONE))
                         .getAddress())
                 .isEqualTo(address);
         assertThat(Wallet.load(null, environment(Map.of("COTRAIN_PRIVATE_KEY", KEY.substring(2)),

@@ -34,9 +34,17 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.web3j.crypto.Credentials;
+import org.web3j.abi.EventEncoder;
 import org.web3j.crypto.Hash;
+import org.web3j.protocol.Web3j;
+import org.web3j.protocol.core.DefaultBlockParameterName;
+import org.web3j.protocol.core.methods.request.EthFilter;
+import org.web3j.protocol.core.methods.response.EthLog;
+import org.web3j.protocol.core.methods.response.Log;
 import org.web3j.utils.Numeric;
 
 /**
@@ -58,8 +66,9 @@ class FederatedTrainingIT {
             List.of(DevAccounts.account(4), DevAccounts.account(5), DevAccounts.account(6));
     private static final Credentials POISONER = DevAccounts.account(7);
     private static final Credentials FREE_RIDER = DevAccounts.account(8);
-    private static final int ACCEPTED = 2;
     private static final int REJECTED = 3;
+    /** Accepted (2) and unrewarded (5) updates are aggregated: only rejected ones are left out. */
+    private static final Set<Integer> AGGREGATED = Set.of(2, 5);
     private static final int MODEL_UPDATE = 0;
     /** How far the federated model may stay below the centrally trained one. */
     private static final double FEW_POINTS = 0.05;
@@ -74,7 +83,7 @@ class FederatedTrainingIT {
             CotrainProtocol protocol = chain.protocol(OWNER);
             ModelRegistry models = chain.models(OWNER);
             Path task = network.directory.resolve("tasks/task-1");
-            Map<BigInteger, ContributionView> contributions = contributions(protocol);
+            Map<BigInteger, ContributionView> contributions = contributions(protocol, chain.web3j());
             assertThat(contributions).hasSize(ROUNDS * (HONEST.size() + 2));
 
             // one commit per round, each on top of the one before, aggregating exactly the round's accepted updates
@@ -138,11 +147,13 @@ class FederatedTrainingIT {
         cli(network, "branch", "--task", "1", "--merge", "1", "--into", "0");
 
         Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
-        while (models.pendingMerge(TASK, BigInteger.ZERO).send().signum() != 0 && Instant.now().isBefore(deadline)) {
+        while (models.pendingMerge(TASK, BigInteger.ZERO).send().component1().signum() != 0
+                && Instant.now().isBefore(deadline)) {
             Thread.sleep(1_000);
         }
         BigInteger merge = models.branchHead(TASK, BigInteger.ZERO).send();
-        assertThat(models.pendingMerge(TASK, BigInteger.ZERO).send()).as("the validators recorded the merge").isZero();
+        assertThat(models.pendingMerge(TASK, BigInteger.ZERO).send().component1()).as("the validators recorded the merge")
+                .isZero();
         assertThat(models.parents(merge).send()).containsExactly(first, head);
         assertThat(models.commit(merge).send().round).isZero();
         try (IpfsClient ipfs = new IpfsClient(URI.create("http://127.0.0.1:" + network.ipfsPort))) {
@@ -175,11 +186,16 @@ class FederatedTrainingIT {
         assertThat(commandLine.execute(args)).as("cotrain %s%n%s%s", String.join(" ", args), out, err).isZero();
     }
 
-    private static Map<BigInteger, ContributionView> contributions(CotrainProtocol protocol) throws Exception {
-        Map<BigInteger, ContributionView> all = new LinkedHashMap<>();
-        BigInteger next = protocol.nextContributionId().send();
-        for (BigInteger id = BigInteger.ONE; id.compareTo(next) < 0; id = id.add(BigInteger.ONE)) {
-            all.put(id, protocol.contribution(id).send());
+    /** Every contribution by id, found through its ContributionSubmitted event: the chain keeps them by digest. */
+    private static Map<BigInteger, ContributionView> contributions(CotrainProtocol protocol, Web3j web3j)
+            throws Exception {
+        EthFilter filter = new EthFilter(DefaultBlockParameterName.EARLIEST, DefaultBlockParameterName.LATEST,
+                protocol.getContractAddress());
+        filter.addSingleTopic(EventEncoder.encode(CotrainProtocol.CONTRIBUTIONSUBMITTED_EVENT));
+        Map<BigInteger, ContributionView> all = new TreeMap<>();
+        for (EthLog.LogResult<?> result : web3j.ethGetLogs(filter).send().getLogs()) {
+            var event = CotrainProtocol.getContributionSubmittedEventFromLog((Log) result.get());
+            all.put(event.id, protocol.contribution(event.contentDigest).send());
         }
         return all;
     }
@@ -196,7 +212,7 @@ class FederatedTrainingIT {
         return contributions.entrySet().stream()
                 .filter(entry -> entry.getValue().round.equals(round)
                         && entry.getValue().kind.intValue() == MODEL_UPDATE
-                        && entry.getValue().status.intValue() == ACCEPTED)
+                        && AGGREGATED.contains(entry.getValue().status.intValue()))
                 .map(Map.Entry::getKey)
                 .toList();
     }

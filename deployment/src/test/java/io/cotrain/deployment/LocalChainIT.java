@@ -39,7 +39,7 @@ class LocalChainIT {
             for (int validator = 1; validator <= 3; validator++) {
                 assertThat(registry.validatorInfo(DevAccounts.account(validator).getAddress()).send().active).isTrue();
             }
-            assertThat(Files.readString(output)).contains("validator 1 (bonded 1000 COT)");
+            assertThat(Files.readString(output)).contains("validator 1 (bonded 2000 COT)");
             web3j.shutdown();
 
             new ProcessBuilder("kill", "-INT", Long.toString(script.pid())).start().waitFor();

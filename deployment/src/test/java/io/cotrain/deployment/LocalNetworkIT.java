@@ -5,19 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cotrain.contracts.testing.CotrainClients;
-import io.cotrain.contracts.generated.CotrainProtocol;
 import io.cotrain.contracts.testing.DevAccounts;
-import io.cotrain.deployment.demo.DemoTask;
-import io.cotrain.ipfs.Cid;
 import io.cotrain.ipfs.ContentStore;
-import io.cotrain.ipfs.ContributionManifest;
-import io.cotrain.ipfs.ContributionManifest.Artifact;
 import io.cotrain.ipfs.IpfsClient;
-import io.cotrain.oracle.evaluation.CsvDataset;
-import io.cotrain.oracle.evaluation.EvaluationLimits;
-import io.cotrain.oracle.evaluation.LocalTraining;
-import io.cotrain.oracle.evaluation.ModelCodec;
-import java.math.BigInteger;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,16 +15,12 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
-import org.nd4j.linalg.dataset.DataSet;
-import org.web3j.crypto.Credentials;
 
 /**
  * deployment/local-network.sh as a user runs it, on free ports and without its demo: anvil with the contracts, the IPFS
@@ -81,7 +67,7 @@ class LocalNetworkIT {
                     .POST(HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(10)).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(ipfs.statusCode()).isEqualTo(200);
-            assertThat(network.output()).contains("validator 1 (bonded 1000 COT)")
+            assertThat(network.output()).contains("validator 1 (bonded 2000 COT)")
                     .contains("http://127.0.0.1:" + network.ipfsPort)
                     .contains("http://127.0.0.1:" + network.nodePorts.getFirst() + "/status")
                     .doesNotContain("Demo:");
@@ -105,21 +91,17 @@ class LocalNetworkIT {
     private void scoreARound(CotrainClients chain, int ipfsPort, Path task, List<Integer> nodePorts) throws Exception {
         try (IpfsClient ipfs = new IpfsClient(URI.create("http://127.0.0.1:" + ipfsPort))) {
             ContentStore content = new ContentStore(ipfs);
-            byte[] globalModel = Files.readAllBytes(task.resolve("global-model.zip"));
-            MultiLayerNetwork model = ModelCodec.read(globalModel, EvaluationLimits.defaults());
-            DataSet shard = CsvDataset.parse(Files.readAllBytes(task.resolve("shards/contributor-1.csv")),
-                    DemoTask.SCHEMA, EvaluationLimits.defaults()).toDataSet();
-            LocalTraining.train(model, shard, 5, 1);
-            Map<String, BigInteger> ids = new LinkedHashMap<>();
-            ids.put("honest", submit(chain, content, DevAccounts.account(4), ModelCodec.write(model), globalModel));
-            ids.put("garbage", submit(chain, content, DevAccounts.account(5), new byte[] {1, 2, 3, 4}, globalModel));
+            byte[] globalModel = NetworkContributions.globalModel(task);
+            Map<String, byte[]> digests = new LinkedHashMap<>();
+            digests.put("honest", NetworkContributions.submit(chain, content, DevAccounts.account(4),
+                    NetworkContributions.honestUpdate(task, "contributor-1.csv"), globalModel));
+            digests.put("garbage", NetworkContributions.submit(chain, content, DevAccounts.account(5),
+                    new byte[] {1, 2, 3, 4}, globalModel));
+            assertThat(NetworkContributions.awaitSettled(chain, digests.values(), ROUND))
+                    .as("the round is finalized within %s", ROUND).isTrue();
 
-            Instant deadline = Instant.now().plus(ROUND);
-            while (Instant.now().isBefore(deadline) && !finalized(chain, ids.values())) Thread.sleep(1_000);
-            assertThat(finalized(chain, ids.values())).as("the round is finalized within %s", ROUND).isTrue();
-
-            var honest = chain.protocol(DevAccounts.account(0)).contribution(ids.get("honest")).send();
-            var garbage = chain.protocol(DevAccounts.account(0)).contribution(ids.get("garbage")).send();
+            var honest = chain.protocol(DevAccounts.account(0)).contribution(digests.get("honest")).send();
+            var garbage = chain.protocol(DevAccounts.account(0)).contribution(digests.get("garbage")).send();
             assertThat(honest.status.intValue()).as("honest accepted").isEqualTo(2);
             assertThat(honest.consensusScore.intValue()).isGreaterThan(50);
             assertThat(garbage.status.intValue()).as("garbage rejected").isEqualTo(3);
@@ -127,33 +109,10 @@ class LocalNetworkIT {
             var round = chain.protocol(DevAccounts.account(0)).roundInfo(honest.round).send();
             assertThat(round.revealedValidators.bitCount()).as("all three revealed").isEqualTo(3);
             for (int port : nodePorts) {
-                JsonNode judged = JSON.readTree(get("http://127.0.0.1:" + port + "/contributions/" + ids.get("honest"))
-                        .body());
+                JsonNode judged = JSON.readTree(get("http://127.0.0.1:" + port + "/contributions/" + honest.id).body());
                 assertThat(judged.path("score").asInt()).as("node %d", port).isEqualTo(honest.consensusScore.intValue());
             }
         }
-    }
-
-    private static BigInteger submit(CotrainClients chain, ContentStore content, Credentials contributor, byte[] model,
-            byte[] globalModel) throws Exception {
-        chain.token(contributor).approve(chain.addresses().protocol(), CotrainClients.tokens(100)).send();
-        if (!chain.protocol(contributor).contributorProfile(contributor.getAddress()).send().registered) {
-            chain.protocol(contributor).registerContributor(CotrainClients.tokens(100)).send();
-        }
-        Artifact artifact = Artifact.of("model.zip", content.putVerified(model), model, "application/zip");
-        ContributionManifest manifest = ContributionManifest.modelUpdate(DemoTask.TASK_ID, contributor.getAddress(),
-                List.of(artifact), 500, Cid.of(globalModel).toString());
-        content.putManifest(manifest);
-        var receipt = chain.protocol(contributor).submitContribution(BigInteger.ZERO, manifest.digest(),
-                BigInteger.valueOf(DemoTask.TASK_ID)).send();
-        return CotrainProtocol.getContributionSubmittedEvents(receipt).getFirst().id;
-    }
-
-    private static boolean finalized(CotrainClients chain, Iterable<BigInteger> ids) throws Exception {
-        for (BigInteger id : ids) {
-            if (chain.protocol(DevAccounts.account(0)).contribution(id).send().status.intValue() == 1) return false;
-        }
-        return true;
     }
 
     private HttpResponse<String> get(String url) throws Exception {

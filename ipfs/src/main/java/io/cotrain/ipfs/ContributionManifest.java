@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
  * the field and the bad value.
  *
  * @param kind what is contributed
- * @param taskId the model or task it is for, as submitted on chain (below 2^40)
+ * @param taskId the model or task it is for, as submitted on chain (below 2^32)
  * @param contributor the contributor's address, {@code 0x} and 40 hex digits, kept in lower case
  * @param artifacts the content, at least one, with unique names
  * @param trainingSamples samples trained on (model update) or contained (dataset); absent for validation work
@@ -45,7 +45,7 @@ public record ContributionManifest(
     /** The manifest format this code reads and writes. */
     public static final int FORMAT_VERSION = 1;
     /** Task ids are stored in 40 bits on chain. */
-    public static final long MAX_TASK_ID = (1L << 40) - 1;
+    public static final long MAX_TASK_ID = (1L << 32) - 1; // the protocol stores task ids in 32 bits
 
     private static final Pattern ADDRESS = Pattern.compile("0x[0-9a-fA-F]{40}");
     private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
@@ -154,7 +154,7 @@ public record ContributionManifest(
     /**
      * A model update: weights (or a delta) trained from a base model.
      *
-     * @param taskId the task, below 2^40
+     * @param taskId the task, below 2^32
      * @param contributor the contributor's address
      * @param artifacts the update's files
      * @param trainingSamples how many samples it was trained on
@@ -170,7 +170,7 @@ public record ContributionManifest(
     /**
      * A dataset.
      *
-     * @param taskId the task, below 2^40
+     * @param taskId the task, below 2^32
      * @param contributor the contributor's address
      * @param artifacts the data files
      * @param trainingSamples how many samples it holds
@@ -186,7 +186,7 @@ public record ContributionManifest(
     /**
      * Validation work, such as an evaluation report.
      *
-     * @param taskId the task, below 2^40
+     * @param taskId the task, below 2^32
      * @param contributor the contributor's address
      * @param artifacts the work's files
      * @return the manifest, without createdAt

@@ -2,6 +2,7 @@ package io.cotrain.deployment.demo;
 
 import io.cotrain.cli.CliEnvironment;
 import io.cotrain.cli.CotrainCli;
+import io.cotrain.contracts.ContributionStatus;
 import io.cotrain.contracts.DeploymentAddresses;
 import io.cotrain.contracts.generated.CotrainProtocol;
 import io.cotrain.contracts.generated.ModelRegistry;
@@ -22,6 +23,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -39,6 +41,7 @@ import org.web3j.protocol.Web3j;
 import org.web3j.protocol.http.HttpService;
 import org.web3j.tx.ReadonlyTransactionManager;
 import org.web3j.tx.gas.StaticGasProvider;
+import org.web3j.utils.Numeric;
 import org.web3j.utils.Numeric;
 
 /**
@@ -61,7 +64,6 @@ public final class DemoRounds {
             Pattern.compile("\"baseModelHeldOut\": \\{\"rows\": (\\d+), \"correct\": (\\d+)");
     private static final BigInteger TASK = BigInteger.valueOf(DemoTask.TASK_ID);
     private static final int FINALIZED = 4;
-    private static final int ACCEPTED = 2;
     private static final int MODEL_UPDATE = 0;
     private static final long POLL_MILLIS = 1_000;
     /** How long validators may take to finalize and aggregate a round before the demo gives up. */
@@ -80,8 +82,8 @@ public final class DemoRounds {
     record Contributor(String name, Credentials key, Role role, Path data) {}
 
     /** What one contributor did in a round and what came of it. */
-    record Outcome(Contributor contributor, BigInteger contributionId, int score, boolean accepted, BigInteger reward,
-            BigInteger slashed) {}
+    record Outcome(Contributor contributor, BigInteger contributionId, int score, ContributionStatus status,
+            BigInteger reward, BigInteger slashed) {}
 
     /** One demo round: the protocol round, the commit recorded (if any) and the outcomes. */
     record RoundReport(int number, BigInteger protocolRound, BigInteger commit, BigInteger parent, double accuracy,
@@ -184,6 +186,7 @@ public final class DemoRounds {
             claimableBefore.put(contributor, read(() -> protocol.claimable(address).send()));
         }
         Map<Contributor, BigInteger> submitted = new LinkedHashMap<>();
+        Map<BigInteger, byte[]> digests = new LinkedHashMap<>();
         BigInteger protocolRound = null;
         // everyone prepares first (training takes seconds each), then all submit back to back: the submissions of a
         // demo round land in one protocol round unless its window closes in those few seconds
@@ -195,6 +198,7 @@ public final class DemoRounds {
             Matcher matcher = SUBMITTED.matcher(output);
             if (!matcher.find()) throw new IllegalStateException(contributor.name() + " did not submit: " + output);
             submitted.put(contributor, new BigInteger(matcher.group(1)));
+            digests.put(new BigInteger(matcher.group(1)), Numeric.hexStringToByteArray(manifests.get(contributor)));
             BigInteger round = new BigInteger(matcher.group(2));
             if (protocolRound == null) protocolRound = round;
             else protocolRound = protocolRound.max(round);
@@ -202,14 +206,15 @@ public final class DemoRounds {
         BigInteger last = protocolRound;
         // every contribution's round must be finalized, and the model registry must have aggregated the last one
         for (BigInteger id : submitted.values()) {
-            BigInteger round = read(() -> protocol.contribution(id).send()).round;
+            BigInteger round = read(() -> protocol.contribution(digests.get(id)).send()).round;
             await(() -> read(() -> protocol.roundInfo(round).send()).phase.intValue() == FINALIZED);
         }
         // on a busy machine a demo round's submissions can spill into the next protocol round: wait for the commit
         // of the last protocol round that accepted an update (a round that accepted none makes no commit)
         Optional<BigInteger> lastAccepted = submitted.values().stream()
-                .map(id -> read(() -> protocol.contribution(id).send()))
-                .filter(view -> view.kind.intValue() == MODEL_UPDATE && view.status.intValue() == ACCEPTED)
+                .map(id -> read(() -> protocol.contribution(digests.get(id)).send()))
+                .filter(view -> view.kind.intValue() == MODEL_UPDATE
+                        && ContributionStatus.of(view.status) == ContributionStatus.ACCEPTED)
                 .map(view -> view.round)
                 .max(Comparator.naturalOrder());
         lastAccepted.ifPresent(round ->
@@ -219,11 +224,11 @@ public final class DemoRounds {
         for (var entry : submitted.entrySet()) {
             Contributor contributor = entry.getKey();
             String address = contributor.key().getAddress();
-            var view = read(() -> protocol.contribution(entry.getValue()).send());
+            var view = read(() -> protocol.contribution(digests.get(entry.getValue())).send());
             BigInteger stake = read(() -> protocol.contributorProfile(address).send()).stake;
             BigInteger claimable = read(() -> protocol.claimable(address).send());
             outcomes.add(new Outcome(contributor, entry.getValue(), view.consensusScore.intValue(),
-                    view.status.intValue() == ACCEPTED, claimable.subtract(claimableBefore.get(contributor)),
+                    ContributionStatus.of(view.status), claimable.subtract(claimableBefore.get(contributor)),
                     stakeBefore.get(contributor).subtract(stake)));
         }
         var model = read(() -> models.model(TASK).send());
@@ -257,9 +262,13 @@ public final class DemoRounds {
         var commit = read(() -> models.commit(head).send());
         ModelFile file = ModelFile.ofCommit(commit.weightsDigest, commit.weightsRoot);
         byte[] global = content.fetchModel(file, 64L << 20);
-        var manifest = ContributionManifest.modelUpdate(DemoTask.TASK_ID, contributor.key().getAddress(),
+        var unchanged = ContributionManifest.modelUpdate(DemoTask.TASK_ID, contributor.key().getAddress(),
                 List.of(Artifact.of("model.zip", file.cid(), global, "application/zip")), 500,
                 HexFormat.of().formatHex(file.sha256()));
+        // dated, so that it is a new digest even when the global model did not move since its last one
+        var manifest = new ContributionManifest(unchanged.kind(), unchanged.taskId(), unchanged.contributor(),
+                unchanged.artifacts(), unchanged.trainingSamples(), unchanged.baseModel(), unchanged.dataSchema(),
+                Optional.of(Instant.now()));
         content.putManifest(manifest);
         return HexFormat.of().formatHex(manifest.digest());
     }
@@ -285,12 +294,12 @@ public final class DemoRounds {
             out.printf(Locale.ROOT, "round %d (protocol round %s): no update accepted, no commit; held-out accuracy "
                     + "stays %.1f%%%n", report.number(), report.protocolRound(), 100 * report.accuracy());
         }
-        out.printf(Locale.ROOT, "  %-14s %-11s %-13s %5s  %-9s %12s %10s%n", "contributor", "role", "contribution",
+        out.printf(Locale.ROOT, "  %-14s %-11s %-13s %5s  %-10s %12s %10s%n", "contributor", "role", "contribution",
                 "score", "status", "reward", "slashed");
         for (Outcome outcome : report.outcomes()) {
-            out.printf(Locale.ROOT, "  %-14s %-11s %-13s %5d  %-9s %12s %10s%n", outcome.contributor().name(),
+            out.printf(Locale.ROOT, "  %-14s %-11s %-13s %5d  %-10s %12s %10s%n", outcome.contributor().name(),
                     outcome.contributor().role().label(), outcome.contributionId(), outcome.score(),
-                    outcome.accepted() ? "accepted" : "rejected", cot(outcome.reward()), cot(outcome.slashed()));
+                    outcome.status().label(), cot(outcome.reward()), cot(outcome.slashed()));
         }
     }
 

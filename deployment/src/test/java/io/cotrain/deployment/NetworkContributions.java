@@ -1,0 +1,88 @@
+package io.cotrain.deployment;
+
+import io.cotrain.contracts.testing.CotrainClients;
+import io.cotrain.contracts.testing.DevAccounts;
+import io.cotrain.deployment.demo.DemoTask;
+import io.cotrain.ipfs.Cid;
+import io.cotrain.ipfs.ContentStore;
+import io.cotrain.ipfs.ContributionManifest;
+import io.cotrain.ipfs.ContributionManifest.Artifact;
+import io.cotrain.oracle.evaluation.CsvDataset;
+import io.cotrain.oracle.evaluation.EvaluationLimits;
+import io.cotrain.oracle.evaluation.LocalTraining;
+import io.cotrain.oracle.evaluation.ModelCodec;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.dataset.DataSet;
+import org.web3j.crypto.Credentials;
+
+/** Contributions the network tests make as a contributor would: trained updates and raw files, through the chain. */
+final class NetworkContributions {
+    private NetworkContributions() {}
+
+    /**
+     * @param task the demo task's directory of a local network
+     * @param shard the shard to train on, e.g. "contributor-1.csv"
+     * @return the task's global model trained 5 epochs on the shard, as model file bytes
+     */
+    static byte[] honestUpdate(Path task, String shard) throws Exception {
+        MultiLayerNetwork model = ModelCodec.read(globalModel(task), EvaluationLimits.defaults());
+        DataSet data = CsvDataset.parse(Files.readAllBytes(task.resolve("shards").resolve(shard)), DemoTask.SCHEMA,
+                EvaluationLimits.defaults()).toDataSet();
+        LocalTraining.train(model, data, 5, 1);
+        return ModelCodec.write(model);
+    }
+
+    static byte[] globalModel(Path task) throws Exception {
+        return Files.readAllBytes(task.resolve("global-model.zip"));
+    }
+
+    /**
+     * Registers the contributor if needed (100 COT), puts the model and its manifest on IPFS and submits it.
+     *
+     * @return the digest of the manifest submitted: the chain keeps contributions by it
+     */
+    static byte[] submit(CotrainClients chain, ContentStore content, Credentials contributor, byte[] model,
+            byte[] globalModel) throws Exception {
+        chain.token(contributor).approve(chain.addresses().protocol(), CotrainClients.tokens(100)).send();
+        if (!chain.protocol(contributor).contributorProfile(contributor.getAddress()).send().registered) {
+            chain.protocol(contributor).registerContributor(CotrainClients.tokens(100)).send();
+        }
+        Artifact artifact = Artifact.of("model.zip", content.putVerified(model), model, "application/zip");
+        ContributionManifest manifest = ContributionManifest.modelUpdate(DemoTask.TASK_ID, contributor.getAddress(),
+                List.of(artifact), 500, Cid.of(globalModel).toString());
+        content.putManifest(manifest);
+        chain.protocol(contributor).submitContribution(BigInteger.ZERO, manifest.digest(),
+                BigInteger.valueOf(DemoTask.TASK_ID)).send();
+        return manifest.digest();
+    }
+
+    /** Waits until every contribution left Pending, or the deadline passes; @return whether they all did */
+    static boolean awaitSettled(CotrainClients chain, Iterable<byte[]> digests, Duration within) throws Exception {
+        Instant deadline = Instant.now().plus(within);
+        while (Instant.now().isBefore(deadline)) {
+            if (settled(chain, digests)) return true;
+            Thread.sleep(1_000);
+        }
+        return settled(chain, digests);
+    }
+
+    private static boolean settled(CotrainClients chain, Iterable<byte[]> digests) throws Exception {
+        for (byte[] digest : digests) {
+            if (chain.protocol(DevAccounts.account(0)).contribution(digest).send().status.intValue() == 1) return false;
+        }
+        return true;
+    }
+
+    /** Mines nothing, waits for the chain to enter a new round: a round's submissions then share its window. */
+    static BigInteger awaitFreshRound(CotrainClients chain) throws Exception {
+        BigInteger now = chain.protocol(DevAccounts.account(0)).currentRound().send();
+        while (chain.protocol(DevAccounts.account(0)).currentRound().send().equals(now)) Thread.sleep(200);
+        return now.add(BigInteger.ONE);
+    }
+}

@@ -290,11 +290,11 @@ contract CotrainProtocolTest is CoreTestHelpers {
         vm.prank(validators[0]);
         registry.withdrawValidatorBond();
 
-        finalizeAll(round); // the round it committed to and never revealed: 10% of its weight
+        finalizeAll(round); // the round it committed to and never revealed: 5% of its stake (2,000)
         vm.prank(validators[0]);
         registry.withdrawValidatorBond();
         assertEq(token.balanceOf(validators[0]), 500 * TOKEN);
-        assertEq(registry.validatorInfo(validators[0]).bond, 1_300 * TOKEN);
+        assertEq(registry.validatorInfo(validators[0]).bond, 1_400 * TOKEN);
     }
 
     /// @dev A pause stops the protocol clock: the round's commit window waits, and no absence is excused.

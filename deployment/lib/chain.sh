@@ -63,8 +63,9 @@ chain_start() {
 # chain_deploy: deploys with Deploy.s.sol (admits dev accounts 1-3 as validators, gives tokens to accounts 1-5,
 # funds the pool, hands governance to a timelock of COTRAIN_TIMELOCK_DELAY seconds whose governor is the admin).
 # Sets addresses (the addresses file), token, protocol, registry, timelock_delay.
-# A local network's timelock delay (60 s) is far shorter than its unbonding delays: fine for trying things out, never
-# for a network that holds value (the deploy script refuses it unless COTRAIN_ALLOW_SHORT_TIMELOCK=true).
+# A local network's timelock delay (60 s) is far shorter than its exit window: fine for trying things out, never for a
+# network that holds value (the deploy script refuses it unless COTRAIN_ALLOW_SHORT_TIMELOCK=true). Operations still
+# wait for the exit window on the protocol clock (two rounds and the longest unbonding delay, in blocks).
 chain_deploy() {
   addresses="${COTRAIN_ADDRESSES_FILE:-$root/deployment/addresses/${chain_id}.json}"
   timelock_delay="${COTRAIN_TIMELOCK_DELAY:-60}"
@@ -89,8 +90,8 @@ chain_deploy() {
 
 chain_read_address() { node -e "console.log(require(process.argv[1])[process.argv[2]])" "$addresses" "$1"; }
 
-# chain_bond_validators: each of dev accounts 1-3 approves and bonds twice the minimum validator bond: a round's
-# penalty is capped at 10% of a bond (MaxRoundPenaltyBps), so no single bad round makes a validator inactive.
+# chain_bond_validators: each of dev accounts 1-3 approves and bonds twice the minimum validator bond: a round costs a
+# validator at most the absence penalty (5% of its stake), so no single bad round makes a validator inactive.
 chain_bond_validators() {
   local bond="2000000000000000000000" # 2000 tokens: twice the minimum validator bond
   local i
@@ -110,7 +111,8 @@ chain_summary() {
   registry     $registry
   models       $models   (model registry: model and commit NFTs)
   timelock     $(chain_read_address timelock)   (governance: parameters, upgrades, validator set; delay ${timelock_delay}s,
-               SHORT for a local network: a real deployment's is at least the unbonding delay)
+               SHORT for a local network: a real deployment's is at least its exit window; every operation also
+               waits for the exit window on the protocol clock)
   addresses    $addresses
 
 Dev accounts (anvil's public test keys):

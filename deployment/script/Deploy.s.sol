@@ -2,12 +2,13 @@
 pragma solidity ^0.8.24;
 
 import {Script, console} from "forge-std/Script.sol";
-import {TimelockController} from "@openzeppelin/contracts/governance/TimelockController.sol";
 import {ERC1967Proxy} from "@openzeppelin/contracts/proxy/ERC1967/ERC1967Proxy.sol";
 
 import {CotrainProtocol} from "cotrain/CotrainProtocol.sol";
 import {CotrainProtocolExtension} from "cotrain/CotrainProtocolExtension.sol";
+import {CotrainTimelock} from "cotrain/governance/CotrainTimelock.sol";
 import {ICotrainProtocol} from "cotrain/interfaces/ICotrainProtocol.sol";
+import {ExitWindow} from "cotrain/libraries/ExitWindow.sol";
 import {CommitToken} from "cotrain/registry/CommitToken.sol";
 import {ModelRegistry} from "cotrain/registry/ModelRegistry.sol";
 import {CotrainToken} from "cotrain/token/CotrainToken.sol";
@@ -17,14 +18,17 @@ import {ValidatorRegistry} from "cotrain/validators/ValidatorRegistry.sol";
 /// @notice Deploys the token, the validator registry, the protocol (with its extension) and the model registry behind
 /// UUPS proxies and the commit NFT collection, binds them (the model registry may slash validators' attestations),
 /// optionally admits validators, hands out tokens and funds the reward pool, then hands governance to a
-/// TimelockController and writes the addresses to deployment/addresses/<chainId>.json.
+/// CotrainTimelock (an OpenZeppelin TimelockController) and writes the addresses to
+/// deployment/addresses/<chainId>.json.
 ///
 /// Governance: DEFAULT_ADMIN_ROLE, PARAMETER_ROLE, UPGRADER_ROLE and VALIDATOR_MANAGER_ROLE of every contract go to the
 /// timelock, whose proposer and executor is COTRAIN_GOVERNOR; PAUSER_ROLE goes to COTRAIN_PAUSER (pausing stays
-/// immediate); the deployer keeps no role. The timelock's delay must be at least the longest unbonding delay, so that
-/// a contributor or validator who disagrees with a scheduled change can leave before it takes effect: by default it is
-/// that delay in blocks times COTRAIN_SECONDS_PER_BLOCK. A shorter COTRAIN_TIMELOCK_DELAY is refused unless
-/// COTRAIN_ALLOW_SHORT_TIMELOCK=true (the local scripts set it, and say so).
+/// immediate); the deployer keeps no role. A contributor or validator who disagrees with a scheduled change must be
+/// able to leave before it takes effect: the timelock executes an operation only once the protocol clock (which a
+/// pause stops) has advanced by the exit window (ExitWindow: two rounds plus the longest unbonding delay) since it was
+/// scheduled, and once its delay in seconds has passed. That delay is by default the exit window in blocks times
+/// COTRAIN_SECONDS_PER_BLOCK; a shorter COTRAIN_TIMELOCK_DELAY is refused unless COTRAIN_ALLOW_SHORT_TIMELOCK=true
+/// (the local scripts set it, and say so); the exit window in protocol clock blocks applies whatever the delay.
 ///
 /// The signer is whatever forge is given: `--private-key $KEY` (or PRIVATE_KEY in the environment), or a keystore
 /// with `--account NAME` / `--keystore FILE`.
@@ -35,8 +39,8 @@ import {ValidatorRegistry} from "cotrain/validators/ValidatorRegistry.sol";
 ///   COTRAIN_GOVERNOR           proposes and executes timelocked changes [the signer]
 ///   COTRAIN_PAUSER             may pause and unpause at once [the signer]
 ///   COTRAIN_SECONDS_PER_BLOCK  the chain's block time, for the timelock delay [12]
-///   COTRAIN_TIMELOCK_DELAY     seconds [the longest unbonding delay in seconds]
-///   COTRAIN_ALLOW_SHORT_TIMELOCK  true: accept a delay below the unbonding delay (local networks only) [false]
+///   COTRAIN_TIMELOCK_DELAY     seconds [the exit window in seconds]
+///   COTRAIN_ALLOW_SHORT_TIMELOCK  true: accept a delay below the exit window (local networks only) [false]
 ///   COTRAIN_VALIDATORS         comma-separated addresses to admit to the validator set []
 ///   COTRAIN_TOKEN_RECIPIENTS   comma-separated addresses that receive COTRAIN_TOKENS_EACH tokens []
 ///   COTRAIN_TOKENS_EACH        whole tokens per recipient [100000]
@@ -55,11 +59,11 @@ contract Deploy is Script {
         ModelRegistry modelRegistry;
         address modelRegistryImplementation;
         CommitToken commitToken;
-        TimelockController timelock;
+        CotrainTimelock timelock;
         uint256 deployBlock;
     }
 
-    error TimelockDelayTooShort(uint256 delaySeconds, uint256 unbondingSeconds);
+    error TimelockDelayTooShort(uint256 delaySeconds, uint256 exitWindowSeconds);
 
     function run() external returns (Deployment memory deployment) {
         uint256 key = vm.envOr("PRIVATE_KEY", uint256(0));
@@ -148,7 +152,7 @@ contract Deploy is Script {
             maxValidators: 16,
             validationReward: 1 * TOKEN,
             deviationPenaltyBps: 100,
-            absencePenaltyBps: 500,
+            absencePenaltyBps: 500, // a missing commit or reveal: at least the worst a reveal costs
             toleranceScore: 10,
             quorumBps: 6_666, // two of three validators reach quorum (2 x 10000 >= 3 x 6666)
             submissionBlocks: submissionBlocks,
@@ -161,25 +165,26 @@ contract Deploy is Script {
             maxContributionsPerRound: 512,
             maxContributionsPerContributor: 64,
             maxWeightShareBps: 3_334, // no validator weighs more than a third of a round's committed weight
-            maxRoundPenaltyBps: 1_000 // a bad round costs a validator at most 10% of its bond
+            maxRoundPenaltyBps: 500, // a round's deviations cost a validator at most 5% of its stake
+            submissionFee: 1 * TOKEN // into the pool for every scored contribution: as much as one validation reward
         });
     }
 
-    /// @notice The timelock's delay in seconds: COTRAIN_TIMELOCK_DELAY, or the longest unbonding delay at
-    /// COTRAIN_SECONDS_PER_BLOCK. A delay shorter than the unbonding delay is refused unless explicitly allowed.
+    /// @notice The timelock's delay in seconds: COTRAIN_TIMELOCK_DELAY, or the exit window at
+    /// COTRAIN_SECONDS_PER_BLOCK. A delay shorter than the exit window is refused unless explicitly allowed.
     function timelockDelay(ProtocolConfig memory parameters) public view returns (uint256) {
-        uint256 unbondingBlocks = parameters.validatorUnbondingBlocks > parameters.contributorUnbondingBlocks
-            ? parameters.validatorUnbondingBlocks
-            : parameters.contributorUnbondingBlocks;
-        uint256 unbondingSeconds = unbondingBlocks * vm.envOr("COTRAIN_SECONDS_PER_BLOCK", uint256(12));
-        uint256 delay = vm.envOr("COTRAIN_TIMELOCK_DELAY", unbondingSeconds);
-        if (delay < unbondingSeconds && !vm.envOr("COTRAIN_ALLOW_SHORT_TIMELOCK", false)) {
-            revert TimelockDelayTooShort(delay, unbondingSeconds);
+        uint256 exitBlocks = ExitWindow.blocks(
+            parameters.submissionBlocks + parameters.commitBlocks + parameters.revealBlocks,
+            parameters.validatorUnbondingBlocks,
+            parameters.contributorUnbondingBlocks
+        );
+        uint256 exitSeconds = exitBlocks * vm.envOr("COTRAIN_SECONDS_PER_BLOCK", uint256(12));
+        uint256 delay = vm.envOr("COTRAIN_TIMELOCK_DELAY", exitSeconds);
+        if (delay < exitSeconds && !vm.envOr("COTRAIN_ALLOW_SHORT_TIMELOCK", false)) {
+            revert TimelockDelayTooShort(delay, exitSeconds);
         }
-        if (delay < unbondingSeconds) {
-            console.log(
-                "WARNING: timelock delay %s s is shorter than the unbonding delay (%s s)", delay, unbondingSeconds
-            );
+        if (delay < exitSeconds) {
+            console.log("WARNING: timelock delay %s s is shorter than the exit window (%s s)", delay, exitSeconds);
         }
         return delay;
     }
@@ -188,12 +193,12 @@ contract Deploy is Script {
     /// deployer renounces all it held.
     function handOverGovernance(Deployment memory deployment, address admin, uint256 delay)
         internal
-        returns (TimelockController timelock)
+        returns (CotrainTimelock timelock)
     {
         address[] memory governors = new address[](1);
         governors[0] = vm.envOr("COTRAIN_GOVERNOR", admin);
         address pauser = vm.envOr("COTRAIN_PAUSER", admin);
-        timelock = new TimelockController(delay, governors, governors, address(0));
+        timelock = new CotrainTimelock(delay, deployment.protocol, governors, governors, address(0));
         address governance = address(timelock);
 
         ICotrainProtocol protocol = deployment.protocol;

@@ -2,12 +2,12 @@
 pragma solidity ^0.8.24;
 
 import {Script, console} from "forge-std/Script.sol";
-import {TimelockController} from "@openzeppelin/contracts/governance/TimelockController.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {UUPSUpgradeable} from "@openzeppelin/contracts-upgradeable/proxy/utils/UUPSUpgradeable.sol";
 
 import {CotrainProtocol} from "cotrain/CotrainProtocol.sol";
 import {CotrainProtocolExtension} from "cotrain/CotrainProtocolExtension.sol";
+import {CotrainTimelock} from "cotrain/governance/CotrainTimelock.sol";
 import {ICotrainProtocol} from "cotrain/interfaces/ICotrainProtocol.sol";
 import {ModelRegistry} from "cotrain/registry/ModelRegistry.sol";
 import {ValidatorRegistry} from "cotrain/validators/ValidatorRegistry.sol";
@@ -18,7 +18,8 @@ import {ValidatorRegistry} from "cotrain/validators/ValidatorRegistry.sol";
 ///
 ///   COTRAIN_UPGRADE_STEP=schedule  deploys the new implementations and schedules the upgrades as one timelock batch,
 ///                                  written to deployment/addresses/<chainId>.upgrade.json (or COTRAIN_UPGRADE_FILE);
-///   COTRAIN_UPGRADE_STEP=execute   once the timelock's delay has passed, executes the batch in that file.
+///   COTRAIN_UPGRADE_STEP=execute   once the timelock's delay and exit window have passed, executes the batch in
+///                                  that file.
 ///
 /// Between the two, everyone can see the scheduled upgrade on chain (CallScheduled) and leave if they disagree.
 /// Storage is namespaced (ERC-7201), so new modules do not collide.
@@ -30,7 +31,7 @@ contract Upgrade is Script {
         string memory path = vm.envOr("COTRAIN_ADDRESSES_FILE", _defaultPath(".json"));
         string memory batchPath = vm.envOr("COTRAIN_UPGRADE_FILE", _defaultPath(".upgrade.json"));
         string memory json = vm.readFile(path);
-        TimelockController timelock = TimelockController(payable(vm.parseJsonAddress(json, ".timelock")));
+        CotrainTimelock timelock = CotrainTimelock(payable(vm.parseJsonAddress(json, ".timelock")));
         bytes32 step = keccak256(bytes(vm.envString("COTRAIN_UPGRADE_STEP")));
 
         uint256 key = vm.envOr("PRIVATE_KEY", uint256(0));
@@ -42,7 +43,9 @@ contract Upgrade is Script {
             uint256[] memory values = new uint256[](targets.length);
             timelock.scheduleBatch(targets, values, payloads, bytes32(0), salt, timelock.getMinDelay());
             _writeBatch(batchPath, targets, payloads, salt);
-            console.log("upgrade scheduled: executable after %s s; batch in %s", timelock.getMinDelay(), batchPath);
+            bytes32 id = timelock.hashOperationBatch(targets, values, payloads, bytes32(0), salt);
+            console.log("upgrade scheduled: executable after %s s", timelock.getMinDelay());
+            console.log("  and once the protocol clock reads %s; batch in %s", timelock.readyClock(id), batchPath);
         } else if (step == keccak256("execute")) {
             string memory batch = vm.readFile(batchPath);
             address[] memory targets = vm.parseJsonAddressArray(batch, ".targets");

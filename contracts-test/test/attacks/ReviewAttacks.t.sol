@@ -2,9 +2,9 @@
 pragma solidity ^0.8.24;
 
 import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
-import {TimelockController} from "@openzeppelin/contracts/governance/TimelockController.sol";
 
 import {CoreTestHelpers} from "../utils/CoreTestHelpers.sol";
+import {CotrainTimelock} from "cotrain/governance/CotrainTimelock.sol";
 import {IContributionRounds} from "cotrain/interfaces/IContributionRounds.sol";
 import {ICotrainErrors} from "cotrain/interfaces/ICotrainErrors.sol";
 import {IProtocolParameters} from "cotrain/interfaces/IProtocolParameters.sol";
@@ -108,12 +108,12 @@ contract ReviewAttacksTest is CoreTestHelpers {
         finalizeAll(round);
         vm.prank(validators[0]);
         registry.withdrawValidatorBond();
-        assertEq(token.balanceOf(validators[0]), BOND - BOND / 10); // the withheld reveal cost 10% of its weight
+        assertEq(token.balanceOf(validators[0]), BOND - BOND / 20); // the withheld reveal cost 5% of its stake
     }
 
     /// Attack 4 (on-chain half): one wallet's spam fills a round, and validators that miss the round are deactivated.
     /// A contributor's submissions per round and a round's are capped, and one bad round costs a validator at most
-    /// MaxRoundPenaltyBps: bonded with headroom, it stays active.
+    /// AbsencePenaltyBps (5%): bonded with headroom, it stays active.
     function test_attack4_spamThatStopsARound() public {
         setParam(Parameter.MaxContributionsPerContributor, 50);
         setParam(Parameter.MaxContributionsPerRound, 60);
@@ -123,9 +123,7 @@ contract ReviewAttacksTest is CoreTestHelpers {
         }
         bytes32 more = digestOf(20_000);
         uint256 round = roundOf(first);
-        vm.expectRevert(
-            abi.encodeWithSelector(IContributionRounds.ContributorRoundLimit.selector, attacker, round, 50)
-        );
+        vm.expectRevert(abi.encodeWithSelector(IContributionRounds.ContributorRoundLimit.selector, attacker, round, 50));
         vm.prank(attacker);
         protocol.submitContribution(0, more, 1);
         for (uint256 i = 0; i < 10; ++i) {
@@ -139,12 +137,8 @@ contract ReviewAttacksTest is CoreTestHelpers {
         rollToFinalization(round);
         finalizeAll(round);
         for (uint256 v = 0; v < 3; ++v) {
-            assertGe(registry.validatorInfo(validators[v]).bond, BOND - BOND / 10);
+            assertEq(registry.validatorInfo(validators[v]).bond, BOND - BOND / 20);
             assertTrue(registry.validatorInfo(validators[v]).active);
-        }
-        // and even committing without revealing, the most a round can cost
-        for (uint256 v = 0; v < 3; ++v) {
-            assertGe(registry.validatorInfo(validators[v]).bond * 10_000, BOND * (10_000 - 1_000));
         }
     }
 
@@ -196,7 +190,7 @@ contract ReviewAttacksTest is CoreTestHelpers {
         scoreRoundWith(round, honestScores, dissent, false);
         uint256 costOfWithholding = BOND - registry.validatorInfo(validators[0]).bond;
         assertGe(costOfWithholding, costOfDissent);
-        assertEq(costOfWithholding, BOND / 10);
+        assertEq(costOfWithholding, BOND / 20);
         // two of three revealed: quorum holds, and the poisoned updates are slashed all the same
         assertEq(uint8(contributionOf(first).status), uint8(ContributionStatus.Rejected));
     }
@@ -220,7 +214,7 @@ contract ReviewAttacksTest is CoreTestHelpers {
     function test_attack7_governanceThatCanConfiscate() public {
         address[] memory governors = new address[](1);
         governors[0] = admin;
-        TimelockController timelock = new TimelockController(1 days, governors, governors, address(0));
+        CotrainTimelock timelock = new CotrainTimelock(1 days, protocol, governors, governors, address(0));
         bytes32 parameterRole = protocol.PARAMETER_ROLE();
         vm.startPrank(admin);
         protocol.grantRole(parameterRole, address(timelock));
@@ -260,12 +254,12 @@ contract ReviewAttacksTest is CoreTestHelpers {
             timelock.schedule(address(protocol), 0, call, bytes32(0), bytes32(i), 1 days);
         }
         vm.warp(block.timestamp + 1 days);
+        vm.roll(block.number + timelock.exitBlocks()); // past the round's reveal window
         for (uint256 i = 0; i < 5; ++i) {
             bytes memory call = abi.encodeCall(IProtocolParameters.setParameter, (which[i], values[i]));
             vm.prank(admin);
             timelock.execute(address(protocol), 0, call, bytes32(0), bytes32(i));
         }
-        rollToFinalization(round);
         finalizeAll(round);
 
         assertEq(protocol.claimable(honest), 12 * TOKEN); // 80 under the round's rules: 20 x 30 / 50

@@ -3,7 +3,7 @@ pragma solidity ^0.8.24;
 
 import {console} from "forge-std/Test.sol";
 
-import {ContributionType} from "cotrain/types/CotrainTypes.sol";
+import {ContributionType, Parameter} from "cotrain/types/CotrainTypes.sol";
 import {CotrainFixture} from "../utils/CotrainFixture.sol";
 
 /// @notice Gas of a whole round's lifecycle (submit + commits + reveals + finalize + claims), amortized per
@@ -48,6 +48,8 @@ contract RoundGasBenchmark is CotrainFixture {
     function _benchmark(string memory name, uint256 validatorCount, uint256 contributorCount) private {
         _setTokenBalancesNonZero();
         fundPool(1_000_000 * TOKEN);
+        vm.prank(admin);
+        protocol.setParameter(Parameter.SubmissionFee, 1 * TOKEN); // the deploy script's default: fees flow
         address[] memory validators = newValidators(validatorCount, 10_000 * TOKEN);
         address[] memory contributors = new address[](contributorCount);
         for (uint256 i = 0; i < contributorCount; ++i) {

@@ -2,8 +2,8 @@
 pragma solidity ^0.8.24;
 
 import {Test} from "forge-std/Test.sol";
-import {TimelockController} from "@openzeppelin/contracts/governance/TimelockController.sol";
 
+import {CotrainTimelock} from "cotrain/governance/CotrainTimelock.sol";
 import {IContributionRounds} from "cotrain/interfaces/IContributionRounds.sol";
 import {IContributorStaking} from "cotrain/interfaces/IContributorStaking.sol";
 import {ICotrainProtocol} from "cotrain/interfaces/ICotrainProtocol.sol";
@@ -24,7 +24,7 @@ contract ProtocolHandler is Test {
     ICotrainProtocol internal protocol;
     ValidatorRegistry internal registry;
     CotrainToken internal token;
-    TimelockController internal timelock;
+    CotrainTimelock internal timelock;
     address internal treasury;
 
     address[] public contributors;
@@ -32,6 +32,7 @@ contract ProtocolHandler is Test {
 
     uint256 public ghostSettled; // sum of what finalize reported settling
     uint256 public ghostFunded;
+    uint256 public ghostFees; // submission fees of settled contributions
     uint256 public ghostDuplicatesAccepted; // resubmitted digests that got through: must stay 0
     uint256 public ghostEarlyWithdrawals; // bonds withdrawn before their rounds were settled: must stay 0
 
@@ -46,7 +47,7 @@ contract ProtocolHandler is Test {
         ICotrainProtocol protocol_,
         ValidatorRegistry registry_,
         CotrainToken token_,
-        TimelockController timelock_,
+        CotrainTimelock timelock_,
         address treasury_,
         address[] memory contributors_,
         address[] memory validators_
@@ -162,14 +163,21 @@ contract ProtocolHandler is Test {
         scheduled.push(call);
     }
 
-    /// @dev Executes a scheduled change once its delay has passed, in the middle of whatever rounds run.
+    /// @dev Executes a scheduled change once its delay and exit window have passed (letting that time pass if the
+    /// protocol runs), in the middle of whatever rounds run.
     function executeParameter(uint256 index) external {
         if (scheduled.length == 0) return;
         index = index % scheduled.length;
         bytes memory call = scheduled[index];
         bytes32 id = timelock.hashOperation(address(protocol), 0, call, bytes32(0), bytes32(index));
         if (timelock.isOperationDone(id)) return;
-        if (!timelock.isOperationReady(id)) vm.warp(block.timestamp + TIMELOCK_DELAY);
+        if (!timelock.isOperationReady(id)) {
+            if (protocol.paused()) return; // the exit window does not run
+            vm.warp(block.timestamp + TIMELOCK_DELAY);
+            uint256 clock = protocol.protocolClock();
+            uint256 ready = timelock.readyClock(id);
+            if (clock < ready) vm.roll(block.number + ready - clock);
+        }
         vm.prank(treasury);
         timelock.execute(address(protocol), 0, call, bytes32(0), bytes32(index));
     }
@@ -239,7 +247,12 @@ contract ProtocolHandler is Test {
         for (uint256 i = 0; i < pageDigests.length; ++i) {
             pageDigests[i] = roundDigests[round][info.finalizedCount + i];
         }
-        ghostSettled += protocol.finalize(round, pageDigests);
+        uint256 settled = protocol.finalize(round, pageDigests);
+        ghostSettled += settled;
+        // a round with quorum takes its submission fee from each contribution it settles
+        if (protocol.roundInfo(round).quorumReached) {
+            ghostFees += settled * protocol.roundParameter(round, Parameter.SubmissionFee);
+        }
     }
 
     /// @dev The whale's move: top up a bond after a round opened, to weigh more in it.
@@ -291,12 +304,13 @@ contract ProtocolHandler is Test {
 
     /// @dev A parameter that prices rounds and a value for it that keeps every consistency rule.
     function _pricing(uint256 which, uint256 value) internal pure returns (Parameter, uint256) {
-        uint256 pick = which % 6;
+        uint256 pick = which % 7;
         if (pick == 0) return (Parameter.ModelUpdateReward, bound(value, 0, 100e18));
         if (pick == 1) return (Parameter.QuorumBps, bound(value, 3_000, 10_000));
         if (pick == 2) return (Parameter.ToleranceScore, bound(value, 0, 30));
         if (pick == 3) return (Parameter.NeutralScore, bound(value, 30, 99));
-        if (pick == 4) return (Parameter.StakePerContribution, bound(value, 1e18, 30e18));
+        if (pick == 4) return (Parameter.StakePerContribution, bound(value, 10e18, 30e18));
+        if (pick == 5) return (Parameter.SubmissionFee, bound(value, 0, 5e18)); // what a slash leaves of 10 tokens
         return (Parameter.MaxWeightShareBps, bound(value, 2_000, 10_000));
     }
 

@@ -1,17 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.24;
 
-import {TimelockController} from "@openzeppelin/contracts/governance/TimelockController.sol";
-
 import {IContributionRounds} from "cotrain/interfaces/IContributionRounds.sol";
 import {IContributorStaking} from "cotrain/interfaces/IContributorStaking.sol";
+import {CotrainTimelock} from "cotrain/governance/CotrainTimelock.sol";
 import {ContributionStatus, Parameter} from "cotrain/types/CotrainTypes.sol";
 
 import {CotrainFixture} from "../utils/CotrainFixture.sol";
 import {ProtocolHandler} from "./ProtocolHandler.sol";
 
 /// @notice Invariants of token custody, settlement, scores and the attacks of issue 10, under random sequences
-/// driven by ProtocolHandler. PARAMETER_ROLE is held by a TimelockController, as the deploy script sets it up.
+/// driven by ProtocolHandler. PARAMETER_ROLE is held by a CotrainTimelock, as the deploy script sets it up.
 contract ProtocolInvariantsTest is CotrainFixture {
     ProtocolHandler internal handler;
 
@@ -28,9 +27,10 @@ contract ProtocolInvariantsTest is CotrainFixture {
         }
         address[] memory governors = new address[](1);
         governors[0] = funder;
-        TimelockController timelock = new TimelockController(1 days, governors, governors, address(0));
+        CotrainTimelock timelock = new CotrainTimelock(1 days, protocol, governors, governors, address(0));
         bytes32 parameterRole = protocol.PARAMETER_ROLE();
         vm.startPrank(admin);
+        protocol.setParameter(Parameter.SubmissionFee, 1 * TOKEN); // rounds take fees from the start
         protocol.grantRole(parameterRole, address(timelock));
         protocol.revokeRole(parameterRole, admin);
         protocol.grantRole(protocol.PAUSER_ROLE(), funder);
@@ -68,12 +68,13 @@ contract ProtocolInvariantsTest is CotrainFixture {
         assertEq(token.balanceOf(address(registry)), registry.totalBond());
     }
 
-    /// @notice Nothing is paid that was not funded or slashed first.
+    /// @notice Nothing is paid that was not funded or slashed first; funding is what funders gave and the fees of
+    /// scored contributions.
     function invariant_paidNeverExceedsFundedPlusSlashed() public view {
         (, uint256 funded, uint256 slashed, uint256 credited, uint256 claimed) = protocol.poolTotals();
         assertLe(claimed, credited);
         assertLe(credited, funded + slashed);
-        assertEq(funded, handler.ghostFunded());
+        assertEq(funded, handler.ghostFunded() + handler.ghostFees());
     }
 
     /// @notice The same work is never accepted twice, and no validator bond leaves before the rounds it was expected

@@ -41,7 +41,7 @@ contract StandaloneParameters is ProtocolParameters {
 }
 
 contract ProtocolParametersTest is CoreTestHelpers {
-    uint256 internal constant PARAMETER_COUNT = 26;
+    uint256 internal constant PARAMETER_COUNT = 27;
     uint256 internal constant BPS = 10_000;
     uint256 internal constant MAX_TOKEN_AMOUNT = 1e27;
     uint256 internal constant MAX_BLOCKS = 10_000_000;
@@ -79,7 +79,8 @@ contract ProtocolParametersTest is CoreTestHelpers {
         return which != Parameter.SubmissionBlocks && which != Parameter.CommitBlocks && which != Parameter.RevealBlocks
             && which != Parameter.ValidatorUnbondingBlocks && which != Parameter.SlashThresholdScore
             && which != Parameter.NeutralScore && which != Parameter.DeviationPenaltyBps
-            && which != Parameter.AbsencePenaltyBps && which != Parameter.MaxRoundPenaltyBps;
+            && which != Parameter.AbsencePenaltyBps && which != Parameter.MaxRoundPenaltyBps
+            && which != Parameter.SubmissionFee;
     }
 
     /// @dev The widest value a constrained parameter accepts next to the defaults.
@@ -87,8 +88,9 @@ contract ProtocolParametersTest is CoreTestHelpers {
         if (which == Parameter.ValidatorUnbondingBlocks) return MAX_BLOCKS;
         if (which == Parameter.SlashThresholdScore) return 50; // the default neutral score
         if (which == Parameter.NeutralScore) return 99;
-        if (which == Parameter.DeviationPenaltyBps || which == Parameter.AbsencePenaltyBps) return 1_000; // the cap
-        if (which == Parameter.MaxRoundPenaltyBps) return BPS;
+        if (which == Parameter.DeviationPenaltyBps || which == Parameter.MaxRoundPenaltyBps) return 500; // absence
+        if (which == Parameter.AbsencePenaltyBps) return BPS;
+        if (which == Parameter.SubmissionFee) return 5 * TOKEN; // what the default slash leaves of the stake lock
         return 70; // the longest submission, commit or reveal window the default unbonding (100) allows
     }
 
@@ -285,24 +287,49 @@ contract ProtocolParametersTest is CoreTestHelpers {
         assertEq(protocol.parameter(Parameter.SlashThresholdScore), 50);
     }
 
-    function test_setParameter_revertsWhenAPenaltyExceedsTheRoundCap() public {
-        vm.expectRevert(
-            abi.encodeWithSelector(
-                IProtocolParameters.PenaltyAboveRoundCap.selector, Parameter.DeviationPenaltyBps, 1_001, 1_000
-            )
-        );
+    function test_setParameter_revertsWhenADeviationExceedsTheRoundCap() public {
+        vm.expectRevert(abi.encodeWithSelector(IProtocolParameters.DeviationPenaltyAboveRoundCap.selector, 501, 500));
         vm.prank(admin);
-        protocol.setParameter(Parameter.DeviationPenaltyBps, 1_001);
-        vm.expectRevert(
-            abi.encodeWithSelector(
-                IProtocolParameters.PenaltyAboveRoundCap.selector, Parameter.AbsencePenaltyBps, 500, 499
-            )
-        );
+        protocol.setParameter(Parameter.DeviationPenaltyBps, 501);
+        vm.expectRevert(abi.encodeWithSelector(IProtocolParameters.DeviationPenaltyAboveRoundCap.selector, 100, 99));
         vm.prank(admin);
-        protocol.setParameter(Parameter.MaxRoundPenaltyBps, 499);
+        protocol.setParameter(Parameter.MaxRoundPenaltyBps, 99);
+    }
+
+    /// Withholding (a missing commit or reveal costs AbsencePenaltyBps) must never be cheaper than the worst reveal.
+    function test_setParameter_revertsWhenTheRoundCapExceedsTheAbsencePenalty() public {
+        vm.expectRevert(abi.encodeWithSelector(IProtocolParameters.RoundCapAboveAbsencePenalty.selector, 501, 500));
+        vm.prank(admin);
+        protocol.setParameter(Parameter.MaxRoundPenaltyBps, 501);
+        vm.expectRevert(abi.encodeWithSelector(IProtocolParameters.RoundCapAboveAbsencePenalty.selector, 500, 499));
+        vm.prank(admin);
+        protocol.setParameter(Parameter.AbsencePenaltyBps, 499);
 
         setParam(Parameter.AbsencePenaltyBps, 1_000);
-        assertEq(protocol.parameter(Parameter.AbsencePenaltyBps), 1_000);
+        setParam(Parameter.MaxRoundPenaltyBps, 1_000);
+        assertEq(protocol.parameter(Parameter.MaxRoundPenaltyBps), 1_000);
+    }
+
+    /// The fee and a slash come out of one stake lock: together they may not exceed it.
+    function test_setParameter_revertsWhenTheFeeExceedsWhatASlashLeaves() public {
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IProtocolParameters.SubmissionFeeAboveUnslashedStake.selector, 5 * TOKEN + 1, 5 * TOKEN
+            )
+        );
+        vm.prank(admin);
+        protocol.setParameter(Parameter.SubmissionFee, 5 * TOKEN + 1);
+        setParam(Parameter.SubmissionFee, 5 * TOKEN);
+        vm.expectRevert(
+            abi.encodeWithSelector(IProtocolParameters.SubmissionFeeAboveUnslashedStake.selector, 5 * TOKEN, 4 * TOKEN)
+        );
+        vm.prank(admin);
+        protocol.setParameter(Parameter.ContributorSlashBps, 6_000);
+        vm.expectRevert(
+            abi.encodeWithSelector(IProtocolParameters.SubmissionFeeAboveUnslashedStake.selector, 5 * TOKEN, 4 * TOKEN)
+        );
+        vm.prank(admin);
+        protocol.setParameter(Parameter.StakePerContribution, 8 * TOKEN);
     }
 
     // ---- setParameter: events, roles, storage layout, hooks --------------------------------------------------

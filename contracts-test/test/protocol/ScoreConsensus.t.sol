@@ -663,9 +663,9 @@ contract ScoreConsensusTest is ScoreConsensusSetup {
         assertEq(protocol.claimable(trio[0]), 0); // no validation reward without quorum
         assertEq(_bondOf(trio[0]), BOND);
         assertFalse(roundView(round).quorumReached);
-        // absence is still penalised: the round lacked quorum because of them. Withholding a reveal costs the
-        // round's penalty cap (10% of the weight committed with), not committing the absence penalty (5%)
-        assertEq(_bondOf(trio[1]), BOND * 90 / 100);
+        // absence is still penalised: the round lacked quorum because of them. Withholding a reveal costs as much as
+        // not committing: the absence penalty (5% of the stake)
+        assertEq(_bondOf(trio[1]), BOND * 95 / 100);
         assertEq(_bondOf(trio[2]), BOND * 95 / 100);
     }
 
@@ -826,7 +826,7 @@ contract ScoreConsensusTest is ScoreConsensusSetup {
         reveal(trio[1], next, hex"50");
         rollToFinalization(next);
 
-        uint256 withheld = BOND * 1_000 / 10_000; // MaxRoundPenaltyBps of the weight it committed with
+        uint256 withheld = BOND * 500 / 10_000; // AbsencePenaltyBps of its stake, as a missing commit
         uint256 absent = BOND * 500 / 10_000; // AbsencePenaltyBps of its stake
         vm.expectEmit(true, true, true, true, address(registry));
         emit IValidatorRegistry.ValidatorSlashed(
@@ -869,6 +869,8 @@ contract ScoreConsensusTest is ScoreConsensusSetup {
     }
 
     function test_finalize_zeroAbsencePenalty() public {
+        _setParam(Parameter.DeviationPenaltyBps, 0);
+        _setParam(Parameter.MaxRoundPenaltyBps, 0);
         _setParam(Parameter.AbsencePenaltyBps, 0);
         _setParam(Parameter.QuorumBps, 5_000);
         _reopen();
@@ -898,7 +900,7 @@ contract ScoreConsensusTest is ScoreConsensusSetup {
         // one of the two that committed revealed: half the committed weight, no quorum
         assertFalse(roundView(round).quorumReached);
         assertEq(_bondOf(trio[0]), BOND);
-        assertEq(_bondOf(trio[1]), BOND * 90 / 100);
+        assertEq(_bondOf(trio[1]), BOND * 95 / 100);
         assertEq(_bondOf(trio[2]), BOND * 95 / 100);
     }
 
@@ -1080,21 +1082,86 @@ contract ScoreConsensusTest is ScoreConsensusSetup {
 
     // ---- fuzz ------------------------------------------------------------------------------------------------
 
-    /// @dev 3..7 validators with fuzzed bonds score two contributions: the consensus is the stake-weighted median of
-    /// the capped weights (in whole gwei), and each validator is paid or slashed by the tolerance rule.
+    /// @dev 3..7 validators with fuzzed bonds score two contributions, and one of them may commit and withhold its
+    /// reveal: the consensus is the median of the capped weights (in whole gwei) in which the withheld weight votes
+    /// for the neutral score, and each validator is paid or slashed by the tolerance rule.
     function testFuzz_finalize_stakeWeightedMedianAndTolerance(
         uint256 seed,
         uint8 sizeSeed,
         uint8 toleranceSeed,
-        bool capped
+        bool capped,
+        uint8 withholderSeed
     ) public {
         uint256 size = bound(sizeSeed, 3, 7);
-        uint256 tolerance = bound(toleranceSeed, 0, 99);
-        _setParam(Parameter.ToleranceScore, tolerance);
+        uint256 withholder = withholderSeed % (size + 1); // == size: everyone reveals
+        _setParam(Parameter.ToleranceScore, bound(toleranceSeed, 0, 99));
+        _setParam(Parameter.AbsencePenaltyBps, 10_000);
         _setParam(Parameter.MaxRoundPenaltyBps, 10_000); // every deviation costs its 1%: no cap in the way
         if (!capped) _setParam(Parameter.MaxWeightShareBps, 10_000);
-        address[] memory panel = new address[](size);
-        uint256[] memory bonds = new uint256[](size);
+        (address[] memory panel, uint256[] memory bonds) = _fuzzedPanel(seed, size);
+        _rollToRound(round + 1);
+        (uint256 next, uint256 id) = _submitMany(2);
+        bytes[] memory scores = new bytes[](size);
+        for (uint256 i = 0; i < size; ++i) {
+            scores[i] = new bytes(2);
+            for (uint256 p = 0; p < 2; ++p) {
+                scores[i][p] = bytes1(uint8(1 + uint256(keccak256(abi.encode(seed, "score", i, p))) % 100));
+            }
+        }
+        _commitAll(next, panel, scores);
+        rollToReveal(next);
+        for (uint256 i = 0; i < size; ++i) {
+            if (i != withholder) reveal(panel[i], next, scores[i]);
+        }
+        rollToFinalization(next);
+        finalizePage(next, 2);
+
+        (uint256[] memory weights, bool quorum) = _referenceWeights(bonds, capped ? 3_334 : 10_000, withholder);
+        assertEq(roundView(next).quorumReached, quorum);
+        if (withholder < size) assertEq(_bondOf(panel[withholder]), 0); // the absence penalty: all of it here
+        if (!quorum) {
+            assertEq(uint8(_status(id)), uint8(ContributionStatus.Released));
+            return;
+        }
+        uint256[] memory deviations = new uint256[](size);
+        uint256[] memory agreements = new uint256[](size);
+        for (uint256 p = 0; p < 2; ++p) {
+            uint256 median = _referenceMedian(scores, weights, p, withholder);
+            _assertSettledAt(id + p, median);
+            if (withholder < size && median == 50) continue; // left undecided by the revealers: no one agrees
+            for (uint256 i = 0; i < size; ++i) {
+                if (i == withholder) continue;
+                uint256 score = uint8(scores[i][p]);
+                uint256 distance = score > median ? score - median : median - score;
+                if (distance <= protocol.parameter(Parameter.ToleranceScore)) ++agreements[i];
+                else ++deviations[i];
+            }
+        }
+        for (uint256 i = 0; i < size; ++i) {
+            if (i == withholder) continue;
+            assertEq(protocol.claimable(panel[i]), agreements[i] * TOKEN);
+            // each deviation costs 1% of the validator's stake
+            assertEq(_bondOf(panel[i]), bonds[i] - bonds[i] * deviations[i] * 100 / 10_000);
+        }
+        assertEq(token.balanceOf(address(registry)), registry.totalBond());
+    }
+
+    function _assertSettledAt(uint256 id, uint256 median) internal view {
+        uint256 consensus = contributionOf(id).consensusScore;
+        assertEq(consensus, median);
+        ContributionStatus expected = consensus > 50
+            ? ContributionStatus.Accepted
+            : consensus >= 30 ? ContributionStatus.Unrewarded : ContributionStatus.Rejected;
+        assertEq(uint8(_status(id)), uint8(expected));
+    }
+
+    /// @dev The trio topped up and 0..4 newcomers, with fuzzed bonds of at least BOND.
+    function _fuzzedPanel(uint256 seed, uint256 size)
+        internal
+        returns (address[] memory panel, uint256[] memory bonds)
+    {
+        panel = new address[](size);
+        bonds = new uint256[](size);
         for (uint256 i = 0; i < size; ++i) {
             uint256 extra = uint256(keccak256(abi.encode(seed, "bond", i))) % (1_000_000 * TOKEN);
             if (i < 3) {
@@ -1111,58 +1178,68 @@ contract ScoreConsensusTest is ScoreConsensusSetup {
             }
             bonds[i] = BOND + extra;
         }
-        _rollToRound(round + 1);
-        (uint256 next, uint256 id) = _submitMany(2);
-        bytes[] memory scores = new bytes[](size);
-        for (uint256 i = 0; i < size; ++i) {
-            scores[i] = new bytes(2);
-            for (uint256 p = 0; p < 2; ++p) {
-                scores[i][p] = bytes1(uint8(1 + uint256(keccak256(abi.encode(seed, "score", i, p))) % 100));
-            }
-        }
-        _commitAll(next, panel, scores);
-        _revealAll(next, panel, scores);
-        rollToFinalization(next);
-        finalizePage(next, 2);
-
-        uint256[] memory deviations = new uint256[](size);
-        uint256[] memory agreements = new uint256[](size);
-        uint256 shareBps = capped ? 3_334 : 10_000;
-        for (uint256 p = 0; p < 2; ++p) {
-            uint256 median = _referenceMedian(scores, bonds, p, shareBps);
-            uint256 consensus = contributionOf(id + p).consensusScore;
-            assertEq(consensus, median);
-            assertGe(consensus, 1);
-            assertLe(consensus, 100);
-            assertEq(
-                uint8(_status(id + p)),
-                uint8(
-                    consensus > 50
-                        ? ContributionStatus.Accepted
-                        : consensus >= 30 ? ContributionStatus.Unrewarded : ContributionStatus.Rejected
-                )
-            );
-            for (uint256 i = 0; i < size; ++i) {
-                uint256 score = uint8(scores[i][p]);
-                uint256 distance = score > median ? score - median : median - score;
-                if (distance <= tolerance) ++agreements[i];
-                else ++deviations[i];
-            }
-        }
-        for (uint256 i = 0; i < size; ++i) {
-            assertEq(protocol.claimable(panel[i]), agreements[i] * TOKEN);
-            // each deviation costs 1% of the weight the validator committed with: its bond in whole gwei
-            uint256 weight = bonds[i] / 1 gwei * 1 gwei;
-            assertEq(_bondOf(panel[i]), bonds[i] - weight * deviations[i] * 100 / 10_000);
-        }
-        assertEq(token.balanceOf(address(registry)), registry.totalBond());
     }
 
-    /// @dev Settling in pages of any size gives the outcome of a single call, deviations and a pool that runs short
-    /// included: the pool pays in contribution order and deviations are charged on the last page either way.
+    /// @dev Every committed validator's weight capped at `shareBps` of the total, and whether those that revealed
+    /// (all but `withholder`) hold more than half of it.
+    function _referenceWeights(uint256[] memory bonds, uint256 shareBps, uint256 withholder)
+        internal
+        pure
+        returns (uint256[] memory weights, bool quorum)
+    {
+        weights = new uint256[](bonds.length);
+        for (uint256 i = 0; i < bonds.length; ++i) {
+            weights[i] = bonds[i] / 1 gwei;
+        }
+        uint256 cap = StakeWeights.shareCap(weights, shareBps);
+        uint256 total;
+        uint256 revealed;
+        for (uint256 i = 0; i < bonds.length; ++i) {
+            if (weights[i] > cap) weights[i] = cap;
+            total += weights[i];
+            if (i != withholder) revealed += weights[i];
+        }
+        quorum = 2 * revealed > total;
+    }
+
+    /// @dev The weighted median, the exact half broken at the midpoint, by a plain sort; the withholder's weight
+    /// votes for the neutral score 50.
+    function _referenceMedian(bytes[] memory scores, uint256[] memory capped, uint256 position, uint256 withholder)
+        internal
+        pure
+        returns (uint256)
+    {
+        uint256 size = scores.length;
+        uint256[] memory values = new uint256[](size);
+        uint256[] memory weights = new uint256[](size);
+        uint256 total;
+        for (uint256 i = 0; i < size; ++i) {
+            values[i] = i == withholder ? 50 : uint8(scores[i][position]);
+            weights[i] = capped[i];
+            total += weights[i];
+        }
+        for (uint256 i = 1; i < size; ++i) {
+            for (uint256 j = i; j > 0 && values[j - 1] > values[j]; --j) {
+                (values[j - 1], values[j]) = (values[j], values[j - 1]);
+                (weights[j - 1], weights[j]) = (weights[j], weights[j - 1]);
+            }
+        }
+        uint256 cumulative;
+        for (uint256 i = 0; i < size; ++i) {
+            cumulative += weights[i];
+            if (2 * cumulative == total && i + 1 < size) return (values[i] + values[i + 1] + 1) / 2;
+            if (2 * cumulative >= total) return values[i];
+        }
+        revert("unreachable");
+    }
+
+    /// @dev Settling in pages of any size gives the outcome of a single call, deviations, submission fees and a pool
+    /// that runs short included: the pool takes fees and pays in contribution order, and deviations are charged on
+    /// the last page either way.
     function testFuzz_finalize_pageSizeDoesNotChangeOutcome(uint256 seed, uint8 pageSeed, uint256 poolSeed) public {
         _drainPoolTo(bound(poolSeed, 0, 60 * TOKEN));
         _setParam(Parameter.ToleranceScore, seed % 3 == 0 ? 99 : 10);
+        _setParam(Parameter.SubmissionFee, bound(seed >> 128, 0, 5 * TOKEN));
         _reopen();
         submit(bob, ContributionType.DATASET, digestOf(7));
         submit(alice, ContributionType.VALIDATION, digestOf(8));
@@ -1196,45 +1273,65 @@ contract ScoreConsensusTest is ScoreConsensusSetup {
         assertEq(contributionOf(first + 3).consensusScore, last);
     }
 
-    /// @dev Reference: cap the weights (StakeWeights has its own fuzzed reference), sort by score, then the first
-    /// score at which the cumulative weight reaches half the total, or the midpoint with the next on exactly half.
-    function _referenceMedian(bytes[] memory scores, uint256[] memory bonds, uint256 position, uint256 shareBps)
-        internal
-        pure
-        returns (uint256)
-    {
-        uint256 size = scores.length;
-        uint256[] memory values = new uint256[](size);
-        uint256[] memory weights = new uint256[](size);
-        for (uint256 i = 0; i < size; ++i) {
-            weights[i] = bonds[i] / 1 gwei;
-        }
-        uint256 cap = StakeWeights.shareCap(weights, shareBps);
-        uint256 total;
-        for (uint256 i = 0; i < size; ++i) {
-            values[i] = uint8(scores[i][position]);
-            if (weights[i] > cap) weights[i] = cap;
-            total += weights[i];
-        }
-        for (uint256 i = 1; i < size; ++i) {
-            for (uint256 j = i; j > 0 && values[j - 1] > values[j]; --j) {
-                (values[j - 1], values[j]) = (values[j], values[j - 1]);
-                (weights[j - 1], weights[j]) = (weights[j], weights[j - 1]);
-            }
-        }
-        uint256 cumulative;
-        for (uint256 i = 0; i < size; ++i) {
-            cumulative += weights[i];
-            if (2 * cumulative == total && i + 1 < size) return (values[i] + values[i + 1] + 1) / 2;
-            if (2 * cumulative >= total) return values[i];
-        }
-        revert("unreachable");
+    // ---- submission fees -------------------------------------------------------------------------------------
+
+    /// Every scored contribution pays the round's fee out of its stake lock into the pool, whatever its outcome; a
+    /// rejected one pays its slash on top.
+    function test_finalize_takesTheSubmissionFeeOfEveryScoredContribution() public {
+        _setParam(Parameter.SubmissionFee, 2 * TOKEN);
+        _rollToRound(round + 1);
+        uint256 lockedBefore = protocol.contributorProfile(alice).lockedStake; // the first round's
+        (uint256 next, uint256 id) = _submitMany(3);
+        uint256 stakeBefore = protocol.contributorProfile(alice).stake;
+        (, uint256 fundedBefore, uint256 slashedBefore,,) = protocol.poolTotals();
+        _commitAll(next, trio, _repeat(hex"5a320a", 3)); // accepted, unrewarded, rejected
+        _revealAll(next, trio, _repeat(hex"5a320a", 3));
+        rollToFinalization(next);
+        vm.expectEmit(true, true, true, true, address(protocol));
+        emit IRewardPool.SubmissionFeesToPool(6 * TOKEN);
+        finalizePage(next, 3);
+
+        assertEq(uint8(_status(id)), uint8(ContributionStatus.Accepted));
+        assertEq(uint8(_status(id + 1)), uint8(ContributionStatus.Unrewarded));
+        assertEq(uint8(_status(id + 2)), uint8(ContributionStatus.Rejected));
+        IContributorStaking.ContributorProfile memory profile = protocol.contributorProfile(alice);
+        assertEq(profile.stake, stakeBefore - 3 * 2 * TOKEN - 5 * TOKEN);
+        assertEq(profile.lockedStake, lockedBefore);
+        (, uint256 fundedAfter, uint256 slashedAfter,,) = protocol.poolTotals();
+        assertEq(fundedAfter - fundedBefore, 6 * TOKEN);
+        assertEq(slashedAfter - slashedBefore, 5 * TOKEN);
+    }
+
+    /// A round the validators could not score costs its contributors nothing: no fee without quorum.
+    function test_finalize_takesNoFeeWithoutQuorum() public {
+        _setParam(Parameter.SubmissionFee, 2 * TOKEN);
+        _reopen();
+        uint256 stakeBefore = protocol.contributorProfile(alice).stake;
+        rollToFinalization(round);
+        finalizePage(round, 2);
+        assertEq(uint8(_status(first)), uint8(ContributionStatus.Released));
+        assertEq(protocol.contributorProfile(alice).stake, stakeBefore);
+    }
+
+    /// The fee is the round's: raising it after the round opened charges the old one.
+    function test_finalize_feeIsTheOneTheRoundOpenedWith() public {
+        _setParam(Parameter.SubmissionFee, 1 * TOKEN);
+        _reopen();
+        _setParam(Parameter.SubmissionFee, 5 * TOKEN);
+        uint256 stakeBefore = protocol.contributorProfile(alice).stake;
+        _commitAll(round, trio, _repeat(hex"5a5a", 3));
+        _revealAll(round, trio, _repeat(hex"5a5a", 3));
+        rollToFinalization(round);
+        finalizePage(round, 2);
+        assertEq(protocol.contributorProfile(alice).stake, stakeBefore - 2 * TOKEN);
     }
 
     // ---- regressions -----------------------------------------------------------------------------------------
 
-    /// A deviation costs a share of the bond committed with, so paging finalize cannot shrink the penalty.
+    /// A deviation costs a share of the stake, counted over the whole round, so paging finalize cannot shrink the
+    /// penalty.
     function test_finalize_deviationPenaltyIsTheSameOverAnyPagination() public {
+        _setParam(Parameter.AbsencePenaltyBps, 10_000);
         _setParam(Parameter.MaxRoundPenaltyBps, 10_000);
         _setParam(Parameter.DeviationPenaltyBps, 5_000);
         _reopen();
@@ -1276,6 +1373,21 @@ contract ScoreConsensusTest is ScoreConsensusSetup {
         vm.expectRevert(abi.encodeWithSelector(IScoreConsensus.NotExpectedValidator.selector, round, newcomer));
         vm.prank(newcomer);
         protocol.commitScores(round, keccak256("anything"));
+    }
+
+    /// A round nobody committed to while its ring slot was free is an absence of every expected validator, even when
+    /// it is finalized after a later round took the slot over.
+    function test_finalize_lateFinalizeAfterTheSlotMovedOnStillPenalisesAbsence() public {
+        _rollToRound(round + 8); // the round before it in the slot, `round`, was never committed to
+        (uint256 missed,) = _submitMany(1);
+        _rollToRound(round + 16);
+        (uint256 later,) = _submitMany(1);
+        rollToCommit(later);
+        commit(trio[0], later, hex"50"); // takes the slot
+        finalizePage(missed, 1);
+        for (uint256 i = 0; i < 3; ++i) {
+            assertEq(_bondOf(trio[i]), BOND * 95 / 100);
+        }
     }
 
     /// Shortening the windows while a round opened under longer ones still scores can leave a later round's ring

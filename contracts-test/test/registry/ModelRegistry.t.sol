@@ -100,9 +100,7 @@ contract ModelRegistryTest is RegistryFixture {
     }
 
     function _expectUnauthorized(address account, bytes32 role) internal {
-        vm.expectRevert(
-            abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, account, role)
-        );
+        vm.expectRevert(abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, account, role));
     }
 
     function _expectNotOwner(address caller) internal {
@@ -1790,7 +1788,7 @@ contract ModelRegistryTest is RegistryFixture {
     /// repriced that round's dissent. A round commit's dissent costs the round's own rate.
     function test_attestCommit_penaltyUsesTheRoundsDeviationPenalty() public {
         (uint256 round, uint256[] memory ids) = runRound(modelId, 1); // priced with 100 bps
-        setParam(Parameter.DeviationPenaltyBps, 1_000);
+        setParam(Parameter.DeviationPenaltyBps, 500);
         assertEq(protocol.roundParameter(round, Parameter.DeviationPenaltyBps), PENALTY_BPS);
         attest(trio[0], roundAttestation(modelId, round, ids, 2));
         IModelRegistry.CommitAttestation memory honest = roundAttestation(modelId, round, ids, 1);

@@ -95,7 +95,8 @@ abstract contract CotrainFixture is Test {
             maxContributionsPerRound: 1_000,
             maxContributionsPerContributor: 100,
             maxWeightShareBps: 3_334,
-            maxRoundPenaltyBps: 1_000
+            maxRoundPenaltyBps: 500,
+            submissionFee: 0
         });
     }
 

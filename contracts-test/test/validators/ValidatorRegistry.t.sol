@@ -46,13 +46,6 @@ contract SlasherStub is ModelRegistryStub {
     {
         return VALIDATORS.slash(validator, round, bps, reason);
     }
-
-    function slashAmount(address validator, uint256 round, uint256 amount, IValidatorRegistry.SlashReason reason)
-        external
-        returns (uint256)
-    {
-        return VALIDATORS.slashAmount(validator, round, amount, reason);
-    }
 }
 
 contract ValidatorRegistryTest is CotrainFixture {
@@ -60,7 +53,6 @@ contract ValidatorRegistryTest is CotrainFixture {
     uint256 internal constant UNBONDING = 100;
     uint256 internal constant BPS = 10_000;
     uint256 internal constant ABSENCE_BPS = 500; // the fixture's AbsencePenaltyBps
-    uint256 internal constant MAX_ROUND_PENALTY_BPS = 1_000; // the fixture's MaxRoundPenaltyBps
     uint256 internal constant DEVIATION_BPS = 100; // the fixture's DeviationPenaltyBps
 
     address internal alice = makeAddr("alice");
@@ -125,9 +117,7 @@ contract ValidatorRegistryTest is CotrainFixture {
     }
 
     function _expectUnauthorized(address account, bytes32 role) internal {
-        vm.expectRevert(
-            abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, account, role)
-        );
+        vm.expectRevert(abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, account, role));
     }
 
     function _expectNotSlasher(address caller) internal {
@@ -938,7 +928,7 @@ contract ValidatorRegistryTest is CotrainFixture {
         PoolSnapshot memory before = _snapshot();
         _finalizeAs(stranger, round);
         // withholding costs MaxRoundPenaltyBps of the weight it committed with
-        uint256 penalty = 2 * MIN_BOND * MAX_ROUND_PENALTY_BPS / BPS;
+        uint256 penalty = 2 * MIN_BOND * ABSENCE_BPS / BPS; // a withheld reveal costs as much as a missing commit
         IValidatorRegistry.ValidatorInfo memory info = registry.validatorInfo(escaper);
         assertEq(info.bond, 0);
         assertEq(info.unbonding, 2 * MIN_BOND - penalty);
@@ -1014,7 +1004,7 @@ contract ValidatorRegistryTest is CotrainFixture {
         vm.prank(escaper);
         registry.withdrawValidatorBond();
         _finalizeAs(stranger, round);
-        uint256 penalty = 2 * MIN_BOND * MAX_ROUND_PENALTY_BPS / BPS;
+        uint256 penalty = 2 * MIN_BOND * ABSENCE_BPS / BPS; // a withheld reveal costs as much as a missing commit
         vm.prank(escaper);
         registry.withdrawValidatorBond();
         assertEq(token.balanceOf(escaper), 2 * MIN_BOND - penalty);
@@ -1028,9 +1018,6 @@ contract ValidatorRegistryTest is CotrainFixture {
         _expectNotSlasher(admin);
         vm.prank(admin);
         registry.slash(alice, 1, 100, IValidatorRegistry.SlashReason.DeviatingScore);
-        _expectNotSlasher(admin);
-        vm.prank(admin);
-        registry.slashAmount(alice, 1, 1, IValidatorRegistry.SlashReason.DeviatingScore);
     }
 
     function test_onlySlasher_revertsForAStranger() public {
@@ -1040,9 +1027,6 @@ contract ValidatorRegistryTest is CotrainFixture {
         _expectNotSlasher(stranger);
         vm.prank(stranger);
         registry.slash(alice, 1, 100, IValidatorRegistry.SlashReason.DeviatingScore);
-        _expectNotSlasher(stranger);
-        vm.prank(stranger);
-        registry.slashAmount(alice, 1, 1, IValidatorRegistry.SlashReason.DeviatingScore);
     }
 
     function test_onlySlasher_revertsForTheZeroAddress() public {
@@ -1054,7 +1038,7 @@ contract ValidatorRegistryTest is CotrainFixture {
         ValidatorRegistry fresh = _unboundRegistry();
         _expectNotSlasher(address(0));
         vm.prank(address(0));
-        fresh.slashAmount(alice, 1, 1, IValidatorRegistry.SlashReason.DeviatingScore);
+        fresh.slash(alice, 1, 100, IValidatorRegistry.SlashReason.DeviatingScore);
     }
 
     function testFuzz_onlySlasher_revertsForAnyoneButTheProtocolAndTheModelRegistry(address caller, uint256 amount)
@@ -1064,9 +1048,6 @@ contract ValidatorRegistryTest is CotrainFixture {
         vm.assume(caller != address(protocol) && caller != address(slasher));
         _add(alice);
         _bond(alice, MIN_BOND);
-        _expectNotSlasher(caller);
-        vm.prank(caller);
-        registry.slashAmount(alice, 1, amount, IValidatorRegistry.SlashReason.DeviatingScore);
         _expectNotSlasher(caller);
         vm.prank(caller);
         registry.slash(alice, 1, amount, IValidatorRegistry.SlashReason.MissingCommit);
@@ -1090,15 +1071,10 @@ contract ValidatorRegistryTest is CotrainFixture {
         _expectNotSlasher(admin);
         vm.prank(admin);
         registry.slash(alice, 1, BPS, IValidatorRegistry.SlashReason.DeviatingScore);
-        _expectNotSlasher(admin);
-        vm.prank(admin);
-        registry.slashAmount(alice, 1, 5 * MIN_BOND, IValidatorRegistry.SlashReason.DeviatingScore);
         vm.expectRevert(abi.encodeWithSelector(IValidatorRegistry.ProtocolAlreadyBound.selector, address(protocol)));
         vm.prank(admin);
         registry.setProtocol(admin);
-        vm.expectRevert(
-            abi.encodeWithSelector(IValidatorRegistry.ModelRegistryAlreadyBound.selector, address(slasher))
-        );
+        vm.expectRevert(abi.encodeWithSelector(IValidatorRegistry.ModelRegistryAlreadyBound.selector, address(slasher)));
         vm.prank(admin);
         registry.bindModelRegistry(admin);
 
@@ -1270,55 +1246,41 @@ contract ValidatorRegistryTest is CotrainFixture {
         _assertConserved();
     }
 
-    // ---- slashAmount -----------------------------------------------------------------------------------------
+    // ---- slash: bond first, capped -------------------------------------------------------------------------
 
-    function test_slashAmount_takesTheAmountFromBondThenUnbonding() public {
+    function test_slash_takesFromTheBondThenFromUnbonding() public {
         _add(alice);
         _bond(alice, 2 * MIN_BOND);
         _unbond(alice, MIN_BOND);
+        uint256 expected = 2 * MIN_BOND * 6_000 / BPS; // more than the bond left
         vm.expectEmit(true, true, true, true, address(registry));
         emit IValidatorRegistry.ValidatorSlashed(
-            alice, 4, MIN_BOND + 7, IValidatorRegistry.SlashReason.DeviatingScore, address(protocol)
+            alice, 4, expected, IValidatorRegistry.SlashReason.DeviatingScore, address(protocol)
         );
         vm.prank(address(protocol));
-        uint256 slashed = registry.slashAmount(alice, 4, MIN_BOND + 7, IValidatorRegistry.SlashReason.DeviatingScore);
-        assertEq(slashed, MIN_BOND + 7);
+        uint256 slashed = registry.slash(alice, 4, 6_000, IValidatorRegistry.SlashReason.DeviatingScore);
+        assertEq(slashed, expected);
         assertEq(registry.validatorInfo(alice).bond, 0);
-        assertEq(registry.validatorInfo(alice).unbonding, MIN_BOND - 7);
-        assertEq(token.balanceOf(address(protocol)), MIN_BOND + 7);
+        assertEq(registry.validatorInfo(alice).unbonding, 2 * MIN_BOND - expected);
+        assertEq(token.balanceOf(address(protocol)), expected);
         _assertConserved();
     }
 
-    function test_slashAmount_capsAtWhatTheValidatorHolds() public {
+    function test_slash_capsAtWhatTheValidatorHolds() public {
         _add(alice);
         _bond(alice, MIN_BOND);
         vm.prank(address(protocol));
-        uint256 slashed = registry.slashAmount(alice, 1, 5 * MIN_BOND, IValidatorRegistry.SlashReason.DeviatingScore);
+        uint256 slashed = registry.slash(alice, 1, 5 * BPS, IValidatorRegistry.SlashReason.DeviatingScore);
         assertEq(slashed, MIN_BOND);
         assertEq(registry.totalBond(), 0);
         assertFalse(registry.validatorInfo(alice).active);
         _assertConserved();
     }
 
-    function test_slashAmount_byTheModelRegistry_reachesThePool() public {
-        _add(alice);
-        _bond(alice, MIN_BOND);
-        SlasherStub slasher = _bindSlasher();
-        PoolSnapshot memory before = _snapshot();
-        uint256 slashed = slasher.slashAmount(alice, 2, 3 * MIN_BOND, IValidatorRegistry.SlashReason.DeviatingScore);
-        assertEq(slashed, MIN_BOND);
-        PoolSnapshot memory afterwards = _snapshot();
-        assertEq(afterwards.available - before.available, MIN_BOND);
-        assertEq(afterwards.totalSlashed - before.totalSlashed, MIN_BOND);
-        assertEq(registry.totalBond(), 0);
-        assertFalse(registry.validatorInfo(alice).active);
-        _assertConserved();
-    }
-
-    function test_slashAmount_nothingToTakeDepositsNothing() public {
+    function test_slash_nothingToTakeDepositsNothing() public {
         SlasherStub slasher = _bindSlasher();
         vm.recordLogs();
-        assertEq(slasher.slashAmount(alice, 2, MIN_BOND, IValidatorRegistry.SlashReason.DeviatingScore), 0);
+        assertEq(slasher.slash(alice, 2, BPS, IValidatorRegistry.SlashReason.DeviatingScore), 0);
         assertEq(vm.getRecordedLogs().length, 0);
         (,, uint256 totalSlashed,,) = protocol.poolTotals();
         assertEq(totalSlashed, 0);
@@ -1488,8 +1450,8 @@ contract ValidatorRegistryTest is CotrainFixture {
         assertEq(registry.totalBond(), 2 * MIN_BOND);
         // and keeps working: both slashers still slash, into the pool
         vm.prank(address(protocol));
-        registry.slashAmount(alice, 1, 1, IValidatorRegistry.SlashReason.DeviatingScore);
-        slasher.slashAmount(alice, 1, 1, IValidatorRegistry.SlashReason.DeviatingAttestation);
+        registry.slash(alice, 1, 1, IValidatorRegistry.SlashReason.DeviatingScore);
+        slasher.slash(alice, 1, 1, IValidatorRegistry.SlashReason.DeviatingAttestation);
         vm.roll(block.number + UNBONDING);
         _withdraw(alice);
         assertEq(token.balanceOf(alice), MIN_BOND);

@@ -5,7 +5,8 @@ import {Parameter} from "../types/CotrainTypes.sol";
 
 /// @title Governable protocol parameters, versioned so that a change never reprices a round already open
 /// @notice Every change creates a new parameter version. A round is priced by the version in force when it opened
-/// (its first contribution): stakes, caps, thresholds, rewards, penalties, quorum, tolerance and its windows. So a
+/// (its first contribution): stakes, fees, caps, thresholds, rewards, penalties, quorum, tolerance and
+/// its windows. So a
 /// change applies to rounds opened after it, never to one already submitting, scoring or awaiting finalization.
 /// Stakes, delays and the validator set's limits outside rounds (minimum stakes, unbonding delays, maximum set size,
 /// initial reputation) apply from the change on.
@@ -24,8 +25,14 @@ interface IProtocolParameters {
     error MaxValidatorsBelowCurrent(uint256 maxValidators, uint256 currentValidators);
     /// @notice The slash threshold may not exceed the neutral score: a score that is slashed can never be paid.
     error SlashThresholdAboveNeutral(uint256 slashThresholdScore, uint256 neutralScore);
-    /// @notice A single penalty (`penalty`, `penaltyBps`) may not exceed the per-round cap `maxRoundPenaltyBps`.
-    error PenaltyAboveRoundCap(Parameter penalty, uint256 penaltyBps, uint256 maxRoundPenaltyBps);
+    /// @notice One deviation may not cost more than the cap on a round's deviations.
+    error DeviationPenaltyAboveRoundCap(uint256 deviationPenaltyBps, uint256 maxRoundPenaltyBps);
+    /// @notice The cap on a round's deviation penalties may not exceed the absence penalty, the price of a missing
+    /// commit or reveal: withholding must never cost less than the worst a reveal can cost.
+    error RoundCapAboveAbsencePenalty(uint256 maxRoundPenaltyBps, uint256 absencePenaltyBps);
+    /// @notice The submission fee and the slash of a rejected contribution both come out of its stake lock: the fee
+    /// may be at most the part of StakePerContribution that a slash leaves (`maxFee`).
+    error SubmissionFeeAboveUnslashedStake(uint256 submissionFee, uint256 maxFee);
 
     /// @notice Sets one parameter, as a new parameter version. Restricted to PARAMETER_ROLE (held by a timelock);
     /// bounded by `parameterBounds` and by the consistency rules (see the errors).

@@ -15,6 +15,8 @@ interface IRewardPool is ICotrainErrors {
     event RewardShortfall(address indexed account, uint256 requested, uint256 credited);
     /// @notice `amount` of slashed stake or bond entered the pool.
     event SlashedToPool(uint256 amount);
+    /// @notice `amount` of submission fees, taken from the stakes of scored contributions, entered the pool.
+    event SubmissionFeesToPool(uint256 amount);
     /// @notice `amount` tokens held beyond every accounted balance (sent here by mistake) entered the pool.
     event SurplusSwept(uint256 amount);
     /// @notice `account` claimed `amount`.
@@ -52,7 +54,7 @@ interface IRewardPool is ICotrainErrors {
 
     /// @notice Pool totals.
     /// @return available tokens in the pool not yet credited to anyone
-    /// @return totalFunded tokens ever added by fundRewards or swept as surplus
+    /// @return totalFunded tokens ever added by fundRewards, swept as surplus or paid as submission fees
     /// @return totalSlashed tokens ever moved into the pool by slashing
     /// @return totalCredited tokens ever credited as rewards
     /// @return totalClaimed tokens ever paid out by claimRewards

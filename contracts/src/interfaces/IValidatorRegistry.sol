@@ -125,21 +125,7 @@ interface IValidatorRegistry is ICotrainErrors {
     /// @param bps basis points to slash, capped at 10000
     /// @param reason why
     /// @return slashed tokens moved to the pool
-    function slash(address validator, uint256 round, uint256 bps, SlashReason reason)
-        external
-        returns (uint256 slashed);
-
-    /// @notice Slashes `amount` tokens of a validator's bonded plus unbonding tokens (bond first), or all it holds if
-    /// that is less, into the protocol's reward pool. Restricted to the protocol and the model registry. The protocol
-    /// uses it for penalties that are a share of the bond the validator scored with rather than of what it holds now.
-    /// @param validator the validator
-    /// @param round the round the penalty is for (for the event)
-    /// @param amount tokens to slash
-    /// @param reason why
-    /// @return slashed tokens moved to the pool
-    function slashAmount(address validator, uint256 round, uint256 amount, SlashReason reason)
-        external
-        returns (uint256 slashed);
+    function slash(address validator, uint256 round, uint256 bps, SlashReason reason) external returns (uint256 slashed);
 
     /// @notice Re-evaluates every validator's activity against the protocol's current minimum bond. Anyone may
     /// call it; the protocol does after changing the minimum.

@@ -9,9 +9,9 @@ import {TokenCustody} from "./TokenCustody.sol";
 
 /// @title Contributor profiles: stake, the stake locked by pending contributions, unbonding requests and reputation
 /// @dev Each pending contribution locks the StakePerContribution of the parameter version its round opened with, and
-/// its settlement releases exactly that amount: a later change of the parameter cannot shrink the stake a bad
-/// contribution risks. The profile also counts the submissions of the contributor's latest round, so the
-/// per-contributor cap costs no storage beyond the slot every submission writes anyway.
+/// its settlement releases exactly that amount, less the round's SubmissionFee once it is scored: a later change of
+/// the parameter cannot shrink the stake a bad contribution risks. The profile also counts the submissions of the
+/// contributor's latest round, so the per-contributor cap costs no storage beyond the slot every submission writes.
 abstract contract ContributorStaking is TokenCustody, ProtocolParameters {
     /// @dev Unbonding requests a contributor may have at once: withdrawStake walks them, so they stay bounded.
     uint256 internal constant MAX_UNBONDING_REQUESTS = 16;
@@ -45,6 +45,7 @@ abstract contract ContributorStaking is TokenCustody, ProtocolParameters {
         uint256 reputationAlphaBps;
         uint256 slashThresholdScore;
         uint256 contributorSlashBps;
+        uint256 submissionFee;
     }
 
     /// @custom:storage-location erc7201:cotrain.storage.Staking
@@ -166,7 +167,8 @@ abstract contract ContributorStaking is TokenCustody, ProtocolParameters {
             stakePerContribution: _paramAt(version, Parameter.StakePerContribution),
             reputationAlphaBps: _paramAt(version, Parameter.ReputationAlphaBps),
             slashThresholdScore: _paramAt(version, Parameter.SlashThresholdScore),
-            contributorSlashBps: _paramAt(version, Parameter.ContributorSlashBps)
+            contributorSlashBps: _paramAt(version, Parameter.ContributorSlashBps),
+            submissionFee: _paramAt(version, Parameter.SubmissionFee)
         });
     }
 
@@ -188,11 +190,12 @@ abstract contract ContributorStaking is TokenCustody, ProtocolParameters {
         _staking().profiles[contributor] = profile; // the whole slot in one write
     }
 
-    /// @dev Releases the lock of one settled contribution. With `scored`, moves the reputation towards `score` (an
-    /// exponential moving average) and slashes part of the lock when `score` is below the threshold.
+    /// @dev Releases the lock of one settled contribution. With `scored`, takes the submission fee out of the lock,
+    /// moves the reputation towards `score` (an exponential moving average) and slashes part of the lock when `score`
+    /// is below the threshold. Fee plus slash never exceed the lock (see ProtocolParameters).
     /// @return reputationBefore the reputation the contribution was judged with
     /// @return reputationAfter the updated reputation
-    /// @return slashed stake taken (still held by this contract; the caller moves it to the pool)
+    /// @return slashed stake taken as a penalty (still held by this contract; the caller moves it to the pool)
     function _settleContributionStake(
         address contributor,
         uint256 contributionId,
@@ -210,11 +213,12 @@ abstract contract ContributorStaking is TokenCustody, ProtocolParameters {
             reputationAfter = (reputationBefore * (BPS - alpha) + score * MAX_SCORE * alpha) / BPS;
             if (score < rules.slashThresholdScore) {
                 slashed = rules.stakePerContribution * rules.contributorSlashBps / BPS;
-                if (slashed != 0) {
-                    stake -= slashed;
-                    _staking().totalStake -= uint128(slashed);
-                    emit IContributorStaking.ContributorSlashed(contributor, contributionId, slashed);
-                }
+                if (slashed != 0) emit IContributorStaking.ContributorSlashed(contributor, contributionId, slashed);
+            }
+            uint256 taken = slashed + rules.submissionFee;
+            if (taken != 0) {
+                stake -= taken;
+                _staking().totalStake -= uint128(taken);
             }
         }
         profile.stake = uint96(stake);

@@ -7,9 +7,9 @@ import {Parameter, ProtocolConfig} from "../types/CotrainTypes.sol";
 /// @title Bounded, evented, versioned protocol parameters in five packed storage words per version
 /// @dev Every change writes a new version (a copy of the latest with one field changed); rounds record the version
 /// they opened with and read their prices from it, so a change never reprices an open round. Parameters are read
-/// and written through one layout table instead of a struct per group: 26 typed getters and setters would cost more
+/// and written through one layout table instead of a struct per group: 27 typed getters and setters would cost more
 /// code than the 24 KiB limit leaves. Parameters that the same path reads sit in the same word: a submission reads
-/// word 0, a finalize page words 0 to 2.
+/// word 0, a finalize page words 0 to 2 and 4.
 ///
 ///   parameter                        word  shift  bounds                      width
 ///   MinContributorStake               3      0    [1, 1e27] tokens              96
@@ -38,6 +38,7 @@ import {Parameter, ProtocolConfig} from "../types/CotrainTypes.sol";
 ///   MaxContributionsPerContributor    0    144    [1, 65535]                    16
 ///   MaxWeightShareBps                 0    232    [1, 10000] bps                16
 ///   MaxRoundPenaltyBps                1    224    [0, 10000] bps                16
+///   SubmissionFee                     4     24    [0, 1e27] tokens              96
 ///
 /// The table is encoded below one byte per parameter (byte i = Parameter(i)); contracts-test checks that no two
 /// parameters overlap and that every bound holds. Which version is the latest is kept by the round schedule (see
@@ -54,12 +55,12 @@ abstract contract ProtocolParameters {
     uint256 internal constant SCORE_RING_ROUNDS = 8;
 
     uint256 private constant WORDS = 5;
-    uint256 private constant LAYOUT_WORDS = 0x100000000020101020200000001010204030304000000030003;
-    uint256 private constant LAYOUT_SHIFTS = 0xe0e89080c8006000e0c060d8d0d0c06010e06000b0c0a0c00000;
+    uint256 private constant LAYOUT_WORDS = 0x40100000000020101020200000001010204030304000000030003;
+    uint256 private constant LAYOUT_SHIFTS = 0x18e0e89080c8006000e0c060d8d0d0c06010e06000b0c0a0c00000;
     // bounds classes: 0 [1, MAX_TOKEN_AMOUNT], 1 [0, MAX_TOKEN_AMOUNT], 2 [0, BPS], 3 [1, BPS], 4 [MAX_SCORE, BPS],
     // 5 [1, MAX_SCORE], 6 [0, MAX_SCORE - 1], 7 [1, MAX_VALIDATORS], 8 [1, MAX_BLOCKS], 9 [1, MAX_ROUND_CONTRIBUTIONS],
     // 10 [1, MAX_SCORE - 1]
-    uint256 private constant LAYOUT_BOUNDS = 0x20309090a010101080808030602020107080004030502080000;
+    uint256 private constant LAYOUT_BOUNDS = 0x1020309090a010101080808030602020107080004030502080000;
     // field width in bytes by bounds class
     uint256 private constant CLASS_WIDTHS = 0x102040101010202020c0c;
 
@@ -162,13 +163,14 @@ abstract contract ProtocolParameters {
         uint256 neutral = _param(Parameter.NeutralScore);
         if (threshold > neutral) revert IProtocolParameters.SlashThresholdAboveNeutral(threshold, neutral);
         uint256 cap = _param(Parameter.MaxRoundPenaltyBps);
-        _requireWithinCap(Parameter.DeviationPenaltyBps, cap);
-        _requireWithinCap(Parameter.AbsencePenaltyBps, cap);
-    }
-
-    function _requireWithinCap(Parameter penalty, uint256 cap) private view {
-        uint256 bps = _param(penalty);
-        if (bps > cap) revert IProtocolParameters.PenaltyAboveRoundCap(penalty, bps, cap);
+        uint256 deviation = _param(Parameter.DeviationPenaltyBps);
+        if (deviation > cap) revert IProtocolParameters.DeviationPenaltyAboveRoundCap(deviation, cap);
+        uint256 absence = _param(Parameter.AbsencePenaltyBps);
+        if (cap > absence) revert IProtocolParameters.RoundCapAboveAbsencePenalty(cap, absence);
+        uint256 stake = _param(Parameter.StakePerContribution);
+        uint256 maxFee = stake - stake * _param(Parameter.ContributorSlashBps) / BPS;
+        uint256 fee = _param(Parameter.SubmissionFee);
+        if (fee > maxFee) revert IProtocolParameters.SubmissionFeeAboveUnslashedStake(fee, maxFee);
     }
 
     function _parameterWords(uint256 version) private pure returns (uint256[5] storage words) {

@@ -21,9 +21,9 @@ abstract contract RewardPool is IRewardPool, TokenCustody, ValidatorSetClient, R
     /// @custom:storage-location erc7201:cotrain.storage.RewardPool
     struct PoolStorage {
         // slot 0: written by every finalize page
-        uint128 available; // held tokens not yet credited: funded + slashed - credited
+        uint128 available; // held tokens not yet credited: funded (fees included) + slashed - credited
         uint128 totalCredited;
-        // slot 1: written by funding and slashing
+        // slot 1: written by funding, submission fees and slashing
         uint128 totalFunded;
         uint128 totalSlashed;
         // slot 2: written by claims
@@ -36,6 +36,7 @@ abstract contract RewardPool is IRewardPool, TokenCustody, ValidatorSetClient, R
         uint256 available;
         uint256 credited; // this page
         uint256 slashed; // this page
+        uint256 fees; // this page
     }
 
     // keccak256(abi.encode(uint256(keccak256("cotrain.storage.RewardPool")) - 1)) & ~bytes32(uint256(0xff))
@@ -131,6 +132,12 @@ abstract contract RewardPool is IRewardPool, TokenCustody, ValidatorSetClient, R
         ledger.slashed += amount;
     }
 
+    /// @dev A scored contribution's submission fee, already held by this contract, joins the pool at this point.
+    function _addFee(Ledger memory ledger, uint256 amount) internal pure {
+        ledger.available += amount;
+        ledger.fees += amount;
+    }
+
     function _closeLedger(Ledger memory ledger) internal {
         PoolStorage storage pool = _pool();
         // credited <= available < 2^128, and totals only grow by amounts already held in the pool
@@ -139,6 +146,10 @@ abstract contract RewardPool is IRewardPool, TokenCustody, ValidatorSetClient, R
         if (ledger.slashed != 0) {
             pool.totalSlashed += uint128(ledger.slashed);
             emit SlashedToPool(ledger.slashed);
+        }
+        if (ledger.fees != 0) {
+            pool.totalFunded += uint128(ledger.fees);
+            emit SubmissionFeesToPool(ledger.fees);
         }
     }
 

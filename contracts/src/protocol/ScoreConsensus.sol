@@ -58,17 +58,17 @@ abstract contract ScoreConsensus is IScoreConsensus, ContributionRounds, RewardP
     struct Panel {
         uint256[] indexes;
         address[] accounts; // zero when the index changed hands since the round (see _settlePanel)
-        uint256[] weights; // bond at commit, in gwei
-        uint256[] effective; // the weight in medians and quorum: capped at the round's share cap
+        uint256[] effective; // the weight in medians and quorum: bond at commit in gwei, capped at the share cap
         uint256[] words; // the score word each validator is currently read from
         uint256[] agreements; // scores within tolerance of the consensus, this page
         uint256[] deviations; // scores outside it, this page
         uint256[] rewards; // credited this page
         uint256[] requested; // asked for this page
-        uint256[] sortedScores; // scratch for the median
+        uint256[] sortedScores; // scratch for the median, with a last entry for the withheld weight if any
         uint256[] sortedWeights; // scratch for the median
         uint256 revealedWeight; // effective
         uint256 committedWeight; // effective, of every validator that committed
+        uint256 neutralScore; // the score the withheld weight votes for
     }
 
     // keccak256(abi.encode(uint256(keccak256("cotrain.storage.Consensus")) - 1)) & ~bytes32(uint256(0xff))
@@ -251,6 +251,11 @@ abstract contract ScoreConsensus is IScoreConsensus, ContributionRounds, RewardP
     }
 
     /// @dev The weighted median of the panel's scores at `position`, counting each validator's agreement with it.
+    /// The weight of validators that committed and did not reveal votes for the neutral score: so the validators that
+    /// did reveal decide with their share of the committed weight, never with a larger share of a smaller panel, and
+    /// a missing reveal pulls the round towards "no measurable value" (unpaid, unslashed), not towards anyone's score.
+    /// A contribution that consensus puts at the neutral score while such a vote is in the median was not settled by
+    /// the revealed scores: nobody agrees or deviates on it, so an absence never makes an honest revealer deviate.
     /// @return consensus the consensus score
     /// @return agreeing bitmap of the panel members within tolerance
     function _consensusAt(Panel memory panel, uint256 position, uint256 tolerance)
@@ -272,7 +277,12 @@ abstract contract ScoreConsensus is IScoreConsensus, ContributionRounds, RewardP
                 mstore(add(weights, offset), mload(add(effective, offset)))
             }
         }
+        if (scores.length > size) {
+            scores[size] = panel.neutralScore;
+            weights[size] = panel.committedWeight - panel.revealedWeight; // > 0: a committed weight is >= 1
+        }
         consensus = WeightedMedian.weightedMedian(scores, weights);
+        if (consensus == panel.neutralScore && scores.length > size) return (consensus, 0);
         uint256[] memory agreements = panel.agreements;
         uint256[] memory deviations = panel.deviations;
         // the counters are bounded by the number of contributions
@@ -316,6 +326,7 @@ abstract contract ScoreConsensus is IScoreConsensus, ContributionRounds, RewardP
         (ContributionType kind,) = _unpackState(record.kindAndStatus);
         (uint256 reputation, uint256 reputationAfter, uint256 slashed) =
             _settleContributionStake(contributor, id, true, score, rules.stake);
+        _addFee(ledger, rules.stake.submissionFee);
         ContributionStatus status;
         uint256 reward;
         if (score < rules.stake.slashThresholdScore) {
@@ -358,9 +369,10 @@ abstract contract ScoreConsensus is IScoreConsensus, ContributionRounds, RewardP
         }
     }
 
-    /// @dev First finalize call of a round: decide quorum, then penalise expected validators that did not commit
-    /// (AbsencePenaltyBps of their stake) and those that committed and did not reveal (MaxRoundPenaltyBps of their
-    /// weight: withholding costs at least as much as the worst a reveal could cost).
+    /// @dev First finalize call of a round: decide quorum, then penalise the expected validators that did not commit
+    /// and those that committed and did not reveal, each AbsencePenaltyBps of its stake (bond and unbonding, as held
+    /// now): not taking part costs at least as much as the worst a reveal could cost (MaxRoundPenaltyBps <=
+    /// AbsencePenaltyBps), whichever step is skipped and however the bond was moved since the round opened.
     function _settleValidators(
         uint256 round,
         Round storage entry,
@@ -383,7 +395,7 @@ abstract contract ScoreConsensus is IScoreConsensus, ContributionRounds, RewardP
             if ((absent >> index) & 1 == 0) continue;
             // an index freed and reassigned since the round belongs to someone who was not expected
             if (holders[k] != address(0) && admittedRounds[k] <= round) {
-                slashedTotal += _penaliseAbsence(round, index, holders[k], (missingReveal >> index) & 1 == 1, rules);
+                slashedTotal += _penaliseAbsence(round, holders[k], (missingReveal >> index) & 1 == 1, rules);
             }
             ++k;
         }
@@ -393,28 +405,22 @@ abstract contract ScoreConsensus is IScoreConsensus, ContributionRounds, RewardP
     /// @dev Quorum: the validators that committed are at least quorumBps of the expected ones, and those that
     /// revealed hold more than half of the committed (capped) weight. So a withheld reveal breaks quorum only when the
     /// withholders hold half of the committed weight themselves: withholding cannot release a round that the revealed
-    /// scores settle, and a validator left alone by others' withholding never decides alone.
+    /// scores settle, and, as withheld weight votes for the neutral score, a validator left alone by others'
+    /// withholding decides with its capped share of the committed weight only.
     function _hasQuorum(Round storage entry, Panel memory panel, uint256 quorumBps) private view returns (bool) {
         uint256 committedCount = Bitmaps32.popCount(entry.committedMask);
         return committedCount * BPS >= quorumBps * Bitmaps32.popCount(entry.expectedMask)
             && 2 * panel.revealedWeight > panel.committedWeight;
     }
 
-    function _penaliseAbsence(uint256 round, uint256 index, address holder, bool committed, Rules memory rules)
+    function _penaliseAbsence(uint256 round, address holder, bool committed, Rules memory rules)
         private
         returns (uint256)
     {
-        if (committed) {
-            uint256 weight = _consensus().commitments[round % SCORE_RING_ROUNDS][index] & WEIGHT_MASK;
-            return VALIDATORS.slashAmount(
-                holder,
-                round,
-                weight * WEIGHT_UNIT * rules.maxRoundPenaltyBps / BPS,
-                IValidatorRegistry.SlashReason.MissingReveal
-            );
-        }
         if (rules.absencePenaltyBps == 0) return 0;
-        return VALIDATORS.slash(holder, round, rules.absencePenaltyBps, IValidatorRegistry.SlashReason.MissingCommit);
+        IValidatorRegistry.SlashReason reason =
+            committed ? IValidatorRegistry.SlashReason.MissingReveal : IValidatorRegistry.SlashReason.MissingCommit;
+        return VALIDATORS.slash(holder, round, rules.absencePenaltyBps, reason);
     }
 
     /// @dev Loads the committed validators' weights, caps them, and keeps the revealed ones.
@@ -425,17 +431,7 @@ abstract contract ScoreConsensus is IScoreConsensus, ContributionRounds, RewardP
     {
         uint256 committed = entry.committedMask;
         uint256 revealed = entry.revealedMask;
-        uint256 size = Bitmaps32.popCount(revealed);
-        panel.indexes = new uint256[](size);
-        panel.weights = new uint256[](size);
-        panel.effective = new uint256[](size);
-        panel.words = new uint256[](size);
-        panel.agreements = new uint256[](size);
-        panel.deviations = new uint256[](size);
-        panel.rewards = new uint256[](size);
-        panel.requested = new uint256[](size);
-        panel.sortedScores = new uint256[](size);
-        panel.sortedWeights = new uint256[](size);
+        panel = _newPanel(Bitmaps32.popCount(revealed), committed != revealed, rules.neutralScore);
         if (committed == 0) return panel;
 
         mapping(uint256 index => uint256) storage commitments = _consensus().commitments[round % SCORE_RING_ROUNDS];
@@ -446,7 +442,7 @@ abstract contract ScoreConsensus is IScoreConsensus, ContributionRounds, RewardP
         }
         uint256 cap = StakeWeights.shareCap(committedWeights, rules.maxWeightShareBps);
         uint256[] memory admittedRounds;
-        if (size != 0) (panel.accounts, admittedRounds) = VALIDATORS.indexHolders(revealed);
+        if (revealed != 0) (panel.accounts, admittedRounds) = VALIDATORS.indexHolders(revealed);
         c = 0;
         uint256 k;
         for (uint256 index = 0; committed >> index != 0; ++index) {
@@ -456,7 +452,6 @@ abstract contract ScoreConsensus is IScoreConsensus, ContributionRounds, RewardP
             panel.committedWeight += effective;
             if ((revealed >> index) & 1 == 0) continue;
             panel.indexes[k] = index;
-            panel.weights[k] = weight;
             panel.effective[k] = effective;
             panel.revealedWeight += effective;
             if (admittedRounds[k] > round) panel.accounts[k] = address(0);
@@ -464,9 +459,25 @@ abstract contract ScoreConsensus is IScoreConsensus, ContributionRounds, RewardP
         }
     }
 
+    /// @dev A panel of `size` revealed validators; with `withheld`, its median scratch has a last entry for the weight
+    /// of those that committed and did not reveal, which votes for the neutral score (see _consensusAt).
+    function _newPanel(uint256 size, bool withheld, uint256 neutralScore) private pure returns (Panel memory panel) {
+        uint256 voters = withheld ? size + 1 : size;
+        panel.neutralScore = neutralScore;
+        panel.indexes = new uint256[](size);
+        panel.effective = new uint256[](size);
+        panel.words = new uint256[](size);
+        panel.agreements = new uint256[](size);
+        panel.deviations = new uint256[](size);
+        panel.rewards = new uint256[](size);
+        panel.requested = new uint256[](size);
+        panel.sortedScores = new uint256[](voters);
+        panel.sortedWeights = new uint256[](voters);
+    }
+
     /// @dev Pays each validator's rewards of this page, and on the round's last page charges its deviations: each
-    /// costs DeviationPenaltyBps of the weight it scored with (its bond at commit), so the penalty adds up the same
-    /// over any pagination, up to MaxRoundPenaltyBps of that weight. A validator whose index changed hands since the
+    /// costs DeviationPenaltyBps of its stake, so the penalty adds up the same over any pagination, up to
+    /// MaxRoundPenaltyBps of that stake. A validator whose index changed hands since the
     /// round (it left, and its bond was withdrawn, before the round was finalized) still counted in the median but
     /// can be neither paid nor penalised.
     function _settlePanel(
@@ -496,7 +507,7 @@ abstract contract ScoreConsensus is IScoreConsensus, ContributionRounds, RewardP
     }
 
     /// @dev On the round's last page, slashes panel member `k` for its deviations of the whole round (capped at
-    /// MaxRoundPenaltyBps of its weight); on earlier pages, keeps count.
+    /// MaxRoundPenaltyBps of its stake); on earlier pages, keeps count.
     function _chargeDeviations(
         uint256 round,
         Panel memory panel,
@@ -509,12 +520,7 @@ abstract contract ScoreConsensus is IScoreConsensus, ContributionRounds, RewardP
         if (deviations == 0 || panel.accounts[k] == address(0)) return 0;
         uint256 bps = deviations * rules.deviationPenaltyBps;
         if (bps > rules.maxRoundPenaltyBps) bps = rules.maxRoundPenaltyBps;
-        return VALIDATORS.slashAmount(
-            panel.accounts[k],
-            round,
-            panel.weights[k] * WEIGHT_UNIT * bps / BPS,
-            IValidatorRegistry.SlashReason.DeviatingScore
-        );
+        return VALIDATORS.slash(panel.accounts[k], round, bps, IValidatorRegistry.SlashReason.DeviatingScore);
     }
 
     /// @dev The deviations of validator `index` in the round so far, this page's included; 0 before the last page,
@@ -534,11 +540,17 @@ abstract contract ScoreConsensus is IScoreConsensus, ContributionRounds, RewardP
         return 0;
     }
 
-    /// @dev Whether nobody could commit to `round` at all: its ring slot is still held by an earlier round that could
-    /// not be finalized before `round`'s commit window closed. Governance can get there by shortening the windows
-    /// while rounds opened under longer ones are still scoring; validators must not be penalised for it.
+    /// @dev Whether nobody could commit to `round` at all: its ring slot was held by an earlier round that could not
+    /// be finalized before `round`'s commit window closed. Governance can get there by shortening the windows while
+    /// rounds opened under longer ones are still scoring; validators must not be penalised for it. The holder is
+    /// the slot's owner if that is still an earlier round, and otherwise (a later round took the slot since) the
+    /// round SCORE_RING_ROUNDS before, if it was committed to and so held the slot until it was finalized.
     function _ringSlotBlocked(uint256 round, uint256 commitEnd) private view returns (bool) {
         uint256 owner = _consensus().ringOwner[round % SCORE_RING_ROUNDS];
+        if (owner > round && round > SCORE_RING_ROUNDS) {
+            owner = round - SCORE_RING_ROUNDS;
+            if (_rounds().rounds[owner].committedMask == 0) return false;
+        }
         return owner != 0 && owner < round && _rounds().rounds[owner].revealEnd >= commitEnd;
     }
 

@@ -12,10 +12,12 @@ enum ContributionType {
 enum ContributionStatus {
     None, // no such contribution
     Pending, // submitted, stake locked, waiting for its round to be finalized
-    Accepted, // consensus score above the neutral score: rewarded, stake released
-    Rejected, // consensus score below the slash threshold: part of its stake slashed
+    Accepted, // consensus score above the neutral score: rewarded, stake released less the submission fee
+    Rejected, // consensus score below the slash threshold: part of its stake slashed, and the submission fee
     Released, // the round had no quorum: stake released, no reward, no penalty
-    Unrewarded // consensus score from the slash threshold up to the neutral score: no measurable value, stake released
+    // consensus score from the slash threshold up to the neutral score: no measurable value, stake released less the
+    // submission fee
+    Unrewarded
 }
 
 /// @notice Phase of a scoring round, derived from the protocol clock (blocks while not paused).
@@ -56,7 +58,8 @@ enum Parameter {
     MaxContributionsPerRound,
     MaxContributionsPerContributor,
     MaxWeightShareBps,
-    MaxRoundPenaltyBps
+    MaxRoundPenaltyBps,
+    SubmissionFee
 }
 
 /// @notice Initial values of every parameter, passed once to the protocol's initialize, in the order of `Parameter`.
@@ -87,4 +90,5 @@ struct ProtocolConfig {
     uint256 maxContributionsPerContributor;
     uint256 maxWeightShareBps;
     uint256 maxRoundPenaltyBps;
+    uint256 submissionFee;
 }

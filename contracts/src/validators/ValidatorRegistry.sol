@@ -216,19 +216,22 @@ contract ValidatorRegistry is
         nonReentrant
         returns (uint256)
     {
-        Validator storage validator = _registry().validators[account];
-        uint256 held = uint256(validator.bond) + validator.unbonding;
-        return _slash(account, validator, round, held * (bps > BPS ? BPS : bps) / BPS, reason);
-    }
-
-    /// @inheritdoc IValidatorRegistry
-    function slashAmount(address account, uint256 round, uint256 amount, SlashReason reason)
-        external
-        onlySlasher
-        nonReentrant
-        returns (uint256)
-    {
-        return _slash(account, _registry().validators[account], round, amount, reason);
+        RegistryStorage storage $ = _registry();
+        Validator storage validator = $.validators[account];
+        uint256 bond = validator.bond;
+        uint256 unbonding = validator.unbonding;
+        uint256 slashed = (bond + unbonding) * (bps > BPS ? BPS : bps) / BPS;
+        if (slashed == 0) return 0;
+        uint256 fromBond = slashed <= bond ? slashed : bond;
+        validator.bond = uint96(bond - fromBond);
+        validator.unbonding = uint96(unbonding - (slashed - fromBond));
+        $.totalBond -= uint128(slashed);
+        emit ValidatorSlashed(account, round, slashed, reason, msg.sender);
+        ICotrainProtocol bound = $.protocol; // a slasher exists only once the protocol is bound
+        _refreshActivity(account, validator, bound.parameter(Parameter.MinValidatorStake));
+        _pushTokens(address(bound), slashed);
+        if (msg.sender != address(bound)) bound.depositSlashedBond(slashed);
+        return slashed;
     }
 
     /// @inheritdoc IValidatorRegistry
@@ -373,26 +376,6 @@ contract ValidatorRegistry is
 
     /// @dev Takes up to `amount` from the bond first, then from unbonding tokens, into the protocol's reward pool: the
     /// protocol accounts what it slashes itself, the model registry's slashes are deposited here.
-    function _slash(address account, Validator storage validator, uint256 round, uint256 amount, SlashReason reason)
-        private
-        returns (uint256 slashed)
-    {
-        RegistryStorage storage $ = _registry();
-        uint256 bond = validator.bond;
-        uint256 unbonding = validator.unbonding;
-        slashed = amount < bond + unbonding ? amount : bond + unbonding;
-        if (slashed == 0) return 0;
-        uint256 fromBond = slashed <= bond ? slashed : bond;
-        validator.bond = uint96(bond - fromBond);
-        validator.unbonding = uint96(unbonding - (slashed - fromBond));
-        $.totalBond -= uint128(slashed);
-        emit ValidatorSlashed(account, round, slashed, reason, msg.sender);
-        ICotrainProtocol bound = $.protocol; // a slasher exists only once the protocol is bound
-        _refreshActivity(account, validator, bound.parameter(Parameter.MinValidatorStake));
-        _pushTokens(address(bound), slashed);
-        if (msg.sender != address(bound)) bound.depositSlashedBond(slashed);
-    }
-
     /// @dev Active means admitted and bonded at least the minimum; keeps the bitmap in step.
     function _refreshActivity(address account, Validator storage validator, uint256 minStake) private {
         RegistryStorage storage $ = _registry();

@@ -14,21 +14,22 @@ public enum ContributionStatus {
     NONE("no such contribution"),
     /** Submitted, stake locked, its round not finalized yet. */
     PENDING("its round is not finalized yet: its stake stays locked"),
-    /** Scored above the neutral score: rewarded, stake released. */
+    /** Scored above the neutral score: rewarded, stake released less the submission fee. */
     ACCEPTED("scored above the neutral score: rewarded base x (score - neutral) / (100 - neutral) x reputation "
-            + "factor (0.5 to 1.5), stake released"),
-    /** Scored below the slash threshold: part of its stake slashed. */
-    REJECTED("scored below the slash threshold: part of its stake slashed, no reward"),
+            + "factor (0.5 to 1.5), stake released less the round's submission fee"),
+    /** Scored below the slash threshold: part of its stake slashed, and the submission fee taken. */
+    REJECTED("scored below the slash threshold: part of its stake slashed and the submission fee taken, no reward"),
     /** Its round had no quorum: stake released, no reward, no penalty. */
     RELEASED("its round had no quorum of validators: stake released, no reward, no penalty"),
-    /** Scored from the slash threshold up to the neutral score: no measurable value, stake released, no reward. */
-    UNREWARDED("scored at or below the neutral score (no measurable value): stake released, no reward");
+    /** Scored from the slash threshold up to the neutral score: no measurable value, no reward. */
+    UNREWARDED("scored at or below the neutral score (no measurable value): stake released less the submission fee, "
+            + "no reward");
 
     /** The rule every reward follows, for help texts. */
     public static final String REWARD_RULE = "a contribution earns a reward only for a consensus score above its "
             + "round's neutral score: base reward x (score - neutral) / (100 - neutral) x reputation factor (0.5 to "
             + "1.5); at or below the neutral score it earns nothing, below the slash threshold part of its stake is "
-            + "slashed";
+            + "slashed; every scored contribution pays its round's submission fee out of its stake";
 
     private final String meaning;
 

@@ -22,8 +22,8 @@ import java.util.regex.Pattern;
  * @param modelRegistry the ModelRegistry proxy (model NFTs, commits, branches)
  * @param modelRegistryImplementation the model registry implementation behind the proxy
  * @param commitToken the CommitToken, the NFT collection of commits
- * @param timelock the TimelockController that holds the privileged roles, or null for a deployment that kept them with
- *     its deployer (the test deployer of contracts-test does)
+ * @param timelock the CotrainTimelock (an OpenZeppelin TimelockController) that holds the privileged roles, or null
+ *     for a deployment that kept them with its deployer (the test deployer of contracts-test does)
  * @param deployBlock the block the deployment started at: where event scans begin
  */
 public record DeploymentAddresses(

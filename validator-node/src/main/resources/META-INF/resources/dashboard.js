@@ -151,8 +151,9 @@ function renderStatus(status) {
   const neutral = status.neutralScore, threshold = status.slashThresholdScore;
   $('status-legend').textContent = `Accepted: consensus score above ${neutral}, rewarded `
     + `base × (score − ${neutral}) / (100 − ${neutral}) × reputation factor. `
-    + `Unrewarded: ${threshold} to ${neutral}, no measurable value: stake released without reward. `
+    + `Unrewarded: ${threshold} to ${neutral}, no measurable value: no reward. `
     + `Rejected: below ${threshold}, part of the stake slashed. Released: the round had no quorum, stake released. `
+    + "Every scored contribution pays its round's submission fee out of its stake. "
     + '(Thresholds of the current round; each round keeps the parameters it opened with.)';
 }
 

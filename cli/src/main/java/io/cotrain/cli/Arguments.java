@@ -1,5 +1,6 @@
 package io.cotrain.cli;
 
+import io.cotrain.ipfs.ContributionManifest;
 import java.util.HexFormat;
 import java.util.regex.Pattern;
 import picocli.CommandLine.ITypeConverter;
@@ -7,8 +8,6 @@ import picocli.CommandLine.TypeConversionException;
 
 /** Parsing of the identifiers the commands take: manifest digests and task ids. */
 public final class Arguments {
-    /** The largest task id: the protocol stores task ids, and the model registry model ids, in 32 bits. */
-    public static final long MAX_TASK_ID = 0xFFFF_FFFFL;
     private static final Pattern DIGEST = Pattern.compile("(0[xX])?[0-9a-fA-F]{64}");
     private static final Pattern TASK_ID = Pattern.compile("\\d{1,10}");
 
@@ -48,9 +47,9 @@ public final class Arguments {
     public static long taskId(String text) {
         String value = text == null ? "" : text.strip();
         long id = TASK_ID.matcher(value).matches() ? Long.parseLong(value) : -1;
-        if (id < 1 || id > MAX_TASK_ID) {
+        if (id < 1 || id > ContributionManifest.MAX_TASK_ID) {
             throw new IllegalArgumentException("'" + text + "' is not a task id: expected a whole number from 1 to "
-                    + MAX_TASK_ID);
+                    + ContributionManifest.MAX_TASK_ID);
         }
         return id;
     }

@@ -21,10 +21,8 @@ import picocli.CommandLine.Option;
             "Show the account: token balance, stake (locked and free), unbonding requests (what is withdrawable now "
                     + "and when all of it is), reputation, its contributions by status, its submissions to the round "
                     + "open now, claimable rewards, and the current round with its submission window.",
-            "Statuses: Pending (its round is not finalized), Accepted (scored above the neutral score: rewarded), "
-                    + "Unrewarded (scored at or below the neutral score: stake released, no reward), Rejected "
-                    + "(scored below the slash threshold: part of its stake slashed), Released (its round had no "
-                    + "quorum: stake released, no reward, no penalty)."
+            "Statuses: Pending, Accepted, Unrewarded, Rejected, Released; --contributions lists what each one means "
+                    + "for the stake and the reward."
         })
 final class StatusCommand extends ContributorCommand {
     @Option(names = "--contributions", description = "also list every contribution of the account with its status, "

@@ -4,6 +4,7 @@ import static io.cotrain.contracts.testing.CotrainClients.tokens;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.cotrain.contracts.ContributionStatus;
 import io.cotrain.contracts.DeploymentAddresses;
 import io.cotrain.contracts.ScoreCommitment;
 import io.cotrain.contracts.generated.CotrainProtocol;
@@ -529,8 +530,7 @@ class ContributorCliIT {
                 .contains("claimable rewards  0 COT")
                 .contains("Accepted: scored above the neutral score: rewarded base x (score - neutral) / "
                         + "(100 - neutral)")
-                .contains("Unrewarded: scored at or below the neutral score (no measurable value): stake released, "
-                        + "no reward");
+                .contains(ContributionStatus.UNREWARDED.title() + ": " + ContributionStatus.UNREWARDED.meaning());
         List<String> rows = status.out().lines().filter(line -> line.matches("\\d+ .*")).toList();
         BigInteger round = contribution(aliceDigests.getFirst()).round;
         assertThat(rows).hasSize(3);

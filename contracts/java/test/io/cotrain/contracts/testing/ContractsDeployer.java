@@ -130,6 +130,7 @@ public final class ContractsDeployer {
                 BigInteger.valueOf(512), // maxContributionsPerRound
                 BigInteger.valueOf(64), // maxContributionsPerContributor
                 BigInteger.valueOf(3_334), // maxWeightShareBps
-                BigInteger.valueOf(1_000)); // maxRoundPenaltyBps
+                BigInteger.valueOf(500), // maxRoundPenaltyBps: at most the absence penalty
+                BigInteger.ZERO); // submissionFee
     }
 }

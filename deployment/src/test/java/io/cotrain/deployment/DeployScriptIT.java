@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.cotrain.contracts.DeploymentAddresses;
 import io.cotrain.contracts.generated.CotrainProtocol;
 import io.cotrain.contracts.generated.ModelRegistry;
-import io.cotrain.contracts.generated.TimelockController;
+import io.cotrain.contracts.generated.CotrainTimelock;
 import io.cotrain.contracts.generated.ValidatorRegistry;
 import io.cotrain.contracts.testing.AnvilExtension;
 import io.cotrain.contracts.testing.AnvilNode;
@@ -90,10 +90,14 @@ class DeployScriptIT {
             assertThat(models.hasRole(role, timelock).send()).isTrue();
             assertThat(models.hasRole(role, admin.getAddress()).send()).isFalse();
         }
-        // its delay is the longest unbonding delay (2 rounds of 12 + 10 + 10 blocks) at 12 seconds a block
-        TimelockController governance = TimelockController.load(timelock, anvil.web3j(), admin, CotrainClients.GAS);
+        // its exit window is two rounds of 12 + 10 + 10 blocks and the longest unbonding delay (two rounds again),
+        // and its delay that window at 12 seconds a block
+        CotrainTimelock governance = CotrainTimelock.load(timelock, anvil.web3j(), admin, CotrainClients.GAS);
         BigInteger unbondingBlocks = protocol.parameter(BigInteger.valueOf(VALIDATOR_UNBONDING_BLOCKS)).send();
-        assertThat(governance.getMinDelay().send()).isEqualTo(unbondingBlocks.multiply(BigInteger.valueOf(12)));
+        BigInteger exitBlocks = governance.exitBlocks().send();
+        assertThat(exitBlocks).isEqualTo(BigInteger.valueOf(2 * (12 + 10 + 10)).add(unbondingBlocks));
+        assertThat(governance.getMinDelay().send()).isEqualTo(exitBlocks.multiply(BigInteger.valueOf(12)));
+        assertThat(governance.PROTOCOL().send()).isEqualToIgnoringCase(addresses.protocol());
 
         // An upgrade is scheduled, waits for the delay, and only then runs.
         Map<String, String> upgrade = Map.of(
@@ -107,6 +111,11 @@ class DeployScriptIT {
                 with(upgrade, "COTRAIN_UPGRADE_STEP", "execute")))
                 .as("not before the delay").hasMessageContaining("TimelockUnexpectedOperationState");
         anvil.advanceTime(governance.getMinDelay().send().longValueExact());
+        assertThatThrownBy(() -> ScriptRunner.forgeScript("Upgrade.s.sol", anvil.rpcUrl(),
+                with(upgrade, "COTRAIN_UPGRADE_STEP", "execute")))
+                .as("the delay in seconds passed, the exit window on the protocol clock did not")
+                .hasMessageContaining("TimelockUnexpectedOperationState");
+        anvil.mine(exitBlocks.longValueExact());
         ScriptRunner.forgeScript("Upgrade.s.sol", anvil.rpcUrl(), with(upgrade, "COTRAIN_UPGRADE_STEP", "execute"));
 
         assertThat(implementationOf(anvil, addresses.protocol())).isNotEqualToIgnoringCase(addresses.protocolImplementation());
@@ -118,7 +127,7 @@ class DeployScriptIT {
     }
 
     @Test
-    void refusesATimelockShorterThanTheUnbondingDelay(AnvilNode anvil) throws Exception {
+    void refusesATimelockShorterThanTheExitWindow(AnvilNode anvil) throws Exception {
         Map<String, String> environment = Map.of(
                 "PRIVATE_KEY", privateKeyOf(admin),
                 "COTRAIN_ADDRESSES_FILE", ScriptRunner.freshFile("short-").toString(),

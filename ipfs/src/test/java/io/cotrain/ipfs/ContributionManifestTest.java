@@ -50,7 +50,7 @@ class ContributionManifestTest {
             """.formatted(CONTRIBUTOR, WEIGHTS_CID, WEIGHTS_SHA256);
 
     private static final String VALIDATION = """
-            {"formatVersion": 1, "kind": "VALIDATION", "taskId": 1099511627775, "contributor": "%s",
+            {"formatVersion": 1, "kind": "VALIDATION", "taskId": 4294967295, "contributor": "%s",
              "artifacts": [{"name": "report.json", "cid": "%s", "sha256": "%s", "size": 0, "mediaType": "application/json"}]}
             """.formatted(CONTRIBUTOR, CidTest.EMPTY_CID, Cid.parse(CidTest.EMPTY_CID).digestHex());
 
@@ -157,8 +157,8 @@ class ContributionManifestTest {
                 invalid("kind: must be one of [MODEL_UPDATE, DATASET, VALIDATION], got 'MODEL'", m -> m.put("kind", "MODEL")),
                 invalid("kind: expected a string, got 0", m -> m.put("kind", 0)),
                 invalid("taskId: missing", m -> m.remove("taskId")),
-                invalid("taskId: must be in 0..1099511627775, got -1", m -> m.put("taskId", -1)),
-                invalid("taskId: must be in 0..1099511627775, got 1099511627776", m -> m.put("taskId", 1L << 40)),
+                invalid("taskId: must be in 0..4294967295, got -1", m -> m.put("taskId", -1)),
+                invalid("taskId: must be in 0..4294967295, got 4294967296", m -> m.put("taskId", 1L << 32)),
                 invalid("taskId: out of the 64-bit range, got 18446744073709551616",
                         m -> m.put("taskId", new BigInteger("18446744073709551616"))),
                 invalid("contributor: must be 0x and 40 hex digits, got '0x1234'", m -> m.put("contributor", "0x1234")),

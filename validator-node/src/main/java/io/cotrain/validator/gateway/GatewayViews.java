@@ -19,17 +19,18 @@ public final class GatewayViews {
     public static final List<String> KINDS = List.of("MODEL_UPDATE", "DATASET", "VALIDATION_WORK");
     /**
      * The protocol's ContributionStatus names, by number: Accepted scored above the neutral score (rewarded),
-     * Unrewarded from the slash threshold up to the neutral score (stake released, no reward), Rejected below the
-     * threshold (part of its stake slashed), Released in a round without quorum (stake released, no reward).
+     * Unrewarded from the slash threshold up to the neutral score (no reward), Rejected below the threshold (part of
+     * its stake slashed), Released in a round without quorum (stake released, no reward, no fee).
      */
     public static final List<String> STATUSES =
             Arrays.stream(ContributionStatus.values()).map(ContributionStatus::title).toList();
     /** What {@link #STATUSES} mean, for the API's schema. */
     static final String STATUS_MEANING = "Pending (its round is not finalized); Accepted (consensus score above the "
             + "round's neutral score: rewarded base x (score - neutral) / (100 - neutral) x reputation factor, stake "
-            + "released); Unrewarded (from the slash threshold up to the neutral score: no measurable value, stake "
-            + "released, no reward); Rejected (below the slash threshold: part of its stake slashed); Released (the "
-            + "round had no quorum: stake released, no reward, no penalty)";
+            + "released less the submission fee); Unrewarded (from the slash threshold up to the neutral score: no "
+            + "measurable value, stake released less the submission fee, no reward); Rejected (below the slash "
+            + "threshold: part of its stake slashed, and the submission fee); Released (the round had no quorum: stake "
+            + "released, no reward, no penalty, no fee)";
     /** The model registry's AggregationRule names, by number. */
     public static final List<String> RULES = List.of("fedavg", "median", "trimmed-mean", "krum", "multi-krum");
 

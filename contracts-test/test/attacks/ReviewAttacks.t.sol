@@ -3,7 +3,7 @@ pragma solidity ^0.8.24;
 
 import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
 
-import {CoreTestHelpers} from "../utils/CoreTestHelpers.sol";
+import {AttackFixture} from "./AttackFixture.sol";
 import {CotrainTimelock} from "cotrain/governance/CotrainTimelock.sol";
 import {IContributionRounds} from "cotrain/interfaces/IContributionRounds.sol";
 import {ICotrainErrors} from "cotrain/interfaces/ICotrainErrors.sol";
@@ -18,29 +18,8 @@ import {ContributionStatus, ContributionType, Parameter} from "cotrain/types/Cot
 /// (test_finalize_shortfallSplitDoesNotDependOnPageSize, test_sweepSurplus_*), ContributorStaking.t
 /// (test_contributorProfile_eachContributionKeepsItsRoundsLock, test_requestUnstake_secondRequestKeeps...) and
 /// ValidatorRegistry.t (test_sweepSurplus_*).
-contract ReviewAttacksTest is CoreTestHelpers {
-    uint256 internal constant MIN_BOND = 1_000 * TOKEN;
-    uint256 internal constant BOND = 2_000 * TOKEN; // the deploy scripts bond twice the minimum
+contract ReviewAttacksTest is AttackFixture {
     uint256 internal constant BASE_REWARD = 20 * TOKEN;
-
-    address[] internal validators;
-    address internal honest;
-    address internal attacker;
-
-    function setUp() public override {
-        super.setUp();
-        fundPool(100_000 * TOKEN);
-        validators = newValidators(3, BOND);
-        honest = newContributor("honest", 1_000 * TOKEN);
-        attacker = newContributor("attacker", 2_000 * TOKEN);
-    }
-
-    function _scores(uint256 count, uint8 score) internal pure returns (bytes memory scores) {
-        scores = new bytes(count);
-        for (uint256 i = 0; i < count; ++i) {
-            scores[i] = bytes1(score);
-        }
-    }
 
     /// Attack 1: one update submitted five times earned 5.6 times the reward of one submission.
     function test_attack1_sameWorkPaidManyTimes() public {

@@ -4,7 +4,7 @@ pragma solidity ^0.8.24;
 import {TimelockController} from "@openzeppelin/contracts/governance/TimelockController.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 
-import {CoreTestHelpers} from "../utils/CoreTestHelpers.sol";
+import {AttackFixture} from "./AttackFixture.sol";
 import {CotrainTimelock} from "cotrain/governance/CotrainTimelock.sol";
 import {IValidatorRegistry} from "cotrain/interfaces/IValidatorRegistry.sol";
 import {ExitWindow} from "cotrain/libraries/ExitWindow.sol";
@@ -25,21 +25,8 @@ contract Drainer {
 /// it. Each worked there (the attacker took funds, escaped a penalty or dictated an outcome) and must fail now. The
 /// front-running of an honest contribution (taking its digest or wrapping its artifacts first) is for the sealed
 /// artifacts of issue 14: on chain a digest stays first come, first served.
-contract SecondReviewAttacksTest is CoreTestHelpers {
-    uint256 internal constant BOND = 2_000 * TOKEN; // the deploy scripts bond twice the minimum
+contract SecondReviewAttacksTest is AttackFixture {
     uint256 internal constant ABSENCE = BOND * 500 / 10_000; // the fixture's AbsencePenaltyBps of a whole stake
-
-    address[] internal validators;
-    address internal honest;
-    address internal attacker;
-
-    function setUp() public override {
-        super.setUp();
-        fundPool(100_000 * TOKEN);
-        validators = newValidators(3, BOND);
-        honest = newContributor("honest", 1_000 * TOKEN);
-        attacker = newContributor("attacker", 2_000 * TOKEN);
-    }
 
     // ---- governance that outruns the exits ----------------------------------------------------------------------
 
@@ -234,10 +221,7 @@ contract SecondReviewAttacksTest is CoreTestHelpers {
             submit(attacker, ContributionType.MODEL_UPDATE, digestOf(1 + i));
         }
         uint256 round = roundOf(first);
-        bytes memory honestScores = new bytes(40);
-        for (uint256 i = 0; i < 40; ++i) {
-            honestScores[i] = bytes1(uint8(5));
-        }
+        bytes memory honestScores = _scores(40, 5);
 
         uint256 snapshot = vm.snapshotState();
         rollToCommit(round);
@@ -309,11 +293,7 @@ contract SecondReviewAttacksTest is CoreTestHelpers {
             submit(i < 50 ? attacker : sybil, ContributionType.MODEL_UPDATE, digestOf(10_000 + i));
         }
         (, uint256 fundedBefore,,,) = protocol.poolTotals();
-        bytes memory neutral = new bytes(60);
-        for (uint256 i = 0; i < 60; ++i) {
-            neutral[i] = bytes1(uint8(50));
-        }
-        scoreRound(roundOf(first), validators, neutral);
+        scoreRound(roundOf(first), validators, _scores(60, 50));
 
         assertEq(uint8(contributionOf(first).status), uint8(ContributionStatus.Unrewarded));
         assertEq(protocol.contributorProfile(attacker).stake, 2_000 * TOKEN - 50 * TOKEN);
@@ -331,11 +311,7 @@ contract SecondReviewAttacksTest is CoreTestHelpers {
         for (uint256 i = 1; i < 100; ++i) {
             submit(attacker, ContributionType.MODEL_UPDATE, digestOf(5_000 + i));
         }
-        bytes memory neutral = new bytes(100);
-        for (uint256 i = 0; i < 100; ++i) {
-            neutral[i] = bytes1(uint8(50));
-        }
-        scoreRound(roundOf(first), validators, neutral);
+        scoreRound(roundOf(first), validators, _scores(100, 50));
 
         uint256 paidAsContributor = 2_000 * TOKEN - protocol.contributorProfile(attacker).stake;
         uint256 earnedAsValidator = protocol.claimable(validators[0]); // the attacker's validator

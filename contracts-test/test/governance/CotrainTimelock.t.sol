@@ -151,18 +151,16 @@ contract CotrainTimelockTest is CoreTestHelpers {
     /// A protocol that cannot tell its parameters or its clock (a broken upgrade) must stay repairable: its
     /// operations wait for their delay in seconds only.
     function test_schedule_protocolWithoutParametersFallsBackToTheDelay() public {
-        ClockStub stub = new ClockStub();
-        stub.set(100, false, true);
-        CotrainTimelock fallbackTimelock = _timelockOf(ICotrainProtocol(address(stub)));
-        bytes32 id = _schedule(fallbackTimelock);
-        assertEq(fallbackTimelock.readyClock(id), 0);
-        vm.warp(block.timestamp + DELAY);
-        assertTrue(fallbackTimelock.isOperationReady(id));
+        _assertScheduledOnTheDelayOnly(false, true);
     }
 
     function test_schedule_protocolWithoutAClockFallsBackToTheDelay() public {
+        _assertScheduledOnTheDelayOnly(true, false);
+    }
+
+    function _assertScheduledOnTheDelayOnly(bool clockReverts, bool parametersRevert) internal {
         ClockStub stub = new ClockStub();
-        stub.set(100, true, false);
+        stub.set(100, clockReverts, parametersRevert);
         CotrainTimelock fallbackTimelock = _timelockOf(ICotrainProtocol(address(stub)));
         bytes32 id = _schedule(fallbackTimelock);
         assertEq(fallbackTimelock.readyClock(id), 0);

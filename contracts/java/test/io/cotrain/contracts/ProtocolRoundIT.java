@@ -133,9 +133,9 @@ class ProtocolRoundIT {
             assertThat(chain.registry(admin).validatorInfo(validators.get(i).getAddress()).send().bond)
                     .isEqualTo(tokens(2_000));
         }
-        // The one that committed and did not reveal loses the round's cap, 10% of its bond, and earns nothing.
+        // The one that committed and did not reveal loses the absence penalty, 5% of its stake, and earns nothing.
         assertThat(chain.registry(admin).validatorInfo(validators.get(2).getAddress()).send().bond)
-                .isEqualTo(tokens(1_800));
+                .isEqualTo(tokens(1_900));
         assertThat(reader.claimable(validators.get(2).getAddress()).send()).isZero();
 
         chain.protocol(alice).claimRewards().send();

@@ -119,7 +119,8 @@ class FederatedTrainingIT {
             // the poisoner is excluded and slashed every round, the free rider earns nothing, the honest are paid
             for (ContributionView view : of(contributions, POISONER)) assertThat(view.status.intValue()).isEqualTo(REJECTED);
             assertThat(protocol.contributorProfile(POISONER.getAddress()).send().stake)
-                    .isEqualTo(tokens(100).subtract(tokens(5).multiply(BigInteger.valueOf(ROUNDS))));
+                    .as("half of each 10-COT lock and the 1-COT submission fee, every round")
+                    .isEqualTo(tokens(100).subtract(tokens(5 + 1).multiply(BigInteger.valueOf(ROUNDS))));
             assertThat(protocol.claimable(POISONER.getAddress()).send()).isZero();
             for (ContributionView view : of(contributions, FREE_RIDER)) {
                 assertThat(view.status.intValue()).isEqualTo(REJECTED);

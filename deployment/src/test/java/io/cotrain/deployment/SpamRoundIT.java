@@ -89,8 +89,8 @@ class SpamRoundIT {
                 assertThat(view.consensusScore.intValue()).as("spam %s floored", view.id).isEqualTo(1);
                 assertThat(ContributionStatus.of(view.status)).isEqualTo(ContributionStatus.REJECTED);
             }
-            // half of each 10-COT lock: 250 COT of the spammer's 1000
-            assertThat(reader.contributorProfile(spammer.getAddress()).send().stake).isEqualTo(tokens(750));
+            // half of each 10-COT lock and the 1-COT submission fee: 300 COT of the spammer's 1000
+            assertThat(reader.contributorProfile(spammer.getAddress()).send().stake).isEqualTo(tokens(700));
             assertThat(reader.claimable(spammer.getAddress()).send()).isZero();
             var registry = chain.registry(DevAccounts.account(0));
             assertThat(registry.activeValidatorCount().send().intValue()).as("no validator lost").isEqualTo(3);

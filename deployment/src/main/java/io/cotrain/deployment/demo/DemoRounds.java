@@ -81,9 +81,9 @@ public final class DemoRounds {
     /** A simulated contributor: its wallet, what it does, and its data. */
     record Contributor(String name, Credentials key, Role role, Path data) {}
 
-    /** What one contributor did in a round and what came of it. */
+    /** What one contributor did in a round and what came of it: `taken` is what its stake lost (fee and slash). */
     record Outcome(Contributor contributor, BigInteger contributionId, int score, ContributionStatus status,
-            BigInteger reward, BigInteger slashed) {}
+            BigInteger reward, BigInteger taken) {}
 
     /** One demo round: the protocol round, the commit recorded (if any) and the outcomes. */
     record RoundReport(int number, BigInteger protocolRound, BigInteger commit, BigInteger parent, double accuracy,
@@ -295,11 +295,11 @@ public final class DemoRounds {
                     + "stays %.1f%%%n", report.number(), report.protocolRound(), 100 * report.accuracy());
         }
         out.printf(Locale.ROOT, "  %-14s %-11s %-13s %5s  %-10s %12s %10s%n", "contributor", "role", "contribution",
-                "score", "status", "reward", "slashed");
+                "score", "status", "reward", "fee+slash");
         for (Outcome outcome : report.outcomes()) {
             out.printf(Locale.ROOT, "  %-14s %-11s %-13s %5d  %-10s %12s %10s%n", outcome.contributor().name(),
                     outcome.contributor().role().label(), outcome.contributionId(), outcome.score(),
-                    outcome.status().label(), cot(outcome.reward()), cot(outcome.slashed()));
+                    outcome.status().label(), cot(outcome.reward()), cot(outcome.taken()));
         }
     }
 

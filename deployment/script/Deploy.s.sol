@@ -26,7 +26,8 @@ import {ValidatorRegistry} from "cotrain/validators/ValidatorRegistry.sol";
 /// immediate); the deployer keeps no role. A contributor or validator who disagrees with a scheduled change must be
 /// able to leave before it takes effect: the timelock executes an operation only once the protocol clock (which a
 /// pause stops) has advanced by the exit window (ExitWindow: two rounds plus the longest unbonding delay) since it was
-/// scheduled, and once its delay in seconds has passed. That delay is by default the exit window in blocks times
+/// scheduled (and, after an execution that changed that window, until the longer window has passed since), and once
+/// its delay in seconds has passed. That delay is by default the exit window in blocks times
 /// COTRAIN_SECONDS_PER_BLOCK; a shorter COTRAIN_TIMELOCK_DELAY is refused unless COTRAIN_ALLOW_SHORT_TIMELOCK=true
 /// (the local scripts set it, and say so); the exit window in protocol clock blocks applies whatever the delay.
 ///

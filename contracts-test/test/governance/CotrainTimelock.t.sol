@@ -168,6 +168,48 @@ contract CotrainTimelockTest is CoreTestHelpers {
         assertTrue(fallbackTimelock.isOperationReady(id));
     }
 
+    /// An execution that changes the exit window holds every operation, pending or scheduled later, for the longer
+    /// window; one that leaves it alone holds nothing.
+    function test_execute_changingTheExitWindowRaisesTheFloor() public {
+        bytes32 other = _schedule(timelock); // sets ModelUpdateReward: leaves the window alone
+        bytes memory lengthen =
+            abi.encodeCall(IProtocolParameters.setParameter, (Parameter.ValidatorUnbondingBlocks, 1_000));
+        vm.prank(governor);
+        timelock.schedule(address(protocol), 0, lengthen, bytes32(0), bytes32(0), DELAY);
+        vm.warp(block.timestamp + DELAY);
+        vm.roll(block.number + timelock.exitBlocks());
+
+        uint256 before = timelock.exitBlocks();
+        uint256 expected = protocol.protocolClock() + 2 * _roundBlocks() + 1_000;
+        vm.expectEmit(true, true, true, true, address(timelock));
+        emit CotrainTimelock.ExitFloorRaised(expected);
+        vm.prank(governor);
+        timelock.execute(address(protocol), 0, lengthen, bytes32(0), bytes32(0));
+        assertGt(timelock.exitBlocks(), before);
+        assertEq(timelock.exitFloor(), expected);
+        assertFalse(timelock.isOperationReady(other)); // it was ready a moment ago
+
+        vm.roll(block.number + expected - protocol.protocolClock());
+        assertTrue(timelock.isOperationReady(other));
+        vm.prank(governor);
+        timelock.execute(address(protocol), 0, call, bytes32(0), bytes32(0));
+        assertEq(timelock.exitFloor(), expected); // a reward change moves no floor
+    }
+
+    /// An execution that leaves the protocol without a clock sets no floor: operations wait for their delay only.
+    function test_execute_noFloorWithoutAClock() public {
+        ClockStub stub = new ClockStub();
+        stub.set(100, false, true); // parameters unreadable: the window is unknown before
+        CotrainTimelock fallbackTimelock = _timelockOf(ICotrainProtocol(address(stub)));
+        bytes memory breakClock = abi.encodeCall(ClockStub.set, (100, true, false)); // known after, clock lost
+        vm.prank(governor);
+        fallbackTimelock.schedule(address(stub), 0, breakClock, bytes32(0), bytes32(0), DELAY);
+        vm.warp(block.timestamp + DELAY);
+        vm.prank(governor);
+        fallbackTimelock.execute(address(stub), 0, breakClock, bytes32(0), bytes32(0));
+        assertEq(fallbackTimelock.exitFloor(), 0);
+    }
+
     function test_getOperationState_clockLostAfterSchedulingFallsBackToTheDelay() public {
         ClockStub stub = new ClockStub();
         stub.set(100, false, false);

@@ -520,7 +520,7 @@ contract ModelRegistryTest is RegistryFixture {
         (uint256 round, uint256[] memory ids) = runRound(modelId, 1);
         vm.prank(admin);
         registry.removeValidator(trio[2]); // keeps its index while unbonding, inactive
-        (bool holdsIndex,,) = registry.validatorSlot(trio[2]);
+        (bool holdsIndex,,) = registry.validatorSlot(trio[2], 0);
         assertTrue(holdsIndex);
         assertFalse(registry.validatorInfo(trio[2]).active);
         IModelRegistry.CommitAttestation memory attestation = roundAttestation(modelId, round, ids, 1);
@@ -1201,7 +1201,7 @@ contract ModelRegistryTest is RegistryFixture {
         vm.roll(registry.validatorInfo(validator).unbondingReadyBlock);
         vm.prank(validator);
         registry.withdrawValidatorBond();
-        (bool holdsIndex,,) = registry.validatorSlot(validator);
+        (bool holdsIndex,,) = registry.validatorSlot(validator, 0);
         assertFalse(holdsIndex);
     }
 

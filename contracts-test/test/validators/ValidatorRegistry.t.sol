@@ -455,7 +455,7 @@ contract ValidatorRegistryTest is CotrainFixture {
         assertEq(info.unbondingRound, 0); // no round opened yet
         assertEq(registry.activeValidatorCount(), 0);
         assertEq(registry.occupiedIndexes(), 1); // index kept until withdrawal
-        (bool holdsIndex,,) = registry.validatorSlot(alice);
+        (bool holdsIndex,,) = registry.validatorSlot(alice, 0);
         assertTrue(holdsIndex);
         assertEq(registry.totalBond(), 2 * MIN_BOND);
     }
@@ -551,7 +551,7 @@ contract ValidatorRegistryTest is CotrainFixture {
         assertEq(token.balanceOf(alice), 0);
         assertEq(registry.totalBond(), MIN_BOND);
         _assertConserved();
-        (bool holdsIndex, uint256 index, uint256 bond) = registry.validatorSlot(alice);
+        (bool holdsIndex, uint256 index, uint256 bond) = registry.validatorSlot(alice, 0);
         assertTrue(holdsIndex);
         assertEq(index, 0);
         assertEq(bond, MIN_BOND);
@@ -742,7 +742,7 @@ contract ValidatorRegistryTest is CotrainFixture {
         (address holder, uint256 admittedRound) = registry.indexHolder(0);
         assertEq(holder, address(0));
         assertEq(admittedRound, 0);
-        (bool holdsIndex,,) = registry.validatorSlot(alice);
+        (bool holdsIndex,,) = registry.validatorSlot(alice, 0);
         assertFalse(holdsIndex);
         IValidatorRegistry.ValidatorInfo memory info = registry.validatorInfo(alice);
         assertEq(info.index, 0);
@@ -1393,7 +1393,7 @@ contract ValidatorRegistryTest is CotrainFixture {
         assertEq(info.unbondingReadyBlock, 0);
         assertEq(info.unbondingRound, 0);
         assertEq(info.admittedRound, 0);
-        (bool holdsIndex, uint256 index, uint256 bond) = registry.validatorSlot(stranger);
+        (bool holdsIndex, uint256 index, uint256 bond) = registry.validatorSlot(stranger, 0);
         assertFalse(holdsIndex);
         assertEq(index, 0);
         assertEq(bond, 0);
@@ -1405,7 +1405,7 @@ contract ValidatorRegistryTest is CotrainFixture {
 
     function test_views_zeroAddressHoldsNoIndex() public {
         // index 0 is free: its holder reads as address(0), which must not count as holding it
-        (bool holdsIndex,,) = registry.validatorSlot(address(0));
+        (bool holdsIndex,,) = registry.validatorSlot(address(0), 0);
         assertFalse(holdsIndex);
         assertFalse(registry.validatorInfo(address(0)).active);
         _add(alice);

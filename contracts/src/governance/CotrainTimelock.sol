@@ -14,15 +14,24 @@ import {Parameter} from "../types/CotrainTypes.sol";
 /// would let a governor who can also pause schedule an upgrade, pause until the delay has passed, and execute it while
 /// every exit is frozen. So an operation is ready only once both hold: its delay in seconds has passed, and the
 /// protocol clock has advanced by the exit window (see `exitBlocks`) since it was scheduled.
+///
+/// An executed operation can change the exit window itself: lengthen the unbonding delays (exits requested from then on
+/// take longer than the window pending operations were scheduled with) or shorten the rounds (rounds opened under the
+/// longer windows keep exits waiting longer than the new window says). So whenever an execution changes the exit
+/// window, no operation may execute until the protocol clock has advanced by the longer of the two windows since.
 contract CotrainTimelock is TimelockController {
     /// @notice The protocol whose clock and parameters measure the exit window.
     ICotrainProtocol public immutable PROTOCOL;
 
     // the protocol clock at which each scheduled operation may execute, as far as exits are concerned
     mapping(bytes32 id => uint256) private _readyClock;
+    // the protocol clock before which no operation may execute: set by executions that changed the exit window
+    uint256 private _exitFloor;
 
     /// @notice Operation `id` may execute once the protocol clock reads `readyClock` (and its delay has passed).
     event ExitWindowScheduled(bytes32 indexed id, uint256 readyClock);
+    /// @notice An execution changed the exit window: no operation may execute before the protocol clock reads `clock`.
+    event ExitFloorRaised(uint256 clock);
 
     /// @param minDelay the minimum delay in seconds, as TimelockController's
     /// @param protocol the protocol proxy
@@ -65,12 +74,36 @@ contract CotrainTimelock is TimelockController {
         _scheduleExitWindow(hashOperationBatch(targets, values, payloads, predecessor, salt));
     }
 
-    /// @notice A scheduled operation is Ready only once the protocol clock reached its exit window too; until then it
-    /// reads Waiting.
+    /// @inheritdoc TimelockController
+    function execute(address target, uint256 value, bytes calldata payload, bytes32 predecessor, bytes32 salt)
+        public
+        payable
+        override
+    {
+        uint256 windowBefore = _exitBlocksOrZero();
+        super.execute(target, value, payload, predecessor, salt);
+        _afterExecution(windowBefore);
+    }
+
+    /// @inheritdoc TimelockController
+    function executeBatch(
+        address[] calldata targets,
+        uint256[] calldata values,
+        bytes[] calldata payloads,
+        bytes32 predecessor,
+        bytes32 salt
+    ) public payable override {
+        uint256 windowBefore = _exitBlocksOrZero();
+        super.executeBatch(targets, values, payloads, predecessor, salt);
+        _afterExecution(windowBefore);
+    }
+
+    /// @notice A scheduled operation is Ready only once the protocol clock reached its exit window and the exit floor
+    /// too; until then it reads Waiting.
     /// @inheritdoc TimelockController
     function getOperationState(bytes32 id) public view override returns (OperationState state) {
         state = super.getOperationState(id);
-        if (state == OperationState.Ready && !_exitWindowPassed(_readyClock[id])) state = OperationState.Waiting;
+        if (state == OperationState.Ready && !_exitWindowPassed(id)) state = OperationState.Waiting;
     }
 
     /// @notice How far the protocol clock must advance after an operation is scheduled before it may execute: the
@@ -86,32 +119,66 @@ contract CotrainTimelock is TimelockController {
         );
     }
 
-    /// @notice The protocol clock reading from which operation `id` may execute (0 when it was never scheduled).
+    /// @notice The protocol clock reading from which operation `id` may execute (0 when it was never scheduled), as
+    /// far as its own exit window goes; see also `exitFloor`.
     /// @param id the operation
     /// @return clock the protocol clock reading
     function readyClock(bytes32 id) external view returns (uint256 clock) {
         return _readyClock[id];
     }
 
+    /// @notice The protocol clock reading before which no operation may execute: an execution that changed the exit
+    /// window set it.
+    /// @return clock the protocol clock reading
+    function exitFloor() external view returns (uint256 clock) {
+        return _exitFloor;
+    }
+
     function _scheduleExitWindow(bytes32 id) private {
         uint256 ready;
         // A protocol that can no longer tell its clock or parameters (a broken upgrade) must stay repairable: its
         // operations then wait for their delay in seconds only.
-        try this.exitBlocks() returns (uint256 blocks) {
-            try PROTOCOL.protocolClock() returns (uint256 clock) {
-                ready = clock + blocks;
-            } catch {}
-        } catch {}
+        uint256 window = _exitBlocksOrZero();
+        (bool known, uint256 clock) = _clock();
+        if (window != 0 && known) ready = clock + window;
         _readyClock[id] = ready;
         emit ExitWindowScheduled(id, ready);
     }
 
-    function _exitWindowPassed(uint256 ready) private view returns (bool) {
+    /// @dev After an execution that changed the exit window, nothing executes until the longer window has passed.
+    function _afterExecution(uint256 windowBefore) private {
+        uint256 windowAfter = _exitBlocksOrZero();
+        if (windowAfter == windowBefore) return;
+        (bool known, uint256 clock) = _clock();
+        if (!known) return; // see _scheduleExitWindow
+        // this operation was ready, so the clock is at or past the floor: the new one is later
+        uint256 floor = clock + (windowAfter > windowBefore ? windowAfter : windowBefore);
+        _exitFloor = floor;
+        emit ExitFloorRaised(floor);
+    }
+
+    function _exitWindowPassed(bytes32 id) private view returns (bool) {
+        uint256 ready = _readyClock[id];
+        uint256 floor = _exitFloor;
+        if (floor > ready) ready = floor;
         if (ready == 0) return true;
-        try PROTOCOL.protocolClock() returns (uint256 clock) {
-            return clock >= ready;
+        (bool known, uint256 clock) = _clock();
+        return !known || clock >= ready; // see _scheduleExitWindow
+    }
+
+    function _exitBlocksOrZero() private view returns (uint256) {
+        try this.exitBlocks() returns (uint256 blocks) {
+            return blocks;
         } catch {
-            return true; // see _scheduleExitWindow
+            return 0;
+        }
+    }
+
+    function _clock() private view returns (bool known, uint256 clock) {
+        try PROTOCOL.protocolClock() returns (uint256 value) {
+            return (true, value);
+        } catch {
+            return (false, 0);
         }
     }
 }

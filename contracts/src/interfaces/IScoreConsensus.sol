@@ -6,22 +6,26 @@ import {ContributionStatus} from "../types/CotrainTypes.sol";
 /// @title Validator consensus on quality scores: one commit and one reveal per validator per round, a stake-weighted
 /// median with capped weights, settlement of rewards and penalties
 /// @notice Scoring rules, each priced by the parameters the round opened with:
-/// - a validator's weight is its bond at commit, capped so that no validator holds more than `MaxWeightShareBps` of
-///   the round's committed weight (the cap is lowered until it holds; with too few validators all weigh the same);
-/// - the consensus score of a contribution is the weighted median of the revealed scores; when the weight below a
-///   score is exactly half, it is the midpoint of that score and the next one (rounded up), so no validator holding
-///   half the weight decides alone;
+/// - a validator's weight is its stake at risk in the round at commit (its bond, and what it asked to unbond since
+///   the round opened), capped so that no validator holds more than `MaxWeightShareBps` of the round's committed
+///   weight (the cap is lowered until it holds; with too few validators all weigh the same);
+/// - the consensus score of a contribution is the weighted median of the committed validators' scores, the weight of
+///   those that did not reveal voting for `NeutralScore`; when the weight below a score is exactly half, it is the
+///   midpoint of that score and the next one (rounded up), so no validator holding half the weight decides alone;
 /// - a round has quorum when the validators that committed are at least `QuorumBps` of the expected ones, and those
 ///   that revealed hold more than half of the committed (capped) weight; without quorum its contributions are
 ///   released. Withholding a reveal therefore cannot release a round the other reveals settle;
 /// - a contribution scoring above `NeutralScore` earns `base x (score - neutral) / (100 - neutral)` times a
 ///   reputation factor (0.5x to 1.5x); from `SlashThresholdScore` up to the neutral score it earns nothing; below the
 ///   threshold `ContributorSlashBps` of its stake is slashed;
+/// - every scored contribution pays the round's `SubmissionFee` into the pool out of its stake lock;
 /// - validators earn `ValidationReward` per score within `ToleranceScore` of the consensus and lose
-///   `DeviationPenaltyBps` of their weight per score outside it; an expected validator that does not commit loses
-///   `AbsencePenaltyBps` of its stake; one that commits and does not reveal loses `MaxRoundPenaltyBps` of its weight,
-///   at least what revealing any scores could cost; no validator loses more than that in one round's scoring.
-/// Rewards are credited in contribution order (the contributor, then each agreeing validator), whatever the pages.
+///   `DeviationPenaltyBps` of their stake per score outside it (not counted where the consensus is the neutral
+///   score and a withheld reveal voted in it), at most `MaxRoundPenaltyBps` a round; an expected validator that
+///   does not commit, or commits and does not reveal, loses `AbsencePenaltyBps` of its stake, at least what revealing
+///   any scores could cost; no validator loses more than that in one round's scoring.
+/// Fees and rewards are credited in contribution order (the contributor, then each agreeing validator), whatever the
+/// pages.
 interface IScoreConsensus {
     /// @notice `validator` committed to its scores for `round`.
     event ScoresCommitted(uint256 indexed round, address indexed validator, bytes32 commitment);
@@ -72,11 +76,13 @@ interface IScoreConsensus {
     /// @notice Score storage of `round` is reused from `unfinalizedRound`, which must be finalized first (anyone may
     /// call finalize on it).
     error ScoreStorageBusy(uint256 round, uint256 unfinalizedRound);
-    /// @notice A validator needs at least 1 gwei bonded to commit: its weight in the median is its bond in gwei.
-    error BondTooSmall(uint256 bond);
+    /// @notice A validator needs at least 1 gwei at risk in the round to commit: its weight in the median is that
+    /// stake in gwei.
+    error StakeTooSmall(uint256 stake);
 
     /// @notice Commits to the caller's scores for every contribution of `round`, during its commit window.
-    /// The caller's bond at this moment is its weight in the round's medians. Not while paused.
+    /// The caller's stake at risk in the round at this moment (its bond, and what it asked to unbond since the round
+    /// opened) is its weight in the round's medians. Not while paused.
     /// Reverts with ScoreStorageBusy while the round eight rounds earlier is not finalized.
     /// @dev Only the top 192 bits of the commitment are stored, packed with the weight in one slot.
     /// @param round the round being scored

@@ -148,12 +148,18 @@ interface IValidatorRegistry is ICotrainErrors {
     /// @return mask bit i is set when the validator at index i is active
     function activeMask() external view returns (uint32 mask);
 
-    /// @notice The index and bond of `validator`, if it holds an index (admitted, or removed and still unbonding).
+    /// @notice The index of `validator`, if it holds one (admitted, or removed and still unbonding), and its stake at
+    /// risk in `round`: its bond, and its unbonding tokens if they were requested after `round` opened (they then
+    /// stay slashable until `round` is finalized).
     /// @param validator the account
+    /// @param round a round
     /// @return holdsIndex whether it holds an index
     /// @return index its index
-    /// @return bond its bonded tokens
-    function validatorSlot(address validator) external view returns (bool holdsIndex, uint256 index, uint256 bond);
+    /// @return stake its bonded tokens and the unbonding tokens that answer for `round`
+    function validatorSlot(address validator, uint256 round)
+        external
+        view
+        returns (bool holdsIndex, uint256 index, uint256 stake);
 
     /// @notice Who holds `index`, and since which round.
     /// @param index a validator index

@@ -54,6 +54,7 @@ abstract contract ContributionRounds is ContributorStaking, ValidatorSetClient {
         uint32 nextRound; // the next round opened after this one (round 0's is the first round)
         bool validatorsSettled; // absence penalties applied and quorum decided
         bool quorumReached;
+        uint32 ringPrevious; // the round whose score storage this one took over at its first commit (ScoreConsensus)
     }
 
     struct Contribution {

@@ -15,8 +15,8 @@ import {RewardPool} from "./RewardPool.sol";
 /// @title Commit-reveal scoring of whole rounds and their settlement
 /// @dev Gas is what shapes this module:
 /// - each validator sends one commit and one reveal per round, whatever the number of contributions;
-/// - a commit is one storage slot: the top 192 bits of the commitment hash beside the validator's weight (its bond
-///   in gwei, fixed at commit so nobody can bond more after seeing reveals to pull the median);
+/// - a commit is one storage slot: the top 192 bits of the commitment hash beside the validator's weight (its stake
+///   at risk in gwei, fixed at commit so nobody can bond more after seeing reveals to pull the median);
 /// - a reveal stores its scores 32 to a word, exactly as they arrive in calldata;
 /// - commitments and score words live in a ring of SCORE_RING_ROUNDS round slots: round r reuses the storage of
 ///   round r - 8, so in steady state every commit and reveal rewrites warm, non-zero slots (2,900 gas a word instead
@@ -58,7 +58,7 @@ abstract contract ScoreConsensus is IScoreConsensus, ContributionRounds, RewardP
     struct Panel {
         uint256[] indexes;
         address[] accounts; // zero when the index changed hands since the round (see _settlePanel)
-        uint256[] effective; // the weight in medians and quorum: bond at commit in gwei, capped at the share cap
+        uint256[] effective; // the weight in medians and quorum: stake at commit in gwei, capped at the share cap
         uint256[] words; // the score word each validator is currently read from
         uint256[] agreements; // scores within tolerance of the consensus, this page
         uint256[] deviations; // scores outside it, this page
@@ -85,14 +85,14 @@ abstract contract ScoreConsensus is IScoreConsensus, ContributionRounds, RewardP
         Round storage entry = _existingRound(round);
         _requireWindow(round, entry, RoundPhase.Commit, _runningClock());
         if (commitment == bytes32(0)) revert ZeroCommitment();
-        (uint256 index, uint32 bit, uint256 bond) = _expectedValidator(round, entry);
+        (uint256 index, uint32 bit, uint256 stake) = _expectedValidator(round, entry);
         if (entry.committedMask & bit != 0) revert AlreadyCommitted(round, msg.sender);
-        uint256 weight = bond / WEIGHT_UNIT;
-        if (weight == 0) revert BondTooSmall(bond);
+        uint256 weight = stake / WEIGHT_UNIT;
+        if (weight == 0) revert StakeTooSmall(stake);
         if (weight > WEIGHT_MASK) weight = WEIGHT_MASK; // beyond 18 billion tokens all bonds weigh the same
 
         ConsensusStorage storage $ = _consensus();
-        _claimRingSlot($, round);
+        _claimRingSlot($, round, entry);
         $.commitments[round % SCORE_RING_ROUNDS][index] = (uint256(commitment) & ~WEIGHT_MASK) | weight;
         if ($.committedIndex[msg.sender] != index + 1) $.committedIndex[msg.sender] = index + 1;
         entry.committedMask |= bit;
@@ -254,8 +254,9 @@ abstract contract ScoreConsensus is IScoreConsensus, ContributionRounds, RewardP
     /// The weight of validators that committed and did not reveal votes for the neutral score: so the validators that
     /// did reveal decide with their share of the committed weight, never with a larger share of a smaller panel, and
     /// a missing reveal pulls the round towards "no measurable value" (unpaid, unslashed), not towards anyone's score.
-    /// A contribution that consensus puts at the neutral score while such a vote is in the median was not settled by
-    /// the revealed scores: nobody agrees or deviates on it, so an absence never makes an honest revealer deviate.
+    /// A contribution that consensus puts at the neutral score while such a vote is in the median may not have been
+    /// settled by the revealed scores: scores outside the tolerance are not counted as deviations on it (so an absence
+    /// never makes an honest revealer deviate), while scores within it earn their validation reward as usual.
     /// @return consensus the consensus score
     /// @return agreeing bitmap of the panel members within tolerance
     function _consensusAt(Panel memory panel, uint256 position, uint256 tolerance)
@@ -282,7 +283,8 @@ abstract contract ScoreConsensus is IScoreConsensus, ContributionRounds, RewardP
             weights[size] = panel.committedWeight - panel.revealedWeight; // > 0: a committed weight is >= 1
         }
         consensus = WeightedMedian.weightedMedian(scores, weights);
-        if (consensus == panel.neutralScore && scores.length > size) return (consensus, 0);
+        // deviating from a consensus the withheld weight may have made costs nothing (agreeing still pays)
+        bool excused = consensus == panel.neutralScore && scores.length > size;
         uint256[] memory agreements = panel.agreements;
         uint256[] memory deviations = panel.deviations;
         // the counters are bounded by the number of contributions
@@ -298,7 +300,9 @@ abstract contract ScoreConsensus is IScoreConsensus, ContributionRounds, RewardP
                     mstore(add(agreements, offset), add(mload(add(agreements, offset)), 1))
                     agreeing := or(agreeing, shl(k, 1))
                 }
-                default { mstore(add(deviations, offset), add(mload(add(deviations, offset)), 1)) }
+                default {
+                    if iszero(excused) { mstore(add(deviations, offset), add(mload(add(deviations, offset)), 1)) }
+                }
             }
         }
     }
@@ -542,20 +546,21 @@ abstract contract ScoreConsensus is IScoreConsensus, ContributionRounds, RewardP
 
     /// @dev Whether nobody could commit to `round` at all: its ring slot was held by an earlier round that could not
     /// be finalized before `round`'s commit window closed. Governance can get there by shortening the windows while
-    /// rounds opened under longer ones are still scoring; validators must not be penalised for it. The holder is
-    /// the slot's owner if that is still an earlier round, and otherwise (a later round took the slot since) the
-    /// round SCORE_RING_ROUNDS before, if it was committed to and so held the slot until it was finalized.
+    /// rounds opened under longer ones are still scoring; validators must not be penalised for it. The holder is the
+    /// latest round before `round` that took the slot: the slot's owner, or, if later rounds took it since, the one
+    /// their chain of takeovers leads back to (a round finalized late walks back one link per later takeover).
     function _ringSlotBlocked(uint256 round, uint256 commitEnd) private view returns (bool) {
+        RoundsStorage storage rounds = _rounds();
         uint256 owner = _consensus().ringOwner[round % SCORE_RING_ROUNDS];
-        if (owner > round && round > SCORE_RING_ROUNDS) {
-            owner = round - SCORE_RING_ROUNDS;
-            if (_rounds().rounds[owner].committedMask == 0) return false;
+        while (owner > round) {
+            owner = rounds.rounds[owner].ringPrevious;
         }
-        return owner != 0 && owner < round && _rounds().rounds[owner].revealEnd >= commitEnd;
+        return owner != 0 && owner < round && rounds.rounds[owner].revealEnd >= commitEnd;
     }
 
-    /// @dev The first commit of a round takes over its ring slot, once the round that held it is finalized.
-    function _claimRingSlot(ConsensusStorage storage $, uint256 round) private {
+    /// @dev The first commit of a round takes over its ring slot, once the round that held it is finalized, and
+    /// remembers which round that was.
+    function _claimRingSlot(ConsensusStorage storage $, uint256 round, Round storage entry) private {
         uint256 ringSlot = round % SCORE_RING_ROUNDS;
         uint256 owner = $.ringOwner[ringSlot];
         if (owner == round) return;
@@ -564,6 +569,7 @@ abstract contract ScoreConsensus is IScoreConsensus, ContributionRounds, RewardP
             if (previous.finalizedCount < _roundCount(owner, previous)) revert ScoreStorageBusy(round, owner);
         }
         $.ringOwner[ringSlot] = round;
+        entry.ringPrevious = uint32(owner);
     }
 
     function _rules(uint256 version) private view returns (Rules memory rules) {
@@ -604,14 +610,14 @@ abstract contract ScoreConsensus is IScoreConsensus, ContributionRounds, RewardP
         if (actual != expected) revert IContributionRounds.WrongPhase(round, expected, actual);
     }
 
-    /// @dev The caller's index and bond, if the round expects it.
+    /// @dev The caller's index and stake at risk in the round, if the round expects it.
     function _expectedValidator(uint256 round, Round storage entry)
         private
         view
-        returns (uint256 index, uint32 bit, uint256 bond)
+        returns (uint256 index, uint32 bit, uint256 stake)
     {
         bool holdsIndex;
-        (holdsIndex, index, bond) = VALIDATORS.validatorSlot(msg.sender);
+        (holdsIndex, index, stake) = VALIDATORS.validatorSlot(msg.sender, round);
         bit = uint32(1 << index);
         if (!holdsIndex || entry.expectedMask & bit == 0) revert NotExpectedValidator(round, msg.sender);
     }

@@ -516,7 +516,7 @@ contract ModelRegistry is
         returns (uint256 index, uint256 electorate, uint256 quorumBps)
     {
         bool holdsIndex;
-        (holdsIndex, index,) = VALIDATORS.validatorSlot(msg.sender);
+        (holdsIndex, index,) = VALIDATORS.validatorSlot(msg.sender, attestation.round); // its stake is not used
         if (attestation.mergeParent != 0) {
             Branch storage branch = _branch(attestation.modelId, attestation.branchId);
             electorate = branch.mergeElectorate;

@@ -296,12 +296,18 @@ contract ValidatorRegistry is
     }
 
     /// @inheritdoc IValidatorRegistry
-    function validatorSlot(address account) external view returns (bool holdsIndex, uint256 index, uint256 bond) {
+    function validatorSlot(address account, uint256 round)
+        external
+        view
+        returns (bool holdsIndex, uint256 index, uint256 stake)
+    {
         RegistryStorage storage $ = _registry();
         Validator storage validator = $.validators[account];
         index = validator.index;
         holdsIndex = account != address(0) && $.holders[index].account == account;
-        bond = validator.bond;
+        stake = validator.bond;
+        uint256 unbonding = validator.unbonding;
+        if (unbonding != 0 && validator.unbondingRound >= round) stake += unbonding;
     }
 
     /// @inheritdoc IValidatorRegistry

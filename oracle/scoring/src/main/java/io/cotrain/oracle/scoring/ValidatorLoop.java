@@ -307,8 +307,9 @@ public final class ValidatorLoop implements AutoCloseable {
     }
 
     private Optional<Integer> myIndex() {
+        // only the index is read: the stake (at risk in round 0 here) is not
         Tuple3<Boolean, BigInteger, BigInteger> slot =
-                read("validatorSlot", () -> registry.validatorSlot(sender.address()).send());
+                read("validatorSlot", () -> registry.validatorSlot(sender.address(), BigInteger.ZERO).send());
         return slot.component1() ? Optional.of(slot.component2().intValueExact()) : Optional.empty();
     }
 

@@ -1,88 +1,23 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.24;
 
-import {TimelockController} from "@openzeppelin/contracts/governance/TimelockController.sol";
-import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
-
 import {AttackFixture} from "./AttackFixture.sol";
 import {CotrainTimelock} from "cotrain/governance/CotrainTimelock.sol";
 import {IValidatorRegistry} from "cotrain/interfaces/IValidatorRegistry.sol";
-import {ExitWindow} from "cotrain/libraries/ExitWindow.sol";
 import {ContributionStatus, ContributionType, Parameter} from "cotrain/types/CotrainTypes.sol";
-
-/// @dev An implementation a governor could upgrade a proxy to, to take every token it holds.
-contract Drainer {
-    function proxiableUUID() external pure returns (bytes32) {
-        return 0x360894a13ba1a3210667c828492db98dca3e2076cc3735a920a3ca505d382bbc; // ERC-1967 implementation slot
-    }
-
-    function drain(IERC20 token, address to) external {
-        token.transfer(to, token.balanceOf(address(this)));
-    }
-}
 
 /// @notice The attacks of the second review of issue 10, run against the protocol as the first review's fixes left
 /// it. Each worked there (the attacker took funds, escaped a penalty or dictated an outcome) and must fail now. The
 /// front-running of an honest contribution (taking its digest or wrapping its artifacts first) is for the sealed
 /// artifacts of issue 14: on chain a digest stays first come, first served.
 contract SecondReviewAttacksTest is AttackFixture {
-    uint256 internal constant ABSENCE = BOND * 500 / 10_000; // the fixture's AbsencePenaltyBps of a whole stake
-
     // ---- governance that outruns the exits ----------------------------------------------------------------------
-
-    /// @dev Hands every privileged role of the protocol and the registry to a CotrainTimelock whose delay in seconds
-    /// is the exit window at 12 s blocks, as Deploy.s.sol does; the admin keeps PAUSER_ROLE (the deploy default).
-    function _timelockedGovernance() internal returns (CotrainTimelock timelock) {
-        address[] memory governors = new address[](1);
-        governors[0] = admin;
-        uint256 round = protocol.parameter(Parameter.SubmissionBlocks) + protocol.parameter(Parameter.CommitBlocks)
-            + protocol.parameter(Parameter.RevealBlocks);
-        uint256 exitBlocks = ExitWindow.blocks(
-            round,
-            protocol.parameter(Parameter.ValidatorUnbondingBlocks),
-            protocol.parameter(Parameter.ContributorUnbondingBlocks)
-        );
-        timelock = new CotrainTimelock(exitBlocks * 12, protocol, governors, governors, address(0));
-        vm.startPrank(admin);
-        protocol.grantRole(protocol.UPGRADER_ROLE(), address(timelock));
-        protocol.grantRole(DEFAULT_ADMIN_ROLE, address(timelock));
-        protocol.renounceRole(protocol.UPGRADER_ROLE(), admin);
-        registry.grantRole(registry.UPGRADER_ROLE(), address(timelock));
-        registry.grantRole(DEFAULT_ADMIN_ROLE, address(timelock));
-        registry.renounceRole(registry.UPGRADER_ROLE(), admin);
-        vm.stopPrank();
-    }
-
-    function _drainCall() internal returns (bytes memory) {
-        return abi.encodeWithSignature(
-            "upgradeToAndCall(address,bytes)",
-            address(new Drainer()),
-            abi.encodeCall(Drainer.drain, (IERC20(address(token)), admin))
-        );
-    }
-
-    function _schedule(CotrainTimelock timelock, address target, bytes memory call) internal returns (bytes32 id) {
-        uint256 delay = timelock.getMinDelay();
-        vm.prank(admin);
-        timelock.schedule(target, 0, call, bytes32(0), bytes32(0), delay);
-        return timelock.hashOperation(target, 0, call, bytes32(0), bytes32(0));
-    }
-
-    function _expectNotReady(CotrainTimelock timelock, bytes32 id) internal {
-        vm.expectRevert(
-            abi.encodeWithSelector(
-                TimelockController.TimelockUnexpectedOperationState.selector,
-                id,
-                bytes32(1 << uint8(TimelockController.OperationState.Ready))
-            )
-        );
-    }
 
     /// The timelock's delay was exactly the unbonding delay: a validator asking to leave one block after a
     /// confiscating upgrade was scheduled lost its whole bond. Now the validator is out long before it can execute.
     function test_attack_governorOutracesUnbondingByOneBlock() public {
         CotrainTimelock timelock = _timelockedGovernance();
-        bytes memory call = _drainCall();
+        bytes memory call = _drainCall(admin);
         bytes32 id = _schedule(timelock, address(registry), call);
         vm.roll(block.number + 1);
         vm.warp(block.timestamp + 12);
@@ -93,9 +28,8 @@ contract SecondReviewAttacksTest is AttackFixture {
         vm.roll(registry.validatorInfo(validators[0]).unbondingReadyBlock - 1);
         vm.warp(block.timestamp + timelock.getMinDelay());
         assertFalse(timelock.isOperationReady(id));
-        _expectNotReady(timelock, id);
-        vm.prank(admin);
-        timelock.execute(address(registry), 0, call, bytes32(0), bytes32(0));
+        _expectNotReady(id);
+        _execute(timelock, address(registry), call);
 
         vm.roll(block.number + 1);
         vm.prank(validators[0]);
@@ -108,7 +42,7 @@ contract SecondReviewAttacksTest is AttackFixture {
     /// the upgrade took every bond. The exit window runs on the same protocol clock: a pause stops both.
     function test_attack_pauserFreezesExitsWhileTheTimelockRuns() public {
         CotrainTimelock timelock = _timelockedGovernance();
-        bytes memory call = _drainCall();
+        bytes memory call = _drainCall(admin);
         bytes32 id = _schedule(timelock, address(registry), call);
         for (uint256 v = 0; v < 3; ++v) {
             vm.prank(validators[v]);
@@ -117,9 +51,8 @@ contract SecondReviewAttacksTest is AttackFixture {
         pauseProtocol();
         vm.roll(block.number + 10 * timelock.exitBlocks());
         vm.warp(block.timestamp + 10 * timelock.getMinDelay());
-        _expectNotReady(timelock, id);
-        vm.prank(admin);
-        timelock.execute(address(registry), 0, call, bytes32(0), bytes32(0));
+        _expectNotReady(id);
+        _execute(timelock, address(registry), call);
 
         vm.prank(admin);
         protocol.unpause();
@@ -137,7 +70,7 @@ contract SecondReviewAttacksTest is AttackFixture {
     function test_attack_governorOutracesAContributorWithAPendingContribution() public {
         CotrainTimelock timelock = _timelockedGovernance();
         uint256 id = submit(honest, ContributionType.MODEL_UPDATE, digestOf(1));
-        bytes memory call = _drainCall();
+        bytes memory call = _drainCall(admin);
         bytes32 operation = _schedule(timelock, address(protocol), call);
         vm.prank(honest);
         protocol.requestUnstake(1_000 * TOKEN - 10 * TOKEN); // everything free, at once
@@ -321,51 +254,13 @@ contract SecondReviewAttacksTest is AttackFixture {
 
     // ---- the ring slot exemption --------------------------------------------------------------------------------
 
-    function _rollToRoundCongruentTo(uint256 round) internal {
-        while (protocol.currentRound() % 8 != round % 8 || protocol.currentRound() <= round) {
-            vm.roll(block.number + 1);
-        }
-    }
-
     /// Round B could not be committed at all (its ring slot was held by round A, still revealing after governance
     /// shortened the windows). Finalized after a later round C took the slot, B charged every validator the absence
     /// penalty for a commit it could not make.
     function test_attack_lateFinalizeChargesValidatorsForABlockedRingSlot() public {
-        setParam(Parameter.ValidatorUnbondingBlocks, 1_000);
-        setParam(Parameter.CommitBlocks, 70);
-        setParam(Parameter.RevealBlocks, 70);
-        vm.roll(block.number + SUBMISSION_BLOCKS);
-        uint256 a = roundOf(submit(honest, ContributionType.MODEL_UPDATE, digestOf(1)));
-        rollToCommit(a);
+        _finalizeLateARoundItsSlotBlocked(8);
         for (uint256 v = 0; v < 3; ++v) {
-            commit(validators[v], a, hex"5a");
+            assertEq(registry.validatorInfo(validators[v]).bond, BOND);
         }
-        setParam(Parameter.CommitBlocks, 1);
-        setParam(Parameter.RevealBlocks, 1);
-        setParam(Parameter.SubmissionBlocks, 1);
-
-        _rollToRoundCongruentTo(a);
-        uint256 b = roundOf(submit(honest, ContributionType.MODEL_UPDATE, digestOf(2)));
-        rollToCommit(b);
-        bytes32 commitment = protocol.commitmentHash(b, validators[0], hex"5a", saltOf(validators[0], b));
-        vm.expectRevert(abi.encodeWithSignature("ScoreStorageBusy(uint256,uint256)", b, a));
-        vm.prank(validators[0]);
-        protocol.commitScores(b, commitment);
-
-        rollToReveal(a);
-        for (uint256 v = 0; v < 3; ++v) {
-            reveal(validators[v], a, hex"5a");
-        }
-        rollToFinalization(a);
-        finalizeAll(a);
-        _rollToRoundCongruentTo(b);
-        uint256 c = roundOf(submit(honest, ContributionType.MODEL_UPDATE, digestOf(3)));
-        rollToCommit(c);
-        commit(validators[1], c, hex"5a"); // C takes over the ring slot
-
-        uint256 before = registry.validatorInfo(validators[0]).bond;
-        finalizeAll(b); // anyone, late
-        assertEq(registry.validatorInfo(validators[0]).bond, before);
-        assertEq(registry.validatorInfo(validators[2]).bond, BOND);
     }
 }

@@ -1,71 +1,20 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.24;
 
-import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
-
 import {AttackFixture} from "./AttackFixture.sol";
-import {Drainer} from "./SecondReviewAttacks.t.sol";
 import {CotrainTimelock} from "cotrain/governance/CotrainTimelock.sol";
 import {IProtocolParameters} from "cotrain/interfaces/IProtocolParameters.sol";
 import {IValidatorRegistry} from "cotrain/interfaces/IValidatorRegistry.sol";
-import {ExitWindow} from "cotrain/libraries/ExitWindow.sol";
 import {ContributionType, Parameter} from "cotrain/types/CotrainTypes.sol";
 
 /// @notice The attacks of the third review of issue 10, on the fixes of the second: governance that changes the exit
 /// window around a confiscation, the ring-slot exemption across an empty round, validators removed mid-round, and a
 /// withheld reveal that cancelled honest validators' rewards. Each worked on the previous commit and must fail now.
 contract ThirdReviewAttacksTest is AttackFixture {
-    uint256 internal constant ABSENCE = BOND * 500 / 10_000; // the fixture's AbsencePenaltyBps of a whole stake
-
     address internal thief = makeAddr("thief");
-
-    // ---- governance ---------------------------------------------------------------------------------------------
-
-    /// @dev Every privileged role of the protocol and the registry to a CotrainTimelock whose delay in seconds is the
-    /// exit window at 12 s blocks, as Deploy.s.sol does.
-    function _timelock() internal returns (CotrainTimelock timelock) {
-        address[] memory governors = new address[](1);
-        governors[0] = admin;
-        uint256 round = protocol.parameter(Parameter.SubmissionBlocks) + protocol.parameter(Parameter.CommitBlocks)
-            + protocol.parameter(Parameter.RevealBlocks);
-        uint256 exitBlocks = ExitWindow.blocks(
-            round,
-            protocol.parameter(Parameter.ValidatorUnbondingBlocks),
-            protocol.parameter(Parameter.ContributorUnbondingBlocks)
-        );
-        timelock = new CotrainTimelock(exitBlocks * 12, protocol, governors, governors, address(0));
-        vm.startPrank(admin);
-        protocol.grantRole(protocol.PARAMETER_ROLE(), address(timelock));
-        protocol.grantRole(protocol.UPGRADER_ROLE(), address(timelock));
-        protocol.renounceRole(protocol.PARAMETER_ROLE(), admin);
-        protocol.renounceRole(protocol.UPGRADER_ROLE(), admin);
-        registry.grantRole(registry.UPGRADER_ROLE(), address(timelock));
-        registry.renounceRole(registry.UPGRADER_ROLE(), admin);
-        vm.stopPrank();
-    }
-
-    function _drainCall() internal returns (bytes memory) {
-        return abi.encodeWithSignature(
-            "upgradeToAndCall(address,bytes)",
-            address(new Drainer()),
-            abi.encodeCall(Drainer.drain, (IERC20(address(token)), thief))
-        );
-    }
 
     function _setCall(Parameter which, uint256 value) internal pure returns (bytes memory) {
         return abi.encodeCall(IProtocolParameters.setParameter, (which, value));
-    }
-
-    function _schedule(CotrainTimelock timelock, address target, bytes memory call) internal returns (bytes32) {
-        uint256 delay = timelock.getMinDelay();
-        vm.prank(admin);
-        timelock.schedule(target, 0, call, bytes32(0), bytes32(0), delay);
-        return timelock.hashOperation(target, 0, call, bytes32(0), bytes32(0));
-    }
-
-    function _execute(CotrainTimelock timelock, address target, bytes memory call) internal {
-        vm.prank(admin);
-        timelock.execute(target, 0, call, bytes32(0), bytes32(0));
     }
 
     function _wait(CotrainTimelock timelock, uint256 blocks) internal {
@@ -73,16 +22,18 @@ contract ThirdReviewAttacksTest is AttackFixture {
         vm.warp(block.timestamp + timelock.getMinDelay() + 1);
     }
 
+    // ---- governance ---------------------------------------------------------------------------------------------
+
     /// The governor scheduled a drain in the block where it executed an old, public change lengthening the unbonding
     /// delay: the drain's exit window was sized on the old delay, and every validator reacting to it unbonded under the
     /// new one. An execution that changes the exit window now holds every operation for the longer window.
     function test_attack_lengthenUnbondingRightAfterSchedulingTheDrain() public {
-        CotrainTimelock timelock = _timelock();
+        CotrainTimelock timelock = _timelockedGovernance();
         bytes memory lengthen = _setCall(Parameter.ValidatorUnbondingBlocks, 100_000);
         _schedule(timelock, address(protocol), lengthen);
         _wait(timelock, timelock.exitBlocks());
 
-        bytes memory drain = _drainCall();
+        bytes memory drain = _drainCall(thief);
         bytes32 id = _schedule(timelock, address(registry), drain); // same block
         _execute(timelock, address(protocol), lengthen);
         assertEq(timelock.exitFloor(), protocol.protocolClock() + timelock.exitBlocks());
@@ -110,7 +61,7 @@ contract ThirdReviewAttacksTest is AttackFixture {
         setParam(Parameter.SubmissionBlocks, 200);
         setParam(Parameter.CommitBlocks, 100);
         setParam(Parameter.RevealBlocks, 100);
-        CotrainTimelock timelock = _timelock();
+        CotrainTimelock timelock = _timelockedGovernance();
         vm.roll(block.number + 400); // rounds run under the slow windows
 
         address[] memory targets = new address[](5);
@@ -136,7 +87,7 @@ contract ThirdReviewAttacksTest is AttackFixture {
         uint256 round = roundOf(submit(honest, ContributionType.MODEL_UPDATE, digestOf(1)));
         vm.prank(admin);
         timelock.executeBatch(targets, values, payloads, bytes32(0), bytes32(0));
-        bytes memory drain = _drainCall();
+        bytes memory drain = _drainCall(thief);
         bytes32 id = _schedule(timelock, address(registry), drain);
         assertEq(timelock.exitBlocks(), 9);
 
@@ -162,52 +113,11 @@ contract ThirdReviewAttacksTest is AttackFixture {
 
     // ---- the ring-slot exemption across an empty round -------------------------------------------------------------
 
-    function _rollToRound(uint256 target) internal {
-        while (protocol.currentRound() < target) {
-            vm.roll(block.number + 1);
-        }
-    }
-
     /// Round A held the ring slot through B's commit window (B = A + 16; A + 8 had no contributions). C = B + 8 took
     /// the slot after A was finalized; B, finalized late, looked back at A + 8 only and charged every validator the
     /// absence penalty for a commit nobody could make. The chain of takeovers now leads back to A.
     function test_attack_ringSlotExemptionLostAcrossAnEmptyRound() public {
-        setParam(Parameter.ValidatorUnbondingBlocks, 1_000);
-        setParam(Parameter.CommitBlocks, 70);
-        setParam(Parameter.RevealBlocks, 70);
-        vm.roll(block.number + SUBMISSION_BLOCKS);
-        uint256 a = roundOf(submit(honest, ContributionType.MODEL_UPDATE, digestOf(1)));
-        rollToCommit(a);
-        for (uint256 v = 0; v < 3; ++v) {
-            commit(validators[v], a, hex"5a");
-        }
-        setParam(Parameter.CommitBlocks, 1);
-        setParam(Parameter.RevealBlocks, 1);
-        setParam(Parameter.SubmissionBlocks, 1);
-
-        _rollToRound(a + 16); // a + 8 passes without contributions
-        uint256 b = roundOf(submit(honest, ContributionType.MODEL_UPDATE, digestOf(2)));
-        assertEq(b, a + 16);
-        rollToCommit(b);
-        bytes32 commitment = protocol.commitmentHash(b, validators[0], hex"5a", saltOf(validators[0], b));
-        vm.expectRevert(abi.encodeWithSignature("ScoreStorageBusy(uint256,uint256)", b, a));
-        vm.prank(validators[0]);
-        protocol.commitScores(b, commitment);
-
-        rollToReveal(a);
-        for (uint256 v = 0; v < 3; ++v) {
-            reveal(validators[v], a, hex"5a");
-        }
-        rollToFinalization(a);
-        finalizeAll(a);
-        while (protocol.currentRound() % 8 != b % 8 || protocol.currentRound() <= b) {
-            vm.roll(block.number + 1); // a later round of the same slot
-        }
-        uint256 c = roundOf(submit(honest, ContributionType.MODEL_UPDATE, digestOf(3)));
-        rollToCommit(c);
-        commit(validators[1], c, hex"5a"); // C takes over the ring slot
-
-        finalizeAll(b); // anyone, late
+        _finalizeLateARoundItsSlotBlocked(16);
         for (uint256 v = 0; v < 3; ++v) {
             assertEq(registry.validatorInfo(validators[v]).bond, BOND);
         }

@@ -112,9 +112,11 @@ class FederatedTrainingIT {
             double centralAccuracy = base.measure(central).accuracy();
             System.out.printf("federated: base %.4f, commits %s; central on the honest union: %.4f%n",
                     base.baseline().accuracy(), accuracies, centralAccuracy);
-            assertThat(accuracies.getFirst()).isGreaterThan(base.baseline().accuracy());
-            assertThat(accuracies.getLast()).isGreaterThan(accuracies.getFirst())
-                    .isGreaterThanOrEqualTo(centralAccuracy - FEW_POINTS);
+            // every commit beats the base; from one commit to the next the measure moves by single held-out rows
+            // (about half a point each), which is noise, not a trend worth asserting
+            double baseAccuracy = base.baseline().accuracy();
+            assertThat(accuracies).allSatisfy(accuracy -> assertThat(accuracy).isGreaterThan(baseAccuracy));
+            assertThat(accuracies.getLast()).isGreaterThanOrEqualTo(centralAccuracy - FEW_POINTS);
 
             // the poisoner is excluded and slashed every round, the free rider earns nothing, the honest are paid
             for (ContributionView view : of(contributions, POISONER)) assertThat(view.status.intValue()).isEqualTo(REJECTED);

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.web3j.crypto.Credentials;
+import org.web3j.protocol.core.DefaultBlockParameterName;
 import org.web3j.utils.Numeric;
 
 /**
@@ -59,11 +60,15 @@ class SpamRoundIT {
                 honest.add(NetworkContributions.submit(chain, content, DevAccounts.account(4), first, globalModel));
                 honest.add(NetworkContributions.submit(chain, content, DevAccounts.account(5), second, globalModel));
                 SecureRandom random = new SecureRandom();
+                // explicit nonces: cast reads the latest nonce, and a burst of async sends would reuse one
+                BigInteger nonce = chain.web3j().ethGetTransactionCount(spammer.getAddress(),
+                        DefaultBlockParameterName.PENDING).send().getTransactionCount();
                 for (int i = 0; i < SPAM; i++) {
                     byte[] digest = new byte[32];
                     random.nextBytes(digest);
                     spam.add(digest);
-                    castSendAsync(rpc, chain.addresses().protocol(), "submitContribution(uint8,bytes32,uint256)", "0",
+                    cast(rpc, nonce.add(BigInteger.valueOf(i)), chain.addresses().protocol(),
+                            "submitContribution(uint8,bytes32,uint256)", "0",
                             Numeric.toHexString(digest), "1");
                 }
             }
@@ -102,19 +107,19 @@ class SpamRoundIT {
     }
 
     private void castSend(String rpc, String to, String signature, String... arguments) throws Exception {
-        cast(rpc, false, to, signature, arguments);
+        cast(rpc, null, to, signature, arguments);
     }
 
-    /** Fires the transaction without waiting for it: the spam must land within one submission window. */
-    private void castSendAsync(String rpc, String to, String signature, String... arguments) throws Exception {
-        cast(rpc, true, to, signature, arguments);
-    }
-
-    private void cast(String rpc, boolean async, String to, String signature, String... arguments) throws Exception {
+    /**
+     * Sends and waits for the receipt, or, given a nonce, sends with it and returns at once: the spam must land
+     * within one submission window.
+     */
+    private void cast(String rpc, BigInteger asyncNonce, String to, String signature, String... arguments)
+            throws Exception {
         List<String> command = new ArrayList<>(List.of(FoundryBinaries.binary("cast").toString(), "send",
                 "--rpc-url", rpc, "--private-key", "0x" + HexFormat.of().formatHex(
                         Numeric.toBytesPadded(spammer.getEcKeyPair().getPrivateKey(), 32))));
-        if (async) command.add("--async");
+        if (asyncNonce != null) command.addAll(List.of("--async", "--nonce", asyncNonce.toString()));
         command.add(to);
         command.add(signature);
         command.addAll(List.of(arguments));

@@ -10,9 +10,9 @@ import org.web3j.protocol.core.DefaultBlockParameter;
 import org.web3j.protocol.core.methods.response.EthBlock;
 
 /**
- * Round deadlines from the chain: the round's commit end block from {@code roundInfo}, the current block, and the
- * chain's recent block time (the timestamps of the last {@value #BLOCK_TIME_SAMPLE} blocks), put through the rule of
- * {@link ContentFetching#deadline}. Block number and block time are read once per fetch start.
+ * Round deadlines from the chain: the round's submission and commit end blocks from {@code roundInfo}, the current
+ * block, and the chain's recent block time (the timestamps of the last {@value #BLOCK_TIME_SAMPLE} blocks), put
+ * through the rule of {@link ContentFetching#deadline}. Block number and block time are read once per fetch start.
  */
 final class ChainRoundDeadlines implements RoundDeadlines {
     static final int BLOCK_TIME_SAMPLE = 16;
@@ -35,16 +35,20 @@ final class ChainRoundDeadlines implements RoundDeadlines {
     }
 
     @Override
-    public synchronized Instant deadline(BigInteger round, Instant now) {
+    public synchronized Deadline deadline(BigInteger round, Instant now) {
         try {
             RoundView info = chain.read("roundInfo(" + round + ")", () -> protocol.roundInfo(round).send());
             if (!now.equals(sampledAt)) sample(now);
-            BigInteger left = info.commitEndBlock.subtract(block);
-            long blocksLeft = left.bitLength() < 63 ? left.longValue() : left.signum() * Long.MAX_VALUE;
-            return fetching.deadline(now, blocksLeft, blockTime);
+            return fetching.deadline(now, blocksUntil(info.submissionEndBlock), blocksUntil(info.commitEndBlock),
+                    blockTime);
         } catch (RuntimeException e) {
             throw new TransientFailureException("cannot read the windows of round " + round + ": " + e.getMessage(), e);
         }
+    }
+
+    private long blocksUntil(BigInteger end) {
+        BigInteger left = end.subtract(block);
+        return left.bitLength() < 63 ? left.longValue() : left.signum() * Long.MAX_VALUE;
     }
 
     private void sample(Instant now) {

@@ -7,10 +7,13 @@ import java.time.Instant;
  * How a validator fetches a round's content from IPFS: every manifest and artifact of the round in parallel, all
  * against one deadline, so that content nobody stored costs the round one deadline however much of it is submitted.
  *
- * <p>The deadline of a round is {@code roundDeadline} from the start of the fetch, but never later than
- * {@code commitReserveBlocks} blocks before the round's commit window ends (at the chain's recent block time), so the
- * scores can still be committed; each fetch gets at least {@link #MINIMUM_FETCH} even when the round is late. A round
- * whose commit window is over has nothing left to commit and gets the whole {@code roundDeadline}.
+ * <p>While a round still takes submissions, a fetch is provisional: it gets {@link #MINIMUM_FETCH}, and content not
+ * found by then stays pending (a contributor's node may still be announcing it). Once submissions are closed, the
+ * fetch is the round's last: it gets {@code roundDeadline} from its start, but ends early enough before the round's
+ * commit window closes for the health probe ({@code healthProbeTimeout}) and {@code commitReserveBlocks} blocks (at
+ * the chain's recent block time) to judge and commit in; each fetch gets at least {@link #MINIMUM_FETCH} even when
+ * the round is late. A round whose commit window is over has nothing left to commit and gets the whole
+ * {@code roundDeadline}.
  *
  * @param roundDeadline the most a round's content may take to arrive
  * @param concurrency how many fetches may be in flight at once: at least the most contributions a round can hold, so
@@ -46,14 +49,19 @@ public record ContentFetching(Duration roundDeadline, int concurrency, int commi
      * The deadline rule.
      *
      * @param now when the fetch starts
+     * @param blocksUntilSubmissionEnd the round's submission end block minus the current block
      * @param blocksUntilCommitEnd the round's commit end block minus the current block
      * @param blockTime the chain's recent time per block
-     * @return when fetching the round's content must be over
+     * @return when fetching the round's content must be over, and whether that fetch is the round's last
      */
-    public Instant deadline(Instant now, long blocksUntilCommitEnd, Duration blockTime) {
-        if (blocksUntilCommitEnd <= 0) return now.plus(roundDeadline);
-        Duration untilReserve = blockTime.multipliedBy(Math.max(0, blocksUntilCommitEnd - commitReserveBlocks));
+    public RoundDeadlines.Deadline deadline(Instant now, long blocksUntilSubmissionEnd, long blocksUntilCommitEnd,
+            Duration blockTime) {
+        if (blocksUntilSubmissionEnd > 0) return new RoundDeadlines.Deadline(now.plus(MINIMUM_FETCH), false);
+        if (blocksUntilCommitEnd <= 0) return new RoundDeadlines.Deadline(now.plus(roundDeadline), true);
+        Duration untilReserve = blockTime.multipliedBy(Math.max(0, blocksUntilCommitEnd - commitReserveBlocks))
+                .minus(healthProbeTimeout);
         Duration budget = untilReserve.compareTo(roundDeadline) < 0 ? untilReserve : roundDeadline;
-        return now.plus(budget.compareTo(MINIMUM_FETCH) < 0 ? MINIMUM_FETCH : budget);
+        return new RoundDeadlines.Deadline(now.plus(budget.compareTo(MINIMUM_FETCH) < 0 ? MINIMUM_FETCH : budget),
+                true);
     }
 }

@@ -43,8 +43,10 @@ import org.slf4j.LoggerFactory;
  * {@link TransientFailureException}, so the contribution is tried again later instead of being floored.
  *
  * <p>A round's contributions are judged in two steps. First all their content is fetched at once against one
- * deadline for the round ({@link RoundDeadlines}, {@link RoundFetcher}): content that a healthy IPFS node does not
- * find by then is floored, so whatever is submitted, the round is decided in time to commit. Then the contributions
+ * deadline for the round ({@link RoundDeadlines}, {@link RoundFetcher}). While the round takes submissions the fetch
+ * is short and provisional (what is not found yet waits); in its commit window, content that a healthy IPFS node does
+ * not find by the deadline is floored, so whatever is submitted, the round is decided in time to commit. Then the
+ * contributions
  * are evaluated one at a time in id order (deterministic). Small artifacts are kept from the first step (within a
  * budget per batch); larger ones were only hashed there and are fetched again, a few ahead of the evaluation, so
  * only those few are held in memory.
@@ -124,11 +126,11 @@ public final class ContributionScorer implements AutoCloseable {
         Map<BigInteger, ContributionRecord> byId = new TreeMap<>();
         contributions.forEach(contribution -> byId.put(contribution.id(), contribution));
         Instant now = clock.instant();
-        Map<BigInteger, Instant> roundDeadlines = new HashMap<>();
+        Map<BigInteger, RoundDeadlines.Deadline> roundDeadlines = new HashMap<>();
         List<ContributionRecord> batch = new ArrayList<>();
-        Instant batchDeadline = null;
+        RoundDeadlines.Deadline batchDeadline = null;
         for (ContributionRecord contribution : byId.values()) {
-            Instant deadline =
+            RoundDeadlines.Deadline deadline =
                     roundDeadlines.computeIfAbsent(contribution.round(), round -> deadlines.deadline(round, now));
             if (!batch.isEmpty() && !deadline.equals(batchDeadline)) {
                 judge(batch, results);
@@ -158,8 +160,11 @@ public final class ContributionScorer implements AutoCloseable {
     private void judge(List<ContributionRecord> batch, Consumer<ScoredContribution> results) {
         long started = System.nanoTime();
         Instant start = clock.instant();
-        Instant deadline = batch.stream().map(ContributionRecord::round).distinct()
-                .map(round -> deadlines.deadline(round, start)).min(Comparator.naturalOrder()).orElseThrow();
+        List<RoundDeadlines.Deadline> roundDeadlines = batch.stream().map(ContributionRecord::round).distinct()
+                .map(round -> deadlines.deadline(round, start)).toList();
+        RoundDeadlines.Deadline deadline = new RoundDeadlines.Deadline(
+                roundDeadlines.stream().map(RoundDeadlines.Deadline::at).min(Comparator.naturalOrder()).orElseThrow(),
+                roundDeadlines.stream().allMatch(RoundDeadlines.Deadline::last));
         Set<BigInteger> judged = batch.stream().map(ContributionRecord::id).collect(Collectors.toSet());
         List<ContributionRecord> toFetch = new ArrayList<>(unresolvedBelow(batch, judged));
         toFetch.addAll(batch);
@@ -171,7 +176,7 @@ public final class ContributionScorer implements AutoCloseable {
         long fetchMillis = (System.nanoTime() - started) / 1_000_000;
         LOG.info("fetched the content of {} contributions (rounds {}) in {} ms against a deadline of {} ms",
                 toFetch.size(), batch.stream().map(ContributionRecord::round).distinct().toList(), fetchMillis,
-                Duration.between(start, deadline).toMillis());
+                Duration.between(start, deadline.at()).toMillis());
 
         List<Plan> plans = new ArrayList<>();
         TransientFailureException stop = null;

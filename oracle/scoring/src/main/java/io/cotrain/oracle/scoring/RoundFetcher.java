@@ -104,18 +104,19 @@ final class RoundFetcher implements AutoCloseable {
 
     /**
      * @param contributions what to fetch
-     * @param deadline when every fetch must be over (each gets at least {@link ContentFetching#MINIMUM_FETCH})
+     * @param deadline when every fetch must be over (each gets at least {@link ContentFetching#MINIMUM_FETCH}), and
+     *     whether content not found by then is the content's fault (the round's last fetch) or still pending
      * @param checkArtifact whether a contribution's artifact must be checked (not for a known copy, say)
      * @return what was found, by contribution id
      * @throws TransientFailureException if interrupted
      */
-    Map<BigInteger, Fetched> fetch(List<ContributionRecord> contributions, Instant deadline,
+    Map<BigInteger, Fetched> fetch(List<ContributionRecord> contributions, RoundDeadlines.Deadline deadline,
             BiPredicate<ContributionRecord, Artifact> checkArtifact) {
         Map<String, CompletableFuture<Check>> checks = new ConcurrentHashMap<>();
         AtomicLong keepable = new AtomicLong(KEPT_BYTES_PER_BATCH);
         List<Future<Attempt>> running = new ArrayList<>();
         for (ContributionRecord contribution : contributions) {
-            running.add(executor.submit(() -> attempt(contribution, deadline, checkArtifact, checks, keepable)));
+            running.add(executor.submit(() -> attempt(contribution, deadline.at(), checkArtifact, checks, keepable)));
         }
         List<Attempt> attempts = new ArrayList<>();
         try {
@@ -129,18 +130,31 @@ final class RoundFetcher implements AutoCloseable {
             if (e.getCause() instanceof RuntimeException runtime) throw runtime;
             throw new IllegalStateException(e.getCause());
         }
-        // One probe for the whole batch, and only when something was not found.
-        Optional<String> unhealthy = attempts.stream().anyMatch(attempt -> attempt.unavailable() != null)
-                ? health.problem()
-                : Optional.empty();
+        // One probe for the whole batch, and only when something was not found in the round's last fetch.
+        boolean missing = attempts.stream().anyMatch(attempt -> attempt.unavailable() != null);
+        Optional<String> unhealthy = missing && deadline.last() ? health.problem() : Optional.empty();
         Map<BigInteger, Fetched> fetched = new LinkedHashMap<>();
-        for (Attempt attempt : attempts) fetched.put(attempt.contribution().id(), verdict(attempt, unhealthy));
+        for (Attempt attempt : attempts) {
+            fetched.put(attempt.contribution().id(), deadline.last() ? verdict(attempt, unhealthy) : notYet(attempt));
+        }
         return fetched;
     }
 
     @Override
     public void close() {
         executor.shutdownNow();
+    }
+
+    /** A provisional fetch: content not found yet is left for the round's last fetch, and decides nothing yet. */
+    private static Fetched notYet(Attempt attempt) {
+        if (attempt.unavailable() == null) {
+            return new Fetched(attempt.contribution(), attempt.manifestRead(), attempt.artifactSha256(),
+                    attempt.outcome());
+        }
+        return new Fetched(attempt.contribution(), attempt.manifestRead(), attempt.artifactSha256(),
+                new Outcome.Pending(new TransientFailureException("contribution " + attempt.contribution().id()
+                        + ": not found on IPFS yet (" + attempt.unavailable().getMessage() + "); the round's last "
+                        + "fetch, once its submissions are closed, decides", attempt.unavailable())));
     }
 
     private static Fetched verdict(Attempt attempt, Optional<String> unhealthy) {

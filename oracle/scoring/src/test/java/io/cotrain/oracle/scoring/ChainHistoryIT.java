@@ -107,20 +107,31 @@ class ChainHistoryIT {
                 FETCHING);
         Instant now = Instant.parse("2026-12-03T10:00:00Z");
 
+        if (anvil.web3j().ethBlockNumber().send().getBlockNumber().compareTo(info.submissionEndBlock) < 0) {
+            assertThat(deadlines.deadline(round, now)).as("still taking submissions: provisional")
+                    .isEqualTo(new RoundDeadlines.Deadline(now.plusSeconds(1), false));
+        }
+
         anvil.mineTo(info.commitEndBlock.subtract(BigInteger.valueOf(8)));
-        assertThat(deadlines.deadline(round, now)).as("far from the commit end").isEqualTo(now.plusSeconds(5));
+        now = now.plusSeconds(1);
+        assertThat(deadlines.deadline(round, now)).as("far from the commit end").isEqualTo(last(now.plusSeconds(5)));
 
         anvil.mineTo(info.commitEndBlock.subtract(BigInteger.valueOf(5)));
         now = now.plusSeconds(1);
-        assertThat(deadlines.deadline(round, now)).as("(5 - 3 reserve) blocks of 2 s").isEqualTo(now.plusSeconds(4));
+        assertThat(deadlines.deadline(round, now)).as("(5 - 3 reserve) blocks of 2 s, less the 1 s probe")
+                .isEqualTo(last(now.plusSeconds(3)));
 
         anvil.mineTo(info.commitEndBlock.subtract(BigInteger.TWO));
         now = now.plusSeconds(1);
-        assertThat(deadlines.deadline(round, now)).as("late: the minimum").isEqualTo(now.plusSeconds(1));
+        assertThat(deadlines.deadline(round, now)).as("late: the minimum").isEqualTo(last(now.plusSeconds(1)));
 
         anvil.mineTo(info.commitEndBlock.add(BigInteger.ONE));
         now = now.plusSeconds(1);
-        assertThat(deadlines.deadline(round, now)).as("nothing left to commit").isEqualTo(now.plusSeconds(5));
+        assertThat(deadlines.deadline(round, now)).as("nothing left to commit").isEqualTo(last(now.plusSeconds(5)));
+    }
+
+    private static RoundDeadlines.Deadline last(Instant at) {
+        return new RoundDeadlines.Deadline(at, true);
     }
 
     private static byte[] digest(int first) {

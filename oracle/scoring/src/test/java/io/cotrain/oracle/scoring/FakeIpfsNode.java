@@ -33,6 +33,7 @@ final class FakeIpfsNode implements AutoCloseable {
     private final IpfsClient client;
     private volatile boolean frozen;
     private volatile boolean versionFails;
+    private final AtomicInteger versionCalls = new AtomicInteger();
 
     FakeIpfsNode() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -64,6 +65,11 @@ final class FakeIpfsNode implements AutoCloseable {
         return count == null ? 0 : count.get();
     }
 
+    /** How often the health probe's first step (version) was asked. */
+    int healthProbes() {
+        return versionCalls.get();
+    }
+
     void versionFails(boolean fails) {
         versionFails = fails;
     }
@@ -90,6 +96,7 @@ final class FakeIpfsNode implements AutoCloseable {
             Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
             switch (command) {
                 case "version" -> {
+                    versionCalls.incrementAndGet();
                     if (versionFails) respond(exchange, 500, "{\"Message\":\"repo locked\",\"Code\":0}".getBytes());
                     else respond(exchange, 200, "{\"Version\":\"0.18.1\"}".getBytes());
                 }

@@ -50,7 +50,7 @@ class RoundFetcherTest {
         batch.add(record(41, CONTRIBUTOR, stored(manifest(CONTRIBUTOR, artifact, true))));
         long started = System.nanoTime();
 
-        Map<BigInteger, Fetched> fetched = fetcher.fetch(batch, Instant.now().plus(DEADLINE), (c, a) -> true);
+        Map<BigInteger, Fetched> fetched = fetcher.fetch(batch, lastIn(DEADLINE), (c, a) -> true);
 
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         assertThat(took).as("one deadline for all, not one per item")
@@ -68,6 +68,25 @@ class RoundFetcherTest {
     }
 
     @Test
+    void aProvisionalFetchFloorsNothing_whatIsMissingWaitsForTheRoundsLastFetch() {
+        byte[] artifact = randomBytes(100);
+        List<ContributionRecord> batch = List.of(record(1, CONTRIBUTOR, randomBytes(32)),
+                record(2, CONTRIBUTOR, stored(manifest(CONTRIBUTOR, artifact, true))));
+        long started = System.nanoTime();
+
+        Map<BigInteger, Fetched> fetched = fetcher.fetch(batch,
+                new RoundDeadlines.Deadline(Instant.now().plus(ContentFetching.MINIMUM_FETCH), false), (c, a) -> true);
+
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).as("no health probe after a provisional fetch")
+                .isLessThan(ContentFetching.MINIMUM_FETCH.multipliedBy(2));
+        Fetched missing = fetched.get(BigInteger.ONE);
+        assertThat(missing.resolved()).as("nothing is known about it yet").isFalse();
+        assertThat(((Outcome.Pending) missing.outcome()).cause()).hasMessageContaining("not found on IPFS yet");
+        assertThat(fetched.get(BigInteger.TWO).outcome()).isInstanceOf(Outcome.Ready.class);
+        assertThat(node.healthProbes()).isZero();
+    }
+
+    @Test
     void anUnhealthyNodeFloorsNothing_missingManifestsStayUnresolved() {
         node.versionFails(true);
         byte[] artifact = randomBytes(100);
@@ -76,7 +95,7 @@ class RoundFetcherTest {
                 record(2, CONTRIBUTOR, stored(manifest(CONTRIBUTOR, missingArtifact, false))),
                 record(3, CONTRIBUTOR, stored(manifest(CONTRIBUTOR, artifact, true))));
 
-        Map<BigInteger, Fetched> fetched = fetcher.fetch(batch, Instant.now().plus(DEADLINE), (c, a) -> true);
+        Map<BigInteger, Fetched> fetched = fetcher.fetch(batch, lastIn(DEADLINE), (c, a) -> true);
 
         Fetched missingManifest = fetched.get(BigInteger.ONE);
         assertThat(missingManifest.outcome()).isInstanceOf(Outcome.Pending.class);
@@ -97,7 +116,7 @@ class RoundFetcherTest {
         for (int id = 1; id <= 10; id++) batch.add(record(id, CONTRIBUTOR, randomBytes(32)));
         long started = System.nanoTime();
 
-        Map<BigInteger, Fetched> fetched = fetcher.fetch(batch, Instant.now().plus(DEADLINE), (c, a) -> true);
+        Map<BigInteger, Fetched> fetched = fetcher.fetch(batch, lastIn(DEADLINE), (c, a) -> true);
 
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(DEADLINE.multipliedBy(3));
         assertThat(fetched.values()).allSatisfy(found -> {
@@ -118,7 +137,7 @@ class RoundFetcherTest {
             batch.add(record(id, contributor, stored(manifest)));
         }
 
-        Map<BigInteger, Fetched> fetched = fetcher.fetch(batch, Instant.now().plus(DEADLINE), (c, a) -> true);
+        Map<BigInteger, Fetched> fetched = fetcher.fetch(batch, lastIn(DEADLINE), (c, a) -> true);
 
         assertThat(fetched.values()).allSatisfy(found -> {
             assertThat(found.outcome()).isInstanceOf(Outcome.Ready.class);
@@ -138,7 +157,7 @@ class RoundFetcherTest {
             batch.add(record(id, CONTRIBUTOR, stored(manifest(CONTRIBUTOR, randomBytes(size), true))));
         }
 
-        Map<BigInteger, Fetched> fetched = fetcher.fetch(batch, Instant.now().plus(Duration.ofSeconds(20)),
+        Map<BigInteger, Fetched> fetched = fetcher.fetch(batch, lastIn(Duration.ofSeconds(20)),
                 (c, a) -> true);
 
         long kept = fetched.values().stream().filter(found -> ((Outcome.Ready) found.outcome()).artifact() != null)
@@ -156,7 +175,7 @@ class RoundFetcherTest {
         List<ContributionRecord> batch = List.of(record(1, OTHER, stored(manifest(CONTRIBUTOR, artifact, true))),
                 record(2, CONTRIBUTOR, Cid.of(notCanonical).digest()));
 
-        Map<BigInteger, Fetched> fetched = fetcher.fetch(batch, Instant.now().plus(DEADLINE), (c, a) -> true);
+        Map<BigInteger, Fetched> fetched = fetcher.fetch(batch, lastIn(DEADLINE), (c, a) -> true);
 
         assertThat(floorReason(fetched.get(BigInteger.ONE))).contains("names contributor " + CONTRIBUTOR);
         assertThat(floorReason(fetched.get(BigInteger.TWO))).startsWith("invalid manifest");
@@ -171,7 +190,7 @@ class RoundFetcherTest {
         byte[] artifact = randomBytes(100);
 
         Fetched fetched = fetcher.fetch(List.of(record(1, CONTRIBUTOR, stored(manifest(CONTRIBUTOR, artifact, false)))),
-                Instant.now().plus(DEADLINE), (c, a) -> true).get(BigInteger.ONE);
+                lastIn(DEADLINE), (c, a) -> true).get(BigInteger.ONE);
 
         assertThat(floorReason(fetched)).startsWith("content not available on IPFS");
         assertThat(fetched.resolved()).isTrue();
@@ -183,7 +202,7 @@ class RoundFetcherTest {
         byte[] artifact = randomBytes(100);
         ContributionManifest manifest = manifest(CONTRIBUTOR, artifact, true);
 
-        Fetched fetched = fetcher.fetch(List.of(record(1, CONTRIBUTOR, stored(manifest))), Instant.now().plus(DEADLINE),
+        Fetched fetched = fetcher.fetch(List.of(record(1, CONTRIBUTOR, stored(manifest))), lastIn(DEADLINE),
                 (c, a) -> false).get(BigInteger.ONE);
 
         assertThat(fetched.outcome()).isInstanceOf(Outcome.Ready.class);
@@ -219,5 +238,9 @@ class RoundFetcherTest {
         byte[] bytes = new byte[length];
         random.nextBytes(bytes);
         return bytes;
+    }
+
+    private static RoundDeadlines.Deadline lastIn(Duration budget) {
+        return new RoundDeadlines.Deadline(Instant.now().plus(budget), true);
     }
 }

@@ -23,14 +23,14 @@ class LocalChainIT {
         int port = LocalProcesses.freePort();
         Path addressesFile = ScriptRunner.freshFile("local-chain-");
         Path output = addressesFile.resolveSibling(addressesFile.getFileName() + ".out");
-        ProcessBuilder builder = new ProcessBuilder(ScriptRunner.ROOT.resolve("deployment/local-chain.sh").toString())
+        ProcessBuilder builder = ScriptRunner.asFromATerminal(ScriptRunner.ROOT.resolve("deployment/local-chain.sh"))
                 .redirectErrorStream(true)
                 .redirectOutput(output.toFile());
         builder.environment().put("COTRAIN_RPC_PORT", Integer.toString(port));
         builder.environment().put("COTRAIN_ADDRESSES_FILE", addressesFile.toString());
         Process script = builder.start();
         try {
-            ScriptRunner.awaitLine(script, output, "Cotrain local chain is up.", STARTUP);
+            ScriptRunner.awaitLine(script, output, "Press Ctrl-C to stop.", STARTUP); // the last line: all is printed
 
             Web3j web3j = Web3j.build(new HttpService("http://127.0.0.1:" + port));
             CotrainClients chain = new CotrainClients(web3j, 31337).use(DeploymentAddresses.read(addressesFile));

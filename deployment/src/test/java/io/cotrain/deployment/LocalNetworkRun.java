@@ -48,7 +48,7 @@ final class LocalNetworkRun implements AutoCloseable {
         addressesFile = ScriptRunner.freshFile("local-network-");
         directory = Files.createTempDirectory(ScriptRunner.WORK, "local-network-");
         output = addressesFile.resolveSibling(addressesFile.getFileName() + ".out");
-        ProcessBuilder builder = new ProcessBuilder(ScriptRunner.ROOT.resolve("deployment/local-network.sh").toString())
+        ProcessBuilder builder = ScriptRunner.asFromATerminal(ScriptRunner.ROOT.resolve("deployment/local-network.sh"))
                 .redirectErrorStream(true)
                 .redirectOutput(output.toFile());
         Map<String, String> env = builder.environment();

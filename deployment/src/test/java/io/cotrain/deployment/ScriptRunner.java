@@ -23,6 +23,17 @@ final class ScriptRunner {
     private ScriptRunner() {}
 
     /**
+     * A script started as a terminal's shell starts it, to be stopped with Ctrl-C: SIGINT and SIGQUIT back to their
+     * defaults first (Debian's perl resets them, then execs the script in its place, same pid). A test JVM launched in
+     * the background of a non-interactive shell inherits both ignored, and bash cannot trap a signal it was started
+     * ignoring, so without this the script would not see the test's SIGINT at all.
+     */
+    static ProcessBuilder asFromATerminal(Path script) {
+        return new ProcessBuilder("perl", "-e", "$SIG{INT} = $SIG{QUIT} = 'DEFAULT'; exec { $ARGV[0] } @ARGV or die "
+                + "\"cannot run $ARGV[0]: $!\\n\"", script.toString());
+    }
+
+    /**
      * Runs a forge script from the Foundry root and expects it to succeed.
      *
      * @return the script's output

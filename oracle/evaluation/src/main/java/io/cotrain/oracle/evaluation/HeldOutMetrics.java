@@ -26,10 +26,28 @@ public record HeldOutMetrics(int rows, int correct, double accuracy, double loss
 
     /** Runs the model over the held-out set in batches of {@value #BATCH_ELEMENTS} feature values. */
     public static HeldOutMetrics measure(MultiLayerNetwork model, DataSet heldOut, int[] labels) {
-        int rows = heldOut.numExamples();
+        double[] losses = new double[heldOut.numExamples()];
+        int correct = run(model, heldOut, labels, losses);
+        double lossSum = 0;
+        for (double loss : losses) lossSum += loss;
+        return new HeldOutMetrics(losses.length, correct, (double) correct / losses.length, lossSum / losses.length);
+    }
+
+    /**
+     * Each held-out row's cross-entropy, as {@link #loss()} averages them: what valuing a contribution needs to tell
+     * its effect from the held-out set's sampling noise.
+     */
+    public static double[] rowLosses(MultiLayerNetwork model, DataSet heldOut, int[] labels) {
+        double[] losses = new double[heldOut.numExamples()];
+        run(model, heldOut, labels, losses);
+        return losses;
+    }
+
+    /** Fills {@code losses} row by row and returns the rows classified correctly. */
+    private static int run(MultiLayerNetwork model, DataSet heldOut, int[] labels, double[] losses) {
+        int rows = losses.length;
         int batchRows = (int) Math.max(1, BATCH_ELEMENTS / heldOut.getFeatures().size(1));
         int correct = 0;
-        double lossSum = 0;
         for (int from = 0; from < rows; from += batchRows) {
             int to = Math.min(rows, from + batchRows);
             var features = heldOut.getFeatures().get(NDArrayIndex.interval(from, to), NDArrayIndex.all());
@@ -51,9 +69,9 @@ public record HeldOutMetrics(int rows, int correct, double accuracy, double loss
                     correct++;
                 }
                 double pl = p[r * classes + label];
-                lossSum += -Math.log(Double.isNaN(pl) ? MIN_PROBABILITY : Math.max(pl, MIN_PROBABILITY));
+                losses[from + r] = -Math.log(Double.isNaN(pl) ? MIN_PROBABILITY : Math.max(pl, MIN_PROBABILITY));
             }
         }
-        return new HeldOutMetrics(rows, correct, (double) correct / rows, lossSum / rows);
+        return correct;
     }
 }

@@ -289,14 +289,25 @@ public final class ModelCodec {
      * @throws InvalidModelException if the count differs or a value is NaN or infinite
      */
     public static MultiLayerNetwork withParameters(MultiLayerNetwork template, float[] parameters) {
-        long expected = template.numParams();
+        MultiLayerNetwork copy = template.clone();
+        setParameters(copy, parameters);
+        return copy;
+    }
+
+    /**
+     * Puts other parameters into a model in place, such as each coalition's aggregate while a round is valued.
+     *
+     * @param model      a model of the architecture wanted
+     * @param parameters its new parameters, in {@link #parameters} order
+     * @throws InvalidModelException when the count differs or a parameter is not finite
+     */
+    public static void setParameters(MultiLayerNetwork model, float[] parameters) {
+        long expected = model.numParams();
         if (parameters.length != expected) {
             throw new InvalidModelException("the model has " + expected + " parameters, got " + parameters.length);
         }
         checkFinite(parameters);
-        MultiLayerNetwork copy = template.clone();
-        copy.setParams(Nd4j.create(parameters, new long[] {1, parameters.length}, DataType.FLOAT));
-        return copy;
+        model.setParams(Nd4j.create(parameters, new long[] {1, parameters.length}, DataType.FLOAT));
     }
 
     private static String brief(String message) {

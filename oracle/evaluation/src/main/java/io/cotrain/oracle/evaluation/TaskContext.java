@@ -143,6 +143,16 @@ public final class TaskContext {
         return HeldOutMetrics.measure(candidate, heldOut, heldOutLabels);
     }
 
+    /** Each held-out row's loss under a candidate model, in row order. Do not run the candidate concurrently. */
+    public double[] rowLosses(MultiLayerNetwork candidate) {
+        return HeldOutMetrics.rowLosses(candidate, heldOut, heldOutLabels);
+    }
+
+    /** A copy of the global model's flat parameters ({@link ModelCodec#parameters}). */
+    public float[] globalParameters() {
+        return globalParameters.clone();
+    }
+
     boolean sameParametersAsGlobal(float[] parameters) {
         return java.util.Arrays.equals(parameters, globalParameters);
     }

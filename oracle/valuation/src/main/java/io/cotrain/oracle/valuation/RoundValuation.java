@@ -1,0 +1,117 @@
+package io.cotrain.oracle.valuation;
+
+import io.cotrain.oracle.aggregation.AggregationRule;
+import io.cotrain.oracle.aggregation.FedAvg;
+import io.cotrain.oracle.aggregation.ModelUpdate;
+import io.cotrain.oracle.evaluation.ModelCodec;
+import io.cotrain.oracle.evaluation.TaskContext;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+
+/**
+ * Scores a round's model updates of one task by what each adds to the round's aggregate.
+ *
+ * <p>The updates are screened first ({@link UpdateScreen}: near-copies and free riders score the floor). The others
+ * are the players of a game whose coalitions are aggregated with the task's rule, every update weighing the same
+ * (a self-reported sample count buys no weight), and measured by held-out loss row by row ({@link CoalitionGame}:
+ * the utility of a row is minus its cross-entropy, so a value is the loss an update removes). Loss rather than
+ * accuracy: accuracy on a few hundred rows moves by whole rows at random, while the loss moves with every
+ * probability, so a model that gets two more rows right by chance while growing less sure of the rest is not paid.
+ * The {@link ValuationMethod} (Shapley values, as validators use) values each player with its noise over the rows, and
+ * {@link ValueScore} maps the value to the score. A round of one update is valued against the global model alone.
+ *
+ * <p>Deterministic: the updates are ordered by id, the Monte Carlo seed is the caller's (derived from the round), and
+ * every evaluation runs on one thread; the same inputs give the same scores and metrics, bit for bit.
+ */
+public final class RoundValuation {
+    /**
+     * One update's judgement.
+     *
+     * @param id its contribution id
+     * @param score 1..100
+     * @param floorReason present when a screen floored it
+     * @param metrics {@code value} (held-out loss removed per row), {@code valueStandardError}, {@code valueShare}
+     *     (the value over the global model's loss), {@code roundPlayers}; for a resubmission only
+     *     {@code resubmissionOf} (the id it repeats); empty when floored
+     */
+    public record Valued(long id, int score, Optional<String> floorReason, Map<String, Double> metrics) {}
+
+    private static final AggregationRule MEAN = new FedAvg();
+
+    private RoundValuation() {}
+
+    /**
+     * @param task the task, with the global model the round's updates were trained from
+     * @param rule the task's aggregation rule
+     * @param round the round's admissible model updates of this task (each passed the evaluation guards)
+     * @param earlier the task's updates from earlier rounds, for near-copies
+     * @param seed the Monte Carlo seed; every validator must use the same for a round
+     * @param scale the protocol's score scale for the round
+     * @param method how the admitted updates are valued
+     * @return the judgements, by ascending id
+     */
+    public static List<Valued> value(TaskContext task, AggregationRule rule, List<UpdateScreen.Update> round,
+            List<UpdateScreen.Update> earlier, long seed, ValueScore.Scale scale, ValuationMethod method) {
+        float[] global = task.globalParameters();
+        Map<Long, UpdateScreen.Verdict> screened = UpdateScreen.screen(global, round, earlier);
+        List<UpdateScreen.Update> players = round.stream()
+                .filter(update -> screened.get(update.id()) instanceof UpdateScreen.Verdict.Admitted)
+                .sorted(Comparator.comparingLong(UpdateScreen.Update::id))
+                .toList();
+        Map<Long, Valued> valued = new LinkedHashMap<>();
+        if (!players.isEmpty()) {
+            MultiLayerNetwork work = task.freshGlobalModel();
+            List<ModelUpdate> updates = players.stream()
+                    .map(player -> new ModelUpdate(player.id(), player.parameters(), 1, 1))
+                    .toList();
+            CoalitionGame game = coalition -> {
+                ModelCodec.setParameters(work, coalition.isEmpty() ? global : aggregate(rule, updates, coalition));
+                double[] losses = task.rowLosses(work);
+                for (int row = 0; row < losses.length; row++) losses[row] = -losses[row];
+                return losses;
+            };
+            PlayerValues estimate = method.estimate(players.size(), game, seed);
+            double reference = task.baseline().loss();
+            for (int i = 0; i < players.size(); i++) {
+                PlayerValue value = estimate.values().get(i);
+                valued.put(players.get(i).id(), new Valued(players.get(i).id(),
+                        ValueScore.score(value, reference, scale), Optional.empty(), Map.of(
+                                "value", value.mean(),
+                                "valueStandardError", value.standardError(),
+                                "valueShare", value.mean() / reference,
+                                "roundPlayers", (double) players.size())));
+            }
+        }
+        List<Valued> results = new ArrayList<>();
+        for (Map.Entry<Long, UpdateScreen.Verdict> verdict : screened.entrySet()) {
+            long id = verdict.getKey();
+            results.add(switch (verdict.getValue()) {
+                case UpdateScreen.Verdict.Admitted admitted -> valued.get(id);
+                case UpdateScreen.Verdict.Floored floored -> new Valued(id, 1, Optional.of(floored.reason()), Map.of());
+                case UpdateScreen.Verdict.Resubmitted again -> new Valued(id, scale.neutral(), Optional.empty(),
+                        Map.of("resubmissionOf", (double) again.original()));
+            });
+        }
+        return List.copyOf(results);
+    }
+
+    /**
+     * The coalition's aggregate by the task's rule; a coalition too small for a robust rule (Krum needs more updates
+     * than it tolerates attackers) is averaged instead.
+     */
+    private static float[] aggregate(AggregationRule rule, List<ModelUpdate> updates, BitSet coalition) {
+        List<ModelUpdate> members = new ArrayList<>(coalition.cardinality());
+        for (int i = coalition.nextSetBit(0); i >= 0; i = coalition.nextSetBit(i + 1)) members.add(updates.get(i));
+        try {
+            return rule.aggregate(members);
+        } catch (IllegalArgumentException tooFew) {
+            return MEAN.aggregate(members);
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package io.cotrain.oracle.valuation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class ValueScoreTest {
+    private static final ValueScore.Scale SCALE = ValueScore.Scale.defaults();
+    private static final double LOSS = 0.5;
+
+    @Test
+    void score_withinTheNoiseMargin_isNeutral() {
+        assertThat(ValueScore.score(new PlayerValue(0.019, 0.01), LOSS, SCALE)).isEqualTo(50);
+        assertThat(ValueScore.score(new PlayerValue(-0.019, 0.01), LOSS, SCALE)).isEqualTo(50);
+    }
+
+    @Test
+    void score_measurableGain_isPaidInProportion_atLeastOnePoint_atMostFullMarks() {
+        // 1% of the loss removed: 50 + 50 * 0.01 / 0.05 = 60
+        assertThat(ValueScore.score(new PlayerValue(0.005, 0.001), LOSS, SCALE)).isEqualTo(60);
+        assertThat(ValueScore.score(new PlayerValue(0.0001, 0.00001), LOSS, SCALE)).isEqualTo(51);
+        assertThat(ValueScore.score(new PlayerValue(1, 0.001), LOSS, SCALE)).isEqualTo(100);
+    }
+
+    @Test
+    void score_harmWithinThreeStandardErrors_isUnpaidButNeverSlashed() {
+        // 4% of the loss added would score 10; at 2.5 standard errors the certainty allows 11 points
+        assertThat(ValueScore.score(new PlayerValue(-0.02, 0.008), LOSS, SCALE)).isEqualTo(39);
+        assertThat(ValueScore.score(new PlayerValue(-0.02, 0.0067), LOSS, SCALE)).isEqualTo(SCALE.slashThreshold());
+        assertThat(ValueScore.score(new PlayerValue(-0.001, 0.0004), LOSS, SCALE)).isEqualTo(48);
+    }
+
+    @Test
+    void score_harmBeyondDoubt_isSlashed_evenWhenSmall() {
+        assertThat(ValueScore.score(new PlayerValue(-0.02, 0.001), LOSS, SCALE)).isEqualTo(10);
+        assertThat(ValueScore.score(new PlayerValue(-0.001, 0.0001), LOSS, SCALE))
+                .isEqualTo(SCALE.slashThreshold() - 1);
+        assertThat(ValueScore.score(new PlayerValue(Double.NaN, 0), LOSS, SCALE)).isEqualTo(1);
+    }
+
+    @Test
+    void score_atTheMargins_movesOnePointAtATime() {
+        // a large value whose certainty crosses the noise margin and then the harm margin
+        int previous = ValueScore.score(new PlayerValue(-0.04, 0.04 / 1.9), LOSS, SCALE);
+        for (double t = 1.9; t < 6; t += 0.001) {
+            int score = ValueScore.score(new PlayerValue(-0.04, 0.04 / t), LOSS, SCALE);
+            assertThat(Math.abs(score - previous)).as("t = %s", t).isLessThanOrEqualTo(1);
+            previous = score;
+        }
+        assertThat(previous).as("8% of the loss added, beyond doubt").isEqualTo(1);
+    }
+
+    @Test
+    void score_valueMovedInItsLastBits_movesAtMostOnePoint() {
+        SplittableRandom random = new SplittableRandom(1);
+        for (int i = 0; i < 100_000; i++) {
+            PlayerValue value = new PlayerValue(random.nextDouble(-0.05, 0.05), random.nextDouble(0, 0.01));
+            PlayerValue moved = new PlayerValue(value.mean() + 64 * Math.ulp(value.mean()),
+                    value.standardError() - 64 * Math.ulp(value.standardError()));
+            assertThat(Math.abs(ValueScore.score(value, LOSS, SCALE) - ValueScore.score(moved, LOSS, SCALE)))
+                    .as("%s", value).isLessThanOrEqualTo(1);
+        }
+    }
+}

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cotrain.cli.CliEnvironment;
 import io.cotrain.cli.CotrainCli;
+import io.cotrain.contracts.ContributionStatus;
 import io.cotrain.contracts.generated.CotrainProtocol;
 import io.cotrain.contracts.generated.CotrainProtocol.ContributionView;
 import io.cotrain.contracts.generated.ModelRegistry;
@@ -34,7 +35,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.web3j.crypto.Credentials;
@@ -67,8 +67,6 @@ class FederatedTrainingIT {
     private static final Credentials POISONER = DevAccounts.account(7);
     private static final Credentials FREE_RIDER = DevAccounts.account(8);
     private static final int REJECTED = 3;
-    /** Accepted (2) and unrewarded (5) updates are aggregated: only rejected ones are left out. */
-    private static final Set<Integer> AGGREGATED = Set.of(2, 5);
     private static final int MODEL_UPDATE = 0;
     /** How far the federated model may stay below the centrally trained one. */
     private static final double FEW_POINTS = 0.05;
@@ -86,9 +84,11 @@ class FederatedTrainingIT {
             Map<BigInteger, ContributionView> contributions = contributions(protocol, chain.web3j());
             assertThat(contributions).hasSize(ROUNDS * (HONEST.size() + 2));
 
-            // one commit per round, each on top of the one before, aggregating exactly the round's accepted updates
+            // a commit per protocol round that aggregated an update (two for a demo round whose submissions spill
+            // over two protocol rounds on a busy machine), each on top of the one before, aggregating exactly the
+            // round's updates that were not rejected
             List<BigInteger> commits = models.commitsOf(TASK, BigInteger.ZERO, BigInteger.valueOf(100)).send().component1();
-            assertThat(commits).hasSize(ROUNDS + 1);
+            assertThat(commits).hasSizeBetween(ROUNDS + 1, 2 * ROUNDS + 1);
             List<Double> accuracies = new ArrayList<>();
             BigInteger previousRound = BigInteger.ZERO;
             for (int i = 1; i < commits.size(); i++) {
@@ -215,7 +215,7 @@ class FederatedTrainingIT {
         return contributions.entrySet().stream()
                 .filter(entry -> entry.getValue().round.equals(round)
                         && entry.getValue().kind.intValue() == MODEL_UPDATE
-                        && AGGREGATED.contains(entry.getValue().status.intValue()))
+                        && ContributionStatus.of(entry.getValue().status).aggregated())
                 .map(Map.Entry::getKey)
                 .toList();
     }

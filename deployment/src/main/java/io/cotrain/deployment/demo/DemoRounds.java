@@ -210,14 +210,13 @@ public final class DemoRounds {
             await(() -> read(() -> protocol.roundInfo(round).send()).phase.intValue() == FINALIZED);
         }
         // on a busy machine a demo round's submissions can spill into the next protocol round: wait for the commit
-        // of the last protocol round that accepted an update (a round that accepted none makes no commit)
-        Optional<BigInteger> lastAccepted = submitted.values().stream()
+        // of the last protocol round that aggregated an update (a round that aggregated none makes no commit)
+        Optional<BigInteger> lastAggregated = submitted.values().stream()
                 .map(id -> read(() -> protocol.contribution(digests.get(id)).send()))
-                .filter(view -> view.kind.intValue() == MODEL_UPDATE
-                        && ContributionStatus.of(view.status) == ContributionStatus.ACCEPTED)
+                .filter(view -> view.kind.intValue() == MODEL_UPDATE && ContributionStatus.of(view.status).aggregated())
                 .map(view -> view.round)
                 .max(Comparator.naturalOrder());
-        lastAccepted.ifPresent(round ->
+        lastAggregated.ifPresent(round ->
                 await(() -> read(() -> models.model(TASK).send()).component4().compareTo(round) >= 0));
 
         List<Outcome> outcomes = new ArrayList<>();
@@ -234,8 +233,9 @@ public final class DemoRounds {
         var model = read(() -> models.model(TASK).send());
         BigInteger head = read(() -> models.branchHead(TASK, model.component2()).send());
         var commit = read(() -> models.commit(head).send());
-        boolean recorded = lastAccepted.filter(round -> commit.round.compareTo(round) == 0).isPresent();
-        return new RoundReport(number, lastAccepted.orElse(last), recorded ? head : null, recorded ? commit.parent : null,
+        boolean recorded = lastAggregated.filter(round -> commit.round.compareTo(round) == 0).isPresent();
+        return new RoundReport(number, lastAggregated.orElse(last), recorded ? head : null,
+                recorded ? commit.parent : null,
                 commit.accuracyPpm.doubleValue() / 1e6, outcomes);
     }
 
@@ -291,7 +291,7 @@ public final class DemoRounds {
                     + "%.1f%%%n", report.number(), report.protocolRound(), report.commit(), report.parent(),
                     100 * report.accuracy());
         } else {
-            out.printf(Locale.ROOT, "round %d (protocol round %s): no update accepted, no commit; held-out accuracy "
+            out.printf(Locale.ROOT, "round %d (protocol round %s): no update aggregated, no commit; held-out accuracy "
                     + "stays %.1f%%%n", report.number(), report.protocolRound(), 100 * report.accuracy());
         }
         out.printf(Locale.ROOT, "  %-14s %-11s %-13s %5s  %-10s %12s %10s%n", "contributor", "role", "contribution",

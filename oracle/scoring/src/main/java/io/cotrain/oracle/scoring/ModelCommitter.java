@@ -19,7 +19,6 @@ import io.cotrain.oracle.chain.TransactionSender;
 import io.cotrain.oracle.evaluation.TaskContext;
 import java.math.BigInteger;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -51,9 +50,6 @@ import org.web3j.tuples.generated.Tuple4;
 public final class ModelCommitter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ModelCommitter.class);
     private static final int MODEL_UPDATE = 0; // ContributionType
-    /** The updates a round aggregates: every one its consensus did not reject (paid or not). */
-    private static final Set<ContributionStatus> AGGREGATED =
-            EnumSet.of(ContributionStatus.ACCEPTED, ContributionStatus.UNREWARDED);
     private static final int FINALIZED = 4; // RoundPhase
     private static final List<String> RULES = List.of("fedavg", "median", "trimmed-mean", "krum", "multi-krum");
     /** Reverts meaning another attestation or an owner's action got there first: nothing is wrong with this node. */
@@ -188,7 +184,7 @@ public final class ModelCommitter implements AutoCloseable {
             if (record.taskId() != task.longValueExact() || record.kind() != MODEL_UPDATE) continue;
             ContributionView view = read("contribution(" + record.id() + ")",
                     () -> protocol.contribution(record.contentDigest()).send());
-            if (AGGREGATED.contains(ContributionStatus.of(view.status))) accepted.add(new Accepted(record.id(), view));
+            if (ContributionStatus.of(view.status).aggregated()) accepted.add(new Accepted(record.id(), view));
         }
         return accepted;
     }

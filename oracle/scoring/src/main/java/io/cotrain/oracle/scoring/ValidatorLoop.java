@@ -301,8 +301,8 @@ public final class ValidatorLoop implements AutoCloseable {
             sender.send("finalize(round " + round + ")", protocolAddress,
                     protocol.finalize(round, page).encodeFunctionCall());
         } catch (ContractRevertedException e) {
-            // another validator finalized the round, or this page, first
-            if (!FINALIZED_BY_ANOTHER.contains(e.errorName())) throw e;
+            // another validator finalized the round, or this page, first (an unrecognised revert is not that)
+            if (e.errorName() == null || !FINALIZED_BY_ANOTHER.contains(e.errorName())) throw e;
         }
     }
 
@@ -322,8 +322,9 @@ public final class ValidatorLoop implements AutoCloseable {
     }
 
     private void recordError(String what, RuntimeException e) {
-        String message = clock.instant() + " " + what + ": " + e.getMessage();
-        LOG.warn("{}: {}", what, e.getMessage());
+        String detail = e.getMessage() != null ? e.getMessage() : e.getClass().getName();
+        String message = clock.instant() + " " + what + ": " + detail;
+        LOG.warn("{}: {}", what, detail);
         lastErrors.addLast(message);
         while (lastErrors.size() > ERRORS_KEPT) lastErrors.removeFirst();
     }

@@ -237,8 +237,9 @@ class CopiesAndSpamIT {
         Duration judging = Duration.ofNanos(System.nanoTime() - started);
 
         System.out.printf("%njudged a round of %d contributions (%d digests pointing at nothing, %d honest) in its"
-                + " commit window's first tick: %d ms; round deadline at most %d ms (less near the end of the commit window)%n", ids.size(),
-                SPAM, honestIds.size(), judging.toMillis(), FETCHING.roundDeadline().toMillis());
+                + " commit window's first tick: %d ms; round deadline at most %d ms (less near the end of the"
+                + " commit window)%n", ids.size(), SPAM, honestIds.size(), judging.toMillis(),
+                FETCHING.roundDeadline().toMillis());
         for (BigInteger id : spam) {
             assertThat(validator.evaluation(id)).as("contribution %s judged in that tick", id).hasValueSatisfying(
                     scored -> assertThat(scored.floorReason()).hasValueSatisfying(reason -> assertThat(reason)

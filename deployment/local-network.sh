@@ -5,9 +5,10 @@
 # and three validator nodes with their own keys and data directories. It prints the URLs, the addresses and the dev
 # accounts' roles once every node is ready, then runs the demo (DemoRounds): the owner registers the demo task in the
 # model registry and simulated contributors work through several rounds with the contributor CLI (three honest ones
-# on their own shards, a poisoner with label-flipped data, a free rider resubmitting the global model), printing round
-# by round the commit recorded, its held-out accuracy and every contributor's score, reward and slash. The network
-# keeps running afterwards; everything it started stops on Ctrl-C, on SIGTERM or with
+# on their own shards, a poisoner with label-flipped data, a free rider resubmitting the global model, a noisy free
+# rider adding a little noise to it, a copier resubmitting an honest update nudged), printing round by round the
+# commit recorded, its held-out accuracy and every contributor's score, reward and slash, then each role's share of the
+# rewards. The network keeps running afterwards; everything it started stops on Ctrl-C, on SIGTERM or with
 #
 #   deployment/local-network.sh stop
 #
@@ -25,7 +26,7 @@
 #                                    (tasks/task-1/), validators' data (validator-<i>/), logs (logs/), PIDs (pids)
 #                                    (deployment/target/local-network)
 #   COTRAIN_VALIDATOR_JAVA_OPTS (-Xmx512m)   JVM options of each validator node
-#   COTRAIN_DEMO_ROUNDS (5)          rounds of simulated contributors; 0: no demo (contributors are dev keys 4-8)
+#   COTRAIN_DEMO_ROUNDS (5)          rounds of simulated contributors; 0: no demo (contributors are dev keys 4-10)
 #   COTRAIN_DEMO_EPOCHS (2)          local training epochs of the demo's contributors per round
 #   COTRAIN_STARTUP_TIMEOUT (300)    seconds to wait for the IPFS node and the validator nodes to be ready
 #   COTRAIN_SKIP_BUILD (unset)       1: never run Maven, run what is built (fail if the jar or the classes are missing)
@@ -320,7 +321,7 @@ INFO
 if ((demo_rounds > 0)); then
   echo
   echo "Demo: $demo_rounds rounds of simulated contributors on task 1 (Ctrl-C stops it and the network)..."
-  contributor_keys="$(IFS=,; echo "${dev_keys[*]:4:5}")"
+  contributor_keys="$(IFS=,; echo "${dev_keys[*]:4:7}")"
   demo_options=(--enable-native-access=ALL-UNNAMED -Dorg.slf4j.simpleLogger.defaultLogLevel=warn)
   # JavaCPP (DL4J's natives) uses sun.misc.Unsafe, which Java 24+ warns about on every start.
   (( "$(java_major "$java")" < 23 )) || demo_options+=(--sun-misc-unsafe-memory-access=allow)

@@ -28,13 +28,15 @@ chain_setup() {
     0x92db14e403b83dfe3df233f83dfa3a0d7096f21ca9b0d6d6b8d88b2b4ec1564e
     0x4bbbf85ce3377467afe5d46f804f221813b2bb87f24d81f60f1fcdbf7cbf4356
     0xdbda1821b80551c9d65939329250298aa3472ba22feea921c0cf5d620ea67b97
+    0x2a871d0798f97d79848a013d4936a73bf4cc922c825d33c1cf7073dff6d409c6
+    0xf214f2b2cd398c806f84e317254e0f0b801d0643303237d97a22a48e01628897
   )
   admin="$(chain_address_of "${dev_keys[0]}")"
   validators=()
   local i
   for i in 1 2 3; do validators+=("$(chain_address_of "${dev_keys[$i]}")"); done
   contributors=()
-  for i in 4 5 6 7 8; do contributors+=("$(chain_address_of "${dev_keys[$i]}")"); done
+  for i in 4 5 6 7 8 9 10; do contributors+=("$(chain_address_of "${dev_keys[$i]}")"); done
 }
 
 chain_address_of() { "$cast" wallet address --private-key "$1"; }
@@ -50,7 +52,7 @@ chain_start() {
     echo "something already answers on $rpc: stop it or set COTRAIN_RPC_PORT" >&2
     return 1
   fi
-  "$anvil" --port "$port" --block-time "$block_time" --silent >"$log" 2>&1 &
+  "$anvil" --port "$port" --block-time "$block_time" --accounts "${#dev_keys[@]}" --silent >"$log" 2>&1 &
   anvil_pid=$!
   local _
   for _ in $(seq 1 50); do

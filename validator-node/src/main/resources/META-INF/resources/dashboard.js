@@ -223,13 +223,15 @@ function renderRounds(rounds) {
       el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'Contribution'), el('th', { scope: 'col' }, 'Contributor'),
         el('th', { scope: 'col' }, 'Kind'), el('th', { scope: 'col' }, 'Status'),
         el('th', { scope: 'col', class: 'num' }, 'Consensus score'), el('th', { scope: 'col', class: 'num' }, 'Reward'),
-        el('th', { scope: 'col', class: 'num' }, 'Slashed'))),
+        el('th', { scope: 'col', class: 'num' }, 'Slashed'), el('th', { scope: 'col' }, 'Why (this node)'))),
       el('tbody', {}, round.contributions.map(c => el('tr', {},
         el('td', {}, `#${c.id}`), el('td', { class: 'addr', title: c.contributor }, shortAddress(c.contributor)),
         el('td', {}, c.kind.replace('_', ' ').toLowerCase()), el('td', { class: c.status }, c.status),
         el('td', { class: 'num' }, c.consensusScore === null ? '–' : c.consensusScore),
         el('td', { class: 'num', 'data-testid': 'reward', 'data-wei': c.reward }, tokens(c.reward)),
-        el('td', { class: 'num', 'data-testid': 'slash', 'data-wei': c.slashed }, tokens(c.slashed))))));
+        el('td', { class: 'num', 'data-testid': 'slash', 'data-wei': c.slashed }, tokens(c.slashed)),
+        el('td', { class: 'why', 'data-testid': 'why' }, c.judgement === null
+          ? 'not judged by this node' : `${c.judgement.score}: ${c.judgement.why}`)))));
     const agreement = round.validators.length === 0 ? [] : [el('p', { class: 'muted' }, 'Validator agreement: ',
       round.validators.map(v => `${shortAddress(v.validator)} ${v.agreements} agreed, ${v.deviations} deviated`
         + ` (${tokens(v.reward)})`).join(' · '))];

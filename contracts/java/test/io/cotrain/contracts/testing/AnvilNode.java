@@ -51,7 +51,8 @@ public final class AnvilNode implements AutoCloseable {
             try {
                 Files.createDirectories(logDirectory);
                 Process process = new ProcessBuilder(
-                                anvil.toString(), "--host", "127.0.0.1", "--port", Integer.toString(port))
+                                anvil.toString(), "--host", "127.0.0.1", "--port", Integer.toString(port), "--accounts",
+                                Integer.toString(DevAccounts.COUNT))
                         .redirectErrorStream(true)
                         .redirectOutput(logDirectory.resolve("anvil-" + port + ".log").toFile())
                         .start();

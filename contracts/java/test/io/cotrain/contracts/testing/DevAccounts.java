@@ -4,8 +4,9 @@ import java.util.List;
 import org.web3j.crypto.Credentials;
 
 /**
- * anvil's ten funded development accounts. Their keys derive from the public mnemonic "test test ... junk" and are
- * published in Foundry's documentation: for local chains only, never for value.
+ * anvil's funded development accounts: the first {@value #COUNT} of the public mnemonic "test test ... junk" (anvil
+ * funds ten by default; {@link AnvilNode} and local-chain.sh start it with {@code --accounts 11}). For local chains
+ * only, never for value.
  */
 public final class DevAccounts {
     private static final List<String> KEYS = List.of(
@@ -18,12 +19,15 @@ public final class DevAccounts {
             "0x92db14e403b83dfe3df233f83dfa3a0d7096f21ca9b0d6d6b8d88b2b4ec1564e",
             "0x4bbbf85ce3377467afe5d46f804f221813b2bb87f24d81f60f1fcdbf7cbf4356",
             "0xdbda1821b80551c9d65939329250298aa3472ba22feea921c0cf5d620ea67b97",
-            "0x2a871d0798f97d79848a013d4936a73bf4cc922c825d33c1cf7073dff6d409c6");
+            "0x2a871d0798f97d79848a013d4936a73bf4cc922c825d33c1cf7073dff6d409c6",
+            "0xf214f2b2cd398c806f84e317254e0f0b801d0643303237d97a22a48e01628897");
+    /** How many accounts anvil must fund. */
+    public static final int COUNT = 11;
 
     private DevAccounts() {}
 
     /**
-     * @param index 0..9
+     * @param index 0..10
      * @return the credentials of anvil's account {@code index}
      */
     public static Credentials account(int index) {

@@ -50,10 +50,11 @@ import org.web3j.utils.Numeric;
 /**
  * The whole protocol end to end, as one command runs it: local-network.sh brings up anvil, IPFS and three validator
  * node processes and runs its demo for several rounds (three honest contributors on their own shards, a poisoner, a
- * free rider, all through the contributor CLI). Then, on chain: every round's commit extends the one before, aggregates
+ * free rider, a noisy free rider and a copier). Then, on chain: every round's commit extends the one before, aggregates
  * exactly the round's accepted updates, and the held-out accuracy rises to within a few points of a model trained
  * centrally on the union of the honest shards (computed here); the poisoner's updates are never aggregated and it is
- * slashed every round; the free rider earns nothing; the honest contributors are paid. Finally the owner reverts the
+ * slashed every round; the free riders and the copier earn nothing; the honest contributors are paid and take at
+ * least 95% of all contributor rewards. Finally the owner reverts the
  * default branch and merges the old head back in through the CLI, the validators record the two-parent merge, and
  * {@code local-network.sh stop} stops everything (LocalNetworkIT stops its network with Ctrl-C).
  */
@@ -66,6 +67,10 @@ class FederatedTrainingIT {
             List.of(DevAccounts.account(4), DevAccounts.account(5), DevAccounts.account(6));
     private static final Credentials POISONER = DevAccounts.account(7);
     private static final Credentials FREE_RIDER = DevAccounts.account(8);
+    private static final Credentials NOISY_FREE_RIDER = DevAccounts.account(9);
+    private static final Credentials COPIER = DevAccounts.account(10);
+    /** The least share of all contributor rewards that honest contributors must take (issue 11's target). */
+    private static final double HONEST_SHARE = 0.95;
     private static final int REJECTED = 3;
     private static final int MODEL_UPDATE = 0;
     /** How far the federated model may stay below the centrally trained one. */
@@ -82,7 +87,7 @@ class FederatedTrainingIT {
             ModelRegistry models = chain.models(OWNER);
             Path task = network.directory.resolve("tasks/task-1");
             Map<BigInteger, ContributionView> contributions = contributions(protocol, chain.web3j());
-            assertThat(contributions).hasSize(ROUNDS * (HONEST.size() + 2));
+            assertThat(contributions).hasSize(ROUNDS * (HONEST.size() + 4));
 
             // a commit per protocol round that aggregated an update (two for a demo round whose submissions spill
             // over two protocol rounds on a busy machine), each on top of the one before, aggregating exactly the
@@ -129,10 +134,27 @@ class FederatedTrainingIT {
                 assertThat(view.consensusScore.intValue()).isEqualTo(1);
             }
             assertThat(protocol.claimable(FREE_RIDER.getAddress()).send()).isZero();
-            for (Credentials honest : HONEST) {
-                assertThat(protocol.claimable(honest.getAddress()).send()).as("%s paid", honest.getAddress())
-                        .isPositive();
+            // the noisy free rider and the copier (a nudged copy of an honest update) are never paid
+            for (Credentials unpaid : List.of(NOISY_FREE_RIDER, COPIER)) {
+                for (ContributionView view : of(contributions, unpaid)) {
+                    assertThat(ContributionStatus.of(view.status)).isNotEqualTo(ContributionStatus.ACCEPTED);
+                }
+                assertThat(protocol.claimable(unpaid.getAddress()).send()).as("%s unpaid", unpaid.getAddress())
+                        .isZero();
             }
+            BigInteger honestRewards = BigInteger.ZERO;
+            for (Credentials honest : HONEST) {
+                BigInteger claimable = protocol.claimable(honest.getAddress()).send();
+                assertThat(claimable).as("%s paid", honest.getAddress()).isPositive();
+                honestRewards = honestRewards.add(claimable);
+            }
+            BigInteger allRewards = honestRewards;
+            for (Credentials other : List.of(POISONER, FREE_RIDER, NOISY_FREE_RIDER, COPIER)) {
+                allRewards = allRewards.add(protocol.claimable(other.getAddress()).send());
+            }
+            assertThat(honestRewards.doubleValue() / allRewards.doubleValue()).as("honest share of contributor rewards")
+                    .isGreaterThanOrEqualTo(HONEST_SHARE);
+            assertThat(network.output()).contains("rewards over " + ROUNDS + " rounds, by role:");
 
             revertThenMergeBack(network, models, commits);
             network.stopCommandAndExpectEverythingStopped(network.recordedPids());

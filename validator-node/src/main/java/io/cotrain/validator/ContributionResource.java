@@ -30,13 +30,14 @@ public class ContributionResource {
      * @param kindName its name
      * @param score this validator's score, 1..100
      * @param floorReason why it scored the floor when a guard failed (null otherwise)
+     * @param why why it scored as it did, in a sentence (the floor reason, or what it adds to its round's aggregate)
      * @param metrics the evaluation's figures
      * @param evaluatedAt when it was judged
      * @param evaluationMillis how long fetching, verifying and evaluating took
      * @param validator the validator that judged it
      */
     public record ContributionView(BigInteger id, BigInteger round, long taskId, int kind, String kindName, int score,
-            String floorReason, Map<String, Double> metrics, Instant evaluatedAt, long evaluationMillis,
+            String floorReason, String why, Map<String, Double> metrics, Instant evaluatedAt, long evaluationMillis,
             String validator) {}
 
     @Inject
@@ -50,7 +51,7 @@ public class ContributionResource {
                 "this validator has not judged contribution " + contribution));
         return new ContributionView(scored.id(), scored.round(), scored.taskId(), scored.kind(),
                 scored.kind() >= 0 && scored.kind() < KINDS.size() ? KINDS.get(scored.kind()) : "UNKNOWN",
-                scored.score(), scored.floorReason().orElse(null), scored.metrics(), scored.evaluatedAt(),
+                scored.score(), scored.floorReason().orElse(null), scored.why(), scored.metrics(), scored.evaluatedAt(),
                 scored.evaluationMillis(), node.settings().address());
     }
 

@@ -310,6 +310,11 @@ class GatewayApiIT {
         assertThat(rounds.getInt("[0].contributions[0].consensusScore"))
                 .isEqualTo(chain.protocol(ADMIN).contribution(manifest.digest()).send().consensusScore.intValue())
                 .isGreaterThan(50); // accepted: above the neutral score
+        // this node's judgement: the score it committed (the only validator's is the consensus), and why
+        assertThat(rounds.getInt("[0].contributions[0].judgement.score"))
+                .isEqualTo(rounds.getInt("[0].contributions[0].consensusScore"));
+        assertThat(rounds.getString("[0].contributions[0].judgement.why"))
+                .startsWith("removes").contains("held-out loss from the aggregate of the round's 1 admitted updates");
         assertThat(rounds.getLong("[0].parameterVersion"))
                 .isEqualTo(chain.protocol(ADMIN).roundInfo(submitted.round).send().parameterVersion.longValueExact());
         assertThat(rounds.getBoolean("[0].quorumReached")).isTrue();

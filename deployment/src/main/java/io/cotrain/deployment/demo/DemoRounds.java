@@ -7,10 +7,12 @@ import io.cotrain.contracts.DeploymentAddresses;
 import io.cotrain.contracts.generated.CotrainProtocol;
 import io.cotrain.contracts.generated.ModelRegistry;
 import io.cotrain.ipfs.ContentStore;
-import io.cotrain.ipfs.ContributionManifest;
 import io.cotrain.ipfs.ContributionManifest.Artifact;
+import io.cotrain.ipfs.ContributionManifest;
 import io.cotrain.ipfs.IpfsClient;
 import io.cotrain.ipfs.ModelFile;
+import io.cotrain.oracle.evaluation.EvaluationLimits;
+import io.cotrain.oracle.evaluation.ModelCodec;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -26,6 +28,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -33,29 +36,32 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.web3j.crypto.Credentials;
 import org.web3j.protocol.Web3j;
 import org.web3j.protocol.http.HttpService;
 import org.web3j.tx.ReadonlyTransactionManager;
 import org.web3j.tx.gas.StaticGasProvider;
 import org.web3j.utils.Numeric;
-import org.web3j.utils.Numeric;
 
 /**
  * The local network's demo: the owner registers the demo task in the model registry, then simulated contributors
  * work through several rounds, each with its own wallet and through the contributor CLI ({@link CotrainCli}, run
  * in-process) exactly as a person would: honest contributors train the current global model on their own shard,
- * a poisoner trains on its shard with every label moved to the next class, and a free rider resubmits the global model
- * unchanged. After each round it waits for the validators to score it and to record the next global model, and
- * prints the commit, its held-out accuracy and every contributor's score, reward and slash.
+ * a poisoner trains on its shard with every label moved to the next class, a free rider resubmits the global model
+ * unchanged, a noisy free rider submits the global model with a little noise added, and a copier fetches the first
+ * honest contributor's update of the round from IPFS and submits it, nudged in its last digits, as its own. After each
+ * round it waits for the validators to score it and to record the next global model, and prints the commit, its
+ * held-out accuracy and every contributor's score, reward and slash; at the end, each role's share of the rewards.
  *
  * <p>Usage: {@code DemoRounds --task-dir DIR --work DIR [--rounds N] [--epochs E]}; environment:
  * {@code COTRAIN_RPC_URL}, {@code COTRAIN_IPFS_URL}, {@code COTRAIN_DEPLOYMENT} (as for the CLI),
  * {@code COTRAIN_DEMO_OWNER_KEY} (the model owner) and {@code COTRAIN_DEMO_CONTRIBUTOR_KEYS} (comma-separated: one
- * honest contributor per shard but the last, then the poisoner, then the free rider).
+ * honest contributor per shard but the last, then the poisoner, the free rider, the noisy free rider, the copier).
  */
 public final class DemoRounds {
     private static final Pattern MANIFEST_DIGEST = Pattern.compile("manifest digest: (0x[0-9a-f]{64})");
@@ -69,9 +75,13 @@ public final class DemoRounds {
     /** How long validators may take to finalize and aggregate a round before the demo gives up. */
     private static final long PATIENCE_MILLIS = 10 * 60_000;
     private static final int STAKE = 100;
+    /** The noisy free rider's noise: this share of the global model's root-mean-square parameter, per parameter. */
+    private static final double NOISE = 1e-3;
+    /** How much the copier nudges each parameter of the update it copies, relative to the parameter. */
+    private static final float NUDGE = 1e-5f;
 
     enum Role {
-        HONEST, POISONER, FREE_RIDER;
+        HONEST, POISONER, FREE_RIDER, NOISY_FREE_RIDER, COPIER;
 
         String label() {
             return name().toLowerCase(Locale.ROOT).replace('_', ' ');
@@ -151,11 +161,16 @@ public final class DemoRounds {
         for (Contributor contributor : contributors) cli(contributor.key(), "register", "--stake", Integer.toString(STAKE));
         out.println("contributors (" + STAKE + " COT staked each):");
         for (Contributor contributor : contributors) {
-            out.printf(Locale.ROOT, "  %-14s %s  %s%n", contributor.name(), contributor.key().getAddress(),
-                    contributor.role() == Role.HONEST ? "trains on " + contributor.data().getFileName()
-                            : contributor.role() == Role.POISONER ? "trains on " + contributor.data().getFileName()
-                                    + " with every label moved to the next class"
-                                    : "resubmits the global model unchanged");
+            out.printf(Locale.ROOT, "  %-17s %s  %s%n", contributor.name(), contributor.key().getAddress(),
+                    switch (contributor.role()) {
+                        case HONEST -> "trains on " + contributor.data().getFileName();
+                        case POISONER -> "trains on " + contributor.data().getFileName()
+                                + " with every label moved to the next class";
+                        case FREE_RIDER -> "resubmits the global model unchanged";
+                        case NOISY_FREE_RIDER -> "submits the global model with noise of " + NOISE
+                                + " of its typical parameter";
+                        case COPIER -> "submits " + contributors.getFirst().name() + "'s update of the round, nudged";
+                    });
         }
         List<RoundReport> reports = new ArrayList<>();
         for (int round = 1; round <= rounds; round++) {
@@ -163,6 +178,7 @@ public final class DemoRounds {
             reports.add(report);
             print(report);
         }
+        printShares(reports);
         out.println("demo finished after " + rounds + " rounds; the network keeps running");
         return reports;
     }
@@ -191,7 +207,9 @@ public final class DemoRounds {
         // everyone prepares first (training takes seconds each), then all submit back to back: the submissions of a
         // demo round land in one protocol round unless its window closes in those few seconds
         Map<Contributor, String> manifests = new LinkedHashMap<>();
-        for (Contributor contributor : contributors) manifests.put(contributor, prepare(contributor, number));
+        for (Contributor contributor : contributors) {
+            manifests.put(contributor, prepare(contributor, number, manifests));
+        }
         for (Contributor contributor : contributors) {
             String output = cli(contributor.key(), "submit", "--task", TASK.toString(), "--manifest",
                     manifests.get(contributor));
@@ -239,8 +257,13 @@ public final class DemoRounds {
                 commit.accuracyPpm.doubleValue() / 1e6, outcomes);
     }
 
-    /** What a contributor makes for a round, through the CLI: the digest of the manifest it will submit. */
-    private String prepare(Contributor contributor, int round) {
+    /**
+     * What a contributor makes for a round, through the CLI (the copier and the noisy free rider make theirs by hand,
+     * as an attacker would): the digest of the manifest it will submit.
+     *
+     * @param prepared the manifests of the contributors before it in this round
+     */
+    private String prepare(Contributor contributor, int round, Map<Contributor, String> prepared) {
         Path out = work.resolve("round-" + round).resolve(contributor.name());
         return switch (contributor.role()) {
             case HONEST, POISONER -> {
@@ -251,26 +274,66 @@ public final class DemoRounds {
                 if (!digest.find()) throw new IllegalStateException(contributor.name() + " did not train: " + output);
                 yield digest.group(1);
             }
-            case FREE_RIDER -> "0x" + freeRide(contributor);
+            case FREE_RIDER -> submitAsUpdate(contributor, globalModel());
+            case NOISY_FREE_RIDER -> submitAsUpdate(contributor, withNoise(globalModel(), round));
+            case COPIER -> submitAsUpdate(contributor, nudged(copied(prepared.get(contributors.getFirst()))));
         };
     }
 
-    /** The free rider's manifest: the current global model, unchanged, as its "update". */
-    private String freeRide(Contributor contributor) {
+    /** The current global model's file, from IPFS. */
+    private byte[] globalModel() {
+        return content.fetchModel(globalModelFile(), 64L << 20);
+    }
+
+    /** Where the head of the task's default branch is on IPFS. */
+    private ModelFile globalModelFile() {
         var model = read(() -> models.model(TASK).send());
         BigInteger head = read(() -> models.branchHead(TASK, model.component2()).send());
         var commit = read(() -> models.commit(head).send());
-        ModelFile file = ModelFile.ofCommit(commit.weightsDigest, commit.weightsRoot);
-        byte[] global = content.fetchModel(file, 64L << 20);
-        var unchanged = ContributionManifest.modelUpdate(DemoTask.TASK_ID, contributor.key().getAddress(),
-                List.of(Artifact.of("model.zip", file.cid(), global, "application/zip")), 500,
-                HexFormat.of().formatHex(file.sha256()));
-        // dated, so that it is a new digest even when the global model did not move since its last one
-        var manifest = new ContributionManifest(unchanged.kind(), unchanged.taskId(), unchanged.contributor(),
-                unchanged.artifacts(), unchanged.trainingSamples(), unchanged.baseModel(), unchanged.dataSchema(),
+        return ModelFile.ofCommit(commit.weightsDigest, commit.weightsRoot);
+    }
+
+    /** The model of a contribution's manifest, as anyone can fetch it from IPFS once it is published. */
+    private byte[] copied(String manifestDigest) {
+        ContributionManifest manifest = content.fetchManifest(Numeric.hexStringToByteArray(manifestDigest));
+        return content.fetchArtifact(manifest.artifacts().getFirst());
+    }
+
+    /** The model with Gaussian noise of {@link #NOISE} times its root-mean-square parameter on each parameter. */
+    private static byte[] withNoise(byte[] model, int round) {
+        MultiLayerNetwork network = ModelCodec.read(model, EvaluationLimits.defaults());
+        float[] parameters = ModelCodec.parameters(network);
+        double squares = 0;
+        for (float parameter : parameters) squares += (double) parameter * parameter;
+        double sigma = NOISE * Math.sqrt(squares / parameters.length);
+        Random random = new Random(round);
+        for (int i = 0; i < parameters.length; i++) parameters[i] += (float) (sigma * random.nextGaussian());
+        return ModelCodec.write(ModelCodec.withParameters(network, parameters));
+    }
+
+    /** The model with each parameter moved by {@link #NUDGE} of itself: new bytes, so not an exact copy. */
+    private static byte[] nudged(byte[] model) {
+        MultiLayerNetwork network = ModelCodec.read(model, EvaluationLimits.defaults());
+        float[] parameters = ModelCodec.parameters(network);
+        for (int i = 0; i < parameters.length; i++) parameters[i] += parameters[i] * NUDGE * (i % 2 == 0 ? 1 : -1);
+        return ModelCodec.write(ModelCodec.withParameters(network, parameters));
+    }
+
+    /**
+     * Puts a model on IPFS with a manifest naming {@code contributor} as its author and the current global model as
+     * its base: the digest to submit.
+     */
+    private String submitAsUpdate(Contributor contributor, byte[] model) {
+        ModelFile file = content.putModel(model);
+        var update = ContributionManifest.modelUpdate(DemoTask.TASK_ID, contributor.key().getAddress(),
+                List.of(Artifact.of("model.zip", file.cid(), model, "application/zip")), 500,
+                HexFormat.of().formatHex(globalModelFile().sha256()));
+        // dated, so that it is a new digest even when the model did not move since its last one
+        var manifest = new ContributionManifest(update.kind(), update.taskId(), update.contributor(),
+                update.artifacts(), update.trainingSamples(), update.baseModel(), update.dataSchema(),
                 Optional.of(Instant.now()));
         content.putManifest(manifest);
-        return HexFormat.of().formatHex(manifest.digest());
+        return "0x" + HexFormat.of().formatHex(manifest.digest());
     }
 
     /** The base model's held-out accuracy, as DemoTask measured it into task.json. */
@@ -294,12 +357,37 @@ public final class DemoRounds {
             out.printf(Locale.ROOT, "round %d (protocol round %s): no update aggregated, no commit; held-out accuracy "
                     + "stays %.1f%%%n", report.number(), report.protocolRound(), 100 * report.accuracy());
         }
-        out.printf(Locale.ROOT, "  %-14s %-11s %-13s %5s  %-10s %12s %10s%n", "contributor", "role", "contribution",
+        out.printf(Locale.ROOT, "  %-17s %-16s %-13s %5s  %-10s %12s %10s%n", "contributor", "role", "contribution",
                 "score", "status", "reward", "fee+slash");
         for (Outcome outcome : report.outcomes()) {
-            out.printf(Locale.ROOT, "  %-14s %-11s %-13s %5d  %-10s %12s %10s%n", outcome.contributor().name(),
+            out.printf(Locale.ROOT, "  %-17s %-16s %-13s %5d  %-10s %12s %10s%n", outcome.contributor().name(),
                     outcome.contributor().role().label(), outcome.contributionId(), outcome.score(),
                     outcome.status().label(), cot(outcome.reward()), cot(outcome.taken()));
+        }
+    }
+
+    /** Each role's share of all the rewards the demo's contributors earned, and what their stakes lost. */
+    private void printShares(List<RoundReport> reports) {
+        Map<Role, BigInteger> rewards = new EnumMap<>(Role.class);
+        Map<Role, BigInteger> taken = new EnumMap<>(Role.class);
+        for (Role role : Role.values()) {
+            rewards.put(role, BigInteger.ZERO);
+            taken.put(role, BigInteger.ZERO);
+        }
+        for (RoundReport report : reports) {
+            for (Outcome outcome : report.outcomes()) {
+                rewards.merge(outcome.contributor().role(), outcome.reward(), BigInteger::add);
+                taken.merge(outcome.contributor().role(), outcome.taken(), BigInteger::add);
+            }
+        }
+        BigInteger total = rewards.values().stream().reduce(BigInteger.ZERO, BigInteger::add);
+        out.println();
+        out.println("rewards over " + reports.size() + " rounds, by role:");
+        for (Role role : Role.values()) {
+            double share = total.signum() == 0 ? 0 : new BigDecimal(rewards.get(role)).divide(new BigDecimal(total),
+                    6, RoundingMode.HALF_UP).doubleValue();
+            out.printf(Locale.ROOT, "  %-16s %12s  %5.1f%% of contributor rewards, %s lost from stakes%n",
+                    role.label(), cot(rewards.get(role)), 100 * share, cot(taken.get(role)));
         }
     }
 
@@ -315,10 +403,10 @@ public final class DemoRounds {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list the demo task's shards", e);
         }
-        if (keys.length != shards.size() + 1) {
-            throw new IllegalArgumentException("COTRAIN_DEMO_CONTRIBUTOR_KEYS must hold " + (shards.size() + 1)
-                    + " keys (one honest contributor per shard but the last, the poisoner, the free rider), got "
-                    + keys.length);
+        if (keys.length != shards.size() + 3) {
+            throw new IllegalArgumentException("COTRAIN_DEMO_CONTRIBUTOR_KEYS must hold " + (shards.size() + 3)
+                    + " keys (one honest contributor per shard but the last, the poisoner, the free rider, the noisy "
+                    + "free rider, the copier), got " + keys.length);
         }
         List<Contributor> all = new ArrayList<>();
         for (int i = 0; i < shards.size() - 1; i++) {
@@ -327,6 +415,9 @@ public final class DemoRounds {
         Path poisoned = flipLabels(shards.getLast());
         all.add(new Contributor("poisoner", Credentials.create(keys[shards.size() - 1].strip()), Role.POISONER, poisoned));
         all.add(new Contributor("free-rider", Credentials.create(keys[shards.size()].strip()), Role.FREE_RIDER, null));
+        all.add(new Contributor("noisy-free-rider", Credentials.create(keys[shards.size() + 1].strip()),
+                Role.NOISY_FREE_RIDER, null));
+        all.add(new Contributor("copier", Credentials.create(keys[shards.size() + 2].strip()), Role.COPIER, null));
         return List.copyOf(all);
     }
 

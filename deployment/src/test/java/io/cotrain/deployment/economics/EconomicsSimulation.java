@@ -8,6 +8,7 @@ import io.cotrain.oracle.evaluation.LocalTraining;
 import io.cotrain.oracle.evaluation.ModelCodec;
 import io.cotrain.oracle.evaluation.TabularModels;
 import io.cotrain.oracle.evaluation.TaskContext;
+import io.cotrain.oracle.valuation.AggregationWeight;
 import io.cotrain.oracle.valuation.RoundValuation;
 import io.cotrain.oracle.valuation.UpdateScreen;
 import io.cotrain.oracle.valuation.ValuationMethod;
@@ -151,11 +152,10 @@ final class EconomicsSimulation {
                     honestContributions++;
                     if (reward > 0) honestPaid++;
                 }
-                if (judgement.score() >= Ledger.NEUTRAL && judgement.floorReason().isEmpty()) {
-                    // every update that does no harm, weighed 1 plus its value points above neutral (never by a
-                    // self-reported sample count)
-                    accepted.add(new ModelUpdate(judgement.id(), updates.get(i).parameters(),
-                            1 + judgement.score() - Ledger.NEUTRAL, 1));
+                if (judgement.score() >= Ledger.SLASH_THRESHOLD) {
+                    // every update not slashed, weighed as validators weigh it (never by a self-reported count)
+                    accepted.add(ModelUpdate.weighted(judgement.id(), updates.get(i).parameters(),
+                            AggregationWeight.of(judgement.score(), Ledger.NEUTRAL)));
                 }
             }
             earlier.addAll(updates);

@@ -84,7 +84,23 @@ public final class GatewayViews {
             String status,
             @Schema(description = "1..100 once finalized with quorum, 0 without quorum, null while pending")
             Integer consensusScore,
-            String reward, String slashed) {}
+            String reward, String slashed,
+            @Schema(description = "This node's own judgement, null until it judged the contribution")
+            JudgementView judgement) {}
+
+    /**
+     * One validator's judgement of a contribution, and why.
+     *
+     * @param score its score, 1..100 (once the round is valued, by what the contribution adds to the aggregate)
+     * @param why the guard or screen that floored it (a copy names the contribution it copies, a free rider says so),
+     *     or what it adds to the round's aggregate and the noise of that measure
+     * @param copyOf the contribution it copies, when it was floored as a copy
+     * @param value the held-out loss per row it removes from the round's aggregate (negative: adds), when valued
+     * @param valueStandardError that value's standard error over the held-out rows
+     * @param scoreAlone its score on its own, before the round's valuation
+     */
+    public record JudgementView(int score, String why, BigInteger copyOf, Double value, Double valueStandardError,
+            Integer scoreAlone) {}
 
     /** How one validator's revealed scores of a round compared with the consensus, and what it earned. */
     public record ValidatorOutcomeView(String validator, long agreements, long deviations, String reward) {}

@@ -2,10 +2,12 @@ package io.cotrain.validator.gateway;
 
 import io.cotrain.contracts.CommitPages;
 import io.cotrain.contracts.DeploymentAddresses;
+import io.cotrain.contracts.ProtocolParameter;
 import io.cotrain.contracts.generated.CotrainProtocol;
 import io.cotrain.contracts.generated.CotrainToken;
 import io.cotrain.contracts.generated.ModelRegistry;
 import io.cotrain.contracts.generated.ValidatorRegistry;
+import io.cotrain.oracle.scoring.ScoredContribution;
 import io.cotrain.validator.ProblemException;
 import io.cotrain.validator.gateway.GatewayViews.AccountHistoryView;
 import io.cotrain.validator.gateway.GatewayViews.BalanceView;
@@ -13,6 +15,7 @@ import io.cotrain.validator.gateway.GatewayViews.BranchView;
 import io.cotrain.validator.gateway.GatewayViews.CommitView;
 import io.cotrain.validator.gateway.GatewayViews.ContributionView;
 import io.cotrain.validator.gateway.GatewayViews.EntryView;
+import io.cotrain.validator.gateway.GatewayViews.JudgementView;
 import io.cotrain.validator.gateway.GatewayViews.ModelSpecView;
 import io.cotrain.validator.gateway.GatewayViews.ModelStatusView;
 import io.cotrain.validator.gateway.GatewayViews.RoundView;
@@ -24,7 +27,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.web3j.crypto.Keys;
 import org.web3j.protocol.Web3j;
 import org.web3j.protocol.core.RemoteCall;
@@ -39,8 +46,8 @@ import org.web3j.utils.Numeric;
 public final class NetworkReader {
     private static final int PAGE = 200;
     /** The protocol's Parameter enum numbers the reader reads. */
-    private static final BigInteger SLASH_THRESHOLD_SCORE = BigInteger.valueOf(4);
-    private static final BigInteger NEUTRAL_SCORE = BigInteger.valueOf(21);
+    /** How a copy's floor reason names the contribution it copies (ContributionScorer, UpdateScreen). */
+    private static final Pattern COPY_OF = Pattern.compile("(?:near-)?copy of contribution (\\d+)");
     private static final StaticGasProvider NO_GAS = new StaticGasProvider(BigInteger.ZERO, BigInteger.ZERO);
 
     private final Web3j web3j;
@@ -50,12 +57,16 @@ public final class NetworkReader {
     private final ModelRegistry models;
     private final ValidatorRegistry validators;
     private final Map<BigInteger, Recorded> commits = new ConcurrentHashMap<>();
+    private final Function<BigInteger, Optional<ScoredContribution>> judgements;
 
     private record Recorded(ModelRegistry.CommitView commit, List<BigInteger> parents) {}
 
-    public NetworkReader(Web3j web3j, DeploymentAddresses deployment, LedgerIndex ledger) {
+    /** @param judgements this node's judgement of a contribution, if it made one */
+    public NetworkReader(Web3j web3j, DeploymentAddresses deployment, LedgerIndex ledger,
+            Function<BigInteger, Optional<ScoredContribution>> judgements) {
         this.web3j = web3j;
         this.ledger = ledger;
+        this.judgements = judgements;
         var reader = new ReadonlyTransactionManager(web3j, deployment.protocol());
         this.protocol = CotrainProtocol.load(deployment.protocol(), web3j, reader, NO_GAS);
         this.token = CotrainToken.load(deployment.token(), web3j, reader, NO_GAS);
@@ -79,8 +90,9 @@ public final class NetworkReader {
         CotrainProtocol.RoundView round = read(protocol.roundInfo(current));
         int phase = round.phase.intValueExact();
         long contributions = ledger.contributionsOf(taskId).size();
-        int neutral = read(protocol.roundParameter(current, NEUTRAL_SCORE)).intValueExact();
-        int threshold = read(protocol.roundParameter(current, SLASH_THRESHOLD_SCORE)).intValueExact();
+        int neutral = read(protocol.roundParameter(current, ProtocolParameter.NEUTRAL_SCORE.index())).intValueExact();
+        int threshold = read(protocol.roundParameter(current, ProtocolParameter.SLASH_THRESHOLD_SCORE.index()))
+                .intValueExact();
         return new ModelStatusView(taskId, Keys.toChecksumAddress(read(models.ownerOf(id))), spec(spec), current,
                 GatewayViews.PHASES.get(phase), round.exists, phaseEnd(round), blockNumber(), model.component4(),
                 read(protocol.paused()), branches, defaultBranch, head,
@@ -132,7 +144,7 @@ public final class NetworkReader {
             List<ContributionView> contributions = round.contributionIds().stream()
                     .map(id -> ledger.contribution(id).orElseThrow())
                     .filter(c -> c.taskId() == taskId)
-                    .map(NetworkReader::contributionView)
+                    .map(c -> contributionView(c, judgements.apply(c.id())))
                     .toList();
             views.add(new RoundView(round.round(), phase, round.submissionEndBlock(), round.commitEndBlock(),
                     round.revealEndBlock(), round.expectedValidators(), round.parameterVersion(),
@@ -217,13 +229,32 @@ public final class NetworkReader {
     }
 
     static ContributionView contributionView(LedgerIndex.Contribution c) {
+        return contributionView(c, Optional.empty());
+    }
+
+    /** The contribution with this node's judgement of it, if it made one. */
+    static ContributionView contributionView(LedgerIndex.Contribution c, Optional<ScoredContribution> judged) {
         var settlement = c.settlement();
         return new ContributionView(c.id(), Keys.toChecksumAddress(c.contributor()), GatewayViews.KINDS.get(c.kind()),
                 c.taskId(), c.round(), c.contentDigest(), c.submittedBlock(),
                 settlement.map(s -> GatewayViews.STATUSES.get(s.status())).orElse("Pending"),
                 settlement.map(LedgerIndex.Settlement::consensusScore).orElse(null),
                 settlement.map(s -> s.reward().toString()).orElse("0"),
-                settlement.map(s -> s.slashed().toString()).orElse("0"));
+                settlement.map(s -> s.slashed().toString()).orElse("0"),
+                judged.map(NetworkReader::judgementView).orElse(null));
+    }
+
+    static JudgementView judgementView(ScoredContribution scored) {
+        Double scoreAlone = scored.metrics().get("scoreAlone");
+        BigInteger copyOf = scored.floorReason().flatMap(NetworkReader::copied).orElse(null);
+        return new JudgementView(scored.score(), scored.why(), copyOf, scored.metrics().get("value"),
+                scored.metrics().get("valueStandardError"), scoreAlone == null ? null : scoreAlone.intValue());
+    }
+
+    /** The contribution a copy's floor reason names ("copy of contribution N", "near-copy of contribution N"). */
+    private static Optional<BigInteger> copied(String floorReason) {
+        Matcher matcher = COPY_OF.matcher(floorReason);
+        return matcher.lookingAt() ? Optional.of(new BigInteger(matcher.group(1))) : Optional.empty();
     }
 
     private List<BranchView> branches(long taskId, BigInteger count, BigInteger defaultBranch) {

@@ -37,6 +37,16 @@ public record ModelUpdate(long contributionId, float[] parameters, long training
         }
     }
 
+    /**
+     * An update weighed by {@code weight} alone (FedAvg's weight is then {@code weight}; the consensus score is 1).
+     *
+     * @param weight how much it counts, &gt; 0
+     * @return the update
+     */
+    public static ModelUpdate weighted(long contributionId, float[] parameters, long weight) {
+        return new ModelUpdate(contributionId, parameters, weight, 1);
+    }
+
     /** A copy of the parameters. */
     @Override
     public float[] parameters() {

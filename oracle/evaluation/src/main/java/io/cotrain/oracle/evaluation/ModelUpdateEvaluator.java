@@ -26,12 +26,20 @@ public final class ModelUpdateEvaluator {
 
     /** Scores model bytes against a task. */
     public Evaluation evaluate(TaskContext task, byte[] modelZip) {
-        return Scoring.guarded(LOG, "model update", task, modelZip, () -> {
+        return assess(task, modelZip).evaluation();
+    }
+
+    /** Scores model bytes against a task, and keeps the model's parameters when no guard rejects it. */
+    public Assessment assess(TaskContext task, byte[] modelZip) {
+        float[][] parameters = new float[1][];
+        Evaluation evaluation = Scoring.guarded(LOG, "model update", task, modelZip, () -> {
             MultiLayerNetwork candidate = ModelCodec.read(modelZip, task.limits(), task.baseArchitecture());
-            if (task.sameParametersAsGlobal(ModelCodec.parameters(candidate))) {
+            parameters[0] = ModelCodec.parameters(candidate);
+            if (task.sameParametersAsGlobal(parameters[0])) {
                 return Evaluation.floor(NO_CHANGE);
             }
             return Scoring.scored(task, task.measure(candidate), Map.of());
         });
+        return Scoring.assessment(evaluation, parameters[0]);
     }
 }

@@ -2,6 +2,7 @@ package io.cotrain.oracle.evaluation;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 
 /** What both evaluators share: metrics, scoring, and the catch-all that turns any failure into the floor. */
@@ -27,6 +28,12 @@ final class Scoring {
         metrics.putAll(extra);
         int score = QualityScore.score(candidate.correct(), task.baseline().correct(), candidate.rows());
         return Evaluation.scored(score, metrics);
+    }
+
+    /** The evaluation with the update it judged, which is kept only when no guard rejected the contribution. */
+    static Assessment assessment(Evaluation evaluation, float[] parameters) {
+        return evaluation.rejected() || parameters == null ? Assessment.rejected(evaluation)
+                : new Assessment(evaluation, Optional.of(parameters));
     }
 
     interface Body {

@@ -5,6 +5,7 @@ import io.cotrain.ipfs.ContentStore;
 import io.cotrain.ipfs.ContributionManifest;
 import io.cotrain.ipfs.IpfsException;
 import io.cotrain.ipfs.IpfsHealthProbe;
+import io.cotrain.oracle.evaluation.Assessment;
 import io.cotrain.oracle.evaluation.DatasetEvaluator;
 import io.cotrain.oracle.evaluation.Evaluation;
 import io.cotrain.oracle.evaluation.ModelUpdateEvaluator;
@@ -71,6 +72,7 @@ public final class ContributionScorer implements AutoCloseable {
     private final DatasetEvaluator datasets;
     private final Clock clock;
     private final ArtifactIndex artifacts;
+    private final UpdateStore updates;
     private final ContributionHistory history;
     private final RoundDeadlines deadlines;
     private final IpfsHealthProbe health;
@@ -82,13 +84,14 @@ public final class ContributionScorer implements AutoCloseable {
      * @param tasks the tasks this node evaluates
      * @param globalModels which global model each contribution is judged against
      * @param artifacts which contribution first submitted each artifact
+     * @param updates where the updates that pass the guards are kept for the round's valuation
      * @param history where contributions below those handed to the scorer come from
      * @param deadlines when fetching a round's content must be over
      * @param fetching fetches in flight and the health probe's timeout
      */
     public ContributionScorer(ContentStore content, TaskCatalog tasks, GlobalModelSource globalModels,
             ModelUpdateEvaluator modelUpdates, DatasetEvaluator datasets, Clock clock, ArtifactIndex artifacts,
-            ContributionHistory history, RoundDeadlines deadlines, ContentFetching fetching) {
+            UpdateStore updates, ContributionHistory history, RoundDeadlines deadlines, ContentFetching fetching) {
         this.content = content;
         this.tasks = tasks;
         this.globalModels = globalModels;
@@ -96,6 +99,7 @@ public final class ContributionScorer implements AutoCloseable {
         this.datasets = datasets;
         this.clock = clock;
         this.artifacts = artifacts;
+        this.updates = updates;
         this.history = history;
         this.deadlines = deadlines;
         this.health = new IpfsHealthProbe(content.client(), fetching.healthProbeTimeout());
@@ -326,16 +330,22 @@ public final class ContributionScorer implements AutoCloseable {
         }
     }
 
+    /** Evaluates one contribution on its own and keeps the update it gives for the round's valuation. */
     private Evaluation evaluate(ContributionRecord contribution, ContributionManifest manifest, byte[] artifact) {
         TaskContext task = globalModels.contextFor(contribution).orElseThrow();
+        Assessment assessment;
         try {
-            return manifest.kind() == ContributionManifest.Kind.MODEL_UPDATE
-                    ? modelUpdates.evaluate(task, artifact)
-                    : datasets.evaluate(task, artifact);
+            assessment = manifest.kind() == ContributionManifest.Kind.MODEL_UPDATE
+                    ? modelUpdates.assess(task, artifact)
+                    : datasets.assess(task, artifact);
         } catch (RuntimeException e) {
             // The evaluators floor hostile input themselves; this is the last line of defence for the node.
             LOG.warn("contribution {}: unexpected failure", contribution.id(), e);
             return Evaluation.floor("evaluation failed: " + e.getClass().getSimpleName());
         }
+        assessment.parameters().ifPresent(parameters -> updates.put(new UpdateStore.Stored(contribution.id(),
+                contribution.round(), contribution.taskId(), contribution.contributor(), task.globalModelSha256(),
+                parameters)));
+        return assessment.evaluation();
     }
 }

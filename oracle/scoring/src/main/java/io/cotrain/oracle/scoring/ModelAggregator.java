@@ -24,10 +24,9 @@ public final class ModelAggregator {
      *
      * @param contributionId its id on chain
      * @param model its DL4J file, as verified against its manifest
-     * @param trainingSamples the samples its manifest declares
-     * @param consensusScore its consensus score, 1..100
+     * @param weight its weight in the aggregate ({@link io.cotrain.oracle.valuation.AggregationWeight}), &gt; 0
      */
-    public record Input(BigInteger contributionId, byte[] model, long trainingSamples, int consensusScore) {}
+    public record Input(BigInteger contributionId, byte[] model, long weight) {}
 
     /**
      * A new global model.
@@ -63,8 +62,8 @@ public final class ModelAggregator {
         List<ModelUpdate> updates = new ArrayList<>(inputs.size());
         for (Input input : inputs) {
             MultiLayerNetwork model = ModelCodec.read(input.model(), base.limits(), base.baseArchitecture());
-            updates.add(new ModelUpdate(input.contributionId().longValueExact(), ModelCodec.parameters(model),
-                    input.trainingSamples(), input.consensusScore()));
+            updates.add(ModelUpdate.weighted(input.contributionId().longValueExact(), ModelCodec.parameters(model),
+                    input.weight()));
         }
         List<BigInteger> ids = inputs.stream().map(Input::contributionId).sorted(Comparator.naturalOrder()).toList();
         return build(base, rule.aggregate(updates), ids);

@@ -1,6 +1,7 @@
 package io.cotrain.oracle.scoring;
 
 import io.cotrain.contracts.ContributionStatus;
+import io.cotrain.contracts.ProtocolParameter;
 import io.cotrain.contracts.generated.CotrainProtocol;
 import io.cotrain.contracts.generated.CotrainProtocol.ContributionView;
 import io.cotrain.contracts.generated.CotrainProtocol.RoundView;
@@ -17,6 +18,7 @@ import io.cotrain.oracle.aggregation.Parallelism;
 import io.cotrain.oracle.chain.ContractRevertedException;
 import io.cotrain.oracle.chain.TransactionSender;
 import io.cotrain.oracle.evaluation.TaskContext;
+import io.cotrain.oracle.valuation.AggregationWeight;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -36,8 +38,9 @@ import org.web3j.tuples.generated.Tuple4;
  * A validator's part in the model registry, once per tick for every task it evaluates:
  * <ol>
  *   <li>answer merge requests: average the two heads and attest the merge commit;</li>
- *   <li>once a round is finalized, aggregate its accepted model updates for the task with the task's rule onto the
- *       head and attest the result as the next commit.</li>
+ *   <li>once a round is finalized, aggregate its model updates that were not slashed for the task, each weighed by its
+ *       consensus score ({@link AggregationWeight}), with the task's rule onto the head and attest the result as the
+ *       next commit.</li>
  * </ol>
  * Every model it computes is written to {@code <data>/models/<sha256>.zip} and uploaded to IPFS before it is attested,
  * so contributors can fetch what the chain records. Rounds without accepted updates for a task are skipped; a round
@@ -161,7 +164,9 @@ public final class ModelCommitter implements AutoCloseable {
                 continue;
             }
             if (!due(task, branch, head, BigInteger.ZERO, r, index)) return;
-            List<ModelAggregator.Input> inputs = accepted.stream().map(this::input).toList();
+            int neutral = read("roundParameter(" + r + ", NeutralScore)",
+                    () -> protocol.roundParameter(r, ProtocolParameter.NEUTRAL_SCORE.index()).send()).intValueExact();
+            List<ModelAggregator.Input> inputs = accepted.stream().map(update -> input(update, neutral)).toList();
             attest(task, branch, head, BigInteger.ZERO, r,
                     ModelAggregator.aggregate(context, ruleOf(spec, parallelism), inputs));
             return;
@@ -189,12 +194,15 @@ public final class ModelCommitter implements AutoCloseable {
         return accepted;
     }
 
-    /** Fetches an accepted update again (the scorer keeps judgements, not artifacts); its manifest was verified then. */
-    private ModelAggregator.Input input(Accepted accepted) {
+    /**
+     * Fetches an accepted update again (the scorer keeps judgements, not artifacts; its manifest was verified then)
+     * and weighs it by its consensus score.
+     */
+    private ModelAggregator.Input input(Accepted accepted, int neutral) {
         ContributionManifest manifest = content.fetchManifest(accepted.view().contentDigest);
         byte[] model = content.fetchArtifact(manifest.artifacts().getFirst());
-        return new ModelAggregator.Input(accepted.id(), model, manifest.trainingSamples().orElseThrow(),
-                accepted.view().consensusScore.intValueExact());
+        return new ModelAggregator.Input(accepted.id(), model,
+                AggregationWeight.of(accepted.view().consensusScore.intValueExact(), neutral));
     }
 
     private void attest(BigInteger task, BigInteger branch, BigInteger parent, BigInteger mergeParent, BigInteger round,

@@ -2,6 +2,7 @@ package io.cotrain.oracle.scoring;
 
 import java.math.BigInteger;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -31,5 +32,30 @@ public record ScoredContribution(
     public ScoredContribution {
         if (score < 1 || score > 100) throw new IllegalArgumentException("score " + score + " is outside 1..100");
         metrics = Map.copyOf(metrics);
+    }
+
+    /**
+     * @return why it scored as it did, in a sentence: the guard or screen that floored it (a copy names the
+     *     contribution it copies), a resubmission, or what it adds to its round's aggregate and the noise of that
+     *     measure ({@link RoundValuer}); a contribution not valued with its round says so
+     */
+    public String why() {
+        if (floorReason.isPresent()) return floorReason.get();
+        Double again = metrics.get("resubmissionOf");
+        if (again != null) {
+            return "its author's update of contribution " + again.longValue() + " again: no new work, neither paid "
+                    + "nor slashed";
+        }
+        Double share = metrics.get("valueShare");
+        Double value = metrics.get("value");
+        Double error = metrics.get("valueStandardError");
+        Double players = metrics.get("roundPlayers");
+        if (share == null || value == null || error == null || players == null) {
+            return "scored on its own: its held-out accuracy against the global model's";
+        }
+        double noise = value == 0 ? 0 : Math.abs(share * error / value);
+        return String.format(Locale.ROOT, "%s %.2f%% of the global model's held-out loss %s the aggregate of the "
+                + "round's %d admitted updates (noise: one standard error is %.2f%%)", share >= 0 ? "removes" : "adds",
+                100 * Math.abs(share), share >= 0 ? "from" : "to", players.intValue(), 100 * noise);
     }
 }

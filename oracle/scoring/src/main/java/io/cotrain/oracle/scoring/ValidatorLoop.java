@@ -30,10 +30,11 @@ import org.web3j.tuples.generated.Tuple3;
 /**
  * A validator's work, one tick at a time (a scheduler calls {@link #tick()}):
  * <ol>
- *   <li>follow confirmed {@code ContributionSubmitted} events and judge each contribution as soon as it appears (once
- *       the rounds' due commits and reveals are sent), so its score is ready when the round's commit window opens;</li>
+ *   <li>follow confirmed {@code ContributionSubmitted} events and judge each contribution on its own as soon as it
+ *       appears (once the rounds' due commits and reveals are sent), so it is ready when the commit window opens;</li>
  *   <li>in a round's commit window, if the round expects this validator: make sure every contribution of the round is
- *       judged, journal the scores with a fresh salt (durably, before anything is sent), then commit;</li>
+ *       judged, value the admitted updates by what each adds to the round's aggregate ({@link RoundValuer}), journal
+ *       the scores with a fresh salt (durably, before anything is sent), then commit;</li>
  *   <li>in its reveal window: reveal what the journal holds;</li>
  *   <li>after it: finalize the round (permissionless; validators take turns a few blocks apart so that they do not
  *       all pay for the same call);</li>
@@ -80,6 +81,7 @@ public final class ValidatorLoop implements AutoCloseable {
     private final DurableNumber roundCursor;
     private final ChainReads chain;
     private final ModelCommitter committer;
+    private final RoundValuer valuer;
     private final Settings settings;
     private final ScoringListener listener;
     private final Clock clock;
@@ -96,7 +98,7 @@ public final class ValidatorLoop implements AutoCloseable {
     public ValidatorLoop(Web3j web3j, CotrainProtocol protocol, ValidatorRegistry registry, long chainId, TransactionSender sender,
             ProtocolEventFollower follower, ContributionScorer scorer, EvaluationStore evaluations, ScoreJournal journal,
             DurableNumber roundCursor, RetryPolicy retry, Settings settings, ScoringListener listener, Clock clock,
-            ModelCommitter committer, RoundContributions roundContributions) {
+            ModelCommitter committer, RoundContributions roundContributions, RoundValuer valuer) {
         this.web3j = web3j;
         this.protocol = protocol;
         this.registry = registry;
@@ -114,6 +116,7 @@ public final class ValidatorLoop implements AutoCloseable {
         this.listener = listener;
         this.clock = clock;
         this.roundContributions = roundContributions;
+        this.valuer = valuer;
         this.status = new ValidatorStatus(sender.address(), chainId, follower.lastProcessedBlock(), BigInteger.ZERO,
                 Map.of(), 0, List.of(), null);
     }
@@ -245,10 +248,14 @@ public final class ValidatorLoop implements AutoCloseable {
         LOG.info("committed to {} scores for round {}", prepared.commitment().scores().length, round);
     }
 
-    /** Judges every contribution of the round and journals the scores with a fresh salt, durably. */
+    /**
+     * Judges every contribution of the round, values the admitted updates together, and journals the scores with a
+     * fresh salt, durably.
+     */
     private ScoreJournal.Entry prepare(BigInteger round, RoundView info) {
         List<ContributionRecord> contributions = contributionsOf(round, info);
         judgeAll(contributions);
+        valuer.value(round, contributions).forEach(listener::valued);
         int[] scores = contributions.stream()
                 .mapToInt(contribution -> evaluations.get(contribution.id()).orElseThrow().score())
                 .toArray();

@@ -1,10 +1,14 @@
 package io.cotrain.oracle.scoring;
 
 import io.cotrain.contracts.DeploymentAddresses;
+import io.cotrain.contracts.ProtocolParameter;
 import io.cotrain.contracts.generated.CotrainProtocol;
 import io.cotrain.contracts.generated.ModelRegistry;
 import io.cotrain.contracts.generated.ValidatorRegistry;
 import io.cotrain.ipfs.ContentStore;
+import io.cotrain.oracle.aggregation.AggregationRule;
+import io.cotrain.oracle.aggregation.FedAvg;
+import io.cotrain.oracle.aggregation.Parallelism;
 import io.cotrain.oracle.chain.DurableNumber;
 import io.cotrain.oracle.chain.FeePolicy;
 import io.cotrain.oracle.chain.ProtocolEventFollower;
@@ -14,6 +18,7 @@ import io.cotrain.oracle.chain.TransactionListener;
 import io.cotrain.oracle.chain.TransactionSender;
 import io.cotrain.oracle.evaluation.DatasetEvaluator;
 import io.cotrain.oracle.evaluation.ModelUpdateEvaluator;
+import io.cotrain.oracle.valuation.ValueScore;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -29,7 +34,8 @@ import org.web3j.tx.gas.StaticGasProvider;
  *
  * <p>Data directory layout: {@code checkpoint} (last processed block), {@code round-cursor} (first round not yet
  * seen finalized), {@code journal/} (scores and salts per round, owner-only), {@code evaluations/} (one judgement per
- * contribution), {@code models/} (the global models this node computed, by sha256), {@code artifacts/} (the earliest
+ * contribution), {@code models/} (the global models this node computed, by sha256), {@code updates/} (the admitted
+ * updates of recent rounds, for valuing them: {@link UpdateStore}), {@code artifacts/} (the earliest
  * contribution to submit each artifact, by sha256, for flooring copies: rebuilt from the chain's events and the
  * manifests on IPFS when missing).
  */
@@ -55,9 +61,6 @@ public final class ValidatorNode {
                     ValidatorLoop.Settings.defaults());
         }
     }
-
-    /** The index of Parameter.SubmissionBlocks in the contracts' enum. */
-    private static final BigInteger SUBMISSION_BLOCKS = BigInteger.valueOf(15);
 
     private ValidatorNode() {}
 
@@ -98,24 +101,52 @@ public final class ValidatorNode {
         }, content, tasks, dataDirectory, chain);
         ContributionEvents history = new ContributionEvents(web3j, deployment.protocol(), deployment.deployBlock(),
                 options.maxBlocksPerQuery(), retry);
+        UpdateStore updates = new UpdateStore(dataDirectory);
         ContributionScorer scorer = new ContributionScorer(content, tasks, globalModels, new ModelUpdateEvaluator(),
-                new DatasetEvaluator(), Clock.systemUTC(), new ArtifactIndex(dataDirectory), history,
+                new DatasetEvaluator(), Clock.systemUTC(), new ArtifactIndex(dataDirectory), updates, history,
                 new ChainRoundDeadlines(web3j, protocol, chain, options.fetching()), options.fetching());
         RoundContributions roundContributions = new RoundContributions(history, submissionWindow(web3j, protocol, chain));
         ModelRegistry models = ModelRegistry.load(deployment.modelRegistry(), web3j, readOnly, unusedForCalls);
         ModelCommitter committer = new ModelCommitter(models, protocol, registry, sender, content, tasks, globalModels,
                 chain, roundContributions);
-        return new ValidatorLoop(web3j, protocol, registry, chainId, sender, follower, scorer,
-                new EvaluationStore(dataDirectory), new ScoreJournal(dataDirectory),
-                new DurableNumber(dataDirectory.resolve("round-cursor")), retry, options.loop(), scoring,
-                Clock.systemUTC(), committer, roundContributions);
+        EvaluationStore evaluations = new EvaluationStore(dataDirectory);
+        RoundValuer valuer = new RoundValuer(updates, evaluations, globalModels, terms(protocol, models, chain),
+                Clock.systemUTC());
+        return new ValidatorLoop(web3j, protocol, registry, chainId, sender, follower, scorer, evaluations,
+                new ScoreJournal(dataDirectory), new DurableNumber(dataDirectory.resolve("round-cursor")), retry,
+                options.loop(), scoring, Clock.systemUTC(), committer, roundContributions, valuer);
+    }
+
+    /** A round's score scale from its parameters; a task's rule from its registry entry (FedAvg if it has none). */
+    private static RoundValuer.Terms terms(CotrainProtocol protocol, ModelRegistry models, ChainReads chain) {
+        return new RoundValuer.Terms() {
+            @Override
+            public ValueScore.Scale scale(BigInteger round) {
+                return new ValueScore.Scale(parameter(round, ProtocolParameter.NEUTRAL_SCORE),
+                        parameter(round, ProtocolParameter.SLASH_THRESHOLD_SCORE));
+            }
+
+            @Override
+            public AggregationRule rule(long taskId) {
+                BigInteger task = BigInteger.valueOf(taskId);
+                if (task.compareTo(chain.read("modelCount", () -> models.modelCount().send())) > 0) return new FedAvg();
+                ModelRegistry.ModelSpec spec = chain.read("model(" + taskId + ")", () -> models.model(task).send())
+                        .component1();
+                return ModelCommitter.ruleOf(spec, Parallelism.sequential());
+            }
+
+            private int parameter(BigInteger round, ProtocolParameter which) {
+                return chain.read("roundParameter(" + round + ", " + which + ")",
+                        () -> protocol.roundParameter(round, which.index()).send()).intValueExact();
+            }
+        };
     }
 
     /** A round's submissions lie in its submission window, which a pause can stretch: twice its length is searched. */
     private static RoundContributions.Window submissionWindow(Web3j web3j, CotrainProtocol protocol, ChainReads chain) {
         return (round, info) -> {
             BigInteger length = chain.read("roundParameter(" + round + ", SubmissionBlocks)",
-                    () -> protocol.roundParameter(round, SUBMISSION_BLOCKS).send());
+                    () -> protocol.roundParameter(round, ProtocolParameter.SUBMISSION_BLOCKS.index()).send());
             BigInteger latest = chain.read("blockNumber", () -> web3j.ethBlockNumber().send().getBlockNumber());
             return new BigInteger[] {info.submissionEndBlock.subtract(length.shiftLeft(1)),
                     latest.min(info.submissionEndBlock)};

@@ -62,8 +62,9 @@ class ContributionScorerIT {
     }
 
     private static ContributionScorer scorer(ContentStore store) {
+        Path data = work.resolve("index-" + ++indexes);
         return new ContributionScorer(store, tasks, GlobalModelSource.configured(tasks), new ModelUpdateEvaluator(),
-                new DatasetEvaluator(), Clock.systemUTC(), new ArtifactIndex(work.resolve("index-" + ++indexes)),
+                new DatasetEvaluator(), Clock.systemUTC(), new ArtifactIndex(data), new UpdateStore(data),
                 ContributionHistory.NONE, RoundDeadlines.fixed(Duration.ofSeconds(2)), ContentFetching.defaults());
     }
 

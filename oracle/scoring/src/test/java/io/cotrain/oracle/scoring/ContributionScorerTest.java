@@ -152,8 +152,8 @@ class ContributionScorerTest {
     private ContributionScorer scorer(ContributionHistory history) {
         return new ContributionScorer(node.store(), tasks, GlobalModelSource.configured(tasks),
                 new ModelUpdateEvaluator(), new DatasetEvaluator(), Clock.systemUTC(),
-                new ArtifactIndex(work.resolve("data")), history, RoundDeadlines.fixed(Duration.ofSeconds(1)),
-                ContentFetching.defaults());
+                new ArtifactIndex(work.resolve("data")), new UpdateStore(work.resolve("data")), history,
+                RoundDeadlines.fixed(Duration.ofSeconds(1)), ContentFetching.defaults());
     }
 
     private static Map<BigInteger, ScoredContribution> scoreAll(ContributionScorer scorer,

@@ -40,14 +40,14 @@ class ModelAggregatorTest {
     }
 
     @Test
-    void fedAvgOfAcceptedUpdatesIsWeightedBySamplesTimesScore_andWrittenCanonically() {
-        var a = new ModelAggregator.Input(BigInteger.valueOf(9), honestA, 300, 80);
-        var b = new ModelAggregator.Input(BigInteger.valueOf(4), honestB, 100, 60);
+    void fedAvgOfAcceptedUpdatesIsWeightedByTheirWeight_andWrittenCanonically() {
+        var a = new ModelAggregator.Input(BigInteger.valueOf(9), honestA, 31);
+        var b = new ModelAggregator.Input(BigInteger.valueOf(4), honestB, 11);
 
         ModelAggregator.Result result = ModelAggregator.aggregate(base, new FedAvg(), List.of(a, b));
 
         float[] expected = new FedAvg().aggregate(List.of(
-                new ModelUpdate(9, parameters(honestA), 300, 80), new ModelUpdate(4, parameters(honestB), 100, 60)));
+                new ModelUpdate(9, parameters(honestA), 31, 1), new ModelUpdate(4, parameters(honestB), 11, 1)));
         assertThat(parameters(result.model())).isEqualTo(expected);
         assertThat(result.contributionIds()).containsExactly(BigInteger.valueOf(4), BigInteger.valueOf(9));
         assertThat(result.sha256()).isEqualTo(ModelCodec.sha256Hex(result.model()));
@@ -59,8 +59,8 @@ class ModelAggregatorTest {
 
     @Test
     void theSameInputsInAnyOrderGiveTheSameBytes() {
-        var a = new ModelAggregator.Input(BigInteger.ONE, honestA, 2_000, 70);
-        var b = new ModelAggregator.Input(BigInteger.TWO, honestB, 2_000, 75);
+        var a = new ModelAggregator.Input(BigInteger.ONE, honestA, 21);
+        var b = new ModelAggregator.Input(BigInteger.TWO, honestB, 26);
         TaskContext otherValidator = TaskContext.create(1, TASK.schema(), TASK.heldOutCsv(), TASK.baseModelBytes(),
                 EvaluationLimits.defaults());
 
@@ -75,7 +75,7 @@ class ModelAggregatorTest {
     @Test
     void metricsInChainUnitsAreExact() {
         var result = ModelAggregator.aggregate(base, new FedAvg(),
-                List.of(new ModelAggregator.Input(BigInteger.ONE, honestA, 10, 50)));
+                List.of(new ModelAggregator.Input(BigInteger.ONE, honestA, 1)));
 
         assertThat(result.accuracyPpm()).isEqualTo(result.metrics().correct() * 1_000_000L / result.metrics().rows());
         assertThat(result.lossMicros()).isEqualTo(Math.round(result.metrics().loss() * 1e6));
@@ -99,7 +99,7 @@ class ModelAggregatorTest {
     @Test
     void anUpdateThatIsNotAModelOfTheTaskIsRefused() {
         assertThatThrownBy(() -> ModelAggregator.aggregate(base, new FedAvg(),
-                List.of(new ModelAggregator.Input(BigInteger.ONE, BUILDERS.wrongArchitecture(), 10, 50))))
+                List.of(new ModelAggregator.Input(BigInteger.ONE, BUILDERS.wrongArchitecture(), 1))))
                 .isInstanceOf(InvalidModelException.class);
         assertThatThrownBy(() -> ModelAggregator.aggregate(base, new FedAvg(), List.of()))
                 .hasMessage("nothing to aggregate");

@@ -8,12 +8,15 @@ import io.cotrain.ipfs.ContributionManifest;
 import io.cotrain.ipfs.ContributionManifest.Artifact;
 import io.cotrain.ipfs.testing.IpfsExtension;
 import io.cotrain.ipfs.testing.IpfsNode;
+import io.cotrain.oracle.aggregation.AggregationRule;
+import io.cotrain.oracle.aggregation.FedAvg;
 import io.cotrain.oracle.evaluation.DatasetEvaluator;
 import io.cotrain.oracle.evaluation.EvaluationLimits;
 import io.cotrain.oracle.evaluation.ModelUpdateEvaluator;
 import io.cotrain.oracle.evaluation.TaskContext;
 import io.cotrain.oracle.evaluation.testing.Contributions;
 import io.cotrain.oracle.evaluation.testing.SyntheticTabularTask;
+import io.cotrain.oracle.valuation.ValueScore;
 import java.io.ByteArrayInputStream;
 import java.math.BigInteger;
 import java.nio.file.Files;
@@ -21,6 +24,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
@@ -41,6 +45,8 @@ class ScoringPathBenchmarkIT {
     private static final int HELD_OUT_ROWS = 10_000;
     private static final int MODELS = 12;
     private static final int PASSES = 9;
+    private static final int ROUND_CONTRIBUTIONS = 50;
+    private static final int ROUND_PASSES = 3;
     private static final String CONTRIBUTOR = "0x90F79bf6EB2c4f870365E785982E1f101E93b906";
 
     @TempDir
@@ -57,7 +63,8 @@ class ScoringPathBenchmarkIT {
                 EvaluationLimits.defaults());
         ContributionScorer scorer = new ContributionScorer(content, tasks, GlobalModelSource.configured(tasks),
                 new ModelUpdateEvaluator(), new DatasetEvaluator(), Clock.systemUTC(), new ArtifactIndex(work),
-                ContributionHistory.NONE, RoundDeadlines.fixed(Duration.ofSeconds(30)), ContentFetching.defaults());
+                new UpdateStore(work), ContributionHistory.NONE, RoundDeadlines.fixed(Duration.ofSeconds(30)),
+                ContentFetching.defaults());
         TaskContext context = tasks.task(1).orElseThrow();
 
         List<byte[]> models = new ArrayList<>();
@@ -109,10 +116,92 @@ class ScoringPathBenchmarkIT {
                 medianMillisEach(evaluate), bareMillis, 60_000 / bareMillis, endToEndMillis / bareMillis);
     }
 
-    private static double medianMillisEach(long[] passNanos) {
+    /**
+     * A whole round as a validator judges it before its commit: {@value #ROUND_CONTRIBUTIONS} honest updates fetched,
+     * verified, guarded and measured alone, then valued together ({@link RoundValuer}: copy and free-rider screens,
+     * Shapley values of the round's aggregate on the held-out rows), beside DL4J alone evaluating the same models.
+     */
+    @Test
+    void wholeRoundWithValuationPerMinute(IpfsNode ipfs) throws Exception {
+        var task = new SyntheticTabularTask(SyntheticTabularTask.DEFAULT_SEED, HELD_OUT_ROWS);
+        var builders = new Contributions(task);
+        ContentStore content = new ContentStore(ipfs.client());
+        Path heldOut = Files.write(work.resolve("held-out.csv"), task.heldOutCsv());
+        Path base = Files.write(work.resolve("base.zip"), task.baseModelBytes());
+        TaskCatalog tasks = new TaskCatalog(List.of(new TaskCatalog.TaskDefinition(1, task.schema(), heldOut, base)),
+                EvaluationLimits.defaults());
+        UpdateStore updates = new UpdateStore(work);
+        EvaluationStore evaluations = new EvaluationStore(work);
+        ContributionScorer scorer = new ContributionScorer(content, tasks, GlobalModelSource.configured(tasks),
+                new ModelUpdateEvaluator(), new DatasetEvaluator(), Clock.systemUTC(), new ArtifactIndex(work),
+                updates, ContributionHistory.NONE, RoundDeadlines.fixed(Duration.ofSeconds(30)),
+                ContentFetching.defaults());
+        RoundValuer valuer = new RoundValuer(updates, evaluations, GlobalModelSource.configured(tasks),
+                new RoundValuer.Terms() {
+                    @Override
+                    public ValueScore.Scale scale(BigInteger round) {
+                        return ValueScore.Scale.defaults();
+                    }
+
+                    @Override
+                    public AggregationRule rule(long taskId) {
+                        return new FedAvg();
+                    }
+                }, Clock.systemUTC());
+        TaskContext context = tasks.task(1).orElseThrow();
+
+        List<byte[]> models = new ArrayList<>();
+        List<ContributionRecord> records = new ArrayList<>();
+        for (int i = 0; i < ROUND_CONTRIBUTIONS; i++) {
+            byte[] model = builders.honestUpdate(i);
+            models.add(model);
+            String contributor = String.format("0x%040x", i + 1);
+            Artifact artifact = Artifact.of("model.zip", content.putVerified(model), model, "application/zip");
+            ContributionManifest manifest = ContributionManifest.modelUpdate(1, contributor, List.of(artifact),
+                    Contributions.SHARD_ROWS, Cid.of(task.baseModelBytes()).toString());
+            content.putManifest(manifest);
+            records.add(new ContributionRecord(BigInteger.valueOf(i + 1), BigInteger.ONE, contributor, 0, 1,
+                    manifest.digest(), BigInteger.ONE));
+        }
+        scorer.scoreAll(records, evaluations::put); // warm-up
+        valuer.value(BigInteger.ONE, records);
+        for (byte[] model : models) bareEvaluation(model, context);
+
+        long[] whole = new long[ROUND_PASSES];
+        long[] valuation = new long[ROUND_PASSES];
+        long[] bare = new long[ROUND_PASSES];
+        for (int pass = 0; pass < ROUND_PASSES; pass++) {
+            long start = System.nanoTime();
+            scorer.scoreAll(records, evaluations::put);
+            long judged = System.nanoTime();
+            valuer.value(BigInteger.ONE, records);
+            whole[pass] = System.nanoTime() - start;
+            valuation[pass] = System.nanoTime() - judged;
+            start = System.nanoTime();
+            for (byte[] model : models) bareEvaluation(model, context);
+            bare[pass] = System.nanoTime() - start;
+        }
+        long paid = records.stream().filter(r -> evaluations.get(r.id()).orElseThrow().score() > 50).count();
+        assertThat(paid).as("honest updates valued above neutral").isPositive();
+        double wholeMillis = median(whole) / ROUND_CONTRIBUTIONS;
+        double bareMillis = median(bare) / ROUND_CONTRIBUTIONS;
+        System.out.printf("%nwhole round, %d held-out rows, %d contributions, median of %d passes:%n"
+                        + "  fetch + verify + guards + evaluate alone + valuation: %.1f ms each, %.0f per minute%n"
+                        + "    of which the round's valuation (screens + Shapley):   %.1f ms each%n"
+                        + "  DL4J alone (restore + evaluate):                      %.1f ms each, %.0f per minute%n"
+                        + "  %d of %d honest updates valued above neutral%n",
+                HELD_OUT_ROWS, ROUND_CONTRIBUTIONS, ROUND_PASSES, wholeMillis, 60_000 / wholeMillis,
+                median(valuation) / ROUND_CONTRIBUTIONS, bareMillis, 60_000 / bareMillis, paid, ROUND_CONTRIBUTIONS);
+    }
+
+    private static double median(long[] passNanos) {
         long[] sorted = passNanos.clone();
-        java.util.Arrays.sort(sorted);
-        return sorted[sorted.length / 2] / 1e6 / MODELS;
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2] / 1e6;
+    }
+
+    private static double medianMillisEach(long[] passNanos) {
+        return median(passNanos) / MODELS;
     }
 
     /** What DL4J alone does to evaluate a submitted model: restore it from its bytes and evaluate it on the rows. */

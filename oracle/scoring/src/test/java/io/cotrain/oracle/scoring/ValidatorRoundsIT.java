@@ -4,6 +4,7 @@ import static io.cotrain.contracts.testing.CotrainClients.tokens;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cotrain.contracts.ProtocolParameter;
 import io.cotrain.contracts.generated.CotrainProtocol;
 import io.cotrain.contracts.generated.CotrainProtocol.ScoresRevealedEventResponse;
 import io.cotrain.contracts.generated.ModelRegistry;
@@ -170,17 +171,21 @@ class ValidatorRoundsIT {
             assertThat(reader.claimable(view.contributor).send()).as(honest).isPositive();
             assertThat(reader.contributorProfile(view.contributor).send().stake).isEqualTo(tokens(100));
         }
+        int slashThreshold = reader.roundParameter(round, ProtocolParameter.SLASH_THRESHOLD_SCORE.index()).send()
+                .intValueExact();
         for (String bad : List.of("garbage", "wrong-architecture", "poisoned", "digest-mismatch", "wrong-schema")) {
             var view = view(submitted.get(bad));
-            assertThat(view.consensusScore.intValue()).as(bad).isEqualTo(1);
+            // the poisoned model is valid, slashed for its harm to the round's aggregate; the others fail a guard
+            boolean onMerit = bad.equals("poisoned");
+            assertThat(view.consensusScore.intValue()).as(bad).isLessThan(slashThreshold);
+            if (!onMerit) assertThat(view.consensusScore.intValue()).as(bad).isEqualTo(1);
             assertThat(view.status.intValue()).as(bad).isEqualTo(REJECTED);
             assertThat(reader.contributorProfile(view.contributor).send().stake).as(bad).isEqualTo(tokens(95));
             assertThat(reader.claimable(view.contributor).send()).as(bad).isZero();
             for (ValidatorLoop loop : loops) {
                 ScoredContribution scored = loop.evaluation(submitted.get(bad)).orElseThrow();
-                assertThat(scored.score()).as(bad).isEqualTo(1);
-                // the poisoned model is a valid model that scores the floor on merit; the others fail a guard
-                assertThat(scored.floorReason().isPresent()).as(bad + ": " + scored).isEqualTo(!bad.equals("poisoned"));
+                assertThat(scored.score()).as(bad).isEqualTo(view.consensusScore.intValue());
+                assertThat(scored.floorReason().isPresent()).as(bad + ": " + scored).isEqualTo(!onMerit);
             }
         }
 
@@ -251,12 +256,13 @@ class ValidatorRoundsIT {
         BigInteger id = submitInOneRound(Map.of("honest", model(newContributor(), update))).get("honest");
         BigInteger head = models.branchHead(BigInteger.valueOf(TASK), BigInteger.ZERO).send();
         assertThat(head).isNotEqualTo(baseCommit);
-        int expected = new ModelUpdateEvaluator().evaluate(baseContext.withGlobalModel(modelOf(models, head)), update)
-                .score();
+        // (the global model's held-out loss it was measured against, which its round's valuation keeps)
+        double expected = new ModelUpdateEvaluator()
+                .evaluate(baseContext.withGlobalModel(modelOf(models, head)), update).metrics().get("baselineLoss");
         driveUntil(() -> loops.stream().allMatch(loop -> loop.evaluation(id).isPresent()), "contribution " + id + " judged");
-        assertThat(loops).allSatisfy(loop -> assertThat(loop.evaluation(id).orElseThrow().score()).isEqualTo(expected));
-        assertThat(new ModelUpdateEvaluator().evaluate(baseContext, update).score()).as("the base would score it otherwise")
-                .isNotEqualTo(expected);
+        assertThat(loops).allSatisfy(loop ->
+                assertThat(loop.evaluation(id).orElseThrow().metrics().get("baselineLoss")).isEqualTo(expected));
+        assertThat(baseContext.baseline().loss()).as("the base would be the baseline otherwise").isNotEqualTo(expected);
     }
 
     @Test

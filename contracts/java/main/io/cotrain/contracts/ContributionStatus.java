@@ -64,14 +64,6 @@ public enum ContributionStatus {
         return meaning;
     }
 
-    /**
-     * @return whether a model update with this status goes into its round's aggregate: every one its consensus did
-     *     not reject, paid or not (the validators' {@code ModelCommitter} and whoever waits for its commits)
-     */
-    public boolean aggregated() {
-        return this == ACCEPTED || this == UNREWARDED;
-    }
-
     /** @return whether the contribution is settled: scored, or released without quorum */
     public boolean settled() {
         return this != NONE && this != PENDING;

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cotrain.cli.CliEnvironment;
 import io.cotrain.cli.CotrainCli;
+import io.cotrain.contracts.AggregationWeight;
 import io.cotrain.contracts.ContributionStatus;
+import io.cotrain.contracts.ProtocolParameter;
 import io.cotrain.contracts.generated.CotrainProtocol;
 import io.cotrain.contracts.generated.CotrainProtocol.ContributionView;
 import io.cotrain.contracts.generated.ModelRegistry;
@@ -51,7 +53,7 @@ import org.web3j.utils.Numeric;
  * The whole protocol end to end, as one command runs it: local-network.sh brings up anvil, IPFS and three validator
  * node processes and runs its demo for several rounds (three honest contributors on their own shards, a poisoner, a
  * free rider, a noisy free rider and a copier). Then, on chain: every round's commit extends the one before, aggregates
- * exactly the round's accepted updates, and the held-out accuracy rises to within a few points of a model trained
+ * exactly the round's updates scored at least neutral, and the held-out accuracy rises to within a few points of a model trained
  * centrally on the union of the honest shards (computed here); the poisoner's updates are never aggregated and it is
  * slashed every round; the free riders and the copier earn nothing; the honest contributors are paid and take at
  * least 95% of all contributor rewards. Finally the owner reverts the
@@ -91,7 +93,7 @@ class FederatedTrainingIT {
 
             // a commit per protocol round that aggregated an update (two for a demo round whose submissions spill
             // over two protocol rounds on a busy machine), each on top of the one before, aggregating exactly the
-            // round's updates that were not rejected
+            // round's updates that scored at least its neutral score
             List<BigInteger> commits = models.commitsOf(TASK, BigInteger.ZERO, BigInteger.valueOf(100)).send().component1();
             assertThat(commits).hasSizeBetween(ROUNDS + 1, 2 * ROUNDS + 1);
             List<Double> accuracies = new ArrayList<>();
@@ -101,7 +103,9 @@ class FederatedTrainingIT {
                 assertThat(models.parents(commits.get(i)).send()).containsExactly(commits.get(i - 1));
                 assertThat(commit.round).isGreaterThan(previousRound);
                 previousRound = commit.round;
-                List<BigInteger> accepted = acceptedUpdates(contributions, commit.round);
+                int neutral = protocol.roundParameter(commit.round, ProtocolParameter.NEUTRAL_SCORE.index()).send()
+                        .intValueExact();
+                List<BigInteger> accepted = acceptedUpdates(contributions, commit.round, neutral);
                 assertThat(commit.contributionsDigest).as("commit %s aggregates the accepted updates of round %s",
                         commits.get(i), commit.round).isEqualTo(Hash.sha3(packed(accepted)));
                 accuracies.add(commit.accuracyPpm.doubleValue() / 1e6);
@@ -233,11 +237,12 @@ class FederatedTrainingIT {
         return views;
     }
 
-    private static List<BigInteger> acceptedUpdates(Map<BigInteger, ContributionView> contributions, BigInteger round) {
+    private static List<BigInteger> acceptedUpdates(Map<BigInteger, ContributionView> contributions, BigInteger round,
+            int neutral) {
         return contributions.entrySet().stream()
                 .filter(entry -> entry.getValue().round.equals(round)
                         && entry.getValue().kind.intValue() == MODEL_UPDATE
-                        && ContributionStatus.of(entry.getValue().status).aggregated())
+                        && AggregationWeight.aggregated(entry.getValue().consensusScore.intValueExact(), neutral))
                 .map(Map.Entry::getKey)
                 .toList();
     }

@@ -273,7 +273,32 @@ public final class IpfsClient implements AutoCloseable {
         URI uri = URI.create(apiUrl + "/api/v0/" + command + (query.isEmpty() ? "" : "?" + query));
         Duration grace = callTimeout.compareTo(MAX_CLIENT_GRACE) < 0 ? callTimeout : MAX_CLIENT_GRACE;
         Duration clientTimeout = callTimeout.plus(grace);
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(clientTimeout).POST(body);
+        long started = System.nanoTime();
+        for (int attempt = 1; ; attempt++) {
+            Duration left = clientTimeout.minusNanos(System.nanoTime() - started);
+            try {
+                return exchange(uri, body, contentType, left, clientTimeout, okBody, what);
+            } catch (StaleConnectionException e) {
+                // The node closed an idle pooled connection as the request went out (js-ipfs closes them after 5 s):
+                // every command used here is idempotent, so it is sent once more on a fresh connection, in the time
+                // that is left.
+                boolean timeLeft = clientTimeout.minusNanos(System.nanoTime() - started).toMillis() > 0;
+                if (attempt > 1 || !timeLeft) throw translate(e.getCause(), what, clientTimeout);
+            }
+        }
+    }
+
+    /** An exchange failed on the connection itself, before any answer: worth one more try on a fresh connection. */
+    private static final class StaleConnectionException extends RuntimeException {
+        StaleConnectionException(Throwable cause) {
+            super(cause);
+        }
+    }
+
+    /** One exchange that may take {@code wait}; failures name the call's whole {@code clientTimeout}. */
+    private <T> T exchange(URI uri, BodyPublisher body, String contentType, Duration wait, Duration clientTimeout,
+            Supplier<BoundedBody<T>> okBody, String what) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(wait).POST(body);
         if (contentType != null) request.header("Content-Type", contentType);
         // A 200 answer goes to the caller's body (bytes or hash); an error answer is read as its small message.
         CompletableFuture<Response<T>> exchange = http.sendAsync(request.build(), info -> info.statusCode() == 200
@@ -283,7 +308,7 @@ public final class IpfsClient implements AutoCloseable {
                 .thenApply(HttpResponse::body);
         Response<T> response;
         try {
-            response = exchange.get(clientTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            response = exchange.get(wait.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             exchange.cancel(true);
             throw noAnswer(what, clientTimeout, e);
@@ -292,10 +317,18 @@ public final class IpfsClient implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IpfsException(Failure.INTERRUPTED, what + ": interrupted", e);
         } catch (ExecutionException e) {
+            if (stale(e.getCause())) throw new StaleConnectionException(e.getCause());
             throw translate(e.getCause(), what, clientTimeout);
         }
         if (response.status() != 200) throw nodeError(response.status(), response.error(), what);
         return response.body();
+    }
+
+    /** Whether a failure is a pooled connection the node had closed: an I/O error with no answer read at all. */
+    private static boolean stale(Throwable failure) {
+        return failure instanceof IOException && !(failure instanceof ConnectException)
+                && !(failure instanceof HttpTimeoutException) && failure.getMessage() != null
+                && failure.getMessage().contains("received no bytes");
     }
 
     private record Response<T>(int status, T body, byte[] error) {}

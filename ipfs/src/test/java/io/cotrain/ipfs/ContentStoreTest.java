@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -129,6 +130,40 @@ class ContentStoreTest {
         assertThatThrownBy(() -> store.checkArtifact(new ContributionManifest.Artifact("a", dagRoot,
                         Sha256.hex(Sha256.of(HELLO)), 4, "text/plain"), Duration.ofSeconds(1)))
                 .isInstanceOfSatisfying(IpfsException.class, e -> assertThat(e.failure()).isEqualTo(Failure.TOO_LARGE));
+    }
+
+    @Test
+    void aConnectionTheNodeClosedBeforeAnsweringIsTriedOnceMoreOnAFreshOne() {
+        AtomicInteger requests = new AtomicInteger();
+        ContentStore store = storeAnswering(exchange -> {
+            // the first request lands on a connection the node drops unanswered, as js-ipfs drops idle ones
+            if (requests.incrementAndGet() == 1) {
+                exchange.close();
+                return;
+            }
+            byte[] bytes = HELLO;
+            exchange.sendResponseHeaders(200, bytes.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(bytes);
+            }
+        });
+
+        assertThat(store.fetchVerified(Cid.of(HELLO))).isEqualTo(HELLO);
+        assertThat(requests).hasValue(2);
+    }
+
+    @Test
+    void aNodeThatDropsEveryRequestIsUnreachableAfterTheSecondTry() {
+        AtomicInteger requests = new AtomicInteger();
+        ContentStore store = storeAnswering(exchange -> {
+            requests.incrementAndGet();
+            exchange.close();
+        });
+
+        assertThatThrownBy(() -> store.fetchVerified(Cid.of(HELLO)))
+                .isInstanceOfSatisfying(IpfsException.class, e ->
+                        assertThat(e.failure()).isEqualTo(Failure.NODE_UNREACHABLE));
+        assertThat(requests).hasValue(2);
     }
 
     private ContentStore storeAnswering(HttpHandler handler) {

@@ -2,8 +2,10 @@ package io.cotrain.deployment.demo;
 
 import io.cotrain.cli.CliEnvironment;
 import io.cotrain.cli.CotrainCli;
+import io.cotrain.contracts.AggregationWeight;
 import io.cotrain.contracts.ContributionStatus;
 import io.cotrain.contracts.DeploymentAddresses;
+import io.cotrain.contracts.ProtocolParameter;
 import io.cotrain.contracts.generated.CotrainProtocol;
 import io.cotrain.contracts.generated.ModelRegistry;
 import io.cotrain.ipfs.ContentStore;
@@ -231,7 +233,8 @@ public final class DemoRounds {
         // of the last protocol round that aggregated an update (a round that aggregated none makes no commit)
         Optional<BigInteger> lastAggregated = submitted.values().stream()
                 .map(id -> read(() -> protocol.contribution(digests.get(id)).send()))
-                .filter(view -> view.kind.intValue() == MODEL_UPDATE && ContributionStatus.of(view.status).aggregated())
+                .filter(view -> view.kind.intValue() == MODEL_UPDATE && AggregationWeight.aggregated(
+                        view.consensusScore.intValueExact(), neutralScore(view.round)))
                 .map(view -> view.round)
                 .max(Comparator.naturalOrder());
         lastAggregated.ifPresent(round ->
@@ -255,6 +258,12 @@ public final class DemoRounds {
         return new RoundReport(number, lastAggregated.orElse(last), recorded ? head : null,
                 recorded ? commit.parent : null,
                 commit.accuracyPpm.doubleValue() / 1e6, outcomes);
+    }
+
+    /** The round's neutral score: updates scored below it stay out of its aggregate. */
+    private int neutralScore(BigInteger round) {
+        return read(() -> protocol.roundParameter(round, ProtocolParameter.NEUTRAL_SCORE.index()).send())
+                .intValueExact();
     }
 
     /**

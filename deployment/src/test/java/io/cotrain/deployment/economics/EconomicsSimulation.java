@@ -1,5 +1,6 @@
 package io.cotrain.deployment.economics;
 
+import io.cotrain.contracts.AggregationWeight;
 import io.cotrain.oracle.aggregation.FedAvg;
 import io.cotrain.oracle.aggregation.ModelUpdate;
 import io.cotrain.oracle.evaluation.CsvDataset;
@@ -8,7 +9,6 @@ import io.cotrain.oracle.evaluation.LocalTraining;
 import io.cotrain.oracle.evaluation.ModelCodec;
 import io.cotrain.oracle.evaluation.TabularModels;
 import io.cotrain.oracle.evaluation.TaskContext;
-import io.cotrain.oracle.valuation.AggregationWeight;
 import io.cotrain.oracle.valuation.RoundValuation;
 import io.cotrain.oracle.valuation.UpdateScreen;
 import io.cotrain.oracle.valuation.ValuationMethod;
@@ -152,8 +152,8 @@ final class EconomicsSimulation {
                     honestContributions++;
                     if (reward > 0) honestPaid++;
                 }
-                if (judgement.score() >= Ledger.SLASH_THRESHOLD) {
-                    // every update not slashed, weighed as validators weigh it (never by a self-reported count)
+                if (AggregationWeight.aggregated(judgement.score(), Ledger.NEUTRAL)) {
+                    // weighed as validators weigh it (never by a self-reported count)
                     accepted.add(ModelUpdate.weighted(judgement.id(), updates.get(i).parameters(),
                             AggregationWeight.of(judgement.score(), Ledger.NEUTRAL)));
                 }

@@ -24,7 +24,7 @@ public final class ModelAggregator {
      *
      * @param contributionId its id on chain
      * @param model its DL4J file, as verified against its manifest
-     * @param weight its weight in the aggregate ({@link io.cotrain.oracle.valuation.AggregationWeight}), &gt; 0
+     * @param weight its weight in the aggregate ({@link io.cotrain.contracts.AggregationWeight}), &gt; 0
      */
     public record Input(BigInteger contributionId, byte[] model, long weight) {}
 

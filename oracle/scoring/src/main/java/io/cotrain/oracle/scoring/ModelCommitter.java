@@ -1,6 +1,6 @@
 package io.cotrain.oracle.scoring;
 
-import io.cotrain.contracts.ContributionStatus;
+import io.cotrain.contracts.AggregationWeight;
 import io.cotrain.contracts.ProtocolParameter;
 import io.cotrain.contracts.generated.CotrainProtocol;
 import io.cotrain.contracts.generated.CotrainProtocol.ContributionView;
@@ -18,7 +18,6 @@ import io.cotrain.oracle.aggregation.Parallelism;
 import io.cotrain.oracle.chain.ContractRevertedException;
 import io.cotrain.oracle.chain.TransactionSender;
 import io.cotrain.oracle.evaluation.TaskContext;
-import io.cotrain.oracle.valuation.AggregationWeight;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -38,9 +37,9 @@ import org.web3j.tuples.generated.Tuple4;
  * A validator's part in the model registry, once per tick for every task it evaluates:
  * <ol>
  *   <li>answer merge requests: average the two heads and attest the merge commit;</li>
- *   <li>once a round is finalized, aggregate its model updates that were not slashed for the task, each weighed by its
- *       consensus score ({@link AggregationWeight}), with the task's rule onto the head and attest the result as the
- *       next commit.</li>
+ *   <li>once a round is finalized, aggregate its model updates for the task that scored at least neutral, each weighed
+ *       by its consensus score ({@link AggregationWeight}), with the task's rule onto the head and attest the result
+ *       as the next commit.</li>
  * </ol>
  * Every model it computes is written to {@code <data>/models/<sha256>.zip} and uploaded to IPFS before it is attested,
  * so contributors can fetch what the chain records. Rounds without accepted updates for a task are skipped; a round
@@ -164,9 +163,7 @@ public final class ModelCommitter implements AutoCloseable {
                 continue;
             }
             if (!due(task, branch, head, BigInteger.ZERO, r, index)) return;
-            int neutral = read("roundParameter(" + r + ", NeutralScore)",
-                    () -> protocol.roundParameter(r, ProtocolParameter.NEUTRAL_SCORE.index()).send()).intValueExact();
-            List<ModelAggregator.Input> inputs = accepted.stream().map(update -> input(update, neutral)).toList();
+            List<ModelAggregator.Input> inputs = accepted.stream().map(this::input).toList();
             attest(task, branch, head, BigInteger.ZERO, r,
                     ModelAggregator.aggregate(context, ruleOf(spec, parallelism), inputs));
             return;
@@ -181,28 +178,31 @@ public final class ModelCommitter implements AutoCloseable {
         return state.component2().signum() == 0 && !state.component1().testBit(index);
     }
 
-    private record Accepted(BigInteger id, ContributionView view) {}
+    private record Accepted(BigInteger id, ContributionView view, long weight) {}
 
+    /** The round's model updates for the task that go into its aggregate ({@link AggregationWeight}), by id. */
     private List<Accepted> acceptedUpdates(BigInteger task, BigInteger round, RoundView info) {
         List<Accepted> accepted = new ArrayList<>();
+        Integer neutral = null;
         for (ContributionRecord record : roundContributions.of(round, info)) {
             if (record.taskId() != task.longValueExact() || record.kind() != MODEL_UPDATE) continue;
             ContributionView view = read("contribution(" + record.id() + ")",
                     () -> protocol.contribution(record.contentDigest()).send());
-            if (ContributionStatus.of(view.status).aggregated()) accepted.add(new Accepted(record.id(), view));
+            if (neutral == null) {
+                neutral = read("roundParameter(" + round + ", NeutralScore)", () -> protocol.roundParameter(round,
+                        ProtocolParameter.NEUTRAL_SCORE.index()).send()).intValueExact();
+            }
+            long weight = AggregationWeight.of(view.consensusScore.intValueExact(), neutral);
+            if (weight > 0) accepted.add(new Accepted(record.id(), view, weight));
         }
         return accepted;
     }
 
-    /**
-     * Fetches an accepted update again (the scorer keeps judgements, not artifacts; its manifest was verified then)
-     * and weighs it by its consensus score.
-     */
-    private ModelAggregator.Input input(Accepted accepted, int neutral) {
+    /** Fetches an accepted update again (the scorer keeps judgements, not artifacts; its manifest was verified then). */
+    private ModelAggregator.Input input(Accepted accepted) {
         ContributionManifest manifest = content.fetchManifest(accepted.view().contentDigest);
         byte[] model = content.fetchArtifact(manifest.artifacts().getFirst());
-        return new ModelAggregator.Input(accepted.id(), model,
-                AggregationWeight.of(accepted.view().consensusScore.intValueExact(), neutral));
+        return new ModelAggregator.Input(accepted.id(), model, accepted.weight());
     }
 
     private void attest(BigInteger task, BigInteger branch, BigInteger parent, BigInteger mergeParent, BigInteger round,

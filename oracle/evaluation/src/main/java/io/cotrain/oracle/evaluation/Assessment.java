@@ -4,8 +4,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * An evaluation together with the model update it judged, for valuing the update next to the round's others: the
- * submitted model's parameters, or for a dataset those of the global model trained on it.
+ * A model update's evaluation together with its parameters, for valuing the update next to the round's others.
  *
  * @param evaluation the contribution's evaluation on its own
  * @param parameters the update's flat parameters ({@link ModelCodec#parameters}); present iff no guard rejected it

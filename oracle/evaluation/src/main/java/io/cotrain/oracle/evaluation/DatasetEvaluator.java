@@ -58,16 +58,7 @@ public final class DatasetEvaluator {
 
     /** Scores CSV bytes against a task. */
     public Evaluation evaluate(TaskContext task, byte[] csv) {
-        return assess(task, csv).evaluation();
-    }
-
-    /**
-     * Scores CSV bytes against a task, and keeps the parameters of the global model trained on them when no guard
-     * rejects them: the update the data gives, valued next to the round's model updates.
-     */
-    public Assessment assess(TaskContext task, byte[] csv) {
-        float[][] trained = new float[1][];
-        Evaluation evaluation = Scoring.guarded(LOG, "dataset", task, csv, () -> {
+        return Scoring.guarded(LOG, "dataset", task, csv, () -> {
             CsvDataset data = CsvDataset.parse(csv, task.schema(), task.limits());
             int rows = data.rows();
             int duplicates = countDuplicates(data);
@@ -83,11 +74,9 @@ public final class DatasetEvaluator {
             }
             MultiLayerNetwork model = task.freshGlobalModel();
             LocalTraining.train(model, data.toDataSet(), epochs, seed);
-            trained[0] = ModelCodec.parameters(model);
             return Scoring.scored(task, task.measure(model),
                     Map.of("datasetRows", (double) rows, "duplicateRows", (double) duplicates));
         });
-        return Scoring.assessment(evaluation, trained[0]);
     }
 
     private record Row(float[] features, int label) {

@@ -22,12 +22,14 @@ import org.slf4j.LoggerFactory;
  * A validator's duty once a round's contributions are all judged, before it commits: replace each admitted update's
  * score on its own by what it adds to the round's aggregate ({@link RoundValuation}).
  *
- * <p>The players are the round's contributions of one task that passed every guard (model updates, and datasets or
- * validation work by the model the global model becomes when trained on them), read from the {@link UpdateStore}, and
- * judged against the same global model. Near-copies of any update kept from the task's last {@value #LOOK_BACK}
- * rounds, or of a lower id in this round, score the floor, and so do free riders. The Monte Carlo seed is the round's
- * and task's, and the score scale the round's parameters, so every honest validator commits the same scores; valuing
- * a round again (after a crash) gives the same scores, because the players are the stored updates, not the scores.
+ * <p>The players are the round's model updates of one task that passed every guard, read from the
+ * {@link UpdateStore}, and judged against the same global model: what the round's aggregate is made of. Datasets and
+ * validation work keep their judgement alone (what training the global model on them adds): they are not aggregated,
+ * so they take no credit in the game. Near-copies of any update kept from the task's last {@value #LOOK_BACK} rounds,
+ * or of a lower id in this round, score the floor; free riders score just under neutral. The Monte Carlo seed is the
+ * round's and task's, and the score scale the round's parameters, so every honest validator commits the same scores;
+ * valuing a round again (after a crash) gives the same scores, because the players are the stored updates, not the
+ * scores.
  */
 public final class RoundValuer {
     /** How many earlier rounds' updates a near-copy is looked for in. */
@@ -86,9 +88,17 @@ public final class RoundValuer {
             if (kept.isEmpty()) continue;
             if (scale == null) scale = terms.scale(round);
             changed.addAll(valueTask(round, taskId, kept, byId, scale));
-            updates.prune(taskId, round.subtract(BigInteger.valueOf(LOOK_BACK)));
         }
         return changed;
+    }
+
+    /**
+     * Forgets what no later round can look back on, once a round is finalized.
+     *
+     * @param round a finalized round: later rounds look back on it and the {@value #LOOK_BACK} before it at most
+     */
+    public void finalized(BigInteger round) {
+        updates.prune(round.subtract(BigInteger.valueOf(LOOK_BACK)).add(BigInteger.ONE));
     }
 
     private List<ScoredContribution> valueTask(BigInteger round, long taskId, List<UpdateStore.Stored> kept,

@@ -19,8 +19,8 @@ import java.util.stream.Stream;
  * {@code <data>/updates/task-<id>/round-<n>/}: the players of each round's valuation, and the earlier updates a later
  * one may copy. A restart values a round from the same files, so it commits the same scores.
  *
- * <p>Only the rounds a valuation can look back on are kept ({@link #prune}); a model's parameters are stored as
- * 32-bit floats, four bytes each.
+ * <p>Only the rounds a valuation can still look back on are kept ({@link #prune}, once a round is finalized, whether
+ * or not this validator valued it); a model's parameters are stored as 32-bit floats, four bytes each.
  */
 public final class UpdateStore {
     /**
@@ -31,7 +31,7 @@ public final class UpdateStore {
      * @param taskId its task
      * @param contributor who submitted it
      * @param globalModelSha256 the global model it was judged against (updates are valued with those of the same one)
-     * @param parameters its flat parameters (a dataset's: those of the global model trained on it)
+     * @param parameters its flat parameters
      */
     public record Stored(BigInteger id, BigInteger round, long taskId, String contributor, String globalModelSha256,
             float[] parameters) {}
@@ -100,25 +100,34 @@ public final class UpdateStore {
     }
 
     /**
-     * Deletes the task's updates of rounds before {@code keepFrom}.
+     * Deletes every task's updates of rounds before {@code keepFrom}.
      *
-     * @param taskId a task
      * @param keepFrom the first round to keep
      */
-    public void prune(long taskId, BigInteger keepFrom) {
-        Path task = directory.resolve("task-" + taskId);
-        if (!Files.isDirectory(task)) return;
+    public void prune(BigInteger keepFrom) {
+        try (Stream<Path> tasks = Files.list(directory)) {
+            for (Path task : tasks.filter(Files::isDirectory).toList()) prune(task, keepFrom);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + directory, e);
+        }
+    }
+
+    private static void prune(Path task, BigInteger keepFrom) {
         try (Stream<Path> rounds = Files.list(task)) {
             for (Path dir : rounds.toList()) {
                 String name = dir.getFileName().toString();
-                if (!name.startsWith("round-") || new BigInteger(name.substring(6)).compareTo(keepFrom) >= 0) continue;
+                // anything but this store's own round directories is left alone
+                if (!Files.isDirectory(dir) || !name.matches("round-\\d+")
+                        || new BigInteger(name.substring(6)).compareTo(keepFrom) >= 0) {
+                    continue;
+                }
                 try (Stream<Path> files = Files.list(dir)) {
                     for (Path file : files.toList()) Files.delete(file);
                 }
                 Files.delete(dir);
             }
         } catch (IOException | NumberFormatException e) {
-            throw new IllegalStateException("cannot prune the updates of task " + taskId + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot prune the updates in " + task + ": " + e.getMessage(), e);
         }
     }
 

@@ -219,7 +219,10 @@ public final class ValidatorLoop implements AutoCloseable {
                 case FINALIZATION -> finalizeIfMyTurn(round, info);
                 default -> {}
             }
-            if (phase == FINALIZED) roundContributions.forget(round);
+            if (phase == FINALIZED) {
+                roundContributions.forget(round);
+                valuer.finalized(round);
+            }
             return phase == FINALIZED;
         } catch (RuntimeException e) {
             recordError("round " + round, e);

@@ -110,7 +110,7 @@ class RoundValuerTest {
     }
 
     @Test
-    void test_value_copyOfAnEarlierRoundsUpdate_floorsWhileOldRoundsArePruned() {
+    void test_value_copyOfAnEarlierRoundsUpdate_floorsAndFinalizedRoundsPruneWhatNoLaterRoundNeeds() {
         Round earlier = new Round(BigInteger.TWO);
         earlier.admitted(1, "0xa", honestA, 62);
         earlier.admitted(2, "0xb", honestB, 58);
@@ -127,8 +127,13 @@ class RoundValuerTest {
                 .startsWith("near-copy of contribution 1");
         assertThat(evaluations().get(BigInteger.valueOf(8)).orElseThrow().floorReason()).get().asString()
                 .startsWith("near-copy of contribution 2");
-        assertThat(new UpdateStore(data).round(1, BigInteger.ONE)).as("beyond the look-back").isEmpty();
+        RoundValuer valuer = valuer();
+        valuer.finalized(later.number.subtract(BigInteger.ONE));
+        assertThat(new UpdateStore(data).round(1, BigInteger.ONE)).as("round 6 looks back to round 2").isEmpty();
         assertThat(new UpdateStore(data).round(1, BigInteger.TWO)).hasSize(2);
+        valuer.finalized(later.number);
+        assertThat(new UpdateStore(data).round(1, BigInteger.TWO)).as("round 7 looks back to round 3").isEmpty();
+        assertThat(new UpdateStore(data).round(1, later.number)).hasSize(2);
     }
 
     @Test

@@ -35,7 +35,8 @@ public final class RoundValuation {
      *
      * @param id its contribution id
      * @param score 1..100
-     * @param floorReason present when a screen floored it
+     * @param floorReason present when a screen set it aside: a near-copy (it scores 1), or a free rider (just under
+     *     neutral: unpaid, not aggregated, not slashed)
      * @param metrics {@code value} (held-out loss removed per row), {@code valueStandardError}, {@code valueShare}
      *     (the value over the global model's loss), {@code roundPlayers}; for a resubmission only
      *     {@code resubmissionOf} (the id it repeats); empty when floored
@@ -94,11 +95,18 @@ public final class RoundValuation {
             results.add(switch (verdict.getValue()) {
                 case UpdateScreen.Verdict.Admitted admitted -> valued.get(id);
                 case UpdateScreen.Verdict.Floored floored -> new Valued(id, 1, Optional.of(floored.reason()), Map.of());
+                case UpdateScreen.Verdict.Unpaid unpaid -> new Valued(id, unpaidScore(scale),
+                        Optional.of(unpaid.reason()), Map.of());
                 case UpdateScreen.Verdict.Resubmitted again -> new Valued(id, scale.neutral(), Optional.empty(),
                         Map.of("resubmissionOf", (double) again.original()));
             });
         }
         return List.copyOf(results);
+    }
+
+    /** Just under neutral, but not slashed: unpaid and left out of the aggregate. */
+    static int unpaidScore(ValueScore.Scale scale) {
+        return Math.max(scale.slashThreshold(), scale.neutral() - 1);
     }
 
     /**

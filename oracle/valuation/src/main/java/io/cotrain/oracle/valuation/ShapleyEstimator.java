@@ -103,7 +103,8 @@ public final class ShapleyEstimator {
         double[][] later = new double[n][rows];
         int[] laterSamples = new int[n];
         SplittableRandom random = new SplittableRandom(seed);
-        for (int permutation = 0; evaluations < budget; permutation++) {
+        // Permutations are bounded as well as evaluations: one whose prefixes all truncate costs no evaluation.
+        for (int permutation = 0; evaluations < budget && permutation < budget; permutation++) {
             int[] order = order(n, permutation % n, random);
             BitSet prefix = new BitSet();
             prefix.set(order[0]);

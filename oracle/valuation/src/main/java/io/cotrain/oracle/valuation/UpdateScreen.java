@@ -11,17 +11,21 @@ import java.util.Optional;
 
 /**
  * What a round's model updates must pass before they are valued: not a near-copy of an earlier update, and not a
- * negligible change from the global model. Both are measured against the round's typical change, the median distance
- * of its updates from the global model, so they hold whatever the model's scale or how far training has come.
+ * negligible change from the global model. Both are measured against changes from the global model, so they hold
+ * whatever the model's scale or how far training has come.
  *
  * <ul>
- *   <li>Near-copy: parameters within {@value #NEAR_COPY} of the typical change from those of an earlier update (a lower
- *       id in this round, or any update of an earlier round of the task). The earliest keeps the credit; a copy with a
- *       little noise added is caught as well as a bit-identical one. A copy of its author's own earlier update is a
- *       resubmission (the global model did not move, so the same data trained to the same update): unvalued, and
- *       neither paid nor slashed.</li>
- *   <li>Free rider: a change from the global model under {@value #FREE_RIDER} of the typical change of the round's
- *       other updates (the global model resubmitted, or with noise too small to matter).</li>
+ *   <li>Near-copy: parameters within {@value #NEAR_COPY} of the earlier update's own change from the global model of
+ *       those of an earlier update (a lower id in this round, or any update of an earlier round of the task). The
+ *       earliest keeps the credit; a copy with a little noise added is caught as well as a bit-identical one. The
+ *       limit is the original's own change, not the round's, so other contributors' updates cannot widen it until
+ *       honest updates look like copies of each other. A copy of its author's own earlier update is a resubmission
+ *       (the global model did not move, so the same data trained to the same update): unvalued, and neither paid nor
+ *       slashed.</li>
+ *   <li>Free rider: a change from the global model under {@value #FREE_RIDER} of the typical change (the median) of
+ *       the round's other updates: the global model resubmitted, or with noise too small to matter. It is unpaid and
+ *       left out of the aggregate, but not slashed: the round's other updates set the line, and an attacker who
+ *       floods a round with large changes could push an honest update under it.</li>
  * </ul>
  * Distances are Euclidean, accumulated in double in parameter order. The cost is one pass over the parameters per
  * pair compared, so the earlier updates handed in should be those of the task's recent rounds.
@@ -46,8 +50,11 @@ public final class UpdateScreen {
         /** Valued with the round's other admitted updates. */
         record Admitted() implements Verdict {}
 
-        /** Scores the floor: a copy of someone else's update, or a free rider. */
+        /** Scores the floor: a copy of someone else's update. */
         record Floored(String reason) implements Verdict {}
+
+        /** A free rider: unvalued, it scores just under neutral (unpaid, not aggregated, not slashed). */
+        record Unpaid(String reason) implements Verdict {}
 
         /**
          * Its own earlier update again (its author trained the same data from the same model): no new work, so it is
@@ -67,18 +74,17 @@ public final class UpdateScreen {
     public static Map<Long, Verdict> screen(float[] global, List<Update> round, List<Update> earlier) {
         List<Update> sorted = round.stream().sorted(Comparator.comparingLong(Update::id)).toList();
         double[] change = sorted.stream().mapToDouble(update -> distance(update.parameters(), global)).toArray();
-        double typical = median(change);
         Map<Long, Verdict> verdicts = new LinkedHashMap<>();
         for (int i = 0; i < sorted.size(); i++) {
             Update update = sorted.get(i);
-            Optional<Verdict> copy = copyOf(update, sorted.subList(0, i), earlier, typical);
+            Optional<Verdict> copy = copyOf(update, sorted.subList(0, i), earlier, global);
             if (copy.isPresent()) {
                 verdicts.put(update.id(), copy.get());
                 continue;
             }
             double others = medianWithout(change, i);
             verdicts.put(update.id(), change[i] < FREE_RIDER * others
-                    ? new Verdict.Floored(String.format(Locale.ROOT, "free rider: its change from the global model "
+                    ? new Verdict.Unpaid(String.format(Locale.ROOT, "free rider: its change from the global model "
                             + "(%.3g) is under %.0f%% of the round's typical change (%.3g)", change[i],
                             FREE_RIDER * 100, others))
                     : new Verdict.Admitted());
@@ -87,21 +93,21 @@ public final class UpdateScreen {
     }
 
     private static Optional<Verdict> copyOf(Update update, List<Update> before, List<Update> earlier,
-            double typical) {
-        double limit = NEAR_COPY * typical;
+            float[] global) {
         List<Update> candidates = new ArrayList<>(earlier);
         candidates.addAll(before);
         candidates.sort(Comparator.comparingLong(Update::id));
         for (Update original : candidates) {
             if (original.parameters().length != update.parameters().length) continue;
             double distance = distance(update.parameters(), original.parameters());
+            double limit = NEAR_COPY * distance(original.parameters(), global);
             if (distance > limit) continue;
             if (original.contributor().equalsIgnoreCase(update.contributor())) {
                 return Optional.of(new Verdict.Resubmitted(original.id()));
             }
             return Optional.of(new Verdict.Floored(String.format(Locale.ROOT, "near-copy of contribution %d: its "
-                    + "parameters are %.3g from that update's, within %.0f%% of the round's typical change (%.3g)",
-                    original.id(), distance, NEAR_COPY * 100, typical)));
+                    + "parameters are %.3g from that update's, within %.0f%% of that update's own change (%.3g)",
+                    original.id(), distance, NEAR_COPY * 100, limit / NEAR_COPY)));
         }
         return Optional.empty();
     }

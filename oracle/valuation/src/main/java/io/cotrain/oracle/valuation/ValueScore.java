@@ -13,8 +13,9 @@ package io.cotrain.oracle.valuation;
  *       help is always paid), at most 100: removing 5% of the global model's loss earns full marks;</li>
  *   <li>a loss: {@code (neutral - slashThreshold) * share / }{@value #CLEARLY_HARMFUL} points below neutral (the slash
  *       threshold at 2% of the loss added), at least 1. It is slashed (below the threshold) only when the harm is
- *       beyond doubt, more than {@value #HARM_MARGIN} standard errors below zero; short of that it is unpaid and never
- *       slashed, so an honest update is not slashed for the held-out set's noise.</li>
+ *       both that large and beyond doubt, more than {@value #HARM_MARGIN} standard errors below zero; short of either
+ *       it is unpaid and never slashed, so an honest update is not slashed for the held-out set's noise, nor for a
+ *       harm too small to matter. A value of exactly zero (an update that changes no output) is neutral.</li>
  * </ul>
  * The points also grow with the certainty, {@value #POINTS_PER_STANDARD_ERROR} per standard error past the noise
  * margin (and the slash threshold is passed one point at a time past the harm margin), so the score is continuous:
@@ -67,6 +68,7 @@ public final class ValueScore {
     public static int score(PlayerValue value, double referenceLoss, Scale scale) {
         double mean = value.mean();
         if (Double.isNaN(mean) || Double.isNaN(value.standardError())) return 1;
+        if (mean == 0) return scale.neutral();
         double t = value.standardError() > 0 ? Math.abs(mean) / value.standardError() : Double.POSITIVE_INFINITY;
         if (t <= NOISE_MARGIN) return scale.neutral();
         double share = Math.abs(mean) / Math.max(referenceLoss, MIN_REFERENCE_LOSS);
@@ -77,10 +79,10 @@ public final class ValueScore {
         }
         long size = size((scale.neutral() - scale.slashThreshold()) * share / CLEARLY_HARMFUL);
         if (t <= HARM_MARGIN) return (int) Math.max(scale.slashThreshold(), scale.neutral() - Math.min(size, certain));
-        // beyond doubt: below the threshold one point at a time, down to what its size says
+        // beyond doubt: below the threshold one point at a time, down to what its size says (so a harm smaller than
+        // CLEARLY_HARMFUL stays above the threshold however certain it is)
         long beyond = ramp(POINTS_PER_STANDARD_ERROR * (t - HARM_MARGIN));
-        long below = Math.max(scale.neutral() - scale.slashThreshold() + 1, Math.min(size,
-                scale.neutral() - scale.slashThreshold() + beyond));
+        long below = Math.min(size, scale.neutral() - scale.slashThreshold() + beyond);
         return (int) Math.max(1, scale.neutral() - below);
     }
 

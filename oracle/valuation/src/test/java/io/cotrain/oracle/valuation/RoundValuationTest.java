@@ -53,11 +53,33 @@ class RoundValuationTest {
                 .isLessThan(SCALE.slashThreshold());
         assertThat(valued.get(5).floorReason())
                 .hasValueSatisfying(reason -> assertThat(reason).startsWith("free rider"));
+        assertThat(valued.get(5).score()).as("a free rider is unpaid and left out, not slashed")
+                .isEqualTo(SCALE.neutral() - 1);
         assertThat(valued.get(6).floorReason())
                 .hasValueSatisfying(reason -> assertThat(reason).startsWith("near-copy of contribution 1"));
         assertThat(valued.get(7).floorReason())
                 .hasValueSatisfying(reason -> assertThat(reason).startsWith("near-copy of contribution 2"));
         assertThat(value(round)).as("the same round, the same bits").isEqualTo(valued);
+    }
+
+    @Test
+    void value_floodOfLargeChanges_neverMakesHonestUpdatesCopiesOfEachOther_norSlashesThem() {
+        // the attack: more updates than honest ones, each far from the global model, to inflate the round's typical
+        // change until honest updates fall under the free-rider line or within a near-copy distance of each other
+        List<UpdateScreen.Update> round = new ArrayList<>();
+        for (int i = 0; i < honest.size(); i++) round.add(update(i + 1, honest.get(i)));
+        for (int i = 0; i < honest.size() + 2; i++) {
+            round.add(update(20 + i, noisy(task.globalParameters(), honest.getFirst(), 50, 20 + i)));
+        }
+
+        List<RoundValuation.Valued> valued = value(round);
+
+        for (int i = 0; i < honest.size(); i++) {
+            RoundValuation.Valued judged = valued.get(i);
+            assertThat(judged.score()).as("honest %d: %s", i + 1, judged)
+                    .isGreaterThanOrEqualTo(SCALE.slashThreshold());
+            assertThat(judged.floorReason().orElse("")).as("honest %d", i + 1).doesNotContain("copy");
+        }
     }
 
     @Test

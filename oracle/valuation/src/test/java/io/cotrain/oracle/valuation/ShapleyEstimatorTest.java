@@ -87,6 +87,17 @@ class ShapleyEstimatorTest {
     }
 
     @Test
+    void estimate_everyPlayerAloneIsTheWhole_endsAndSplitsTheValue() {
+        int n = 8;
+        // every permutation truncates at its first player and costs no evaluation: the budget alone never ends it
+        CoalitionGame anyoneWillDo = oneRow(c -> c.isEmpty() ? 0 : 1);
+
+        var estimate = ShapleyEstimator.estimate(n, anyoneWillDo, 7, ShapleyEstimator.Settings.defaults());
+
+        assertThat(estimate.values()).allSatisfy(value -> assertThat(value.mean()).isCloseTo(1.0 / n, within(1e-12)));
+    }
+
+    @Test
     void playerValue_of_givesTheMeanAndItsStandardError() {
         PlayerValue value = PlayerValue.of(new double[] {1, 2, 3, 4});
         assertThat(value.mean()).isEqualTo(2.5);

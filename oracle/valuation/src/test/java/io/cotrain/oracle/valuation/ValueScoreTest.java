@@ -32,11 +32,26 @@ class ValueScoreTest {
     }
 
     @Test
-    void score_harmBeyondDoubt_isSlashed_evenWhenSmall() {
+    void score_harmBeyondDoubtAndLarge_isSlashed() {
+        // 4% of the loss added: 50 - 20 * 0.04 / 0.02 = 10
         assertThat(ValueScore.score(new PlayerValue(-0.02, 0.001), LOSS, SCALE)).isEqualTo(10);
-        assertThat(ValueScore.score(new PlayerValue(-0.001, 0.0001), LOSS, SCALE))
+        assertThat(ValueScore.score(new PlayerValue(-0.0106, 0.0001), LOSS, SCALE)).as("2.12%% of the loss")
                 .isEqualTo(SCALE.slashThreshold() - 1);
         assertThat(ValueScore.score(new PlayerValue(Double.NaN, 0), LOSS, SCALE)).isEqualTo(1);
+    }
+
+    @Test
+    void score_harmBeyondDoubtButSmall_isUnpaidAndNotSlashed() {
+        // 0.2% of the loss added, 10 standard errors below zero: 50 - 20 * 0.002 / 0.02 = 48
+        assertThat(ValueScore.score(new PlayerValue(-0.001, 0.0001), LOSS, SCALE)).isEqualTo(48);
+        assertThat(ValueScore.score(new PlayerValue(-0.0099, 0.00001), LOSS, SCALE)).as("just under 2%%")
+                .isEqualTo(SCALE.slashThreshold());
+    }
+
+    @Test
+    void score_exactlyNoValue_isNeutralEvenWithoutNoise() {
+        // an update that changes no output: every marginal is zero, and so is its standard error
+        assertThat(ValueScore.score(new PlayerValue(0, 0), LOSS, SCALE)).isEqualTo(SCALE.neutral());
     }
 
     @Test

@@ -66,6 +66,9 @@ class EconomicsBenchmarkIT {
                 100.0 * flippers.slashedContributions() / flippers.contributions()));
         out.append(String.format(Locale.ROOT, "final accuracy minus centralized: %+.1f points%n",
                 100 * (result.accuracies().getLast() - result.centralAccuracy())));
+        EconomicsSimulation.KernelShifts shifts = result.kernelShifts();
+        out.append(String.format(Locale.ROOT, "last bits moved: %d of %d scores changed, by at most %d points "
+                + "(tolerance %d)%n", shifts.moved, shifts.compared, shifts.largest, Ledger.TOLERANCE));
         System.out.print(out);
         return result;
     }
@@ -77,5 +80,7 @@ class EconomicsBenchmarkIT {
     private static void check(EconomicsSimulation.Result result) {
         assertThat(result.totals().get(Population.FREE_RIDER).rewards()).as("free riders paid").isZero();
         assertThat(result.totals().get(Population.COPIER).rewards()).as("copier paid").isZero();
+        assertThat(result.kernelShifts().largest).as("scores moved by last bits, against the consensus tolerance")
+                .isLessThanOrEqualTo(Ledger.TOLERANCE);
     }
 }

@@ -57,9 +57,11 @@ final class EconomicsSimulation {
      * @param honestContributions honest contributions
      * @param honestWalletRewards each honest wallet's rewards
      * @param heldOutRows held-out rows
+     * @param kernelShifts how far scores moved when every update moved in its last bits
      */
     record Result(Map<Population, Totals> totals, List<Double> accuracies, double centralAccuracy, double baseAccuracy,
-            int honestPaidRounds, int honestContributions, List<Double> honestWalletRewards, int heldOutRows) {
+            int honestPaidRounds, int honestContributions, List<Double> honestWalletRewards, int heldOutRows,
+            KernelShifts kernelShifts) {
         double rewards() {
             return totals.values().stream().mapToDouble(Totals::rewards).sum();
         }
@@ -110,6 +112,7 @@ final class EconomicsSimulation {
         double baseAccuracy = task.baseline().accuracy();
 
         Ledger ledger = new Ledger();
+        KernelShifts kernelShifts = new KernelShifts();
         List<UpdateScreen.Update> earlier = new ArrayList<>();
         List<Double> accuracies = new ArrayList<>();
         int honestPaid = 0;
@@ -143,6 +146,16 @@ final class EconomicsSimulation {
             }
             List<RoundValuation.Valued> valued = RoundValuation.value(task, new FedAvg(), updates, earlier, round,
                     ValueScore.Scale.defaults(), method);
+            // another CPU's kernels move the measure in its last bits: so does moving every parameter by one ulp
+            List<RoundValuation.Valued> elsewhere = RoundValuation.value(task, new FedAvg(),
+                    updates.stream().map(update -> lastBitsMoved(update, seedOf(update))).toList(), earlier, round,
+                    ValueScore.Scale.defaults(), method);
+            for (int i = 0; i < valued.size(); i++) {
+                int shift = Math.abs(valued.get(i).score() - elsewhere.get(i).score());
+                kernelShifts.compared++;
+                if (shift > 0) kernelShifts.moved++;
+                kernelShifts.largest = Math.max(kernelShifts.largest, shift);
+            }
             List<ModelUpdate> accepted = new ArrayList<>();
             for (int i = 0; i < valued.size(); i++) {
                 RoundValuation.Valued judgement = valued.get(i);
@@ -199,7 +212,28 @@ final class EconomicsSimulation {
             totals.put(population, new Totals(contributions, flooredCount, slashedCount, slashed, rewards));
         }
         return new Result(totals, accuracies, centralAccuracy, baseAccuracy, honestPaid, honestContributions,
-                honestRewards, heldOut.size());
+                honestRewards, heldOut.size(), kernelShifts);
+    }
+
+    /** How the scores moved when every update's parameters moved by one ulp: what another CPU could commit. */
+    static final class KernelShifts {
+        int compared;
+        int moved;
+        int largest;
+    }
+
+    private static long seedOf(UpdateScreen.Update update) {
+        return SEED ^ update.id();
+    }
+
+    /** The update with each parameter moved one ulp up or down at random. */
+    private static UpdateScreen.Update lastBitsMoved(UpdateScreen.Update update, long seed) {
+        float[] moved = update.parameters().clone();
+        Random random = new Random(seed);
+        for (int i = 0; i < moved.length; i++) {
+            moved[i] = random.nextBoolean() ? Math.nextUp(moved[i]) : Math.nextDown(moved[i]);
+        }
+        return new UpdateScreen.Update(update.id(), update.contributor(), moved);
     }
 
     /** Shards whose rows are mostly of one class (shard s prefers class s mod classes), the rest drawn from all. */

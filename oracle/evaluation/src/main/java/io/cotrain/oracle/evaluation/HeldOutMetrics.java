@@ -27,24 +27,30 @@ public record HeldOutMetrics(int rows, int correct, double accuracy, double loss
     /** Runs the model over the held-out set in batches of {@value #BATCH_ELEMENTS} feature values. */
     public static HeldOutMetrics measure(MultiLayerNetwork model, DataSet heldOut, int[] labels) {
         double[] losses = new double[heldOut.numExamples()];
-        int correct = run(model, heldOut, labels, losses);
+        int correct = run(model, heldOut, labels, losses, null);
         double lossSum = 0;
         for (double loss : losses) lossSum += loss;
         return new HeldOutMetrics(losses.length, correct, (double) correct / losses.length, lossSum / losses.length);
     }
 
     /**
-     * Each held-out row's cross-entropy, as {@link #loss()} averages them: what valuing a contribution needs to tell
-     * its effect from the held-out set's sampling noise.
+     * Each held-out row's cross-entropy and whether the row is classified correctly (1 or 0), as {@link #measure}
+     * counts them: the two measures a contribution's value is told by.
+     *
+     * @return {@code [losses, correct]}, each by row
      */
-    public static double[] rowLosses(MultiLayerNetwork model, DataSet heldOut, int[] labels) {
+    public static double[][] rowOutcomes(MultiLayerNetwork model, DataSet heldOut, int[] labels) {
         double[] losses = new double[heldOut.numExamples()];
-        run(model, heldOut, labels, losses);
-        return losses;
+        double[] correct = new double[losses.length];
+        run(model, heldOut, labels, losses, correct);
+        return new double[][] {losses, correct};
     }
 
-    /** Fills {@code losses} row by row and returns the rows classified correctly. */
-    private static int run(MultiLayerNetwork model, DataSet heldOut, int[] labels, double[] losses) {
+    /**
+     * Fills {@code losses} (and {@code hits}, 1 for a row classified correctly, when given) row by row and returns the
+     * rows classified correctly.
+     */
+    private static int run(MultiLayerNetwork model, DataSet heldOut, int[] labels, double[] losses, double[] hits) {
         int rows = losses.length;
         int batchRows = (int) Math.max(1, BATCH_ELEMENTS / heldOut.getFeatures().size(1));
         int correct = 0;
@@ -65,8 +71,12 @@ public record HeldOutMetrics(int rows, int correct, double accuracy, double loss
                     }
                 }
                 int label = labels[from + r];
-                if (best == label && bestP != Float.NEGATIVE_INFINITY) {
+                boolean hit = best == label && bestP != Float.NEGATIVE_INFINITY;
+                if (hit) {
                     correct++;
+                }
+                if (hits != null) {
+                    hits[from + r] = hit ? 1 : 0;
                 }
                 double pl = p[r * classes + label];
                 losses[from + r] = -Math.log(Double.isNaN(pl) ? MIN_PROBABILITY : Math.max(pl, MIN_PROBABILITY));

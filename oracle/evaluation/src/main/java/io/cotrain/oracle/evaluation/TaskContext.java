@@ -143,9 +143,9 @@ public final class TaskContext {
         return HeldOutMetrics.measure(candidate, heldOut, heldOutLabels);
     }
 
-    /** Each held-out row's loss under a candidate model, in row order. Do not run the candidate concurrently. */
-    public double[] rowLosses(MultiLayerNetwork candidate) {
-        return HeldOutMetrics.rowLosses(candidate, heldOut, heldOutLabels);
+    /** Each held-out row's loss and hit (1 when classified correctly) under a candidate model, in row order. */
+    public double[][] rowOutcomes(MultiLayerNetwork candidate) {
+        return HeldOutMetrics.rowOutcomes(candidate, heldOut, heldOutLabels);
     }
 
     /** A copy of the global model's flat parameters ({@link ModelCodec#parameters}). */

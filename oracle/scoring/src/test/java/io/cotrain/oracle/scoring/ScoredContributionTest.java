@@ -25,6 +25,15 @@ class ScoredContributionTest {
     }
 
     @Test
+    void test_why_valuedInAccuracyToo_saysBoth() {
+        var valued = judged(70, Optional.empty(), Map.of("value", 0.02, "valueStandardError", 0.005,
+                "valueShare", 0.04, "roundPlayers", 5d, "accuracyValue", -0.004, "accuracyValueStandardError", 0.01));
+
+        assertThat(valued.why()).endsWith("(noise: one standard error is 1.00%); held-out accuracy -0.40 points "
+                + "(noise 1.00)");
+    }
+
+    @Test
     void test_why_harmful_saysItAddsLoss() {
         var valued = judged(20, Optional.empty(), Map.of("value", -0.05, "valueStandardError", 0.01,
                 "valueShare", -0.1, "roundPlayers", 4d));

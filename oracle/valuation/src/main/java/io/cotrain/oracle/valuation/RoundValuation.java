@@ -6,6 +6,7 @@ import io.cotrain.oracle.aggregation.ModelUpdate;
 import io.cotrain.oracle.evaluation.ModelCodec;
 import io.cotrain.oracle.evaluation.TaskContext;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -17,14 +18,16 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 /**
  * Scores a round's model updates of one task by what each adds to the round's aggregate.
  *
- * <p>The updates are screened first ({@link UpdateScreen}: near-copies and free riders score the floor). The others
- * are the players of a game whose coalitions are aggregated with the task's rule, every update weighing the same
- * (a self-reported sample count buys no weight), and measured by held-out loss row by row ({@link CoalitionGame}:
- * the utility of a row is minus its cross-entropy, so a value is the loss an update removes). Loss rather than
- * accuracy: accuracy on a few hundred rows moves by whole rows at random, while the loss moves with every
- * probability, so a model that gets two more rows right by chance while growing less sure of the rest is not paid.
+ * <p>The updates are screened first ({@link UpdateScreen}: near-copies score the floor, free riders just under
+ * neutral). The others are the players of a game whose coalitions are aggregated with the task's rule, every update
+ * weighing the same (a self-reported sample count buys no weight), and measured row by row ({@link CoalitionGame}):
+ * in held-out loss (the utility of a row is minus its cross-entropy, so a value is the loss an update removes) and,
+ * with the same permutations, in held-out accuracy (a row's utility is 1 when it is classified correctly). Loss
+ * first: accuracy on a few hundred rows moves by whole rows at random, while the loss moves with every probability,
+ * so a model that gets two more rows right by chance while growing less sure of the rest is not paid. Accuracy
+ * beside it: slashing needs both measures to show harm beyond doubt, and pay stops when rows are lost beyond noise.
  * The {@link ValuationMethod} (Shapley values, as validators use) values each player with its noise over the rows, and
- * {@link ValueScore} maps the value to the score. A round of one update is valued against the global model alone.
+ * {@link ValueScore} maps both values to the score. A round of one update is valued against the global model alone.
  *
  * <p>Deterministic: the updates are ordered by id, the Monte Carlo seed is the caller's (derived from the round), and
  * every evaluation runs on one thread; the same inputs give the same scores and metrics, bit for bit.
@@ -38,7 +41,8 @@ public final class RoundValuation {
      * @param floorReason present when a screen set it aside: a near-copy (it scores 1), or a free rider (just under
      *     neutral: unpaid, not aggregated, not slashed)
      * @param metrics {@code value} (held-out loss removed per row), {@code valueStandardError}, {@code valueShare}
-     *     (the value over the global model's loss), {@code roundPlayers}; for a resubmission only
+     *     (the value over the global model's loss), {@code accuracyValue} (held-out rows gained per row) and its
+     *     {@code accuracyValueStandardError}, {@code roundPlayers}; for a resubmission only
      *     {@code resubmissionOf} (the id it repeats); empty when floored
      */
     public record Valued(long id, int score, Optional<String> floorReason, Map<String, Double> metrics) {}
@@ -71,21 +75,32 @@ public final class RoundValuation {
             List<ModelUpdate> updates = players.stream()
                     .map(player -> new ModelUpdate(player.id(), player.parameters(), 1, 1))
                     .toList();
+            int rows = task.baseline().rows();
+            // one game, two measures: a coalition's utility rows are minus each held-out row's loss, then each row's
+            // hit (1 when classified correctly); the same permutations value both
             CoalitionGame game = coalition -> {
                 ModelCodec.setParameters(work, coalition.isEmpty() ? global : aggregate(rule, updates, coalition));
-                double[] losses = task.rowLosses(work);
-                for (int row = 0; row < losses.length; row++) losses[row] = -losses[row];
-                return losses;
+                double[][] outcomes = task.rowOutcomes(work);
+                double[] utilities = new double[2 * rows];
+                for (int row = 0; row < rows; row++) {
+                    utilities[row] = -outcomes[0][row];
+                    utilities[rows + row] = outcomes[1][row];
+                }
+                return utilities;
             };
             PlayerValues estimate = method.estimate(players.size(), game, seed);
             double reference = task.baseline().loss();
             for (int i = 0; i < players.size(); i++) {
-                PlayerValue value = estimate.values().get(i);
+                double[] rowValues = estimate.rowValues()[i];
+                PlayerValue value = PlayerValue.of(Arrays.copyOfRange(rowValues, 0, rows));
+                PlayerValue accuracy = PlayerValue.of(Arrays.copyOfRange(rowValues, rows, 2 * rows));
                 valued.put(players.get(i).id(), new Valued(players.get(i).id(),
-                        ValueScore.score(value, reference, scale), Optional.empty(), Map.of(
+                        ValueScore.score(value, accuracy, reference, scale), Optional.empty(), Map.of(
                                 "value", value.mean(),
                                 "valueStandardError", value.standardError(),
                                 "valueShare", value.mean() / reference,
+                                "accuracyValue", accuracy.mean(),
+                                "accuracyValueStandardError", accuracy.standardError(),
                                 "roundPlayers", (double) players.size())));
             }
         }

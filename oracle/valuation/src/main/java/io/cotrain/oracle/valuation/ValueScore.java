@@ -69,7 +69,7 @@ public final class ValueScore {
         double mean = value.mean();
         if (Double.isNaN(mean) || Double.isNaN(value.standardError())) return 1;
         if (mean == 0) return scale.neutral();
-        double t = value.standardError() > 0 ? Math.abs(mean) / value.standardError() : Double.POSITIVE_INFINITY;
+        double t = certainty(value);
         if (t <= NOISE_MARGIN) return scale.neutral();
         double share = Math.abs(mean) / Math.max(referenceLoss, MIN_REFERENCE_LOSS);
         long certain = ramp(POINTS_PER_STANDARD_ERROR * (t - NOISE_MARGIN));
@@ -84,6 +84,39 @@ public final class ValueScore {
         long beyond = ramp(POINTS_PER_STANDARD_ERROR * (t - HARM_MARGIN));
         long below = Math.min(size, scale.neutral() - scale.slashThreshold() + beyond);
         return (int) Math.max(1, scale.neutral() - below);
+    }
+
+    /**
+     * The score by held-out loss ({@link #score(PlayerValue, double, Scale)}), with accuracy beside it: a contribution
+     * is slashed only as far as its harm to accuracy is beyond doubt too (one point per step of certainty past
+     * {@value #HARM_MARGIN} standard errors), and paid only as far as it loses no held-out rows beyond the noise (past
+     * {@value #NOISE_MARGIN} standard errors of lost rows, its pay falls {@value #POINTS_PER_STANDARD_ERROR} points per
+     * standard error). Both caps move the score continuously, so last-bit differences move it by a point at most.
+     *
+     * @param loss the value in held-out loss removed per row
+     * @param accuracy the value in held-out rows gained per row (hits)
+     * @param referenceLoss the global model's mean held-out loss
+     * @param scale the protocol's scale
+     * @return the score, 1..100
+     */
+    public static int score(PlayerValue loss, PlayerValue accuracy, double referenceLoss, Scale scale) {
+        int byLoss = score(loss, referenceLoss, scale);
+        double lost = accuracy.mean() < 0 ? certainty(accuracy) : 0;
+        if (byLoss < scale.slashThreshold()) {
+            long allowed = lost > HARM_MARGIN ? ramp(POINTS_PER_STANDARD_ERROR * (lost - HARM_MARGIN)) : 0;
+            return (int) Math.max(byLoss, scale.slashThreshold() - allowed);
+        }
+        if (byLoss > scale.neutral() && lost > NOISE_MARGIN) {
+            double room = (100 - scale.neutral()) - POINTS_PER_STANDARD_ERROR * (lost - NOISE_MARGIN);
+            return (int) Math.min(byLoss, scale.neutral() + Math.max(0, Math.round(room)));
+        }
+        return byLoss;
+    }
+
+    /** {@code |mean| / standard error}, infinite for a nonzero value without noise. */
+    private static double certainty(PlayerValue value) {
+        if (value.standardError() > 0) return Math.abs(value.mean()) / value.standardError();
+        return value.mean() == 0 ? 0 : Double.POSITIVE_INFINITY;
     }
 
     /** The points a value's size earns: {@code round(x)}, at least 1, bounded so that nothing overflows. */

@@ -55,6 +55,44 @@ class ValueScoreTest {
     }
 
     @Test
+    void score_withAccuracy_slashedOnlyWhenAccuracyHarmIsBeyondDoubtToo() {
+        PlayerValue harmful = new PlayerValue(-0.02, 0.001); // 10 by loss alone
+        // the flipped model that happens to classify as many rows: loss says slash, accuracy does not agree
+        assertThat(ValueScore.score(harmful, new PlayerValue(0.001, 0.01), LOSS, SCALE))
+                .isEqualTo(SCALE.slashThreshold());
+        assertThat(ValueScore.score(harmful, new PlayerValue(-0.03, 0.01), LOSS, SCALE)).as("3 standard errors")
+                .isEqualTo(SCALE.slashThreshold());
+        assertThat(ValueScore.score(harmful, new PlayerValue(-0.05, 0.01), LOSS, SCALE)).as("5: 41 points allowed")
+                .isEqualTo(10);
+        assertThat(ValueScore.score(harmful, new PlayerValue(-0.0301, 0.01), LOSS, SCALE)).as("just past 3")
+                .isEqualTo(SCALE.slashThreshold() - 1);
+    }
+
+    @Test
+    void score_withAccuracy_gainLosingRowsBeyondTheNoise_isPaidLess_thenNothing() {
+        PlayerValue gain = new PlayerValue(0.005, 0.001); // 60 by loss alone
+        assertThat(ValueScore.score(gain, new PlayerValue(-0.01, 0.01), LOSS, SCALE)).as("rows lost within the noise")
+                .isEqualTo(60);
+        // 2.5 standard errors of lost rows: 50 - 20 * 0.5 = 40 points of room, more than the 10 it earns
+        assertThat(ValueScore.score(gain, new PlayerValue(-0.025, 0.01), LOSS, SCALE)).isEqualTo(60);
+        assertThat(ValueScore.score(gain, new PlayerValue(-0.044, 0.01), LOSS, SCALE)).as("room 2").isEqualTo(52);
+        assertThat(ValueScore.score(gain, new PlayerValue(-0.06, 0.01), LOSS, SCALE)).isEqualTo(SCALE.neutral());
+    }
+
+    @Test
+    void score_withAccuracy_lostRowsMovingInTheirLastBits_moveTheScoreAtMostOnePoint() {
+        SplittableRandom random = new SplittableRandom(2);
+        for (int i = 0; i < 100_000; i++) {
+            PlayerValue loss = new PlayerValue(random.nextDouble(-0.05, 0.05), random.nextDouble(0, 0.01));
+            PlayerValue accuracy = new PlayerValue(random.nextDouble(-0.1, 0.1), random.nextDouble(0, 0.02));
+            PlayerValue moved = new PlayerValue(accuracy.mean() + 64 * Math.ulp(accuracy.mean()),
+                    accuracy.standardError() - 64 * Math.ulp(accuracy.standardError()));
+            assertThat(Math.abs(ValueScore.score(loss, accuracy, LOSS, SCALE)
+                    - ValueScore.score(loss, moved, LOSS, SCALE))).as("%s %s", loss, accuracy).isLessThanOrEqualTo(1);
+        }
+    }
+
+    @Test
     void score_atTheMargins_movesOnePointAtATime() {
         // a large value whose certainty crosses the noise margin and then the harm margin
         int previous = ValueScore.score(new PlayerValue(-0.04, 0.04 / 1.9), LOSS, SCALE);

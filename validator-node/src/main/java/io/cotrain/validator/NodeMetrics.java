@@ -19,6 +19,8 @@ import org.web3j.protocol.core.methods.response.TransactionReceipt;
  *   <li>{@code cotrain_contributions_evaluated_total{outcome="scored"|"floor"}}: contributions judged (floor: the
  *       lowest score, whether a guard failed or the work was worthless);</li>
  *   <li>{@code cotrain_evaluation_seconds}: fetch, verify and evaluate time per contribution;</li>
+ *   <li>{@code cotrain_contributions_valued_total{outcome="valued"|"screened"}}: judgements the round's valuation
+ *       changed before the commit (screened: a near-copy or a free rider);</li>
  *   <li>{@code cotrain_transactions_sent_total{action}} / {@code cotrain_transactions_failed_total{action}}:
  *       transactions mined successfully / not sent or reverted, by action ({@code commitScores}, {@code revealScores},
  *       {@code finalize}; the round number is dropped to keep the label set bounded);</li>
@@ -29,6 +31,7 @@ import org.web3j.protocol.core.methods.response.TransactionReceipt;
 public class NodeMetrics implements ScoringListener, TransactionListener {
     static final String EVALUATED = "cotrain.contributions.evaluated";
     static final String EVALUATION = "cotrain.evaluation";
+    static final String VALUED = "cotrain.contributions.valued";
     static final String SENT = "cotrain.transactions.sent";
     static final String FAILED = "cotrain.transactions.failed";
     static final String CURRENT_ROUND = "cotrain.current.round";
@@ -50,6 +53,8 @@ public class NodeMetrics implements ScoringListener, TransactionListener {
         // registered up front so that every series is visible from the start, at zero
         evaluated("scored");
         evaluated("floor");
+        valued("valued");
+        valued("screened");
         for (String action : KNOWN_ACTIONS) {
             transactions(SENT, action);
             transactions(FAILED, action);
@@ -61,6 +66,11 @@ public class NodeMetrics implements ScoringListener, TransactionListener {
         boolean floor = scored.score() == FLOOR || scored.floorReason().isPresent();
         evaluated(floor ? "floor" : "scored").increment();
         evaluation.record(Duration.ofMillis(scored.evaluationMillis()));
+    }
+
+    @Override
+    public void valued(ScoredContribution valued) {
+        valued(valued.floorReason().isPresent() ? "screened" : "valued").increment();
     }
 
     @Override
@@ -90,6 +100,13 @@ public class NodeMetrics implements ScoringListener, TransactionListener {
     private Counter evaluated(String outcome) {
         return Counter.builder(EVALUATED)
                 .description("Contributions this validator judged")
+                .tag("outcome", outcome)
+                .register(registry);
+    }
+
+    private Counter valued(String outcome) {
+        return Counter.builder(VALUED)
+                .description("Judgements the round's valuation changed before the commit")
                 .tag("outcome", outcome)
                 .register(registry);
     }

@@ -30,6 +30,8 @@ class NodeMetricsTest {
     void everySeriesExistsAtZeroFromTheStart() {
         assertThat(counter(NodeMetrics.EVALUATED, "outcome", "scored")).isZero();
         assertThat(counter(NodeMetrics.EVALUATED, "outcome", "floor")).isZero();
+        assertThat(counter(NodeMetrics.VALUED, "outcome", "valued")).isZero();
+        assertThat(counter(NodeMetrics.VALUED, "outcome", "screened")).isZero();
         for (String action : new String[] {"commitScores", "revealScores", "finalize"}) {
             assertThat(counter(NodeMetrics.SENT, "action", action)).isZero();
             assertThat(counter(NodeMetrics.FAILED, "action", action)).isZero();
@@ -47,6 +49,16 @@ class NodeMetricsTest {
         assertThat(counter(NodeMetrics.EVALUATED, "outcome", "floor")).isEqualTo(2);
         assertThat(registry.get(NodeMetrics.EVALUATION).timer().count()).isEqualTo(3);
         assertThat(registry.get(NodeMetrics.EVALUATION).timer().totalTime(TimeUnit.MILLISECONDS)).isEqualTo(205);
+    }
+
+    @Test
+    void valuationsCountByOutcome() {
+        metrics.valued(scored(71, null, 120));
+        metrics.valued(scored(1, "near-copy of contribution 3: ...", 120));
+        metrics.valued(scored(49, "free rider: ...", 120));
+        assertThat(counter(NodeMetrics.VALUED, "outcome", "valued")).isEqualTo(1);
+        assertThat(counter(NodeMetrics.VALUED, "outcome", "screened")).isEqualTo(2);
+        assertThat(registry.get(NodeMetrics.EVALUATION).timer().count()).as("valuing is not evaluating").isZero();
     }
 
     @Test

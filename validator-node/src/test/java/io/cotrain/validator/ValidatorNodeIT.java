@@ -109,6 +109,7 @@ class ValidatorNodeIT {
         assertThat(metrics)
                 .contains("cotrain_contributions_evaluated_total{outcome=\"scored\"}")
                 .contains("cotrain_contributions_evaluated_total{outcome=\"floor\"}")
+                .contains("cotrain_contributions_valued_total{outcome=\"valued\"}")
                 .contains("cotrain_evaluation_seconds_count")
                 .contains("cotrain_transactions_sent_total{action=\"commitScores\"}")
                 .contains("cotrain_transactions_failed_total{action=\"finalize\"}")

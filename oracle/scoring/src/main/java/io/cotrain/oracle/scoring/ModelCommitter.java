@@ -198,7 +198,7 @@ public final class ModelCommitter implements AutoCloseable {
         return accepted;
     }
 
-    /** Fetches an accepted update again (the scorer keeps judgements, not artifacts; its manifest was verified then). */
+    /** Fetches an accepted update again (the scorer keeps judgements, not artifacts; its manifest was verified). */
     private ModelAggregator.Input input(Accepted accepted) {
         ContributionManifest manifest = content.fetchManifest(accepted.view().contentDigest);
         byte[] model = content.fetchArtifact(manifest.artifacts().getFirst());

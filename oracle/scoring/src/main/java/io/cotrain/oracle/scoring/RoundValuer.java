@@ -49,6 +49,24 @@ public final class RoundValuer {
          * @return the rule its updates are aggregated with
          */
         AggregationRule rule(long taskId);
+
+        /**
+         * @return terms that do not change: one scale for every round, one rule for every task (a network without a
+         *     model registry, or a simulation)
+         */
+        static Terms fixed(ValueScore.Scale scale, AggregationRule rule) {
+            return new Terms() {
+                @Override
+                public ValueScore.Scale scale(BigInteger round) {
+                    return scale;
+                }
+
+                @Override
+                public AggregationRule rule(long taskId) {
+                    return rule;
+                }
+            };
+        }
     }
 
     private final UpdateStore updates;

@@ -28,17 +28,8 @@ class RoundValuerTest {
     private static final SyntheticTabularTask TASK = SyntheticTabularTask.standard();
     private static final Contributions BUILDERS = new Contributions(TASK);
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-12-03T12:00:00Z"), ZoneOffset.UTC);
-    private static final RoundValuer.Terms TERMS = new RoundValuer.Terms() {
-        @Override
-        public ValueScore.Scale scale(BigInteger round) {
-            return ValueScore.Scale.defaults();
-        }
-
-        @Override
-        public AggregationRule rule(long taskId) {
-            return new FedAvg();
-        }
-    };
+    private static final RoundValuer.Terms TERMS =
+            RoundValuer.Terms.fixed(ValueScore.Scale.defaults(), new FedAvg());
 
     private static TaskContext task;
     private static float[] honestA;

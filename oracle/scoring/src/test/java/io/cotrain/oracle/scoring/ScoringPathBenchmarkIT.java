@@ -8,7 +8,6 @@ import io.cotrain.ipfs.ContributionManifest;
 import io.cotrain.ipfs.ContributionManifest.Artifact;
 import io.cotrain.ipfs.testing.IpfsExtension;
 import io.cotrain.ipfs.testing.IpfsNode;
-import io.cotrain.oracle.aggregation.AggregationRule;
 import io.cotrain.oracle.aggregation.FedAvg;
 import io.cotrain.oracle.evaluation.DatasetEvaluator;
 import io.cotrain.oracle.evaluation.EvaluationLimits;
@@ -18,6 +17,7 @@ import io.cotrain.oracle.evaluation.testing.Contributions;
 import io.cotrain.oracle.evaluation.testing.SyntheticTabularTask;
 import io.cotrain.oracle.valuation.ValueScore;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,14 +57,8 @@ class ScoringPathBenchmarkIT {
         var task = new SyntheticTabularTask(SyntheticTabularTask.DEFAULT_SEED, HELD_OUT_ROWS);
         var builders = new Contributions(task);
         ContentStore content = new ContentStore(ipfs.client());
-        Path heldOut = Files.write(work.resolve("held-out.csv"), task.heldOutCsv());
-        Path base = Files.write(work.resolve("base.zip"), task.baseModelBytes());
-        TaskCatalog tasks = new TaskCatalog(List.of(new TaskCatalog.TaskDefinition(1, task.schema(), heldOut, base)),
-                EvaluationLimits.defaults());
-        ContributionScorer scorer = new ContributionScorer(content, tasks, GlobalModelSource.configured(tasks),
-                new ModelUpdateEvaluator(), new DatasetEvaluator(), Clock.systemUTC(), new ArtifactIndex(work),
-                new UpdateStore(work), ContributionHistory.NONE, RoundDeadlines.fixed(Duration.ofSeconds(30)),
-                ContentFetching.defaults());
+        TaskCatalog tasks = catalog(task);
+        ContributionScorer scorer = scorer(content, tasks, new UpdateStore(work));
         TaskContext context = tasks.task(1).orElseThrow();
 
         List<byte[]> models = new ArrayList<>();
@@ -126,28 +120,12 @@ class ScoringPathBenchmarkIT {
         var task = new SyntheticTabularTask(SyntheticTabularTask.DEFAULT_SEED, HELD_OUT_ROWS);
         var builders = new Contributions(task);
         ContentStore content = new ContentStore(ipfs.client());
-        Path heldOut = Files.write(work.resolve("held-out.csv"), task.heldOutCsv());
-        Path base = Files.write(work.resolve("base.zip"), task.baseModelBytes());
-        TaskCatalog tasks = new TaskCatalog(List.of(new TaskCatalog.TaskDefinition(1, task.schema(), heldOut, base)),
-                EvaluationLimits.defaults());
+        TaskCatalog tasks = catalog(task);
         UpdateStore updates = new UpdateStore(work);
         EvaluationStore evaluations = new EvaluationStore(work);
-        ContributionScorer scorer = new ContributionScorer(content, tasks, GlobalModelSource.configured(tasks),
-                new ModelUpdateEvaluator(), new DatasetEvaluator(), Clock.systemUTC(), new ArtifactIndex(work),
-                updates, ContributionHistory.NONE, RoundDeadlines.fixed(Duration.ofSeconds(30)),
-                ContentFetching.defaults());
+        ContributionScorer scorer = scorer(content, tasks, updates);
         RoundValuer valuer = new RoundValuer(updates, evaluations, GlobalModelSource.configured(tasks),
-                new RoundValuer.Terms() {
-                    @Override
-                    public ValueScore.Scale scale(BigInteger round) {
-                        return ValueScore.Scale.defaults();
-                    }
-
-                    @Override
-                    public AggregationRule rule(long taskId) {
-                        return new FedAvg();
-                    }
-                }, Clock.systemUTC());
+                RoundValuer.Terms.fixed(ValueScore.Scale.defaults(), new FedAvg()), Clock.systemUTC());
         TaskContext context = tasks.task(1).orElseThrow();
 
         List<byte[]> models = new ArrayList<>();
@@ -192,6 +170,21 @@ class ScoringPathBenchmarkIT {
                         + "  %d of %d honest updates valued above neutral%n",
                 HELD_OUT_ROWS, ROUND_CONTRIBUTIONS, ROUND_PASSES, wholeMillis, 60_000 / wholeMillis,
                 median(valuation) / ROUND_CONTRIBUTIONS, bareMillis, 60_000 / bareMillis, paid, ROUND_CONTRIBUTIONS);
+    }
+
+    /** The task with its held-out set and base model written to the work directory, as a node's catalog reads them. */
+    private TaskCatalog catalog(SyntheticTabularTask task) throws IOException {
+        Path heldOut = Files.write(work.resolve("held-out.csv"), task.heldOutCsv());
+        Path base = Files.write(work.resolve("base.zip"), task.baseModelBytes());
+        return new TaskCatalog(List.of(new TaskCatalog.TaskDefinition(1, task.schema(), heldOut, base)),
+                EvaluationLimits.defaults());
+    }
+
+    /** The scorer a node assembles, with the configured global model and a deadline no fetch here comes near. */
+    private ContributionScorer scorer(ContentStore content, TaskCatalog tasks, UpdateStore updates) {
+        return new ContributionScorer(content, tasks, GlobalModelSource.configured(tasks), new ModelUpdateEvaluator(),
+                new DatasetEvaluator(), Clock.systemUTC(), new ArtifactIndex(work), updates, ContributionHistory.NONE,
+                RoundDeadlines.fixed(Duration.ofSeconds(30)), ContentFetching.defaults());
     }
 
     private static double median(long[] passNanos) {

@@ -56,7 +56,8 @@ import org.web3j.utils.Numeric;
  * exactly the round's updates scored at least neutral, and the held-out accuracy rises to within a few points of a
  * model trained centrally on the union of the honest shards (computed here); the poisoner's updates are never
  * aggregated and it is slashed every round; the free riders and the copier earn nothing; the honest contributors are
- * paid and take at least 95% of all contributor rewards. Finally the owner reverts the default branch and merges the old head back in through the CLI, the validators record the two-parent merge, and
+ * paid and take at least 95% of all contributor rewards. Finally the owner reverts the default branch and merges
+ * the old head back in through the CLI, the validators record the two-parent merge, and
  * {@code local-network.sh stop} stops everything (LocalNetworkIT stops its network with Ctrl-C).
  */
 class FederatedTrainingIT {

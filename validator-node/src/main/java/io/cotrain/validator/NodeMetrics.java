@@ -20,7 +20,7 @@ import org.web3j.protocol.core.methods.response.TransactionReceipt;
  *       lowest score, whether a guard failed or the work was worthless);</li>
  *   <li>{@code cotrain_evaluation_seconds}: fetch, verify and evaluate time per contribution;</li>
  *   <li>{@code cotrain_contributions_valued_total{outcome="valued"|"screened"}}: judgements the round's valuation
- *       changed before the commit (screened: a near-copy or a free rider);</li>
+ *       changed before the commit (screened: a near-copy, a free rider or the same work again);</li>
  *   <li>{@code cotrain_transactions_sent_total{action}} / {@code cotrain_transactions_failed_total{action}}:
  *       transactions mined successfully / not sent or reverted, by action ({@code commitScores}, {@code revealScores},
  *       {@code finalize}; the round number is dropped to keep the label set bounded);</li>

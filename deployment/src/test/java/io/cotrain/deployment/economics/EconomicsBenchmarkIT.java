@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.cotrain.deployment.economics.EconomicsSimulation.Population;
 import io.cotrain.oracle.valuation.ValuationMethod;
 import io.cotrain.testing.RepositoryRoot;
+import java.util.List;
 import java.util.Locale;
 import org.junit.jupiter.api.Test;
 
@@ -23,18 +24,24 @@ class EconomicsBenchmarkIT {
     @Test
     void weather() throws Exception {
         Table table = Table.weather(RepositoryRoot.path());
-        for (ValuationMethod method : ValuationMethod.values()) check(run(table, method));
+        for (ValuationMethod method : methods()) check(run(table, method));
     }
 
     @Test
     void cars_aSmallTask() throws Exception {
         Table table = Table.cars(RepositoryRoot.path());
-        for (ValuationMethod method : ValuationMethod.values()) check(run(table, method));
+        for (ValuationMethod method : methods()) check(run(table, method));
+    }
+
+    /** Every method, or the one named by {@code -Deconomics.method=SHAPLEY} (a quicker run while tuning). */
+    private static List<ValuationMethod> methods() {
+        String only = System.getProperty("economics.method", "");
+        return only.isBlank() ? List.of(ValuationMethod.values()) : List.of(ValuationMethod.valueOf(only));
     }
 
     private static EconomicsSimulation.Result run(Table table, ValuationMethod method) {
         long started = System.nanoTime();
-        EconomicsSimulation.Result result = new EconomicsSimulation(table, method).run();
+        EconomicsSimulation.Result result = new EconomicsSimulation(table, method, true).run();
         StringBuilder out = new StringBuilder(String.format(Locale.ROOT,
                 "%n== %s, %s: %d rows, %d held out, %d rounds of %d local epochs, 20 wallets (%.0f s)%n", table.name(),
                 method, table.rows(), result.heldOutRows(), EconomicsSimulation.ROUNDS, EconomicsSimulation.EPOCHS,
@@ -53,6 +60,12 @@ class EconomicsBenchmarkIT {
         out.append(String.format(Locale.ROOT, "honest contributions paid: %d of %d; mean honest wallet %.1f COT, the "
                 + "sybil pair together %.1f COT%n", result.honestPaidRounds(), result.honestContributions(),
                 honestMean, result.totals().get(Population.SYBIL).rewards()));
+        if (method == ValuationMethod.SHAPLEY) {
+            // the validators' method: what the sybil would have earned sending its whole shard from one wallet
+            double alone = new EconomicsSimulation(table, method, false).run().totals().get(Population.SYBIL).rewards();
+            out.append(String.format(Locale.ROOT, "the sybil's shard from one wallet instead: %.1f COT (the split "
+                    + "earns %.2fx)%n", alone, result.totals().get(Population.SYBIL).rewards() / alone));
+        }
         out.append(String.format(Locale.ROOT, "accuracy: base %.4f, rounds %s, central %.4f%n", result.baseAccuracy(),
                 result.accuracies().stream().map(a -> String.format(Locale.ROOT, "%.4f", a)).toList(),
                 result.centralAccuracy()));

@@ -75,10 +75,16 @@ final class EconomicsSimulation {
     private final EvaluationLimits limits = EvaluationLimits.defaults();
 
     private final ValuationMethod method;
+    private final boolean sybilSplit;
 
-    EconomicsSimulation(Table table, ValuationMethod method) {
+    /**
+     * @param sybilSplit whether the sybil's shard is split over two wallets (the attack) or sent from one (what the
+     *     attack is measured against: splitting must earn nothing more)
+     */
+    EconomicsSimulation(Table table, ValuationMethod method, boolean sybilSplit) {
         this.table = table;
         this.method = method;
+        this.sybilSplit = sybilSplit;
     }
 
     Result run() {
@@ -98,9 +104,13 @@ final class EconomicsSimulation {
             wallets.add(new Wallet("flipper-" + (i + 1), Population.FLIPPER, shards.get(HONEST + i)));
         }
         List<Integer> sybilShard = shards.get(dataShards - 1);
-        int half = sybilShard.size() / 2;
-        wallets.add(new Wallet("sybil-a", Population.SYBIL, sybilShard.subList(0, half)));
-        wallets.add(new Wallet("sybil-b", Population.SYBIL, sybilShard.subList(half, sybilShard.size())));
+        if (sybilSplit) {
+            int half = sybilShard.size() / 2;
+            wallets.add(new Wallet("sybil-a", Population.SYBIL, sybilShard.subList(0, half)));
+            wallets.add(new Wallet("sybil-b", Population.SYBIL, sybilShard.subList(half, sybilShard.size())));
+        } else {
+            wallets.add(new Wallet("sybil-alone", Population.SYBIL, sybilShard));
+        }
         wallets.add(new Wallet("free-rider-1", Population.FREE_RIDER, List.of()));
         wallets.add(new Wallet("free-rider-2", Population.FREE_RIDER, List.of()));
         wallets.add(new Wallet("copier", Population.COPIER, List.of()));

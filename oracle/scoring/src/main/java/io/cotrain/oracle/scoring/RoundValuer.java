@@ -26,10 +26,10 @@ import org.slf4j.LoggerFactory;
  * {@link UpdateStore}, and judged against the same global model: what the round's aggregate is made of. Datasets and
  * validation work keep their judgement alone (what training the global model on them adds): they are not aggregated,
  * so they take no credit in the game. Near-copies of any update kept from the task's last {@value #LOOK_BACK} rounds,
- * or of a lower id in this round, score the floor; free riders score just under neutral. The Monte Carlo seed is the
- * round's and task's, and the score scale the round's parameters, so every honest validator commits the same scores;
- * valuing a round again (after a crash) gives the same scores, because the players are the stored updates, not the
- * scores.
+ * or of a lower id in this round, score the floor; free riders and the same work again score just under neutral.
+ * The Monte Carlo seed is the round's and task's, and the score scale the round's parameters, so every honest
+ * validator commits the same scores; valuing a round again (after a crash) gives the same scores, because the players
+ * are the stored updates, not the scores.
  */
 public final class RoundValuer {
     /** How many earlier rounds' updates a near-copy is looked for in. */

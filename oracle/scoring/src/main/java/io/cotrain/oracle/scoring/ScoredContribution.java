@@ -14,7 +14,8 @@ import java.util.Optional;
  * @param taskId its task
  * @param kind the on-chain ContributionType
  * @param score 1..100
- * @param floorReason why a guard or a screen set it aside: it scored the floor, or just under neutral (a free rider)
+ * @param floorReason why a guard or a screen set it aside: it scored the floor, or just under neutral
+ *     (a free rider, the same work again)
  * @param metrics the evaluation's figures (accuracy, loss, baseline, rows...)
  * @param evaluatedAt when
  * @param evaluationMillis how long fetching, verifying and evaluating took

@@ -35,6 +35,8 @@ public final class UpdateScreen {
     public static final double NEAR_COPY = 0.1;
     /** The change, relative to the round's other updates' typical change, under which an update is a free rider. */
     public static final double FREE_RIDER = 0.1;
+    /** The cosine between two updates' changes from the global model at or above which they are the same work. */
+    public static final double SAME_WORK = 0.95;
 
     /**
      * A model update's parameters.
@@ -53,7 +55,10 @@ public final class UpdateScreen {
         /** Scores the floor: a copy of someone else's update. */
         record Floored(String reason) implements Verdict {}
 
-        /** A free rider: unvalued, it scores just under neutral (unpaid, not aggregated, not slashed). */
+        /**
+         * A free rider, or the same work as an earlier update: unvalued, it scores just under neutral (unpaid, not
+         * aggregated, not slashed).
+         */
         record Unpaid(String reason) implements Verdict {}
 
         /**
@@ -80,6 +85,11 @@ public final class UpdateScreen {
             Optional<Verdict> copy = copyOf(update, sorted.subList(0, i), earlier, global);
             if (copy.isPresent()) {
                 verdicts.put(update.id(), copy.get());
+                continue;
+            }
+            Optional<Verdict> sameWork = sameWorkAs(update, sorted.subList(0, i), global);
+            if (sameWork.isPresent()) {
+                verdicts.put(update.id(), sameWork.get());
                 continue;
             }
             double others = medianWithout(change, i);
@@ -110,6 +120,34 @@ public final class UpdateScreen {
                     original.id(), distance, NEAR_COPY * 100, limit / NEAR_COPY)));
         }
         return Optional.empty();
+    }
+
+    private static Optional<Verdict> sameWorkAs(Update update, List<Update> before, float[] global) {
+        for (Update original : before) {
+            double cosine = cosine(update.parameters(), original.parameters(), global);
+            if (cosine >= SAME_WORK) {
+                return Optional.of(new Verdict.Unpaid(String.format(Locale.ROOT, "same work as contribution %d: its "
+                        + "change from the global model points the same way (cosine %.3f, at least %.2f)",
+                        original.id(), cosine, SAME_WORK)));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The cosine between {@code a - global} and {@code b - global}; 0 when either has not moved. */
+    static double cosine(float[] a, float[] b, float[] global) {
+        if (a.length != b.length) return 0;
+        double dot = 0;
+        double squaresA = 0;
+        double squaresB = 0;
+        for (int i = 0; i < a.length; i++) {
+            double changeA = (double) a[i] - global[i];
+            double changeB = (double) b[i] - global[i];
+            dot += changeA * changeB;
+            squaresA += changeA * changeA;
+            squaresB += changeB * changeB;
+        }
+        return squaresA == 0 || squaresB == 0 ? 0 : dot / Math.sqrt(squaresA * squaresB);
     }
 
     static double distance(float[] a, float[] b) {

@@ -120,6 +120,29 @@ class RoundValuationTest {
         assertThat(valued.get(2).metrics()).containsEntry("resubmissionOf", 3.0);
     }
 
+    @Test
+    void value_sameWorkRescaledFromOtherWallets_earnsWhatSubmittingItOnceEarns() {
+        // the attack: one piece of work from three wallets, its change scaled so that no copy is within the near-copy
+        // distance of another; together they would take three players' share of the round and of the aggregate
+        List<UpdateScreen.Update> round = new ArrayList<>();
+        for (int i = 0; i < honest.size(); i++) round.add(update(i + 1, honest.get(i)));
+        round.add(update(5, rescaled(honest.getFirst(), 0.6)));
+        round.add(update(6, rescaled(noisy(honest.getFirst(), honest.getFirst(), 0.05, 6), 1.4)));
+
+        List<RoundValuation.Valued> valued = value(round);
+
+        assertThat(valued.getFirst().score()).as("the earliest keeps the credit").isGreaterThan(SCALE.neutral());
+        for (RoundValuation.Valued again : valued.subList(4, 6)) {
+            assertThat(again.floorReason()).as("contribution %d", again.id())
+                    .hasValueSatisfying(reason -> assertThat(reason).startsWith("same work as contribution 1"));
+            assertThat(again.score()).as("unpaid and left out, not slashed: the same direction may be chance")
+                    .isEqualTo(SCALE.neutral() - 1);
+        }
+        for (int i = 1; i < honest.size(); i++) {
+            assertThat(valued.get(i).floorReason()).as("honest %d, trained on its own data", i + 1).isEmpty();
+        }
+    }
+
     /** An update by its own contributor, 0xc followed by its id. */
     private static UpdateScreen.Update update(long id, float[] parameters) {
         return new UpdateScreen.Update(id, "0xc" + id, parameters);
@@ -128,6 +151,14 @@ class RoundValuationTest {
     private static List<RoundValuation.Valued> value(List<UpdateScreen.Update> round) {
         return RoundValuation.value(task, new FedAvg(), round, List.of(), 77, SCALE,
                 ValuationMethod.SHAPLEY);
+    }
+
+    /** The global model plus {@code factor} times the update's change from it. */
+    private static float[] rescaled(float[] update, double factor) {
+        float[] global = task.globalParameters();
+        float[] out = new float[update.length];
+        for (int i = 0; i < out.length; i++) out[i] = (float) (global[i] + factor * ((double) update[i] - global[i]));
+        return out;
     }
 
     /** {@code base} plus Gaussian noise whose norm is {@code fraction} of the honest update's change. */

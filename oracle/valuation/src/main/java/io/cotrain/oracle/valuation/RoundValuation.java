@@ -1,26 +1,22 @@
 package io.cotrain.oracle.valuation;
 
 import io.cotrain.oracle.aggregation.AggregationRule;
-import io.cotrain.oracle.aggregation.FedAvg;
 import io.cotrain.oracle.aggregation.ModelUpdate;
-import io.cotrain.oracle.evaluation.ModelCodec;
 import io.cotrain.oracle.evaluation.TaskContext;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.BitSet;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /**
  * Scores a round's model updates of one task by what each adds to the round's aggregate.
  *
  * <p>The updates are screened first ({@link UpdateScreen}: near-copies score the floor, free riders just under
  * neutral). The others are the players of a game whose coalitions are aggregated with the task's rule, every update
- * weighing the same (a self-reported sample count buys no weight), and measured row by row ({@link CoalitionGame}):
+ * weighing the same (a self-reported sample count buys no weight), and measured row by row ({@link HeldOutGame}):
  * in held-out loss (the utility of a row is minus its cross-entropy, so a value is the loss an update removes) and,
  * with the same permutations, in held-out accuracy (a row's utility is 1 when it is classified correctly). Loss
  * first: accuracy on a few hundred rows moves by whole rows at random, while the loss moves with every probability,
@@ -29,8 +25,9 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
  * The {@link ValuationMethod} (Shapley values, as validators use) values each player with its noise over the rows, and
  * {@link ValueScore} maps both values to the score. A round of one update is valued against the global model alone.
  *
- * <p>Deterministic: the updates are ordered by id, the Monte Carlo seed is the caller's (derived from the round), and
- * every evaluation runs on one thread; the same inputs give the same scores and metrics, bit for bit.
+ * <p>Deterministic: the updates are ordered by id, the Monte Carlo seed (and the held-out sample of a large set) is the
+ * caller's, derived from the round, and the game's rows are cut into chunks that do not depend on the thread count;
+ * the same inputs give the same scores and metrics, bit for bit.
  */
 public final class RoundValuation {
     /**
@@ -47,8 +44,6 @@ public final class RoundValuation {
      */
     public record Valued(long id, int score, Optional<String> floorReason, Map<String, Double> metrics) {}
 
-    private static final AggregationRule MEAN = new FedAvg();
-
     private RoundValuation() {}
 
     /**
@@ -63,31 +58,18 @@ public final class RoundValuation {
      */
     public static List<Valued> value(TaskContext task, AggregationRule rule, List<UpdateScreen.Update> round,
             List<UpdateScreen.Update> earlier, long seed, ValueScore.Scale scale, ValuationMethod method) {
-        float[] global = task.globalParameters();
-        Map<Long, UpdateScreen.Verdict> screened = UpdateScreen.screen(global, round, earlier);
+        Map<Long, UpdateScreen.Verdict> screened = UpdateScreen.screen(task.globalParameters(), round, earlier);
         List<UpdateScreen.Update> players = round.stream()
                 .filter(update -> screened.get(update.id()) instanceof UpdateScreen.Verdict.Admitted)
                 .sorted(Comparator.comparingLong(UpdateScreen.Update::id))
                 .toList();
         Map<Long, Valued> valued = new LinkedHashMap<>();
         if (!players.isEmpty()) {
-            MultiLayerNetwork work = task.freshGlobalModel();
             List<ModelUpdate> updates = players.stream()
                     .map(player -> new ModelUpdate(player.id(), player.parameters(), 1, 1))
                     .toList();
-            int rows = task.baseline().rows();
-            // one game, two measures: a coalition's utility rows are minus each held-out row's loss, then each row's
-            // hit (1 when classified correctly); the same permutations value both
-            CoalitionGame game = coalition -> {
-                ModelCodec.setParameters(work, coalition.isEmpty() ? global : aggregate(rule, updates, coalition));
-                double[][] outcomes = task.rowOutcomes(work);
-                double[] utilities = new double[2 * rows];
-                for (int row = 0; row < rows; row++) {
-                    utilities[row] = -outcomes[0][row];
-                    utilities[rows + row] = outcomes[1][row];
-                }
-                return utilities;
-            };
+            HeldOutGame game = new HeldOutGame(task, rule, updates, seed);
+            int rows = game.rows();
             PlayerValues estimate = method.estimate(players.size(), game, seed);
             double reference = task.baseline().loss();
             for (int i = 0; i < players.size(); i++) {
@@ -124,17 +106,4 @@ public final class RoundValuation {
         return Math.max(scale.slashThreshold(), scale.neutral() - 1);
     }
 
-    /**
-     * The coalition's aggregate by the task's rule; a coalition too small for a robust rule (Krum needs more updates
-     * than it tolerates attackers) is averaged instead.
-     */
-    private static float[] aggregate(AggregationRule rule, List<ModelUpdate> updates, BitSet coalition) {
-        List<ModelUpdate> members = new ArrayList<>(coalition.cardinality());
-        for (int i = coalition.nextSetBit(0); i >= 0; i = coalition.nextSetBit(i + 1)) members.add(updates.get(i));
-        try {
-            return rule.aggregate(members);
-        } catch (IllegalArgumentException tooFew) {
-            return MEAN.aggregate(members);
-        }
-    }
 }

@@ -1,9 +1,11 @@
 package io.cotrain.oracle.valuation;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.stream.IntStream;
 
 /**
  * Shapley values of a round's players, per held-out row, so that each value comes with its sampling noise.
@@ -27,6 +29,8 @@ import java.util.SplittableRandom;
 public final class ShapleyEstimator {
     /** Rounds of at most this many players are valued exactly (64 coalition evaluations at most). */
     public static final int EXACT_MAX_PLAYERS = 6;
+    /** Permutations sampled at once, on as many threads as there are cores up to this. */
+    static final int PERMUTATIONS_AT_ONCE = 2;
 
     /**
      * @param evaluationsPerPlayer coalition evaluations a round of more than {@value #EXACT_MAX_PLAYERS} players may
@@ -68,7 +72,8 @@ public final class ShapleyEstimator {
     private static PlayerValues exact(int n, CoalitionGame game) {
         int coalitions = 1 << n;
         double[][] utility = new double[coalitions][];
-        for (int mask = 0; mask < coalitions; mask++) utility[mask] = game.utility(BitSet.valueOf(new long[] {mask}));
+        IntStream.range(0, coalitions).parallel()
+                .forEach(mask -> utility[mask] = game.utility(BitSet.valueOf(new long[] {mask})));
         int rows = utility[0].length;
         // weight of a coalition of size s not holding the player: s! (n - s - 1)! / n!
         double[] weight = new double[n];
@@ -93,38 +98,36 @@ public final class ShapleyEstimator {
         int rows = empty.length;
         double cutoff = settings.truncation() * meanAbsoluteGap(whole, empty);
         double[][] alone = new double[n][];
-        for (int player = 0; player < n; player++) {
+        IntStream.range(0, n).parallel().forEach(player -> {
             BitSet single = new BitSet();
             single.set(player);
             alone[player] = game.utility(single);
-        }
+        });
         int evaluations = n + 2;
 
         double[][] later = new double[n][rows];
         int[] laterSamples = new int[n];
         SplittableRandom random = new SplittableRandom(seed);
-        // Permutations are bounded as well as evaluations: one whose prefixes all truncate costs no evaluation.
-        for (int permutation = 0; evaluations < budget && permutation < budget; permutation++) {
-            int[] order = order(n, permutation % n, random);
-            BitSet prefix = new BitSet();
-            prefix.set(order[0]);
-            double[] before = alone[order[0]];
-            boolean truncated = meanAbsoluteGap(whole, before) <= cutoff;
-            for (int position = 1; position < n; position++) {
-                int player = order[position];
-                laterSamples[player]++;
-                if (truncated) continue;
-                prefix.set(player);
-                double[] after;
-                if (position == n - 1) {
-                    after = whole;
-                } else {
-                    after = game.utility(prefix);
-                    evaluations++;
+        // Permutations are bounded as well as evaluations: one whose prefixes all truncate costs no evaluation. Up to
+        // PERMUTATIONS_AT_ONCE run in parallel, as many as the budget has room for (a permutation costs at most n - 2
+        // evaluations), and are summed in their order: the budget, not the number of cores, decides how many, so one
+        // core or many give the same bits.
+        for (int permutation = 0; evaluations < budget && permutation < budget; ) {
+            int room = (budget - evaluations) / Math.max(1, n - 2);
+            int count = Math.max(1, Math.min(Math.min(PERMUTATIONS_AT_ONCE, room), budget - permutation));
+            int[][] orders = new int[count][];
+            for (int k = 0; k < count; k++) orders[k] = order(n, (permutation + k) % n, random);
+            permutation += count;
+            List<Walk> walks = Arrays.stream(orders).parallel()
+                    .map(order -> walk(order, game, alone[order[0]], whole, cutoff))
+                    .toList();
+            for (Walk walk : walks) {
+                for (int position = 1; position < n; position++) {
+                    int player = walk.order()[position];
+                    laterSamples[player]++;
+                    if (walk.marginals()[position] != null) add(later[player], walk.marginals()[position]);
                 }
-                accumulate(later[player], after, before, 1);
-                before = after;
-                truncated = meanAbsoluteGap(whole, after) <= cutoff;
+                evaluations += walk.evaluations();
             }
         }
 
@@ -137,6 +140,39 @@ public final class ShapleyEstimator {
             }
         }
         return estimate(values, evaluations, false);
+    }
+
+    /**
+     * One permutation's marginals by position (null once it is truncated) and the evaluations they cost.
+     */
+    private record Walk(int[] order, double[][] marginals, int evaluations) {}
+
+    private static Walk walk(int[] order, CoalitionGame game, double[] first, double[] whole, double cutoff) {
+        int n = order.length;
+        double[][] marginals = new double[n][];
+        int evaluations = 0;
+        BitSet prefix = new BitSet();
+        prefix.set(order[0]);
+        double[] before = first;
+        for (int position = 1; position < n && meanAbsoluteGap(whole, before) > cutoff; position++) {
+            prefix.set(order[position]);
+            double[] after;
+            if (position == n - 1) {
+                after = whole;
+            } else {
+                after = game.utility(prefix);
+                evaluations++;
+            }
+            marginals[position] = new double[after.length];
+            accumulate(marginals[position], after, before, 1);
+            before = after;
+        }
+        return new Walk(order, marginals, evaluations);
+    }
+
+    /** {@code sum[r] += values[r]} */
+    private static void add(double[] sum, double[] values) {
+        for (int row = 0; row < sum.length; row++) sum[row] += values[row];
     }
 
     /** {@code first} first, the others in a random order. */

@@ -63,8 +63,13 @@ class EconomicsBenchmarkIT {
         if (method == ValuationMethod.SHAPLEY) {
             // the validators' method: what the sybil would have earned sending its whole shard from one wallet
             double alone = new EconomicsSimulation(table, method, false).run().totals().get(Population.SYBIL).rewards();
+            double split = result.totals().get(Population.SYBIL).rewards();
             out.append(String.format(Locale.ROOT, "the sybil's shard from one wallet instead: %.1f COT (the split "
-                    + "earns %.2fx)%n", alone, result.totals().get(Population.SYBIL).rewards() / alone));
+                    + "earns %.2fx)%n", alone, split / alone));
+            // the sybil's shard is real data: what one wallet earns with it is honest work, what the split adds is not
+            double honestWork = result.totals().get(Population.HONEST).rewards() + Math.min(split, alone);
+            out.append(String.format(Locale.ROOT, "honest work's share (the sybil's shard paid as from one wallet "
+                    + "counted as honest): %.1f%%%n", 100 * honestWork / result.rewards()));
         }
         out.append(String.format(Locale.ROOT, "accuracy: base %.4f, rounds %s, central %.4f%n", result.baseAccuracy(),
                 result.accuracies().stream().map(a -> String.format(Locale.ROOT, "%.4f", a)).toList(),

@@ -4,22 +4,31 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A model update's evaluation together with its parameters, for valuing the update next to the round's others.
+ * A contribution's evaluation on its own, with what its round's judgement needs beside it: a model update's
+ * parameters, to value it next to the round's others, or a dataset's row fingerprints, to tell whether it is mostly
+ * rows an earlier dataset submitted.
  *
  * @param evaluation the contribution's evaluation on its own
- * @param parameters the update's flat parameters ({@link ModelCodec#parameters}); present iff no guard rejected it
+ * @param parameters the update's flat parameters ({@link ModelCodec#parameters}); present for a model update that no
+ *     guard rejected
+ * @param rowFingerprints the dataset's distinct row fingerprints ({@link CsvDataset#rowFingerprints}); present for a
+ *     dataset that no guard rejected
  */
-public record Assessment(Evaluation evaluation, Optional<float[]> parameters) {
+public record Assessment(Evaluation evaluation, Optional<float[]> parameters, Optional<long[]> rowFingerprints) {
     public Assessment {
         Objects.requireNonNull(evaluation, "evaluation");
         Objects.requireNonNull(parameters, "parameters");
-        if (evaluation.rejected() == parameters.isPresent()) {
-            throw new IllegalArgumentException("an assessment holds parameters iff no guard rejected the contribution");
+        Objects.requireNonNull(rowFingerprints, "rowFingerprints");
+        if (parameters.isPresent() && rowFingerprints.isPresent()) {
+            throw new IllegalArgumentException("an assessment holds parameters or row fingerprints, not both");
+        }
+        if (evaluation.rejected() == (parameters.isPresent() || rowFingerprints.isPresent())) {
+            throw new IllegalArgumentException("an assessment holds what it judged iff no guard rejected it");
         }
     }
 
-    /** A contribution a guard rejected, or one that was not evaluated: no update to value. */
+    /** A contribution a guard rejected, or one that was not evaluated: nothing to judge with its round. */
     public static Assessment rejected(Evaluation floor) {
-        return new Assessment(floor, Optional.empty());
+        return new Assessment(floor, Optional.empty(), Optional.empty());
     }
 }

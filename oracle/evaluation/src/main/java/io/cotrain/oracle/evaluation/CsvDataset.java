@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -208,6 +209,26 @@ public final class CsvDataset {
             h = 31 * h + Float.floatToIntBits(features[i]);
         }
         return h;
+    }
+
+    /**
+     * Each row's fingerprint: the first 8 bytes of the SHA-256 of its label and its features' float bits, so that rows
+     * parsed from different text ({@code 1.0} and {@code 1}) that are the same row have the same fingerprint.
+     *
+     * @return the distinct fingerprints, ascending
+     */
+    public long[] rowFingerprints() {
+        MessageDigest sha256 = ModelCodec.sha256();
+        int n = schema.featureCount();
+        ByteBuffer row = ByteBuffer.allocate(Integer.BYTES * (n + 1));
+        long[] fingerprints = new long[labels.length];
+        for (int r = 0; r < labels.length; r++) {
+            row.clear();
+            row.putInt(labels[r]);
+            for (int i = r * n; i < r * n + n; i++) row.putInt(Float.floatToIntBits(features[i]));
+            fingerprints[r] = ByteBuffer.wrap(sha256.digest(row.array())).getLong();
+        }
+        return Arrays.stream(fingerprints).sorted().distinct().toArray();
     }
 
     /** The data as an ND4J data set: float features (rows x features) and one-hot float labels (rows x classes). */

@@ -58,8 +58,15 @@ public final class DatasetEvaluator {
 
     /** Scores CSV bytes against a task. */
     public Evaluation evaluate(TaskContext task, byte[] csv) {
-        return Scoring.guarded(LOG, "dataset", task, csv, () -> {
+        return assess(task, csv).evaluation();
+    }
+
+    /** Scores CSV bytes against a task, and keeps the rows' fingerprints when no guard rejects the dataset. */
+    public Assessment assess(TaskContext task, byte[] csv) {
+        long[][] fingerprints = new long[1][];
+        Evaluation evaluation = Scoring.guarded(LOG, "dataset", task, csv, () -> {
             CsvDataset data = CsvDataset.parse(csv, task.schema(), task.limits());
+            fingerprints[0] = data.rowFingerprints();
             int rows = data.rows();
             int duplicates = countDuplicates(data);
             if (duplicates > task.limits().maxDuplicateFraction() * rows) {
@@ -74,9 +81,10 @@ public final class DatasetEvaluator {
             }
             MultiLayerNetwork model = task.freshGlobalModel();
             LocalTraining.train(model, data.toDataSet(), epochs, seed);
-            return Scoring.scored(task, task.measure(model),
+            return Scoring.scored(task.measure(model), task.baseline(),
                     Map.of("datasetRows", (double) rows, "duplicateRows", (double) duplicates));
         });
+        return Scoring.assessment(evaluation, fingerprints[0]);
     }
 
     private record Row(float[] features, int label) {

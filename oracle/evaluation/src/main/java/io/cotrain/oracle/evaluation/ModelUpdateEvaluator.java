@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
  * of it; not a DL4J model; architecture (layer types, sizes, activations, loss, data type) and parameter count equal
  * to the task's base architecture; NaN or infinite weights; parameters bitwise equal to the current global model's
  * ("no change from the global model", a free rider resubmitting it). Then the candidate's accuracy on the held-out
- * set is compared with the global model's and turned into a score by {@link QualityScore}.
+ * set ({@link TaskContext#measureAlone}: at most {@value TaskContext#ALONE_ROWS} rows) is compared with the global
+ * model's and turned into a score by {@link QualityScore}: the score alone, which the round's valuation replaces.
  *
  * <p>{@link #evaluate} never throws on hostile bytes. Stateless and thread-safe.
  */
@@ -38,7 +39,7 @@ public final class ModelUpdateEvaluator {
             if (task.sameParametersAsGlobal(parameters[0])) {
                 return Evaluation.floor(NO_CHANGE);
             }
-            return Scoring.scored(task, task.measure(candidate), Map.of());
+            return Scoring.scored(task.measureAlone(candidate), task.aloneBaseline(), Map.of());
         });
         return Scoring.assessment(evaluation, parameters[0]);
     }

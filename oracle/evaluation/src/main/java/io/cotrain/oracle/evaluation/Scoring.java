@@ -11,8 +11,7 @@ final class Scoring {
     private Scoring() {
     }
 
-    static Map<String, Double> metrics(TaskContext task, HeldOutMetrics candidate) {
-        var baseline = task.baseline();
+    static Map<String, Double> metrics(HeldOutMetrics candidate, HeldOutMetrics baseline) {
         var metrics = new LinkedHashMap<String, Double>();
         metrics.put("accuracy", candidate.accuracy());
         metrics.put("loss", candidate.loss());
@@ -23,17 +22,24 @@ final class Scoring {
         return metrics;
     }
 
-    static Evaluation scored(TaskContext task, HeldOutMetrics candidate, Map<String, Double> extra) {
-        var metrics = metrics(task, candidate);
+    /** The score of a candidate's metrics against the global model's on the same rows. */
+    static Evaluation scored(HeldOutMetrics candidate, HeldOutMetrics baseline, Map<String, Double> extra) {
+        var metrics = metrics(candidate, baseline);
         metrics.putAll(extra);
-        int score = QualityScore.score(candidate.correct(), task.baseline().correct(), candidate.rows());
+        int score = QualityScore.score(candidate.correct(), baseline.correct(), candidate.rows());
         return Evaluation.scored(score, metrics);
     }
 
     /** The evaluation with the update it judged, which is kept only when no guard rejected the contribution. */
     static Assessment assessment(Evaluation evaluation, float[] parameters) {
         return evaluation.rejected() || parameters == null ? Assessment.rejected(evaluation)
-                : new Assessment(evaluation, Optional.of(parameters));
+                : new Assessment(evaluation, Optional.of(parameters), Optional.empty());
+    }
+
+    /** The evaluation with the dataset's row fingerprints, kept only when no guard rejected the contribution. */
+    static Assessment assessment(Evaluation evaluation, long[] rowFingerprints) {
+        return evaluation.rejected() || rowFingerprints == null ? Assessment.rejected(evaluation)
+                : new Assessment(evaluation, Optional.empty(), Optional.of(rowFingerprints));
     }
 
     interface Body {

@@ -15,6 +15,14 @@ import org.nd4j.linalg.dataset.DataSet;
  * evaluations on several threads.
  */
 public final class TaskContext {
+    /**
+     * Held-out rows a model update is measured on by itself, at most. Its score alone is a diagnostic beside the
+     * round's valuation (which measures what it adds to the aggregate, on a sample of the same size), so a larger set
+     * would cost time on every update and change nothing that is paid.
+     */
+    public static final int ALONE_ROWS = 2_048;
+    /** Draws the rows updates are measured on alone: fixed per task, since no reward depends on them. */
+    private static final long ALONE_SEED = 0x5EED_A10EL;
 
     private final long taskId;
     private final DataSchema schema;
@@ -28,6 +36,8 @@ public final class TaskContext {
     private final ModelArchitecture baseArchitecture;
     private final EvaluationLimits limits;
     private final HeldOutMetrics baseline;
+    private final HeldOutSample aloneRows;
+    private final HeldOutMetrics aloneBaseline;
 
     private TaskContext(long taskId, DataSchema schema, CsvDataset heldOutData, MultiLayerNetwork globalModel,
             byte[] globalModelBytes, ModelArchitecture baseArchitecture, EvaluationLimits limits) {
@@ -46,6 +56,9 @@ public final class TaskContext {
         this.baseArchitecture = baseArchitecture;
         this.limits = limits;
         this.baseline = HeldOutMetrics.measure(globalModel, heldOut, heldOutLabels);
+        this.aloneRows = HeldOutSample.of(heldOut, heldOutLabels, ALONE_ROWS, ALONE_SEED);
+        this.aloneBaseline = aloneRows.rows().length == heldOutLabels.length
+                ? baseline : aloneRows.measure(globalModel);
     }
 
     /**
@@ -84,6 +97,11 @@ public final class TaskContext {
     /** The held-out set as an ND4J data set (float features, one-hot labels). Do not modify. */
     public DataSet heldOut() {
         return heldOut;
+    }
+
+    /** The held-out set's labels, by row. Do not modify. */
+    int[] heldOutLabels() {
+        return heldOutLabels;
     }
 
     /** The held-out set as parsed. */
@@ -141,6 +159,19 @@ public final class TaskContext {
     /** Measures a candidate model on the held-out set. Do not run the candidate concurrently. */
     public HeldOutMetrics measure(MultiLayerNetwork candidate) {
         return HeldOutMetrics.measure(candidate, heldOut, heldOutLabels);
+    }
+
+    /**
+     * Measures a candidate model on at most {@value #ALONE_ROWS} held-out rows (every row of a smaller set), the same
+     * rows for every update of the task. Do not run the candidate concurrently.
+     */
+    public HeldOutMetrics measureAlone(MultiLayerNetwork candidate) {
+        return aloneRows.measure(candidate);
+    }
+
+    /** The global model's metrics on the rows of {@link #measureAlone}. */
+    public HeldOutMetrics aloneBaseline() {
+        return aloneBaseline;
     }
 
     /** Each held-out row's loss and hit (1 when classified correctly) under a candidate model, in row order. */

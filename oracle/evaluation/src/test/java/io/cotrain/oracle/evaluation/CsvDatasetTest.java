@@ -25,6 +25,16 @@ class CsvDatasetTest {
     }
 
     @Test
+    void rowFingerprints_sameRowsInOtherText_areTheSame_andDistinct() {
+        long[] fingerprints = parse("a,b,y\n1,2.5,0\n3,4,1\n1,2.5,0\n").rowFingerprints();
+
+        assertThat(fingerprints).hasSize(2).isSorted()
+                .isEqualTo(parse("a,b,y\n3.0,4e0,1\n1.00,2.50,0\n").rowFingerprints());
+        assertThat(parse("a,b,y\n1,2.5,1\n").rowFingerprints()).as("another label, another row")
+                .doesNotContain(fingerprints);
+    }
+
+    @Test
     void parsesAValidFile() {
         var data = parse("a,b,y\n1,2.5,0\n-3e2,.5,2\r\n0.,1E-3,1\n");
         assertThat(data.rows()).isEqualTo(3);

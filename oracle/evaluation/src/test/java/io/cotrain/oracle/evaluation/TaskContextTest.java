@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cotrain.oracle.evaluation.testing.Contributions;
+import io.cotrain.oracle.evaluation.testing.SyntheticTabularTask;
 import org.junit.jupiter.api.Test;
 
 class TaskContextTest {
@@ -22,6 +23,31 @@ class TaskContextTest {
         assertThat(baseline.loss()).isPositive();
         assertThat(context.measure(context.freshGlobalModel())).isEqualTo(baseline);
         assertThat(context.measure(context.globalModel())).isEqualTo(baseline);
+    }
+
+    @Test
+    void measureAlone_smallHeldOutSet_usesEveryRow() {
+        var context = Fixtures.context();
+        assertThat(context.aloneBaseline()).isEqualTo(context.baseline());
+        assertThat(context.measureAlone(context.freshGlobalModel())).isEqualTo(context.baseline());
+    }
+
+    @Test
+    void measureAlone_largeHeldOutSet_usesTheSameSampleForEveryModel() {
+        var context = new SyntheticTabularTask(SyntheticTabularTask.DEFAULT_SEED, 3_000).context(1);
+        var updated = LocalTraining.train(context.freshGlobalModel(), context.heldOut(), 1, 5);
+
+        var alone = context.measureAlone(updated);
+
+        assertThat(context.aloneBaseline().rows()).isEqualTo(TaskContext.ALONE_ROWS);
+        assertThat(context.aloneBaseline()).isEqualTo(context.measureAlone(context.freshGlobalModel()))
+                .isNotEqualTo(context.baseline());
+        assertThat(alone.rows()).isEqualTo(TaskContext.ALONE_ROWS);
+        assertThat(alone).as("the same rows every time").isEqualTo(context.measureAlone(updated))
+                .isNotEqualTo(context.measure(updated));
+        assertThat(new ModelUpdateEvaluator().evaluate(context, ModelCodec.write(updated)).metrics())
+                .containsEntry("rows", (double) TaskContext.ALONE_ROWS)
+                .containsEntry("baselineAccuracy", context.aloneBaseline().accuracy());
     }
 
     @Test

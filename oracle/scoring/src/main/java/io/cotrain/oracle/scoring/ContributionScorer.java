@@ -333,28 +333,27 @@ public final class ContributionScorer implements AutoCloseable {
     /**
      * Evaluates one contribution on its own. An admitted model update is kept for the round's valuation; datasets
      * and validation work keep their judgement alone (what training the global model on them adds), since the
-     * round's aggregate is made of model updates only and they must not take credit in its valuation.
+     * round's aggregate is made of model updates only and they must not take credit in its valuation, and their row
+     * fingerprints are kept so that the round can tell a copy of earlier rows.
      */
     private Evaluation evaluate(ContributionRecord contribution, ContributionManifest manifest, byte[] artifact) {
         TaskContext task = globalModels.contextFor(contribution).orElseThrow();
-        Evaluation evaluation;
-        Optional<float[]> admitted = Optional.empty();
+        Assessment assessment;
         try {
-            if (manifest.kind() == ContributionManifest.Kind.MODEL_UPDATE) {
-                Assessment assessment = modelUpdates.assess(task, artifact);
-                evaluation = assessment.evaluation();
-                admitted = assessment.parameters();
-            } else {
-                evaluation = datasets.evaluate(task, artifact);
-            }
+            assessment = manifest.kind() == ContributionManifest.Kind.MODEL_UPDATE
+                    ? modelUpdates.assess(task, artifact) : datasets.assess(task, artifact);
         } catch (RuntimeException e) {
             // The evaluators floor hostile input themselves; this is the last line of defence for the node.
             LOG.warn("contribution {}: unexpected failure", contribution.id(), e);
             return Evaluation.floor("evaluation failed: " + e.getClass().getSimpleName());
         }
-        // outside the catch: failing to keep an update is this node's fault, never the contributor's
-        admitted.ifPresent(parameters -> updates.put(new UpdateStore.Stored(contribution.id(), contribution.round(),
-                contribution.taskId(), contribution.contributor(), task.globalModelSha256(), parameters)));
-        return evaluation;
+        // outside the catch: failing to keep what the round's judgement needs is this node's fault, never the
+        // contributor's
+        assessment.parameters().ifPresent(parameters -> updates.put(new UpdateStore.Stored(contribution.id(),
+                contribution.round(), contribution.taskId(), contribution.contributor(), task.globalModelSha256(),
+                parameters)));
+        assessment.rowFingerprints().ifPresent(rows -> updates.put(new UpdateStore.Rows(contribution.id(),
+                contribution.round(), contribution.taskId(), rows)));
+        return assessment.evaluation();
     }
 }

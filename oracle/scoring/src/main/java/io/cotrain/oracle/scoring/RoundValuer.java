@@ -2,6 +2,7 @@ package io.cotrain.oracle.scoring;
 
 import io.cotrain.oracle.aggregation.AggregationRule;
 import io.cotrain.oracle.evaluation.TaskContext;
+import io.cotrain.oracle.valuation.DatasetScreen;
 import io.cotrain.oracle.valuation.RoundValuation;
 import io.cotrain.oracle.valuation.UpdateScreen;
 import io.cotrain.oracle.valuation.ValuationMethod;
@@ -25,8 +26,9 @@ import org.slf4j.LoggerFactory;
  * <p>The players are the round's model updates of one task that passed every guard, read from the
  * {@link UpdateStore}, and judged against the same global model: what the round's aggregate is made of. Datasets and
  * validation work keep their judgement alone (what training the global model on them adds): they are not aggregated,
- * so they take no credit in the game. Near-copies of any update kept from the task's last {@value #LOOK_BACK} rounds,
- * or of a lower id in this round, score the floor; free riders and the same work again score just under neutral.
+ * so they take no credit in the game; one that is mostly rows of earlier datasets (of the last {@value #LOOK_BACK}
+ * rounds, or a lower id in this round) scores the floor ({@link DatasetScreen}). Near-copies of any update kept
+ * from the task's last {@value #LOOK_BACK} rounds, or of a lower id in this round, score the floor; free riders and the same work again score just under neutral.
  * The Monte Carlo seed is the round's and task's, and the score scale the round's parameters, so every honest
  * validator commits the same scores; valuing a round again (after a crash) gives the same scores, because the players
  * are the stored updates, not the scores.
@@ -100,6 +102,7 @@ public final class RoundValuer {
         List<ScoredContribution> changed = new ArrayList<>();
         ValueScore.Scale scale = null;
         for (long taskId : byTask.keySet()) {
+            changed.addAll(screenDatasets(round, taskId, byId));
             List<UpdateStore.Stored> kept = updates.round(taskId, round).stream()
                     .filter(update -> byId.containsKey(update.id()))
                     .toList();
@@ -108,6 +111,36 @@ public final class RoundValuer {
             changed.addAll(valueTask(round, taskId, kept, byId, scale));
         }
         return changed;
+    }
+
+    /** Floors the round's datasets that are mostly rows earlier datasets submitted ({@link DatasetScreen}). */
+    private List<ScoredContribution> screenDatasets(BigInteger round, long taskId,
+            Map<BigInteger, ContributionRecord> byId) {
+        List<DatasetScreen.Dataset> kept = updates.datasets(taskId, round).stream()
+                .filter(rows -> byId.containsKey(rows.id()))
+                .map(RoundValuer::screened)
+                .toList();
+        if (kept.isEmpty()) return List.of();
+        List<DatasetScreen.Dataset> earlier = updates.datasetsBefore(taskId, round, LOOK_BACK).stream()
+                .map(RoundValuer::screened).toList();
+        List<ScoredContribution> changed = new ArrayList<>();
+        DatasetScreen.copies(kept, earlier).forEach((id, reason) -> {
+            BigInteger contribution = BigInteger.valueOf(id);
+            ScoredContribution alone = evaluations.get(contribution).orElseThrow(() -> new IllegalStateException(
+                    "contribution " + id + " has kept rows but no judgement"));
+            if (alone.score() == 1 && alone.floorReason().equals(Optional.of(reason))) return;
+            Map<String, Double> metrics = new TreeMap<>(alone.metrics());
+            metrics.put("scoreAlone", (double) scoreAlone(alone));
+            ScoredContribution copy = new ScoredContribution(alone.id(), alone.round(), alone.taskId(), alone.kind(),
+                    1, Optional.of(reason), metrics, clock.instant(), alone.evaluationMillis());
+            evaluations.put(copy);
+            changed.add(copy);
+        });
+        return changed;
+    }
+
+    private static DatasetScreen.Dataset screened(UpdateStore.Rows rows) {
+        return new DatasetScreen.Dataset(rows.id().longValueExact(), rows.fingerprints());
     }
 
     /**

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -128,6 +129,26 @@ class RoundValuerTest {
     }
 
     @Test
+    void test_value_datasetMostlyOfAnEarlierDatasetsRows_floorsAndNamesTheOriginal() {
+        Round earlier = new Round(BigInteger.TWO);
+        earlier.dataset(1, "0xa", LongStream.range(0, 100).toArray());
+        valuer().value(earlier.number, earlier.records);
+        Round later = new Round(BigInteger.valueOf(3));
+        later.dataset(4, "0xc", LongStream.range(30, 130).toArray());
+        later.dataset(5, "0xd", LongStream.range(1_000, 1_100).toArray());
+
+        List<ScoredContribution> changed = valuer().value(later.number, later.records);
+
+        assertThat(changed).extracting(ScoredContribution::id).containsExactly(BigInteger.valueOf(4));
+        ScoredContribution copy = evaluations().get(BigInteger.valueOf(4)).orElseThrow();
+        assertThat(copy.score()).isEqualTo(1);
+        assertThat(copy.floorReason()).get().asString().startsWith("copy of contribution 1: 70 of its 100 rows");
+        assertThat(copy.metrics()).containsEntry("scoreAlone", 57d);
+        assertThat(evaluations().get(BigInteger.valueOf(5)).orElseThrow().score()).isEqualTo(57);
+        assertThat(valuer().value(later.number, later.records)).as("valued again: nothing changes").isEmpty();
+    }
+
+    @Test
     void test_value_roundWithoutKeptUpdates_readsNoTermsAndChangesNothing() {
         Round round = new Round(BigInteger.TWO);
         round.floored(1, "0xa");
@@ -164,6 +185,13 @@ class RoundValuerTest {
             new UpdateStore(data).put(new UpdateStore.Stored(record.id(), number, 1, contributor,
                     task.globalModelSha256(), parameters));
             evaluations().put(new ScoredContribution(record.id(), number, 1, 0, scoreAlone, Optional.empty(),
+                    Map.of("accuracy", 0.8), CLOCK.instant(), 5));
+        }
+
+        void dataset(long id, String contributor, long[] fingerprints) {
+            ContributionRecord record = record(id, contributor);
+            new UpdateStore(data).put(new UpdateStore.Rows(record.id(), number, 1, fingerprints));
+            evaluations().put(new ScoredContribution(record.id(), number, 1, 1, 57, Optional.empty(),
                     Map.of("accuracy", 0.8), CLOCK.instant(), 5));
         }
 

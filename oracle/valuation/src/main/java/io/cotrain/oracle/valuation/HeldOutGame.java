@@ -4,18 +4,15 @@ import io.cotrain.oracle.aggregation.AggregationRule;
 import io.cotrain.oracle.aggregation.FedAvg;
 import io.cotrain.oracle.aggregation.ModelUpdate;
 import io.cotrain.oracle.evaluation.HeldOutMetrics;
+import io.cotrain.oracle.evaluation.HeldOutSample;
 import io.cotrain.oracle.evaluation.ModelCodec;
 import io.cotrain.oracle.evaluation.TaskContext;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentLinkedDeque;
-import java.util.stream.IntStream;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * The round's game on held-out rows: a coalition's utility rows are minus each row's loss under the coalition's
@@ -53,16 +50,9 @@ final class HeldOutGame implements CoalitionGame {
         this.rule = rule;
         this.updates = updates;
         this.global = task.globalParameters();
-        int[] sample = sample(task.baseline().rows(), seed);
-        if (sample.length == task.baseline().rows()) {
-            this.heldOut = task.heldOut();
-        } else {
-            long[] indices = Arrays.stream(sample).asLongStream().toArray();
-            DataSet all = task.heldOut();
-            this.heldOut = new DataSet(all.getFeatures().get(NDArrayIndex.indices(indices), NDArrayIndex.all()),
-                    all.getLabels().get(NDArrayIndex.indices(indices), NDArrayIndex.all()));
-        }
-        this.labels = Arrays.stream(sample).map(row -> task.heldOutData().label(row)).toArray();
+        HeldOutSample sample = HeldOutSample.of(task, MAX_ROWS, seed);
+        this.heldOut = sample.heldOut();
+        this.labels = sample.labels();
     }
 
     /** The rows the game is played on. */
@@ -88,22 +78,6 @@ final class HeldOutGame implements CoalitionGame {
         } finally {
             networks.push(network);
         }
-    }
-
-    /** Every row when there are at most {@value #MAX_ROWS}, else that many drawn with the seed; ascending. */
-    private static int[] sample(int heldOutRows, long seed) {
-        int[] all = IntStream.range(0, heldOutRows).toArray();
-        if (heldOutRows <= MAX_ROWS) return all;
-        SplittableRandom random = new SplittableRandom(seed);
-        for (int i = 0; i < MAX_ROWS; i++) {
-            int j = i + random.nextInt(heldOutRows - i);
-            int swap = all[i];
-            all[i] = all[j];
-            all[j] = swap;
-        }
-        int[] sample = Arrays.copyOf(all, MAX_ROWS);
-        Arrays.sort(sample);
-        return sample;
     }
 
     /**

@@ -21,7 +21,7 @@ import java.util.Optional;
  * with the same permutations, in held-out accuracy (a row's utility is 1 when it is classified correctly). Loss
  * first: accuracy on a few hundred rows moves by whole rows at random, while the loss moves with every probability,
  * so a model that gets two more rows right by chance while growing less sure of the rest is not paid. Accuracy
- * beside it: slashing needs both measures to show harm beyond doubt, and pay stops when rows are lost beyond noise.
+ * beside it: slashing needs both measures to show harm beyond doubt, and pay needs held-out rows gained.
  * The {@link ValuationMethod} (Shapley values, as validators use) values each player with its noise over the rows, and
  * {@link ValueScore} maps both values to the score. A round of one update is valued against the global model alone.
  *

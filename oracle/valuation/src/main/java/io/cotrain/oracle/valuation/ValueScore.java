@@ -89,9 +89,11 @@ public final class ValueScore {
     /**
      * The score by held-out loss ({@link #score(PlayerValue, double, Scale)}), with accuracy beside it: a contribution
      * is slashed only as far as its harm to accuracy is beyond doubt too (one point per step of certainty past
-     * {@value #HARM_MARGIN} standard errors), and paid only as far as it loses no held-out rows beyond the noise (past
-     * {@value #NOISE_MARGIN} standard errors of lost rows, its pay falls {@value #POINTS_PER_STANDARD_ERROR} points per
-     * standard error). Both caps move the score continuously, so last-bit differences move it by a point at most.
+     * {@value #HARM_MARGIN} standard errors), and paid only as far as the rows it gains show it: at most
+     * {@value #POINTS_PER_STANDARD_ERROR} points above neutral per standard error of held-out rows gained, nothing when
+     * it gains none. Loss alone pays a model for being less sure: a label flipper averaged into an overconfident
+     * aggregate lowers its loss on the rows it gets wrong, without getting one more row right. Both caps move the score
+     * continuously, so last-bit differences move it by a point at most.
      *
      * @param loss the value in held-out loss removed per row
      * @param accuracy the value in held-out rows gained per row (hits)
@@ -101,14 +103,15 @@ public final class ValueScore {
      */
     public static int score(PlayerValue loss, PlayerValue accuracy, double referenceLoss, Scale scale) {
         int byLoss = score(loss, referenceLoss, scale);
-        double lost = accuracy.mean() < 0 ? certainty(accuracy) : 0;
         if (byLoss < scale.slashThreshold()) {
+            double lost = accuracy.mean() < 0 ? certainty(accuracy) : 0;
             long allowed = lost > HARM_MARGIN ? ramp(POINTS_PER_STANDARD_ERROR * (lost - HARM_MARGIN)) : 0;
             return (int) Math.max(byLoss, scale.slashThreshold() - allowed);
         }
-        if (byLoss > scale.neutral() && lost > NOISE_MARGIN) {
-            double room = (100 - scale.neutral()) - POINTS_PER_STANDARD_ERROR * (lost - NOISE_MARGIN);
-            return (int) Math.min(byLoss, scale.neutral() + Math.max(0, Math.round(room)));
+        if (byLoss > scale.neutral()) {
+            double gained = accuracy.mean() > 0 ? certainty(accuracy) : 0;
+            double room = Math.min(100 - scale.neutral(), POINTS_PER_STANDARD_ERROR * gained);
+            return (int) Math.min(byLoss, scale.neutral() + Math.round(room));
         }
         return byLoss;
     }

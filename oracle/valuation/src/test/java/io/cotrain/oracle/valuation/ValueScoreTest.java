@@ -69,14 +69,25 @@ class ValueScoreTest {
     }
 
     @Test
-    void score_withAccuracy_gainLosingRowsBeyondTheNoise_isPaidLess_thenNothing() {
+    void score_withAccuracy_lossGainIsPaidOnlyAsFarAsRowsGainedShowIt() {
         PlayerValue gain = new PlayerValue(0.005, 0.001); // 60 by loss alone
-        assertThat(ValueScore.score(gain, new PlayerValue(-0.01, 0.01), LOSS, SCALE)).as("rows lost within the noise")
+        assertThat(ValueScore.score(gain, new PlayerValue(-0.01, 0.01), LOSS, SCALE)).as("rows lost, within the noise")
+                .isEqualTo(SCALE.neutral());
+        assertThat(ValueScore.score(gain, new PlayerValue(0, 0), LOSS, SCALE)).as("no row changed")
+                .isEqualTo(SCALE.neutral());
+        // 0.25 standard errors of rows gained: 20 * 0.25 = 5 points of room
+        assertThat(ValueScore.score(gain, new PlayerValue(0.0025, 0.01), LOSS, SCALE)).isEqualTo(55);
+        assertThat(ValueScore.score(gain, new PlayerValue(0.01, 0.01), LOSS, SCALE)).as("room 20, loss earns 10")
                 .isEqualTo(60);
-        // 2.5 standard errors of lost rows: 50 - 20 * 0.5 = 40 points of room, more than the 10 it earns
-        assertThat(ValueScore.score(gain, new PlayerValue(-0.025, 0.01), LOSS, SCALE)).isEqualTo(60);
-        assertThat(ValueScore.score(gain, new PlayerValue(-0.044, 0.01), LOSS, SCALE)).as("room 2").isEqualTo(52);
-        assertThat(ValueScore.score(gain, new PlayerValue(-0.06, 0.01), LOSS, SCALE)).isEqualTo(SCALE.neutral());
+    }
+
+    @Test
+    void score_withAccuracy_lessConfidentModelThatGainsNoRows_isNotPaid() {
+        // a label flipper averaged into an overconfident aggregate: the loss falls a lot, the rows do not follow
+        PlayerValue lessConfident = new PlayerValue(0.2, 0.05); // 4 standard errors: 91 by loss alone
+        assertThat(ValueScore.score(lessConfident, LOSS, SCALE)).isEqualTo(91);
+        assertThat(ValueScore.score(lessConfident, new PlayerValue(-0.002, 0.008), LOSS, SCALE))
+                .isEqualTo(SCALE.neutral());
     }
 
     @Test

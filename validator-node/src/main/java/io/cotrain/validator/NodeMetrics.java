@@ -1,6 +1,7 @@
 package io.cotrain.validator;
 
 import io.cotrain.oracle.chain.TransactionListener;
+import io.cotrain.oracle.evaluation.EvaluationFailedException;
 import io.cotrain.oracle.scoring.ScoredContribution;
 import io.cotrain.oracle.scoring.ScoringListener;
 import io.micrometer.core.instrument.Counter;
@@ -19,6 +20,9 @@ import org.web3j.protocol.core.methods.response.TransactionReceipt;
  *   <li>{@code cotrain_contributions_evaluated_total{outcome="scored"|"floor"}}: contributions judged (floor: the
  *       lowest score, whether a guard failed or the work was worthless);</li>
  *   <li>{@code cotrain_evaluation_seconds}: fetch, verify and evaluate time per contribution;</li>
+ *   <li>{@code cotrain_evaluation_failures_total}: evaluations that failed in this node (a bug, memory), not because
+ *       of the input: the contribution stays unjudged and its round uncommitted, so any increase needs an
+ *       operator;</li>
  *   <li>{@code cotrain_contributions_valued_total{outcome="valued"|"screened"}}: judgements the round's valuation
  *       changed before the commit (screened: a near-copy, a free rider or the same work again);</li>
  *   <li>{@code cotrain_transactions_sent_total{action}} / {@code cotrain_transactions_failed_total{action}}:
@@ -32,6 +36,7 @@ public class NodeMetrics implements ScoringListener, TransactionListener {
     static final String EVALUATED = "cotrain.contributions.evaluated";
     static final String EVALUATION = "cotrain.evaluation";
     static final String VALUED = "cotrain.contributions.valued";
+    static final String EVALUATION_FAILURES = "cotrain.evaluation.failures";
     static final String SENT = "cotrain.transactions.sent";
     static final String FAILED = "cotrain.transactions.failed";
     static final String CURRENT_ROUND = "cotrain.current.round";
@@ -40,12 +45,16 @@ public class NodeMetrics implements ScoringListener, TransactionListener {
 
     private final MeterRegistry registry;
     private final Timer evaluation;
+    private final Counter evaluationFailures;
     private final AtomicLong currentRound = new AtomicLong();
 
     public NodeMetrics(MeterRegistry registry) {
         this.registry = registry;
         this.evaluation = Timer.builder(EVALUATION)
                 .description("Time to fetch, verify and evaluate one contribution")
+                .register(registry);
+        this.evaluationFailures = Counter.builder(EVALUATION_FAILURES)
+                .description("Evaluations that failed in this node, not because of the input")
                 .register(registry);
         io.micrometer.core.instrument.Gauge.builder(CURRENT_ROUND, currentRound, AtomicLong::doubleValue)
                 .description("The round accepting submissions")
@@ -71,6 +80,11 @@ public class NodeMetrics implements ScoringListener, TransactionListener {
     @Override
     public void valued(ScoredContribution valued) {
         valued(valued.floorReason().isPresent() ? "screened" : "valued").increment();
+    }
+
+    @Override
+    public void evaluationFailed(EvaluationFailedException failure) {
+        evaluationFailures.increment();
     }
 
     @Override

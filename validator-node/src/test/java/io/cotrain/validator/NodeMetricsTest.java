@@ -2,6 +2,7 @@ package io.cotrain.validator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cotrain.oracle.evaluation.EvaluationFailedException;
 import io.cotrain.oracle.scoring.ScoredContribution;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.math.BigInteger;
@@ -38,6 +39,15 @@ class NodeMetricsTest {
         }
         assertThat(registry.get(NodeMetrics.CURRENT_ROUND).gauge().value()).isZero();
         assertThat(registry.get(NodeMetrics.EVALUATION).timer().count()).isZero();
+        assertThat(registry.get(NodeMetrics.EVALUATION_FAILURES).counter().count()).isZero();
+    }
+
+    @Test
+    void evaluationFailed_countsTheNodesFailuresApartFromFloors() {
+        metrics.evaluationFailed(new EvaluationFailedException("contribution 4: a bug", new NullPointerException()));
+
+        assertThat(registry.get(NodeMetrics.EVALUATION_FAILURES).counter().count()).isEqualTo(1);
+        assertThat(counter(NodeMetrics.EVALUATED, "outcome", "floor")).isZero();
     }
 
     @Test

@@ -22,9 +22,10 @@ import org.slf4j.LoggerFactory;
  *       The metrics add {@code datasetRows} and {@code duplicateRows}.</li>
  * </ol>
  *
- * <p>{@link #evaluate} never throws on hostile bytes. Thread-safe.
+ * <p>{@link #evaluate} floors hostile bytes with a reason; it throws only for the node's own failure
+ * ({@link EvaluationFailedException}). Thread-safe.
  */
-public final class DatasetEvaluator {
+public final class DatasetEvaluator implements Assessor {
 
     /** Training epochs on a contributed dataset. */
     public static final int DEFAULT_EPOCHS = 5;
@@ -62,6 +63,7 @@ public final class DatasetEvaluator {
     }
 
     /** Scores CSV bytes against a task, and keeps the rows' fingerprints when no guard rejects the dataset. */
+    @Override
     public Assessment assess(TaskContext task, byte[] csv) {
         long[][] fingerprints = new long[1][];
         Evaluation evaluation = Scoring.guarded(LOG, "dataset", task, csv, () -> {

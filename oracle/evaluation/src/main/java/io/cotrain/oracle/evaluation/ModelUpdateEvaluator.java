@@ -16,9 +16,10 @@ import org.slf4j.LoggerFactory;
  * set ({@link TaskContext#measureAlone}: at most {@value TaskContext#ALONE_ROWS} rows) is compared with the global
  * model's and turned into a score by {@link QualityScore}: the score alone, which the round's valuation replaces.
  *
- * <p>{@link #evaluate} never throws on hostile bytes. Stateless and thread-safe.
+ * <p>{@link #evaluate} floors hostile bytes with a reason; it throws only for the node's own failure
+ * ({@link EvaluationFailedException}). Stateless and thread-safe.
  */
-public final class ModelUpdateEvaluator {
+public final class ModelUpdateEvaluator implements Assessor {
 
     /** The floor reason of a model whose parameters equal the global model's. */
     public static final String NO_CHANGE = "no change from the global model";
@@ -31,6 +32,7 @@ public final class ModelUpdateEvaluator {
     }
 
     /** Scores model bytes against a task, and keeps the model's parameters when no guard rejects it. */
+    @Override
     public Assessment assess(TaskContext task, byte[] modelZip) {
         float[][] parameters = new float[1][];
         Evaluation evaluation = Scoring.guarded(LOG, "model update", task, modelZip, () -> {

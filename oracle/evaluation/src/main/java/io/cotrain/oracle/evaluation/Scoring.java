@@ -2,10 +2,11 @@ package io.cotrain.oracle.evaluation;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
 
-/** What both evaluators share: metrics, scoring, and the catch-all that turns any failure into the floor. */
+/** What both evaluators share: metrics, scoring, and the guard that turns rejected input into the floor. */
 final class Scoring {
 
     private Scoring() {
@@ -47,24 +48,23 @@ final class Scoring {
     }
 
     /**
-     * Runs an evaluation, turning rejected input, runtime exceptions, OutOfMemoryError and StackOverflowError into the
-     * floor with a reason, and logs one line (never the data). Other errors (e.g. natives that fail to load) are a
-     * broken node, not a bad contribution: they propagate, so that the validator does not commit a floor score.
+     * Runs an evaluation, turning input a guard rejects ({@link RejectedInputException}) into the floor with its
+     * reason, and logs one line (never the data). Anything else that fails (a runtime exception, running out of memory
+     * or stack) is the node's failure, not proof of a bad contribution: every validator runs the same code, so
+     * flooring it would slash honest work for a bug. It propagates as {@link EvaluationFailedException}; other errors
+     * (natives that fail to load) propagate as they are.
      */
     static Evaluation guarded(Logger log, String kind, TaskContext task, byte[] input, Body body) {
-        java.util.Objects.requireNonNull(task, "task");
+        Objects.requireNonNull(task, "task");
         long start = System.nanoTime();
         Evaluation result;
         try {
             result = input == null ? Evaluation.floor("no " + kind + " bytes") : body.run();
         } catch (RejectedInputException e) {
             result = Evaluation.floor(e.reason());
-        } catch (RuntimeException e) {
-            result = Evaluation.floor("evaluation failed: " + e.getClass().getSimpleName());
-        } catch (OutOfMemoryError e) {
-            result = Evaluation.floor("evaluation failed: out of memory");
-        } catch (StackOverflowError e) {
-            result = Evaluation.floor("evaluation failed: stack overflow");
+        } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
+            throw new EvaluationFailedException("evaluating a " + kind + " of " + input.length + " bytes for task "
+                    + task.taskId() + " failed in this node: " + e, e);
         }
         long millis = (System.nanoTime() - start) / 1_000_000;
         if (log.isInfoEnabled()) {

@@ -6,8 +6,10 @@ import io.cotrain.ipfs.ContributionManifest;
 import io.cotrain.ipfs.IpfsException;
 import io.cotrain.ipfs.IpfsHealthProbe;
 import io.cotrain.oracle.evaluation.Assessment;
+import io.cotrain.oracle.evaluation.Assessor;
 import io.cotrain.oracle.evaluation.DatasetEvaluator;
 import io.cotrain.oracle.evaluation.Evaluation;
+import io.cotrain.oracle.evaluation.EvaluationFailedException;
 import io.cotrain.oracle.evaluation.ModelUpdateEvaluator;
 import io.cotrain.oracle.evaluation.TaskContext;
 import io.cotrain.oracle.scoring.RoundFetcher.Fetched;
@@ -26,6 +28,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -68,8 +71,8 @@ public final class ContributionScorer implements AutoCloseable {
     private final ContentStore content;
     private final TaskCatalog tasks;
     private final GlobalModelSource globalModels;
-    private final ModelUpdateEvaluator modelUpdates;
-    private final DatasetEvaluator datasets;
+    private final Assessor modelUpdates;
+    private final Assessor datasets;
     private final Clock clock;
     private final ArtifactIndex artifacts;
     private final UpdateStore updates;
@@ -77,11 +80,16 @@ public final class ContributionScorer implements AutoCloseable {
     private final RoundDeadlines deadlines;
     private final IpfsHealthProbe health;
     private final RoundFetcher roundFetcher;
+    /** Contributions whose evaluation failure was logged with its stack trace: it is retried every tick. */
+    private final Set<BigInteger> failuresLogged = ConcurrentHashMap.newKeySet();
     private final ExecutorService fetcher = Executors.newFixedThreadPool(2, Thread.ofPlatform()
             .name("contribution-fetch-", 0).daemon().factory());
 
     /**
      * @param tasks the tasks this node evaluates
+     * @param modelUpdates judges a model update on its own ({@link ModelUpdateEvaluator})
+     * @param datasets judges a dataset or validation work on its own
+     *     ({@link DatasetEvaluator})
      * @param globalModels which global model each contribution is judged against
      * @param artifacts which contribution first submitted each artifact
      * @param updates where the updates that pass the guards are kept for the round's valuation
@@ -90,7 +98,7 @@ public final class ContributionScorer implements AutoCloseable {
      * @param fetching fetches in flight and the health probe's timeout
      */
     public ContributionScorer(ContentStore content, TaskCatalog tasks, GlobalModelSource globalModels,
-            ModelUpdateEvaluator modelUpdates, DatasetEvaluator datasets, Clock clock, ArtifactIndex artifacts,
+            Assessor modelUpdates, Assessor datasets, Clock clock, ArtifactIndex artifacts,
             UpdateStore updates, ContributionHistory history, RoundDeadlines deadlines, ContentFetching fetching) {
         this.content = content;
         this.tasks = tasks;
@@ -125,6 +133,8 @@ public final class ContributionScorer implements AutoCloseable {
      * @param results receives each judgement as soon as it is made, in id order
      * @throws TransientFailureException at the first contribution that cannot be judged now; the ones before it have
      *     been handed to {@code results}
+     * @throws EvaluationFailedException when this node failed to evaluate a contribution for a reason that is not the
+     *     input's (a bug, memory): that one is not judged, never floored, and the batch's others are judged first
      */
     public void scoreAll(List<ContributionRecord> contributions, Consumer<ScoredContribution> results) {
         Map<BigInteger, ContributionRecord> byId = new TreeMap<>();
@@ -200,7 +210,8 @@ public final class ContributionScorer implements AutoCloseable {
             }
             plans.add(plan.get());
         }
-        evaluateAll(plans, started, results);
+        Optional<EvaluationFailedException> failed = evaluateAll(plans, started, results);
+        if (failed.isPresent()) throw failed.get();
         if (stop != null) throw stop;
     }
 
@@ -261,10 +272,14 @@ public final class ContributionScorer implements AutoCloseable {
     /**
      * Evaluates in order, fetching the next artifacts while the current one is evaluated; evaluation itself stays on
      * the calling thread, one at a time, for deterministic results.
+     *
+     * @return the first failure of this node to evaluate one (the others are evaluated regardless)
      */
-    private void evaluateAll(List<Plan> plans, long batchStarted, Consumer<ScoredContribution> results) {
+    private Optional<EvaluationFailedException> evaluateAll(List<Plan> plans, long batchStarted,
+            Consumer<ScoredContribution> results) {
         Deque<Future<Loaded>> ahead = new ArrayDeque<>();
         int next = 0;
+        EvaluationFailedException firstFailure = null;
         try {
             for (int position = 0; position < plans.size(); position++) {
                 Plan plan = plans.get(position);
@@ -279,13 +294,18 @@ public final class ContributionScorer implements AutoCloseable {
                 }
                 long started = System.nanoTime();
                 Loaded loaded = await(ahead.removeFirst());
-                Evaluation evaluation = loaded.floor() != null ? loaded.floor()
-                        : evaluate(plan.contribution(), plan.manifest(), loaded.artifact());
-                results.accept(scored(plan.contribution(), evaluation, started));
+                try {
+                    Evaluation evaluation = loaded.floor() != null ? loaded.floor()
+                            : evaluate(plan.contribution(), plan.manifest(), loaded.artifact());
+                    results.accept(scored(plan.contribution(), evaluation, started));
+                } catch (EvaluationFailedException e) {
+                    if (firstFailure == null) firstFailure = e;
+                }
             }
         } finally {
             ahead.forEach(future -> future.cancel(true));
         }
+        return Optional.ofNullable(firstFailure);
     }
 
     /** Fetches an artifact that the first step found in full (unless it kept it); what fails now is judged as then. */
@@ -340,12 +360,17 @@ public final class ContributionScorer implements AutoCloseable {
         TaskContext task = globalModels.contextFor(contribution).orElseThrow();
         Assessment assessment;
         try {
-            assessment = manifest.kind() == ContributionManifest.Kind.MODEL_UPDATE
-                    ? modelUpdates.assess(task, artifact) : datasets.assess(task, artifact);
+            assessment = (manifest.kind() == ContributionManifest.Kind.MODEL_UPDATE ? modelUpdates : datasets)
+                    .assess(task, artifact);
         } catch (RuntimeException e) {
-            // The evaluators floor hostile input themselves; this is the last line of defence for the node.
-            LOG.warn("contribution {}: unexpected failure", contribution.id(), e);
-            return Evaluation.floor("evaluation failed: " + e.getClass().getSimpleName());
+            // The evaluators floor what a guard rejects; anything else is this node's failure, never the contributor's.
+            if (failuresLogged.add(contribution.id())) {
+                LOG.error("contribution {}: this node failed to evaluate it; its round is not committed until it is "
+                        + "judged", contribution.id(), e);
+            }
+            throw new EvaluationFailedException("contribution " + contribution.id() + " (round " + contribution.round()
+                    + ") could not be evaluated by this node, which does not commit its round until it is: "
+                    + e.getMessage(), e);
         }
         // outside the catch: failing to keep what the round's judgement needs is this node's fault, never the
         // contributor's

@@ -1,5 +1,7 @@
 package io.cotrain.oracle.scoring;
 
+import io.cotrain.oracle.evaluation.EvaluationFailedException;
+
 /** Hears what the validator loop does: a hook for metrics. */
 public interface ScoringListener {
     ScoringListener NONE = new ScoringListener() {};
@@ -9,6 +11,12 @@ public interface ScoringListener {
 
     /** A judged contribution was valued with its round's others, before the commit: its score may have changed. */
     default void valued(ScoredContribution valued) {}
+
+    /**
+     * This node failed to evaluate a contribution for a reason that is not the input's: the contribution stays
+     * unjudged (retried every tick) and its round is not committed until it is judged.
+     */
+    default void evaluationFailed(EvaluationFailedException failure) {}
 
     /** The round accepting submissions is now {@code round}. */
     default void currentRound(java.math.BigInteger round) {}

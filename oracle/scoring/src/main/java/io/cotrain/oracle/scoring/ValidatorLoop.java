@@ -10,6 +10,7 @@ import io.cotrain.oracle.chain.DurableNumber;
 import io.cotrain.oracle.chain.ProtocolEventFollower;
 import io.cotrain.oracle.chain.RetryPolicy;
 import io.cotrain.oracle.chain.TransactionSender;
+import io.cotrain.oracle.evaluation.EvaluationFailedException;
 import java.math.BigInteger;
 import java.time.Clock;
 import java.util.ArrayDeque;
@@ -199,10 +200,15 @@ public final class ValidatorLoop implements AutoCloseable {
         List<ContributionRecord> unjudged = contributions.stream()
                 .filter(contribution -> evaluations.get(contribution.id()).isEmpty())
                 .toList();
-        scorer.scoreAll(unjudged, scored -> {
-            evaluations.put(scored);
-            listener.evaluated(scored);
-        });
+        try {
+            scorer.scoreAll(unjudged, scored -> {
+                evaluations.put(scored);
+                listener.evaluated(scored);
+            });
+        } catch (EvaluationFailedException e) {
+            listener.evaluationFailed(e);
+            throw e;
+        }
         contributions.forEach(contribution -> pending.remove(contribution.id()));
     }
 

@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.cotrain.ipfs.Cid;
 import io.cotrain.ipfs.ContributionManifest;
 import io.cotrain.ipfs.ContributionManifest.Artifact;
+import io.cotrain.oracle.evaluation.Assessor;
 import io.cotrain.oracle.evaluation.DatasetEvaluator;
+import io.cotrain.oracle.evaluation.EvaluationFailedException;
 import io.cotrain.oracle.evaluation.EvaluationLimits;
 import io.cotrain.oracle.evaluation.ModelUpdateEvaluator;
 import io.cotrain.oracle.evaluation.testing.Contributions;
@@ -18,6 +20,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -149,9 +152,35 @@ class ContributionScorerTest {
         assertThat(new ArtifactIndex(work.resolve("data")).resolvedThrough()).isEqualTo(BigInteger.valueOf(4));
     }
 
+    @Test
+    void scoreAll_nodeFailsOnOneContribution_judgesTheOthersAndNeverFloorsIt() {
+        ContributionRecord failing = submit(1, ALICE, original, Instant.EPOCH);
+        ContributionRecord honest = submit(2, CAROL, other, Instant.EPOCH);
+        ModelUpdateEvaluator evaluator = new ModelUpdateEvaluator();
+        Assessor buggy = (context, artifact) -> {
+            if (Arrays.equals(artifact, original)) throw new NullPointerException("a bug in the node");
+            return evaluator.assess(context, artifact);
+        };
+        List<ScoredContribution> delivered = new ArrayList<>();
+
+        assertThatThrownBy(() -> scorer(ContributionHistory.NONE, buggy).scoreAll(List.of(failing, honest),
+                delivered::add))
+                .isInstanceOf(EvaluationFailedException.class)
+                .hasMessageContaining("contribution 1 (round 1) could not be evaluated by this node")
+                .hasMessageContaining("a bug in the node");
+
+        assertThat(delivered).extracting(ScoredContribution::id).containsExactly(honest.id());
+        assertThat(scorer(ContributionHistory.NONE).score(failing).floorReason())
+                .as("judged normally once the node works: not a copy of itself, not floored").isEmpty();
+    }
+
     private ContributionScorer scorer(ContributionHistory history) {
+        return scorer(history, new ModelUpdateEvaluator());
+    }
+
+    private ContributionScorer scorer(ContributionHistory history, Assessor modelUpdates) {
         return new ContributionScorer(node.store(), tasks, GlobalModelSource.configured(tasks),
-                new ModelUpdateEvaluator(), new DatasetEvaluator(), Clock.systemUTC(),
+                modelUpdates, new DatasetEvaluator(), Clock.systemUTC(),
                 new ArtifactIndex(work.resolve("data")), new UpdateStore(work.resolve("data")), history,
                 RoundDeadlines.fixed(Duration.ofSeconds(1)), ContentFetching.defaults());
     }

@@ -2,6 +2,7 @@ package io.cotrain.cli;
 
 import io.cotrain.cli.FailureContext.RoundTimes;
 import io.cotrain.cli.FailureContext.Submission;
+import io.cotrain.contracts.RoundPhase;
 import io.cotrain.ipfs.ContentMismatchException;
 import io.cotrain.ipfs.IpfsException;
 import io.cotrain.ipfs.ManifestException;
@@ -11,7 +12,6 @@ import io.cotrain.oracle.evaluation.CsvFormatException;
 import io.cotrain.oracle.evaluation.InvalidModelException;
 import java.io.IOException;
 import java.math.BigInteger;
-import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -22,8 +22,6 @@ import java.util.Optional;
  * pre-check and a revert of the same condition read the same.
  */
 public final class Failures {
-    /** The contracts' RoundPhase, in order. */
-    static final List<String> PHASES = List.of("submission", "commit", "reveal", "finalization", "finalized");
     /** The protocol is paused. */
     static final String PAUSED = "the protocol is paused: registrations, stake increases, submissions and model "
             + "registrations wait until it is resumed, and round windows stand still meanwhile; claims, unstake "
@@ -278,8 +276,11 @@ public final class Failures {
     }
 
     private static String phase(BigInteger ordinal) {
-        int index = ordinal.intValue();
-        return index >= 0 && index < PHASES.size() ? PHASES.get(index) : "unknown (" + ordinal + ")";
+        try {
+            return RoundPhase.of(ordinal).label();
+        } catch (IllegalArgumentException unknown) {
+            return "unknown (" + ordinal + ")";
+        }
     }
 
     private static CliException ipfs(IpfsException failure, FailureContext context) {

@@ -1,6 +1,7 @@
 package io.cotrain.cli;
 
 import io.cotrain.contracts.ContributionStatus;
+import io.cotrain.contracts.RoundPhase;
 import io.cotrain.contracts.generated.CotrainProtocol;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -144,7 +145,7 @@ final class StatusCommand extends ContributorCommand {
     private static String currentRound(Chain chain, BigInteger round, BigInteger block, boolean paused) {
         CotrainProtocol.RoundView info = chain.read(chain.protocol().roundInfo(round));
         BigInteger perRound = chain.roundParameter(round, Chain.MAX_CONTRIBUTIONS_PER_ROUND);
-        StringBuilder line = new StringBuilder(round + ", " + Failures.PHASES.get(info.phase.intValue()) + " phase");
+        StringBuilder line = new StringBuilder(round + ", " + RoundPhase.of(info.phase).label() + " phase");
         if (info.submissionEndBlock.signum() > 0) {
             line.append(", submission window ends at block ").append(info.submissionEndBlock);
             if (paused) {

@@ -10,6 +10,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.equalToIgnoringCase;
 
 import io.cotrain.contracts.DeploymentAddresses;
+import io.cotrain.contracts.RoundPhase;
 import io.cotrain.contracts.generated.CotrainProtocol;
 import io.cotrain.contracts.testing.CotrainClients;
 import io.cotrain.ipfs.Cid;
@@ -53,7 +54,6 @@ import org.web3j.utils.Convert;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ValidatorNodeIT {
-    private static final int FINALIZED = 4;
     private static final int ACCEPTED = 2;
     private static final int REJECTED = 3;
 
@@ -146,7 +146,7 @@ class ValidatorNodeIT {
         assertThat(garbageView.jsonPath().getInt("score")).isEqualTo(1);
         assertThat(garbageView.jsonPath().getString("floorReason")).isNotBlank();
 
-        blocks.mineUntil(() -> phase(round) == FINALIZED, Duration.ofSeconds(180), "round " + round + " finalized");
+        blocks.mineUntil(() -> phase(round) == RoundPhase.FINALIZED, Duration.ofSeconds(180), "round " + round + " finalized");
         CotrainProtocol reader = chain.protocol(admin);
         var honestOnChain = reader.contribution(honest.digest()).send();
         assertThat(honestOnChain.id).isEqualTo(honestId);
@@ -233,9 +233,9 @@ class ValidatorNodeIT {
         return CotrainProtocol.getContributionSubmittedEvents(receipt).getFirst().id;
     }
 
-    private int phase(BigInteger round) {
+    private RoundPhase phase(BigInteger round) {
         try {
-            return chain.protocol(admin).roundInfo(round).send().phase.intValue();
+            return RoundPhase.of(chain.protocol(admin).roundInfo(round).send().phase);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

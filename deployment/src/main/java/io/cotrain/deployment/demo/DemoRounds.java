@@ -6,6 +6,7 @@ import io.cotrain.contracts.AggregationWeight;
 import io.cotrain.contracts.ContributionStatus;
 import io.cotrain.contracts.DeploymentAddresses;
 import io.cotrain.contracts.ProtocolParameter;
+import io.cotrain.contracts.RoundPhase;
 import io.cotrain.contracts.generated.CotrainProtocol;
 import io.cotrain.contracts.generated.ModelRegistry;
 import io.cotrain.ipfs.ContentStore;
@@ -71,7 +72,6 @@ public final class DemoRounds {
     private static final Pattern BASE_HELD_OUT =
             Pattern.compile("\"baseModelHeldOut\": \\{\"rows\": (\\d+), \"correct\": (\\d+)");
     private static final BigInteger TASK = BigInteger.valueOf(DemoTask.TASK_ID);
-    private static final int FINALIZED = 4;
     private static final int MODEL_UPDATE = 0;
     private static final long POLL_MILLIS = 1_000;
     /** How long validators may take to finalize and aggregate a round before the demo gives up. */
@@ -227,7 +227,7 @@ public final class DemoRounds {
         // every contribution's round must be finalized, and the model registry must have aggregated the last one
         for (BigInteger id : submitted.values()) {
             BigInteger round = read(() -> protocol.contribution(digests.get(id)).send()).round;
-            await(() -> read(() -> protocol.roundInfo(round).send()).phase.intValue() == FINALIZED);
+            await(() -> RoundPhase.of(read(() -> protocol.roundInfo(round).send()).phase) == RoundPhase.FINALIZED);
         }
         // on a busy machine a demo round's submissions can spill into the next protocol round: wait for the commit
         // of the last protocol round that aggregated an update (a round that aggregated none makes no commit)

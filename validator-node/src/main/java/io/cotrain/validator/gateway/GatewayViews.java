@@ -13,8 +13,6 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 public final class GatewayViews {
     private GatewayViews() {}
 
-    /** The phase names of the protocol's RoundPhase enum, by number. */
-    public static final List<String> PHASES = List.of("Submission", "Commit", "Reveal", "Finalization", "Finalized");
     /** The protocol's ContributionType names, by number. */
     public static final List<String> KINDS = List.of("MODEL_UPDATE", "DATASET", "VALIDATION_WORK");
     /**

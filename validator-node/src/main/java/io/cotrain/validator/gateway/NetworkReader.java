@@ -3,6 +3,7 @@ package io.cotrain.validator.gateway;
 import io.cotrain.contracts.CommitPages;
 import io.cotrain.contracts.DeploymentAddresses;
 import io.cotrain.contracts.ProtocolParameter;
+import io.cotrain.contracts.RoundPhase;
 import io.cotrain.contracts.generated.CotrainProtocol;
 import io.cotrain.contracts.generated.CotrainToken;
 import io.cotrain.contracts.generated.ModelRegistry;
@@ -88,13 +89,13 @@ public final class NetworkReader {
         BigInteger head = branches.get(defaultBranch.intValueExact()).head();
         BigInteger current = read(protocol.currentRound());
         CotrainProtocol.RoundView round = read(protocol.roundInfo(current));
-        int phase = round.phase.intValueExact();
+        RoundPhase phase = RoundPhase.of(round.phase);
         long contributions = ledger.contributionsOf(taskId).size();
         int neutral = read(protocol.roundParameter(current, ProtocolParameter.NEUTRAL_SCORE.index())).intValueExact();
         int threshold = read(protocol.roundParameter(current, ProtocolParameter.SLASH_THRESHOLD_SCORE.index()))
                 .intValueExact();
         return new ModelStatusView(taskId, Keys.toChecksumAddress(read(models.ownerOf(id))), spec(spec), current,
-                GatewayViews.PHASES.get(phase), round.exists, phaseEnd(round), blockNumber(), model.component4(),
+                phase.title(), round.exists, phaseEnd(round), blockNumber(), model.component4(),
                 read(protocol.paused()), branches, defaultBranch, head,
                 recorded(head).commit().accuracyPpm.doubleValue() / 1e6, neutral, threshold,
                 ledger.contributorCount(taskId), contributions,
@@ -106,11 +107,11 @@ public final class NetworkReader {
      * first contribution; a round in finalization has no deadline.
      */
     static BigInteger phaseEnd(CotrainProtocol.RoundView round) {
-        BigInteger end = switch (round.phase.intValueExact()) {
-            case 0 -> round.submissionEndBlock;
-            case 1 -> round.commitEndBlock;
-            case 2 -> round.revealEndBlock;
-            default -> null;
+        BigInteger end = switch (RoundPhase.of(round.phase)) {
+            case SUBMISSION -> round.submissionEndBlock;
+            case COMMIT -> round.commitEndBlock;
+            case REVEAL -> round.revealEndBlock;
+            case FINALIZATION, FINALIZED -> null;
         };
         return end == null || end.signum() == 0 ? null : end;
     }
@@ -140,7 +141,7 @@ public final class NetworkReader {
         requireModel(taskId);
         List<RoundView> views = new ArrayList<>();
         for (LedgerIndex.Round round : ledger.rounds(taskId, limit)) {
-            String phase = GatewayViews.PHASES.get(read(protocol.roundInfo(round.round())).phase.intValueExact());
+            String phase = RoundPhase.of(read(protocol.roundInfo(round.round())).phase).title();
             List<ContributionView> contributions = round.contributionIds().stream()
                     .map(id -> ledger.contribution(id).orElseThrow())
                     .filter(c -> c.taskId() == taskId)

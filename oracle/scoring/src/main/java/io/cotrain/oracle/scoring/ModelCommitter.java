@@ -2,6 +2,7 @@ package io.cotrain.oracle.scoring;
 
 import io.cotrain.contracts.AggregationWeight;
 import io.cotrain.contracts.ProtocolParameter;
+import io.cotrain.contracts.RoundPhase;
 import io.cotrain.contracts.generated.CotrainProtocol;
 import io.cotrain.contracts.generated.CotrainProtocol.ContributionView;
 import io.cotrain.contracts.generated.CotrainProtocol.RoundView;
@@ -52,7 +53,6 @@ import org.web3j.tuples.generated.Tuple4;
 public final class ModelCommitter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ModelCommitter.class);
     private static final int MODEL_UPDATE = 0; // ContributionType
-    private static final int FINALIZED = 4; // RoundPhase
     private static final List<String> RULES = List.of("fedavg", "median", "trimmed-mean", "krum", "multi-krum");
     /** Reverts meaning another attestation or an owner's action got there first: nothing is wrong with this node. */
     private static final Set<String> OVERTAKEN =
@@ -156,7 +156,7 @@ public final class ModelCommitter implements AutoCloseable {
         for (; round.compareTo(currentRound) < 0; round = round.add(BigInteger.ONE)) {
             BigInteger r = round;
             RoundView info = read("roundInfo(" + r + ")", () -> protocol.roundInfo(r).send());
-            if (info.exists && info.phase.intValue() != FINALIZED) return;
+            if (info.exists && RoundPhase.of(info.phase) != RoundPhase.FINALIZED) return;
             List<Accepted> accepted = info.exists ? acceptedUpdates(task, r, info) : List.of();
             if (accepted.isEmpty()) {
                 scannedThrough.put(taskId, r);

@@ -1,5 +1,6 @@
 package io.cotrain.oracle.scoring;
 
+import io.cotrain.contracts.RoundPhase;
 import io.cotrain.contracts.ScoreCommitment;
 import io.cotrain.contracts.generated.CotrainProtocol;
 import io.cotrain.contracts.generated.CotrainProtocol.ContributionSubmittedEventResponse;
@@ -48,11 +49,6 @@ import org.web3j.tuples.generated.Tuple3;
  */
 public final class ValidatorLoop implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ValidatorLoop.class);
-    private static final List<String> PHASES = List.of("Submission", "Commit", "Reveal", "Finalization", "Finalized");
-    private static final int COMMIT = 1;
-    private static final int REVEAL = 2;
-    private static final int FINALIZATION = 3;
-    private static final int FINALIZED = 4;
     /** Rounds that can still be scoring when a node first starts: scoring windows span at most 7 submission windows. */
     private static final int ROUNDS_IN_FLIGHT = 8;
     private static final int ERRORS_KEPT = 20;
@@ -217,19 +213,19 @@ public final class ValidatorLoop implements AutoCloseable {
         try {
             RoundView info = read("roundInfo(" + round + ")", () -> protocol.roundInfo(round).send());
             if (!info.exists) return round.compareTo(current) < 0;
-            int phase = info.phase.intValue();
-            rounds.put(round, PHASES.get(phase));
+            RoundPhase phase = RoundPhase.of(info.phase);
+            rounds.put(round, phase.title());
             switch (phase) {
                 case COMMIT -> commitIfExpected(round, info);
                 case REVEAL -> revealIfCommitted(round, info);
                 case FINALIZATION -> finalizeIfMyTurn(round, info);
                 default -> {}
             }
-            if (phase == FINALIZED) {
+            if (phase == RoundPhase.FINALIZED) {
                 roundContributions.forget(round);
                 valuer.finalized(round);
             }
-            return phase == FINALIZED;
+            return phase == RoundPhase.FINALIZED;
         } catch (RuntimeException e) {
             recordError("round " + round, e);
             return false;

@@ -1,5 +1,7 @@
 package io.cotrain.cli;
 
+import io.cotrain.client.EventQuery;
+import io.cotrain.client.EventReader;
 import io.cotrain.contracts.DeploymentAddresses;
 import io.cotrain.contracts.generated.CotrainProtocol;
 import io.cotrain.contracts.generated.CotrainToken;
@@ -25,6 +27,7 @@ import org.web3j.protocol.core.DefaultBlockParameterName;
 import org.web3j.protocol.core.RemoteCall;
 import org.web3j.protocol.core.methods.request.Transaction;
 import org.web3j.protocol.core.methods.response.EthCall;
+import org.web3j.protocol.core.methods.response.Log;
 import org.web3j.protocol.http.HttpService;
 import org.web3j.tx.ReadonlyTransactionManager;
 import org.web3j.tx.gas.StaticGasProvider;
@@ -46,6 +49,8 @@ final class Chain implements AutoCloseable {
     private static final String UNKNOWN_CONTRIBUTION = Hash.sha3String("UnknownContribution(bytes32)").substring(0, 10);
 
     private static final StaticGasProvider NO_GAS = new StaticGasProvider(BigInteger.ZERO, BigInteger.ZERO);
+    /** The widest log query asked first; the reader narrows it on an endpoint that refuses it. */
+    private static final int LOG_PAGE_BLOCKS = 10_000;
 
     private final String rpcUrl;
     private final String from;
@@ -55,6 +60,7 @@ final class Chain implements AutoCloseable {
     private final CotrainProtocol protocol;
     private final CotrainToken token;
     private final ModelRegistry models;
+    private final EventReader events;
 
     private Chain(String rpcUrl, Web3j web3j, long chainId, DeploymentAddresses addresses, String from) {
         this.rpcUrl = rpcUrl;
@@ -66,6 +72,7 @@ final class Chain implements AutoCloseable {
         this.protocol = CotrainProtocol.load(addresses.protocol(), web3j, reader, NO_GAS);
         this.token = CotrainToken.load(addresses.token(), web3j, reader, NO_GAS);
         this.models = ModelRegistry.load(addresses.modelRegistry(), web3j, reader, NO_GAS);
+        this.events = new EventReader(EventReader.of(web3j), LOG_PAGE_BLOCKS);
     }
 
     /**
@@ -198,6 +205,15 @@ final class Chain implements AutoCloseable {
 
     Web3j web3j() {
         return web3j;
+    }
+
+    /**
+     * @param query the events to read
+     * @return every matching log from the deployment block to the head, in chain order
+     * @throws io.cotrain.client.EventQueryException when the endpoint refuses the log query even for one block
+     */
+    List<Log> events(EventQuery query) {
+        return events.read(query, addresses.deployBlock(), blockNumber());
     }
 
     long chainId() {

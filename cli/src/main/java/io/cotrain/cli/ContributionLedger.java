@@ -1,19 +1,14 @@
 package io.cotrain.cli;
 
+import io.cotrain.client.EventQuery;
 import io.cotrain.contracts.ContributionStatus;
 import io.cotrain.contracts.generated.CotrainProtocol;
-import java.io.IOException;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.web3j.abi.EventEncoder;
-import org.web3j.protocol.core.DefaultBlockParameter;
-import org.web3j.protocol.core.DefaultBlockParameterName;
-import org.web3j.protocol.core.methods.request.EthFilter;
-import org.web3j.protocol.core.methods.response.EthLog;
 import org.web3j.protocol.core.methods.response.Log;
 import org.web3j.utils.Numeric;
 
@@ -57,15 +52,13 @@ final class ContributionLedger {
      * @param chain the chain
      * @param contributor the account
      * @return its contributions in id order
-     * @throws IOException when the endpoint fails or refuses the log queries (some limit their block range)
+     * @throws io.cotrain.client.EventQueryException when the endpoint refuses the log queries even for one block
      */
-    static List<Entry> of(Chain chain, String contributor) throws IOException {
-        EthFilter submittedFilter = filter(chain);
-        submittedFilter.addSingleTopic(EventEncoder.encode(CotrainProtocol.CONTRIBUTIONSUBMITTED_EVENT));
-        submittedFilter.addNullTopic();
-        submittedFilter.addSingleTopic(Numeric.toHexStringWithPrefixZeroPadded(Numeric.toBigInt(contributor), 64));
+    static List<Entry> of(Chain chain, String contributor) {
+        EventQuery byContributor = EventQuery.of(List.of(CotrainProtocol.CONTRIBUTIONSUBMITTED_EVENT),
+                chain.addresses().protocol()).anyIndexed().indexed(Numeric.toBigInt(contributor));
         Map<BigInteger, CotrainProtocol.ContributionSubmittedEventResponse> submitted = new LinkedHashMap<>();
-        for (Log log : logs(chain, submittedFilter)) {
+        for (Log log : chain.events(byContributor)) {
             var event = CotrainProtocol.getContributionSubmittedEventFromLog(log);
             submitted.put(event.id, event);
         }
@@ -73,12 +66,10 @@ final class ContributionLedger {
         ids.sort(null);
         Map<BigInteger, CotrainProtocol.ContributionFinalizedEventResponse> finalized = new LinkedHashMap<>();
         for (int from = 0; from < ids.size(); from += IDS_PER_QUERY) {
-            EthFilter finalizedFilter = filter(chain);
-            finalizedFilter.addSingleTopic(EventEncoder.encode(CotrainProtocol.CONTRIBUTIONFINALIZED_EVENT));
-            finalizedFilter.addOptionalTopics(ids.subList(from, Math.min(ids.size(), from + IDS_PER_QUERY)).stream()
-                    .map(id -> Numeric.toHexStringWithPrefixZeroPadded(id, 64))
-                    .toArray(String[]::new));
-            for (Log log : logs(chain, finalizedFilter)) {
+            EventQuery settled = EventQuery.of(List.of(CotrainProtocol.CONTRIBUTIONFINALIZED_EVENT),
+                    chain.addresses().protocol()).indexed(ids.subList(from, Math.min(ids.size(), from + IDS_PER_QUERY))
+                    .toArray(BigInteger[]::new));
+            for (Log log : chain.events(settled)) {
                 var event = CotrainProtocol.getContributionFinalizedEventFromLog(log);
                 if (submitted.containsKey(event.id)) finalized.put(event.id, event);
             }
@@ -104,18 +95,5 @@ final class ContributionLedger {
         Map<ContributionStatus, Integer> counts = new EnumMap<>(ContributionStatus.class);
         for (Entry entry : entries) counts.merge(entry.status(), 1, Integer::sum);
         return counts;
-    }
-
-    private static EthFilter filter(Chain chain) {
-        return new EthFilter(DefaultBlockParameter.valueOf(chain.addresses().deployBlock()),
-                DefaultBlockParameterName.LATEST, chain.addresses().protocol());
-    }
-
-    private static List<Log> logs(Chain chain, EthFilter filter) throws IOException {
-        EthLog response = chain.web3j().ethGetLogs(filter).send();
-        if (response.hasError()) throw new IOException(response.getError().getMessage());
-        List<Log> logs = new ArrayList<>();
-        for (EthLog.LogResult<?> result : response.getLogs()) logs.add((Log) result.get());
-        return logs;
     }
 }

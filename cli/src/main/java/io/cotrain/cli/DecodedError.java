@@ -9,7 +9,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A custom error as {@link io.cotrain.oracle.chain.RevertDecoder} renders it, {@code WrongPhase(round=3, expected=1,
+ * A custom error as {@link io.cotrain.client.RevertDecoder} renders it, {@code WrongPhase(round=3, expected=1,
  * actual=2)}, taken apart into its name and arguments.
  *
  * @param name the error's name

@@ -2,12 +2,13 @@ package io.cotrain.cli;
 
 import io.cotrain.cli.FailureContext.RoundTimes;
 import io.cotrain.cli.FailureContext.Submission;
+import io.cotrain.client.ChainUnavailableException;
+import io.cotrain.client.ContractRevertedException;
+import io.cotrain.client.EventQueryException;
 import io.cotrain.contracts.RoundPhase;
 import io.cotrain.ipfs.ContentMismatchException;
 import io.cotrain.ipfs.IpfsException;
 import io.cotrain.ipfs.ManifestException;
-import io.cotrain.oracle.chain.ChainUnavailableException;
-import io.cotrain.oracle.chain.ContractRevertedException;
 import io.cotrain.oracle.evaluation.CsvFormatException;
 import io.cotrain.oracle.evaluation.InvalidModelException;
 import java.io.IOException;
@@ -17,7 +18,7 @@ import java.util.Optional;
 
 /**
  * Turns whatever a command ran into into one message that says what to fix: the protocol's custom errors (decoded by
- * {@link io.cotrain.oracle.chain.RevertDecoder}), an unreachable chain or IPFS node, bad content on IPFS, and the
+ * {@link io.cotrain.client.RevertDecoder}), an unreachable chain or IPFS node, bad content on IPFS, and the
  * account's ETH for gas. The messages for conditions the commands check before sending anything are here too, so a
  * pre-check and a revert of the same condition read the same.
  */
@@ -41,6 +42,10 @@ public final class Failures {
             case ChainUnavailableException down -> down.getCause() instanceof IOException
                     ? chainDown(context.rpcUrl(), down)
                     : new CliException(down.getMessage(), CliException.UNAVAILABLE, down);
+            case EventQueryException refused -> new CliException("the chain endpoint at " + context.rpcUrl()
+                    + " refused to serve the protocol's events even for block " + refused.fromBlock() + " ("
+                    + refused.getMessage() + "): use an endpoint that serves eth_getLogs, with --rpc-url / "
+                    + "COTRAIN_RPC_URL", CliException.UNAVAILABLE, refused);
             case IpfsException ipfs -> ipfs(ipfs, context);
             case ContentMismatchException mismatch -> new CliException("the IPFS node at " + context.ipfsUrl()
                     + " served other bytes than asked for (" + mismatch.getMessage() + "): nothing was used; check "

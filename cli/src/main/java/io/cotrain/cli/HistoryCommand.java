@@ -1,27 +1,21 @@
 package io.cotrain.cli;
 
+import io.cotrain.client.EventQuery;
+import io.cotrain.client.EventQueryException;
 import io.cotrain.contracts.CommitPages;
 import io.cotrain.contracts.generated.ModelRegistry;
-import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.web3j.abi.EventEncoder;
-import org.web3j.abi.TypeEncoder;
-import org.web3j.abi.datatypes.generated.Uint256;
-import org.web3j.protocol.core.DefaultBlockParameter;
-import org.web3j.protocol.core.DefaultBlockParameterName;
-import org.web3j.protocol.core.methods.request.EthFilter;
-import org.web3j.protocol.core.methods.response.EthLog;
 import org.web3j.protocol.core.methods.response.Log;
 import org.web3j.utils.Numeric;
 import picocli.CommandLine.Command;
@@ -124,17 +118,13 @@ final class HistoryCommand extends ContributorCommand {
     private static Map<BigInteger, String> branchNames(Chain chain, BigInteger modelId) {
         Map<BigInteger, String> names = new TreeMap<>();
         try {
-            EthFilter filter = new EthFilter(DefaultBlockParameter.valueOf(chain.addresses().deployBlock()),
-                    DefaultBlockParameterName.LATEST, chain.addresses().modelRegistry());
-            filter.addSingleTopic(EventEncoder.encode(ModelRegistry.BRANCHCREATED_EVENT));
-            filter.addSingleTopic(Numeric.prependHexPrefix(TypeEncoder.encode(new Uint256(modelId))));
-            EthLog logs = chain.web3j().ethGetLogs(filter).send();
-            if (logs.hasError()) return names;
-            for (EthLog.LogResult<?> result : logs.getLogs()) {
-                var event = ModelRegistry.getBranchCreatedEventFromLog((Log) result.get());
+            EventQuery created = EventQuery.of(List.of(ModelRegistry.BRANCHCREATED_EVENT),
+                    chain.addresses().modelRegistry()).indexed(modelId);
+            for (Log log : chain.events(created)) {
+                var event = ModelRegistry.getBranchCreatedEventFromLog(log);
                 names.put(event.branchId, name(event.name));
             }
-        } catch (IOException | RuntimeException e) {
+        } catch (EventQueryException refused) {
             return new LinkedHashMap<>();
         }
         return names;

@@ -1,14 +1,14 @@
 package io.cotrain.cli;
 
+import io.cotrain.client.FeePolicy;
+import io.cotrain.client.RetryPolicy;
+import io.cotrain.client.RevertDecoder;
+import io.cotrain.client.TransactionListener;
+import io.cotrain.client.TransactionSender;
 import io.cotrain.contracts.generated.CotrainProtocol;
 import io.cotrain.ipfs.ContentStore;
 import io.cotrain.ipfs.IpfsClient;
 import io.cotrain.ipfs.IpfsException;
-import io.cotrain.oracle.chain.FeePolicy;
-import io.cotrain.oracle.chain.RetryPolicy;
-import io.cotrain.oracle.chain.RevertDecoder;
-import io.cotrain.oracle.chain.TransactionListener;
-import io.cotrain.oracle.chain.TransactionSender;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.math.BigInteger;

@@ -1,9 +1,9 @@
 package io.cotrain.cli;
 
+import io.cotrain.client.EventQueryException;
 import io.cotrain.contracts.ContributionStatus;
 import io.cotrain.contracts.RoundPhase;
 import io.cotrain.contracts.generated.CotrainProtocol;
-import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -59,7 +59,7 @@ final class StatusCommand extends ContributorCommand {
             String failure = null;
             try {
                 entries = ContributionLedger.of(chain, me);
-            } catch (IOException e) {
+            } catch (EventQueryException e) {
                 failure = e.getMessage();
             }
             lines.put("contributions", entries != null ? summary(entries)

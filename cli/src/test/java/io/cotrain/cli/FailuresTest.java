@@ -1,13 +1,14 @@
 package io.cotrain.cli;
 
-import io.cotrain.contracts.ContributionStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cotrain.client.ChainUnavailableException;
+import io.cotrain.client.ContractRevertedException;
+import io.cotrain.client.EventQueryException;
+import io.cotrain.client.RevertDecoder;
+import io.cotrain.contracts.ContributionStatus;
 import io.cotrain.ipfs.ContentStore;
 import io.cotrain.ipfs.IpfsClient;
-import io.cotrain.oracle.chain.ChainUnavailableException;
-import io.cotrain.oracle.chain.ContractRevertedException;
-import io.cotrain.oracle.chain.RevertDecoder;
 import io.cotrain.oracle.evaluation.CsvFormatException;
 import io.cotrain.testing.LocalProcesses;
 import java.math.BigInteger;
@@ -109,6 +110,16 @@ class FailuresTest {
 
     private static Uint256 tokens(long whole) {
         return new Uint256(TOKEN.multiply(BigInteger.valueOf(whole)));
+    }
+
+    @Test
+    void logQueryRefusedEvenForOneBlockSaysWhichEndpointAndWhatToUse() {
+        var refused = new EventQueryException(BigInteger.valueOf(42), BigInteger.valueOf(42), -32601,
+                "method not found");
+        CliException error = Failures.describe(refused, context("status"));
+        assertThat(error.getMessage()).startsWith("the chain endpoint at http://127.0.0.1:8545 refused to serve the "
+                + "protocol's events even for block 42").contains("code -32601", "method not found", "--rpc-url");
+        assertThat(error.exitCode()).isEqualTo(CliException.UNAVAILABLE);
     }
 
     @Test

@@ -1,6 +1,6 @@
 package io.cotrain.validator;
 
-import io.cotrain.oracle.chain.TransactionListener;
+import io.cotrain.client.TransactionListener;
 import io.cotrain.oracle.evaluation.EvaluationFailedException;
 import io.cotrain.oracle.scoring.ScoredContribution;
 import io.cotrain.oracle.scoring.ScoringListener;

@@ -1,12 +1,13 @@
 package io.cotrain.validator.gateway;
 
+import io.cotrain.client.ChainUnavailableException;
+import io.cotrain.client.EventQuery;
+import io.cotrain.client.EventReader;
 import io.cotrain.contracts.DeploymentAddresses;
 import io.cotrain.contracts.generated.CotrainProtocol;
 import io.cotrain.contracts.generated.ModelRegistry;
 import io.cotrain.contracts.generated.ValidatorRegistry;
-import io.cotrain.oracle.chain.EventLogs;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -20,8 +21,6 @@ import java.util.TreeMap;
 import org.web3j.abi.EventEncoder;
 import org.web3j.abi.datatypes.Event;
 import org.web3j.protocol.Web3j;
-import org.web3j.protocol.core.DefaultBlockParameter;
-import org.web3j.protocol.core.methods.request.EthFilter;
 import org.web3j.protocol.core.methods.response.Log;
 import org.web3j.utils.Numeric;
 
@@ -97,7 +96,8 @@ public final class LedgerIndex {
 
     private final Web3j web3j;
     private final DeploymentAddresses deployment;
-    private final int maxBlocksPerQuery;
+    private final EventReader reader;
+    private final EventQuery query;
 
     private BigInteger lastBlock;
     private final TreeMap<BigInteger, Contribution> contributions = new TreeMap<>();
@@ -113,7 +113,12 @@ public final class LedgerIndex {
     public LedgerIndex(Web3j web3j, DeploymentAddresses deployment, int maxBlocksPerQuery) {
         this.web3j = web3j;
         this.deployment = deployment;
-        this.maxBlocksPerQuery = maxBlocksPerQuery;
+        this.reader = new EventReader(EventReader.of(web3j), maxBlocksPerQuery);
+        List<Event> events = new ArrayList<>(PROTOCOL_EVENTS.values());
+        events.add(ValidatorRegistry.VALIDATORSLASHED_EVENT);
+        events.add(ModelRegistry.BRANCHCREATED_EVENT);
+        this.query = EventQuery.of(events, deployment.protocol(), deployment.validatorRegistry(),
+                deployment.modelRegistry());
         this.lastBlock = deployment.deployBlock().subtract(BigInteger.ONE);
     }
 
@@ -121,17 +126,20 @@ public final class LedgerIndex {
      * Reads the events of every block mined since the last refresh.
      *
      * @return the last block read
-     * @throws UncheckedIOException if the chain does not answer (nothing of the failed range is applied)
+     * @throws ChainUnavailableException if the chain does not answer (nothing of the failed page is applied)
+     * @throws io.cotrain.client.EventQueryException if the endpoint refuses the log query even for one block
      */
     public synchronized BigInteger refresh() {
-        BigInteger latest = call(() -> web3j.ethBlockNumber().send().getBlockNumber());
-        BigInteger from = lastBlock.add(BigInteger.ONE);
-        while (from.compareTo(latest) <= 0) {
-            BigInteger to = from.add(BigInteger.valueOf(maxBlocksPerQuery - 1)).min(latest);
-            for (Log log : logs(from, to)) apply(log);
-            lastBlock = to;
-            from = to.add(BigInteger.ONE);
+        BigInteger latest;
+        try {
+            latest = web3j.ethBlockNumber().send().getBlockNumber();
+        } catch (IOException e) {
+            throw new ChainUnavailableException("the chain does not answer: " + e.getMessage(), e);
         }
+        reader.forEachPage(query, lastBlock.add(BigInteger.ONE), latest, (to, logs) -> {
+            for (Log log : logs) apply(log);
+            lastBlock = to;
+        });
         return lastBlock;
     }
 
@@ -264,16 +272,6 @@ public final class LedgerIndex {
                 .add(new Entry(type, amount, log.getBlockNumber(), round, contributionId));
     }
 
-    private List<Log> logs(BigInteger from, BigInteger to) {
-        EthFilter filter = new EthFilter(DefaultBlockParameter.valueOf(from), DefaultBlockParameter.valueOf(to),
-                List.of(deployment.protocol(), deployment.validatorRegistry(), deployment.modelRegistry()));
-        List<String> topics = new ArrayList<>(PROTOCOL_EVENTS.keySet());
-        topics.add(VALIDATOR_SLASHED);
-        topics.add(BRANCH_CREATED);
-        filter.addOptionalTopics(topics.toArray(String[]::new));
-        return EventLogs.inChainOrder(call(() -> web3j.ethGetLogs(filter).send()), from, to);
-    }
-
     private static String bytes32Name(byte[] name) {
         int length = 0;
         while (length < name.length && name[length] != 0) length++;
@@ -282,17 +280,5 @@ public final class LedgerIndex {
 
     private static String topic(Event event) {
         return EventEncoder.encode(event);
-    }
-
-    private interface ChainCall<T> {
-        T call() throws IOException;
-    }
-
-    private static <T> T call(ChainCall<T> call) {
-        try {
-            return call.call();
-        } catch (IOException e) {
-            throw new UncheckedIOException("the chain does not answer: " + e.getMessage(), e);
-        }
     }
 }

@@ -1,6 +1,6 @@
 package io.cotrain.validator.gateway;
 
-import io.cotrain.oracle.chain.RevertDecoder;
+import io.cotrain.client.RevertDecoder;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;

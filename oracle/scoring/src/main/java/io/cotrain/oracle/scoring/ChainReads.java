@@ -1,6 +1,6 @@
 package io.cotrain.oracle.scoring;
 
-import io.cotrain.oracle.chain.RetryPolicy;
+import io.cotrain.client.RetryPolicy;
 import java.io.IOException;
 import java.util.concurrent.Callable;
 

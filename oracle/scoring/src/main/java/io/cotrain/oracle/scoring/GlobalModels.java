@@ -1,12 +1,12 @@
 package io.cotrain.oracle.scoring;
 
-import io.cotrain.contracts.generated.ModelRegistry;
+import io.cotrain.client.AtomicFiles;
 import io.cotrain.contracts.generated.ModelRegistry.CommitView;
+import io.cotrain.contracts.generated.ModelRegistry;
 import io.cotrain.ipfs.ContentMismatchException;
 import io.cotrain.ipfs.ContentStore;
 import io.cotrain.ipfs.IpfsException;
 import io.cotrain.ipfs.ModelFile;
-import io.cotrain.oracle.chain.AtomicFiles;
 import io.cotrain.oracle.evaluation.ModelCodec;
 import io.cotrain.oracle.evaluation.TaskContext;
 import java.io.IOException;

@@ -1,14 +1,16 @@
 package io.cotrain.oracle.scoring;
 
+import io.cotrain.client.ContractRevertedException;
+import io.cotrain.client.TransactionSender;
 import io.cotrain.contracts.AggregationWeight;
 import io.cotrain.contracts.ProtocolParameter;
 import io.cotrain.contracts.RoundPhase;
-import io.cotrain.contracts.generated.CotrainProtocol;
 import io.cotrain.contracts.generated.CotrainProtocol.ContributionView;
 import io.cotrain.contracts.generated.CotrainProtocol.RoundView;
-import io.cotrain.contracts.generated.ModelRegistry;
+import io.cotrain.contracts.generated.CotrainProtocol;
 import io.cotrain.contracts.generated.ModelRegistry.CommitView;
 import io.cotrain.contracts.generated.ModelRegistry.ModelSpec;
+import io.cotrain.contracts.generated.ModelRegistry;
 import io.cotrain.contracts.generated.ValidatorRegistry;
 import io.cotrain.ipfs.ContentStore;
 import io.cotrain.ipfs.ContributionManifest;
@@ -16,8 +18,6 @@ import io.cotrain.ipfs.ModelFile;
 import io.cotrain.oracle.aggregation.AggregationRule;
 import io.cotrain.oracle.aggregation.AggregationRules;
 import io.cotrain.oracle.aggregation.Parallelism;
-import io.cotrain.oracle.chain.ContractRevertedException;
-import io.cotrain.oracle.chain.TransactionSender;
 import io.cotrain.oracle.evaluation.TaskContext;
 import java.math.BigInteger;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package io.cotrain.oracle.scoring;
 
-import io.cotrain.oracle.chain.AtomicFiles;
+import io.cotrain.client.AtomicFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileSystems;

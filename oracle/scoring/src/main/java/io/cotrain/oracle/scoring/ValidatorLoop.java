@@ -1,16 +1,16 @@
 package io.cotrain.oracle.scoring;
 
+import io.cotrain.client.ContractRevertedException;
+import io.cotrain.client.DurableNumber;
+import io.cotrain.client.ProtocolEventFollower;
+import io.cotrain.client.RetryPolicy;
+import io.cotrain.client.TransactionSender;
 import io.cotrain.contracts.RoundPhase;
 import io.cotrain.contracts.ScoreCommitment;
-import io.cotrain.contracts.generated.CotrainProtocol;
 import io.cotrain.contracts.generated.CotrainProtocol.ContributionSubmittedEventResponse;
 import io.cotrain.contracts.generated.CotrainProtocol.RoundView;
+import io.cotrain.contracts.generated.CotrainProtocol;
 import io.cotrain.contracts.generated.ValidatorRegistry;
-import io.cotrain.oracle.chain.ContractRevertedException;
-import io.cotrain.oracle.chain.DurableNumber;
-import io.cotrain.oracle.chain.ProtocolEventFollower;
-import io.cotrain.oracle.chain.RetryPolicy;
-import io.cotrain.oracle.chain.TransactionSender;
 import io.cotrain.oracle.evaluation.EvaluationFailedException;
 import java.math.BigInteger;
 import java.time.Clock;

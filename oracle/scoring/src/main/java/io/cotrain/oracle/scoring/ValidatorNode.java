@@ -1,5 +1,12 @@
 package io.cotrain.oracle.scoring;
 
+import io.cotrain.client.DurableNumber;
+import io.cotrain.client.FeePolicy;
+import io.cotrain.client.ProtocolEventFollower;
+import io.cotrain.client.RetryPolicy;
+import io.cotrain.client.RevertDecoder;
+import io.cotrain.client.TransactionListener;
+import io.cotrain.client.TransactionSender;
 import io.cotrain.contracts.DeploymentAddresses;
 import io.cotrain.contracts.ProtocolParameter;
 import io.cotrain.contracts.generated.CotrainProtocol;
@@ -9,13 +16,6 @@ import io.cotrain.ipfs.ContentStore;
 import io.cotrain.oracle.aggregation.AggregationRule;
 import io.cotrain.oracle.aggregation.FedAvg;
 import io.cotrain.oracle.aggregation.Parallelism;
-import io.cotrain.oracle.chain.DurableNumber;
-import io.cotrain.oracle.chain.FeePolicy;
-import io.cotrain.oracle.chain.ProtocolEventFollower;
-import io.cotrain.oracle.chain.RetryPolicy;
-import io.cotrain.oracle.chain.RevertDecoder;
-import io.cotrain.oracle.chain.TransactionListener;
-import io.cotrain.oracle.chain.TransactionSender;
 import io.cotrain.oracle.evaluation.DatasetEvaluator;
 import io.cotrain.oracle.evaluation.ModelUpdateEvaluator;
 import io.cotrain.oracle.valuation.ValueScore;

@@ -3,15 +3,15 @@ package io.cotrain.oracle.scoring;
 import static io.cotrain.contracts.testing.CotrainClients.tokens;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cotrain.contracts.generated.CotrainProtocol;
+import io.cotrain.client.RetryPolicy;
 import io.cotrain.contracts.generated.CotrainProtocol.ContributionSubmittedEventResponse;
 import io.cotrain.contracts.generated.CotrainProtocol.RoundView;
+import io.cotrain.contracts.generated.CotrainProtocol;
 import io.cotrain.contracts.testing.AnvilExtension;
 import io.cotrain.contracts.testing.AnvilNode;
 import io.cotrain.contracts.testing.ContractsDeployer;
 import io.cotrain.contracts.testing.CotrainClients;
 import io.cotrain.contracts.testing.DevAccounts;
-import io.cotrain.oracle.chain.RetryPolicy;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.time.Instant;

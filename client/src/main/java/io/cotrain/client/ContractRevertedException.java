@@ -1,4 +1,4 @@
-package io.cotrain.oracle.chain;
+package io.cotrain.client;
 
 /** A call or transaction reverted; the message carries the decoded custom error when the data was recognised. */
 public final class ContractRevertedException extends RuntimeException {

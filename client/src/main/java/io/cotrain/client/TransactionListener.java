@@ -1,4 +1,4 @@
-package io.cotrain.oracle.chain;
+package io.cotrain.client;
 
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
 

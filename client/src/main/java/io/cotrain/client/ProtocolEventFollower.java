@@ -1,16 +1,13 @@
-package io.cotrain.oracle.chain;
+package io.cotrain.client;
 
-import io.cotrain.contracts.generated.CotrainProtocol;
 import io.cotrain.contracts.generated.CotrainProtocol.ContributionSubmittedEventResponse;
 import io.cotrain.contracts.generated.CotrainProtocol.RoundFinalizedEventResponse;
 import io.cotrain.contracts.generated.CotrainProtocol.RoundOpenedEventResponse;
+import io.cotrain.contracts.generated.CotrainProtocol;
 import java.math.BigInteger;
 import java.util.List;
 import org.web3j.abi.EventEncoder;
 import org.web3j.protocol.Web3j;
-import org.web3j.protocol.core.DefaultBlockParameter;
-import org.web3j.protocol.core.methods.request.EthFilter;
-import org.web3j.protocol.core.methods.response.EthLog;
 import org.web3j.protocol.core.methods.response.Log;
 
 /**
@@ -34,10 +31,9 @@ public final class ProtocolEventFollower {
     }
 
     private final Web3j web3j;
-    private final String protocol;
-    private final BigInteger startBlock;
+    private final EventQuery query;
+    private final EventReader reader;
     private final int confirmations;
-    private final int maxBlocksPerQuery;
     private final DurableNumber checkpoint;
     private final RetryPolicy retry;
     private BigInteger lastProcessed;
@@ -50,12 +46,11 @@ public final class ProtocolEventFollower {
     public ProtocolEventFollower(Web3j web3j, String protocol, BigInteger startBlock, int confirmations,
             int maxBlocksPerQuery, DurableNumber checkpoint, RetryPolicy retry) {
         if (confirmations < 0) throw new IllegalArgumentException("confirmations must be >= 0, got " + confirmations);
-        if (maxBlocksPerQuery < 1) throw new IllegalArgumentException("maxBlocksPerQuery must be >= 1");
         this.web3j = web3j;
-        this.protocol = protocol;
-        this.startBlock = startBlock;
+        this.query = EventQuery.of(List.of(CotrainProtocol.CONTRIBUTIONSUBMITTED_EVENT,
+                CotrainProtocol.ROUNDOPENED_EVENT, CotrainProtocol.ROUNDFINALIZED_EVENT), protocol);
+        this.reader = new EventReader(EventReader.of(web3j, retry), maxBlocksPerQuery);
         this.confirmations = confirmations;
-        this.maxBlocksPerQuery = maxBlocksPerQuery;
         this.checkpoint = checkpoint;
         this.retry = retry;
         this.lastProcessed = checkpoint.load().orElse(startBlock.subtract(BigInteger.ONE));
@@ -75,22 +70,12 @@ public final class ProtocolEventFollower {
     public synchronized BigInteger poll(Handler handler) {
         BigInteger latest = retry.call("read block number", () -> web3j.ethBlockNumber().send()).getBlockNumber();
         BigInteger confirmedHead = latest.subtract(BigInteger.valueOf(confirmations));
-        BigInteger from = lastProcessed.add(BigInteger.ONE);
-        while (from.compareTo(confirmedHead) <= 0) {
-            BigInteger to = from.add(BigInteger.valueOf(maxBlocksPerQuery - 1)).min(confirmedHead);
-            for (Log log : logs(from, to)) dispatch(log, handler);
+        reader.forEachPage(query, lastProcessed.add(BigInteger.ONE), confirmedHead, (to, logs) -> {
+            for (Log log : logs) dispatch(log, handler);
             checkpoint.save(to);
             lastProcessed = to;
-            from = to.add(BigInteger.ONE);
-        }
+        });
         return lastProcessed;
-    }
-
-    private List<Log> logs(BigInteger from, BigInteger to) {
-        EthFilter filter = new EthFilter(DefaultBlockParameter.valueOf(from), DefaultBlockParameter.valueOf(to), protocol);
-        filter.addOptionalTopics(CONTRIBUTION_SUBMITTED, ROUND_OPENED, ROUND_FINALIZED);
-        EthLog response = retry.call("read logs " + from + ".." + to, () -> web3j.ethGetLogs(filter).send());
-        return EventLogs.inChainOrder(response, from, to);
     }
 
     private static void dispatch(Log log, Handler handler) {

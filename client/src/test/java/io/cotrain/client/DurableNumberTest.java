@@ -1,4 +1,4 @@
-package io.cotrain.oracle.chain;
+package io.cotrain.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.cotrain.oracle.chain;
+package io.cotrain.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

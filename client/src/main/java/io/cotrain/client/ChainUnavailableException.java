@@ -1,4 +1,4 @@
-package io.cotrain.oracle.chain;
+package io.cotrain.client;
 
 /** The chain's RPC endpoint did not answer, even after retries. */
 public final class ChainUnavailableException extends RuntimeException {

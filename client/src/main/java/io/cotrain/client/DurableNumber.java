@@ -1,4 +1,4 @@
-package io.cotrain.oracle.chain;
+package io.cotrain.client;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

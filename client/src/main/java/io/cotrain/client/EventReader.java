@@ -1,0 +1,127 @@
+package io.cotrain.client;
+
+import java.io.IOException;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.web3j.protocol.Web3j;
+import org.web3j.protocol.core.methods.request.EthFilter;
+import org.web3j.protocol.core.methods.response.EthLog;
+import org.web3j.protocol.core.methods.response.Log;
+
+/**
+ * Reads contract events over a block range in bounded pages, each page's logs in chain order. Hosted endpoints cap
+ * {@code eth_getLogs} by block range or by result count and answer a wider query with an error: a refused page is
+ * split in half until it passes (down to a single block), and the narrower width is kept for the pages after it, so a
+ * node that starts against a long chain reads all of it instead of failing on its first query.
+ */
+public final class EventReader {
+    /** The one call to the endpoint, so that tests can stand in for it. */
+    @FunctionalInterface
+    public interface LogSource {
+        /**
+         * @param filter the query
+         * @return the endpoint's answer, which may be an error
+         * @throws IOException when the endpoint does not answer
+         */
+        EthLog logs(EthFilter filter) throws IOException;
+    }
+
+    /** Receives the pages of a read in order. */
+    @FunctionalInterface
+    public interface PageHandler {
+        /**
+         * @param toBlock the page's last block: all its events are in {@code logs}
+         * @param logs the page's logs in chain order
+         */
+        void page(BigInteger toBlock, List<Log> logs);
+    }
+
+    private final LogSource source;
+    private volatile long width;
+
+    /**
+     * @param source the endpoint
+     * @param maxBlocksPerQuery the widest page to ask for; narrowed further when the endpoint refuses one
+     */
+    public EventReader(LogSource source, int maxBlocksPerQuery) {
+        if (maxBlocksPerQuery < 1) {
+            throw new IllegalArgumentException("maxBlocksPerQuery must be >= 1, got " + maxBlocksPerQuery);
+        }
+        this.source = source;
+        this.width = maxBlocksPerQuery;
+    }
+
+    /** @return a source that asks {@code web3j} once per page */
+    public static LogSource of(Web3j web3j) {
+        return filter -> web3j.ethGetLogs(filter).send();
+    }
+
+    /** @return a source that asks {@code web3j}, retrying a page the endpoint did not answer by {@code retry} */
+    public static LogSource of(Web3j web3j, RetryPolicy retry) {
+        return filter -> retry.call("eth_getLogs " + filter.getFromBlock().getValue() + ".."
+                + filter.getToBlock().getValue(), () -> web3j.ethGetLogs(filter).send());
+    }
+
+    /** @return the page width the reader asks for now */
+    public long pageWidth() {
+        return width;
+    }
+
+    /**
+     * @param query what to read
+     * @param fromBlock the first block
+     * @param toBlock the last block (nothing is read when it is before {@code fromBlock})
+     * @return every matching log of the range, in chain order
+     * @throws EventQueryException when the endpoint refuses even a single block
+     * @throws ChainUnavailableException when the endpoint does not answer
+     */
+    public List<Log> read(EventQuery query, BigInteger fromBlock, BigInteger toBlock) {
+        List<Log> logs = new ArrayList<>();
+        forEachPage(query, fromBlock, toBlock, (to, page) -> logs.addAll(page));
+        return logs;
+    }
+
+    /**
+     * Reads the range page by page, handing over each page before reading the next: a handler may checkpoint
+     * {@code toBlock}, and a handler that throws stops the read.
+     *
+     * @throws EventQueryException when the endpoint refuses even a single block
+     * @throws ChainUnavailableException when the endpoint does not answer
+     */
+    public void forEachPage(EventQuery query, BigInteger fromBlock, BigInteger toBlock, PageHandler handler) {
+        BigInteger from = fromBlock;
+        while (from.compareTo(toBlock) <= 0) {
+            long asked = width;
+            BigInteger to = from.add(BigInteger.valueOf(asked - 1)).min(toBlock);
+            EthLog answer = ask(query.filter(from, to), from, to);
+            if (answer.hasError()) {
+                if (to.equals(from)) {
+                    throw new EventQueryException(from, to, answer.getError().getCode(),
+                            answer.getError().getMessage());
+                }
+                long span = to.subtract(from).longValueExact() + 1;
+                width = Math.max(1, Math.min(asked, span) / 2);
+                continue;
+            }
+            handler.page(to, inChainOrder(answer));
+            from = to.add(BigInteger.ONE);
+        }
+    }
+
+    private EthLog ask(EthFilter filter, BigInteger from, BigInteger to) {
+        try {
+            return source.logs(filter);
+        } catch (IOException e) {
+            throw new ChainUnavailableException("eth_getLogs " + from + ".." + to + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static List<Log> inChainOrder(EthLog answer) {
+        List<Log> logs = new ArrayList<>();
+        for (EthLog.LogResult<?> result : answer.getLogs()) logs.add((Log) result.get());
+        logs.sort(Comparator.comparing(Log::getBlockNumber).thenComparing(Log::getLogIndex));
+        return logs;
+    }
+}

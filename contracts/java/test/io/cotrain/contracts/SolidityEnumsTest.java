@@ -24,12 +24,16 @@ class SolidityEnumsTest {
 
     static Stream<Arguments> mirrors() {
         return Stream.of(
+                Arguments.of("AggregationRule", AggregationMethod.values(),
+                        (Function<Enum<?>, String>) value -> camel(value.name())),
                 Arguments.of("Parameter", ProtocolParameter.values(),
                         (Function<Enum<?>, String>) value -> camel(value.name())),
                 Arguments.of("ContributionStatus", ContributionStatus.values(),
                         (Function<Enum<?>, String>) value -> ((ContributionStatus) value).title()),
                 Arguments.of("RoundPhase", RoundPhase.values(),
-                        (Function<Enum<?>, String>) value -> ((RoundPhase) value).title()));
+                        (Function<Enum<?>, String>) value -> ((RoundPhase) value).title()),
+                Arguments.of("ContributionType", ContributionKind.values(),
+                        (Function<Enum<?>, String>) Enum::name));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -49,11 +53,27 @@ class SolidityEnumsTest {
         assertThat(ProtocolParameter.NEUTRAL_SCORE.index()).hasToString("21");
     }
 
-    /** The values of {@code enum name} in CotrainTypes.sol, comments left out. */
+    @Test
+    void test_ofApiName_gatewaySpelling_mapsToTheOnChainKind() {
+        assertThat(ContributionKind.ofApiName("VALIDATION_WORK")).isEqualTo(ContributionKind.VALIDATION);
+        assertThat(ContributionKind.VALIDATION.onChain()).hasToString("2");
+        assertThatThrownBy(() -> ContributionKind.ofApiName("VALIDATION"))
+                .hasMessage("kind is one of [MODEL_UPDATE, DATASET, VALIDATION_WORK], got 'VALIDATION'");
+        assertThatThrownBy(() -> ContributionKind.of(3)).hasMessage("unknown contribution kind 3");
+    }
+
+    /** The values of {@code enum name} in the contracts' sources, comments left out. */
     private static List<String> solidityEnum(String name) throws IOException {
-        String source = Files.readString(Path.of("src/types/CotrainTypes.sol")).replaceAll("//[^\n]*", "");
+        String source;
+        try (Stream<Path> files = Files.walk(Path.of("src"))) {
+            StringBuilder all = new StringBuilder();
+            for (Path file : files.filter(f -> f.toString().endsWith(".sol")).sorted().toList()) {
+                all.append(Files.readString(file).replaceAll("//[^\n]*", ""));
+            }
+            source = all.toString();
+        }
         Matcher body = Pattern.compile("enum " + name + " \\{([^}]*)}").matcher(source);
-        assertThat(body.find()).as("enum " + name + " in CotrainTypes.sol").isTrue();
+        assertThat(body.find()).as("enum " + name + " in contracts/src").isTrue();
         return Arrays.stream(body.group(1).split(",")).map(String::strip).toList();
     }
 

@@ -1,10 +1,10 @@
 package io.cotrain.cli;
 
+import io.cotrain.contracts.ContributionKind;
 import io.cotrain.contracts.ContributionStatus;
 import io.cotrain.contracts.generated.CotrainProtocol;
 import io.cotrain.contracts.generated.ModelRegistry;
 import io.cotrain.ipfs.Cid;
-import io.cotrain.ipfs.ContributionManifest;
 import io.cotrain.ipfs.IpfsException;
 import io.cotrain.ipfs.ModelFile;
 import io.cotrain.oracle.evaluation.CsvDataset;
@@ -203,10 +203,10 @@ final class Contributing {
      * @param taskId the task
      * @return the recorded contribution
      */
-    static Submitted submit(Session session, ContributionManifest.Kind kind, byte[] digest, long taskId) {
+    static Submitted submit(Session session, ContributionKind kind, byte[] digest, long taskId) {
         Chain chain = session.chain();
         String call = chain.protocol()
-                .submitContribution(BigInteger.valueOf(kind.onChainKind()), digest, BigInteger.valueOf(taskId))
+                .submitContribution(kind.onChain(), digest, BigInteger.valueOf(taskId))
                 .encodeFunctionCall();
         TransactionReceipt receipt = session.send(
                 "submitContribution(" + kind + ", " + Arguments.hex(digest) + ", task " + taskId + ")",

@@ -1,6 +1,7 @@
 package io.cotrain.cli;
 
 import io.cotrain.client.EventQuery;
+import io.cotrain.contracts.ContributionKind;
 import io.cotrain.contracts.ContributionStatus;
 import io.cotrain.contracts.generated.CotrainProtocol;
 import java.math.BigInteger;
@@ -37,12 +38,11 @@ final class ContributionLedger {
             BigInteger reward, BigInteger slashed) {
         /** @return what it delivers, e.g. {@code model update} */
         String kindName() {
-            return switch (kind) {
-                case 0 -> "model update";
-                case 1 -> "dataset";
-                case 2 -> "validation work";
-                default -> "kind " + kind;
-            };
+            try {
+                return ContributionKind.of(kind).label();
+            } catch (IllegalArgumentException newer) {
+                return "kind " + kind;
+            }
         }
     }
 

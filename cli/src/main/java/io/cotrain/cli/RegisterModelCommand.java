@@ -1,5 +1,6 @@
 package io.cotrain.cli;
 
+import io.cotrain.contracts.AggregationMethod;
 import io.cotrain.contracts.generated.ModelRegistry;
 import io.cotrain.ipfs.Cid;
 import io.cotrain.ipfs.ContentStore;
@@ -30,7 +31,6 @@ import picocli.CommandLine.Option;
                 + "you. Its id is the task id contributors name.")
 final class RegisterModelCommand extends ContributorCommand {
     /** The registry's AggregationRule enum, in order. */
-    static final List<String> RULES = List.of("fedavg", "median", "trimmed-mean", "krum", "multi-krum");
 
     @Option(names = "--base-model", required = true, paramLabel = "FILE.zip",
             description = "the first global model: a DL4J model of the schema's base architecture")
@@ -70,9 +70,11 @@ final class RegisterModelCommand extends ContributorCommand {
 
     @Override
     void run(Session session) {
-        int ruleIndex = RULES.indexOf(rule.toLowerCase(Locale.ROOT));
-        if (ruleIndex < 0) {
-            throw new CliException("--rule must be one of " + RULES + ", got " + rule, CliException.USAGE, null);
+        AggregationMethod method;
+        try {
+            method = AggregationMethod.ofName(rule.toLowerCase(Locale.ROOT));
+        } catch (IllegalArgumentException unknown) {
+            throw new CliException("--" + unknown.getMessage(), CliException.USAGE, unknown);
         }
         if (rewardWeights.size() != 3) {
             throw new CliException("--reward-weights takes three values (model update, dataset, validation), got "
@@ -99,7 +101,7 @@ final class RegisterModelCommand extends ContributorCommand {
         Cid schemaCid = ipfs.putVerified(schemaDocument);
         Cid descriptionCid = ipfs.putVerified(description);
         var spec = new ModelRegistry.ModelSpec(base.sha256(), base.root(), Cid.of(description).digest(),
-                schemaCid.digest(), BigInteger.valueOf(ruleIndex), BigInteger.valueOf(ruleA), BigInteger.valueOf(ruleB),
+                schemaCid.digest(), method.onChain(), BigInteger.valueOf(ruleA), BigInteger.valueOf(ruleB),
                 BigInteger.valueOf(rewardWeights.get(0)), BigInteger.valueOf(rewardWeights.get(1)),
                 BigInteger.valueOf(rewardWeights.get(2)));
         Chain chain = session.chain();

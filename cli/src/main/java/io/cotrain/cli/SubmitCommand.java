@@ -1,9 +1,10 @@
 package io.cotrain.cli;
 
+import io.cotrain.contracts.ContributionKind;
 import io.cotrain.ipfs.Cid;
 import io.cotrain.ipfs.ContentStore;
-import io.cotrain.ipfs.ContributionManifest;
 import io.cotrain.ipfs.ContributionManifest.Artifact;
+import io.cotrain.ipfs.ContributionManifest;
 import io.cotrain.ipfs.IpfsClient;
 import io.cotrain.ipfs.IpfsException;
 import io.cotrain.ipfs.ModelFile;
@@ -100,7 +101,7 @@ final class SubmitCommand extends ContributorCommand {
             throw new CliException("manifest " + Arguments.hex(digest) + " names contributor " + manifest.contributor()
                     + ", but the wallet is " + me + ": validators would score it 1 and slash the stake");
         }
-        if (manifest.kind() == ContributionManifest.Kind.MODEL_UPDATE) {
+        if (manifest.kind() == ContributionKind.MODEL_UPDATE) {
             Chain chain = session.chain();
             var head = chain.read(chain.models().commit(chain.read(
                     chain.models().branchHead(registered.idNumber(), registered.defaultBranch()))));

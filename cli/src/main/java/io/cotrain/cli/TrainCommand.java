@@ -1,9 +1,10 @@
 package io.cotrain.cli;
 
+import io.cotrain.contracts.ContributionKind;
 import io.cotrain.ipfs.Cid;
 import io.cotrain.ipfs.ContentStore;
-import io.cotrain.ipfs.ContributionManifest;
 import io.cotrain.ipfs.ContributionManifest.Artifact;
+import io.cotrain.ipfs.ContributionManifest;
 import io.cotrain.ipfs.IpfsClient;
 import io.cotrain.oracle.evaluation.CsvDataset;
 import io.cotrain.oracle.evaluation.DataSchema;
@@ -116,7 +117,7 @@ final class TrainCommand extends ContributorCommand {
         session.out().println("manifest digest: " + Arguments.hex(manifest.digest()));
         if (submit) {
             Contributing.Submitted submitted =
-                    Contributing.submit(session, ContributionManifest.Kind.MODEL_UPDATE, manifest.digest(), task);
+                    Contributing.submit(session, ContributionKind.MODEL_UPDATE, manifest.digest(), task);
             session.out().println("submitted contribution " + submitted.id() + " to round " + submitted.round()
                     + " of task " + task);
             session.out().println("transaction: " + submitted.transactionHash());

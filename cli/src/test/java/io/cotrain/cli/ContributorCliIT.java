@@ -4,6 +4,7 @@ import static io.cotrain.contracts.testing.CotrainClients.tokens;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.cotrain.contracts.ContributionKind;
 import io.cotrain.contracts.ContributionStatus;
 import io.cotrain.contracts.DeploymentAddresses;
 import io.cotrain.contracts.ScoreCommitment;
@@ -16,8 +17,8 @@ import io.cotrain.contracts.testing.CotrainClients;
 import io.cotrain.contracts.testing.DevAccounts;
 import io.cotrain.ipfs.Cid;
 import io.cotrain.ipfs.ContentStore;
-import io.cotrain.ipfs.ContributionManifest;
 import io.cotrain.ipfs.ContributionManifest.Artifact;
+import io.cotrain.ipfs.ContributionManifest;
 import io.cotrain.ipfs.IpfsClient;
 import io.cotrain.ipfs.IpfsException;
 import io.cotrain.ipfs.ModelFile;
@@ -248,7 +249,7 @@ class ContributorCliIT {
         assertThat(MessageDigest.getInstance("SHA-256").digest(manifestFile)).isEqualTo(digest);
         ContributionManifest manifest = content.fetchManifest(digest);
         assertThat(manifest.canonicalBytes()).isEqualTo(manifestFile);
-        assertThat(manifest.kind()).isEqualTo(ContributionManifest.Kind.MODEL_UPDATE);
+        assertThat(manifest.kind()).isEqualTo(ContributionKind.MODEL_UPDATE);
         assertThat(manifest.taskId()).isEqualTo(TASK);
         assertThat(manifest.contributor()).isEqualTo(alice.getAddress().toLowerCase());
         assertThat(manifest.trainingSamples().getAsLong()).isEqualTo(SHARD_ROWS);
@@ -348,7 +349,7 @@ class ContributorCliIT {
         assertThat(recorded.id).isEqualTo(id);
         assertThat(recorded.kind).isEqualTo(BigInteger.ONE);
         ContributionManifest manifest = content.fetchManifest(recorded.contentDigest);
-        assertThat(manifest.kind()).isEqualTo(ContributionManifest.Kind.DATASET);
+        assertThat(manifest.kind()).isEqualTo(ContributionKind.DATASET);
         assertThat(manifest.trainingSamples().getAsLong()).isEqualTo(150);
         assertThat(manifest.dataSchema().orElseThrow().columns()).isEqualTo(task.schema().columns());
         assertThat(manifest.artifacts()).singleElement().satisfies(artifact -> {
@@ -776,7 +777,7 @@ class ContributorCliIT {
                 description.toString(), "--rule", "mean");
         assertThat(badRule.exitCode()).isEqualTo(2);
         assertThat(badRule.err())
-                .contains("--rule must be one of [fedavg, median, trimmed-mean, krum, multi-krum], got mean");
+                .contains("--rule must be one of [fedavg, median, trimmed-mean, krum, multi-krum], got 'mean'");
         CliRunner.Result badWeights = cli(carol, "register-model", "--base-model", model.toString(), "--features",
                 features, "--label", task.schema().labelColumn(), "--classes", classes, "--held-out-description",
                 description.toString(), "--reward-weights", "5000,0,0");

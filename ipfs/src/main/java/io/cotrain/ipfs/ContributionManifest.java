@@ -1,5 +1,6 @@
 package io.cotrain.ipfs;
 
+import io.cotrain.contracts.ContributionKind;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -33,7 +34,7 @@ import java.util.regex.Pattern;
  * @param createdAt when the contributor made the manifest, if it says
  */
 public record ContributionManifest(
-        Kind kind,
+        ContributionKind kind,
         long taskId,
         String contributor,
         List<Artifact> artifacts,
@@ -50,18 +51,6 @@ public record ContributionManifest(
     private static final Pattern ADDRESS = Pattern.compile("0x[0-9a-fA-F]{40}");
     private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
     private static final Pattern MEDIA_TYPE = Pattern.compile("[a-z0-9][a-z0-9!#$&^_.+-]*/[a-z0-9][a-z0-9!#$&^_.+-]*");
-
-    /** The contribution types, in the order of the contracts' {@code ContributionType}. */
-    public enum Kind {
-        MODEL_UPDATE,
-        DATASET,
-        VALIDATION;
-
-        /** @return the {@code kind} argument of {@code submitContribution} */
-        public int onChainKind() {
-            return ordinal();
-        }
-    }
 
     /**
      * One stored object of a contribution.
@@ -143,12 +132,12 @@ public record ContributionManifest(
         Objects.requireNonNull(dataSchema, "dataSchema");
         Objects.requireNonNull(createdAt, "createdAt");
 
-        requirePresence("trainingSamples", trainingSamples.isPresent(), kind != Kind.VALIDATION, kind);
+        requirePresence("trainingSamples", trainingSamples.isPresent(), kind != ContributionKind.VALIDATION, kind);
         trainingSamples.ifPresent(samples -> require("trainingSamples", samples > 0, "must be positive", samples));
-        requirePresence("baseModel", baseModel.isPresent(), kind == Kind.MODEL_UPDATE, kind);
+        requirePresence("baseModel", baseModel.isPresent(), kind == ContributionKind.MODEL_UPDATE, kind);
         baseModel.ifPresent(model -> require("baseModel", isModelReference(model),
                 "must be a CID or 64 lower-case hex digits of a sha256", model));
-        requirePresence("dataSchema", dataSchema.isPresent(), kind == Kind.DATASET, kind);
+        requirePresence("dataSchema", dataSchema.isPresent(), kind == ContributionKind.DATASET, kind);
     }
 
     /**
@@ -163,7 +152,7 @@ public record ContributionManifest(
      */
     public static ContributionManifest modelUpdate(long taskId, String contributor, List<Artifact> artifacts,
             long trainingSamples, String baseModel) {
-        return new ContributionManifest(Kind.MODEL_UPDATE, taskId, contributor, artifacts,
+        return new ContributionManifest(ContributionKind.MODEL_UPDATE, taskId, contributor, artifacts,
                 OptionalLong.of(trainingSamples), Optional.of(baseModel), Optional.empty(), Optional.empty());
     }
 
@@ -179,7 +168,7 @@ public record ContributionManifest(
      */
     public static ContributionManifest dataset(long taskId, String contributor, List<Artifact> artifacts,
             long trainingSamples, DataSchema dataSchema) {
-        return new ContributionManifest(Kind.DATASET, taskId, contributor, artifacts,
+        return new ContributionManifest(ContributionKind.DATASET, taskId, contributor, artifacts,
                 OptionalLong.of(trainingSamples), Optional.empty(), Optional.of(dataSchema), Optional.empty());
     }
 
@@ -192,7 +181,7 @@ public record ContributionManifest(
      * @return the manifest, without createdAt
      */
     public static ContributionManifest validation(long taskId, String contributor, List<Artifact> artifacts) {
-        return new ContributionManifest(Kind.VALIDATION, taskId, contributor, artifacts,
+        return new ContributionManifest(ContributionKind.VALIDATION, taskId, contributor, artifacts,
                 OptionalLong.empty(), Optional.empty(), Optional.empty(), Optional.empty());
     }
 
@@ -263,7 +252,7 @@ public record ContributionManifest(
         if (value == null) throw new ManifestException(field, "missing");
     }
 
-    private static void requirePresence(String field, boolean present, boolean required, Kind kind) {
+    private static void requirePresence(String field, boolean present, boolean required, ContributionKind kind) {
         if (required && !present) throw new ManifestException(field, "required for " + kind);
         if (!required && present) throw new ManifestException(field, "not allowed for " + kind);
     }

@@ -7,9 +7,9 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cotrain.contracts.ContributionKind;
 import io.cotrain.ipfs.ContributionManifest.Artifact;
 import io.cotrain.ipfs.ContributionManifest.DataSchema;
-import io.cotrain.ipfs.ContributionManifest.Kind;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -70,12 +70,12 @@ final class ManifestJson {
                 manifest.optionalText("createdAt").map(ManifestJson::instant));
     }
 
-    private static Kind kind(Fields manifest) {
+    private static ContributionKind kind(Fields manifest) {
         String kind = manifest.text("kind");
         try {
-            return Kind.valueOf(kind);
+            return ContributionKind.valueOf(kind);
         } catch (IllegalArgumentException e) {
-            throw new ManifestException("kind", "must be one of " + Arrays.toString(Kind.values()) + ", got '" + kind + "'");
+            throw new ManifestException("kind", "must be one of " + Arrays.toString(ContributionKind.values()) + ", got '" + kind + "'");
         }
     }
 

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cotrain.contracts.ContributionKind;
 import io.cotrain.ipfs.ContributionManifest.Artifact;
 import io.cotrain.ipfs.ContributionManifest.DataSchema;
-import io.cotrain.ipfs.ContributionManifest.Kind;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -58,8 +58,8 @@ class ContributionManifestTest {
     void parsesAModelUpdate() {
         ContributionManifest manifest = parse(MODEL_UPDATE);
 
-        assertThat(manifest.kind()).isEqualTo(Kind.MODEL_UPDATE);
-        assertThat(manifest.kind().onChainKind()).isZero();
+        assertThat(manifest.kind()).isEqualTo(ContributionKind.MODEL_UPDATE);
+        assertThat(manifest.kind().onChain()).isEqualTo(BigInteger.ZERO);
         assertThat(manifest.taskId()).isEqualTo(7);
         assertThat(manifest.contributor()).isEqualTo(CONTRIBUTOR);
         assertThat(manifest.artifacts()).containsExactly(
@@ -77,7 +77,7 @@ class ContributionManifestTest {
     void parsesADataset() {
         ContributionManifest manifest = parse(DATASET);
 
-        assertThat(manifest.kind().onChainKind()).isEqualTo(1);
+        assertThat(manifest.kind().onChain()).isEqualTo(BigInteger.ONE);
         assertThat(manifest.trainingSamples()).hasValue(500);
         assertThat(manifest.dataSchema()).hasValue(new DataSchema(List.of("text", "label"), "label"));
         assertThat(manifest.baseModel()).isEmpty();
@@ -88,7 +88,7 @@ class ContributionManifestTest {
     void parsesValidationWork() {
         ContributionManifest manifest = parse(VALIDATION);
 
-        assertThat(manifest.kind().onChainKind()).isEqualTo(2);
+        assertThat(manifest.kind().onChain()).isEqualTo(BigInteger.TWO);
         assertThat(manifest.taskId()).isEqualTo(ContributionManifest.MAX_TASK_ID);
         assertThat(manifest.artifacts()).singleElement().extracting(Artifact::size).isEqualTo(0L);
         assertThat(manifest.trainingSamples()).isEmpty();

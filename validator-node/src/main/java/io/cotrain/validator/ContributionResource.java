@@ -1,5 +1,6 @@
 package io.cotrain.validator;
 
+import io.cotrain.contracts.ContributionKind;
 import io.cotrain.oracle.scoring.ScoredContribution;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -9,7 +10,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.math.BigInteger;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -17,7 +17,6 @@ import java.util.regex.Pattern;
 @Path("/contributions")
 @Produces(MediaType.APPLICATION_JSON)
 public class ContributionResource {
-    private static final List<String> KINDS = List.of("MODEL_UPDATE", "DATASET", "VALIDATION_WORK");
     private static final Pattern INTEGER = Pattern.compile("-?[0-9]+");
     private static final BigInteger UINT256_LIMIT = BigInteger.ONE.shiftLeft(256);
     private static final int ECHO_LIMIT = 80;
@@ -50,9 +49,17 @@ public class ContributionResource {
         ScoredContribution scored = node.loop().evaluation(contribution).orElseThrow(() -> ProblemException.notFound(
                 "this validator has not judged contribution " + contribution));
         return new ContributionView(scored.id(), scored.round(), scored.taskId(), scored.kind(),
-                scored.kind() >= 0 && scored.kind() < KINDS.size() ? KINDS.get(scored.kind()) : "UNKNOWN",
-                scored.score(), scored.floorReason().orElse(null), scored.why(), scored.metrics(), scored.evaluatedAt(),
+                kindName(scored.kind()), scored.score(), scored.floorReason().orElse(null), scored.why(), scored.metrics(), scored.evaluatedAt(),
                 scored.evaluationMillis(), node.settings().address());
+    }
+
+    /** The kind as the API names it; UNKNOWN for a kind a newer protocol added. */
+    private static String kindName(int kind) {
+        try {
+            return ContributionKind.of(kind).apiName();
+        } catch (IllegalArgumentException newer) {
+            return "UNKNOWN";
+        }
     }
 
     /**

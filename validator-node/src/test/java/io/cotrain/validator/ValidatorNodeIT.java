@@ -15,8 +15,8 @@ import io.cotrain.contracts.generated.CotrainProtocol;
 import io.cotrain.contracts.testing.CotrainClients;
 import io.cotrain.ipfs.Cid;
 import io.cotrain.ipfs.ContentStore;
-import io.cotrain.ipfs.ContributionManifest;
 import io.cotrain.ipfs.ContributionManifest.Artifact;
+import io.cotrain.ipfs.ContributionManifest;
 import io.cotrain.ipfs.IpfsClient;
 import io.cotrain.oracle.evaluation.testing.Contributions;
 import io.cotrain.oracle.evaluation.testing.SyntheticTabularTask;
@@ -227,7 +227,7 @@ class ValidatorNodeIT {
 
     private BigInteger submit(Credentials contributor, ContributionManifest manifest) throws Exception {
         var receipt = chain.protocol(contributor)
-                .submitContribution(BigInteger.valueOf(manifest.kind().onChainKind()), manifest.digest(),
+                .submitContribution(manifest.kind().onChain(), manifest.digest(),
                         BigInteger.valueOf(ValidatorNetworkResource.TASK))
                 .send();
         return CotrainProtocol.getContributionSubmittedEvents(receipt).getFirst().id;

@@ -3,6 +3,7 @@ package io.cotrain.deployment.demo;
 import io.cotrain.cli.CliEnvironment;
 import io.cotrain.cli.CotrainCli;
 import io.cotrain.contracts.AggregationWeight;
+import io.cotrain.contracts.ContributionKind;
 import io.cotrain.contracts.ContributionStatus;
 import io.cotrain.contracts.DeploymentAddresses;
 import io.cotrain.contracts.ProtocolParameter;
@@ -72,7 +73,6 @@ public final class DemoRounds {
     private static final Pattern BASE_HELD_OUT =
             Pattern.compile("\"baseModelHeldOut\": \\{\"rows\": (\\d+), \"correct\": (\\d+)");
     private static final BigInteger TASK = BigInteger.valueOf(DemoTask.TASK_ID);
-    private static final int MODEL_UPDATE = 0;
     private static final long POLL_MILLIS = 1_000;
     /** How long validators may take to finalize and aggregate a round before the demo gives up. */
     private static final long PATIENCE_MILLIS = 10 * 60_000;
@@ -233,7 +233,7 @@ public final class DemoRounds {
         // of the last protocol round that aggregated an update (a round that aggregated none makes no commit)
         Optional<BigInteger> lastAggregated = submitted.values().stream()
                 .map(id -> read(() -> protocol.contribution(digests.get(id)).send()))
-                .filter(view -> view.kind.intValue() == MODEL_UPDATE && AggregationWeight.aggregated(
+                .filter(view -> ContributionKind.of(view.kind) == ContributionKind.MODEL_UPDATE && AggregationWeight.aggregated(
                         view.consensusScore.intValueExact(), neutralScore(view.round)))
                 .map(view -> view.round)
                 .max(Comparator.naturalOrder());

@@ -3,8 +3,8 @@ package io.cotrain.validator.api;
 import static io.cotrain.validator.api.WalletRequests.text;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.cotrain.contracts.ContributionKind;
 import io.cotrain.validator.ProblemException;
-import io.cotrain.validator.gateway.GatewayViews;
 import io.cotrain.validator.gateway.GatewayViews.TransactionPlan;
 import io.cotrain.validator.gateway.Inputs;
 import io.cotrain.validator.gateway.TransactionBuilder;
@@ -49,9 +49,11 @@ public class TrainingResource {
     public Response submit(@PathParam("id") String id, JsonNode body) {
         return planOrRelay(id, TransactionBuilder.Purpose.SUBMIT, body, taskId -> {
             String kindName = Optional.ofNullable(text(body, "kind")).orElse("MODEL_UPDATE");
-            int kind = GatewayViews.KINDS.indexOf(kindName);
-            if (kind < 0) {
-                throw ProblemException.badRequest("kind is one of " + GatewayViews.KINDS + ", got '" + kindName + "'");
+            ContributionKind kind;
+            try {
+                kind = ContributionKind.ofApiName(kindName);
+            } catch (IllegalArgumentException unknown) {
+                throw ProblemException.badRequest(unknown.getMessage());
             }
             return gateway.transactions().submit(address(body), taskId, kind,
                     WalletRequests.manifestDigest(text(body, "manifest")));

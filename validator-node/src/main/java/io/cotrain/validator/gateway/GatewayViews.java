@@ -13,8 +13,6 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 public final class GatewayViews {
     private GatewayViews() {}
 
-    /** The protocol's ContributionType names, by number. */
-    public static final List<String> KINDS = List.of("MODEL_UPDATE", "DATASET", "VALIDATION_WORK");
     /**
      * The protocol's ContributionStatus names, by number: Accepted scored above the neutral score (rewarded),
      * Unrewarded from the slash threshold up to the neutral score (no reward), Rejected below the threshold (part of
@@ -29,8 +27,6 @@ public final class GatewayViews {
             + "measurable value, stake released less the submission fee, no reward); Rejected (below the slash "
             + "threshold: part of its stake slashed, and the submission fee); Released (the round had no quorum: stake "
             + "released, no reward, no penalty, no fee)";
-    /** The model registry's AggregationRule names, by number. */
-    public static final List<String> RULES = List.of("fedavg", "median", "trimmed-mean", "krum", "multi-krum");
 
     /** What the owner registered: digests, aggregation rule and reward weights. */
     public record ModelSpecView(String baseWeightsDigest, String baseWeightsRoot, String heldOutDigest,

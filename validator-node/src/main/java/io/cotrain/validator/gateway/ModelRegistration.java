@@ -1,5 +1,6 @@
 package io.cotrain.validator.gateway;
 
+import io.cotrain.contracts.AggregationMethod;
 import io.cotrain.contracts.generated.ModelRegistry;
 import io.cotrain.ipfs.Cid;
 import io.cotrain.ipfs.ContentMismatchException;
@@ -49,8 +50,12 @@ public record ModelRegistration(String owner, String baseModelCid, String baseMo
         }
         byte[] heldOut = Inputs.digest("heldOutDigest", heldOutDigest, problems);
         byte[] schema = Inputs.digest("schemaDigest", schemaDigest, problems);
-        int ruleIndex = rule == null ? -1 : GatewayViews.RULES.indexOf(rule);
-        if (ruleIndex < 0) problems.add("rule must be one of " + GatewayViews.RULES + ", got '" + rule + "'");
+        AggregationMethod method = null;
+        try {
+            method = AggregationMethod.ofName(rule);
+        } catch (IllegalArgumentException unknown) {
+            problems.add(unknown.getMessage());
+        }
         int a = ruleParameterA == null ? 0 : ruleParameterA;
         int b = ruleParameterB == null ? 0 : ruleParameterB;
         if (a < 0 || a > 65_535 || b < 0 || b > 65_535) problems.add("rule parameters are 0..65535");
@@ -76,7 +81,7 @@ public record ModelRegistration(String owner, String baseModelCid, String baseMo
             throw new ProblemException(422, "the base model is not a model of the schema (" + dataSchema + "): "
                     + e.getMessage());
         }
-        return new ModelRegistry.ModelSpec(sha256, base.digest(), heldOut, schema, BigInteger.valueOf(ruleIndex),
+        return new ModelRegistry.ModelSpec(sha256, base.digest(), heldOut, schema, method.onChain(),
                 BigInteger.valueOf(a), BigInteger.valueOf(b), BigInteger.valueOf(weights.get(0)),
                 BigInteger.valueOf(weights.get(1)), BigInteger.valueOf(weights.get(2)));
     }

@@ -1,6 +1,8 @@
 package io.cotrain.validator.gateway;
 
+import io.cotrain.contracts.AggregationMethod;
 import io.cotrain.contracts.CommitPages;
+import io.cotrain.contracts.ContributionKind;
 import io.cotrain.contracts.DeploymentAddresses;
 import io.cotrain.contracts.ProtocolParameter;
 import io.cotrain.contracts.RoundPhase;
@@ -236,7 +238,7 @@ public final class NetworkReader {
     /** The contribution with this node's judgement of it, if it made one. */
     static ContributionView contributionView(LedgerIndex.Contribution c, Optional<ScoredContribution> judged) {
         var settlement = c.settlement();
-        return new ContributionView(c.id(), Keys.toChecksumAddress(c.contributor()), GatewayViews.KINDS.get(c.kind()),
+        return new ContributionView(c.id(), Keys.toChecksumAddress(c.contributor()), ContributionKind.of(c.kind()).apiName(),
                 c.taskId(), c.round(), c.contentDigest(), c.submittedBlock(),
                 settlement.map(s -> GatewayViews.STATUSES.get(s.status())).orElse("Pending"),
                 settlement.map(LedgerIndex.Settlement::consensusScore).orElse(null),
@@ -284,7 +286,7 @@ public final class NetworkReader {
     private static ModelSpecView spec(ModelRegistry.ModelSpec spec) {
         return new ModelSpecView(Numeric.toHexString(spec.baseWeightsDigest), Numeric.toHexString(spec.baseWeightsRoot),
                 Numeric.toHexString(spec.heldOutDigest), Numeric.toHexString(spec.schemaDigest),
-                GatewayViews.RULES.get(spec.rule.intValueExact()), spec.ruleParameterA.intValueExact(),
+                AggregationMethod.of(spec.rule).ruleName(), spec.ruleParameterA.intValueExact(),
                 spec.ruleParameterB.intValueExact(), spec.modelUpdateWeightBps.intValueExact(),
                 spec.datasetWeightBps.intValueExact(), spec.validationWeightBps.intValueExact());
     }

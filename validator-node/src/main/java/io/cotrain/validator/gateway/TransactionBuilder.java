@@ -1,5 +1,6 @@
 package io.cotrain.validator.gateway;
 
+import io.cotrain.contracts.ContributionKind;
 import io.cotrain.contracts.DeploymentAddresses;
 import io.cotrain.contracts.generated.CotrainProtocol;
 import io.cotrain.contracts.generated.CotrainToken;
@@ -144,8 +145,8 @@ public final class TransactionBuilder {
      *     a full round (RoundFull), the contributor's cap for the round (ContributorRoundLimit), too little free stake,
      *     a pause; each with what it means
      */
-    public TransactionPlan submit(String from, long taskId, int kind, byte[] manifestDigest) {
-        String data = protocol.submitContribution(BigInteger.valueOf(kind), manifestDigest, BigInteger.valueOf(taskId))
+    public TransactionPlan submit(String from, long taskId, ContributionKind kind, byte[] manifestDigest) {
+        String data = protocol.submitContribution(kind.onChain(), manifestDigest, BigInteger.valueOf(taskId))
                 .encodeFunctionCall();
         return new TransactionPlan("submit contribution " + Numeric.toHexString(manifestDigest) + " to task " + taskId,
                 List.of(unsigned("submitContribution", from, deployment.protocol(), data, true)));

@@ -1,5 +1,6 @@
 package io.cotrain.oracle.scoring;
 
+import io.cotrain.contracts.ContributionKind;
 import io.cotrain.ipfs.ContentMismatchException;
 import io.cotrain.ipfs.ContentStore;
 import io.cotrain.ipfs.ContributionManifest;
@@ -360,7 +361,7 @@ public final class ContributionScorer implements AutoCloseable {
         TaskContext task = globalModels.contextFor(contribution).orElseThrow();
         Assessment assessment;
         try {
-            assessment = (manifest.kind() == ContributionManifest.Kind.MODEL_UPDATE ? modelUpdates : datasets)
+            assessment = (manifest.kind() == ContributionKind.MODEL_UPDATE ? modelUpdates : datasets)
                     .assess(task, artifact);
         } catch (RuntimeException e) {
             // The evaluators floor what a guard rejects; anything else is this node's failure, never the contributor's.

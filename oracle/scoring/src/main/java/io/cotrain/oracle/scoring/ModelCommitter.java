@@ -2,13 +2,14 @@ package io.cotrain.oracle.scoring;
 
 import io.cotrain.client.ContractRevertedException;
 import io.cotrain.client.TransactionSender;
+import io.cotrain.contracts.AggregationMethod;
 import io.cotrain.contracts.AggregationWeight;
+import io.cotrain.contracts.ContributionKind;
 import io.cotrain.contracts.ProtocolParameter;
 import io.cotrain.contracts.RoundPhase;
 import io.cotrain.contracts.generated.CotrainProtocol.ContributionView;
 import io.cotrain.contracts.generated.CotrainProtocol.RoundView;
 import io.cotrain.contracts.generated.CotrainProtocol;
-import io.cotrain.contracts.generated.ModelRegistry.CommitView;
 import io.cotrain.contracts.generated.ModelRegistry.ModelSpec;
 import io.cotrain.contracts.generated.ModelRegistry;
 import io.cotrain.contracts.generated.ValidatorRegistry;
@@ -52,8 +53,6 @@ import org.web3j.tuples.generated.Tuple4;
  */
 public final class ModelCommitter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ModelCommitter.class);
-    private static final int MODEL_UPDATE = 0; // ContributionType
-    private static final List<String> RULES = List.of("fedavg", "median", "trimmed-mean", "krum", "multi-krum");
     /** Reverts meaning another attestation or an owner's action got there first: nothing is wrong with this node. */
     private static final Set<String> OVERTAKEN =
             Set.of("CommitAlreadyRecorded", "AlreadyAttested", "StaleParent", "NoSuchMerge", "RoundNotAggregatable");
@@ -185,7 +184,7 @@ public final class ModelCommitter implements AutoCloseable {
         List<Accepted> accepted = new ArrayList<>();
         Integer neutral = null;
         for (ContributionRecord record : roundContributions.of(round, info)) {
-            if (record.taskId() != task.longValueExact() || record.kind() != MODEL_UPDATE) continue;
+            if (record.taskId() != task.longValueExact() || record.kind() != ContributionKind.MODEL_UPDATE.onChain().intValue()) continue;
             ContributionView view = read("contribution(" + record.id() + ")",
                     () -> protocol.contribution(record.contentDigest()).send());
             if (neutral == null) {
@@ -232,14 +231,13 @@ public final class ModelCommitter implements AutoCloseable {
 
     /** The registry's rule and parameters as an {@link AggregationRule} running on {@code parallelism}. */
     static AggregationRule ruleOf(ModelSpec spec, Parallelism parallelism) {
-        int rule = spec.rule.intValueExact();
-        if (rule >= RULES.size()) throw new IllegalArgumentException("unknown aggregation rule " + rule);
+        AggregationMethod method = AggregationMethod.of(spec.rule);
         String a = spec.ruleParameterA.toString();
-        return AggregationRules.byName(RULES.get(rule), switch (rule) {
-            case 2 -> Map.of("trim", Double.toString(spec.ruleParameterA.doubleValue() / 10_000d));
-            case 3 -> Map.of("f", a);
-            case 4 -> Map.of("f", a, "m", spec.ruleParameterB.toString());
-            default -> Map.of();
+        return AggregationRules.byName(method.ruleName(), switch (method) {
+            case TRIMMED_MEAN -> Map.of("trim", Double.toString(spec.ruleParameterA.doubleValue() / 10_000d));
+            case KRUM -> Map.of("f", a);
+            case MULTI_KRUM -> Map.of("f", a, "m", spec.ruleParameterB.toString());
+            case FED_AVG, COORDINATE_MEDIAN -> Map.of();
         }, parallelism);
     }
 

@@ -2,8 +2,8 @@ package io.cotrain.oracle.scoring;
 
 import io.cotrain.ipfs.ContentMismatchException;
 import io.cotrain.ipfs.ContentStore;
-import io.cotrain.ipfs.ContributionManifest;
 import io.cotrain.ipfs.ContributionManifest.Artifact;
+import io.cotrain.ipfs.ContributionManifest;
 import io.cotrain.ipfs.IpfsClient;
 import io.cotrain.ipfs.IpfsException;
 import io.cotrain.ipfs.IpfsHealthProbe;
@@ -298,7 +298,7 @@ final class RoundFetcher implements AutoCloseable {
 
     /** The manifest must describe what was submitted: same kind, same task, and the submitter as its author. */
     static Optional<String> mismatch(ContributionManifest manifest, ContributionRecord contribution) {
-        if (manifest.kind().onChainKind() != contribution.kind()) {
+        if (manifest.kind().onChain().intValue() != contribution.kind()) {
             return Optional.of("the manifest is a " + manifest.kind() + " but was submitted as kind "
                     + contribution.kind());
         }

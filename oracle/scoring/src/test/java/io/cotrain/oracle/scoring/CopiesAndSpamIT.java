@@ -356,7 +356,7 @@ class CopiesAndSpamIT {
         for (var entry : prepared.entrySet()) {
             ContributionManifest manifest = entry.getValue().manifest();
             TransactionReceipt receipt = chain.protocol(entry.getValue().contributor())
-                    .submitContribution(BigInteger.valueOf(manifest.kind().onChainKind()), manifest.digest(),
+                    .submitContribution(manifest.kind().onChain(), manifest.digest(),
                             BigInteger.valueOf(TASK))
                     .send();
             ids.put(entry.getKey(), CotrainProtocol.getContributionSubmittedEvents(receipt).getFirst().id);

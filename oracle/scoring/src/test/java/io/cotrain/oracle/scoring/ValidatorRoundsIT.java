@@ -376,7 +376,7 @@ class ValidatorRoundsIT {
         for (var entry : prepared.entrySet()) {
             ContributionManifest manifest = entry.getValue().manifest();
             var receipt = chain.protocol(entry.getValue().contributor())
-                    .submitContribution(BigInteger.valueOf(manifest.kind().onChainKind()), manifest.digest(),
+                    .submitContribution(manifest.kind().onChain(), manifest.digest(),
                             BigInteger.valueOf(TASK))
                     .send();
             BigInteger id = CotrainProtocol.getContributionSubmittedEvents(receipt).getFirst().id;

@@ -13,6 +13,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # shellcheck source=lib/chain.sh
+# shellcheck source=lib/chain.sh
 source "$root/deployment/lib/chain.sh"
 
 anvil_pid=""
@@ -23,7 +24,7 @@ stop() {
 trap stop EXIT INT TERM
 
 chain_setup "$root"
-chain_start
+chain_start /dev/null
 chain_deploy
 chain_bond_validators
 

@@ -36,6 +36,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # shellcheck source=lib/chain.sh
+# shellcheck source=lib/chain.sh
 source "$root/deployment/lib/chain.sh"
 
 work="${COTRAIN_NETWORK_DIR:-$root/deployment/target/local-network}"
@@ -111,7 +112,10 @@ fi
 # --- settings and checks before starting anything ----------------------------------------------------------------
 
 port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-free_port() { node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
+free_port() {
+  node -e 'const s = require("net").createServer().listen(0, "127.0.0.1",
+    () => { console.log(s.address().port); s.close(); })'
+}
 
 ipfs_port="${COTRAIN_IPFS_PORT:-5001}"
 if port_busy "$ipfs_port"; then
@@ -133,8 +137,12 @@ demo_epochs="${COTRAIN_DEMO_EPOCHS:-2}"
 }
 
 # shellcheck source=../tools/java.sh
+# shellcheck source=../tools/java.sh
 source "$root/tools/java.sh"
-java="$(find_java_tool java)" || { echo "no Java >= 21 found (JAVA_HOME, PATH, /usr/lib/jvm): install one" >&2; exit 1; }
+if ! java="$(find_java_tool java)"; then
+  echo "no Java >= 21 found (JAVA_HOME, PATH, /usr/lib/jvm): install one" >&2
+  exit 1
+fi
 JAVA_HOME="$(cd "$(dirname "$(readlink -f "$java")")/.." && pwd)"
 export JAVA_HOME
 
@@ -149,8 +157,11 @@ needs_build() {
   local sources=("$root/pom.xml" "$root/testing" "$root/contracts/src" "$root/contracts/java/main"
     "$root/contracts/pom.xml" "$root/ipfs/src/main" "$root/ipfs/pom.xml" "$root/oracle" "$root/validator-node/src/main"
     "$root/validator-node/pom.xml" "$root/cli/src/main" "$root/cli/pom.xml")
-  [[ -z "$(find "${sources[@]}" -path '*/target' -prune -o -type f -newer "$jar" -print -quit 2>/dev/null)" ]] || return 0
-  [[ -z "$(find "$root/deployment/src/main" "$root/deployment/pom.xml" -type f -newer "$demo_class" -print -quit)" ]] || return 0
+  local newer
+  newer="$(find "${sources[@]}" -path '*/target' -prune -o -type f -newer "$jar" -print -quit 2>/dev/null)"
+  [[ -z "$newer" ]] || return 0
+  newer="$(find "$root/deployment/src/main" "$root/deployment/pom.xml" -type f -newer "$demo_class" -print -quit)"
+  [[ -z "$newer" ]] || return 0
   return 1
 }
 # Recreate the working directory, but never wipe a directory this script did not make (a mistyped
@@ -250,7 +261,10 @@ wait "$demo_pid" || { cat "$logs/demo-task.log" >&2; echo "preparing the demo ta
 demo_pid=""
 task="$tasks/task-1"
 grep '^demo task' "$logs/demo-task.log" || true
-task_setting() { node -e 'const v = require(process.argv[1])[process.argv[2]]; console.log(Array.isArray(v) ? v.join(",") : v)' "$task/task.json" "$1"; }
+task_setting() {
+  node -e 'const v = require(process.argv[1])[process.argv[2]]; console.log(Array.isArray(v) ? v.join(",") : v)' \
+    "$task/task.json" "$1"
+}
 
 ipfs_ready() { curl -fsS -m 2 -X POST "$ipfs_api/api/v0/version" >/dev/null 2>&1; }
 deadline=$((SECONDS + startup_timeout))
@@ -261,6 +275,8 @@ until ipfs_ready; do
 done
 echo "IPFS node is up at $ipfs_api"
 
+task_id="$(task_setting id)" task_features="$(task_setting featureColumns)"
+task_label="$(task_setting labelColumn)" task_classes="$(task_setting classCount)"
 for i in 1 2 3; do
   mkdir -p "$work/validator-$i"
   (
@@ -269,9 +285,8 @@ for i in 1 2 3; do
     export COTRAIN_RPC_URL="$rpc" COTRAIN_CHAIN_ID="$chain_id" COTRAIN_DEPLOYMENT_FILE="$addresses" \
       COTRAIN_DATA_DIRECTORY="$work/validator-$i" COTRAIN_KEY_PRIVATE_KEY="${dev_keys[$i]}" \
       COTRAIN_IPFS_API_URL="$ipfs_api" COTRAIN_CONFIRMATIONS=1 QUARKUS_HTTP_PORT="${node_ports[$((i - 1))]}" \
-      COTRAIN_TASKS_0__ID="$(task_setting id)" COTRAIN_TASKS_0__FEATURE_COLUMNS="$(task_setting featureColumns)" \
-      COTRAIN_TASKS_0__LABEL_COLUMN="$(task_setting labelColumn)" \
-      COTRAIN_TASKS_0__CLASS_COUNT="$(task_setting classCount)" \
+      COTRAIN_TASKS_0__ID="$task_id" COTRAIN_TASKS_0__FEATURE_COLUMNS="$task_features" \
+      COTRAIN_TASKS_0__LABEL_COLUMN="$task_label" COTRAIN_TASKS_0__CLASS_COUNT="$task_classes" \
       COTRAIN_TASKS_0__HELD_OUT_CSV="$task/held-out.csv" COTRAIN_TASKS_0__GLOBAL_MODEL="$task/global-model.zip" \
       COTRAIN_JAVA_OPTS="$node_java_opts"
     exec "$root/validator-node/run-validator.sh"
@@ -289,7 +304,10 @@ for i in 1 2 3; do
       echo "validator node $i exited: see $logs/validator-$i.log" >&2
       exit 1
     fi
-    ((SECONDS < deadline)) || { echo "validator node $i was not ready within ${startup_timeout}s: see $logs/validator-$i.log" >&2; exit 1; }
+    if ((SECONDS >= deadline)); then
+      echo "validator node $i was not ready within ${startup_timeout}s: see $logs/validator-$i.log" >&2
+      exit 1
+    fi
     sleep 0.5
   done
 done
@@ -309,7 +327,8 @@ Validator nodes (HTTP):
 INFO
 for i in 1 2 3; do
   base="http://127.0.0.1:${node_ports[$((i - 1))]}"
-  echo "  validator $i  ${validators[$((i - 1))]}  $base/status  $base/q/health  $base/q/metrics  (pid ${node_pids[$((i - 1))]})"
+  echo "  validator $i  ${validators[$((i - 1))]}  $base/status  $base/q/health  $base/q/metrics" \
+    "(pid ${node_pids[$((i - 1))]})"
 done
 cat <<INFO
 

@@ -2,7 +2,8 @@
 # Installs the pinned npm packages with `npm ci` wherever node_modules is missing or was installed from another
 # package-lock.json: the Solidity toolchain at the root (Foundry's forge/anvil/cast, solcjs, OpenZeppelin, forge-std)
 # and every other npm project listed below (e.g. the IPFS node). Idempotent and quick when current.
-# Prints the directory holding Foundry's native binaries for this platform.
+# Prints this platform's name in Foundry's npm packages (e.g. linux-amd64): the native binaries are
+# node_modules/@foundry-rs/<tool>-<platform>/bin/<tool>.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
@@ -28,12 +29,10 @@ npm_ci_if_changed() {
 }
 
 npm_ci_if_changed "$root"
-for project in "$root/ipfs/node"; do
-  if [[ -f "$project/package-lock.json" ]]; then npm_ci_if_changed "$project"; fi
-done
+npm_ci_if_changed "$root/ipfs/node"
 
 for tool in forge anvil cast; do
   binary="$root/node_modules/@foundry-rs/$tool-$platform/bin/$tool"
   [[ -x "$binary" ]] || { echo "ensure-toolchain: $binary is missing after npm ci" >&2; exit 1; }
 done
-echo "$root/node_modules/@foundry-rs"
+echo "$platform"

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by the scripts that run Java: finds a JDK tool of Java 21 or newer.
 #   find_java_tool java    -> prints the path of a `java` >= 21 (JAVA_HOME first, then PATH, then /usr/lib/jvm/*)
 #   find_java_tool javac   -> the same for a full JDK

@@ -46,7 +46,8 @@
 #   COTRAIN_SHUTDOWN_WAIT (60s)                     how long shutdown waits for a running tick
 #   QUARKUS_HTTP_HOST (127.0.0.1), QUARKUS_HTTP_PORT (8080)   REST API, /q/health, /q/metrics
 #   COTRAIN_JAVA_OPTS                               extra JVM options, e.g. -Xmx1g
-#   COTRAIN_NODE_JAR                                the jar (default: target/quarkus-app/quarkus-run.jar beside this script)
+#   COTRAIN_NODE_JAR                                the jar (default: target/quarkus-app/quarkus-run.jar beside this
+#                                                   script)
 #   JAVA_HOME                                       a JDK/JRE >= 21 (else the java on PATH, else one under /usr/lib/jvm)
 #
 # The node prints every missing or bad setting by name and exits if its configuration is incomplete.
@@ -59,6 +60,7 @@ if [[ ! -f "$jar" ]]; then
   exit 1
 fi
 
+# shellcheck source=../tools/java.sh
 # shellcheck source=../tools/java.sh
 source "$here/../tools/java.sh"
 java="$(find_java_tool java)" \

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Local chain functions shared by deployment/local-chain.sh and deployment/local-network.sh (source this file; it
 # runs nothing by itself). They start anvil, deploy Cotrain with the forge script, bond the three validators and
 # print what is where, setting the globals named below.
@@ -13,11 +14,11 @@ chain_setup() {
   port="${COTRAIN_RPC_PORT:-8545}"
   block_time="${COTRAIN_BLOCK_TIME:-1}"
   rpc="http://127.0.0.1:${port}"
-  "$root/tools/ensure-toolchain.sh" >/dev/null
-  local bin="$root/node_modules/@foundry-rs"
-  anvil="$bin/anvil-linux-amd64/bin/anvil"
-  forge="$bin/forge-linux-amd64/bin/forge"
-  cast="$bin/cast-linux-amd64/bin/cast"
+  local platform bin="$root/node_modules/@foundry-rs"
+  platform="$("$root/tools/ensure-toolchain.sh")"
+  anvil="$bin/anvil-$platform/bin/anvil"
+  forge="$bin/forge-$platform/bin/forge"
+  cast="$bin/cast-$platform/bin/cast"
   dev_keys=(
     0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80
     0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d
@@ -98,8 +99,10 @@ chain_bond_validators() {
   local bond="2000000000000000000000" # 2000 tokens: twice the minimum validator bond
   local i
   for i in 1 2 3; do
-    "$cast" send --rpc-url "$rpc" --private-key "${dev_keys[$i]}" "$token" "approve(address,uint256)" "$registry" "$bond" >/dev/null
-    "$cast" send --rpc-url "$rpc" --private-key "${dev_keys[$i]}" "$registry" "bondValidator(uint256)" "$bond" >/dev/null
+    "$cast" send --rpc-url "$rpc" --private-key "${dev_keys[$i]}" \
+      "$token" "approve(address,uint256)" "$registry" "$bond" >/dev/null
+    "$cast" send --rpc-url "$rpc" --private-key "${dev_keys[$i]}" \
+      "$registry" "bondValidator(uint256)" "$bond" >/dev/null
   done
 }
 
@@ -112,9 +115,9 @@ chain_summary() {
   protocol     $protocol
   registry     $registry
   models       $models   (model registry: model and commit NFTs)
-  timelock     $(chain_read_address timelock)   (governance: parameters, upgrades, validator set; delay ${timelock_delay}s,
-               SHORT for a local network: a real deployment's is at least its exit window; every operation also
-               waits for the exit window on the protocol clock)
+  timelock     $(chain_read_address timelock)   (governance: parameters, upgrades, validator set;
+               delay ${timelock_delay}s, SHORT for a local network: a real deployment's is at least its exit
+               window; every operation also waits for the exit window on the protocol clock)
   addresses    $addresses
 
 Dev accounts (anvil's public test keys):
@@ -130,6 +133,6 @@ INFO
 chain_stop() {
   if [[ -n "${anvil_pid:-}" ]] && kill -0 "$anvil_pid" 2>/dev/null; then
     echo "stopping anvil (pid $anvil_pid)"
-    kill "$anvil_pid" 2>/dev/null && wait "$anvil_pid" 2>/dev/null || true
+    if kill "$anvil_pid" 2>/dev/null; then wait "$anvil_pid" 2>/dev/null || true; fi
   fi
 }

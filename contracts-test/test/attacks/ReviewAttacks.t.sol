@@ -102,7 +102,9 @@ contract ReviewAttacksTest is AttackFixture {
         }
         bytes32 more = digestOf(20_000);
         uint256 round = roundOf(first);
-        vm.expectRevert(abi.encodeWithSelector(IContributionRounds.ContributorRoundLimit.selector, attacker, round, 50));
+        vm.expectRevert(
+            abi.encodeWithSelector(IContributionRounds.ContributorRoundLimit.selector, attacker, round, 50)
+        );
         vm.prank(attacker);
         protocol.submitContribution(0, more, 1);
         for (uint256 i = 0; i < 10; ++i) {

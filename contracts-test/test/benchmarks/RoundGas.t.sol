@@ -126,7 +126,9 @@ contract RoundGasBenchmark is CotrainFixture {
         fund(address(protocol), 1);
     }
 
-    function _report(string memory name, Tally memory tally, uint256 validatorCount, uint256 contributorCount) private {
+    function _report(string memory name, Tally memory tally, uint256 validatorCount, uint256 contributorCount)
+        private
+    {
         uint256 total = tally.submit + tally.commit + tally.reveal + tally.finalize + tally.claim;
         uint256 perContribution = total / CONTRIBUTIONS;
         console.log("scenario %s: %s validators, %s contributors", name, validatorCount, contributorCount);

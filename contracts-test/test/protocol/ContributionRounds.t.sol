@@ -99,7 +99,9 @@ contract ContributionRoundsTest is CoreTestHelpers {
             submit(alice, ContributionType.DATASET, digestOf(i + 1));
         }
         bytes32 digest99 = digestOf(99);
-        vm.expectRevert(abi.encodeWithSelector(IContributorStaking.InsufficientFreeStake.selector, 0, PER_CONTRIBUTION));
+        vm.expectRevert(
+            abi.encodeWithSelector(IContributorStaking.InsufficientFreeStake.selector, 0, PER_CONTRIBUTION)
+        );
         vm.prank(alice);
         protocol.submitContribution(1, digest99, 1);
     }

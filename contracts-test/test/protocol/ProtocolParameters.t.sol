@@ -76,11 +76,11 @@ contract ProtocolParametersTest is CoreTestHelpers {
 
     /// @dev Parameters that no other parameter constrains (given an empty validator set).
     function isUnconstrained(Parameter which) internal pure returns (bool) {
-        return which != Parameter.SubmissionBlocks && which != Parameter.CommitBlocks && which != Parameter.RevealBlocks
-            && which != Parameter.ValidatorUnbondingBlocks && which != Parameter.SlashThresholdScore
-            && which != Parameter.NeutralScore && which != Parameter.DeviationPenaltyBps
-            && which != Parameter.AbsencePenaltyBps && which != Parameter.MaxRoundPenaltyBps
-            && which != Parameter.SubmissionFee;
+        return which != Parameter.SubmissionBlocks && which != Parameter.CommitBlocks
+            && which != Parameter.RevealBlocks && which != Parameter.ValidatorUnbondingBlocks
+            && which != Parameter.SlashThresholdScore && which != Parameter.NeutralScore
+            && which != Parameter.DeviationPenaltyBps && which != Parameter.AbsencePenaltyBps
+            && which != Parameter.MaxRoundPenaltyBps && which != Parameter.SubmissionFee;
     }
 
     /// @dev The widest value a constrained parameter accepts next to the defaults.
@@ -224,7 +224,9 @@ contract ProtocolParametersTest is CoreTestHelpers {
     function test_setParameter_revertsWhenValidatorUnbondingShorterThanRound() public {
         uint256 roundBlocks = SUBMISSION_BLOCKS + COMMIT_BLOCKS + REVEAL_BLOCKS;
         vm.expectRevert(
-            abi.encodeWithSelector(IProtocolParameters.UnbondingShorterThanRound.selector, roundBlocks - 1, roundBlocks)
+            abi.encodeWithSelector(
+                IProtocolParameters.UnbondingShorterThanRound.selector, roundBlocks - 1, roundBlocks
+            )
         );
         vm.prank(admin);
         protocol.setParameter(Parameter.ValidatorUnbondingBlocks, roundBlocks - 1);
@@ -234,7 +236,9 @@ contract ProtocolParametersTest is CoreTestHelpers {
 
         // a longer round is checked against the unbonding too
         vm.expectRevert(
-            abi.encodeWithSelector(IProtocolParameters.UnbondingShorterThanRound.selector, roundBlocks, roundBlocks + 1)
+            abi.encodeWithSelector(
+                IProtocolParameters.UnbondingShorterThanRound.selector, roundBlocks, roundBlocks + 1
+            )
         );
         vm.prank(admin);
         protocol.setParameter(Parameter.SubmissionBlocks, SUBMISSION_BLOCKS + 1);
@@ -543,7 +547,9 @@ contract ProtocolParametersTest is CoreTestHelpers {
     }
 
     /// @dev Round window lengths are accepted exactly when both consistency rules hold.
-    function testFuzz_setParameter_roundWindowsFollowConsistencyRules(uint256 submission, uint256 commitBlocks) public {
+    function testFuzz_setParameter_roundWindowsFollowConsistencyRules(uint256 submission, uint256 commitBlocks)
+        public
+    {
         submission = bound(submission, 1, 200);
         commitBlocks = bound(commitBlocks, 1, 200);
         setParam(Parameter.ValidatorUnbondingBlocks, 1_000);

@@ -174,7 +174,9 @@ contract ScoreConsensusTest is ScoreConsensusSetup {
     function test_commitScores_revertsAfterCommitWindow() public {
         rollToReveal(round);
         vm.expectRevert(
-            abi.encodeWithSelector(IContributionRounds.WrongPhase.selector, round, RoundPhase.Commit, RoundPhase.Reveal)
+            abi.encodeWithSelector(
+                IContributionRounds.WrongPhase.selector, round, RoundPhase.Commit, RoundPhase.Reveal
+            )
         );
         vm.prank(trio[0]);
         protocol.commitScores(round, keccak256("c"));
@@ -417,7 +419,9 @@ contract ScoreConsensusTest is ScoreConsensusSetup {
         rollToCommit(round);
         commit(trio[0], round, hex"5050");
         vm.expectRevert(
-            abi.encodeWithSelector(IContributionRounds.WrongPhase.selector, round, RoundPhase.Reveal, RoundPhase.Commit)
+            abi.encodeWithSelector(
+                IContributionRounds.WrongPhase.selector, round, RoundPhase.Reveal, RoundPhase.Commit
+            )
         );
         reveal(trio[0], round, hex"5050");
 

@@ -100,7 +100,9 @@ contract ModelRegistryTest is RegistryFixture {
     }
 
     function _expectUnauthorized(address account, bytes32 role) internal {
-        vm.expectRevert(abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, account, role));
+        vm.expectRevert(
+            abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, account, role)
+        );
     }
 
     function _expectNotOwner(address caller) internal {

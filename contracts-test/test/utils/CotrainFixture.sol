@@ -44,7 +44,9 @@ abstract contract CotrainFixture is Test {
         ValidatorRegistry registryImplementation = new ValidatorRegistry(token);
         registry = ValidatorRegistry(
             address(
-                new ERC1967Proxy(address(registryImplementation), abi.encodeCall(ValidatorRegistry.initialize, (admin)))
+                new ERC1967Proxy(
+                    address(registryImplementation), abi.encodeCall(ValidatorRegistry.initialize, (admin))
+                )
             )
         );
         extension = new CotrainProtocolExtension(token, registry);

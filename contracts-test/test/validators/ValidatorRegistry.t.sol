@@ -117,7 +117,9 @@ contract ValidatorRegistryTest is CotrainFixture {
     }
 
     function _expectUnauthorized(address account, bytes32 role) internal {
-        vm.expectRevert(abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, account, role));
+        vm.expectRevert(
+            abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, account, role)
+        );
     }
 
     function _expectNotSlasher(address caller) internal {
@@ -1074,7 +1076,9 @@ contract ValidatorRegistryTest is CotrainFixture {
         vm.expectRevert(abi.encodeWithSelector(IValidatorRegistry.ProtocolAlreadyBound.selector, address(protocol)));
         vm.prank(admin);
         registry.setProtocol(admin);
-        vm.expectRevert(abi.encodeWithSelector(IValidatorRegistry.ModelRegistryAlreadyBound.selector, address(slasher)));
+        vm.expectRevert(
+            abi.encodeWithSelector(IValidatorRegistry.ModelRegistryAlreadyBound.selector, address(slasher))
+        );
         vm.prank(admin);
         registry.bindModelRegistry(admin);
 

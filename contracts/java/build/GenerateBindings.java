@@ -22,7 +22,8 @@ public final class GenerateBindings {
 
     public static void main(String[] args) throws Exception {
         if (args.length != 4) {
-            throw new IllegalArgumentException("usage: GenerateBindings FORGE_OUT SOURCE_ROOT PACKAGE File.sol:Contract,...");
+            throw new IllegalArgumentException(
+                    "usage: GenerateBindings FORGE_OUT SOURCE_ROOT PACKAGE File.sol:Contract,...");
         }
         Path forgeOut = Path.of(args[0]);
         Path sourceRoot = Path.of(args[1]);
@@ -44,7 +45,8 @@ public final class GenerateBindings {
             ArrayNode abiEntries = (ArrayNode) artifact.get("abi");
             for (int i = 1; i < sources.length; i++) {
                 String[] extra = sources[i].split(":");
-                JsonNode extraArtifact = json.readTree(forgeOut.resolve(extra[0]).resolve(extra[1] + ".json").toFile());
+                JsonNode extraArtifact = json.readTree(
+                        forgeOut.resolve(extra[0]).resolve(extra[1] + ".json").toFile());
                 for (JsonNode abiEntry : extraArtifact.get("abi")) {
                     if (!contains(abiEntries, abiEntry)) abiEntries.add(abiEntry);
                 }
@@ -62,7 +64,8 @@ public final class GenerateBindings {
     /** Whether the ABI already has this entry: the same kind, name and input types (the constructor once). */
     private static boolean contains(ArrayNode abi, JsonNode candidate) {
         for (JsonNode entry : abi) {
-            if (entry.path("type").equals(candidate.path("type")) && entry.path("name").equals(candidate.path("name"))
+            if (entry.path("type").equals(candidate.path("type"))
+                    && entry.path("name").equals(candidate.path("name"))
                     && inputTypes(entry).equals(inputTypes(candidate))) {
                 return true;
             }
@@ -72,7 +75,8 @@ public final class GenerateBindings {
 
     private static String inputTypes(JsonNode entry) {
         StringBuilder types = new StringBuilder();
-        for (JsonNode input : entry.path("inputs")) types.append(input.path("type").asText()).append(',');
+        for (JsonNode input : entry.path("inputs"))
+            types.append(input.path("type").asText()).append(',');
         return types.toString();
     }
 }

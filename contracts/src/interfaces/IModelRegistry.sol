@@ -107,7 +107,11 @@ interface IModelRegistry is ICotrainErrors {
     /// @notice The owner asked validators to merge `sourceBranch` (at `sourceHead`) into `targetBranch`, as the
     /// branch's merge request number `request` (what merge attestations name as their round).
     event MergeRequested(
-        uint256 indexed modelId, uint256 indexed targetBranch, uint256 sourceBranch, uint256 sourceHead, uint256 request
+        uint256 indexed modelId,
+        uint256 indexed targetBranch,
+        uint256 sourceBranch,
+        uint256 sourceHead,
+        uint256 request
     );
 
     /// @notice The CommitToken given mints for `minter`, not for this registry.

@@ -125,7 +125,9 @@ interface IValidatorRegistry is ICotrainErrors {
     /// @param bps basis points to slash, capped at 10000
     /// @param reason why
     /// @return slashed tokens moved to the pool
-    function slash(address validator, uint256 round, uint256 bps, SlashReason reason) external returns (uint256 slashed);
+    function slash(address validator, uint256 round, uint256 bps, SlashReason reason)
+        external
+        returns (uint256 slashed);
 
     /// @notice Re-evaluates every validator's activity against the protocol's current minimum bond. Anyone may
     /// call it; the protocol does after changing the minimum.

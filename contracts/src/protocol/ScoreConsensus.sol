@@ -301,7 +301,9 @@ abstract contract ScoreConsensus is IScoreConsensus, ContributionRounds, RewardP
                     agreeing := or(agreeing, shl(k, 1))
                 }
                 default {
-                    if iszero(excused) { mstore(add(deviations, offset), add(mload(add(deviations, offset)), 1)) }
+                    if iszero(excused) {
+                        mstore(add(deviations, offset), add(mload(add(deviations, offset)), 1))
+                    }
                 }
             }
         }
@@ -595,7 +597,9 @@ abstract contract ScoreConsensus is IScoreConsensus, ContributionRounds, RewardP
     {
         record = _rounds().contributions[contentDigest];
         // an unknown digest has round 0, and rounds start at 1
-        if (record.round != round || record.position != position) revert NotAtPosition(round, position, contentDigest);
+        if (record.round != round || record.position != position) {
+            revert NotAtPosition(round, position, contentDigest);
+        }
     }
 
     function _existingRound(uint256 round) private view returns (Round storage entry) {

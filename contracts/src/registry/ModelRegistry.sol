@@ -199,7 +199,9 @@ contract ModelRegistry is
             $.votes[key][earlier.content] &= ~bit;
         }
         bytes32 content = _contentHash(
-            attestation.weightsDigest, attestation.weightsRoot, keccak256(abi.encodePacked(attestation.contributionIds))
+            attestation.weightsDigest,
+            attestation.weightsRoot,
+            keccak256(abi.encodePacked(attestation.contributionIds))
         );
 
         uint256 recorded = proposal.recordedCommit;
@@ -428,7 +430,8 @@ contract ModelRegistry is
             revert NotDefaultBranch(target.defaultBranch, attestation.branchId);
         }
         if (
-            attestation.round <= target.lastRound || PROTOCOL.roundInfo(attestation.round).phase != RoundPhase.Finalized
+            attestation.round <= target.lastRound
+                || PROTOCOL.roundInfo(attestation.round).phase != RoundPhase.Finalized
         ) revert RoundNotAggregatable(attestation.round, target.lastRound);
     }
 
@@ -626,6 +629,8 @@ contract ModelRegistry is
     }
 
     function _modelCommit(uint256 modelId, uint256 commitId) private view {
-        if (commitId == 0 || _registry().commits[commitId].modelId != modelId) revert UnknownCommit(modelId, commitId);
+        if (commitId == 0 || _registry().commits[commitId].modelId != modelId) {
+            revert UnknownCommit(modelId, commitId);
+        }
     }
 }

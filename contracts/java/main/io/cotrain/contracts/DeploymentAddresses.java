@@ -118,7 +118,8 @@ public record DeploymentAddresses(
 
     private static String text(JsonNode root, String field) {
         JsonNode node = root.get(field);
-        if (node == null || !node.isTextual()) throw new IllegalArgumentException("missing address field '" + field + "'");
+        if (node == null || !node.isTextual())
+            throw new IllegalArgumentException("missing address field '" + field + "'");
         return node.asText();
     }
 

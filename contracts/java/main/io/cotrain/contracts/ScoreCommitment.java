@@ -30,7 +30,8 @@ public record ScoreCommitment(BigInteger round, byte[] scores, byte[] salt) {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     public ScoreCommitment {
-        if (round == null || round.signum() <= 0) throw new IllegalArgumentException("round must be >= 1, got " + round);
+        if (round == null || round.signum() <= 0)
+            throw new IllegalArgumentException("round must be >= 1, got " + round);
         if (salt == null || salt.length != SALT_BYTES) {
             throw new IllegalArgumentException("salt must be 32 bytes, got " + (salt == null ? "none" : salt.length));
         }
@@ -76,12 +77,12 @@ public record ScoreCommitment(BigInteger round, byte[] scores, byte[] salt) {
     public byte[] hash(long chainId, String protocol, String validator) {
         // abi.encode of the tuple: the same words a constructor's arguments are encoded to.
         String encoded = FunctionEncoder.encodeConstructor(List.of(
-                        new Uint256(chainId),
-                        new Address(protocol),
-                        new Uint256(round),
-                        new Address(validator),
-                        new Bytes32(Hash.sha3(scores)),
-                        new Bytes32(salt)));
+                new Uint256(chainId),
+                new Address(protocol),
+                new Uint256(round),
+                new Address(validator),
+                new Bytes32(Hash.sha3(scores)),
+                new Bytes32(salt)));
         return Hash.sha3(Numeric.hexStringToByteArray(encoded));
     }
 

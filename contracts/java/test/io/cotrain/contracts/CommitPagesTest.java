@@ -12,7 +12,8 @@ import org.web3j.tuples.generated.Tuple2;
 class CommitPagesTest {
     /** A registry holding {@code count} commits with ids 1..count, recording each page asked for. */
     private static CommitPages.Page registry(long count, List<String> calls) {
-        List<BigInteger> ids = LongStream.rangeClosed(1, count).mapToObj(BigInteger::valueOf).toList();
+        List<BigInteger> ids =
+                LongStream.rangeClosed(1, count).mapToObj(BigInteger::valueOf).toList();
         return (offset, limit) -> {
             calls.add(offset + "+" + limit);
             int from = Math.min(offset.intValueExact(), ids.size());
@@ -24,7 +25,9 @@ class CommitPagesTest {
     @Test
     void readsEveryPageInOrder() {
         List<String> calls = new ArrayList<>();
-        assertThat(CommitPages.all(registry(5, calls), 2)).extracting(BigInteger::intValue).containsExactly(1, 2, 3, 4, 5);
+        assertThat(CommitPages.all(registry(5, calls), 2))
+                .extracting(BigInteger::intValue)
+                .containsExactly(1, 2, 3, 4, 5);
         assertThat(calls).containsExactly("0+2", "2+2", "4+2");
     }
 

@@ -34,7 +34,8 @@ class ProtocolRoundIT {
     private static final BigInteger TASK = BigInteger.ONE;
 
     private final Credentials admin = DevAccounts.account(0);
-    private final List<Credentials> validators = List.of(DevAccounts.account(1), DevAccounts.account(2), DevAccounts.account(3));
+    private final List<Credentials> validators =
+            List.of(DevAccounts.account(1), DevAccounts.account(2), DevAccounts.account(3));
     private final Credentials alice = DevAccounts.account(4);
     private final Credentials bob = DevAccounts.account(5);
     private final Credentials keeper = DevAccounts.account(6);
@@ -51,7 +52,9 @@ class ProtocolRoundIT {
         for (Credentials validator : validators) {
             adminToken.transfer(validator.getAddress(), tokens(2_000)).send();
             chain.registry(admin).addValidator(validator.getAddress()).send();
-            chain.token(validator).approve(chain.addresses().validatorRegistry(), tokens(2_000)).send();
+            chain.token(validator)
+                    .approve(chain.addresses().validatorRegistry(), tokens(2_000))
+                    .send();
             chain.registry(validator).bondValidator(tokens(2_000)).send();
         }
         for (Credentials contributor : List.of(alice, bob)) {
@@ -63,7 +66,8 @@ class ProtocolRoundIT {
         TransactionReceipt aliceSubmission = chain.protocol(alice)
                 .submitContribution(BigInteger.valueOf(MODEL_UPDATE), sha256("alice's model update manifest"), TASK)
                 .send();
-        var submitted = CotrainProtocol.getContributionSubmittedEvents(aliceSubmission).getFirst();
+        var submitted =
+                CotrainProtocol.getContributionSubmittedEvents(aliceSubmission).getFirst();
         assertThat(submitted.contributor).isEqualToIgnoringCase(alice.getAddress());
         assertThat(submitted.contentDigest).isEqualTo(sha256("alice's model update manifest"));
         BigInteger good = submitted.id;
@@ -71,7 +75,11 @@ class ProtocolRoundIT {
         chain.protocol(bob)
                 .submitContribution(BigInteger.valueOf(DATASET), sha256("bob's dataset manifest"), TASK)
                 .send();
-        assertThat(chain.protocol(admin).contribution(sha256("bob's dataset manifest")).send().round).isEqualTo(round);
+        assertThat(chain.protocol(admin)
+                        .contribution(sha256("bob's dataset manifest"))
+                        .send()
+                        .round)
+                .isEqualTo(round);
         assertThat(chain.protocol(admin).contributorProfile(alice.getAddress()).send().lockedStake)
                 .isEqualTo(tokens(10));
 
@@ -86,7 +94,11 @@ class ProtocolRoundIT {
             assertThat(commitment)
                     .as("the Java commitment matches the contract's")
                     .isEqualTo(chain.protocol(admin)
-                            .commitmentHash(round, validator, secrets.get(i).scores(), secrets.get(i).salt())
+                            .commitmentHash(
+                                    round,
+                                    validator,
+                                    secrets.get(i).scores(),
+                                    secrets.get(i).salt())
                             .send());
             chain.protocol(validators.get(i)).commitScores(round, commitment).send();
         }
@@ -103,10 +115,12 @@ class ProtocolRoundIT {
         TransactionReceipt finalized = chain.protocol(keeper)
                 .finalize(round, List.of(sha256("alice's model update manifest"), sha256("bob's dataset manifest")))
                 .send();
-        assertThat(CotrainProtocol.getRoundFinalizedEvents(finalized).getFirst().quorumReached).isTrue();
+        assertThat(CotrainProtocol.getRoundFinalizedEvents(finalized).getFirst().quorumReached)
+                .isTrue();
 
         CotrainProtocol reader = chain.protocol(admin);
-        var goodView = reader.contribution(sha256("alice's model update manifest")).send();
+        var goodView =
+                reader.contribution(sha256("alice's model update manifest")).send();
         var badView = reader.contribution(sha256("bob's dataset manifest")).send();
         assertThat(goodView.id).isEqualTo(good);
         assertThat(badView.id).isEqualTo(good.add(BigInteger.ONE));
@@ -130,11 +144,17 @@ class ProtocolRoundIT {
         // The two revealing validators agreed with the consensus on both contributions: 1 token each.
         for (int i = 0; i < 2; i++) {
             assertThat(reader.claimable(validators.get(i).getAddress()).send()).isEqualTo(tokens(2));
-            assertThat(chain.registry(admin).validatorInfo(validators.get(i).getAddress()).send().bond)
+            assertThat(chain.registry(admin)
+                            .validatorInfo(validators.get(i).getAddress())
+                            .send()
+                            .bond)
                     .isEqualTo(tokens(2_000));
         }
         // The one that committed and did not reveal loses the absence penalty, 5% of its stake, and earns nothing.
-        assertThat(chain.registry(admin).validatorInfo(validators.get(2).getAddress()).send().bond)
+        assertThat(chain.registry(admin)
+                        .validatorInfo(validators.get(2).getAddress())
+                        .send()
+                        .bond)
                 .isEqualTo(tokens(1_900));
         assertThat(reader.claimable(validators.get(2).getAddress()).send()).isZero();
 
@@ -146,13 +166,18 @@ class ProtocolRoundIT {
 
         var totals = reader.poolTotals().send();
         assertThat(totals.component2()).as("funded").isEqualTo(tokens(10_000));
-        assertThat(totals.component3()).as("slashed: bob's 5 and the silent validator's 100").isEqualTo(tokens(105));
+        assertThat(totals.component3())
+                .as("slashed: bob's 5 and the silent validator's 100")
+                .isEqualTo(tokens(105));
         assertThat(totals.component4()).as("credited").isEqualTo(tokens(16 + 2 + 2));
         assertThat(totals.component5()).as("claimed").isEqualTo(tokens(16 + 2));
         // Everything the protocol holds is accounted for: stakes, the pool, and credited rewards not yet claimed.
         BigInteger owed = tokens(2);
         assertThat(adminToken.balanceOf(protocolAddress).send())
-                .isEqualTo(reader.totalContributorStake().send().add(totals.component1()).add(owed));
+                .isEqualTo(reader.totalContributorStake()
+                        .send()
+                        .add(totals.component1())
+                        .add(owed));
     }
 
     private static byte[] sha256(String text) throws Exception {

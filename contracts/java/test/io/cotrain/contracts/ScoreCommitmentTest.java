@@ -20,9 +20,11 @@ class ScoreCommitmentTest {
         assertThat(commitment.hash(1, PROTOCOL, VALIDATOR)).isNotEqualTo(hash);
         assertThat(commitment.hash(31337, VALIDATOR, VALIDATOR)).isNotEqualTo(hash);
         assertThat(commitment.hash(31337, PROTOCOL, PROTOCOL)).isNotEqualTo(hash);
-        assertThat(new ScoreCommitment(BigInteger.TWO, new byte[] {90, 10}, new byte[32]).hash(31337, PROTOCOL, VALIDATOR))
+        assertThat(new ScoreCommitment(BigInteger.TWO, new byte[] {90, 10}, new byte[32])
+                        .hash(31337, PROTOCOL, VALIDATOR))
                 .isNotEqualTo(hash);
-        assertThat(new ScoreCommitment(BigInteger.ONE, new byte[] {90, 11}, new byte[32]).hash(31337, PROTOCOL, VALIDATOR))
+        assertThat(new ScoreCommitment(BigInteger.ONE, new byte[] {90, 11}, new byte[32])
+                        .hash(31337, PROTOCOL, VALIDATOR))
                 .isNotEqualTo(hash);
     }
 

@@ -24,22 +24,21 @@ class SolidityEnumsTest {
 
     static Stream<Arguments> mirrors() {
         return Stream.of(
-                Arguments.of("AggregationRule", AggregationMethod.values(),
-                        (Function<Enum<?>, String>) value -> camel(value.name())),
-                Arguments.of("Parameter", ProtocolParameter.values(),
-                        (Function<Enum<?>, String>) value -> camel(value.name())),
-                Arguments.of("ContributionStatus", ContributionStatus.values(),
-                        (Function<Enum<?>, String>) value -> ((ContributionStatus) value).title()),
-                Arguments.of("RoundPhase", RoundPhase.values(),
-                        (Function<Enum<?>, String>) value -> ((RoundPhase) value).title()),
-                Arguments.of("ContributionType", ContributionKind.values(),
-                        (Function<Enum<?>, String>) Enum::name));
+                Arguments.of("AggregationRule", AggregationMethod.values(), (Function<Enum<?>, String>)
+                        value -> camel(value.name())),
+                Arguments.of("Parameter", ProtocolParameter.values(), (Function<Enum<?>, String>)
+                        value -> camel(value.name())),
+                Arguments.of("ContributionStatus", ContributionStatus.values(), (Function<Enum<?>, String>)
+                        value -> ((ContributionStatus) value).title()),
+                Arguments.of("RoundPhase", RoundPhase.values(), (Function<Enum<?>, String>)
+                        value -> ((RoundPhase) value).title()),
+                Arguments.of("ContributionType", ContributionKind.values(), (Function<Enum<?>, String>) Enum::name));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("mirrors")
-    void test_values_matchTheSolidityEnumInOrder(String solidityName, Enum<?>[] values,
-            Function<Enum<?>, String> spelledInSolidity) throws IOException {
+    void test_values_matchTheSolidityEnumInOrder(
+            String solidityName, Enum<?>[] values, Function<Enum<?>, String> spelledInSolidity) throws IOException {
         List<String> java = Arrays.stream(values).map(spelledInSolidity).toList();
 
         assertThat(java).containsExactlyElementsOf(solidityEnum(solidityName));
@@ -49,7 +48,8 @@ class SolidityEnumsTest {
     void test_of_valueBeyondTheKnownPhases_namesIt() {
         assertThat(RoundPhase.of(BigInteger.valueOf(4))).isEqualTo(RoundPhase.FINALIZED);
         assertThatThrownBy(() -> RoundPhase.of(BigInteger.valueOf(5)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("unknown round phase 5");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("unknown round phase 5");
         assertThat(ProtocolParameter.NEUTRAL_SCORE.index()).hasToString("21");
     }
 
@@ -67,7 +67,8 @@ class SolidityEnumsTest {
         String source;
         try (Stream<Path> files = Files.walk(Path.of("src"))) {
             StringBuilder all = new StringBuilder();
-            for (Path file : files.filter(f -> f.toString().endsWith(".sol")).sorted().toList()) {
+            for (Path file :
+                    files.filter(f -> f.toString().endsWith(".sol")).sorted().toList()) {
                 all.append(Files.readString(file).replaceAll("//[^\n]*", ""));
             }
             source = all.toString();

@@ -22,7 +22,11 @@ import picocli.CommandLine.Option;
                 + "--revert B --to COMMIT, or --merge SOURCE --into TARGET (validators then record a merge commit "
                 + "with both heads as parents).")
 final class BranchCommand extends ContributorCommand {
-    @Option(names = "--task", required = true, paramLabel = "ID", converter = Arguments.TaskIdConverter.class,
+    @Option(
+            names = "--task",
+            required = true,
+            paramLabel = "ID",
+            converter = Arguments.TaskIdConverter.class,
             description = "the model (task) you own")
     long task;
 
@@ -32,18 +36,25 @@ final class BranchCommand extends ContributorCommand {
     static final class Operation {
         @ArgGroup(exclusive = false)
         Create create;
+
         @Option(names = "--default", paramLabel = "BRANCH", description = "make BRANCH the one rounds train on")
         BigInteger makeDefault;
+
         @ArgGroup(exclusive = false)
         Revert revert;
+
         @ArgGroup(exclusive = false)
         Merge merge;
     }
 
     static final class Create {
-        @Option(names = "--create", required = true, paramLabel = "NAME",
+        @Option(
+                names = "--create",
+                required = true,
+                paramLabel = "NAME",
                 description = "a new branch's name (31 bytes at most)")
         String name;
+
         @Option(names = "--from", required = true, paramLabel = "COMMIT", description = "the commit it starts from")
         BigInteger from;
     }
@@ -51,16 +62,27 @@ final class BranchCommand extends ContributorCommand {
     static final class Revert {
         @Option(names = "--revert", required = true, paramLabel = "BRANCH", description = "the branch to move back")
         BigInteger branch;
-        @Option(names = "--to", required = true, paramLabel = "COMMIT",
+
+        @Option(
+                names = "--to",
+                required = true,
+                paramLabel = "COMMIT",
                 description = "an earlier commit of that branch")
         BigInteger to;
     }
 
     static final class Merge {
-        @Option(names = "--merge", required = true, paramLabel = "SOURCE",
+        @Option(
+                names = "--merge",
+                required = true,
+                paramLabel = "SOURCE",
                 description = "the branch whose head is merged")
         BigInteger source;
-        @Option(names = "--into", required = true, paramLabel = "TARGET",
+
+        @Option(
+                names = "--into",
+                required = true,
+                paramLabel = "TARGET",
                 description = "the branch that gets the merge")
         BigInteger target;
     }
@@ -74,35 +96,51 @@ final class BranchCommand extends ContributorCommand {
         String registry = chain.addresses().modelRegistry();
         if (operation.create != null) {
             byte[] name = operation.create.name.getBytes(StandardCharsets.UTF_8);
-            if (name.length > 31) throw new CliException("--create NAME has " + name.length + " bytes, at most 31 fit",
-                    CliException.USAGE, null);
+            if (name.length > 31)
+                throw new CliException(
+                        "--create NAME has " + name.length + " bytes, at most 31 fit", CliException.USAGE, null);
             byte[] padded = new byte[32];
             System.arraycopy(name, 0, padded, 0, name.length);
-            TransactionReceipt receipt = session.send("createBranch", registry,
+            TransactionReceipt receipt = session.send(
+                    "createBranch",
+                    registry,
                     models.createBranch(id, operation.create.from, padded).encodeFunctionCall());
             BigInteger branch = ModelRegistry.getBranchCreatedEvents(receipt).getFirst().branchId;
-            session.out().println("created branch " + branch + " (" + operation.create.name + ") at commit "
-                    + operation.create.from + " of task " + task);
+            session.out()
+                    .println("created branch " + branch + " (" + operation.create.name + ") at commit "
+                            + operation.create.from + " of task " + task);
         } else if (operation.makeDefault != null) {
-            session.send("setDefaultBranch", registry,
+            session.send(
+                    "setDefaultBranch",
+                    registry,
                     models.setDefaultBranch(id, operation.makeDefault).encodeFunctionCall());
             session.out().println("rounds of task " + task + " now train on branch " + operation.makeDefault);
         } else if (operation.revert != null) {
-            session.send("revertBranch", registry,
-                    models.revertBranch(id, operation.revert.branch, operation.revert.to).encodeFunctionCall());
-            session.out().println("branch " + operation.revert.branch + " of task " + task + " is back at commit "
-                    + operation.revert.to);
+            session.send(
+                    "revertBranch",
+                    registry,
+                    models.revertBranch(id, operation.revert.branch, operation.revert.to)
+                            .encodeFunctionCall());
+            session.out()
+                    .println("branch " + operation.revert.branch + " of task " + task + " is back at commit "
+                            + operation.revert.to);
         } else {
             Tuple2<BigInteger, BigInteger> pending = chain.read(models.pendingMerge(id, operation.merge.target));
-            TransactionReceipt receipt = session.send("requestMerge", registry,
-                    models.requestMerge(id, operation.merge.source, operation.merge.target).encodeFunctionCall());
+            TransactionReceipt receipt = session.send(
+                    "requestMerge",
+                    registry,
+                    models.requestMerge(id, operation.merge.source, operation.merge.target)
+                            .encodeFunctionCall());
             var requested = ModelRegistry.getMergeRequestedEvents(receipt).getFirst();
-            session.out().println("asked the validators to merge branch " + operation.merge.source + " (head commit "
-                    + requested.sourceHead + ") into branch " + operation.merge.target + " of task " + task
-                    + " as merge request " + requested.request + "; the merge commit appears in 'cotrain history'");
+            session.out()
+                    .println("asked the validators to merge branch " + operation.merge.source + " (head commit "
+                            + requested.sourceHead + ") into branch " + operation.merge.target + " of task " + task
+                            + " as merge request " + requested.request
+                            + "; the merge commit appears in 'cotrain history'");
             if (pending.component1().signum() != 0) {
-                session.out().println("it replaces merge request " + pending.component2() + " (commit "
-                        + pending.component1() + "), which validators no longer record");
+                session.out()
+                        .println("it replaces merge request " + pending.component2() + " (commit "
+                                + pending.component1() + "), which validators no longer record");
             }
         }
     }

@@ -39,6 +39,7 @@ import org.web3j.tx.gas.StaticGasProvider;
 final class Chain implements AutoCloseable {
     /** The protocol's Parameter enum, as far as the CLI reads it. */
     static final BigInteger MIN_CONTRIBUTOR_STAKE = BigInteger.ZERO;
+
     static final BigInteger STAKE_PER_CONTRIBUTION = BigInteger.ONE;
     static final BigInteger SLASH_THRESHOLD_SCORE = BigInteger.valueOf(4);
     static final BigInteger NEUTRAL_SCORE = BigInteger.valueOf(21);
@@ -46,7 +47,8 @@ final class Chain implements AutoCloseable {
     static final BigInteger MAX_CONTRIBUTIONS_PER_CONTRIBUTOR = BigInteger.valueOf(23);
 
     /** The selector of {@code UnknownContribution(bytes32)}: {@code contribution(digest)} of a new digest. */
-    private static final String UNKNOWN_CONTRIBUTION = Hash.sha3String("UnknownContribution(bytes32)").substring(0, 10);
+    private static final String UNKNOWN_CONTRIBUTION =
+            Hash.sha3String("UnknownContribution(bytes32)").substring(0, 10);
 
     private static final StaticGasProvider NO_GAS = new StaticGasProvider(BigInteger.ZERO, BigInteger.ZERO);
     /** The widest log query asked first; the reader narrows it on an endpoint that refuses it. */
@@ -95,8 +97,10 @@ final class Chain implements AutoCloseable {
         }
         boolean http = uri != null && ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()));
         if (!http || uri.getHost() == null) {
-            throw new CliException("--rpc-url / COTRAIN_RPC_URL must be an http(s) URL, got '" + rpcUrl + "'",
-                    CliException.USAGE, null);
+            throw new CliException(
+                    "--rpc-url / COTRAIN_RPC_URL must be an http(s) URL, got '" + rpcUrl + "'",
+                    CliException.USAGE,
+                    null);
         }
         Web3j web3j = Web3j.build(new HttpService(rpcUrl));
         try {
@@ -174,12 +178,17 @@ final class Chain implements AutoCloseable {
      * @throws CliException when the endpoint does not answer
      */
     Optional<CotrainProtocol.ContributionView> contribution(byte[] digest) {
-        Function function = new Function("contribution", List.of(new Bytes32(digest)),
+        Function function = new Function(
+                "contribution",
+                List.of(new Bytes32(digest)),
                 List.of(new TypeReference<CotrainProtocol.ContributionView>() {}));
         EthCall call;
         try {
-            call = web3j.ethCall(Transaction.createEthCallTransaction(from, addresses.protocol(),
-                    FunctionEncoder.encode(function)), DefaultBlockParameterName.LATEST).send();
+            call = web3j.ethCall(
+                            Transaction.createEthCallTransaction(
+                                    from, addresses.protocol(), FunctionEncoder.encode(function)),
+                            DefaultBlockParameterName.LATEST)
+                    .send();
         } catch (IOException e) {
             throw Failures.chainDown(rpcUrl, e);
         }

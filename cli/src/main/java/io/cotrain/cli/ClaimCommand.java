@@ -18,12 +18,15 @@ final class ClaimCommand extends ContributorCommand {
     @Override
     void run(Session session) {
         Chain chain = session.chain();
-        TransactionReceipt receipt = session.send("claimRewards()", chain.addresses().protocol(),
+        TransactionReceipt receipt = session.send(
+                "claimRewards()",
+                chain.addresses().protocol(),
                 chain.protocol().claimRewards().encodeFunctionCall());
         BigInteger amount = CotrainProtocol.getRewardsClaimedEvents(receipt).getFirst().amount;
         BigInteger balance = chain.read(chain.token().balanceOf(session.address()));
-        session.out().println("claimed " + TokenAmount.format(amount) + "; token balance now "
-                + TokenAmount.format(balance));
+        session.out()
+                .println(
+                        "claimed " + TokenAmount.format(amount) + "; token balance now " + TokenAmount.format(balance));
         session.out().println("transaction: " + receipt.getTransactionHash());
     }
 }

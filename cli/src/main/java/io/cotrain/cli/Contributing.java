@@ -36,7 +36,11 @@ final class Contributing {
      * @param branchCount its branches
      * @param lastRound the last round aggregated into a commit
      */
-    record Task(long id, ModelRegistry.ModelSpec spec, BigInteger defaultBranch, BigInteger branchCount,
+    record Task(
+            long id,
+            ModelRegistry.ModelSpec spec,
+            BigInteger defaultBranch,
+            BigInteger branchCount,
             BigInteger lastRound) {
         BigInteger idNumber() {
             return BigInteger.valueOf(id);
@@ -70,7 +74,8 @@ final class Contributing {
         Chain chain = session.chain();
         BigInteger count = chain.read(chain.models().modelCount());
         if (BigInteger.valueOf(id).compareTo(count) > 0) {
-            throw new CliException("unknown task " + id + ": the model registry at " + chain.addresses().modelRegistry()
+            throw new CliException("unknown task " + id + ": the model registry at "
+                    + chain.addresses().modelRegistry()
                     + (count.signum() == 0 ? " has no tasks yet" : " has tasks 1 to " + count)
                     + ": check --task, and that --deployment / --rpc-url name the network the task is on");
         }
@@ -91,14 +96,17 @@ final class Contributing {
             document = session.ipfs().fetchVerified(cid, task.spec().schemaDigest, MAX_SCHEMA_BYTES);
         } catch (IpfsException e) {
             if (e.failure() == IpfsException.Failure.NODE_UNREACHABLE) throw e;
-            throw new CliException("cannot read task " + task.id() + "'s schema document " + cid + " from the IPFS "
-                    + "node at " + session.ipfsUrl() + ": " + e.getMessage(), CliException.UNAVAILABLE, e);
+            throw new CliException(
+                    "cannot read task " + task.id() + "'s schema document " + cid + " from the IPFS " + "node at "
+                            + session.ipfsUrl() + ": " + e.getMessage(),
+                    CliException.UNAVAILABLE,
+                    e);
         }
         try {
             return SchemaDocument.read(document);
         } catch (IllegalArgumentException e) {
-            throw new CliException("task " + task.id() + "'s schema document " + cid + " is not a valid schema: "
-                    + e.getMessage());
+            throw new CliException(
+                    "task " + task.id() + "'s schema document " + cid + " is not a valid schema: " + e.getMessage());
         }
     }
 
@@ -116,9 +124,11 @@ final class Contributing {
             return new GlobalModel(head, commit, session.ipfs().fetchModel(file, LIMITS.maxModelBytes()));
         } catch (IpfsException e) {
             if (e.failure() == IpfsException.Failure.NODE_UNREACHABLE) throw e;
-            throw new CliException("cannot read task " + task.id() + "'s global model (commit " + head + ", "
-                    + file.cid() + ") from the IPFS node at " + session.ipfsUrl() + ": " + e.getMessage(),
-                    CliException.UNAVAILABLE, e);
+            throw new CliException(
+                    "cannot read task " + task.id() + "'s global model (commit " + head + ", " + file.cid()
+                            + ") from the IPFS node at " + session.ipfsUrl() + ": " + e.getMessage(),
+                    CliException.UNAVAILABLE,
+                    e);
         }
     }
 
@@ -133,8 +143,10 @@ final class Contributing {
         try {
             return CsvDataset.parse(csv, schema, LIMITS);
         } catch (CsvFormatException e) {
-            String hint = e.line() == 1 ? "" : " (the task's CSV header is " + String.join(",", schema.columns())
-                    + "; features are numbers, labels 0.." + (schema.classCount() - 1) + ")";
+            String hint = e.line() == 1
+                    ? ""
+                    : " (the task's CSV header is " + String.join(",", schema.columns())
+                            + "; features are numbers, labels 0.." + (schema.classCount() - 1) + ")";
             throw new CliException(file + ": " + e.getMessage() + hint, CliException.FAILED, e);
         }
     }
@@ -176,8 +188,13 @@ final class Contributing {
      * @return the contribution it was submitted as, if it was
      */
     static Optional<FailureContext.Submission> submitted(Chain chain, byte[] digest) {
-        return chain.contribution(digest).map(view -> new FailureContext.Submission(view.id, view.contributor,
-                view.round, ContributionStatus.of(view.status), view.consensusScore.intValue()));
+        return chain.contribution(digest)
+                .map(view -> new FailureContext.Submission(
+                        view.id,
+                        view.contributor,
+                        view.round,
+                        ContributionStatus.of(view.status),
+                        view.consensusScore.intValue()));
     }
 
     /**
@@ -210,15 +227,17 @@ final class Contributing {
                 .encodeFunctionCall();
         TransactionReceipt receipt = session.send(
                 "submitContribution(" + kind + ", " + Arguments.hex(digest) + ", task " + taskId + ")",
-                chain.addresses().protocol(), call);
+                chain.addresses().protocol(),
+                call);
         var event = CotrainProtocol.getContributionSubmittedEvents(receipt).getFirst();
         return new Submitted(event.id, event.round, receipt.getTransactionHash());
     }
 
     /** Prints a submission's outcome. */
     static void printSubmitted(Session session, Submitted submitted, long taskId, byte[] digest) {
-        session.out().println("submitted contribution " + submitted.id() + " to round " + submitted.round()
-                + " of task " + taskId);
+        session.out()
+                .println("submitted contribution " + submitted.id() + " to round " + submitted.round() + " of task "
+                        + taskId);
         session.out().println("manifest digest: " + Arguments.hex(digest));
         session.out().println("transaction: " + submitted.transactionHash());
     }

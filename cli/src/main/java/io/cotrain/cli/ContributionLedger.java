@@ -34,8 +34,15 @@ final class ContributionLedger {
      * @param reward the reward credited for it
      * @param slashed the stake slashed for it
      */
-    record Entry(BigInteger id, BigInteger round, int kind, byte[] digest, ContributionStatus status, int score,
-            BigInteger reward, BigInteger slashed) {
+    record Entry(
+            BigInteger id,
+            BigInteger round,
+            int kind,
+            byte[] digest,
+            ContributionStatus status,
+            int score,
+            BigInteger reward,
+            BigInteger slashed) {
         /** @return what it delivers, e.g. {@code model update} */
         String kindName() {
             try {
@@ -55,8 +62,11 @@ final class ContributionLedger {
      * @throws io.cotrain.client.EventQueryException when the endpoint refuses the log queries even for one block
      */
     static List<Entry> of(Chain chain, String contributor) {
-        EventQuery byContributor = EventQuery.of(List.of(CotrainProtocol.CONTRIBUTIONSUBMITTED_EVENT),
-                chain.addresses().protocol()).anyIndexed().indexed(Numeric.toBigInt(contributor));
+        EventQuery byContributor = EventQuery.of(
+                        List.of(CotrainProtocol.CONTRIBUTIONSUBMITTED_EVENT),
+                        chain.addresses().protocol())
+                .anyIndexed()
+                .indexed(Numeric.toBigInt(contributor));
         Map<BigInteger, CotrainProtocol.ContributionSubmittedEventResponse> submitted = new LinkedHashMap<>();
         for (Log log : chain.events(byContributor)) {
             var event = CotrainProtocol.getContributionSubmittedEventFromLog(log);
@@ -66,9 +76,11 @@ final class ContributionLedger {
         ids.sort(null);
         Map<BigInteger, CotrainProtocol.ContributionFinalizedEventResponse> finalized = new LinkedHashMap<>();
         for (int from = 0; from < ids.size(); from += IDS_PER_QUERY) {
-            EventQuery settled = EventQuery.of(List.of(CotrainProtocol.CONTRIBUTIONFINALIZED_EVENT),
-                    chain.addresses().protocol()).indexed(ids.subList(from, Math.min(ids.size(), from + IDS_PER_QUERY))
-                    .toArray(BigInteger[]::new));
+            EventQuery settled = EventQuery.of(
+                            List.of(CotrainProtocol.CONTRIBUTIONFINALIZED_EVENT),
+                            chain.addresses().protocol())
+                    .indexed(ids.subList(from, Math.min(ids.size(), from + IDS_PER_QUERY))
+                            .toArray(BigInteger[]::new));
             for (Log log : chain.events(settled)) {
                 var event = CotrainProtocol.getContributionFinalizedEventFromLog(log);
                 if (submitted.containsKey(event.id)) finalized.put(event.id, event);
@@ -78,7 +90,11 @@ final class ContributionLedger {
         for (BigInteger id : ids) {
             var event = submitted.get(id);
             var settled = finalized.get(id);
-            entries.add(new Entry(id, event.round, event.kind.intValue(), event.contentDigest,
+            entries.add(new Entry(
+                    id,
+                    event.round,
+                    event.kind.intValue(),
+                    event.contentDigest,
                     settled == null ? ContributionStatus.PENDING : ContributionStatus.of(settled.status),
                     settled == null ? 0 : settled.consensusScore.intValue(),
                     settled == null ? BigInteger.ZERO : settled.reward,

@@ -43,8 +43,11 @@ import picocli.CommandLine.UnmatchedArgumentException;
             RegisterModelCommand.class,
             BranchCommand.class
         },
-        footer = {"", "Exit codes: 0 done, 1 failed (the message says what to fix), 2 bad command line, "
-                + "3 chain or IPFS node unreachable."})
+        footer = {
+            "",
+            "Exit codes: 0 done, 1 failed (the message says what to fix), 2 bad command line, "
+                    + "3 chain or IPFS node unreachable."
+        })
 public final class CotrainCli implements Callable<Integer> {
     public static final String DEFAULT_RPC_URL = "http://127.0.0.1:8545";
     public static final String DEFAULT_IPFS_URL = "http://127.0.0.1:5001";
@@ -52,26 +55,37 @@ public final class CotrainCli implements Callable<Integer> {
     public static final String IPFS_URL_VARIABLE = "COTRAIN_IPFS_URL";
     public static final String DEPLOYMENT_VARIABLE = "COTRAIN_DEPLOYMENT";
 
-    @Option(names = "--rpc-url", paramLabel = "URL", scope = ScopeType.INHERIT,
+    @Option(
+            names = "--rpc-url",
+            paramLabel = "URL",
+            scope = ScopeType.INHERIT,
             description = "JSON-RPC endpoint of the chain (env COTRAIN_RPC_URL; default " + DEFAULT_RPC_URL + ")")
     private String rpcUrl;
 
-    @Option(names = "--ipfs-url", paramLabel = "URL", scope = ScopeType.INHERIT,
+    @Option(
+            names = "--ipfs-url",
+            paramLabel = "URL",
+            scope = ScopeType.INHERIT,
             description = "IPFS RPC API (env COTRAIN_IPFS_URL; default " + DEFAULT_IPFS_URL + ")")
     private String ipfsUrl;
 
-    @Option(names = "--deployment", paramLabel = "FILE", scope = ScopeType.INHERIT,
+    @Option(
+            names = "--deployment",
+            paramLabel = "FILE",
+            scope = ScopeType.INHERIT,
             description = "the deploy script's addresses file (env COTRAIN_DEPLOYMENT; default "
                     + "deployment/addresses/<chainId>.json in the working directory)")
     private Path deployment;
 
-    @Option(names = "--keystore", paramLabel = "FILE", scope = ScopeType.INHERIT,
+    @Option(
+            names = "--keystore",
+            paramLabel = "FILE",
+            scope = ScopeType.INHERIT,
             description = "JSON keystore of the contributor's key (env COTRAIN_KEYSTORE); its password from "
                     + "COTRAIN_KEYSTORE_PASSWORD, else prompted. Without it, the key comes from COTRAIN_PRIVATE_KEY.")
     private Path keystore;
 
-    @Option(names = "--verbose", scope = ScopeType.INHERIT,
-            description = "print the stack trace of a failure")
+    @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "print the stack trace of a failure")
     private boolean verbose;
 
     @Spec
@@ -102,8 +116,8 @@ public final class CotrainCli implements Callable<Integer> {
     public static void main(String[] args) {
         // Before the first logger exists: the libraries' logs only on failure, or with --verbose.
         if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
-            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel",
-                    List.of(args).contains("--verbose") ? "info" : "error");
+            System.setProperty(
+                    "org.slf4j.simpleLogger.defaultLogLevel", List.of(args).contains("--verbose") ? "info" : "error");
         }
         int exitCode = commandLine(CliEnvironment.system()).execute(args);
         System.exit(exitCode);
@@ -151,8 +165,8 @@ public final class CotrainCli implements Callable<Integer> {
     }
 
     private int failed(Exception failure, CommandLine commandLine, ParseResult parseResult) {
-        CliException explained = Failures.describe(failure,
-                FailureContext.offline(commandLine.getCommandName(), rpcUrl(), ipfsUrl()));
+        CliException explained =
+                Failures.describe(failure, FailureContext.offline(commandLine.getCommandName(), rpcUrl(), ipfsUrl()));
         PrintWriter err = commandLine.getErr();
         err.println("error: " + explained.getMessage());
         if (verbose) {

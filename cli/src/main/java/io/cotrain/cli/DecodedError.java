@@ -37,7 +37,8 @@ public record DecodedError(String name, Map<String, String> arguments) {
                 String part = parts.get(i);
                 int equals = part.indexOf('=');
                 boolean named = equals > 0 && part.substring(0, equals).matches("[A-Za-z_$][A-Za-z0-9_$]*");
-                arguments.put(named ? part.substring(0, equals) : Integer.toString(i),
+                arguments.put(
+                        named ? part.substring(0, equals) : Integer.toString(i),
                         named ? part.substring(equals + 1) : part);
             }
         }
@@ -67,7 +68,8 @@ public record DecodedError(String name, Map<String, String> arguments) {
     public String text(String name, int position) {
         String value = arguments.get(name);
         if (value == null) value = arguments.get(Integer.toString(position));
-        if (value == null && position < arguments.size()) value = List.copyOf(arguments.values()).get(position);
+        if (value == null && position < arguments.size())
+            value = List.copyOf(arguments.values()).get(position);
         return value;
     }
 }

@@ -39,49 +39,78 @@ public final class Failures {
         return switch (failure) {
             case CliException known -> known;
             case ContractRevertedException reverted -> reverted(reverted, context);
-            case ChainUnavailableException down -> down.getCause() instanceof IOException
-                    ? chainDown(context.rpcUrl(), down)
-                    : new CliException(down.getMessage(), CliException.UNAVAILABLE, down);
-            case EventQueryException refused -> new CliException("the chain endpoint at " + context.rpcUrl()
-                    + " refused to serve the protocol's events even for block " + refused.fromBlock() + " ("
-                    + refused.getMessage() + "): use an endpoint that serves eth_getLogs, with --rpc-url / "
-                    + "COTRAIN_RPC_URL", CliException.UNAVAILABLE, refused);
+            case ChainUnavailableException down ->
+                down.getCause() instanceof IOException
+                        ? chainDown(context.rpcUrl(), down)
+                        : new CliException(down.getMessage(), CliException.UNAVAILABLE, down);
+            case EventQueryException refused ->
+                new CliException(
+                        "the chain endpoint at " + context.rpcUrl()
+                                + " refused to serve the protocol's events even for block " + refused.fromBlock() + " ("
+                                + refused.getMessage() + "): use an endpoint that serves eth_getLogs, with --rpc-url / "
+                                + "COTRAIN_RPC_URL",
+                        CliException.UNAVAILABLE,
+                        refused);
             case IpfsException ipfs -> ipfs(ipfs, context);
-            case ContentMismatchException mismatch -> new CliException("the IPFS node at " + context.ipfsUrl()
-                    + " served other bytes than asked for (" + mismatch.getMessage() + "): nothing was used; check "
-                    + "the node, or use another with --ipfs-url / COTRAIN_IPFS_URL", CliException.FAILED, mismatch);
-            case ManifestException manifest -> new CliException("the manifest on IPFS is not a valid Cotrain manifest: "
-                    + manifest.getMessage(), CliException.FAILED, manifest);
-            case CsvFormatException csv -> new CliException("the CSV does not follow the task's schema: "
-                    + csv.getMessage(), CliException.FAILED, csv);
-            case InvalidModelException model -> new CliException("the task's global model is not a usable model: "
-                    + model.getMessage(), CliException.FAILED, model);
-            case IllegalStateException refused when refused.getMessage() != null
+            case ContentMismatchException mismatch ->
+                new CliException(
+                        "the IPFS node at " + context.ipfsUrl()
+                                + " served other bytes than asked for (" + mismatch.getMessage()
+                                + "): nothing was used; check "
+                                + "the node, or use another with --ipfs-url / COTRAIN_IPFS_URL",
+                        CliException.FAILED,
+                        mismatch);
+            case ManifestException manifest ->
+                new CliException(
+                        "the manifest on IPFS is not a valid Cotrain manifest: " + manifest.getMessage(),
+                        CliException.FAILED,
+                        manifest);
+            case CsvFormatException csv ->
+                new CliException(
+                        "the CSV does not follow the task's schema: " + csv.getMessage(), CliException.FAILED, csv);
+            case InvalidModelException model ->
+                new CliException(
+                        "the task's global model is not a usable model: " + model.getMessage(),
+                        CliException.FAILED,
+                        model);
+            case IllegalStateException refused
+            when refused.getMessage() != null
                     && refused.getMessage().toLowerCase(Locale.ROOT).contains("insufficient funds") ->
-                    new CliException("the account has not enough ETH to pay for gas: send it some ETH first ("
-                            + refused.getMessage() + ")", CliException.FAILED, refused);
-            case IllegalStateException refused when refused.getMessage() != null
-                    && refused.getMessage().contains("the node refused it") ->
-                    new CliException(refused.getMessage(), CliException.FAILED, refused);
-            default -> new CliException("unexpected error: " + failure.getClass().getSimpleName()
-                    + (failure.getMessage() == null ? "" : ": " + failure.getMessage())
-                    + " (run with --verbose for the stack trace)", CliException.FAILED, failure);
+                new CliException(
+                        "the account has not enough ETH to pay for gas: send it some ETH first (" + refused.getMessage()
+                                + ")",
+                        CliException.FAILED,
+                        refused);
+            case IllegalStateException refused
+            when refused.getMessage() != null && refused.getMessage().contains("the node refused it") ->
+                new CliException(refused.getMessage(), CliException.FAILED, refused);
+            default ->
+                new CliException(
+                        "unexpected error: " + failure.getClass().getSimpleName()
+                                + (failure.getMessage() == null ? "" : ": " + failure.getMessage())
+                                + " (run with --verbose for the stack trace)",
+                        CliException.FAILED,
+                        failure);
         };
     }
 
     /** The chain's endpoint does not answer. */
     public static CliException chainDown(String rpcUrl, Throwable cause) {
-        return new CliException("cannot reach the chain at " + rpcUrl + ": start it (e.g. deployment/local-chain.sh) "
-                + "or point --rpc-url / COTRAIN_RPC_URL at a running JSON-RPC endpoint"
-                + (cause == null || cause.getMessage() == null ? "" : " (" + cause.getMessage() + ")"),
-                CliException.UNAVAILABLE, cause);
+        return new CliException(
+                "cannot reach the chain at " + rpcUrl + ": start it (e.g. deployment/local-chain.sh) "
+                        + "or point --rpc-url / COTRAIN_RPC_URL at a running JSON-RPC endpoint"
+                        + (cause == null || cause.getMessage() == null ? "" : " (" + cause.getMessage() + ")"),
+                CliException.UNAVAILABLE,
+                cause);
     }
 
     /** The IPFS node's API does not answer. */
     public static CliException ipfsDown(String ipfsUrl, Throwable cause) {
-        return new CliException("cannot reach the IPFS node at " + ipfsUrl + ": start it (e.g. deployment/"
-                + "local-network.sh runs one) or point --ipfs-url / COTRAIN_IPFS_URL at a running IPFS API",
-                CliException.UNAVAILABLE, cause);
+        return new CliException(
+                "cannot reach the IPFS node at " + ipfsUrl + ": start it (e.g. deployment/"
+                        + "local-network.sh runs one) or point --ipfs-url / COTRAIN_IPFS_URL at a running IPFS API",
+                CliException.UNAVAILABLE,
+                cause);
     }
 
     /** The account is not a registered contributor. */
@@ -89,8 +118,7 @@ public final class Failures {
         String stake = minStake.map(TokenAmount::plain).orElse("100");
         return new CliException(account + " is not registered as a contributor: register first: cotrain register "
                 + "--stake " + stake
-                + (minStake.isPresent() ? " (the minimum stake is " + stake + " " + TokenAmount.SYMBOL
-                + ")" : ""));
+                + (minStake.isPresent() ? " (the minimum stake is " + stake + " " + TokenAmount.SYMBOL + ")" : ""));
     }
 
     /** The account holds fewer tokens than an action needs. */
@@ -128,15 +156,20 @@ public final class Failures {
      * @param account the wallet's address, or null
      * @return the failure
      */
-    public static CliException duplicateContent(byte[] digest, BigInteger id, Optional<Submission> earlier,
-            String account) {
+    public static CliException duplicateContent(
+            byte[] digest, BigInteger id, Optional<Submission> earlier, String account) {
         StringBuilder message = new StringBuilder("this exact manifest (" + Arguments.hex(digest) + ") was already "
                 + "submitted, as contribution " + id);
         earlier.ifPresent(known -> {
             boolean mine = account != null && known.contributor().equalsIgnoreCase(account);
-            message.append(" (round ").append(known.round()).append(", ")
-                    .append(mine ? "by you" : "by " + known.contributor()).append(", ").append(known.status().label())
-                    .append(known.score() > 0 ? " with score " + known.score() : "").append(")");
+            message.append(" (round ")
+                    .append(known.round())
+                    .append(", ")
+                    .append(mine ? "by you" : "by " + known.contributor())
+                    .append(", ")
+                    .append(known.status().label())
+                    .append(known.score() > 0 ? " with score " + known.score() : "")
+                    .append(")");
         });
         message.append(": a digest is accepted once, ever, and copies earn nothing; nothing was submitted. Submit new "
                 + "work instead (other data, or an update trained with other data, epochs or --seed)");
@@ -173,7 +206,8 @@ public final class Failures {
 
     private static String nextRound(BigInteger round, Optional<RoundTimes> times) {
         String when = times.map(known -> ", from block " + known.submissionEnd() + " (the chain is at block "
-                + known.currentBlock() + ")").orElse("");
+                        + known.currentBlock() + ")")
+                .orElse("");
         return "submit again once round " + round.add(BigInteger.ONE) + " accepts submissions" + when;
     }
 
@@ -183,9 +217,11 @@ public final class Failures {
 
     private static CliException reverted(ContractRevertedException reverted, FailureContext context) {
         if (reverted.error() == null) {
-            return new CliException("the transaction was reverted with data the CLI does not recognise ("
-                    + reverted.revertData() + "): is --deployment / COTRAIN_DEPLOYMENT the deployment of this chain?",
-                    CliException.FAILED, reverted);
+            return new CliException(
+                    "the transaction was reverted with data the CLI does not recognise (" + reverted.revertData()
+                            + "): is --deployment / COTRAIN_DEPLOYMENT the deployment of this chain?",
+                    CliException.FAILED,
+                    reverted);
         }
         DecodedError error = DecodedError.parse(reverted.error());
         try {
@@ -197,62 +233,89 @@ public final class Failures {
 
     private static String explain(DecodedError error, FailureContext context) {
         return switch (error.name()) {
-            case "NotRegistered" -> notRegistered(error.text("account", 0), context.minContributorStake()).getMessage();
-            case "AlreadyRegistered" -> error.text("contributor", 0) + " is already registered: 'cotrain register "
-                    + "--stake AMOUNT' adds AMOUNT to its stake";
-            case "InsufficientStake" -> "a first stake must be at least "
-                    + TokenAmount.format(error.number("required", 1)) + ", got "
-                    + TokenAmount.format(error.number("provided", 0)) + ": cotrain register --stake "
-                    + TokenAmount.plain(error.number("required", 1));
-            case "InsufficientFreeStake" -> insufficientFreeStake(context.command(), error.number("free", 0),
-                    error.number("required", 1)).getMessage();
+            case "NotRegistered" ->
+                notRegistered(error.text("account", 0), context.minContributorStake())
+                        .getMessage();
+            case "AlreadyRegistered" ->
+                error.text("contributor", 0) + " is already registered: 'cotrain register "
+                        + "--stake AMOUNT' adds AMOUNT to its stake";
+            case "InsufficientStake" ->
+                "a first stake must be at least "
+                        + TokenAmount.format(error.number("required", 1)) + ", got "
+                        + TokenAmount.format(error.number("provided", 0)) + ": cotrain register --stake "
+                        + TokenAmount.plain(error.number("required", 1));
+            case "InsufficientFreeStake" ->
+                insufficientFreeStake(context.command(), error.number("free", 0), error.number("required", 1))
+                        .getMessage();
             case "DuplicateContent" -> {
                 byte[] digest = Arguments.digest(error.text("contentDigest", 0));
                 yield duplicateContent(digest, error.number("id", 1), context.contribution(digest), context.account())
                         .getMessage();
             }
-            case "RoundFull" -> roundFull(error.number("round", 0), error.number("maxContributions", 1),
-                    context.roundTimes(error.number("round", 0))).getMessage();
-            case "ContributorRoundLimit" -> contributorRoundLimit(error.number("round", 1),
-                    error.number("maxContributions", 2), context.roundTimes(error.number("round", 1))).getMessage();
-            case "TooManyUnbondingRequests" -> "you have " + error.text("maxRequests", 0) + " unbonding requests, the "
-                    + "most at once: withdraw the ready ones first with 'cotrain unstake --withdraw' ('cotrain status' "
-                    + "shows when they are ready), then request again";
+            case "RoundFull" ->
+                roundFull(
+                                error.number("round", 0),
+                                error.number("maxContributions", 1),
+                                context.roundTimes(error.number("round", 0)))
+                        .getMessage();
+            case "ContributorRoundLimit" ->
+                contributorRoundLimit(
+                                error.number("round", 1),
+                                error.number("maxContributions", 2),
+                                context.roundTimes(error.number("round", 1)))
+                        .getMessage();
+            case "TooManyUnbondingRequests" ->
+                "you have " + error.text("maxRequests", 0) + " unbonding requests, the "
+                        + "most at once: withdraw the ready ones first with 'cotrain unstake --withdraw' ('cotrain "
+                        + "status' "
+                        + "shows when they are ready), then request again";
             case "UnbondingNotReady" ->
-                    unbondingNotReady(error.number("readyBlock", 0), error.number("currentBlock", 1)).getMessage();
-            case "NothingToWithdraw" -> "nothing to withdraw: no stake is unbonding; request it first with "
-                    + "'cotrain unstake --amount AMOUNT', then withdraw once its unbonding delay has passed";
-            case "NothingToClaim" -> "nothing to claim for " + error.text("account", 0) + ": rewards are credited "
-                    + "when a round is finalized in which your contributions scored above the neutral score "
-                    + "('cotrain status --contributions' shows how each was settled)";
+                unbondingNotReady(error.number("readyBlock", 0), error.number("currentBlock", 1))
+                        .getMessage();
+            case "NothingToWithdraw" ->
+                "nothing to withdraw: no stake is unbonding; request it first with "
+                        + "'cotrain unstake --amount AMOUNT', then withdraw once its unbonding delay has passed";
+            case "NothingToClaim" ->
+                "nothing to claim for " + error.text("account", 0) + ": rewards are credited "
+                        + "when a round is finalized in which your contributions scored above the neutral score "
+                        + "('cotrain status --contributions' shows how each was settled)";
             case "WrongPhase" -> wrongPhase(error, context);
             case "ProtocolPaused" -> PAUSED;
-            case "ERC20InsufficientBalance" -> insufficientBalance(error.text("sender", 0), error.number("balance", 1),
-                    error.number("needed", 2)).getMessage();
-            case "ERC20InsufficientAllowance" -> "the protocol may spend only "
-                    + TokenAmount.format(error.number("allowance", 1)) + " of your tokens, "
-                    + TokenAmount.format(error.number("needed", 2)) + " needed: run the command again (it approves "
-                    + "the amount first)";
+            case "ERC20InsufficientBalance" ->
+                insufficientBalance(error.text("sender", 0), error.number("balance", 1), error.number("needed", 2))
+                        .getMessage();
+            case "ERC20InsufficientAllowance" ->
+                "the protocol may spend only "
+                        + TokenAmount.format(error.number("allowance", 1)) + " of your tokens, "
+                        + TokenAmount.format(error.number("needed", 2)) + " needed: run the command again (it approves "
+                        + "the amount first)";
             case "ZeroAmount" -> "the amount must be more than 0";
             case "AmountTooLarge" -> "the amount is more than the protocol can hold (2^96 - 1 wei)";
             case "TaskIdTooLarge" -> "task " + error.text("taskId", 0) + " is out of range: task ids are below 2^32";
             case "ZeroContentDigest" -> "the manifest digest must not be zero";
-            case "UnknownContributionType" -> "contribution kind " + error.text("kind", 0) + " does not exist "
-                    + "(0 model update, 1 dataset, 2 validation work)";
-            case "NotModelOwner" -> error.text("caller", 1) + " does not own model " + error.text("modelId", 0)
-                    + ": branch operations are the model NFT holder's; use its wallet";
-            case "UnknownBranch" -> "model " + error.text("modelId", 0) + " has no branch " + error.text("branchId", 1)
-                    + ": 'cotrain history --task " + error.text("modelId", 0) + "' lists its branches";
-            case "UnknownCommit" -> "commit " + error.text("commitId", 1) + " is not a commit of model "
-                    + error.text("modelId", 0) + ": 'cotrain history' lists its commits";
-            case "NotAnAncestor" -> "commit " + error.text("commitId", 1) + " is not an earlier commit of branch "
-                    + error.text("branchId", 0) + " (first parents from its head): pick one from 'cotrain history'";
-            case "NothingToMerge" -> "branch " + error.text("sourceBranch", 0) + " has nothing to merge into branch "
-                    + error.text("targetBranch", 1) + ": the same branch, or the same head";
-            case "InvalidRuleParameters" -> "the aggregation rule's parameters are out of range (trimmed-mean: "
-                    + "--rule-a below 5000; multi-krum: --rule-b at least 1; fedavg and median take none)";
+            case "UnknownContributionType" ->
+                "contribution kind " + error.text("kind", 0) + " does not exist "
+                        + "(0 model update, 1 dataset, 2 validation work)";
+            case "NotModelOwner" ->
+                error.text("caller", 1) + " does not own model " + error.text("modelId", 0)
+                        + ": branch operations are the model NFT holder's; use its wallet";
+            case "UnknownBranch" ->
+                "model " + error.text("modelId", 0) + " has no branch " + error.text("branchId", 1)
+                        + ": 'cotrain history --task " + error.text("modelId", 0) + "' lists its branches";
+            case "UnknownCommit" ->
+                "commit " + error.text("commitId", 1) + " is not a commit of model " + error.text("modelId", 0)
+                        + ": 'cotrain history' lists its commits";
+            case "NotAnAncestor" ->
+                "commit " + error.text("commitId", 1) + " is not an earlier commit of branch "
+                        + error.text("branchId", 0) + " (first parents from its head): pick one from 'cotrain history'";
+            case "NothingToMerge" ->
+                "branch " + error.text("sourceBranch", 0) + " has nothing to merge into branch "
+                        + error.text("targetBranch", 1) + ": the same branch, or the same head";
+            case "InvalidRuleParameters" ->
+                "the aggregation rule's parameters are out of range (trimmed-mean: "
+                        + "--rule-a below 5000; multi-krum: --rule-b at least 1; fedavg and median take none)";
             case "RewardWeightsNotWhole" ->
-                    "--reward-weights must sum to 10000, they sum to " + error.text("sumBps", 0);
+                "--reward-weights must sum to 10000, they sum to " + error.text("sumBps", 0);
             case "Error" -> "the contract refused it: " + error.text("message", 0);
             case "Panic" -> "the contract failed (panic code " + error.text("code", 0) + "): please report it";
             default -> "the transaction was reverted: " + error.name() + error.arguments();
@@ -263,8 +326,8 @@ public final class Failures {
         BigInteger round = error.number("round", 0);
         String expected = phase(error.number("expected", 1));
         String actual = phase(error.number("actual", 2));
-        StringBuilder message = new StringBuilder("round " + round + " is in its " + actual + " phase, this needs its "
-                + expected + " phase");
+        StringBuilder message = new StringBuilder(
+                "round " + round + " is in its " + actual + " phase, this needs its " + expected + " phase");
         context.roundTimes(round).ifPresent(times -> {
             BigInteger end = switch (actual) {
                 case "submission" -> times.submissionEnd();
@@ -273,8 +336,13 @@ public final class Failures {
                 default -> null;
             };
             if (end != null) {
-                message.append(": the ").append(actual).append(" phase ends at block ").append(end)
-                        .append(" (the chain is at block ").append(times.currentBlock()).append(")");
+                message.append(": the ")
+                        .append(actual)
+                        .append(" phase ends at block ")
+                        .append(end)
+                        .append(" (the chain is at block ")
+                        .append(times.currentBlock())
+                        .append(")");
             }
         });
         return message.toString();
@@ -291,11 +359,19 @@ public final class Failures {
     private static CliException ipfs(IpfsException failure, FailureContext context) {
         return switch (failure.failure()) {
             case NODE_UNREACHABLE -> ipfsDown(context.ipfsUrl(), failure);
-            case TIMEOUT -> new CliException("the IPFS node at " + context.ipfsUrl() + " did not deliver in time ("
-                    + failure.getMessage() + "): the content may not be on any node it can reach; check the node, "
-                    + "or use another with --ipfs-url / COTRAIN_IPFS_URL", CliException.UNAVAILABLE, failure);
-            default -> new CliException("the IPFS node at " + context.ipfsUrl() + " failed: " + failure.getMessage(),
-                    CliException.FAILED, failure);
+            case TIMEOUT ->
+                new CliException(
+                        "the IPFS node at " + context.ipfsUrl() + " did not deliver in time ("
+                                + failure.getMessage()
+                                + "): the content may not be on any node it can reach; check the node, "
+                                + "or use another with --ipfs-url / COTRAIN_IPFS_URL",
+                        CliException.UNAVAILABLE,
+                        failure);
+            default ->
+                new CliException(
+                        "the IPFS node at " + context.ipfsUrl() + " failed: " + failure.getMessage(),
+                        CliException.FAILED,
+                        failure);
         };
     }
 }

@@ -32,7 +32,11 @@ import picocli.CommandLine.Option;
 final class HistoryCommand extends ContributorCommand {
     private static final int PAGE = 100;
 
-    @Option(names = "--task", required = true, paramLabel = "ID", converter = Arguments.TaskIdConverter.class,
+    @Option(
+            names = "--task",
+            required = true,
+            paramLabel = "ID",
+            converter = Arguments.TaskIdConverter.class,
             description = "the task (model id in the model registry)")
     long task;
 
@@ -51,12 +55,13 @@ final class HistoryCommand extends ContributorCommand {
         ModelRegistry models = chain.models();
         BigInteger modelId = registered.idNumber();
 
-        List<BigInteger> ids = CommitPages.all((offset, limit) -> chain.read(models.commitsOf(modelId, offset, limit)),
-                PAGE);
+        List<BigInteger> ids =
+                CommitPages.all((offset, limit) -> chain.read(models.commitsOf(modelId, offset, limit)), PAGE);
 
         Map<BigInteger, String> names = branchNames(chain, modelId);
         Map<BigInteger, List<String>> headsByCommit = new HashMap<>();
-        for (BigInteger branch = BigInteger.ZERO; branch.compareTo(registered.branchCount()) < 0;
+        for (BigInteger branch = BigInteger.ZERO;
+                branch.compareTo(registered.branchCount()) < 0;
                 branch = branch.add(BigInteger.ONE)) {
             BigInteger head = chain.read(models.branchHead(modelId, branch));
             String label = branchLabel(branch, names) + (branch.equals(registered.defaultBranch()) ? " (default)" : "");
@@ -69,9 +74,11 @@ final class HistoryCommand extends ContributorCommand {
             List<BigInteger> parents = (List<BigInteger>) (List<?>) chain.read(models.parents(id));
             rows.add(new Row(id, chain.read(models.commit(id)), parents, headsByCommit.getOrDefault(id, List.of())));
         }
-        session.out().println("task " + task + ": " + ids.size() + " commit" + (ids.size() == 1 ? "" : "s") + " on "
-                + registered.branchCount() + " branch" + (registered.branchCount().equals(BigInteger.ONE) ? "" : "es")
-                + "; rounds train on branch " + branchLabel(registered.defaultBranch(), names));
+        session.out()
+                .println("task " + task + ": " + ids.size() + " commit" + (ids.size() == 1 ? "" : "s") + " on "
+                        + registered.branchCount() + " branch"
+                        + (registered.branchCount().equals(BigInteger.ONE) ? "" : "es")
+                        + "; rounds train on branch " + branchLabel(registered.defaultBranch(), names));
         table(rows, names).forEach(session.out()::println);
     }
 
@@ -89,21 +96,30 @@ final class HistoryCommand extends ContributorCommand {
             cells.add(List.of(
                     row.id().toString(),
                     branchLabel(commit.branchId, names),
-                    row.parents().isEmpty() ? "-"
-                            : String.join(",", row.parents().stream().map(BigInteger::toString).toList()),
+                    row.parents().isEmpty()
+                            ? "-"
+                            : String.join(
+                                    ",",
+                                    row.parents().stream()
+                                            .map(BigInteger::toString)
+                                            .toList()),
                     commit.round.signum() == 0 ? "-" : commit.round.toString(),
                     base ? "-" : accuracy(commit.accuracyPpm),
                     commit.contributionCount.toString(),
                     commit.recordedBlock.toString(),
-                    row.heads().isEmpty() ? (base ? "(base model)" : "") : String.join(", ", row.heads())
-                            + (base ? " (base model)" : "")));
+                    row.heads().isEmpty()
+                            ? (base ? "(base model)" : "")
+                            : String.join(", ", row.heads()) + (base ? " (base model)" : "")));
         }
         return TextTable.lines(cells);
     }
 
     /** @return parts per million as a percentage with two decimals, e.g. {@code 71.25%} */
     static String accuracy(BigInteger ppm) {
-        return new BigDecimal(ppm).movePointLeft(4).setScale(2, java.math.RoundingMode.HALF_EVEN).toPlainString() + "%";
+        return new BigDecimal(ppm)
+                        .movePointLeft(4)
+                        .setScale(2, java.math.RoundingMode.HALF_EVEN)
+                        .toPlainString() + "%";
     }
 
     static String branchLabel(BigInteger branch, Map<BigInteger, String> names) {
@@ -118,8 +134,10 @@ final class HistoryCommand extends ContributorCommand {
     private static Map<BigInteger, String> branchNames(Chain chain, BigInteger modelId) {
         Map<BigInteger, String> names = new TreeMap<>();
         try {
-            EventQuery created = EventQuery.of(List.of(ModelRegistry.BRANCHCREATED_EVENT),
-                    chain.addresses().modelRegistry()).indexed(modelId);
+            EventQuery created = EventQuery.of(
+                            List.of(ModelRegistry.BRANCHCREATED_EVENT),
+                            chain.addresses().modelRegistry())
+                    .indexed(modelId);
             for (Log log : chain.events(created)) {
                 var event = ModelRegistry.getBranchCreatedEventFromLog(log);
                 names.put(event.branchId, name(event.name));
@@ -135,7 +153,8 @@ final class HistoryCommand extends ContributorCommand {
         int length = label.length;
         while (length > 0 && label[length - 1] == 0) length--;
         try {
-            String text = StandardCharsets.UTF_8.newDecoder()
+            String text = StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(label, 0, length))

@@ -16,7 +16,11 @@ import picocli.CommandLine.Option;
             "Checks the token balance first, then approves the protocol to take AMOUNT (when needed) and stakes it."
         })
 final class RegisterCommand extends ContributorCommand {
-    @Option(names = "--stake", required = true, paramLabel = "AMOUNT", converter = TokenAmount.Converter.class,
+    @Option(
+            names = "--stake",
+            required = true,
+            paramLabel = "AMOUNT",
+            converter = TokenAmount.Converter.class,
             description = "whole tokens, decimals allowed, e.g. 100 or 12.5")
     BigInteger stake;
 
@@ -39,22 +43,30 @@ final class RegisterCommand extends ContributorCommand {
         String protocol = chain.addresses().protocol();
         BigInteger allowance = chain.read(chain.token().allowance(me, protocol));
         if (allowance.compareTo(stake) < 0) {
-            session.send("approve(" + TokenAmount.format(stake) + ")", chain.addresses().token(),
+            session.send(
+                    "approve(" + TokenAmount.format(stake) + ")",
+                    chain.addresses().token(),
                     chain.token().approve(protocol, stake).encodeFunctionCall());
             session.err().println("approved the protocol to take " + TokenAmount.format(stake));
         }
         TransactionReceipt receipt;
         if (profile.registered) {
-            receipt = session.send("increaseStake(" + TokenAmount.format(stake) + ")", protocol,
+            receipt = session.send(
+                    "increaseStake(" + TokenAmount.format(stake) + ")",
+                    protocol,
                     chain.protocol().increaseStake(stake).encodeFunctionCall());
-            BigInteger newStake = CotrainProtocol.getStakeIncreasedEvents(receipt).getFirst().newStake;
-            session.out().println("stake of " + me + " increased by " + TokenAmount.format(stake) + " to "
-                    + TokenAmount.format(newStake));
+            BigInteger newStake =
+                    CotrainProtocol.getStakeIncreasedEvents(receipt).getFirst().newStake;
+            session.out()
+                    .println("stake of " + me + " increased by " + TokenAmount.format(stake) + " to "
+                            + TokenAmount.format(newStake));
         } else {
-            receipt = session.send("registerContributor(" + TokenAmount.format(stake) + ")", protocol,
+            receipt = session.send(
+                    "registerContributor(" + TokenAmount.format(stake) + ")",
+                    protocol,
                     chain.protocol().registerContributor(stake).encodeFunctionCall());
-            session.out().println("registered " + me + " as a contributor with a stake of "
-                    + TokenAmount.format(stake));
+            session.out()
+                    .println("registered " + me + " as a contributor with a stake of " + TokenAmount.format(stake));
         }
         session.out().println("transaction: " + receipt.getTransactionHash());
     }

@@ -31,12 +31,18 @@ import picocli.CommandLine.Option;
                 + "you. Its id is the task id contributors name.")
 final class RegisterModelCommand extends ContributorCommand {
     /** The registry's AggregationRule enum, in order. */
-
-    @Option(names = "--base-model", required = true, paramLabel = "FILE.zip",
+    @Option(
+            names = "--base-model",
+            required = true,
+            paramLabel = "FILE.zip",
             description = "the first global model: a DL4J model of the schema's base architecture")
     Path baseModel;
 
-    @Option(names = "--features", required = true, split = ",", paramLabel = "COLUMN",
+    @Option(
+            names = "--features",
+            required = true,
+            split = ",",
+            paramLabel = "COLUMN",
             description = "the feature columns, in CSV order (comma-separated)")
     List<String> features;
 
@@ -46,24 +52,40 @@ final class RegisterModelCommand extends ContributorCommand {
     @Option(names = "--classes", required = true, paramLabel = "N", description = "number of classes (labels 0..N-1)")
     int classes;
 
-    @Option(names = "--held-out-description", required = true, paramLabel = "FILE",
+    @Option(
+            names = "--held-out-description",
+            required = true,
+            paramLabel = "FILE",
             description = "a document describing the held-out set validators evaluate on (not the set itself)")
     Path heldOutDescription;
 
-    @Option(names = "--rule", defaultValue = "fedavg", paramLabel = "RULE",
-            description = "aggregation rule: fedavg, median, trimmed-mean, krum, multi-krum "
-                    + "(default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--rule",
+            defaultValue = "fedavg",
+            paramLabel = "RULE",
+            description =
+                    "aggregation rule: fedavg, median, trimmed-mean, krum, multi-krum " + "(default: ${DEFAULT-VALUE})")
     String rule;
 
-    @Option(names = "--rule-a", defaultValue = "0", paramLabel = "A",
+    @Option(
+            names = "--rule-a",
+            defaultValue = "0",
+            paramLabel = "A",
             description = "trimmed-mean: basis points trimmed per side (< 5000); krum, multi-krum: f")
     int ruleA;
 
-    @Option(names = "--rule-b", defaultValue = "0", paramLabel = "B",
+    @Option(
+            names = "--rule-b",
+            defaultValue = "0",
+            paramLabel = "B",
             description = "multi-krum: m, the updates averaged")
     int ruleB;
 
-    @Option(names = "--reward-weights", defaultValue = "10000,0,0", split = ",", paramLabel = "BPS",
+    @Option(
+            names = "--reward-weights",
+            defaultValue = "10000,0,0",
+            split = ",",
+            paramLabel = "BPS",
             description = "model update, dataset and validation weights in basis points, summing to 10000 "
                     + "(default: ${DEFAULT-VALUE})")
     List<Integer> rewardWeights;
@@ -77,15 +99,19 @@ final class RegisterModelCommand extends ContributorCommand {
             throw new CliException("--" + unknown.getMessage(), CliException.USAGE, unknown);
         }
         if (rewardWeights.size() != 3) {
-            throw new CliException("--reward-weights takes three values (model update, dataset, validation), got "
-                    + rewardWeights, CliException.USAGE, null);
+            throw new CliException(
+                    "--reward-weights takes three values (model update, dataset, validation), got " + rewardWeights,
+                    CliException.USAGE,
+                    null);
         }
         DataSchema schema;
         try {
             schema = new DataSchema(features, label, classes);
         } catch (IllegalArgumentException e) {
-            throw new CliException("the schema given by --features, --label and --classes is invalid: "
-                    + e.getMessage(), CliException.USAGE, e);
+            throw new CliException(
+                    "the schema given by --features, --label and --classes is invalid: " + e.getMessage(),
+                    CliException.USAGE,
+                    e);
         }
         byte[] model = session.readFile(baseModel, "--base-model");
         try {
@@ -100,18 +126,29 @@ final class RegisterModelCommand extends ContributorCommand {
         ModelFile base = ipfs.putModel(model);
         Cid schemaCid = ipfs.putVerified(schemaDocument);
         Cid descriptionCid = ipfs.putVerified(description);
-        var spec = new ModelRegistry.ModelSpec(base.sha256(), base.root(), Cid.of(description).digest(),
-                schemaCid.digest(), method.onChain(), BigInteger.valueOf(ruleA), BigInteger.valueOf(ruleB),
-                BigInteger.valueOf(rewardWeights.get(0)), BigInteger.valueOf(rewardWeights.get(1)),
+        var spec = new ModelRegistry.ModelSpec(
+                base.sha256(),
+                base.root(),
+                Cid.of(description).digest(),
+                schemaCid.digest(),
+                method.onChain(),
+                BigInteger.valueOf(ruleA),
+                BigInteger.valueOf(ruleB),
+                BigInteger.valueOf(rewardWeights.get(0)),
+                BigInteger.valueOf(rewardWeights.get(1)),
                 BigInteger.valueOf(rewardWeights.get(2)));
         Chain chain = session.chain();
-        TransactionReceipt receipt = session.send("registerModel", chain.addresses().modelRegistry(),
+        TransactionReceipt receipt = session.send(
+                "registerModel",
+                chain.addresses().modelRegistry(),
                 chain.models().registerModel(spec).encodeFunctionCall());
         var registered = ModelRegistry.getModelRegisteredEvents(receipt).getFirst();
-        session.out().println("registered task " + registered.modelId + " (model NFT " + registered.modelId
-                + ", base commit " + registered.baseCommit + ")");
-        session.out().println("base model " + base.cid() + ", schema " + schemaCid + ", held-out description "
-                + descriptionCid);
+        session.out()
+                .println("registered task " + registered.modelId + " (model NFT " + registered.modelId
+                        + ", base commit " + registered.baseCommit + ")");
+        session.out()
+                .println("base model " + base.cid() + ", schema " + schemaCid + ", held-out description "
+                        + descriptionCid);
         session.out().println("transaction: " + receipt.getTransactionHash());
     }
 }

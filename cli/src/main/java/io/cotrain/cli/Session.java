@@ -30,6 +30,7 @@ final class Session implements FailureContext, AutoCloseable {
     private static final BigInteger PRIORITY_FEE = BigInteger.valueOf(1_000_000_000L);
     /** An interactive command retries an unreachable endpoint briefly, then says so. */
     private static final RetryPolicy RETRY = new RetryPolicy(3, Duration.ofMillis(200), Duration.ofSeconds(1));
+
     private static final Duration RECEIPT_TIMEOUT = Duration.ofMinutes(5);
     private static final String ZERO_ADDRESS = "0x0000000000000000000000000000000000000000";
 
@@ -78,8 +79,8 @@ final class Session implements FailureContext, AutoCloseable {
     /** @return the chain, connected once (as the wallet's address when a wallet was loaded before) */
     Chain chain() {
         if (chain == null) {
-            chain = Chain.connect(rpcUrl(), cli.deployment(), environment,
-                    wallet == null ? ZERO_ADDRESS : wallet.getAddress());
+            chain = Chain.connect(
+                    rpcUrl(), cli.deployment(), environment, wallet == null ? ZERO_ADDRESS : wallet.getAddress());
         }
         return chain;
     }
@@ -99,9 +100,15 @@ final class Session implements FailureContext, AutoCloseable {
     TransactionReceipt send(String action, String to, String data) {
         if (sender == null) {
             Chain connected = chain();
-            sender = new TransactionSender(connected.web3j(), wallet(), connected.chainId(),
-                    FeePolicy.baseFeeTimesTwoPlus(PRIORITY_FEE), RETRY, RevertDecoder.forCotrainContracts(),
-                    RECEIPT_TIMEOUT, TransactionListener.NONE);
+            sender = new TransactionSender(
+                    connected.web3j(),
+                    wallet(),
+                    connected.chainId(),
+                    FeePolicy.baseFeeTimesTwoPlus(PRIORITY_FEE),
+                    RETRY,
+                    RevertDecoder.forCotrainContracts(),
+                    RECEIPT_TIMEOUT,
+                    TransactionListener.NONE);
         }
         return sender.send(action, to, data);
     }
@@ -115,8 +122,10 @@ final class Session implements FailureContext, AutoCloseable {
                 uri = URI.create(url);
                 ipfsClient = new IpfsClient(uri);
             } catch (IllegalArgumentException e) {
-                throw new CliException("--ipfs-url / COTRAIN_IPFS_URL must be an http(s) URL, got '" + url + "'",
-                        CliException.USAGE, e);
+                throw new CliException(
+                        "--ipfs-url / COTRAIN_IPFS_URL must be an http(s) URL, got '" + url + "'",
+                        CliException.USAGE,
+                        e);
             }
             try {
                 ipfsClient.version();
@@ -182,8 +191,8 @@ final class Session implements FailureContext, AutoCloseable {
         try {
             CotrainProtocol.RoundView info = chain.read(chain.protocol().roundInfo(round));
             if (!info.exists) return Optional.empty();
-            return Optional.of(new RoundTimes(info.submissionEndBlock, info.commitEndBlock, info.revealEndBlock,
-                    chain.blockNumber()));
+            return Optional.of(new RoundTimes(
+                    info.submissionEndBlock, info.commitEndBlock, info.revealEndBlock, chain.blockNumber()));
         } catch (RuntimeException e) {
             return Optional.empty();
         }

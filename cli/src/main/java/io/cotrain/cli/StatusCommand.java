@@ -26,8 +26,10 @@ import picocli.CommandLine.Option;
                     + "for the stake and the reward."
         })
 final class StatusCommand extends ContributorCommand {
-    @Option(names = "--contributions", description = "also list every contribution of the account with its status, "
-            + "score, reward and slash, and what each status means")
+    @Option(
+            names = "--contributions",
+            description = "also list every contribution of the account with its status, "
+                    + "score, reward and slash, and what each status means")
     boolean contributions;
 
     @Override
@@ -45,32 +47,43 @@ final class StatusCommand extends ContributorCommand {
         lines.put("token balance", TokenAmount.format(chain.read(chain.token().balanceOf(me))));
         if (profile.registered) {
             BigInteger free = profile.stake.subtract(profile.lockedStake);
-            lines.put("stake", TokenAmount.format(profile.stake) + " (" + TokenAmount.format(profile.lockedStake)
-                    + " locked, " + TokenAmount.format(free) + " free)");
+            lines.put(
+                    "stake",
+                    TokenAmount.format(profile.stake) + " (" + TokenAmount.format(profile.lockedStake) + " locked, "
+                            + TokenAmount.format(free) + " free)");
         } else {
-            lines.put("stake", "not registered: cotrain register --stake "
-                    + TokenAmount.plain(chain.parameter(Chain.MIN_CONTRIBUTOR_STAKE)));
+            lines.put(
+                    "stake",
+                    "not registered: cotrain register --stake "
+                            + TokenAmount.plain(chain.parameter(Chain.MIN_CONTRIBUTOR_STAKE)));
         }
         lines.put("unbonding", unbonding(profile, block));
         List<ContributionLedger.Entry> entries = null;
         if (profile.registered) {
-            lines.put("reputation", new BigDecimal(profile.reputation).movePointLeft(2).setScale(2) + "% ("
-                    + profile.reputation + " of 10000)");
+            lines.put(
+                    "reputation",
+                    new BigDecimal(profile.reputation).movePointLeft(2).setScale(2) + "% (" + profile.reputation
+                            + " of 10000)");
             String failure = null;
             try {
                 entries = ContributionLedger.of(chain, me);
             } catch (EventQueryException e) {
                 failure = e.getMessage();
             }
-            lines.put("contributions", entries != null ? summary(entries)
-                    : "cannot list them: the endpoint refused the log query (" + failure + ")");
+            lines.put(
+                    "contributions",
+                    entries != null
+                            ? summary(entries)
+                            : "cannot list them: the endpoint refused the log query (" + failure + ")");
             BigInteger perContributor = chain.roundParameter(round, Chain.MAX_CONTRIBUTIONS_PER_CONTRIBUTOR);
             BigInteger now = profile.lastRound.equals(round) ? profile.lastRoundSubmissions : BigInteger.ZERO;
-            lines.put("your submissions", now + " of at most " + perContributor + " to round " + round
-                    + (profile.lastRound.signum() > 0 && !profile.lastRound.equals(round)
-                            ? "; the latest went to round " + profile.lastRound + " (" + profile.lastRoundSubmissions
-                                    + ")"
-                            : ""));
+            lines.put(
+                    "your submissions",
+                    now + " of at most " + perContributor + " to round " + round
+                            + (profile.lastRound.signum() > 0 && !profile.lastRound.equals(round)
+                                    ? "; the latest went to round " + profile.lastRound + " ("
+                                            + profile.lastRoundSubmissions + ")"
+                                    : ""));
         }
         lines.put("claimable rewards", TokenAmount.format(chain.read(protocol.claimable(me))));
         lines.put("current round", currentRound(chain, round, block, paused));
@@ -82,7 +95,8 @@ final class StatusCommand extends ContributorCommand {
             session.out().println();
             table(entries).forEach(session.out()::println);
             if (!entries.isEmpty()) session.out().println();
-            for (ContributionStatus status : ContributionLedger.countByStatus(entries).keySet()) {
+            for (ContributionStatus status :
+                    ContributionLedger.countByStatus(entries).keySet()) {
                 session.out().println(status + ": " + status.meaning());
             }
         }
@@ -102,9 +116,11 @@ final class StatusCommand extends ContributorCommand {
         BigInteger left = profile.unbondingReadyBlock.subtract(block);
         String all = "all of it from block " + profile.unbondingReadyBlock + " (" + left + " block"
                 + (left.equals(BigInteger.ONE) ? "" : "s") + " to go)";
-        return total + ": " + (profile.withdrawableStake.signum() == 0 ? "none withdrawable yet, " + all
-                : TokenAmount.format(profile.withdrawableStake) + " withdrawable now (cotrain unstake --withdraw), "
-                        + all);
+        return total + ": "
+                + (profile.withdrawableStake.signum() == 0
+                        ? "none withdrawable yet, " + all
+                        : TokenAmount.format(profile.withdrawableStake)
+                                + " withdrawable now (cotrain unstake --withdraw), " + all);
     }
 
     /**
@@ -114,8 +130,8 @@ final class StatusCommand extends ContributorCommand {
     static String summary(List<ContributionLedger.Entry> entries) {
         if (entries.isEmpty()) return "none submitted yet";
         StringJoiner statuses = new StringJoiner(", ");
-        ContributionLedger.countByStatus(entries).forEach((status, count) ->
-                statuses.add(count + " " + status.label()));
+        ContributionLedger.countByStatus(entries)
+                .forEach((status, count) -> statuses.add(count + " " + status.label()));
         BigInteger earned = BigInteger.ZERO;
         BigInteger slashed = BigInteger.ZERO;
         for (ContributionLedger.Entry entry : entries) {
@@ -134,9 +150,14 @@ final class StatusCommand extends ContributorCommand {
         List<List<String>> cells = new ArrayList<>();
         cells.add(List.of("ID", "ROUND", "KIND", "STATUS", "SCORE", "REWARD", "SLASHED", "MANIFEST"));
         for (ContributionLedger.Entry entry : entries) {
-            cells.add(List.of(entry.id().toString(), entry.round().toString(), entry.kindName(),
-                    entry.status().toString(), entry.score() == 0 ? "-" : Integer.toString(entry.score()),
-                    TokenAmount.format(entry.reward()), TokenAmount.format(entry.slashed()),
+            cells.add(List.of(
+                    entry.id().toString(),
+                    entry.round().toString(),
+                    entry.kindName(),
+                    entry.status().toString(),
+                    entry.score() == 0 ? "-" : Integer.toString(entry.score()),
+                    TokenAmount.format(entry.reward()),
+                    TokenAmount.format(entry.slashed()),
                     Arguments.hex(entry.digest())));
         }
         return TextTable.lines(cells);
@@ -145,23 +166,32 @@ final class StatusCommand extends ContributorCommand {
     private static String currentRound(Chain chain, BigInteger round, BigInteger block, boolean paused) {
         CotrainProtocol.RoundView info = chain.read(chain.protocol().roundInfo(round));
         BigInteger perRound = chain.roundParameter(round, Chain.MAX_CONTRIBUTIONS_PER_ROUND);
-        StringBuilder line = new StringBuilder(round + ", " + RoundPhase.of(info.phase).label() + " phase");
+        StringBuilder line =
+                new StringBuilder(round + ", " + RoundPhase.of(info.phase).label() + " phase");
         if (info.submissionEndBlock.signum() > 0) {
             line.append(", submission window ends at block ").append(info.submissionEndBlock);
             if (paused) {
                 line.append(" (paused: the window stands still until the protocol resumes");
             } else {
                 BigInteger left = info.submissionEndBlock.subtract(block).max(BigInteger.ZERO);
-                line.append(" (").append(left).append(" block").append(left.equals(BigInteger.ONE) ? "" : "s")
+                line.append(" (")
+                        .append(left)
+                        .append(" block")
+                        .append(left.equals(BigInteger.ONE) ? "" : "s")
                         .append(" to go");
             }
             line.append("; ");
         } else {
             line.append(" (");
         }
-        line.append(info.exists ? info.contributionCount + " contribution"
-                + (info.contributionCount.equals(BigInteger.ONE) ? "" : "s") + " so far" : "no contributions yet")
-                .append(", at most ").append(perRound).append(")");
+        line.append(
+                        info.exists
+                                ? info.contributionCount + " contribution"
+                                        + (info.contributionCount.equals(BigInteger.ONE) ? "" : "s") + " so far"
+                                : "no contributions yet")
+                .append(", at most ")
+                .append(perRound)
+                .append(")");
         return line.toString();
     }
 }

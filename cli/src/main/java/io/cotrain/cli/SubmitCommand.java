@@ -3,8 +3,8 @@ package io.cotrain.cli;
 import io.cotrain.contracts.ContributionKind;
 import io.cotrain.ipfs.Cid;
 import io.cotrain.ipfs.ContentStore;
-import io.cotrain.ipfs.ContributionManifest.Artifact;
 import io.cotrain.ipfs.ContributionManifest;
+import io.cotrain.ipfs.ContributionManifest.Artifact;
 import io.cotrain.ipfs.IpfsClient;
 import io.cotrain.ipfs.IpfsException;
 import io.cotrain.ipfs.ModelFile;
@@ -32,7 +32,11 @@ import picocli.CommandLine.Option;
                     + "and submitted. Datasets are shared with the network's validators."
         })
 final class SubmitCommand extends ContributorCommand {
-    @Option(names = "--task", required = true, paramLabel = "ID", converter = Arguments.TaskIdConverter.class,
+    @Option(
+            names = "--task",
+            required = true,
+            paramLabel = "ID",
+            converter = Arguments.TaskIdConverter.class,
             description = "the task (model id in the model registry)")
     long task;
 
@@ -40,7 +44,10 @@ final class SubmitCommand extends ContributorCommand {
     Source source;
 
     static final class Source {
-        @Option(names = "--manifest", paramLabel = "DIGEST", converter = Arguments.DigestConverter.class,
+        @Option(
+                names = "--manifest",
+                paramLabel = "DIGEST",
+                converter = Arguments.DigestConverter.class,
                 description = "the manifest's sha256: 64 hex digits, optionally 0x-prefixed")
         Arguments.Digest manifest;
 
@@ -57,41 +64,49 @@ final class SubmitCommand extends ContributorCommand {
         if (source.manifest != null) Contributing.requireNew(session, source.manifest.bytes());
         ContentStore ipfs = session.ipfs();
         ContributionManifest manifest = csv != null
-                ? storeDataset(session, registered, ipfs, csv, session.environment().resolve(source.dataset), me)
+                ? storeDataset(
+                        session, registered, ipfs, csv, session.environment().resolve(source.dataset), me)
                 : readManifest(session, registered, ipfs, me);
         Contributing.Submitted submitted = Contributing.submit(session, manifest.kind(), manifest.digest(), task);
         Contributing.printSubmitted(session, submitted, task, manifest.digest());
     }
 
-    private ContributionManifest storeDataset(Session session, Contributing.Task registered, ContentStore ipfs,
-            byte[] csv, Path file, String me) {
+    private ContributionManifest storeDataset(
+            Session session, Contributing.Task registered, ContentStore ipfs, byte[] csv, Path file, String me) {
         DataSchema schema = Contributing.schema(session, registered);
         CsvDataset dataset = Contributing.parseCsv(csv, schema, file);
         // A CSV of one block has its CID computed here: a copy is refused before anything is uploaded.
         boolean oneBlock = csv.length <= IpfsClient.CHUNK_BYTES;
         Cid cid = oneBlock ? Cid.of(csv) : ipfs.putVerified(csv);
-        ContributionManifest manifest = ContributionManifest.dataset(task, me,
-                List.of(Artifact.of("data.csv", cid, csv, "text/csv")), dataset.rows(),
+        ContributionManifest manifest = ContributionManifest.dataset(
+                task,
+                me,
+                List.of(Artifact.of("data.csv", cid, csv, "text/csv")),
+                dataset.rows(),
                 new ContributionManifest.DataSchema(schema.columns(), schema.labelColumn()));
         Contributing.requireNew(session, manifest.digest());
         if (oneBlock) ipfs.putVerified(csv);
         ipfs.putManifest(manifest);
-        session.err().println("stored " + file.getFileName() + " (" + dataset.rows() + " rows) as " + cid
-                + " and its manifest as " + manifest.cid());
+        session.err()
+                .println("stored " + file.getFileName() + " (" + dataset.rows() + " rows) as " + cid
+                        + " and its manifest as " + manifest.cid());
         return manifest;
     }
 
-    private ContributionManifest readManifest(Session session, Contributing.Task registered, ContentStore ipfs,
-            String me) {
+    private ContributionManifest readManifest(
+            Session session, Contributing.Task registered, ContentStore ipfs, String me) {
         byte[] digest = source.manifest.bytes();
         ContributionManifest manifest;
         try {
             manifest = ipfs.fetchManifest(digest);
         } catch (IpfsException e) {
             if (e.failure() != IpfsException.Failure.TIMEOUT) throw e;
-            throw new CliException("manifest " + Arguments.hex(digest) + " (" + Cid.ofDigest(digest) + ") is not on "
-                    + "the IPFS node at " + session.ipfsUrl() + " or any node it reaches: store it first "
-                    + "('cotrain train' does), or check the digest", CliException.FAILED, e);
+            throw new CliException(
+                    "manifest " + Arguments.hex(digest) + " (" + Cid.ofDigest(digest) + ") is not on "
+                            + "the IPFS node at " + session.ipfsUrl() + " or any node it reaches: store it first "
+                            + "('cotrain train' does), or check the digest",
+                    CliException.FAILED,
+                    e);
         }
         if (manifest.taskId() != task) {
             throw new CliException("manifest " + Arguments.hex(digest) + " is for task " + manifest.taskId() + ", not "
@@ -103,15 +118,19 @@ final class SubmitCommand extends ContributorCommand {
         }
         if (manifest.kind() == ContributionKind.MODEL_UPDATE) {
             Chain chain = session.chain();
-            var head = chain.read(chain.models().commit(chain.read(
-                    chain.models().branchHead(registered.idNumber(), registered.defaultBranch()))));
+            var head = chain.read(chain.models()
+                    .commit(chain.read(chain.models().branchHead(registered.idNumber(), registered.defaultBranch()))));
             String headSha256 = Contributing.hex(head.weightsDigest);
             String base = manifest.baseModel().orElse("");
             boolean current = base.equals(headSha256)
-                    || base.equals(ModelFile.ofCommit(head.weightsDigest, head.weightsRoot).cid().toString());
+                    || base.equals(ModelFile.ofCommit(head.weightsDigest, head.weightsRoot)
+                            .cid()
+                            .toString());
             if (!current) {
-                session.err().println("warning: the update was trained from model " + base + ", not from the task's "
-                        + "current global model (" + headSha256 + "); validators compare it with the current one");
+                session.err()
+                        .println("warning: the update was trained from model " + base + ", not from the task's "
+                                + "current global model (" + headSha256
+                                + "); validators compare it with the current one");
             }
         }
         return manifest;

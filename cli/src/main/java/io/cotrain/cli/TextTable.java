@@ -14,7 +14,8 @@ final class TextTable {
     static List<String> lines(List<List<String>> cells) {
         int[] widths = new int[cells.getFirst().size()];
         for (List<String> line : cells) {
-            for (int c = 0; c < line.size(); c++) widths[c] = Math.max(widths[c], line.get(c).length());
+            for (int c = 0; c < line.size(); c++)
+                widths[c] = Math.max(widths[c], line.get(c).length());
         }
         List<String> lines = new ArrayList<>();
         for (List<String> line : cells) {

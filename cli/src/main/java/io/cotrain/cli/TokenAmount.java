@@ -12,6 +12,7 @@ public final class TokenAmount {
     public static final String SYMBOL = "COT";
     /** The protocol keeps token amounts in 96 bits. */
     public static final BigInteger MAX_WEI = BigInteger.ONE.shiftLeft(96).subtract(BigInteger.ONE);
+
     private static final Pattern PLAIN_DECIMAL = Pattern.compile("\\d+(\\.\\d+)?|\\.\\d+");
 
     private TokenAmount() {}

@@ -3,8 +3,8 @@ package io.cotrain.cli;
 import io.cotrain.contracts.ContributionKind;
 import io.cotrain.ipfs.Cid;
 import io.cotrain.ipfs.ContentStore;
-import io.cotrain.ipfs.ContributionManifest.Artifact;
 import io.cotrain.ipfs.ContributionManifest;
+import io.cotrain.ipfs.ContributionManifest.Artifact;
 import io.cotrain.ipfs.IpfsClient;
 import io.cotrain.oracle.evaluation.CsvDataset;
 import io.cotrain.oracle.evaluation.DataSchema;
@@ -41,24 +41,39 @@ final class TrainCommand extends ContributorCommand {
     static final String MODEL_FILE = "model-update.zip";
     static final String MANIFEST_FILE = "manifest.json";
 
-    @Option(names = "--task", required = true, paramLabel = "ID", converter = Arguments.TaskIdConverter.class,
+    @Option(
+            names = "--task",
+            required = true,
+            paramLabel = "ID",
+            converter = Arguments.TaskIdConverter.class,
             description = "the task (model id in the model registry)")
     long task;
 
-    @Option(names = "--data", required = true, paramLabel = "FILE.csv",
+    @Option(
+            names = "--data",
+            required = true,
+            paramLabel = "FILE.csv",
             description = "your training data: the task's CSV header (features, then the label), one row per sample; "
                     + "it stays on this machine")
     Path data;
 
-    @Option(names = "--epochs", paramLabel = "N", defaultValue = "5",
+    @Option(
+            names = "--epochs",
+            paramLabel = "N",
+            defaultValue = "5",
             description = "passes over the data (default: ${DEFAULT-VALUE})")
     int epochs;
 
-    @Option(names = "--seed", paramLabel = "S", defaultValue = "1",
+    @Option(
+            names = "--seed",
+            paramLabel = "S",
+            defaultValue = "1",
             description = "seed of the batch order (default: ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--out", paramLabel = "DIR",
+    @Option(
+            names = "--out",
+            paramLabel = "DIR",
             description = "where " + MODEL_FILE + " and " + MANIFEST_FILE + " go (default: task-<ID>-update)")
     Path out;
 
@@ -82,9 +97,10 @@ final class TrainCommand extends ContributorCommand {
         MultiLayerNetwork model =
                 ModelCodec.read(global.bytes(), Contributing.LIMITS, TabularModels.baseArchitecture(schema));
 
-        session.err().println("training task " + task + "'s global model (commit " + global.commitId() + ") on "
-                + dataset.rows() + " rows of " + csvFile.getFileName() + ": " + epochs + " epoch"
-                + (epochs == 1 ? "" : "s") + ", seed " + seed);
+        session.err()
+                .println("training task " + task + "'s global model (commit " + global.commitId() + ") on "
+                        + dataset.rows() + " rows of " + csvFile.getFileName() + ": " + epochs + " epoch"
+                        + (epochs == 1 ? "" : "s") + ", seed " + seed);
         new TrainingProgress(session.err(), session.environment().interactive(), epochs, dataset.rows())
                 .train(model, dataset.toDataSet(), epochs, seed);
         byte[] update = ModelCodec.write(model);
@@ -92,8 +108,11 @@ final class TrainCommand extends ContributorCommand {
         // Weights of one block have their CID computed here: a copy is refused before anything is uploaded.
         boolean oneBlock = update.length <= IpfsClient.CHUNK_BYTES;
         Cid weights = oneBlock ? Cid.of(update) : ipfs.putVerified(update);
-        ContributionManifest manifest = ContributionManifest.modelUpdate(task, me,
-                List.of(Artifact.of("model.zip", weights, update, "application/zip")), dataset.rows(),
+        ContributionManifest manifest = ContributionManifest.modelUpdate(
+                task,
+                me,
+                List.of(Artifact.of("model.zip", weights, update, "application/zip")),
+                dataset.rows(),
                 global.sha256Hex());
         Optional<FailureContext.Submission> earlier = Contributing.submitted(session.chain(), manifest.digest());
         CliException copy = earlier.map(known -> Failures.duplicateContent(manifest.digest(), known.id(), earlier, me))
@@ -106,26 +125,29 @@ final class TrainCommand extends ContributorCommand {
             Files.write(directory.resolve(MODEL_FILE), update);
             Files.write(directory.resolve(MANIFEST_FILE), manifest.canonicalBytes());
         } catch (IOException e) {
-            throw new CliException("cannot write the update into --out " + directory + ": " + e,
-                    CliException.FAILED, e);
+            throw new CliException(
+                    "cannot write the update into --out " + directory + ": " + e, CliException.FAILED, e);
         }
         ipfs.putManifest(manifest);
 
-        session.out().println("model update: " + directory.resolve(MODEL_FILE) + " (" + update.length + " bytes, "
-                + weights + ")");
+        session.out()
+                .println("model update: " + directory.resolve(MODEL_FILE) + " (" + update.length + " bytes, " + weights
+                        + ")");
         session.out().println("manifest: " + directory.resolve(MANIFEST_FILE) + " (" + manifest.cid() + ")");
         session.out().println("manifest digest: " + Arguments.hex(manifest.digest()));
         if (submit) {
             Contributing.Submitted submitted =
                     Contributing.submit(session, ContributionKind.MODEL_UPDATE, manifest.digest(), task);
-            session.out().println("submitted contribution " + submitted.id() + " to round " + submitted.round()
-                    + " of task " + task);
+            session.out()
+                    .println("submitted contribution " + submitted.id() + " to round " + submitted.round() + " of task "
+                            + task);
             session.out().println("transaction: " + submitted.transactionHash());
         } else if (copy != null) {
             session.err().println("warning: " + copy.getMessage());
         } else {
-            session.out().println("submit it with: cotrain submit --task " + task + " --manifest "
-                    + Arguments.hex(manifest.digest()));
+            session.out()
+                    .println("submit it with: cotrain submit --task " + task + " --manifest "
+                            + Arguments.hex(manifest.digest()));
         }
     }
 }

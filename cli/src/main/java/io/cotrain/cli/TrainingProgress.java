@@ -88,7 +88,7 @@ final class TrainingProgress extends BaseTrainingListener {
     static String line(int epoch, int epochs, int batch, int batches, double meanLoss) {
         int filled = (int) ((long) BAR_WIDTH * batch / batches);
         String bar = "#".repeat(filled) + "-".repeat(BAR_WIDTH - filled);
-        return String.format(Locale.ROOT, "epoch %d/%d [%s] batch %d/%d  loss %.4f", epoch, epochs, bar, batch, batches,
-                meanLoss);
+        return String.format(
+                Locale.ROOT, "epoch %d/%d [%s] batch %d/%d  loss %.4f", epoch, epochs, bar, batch, batches, meanLoss);
     }
 }

@@ -31,7 +31,10 @@ final class UnstakeCommand extends ContributorCommand {
     Mode mode;
 
     static final class Mode {
-        @Option(names = "--amount", paramLabel = "AMOUNT", converter = TokenAmount.Converter.class,
+        @Option(
+                names = "--amount",
+                paramLabel = "AMOUNT",
+                converter = TokenAmount.Converter.class,
                 description = "whole tokens to unbond, decimals allowed")
         BigInteger amount;
 
@@ -44,12 +47,15 @@ final class UnstakeCommand extends ContributorCommand {
         Chain chain = session.chain();
         String protocol = chain.addresses().protocol();
         if (mode.withdraw) {
-            TransactionReceipt receipt = session.send("withdrawStake()", protocol,
+            TransactionReceipt receipt = session.send(
+                    "withdrawStake()",
+                    protocol,
                     chain.protocol().withdrawStake().encodeFunctionCall());
             BigInteger amount = CotrainProtocol.getStakeWithdrawnEvents(receipt).getFirst().amount;
             BigInteger balance = chain.read(chain.token().balanceOf(session.address()));
-            session.out().println("withdrew " + TokenAmount.format(amount) + "; token balance now "
-                    + TokenAmount.format(balance));
+            session.out()
+                    .println("withdrew " + TokenAmount.format(amount) + "; token balance now "
+                            + TokenAmount.format(balance));
             CotrainProtocol.ContributorProfile after =
                     chain.read(chain.protocol().contributorProfile(session.address()));
             if (after.unbondingStake.signum() > 0) {
@@ -58,15 +64,21 @@ final class UnstakeCommand extends ContributorCommand {
             session.out().println("transaction: " + receipt.getTransactionHash());
             return;
         }
-        TransactionReceipt receipt = session.send("requestUnstake(" + TokenAmount.format(mode.amount) + ")", protocol,
+        TransactionReceipt receipt = session.send(
+                "requestUnstake(" + TokenAmount.format(mode.amount) + ")",
+                protocol,
                 chain.protocol().requestUnstake(mode.amount).encodeFunctionCall());
         var requested = CotrainProtocol.getUnstakeRequestedEvents(receipt).getFirst();
         BigInteger earlier = requested.unbondingTotal.subtract(requested.amount);
-        session.out().println(TokenAmount.format(requested.amount) + " started unbonding, withdrawable from block "
-                + requested.readyBlock + ": then run 'cotrain unstake --withdraw'");
-        session.out().println(earlier.signum() == 0 ? "no other stake is unbonding"
-                : TokenAmount.format(requested.unbondingTotal) + " unbonding in all: the "
-                        + TokenAmount.format(earlier) + " requested before keeps its own ready blocks");
+        session.out()
+                .println(TokenAmount.format(requested.amount) + " started unbonding, withdrawable from block "
+                        + requested.readyBlock + ": then run 'cotrain unstake --withdraw'");
+        session.out()
+                .println(
+                        earlier.signum() == 0
+                                ? "no other stake is unbonding"
+                                : TokenAmount.format(requested.unbondingTotal) + " unbonding in all: the "
+                                        + TokenAmount.format(earlier) + " requested before keeps its own ready blocks");
         session.out().println("transaction: " + receipt.getTransactionHash());
     }
 }

@@ -21,9 +21,16 @@ class ArgumentsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "xyz", "0x1234", HEX + "00", "0x" + HEX + "0",
-        "bafkreie7q3iidccmpvszul7kudcvvuavuo7u6gzlbobczuk5nqk3b4akba",
-        "g" + "f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"})
+    @ValueSource(
+            strings = {
+                "",
+                "xyz",
+                "0x1234",
+                HEX + "00",
+                "0x" + HEX + "0",
+                "bafkreie7q3iidccmpvszul7kudcvvuavuo7u6gzlbobczuk5nqk3b4akba",
+                "g" + "f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+            })
     void badDigestsSayTheExpectedFormat(String text) {
         assertThatThrownBy(() -> Arguments.digest(text))
                 .isInstanceOf(IllegalArgumentException.class)

@@ -17,8 +17,8 @@ import io.cotrain.contracts.testing.CotrainClients;
 import io.cotrain.contracts.testing.DevAccounts;
 import io.cotrain.ipfs.Cid;
 import io.cotrain.ipfs.ContentStore;
-import io.cotrain.ipfs.ContributionManifest.Artifact;
 import io.cotrain.ipfs.ContributionManifest;
+import io.cotrain.ipfs.ContributionManifest.Artifact;
 import io.cotrain.ipfs.IpfsClient;
 import io.cotrain.ipfs.IpfsException;
 import io.cotrain.ipfs.ModelFile;
@@ -122,7 +122,9 @@ class ContributorCliIT {
         chain.protocol(ADMIN).fundRewards(tokens(100_000)).send();
         chain.token(ADMIN).transfer(VALIDATOR.getAddress(), tokens(2_000)).send();
         chain.registry(ADMIN).addValidator(VALIDATOR.getAddress()).send();
-        chain.token(VALIDATOR).approve(addresses.validatorRegistry(), tokens(2_000)).send();
+        chain.token(VALIDATOR)
+                .approve(addresses.validatorRegistry(), tokens(2_000))
+                .send();
         chain.registry(VALIDATOR).bondValidator(tokens(2_000)).send();
 
         // The task: its base model and schema document on IPFS, registered by the admin as model 1.
@@ -131,10 +133,18 @@ class ContributorCliIT {
         baseModel = ModelCodec.write(TabularModels.baseModel(task.schema(), 42));
         ModelFile base = content.putModel(baseModel);
         Cid schema = content.putVerified(SchemaDocument.write(task.schema()));
-        byte[] heldOut = MessageDigest.getInstance("SHA-256")
-                .digest("held-out set of task 1".getBytes(StandardCharsets.UTF_8));
-        var spec = new ModelRegistry.ModelSpec(base.sha256(), base.root(), heldOut, schema.digest(), BigInteger.ZERO,
-                BigInteger.ZERO, BigInteger.ZERO, BigInteger.valueOf(6_000), BigInteger.valueOf(3_000),
+        byte[] heldOut =
+                MessageDigest.getInstance("SHA-256").digest("held-out set of task 1".getBytes(StandardCharsets.UTF_8));
+        var spec = new ModelRegistry.ModelSpec(
+                base.sha256(),
+                base.root(),
+                heldOut,
+                schema.digest(),
+                BigInteger.ZERO,
+                BigInteger.ZERO,
+                BigInteger.ZERO,
+                BigInteger.valueOf(6_000),
+                BigInteger.valueOf(3_000),
                 BigInteger.valueOf(1_000));
         chain.models(ADMIN).registerModel(spec).send();
         assertThat(chain.models(ADMIN).modelCount().send()).isEqualTo(BigInteger.ONE);
@@ -152,9 +162,13 @@ class ContributorCliIT {
     void register_checksTheBalanceAndTheMinimum_thenStakes_thenAddsToTheStake() throws Exception {
         CliRunner.Result tooMuch = cli(alice, "register", "--stake", "200");
         assertThat(tooMuch.exitCode()).as(tooMuch.toString()).isEqualTo(1);
-        assertThat(tooMuch.err()).isEqualTo("error: insufficient token balance: " + alice.getAddress()
-                + " has 150 COT, 200 COT needed: get more COT first, or stake less\n");
-        assertThat(chain.token(ADMIN).allowance(alice.getAddress(), protocolAddress()).send()).as("nothing approved")
+        assertThat(tooMuch.err())
+                .isEqualTo("error: insufficient token balance: " + alice.getAddress()
+                        + " has 150 COT, 200 COT needed: get more COT first, or stake less\n");
+        assertThat(chain.token(ADMIN)
+                        .allowance(alice.getAddress(), protocolAddress())
+                        .send())
+                .as("nothing approved")
                 .isZero();
 
         CliRunner.Result tooLittle = cli(alice, "register", "--stake", "50");
@@ -197,7 +211,8 @@ class ContributorCliIT {
 
         CliRunner.Result status = CliRunner.run(CliRunner.environment(variables, workingDirectory), "status");
         assertThat(status.exitCode()).as(status.toString()).isZero();
-        assertThat(status.out()).contains("address            " + alice.getAddress())
+        assertThat(status.out())
+                .contains("address            " + alice.getAddress())
                 .contains("token balance      37.5 COT")
                 .contains("stake              112.5 COT (0 COT locked, 112.5 COT free)")
                 .contains("unbonding          none")
@@ -222,11 +237,25 @@ class ContributorCliIT {
     void trainAndSubmit_storesOnlyTheWeightsAndTheManifest_andRecordsTheContribution() throws Exception {
         awaitFreshRound(); // the contributions of the next tests go to one round, scored in Order 9
         Path out = work.resolve("alice-update");
-        CliRunner.Result trained = cli(alice, "train", "--task", "1", "--data", shard.toString(), "--epochs", "2",
-                "--seed", "3", "--out", out.toString(), "--submit");
+        CliRunner.Result trained = cli(
+                alice,
+                "train",
+                "--task",
+                "1",
+                "--data",
+                shard.toString(),
+                "--epochs",
+                "2",
+                "--seed",
+                "3",
+                "--out",
+                out.toString(),
+                "--submit");
         assertThat(trained.exitCode()).as(trained.toString()).isZero();
-        assertThat(trained.err()).contains("on 200 rows of shard.csv: 2 epochs, seed 3")
-                .contains("epoch 1/2 [").contains("epoch 2/2 [" + "#".repeat(30) + "] batch 4/4");
+        assertThat(trained.err())
+                .contains("on 200 rows of shard.csv: 2 epochs, seed 3")
+                .contains("epoch 1/2 [")
+                .contains("epoch 2/2 [" + "#".repeat(30) + "] batch 4/4");
         byte[] digest = digestIn(trained.out());
 
         // On chain: the contribution names the manifest, the task and the contributor, and locks stake.
@@ -259,13 +288,14 @@ class ContributorCliIT {
         assertThat(weights.name()).isEqualTo("model.zip");
         assertThat(weights.mediaType()).isEqualTo("application/zip");
         assertThat(content.fetchArtifact(weights)).isEqualTo(aliceUpdate);
-        assertThat(ModelCodec.read(aliceUpdate, EvaluationLimits.defaults(),
-                TabularModels.baseArchitecture(task.schema()))).isNotNull();
+        assertThat(ModelCodec.read(
+                        aliceUpdate, EvaluationLimits.defaults(), TabularModels.baseArchitecture(task.schema())))
+                .isNotNull();
 
         // Deterministic: exactly LocalTraining from the global model with the same data, epochs and seed.
         CsvDataset data = CsvDataset.parse(Files.readAllBytes(shard), task.schema(), EvaluationLimits.defaults());
-        byte[] expected = ModelCodec.write(LocalTraining.train(
-                ModelCodec.read(baseModel, EvaluationLimits.defaults()), data.toDataSet(), 2, 3));
+        byte[] expected = ModelCodec.write(
+                LocalTraining.train(ModelCodec.read(baseModel, EvaluationLimits.defaults()), data.toDataSet(), 2, 3));
         assertThat(aliceUpdate).isEqualTo(expected);
 
         // The training data never left the machine.
@@ -279,8 +309,9 @@ class ContributorCliIT {
 
         CliRunner.Result unknown = cli(alice, "train", "--task", "7", "--data", shard.toString(), "--submit");
         assertThat(unknown.exitCode()).isEqualTo(1);
-        assertThat(unknown.err()).startsWith("error: unknown task 7: the model registry at "
-                + chain.addresses().modelRegistry() + " has tasks 1 to 1");
+        assertThat(unknown.err())
+                .startsWith("error: unknown task 7: the model registry at "
+                        + chain.addresses().modelRegistry() + " has tasks 1 to 1");
 
         List<String> lines = new ArrayList<>(Files.readAllLines(shard));
         lines.set(2, lines.get(2).replaceFirst("^([^,]*),([^,]*),([^,]*),", "$1,$2,abc,"));
@@ -289,28 +320,39 @@ class ContributorCliIT {
         assertThat(malformed.exitCode()).isEqualTo(1);
         assertThat(malformed.err())
                 .startsWith("error: " + badValue + ": line 3, column 'f2': 'abc' is not a decimal number");
-        Path badHeader = Files.writeString(work.resolve("bad-header.csv"),
-                task.header().replace("f0", "a") + "\n" + lines.get(1) + "\n");
-        assertThat(cli(alice, "train", "--task", "1", "--data", badHeader.toString()).err())
+        Path badHeader = Files.writeString(
+                work.resolve("bad-header.csv"), task.header().replace("f0", "a") + "\n" + lines.get(1) + "\n");
+        assertThat(cli(alice, "train", "--task", "1", "--data", badHeader.toString())
+                        .err())
                 .contains("line 1, column 'f0': the header has 'a' in column 1; the header must be "
                         + "f0,f1,f2,f3,f4,f5,f6,f7,label");
 
-        CliRunner.Result missing = cli(alice, "train", "--task", "1", "--data", work.resolve("nope.csv").toString());
+        CliRunner.Result missing = cli(
+                alice,
+                "train",
+                "--task",
+                "1",
+                "--data",
+                work.resolve("nope.csv").toString());
         assertThat(missing.err()).isEqualTo("error: --data " + work.resolve("nope.csv") + ": no such file\n");
 
         int closed = LocalProcesses.freePort();
-        CliRunner.Result ipfsDown = cli(alice, "train", "--task", "1", "--data", shard.toString(),
-                "--ipfs-url", "http://127.0.0.1:" + closed);
+        CliRunner.Result ipfsDown = cli(
+                alice, "train", "--task", "1", "--data", shard.toString(), "--ipfs-url", "http://127.0.0.1:" + closed);
         assertThat(ipfsDown.exitCode()).isEqualTo(3);
-        assertThat(ipfsDown.err()).startsWith("error: cannot reach the IPFS node at http://127.0.0.1:" + closed + ": ")
+        assertThat(ipfsDown.err())
+                .startsWith("error: cannot reach the IPFS node at http://127.0.0.1:" + closed + ": ")
                 .contains("--ipfs-url / COTRAIN_IPFS_URL");
 
         CliRunner.Result notRegistered = cli(bob, "train", "--task", "1", "--data", shard.toString(), "--submit");
         assertThat(notRegistered.exitCode()).isEqualTo(1);
-        assertThat(notRegistered.err()).isEqualTo("error: " + bob.getAddress() + " is not registered as a contributor: "
-                + "register first: cotrain register --stake 100 (the minimum stake is 100 COT)\n");
+        assertThat(notRegistered.err())
+                .isEqualTo("error: " + bob.getAddress() + " is not registered as a contributor: "
+                        + "register first: cotrain register --stake 100 (the minimum stake is 100 COT)\n");
 
-        assertThat(chain.protocol(ADMIN).nextContributionId().send()).as("nothing submitted").isEqualTo(next);
+        assertThat(chain.protocol(ADMIN).nextContributionId().send())
+                .as("nothing submitted")
+                .isEqualTo(next);
     }
 
     // ---- submit -----------------------------------------------------------------------------------------------
@@ -320,8 +362,17 @@ class ContributorCliIT {
     void submit_aManifestOnIpfs_andADataset() throws Exception {
         // A model update trained without --submit, submitted by its digest.
         Path shard1 = Files.write(work.resolve("shard-1.csv"), task.shardCsv(1, 100));
-        CliRunner.Result trained = cli(alice, "train", "--task", "1", "--data", shard1.toString(), "--epochs", "1",
-                "--out", work.resolve("alice-update-2").toString());
+        CliRunner.Result trained = cli(
+                alice,
+                "train",
+                "--task",
+                "1",
+                "--data",
+                shard1.toString(),
+                "--epochs",
+                "1",
+                "--out",
+                work.resolve("alice-update-2").toString());
         assertThat(trained.exitCode()).as(trained.toString()).isZero();
         String digest = Arguments.hex(digestIn(trained.out()));
         assertThat(trained.out()).contains("submit it with: cotrain submit --task 1 --manifest " + digest);
@@ -331,7 +382,8 @@ class ContributorCliIT {
         BigInteger id = lastContribution();
         aliceContributions.add(id);
         aliceDigests.add(Numeric.hexStringToByteArray(digest));
-        assertThat(submitted.out()).contains("submitted contribution " + id + " to round ")
+        assertThat(submitted.out())
+                .contains("submitted contribution " + id + " to round ")
                 .contains("manifest digest: " + digest);
         CotrainProtocol.ContributionView update = contribution(Numeric.hexStringToByteArray(digest));
         assertThat(update.id).isEqualTo(id);
@@ -351,7 +403,8 @@ class ContributorCliIT {
         ContributionManifest manifest = content.fetchManifest(recorded.contentDigest);
         assertThat(manifest.kind()).isEqualTo(ContributionKind.DATASET);
         assertThat(manifest.trainingSamples().getAsLong()).isEqualTo(150);
-        assertThat(manifest.dataSchema().orElseThrow().columns()).isEqualTo(task.schema().columns());
+        assertThat(manifest.dataSchema().orElseThrow().columns())
+                .isEqualTo(task.schema().columns());
         assertThat(manifest.artifacts()).singleElement().satisfies(artifact -> {
             assertThat(artifact.name()).isEqualTo("data.csv");
             assertThat(content.fetchArtifact(artifact)).isEqualTo(Files.readAllBytes(dataset));
@@ -366,22 +419,25 @@ class ContributorCliIT {
 
         CliRunner.Result badDigest = cli(alice, "submit", "--task", "1", "--manifest", "0xabc");
         assertThat(badDigest.exitCode()).isEqualTo(2);
-        assertThat(badDigest.err()).contains("'0xabc' is not a manifest digest: expected the manifest's sha256 as 64 "
-                + "hex digits, optionally 0x-prefixed");
+        assertThat(badDigest.err())
+                .contains("'0xabc' is not a manifest digest: expected the manifest's sha256 as 64 "
+                        + "hex digits, optionally 0x-prefixed");
 
         byte[] weights = aliceUpdate;
         Artifact artifact = Artifact.of("model.zip", content.putVerified(weights), weights, "application/zip");
-        ContributionManifest bobs = ContributionManifest.modelUpdate(TASK, bob.getAddress(), List.of(artifact), 10,
-                ModelCodec.sha256Hex(baseModel));
+        ContributionManifest bobs = ContributionManifest.modelUpdate(
+                TASK, bob.getAddress(), List.of(artifact), 10, ModelCodec.sha256Hex(baseModel));
         content.putManifest(bobs);
         CliRunner.Result notMine = cli(alice, "submit", "--task", "1", "--manifest", Arguments.hex(bobs.digest()));
         assertThat(notMine.exitCode()).isEqualTo(1);
-        assertThat(notMine.err()).contains("names contributor " + bob.getAddress().toLowerCase()
-                + ", but the wallet is " + alice.getAddress());
+        assertThat(notMine.err())
+                .contains("names contributor " + bob.getAddress().toLowerCase() + ", but the wallet is "
+                        + alice.getAddress());
 
         CliRunner.Result notRegistered = cli(bob, "submit", "--task", "1", "--manifest", Arguments.hex(bobs.digest()));
-        assertThat(notRegistered.err()).contains(bob.getAddress() + " is not registered as a contributor: register "
-                + "first: cotrain register --stake 100");
+        assertThat(notRegistered.err())
+                .contains(bob.getAddress() + " is not registered as a contributor: register "
+                        + "first: cotrain register --stake 100");
 
         CliRunner.Result unknown = cli(alice, "submit", "--task", "2", "--dataset", shard.toString());
         assertThat(unknown.err()).startsWith("error: unknown task 2: ");
@@ -391,7 +447,9 @@ class ContributorCliIT {
         assertThat(badCsv.err())
                 .startsWith("error: " + malformed + ": line 2, column 'label': label 9 is outside 0..2");
 
-        assertThat(chain.protocol(ADMIN).nextContributionId().send()).as("nothing submitted").isEqualTo(next);
+        assertThat(chain.protocol(ADMIN).nextContributionId().send())
+                .as("nothing submitted")
+                .isEqualTo(next);
     }
 
     @Test
@@ -406,37 +464,73 @@ class ContributorCliIT {
         // The same digest again, by its digest.
         CliRunner.Result again = cli(alice, "submit", "--task", "1", "--manifest", Arguments.hex(first));
         assertThat(again.exitCode()).as(again.toString()).isEqualTo(1);
-        assertThat(again.err()).isEqualTo("error: this exact manifest (" + Arguments.hex(first) + ") was already "
-                + "submitted, as contribution " + aliceContributions.getFirst() + " (round " + round + ", by you, "
-                + "pending)" + copies);
+        assertThat(again.err())
+                .isEqualTo("error: this exact manifest (" + Arguments.hex(first) + ") was already "
+                        + "submitted, as contribution " + aliceContributions.getFirst() + " (round " + round
+                        + ", by you, "
+                        + "pending)" + copies);
 
         // Training again with the same data, epochs and seed from the same global model gives the same manifest:
         // refused after training, before anything is stored or sent.
         Path out = work.resolve("alice-update-again");
-        CliRunner.Result retrained = cli(alice, "train", "--task", "1", "--data", shard.toString(), "--epochs", "2",
-                "--seed", "3", "--out", out.toString(), "--submit");
+        CliRunner.Result retrained = cli(
+                alice,
+                "train",
+                "--task",
+                "1",
+                "--data",
+                shard.toString(),
+                "--epochs",
+                "2",
+                "--seed",
+                "3",
+                "--out",
+                out.toString(),
+                "--submit");
         assertThat(retrained.exitCode()).as(retrained.toString()).isEqualTo(1);
-        assertThat(retrained.err()).contains("epoch 2/2 [").endsWith("error: this exact manifest ("
-                + Arguments.hex(first) + ") was already submitted, as contribution " + aliceContributions.getFirst()
-                + " (round " + round + ", by you, pending)" + copies);
+        assertThat(retrained.err())
+                .contains("epoch 2/2 [")
+                .endsWith("error: this exact manifest ("
+                        + Arguments.hex(first) + ") was already submitted, as contribution "
+                        + aliceContributions.getFirst()
+                        + " (round " + round + ", by you, pending)" + copies);
         assertThat(out).doesNotExist();
         // Without --submit the update is still written, with a warning instead of the submit command.
-        CliRunner.Result trainedOnly = cli(alice, "train", "--task", "1", "--data", shard.toString(), "--epochs", "2",
-                "--seed", "3", "--out", out.toString());
+        CliRunner.Result trainedOnly = cli(
+                alice,
+                "train",
+                "--task",
+                "1",
+                "--data",
+                shard.toString(),
+                "--epochs",
+                "2",
+                "--seed",
+                "3",
+                "--out",
+                out.toString());
         assertThat(trainedOnly.exitCode()).as(trainedOnly.toString()).isZero();
-        assertThat(trainedOnly.err()).endsWith("warning: this exact manifest (" + Arguments.hex(first) + ") was "
-                + "already submitted, as contribution " + aliceContributions.getFirst() + " (round " + round
-                + ", by you, pending)" + copies);
-        assertThat(trainedOnly.out()).contains("manifest digest: " + Arguments.hex(first))
+        assertThat(trainedOnly.err())
+                .endsWith("warning: this exact manifest (" + Arguments.hex(first) + ") was "
+                        + "already submitted, as contribution " + aliceContributions.getFirst() + " (round " + round
+                        + ", by you, pending)" + copies);
+        assertThat(trainedOnly.out())
+                .contains("manifest digest: " + Arguments.hex(first))
                 .doesNotContain("submit it with");
         assertThat(Files.readAllBytes(out.resolve("model-update.zip"))).isEqualTo(aliceUpdate);
 
         // The same dataset again: its manifest is computed before the CSV is uploaded.
-        CliRunner.Result dataset =
-                cli(alice, "submit", "--task", "1", "--dataset", work.resolve("dataset.csv").toString());
+        CliRunner.Result dataset = cli(
+                alice,
+                "submit",
+                "--task",
+                "1",
+                "--dataset",
+                work.resolve("dataset.csv").toString());
         assertThat(dataset.exitCode()).isEqualTo(1);
-        assertThat(dataset.err()).startsWith("error: this exact manifest (" + Arguments.hex(aliceDigests.get(2))
-                + ") was already submitted, as contribution " + aliceContributions.get(2) + " (round ");
+        assertThat(dataset.err())
+                .startsWith("error: this exact manifest (" + Arguments.hex(aliceDigests.get(2))
+                        + ") was already submitted, as contribution " + aliceContributions.get(2) + " (round ");
 
         // Another contributor's copy names whose it is.
         dave = newAccount(100, true);
@@ -444,12 +538,15 @@ class ContributorCliIT {
         chain.protocol(dave).registerContributor(tokens(100)).send();
         CliRunner.Result copy = cli(dave, "submit", "--task", "1", "--manifest", Arguments.hex(first));
         assertThat(copy.exitCode()).isEqualTo(1);
-        assertThat(copy.err()).isEqualTo("error: this exact manifest (" + Arguments.hex(first) + ") was already "
-                + "submitted, as contribution " + aliceContributions.getFirst() + " (round " + round + ", by "
-                + contribution(first).contributor + ", pending)" + copies);
+        assertThat(copy.err())
+                .isEqualTo("error: this exact manifest (" + Arguments.hex(first) + ") was already "
+                        + "submitted, as contribution " + aliceContributions.getFirst() + " (round " + round + ", by "
+                        + contribution(first).contributor + ", pending)" + copies);
         assertThat(contribution(first).contributor).isEqualToIgnoringCase(alice.getAddress());
 
-        assertThat(chain.protocol(ADMIN).nextContributionId().send()).as("nothing submitted").isEqualTo(next);
+        assertThat(chain.protocol(ADMIN).nextContributionId().send())
+                .as("nothing submitted")
+                .isEqualTo(next);
         assertThat(profile(dave).lockedStake).isZero();
     }
 
@@ -461,7 +558,8 @@ class ContributorCliIT {
         try {
             CliRunner.Result register = cli(alice, "register", "--stake", "1");
             assertThat(register.exitCode()).isEqualTo(1);
-            assertThat(register.err()).isEqualTo("error: " + Failures.PAUSED + "\n")
+            assertThat(register.err())
+                    .isEqualTo("error: " + Failures.PAUSED + "\n")
                     .startsWith("error: the protocol is paused: registrations, stake increases, submissions and model "
                             + "registrations wait until it is resumed");
             // checked before anything is uploaded
@@ -472,17 +570,27 @@ class ContributorCliIT {
             // decoded from the revert (ProtocolPaused) of the model registration's gas estimate
             Path model = Files.write(work.resolve("paused-base.zip"), baseModel);
             Path description = Files.writeString(work.resolve("paused-held-out.txt"), "not registered while paused");
-            CliRunner.Result registerModel = cli(carol, "register-model", "--base-model", model.toString(),
-                    "--features", String.join(",", task.schema().featureColumns()), "--label",
-                    task.schema().labelColumn(), "--classes", Integer.toString(task.schema().classCount()),
-                    "--held-out-description", description.toString());
+            CliRunner.Result registerModel = cli(
+                    carol,
+                    "register-model",
+                    "--base-model",
+                    model.toString(),
+                    "--features",
+                    String.join(",", task.schema().featureColumns()),
+                    "--label",
+                    task.schema().labelColumn(),
+                    "--classes",
+                    Integer.toString(task.schema().classCount()),
+                    "--held-out-description",
+                    description.toString());
             assertThat(registerModel.exitCode()).as(registerModel.toString()).isEqualTo(1);
             assertThat(registerModel.err()).isEqualTo("error: " + Failures.PAUSED + "\n");
             assertThat(chain.models(ADMIN).modelCount().send()).isEqualTo(models);
 
             CliRunner.Result status = cli(alice, "status");
             assertThat(status.exitCode()).as(status.toString()).isZero();
-            assertThat(status.out()).contains("(paused: the window stands still until the protocol resumes")
+            assertThat(status.out())
+                    .contains("(paused: the window stands still until the protocol resumes")
                     .contains("protocol           PAUSED: the protocol is paused");
         } finally {
             chain.protocol(ADMIN).unpause().send();
@@ -496,22 +604,30 @@ class ContributorCliIT {
     void claim_nothingBeforeTheRoundIsScored_thenEverythingCredited() throws Exception {
         CliRunner.Result nothing = cli(alice, "claim");
         assertThat(nothing.exitCode()).as(nothing.toString()).isEqualTo(1);
-        assertThat(nothing.err()).startsWith("error: nothing to claim for " + alice.getAddress().toLowerCase()
-                + ": rewards are credited when a round is finalized in which your contributions scored above the "
-                + "neutral score");
+        assertThat(nothing.err())
+                .startsWith("error: nothing to claim for " + alice.getAddress().toLowerCase()
+                        + ": rewards are credited when a round is finalized in which your contributions scored above "
+                        + "the "
+                        + "neutral score");
         assertThat(cli(alice, "status").out()).contains("contributions      3 submitted: 3 pending; 0 COT earned");
 
         // Scores: the first update 80 (above the neutral 50: rewarded), the second 50 (no measurable value: stake
         // released, no reward), the dataset 90 (rewarded).
-        Map<String, Integer> scores = Map.of(Arguments.hex(aliceDigests.get(0)), 80,
-                Arguments.hex(aliceDigests.get(1)), 50, Arguments.hex(aliceDigests.get(2)), 90);
+        Map<String, Integer> scores = Map.of(
+                Arguments.hex(aliceDigests.get(0)),
+                80,
+                Arguments.hex(aliceDigests.get(1)),
+                50,
+                Arguments.hex(aliceDigests.get(2)),
+                90);
         TreeSet<BigInteger> rounds = new TreeSet<>();
         for (byte[] digest : aliceDigests) rounds.add(contribution(digest).round);
         for (BigInteger round : rounds) scoreAndFinalize(round, scores);
         assertThat(aliceDigests.stream().map(digest -> status(digest))).containsExactly(ACCEPTED, UNREWARDED, ACCEPTED);
         // base x (score - 50) / 50 x (0.5 + reputation / 10000), the reputation moving 20% towards each score:
         // 20 x 30/50 x 1.0 = 12 (reputation 5000 -> 5600), nothing at 50 (5600 -> 5480), 15 x 40/50 x 1.048 = 12.576
-        BigInteger claimable = chain.protocol(ADMIN).claimable(alice.getAddress()).send();
+        BigInteger claimable =
+                chain.protocol(ADMIN).claimable(alice.getAddress()).send();
         assertThat(claimable).isEqualTo(TokenAmount.parse("24.576"));
         assertThat(profile(alice).reputation).isEqualTo(BigInteger.valueOf(6_184));
         assertThat(profile(alice).stake).as("nothing slashed").isEqualTo(TokenAmount.parse("112.5"));
@@ -519,31 +635,55 @@ class ContributorCliIT {
 
         CliRunner.Result claimed = cli(alice, "claim");
         assertThat(claimed.exitCode()).as(claimed.toString()).isZero();
-        assertThat(claimed.out()).contains("claimed " + TokenAmount.format(claimable) + "; token balance now "
-                + TokenAmount.format(before.add(claimable)));
+        assertThat(claimed.out())
+                .contains("claimed " + TokenAmount.format(claimable) + "; token balance now "
+                        + TokenAmount.format(before.add(claimable)));
         assertThat(chain.protocol(ADMIN).claimable(alice.getAddress()).send()).isZero();
         assertThat(chain.token(ADMIN).balanceOf(alice.getAddress()).send()).isEqualTo(before.add(claimable));
         assertThat(profile(alice).lockedStake).isZero();
         CliRunner.Result status = cli(alice, "status", "--contributions");
         assertThat(status.exitCode()).as(status.toString()).isZero();
-        assertThat(status.out()).contains("contributions      3 submitted: 2 accepted, 1 unrewarded; 24.576 COT earned")
+        assertThat(status.out())
+                .contains("contributions      3 submitted: 2 accepted, 1 unrewarded; 24.576 COT earned")
                 .contains("reputation         61.84% (6184 of 10000)")
                 .contains("claimable rewards  0 COT")
                 .contains("Accepted: scored above the neutral score: rewarded base x (score - neutral) / "
                         + "(100 - neutral)")
                 .contains(ContributionStatus.UNREWARDED.title() + ": " + ContributionStatus.UNREWARDED.meaning());
-        List<String> rows = status.out().lines().filter(line -> line.matches("\\d+ .*")).toList();
+        List<String> rows =
+                status.out().lines().filter(line -> line.matches("\\d+ .*")).toList();
         BigInteger round = contribution(aliceDigests.getFirst()).round;
         assertThat(rows).hasSize(3);
-        assertThat(rows.get(0).split("\\s{2,}")).containsExactly(aliceContributions.get(0).toString(),
-                round.toString(), "model update", "Accepted", "80", "12 COT", "0 COT",
-                Arguments.hex(aliceDigests.get(0)));
-        assertThat(rows.get(1).split("\\s{2,}")).containsExactly(aliceContributions.get(1).toString(),
-                contribution(aliceDigests.get(1)).round.toString(), "model update", "Unrewarded", "50", "0 COT",
-                "0 COT", Arguments.hex(aliceDigests.get(1)));
-        assertThat(rows.get(2).split("\\s{2,}")).containsExactly(aliceContributions.get(2).toString(),
-                contribution(aliceDigests.get(2)).round.toString(), "dataset", "Accepted", "90", "12.576 COT", "0 COT",
-                Arguments.hex(aliceDigests.get(2)));
+        assertThat(rows.get(0).split("\\s{2,}"))
+                .containsExactly(
+                        aliceContributions.get(0).toString(),
+                        round.toString(),
+                        "model update",
+                        "Accepted",
+                        "80",
+                        "12 COT",
+                        "0 COT",
+                        Arguments.hex(aliceDigests.get(0)));
+        assertThat(rows.get(1).split("\\s{2,}"))
+                .containsExactly(
+                        aliceContributions.get(1).toString(),
+                        contribution(aliceDigests.get(1)).round.toString(),
+                        "model update",
+                        "Unrewarded",
+                        "50",
+                        "0 COT",
+                        "0 COT",
+                        Arguments.hex(aliceDigests.get(1)));
+        assertThat(rows.get(2).split("\\s{2,}"))
+                .containsExactly(
+                        aliceContributions.get(2).toString(),
+                        contribution(aliceDigests.get(2)).round.toString(),
+                        "dataset",
+                        "Accepted",
+                        "90",
+                        "12.576 COT",
+                        "0 COT",
+                        Arguments.hex(aliceDigests.get(2)));
     }
 
     // ---- history ----------------------------------------------------------------------------------------------
@@ -555,12 +695,25 @@ class ContributorCliIT {
         // Only the accepted update is aggregated: the one scored at the neutral score brought nothing measurable.
         BigInteger round = contribution(aliceDigests.getFirst()).round;
         ModelFile aggregate = content.putModel(aliceUpdate);
-        chain.models(VALIDATOR).attestCommit(new ModelRegistry.CommitAttestation(BigInteger.ONE, BigInteger.ZERO,
-                BigInteger.ONE, BigInteger.ZERO, round, aggregate.sha256(), aggregate.root(),
-                List.of(aliceContributions.getFirst()), BigInteger.valueOf(712_500),
-                BigInteger.valueOf(650_000))).send();
-        chain.models(ADMIN).createBranch(BigInteger.ONE, BigInteger.ONE,
-                Arrays.copyOf("experiment".getBytes(StandardCharsets.UTF_8), 32)).send();
+        chain.models(VALIDATOR)
+                .attestCommit(new ModelRegistry.CommitAttestation(
+                        BigInteger.ONE,
+                        BigInteger.ZERO,
+                        BigInteger.ONE,
+                        BigInteger.ZERO,
+                        round,
+                        aggregate.sha256(),
+                        aggregate.root(),
+                        List.of(aliceContributions.getFirst()),
+                        BigInteger.valueOf(712_500),
+                        BigInteger.valueOf(650_000)))
+                .send();
+        chain.models(ADMIN)
+                .createBranch(
+                        BigInteger.ONE,
+                        BigInteger.ONE,
+                        Arrays.copyOf("experiment".getBytes(StandardCharsets.UTF_8), 32))
+                .send();
         BigInteger recorded = chain.models(ADMIN).commit(BigInteger.TWO).send().recordedBlock;
         BigInteger baseBlock = chain.models(ADMIN).commit(BigInteger.ONE).send().recordedBlock;
 
@@ -571,20 +724,31 @@ class ContributorCliIT {
         assertThat(history.exitCode()).as(history.toString()).isZero();
         List<String> lines = history.out().lines().toList();
         assertThat(lines.getFirst()).isEqualTo("task 1: 2 commits on 2 branches; rounds train on branch 0 main");
-        assertThat(lines.get(1).split("\\s{2,}")).containsExactly(
-                "COMMIT", "BRANCH", "PARENTS", "ROUND", "ACCURACY", "CONTRIBUTIONS", "BLOCK", "HEAD OF");
-        assertThat(lines.get(2).split("\\s{2,}")).containsExactly(
-                "2", "0 main", "1", round.toString(), "71.25%", "1", recorded.toString(), "0 main (default)");
-        assertThat(lines.get(3).split("\\s{2,}")).containsExactly(
-                "1", "0 main", "-", "-", "-", "0", baseBlock.toString(), "1 experiment (base model)");
+        assertThat(lines.get(1).split("\\s{2,}"))
+                .containsExactly(
+                        "COMMIT", "BRANCH", "PARENTS", "ROUND", "ACCURACY", "CONTRIBUTIONS", "BLOCK", "HEAD OF");
+        assertThat(lines.get(2).split("\\s{2,}"))
+                .containsExactly(
+                        "2", "0 main", "1", round.toString(), "71.25%", "1", recorded.toString(), "0 main (default)");
+        assertThat(lines.get(3).split("\\s{2,}"))
+                .containsExactly("1", "0 main", "-", "-", "-", "0", baseBlock.toString(), "1 experiment (base model)");
 
         CliRunner.Result unknown = CliRunner.run(CliRunner.environment(noWallet, work), "history", "--task", "3");
         assertThat(unknown.exitCode()).isEqualTo(1);
         assertThat(unknown.err()).startsWith("error: unknown task 3: ");
 
         // Training now starts from commit 2, the default branch's head.
-        CliRunner.Result trained = cli(alice, "train", "--task", "1", "--data", shard.toString(), "--epochs", "1",
-                "--out", work.resolve("alice-update-3").toString());
+        CliRunner.Result trained = cli(
+                alice,
+                "train",
+                "--task",
+                "1",
+                "--data",
+                shard.toString(),
+                "--epochs",
+                "1",
+                "--out",
+                work.resolve("alice-update-3").toString());
         assertThat(trained.exitCode()).as(trained.toString()).isZero();
         assertThat(trained.err()).contains("global model (commit 2)");
         assertThat(content.fetchManifest(digestIn(trained.out())).baseModel())
@@ -598,16 +762,19 @@ class ContributorCliIT {
     void unstake_requestsUnbonding_refusesEarlyWithdrawal_thenWithdraws() throws Exception {
         CliRunner.Result notRegistered = cli(bob, "unstake", "--amount", "10");
         assertThat(notRegistered.exitCode()).isEqualTo(1);
-        assertThat(notRegistered.err()).isEqualTo("error: " + bob.getAddress().toLowerCase() + " is not registered "
-                + "as a contributor: register first: cotrain register --stake 100 (the minimum stake is 100 COT)\n");
+        assertThat(notRegistered.err())
+                .isEqualTo("error: " + bob.getAddress().toLowerCase() + " is not registered "
+                        + "as a contributor: register first: cotrain register --stake 100 (the minimum stake "
+                        + "is 100 COT)\n");
 
         // Two requests, each with its own ready block: the second does not delay the first.
         assertThat(cli(carol, "register", "--stake", "100").exitCode()).isZero();
         CliRunner.Result first = cli(carol, "unstake", "--amount", "60");
         assertThat(first.exitCode()).as(first.toString()).isZero();
         BigInteger firstReady = profile(carol).unbondingReadyBlock;
-        assertThat(first.out()).contains("60 COT started unbonding, withdrawable from block " + firstReady
-                + ": then run 'cotrain unstake --withdraw'\nno other stake is unbonding\n");
+        assertThat(first.out())
+                .contains("60 COT started unbonding, withdrawable from block " + firstReady
+                        + ": then run 'cotrain unstake --withdraw'\nno other stake is unbonding\n");
         anvil.mine(5);
         CliRunner.Result second = cli(carol, "unstake", "--amount", "35");
         assertThat(second.exitCode()).as(second.toString()).isZero();
@@ -617,32 +784,39 @@ class ContributorCliIT {
         assertThat(unbonding.withdrawableStake).isZero();
         BigInteger lastReady = unbonding.unbondingReadyBlock;
         assertThat(lastReady).isGreaterThan(firstReady);
-        assertThat(second.out()).contains("35 COT started unbonding, withdrawable from block " + lastReady
-                + ": then run 'cotrain unstake --withdraw'\n95 COT unbonding in all: the 60 COT requested before keeps "
-                + "its own ready blocks\n");
+        assertThat(second.out())
+                .contains("35 COT started unbonding, withdrawable from block " + lastReady
+                        + ": then run 'cotrain unstake --withdraw'\n95 COT unbonding in all: the 60 COT requested "
+                        + "before keeps "
+                        + "its own ready blocks\n");
 
         // Too little free stake: to submit (checked before uploading), and to unstake more (the contract's revert).
         CliRunner.Result submit = cli(carol, "submit", "--task", "1", "--dataset", shard.toString());
         assertThat(submit.exitCode()).isEqualTo(1);
-        assertThat(submit.err()).startsWith("error: not enough free stake: 5 COT of your stake is free (not locked by "
-                + "pending contributions), 10 COT needed: add stake with 'cotrain register --stake AMOUNT'");
+        assertThat(submit.err())
+                .startsWith("error: not enough free stake: 5 COT of your stake is free (not locked by "
+                        + "pending contributions), 10 COT needed: add stake with 'cotrain register --stake AMOUNT'");
         CliRunner.Result tooMuch = cli(carol, "unstake", "--amount", "10");
-        assertThat(tooMuch.err()).contains("not enough free stake: 5 COT")
+        assertThat(tooMuch.err())
+                .contains("not enough free stake: 5 COT")
                 .contains("unstake at most 5 COT now (cotrain unstake --amount 5)");
 
         CliRunner.Result early = cli(carol, "unstake", "--withdraw");
         assertThat(early.exitCode()).isEqualTo(1);
-        assertThat(early.err()).containsPattern("error: no unbonding stake is withdrawable yet: your earliest "
-                + "unbonding request is withdrawable from block " + firstReady + "; the chain is at block \\d+ "
-                + "\\(\\d+ blocks? to go\\): run 'cotrain unstake --withdraw' again then");
-        assertThat(cli(carol, "status").out()).containsPattern("unbonding          95 COT: none withdrawable yet, "
-                + "all of it from block " + lastReady + " \\(\\d+ blocks? to go\\)\n");
+        assertThat(early.err())
+                .containsPattern("error: no unbonding stake is withdrawable yet: your earliest "
+                        + "unbonding request is withdrawable from block " + firstReady + "; the chain is at block \\d+ "
+                        + "\\(\\d+ blocks? to go\\): run 'cotrain unstake --withdraw' again then");
+        assertThat(cli(carol, "status").out())
+                .containsPattern("unbonding          95 COT: none withdrawable yet, " + "all of it from block "
+                        + lastReady + " \\(\\d+ blocks? to go\\)\n");
 
         // The first request is ready, the second not yet: status and withdraw say so.
         anvil.mineTo(firstReady);
-        assertThat(cli(carol, "status").out()).containsPattern("unbonding          95 COT: 60 COT withdrawable now "
-                + "\\(cotrain unstake --withdraw\\), all of it from block " + lastReady
-                + " \\(\\d+ blocks? to go\\)\n");
+        assertThat(cli(carol, "status").out())
+                .containsPattern("unbonding          95 COT: 60 COT withdrawable now "
+                        + "\\(cotrain unstake --withdraw\\), all of it from block " + lastReady
+                        + " \\(\\d+ blocks? to go\\)\n");
         BigInteger before = chain.token(ADMIN).balanceOf(carol.getAddress()).send();
         CliRunner.Result withdrawn = cli(carol, "unstake", "--withdraw");
         assertThat(withdrawn.exitCode()).as(withdrawn.toString()).isZero();
@@ -672,9 +846,11 @@ class ContributorCliIT {
         }
         CliRunner.Result seventeenth = cli(carol, "unstake", "--amount", "0.1");
         assertThat(seventeenth.exitCode()).isEqualTo(1);
-        assertThat(seventeenth.err()).isEqualTo("error: you have 16 unbonding requests, the most at once: withdraw the "
-                + "ready ones first with 'cotrain unstake --withdraw' ('cotrain status' shows when they are ready), "
-                + "then request again\n");
+        assertThat(seventeenth.err())
+                .isEqualTo("error: you have 16 unbonding requests, the most at once: withdraw the "
+                        + "ready ones first with 'cotrain unstake --withdraw' ('cotrain status' shows when they are "
+                        + "ready), "
+                        + "then request again\n");
         assertThat(profile(carol).unbondingStake).isEqualTo(TokenAmount.parse("1.6"));
         anvil.mineTo(profile(carol).unbondingReadyBlock);
         CliRunner.Result all = cli(carol, "unstake", "--withdraw");
@@ -688,8 +864,8 @@ class ContributorCliIT {
     @Test
     @Order(12)
     void aKeystoreWallet_withItsPasswordFromTheEnvironmentOrPrompted() throws Exception {
-        Path keystore = work.resolve(
-                WalletUtils.generateWalletFile("s3cret pass", alice.getEcKeyPair(), work.toFile(), false));
+        Path keystore =
+                work.resolve(WalletUtils.generateWalletFile("s3cret pass", alice.getEcKeyPair(), work.toFile(), false));
         Map<String, String> variables = new HashMap<>(variables(alice));
         variables.remove("COTRAIN_PRIVATE_KEY");
 
@@ -698,7 +874,10 @@ class ContributorCliIT {
         assertThat(noWallet.err()).startsWith("error: no wallet: pass --keystore FILE");
 
         variables.put("COTRAIN_KEYSTORE_PASSWORD", "s3cret pass");
-        CliRunner.Result fromEnvironment = CliRunner.run(CliRunner.environment(variables, work), "status", "--keystore",
+        CliRunner.Result fromEnvironment = CliRunner.run(
+                CliRunner.environment(variables, work),
+                "status",
+                "--keystore",
                 keystore.getFileName().toString());
         assertThat(fromEnvironment.exitCode()).as(fromEnvironment.toString()).isZero();
         assertThat(fromEnvironment.out()).contains(alice.getAddress());
@@ -724,9 +903,12 @@ class ContributorCliIT {
             command.addAll(List.of("--rpc-url", "http://127.0.0.1:" + closed));
             CliRunner.Result down = cli(alice, command.toArray(String[]::new));
             assertThat(down.exitCode()).as(String.join(" ", args)).isEqualTo(3);
-            assertThat(down.err()).as(String.join(" ", args)).startsWith("error: cannot reach the chain at "
-                    + "http://127.0.0.1:" + closed + ": start it (e.g. deployment/local-chain.sh) or point --rpc-url / "
-                    + "COTRAIN_RPC_URL at a running JSON-RPC endpoint");
+            assertThat(down.err())
+                    .as(String.join(" ", args))
+                    .startsWith("error: cannot reach the chain at "
+                            + "http://127.0.0.1:" + closed
+                            + ": start it (e.g. deployment/local-chain.sh) or point --rpc-url / "
+                            + "COTRAIN_RPC_URL at a running JSON-RPC endpoint");
             assertThat(down.err().lines()).hasSize(1);
         }
 
@@ -748,12 +930,18 @@ class ContributorCliIT {
         assertThat(status.out()).contains("address            " + alice.getAddress());
         assertThat(status.err()).as("nothing on stderr").isEmpty();
 
-        ScriptRun trained = script(alice, "train", "--task", "1", "--data", shard.toString(), "--epochs", "1",
-                "--out", out.toString());
+        ScriptRun trained = script(
+                alice, "train", "--task", "1", "--data", shard.toString(), "--epochs", "1", "--out", out.toString());
         assertThat(trained.exitCode()).as(trained.toString()).isZero();
-        assertThat(trained.err()).contains("epoch 1/1 [").doesNotContain("Exception").doesNotContain("INFO")
+        assertThat(trained.err())
+                .contains("epoch 1/1 [")
+                .doesNotContain("Exception")
+                .doesNotContain("INFO")
                 .doesNotContain("WARNING");
-        assertThat(content.fetchManifest(digestIn(trained.out())).artifacts().getFirst().size())
+        assertThat(content.fetchManifest(digestIn(trained.out()))
+                        .artifacts()
+                        .getFirst()
+                        .size())
                 .isEqualTo(Files.size(out.resolve("model-update.zip")));
 
         ScriptRun failed = script(bob, "submit", "--task", "1", "--dataset", shard.toString());
@@ -772,25 +960,74 @@ class ContributorCliIT {
         String features = String.join(",", task.schema().featureColumns());
         String classes = Integer.toString(task.schema().classCount());
 
-        CliRunner.Result badRule = cli(carol, "register-model", "--base-model", model.toString(), "--features",
-                features, "--label", task.schema().labelColumn(), "--classes", classes, "--held-out-description",
-                description.toString(), "--rule", "mean");
+        CliRunner.Result badRule = cli(
+                carol,
+                "register-model",
+                "--base-model",
+                model.toString(),
+                "--features",
+                features,
+                "--label",
+                task.schema().labelColumn(),
+                "--classes",
+                classes,
+                "--held-out-description",
+                description.toString(),
+                "--rule",
+                "mean");
         assertThat(badRule.exitCode()).isEqualTo(2);
         assertThat(badRule.err())
                 .contains("--rule must be one of [fedavg, median, trimmed-mean, krum, multi-krum], got 'mean'");
-        CliRunner.Result badWeights = cli(carol, "register-model", "--base-model", model.toString(), "--features",
-                features, "--label", task.schema().labelColumn(), "--classes", classes, "--held-out-description",
-                description.toString(), "--reward-weights", "5000,0,0");
+        CliRunner.Result badWeights = cli(
+                carol,
+                "register-model",
+                "--base-model",
+                model.toString(),
+                "--features",
+                features,
+                "--label",
+                task.schema().labelColumn(),
+                "--classes",
+                classes,
+                "--held-out-description",
+                description.toString(),
+                "--reward-weights",
+                "5000,0,0");
         assertThat(badWeights.exitCode()).isEqualTo(1);
         assertThat(badWeights.err()).isEqualTo("error: --reward-weights must sum to 10000, they sum to 5000\n");
-        CliRunner.Result wrongSchema = cli(carol, "register-model", "--base-model", model.toString(), "--features",
-                "a,b", "--label", "y", "--classes", classes, "--held-out-description", description.toString());
+        CliRunner.Result wrongSchema = cli(
+                carol,
+                "register-model",
+                "--base-model",
+                model.toString(),
+                "--features",
+                "a,b",
+                "--label",
+                "y",
+                "--classes",
+                classes,
+                "--held-out-description",
+                description.toString());
         assertThat(wrongSchema.exitCode()).isEqualTo(1);
         assertThat(wrongSchema.err()).startsWith("error: --base-model " + model + " is not a model of that schema");
 
-        CliRunner.Result registered = cli(carol, "register-model", "--base-model", model.toString(), "--features",
-                features, "--label", task.schema().labelColumn(), "--classes", classes, "--held-out-description",
-                description.toString(), "--rule", "trimmed-mean", "--rule-a", "1000");
+        CliRunner.Result registered = cli(
+                carol,
+                "register-model",
+                "--base-model",
+                model.toString(),
+                "--features",
+                features,
+                "--label",
+                task.schema().labelColumn(),
+                "--classes",
+                classes,
+                "--held-out-description",
+                description.toString(),
+                "--rule",
+                "trimmed-mean",
+                "--rule-a",
+                "1000");
         assertThat(registered.exitCode()).as(registered.toString()).isZero();
         assertThat(registered.out()).startsWith("registered task 2 (model NFT 2, base commit ");
 
@@ -798,7 +1035,8 @@ class ContributorCliIT {
         assertThat(chain.models(ADMIN).ownerOf(BigInteger.TWO).send()).isEqualToIgnoringCase(carol.getAddress());
         assertThat(spec.rule).isEqualTo(BigInteger.TWO);
         assertThat(spec.ruleParameterA).isEqualTo(BigInteger.valueOf(1_000));
-        assertThat(spec.baseWeightsDigest).isEqualTo(MessageDigest.getInstance("SHA-256").digest(baseModel));
+        assertThat(spec.baseWeightsDigest)
+                .isEqualTo(MessageDigest.getInstance("SHA-256").digest(baseModel));
         assertThat(SchemaDocument.read(content.fetchVerified(Cid.ofDigest(spec.schemaDigest))))
                 .isEqualTo(task.schema());
         assertThat(content.fetchVerified(Cid.ofDigest(spec.heldOutDigest))).isEqualTo(Files.readAllBytes(description));
@@ -813,8 +1051,9 @@ class ContributorCliIT {
 
         CliRunner.Result notOwner = cli(bob, "branch", "--task", "1", "--default", "1");
         assertThat(notOwner.exitCode()).isEqualTo(1);
-        assertThat(notOwner.err()).isEqualTo("error: " + bob.getAddress().toLowerCase() + " does not own model 1: "
-                + "branch operations are the model NFT holder's; use its wallet\n");
+        assertThat(notOwner.err())
+                .isEqualTo("error: " + bob.getAddress().toLowerCase() + " does not own model 1: "
+                        + "branch operations are the model NFT holder's; use its wallet\n");
 
         CliRunner.Result created = cli(ADMIN, "branch", "--task", "1", "--create", "tuning", "--from", "2");
         assertThat(created.exitCode()).as(created.toString()).isZero();
@@ -823,36 +1062,42 @@ class ContributorCliIT {
 
         CliRunner.Result notEarlier = cli(ADMIN, "branch", "--task", "1", "--revert", "0", "--to", "2");
         assertThat(notEarlier.exitCode()).isEqualTo(1);
-        assertThat(notEarlier.err()).isEqualTo("error: commit 2 is not an earlier commit of branch 0 (first parents "
-                + "from its head): pick one from 'cotrain history'\n");
+        assertThat(notEarlier.err())
+                .isEqualTo("error: commit 2 is not an earlier commit of branch 0 (first parents "
+                        + "from its head): pick one from 'cotrain history'\n");
         CliRunner.Result reverted = cli(ADMIN, "branch", "--task", "1", "--revert", "0", "--to", "1");
         assertThat(reverted.exitCode()).as(reverted.toString()).isZero();
         assertThat(models.branchHead(one, BigInteger.ZERO).send()).isEqualTo(one);
 
         CliRunner.Result merge = cli(ADMIN, "branch", "--task", "1", "--merge", "2", "--into", "0");
         assertThat(merge.exitCode()).as(merge.toString()).isZero();
-        assertThat(merge.out()).isEqualTo("asked the validators to merge branch 2 (head commit 2) into branch 0 of "
-                + "task 1 as merge request 1; the merge commit appears in 'cotrain history'\n");
+        assertThat(merge.out())
+                .isEqualTo("asked the validators to merge branch 2 (head commit 2) into branch 0 of "
+                        + "task 1 as merge request 1; the merge commit appears in 'cotrain history'\n");
         var pending = models.pendingMerge(one, BigInteger.ZERO).send();
         assertThat(pending.component1()).as("source head").isEqualTo(BigInteger.TWO);
         assertThat(pending.component2()).as("request number").isEqualTo(BigInteger.ONE);
         // Asked again, it is a new proposal that replaces the pending one.
         CliRunner.Result again = cli(ADMIN, "branch", "--task", "1", "--merge", "2", "--into", "0");
         assertThat(again.exitCode()).as(again.toString()).isZero();
-        assertThat(again.out()).isEqualTo("asked the validators to merge branch 2 (head commit 2) into branch 0 of "
-                + "task 1 as merge request 2; the merge commit appears in 'cotrain history'\nit replaces merge request "
-                + "1 (commit 2), which validators no longer record\n");
-        assertThat(models.pendingMerge(one, BigInteger.ZERO).send().component2()).isEqualTo(BigInteger.TWO);
+        assertThat(again.out())
+                .isEqualTo("asked the validators to merge branch 2 (head commit 2) into branch 0 of "
+                        + "task 1 as merge request 2; the merge commit appears in 'cotrain history'\nit replaces merge "
+                        + "request "
+                        + "1 (commit 2), which validators no longer record\n");
+        assertThat(models.pendingMerge(one, BigInteger.ZERO).send().component2())
+                .isEqualTo(BigInteger.TWO);
         CliRunner.Result nothing = cli(ADMIN, "branch", "--task", "1", "--merge", "1", "--into", "0");
-        assertThat(nothing.err()).isEqualTo("error: branch 1 has nothing to merge into branch 0: the same branch, or "
-                + "the same head\n");
+        assertThat(nothing.err())
+                .isEqualTo(
+                        "error: branch 1 has nothing to merge into branch 0: the same branch, or " + "the same head\n");
 
         CliRunner.Result moved = cli(ADMIN, "branch", "--task", "1", "--default", "2");
         assertThat(moved.exitCode()).as(moved.toString()).isZero();
         assertThat(models.model(one).send().component2()).isEqualTo(BigInteger.TWO);
         CliRunner.Result unknown = cli(ADMIN, "branch", "--task", "1", "--default", "7");
-        assertThat(unknown.err()).isEqualTo("error: model 1 has no branch 7: 'cotrain history --task 1' lists its "
-                + "branches\n");
+        assertThat(unknown.err())
+                .isEqualTo("error: model 1 has no branch 7: 'cotrain history --task 1' lists its " + "branches\n");
         CliRunner.Result twoOperations =
                 cli(ADMIN, "branch", "--task", "1", "--default", "0", "--revert", "0", "--to", "1");
         assertThat(twoOperations.exitCode()).isEqualTo(2);
@@ -866,8 +1111,12 @@ class ContributorCliIT {
         Credentials erin = newAccount(100, true);
         assertThat(cli(erin, "register", "--stake", "100").exitCode()).isZero();
         // Rounds opened from now on take 2 contributions, 1 per contributor (PARAMETER_ROLE stays with the admin).
-        chain.protocol(ADMIN).setParameter(MAX_CONTRIBUTIONS_PER_CONTRIBUTOR, BigInteger.ONE).send();
-        chain.protocol(ADMIN).setParameter(MAX_CONTRIBUTIONS_PER_ROUND, BigInteger.TWO).send();
+        chain.protocol(ADMIN)
+                .setParameter(MAX_CONTRIBUTIONS_PER_CONTRIBUTOR, BigInteger.ONE)
+                .send();
+        chain.protocol(ADMIN)
+                .setParameter(MAX_CONTRIBUTIONS_PER_ROUND, BigInteger.TWO)
+                .send();
         try {
             List<Path> datasets = new ArrayList<>();
             for (int shardIndex = 6; shardIndex < 9; shardIndex++) {
@@ -875,39 +1124,52 @@ class ContributorCliIT {
             }
             awaitFreshRound();
             BigInteger round = chain.protocol(ADMIN).currentRound().send();
-            CliRunner.Result accepted = cli(alice, "submit", "--task", "1", "--dataset", datasets.get(0).toString());
+            CliRunner.Result accepted = cli(
+                    alice, "submit", "--task", "1", "--dataset", datasets.get(0).toString());
             assertThat(accepted.exitCode()).as(accepted.toString()).isZero();
             assertThat(accepted.out()).contains(" to round " + round + " of task 1");
             BigInteger windowEnd = chain.protocol(ADMIN).roundInfo(round).send().submissionEndBlock;
             BigInteger next = chain.protocol(ADMIN).nextContributionId().send();
 
-            CliRunner.Result capped = cli(alice, "submit", "--task", "1", "--dataset", datasets.get(1).toString());
+            CliRunner.Result capped = cli(
+                    alice, "submit", "--task", "1", "--dataset", datasets.get(1).toString());
             assertThat(capped.exitCode()).as(capped.toString()).isEqualTo(1);
-            assertThat(capped.err()).isEqualTo("error: you already submitted 1 contribution to round " + round
-                    + ", the most one contributor may submit to a round; nothing was submitted: submit again once "
-                    + "round " + round.add(BigInteger.ONE) + " accepts submissions, from block " + windowEnd
-                    + " (the chain is at block " + anvil.blockNumber() + ")\n");
+            assertThat(capped.err())
+                    .isEqualTo("error: you already submitted 1 contribution to round " + round
+                            + ", the most one contributor may submit to a round; nothing was submitted: submit again "
+                            + "once "
+                            + "round " + round.add(BigInteger.ONE) + " accepts submissions, from block " + windowEnd
+                            + " (the chain is at block " + anvil.blockNumber() + ")\n");
             assertNotOnIpfs(Files.readAllBytes(datasets.get(1)));
             assertThat(cli(alice, "status").out())
                     .contains("your submissions   1 of at most 1 to round " + round + "\n")
                     .contains("1 contribution so far, at most 2)");
 
-            CliRunner.Result daves = cli(dave, "submit", "--task", "1", "--dataset", datasets.get(1).toString());
+            CliRunner.Result daves = cli(
+                    dave, "submit", "--task", "1", "--dataset", datasets.get(1).toString());
             assertThat(daves.exitCode()).as(daves.toString()).isZero();
             assertThat(chain.protocol(ADMIN).nextContributionId().send()).isEqualTo(next.add(BigInteger.ONE));
 
-            CliRunner.Result full = cli(erin, "submit", "--task", "1", "--dataset", datasets.get(2).toString());
+            CliRunner.Result full = cli(
+                    erin, "submit", "--task", "1", "--dataset", datasets.get(2).toString());
             assertThat(full.exitCode()).as(full.toString()).isEqualTo(1);
-            assertThat(full.err()).isEqualTo("error: round " + round + " is full: it holds 2 contributions, the most a "
-                    + "round takes; nothing was submitted: submit again once round " + round.add(BigInteger.ONE)
-                    + " accepts submissions, from block " + windowEnd + " (the chain is at block " + anvil.blockNumber()
-                    + ")\n");
+            assertThat(full.err())
+                    .isEqualTo("error: round " + round + " is full: it holds 2 contributions, the most a "
+                            + "round takes; nothing was submitted: submit again once round " + round.add(BigInteger.ONE)
+                            + " accepts submissions, from block " + windowEnd + " (the chain is at block "
+                            + anvil.blockNumber()
+                            + ")\n");
             assertNotOnIpfs(Files.readAllBytes(datasets.get(2)));
-            assertThat(chain.protocol(ADMIN).roundInfo(round).send().contributionCount).isEqualTo(BigInteger.TWO);
+            assertThat(chain.protocol(ADMIN).roundInfo(round).send().contributionCount)
+                    .isEqualTo(BigInteger.TWO);
             assertThat(profile(erin).lockedStake).isZero();
         } finally {
-            chain.protocol(ADMIN).setParameter(MAX_CONTRIBUTIONS_PER_CONTRIBUTOR, BigInteger.valueOf(64)).send();
-            chain.protocol(ADMIN).setParameter(MAX_CONTRIBUTIONS_PER_ROUND, BigInteger.valueOf(512)).send();
+            chain.protocol(ADMIN)
+                    .setParameter(MAX_CONTRIBUTIONS_PER_CONTRIBUTOR, BigInteger.valueOf(64))
+                    .send();
+            chain.protocol(ADMIN)
+                    .setParameter(MAX_CONTRIBUTIONS_PER_ROUND, BigInteger.valueOf(512))
+                    .send();
         }
     }
 
@@ -925,8 +1187,10 @@ class ContributorCliIT {
         command.addAll(List.of(args));
         Path stdout = Files.createTempFile(work, "script-", ".out");
         Path stderr = Files.createTempFile(work, "script-", ".err");
-        ProcessBuilder builder = new ProcessBuilder(command).directory(work.toFile())
-                .redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(work.toFile())
+                .redirectOutput(stdout.toFile())
+                .redirectError(stderr.toFile());
         builder.environment().putAll(variables(account));
         builder.environment().put("COTRAIN_SKIP_BUILD", "1");
         builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
@@ -943,7 +1207,8 @@ class ContributorCliIT {
     private static Credentials newAccount(long wholeTokens, boolean withEth) throws Exception {
         Credentials account = Credentials.create(Keys.createEcKeyPair());
         if (withEth) {
-            Transfer.sendFunds(anvil.web3j(), ADMIN, account.getAddress(), BigDecimal.ONE, Convert.Unit.ETHER).send();
+            Transfer.sendFunds(anvil.web3j(), ADMIN, account.getAddress(), BigDecimal.ONE, Convert.Unit.ETHER)
+                    .send();
         }
         chain.token(ADMIN).transfer(account.getAddress(), tokens(wholeTokens)).send();
         return account;
@@ -951,9 +1216,12 @@ class ContributorCliIT {
 
     private static Map<String, String> variables(Credentials account) {
         return Map.of(
-                "COTRAIN_RPC_URL", anvil.rpcUrl(),
-                "COTRAIN_IPFS_URL", ipfs.apiUrl().toString(),
-                "COTRAIN_DEPLOYMENT", deploymentFile.toString(),
+                "COTRAIN_RPC_URL",
+                anvil.rpcUrl(),
+                "COTRAIN_IPFS_URL",
+                ipfs.apiUrl().toString(),
+                "COTRAIN_DEPLOYMENT",
+                deploymentFile.toString(),
                 "COTRAIN_PRIVATE_KEY",
                 Numeric.toHexStringWithPrefixZeroPadded(account.getEcKeyPair().getPrivateKey(), 64));
     }
@@ -989,11 +1257,14 @@ class ContributorCliIT {
 
     /** The content digests of a round's contributions, by position (id order), from the submission events. */
     private static List<byte[]> roundDigests(BigInteger round) throws Exception {
-        EthFilter filter = new EthFilter(DefaultBlockParameter.valueOf(chain.addresses().deployBlock()),
-                DefaultBlockParameterName.LATEST, chain.addresses().protocol());
+        EthFilter filter = new EthFilter(
+                DefaultBlockParameter.valueOf(chain.addresses().deployBlock()),
+                DefaultBlockParameterName.LATEST,
+                chain.addresses().protocol());
         filter.addSingleTopic(EventEncoder.encode(CotrainProtocol.CONTRIBUTIONSUBMITTED_EVENT));
         List<CotrainProtocol.ContributionSubmittedEventResponse> events = new ArrayList<>();
-        for (EthLog.LogResult<?> result : anvil.web3j().ethGetLogs(filter).send().getLogs()) {
+        for (EthLog.LogResult<?> result :
+                anvil.web3j().ethGetLogs(filter).send().getLogs()) {
             var event = CotrainProtocol.getContributionSubmittedEventFromLog((Log) result.get());
             if (event.round.equals(round)) events.add(event);
         }
@@ -1031,15 +1302,22 @@ class ContributorCliIT {
         anvil.mineTo(info.submissionEndBlock);
         List<byte[]> digests = roundDigests(round);
         assertThat(digests).hasSize(info.contributionCount.intValueExact());
-        int[] scores = digests.stream().mapToInt(digest -> scoreByDigest.getOrDefault(Arguments.hex(digest), 80))
+        int[] scores = digests.stream()
+                .mapToInt(digest -> scoreByDigest.getOrDefault(Arguments.hex(digest), 80))
                 .toArray();
         ScoreCommitment secret = ScoreCommitment.withFreshSalt(round, scores);
-        chain.protocol(VALIDATOR).commitScores(round,
-                secret.hash(chain.chainId(), chain.addresses().protocol(), VALIDATOR.getAddress())).send();
+        chain.protocol(VALIDATOR)
+                .commitScores(
+                        round, secret.hash(chain.chainId(), chain.addresses().protocol(), VALIDATOR.getAddress()))
+                .send();
         anvil.mineTo(info.commitEndBlock);
-        chain.protocol(VALIDATOR).revealScores(round, secret.scores(), secret.salt()).send();
+        chain.protocol(VALIDATOR)
+                .revealScores(round, secret.scores(), secret.salt())
+                .send();
         anvil.mineTo(info.revealEndBlock);
         chain.protocol(ADMIN).finalize(round, digests).send();
-        assertThat(reader.roundInfo(round).send().phase.intValue()).as("round " + round + " finalized").isEqualTo(4);
+        assertThat(reader.roundInfo(round).send().phase.intValue())
+                .as("round " + round + " finalized")
+                .isEqualTo(4);
     }
 }

@@ -23,8 +23,20 @@ class CotrainCliTest {
     void helpListsEveryCommand_andNoCommandIsAUsageError() {
         CliRunner.Result help = run(Map.of(), "--help");
         assertThat(help.exitCode()).isZero();
-        assertThat(help.out()).contains("register", "status", "train", "submit", "claim", "unstake", "history",
-                "--rpc-url", "--ipfs-url", "--deployment", "--keystore", "COTRAIN_PRIVATE_KEY");
+        assertThat(help.out())
+                .contains(
+                        "register",
+                        "status",
+                        "train",
+                        "submit",
+                        "claim",
+                        "unstake",
+                        "history",
+                        "--rpc-url",
+                        "--ipfs-url",
+                        "--deployment",
+                        "--keystore",
+                        "COTRAIN_PRIVATE_KEY");
         CliRunner.Result none = run(Map.of());
         assertThat(none.exitCode()).isEqualTo(2);
         assertThat(none.err()).contains("Usage: cotrain");
@@ -44,7 +56,8 @@ class CotrainCliTest {
         CliRunner.Result before = run(variables, "--rpc-url", "http://127.0.0.1:" + other, "status");
         CliRunner.Result after = run(variables, "status", "--rpc-url", "http://127.0.0.1:" + other);
         for (CliRunner.Result result : new CliRunner.Result[] {before, after}) {
-            assertThat(result.err()).as("the option, before or after the command")
+            assertThat(result.err())
+                    .as("the option, before or after the command")
                     .startsWith("error: cannot reach the chain at http://127.0.0.1:" + other + ":");
         }
         assertThat(run(Map.of("COTRAIN_PRIVATE_KEY", KEY), "status").err())
@@ -70,14 +83,17 @@ class CotrainCliTest {
     void usageErrorsExitWith2AndPointAtHelp() {
         CliRunner.Result badDigest = run(Map.of(), "submit", "--task", "1", "--manifest", "0x1234");
         assertThat(badDigest.exitCode()).isEqualTo(2);
-        assertThat(badDigest.err()).contains("'0x1234' is not a manifest digest")
+        assertThat(badDigest.err())
+                .contains("'0x1234' is not a manifest digest")
                 .contains("see 'cotrain submit --help'");
         assertThat(run(Map.of(), "submit", "--task", "1").err()).contains("Missing required argument");
         String digest = "ab".repeat(32);
-        assertThat(run(Map.of(), "submit", "--task", "1", "--manifest", digest, "--dataset", "x.csv").err())
+        assertThat(run(Map.of(), "submit", "--task", "1", "--manifest", digest, "--dataset", "x.csv")
+                        .err())
                 .contains("mutually exclusive");
         assertThat(run(Map.of(), "unstake").exitCode()).isEqualTo(2);
-        assertThat(run(Map.of(), "unstake", "--amount", "5", "--withdraw").err()).contains("mutually exclusive");
+        assertThat(run(Map.of(), "unstake", "--amount", "5", "--withdraw").err())
+                .contains("mutually exclusive");
         assertThat(run(Map.of(), "register", "--stake", "-3").err()).contains("is not an amount of tokens");
         assertThat(run(Map.of(), "history", "--task", "0").err()).contains("is not a task id");
         assertThat(run(Map.of(), "regster").err()).contains("Did you mean").contains("register");
@@ -85,12 +101,19 @@ class CotrainCliTest {
 
     @Test
     void withoutAWalletTheCommandsThatSignSaySo() {
-        for (String[] args : new String[][] {{"register", "--stake", "100"}, {"status"}, {"claim"},
-            {"unstake", "--withdraw"}, {"submit", "--task", "1", "--manifest", "ab".repeat(32)}}) {
+        for (String[] args : new String[][] {
+            {"register", "--stake", "100"},
+            {"status"},
+            {"claim"},
+            {"unstake", "--withdraw"},
+            {"submit", "--task", "1", "--manifest", "ab".repeat(32)}
+        }) {
             CliRunner.Result result = run(Map.of(), args);
             assertThat(result.exitCode()).as(String.join(" ", args)).isEqualTo(1);
-            assertThat(result.err()).as(String.join(" ", args))
-                    .startsWith("error: no wallet: pass --keystore FILE").contains("COTRAIN_PRIVATE_KEY");
+            assertThat(result.err())
+                    .as(String.join(" ", args))
+                    .startsWith("error: no wallet: pass --keystore FILE")
+                    .contains("COTRAIN_PRIVATE_KEY");
         }
     }
 

@@ -11,8 +11,8 @@ class DecodedErrorTest {
     void splitsNameAndNamedArguments() {
         DecodedError error = DecodedError.parse("WrongPhase(round=3, expected=0, actual=2)");
         assertThat(error.name()).isEqualTo("WrongPhase");
-        assertThat(error.arguments()).containsExactly(
-                Map.entry("round", "3"), Map.entry("expected", "0"), Map.entry("actual", "2"));
+        assertThat(error.arguments())
+                .containsExactly(Map.entry("round", "3"), Map.entry("expected", "0"), Map.entry("actual", "2"));
         assertThat(error.number("actual", 2)).isEqualTo(BigInteger.TWO);
     }
 

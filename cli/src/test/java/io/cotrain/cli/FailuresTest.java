@@ -72,8 +72,11 @@ class FailuresTest {
 
             @Override
             public Optional<RoundTimes> roundTimes(BigInteger round) {
-                return Optional.of(new RoundTimes(BigInteger.valueOf(120), BigInteger.valueOf(130),
-                        BigInteger.valueOf(140), BigInteger.valueOf(125)));
+                return Optional.of(new RoundTimes(
+                        BigInteger.valueOf(120),
+                        BigInteger.valueOf(130),
+                        BigInteger.valueOf(140),
+                        BigInteger.valueOf(125)));
             }
 
             @Override
@@ -84,12 +87,12 @@ class FailuresTest {
             @Override
             public Optional<Submission> contribution(byte[] digest) {
                 if (Arrays.equals(digest, MINE)) {
-                    return Optional.of(new Submission(BigInteger.valueOf(7), ACCOUNT, BigInteger.valueOf(3),
-                            ContributionStatus.PENDING, 0));
+                    return Optional.of(new Submission(
+                            BigInteger.valueOf(7), ACCOUNT, BigInteger.valueOf(3), ContributionStatus.PENDING, 0));
                 }
                 if (Arrays.equals(digest, THEIRS)) {
-                    return Optional.of(new Submission(BigInteger.valueOf(4), OTHER, BigInteger.valueOf(2),
-                            ContributionStatus.UNREWARDED, 50));
+                    return Optional.of(new Submission(
+                            BigInteger.valueOf(4), OTHER, BigInteger.valueOf(2), ContributionStatus.UNREWARDED, 50));
                 }
                 return Optional.empty();
             }
@@ -114,19 +117,22 @@ class FailuresTest {
 
     @Test
     void logQueryRefusedEvenForOneBlockSaysWhichEndpointAndWhatToUse() {
-        var refused = new EventQueryException(BigInteger.valueOf(42), BigInteger.valueOf(42), -32601,
-                "method not found");
+        var refused =
+                new EventQueryException(BigInteger.valueOf(42), BigInteger.valueOf(42), -32601, "method not found");
         CliException error = Failures.describe(refused, context("status"));
-        assertThat(error.getMessage()).startsWith("the chain endpoint at http://127.0.0.1:8545 refused to serve the "
-                + "protocol's events even for block 42").contains("code -32601", "method not found", "--rpc-url");
+        assertThat(error.getMessage())
+                .startsWith("the chain endpoint at http://127.0.0.1:8545 refused to serve the "
+                        + "protocol's events even for block 42")
+                .contains("code -32601", "method not found", "--rpc-url");
         assertThat(error.exitCode()).isEqualTo(CliException.UNAVAILABLE);
     }
 
     @Test
     void notRegisteredSaysHowToRegister() {
         CliException error = describe(revert("NotRegistered(address)", new Address(ACCOUNT)), "unstake");
-        assertThat(error.getMessage()).isEqualTo(ACCOUNT + " is not registered as a contributor: register first: "
-                + "cotrain register --stake 100 (the minimum stake is 100 COT)");
+        assertThat(error.getMessage())
+                .isEqualTo(ACCOUNT + " is not registered as a contributor: register first: "
+                        + "cotrain register --stake 100 (the minimum stake is 100 COT)");
         assertThat(error.exitCode()).isEqualTo(CliException.FAILED);
         assertThat(error.getCause()).isInstanceOf(ContractRevertedException.class);
     }
@@ -152,33 +158,43 @@ class FailuresTest {
     @Test
     void unbondingNotReadySaysTheBlockOfTheEarliestRequest() {
         var reverted = revert("UnbondingNotReady(uint256,uint256)", new Uint256(170), new Uint256(121));
-        assertThat(describe(reverted, "unstake").getMessage()).isEqualTo("no unbonding stake is withdrawable yet: your "
-                + "earliest unbonding request is withdrawable from block 170; the chain is at block 121 (49 blocks to "
-                + "go): run 'cotrain unstake --withdraw' again then");
+        assertThat(describe(reverted, "unstake").getMessage())
+                .isEqualTo("no unbonding stake is withdrawable yet: your "
+                        + "earliest unbonding request is withdrawable from block 170; the chain is at block 121 (49 "
+                        + "blocks to "
+                        + "go): run 'cotrain unstake --withdraw' again then");
     }
 
     @Test
     void tooManyUnbondingRequestsSaysToWithdrawTheReadyOnesFirst() {
         var reverted = revert("TooManyUnbondingRequests(uint256)", new Uint256(16));
-        assertThat(describe(reverted, "unstake").getMessage()).isEqualTo("you have 16 unbonding requests, the most at "
-                + "once: withdraw the ready ones first with 'cotrain unstake --withdraw' ('cotrain status' shows when "
-                + "they are ready), then request again");
+        assertThat(describe(reverted, "unstake").getMessage())
+                .isEqualTo("you have 16 unbonding requests, the most at "
+                        + "once: withdraw the ready ones first with 'cotrain unstake --withdraw' ('cotrain status' "
+                        + "shows when "
+                        + "they are ready), then request again");
     }
 
     @Test
     void aDuplicateDigestNamesTheContributionItWasSubmittedAs_andThatCopiesEarnNothing() {
         var mine = revert("DuplicateContent(bytes32,uint256)", new Bytes32(MINE), new Uint256(7));
-        assertThat(describe(mine, "submit").getMessage()).isEqualTo("this exact manifest (" + Arguments.hex(MINE)
-                + ") was already submitted, as contribution 7 (round 3, by you, pending): a digest is accepted once, "
-                + "ever, and copies earn nothing; nothing was submitted. Submit new work instead (other data, or an "
-                + "update trained with other data, epochs or --seed)");
+        assertThat(describe(mine, "submit").getMessage())
+                .isEqualTo("this exact manifest (" + Arguments.hex(MINE)
+                        + ") was already submitted, as contribution 7 (round 3, by you, pending): a digest is accepted "
+                        + "once, "
+                        + "ever, and copies earn nothing; nothing was submitted. Submit new work instead (other data, "
+                        + "or an "
+                        + "update trained with other data, epochs or --seed)");
         var theirs = revert("DuplicateContent(bytes32,uint256)", new Bytes32(THEIRS), new Uint256(4));
-        assertThat(describe(theirs, "submit").getMessage()).startsWith("this exact manifest (" + Arguments.hex(THEIRS)
-                + ") was already submitted, as contribution 4 (round 2, by " + OTHER + ", unrewarded with score 50): "
-                + "a digest is accepted once, ever, and copies earn nothing");
+        assertThat(describe(theirs, "submit").getMessage())
+                .startsWith("this exact manifest (" + Arguments.hex(THEIRS)
+                        + ") was already submitted, as contribution 4 (round 2, by " + OTHER
+                        + ", unrewarded with score 50): "
+                        + "a digest is accepted once, ever, and copies earn nothing");
         byte[] unknown = digest(3);
         var offline = revert("DuplicateContent(bytes32,uint256)", new Bytes32(unknown), new Uint256(9));
-        assertThat(Failures.describe(offline, FailureContext.offline("submit", "http://x", "http://y")).getMessage())
+        assertThat(Failures.describe(offline, FailureContext.offline("submit", "http://x", "http://y"))
+                        .getMessage())
                 .startsWith("this exact manifest (" + Arguments.hex(unknown) + ") was already submitted, as "
                         + "contribution 9: a digest is accepted once, ever, and copies earn nothing");
     }
@@ -186,17 +202,25 @@ class FailuresTest {
     @Test
     void aFullRoundAndTheContributorCapSayToWaitForTheNextRound() {
         var full = revert("RoundFull(uint256,uint256)", new Uint256(7), new Uint256(512));
-        assertThat(describe(full, "submit").getMessage()).isEqualTo("round 7 is full: it holds 512 contributions, the "
-                + "most a round takes; nothing was submitted: submit again once round 8 accepts submissions, from "
-                + "block 120 (the chain is at block 125)");
-        var capped = revert("ContributorRoundLimit(address,uint256,uint256)", new Address(ACCOUNT), new Uint256(7),
+        assertThat(describe(full, "submit").getMessage())
+                .isEqualTo("round 7 is full: it holds 512 contributions, the "
+                        + "most a round takes; nothing was submitted: submit again once round 8 accepts submissions, "
+                        + "from "
+                        + "block 120 (the chain is at block 125)");
+        var capped = revert(
+                "ContributorRoundLimit(address,uint256,uint256)",
+                new Address(ACCOUNT),
+                new Uint256(7),
                 new Uint256(64));
-        assertThat(describe(capped, "submit").getMessage()).isEqualTo("you already submitted 64 contributions to round "
-                + "7, the most one contributor may submit to a round; nothing was submitted: submit again once round "
-                + "8 accepts submissions, from block 120 (the chain is at block 125)");
-        var one = revert("ContributorRoundLimit(address,uint256,uint256)", new Address(ACCOUNT), new Uint256(7),
-                new Uint256(1));
-        assertThat(Failures.describe(one, FailureContext.offline("train", "http://x", "http://y")).getMessage())
+        assertThat(describe(capped, "submit").getMessage())
+                .isEqualTo("you already submitted 64 contributions to round "
+                        + "7, the most one contributor may submit to a round; nothing was submitted: submit again once "
+                        + "round "
+                        + "8 accepts submissions, from block 120 (the chain is at block 125)");
+        var one = revert(
+                "ContributorRoundLimit(address,uint256,uint256)", new Address(ACCOUNT), new Uint256(7), new Uint256(1));
+        assertThat(Failures.describe(one, FailureContext.offline("train", "http://x", "http://y"))
+                        .getMessage())
                 .isEqualTo("you already submitted 1 contribution to round 7, the most one contributor may submit to "
                         + "a round; nothing was submitted: submit again once round 8 accepts submissions");
     }
@@ -204,14 +228,15 @@ class FailuresTest {
     @Test
     void wrongPhaseSaysThePhasesAndWhenTheCurrentOneEnds() {
         var reverted = revert("WrongPhase(uint256,uint8,uint8)", new Uint256(7), new Uint8(0), new Uint8(1));
-        assertThat(describe(reverted, "submit").getMessage()).isEqualTo("round 7 is in its commit phase, this needs "
-                + "its submission phase: the commit phase ends at block 130 (the chain is at block 125)");
+        assertThat(describe(reverted, "submit").getMessage())
+                .isEqualTo("round 7 is in its commit phase, this needs "
+                        + "its submission phase: the commit phase ends at block 130 (the chain is at block 125)");
     }
 
     @Test
     void insufficientTokenBalanceSaysBalanceAndNeed() {
-        var reverted = revert("ERC20InsufficientBalance(address,uint256,uint256)", new Address(ACCOUNT), tokens(40),
-                tokens(100));
+        var reverted = revert(
+                "ERC20InsufficientBalance(address,uint256,uint256)", new Address(ACCOUNT), tokens(40), tokens(100));
         assertThat(describe(reverted, "register").getMessage())
                 .isEqualTo("insufficient token balance: " + ACCOUNT + " has 40 COT, 100 COT needed: get more COT "
                         + "first, or stake less");
@@ -219,22 +244,34 @@ class FailuresTest {
 
     @Test
     void theOtherContributorErrorsHaveMessagesToo() {
-        assertThat(describe(revert("ProtocolPaused()"), "register").getMessage()).isEqualTo(Failures.PAUSED)
+        assertThat(describe(revert("ProtocolPaused()"), "register").getMessage())
+                .isEqualTo(Failures.PAUSED)
                 .startsWith("the protocol is paused");
-        assertThat(describe(revert("NothingToClaim(address)", new Address(ACCOUNT)), "claim").getMessage())
+        assertThat(describe(revert("NothingToClaim(address)", new Address(ACCOUNT)), "claim")
+                        .getMessage())
                 .startsWith("nothing to claim for " + ACCOUNT);
         assertThat(describe(revert("NothingToWithdraw()"), "unstake").getMessage())
-                .startsWith("nothing to withdraw").contains("cotrain unstake --amount");
-        assertThat(describe(revert("AlreadyRegistered(address)", new Address(ACCOUNT)), "register").getMessage())
+                .startsWith("nothing to withdraw")
+                .contains("cotrain unstake --amount");
+        assertThat(describe(revert("AlreadyRegistered(address)", new Address(ACCOUNT)), "register")
+                        .getMessage())
                 .contains("already registered");
         assertThat(describe(revert("ZeroAmount()"), "unstake").getMessage())
                 .isEqualTo("the amount must be more than 0");
-        assertThat(describe(revert("TaskIdTooLarge(uint256)", new Uint256(1L << 33)), "submit").getMessage())
+        assertThat(describe(revert("TaskIdTooLarge(uint256)", new Uint256(1L << 33)), "submit")
+                        .getMessage())
                 .isEqualTo("task 8589934592 is out of range: task ids are below 2^32");
-        assertThat(describe(revert("NothingToClaim(address)", new Address(ACCOUNT)), "claim").getMessage())
+        assertThat(describe(revert("NothingToClaim(address)", new Address(ACCOUNT)), "claim")
+                        .getMessage())
                 .contains("scored above the neutral score");
-        assertThat(describe(revert("ERC20InsufficientAllowance(address,uint256,uint256)", new Address(ACCOUNT),
-                        tokens(1), tokens(2)), "register").getMessage())
+        assertThat(describe(
+                                revert(
+                                        "ERC20InsufficientAllowance(address,uint256,uint256)",
+                                        new Address(ACCOUNT),
+                                        tokens(1),
+                                        tokens(2)),
+                                "register")
+                        .getMessage())
                 .contains("may spend only 1 COT");
     }
 
@@ -249,7 +286,8 @@ class FailuresTest {
     void anUnreachableChainNamesTheUrlAndTheOptions() {
         var down = new ChainUnavailableException("read nonce failed after 3 attempts", new ConnectException("refused"));
         CliException error = Failures.describe(down, context("register"));
-        assertThat(error.getMessage()).startsWith("cannot reach the chain at http://127.0.0.1:8545")
+        assertThat(error.getMessage())
+                .startsWith("cannot reach the chain at http://127.0.0.1:8545")
                 .contains("--rpc-url / COTRAIN_RPC_URL");
         assertThat(error.exitCode()).isEqualTo(CliException.UNAVAILABLE);
     }
@@ -266,7 +304,8 @@ class FailuresTest {
                 failure = e;
             }
             CliException error = Failures.describe(failure, context("train"));
-            assertThat(error.getMessage()).startsWith("cannot reach the IPFS node at http://127.0.0.1:5001")
+            assertThat(error.getMessage())
+                    .startsWith("cannot reach the IPFS node at http://127.0.0.1:5001")
                     .contains("--ipfs-url / COTRAIN_IPFS_URL");
             assertThat(error.exitCode()).isEqualTo(CliException.UNAVAILABLE);
         }
@@ -274,11 +313,12 @@ class FailuresTest {
 
     @Test
     void noGasMoneyAndUnexpectedFailuresAreExplained() {
-        var refused = new IllegalStateException("registerContributor(100 COT): the node refused it: "
-                + "Insufficient funds for gas * price + value");
+        var refused = new IllegalStateException(
+                "registerContributor(100 COT): the node refused it: " + "Insufficient funds for gas * price + value");
         assertThat(Failures.describe(refused, context("register")).getMessage())
                 .startsWith("the account has not enough ETH to pay for gas");
-        assertThat(Failures.describe(new NullPointerException("x"), context("status")).getMessage())
+        assertThat(Failures.describe(new NullPointerException("x"), context("status"))
+                        .getMessage())
                 .isEqualTo("unexpected error: NullPointerException: x (run with --verbose for the stack trace)");
         assertThat(Failures.describe(new CsvFormatException(3, "f1", "'x' is not a decimal number"), context("submit"))
                         .getMessage())

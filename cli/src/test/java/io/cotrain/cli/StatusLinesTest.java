@@ -1,9 +1,9 @@
 package io.cotrain.cli;
 
-import io.cotrain.contracts.ContributionStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.cotrain.contracts.ContributionStatus;
 import io.cotrain.contracts.generated.CotrainProtocol;
 import java.math.BigInteger;
 import java.util.Arrays;
@@ -19,16 +19,24 @@ class StatusLinesTest {
     }
 
     private static CotrainProtocol.ContributorProfile unbonding(long total, long withdrawable, long readyBlock) {
-        return new CotrainProtocol.ContributorProfile(true, TOKEN.multiply(n(5)), BigInteger.ZERO, n(5_000),
-                TOKEN.multiply(n(total)), TOKEN.multiply(n(withdrawable)), n(readyBlock), n(3), n(1));
+        return new CotrainProtocol.ContributorProfile(
+                true,
+                TOKEN.multiply(n(5)),
+                BigInteger.ZERO,
+                n(5_000),
+                TOKEN.multiply(n(total)),
+                TOKEN.multiply(n(withdrawable)),
+                n(readyBlock),
+                n(3),
+                n(1));
     }
 
-    private static ContributionLedger.Entry entry(long id, int kind, ContributionStatus status, int score, long reward,
-            long slashed) {
+    private static ContributionLedger.Entry entry(
+            long id, int kind, ContributionStatus status, int score, long reward, long slashed) {
         byte[] digest = new byte[32];
         Arrays.fill(digest, (byte) id);
-        return new ContributionLedger.Entry(n(id), n(4), kind, digest, status, score, TOKEN.multiply(n(reward)),
-                TOKEN.multiply(n(slashed)));
+        return new ContributionLedger.Entry(
+                n(id), n(4), kind, digest, status, score, TOKEN.multiply(n(reward)), TOKEN.multiply(n(slashed)));
     }
 
     @Test
@@ -58,10 +66,11 @@ class StatusLinesTest {
         List<String> table = StatusCommand.table(entries);
         assertThat(table.getFirst().split("\\s{2,}"))
                 .containsExactly("ID", "ROUND", "KIND", "STATUS", "SCORE", "REWARD", "SLASHED", "MANIFEST");
-        assertThat(table.get(2).split("\\s{2,}")).containsExactly("2", "4", "model update", "Unrewarded", "50",
-                "0 COT", "0 COT", "0x" + "02".repeat(32));
-        assertThat(table.get(4).split("\\s{2,}")).containsExactly("4", "4", "dataset", "Pending", "-", "0 COT",
-                "0 COT", "0x" + "04".repeat(32));
+        assertThat(table.get(2).split("\\s{2,}"))
+                .containsExactly(
+                        "2", "4", "model update", "Unrewarded", "50", "0 COT", "0 COT", "0x" + "02".repeat(32));
+        assertThat(table.get(4).split("\\s{2,}"))
+                .containsExactly("4", "4", "dataset", "Pending", "-", "0 COT", "0 COT", "0x" + "04".repeat(32));
     }
 
     @Test
@@ -69,9 +78,12 @@ class StatusLinesTest {
         assertThat(Arrays.stream(ContributionStatus.values()).map(ContributionStatus::toString))
                 .containsExactly("None", "Pending", "Accepted", "Rejected", "Released", "Unrewarded");
         assertThat(ContributionStatus.of(n(5))).isEqualTo(ContributionStatus.UNREWARDED);
-        assertThat(ContributionStatus.UNREWARDED.meaning()).contains("at or below the neutral score")
-                .contains("stake released").contains("no reward");
-        assertThat(ContributionStatus.ACCEPTED.meaning()).contains("above the neutral score")
+        assertThat(ContributionStatus.UNREWARDED.meaning())
+                .contains("at or below the neutral score")
+                .contains("stake released")
+                .contains("no reward");
+        assertThat(ContributionStatus.ACCEPTED.meaning())
+                .contains("above the neutral score")
                 .contains("(score - neutral) / (100 - neutral)");
         assertThat(ContributionStatus.PENDING.settled()).isFalse();
         assertThat(ContributionStatus.RELEASED.settled()).isTrue();

@@ -34,7 +34,8 @@ class TokenAmountTest {
         assertThatThrownBy(() -> TokenAmount.parse("0.0000000000000000001"))
                 .hasMessageContaining("more than 18 decimals");
         assertThat(TokenAmount.parse("79228162514.264337593543950335")).isEqualTo(TokenAmount.MAX_WEI);
-        assertThatThrownBy(() -> TokenAmount.parse("79228162514.264337593543950336")).hasMessageContaining("2^96");
+        assertThatThrownBy(() -> TokenAmount.parse("79228162514.264337593543950336"))
+                .hasMessageContaining("2^96");
     }
 
     @Test

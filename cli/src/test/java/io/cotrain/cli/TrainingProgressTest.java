@@ -31,15 +31,19 @@ class TrainingProgressTest {
         CsvDataset shard = TASK.shard(1, ROWS);
         StringWriter terminal = new StringWriter();
         new TrainingProgress(new PrintWriter(terminal), true, 2, ROWS).train(TASK.baseModel(), shard.toDataSet(), 2, 1);
-        assertThat(terminal.toString()).contains("\repoch 1/2 [").contains("] batch 5/5  loss ")
+        assertThat(terminal.toString())
+                .contains("\repoch 1/2 [")
+                .contains("] batch 5/5  loss ")
                 .contains("\repoch 2/2 [" + "#".repeat(30) + "] batch 5/5");
-        assertThat(terminal.toString().chars().filter(c -> c == '\n').count()).as("a line break per epoch")
+        assertThat(terminal.toString().chars().filter(c -> c == '\n').count())
+                .as("a line break per epoch")
                 .isEqualTo(2);
 
         StringWriter log = new StringWriter();
         new TrainingProgress(new PrintWriter(log), false, 2, ROWS).train(TASK.baseModel(), shard.toDataSet(), 2, 1);
-        assertThat(log.toString().lines()).hasSize(2).allMatch(line -> line.matches(
-                "epoch [12]/2 \\[#{30}] batch 5/5  loss \\d+\\.\\d{4}"));
+        assertThat(log.toString().lines())
+                .hasSize(2)
+                .allMatch(line -> line.matches("epoch [12]/2 \\[#{30}] batch 5/5  loss \\d+\\.\\d{4}"));
         assertThat(log.toString()).doesNotContain("\r");
     }
 

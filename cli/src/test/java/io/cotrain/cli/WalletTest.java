@@ -39,12 +39,17 @@ class WalletTest {
 
     @Test
     void aPrivateKeyFromTheEnvironment() {
-        assertThat(Wallet.load(null,
-                        environment(Map.of("COTRAIN_PRIVATE_KEY", KEY), CliEnvironment.PasswordPrompt.NONE))
+        assertThat(Wallet.load(
+                                null,
+                                environment(Map.of("COTRAIN_PRIVATE_KEY", KEY), CliEnvironment.PasswordPrompt.NONE))
                         .getAddress())
                 .isEqualTo(address);
-        assertThat(Wallet.load(null, environment(Map.of("COTRAIN_PRIVATE_KEY", KEY.substring(2)),
-                        CliEnvironment.PasswordPrompt.NONE)).getAddress())
+        assertThat(Wallet.load(
+                                null,
+                                environment(
+                                        Map.of("COTRAIN_PRIVATE_KEY", KEY.substring(2)),
+                                        CliEnvironment.PasswordPrompt.NONE))
+                        .getAddress())
                 .isEqualTo(address);
     }
 
@@ -54,9 +59,15 @@ class WalletTest {
         assertThat(Wallet.load(keystore.getFileName(), environment(variables, CliEnvironment.PasswordPrompt.NONE))
                         .getAddress())
                 .isEqualTo(address);
-        var fromVariable = Map.of("COTRAIN_KEYSTORE", keystore.toString(), "COTRAIN_KEYSTORE_PASSWORD", PASSWORD,
-                "COTRAIN_PRIVATE_KEY", "0x" + "11".repeat(32));
-        assertThat(Wallet.load(null, environment(fromVariable, CliEnvironment.PasswordPrompt.NONE)).getAddress())
+        var fromVariable = Map.of(
+                "COTRAIN_KEYSTORE",
+                keystore.toString(),
+                "COTRAIN_KEYSTORE_PASSWORD",
+                PASSWORD,
+                "COTRAIN_PRIVATE_KEY",
+                "0x" + "11".repeat(32));
+        assertThat(Wallet.load(null, environment(fromVariable, CliEnvironment.PasswordPrompt.NONE))
+                        .getAddress())
                 .as("the keystore wins over the private key")
                 .isEqualTo(address);
     }
@@ -68,7 +79,8 @@ class WalletTest {
             prompts.add(text);
             return PASSWORD.toCharArray();
         };
-        assertThat(Wallet.load(keystore, environment(Map.of(), prompt)).getAddress()).isEqualTo(address);
+        assertThat(Wallet.load(keystore, environment(Map.of(), prompt)).getAddress())
+                .isEqualTo(address);
         assertThat(prompts).containsExactly("Password for " + keystore.getFileName() + ": ");
     }
 
@@ -80,24 +92,27 @@ class WalletTest {
                 .hasMessageContaining("COTRAIN_PRIVATE_KEY");
         assertThatThrownBy(() -> Wallet.load(keystore, environment(Map.of(), CliEnvironment.PasswordPrompt.NONE)))
                 .hasMessageContaining("needs its password: set COTRAIN_KEYSTORE_PASSWORD");
-        assertThatThrownBy(() -> Wallet.load(keystore, environment(Map.of("COTRAIN_KEYSTORE_PASSWORD", "wrong-pass"),
-                        CliEnvironment.PasswordPrompt.NONE)))
+        assertThatThrownBy(() -> Wallet.load(
+                        keystore,
+                        environment(
+                                Map.of("COTRAIN_KEYSTORE_PASSWORD", "wrong-pass"), CliEnvironment.PasswordPrompt.NONE)))
                 .hasMessageContaining("wrong password")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("wrong-pass"));
-        assertThatThrownBy(() -> Wallet.load(directory.resolve("missing.json"),
-                        environment(Map.of(), CliEnvironment.PasswordPrompt.NONE)))
+        assertThatThrownBy(() -> Wallet.load(
+                        directory.resolve("missing.json"), environment(Map.of(), CliEnvironment.PasswordPrompt.NONE)))
                 .hasMessageContaining("missing.json does not exist");
         String badKey = "0x1234" + KEY.substring(10);
-        assertThatThrownBy(() -> Wallet.load(null, environment(Map.of("COTRAIN_PRIVATE_KEY", badKey),
-                        CliEnvironment.PasswordPrompt.NONE)))
+        assertThatThrownBy(() -> Wallet.load(
+                        null, environment(Map.of("COTRAIN_PRIVATE_KEY", badKey), CliEnvironment.PasswordPrompt.NONE)))
                 .hasMessage("COTRAIN_PRIVATE_KEY is not a private key: expected 64 hex digits, optionally 0x-prefixed");
     }
 
     @Test
     void aFileThatIsNoKeystore() throws Exception {
         Path notAKeystore = Files.writeString(directory.resolve("notes.txt"), "hello");
-        assertThatThrownBy(() -> Wallet.load(notAKeystore, environment(Map.of("COTRAIN_KEYSTORE_PASSWORD", PASSWORD),
-                        CliEnvironment.PasswordPrompt.NONE)))
+        assertThatThrownBy(() -> Wallet.load(
+                        notAKeystore,
+                        environment(Map.of("COTRAIN_KEYSTORE_PASSWORD", PASSWORD), CliEnvironment.PasswordPrompt.NONE)))
                 .hasMessageContaining("not a JSON keystore");
     }
 }

@@ -40,7 +40,9 @@ public record EventQuery(List<String> addresses, List<List<String>> topics) {
      */
     public EventQuery indexed(BigInteger... values) {
         List<List<String>> narrowed = new ArrayList<>(topics);
-        narrowed.add(Arrays.stream(values).map(value -> Numeric.toHexStringWithPrefixZeroPadded(value, 64)).toList());
+        narrowed.add(Arrays.stream(values)
+                .map(value -> Numeric.toHexStringWithPrefixZeroPadded(value, 64))
+                .toList());
         return new EventQuery(addresses, narrowed);
     }
 
@@ -53,8 +55,8 @@ public record EventQuery(List<String> addresses, List<List<String>> topics) {
 
     /** @return the JSON-RPC filter for blocks {@code from..to}, both included */
     EthFilter filter(BigInteger from, BigInteger to) {
-        EthFilter filter = new EthFilter(DefaultBlockParameter.valueOf(from), DefaultBlockParameter.valueOf(to),
-                addresses);
+        EthFilter filter =
+                new EthFilter(DefaultBlockParameter.valueOf(from), DefaultBlockParameter.valueOf(to), addresses);
         for (List<String> position : topics) {
             switch (position.size()) {
                 case 0 -> filter.addNullTopic();

@@ -60,8 +60,10 @@ public final class EventReader {
 
     /** @return a source that asks {@code web3j}, retrying a page the endpoint did not answer by {@code retry} */
     public static LogSource of(Web3j web3j, RetryPolicy retry) {
-        return filter -> retry.call("eth_getLogs " + filter.getFromBlock().getValue() + ".."
-                + filter.getToBlock().getValue(), () -> web3j.ethGetLogs(filter).send());
+        return filter -> retry.call(
+                "eth_getLogs " + filter.getFromBlock().getValue() + ".."
+                        + filter.getToBlock().getValue(),
+                () -> web3j.ethGetLogs(filter).send());
     }
 
     /** @return the page width the reader asks for now */
@@ -98,7 +100,10 @@ public final class EventReader {
             EthLog answer = ask(query.filter(from, to), from, to);
             if (answer.hasError()) {
                 if (to.equals(from)) {
-                    throw new EventQueryException(from, to, answer.getError().getCode(),
+                    throw new EventQueryException(
+                            from,
+                            to,
+                            answer.getError().getCode(),
                             answer.getError().getMessage());
                 }
                 long span = to.subtract(from).longValueExact() + 1;

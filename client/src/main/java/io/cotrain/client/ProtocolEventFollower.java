@@ -1,9 +1,9 @@
 package io.cotrain.client;
 
+import io.cotrain.contracts.generated.CotrainProtocol;
 import io.cotrain.contracts.generated.CotrainProtocol.ContributionSubmittedEventResponse;
 import io.cotrain.contracts.generated.CotrainProtocol.RoundFinalizedEventResponse;
 import io.cotrain.contracts.generated.CotrainProtocol.RoundOpenedEventResponse;
-import io.cotrain.contracts.generated.CotrainProtocol;
 import java.math.BigInteger;
 import java.util.List;
 import org.web3j.abi.EventEncoder;
@@ -17,7 +17,8 @@ import org.web3j.protocol.core.methods.response.Log;
  * checkpointed: that block's events come again on the next poll, so handlers must be idempotent.
  */
 public final class ProtocolEventFollower {
-    private static final String CONTRIBUTION_SUBMITTED = EventEncoder.encode(CotrainProtocol.CONTRIBUTIONSUBMITTED_EVENT);
+    private static final String CONTRIBUTION_SUBMITTED =
+            EventEncoder.encode(CotrainProtocol.CONTRIBUTIONSUBMITTED_EVENT);
     private static final String ROUND_OPENED = EventEncoder.encode(CotrainProtocol.ROUNDOPENED_EVENT);
     private static final String ROUND_FINALIZED = EventEncoder.encode(CotrainProtocol.ROUNDFINALIZED_EVENT);
 
@@ -43,12 +44,22 @@ public final class ProtocolEventFollower {
      * @param confirmations blocks that must be mined on top of a block before its events are read
      * @param maxBlocksPerQuery the widest eth_getLogs range, for nodes that cap it
      */
-    public ProtocolEventFollower(Web3j web3j, String protocol, BigInteger startBlock, int confirmations,
-            int maxBlocksPerQuery, DurableNumber checkpoint, RetryPolicy retry) {
+    public ProtocolEventFollower(
+            Web3j web3j,
+            String protocol,
+            BigInteger startBlock,
+            int confirmations,
+            int maxBlocksPerQuery,
+            DurableNumber checkpoint,
+            RetryPolicy retry) {
         if (confirmations < 0) throw new IllegalArgumentException("confirmations must be >= 0, got " + confirmations);
         this.web3j = web3j;
-        this.query = EventQuery.of(List.of(CotrainProtocol.CONTRIBUTIONSUBMITTED_EVENT,
-                CotrainProtocol.ROUNDOPENED_EVENT, CotrainProtocol.ROUNDFINALIZED_EVENT), protocol);
+        this.query = EventQuery.of(
+                List.of(
+                        CotrainProtocol.CONTRIBUTIONSUBMITTED_EVENT,
+                        CotrainProtocol.ROUNDOPENED_EVENT,
+                        CotrainProtocol.ROUNDFINALIZED_EVENT),
+                protocol);
         this.reader = new EventReader(EventReader.of(web3j, retry), maxBlocksPerQuery);
         this.confirmations = confirmations;
         this.checkpoint = checkpoint;
@@ -68,7 +79,9 @@ public final class ProtocolEventFollower {
      * @return the last block handled
      */
     public synchronized BigInteger poll(Handler handler) {
-        BigInteger latest = retry.call("read block number", () -> web3j.ethBlockNumber().send()).getBlockNumber();
+        BigInteger latest = retry.call(
+                        "read block number", () -> web3j.ethBlockNumber().send())
+                .getBlockNumber();
         BigInteger confirmedHead = latest.subtract(BigInteger.valueOf(confirmations));
         reader.forEachPage(query, lastProcessed.add(BigInteger.ONE), confirmedHead, (to, logs) -> {
             for (Log log : logs) dispatch(log, handler);

@@ -44,9 +44,15 @@ public record RetryPolicy(int maxAttempts, Duration initialDelay, Duration maxDe
                 return call.call();
             } catch (IOException e) {
                 if (attempt >= maxAttempts) {
-                    throw new ChainUnavailableException(what + " failed after " + attempt + " attempts: " + e.getMessage(), e);
+                    throw new ChainUnavailableException(
+                            what + " failed after " + attempt + " attempts: " + e.getMessage(), e);
                 }
-                LOG.warn("{} failed (attempt {}/{}): {}; retrying in {} ms", what, attempt, maxAttempts, e.getMessage(),
+                LOG.warn(
+                        "{} failed (attempt {}/{}): {}; retrying in {} ms",
+                        what,
+                        attempt,
+                        maxAttempts,
+                        e.getMessage(),
                         delay.toMillis());
                 sleep(delay);
                 delay = delay.multipliedBy(2).compareTo(maxDelay) > 0 ? maxDelay : delay.multipliedBy(2);

@@ -68,7 +68,8 @@ public final class RevertDecoder {
         for (String type : types) {
             try {
                 @SuppressWarnings("unchecked")
-                TypeReference<Type> reference = (TypeReference<Type>) (TypeReference<?>) TypeReference.makeTypeReference(type);
+                TypeReference<Type> reference =
+                        (TypeReference<Type>) (TypeReference<?>) TypeReference.makeTypeReference(type);
                 references.add(reference);
             } catch (ClassNotFoundException e) {
                 throw new IllegalStateException("unsupported ABI type " + type + " in error " + signature, e);

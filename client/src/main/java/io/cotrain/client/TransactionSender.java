@@ -1,6 +1,5 @@
 package io.cotrain.client;
 
-import java.io.IOException;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,6 +29,7 @@ public final class TransactionSender {
     private static final Logger LOG = LoggerFactory.getLogger(TransactionSender.class);
     /** Headroom over the estimate: state may change between estimate and inclusion (e.g. a ring slot claimed). */
     private static final int GAS_MARGIN_PERCENT = 25;
+
     private static final Duration RECEIPT_POLL = Duration.ofMillis(100);
 
     private final Web3j web3j;
@@ -42,8 +42,15 @@ public final class TransactionSender {
     private final TransactionListener listener;
     private BigInteger nextNonce; // null until read from the chain, and after a nonce error
 
-    public TransactionSender(Web3j web3j, Credentials key, long chainId, FeePolicy fees, RetryPolicy retry,
-            RevertDecoder decoder, Duration receiptTimeout, TransactionListener listener) {
+    public TransactionSender(
+            Web3j web3j,
+            Credentials key,
+            long chainId,
+            FeePolicy fees,
+            RetryPolicy retry,
+            RevertDecoder decoder,
+            Duration receiptTimeout,
+            TransactionListener listener) {
         this.web3j = web3j;
         this.key = key;
         this.chainId = chainId;
@@ -82,23 +89,35 @@ public final class TransactionSender {
 
     private TransactionReceipt sendOnce(String action, String to, String data, boolean mayResyncNonce) {
         Transaction call = Transaction.createFunctionCallTransaction(key.getAddress(), null, null, null, to, data);
-        var estimate = retry.call("estimate gas of " + action, () -> web3j.ethEstimateGas(call).send());
+        var estimate = retry.call(
+                "estimate gas of " + action, () -> web3j.ethEstimateGas(call).send());
         if (estimate.hasError()) throw failure(action, estimate.getError());
-        BigInteger gasLimit = estimate.getAmountUsed().multiply(BigInteger.valueOf(100 + GAS_MARGIN_PERCENT))
+        BigInteger gasLimit = estimate.getAmountUsed()
+                .multiply(BigInteger.valueOf(100 + GAS_MARGIN_PERCENT))
                 .divide(BigInteger.valueOf(100));
 
         if (nextNonce == null) {
-            nextNonce = retry.call("read nonce", () -> web3j.ethGetTransactionCount(
-                            key.getAddress(), DefaultBlockParameterName.PENDING).send())
+            nextNonce = retry.call(
+                            "read nonce",
+                            () -> web3j.ethGetTransactionCount(key.getAddress(), DefaultBlockParameterName.PENDING)
+                                    .send())
                     .getTransactionCount();
         }
         FeePolicy.Fees chosen = retry.call("read fees", () -> fees.fees(web3j));
-        RawTransaction transaction = RawTransaction.createTransaction(chainId, nextNonce, gasLimit, to,
-                BigInteger.ZERO, data, chosen.maxPriorityFeePerGas(), chosen.maxFeePerGas());
+        RawTransaction transaction = RawTransaction.createTransaction(
+                chainId,
+                nextNonce,
+                gasLimit,
+                to,
+                BigInteger.ZERO,
+                data,
+                chosen.maxPriorityFeePerGas(),
+                chosen.maxFeePerGas());
         String signed = Numeric.toHexString(TransactionEncoder.signMessage(transaction, key));
         String hash = Hash.sha3(signed);
 
-        EthSendTransaction sent = retry.call("send " + action, () -> web3j.ethSendRawTransaction(signed).send());
+        EthSendTransaction sent = retry.call(
+                "send " + action, () -> web3j.ethSendRawTransaction(signed).send());
         if (sent.hasError()) {
             String message = sent.getError().getMessage().toLowerCase();
             if (message.contains("nonce too low") && mayResyncNonce) {
@@ -121,12 +140,15 @@ public final class TransactionSender {
     private TransactionReceipt awaitReceipt(String action, String hash) {
         Instant deadline = Instant.now().plus(receiptTimeout);
         while (true) {
-            Optional<TransactionReceipt> receipt = retry.call("read receipt of " + action,
+            Optional<TransactionReceipt> receipt = retry.call(
+                    "read receipt of " + action,
                     () -> web3j.ethGetTransactionReceipt(hash).send().getTransactionReceipt());
             if (receipt.isPresent()) return receipt.get();
             if (Instant.now().isAfter(deadline)) {
-                throw new ChainUnavailableException(action + ": no receipt for " + hash + " within " + receiptTimeout
-                        + " (it may still be mined; its nonce stays used)", null);
+                throw new ChainUnavailableException(
+                        action + ": no receipt for " + hash + " within " + receiptTimeout
+                                + " (it may still be mined; its nonce stays used)",
+                        null);
             }
             try {
                 Thread.sleep(RECEIPT_POLL);
@@ -139,12 +161,16 @@ public final class TransactionSender {
 
     /** Replays a mined, reverted call on the state before its block to recover the revert data. */
     private RuntimeException revertOfMined(String action, Transaction call, TransactionReceipt receipt) {
-        DefaultBlockParameter before = DefaultBlockParameter.valueOf(receipt.getBlockNumber().subtract(BigInteger.ONE));
-        var replay = retry.call("replay " + action, () -> web3j.ethCall(call, before).send());
+        DefaultBlockParameter before =
+                DefaultBlockParameter.valueOf(receipt.getBlockNumber().subtract(BigInteger.ONE));
+        var replay =
+                retry.call("replay " + action, () -> web3j.ethCall(call, before).send());
         if (replay.hasError()) return failure(action, replay.getError());
         String data = replay.getValue();
-        return new ContractRevertedException(action + " (tx " + receipt.getTransactionHash() + ")",
-                decoder.decode(data).orElse(null), data);
+        return new ContractRevertedException(
+                action + " (tx " + receipt.getTransactionHash() + ")",
+                decoder.decode(data).orElse(null),
+                data);
     }
 
     private RuntimeException failure(String action, Response.Error error) {

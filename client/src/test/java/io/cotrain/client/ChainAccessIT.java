@@ -4,9 +4,9 @@ import static io.cotrain.contracts.testing.CotrainClients.tokens;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.cotrain.contracts.generated.CotrainProtocol;
 import io.cotrain.contracts.generated.CotrainProtocol.ContributionSubmittedEventResponse;
 import io.cotrain.contracts.generated.CotrainProtocol.RoundOpenedEventResponse;
-import io.cotrain.contracts.generated.CotrainProtocol;
 import io.cotrain.contracts.testing.AnvilExtension;
 import io.cotrain.contracts.testing.AnvilNode;
 import io.cotrain.contracts.testing.ContractsDeployer;
@@ -46,8 +46,14 @@ class ChainAccessIT {
     }
 
     private TransactionSender sender(AnvilNode anvil, Credentials key) {
-        return new TransactionSender(anvil.web3j(), key, anvil.chainId(), FeePolicy.baseFeeTimesTwoPlus(BigInteger.ONE),
-                RetryPolicy.defaults(), RevertDecoder.forCotrainContracts(), Duration.ofSeconds(30),
+        return new TransactionSender(
+                anvil.web3j(),
+                key,
+                anvil.chainId(),
+                FeePolicy.baseFeeTimesTwoPlus(BigInteger.ONE),
+                RetryPolicy.defaults(),
+                RevertDecoder.forCotrainContracts(),
+                Duration.ofSeconds(30),
                 TransactionListener.NONE);
     }
 
@@ -55,9 +61,14 @@ class ChainAccessIT {
     void sendsCallsFromOneNonceSource_evenFromSeveralThreads(AnvilNode anvil) throws Exception {
         TransactionSender sender = sender(anvil, CONTRIBUTOR);
         String protocol = chain.addresses().protocol();
-        sender.send("approve", chain.addresses().token(),
+        sender.send(
+                "approve",
+                chain.addresses().token(),
                 chain.token(CONTRIBUTOR).approve(protocol, tokens(1_000)).encodeFunctionCall());
-        sender.send("register", protocol, chain.protocol(CONTRIBUTOR).registerContributor(tokens(200)).encodeFunctionCall());
+        sender.send(
+                "register",
+                protocol,
+                chain.protocol(CONTRIBUTOR).registerContributor(tokens(200)).encodeFunctionCall());
 
         ExecutorService threads = Executors.newFixedThreadPool(4);
         List<Future<?>> sends = new ArrayList<>();
@@ -68,22 +79,29 @@ class ChainAccessIT {
         for (Future<?> send : sends) send.get();
         threads.shutdown();
 
-        assertThat(chain.protocol(ADMIN).contributorProfile(CONTRIBUTOR.getAddress()).send().stake).isEqualTo(tokens(208));
+        assertThat(chain.protocol(ADMIN)
+                        .contributorProfile(CONTRIBUTOR.getAddress())
+                        .send()
+                        .stake)
+                .isEqualTo(tokens(208));
     }
 
     @Test
     void reportsARevertFoundWhileEstimatingWithItsCustomError(AnvilNode anvil) {
         TransactionSender sender = sender(anvil, DevAccounts.account(7));
-        String data = chain.protocol(DevAccounts.account(7)).submitContribution(BigInteger.ZERO, new byte[32], BigInteger.ONE)
+        String data = chain.protocol(DevAccounts.account(7))
+                .submitContribution(BigInteger.ZERO, new byte[32], BigInteger.ONE)
                 .encodeFunctionCall();
 
-        assertThatThrownBy(() -> sender.send("submitContribution", chain.addresses().protocol(), data))
+        assertThatThrownBy(() ->
+                        sender.send("submitContribution", chain.addresses().protocol(), data))
                 .isInstanceOf(ContractRevertedException.class)
                 .hasMessage("submitContribution reverted: ZeroContentDigest()")
                 .extracting(e -> ((ContractRevertedException) e).errorName())
                 .isEqualTo("ZeroContentDigest");
 
-        String wrongPhase = chain.protocol(DevAccounts.account(7)).commitScores(BigInteger.valueOf(99), new byte[32])
+        String wrongPhase = chain.protocol(DevAccounts.account(7))
+                .commitScores(BigInteger.valueOf(99), new byte[32])
                 .encodeFunctionCall();
         assertThatThrownBy(() -> sender.send("commitScores", chain.addresses().protocol(), wrongPhase))
                 .hasMessage("commitScores reverted: UnknownRound(round=99)");
@@ -93,7 +111,9 @@ class ChainAccessIT {
     void followsConfirmedEventsOnceAndResumesFromItsCheckpoint(AnvilNode anvil) throws Exception {
         Credentials contributor = DevAccounts.account(5);
         chain.token(ADMIN).transfer(contributor.getAddress(), tokens(500)).send();
-        chain.token(contributor).approve(chain.addresses().protocol(), tokens(500)).send();
+        chain.token(contributor)
+                .approve(chain.addresses().protocol(), tokens(500))
+                .send();
         CotrainProtocol protocol = chain.protocol(contributor);
         protocol.registerContributor(tokens(500)).send();
         anvil.mine(ContractsDeployer.testConfig().submissionBlocks.longValue()); // a round nobody submitted to yet
@@ -125,22 +145,29 @@ class ChainAccessIT {
     @Test
     void reportsAnUnreachableNodeAfterRetrying() {
         Web3j nowhere = Web3j.build(new HttpService("http://127.0.0.1:1"));
-        TransactionSender sender = new TransactionSender(nowhere, DevAccounts.account(8), 31337,
-                FeePolicy.baseFeeTimesTwoPlus(BigInteger.ONE), new RetryPolicy(2, Duration.ofMillis(1), Duration.ofMillis(1)),
-                RevertDecoder.forCotrainContracts(), Duration.ofSeconds(1), TransactionListener.NONE);
+        TransactionSender sender = new TransactionSender(
+                nowhere,
+                DevAccounts.account(8),
+                31337,
+                FeePolicy.baseFeeTimesTwoPlus(BigInteger.ONE),
+                new RetryPolicy(2, Duration.ofMillis(1), Duration.ofMillis(1)),
+                RevertDecoder.forCotrainContracts(),
+                Duration.ofSeconds(1),
+                TransactionListener.NONE);
         assertThatThrownBy(() -> sender.send("claimRewards", "0x5FbDB2315678afecb367f032d93F642f64180aa3", "0x"))
                 .isInstanceOf(ChainUnavailableException.class)
                 .hasMessageStartingWith("estimate gas of claimRewards failed after 2 attempts");
     }
 
     private ProtocolEventFollower follower(AnvilNode anvil, BigInteger start, DurableNumber checkpoint) {
-        return new ProtocolEventFollower(anvil.web3j(), chain.addresses().protocol(), start, 2, 1_000, checkpoint,
-                RetryPolicy.defaults());
+        return new ProtocolEventFollower(
+                anvil.web3j(), chain.addresses().protocol(), start, 2, 1_000, checkpoint, RetryPolicy.defaults());
     }
 
     private static BigInteger submit(CotrainProtocol protocol, int seed) throws Exception {
         return CotrainProtocol.getContributionSubmittedEvents(
-                        protocol.submitContribution(BigInteger.ZERO, digest(seed), BigInteger.ONE).send())
+                        protocol.submitContribution(BigInteger.ZERO, digest(seed), BigInteger.ONE)
+                                .send())
                 .getFirst()
                 .id;
     }

@@ -15,8 +15,8 @@ import org.web3j.protocol.core.methods.response.Log;
 import org.web3j.utils.Numeric;
 
 class EventReaderTest {
-    private static final EventQuery QUERY = new EventQuery(List.of("0x00000000000000000000000000000000000000aa"),
-            List.of(List.of("0x" + "11".repeat(32))));
+    private static final EventQuery QUERY = new EventQuery(
+            List.of("0x00000000000000000000000000000000000000aa"), List.of(List.of("0x" + "11".repeat(32))));
 
     /** An endpoint holding one log per listed block that refuses queries wider than its cap, as hosted ones do. */
     private static final class CappedEndpoint implements EventReader.LogSource {
@@ -71,7 +71,9 @@ class EventReaderTest {
         assertThat(endpoint.asked).allSatisfy(range -> assertThat(range[0]).isLessThanOrEqualTo(range[1]));
         // 10,000 halved five times is 312, refused once more; the read then goes on at 156 without being refused again
         assertThat(reader.pageWidth()).isEqualTo(156);
-        long refused = endpoint.asked.stream().filter(range -> range[1] - range[0] + 1 > 300).count();
+        long refused = endpoint.asked.stream()
+                .filter(range -> range[1] - range[0] + 1 > 300)
+                .count();
         assertThat(refused).isEqualTo(6);
         assertThat(endpoint.asked).hasSize(6 + 65);
     }
@@ -86,7 +88,9 @@ class EventReaderTest {
 
         List<Log> logs = new EventReader(shuffled, 100).read(QUERY, BigInteger.ONE, BigInteger.TEN);
 
-        assertThat(logs).extracting(log -> log.getBlockNumber().intValue() + "/" + log.getLogIndex().intValue())
+        assertThat(logs)
+                .extracting(log -> log.getBlockNumber().intValue() + "/"
+                        + log.getLogIndex().intValue())
                 .containsExactly("3/0", "3/2", "7/0", "7/1");
     }
 
@@ -120,11 +124,12 @@ class EventReaderTest {
         CappedEndpoint endpoint = new CappedEndpoint(10, 1L, 15L, 25L);
         List<BigInteger> handled = new ArrayList<>();
 
-        assertThatThrownBy(() -> new EventReader(endpoint, 10).forEachPage(QUERY, BigInteger.ZERO,
-                BigInteger.valueOf(29), (to, page) -> {
-                    handled.add(to);
-                    if (to.intValue() == 19) throw new IllegalStateException("handler failed");
-                })).hasMessage("handler failed");
+        assertThatThrownBy(() -> new EventReader(endpoint, 10)
+                        .forEachPage(QUERY, BigInteger.ZERO, BigInteger.valueOf(29), (to, page) -> {
+                            handled.add(to);
+                            if (to.intValue() == 19) throw new IllegalStateException("handler failed");
+                        }))
+                .hasMessage("handler failed");
 
         assertThat(handled).containsExactly(BigInteger.valueOf(9), BigInteger.valueOf(19));
         assertThat(endpoint.asked).hasSize(2);
@@ -134,7 +139,8 @@ class EventReaderTest {
     void test_read_emptyRange_asksNothing() {
         CappedEndpoint endpoint = new CappedEndpoint(10, 1L);
 
-        assertThat(new EventReader(endpoint, 10).read(QUERY, BigInteger.TEN, BigInteger.ONE)).isEmpty();
+        assertThat(new EventReader(endpoint, 10).read(QUERY, BigInteger.TEN, BigInteger.ONE))
+                .isEmpty();
         assertThat(endpoint.asked).isEmpty();
     }
 
@@ -146,9 +152,11 @@ class EventReaderTest {
 
         assertThat(filter.getTopics()).hasSize(3);
         assertThat(filter.getTopics().get(1).getValue()).isNull();
-        assertThat(filter.getTopics().get(2).getValue()).asList()
+        assertThat(filter.getTopics().get(2).getValue())
+                .asList()
                 .extracting(topic -> ((EthFilter.SingleTopic) topic).getValue())
-                .containsExactly(Numeric.toHexStringWithPrefixZeroPadded(BigInteger.ONE, 64),
+                .containsExactly(
+                        Numeric.toHexStringWithPrefixZeroPadded(BigInteger.ONE, 64),
                         Numeric.toHexStringWithPrefixZeroPadded(BigInteger.TWO, 64));
     }
 }

@@ -27,8 +27,8 @@ class RevertDecoderTest {
 
     @Test
     void decodesErrorsOfTheRegistryAndParameterlessErrors() {
-        String notAdmitted = encode("ValidatorNotAdmitted(address)",
-                new Address("0x70997970c51812dc3a010c7d01b50e0d17dc79c8"));
+        String notAdmitted =
+                encode("ValidatorNotAdmitted(address)", new Address("0x70997970c51812dc3a010c7d01b50e0d17dc79c8"));
         assertThat(decoder.decode(notAdmitted))
                 .contains("ValidatorNotAdmitted(validator=0x70997970c51812dc3a010c7d01b50e0d17dc79c8)");
         assertThat(decoder.decode(encode("ZeroContentDigest()"))).contains("ZeroContentDigest()");
@@ -44,7 +44,8 @@ class RevertDecoderTest {
 
     @Test
     void decodesSolidityBuiltInErrors() {
-        assertThat(decoder.decode(encode("Error(string)", new Utf8String("no")))).contains("Error(message=no)");
+        assertThat(decoder.decode(encode("Error(string)", new Utf8String("no"))))
+                .contains("Error(message=no)");
         assertThat(decoder.decode(encode("Panic(uint256)", new Uint256(BigInteger.valueOf(0x11)))))
                 .contains("Panic(code=17)");
     }

@@ -51,10 +51,16 @@ public final class AnvilNode implements AutoCloseable {
             try {
                 Files.createDirectories(logDirectory);
                 Process process = new ProcessBuilder(
-                                anvil.toString(), "--host", "127.0.0.1", "--port", Integer.toString(port), "--accounts",
+                                anvil.toString(),
+                                "--host",
+                                "127.0.0.1",
+                                "--port",
+                                Integer.toString(port),
+                                "--accounts",
                                 Integer.toString(DevAccounts.COUNT))
                         .redirectErrorStream(true)
-                        .redirectOutput(logDirectory.resolve("anvil-" + port + ".log").toFile())
+                        .redirectOutput(
+                                logDirectory.resolve("anvil-" + port + ".log").toFile())
                         .start();
                 String rpcUrl = "http://127.0.0.1:" + port;
                 HttpService rpc = new HttpService(rpcUrl);
@@ -117,10 +123,14 @@ public final class AnvilNode implements AutoCloseable {
         if (blocks <= 0) return;
         try {
             VoidResponse response = new Request<>(
-                            "anvil_mine", List.of(Numeric.encodeQuantity(BigInteger.valueOf(blocks))),
-                            rpc, VoidResponse.class)
+                            "anvil_mine",
+                            List.of(Numeric.encodeQuantity(BigInteger.valueOf(blocks))),
+                            rpc,
+                            VoidResponse.class)
                     .send();
-            if (response.hasError()) throw new IllegalStateException("anvil_mine: " + response.getError().getMessage());
+            if (response.hasError())
+                throw new IllegalStateException(
+                        "anvil_mine: " + response.getError().getMessage());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -135,7 +145,8 @@ public final class AnvilNode implements AutoCloseable {
         try {
             VoidResponse response = new Request<>("evm_increaseTime", List.of(seconds), rpc, VoidResponse.class).send();
             if (response.hasError()) {
-                throw new IllegalStateException("evm_increaseTime: " + response.getError().getMessage());
+                throw new IllegalStateException(
+                        "evm_increaseTime: " + response.getError().getMessage());
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

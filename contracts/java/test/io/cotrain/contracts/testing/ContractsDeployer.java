@@ -3,8 +3,8 @@ package io.cotrain.contracts.testing;
 import io.cotrain.contracts.DeploymentAddresses;
 import io.cotrain.contracts.generated.CommitToken;
 import io.cotrain.contracts.generated.CotrainProtocol;
-import io.cotrain.contracts.generated.CotrainProtocolExtension.ProtocolConfig;
 import io.cotrain.contracts.generated.CotrainProtocolExtension;
+import io.cotrain.contracts.generated.CotrainProtocolExtension.ProtocolConfig;
 import io.cotrain.contracts.generated.CotrainToken;
 import io.cotrain.contracts.generated.ERC1967Proxy;
 import io.cotrain.contracts.generated.ModelRegistry;
@@ -44,12 +44,16 @@ public final class ContractsDeployer {
         TransactionManager signer = clients.transactionManager(admin);
         BigInteger deployBlock = web3j.ethBlockNumber().send().getBlockNumber();
 
-        CotrainToken token = CotrainToken.deploy(web3j, signer, CotrainClients.GAS, admin.getAddress(), supply).send();
+        CotrainToken token = CotrainToken.deploy(web3j, signer, CotrainClients.GAS, admin.getAddress(), supply)
+                .send();
         String registryImplementation = ValidatorRegistry.deploy(
                         web3j, signer, CotrainClients.GAS, token.getContractAddress())
                 .send()
                 .getContractAddress();
-        String registry = proxy(clients, signer, registryImplementation,
+        String registry = proxy(
+                clients,
+                signer,
+                registryImplementation,
                 new Function("initialize", List.of(new Address(admin.getAddress())), List.of()));
         String extension = CotrainProtocolExtension.deploy(
                         web3j, signer, CotrainClients.GAS, token.getContractAddress(), registry)
@@ -59,7 +63,10 @@ public final class ContractsDeployer {
                         web3j, signer, CotrainClients.GAS, token.getContractAddress(), registry, extension)
                 .send()
                 .getContractAddress();
-        String protocol = proxy(clients, signer, protocolImplementation,
+        String protocol = proxy(
+                clients,
+                signer,
+                protocolImplementation,
                 new Function("initialize", List.of(new Address(admin.getAddress()), config), List.of()));
 
         ValidatorRegistry validators = ValidatorRegistry.load(registry, web3j, signer, CotrainClients.GAS);
@@ -72,19 +79,33 @@ public final class ContractsDeployer {
         BigInteger nonce = web3j.ethGetTransactionCount(admin.getAddress(), DefaultBlockParameterName.PENDING)
                 .send()
                 .getTransactionCount();
-        String modelRegistryProxy = ContractUtils.generateContractAddress(admin.getAddress(), nonce.add(BigInteger.ONE));
+        String modelRegistryProxy =
+                ContractUtils.generateContractAddress(admin.getAddress(), nonce.add(BigInteger.ONE));
         String commitToken = CommitToken.deploy(web3j, signer, CotrainClients.GAS, modelRegistryProxy)
                 .send()
                 .getContractAddress();
-        String modelRegistry = proxy(clients, signer, modelRegistryImplementation, new Function("initialize",
-                List.of(new Address(admin.getAddress()), new Address(commitToken)), List.of()));
+        String modelRegistry = proxy(
+                clients,
+                signer,
+                modelRegistryImplementation,
+                new Function(
+                        "initialize", List.of(new Address(admin.getAddress()), new Address(commitToken)), List.of()));
         if (!modelRegistry.equalsIgnoreCase(modelRegistryProxy)) {
             throw new IllegalStateException("model registry deployed at " + modelRegistry + ", expected "
                     + modelRegistryProxy + ": another transaction of " + admin.getAddress() + " came between");
         }
         validators.bindModelRegistry(modelRegistry).send();
-        return new DeploymentAddresses(clients.chainId(), token.getContractAddress(), protocol, protocolImplementation,
-                registry, registryImplementation, modelRegistry, modelRegistryImplementation, commitToken, null,
+        return new DeploymentAddresses(
+                clients.chainId(),
+                token.getContractAddress(),
+                protocol,
+                protocolImplementation,
+                registry,
+                registryImplementation,
+                modelRegistry,
+                modelRegistryImplementation,
+                commitToken,
+                null,
                 deployBlock);
     }
 
@@ -92,7 +113,8 @@ public final class ContractsDeployer {
             CotrainClients clients, TransactionManager signer, String implementation, Function initializer)
             throws Exception {
         byte[] initCall = Numeric.hexStringToByteArray(FunctionEncoder.encode(initializer));
-        return ERC1967Proxy.deploy(clients.web3j(), signer, CotrainClients.GAS, BigInteger.ZERO, implementation, initCall)
+        return ERC1967Proxy.deploy(
+                        clients.web3j(), signer, CotrainClients.GAS, BigInteger.ZERO, implementation, initCall)
                 .send()
                 .getContractAddress();
     }

@@ -51,8 +51,10 @@ public final class CotrainClients {
      * @return the one transaction manager of that key
      */
     public synchronized TransactionManager transactionManager(Credentials account) {
-        return managers.computeIfAbsent(account.getAddress(), address -> new RawTransactionManager(
-                web3j, account, chainId, new PollingTransactionReceiptProcessor(web3j, 50, 400)));
+        return managers.computeIfAbsent(
+                account.getAddress(),
+                address -> new RawTransactionManager(
+                        web3j, account, chainId, new PollingTransactionReceiptProcessor(web3j, 50, 400)));
     }
 
     /**

@@ -17,10 +17,11 @@ public final class FoundryBinaries {
      * @throws IllegalStateException if it is not installed, saying how to install it
      */
     public static Path binary(String tool) {
-        Path binary = RepositoryRoot.path()
-                .resolve("node_modules/@foundry-rs/" + tool + "-" + platform() + "/bin/" + tool);
+        Path binary =
+                RepositoryRoot.path().resolve("node_modules/@foundry-rs/" + tool + "-" + platform() + "/bin/" + tool);
         if (!Files.isExecutable(binary)) {
-            throw new IllegalStateException(binary + " is missing: run tools/ensure-toolchain.sh (the Maven build does)");
+            throw new IllegalStateException(
+                    binary + " is missing: run tools/ensure-toolchain.sh (the Maven build does)");
         }
         return binary;
     }

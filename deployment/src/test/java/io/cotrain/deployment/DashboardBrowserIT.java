@@ -33,7 +33,9 @@ class DashboardBrowserIT {
 
     @Test
     void theDashboardShowsEveryCommitAndTheContributorsRewards_andAWalletSignsIn() throws Exception {
-        assertThat(CHROMIUM).as("Debian's chromium (apt-get install chromium; .ci/run installs it)").isExecutable();
+        assertThat(CHROMIUM)
+                .as("Debian's chromium (apt-get install chromium; .ci/run installs it)")
+                .isExecutable();
         try (LocalNetworkRun network = LocalNetworkRun.start(Map.of("COTRAIN_DEMO_ROUNDS", Integer.toString(ROUNDS)))) {
             network.awaitLine("demo finished", Duration.ofMinutes(15));
             ModelRegistry models = network.chain().models(DevAccounts.account(0));
@@ -42,25 +44,36 @@ class DashboardBrowserIT {
             assertThat(commits).as("the base and the rounds' commits").hasSizeGreaterThanOrEqualTo(ROUNDS + 1);
 
             var protocol = network.chain().protocol(DevAccounts.account(0));
-            BigInteger claimable = protocol.claimable(HONEST_CONTRIBUTOR.getAddress()).send();
+            BigInteger claimable =
+                    protocol.claimable(HONEST_CONTRIBUTOR.getAddress()).send();
             assertThat(claimable).as("the honest contributor's rewards").isPositive();
-            BigInteger balanceBefore = network.chain().token(DevAccounts.account(0))
-                    .balanceOf(HONEST_CONTRIBUTOR.getAddress()).send();
+            BigInteger balanceBefore = network.chain()
+                    .token(DevAccounts.account(0))
+                    .balanceOf(HONEST_CONTRIBUTOR.getAddress())
+                    .send();
 
-            Path screenshot = Files.createDirectories(Path.of("target", "dashboard")).resolve("dashboard.png")
+            Path screenshot = Files.createDirectories(Path.of("target", "dashboard"))
+                    .resolve("dashboard.png")
                     .toAbsolutePath();
             Files.deleteIfExists(screenshot);
-            ProcessBuilder check = new ProcessBuilder("node",
-                    ScriptRunner.ROOT.resolve("deployment/src/test/browser/dashboard-check.mjs").toString(),
-                    "http://127.0.0.1:" + network.nodePorts.getFirst() + "/", "http://127.0.0.1:" + network.rpcPort,
-                    HONEST_CONTRIBUTOR.getAddress(),
-                    // the chart shows the aggregated commits; the base (the first) carries no held-out measurement
-                    commits.stream().skip(1).map(BigInteger::toString).collect(Collectors.joining(",")),
-                    screenshot.toString())
+            ProcessBuilder check = new ProcessBuilder(
+                            "node",
+                            ScriptRunner.ROOT
+                                    .resolve("deployment/src/test/browser/dashboard-check.mjs")
+                                    .toString(),
+                            "http://127.0.0.1:" + network.nodePorts.getFirst() + "/",
+                            "http://127.0.0.1:" + network.rpcPort,
+                            HONEST_CONTRIBUTOR.getAddress(),
+                            // the chart shows the aggregated commits; the base (the first) carries no held-out
+                            // measurement
+                            commits.stream().skip(1).map(BigInteger::toString).collect(Collectors.joining(",")),
+                            screenshot.toString())
                     .directory(ScriptRunner.ROOT.toFile())
                     .redirectErrorStream(true);
             Process browser = check.start();
-            assertThat(browser.waitFor(4, TimeUnit.MINUTES)).as("the browser check ends").isTrue();
+            assertThat(browser.waitFor(4, TimeUnit.MINUTES))
+                    .as("the browser check ends")
+                    .isTrue();
             String output = new String(browser.getInputStream().readAllBytes());
             System.out.println("dashboard check: " + output.strip());
             assertThat(browser.exitValue()).as("the browser check:%n%s", output).isZero();
@@ -72,8 +85,12 @@ class DashboardBrowserIT {
                     .isBetween(commits.size(), commitsOf(models).size());
             assertThat(output).doesNotContain("\"claimable\":\"0 COT\"").contains("nothing to send");
             // the claim the wallet sent from the dashboard paid the rewards out
-            assertThat(protocol.claimable(HONEST_CONTRIBUTOR.getAddress()).send()).isZero();
-            assertThat(network.chain().token(DevAccounts.account(0)).balanceOf(HONEST_CONTRIBUTOR.getAddress()).send())
+            assertThat(protocol.claimable(HONEST_CONTRIBUTOR.getAddress()).send())
+                    .isZero();
+            assertThat(network.chain()
+                            .token(DevAccounts.account(0))
+                            .balanceOf(HONEST_CONTRIBUTOR.getAddress())
+                            .send())
                     .isEqualTo(balanceBefore.add(claimable));
 
             byte[] png = Files.readAllBytes(screenshot);
@@ -84,9 +101,10 @@ class DashboardBrowserIT {
 
     @SuppressWarnings("unchecked")
     private static List<BigInteger> commitsOf(ModelRegistry models) throws Exception {
-        return (List<BigInteger>) (List<?>) models
-                .commitsOf(BigInteger.valueOf(DemoTask.TASK_ID), BigInteger.ZERO, BigInteger.valueOf(100)).send()
-                .component1();
+        return (List<BigInteger>) (List<?>)
+                models.commitsOf(BigInteger.valueOf(DemoTask.TASK_ID), BigInteger.ZERO, BigInteger.valueOf(100))
+                        .send()
+                        .component1();
     }
 
     private static String checksummed(Credentials account) {

@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cotrain.contracts.DeploymentAddresses;
 import io.cotrain.contracts.generated.CotrainProtocol;
-import io.cotrain.contracts.generated.ModelRegistry;
 import io.cotrain.contracts.generated.CotrainTimelock;
+import io.cotrain.contracts.generated.ModelRegistry;
 import io.cotrain.contracts.generated.ValidatorRegistry;
 import io.cotrain.contracts.testing.AnvilExtension;
 import io.cotrain.contracts.testing.AnvilNode;
@@ -30,6 +30,7 @@ class DeployScriptIT {
     /** ERC-1967 implementation slot: bytes32(uint256(keccak256("eip1967.proxy.implementation")) - 1). */
     private static final BigInteger IMPLEMENTATION_SLOT =
             Numeric.toBigInt("0x360894a13ba1a3210667c828492db98dca3e2076cc3735a920a3ca505d382bbc");
+
     private static final int VALIDATOR_UNBONDING_BLOCKS = 8;
     private static final int QUORUM_BPS = 14;
     private static final int SUBMISSION_BLOCKS = 15;
@@ -43,13 +44,20 @@ class DeployScriptIT {
             throws Exception {
         Path addressesFile = ScriptRunner.freshFile("deploy-");
         Map<String, String> environment = Map.of(
-                "PRIVATE_KEY", privateKeyOf(admin),
-                "COTRAIN_ADDRESSES_FILE", addressesFile.toString(),
-                "COTRAIN_SUBMISSION_BLOCKS", "12",
-                "COTRAIN_VALIDATORS", validator.getAddress(),
-                "COTRAIN_TOKEN_RECIPIENTS", validator.getAddress() + "," + contributor.getAddress(),
-                "COTRAIN_TOKENS_EACH", "500",
-                "COTRAIN_POOL_FUNDING", "2000");
+                "PRIVATE_KEY",
+                privateKeyOf(admin),
+                "COTRAIN_ADDRESSES_FILE",
+                addressesFile.toString(),
+                "COTRAIN_SUBMISSION_BLOCKS",
+                "12",
+                "COTRAIN_VALIDATORS",
+                validator.getAddress(),
+                "COTRAIN_TOKEN_RECIPIENTS",
+                validator.getAddress() + "," + contributor.getAddress(),
+                "COTRAIN_TOKENS_EACH",
+                "500",
+                "COTRAIN_POOL_FUNDING",
+                "2000");
         ScriptRunner.forgeScript("Deploy.s.sol", anvil.rpcUrl(), environment);
 
         DeploymentAddresses addresses = DeploymentAddresses.read(addressesFile);
@@ -62,13 +70,18 @@ class DeployScriptIT {
         assertThat(protocol.stakingToken().send()).isEqualToIgnoringCase(addresses.token());
         assertThat(protocol.validatorRegistry().send()).isEqualToIgnoringCase(addresses.validatorRegistry());
         assertThat(registry.protocol().send()).isEqualToIgnoringCase(addresses.protocol());
-        assertThat(registry.modelRegistry().send()).as("the model registry may slash attestations")
+        assertThat(registry.modelRegistry().send())
+                .as("the model registry may slash attestations")
                 .isEqualToIgnoringCase(addresses.modelRegistry());
-        assertThat(implementationOf(anvil, addresses.protocol())).isEqualToIgnoringCase(addresses.protocolImplementation());
-        assertThat(protocol.parameter(BigInteger.valueOf(SUBMISSION_BLOCKS)).send()).isEqualTo(BigInteger.valueOf(12));
+        assertThat(implementationOf(anvil, addresses.protocol()))
+                .isEqualToIgnoringCase(addresses.protocolImplementation());
+        assertThat(protocol.parameter(BigInteger.valueOf(SUBMISSION_BLOCKS)).send())
+                .isEqualTo(BigInteger.valueOf(12));
         assertThat(protocol.parameter(BigInteger.valueOf(QUORUM_BPS)).send()).isEqualTo(BigInteger.valueOf(6_666));
-        assertThat(registry.validatorInfo(validator.getAddress()).send().admitted).isTrue();
-        assertThat(chain.token(admin).balanceOf(contributor.getAddress()).send()).isEqualTo(tokens(500));
+        assertThat(registry.validatorInfo(validator.getAddress()).send().admitted)
+                .isTrue();
+        assertThat(chain.token(admin).balanceOf(contributor.getAddress()).send())
+                .isEqualTo(tokens(500));
         assertThat(protocol.poolTotals().send().component2()).isEqualTo(tokens(2_000));
         assertThat(models.PROTOCOL().send()).isEqualToIgnoringCase(addresses.protocol());
         assertThat(models.commitToken().send()).isEqualToIgnoringCase(addresses.commitToken());
@@ -77,12 +90,20 @@ class DeployScriptIT {
         // Governance: every role that moves funds or changes rules is the timelock's; the deployer kept only pausing.
         String timelock = addresses.timelock();
         byte[] adminRole = new byte[32];
-        for (byte[] role : List.of(adminRole, protocol.PARAMETER_ROLE().send(), protocol.UPGRADER_ROLE().send())) {
+        for (byte[] role : List.of(
+                adminRole,
+                protocol.PARAMETER_ROLE().send(),
+                protocol.UPGRADER_ROLE().send())) {
             assertThat(protocol.hasRole(role, timelock).send()).isTrue();
             assertThat(protocol.hasRole(role, admin.getAddress()).send()).isFalse();
         }
-        assertThat(protocol.hasRole(protocol.PAUSER_ROLE().send(), admin.getAddress()).send()).isTrue();
-        for (byte[] role : List.of(adminRole, registry.VALIDATOR_MANAGER_ROLE().send(), registry.UPGRADER_ROLE().send())) {
+        assertThat(protocol.hasRole(protocol.PAUSER_ROLE().send(), admin.getAddress())
+                        .send())
+                .isTrue();
+        for (byte[] role : List.of(
+                adminRole,
+                registry.VALIDATOR_MANAGER_ROLE().send(),
+                registry.UPGRADER_ROLE().send())) {
             assertThat(registry.hasRole(role, timelock).send()).isTrue();
             assertThat(registry.hasRole(role, admin.getAddress()).send()).isFalse();
         }
@@ -93,7 +114,8 @@ class DeployScriptIT {
         // its exit window is two rounds of 12 + 10 + 10 blocks and the longest unbonding delay (two rounds again),
         // and its delay that window at 12 seconds a block
         CotrainTimelock governance = CotrainTimelock.load(timelock, anvil.web3j(), admin, CotrainClients.GAS);
-        BigInteger unbondingBlocks = protocol.parameter(BigInteger.valueOf(VALIDATOR_UNBONDING_BLOCKS)).send();
+        BigInteger unbondingBlocks = protocol.parameter(BigInteger.valueOf(VALIDATOR_UNBONDING_BLOCKS))
+                .send();
         BigInteger exitBlocks = governance.exitBlocks().send();
         assertThat(exitBlocks).isEqualTo(BigInteger.valueOf(2 * (12 + 10 + 10)).add(unbondingBlocks));
         assertThat(governance.getMinDelay().send()).isEqualTo(exitBlocks.multiply(BigInteger.valueOf(12)));
@@ -103,27 +125,36 @@ class DeployScriptIT {
         Map<String, String> upgrade = Map.of(
                 "PRIVATE_KEY", privateKeyOf(admin),
                 "COTRAIN_ADDRESSES_FILE", addressesFile.toString(),
-                "COTRAIN_UPGRADE_FILE", addressesFile.resolveSibling("upgrade-" + addressesFile.getFileName()).toString(),
+                "COTRAIN_UPGRADE_FILE",
+                        addressesFile
+                                .resolveSibling("upgrade-" + addressesFile.getFileName())
+                                .toString(),
                 "COTRAIN_UPGRADE", "protocol,models");
         ScriptRunner.forgeScript("Upgrade.s.sol", anvil.rpcUrl(), with(upgrade, "COTRAIN_UPGRADE_STEP", "schedule"));
-        assertThat(implementationOf(anvil, addresses.protocol())).isEqualToIgnoringCase(addresses.protocolImplementation());
-        assertThatThrownBy(() -> ScriptRunner.forgeScript("Upgrade.s.sol", anvil.rpcUrl(),
-                with(upgrade, "COTRAIN_UPGRADE_STEP", "execute")))
-                .as("not before the delay").hasMessageContaining("TimelockUnexpectedOperationState");
+        assertThat(implementationOf(anvil, addresses.protocol()))
+                .isEqualToIgnoringCase(addresses.protocolImplementation());
+        assertThatThrownBy(() -> ScriptRunner.forgeScript(
+                        "Upgrade.s.sol", anvil.rpcUrl(), with(upgrade, "COTRAIN_UPGRADE_STEP", "execute")))
+                .as("not before the delay")
+                .hasMessageContaining("TimelockUnexpectedOperationState");
         anvil.advanceTime(governance.getMinDelay().send().longValueExact());
-        assertThatThrownBy(() -> ScriptRunner.forgeScript("Upgrade.s.sol", anvil.rpcUrl(),
-                with(upgrade, "COTRAIN_UPGRADE_STEP", "execute")))
+        assertThatThrownBy(() -> ScriptRunner.forgeScript(
+                        "Upgrade.s.sol", anvil.rpcUrl(), with(upgrade, "COTRAIN_UPGRADE_STEP", "execute")))
                 .as("the delay in seconds passed, the exit window on the protocol clock did not")
                 .hasMessageContaining("TimelockUnexpectedOperationState");
         anvil.mine(exitBlocks.longValueExact());
         ScriptRunner.forgeScript("Upgrade.s.sol", anvil.rpcUrl(), with(upgrade, "COTRAIN_UPGRADE_STEP", "execute"));
 
-        assertThat(implementationOf(anvil, addresses.protocol())).isNotEqualToIgnoringCase(addresses.protocolImplementation());
+        assertThat(implementationOf(anvil, addresses.protocol()))
+                .isNotEqualToIgnoringCase(addresses.protocolImplementation());
         assertThat(implementationOf(anvil, addresses.modelRegistry()))
                 .isNotEqualToIgnoringCase(addresses.modelRegistryImplementation());
         assertThat(models.commitToken().send()).isEqualToIgnoringCase(addresses.commitToken());
-        assertThat(protocol.poolTotals().send().component2()).as("state survives the upgrade").isEqualTo(tokens(2_000));
-        assertThat(protocol.parameter(BigInteger.valueOf(SUBMISSION_BLOCKS)).send()).isEqualTo(BigInteger.valueOf(12));
+        assertThat(protocol.poolTotals().send().component2())
+                .as("state survives the upgrade")
+                .isEqualTo(tokens(2_000));
+        assertThat(protocol.parameter(BigInteger.valueOf(SUBMISSION_BLOCKS)).send())
+                .isEqualTo(BigInteger.valueOf(12));
     }
 
     @Test
@@ -143,7 +174,8 @@ class DeployScriptIT {
     }
 
     private static String implementationOf(AnvilNode anvil, String proxy) throws Exception {
-        String word = anvil.web3j().ethGetStorageAt(proxy, IMPLEMENTATION_SLOT, DefaultBlockParameterName.LATEST)
+        String word = anvil.web3j()
+                .ethGetStorageAt(proxy, IMPLEMENTATION_SLOT, DefaultBlockParameterName.LATEST)
                 .send()
                 .getData();
         return "0x" + Numeric.cleanHexPrefix(word).substring(24);

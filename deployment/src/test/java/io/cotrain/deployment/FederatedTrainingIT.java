@@ -34,13 +34,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
-import org.web3j.crypto.Credentials;
 import org.web3j.abi.EventEncoder;
+import org.web3j.crypto.Credentials;
 import org.web3j.crypto.Hash;
 import org.web3j.protocol.Web3j;
 import org.web3j.protocol.core.DefaultBlockParameterName;
@@ -73,6 +72,7 @@ class FederatedTrainingIT {
     private static final Credentials COPIER = DevAccounts.account(10);
     /** The least share of all contributor rewards that honest contributors must take (issue 11's target). */
     private static final double HONEST_SHARE = 0.95;
+
     private static final int REJECTED = 3;
     private static final int MODEL_UPDATE = 0;
     /** How far the federated model may stay below the centrally trained one. */
@@ -80,10 +80,12 @@ class FederatedTrainingIT {
 
     @Test
     void contributorsImproveTheModelRoundByRound_badWorkDoesNotPay_andTheOwnerRevertsAndMerges() throws Exception {
-        try (LocalNetworkRun network = LocalNetworkRun.start(Map.of("COTRAIN_DEMO_ROUNDS", Integer.toString(ROUNDS),
-                "COTRAIN_DEMO_EPOCHS", Integer.toString(EPOCHS)))) {
+        try (LocalNetworkRun network = LocalNetworkRun.start(Map.of(
+                "COTRAIN_DEMO_ROUNDS", Integer.toString(ROUNDS), "COTRAIN_DEMO_EPOCHS", Integer.toString(EPOCHS)))) {
             network.awaitLine("demo finished", Duration.ofMinutes(20));
-            assertThat(network.output()).contains("round " + ROUNDS + " (protocol round").contains("held-out accuracy");
+            assertThat(network.output())
+                    .contains("round " + ROUNDS + " (protocol round")
+                    .contains("held-out accuracy");
             CotrainClients chain = network.chain();
             CotrainProtocol protocol = chain.protocol(OWNER);
             ModelRegistry models = chain.models(OWNER);
@@ -94,7 +96,9 @@ class FederatedTrainingIT {
             // a commit per protocol round that aggregated an update (two for a demo round whose submissions spill
             // over two protocol rounds on a busy machine), each on top of the one before, aggregating exactly the
             // round's updates that scored at least its neutral score
-            List<BigInteger> commits = models.commitsOf(TASK, BigInteger.ZERO, BigInteger.valueOf(100)).send().component1();
+            List<BigInteger> commits = models.commitsOf(TASK, BigInteger.ZERO, BigInteger.valueOf(100))
+                    .send()
+                    .component1();
             assertThat(commits).hasSizeBetween(ROUNDS + 1, 2 * ROUNDS + 1);
             List<Double> accuracies = new ArrayList<>();
             BigInteger previousRound = BigInteger.ZERO;
@@ -103,23 +107,33 @@ class FederatedTrainingIT {
                 assertThat(models.parents(commits.get(i)).send()).containsExactly(commits.get(i - 1));
                 assertThat(commit.round).isGreaterThan(previousRound);
                 previousRound = commit.round;
-                int neutral = protocol.roundParameter(commit.round, ProtocolParameter.NEUTRAL_SCORE.index()).send()
+                int neutral = protocol.roundParameter(commit.round, ProtocolParameter.NEUTRAL_SCORE.index())
+                        .send()
                         .intValueExact();
                 List<BigInteger> accepted = acceptedUpdates(contributions, commit.round, neutral);
-                assertThat(commit.contributionsDigest).as("commit %s aggregates the accepted updates of round %s",
-                        commits.get(i), commit.round).isEqualTo(Hash.sha3(packed(accepted)));
+                assertThat(commit.contributionsDigest)
+                        .as("commit %s aggregates the accepted updates of round %s", commits.get(i), commit.round)
+                        .isEqualTo(Hash.sha3(packed(accepted)));
                 accuracies.add(commit.accuracyPpm.doubleValue() / 1e6);
             }
 
             // accuracy rises to within a few points of central training on the union of the honest shards
-            TaskContext base = TaskContext.create(DemoTask.TASK_ID, DemoTask.SCHEMA,
-                    Files.readAllBytes(task.resolve("held-out.csv")), Files.readAllBytes(task.resolve("global-model.zip")),
+            TaskContext base = TaskContext.create(
+                    DemoTask.TASK_ID,
+                    DemoTask.SCHEMA,
+                    Files.readAllBytes(task.resolve("held-out.csv")),
+                    Files.readAllBytes(task.resolve("global-model.zip")),
                     EvaluationLimits.defaults());
             var central = base.freshGlobalModel();
-            LocalTraining.train(central, CsvDataset.parse(honestUnion(task), DemoTask.SCHEMA, EvaluationLimits.defaults())
-                    .toDataSet(), ROUNDS * EPOCHS, 1);
+            LocalTraining.train(
+                    central,
+                    CsvDataset.parse(honestUnion(task), DemoTask.SCHEMA, EvaluationLimits.defaults())
+                            .toDataSet(),
+                    ROUNDS * EPOCHS,
+                    1);
             double centralAccuracy = base.measure(central).accuracy();
-            System.out.printf("federated: base %.4f, commits %s; central on the honest union: %.4f%n",
+            System.out.printf(
+                    "federated: base %.4f, commits %s; central on the honest union: %.4f%n",
                     base.baseline().accuracy(), accuracies, centralAccuracy);
             // every commit beats the base; from one commit to the next the measure moves by single held-out rows
             // (about half a point each), which is noise, not a trend worth asserting
@@ -128,7 +142,8 @@ class FederatedTrainingIT {
             assertThat(accuracies.getLast()).isGreaterThanOrEqualTo(centralAccuracy - FEW_POINTS);
 
             // the poisoner is excluded and slashed every round, the free rider earns nothing, the honest are paid
-            for (ContributionView view : of(contributions, POISONER)) assertThat(view.status.intValue()).isEqualTo(REJECTED);
+            for (ContributionView view : of(contributions, POISONER))
+                assertThat(view.status.intValue()).isEqualTo(REJECTED);
             assertThat(protocol.contributorProfile(POISONER.getAddress()).send().stake)
                     .as("half of each 10-COT lock and the 1-COT submission fee, every round")
                     .isEqualTo(tokens(100).subtract(tokens(5 + 1).multiply(BigInteger.valueOf(ROUNDS))));
@@ -143,7 +158,8 @@ class FederatedTrainingIT {
                 for (ContributionView view : of(contributions, unpaid)) {
                     assertThat(ContributionStatus.of(view.status)).isNotEqualTo(ContributionStatus.ACCEPTED);
                 }
-                assertThat(protocol.claimable(unpaid.getAddress()).send()).as("%s unpaid", unpaid.getAddress())
+                assertThat(protocol.claimable(unpaid.getAddress()).send())
+                        .as("%s unpaid", unpaid.getAddress())
                         .isZero();
             }
             BigInteger honestRewards = BigInteger.ZERO;
@@ -154,9 +170,11 @@ class FederatedTrainingIT {
             }
             BigInteger allRewards = honestRewards;
             for (Credentials other : List.of(POISONER, FREE_RIDER, NOISY_FREE_RIDER, COPIER)) {
-                allRewards = allRewards.add(protocol.claimable(other.getAddress()).send());
+                allRewards =
+                        allRewards.add(protocol.claimable(other.getAddress()).send());
             }
-            assertThat(honestRewards.doubleValue() / allRewards.doubleValue()).as("honest share of contributor rewards")
+            assertThat(honestRewards.doubleValue() / allRewards.doubleValue())
+                    .as("honest share of contributor rewards")
                     .isGreaterThanOrEqualTo(HONEST_SHARE);
             assertThat(network.output()).contains("rewards over " + ROUNDS + " rounds, by role:");
 
@@ -181,19 +199,23 @@ class FederatedTrainingIT {
             Thread.sleep(1_000);
         }
         BigInteger merge = models.branchHead(TASK, BigInteger.ZERO).send();
-        assertThat(models.pendingMerge(TASK, BigInteger.ZERO).send().component1()).as("the validators recorded the merge")
+        assertThat(models.pendingMerge(TASK, BigInteger.ZERO).send().component1())
+                .as("the validators recorded the merge")
                 .isZero();
         assertThat(models.parents(merge).send()).containsExactly(first, head);
         assertThat(models.commit(merge).send().round).isZero();
         try (IpfsClient ipfs = new IpfsClient(URI.create("http://127.0.0.1:" + network.ipfsPort))) {
             ContentStore content = new ContentStore(ipfs);
-            float[] expected = new FedAvg().aggregate(List.of(new ModelUpdate(0, parameters(content, models, first), 1, 1),
-                    new ModelUpdate(1, parameters(content, models, head), 1, 1)));
+            float[] expected = new FedAvg()
+                    .aggregate(List.of(
+                            new ModelUpdate(0, parameters(content, models, first), 1, 1),
+                            new ModelUpdate(1, parameters(content, models, head), 1, 1)));
             assertThat(parameters(content, models, merge)).isEqualTo(expected);
         }
     }
 
-    private static float[] parameters(ContentStore content, ModelRegistry models, BigInteger commitId) throws Exception {
+    private static float[] parameters(ContentStore content, ModelRegistry models, BigInteger commitId)
+            throws Exception {
         ModelRegistry.CommitView commit = models.commit(commitId).send();
         byte[] model = content.fetchModel(ModelFile.ofCommit(commit.weightsDigest, commit.weightsRoot), 64L << 20);
         return ModelCodec.parameters(ModelCodec.read(model, EvaluationLimits.defaults()));
@@ -202,24 +224,30 @@ class FederatedTrainingIT {
     /** Runs the contributor CLI in-process as the model's owner. */
     private static void cli(LocalNetworkRun network, String... args) {
         Map<String, String> variables = Map.of(
-                "COTRAIN_RPC_URL", "http://127.0.0.1:" + network.rpcPort,
-                "COTRAIN_IPFS_URL", "http://127.0.0.1:" + network.ipfsPort,
-                "COTRAIN_DEPLOYMENT", network.addressesFile.toString(),
-                "COTRAIN_PRIVATE_KEY", Numeric.toHexStringWithPrefixZeroPadded(OWNER.getEcKeyPair().getPrivateKey(), 64));
+                "COTRAIN_RPC_URL",
+                "http://127.0.0.1:" + network.rpcPort,
+                "COTRAIN_IPFS_URL",
+                "http://127.0.0.1:" + network.ipfsPort,
+                "COTRAIN_DEPLOYMENT",
+                network.addressesFile.toString(),
+                "COTRAIN_PRIVATE_KEY",
+                Numeric.toHexStringWithPrefixZeroPadded(OWNER.getEcKeyPair().getPrivateKey(), 64));
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        var commandLine = CotrainCli.commandLine(new CliEnvironment(variables, network.directory,
-                CliEnvironment.PasswordPrompt.NONE, false));
+        var commandLine = CotrainCli.commandLine(
+                new CliEnvironment(variables, network.directory, CliEnvironment.PasswordPrompt.NONE, false));
         commandLine.setOut(new PrintWriter(out, true));
         commandLine.setErr(new PrintWriter(err, true));
-        assertThat(commandLine.execute(args)).as("cotrain %s%n%s%s", String.join(" ", args), out, err).isZero();
+        assertThat(commandLine.execute(args))
+                .as("cotrain %s%n%s%s", String.join(" ", args), out, err)
+                .isZero();
     }
 
     /** Every contribution by id, found through its ContributionSubmitted event: the chain keeps them by digest. */
     private static Map<BigInteger, ContributionView> contributions(CotrainProtocol protocol, Web3j web3j)
             throws Exception {
-        EthFilter filter = new EthFilter(DefaultBlockParameterName.EARLIEST, DefaultBlockParameterName.LATEST,
-                protocol.getContractAddress());
+        EthFilter filter = new EthFilter(
+                DefaultBlockParameterName.EARLIEST, DefaultBlockParameterName.LATEST, protocol.getContractAddress());
         filter.addSingleTopic(EventEncoder.encode(CotrainProtocol.CONTRIBUTIONSUBMITTED_EVENT));
         Map<BigInteger, ContributionView> all = new TreeMap<>();
         for (EthLog.LogResult<?> result : web3j.ethGetLogs(filter).send().getLogs()) {
@@ -237,12 +265,13 @@ class FederatedTrainingIT {
         return views;
     }
 
-    private static List<BigInteger> acceptedUpdates(Map<BigInteger, ContributionView> contributions, BigInteger round,
-            int neutral) {
+    private static List<BigInteger> acceptedUpdates(
+            Map<BigInteger, ContributionView> contributions, BigInteger round, int neutral) {
         return contributions.entrySet().stream()
                 .filter(entry -> entry.getValue().round.equals(round)
                         && entry.getValue().kind.intValue() == MODEL_UPDATE
-                        && AggregationWeight.aggregated(entry.getValue().consensusScore.intValueExact(), neutral))
+                        && AggregationWeight.aggregated(
+                                entry.getValue().consensusScore.intValueExact(), neutral))
                 .map(Map.Entry::getKey)
                 .toList();
     }

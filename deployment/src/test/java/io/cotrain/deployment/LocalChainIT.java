@@ -37,14 +37,23 @@ class LocalChainIT {
             var registry = chain.registry(DevAccounts.account(0));
             assertThat(registry.activeValidatorCount().send().intValue()).isEqualTo(3);
             for (int validator = 1; validator <= 3; validator++) {
-                assertThat(registry.validatorInfo(DevAccounts.account(validator).getAddress()).send().active).isTrue();
+                assertThat(registry.validatorInfo(DevAccounts.account(validator).getAddress())
+                                .send()
+                                .active)
+                        .isTrue();
             }
             assertThat(Files.readString(output)).contains("validator 1 (bonded 2000 COT)");
             web3j.shutdown();
 
-            new ProcessBuilder("kill", "-INT", Long.toString(script.pid())).start().waitFor();
-            assertThat(script.waitFor(30, TimeUnit.SECONDS)).as("the script exits on SIGINT").isTrue();
-            assertThat(ScriptRunner.answers(port)).as("anvil stopped with the script").isFalse();
+            new ProcessBuilder("kill", "-INT", Long.toString(script.pid()))
+                    .start()
+                    .waitFor();
+            assertThat(script.waitFor(30, TimeUnit.SECONDS))
+                    .as("the script exits on SIGINT")
+                    .isTrue();
+            assertThat(ScriptRunner.answers(port))
+                    .as("anvil stopped with the script")
+                    .isFalse();
         } finally {
             script.descendants().forEach(ProcessHandle::destroyForcibly);
             script.destroyForcibly();

@@ -31,6 +31,7 @@ import org.junit.jupiter.api.Test;
 class LocalNetworkIT {
     /** 1-second blocks: 20 + 10 + 10 blocks of windows, the nodes' turns to finalize, and slow ticks on 2 cores. */
     private static final Duration ROUND = Duration.ofMinutes(4);
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final HttpClient http = HttpClient.newHttpClient();
@@ -46,28 +47,37 @@ class LocalNetworkIT {
             Set<String> addresses = new HashSet<>();
             for (int port : network.nodePorts) {
                 String base = "http://127.0.0.1:" + port;
-                assertThat(get(base + "/q/health/ready").statusCode()).as("%s ready", base).isEqualTo(200);
+                assertThat(get(base + "/q/health/ready").statusCode())
+                        .as("%s ready", base)
+                        .isEqualTo(200);
                 JsonNode status = JSON.readTree(get(base + "/status").body());
                 assertThat(status.path("chainId").asLong()).isEqualTo(31337);
                 addresses.add(status.path("address").asText().toLowerCase());
             }
-            assertThat(addresses).hasSize(3).containsExactlyInAnyOrder(
-                    DevAccounts.account(1).getAddress().toLowerCase(),
-                    DevAccounts.account(2).getAddress().toLowerCase(),
-                    DevAccounts.account(3).getAddress().toLowerCase());
+            assertThat(addresses)
+                    .hasSize(3)
+                    .containsExactlyInAnyOrder(
+                            DevAccounts.account(1).getAddress().toLowerCase(),
+                            DevAccounts.account(2).getAddress().toLowerCase(),
+                            DevAccounts.account(3).getAddress().toLowerCase());
 
             CotrainClients chain = network.chain();
             var registry = chain.registry(DevAccounts.account(0));
             assertThat(registry.activeValidatorCount().send().intValue()).isEqualTo(3);
             for (String address : addresses) {
-                assertThat(registry.validatorInfo(address).send().active).as("%s active", address).isTrue();
+                assertThat(registry.validatorInfo(address).send().active)
+                        .as("%s active", address)
+                        .isTrue();
             }
-            HttpResponse<String> ipfs = http.send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + network.ipfsPort + "/api/v0/version"))
-                    .POST(HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(10)).build(),
+            HttpResponse<String> ipfs = http.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + network.ipfsPort + "/api/v0/version"))
+                            .POST(HttpRequest.BodyPublishers.noBody())
+                            .timeout(Duration.ofSeconds(10))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(ipfs.statusCode()).isEqualTo(200);
-            assertThat(network.output()).contains("validator 1 (bonded 2000 COT)")
+            assertThat(network.output())
+                    .contains("validator 1 (bonded 2000 COT)")
                     .contains("http://127.0.0.1:" + network.ipfsPort)
                     .contains("http://127.0.0.1:" + network.nodePorts.getFirst() + "/status")
                     .doesNotContain("Demo:");
@@ -93,30 +103,53 @@ class LocalNetworkIT {
             ContentStore content = new ContentStore(ipfs);
             byte[] globalModel = NetworkContributions.globalModel(task);
             Map<String, byte[]> digests = new LinkedHashMap<>();
-            digests.put("honest", NetworkContributions.submit(chain, content, DevAccounts.account(4),
-                    NetworkContributions.honestUpdate(task, "contributor-1.csv"), globalModel));
-            digests.put("garbage", NetworkContributions.submit(chain, content, DevAccounts.account(5),
-                    new byte[] {1, 2, 3, 4}, globalModel));
+            digests.put(
+                    "honest",
+                    NetworkContributions.submit(
+                            chain,
+                            content,
+                            DevAccounts.account(4),
+                            NetworkContributions.honestUpdate(task, "contributor-1.csv"),
+                            globalModel));
+            digests.put(
+                    "garbage",
+                    NetworkContributions.submit(
+                            chain, content, DevAccounts.account(5), new byte[] {1, 2, 3, 4}, globalModel));
             assertThat(NetworkContributions.awaitSettled(chain, digests.values(), ROUND))
-                    .as("the round is finalized within %s", ROUND).isTrue();
+                    .as("the round is finalized within %s", ROUND)
+                    .isTrue();
 
-            var honest = chain.protocol(DevAccounts.account(0)).contribution(digests.get("honest")).send();
-            var garbage = chain.protocol(DevAccounts.account(0)).contribution(digests.get("garbage")).send();
+            var honest = chain.protocol(DevAccounts.account(0))
+                    .contribution(digests.get("honest"))
+                    .send();
+            var garbage = chain.protocol(DevAccounts.account(0))
+                    .contribution(digests.get("garbage"))
+                    .send();
             assertThat(honest.status.intValue()).as("honest accepted").isEqualTo(2);
             assertThat(honest.consensusScore.intValue()).isGreaterThan(50);
             assertThat(garbage.status.intValue()).as("garbage rejected").isEqualTo(3);
             assertThat(garbage.consensusScore.intValue()).isEqualTo(1);
-            var round = chain.protocol(DevAccounts.account(0)).roundInfo(honest.round).send();
-            assertThat(round.revealedValidators.bitCount()).as("all three revealed").isEqualTo(3);
+            var round = chain.protocol(DevAccounts.account(0))
+                    .roundInfo(honest.round)
+                    .send();
+            assertThat(round.revealedValidators.bitCount())
+                    .as("all three revealed")
+                    .isEqualTo(3);
             for (int port : nodePorts) {
-                JsonNode judged = JSON.readTree(get("http://127.0.0.1:" + port + "/contributions/" + honest.id).body());
-                assertThat(judged.path("score").asInt()).as("node %d", port).isEqualTo(honest.consensusScore.intValue());
+                JsonNode judged = JSON.readTree(get("http://127.0.0.1:" + port + "/contributions/" + honest.id)
+                        .body());
+                assertThat(judged.path("score").asInt())
+                        .as("node %d", port)
+                        .isEqualTo(honest.consensusScore.intValue());
             }
         }
     }
 
     private HttpResponse<String> get(String url) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+        return http.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .timeout(Duration.ofSeconds(10))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -112,26 +112,33 @@ final class LocalNetworkRun implements AutoCloseable {
 
     /** {@code local-network.sh stop}, from another process, must stop the network just as well. */
     void stopCommandAndExpectEverythingStopped(Map<String, Long> pids) throws Exception {
-        ProcessBuilder stop = new ProcessBuilder(ScriptRunner.ROOT.resolve("deployment/local-network.sh").toString(),
-                "stop").redirectErrorStream(true);
+        ProcessBuilder stop = new ProcessBuilder(
+                        ScriptRunner.ROOT.resolve("deployment/local-network.sh").toString(), "stop")
+                .redirectErrorStream(true);
         stop.environment().put("COTRAIN_NETWORK_DIR", directory.toString());
         Process command = stop.start();
-        assertThat(command.waitFor(SHUTDOWN.toSeconds(), TimeUnit.SECONDS)).as("the stop command returns").isTrue();
+        assertThat(command.waitFor(SHUTDOWN.toSeconds(), TimeUnit.SECONDS))
+                .as("the stop command returns")
+                .isTrue();
         assertThat(new String(command.getInputStream().readAllBytes())).contains("stopped");
         expectEverythingStopped("the stop command", pids);
     }
 
     private void expectEverythingStopped(String how, Map<String, Long> pids) throws Exception {
         assertThat(script.waitFor(SHUTDOWN.toSeconds(), TimeUnit.SECONDS))
-                .as("the script exits on %s within %s:%n%s", how, SHUTDOWN, output()).isTrue();
+                .as("the script exits on %s within %s:%n%s", how, SHUTDOWN, output())
+                .isTrue();
         List<Integer> ports = new ArrayList<>(List.of(rpcPort, ipfsPort));
         ports.addAll(nodePorts);
         for (int port : ports) {
             assertThat(ScriptRunner.answers(port)).as("port %d closed", port).isFalse();
         }
         for (var process : pids.entrySet()) {
-            assertThat(ProcessHandle.of(process.getValue()).map(ProcessHandle::isAlive).orElse(false))
-                    .as("%s (pid %d) stopped", process.getKey(), process.getValue()).isFalse();
+            assertThat(ProcessHandle.of(process.getValue())
+                            .map(ProcessHandle::isAlive)
+                            .orElse(false))
+                    .as("%s (pid %d) stopped", process.getKey(), process.getValue())
+                    .isFalse();
         }
         assertThat(directory.resolve("pids")).doesNotExist();
     }
@@ -141,7 +148,8 @@ final class LocalNetworkRun implements AutoCloseable {
         if (web3j != null) web3j.shutdown();
         List<Long> pids = new ArrayList<>();
         try {
-            if (Files.exists(directory.resolve("pids"))) pids.addAll(recordedPids().values());
+            if (Files.exists(directory.resolve("pids")))
+                pids.addAll(recordedPids().values());
         } catch (IOException unreadable) {
             // the script removed it while stopping
         }
@@ -158,8 +166,12 @@ final class LocalNetworkRun implements AutoCloseable {
         for (int attempt = 0; attempt < 50; attempt++) {
             int port = LocalProcesses.freePort();
             boolean clash = reserved.contains(port) || reserved.contains(port + 1) || reserved.contains(port + 2);
-            if (!clash && port + 2 <= 65535 && !ScriptRunner.answers(port + 1) && !ScriptRunner.answers(port + 2)
-                    && bindable(port + 1) && bindable(port + 2)) {
+            if (!clash
+                    && port + 2 <= 65535
+                    && !ScriptRunner.answers(port + 1)
+                    && !ScriptRunner.answers(port + 2)
+                    && bindable(port + 1)
+                    && bindable(port + 2)) {
                 return port;
             }
         }

@@ -32,8 +32,11 @@ final class NetworkContributions {
      */
     static byte[] honestUpdate(Path task, String shard) throws Exception {
         MultiLayerNetwork model = ModelCodec.read(globalModel(task), EvaluationLimits.defaults());
-        DataSet data = CsvDataset.parse(Files.readAllBytes(task.resolve("shards").resolve(shard)), DemoTask.SCHEMA,
-                EvaluationLimits.defaults()).toDataSet();
+        DataSet data = CsvDataset.parse(
+                        Files.readAllBytes(task.resolve("shards").resolve(shard)),
+                        DemoTask.SCHEMA,
+                        EvaluationLimits.defaults())
+                .toDataSet();
         LocalTraining.train(model, data, 5, 1);
         return ModelCodec.write(model);
     }
@@ -47,18 +50,31 @@ final class NetworkContributions {
      *
      * @return the digest of the manifest submitted: the chain keeps contributions by it
      */
-    static byte[] submit(CotrainClients chain, ContentStore content, Credentials contributor, byte[] model,
-            byte[] globalModel) throws Exception {
-        chain.token(contributor).approve(chain.addresses().protocol(), CotrainClients.tokens(100)).send();
-        if (!chain.protocol(contributor).contributorProfile(contributor.getAddress()).send().registered) {
-            chain.protocol(contributor).registerContributor(CotrainClients.tokens(100)).send();
+    static byte[] submit(
+            CotrainClients chain, ContentStore content, Credentials contributor, byte[] model, byte[] globalModel)
+            throws Exception {
+        chain.token(contributor)
+                .approve(chain.addresses().protocol(), CotrainClients.tokens(100))
+                .send();
+        if (!chain.protocol(contributor)
+                .contributorProfile(contributor.getAddress())
+                .send()
+                .registered) {
+            chain.protocol(contributor)
+                    .registerContributor(CotrainClients.tokens(100))
+                    .send();
         }
         Artifact artifact = Artifact.of("model.zip", content.putVerified(model), model, "application/zip");
-        ContributionManifest manifest = ContributionManifest.modelUpdate(DemoTask.TASK_ID, contributor.getAddress(),
-                List.of(artifact), 500, Cid.of(globalModel).toString());
+        ContributionManifest manifest = ContributionManifest.modelUpdate(
+                DemoTask.TASK_ID,
+                contributor.getAddress(),
+                List.of(artifact),
+                500,
+                Cid.of(globalModel).toString());
         content.putManifest(manifest);
-        chain.protocol(contributor).submitContribution(BigInteger.ZERO, manifest.digest(),
-                BigInteger.valueOf(DemoTask.TASK_ID)).send();
+        chain.protocol(contributor)
+                .submitContribution(BigInteger.ZERO, manifest.digest(), BigInteger.valueOf(DemoTask.TASK_ID))
+                .send();
         return manifest.digest();
     }
 
@@ -74,7 +90,12 @@ final class NetworkContributions {
 
     private static boolean settled(CotrainClients chain, Iterable<byte[]> digests) throws Exception {
         for (byte[] digest : digests) {
-            if (chain.protocol(DevAccounts.account(0)).contribution(digest).send().status.intValue() == 1) return false;
+            if (chain.protocol(DevAccounts.account(0))
+                            .contribution(digest)
+                            .send()
+                            .status
+                            .intValue()
+                    == 1) return false;
         }
         return true;
     }

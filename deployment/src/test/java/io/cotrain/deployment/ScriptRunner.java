@@ -29,8 +29,12 @@ final class ScriptRunner {
      * ignoring, so without this the script would not see the test's SIGINT at all.
      */
     static ProcessBuilder asFromATerminal(Path script) {
-        return new ProcessBuilder("perl", "-e", "$SIG{INT} = $SIG{QUIT} = 'DEFAULT'; exec { $ARGV[0] } @ARGV or die "
-                + "\"cannot run $ARGV[0]: $!\\n\"", script.toString());
+        return new ProcessBuilder(
+                "perl",
+                "-e",
+                "$SIG{INT} = $SIG{QUIT} = 'DEFAULT'; exec { $ARGV[0] } @ARGV or die "
+                        + "\"cannot run $ARGV[0]: $!\\n\"",
+                script.toString());
     }
 
     /**
@@ -39,8 +43,13 @@ final class ScriptRunner {
      * @return the script's output
      */
     static String forgeScript(String script, String rpcUrl, Map<String, String> environment) throws Exception {
-        List<String> command = new ArrayList<>(List.of(FoundryBinaries.binary("forge").toString(), "script",
-                "../deployment/script/" + script, "--rpc-url", rpcUrl, "--broadcast"));
+        List<String> command = new ArrayList<>(List.of(
+                FoundryBinaries.binary("forge").toString(),
+                "script",
+                "../deployment/script/" + script,
+                "--rpc-url",
+                rpcUrl,
+                "--broadcast"));
         return run(command, ROOT.resolve("contracts"), environment, Duration.ofMinutes(5));
     }
 
@@ -57,8 +66,12 @@ final class ScriptRunner {
         boolean exited = process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS);
         if (!exited) process.destroyForcibly().waitFor();
         String output = Files.readString(log);
-        assertThat(exited).as("%s finished within %s; output:%n%s", command, timeout, output).isTrue();
-        assertThat(process.exitValue()).as("exit code of %s; output:%n%s", command, output).isZero();
+        assertThat(exited)
+                .as("%s finished within %s; output:%n%s", command, timeout, output)
+                .isTrue();
+        assertThat(process.exitValue())
+                .as("exit code of %s; output:%n%s", command, output)
+                .isZero();
         return output;
     }
 
@@ -71,16 +84,20 @@ final class ScriptRunner {
 
     /** Waits until the script prints a line starting with {@code prefix}; fails with its output if it exits first. */
     static void awaitLine(Process script, Path output, String prefix, Duration timeout) throws Exception {
-        String name = Path.of(script.info().command().orElse("the script")).getFileName().toString();
+        String name = Path.of(script.info().command().orElse("the script"))
+                .getFileName()
+                .toString();
         Instant deadline = Instant.now().plus(timeout);
         while (Instant.now().isBefore(deadline)) {
             List<String> lines = Files.readAllLines(output);
             if (lines.stream().anyMatch(line -> line.startsWith(prefix))) return;
-            assertThat(script.isAlive()).as("%s exited early:%n%s", name, String.join("\n", lines)).isTrue();
+            assertThat(script.isAlive())
+                    .as("%s exited early:%n%s", name, String.join("\n", lines))
+                    .isTrue();
             Thread.sleep(250);
         }
-        throw new AssertionError(name + " did not print '" + prefix + "' within " + timeout + ":\n"
-                + Files.readString(output));
+        throw new AssertionError(
+                name + " did not print '" + prefix + "' within " + timeout + ":\n" + Files.readString(output));
     }
 
     /** @return whether something accepts connections on the loopback port */

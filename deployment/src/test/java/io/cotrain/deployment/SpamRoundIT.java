@@ -45,9 +45,17 @@ class SpamRoundIT {
             CotrainProtocol reader = chain.protocol(DevAccounts.account(0));
             Path task = network.directory.resolve("tasks/task-1");
             String rpc = "http://127.0.0.1:" + network.rpcPort;
-            castSend(rpc, chain.addresses().token(), "approve(address,uint256)", chain.addresses().protocol(),
+            castSend(
+                    rpc,
+                    chain.addresses().token(),
+                    "approve(address,uint256)",
+                    chain.addresses().protocol(),
                     tokens(1_000).toString());
-            castSend(rpc, chain.addresses().protocol(), "registerContributor(uint256)", tokens(1_000).toString());
+            castSend(
+                    rpc,
+                    chain.addresses().protocol(),
+                    "registerContributor(uint256)",
+                    tokens(1_000).toString());
             byte[] first = NetworkContributions.honestUpdate(task, "contributor-1.csv");
             byte[] second = NetworkContributions.honestUpdate(task, "contributor-2.csv");
 
@@ -61,47 +69,70 @@ class SpamRoundIT {
                 honest.add(NetworkContributions.submit(chain, content, DevAccounts.account(5), second, globalModel));
                 SecureRandom random = new SecureRandom();
                 // explicit nonces: cast reads the latest nonce, and a burst of async sends would reuse one
-                BigInteger nonce = chain.web3j().ethGetTransactionCount(spammer.getAddress(),
-                        DefaultBlockParameterName.PENDING).send().getTransactionCount();
+                BigInteger nonce = chain.web3j()
+                        .ethGetTransactionCount(spammer.getAddress(), DefaultBlockParameterName.PENDING)
+                        .send()
+                        .getTransactionCount();
                 for (int i = 0; i < SPAM; i++) {
                     byte[] digest = new byte[32];
                     random.nextBytes(digest);
                     spam.add(digest);
-                    cast(rpc, nonce.add(BigInteger.valueOf(i)), chain.addresses().protocol(),
-                            "submitContribution(uint8,bytes32,uint256)", "0",
-                            Numeric.toHexString(digest), "1");
+                    cast(
+                            rpc,
+                            nonce.add(BigInteger.valueOf(i)),
+                            chain.addresses().protocol(),
+                            "submitContribution(uint8,bytes32,uint256)",
+                            "0",
+                            Numeric.toHexString(digest),
+                            "1");
                 }
             }
             awaitSubmitted(reader, spam);
             BigInteger round = reader.contribution(honest.getFirst()).send().round;
-            for (byte[] digest : spam) assertThat(reader.contribution(digest).send().round).isEqualTo(round);
+            for (byte[] digest : spam)
+                assertThat(reader.contribution(digest).send().round).isEqualTo(round);
 
             List<byte[]> all = new ArrayList<>(honest);
             all.addAll(spam);
             assertThat(NetworkContributions.awaitSettled(chain, all, ROUND))
-                    .as("round %s finalized within %s", round, ROUND).isTrue();
+                    .as("round %s finalized within %s", round, ROUND)
+                    .isTrue();
 
             CotrainProtocol.RoundView info = reader.roundInfo(round).send();
             assertThat(info.quorumReached).as("quorum").isTrue();
-            assertThat(info.revealedValidators.bitCount()).as("all three revealed").isEqualTo(3);
+            assertThat(info.revealedValidators.bitCount())
+                    .as("all three revealed")
+                    .isEqualTo(3);
             for (byte[] digest : honest) {
                 var view = reader.contribution(digest).send();
-                assertThat(ContributionStatus.of(view.status)).as("honest %s", view.id).isEqualTo(ContributionStatus.ACCEPTED);
-                assertThat(reader.claimable(view.contributor).send()).as("honest %s paid", view.id).isPositive();
+                assertThat(ContributionStatus.of(view.status))
+                        .as("honest %s", view.id)
+                        .isEqualTo(ContributionStatus.ACCEPTED);
+                assertThat(reader.claimable(view.contributor).send())
+                        .as("honest %s paid", view.id)
+                        .isPositive();
             }
             for (byte[] digest : spam) {
                 var view = reader.contribution(digest).send();
-                assertThat(view.consensusScore.intValue()).as("spam %s floored", view.id).isEqualTo(1);
+                assertThat(view.consensusScore.intValue())
+                        .as("spam %s floored", view.id)
+                        .isEqualTo(1);
                 assertThat(ContributionStatus.of(view.status)).isEqualTo(ContributionStatus.REJECTED);
             }
             // half of each 10-COT lock and the 1-COT submission fee: 300 COT of the spammer's 1000
-            assertThat(reader.contributorProfile(spammer.getAddress()).send().stake).isEqualTo(tokens(700));
+            assertThat(reader.contributorProfile(spammer.getAddress()).send().stake)
+                    .isEqualTo(tokens(700));
             assertThat(reader.claimable(spammer.getAddress()).send()).isZero();
             var registry = chain.registry(DevAccounts.account(0));
-            assertThat(registry.activeValidatorCount().send().intValue()).as("no validator lost").isEqualTo(3);
+            assertThat(registry.activeValidatorCount().send().intValue())
+                    .as("no validator lost")
+                    .isEqualTo(3);
             for (int i = 1; i <= 3; i++) {
-                assertThat(registry.validatorInfo(DevAccounts.account(i).getAddress()).send().bond)
-                        .as("validator %d not penalised", i).isEqualTo(tokens(2_000));
+                assertThat(registry.validatorInfo(DevAccounts.account(i).getAddress())
+                                .send()
+                                .bond)
+                        .as("validator %d not penalised", i)
+                        .isEqualTo(tokens(2_000));
             }
         }
     }
@@ -116,9 +147,16 @@ class SpamRoundIT {
      */
     private void cast(String rpc, BigInteger asyncNonce, String to, String signature, String... arguments)
             throws Exception {
-        List<String> command = new ArrayList<>(List.of(FoundryBinaries.binary("cast").toString(), "send",
-                "--rpc-url", rpc, "--private-key", "0x" + HexFormat.of().formatHex(
-                        Numeric.toBytesPadded(spammer.getEcKeyPair().getPrivateKey(), 32))));
+        List<String> command = new ArrayList<>(List.of(
+                FoundryBinaries.binary("cast").toString(),
+                "send",
+                "--rpc-url",
+                rpc,
+                "--private-key",
+                "0x"
+                        + HexFormat.of()
+                                .formatHex(Numeric.toBytesPadded(
+                                        spammer.getEcKeyPair().getPrivateKey(), 32))));
         if (asyncNonce != null) command.addAll(List.of("--async", "--nonce", asyncNonce.toString()));
         command.add(to);
         command.add(signature);

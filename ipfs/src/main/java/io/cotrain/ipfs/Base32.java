@@ -38,7 +38,8 @@ final class Base32 {
         for (int i = 0; i < text.length(); i++) {
             int value = ALPHABET.indexOf(text.charAt(i));
             if (value < 0) {
-                throw new IllegalArgumentException("'" + text.charAt(i) + "' at " + i + " is not a lower-case base32 character");
+                throw new IllegalArgumentException(
+                        "'" + text.charAt(i) + "' at " + i + " is not a lower-case base32 character");
             }
             buffer = (buffer << BITS_PER_CHAR) | value;
             bits += BITS_PER_CHAR;
@@ -50,7 +51,8 @@ final class Base32 {
         }
         // Leftover bits are padding inside the last character: a canonical encoder leaves them zero and never
         // emits a whole character of padding.
-        if (bits >= BITS_PER_CHAR || buffer != 0) throw new IllegalArgumentException("not canonical base32 (bad length or trailing bits)");
+        if (bits >= BITS_PER_CHAR || buffer != 0)
+            throw new IllegalArgumentException("not canonical base32 (bad length or trailing bits)");
         return out.toByteArray();
     }
 }

@@ -116,9 +116,11 @@ public final class Cid {
         }
         if (binary[0] != CID_VERSION_1) throw invalid(text, "CID version " + binary[0] + ", expected 1");
         Codec codec = Codec.ofCode(binary[1]);
-        if (codec == null) throw invalid(text, String.format("codec 0x%02x, expected raw (0x55) or dag-pb (0x70)", binary[1]));
+        if (codec == null)
+            throw invalid(text, String.format("codec 0x%02x, expected raw (0x55) or dag-pb (0x70)", binary[1]));
         if (binary[2] != MULTIHASH_SHA2_256 || binary[3] != Sha256.DIGEST_BYTES) {
-            throw invalid(text, String.format("multihash 0x%02x/%d, expected sha2-256 (0x12/32)", binary[2], binary[3]));
+            throw invalid(
+                    text, String.format("multihash 0x%02x/%d, expected sha2-256 (0x12/32)", binary[2], binary[3]));
         }
         return new Cid(codec, Arrays.copyOfRange(binary, PREFIX_BYTES, BINARY_BYTES));
     }

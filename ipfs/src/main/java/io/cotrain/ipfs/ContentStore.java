@@ -37,9 +37,11 @@ public final class ContentStore {
         Cid stored = ipfs.add(content);
         boolean oneBlock = content.length <= IpfsClient.CHUNK_BYTES;
         if (oneBlock ? !stored.equals(Cid.of(content)) : stored.codec() != Cid.Codec.DAG_PB) {
-            throw new IpfsException(IpfsException.Failure.INVALID_RESPONSE, "add of " + content.length
-                    + " bytes: the node answered " + stored + ", expected "
-                    + (oneBlock ? Cid.of(content) : "a dag-pb root"));
+            throw new IpfsException(
+                    IpfsException.Failure.INVALID_RESPONSE,
+                    "add of " + content.length
+                            + " bytes: the node answered " + stored + ", expected "
+                            + (oneBlock ? Cid.of(content) : "a dag-pb root"));
         }
         return stored;
     }
@@ -71,8 +73,10 @@ public final class ContentStore {
     public Cid putManifest(ContributionManifest manifest) {
         byte[] canonical = manifest.canonicalBytes();
         if (canonical.length > IpfsClient.CHUNK_BYTES) {
-            throw new IpfsException(IpfsException.Failure.TOO_LARGE, "a manifest must fit one raw block of "
-                    + IpfsClient.CHUNK_BYTES + " bytes, this one has " + canonical.length);
+            throw new IpfsException(
+                    IpfsException.Failure.TOO_LARGE,
+                    "a manifest must fit one raw block of " + IpfsClient.CHUNK_BYTES + " bytes, this one has "
+                            + canonical.length);
         }
         return putVerified(canonical);
     }
@@ -193,7 +197,8 @@ public final class ContentStore {
 
     private static byte[] verified(Cid cid, byte[] expectedSha256, byte[] content) {
         byte[] actual = Sha256.of(content);
-        if (!MessageDigest.isEqual(actual, expectedSha256)) throw new ContentMismatchException(cid, expectedSha256, actual);
+        if (!MessageDigest.isEqual(actual, expectedSha256))
+            throw new ContentMismatchException(cid, expectedSha256, actual);
         return content;
     }
 }

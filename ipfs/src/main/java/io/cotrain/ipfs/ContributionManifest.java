@@ -65,13 +65,22 @@ public record ContributionManifest(
         public Artifact {
             require("name", name != null && !name.isBlank(), "must not be blank", name);
             requirePresent("cid", cid);
-            require("sha256", sha256 != null && SHA256_HEX.matcher(sha256).matches(),
-                    "must be 64 lower-case hex digits", sha256);
-            require("sha256", !cid.isRaw() || cid.digestHex().equals(sha256),
-                    "differs from the digest of raw CID " + cid, sha256);
+            require(
+                    "sha256",
+                    sha256 != null && SHA256_HEX.matcher(sha256).matches(),
+                    "must be 64 lower-case hex digits",
+                    sha256);
+            require(
+                    "sha256",
+                    !cid.isRaw() || cid.digestHex().equals(sha256),
+                    "differs from the digest of raw CID " + cid,
+                    sha256);
             require("size", size >= 0, "must not be negative", size);
-            require("mediaType", mediaType != null && MEDIA_TYPE.matcher(mediaType).matches(),
-                    "must be a lower-case type/subtype", mediaType);
+            require(
+                    "mediaType",
+                    mediaType != null && MEDIA_TYPE.matcher(mediaType).matches(),
+                    "must be a lower-case type/subtype",
+                    mediaType);
         }
 
         /**
@@ -109,16 +118,22 @@ public record ContributionManifest(
                 require("columns[" + i + "]", seen.add(column), "duplicate column", column);
             }
             columns = List.copyOf(columns);
-            require("labelColumn", labelColumn != null && columns.contains(labelColumn),
-                    "must be one of the columns " + columns, labelColumn);
+            require(
+                    "labelColumn",
+                    labelColumn != null && columns.contains(labelColumn),
+                    "must be one of the columns " + columns,
+                    labelColumn);
         }
     }
 
     public ContributionManifest {
         requirePresent("kind", kind);
         require("taskId", taskId >= 0 && taskId <= MAX_TASK_ID, "must be in 0.." + MAX_TASK_ID, taskId);
-        require("contributor", contributor != null && ADDRESS.matcher(contributor).matches(),
-                "must be 0x and 40 hex digits", contributor);
+        require(
+                "contributor",
+                contributor != null && ADDRESS.matcher(contributor).matches(),
+                "must be 0x and 40 hex digits",
+                contributor);
         contributor = contributor.toLowerCase(Locale.ROOT);
         require("artifacts", artifacts != null && !artifacts.isEmpty(), "must list at least one artifact", artifacts);
         Set<String> names = new HashSet<>();
@@ -135,8 +150,8 @@ public record ContributionManifest(
         requirePresence("trainingSamples", trainingSamples.isPresent(), kind != ContributionKind.VALIDATION, kind);
         trainingSamples.ifPresent(samples -> require("trainingSamples", samples > 0, "must be positive", samples));
         requirePresence("baseModel", baseModel.isPresent(), kind == ContributionKind.MODEL_UPDATE, kind);
-        baseModel.ifPresent(model -> require("baseModel", isModelReference(model),
-                "must be a CID or 64 lower-case hex digits of a sha256", model));
+        baseModel.ifPresent(model -> require(
+                "baseModel", isModelReference(model), "must be a CID or 64 lower-case hex digits of a sha256", model));
         requirePresence("dataSchema", dataSchema.isPresent(), kind == ContributionKind.DATASET, kind);
     }
 
@@ -150,10 +165,17 @@ public record ContributionManifest(
      * @param baseModel the CID or sha256 hex of the model it starts from
      * @return the manifest, without createdAt
      */
-    public static ContributionManifest modelUpdate(long taskId, String contributor, List<Artifact> artifacts,
-            long trainingSamples, String baseModel) {
-        return new ContributionManifest(ContributionKind.MODEL_UPDATE, taskId, contributor, artifacts,
-                OptionalLong.of(trainingSamples), Optional.of(baseModel), Optional.empty(), Optional.empty());
+    public static ContributionManifest modelUpdate(
+            long taskId, String contributor, List<Artifact> artifacts, long trainingSamples, String baseModel) {
+        return new ContributionManifest(
+                ContributionKind.MODEL_UPDATE,
+                taskId,
+                contributor,
+                artifacts,
+                OptionalLong.of(trainingSamples),
+                Optional.of(baseModel),
+                Optional.empty(),
+                Optional.empty());
     }
 
     /**
@@ -166,10 +188,17 @@ public record ContributionManifest(
      * @param dataSchema its columns
      * @return the manifest, without createdAt
      */
-    public static ContributionManifest dataset(long taskId, String contributor, List<Artifact> artifacts,
-            long trainingSamples, DataSchema dataSchema) {
-        return new ContributionManifest(ContributionKind.DATASET, taskId, contributor, artifacts,
-                OptionalLong.of(trainingSamples), Optional.empty(), Optional.of(dataSchema), Optional.empty());
+    public static ContributionManifest dataset(
+            long taskId, String contributor, List<Artifact> artifacts, long trainingSamples, DataSchema dataSchema) {
+        return new ContributionManifest(
+                ContributionKind.DATASET,
+                taskId,
+                contributor,
+                artifacts,
+                OptionalLong.of(trainingSamples),
+                Optional.empty(),
+                Optional.of(dataSchema),
+                Optional.empty());
     }
 
     /**
@@ -181,8 +210,15 @@ public record ContributionManifest(
      * @return the manifest, without createdAt
      */
     public static ContributionManifest validation(long taskId, String contributor, List<Artifact> artifacts) {
-        return new ContributionManifest(ContributionKind.VALIDATION, taskId, contributor, artifacts,
-                OptionalLong.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+        return new ContributionManifest(
+                ContributionKind.VALIDATION,
+                taskId,
+                contributor,
+                artifacts,
+                OptionalLong.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty());
     }
 
     /**
@@ -190,8 +226,8 @@ public record ContributionManifest(
      * @return this manifest with that creation time
      */
     public ContributionManifest withCreatedAt(Instant instant) {
-        return new ContributionManifest(kind, taskId, contributor, artifacts, trainingSamples, baseModel, dataSchema,
-                Optional.of(instant));
+        return new ContributionManifest(
+                kind, taskId, contributor, artifacts, trainingSamples, baseModel, dataSchema, Optional.of(instant));
     }
 
     /**

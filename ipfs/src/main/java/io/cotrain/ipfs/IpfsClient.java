@@ -78,7 +78,8 @@ public final class IpfsClient implements AutoCloseable {
         }
         if (timeout.toMillis() <= 0) throw new IllegalArgumentException("timeout must be positive, got " + timeout);
         if (maxObjectBytes <= 0 || maxObjectBytes > MAX_OBJECT_BYTES) {
-            throw new IllegalArgumentException("maxObjectBytes must be in 1.." + MAX_OBJECT_BYTES + ", got " + maxObjectBytes);
+            throw new IllegalArgumentException(
+                    "maxObjectBytes must be in 1.." + MAX_OBJECT_BYTES + ", got " + maxObjectBytes);
         }
         this.apiUrl = apiUrl.toString().replaceAll("/+$", "");
         this.timeout = timeout;
@@ -129,8 +130,8 @@ public final class IpfsClient implements AutoCloseable {
      */
     public Cid add(byte[] content, Duration callTimeout) {
         if (content.length > maxObjectBytes) {
-            throw new IpfsException(Failure.TOO_LARGE,
-                    "cannot add " + content.length + " bytes: the limit is " + maxObjectBytes);
+            throw new IpfsException(
+                    Failure.TOO_LARGE, "cannot add " + content.length + " bytes: the limit is " + maxObjectBytes);
         }
         String boundary = "cotrain-" + UUID.randomUUID();
         BodyPublisher multipart = BodyPublishers.concat(
@@ -139,10 +140,14 @@ public final class IpfsClient implements AutoCloseable {
                         + "Content-Type: application/octet-stream\r\n\r\n"),
                 BodyPublishers.ofByteArray(content),
                 BodyPublishers.ofString("\r\n--" + boundary + "--\r\n"));
-        byte[] answer = call("add",
+        byte[] answer = call(
+                "add",
                 "cid-version=1&raw-leaves=true&cid-base=base32&pin=true&chunker=size-" + CHUNK_BYTES,
-                multipart, "multipart/form-data; boundary=" + boundary, callTimeout,
-                () -> BoundedBody.collecting(SMALL_RESPONSE_BYTES), "add of " + content.length + " bytes");
+                multipart,
+                "multipart/form-data; boundary=" + boundary,
+                callTimeout,
+                () -> BoundedBody.collecting(SMALL_RESPONSE_BYTES),
+                "add of " + content.length + " bytes");
         // One JSON object per line and per file added; a single file gives a single line.
         String hash = field(answer, "Hash", "add");
         try {
@@ -214,11 +219,18 @@ public final class IpfsClient implements AutoCloseable {
         }
         try {
             // length=maxBytes+1 lets the node stop sending once the content is known to be too large.
-            return call("cat", "arg=" + cid + "&length=" + (maxBytes + 1) + "&" + nodeTimeout(callTimeout),
-                    BodyPublishers.noBody(), null, callTimeout, body, "cat " + cid);
+            return call(
+                    "cat",
+                    "arg=" + cid + "&length=" + (maxBytes + 1) + "&" + nodeTimeout(callTimeout),
+                    BodyPublishers.noBody(),
+                    null,
+                    callTimeout,
+                    body,
+                    "cat " + cid);
         } catch (IpfsException e) {
             if (e.failure() != Failure.TOO_LARGE) throw e;
-            throw new IpfsException(Failure.TOO_LARGE, "cat " + cid + ": the content is larger than " + maxBytes + " bytes", e);
+            throw new IpfsException(
+                    Failure.TOO_LARGE, "cat " + cid + ": the content is larger than " + maxBytes + " bytes", e);
         }
     }
 
@@ -229,8 +241,14 @@ public final class IpfsClient implements AutoCloseable {
      * @throws IpfsException on timeout or node failure
      */
     public void pin(Cid cid) {
-        call("pin/add", "arg=" + cid + "&" + nodeTimeout(timeout), BodyPublishers.noBody(), null, timeout,
-                () -> BoundedBody.collecting(SMALL_RESPONSE_BYTES), "pin " + cid);
+        call(
+                "pin/add",
+                "arg=" + cid + "&" + nodeTimeout(timeout),
+                BodyPublishers.noBody(),
+                null,
+                timeout,
+                () -> BoundedBody.collecting(SMALL_RESPONSE_BYTES),
+                "pin " + cid);
     }
 
     /**
@@ -251,8 +269,17 @@ public final class IpfsClient implements AutoCloseable {
      * @throws IpfsException if the node is unreachable or fails
      */
     public String version(Duration callTimeout) {
-        return field(call("version", "", BodyPublishers.noBody(), null, callTimeout,
-                () -> BoundedBody.collecting(SMALL_RESPONSE_BYTES), "version"), "Version", "version");
+        return field(
+                call(
+                        "version",
+                        "",
+                        BodyPublishers.noBody(),
+                        null,
+                        callTimeout,
+                        () -> BoundedBody.collecting(SMALL_RESPONSE_BYTES),
+                        "version"),
+                "Version",
+                "version");
     }
 
     @Override
@@ -265,8 +292,14 @@ public final class IpfsClient implements AutoCloseable {
     }
 
     /** POSTs one RPC command and returns the body of a 200 answer, translating every failure. */
-    private <T> T call(String command, String query, BodyPublisher body, String contentType, Duration callTimeout,
-            Supplier<BoundedBody<T>> okBody, String what) {
+    private <T> T call(
+            String command,
+            String query,
+            BodyPublisher body,
+            String contentType,
+            Duration callTimeout,
+            Supplier<BoundedBody<T>> okBody,
+            String what) {
         if (callTimeout.toMillis() <= 0) {
             throw new IllegalArgumentException("a call's timeout must be positive, got " + callTimeout);
         }
@@ -282,7 +315,8 @@ public final class IpfsClient implements AutoCloseable {
                 // The node closed an idle pooled connection as the request went out (js-ipfs closes them after 5 s):
                 // every command used here is idempotent, so it is sent once more on a fresh connection, in the time
                 // that is left.
-                boolean timeLeft = clientTimeout.minusNanos(System.nanoTime() - started).toMillis() > 0;
+                boolean timeLeft =
+                        clientTimeout.minusNanos(System.nanoTime() - started).toMillis() > 0;
                 if (attempt > 1 || !timeLeft) throw translate(e.getCause(), what, clientTimeout);
             }
         }
@@ -296,15 +330,24 @@ public final class IpfsClient implements AutoCloseable {
     }
 
     /** One exchange that may take {@code wait}; failures name the call's whole {@code clientTimeout}. */
-    private <T> T exchange(URI uri, BodyPublisher body, String contentType, Duration wait, Duration clientTimeout,
-            Supplier<BoundedBody<T>> okBody, String what) {
+    private <T> T exchange(
+            URI uri,
+            BodyPublisher body,
+            String contentType,
+            Duration wait,
+            Duration clientTimeout,
+            Supplier<BoundedBody<T>> okBody,
+            String what) {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(wait).POST(body);
         if (contentType != null) request.header("Content-Type", contentType);
         // A 200 answer goes to the caller's body (bytes or hash); an error answer is read as its small message.
-        CompletableFuture<Response<T>> exchange = http.sendAsync(request.build(), info -> info.statusCode() == 200
-                        ? BodySubscribers.mapping(okBody.get(), ok -> new Response<T>(200, ok, null))
-                        : BodySubscribers.mapping(BoundedBody.collecting(SMALL_RESPONSE_BYTES),
-                                error -> new Response<T>(info.statusCode(), null, error)))
+        CompletableFuture<Response<T>> exchange = http.sendAsync(
+                        request.build(),
+                        info -> info.statusCode() == 200
+                                ? BodySubscribers.mapping(okBody.get(), ok -> new Response<T>(200, ok, null))
+                                : BodySubscribers.mapping(
+                                        BoundedBody.collecting(SMALL_RESPONSE_BYTES),
+                                        error -> new Response<T>(info.statusCode(), null, error)))
                 .thenApply(HttpResponse::body);
         Response<T> response;
         try {
@@ -326,8 +369,10 @@ public final class IpfsClient implements AutoCloseable {
 
     /** Whether a failure is a pooled connection the node had closed: an I/O error with no answer read at all. */
     private static boolean stale(Throwable failure) {
-        return failure instanceof IOException && !(failure instanceof ConnectException)
-                && !(failure instanceof HttpTimeoutException) && failure.getMessage() != null
+        return failure instanceof IOException
+                && !(failure instanceof ConnectException)
+                && !(failure instanceof HttpTimeoutException)
+                && failure.getMessage() != null
                 && failure.getMessage().contains("received no bytes");
     }
 
@@ -337,19 +382,25 @@ public final class IpfsClient implements AutoCloseable {
         if (failure instanceof IpfsException e) return e;
         if (failure instanceof HttpTimeoutException) return noAnswer(what, clientTimeout, failure);
         if (failure instanceof ConnectException) {
-            return new IpfsException(Failure.NODE_UNREACHABLE, what + ": IPFS node unreachable at " + apiUrl
-                    + " (" + failure + ")", failure);
+            return new IpfsException(
+                    Failure.NODE_UNREACHABLE,
+                    what + ": IPFS node unreachable at " + apiUrl + " (" + failure + ")",
+                    failure);
         }
         if (failure instanceof IOException) {
-            return new IpfsException(Failure.NODE_UNREACHABLE, what + ": connection to the IPFS node at " + apiUrl
-                    + " failed (" + failure + ")", failure);
+            return new IpfsException(
+                    Failure.NODE_UNREACHABLE,
+                    what + ": connection to the IPFS node at " + apiUrl + " failed (" + failure + ")",
+                    failure);
         }
         return new IpfsException(Failure.INVALID_RESPONSE, what + ": " + failure, failure);
     }
 
     private IpfsException noAnswer(String what, Duration clientTimeout, Throwable cause) {
-        return new IpfsException(Failure.TIMEOUT, what + ": no answer from " + apiUrl + " within "
-                + clientTimeout.toMillis() + " ms", cause);
+        return new IpfsException(
+                Failure.TIMEOUT,
+                what + ": no answer from " + apiUrl + " within " + clientTimeout.toMillis() + " ms",
+                cause);
     }
 
     /** The node's error answer, {@code {"Message": ..., "Code": ..., "Type": "error"}}, as an exception. */
@@ -357,7 +408,8 @@ public final class IpfsClient implements AutoCloseable {
         String message = new String(body, StandardCharsets.UTF_8).strip();
         try {
             JsonNode error = JSON.readTree(body);
-            if (error != null && error.hasNonNull("Message")) message = error.get("Message").asText();
+            if (error != null && error.hasNonNull("Message"))
+                message = error.get("Message").asText();
         } catch (IOException notJson) {
             // keep the raw body: it is the best description there is
         }
@@ -374,9 +426,11 @@ public final class IpfsClient implements AutoCloseable {
             JsonNode value = JSON.readTree(lines[lines.length - 1]).get(name);
             if (value != null && value.isTextual()) return value.asText();
         } catch (IOException e) {
-            throw new IpfsException(Failure.INVALID_RESPONSE, what + ": unreadable answer from the node: " + e.getMessage(), e);
+            throw new IpfsException(
+                    Failure.INVALID_RESPONSE, what + ": unreadable answer from the node: " + e.getMessage(), e);
         }
-        throw new IpfsException(Failure.INVALID_RESPONSE, what + ": the node's answer has no " + name + ": "
-                + new String(answer, StandardCharsets.UTF_8));
+        throw new IpfsException(
+                Failure.INVALID_RESPONSE,
+                what + ": the node's answer has no " + name + ": " + new String(answer, StandardCharsets.UTF_8));
     }
 }

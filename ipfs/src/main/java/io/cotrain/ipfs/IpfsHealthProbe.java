@@ -38,8 +38,8 @@ public final class IpfsHealthProbe {
             ipfs.version(timeout);
             Cid stored = ipfs.add(PROBE_OBJECT, timeout);
             if (!stored.equals(Cid.of(PROBE_OBJECT))) {
-                return Optional.of("the node stored the probe object as " + stored + ", expected "
-                        + Cid.of(PROBE_OBJECT));
+                return Optional.of(
+                        "the node stored the probe object as " + stored + ", expected " + Cid.of(PROBE_OBJECT));
             }
             byte[] served = ipfs.cat(stored, PROBE_OBJECT.length, timeout);
             if (!Arrays.equals(served, PROBE_OBJECT)) return Optional.of("the node served other bytes for " + stored);

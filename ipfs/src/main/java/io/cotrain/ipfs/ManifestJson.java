@@ -28,16 +28,24 @@ import java.util.Set;
  * and the canonical writer (the field order below, no whitespace, UTF-8, absent fields omitted).
  */
 final class ManifestJson {
-    private static final Set<String> MANIFEST_FIELDS = Set.of("formatVersion", "kind", "taskId", "contributor",
-            "artifacts", "trainingSamples", "baseModel", "dataSchema", "createdAt");
+    private static final Set<String> MANIFEST_FIELDS = Set.of(
+            "formatVersion",
+            "kind",
+            "taskId",
+            "contributor",
+            "artifacts",
+            "trainingSamples",
+            "baseModel",
+            "dataSchema",
+            "createdAt");
     private static final Set<String> ARTIFACT_FIELDS = Set.of("name", "cid", "sha256", "size", "mediaType");
     private static final Set<String> SCHEMA_FIELDS = Set.of("columns", "labelColumn");
 
     private static final JsonFactory FACTORY = JsonFactory.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
-    private static final ObjectMapper MAPPER = new ObjectMapper(FACTORY)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private static final ObjectMapper MAPPER =
+            new ObjectMapper(FACTORY).enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private ManifestJson() {}
 
@@ -55,8 +63,9 @@ final class ManifestJson {
         // The version decides which fields exist, so it is checked before anything else.
         long version = manifest.integer("formatVersion");
         if (version != ContributionManifest.FORMAT_VERSION) {
-            throw new ManifestException("formatVersion", "unsupported version " + version + ", this reader knows "
-                    + ContributionManifest.FORMAT_VERSION);
+            throw new ManifestException(
+                    "formatVersion",
+                    "unsupported version " + version + ", this reader knows " + ContributionManifest.FORMAT_VERSION);
         }
         manifest.allowOnly(MANIFEST_FIELDS);
         return new ContributionManifest(
@@ -75,7 +84,8 @@ final class ManifestJson {
         try {
             return ContributionKind.valueOf(kind);
         } catch (IllegalArgumentException e) {
-            throw new ManifestException("kind", "must be one of " + Arrays.toString(ContributionKind.values()) + ", got '" + kind + "'");
+            throw new ManifestException(
+                    "kind", "must be one of " + Arrays.toString(ContributionKind.values()) + ", got '" + kind + "'");
         }
     }
 
@@ -114,7 +124,8 @@ final class ManifestJson {
         List<JsonNode> entries = schema.array("columns");
         for (int i = 0; i < entries.size(); i++) {
             JsonNode column = entries.get(i);
-            if (!column.isTextual()) throw new ManifestException("dataSchema.columns[" + i + "]", "expected a string, got " + column);
+            if (!column.isTextual())
+                throw new ManifestException("dataSchema.columns[" + i + "]", "expected a string, got " + column);
             columns.add(column.textValue());
         }
         String labelColumn = schema.text("labelColumn");
@@ -129,7 +140,8 @@ final class ManifestJson {
         try {
             return Instant.parse(text);
         } catch (DateTimeParseException e) {
-            throw new ManifestException("createdAt", "must be an ISO-8601 UTC instant such as 2026-01-31T12:00:00Z, got '" + text + "'");
+            throw new ManifestException(
+                    "createdAt", "must be an ISO-8601 UTC instant such as 2026-01-31T12:00:00Z, got '" + text + "'");
         }
     }
 
@@ -153,9 +165,11 @@ final class ManifestJson {
             }
             json.writeEndArray();
             if (manifest.trainingSamples().isPresent()) {
-                json.writeNumberField("trainingSamples", manifest.trainingSamples().getAsLong());
+                json.writeNumberField(
+                        "trainingSamples", manifest.trainingSamples().getAsLong());
             }
-            if (manifest.baseModel().isPresent()) json.writeStringField("baseModel", manifest.baseModel().get());
+            if (manifest.baseModel().isPresent())
+                json.writeStringField("baseModel", manifest.baseModel().get());
             if (manifest.dataSchema().isPresent()) {
                 DataSchema schema = manifest.dataSchema().get();
                 json.writeObjectFieldStart("dataSchema");
@@ -165,7 +179,8 @@ final class ManifestJson {
                 json.writeStringField("labelColumn", schema.labelColumn());
                 json.writeEndObject();
             }
-            if (manifest.createdAt().isPresent()) json.writeStringField("createdAt", manifest.createdAt().get().toString());
+            if (manifest.createdAt().isPresent())
+                json.writeStringField("createdAt", manifest.createdAt().get().toString());
             json.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException("writing to memory cannot fail", e);
@@ -206,7 +221,8 @@ final class ManifestJson {
         long integer(String name) {
             JsonNode value = required(name);
             if (!value.isIntegralNumber()) throw wrongType(name, "an integer", value);
-            if (!value.canConvertToLong()) throw new ManifestException(at(name), "out of the 64-bit range, got " + value);
+            if (!value.canConvertToLong())
+                throw new ManifestException(at(name), "out of the 64-bit range, got " + value);
             return value.longValue();
         }
 

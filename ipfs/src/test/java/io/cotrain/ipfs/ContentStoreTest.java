@@ -42,7 +42,9 @@ class ContentStoreTest {
         assertThatThrownBy(() -> store.fetchVerified(hello))
                 .isInstanceOfSatisfying(ContentMismatchException.class, e -> {
                     assertThat(e.expectedSha256()).isEqualTo(hello.digestHex());
-                    assertThat(e.actualSha256()).isEqualTo(Cid.of("{\"evil\":true}".getBytes(StandardCharsets.UTF_8)).digestHex());
+                    assertThat(e.actualSha256())
+                            .isEqualTo(Cid.of("{\"evil\":true}".getBytes(StandardCharsets.UTF_8))
+                                    .digestHex());
                 });
     }
 
@@ -55,22 +57,26 @@ class ContentStoreTest {
 
     @Test
     void aNodeThatStoresUnderAnotherCidIsCaught() {
-        ContentStore store = storeAnswering(exchange -> respond(exchange, 200,
-                "{\"Name\":\"content\",\"Hash\":\"" + CidTest.EMPTY_CID + "\",\"Size\":5}\n"));
+        ContentStore store = storeAnswering(exchange ->
+                respond(exchange, 200, "{\"Name\":\"content\",\"Hash\":\"" + CidTest.EMPTY_CID + "\",\"Size\":5}\n"));
 
         assertThatThrownBy(() -> store.putVerified(HELLO))
-                .isInstanceOfSatisfying(IpfsException.class, e -> assertThat(e.failure()).isEqualTo(Failure.INVALID_RESPONSE))
-                .hasMessage("add of 5 bytes: the node answered " + CidTest.EMPTY_CID + ", expected " + CidTest.HELLO_CID);
+                .isInstanceOfSatisfying(
+                        IpfsException.class, e -> assertThat(e.failure()).isEqualTo(Failure.INVALID_RESPONSE))
+                .hasMessage(
+                        "add of 5 bytes: the node answered " + CidTest.EMPTY_CID + ", expected " + CidTest.HELLO_CID);
     }
 
     @Test
     void theNodesErrorMessageIsPassedOnWithTheStatus() {
-        ContentStore store = storeAnswering(exchange -> respond(exchange, 400,
-                "{\"Message\":\"Invalid request query input\",\"Code\":1,\"Type\":\"error\"}"));
+        ContentStore store = storeAnswering(exchange ->
+                respond(exchange, 400, "{\"Message\":\"Invalid request query input\",\"Code\":1,\"Type\":\"error\"}"));
 
         assertThatThrownBy(() -> store.fetchVerified(Cid.of(HELLO)))
-                .isInstanceOfSatisfying(IpfsException.class, e -> assertThat(e.failure()).isEqualTo(Failure.NODE_ERROR))
-                .hasMessage("cat " + Cid.of(HELLO) + ": HTTP 400 from " + client.apiUrl() + ": Invalid request query input");
+                .isInstanceOfSatisfying(
+                        IpfsException.class, e -> assertThat(e.failure()).isEqualTo(Failure.NODE_ERROR))
+                .hasMessage("cat " + Cid.of(HELLO) + ": HTTP 400 from " + client.apiUrl()
+                        + ": Invalid request query input");
     }
 
     @Test
@@ -92,7 +98,9 @@ class ContentStoreTest {
             assertThatThrownBy(() -> store.fetchVerified(Cid.of(HELLO)))
                     .isInstanceOfSatisfying(IpfsException.class, e -> {
                         assertThat(e.failure()).isEqualTo(Failure.TIMEOUT);
-                        assertThat(e.nodeAnswered()).as("silence says nothing about the content").isFalse();
+                        assertThat(e.nodeAnswered())
+                                .as("silence says nothing about the content")
+                                .isFalse();
                     })
                     .hasMessage("cat " + Cid.of(HELLO) + ": no answer from " + client.apiUrl() + " within 1000 ms");
             assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
@@ -122,14 +130,19 @@ class ContentStoreTest {
         ContentStore store = storeAnswering(exchange -> respond(exchange, 200, "hello"));
         Cid dagRoot = Cid.parse(CidTest.DAG_PB_CID);
 
-        store.checkArtifact(new ContributionManifest.Artifact("a", dagRoot, Sha256.hex(Sha256.of(HELLO)), 5,
-                "text/plain"), Duration.ofSeconds(1));
-        assertThatThrownBy(() -> store.checkArtifact(new ContributionManifest.Artifact("a", dagRoot,
-                        Sha256.hex(Sha256.of(new byte[0])), 5, "text/plain"), Duration.ofSeconds(1)))
+        store.checkArtifact(
+                new ContributionManifest.Artifact("a", dagRoot, Sha256.hex(Sha256.of(HELLO)), 5, "text/plain"),
+                Duration.ofSeconds(1));
+        assertThatThrownBy(() -> store.checkArtifact(
+                        new ContributionManifest.Artifact(
+                                "a", dagRoot, Sha256.hex(Sha256.of(new byte[0])), 5, "text/plain"),
+                        Duration.ofSeconds(1)))
                 .isInstanceOf(ContentMismatchException.class);
-        assertThatThrownBy(() -> store.checkArtifact(new ContributionManifest.Artifact("a", dagRoot,
-                        Sha256.hex(Sha256.of(HELLO)), 4, "text/plain"), Duration.ofSeconds(1)))
-                .isInstanceOfSatisfying(IpfsException.class, e -> assertThat(e.failure()).isEqualTo(Failure.TOO_LARGE));
+        assertThatThrownBy(() -> store.checkArtifact(
+                        new ContributionManifest.Artifact("a", dagRoot, Sha256.hex(Sha256.of(HELLO)), 4, "text/plain"),
+                        Duration.ofSeconds(1)))
+                .isInstanceOfSatisfying(
+                        IpfsException.class, e -> assertThat(e.failure()).isEqualTo(Failure.TOO_LARGE));
     }
 
     @Test
@@ -161,8 +174,8 @@ class ContentStoreTest {
         });
 
         assertThatThrownBy(() -> store.fetchVerified(Cid.of(HELLO)))
-                .isInstanceOfSatisfying(IpfsException.class, e ->
-                        assertThat(e.failure()).isEqualTo(Failure.NODE_UNREACHABLE));
+                .isInstanceOfSatisfying(
+                        IpfsException.class, e -> assertThat(e.failure()).isEqualTo(Failure.NODE_UNREACHABLE));
         assertThat(requests).hasValue(2);
     }
 
@@ -174,7 +187,8 @@ class ContentStoreTest {
         }
         fakeNode.createContext("/api/v0/", handler);
         fakeNode.start();
-        client = new IpfsClient(URI.create("http://127.0.0.1:" + fakeNode.getAddress().getPort()), TIMEOUT, 1 << 20);
+        client = new IpfsClient(
+                URI.create("http://127.0.0.1:" + fakeNode.getAddress().getPort()), TIMEOUT, 1 << 20);
         return new ContentStore(client);
     }
 

@@ -40,19 +40,26 @@ class ContributionManifestTest {
               "baseModel": "%s",
               "createdAt": "2026-11-25T02:00:00Z"
             }
-            """.formatted(WEIGHTS_CID, WEIGHTS_SHA256, CidTest.HELLO_CID, Cid.parse(CidTest.HELLO_CID).digestHex(),
-            CidTest.EMPTY_CID);
+            """.formatted(
+                    WEIGHTS_CID,
+                    WEIGHTS_SHA256,
+                    CidTest.HELLO_CID,
+                    Cid.parse(CidTest.HELLO_CID).digestHex(),
+                    CidTest.EMPTY_CID);
 
     private static final String DATASET = """
             {"formatVersion": 1, "kind": "DATASET", "taskId": 0, "contributor": "%s",
-             "artifacts": [{"name": "train.csv", "cid": "%s", "sha256": "%s", "size": 3000000, "mediaType": "text/csv"}],
+             "artifacts": [{"name": "train.csv", "cid": "%s", "sha256": "%s", "size": 3000000,
+                            "mediaType": "text/csv"}],
              "trainingSamples": 500, "dataSchema": {"columns": ["text", "label"], "labelColumn": "label"}}
             """.formatted(CONTRIBUTOR, WEIGHTS_CID, WEIGHTS_SHA256);
 
     private static final String VALIDATION = """
             {"formatVersion": 1, "kind": "VALIDATION", "taskId": 4294967295, "contributor": "%s",
-             "artifacts": [{"name": "report.json", "cid": "%s", "sha256": "%s", "size": 0, "mediaType": "application/json"}]}
-            """.formatted(CONTRIBUTOR, CidTest.EMPTY_CID, Cid.parse(CidTest.EMPTY_CID).digestHex());
+             "artifacts": [{"name": "report.json", "cid": "%s", "sha256": "%s", "size": 0,
+                            "mediaType": "application/json"}]}
+            """.formatted(
+                    CONTRIBUTOR, CidTest.EMPTY_CID, Cid.parse(CidTest.EMPTY_CID).digestHex());
 
     @Test
     void parsesAModelUpdate() {
@@ -62,11 +69,19 @@ class ContributionManifestTest {
         assertThat(manifest.kind().onChain()).isEqualTo(BigInteger.ZERO);
         assertThat(manifest.taskId()).isEqualTo(7);
         assertThat(manifest.contributor()).isEqualTo(CONTRIBUTOR);
-        assertThat(manifest.artifacts()).containsExactly(
-                new Artifact("weights.safetensors", Cid.parse(WEIGHTS_CID), WEIGHTS_SHA256, 3_000_000,
-                        "application/octet-stream"),
-                Artifact.of("notes.txt", Cid.parse(CidTest.HELLO_CID), "hello".getBytes(StandardCharsets.UTF_8),
-                        "text/plain"));
+        assertThat(manifest.artifacts())
+                .containsExactly(
+                        new Artifact(
+                                "weights.safetensors",
+                                Cid.parse(WEIGHTS_CID),
+                                WEIGHTS_SHA256,
+                                3_000_000,
+                                "application/octet-stream"),
+                        Artifact.of(
+                                "notes.txt",
+                                Cid.parse(CidTest.HELLO_CID),
+                                "hello".getBytes(StandardCharsets.UTF_8),
+                                "text/plain"));
         assertThat(manifest.trainingSamples()).hasValue(12_000);
         assertThat(manifest.baseModel()).hasValue(CidTest.EMPTY_CID);
         assertThat(manifest.dataSchema()).isEmpty();
@@ -90,7 +105,10 @@ class ContributionManifestTest {
 
         assertThat(manifest.kind().onChain()).isEqualTo(BigInteger.TWO);
         assertThat(manifest.taskId()).isEqualTo(ContributionManifest.MAX_TASK_ID);
-        assertThat(manifest.artifacts()).singleElement().extracting(Artifact::size).isEqualTo(0L);
+        assertThat(manifest.artifacts())
+                .singleElement()
+                .extracting(Artifact::size)
+                .isEqualTo(0L);
         assertThat(manifest.trainingSamples()).isEmpty();
     }
 
@@ -98,10 +116,13 @@ class ContributionManifestTest {
     void canonicalBytesHaveFixedOrderAndNoWhitespace() {
         String canonical = new String(parse(DATASET).canonicalBytes(), StandardCharsets.UTF_8);
 
-        assertThat(canonical).isEqualTo("{\"formatVersion\":1,\"kind\":\"DATASET\",\"taskId\":0,\"contributor\":\""
-                + CONTRIBUTOR + "\",\"artifacts\":[{\"name\":\"train.csv\",\"cid\":\"" + WEIGHTS_CID
-                + "\",\"sha256\":\"" + WEIGHTS_SHA256 + "\",\"size\":3000000,\"mediaType\":\"text/csv\"}],"
-                + "\"trainingSamples\":500,\"dataSchema\":{\"columns\":[\"text\",\"label\"],\"labelColumn\":\"label\"}}");
+        assertThat(canonical)
+                .isEqualTo("{\"formatVersion\":1,\"kind\":\"DATASET\",\"taskId\":0,\"contributor\":\""
+                        + CONTRIBUTOR + "\",\"artifacts\":[{\"name\":\"train.csv\",\"cid\":\"" + WEIGHTS_CID
+                        + "\",\"sha256\":\"" + WEIGHTS_SHA256
+                        + "\",\"size\":3000000,\"mediaType\":\"text/csv\"}],"
+                        + "\"trainingSamples\":500,\"dataSchema\":{\"columns\":[\"text\",\"label\"],"
+                        + "\"labelColumn\":\"label\"}}");
     }
 
     @Test
@@ -120,20 +141,26 @@ class ContributionManifestTest {
 
     @Test
     void keepsNonAsciiTextAsUtf8() {
-        ContributionManifest manifest = ContributionManifest.validation(3, CONTRIBUTOR, List.of(
-                Artifact.of("évaluation – 評価.json", Cid.of(new byte[0]), new byte[0], "application/json")));
+        ContributionManifest manifest = ContributionManifest.validation(
+                3,
+                CONTRIBUTOR,
+                List.of(Artifact.of("évaluation – 評価.json", Cid.of(new byte[0]), new byte[0], "application/json")));
 
         String canonical = new String(manifest.canonicalBytes(), StandardCharsets.UTF_8);
         assertThat(canonical).contains("\"name\":\"évaluation – 評価.json\"");
-        assertThat(ContributionManifest.parseCanonical(manifest.canonicalBytes())).isEqualTo(manifest);
+        assertThat(ContributionManifest.parseCanonical(manifest.canonicalBytes()))
+                .isEqualTo(manifest);
     }
 
     @Test
     void manifestsBuiltInCodeRoundTrip() {
         byte[] weights = new byte[] {1, 2, 3};
-        ContributionManifest manifest = ContributionManifest.modelUpdate(42, CONTRIBUTOR.toUpperCase().replace("0X", "0x"),
+        ContributionManifest manifest = ContributionManifest.modelUpdate(
+                        42,
+                        CONTRIBUTOR.toUpperCase().replace("0X", "0x"),
                         List.of(Artifact.of("weights.bin", Cid.of(weights), weights, "application/octet-stream")),
-                        64, WEIGHTS_SHA256)
+                        64,
+                        WEIGHTS_SHA256)
                 .withCreatedAt(Instant.parse("2026-01-31T12:00:00Z"));
 
         assertThat(manifest.contributor()).isEqualTo(CONTRIBUTOR);
@@ -153,43 +180,69 @@ class ContributionManifestTest {
                 invalid("formatVersion: missing", m -> m.remove("formatVersion")),
                 invalid("formatVersion: expected an integer, got \"1\"", m -> m.put("formatVersion", "1")),
                 invalid("comment: unknown field", m -> m.put("comment", "hi")),
-                invalid("artifacts[1].license: unknown field", m -> artifact(m, 1).put("license", "MIT")),
-                invalid("kind: must be one of [MODEL_UPDATE, DATASET, VALIDATION], got 'MODEL'", m -> m.put("kind", "MODEL")),
+                invalid(
+                        "artifacts[1].license: unknown field",
+                        m -> artifact(m, 1).put("license", "MIT")),
+                invalid(
+                        "kind: must be one of [MODEL_UPDATE, DATASET, VALIDATION], got 'MODEL'",
+                        m -> m.put("kind", "MODEL")),
                 invalid("kind: expected a string, got 0", m -> m.put("kind", 0)),
                 invalid("taskId: missing", m -> m.remove("taskId")),
                 invalid("taskId: must be in 0..4294967295, got -1", m -> m.put("taskId", -1)),
                 invalid("taskId: must be in 0..4294967295, got 4294967296", m -> m.put("taskId", 1L << 32)),
-                invalid("taskId: out of the 64-bit range, got 18446744073709551616",
+                invalid(
+                        "taskId: out of the 64-bit range, got 18446744073709551616",
                         m -> m.put("taskId", new BigInteger("18446744073709551616"))),
                 invalid("contributor: must be 0x and 40 hex digits, got '0x1234'", m -> m.put("contributor", "0x1234")),
                 invalid("artifacts: must list at least one artifact, got []", m -> m.putArray("artifacts")),
                 invalid("artifacts: expected an array, got {}", m -> m.putObject("artifacts")),
-                invalid("artifacts[0]: expected a JSON object, got \"weights\"", m -> m.withArray("artifacts").insert(0, "weights")),
-                invalid("artifacts[0].size: must not be negative, got -1", m -> artifact(m, 0).put("size", -1)),
-                invalid("artifacts[0].size: expected an integer, got 1.5", m -> artifact(m, 0).put("size", 1.5)),
+                invalid(
+                        "artifacts[0]: expected a JSON object, got \"weights\"",
+                        m -> m.withArray("artifacts").insert(0, "weights")),
+                invalid(
+                        "artifacts[0].size: must not be negative, got -1",
+                        m -> artifact(m, 0).put("size", -1)),
+                invalid(
+                        "artifacts[0].size: expected an integer, got 1.5",
+                        m -> artifact(m, 0).put("size", 1.5)),
                 invalid("artifacts[0].size: missing", m -> artifact(m, 0).remove("size")),
-                invalid("artifacts[0].name: must not be blank, got ' '", m -> artifact(m, 0).put("name", " ")),
-                invalid("artifacts[1].name: duplicate name, got 'weights.safetensors'",
+                invalid(
+                        "artifacts[0].name: must not be blank, got ' '",
+                        m -> artifact(m, 0).put("name", " ")),
+                invalid(
+                        "artifacts[1].name: duplicate name, got 'weights.safetensors'",
                         m -> artifact(m, 1).put("name", "weights.safetensors")),
-                invalid("artifacts[0].sha256: must be 64 lower-case hex digits, got '" + WEIGHTS_SHA256.toUpperCase() + "'",
+                invalid(
+                        "artifacts[0].sha256: must be 64 lower-case hex digits, got '" + WEIGHTS_SHA256.toUpperCase()
+                                + "'",
                         m -> artifact(m, 0).put("sha256", WEIGHTS_SHA256.toUpperCase())),
-                invalid("artifacts[1].sha256: differs from the digest of raw CID " + CidTest.HELLO_CID + ", got '"
-                        + WEIGHTS_SHA256 + "'", m -> artifact(m, 1).put("sha256", WEIGHTS_SHA256)),
-                invalid("artifacts[0].cid: invalid CID 'QmY7Yh4UquoXHLPFo2XbhXkhBvFoPwmQUSa92pxnxjQuPU': a CIDv0; "
-                        + "Cotrain uses CIDv1 in base32",
+                invalid(
+                        "artifacts[1].sha256: differs from the digest of raw CID " + CidTest.HELLO_CID + ", got '"
+                                + WEIGHTS_SHA256 + "'",
+                        m -> artifact(m, 1).put("sha256", WEIGHTS_SHA256)),
+                invalid(
+                        "artifacts[0].cid: invalid CID 'QmY7Yh4UquoXHLPFo2XbhXkhBvFoPwmQUSa92pxnxjQuPU': a CIDv0; "
+                                + "Cotrain uses CIDv1 in base32",
                         m -> artifact(m, 0).put("cid", "QmY7Yh4UquoXHLPFo2XbhXkhBvFoPwmQUSa92pxnxjQuPU")),
-                invalid("artifacts[0].mediaType: must be a lower-case type/subtype, got 'binary'",
+                invalid(
+                        "artifacts[0].mediaType: must be a lower-case type/subtype, got 'binary'",
                         m -> artifact(m, 0).put("mediaType", "binary")),
                 invalid("trainingSamples: required for MODEL_UPDATE", m -> m.remove("trainingSamples")),
                 invalid("trainingSamples: must be positive, got -5", m -> m.put("trainingSamples", -5)),
                 invalid("trainingSamples: must be positive, got 0", m -> m.put("trainingSamples", 0)),
                 invalid("baseModel: required for MODEL_UPDATE", m -> m.remove("baseModel")),
                 invalid("baseModel: expected a string, got null", m -> m.putNull("baseModel")),
-                invalid("baseModel: must be a CID or 64 lower-case hex digits of a sha256, got 'latest'",
+                invalid(
+                        "baseModel: must be a CID or 64 lower-case hex digits of a sha256, got 'latest'",
                         m -> m.put("baseModel", "latest")),
-                invalid("dataSchema: not allowed for MODEL_UPDATE",
-                        m -> m.putObject("dataSchema").put("labelColumn", "y").putArray("columns").add("y")),
-                invalid("createdAt: must be an ISO-8601 UTC instant such as 2026-01-31T12:00:00Z, got 'yesterday'",
+                invalid(
+                        "dataSchema: not allowed for MODEL_UPDATE",
+                        m -> m.putObject("dataSchema")
+                                .put("labelColumn", "y")
+                                .putArray("columns")
+                                .add("y")),
+                invalid(
+                        "createdAt: must be an ISO-8601 UTC instant such as 2026-01-31T12:00:00Z, got 'yesterday'",
                         m -> m.put("createdAt", "yesterday")));
     }
 
@@ -205,16 +258,24 @@ class ContributionManifestTest {
     static Stream<Arguments> invalidDatasets() {
         return Stream.of(
                 invalid("dataSchema: required for DATASET", m -> m.remove("dataSchema")),
-                invalid("dataSchema.labelColumn: must be one of the columns [text, label], got 'target'",
+                invalid(
+                        "dataSchema.labelColumn: must be one of the columns [text, label], got 'target'",
                         m -> m.with("dataSchema").put("labelColumn", "target")),
-                invalid("dataSchema.labelColumn: missing", m -> m.with("dataSchema").remove("labelColumn")),
-                invalid("dataSchema.columns[1]: duplicate column, got 'text'",
+                invalid(
+                        "dataSchema.labelColumn: missing",
+                        m -> m.with("dataSchema").remove("labelColumn")),
+                invalid(
+                        "dataSchema.columns[1]: duplicate column, got 'text'",
                         m -> m.with("dataSchema").withArray("columns").set(1, "text")),
-                invalid("dataSchema.columns[0]: expected a string, got 1",
+                invalid(
+                        "dataSchema.columns[0]: expected a string, got 1",
                         m -> m.with("dataSchema").withArray("columns").set(0, 1)),
-                invalid("dataSchema.columns: must list at least one column, got []",
+                invalid(
+                        "dataSchema.columns: must list at least one column, got []",
                         m -> m.with("dataSchema").putArray("columns")),
-                invalid("dataSchema.format: unknown field", m -> m.with("dataSchema").put("format", "csv")),
+                invalid(
+                        "dataSchema.format: unknown field",
+                        m -> m.with("dataSchema").put("format", "csv")),
                 invalid("baseModel: not allowed for DATASET", m -> m.put("baseModel", WEIGHTS_SHA256)),
                 invalid("trainingSamples: required for DATASET", m -> m.remove("trainingSamples")));
     }

@@ -14,10 +14,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -75,7 +75,8 @@ class IpfsClientIT {
         Cid root = store.putVerified(content);
 
         assertThat(root.codec()).isEqualTo(Cid.Codec.DAG_PB);
-        assertThat(store.fetchVerified(root, Sha256.of(content), content.length)).isEqualTo(content);
+        assertThat(store.fetchVerified(root, Sha256.of(content), content.length))
+                .isEqualTo(content);
         assertThatThrownBy(() -> store.fetchVerified(root))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining(root + " is a dag-pb root");
@@ -91,7 +92,9 @@ class IpfsClientIT {
             assertThat(recorded).isEqualTo(stored);
             assertThat(recorded.cid().isRaw()).isEqualTo(model.length <= IpfsClient.CHUNK_BYTES);
             assertThat(store.fetchModel(recorded, model.length)).isEqualTo(model);
-            assertThat(store.putModel(model)).as("the same bytes, the same pair").isEqualTo(stored);
+            assertThat(store.putModel(model))
+                    .as("the same bytes, the same pair")
+                    .isEqualTo(stored);
         }
     }
 
@@ -107,7 +110,8 @@ class IpfsClientIT {
         Cid unknown = Cid.of(randomBytes(32));
         try (IpfsClient impatient = new IpfsClient(node.apiUrl(), SHORT_TIMEOUT, 1024)) {
             assertThatThrownBy(() -> impatient.pin(unknown))
-                    .isInstanceOfSatisfying(IpfsException.class, e -> assertThat(e.failure()).isEqualTo(Failure.TIMEOUT))
+                    .isInstanceOfSatisfying(
+                            IpfsException.class, e -> assertThat(e.failure()).isEqualTo(Failure.TIMEOUT))
                     .hasMessageContaining("pin " + unknown);
         }
     }
@@ -119,7 +123,8 @@ class IpfsClientIT {
             long started = System.nanoTime();
 
             assertThatThrownBy(() -> impatient.cat(unknown))
-                    .isInstanceOfSatisfying(IpfsException.class, e -> assertThat(e.failure()).isEqualTo(Failure.TIMEOUT))
+                    .isInstanceOfSatisfying(
+                            IpfsException.class, e -> assertThat(e.failure()).isEqualTo(Failure.TIMEOUT))
                     .hasMessage("cat " + unknown + ": HTTP 500 from " + node.apiUrl()
                             + ": Failed to cat file: request timed out");
             // The node's own timeout answered (the message above), before the client's longer deadline.
@@ -135,8 +140,8 @@ class IpfsClientIT {
         try (ExecutorService parallel = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int i = 0; i < 30; i++) {
                 Cid unknown = Cid.of(randomBytes(32));
-                reads.add(parallel.submit(() -> catchThrowableOfType(IpfsException.class,
-                        () -> ipfs.cat(unknown, 1024, timeout))));
+                reads.add(parallel.submit(
+                        () -> catchThrowableOfType(IpfsException.class, () -> ipfs.cat(unknown, 1024, timeout))));
             }
             for (Future<IpfsException> read : reads) {
                 assertThat(read.get()).satisfies(e -> {
@@ -154,16 +159,18 @@ class IpfsClientIT {
     void contentIsHashedAsItStreamsIn_anArtifactCheckedWithoutBeingKept() {
         byte[] content = randomBytes(3 * IpfsClient.CHUNK_BYTES + 17);
         Cid root = store.putVerified(content);
-        ContributionManifest.Artifact artifact = ContributionManifest.Artifact.of("big.bin", root, content,
-                "application/octet-stream");
+        ContributionManifest.Artifact artifact =
+                ContributionManifest.Artifact.of("big.bin", root, content, "application/octet-stream");
 
         IpfsClient.Hashed hashed = ipfs.hash(root, content.length, Duration.ofSeconds(10));
 
         assertThat(hashed.sha256()).isEqualTo(Sha256.of(content));
         assertThat(hashed.length()).isEqualTo(content.length);
         store.checkArtifact(artifact, Duration.ofSeconds(10));
-        assertThatThrownBy(() -> store.checkArtifact(ContributionManifest.Artifact.of("other.bin", root,
-                        randomBytes(content.length), "application/octet-stream"), Duration.ofSeconds(10)))
+        assertThatThrownBy(() -> store.checkArtifact(
+                        ContributionManifest.Artifact.of(
+                                "other.bin", root, randomBytes(content.length), "application/octet-stream"),
+                        Duration.ofSeconds(10)))
                 .isInstanceOf(ContentMismatchException.class);
     }
 
@@ -182,7 +189,8 @@ class IpfsClientIT {
 
         assertThat(ipfs.cat(cid, content.length)).isEqualTo(content);
         assertThatThrownBy(() -> ipfs.cat(cid, content.length - 1))
-                .isInstanceOfSatisfying(IpfsException.class, e -> assertThat(e.failure()).isEqualTo(Failure.TOO_LARGE))
+                .isInstanceOfSatisfying(
+                        IpfsException.class, e -> assertThat(e.failure()).isEqualTo(Failure.TOO_LARGE))
                 .hasMessage("cat " + cid + ": the content is larger than 9999 bytes");
     }
 
@@ -190,7 +198,8 @@ class IpfsClientIT {
     void addRefusesContentOverTheClientsLimit() {
         try (IpfsClient small = new IpfsClient(node.apiUrl(), SHORT_TIMEOUT, 1024)) {
             assertThatThrownBy(() -> small.add(new byte[1025]))
-                    .isInstanceOfSatisfying(IpfsException.class, e -> assertThat(e.failure()).isEqualTo(Failure.TOO_LARGE))
+                    .isInstanceOfSatisfying(
+                            IpfsException.class, e -> assertThat(e.failure()).isEqualTo(Failure.TOO_LARGE))
                     .hasMessage("cannot add 1025 bytes: the limit is 1024");
         }
     }
@@ -215,9 +224,13 @@ class IpfsClientIT {
     void manifestIsFoundByItsOnChainDigest() {
         byte[] weights = randomBytes(IpfsClient.CHUNK_BYTES + 1);
         Cid weightsCid = store.putVerified(weights);
-        ContributionManifest manifest = ContributionManifest.modelUpdate(7, "0x70997970c51812dc3a010c7d01b50e0d17dc79c8",
-                List.of(ContributionManifest.Artifact.of("weights.bin", weightsCid, weights, "application/octet-stream")),
-                1_000, CidTest.EMPTY_CID);
+        ContributionManifest manifest = ContributionManifest.modelUpdate(
+                7,
+                "0x70997970c51812dc3a010c7d01b50e0d17dc79c8",
+                List.of(ContributionManifest.Artifact.of(
+                        "weights.bin", weightsCid, weights, "application/octet-stream")),
+                1_000,
+                CidTest.EMPTY_CID);
 
         assertThat(store.putManifest(manifest)).isEqualTo(manifest.cid());
 
@@ -234,8 +247,8 @@ class IpfsClientIT {
         }
         try (IpfsClient client = new IpfsClient(nowhere, SHORT_TIMEOUT, 1024)) {
             assertThatThrownBy(client::version)
-                    .isInstanceOfSatisfying(IpfsException.class,
-                            e -> assertThat(e.failure()).isEqualTo(Failure.NODE_UNREACHABLE))
+                    .isInstanceOfSatisfying(
+                            IpfsException.class, e -> assertThat(e.failure()).isEqualTo(Failure.NODE_UNREACHABLE))
                     .hasMessageStartingWith("version: IPFS node unreachable at " + nowhere);
         }
     }

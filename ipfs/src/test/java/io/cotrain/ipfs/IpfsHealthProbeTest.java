@@ -34,13 +34,20 @@ class IpfsHealthProbeTest {
     @BeforeEach
     void healthyNode() throws IOException {
         answers.put("version", new Answer(200, VERSION, false));
-        answers.put("add", new Answer(200, ("{\"Name\":\"content\",\"Hash\":\"" + Cid.of(IpfsHealthProbe.PROBE_OBJECT)
-                + "\",\"Size\":39}\n").getBytes(StandardCharsets.UTF_8), false));
+        answers.put(
+                "add",
+                new Answer(
+                        200,
+                        ("{\"Name\":\"content\",\"Hash\":\"" + Cid.of(IpfsHealthProbe.PROBE_OBJECT)
+                                        + "\",\"Size\":39}\n")
+                                .getBytes(StandardCharsets.UTF_8),
+                        false));
         answers.put("cat", new Answer(200, IpfsHealthProbe.PROBE_OBJECT, false));
         fakeNode = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         fakeNode.createContext("/api/v0/", this::answer);
         fakeNode.start();
-        client = new IpfsClient(URI.create("http://127.0.0.1:" + fakeNode.getAddress().getPort()));
+        client = new IpfsClient(
+                URI.create("http://127.0.0.1:" + fakeNode.getAddress().getPort()));
         probe = new IpfsHealthProbe(client, TIMEOUT);
     }
 
@@ -59,18 +66,21 @@ class IpfsHealthProbeTest {
 
     @Test
     void aNodeThatDoesNotAnswerItsVersionIsNot() {
-        answers.put("version", new Answer(500, "{\"Message\":\"repo locked\"}".getBytes(StandardCharsets.UTF_8),
-                false));
+        answers.put(
+                "version", new Answer(500, "{\"Message\":\"repo locked\"}".getBytes(StandardCharsets.UTF_8), false));
 
-        assertThat(probe.problem()).hasValueSatisfying(problem -> assertThat(problem).contains("repo locked"));
+        assertThat(probe.problem())
+                .hasValueSatisfying(problem -> assertThat(problem).contains("repo locked"));
     }
 
     @Test
     void aNodeThatCannotStoreIsNot() {
-        answers.put("add", new Answer(500, "{\"Message\":\"no space left on device\"}".getBytes(StandardCharsets.UTF_8),
-                false));
+        answers.put(
+                "add",
+                new Answer(500, "{\"Message\":\"no space left on device\"}".getBytes(StandardCharsets.UTF_8), false));
 
-        assertThat(probe.problem()).hasValueSatisfying(problem -> assertThat(problem).contains("no space left"));
+        assertThat(probe.problem())
+                .hasValueSatisfying(problem -> assertThat(problem).contains("no space left"));
     }
 
     @Test
@@ -78,7 +88,8 @@ class IpfsHealthProbeTest {
         byte[] otherCid = ("{\"Hash\":\"" + CidTest.EMPTY_CID + "\"}").getBytes(StandardCharsets.UTF_8);
         answers.put("add", new Answer(200, otherCid, false));
 
-        assertThat(probe.problem()).hasValueSatisfying(problem -> assertThat(problem).contains("expected"));
+        assertThat(probe.problem())
+                .hasValueSatisfying(problem -> assertThat(problem).contains("expected"));
     }
 
     @Test
@@ -86,7 +97,8 @@ class IpfsHealthProbeTest {
         answers.put("cat", new Answer(200, new byte[0], true));
         long started = System.nanoTime();
 
-        assertThat(probe.problem()).hasValueSatisfying(problem -> assertThat(problem).contains("no answer"));
+        assertThat(probe.problem())
+                .hasValueSatisfying(problem -> assertThat(problem).contains("no answer"));
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(TIMEOUT.multipliedBy(4));
     }
 

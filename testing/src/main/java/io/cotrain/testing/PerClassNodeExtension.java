@@ -42,10 +42,12 @@ public abstract class PerClassNodeExtension<N extends AutoCloseable> implements 
     }
 
     private N node(ExtensionContext context) {
-        ExtensionContext classContext = context.getTestClass().isPresent() && context.getTestMethod().isPresent()
-                ? context.getParent().orElse(context)
-                : context;
-        return classContext.getStore(ExtensionContext.Namespace.create(getClass()))
+        ExtensionContext classContext =
+                context.getTestClass().isPresent() && context.getTestMethod().isPresent()
+                        ? context.getParent().orElse(context)
+                        : context;
+        return classContext
+                .getStore(ExtensionContext.Namespace.create(getClass()))
                 .getOrComputeIfAbsent(type, key -> start.get(), type);
     }
 }

@@ -13,11 +13,12 @@ public final class RepositoryRoot {
      */
     public static Path path() {
         String configured = System.getProperty("cotrain.root");
-        if (configured != null && !configured.isBlank()) return Path.of(configured).toAbsolutePath();
+        if (configured != null && !configured.isBlank())
+            return Path.of(configured).toAbsolutePath();
         for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
             if (Files.isRegularFile(dir.resolve("tools/ensure-toolchain.sh"))) return dir;
         }
-        throw new IllegalStateException("cannot find the Cotrain repository root above " + Path.of("").toAbsolutePath()
-                + ": set -Dcotrain.root=<checkout>");
+        throw new IllegalStateException("cannot find the Cotrain repository root above "
+                + Path.of("").toAbsolutePath() + ": set -Dcotrain.root=<checkout>");
     }
 }

@@ -35,8 +35,18 @@ public class ContributionResource {
      * @param evaluationMillis how long fetching, verifying and evaluating took
      * @param validator the validator that judged it
      */
-    public record ContributionView(BigInteger id, BigInteger round, long taskId, int kind, String kindName, int score,
-            String floorReason, String why, Map<String, Double> metrics, Instant evaluatedAt, long evaluationMillis,
+    public record ContributionView(
+            BigInteger id,
+            BigInteger round,
+            long taskId,
+            int kind,
+            String kindName,
+            int score,
+            String floorReason,
+            String why,
+            Map<String, Double> metrics,
+            Instant evaluatedAt,
+            long evaluationMillis,
             String validator) {}
 
     @Inject
@@ -46,11 +56,23 @@ public class ContributionResource {
     @Path("/{id}")
     public ContributionView contribution(@PathParam("id") String id) {
         BigInteger contribution = parseId(id);
-        ScoredContribution scored = node.loop().evaluation(contribution).orElseThrow(() -> ProblemException.notFound(
-                "this validator has not judged contribution " + contribution));
-        return new ContributionView(scored.id(), scored.round(), scored.taskId(), scored.kind(),
-                kindName(scored.kind()), scored.score(), scored.floorReason().orElse(null), scored.why(), scored.metrics(), scored.evaluatedAt(),
-                scored.evaluationMillis(), node.settings().address());
+        ScoredContribution scored = node.loop()
+                .evaluation(contribution)
+                .orElseThrow(
+                        () -> ProblemException.notFound("this validator has not judged contribution " + contribution));
+        return new ContributionView(
+                scored.id(),
+                scored.round(),
+                scored.taskId(),
+                scored.kind(),
+                kindName(scored.kind()),
+                scored.score(),
+                scored.floorReason().orElse(null),
+                scored.why(),
+                scored.metrics(),
+                scored.evaluatedAt(),
+                scored.evaluationMillis(),
+                node.settings().address());
     }
 
     /** The kind as the API names it; UNKNOWN for a kind a newer protocol added. */

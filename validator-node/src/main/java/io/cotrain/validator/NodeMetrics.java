@@ -127,7 +127,8 @@ public class NodeMetrics implements ScoringListener, TransactionListener {
 
     private Counter transactions(String name, String action) {
         return Counter.builder(name)
-                .description(name.equals(SENT) ? "Transactions mined successfully" : "Transactions not sent or reverted")
+                .description(
+                        name.equals(SENT) ? "Transactions mined successfully" : "Transactions not sent or reverted")
                 .tag("action", action)
                 .register(registry);
     }

@@ -27,7 +27,9 @@ import org.web3j.crypto.WalletUtils;
  * {@link #toString()}.
  */
 public final class NodeSettings {
-    /** Where a configuration value came from, by property name (a config source's name), to keep secrets out of files. */
+    /**
+     * Where a configuration value came from, by property name (a config source's name), to keep secrets out of files.
+     */
     @FunctionalInterface
     public interface Sources {
         Optional<String> sourceOf(String property);
@@ -50,9 +52,21 @@ public final class NodeSettings {
     private final Duration shutdownWait;
     private final ValidatorNode.Options options;
 
-    private NodeSettings(boolean validationEnabled, URI rpcUrl, long chainId, Path deploymentFile, DeploymentAddresses deployment, Credentials key,
-            URI ipfsApiUrl, Duration ipfsTimeout, long ipfsMaxObjectBytes, List<TaskCatalog.TaskDefinition> tasks,
-            Path dataDirectory, Duration tickInterval, Duration shutdownWait, ValidatorNode.Options options) {
+    private NodeSettings(
+            boolean validationEnabled,
+            URI rpcUrl,
+            long chainId,
+            Path deploymentFile,
+            DeploymentAddresses deployment,
+            Credentials key,
+            URI ipfsApiUrl,
+            Duration ipfsTimeout,
+            long ipfsMaxObjectBytes,
+            List<TaskCatalog.TaskDefinition> tasks,
+            Path dataDirectory,
+            Duration tickInterval,
+            Duration shutdownWait,
+            ValidatorNode.Options options) {
         this.validationEnabled = validationEnabled;
         this.rpcUrl = rpcUrl;
         this.chainId = chainId;
@@ -80,14 +94,17 @@ public final class NodeSettings {
         // a pure gateway (validation off) reads the chain and IPFS only: no signing key, tasks or data directory needed
         boolean validating = config.validation().enabled();
 
-        URI rpcUrl = config.rpcUrl().map(url -> httpUrl("cotrain.rpc-url", url, problems)).orElse(null);
+        URI rpcUrl = config.rpcUrl()
+                .map(url -> httpUrl("cotrain.rpc-url", url, problems))
+                .orElse(null);
         if (config.rpcUrl().isEmpty()) problems.add(missing("cotrain.rpc-url"));
 
         long chainId = 0;
         if (config.chainId().isEmpty()) {
             problems.add(missing("cotrain.chain-id"));
         } else if (config.chainId().getAsLong() <= 0) {
-            problems.add(named("cotrain.chain-id") + " must be a positive chain id, got " + config.chainId().getAsLong());
+            problems.add(named("cotrain.chain-id") + " must be a positive chain id, got "
+                    + config.chainId().getAsLong());
         } else {
             chainId = config.chainId().getAsLong();
         }
@@ -128,7 +145,8 @@ public final class NodeSettings {
         if (dataDirectory == null && validating) {
             problems.add(missing("cotrain.data-directory"));
         } else if (dataDirectory != null && Files.exists(dataDirectory) && !Files.isDirectory(dataDirectory)) {
-            problems.add(named("cotrain.data-directory") + ": " + dataDirectory.toAbsolutePath() + " is not a directory");
+            problems.add(
+                    named("cotrain.data-directory") + ": " + dataDirectory.toAbsolutePath() + " is not a directory");
         }
 
         if (config.confirmations() < 0) {
@@ -138,7 +156,8 @@ public final class NodeSettings {
         atLeastOne("cotrain.finalize-page-size", config.finalizePageSize(), problems);
         atLeastOne("cotrain.max-blocks-per-query", config.maxBlocksPerQuery(), problems);
         if (config.finalizeTurnBlocks() < 0) {
-            problems.add(named("cotrain.finalize-turn-blocks") + " must be 0 or more, got " + config.finalizeTurnBlocks());
+            problems.add(
+                    named("cotrain.finalize-turn-blocks") + " must be 0 or more, got " + config.finalizeTurnBlocks());
         }
         Duration receiptTimeout = positive("cotrain.receipt-timeout", config.receiptTimeout(), problems);
         if (config.priorityFeeWei() < 0) {
@@ -150,11 +169,28 @@ public final class NodeSettings {
         }
 
         if (!problems.isEmpty()) throw new InvalidSettingsException(problems);
-        var options = new ValidatorNode.Options(config.confirmations(), config.maxBlocksPerQuery(), receiptTimeout,
+        var options = new ValidatorNode.Options(
+                config.confirmations(),
+                config.maxBlocksPerQuery(),
+                receiptTimeout,
                 BigInteger.valueOf(config.priorityFeeWei()),
-                new ValidatorLoop.Settings(config.finalizePageSize(), config.finalizeTurnBlocks()), fetching);
-        return new NodeSettings(validating, rpcUrl, chainId, deploymentFile, deployment, key, ipfsApiUrl, ipfsTimeout,
-                maxObjectBytes, tasks, dataDirectory, tickInterval, shutdownWait, options);
+                new ValidatorLoop.Settings(config.finalizePageSize(), config.finalizeTurnBlocks()),
+                fetching);
+        return new NodeSettings(
+                validating,
+                rpcUrl,
+                chainId,
+                deploymentFile,
+                deployment,
+                key,
+                ipfsApiUrl,
+                ipfsTimeout,
+                maxObjectBytes,
+                tasks,
+                dataDirectory,
+                tickInterval,
+                shutdownWait,
+                options);
     }
 
     private static ContentFetching fetching(ValidatorConfig.Ipfs ipfs, List<String> problems) {
@@ -177,8 +213,13 @@ public final class NodeSettings {
             positive("cotrain.ipfs.health-probe-timeout", ipfs.healthProbeTimeout(), problems);
             ok = false;
         }
-        return ok ? new ContentFetching(ipfs.roundDeadline(), ipfs.fetchConcurrency(), ipfs.commitReserveBlocks(),
-                ipfs.healthProbeTimeout()) : null;
+        return ok
+                ? new ContentFetching(
+                        ipfs.roundDeadline(),
+                        ipfs.fetchConcurrency(),
+                        ipfs.commitReserveBlocks(),
+                        ipfs.healthProbeTimeout())
+                : null;
     }
 
     private static Credentials signingKey(ValidatorConfig.Key config, Sources sources, List<String> problems) {
@@ -233,12 +274,14 @@ public final class NodeSettings {
 
     private static boolean isFile(String sourceName) {
         String name = sourceName.toLowerCase(Locale.ROOT);
-        return name.contains("application.properties") || name.contains("application.yaml")
-                || name.contains("application.yml") || name.contains("microprofile-config.properties");
+        return name.contains("application.properties")
+                || name.contains("application.yaml")
+                || name.contains("application.yml")
+                || name.contains("microprofile-config.properties");
     }
 
-    private static List<TaskCatalog.TaskDefinition> tasks(List<ValidatorConfig.Task> configured, boolean required,
-            List<String> problems) {
+    private static List<TaskCatalog.TaskDefinition> tasks(
+            List<ValidatorConfig.Task> configured, boolean required, List<String> problems) {
         if (configured.isEmpty() && required) {
             problems.add("no task is configured: set cotrain.tasks[0].id, feature-columns, label-column, class-count, "
                     + "held-out-csv and global-model (env COTRAIN_TASKS_0__ID, ...)");
@@ -259,8 +302,10 @@ public final class NodeSettings {
             }
             DataSchema schema = null;
             try {
-                schema = new DataSchema(task.featureColumns().stream().map(String::strip).toList(),
-                        task.labelColumn().strip(), task.classCount());
+                schema = new DataSchema(
+                        task.featureColumns().stream().map(String::strip).toList(),
+                        task.labelColumn().strip(),
+                        task.classCount());
             } catch (RuntimeException e) {
                 problems.add(prefix + "feature-columns / label-column / class-count: " + e.getMessage());
                 ok = false;
@@ -281,7 +326,8 @@ public final class NodeSettings {
     private static URI httpUrl(String property, String value, List<String> problems) {
         try {
             URI uri = new URI(value.strip());
-            if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) return uri;
+            if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null)
+                return uri;
         } catch (java.net.URISyntaxException e) {
             // reported below
         }
@@ -382,9 +428,12 @@ public final class NodeSettings {
 
     @Override
     public String toString() {
-        return "NodeSettings[" + (validationEnabled ? "address=" + address() : "validation=off") + ", rpcUrl=" + origin(rpcUrl) + ", chainId=" + chainId + ", deployment="
-                + deploymentFile + ", ipfs=" + ipfsApiUrl + ", tasks=" + tasks.stream().map(t -> t.taskId()).toList()
+        return "NodeSettings[" + (validationEnabled ? "address=" + address() : "validation=off") + ", rpcUrl="
+                + origin(rpcUrl) + ", chainId=" + chainId + ", deployment="
+                + deploymentFile + ", ipfs=" + ipfsApiUrl + ", tasks="
+                + tasks.stream().map(t -> t.taskId()).toList()
                 + ", dataDirectory=" + dataDirectory + ", tickInterval=" + tickInterval + ", confirmations="
-                + options.confirmations() + ", roundDeadline=" + options.fetching().roundDeadline() + "]";
+                + options.confirmations() + ", roundDeadline="
+                + options.fetching().roundDeadline() + "]";
     }
 }

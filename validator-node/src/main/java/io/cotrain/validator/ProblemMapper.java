@@ -2,7 +2,6 @@ package io.cotrain.validator;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import jakarta.inject.Inject;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
@@ -30,15 +29,16 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
      * @return its problem+json answer with its headers
      */
     public static Response answer(ProblemException problem, UriInfo uri) {
-        Response.ResponseBuilder response = Response.fromResponse(response(problem(problem,
-                uri == null ? null : "/" + uri.getPath().replaceFirst("^/+", ""))));
+        Response.ResponseBuilder response = Response.fromResponse(response(
+                problem(problem, uri == null ? null : "/" + uri.getPath().replaceFirst("^/+", ""))));
         problem.headers().forEach(response::header);
         return response.build();
     }
 
     @Override
     public Response toResponse(Throwable error) {
-        Problem problem = problem(error, uri == null ? null : "/" + uri.getPath().replaceFirst("^/+", ""));
+        Problem problem =
+                problem(error, uri == null ? null : "/" + uri.getPath().replaceFirst("^/+", ""));
         if (problem.status() >= 500 && !(error instanceof ProblemException)) {
             LOG.errorf(error, "request %s failed", problem.instance());
         }
@@ -58,8 +58,9 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
         }
         if (error instanceof WebApplicationException w && w.getResponse() != null) {
             int status = w.getResponse().getStatus();
-            String detail = status == 404 ? "no such resource" : status == 405 ? "method not allowed on this resource"
-                    : reason(status);
+            String detail = status == 404
+                    ? "no such resource"
+                    : status == 405 ? "method not allowed on this resource" : reason(status);
             return of(status, detail, instance);
         }
         return of(500, "the node failed to answer this request; see its log", instance);

@@ -36,10 +36,15 @@ public class SchedulerLiveness implements HealthCheck {
                 .withData("tickRunning", node.tickRunning());
         node.lastTickStarted().ifPresent(at -> response.withData("lastTickStarted", at.toString()));
         node.lastTickEnded().ifPresent(at -> response.withData("lastTickEnded", at.toString()));
-        if (!node.settings().validationEnabled()) return response.withData("validation", "off").up().build();
+        if (!node.settings().validationEnabled())
+            return response.withData("validation", "off").up().build();
         boolean running = scheduler.isRunning() && !scheduler.isPaused(ValidatorTicker.JOB);
-        return response.status(running && fresh(node.lastTickStarted().orElse(node.startedAt()), node.tickRunning(),
-                        node.settings().tickInterval(), Instant.now()))
+        return response.status(running
+                        && fresh(
+                                node.lastTickStarted().orElse(node.startedAt()),
+                                node.tickRunning(),
+                                node.settings().tickInterval(),
+                                Instant.now()))
                 .build();
     }
 

@@ -30,9 +30,18 @@ public class StatusResource {
      * @param ticks ticks completed since start
      * @param updatedAt when the loop last took stock (null before the first tick)
      */
-    public record StatusView(String address, long chainId, BigInteger lastProcessedBlock, BigInteger currentRound,
-            String currentPhase, List<RoundPhase> rounds, int pendingEvaluations, List<String> lastErrors,
-            List<Long> tasks, long ticks, Instant updatedAt) {}
+    public record StatusView(
+            String address,
+            long chainId,
+            BigInteger lastProcessedBlock,
+            BigInteger currentRound,
+            String currentPhase,
+            List<RoundPhase> rounds,
+            int pendingEvaluations,
+            List<String> lastErrors,
+            List<Long> tasks,
+            long ticks,
+            Instant updatedAt) {}
 
     @Inject
     ValidatorService node;
@@ -44,8 +53,17 @@ public class StatusResource {
                 .sorted(java.util.Map.Entry.comparingByKey())
                 .map(e -> new RoundPhase(e.getKey(), e.getValue()))
                 .toList();
-        return new StatusView(status.address(), status.chainId(), status.lastProcessedBlock(), status.currentRound(),
-                status.rounds().get(status.currentRound()), rounds, status.pendingEvaluations(), status.lastErrors(),
-                node.settings().tasks().stream().map(t -> t.taskId()).toList(), node.ticks(), status.updatedAt());
+        return new StatusView(
+                status.address(),
+                status.chainId(),
+                status.lastProcessedBlock(),
+                status.currentRound(),
+                status.rounds().get(status.currentRound()),
+                rounds,
+                status.pendingEvaluations(),
+                status.lastErrors(),
+                node.settings().tasks().stream().map(t -> t.taskId()).toList(),
+                node.ticks(),
+                status.updatedAt());
     }
 }

@@ -119,7 +119,9 @@ public interface ValidatorConfig {
         /** A web3j / geth JSON keystore file. */
         Optional<Path> keystore();
 
-        /** The keystore's password: set it in the environment ({@code COTRAIN_KEY_KEYSTORE_PASSWORD}), never in a file. */
+        /**
+         * The keystore's password: set it in the environment ({@code COTRAIN_KEY_KEYSTORE_PASSWORD}), never in a file.
+         */
         Optional<String> keystorePassword();
 
         /**

@@ -66,21 +66,36 @@ public class ValidatorService {
         settings = NodeSettings.validate(config, this::sourceOf);
         EvaluationRuntime.configure();
         web3j = Web3j.build(new HttpService(settings.rpcUrl().toString()));
-        probeWeb3j = Web3j.build(new HttpService(settings.rpcUrl().toString(), new OkHttpClient.Builder()
-                .callTimeout(PROBE_TIMEOUT).connectTimeout(PROBE_TIMEOUT).build()));
+        probeWeb3j = Web3j.build(new HttpService(
+                settings.rpcUrl().toString(),
+                new OkHttpClient.Builder()
+                        .callTimeout(PROBE_TIMEOUT)
+                        .connectTimeout(PROBE_TIMEOUT)
+                        .build()));
         ipfs = new IpfsClient(settings.ipfsApiUrl(), settings.ipfsTimeout(), settings.ipfsMaxObjectBytes());
         ipfsProbe = new IpfsClient(settings.ipfsApiUrl(), PROBE_TIMEOUT, 1);
         if (settings.validationEnabled()) {
             TaskCatalog tasks = new TaskCatalog(settings.tasks(), EvaluationLimits.defaults());
-            loop = ValidatorNode.assemble(web3j, settings.chainId(), settings.deployment(), settings.key(),
-                    new ContentStore(ipfs), tasks, settings.dataDirectory(), settings.options(), metrics, metrics);
+            loop = ValidatorNode.assemble(
+                    web3j,
+                    settings.chainId(),
+                    settings.deployment(),
+                    settings.key(),
+                    new ContentStore(ipfs),
+                    tasks,
+                    settings.dataDirectory(),
+                    settings.options(),
+                    metrics,
+                    metrics);
         }
         LOG.infof("validator node started: %s", settings);
     }
 
     private Optional<String> sourceOf(String property) {
         ConfigValue value = rawConfig.getConfigValue(property);
-        return value == null || value.getValue() == null ? Optional.empty() : Optional.ofNullable(value.getSourceName());
+        return value == null || value.getValue() == null
+                ? Optional.empty()
+                : Optional.ofNullable(value.getSourceName());
     }
 
     /**
@@ -116,10 +131,12 @@ public class ValidatorService {
     private Optional<String> chainProblem(Web3j client) {
         try {
             var response = client.ethChainId().send();
-            if (response.hasError()) return Optional.of("eth_chainId failed: " + response.getError().getMessage());
+            if (response.hasError())
+                return Optional.of("eth_chainId failed: " + response.getError().getMessage());
             long served = response.getChainId().longValueExact();
             if (served != settings.chainId()) {
-                return Optional.of("the RPC endpoint serves chain " + served + ", cotrain.chain-id is " + settings.chainId());
+                return Optional.of(
+                        "the RPC endpoint serves chain " + served + ", cotrain.chain-id is " + settings.chainId());
             }
             return Optional.empty();
         } catch (Exception e) {
@@ -142,7 +159,8 @@ public class ValidatorService {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (!finished) LOG.warnf("a tick was still running after %s; closing the clients under it", settings.shutdownWait());
+        if (!finished)
+            LOG.warnf("a tick was still running after %s; closing the clients under it", settings.shutdownWait());
         web3j.shutdown();
         probeWeb3j.shutdown();
         ipfs.close();

@@ -22,7 +22,10 @@ public class ValidatorTicker {
     @Inject
     Scheduler scheduler;
 
-    @Scheduled(identity = JOB, every = "${cotrain.tick-interval}", delayed = "${cotrain.first-tick-delay:1s}",
+    @Scheduled(
+            identity = JOB,
+            every = "${cotrain.tick-interval}",
+            delayed = "${cotrain.first-tick-delay:1s}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void tick() {
         node.tick();

@@ -25,8 +25,12 @@ final class AnvilBlocks {
 
     void mine(long blocks) {
         try {
-            VoidResponse response = new Request<>("anvil_mine",
-                    List.of(Numeric.encodeQuantity(BigInteger.valueOf(blocks))), rpc, VoidResponse.class).send();
+            VoidResponse response = new Request<>(
+                            "anvil_mine",
+                            List.of(Numeric.encodeQuantity(BigInteger.valueOf(blocks))),
+                            rpc,
+                            VoidResponse.class)
+                    .send();
             assertThat(response.hasError()).as("anvil_mine").isFalse();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -37,7 +41,10 @@ final class AnvilBlocks {
     void mineUntil(BooleanSupplier done, Duration timeout, String what) {
         Instant deadline = Instant.now().plus(timeout);
         while (!done.getAsBoolean()) {
-            assertThat(Instant.now()).as("%s within %s; node status: %s", what, timeout, given().get("/status").asString())
+            assertThat(Instant.now())
+                    .as(
+                            "%s within %s; node status: %s",
+                            what, timeout, given().get("/status").asString())
                     .isBefore(deadline);
             mine(1);
             sleep(700);

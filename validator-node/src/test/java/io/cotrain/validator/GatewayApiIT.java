@@ -2,9 +2,8 @@ package io.cotrain.validator;
 
 import static io.cotrain.contracts.testing.CotrainClients.tokens;
 import static io.cotrain.validator.AnvilBlocks.awaitTrue;
-import static io.cotrain.validator.AnvilBlocks.sleep;
-import static io.restassured.RestAssured.given;
 import static io.cotrain.validator.auth.PersonalSign.sign;
+import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -93,12 +92,13 @@ class GatewayApiIT {
         rpc = new HttpService(System.getProperty(ValidatorNetworkResource.RPC_URL));
         blocks = new AnvilBlocks(rpc);
         web3j = Web3j.build(rpc);
-        chain = new CotrainClients(web3j, chainId).use(DeploymentAddresses.read(
-                Path.of(System.getProperty(ValidatorNetworkResource.DEPLOYMENT_FILE))));
+        chain = new CotrainClients(web3j, chainId)
+                .use(DeploymentAddresses.read(Path.of(System.getProperty(ValidatorNetworkResource.DEPLOYMENT_FILE))));
         ipfs = new IpfsClient(URI.create(System.getProperty(ValidatorNetworkResource.IPFS_API_URL)));
         content = new ContentStore(ipfs);
         for (Credentials wallet : List.of(owner, contributor)) {
-            Transfer.sendFunds(web3j, ADMIN, wallet.getAddress(), BigDecimal.ONE, Convert.Unit.ETHER).send();
+            Transfer.sendFunds(web3j, ADMIN, wallet.getAddress(), BigDecimal.ONE, Convert.Unit.ETHER)
+                    .send();
         }
         chain.token(ADMIN).transfer(contributor.getAddress(), tokens(500)).send();
     }
@@ -115,26 +115,48 @@ class GatewayApiIT {
         clients();
         awaitTrue(() -> given().get("/q/health/ready").statusCode() == 200, Duration.ofSeconds(60), "ready");
         String address = Keys.toChecksumAddress(owner.getAddress());
-        JsonPath nonce = post("/auth/nonce", Map.of("address", address.toLowerCase())).then().statusCode(200)
-                .body("chainId", equalTo((int) chainId)).extract().jsonPath();
+        JsonPath nonce = post("/auth/nonce", Map.of("address", address.toLowerCase()))
+                .then()
+                .statusCode(200)
+                .body("chainId", equalTo((int) chainId))
+                .extract()
+                .jsonPath();
         String message = nonce.getString("message");
-        assertThat(message).contains(address).contains("Nonce: " + nonce.getString("nonce"))
+        assertThat(message)
+                .contains(address)
+                .contains("Nonce: " + nonce.getString("nonce"))
                 .contains("Chain ID: " + chainId);
 
-        given().get("/auth/session").then().statusCode(401).contentType(PROBLEM)
-                .header("WWW-Authenticate", containsString("Bearer")).body("detail", containsString("POST /auth/nonce"));
+        given().get("/auth/session")
+                .then()
+                .statusCode(401)
+                .contentType(PROBLEM)
+                .header("WWW-Authenticate", containsString("Bearer"))
+                .body("detail", containsString("POST /auth/nonce"));
 
-        JsonPath signedIn = post("/token", Map.of("message", message, "signature", sign(message, owner))).then()
-                .statusCode(200).body("tokenType", equalTo("Bearer")).body("address", equalTo(address))
-                .extract().jsonPath();
+        JsonPath signedIn = post("/token", Map.of("message", message, "signature", sign(message, owner)))
+                .then()
+                .statusCode(200)
+                .body("tokenType", equalTo("Bearer"))
+                .body("address", equalTo(address))
+                .extract()
+                .jsonPath();
         token = signedIn.getString("accessToken");
         assertThat(signedIn.getLong("expiresIn")).isBetween(60L, 15 * 60L);
         given().auth().oauth2(token).get("/auth/session").then().statusCode(200).body("address", equalTo(address));
 
         // the same signed message again: its nonce is spent
-        post("/token", Map.of("message", message, "signature", sign(message, owner))).then().statusCode(401)
-                .contentType(PROBLEM).body("detail", containsString("used already"));
-        given().auth().oauth2(token + "x").get("/auth/session").then().statusCode(401).contentType(PROBLEM)
+        post("/token", Map.of("message", message, "signature", sign(message, owner)))
+                .then()
+                .statusCode(401)
+                .contentType(PROBLEM)
+                .body("detail", containsString("used already"));
+        given().auth()
+                .oauth2(token + "x")
+                .get("/auth/session")
+                .then()
+                .statusCode(401)
+                .contentType(PROBLEM)
                 .body("detail", containsString("invalid or expired"));
     }
 
@@ -143,26 +165,47 @@ class GatewayApiIT {
     void wrongChainExpiredBadSignatureAndMalformedSignInsAreRefused() {
         String host = URI.create(io.restassured.RestAssured.baseURI).getHost() + ":" + io.restassured.RestAssured.port;
         String wrongChain = message(freshNonce(), host, 1, Optional.empty());
-        post("/token", Map.of("message", wrongChain, "signature", sign(wrongChain, owner))).then().statusCode(401)
-                .contentType(PROBLEM).body("detail", containsString("for chain 1"));
+        post("/token", Map.of("message", wrongChain, "signature", sign(wrongChain, owner)))
+                .then()
+                .statusCode(401)
+                .contentType(PROBLEM)
+                .body("detail", containsString("for chain 1"));
 
-        String expired = message(freshNonce(), host, chainId, Optional.of(Instant.now().minusSeconds(5)));
-        post("/token", Map.of("message", expired, "signature", sign(expired, owner))).then().statusCode(401)
-                .contentType(PROBLEM).body("detail", containsString("expired"));
+        String expired =
+                message(freshNonce(), host, chainId, Optional.of(Instant.now().minusSeconds(5)));
+        post("/token", Map.of("message", expired, "signature", sign(expired, owner)))
+                .then()
+                .statusCode(401)
+                .contentType(PROBLEM)
+                .body("detail", containsString("expired"));
 
         String valid = message(freshNonce(), host, chainId, Optional.empty());
-        post("/token", Map.of("message", valid, "signature", sign(valid, contributor))).then().statusCode(401)
-                .contentType(PROBLEM).body("detail", containsString("bad signature"));
-        post("/token", Map.of("message", valid, "signature", "0xdead")).then().statusCode(401).contentType(PROBLEM);
+        post("/token", Map.of("message", valid, "signature", sign(valid, contributor)))
+                .then()
+                .statusCode(401)
+                .contentType(PROBLEM)
+                .body("detail", containsString("bad signature"));
+        post("/token", Map.of("message", valid, "signature", "0xdead"))
+                .then()
+                .statusCode(401)
+                .contentType(PROBLEM);
 
         String otherDomain = message(freshNonce(), "evil.example", chainId, Optional.empty());
-        post("/token", Map.of("message", otherDomain, "signature", sign(otherDomain, owner))).then().statusCode(401)
+        post("/token", Map.of("message", otherDomain, "signature", sign(otherDomain, owner)))
+                .then()
+                .statusCode(401)
                 .body("detail", containsString("evil.example"));
 
-        post("/token", Map.of("message", "hello", "signature", sign("hello", owner))).then().statusCode(400)
-                .contentType(PROBLEM).body("detail", containsString("EIP-4361"));
+        post("/token", Map.of("message", "hello", "signature", sign("hello", owner)))
+                .then()
+                .statusCode(400)
+                .contentType(PROBLEM)
+                .body("detail", containsString("EIP-4361"));
         post("/token", Map.of()).then().statusCode(400).contentType(PROBLEM);
-        post("/auth/nonce", Map.of("address", "0x1234")).then().statusCode(400).contentType(PROBLEM)
+        post("/auth/nonce", Map.of("address", "0x1234"))
+                .then()
+                .statusCode(400)
+                .contentType(PROBLEM)
                 .body("detail", containsString("address"));
     }
 
@@ -172,40 +215,86 @@ class GatewayApiIT {
         Cid schema = content.putVerified(SchemaDocument.write(task.schema()));
         ModelFile base = content.putModel(task.baseModelBytes());
         Cid description = content.putVerified("2,000 synthetic rows".getBytes(StandardCharsets.UTF_8));
-        Map<String, Object> registration = new HashMap<>(Map.of("owner", owner.getAddress(),
-                "baseModelCid", base.cid().toString(), "heldOutDigest", description.digestHex(),
-                "schemaDigest", schema.digestHex(), "rule", "fedavg"));
+        Map<String, Object> registration = new HashMap<>(Map.of(
+                "owner",
+                owner.getAddress(),
+                "baseModelCid",
+                base.cid().toString(),
+                "heldOutDigest",
+                description.digestHex(),
+                "schemaDigest",
+                schema.digestHex(),
+                "rule",
+                "fedavg"));
 
-        post("/models/register", Map.of("owner", "0x12", "rule", "mean")).then().statusCode(400).contentType(PROBLEM)
+        post("/models/register", Map.of("owner", "0x12", "rule", "mean"))
+                .then()
+                .statusCode(400)
+                .contentType(PROBLEM)
                 .body("detail", containsString("owner"));
         Map<String, Object> missingFields = new HashMap<>(registration);
         missingFields.put("rule", "mean");
         missingFields.put("rewardWeights", List.of(5000, 0, 0));
-        post("/models/register", missingFields).then().statusCode(400).body("detail", containsString("rule must be one of"))
+        post("/models/register", missingFields)
+                .then()
+                .statusCode(400)
+                .body("detail", containsString("rule must be one of"))
                 .body("detail", containsString("rewardWeights"));
         Map<String, Object> notASchema = new HashMap<>(registration);
         notASchema.put("schemaDigest", description.digestHex());
-        post("/models/register", notASchema).then().statusCode(422).contentType(PROBLEM)
+        post("/models/register", notASchema)
+                .then()
+                .statusCode(422)
+                .contentType(PROBLEM)
                 .body("detail", containsString("no schema document"));
         Map<String, Object> notAModel = new HashMap<>(registration);
         notAModel.put("baseModelCid", description.toString());
         post("/models/register", notAModel).then().statusCode(422).body("detail", containsString("not a model"));
 
-        JsonPath plan = post("/models/register", registration).then().statusCode(200).extract().jsonPath();
+        JsonPath plan = post("/models/register", registration)
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         assertThat(plan.getList("transactions")).hasSize(1);
         Map<String, Object> tx = plan.getMap("transactions[0]");
-        assertThat((String) tx.get("to")).isEqualToIgnoringCase(chain.addresses().modelRegistry());
+        assertThat((String) tx.get("to"))
+                .isEqualToIgnoringCase(chain.addresses().modelRegistry());
         assertThat(tx.get("gas")).isNotNull();
 
         // the gateway relays only what the endpoint is for, on its chain
-        post("/models/register", Map.of("signedTransaction", signed(owner, chain.addresses().protocol(),
-                (String) tx.get("data"), (String) tx.get("gas"), chainId))).then().statusCode(400).body("detail", containsString("relays only"));
-        post("/models/register", Map.of("signedTransaction", signed(owner, (String) tx.get("to"), (String) tx.get("data"),
-                (String) tx.get("gas"), 1))).then().statusCode(400).body("detail", containsString("signed for chain 1"));
+        post(
+                        "/models/register",
+                        Map.of(
+                                "signedTransaction",
+                                signed(
+                                        owner,
+                                        chain.addresses().protocol(),
+                                        (String) tx.get("data"),
+                                        (String) tx.get("gas"),
+                                        chainId)))
+                .then()
+                .statusCode(400)
+                .body("detail", containsString("relays only"));
+        post(
+                        "/models/register",
+                        Map.of(
+                                "signedTransaction",
+                                signed(
+                                        owner,
+                                        (String) tx.get("to"),
+                                        (String) tx.get("data"),
+                                        (String) tx.get("gas"),
+                                        1)))
+                .then()
+                .statusCode(400)
+                .body("detail", containsString("signed for chain 1"));
         post("/models/register", Map.of("signedTransaction", "0xzz")).then().statusCode(400);
 
         relay("/models/register", owner, tx);
-        given().get("/models/1/status").then().statusCode(200)
+        given().get("/models/1/status")
+                .then()
+                .statusCode(200)
                 .body("taskId", equalTo(1))
                 .body("owner", equalTo(Keys.toChecksumAddress(owner.getAddress())))
                 .body("spec.rule", equalTo("fedavg"))
@@ -218,22 +307,37 @@ class GatewayApiIT {
                 .body("slashThresholdScore", equalTo(30))
                 .body("paused", equalTo(false));
         // the round open now has no contribution yet, and still tells when its submission window ends
-        JsonPath unopened = given().get("/models/1/status").then().statusCode(200).extract().jsonPath();
+        JsonPath unopened =
+                given().get("/models/1/status").then().statusCode(200).extract().jsonPath();
         BigInteger current = chain.protocol(ADMIN).currentRound().send();
         var info = chain.protocol(ADMIN).roundInfo(current).send();
         assertThat(info.exists).as("no contribution was submitted yet").isFalse();
         assertThat(unopened.getBoolean("roundOpen")).isFalse();
         assertThat(unopened.getString("phase")).isEqualTo("Submission");
         assertThat(unopened.getString("currentRound")).isEqualTo(current.toString());
-        assertThat(new BigInteger(unopened.getString("phaseEndBlock"))).isEqualTo(info.submissionEndBlock)
+        assertThat(new BigInteger(unopened.getString("phaseEndBlock")))
+                .isEqualTo(info.submissionEndBlock)
                 .isGreaterThanOrEqualTo(new BigInteger(unopened.getString("block")));
-        List<Map<String, Object>> commits = given().get("/models/1/commits").then().statusCode(200).extract()
-                .jsonPath().getList("$");
+        List<Map<String, Object>> commits = given().get("/models/1/commits")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getList("$");
         assertThat(commits).hasSize(1);
         assertThat(commits.getFirst().get("headOf")).isEqualTo(List.of("main"));
-        assertThat(given().get("/models").then().statusCode(200).extract().jsonPath().getList("taskId")).containsExactly(1);
+        assertThat(given().get("/models")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .jsonPath()
+                        .getList("taskId"))
+                .containsExactly(1);
 
-        given().get("/models/2/status").then().statusCode(404).contentType(PROBLEM)
+        given().get("/models/2/status")
+                .then()
+                .statusCode(404)
+                .contentType(PROBLEM)
                 .body("detail", equalTo("unknown task 2: the model registry has tasks 1 to 1"));
         given().get("/models/abc/status").then().statusCode(400).contentType(PROBLEM);
         given().get("/models/1/rounds?limit=0").then().statusCode(400).body("detail", containsString("limit"));
@@ -243,19 +347,38 @@ class GatewayApiIT {
     @Order(4)
     void aContributorJoinsSubmitsIsScoredAndClaims() throws Exception {
         String address = contributor.getAddress();
-        post("/training/join/1", Map.of("address", "nope")).then().statusCode(400).contentType(PROBLEM);
-        post("/training/join/7", Map.of("address", address)).then().statusCode(404).contentType(PROBLEM);
-        post("/training/join/1", Map.of("address", owner.getAddress())).then().statusCode(422).contentType(PROBLEM)
+        post("/training/join/1", Map.of("address", "nope"))
+                .then()
+                .statusCode(400)
+                .contentType(PROBLEM);
+        post("/training/join/7", Map.of("address", address))
+                .then()
+                .statusCode(404)
+                .contentType(PROBLEM);
+        post("/training/join/1", Map.of("address", owner.getAddress()))
+                .then()
+                .statusCode(422)
+                .contentType(PROBLEM)
                 .body("detail", containsString("insufficient token balance"));
-        post("/training/join/1", Map.of("address", address, "stake", "1")).then().statusCode(422)
+        post("/training/join/1", Map.of("address", address, "stake", "1"))
+                .then()
+                .statusCode(422)
                 .body("detail", containsString("at least"));
 
-        JsonPath join = post("/training/join/1", Map.of("address", address)).then().statusCode(200).extract().jsonPath();
+        JsonPath join = post("/training/join/1", Map.of("address", address))
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         List<Map<String, Object>> steps = join.getList("transactions");
-        assertThat(steps).extracting(step -> step.get("description")).containsExactly(
-                "approve the protocol to take the stake", "registerContributor(" + tokens(100) + ")");
+        assertThat(steps)
+                .extracting(step -> step.get("description"))
+                .containsExactly("approve the protocol to take the stake", "registerContributor(" + tokens(100) + ")");
         for (Map<String, Object> step : steps) relay("/training/join/1", contributor, step);
-        given().get("/rewards/balance/" + address).then().statusCode(200).body("registered", equalTo(true))
+        given().get("/rewards/balance/" + address)
+                .then()
+                .statusCode(200)
+                .body("registered", equalTo(true))
                 .body("stake", equalTo(tokens(100).toString()))
                 .body("freeStake", equalTo(tokens(100).toString()))
                 .body("unbondingStake", equalTo("0"))
@@ -263,26 +386,45 @@ class GatewayApiIT {
                 .body("unbondingReadyBlock", equalTo(0))
                 .body("lastRound", equalTo(0))
                 .body("lastRoundSubmissions", equalTo(0));
-        assertThat(post("/training/join/1", Map.of("address", address)).then().statusCode(200).extract().jsonPath()
-                .getList("transactions")).isEmpty();
+        assertThat(post("/training/join/1", Map.of("address", address))
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .jsonPath()
+                        .getList("transactions"))
+                .isEmpty();
 
         byte[] update = builders.honestUpdate(0);
         Artifact artifact = Artifact.of("model.zip", content.putVerified(update), update, "application/zip");
         updateCid = artifact.cid().toString();
-        ContributionManifest manifest = ContributionManifest.modelUpdate(1, address, List.of(artifact),
-                Contributions.SHARD_ROWS, Cid.of(task.baseModelBytes()).toString());
+        ContributionManifest manifest = ContributionManifest.modelUpdate(
+                1,
+                address,
+                List.of(artifact),
+                Contributions.SHARD_ROWS,
+                Cid.of(task.baseModelBytes()).toString());
         Cid manifestCid = content.putManifest(manifest);
 
-        post("/training/submit/1", Map.of("address", address, "manifest", "bafy-nope")).then().statusCode(400);
+        post("/training/submit/1", Map.of("address", address, "manifest", "bafy-nope"))
+                .then()
+                .statusCode(400);
         post("/training/submit/1", Map.of("address", address, "manifest", manifestCid.toString(), "kind", "GIFT"))
-                .then().statusCode(400).body("detail", containsString("kind"));
+                .then()
+                .statusCode(400)
+                .body("detail", containsString("kind"));
         BigInteger round = chain.protocol(ADMIN).currentRound().send();
-        while (chain.protocol(ADMIN).currentRound().send().equals(round)) blocks.mine(1); // a fresh round: room to submit
+        while (chain.protocol(ADMIN).currentRound().send().equals(round))
+            blocks.mine(1); // a fresh round: room to submit
         JsonPath submit = post("/training/submit/1", Map.of("address", address, "manifest", manifestCid.toString()))
-                .then().statusCode(200).extract().jsonPath();
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         relay("/training/submit/1", contributor, submit.getMap("transactions[0]"));
         var submitted = chain.protocol(ADMIN).contribution(manifest.digest()).send();
-        given().get("/rewards/balance/" + address).then().statusCode(200)
+        given().get("/rewards/balance/" + address)
+                .then()
+                .statusCode(200)
                 .body("lockedStake", equalTo(tokens(10).toString()))
                 .body("freeStake", equalTo(tokens(90).toString()))
                 .body("lastRound", equalTo(submitted.round.intValueExact()))
@@ -291,32 +433,55 @@ class GatewayApiIT {
         // the same manifest again, by the same wallet or another: the same work is paid once
         for (Credentials wallet : List.of(contributor, owner)) {
             post("/training/submit/1", Map.of("address", wallet.getAddress(), "manifest", manifestCid.toString()))
-                    .then().statusCode(422).contentType(PROBLEM)
-                    .body("detail", containsString("would revert: DuplicateContent(contentDigest=0x"
-                            + manifestCid.digestHex()))
+                    .then()
+                    .statusCode(422)
+                    .contentType(PROBLEM)
+                    .body(
+                            "detail",
+                            containsString("would revert: DuplicateContent(contentDigest=0x" + manifestCid.digestHex()))
                     .body("detail", containsString("already submitted, as contribution " + submitted.id));
         }
 
-        blocks.mineUntil(() -> {
-            List<Map<String, Object>> rounds = given().get("/models/1/rounds").then().extract().jsonPath().getList("$");
-            return !rounds.isEmpty() && "Accepted".equals(JsonPath.from(given().get("/models/1/rounds").asString())
-                    .getString("[0].contributions[0].status"));
-        }, Duration.ofSeconds(240), "the contribution accepted in /models/1/rounds");
-        JsonPath rounds = given().get("/models/1/rounds").then().statusCode(200).extract().jsonPath();
+        blocks.mineUntil(
+                () -> {
+                    List<Map<String, Object>> rounds = given().get("/models/1/rounds")
+                            .then()
+                            .extract()
+                            .jsonPath()
+                            .getList("$");
+                    return !rounds.isEmpty()
+                            && "Accepted"
+                                    .equals(JsonPath.from(given().get("/models/1/rounds")
+                                                    .asString())
+                                            .getString("[0].contributions[0].status"));
+                },
+                Duration.ofSeconds(240),
+                "the contribution accepted in /models/1/rounds");
+        JsonPath rounds =
+                given().get("/models/1/rounds").then().statusCode(200).extract().jsonPath();
         contributionId = new BigInteger(rounds.getString("[0].contributions[0].id"));
         assertThat(rounds.getString("[0].contributions[0].contributor")).isEqualTo(Keys.toChecksumAddress(address));
         assertThat(contributionId).isEqualTo(submitted.id);
         assertThat(rounds.getString("[0].contributions[0].contentDigest")).isEqualTo("0x" + manifestCid.digestHex());
         assertThat(rounds.getInt("[0].contributions[0].consensusScore"))
-                .isEqualTo(chain.protocol(ADMIN).contribution(manifest.digest()).send().consensusScore.intValue())
+                .isEqualTo(chain.protocol(ADMIN)
+                        .contribution(manifest.digest())
+                        .send()
+                        .consensusScore
+                        .intValue())
                 .isGreaterThan(50); // accepted: above the neutral score
         // this node's judgement: the score it committed (the only validator's is the consensus), and why
         assertThat(rounds.getInt("[0].contributions[0].judgement.score"))
                 .isEqualTo(rounds.getInt("[0].contributions[0].consensusScore"));
         assertThat(rounds.getString("[0].contributions[0].judgement.why"))
-                .startsWith("removes").contains("held-out loss from the aggregate of the round's 1 admitted updates");
+                .startsWith("removes")
+                .contains("held-out loss from the aggregate of the round's 1 admitted updates");
         assertThat(rounds.getLong("[0].parameterVersion"))
-                .isEqualTo(chain.protocol(ADMIN).roundInfo(submitted.round).send().parameterVersion.longValueExact());
+                .isEqualTo(chain.protocol(ADMIN)
+                        .roundInfo(submitted.round)
+                        .send()
+                        .parameterVersion
+                        .longValueExact());
         assertThat(rounds.getBoolean("[0].quorumReached")).isTrue();
         assertThat(rounds.getList("[0].validators.validator"))
                 .containsExactly(Keys.toChecksumAddress(ValidatorNetworkResource.VALIDATOR.getAddress()));
@@ -325,22 +490,42 @@ class GatewayApiIT {
         String claimable = chain.protocol(ADMIN).claimable(address).send().toString();
         assertThat(new BigInteger(claimable)).isPositive();
         given().get("/rewards/balance/" + address).then().body("claimable", equalTo(claimable));
-        JsonPath history = given().get("/rewards/history/" + address).then().statusCode(200).extract().jsonPath();
+        JsonPath history = given().get("/rewards/history/" + address)
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         assertThat(history.getString("entries[0].type")).isEqualTo("CONTRIBUTION_REWARD");
         assertThat(history.getString("rewarded")).isEqualTo(claimable);
 
-        relay("/rewards/claim", contributor, post("/rewards/claim", Map.of("address", address)).then().statusCode(200)
-                .extract().jsonPath().getMap("transactions[0]"));
-        awaitTrue(() -> claimable.equals(given().get("/rewards/history/" + address).jsonPath().getString("claimed")),
-                Duration.ofSeconds(20), "the claim in the history");
-        post("/rewards/claim", Map.of("address", address)).then().statusCode(422).body("detail", containsString("nothing"));
-        JsonPath totals = given().get("/network/totals").then().statusCode(200).extract().jsonPath();
+        relay(
+                "/rewards/claim",
+                contributor,
+                post("/rewards/claim", Map.of("address", address))
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .jsonPath()
+                        .getMap("transactions[0]"));
+        awaitTrue(
+                () -> claimable.equals(
+                        given().get("/rewards/history/" + address).jsonPath().getString("claimed")),
+                Duration.ofSeconds(20),
+                "the claim in the history");
+        post("/rewards/claim", Map.of("address", address))
+                .then()
+                .statusCode(422)
+                .body("detail", containsString("nothing"));
+        JsonPath totals =
+                given().get("/network/totals").then().statusCode(200).extract().jsonPath();
         assertThat(new BigInteger(totals.getString("paid"))).isGreaterThanOrEqualTo(new BigInteger(claimable));
         assertThat(totals.getString("contributorStake")).isEqualTo(tokens(100).toString());
         given().get("/rewards/balance/0xABC").then().statusCode(400).contentType(PROBLEM);
 
         // the validator aggregates the accepted update into the next commit, on top of the base
-        blocks.mineUntil(() -> given().get("/models/1/commits").jsonPath().getList("$").size() == 2, Duration.ofSeconds(120),
+        blocks.mineUntil(
+                () -> given().get("/models/1/commits").jsonPath().getList("$").size() == 2,
+                Duration.ofSeconds(120),
                 "the round's commit");
         JsonPath commits = given().get("/models/1/commits").jsonPath();
         assertThat(commits.getList("[1].parents")).containsExactly(commits.getInt("[0].id"));
@@ -350,17 +535,33 @@ class GatewayApiIT {
     @Test
     @Order(5)
     void aSignedInWalletEvaluatesACandidate() {
-        given().contentType(ContentType.JSON).body(Map.of("cid", updateCid)).post("/models/1/evaluate").then()
-                .statusCode(401).contentType(PROBLEM);
+        given().contentType(ContentType.JSON)
+                .body(Map.of("cid", updateCid))
+                .post("/models/1/evaluate")
+                .then()
+                .statusCode(401)
+                .contentType(PROBLEM);
         // the update aggregated into the head is the head now: no change
-        given().auth().oauth2(token).contentType(ContentType.JSON).body(Map.of("cid", updateCid))
-                .post("/models/1/evaluate").then().statusCode(200).body("score", equalTo(1))
+        given().auth()
+                .oauth2(token)
+                .contentType(ContentType.JSON)
+                .body(Map.of("cid", updateCid))
+                .post("/models/1/evaluate")
+                .then()
+                .statusCode(200)
+                .body("score", equalTo(1))
                 .body("floorReason", equalTo("no change from the global model"));
         byte[] another = builders.honestUpdate(1);
         Cid anotherCid = content.putVerified(another);
-        JsonPath evaluation = given().auth().oauth2(token).contentType(ContentType.JSON)
-                .body(Map.of("cid", anotherCid.toString())).post("/models/1/evaluate").then().statusCode(200)
-                .extract().jsonPath();
+        JsonPath evaluation = given().auth()
+                .oauth2(token)
+                .contentType(ContentType.JSON)
+                .body(Map.of("cid", anotherCid.toString()))
+                .post("/models/1/evaluate")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         assertThat(evaluation.getInt("score")).isBetween(1, 100);
         assertThat(evaluation.getString("floorReason")).isNull();
         JsonPath status = given().get("/models/1/status").jsonPath();
@@ -370,22 +571,46 @@ class GatewayApiIT {
         assertThat(evaluation.getDouble("metrics.accuracy")).isBetween(0.0, 1.0);
 
         Cid garbage = content.putVerified(Contributions.garbage(2_048, 3));
-        given().auth().oauth2(token).contentType(ContentType.JSON).body(Map.of("cid", garbage.toString()))
-                .post("/models/1/evaluate").then().statusCode(200).body("score", equalTo(1))
+        given().auth()
+                .oauth2(token)
+                .contentType(ContentType.JSON)
+                .body(Map.of("cid", garbage.toString()))
+                .post("/models/1/evaluate")
+                .then()
+                .statusCode(200)
+                .body("score", equalTo(1))
                 .body("floorReason", notNullValue());
-        given().auth().oauth2(token).contentType(ContentType.JSON).body(Map.of("cid", "not-a-cid"))
-                .post("/models/1/evaluate").then().statusCode(400).contentType(PROBLEM);
+        given().auth()
+                .oauth2(token)
+                .contentType(ContentType.JSON)
+                .body(Map.of("cid", "not-a-cid"))
+                .post("/models/1/evaluate")
+                .then()
+                .statusCode(400)
+                .contentType(PROBLEM);
     }
 
     @Test
     @Order(6)
     void theOpenApiDocumentDescribesTheApi() {
-        String document = given().get("/q/openapi?format=json").then().statusCode(200).extract().asString();
-        assertThat(document).contains("/auth/nonce", "/token", "/models/register", "/training/join/{id}",
-                "/models/{id}/status", "/models/{id}/evaluate", "/rewards/balance/{address}");
+        String document = given().get("/q/openapi?format=json")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
+        assertThat(document)
+                .contains(
+                        "/auth/nonce",
+                        "/token",
+                        "/models/register",
+                        "/training/join/{id}",
+                        "/models/{id}/status",
+                        "/models/{id}/evaluate",
+                        "/rewards/balance/{address}");
         // the views as the protocol has them now: statuses with their meaning, unbonding and per-round submissions
-        assertThat(document).contains("Unrewarded", "withdrawableStake", "lastRoundSubmissions", "neutralScore",
-                "parameterVersion").doesNotContain("pendingContributions", "submittedContributions");
+        assertThat(document)
+                .contains("Unrewarded", "withdrawableStake", "lastRoundSubmissions", "neutralScore", "parameterVersion")
+                .doesNotContain("pendingContributions", "submittedContributions");
         given().get("/q/swagger-ui/").then().statusCode(200);
     }
 
@@ -415,45 +640,88 @@ class GatewayApiIT {
     }
 
     private static Response post(String path, Object body) {
-        return given().contentType(ContentType.JSON).body(body).post(path).then().extract().response();
+        return given().contentType(ContentType.JSON)
+                .body(body)
+                .post(path)
+                .then()
+                .extract()
+                .response();
     }
 
     private String freshNonce() {
-        return post("/auth/nonce", Map.of()).then().statusCode(200).extract().jsonPath().getString("nonce");
+        return post("/auth/nonce", Map.of())
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getString("nonce");
     }
 
     private String message(String nonce, String domain, long chain, Optional<Instant> expiry) {
-        return new SiweMessage(Optional.empty(), domain, Keys.toChecksumAddress(owner.getAddress()), Optional.empty(),
-                "http://" + domain, "1", chain, nonce, Instant.now().minusSeconds(10), expiry, Optional.empty(),
-                Optional.empty(), List.of()).format();
+        return new SiweMessage(
+                        Optional.empty(),
+                        domain,
+                        Keys.toChecksumAddress(owner.getAddress()),
+                        Optional.empty(),
+                        "http://" + domain,
+                        "1",
+                        chain,
+                        nonce,
+                        Instant.now().minusSeconds(10),
+                        expiry,
+                        Optional.empty(),
+                        Optional.empty(),
+                        List.of())
+                .format();
     }
 
     /** Signs the gateway's unsigned transaction with the wallet's key, relays it and waits for a successful receipt. */
     private void relay(String path, Credentials wallet, Map<String, Object> tx) throws Exception {
         String raw = signed(wallet, (String) tx.get("to"), (String) tx.get("data"), (String) tx.get("gas"), chainId);
-        String hash = post(path, Map.of("signedTransaction", raw)).then().statusCode(202)
-                .body("from", equalTo(Keys.toChecksumAddress(wallet.getAddress()))).extract().jsonPath()
+        String hash = post(path, Map.of("signedTransaction", raw))
+                .then()
+                .statusCode(202)
+                .body("from", equalTo(Keys.toChecksumAddress(wallet.getAddress())))
+                .extract()
+                .jsonPath()
                 .getString("transactionHash");
         TransactionReceipt receipt = null;
         for (int i = 0; i < 100 && receipt == null; i++) {
-            receipt = web3j.ethGetTransactionReceipt(hash).send().getTransactionReceipt().orElse(null);
+            receipt = web3j.ethGetTransactionReceipt(hash)
+                    .send()
+                    .getTransactionReceipt()
+                    .orElse(null);
             if (receipt == null) Thread.sleep(100);
         }
         assertThat(receipt).as("receipt of %s", hash).isNotNull();
-        assertThat(receipt.isStatusOK()).as("%s succeeded", tx.get("description")).isTrue();
+        assertThat(receipt.isStatusOK())
+                .as("%s succeeded", tx.get("description"))
+                .isTrue();
     }
 
     private String signed(Credentials wallet, String to, String data, String gas, long chain) throws Exception {
-        BigInteger nonce = web3j.ethGetTransactionCount(wallet.getAddress(), DefaultBlockParameterName.PENDING).send()
+        BigInteger nonce = web3j.ethGetTransactionCount(wallet.getAddress(), DefaultBlockParameterName.PENDING)
+                .send()
                 .getTransactionCount();
-        BigInteger gasLimit = gas != null ? Numeric.decodeQuantity(gas)
-                : web3j.ethEstimateGas(Transaction.createEthCallTransaction(wallet.getAddress(), to, data)).send()
+        BigInteger gasLimit = gas != null
+                ? Numeric.decodeQuantity(gas)
+                : web3j.ethEstimateGas(Transaction.createEthCallTransaction(wallet.getAddress(), to, data))
+                        .send()
                         .getAmountUsed();
-        BigInteger baseFee = web3j.ethGetBlockByNumber(DefaultBlockParameterName.LATEST, false).send().getBlock()
+        BigInteger baseFee = web3j.ethGetBlockByNumber(DefaultBlockParameterName.LATEST, false)
+                .send()
+                .getBlock()
                 .getBaseFeePerGas();
         BigInteger tip = BigInteger.valueOf(1_000_000_000L);
-        RawTransaction raw = RawTransaction.createTransaction(chain, nonce, gasLimit.multiply(BigInteger.TWO), to,
-                BigInteger.ZERO, data, tip, baseFee.multiply(BigInteger.TWO).add(tip));
+        RawTransaction raw = RawTransaction.createTransaction(
+                chain,
+                nonce,
+                gasLimit.multiply(BigInteger.TWO),
+                to,
+                BigInteger.ZERO,
+                data,
+                tip,
+                baseFee.multiply(BigInteger.TWO).add(tip));
         return Numeric.toHexString(TransactionEncoder.signMessage(raw, wallet));
     }
 }

@@ -19,8 +19,16 @@ class NodeMetricsTest {
     private final NodeMetrics metrics = new NodeMetrics(registry);
 
     private static ScoredContribution scored(int score, String floorReason, long millis) {
-        return new ScoredContribution(BigInteger.ONE, BigInteger.TWO, 1, 0, score, Optional.ofNullable(floorReason),
-                Map.of(), Instant.EPOCH, millis);
+        return new ScoredContribution(
+                BigInteger.ONE,
+                BigInteger.TWO,
+                1,
+                0,
+                score,
+                Optional.ofNullable(floorReason),
+                Map.of(),
+                Instant.EPOCH,
+                millis);
     }
 
     private double counter(String name, String tag, String value) {
@@ -39,14 +47,16 @@ class NodeMetricsTest {
         }
         assertThat(registry.get(NodeMetrics.CURRENT_ROUND).gauge().value()).isZero();
         assertThat(registry.get(NodeMetrics.EVALUATION).timer().count()).isZero();
-        assertThat(registry.get(NodeMetrics.EVALUATION_FAILURES).counter().count()).isZero();
+        assertThat(registry.get(NodeMetrics.EVALUATION_FAILURES).counter().count())
+                .isZero();
     }
 
     @Test
     void evaluationFailed_countsTheNodesFailuresApartFromFloors() {
         metrics.evaluationFailed(new EvaluationFailedException("contribution 4: a bug", new NullPointerException()));
 
-        assertThat(registry.get(NodeMetrics.EVALUATION_FAILURES).counter().count()).isEqualTo(1);
+        assertThat(registry.get(NodeMetrics.EVALUATION_FAILURES).counter().count())
+                .isEqualTo(1);
         assertThat(counter(NodeMetrics.EVALUATED, "outcome", "floor")).isZero();
     }
 
@@ -58,7 +68,8 @@ class NodeMetricsTest {
         assertThat(counter(NodeMetrics.EVALUATED, "outcome", "scored")).isEqualTo(1);
         assertThat(counter(NodeMetrics.EVALUATED, "outcome", "floor")).isEqualTo(2);
         assertThat(registry.get(NodeMetrics.EVALUATION).timer().count()).isEqualTo(3);
-        assertThat(registry.get(NodeMetrics.EVALUATION).timer().totalTime(TimeUnit.MILLISECONDS)).isEqualTo(205);
+        assertThat(registry.get(NodeMetrics.EVALUATION).timer().totalTime(TimeUnit.MILLISECONDS))
+                .isEqualTo(205);
     }
 
     @Test
@@ -68,7 +79,9 @@ class NodeMetricsTest {
         metrics.valued(scored(49, "free rider: ...", 120));
         assertThat(counter(NodeMetrics.VALUED, "outcome", "valued")).isEqualTo(1);
         assertThat(counter(NodeMetrics.VALUED, "outcome", "screened")).isEqualTo(2);
-        assertThat(registry.get(NodeMetrics.EVALUATION).timer().count()).as("valuing is not evaluating").isZero();
+        assertThat(registry.get(NodeMetrics.EVALUATION).timer().count())
+                .as("valuing is not evaluating")
+                .isZero();
     }
 
     @Test
@@ -80,7 +93,10 @@ class NodeMetricsTest {
         assertThat(counter(NodeMetrics.SENT, "action", "commitScores")).isEqualTo(2);
         assertThat(counter(NodeMetrics.FAILED, "action", "finalize")).isEqualTo(1);
         assertThat(counter(NodeMetrics.FAILED, "action", "somethingNew")).isEqualTo(1);
-        assertThat(registry.find(NodeMetrics.SENT).tag("action", "commitScores(round 7)").counter()).isNull();
+        assertThat(registry.find(NodeMetrics.SENT)
+                        .tag("action", "commitScores(round 7)")
+                        .counter())
+                .isNull();
     }
 
     @Test
@@ -101,10 +117,15 @@ class NodeMetricsTest {
     void livenessAllowsLongTicksButNotHungOnes() {
         Instant now = Instant.parse("2026-01-01T00:10:00Z");
         Duration interval = Duration.ofSeconds(5);
-        assertThat(SchedulerLiveness.fresh(now.minusSeconds(30), false, interval, now)).isTrue();
-        assertThat(SchedulerLiveness.fresh(now.minusSeconds(61), false, interval, now)).isFalse();
-        assertThat(SchedulerLiveness.fresh(now.minusSeconds(61), false, Duration.ofSeconds(20), now)).isTrue();
-        assertThat(SchedulerLiveness.fresh(now.minusSeconds(600), true, interval, now)).isTrue();
-        assertThat(SchedulerLiveness.fresh(now.minus(Duration.ofMinutes(31)), true, interval, now)).isFalse();
+        assertThat(SchedulerLiveness.fresh(now.minusSeconds(30), false, interval, now))
+                .isTrue();
+        assertThat(SchedulerLiveness.fresh(now.minusSeconds(61), false, interval, now))
+                .isFalse();
+        assertThat(SchedulerLiveness.fresh(now.minusSeconds(61), false, Duration.ofSeconds(20), now))
+                .isTrue();
+        assertThat(SchedulerLiveness.fresh(now.minusSeconds(600), true, interval, now))
+                .isTrue();
+        assertThat(SchedulerLiveness.fresh(now.minus(Duration.ofMinutes(31)), true, interval, now))
+                .isFalse();
     }
 }

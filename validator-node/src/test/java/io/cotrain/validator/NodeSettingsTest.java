@@ -24,6 +24,7 @@ import org.web3j.crypto.WalletUtils;
 class NodeSettingsTest {
     /** anvil's public dev account 1 (see DevAccounts): a test key, never for value. */
     private static final String DEV_KEY = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
+
     private static final String DEV_ADDRESS = "0x70997970c51812dc3a010c7d01b50e0d17dc79c8";
     private static final String PROTOCOL = "0x" + "1".repeat(40);
 
@@ -39,7 +40,8 @@ class NodeSettingsTest {
                 {"chainId": 31337, "token": "%s", "protocol": "%s", "protocolImplementation": "%s",
                  "validatorRegistry": "%s", "validatorRegistryImplementation": "%s", "modelRegistry": "%s",
                  "modelRegistryImplementation": "%s", "commitToken": "%s", "deployBlock": 0}
-                """.formatted(PROTOCOL, PROTOCOL, PROTOCOL, PROTOCOL, PROTOCOL, PROTOCOL, PROTOCOL, PROTOCOL));
+                """.formatted(
+                        PROTOCOL, PROTOCOL, PROTOCOL, PROTOCOL, PROTOCOL, PROTOCOL, PROTOCOL, PROTOCOL));
         Path heldOut = Files.writeString(dir.resolve("held-out.csv"), "f0,f1,label\n0.1,0.2,1\n");
         Path model = Files.write(dir.resolve("model.zip"), new byte[] {1, 2, 3});
         files = new HashMap<>(Map.of(
@@ -60,7 +62,8 @@ class NodeSettingsTest {
         SmallRyeConfig config = new SmallRyeConfigBuilder()
                 .withMapping(ValidatorConfig.class)
                 .withConverter(java.time.Duration.class, 200, new io.quarkus.runtime.configuration.DurationConverter())
-                .withSources(new PropertiesConfigSource(files, "PropertiesConfigSource[source=application.properties]", 250))
+                .withSources(
+                        new PropertiesConfigSource(files, "PropertiesConfigSource[source=application.properties]", 250))
                 .withSources(new EnvConfigSource(env, 300))
                 .build();
         ValidatorConfig mapped = config.getConfigMapping(ValidatorConfig.class);
@@ -86,7 +89,9 @@ class NodeSettingsTest {
         assertThat(settings.toString()).contains("validation=off");
 
         files.put("cotrain.validation.enabled", "true");
-        assertThat(invalid().getMessage()).contains("signing key").contains("no task is configured")
+        assertThat(invalid().getMessage())
+                .contains("signing key")
+                .contains("no task is configured")
                 .contains("cotrain.data-directory");
     }
 
@@ -148,16 +153,23 @@ class NodeSettingsTest {
         assertThat(settings.tickInterval().toMillis()).isEqualTo(250);
         assertThat(settings.tasks().getFirst().schema().classCount()).isEqualTo(3);
         assertThat(settings.ipfsApiUrl().getHost()).isEqualTo("ipfs.internal");
-        assertThat(settings.toString()).as("an RPC URL's path may hold an API key").doesNotContain("secret-api-key");
+        assertThat(settings.toString())
+                .as("an RPC URL's path may hold an API key")
+                .doesNotContain("secret-api-key");
     }
 
     @Test
     void tasksCanBeDefinedInTheEnvironmentAlone() {
-        for (String field : new String[] {"id", "feature-columns", "label-column", "class-count", "held-out-csv",
-                "global-model"}) {
+        for (String field :
+                new String[] {"id", "feature-columns", "label-column", "class-count", "held-out-csv", "global-model"}) {
             String value = files.remove("cotrain.tasks[0]." + field);
-            env.put("COTRAIN_TASKS_0__" + field.toUpperCase(java.util.Locale.ROOT).replace('-', '_'), value);
-            env.put("COTRAIN_TASKS_1__" + field.toUpperCase(java.util.Locale.ROOT).replace('-', '_'),
+            env.put(
+                    "COTRAIN_TASKS_0__"
+                            + field.toUpperCase(java.util.Locale.ROOT).replace('-', '_'),
+                    value);
+            env.put(
+                    "COTRAIN_TASKS_1__"
+                            + field.toUpperCase(java.util.Locale.ROOT).replace('-', '_'),
                     field.equals("id") ? "2" : value);
         }
         assertThat(validate().tasks()).extracting(t -> t.taskId()).containsExactly(1L, 2L);
@@ -189,10 +201,16 @@ class NodeSettingsTest {
         files.put("cotrain.finalize-page-size", "0");
         files.put("cotrain.ipfs.api-url", "ftp://x");
         InvalidSettingsException e = invalid();
-        assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("cotrain.rpc-url").contains("http(s) URL"))
-                .anySatisfy(p -> assertThat(p).startsWith("cotrain.deployment-file").contains("is for chain 31337"))
-                .anySatisfy(p -> assertThat(p).startsWith("cotrain.tasks[0].held-out-csv").contains("nope.csv"))
-                .anySatisfy(p -> assertThat(p).startsWith("cotrain.tasks[0].feature-columns").contains("classCount"))
+        assertThat(e.problems())
+                .anySatisfy(p -> assertThat(p).startsWith("cotrain.rpc-url").contains("http(s) URL"))
+                .anySatisfy(
+                        p -> assertThat(p).startsWith("cotrain.deployment-file").contains("is for chain 31337"))
+                .anySatisfy(p -> assertThat(p)
+                        .startsWith("cotrain.tasks[0].held-out-csv")
+                        .contains("nope.csv"))
+                .anySatisfy(p -> assertThat(p)
+                        .startsWith("cotrain.tasks[0].feature-columns")
+                        .contains("classCount"))
                 .anySatisfy(p -> assertThat(p).startsWith("cotrain.confirmations"))
                 .anySatisfy(p -> assertThat(p).startsWith("cotrain.tick-interval"))
                 .anySatisfy(p -> assertThat(p).startsWith("cotrain.finalize-page-size"))
@@ -207,10 +225,14 @@ class NodeSettingsTest {
         files.put("cotrain.tasks[1].class-count", "2");
         files.put("cotrain.tasks[1].held-out-csv", files.get("cotrain.tasks[0].held-out-csv"));
         files.put("cotrain.tasks[1].global-model", files.get("cotrain.tasks[0].global-model"));
-        files.put("cotrain.deployment-file", Files.writeString(dir.resolve("bad.json"), "{\"chainId\": 31337}").toString());
+        files.put(
+                "cotrain.deployment-file",
+                Files.writeString(dir.resolve("bad.json"), "{\"chainId\": 31337}")
+                        .toString());
         assertThat(invalid().problems())
                 .anySatisfy(p -> assertThat(p).startsWith("cotrain.tasks[1].id").contains("configured twice"))
-                .anySatisfy(p -> assertThat(p).startsWith("cotrain.deployment-file").contains("token"));
+                .anySatisfy(
+                        p -> assertThat(p).startsWith("cotrain.deployment-file").contains("token"));
     }
 
     @Test
@@ -218,7 +240,8 @@ class NodeSettingsTest {
         env.clear();
         files.put("cotrain.key.private-key", DEV_KEY);
         InvalidSettingsException e = invalid();
-        assertThat(e.getMessage()).contains("cotrain.key.private-key must come from the environment")
+        assertThat(e.getMessage())
+                .contains("cotrain.key.private-key must come from the environment")
                 .doesNotContain(DEV_KEY.substring(2));
     }
 
@@ -232,14 +255,16 @@ class NodeSettingsTest {
     @Test
     void keystoreAndPrivateKeyAreExclusive() throws Exception {
         env.put("COTRAIN_KEY_KEYSTORE", dir.resolve("x.json").toString());
-        assertThat(invalid().getMessage()).contains("set exactly one signing key").contains("both are set");
+        assertThat(invalid().getMessage())
+                .contains("set exactly one signing key")
+                .contains("both are set");
     }
 
     @Test
     void aKeystoreIsDecryptedWithThePasswordFromTheEnvironment() throws Exception {
         Path keystores = Files.createDirectories(dir.resolve("keystore"));
-        String name = WalletUtils.generateWalletFile("correct horse", Credentials.create(DEV_KEY).getEcKeyPair(),
-                keystores.toFile(), false);
+        String name = WalletUtils.generateWalletFile(
+                "correct horse", Credentials.create(DEV_KEY).getEcKeyPair(), keystores.toFile(), false);
         File keystore = keystores.resolve(name).toFile();
         env.clear();
         env.put("COTRAIN_KEY_KEYSTORE", keystore.toString());
@@ -250,7 +275,8 @@ class NodeSettingsTest {
         assertThat(invalid().getMessage()).contains("cannot decrypt").doesNotContain("hunter2");
 
         env.remove("COTRAIN_KEY_KEYSTORE_PASSWORD");
-        assertThat(invalid().getMessage()).contains("cotrain.key.keystore-password (env COTRAIN_KEY_KEYSTORE_PASSWORD) is missing");
+        assertThat(invalid().getMessage())
+                .contains("cotrain.key.keystore-password (env COTRAIN_KEY_KEYSTORE_PASSWORD) is missing");
     }
 
     @Test

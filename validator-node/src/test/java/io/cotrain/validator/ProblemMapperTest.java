@@ -16,8 +16,8 @@ class ProblemMapperTest {
 
     @Test
     void aNodeProblemKeepsItsStatusAndDetail() throws Exception {
-        Response response = ProblemMapper.response(
-                ProblemMapper.problem(ProblemException.notFound("this validator has not judged contribution 9"), "/contributions/9"));
+        Response response = ProblemMapper.response(ProblemMapper.problem(
+                ProblemException.notFound("this validator has not judged contribution 9"), "/contributions/9"));
         assertThat(response.getStatus()).isEqualTo(404);
         assertThat(response.getMediaType()).hasToString("application/problem+json");
         JsonNode body = JSON.readTree((String) response.getEntity());
@@ -33,7 +33,9 @@ class ProblemMapperTest {
         assertThat(ProblemMapper.problem(new NotFoundException(), "/nope"))
                 .satisfies(p -> assertThat(p.status()).isEqualTo(404))
                 .satisfies(p -> assertThat(p.detail()).isEqualTo("no such resource"));
-        assertThat(ProblemMapper.problem(new NotAllowedException("GET"), "/status").status()).isEqualTo(405);
+        assertThat(ProblemMapper.problem(new NotAllowedException("GET"), "/status")
+                        .status())
+                .isEqualTo(405);
     }
 
     @Test
@@ -46,7 +48,8 @@ class ProblemMapperTest {
 
     @Test
     void aProblemWithoutInstanceOmitsIt() throws Exception {
-        JsonNode body = JSON.readTree((String) ProblemMapper.response(ProblemMapper.of(400, "bad", null)).getEntity());
+        JsonNode body = JSON.readTree((String)
+                ProblemMapper.response(ProblemMapper.of(400, "bad", null)).getEntity());
         assertThat(body.has("instance")).isFalse();
         assertThat(body.get("title").asText()).isEqualTo("Bad Request");
     }
@@ -57,9 +60,11 @@ class ProblemMapperTest {
         assertThat(ContributionResource.parseId("42")).isEqualTo(BigInteger.valueOf(42));
         BigInteger max = BigInteger.ONE.shiftLeft(256).subtract(BigInteger.ONE);
         assertThat(ContributionResource.parseId(max.toString())).isEqualTo(max);
-        for (String bad : new String[] {"abc", "-1", "1.5", "0x10", " 1", "", max.add(BigInteger.ONE).toString(),
-                "9".repeat(200)}) {
-            assertThatThrownBy(() -> ContributionResource.parseId(bad)).as(bad)
+        for (String bad : new String[] {
+            "abc", "-1", "1.5", "0x10", " 1", "", max.add(BigInteger.ONE).toString(), "9".repeat(200)
+        }) {
+            assertThatThrownBy(() -> ContributionResource.parseId(bad))
+                    .as(bad)
                     .isInstanceOfSatisfying(ProblemException.class, e -> {
                         assertThat(e.status()).isEqualTo(400);
                         assertThat(e.getMessage().length()).isLessThan(200);

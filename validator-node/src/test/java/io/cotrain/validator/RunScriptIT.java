@@ -24,9 +24,8 @@ class RunScriptIT {
         Path script = Path.of("run-validator.sh").toAbsolutePath();
         assertThat(script).isExecutable();
         Path output = dir.resolve("node.log");
-        ProcessBuilder builder = new ProcessBuilder(script.toString())
-                .redirectErrorStream(true)
-                .redirectOutput(output.toFile());
+        ProcessBuilder builder =
+                new ProcessBuilder(script.toString()).redirectErrorStream(true).redirectOutput(output.toFile());
         Map<String, String> env = builder.environment();
         env.keySet().removeIf(name -> name.startsWith("COTRAIN_") || name.startsWith("QUARKUS_"));
         env.put("JAVA_HOME", System.getProperty("java.home"));

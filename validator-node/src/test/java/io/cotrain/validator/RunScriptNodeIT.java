@@ -46,10 +46,15 @@ class RunScriptNodeIT {
         Map<String, String> env = new java.util.HashMap<>();
         settings.forEach((property, value) -> env.put(NodeSettings.envName(property), value));
         try (RunningNode node = start(env)) {
-            awaitTrue(() -> body(node.base() + "/status").matches("(?s).*\"ticks\":[1-9].*"), Duration.ofSeconds(30),
-                    node.log(), "a tick");
+            awaitTrue(
+                    () -> body(node.base() + "/status").matches("(?s).*\"ticks\":[1-9].*"),
+                    Duration.ofSeconds(30),
+                    node.log(),
+                    "a tick");
             node.stopGracefully();
-            assertThat(Files.readString(node.log())).contains("validator node started").contains("validator node stopped")
+            assertThat(Files.readString(node.log()))
+                    .contains("validator node started")
+                    .contains("validator node stopped")
                     .doesNotContain(settings.get("cotrain.key.private-key").substring(2));
         }
     }
@@ -57,13 +62,15 @@ class RunScriptNodeIT {
     @Test
     void aPureGatewayServesTheApiAndTheDashboardWithoutKeyTasksOrDataDirectory() throws Exception {
         Map<String, String> env = new java.util.HashMap<>();
-        for (String property : java.util.List.of("cotrain.rpc-url", "cotrain.chain-id", "cotrain.deployment-file",
-                "cotrain.ipfs.api-url")) {
+        for (String property : java.util.List.of(
+                "cotrain.rpc-url", "cotrain.chain-id", "cotrain.deployment-file", "cotrain.ipfs.api-url")) {
             env.put(NodeSettings.envName(property), settings.get(property));
         }
         env.put("COTRAIN_VALIDATION_ENABLED", "false");
         try (RunningNode node = start(env)) {
-            assertThat(body(node.base() + "/network")).contains("\"validating\":false").contains("\"validator\":null");
+            assertThat(body(node.base() + "/network"))
+                    .contains("\"validating\":false")
+                    .contains("\"validator\":null");
             assertThat(status(node.base() + "/network/totals")).isEqualTo(200);
             assertThat(status(node.base() + "/status")).isEqualTo(404);
             assertThat(body(node.base() + "/status")).contains("does not validate");
@@ -78,7 +85,9 @@ class RunScriptNodeIT {
     private record RunningNode(Process process, String base, Path log) implements AutoCloseable {
         void stopGracefully() throws InterruptedException {
             process.destroy(); // SIGTERM
-            assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("stopped within 30 s").isTrue();
+            assertThat(process.waitFor(30, TimeUnit.SECONDS))
+                    .as("stopped within 30 s")
+                    .isTrue();
         }
 
         @Override
@@ -94,7 +103,8 @@ class RunScriptNodeIT {
             port = socket.getLocalPort();
         }
         Path log = Files.createTempFile(Path.of("target", "validator-it"), "run-script-node-", ".log");
-        ProcessBuilder builder = new ProcessBuilder(Path.of("run-validator.sh").toAbsolutePath().toString())
+        ProcessBuilder builder = new ProcessBuilder(
+                        Path.of("run-validator.sh").toAbsolutePath().toString())
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         Map<String, String> env = builder.environment();
@@ -114,8 +124,12 @@ class RunScriptNodeIT {
 
     private int status(String url) {
         try {
-            return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode();
+            return http.send(
+                            HttpRequest.newBuilder(URI.create(url))
+                                    .timeout(Duration.ofSeconds(5))
+                                    .build(),
+                            HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
         } catch (Exception notYet) {
             return -1;
         }
@@ -123,8 +137,12 @@ class RunScriptNodeIT {
 
     private String body(String url) {
         try {
-            return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
+            return http.send(
+                            HttpRequest.newBuilder(URI.create(url))
+                                    .timeout(Duration.ofSeconds(5))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
         } catch (Exception notYet) {
             return "";
         }
@@ -134,7 +152,8 @@ class RunScriptNodeIT {
             throws Exception {
         Instant deadline = Instant.now().plus(timeout);
         while (!done.getAsBoolean()) {
-            assertThat(Instant.now()).as("%s within %s; node output:%n%s", what, timeout, Files.readString(log))
+            assertThat(Instant.now())
+                    .as("%s within %s; node output:%n%s", what, timeout, Files.readString(log))
                     .isBefore(deadline);
             Thread.sleep(250);
         }

@@ -41,7 +41,8 @@ public class ValidatorNetworkResource implements QuarkusTestResourceLifecycleMan
     @Override
     public Map<String, String> start() {
         try {
-            Path work = Files.createDirectories(Path.of("target", "validator-it").toAbsolutePath());
+            Path work =
+                    Files.createDirectories(Path.of("target", "validator-it").toAbsolutePath());
             anvil = AnvilNode.start(work.resolve("anvil"));
             ipfs = IpfsNode.start(work.resolve("ipfs"));
 
@@ -53,7 +54,9 @@ public class ValidatorNetworkResource implements QuarkusTestResourceLifecycleMan
             chain.protocol(ADMIN).fundRewards(tokens(100_000)).send();
             chain.token(ADMIN).transfer(VALIDATOR.getAddress(), tokens(2_000)).send();
             chain.registry(ADMIN).addValidator(VALIDATOR.getAddress()).send();
-            chain.token(VALIDATOR).approve(deployment.validatorRegistry(), tokens(2_000)).send();
+            chain.token(VALIDATOR)
+                    .approve(deployment.validatorRegistry(), tokens(2_000))
+                    .send();
             chain.registry(VALIDATOR).bondValidator(tokens(2_000)).send();
 
             Path run = Files.createTempDirectory(work, "run-");
@@ -68,13 +71,19 @@ public class ValidatorNetworkResource implements QuarkusTestResourceLifecycleMan
             config.put("cotrain.rpc-url", anvil.rpcUrl());
             config.put("cotrain.chain-id", Long.toString(anvil.chainId()));
             config.put("cotrain.deployment-file", deploymentFile.toString());
-            config.put("cotrain.key.private-key",
-                    Numeric.toHexStringWithPrefixZeroPadded(VALIDATOR.getEcKeyPair().getPrivateKey(), 64));
+            config.put(
+                    "cotrain.key.private-key",
+                    Numeric.toHexStringWithPrefixZeroPadded(
+                            VALIDATOR.getEcKeyPair().getPrivateKey(), 64));
             config.put("cotrain.ipfs.api-url", ipfs.apiUrl().toString());
             config.put("cotrain.tasks[0].id", Long.toString(TASK));
-            config.put("cotrain.tasks[0].feature-columns", String.join(",", task.schema().featureColumns()));
+            config.put(
+                    "cotrain.tasks[0].feature-columns",
+                    String.join(",", task.schema().featureColumns()));
             config.put("cotrain.tasks[0].label-column", task.schema().labelColumn());
-            config.put("cotrain.tasks[0].class-count", Integer.toString(task.schema().classCount()));
+            config.put(
+                    "cotrain.tasks[0].class-count",
+                    Integer.toString(task.schema().classCount()));
             config.put("cotrain.tasks[0].held-out-csv", heldOut.toString());
             config.put("cotrain.tasks[0].global-model", model.toString());
             config.put("cotrain.confirmations", "1");

@@ -15,8 +15,8 @@ import io.cotrain.contracts.generated.CotrainProtocol;
 import io.cotrain.contracts.testing.CotrainClients;
 import io.cotrain.ipfs.Cid;
 import io.cotrain.ipfs.ContentStore;
-import io.cotrain.ipfs.ContributionManifest.Artifact;
 import io.cotrain.ipfs.ContributionManifest;
+import io.cotrain.ipfs.ContributionManifest.Artifact;
 import io.cotrain.ipfs.IpfsClient;
 import io.cotrain.oracle.evaluation.testing.Contributions;
 import io.cotrain.oracle.evaluation.testing.SyntheticTabularTask;
@@ -98,14 +98,16 @@ class ValidatorNodeIT {
         when().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
         when().get("/q/health").then().statusCode(200).body("status", equalTo("UP"));
 
-        when().get("/status").then()
+        when().get("/status")
+                .then()
                 .statusCode(200)
                 .body("address", equalToIgnoringCase(ValidatorNetworkResource.VALIDATOR.getAddress()))
                 .body("chainId", equalTo((int) chainId))
                 .body("tasks", equalTo(List.of((int) ValidatorNetworkResource.TASK)));
         awaitTrue(() -> when().get("/status").jsonPath().getLong("ticks") > 0, Duration.ofSeconds(30), "a tick");
 
-        String metrics = when().get("/q/metrics").then().statusCode(200).extract().asString();
+        String metrics =
+                when().get("/q/metrics").then().statusCode(200).extract().asString();
         assertThat(metrics)
                 .contains("cotrain_contributions_evaluated_total{outcome=\"scored\"}")
                 .contains("cotrain_contributions_evaluated_total{outcome=\"floor\"}")
@@ -130,10 +132,13 @@ class ValidatorNodeIT {
         BigInteger honestId = submit(honestContributor, honest);
         BigInteger garbageId = submit(garbageContributor, garbage);
         BigInteger round = chain.protocol(admin).contribution(honest.digest()).send().round;
-        assertThat(chain.protocol(admin).contribution(garbage.digest()).send().round).isEqualTo(round);
+        assertThat(chain.protocol(admin).contribution(garbage.digest()).send().round)
+                .isEqualTo(round);
 
-        blocks.mineUntil(() -> get("/contributions/" + honestId).statusCode() == 200
-                && get("/contributions/" + garbageId).statusCode() == 200, Duration.ofSeconds(120),
+        blocks.mineUntil(
+                () -> get("/contributions/" + honestId).statusCode() == 200
+                        && get("/contributions/" + garbageId).statusCode() == 200,
+                Duration.ofSeconds(120),
                 "both contributions judged");
 
         Response honestView = get("/contributions/" + honestId);
@@ -146,12 +151,14 @@ class ValidatorNodeIT {
         assertThat(garbageView.jsonPath().getInt("score")).isEqualTo(1);
         assertThat(garbageView.jsonPath().getString("floorReason")).isNotBlank();
 
-        blocks.mineUntil(() -> phase(round) == RoundPhase.FINALIZED, Duration.ofSeconds(180), "round " + round + " finalized");
+        blocks.mineUntil(
+                () -> phase(round) == RoundPhase.FINALIZED, Duration.ofSeconds(180), "round " + round + " finalized");
         CotrainProtocol reader = chain.protocol(admin);
         var honestOnChain = reader.contribution(honest.digest()).send();
         assertThat(honestOnChain.id).isEqualTo(honestId);
         assertThat(honestOnChain.status.intValue()).isEqualTo(ACCEPTED);
-        assertThat(honestOnChain.consensusScore.intValue()).isEqualTo(honestView.jsonPath().getInt("score"));
+        assertThat(honestOnChain.consensusScore.intValue())
+                .isEqualTo(honestView.jsonPath().getInt("score"));
         var garbageOnChain = reader.contribution(garbage.digest()).send();
         assertThat(garbageOnChain.id).isEqualTo(garbageId);
         assertThat(garbageOnChain.status.intValue()).isEqualTo(REJECTED);
@@ -170,12 +177,17 @@ class ValidatorNodeIT {
 
     /** Prints the node process's resident memory after a scored round (DL4J natives loaded): a figure, not a check. */
     private static void reportNodeMemory() {
-        ProcessHandle.current().descendants()
+        ProcessHandle.current()
+                .descendants()
                 .filter(p -> p.info().commandLine().orElse("").contains("quarkus-run.jar"))
                 .forEach(p -> {
                     try {
-                        String rss = java.nio.file.Files.readAllLines(Path.of("/proc", Long.toString(p.pid()), "status"))
-                                .stream().filter(line -> line.startsWith("VmRSS:")).findFirst().orElse("VmRSS: ?");
+                        String rss = java.nio.file.Files.readAllLines(
+                                        Path.of("/proc", Long.toString(p.pid()), "status"))
+                                .stream()
+                                .filter(line -> line.startsWith("VmRSS:"))
+                                .findFirst()
+                                .orElse("VmRSS: ?");
                         System.out.println("validator node (pid " + p.pid() + ") after scoring a round: " + rss);
                     } catch (java.io.IOException | RuntimeException notLinux) {
                         // no /proc: nothing to report
@@ -186,14 +198,16 @@ class ValidatorNodeIT {
     @Test
     @Order(3)
     void unknownAndMalformedIdsAreProblems() {
-        given().get("/contributions/999999").then()
+        given().get("/contributions/999999")
+                .then()
                 .statusCode(404)
                 .contentType("application/problem+json")
                 .body("status", equalTo(404))
                 .body("title", equalTo("Not Found"))
                 .body("detail", containsString("999999"))
                 .body("instance", equalTo("/contributions/999999"));
-        given().get("/contributions/abc").then()
+        given().get("/contributions/abc")
+                .then()
                 .statusCode(400)
                 .contentType("application/problem+json")
                 .body("status", equalTo(400));
@@ -209,17 +223,23 @@ class ValidatorNodeIT {
 
     private Credentials newContributor() throws Exception {
         Credentials contributor = Credentials.create(Keys.createEcKeyPair());
-        Transfer.sendFunds(web3j, admin, contributor.getAddress(), BigDecimal.ONE, Convert.Unit.ETHER).send();
+        Transfer.sendFunds(web3j, admin, contributor.getAddress(), BigDecimal.ONE, Convert.Unit.ETHER)
+                .send();
         chain.token(admin).transfer(contributor.getAddress(), tokens(100)).send();
-        chain.token(contributor).approve(chain.addresses().protocol(), tokens(100)).send();
+        chain.token(contributor)
+                .approve(chain.addresses().protocol(), tokens(100))
+                .send();
         chain.protocol(contributor).registerContributor(tokens(100)).send();
         return contributor;
     }
 
     private ContributionManifest model(Credentials contributor, byte[] model) {
         Artifact artifact = Artifact.of("model.zip", content.putVerified(model), model, "application/zip");
-        ContributionManifest manifest = ContributionManifest.modelUpdate(ValidatorNetworkResource.TASK,
-                contributor.getAddress(), List.of(artifact), Contributions.SHARD_ROWS,
+        ContributionManifest manifest = ContributionManifest.modelUpdate(
+                ValidatorNetworkResource.TASK,
+                contributor.getAddress(),
+                List.of(artifact),
+                Contributions.SHARD_ROWS,
                 Cid.of(task.baseModelBytes()).toString());
         content.putManifest(manifest);
         return manifest;
@@ -227,8 +247,8 @@ class ValidatorNodeIT {
 
     private BigInteger submit(Credentials contributor, ContributionManifest manifest) throws Exception {
         var receipt = chain.protocol(contributor)
-                .submitContribution(manifest.kind().onChain(), manifest.digest(),
-                        BigInteger.valueOf(ValidatorNetworkResource.TASK))
+                .submitContribution(
+                        manifest.kind().onChain(), manifest.digest(), BigInteger.valueOf(ValidatorNetworkResource.TASK))
                 .send();
         return CotrainProtocol.getContributionSubmittedEvents(receipt).getFirst().id;
     }

@@ -11,8 +11,8 @@ import io.cotrain.contracts.RoundPhase;
 import io.cotrain.contracts.generated.CotrainProtocol;
 import io.cotrain.contracts.generated.ModelRegistry;
 import io.cotrain.ipfs.ContentStore;
-import io.cotrain.ipfs.ContributionManifest.Artifact;
 import io.cotrain.ipfs.ContributionManifest;
+import io.cotrain.ipfs.ContributionManifest.Artifact;
 import io.cotrain.ipfs.IpfsClient;
 import io.cotrain.ipfs.ModelFile;
 import io.cotrain.oracle.evaluation.EvaluationLimits;
@@ -76,6 +76,7 @@ public final class DemoRounds {
     private static final long POLL_MILLIS = 1_000;
     /** How long validators may take to finalize and aggregate a round before the demo gives up. */
     private static final long PATIENCE_MILLIS = 10 * 60_000;
+
     private static final int STAKE = 100;
     /** The noisy free rider's noise: this share of the global model's root-mean-square parameter, per parameter. */
     private static final double NOISE = 1e-3;
@@ -83,7 +84,11 @@ public final class DemoRounds {
     private static final float NUDGE = 1e-5f;
 
     enum Role {
-        HONEST, POISONER, FREE_RIDER, NOISY_FREE_RIDER, COPIER;
+        HONEST,
+        POISONER,
+        FREE_RIDER,
+        NOISY_FREE_RIDER,
+        COPIER;
 
         String label() {
             return name().toLowerCase(Locale.ROOT).replace('_', ' ');
@@ -94,11 +99,21 @@ public final class DemoRounds {
     record Contributor(String name, Credentials key, Role role, Path data) {}
 
     /** What one contributor did in a round and what came of it: `taken` is what its stake lost (fee and slash). */
-    record Outcome(Contributor contributor, BigInteger contributionId, int score, ContributionStatus status,
-            BigInteger reward, BigInteger taken) {}
+    record Outcome(
+            Contributor contributor,
+            BigInteger contributionId,
+            int score,
+            ContributionStatus status,
+            BigInteger reward,
+            BigInteger taken) {}
 
     /** One demo round: the protocol round, the commit recorded (if any) and the outcomes. */
-    record RoundReport(int number, BigInteger protocolRound, BigInteger commit, BigInteger parent, double accuracy,
+    record RoundReport(
+            int number,
+            BigInteger protocolRound,
+            BigInteger commit,
+            BigInteger parent,
+            double accuracy,
             List<Outcome> outcomes) {}
 
     private final Map<String, String> environment;
@@ -126,7 +141,8 @@ public final class DemoRounds {
         this.models = ModelRegistry.load(addresses.modelRegistry(), web3j, reader, noGas);
         this.content = new ContentStore(new IpfsClient(URI.create(required("COTRAIN_IPFS_URL"))));
         this.owner = Credentials.create(required("COTRAIN_DEMO_OWNER_KEY"));
-        this.contributors = contributors(required("COTRAIN_DEMO_CONTRIBUTOR_KEYS").split(","));
+        this.contributors =
+                contributors(required("COTRAIN_DEMO_CONTRIBUTOR_KEYS").split(","));
     }
 
     public static void main(String[] args) {
@@ -160,17 +176,23 @@ public final class DemoRounds {
     /** Registers the task, stakes every contributor, then runs {@code rounds} rounds. */
     List<RoundReport> run(int rounds) {
         registerTask();
-        for (Contributor contributor : contributors) cli(contributor.key(), "register", "--stake", Integer.toString(STAKE));
+        for (Contributor contributor : contributors)
+            cli(contributor.key(), "register", "--stake", Integer.toString(STAKE));
         out.println("contributors (" + STAKE + " COT staked each):");
         for (Contributor contributor : contributors) {
-            out.printf(Locale.ROOT, "  %-17s %s  %s%n", contributor.name(), contributor.key().getAddress(),
+            out.printf(
+                    Locale.ROOT,
+                    "  %-17s %s  %s%n",
+                    contributor.name(),
+                    contributor.key().getAddress(),
                     switch (contributor.role()) {
                         case HONEST -> "trains on " + contributor.data().getFileName();
-                        case POISONER -> "trains on " + contributor.data().getFileName()
-                                + " with every label moved to the next class";
+                        case POISONER ->
+                            "trains on " + contributor.data().getFileName()
+                                    + " with every label moved to the next class";
                         case FREE_RIDER -> "resubmits the global model unchanged";
-                        case NOISY_FREE_RIDER -> "submits the global model with noise of " + NOISE
-                                + " of its typical parameter";
+                        case NOISY_FREE_RIDER ->
+                            "submits the global model with noise of " + NOISE + " of its typical parameter";
                         case COPIER -> "submits " + contributors.getFirst().name() + "'s update of the round, nudged";
                     });
         }
@@ -187,10 +209,21 @@ public final class DemoRounds {
 
     private void registerTask() {
         if (read(() -> models.modelCount().send()).signum() > 0) return;
-        String output = cli(owner, "register-model", "--base-model", taskDirectory.resolve("global-model.zip").toString(),
-                "--features", String.join(",", DemoTask.SCHEMA.featureColumns()), "--label",
-                DemoTask.SCHEMA.labelColumn(), "--classes", Integer.toString(DemoTask.SCHEMA.classCount()),
-                "--held-out-description", taskDirectory.resolve("task.json").toString(), "--rule", "fedavg");
+        String output = cli(
+                owner,
+                "register-model",
+                "--base-model",
+                taskDirectory.resolve("global-model.zip").toString(),
+                "--features",
+                String.join(",", DemoTask.SCHEMA.featureColumns()),
+                "--label",
+                DemoTask.SCHEMA.labelColumn(),
+                "--classes",
+                Integer.toString(DemoTask.SCHEMA.classCount()),
+                "--held-out-description",
+                taskDirectory.resolve("task.json").toString(),
+                "--rule",
+                "fedavg");
         out.print(output);
         out.printf(Locale.ROOT, "task %s: base model's held-out accuracy %.1f%%%n", TASK, 100 * baseAccuracy());
     }
@@ -200,8 +233,10 @@ public final class DemoRounds {
         Map<Contributor, BigInteger> claimableBefore = new LinkedHashMap<>();
         for (Contributor contributor : contributors) {
             String address = contributor.key().getAddress();
-            stakeBefore.put(contributor, read(() -> protocol.contributorProfile(address).send()).stake);
-            claimableBefore.put(contributor, read(() -> protocol.claimable(address).send()));
+            stakeBefore.put(
+                    contributor, read(() -> protocol.contributorProfile(address).send()).stake);
+            claimableBefore.put(
+                    contributor, read(() -> protocol.claimable(address).send()));
         }
         Map<Contributor, BigInteger> submitted = new LinkedHashMap<>();
         Map<BigInteger, byte[]> digests = new LinkedHashMap<>();
@@ -213,8 +248,8 @@ public final class DemoRounds {
             manifests.put(contributor, prepare(contributor, number, manifests));
         }
         for (Contributor contributor : contributors) {
-            String output = cli(contributor.key(), "submit", "--task", TASK.toString(), "--manifest",
-                    manifests.get(contributor));
+            String output = cli(
+                    contributor.key(), "submit", "--task", TASK.toString(), "--manifest", manifests.get(contributor));
             Matcher matcher = SUBMITTED.matcher(output);
             if (!matcher.find()) throw new IllegalStateException(contributor.name() + " did not submit: " + output);
             submitted.put(contributor, new BigInteger(matcher.group(1)));
@@ -233,8 +268,8 @@ public final class DemoRounds {
         // of the last protocol round that aggregated an update (a round that aggregated none makes no commit)
         Optional<BigInteger> lastAggregated = submitted.values().stream()
                 .map(id -> read(() -> protocol.contribution(digests.get(id)).send()))
-                .filter(view -> ContributionKind.of(view.kind) == ContributionKind.MODEL_UPDATE && AggregationWeight.aggregated(
-                        view.consensusScore.intValueExact(), neutralScore(view.round)))
+                .filter(view -> ContributionKind.of(view.kind) == ContributionKind.MODEL_UPDATE
+                        && AggregationWeight.aggregated(view.consensusScore.intValueExact(), neutralScore(view.round)))
                 .map(view -> view.round)
                 .max(Comparator.naturalOrder());
         lastAggregated.ifPresent(round ->
@@ -244,25 +279,37 @@ public final class DemoRounds {
         for (var entry : submitted.entrySet()) {
             Contributor contributor = entry.getKey();
             String address = contributor.key().getAddress();
-            var view = read(() -> protocol.contribution(digests.get(entry.getValue())).send());
+            var view = read(
+                    () -> protocol.contribution(digests.get(entry.getValue())).send());
             BigInteger stake = read(() -> protocol.contributorProfile(address).send()).stake;
             BigInteger claimable = read(() -> protocol.claimable(address).send());
-            outcomes.add(new Outcome(contributor, entry.getValue(), view.consensusScore.intValue(),
-                    ContributionStatus.of(view.status), claimable.subtract(claimableBefore.get(contributor)),
+            outcomes.add(new Outcome(
+                    contributor,
+                    entry.getValue(),
+                    view.consensusScore.intValue(),
+                    ContributionStatus.of(view.status),
+                    claimable.subtract(claimableBefore.get(contributor)),
                     stakeBefore.get(contributor).subtract(stake)));
         }
         var model = read(() -> models.model(TASK).send());
         BigInteger head = read(() -> models.branchHead(TASK, model.component2()).send());
         var commit = read(() -> models.commit(head).send());
-        boolean recorded = lastAggregated.filter(round -> commit.round.compareTo(round) == 0).isPresent();
-        return new RoundReport(number, lastAggregated.orElse(last), recorded ? head : null,
+        boolean recorded = lastAggregated
+                .filter(round -> commit.round.compareTo(round) == 0)
+                .isPresent();
+        return new RoundReport(
+                number,
+                lastAggregated.orElse(last),
+                recorded ? head : null,
                 recorded ? commit.parent : null,
-                commit.accuracyPpm.doubleValue() / 1e6, outcomes);
+                commit.accuracyPpm.doubleValue() / 1e6,
+                outcomes);
     }
 
     /** The round's neutral score: updates scored below it stay out of its aggregate. */
     private int neutralScore(BigInteger round) {
-        return read(() -> protocol.roundParameter(round, ProtocolParameter.NEUTRAL_SCORE.index()).send())
+        return read(() -> protocol.roundParameter(round, ProtocolParameter.NEUTRAL_SCORE.index())
+                        .send())
                 .intValueExact();
     }
 
@@ -276,9 +323,19 @@ public final class DemoRounds {
         Path out = work.resolve("round-" + round).resolve(contributor.name());
         return switch (contributor.role()) {
             case HONEST, POISONER -> {
-                String output = cli(contributor.key(), "train", "--task", TASK.toString(), "--data",
-                        contributor.data().toString(), "--epochs", Integer.toString(epochs), "--seed",
-                        Integer.toString(1_000 * round + contributors.indexOf(contributor)), "--out", out.toString());
+                String output = cli(
+                        contributor.key(),
+                        "train",
+                        "--task",
+                        TASK.toString(),
+                        "--data",
+                        contributor.data().toString(),
+                        "--epochs",
+                        Integer.toString(epochs),
+                        "--seed",
+                        Integer.toString(1_000 * round + contributors.indexOf(contributor)),
+                        "--out",
+                        out.toString());
                 Matcher digest = MANIFEST_DIGEST.matcher(output);
                 if (!digest.find()) throw new IllegalStateException(contributor.name() + " did not train: " + output);
                 yield digest.group(1);
@@ -334,12 +391,21 @@ public final class DemoRounds {
      */
     private String submitAsUpdate(Contributor contributor, byte[] model) {
         ModelFile file = content.putModel(model);
-        var update = ContributionManifest.modelUpdate(DemoTask.TASK_ID, contributor.key().getAddress(),
-                List.of(Artifact.of("model.zip", file.cid(), model, "application/zip")), 500,
+        var update = ContributionManifest.modelUpdate(
+                DemoTask.TASK_ID,
+                contributor.key().getAddress(),
+                List.of(Artifact.of("model.zip", file.cid(), model, "application/zip")),
+                500,
                 HexFormat.of().formatHex(globalModelFile().sha256()));
         // dated, so that it is a new digest even when the model did not move since its last one
-        var manifest = new ContributionManifest(update.kind(), update.taskId(), update.contributor(),
-                update.artifacts(), update.trainingSamples(), update.baseModel(), update.dataSchema(),
+        var manifest = new ContributionManifest(
+                update.kind(),
+                update.taskId(),
+                update.contributor(),
+                update.artifacts(),
+                update.trainingSamples(),
+                update.baseModel(),
+                update.dataSchema(),
                 Optional.of(Instant.now()));
         content.putManifest(manifest);
         return "0x" + HexFormat.of().formatHex(manifest.digest());
@@ -359,19 +425,44 @@ public final class DemoRounds {
     private void print(RoundReport report) {
         out.println();
         if (report.commit() != null) {
-            out.printf(Locale.ROOT, "round %d (protocol round %s): commit %s (parent %s) recorded, held-out accuracy "
-                    + "%.1f%%%n", report.number(), report.protocolRound(), report.commit(), report.parent(),
+            out.printf(
+                    Locale.ROOT,
+                    "round %d (protocol round %s): commit %s (parent %s) recorded, held-out accuracy " + "%.1f%%%n",
+                    report.number(),
+                    report.protocolRound(),
+                    report.commit(),
+                    report.parent(),
                     100 * report.accuracy());
         } else {
-            out.printf(Locale.ROOT, "round %d (protocol round %s): no update aggregated, no commit; held-out accuracy "
-                    + "stays %.1f%%%n", report.number(), report.protocolRound(), 100 * report.accuracy());
+            out.printf(
+                    Locale.ROOT,
+                    "round %d (protocol round %s): no update aggregated, no commit; held-out accuracy "
+                            + "stays %.1f%%%n",
+                    report.number(),
+                    report.protocolRound(),
+                    100 * report.accuracy());
         }
-        out.printf(Locale.ROOT, "  %-17s %-16s %-13s %5s  %-10s %12s %10s%n", "contributor", "role", "contribution",
-                "score", "status", "reward", "fee+slash");
+        out.printf(
+                Locale.ROOT,
+                "  %-17s %-16s %-13s %5s  %-10s %12s %10s%n",
+                "contributor",
+                "role",
+                "contribution",
+                "score",
+                "status",
+                "reward",
+                "fee+slash");
         for (Outcome outcome : report.outcomes()) {
-            out.printf(Locale.ROOT, "  %-17s %-16s %-13s %5d  %-10s %12s %10s%n", outcome.contributor().name(),
-                    outcome.contributor().role().label(), outcome.contributionId(), outcome.score(),
-                    outcome.status().label(), cot(outcome.reward()), cot(outcome.taken()));
+            out.printf(
+                    Locale.ROOT,
+                    "  %-17s %-16s %-13s %5d  %-10s %12s %10s%n",
+                    outcome.contributor().name(),
+                    outcome.contributor().role().label(),
+                    outcome.contributionId(),
+                    outcome.score(),
+                    outcome.status().label(),
+                    cot(outcome.reward()),
+                    cot(outcome.taken()));
         }
     }
 
@@ -393,22 +484,35 @@ public final class DemoRounds {
         out.println();
         out.println("rewards over " + reports.size() + " rounds, by role:");
         for (Role role : Role.values()) {
-            double share = total.signum() == 0 ? 0 : new BigDecimal(rewards.get(role)).divide(new BigDecimal(total),
-                    6, RoundingMode.HALF_UP).doubleValue();
-            out.printf(Locale.ROOT, "  %-16s %12s  %5.1f%% of contributor rewards, %s lost from stakes%n",
-                    role.label(), cot(rewards.get(role)), 100 * share, cot(taken.get(role)));
+            double share = total.signum() == 0
+                    ? 0
+                    : new BigDecimal(rewards.get(role))
+                            .divide(new BigDecimal(total), 6, RoundingMode.HALF_UP)
+                            .doubleValue();
+            out.printf(
+                    Locale.ROOT,
+                    "  %-16s %12s  %5.1f%% of contributor rewards, %s lost from stakes%n",
+                    role.label(),
+                    cot(rewards.get(role)),
+                    100 * share,
+                    cot(taken.get(role)));
         }
     }
 
     private static String cot(BigInteger wei) {
         if (wei.signum() == 0) return "-";
-        return new BigDecimal(wei).movePointLeft(18).setScale(2, RoundingMode.HALF_UP).toPlainString() + " COT";
+        return new BigDecimal(wei)
+                        .movePointLeft(18)
+                        .setScale(2, RoundingMode.HALF_UP)
+                        .toPlainString() + " COT";
     }
 
     private List<Contributor> contributors(String[] keys) {
         List<Path> shards;
         try (var files = Files.list(taskDirectory.resolve("shards"))) {
-            shards = files.filter(f -> f.getFileName().toString().matches("contributor-\\d+\\.csv")).sorted().toList();
+            shards = files.filter(f -> f.getFileName().toString().matches("contributor-\\d+\\.csv"))
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list the demo task's shards", e);
         }
@@ -419,13 +523,15 @@ public final class DemoRounds {
         }
         List<Contributor> all = new ArrayList<>();
         for (int i = 0; i < shards.size() - 1; i++) {
-            all.add(new Contributor("honest-" + (i + 1), Credentials.create(keys[i].strip()), Role.HONEST, shards.get(i)));
+            all.add(new Contributor(
+                    "honest-" + (i + 1), Credentials.create(keys[i].strip()), Role.HONEST, shards.get(i)));
         }
         Path poisoned = flipLabels(shards.getLast());
-        all.add(new Contributor("poisoner", Credentials.create(keys[shards.size() - 1].strip()), Role.POISONER, poisoned));
+        all.add(new Contributor(
+                "poisoner", Credentials.create(keys[shards.size() - 1].strip()), Role.POISONER, poisoned));
         all.add(new Contributor("free-rider", Credentials.create(keys[shards.size()].strip()), Role.FREE_RIDER, null));
-        all.add(new Contributor("noisy-free-rider", Credentials.create(keys[shards.size() + 1].strip()),
-                Role.NOISY_FREE_RIDER, null));
+        all.add(new Contributor(
+                "noisy-free-rider", Credentials.create(keys[shards.size() + 1].strip()), Role.NOISY_FREE_RIDER, null));
         all.add(new Contributor("copier", Credentials.create(keys[shards.size() + 2].strip()), Role.COPIER, null));
         return List.copyOf(all);
     }
@@ -451,17 +557,20 @@ public final class DemoRounds {
     /** Runs the CLI in-process with this wallet; returns its output, or fails with its error. */
     private String cli(Credentials wallet, String... args) {
         Map<String, String> variables = new HashMap<>(environment);
-        variables.put("COTRAIN_PRIVATE_KEY", Numeric.toHexStringWithPrefixZeroPadded(wallet.getEcKeyPair().getPrivateKey(), 64));
+        variables.put(
+                "COTRAIN_PRIVATE_KEY",
+                Numeric.toHexStringWithPrefixZeroPadded(wallet.getEcKeyPair().getPrivateKey(), 64));
         variables.keySet().removeIf(name -> name.startsWith("COTRAIN_DEMO_") || name.equals("COTRAIN_KEYSTORE"));
         StringWriter output = new StringWriter();
         StringWriter errors = new StringWriter();
-        var commandLine = CotrainCli.commandLine(new CliEnvironment(variables, work, CliEnvironment.PasswordPrompt.NONE,
-                false));
+        var commandLine =
+                CotrainCli.commandLine(new CliEnvironment(variables, work, CliEnvironment.PasswordPrompt.NONE, false));
         commandLine.setOut(new PrintWriter(output, true));
         commandLine.setErr(new PrintWriter(errors, true));
         int exit = commandLine.execute(args);
         if (exit != 0) {
-            throw new IllegalStateException("cotrain " + args[0] + " failed (exit " + exit + "): " + errors.toString().strip());
+            throw new IllegalStateException("cotrain " + args[0] + " failed (exit " + exit + "): "
+                    + errors.toString().strip());
         }
         return output.toString();
     }

@@ -88,8 +88,7 @@ public final class DemoTask {
     private static final Pattern DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
     private static final Map<String, String> LOCATIONS = Map.of("Seattle", "0", "New York", "1");
 
-    private DemoTask() {
-    }
+    private DemoTask() {}
 
     /**
      * One observation in the task's format.
@@ -98,12 +97,10 @@ public final class DemoTask {
      * @param line  the task's CSV line (no line break)
      * @param label the class index
      */
-    public record Row(String key, String line, int label) {
-    }
+    public record Row(String key, String line, int label) {}
 
     /** The held-out rows, the owner's sample and the contributor shards (index 0 is contributor 1). */
-    public record Split(List<Row> heldOut, List<Row> ownerSample, List<List<Row>> shards) {
-    }
+    public record Split(List<Row> heldOut, List<Row> ownerSample, List<List<Row>> shards) {}
 
     /**
      * What {@link #prepare} wrote.
@@ -116,9 +113,14 @@ public final class DemoTask {
      * @param classCounts     rows per class (all rows), by class name
      * @param baseHeldOut     the base (first global) model's metrics on the held-out set
      */
-    public record Prepared(Path directory, int rows, int heldOutRows, int ownerSampleRows, List<Integer> shardRows,
-            Map<String, Integer> classCounts, HeldOutMetrics baseHeldOut) {
-    }
+    public record Prepared(
+            Path directory,
+            int rows,
+            int heldOutRows,
+            int ownerSampleRows,
+            List<Integer> shardRows,
+            Map<String, Integer> classCounts,
+            HeldOutMetrics baseHeldOut) {}
 
     /**
      * Converts the source CSV into the task's rows, in file order.
@@ -187,7 +189,10 @@ public final class DemoTask {
                 parts.get((int) (unsigned(h, 4) % shards)).add(row);
             }
         }
-        return new Split(List.copyOf(heldOut), List.copyOf(owner), parts.stream().map(List::copyOf).toList());
+        return new Split(
+                List.copyOf(heldOut),
+                List.copyOf(owner),
+                parts.stream().map(List::copyOf).toList());
     }
 
     /** The task's CSV of some rows: the schema's header, then one line per row, each ending with {@code \n}. */
@@ -234,7 +239,9 @@ public final class DemoTask {
             files.put("global-model.zip", globalModel);
             files.put("owner-sample.csv", ownerSample);
             for (int s = 0; s < shards; s++) {
-                files.put("shards/contributor-" + (s + 1) + ".csv", csv(split.shards().get(s)));
+                files.put(
+                        "shards/contributor-" + (s + 1) + ".csv",
+                        csv(split.shards().get(s)));
             }
             for (var file : files.entrySet()) {
                 Files.write(directory.resolve(file.getKey()), file.getValue());
@@ -243,10 +250,18 @@ public final class DemoTask {
             CLASS_NAMES.forEach(name -> classCounts.put(name, 0));
             rows.forEach(row -> classCounts.merge(CLASS_NAMES.get(row.label()), 1, Integer::sum));
             List<Integer> shardRows = split.shards().stream().map(List::size).toList();
-            Files.writeString(directory.resolve("task.json"),
-                    describe(rows.size(), split, classCounts, base, files), StandardCharsets.UTF_8);
-            return new Prepared(directory, rows.size(), split.heldOut().size(), split.ownerSample().size(), shardRows,
-                    classCounts, base);
+            Files.writeString(
+                    directory.resolve("task.json"),
+                    describe(rows.size(), split, classCounts, base, files),
+                    StandardCharsets.UTF_8);
+            return new Prepared(
+                    directory,
+                    rows.size(),
+                    split.heldOut().size(),
+                    split.ownerSample().size(),
+                    shardRows,
+                    classCounts,
+                    base);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -255,13 +270,14 @@ public final class DemoTask {
     /** The owner's base model: the untrained architecture from {@link #BASE_MODEL_SEED}, trained on its sample. */
     public static MultiLayerNetwork baseModel(byte[] ownerSampleCsv) {
         var model = TabularModels.baseModel(SCHEMA, BASE_MODEL_SEED);
-        var sample = CsvDataset.parse(ownerSampleCsv, SCHEMA, EvaluationLimits.defaults()).toDataSet();
+        var sample = CsvDataset.parse(ownerSampleCsv, SCHEMA, EvaluationLimits.defaults())
+                .toDataSet();
         return LocalTraining.train(model, sample, BASE_MODEL_EPOCHS, BASE_MODEL_SEED);
     }
 
     /** task.json: written by hand in a fixed key order, so that it is byte-identical from run to run. */
-    private static String describe(int rows, Split split, Map<String, Integer> classCounts, HeldOutMetrics base,
-            Map<String, byte[]> files) {
+    private static String describe(
+            int rows, Split split, Map<String, Integer> classCounts, HeldOutMetrics base, Map<String, byte[]> files) {
         var json = new StringBuilder("{\n");
         field(json, "id", Long.toString(TASK_ID));
         field(json, "name", quote("Seattle and New York daily weather"));
@@ -269,28 +285,54 @@ public final class DemoTask {
         field(json, "labelColumn", quote(SCHEMA.labelColumn()));
         field(json, "classCount", Integer.toString(SCHEMA.classCount()));
         field(json, "classNames", list(CLASS_NAMES));
-        field(json, "features", quote("precipitation (mm), temp_max and temp_min (degrees C), wind (speed, km/h per the package), "
-                + "new_york (1 New York, 0 Seattle); the date is dropped"));
+        field(
+                json,
+                "features",
+                quote("precipitation (mm), temp_max and temp_min (degrees C), wind (speed, km/h per the package), "
+                        + "new_york (1 New York, 0 Seattle); the date is dropped"));
         field(json, "rows", Integer.toString(rows));
         field(json, "heldOutRows", Integer.toString(split.heldOut().size()));
         field(json, "ownerSampleRows", Integer.toString(split.ownerSample().size()));
-        field(json, "shardRows", split.shards().stream().map(s -> Integer.toString(s.size()))
-                .reduce((a, b) -> a + ", " + b).map(s -> "[" + s + "]").orElse("[]"));
+        field(
+                json,
+                "shardRows",
+                split.shards().stream()
+                        .map(s -> Integer.toString(s.size()))
+                        .reduce((a, b) -> a + ", " + b)
+                        .map(s -> "[" + s + "]")
+                        .orElse("[]"));
         var counts = new StringBuilder("{");
-        classCounts.forEach((name, count) -> counts.append(counts.length() > 1 ? ", " : "").append(quote(name))
-                .append(": ").append(count));
+        classCounts.forEach((name, count) -> counts.append(counts.length() > 1 ? ", " : "")
+                .append(quote(name))
+                .append(": ")
+                .append(count));
         field(json, "classCounts", counts.append('}').toString());
-        field(json, "split", quote("sha256(location + \",\" + date): bytes 0-3 mod 100 < " + HELD_OUT_PERCENT
-                + " held out, else bytes 8-11 mod 100 < " + OWNER_SAMPLE_PERCENT + " the owner's sample, else bytes "
-                + "4-7 mod " + split.shards().size() + " is the shard"));
+        field(
+                json,
+                "split",
+                quote("sha256(location + \",\" + date): bytes 0-3 mod 100 < " + HELD_OUT_PERCENT
+                        + " held out, else bytes 8-11 mod 100 < " + OWNER_SAMPLE_PERCENT
+                        + " the owner's sample, else bytes "
+                        + "4-7 mod " + split.shards().size() + " is the shard"));
         field(json, "baseModelSeed", Long.toString(BASE_MODEL_SEED));
-        field(json, "baseModel", quote("trained by the owner for " + BASE_MODEL_EPOCHS + " epochs on owner-sample.csv"));
-        field(json, "baseModelHeldOut", "{\"rows\": " + base.rows() + ", \"correct\": " + base.correct()
-                + ", \"accuracy\": " + String.format(Locale.ROOT, "%.4f", base.accuracy()) + "}");
+        field(
+                json,
+                "baseModel",
+                quote("trained by the owner for " + BASE_MODEL_EPOCHS + " epochs on owner-sample.csv"));
+        field(
+                json,
+                "baseModelHeldOut",
+                "{\"rows\": " + base.rows() + ", \"correct\": " + base.correct() + ", \"accuracy\": "
+                        + String.format(Locale.ROOT, "%.4f", base.accuracy()) + "}");
         var fileList = new StringBuilder("{");
-        files.forEach((name, bytes) -> fileList.append(fileList.length() > 1 ? "," : "").append("\n    ")
-                .append(quote(name)).append(": {\"bytes\": ").append(bytes.length).append(", \"sha256\": ")
-                .append(quote(ModelCodec.sha256Hex(bytes))).append('}'));
+        files.forEach((name, bytes) -> fileList.append(fileList.length() > 1 ? "," : "")
+                .append("\n    ")
+                .append(quote(name))
+                .append(": {\"bytes\": ")
+                .append(bytes.length)
+                .append(", \"sha256\": ")
+                .append(quote(ModelCodec.sha256Hex(bytes)))
+                .append('}'));
         field(json, "files", fileList.append("\n  }").toString());
         field(json, "source", quote(SOURCE_DESCRIPTION));
         field(json, "sourceUrl", quote("https://www.ncdc.noaa.gov/cdo-web/"));
@@ -319,7 +361,9 @@ public final class DemoTask {
     }
 
     private static long unsigned(byte[] h, int from) {
-        return ((h[from] & 0xffL) << 24) | ((h[from + 1] & 0xffL) << 16) | ((h[from + 2] & 0xffL) << 8)
+        return ((h[from] & 0xffL) << 24)
+                | ((h[from + 1] & 0xffL) << 16)
+                | ((h[from + 2] & 0xffL) << 8)
                 | (h[from + 3] & 0xffL);
     }
 
@@ -346,9 +390,17 @@ public final class DemoTask {
             i++;
         }
         Prepared task = prepare(source, out, shards);
-        System.out.printf(Locale.ROOT, "demo task %d in %s: %d rows, %d held out, shards %s, classes %s, "
-                + "base model held-out accuracy %.4f%n", TASK_ID, task.directory(), task.rows(), task.heldOutRows(),
-                task.shardRows(), task.classCounts(), task.baseHeldOut().accuracy());
+        System.out.printf(
+                Locale.ROOT,
+                "demo task %d in %s: %d rows, %d held out, shards %s, classes %s, "
+                        + "base model held-out accuracy %.4f%n",
+                TASK_ID,
+                task.directory(),
+                task.rows(),
+                task.heldOutRows(),
+                task.shardRows(),
+                task.classCounts(),
+                task.baseHeldOut().accuracy());
     }
 
     private static String required(String option, String value) {

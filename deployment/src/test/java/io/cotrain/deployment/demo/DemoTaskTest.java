@@ -34,12 +34,14 @@ class DemoTaskTest {
                 New York,2012-06-01,10.2,20.0,15.6,3.4,rain
                 Seattle,2012-03-07,0.0,10.0,2.8,1.1,fog
                 """);
-        assertThat(rows).extracting(DemoTask.Row::line).containsExactly(
-                "0.0,12.8,5.0,4.7,0,0",
-                "-0.5,-3.3,-8.9,7.1,1,3",
-                "0.8,11.7,7.2,2.3,0,4",
-                "10.2,20.0,15.6,3.4,1,2",
-                "0.0,10.0,2.8,1.1,0,1");
+        assertThat(rows)
+                .extracting(DemoTask.Row::line)
+                .containsExactly(
+                        "0.0,12.8,5.0,4.7,0,0",
+                        "-0.5,-3.3,-8.9,7.1,1,3",
+                        "0.8,11.7,7.2,2.3,0,4",
+                        "10.2,20.0,15.6,3.4,1,2",
+                        "0.0,10.0,2.8,1.1,0,1");
         assertThat(rows).extracting(DemoTask.Row::key).startsWith("Seattle,2012-01-01", "New York,2013-02-08");
         assertThat(new String(DemoTask.csv(rows.subList(0, 1)), StandardCharsets.UTF_8))
                 .isEqualTo("precipitation,temp_max,temp_min,wind,new_york,weather\n0.0,12.8,5.0,4.7,0,0\n");
@@ -53,9 +55,11 @@ class DemoTaskTest {
     @Test
     void rejectsAnotherFileNamingTheLine() {
         String header = DemoTask.SOURCE_HEADER + "\n";
-        assertThatThrownBy(() -> DemoTask.convert("date,weather\n2012-01-01,sun\n")).hasMessageContaining("header");
+        assertThatThrownBy(() -> DemoTask.convert("date,weather\n2012-01-01,sun\n"))
+                .hasMessageContaining("header");
         assertThatThrownBy(() -> DemoTask.convert(header + "Seattle,2012-01-01,0.0,1,2,3,hail\n"))
-                .hasMessageContaining("line 2").hasMessageContaining("hail");
+                .hasMessageContaining("line 2")
+                .hasMessageContaining("hail");
         assertThatThrownBy(() -> DemoTask.convert(header + "Boston,2012-01-01,0.0,1,2,3,sun\n"))
                 .hasMessageContaining("Boston");
         assertThatThrownBy(() -> DemoTask.convert(header + "Seattle,2012-01-01,NaN,1,2,3,sun\n"))
@@ -90,59 +94,90 @@ class DemoTaskTest {
     }
 
     @Test
-    void twoRunsWriteByteIdenticalFilesThatValidatorsLoad(@TempDir Path first, @TempDir Path second)
-            throws Exception {
+    void twoRunsWriteByteIdenticalFilesThatValidatorsLoad(@TempDir Path first, @TempDir Path second) throws Exception {
         var a = DemoTask.prepare(WEATHER, first, 4);
         var b = DemoTask.prepare(WEATHER, second, 4);
         List<Path> files = files(a.directory());
-        assertThat(files).containsExactly(Path.of("global-model.zip"), Path.of("held-out.csv"),
-                Path.of("owner-sample.csv"), Path.of("shards"),
-                Path.of("shards/contributor-1.csv"), Path.of("shards/contributor-2.csv"),
-                Path.of("shards/contributor-3.csv"), Path.of("shards/contributor-4.csv"), Path.of("task.json"));
+        assertThat(files)
+                .containsExactly(
+                        Path.of("global-model.zip"),
+                        Path.of("held-out.csv"),
+                        Path.of("owner-sample.csv"),
+                        Path.of("shards"),
+                        Path.of("shards/contributor-1.csv"),
+                        Path.of("shards/contributor-2.csv"),
+                        Path.of("shards/contributor-3.csv"),
+                        Path.of("shards/contributor-4.csv"),
+                        Path.of("task.json"));
         assertThat(files(b.directory())).isEqualTo(files);
         for (Path file : files) {
             if (Files.isRegularFile(a.directory().resolve(file))) {
-                assertThat(Files.readAllBytes(b.directory().resolve(file))).as("%s", file)
+                assertThat(Files.readAllBytes(b.directory().resolve(file)))
+                        .as("%s", file)
                         .isEqualTo(Files.readAllBytes(a.directory().resolve(file)));
             }
         }
         assertThat(a.rows()).isEqualTo(2922);
-        assertThat(a.heldOutRows() + a.ownerSampleRows() + a.shardRows().stream().mapToInt(Integer::intValue).sum())
+        assertThat(a.heldOutRows()
+                        + a.ownerSampleRows()
+                        + a.shardRows().stream().mapToInt(Integer::intValue).sum())
                 .isEqualTo(2922);
         assertThat(a.ownerSampleRows()).isBetween(60, 150);
-        assertThat(a.classCounts()).containsExactly(java.util.Map.entry("drizzle", 111), java.util.Map.entry("fog", 139),
-                java.util.Map.entry("rain", 1087), java.util.Map.entry("snow", 119), java.util.Map.entry("sun", 1466));
+        assertThat(a.classCounts())
+                .containsExactly(
+                        java.util.Map.entry("drizzle", 111),
+                        java.util.Map.entry("fog", 139),
+                        java.util.Map.entry("rain", 1087),
+                        java.util.Map.entry("snow", 119),
+                        java.util.Map.entry("sun", 1466));
 
         String json = Files.readString(a.directory().resolve("task.json"));
-        assertThat(json).contains("\"featureColumns\": [\"precipitation\", \"temp_max\", \"temp_min\", \"wind\", \"new_york\"]")
+        assertThat(json)
+                .contains("\"featureColumns\": [\"precipitation\", \"temp_max\", \"temp_min\", \"wind\", \"new_york\"]")
                 .contains("\"classNames\": [\"drizzle\", \"fog\", \"rain\", \"snow\", \"sun\"]")
-                .contains("NOAA").contains("public domain").contains("BSD-3-Clause")
+                .contains("NOAA")
+                .contains("public domain")
+                .contains("BSD-3-Clause")
                 .contains(ModelCodec.sha256Hex(Files.readAllBytes(a.directory().resolve("global-model.zip"))));
 
         // what a validator builds from the files: the owner's base model is the first global model
         byte[] heldOut = Files.readAllBytes(a.directory().resolve("held-out.csv"));
         byte[] model = Files.readAllBytes(a.directory().resolve("global-model.zip"));
-        var context = TaskContext.create(DemoTask.TASK_ID, DemoTask.SCHEMA, heldOut, model, EvaluationLimits.defaults());
+        var context =
+                TaskContext.create(DemoTask.TASK_ID, DemoTask.SCHEMA, heldOut, model, EvaluationLimits.defaults());
         assertThat(context.baseline()).isEqualTo(a.baseHeldOut());
-        assertThat(model).isEqualTo(ModelCodec.write(DemoTask.baseModel(
-                Files.readAllBytes(a.directory().resolve("owner-sample.csv")))));
-        assertThat(a.baseHeldOut().accuracy()).as("the owner's sample teaches the base model something")
-                .isGreaterThan(HeldOutMetrics.measure(TabularModels.baseModel(DemoTask.SCHEMA, DemoTask.BASE_MODEL_SEED),
-                        context.heldOut(), labelsOf(context)).accuracy() + 0.2);
+        assertThat(model)
+                .isEqualTo(ModelCodec.write(
+                        DemoTask.baseModel(Files.readAllBytes(a.directory().resolve("owner-sample.csv")))));
+        assertThat(a.baseHeldOut().accuracy())
+                .as("the owner's sample teaches the base model something")
+                .isGreaterThan(HeldOutMetrics.measure(
+                                        TabularModels.baseModel(DemoTask.SCHEMA, DemoTask.BASE_MODEL_SEED),
+                                        context.heldOut(),
+                                        labelsOf(context))
+                                .accuracy()
+                        + 0.2);
 
         // the shards teach the base model something: one contributor's shard lifts held-out accuracy
         byte[] shard = Files.readAllBytes(a.directory().resolve("shards/contributor-1.csv"));
-        var trained = LocalTraining.train(context.freshGlobalModel(),
-                CsvDataset.parse(shard, DemoTask.SCHEMA, EvaluationLimits.defaults()).toDataSet(), 5, 1);
-        double accuracy = HeldOutMetrics.measure(trained, context.heldOut(), labelsOf(context)).accuracy();
-        System.out.printf("demo task: base held-out accuracy %.4f, after 5 epochs on shard 1 %.4f%n",
+        var trained = LocalTraining.train(
+                context.freshGlobalModel(),
+                CsvDataset.parse(shard, DemoTask.SCHEMA, EvaluationLimits.defaults())
+                        .toDataSet(),
+                5,
+                1);
+        double accuracy = HeldOutMetrics.measure(trained, context.heldOut(), labelsOf(context))
+                .accuracy();
+        System.out.printf(
+                "demo task: base held-out accuracy %.4f, after 5 epochs on shard 1 %.4f%n",
                 a.baseHeldOut().accuracy(), accuracy);
         assertThat(accuracy).isGreaterThan(a.baseHeldOut().accuracy());
     }
 
     private static int[] labelsOf(TaskContext context) {
         var labels = new int[context.heldOutData().rows()];
-        for (int r = 0; r < labels.length; r++) labels[r] = context.heldOutData().label(r);
+        for (int r = 0; r < labels.length; r++)
+            labels[r] = context.heldOutData().label(r);
         return labels;
     }
 
@@ -158,7 +193,10 @@ class DemoTaskTest {
 
     private static List<Path> files(Path directory) throws Exception {
         try (Stream<Path> walk = Files.walk(directory)) {
-            return walk.filter(p -> !p.equals(directory)).map(directory::relativize).sorted().toList();
+            return walk.filter(p -> !p.equals(directory))
+                    .map(directory::relativize)
+                    .sorted()
+                    .toList();
         }
     }
 }

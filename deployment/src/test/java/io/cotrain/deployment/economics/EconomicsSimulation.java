@@ -29,17 +29,25 @@ import org.nd4j.linalg.dataset.DataSet;
  * exact copy of one honest update and a near-copy of another) and a sybil pair (one shard split over two wallets).
  */
 final class EconomicsSimulation {
-    enum Population { HONEST, FLIPPER, FREE_RIDER, COPIER, SYBIL }
+    enum Population {
+        HONEST,
+        FLIPPER,
+        FREE_RIDER,
+        COPIER,
+        SYBIL
+    }
 
     static final int HONEST = 12;
     static final int FLIPPERS = 4;
     static final int ROUNDS = 10;
     /** Local epochs per round: contributors train their shard to a real change, as the CLI's users do. */
     static final int EPOCHS = 10;
+
     private static final double HELD_OUT = 0.3;
     private static final double OWNER_SAMPLE = 0.05;
     /** Of a shard's rows, the share drawn from its own class; the rest is drawn from all classes. */
     private static final double SKEW = 0.6;
+
     private static final long SEED = 20_261_203L;
 
     /** One wallet: its population and the shard it trains on (empty for those with no data of their own). */
@@ -59,8 +67,15 @@ final class EconomicsSimulation {
      * @param heldOutRows held-out rows
      * @param kernelShifts how far scores moved when every update moved in its last bits
      */
-    record Result(Map<Population, Totals> totals, List<Double> accuracies, double centralAccuracy, double baseAccuracy,
-            int honestPaidRounds, int honestContributions, List<Double> honestWalletRewards, int heldOutRows,
+    record Result(
+            Map<Population, Totals> totals,
+            List<Double> accuracies,
+            double centralAccuracy,
+            double baseAccuracy,
+            int honestPaidRounds,
+            int honestContributions,
+            List<Double> honestWalletRewards,
+            int heldOutRows,
             KernelShifts kernelShifts) {
         double rewards() {
             return totals.values().stream().mapToDouble(Totals::rewards).sum();
@@ -143,10 +158,11 @@ final class EconomicsSimulation {
                 };
                 if (wallet.population() == Population.COPIER) {
                     // an exact copy of the first honest update, and a near-copy (1% noise) of the second
-                    updates.add(new UpdateScreen.Update(nextId++, wallet.name(), honestThisRound.get(0).clone()));
+                    updates.add(new UpdateScreen.Update(
+                            nextId++, wallet.name(), honestThisRound.get(0).clone()));
                     authors.add(wallet);
-                    updates.add(new UpdateScreen.Update(nextId++, wallet.name(),
-                            nearCopy(honestThisRound.get(1), global, seed)));
+                    updates.add(new UpdateScreen.Update(
+                            nextId++, wallet.name(), nearCopy(honestThisRound.get(1), global, seed)));
                     authors.add(wallet);
                     continue;
                 }
@@ -154,12 +170,19 @@ final class EconomicsSimulation {
                 updates.add(new UpdateScreen.Update(nextId++, wallet.name(), parameters));
                 authors.add(wallet);
             }
-            List<RoundValuation.Valued> valued = RoundValuation.value(task, new FedAvg(), updates, earlier, round,
-                    ValueScore.Scale.defaults(), method);
+            List<RoundValuation.Valued> valued = RoundValuation.value(
+                    task, new FedAvg(), updates, earlier, round, ValueScore.Scale.defaults(), method);
             // another CPU's kernels move the measure in its last bits: so does moving every parameter by one ulp
-            List<RoundValuation.Valued> elsewhere = RoundValuation.value(task, new FedAvg(),
-                    updates.stream().map(update -> lastBitsMoved(update, seedOf(update))).toList(), earlier, round,
-                    ValueScore.Scale.defaults(), method);
+            List<RoundValuation.Valued> elsewhere = RoundValuation.value(
+                    task,
+                    new FedAvg(),
+                    updates.stream()
+                            .map(update -> lastBitsMoved(update, seedOf(update)))
+                            .toList(),
+                    earlier,
+                    round,
+                    ValueScore.Scale.defaults(),
+                    method);
             for (int i = 0; i < valued.size(); i++) {
                 int shift = Math.abs(valued.get(i).score() - elsewhere.get(i).score());
                 kernelShifts.compared++;
@@ -170,21 +193,26 @@ final class EconomicsSimulation {
             for (int i = 0; i < valued.size(); i++) {
                 RoundValuation.Valued judgement = valued.get(i);
                 Wallet author = authors.get(i);
-                double reward = ledger.settle(author.name(), judgement.score(), judgement.floorReason().isPresent());
+                double reward = ledger.settle(
+                        author.name(),
+                        judgement.score(),
+                        judgement.floorReason().isPresent());
                 if (author.population() == Population.HONEST) {
                     honestContributions++;
                     if (reward > 0) honestPaid++;
                 }
                 if (AggregationWeight.aggregated(judgement.score(), Ledger.NEUTRAL)) {
                     // weighed as validators weigh it (never by a self-reported count)
-                    accepted.add(ModelUpdate.weighted(judgement.id(), updates.get(i).parameters(),
+                    accepted.add(ModelUpdate.weighted(
+                            judgement.id(),
+                            updates.get(i).parameters(),
                             AggregationWeight.of(judgement.score(), Ledger.NEUTRAL)));
                 }
             }
             earlier.addAll(updates);
             if (!accepted.isEmpty()) {
-                MultiLayerNetwork next = ModelCodec.withParameters(task.freshGlobalModel(),
-                        new FedAvg().aggregate(accepted));
+                MultiLayerNetwork next =
+                        ModelCodec.withParameters(task.freshGlobalModel(), new FedAvg().aggregate(accepted));
                 task = task.withGlobalModel(ModelCodec.write(next));
             }
             accuracies.add(task.baseline().accuracy());
@@ -221,8 +249,16 @@ final class EconomicsSimulation {
             }
             totals.put(population, new Totals(contributions, flooredCount, slashedCount, slashed, rewards));
         }
-        return new Result(totals, accuracies, centralAccuracy, baseAccuracy, honestPaid, honestContributions,
-                honestRewards, heldOut.size(), kernelShifts);
+        return new Result(
+                totals,
+                accuracies,
+                centralAccuracy,
+                baseAccuracy,
+                honestPaid,
+                honestContributions,
+                honestRewards,
+                heldOut.size(),
+                kernelShifts);
     }
 
     /** How the scores moved when every update's parameters moved by one ulp: what another CPU could commit. */
@@ -263,7 +299,8 @@ final class EconomicsSimulation {
     }
 
     private DataSet data(List<Integer> rows, IntUnaryOperator labelMap) {
-        return CsvDataset.parse(table.csv(rows, labelMap), table.schema(), limits).toDataSet();
+        return CsvDataset.parse(table.csv(rows, labelMap), table.schema(), limits)
+                .toDataSet();
     }
 
     private float[] trained(TaskContext task, List<Integer> shard, IntUnaryOperator labelMap, long seed) {

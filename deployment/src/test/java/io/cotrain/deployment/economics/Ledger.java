@@ -15,6 +15,7 @@ final class Ledger {
     static final int SLASH_THRESHOLD = 30;
     /** How far a validator's score may be from the consensus before it counts as a deviation (ToleranceScore). */
     static final int TOLERANCE = 10;
+
     private static final double BASE_REWARD = 20;
     private static final double SLASHED_PER_CONTRIBUTION = 5;
     private static final double FEE = 1;

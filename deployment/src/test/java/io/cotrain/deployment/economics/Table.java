@@ -39,11 +39,12 @@ record Table(String name, DataSchema schema, double[][] features, int[] labels) 
 
     /** vega-datasets' cars: the seven numeric columns to the car's origin (Europe, Japan, USA); rows with nulls out. */
     static Table cars(Path root) throws IOException {
-        List<String> columns = List.of("Miles_per_Gallon", "Cylinders", "Displacement", "Horsepower", "Weight_in_lbs",
-                "Acceleration", "Year");
+        List<String> columns = List.of(
+                "Miles_per_Gallon", "Cylinders", "Displacement", "Horsepower", "Weight_in_lbs", "Acceleration", "Year");
         List<String> origins = List.of("Europe", "Japan", "USA");
-        JsonNode cars = new ObjectMapper().readTree(Files.readString(root.resolve(
-                "node_modules/vega-datasets/data/cars.json"), StandardCharsets.UTF_8));
+        JsonNode cars = new ObjectMapper()
+                .readTree(Files.readString(
+                        root.resolve("node_modules/vega-datasets/data/cars.json"), StandardCharsets.UTF_8));
         List<double[]> features = new ArrayList<>();
         List<Integer> labels = new ArrayList<>();
         for (JsonNode car : cars) {
@@ -65,8 +66,11 @@ record Table(String name, DataSchema schema, double[][] features, int[] labels) 
             features.add(row);
             labels.add(origin);
         }
-        return new Table("cars.json", new DataSchema(columns, "Origin", origins.size()),
-                standardized(features.toArray(double[][]::new)), labels.stream().mapToInt(Integer::intValue).toArray());
+        return new Table(
+                "cars.json",
+                new DataSchema(columns, "Origin", origins.size()),
+                standardized(features.toArray(double[][]::new)),
+                labels.stream().mapToInt(Integer::intValue).toArray());
     }
 
     int rows() {
@@ -81,7 +85,8 @@ record Table(String name, DataSchema schema, double[][] features, int[] labels) 
     byte[] csv(List<Integer> rows, java.util.function.IntUnaryOperator labelMap) {
         StringBuilder text = new StringBuilder(String.join(",", schema.columns())).append('\n');
         for (int row : rows) {
-            for (double value : features[row]) text.append(String.format(Locale.ROOT, "%.6f", value)).append(',');
+            for (double value : features[row])
+                text.append(String.format(Locale.ROOT, "%.6f", value)).append(',');
             text.append(labelMap.applyAsInt(labels[row])).append('\n');
         }
         return text.toString().getBytes(StandardCharsets.UTF_8);

@@ -46,7 +46,8 @@ public final class IpfsNode implements AutoCloseable {
         this.repository = repository;
         this.apiUrl = apiUrl;
         this.client = new IpfsClient(apiUrl);
-        this.stopOnExit = new Thread(() -> LocalProcesses.stopTree(process, STOP_TIMEOUT), "stop js-ipfs " + process.pid());
+        this.stopOnExit =
+                new Thread(() -> LocalProcesses.stopTree(process, STOP_TIMEOUT), "stop js-ipfs " + process.pid());
         Runtime.getRuntime().addShutdownHook(stopOnExit);
     }
 
@@ -64,14 +65,17 @@ public final class IpfsNode implements AutoCloseable {
             Files.createDirectories(workDirectory);
             Path repository = Files.createTempDirectory(workDirectory.toAbsolutePath(), "repo-");
             String name = repository.getFileName().toString();
-            runToCompletion(command(cli, repository, "init", "--empty-repo"), workDirectory.resolve(name + "-init.log"));
+            runToCompletion(
+                    command(cli, repository, "init", "--empty-repo"), workDirectory.resolve(name + "-init.log"));
             IllegalStateException lastFailure = null;
             for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
                 int apiPort = LocalProcesses.freePort();
                 configure(repository.resolve("config"), apiPort);
                 Process process = command(cli, repository, "daemon", "--offline")
                         .redirectErrorStream(true)
-                        .redirectOutput(workDirectory.resolve(name + "-daemon-" + apiPort + ".log").toFile())
+                        .redirectOutput(workDirectory
+                                .resolve(name + "-daemon-" + apiPort + ".log")
+                                .toFile())
                         .start();
                 URI apiUrl = URI.create("http://127.0.0.1:" + apiPort);
                 try {
@@ -138,12 +142,13 @@ public final class IpfsNode implements AutoCloseable {
 
     private static void runToCompletion(ProcessBuilder command, Path log) throws IOException {
         File logFile = log.toFile();
-        Process process = command.redirectErrorStream(true).redirectOutput(logFile).start();
+        Process process =
+                command.redirectErrorStream(true).redirectOutput(logFile).start();
         try {
             if (!process.waitFor(INIT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
                 LocalProcesses.stopTree(process, STOP_TIMEOUT);
-                throw new IllegalStateException(String.join(" ", command.command()) + " took over " + INIT_TIMEOUT
-                        + ": see " + log);
+                throw new IllegalStateException(
+                        String.join(" ", command.command()) + " took over " + INIT_TIMEOUT + ": see " + log);
             }
         } catch (InterruptedException e) {
             LocalProcesses.stopTree(process, STOP_TIMEOUT);
@@ -151,8 +156,8 @@ public final class IpfsNode implements AutoCloseable {
             throw new IllegalStateException("interrupted while initializing the IPFS repository", e);
         }
         if (process.exitValue() != 0) {
-            throw new IllegalStateException(String.join(" ", command.command()) + " exited with "
-                    + process.exitValue() + ": " + Files.readString(log).strip());
+            throw new IllegalStateException(String.join(" ", command.command()) + " exited with " + process.exitValue()
+                    + ": " + Files.readString(log).strip());
         }
     }
 
@@ -180,7 +185,11 @@ public final class IpfsNode implements AutoCloseable {
                 if (!process.isAlive()) throw new IllegalStateException("js-ipfs exited with " + process.exitValue());
                 try {
                     String version = probe.version();
-                    LOG.log(System.Logger.Level.INFO, "js-ipfs {0} ready at {1} after {2} ms", version, apiUrl,
+                    LOG.log(
+                            System.Logger.Level.INFO,
+                            "js-ipfs {0} ready at {1} after {2} ms",
+                            version,
+                            apiUrl,
                             Duration.between(started, Instant.now()).toMillis());
                     return;
                 } catch (IpfsException notYet) {

@@ -14,8 +14,10 @@ class IpfsNodeIT {
         try (IpfsNode node = IpfsNode.start(Path.of("target", "ipfs"))) {
             daemon = node.process();
             assertThat(daemon.isAlive()).isTrue();
-            JsonNode config = new ObjectMapper().readTree(node.repository().resolve("config").toFile());
-            assertThat(config.at("/Addresses/API").asText()).isEqualTo("/ip4/127.0.0.1/tcp/" + node.apiUrl().getPort());
+            JsonNode config = new ObjectMapper()
+                    .readTree(node.repository().resolve("config").toFile());
+            assertThat(config.at("/Addresses/API").asText())
+                    .isEqualTo("/ip4/127.0.0.1/tcp/" + node.apiUrl().getPort());
             assertThat(config.at("/Addresses/Swarm")).isEmpty();
             assertThat(config.at("/Bootstrap")).isEmpty();
             assertThat(node.client().version()).isNotBlank();

@@ -5,9 +5,9 @@ import io.cotrain.validator.ValidatorConfig;
 import io.cotrain.validator.auth.GatewayTokens;
 import io.cotrain.validator.auth.MalformedSiweMessageException;
 import io.cotrain.validator.auth.NonceStore;
-import io.cotrain.validator.auth.SiweMessage;
 import io.cotrain.validator.auth.SignInRejectedException;
 import io.cotrain.validator.auth.SignInVerifier;
+import io.cotrain.validator.auth.SiweMessage;
 import io.cotrain.validator.gateway.Inputs;
 import io.quarkus.security.Authenticated;
 import jakarta.annotation.PostConstruct;
@@ -49,8 +49,15 @@ public class AuthResource {
     /**
      * @param message the EIP-4361 message to sign with personal_sign, when an address was given
      */
-    public record NonceView(String nonce, String issuedAt, String expiresAt, String domain, String uri, long chainId,
-            String statement, String message) {}
+    public record NonceView(
+            String nonce,
+            String issuedAt,
+            String expiresAt,
+            String domain,
+            String uri,
+            long chainId,
+            String statement,
+            String message) {}
 
     public record TokenRequest(String message, String signature) {}
 
@@ -86,8 +93,8 @@ public class AuthResource {
     @RateLimited
     @Operation(summary = "A single-use sign-in nonce, and the EIP-4361 message to sign when an address is given")
     public NonceView nonce(NonceRequest request, @Context UriInfo uri) {
-        Optional<String> address = Optional.ofNullable(request).map(NonceRequest::address)
-                .map(a -> Inputs.address("address", a));
+        Optional<String> address =
+                Optional.ofNullable(request).map(NonceRequest::address).map(a -> Inputs.address("address", a));
         NonceStore.Issued issued;
         try {
             issued = nonces.issue();
@@ -97,11 +104,31 @@ public class AuthResource {
         String domain = domains.isEmpty() ? uri.getBaseUri().getAuthority() : domains.getFirst();
         String origin = uri.getBaseUri().getScheme() + "://" + domain;
         long chainId = gateway.settings().chainId();
-        String message = address.map(a -> new SiweMessage(Optional.empty(), domain, a, Optional.of(STATEMENT), origin,
-                "1", chainId, issued.nonce(), issued.issuedAt(), Optional.of(issued.expiresAt()), Optional.empty(),
-                Optional.empty(), List.of()).format()).orElse(null);
-        return new NonceView(issued.nonce(), issued.issuedAt().toString(), issued.expiresAt().toString(), domain,
-                origin, chainId, STATEMENT, message);
+        String message = address.map(a -> new SiweMessage(
+                                Optional.empty(),
+                                domain,
+                                a,
+                                Optional.of(STATEMENT),
+                                origin,
+                                "1",
+                                chainId,
+                                issued.nonce(),
+                                issued.issuedAt(),
+                                Optional.of(issued.expiresAt()),
+                                Optional.empty(),
+                                Optional.empty(),
+                                List.of())
+                        .format())
+                .orElse(null);
+        return new NonceView(
+                issued.nonce(),
+                issued.issuedAt().toString(),
+                issued.expiresAt().toString(),
+                domain,
+                origin,
+                chainId,
+                STATEMENT,
+                message);
     }
 
     @POST
@@ -114,11 +141,12 @@ public class AuthResource {
             throw ProblemException.badRequest("post {\"message\": the EIP-4361 message as signed, \"signature\": the "
                     + "0x-hex personal_sign signature}");
         }
-        SignInVerifier verifier = new SignInVerifier(nonces, gateway.settings().chainId(), new HashSet<>(domains),
-                clock, CLOCK_SKEW);
+        SignInVerifier verifier =
+                new SignInVerifier(nonces, gateway.settings().chainId(), new HashSet<>(domains), clock, CLOCK_SKEW);
         SiweMessage message;
         try {
-            message = verifier.verify(request.message(), request.signature(), uri.getBaseUri().getAuthority());
+            message = verifier.verify(
+                    request.message(), request.signature(), uri.getBaseUri().getAuthority());
         } catch (MalformedSiweMessageException e) {
             throw ProblemException.badRequest("not an EIP-4361 message: " + e.getMessage());
         } catch (SignInRejectedException e) {
@@ -127,11 +155,16 @@ public class AuthResource {
         Instant now = clock.instant();
         Duration lifetime = config.gateway().tokenLifetime();
         // a token never outlives the message it was exchanged for
-        Instant end = message.expirationTime().filter(expiry -> expiry.isBefore(now.plus(lifetime)))
+        Instant end = message.expirationTime()
+                .filter(expiry -> expiry.isBefore(now.plus(lifetime)))
                 .orElse(now.plus(lifetime));
         GatewayTokens.AccessToken token = tokens.issue(message.address(), now, Duration.between(now, end));
-        return new TokenView(token.token(), "Bearer", Duration.between(now, token.expiresAt()).toSeconds(),
-                token.expiresAt().toString(), message.address());
+        return new TokenView(
+                token.token(),
+                "Bearer",
+                Duration.between(now, token.expiresAt()).toSeconds(),
+                token.expiresAt().toString(),
+                message.address());
     }
 
     @GET
@@ -140,6 +173,7 @@ public class AuthResource {
     @SecurityRequirement(name = "bearer")
     @Operation(summary = "The signed-in wallet and when its token expires")
     public SessionView session() {
-        return new SessionView(jwt.getSubject(), Instant.ofEpochSecond(jwt.getExpirationTime()).toString());
+        return new SessionView(
+                jwt.getSubject(), Instant.ofEpochSecond(jwt.getExpirationTime()).toString());
     }
 }

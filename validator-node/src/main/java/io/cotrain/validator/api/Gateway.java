@@ -43,14 +43,17 @@ public class Gateway {
     void start() {
         NodeSettings settings = node.settings();
         ledger = new LedgerIndex(node.web3j(), settings.deployment(), config.maxBlocksPerQuery());
-        reader = new NetworkReader(node.web3j(), settings.deployment(), ledger, id -> node.loop().evaluation(id));
+        reader = new NetworkReader(
+                node.web3j(), settings.deployment(), ledger, id -> node.loop().evaluation(id));
         transactions = new TransactionBuilder(node.web3j(), settings.chainId(), settings.deployment());
         content = new ContentStore(node.ipfs());
-        evaluator = new CandidateEvaluator(content, new TaskCatalog(settings.tasks(), EvaluationLimits.defaults()),
-                reader);
+        evaluator =
+                new CandidateEvaluator(content, new TaskCatalog(settings.tasks(), EvaluationLimits.defaults()), reader);
     }
 
-    @Scheduled(every = "${cotrain.gateway.refresh-interval}", delay = 1,
+    @Scheduled(
+            every = "${cotrain.gateway.refresh-interval}",
+            delay = 1,
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void refresh() {
         try {

@@ -55,8 +55,9 @@ public class ModelsResource {
 
     @GET
     @Path("{id}/status")
-    @Operation(summary = "Task, current round and phase, branch heads, latest held-out accuracy, contributor and "
-            + "validator counts")
+    @Operation(
+            summary = "Task, current round and phase, branch heads, latest held-out accuracy, contributor and "
+                    + "validator counts")
     public ModelStatusView status(@PathParam("id") String id) {
         return gateway.reader().status(Inputs.taskId(id));
     }
@@ -70,8 +71,9 @@ public class ModelsResource {
 
     @GET
     @Path("{id}/rounds")
-    @Operation(summary = "The latest rounds with contributions to the model: contributions, consensus scores, "
-            + "rewards, slashes and how validators agreed")
+    @Operation(
+            summary = "The latest rounds with contributions to the model: contributions, consensus scores, "
+                    + "rewards, slashes and how validators agreed")
     public List<RoundView> rounds(@PathParam("id") String id, @QueryParam("limit") @DefaultValue("10") int limit) {
         if (limit < 1 || limit > 100) throw ProblemException.badRequest("limit is 1..100, got " + limit);
         return gateway.reader().rounds(Inputs.taskId(id), limit);
@@ -81,8 +83,9 @@ public class ModelsResource {
     @Path("register")
     @Consumes(MediaType.APPLICATION_JSON)
     @RateLimited
-    @Operation(summary = "Check a model description and return the unsigned registerModel transaction, or relay a "
-            + "signed one ({\"signedTransaction\": \"0x...\"})")
+    @Operation(
+            summary = "Check a model description and return the unsigned registerModel transaction, or relay a "
+                    + "signed one ({\"signedTransaction\": \"0x...\"})")
     public Response register(JsonNode body) {
         Optional<Response> relayed = WalletRequests.relayed(gateway, TransactionBuilder.Purpose.REGISTER_MODEL, body);
         if (relayed.isPresent()) return relayed.get();
@@ -105,13 +108,15 @@ public class ModelsResource {
     @Authenticated
     @RateLimited
     @SecurityRequirement(name = "bearer")
-    @Operation(summary = "Evaluate a model file on IPFS against the task's held-out set, as this node's validator "
-            + "would judge it as a model update: metrics and the score it would get")
+    @Operation(
+            summary = "Evaluate a model file on IPFS against the task's held-out set, as this node's validator "
+                    + "would judge it as a model update: metrics and the score it would get")
     public EvaluationView evaluate(@PathParam("id") String id, EvaluateRequest request) {
         long taskId = Inputs.taskId(id);
         if (request == null || request.cid() == null) {
-            throw ProblemException.badRequest("post {\"cid\": the model file's CID, \"sha256\": its sha256 when the CID "
-                    + "is not a raw block}");
+            throw ProblemException.badRequest(
+                    "post {\"cid\": the model file's CID, \"sha256\": its sha256 when the CID "
+                            + "is not a raw block}");
         }
         Cid cid;
         try {
@@ -119,8 +124,8 @@ public class ModelsResource {
         } catch (RuntimeException e) {
             throw ProblemException.badRequest("cid is not a CIDv1: '" + request.cid() + "'");
         }
-        Optional<byte[]> sha256 = Optional.ofNullable(request.sha256()).filter(s -> !s.isBlank())
-                .map(s -> Inputs.digest("sha256", s));
+        Optional<byte[]> sha256 =
+                Optional.ofNullable(request.sha256()).filter(s -> !s.isBlank()).map(s -> Inputs.digest("sha256", s));
         return gateway.evaluator().evaluate(taskId, cid, sha256);
     }
 }

@@ -17,8 +17,16 @@ public class NetworkResource {
      * @param validator this node's validator address, or null on a pure gateway
      * @param indexedBlock the last block whose events the gateway has read
      */
-    public record NetworkView(long chainId, String token, String protocol, String validatorRegistry,
-            String modelRegistry, String commitToken, boolean validating, String validator, BigInteger indexedBlock) {}
+    public record NetworkView(
+            long chainId,
+            String token,
+            String protocol,
+            String validatorRegistry,
+            String modelRegistry,
+            String commitToken,
+            boolean validating,
+            String validator,
+            BigInteger indexedBlock) {}
 
     @Inject
     Gateway gateway;
@@ -28,15 +36,23 @@ public class NetworkResource {
     public NetworkView network() {
         var settings = gateway.settings();
         var deployment = settings.deployment();
-        return new NetworkView(settings.chainId(), deployment.token(), deployment.protocol(),
-                deployment.validatorRegistry(), deployment.modelRegistry(), deployment.commitToken(),
-                settings.validationEnabled(), settings.address(), gateway.ledger().lastBlock());
+        return new NetworkView(
+                settings.chainId(),
+                deployment.token(),
+                deployment.protocol(),
+                deployment.validatorRegistry(),
+                deployment.modelRegistry(),
+                deployment.commitToken(),
+                settings.validationEnabled(),
+                settings.address(),
+                gateway.ledger().lastBlock());
     }
 
     @GET
     @Path("totals")
-    @Operation(summary = "Contributor stake, validator bonds, the reward pool and what was funded, slashed, credited "
-            + "and paid")
+    @Operation(
+            summary = "Contributor stake, validator bonds, the reward pool and what was funded, slashed, credited "
+                    + "and paid")
     public TotalsView totals() {
         return gateway.reader().totals();
     }

@@ -43,19 +43,27 @@ public class RateLimitFilter implements ContainerRequestFilter {
 
     @Override
     public void filter(ContainerRequestContext context) {
-        String client = identity.isAnonymous() ? "ip:" + request.remoteAddress().hostAddress()
+        String client = identity.isAnonymous()
+                ? "ip:" + request.remoteAddress().hostAddress()
                 : "address:" + identity.getPrincipal().getName().toLowerCase(java.util.Locale.ROOT);
         if (buckets.size() >= MAX_CLIENTS) buckets.clear();
         int perMinute = Math.max(1, config.get().gateway().expensiveRequestsPerMinute());
-        Bucket bucket = buckets.computeIfAbsent(client, key -> Bucket.builder()
-                .addLimit(Bandwidth.builder().capacity(perMinute).refillGreedy(perMinute, Duration.ofMinutes(1))
-                        .build())
-                .build());
+        Bucket bucket = buckets.computeIfAbsent(
+                client,
+                key -> Bucket.builder()
+                        .addLimit(Bandwidth.builder()
+                                .capacity(perMinute)
+                                .refillGreedy(perMinute, Duration.ofMinutes(1))
+                                .build())
+                        .build());
         ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
         if (!probe.isConsumed()) {
-            long seconds = Math.max(1, Duration.ofNanos(probe.getNanosToWaitForRefill()).toSeconds() + 1);
-            throw new ProblemException(429, "this client made more than " + perMinute + " requests a minute to "
-                    + "the expensive endpoints (evaluation, transactions, sign-in): retry in " + seconds + " s",
+            long seconds = Math.max(
+                    1, Duration.ofNanos(probe.getNanosToWaitForRefill()).toSeconds() + 1);
+            throw new ProblemException(
+                    429,
+                    "this client made more than " + perMinute + " requests a minute to "
+                            + "the expensive endpoints (evaluation, transactions, sign-in): retry in " + seconds + " s",
                     Map.of("Retry-After", Long.toString(seconds)));
         }
     }

@@ -43,7 +43,9 @@ public class RewardsResource {
     @RateLimited
     @Operation(summary = "The claimRewards transaction for {\"address\"}, or relay a signed one")
     public Response claim(JsonNode body) {
-        return WalletRequests.relayed(gateway, TransactionBuilder.Purpose.CLAIM, body).orElseGet(() -> Response.ok(
-                gateway.transactions().claim(Inputs.address("address", WalletRequests.text(body, "address")))).build());
+        return WalletRequests.relayed(gateway, TransactionBuilder.Purpose.CLAIM, body)
+                .orElseGet(() -> Response.ok(gateway.transactions()
+                                .claim(Inputs.address("address", WalletRequests.text(body, "address"))))
+                        .build());
     }
 }

@@ -20,14 +20,24 @@ public class SecurityProblems {
 
     @ServerExceptionMapper
     public Response unauthorized(UnauthorizedException e, UriInfo uri) {
-        return ProblemMapper.answer(new ProblemException(401, "this endpoint needs a bearer token: sign in with "
-                + "POST /auth/nonce and POST /token, then send 'Authorization: Bearer <token>'", CHALLENGE), uri);
+        return ProblemMapper.answer(
+                new ProblemException(
+                        401,
+                        "this endpoint needs a bearer token: sign in with "
+                                + "POST /auth/nonce and POST /token, then send 'Authorization: Bearer <token>'",
+                        CHALLENGE),
+                uri);
     }
 
     @ServerExceptionMapper
     public Response authenticationFailed(AuthenticationFailedException e, UriInfo uri) {
-        return ProblemMapper.answer(new ProblemException(401, "the bearer token is invalid or expired: sign in again "
-                + "with POST /auth/nonce and POST /token", CHALLENGE), uri);
+        return ProblemMapper.answer(
+                new ProblemException(
+                        401,
+                        "the bearer token is invalid or expired: sign in again "
+                                + "with POST /auth/nonce and POST /token",
+                        CHALLENGE),
+                uri);
     }
 
     @ServerExceptionMapper

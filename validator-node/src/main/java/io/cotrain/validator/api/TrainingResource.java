@@ -34,18 +34,28 @@ public class TrainingResource {
     @POST
     @Path("join/{id}")
     @RateLimited
-    @Operation(summary = "What a wallet sends to contribute to a task: {\"address\", \"stake\" (optional, in the "
-            + "token's smallest unit)} gives the approval and registration (or stake increase) needed, or nothing")
+    @Operation(
+            summary = "What a wallet sends to contribute to a task: {\"address\", \"stake\" (optional, in the "
+                    + "token's smallest unit)} gives the approval and registration (or stake increase) needed, "
+                    + "or nothing")
     public Response join(@PathParam("id") String id, JsonNode body) {
-        return planOrRelay(id, TransactionBuilder.Purpose.JOIN, body, taskId -> gateway.transactions().join(
-                address(body), taskId, Optional.ofNullable(text(body, "stake")).map(WalletRequests::amount)));
+        return planOrRelay(
+                id,
+                TransactionBuilder.Purpose.JOIN,
+                body,
+                taskId -> gateway.transactions()
+                        .join(
+                                address(body),
+                                taskId,
+                                Optional.ofNullable(text(body, "stake")).map(WalletRequests::amount)));
     }
 
     @POST
     @Path("submit/{id}")
     @RateLimited
-    @Operation(summary = "The submitContribution transaction for a manifest on IPFS: {\"address\", \"manifest\" (its "
-            + "raw CID or sha256), \"kind\" (MODEL_UPDATE, DATASET, VALIDATION_WORK)}")
+    @Operation(
+            summary = "The submitContribution transaction for a manifest on IPFS: {\"address\", \"manifest\" (its "
+                    + "raw CID or sha256), \"kind\" (MODEL_UPDATE, DATASET, VALIDATION_WORK)}")
     public Response submit(@PathParam("id") String id, JsonNode body) {
         return planOrRelay(id, TransactionBuilder.Purpose.SUBMIT, body, taskId -> {
             String kindName = Optional.ofNullable(text(body, "kind")).orElse("MODEL_UPDATE");
@@ -55,17 +65,18 @@ public class TrainingResource {
             } catch (IllegalArgumentException unknown) {
                 throw ProblemException.badRequest(unknown.getMessage());
             }
-            return gateway.transactions().submit(address(body), taskId, kind,
-                    WalletRequests.manifestDigest(text(body, "manifest")));
+            return gateway.transactions()
+                    .submit(address(body), taskId, kind, WalletRequests.manifestDigest(text(body, "manifest")));
         });
     }
 
     /** For a registered task: relays a signed transaction, or answers with the plan the body asks for. */
-    private Response planOrRelay(String id, TransactionBuilder.Purpose purpose, JsonNode body,
-            LongFunction<TransactionPlan> plan) {
+    private Response planOrRelay(
+            String id, TransactionBuilder.Purpose purpose, JsonNode body, LongFunction<TransactionPlan> plan) {
         long taskId = Inputs.taskId(id);
         gateway.reader().requireModel(taskId);
-        return WalletRequests.relayed(gateway, purpose, body).orElseGet(() -> Response.ok(plan.apply(taskId)).build());
+        return WalletRequests.relayed(gateway, purpose, body)
+                .orElseGet(() -> Response.ok(plan.apply(taskId)).build());
     }
 
     private static String address(JsonNode body) {

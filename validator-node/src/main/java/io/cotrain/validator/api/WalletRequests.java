@@ -22,8 +22,9 @@ final class WalletRequests {
             throw ProblemException.badRequest("post a JSON object (see /q/openapi)");
         }
         if (!body.hasNonNull("signedTransaction")) return Optional.empty();
-        return Optional.of(Response.accepted(gateway.transactions().relay(purpose,
-                body.get("signedTransaction").asText())).build());
+        return Optional.of(Response.accepted(gateway.transactions()
+                        .relay(purpose, body.get("signedTransaction").asText()))
+                .build());
     }
 
     static String text(JsonNode body, String field) {

@@ -59,7 +59,8 @@ public class GatewayTokens {
                 .groups(Set.of(WALLET_GROUP))
                 .issuedAt(issuedAt)
                 .expiresAt(expiresAt)
-                .jws().algorithm(SignatureAlgorithm.RS256)
+                .jws()
+                .algorithm(SignatureAlgorithm.RS256)
                 .sign(keys.getPrivate());
         return new AccessToken(token, expiresAt);
     }

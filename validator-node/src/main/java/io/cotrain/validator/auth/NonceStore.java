@@ -14,12 +14,17 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class NonceStore {
     /** How a nonce presented at sign-in was found. */
-    public enum Outcome { CONSUMED, UNKNOWN, EXPIRED }
+    public enum Outcome {
+        CONSUMED,
+        UNKNOWN,
+        EXPIRED
+    }
 
     /** A nonce and when it stops being accepted. */
     public record Issued(String nonce, Instant issuedAt, Instant expiresAt) {}
 
-    private static final char[] ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
+    private static final char[] ALPHABET =
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
     private static final int NONCE_LENGTH = 22; // ~131 bits
 
     private final Map<String, Instant> outstanding = new ConcurrentHashMap<>();

@@ -59,12 +59,13 @@ public final class SignInVerifier {
         }
         String signer = signer(text, signature);
         if (!signer.equalsIgnoreCase(message.address())) {
-            throw new SignInRejectedException("bad signature: the message was signed by " + signer + ", not by "
-                    + message.address());
+            throw new SignInRejectedException(
+                    "bad signature: the message was signed by " + signer + ", not by " + message.address());
         }
         NonceStore.Outcome nonce = nonces.consume(message.nonce());
 
-        boolean domainAccepted = domains.isEmpty() ? message.domain().equalsIgnoreCase(requestHost)
+        boolean domainAccepted = domains.isEmpty()
+                ? message.domain().equalsIgnoreCase(requestHost)
                 : domains.stream().anyMatch(d -> d.equalsIgnoreCase(message.domain()));
         if (!domainAccepted) {
             throw new SignInRejectedException("the message is for domain '" + message.domain() + "', this gateway is "
@@ -81,17 +82,20 @@ public final class SignInVerifier {
                     + "(the gateway's time is " + now + ")");
         }
         if (message.expirationTime().filter(expiry -> !expiry.isAfter(now)).isPresent()) {
-            throw new SignInRejectedException("the message expired at " + message.expirationTime().get()
-                    + ": request a new nonce and sign again");
+            throw new SignInRejectedException("the message expired at "
+                    + message.expirationTime().get() + ": request a new nonce and sign again");
         }
         if (message.notBefore().filter(start -> start.isAfter(now.plus(skew))).isPresent()) {
-            throw new SignInRejectedException("the message is not valid before " + message.notBefore().get());
+            throw new SignInRejectedException(
+                    "the message is not valid before " + message.notBefore().get());
         }
         switch (nonce) {
-            case UNKNOWN -> throw new SignInRejectedException("nonce " + message.nonce() + " was not issued by this "
-                    + "gateway or was used already: request a new one from POST /auth/nonce");
-            case EXPIRED -> throw new SignInRejectedException("nonce " + message.nonce() + " expired (nonces live "
-                    + nonces.lifetime().toSeconds() + " s): request a new one from POST /auth/nonce");
+            case UNKNOWN ->
+                throw new SignInRejectedException("nonce " + message.nonce() + " was not issued by this "
+                        + "gateway or was used already: request a new one from POST /auth/nonce");
+            case EXPIRED ->
+                throw new SignInRejectedException("nonce " + message.nonce() + " expired (nonces live "
+                        + nonces.lifetime().toSeconds() + " s): request a new one from POST /auth/nonce");
             case CONSUMED -> {
                 return message;
             }

@@ -28,9 +28,20 @@ import java.util.regex.Pattern;
  * @param requestId a system-specific identifier, if set
  * @param resources URIs the user wishes to have resolved, possibly none
  */
-public record SiweMessage(Optional<String> scheme, String domain, String address, Optional<String> statement, String uri,
-        String version, long chainId, String nonce, Instant issuedAt, Optional<Instant> expirationTime,
-        Optional<Instant> notBefore, Optional<String> requestId, List<String> resources) {
+public record SiweMessage(
+        Optional<String> scheme,
+        String domain,
+        String address,
+        Optional<String> statement,
+        String uri,
+        String version,
+        long chainId,
+        String nonce,
+        Instant issuedAt,
+        Optional<Instant> expirationTime,
+        Optional<Instant> notBefore,
+        Optional<String> requestId,
+        List<String> resources) {
 
     private static final Pattern PREAMBLE = Pattern.compile(
             "(?:([A-Za-z][A-Za-z0-9+.-]*)://)?([^\\s/?#]+) wants you to sign in with your Ethereum account:");
@@ -48,8 +59,8 @@ public record SiweMessage(Optional<String> scheme, String domain, String address
     public static SiweMessage parse(String text) {
         if (text == null || text.isEmpty()) throw new MalformedSiweMessageException("the message is empty");
         if (text.length() > MAX_LENGTH) {
-            throw new MalformedSiweMessageException("the message has " + text.length() + " characters, at most "
-                    + MAX_LENGTH + " are accepted");
+            throw new MalformedSiweMessageException(
+                    "the message has " + text.length() + " characters, at most " + MAX_LENGTH + " are accepted");
         }
         if (text.indexOf('\r') >= 0) {
             throw new MalformedSiweMessageException("lines must end with a line feed alone (no carriage return)");
@@ -77,18 +88,32 @@ public record SiweMessage(Optional<String> scheme, String domain, String address
         String nonce = lines.field("Nonce");
         if (!NONCE.matcher(nonce).matches()) throw lines.error("the nonce must be at least 8 letters or digits");
         Instant issuedAt = lines.time("Issued At");
-        Optional<Instant> expiration = lines.optionalField("Expiration Time").map(v -> lines.time(v, "Expiration Time"));
+        Optional<Instant> expiration =
+                lines.optionalField("Expiration Time").map(v -> lines.time(v, "Expiration Time"));
         Optional<Instant> notBefore = lines.optionalField("Not Before").map(v -> lines.time(v, "Not Before"));
         Optional<String> requestId = lines.optionalField("Request ID");
         List<String> resources = new ArrayList<>();
         if (lines.hasNext() && lines.peek().equals("Resources:")) {
             lines.next("Resources:");
-            while (lines.hasNext() && lines.peek().startsWith("- ")) resources.add(lines.next("a resource").substring(2));
+            while (lines.hasNext() && lines.peek().startsWith("- "))
+                resources.add(lines.next("a resource").substring(2));
         }
-        if (lines.hasNext()) throw new MalformedSiweMessageException("line " + (lines.index + 1) + " is unexpected: '"
-                + Lines.echo(lines.peek()) + "'");
-        return new SiweMessage(Optional.ofNullable(preamble.group(1)), preamble.group(2), address, statement, uri,
-                version, Long.parseLong(chainId), nonce, issuedAt, expiration, notBefore, requestId,
+        if (lines.hasNext())
+            throw new MalformedSiweMessageException(
+                    "line " + (lines.index + 1) + " is unexpected: '" + Lines.echo(lines.peek()) + "'");
+        return new SiweMessage(
+                Optional.ofNullable(preamble.group(1)),
+                preamble.group(2),
+                address,
+                statement,
+                uri,
+                version,
+                Long.parseLong(chainId),
+                nonce,
+                issuedAt,
+                expiration,
+                notBefore,
+                requestId,
                 List.copyOf(resources));
     }
 
@@ -161,7 +186,8 @@ public record SiweMessage(Optional<String> scheme, String domain, String address
             try {
                 return OffsetDateTime.parse(value).toInstant();
             } catch (DateTimeParseException e) {
-                throw new MalformedSiweMessageException(name + " must be an RFC 3339 date-time, got '" + echo(value) + "'");
+                throw new MalformedSiweMessageException(
+                        name + " must be an RFC 3339 date-time, got '" + echo(value) + "'");
             }
         }
 

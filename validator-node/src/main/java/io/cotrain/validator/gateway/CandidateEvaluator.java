@@ -43,12 +43,16 @@ public final class CandidateEvaluator {
     public EvaluationView evaluate(long taskId, Cid cid, Optional<byte[]> sha256) {
         network.requireModel(taskId);
         if (!tasks.has(taskId)) {
-            throw new ProblemException(409, "this node holds no held-out set for task " + taskId + "; it evaluates "
-                    + (tasks.taskIds().isEmpty() ? "no task" : "tasks " + tasks.taskIds()) + ": ask a node that does");
+            throw new ProblemException(
+                    409,
+                    "this node holds no held-out set for task " + taskId + "; it evaluates "
+                            + (tasks.taskIds().isEmpty() ? "no task" : "tasks " + tasks.taskIds())
+                            + ": ask a node that does");
         }
         byte[] expected = sha256.orElseGet(() -> {
             if (!cid.isRaw()) {
-                throw ProblemException.badRequest(cid + " is not a raw block: give the file's sha256 too, to verify it");
+                throw ProblemException.badRequest(
+                        cid + " is not a raw block: give the file's sha256 too, to verify it");
             }
             return cid.digest();
         });
@@ -65,8 +69,13 @@ public final class CandidateEvaluator {
             byte[] global = fetchModel(ModelFile.ofCommit(head.weightsDigest, head.weightsRoot));
             TaskContext context = tasks.task(taskId, global);
             Evaluation evaluation = evaluator.evaluate(context, candidate);
-            return new EvaluationView(taskId, cid.toString(), headId, evaluation.score(),
-                    evaluation.floorReason().orElse(null), evaluation.metrics());
+            return new EvaluationView(
+                    taskId,
+                    cid.toString(),
+                    headId,
+                    evaluation.score(),
+                    evaluation.floorReason().orElse(null),
+                    evaluation.metrics());
         } finally {
             oneAtATime.release();
         }
@@ -81,9 +90,12 @@ public final class CandidateEvaluator {
             if (e.failure() == IpfsException.Failure.NODE_UNREACHABLE) {
                 throw new ProblemException(503, "the IPFS node does not answer this gateway now; try again shortly");
             }
-            throw new ProblemException(422, "cannot fetch " + cid + " from IPFS (" + e.getMessage() + "): add and pin "
-                    + "it on a node this gateway's IPFS node reaches, and at most " + tasks.limits().maxModelBytes()
-                    + " bytes");
+            throw new ProblemException(
+                    422,
+                    "cannot fetch " + cid + " from IPFS (" + e.getMessage() + "): add and pin "
+                            + "it on a node this gateway's IPFS node reaches, and at most "
+                            + tasks.limits().maxModelBytes()
+                            + " bytes");
         }
     }
 
@@ -91,8 +103,8 @@ public final class CandidateEvaluator {
         try {
             return content.fetchModel(file, tasks.limits().maxModelBytes());
         } catch (IpfsException | ContentMismatchException e) {
-            throw new ProblemException(503, "the task's global model " + file + " is not available from IPFS now: "
-                    + e.getMessage());
+            throw new ProblemException(
+                    503, "the task's global model " + file + " is not available from IPFS now: " + e.getMessage());
         }
     }
 }

@@ -8,7 +8,9 @@ final class ChainProblems {
     private ChainProblems() {}
 
     static ProblemException unavailable(IOException cause) {
-        return new ProblemException(503, "the chain does not answer this node now (" + cause.getClass().getSimpleName()
-                + "); try again shortly");
+        return new ProblemException(
+                503,
+                "the chain does not answer this node now (" + cause.getClass().getSimpleName()
+                        + "); try again shortly");
     }
 }

@@ -18,8 +18,9 @@ public final class GatewayViews {
      * Unrewarded from the slash threshold up to the neutral score (no reward), Rejected below the threshold (part of
      * its stake slashed), Released in a round without quorum (stake released, no reward, no fee).
      */
-    public static final List<String> STATUSES =
-            Arrays.stream(ContributionStatus.values()).map(ContributionStatus::title).toList();
+    public static final List<String> STATUSES = Arrays.stream(ContributionStatus.values())
+            .map(ContributionStatus::title)
+            .toList();
     /** What {@link #STATUSES} mean, for the API's schema. */
     static final String STATUS_MEANING = "Pending (its round is not finalized); Accepted (consensus score above the "
             + "round's neutral score: rewarded base x (score - neutral) / (100 - neutral) x reputation factor, stake "
@@ -29,9 +30,17 @@ public final class GatewayViews {
             + "released, no reward, no penalty, no fee)";
 
     /** What the owner registered: digests, aggregation rule and reward weights. */
-    public record ModelSpecView(String baseWeightsDigest, String baseWeightsRoot, String heldOutDigest,
-            String schemaDigest, String rule, int ruleParameterA, int ruleParameterB, int modelUpdateWeightBps,
-            int datasetWeightBps, int validationWeightBps) {}
+    public record ModelSpecView(
+            String baseWeightsDigest,
+            String baseWeightsRoot,
+            String heldOutDigest,
+            String schemaDigest,
+            String rule,
+            int ruleParameterA,
+            int ruleParameterB,
+            int modelUpdateWeightBps,
+            int datasetWeightBps,
+            int validationWeightBps) {}
 
     /** A branch of a model and its head commit. */
     public record BranchView(BigInteger id, String name, BigInteger head, boolean isDefault) {}
@@ -47,38 +56,81 @@ public final class GatewayViews {
      * @param neutralScore the current round's neutral score: only a consensus score above it is rewarded
      * @param slashThresholdScore the current round's slash threshold: a consensus score below it is slashed
      */
-    public record ModelStatusView(long taskId, String owner, ModelSpecView spec, BigInteger currentRound, String phase,
+    public record ModelStatusView(
+            long taskId,
+            String owner,
+            ModelSpecView spec,
+            BigInteger currentRound,
+            String phase,
             boolean roundOpen,
-            @Schema(description = "The block the current round's phase ends at; before the round's first "
-                    + "contribution, the end of its submission window. Estimated assuming no pause.")
+
+            @Schema(
+                    description = "The block the current round's phase ends at; before the round's first "
+                            + "contribution, the end of its submission window. Estimated assuming no pause.")
             BigInteger phaseEndBlock,
-            BigInteger block, BigInteger lastAggregatedRound,
-            @Schema(description = "While the protocol is paused its clock stops: no window runs, and phaseEndBlock "
-                    + "moves on by the blocks the pause lasts")
-            boolean paused, List<BranchView> branches, BigInteger defaultBranch,
-            BigInteger headCommit, double latestAccuracy,
+
+            BigInteger block,
+            BigInteger lastAggregatedRound,
+
+            @Schema(
+                    description = "While the protocol is paused its clock stops: no window runs, and phaseEndBlock "
+                            + "moves on by the blocks the pause lasts")
+            boolean paused,
+
+            List<BranchView> branches,
+            BigInteger defaultBranch,
+            BigInteger headCommit,
+            double latestAccuracy,
+
             @Schema(description = "Only a consensus score above it is rewarded, in proportion to the distance above it")
             int neutralScore,
+
             @Schema(description = "A consensus score below it slashes part of the contribution's stake")
             int slashThresholdScore,
-            long contributors, long contributions, long activeValidators, long validators) {}
+
+            long contributors,
+            long contributions,
+            long activeValidators,
+            long validators) {}
 
     /** A global model recorded in the model registry, with the branches it is the head of. */
-    public record CommitView(BigInteger id, BigInteger branchId, List<BigInteger> parents, BigInteger round,
-            double accuracy, double loss, String weightsDigest, String weightsRoot, long contributionCount,
-            BigInteger recordedBlock, List<String> headOf) {}
+    public record CommitView(
+            BigInteger id,
+            BigInteger branchId,
+            List<BigInteger> parents,
+            BigInteger round,
+            double accuracy,
+            double loss,
+            String weightsDigest,
+            String weightsRoot,
+            long contributionCount,
+            BigInteger recordedBlock,
+            List<String> headOf) {}
 
     /** A contribution to a task, with its settlement once its round is finalized. */
-    public record ContributionView(BigInteger id, String contributor, String kind, long taskId, BigInteger round,
+    public record ContributionView(
+            BigInteger id,
+            String contributor,
+            String kind,
+            long taskId,
+            BigInteger round,
+
             @Schema(description = "sha256 of the manifest: the contribution's key on chain, submitted once ever")
             String contentDigest,
+
             BigInteger submittedBlock,
-            @Schema(description = STATUS_MEANING,
+
+            @Schema(
+                    description = STATUS_MEANING,
                     enumeration = {"Pending", "Accepted", "Unrewarded", "Rejected", "Released"})
             String status,
+
             @Schema(description = "1..100 once finalized with quorum, 0 without quorum, null while pending")
             Integer consensusScore,
-            String reward, String slashed,
+
+            String reward,
+            String slashed,
+
             @Schema(description = "This node's own judgement, null until it judged the contribution")
             JudgementView judgement) {}
 
@@ -93,8 +145,8 @@ public final class GatewayViews {
      * @param valueStandardError that value's standard error over the held-out rows
      * @param scoreAlone its score on its own, before the round's valuation
      */
-    public record JudgementView(int score, String why, BigInteger copyOf, Double value, Double valueStandardError,
-            Integer scoreAlone) {}
+    public record JudgementView(
+            int score, String why, BigInteger copyOf, Double value, Double valueStandardError, Integer scoreAlone) {}
 
     /** How one validator's revealed scores of a round compared with the consensus, and what it earned. */
     public record ValidatorOutcomeView(String validator, long agreements, long deviations, String reward) {}
@@ -104,12 +156,22 @@ public final class GatewayViews {
      *
      * @param parameterVersion the protocol parameters the round is priced by (fixed when it opened)
      */
-    public record RoundView(BigInteger round, String phase, BigInteger submissionEndBlock, BigInteger commitEndBlock,
-            BigInteger revealEndBlock, int expectedValidators,
-            @Schema(description = "The parameter version the round opened with: its stakes, caps, thresholds, "
-                    + "rewards and penalties")
+    public record RoundView(
+            BigInteger round,
+            String phase,
+            BigInteger submissionEndBlock,
+            BigInteger commitEndBlock,
+            BigInteger revealEndBlock,
+            int expectedValidators,
+
+            @Schema(
+                    description = "The parameter version the round opened with: its stakes, caps, thresholds, "
+                            + "rewards and penalties")
             BigInteger parameterVersion,
-            Boolean quorumReached, List<ContributionView> contributions, List<ValidatorOutcomeView> validators) {}
+
+            Boolean quorumReached,
+            List<ContributionView> contributions,
+            List<ValidatorOutcomeView> validators) {}
 
     /**
      * An account's tokens in Cotrain.
@@ -124,34 +186,58 @@ public final class GatewayViews {
      * @param lastRoundSubmissions how many contributions it submitted to that round (each contributor has a cap per
      *     round)
      */
-    public record BalanceView(String address, boolean registered, String claimable, String stake, String lockedStake,
-            String freeStake, String unbondingStake,
+    public record BalanceView(
+            String address,
+            boolean registered,
+            String claimable,
+            String stake,
+            String lockedStake,
+            String freeStake,
+            String unbondingStake,
+
             @Schema(description = "The part of unbondingStake whose unbonding delay has passed: withdrawStake pays it")
             String withdrawableStake,
+
             @Schema(description = "The block from which all of unbondingStake is withdrawable (0 when none)")
             BigInteger unbondingReadyBlock,
+
             int reputationBps,
+
             @Schema(description = "The last round the account submitted to (0 before its first contribution)")
             BigInteger lastRound,
-            @Schema(description = "Contributions it submitted to lastRound; a contributor's submissions per round are "
-                    + "capped (MaxContributionsPerContributor)")
+
+            @Schema(
+                    description = "Contributions it submitted to lastRound; a contributor's submissions per round are "
+                            + "capped (MaxContributionsPerContributor)")
             long lastRoundSubmissions,
-            String tokenBalance, String validatorBond) {}
+
+            String tokenBalance,
+            String validatorBond) {}
 
     /** One reward, slash or claim of an account. */
-    public record EntryView(String type, String amount, BigInteger block, BigInteger round, BigInteger contributionId) {}
+    public record EntryView(
+            String type, String amount, BigInteger block, BigInteger round, BigInteger contributionId) {}
 
     /** Everything that changed an account's tokens, with totals. */
-    public record AccountHistoryView(String address, String rewarded, String slashed, String claimed,
-            List<EntryView> entries) {}
+    public record AccountHistoryView(
+            String address, String rewarded, String slashed, String claimed, List<EntryView> entries) {}
 
     /** What is staked, bonded, in the pool and paid, network-wide. */
-    public record TotalsView(BigInteger block, String contributorStake, String validatorBonds, String poolAvailable,
-            String funded, String slashed, String credited, String paid, long models, long activeValidators) {}
+    public record TotalsView(
+            BigInteger block,
+            String contributorStake,
+            String validatorBonds,
+            String poolAvailable,
+            String funded,
+            String slashed,
+            String credited,
+            String paid,
+            long models,
+            long activeValidators) {}
 
     /** An unsigned transaction for the caller's wallet: it signs and sends it as it is. */
-    public record UnsignedTransaction(String description, long chainId, String from, String to, String data,
-            String value, String gas) {}
+    public record UnsignedTransaction(
+            String description, long chainId, String from, String to, String data, String value, String gas) {}
 
     /** What to send, in order; empty when nothing is needed. */
     public record TransactionPlan(String summary, List<UnsignedTransaction> transactions) {}
@@ -160,6 +246,11 @@ public final class GatewayViews {
     public record RelayedTransaction(String transactionHash, String from, String to) {}
 
     /** How this node's validator would judge a candidate model against a task's held-out set. */
-    public record EvaluationView(long taskId, String cid, BigInteger againstCommit, int score, String floorReason,
+    public record EvaluationView(
+            long taskId,
+            String cid,
+            BigInteger againstCommit,
+            int score,
+            String floorReason,
             java.util.Map<String, Double> metrics) {}
 }

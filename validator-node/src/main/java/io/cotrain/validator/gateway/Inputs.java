@@ -6,7 +6,10 @@ import java.util.regex.Pattern;
 import org.web3j.crypto.Keys;
 import org.web3j.utils.Numeric;
 
-/** Checks of request values, each failing with a 400 that names the field, echoes the value (cut short) and says what fits. */
+/**
+ * Checks of request values, each failing with a 400 that names the field, echoes the value (cut short) and says what
+ * fits.
+ */
 public final class Inputs {
     private static final Pattern ADDRESS = Pattern.compile("0x[0-9a-fA-F]{40}");
     private static final Pattern DIGEST = Pattern.compile("(0x)?[0-9a-fA-F]{64}");
@@ -21,8 +24,8 @@ public final class Inputs {
      */
     public static String address(String field, String value) {
         if (value == null || !ADDRESS.matcher(value).matches()) {
-            throw ProblemException.badRequest(field + " must be an address: 0x and 40 hex digits, got '" + echo(value)
-                    + "'");
+            throw ProblemException.badRequest(
+                    field + " must be an address: 0x and 40 hex digits, got '" + echo(value) + "'");
         }
         String checksummed = Keys.toChecksumAddress(value);
         String digits = value.substring(2);

@@ -35,18 +35,36 @@ import org.web3j.utils.Numeric;
  */
 public final class LedgerIndex {
     /** What happened to an account's tokens. */
-    public enum EntryType { CONTRIBUTION_REWARD, CONTRIBUTION_SLASH, VALIDATION_REWARD, VALIDATOR_SLASH, CLAIM }
+    public enum EntryType {
+        CONTRIBUTION_REWARD,
+        CONTRIBUTION_SLASH,
+        VALIDATION_REWARD,
+        VALIDATOR_SLASH,
+        CLAIM
+    }
 
     /**
      * @param consensusScore 1..100, or 0 when the round had no quorum
      * @param status the on-chain ContributionStatus number (2 accepted, 3 rejected, 4 released, 5 unrewarded)
      */
-    public record Settlement(int consensusScore, int status, BigInteger reward, BigInteger slashed,
-            BigInteger reputation, BigInteger block) {}
+    public record Settlement(
+            int consensusScore,
+            int status,
+            BigInteger reward,
+            BigInteger slashed,
+            BigInteger reputation,
+            BigInteger block) {}
 
     /** A submitted contribution, with its settlement once its round is finalized. */
-    public record Contribution(BigInteger id, String contributor, int kind, String contentDigest, long taskId,
-            BigInteger round, BigInteger submittedBlock, Optional<Settlement> settlement) {}
+    public record Contribution(
+            BigInteger id,
+            String contributor,
+            int kind,
+            String contentDigest,
+            long taskId,
+            BigInteger round,
+            BigInteger submittedBlock,
+            Optional<Settlement> settlement) {}
 
     /** How one validator's scores of a round compared with the consensus. */
     public record ValidatorOutcome(String validator, long agreements, long deviations, BigInteger reward) {}
@@ -57,29 +75,60 @@ public final class LedgerIndex {
      * @param parameterVersion the protocol parameters the round opened with
      * @param quorumReached empty until the round is finalized
      */
-    public record Round(BigInteger round, BigInteger submissionEndBlock, BigInteger commitEndBlock,
-            BigInteger revealEndBlock, int expectedValidators, BigInteger parameterVersion,
-            List<BigInteger> contributionIds, Optional<Boolean> quorumReached, List<ValidatorOutcome> validators) {
+    public record Round(
+            BigInteger round,
+            BigInteger submissionEndBlock,
+            BigInteger commitEndBlock,
+            BigInteger revealEndBlock,
+            int expectedValidators,
+            BigInteger parameterVersion,
+            List<BigInteger> contributionIds,
+            Optional<Boolean> quorumReached,
+            List<ValidatorOutcome> validators) {
 
         Round withContributions(List<BigInteger> ids) {
-            return new Round(round, submissionEndBlock, commitEndBlock, revealEndBlock, expectedValidators,
-                    parameterVersion, List.copyOf(ids), quorumReached, validators);
+            return new Round(
+                    round,
+                    submissionEndBlock,
+                    commitEndBlock,
+                    revealEndBlock,
+                    expectedValidators,
+                    parameterVersion,
+                    List.copyOf(ids),
+                    quorumReached,
+                    validators);
         }
 
         Round withQuorum(boolean reached) {
-            return new Round(round, submissionEndBlock, commitEndBlock, revealEndBlock, expectedValidators,
-                    parameterVersion, contributionIds, Optional.of(reached), validators);
+            return new Round(
+                    round,
+                    submissionEndBlock,
+                    commitEndBlock,
+                    revealEndBlock,
+                    expectedValidators,
+                    parameterVersion,
+                    contributionIds,
+                    Optional.of(reached),
+                    validators);
         }
 
         Round withValidators(List<ValidatorOutcome> outcomes) {
-            return new Round(round, submissionEndBlock, commitEndBlock, revealEndBlock, expectedValidators,
-                    parameterVersion, contributionIds, quorumReached, List.copyOf(outcomes));
+            return new Round(
+                    round,
+                    submissionEndBlock,
+                    commitEndBlock,
+                    revealEndBlock,
+                    expectedValidators,
+                    parameterVersion,
+                    contributionIds,
+                    quorumReached,
+                    List.copyOf(outcomes));
         }
     }
 
     /** One change to an account's tokens, in chain order. */
-    public record Entry(EntryType type, BigInteger amount, BigInteger block, BigInteger round,
-            BigInteger contributionId) {}
+    public record Entry(
+            EntryType type, BigInteger amount, BigInteger block, BigInteger round, BigInteger contributionId) {}
 
     /** A branch of a model, named by its creator. */
     public record Branch(long modelId, BigInteger branchId, String name, BigInteger fromCommit) {}
@@ -117,8 +166,8 @@ public final class LedgerIndex {
         List<Event> events = new ArrayList<>(PROTOCOL_EVENTS.values());
         events.add(ValidatorRegistry.VALIDATORSLASHED_EVENT);
         events.add(ModelRegistry.BRANCHCREATED_EVENT);
-        this.query = EventQuery.of(events, deployment.protocol(), deployment.validatorRegistry(),
-                deployment.modelRegistry());
+        this.query = EventQuery.of(
+                events, deployment.protocol(), deployment.validatorRegistry(), deployment.modelRegistry());
         this.lastBlock = deployment.deployBlock().subtract(BigInteger.ONE);
     }
 
@@ -152,13 +201,16 @@ public final class LedgerIndex {
         return Optional.ofNullable(contributions.get(id));
     }
 
-    /** @return the rounds with contributions to {@code taskId} (any task when null), newest first, at most {@code limit} */
+    /**
+     * @return the rounds with contributions to {@code taskId} (any task when null), newest first, at most {@code limit}
+     */
     public synchronized List<Round> rounds(Long taskId, int limit) {
         List<Round> found = new ArrayList<>();
         for (Round round : rounds.descendingMap().values()) {
             if (found.size() >= limit) break;
-            if (taskId == null || round.contributionIds().stream()
-                    .anyMatch(id -> contributions.get(id).taskId() == taskId)) found.add(round);
+            if (taskId == null
+                    || round.contributionIds().stream()
+                            .anyMatch(id -> contributions.get(id).taskId() == taskId)) found.add(round);
         }
         return found;
     }
@@ -170,8 +222,11 @@ public final class LedgerIndex {
 
     /** @return the accounts that contributed to a task */
     public synchronized long contributorCount(long taskId) {
-        return contributions.values().stream().filter(c -> c.taskId() == taskId).map(Contribution::contributor)
-                .distinct().count();
+        return contributions.values().stream()
+                .filter(c -> c.taskId() == taskId)
+                .map(Contribution::contributor)
+                .distinct()
+                .count();
     }
 
     /** @return what happened to an account's tokens, oldest first */
@@ -204,24 +259,57 @@ public final class LedgerIndex {
     private void applyProtocol(Event event, Log log) {
         if (event == CotrainProtocol.CONTRIBUTIONSUBMITTED_EVENT) {
             var e = CotrainProtocol.getContributionSubmittedEventFromLog(log);
-            contributions.put(e.id, new Contribution(e.id, e.contributor, e.kind.intValueExact(),
-                    Numeric.toHexString(e.contentDigest), e.taskId.longValueExact(), e.round, log.getBlockNumber(),
-                    Optional.empty()));
+            contributions.put(
+                    e.id,
+                    new Contribution(
+                            e.id,
+                            e.contributor,
+                            e.kind.intValueExact(),
+                            Numeric.toHexString(e.contentDigest),
+                            e.taskId.longValueExact(),
+                            e.round,
+                            log.getBlockNumber(),
+                            Optional.empty()));
             rounds.computeIfPresent(e.round, (key, round) -> withContribution(round, e.id));
         } else if (event == CotrainProtocol.ROUNDOPENED_EVENT) {
             var e = CotrainProtocol.getRoundOpenedEventFromLog(log);
-            List<BigInteger> ids = contributions.values().stream().filter(c -> c.round().equals(e.round))
-                    .map(Contribution::id).toList();
-            rounds.put(e.round, new Round(e.round, e.submissionEndBlock, e.commitEndBlock, e.revealEndBlock,
-                    e.expectedValidators.bitCount(), e.parameterVersion, ids, Optional.empty(), List.of()));
+            List<BigInteger> ids = contributions.values().stream()
+                    .filter(c -> c.round().equals(e.round))
+                    .map(Contribution::id)
+                    .toList();
+            rounds.put(
+                    e.round,
+                    new Round(
+                            e.round,
+                            e.submissionEndBlock,
+                            e.commitEndBlock,
+                            e.revealEndBlock,
+                            e.expectedValidators.bitCount(),
+                            e.parameterVersion,
+                            ids,
+                            Optional.empty(),
+                            List.of()));
         } else if (event == CotrainProtocol.CONTRIBUTIONFINALIZED_EVENT) {
             var e = CotrainProtocol.getContributionFinalizedEventFromLog(log);
             Contribution submitted = contributions.get(e.id);
             if (submitted == null) return; // submitted before the deployment block: not indexed
-            contributions.put(e.id, new Contribution(submitted.id(), submitted.contributor(), submitted.kind(),
-                    submitted.contentDigest(), submitted.taskId(), submitted.round(), submitted.submittedBlock(),
-                    Optional.of(new Settlement(e.consensusScore.intValueExact(), e.status.intValueExact(), e.reward,
-                            e.slashed, e.reputation, log.getBlockNumber()))));
+            contributions.put(
+                    e.id,
+                    new Contribution(
+                            submitted.id(),
+                            submitted.contributor(),
+                            submitted.kind(),
+                            submitted.contentDigest(),
+                            submitted.taskId(),
+                            submitted.round(),
+                            submitted.submittedBlock(),
+                            Optional.of(new Settlement(
+                                    e.consensusScore.intValueExact(),
+                                    e.status.intValueExact(),
+                                    e.reward,
+                                    e.slashed,
+                                    e.reputation,
+                                    log.getBlockNumber()))));
             if (e.reward.signum() > 0) {
                 entry(submitted.contributor(), EntryType.CONTRIBUTION_REWARD, e.reward, log, e.round, e.id);
             }
@@ -230,8 +318,15 @@ public final class LedgerIndex {
             }
         } else if (event == CotrainProtocol.VALIDATORSCORED_EVENT) {
             var e = CotrainProtocol.getValidatorScoredEventFromLog(log);
-            rounds.computeIfPresent(e.round, (key, round) -> withOutcome(round, new ValidatorOutcome(e.validator,
-                    e.agreements.longValueExact(), e.deviations.longValueExact(), e.reward)));
+            rounds.computeIfPresent(
+                    e.round,
+                    (key, round) -> withOutcome(
+                            round,
+                            new ValidatorOutcome(
+                                    e.validator,
+                                    e.agreements.longValueExact(),
+                                    e.deviations.longValueExact(),
+                                    e.reward)));
             if (e.reward.signum() > 0) entry(e.validator, EntryType.VALIDATION_REWARD, e.reward, log, e.round, null);
         } else if (event == CotrainProtocol.ROUNDFINALIZED_EVENT) {
             var e = CotrainProtocol.getRoundFinalizedEventFromLog(log);
@@ -255,8 +350,11 @@ public final class LedgerIndex {
         ValidatorOutcome merged = outcome;
         for (ValidatorOutcome known : round.validators()) {
             if (known.validator().equalsIgnoreCase(outcome.validator())) {
-                merged = new ValidatorOutcome(known.validator(), known.agreements() + outcome.agreements(),
-                        known.deviations() + outcome.deviations(), known.reward().add(outcome.reward()));
+                merged = new ValidatorOutcome(
+                        known.validator(),
+                        known.agreements() + outcome.agreements(),
+                        known.deviations() + outcome.deviations(),
+                        known.reward().add(outcome.reward()));
             } else {
                 outcomes.add(known);
             }
@@ -266,8 +364,8 @@ public final class LedgerIndex {
         return round.withValidators(outcomes);
     }
 
-    private void entry(String account, EntryType type, BigInteger amount, Log log, BigInteger round,
-            BigInteger contributionId) {
+    private void entry(
+            String account, EntryType type, BigInteger amount, Log log, BigInteger round, BigInteger contributionId) {
         entries.computeIfAbsent(account.toLowerCase(Locale.ROOT), a -> new ArrayList<>())
                 .add(new Entry(type, amount, log.getBlockNumber(), round, contributionId));
     }

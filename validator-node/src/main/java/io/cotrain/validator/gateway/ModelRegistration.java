@@ -32,8 +32,16 @@ import java.util.List;
  * @param ruleParameterB multi-krum: m
  * @param rewardWeights model update, dataset and validation weights in basis points, summing to 10,000
  */
-public record ModelRegistration(String owner, String baseModelCid, String baseModelSha256, String heldOutDigest,
-        String schemaDigest, String rule, Integer ruleParameterA, Integer ruleParameterB, List<Integer> rewardWeights) {
+public record ModelRegistration(
+        String owner,
+        String baseModelCid,
+        String baseModelSha256,
+        String heldOutDigest,
+        String schemaDigest,
+        String rule,
+        Integer ruleParameterA,
+        Integer ruleParameterB,
+        List<Integer> rewardWeights) {
 
     /**
      * @return the spec to register
@@ -43,7 +51,8 @@ public record ModelRegistration(String owner, String baseModelCid, String baseMo
     public ModelRegistry.ModelSpec toSpec(ContentStore content, EvaluationLimits limits) {
         List<String> problems = new ArrayList<>();
         Cid base = cid("baseModelCid", baseModelCid, problems);
-        byte[] baseSha256 = baseModelSha256 == null || baseModelSha256.isBlank() ? null
+        byte[] baseSha256 = baseModelSha256 == null || baseModelSha256.isBlank()
+                ? null
                 : Inputs.digest("baseModelSha256", baseModelSha256, problems);
         if (base != null && !base.isRaw() && baseSha256 == null) {
             problems.add("baseModelSha256 is required: baseModelCid " + base + " is not a raw block");
@@ -60,7 +69,8 @@ public record ModelRegistration(String owner, String baseModelCid, String baseMo
         int b = ruleParameterB == null ? 0 : ruleParameterB;
         if (a < 0 || a > 65_535 || b < 0 || b > 65_535) problems.add("rule parameters are 0..65535");
         List<Integer> weights = rewardWeights == null ? List.of(10_000, 0, 0) : rewardWeights;
-        if (weights.size() != 3 || weights.stream().anyMatch(w -> w == null || w < 0 || w > 10_000)
+        if (weights.size() != 3
+                || weights.stream().anyMatch(w -> w == null || w < 0 || w > 10_000)
                 || weights.stream().mapToInt(Integer::intValue).sum() != 10_000) {
             problems.add("rewardWeights are three basis points (model update, dataset, validation) summing to 10000, "
                     + "got " + weights);
@@ -69,7 +79,8 @@ public record ModelRegistration(String owner, String baseModelCid, String baseMo
 
         DataSchema dataSchema;
         try {
-            dataSchema = SchemaDocument.read(fetch(content, Cid.ofDigest(schema), schema, 64 * 1024, "the schema document"));
+            dataSchema =
+                    SchemaDocument.read(fetch(content, Cid.ofDigest(schema), schema, 64 * 1024, "the schema document"));
         } catch (IllegalArgumentException e) {
             throw new ProblemException(422, "the document schemaDigest names is no schema document: " + e.getMessage());
         }
@@ -78,12 +89,20 @@ public record ModelRegistration(String owner, String baseModelCid, String baseMo
         try {
             ModelCodec.read(model, limits, TabularModels.baseArchitecture(dataSchema));
         } catch (RuntimeException e) {
-            throw new ProblemException(422, "the base model is not a model of the schema (" + dataSchema + "): "
-                    + e.getMessage());
+            throw new ProblemException(
+                    422, "the base model is not a model of the schema (" + dataSchema + "): " + e.getMessage());
         }
-        return new ModelRegistry.ModelSpec(sha256, base.digest(), heldOut, schema, method.onChain(),
-                BigInteger.valueOf(a), BigInteger.valueOf(b), BigInteger.valueOf(weights.get(0)),
-                BigInteger.valueOf(weights.get(1)), BigInteger.valueOf(weights.get(2)));
+        return new ModelRegistry.ModelSpec(
+                sha256,
+                base.digest(),
+                heldOut,
+                schema,
+                method.onChain(),
+                BigInteger.valueOf(a),
+                BigInteger.valueOf(b),
+                BigInteger.valueOf(weights.get(0)),
+                BigInteger.valueOf(weights.get(1)),
+                BigInteger.valueOf(weights.get(2)));
     }
 
     private static Cid cid(String field, String value, List<String> problems) {
@@ -104,8 +123,9 @@ public record ModelRegistration(String owner, String baseModelCid, String baseMo
             if (e.failure() == IpfsException.Failure.NODE_UNREACHABLE) {
                 throw new ProblemException(503, "the IPFS node does not answer this gateway now; try again shortly");
             }
-            throw new ProblemException(422, what + " " + cid + " cannot be fetched from IPFS (" + e.getMessage()
-                    + "): add and pin it first");
+            throw new ProblemException(
+                    422,
+                    what + " " + cid + " cannot be fetched from IPFS (" + e.getMessage() + "): add and pin it first");
         }
     }
 }

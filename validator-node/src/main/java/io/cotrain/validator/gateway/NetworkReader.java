@@ -51,6 +51,7 @@ public final class NetworkReader {
     /** The protocol's Parameter enum numbers the reader reads. */
     /** How a copy's floor reason names the contribution it copies (ContributionScorer, UpdateScreen). */
     private static final Pattern COPY_OF = Pattern.compile("(?:near-)?copy of contribution (\\d+)");
+
     private static final StaticGasProvider NO_GAS = new StaticGasProvider(BigInteger.ZERO, BigInteger.ZERO);
 
     private final Web3j web3j;
@@ -65,7 +66,10 @@ public final class NetworkReader {
     private record Recorded(ModelRegistry.CommitView commit, List<BigInteger> parents) {}
 
     /** @param judgements this node's judgement of a contribution, if it made one */
-    public NetworkReader(Web3j web3j, DeploymentAddresses deployment, LedgerIndex ledger,
+    public NetworkReader(
+            Web3j web3j,
+            DeploymentAddresses deployment,
+            LedgerIndex ledger,
             Function<BigInteger, Optional<ScoredContribution>> judgements) {
         this.web3j = web3j;
         this.ledger = ledger;
@@ -93,15 +97,31 @@ public final class NetworkReader {
         CotrainProtocol.RoundView round = read(protocol.roundInfo(current));
         RoundPhase phase = RoundPhase.of(round.phase);
         long contributions = ledger.contributionsOf(taskId).size();
-        int neutral = read(protocol.roundParameter(current, ProtocolParameter.NEUTRAL_SCORE.index())).intValueExact();
+        int neutral = read(protocol.roundParameter(current, ProtocolParameter.NEUTRAL_SCORE.index()))
+                .intValueExact();
         int threshold = read(protocol.roundParameter(current, ProtocolParameter.SLASH_THRESHOLD_SCORE.index()))
                 .intValueExact();
-        return new ModelStatusView(taskId, Keys.toChecksumAddress(read(models.ownerOf(id))), spec(spec), current,
-                phase.title(), round.exists, phaseEnd(round), blockNumber(), model.component4(),
-                read(protocol.paused()), branches, defaultBranch, head,
-                recorded(head).commit().accuracyPpm.doubleValue() / 1e6, neutral, threshold,
-                ledger.contributorCount(taskId), contributions,
-                read(validators.activeValidatorCount()).longValueExact(), read(validators.validators()).size());
+        return new ModelStatusView(
+                taskId,
+                Keys.toChecksumAddress(read(models.ownerOf(id))),
+                spec(spec),
+                current,
+                phase.title(),
+                round.exists,
+                phaseEnd(round),
+                blockNumber(),
+                model.component4(),
+                read(protocol.paused()),
+                branches,
+                defaultBranch,
+                head,
+                recorded(head).commit().accuracyPpm.doubleValue() / 1e6,
+                neutral,
+                threshold,
+                ledger.contributorCount(taskId),
+                contributions,
+                read(validators.activeValidatorCount()).longValueExact(),
+                read(validators.validators()).size());
     }
 
     /**
@@ -127,12 +147,21 @@ public final class NetworkReader {
             heads.computeIfAbsent(branch.head(), h -> new ArrayList<>()).add(branch.name());
         }
         List<CommitView> views = new ArrayList<>();
-        for (BigInteger commitId : CommitPages.all((offset, limit) -> read(models.commitsOf(id, offset, limit)), PAGE)) {
+        for (BigInteger commitId :
+                CommitPages.all((offset, limit) -> read(models.commitsOf(id, offset, limit)), PAGE)) {
             Recorded recorded = recorded(commitId);
             ModelRegistry.CommitView c = recorded.commit();
-            views.add(new CommitView(commitId, c.branchId, recorded.parents(), c.round, c.accuracyPpm.doubleValue() / 1e6,
-                    c.lossMicros.doubleValue() / 1e6, Numeric.toHexString(c.weightsDigest),
-                    Numeric.toHexString(c.weightsRoot), c.contributionCount.longValueExact(), c.recordedBlock,
+            views.add(new CommitView(
+                    commitId,
+                    c.branchId,
+                    recorded.parents(),
+                    c.round,
+                    c.accuracyPpm.doubleValue() / 1e6,
+                    c.lossMicros.doubleValue() / 1e6,
+                    Numeric.toHexString(c.weightsDigest),
+                    Numeric.toHexString(c.weightsRoot),
+                    c.contributionCount.longValueExact(),
+                    c.recordedBlock,
                     heads.getOrDefault(commitId, List.of())));
         }
         return views;
@@ -143,18 +172,30 @@ public final class NetworkReader {
         requireModel(taskId);
         List<RoundView> views = new ArrayList<>();
         for (LedgerIndex.Round round : ledger.rounds(taskId, limit)) {
-            String phase = RoundPhase.of(read(protocol.roundInfo(round.round())).phase).title();
+            String phase =
+                    RoundPhase.of(read(protocol.roundInfo(round.round())).phase).title();
             List<ContributionView> contributions = round.contributionIds().stream()
                     .map(id -> ledger.contribution(id).orElseThrow())
                     .filter(c -> c.taskId() == taskId)
                     .map(c -> contributionView(c, judgements.apply(c.id())))
                     .toList();
-            views.add(new RoundView(round.round(), phase, round.submissionEndBlock(), round.commitEndBlock(),
-                    round.revealEndBlock(), round.expectedValidators(), round.parameterVersion(),
+            views.add(new RoundView(
+                    round.round(),
+                    phase,
+                    round.submissionEndBlock(),
+                    round.commitEndBlock(),
+                    round.revealEndBlock(),
+                    round.expectedValidators(),
+                    round.parameterVersion(),
                     round.quorumReached().orElse(null),
-                    contributions, round.validators().stream().map(v -> new ValidatorOutcomeView(
-                            Keys.toChecksumAddress(v.validator()), v.agreements(), v.deviations(),
-                            v.reward().toString())).toList()));
+                    contributions,
+                    round.validators().stream()
+                            .map(v -> new ValidatorOutcomeView(
+                                    Keys.toChecksumAddress(v.validator()),
+                                    v.agreements(),
+                                    v.deviations(),
+                                    v.reward().toString()))
+                            .toList()));
         }
         return views;
     }
@@ -163,12 +204,21 @@ public final class NetworkReader {
     public BalanceView balance(String address) {
         CotrainProtocol.ContributorProfile profile = read(protocol.contributorProfile(address));
         ValidatorRegistry.ValidatorInfo validator = read(validators.validatorInfo(address));
-        return new BalanceView(Keys.toChecksumAddress(address), profile.registered,
-                read(protocol.claimable(address)).toString(), profile.stake.toString(), profile.lockedStake.toString(),
-                profile.stake.subtract(profile.lockedStake).toString(), profile.unbondingStake.toString(),
-                profile.withdrawableStake.toString(), profile.unbondingReadyBlock, profile.reputation.intValueExact(),
-                profile.lastRound, profile.lastRoundSubmissions.longValueExact(),
-                read(token.balanceOf(address)).toString(), validator.bond.toString());
+        return new BalanceView(
+                Keys.toChecksumAddress(address),
+                profile.registered,
+                read(protocol.claimable(address)).toString(),
+                profile.stake.toString(),
+                profile.lockedStake.toString(),
+                profile.stake.subtract(profile.lockedStake).toString(),
+                profile.unbondingStake.toString(),
+                profile.withdrawableStake.toString(),
+                profile.unbondingReadyBlock,
+                profile.reputation.intValueExact(),
+                profile.lastRound,
+                profile.lastRoundSubmissions.longValueExact(),
+                read(token.balanceOf(address)).toString(),
+                validator.bond.toString());
     }
 
     /** @return every reward, slash and claim of an account, oldest first, with totals */
@@ -183,20 +233,31 @@ public final class NetworkReader {
                 case CONTRIBUTION_SLASH, VALIDATOR_SLASH -> slashed = slashed.add(entry.amount());
                 case CLAIM -> claimed = claimed.add(entry.amount());
             }
-            views.add(new EntryView(entry.type().name(), entry.amount().toString(), entry.block(), entry.round(),
+            views.add(new EntryView(
+                    entry.type().name(),
+                    entry.amount().toString(),
+                    entry.block(),
+                    entry.round(),
                     entry.contributionId()));
         }
-        return new AccountHistoryView(Keys.toChecksumAddress(address), rewarded.toString(), slashed.toString(),
-                claimed.toString(), views);
+        return new AccountHistoryView(
+                Keys.toChecksumAddress(address), rewarded.toString(), slashed.toString(), claimed.toString(), views);
     }
 
     /** @return what is staked, bonded, in the pool and paid, network-wide */
     public TotalsView totals() {
         var pool = read(protocol.poolTotals());
-        return new TotalsView(blockNumber(), read(protocol.totalContributorStake()).toString(),
-                read(validators.totalBond()).toString(), pool.component1().toString(), pool.component2().toString(),
-                pool.component3().toString(), pool.component4().toString(), pool.component5().toString(),
-                read(models.modelCount()).longValueExact(), read(validators.activeValidatorCount()).longValueExact());
+        return new TotalsView(
+                blockNumber(),
+                read(protocol.totalContributorStake()).toString(),
+                read(validators.totalBond()).toString(),
+                pool.component1().toString(),
+                pool.component2().toString(),
+                pool.component3().toString(),
+                pool.component4().toString(),
+                pool.component5().toString(),
+                read(models.modelCount()).longValueExact(),
+                read(validators.activeValidatorCount()).longValueExact());
     }
 
     /** @return the model ids the registry knows, 1..count */
@@ -238,8 +299,14 @@ public final class NetworkReader {
     /** The contribution with this node's judgement of it, if it made one. */
     static ContributionView contributionView(LedgerIndex.Contribution c, Optional<ScoredContribution> judged) {
         var settlement = c.settlement();
-        return new ContributionView(c.id(), Keys.toChecksumAddress(c.contributor()), ContributionKind.of(c.kind()).apiName(),
-                c.taskId(), c.round(), c.contentDigest(), c.submittedBlock(),
+        return new ContributionView(
+                c.id(),
+                Keys.toChecksumAddress(c.contributor()),
+                ContributionKind.of(c.kind()).apiName(),
+                c.taskId(),
+                c.round(),
+                c.contentDigest(),
+                c.submittedBlock(),
                 settlement.map(s -> GatewayViews.STATUSES.get(s.status())).orElse("Pending"),
                 settlement.map(LedgerIndex.Settlement::consensusScore).orElse(null),
                 settlement.map(s -> s.reward().toString()).orElse("0"),
@@ -250,8 +317,13 @@ public final class NetworkReader {
     static JudgementView judgementView(ScoredContribution scored) {
         Double scoreAlone = scored.metrics().get("scoreAlone");
         BigInteger copyOf = scored.floorReason().flatMap(NetworkReader::copied).orElse(null);
-        return new JudgementView(scored.score(), scored.why(), copyOf, scored.metrics().get("value"),
-                scored.metrics().get("valueStandardError"), scoreAlone == null ? null : scoreAlone.intValue());
+        return new JudgementView(
+                scored.score(),
+                scored.why(),
+                copyOf,
+                scored.metrics().get("value"),
+                scored.metrics().get("valueStandardError"),
+                scoreAlone == null ? null : scoreAlone.intValue());
     }
 
     /** The contribution a copy's floor reason names ("copy of contribution N", "near-copy of contribution N"). */
@@ -284,11 +356,17 @@ public final class NetworkReader {
     }
 
     private static ModelSpecView spec(ModelRegistry.ModelSpec spec) {
-        return new ModelSpecView(Numeric.toHexString(spec.baseWeightsDigest), Numeric.toHexString(spec.baseWeightsRoot),
-                Numeric.toHexString(spec.heldOutDigest), Numeric.toHexString(spec.schemaDigest),
-                AggregationMethod.of(spec.rule).ruleName(), spec.ruleParameterA.intValueExact(),
-                spec.ruleParameterB.intValueExact(), spec.modelUpdateWeightBps.intValueExact(),
-                spec.datasetWeightBps.intValueExact(), spec.validationWeightBps.intValueExact());
+        return new ModelSpecView(
+                Numeric.toHexString(spec.baseWeightsDigest),
+                Numeric.toHexString(spec.baseWeightsRoot),
+                Numeric.toHexString(spec.heldOutDigest),
+                Numeric.toHexString(spec.schemaDigest),
+                AggregationMethod.of(spec.rule).ruleName(),
+                spec.ruleParameterA.intValueExact(),
+                spec.ruleParameterB.intValueExact(),
+                spec.modelUpdateWeightBps.intValueExact(),
+                spec.datasetWeightBps.intValueExact(),
+                spec.validationWeightBps.intValueExact());
     }
 
     private BigInteger blockNumber() {

@@ -19,26 +19,39 @@ final class RevertReasons {
 
     /** What the errors a wallet meets through the gateway mean, by error name; {name} stands for an argument. */
     private static final Map<String, String> MEANINGS = Map.ofEntries(
-            Map.entry("DuplicateContent", "this manifest was already submitted, as contribution {id}: the same work "
-                    + "is paid once, so only a manifest of new work can be submitted"),
-            Map.entry("RoundFull", "round {round} already holds the {maxContributions} contributions a "
-                    + "round accepts (MaxContributionsPerRound): submit to the next round when it opens"),
-            Map.entry("ContributorRoundLimit", "{contributor} already submitted {maxContributions} contributions to "
-                    + "round {round}, the most one contributor may (MaxContributionsPerContributor): submit again in "
-                    + "the next round"),
-            Map.entry("ProtocolPaused", "the protocol is paused: submissions, scoring and staking wait for unpause "
-                    + "(claims and withdrawals still work)"),
-            Map.entry("InsufficientFreeStake", "the free stake does not cover the round's stake per contribution: add "
-                    + "stake first (POST /training/join/{id})"),
-            Map.entry("NotRegistered", "the account is not a registered contributor: register first "
-                    + "(POST /training/join/{id})"),
+            Map.entry(
+                    "DuplicateContent",
+                    "this manifest was already submitted, as contribution {id}: the same work "
+                            + "is paid once, so only a manifest of new work can be submitted"),
+            Map.entry(
+                    "RoundFull",
+                    "round {round} already holds the {maxContributions} contributions a "
+                            + "round accepts (MaxContributionsPerRound): submit to the next round when it opens"),
+            Map.entry(
+                    "ContributorRoundLimit",
+                    "{contributor} already submitted {maxContributions} contributions to "
+                            + "round {round}, the most one contributor may (MaxContributionsPerContributor): submit "
+                            + "again in "
+                            + "the next round"),
+            Map.entry(
+                    "ProtocolPaused",
+                    "the protocol is paused: submissions, scoring and staking wait for unpause "
+                            + "(claims and withdrawals still work)"),
+            Map.entry(
+                    "InsufficientFreeStake",
+                    "the free stake does not cover the round's stake per contribution: add "
+                            + "stake first (POST /training/join/{id})"),
+            Map.entry(
+                    "NotRegistered",
+                    "the account is not a registered contributor: register first " + "(POST /training/join/{id})"),
             Map.entry("InsufficientStake", "a first stake must be at least the protocol's minimum contributor stake"),
             Map.entry("TaskIdTooLarge", "task ids are stored in 32 bits"),
             Map.entry("NothingToClaim", "nothing is credited to this account"));
 
     /** How anvil puts revert data in a message: {@code custom error 0x<selector>: <arguments, hex>}. */
-    private static final Pattern CUSTOM_ERROR = Pattern.compile("custom error (0x[0-9a-fA-F]{8})(?::\\s*"
-            + "(?:0x)?([0-9a-fA-F]*))?");
+    private static final Pattern CUSTOM_ERROR =
+            Pattern.compile("custom error (0x[0-9a-fA-F]{8})(?::\\s*" + "(?:0x)?([0-9a-fA-F]*))?");
+
     private static final Pattern HEX = Pattern.compile("0x[0-9a-fA-F]{8,}");
 
     private RevertReasons() {}
@@ -84,7 +97,8 @@ final class RevertReasons {
         if (meaning == null) return decoded;
         Map<String, String> arguments = new java.util.HashMap<>();
         if (open >= 0 && decoded.endsWith(")")) {
-            for (String argument : decoded.substring(open + 1, decoded.length() - 1).split(", ")) {
+            for (String argument :
+                    decoded.substring(open + 1, decoded.length() - 1).split(", ")) {
                 int equals = argument.indexOf('=');
                 if (equals > 0) arguments.put(argument.substring(0, equals), argument.substring(equals + 1));
             }

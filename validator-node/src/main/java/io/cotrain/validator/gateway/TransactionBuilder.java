@@ -38,12 +38,16 @@ import org.web3j.utils.Numeric;
 public final class TransactionBuilder {
     /** The protocol's Parameter enum numbers the builder reads. */
     private static final BigInteger MIN_CONTRIBUTOR_STAKE = BigInteger.ZERO;
+
     private static final BigInteger STAKE_PER_CONTRIBUTION = BigInteger.ONE;
     private static final StaticGasProvider NO_GAS = new StaticGasProvider(BigInteger.ZERO, BigInteger.ZERO);
 
     /** The functions each relay endpoint passes on, by selector. */
     public enum Purpose {
-        REGISTER_MODEL, JOIN, SUBMIT, CLAIM
+        REGISTER_MODEL,
+        JOIN,
+        SUBMIT,
+        CLAIM
     }
 
     private final Web3j web3j;
@@ -63,7 +67,8 @@ public final class TransactionBuilder {
         this.token = CotrainToken.load(deployment.token(), web3j, reader, NO_GAS);
         this.models = ModelRegistry.load(deployment.modelRegistry(), web3j, reader, NO_GAS);
         String registerModel = selector(models.registerModel(emptySpec()).encodeFunctionCall());
-        String approve = selector(token.approve(deployment.protocol(), BigInteger.ZERO).encodeFunctionCall());
+        String approve =
+                selector(token.approve(deployment.protocol(), BigInteger.ZERO).encodeFunctionCall());
         String register = selector(protocol.registerContributor(BigInteger.ZERO).encodeFunctionCall());
         String increase = selector(protocol.increaseStake(BigInteger.ZERO).encodeFunctionCall());
         String submit = selector(protocol.submitContribution(BigInteger.ZERO, new byte[32], BigInteger.ZERO)
@@ -71,8 +76,11 @@ public final class TransactionBuilder {
         String claim = selector(protocol.claimRewards().encodeFunctionCall());
         this.allowedCalls = Map.of(
                 Purpose.REGISTER_MODEL, Set.of(call(deployment.modelRegistry(), registerModel)),
-                Purpose.JOIN, Set.of(call(deployment.token(), approve), call(deployment.protocol(), register),
-                        call(deployment.protocol(), increase)),
+                Purpose.JOIN,
+                        Set.of(
+                                call(deployment.token(), approve),
+                                call(deployment.protocol(), register),
+                                call(deployment.protocol(), increase)),
                 Purpose.SUBMIT, Set.of(call(deployment.protocol(), submit)),
                 Purpose.CLAIM, Set.of(call(deployment.protocol(), claim)));
     }
@@ -84,7 +92,8 @@ public final class TransactionBuilder {
      */
     public TransactionPlan registerModel(String from, ModelRegistry.ModelSpec spec) {
         String data = models.registerModel(spec).encodeFunctionCall();
-        return new TransactionPlan("register the model; the wallet receives the model NFT",
+        return new TransactionPlan(
+                "register the model; the wallet receives the model NFT",
                 List.of(unsigned("registerModel", from, deployment.modelRegistry(), data, true)));
     }
 
@@ -107,32 +116,42 @@ public final class TransactionBuilder {
             BigInteger needed = perContribution.subtract(free).max(BigInteger.ZERO);
             amount = stake.orElse(needed);
             if (amount.signum() == 0) {
-                return new TransactionPlan(Keys.toChecksumAddress(from) + " is registered with enough free stake to "
-                        + "contribute to task " + taskId + ": nothing to send", List.of());
+                return new TransactionPlan(
+                        Keys.toChecksumAddress(from) + " is registered with enough free stake to "
+                                + "contribute to task " + taskId + ": nothing to send",
+                        List.of());
             }
             call = "increaseStake";
             data = protocol.increaseStake(amount).encodeFunctionCall();
         } else {
-            BigInteger minimum = NetworkReader.read(protocol.parameter(MIN_CONTRIBUTOR_STAKE)).max(perContribution);
+            BigInteger minimum = NetworkReader.read(protocol.parameter(MIN_CONTRIBUTOR_STAKE))
+                    .max(perContribution);
             amount = stake.orElse(minimum);
             if (amount.compareTo(minimum) < 0) {
-                throw new ProblemException(422, "a first stake must be at least " + minimum + " (the protocol's "
-                        + "minimum), got " + amount);
+                throw new ProblemException(
+                        422,
+                        "a first stake must be at least " + minimum + " (the protocol's " + "minimum), got " + amount);
             }
             call = "registerContributor";
             data = protocol.registerContributor(amount).encodeFunctionCall();
         }
         BigInteger balance = NetworkReader.read(token.balanceOf(from));
         if (balance.compareTo(amount) < 0) {
-            throw new ProblemException(422, "insufficient token balance: " + Keys.toChecksumAddress(from) + " has "
-                    + balance + ", the stake needs " + amount);
+            throw new ProblemException(
+                    422,
+                    "insufficient token balance: " + Keys.toChecksumAddress(from) + " has " + balance
+                            + ", the stake needs " + amount);
         }
         List<UnsignedTransaction> plan = new ArrayList<>();
         BigInteger allowance = NetworkReader.read(token.allowance(from, deployment.protocol()));
         boolean approve = allowance.compareTo(amount) < 0;
         if (approve) {
-            plan.add(unsigned("approve the protocol to take the stake", from, deployment.token(),
-                    token.approve(deployment.protocol(), amount).encodeFunctionCall(), true));
+            plan.add(unsigned(
+                    "approve the protocol to take the stake",
+                    from,
+                    deployment.token(),
+                    token.approve(deployment.protocol(), amount).encodeFunctionCall(),
+                    true));
         }
         // with an approval still to be mined, the stake call cannot be estimated yet: the wallet estimates it
         plan.add(unsigned(call + "(" + amount + ")", from, deployment.protocol(), data, !approve));
@@ -148,7 +167,8 @@ public final class TransactionBuilder {
     public TransactionPlan submit(String from, long taskId, ContributionKind kind, byte[] manifestDigest) {
         String data = protocol.submitContribution(kind.onChain(), manifestDigest, BigInteger.valueOf(taskId))
                 .encodeFunctionCall();
-        return new TransactionPlan("submit contribution " + Numeric.toHexString(manifestDigest) + " to task " + taskId,
+        return new TransactionPlan(
+                "submit contribution " + Numeric.toHexString(manifestDigest) + " to task " + taskId,
                 List.of(unsigned("submitContribution", from, deployment.protocol(), data, true)));
     }
 
@@ -158,9 +178,14 @@ public final class TransactionBuilder {
         if (claimable.signum() == 0) {
             throw new ProblemException(422, "nothing to claim for " + Keys.toChecksumAddress(from));
         }
-        return new TransactionPlan("claim " + tokens(claimable) + " in rewards",
-                List.of(unsigned("claimRewards", from, deployment.protocol(), protocol.claimRewards()
-                        .encodeFunctionCall(), true)));
+        return new TransactionPlan(
+                "claim " + tokens(claimable) + " in rewards",
+                List.of(unsigned(
+                        "claimRewards",
+                        from,
+                        deployment.protocol(),
+                        protocol.claimRewards().encodeFunctionCall(),
+                        true)));
     }
 
     /**
@@ -177,8 +202,8 @@ public final class TransactionBuilder {
             if (!signedTransaction.matches("0x[0-9a-fA-F]{2,}")) throw new IllegalArgumentException("not hex");
             decoded = (SignedRawTransaction) TransactionDecoder.decode(signedTransaction);
         } catch (RuntimeException e) {
-            throw ProblemException.badRequest("signedTransaction is not a signed raw transaction (0x-hex RLP or typed "
-                    + "envelope)");
+            throw ProblemException.badRequest(
+                    "signedTransaction is not a signed raw transaction (0x-hex RLP or typed " + "envelope)");
         }
         Long signedChain = switch (decoded.getTransaction()) {
             case Transaction1559 typed -> typed.getChainId();
@@ -211,20 +236,22 @@ public final class TransactionBuilder {
             String reason = RevertReasons.of(sent.getError());
             throw new ProblemException(422, "the chain refused the transaction: " + reason);
         }
-        return new RelayedTransaction(sent.getTransactionHash(), Keys.toChecksumAddress(from), Keys.toChecksumAddress(to));
+        return new RelayedTransaction(
+                sent.getTransactionHash(), Keys.toChecksumAddress(from), Keys.toChecksumAddress(to));
     }
 
     private UnsignedTransaction unsigned(String description, String from, String to, String data, boolean estimate) {
         String gas = estimate ? Numeric.encodeQuantity(estimateGas(from, to, data)) : null;
-        return new UnsignedTransaction(description, chainId, Keys.toChecksumAddress(from), Keys.toChecksumAddress(to),
-                data, "0x0", gas);
+        return new UnsignedTransaction(
+                description, chainId, Keys.toChecksumAddress(from), Keys.toChecksumAddress(to), data, "0x0", gas);
     }
 
     /** @throws ProblemException 422 with the contract's custom error when the call would revert */
     private BigInteger estimateGas(String from, String to, String data) {
         EthEstimateGas estimate;
         try {
-            estimate = web3j.ethEstimateGas(Transaction.createEthCallTransaction(from, to, data)).send();
+            estimate = web3j.ethEstimateGas(Transaction.createEthCallTransaction(from, to, data))
+                    .send();
         } catch (IOException e) {
             throw ChainProblems.unavailable(e);
         }
@@ -258,7 +285,16 @@ public final class TransactionBuilder {
     }
 
     private static ModelRegistry.ModelSpec emptySpec() {
-        return new ModelRegistry.ModelSpec(new byte[32], new byte[32], new byte[32], new byte[32], BigInteger.ZERO,
-                BigInteger.ZERO, BigInteger.ZERO, BigInteger.ZERO, BigInteger.ZERO, BigInteger.ZERO);
+        return new ModelRegistry.ModelSpec(
+                new byte[32],
+                new byte[32],
+                new byte[32],
+                new byte[32],
+                BigInteger.ZERO,
+                BigInteger.ZERO,
+                BigInteger.ZERO,
+                BigInteger.ZERO,
+                BigInteger.ZERO,
+                BigInteger.ZERO);
     }
 }

@@ -30,7 +30,8 @@ class SignInVerifierTest {
 
     @Test
     void aMessageSignedByItsAccountForThisGatewaySignsIn() {
-        String text = message(nonces.issue().nonce(), HOST, 31337, Optional.of(clock.instant().plusSeconds(300)));
+        String text = message(
+                nonces.issue().nonce(), HOST, 31337, Optional.of(clock.instant().plusSeconds(300)));
         SiweMessage message = verifier.verify(text, sign(text, WALLET), HOST);
         assertThat(message.address()).isEqualTo(Keys.toChecksumAddress(WALLET.getAddress()));
     }
@@ -49,7 +50,8 @@ class SignInVerifierTest {
         String text = message(nonces.issue().nonce(), HOST, 31337, Optional.empty());
         String signature = sign(text, WALLET);
         verifier.verify(text, signature, HOST);
-        assertThatThrownBy(() -> verifier.verify(text, signature, HOST)).isInstanceOf(SignInRejectedException.class)
+        assertThatThrownBy(() -> verifier.verify(text, signature, HOST))
+                .isInstanceOf(SignInRejectedException.class)
                 .hasMessageContaining("was not issued by this gateway or was used already");
     }
 
@@ -57,15 +59,18 @@ class SignInVerifierTest {
     void aNonceThisGatewayNeverIssuedIsRefused() {
         String text = message("neverIssued123", HOST, 31337, Optional.empty());
         assertThatThrownBy(() -> verifier.verify(text, sign(text, WALLET), HOST))
-                .isInstanceOf(SignInRejectedException.class).hasMessageContaining("neverIssued123");
+                .isInstanceOf(SignInRejectedException.class)
+                .hasMessageContaining("neverIssued123");
     }
 
     @Test
     void anExpiredMessageIsRefused() {
-        String text = message(nonces.issue().nonce(), HOST, 31337, Optional.of(clock.instant().plusSeconds(60)));
+        String text = message(
+                nonces.issue().nonce(), HOST, 31337, Optional.of(clock.instant().plusSeconds(60)));
         clock.advance(Duration.ofSeconds(61));
         assertThatThrownBy(() -> verifier.verify(text, sign(text, WALLET), HOST))
-                .isInstanceOf(SignInRejectedException.class).hasMessageContaining("expired at");
+                .isInstanceOf(SignInRejectedException.class)
+                .hasMessageContaining("expired at");
     }
 
     @Test
@@ -73,7 +78,8 @@ class SignInVerifierTest {
         String text = message(nonces.issue().nonce(), HOST, 31337, Optional.empty());
         clock.advance(Duration.ofMinutes(6));
         assertThatThrownBy(() -> verifier.verify(text, sign(text, WALLET), HOST))
-                .isInstanceOf(SignInRejectedException.class).hasMessageContaining("expired (nonces live 300 s)");
+                .isInstanceOf(SignInRejectedException.class)
+                .hasMessageContaining("expired (nonces live 300 s)");
     }
 
     @Test
@@ -81,7 +87,8 @@ class SignInVerifierTest {
         String nonce = nonces.issue().nonce();
         String text = message(nonce, HOST, 1, Optional.empty());
         assertThatThrownBy(() -> verifier.verify(text, sign(text, WALLET), HOST))
-                .isInstanceOf(SignInRejectedException.class).hasMessageContaining("for chain 1")
+                .isInstanceOf(SignInRejectedException.class)
+                .hasMessageContaining("for chain 1")
                 .hasMessageContaining("31337");
         String retry = message(nonce, HOST, 31337, Optional.empty());
         assertThatThrownBy(() -> verifier.verify(retry, sign(retry, WALLET), HOST))
@@ -92,10 +99,12 @@ class SignInVerifierTest {
     void aMessageForAnotherDomainIsRefused() {
         String text = message(nonces.issue().nonce(), "phishing.example", 31337, Optional.empty());
         assertThatThrownBy(() -> verifier.verify(text, sign(text, WALLET), HOST))
-                .isInstanceOf(SignInRejectedException.class).hasMessageContaining("phishing.example");
+                .isInstanceOf(SignInRejectedException.class)
+                .hasMessageContaining("phishing.example");
         var configured = new SignInVerifier(nonces, 31337, Set.of("cotrain.example"), clock, Duration.ZERO);
         String ok = message(nonces.issue().nonce(), "cotrain.example", 31337, Optional.empty());
-        assertThat(configured.verify(ok, sign(ok, WALLET), "10.0.0.1:8080").domain()).isEqualTo("cotrain.example");
+        assertThat(configured.verify(ok, sign(ok, WALLET), "10.0.0.1:8080").domain())
+                .isEqualTo("cotrain.example");
     }
 
     @Test
@@ -106,27 +115,45 @@ class SignInVerifierTest {
                 .hasMessageContaining("signed by " + Keys.toChecksumAddress(OTHER.getAddress()));
         String tampered = text.replace("Sign in", "Sign out");
         assertThatThrownBy(() -> verifier.verify(tampered, sign(text, WALLET), HOST))
-                .isInstanceOf(SignInRejectedException.class).hasMessageContaining("bad signature");
+                .isInstanceOf(SignInRejectedException.class)
+                .hasMessageContaining("bad signature");
         assertThatThrownBy(() -> verifier.verify(text, "0x1234", HOST)).hasMessageContaining("65 bytes");
         assertThatThrownBy(() -> verifier.verify(text, "0x" + "00".repeat(65), HOST))
-                .isInstanceOf(SignInRejectedException.class).hasMessageContaining("bad signature");
+                .isInstanceOf(SignInRejectedException.class)
+                .hasMessageContaining("bad signature");
     }
 
     @Test
     void aMessageIssuedInTheFutureIsRefused() {
         String nonce = nonces.issue().nonce();
-        String text = new SiweMessage(Optional.empty(), HOST, Keys.toChecksumAddress(WALLET.getAddress()),
-                Optional.empty(), "http://" + HOST, "1", 31337, nonce, clock.instant().plusSeconds(600),
-                Optional.empty(), Optional.empty(), Optional.empty(), List.of()).format();
-        assertThatThrownBy(() -> verifier.verify(text, sign(text, WALLET), HOST)).hasMessageContaining("in the future");
+        String text = new SiweMessage(
+                        Optional.empty(),
+                        HOST,
+                        Keys.toChecksumAddress(WALLET.getAddress()),
+                        Optional.empty(),
+                        "http://" + HOST,
+                        "1",
+                        31337,
+                        nonce,
+                        clock.instant().plusSeconds(600),
+                        Optional.empty(),
+                        Optional.empty(),
+                        Optional.empty(),
+                        List.of())
+                .format();
+        assertThatThrownBy(() -> verifier.verify(text, sign(text, WALLET), HOST))
+                .hasMessageContaining("in the future");
     }
 
     @Test
     void anAddressWithoutItsChecksumIsMalformed() {
         String text = message(nonces.issue().nonce(), HOST, 31337, Optional.empty())
-                .replace(Keys.toChecksumAddress(WALLET.getAddress()), WALLET.getAddress().toLowerCase());
+                .replace(
+                        Keys.toChecksumAddress(WALLET.getAddress()),
+                        WALLET.getAddress().toLowerCase());
         assertThatThrownBy(() -> verifier.verify(text, sign(text, WALLET), HOST))
-                .isInstanceOf(MalformedSiweMessageException.class).hasMessageContaining("EIP-55");
+                .isInstanceOf(MalformedSiweMessageException.class)
+                .hasMessageContaining("EIP-55");
     }
 
     @Test
@@ -134,7 +161,9 @@ class SignInVerifierTest {
         NonceStore small = new NonceStore(clock, Duration.ofSeconds(10), 2);
         String first = small.issue().nonce();
         small.issue();
-        assertThatThrownBy(small::issue).isInstanceOf(IllegalStateException.class).hasMessageContaining("2 sign-ins");
+        assertThatThrownBy(small::issue)
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("2 sign-ins");
         assertThat(small.consume(first)).isEqualTo(NonceStore.Outcome.CONSUMED);
         assertThat(small.consume(first)).isEqualTo(NonceStore.Outcome.UNKNOWN);
         small.issue();
@@ -143,9 +172,21 @@ class SignInVerifierTest {
     }
 
     static String message(String nonce, String domain, long chainId, Optional<Instant> expiry) {
-        return new SiweMessage(Optional.empty(), domain, Keys.toChecksumAddress(WALLET.getAddress()),
-                Optional.of("Sign in to the Cotrain gateway."), "http://" + domain, "1", chainId, nonce,
-                Instant.parse("2026-12-02T10:00:00Z"), expiry, Optional.empty(), Optional.empty(), List.of()).format();
+        return new SiweMessage(
+                        Optional.empty(),
+                        domain,
+                        Keys.toChecksumAddress(WALLET.getAddress()),
+                        Optional.of("Sign in to the Cotrain gateway."),
+                        "http://" + domain,
+                        "1",
+                        chainId,
+                        nonce,
+                        Instant.parse("2026-12-02T10:00:00Z"),
+                        expiry,
+                        Optional.empty(),
+                        Optional.empty(),
+                        List.of())
+                .format();
     }
 
     static final class MutableClock extends Clock {

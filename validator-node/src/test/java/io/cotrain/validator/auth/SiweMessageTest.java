@@ -48,10 +48,20 @@ class SiweMessageTest {
 
     @Test
     void aMessageWithoutStatementOrOptionalFieldsRoundTrips() {
-        SiweMessage message = new SiweMessage(Optional.empty(), "localhost:8080",
-                "0xC02aaA39b223FE8D0A0e5C4F27eAD9083C756Cc2", Optional.empty(), "http://localhost:8080", "1", 31337,
-                "abcdefgh12", Instant.parse("2026-12-02T00:00:00Z"), Optional.empty(), Optional.empty(),
-                Optional.empty(), List.of());
+        SiweMessage message = new SiweMessage(
+                Optional.empty(),
+                "localhost:8080",
+                "0xC02aaA39b223FE8D0A0e5C4F27eAD9083C756Cc2",
+                Optional.empty(),
+                "http://localhost:8080",
+                "1",
+                31337,
+                "abcdefgh12",
+                Instant.parse("2026-12-02T00:00:00Z"),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                List.of());
         String text = message.format();
         assertThat(text).contains("0xC02aaA39b223FE8D0A0e5C4F27eAD9083C756Cc2\n\n\nURI: http://localhost:8080\n");
         assertThat(SiweMessage.parse(text)).isEqualTo(message);
@@ -62,7 +72,8 @@ class SiweMessageTest {
         assertThatThrownBy(() -> SiweMessage.parse("")).hasMessageContaining("empty");
         assertThatThrownBy(() -> SiweMessage.parse("hello")).hasMessageContaining("line 1");
         assertThatThrownBy(() -> SiweMessage.parse(FULL.replace("0xC02aaA39b223FE8D0A0e5C4F27eAD9083C756Cc2", "0x12")))
-                .isInstanceOf(MalformedSiweMessageException.class).hasMessageContaining("line 2");
+                .isInstanceOf(MalformedSiweMessageException.class)
+                .hasMessageContaining("line 2");
         assertThatThrownBy(() -> SiweMessage.parse(FULL.replace("Version: 1", "Version: 2")))
                 .hasMessageContaining("version must be 1");
         assertThatThrownBy(() -> SiweMessage.parse(FULL.replace("Nonce: 32891756", "Nonce: 123")))

@@ -14,8 +14,10 @@ import org.junit.jupiter.api.Test;
 class JudgementViewTest {
     @Test
     void test_judgementView_nearCopy_namesTheContributionItCopies() {
-        JudgementView view = NetworkReader.judgementView(judged(1, Optional.of("near-copy of contribution 12: its "
-                + "parameters are 0.001 from that update's"), Map.of("scoreAlone", 64d)));
+        JudgementView view = NetworkReader.judgementView(judged(
+                1,
+                Optional.of("near-copy of contribution 12: its " + "parameters are 0.001 from that update's"),
+                Map.of("scoreAlone", 64d)));
 
         assertThat(view.copyOf()).isEqualTo(BigInteger.valueOf(12));
         assertThat(view.why()).startsWith("near-copy of contribution 12");
@@ -24,8 +26,10 @@ class JudgementViewTest {
 
     @Test
     void test_judgementView_exactCopy_namesTheContributionItCopies() {
-        JudgementView view = NetworkReader.judgementView(judged(1, Optional.of("copy of contribution 3: its artifact "
-                + "(sha256 ab) was submitted there first"), Map.of()));
+        JudgementView view = NetworkReader.judgementView(judged(
+                1,
+                Optional.of("copy of contribution 3: its artifact " + "(sha256 ab) was submitted there first"),
+                Map.of()));
 
         assertThat(view.copyOf()).isEqualTo(BigInteger.valueOf(3));
         assertThat(view.scoreAlone()).isNull();
@@ -33,8 +37,20 @@ class JudgementViewTest {
 
     @Test
     void test_judgementView_valued_carriesTheValueAndNoCopy() {
-        JudgementView view = NetworkReader.judgementView(judged(71, Optional.empty(), Map.of("value", 0.02,
-                "valueStandardError", 0.004, "valueShare", 0.05, "roundPlayers", 3d, "scoreAlone", 48d)));
+        JudgementView view = NetworkReader.judgementView(judged(
+                71,
+                Optional.empty(),
+                Map.of(
+                        "value",
+                        0.02,
+                        "valueStandardError",
+                        0.004,
+                        "valueShare",
+                        0.05,
+                        "roundPlayers",
+                        3d,
+                        "scoreAlone",
+                        48d)));
 
         assertThat(view.copyOf()).isNull();
         assertThat(view.value()).isEqualTo(0.02);
@@ -44,14 +60,17 @@ class JudgementViewTest {
 
     @Test
     void test_judgementView_freeRiderMentioningACopy_isNoCopy() {
-        JudgementView view = NetworkReader.judgementView(judged(1, Optional.of("free rider: its change from the "
-                + "global model (0.001) is under 10% of the round's typical change (0.5)"), Map.of()));
+        JudgementView view = NetworkReader.judgementView(judged(
+                1,
+                Optional.of("free rider: its change from the "
+                        + "global model (0.001) is under 10% of the round's typical change (0.5)"),
+                Map.of()));
 
         assertThat(view.copyOf()).isNull();
     }
 
     private static ScoredContribution judged(int score, Optional<String> floorReason, Map<String, Double> metrics) {
-        return new ScoredContribution(BigInteger.ONE, BigInteger.TWO, 1, 0, score, floorReason, metrics,
-                Instant.EPOCH, 3);
+        return new ScoredContribution(
+                BigInteger.ONE, BigInteger.TWO, 1, 0, score, floorReason, metrics, Instant.EPOCH, 3);
     }
 }

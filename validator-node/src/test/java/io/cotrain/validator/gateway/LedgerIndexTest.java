@@ -35,14 +35,34 @@ class LedgerIndexTest {
     private static final int ACCEPTED = 2;
     private static final int UNREWARDED = 5;
 
-    private final LedgerIndex ledger = new LedgerIndex(null, new DeploymentAddresses(31337,
-            address(1), PROTOCOL, address(2), address(3), address(4), address(5), address(6), address(7), null,
-            BigInteger.ONE), 1_000);
+    private final LedgerIndex ledger = new LedgerIndex(
+            null,
+            new DeploymentAddresses(
+                    31337,
+                    address(1),
+                    PROTOCOL,
+                    address(2),
+                    address(3),
+                    address(4),
+                    address(5),
+                    address(6),
+                    address(7),
+                    null,
+                    BigInteger.ONE),
+            1_000);
 
     @Test
     void aRoundOpensWithItsParameterVersionAndSettlesAcceptedAndUnrewardedContributions() {
-        ledger.apply(log(CotrainProtocol.ROUNDOPENED_EVENT, 10, uint(3), uint(1), uint(120), uint(130), uint(140),
-                uint(0b111), uint(4)));
+        ledger.apply(log(
+                CotrainProtocol.ROUNDOPENED_EVENT,
+                10,
+                uint(3),
+                uint(1),
+                uint(120),
+                uint(130),
+                uint(140),
+                uint(0b111),
+                uint(4)));
         ledger.apply(submitted(1, ALICE, 3, 0xaa));
         ledger.apply(submitted(2, BOB, 3, 0xbb));
 
@@ -53,24 +73,50 @@ class LedgerIndexTest {
         assertThat(opened.submissionEndBlock()).isEqualTo(120);
         assertThat(opened.contributionIds()).containsExactly(BigInteger.ONE, BigInteger.TWO);
         assertThat(opened.quorumReached()).isEmpty();
-        assertThat(NetworkReader.contributionView(ledger.contribution(BigInteger.ONE).orElseThrow()).status())
+        assertThat(NetworkReader.contributionView(
+                                ledger.contribution(BigInteger.ONE).orElseThrow())
+                        .status())
                 .isEqualTo("Pending");
 
         BigInteger reward = BigInteger.TEN.pow(18).multiply(BigInteger.valueOf(6));
-        ledger.apply(log(CotrainProtocol.CONTRIBUTIONFINALIZED_EVENT, 150, uint(1), uint(3), uint8(80),
-                uint8(ACCEPTED), new Uint256(reward), uint(0), uint(6_000)));
-        ledger.apply(log(CotrainProtocol.CONTRIBUTIONFINALIZED_EVENT, 150, uint(2), uint(3), uint8(45),
-                uint8(UNREWARDED), uint(0), uint(0), uint(4_900)));
-        ledger.apply(log(CotrainProtocol.VALIDATORSCORED_EVENT, 150, uint(3), new Address(VALIDATOR), uint(2),
-                uint(0), uint(2)));
+        ledger.apply(log(
+                CotrainProtocol.CONTRIBUTIONFINALIZED_EVENT,
+                150,
+                uint(1),
+                uint(3),
+                uint8(80),
+                uint8(ACCEPTED),
+                new Uint256(reward),
+                uint(0),
+                uint(6_000)));
+        ledger.apply(log(
+                CotrainProtocol.CONTRIBUTIONFINALIZED_EVENT,
+                150,
+                uint(2),
+                uint(3),
+                uint8(45),
+                uint8(UNREWARDED),
+                uint(0),
+                uint(0),
+                uint(4_900)));
+        ledger.apply(log(
+                CotrainProtocol.VALIDATORSCORED_EVENT,
+                150,
+                uint(3),
+                new Address(VALIDATOR),
+                uint(2),
+                uint(0),
+                uint(2)));
         ledger.apply(log(CotrainProtocol.ROUNDFINALIZED_EVENT, 150, uint(3), new Bool(true), uint(3)));
 
-        ContributionView accepted = NetworkReader.contributionView(ledger.contribution(BigInteger.ONE).orElseThrow());
+        ContributionView accepted = NetworkReader.contributionView(
+                ledger.contribution(BigInteger.ONE).orElseThrow());
         assertThat(accepted.status()).isEqualTo("Accepted");
         assertThat(accepted.consensusScore()).isEqualTo(80);
         assertThat(accepted.reward()).isEqualTo(reward.toString());
         assertThat(accepted.contentDigest()).isEqualTo(Numeric.toHexString(digest(0xaa)));
-        ContributionView unrewarded = NetworkReader.contributionView(ledger.contribution(BigInteger.TWO).orElseThrow());
+        ContributionView unrewarded = NetworkReader.contributionView(
+                ledger.contribution(BigInteger.TWO).orElseThrow());
         assertThat(unrewarded.status()).isEqualTo("Unrewarded");
         assertThat(unrewarded.consensusScore()).isEqualTo(45);
         assertThat(unrewarded.reward()).isEqualTo("0");
@@ -95,12 +141,19 @@ class LedgerIndexTest {
 
     @Test
     void everyStatusOfTheProtocolHasAName() {
-        assertThat(GatewayViews.STATUSES).containsExactly("None", "Pending", "Accepted", "Rejected", "Released",
-                "Unrewarded");
+        assertThat(GatewayViews.STATUSES)
+                .containsExactly("None", "Pending", "Accepted", "Rejected", "Released", "Unrewarded");
         assertThat(GatewayViews.STATUSES.get(UNREWARDED)).isEqualTo("Unrewarded");
-        LedgerIndex.Contribution released = new LedgerIndex.Contribution(BigInteger.ONE, ALICE, 1, "0x01", 7,
-                BigInteger.ONE, BigInteger.TEN, Optional.of(new LedgerIndex.Settlement(0, 4, BigInteger.ZERO,
-                        BigInteger.ZERO, BigInteger.valueOf(5_000), BigInteger.TEN)));
+        LedgerIndex.Contribution released = new LedgerIndex.Contribution(
+                BigInteger.ONE,
+                ALICE,
+                1,
+                "0x01",
+                7,
+                BigInteger.ONE,
+                BigInteger.TEN,
+                Optional.of(new LedgerIndex.Settlement(
+                        0, 4, BigInteger.ZERO, BigInteger.ZERO, BigInteger.valueOf(5_000), BigInteger.TEN)));
         assertThat(NetworkReader.contributionView(released).status()).isEqualTo("Released");
         assertThat(NetworkReader.contributionView(released).kind()).isEqualTo("DATASET");
     }
@@ -118,17 +171,34 @@ class LedgerIndexTest {
 
     // ---- helpers ----------------------------------------------------------------------------------------------
 
-    private static CotrainProtocol.RoundView round(boolean exists, int phase, long submissionEnd, long commitEnd,
-            long revealEnd) {
-        return new CotrainProtocol.RoundView(exists, BigInteger.valueOf(phase), BigInteger.ZERO, BigInteger.ZERO,
-                BigInteger.ZERO, BigInteger.valueOf(submissionEnd), BigInteger.valueOf(commitEnd),
-                BigInteger.valueOf(revealEnd), BigInteger.ZERO, BigInteger.ZERO, BigInteger.ZERO, false,
+    private static CotrainProtocol.RoundView round(
+            boolean exists, int phase, long submissionEnd, long commitEnd, long revealEnd) {
+        return new CotrainProtocol.RoundView(
+                exists,
+                BigInteger.valueOf(phase),
+                BigInteger.ZERO,
+                BigInteger.ZERO,
+                BigInteger.ZERO,
+                BigInteger.valueOf(submissionEnd),
+                BigInteger.valueOf(commitEnd),
+                BigInteger.valueOf(revealEnd),
+                BigInteger.ZERO,
+                BigInteger.ZERO,
+                BigInteger.ZERO,
+                false,
                 BigInteger.ONE);
     }
 
     private static Log submitted(long id, String contributor, long round, int digestByte) {
-        return log(CotrainProtocol.CONTRIBUTIONSUBMITTED_EVENT, 11, uint(id), new Address(contributor), uint8(0),
-                new Bytes32(digest(digestByte)), uint(7), uint(round));
+        return log(
+                CotrainProtocol.CONTRIBUTIONSUBMITTED_EVENT,
+                11,
+                uint(id),
+                new Address(contributor),
+                uint8(0),
+                new Bytes32(digest(digestByte)),
+                uint(7),
+                uint(round));
     }
 
     /** A log of {@code event} emitted by the protocol, its values in the event's parameter order. */

@@ -26,9 +26,11 @@ class RevertReasonsTest {
         byte[] digest = new byte[32];
         Arrays.fill(digest, (byte) 0xab);
         String data = revert("DuplicateContent(bytes32,uint256)", new Bytes32(digest), new Uint256(12));
-        assertThat(RevertReasons.decode(data)).contains("DuplicateContent(contentDigest=" + Numeric.toHexString(digest)
-                + ", id=12): this manifest was already submitted, as contribution 12: the same work is paid once, so "
-                + "only a manifest of new work can be submitted");
+        assertThat(RevertReasons.decode(data))
+                .contains("DuplicateContent(contentDigest=" + Numeric.toHexString(digest)
+                        + ", id=12): this manifest was already submitted, as contribution 12: the same work is paid "
+                        + "once, so "
+                        + "only a manifest of new work can be submitted");
     }
 
     @Test
@@ -38,8 +40,11 @@ class RevertReasonsTest {
                         .startsWith("RoundFull(round=9, maxContributions=512): ")
                         .contains("round 9 already holds the 512 contributions a round accepts")
                         .contains("MaxContributionsPerRound"));
-        assertThat(RevertReasons.decode(revert("ContributorRoundLimit(address,uint256,uint256)",
-                new Address(CONTRIBUTOR), new Uint256(9), new Uint256(64))))
+        assertThat(RevertReasons.decode(revert(
+                        "ContributorRoundLimit(address,uint256,uint256)",
+                        new Address(CONTRIBUTOR),
+                        new Uint256(9),
+                        new Uint256(64))))
                 .hasValueSatisfying(reason -> assertThat(reason)
                         .startsWith("ContributorRoundLimit(contributor=" + CONTRIBUTOR + ", round=9, "
                                 + "maxContributions=64): ")
@@ -50,8 +55,8 @@ class RevertReasonsTest {
     @Test
     void aPauseIsTheSharedProtocolPausedError() {
         assertThat(RevertReasons.decode(revert("ProtocolPaused()")))
-                .hasValueSatisfying(reason -> assertThat(reason)
-                        .startsWith("ProtocolPaused(): the protocol is paused"));
+                .hasValueSatisfying(
+                        reason -> assertThat(reason).startsWith("ProtocolPaused(): the protocol is paused"));
     }
 
     @Test
@@ -63,11 +68,11 @@ class RevertReasonsTest {
         Response.Error inMessage = new Response.Error(3, "execution reverted: custom error " + data);
         assertThat(RevertReasons.of(inMessage)).startsWith("RoundFull(round=2, maxContributions=3): ");
         // anvil's form: the selector, a colon, then the arguments
-        Response.Error anvil = new Response.Error(3, "execution reverted: custom error " + data.substring(0, 10)
-                + ": " + data.substring(10));
+        Response.Error anvil = new Response.Error(
+                3, "execution reverted: custom error " + data.substring(0, 10) + ": " + data.substring(10));
         assertThat(RevertReasons.of(anvil)).startsWith("RoundFull(round=2, maxContributions=3): ");
-        Response.Error noArguments = new Response.Error(3, "execution reverted: custom error "
-                + revert("ProtocolPaused()"));
+        Response.Error noArguments =
+                new Response.Error(3, "execution reverted: custom error " + revert("ProtocolPaused()"));
         assertThat(RevertReasons.of(noArguments)).startsWith("ProtocolPaused(): ");
         assertThat(RevertReasons.of(new Response.Error(-32000, "insufficient funds for gas")))
                 .isEqualTo("insufficient funds for gas");

@@ -90,8 +90,8 @@ public final class AggregationRules {
         try {
             return Double.parseDouble(value);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(rule + " parameter '" + parameter + "' is not a number: '" + value
-                    + "'", e);
+            throw new IllegalArgumentException(
+                    rule + " parameter '" + parameter + "' is not a number: '" + value + "'", e);
         }
     }
 
@@ -100,8 +100,8 @@ public final class AggregationRules {
         try {
             return Integer.parseInt(value);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(rule + " parameter '" + parameter + "' is not an integer: '" + value
-                    + "'", e);
+            throw new IllegalArgumentException(
+                    rule + " parameter '" + parameter + "' is not an integer: '" + value + "'", e);
         }
     }
 }

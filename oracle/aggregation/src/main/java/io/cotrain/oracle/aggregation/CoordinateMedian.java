@@ -32,14 +32,17 @@ public final class CoordinateMedian implements AggregationRule {
         SortingNetwork network = new SortingNetwork(n);
         float[] out = new float[sorted[0].size()];
         int mid = n / 2;
-        parallelism.forEachRange(out.length, (from, to) -> network.sortBlocks(xs, from, to, (rows, start, length) -> {
-            if ((n & 1) == 1) {
-                System.arraycopy(rows[mid], 0, out, start, length);
-            } else {
-                float[] lower = rows[mid - 1], upper = rows[mid];
-                for (int c = 0; c < length; c++) out[start + c] = (float) (((double) lower[c] + upper[c]) / 2.0);
-            }
-        }));
+        parallelism.forEachRange(
+                out.length,
+                (from, to) -> network.sortBlocks(xs, from, to, (rows, start, length) -> {
+                    if ((n & 1) == 1) {
+                        System.arraycopy(rows[mid], 0, out, start, length);
+                    } else {
+                        float[] lower = rows[mid - 1], upper = rows[mid];
+                        for (int c = 0; c < length; c++)
+                            out[start + c] = (float) (((double) lower[c] + upper[c]) / 2.0);
+                    }
+                }));
         return out;
     }
 

@@ -53,8 +53,8 @@ public final class Krum implements AggregationRule {
     static int[] ranking(ModelUpdate[] sorted, int f, String rule, Parallelism parallelism) {
         int n = sorted.length;
         if (n < 2 * f + 3) {
-            throw new IllegalArgumentException(rule + " with f=" + f + " needs at least 2f+3=" + (2 * f + 3)
-                    + " updates, got " + n);
+            throw new IllegalArgumentException(
+                    rule + " with f=" + f + " needs at least 2f+3=" + (2 * f + 3) + " updates, got " + n);
         }
         double[][] dist = distances(Updates.params(sorted), parallelism);
         int neighbours = n - f - 2;
@@ -101,8 +101,15 @@ public final class Krum implements AggregationRule {
         double[] sums = new double[pairs];
         int groups = (pairs + 3) / 4;
         int shares = Math.min(parallelism.threads(), groups);
-        parallelism.forEachIndex(shares, share -> sumSquaredDifferences(xs, first, second,
-                4 * (groups * share / shares), Math.min(pairs, 4 * (groups * (share + 1) / shares)), sums));
+        parallelism.forEachIndex(
+                shares,
+                share -> sumSquaredDifferences(
+                        xs,
+                        first,
+                        second,
+                        4 * (groups * share / shares),
+                        Math.min(pairs, 4 * (groups * (share + 1) / shares)),
+                        sums));
         double[][] dist = new double[n][n];
         for (int p = 0; p < pairs; p++) {
             dist[first[p]][second[p]] = sums[p];
@@ -120,8 +127,8 @@ public final class Krum implements AggregationRule {
      * additions overlap instead of each waiting for the previous one. Each pair's sum still takes its terms one by
      * one in ascending order, so its bits are those of the plain loop.
      */
-    private static void sumSquaredDifferences(float[][] xs, int[] first, int[] second, int from, int to,
-            double[] sums) {
+    private static void sumSquaredDifferences(
+            float[][] xs, int[] first, int[] second, int from, int to, double[] sums) {
         int d = xs[0].length;
         for (int start = 0; start < d; start += Updates.BLOCK) {
             int end = Math.min(d, start + Updates.BLOCK);

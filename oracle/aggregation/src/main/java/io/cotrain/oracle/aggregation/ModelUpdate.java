@@ -21,12 +21,12 @@ public record ModelUpdate(long contributionId, float[] parameters, long training
     public ModelUpdate {
         Objects.requireNonNull(parameters, () -> "parameters of contribution " + contributionId + " are null");
         if (trainingSamples <= 0) {
-            throw new IllegalArgumentException("trainingSamples of contribution " + contributionId
-                    + " must be > 0, got " + trainingSamples);
+            throw new IllegalArgumentException(
+                    "trainingSamples of contribution " + contributionId + " must be > 0, got " + trainingSamples);
         }
         if (consensusScore < 1 || consensusScore > 100) {
-            throw new IllegalArgumentException("consensusScore of contribution " + contributionId
-                    + " must be in 1..100, got " + consensusScore);
+            throw new IllegalArgumentException(
+                    "consensusScore of contribution " + contributionId + " must be in 1..100, got " + consensusScore);
         }
         parameters = parameters.clone();
         for (int i = 0; i < parameters.length; i++) {

@@ -53,8 +53,8 @@ public final class MultiKrum implements AggregationRule {
         int n = sorted.length;
         int[] ranking = Krum.ranking(sorted, f, "multi-krum", parallelism);
         if (m > n - f) {
-            throw new IllegalArgumentException("multi-krum's m=" + m + " must be <= n - f = " + (n - f)
-                    + " (n=" + n + ", f=" + f + ")");
+            throw new IllegalArgumentException(
+                    "multi-krum's m=" + m + " must be <= n - f = " + (n - f) + " (n=" + n + ", f=" + f + ")");
         }
         int[] chosen = Arrays.copyOf(ranking, m);
         Arrays.sort(chosen);

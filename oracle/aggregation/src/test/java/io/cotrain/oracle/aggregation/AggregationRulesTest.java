@@ -17,7 +17,8 @@ class AggregationRulesTest {
         assertThat(AggregationRules.byName("fedavg")).isInstanceOf(FedAvg.class);
         assertThat(AggregationRules.byName("median")).isInstanceOf(CoordinateMedian.class);
         assertThat(AggregationRules.byName("trimmed-mean", Map.of("trim", "0.25")))
-                .isInstanceOfSatisfying(TrimmedMean.class, r -> assertThat(r.trim()).isEqualTo(0.25));
+                .isInstanceOfSatisfying(
+                        TrimmedMean.class, r -> assertThat(r.trim()).isEqualTo(0.25));
         assertThat(AggregationRules.byName("krum", Map.of("f", "2")))
                 .isInstanceOfSatisfying(Krum.class, r -> assertThat(r.f()).isEqualTo(2));
         assertThat(AggregationRules.byName("multi-krum", Map.of("f", "1", "m", "3")))
@@ -95,8 +96,8 @@ class AggregationRulesTest {
     @ParameterizedTest
     @MethodSource("rules")
     void everyRuleRejectsDifferentLengths(AggregationRule rule) {
-        List<ModelUpdate> updates = List.of(update(1, 0f, 0f), update(2, 1f, 0f), update(3, 2f, 0f),
-                update(4, 3f, 0f), update(5, 4f, 0f, 9f));
+        List<ModelUpdate> updates = List.of(
+                update(1, 0f, 0f), update(2, 1f, 0f), update(3, 2f, 0f), update(4, 3f, 0f), update(5, 4f, 0f, 9f));
         assertThatThrownBy(() -> rule.aggregate(updates))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("contribution 5 has 3 parameters but contribution 1 has 2");

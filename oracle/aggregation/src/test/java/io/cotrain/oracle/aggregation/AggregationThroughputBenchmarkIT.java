@@ -41,8 +41,12 @@ class AggregationThroughputBenchmarkIT {
     @Test
     void parametersAggregatedPerSecond() throws IOException {
         int threads = Runtime.getRuntime().availableProcessors();
-        System.out.printf("%naggregation throughput: %d updates; %d cores (availableProcessors), %s; %s %s%n",
-                UPDATES, threads, cpuModel(), System.getProperty("java.vm.name"),
+        System.out.printf(
+                "%naggregation throughput: %d updates; %d cores (availableProcessors), %s; %s %s%n",
+                UPDATES,
+                threads,
+                cpuModel(),
+                System.getProperty("java.vm.name"),
                 System.getProperty("java.runtime.version"));
         ForkJoinPool pool = new ForkJoinPool(threads);
         try {
@@ -87,7 +91,8 @@ class AggregationThroughputBenchmarkIT {
         measures.put("triad, 1 thread", () -> triad(sequential, a, b, c));
         measures.put("triad, " + parallel.threads() + " threads", () -> triad(parallel, a, b, c));
         for (var rule : rules().entrySet()) {
-            AggregationRule one = rule.getValue().apply(sequential), all = rule.getValue().apply(parallel);
+            AggregationRule one = rule.getValue().apply(sequential),
+                    all = rule.getValue().apply(parallel);
             assertThat(bits(all.aggregate(updates))).as(rule.getKey()).isEqualTo(bits(one.aggregate(updates)));
             measures.put(rule.getKey() + ", 1 thread", () -> one.aggregate(updates));
             measures.put(rule.getKey() + ", " + parallel.threads() + " threads", () -> all.aggregate(updates));
@@ -105,27 +110,38 @@ class AggregationThroughputBenchmarkIT {
 
         double inputBytes = (double) UPDATES * n * Float.BYTES;
         double reference = 0;
-        System.out.printf("%n%d updates x %,d parameters (%.0f MB of input), best and median of %d:%n", UPDATES, n,
-                inputBytes / 1e6, repetitions);
-        System.out.printf("  %-34s %9s %9s %12s %10s %10s %8s%n", "measure", "best ms", "median ms", "Mparams/s",
-                "GB/s best", "GB/s med", "% of bw");
+        System.out.printf(
+                "%n%d updates x %,d parameters (%.0f MB of input), best and median of %d:%n",
+                UPDATES, n, inputBytes / 1e6, repetitions);
+        System.out.printf(
+                "  %-34s %9s %9s %12s %10s %10s %8s%n",
+                "measure", "best ms", "median ms", "Mparams/s", "GB/s best", "GB/s med", "% of bw");
         for (var measure : nanos.entrySet()) {
             if (!measure.getKey().startsWith("copy") && !measure.getKey().startsWith("triad")) continue;
             double bytes = (measure.getKey().startsWith("copy") ? 8.0 : 12.0) * a.length;
             double best = best(measure.getValue()), median = median(measure.getValue());
             reference = Math.max(reference, bytes / median);
-            System.out.printf("  %-34s %9.1f %9.1f %12s %10.1f %10.1f %8s%n", measure.getKey(), best / 1e6,
-                    median / 1e6, "", bytes / best, bytes / median, "");
+            System.out.printf(
+                    "  %-34s %9.1f %9.1f %12s %10.1f %10.1f %8s%n",
+                    measure.getKey(), best / 1e6, median / 1e6, "", bytes / best, bytes / median, "");
         }
         for (var measure : nanos.entrySet()) {
             if (measure.getKey().startsWith("copy") || measure.getKey().startsWith("triad")) continue;
             double best = best(measure.getValue()), median = median(measure.getValue());
-            System.out.printf("  %-34s %9.1f %9.1f %12.0f %10.1f %10.1f %7.0f%%%n", measure.getKey(), best / 1e6,
-                    median / 1e6, n / (median / 1e3), inputBytes / best, inputBytes / median,
+            System.out.printf(
+                    "  %-34s %9.1f %9.1f %12.0f %10.1f %10.1f %7.0f%%%n",
+                    measure.getKey(),
+                    best / 1e6,
+                    median / 1e6,
+                    n / (median / 1e3),
+                    inputBytes / best,
+                    inputBytes / median,
                     100 * inputBytes / median / reference);
         }
-        System.out.printf("  (bandwidth reference: %.1f GB/s, the highest median of copy and triad; Mparams/s and %%"
-                + " from medians)%n", reference);
+        System.out.printf(
+                "  (bandwidth reference: %.1f GB/s, the highest median of copy and triad; Mparams/s and %%"
+                        + " from medians)%n",
+                reference);
     }
 
     private static void copy(Parallelism parallelism, float[] to, float[] from) {
@@ -169,8 +185,10 @@ class AggregationThroughputBenchmarkIT {
     private static String cpuModel() throws IOException {
         Path cpuinfo = Path.of("/proc/cpuinfo");
         if (!Files.isReadable(cpuinfo)) return System.getProperty("os.arch");
-        return Files.readAllLines(cpuinfo).stream().filter(line -> line.startsWith("model name"))
-                .map(line -> line.substring(line.indexOf(':') + 1).trim()).findFirst()
+        return Files.readAllLines(cpuinfo).stream()
+                .filter(line -> line.startsWith("model name"))
+                .map(line -> line.substring(line.indexOf(':') + 1).trim())
+                .findFirst()
                 .orElse(System.getProperty("os.arch"));
     }
 }

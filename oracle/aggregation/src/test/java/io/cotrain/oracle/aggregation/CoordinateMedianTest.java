@@ -26,8 +26,8 @@ class CoordinateMedianTest {
     @Test
     void evenCountAveragesTheTwoMiddleValues() {
         // {1, 2, 3, 10} -> 2.5; {4, 4, 4, 4} -> 4; {-1, 0, 1, 7} -> 0.5
-        float[] out = rule.aggregate(List.of(update(1, 10f, 4f, 7f), update(2, 1f, 4f, -1f), update(3, 3f, 4f, 1f),
-                update(4, 2f, 4f, 0f)));
+        float[] out = rule.aggregate(
+                List.of(update(1, 10f, 4f, 7f), update(2, 1f, 4f, -1f), update(3, 3f, 4f, 1f), update(4, 2f, 4f, 0f)));
         assertThat(out).containsExactly(2.5f, 4f, 0.5f);
     }
 

@@ -54,9 +54,12 @@ class DeterminismTest {
         assertThat(first).isNotEqualTo(second);
         assertThat(first).containsExactlyInAnyOrderElementsOf(second);
         for (Map.Entry<String, Map<String, String>> rule : RULES) {
-            byte[] a = canonicalBytes(AggregationRules.byName(rule.getKey(), rule.getValue()).aggregate(first));
-            byte[] b = canonicalBytes(AggregationRules.byName(rule.getKey(), rule.getValue()).aggregate(second));
-            byte[] c = canonicalBytes(AggregationRules.byName(rule.getKey(), rule.getValue()).aggregate(third));
+            byte[] a = canonicalBytes(
+                    AggregationRules.byName(rule.getKey(), rule.getValue()).aggregate(first));
+            byte[] b = canonicalBytes(
+                    AggregationRules.byName(rule.getKey(), rule.getValue()).aggregate(second));
+            byte[] c = canonicalBytes(
+                    AggregationRules.byName(rule.getKey(), rule.getValue()).aggregate(third));
             assertThat(b).as(rule.getKey()).isEqualTo(a);
             assertThat(c).as(rule.getKey()).isEqualTo(a);
             assertThat(sha256(b)).as(rule.getKey()).isEqualTo(sha256(a));
@@ -68,7 +71,8 @@ class DeterminismTest {
         List<ModelUpdate> updates = validatorView(new ArrayList<>(), 5);
         for (AggregationRule rule : Fixtures.allRules()) {
             int[] once = bits(rule.aggregate(updates));
-            for (int run = 0; run < 3; run++) assertThat(bits(rule.aggregate(updates))).containsExactly(once);
+            for (int run = 0; run < 3; run++)
+                assertThat(bits(rule.aggregate(updates))).containsExactly(once);
         }
     }
 

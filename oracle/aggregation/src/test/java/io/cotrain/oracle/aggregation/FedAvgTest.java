@@ -27,10 +27,12 @@ class FedAvgTest {
     @Test
     void weighsBySamplesTimesScore() {
         // weights 2 x 50 = 100 and 1 x 100 = 100: the plain mean
-        assertThat(rule.aggregate(List.of(update(7, 2, 50, 0f), update(3, 1, 100, 10f)))).containsExactly(5f);
+        assertThat(rule.aggregate(List.of(update(7, 2, 50, 0f), update(3, 1, 100, 10f))))
+                .containsExactly(5f);
         // weights 1 x 10, 1 x 10, 1 x 20: 0.25 * 0 + 0.25 * 4 + 0.5 * 8 = 5
-        assertThat(rule.aggregate(List.of(update(1, 1, 10, 0f, -2f), update(2, 1, 10, 4f, 2f),
-                update(3, 1, 20, 8f, 1f)))).containsExactly(5f, 0.5f);
+        assertThat(rule.aggregate(
+                        List.of(update(1, 1, 10, 0f, -2f), update(2, 1, 10, 4f, 2f), update(3, 1, 20, 8f, 1f))))
+                .containsExactly(5f, 0.5f);
     }
 
     @Test

@@ -30,8 +30,8 @@ final class Fixtures {
         for (int i = 0; i < n; i++) {
             float[] p = new float[d];
             for (int j = 0; j < d; j++) p[j] = (float) (random.nextGaussian() * Math.pow(10, random.nextInt(7) - 3));
-            out.add(new ModelUpdate(1000L * i + random.nextInt(1000) - 3000, p, 1 + random.nextInt(100_000),
-                    1 + random.nextInt(100)));
+            out.add(new ModelUpdate(
+                    1000L * i + random.nextInt(1000) - 3000, p, 1 + random.nextInt(100_000), 1 + random.nextInt(100)));
         }
         return out;
     }

@@ -18,8 +18,8 @@ class KrumTest {
         // f = 1, n = 5, n - f - 2 = 2 neighbours. Points 0, 1, 2, 3, 50 (ids 1..5).
         // Scores: 0 -> 1 + 4 = 5; 1 -> 1 + 1 = 2; 2 -> 1 + 1 = 2; 3 -> 1 + 4 = 5; 50 -> 47^2 + 48^2.
         // 1 and 2 tie at 2: the lower id (2, holding 1) wins.
-        List<ModelUpdate> updates = List.of(update(1, 0f, 0f), update(2, 1f, 0f), update(3, 2f, 0f),
-                update(4, 3f, 0f), update(5, 50f, 0f));
+        List<ModelUpdate> updates =
+                List.of(update(1, 0f, 0f), update(2, 1f, 0f), update(3, 2f, 0f), update(4, 3f, 0f), update(5, 50f, 0f));
         assertThat(new Krum(1).aggregate(updates)).containsExactly(1f, 0f);
     }
 
@@ -54,7 +54,8 @@ class KrumTest {
                     double[][] dist = Krum.distances(xs, parallelism);
                     for (int a = 0; a < n; a++) {
                         for (int b = 0; b < n; b++) {
-                            assertThat(Double.doubleToRawLongBits(dist[a][b])).as("n=%d (%d, %d)", n, a, b)
+                            assertThat(Double.doubleToRawLongBits(dist[a][b]))
+                                    .as("n=%d (%d, %d)", n, a, b)
                                     .isEqualTo(Double.doubleToRawLongBits(expected[a][b]));
                         }
                     }
@@ -68,14 +69,17 @@ class KrumTest {
     @Test
     void tiesAreBrokenByTheLowerContributionId() {
         // f = 0, 1 neighbour. Points 0, 1, 10: scores 1, 1, 81.
-        assertThat(new Krum(0).aggregate(List.of(update(1, 0f), update(2, 1f), update(3, 10f)))).containsExactly(0f);
-        assertThat(new Krum(0).aggregate(List.of(update(2, 0f), update(1, 1f), update(3, 10f)))).containsExactly(1f);
+        assertThat(new Krum(0).aggregate(List.of(update(1, 0f), update(2, 1f), update(3, 10f))))
+                .containsExactly(0f);
+        assertThat(new Krum(0).aggregate(List.of(update(2, 0f), update(1, 1f), update(3, 10f))))
+                .containsExactly(1f);
     }
 
     @Test
     void ignoresWeights() {
-        assertThat(new Krum(0).aggregate(List.of(update(1, 1, 1, 0f), update(2, 1, 1, 1f),
-                update(3, 1_000_000, 100, 10f)))).containsExactly(0f);
+        assertThat(new Krum(0)
+                        .aggregate(List.of(update(1, 1, 1, 0f), update(2, 1, 1, 1f), update(3, 1_000_000, 100, 10f))))
+                .containsExactly(0f);
     }
 
     @Test

@@ -29,7 +29,8 @@ class ModelUpdateTest {
 
     @Test
     void equalityComparesParameterContents() {
-        assertThat(new ModelUpdate(1, new float[] {1f}, 2, 3)).isEqualTo(new ModelUpdate(1, new float[] {1f}, 2, 3))
+        assertThat(new ModelUpdate(1, new float[] {1f}, 2, 3))
+                .isEqualTo(new ModelUpdate(1, new float[] {1f}, 2, 3))
                 .hasSameHashCodeAs(new ModelUpdate(1, new float[] {1f}, 2, 3))
                 .isNotEqualTo(new ModelUpdate(1, new float[] {2f}, 2, 3));
     }

@@ -28,8 +28,8 @@ class MultiKrumTest {
     @Test
     void weighsTheSelectedLikeFedAvg() {
         // m = 3 selects ids 1, 2, 3 with weights 1, 1, 2 (id 3 has 2 samples): (0 + 1 + 2 * 2) / 4 = 1.25
-        List<ModelUpdate> updates = List.of(update(1, 0f), update(2, 1f), update(3, 2, 1, 2f), update(4, 3f),
-                update(5, 50f));
+        List<ModelUpdate> updates =
+                List.of(update(1, 0f), update(2, 1f), update(3, 2, 1, 2f), update(4, 3f), update(5, 50f));
         assertThat(new MultiKrum(1, 3).aggregate(updates)).containsExactly(1.25f);
     }
 
@@ -67,7 +67,8 @@ class MultiKrumTest {
 
     @Test
     void rejectsBadParameters() {
-        assertThatThrownBy(() -> new MultiKrum(-2, 1)).hasMessage("multi-Krum's Byzantine count f must be >= 0, got -2");
+        assertThatThrownBy(() -> new MultiKrum(-2, 1))
+                .hasMessage("multi-Krum's Byzantine count f must be >= 0, got -2");
         assertThatThrownBy(() -> new MultiKrum(1, 0)).hasMessage("multi-Krum's m must be >= 1, got 0");
     }
 }

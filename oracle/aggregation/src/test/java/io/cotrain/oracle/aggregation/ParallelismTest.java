@@ -25,16 +25,21 @@ class ParallelismTest {
     private static final int TASK = Parallelism.TASK_COORDINATES;
     /** Sizes that take the parallel path and are no multiple of the block (nor of the sorting network's). */
     private static final int[] SIZES = {TASK + 1, 3 * TASK + Updates.BLOCK / 2 + 7};
-    private static final List<ForkJoinPool> POOLS = List.of(new ForkJoinPool(2), new ForkJoinPool(3),
-            new ForkJoinPool(4));
+
+    private static final List<ForkJoinPool> POOLS =
+            List.of(new ForkJoinPool(2), new ForkJoinPool(3), new ForkJoinPool(4));
 
     @AfterAll
     static void shutDown() {
         POOLS.forEach(ForkJoinPool::shutdown);
     }
 
-    private static final List<Function<Parallelism, AggregationRule>> RULES = List.of(FedAvg::new,
-            CoordinateMedian::new, p -> new TrimmedMean(0.2, p), p -> new Krum(1, p), p -> new Krum(3, p),
+    private static final List<Function<Parallelism, AggregationRule>> RULES = List.of(
+            FedAvg::new,
+            CoordinateMedian::new,
+            p -> new TrimmedMean(0.2, p),
+            p -> new Krum(1, p),
+            p -> new Krum(3, p),
             p -> new MultiKrum(1, 3, p));
 
     @ParameterizedTest
@@ -48,9 +53,11 @@ class ParallelismTest {
                 int[] expected = bits(sequential.aggregate(updates));
                 for (ForkJoinPool pool : POOLS) {
                     AggregationRule parallel = rule.apply(Parallelism.on(pool));
-                    assertThat(bits(parallel.aggregate(updates))).as("%s on %s, d=%d", parallel, pool, d)
+                    assertThat(bits(parallel.aggregate(updates)))
+                            .as("%s on %s, d=%d", parallel, pool, d)
                             .isEqualTo(expected);
-                    assertThat(bits(parallel.aggregate(shuffled(updates, d)))).as("%s shuffled", parallel)
+                    assertThat(bits(parallel.aggregate(shuffled(updates, d))))
+                            .as("%s shuffled", parallel)
                             .isEqualTo(expected);
                 }
             }
@@ -85,8 +92,11 @@ class ParallelismTest {
                 next = range[1];
             }
             assertThat(next).isEqualTo(size);
-            assertThat(threads).allSatisfy(t -> assertThat(t).isInstanceOfSatisfying(ForkJoinWorkerThread.class,
-                    w -> assertThat(w.getPool()).isSameAs(pool)));
+            assertThat(threads)
+                    .allSatisfy(t -> assertThat(t)
+                            .isInstanceOfSatisfying(
+                                    ForkJoinWorkerThread.class,
+                                    w -> assertThat(w.getPool()).isSameAs(pool)));
         }
     }
 

@@ -53,19 +53,22 @@ class RobustnessTest {
 
     @Test
     void medianStaysNearTheHonestMean() {
-        assertThat(distance(new CoordinateMedian().aggregate(UPDATES), honestMean)).isLessThan(0.1);
+        assertThat(distance(new CoordinateMedian().aggregate(UPDATES), honestMean))
+                .isLessThan(0.1);
     }
 
     @Test
     void trimmedMeanStaysNearTheHonestMean() {
-        assertThat(distance(new TrimmedMean(0.25).aggregate(UPDATES), honestMean)).isLessThan(0.1);
+        assertThat(distance(new TrimmedMean(0.25).aggregate(UPDATES), honestMean))
+                .isLessThan(0.1);
     }
 
     @Test
     void krumPicksAnHonestUpdate() {
         float[] out = new Krum(2).aggregate(UPDATES);
         assertThat(distance(out, honestMean)).isLessThan(0.1);
-        assertThat(UPDATES.subList(0, 6)).anySatisfy(u -> assertThat(u.parameters()).containsExactly(out));
+        assertThat(UPDATES.subList(0, 6))
+                .anySatisfy(u -> assertThat(u.parameters()).containsExactly(out));
     }
 
     @Test
@@ -79,7 +82,8 @@ class RobustnessTest {
     @Test
     void theHonestSpreadIsSmallAndTheAttackLarge() {
         assertThat(honestNorm).isGreaterThan(3);
-        for (ModelUpdate u : UPDATES.subList(0, 6)) assertThat(distance(u.parameters(), honestMean)).isLessThan(0.1);
+        for (ModelUpdate u : UPDATES.subList(0, 6))
+            assertThat(distance(u.parameters(), honestMean)).isLessThan(0.1);
         for (ModelUpdate u : UPDATES.subList(6, 8)) {
             assertThat(distance(u.parameters(), honestMean)).isGreaterThan(10 * honestNorm);
         }

@@ -22,7 +22,8 @@ class SortingNetworkTest {
                 for (int c = 0; c < length; c++) {
                     int ones = Integer.bitCount(start + c);
                     for (int i = 0; i < updates; i++) {
-                        assertThat(rows[i][c]).as("n=%d column %d row %d", updates, start + c, i)
+                        assertThat(rows[i][c])
+                                .as("n=%d column %d row %d", updates, start + c, i)
                                 .isEqualTo(i < updates - ones ? 0f : 1f);
                     }
                 }
@@ -52,8 +53,9 @@ class SortingNetworkTest {
                     for (int i = 0; i < updates; i++) column[i] = xs[i][start + c];
                     Arrays.sort(column);
                     for (int i = 0; i < updates; i++) {
-                        assertThat(Float.floatToRawIntBits(rows[i][c])).as("n=%d coordinate %d row %d", updates,
-                                start + c, i).isEqualTo(Float.floatToRawIntBits(column[i]));
+                        assertThat(Float.floatToRawIntBits(rows[i][c]))
+                                .as("n=%d coordinate %d row %d", updates, start + c, i)
+                                .isEqualTo(Float.floatToRawIntBits(column[i]));
                     }
                 }
                 next[0] += length;

@@ -18,8 +18,8 @@ class TrimmedMeanTest {
     @Test
     void dropsTheKLowestAndHighestPerCoordinate() {
         // n = 5, trim 0.2: k = 1. {1, 2, 3, 4, 100} -> mean(2, 3, 4) = 3; {-50, 0, 1, 2, 9} -> mean(0, 1, 2) = 1
-        List<ModelUpdate> updates = List.of(update(1, 100f, 0f), update(2, 1f, 9f), update(3, 3f, -50f),
-                update(4, 2f, 1f), update(5, 4f, 2f));
+        List<ModelUpdate> updates = List.of(
+                update(1, 100f, 0f), update(2, 1f, 9f), update(3, 3f, -50f), update(4, 2f, 1f), update(5, 4f, 2f));
         assertThat(new TrimmedMean(0.2).aggregate(updates)).containsExactly(3f, 1f);
     }
 

@@ -21,8 +21,7 @@ final class CoefficientsReader {
 
     private static final String MODE = "MIXED_DATA_TYPES";
 
-    private CoefficientsReader() {
-    }
+    private CoefficientsReader() {}
 
     static float[] read(byte[] bytes, long expectedCount) {
         try (var in = new DataInputStream(new ByteArrayInputStream(bytes))) {
@@ -54,14 +53,14 @@ final class CoefficientsReader {
                 throw invalid("parameters of shape " + shapeInfo[1] + " x " + shapeInfo[2] + ", not a row vector");
             }
             if (elements != expectedCount) {
-                throw new InvalidModelException("the model has " + elements + " parameter values, expected "
-                        + expectedCount);
+                throw new InvalidModelException(
+                        "the model has " + elements + " parameter values, expected " + expectedCount);
             }
             expect(in.readUTF(), MODE, "data header");
             long length = in.readLong();
             if (length != expectedCount) {
-                throw new InvalidModelException("the model has " + length + " parameter values, expected "
-                        + expectedCount);
+                throw new InvalidModelException(
+                        "the model has " + length + " parameter values, expected " + expectedCount);
             }
             String type = in.readUTF();
             float[] values = new float[(int) length];

@@ -51,12 +51,15 @@ public final class CsvDataset {
         Objects.requireNonNull(schema, "schema");
         Objects.requireNonNull(limits, "limits");
         if (csv.length > limits.maxDatasetBytes()) {
-            throw new CsvFormatException(0, null, "the CSV has " + csv.length + " bytes, more than the limit of "
-                    + limits.maxDatasetBytes());
+            throw new CsvFormatException(
+                    0,
+                    null,
+                    "the CSV has " + csv.length + " bytes, more than the limit of " + limits.maxDatasetBytes());
         }
         String text;
         try {
-            text = StandardCharsets.UTF_8.newDecoder()
+            text = StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(csv))
@@ -65,7 +68,8 @@ public final class CsvDataset {
             throw new CsvFormatException(0, null, "the CSV is not valid UTF-8");
         }
         if (text.isEmpty()) {
-            throw new CsvFormatException(1, null, "the CSV is empty, expected the header " + String.join(",", schema.columns()));
+            throw new CsvFormatException(
+                    1, null, "the CSV is empty, expected the header " + String.join(",", schema.columns()));
         }
         if (text.endsWith("\n")) {
             text = text.substring(0, text.length() - 1);
@@ -83,8 +87,8 @@ public final class CsvDataset {
         }
         int rows = lineCount - 1;
         if (rows > limits.maxDatasetRows()) {
-            throw new CsvFormatException(0, null, "the CSV has " + rows + " data rows, more than the limit of "
-                    + limits.maxDatasetRows());
+            throw new CsvFormatException(
+                    0, null, "the CSV has " + rows + " data rows, more than the limit of " + limits.maxDatasetRows());
         }
         float[] features = new float[Math.multiplyExact(rows, featureCount)];
         int[] labels = new int[rows];
@@ -106,8 +110,11 @@ public final class CsvDataset {
             if (line == 1) {
                 for (int c = 0; c < width; c++) {
                     if (!fields[c].equals(columns.get(c))) {
-                        throw new CsvFormatException(1, columns.get(c), "the header has '" + shorten(fields[c])
-                                + "' in column " + (c + 1) + "; the header must be " + String.join(",", columns));
+                        throw new CsvFormatException(
+                                1,
+                                columns.get(c),
+                                "the header has '" + shorten(fields[c]) + "' in column " + (c + 1)
+                                        + "; the header must be " + String.join(",", columns));
                     }
                 }
                 continue;
@@ -156,12 +163,13 @@ public final class CsvDataset {
 
     private static int parseLabel(String value, int line, DataSchema schema) {
         if (!INTEGER.matcher(value).matches()) {
-            throw new CsvFormatException(line, schema.labelColumn(), "'" + shorten(value) + "' is not an integer label");
+            throw new CsvFormatException(
+                    line, schema.labelColumn(), "'" + shorten(value) + "' is not an integer label");
         }
         int label = Integer.parseInt(value);
         if (label < 0 || label >= schema.classCount()) {
-            throw new CsvFormatException(line, schema.labelColumn(), "label " + label + " is outside 0.."
-                    + (schema.classCount() - 1));
+            throw new CsvFormatException(
+                    line, schema.labelColumn(), "label " + label + " is outside 0.." + (schema.classCount() - 1));
         }
         return label;
     }

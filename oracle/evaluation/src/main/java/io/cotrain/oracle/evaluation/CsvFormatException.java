@@ -10,7 +10,10 @@ public final class CsvFormatException extends RejectedInputException {
     private final String column;
 
     public CsvFormatException(int line, String column, String problem) {
-        super(line > 0 ? "line " + line + (column != null ? ", column '" + column + "'" : "") + ": " + problem : problem);
+        super(
+                line > 0
+                        ? "line " + line + (column != null ? ", column '" + column + "'" : "") + ": " + problem
+                        : problem);
         this.line = line;
         this.column = column;
     }

@@ -45,8 +45,12 @@ public record DataSchema(List<String> featureColumns, String labelColumn, int cl
     }
 
     private static void checkName(String name) {
-        if (name == null || name.isEmpty() || name.strip().length() != name.length()
-                || name.indexOf(',') >= 0 || name.indexOf('"') >= 0 || name.chars().anyMatch(Character::isISOControl)) {
+        if (name == null
+                || name.isEmpty()
+                || name.strip().length() != name.length()
+                || name.indexOf(',') >= 0
+                || name.indexOf('"') >= 0
+                || name.chars().anyMatch(Character::isISOControl)) {
             throw new IllegalArgumentException("column names must be non-empty, unquoted, without commas, control "
                     + "characters or surrounding blanks: '" + name + "'");
         }

@@ -72,19 +72,22 @@ public final class DatasetEvaluator implements Assessor {
             int rows = data.rows();
             int duplicates = countDuplicates(data);
             if (duplicates > task.limits().maxDuplicateFraction() * rows) {
-                return Evaluation.floor(duplicates + " of " + rows + " rows duplicate earlier rows, more than "
-                        + Math.round(task.limits().maxDuplicateFraction() * 100) + "% allowed",
+                return Evaluation.floor(
+                        duplicates + " of " + rows + " rows duplicate earlier rows, more than "
+                                + Math.round(task.limits().maxDuplicateFraction() * 100) + "% allowed",
                         Map.of("datasetRows", (double) rows, "duplicateRows", (double) duplicates));
             }
             int copies = countHeldOutCopies(data, task.heldOutData());
             if (copies > 0) {
-                return Evaluation.floor(copies + " of " + rows + " rows copy held-out rows",
+                return Evaluation.floor(
+                        copies + " of " + rows + " rows copy held-out rows",
                         Map.of("datasetRows", (double) rows, "heldOutCopies", (double) copies));
             }
             MultiLayerNetwork model = task.freshGlobalModel();
             LocalTraining.train(model, data.toDataSet(), epochs, seed);
-            return Scoring.scored(task.measure(model), task.baseline(),
-                    Map.of("datasetRows", (double) rows, "duplicateRows", (double) duplicates));
+            return Scoring.scored(
+                    task.measure(model), task.baseline(), Map.of("datasetRows", (double) rows, "duplicateRows", (double)
+                            duplicates));
         });
         return Scoring.assessment(evaluation, fingerprints[0]);
     }

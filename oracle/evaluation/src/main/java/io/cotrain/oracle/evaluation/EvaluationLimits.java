@@ -26,8 +26,12 @@ public record EvaluationLimits(
         long maxParameters) {
 
     public EvaluationLimits {
-        if (maxModelBytes <= 0 || maxUncompressedBytes <= 0 || maxZipEntries <= 0 || maxDatasetBytes <= 0
-                || maxDatasetRows <= 0 || maxParameters <= 0) {
+        if (maxModelBytes <= 0
+                || maxUncompressedBytes <= 0
+                || maxZipEntries <= 0
+                || maxDatasetBytes <= 0
+                || maxDatasetRows <= 0
+                || maxParameters <= 0) {
             throw new IllegalArgumentException("limits must be positive");
         }
         if (!(maxCompressionRatio >= 1.0) || Double.isInfinite(maxCompressionRatio)) {

@@ -18,8 +18,7 @@ public final class EvaluationRuntime {
     private static final Logger LOG = LoggerFactory.getLogger(EvaluationRuntime.class);
     private static volatile boolean configured;
 
-    private EvaluationRuntime() {
-    }
+    private EvaluationRuntime() {}
 
     /** Applies the single-thread settings once per JVM (idempotent, thread-safe). */
     public static void configure() {
@@ -30,7 +29,8 @@ public final class EvaluationRuntime {
             if (configured) {
                 return;
             }
-            Nd4j.setDefaultDataTypes(org.nd4j.linalg.api.buffer.DataType.FLOAT, org.nd4j.linalg.api.buffer.DataType.FLOAT);
+            Nd4j.setDefaultDataTypes(
+                    org.nd4j.linalg.api.buffer.DataType.FLOAT, org.nd4j.linalg.api.buffer.DataType.FLOAT);
             Nd4j.getEnvironment().setMaxThreads(1);
             Nd4j.getEnvironment().setMaxMasterThreads(1);
             Nd4j.factory().blas().setMaxThreads(1);

@@ -22,6 +22,7 @@ public record HeldOutMetrics(int rows, int correct, double accuracy, double loss
      * 10,000-row held-out set of a small tabular task is one pass: 6 ms instead of 9 ms in batches of 1,000 rows).
      */
     static final int BATCH_ELEMENTS = 1 << 20;
+
     private static final double MIN_PROBABILITY = 1e-7;
 
     /** Runs the model over the held-out set in batches of {@value #BATCH_ELEMENTS} feature values. */

@@ -31,7 +31,8 @@ public record HeldOutSample(int[] rows, DataSet heldOut, int[] labels) {
         DataSet heldOut = all;
         if (rows.length < all.numExamples()) {
             long[] indices = Arrays.stream(rows).asLongStream().toArray();
-            heldOut = new DataSet(all.getFeatures().get(NDArrayIndex.indices(indices), NDArrayIndex.all()),
+            heldOut = new DataSet(
+                    all.getFeatures().get(NDArrayIndex.indices(indices), NDArrayIndex.all()),
                     all.getLabels().get(NDArrayIndex.indices(indices), NDArrayIndex.all()));
         }
         int[] labels = Arrays.stream(rows).map(row -> allLabels[row]).toArray();

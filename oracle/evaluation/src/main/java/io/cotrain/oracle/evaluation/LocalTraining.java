@@ -17,8 +17,7 @@ public final class LocalTraining {
     /** Rows per minibatch. */
     public static final int BATCH_SIZE = 64;
 
-    private LocalTraining() {
-    }
+    private LocalTraining() {}
 
     /**
      * Trains {@code model} in place for {@code epochs} passes over {@code data} and returns it.

@@ -30,8 +30,7 @@ public record ModelArchitecture(List<LayerSpec> layers, int preprocessors, long 
      * @param loss       the loss function of an output layer (empty for other layers)
      * @param parameters the layer's number of parameters
      */
-    public record LayerSpec(String type, long nIn, long nOut, String activation, String loss, long parameters) {
-    }
+    public record LayerSpec(String type, long nIn, long nOut, String activation, String loss, long parameters) {}
 
     public ModelArchitecture {
         layers = List.copyOf(layers);
@@ -54,13 +53,18 @@ public record ModelArchitecture(List<LayerSpec> layers, int preprocessors, long 
                 nOut = ff.getNOut();
             }
             String activation = layer instanceof BaseLayer base && base.getActivationFn() != null
-                    ? base.getActivationFn().toString() : "";
-            String loss = layer instanceof BaseOutputLayer out && out.getLossFn() != null ? out.getLossFn().toString() : "";
+                    ? base.getActivationFn().toString()
+                    : "";
+            String loss = layer instanceof BaseOutputLayer out && out.getLossFn() != null
+                    ? out.getLossFn().toString()
+                    : "";
             long params = layer.initializer().numParams(layerConf);
             specs.add(new LayerSpec(layer.getClass().getName(), nIn, nOut, activation, loss, params));
             total = Math.addExact(total, params);
         }
-        int preprocessors = conf.getInputPreProcessors() == null ? 0 : conf.getInputPreProcessors().size();
+        int preprocessors = conf.getInputPreProcessors() == null
+                ? 0
+                : conf.getInputPreProcessors().size();
         return new ModelArchitecture(specs, preprocessors, total, String.valueOf(conf.getDataType()));
     }
 
@@ -96,7 +100,8 @@ public record ModelArchitecture(List<LayerSpec> layers, int preprocessors, long 
             LayerSpec a = layers.get(i);
             LayerSpec e = expected.layers.get(i);
             if (!a.type().equals(e.type())) {
-                return "architecture mismatch: layer " + i + " is " + simple(a.type()) + ", expected " + simple(e.type());
+                return "architecture mismatch: layer " + i + " is " + simple(a.type()) + ", expected "
+                        + simple(e.type());
             }
             if (a.nIn() != e.nIn() || a.nOut() != e.nOut()) {
                 return "architecture mismatch: layer " + i + " is " + a.nIn() + "->" + a.nOut() + ", expected "
@@ -115,7 +120,8 @@ public record ModelArchitecture(List<LayerSpec> layers, int preprocessors, long 
             }
         }
         if (preprocessors != expected.preprocessors) {
-            return "architecture mismatch: " + preprocessors + " input preprocessors, expected " + expected.preprocessors;
+            return "architecture mismatch: " + preprocessors + " input preprocessors, expected "
+                    + expected.preprocessors;
         }
         if (!dataType.equals(expected.dataType)) {
             return "architecture mismatch: data type " + dataType + ", expected " + expected.dataType;

@@ -38,7 +38,8 @@ import org.nd4j.linalg.factory.Nd4j;
  *   <li>size at most {@link EvaluationLimits#maxModelBytes()};</li>
  *   <li>zip-bomb limits: at most {@link EvaluationLimits#maxZipEntries()} entries (as declared by the
  *       end-of-central-directory record, checked first, and as counted while streaming); then, streaming the entries
- *       with bounded reads (the central directory is never used), total uncompressed size at most {@link EvaluationLimits#maxUncompressedBytes()}, and uncompressed /
+ *       with bounded reads (the central directory is never used), total uncompressed size at most
+ *       {@link EvaluationLimits#maxUncompressedBytes()}, and uncompressed /
  *       compressed size at most {@link EvaluationLimits#maxCompressionRatio()}; only the entry names of the layout
  *       above (plus an ignored {@code updaterState.bin}), each once;</li>
  *   <li>"not a DL4J model": a missing entry, JSON nested deeper than {@value #MAX_JSON_DEPTH}, or a configuration
@@ -54,12 +55,12 @@ public final class ModelCodec {
 
     /** Deepest JSON nesting accepted in configuration.json (DL4J's own configurations nest about 6 levels). */
     static final int MAX_JSON_DEPTH = 32;
-    private static final Set<String> KNOWN_ENTRIES = Set.of(ModelSerializer.CONFIGURATION_JSON,
-            ModelSerializer.COEFFICIENTS_BIN, ModelSerializer.UPDATER_BIN);
+
+    private static final Set<String> KNOWN_ENTRIES =
+            Set.of(ModelSerializer.CONFIGURATION_JSON, ModelSerializer.COEFFICIENTS_BIN, ModelSerializer.UPDATER_BIN);
     private static final LocalDateTime ENTRY_TIME = LocalDateTime.of(1980, 1, 1, 0, 0);
 
-    private ModelCodec() {
-    }
+    private ModelCodec() {}
 
     /** Writes the model's configuration and parameters (no updater state) as canonical zip bytes. */
     public static byte[] write(MultiLayerNetwork model) {
@@ -150,8 +151,8 @@ public final class ModelCodec {
             throw new InvalidModelException("not a DL4J model: empty");
         }
         if (zip.length > limits.maxModelBytes()) {
-            throw new InvalidModelException("the model has " + zip.length + " bytes, more than the limit of "
-                    + limits.maxModelBytes());
+            throw new InvalidModelException(
+                    "the model has " + zip.length + " bytes, more than the limit of " + limits.maxModelBytes());
         }
         int declared = declaredEntryCount(zip);
         if (declared > limits.maxZipEntries()) {
@@ -183,9 +184,11 @@ public final class ModelCodec {
                 while ((n = in.read(buffer)) > 0) {
                     total += n;
                     if (total > budget) {
-                        throw new InvalidModelException(total > limits.maxUncompressedBytes()
-                                ? "zip bomb guard: more than " + limits.maxUncompressedBytes() + " bytes uncompressed"
-                                : "zip bomb guard: compression ratio above " + limits.maxCompressionRatio());
+                        throw new InvalidModelException(
+                                total > limits.maxUncompressedBytes()
+                                        ? "zip bomb guard: more than " + limits.maxUncompressedBytes()
+                                                + " bytes uncompressed"
+                                        : "zip bomb guard: compression ratio above " + limits.maxCompressionRatio());
                     }
                     content.write(buffer, 0, n);
                 }
@@ -233,8 +236,8 @@ public final class ModelCodec {
                 inString = true;
             } else if (c == '{' || c == '[') {
                 if (++depth > MAX_JSON_DEPTH) {
-                    throw new InvalidModelException("not a DL4J model: configuration.json nests deeper than "
-                            + MAX_JSON_DEPTH);
+                    throw new InvalidModelException(
+                            "not a DL4J model: configuration.json nests deeper than " + MAX_JSON_DEPTH);
                 }
             } else if (c == '}' || c == ']') {
                 depth--;
@@ -249,8 +252,8 @@ public final class ModelCodec {
         } catch (InvalidModelException e) {
             throw e;
         } catch (RuntimeException e) {
-            throw new InvalidModelException("not a DL4J model: configuration.json is not a MultiLayerNetwork "
-                    + "configuration");
+            throw new InvalidModelException(
+                    "not a DL4J model: configuration.json is not a MultiLayerNetwork " + "configuration");
         }
     }
 
@@ -269,8 +272,8 @@ public final class ModelCodec {
             }
         }
         if (bad > 0) {
-            throw new InvalidModelException("the model has NaN or infinite weights (" + bad + " of " + values.length
-                    + " parameters)");
+            throw new InvalidModelException(
+                    "the model has NaN or infinite weights (" + bad + " of " + values.length + " parameters)");
         }
     }
 

@@ -34,7 +34,9 @@ package io.cotrain.oracle.evaluation;
  */
 public final class QualityScore {
 
-    /** The lowest score: rejected contributions, and those 24.75 accuracy points or more worse than the global model. */
+    /**
+     * The lowest score: rejected contributions, and those 24.75 accuracy points or more worse than the global model.
+     */
     public static final int FLOOR = 1;
     /** The highest score: at least 5 accuracy points better than the global model. */
     public static final int MAX = 100;
@@ -50,8 +52,7 @@ public final class QualityScore {
     /** Score points per unit of accuracy lost: 50 / -{@link #FLOOR_DELTA}. */
     private static final long LOSS_SLOPE = 200;
 
-    private QualityScore() {
-    }
+    private QualityScore() {}
 
     /**
      * The score from counts of correctly classified held-out rows: {@code clamp(floor(50 + k * (c - b) / rows + 1/2))}
@@ -62,7 +63,11 @@ public final class QualityScore {
      * @param rows             held-out rows, at least 1
      */
     public static int score(long candidateCorrect, long baselineCorrect, long rows) {
-        if (rows <= 0 || candidateCorrect < 0 || baselineCorrect < 0 || candidateCorrect > rows || baselineCorrect > rows) {
+        if (rows <= 0
+                || candidateCorrect < 0
+                || baselineCorrect < 0
+                || candidateCorrect > rows
+                || baselineCorrect > rows) {
             throw new IllegalArgumentException("counts out of range");
         }
         // 50 + round(k * d / rows) with halves rounded up, in exact integer arithmetic (|d| <= rows <= 2^31 here).

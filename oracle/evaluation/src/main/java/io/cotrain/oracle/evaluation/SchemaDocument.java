@@ -27,8 +27,9 @@ public final class SchemaDocument {
     public static final int FORMAT_VERSION = 1;
 
     private static final Set<String> FIELDS = Set.of("formatVersion", "featureColumns", "labelColumn", "classCount");
-    private static final ObjectMapper JSON = new ObjectMapper(
-            JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build())
+    private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
+                    .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                    .build())
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private SchemaDocument() {}
@@ -84,7 +85,8 @@ public final class SchemaDocument {
         }
         List<String> featureColumns = new ArrayList<>();
         for (JsonNode feature : features) {
-            if (!feature.isTextual()) throw new IllegalArgumentException("featureColumns must hold strings: " + feature);
+            if (!feature.isTextual())
+                throw new IllegalArgumentException("featureColumns must hold strings: " + feature);
             featureColumns.add(feature.textValue());
         }
         JsonNode label = root.get("labelColumn");

@@ -9,8 +9,7 @@ import org.slf4j.Logger;
 /** What both evaluators share: metrics, scoring, and the guard that turns rejected input into the floor. */
 final class Scoring {
 
-    private Scoring() {
-    }
+    private Scoring() {}
 
     static Map<String, Double> metrics(HeldOutMetrics candidate, HeldOutMetrics baseline) {
         var metrics = new LinkedHashMap<String, Double>();
@@ -33,13 +32,15 @@ final class Scoring {
 
     /** The evaluation with the update it judged, which is kept only when no guard rejected the contribution. */
     static Assessment assessment(Evaluation evaluation, float[] parameters) {
-        return evaluation.rejected() || parameters == null ? Assessment.rejected(evaluation)
+        return evaluation.rejected() || parameters == null
+                ? Assessment.rejected(evaluation)
                 : new Assessment(evaluation, Optional.of(parameters), Optional.empty());
     }
 
     /** The evaluation with the dataset's row fingerprints, kept only when no guard rejected the contribution. */
     static Assessment assessment(Evaluation evaluation, long[] rowFingerprints) {
-        return evaluation.rejected() || rowFingerprints == null ? Assessment.rejected(evaluation)
+        return evaluation.rejected() || rowFingerprints == null
+                ? Assessment.rejected(evaluation)
                 : new Assessment(evaluation, Optional.empty(), Optional.of(rowFingerprints));
     }
 
@@ -63,13 +64,21 @@ final class Scoring {
         } catch (RejectedInputException e) {
             result = Evaluation.floor(e.reason());
         } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
-            throw new EvaluationFailedException("evaluating a " + kind + " of " + input.length + " bytes for task "
-                    + task.taskId() + " failed in this node: " + e, e);
+            throw new EvaluationFailedException(
+                    "evaluating a " + kind + " of " + input.length + " bytes for task " + task.taskId()
+                            + " failed in this node: " + e,
+                    e);
         }
         long millis = (System.nanoTime() - start) / 1_000_000;
         if (log.isInfoEnabled()) {
-            log.info("task {} {} of {} bytes: score {}{} in {} ms", task.taskId(), kind, input == null ? 0 : input.length,
-                    result.score(), result.floorReason().map(r -> " (" + r + ")").orElse(""), millis);
+            log.info(
+                    "task {} {} of {} bytes: score {}{} in {} ms",
+                    task.taskId(),
+                    kind,
+                    input == null ? 0 : input.length,
+                    result.score(),
+                    result.floorReason().map(r -> " (" + r + ")").orElse(""),
+                    millis);
         }
         return result;
     }

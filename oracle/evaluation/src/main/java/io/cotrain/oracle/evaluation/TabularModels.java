@@ -24,8 +24,7 @@ public final class TabularModels {
     /** Adam's learning rate. */
     public static final double LEARNING_RATE = 0.01;
 
-    private TabularModels() {
-    }
+    private TabularModels() {}
 
     /** The configuration of the base model for a schema, with weights initialised from {@code seed}. */
     public static MultiLayerConfiguration baseConfiguration(DataSchema schema, long seed) {
@@ -35,11 +34,21 @@ public final class TabularModels {
                 .updater(new Adam(LEARNING_RATE))
                 .weightInit(WeightInit.XAVIER)
                 .list()
-                .layer(new DenseLayer.Builder().nIn(schema.featureCount()).nOut(HIDDEN)
-                        .activation(Activation.RELU).build())
-                .layer(new DenseLayer.Builder().nIn(HIDDEN).nOut(HIDDEN).activation(Activation.RELU).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(HIDDEN)
-                        .nOut(schema.classCount()).activation(Activation.SOFTMAX).build())
+                .layer(new DenseLayer.Builder()
+                        .nIn(schema.featureCount())
+                        .nOut(HIDDEN)
+                        .activation(Activation.RELU)
+                        .build())
+                .layer(new DenseLayer.Builder()
+                        .nIn(HIDDEN)
+                        .nOut(HIDDEN)
+                        .activation(Activation.RELU)
+                        .build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                        .nIn(HIDDEN)
+                        .nOut(schema.classCount())
+                        .activation(Activation.SOFTMAX)
+                        .build())
                 .build();
     }
 

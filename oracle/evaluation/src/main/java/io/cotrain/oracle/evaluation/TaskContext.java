@@ -39,8 +39,14 @@ public final class TaskContext {
     private final HeldOutSample aloneRows;
     private final HeldOutMetrics aloneBaseline;
 
-    private TaskContext(long taskId, DataSchema schema, CsvDataset heldOutData, MultiLayerNetwork globalModel,
-            byte[] globalModelBytes, ModelArchitecture baseArchitecture, EvaluationLimits limits) {
+    private TaskContext(
+            long taskId,
+            DataSchema schema,
+            CsvDataset heldOutData,
+            MultiLayerNetwork globalModel,
+            byte[] globalModelBytes,
+            ModelArchitecture baseArchitecture,
+            EvaluationLimits limits) {
         this.taskId = taskId;
         this.schema = schema;
         this.heldOutData = heldOutData;
@@ -57,8 +63,8 @@ public final class TaskContext {
         this.limits = limits;
         this.baseline = HeldOutMetrics.measure(globalModel, heldOut, heldOutLabels);
         this.aloneRows = HeldOutSample.of(heldOut, heldOutLabels, ALONE_ROWS, ALONE_SEED);
-        this.aloneBaseline = aloneRows.rows().length == heldOutLabels.length
-                ? baseline : aloneRows.measure(globalModel);
+        this.aloneBaseline =
+                aloneRows.rows().length == heldOutLabels.length ? baseline : aloneRows.measure(globalModel);
     }
 
     /**
@@ -73,8 +79,8 @@ public final class TaskContext {
      * @throws CsvFormatException    when the held-out CSV is invalid
      * @throws InvalidModelException when the global model is invalid
      */
-    public static TaskContext create(long taskId, DataSchema schema, byte[] heldOutCsv, byte[] globalModelZip,
-            EvaluationLimits limits) {
+    public static TaskContext create(
+            long taskId, DataSchema schema, byte[] heldOutCsv, byte[] globalModelZip, EvaluationLimits limits) {
         Objects.requireNonNull(schema, "schema");
         Objects.requireNonNull(heldOutCsv, "heldOutCsv");
         Objects.requireNonNull(globalModelZip, "globalModelZip");
@@ -109,7 +115,10 @@ public final class TaskContext {
         return heldOutData;
     }
 
-    /** The current global model. Not thread-safe: do not run or train it concurrently; prefer {@link #freshGlobalModel()}. */
+    /**
+     * The current global model. Not thread-safe: do not run or train it concurrently; prefer {@link
+     * #freshGlobalModel()}.
+     */
     public MultiLayerNetwork globalModel() {
         return globalModel;
     }

@@ -28,9 +28,12 @@ class CsvDatasetTest {
     void rowFingerprints_sameRowsInOtherText_areTheSame_andDistinct() {
         long[] fingerprints = parse("a,b,y\n1,2.5,0\n3,4,1\n1,2.5,0\n").rowFingerprints();
 
-        assertThat(fingerprints).hasSize(2).isSorted()
+        assertThat(fingerprints)
+                .hasSize(2)
+                .isSorted()
                 .isEqualTo(parse("a,b,y\n3.0,4e0,1\n1.00,2.50,0\n").rowFingerprints());
-        assertThat(parse("a,b,y\n1,2.5,1\n").rowFingerprints()).as("another label, another row")
+        assertThat(parse("a,b,y\n1,2.5,1\n").rowFingerprints())
+                .as("another label, another row")
                 .doesNotContain(fingerprints);
     }
 
@@ -93,17 +96,22 @@ class CsvDatasetTest {
         assertThat(error("a,b,y\n").getMessage()).contains("no data rows");
         var invalidUtf8 = new byte[] {'a', ',', 'b', ',', 'y', '\n', (byte) 0xC3, (byte) 0x28, ',', '1', ',', '0'};
         assertThatThrownBy(() -> CsvDataset.parse(invalidUtf8, SCHEMA, EvaluationLimits.defaults()))
-                .isInstanceOf(CsvFormatException.class).hasMessageContaining("UTF-8");
+                .isInstanceOf(CsvFormatException.class)
+                .hasMessageContaining("UTF-8");
     }
 
     @Test
     void sizeAndRowLimits() {
         var tight = new EvaluationLimits(1 << 20, 1 << 20, 4, 10, 30, 2, 0.1, 10_000);
-        assertThatThrownBy(() -> CsvDataset.parse("a,b,y\n1,2,0\n1,2,0\n1,2,0\n".getBytes(StandardCharsets.UTF_8),
-                SCHEMA, tight)).isInstanceOf(CsvFormatException.class).hasMessageContaining("3 data rows")
+        assertThatThrownBy(() -> CsvDataset.parse(
+                        "a,b,y\n1,2,0\n1,2,0\n1,2,0\n".getBytes(StandardCharsets.UTF_8), SCHEMA, tight))
+                .isInstanceOf(CsvFormatException.class)
+                .hasMessageContaining("3 data rows")
                 .hasMessageContaining("limit of 2");
-        assertThatThrownBy(() -> CsvDataset.parse(("a,b,y\n" + "1,2,0\n".repeat(5)).getBytes(StandardCharsets.UTF_8),
-                SCHEMA, tight)).isInstanceOf(CsvFormatException.class).hasMessageContaining("limit of 30");
+        assertThatThrownBy(() -> CsvDataset.parse(
+                        ("a,b,y\n" + "1,2,0\n".repeat(5)).getBytes(StandardCharsets.UTF_8), SCHEMA, tight))
+                .isInstanceOf(CsvFormatException.class)
+                .hasMessageContaining("limit of 30");
     }
 
     @Test

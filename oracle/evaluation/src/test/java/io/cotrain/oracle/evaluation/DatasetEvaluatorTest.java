@@ -18,7 +18,9 @@ class DatasetEvaluatorTest {
         var evaluation = evaluate(Fixtures.CONTRIBUTIONS.honestDataset(4, 1000));
         assertThat(evaluation.floorReason()).isEmpty();
         assertThat(evaluation.score()).isGreaterThanOrEqualTo(50);
-        assertThat(evaluation.metrics()).containsEntry("datasetRows", 1000.0).containsEntry("duplicateRows", 0.0)
+        assertThat(evaluation.metrics())
+                .containsEntry("datasetRows", 1000.0)
+                .containsEntry("duplicateRows", 0.0)
                 .containsKeys("accuracy", "loss", "baselineAccuracy", "baselineLoss", "rows");
     }
 
@@ -33,7 +35,8 @@ class DatasetEvaluatorTest {
     void parseErrorsAreTheReason() {
         var evaluation = evaluate(Fixtures.CONTRIBUTIONS.datasetWithWrongHeader(4, 100));
         assertThat(evaluation.score()).isEqualTo(1);
-        assertThat(evaluation.floorReason()).hasValueSatisfying(r -> assertThat(r).startsWith("line 1, column 'f0'"));
+        assertThat(evaluation.floorReason())
+                .hasValueSatisfying(r -> assertThat(r).startsWith("line 1, column 'f0'"));
         assertThat(evaluate(Contributions.garbage(1000, 9)).floorReason()).isPresent();
         assertThat(evaluate(null).floorReason()).contains("no dataset bytes");
     }
@@ -52,7 +55,8 @@ class DatasetEvaluatorTest {
         assertThat(evaluation.score()).isEqualTo(1);
         assertThat(evaluation.floorReason()).contains("200 of 300 rows duplicate earlier rows, more than 10% allowed");
         // a few duplicates (5%) are tolerated
-        String shard = new String(Fixtures.CONTRIBUTIONS.honestDataset(4, 200), java.nio.charset.StandardCharsets.UTF_8);
+        String shard =
+                new String(Fixtures.CONTRIBUTIONS.honestDataset(4, 200), java.nio.charset.StandardCharsets.UTF_8);
         String[] lines = shard.split("\n");
         var sb = new StringBuilder(shard);
         for (int i = 1; i <= 10; i++) {

@@ -34,8 +34,8 @@ class EvaluationEndToEndTest {
 
         var evaluator = new ModelUpdateEvaluator();
         var first = task.context(1);
-        var second = TaskContext.create(1, task.schema(), task.heldOutCsv(), task.baseModelBytes(),
-                EvaluationLimits.defaults());
+        var second = TaskContext.create(
+                1, task.schema(), task.heldOutCsv(), task.baseModelBytes(), EvaluationLimits.defaults());
         assertThat(second.globalModelSha256()).isEqualTo(first.globalModelSha256());
         assertThat(second.baseline()).isEqualTo(first.baseline());
 
@@ -44,8 +44,12 @@ class EvaluationEndToEndTest {
             long start = System.nanoTime();
             var evaluation = evaluator.evaluate(first, submission.getValue());
             double millis = (System.nanoTime() - start) / 1e6;
-            LOG.info("evaluated {} ({} bytes) on {} held-out rows in {} ms: score {}", submission.getKey(),
-                    submission.getValue().length, first.baseline().rows(), String.format("%.1f", millis),
+            LOG.info(
+                    "evaluated {} ({} bytes) on {} held-out rows in {} ms: score {}",
+                    submission.getKey(),
+                    submission.getValue().length,
+                    first.baseline().rows(),
+                    String.format("%.1f", millis),
                     evaluation.score());
             results.put(submission.getKey(), evaluation);
             // determinism: a separately built context gives bit-identical scores and metrics
@@ -59,16 +63,17 @@ class EvaluationEndToEndTest {
         assertThat(honest2.score()).isGreaterThanOrEqualTo(50);
         assertThat(poisoned.score()).isEqualTo(1);
         assertThat(honest1.score() - poisoned.score()).isGreaterThanOrEqualTo(49);
-        assertThat(honest1.metrics().get("accuracy")).isGreaterThan(poisoned.metrics().get("accuracy") + 0.3);
+        assertThat(honest1.metrics().get("accuracy"))
+                .isGreaterThan(poisoned.metrics().get("accuracy") + 0.3);
         assertThat(results.get("free-rider").floorReason()).contains("no change from the global model");
-        assertThat(results.get("wrong-architecture").floorReason()).hasValueSatisfying(
-                r -> assertThat(r).startsWith("architecture mismatch"));
-        assertThat(results.get("nan-weights").floorReason()).hasValueSatisfying(
-                r -> assertThat(r).contains("NaN"));
-        assertThat(results.get("garbage").floorReason()).hasValueSatisfying(
-                r -> assertThat(r).startsWith("not a DL4J model"));
-        assertThat(results.get("zip-bomb").floorReason()).hasValueSatisfying(
-                r -> assertThat(r).startsWith("zip bomb guard"));
+        assertThat(results.get("wrong-architecture").floorReason())
+                .hasValueSatisfying(r -> assertThat(r).startsWith("architecture mismatch"));
+        assertThat(results.get("nan-weights").floorReason())
+                .hasValueSatisfying(r -> assertThat(r).contains("NaN"));
+        assertThat(results.get("garbage").floorReason())
+                .hasValueSatisfying(r -> assertThat(r).startsWith("not a DL4J model"));
+        assertThat(results.get("zip-bomb").floorReason())
+                .hasValueSatisfying(r -> assertThat(r).startsWith("zip bomb guard"));
         for (String key : new String[] {"free-rider", "wrong-architecture", "nan-weights", "garbage", "zip-bomb"}) {
             assertThat(results.get(key).score()).as(key).isEqualTo(1);
         }

@@ -10,8 +10,7 @@ final class Fixtures {
     static final Contributions CONTRIBUTIONS = new Contributions(TASK);
     private static TaskContext context;
 
-    private Fixtures() {
-    }
+    private Fixtures() {}
 
     static synchronized TaskContext context() {
         if (context == null) {

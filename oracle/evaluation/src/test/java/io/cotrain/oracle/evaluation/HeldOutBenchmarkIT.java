@@ -41,9 +41,15 @@ class HeldOutBenchmarkIT {
         var datasetEvaluation = new DatasetEvaluator().evaluate(context, dataset);
         double datasetMillis = (System.nanoTime() - start) / 1e6;
 
-        LOG.info("held-out rows {}: context built in {} ms; model update scored {} in {} ms (mean of {}); "
-                        + "dataset of 2,000 rows scored {} in {} ms", ROWS, String.format("%.0f", contextMillis),
-                first.score(), String.format("%.1f", updateMillis), REPEATS, datasetEvaluation.score(),
+        LOG.info(
+                "held-out rows {}: context built in {} ms; model update scored {} in {} ms (mean of {}); "
+                        + "dataset of 2,000 rows scored {} in {} ms",
+                ROWS,
+                String.format("%.0f", contextMillis),
+                first.score(),
+                String.format("%.1f", updateMillis),
+                REPEATS,
+                datasetEvaluation.score(),
                 String.format("%.0f", datasetMillis));
         assertThat(first.score()).isGreaterThanOrEqualTo(50);
         assertThat(datasetEvaluation.floorReason()).isEmpty();

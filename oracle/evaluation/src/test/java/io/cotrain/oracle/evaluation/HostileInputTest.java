@@ -53,14 +53,17 @@ class HostileInputTest {
             for (int k = 0, n = 1 + random.nextInt(3); k < n; k++) {
                 target[random.nextInt(target.length)] = (byte) random.nextInt(256);
             }
-            var evaluation = models.evaluate(Fixtures.context(),
+            var evaluation = models.evaluate(
+                    Fixtures.context(),
                     Contributions.zip(new String[] {"configuration.json", "coefficients.bin"}, new byte[][] {j, c}));
             assertWellFormed(evaluation);
             if (!evaluation.rejected()) {
                 scored++;
             }
         }
-        assertThat(scored).as("some mutations of the weights still make a valid model").isPositive();
+        assertThat(scored)
+                .as("some mutations of the weights still make a valid model")
+                .isPositive();
     }
 
     @Test
@@ -69,15 +72,20 @@ class HostileInputTest {
         String json = new String(entries.get("configuration.json"), StandardCharsets.UTF_8);
         assertThat(json).contains("\"nout\" : 32");
         for (String hostile : new String[] {
-                json.replace("\"nout\" : 32", "\"nout\" : 2000000000"),
-                json.replace("\"nout\" : 32", "\"nout\" : -5"),
-                json.replace("\"nin\" : 8", "\"nin\" : 9223372036854775807"),
-                json.replace("relu", "no-such-activation"),
-                json.replace("\"confs\"", "\"confz\""),
-                "null", "[]", "{\"@class\": \"java.lang.Runtime\"}"}) {
-            var evaluation = models.evaluate(Fixtures.context(), Contributions.zip(
-                    new String[] {"configuration.json", "coefficients.bin"},
-                    new byte[][] {hostile.getBytes(StandardCharsets.UTF_8), entries.get("coefficients.bin")}));
+            json.replace("\"nout\" : 32", "\"nout\" : 2000000000"),
+            json.replace("\"nout\" : 32", "\"nout\" : -5"),
+            json.replace("\"nin\" : 8", "\"nin\" : 9223372036854775807"),
+            json.replace("relu", "no-such-activation"),
+            json.replace("\"confs\"", "\"confz\""),
+            "null",
+            "[]",
+            "{\"@class\": \"java.lang.Runtime\"}"
+        }) {
+            var evaluation = models.evaluate(
+                    Fixtures.context(),
+                    Contributions.zip(
+                            new String[] {"configuration.json", "coefficients.bin"},
+                            new byte[][] {hostile.getBytes(StandardCharsets.UTF_8), entries.get("coefficients.bin")}));
             assertThat(evaluation.score()).isEqualTo(1);
             assertThat(evaluation.floorReason()).isPresent();
         }

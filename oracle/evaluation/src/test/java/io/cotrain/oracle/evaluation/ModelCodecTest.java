@@ -120,22 +120,28 @@ class ModelCodecTest {
     void notADl4jModel() {
         assertThat(rejection(new byte[0])).startsWith("not a DL4J model");
         assertThat(rejection(Contributions.garbage(10_000, 1))).startsWith("not a DL4J model");
-        assertThat(rejection("PK\3\4 truncated".getBytes(StandardCharsets.ISO_8859_1))).startsWith("not a DL4J model");
+        assertThat(rejection("PK\3\4 truncated".getBytes(StandardCharsets.ISO_8859_1)))
+                .startsWith("not a DL4J model");
         assertThat(rejection(Contributions.zip(new String[] {"../evil"}, new byte[][] {{1}})))
                 .isEqualTo("not a DL4J model: unexpected zip entry '../evil'");
         assertThat(rejection(Contributions.zip(new String[] {"configuration.json"}, new byte[][] {"{}".getBytes()})))
                 .isEqualTo("not a DL4J model: the zip lacks coefficients.bin");
         var entries = ModelCodec.scan(Fixtures.TASK.baseModelBytes(), LIMITS);
-        byte[] twice = Contributions.zip(new String[] {"configuration.json", "configuration.jsoX"},
+        byte[] twice = Contributions.zip(
+                new String[] {"configuration.json", "configuration.jsoX"},
                 new byte[][] {entries.get("configuration.json"), entries.get("configuration.json")});
-        String latin = new String(twice, StandardCharsets.ISO_8859_1).replace("configuration.jsoX", "configuration.json");
+        String latin =
+                new String(twice, StandardCharsets.ISO_8859_1).replace("configuration.jsoX", "configuration.json");
         assertThat(rejection(latin.getBytes(StandardCharsets.ISO_8859_1))).contains("duplicate zip entry");
-        assertThat(rejection(Contributions.zip(new String[] {"configuration.json", "coefficients.bin"},
-                new byte[][] {"{\"confs\": 5}".getBytes(), entries.get("coefficients.bin")})))
+        assertThat(rejection(Contributions.zip(
+                        new String[] {"configuration.json", "coefficients.bin"},
+                        new byte[][] {"{\"confs\": 5}".getBytes(), entries.get("coefficients.bin")})))
                 .isEqualTo("not a DL4J model: configuration.json is not a MultiLayerNetwork configuration");
         byte[] deep = ("[".repeat(10_000) + "]".repeat(10_000)).getBytes();
-        assertThat(rejection(Contributions.zip(new String[] {"configuration.json", "coefficients.bin"},
-                new byte[][] {deep, entries.get("coefficients.bin")}))).contains("nests deeper than 32");
+        assertThat(rejection(Contributions.zip(
+                        new String[] {"configuration.json", "coefficients.bin"},
+                        new byte[][] {deep, entries.get("coefficients.bin")})))
+                .contains("nests deeper than 32");
     }
 
     @Test
@@ -153,7 +159,8 @@ class ModelCodecTest {
     void parameterLimitWithoutExpectedArchitecture() {
         var limits = new EvaluationLimits(8 << 20, 64 << 20, 8, 20, 1 << 20, 1000, 0.1, 1000);
         assertThatThrownBy(() -> ModelCodec.read(Fixtures.TASK.baseModelBytes(), limits))
-                .isInstanceOf(InvalidModelException.class).hasMessage("the model has 1443 parameters, outside 1..1000");
+                .isInstanceOf(InvalidModelException.class)
+                .hasMessage("the model has 1443 parameters, outside 1..1000");
     }
 
     @Test
@@ -174,14 +181,17 @@ class ModelCodecTest {
                 .contains("parameters of type UTF8");
         assertThat(rejection(withCoefficients(json, Arrays.copyOf(coefficients(1443, "FLOAT", 1443), 6000))))
                 .contains("trailing bytes");
-        assertThat(rejection(withCoefficients(json, new byte[] {0, 3, 'a', 'b', 'c'}))).contains("shape header 'abc'");
+        assertThat(rejection(withCoefficients(json, new byte[] {0, 3, 'a', 'b', 'c'})))
+                .contains("shape header 'abc'");
         // a double vector of the right length is accepted
         assertThat(ModelCodec.read(withCoefficients(json, coefficients(1443, "DOUBLE", 1443)), LIMITS, BASE)
-                .numParams()).isEqualTo(1443);
+                        .numParams())
+                .isEqualTo(1443);
     }
 
     private static byte[] withCoefficients(byte[] json, byte[] coefficients) {
-        return Contributions.zip(new String[] {"configuration.json", "coefficients.bin"}, new byte[][] {json, coefficients});
+        return Contributions.zip(
+                new String[] {"configuration.json", "coefficients.bin"}, new byte[][] {json, coefficients});
     }
 
     /** ND4J's layout with a rank-1 shape of {@code length}, then {@code values} values of {@code type}. */

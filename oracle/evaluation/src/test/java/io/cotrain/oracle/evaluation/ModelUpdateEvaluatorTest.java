@@ -17,16 +17,18 @@ class ModelUpdateEvaluatorTest {
 
     private static void assertFloor(Evaluation evaluation, String reasonPart) {
         assertThat(evaluation.score()).isEqualTo(QualityScore.FLOOR);
-        assertThat(evaluation.floorReason()).hasValueSatisfying(r -> assertThat(r).contains(reasonPart));
+        assertThat(evaluation.floorReason())
+                .hasValueSatisfying(r -> assertThat(r).contains(reasonPart));
     }
 
     @Test
     void maximumSize() {
         int globalSize = Fixtures.TASK.baseModelBytes().length;
         var limits = new EvaluationLimits(globalSize, 64L << 20, 8, 20, 32L << 20, 250_000, 0.1, 1_000_000);
-        var context = TaskContext.create(7, Fixtures.TASK.schema(), Fixtures.TASK.heldOutCsv(),
-                Fixtures.TASK.baseModelBytes(), limits);
-        assertFloor(evaluator.evaluate(context, Contributions.garbage(globalSize + 1, 5)),
+        var context = TaskContext.create(
+                7, Fixtures.TASK.schema(), Fixtures.TASK.heldOutCsv(), Fixtures.TASK.baseModelBytes(), limits);
+        assertFloor(
+                evaluator.evaluate(context, Contributions.garbage(globalSize + 1, 5)),
                 "the model has " + (globalSize + 1) + " bytes, more than the limit of " + globalSize);
     }
 
@@ -75,11 +77,13 @@ class ModelUpdateEvaluatorTest {
         var evaluation = evaluate(Fixtures.CONTRIBUTIONS.honestUpdate(1));
         assertThat(evaluation.floorReason()).isEmpty();
         assertThat(evaluation.score()).isGreaterThanOrEqualTo(50);
-        assertThat(evaluation.metrics()).containsKeys("accuracy", "loss", "baselineAccuracy", "baselineLoss",
-                "accuracyDelta", "rows");
+        assertThat(evaluation.metrics())
+                .containsKeys("accuracy", "loss", "baselineAccuracy", "baselineLoss", "accuracyDelta", "rows");
         assertThat(evaluation.metrics().get("rows")).isEqualTo(2000.0);
-        assertThat(evaluation.metrics().get("accuracy")).isGreaterThan(evaluation.metrics().get("baselineAccuracy"));
-        assertThat(evaluation.metrics().get("baselineAccuracy")).isEqualTo(Fixtures.context().baseline().accuracy());
+        assertThat(evaluation.metrics().get("accuracy"))
+                .isGreaterThan(evaluation.metrics().get("baselineAccuracy"));
+        assertThat(evaluation.metrics().get("baselineAccuracy"))
+                .isEqualTo(Fixtures.context().baseline().accuracy());
     }
 
     @Test

@@ -12,14 +12,14 @@ class QualityScoreTest {
         assertThat(QualityScore.score(800, 800, 1000)).isEqualTo(50);
         assertThat(QualityScore.score(850, 800, 1000)).isEqualTo(100); // +5 points
         assertThat(QualityScore.score(900, 800, 1000)).isEqualTo(100); // clamped
-        assertThat(QualityScore.score(750, 800, 1000)).isEqualTo(40);  // -5 points: -2 per point lost
-        assertThat(QualityScore.score(700, 800, 1000)).isEqualTo(30);  // -10 points: the slash threshold
-        assertThat(QualityScore.score(698, 800, 1000)).isEqualTo(30);  // -10.2 points: 29.6 rounds to 30
-        assertThat(QualityScore.score(697, 800, 1000)).isEqualTo(29);  // -10.3 points: slashed
-        assertThat(QualityScore.score(553, 800, 1000)).isEqualTo(1);   // -24.7 points: 0.6 rounds to 1
-        assertThat(QualityScore.score(550, 800, 1000)).isEqualTo(1);   // -25 points: 0, clamped to the floor
+        assertThat(QualityScore.score(750, 800, 1000)).isEqualTo(40); // -5 points: -2 per point lost
+        assertThat(QualityScore.score(700, 800, 1000)).isEqualTo(30); // -10 points: the slash threshold
+        assertThat(QualityScore.score(698, 800, 1000)).isEqualTo(30); // -10.2 points: 29.6 rounds to 30
+        assertThat(QualityScore.score(697, 800, 1000)).isEqualTo(29); // -10.3 points: slashed
+        assertThat(QualityScore.score(553, 800, 1000)).isEqualTo(1); // -24.7 points: 0.6 rounds to 1
+        assertThat(QualityScore.score(550, 800, 1000)).isEqualTo(1); // -25 points: 0, clamped to the floor
         assertThat(QualityScore.score(0, 1000, 1000)).isEqualTo(1);
-        assertThat(QualityScore.score(810, 800, 1000)).isEqualTo(60);  // +1 point: +10
+        assertThat(QualityScore.score(810, 800, 1000)).isEqualTo(60); // +1 point: +10
         assertThat(QualityScore.score(0.80, 0.80)).isEqualTo(50);
         assertThat(QualityScore.score(0.85, 0.80)).isEqualTo(100);
         assertThat(QualityScore.score(0.70, 0.80)).isEqualTo(30);
@@ -42,7 +42,9 @@ class QualityScoreTest {
                 int previous = Integer.MIN_VALUE;
                 for (int candidate = 0; candidate <= rows; candidate++) {
                     int score = QualityScore.score(candidate, baseline, rows);
-                    assertThat(score).isBetween(QualityScore.FLOOR, QualityScore.MAX).isGreaterThanOrEqualTo(previous);
+                    assertThat(score)
+                            .isBetween(QualityScore.FLOOR, QualityScore.MAX)
+                            .isGreaterThanOrEqualTo(previous);
                     // the double form agrees except where floating-point error moves an exact half
                     assertThat(QualityScore.score((double) candidate / rows, (double) baseline / rows))
                             .isBetween(score - 1, score + 1);

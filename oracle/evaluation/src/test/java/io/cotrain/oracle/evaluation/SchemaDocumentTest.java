@@ -38,10 +38,10 @@ class SchemaDocumentTest {
                 .hasMessage("featureColumns must be an array of column names");
         assertThatThrownBy(() -> read(CANONICAL.replace("\"wind\"", "7")))
                 .hasMessage("featureColumns must hold strings: 7");
-        assertThatThrownBy(() -> read(CANONICAL.replace("\"weather\"", "3"))).hasMessage("labelColumn must be a string");
+        assertThatThrownBy(() -> read(CANONICAL.replace("\"weather\"", "3")))
+                .hasMessage("labelColumn must be a string");
         assertThatThrownBy(() -> read(CANONICAL.replace(":5", ":\"5\""))).hasMessage("classCount must be an integer");
-        assertThatThrownBy(() -> read(CANONICAL.replace(":5", ":1")))
-                .hasMessage("classCount must be 2..1024, was 1");
+        assertThatThrownBy(() -> read(CANONICAL.replace(":5", ":1"))).hasMessage("classCount must be 2..1024, was 1");
         assertThatThrownBy(() -> read(CANONICAL.replace("}", ",\"classCount\":5}")))
                 .hasMessageContaining("Duplicate field 'classCount'");
     }

@@ -11,8 +11,8 @@ class ScoringTest {
     private static final byte[] INPUT = {1, 2, 3};
 
     private static Evaluation guarded(Scoring.Body body) {
-        return Scoring.guarded(LoggerFactory.getLogger(ScoringTest.class), "model update", Fixtures.context(), INPUT,
-                body);
+        return Scoring.guarded(
+                LoggerFactory.getLogger(ScoringTest.class), "model update", Fixtures.context(), INPUT, body);
     }
 
     @Test
@@ -28,9 +28,11 @@ class ScoringTest {
     @Test
     void guarded_bugInTheNode_throwsInsteadOfFlooring() {
         assertThatThrownBy(() -> guarded(() -> {
-            throw new NullPointerException("a bug");
-        })).isInstanceOf(EvaluationFailedException.class)
-                .hasMessageContaining("model update of 3 bytes for task " + Fixtures.context().taskId())
+                    throw new NullPointerException("a bug");
+                }))
+                .isInstanceOf(EvaluationFailedException.class)
+                .hasMessageContaining(
+                        "model update of 3 bytes for task " + Fixtures.context().taskId())
                 .hasMessageContaining("NullPointerException: a bug")
                 .hasCauseInstanceOf(NullPointerException.class);
     }
@@ -38,14 +40,20 @@ class ScoringTest {
     @Test
     void guarded_nodeOutOfMemory_throwsInsteadOfFlooring() {
         assertThatThrownBy(() -> guarded(() -> {
-            throw new OutOfMemoryError("Java heap space");
-        })).isInstanceOf(EvaluationFailedException.class).hasCauseInstanceOf(OutOfMemoryError.class);
+                    throw new OutOfMemoryError("Java heap space");
+                }))
+                .isInstanceOf(EvaluationFailedException.class)
+                .hasCauseInstanceOf(OutOfMemoryError.class);
     }
 
     @Test
     void guarded_noBytes_floors() {
-        Evaluation evaluation = Scoring.guarded(LoggerFactory.getLogger(ScoringTest.class), "dataset",
-                Fixtures.context(), null, () -> Evaluation.floor("unreachable"));
+        Evaluation evaluation = Scoring.guarded(
+                LoggerFactory.getLogger(ScoringTest.class),
+                "dataset",
+                Fixtures.context(),
+                null,
+                () -> Evaluation.floor("unreachable"));
 
         assertThat(evaluation.floorReason()).contains("no dataset bytes");
     }

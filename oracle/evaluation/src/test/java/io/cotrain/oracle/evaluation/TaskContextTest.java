@@ -40,12 +40,17 @@ class TaskContextTest {
         var alone = context.measureAlone(updated);
 
         assertThat(context.aloneBaseline().rows()).isEqualTo(TaskContext.ALONE_ROWS);
-        assertThat(context.aloneBaseline()).isEqualTo(context.measureAlone(context.freshGlobalModel()))
+        assertThat(context.aloneBaseline())
+                .isEqualTo(context.measureAlone(context.freshGlobalModel()))
                 .isNotEqualTo(context.baseline());
         assertThat(alone.rows()).isEqualTo(TaskContext.ALONE_ROWS);
-        assertThat(alone).as("the same rows every time").isEqualTo(context.measureAlone(updated))
+        assertThat(alone)
+                .as("the same rows every time")
+                .isEqualTo(context.measureAlone(updated))
                 .isNotEqualTo(context.measure(updated));
-        assertThat(new ModelUpdateEvaluator().evaluate(context, ModelCodec.write(updated)).metrics())
+        assertThat(new ModelUpdateEvaluator()
+                        .evaluate(context, ModelCodec.write(updated))
+                        .metrics())
                 .containsEntry("rows", (double) TaskContext.ALONE_ROWS)
                 .containsEntry("baselineAccuracy", context.aloneBaseline().accuracy());
     }
@@ -53,8 +58,7 @@ class TaskContextTest {
     @Test
     void anotherGlobalModelSharesTheHeldOutSetAndHasItsOwnBaseline() {
         var context = Fixtures.context();
-        byte[] trained = ModelCodec.write(LocalTraining.train(context.freshGlobalModel(),
-                context.heldOut(), 2, 11));
+        byte[] trained = ModelCodec.write(LocalTraining.train(context.freshGlobalModel(), context.heldOut(), 2, 11));
 
         var next = context.withGlobalModel(trained);
 
@@ -63,7 +67,9 @@ class TaskContextTest {
         assertThat(next.heldOutData()).isSameAs(context.heldOutData());
         assertThat(next.baseline()).isEqualTo(context.measure(next.freshGlobalModel()));
         assertThat(next.baseline().accuracy()).isGreaterThan(context.baseline().accuracy());
-        assertThat(context.globalModelBytes()).as("the old context is unchanged").isEqualTo(Fixtures.TASK.baseModelBytes());
+        assertThat(context.globalModelBytes())
+                .as("the old context is unchanged")
+                .isEqualTo(Fixtures.TASK.baseModelBytes());
         assertThatThrownBy(() -> context.withGlobalModel(Fixtures.CONTRIBUTIONS.wrongArchitecture()))
                 .isInstanceOf(InvalidModelException.class);
     }
@@ -73,11 +79,14 @@ class TaskContextTest {
         var task = Fixtures.TASK;
         var limits = EvaluationLimits.defaults();
         assertThatThrownBy(() -> TaskContext.create(1, task.schema(), "x\n".getBytes(), task.baseModelBytes(), limits))
-                .isInstanceOf(CsvFormatException.class).hasMessageContaining("line 1");
-        assertThatThrownBy(() -> TaskContext.create(1, task.schema(), task.heldOutCsv(),
-                Contributions.garbage(100, 1), limits)).isInstanceOf(InvalidModelException.class);
-        assertThatThrownBy(() -> TaskContext.create(1, task.schema(), task.heldOutCsv(),
-                Fixtures.CONTRIBUTIONS.wrongArchitecture(), limits)).isInstanceOf(InvalidModelException.class)
+                .isInstanceOf(CsvFormatException.class)
+                .hasMessageContaining("line 1");
+        assertThatThrownBy(() ->
+                        TaskContext.create(1, task.schema(), task.heldOutCsv(), Contributions.garbage(100, 1), limits))
+                .isInstanceOf(InvalidModelException.class);
+        assertThatThrownBy(() -> TaskContext.create(
+                        1, task.schema(), task.heldOutCsv(), Fixtures.CONTRIBUTIONS.wrongArchitecture(), limits))
+                .isInstanceOf(InvalidModelException.class)
                 .hasMessageStartingWith("architecture mismatch");
     }
 }

@@ -47,6 +47,7 @@ public final class ArtifactIndex {
     private final Path directory;
     /** Resolved above the mark, not yet contiguous with it: kept in memory only, resolved again after a restart. */
     private final TreeMap<BigInteger, BigInteger> resolvedAbove = new TreeMap<>();
+
     private BigInteger resolvedThrough;
     private BigInteger resolvedThroughBlock;
 
@@ -57,12 +58,14 @@ public final class ArtifactIndex {
         resolvedThrough = BigInteger.ZERO;
         if (Files.exists(mark)) {
             try {
-                String[] fields = Files.readString(mark, StandardCharsets.US_ASCII).strip().split(" ");
+                String[] fields = Files.readString(mark, StandardCharsets.US_ASCII)
+                        .strip()
+                        .split(" ");
                 resolvedThrough = new BigInteger(fields[0]);
                 resolvedThroughBlock = new BigInteger(fields[1]);
             } catch (IOException | RuntimeException e) {
-                throw new IllegalStateException(mark + " is unreadable (delete the artifacts directory to rebuild it): "
-                        + e.getMessage(), e);
+                throw new IllegalStateException(
+                        mark + " is unreadable (delete the artifacts directory to rebuild it): " + e.getMessage(), e);
             }
         }
     }
@@ -120,7 +123,8 @@ public final class ArtifactIndex {
         Path file = directory.resolve(sha256);
         if (!Files.exists(file)) return Optional.empty();
         try {
-            return Optional.of(new BigInteger(Files.readString(file, StandardCharsets.US_ASCII).strip()));
+            return Optional.of(new BigInteger(
+                    Files.readString(file, StandardCharsets.US_ASCII).strip()));
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {

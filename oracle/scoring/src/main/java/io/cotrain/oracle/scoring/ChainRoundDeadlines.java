@@ -37,10 +37,11 @@ final class ChainRoundDeadlines implements RoundDeadlines {
     @Override
     public synchronized Deadline deadline(BigInteger round, Instant now) {
         try {
-            RoundView info = chain.read("roundInfo(" + round + ")", () -> protocol.roundInfo(round).send());
+            RoundView info = chain.read(
+                    "roundInfo(" + round + ")", () -> protocol.roundInfo(round).send());
             if (!now.equals(sampledAt)) sample(now);
-            return fetching.deadline(now, blocksUntil(info.submissionEndBlock), blocksUntil(info.commitEndBlock),
-                    blockTime);
+            return fetching.deadline(
+                    now, blocksUntil(info.submissionEndBlock), blocksUntil(info.commitEndBlock), blockTime);
         } catch (RuntimeException e) {
             throw new TransientFailureException("cannot read the windows of round " + round + ": " + e.getMessage(), e);
         }
@@ -59,7 +60,8 @@ final class ChainRoundDeadlines implements RoundDeadlines {
         blockTime = BURST_BLOCK_TIME;
         if (back.signum() > 0) {
             EthBlock.Block earlier = header(DefaultBlockParameter.valueOf(block.subtract(back)));
-            long millis = latest.getTimestamp().subtract(earlier.getTimestamp()).longValueExact() * 1000
+            long millis = latest.getTimestamp().subtract(earlier.getTimestamp()).longValueExact()
+                    * 1000
                     / back.longValueExact();
             if (millis > 0) blockTime = Duration.ofMillis(millis);
         }
@@ -67,8 +69,10 @@ final class ChainRoundDeadlines implements RoundDeadlines {
     }
 
     private EthBlock.Block header(DefaultBlockParameter number) {
-        EthBlock.Block header = chain.read("block " + number.getValue(),
-                () -> web3j.ethGetBlockByNumber(number, false).send()).getBlock();
+        EthBlock.Block header = chain.read(
+                        "block " + number.getValue(),
+                        () -> web3j.ethGetBlockByNumber(number, false).send())
+                .getBlock();
         if (header == null) throw new IllegalStateException("the chain has no block " + number.getValue());
         return header;
     }

@@ -21,15 +21,15 @@ import java.time.Instant;
  * @param commitReserveBlocks the blocks before the commit window ends by which fetching is over
  * @param healthProbeTimeout how long each step of the IPFS node's health probe may take
  */
-public record ContentFetching(Duration roundDeadline, int concurrency, int commitReserveBlocks,
-        Duration healthProbeTimeout) {
+public record ContentFetching(
+        Duration roundDeadline, int concurrency, int commitReserveBlocks, Duration healthProbeTimeout) {
     /** The least time any fetch is given: a healthy node serves content it holds in milliseconds. */
     public static final Duration MINIMUM_FETCH = Duration.ofSeconds(1);
 
     public ContentFetching {
         if (roundDeadline.compareTo(MINIMUM_FETCH) < 0) {
-            throw new IllegalArgumentException("the round deadline must be at least " + MINIMUM_FETCH + ", got "
-                    + roundDeadline);
+            throw new IllegalArgumentException(
+                    "the round deadline must be at least " + MINIMUM_FETCH + ", got " + roundDeadline);
         }
         if (concurrency < 1) throw new IllegalArgumentException("concurrency must be at least 1, got " + concurrency);
         if (commitReserveBlocks < 0) {
@@ -54,14 +54,15 @@ public record ContentFetching(Duration roundDeadline, int concurrency, int commi
      * @param blockTime the chain's recent time per block
      * @return when fetching the round's content must be over, and whether that fetch is the round's last
      */
-    public RoundDeadlines.Deadline deadline(Instant now, long blocksUntilSubmissionEnd, long blocksUntilCommitEnd,
-            Duration blockTime) {
+    public RoundDeadlines.Deadline deadline(
+            Instant now, long blocksUntilSubmissionEnd, long blocksUntilCommitEnd, Duration blockTime) {
         if (blocksUntilSubmissionEnd > 0) return new RoundDeadlines.Deadline(now.plus(MINIMUM_FETCH), false);
         if (blocksUntilCommitEnd <= 0) return new RoundDeadlines.Deadline(now.plus(roundDeadline), true);
-        Duration untilReserve = blockTime.multipliedBy(Math.max(0, blocksUntilCommitEnd - commitReserveBlocks))
+        Duration untilReserve = blockTime
+                .multipliedBy(Math.max(0, blocksUntilCommitEnd - commitReserveBlocks))
                 .minus(healthProbeTimeout);
         Duration budget = untilReserve.compareTo(roundDeadline) < 0 ? untilReserve : roundDeadline;
-        return new RoundDeadlines.Deadline(now.plus(budget.compareTo(MINIMUM_FETCH) < 0 ? MINIMUM_FETCH : budget),
-                true);
+        return new RoundDeadlines.Deadline(
+                now.plus(budget.compareTo(MINIMUM_FETCH) < 0 ? MINIMUM_FETCH : budget), true);
     }
 }

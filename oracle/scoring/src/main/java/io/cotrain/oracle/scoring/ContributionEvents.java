@@ -3,8 +3,8 @@ package io.cotrain.oracle.scoring;
 import io.cotrain.client.EventQuery;
 import io.cotrain.client.EventReader;
 import io.cotrain.client.RetryPolicy;
-import io.cotrain.contracts.generated.CotrainProtocol.ContributionSubmittedEventResponse;
 import io.cotrain.contracts.generated.CotrainProtocol;
+import io.cotrain.contracts.generated.CotrainProtocol.ContributionSubmittedEventResponse;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,8 +28,14 @@ final class ContributionEvents implements ContributionHistory {
         List<ContributionRecord> records = new ArrayList<>();
         for (Log log : reader.read(query, fromBlock.max(deployBlock), toBlock)) {
             ContributionSubmittedEventResponse event = CotrainProtocol.getContributionSubmittedEventFromLog(log);
-            records.add(new ContributionRecord(event.id, event.round, event.contributor, event.kind.intValue(),
-                    event.taskId.longValueExact(), event.contentDigest, log.getBlockNumber()));
+            records.add(new ContributionRecord(
+                    event.id,
+                    event.round,
+                    event.contributor,
+                    event.kind.intValue(),
+                    event.taskId.longValueExact(),
+                    event.contentDigest,
+                    log.getBlockNumber()));
         }
         return records;
     }

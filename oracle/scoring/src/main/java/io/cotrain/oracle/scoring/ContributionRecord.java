@@ -14,5 +14,11 @@ import java.math.BigInteger;
  * @param submittedBlock the block it was submitted in: its task's global model as of that block is what it is judged
  *     against
  */
-public record ContributionRecord(BigInteger id, BigInteger round, String contributor, int kind, long taskId,
-        byte[] contentDigest, BigInteger submittedBlock) {}
+public record ContributionRecord(
+        BigInteger id,
+        BigInteger round,
+        String contributor,
+        int kind,
+        long taskId,
+        byte[] contentDigest,
+        BigInteger submittedBlock) {}

@@ -83,8 +83,9 @@ public final class ContributionScorer implements AutoCloseable {
     private final RoundFetcher roundFetcher;
     /** Contributions whose evaluation failure was logged with its stack trace: it is retried every tick. */
     private final Set<BigInteger> failuresLogged = ConcurrentHashMap.newKeySet();
-    private final ExecutorService fetcher = Executors.newFixedThreadPool(2, Thread.ofPlatform()
-            .name("contribution-fetch-", 0).daemon().factory());
+
+    private final ExecutorService fetcher = Executors.newFixedThreadPool(
+            2, Thread.ofPlatform().name("contribution-fetch-", 0).daemon().factory());
 
     /**
      * @param tasks the tasks this node evaluates
@@ -98,9 +99,18 @@ public final class ContributionScorer implements AutoCloseable {
      * @param deadlines when fetching a round's content must be over
      * @param fetching fetches in flight and the health probe's timeout
      */
-    public ContributionScorer(ContentStore content, TaskCatalog tasks, GlobalModelSource globalModels,
-            Assessor modelUpdates, Assessor datasets, Clock clock, ArtifactIndex artifacts,
-            UpdateStore updates, ContributionHistory history, RoundDeadlines deadlines, ContentFetching fetching) {
+    public ContributionScorer(
+            ContentStore content,
+            TaskCatalog tasks,
+            GlobalModelSource globalModels,
+            Assessor modelUpdates,
+            Assessor datasets,
+            Clock clock,
+            ArtifactIndex artifacts,
+            UpdateStore updates,
+            ContributionHistory history,
+            RoundDeadlines deadlines,
+            ContentFetching fetching) {
         this.content = content;
         this.tasks = tasks;
         this.globalModels = globalModels;
@@ -165,8 +175,8 @@ public final class ContributionScorer implements AutoCloseable {
     }
 
     /** What to do with one contribution once its content is fetched: floor it, or evaluate its manifest's artifact. */
-    private record Plan(ContributionRecord contribution, ContributionManifest manifest, byte[] artifact,
-            Evaluation floor) {}
+    private record Plan(
+            ContributionRecord contribution, ContributionManifest manifest, byte[] artifact, Evaluation floor) {}
 
     /**
      * One batch of rounds that share a deadline: fetch everything against the deadline (as of now: an earlier batch
@@ -175,22 +185,39 @@ public final class ContributionScorer implements AutoCloseable {
     private void judge(List<ContributionRecord> batch, Consumer<ScoredContribution> results) {
         long started = System.nanoTime();
         Instant start = clock.instant();
-        List<RoundDeadlines.Deadline> roundDeadlines = batch.stream().map(ContributionRecord::round).distinct()
-                .map(round -> deadlines.deadline(round, start)).toList();
+        List<RoundDeadlines.Deadline> roundDeadlines = batch.stream()
+                .map(ContributionRecord::round)
+                .distinct()
+                .map(round -> deadlines.deadline(round, start))
+                .toList();
         RoundDeadlines.Deadline deadline = new RoundDeadlines.Deadline(
-                roundDeadlines.stream().map(RoundDeadlines.Deadline::at).min(Comparator.naturalOrder()).orElseThrow(),
+                roundDeadlines.stream()
+                        .map(RoundDeadlines.Deadline::at)
+                        .min(Comparator.naturalOrder())
+                        .orElseThrow(),
                 roundDeadlines.stream().allMatch(RoundDeadlines.Deadline::last));
         Set<BigInteger> judged = batch.stream().map(ContributionRecord::id).collect(Collectors.toSet());
         List<ContributionRecord> toFetch = new ArrayList<>(unresolvedBelow(batch, judged));
         toFetch.addAll(batch);
-        Map<BigInteger, Fetched> fetched = roundFetcher.fetch(toFetch, deadline, (contribution, artifact) ->
-                judged.contains(contribution.id()) && tasks.has(contribution.taskId())
-                        && artifacts.earliest(artifact.sha256()).map(first -> first.compareTo(contribution.id()) >= 0)
+        Map<BigInteger, Fetched> fetched = roundFetcher.fetch(
+                toFetch,
+                deadline,
+                (contribution, artifact) -> judged.contains(contribution.id())
+                        && tasks.has(contribution.taskId())
+                        && artifacts
+                                .earliest(artifact.sha256())
+                                .map(first -> first.compareTo(contribution.id()) >= 0)
                                 .orElse(true));
-        artifacts.record(fetched.values().stream().filter(Fetched::resolved).map(Fetched::resolution).toList());
+        artifacts.record(fetched.values().stream()
+                .filter(Fetched::resolved)
+                .map(Fetched::resolution)
+                .toList());
         long fetchMillis = (System.nanoTime() - started) / 1_000_000;
-        LOG.info("fetched the content of {} contributions (rounds {}) in {} ms against a deadline of {} ms",
-                toFetch.size(), batch.stream().map(ContributionRecord::round).distinct().toList(), fetchMillis,
+        LOG.info(
+                "fetched the content of {} contributions (rounds {}) in {} ms against a deadline of {} ms",
+                toFetch.size(),
+                batch.stream().map(ContributionRecord::round).distinct().toList(),
+                fetchMillis,
                 Duration.between(start, deadline.at()).toMillis());
 
         List<Plan> plans = new ArrayList<>();
@@ -198,10 +225,14 @@ public final class ContributionScorer implements AutoCloseable {
         for (ContributionRecord contribution : batch) {
             Fetched found = fetched.get(contribution.id());
             if (!artifacts.decidable(contribution.id())) {
-                stop = found.outcome() instanceof Outcome.Pending pending ? pending.cause()
-                        : new TransientFailureException("contribution " + contribution.id()
-                                + " waits for contributions " + artifacts.resolvedThrough().add(BigInteger.ONE) + ".."
-                                + contribution.id() + " to be resolved (their manifests could not be read yet)", null);
+                stop = found.outcome() instanceof Outcome.Pending pending
+                        ? pending.cause()
+                        : new TransientFailureException(
+                                "contribution " + contribution.id()
+                                        + " waits for contributions "
+                                        + artifacts.resolvedThrough().add(BigInteger.ONE) + ".."
+                                        + contribution.id() + " to be resolved (their manifests could not be read yet)",
+                                null);
                 break;
             }
             Optional<Plan> plan = plan(contribution, found);
@@ -231,8 +262,8 @@ public final class ContributionScorer implements AutoCloseable {
     }
 
     private static String copyReason(BigInteger original, Fetched found) {
-        return "copy of contribution " + original + ": its artifact (sha256 " + found.artifactSha256().orElseThrow()
-                + ") was submitted there first";
+        return "copy of contribution " + original + ": its artifact (sha256 "
+                + found.artifactSha256().orElseThrow() + ") was submitted there first";
     }
 
     private static Optional<Plan> floor(ContributionRecord contribution, String reason) {
@@ -246,24 +277,34 @@ public final class ContributionScorer implements AutoCloseable {
     private List<ContributionRecord> unresolvedBelow(List<ContributionRecord> batch, Set<BigInteger> judged) {
         BigInteger through = artifacts.resolvedThrough();
         BigInteger last = batch.getLast().id();
-        long inBatch = batch.stream().filter(contribution -> contribution.id().compareTo(through) > 0).count();
+        long inBatch = batch.stream()
+                .filter(contribution -> contribution.id().compareTo(through) > 0)
+                .count();
         if (last.subtract(through).compareTo(BigInteger.valueOf(inBatch)) <= 0) return List.of();
-        BigInteger toBlock = batch.stream().map(ContributionRecord::submittedBlock).max(BigInteger::compareTo)
+        BigInteger toBlock = batch.stream()
+                .map(ContributionRecord::submittedBlock)
+                .max(BigInteger::compareTo)
                 .orElseThrow();
         try {
             BigInteger fromBlock = artifacts.resolvedThroughBlock().orElse(BigInteger.ZERO);
             List<ContributionRecord> missing = history.submitted(fromBlock, toBlock).stream()
                     .filter(contribution -> contribution.id().compareTo(through) > 0
-                            && contribution.id().compareTo(last) < 0 && !judged.contains(contribution.id()))
+                            && contribution.id().compareTo(last) < 0
+                            && !judged.contains(contribution.id()))
                     .toList();
             if (!missing.isEmpty()) {
-                LOG.info("resolving {} earlier contributions ({}..{}) before judging {}..{}", missing.size(),
-                        missing.getFirst().id(), missing.getLast().id(), batch.getFirst().id(), last);
+                LOG.info(
+                        "resolving {} earlier contributions ({}..{}) before judging {}..{}",
+                        missing.size(),
+                        missing.getFirst().id(),
+                        missing.getLast().id(),
+                        batch.getFirst().id(),
+                        last);
             }
             return missing;
         } catch (RuntimeException e) {
-            throw new TransientFailureException("cannot read the contributions before " + batch.getFirst().id() + ": "
-                    + e.getMessage(), e);
+            throw new TransientFailureException(
+                    "cannot read the contributions before " + batch.getFirst().id() + ": " + e.getMessage(), e);
         }
     }
 
@@ -276,8 +317,8 @@ public final class ContributionScorer implements AutoCloseable {
      *
      * @return the first failure of this node to evaluate one (the others are evaluated regardless)
      */
-    private Optional<EvaluationFailedException> evaluateAll(List<Plan> plans, long batchStarted,
-            Consumer<ScoredContribution> results) {
+    private Optional<EvaluationFailedException> evaluateAll(
+            List<Plan> plans, long batchStarted, Consumer<ScoredContribution> results) {
         Deque<Future<Loaded>> ahead = new ArrayDeque<>();
         int next = 0;
         EvaluationFailedException firstFailure = null;
@@ -296,7 +337,8 @@ public final class ContributionScorer implements AutoCloseable {
                 long started = System.nanoTime();
                 Loaded loaded = await(ahead.removeFirst());
                 try {
-                    Evaluation evaluation = loaded.floor() != null ? loaded.floor()
+                    Evaluation evaluation = loaded.floor() != null
+                            ? loaded.floor()
                             : evaluate(plan.contribution(), plan.manifest(), loaded.artifact());
                     results.accept(scored(plan.contribution(), evaluation, started));
                 } catch (EvaluationFailedException e) {
@@ -323,20 +365,36 @@ public final class ContributionScorer implements AutoCloseable {
             if (RoundFetcher.contentsFault(e)) {
                 Optional<String> unhealthy = health.problem();
                 if (unhealthy.isEmpty()) return new Loaded(null, Evaluation.floor(RoundFetcher.unavailableReason(e)));
-                throw new TransientFailureException("contribution " + plan.contribution().id()
-                        + ": the IPFS node is not healthy (" + unhealthy.get() + "): " + e.getMessage(), e);
+                throw new TransientFailureException(
+                        "contribution " + plan.contribution().id() + ": the IPFS node is not healthy ("
+                                + unhealthy.get() + "): " + e.getMessage(),
+                        e);
             }
-            throw new TransientFailureException("IPFS failed on contribution " + plan.contribution().id() + ": "
-                    + e.getMessage(), e);
+            throw new TransientFailureException(
+                    "IPFS failed on contribution " + plan.contribution().id() + ": " + e.getMessage(), e);
         }
     }
 
     private ScoredContribution scored(ContributionRecord contribution, Evaluation evaluation, long startedNanos) {
         long millis = (System.nanoTime() - startedNanos) / 1_000_000;
-        LOG.info("contribution {} (task {}, kind {}) scored {}{} in {} ms", contribution.id(), contribution.taskId(),
-                contribution.kind(), evaluation.score(), evaluation.floorReason().map(r -> ": " + r).orElse(""), millis);
-        return new ScoredContribution(contribution.id(), contribution.round(), contribution.taskId(), contribution.kind(),
-                evaluation.score(), evaluation.floorReason(), evaluation.metrics(), clock.instant(), millis);
+        LOG.info(
+                "contribution {} (task {}, kind {}) scored {}{} in {} ms",
+                contribution.id(),
+                contribution.taskId(),
+                contribution.kind(),
+                evaluation.score(),
+                evaluation.floorReason().map(r -> ": " + r).orElse(""),
+                millis);
+        return new ScoredContribution(
+                contribution.id(),
+                contribution.round(),
+                contribution.taskId(),
+                contribution.kind(),
+                evaluation.score(),
+                evaluation.floorReason(),
+                evaluation.metrics(),
+                clock.instant(),
+                millis);
     }
 
     private static Loaded await(Future<Loaded> future) {
@@ -361,25 +419,38 @@ public final class ContributionScorer implements AutoCloseable {
         TaskContext task = globalModels.contextFor(contribution).orElseThrow();
         Assessment assessment;
         try {
-            assessment = (manifest.kind() == ContributionKind.MODEL_UPDATE ? modelUpdates : datasets)
-                    .assess(task, artifact);
+            assessment =
+                    (manifest.kind() == ContributionKind.MODEL_UPDATE ? modelUpdates : datasets).assess(task, artifact);
         } catch (RuntimeException e) {
             // The evaluators floor what a guard rejects; anything else is this node's failure, never the contributor's.
             if (failuresLogged.add(contribution.id())) {
-                LOG.error("contribution {}: this node failed to evaluate it; its round is not committed until it is "
-                        + "judged", contribution.id(), e);
+                LOG.error(
+                        "contribution {}: this node failed to evaluate it; its round is not committed until it is "
+                                + "judged",
+                        contribution.id(),
+                        e);
             }
-            throw new EvaluationFailedException("contribution " + contribution.id() + " (round " + contribution.round()
-                    + ") could not be evaluated by this node, which does not commit its round until it is: "
-                    + e.getMessage(), e);
+            throw new EvaluationFailedException(
+                    "contribution " + contribution.id() + " (round " + contribution.round()
+                            + ") could not be evaluated by this node, which does not commit its round until it is: "
+                            + e.getMessage(),
+                    e);
         }
         // outside the catch: failing to keep what the round's judgement needs is this node's fault, never the
         // contributor's
-        assessment.parameters().ifPresent(parameters -> updates.put(new UpdateStore.Stored(contribution.id(),
-                contribution.round(), contribution.taskId(), contribution.contributor(), task.globalModelSha256(),
-                parameters)));
-        assessment.rowFingerprints().ifPresent(rows -> updates.put(new UpdateStore.Rows(contribution.id(),
-                contribution.round(), contribution.taskId(), rows)));
+        assessment
+                .parameters()
+                .ifPresent(parameters -> updates.put(new UpdateStore.Stored(
+                        contribution.id(),
+                        contribution.round(),
+                        contribution.taskId(),
+                        contribution.contributor(),
+                        task.globalModelSha256(),
+                        parameters)));
+        assessment
+                .rowFingerprints()
+                .ifPresent(rows -> updates.put(
+                        new UpdateStore.Rows(contribution.id(), contribution.round(), contribution.taskId(), rows)));
         return assessment.evaluation();
     }
 }

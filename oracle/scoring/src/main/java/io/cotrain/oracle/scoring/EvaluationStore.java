@@ -16,8 +16,16 @@ import java.util.concurrent.ConcurrentHashMap;
  * re-evaluates nor changes a score, and the node can explain any score it committed.
  */
 public final class EvaluationStore {
-    private record Stored(String id, String round, long taskId, int kind, int score, String floorReason,
-            Map<String, Double> metrics, String evaluatedAt, long evaluationMillis) {}
+    private record Stored(
+            String id,
+            String round,
+            long taskId,
+            int kind,
+            int score,
+            String floorReason,
+            Map<String, Double> metrics,
+            String evaluatedAt,
+            long evaluationMillis) {}
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -30,8 +38,15 @@ public final class EvaluationStore {
     }
 
     public void put(ScoredContribution scored) {
-        Stored stored = new Stored(scored.id().toString(), scored.round().toString(), scored.taskId(), scored.kind(),
-                scored.score(), scored.floorReason().orElse(null), scored.metrics(), scored.evaluatedAt().toString(),
+        Stored stored = new Stored(
+                scored.id().toString(),
+                scored.round().toString(),
+                scored.taskId(),
+                scored.kind(),
+                scored.score(),
+                scored.floorReason().orElse(null),
+                scored.metrics(),
+                scored.evaluatedAt().toString(),
                 scored.evaluationMillis());
         try {
             PrivateFiles.write(file(scored.id()), JSON.writeValueAsBytes(stored));
@@ -52,9 +67,16 @@ public final class EvaluationStore {
         if (!Files.exists(file)) return Optional.empty();
         try {
             Stored stored = JSON.readValue(file.toFile(), Stored.class);
-            ScoredContribution scored = new ScoredContribution(new BigInteger(stored.id()), new BigInteger(stored.round()),
-                    stored.taskId(), stored.kind(), stored.score(), Optional.ofNullable(stored.floorReason()),
-                    stored.metrics(), Instant.parse(stored.evaluatedAt()), stored.evaluationMillis());
+            ScoredContribution scored = new ScoredContribution(
+                    new BigInteger(stored.id()),
+                    new BigInteger(stored.round()),
+                    stored.taskId(),
+                    stored.kind(),
+                    stored.score(),
+                    Optional.ofNullable(stored.floorReason()),
+                    stored.metrics(),
+                    Instant.parse(stored.evaluatedAt()),
+                    stored.evaluationMillis());
             cache.put(id, scored);
             return Optional.of(scored);
         } catch (IOException | RuntimeException e) {

@@ -1,8 +1,8 @@
 package io.cotrain.oracle.scoring;
 
 import io.cotrain.client.AtomicFiles;
-import io.cotrain.contracts.generated.ModelRegistry.CommitView;
 import io.cotrain.contracts.generated.ModelRegistry;
+import io.cotrain.contracts.generated.ModelRegistry.CommitView;
 import io.cotrain.ipfs.ContentMismatchException;
 import io.cotrain.ipfs.ContentStore;
 import io.cotrain.ipfs.IpfsException;
@@ -45,8 +45,12 @@ public final class GlobalModels implements GlobalModelSource {
      * @param registryAt a read-only binding of the model registry reading the state at a given block
      * @param dataDirectory the node's data directory; models are kept in its {@code models/}
      */
-    GlobalModels(Function<DefaultBlockParameter, ModelRegistry> registryAt, ContentStore content, TaskCatalog tasks,
-            Path dataDirectory, ChainReads chain) {
+    GlobalModels(
+            Function<DefaultBlockParameter, ModelRegistry> registryAt,
+            ContentStore content,
+            TaskCatalog tasks,
+            Path dataDirectory,
+            ChainReads chain) {
         this.registryAt = registryAt;
         this.content = content;
         this.tasks = tasks;
@@ -70,9 +74,12 @@ public final class GlobalModels implements GlobalModelSource {
         BigInteger task = BigInteger.valueOf(taskId);
         BigInteger registered = read("modelCount", () -> registry.modelCount().send());
         if (task.compareTo(registered) > 0) return tasks.task(taskId).orElseThrow();
-        BigInteger defaultBranch = read("model(" + taskId + ")", () -> registry.model(task).send()).component2();
-        BigInteger head = read("branchHead", () -> registry.branchHead(task, defaultBranch).send());
-        return ofCommit(taskId, read("commit(" + head + ")", () -> registry.commit(head).send()));
+        BigInteger defaultBranch =
+                read("model(" + taskId + ")", () -> registry.model(task).send()).component2();
+        BigInteger head = read(
+                "branchHead", () -> registry.branchHead(task, defaultBranch).send());
+        return ofCommit(
+                taskId, read("commit(" + head + ")", () -> registry.commit(head).send()));
     }
 
     /**
@@ -106,8 +113,8 @@ public final class GlobalModels implements GlobalModelSource {
             keep(bytes);
             return bytes;
         } catch (IpfsException | ContentMismatchException e) {
-            throw new TransientFailureException("global model " + file + " is not available from IPFS: "
-                    + e.getMessage(), e);
+            throw new TransientFailureException(
+                    "global model " + file + " is not available from IPFS: " + e.getMessage(), e);
         }
     }
 

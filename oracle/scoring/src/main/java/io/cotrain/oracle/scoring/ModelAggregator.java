@@ -62,10 +62,13 @@ public final class ModelAggregator {
         List<ModelUpdate> updates = new ArrayList<>(inputs.size());
         for (Input input : inputs) {
             MultiLayerNetwork model = ModelCodec.read(input.model(), base.limits(), base.baseArchitecture());
-            updates.add(ModelUpdate.weighted(input.contributionId().longValueExact(), ModelCodec.parameters(model),
-                    input.weight()));
+            updates.add(ModelUpdate.weighted(
+                    input.contributionId().longValueExact(), ModelCodec.parameters(model), input.weight()));
         }
-        List<BigInteger> ids = inputs.stream().map(Input::contributionId).sorted(Comparator.naturalOrder()).toList();
+        List<BigInteger> ids = inputs.stream()
+                .map(Input::contributionId)
+                .sorted(Comparator.naturalOrder())
+                .toList();
         return build(base, rule.aggregate(updates), ids);
     }
 
@@ -78,9 +81,10 @@ public final class ModelAggregator {
      */
     public static Result merge(TaskContext target, byte[] sourceHead) {
         MultiLayerNetwork source = ModelCodec.read(sourceHead, target.limits(), target.baseArchitecture());
-        float[] merged = new FedAvg().aggregate(List.of(
-                new ModelUpdate(0, ModelCodec.parameters(target.freshGlobalModel()), 1, 1),
-                new ModelUpdate(1, ModelCodec.parameters(source), 1, 1)));
+        float[] merged = new FedAvg()
+                .aggregate(List.of(
+                        new ModelUpdate(0, ModelCodec.parameters(target.freshGlobalModel()), 1, 1),
+                        new ModelUpdate(1, ModelCodec.parameters(source), 1, 1)));
         return build(target, merged, List.of());
     }
 

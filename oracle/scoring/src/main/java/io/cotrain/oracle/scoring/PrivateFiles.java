@@ -10,7 +10,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 
 /** Files of a validator's data directory that only its owner may read: they hold salts before their reveal. */
 final class PrivateFiles {
-    private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+    private static final boolean POSIX =
+            FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
 
     private PrivateFiles() {}
 

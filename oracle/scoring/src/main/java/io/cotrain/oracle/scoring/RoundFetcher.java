@@ -2,8 +2,8 @@ package io.cotrain.oracle.scoring;
 
 import io.cotrain.ipfs.ContentMismatchException;
 import io.cotrain.ipfs.ContentStore;
-import io.cotrain.ipfs.ContributionManifest.Artifact;
 import io.cotrain.ipfs.ContributionManifest;
+import io.cotrain.ipfs.ContributionManifest.Artifact;
 import io.cotrain.ipfs.IpfsClient;
 import io.cotrain.ipfs.IpfsException;
 import io.cotrain.ipfs.IpfsHealthProbe;
@@ -66,20 +66,24 @@ final class RoundFetcher implements AutoCloseable {
      * @param artifactSha256 what it registers, when resolved: its one artifact's sha256, or nothing
      * @param outcome what fetching decided
      */
-    record Fetched(ContributionRecord contribution, boolean resolved, Optional<String> artifactSha256,
-            Outcome outcome) {
+    record Fetched(
+            ContributionRecord contribution, boolean resolved, Optional<String> artifactSha256, Outcome outcome) {
         ArtifactIndex.Resolution resolution() {
             return new ArtifactIndex.Resolution(contribution.id(), contribution.submittedBlock(), artifactSha256);
         }
     }
 
     /** One contribution's fetch before the health verdict: {@code unavailable} is set when the node did not find it. */
-    private record Attempt(ContributionRecord contribution, boolean manifestRead, Optional<String> artifactSha256,
-            Outcome outcome, IpfsException unavailable) {}
+    private record Attempt(
+            ContributionRecord contribution,
+            boolean manifestRead,
+            Optional<String> artifactSha256,
+            Outcome outcome,
+            IpfsException unavailable) {}
 
     /** An artifact check's result, shared by every contribution of the batch naming the same artifact. */
-    private record Check(byte[] kept, String floorReason, IpfsException unavailable,
-            TransientFailureException pending) {}
+    private record Check(
+            byte[] kept, String floorReason, IpfsException unavailable, TransientFailureException pending) {}
 
     /** The largest artifact kept from the check: one raw block. */
     private static final long KEPT_ARTIFACT_MAX_BYTES = IpfsClient.CHUNK_BYTES;
@@ -110,7 +114,9 @@ final class RoundFetcher implements AutoCloseable {
      * @return what was found, by contribution id
      * @throws TransientFailureException if interrupted
      */
-    Map<BigInteger, Fetched> fetch(List<ContributionRecord> contributions, RoundDeadlines.Deadline deadline,
+    Map<BigInteger, Fetched> fetch(
+            List<ContributionRecord> contributions,
+            RoundDeadlines.Deadline deadline,
             BiPredicate<ContributionRecord, Artifact> checkArtifact) {
         Map<String, CompletableFuture<Check>> checks = new ConcurrentHashMap<>();
         AtomicLong keepable = new AtomicLong(KEPT_BYTES_PER_BATCH);
@@ -148,13 +154,19 @@ final class RoundFetcher implements AutoCloseable {
     /** A provisional fetch: content not found yet is left for the round's last fetch, and decides nothing yet. */
     private static Fetched notYet(Attempt attempt) {
         if (attempt.unavailable() == null) {
-            return new Fetched(attempt.contribution(), attempt.manifestRead(), attempt.artifactSha256(),
-                    attempt.outcome());
+            return new Fetched(
+                    attempt.contribution(), attempt.manifestRead(), attempt.artifactSha256(), attempt.outcome());
         }
-        return new Fetched(attempt.contribution(), attempt.manifestRead(), attempt.artifactSha256(),
-                new Outcome.Pending(new TransientFailureException("contribution " + attempt.contribution().id()
-                        + ": not found on IPFS yet (" + attempt.unavailable().getMessage() + "); the round's last "
-                        + "fetch, once its submissions are closed, decides", attempt.unavailable())));
+        return new Fetched(
+                attempt.contribution(),
+                attempt.manifestRead(),
+                attempt.artifactSha256(),
+                new Outcome.Pending(new TransientFailureException(
+                        "contribution " + attempt.contribution().id()
+                                + ": not found on IPFS yet ("
+                                + attempt.unavailable().getMessage() + "); the round's last "
+                                + "fetch, once its submissions are closed, decides",
+                        attempt.unavailable())));
     }
 
     private static Fetched verdict(Attempt attempt, Optional<String> unhealthy) {
@@ -164,20 +176,31 @@ final class RoundFetcher implements AutoCloseable {
         }
         if (unhealthy.isPresent()) {
             // the node cannot serve what it holds: nothing is known about this content; a manifest stays unresolved
-            return new Fetched(contribution, attempt.manifestRead(), attempt.artifactSha256(), new Outcome.Pending(
-                    new TransientFailureException("contribution " + contribution.id()
-                            + ": the IPFS node is not healthy (" + unhealthy.get() + "), so "
-                            + attempt.unavailable().getMessage() + " says nothing about the content",
+            return new Fetched(
+                    contribution,
+                    attempt.manifestRead(),
+                    attempt.artifactSha256(),
+                    new Outcome.Pending(new TransientFailureException(
+                            "contribution " + contribution.id()
+                                    + ": the IPFS node is not healthy (" + unhealthy.get() + "), so "
+                                    + attempt.unavailable().getMessage() + " says nothing about the content",
                             attempt.unavailable())));
         }
         // A missing manifest registers nothing: it is resolved as such.
-        return new Fetched(contribution, true, attempt.artifactSha256(),
+        return new Fetched(
+                contribution,
+                true,
+                attempt.artifactSha256(),
                 new Outcome.Floor(unavailableReason(attempt.unavailable())));
     }
 
-    private Attempt attempt(ContributionRecord contribution, Instant deadline,
-            BiPredicate<ContributionRecord, Artifact> checkArtifact, Map<String, CompletableFuture<Check>> checks,
-            AtomicLong keepable) throws InterruptedException {
+    private Attempt attempt(
+            ContributionRecord contribution,
+            Instant deadline,
+            BiPredicate<ContributionRecord, Artifact> checkArtifact,
+            Map<String, CompletableFuture<Check>> checks,
+            AtomicLong keepable)
+            throws InterruptedException {
         slots.acquire();
         try {
             ContributionManifest manifest;
@@ -193,8 +216,11 @@ final class RoundFetcher implements AutoCloseable {
             Optional<String> mismatch = mismatch(manifest, contribution);
             if (mismatch.isPresent()) return decided(contribution, Optional.empty(), mismatch.get());
             if (manifest.artifacts().size() != 1) {
-                return decided(contribution, Optional.empty(), "the manifest must list exactly one artifact, it lists "
-                        + manifest.artifacts().size());
+                return decided(
+                        contribution,
+                        Optional.empty(),
+                        "the manifest must list exactly one artifact, it lists "
+                                + manifest.artifacts().size());
             }
             Artifact artifact = manifest.artifacts().getFirst();
             Optional<String> registers = Optional.of(artifact.sha256());
@@ -203,14 +229,17 @@ final class RoundFetcher implements AutoCloseable {
             }
             // Copies name the same artifact: it is read through once per batch, whoever names it.
             CompletableFuture<Check> mine = new CompletableFuture<>();
-            CompletableFuture<Check> shared = checks.putIfAbsent(
-                    artifact.cid() + " " + artifact.sha256() + " " + artifact.size(), mine);
+            CompletableFuture<Check> shared =
+                    checks.putIfAbsent(artifact.cid() + " " + artifact.sha256() + " " + artifact.size(), mine);
             if (shared == null) {
                 try {
                     mine.complete(check(artifact, deadline, keepable));
                 } finally {
-                    mine.complete(new Check(null, null, null, new TransientFailureException("checking "
-                            + artifact.cid() + " did not finish", null)));
+                    mine.complete(new Check(
+                            null,
+                            null,
+                            null,
+                            new TransientFailureException("checking " + artifact.cid() + " did not finish", null)));
                 }
                 shared = mine;
             }
@@ -243,8 +272,8 @@ final class RoundFetcher implements AutoCloseable {
             if (contentsFault(e)) return new Check(null, null, e, null);
             return new Check(null, null, null, nodeFailure(e));
         } catch (RuntimeException e) {
-            return new Check(null, null, null, new TransientFailureException("checking " + artifact.cid() + " failed: "
-                    + e, e));
+            return new Check(
+                    null, null, null, new TransientFailureException("checking " + artifact.cid() + " failed: " + e, e));
         }
     }
 
@@ -257,8 +286,8 @@ final class RoundFetcher implements AutoCloseable {
         return true;
     }
 
-    private static Attempt failed(ContributionRecord contribution, boolean manifestRead, Optional<String> registers,
-            IpfsException e) {
+    private static Attempt failed(
+            ContributionRecord contribution, boolean manifestRead, Optional<String> registers, IpfsException e) {
         if (e.failure() == IpfsException.Failure.TOO_LARGE) {
             return decided(contribution, registers, "content too large: " + e.getMessage());
         }
@@ -276,8 +305,8 @@ final class RoundFetcher implements AutoCloseable {
      *     not find the content in time, or refused it with an error. A node that did not answer says nothing.
      */
     static boolean contentsFault(IpfsException e) {
-        return e.nodeAnswered() && (e.failure() == IpfsException.Failure.TIMEOUT
-                || e.failure() == IpfsException.Failure.NODE_ERROR);
+        return e.nodeAnswered()
+                && (e.failure() == IpfsException.Failure.TIMEOUT || e.failure() == IpfsException.Failure.NODE_ERROR);
     }
 
     /** @return the floor reason of content a healthy node did not serve */
@@ -299,8 +328,8 @@ final class RoundFetcher implements AutoCloseable {
     /** The manifest must describe what was submitted: same kind, same task, and the submitter as its author. */
     static Optional<String> mismatch(ContributionManifest manifest, ContributionRecord contribution) {
         if (manifest.kind().onChain().intValue() != contribution.kind()) {
-            return Optional.of("the manifest is a " + manifest.kind() + " but was submitted as kind "
-                    + contribution.kind());
+            return Optional.of(
+                    "the manifest is a " + manifest.kind() + " but was submitted as kind " + contribution.kind());
         }
         if (manifest.taskId() != contribution.taskId()) {
             return Optional.of("the manifest is for task " + manifest.taskId() + " but was submitted for task "

@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * validation work keep their judgement alone (what training the global model on them adds): they are not aggregated,
  * so they take no credit in the game; one that is mostly rows of earlier datasets (of the last {@value #LOOK_BACK}
  * rounds, or a lower id in this round) scores the floor ({@link DatasetScreen}). Near-copies of any update kept
- * from the task's last {@value #LOOK_BACK} rounds, or of a lower id in this round, score the floor; free riders and the same work again score just under neutral.
+ * from the task's last {@value #LOOK_BACK} rounds, or of a lower id in this round, score the floor; free riders and
+ * the same work again score just under neutral.
  * The Monte Carlo seed is the round's and task's, and the score scale the round's parameters, so every honest
  * validator commits the same scores; valuing a round again (after a crash) gives the same scores, because the players
  * are the stored updates, not the scores.
@@ -36,6 +37,7 @@ import org.slf4j.LoggerFactory;
 public final class RoundValuer {
     /** How many earlier rounds' updates a near-copy is looked for in. */
     public static final int LOOK_BACK = 4;
+
     private static final Logger LOG = LoggerFactory.getLogger(RoundValuer.class);
 
     /** What a round's valuation depends on besides its updates: the chain's terms. */
@@ -77,7 +79,11 @@ public final class RoundValuer {
     private final Terms terms;
     private final Clock clock;
 
-    public RoundValuer(UpdateStore updates, EvaluationStore evaluations, GlobalModelSource globalModels, Terms terms,
+    public RoundValuer(
+            UpdateStore updates,
+            EvaluationStore evaluations,
+            GlobalModelSource globalModels,
+            Terms terms,
             Clock clock) {
         this.updates = updates;
         this.evaluations = evaluations;
@@ -97,8 +103,8 @@ public final class RoundValuer {
         Map<BigInteger, ContributionRecord> byId = new HashMap<>();
         contributions.forEach(contribution -> byId.put(contribution.id(), contribution));
         Map<Long, List<ContributionRecord>> byTask = new TreeMap<>();
-        contributions.forEach(contribution ->
-                byTask.computeIfAbsent(contribution.taskId(), task -> new ArrayList<>()).add(contribution));
+        contributions.forEach(contribution -> byTask.computeIfAbsent(contribution.taskId(), task -> new ArrayList<>())
+                .add(contribution));
         List<ScoredContribution> changed = new ArrayList<>();
         ValueScore.Scale scale = null;
         for (long taskId : byTask.keySet()) {
@@ -114,25 +120,36 @@ public final class RoundValuer {
     }
 
     /** Floors the round's datasets that are mostly rows earlier datasets submitted ({@link DatasetScreen}). */
-    private List<ScoredContribution> screenDatasets(BigInteger round, long taskId,
-            Map<BigInteger, ContributionRecord> byId) {
+    private List<ScoredContribution> screenDatasets(
+            BigInteger round, long taskId, Map<BigInteger, ContributionRecord> byId) {
         List<DatasetScreen.Dataset> kept = updates.datasets(taskId, round).stream()
                 .filter(rows -> byId.containsKey(rows.id()))
                 .map(RoundValuer::screened)
                 .toList();
         if (kept.isEmpty()) return List.of();
         List<DatasetScreen.Dataset> earlier = updates.datasetsBefore(taskId, round, LOOK_BACK).stream()
-                .map(RoundValuer::screened).toList();
+                .map(RoundValuer::screened)
+                .toList();
         List<ScoredContribution> changed = new ArrayList<>();
         DatasetScreen.copies(kept, earlier).forEach((id, reason) -> {
             BigInteger contribution = BigInteger.valueOf(id);
-            ScoredContribution alone = evaluations.get(contribution).orElseThrow(() -> new IllegalStateException(
-                    "contribution " + id + " has kept rows but no judgement"));
+            ScoredContribution alone = evaluations
+                    .get(contribution)
+                    .orElseThrow(
+                            () -> new IllegalStateException("contribution " + id + " has kept rows but no judgement"));
             if (alone.score() == 1 && alone.floorReason().equals(Optional.of(reason))) return;
             Map<String, Double> metrics = new TreeMap<>(alone.metrics());
             metrics.put("scoreAlone", (double) scoreAlone(alone));
-            ScoredContribution copy = new ScoredContribution(alone.id(), alone.round(), alone.taskId(), alone.kind(),
-                    1, Optional.of(reason), metrics, clock.instant(), alone.evaluationMillis());
+            ScoredContribution copy = new ScoredContribution(
+                    alone.id(),
+                    alone.round(),
+                    alone.taskId(),
+                    alone.kind(),
+                    1,
+                    Optional.of(reason),
+                    metrics,
+                    clock.instant(),
+                    alone.evaluationMillis());
             evaluations.put(copy);
             changed.add(copy);
         });
@@ -152,33 +169,54 @@ public final class RoundValuer {
         updates.prune(round.subtract(BigInteger.valueOf(LOOK_BACK)).add(BigInteger.ONE));
     }
 
-    private List<ScoredContribution> valueTask(BigInteger round, long taskId, List<UpdateStore.Stored> kept,
-            Map<BigInteger, ContributionRecord> byId, ValueScore.Scale scale) {
+    private List<ScoredContribution> valueTask(
+            BigInteger round,
+            long taskId,
+            List<UpdateStore.Stored> kept,
+            Map<BigInteger, ContributionRecord> byId,
+            ValueScore.Scale scale) {
         List<UpdateScreen.Update> earlier = new ArrayList<>(updates.before(taskId, round, LOOK_BACK).stream()
-                .map(RoundValuer::screened).toList());
+                .map(RoundValuer::screened)
+                .toList());
         // Updates judged against different global models (a commit landed mid-round) are valued apart.
         Map<String, List<UpdateStore.Stored>> byGlobalModel = new LinkedHashMap<>();
-        kept.forEach(update ->
-                byGlobalModel.computeIfAbsent(update.globalModelSha256(), sha -> new ArrayList<>()).add(update));
+        kept.forEach(update -> byGlobalModel
+                .computeIfAbsent(update.globalModelSha256(), sha -> new ArrayList<>())
+                .add(update));
         AggregationRule rule = terms.rule(taskId);
         List<ScoredContribution> changed = new ArrayList<>();
         for (List<UpdateStore.Stored> group : byGlobalModel.values()) {
-            TaskContext task = globalModels.contextFor(byId.get(group.getFirst().id())).orElseThrow(() ->
-                    new TransientFailureException("task " + taskId + " is not loadable to value round " + round, null));
+            TaskContext task = globalModels
+                    .contextFor(byId.get(group.getFirst().id()))
+                    .orElseThrow(() -> new TransientFailureException(
+                            "task " + taskId + " is not loadable to value round " + round, null));
             BigInteger first = group.getFirst().id();
             List<UpdateScreen.Update> before = new ArrayList<>(earlier);
-            kept.stream().filter(update -> !group.contains(update) && update.id().compareTo(first) < 0)
-                    .map(RoundValuer::screened).forEach(before::add);
+            kept.stream()
+                    .filter(update -> !group.contains(update) && update.id().compareTo(first) < 0)
+                    .map(RoundValuer::screened)
+                    .forEach(before::add);
             long started = System.nanoTime();
-            List<RoundValuation.Valued> valued = RoundValuation.value(task, rule,
-                    group.stream().map(RoundValuer::screened).toList(), before, seed(round, taskId), scale,
+            List<RoundValuation.Valued> valued = RoundValuation.value(
+                    task,
+                    rule,
+                    group.stream().map(RoundValuer::screened).toList(),
+                    before,
+                    seed(round, taskId),
+                    scale,
                     ValuationMethod.SHAPLEY);
-            LOG.info("round {} task {}: valued {} updates in {} ms", round, taskId, group.size(),
+            LOG.info(
+                    "round {} task {}: valued {} updates in {} ms",
+                    round,
+                    taskId,
+                    group.size(),
                     (System.nanoTime() - started) / 1_000_000);
             for (RoundValuation.Valued judgement : valued) {
                 BigInteger id = BigInteger.valueOf(judgement.id());
-                ScoredContribution alone = evaluations.get(id).orElseThrow(() -> new IllegalStateException(
-                        "contribution " + id + " has a kept update but no judgement"));
+                ScoredContribution alone = evaluations
+                        .get(id)
+                        .orElseThrow(() -> new IllegalStateException(
+                                "contribution " + id + " has a kept update but no judgement"));
                 ScoredContribution result = revalued(alone, judgement);
                 if (!result.equals(alone)) {
                     evaluations.put(result);
@@ -195,12 +233,21 @@ public final class RoundValuer {
         metrics.putAll(judgement.metrics());
         metrics.put("scoreAlone", (double) scoreAlone(alone));
         Optional<String> floorReason = judgement.floorReason();
-        if (judgement.score() == alone.score() && floorReason.equals(alone.floorReason())
+        if (judgement.score() == alone.score()
+                && floorReason.equals(alone.floorReason())
                 && metrics.equals(alone.metrics())) {
             return alone;
         }
-        return new ScoredContribution(alone.id(), alone.round(), alone.taskId(), alone.kind(), judgement.score(),
-                floorReason, metrics, clock.instant(), alone.evaluationMillis());
+        return new ScoredContribution(
+                alone.id(),
+                alone.round(),
+                alone.taskId(),
+                alone.kind(),
+                judgement.score(),
+                floorReason,
+                metrics,
+                clock.instant(),
+                alone.evaluationMillis());
     }
 
     /** A judgement valued before keeps the score it had on its own in its metrics. */

@@ -54,8 +54,12 @@ public final class ScoreJournal {
     /** Records an entry durably; returns once it is on disk. */
     public void write(Entry entry) {
         ScoreCommitment commitment = entry.commitment();
-        StoredEntry stored = new StoredEntry(commitment.round().toString(), entry.firstContributionId().toString(),
-                HEX.formatHex(commitment.scores()), HEX.formatHex(commitment.salt()), entry.state());
+        StoredEntry stored = new StoredEntry(
+                commitment.round().toString(),
+                entry.firstContributionId().toString(),
+                HEX.formatHex(commitment.scores()),
+                HEX.formatHex(commitment.salt()),
+                entry.state());
         try {
             PrivateFiles.write(file(commitment.round()), JSON.writeValueAsBytes(stored));
         } catch (IOException e) {
@@ -72,8 +76,8 @@ public final class ScoreJournal {
         if (!Files.exists(file)) return Optional.empty();
         try {
             StoredEntry stored = JSON.readValue(file.toFile(), StoredEntry.class);
-            ScoreCommitment commitment = new ScoreCommitment(new BigInteger(stored.round()),
-                    HEX.parseHex(stored.scores()), HEX.parseHex(stored.salt()));
+            ScoreCommitment commitment = new ScoreCommitment(
+                    new BigInteger(stored.round()), HEX.parseHex(stored.scores()), HEX.parseHex(stored.salt()));
             return Optional.of(new Entry(commitment, new BigInteger(stored.firstContributionId()), stored.state()));
         } catch (IOException | RuntimeException e) {
             throw new IllegalStateException("journal file " + file + " is unreadable: " + e.getMessage(), e);

@@ -55,14 +55,23 @@ public record ScoredContribution(
             return "scored on its own: its held-out accuracy against the global model's";
         }
         double noise = value == 0 ? 0 : Math.abs(share * error / value);
-        String why = String.format(Locale.ROOT, "%s %.2f%% of the global model's held-out loss %s the aggregate of "
-                + "the round's %d admitted updates (noise: one standard error is %.2f%%)",
-                share >= 0 ? "removes" : "adds", 100 * Math.abs(share), share >= 0 ? "from" : "to", players.intValue(),
+        String why = String.format(
+                Locale.ROOT,
+                "%s %.2f%% of the global model's held-out loss %s the aggregate of "
+                        + "the round's %d admitted updates (noise: one standard error is %.2f%%)",
+                share >= 0 ? "removes" : "adds",
+                100 * Math.abs(share),
+                share >= 0 ? "from" : "to",
+                players.intValue(),
                 100 * noise);
         Double accuracy = metrics.get("accuracyValue");
         Double accuracyError = metrics.get("accuracyValueStandardError");
         if (accuracy == null || accuracyError == null) return why;
-        return why + String.format(Locale.ROOT, "; held-out accuracy %+.2f points (noise %.2f)", 100 * accuracy,
-                100 * accuracyError);
+        return why
+                + String.format(
+                        Locale.ROOT,
+                        "; held-out accuracy %+.2f points (noise %.2f)",
+                        100 * accuracy,
+                        100 * accuracyError);
     }
 }

@@ -84,8 +84,8 @@ public final class TaskCatalog {
      * @throws io.cotrain.oracle.evaluation.InvalidModelException if the model is not a valid model of the task
      */
     public synchronized TaskContext task(long taskId, byte[] globalModelZip) {
-        TaskContext configuredContext = task(taskId)
-                .orElseThrow(() -> new IllegalArgumentException("task " + taskId + " is not configured"));
+        TaskContext configuredContext =
+                task(taskId).orElseThrow(() -> new IllegalArgumentException("task " + taskId + " is not configured"));
         String sha256 = ModelCodec.sha256Hex(globalModelZip);
         if (configuredContext.globalModelSha256().equals(sha256)) return configuredContext;
         Map<String, TaskContext> recent = byModel.computeIfAbsent(taskId, id -> new LinkedHashMap<>(8, 0.75f, true) {
@@ -104,11 +104,17 @@ public final class TaskCatalog {
 
     private TaskContext build(TaskDefinition definition) {
         try {
-            return TaskContext.create(definition.taskId(), definition.schema(), Files.readAllBytes(definition.heldOutCsv()),
-                    Files.readAllBytes(definition.globalModel()), limits);
+            return TaskContext.create(
+                    definition.taskId(),
+                    definition.schema(),
+                    Files.readAllBytes(definition.heldOutCsv()),
+                    Files.readAllBytes(definition.globalModel()),
+                    limits);
         } catch (IOException | RuntimeException e) {
-            throw new TransientFailureException("task " + definition.taskId() + " cannot be loaded from "
-                    + definition.heldOutCsv() + " and " + definition.globalModel() + ": " + e.getMessage(), e);
+            throw new TransientFailureException(
+                    "task " + definition.taskId() + " cannot be loaded from " + definition.heldOutCsv() + " and "
+                            + definition.globalModel() + ": " + e.getMessage(),
+                    e);
         }
     }
 }

@@ -36,7 +36,12 @@ public final class UpdateStore {
      * @param globalModelSha256 the global model it was judged against (updates are valued with those of the same one)
      * @param parameters its flat parameters
      */
-    public record Stored(BigInteger id, BigInteger round, long taskId, String contributor, String globalModelSha256,
+    public record Stored(
+            BigInteger id,
+            BigInteger round,
+            long taskId,
+            String contributor,
+            String globalModelSha256,
             float[] parameters) {}
 
     /**
@@ -103,7 +108,8 @@ public final class UpdateStore {
      * @return the task's updates kept for the round, by ascending id
      */
     public List<Stored> round(long taskId, BigInteger round) {
-        List<Stored> updates = new ArrayList<>(files(taskId, round, UPDATE_FILE).map(UpdateStore::read).toList());
+        List<Stored> updates = new ArrayList<>(
+                files(taskId, round, UPDATE_FILE).map(UpdateStore::read).toList());
         updates.sort(Comparator.comparing(Stored::id));
         return updates;
     }
@@ -124,7 +130,8 @@ public final class UpdateStore {
      * @return the task's datasets kept for the round, by ascending id
      */
     public List<Rows> datasets(long taskId, BigInteger round) {
-        List<Rows> datasets = new ArrayList<>(files(taskId, round, ROWS_FILE).map(UpdateStore::readRows).toList());
+        List<Rows> datasets = new ArrayList<>(
+                files(taskId, round, ROWS_FILE).map(UpdateStore::readRows).toList());
         datasets.sort(Comparator.comparing(Rows::id));
         return datasets;
     }
@@ -153,8 +160,11 @@ public final class UpdateStore {
         Path dir = roundDirectory(taskId, round);
         if (!Files.isDirectory(dir)) return Stream.empty();
         try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(f -> f.getFileName().toString().startsWith(prefix)
-                    && f.getFileName().toString().endsWith(".bin")).toList().stream();
+            return files
+                    .filter(f -> f.getFileName().toString().startsWith(prefix)
+                            && f.getFileName().toString().endsWith(".bin"))
+                    .toList()
+                    .stream();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + dir, e);
         }
@@ -178,7 +188,8 @@ public final class UpdateStore {
             for (Path dir : rounds.toList()) {
                 String name = dir.getFileName().toString();
                 // anything but this store's own round directories is left alone
-                if (!Files.isDirectory(dir) || !name.matches("round-\\d+")
+                if (!Files.isDirectory(dir)
+                        || !name.matches("round-\\d+")
                         || new BigInteger(name.substring(6)).compareTo(keepFrom) >= 0) {
                     continue;
                 }

@@ -7,15 +7,14 @@ import io.cotrain.client.RetryPolicy;
 import io.cotrain.client.TransactionSender;
 import io.cotrain.contracts.RoundPhase;
 import io.cotrain.contracts.ScoreCommitment;
+import io.cotrain.contracts.generated.CotrainProtocol;
 import io.cotrain.contracts.generated.CotrainProtocol.ContributionSubmittedEventResponse;
 import io.cotrain.contracts.generated.CotrainProtocol.RoundView;
-import io.cotrain.contracts.generated.CotrainProtocol;
 import io.cotrain.contracts.generated.ValidatorRegistry;
 import io.cotrain.oracle.evaluation.EvaluationFailedException;
 import java.math.BigInteger;
 import java.time.Clock;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,6 +50,7 @@ public final class ValidatorLoop implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ValidatorLoop.class);
     /** Rounds that can still be scoring when a node first starts: scoring windows span at most 7 submission windows. */
     private static final int ROUNDS_IN_FLIGHT = 8;
+
     private static final int ERRORS_KEPT = 20;
     /** Reverts of a finalize call that mean someone else settled the round or the page first. */
     private static final Set<String> FINALIZED_BY_ANOTHER = Set.of("WrongPhase", "NotAtPosition", "PageBeyondRound");
@@ -92,10 +92,24 @@ public final class ValidatorLoop implements AutoCloseable {
      * @param protocol a read-only binding of the protocol (calls only; transactions go through {@code sender})
      * @param registry a read-only binding of the validator registry
      */
-    public ValidatorLoop(Web3j web3j, CotrainProtocol protocol, ValidatorRegistry registry, long chainId, TransactionSender sender,
-            ProtocolEventFollower follower, ContributionScorer scorer, EvaluationStore evaluations, ScoreJournal journal,
-            DurableNumber roundCursor, RetryPolicy retry, Settings settings, ScoringListener listener, Clock clock,
-            ModelCommitter committer, RoundContributions roundContributions, RoundValuer valuer) {
+    public ValidatorLoop(
+            Web3j web3j,
+            CotrainProtocol protocol,
+            ValidatorRegistry registry,
+            long chainId,
+            TransactionSender sender,
+            ProtocolEventFollower follower,
+            ContributionScorer scorer,
+            EvaluationStore evaluations,
+            ScoreJournal journal,
+            DurableNumber roundCursor,
+            RetryPolicy retry,
+            Settings settings,
+            ScoringListener listener,
+            Clock clock,
+            ModelCommitter committer,
+            RoundContributions roundContributions,
+            RoundValuer valuer) {
         this.web3j = web3j;
         this.protocol = protocol;
         this.registry = registry;
@@ -114,8 +128,15 @@ public final class ValidatorLoop implements AutoCloseable {
         this.clock = clock;
         this.roundContributions = roundContributions;
         this.valuer = valuer;
-        this.status = new ValidatorStatus(sender.address(), chainId, follower.lastProcessedBlock(), BigInteger.ZERO,
-                Map.of(), 0, List.of(), null);
+        this.status = new ValidatorStatus(
+                sender.address(),
+                chainId,
+                follower.lastProcessedBlock(),
+                BigInteger.ZERO,
+                Map.of(),
+                0,
+                List.of(),
+                null);
     }
 
     /** @return the status as of the last tick */
@@ -144,8 +165,13 @@ public final class ValidatorLoop implements AutoCloseable {
             follower.poll(new ProtocolEventFollower.Handler() {
                 @Override
                 public void contributionSubmitted(ContributionSubmittedEventResponse event) {
-                    ContributionRecord record = new ContributionRecord(event.id, event.round, event.contributor,
-                            event.kind.intValue(), event.taskId.longValueExact(), event.contentDigest,
+                    ContributionRecord record = new ContributionRecord(
+                            event.id,
+                            event.round,
+                            event.contributor,
+                            event.kind.intValue(),
+                            event.taskId.longValueExact(),
+                            event.contentDigest,
                             event.log.getBlockNumber());
                     roundContributions.seen(record);
                     if (evaluations.get(event.id).isEmpty()) pending.put(event.id, record);
@@ -160,8 +186,10 @@ public final class ValidatorLoop implements AutoCloseable {
         try {
             current = read("currentRound", () -> protocol.currentRound().send());
             listener.currentRound(current);
-            BigInteger cursor = roundCursor.load()
-                    .orElse(current.subtract(BigInteger.valueOf(ROUNDS_IN_FLIGHT)).max(BigInteger.ONE));
+            BigInteger cursor = roundCursor
+                    .load()
+                    .orElse(current.subtract(BigInteger.valueOf(ROUNDS_IN_FLIGHT))
+                            .max(BigInteger.ONE));
             boolean settledSoFar = true;
             for (BigInteger round = cursor; round.compareTo(current) <= 0; round = round.add(BigInteger.ONE)) {
                 boolean settled = advance(round, current, rounds);
@@ -177,9 +205,15 @@ public final class ValidatorLoop implements AutoCloseable {
         // Judging new contributions may wait up to a round's fetch deadline: rounds' commits and reveals go first.
         judgePending();
         if (current != null) committer.tick(current, this::recordError);
-        status = new ValidatorStatus(sender.address(), chainId, follower.lastProcessedBlock(),
-                current == null ? status.currentRound() : current, Map.copyOf(rounds), pending.size(),
-                List.copyOf(lastErrors), clock.instant());
+        status = new ValidatorStatus(
+                sender.address(),
+                chainId,
+                follower.lastProcessedBlock(),
+                current == null ? status.currentRound() : current,
+                Map.copyOf(rounds),
+                pending.size(),
+                List.copyOf(lastErrors),
+                clock.instant());
     }
 
     private void judgePending() {
@@ -211,7 +245,8 @@ public final class ValidatorLoop implements AutoCloseable {
     /** @return whether the round needs nothing more from this node (finalized, or empty and past) */
     private boolean advance(BigInteger round, BigInteger current, Map<BigInteger, String> rounds) {
         try {
-            RoundView info = read("roundInfo(" + round + ")", () -> protocol.roundInfo(round).send());
+            RoundView info = read(
+                    "roundInfo(" + round + ")", () -> protocol.roundInfo(round).send());
             if (!info.exists) return round.compareTo(current) < 0;
             RoundPhase phase = RoundPhase.of(info.phase);
             rounds.put(round, phase.title());
@@ -244,7 +279,9 @@ public final class ValidatorLoop implements AutoCloseable {
         ScoreJournal.Entry prepared = entry.orElseGet(() -> prepare(round, info));
         byte[] hash = prepared.commitment().hash(chainId, protocolAddress, sender.address());
         try {
-            sender.send("commitScores(round " + round + ")", protocolAddress,
+            sender.send(
+                    "commitScores(round " + round + ")",
+                    protocolAddress,
                     protocol.commitScores(round, hash).encodeFunctionCall());
         } catch (ContractRevertedException e) {
             if (!"AlreadyCommitted".equals(e.errorName())) throw e;
@@ -262,10 +299,11 @@ public final class ValidatorLoop implements AutoCloseable {
         judgeAll(contributions);
         valuer.value(round, contributions).forEach(listener::valued);
         int[] scores = contributions.stream()
-                .mapToInt(contribution -> evaluations.get(contribution.id()).orElseThrow().score())
+                .mapToInt(contribution ->
+                        evaluations.get(contribution.id()).orElseThrow().score())
                 .toArray();
-        ScoreJournal.Entry entry = new ScoreJournal.Entry(ScoreCommitment.withFreshSalt(round, scores),
-                info.firstContributionId, ScoreJournal.State.PREPARED);
+        ScoreJournal.Entry entry = new ScoreJournal.Entry(
+                ScoreCommitment.withFreshSalt(round, scores), info.firstContributionId, ScoreJournal.State.PREPARED);
         journal.write(entry);
         return entry;
     }
@@ -290,8 +328,11 @@ public final class ValidatorLoop implements AutoCloseable {
         }
         ScoreCommitment commitment = entry.get().commitment();
         try {
-            sender.send("revealScores(round " + round + ")", protocolAddress,
-                    protocol.revealScores(round, commitment.scores(), commitment.salt()).encodeFunctionCall());
+            sender.send(
+                    "revealScores(round " + round + ")",
+                    protocolAddress,
+                    protocol.revealScores(round, commitment.scores(), commitment.salt())
+                            .encodeFunctionCall());
         } catch (ContractRevertedException e) {
             if (!"AlreadyRevealed".equals(e.errorName())) throw e;
         }
@@ -302,7 +343,8 @@ public final class ValidatorLoop implements AutoCloseable {
     private void finalizeIfMyTurn(BigInteger round, RoundView info) {
         int turn = myIndex().orElse(ROUNDS_IN_FLIGHT);
         BigInteger myBlock = info.revealEndBlock.add(BigInteger.valueOf((long) turn * settings.finalizeTurnBlocks()));
-        BigInteger block = read("blockNumber", () -> web3j.ethBlockNumber().send().getBlockNumber());
+        BigInteger block =
+                read("blockNumber", () -> web3j.ethBlockNumber().send().getBlockNumber());
         if (block.compareTo(myBlock) < 0) return;
         int done = info.finalizedCount.intValueExact();
         int end = Math.min(info.contributionCount.intValueExact(), done + settings.finalizePageSize());
@@ -310,7 +352,9 @@ public final class ValidatorLoop implements AutoCloseable {
                 .map(ContributionRecord::contentDigest)
                 .toList();
         try {
-            sender.send("finalize(round " + round + ")", protocolAddress,
+            sender.send(
+                    "finalize(round " + round + ")",
+                    protocolAddress,
                     protocol.finalize(round, page).encodeFunctionCall());
         } catch (ContractRevertedException e) {
             // another validator finalized the round, or this page, first (an unrecognised revert is not that)
@@ -320,8 +364,9 @@ public final class ValidatorLoop implements AutoCloseable {
 
     private Optional<Integer> myIndex() {
         // only the index is read: the stake (at risk in round 0 here) is not
-        Tuple3<Boolean, BigInteger, BigInteger> slot =
-                read("validatorSlot", () -> registry.validatorSlot(sender.address(), BigInteger.ZERO).send());
+        Tuple3<Boolean, BigInteger, BigInteger> slot = read(
+                "validatorSlot",
+                () -> registry.validatorSlot(sender.address(), BigInteger.ZERO).send());
         return slot.component1() ? Optional.of(slot.component2().intValueExact()) : Optional.empty();
     }
 

@@ -48,16 +48,29 @@ public final class ValidatorNode {
      * @param loop finalize paging and turns
      * @param fetching how a round's content is fetched from IPFS: deadline, fetches in flight, health probe
      */
-    public record Options(int confirmations, int maxBlocksPerQuery, Duration receiptTimeout, BigInteger tip,
-            ValidatorLoop.Settings loop, ContentFetching fetching) {
+    public record Options(
+            int confirmations,
+            int maxBlocksPerQuery,
+            Duration receiptTimeout,
+            BigInteger tip,
+            ValidatorLoop.Settings loop,
+            ContentFetching fetching) {
         /** Options with the default {@link ContentFetching}. */
-        public Options(int confirmations, int maxBlocksPerQuery, Duration receiptTimeout, BigInteger tip,
+        public Options(
+                int confirmations,
+                int maxBlocksPerQuery,
+                Duration receiptTimeout,
+                BigInteger tip,
                 ValidatorLoop.Settings loop) {
             this(confirmations, maxBlocksPerQuery, receiptTimeout, tip, loop, ContentFetching.defaults());
         }
 
         public static Options defaults() {
-            return new Options(2, 5_000, Duration.ofMinutes(2), BigInteger.valueOf(1_000_000_000L),
+            return new Options(
+                    2,
+                    5_000,
+                    Duration.ofMinutes(2),
+                    BigInteger.valueOf(1_000_000_000L),
                     ValidatorLoop.Settings.defaults());
         }
     }
@@ -74,8 +87,16 @@ public final class ValidatorNode {
      * @param dataDirectory its own directory for durable state
      * @return the loop, ready to tick
      */
-    public static ValidatorLoop assemble(Web3j web3j, long chainId, DeploymentAddresses deployment, Credentials key,
-            ContentStore content, TaskCatalog tasks, Path dataDirectory, Options options, ScoringListener scoring,
+    public static ValidatorLoop assemble(
+            Web3j web3j,
+            long chainId,
+            DeploymentAddresses deployment,
+            Credentials key,
+            ContentStore content,
+            TaskCatalog tasks,
+            Path dataDirectory,
+            Options options,
+            ScoringListener scoring,
             TransactionListener transactions) {
         if (deployment.chainId() != chainId) {
             throw new IllegalArgumentException("the deployment file is for chain " + deployment.chainId()
@@ -88,33 +109,76 @@ public final class ValidatorNode {
         CotrainProtocol protocol = CotrainProtocol.load(deployment.protocol(), web3j, readOnly, unusedForCalls);
         ValidatorRegistry registry =
                 ValidatorRegistry.load(deployment.validatorRegistry(), web3j, readOnly, unusedForCalls);
-        TransactionSender sender = new TransactionSender(web3j, key, chainId, FeePolicy.baseFeeTimesTwoPlus(options.tip()),
-                retry, RevertDecoder.forCotrainContracts(), options.receiptTimeout(), transactions);
-        ProtocolEventFollower follower = new ProtocolEventFollower(web3j, deployment.protocol(),
-                deployment.deployBlock(), options.confirmations(), options.maxBlocksPerQuery(),
-                new DurableNumber(dataDirectory.resolve("checkpoint")), retry);
+        TransactionSender sender = new TransactionSender(
+                web3j,
+                key,
+                chainId,
+                FeePolicy.baseFeeTimesTwoPlus(options.tip()),
+                retry,
+                RevertDecoder.forCotrainContracts(),
+                options.receiptTimeout(),
+                transactions);
+        ProtocolEventFollower follower = new ProtocolEventFollower(
+                web3j,
+                deployment.protocol(),
+                deployment.deployBlock(),
+                options.confirmations(),
+                options.maxBlocksPerQuery(),
+                new DurableNumber(dataDirectory.resolve("checkpoint")),
+                retry);
         ChainReads chain = new ChainReads(retry);
-        GlobalModels globalModels = new GlobalModels(block -> {
-            ModelRegistry atBlock = ModelRegistry.load(deployment.modelRegistry(), web3j, readOnly, unusedForCalls);
-            atBlock.setDefaultBlockParameter(block);
-            return atBlock;
-        }, content, tasks, dataDirectory, chain);
-        ContributionEvents history = new ContributionEvents(web3j, deployment.protocol(), deployment.deployBlock(),
-                options.maxBlocksPerQuery(), retry);
+        GlobalModels globalModels = new GlobalModels(
+                block -> {
+                    ModelRegistry atBlock =
+                            ModelRegistry.load(deployment.modelRegistry(), web3j, readOnly, unusedForCalls);
+                    atBlock.setDefaultBlockParameter(block);
+                    return atBlock;
+                },
+                content,
+                tasks,
+                dataDirectory,
+                chain);
+        ContributionEvents history = new ContributionEvents(
+                web3j, deployment.protocol(), deployment.deployBlock(), options.maxBlocksPerQuery(), retry);
         UpdateStore updates = new UpdateStore(dataDirectory);
-        ContributionScorer scorer = new ContributionScorer(content, tasks, globalModels, new ModelUpdateEvaluator(),
-                new DatasetEvaluator(), Clock.systemUTC(), new ArtifactIndex(dataDirectory), updates, history,
-                new ChainRoundDeadlines(web3j, protocol, chain, options.fetching()), options.fetching());
-        RoundContributions roundContributions = new RoundContributions(history, submissionWindow(web3j, protocol, chain));
+        ContributionScorer scorer = new ContributionScorer(
+                content,
+                tasks,
+                globalModels,
+                new ModelUpdateEvaluator(),
+                new DatasetEvaluator(),
+                Clock.systemUTC(),
+                new ArtifactIndex(dataDirectory),
+                updates,
+                history,
+                new ChainRoundDeadlines(web3j, protocol, chain, options.fetching()),
+                options.fetching());
+        RoundContributions roundContributions =
+                new RoundContributions(history, submissionWindow(web3j, protocol, chain));
         ModelRegistry models = ModelRegistry.load(deployment.modelRegistry(), web3j, readOnly, unusedForCalls);
-        ModelCommitter committer = new ModelCommitter(models, protocol, registry, sender, content, tasks, globalModels,
-                chain, roundContributions);
+        ModelCommitter committer = new ModelCommitter(
+                models, protocol, registry, sender, content, tasks, globalModels, chain, roundContributions);
         EvaluationStore evaluations = new EvaluationStore(dataDirectory);
-        RoundValuer valuer = new RoundValuer(updates, evaluations, globalModels, terms(protocol, models, chain),
-                Clock.systemUTC());
-        return new ValidatorLoop(web3j, protocol, registry, chainId, sender, follower, scorer, evaluations,
-                new ScoreJournal(dataDirectory), new DurableNumber(dataDirectory.resolve("round-cursor")), retry,
-                options.loop(), scoring, Clock.systemUTC(), committer, roundContributions, valuer);
+        RoundValuer valuer =
+                new RoundValuer(updates, evaluations, globalModels, terms(protocol, models, chain), Clock.systemUTC());
+        return new ValidatorLoop(
+                web3j,
+                protocol,
+                registry,
+                chainId,
+                sender,
+                follower,
+                scorer,
+                evaluations,
+                new ScoreJournal(dataDirectory),
+                new DurableNumber(dataDirectory.resolve("round-cursor")),
+                retry,
+                options.loop(),
+                scoring,
+                Clock.systemUTC(),
+                committer,
+                roundContributions,
+                valuer);
     }
 
     /** A round's score scale from its parameters; a task's rule from its registry entry (FedAvg if it has none). */
@@ -122,22 +186,30 @@ public final class ValidatorNode {
         return new RoundValuer.Terms() {
             @Override
             public ValueScore.Scale scale(BigInteger round) {
-                return new ValueScore.Scale(parameter(round, ProtocolParameter.NEUTRAL_SCORE),
+                return new ValueScore.Scale(
+                        parameter(round, ProtocolParameter.NEUTRAL_SCORE),
                         parameter(round, ProtocolParameter.SLASH_THRESHOLD_SCORE));
             }
 
             @Override
             public AggregationRule rule(long taskId) {
                 BigInteger task = BigInteger.valueOf(taskId);
-                if (task.compareTo(chain.read("modelCount", () -> models.modelCount().send())) > 0) return new FedAvg();
-                ModelRegistry.ModelSpec spec = chain.read("model(" + taskId + ")", () -> models.model(task).send())
+                if (task.compareTo(chain.read(
+                                "modelCount", () -> models.modelCount().send()))
+                        > 0) return new FedAvg();
+                ModelRegistry.ModelSpec spec = chain.read(
+                                "model(" + taskId + ")",
+                                () -> models.model(task).send())
                         .component1();
                 return ModelCommitter.ruleOf(spec, Parallelism.sequential());
             }
 
             private int parameter(BigInteger round, ProtocolParameter which) {
-                return chain.read("roundParameter(" + round + ", " + which + ")",
-                        () -> protocol.roundParameter(round, which.index()).send()).intValueExact();
+                return chain.read(
+                                "roundParameter(" + round + ", " + which + ")",
+                                () -> protocol.roundParameter(round, which.index())
+                                        .send())
+                        .intValueExact();
             }
         };
     }
@@ -145,11 +217,15 @@ public final class ValidatorNode {
     /** A round's submissions lie in its submission window, which a pause can stretch: twice its length is searched. */
     private static RoundContributions.Window submissionWindow(Web3j web3j, CotrainProtocol protocol, ChainReads chain) {
         return (round, info) -> {
-            BigInteger length = chain.read("roundParameter(" + round + ", SubmissionBlocks)",
-                    () -> protocol.roundParameter(round, ProtocolParameter.SUBMISSION_BLOCKS.index()).send());
-            BigInteger latest = chain.read("blockNumber", () -> web3j.ethBlockNumber().send().getBlockNumber());
-            return new BigInteger[] {info.submissionEndBlock.subtract(length.shiftLeft(1)),
-                    latest.min(info.submissionEndBlock)};
+            BigInteger length = chain.read(
+                    "roundParameter(" + round + ", SubmissionBlocks)",
+                    () -> protocol.roundParameter(round, ProtocolParameter.SUBMISSION_BLOCKS.index())
+                            .send());
+            BigInteger latest = chain.read(
+                    "blockNumber", () -> web3j.ethBlockNumber().send().getBlockNumber());
+            return new BigInteger[] {
+                info.submissionEndBlock.subtract(length.shiftLeft(1)), latest.min(info.submissionEndBlock)
+            };
         };
     }
 }

@@ -64,7 +64,8 @@ class ArtifactIndexTest {
 
         assertThat(index.resolvedThrough()).isZero();
         assertThat(index.decidable(id(3))).isFalse();
-        assertThatThrownBy(() -> index.copyOf(id(3), X)).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(() -> index.copyOf(id(3), X))
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("contributions 1..3");
 
         index.record(List.of(resolved(1, Optional.empty()))); // a missing manifest registers nothing
@@ -109,7 +110,8 @@ class ArtifactIndexTest {
         assertThat(Files.readString(directory.resolve(X)).strip()).isEqualTo("1");
         assertThat(Files.readString(directory.resolve("resolved")).strip()).isEqualTo("1 101");
         if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
-            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(directory))).isEqualTo("rwx------");
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(directory)))
+                    .isEqualTo("rwx------");
         }
     }
 
@@ -127,7 +129,8 @@ class ArtifactIndexTest {
         Files.createDirectories(data.resolve("artifacts"));
         Files.writeString(data.resolve("artifacts").resolve("resolved"), "garbage");
 
-        assertThatThrownBy(() -> new ArtifactIndex(data)).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(() -> new ArtifactIndex(data))
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("delete the artifacts directory to rebuild it");
     }
 }

@@ -4,9 +4,9 @@ import static io.cotrain.contracts.testing.CotrainClients.tokens;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cotrain.client.RetryPolicy;
+import io.cotrain.contracts.generated.CotrainProtocol;
 import io.cotrain.contracts.generated.CotrainProtocol.ContributionSubmittedEventResponse;
 import io.cotrain.contracts.generated.CotrainProtocol.RoundView;
-import io.cotrain.contracts.generated.CotrainProtocol;
 import io.cotrain.contracts.testing.AnvilExtension;
 import io.cotrain.contracts.testing.AnvilNode;
 import io.cotrain.contracts.testing.ContractsDeployer;
@@ -37,8 +37,8 @@ import org.web3j.tx.gas.StaticGasProvider;
 class ChainHistoryIT {
     private static final Credentials ADMIN = DevAccounts.account(0);
     private static final Credentials CONTRIBUTOR = DevAccounts.account(4);
-    private static final ContentFetching FETCHING = new ContentFetching(Duration.ofSeconds(5), 8, 3,
-            Duration.ofSeconds(1));
+    private static final ContentFetching FETCHING =
+            new ContentFetching(Duration.ofSeconds(5), 8, 3, Duration.ofSeconds(1));
 
     private static AnvilNode anvil;
     private static CotrainClients chain;
@@ -52,24 +52,34 @@ class ChainHistoryIT {
         chain = new CotrainClients(anvil.web3j(), anvil.chainId());
         chain.use(ContractsDeployer.deploy(chain, ADMIN, tokens(1_000_000), ContractsDeployer.testConfig()));
         chain.token(ADMIN).transfer(CONTRIBUTOR.getAddress(), tokens(100)).send();
-        chain.token(CONTRIBUTOR).approve(chain.addresses().protocol(), tokens(100)).send();
+        chain.token(CONTRIBUTOR)
+                .approve(chain.addresses().protocol(), tokens(100))
+                .send();
         chain.protocol(CONTRIBUTOR).registerContributor(tokens(100)).send();
         for (int i = 0; i < 3; i++) {
             anvil.mine(2); // gaps between submissions, so ranges of two blocks cut through them
             TransactionReceipt receipt = chain.protocol(CONTRIBUTOR)
-                    .submitContribution(BigInteger.valueOf(i % 2), digest(i + 1), BigInteger.ONE).send();
-            submitted.add(CotrainProtocol.getContributionSubmittedEvents(receipt).getFirst());
+                    .submitContribution(BigInteger.valueOf(i % 2), digest(i + 1), BigInteger.ONE)
+                    .send();
+            submitted.add(
+                    CotrainProtocol.getContributionSubmittedEvents(receipt).getFirst());
             blocks.add(receipt.getBlockNumber());
         }
         anvil.mine(1); // a block after the last submission, with none in it
-        reader = CotrainProtocol.load(chain.addresses().protocol(), anvil.web3j(),
+        reader = CotrainProtocol.load(
+                chain.addresses().protocol(),
+                anvil.web3j(),
                 new ReadonlyTransactionManager(anvil.web3j(), ADMIN.getAddress()),
                 new StaticGasProvider(BigInteger.ZERO, BigInteger.ZERO));
     }
 
     private static ContributionEvents events(int maxBlocksPerQuery) {
-        return new ContributionEvents(anvil.web3j(), chain.addresses().protocol(), chain.addresses().deployBlock(),
-                maxBlocksPerQuery, RetryPolicy.defaults());
+        return new ContributionEvents(
+                anvil.web3j(),
+                chain.addresses().protocol(),
+                chain.addresses().deployBlock(),
+                maxBlocksPerQuery,
+                RetryPolicy.defaults());
     }
 
     @Test
@@ -88,7 +98,8 @@ class ChainHistoryIT {
             assertThat(record.contentDigest()).isEqualTo(event.contentDigest);
             assertThat(record.submittedBlock()).isEqualTo(blocks.get(i));
         }
-        assertThat(events(5_000).submitted(blocks.get(1), blocks.get(2))).extracting(ContributionRecord::id)
+        assertThat(events(5_000).submitted(blocks.get(1), blocks.get(2)))
+                .extracting(ContributionRecord::id)
                 .containsExactly(submitted.get(1).id, submitted.get(2).id);
         BigInteger after = blocks.getLast().add(BigInteger.ONE);
         assertThat(events(5_000).submitted(after, after)).isEmpty();
@@ -100,15 +111,19 @@ class ChainHistoryIT {
         BigInteger previous = reader.currentRound().send();
         while (reader.currentRound().send().equals(previous)) anvil.mine(1);
         BigInteger round = CotrainProtocol.getContributionSubmittedEvents(chain.protocol(CONTRIBUTOR)
-                .submitContribution(BigInteger.ZERO, digest(9), BigInteger.ONE).send()).getFirst().round;
+                        .submitContribution(BigInteger.ZERO, digest(9), BigInteger.ONE)
+                        .send())
+                .getFirst()
+                .round;
         anvil.mine(ChainRoundDeadlines.BLOCK_TIME_SAMPLE);
         RoundView info = reader.roundInfo(round).send();
-        var deadlines = new ChainRoundDeadlines(anvil.web3j(), reader, new ChainReads(RetryPolicy.defaults()),
-                FETCHING);
+        var deadlines =
+                new ChainRoundDeadlines(anvil.web3j(), reader, new ChainReads(RetryPolicy.defaults()), FETCHING);
         Instant now = Instant.parse("2026-12-03T10:00:00Z");
 
         if (anvil.web3j().ethBlockNumber().send().getBlockNumber().compareTo(info.submissionEndBlock) < 0) {
-            assertThat(deadlines.deadline(round, now)).as("still taking submissions: provisional")
+            assertThat(deadlines.deadline(round, now))
+                    .as("still taking submissions: provisional")
                     .isEqualTo(new RoundDeadlines.Deadline(now.plusSeconds(1), false));
         }
 
@@ -118,7 +133,8 @@ class ChainHistoryIT {
 
         anvil.mineTo(info.commitEndBlock.subtract(BigInteger.valueOf(5)));
         now = now.plusSeconds(1);
-        assertThat(deadlines.deadline(round, now)).as("(5 - 3 reserve) blocks of 2 s, less the 1 s probe")
+        assertThat(deadlines.deadline(round, now))
+                .as("(5 - 3 reserve) blocks of 2 s, less the 1 s probe")
                 .isEqualTo(last(now.plusSeconds(3)));
 
         anvil.mineTo(info.commitEndBlock.subtract(BigInteger.TWO));
@@ -143,9 +159,11 @@ class ChainHistoryIT {
     private static void blockInterval(int seconds) throws Exception {
         HttpService rpc = new HttpService(anvil.rpcUrl());
         try {
-            VoidResponse response = new Request<>("anvil_setBlockTimestampInterval", List.of(seconds), rpc,
-                    VoidResponse.class).send();
-            assertThat(response.getError()).as("anvil_setBlockTimestampInterval").isNull();
+            VoidResponse response =
+                    new Request<>("anvil_setBlockTimestampInterval", List.of(seconds), rpc, VoidResponse.class).send();
+            assertThat(response.getError())
+                    .as("anvil_setBlockTimestampInterval")
+                    .isNull();
         } finally {
             rpc.close();
         }

@@ -49,27 +49,42 @@ class ContributionScorerIT {
         task = SyntheticTabularTask.standard();
         Path heldOut = Files.write(work.resolve("held-out.csv"), task.heldOutCsv());
         Path base = Files.write(work.resolve("base.zip"), task.baseModelBytes());
-        tasks = new TaskCatalog(List.of(new TaskCatalog.TaskDefinition(1, task.schema(), heldOut, base)),
-                EvaluationLimits.defaults());
+        tasks = new TaskCatalog(
+                List.of(new TaskCatalog.TaskDefinition(1, task.schema(), heldOut, base)), EvaluationLimits.defaults());
         // a short timeout: content nobody stored is reported within seconds
-        content = new ContentStore(new IpfsClient(ipfs.apiUrl(), Duration.ofSeconds(2), IpfsClient.DEFAULT_MAX_OBJECT_BYTES));
+        content = new ContentStore(
+                new IpfsClient(ipfs.apiUrl(), Duration.ofSeconds(2), IpfsClient.DEFAULT_MAX_OBJECT_BYTES));
         scorer = scorer(content);
         byte[] model = new Contributions(task).honestUpdate(0);
         Artifact artifact = Artifact.of("model.zip", content.putVerified(model), model, "application/zip");
-        honest = ContributionManifest.modelUpdate(1, CONTRIBUTOR, List.of(artifact), 2_000,
+        honest = ContributionManifest.modelUpdate(
+                1,
+                CONTRIBUTOR,
+                List.of(artifact),
+                2_000,
                 Cid.of(task.baseModelBytes()).toString());
         content.putManifest(honest);
     }
 
     private static ContributionScorer scorer(ContentStore store) {
         Path data = work.resolve("index-" + ++indexes);
-        return new ContributionScorer(store, tasks, GlobalModelSource.configured(tasks), new ModelUpdateEvaluator(),
-                new DatasetEvaluator(), Clock.systemUTC(), new ArtifactIndex(data), new UpdateStore(data),
-                ContributionHistory.NONE, RoundDeadlines.fixed(Duration.ofSeconds(2)), ContentFetching.defaults());
+        return new ContributionScorer(
+                store,
+                tasks,
+                GlobalModelSource.configured(tasks),
+                new ModelUpdateEvaluator(),
+                new DatasetEvaluator(),
+                Clock.systemUTC(),
+                new ArtifactIndex(data),
+                new UpdateStore(data),
+                ContributionHistory.NONE,
+                RoundDeadlines.fixed(Duration.ofSeconds(2)),
+                ContentFetching.defaults());
     }
 
     private static ContributionRecord submitted(int kind, long taskId, String contributor, byte[] digest) {
-        return new ContributionRecord(BigInteger.ONE, BigInteger.ONE, contributor, kind, taskId, digest, BigInteger.ONE);
+        return new ContributionRecord(
+                BigInteger.ONE, BigInteger.ONE, contributor, kind, taskId, digest, BigInteger.ONE);
     }
 
     @Test
@@ -96,19 +111,20 @@ class ContributionScorerIT {
         byte[] unknown = Cid.of("never stored".getBytes()).digest();
         ScoredContribution scored = scorer.score(submitted(0, 1, CONTRIBUTOR, unknown));
         assertThat(scored.score()).isEqualTo(1);
-        assertThat(scored.floorReason()).hasValueSatisfying(reason -> assertThat(reason).startsWith("content not available"));
+        assertThat(scored.floorReason())
+                .hasValueSatisfying(reason -> assertThat(reason).startsWith("content not available"));
     }
 
     @Test
     void aNodeThatIsDownIsNotTheContributorsFault() {
-        ContentStore down = new ContentStore(new IpfsClient(URI.create("http://127.0.0.1:1"), Duration.ofSeconds(1),
-                IpfsClient.DEFAULT_MAX_OBJECT_BYTES));
+        ContentStore down = new ContentStore(new IpfsClient(
+                URI.create("http://127.0.0.1:1"), Duration.ofSeconds(1), IpfsClient.DEFAULT_MAX_OBJECT_BYTES));
         try (ContributionScorer unlucky = scorer(down)) {
             assertThatThrownBy(() -> unlucky.score(submitted(0, 1, CONTRIBUTOR, honest.digest())))
                     .isInstanceOf(TransientFailureException.class);
             List<ScoredContribution> delivered = new ArrayList<>();
-            assertThatThrownBy(() -> unlucky.scoreAll(List.of(submitted(0, 1, CONTRIBUTOR, honest.digest())),
-                            delivered::add))
+            assertThatThrownBy(() ->
+                            unlucky.scoreAll(List.of(submitted(0, 1, CONTRIBUTOR, honest.digest())), delivered::add))
                     .isInstanceOf(TransientFailureException.class);
             assertThat(delivered).isEmpty();
         }

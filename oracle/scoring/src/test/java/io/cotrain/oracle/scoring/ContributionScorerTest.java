@@ -64,8 +64,8 @@ class ContributionScorerTest {
         node = new FakeIpfsNode();
         Path heldOut = Files.write(work.resolve("held-out.csv"), task.heldOutCsv());
         Path base = Files.write(work.resolve("base.zip"), task.baseModelBytes());
-        tasks = new TaskCatalog(List.of(new TaskCatalog.TaskDefinition(1, task.schema(), heldOut, base)),
-                EvaluationLimits.defaults());
+        tasks = new TaskCatalog(
+                List.of(new TaskCatalog.TaskDefinition(1, task.schema(), heldOut, base)), EvaluationLimits.defaults());
     }
 
     @AfterEach
@@ -84,8 +84,10 @@ class ContributionScorerTest {
         assertThat(scored.get(first.id()).floorReason()).isEmpty();
         assertThat(scored.get(first.id()).score()).isGreaterThan(50);
         assertThat(scored.get(copy.id()).score()).isEqualTo(1);
-        assertThat(scored.get(copy.id()).floorReason()).hasValueSatisfying(reason -> assertThat(reason)
-                .startsWith("copy of contribution 1: its artifact (sha256 " + Cid.of(original).digestHex() + ")"));
+        assertThat(scored.get(copy.id()).floorReason())
+                .hasValueSatisfying(reason -> assertThat(reason)
+                        .startsWith("copy of contribution 1: its artifact (sha256 "
+                                + Cid.of(original).digestHex() + ")"));
     }
 
     @Test
@@ -93,12 +95,13 @@ class ContributionScorerTest {
         ContributionScorer scorer = scorer(ContributionHistory.NONE);
         ContributionRecord first = submit(1, ALICE, original, Instant.EPOCH);
         ContributionRecord honest = submit(2, CAROL, other, Instant.EPOCH);
-        assertThat(scoreAll(scorer, first, honest).values()).allSatisfy(s -> assertThat(s.floorReason()).isEmpty());
+        assertThat(scoreAll(scorer, first, honest).values())
+                .allSatisfy(s -> assertThat(s.floorReason()).isEmpty());
 
         ContributionRecord again = submit(3, ALICE, original, Instant.parse("2026-12-01T00:00:00Z"));
 
-        assertThat(scorer.score(again).floorReason()).hasValueSatisfying(reason ->
-                assertThat(reason).startsWith("copy of contribution 1"));
+        assertThat(scorer.score(again).floorReason())
+                .hasValueSatisfying(reason -> assertThat(reason).startsWith("copy of contribution 1"));
     }
 
     @Test
@@ -106,15 +109,15 @@ class ContributionScorerTest {
         ContributionRecord first = submit(1, ALICE, original, Instant.EPOCH);
         // the copier lists the original's sha256 under a CID nobody stored: no need to fetch anything
         Cid nowhere = Cid.parse("bafybeieoojil54zobqawak3hpkp6nxoz4emmv2zxhombwl7lt5ucbejzjq");
-        Artifact claimed = new Artifact("model.zip", nowhere, Cid.of(original).digestHex(), original.length,
-                "application/zip");
-        ContributionRecord copy = submit(2, BOB, ContributionManifest.modelUpdate(1, BOB, List.of(claimed), 100,
-                "c".repeat(64)));
+        Artifact claimed =
+                new Artifact("model.zip", nowhere, Cid.of(original).digestHex(), original.length, "application/zip");
+        ContributionRecord copy =
+                submit(2, BOB, ContributionManifest.modelUpdate(1, BOB, List.of(claimed), 100, "c".repeat(64)));
 
         Map<BigInteger, ScoredContribution> scored = scoreAll(scorer(ContributionHistory.NONE), first, copy);
 
-        assertThat(scored.get(copy.id()).floorReason()).hasValueSatisfying(reason ->
-                assertThat(reason).startsWith("copy of contribution 1"));
+        assertThat(scored.get(copy.id()).floorReason())
+                .hasValueSatisfying(reason -> assertThat(reason).startsWith("copy of contribution 1"));
     }
 
     @Test
@@ -125,9 +128,12 @@ class ContributionScorerTest {
         List<ScoredContribution> delivered = new ArrayList<>();
 
         assertThatThrownBy(() -> scorer(ContributionHistory.NONE).scoreAll(List.of(hung, copy), delivered::add))
-                .isInstanceOf(TransientFailureException.class).hasMessageContaining("no answer");
+                .isInstanceOf(TransientFailureException.class)
+                .hasMessageContaining("no answer");
 
-        assertThat(delivered).as("contribution 2 could be a copy of 1: it waits").isEmpty();
+        assertThat(delivered)
+                .as("contribution 2 could be a copy of 1: it waits")
+                .isEmpty();
     }
 
     @Test
@@ -139,15 +145,18 @@ class ContributionScorerTest {
         List<BigInteger> historyReadsFrom = new ArrayList<>();
         ContributionHistory history = (fromBlock, toBlock) -> {
             historyReadsFrom.add(fromBlock);
-            return chain.values().stream().filter(c -> c.submittedBlock().compareTo(toBlock) <= 0).toList();
+            return chain.values().stream()
+                    .filter(c -> c.submittedBlock().compareTo(toBlock) <= 0)
+                    .toList();
         };
 
         assertThatThrownBy(() -> scorer(ContributionHistory.NONE).score(copy))
-                .isInstanceOf(TransientFailureException.class).hasMessageContaining("waits for contributions 1..4");
+                .isInstanceOf(TransientFailureException.class)
+                .hasMessageContaining("waits for contributions 1..4");
         ScoredContribution scored = scorer(history).score(copy);
 
-        assertThat(scored.floorReason()).hasValueSatisfying(reason -> assertThat(reason)
-                .startsWith("copy of contribution 2"));
+        assertThat(scored.floorReason())
+                .hasValueSatisfying(reason -> assertThat(reason).startsWith("copy of contribution 2"));
         assertThat(historyReadsFrom).containsExactly(BigInteger.ZERO);
         assertThat(new ArtifactIndex(work.resolve("data")).resolvedThrough()).isEqualTo(BigInteger.valueOf(4));
     }
@@ -163,15 +172,16 @@ class ContributionScorerTest {
         };
         List<ScoredContribution> delivered = new ArrayList<>();
 
-        assertThatThrownBy(() -> scorer(ContributionHistory.NONE, buggy).scoreAll(List.of(failing, honest),
-                delivered::add))
+        assertThatThrownBy(() ->
+                        scorer(ContributionHistory.NONE, buggy).scoreAll(List.of(failing, honest), delivered::add))
                 .isInstanceOf(EvaluationFailedException.class)
                 .hasMessageContaining("contribution 1 (round 1) could not be evaluated by this node")
                 .hasMessageContaining("a bug in the node");
 
         assertThat(delivered).extracting(ScoredContribution::id).containsExactly(honest.id());
         assertThat(scorer(ContributionHistory.NONE).score(failing).floorReason())
-                .as("judged normally once the node works: not a copy of itself, not floored").isEmpty();
+                .as("judged normally once the node works: not a copy of itself, not floored")
+                .isEmpty();
     }
 
     private ContributionScorer scorer(ContributionHistory history) {
@@ -179,32 +189,58 @@ class ContributionScorerTest {
     }
 
     private ContributionScorer scorer(ContributionHistory history, Assessor modelUpdates) {
-        return new ContributionScorer(node.store(), tasks, GlobalModelSource.configured(tasks),
-                modelUpdates, new DatasetEvaluator(), Clock.systemUTC(),
-                new ArtifactIndex(work.resolve("data")), new UpdateStore(work.resolve("data")), history,
-                RoundDeadlines.fixed(Duration.ofSeconds(1)), ContentFetching.defaults());
+        return new ContributionScorer(
+                node.store(),
+                tasks,
+                GlobalModelSource.configured(tasks),
+                modelUpdates,
+                new DatasetEvaluator(),
+                Clock.systemUTC(),
+                new ArtifactIndex(work.resolve("data")),
+                new UpdateStore(work.resolve("data")),
+                history,
+                RoundDeadlines.fixed(Duration.ofSeconds(1)),
+                ContentFetching.defaults());
     }
 
-    private static Map<BigInteger, ScoredContribution> scoreAll(ContributionScorer scorer,
-            ContributionRecord... batch) {
+    private static Map<BigInteger, ScoredContribution> scoreAll(
+            ContributionScorer scorer, ContributionRecord... batch) {
         Map<BigInteger, ScoredContribution> scored = new LinkedHashMap<>();
         scorer.scoreAll(List.of(batch), s -> scored.put(s.id(), s));
-        assertThat(scored.keySet()).as("delivered in id order").containsExactly(
-                List.of(batch).stream().map(ContributionRecord::id).sorted().toArray(BigInteger[]::new));
+        assertThat(scored.keySet())
+                .as("delivered in id order")
+                .containsExactly(List.of(batch).stream()
+                        .map(ContributionRecord::id)
+                        .sorted()
+                        .toArray(BigInteger[]::new));
         return scored;
     }
 
     /** A contribution of {@code contributor} whose manifest names {@code model}, stored on the node and "submitted". */
     private ContributionRecord submit(long id, String contributor, byte[] model, Instant createdAt) {
         Artifact artifact = Artifact.of("model.zip", node.put(model), model, "application/zip");
-        return submit(id, contributor, ContributionManifest.modelUpdate(1, contributor, List.of(artifact),
-                Contributions.SHARD_ROWS, Cid.of(task.baseModelBytes()).toString()).withCreatedAt(createdAt));
+        return submit(
+                id,
+                contributor,
+                ContributionManifest.modelUpdate(
+                                1,
+                                contributor,
+                                List.of(artifact),
+                                Contributions.SHARD_ROWS,
+                                Cid.of(task.baseModelBytes()).toString())
+                        .withCreatedAt(createdAt));
     }
 
     private ContributionRecord submit(long id, String contributor, ContributionManifest manifest) {
         node.put(manifest.canonicalBytes());
-        ContributionRecord record = new ContributionRecord(BigInteger.valueOf(id), BigInteger.ONE, contributor, 0, 1,
-                manifest.digest(), BigInteger.valueOf(100 + id));
+        ContributionRecord record = new ContributionRecord(
+                BigInteger.valueOf(id),
+                BigInteger.ONE,
+                contributor,
+                0,
+                1,
+                manifest.digest(),
+                BigInteger.valueOf(100 + id));
         chain.put(record.id(), record);
         return record;
     }

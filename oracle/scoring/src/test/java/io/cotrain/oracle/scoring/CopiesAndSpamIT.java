@@ -4,8 +4,8 @@ import static io.cotrain.contracts.testing.CotrainClients.tokens;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cotrain.client.TransactionListener;
-import io.cotrain.contracts.generated.CotrainProtocol.ContributionFinalizedEventResponse;
 import io.cotrain.contracts.generated.CotrainProtocol;
+import io.cotrain.contracts.generated.CotrainProtocol.ContributionFinalizedEventResponse;
 import io.cotrain.contracts.testing.AnvilExtension;
 import io.cotrain.contracts.testing.AnvilNode;
 import io.cotrain.contracts.testing.ContractsDeployer;
@@ -13,8 +13,8 @@ import io.cotrain.contracts.testing.CotrainClients;
 import io.cotrain.contracts.testing.DevAccounts;
 import io.cotrain.ipfs.Cid;
 import io.cotrain.ipfs.ContentStore;
-import io.cotrain.ipfs.ContributionManifest.Artifact;
 import io.cotrain.ipfs.ContributionManifest;
+import io.cotrain.ipfs.ContributionManifest.Artifact;
 import io.cotrain.ipfs.IpfsClient;
 import io.cotrain.ipfs.testing.IpfsExtension;
 import io.cotrain.ipfs.testing.IpfsNode;
@@ -77,10 +77,11 @@ class CopiesAndSpamIT {
     private static final int REJECTED = 3;
     private static final Credentials ADMIN = DevAccounts.account(0);
     private static final Credentials VALIDATOR = DevAccounts.account(1);
-    private static final ContentFetching FETCHING = new ContentFetching(Duration.ofSeconds(4), 128, 3,
-            Duration.ofSeconds(2));
+    private static final ContentFetching FETCHING =
+            new ContentFetching(Duration.ofSeconds(4), 128, 3, Duration.ofSeconds(2));
     /** Time a judging tick may take beyond the deadline: health probe, evaluation of the honest ones, chain calls. */
     private static final Duration MARGIN = Duration.ofSeconds(6);
+
     private static final int SPAM = 50;
     private static final String NOT_AVAILABLE = "content not available on IPFS within the deadline";
 
@@ -102,11 +103,15 @@ class CopiesAndSpamIT {
         ipfs = ipfsNode;
         chain = new CotrainClients(anvil.web3j(), anvil.chainId());
         chain.use(ContractsDeployer.deploy(chain, ADMIN, tokens(1_000_000_000), ContractsDeployer.testConfig()));
-        chain.token(ADMIN).approve(chain.addresses().protocol(), tokens(100_000)).send();
+        chain.token(ADMIN)
+                .approve(chain.addresses().protocol(), tokens(100_000))
+                .send();
         chain.protocol(ADMIN).fundRewards(tokens(100_000)).send();
         chain.token(ADMIN).transfer(VALIDATOR.getAddress(), tokens(3_000)).send();
         chain.registry(ADMIN).addValidator(VALIDATOR.getAddress()).send();
-        chain.token(VALIDATOR).approve(chain.addresses().validatorRegistry(), tokens(3_000)).send();
+        chain.token(VALIDATOR)
+                .approve(chain.addresses().validatorRegistry(), tokens(3_000))
+                .send();
         chain.registry(VALIDATOR).bondValidator(tokens(3_000)).send();
 
         content = new ContentStore(ipfs.client());
@@ -115,15 +120,25 @@ class CopiesAndSpamIT {
         Path heldOut = Files.write(work.resolve("held-out.csv"), task.heldOutCsv());
         Path base = Files.write(work.resolve("base-model.zip"), task.baseModelBytes());
         // the task is not registered in the model registry: contributions are judged against this configured model
-        tasks = new TaskCatalog(List.of(new TaskCatalog.TaskDefinition(TASK, task.schema(), heldOut, base)),
+        tasks = new TaskCatalog(
+                List.of(new TaskCatalog.TaskDefinition(TASK, task.schema(), heldOut, base)),
                 EvaluationLimits.defaults());
     }
 
     private static ValidatorLoop validator(Path dataDirectory, ContentStore store) {
-        var options = new ValidatorNode.Options(1, 5_000, Duration.ofSeconds(30), BigInteger.ONE,
-                ValidatorLoop.Settings.defaults(), FETCHING);
-        return ValidatorNode.assemble(anvil.web3j(), anvil.chainId(), chain.addresses(), VALIDATOR, store, tasks,
-                dataDirectory, options, ScoringListener.NONE, TransactionListener.NONE);
+        var options = new ValidatorNode.Options(
+                1, 5_000, Duration.ofSeconds(30), BigInteger.ONE, ValidatorLoop.Settings.defaults(), FETCHING);
+        return ValidatorNode.assemble(
+                anvil.web3j(),
+                anvil.chainId(),
+                chain.addresses(),
+                VALIDATOR,
+                store,
+                tasks,
+                dataDirectory,
+                options,
+                ScoringListener.NONE,
+                TransactionListener.NONE);
     }
 
     @Test
@@ -151,13 +166,18 @@ class CopiesAndSpamIT {
             ScoredContribution scored = validator.evaluation(ids.get(honest)).orElseThrow();
             assertThat(scored.floorReason()).as(honest).isEmpty();
             assertThat(scored.score()).as(honest).isGreaterThan(50);
-            assertThat(settled.get(ids.get(honest)).status.intValue()).as(honest).isEqualTo(ACCEPTED);
+            assertThat(settled.get(ids.get(honest)).status.intValue())
+                    .as(honest)
+                    .isEqualTo(ACCEPTED);
             assertThat(settled.get(ids.get(honest)).reward).as(honest).isPositive();
         }
         for (String copy : copies) {
-            assertThat(validator.evaluation(ids.get(copy)).orElseThrow().floorReason()).as(copy)
+            assertThat(validator.evaluation(ids.get(copy)).orElseThrow().floorReason())
+                    .as(copy)
                     .hasValueSatisfying(reason -> assertThat(reason).startsWith(copyOf(original)));
-            assertThat(settled.get(ids.get(copy)).consensusScore.intValue()).as(copy).isEqualTo(1);
+            assertThat(settled.get(ids.get(copy)).consensusScore.intValue())
+                    .as(copy)
+                    .isEqualTo(1);
             assertThat(settled.get(ids.get(copy)).status.intValue()).as(copy).isEqualTo(REJECTED);
             assertThat(settled.get(ids.get(copy)).slashed).as(copy).isPositive();
         }
@@ -173,12 +193,16 @@ class CopiesAndSpamIT {
         drive(rebuilt, () -> finalized(ids.values()), "the third round finalized");
         assertThat(rebuilt.evaluation(original).orElseThrow().score())
                 .isEqualTo(validator.evaluation(original).orElseThrow().score());
-        for (String copy : Stream.concat(copies.stream(), Stream.of("copy-after-rebuild")).toList()) {
-            assertThat(rebuilt.evaluation(ids.get(copy)).orElseThrow().floorReason()).as(copy)
+        for (String copy :
+                Stream.concat(copies.stream(), Stream.of("copy-after-rebuild")).toList()) {
+            assertThat(rebuilt.evaluation(ids.get(copy)).orElseThrow().floorReason())
+                    .as(copy)
                     .hasValueSatisfying(reason -> assertThat(reason).startsWith(copyOf(original)));
         }
-        assertThat(finalizedEvents().get(ids.get("copy-after-rebuild")).status.intValue()).isEqualTo(REJECTED);
-        assertThat(finalizedEvents().get(ids.get("honest-after-rebuild")).status.intValue()).isEqualTo(ACCEPTED);
+        assertThat(finalizedEvents().get(ids.get("copy-after-rebuild")).status.intValue())
+                .isEqualTo(REJECTED);
+        assertThat(finalizedEvents().get(ids.get("honest-after-rebuild")).status.intValue())
+                .isEqualTo(ACCEPTED);
         Path index = work.resolve("copies-validator-rebuilt").resolve("artifacts");
         assertThat(Files.readString(index.resolve(Cid.of(work1).digestHex())))
                 .isEqualToIgnoringNewLines(original.toString());
@@ -207,7 +231,8 @@ class CopiesAndSpamIT {
         validator.tick(); // catches up with the history first, so the measured tick judges the spam round alone
         List<Credentials> spammers = new ArrayList<>();
         for (int i = 0; i < 5; i++) spammers.add(newContributor());
-        List<Prepared> honest = List.of(model(newContributor(), builders.honestUpdate(20), Instant.EPOCH),
+        List<Prepared> honest = List.of(
+                model(newContributor(), builders.honestUpdate(20), Instant.EPOCH),
                 model(newContributor(), builders.honestUpdate(21), Instant.EPOCH));
         awaitFreshRound();
 
@@ -216,7 +241,8 @@ class CopiesAndSpamIT {
             submissions.add(new Submission(spammers.get(i % spammers.size()), 0, randomDigest()));
         }
         for (Prepared prepared : honest) {
-            submissions.add(new Submission(prepared.contributor(), 0, prepared.manifest().digest()));
+            submissions.add(new Submission(
+                    prepared.contributor(), 0, prepared.manifest().digest()));
         }
         BigInteger round = chain.protocol(ADMIN).currentRound().send();
         List<BigInteger> ids = submitInOneBlock(submissions);
@@ -227,30 +253,41 @@ class CopiesAndSpamIT {
         // while the round takes submissions, a fetch is short and floors nothing: spam cannot hold a tick for long
         long provisionalStart = System.nanoTime();
         validator.tick();
-        assertThat(Duration.ofNanos(System.nanoTime() - provisionalStart)).as("a provisional tick")
+        assertThat(Duration.ofNanos(System.nanoTime() - provisionalStart))
+                .as("a provisional tick")
                 .isLessThan(ContentFetching.MINIMUM_FETCH.plus(MARGIN));
-        assertThat(spam).allSatisfy(id -> assertThat(validator.evaluation(id)).as("%s not judged yet", id).isEmpty());
+        assertThat(spam)
+                .allSatisfy(id -> assertThat(validator.evaluation(id))
+                        .as("%s not judged yet", id)
+                        .isEmpty());
 
         anvil.mineTo(chain.protocol(ADMIN).roundInfo(round).send().submissionEndBlock);
         long started = System.nanoTime();
         validator.tick();
         Duration judging = Duration.ofNanos(System.nanoTime() - started);
 
-        System.out.printf("%njudged a round of %d contributions (%d digests pointing at nothing, %d honest) in its"
-                + " commit window's first tick: %d ms; round deadline at most %d ms (less near the end of the"
-                + " commit window)%n", ids.size(), SPAM, honestIds.size(), judging.toMillis(),
+        System.out.printf(
+                "%njudged a round of %d contributions (%d digests pointing at nothing, %d honest) in its"
+                        + " commit window's first tick: %d ms; round deadline at most %d ms (less near the end of the"
+                        + " commit window)%n",
+                ids.size(),
+                SPAM,
+                honestIds.size(),
+                judging.toMillis(),
                 FETCHING.roundDeadline().toMillis());
         for (BigInteger id : spam) {
-            assertThat(validator.evaluation(id)).as("contribution %s judged in that tick", id).hasValueSatisfying(
-                    scored -> assertThat(scored.floorReason()).hasValueSatisfying(reason -> assertThat(reason)
-                            .startsWith(NOT_AVAILABLE)));
+            assertThat(validator.evaluation(id))
+                    .as("contribution %s judged in that tick", id)
+                    .hasValueSatisfying(scored -> assertThat(scored.floorReason())
+                            .hasValueSatisfying(reason -> assertThat(reason).startsWith(NOT_AVAILABLE)));
         }
         for (BigInteger id : honestIds) {
             ScoredContribution scored = validator.evaluation(id).orElseThrow();
             assertThat(scored.floorReason()).isEmpty();
             assertThat(scored.score()).isGreaterThan(50);
         }
-        assertThat(judging).as("one deadline for the round, not one per contribution")
+        assertThat(judging)
+                .as("one deadline for the round, not one per contribution")
                 .isLessThan(FETCHING.roundDeadline().plus(MARGIN));
 
         drive(validator, () -> finalized(ids), "the spam round finalized");
@@ -259,9 +296,12 @@ class CopiesAndSpamIT {
             assertThat(settled.get(id).status.intValue()).isEqualTo(REJECTED);
             assertThat(settled.get(id).slashed).isPositive();
         });
-        assertThat(honestIds).allSatisfy(id -> assertThat(settled.get(id).status.intValue()).isEqualTo(ACCEPTED));
+        assertThat(honestIds)
+                .allSatisfy(id -> assertThat(settled.get(id).status.intValue()).isEqualTo(ACCEPTED));
         var info = chain.registry(ADMIN).validatorInfo(VALIDATOR.getAddress()).send();
-        assertThat(info.active).as("the validator committed and revealed in time").isTrue();
+        assertThat(info.active)
+                .as("the validator committed and revealed in time")
+                .isTrue();
         assertThat(info.bond).isEqualTo(tokens(3_000));
         validator.close();
     }
@@ -270,8 +310,8 @@ class CopiesAndSpamIT {
     @Order(3)
     void aValidatorWhoseIpfsNodeIsHungOrStoppedFloorsNothing_itsContributionsStayPending() throws Exception {
         IpfsNode own = IpfsNode.start(work.resolve("own-ipfs"));
-        try (IpfsClient client = new IpfsClient(own.apiUrl(), Duration.ofSeconds(5),
-                IpfsClient.DEFAULT_MAX_OBJECT_BYTES)) {
+        try (IpfsClient client =
+                new IpfsClient(own.apiUrl(), Duration.ofSeconds(5), IpfsClient.DEFAULT_MAX_OBJECT_BYTES)) {
             ContentStore store = new ContentStore(client);
             ValidatorLoop validator = validator(work.resolve("down-validator"), store);
             validator.tick(); // history: none of it is on this node, which is healthy, so it is all floored
@@ -279,8 +319,12 @@ class CopiesAndSpamIT {
             byte[] update = builders.honestUpdate(30);
             Credentials contributor = newContributor();
             Artifact artifact = Artifact.of("model.zip", store.putVerified(update), update, "application/zip");
-            ContributionManifest manifest = ContributionManifest.modelUpdate(TASK, contributor.getAddress(),
-                    List.of(artifact), Contributions.SHARD_ROWS, Cid.of(task.baseModelBytes()).toString());
+            ContributionManifest manifest = ContributionManifest.modelUpdate(
+                    TASK,
+                    contributor.getAddress(),
+                    List.of(artifact),
+                    Contributions.SHARD_ROWS,
+                    Cid.of(task.baseModelBytes()).toString());
             store.putManifest(manifest);
             awaitFreshRound();
             List<Submission> submissions = new ArrayList<>(List.of(new Submission(contributor, 0, manifest.digest())));
@@ -295,16 +339,25 @@ class CopiesAndSpamIT {
                     validator.tick();
                     anvil.mine(1);
                 }
-                assertThat(ids).allSatisfy(id -> assertThat(validator.evaluation(id)).as("%s", id).isEmpty());
+                assertThat(ids)
+                        .allSatisfy(id -> assertThat(validator.evaluation(id))
+                                .as("%s", id)
+                                .isEmpty());
                 assertThat(validator.status().pendingEvaluations()).isEqualTo(ids.size());
                 assertThat(validator.status().lastErrors()).last().asString().contains("no answer");
             } finally {
                 signal(own, "CONT");
             }
-            drive(validator, () -> ids.stream().allMatch(id -> validator.evaluation(id).isPresent()), "judged");
-            assertThat(validator.evaluation(ids.getFirst()).orElseThrow().score()).isGreaterThan(50);
-            assertThat(ids.subList(1, ids.size())).allSatisfy(id -> assertThat(validator.evaluation(id).orElseThrow()
-                    .floorReason()).hasValueSatisfying(reason -> assertThat(reason).startsWith(NOT_AVAILABLE)));
+            drive(
+                    validator,
+                    () -> ids.stream().allMatch(id -> validator.evaluation(id).isPresent()),
+                    "judged");
+            assertThat(validator.evaluation(ids.getFirst()).orElseThrow().score())
+                    .isGreaterThan(50);
+            assertThat(ids.subList(1, ids.size()))
+                    .allSatisfy(id -> assertThat(
+                                    validator.evaluation(id).orElseThrow().floorReason())
+                            .hasValueSatisfying(reason -> assertThat(reason).startsWith(NOT_AVAILABLE)));
 
             own.close(); // stopped: nothing listens any more
             List<BigInteger> later = submitInOneBlock(List.of(new Submission(spammer, 0, randomDigest())));
@@ -330,9 +383,12 @@ class CopiesAndSpamIT {
 
     private static Credentials newContributor() throws Exception {
         Credentials contributor = Credentials.create(Keys.createEcKeyPair());
-        Transfer.sendFunds(anvil.web3j(), ADMIN, contributor.getAddress(), BigDecimal.ONE, Convert.Unit.ETHER).send();
+        Transfer.sendFunds(anvil.web3j(), ADMIN, contributor.getAddress(), BigDecimal.ONE, Convert.Unit.ETHER)
+                .send();
         chain.token(ADMIN).transfer(contributor.getAddress(), tokens(100)).send();
-        chain.token(contributor).approve(chain.addresses().protocol(), tokens(100)).send();
+        chain.token(contributor)
+                .approve(chain.addresses().protocol(), tokens(100))
+                .send();
         chain.protocol(contributor).registerContributor(tokens(100)).send();
         return contributor;
     }
@@ -342,8 +398,12 @@ class CopiesAndSpamIT {
 
     private static Prepared model(Credentials contributor, byte[] model, Instant createdAt) {
         Artifact artifact = Artifact.of("model.zip", content.putVerified(model), model, "application/zip");
-        ContributionManifest manifest = ContributionManifest.modelUpdate(TASK, contributor.getAddress(),
-                List.of(artifact), Contributions.SHARD_ROWS, Cid.of(task.baseModelBytes()).toString())
+        ContributionManifest manifest = ContributionManifest.modelUpdate(
+                        TASK,
+                        contributor.getAddress(),
+                        List.of(artifact),
+                        Contributions.SHARD_ROWS,
+                        Cid.of(task.baseModelBytes()).toString())
                 .withCreatedAt(createdAt);
         content.putManifest(manifest);
         return new Prepared(contributor, manifest);
@@ -356,10 +416,11 @@ class CopiesAndSpamIT {
         for (var entry : prepared.entrySet()) {
             ContributionManifest manifest = entry.getValue().manifest();
             TransactionReceipt receipt = chain.protocol(entry.getValue().contributor())
-                    .submitContribution(manifest.kind().onChain(), manifest.digest(),
-                            BigInteger.valueOf(TASK))
+                    .submitContribution(manifest.kind().onChain(), manifest.digest(), BigInteger.valueOf(TASK))
                     .send();
-            ids.put(entry.getKey(), CotrainProtocol.getContributionSubmittedEvents(receipt).getFirst().id);
+            ids.put(
+                    entry.getKey(),
+                    CotrainProtocol.getContributionSubmittedEvents(receipt).getFirst().id);
         }
         return ids;
     }
@@ -380,18 +441,28 @@ class CopiesAndSpamIT {
         try {
             for (Submission submission : submissions) {
                 String address = submission.contributor().getAddress();
-                BigInteger nonce = nonces.containsKey(address) ? nonces.get(address)
-                        : anvil.web3j().ethGetTransactionCount(address, DefaultBlockParameterName.LATEST).send()
+                BigInteger nonce = nonces.containsKey(address)
+                        ? nonces.get(address)
+                        : anvil.web3j()
+                                .ethGetTransactionCount(address, DefaultBlockParameterName.LATEST)
+                                .send()
                                 .getTransactionCount();
                 nonces.put(address, nonce.add(BigInteger.ONE));
-                String call = chain.protocol(submission.contributor()).submitContribution(
-                        BigInteger.valueOf(submission.kind()), submission.digest(), BigInteger.valueOf(TASK))
+                String call = chain.protocol(submission.contributor())
+                        .submitContribution(
+                                BigInteger.valueOf(submission.kind()), submission.digest(), BigInteger.valueOf(TASK))
                         .encodeFunctionCall();
-                RawTransaction transaction = RawTransaction.createTransaction(nonce, Convert.toWei("20",
-                        Convert.Unit.GWEI).toBigInteger(), BigInteger.valueOf(400_000), chain.addresses().protocol(),
-                        BigInteger.ZERO, call);
+                RawTransaction transaction = RawTransaction.createTransaction(
+                        nonce,
+                        Convert.toWei("20", Convert.Unit.GWEI).toBigInteger(),
+                        BigInteger.valueOf(400_000),
+                        chain.addresses().protocol(),
+                        BigInteger.ZERO,
+                        call);
                 byte[] signed = TransactionEncoder.signMessage(transaction, anvil.chainId(), submission.contributor());
-                var sent = anvil.web3j().ethSendRawTransaction(Numeric.toHexString(signed)).send();
+                var sent = anvil.web3j()
+                        .ethSendRawTransaction(Numeric.toHexString(signed))
+                        .send();
                 assertThat(sent.getError()).as("sending a submission").isNull();
                 hashes.add(sent.getTransactionHash());
             }
@@ -403,10 +474,15 @@ class CopiesAndSpamIT {
         List<BigInteger> ids = new ArrayList<>();
         BigInteger block = null;
         for (String hash : hashes) {
-            TransactionReceipt receipt = anvil.web3j().ethGetTransactionReceipt(hash).send().getTransactionReceipt()
+            TransactionReceipt receipt = anvil.web3j()
+                    .ethGetTransactionReceipt(hash)
+                    .send()
+                    .getTransactionReceipt()
                     .orElseThrow();
             assertThat(receipt.isStatusOK()).as("submission %s", hash).isTrue();
-            assertThat(block == null || block.equals(receipt.getBlockNumber())).as("one block").isTrue();
+            assertThat(block == null || block.equals(receipt.getBlockNumber()))
+                    .as("one block")
+                    .isTrue();
             block = receipt.getBlockNumber();
             ids.add(CotrainProtocol.getContributionSubmittedEvents(receipt).getFirst().id);
         }
@@ -432,7 +508,9 @@ class CopiesAndSpamIT {
             validator.tick();
             anvil.mine(1);
         }
-        assertThat(done.getAsBoolean()).as("%s; validator: %s", what, validator.status()).isTrue();
+        assertThat(done.getAsBoolean())
+                .as("%s; validator: %s", what, validator.status())
+                .isTrue();
     }
 
     private static boolean finalized(Collection<BigInteger> ids) {
@@ -445,11 +523,14 @@ class CopiesAndSpamIT {
 
     /** The contracts' settlement of each contribution, from their events (not their storage, which changes shape). */
     private static Map<BigInteger, ContributionFinalizedEventResponse> finalizedEvents() throws IOException {
-        EthFilter filter = new EthFilter(DefaultBlockParameterName.EARLIEST, DefaultBlockParameterName.LATEST,
+        EthFilter filter = new EthFilter(
+                DefaultBlockParameterName.EARLIEST,
+                DefaultBlockParameterName.LATEST,
                 chain.addresses().protocol());
         filter.addSingleTopic(EventEncoder.encode(CotrainProtocol.CONTRIBUTIONFINALIZED_EVENT));
         Map<BigInteger, ContributionFinalizedEventResponse> events = new HashMap<>();
-        for (EthLog.LogResult<?> result : anvil.web3j().ethGetLogs(filter).send().getLogs()) {
+        for (EthLog.LogResult<?> result :
+                anvil.web3j().ethGetLogs(filter).send().getLogs()) {
             ContributionFinalizedEventResponse event =
                     CotrainProtocol.getContributionFinalizedEventFromLog((Log) result.get());
             events.put(event.id, event);

@@ -16,10 +16,25 @@ class EvaluationStoreTest {
 
     @Test
     void aNewInstanceReadsJudgementsWithTheirReasonsAndMetrics() {
-        ScoredContribution floored = new ScoredContribution(BigInteger.valueOf(3), BigInteger.ONE, 1, 0, 1,
-                Optional.of("not a DL4J model"), Map.of(), Instant.parse("2026-11-25T02:00:00Z"), 12);
-        ScoredContribution scored = new ScoredContribution(BigInteger.valueOf(4), BigInteger.ONE, 1, 1, 73,
-                Optional.empty(), Map.of("accuracy", 0.71, "baselineAccuracy", 0.47), Instant.parse("2026-11-25T02:00:01Z"),
+        ScoredContribution floored = new ScoredContribution(
+                BigInteger.valueOf(3),
+                BigInteger.ONE,
+                1,
+                0,
+                1,
+                Optional.of("not a DL4J model"),
+                Map.of(),
+                Instant.parse("2026-11-25T02:00:00Z"),
+                12);
+        ScoredContribution scored = new ScoredContribution(
+                BigInteger.valueOf(4),
+                BigInteger.ONE,
+                1,
+                1,
+                73,
+                Optional.empty(),
+                Map.of("accuracy", 0.71, "baselineAccuracy", 0.47),
+                Instant.parse("2026-11-25T02:00:01Z"),
                 840);
         EvaluationStore store = new EvaluationStore(data);
         store.put(floored);

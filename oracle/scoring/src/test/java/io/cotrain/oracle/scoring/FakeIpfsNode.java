@@ -40,7 +40,9 @@ final class FakeIpfsNode implements AutoCloseable {
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.createContext("/api/v0/", this::answer);
         server.start();
-        client = new IpfsClient(URI.create("http://127.0.0.1:" + server.getAddress().getPort()), Duration.ofSeconds(5),
+        client = new IpfsClient(
+                URI.create("http://127.0.0.1:" + server.getAddress().getPort()),
+                Duration.ofSeconds(5),
                 IpfsClient.DEFAULT_MAX_OBJECT_BYTES);
     }
 

@@ -34,7 +34,8 @@ class ModelAggregatorTest {
 
     @BeforeAll
     static void models() {
-        base = TaskContext.create(1, TASK.schema(), TASK.heldOutCsv(), TASK.baseModelBytes(), EvaluationLimits.defaults());
+        base = TaskContext.create(
+                1, TASK.schema(), TASK.heldOutCsv(), TASK.baseModelBytes(), EvaluationLimits.defaults());
         honestA = BUILDERS.honestUpdate(0);
         honestB = BUILDERS.honestUpdate(1);
     }
@@ -46,14 +47,18 @@ class ModelAggregatorTest {
 
         ModelAggregator.Result result = ModelAggregator.aggregate(base, new FedAvg(), List.of(a, b));
 
-        float[] expected = new FedAvg().aggregate(List.of(
-                new ModelUpdate(9, parameters(honestA), 31, 1), new ModelUpdate(4, parameters(honestB), 11, 1)));
+        float[] expected = new FedAvg()
+                .aggregate(List.of(
+                        new ModelUpdate(9, parameters(honestA), 31, 1),
+                        new ModelUpdate(4, parameters(honestB), 11, 1)));
         assertThat(parameters(result.model())).isEqualTo(expected);
         assertThat(result.contributionIds()).containsExactly(BigInteger.valueOf(4), BigInteger.valueOf(9));
         assertThat(result.sha256()).isEqualTo(ModelCodec.sha256Hex(result.model()));
         assertThat(ModelCodec.write(ModelCodec.read(result.model(), EvaluationLimits.defaults())))
-                .as("canonical bytes").isEqualTo(result.model());
-        assertThat(result.metrics()).isEqualTo(base.withGlobalModel(result.model()).baseline());
+                .as("canonical bytes")
+                .isEqualTo(result.model());
+        assertThat(result.metrics())
+                .isEqualTo(base.withGlobalModel(result.model()).baseline());
         assertThat(result.metrics().accuracy()).isGreaterThan(base.baseline().accuracy());
     }
 
@@ -61,8 +66,8 @@ class ModelAggregatorTest {
     void theSameInputsInAnyOrderGiveTheSameBytes() {
         var a = new ModelAggregator.Input(BigInteger.ONE, honestA, 21);
         var b = new ModelAggregator.Input(BigInteger.TWO, honestB, 26);
-        TaskContext otherValidator = TaskContext.create(1, TASK.schema(), TASK.heldOutCsv(), TASK.baseModelBytes(),
-                EvaluationLimits.defaults());
+        TaskContext otherValidator = TaskContext.create(
+                1, TASK.schema(), TASK.heldOutCsv(), TASK.baseModelBytes(), EvaluationLimits.defaults());
 
         var one = ModelAggregator.aggregate(base, new CoordinateMedian(), List.of(a, b));
         var other = ModelAggregator.aggregate(otherValidator, new CoordinateMedian(), List.of(b, a));
@@ -74,10 +79,13 @@ class ModelAggregatorTest {
 
     @Test
     void metricsInChainUnitsAreExact() {
-        var result = ModelAggregator.aggregate(base, new FedAvg(),
-                List.of(new ModelAggregator.Input(BigInteger.ONE, honestA, 1)));
+        var result = ModelAggregator.aggregate(
+                base, new FedAvg(), List.of(new ModelAggregator.Input(BigInteger.ONE, honestA, 1)));
 
-        assertThat(result.accuracyPpm()).isEqualTo(result.metrics().correct() * 1_000_000L / result.metrics().rows());
+        assertThat(result.accuracyPpm())
+                .isEqualTo(result.metrics().correct()
+                        * 1_000_000L
+                        / result.metrics().rows());
         assertThat(result.lossMicros()).isEqualTo(Math.round(result.metrics().loss() * 1e6));
     }
 
@@ -91,15 +99,18 @@ class ModelAggregatorTest {
         float[] b = parameters(honestB);
         float[] actual = parameters(merge.model());
         for (int i = 0; i < a.length; i++) {
-            assertThat((double) actual[i]).isCloseTo(((double) a[i] + b[i]) / 2, org.assertj.core.data.Offset.offset(1e-6));
+            assertThat((double) actual[i])
+                    .isCloseTo(((double) a[i] + b[i]) / 2, org.assertj.core.data.Offset.offset(1e-6));
         }
         assertThat(merge.contributionIds()).isEmpty();
     }
 
     @Test
     void anUpdateThatIsNotAModelOfTheTaskIsRefused() {
-        assertThatThrownBy(() -> ModelAggregator.aggregate(base, new FedAvg(),
-                List.of(new ModelAggregator.Input(BigInteger.ONE, BUILDERS.wrongArchitecture(), 1))))
+        assertThatThrownBy(() -> ModelAggregator.aggregate(
+                        base,
+                        new FedAvg(),
+                        List.of(new ModelAggregator.Input(BigInteger.ONE, BUILDERS.wrongArchitecture(), 1))))
                 .isInstanceOf(InvalidModelException.class);
         assertThatThrownBy(() -> ModelAggregator.aggregate(base, new FedAvg(), List.of()))
                 .hasMessage("nothing to aggregate");
@@ -109,10 +120,11 @@ class ModelAggregatorTest {
     void theRegistrysRuleBecomesTheMatchingRule() {
         assertThat(ruleOf(0, 0, 0)).isInstanceOf(FedAvg.class);
         assertThat(ruleOf(1, 0, 0)).isInstanceOf(CoordinateMedian.class);
-        assertThat(ruleOf(2, 1_000, 0)).isInstanceOfSatisfying(TrimmedMean.class,
-                rule -> assertThat(rule.trim()).isEqualTo(0.1));
-        assertThat(ruleOf(3, 2, 0)).isInstanceOfSatisfying(Krum.class,
-                rule -> assertThat(rule.f()).isEqualTo(2));
+        assertThat(ruleOf(2, 1_000, 0))
+                .isInstanceOfSatisfying(
+                        TrimmedMean.class, rule -> assertThat(rule.trim()).isEqualTo(0.1));
+        assertThat(ruleOf(3, 2, 0))
+                .isInstanceOfSatisfying(Krum.class, rule -> assertThat(rule.f()).isEqualTo(2));
         assertThat(ruleOf(4, 1, 3)).isInstanceOfSatisfying(MultiKrum.class, rule -> {
             assertThat(rule.f()).isEqualTo(1);
             assertThat(rule.m()).isEqualTo(3);
@@ -126,8 +138,17 @@ class ModelAggregatorTest {
 
     private static ModelSpec spec(int rule, int a, int b) {
         byte[] digest = new byte[32];
-        return new ModelSpec(digest, digest, digest, digest, BigInteger.valueOf(rule), BigInteger.valueOf(a),
-                BigInteger.valueOf(b), BigInteger.valueOf(10_000), BigInteger.ZERO, BigInteger.ZERO);
+        return new ModelSpec(
+                digest,
+                digest,
+                digest,
+                digest,
+                BigInteger.valueOf(rule),
+                BigInteger.valueOf(a),
+                BigInteger.valueOf(b),
+                BigInteger.valueOf(10_000),
+                BigInteger.ZERO,
+                BigInteger.ZERO);
     }
 
     private static float[] parameters(byte[] model) {

@@ -15,21 +15,39 @@ class RoundContributionsTest {
     private final ContributionHistory history = (from, to) -> {
         reads.add(new BigInteger[] {from, to});
         return chain.stream()
-                .filter(r -> r.submittedBlock().compareTo(from) >= 0 && r.submittedBlock().compareTo(to) <= 0)
+                .filter(r -> r.submittedBlock().compareTo(from) >= 0
+                        && r.submittedBlock().compareTo(to) <= 0)
                 .toList();
     };
-    private final RoundContributions contributions = new RoundContributions(history,
-            (round, info) -> new BigInteger[] {BigInteger.valueOf(90), BigInteger.valueOf(110)});
+    private final RoundContributions contributions = new RoundContributions(
+            history, (round, info) -> new BigInteger[] {BigInteger.valueOf(90), BigInteger.valueOf(110)});
 
     private static ContributionRecord record(long id, long round, long block) {
-        return new ContributionRecord(BigInteger.valueOf(id), BigInteger.valueOf(round), "0x" + "ab".repeat(20), 0, 1,
-                new byte[] {(byte) id}, BigInteger.valueOf(block));
+        return new ContributionRecord(
+                BigInteger.valueOf(id),
+                BigInteger.valueOf(round),
+                "0x" + "ab".repeat(20),
+                0,
+                1,
+                new byte[] {(byte) id},
+                BigInteger.valueOf(block));
     }
 
     private static RoundView round(long firstId, long count) {
-        RoundView info = new RoundView(true, BigInteger.TWO, BigInteger.valueOf(firstId), BigInteger.valueOf(count),
-                BigInteger.ZERO, BigInteger.valueOf(110), BigInteger.valueOf(120), BigInteger.valueOf(130),
-                BigInteger.ZERO, BigInteger.ZERO, BigInteger.ZERO, false, BigInteger.ONE);
+        RoundView info = new RoundView(
+                true,
+                BigInteger.TWO,
+                BigInteger.valueOf(firstId),
+                BigInteger.valueOf(count),
+                BigInteger.ZERO,
+                BigInteger.valueOf(110),
+                BigInteger.valueOf(120),
+                BigInteger.valueOf(130),
+                BigInteger.ZERO,
+                BigInteger.ZERO,
+                BigInteger.ZERO,
+                false,
+                BigInteger.ONE);
         return info;
     }
 
@@ -38,7 +56,8 @@ class RoundContributionsTest {
         contributions.seen(record(6, 3, 101));
         contributions.seen(record(5, 3, 100));
         assertThat(contributions.of(BigInteger.valueOf(3), round(5, 2)))
-                .extracting(ContributionRecord::id).containsExactly(BigInteger.valueOf(5), BigInteger.valueOf(6));
+                .extracting(ContributionRecord::id)
+                .containsExactly(BigInteger.valueOf(5), BigInteger.valueOf(6));
         assertThat(reads).isEmpty();
     }
 

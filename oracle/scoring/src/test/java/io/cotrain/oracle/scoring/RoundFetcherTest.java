@@ -33,7 +33,8 @@ class RoundFetcherTest {
     @BeforeEach
     void start() throws Exception {
         node = new FakeIpfsNode();
-        fetcher = new RoundFetcher(node.store(), new IpfsHealthProbe(node.store().client(), Duration.ofSeconds(1)), 64);
+        fetcher =
+                new RoundFetcher(node.store(), new IpfsHealthProbe(node.store().client(), Duration.ofSeconds(1)), 64);
     }
 
     @AfterEach
@@ -53,13 +54,17 @@ class RoundFetcherTest {
         Map<BigInteger, Fetched> fetched = fetcher.fetch(batch, lastIn(DEADLINE), (c, a) -> true);
 
         Duration took = Duration.ofNanos(System.nanoTime() - started);
-        assertThat(took).as("one deadline for all, not one per item")
+        assertThat(took)
+                .as("one deadline for all, not one per item")
                 .isBetween(DEADLINE.minusMillis(100), DEADLINE.multipliedBy(2));
         for (int id = 1; id <= 40; id++) {
             Fetched missing = fetched.get(BigInteger.valueOf(id));
-            assertThat(missing.resolved()).as("a missing manifest registers nothing, known as such").isTrue();
+            assertThat(missing.resolved())
+                    .as("a missing manifest registers nothing, known as such")
+                    .isTrue();
             assertThat(missing.artifactSha256()).isEmpty();
-            assertThat(floorReason(missing)).startsWith("content not available on IPFS within the deadline")
+            assertThat(floorReason(missing))
+                    .startsWith("content not available on IPFS within the deadline")
                     .contains("request timed out");
         }
         Fetched honest = fetched.get(BigInteger.valueOf(41));
@@ -70,14 +75,18 @@ class RoundFetcherTest {
     @Test
     void aProvisionalFetchFloorsNothing_whatIsMissingWaitsForTheRoundsLastFetch() {
         byte[] artifact = randomBytes(100);
-        List<ContributionRecord> batch = List.of(record(1, CONTRIBUTOR, randomBytes(32)),
+        List<ContributionRecord> batch = List.of(
+                record(1, CONTRIBUTOR, randomBytes(32)),
                 record(2, CONTRIBUTOR, stored(manifest(CONTRIBUTOR, artifact, true))));
         long started = System.nanoTime();
 
-        Map<BigInteger, Fetched> fetched = fetcher.fetch(batch,
-                new RoundDeadlines.Deadline(Instant.now().plus(ContentFetching.MINIMUM_FETCH), false), (c, a) -> true);
+        Map<BigInteger, Fetched> fetched = fetcher.fetch(
+                batch,
+                new RoundDeadlines.Deadline(Instant.now().plus(ContentFetching.MINIMUM_FETCH), false),
+                (c, a) -> true);
 
-        assertThat(Duration.ofNanos(System.nanoTime() - started)).as("no health probe after a provisional fetch")
+        assertThat(Duration.ofNanos(System.nanoTime() - started))
+                .as("no health probe after a provisional fetch")
                 .isLessThan(ContentFetching.MINIMUM_FETCH.multipliedBy(2));
         Fetched missing = fetched.get(BigInteger.ONE);
         assertThat(missing.resolved()).as("nothing is known about it yet").isFalse();
@@ -91,7 +100,8 @@ class RoundFetcherTest {
         node.versionFails(true);
         byte[] artifact = randomBytes(100);
         byte[] missingArtifact = randomBytes(100);
-        List<ContributionRecord> batch = List.of(record(1, CONTRIBUTOR, randomBytes(32)),
+        List<ContributionRecord> batch = List.of(
+                record(1, CONTRIBUTOR, randomBytes(32)),
                 record(2, CONTRIBUTOR, stored(manifest(CONTRIBUTOR, missingArtifact, false))),
                 record(3, CONTRIBUTOR, stored(manifest(CONTRIBUTOR, artifact, true))));
 
@@ -100,7 +110,8 @@ class RoundFetcherTest {
         Fetched missingManifest = fetched.get(BigInteger.ONE);
         assertThat(missingManifest.outcome()).isInstanceOf(Outcome.Pending.class);
         assertThat(missingManifest.resolved()).isFalse();
-        assertThat(((Outcome.Pending) missingManifest.outcome()).cause()).hasMessageContaining("not healthy")
+        assertThat(((Outcome.Pending) missingManifest.outcome()).cause())
+                .hasMessageContaining("not healthy")
                 .hasMessageContaining("repo locked");
         Fetched missingContent = fetched.get(BigInteger.TWO);
         assertThat(missingContent.outcome()).isInstanceOf(Outcome.Pending.class);
@@ -144,8 +155,10 @@ class RoundFetcherTest {
             assertThat(found.artifactSha256()).contains(sha256(artifact));
         });
         assertThat(node.reads(artifactCid)).isEqualTo(1);
-        assertThat(fetched.values()).as("a small artifact is kept from that one read").allSatisfy(found ->
-                assertThat(((Outcome.Ready) found.outcome()).artifact()).isEqualTo(artifact));
+        assertThat(fetched.values())
+                .as("a small artifact is kept from that one read")
+                .allSatisfy(found ->
+                        assertThat(((Outcome.Ready) found.outcome()).artifact()).isEqualTo(artifact));
     }
 
     @Test
@@ -157,22 +170,25 @@ class RoundFetcherTest {
             batch.add(record(id, CONTRIBUTOR, stored(manifest(CONTRIBUTOR, randomBytes(size), true))));
         }
 
-        Map<BigInteger, Fetched> fetched = fetcher.fetch(batch, lastIn(Duration.ofSeconds(20)),
-                (c, a) -> true);
+        Map<BigInteger, Fetched> fetched = fetcher.fetch(batch, lastIn(Duration.ofSeconds(20)), (c, a) -> true);
 
-        long kept = fetched.values().stream().filter(found -> ((Outcome.Ready) found.outcome()).artifact() != null)
+        long kept = fetched.values().stream()
+                .filter(found -> ((Outcome.Ready) found.outcome()).artifact() != null)
                 .count();
         assertThat(kept).isEqualTo(RoundFetcher.KEPT_BYTES_PER_BATCH / size);
-        assertThat(fetched.values()).allSatisfy(found -> assertThat(found.outcome()).isInstanceOf(Outcome.Ready.class));
+        assertThat(fetched.values())
+                .allSatisfy(found -> assertThat(found.outcome()).isInstanceOf(Outcome.Ready.class));
     }
 
     @Test
     void aManifestThatDisagreesWithTheChainOrIsInvalidRegistersNothing() {
         byte[] artifact = randomBytes(100);
-        byte[] notCanonical = (" " + new String(manifest(CONTRIBUTOR, artifact, true).canonicalBytes(),
-                StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
+        byte[] notCanonical = (" "
+                        + new String(manifest(CONTRIBUTOR, artifact, true).canonicalBytes(), StandardCharsets.UTF_8))
+                .getBytes(StandardCharsets.UTF_8);
         node.put(notCanonical);
-        List<ContributionRecord> batch = List.of(record(1, OTHER, stored(manifest(CONTRIBUTOR, artifact, true))),
+        List<ContributionRecord> batch = List.of(
+                record(1, OTHER, stored(manifest(CONTRIBUTOR, artifact, true))),
                 record(2, CONTRIBUTOR, Cid.of(notCanonical).digest()));
 
         Map<BigInteger, Fetched> fetched = fetcher.fetch(batch, lastIn(DEADLINE), (c, a) -> true);
@@ -189,8 +205,11 @@ class RoundFetcherTest {
     void aMissingArtifactStillRegistersWhatItsManifestNames() {
         byte[] artifact = randomBytes(100);
 
-        Fetched fetched = fetcher.fetch(List.of(record(1, CONTRIBUTOR, stored(manifest(CONTRIBUTOR, artifact, false)))),
-                lastIn(DEADLINE), (c, a) -> true).get(BigInteger.ONE);
+        Fetched fetched = fetcher.fetch(
+                        List.of(record(1, CONTRIBUTOR, stored(manifest(CONTRIBUTOR, artifact, false)))),
+                        lastIn(DEADLINE),
+                        (c, a) -> true)
+                .get(BigInteger.ONE);
 
         assertThat(floorReason(fetched)).startsWith("content not available on IPFS");
         assertThat(fetched.resolved()).isTrue();
@@ -202,8 +221,9 @@ class RoundFetcherTest {
         byte[] artifact = randomBytes(100);
         ContributionManifest manifest = manifest(CONTRIBUTOR, artifact, true);
 
-        Fetched fetched = fetcher.fetch(List.of(record(1, CONTRIBUTOR, stored(manifest))), lastIn(DEADLINE),
-                (c, a) -> false).get(BigInteger.ONE);
+        Fetched fetched = fetcher.fetch(
+                        List.of(record(1, CONTRIBUTOR, stored(manifest))), lastIn(DEADLINE), (c, a) -> false)
+                .get(BigInteger.ONE);
 
         assertThat(fetched.outcome()).isInstanceOf(Outcome.Ready.class);
         assertThat(node.reads(manifest.artifacts().getFirst().cid())).isZero();
@@ -216,8 +236,12 @@ class RoundFetcherTest {
 
     private ContributionManifest manifest(String contributor, byte[] artifact, boolean storeArtifact) {
         Cid cid = storeArtifact ? node.put(artifact) : Cid.of(artifact);
-        return ContributionManifest.modelUpdate(1, contributor,
-                List.of(Artifact.of("model.zip", cid, artifact, "application/zip")), 100, "c".repeat(64));
+        return ContributionManifest.modelUpdate(
+                1,
+                contributor,
+                List.of(Artifact.of("model.zip", cid, artifact, "application/zip")),
+                100,
+                "c".repeat(64));
     }
 
     private byte[] stored(ContributionManifest manifest) {
@@ -226,8 +250,8 @@ class RoundFetcherTest {
     }
 
     private static ContributionRecord record(long id, String contributor, byte[] digest) {
-        return new ContributionRecord(BigInteger.valueOf(id), BigInteger.ONE, contributor, 0, 1, digest,
-                BigInteger.valueOf(10 + id));
+        return new ContributionRecord(
+                BigInteger.valueOf(id), BigInteger.ONE, contributor, 0, 1, digest, BigInteger.valueOf(10 + id));
     }
 
     private static String sha256(byte[] content) {

@@ -29,8 +29,7 @@ class RoundValuerTest {
     private static final SyntheticTabularTask TASK = SyntheticTabularTask.standard();
     private static final Contributions BUILDERS = new Contributions(TASK);
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-12-03T12:00:00Z"), ZoneOffset.UTC);
-    private static final RoundValuer.Terms TERMS =
-            RoundValuer.Terms.fixed(ValueScore.Scale.defaults(), new FedAvg());
+    private static final RoundValuer.Terms TERMS = RoundValuer.Terms.fixed(ValueScore.Scale.defaults(), new FedAvg());
 
     private static TaskContext task;
     private static float[] honestA;
@@ -42,8 +41,8 @@ class RoundValuerTest {
 
     @BeforeAll
     static void updates() {
-        task = TaskContext.create(1, TASK.schema(), TASK.heldOutCsv(), TASK.baseModelBytes(),
-                EvaluationLimits.defaults());
+        task = TaskContext.create(
+                1, TASK.schema(), TASK.heldOutCsv(), TASK.baseModelBytes(), EvaluationLimits.defaults());
         honestA = parameters(BUILDERS.honestUpdate(0));
         honestB = parameters(BUILDERS.honestUpdate(1));
         flipped = parameters(BUILDERS.labelFlippedUpdate(2));
@@ -58,13 +57,15 @@ class RoundValuerTest {
 
         List<ScoredContribution> changed = valuer().value(round.number, round.records);
 
-        assertThat(changed).extracting(ScoredContribution::id).containsExactly(BigInteger.ONE, BigInteger.TWO,
-                BigInteger.valueOf(3));
+        assertThat(changed)
+                .extracting(ScoredContribution::id)
+                .containsExactly(BigInteger.ONE, BigInteger.TWO, BigInteger.valueOf(3));
         ScoredContribution poisoned = evaluations().get(BigInteger.valueOf(3)).orElseThrow();
         assertThat(poisoned.score()).as("the flipped update is clearly harmful").isLessThan(30);
         assertThat(poisoned.metrics()).containsEntry("scoreAlone", 40d).containsKey("value");
         for (long honest : new long[] {1, 2}) {
-            ScoredContribution judged = evaluations().get(BigInteger.valueOf(honest)).orElseThrow();
+            ScoredContribution judged =
+                    evaluations().get(BigInteger.valueOf(honest)).orElseThrow();
             assertThat(judged.score()).as("honest update %s adds value", honest).isGreaterThan(50);
             assertThat(judged.metrics().get("value")).isPositive();
             assertThat(judged.metrics()).containsEntry("roundPlayers", 3d);
@@ -98,7 +99,8 @@ class RoundValuerTest {
         ScoredContribution copy = evaluations().get(BigInteger.valueOf(3)).orElseThrow();
         assertThat(copy.score()).isEqualTo(1);
         assertThat(copy.floorReason()).get().asString().startsWith("near-copy of contribution 2");
-        assertThat(evaluations().get(BigInteger.TWO).orElseThrow().floorReason()).isEmpty();
+        assertThat(evaluations().get(BigInteger.TWO).orElseThrow().floorReason())
+                .isEmpty();
     }
 
     @Test
@@ -115,16 +117,24 @@ class RoundValuerTest {
         later.admitted(8, "0xe", honestB.clone(), 58);
         valuer().value(later.number, later.records);
 
-        assertThat(evaluations().get(BigInteger.valueOf(7)).orElseThrow().floorReason()).get().asString()
+        assertThat(evaluations().get(BigInteger.valueOf(7)).orElseThrow().floorReason())
+                .get()
+                .asString()
                 .startsWith("near-copy of contribution 1");
-        assertThat(evaluations().get(BigInteger.valueOf(8)).orElseThrow().floorReason()).get().asString()
+        assertThat(evaluations().get(BigInteger.valueOf(8)).orElseThrow().floorReason())
+                .get()
+                .asString()
                 .startsWith("near-copy of contribution 2");
         RoundValuer valuer = valuer();
         valuer.finalized(later.number.subtract(BigInteger.ONE));
-        assertThat(new UpdateStore(data).round(1, BigInteger.ONE)).as("round 6 looks back to round 2").isEmpty();
+        assertThat(new UpdateStore(data).round(1, BigInteger.ONE))
+                .as("round 6 looks back to round 2")
+                .isEmpty();
         assertThat(new UpdateStore(data).round(1, BigInteger.TWO)).hasSize(2);
         valuer.finalized(later.number);
-        assertThat(new UpdateStore(data).round(1, BigInteger.TWO)).as("round 7 looks back to round 3").isEmpty();
+        assertThat(new UpdateStore(data).round(1, BigInteger.TWO))
+                .as("round 7 looks back to round 3")
+                .isEmpty();
         assertThat(new UpdateStore(data).round(1, later.number)).hasSize(2);
     }
 
@@ -144,8 +154,11 @@ class RoundValuerTest {
         assertThat(copy.score()).isEqualTo(1);
         assertThat(copy.floorReason()).get().asString().startsWith("copy of contribution 1: 70 of its 100 rows");
         assertThat(copy.metrics()).containsEntry("scoreAlone", 57d);
-        assertThat(evaluations().get(BigInteger.valueOf(5)).orElseThrow().score()).isEqualTo(57);
-        assertThat(valuer().value(later.number, later.records)).as("valued again: nothing changes").isEmpty();
+        assertThat(evaluations().get(BigInteger.valueOf(5)).orElseThrow().score())
+                .isEqualTo(57);
+        assertThat(valuer().value(later.number, later.records))
+                .as("valued again: nothing changes")
+                .isEmpty();
     }
 
     @Test
@@ -164,8 +177,9 @@ class RoundValuerTest {
             }
         };
 
-        List<ScoredContribution> changed = new RoundValuer(new UpdateStore(data), evaluations(),
-                GlobalModelSource.configured(null), failing, CLOCK).value(round.number, round.records);
+        List<ScoredContribution> changed = new RoundValuer(
+                        new UpdateStore(data), evaluations(), GlobalModelSource.configured(null), failing, CLOCK)
+                .value(round.number, round.records);
 
         assertThat(changed).isEmpty();
         assertThat(evaluations().get(BigInteger.ONE).orElseThrow().score()).isEqualTo(1);
@@ -182,28 +196,56 @@ class RoundValuerTest {
 
         void admitted(long id, String contributor, float[] parameters, int scoreAlone) {
             ContributionRecord record = record(id, contributor);
-            new UpdateStore(data).put(new UpdateStore.Stored(record.id(), number, 1, contributor,
-                    task.globalModelSha256(), parameters));
-            evaluations().put(new ScoredContribution(record.id(), number, 1, 0, scoreAlone, Optional.empty(),
-                    Map.of("accuracy", 0.8), CLOCK.instant(), 5));
+            new UpdateStore(data)
+                    .put(new UpdateStore.Stored(
+                            record.id(), number, 1, contributor, task.globalModelSha256(), parameters));
+            evaluations()
+                    .put(new ScoredContribution(
+                            record.id(),
+                            number,
+                            1,
+                            0,
+                            scoreAlone,
+                            Optional.empty(),
+                            Map.of("accuracy", 0.8),
+                            CLOCK.instant(),
+                            5));
         }
 
         void dataset(long id, String contributor, long[] fingerprints) {
             ContributionRecord record = record(id, contributor);
             new UpdateStore(data).put(new UpdateStore.Rows(record.id(), number, 1, fingerprints));
-            evaluations().put(new ScoredContribution(record.id(), number, 1, 1, 57, Optional.empty(),
-                    Map.of("accuracy", 0.8), CLOCK.instant(), 5));
+            evaluations()
+                    .put(new ScoredContribution(
+                            record.id(),
+                            number,
+                            1,
+                            1,
+                            57,
+                            Optional.empty(),
+                            Map.of("accuracy", 0.8),
+                            CLOCK.instant(),
+                            5));
         }
 
         void floored(long id, String contributor) {
             ContributionRecord record = record(id, contributor);
-            evaluations().put(new ScoredContribution(record.id(), number, 1, 0, 1, Optional.of("invalid manifest"),
-                    Map.of(), CLOCK.instant(), 5));
+            evaluations()
+                    .put(new ScoredContribution(
+                            record.id(),
+                            number,
+                            1,
+                            0,
+                            1,
+                            Optional.of("invalid manifest"),
+                            Map.of(),
+                            CLOCK.instant(),
+                            5));
         }
 
         private ContributionRecord record(long id, String contributor) {
-            ContributionRecord record = new ContributionRecord(BigInteger.valueOf(id), number, contributor, 0, 1,
-                    new byte[32], BigInteger.TEN);
+            ContributionRecord record = new ContributionRecord(
+                    BigInteger.valueOf(id), number, contributor, 0, 1, new byte[32], BigInteger.TEN);
             records.add(record);
             return record;
         }

@@ -19,9 +19,11 @@ class ScoreJournalTest {
     @Test
     void aNewInstanceReadsWhatWasWritten_scoresSaltAndState() {
         ScoreCommitment commitment = ScoreCommitment.withFreshSalt(BigInteger.valueOf(7), 90, 1, 55);
-        new ScoreJournal(data).write(new ScoreJournal.Entry(commitment, BigInteger.valueOf(40), ScoreJournal.State.PREPARED));
+        new ScoreJournal(data)
+                .write(new ScoreJournal.Entry(commitment, BigInteger.valueOf(40), ScoreJournal.State.PREPARED));
 
-        ScoreJournal.Entry read = new ScoreJournal(data).read(BigInteger.valueOf(7)).orElseThrow();
+        ScoreJournal.Entry read =
+                new ScoreJournal(data).read(BigInteger.valueOf(7)).orElseThrow();
 
         assertThat(read.commitment()).isEqualTo(commitment);
         assertThat(read.commitment().salt()).isEqualTo(commitment.salt());
@@ -33,8 +35,8 @@ class ScoreJournalTest {
     @Test
     void advancingTheStateKeepsTheSameScoresAndSalt() {
         ScoreJournal journal = new ScoreJournal(data);
-        ScoreJournal.Entry prepared = new ScoreJournal.Entry(ScoreCommitment.withFreshSalt(BigInteger.ONE, 42),
-                BigInteger.ONE, ScoreJournal.State.PREPARED);
+        ScoreJournal.Entry prepared = new ScoreJournal.Entry(
+                ScoreCommitment.withFreshSalt(BigInteger.ONE, 42), BigInteger.ONE, ScoreJournal.State.PREPARED);
         journal.write(prepared);
         journal.write(prepared.withState(ScoreJournal.State.COMMITTED));
         journal.write(prepared.withState(ScoreJournal.State.REVEALED));

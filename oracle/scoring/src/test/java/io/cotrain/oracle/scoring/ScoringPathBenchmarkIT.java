@@ -67,11 +67,15 @@ class ScoringPathBenchmarkIT {
             byte[] model = builders.honestUpdate(i);
             models.add(model);
             Artifact artifact = Artifact.of("model.zip", content.putVerified(model), model, "application/zip");
-            ContributionManifest manifest = ContributionManifest.modelUpdate(1, CONTRIBUTOR, List.of(artifact),
-                    Contributions.SHARD_ROWS, Cid.of(task.baseModelBytes()).toString());
+            ContributionManifest manifest = ContributionManifest.modelUpdate(
+                    1,
+                    CONTRIBUTOR,
+                    List.of(artifact),
+                    Contributions.SHARD_ROWS,
+                    Cid.of(task.baseModelBytes()).toString());
             content.putManifest(manifest);
-            records.add(new ContributionRecord(BigInteger.valueOf(i + 1), BigInteger.ONE, CONTRIBUTOR, 0, 1,
-                    manifest.digest(), BigInteger.ONE));
+            records.add(new ContributionRecord(
+                    BigInteger.valueOf(i + 1), BigInteger.ONE, CONTRIBUTOR, 0, 1, manifest.digest(), BigInteger.ONE));
         }
         scorer.scoreAll(records, scored -> assertThat(scored.score()).isGreaterThan(50)); // warm-up
         for (byte[] model : models) bareEvaluation(model, context);
@@ -87,7 +91,9 @@ class ScoringPathBenchmarkIT {
             endToEnd[pass] = System.nanoTime() - start;
             start = System.nanoTime();
             for (ContributionRecord record : records) {
-                content.fetchArtifact(content.fetchManifest(record.contentDigest()).artifacts().getFirst());
+                content.fetchArtifact(content.fetchManifest(record.contentDigest())
+                        .artifacts()
+                        .getFirst());
             }
             fetch[pass] = System.nanoTime() - start;
             start = System.nanoTime();
@@ -99,15 +105,26 @@ class ScoringPathBenchmarkIT {
         }
         double endToEndMillis = medianMillisEach(endToEnd);
         double bareMillis = medianMillisEach(bare);
-        System.out.printf("%nscoring path, %d held-out rows, %d contributions, median of %d passes:%n"
-                        + "  end to end (IPFS fetch + verify + guard + restore + evaluate): %.1f ms each, %.0f per minute%n"
+        System.out.printf(
+                "%nscoring path, %d held-out rows, %d contributions, median of %d passes:%n"
+                        + "  end to end (IPFS fetch + verify + guard + restore + evaluate): %.1f ms each, %.0f per "
+                        + "minute%n"
                         + "    (a round's contributions are fetched ahead while one is evaluated; taken one by one:)%n"
                         + "    IPFS fetch + verify of manifest and model:                   %.1f ms%n"
                         + "    guards + restore + evaluate + score:                         %.1f ms%n"
-                        + "  DL4J alone (restore + evaluate):                                %.1f ms each, %.0f per minute%n"
+                        + "  DL4J alone (restore + evaluate):                                %.1f ms each, %.0f per "
+                        + "minute%n"
                         + "  end to end / DL4J alone: %.2fx%n",
-                HELD_OUT_ROWS, MODELS, PASSES, endToEndMillis, 60_000 / endToEndMillis, medianMillisEach(fetch),
-                medianMillisEach(evaluate), bareMillis, 60_000 / bareMillis, endToEndMillis / bareMillis);
+                HELD_OUT_ROWS,
+                MODELS,
+                PASSES,
+                endToEndMillis,
+                60_000 / endToEndMillis,
+                medianMillisEach(fetch),
+                medianMillisEach(evaluate),
+                bareMillis,
+                60_000 / bareMillis,
+                endToEndMillis / bareMillis);
     }
 
     /**
@@ -124,8 +141,12 @@ class ScoringPathBenchmarkIT {
         UpdateStore updates = new UpdateStore(work);
         EvaluationStore evaluations = new EvaluationStore(work);
         ContributionScorer scorer = scorer(content, tasks, updates);
-        RoundValuer valuer = new RoundValuer(updates, evaluations, GlobalModelSource.configured(tasks),
-                RoundValuer.Terms.fixed(ValueScore.Scale.defaults(), new FedAvg()), Clock.systemUTC());
+        RoundValuer valuer = new RoundValuer(
+                updates,
+                evaluations,
+                GlobalModelSource.configured(tasks),
+                RoundValuer.Terms.fixed(ValueScore.Scale.defaults(), new FedAvg()),
+                Clock.systemUTC());
         TaskContext context = tasks.task(1).orElseThrow();
 
         List<byte[]> models = new ArrayList<>();
@@ -135,11 +156,15 @@ class ScoringPathBenchmarkIT {
             models.add(model);
             String contributor = String.format("0x%040x", i + 1);
             Artifact artifact = Artifact.of("model.zip", content.putVerified(model), model, "application/zip");
-            ContributionManifest manifest = ContributionManifest.modelUpdate(1, contributor, List.of(artifact),
-                    Contributions.SHARD_ROWS, Cid.of(task.baseModelBytes()).toString());
+            ContributionManifest manifest = ContributionManifest.modelUpdate(
+                    1,
+                    contributor,
+                    List.of(artifact),
+                    Contributions.SHARD_ROWS,
+                    Cid.of(task.baseModelBytes()).toString());
             content.putManifest(manifest);
-            records.add(new ContributionRecord(BigInteger.valueOf(i + 1), BigInteger.ONE, contributor, 0, 1,
-                    manifest.digest(), BigInteger.ONE));
+            records.add(new ContributionRecord(
+                    BigInteger.valueOf(i + 1), BigInteger.ONE, contributor, 0, 1, manifest.digest(), BigInteger.ONE));
         }
         scorer.scoreAll(records, evaluations::put); // warm-up
         valuer.value(BigInteger.ONE, records);
@@ -159,32 +184,52 @@ class ScoringPathBenchmarkIT {
             for (byte[] model : models) bareEvaluation(model, context);
             bare[pass] = System.nanoTime() - start;
         }
-        long paid = records.stream().filter(r -> evaluations.get(r.id()).orElseThrow().score() > 50).count();
+        long paid = records.stream()
+                .filter(r -> evaluations.get(r.id()).orElseThrow().score() > 50)
+                .count();
         assertThat(paid).as("honest updates valued above neutral").isPositive();
         double wholeMillis = median(whole) / ROUND_CONTRIBUTIONS;
         double bareMillis = median(bare) / ROUND_CONTRIBUTIONS;
-        System.out.printf("%nwhole round, %d held-out rows, %d contributions, median of %d passes:%n"
+        System.out.printf(
+                "%nwhole round, %d held-out rows, %d contributions, median of %d passes:%n"
                         + "  fetch + verify + guards + evaluate alone + valuation: %.1f ms each, %.0f per minute%n"
                         + "    of which the round's valuation (screens + Shapley):   %.1f ms each%n"
                         + "  DL4J alone (restore + evaluate):                      %.1f ms each, %.0f per minute%n"
                         + "  %d of %d honest updates valued above neutral%n",
-                HELD_OUT_ROWS, ROUND_CONTRIBUTIONS, ROUND_PASSES, wholeMillis, 60_000 / wholeMillis,
-                median(valuation) / ROUND_CONTRIBUTIONS, bareMillis, 60_000 / bareMillis, paid, ROUND_CONTRIBUTIONS);
+                HELD_OUT_ROWS,
+                ROUND_CONTRIBUTIONS,
+                ROUND_PASSES,
+                wholeMillis,
+                60_000 / wholeMillis,
+                median(valuation) / ROUND_CONTRIBUTIONS,
+                bareMillis,
+                60_000 / bareMillis,
+                paid,
+                ROUND_CONTRIBUTIONS);
     }
 
     /** The task with its held-out set and base model written to the work directory, as a node's catalog reads them. */
     private TaskCatalog catalog(SyntheticTabularTask task) throws IOException {
         Path heldOut = Files.write(work.resolve("held-out.csv"), task.heldOutCsv());
         Path base = Files.write(work.resolve("base.zip"), task.baseModelBytes());
-        return new TaskCatalog(List.of(new TaskCatalog.TaskDefinition(1, task.schema(), heldOut, base)),
-                EvaluationLimits.defaults());
+        return new TaskCatalog(
+                List.of(new TaskCatalog.TaskDefinition(1, task.schema(), heldOut, base)), EvaluationLimits.defaults());
     }
 
     /** The scorer a node assembles, with the configured global model and a deadline no fetch here comes near. */
     private ContributionScorer scorer(ContentStore content, TaskCatalog tasks, UpdateStore updates) {
-        return new ContributionScorer(content, tasks, GlobalModelSource.configured(tasks), new ModelUpdateEvaluator(),
-                new DatasetEvaluator(), Clock.systemUTC(), new ArtifactIndex(work), updates, ContributionHistory.NONE,
-                RoundDeadlines.fixed(Duration.ofSeconds(30)), ContentFetching.defaults());
+        return new ContributionScorer(
+                content,
+                tasks,
+                GlobalModelSource.configured(tasks),
+                new ModelUpdateEvaluator(),
+                new DatasetEvaluator(),
+                Clock.systemUTC(),
+                new ArtifactIndex(work),
+                updates,
+                ContributionHistory.NONE,
+                RoundDeadlines.fixed(Duration.ofSeconds(30)),
+                ContentFetching.defaults());
     }
 
     private static double median(long[] passNanos) {
@@ -201,7 +246,8 @@ class ScoringPathBenchmarkIT {
     private static double bareEvaluation(byte[] model, TaskContext context) throws Exception {
         MultiLayerNetwork network = ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(model), false);
         Evaluation evaluation = new Evaluation(context.schema().classCount());
-        evaluation.eval(context.heldOut().getLabels(), network.output(context.heldOut().getFeatures()));
+        evaluation.eval(
+                context.heldOut().getLabels(), network.output(context.heldOut().getFeatures()));
         return evaluation.accuracy();
     }
 }

@@ -18,7 +18,8 @@ class UpdateStoreTest {
         UpdateStore store = new UpdateStore(data);
         store.put(stored(7, 3, 1, new float[] {1.5f, -0f, Float.MIN_VALUE}));
 
-        UpdateStore.Stored read = new UpdateStore(data).round(1, BigInteger.valueOf(3)).getFirst();
+        UpdateStore.Stored read =
+                new UpdateStore(data).round(1, BigInteger.valueOf(3)).getFirst();
 
         assertThat(read.id()).isEqualTo(7);
         assertThat(read.contributor()).isEqualTo("0xabc");
@@ -34,7 +35,8 @@ class UpdateStoreTest {
         store.put(stored(5, 3, 2, new float[] {3}));
         store.put(stored(2, 1, 1, new float[] {4}));
 
-        assertThat(store.before(1, BigInteger.valueOf(5), 3)).extracting(UpdateStore.Stored::id)
+        assertThat(store.before(1, BigInteger.valueOf(5), 3))
+                .extracting(UpdateStore.Stored::id)
                 .containsExactly(BigInteger.valueOf(4), BigInteger.valueOf(9));
     }
 
@@ -57,7 +59,7 @@ class UpdateStoreTest {
     }
 
     private static UpdateStore.Stored stored(long id, long round, long task, float[] parameters) {
-        return new UpdateStore.Stored(BigInteger.valueOf(id), BigInteger.valueOf(round), task, "0xabc", "ab".repeat(32),
-                parameters);
+        return new UpdateStore.Stored(
+                BigInteger.valueOf(id), BigInteger.valueOf(round), task, "0xabc", "ab".repeat(32), parameters);
     }
 }

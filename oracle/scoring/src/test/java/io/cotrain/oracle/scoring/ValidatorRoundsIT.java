@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cotrain.client.TransactionListener;
 import io.cotrain.contracts.ProtocolParameter;
-import io.cotrain.contracts.generated.CotrainProtocol.ScoresRevealedEventResponse;
 import io.cotrain.contracts.generated.CotrainProtocol;
+import io.cotrain.contracts.generated.CotrainProtocol.ScoresRevealedEventResponse;
 import io.cotrain.contracts.generated.ModelRegistry;
 import io.cotrain.contracts.testing.AnvilExtension;
 import io.cotrain.contracts.testing.AnvilNode;
@@ -16,8 +16,8 @@ import io.cotrain.contracts.testing.CotrainClients;
 import io.cotrain.contracts.testing.DevAccounts;
 import io.cotrain.ipfs.Cid;
 import io.cotrain.ipfs.ContentStore;
-import io.cotrain.ipfs.ContributionManifest.Artifact;
 import io.cotrain.ipfs.ContributionManifest;
+import io.cotrain.ipfs.ContributionManifest.Artifact;
 import io.cotrain.ipfs.ModelFile;
 import io.cotrain.ipfs.testing.IpfsExtension;
 import io.cotrain.ipfs.testing.IpfsNode;
@@ -93,6 +93,7 @@ class ValidatorRoundsIT {
     private static BigInteger baseCommit;
     /** The content digest of each contribution submitted: the chain keeps contributions by digest. */
     private static final Map<BigInteger, byte[]> DIGESTS = new HashMap<>();
+
     private static BigInteger firstRound;
     private static List<BigInteger> firstRoundHonest;
 
@@ -101,12 +102,16 @@ class ValidatorRoundsIT {
         anvil = anvilNode;
         chain = new CotrainClients(anvil.web3j(), anvil.chainId());
         chain.use(ContractsDeployer.deploy(chain, ADMIN, tokens(1_000_000_000), ContractsDeployer.testConfig()));
-        chain.token(ADMIN).approve(chain.addresses().protocol(), tokens(100_000)).send();
+        chain.token(ADMIN)
+                .approve(chain.addresses().protocol(), tokens(100_000))
+                .send();
         chain.protocol(ADMIN).fundRewards(tokens(100_000)).send();
         for (Credentials validator : VALIDATORS) {
             chain.token(ADMIN).transfer(validator.getAddress(), tokens(2_000)).send();
             chain.registry(ADMIN).addValidator(validator.getAddress()).send();
-            chain.token(validator).approve(chain.addresses().validatorRegistry(), tokens(2_000)).send();
+            chain.token(validator)
+                    .approve(chain.addresses().validatorRegistry(), tokens(2_000))
+                    .send();
             chain.registry(validator).bondValidator(tokens(2_000)).send();
         }
 
@@ -117,7 +122,8 @@ class ValidatorRoundsIT {
         base = Files.write(work.resolve("base-model.zip"), task.baseModelBytes());
         baseCommit = registerTask();
         for (int i = 0; i < VALIDATORS.size(); i++) {
-            catalogs.add(new TaskCatalog(List.of(new TaskCatalog.TaskDefinition(TASK, task.schema(), heldOut, base)),
+            catalogs.add(new TaskCatalog(
+                    List.of(new TaskCatalog.TaskDefinition(TASK, task.schema(), heldOut, base)),
                     EvaluationLimits.defaults()));
             loops.add(validator(i));
         }
@@ -129,19 +135,38 @@ class ValidatorRoundsIT {
         byte[] schema = SchemaDocument.write(task.schema());
         content.putVerified(schema);
         byte[] heldOutDescription = "synthetic held-out set of SyntheticTabularTask.standard()".getBytes(UTF_8);
-        var spec = new ModelRegistry.ModelSpec(baseModel.sha256(), baseModel.root(), Cid.of(heldOutDescription).digest(),
-                Cid.of(schema).digest(), BigInteger.ZERO, BigInteger.ZERO, BigInteger.ZERO, BigInteger.valueOf(10_000),
-                BigInteger.ZERO, BigInteger.ZERO);
-        var registered = ModelRegistry.getModelRegisteredEvents(chain.models(ADMIN).registerModel(spec).send()).getFirst();
+        var spec = new ModelRegistry.ModelSpec(
+                baseModel.sha256(),
+                baseModel.root(),
+                Cid.of(heldOutDescription).digest(),
+                Cid.of(schema).digest(),
+                BigInteger.ZERO,
+                BigInteger.ZERO,
+                BigInteger.ZERO,
+                BigInteger.valueOf(10_000),
+                BigInteger.ZERO,
+                BigInteger.ZERO);
+        var registered = ModelRegistry.getModelRegisteredEvents(
+                        chain.models(ADMIN).registerModel(spec).send())
+                .getFirst();
         assertThat(registered.modelId).isEqualTo(BigInteger.valueOf(TASK));
         return registered.baseCommit;
     }
 
     private static ValidatorLoop validator(int i) {
-        var options = new ValidatorNode.Options(1, 5_000, java.time.Duration.ofSeconds(30), BigInteger.ONE,
-                ValidatorLoop.Settings.defaults());
-        return ValidatorNode.assemble(anvil.web3j(), anvil.chainId(), chain.addresses(), VALIDATORS.get(i), content,
-                catalogs.get(i), work.resolve("validator-" + i), options, ScoringListener.NONE, TransactionListener.NONE);
+        var options = new ValidatorNode.Options(
+                1, 5_000, java.time.Duration.ofSeconds(30), BigInteger.ONE, ValidatorLoop.Settings.defaults());
+        return ValidatorNode.assemble(
+                anvil.web3j(),
+                anvil.chainId(),
+                chain.addresses(),
+                VALIDATORS.get(i),
+                content,
+                catalogs.get(i),
+                work.resolve("validator-" + i),
+                options,
+                ScoringListener.NONE,
+                TransactionListener.NONE);
     }
 
     @Test
@@ -171,7 +196,8 @@ class ValidatorRoundsIT {
             assertThat(reader.claimable(view.contributor).send()).as(honest).isPositive();
             assertThat(reader.contributorProfile(view.contributor).send().stake).isEqualTo(tokens(100));
         }
-        int slashThreshold = reader.roundParameter(round, ProtocolParameter.SLASH_THRESHOLD_SCORE.index()).send()
+        int slashThreshold = reader.roundParameter(round, ProtocolParameter.SLASH_THRESHOLD_SCORE.index())
+                .send()
                 .intValueExact();
         for (String bad : List.of("garbage", "wrong-architecture", "poisoned", "digest-mismatch", "wrong-schema")) {
             var view = view(submitted.get(bad));
@@ -180,12 +206,16 @@ class ValidatorRoundsIT {
             assertThat(view.consensusScore.intValue()).as(bad).isLessThan(slashThreshold);
             if (!onMerit) assertThat(view.consensusScore.intValue()).as(bad).isEqualTo(1);
             assertThat(view.status.intValue()).as(bad).isEqualTo(REJECTED);
-            assertThat(reader.contributorProfile(view.contributor).send().stake).as(bad).isEqualTo(tokens(95));
+            assertThat(reader.contributorProfile(view.contributor).send().stake)
+                    .as(bad)
+                    .isEqualTo(tokens(95));
             assertThat(reader.claimable(view.contributor).send()).as(bad).isZero();
             for (ValidatorLoop loop : loops) {
                 ScoredContribution scored = loop.evaluation(submitted.get(bad)).orElseThrow();
                 assertThat(scored.score()).as(bad).isEqualTo(view.consensusScore.intValue());
-                assertThat(scored.floorReason().isPresent()).as(bad + ": " + scored).isEqualTo(!onMerit);
+                assertThat(scored.floorReason().isPresent())
+                        .as(bad + ": " + scored)
+                        .isEqualTo(!onMerit);
             }
         }
 
@@ -193,7 +223,11 @@ class ValidatorRoundsIT {
         assertThat(revealed).hasSize(3);
         assertThat(revealed).allSatisfy(scores -> assertThat(scores).isEqualTo(revealed.getFirst()));
         for (Credentials validator : VALIDATORS) {
-            assertThat(chain.registry(ADMIN).validatorInfo(validator.getAddress()).send().bond).isEqualTo(tokens(2_000));
+            assertThat(chain.registry(ADMIN)
+                            .validatorInfo(validator.getAddress())
+                            .send()
+                            .bond)
+                    .isEqualTo(tokens(2_000));
             assertThat(reader.claimable(validator.getAddress()).send()).isEqualTo(tokens(submitted.size()));
         }
     }
@@ -206,24 +240,36 @@ class ValidatorRoundsIT {
         prepared.put("poisoned", model(newContributor(), builders.labelFlippedUpdate(5)));
         BigInteger round = roundOf(submitInOneRound(prepared).get("honest"));
         Credentials restarted = VALIDATORS.get(2);
-        int index = chain.registry(ADMIN).validatorInfo(restarted.getAddress()).send().index.intValueExact();
-        BigInteger claimableBefore = chain.protocol(ADMIN).claimable(restarted.getAddress()).send();
+        int index = chain.registry(ADMIN)
+                .validatorInfo(restarted.getAddress())
+                .send()
+                .index
+                .intValueExact();
+        BigInteger claimableBefore =
+                chain.protocol(ADMIN).claimable(restarted.getAddress()).send();
 
         driveUntil(() -> info(round).committedValidators.testBit(index), "validator 3 committed to round " + round);
         assertThat(info(round).revealedValidators.testBit(index)).isFalse();
         loops.set(2, validator(2)); // a new process: nothing in memory, only its data directory
 
         driveUntil(() -> phase(round) == 4, "round " + round + " finalized");
-        assertThat(info(round).revealedValidators.testBit(index)).as("revealed after the restart").isTrue();
-        assertThat(chain.registry(ADMIN).validatorInfo(restarted.getAddress()).send().bond).isEqualTo(tokens(2_000));
-        assertThat(chain.protocol(ADMIN).claimable(restarted.getAddress()).send()).isEqualTo(claimableBefore.add(tokens(2)));
+        assertThat(info(round).revealedValidators.testBit(index))
+                .as("revealed after the restart")
+                .isTrue();
+        assertThat(chain.registry(ADMIN).validatorInfo(restarted.getAddress()).send().bond)
+                .isEqualTo(tokens(2_000));
+        assertThat(chain.protocol(ADMIN).claimable(restarted.getAddress()).send())
+                .isEqualTo(claimableBefore.add(tokens(2)));
     }
 
     @Test
     @Order(3)
     void validatorsAggregateTheAcceptedUpdatesIntoTheSameBytes_andTheRegistryRecordsTheCommit() throws Exception {
         ModelRegistry models = chain.models(ADMIN);
-        driveUntil(() -> call(() -> models.model(BigInteger.valueOf(TASK)).send().component4()).compareTo(firstRound) >= 0,
+        driveUntil(
+                () -> call(() -> models.model(BigInteger.valueOf(TASK)).send().component4())
+                                .compareTo(firstRound)
+                        >= 0,
                 "round " + firstRound + " committed");
 
         BigInteger commitId = firstCommitAfterBase(models);
@@ -240,29 +286,45 @@ class ValidatorRoundsIT {
             Path copy = work.resolve("validator-" + i).resolve("models").resolve(sha256 + ".zip");
             if (Files.exists(copy)) copies.add(Files.readAllBytes(copy));
         }
-        assertThat(copies).as("at least the two attesters of the quorum computed it").hasSizeGreaterThanOrEqualTo(2);
+        assertThat(copies)
+                .as("at least the two attesters of the quorum computed it")
+                .hasSizeGreaterThanOrEqualTo(2);
         assertThat(copies).allSatisfy(bytes -> assertThat(bytes).isEqualTo(copies.getFirst()));
         byte[] onIpfs = content.fetchModel(ModelFile.ofCommit(commit.weightsDigest, commit.weightsRoot), 10_000_000);
         assertThat(onIpfs).isEqualTo(copies.getFirst());
 
         // the aggregate of two honest updates beats the untrained base model on the held-out set
         TaskContext baseContext = baseContext();
-        assertThat(commit.accuracyPpm.doubleValue() / 1e6).isGreaterThan(baseContext.baseline().accuracy() + 0.05);
-        assertThat(baseContext.withGlobalModel(onIpfs).baseline().correct() * 1_000_000L / baseContext.baseline().rows())
+        assertThat(commit.accuracyPpm.doubleValue() / 1e6)
+                .isGreaterThan(baseContext.baseline().accuracy() + 0.05);
+        assertThat(baseContext.withGlobalModel(onIpfs).baseline().correct()
+                        * 1_000_000L
+                        / baseContext.baseline().rows())
                 .isEqualTo(commit.accuracyPpm.longValueExact());
 
-        // a contribution is judged against the head as of its block (nothing ticks in between), by every validator alike
+        // a contribution is judged against the head as of its block (nothing ticks in between), by every validator
+        // alike
         byte[] update = builders.honestUpdate(6);
-        BigInteger id = submitInOneRound(Map.of("honest", model(newContributor(), update))).get("honest");
-        BigInteger head = models.branchHead(BigInteger.valueOf(TASK), BigInteger.ZERO).send();
+        BigInteger id = submitInOneRound(Map.of("honest", model(newContributor(), update)))
+                .get("honest");
+        BigInteger head =
+                models.branchHead(BigInteger.valueOf(TASK), BigInteger.ZERO).send();
         assertThat(head).isNotEqualTo(baseCommit);
         // (the global model's held-out loss it was measured against, which its round's valuation keeps)
         double expected = new ModelUpdateEvaluator()
-                .evaluate(baseContext.withGlobalModel(modelOf(models, head)), update).metrics().get("baselineLoss");
-        driveUntil(() -> loops.stream().allMatch(loop -> loop.evaluation(id).isPresent()), "contribution " + id + " judged");
-        assertThat(loops).allSatisfy(loop ->
-                assertThat(loop.evaluation(id).orElseThrow().metrics().get("baselineLoss")).isEqualTo(expected));
-        assertThat(baseContext.baseline().loss()).as("the base would be the baseline otherwise").isNotEqualTo(expected);
+                .evaluate(baseContext.withGlobalModel(modelOf(models, head)), update)
+                .metrics()
+                .get("baselineLoss");
+        driveUntil(
+                () -> loops.stream().allMatch(loop -> loop.evaluation(id).isPresent()),
+                "contribution " + id + " judged");
+        assertThat(loops)
+                .allSatisfy(loop -> assertThat(
+                                loop.evaluation(id).orElseThrow().metrics().get("baselineLoss"))
+                        .isEqualTo(expected));
+        assertThat(baseContext.baseline().loss())
+                .as("the base would be the baseline otherwise")
+                .isNotEqualTo(expected);
     }
 
     @Test
@@ -271,11 +333,18 @@ class ValidatorRoundsIT {
         ModelRegistry models = chain.models(ADMIN);
         BigInteger task = BigInteger.valueOf(TASK);
         var branch = ModelRegistry.getBranchCreatedEvents(
-                models.createBranch(task, baseCommit, new byte[32]).send()).getFirst().branchId;
+                        models.createBranch(task, baseCommit, new byte[32]).send())
+                .getFirst()
+                .branchId;
         BigInteger mainHead = models.branchHead(task, BigInteger.ZERO).send();
         models.requestMerge(task, branch, BigInteger.ZERO).send();
 
-        driveUntil(() -> call(() -> models.pendingMerge(task, BigInteger.ZERO).send()).component1().signum() == 0, "merge recorded");
+        driveUntil(
+                () -> call(() -> models.pendingMerge(task, BigInteger.ZERO).send())
+                                .component1()
+                                .signum()
+                        == 0,
+                "merge recorded");
 
         BigInteger merge = models.branchHead(task, BigInteger.ZERO).send();
         assertThat(models.parents(merge).send()).containsExactly(mainHead, baseCommit);
@@ -283,14 +352,17 @@ class ValidatorRoundsIT {
         assertThat(commit.round).isZero();
         assertThat(commit.contributionCount).isZero();
         byte[] merged = content.fetchModel(ModelFile.ofCommit(commit.weightsDigest, commit.weightsRoot), 10_000_000);
-        float[] expected = new FedAvg().aggregate(List.of(
-                new ModelUpdate(0, parametersOf(models, mainHead), 1, 1),
-                new ModelUpdate(1, ModelCodec.parameters(baseContext().freshGlobalModel()), 1, 1)));
-        assertThat(ModelCodec.parameters(ModelCodec.read(merged, EvaluationLimits.defaults()))).isEqualTo(expected);
+        float[] expected = new FedAvg()
+                .aggregate(List.of(
+                        new ModelUpdate(0, parametersOf(models, mainHead), 1, 1),
+                        new ModelUpdate(1, ModelCodec.parameters(baseContext().freshGlobalModel()), 1, 1)));
+        assertThat(ModelCodec.parameters(ModelCodec.read(merged, EvaluationLimits.defaults())))
+                .isEqualTo(expected);
     }
 
     private static TaskContext baseContext() {
-        return TaskContext.create(TASK, task.schema(), task.heldOutCsv(), task.baseModelBytes(), EvaluationLimits.defaults());
+        return TaskContext.create(
+                TASK, task.schema(), task.heldOutCsv(), task.baseModelBytes(), EvaluationLimits.defaults());
     }
 
     private static float[] parametersOf(ModelRegistry models, BigInteger commitId) throws Exception {
@@ -303,7 +375,8 @@ class ValidatorRoundsIT {
     }
 
     private static BigInteger firstCommitAfterBase(ModelRegistry models) throws Exception {
-        List<BigInteger> commits = models.commitsOf(BigInteger.valueOf(TASK), BigInteger.ZERO, BigInteger.TEN).send()
+        List<BigInteger> commits = models.commitsOf(BigInteger.valueOf(TASK), BigInteger.ZERO, BigInteger.TEN)
+                .send()
                 .component1();
         assertThat(commits.getFirst()).isEqualTo(baseCommit);
         return commits.get(1);
@@ -329,9 +402,12 @@ class ValidatorRoundsIT {
 
     private static Credentials newContributor() throws Exception {
         Credentials contributor = Credentials.create(Keys.createEcKeyPair());
-        Transfer.sendFunds(anvil.web3j(), ADMIN, contributor.getAddress(), BigDecimal.ONE, Convert.Unit.ETHER).send();
+        Transfer.sendFunds(anvil.web3j(), ADMIN, contributor.getAddress(), BigDecimal.ONE, Convert.Unit.ETHER)
+                .send();
         chain.token(ADMIN).transfer(contributor.getAddress(), tokens(100)).send();
-        chain.token(contributor).approve(chain.addresses().protocol(), tokens(100)).send();
+        chain.token(contributor)
+                .approve(chain.addresses().protocol(), tokens(100))
+                .send();
         chain.protocol(contributor).registerContributor(tokens(100)).send();
         return contributor;
     }
@@ -341,15 +417,23 @@ class ValidatorRoundsIT {
 
     private static Prepared model(Credentials contributor, byte[] model) {
         Artifact artifact = Artifact.of("model.zip", content.putVerified(model), model, "application/zip");
-        return stored(contributor, ContributionManifest.modelUpdate(TASK, contributor.getAddress(), List.of(artifact),
-                Contributions.SHARD_ROWS, Cid.of(task.baseModelBytes()).toString()));
+        return stored(
+                contributor,
+                ContributionManifest.modelUpdate(
+                        TASK,
+                        contributor.getAddress(),
+                        List.of(artifact),
+                        Contributions.SHARD_ROWS,
+                        Cid.of(task.baseModelBytes()).toString()));
     }
 
     private static Prepared dataset(Credentials contributor, byte[] csv) {
         Artifact artifact = Artifact.of("data.csv", content.putVerified(csv), csv, "text/csv");
-        var schema = new ContributionManifest.DataSchema(task.schema().columns(), task.schema().labelColumn());
-        return stored(contributor, ContributionManifest.dataset(TASK, contributor.getAddress(), List.of(artifact),
-                500, schema));
+        var schema = new ContributionManifest.DataSchema(
+                task.schema().columns(), task.schema().labelColumn());
+        return stored(
+                contributor,
+                ContributionManifest.dataset(TASK, contributor.getAddress(), List.of(artifact), 500, schema));
     }
 
     /** A manifest whose artifact entry gives a sha256 the stored bytes do not have (a dag-pb object, over 1 MiB). */
@@ -359,8 +443,14 @@ class ValidatorRoundsIT {
         Cid cid = content.putVerified(stored);
         assertThat(cid.isRaw()).as("large enough to be a dag-pb root").isFalse();
         Artifact artifact = Artifact.of("model.zip", cid, claimed, "application/zip");
-        return stored(contributor, ContributionManifest.modelUpdate(TASK, contributor.getAddress(), List.of(artifact),
-                Contributions.SHARD_ROWS, Cid.of(task.baseModelBytes()).toString()));
+        return stored(
+                contributor,
+                ContributionManifest.modelUpdate(
+                        TASK,
+                        contributor.getAddress(),
+                        List.of(artifact),
+                        Contributions.SHARD_ROWS,
+                        Cid.of(task.baseModelBytes()).toString()));
     }
 
     private static Prepared stored(Credentials contributor, ContributionManifest manifest) {
@@ -376,10 +466,10 @@ class ValidatorRoundsIT {
         for (var entry : prepared.entrySet()) {
             ContributionManifest manifest = entry.getValue().manifest();
             var receipt = chain.protocol(entry.getValue().contributor())
-                    .submitContribution(manifest.kind().onChain(), manifest.digest(),
-                            BigInteger.valueOf(TASK))
+                    .submitContribution(manifest.kind().onChain(), manifest.digest(), BigInteger.valueOf(TASK))
                     .send();
-            BigInteger id = CotrainProtocol.getContributionSubmittedEvents(receipt).getFirst().id;
+            BigInteger id =
+                    CotrainProtocol.getContributionSubmittedEvents(receipt).getFirst().id;
             ids.put(entry.getKey(), id);
             DIGESTS.put(id, manifest.digest());
         }
@@ -393,7 +483,10 @@ class ValidatorRoundsIT {
             for (ValidatorLoop loop : loops) loop.tick();
             anvil.mine(1);
         }
-        assertThat(done.getAsBoolean()).as("%s; validators: %s", what, loops.stream().map(ValidatorLoop::status).toList())
+        assertThat(done.getAsBoolean())
+                .as(
+                        "%s; validators: %s",
+                        what, loops.stream().map(ValidatorLoop::status).toList())
                 .isTrue();
     }
 
@@ -418,11 +511,14 @@ class ValidatorRoundsIT {
     }
 
     private static List<byte[]> revealedScores(BigInteger round) throws Exception {
-        EthFilter filter = new EthFilter(DefaultBlockParameterName.EARLIEST, DefaultBlockParameterName.LATEST,
+        EthFilter filter = new EthFilter(
+                DefaultBlockParameterName.EARLIEST,
+                DefaultBlockParameterName.LATEST,
                 chain.addresses().protocol());
         filter.addSingleTopic(EventEncoder.encode(CotrainProtocol.SCORESREVEALED_EVENT));
         List<byte[]> scores = new ArrayList<>();
-        for (EthLog.LogResult<?> result : anvil.web3j().ethGetLogs(filter).send().getLogs()) {
+        for (EthLog.LogResult<?> result :
+                anvil.web3j().ethGetLogs(filter).send().getLogs()) {
             ScoresRevealedEventResponse event = CotrainProtocol.getScoresRevealedEventFromLog((Log) result.get());
             if (event.round.equals(round)) scores.add(event.scores);
         }

@@ -51,15 +51,25 @@ public final class DatasetScreen {
                 Long first = firstSubmitter.putIfAbsent(fingerprint, dataset.id());
                 if (first != null && first != dataset.id()) sharedWith.merge(first, 1, Integer::sum);
             }
-            int copied = sharedWith.values().stream().mapToInt(Integer::intValue).sum();
+            int copied =
+                    sharedWith.values().stream().mapToInt(Integer::intValue).sum();
             if (ofRound.contains(dataset.id()) && copied > COPIED_ROWS * distinct) {
                 long source = sharedWith.entrySet().stream()
                         .max(Map.Entry.<Long, Integer>comparingByValue()
                                 .thenComparing(Map.Entry.comparingByKey(Comparator.reverseOrder())))
-                        .map(Map.Entry::getKey).orElseThrow();
-                copies.put(dataset.id(), String.format(Locale.ROOT,
-                        "copy of contribution %d: %d of its %d rows were submitted earlier (%d by contribution %d)",
-                        source, copied, distinct, sharedWith.get(source), source));
+                        .map(Map.Entry::getKey)
+                        .orElseThrow();
+                copies.put(
+                        dataset.id(),
+                        String.format(
+                                Locale.ROOT,
+                                "copy of contribution %d: %d of its %d rows were submitted earlier (%d by contribution "
+                                        + "%d)",
+                                source,
+                                copied,
+                                distinct,
+                                sharedWith.get(source),
+                                source));
             }
         }
         return copies;

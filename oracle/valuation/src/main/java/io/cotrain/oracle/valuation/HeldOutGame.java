@@ -29,6 +29,7 @@ import org.nd4j.linalg.dataset.DataSet;
 final class HeldOutGame implements CoalitionGame {
     /** Held-out rows a round is valued on, at most. */
     static final int MAX_ROWS = 2_048;
+
     private static final AggregationRule MEAN = new FedAvg();
 
     private final TaskContext task;

@@ -56,8 +56,14 @@ public final class RoundValuation {
      * @param method how the admitted updates are valued
      * @return the judgements, by ascending id
      */
-    public static List<Valued> value(TaskContext task, AggregationRule rule, List<UpdateScreen.Update> round,
-            List<UpdateScreen.Update> earlier, long seed, ValueScore.Scale scale, ValuationMethod method) {
+    public static List<Valued> value(
+            TaskContext task,
+            AggregationRule rule,
+            List<UpdateScreen.Update> round,
+            List<UpdateScreen.Update> earlier,
+            long seed,
+            ValueScore.Scale scale,
+            ValuationMethod method) {
         Map<Long, UpdateScreen.Verdict> screened = UpdateScreen.screen(task.globalParameters(), round, earlier);
         List<UpdateScreen.Update> players = round.stream()
                 .filter(update -> screened.get(update.id()) instanceof UpdateScreen.Verdict.Admitted)
@@ -76,27 +82,35 @@ public final class RoundValuation {
                 double[] rowValues = estimate.rowValues()[i];
                 PlayerValue value = PlayerValue.of(Arrays.copyOfRange(rowValues, 0, rows));
                 PlayerValue accuracy = PlayerValue.of(Arrays.copyOfRange(rowValues, rows, 2 * rows));
-                valued.put(players.get(i).id(), new Valued(players.get(i).id(),
-                        ValueScore.score(value, accuracy, reference, scale), Optional.empty(), Map.of(
-                                "value", value.mean(),
-                                "valueStandardError", value.standardError(),
-                                "valueShare", value.mean() / reference,
-                                "accuracyValue", accuracy.mean(),
-                                "accuracyValueStandardError", accuracy.standardError(),
-                                "roundPlayers", (double) players.size())));
+                valued.put(
+                        players.get(i).id(),
+                        new Valued(
+                                players.get(i).id(),
+                                ValueScore.score(value, accuracy, reference, scale),
+                                Optional.empty(),
+                                Map.of(
+                                        "value", value.mean(),
+                                        "valueStandardError", value.standardError(),
+                                        "valueShare", value.mean() / reference,
+                                        "accuracyValue", accuracy.mean(),
+                                        "accuracyValueStandardError", accuracy.standardError(),
+                                        "roundPlayers", (double) players.size())));
             }
         }
         List<Valued> results = new ArrayList<>();
         for (Map.Entry<Long, UpdateScreen.Verdict> verdict : screened.entrySet()) {
             long id = verdict.getKey();
-            results.add(switch (verdict.getValue()) {
-                case UpdateScreen.Verdict.Admitted admitted -> valued.get(id);
-                case UpdateScreen.Verdict.Floored floored -> new Valued(id, 1, Optional.of(floored.reason()), Map.of());
-                case UpdateScreen.Verdict.Unpaid unpaid -> new Valued(id, unpaidScore(scale),
-                        Optional.of(unpaid.reason()), Map.of());
-                case UpdateScreen.Verdict.Resubmitted again -> new Valued(id, scale.neutral(), Optional.empty(),
-                        Map.of("resubmissionOf", (double) again.original()));
-            });
+            results.add(
+                    switch (verdict.getValue()) {
+                        case UpdateScreen.Verdict.Admitted admitted -> valued.get(id);
+                        case UpdateScreen.Verdict.Floored floored ->
+                            new Valued(id, 1, Optional.of(floored.reason()), Map.of());
+                        case UpdateScreen.Verdict.Unpaid unpaid ->
+                            new Valued(id, unpaidScore(scale), Optional.of(unpaid.reason()), Map.of());
+                        case UpdateScreen.Verdict.Resubmitted again ->
+                            new Valued(id, scale.neutral(), Optional.empty(), Map.of("resubmissionOf", (double)
+                                    again.original()));
+                    });
         }
         return List.copyOf(results);
     }
@@ -105,5 +119,4 @@ public final class RoundValuation {
     static int unpaidScore(ValueScore.Scale scale) {
         return Math.max(scale.slashThreshold(), scale.neutral() - 1);
     }
-
 }

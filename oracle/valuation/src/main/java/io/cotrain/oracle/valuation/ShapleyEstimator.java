@@ -41,8 +41,8 @@ public final class ShapleyEstimator {
     public record Settings(int evaluationsPerPlayer, double truncation) {
         public Settings {
             if (evaluationsPerPlayer < 2) {
-                throw new IllegalArgumentException("evaluationsPerPlayer must be at least 2, got "
-                        + evaluationsPerPlayer);
+                throw new IllegalArgumentException(
+                        "evaluationsPerPlayer must be at least 2, got " + evaluationsPerPlayer);
             }
             if (!(truncation >= 0 && truncation < 1)) {
                 throw new IllegalArgumentException("truncation must be in [0, 1), got " + truncation);
@@ -72,7 +72,8 @@ public final class ShapleyEstimator {
     private static PlayerValues exact(int n, CoalitionGame game) {
         int coalitions = 1 << n;
         double[][] utility = new double[coalitions][];
-        IntStream.range(0, coalitions).parallel()
+        IntStream.range(0, coalitions)
+                .parallel()
                 .forEach(mask -> utility[mask] = game.utility(BitSet.valueOf(new long[] {mask})));
         int rows = utility[0].length;
         // weight of a coalition of size s not holding the player: s! (n - s - 1)! / n!
@@ -118,7 +119,8 @@ public final class ShapleyEstimator {
             int[][] orders = new int[count][];
             for (int k = 0; k < count; k++) orders[k] = order(n, (permutation + k) % n, random);
             permutation += count;
-            List<Walk> walks = Arrays.stream(orders).parallel()
+            List<Walk> walks = Arrays.stream(orders)
+                    .parallel()
                     .map(order -> walk(order, game, alone[order[0]], whole, cutoff))
                     .toList();
             for (Walk walk : walks) {

@@ -77,8 +77,11 @@ public final class UpdateScreen {
      * @return the verdict on each of the round's updates, by ascending id
      */
     public static Map<Long, Verdict> screen(float[] global, List<Update> round, List<Update> earlier) {
-        List<Update> sorted = round.stream().sorted(Comparator.comparingLong(Update::id)).toList();
-        double[] change = sorted.stream().mapToDouble(update -> distance(update.parameters(), global)).toArray();
+        List<Update> sorted =
+                round.stream().sorted(Comparator.comparingLong(Update::id)).toList();
+        double[] change = sorted.stream()
+                .mapToDouble(update -> distance(update.parameters(), global))
+                .toArray();
         Map<Long, Verdict> verdicts = new LinkedHashMap<>();
         for (int i = 0; i < sorted.size(); i++) {
             Update update = sorted.get(i);
@@ -93,17 +96,22 @@ public final class UpdateScreen {
                 continue;
             }
             double others = medianWithout(change, i);
-            verdicts.put(update.id(), change[i] < FREE_RIDER * others
-                    ? new Verdict.Unpaid(String.format(Locale.ROOT, "free rider: its change from the global model "
-                            + "(%.3g) is under %.0f%% of the round's typical change (%.3g)", change[i],
-                            FREE_RIDER * 100, others))
-                    : new Verdict.Admitted());
+            verdicts.put(
+                    update.id(),
+                    change[i] < FREE_RIDER * others
+                            ? new Verdict.Unpaid(String.format(
+                                    Locale.ROOT,
+                                    "free rider: its change from the global model "
+                                            + "(%.3g) is under %.0f%% of the round's typical change (%.3g)",
+                                    change[i],
+                                    FREE_RIDER * 100,
+                                    others))
+                            : new Verdict.Admitted());
         }
         return verdicts;
     }
 
-    private static Optional<Verdict> copyOf(Update update, List<Update> before, List<Update> earlier,
-            float[] global) {
+    private static Optional<Verdict> copyOf(Update update, List<Update> before, List<Update> earlier, float[] global) {
         List<Update> candidates = new ArrayList<>(earlier);
         candidates.addAll(before);
         candidates.sort(Comparator.comparingLong(Update::id));
@@ -115,9 +123,15 @@ public final class UpdateScreen {
             if (original.contributor().equalsIgnoreCase(update.contributor())) {
                 return Optional.of(new Verdict.Resubmitted(original.id()));
             }
-            return Optional.of(new Verdict.Floored(String.format(Locale.ROOT, "near-copy of contribution %d: its "
-                    + "parameters are %.3g from that update's, within %.0f%% of that update's own change (%.3g)",
-                    original.id(), distance, NEAR_COPY * 100, limit / NEAR_COPY)));
+            return Optional.of(new Verdict.Floored(String.format(
+                    Locale.ROOT,
+                    "near-copy of contribution %d: its "
+                            + "parameters are %.3g from that update's, within %.0f%% of that update's own change "
+                            + "(%.3g)",
+                    original.id(),
+                    distance,
+                    NEAR_COPY * 100,
+                    limit / NEAR_COPY)));
         }
         return Optional.empty();
     }
@@ -126,9 +140,13 @@ public final class UpdateScreen {
         for (Update original : before) {
             double cosine = cosine(update.parameters(), original.parameters(), global);
             if (cosine >= SAME_WORK) {
-                return Optional.of(new Verdict.Unpaid(String.format(Locale.ROOT, "same work as contribution %d: its "
-                        + "change from the global model points the same way (cosine %.3f, at least %.2f)",
-                        original.id(), cosine, SAME_WORK)));
+                return Optional.of(new Verdict.Unpaid(String.format(
+                        Locale.ROOT,
+                        "same work as contribution %d: its "
+                                + "change from the global model points the same way (cosine %.3f, at least %.2f)",
+                        original.id(),
+                        cosine,
+                        SAME_WORK)));
             }
         }
         return Optional.empty();

@@ -46,8 +46,8 @@ public final class ValueScore {
     public record Scale(int neutral, int slashThreshold) {
         public Scale {
             if (slashThreshold < 1 || slashThreshold > neutral || neutral >= 100) {
-                throw new IllegalArgumentException("need 1 <= slashThreshold <= neutral < 100, got " + slashThreshold
-                        + " and " + neutral);
+                throw new IllegalArgumentException(
+                        "need 1 <= slashThreshold <= neutral < 100, got " + slashThreshold + " and " + neutral);
             }
         }
 

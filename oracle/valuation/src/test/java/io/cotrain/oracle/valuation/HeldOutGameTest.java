@@ -31,8 +31,8 @@ class HeldOutGameTest {
         updates = new ArrayList<>();
         for (int contributor = 1; contributor <= ShapleyEstimator.EXACT_MAX_PLAYERS + 2; contributor++) {
             byte[] model = contributions.honestUpdate(contributor);
-            updates.add(new ModelUpdate(contributor, ModelCodec.parameters(
-                    ModelCodec.read(model, EvaluationLimits.defaults())), 1, 1));
+            updates.add(new ModelUpdate(
+                    contributor, ModelCodec.parameters(ModelCodec.read(model, EvaluationLimits.defaults())), 1, 1));
         }
     }
 
@@ -42,10 +42,13 @@ class HeldOutGameTest {
         HeldOutGame round8 = new HeldOutGame(task, new FedAvg(), updates, 8);
 
         assertThat(round7.rows()).isEqualTo(HeldOutGame.MAX_ROWS);
-        assertThat(round7.utility(everyone())).hasSize(2 * HeldOutGame.MAX_ROWS)
-                .as("another round, another sample").isNotEqualTo(round8.utility(everyone()));
+        assertThat(round7.utility(everyone()))
+                .hasSize(2 * HeldOutGame.MAX_ROWS)
+                .as("another round, another sample")
+                .isNotEqualTo(round8.utility(everyone()));
         assertThat(new HeldOutGame(task, new FedAvg(), updates, 7).utility(everyone()))
-                .as("the same seed, the same bits").isEqualTo(round7.utility(everyone()));
+                .as("the same seed, the same bits")
+                .isEqualTo(round7.utility(everyone()));
     }
 
     @Test
@@ -55,10 +58,11 @@ class HeldOutGameTest {
             long id = update.contributionId();
             round.add(new UpdateScreen.Update(id, "0xc" + id, update.parameters()));
         }
-        Callable<List<RoundValuation.Valued>> value = () -> RoundValuation.value(task, new FedAvg(), round, List.of(),
-                7, ValueScore.Scale.defaults(), ValuationMethod.SHAPLEY);
+        Callable<List<RoundValuation.Valued>> value = () -> RoundValuation.value(
+                task, new FedAvg(), round, List.of(), 7, ValueScore.Scale.defaults(), ValuationMethod.SHAPLEY);
 
-        assertThat(new ForkJoinPool(4).submit(value).get()).isEqualTo(new ForkJoinPool(1).submit(value).get());
+        assertThat(new ForkJoinPool(4).submit(value).get())
+                .isEqualTo(new ForkJoinPool(1).submit(value).get());
     }
 
     private static BitSet everyone() {

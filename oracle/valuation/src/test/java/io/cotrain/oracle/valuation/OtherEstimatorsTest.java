@@ -8,10 +8,11 @@ import org.junit.jupiter.api.Test;
 
 class OtherEstimatorsTest {
     private static final int N = 10;
-    private static final double[] OWN = new SplittableRandom(5).doubles(N, -1, 1).toArray();
+    private static final double[] OWN =
+            new SplittableRandom(5).doubles(N, -1, 1).toArray();
     /** Each player adds its own value, whoever else is there. */
-    private static final CoalitionGame ADDITIVE =
-            coalition -> new double[] {coalition.stream().mapToDouble(i -> OWN[i]).sum()};
+    private static final CoalitionGame ADDITIVE = coalition ->
+            new double[] {coalition.stream().mapToDouble(i -> OWN[i]).sum()};
 
     @Test
     void leaveOneOut_additiveGame_isEachPlayersOwnValue() {
@@ -44,7 +45,8 @@ class OtherEstimatorsTest {
     @Test
     void banzhaf_roundOfOne_isItsUpdateAgainstTheGlobalModel() {
         CoalitionGame game = coalition -> new double[] {coalition.get(0) ? 0.25 : 0};
-        assertThat(BanzhafEstimator.estimate(1, game, 1, 32).values().getFirst().mean()).isEqualTo(0.25);
+        assertThat(BanzhafEstimator.estimate(1, game, 1, 32).values().getFirst().mean())
+                .isEqualTo(0.25);
     }
 
     @Test
@@ -62,5 +64,4 @@ class OtherEstimatorsTest {
             assertThat(values.values().get(0).mean()).as("%s", method).isCloseTo(1.5, within(0.5));
         }
     }
-
 }

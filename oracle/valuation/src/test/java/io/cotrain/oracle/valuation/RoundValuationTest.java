@@ -46,14 +46,17 @@ class RoundValuationTest {
 
         assertThat(valued).extracting(RoundValuation.Valued::id).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L);
         for (int i = 0; i < 4; i++) {
-            assertThat(valued.get(i).score()).as("honest %d: %s", i + 1, valued.get(i).metrics())
+            assertThat(valued.get(i).score())
+                    .as("honest %d: %s", i + 1, valued.get(i).metrics())
                     .isGreaterThan(SCALE.neutral());
         }
-        assertThat(valued.get(4).score()).as("label-flipped: %s", valued.get(4).metrics())
+        assertThat(valued.get(4).score())
+                .as("label-flipped: %s", valued.get(4).metrics())
                 .isLessThan(SCALE.slashThreshold());
         assertThat(valued.get(5).floorReason())
                 .hasValueSatisfying(reason -> assertThat(reason).startsWith("free rider"));
-        assertThat(valued.get(5).score()).as("a free rider is unpaid and left out, not slashed")
+        assertThat(valued.get(5).score())
+                .as("a free rider is unpaid and left out, not slashed")
                 .isEqualTo(SCALE.neutral() - 1);
         assertThat(valued.get(6).floorReason())
                 .hasValueSatisfying(reason -> assertThat(reason).startsWith("near-copy of contribution 1"));
@@ -76,7 +79,8 @@ class RoundValuationTest {
 
         for (int i = 0; i < honest.size(); i++) {
             RoundValuation.Valued judged = valued.get(i);
-            assertThat(judged.score()).as("honest %d: %s", i + 1, judged)
+            assertThat(judged.score())
+                    .as("honest %d: %s", i + 1, judged)
                     .isGreaterThanOrEqualTo(SCALE.slashThreshold());
             assertThat(judged.floorReason().orElse("")).as("honest %d", i + 1).doesNotContain("copy");
         }
@@ -85,11 +89,11 @@ class RoundValuationTest {
     @Test
     void value_copyOfAnEarlierRoundsUpdate_isFloored_andTheEarliestKeepsTheCredit() {
         List<UpdateScreen.Update> earlier = List.of(update(3, honest.get(2)));
-        List<UpdateScreen.Update> round = List.of(update(10, honest.get(0)),
-                update(11, honest.get(1)), update(12, honest.get(2)));
+        List<UpdateScreen.Update> round =
+                List.of(update(10, honest.get(0)), update(11, honest.get(1)), update(12, honest.get(2)));
 
-        List<RoundValuation.Valued> valued = RoundValuation.value(task, new FedAvg(), round, earlier, 9, SCALE,
-                ValuationMethod.SHAPLEY);
+        List<RoundValuation.Valued> valued =
+                RoundValuation.value(task, new FedAvg(), round, earlier, 9, SCALE, ValuationMethod.SHAPLEY);
 
         assertThat(valued.get(2).floorReason())
                 .hasValueSatisfying(reason -> assertThat(reason).startsWith("near-copy of contribution 3"));
@@ -98,8 +102,13 @@ class RoundValuationTest {
 
     @Test
     void value_roundOfOne_isValuedAgainstTheGlobalModel() {
-        List<RoundValuation.Valued> valued = RoundValuation.value(task, new FedAvg(),
-                List.of(update(1, honest.getFirst())), List.of(), 1, SCALE,
+        List<RoundValuation.Valued> valued = RoundValuation.value(
+                task,
+                new FedAvg(),
+                List.of(update(1, honest.getFirst())),
+                List.of(),
+                1,
+                SCALE,
                 ValuationMethod.SHAPLEY);
 
         assertThat(valued.getFirst().score()).isGreaterThan(SCALE.neutral());
@@ -109,11 +118,13 @@ class RoundValuationTest {
     @Test
     void value_ownEarlierUpdateAgain_isAResubmission_neitherPaidNorSlashed() {
         List<UpdateScreen.Update> earlier = List.of(update(3, honest.get(2)));
-        List<UpdateScreen.Update> round = List.of(update(10, honest.get(0)), update(11, honest.get(1)),
+        List<UpdateScreen.Update> round = List.of(
+                update(10, honest.get(0)),
+                update(11, honest.get(1)),
                 new UpdateScreen.Update(12, "0xc3", honest.get(2)));
 
-        List<RoundValuation.Valued> valued = RoundValuation.value(task, new FedAvg(), round, earlier, 9, SCALE,
-                ValuationMethod.SHAPLEY);
+        List<RoundValuation.Valued> valued =
+                RoundValuation.value(task, new FedAvg(), round, earlier, 9, SCALE, ValuationMethod.SHAPLEY);
 
         assertThat(valued.get(2).score()).isEqualTo(SCALE.neutral());
         assertThat(valued.get(2).floorReason()).isEmpty();
@@ -131,15 +142,21 @@ class RoundValuationTest {
 
         List<RoundValuation.Valued> valued = value(round);
 
-        assertThat(valued.getFirst().score()).as("the earliest keeps the credit").isGreaterThan(SCALE.neutral());
+        assertThat(valued.getFirst().score())
+                .as("the earliest keeps the credit")
+                .isGreaterThan(SCALE.neutral());
         for (RoundValuation.Valued again : valued.subList(4, 6)) {
-            assertThat(again.floorReason()).as("contribution %d", again.id())
+            assertThat(again.floorReason())
+                    .as("contribution %d", again.id())
                     .hasValueSatisfying(reason -> assertThat(reason).startsWith("same work as contribution 1"));
-            assertThat(again.score()).as("unpaid and left out, not slashed: the same direction may be chance")
+            assertThat(again.score())
+                    .as("unpaid and left out, not slashed: the same direction may be chance")
                     .isEqualTo(SCALE.neutral() - 1);
         }
         for (int i = 1; i < honest.size(); i++) {
-            assertThat(valued.get(i).floorReason()).as("honest %d, trained on its own data", i + 1).isEmpty();
+            assertThat(valued.get(i).floorReason())
+                    .as("honest %d, trained on its own data", i + 1)
+                    .isEmpty();
         }
     }
 
@@ -149,8 +166,7 @@ class RoundValuationTest {
     }
 
     private static List<RoundValuation.Valued> value(List<UpdateScreen.Update> round) {
-        return RoundValuation.value(task, new FedAvg(), round, List.of(), 77, SCALE,
-                ValuationMethod.SHAPLEY);
+        return RoundValuation.value(task, new FedAvg(), round, List.of(), 77, SCALE, ValuationMethod.SHAPLEY);
     }
 
     /** The global model plus {@code factor} times the update's change from it. */

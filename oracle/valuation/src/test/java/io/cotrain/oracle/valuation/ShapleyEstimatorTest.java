@@ -94,7 +94,8 @@ class ShapleyEstimatorTest {
 
         var estimate = ShapleyEstimator.estimate(n, anyoneWillDo, 7, ShapleyEstimator.Settings.defaults());
 
-        assertThat(estimate.values()).allSatisfy(value -> assertThat(value.mean()).isCloseTo(1.0 / n, within(1e-12)));
+        assertThat(estimate.values())
+                .allSatisfy(value -> assertThat(value.mean()).isCloseTo(1.0 / n, within(1e-12)));
     }
 
     @Test

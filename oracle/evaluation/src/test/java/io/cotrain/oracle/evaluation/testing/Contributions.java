@@ -66,11 +66,25 @@ public final class Contributions {
     public byte[] wrongArchitecture() {
         var schema = task.schema();
         var conf = new NeuralNetConfiguration.Builder()
-                .seed(1).dataType(DataType.FLOAT).updater(new Adam(0.01)).list()
-                .layer(new DenseLayer.Builder().nIn(schema.featureCount()).nOut(64).activation(Activation.RELU).build())
-                .layer(new DenseLayer.Builder().nIn(64).nOut(32).activation(Activation.RELU).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(32).nOut(schema.classCount())
-                        .activation(Activation.SOFTMAX).build())
+                .seed(1)
+                .dataType(DataType.FLOAT)
+                .updater(new Adam(0.01))
+                .list()
+                .layer(new DenseLayer.Builder()
+                        .nIn(schema.featureCount())
+                        .nOut(64)
+                        .activation(Activation.RELU)
+                        .build())
+                .layer(new DenseLayer.Builder()
+                        .nIn(64)
+                        .nOut(32)
+                        .activation(Activation.RELU)
+                        .build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                        .nIn(32)
+                        .nOut(schema.classCount())
+                        .activation(Activation.SOFTMAX)
+                        .build())
                 .build();
         var model = new MultiLayerNetwork(conf);
         model.init();
@@ -81,13 +95,25 @@ public final class Contributions {
     public byte[] wrongActivation() {
         var schema = task.schema();
         var conf = new NeuralNetConfiguration.Builder()
-                .seed(1).dataType(DataType.FLOAT).updater(new Adam(0.01)).list()
-                .layer(new DenseLayer.Builder().nIn(schema.featureCount()).nOut(TabularModels.HIDDEN)
-                        .activation(Activation.TANH).build())
-                .layer(new DenseLayer.Builder().nIn(TabularModels.HIDDEN).nOut(TabularModels.HIDDEN)
-                        .activation(Activation.RELU).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(TabularModels.HIDDEN)
-                        .nOut(schema.classCount()).activation(Activation.SOFTMAX).build())
+                .seed(1)
+                .dataType(DataType.FLOAT)
+                .updater(new Adam(0.01))
+                .list()
+                .layer(new DenseLayer.Builder()
+                        .nIn(schema.featureCount())
+                        .nOut(TabularModels.HIDDEN)
+                        .activation(Activation.TANH)
+                        .build())
+                .layer(new DenseLayer.Builder()
+                        .nIn(TabularModels.HIDDEN)
+                        .nOut(TabularModels.HIDDEN)
+                        .activation(Activation.RELU)
+                        .build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                        .nIn(TabularModels.HIDDEN)
+                        .nOut(schema.classCount())
+                        .activation(Activation.SOFTMAX)
+                        .build())
                 .build();
         var model = new MultiLayerNetwork(conf);
         model.init();
@@ -184,8 +210,8 @@ public final class Contributions {
 
     /** The contributor's shard followed by the first {@code copies} rows of the held-out set. */
     public byte[] datasetCopyingHeldOut(int contributor, int rows, int copies) {
-        var lines = new ArrayList<>(Arrays.asList(
-                new String(task.shardCsv(contributor, rows), StandardCharsets.UTF_8).split("\n")));
+        var lines = new ArrayList<>(
+                Arrays.asList(new String(task.shardCsv(contributor, rows), StandardCharsets.UTF_8).split("\n")));
         var heldOut = new String(task.heldOutCsv(), StandardCharsets.UTF_8).split("\n");
         lines.addAll(Arrays.asList(heldOut).subList(1, 1 + copies));
         return (String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8);

@@ -118,8 +118,8 @@ public final class SyntheticTabularTask {
     public synchronized byte[] baseModelBytes() {
         if (baseModelBytes == null) {
             var model = TabularModels.baseModel(schema, seed);
-            var warmup = CsvDataset.parse(csv(WARMUP_STREAM, WARMUP_ROWS, IntUnaryOperator.identity()), schema,
-                    EvaluationLimits.defaults());
+            var warmup = CsvDataset.parse(
+                    csv(WARMUP_STREAM, WARMUP_ROWS, IntUnaryOperator.identity()), schema, EvaluationLimits.defaults());
             LocalTraining.train(model, warmup.toDataSet(), 1, seed);
             baseModelBytes = ModelCodec.write(model);
         }

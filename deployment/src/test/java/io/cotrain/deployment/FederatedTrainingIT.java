@@ -24,6 +24,7 @@ import io.cotrain.oracle.evaluation.EvaluationLimits;
 import io.cotrain.oracle.evaluation.LocalTraining;
 import io.cotrain.oracle.evaluation.ModelCodec;
 import io.cotrain.oracle.evaluation.TaskContext;
+import io.cotrain.testing.Await;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.math.BigInteger;
@@ -32,7 +33,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -193,11 +193,14 @@ class FederatedTrainingIT {
         assertThat(models.branchHead(TASK, BigInteger.ZERO).send()).isEqualTo(first);
         cli(network, "branch", "--task", "1", "--merge", "1", "--into", "0");
 
-        Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
-        while (models.pendingMerge(TASK, BigInteger.ZERO).send().component1().signum() != 0
-                && Instant.now().isBefore(deadline)) {
-            Thread.sleep(1_000);
-        }
+        Await.within(
+                Duration.ofMinutes(3),
+                Duration.ofSeconds(1),
+                () -> models.pendingMerge(TASK, BigInteger.ZERO)
+                                .send()
+                                .component1()
+                                .signum()
+                        == 0);
         BigInteger merge = models.branchHead(TASK, BigInteger.ZERO).send();
         assertThat(models.pendingMerge(TASK, BigInteger.ZERO).send().component1())
                 .as("the validators recorded the merge")

@@ -11,11 +11,11 @@ import io.cotrain.oracle.evaluation.CsvDataset;
 import io.cotrain.oracle.evaluation.EvaluationLimits;
 import io.cotrain.oracle.evaluation.LocalTraining;
 import io.cotrain.oracle.evaluation.ModelCodec;
+import io.cotrain.testing.Await;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.dataset.DataSet;
@@ -80,12 +80,7 @@ final class NetworkContributions {
 
     /** Waits until every contribution left Pending, or the deadline passes; @return whether they all did */
     static boolean awaitSettled(CotrainClients chain, Iterable<byte[]> digests, Duration within) throws Exception {
-        Instant deadline = Instant.now().plus(within);
-        while (Instant.now().isBefore(deadline)) {
-            if (settled(chain, digests)) return true;
-            Thread.sleep(1_000);
-        }
-        return settled(chain, digests);
+        return Await.within(within, Duration.ofSeconds(1), () -> settled(chain, digests));
     }
 
     private static boolean settled(CotrainClients chain, Iterable<byte[]> digests) throws Exception {

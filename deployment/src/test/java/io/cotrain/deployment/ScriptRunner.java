@@ -3,13 +3,13 @@ package io.cotrain.deployment;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cotrain.contracts.testing.FoundryBinaries;
+import io.cotrain.testing.Await;
 import io.cotrain.testing.RepositoryRoot;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -87,17 +87,19 @@ final class ScriptRunner {
         String name = Path.of(script.info().command().orElse("the script"))
                 .getFileName()
                 .toString();
-        Instant deadline = Instant.now().plus(timeout);
-        while (Instant.now().isBefore(deadline)) {
-            List<String> lines = Files.readAllLines(output);
-            if (lines.stream().anyMatch(line -> line.startsWith(prefix))) return;
-            assertThat(script.isAlive())
-                    .as("%s exited early:%n%s", name, String.join("\n", lines))
-                    .isTrue();
-            Thread.sleep(250);
-        }
-        throw new AssertionError(
-                name + " did not print '" + prefix + "' within " + timeout + ":\n" + Files.readString(output));
+        Await.until(
+                name + " printing '" + prefix + "'",
+                timeout,
+                Await.POLL,
+                () -> {
+                    List<String> lines = Files.readAllLines(output);
+                    if (lines.stream().anyMatch(line -> line.startsWith(prefix))) return true;
+                    assertThat(script.isAlive())
+                            .as("%s exited early:%n%s", name, String.join("\n", lines))
+                            .isTrue();
+                    return false;
+                },
+                () -> output.toString());
     }
 
     /** @return whether something accepts connections on the loopback port */

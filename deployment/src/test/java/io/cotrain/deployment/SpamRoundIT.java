@@ -10,12 +10,12 @@ import io.cotrain.contracts.testing.DevAccounts;
 import io.cotrain.contracts.testing.FoundryBinaries;
 import io.cotrain.ipfs.ContentStore;
 import io.cotrain.ipfs.IpfsClient;
+import io.cotrain.testing.Await;
 import java.math.BigInteger;
 import java.net.URI;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -166,17 +166,16 @@ class SpamRoundIT {
 
     /** Every spam transaction was mined (cast --async returned at once). */
     private static void awaitSubmitted(CotrainProtocol reader, List<byte[]> digests) throws Exception {
-        Instant deadline = Instant.now().plus(Duration.ofMinutes(1));
         for (byte[] digest : digests) {
-            while (true) {
-                try {
-                    reader.contribution(digest).send();
-                    break;
-                } catch (Exception notYet) {
-                    if (Instant.now().isAfter(deadline)) throw notYet;
-                    Thread.sleep(500);
-                }
-            }
+            Await.until(
+                    "spam contribution " + HexFormat.of().formatHex(digest) + " mined", Duration.ofMinutes(1), () -> {
+                        try {
+                            reader.contribution(digest).send();
+                            return true;
+                        } catch (Exception notYet) {
+                            return false; // UnknownContribution until the transaction is mined
+                        }
+                    });
         }
     }
 }

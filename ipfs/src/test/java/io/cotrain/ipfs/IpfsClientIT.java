@@ -10,6 +10,9 @@ import io.cotrain.ipfs.testing.IpfsNode;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -99,10 +102,30 @@ class IpfsClientIT {
     }
 
     @Test
-    void pinsContentItHas() {
+    void pinsContentItHas() throws Exception {
         Cid cid = ipfs.add(randomBytes(100));
+        nodeApi("pin/rm", cid);
+        assertThat(pinned(cid)).as("unpinned before the test pins it").isFalse();
 
         ipfs.pin(cid);
+
+        assertThat(pinned(cid)).isTrue();
+    }
+
+    /** Whether the node lists {@code cid} among its pins, asked through its own API rather than the client's. */
+    private boolean pinned(Cid cid) throws Exception {
+        HttpResponse<String> answer = nodeApi("pin/ls", cid);
+        return answer.statusCode() == 200 && answer.body().contains(cid.toString());
+    }
+
+    private HttpResponse<String> nodeApi(String command, Cid cid) throws Exception {
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            HttpRequest request = HttpRequest.newBuilder(
+                            node.apiUrl().resolve("/api/v0/" + command + "?cid-base=base32&arg=" + cid))
+                    .POST(HttpRequest.BodyPublishers.noBody())
+                    .build();
+            return http.send(request, HttpResponse.BodyHandlers.ofString());
+        }
     }
 
     @Test

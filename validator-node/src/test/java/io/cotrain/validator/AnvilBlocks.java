@@ -3,11 +3,11 @@ package io.cotrain.validator;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cotrain.testing.Await;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import org.web3j.protocol.core.Request;
@@ -38,33 +38,16 @@ final class AnvilBlocks {
     }
 
     /** Mines a block about every 700 ms (the node ticks every second) until done; fails with the node's status. */
-    void mineUntil(BooleanSupplier done, Duration timeout, String what) {
-        Instant deadline = Instant.now().plus(timeout);
-        while (!done.getAsBoolean()) {
-            assertThat(Instant.now())
-                    .as(
-                            "%s within %s; node status: %s",
-                            what, timeout, given().get("/status").asString())
-                    .isBefore(deadline);
-            mine(1);
-            sleep(700);
-        }
-    }
-
-    static void awaitTrue(BooleanSupplier done, Duration timeout, String what) {
-        Instant deadline = Instant.now().plus(timeout);
-        while (!done.getAsBoolean()) {
-            assertThat(Instant.now()).as("%s within %s", what, timeout).isBefore(deadline);
-            sleep(250);
-        }
-    }
-
-    static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+    void mineUntil(BooleanSupplier done, Duration timeout, String what) throws Exception {
+        Await.until(
+                what,
+                timeout,
+                Duration.ofMillis(700),
+                () -> {
+                    if (done.getAsBoolean()) return true;
+                    mine(1);
+                    return false;
+                },
+                () -> "node status: " + given().get("/status").asString());
     }
 }

@@ -1,7 +1,6 @@
 package io.cotrain.validator;
 
 import static io.cotrain.contracts.testing.CotrainClients.tokens;
-import static io.cotrain.validator.AnvilBlocks.awaitTrue;
 import static io.cotrain.validator.auth.PersonalSign.sign;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -20,6 +19,7 @@ import io.cotrain.ipfs.ModelFile;
 import io.cotrain.oracle.evaluation.SchemaDocument;
 import io.cotrain.oracle.evaluation.testing.Contributions;
 import io.cotrain.oracle.evaluation.testing.SyntheticTabularTask;
+import io.cotrain.testing.Await;
 import io.cotrain.validator.auth.SiweMessage;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusIntegrationTest;
@@ -113,7 +113,10 @@ class GatewayApiIT {
     @Order(1)
     void signInWithAWalletSignatureGivesABearerToken() throws Exception {
         clients();
-        awaitTrue(() -> given().get("/q/health/ready").statusCode() == 200, Duration.ofSeconds(60), "ready");
+        Await.until(
+                "ready",
+                Duration.ofSeconds(60),
+                () -> given().get("/q/health/ready").statusCode() == 200);
         String address = Keys.toChecksumAddress(owner.getAddress());
         JsonPath nonce = post("/auth/nonce", Map.of("address", address.toLowerCase()))
                 .then()
@@ -507,11 +510,11 @@ class GatewayApiIT {
                         .extract()
                         .jsonPath()
                         .getMap("transactions[0]"));
-        awaitTrue(
-                () -> claimable.equals(
-                        given().get("/rewards/history/" + address).jsonPath().getString("claimed")),
+        Await.until(
+                "the claim in the history",
                 Duration.ofSeconds(20),
-                "the claim in the history");
+                () -> claimable.equals(
+                        given().get("/rewards/history/" + address).jsonPath().getString("claimed")));
         post("/rewards/claim", Map.of("address", address))
                 .then()
                 .statusCode(422)

@@ -2,6 +2,8 @@ package io.cotrain.validator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cotrain.testing.Await;
+import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -10,7 +12,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -46,11 +47,12 @@ class RunScriptNodeIT {
         Map<String, String> env = new java.util.HashMap<>();
         settings.forEach((property, value) -> env.put(NodeSettings.envName(property), value));
         try (RunningNode node = start(env)) {
-            awaitTrue(
-                    () -> body(node.base() + "/status").matches("(?s).*\"ticks\":[1-9].*"),
+            Await.until(
+                    "a tick",
                     Duration.ofSeconds(30),
-                    node.log(),
-                    "a tick");
+                    Await.POLL,
+                    () -> body(node.base() + "/status").matches("(?s).*\"ticks\":[1-9].*"),
+                    () -> output(node.log()));
             node.stopGracefully();
             assertThat(Files.readString(node.log()))
                     .contains("validator node started")
@@ -114,7 +116,12 @@ class RunScriptNodeIT {
         env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
         RunningNode node = new RunningNode(builder.start(), "http://127.0.0.1:" + port, log);
         try {
-            awaitTrue(() -> status(node.base() + "/q/health/ready") == 200, Duration.ofSeconds(60), log, "ready");
+            Await.until(
+                    "ready",
+                    Duration.ofSeconds(60),
+                    Await.POLL,
+                    () -> status(node.base() + "/q/health/ready") == 200,
+                    () -> output(log));
         } catch (Throwable notReady) {
             node.close();
             throw notReady;
@@ -148,14 +155,12 @@ class RunScriptNodeIT {
         }
     }
 
-    private static void awaitTrue(java.util.function.BooleanSupplier done, Duration timeout, Path log, String what)
-            throws Exception {
-        Instant deadline = Instant.now().plus(timeout);
-        while (!done.getAsBoolean()) {
-            assertThat(Instant.now())
-                    .as("%s within %s; node output:%n%s", what, timeout, Files.readString(log))
-                    .isBefore(deadline);
-            Thread.sleep(250);
+    /** The node's output so far, for a failure message. */
+    private static String output(Path log) {
+        try {
+            return "node output:\n" + Files.readString(log);
+        } catch (IOException e) {
+            return "node output unreadable: " + e.getMessage();
         }
     }
 }

@@ -1,7 +1,6 @@
 package io.cotrain.validator;
 
 import static io.cotrain.contracts.testing.CotrainClients.tokens;
-import static io.cotrain.validator.AnvilBlocks.awaitTrue;
 import static io.restassured.RestAssured.given;
 import static io.restassured.RestAssured.when;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -20,6 +19,7 @@ import io.cotrain.ipfs.ContributionManifest.Artifact;
 import io.cotrain.ipfs.IpfsClient;
 import io.cotrain.oracle.evaluation.testing.Contributions;
 import io.cotrain.oracle.evaluation.testing.SyntheticTabularTask;
+import io.cotrain.testing.Await;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusIntegrationTest;
 import io.restassured.response.Response;
@@ -91,9 +91,12 @@ class ValidatorNodeIT {
 
     @Test
     @Order(1)
-    void readyWithStatusAndMetrics() {
+    void readyWithStatusAndMetrics() throws Exception {
         clients();
-        awaitTrue(() -> when().get("/q/health/ready").statusCode() == 200, Duration.ofSeconds(30), "ready");
+        Await.until(
+                "ready",
+                Duration.ofSeconds(30),
+                () -> when().get("/q/health/ready").statusCode() == 200);
         when().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
         when().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
         when().get("/q/health").then().statusCode(200).body("status", equalTo("UP"));
@@ -104,7 +107,10 @@ class ValidatorNodeIT {
                 .body("address", equalToIgnoringCase(ValidatorNetworkResource.VALIDATOR.getAddress()))
                 .body("chainId", equalTo((int) chainId))
                 .body("tasks", equalTo(List.of((int) ValidatorNetworkResource.TASK)));
-        awaitTrue(() -> when().get("/status").jsonPath().getLong("ticks") > 0, Duration.ofSeconds(30), "a tick");
+        Await.until(
+                "a tick",
+                Duration.ofSeconds(30),
+                () -> when().get("/status").jsonPath().getLong("ticks") > 0);
 
         String metrics =
                 when().get("/q/metrics").then().statusCode(200).extract().asString();

@@ -1,16 +1,11 @@
 package io.cotrain.oracle.scoring;
 
-import io.cotrain.client.ContractRevertedException;
 import io.cotrain.client.DurableNumber;
 import io.cotrain.client.ProtocolEventFollower;
-import io.cotrain.client.RetryPolicy;
-import io.cotrain.client.TransactionSender;
 import io.cotrain.contracts.RoundPhase;
 import io.cotrain.contracts.ScoreCommitment;
-import io.cotrain.contracts.generated.CotrainProtocol;
 import io.cotrain.contracts.generated.CotrainProtocol.ContributionSubmittedEventResponse;
 import io.cotrain.contracts.generated.CotrainProtocol.RoundView;
-import io.cotrain.contracts.generated.ValidatorRegistry;
 import io.cotrain.oracle.evaluation.EvaluationFailedException;
 import java.math.BigInteger;
 import java.time.Clock;
@@ -20,13 +15,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.web3j.protocol.Web3j;
-import org.web3j.tuples.generated.Tuple3;
 
 /**
  * A validator's work, one tick at a time (a scheduler calls {@link #tick()}):
@@ -35,16 +26,16 @@ import org.web3j.tuples.generated.Tuple3;
  *       appears (once the rounds' due commits and reveals are sent), so it is ready when the commit window opens;</li>
  *   <li>in a round's commit window, if the round expects this validator: make sure every contribution of the round is
  *       judged, value the admitted updates by what each adds to the round's aggregate ({@link RoundValuer}), journal
- *       the scores with a fresh salt (durably, before anything is sent), then commit;</li>
- *   <li>in its reveal window: reveal what the journal holds;</li>
+ *       the scores with a fresh salt (durably, before anything is sent), then commit ({@link CommitDuty});</li>
+ *   <li>in its reveal window: reveal what the journal holds ({@link RevealDuty});</li>
  *   <li>after it: finalize the round (permissionless; validators take turns a few blocks apart so that they do not
- *       all pay for the same call);</li>
+ *       all pay for the same call; {@link FinalizeDuty});</li>
  *   <li>once it is finalized: aggregate its accepted model updates into the next global model and attest it in the
  *       model registry ({@link ModelCommitter}).</li>
  * </ol>
  * Rounds are driven from chain state, not from memory: a restarted node looks at every round it has not seen
  * finalized (a durable cursor) and picks up wherever each one stands. A tick never throws: failures are logged,
- * kept for the status page, and retried on the next tick.
+ * kept for the status page, and retried on the next tick. The duties reach the chain through {@link ValidatorChain}.
  */
 public final class ValidatorLoop implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ValidatorLoop.class);
@@ -52,8 +43,6 @@ public final class ValidatorLoop implements AutoCloseable {
     private static final int ROUNDS_IN_FLIGHT = 8;
 
     private static final int ERRORS_KEPT = 20;
-    /** Reverts of a finalize call that mean someone else settled the round or the page first. */
-    private static final Set<String> FINALIZED_BY_ANOTHER = Set.of("WrongPhase", "NotAtPosition", "PageBeyondRound");
 
     /**
      * @param finalizePageSize contributions settled per finalize call
@@ -65,18 +54,15 @@ public final class ValidatorLoop implements AutoCloseable {
         }
     }
 
-    private final Web3j web3j;
-    private final CotrainProtocol protocol;
-    private final ValidatorRegistry registry;
-    private final String protocolAddress;
-    private final long chainId;
-    private final TransactionSender sender;
+    private final ValidatorChain chain;
     private final ProtocolEventFollower follower;
     private final ContributionScorer scorer;
     private final EvaluationStore evaluations;
     private final ScoreJournal journal;
     private final DurableNumber roundCursor;
-    private final ChainReads chain;
+    private final CommitDuty commitDuty;
+    private final RevealDuty revealDuty;
+    private final FinalizeDuty finalizeDuty;
     private final ModelCommitter committer;
     private final RoundValuer valuer;
     private final Settings settings;
@@ -88,40 +74,29 @@ public final class ValidatorLoop implements AutoCloseable {
     private final Deque<String> lastErrors = new ArrayDeque<>();
     private volatile ValidatorStatus status;
 
-    /**
-     * @param protocol a read-only binding of the protocol (calls only; transactions go through {@code sender})
-     * @param registry a read-only binding of the validator registry
-     */
-    public ValidatorLoop(
-            Web3j web3j,
-            CotrainProtocol protocol,
-            ValidatorRegistry registry,
-            long chainId,
-            TransactionSender sender,
+    /** @param chain what the round duties read and send */
+    ValidatorLoop(
+            ValidatorChain chain,
             ProtocolEventFollower follower,
             ContributionScorer scorer,
             EvaluationStore evaluations,
             ScoreJournal journal,
             DurableNumber roundCursor,
-            RetryPolicy retry,
             Settings settings,
             ScoringListener listener,
             Clock clock,
             ModelCommitter committer,
             RoundContributions roundContributions,
             RoundValuer valuer) {
-        this.web3j = web3j;
-        this.protocol = protocol;
-        this.registry = registry;
-        this.protocolAddress = protocol.getContractAddress();
-        this.chainId = chainId;
-        this.sender = sender;
+        this.chain = chain;
         this.follower = follower;
         this.scorer = scorer;
         this.evaluations = evaluations;
         this.journal = journal;
         this.roundCursor = roundCursor;
-        this.chain = new ChainReads(retry);
+        this.commitDuty = new CommitDuty(chain, journal, this::prepare);
+        this.revealDuty = new RevealDuty(chain, journal);
+        this.finalizeDuty = new FinalizeDuty(chain, roundContributions::of, settings);
         this.committer = committer;
         this.settings = settings;
         this.listener = listener;
@@ -129,8 +104,8 @@ public final class ValidatorLoop implements AutoCloseable {
         this.roundContributions = roundContributions;
         this.valuer = valuer;
         this.status = new ValidatorStatus(
-                sender.address(),
-                chainId,
+                chain.validator(),
+                chain.chainId(),
                 follower.lastProcessedBlock(),
                 BigInteger.ZERO,
                 Map.of(),
@@ -184,7 +159,7 @@ public final class ValidatorLoop implements AutoCloseable {
         Map<BigInteger, String> rounds = new TreeMap<>();
         BigInteger current = null;
         try {
-            current = read("currentRound", () -> protocol.currentRound().send());
+            current = chain.currentRound();
             listener.currentRound(current);
             BigInteger cursor = roundCursor
                     .load()
@@ -206,8 +181,8 @@ public final class ValidatorLoop implements AutoCloseable {
         judgePending();
         if (current != null) committer.tick(current, this::recordError);
         status = new ValidatorStatus(
-                sender.address(),
-                chainId,
+                chain.validator(),
+                chain.chainId(),
                 follower.lastProcessedBlock(),
                 current == null ? status.currentRound() : current,
                 Map.copyOf(rounds),
@@ -245,15 +220,14 @@ public final class ValidatorLoop implements AutoCloseable {
     /** @return whether the round needs nothing more from this node (finalized, or empty and past) */
     private boolean advance(BigInteger round, BigInteger current, Map<BigInteger, String> rounds) {
         try {
-            RoundView info = read(
-                    "roundInfo(" + round + ")", () -> protocol.roundInfo(round).send());
+            RoundView info = chain.round(round);
             if (!info.exists) return round.compareTo(current) < 0;
             RoundPhase phase = RoundPhase.of(info.phase);
             rounds.put(round, phase.title());
             switch (phase) {
-                case COMMIT -> commitIfExpected(round, info);
-                case REVEAL -> revealIfCommitted(round, info);
-                case FINALIZATION -> finalizeIfMyTurn(round, info);
+                case COMMIT -> commitDuty.perform(round, info);
+                case REVEAL -> revealDuty.perform(round, info);
+                case FINALIZATION -> finalizeDuty.perform(round, info);
                 default -> {}
             }
             if (phase == RoundPhase.FINALIZED) {
@@ -267,35 +241,12 @@ public final class ValidatorLoop implements AutoCloseable {
         }
     }
 
-    private void commitIfExpected(BigInteger round, RoundView info) {
-        Optional<Integer> index = myIndex();
-        if (index.isEmpty() || !isSet(info.expectedValidators, index.get())) return;
-        Optional<ScoreJournal.Entry> entry = journal.read(round);
-        if (isSet(info.committedValidators, index.get())) {
-            entry.filter(e -> e.state() == ScoreJournal.State.PREPARED)
-                    .ifPresent(e -> journal.write(e.withState(ScoreJournal.State.COMMITTED)));
-            return;
-        }
-        ScoreJournal.Entry prepared = entry.orElseGet(() -> prepare(round, info));
-        byte[] hash = prepared.commitment().hash(chainId, protocolAddress, sender.address());
-        try {
-            sender.send(
-                    "commitScores(round " + round + ")",
-                    protocolAddress,
-                    protocol.commitScores(round, hash).encodeFunctionCall());
-        } catch (ContractRevertedException e) {
-            if (!"AlreadyCommitted".equals(e.errorName())) throw e;
-        }
-        journal.write(prepared.withState(ScoreJournal.State.COMMITTED));
-        LOG.info("committed to {} scores for round {}", prepared.commitment().scores().length, round);
-    }
-
     /**
      * Judges every contribution of the round, values the admitted updates together, and journals the scores with a
      * fresh salt, durably.
      */
     private ScoreJournal.Entry prepare(BigInteger round, RoundView info) {
-        List<ContributionRecord> contributions = contributionsOf(round, info);
+        List<ContributionRecord> contributions = roundContributions.of(round, info);
         judgeAll(contributions);
         valuer.value(round, contributions).forEach(listener::valued);
         int[] scores = contributions.stream()
@@ -306,76 +257,6 @@ public final class ValidatorLoop implements AutoCloseable {
                 ScoreCommitment.withFreshSalt(round, scores), info.firstContributionId, ScoreJournal.State.PREPARED);
         journal.write(entry);
         return entry;
-    }
-
-    /** The round's contributions in position order: from the events followed, else from the chain's history. */
-    private List<ContributionRecord> contributionsOf(BigInteger round, RoundView info) {
-        return roundContributions.of(round, info);
-    }
-
-    private void revealIfCommitted(BigInteger round, RoundView info) {
-        Optional<Integer> index = myIndex();
-        if (index.isEmpty() || !isSet(info.committedValidators, index.get())) return;
-        Optional<ScoreJournal.Entry> entry = journal.read(round);
-        if (isSet(info.revealedValidators, index.get())) {
-            entry.filter(e -> e.state() != ScoreJournal.State.REVEALED)
-                    .ifPresent(e -> journal.write(e.withState(ScoreJournal.State.REVEALED)));
-            return;
-        }
-        if (entry.isEmpty()) {
-            throw new IllegalStateException("round " + round + " was committed but this node has no journal entry for "
-                    + "it: it cannot reveal (was the data directory replaced?)");
-        }
-        ScoreCommitment commitment = entry.get().commitment();
-        try {
-            sender.send(
-                    "revealScores(round " + round + ")",
-                    protocolAddress,
-                    protocol.revealScores(round, commitment.scores(), commitment.salt())
-                            .encodeFunctionCall());
-        } catch (ContractRevertedException e) {
-            if (!"AlreadyRevealed".equals(e.errorName())) throw e;
-        }
-        journal.write(entry.get().withState(ScoreJournal.State.REVEALED));
-        LOG.info("revealed scores for round {}", round);
-    }
-
-    private void finalizeIfMyTurn(BigInteger round, RoundView info) {
-        int turn = myIndex().orElse(ROUNDS_IN_FLIGHT);
-        BigInteger myBlock = info.revealEndBlock.add(BigInteger.valueOf((long) turn * settings.finalizeTurnBlocks()));
-        BigInteger block =
-                read("blockNumber", () -> web3j.ethBlockNumber().send().getBlockNumber());
-        if (block.compareTo(myBlock) < 0) return;
-        int done = info.finalizedCount.intValueExact();
-        int end = Math.min(info.contributionCount.intValueExact(), done + settings.finalizePageSize());
-        List<byte[]> page = contributionsOf(round, info).subList(done, end).stream()
-                .map(ContributionRecord::contentDigest)
-                .toList();
-        try {
-            sender.send(
-                    "finalize(round " + round + ")",
-                    protocolAddress,
-                    protocol.finalize(round, page).encodeFunctionCall());
-        } catch (ContractRevertedException e) {
-            // another validator finalized the round, or this page, first (an unrecognised revert is not that)
-            if (e.errorName() == null || !FINALIZED_BY_ANOTHER.contains(e.errorName())) throw e;
-        }
-    }
-
-    private Optional<Integer> myIndex() {
-        // only the index is read: the stake (at risk in round 0 here) is not
-        Tuple3<Boolean, BigInteger, BigInteger> slot = read(
-                "validatorSlot",
-                () -> registry.validatorSlot(sender.address(), BigInteger.ZERO).send());
-        return slot.component1() ? Optional.of(slot.component2().intValueExact()) : Optional.empty();
-    }
-
-    private static boolean isSet(BigInteger mask, int index) {
-        return mask.testBit(index);
-    }
-
-    private <T> T read(String what, Callable<T> call) {
-        return chain.read(what, call);
     }
 
     private void recordError(String what, RuntimeException e) {

@@ -162,17 +162,12 @@ public final class ValidatorNode {
         RoundValuer valuer =
                 new RoundValuer(updates, evaluations, globalModels, terms(protocol, models, chain), Clock.systemUTC());
         return new ValidatorLoop(
-                web3j,
-                protocol,
-                registry,
-                chainId,
-                sender,
+                new Web3jValidatorChain(web3j, protocol, registry, chainId, sender, retry),
                 follower,
                 scorer,
                 evaluations,
                 new ScoreJournal(dataDirectory),
                 new DurableNumber(dataDirectory.resolve("round-cursor")),
-                retry,
                 options.loop(),
                 scoring,
                 Clock.systemUTC(),

@@ -1,0 +1,57 @@
+package io.cotrain.oracle.scoring;
+
+import io.cotrain.client.ContractRevertedException;
+import io.cotrain.contracts.generated.CotrainProtocol.RoundView;
+import java.math.BigInteger;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * In a round's commit window, commits one hash over this validator's scores, when the round expects it. The scores
+ * and salt are journaled before the transaction leaves (a crash after it is mined must still be able to reveal),
+ * and a journaled commitment is sent again as it is, never prepared anew: a second salt would not match the hash.
+ */
+final class CommitDuty {
+    private static final Logger LOG = LoggerFactory.getLogger(CommitDuty.class);
+
+    /** Judges a round and journals its scores with a fresh salt, durably, as {@link ScoreJournal.State#PREPARED}. */
+    @FunctionalInterface
+    interface Preparer {
+        ScoreJournal.Entry prepare(BigInteger round, RoundView info);
+    }
+
+    private final ValidatorChain chain;
+    private final ScoreJournal journal;
+    private final Preparer preparer;
+
+    CommitDuty(ValidatorChain chain, ScoreJournal journal, Preparer preparer) {
+        this.chain = chain;
+        this.journal = journal;
+        this.preparer = preparer;
+    }
+
+    /**
+     * @param info the round, in its commit phase
+     * @throws ContractRevertedException for a revert other than {@code AlreadyCommitted}; the journal keeps the salt
+     */
+    void perform(BigInteger round, RoundView info) {
+        Optional<Integer> index = chain.validatorIndex();
+        if (index.isEmpty() || !info.expectedValidators.testBit(index.get())) return;
+        Optional<ScoreJournal.Entry> entry = journal.read(round);
+        if (info.committedValidators.testBit(index.get())) {
+            // mined before the last crash, journaled as prepared only
+            entry.filter(e -> e.state() == ScoreJournal.State.PREPARED)
+                    .ifPresent(e -> journal.write(e.withState(ScoreJournal.State.COMMITTED)));
+            return;
+        }
+        ScoreJournal.Entry prepared = entry.orElseGet(() -> preparer.prepare(round, info));
+        try {
+            chain.commitScores(round, chain.commitmentHash(prepared.commitment()));
+        } catch (ContractRevertedException e) {
+            if (!"AlreadyCommitted".equals(e.errorName())) throw e;
+        }
+        journal.write(prepared.withState(ScoreJournal.State.COMMITTED));
+        LOG.info("committed to {} scores for round {}", prepared.commitment().scores().length, round);
+    }
+}

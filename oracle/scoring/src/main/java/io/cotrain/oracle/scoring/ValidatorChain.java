@@ -1,0 +1,45 @@
+package io.cotrain.oracle.scoring;
+
+import io.cotrain.contracts.ScoreCommitment;
+import io.cotrain.contracts.generated.CotrainProtocol.RoundView;
+import java.math.BigInteger;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What a validator's round duties ask of the chain: the port between them and the RPC client, so that each duty's
+ * failure branches are testable without a node. Reads retry I/O failures; a transaction that reverts throws
+ * {@link io.cotrain.client.ContractRevertedException} with the decoded error, and one the node does not answer throws
+ * {@link io.cotrain.client.ChainUnavailableException}.
+ */
+interface ValidatorChain {
+    /** @return this validator's account */
+    String validator();
+
+    /** @return the chain's id */
+    long chainId();
+
+    /** @return the hash this validator commits for {@code commitment}, bound to the chain and protocol */
+    byte[] commitmentHash(ScoreCommitment commitment);
+
+    /** @return the protocol's current round */
+    BigInteger currentRound();
+
+    /** @return the latest block number */
+    BigInteger blockNumber();
+
+    /** @return the round as the protocol reports it */
+    RoundView round(BigInteger round);
+
+    /** @return this validator's index in the set, empty when it is not in it */
+    Optional<Integer> validatorIndex();
+
+    /** Sends {@code commitScores} and waits for it to be mined. */
+    void commitScores(BigInteger round, byte[] hash);
+
+    /** Sends {@code revealScores} with the committed scores and salt and waits for it to be mined. */
+    void revealScores(ScoreCommitment commitment);
+
+    /** Sends {@code finalize} for a page of the round's contributions (their content digests, in position order). */
+    void finalizeRound(BigInteger round, List<byte[]> page);
+}

@@ -1,0 +1,92 @@
+package io.cotrain.oracle.scoring;
+
+import io.cotrain.client.ContractRevertedException;
+import io.cotrain.contracts.RoundPhase;
+import io.cotrain.contracts.ScoreCommitment;
+import io.cotrain.contracts.generated.CotrainProtocol.RoundView;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** A {@link ValidatorChain} for the duties' unit tests: records what is sent, reverts as told. */
+final class FakeValidatorChain implements ValidatorChain {
+    final List<String> sent = new ArrayList<>();
+    Optional<Integer> index = Optional.of(0);
+    BigInteger block = BigInteger.ZERO;
+    /** The error the next transaction reverts with, e.g. {@code AlreadyCommitted(round=3)}; null: it is mined. */
+    String revertWith;
+
+    /** A round in {@code phase} with validator 0's bits as given and {@code count} contributions. */
+    static RoundView round(RoundPhase phase, boolean expected, boolean committed, boolean revealed, int count) {
+        return new RoundView(
+                true,
+                BigInteger.valueOf(phase.ordinal()),
+                BigInteger.ONE,
+                BigInteger.valueOf(count),
+                BigInteger.ZERO,
+                BigInteger.valueOf(100),
+                BigInteger.valueOf(110),
+                BigInteger.valueOf(120),
+                expected ? BigInteger.ONE : BigInteger.ZERO,
+                committed ? BigInteger.ONE : BigInteger.ZERO,
+                revealed ? BigInteger.ONE : BigInteger.ZERO,
+                false,
+                BigInteger.ONE);
+    }
+
+    @Override
+    public String validator() {
+        return "0x00000000000000000000000000000000000000a1";
+    }
+
+    @Override
+    public long chainId() {
+        return 31337;
+    }
+
+    @Override
+    public byte[] commitmentHash(ScoreCommitment commitment) {
+        return commitment.hash(chainId(), "0x00000000000000000000000000000000000000b2", validator());
+    }
+
+    @Override
+    public BigInteger currentRound() {
+        return BigInteger.ONE;
+    }
+
+    @Override
+    public BigInteger blockNumber() {
+        return block;
+    }
+
+    @Override
+    public RoundView round(BigInteger round) {
+        throw new UnsupportedOperationException("the duties are handed their round");
+    }
+
+    @Override
+    public Optional<Integer> validatorIndex() {
+        return index;
+    }
+
+    @Override
+    public void commitScores(BigInteger round, byte[] hash) {
+        send("commitScores(" + round + ")");
+    }
+
+    @Override
+    public void revealScores(ScoreCommitment commitment) {
+        send("revealScores(" + commitment.round() + ")");
+    }
+
+    @Override
+    public void finalizeRound(BigInteger round, List<byte[]> page) {
+        send("finalize(" + round + ", " + page.size() + ")");
+    }
+
+    private void send(String call) {
+        sent.add(call);
+        if (revertWith != null) throw new ContractRevertedException(call, revertWith, "0x");
+    }
+}

@@ -247,8 +247,8 @@ unset IPFS_PATH
 
 # The demo task, prepared while the contracts deploy.
 tasks="$work/tasks"
-OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 "$java" --enable-native-access=ALL-UNNAMED \
-  -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$classes:$(cat "$classpath_file")" \
+dl4j_java_setup "$java"
+"$java" "${dl4j_options[@]}" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$classes:$(cat "$classpath_file")" \
   io.cotrain.deployment.demo.DemoTask --source "$root/node_modules/vega-datasets/data/weather.csv" --out "$tasks" \
   >"$logs/demo-task.log" 2>&1 &
 demo_pid=$!
@@ -341,12 +341,9 @@ if ((demo_rounds > 0)); then
   echo
   echo "Demo: $demo_rounds rounds of simulated contributors on task 1 (Ctrl-C stops it and the network)..."
   contributor_keys="$(IFS=,; echo "${dev_keys[*]:4:7}")"
-  demo_options=(--enable-native-access=ALL-UNNAMED -Dorg.slf4j.simpleLogger.defaultLogLevel=warn)
-  # JavaCPP (DL4J's natives) uses sun.misc.Unsafe, which Java 24+ warns about on every start.
-  (( "$(java_major "$java")" < 23 )) || demo_options+=(--sun-misc-unsafe-memory-access=allow)
   COTRAIN_RPC_URL="$rpc" COTRAIN_IPFS_URL="$ipfs_api" COTRAIN_DEPLOYMENT="$addresses" \
     COTRAIN_DEMO_OWNER_KEY="${dev_keys[0]}" COTRAIN_DEMO_CONTRIBUTOR_KEYS="$contributor_keys" \
-    OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 "$java" "${demo_options[@]}" -cp "$classes:$(cat "$classpath_file")" \
+    "$java" "${dl4j_options[@]}" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$classes:$(cat "$classpath_file")" \
     io.cotrain.deployment.demo.DemoRounds --task-dir "$task" --work "$work/demo" --rounds "$demo_rounds" \
     --epochs "$demo_epochs" > >(tee "$logs/demo.log") 2>&1 &
   rounds_pid=$!

@@ -18,3 +18,13 @@ find_java_tool() {
   done
   return 1
 }
+
+# dl4j_java_setup JAVA: the settings of every process here that runs DL4J, in one place. Exports one OpenMP and one
+# OpenBLAS thread, read by the natives when they load (the same weights and scores on every validator, bit for bit),
+# and sets the array dl4j_options to the JVM options: native access (Java 22+ wants it granted explicitly) and
+# sun.misc.Unsafe memory access (JavaCPP uses it; Java 24+ warns on every start otherwise).
+dl4j_java_setup() {
+  export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1
+  dl4j_options=(--enable-native-access=ALL-UNNAMED)
+  (("$(java_major "$1")" < 23)) || dl4j_options+=(--sun-misc-unsafe-memory-access=allow)
+}

@@ -66,9 +66,6 @@ source "$here/../tools/java.sh"
 java="$(find_java_tool java)" \
   || { echo "run-validator.sh: no Java >= 21 found (JAVA_HOME, PATH, /usr/lib/jvm): install one" >&2; exit 1; }
 
-# DL4J: one OpenMP and one OpenBLAS thread, read by the natives when they load (deterministic scores, one core
-# per evaluation); Java 22+ wants native access granted explicitly.
-export OMP_NUM_THREADS=1
-export OPENBLAS_NUM_THREADS=1
+dl4j_java_setup "$java"
 # shellcheck disable=SC2086 # COTRAIN_JAVA_OPTS is a list of options
-exec "$java" --enable-native-access=ALL-UNNAMED ${COTRAIN_JAVA_OPTS:-} -jar "$jar"
+exec "$java" "${dl4j_options[@]}" ${COTRAIN_JAVA_OPTS:-} -jar "$jar"

@@ -70,8 +70,6 @@ import org.web3j.utils.Numeric;
 public final class DemoRounds {
     private static final Pattern MANIFEST_DIGEST = Pattern.compile("manifest digest: (0x[0-9a-f]{64})");
     private static final Pattern SUBMITTED = Pattern.compile("submitted contribution (\\d+) to round (\\d+)");
-    private static final Pattern BASE_HELD_OUT =
-            Pattern.compile("\"baseModelHeldOut\": \\{\"rows\": (\\d+), \"correct\": (\\d+)");
     private static final BigInteger TASK = BigInteger.valueOf(DemoTask.TASK_ID);
     private static final long POLL_MILLIS = 1_000;
     /** How long validators may take to finalize and aggregate a round before the demo gives up. */
@@ -413,13 +411,9 @@ public final class DemoRounds {
 
     /** The base model's held-out accuracy, as DemoTask measured it into task.json. */
     private double baseAccuracy() {
-        try {
-            Matcher matcher = BASE_HELD_OUT.matcher(Files.readString(taskDirectory.resolve("task.json")));
-            if (!matcher.find()) throw new IllegalStateException("task.json has no baseModelHeldOut");
-            return Double.parseDouble(matcher.group(2)) / Double.parseDouble(matcher.group(1));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the demo task's task.json", e);
-        }
+        TaskDescription.HeldOut base =
+                TaskDescription.read(taskDirectory.resolve("task.json")).baseModelHeldOut();
+        return (double) base.correct() / base.rows();
     }
 
     private void print(RoundReport report) {

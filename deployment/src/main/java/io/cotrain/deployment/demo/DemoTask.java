@@ -250,10 +250,7 @@ public final class DemoTask {
             CLASS_NAMES.forEach(name -> classCounts.put(name, 0));
             rows.forEach(row -> classCounts.merge(CLASS_NAMES.get(row.label()), 1, Integer::sum));
             List<Integer> shardRows = split.shards().stream().map(List::size).toList();
-            Files.writeString(
-                    directory.resolve("task.json"),
-                    describe(rows.size(), split, classCounts, base, files),
-                    StandardCharsets.UTF_8);
+            describe(rows.size(), split, classCounts, base, files).write(directory.resolve("task.json"));
             return new Prepared(
                     directory,
                     rows.size(),
@@ -275,81 +272,37 @@ public final class DemoTask {
         return LocalTraining.train(model, sample, BASE_MODEL_EPOCHS, BASE_MODEL_SEED);
     }
 
-    /** task.json: written by hand in a fixed key order, so that it is byte-identical from run to run. */
-    private static String describe(
+    /** What task.json says: the schema, how the data was split, the base model's measure and every file. */
+    private static TaskDescription describe(
             int rows, Split split, Map<String, Integer> classCounts, HeldOutMetrics base, Map<String, byte[]> files) {
-        var json = new StringBuilder("{\n");
-        field(json, "id", Long.toString(TASK_ID));
-        field(json, "name", quote("Seattle and New York daily weather"));
-        field(json, "featureColumns", list(SCHEMA.featureColumns()));
-        field(json, "labelColumn", quote(SCHEMA.labelColumn()));
-        field(json, "classCount", Integer.toString(SCHEMA.classCount()));
-        field(json, "classNames", list(CLASS_NAMES));
-        field(
-                json,
-                "features",
-                quote("precipitation (mm), temp_max and temp_min (degrees C), wind (speed, km/h per the package), "
-                        + "new_york (1 New York, 0 Seattle); the date is dropped"));
-        field(json, "rows", Integer.toString(rows));
-        field(json, "heldOutRows", Integer.toString(split.heldOut().size()));
-        field(json, "ownerSampleRows", Integer.toString(split.ownerSample().size()));
-        field(
-                json,
-                "shardRows",
-                split.shards().stream()
-                        .map(s -> Integer.toString(s.size()))
-                        .reduce((a, b) -> a + ", " + b)
-                        .map(s -> "[" + s + "]")
-                        .orElse("[]"));
-        var counts = new StringBuilder("{");
-        classCounts.forEach((name, count) -> counts.append(counts.length() > 1 ? ", " : "")
-                .append(quote(name))
-                .append(": ")
-                .append(count));
-        field(json, "classCounts", counts.append('}').toString());
-        field(
-                json,
-                "split",
-                quote("sha256(location + \",\" + date): bytes 0-3 mod 100 < " + HELD_OUT_PERCENT
+        var described = new LinkedHashMap<String, TaskDescription.TaskFile>();
+        files.forEach((name, bytes) ->
+                described.put(name, new TaskDescription.TaskFile(bytes.length, ModelCodec.sha256Hex(bytes))));
+        return new TaskDescription(
+                TASK_ID,
+                "Seattle and New York daily weather",
+                SCHEMA.featureColumns(),
+                SCHEMA.labelColumn(),
+                SCHEMA.classCount(),
+                CLASS_NAMES,
+                "precipitation (mm), temp_max and temp_min (degrees C), wind (speed, km/h per the package), "
+                        + "new_york (1 New York, 0 Seattle); the date is dropped",
+                rows,
+                split.heldOut().size(),
+                split.ownerSample().size(),
+                split.shards().stream().map(List::size).toList(),
+                classCounts,
+                "sha256(location + \",\" + date): bytes 0-3 mod 100 < " + HELD_OUT_PERCENT
                         + " held out, else bytes 8-11 mod 100 < " + OWNER_SAMPLE_PERCENT
-                        + " the owner's sample, else bytes "
-                        + "4-7 mod " + split.shards().size() + " is the shard"));
-        field(json, "baseModelSeed", Long.toString(BASE_MODEL_SEED));
-        field(
-                json,
-                "baseModel",
-                quote("trained by the owner for " + BASE_MODEL_EPOCHS + " epochs on owner-sample.csv"));
-        field(
-                json,
-                "baseModelHeldOut",
-                "{\"rows\": " + base.rows() + ", \"correct\": " + base.correct() + ", \"accuracy\": "
-                        + String.format(Locale.ROOT, "%.4f", base.accuracy()) + "}");
-        var fileList = new StringBuilder("{");
-        files.forEach((name, bytes) -> fileList.append(fileList.length() > 1 ? "," : "")
-                .append("\n    ")
-                .append(quote(name))
-                .append(": {\"bytes\": ")
-                .append(bytes.length)
-                .append(", \"sha256\": ")
-                .append(quote(ModelCodec.sha256Hex(bytes)))
-                .append('}'));
-        field(json, "files", fileList.append("\n  }").toString());
-        field(json, "source", quote(SOURCE_DESCRIPTION));
-        field(json, "sourceUrl", quote("https://www.ncdc.noaa.gov/cdo-web/"));
-        json.append("  \"licence\": ").append(quote(LICENCE)).append("\n}\n");
-        return json.toString();
-    }
-
-    private static void field(StringBuilder json, String name, String value) {
-        json.append("  ").append(quote(name)).append(": ").append(value).append(",\n");
-    }
-
-    private static String list(List<String> values) {
-        return "[" + String.join(", ", values.stream().map(DemoTask::quote).toList()) + "]";
-    }
-
-    private static String quote(String value) {
-        return "\"" + value.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+                        + " the owner's sample, else bytes 4-7 mod "
+                        + split.shards().size() + " is the shard",
+                BASE_MODEL_SEED,
+                "trained by the owner for " + BASE_MODEL_EPOCHS + " epochs on owner-sample.csv",
+                new TaskDescription.HeldOut(base.rows(), base.correct(), base.accuracy()),
+                described,
+                SOURCE_DESCRIPTION,
+                "https://www.ncdc.noaa.gov/cdo-web/",
+                LICENCE);
     }
 
     private static byte[] sha256(byte[] bytes) {

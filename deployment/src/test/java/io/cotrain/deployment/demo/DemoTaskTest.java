@@ -131,14 +131,17 @@ class DemoTaskTest {
                         java.util.Map.entry("snow", 119),
                         java.util.Map.entry("sun", 1466));
 
-        String json = Files.readString(a.directory().resolve("task.json"));
-        assertThat(json)
-                .contains("\"featureColumns\": [\"precipitation\", \"temp_max\", \"temp_min\", \"wind\", \"new_york\"]")
-                .contains("\"classNames\": [\"drizzle\", \"fog\", \"rain\", \"snow\", \"sun\"]")
-                .contains("NOAA")
-                .contains("public domain")
-                .contains("BSD-3-Clause")
-                .contains(ModelCodec.sha256Hex(Files.readAllBytes(a.directory().resolve("global-model.zip"))));
+        TaskDescription described = TaskDescription.read(a.directory().resolve("task.json"));
+        assertThat(described.featureColumns())
+                .containsExactly("precipitation", "temp_max", "temp_min", "wind", "new_york");
+        assertThat(described.classNames()).containsExactly("drizzle", "fog", "rain", "snow", "sun");
+        assertThat(described.classCounts()).isEqualTo(a.classCounts());
+        assertThat(described.baseModelHeldOut().correct())
+                .isEqualTo(a.baseHeldOut().correct());
+        assertThat(described.licence()).contains("NOAA").contains("public domain");
+        assertThat(described.source()).contains("BSD-3-Clause");
+        assertThat(described.files().get("global-model.zip").sha256())
+                .isEqualTo(ModelCodec.sha256Hex(Files.readAllBytes(a.directory().resolve("global-model.zip"))));
 
         // what a validator builds from the files: the owner's base model is the first global model
         byte[] heldOut = Files.readAllBytes(a.directory().resolve("held-out.csv"));

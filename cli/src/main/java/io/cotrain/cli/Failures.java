@@ -5,6 +5,7 @@ import io.cotrain.cli.FailureContext.Submission;
 import io.cotrain.client.ChainUnavailableException;
 import io.cotrain.client.ContractRevertedException;
 import io.cotrain.client.EventQueryException;
+import io.cotrain.client.TransactionRejectedException;
 import io.cotrain.contracts.RoundPhase;
 import io.cotrain.ipfs.ContentMismatchException;
 import io.cotrain.ipfs.IpfsException;
@@ -13,7 +14,6 @@ import io.cotrain.oracle.evaluation.CsvFormatException;
 import io.cotrain.oracle.evaluation.InvalidModelException;
 import java.io.IOException;
 import java.math.BigInteger;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -73,16 +73,14 @@ public final class Failures {
                         "the task's global model is not a usable model: " + model.getMessage(),
                         CliException.FAILED,
                         model);
-            case IllegalStateException refused
-            when refused.getMessage() != null
-                    && refused.getMessage().toLowerCase(Locale.ROOT).contains("insufficient funds") ->
+            case TransactionRejectedException refused
+            when refused.lacksFunds() ->
                 new CliException(
                         "the account has not enough ETH to pay for gas: send it some ETH first (" + refused.getMessage()
                                 + ")",
                         CliException.FAILED,
                         refused);
-            case IllegalStateException refused
-            when refused.getMessage() != null && refused.getMessage().contains("the node refused it") ->
+            case TransactionRejectedException refused ->
                 new CliException(refused.getMessage(), CliException.FAILED, refused);
             default ->
                 new CliException(

@@ -6,6 +6,7 @@ import io.cotrain.client.ChainUnavailableException;
 import io.cotrain.client.ContractRevertedException;
 import io.cotrain.client.EventQueryException;
 import io.cotrain.client.RevertDecoder;
+import io.cotrain.client.TransactionRejectedException;
 import io.cotrain.contracts.ContributionStatus;
 import io.cotrain.ipfs.ContentStore;
 import io.cotrain.ipfs.IpfsClient;
@@ -313,10 +314,13 @@ class FailuresTest {
 
     @Test
     void noGasMoneyAndUnexpectedFailuresAreExplained() {
-        var refused = new IllegalStateException(
-                "registerContributor(100 COT): the node refused it: " + "Insufficient funds for gas * price + value");
+        var refused = new TransactionRejectedException(
+                "registerContributor(100 COT)", -32003, "Insufficient funds for gas * price + value");
         assertThat(Failures.describe(refused, context("register")).getMessage())
                 .startsWith("the account has not enough ETH to pay for gas");
+        var lowFee = new TransactionRejectedException("submit", -32000, "transaction underpriced");
+        assertThat(Failures.describe(lowFee, context("submit")).getMessage())
+                .isEqualTo("submit: the node refused it: transaction underpriced");
         assertThat(Failures.describe(new NullPointerException("x"), context("status"))
                         .getMessage())
                 .isEqualTo("unexpected error: NullPointerException: x (run with --verbose for the stack trace)");

@@ -179,6 +179,6 @@ public final class TransactionSender {
         if (data != null && data.startsWith("0x")) {
             return new ContractRevertedException(action, decoder.decode(data).orElse(null), data);
         }
-        return new IllegalStateException(action + ": the node refused it: " + error.getMessage());
+        return new TransactionRejectedException(action, error.getCode(), error.getMessage());
     }
 }

@@ -16,7 +16,7 @@ if ! "$forge" fmt --check --root contracts >&2; then
   failed=1
 fi
 
-mapfile -t scripts < <(git ls-files '*.sh' .ci/run cli/cotrain)
+mapfile -t scripts < <(git ls-files --cached --others --exclude-standard '*.sh' .ci/run cli/cotrain)
 if ! command -v shellcheck >/dev/null; then
   echo "lint: shellcheck is missing: install it (Debian: apt-get install shellcheck; macOS: brew install" \
     "shellcheck); .ci/run does" >&2
@@ -25,7 +25,8 @@ elif ! shellcheck --external-sources "${scripts[@]}"; then
   failed=1
 fi
 
-mapfile -t sources < <(git ls-files '*.java' '*.sol' '*.sh' .ci/run cli/cotrain)
+mapfile -t sources < <(git ls-files --cached --others --exclude-standard '*.java' '*.sol' '*.sh' .ci/run \
+  cli/cotrain)
 # characters, not bytes: C.UTF-8 makes grep count a multibyte character once
 if long="$(LC_ALL=C.UTF-8 grep -nE '^.{121,}' "${sources[@]}")"; then
   echo "lint: lines over 120 characters:" >&2

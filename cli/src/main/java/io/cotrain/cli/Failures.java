@@ -5,6 +5,8 @@ import io.cotrain.cli.FailureContext.Submission;
 import io.cotrain.client.ChainUnavailableException;
 import io.cotrain.client.ContractRevertedException;
 import io.cotrain.client.EventQueryException;
+import io.cotrain.client.InsufficientBalanceException;
+import io.cotrain.client.StakeBelowMinimumException;
 import io.cotrain.client.TransactionRejectedException;
 import io.cotrain.contracts.RoundPhase;
 import io.cotrain.ipfs.ContentMismatchException;
@@ -51,6 +53,12 @@ public final class Failures {
                                 + "COTRAIN_RPC_URL",
                         CliException.UNAVAILABLE,
                         refused);
+            case InsufficientBalanceException poor ->
+                insufficientBalance(poor.account(), poor.balance(), poor.needed());
+            case StakeBelowMinimumException low ->
+                new CliException("a first stake must be at least " + TokenAmount.format(low.minimum()) + ", got "
+                        + TokenAmount.format(low.stake()) + ": cotrain register --stake "
+                        + TokenAmount.plain(low.minimum()));
             case IpfsException ipfs -> ipfs(ipfs, context);
             case ContentMismatchException mismatch ->
                 new CliException(

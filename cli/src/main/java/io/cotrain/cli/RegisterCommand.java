@@ -1,5 +1,7 @@
 package io.cotrain.cli;
 
+import io.cotrain.client.PlannedCall;
+import io.cotrain.client.StakePlan;
 import io.cotrain.contracts.generated.CotrainProtocol;
 import java.math.BigInteger;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
@@ -28,46 +30,34 @@ final class RegisterCommand extends ContributorCommand {
     void run(Session session) {
         String me = session.address();
         Chain chain = session.chain();
-        BigInteger balance = chain.read(chain.token().balanceOf(me));
-        if (balance.compareTo(stake) < 0) throw Failures.insufficientBalance(me, balance, stake);
         if (chain.read(chain.protocol().paused())) throw new CliException(Failures.PAUSED);
         CotrainProtocol.ContributorProfile profile = chain.read(chain.protocol().contributorProfile(me));
-        if (!profile.registered) {
-            BigInteger minimum = chain.parameter(Chain.MIN_CONTRIBUTOR_STAKE);
-            if (stake.compareTo(minimum) < 0) {
-                throw new CliException("a first stake must be at least " + TokenAmount.format(minimum) + ", got "
-                        + TokenAmount.format(stake) + ": cotrain register --stake " + TokenAmount.plain(minimum));
+        StakePlan.Account account = new StakePlan.Account(
+                me,
+                profile.registered,
+                chain.read(chain.token().balanceOf(me)),
+                chain.read(chain.token().allowance(me, chain.addresses().protocol())),
+                chain.parameter(Chain.MIN_CONTRIBUTOR_STAKE));
+        for (PlannedCall call : StakePlan.calls(chain.protocol(), chain.token(), account, stake)) {
+            TransactionReceipt receipt =
+                    session.send(call.function() + "(" + TokenAmount.format(stake) + ")", call.to(), call.data());
+            switch (call.function()) {
+                case "approve" -> session.err().println("approved the protocol to take " + TokenAmount.format(stake));
+                case "increaseStake" -> {
+                    BigInteger newStake =
+                            CotrainProtocol.getStakeIncreasedEvents(receipt).getFirst().newStake;
+                    session.out()
+                            .println("stake of " + me + " increased by " + TokenAmount.format(stake) + " to "
+                                    + TokenAmount.format(newStake));
+                }
+                default ->
+                    session.out()
+                            .println("registered " + me + " as a contributor with a stake of "
+                                    + TokenAmount.format(stake));
+            }
+            if (!call.function().equals("approve")) {
+                session.out().println("transaction: " + receipt.getTransactionHash());
             }
         }
-
-        String protocol = chain.addresses().protocol();
-        BigInteger allowance = chain.read(chain.token().allowance(me, protocol));
-        if (allowance.compareTo(stake) < 0) {
-            session.send(
-                    "approve(" + TokenAmount.format(stake) + ")",
-                    chain.addresses().token(),
-                    chain.token().approve(protocol, stake).encodeFunctionCall());
-            session.err().println("approved the protocol to take " + TokenAmount.format(stake));
-        }
-        TransactionReceipt receipt;
-        if (profile.registered) {
-            receipt = session.send(
-                    "increaseStake(" + TokenAmount.format(stake) + ")",
-                    protocol,
-                    chain.protocol().increaseStake(stake).encodeFunctionCall());
-            BigInteger newStake =
-                    CotrainProtocol.getStakeIncreasedEvents(receipt).getFirst().newStake;
-            session.out()
-                    .println("stake of " + me + " increased by " + TokenAmount.format(stake) + " to "
-                            + TokenAmount.format(newStake));
-        } else {
-            receipt = session.send(
-                    "registerContributor(" + TokenAmount.format(stake) + ")",
-                    protocol,
-                    chain.protocol().registerContributor(stake).encodeFunctionCall());
-            session.out()
-                    .println("registered " + me + " as a contributor with a stake of " + TokenAmount.format(stake));
-        }
-        session.out().println("transaction: " + receipt.getTransactionHash());
     }
 }

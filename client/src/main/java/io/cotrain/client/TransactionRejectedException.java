@@ -31,7 +31,10 @@ public final class TransactionRejectedException extends RuntimeException {
         return reason;
     }
 
-    /** @return whether the sender lacks the ETH to pay for the gas (geth, anvil and besu all say "insufficient funds") */
+    /**
+     * @return whether the sender lacks the ETH to pay for the gas (geth, anvil and besu all say "insufficient
+     *     funds")
+     */
     public boolean lacksFunds() {
         return reason != null && reason.toLowerCase(Locale.ROOT).contains("insufficient funds");
     }

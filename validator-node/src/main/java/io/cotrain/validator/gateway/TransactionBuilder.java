@@ -1,5 +1,7 @@
 package io.cotrain.validator.gateway;
 
+import io.cotrain.client.PlannedCall;
+import io.cotrain.client.StakePlan;
 import io.cotrain.contracts.ContributionKind;
 import io.cotrain.contracts.DeploymentAddresses;
 import io.cotrain.contracts.generated.CotrainProtocol;
@@ -110,51 +112,29 @@ public final class TransactionBuilder {
         BigInteger perContribution = NetworkReader.read(protocol.roundParameter(current, STAKE_PER_CONTRIBUTION));
         BigInteger free = profile.stake.subtract(profile.lockedStake);
         BigInteger amount;
-        String call;
-        String data;
+        BigInteger minimum = NetworkReader.read(protocol.parameter(MIN_CONTRIBUTOR_STAKE));
         if (profile.registered) {
-            BigInteger needed = perContribution.subtract(free).max(BigInteger.ZERO);
-            amount = stake.orElse(needed);
+            amount = stake.orElse(perContribution.subtract(free).max(BigInteger.ZERO));
             if (amount.signum() == 0) {
                 return new TransactionPlan(
                         Keys.toChecksumAddress(from) + " is registered with enough free stake to "
                                 + "contribute to task " + taskId + ": nothing to send",
                         List.of());
             }
-            call = "increaseStake";
-            data = protocol.increaseStake(amount).encodeFunctionCall();
         } else {
-            BigInteger minimum = NetworkReader.read(protocol.parameter(MIN_CONTRIBUTOR_STAKE))
-                    .max(perContribution);
-            amount = stake.orElse(minimum);
-            if (amount.compareTo(minimum) < 0) {
-                throw new ProblemException(
-                        422,
-                        "a first stake must be at least " + minimum + " (the protocol's " + "minimum), got " + amount);
-            }
-            call = "registerContributor";
-            data = protocol.registerContributor(amount).encodeFunctionCall();
+            amount = stake.orElse(minimum.max(perContribution));
         }
-        BigInteger balance = NetworkReader.read(token.balanceOf(from));
-        if (balance.compareTo(amount) < 0) {
-            throw new ProblemException(
-                    422,
-                    "insufficient token balance: " + Keys.toChecksumAddress(from) + " has " + balance
-                            + ", the stake needs " + amount);
-        }
+        StakePlan.Account account = new StakePlan.Account(
+                Keys.toChecksumAddress(from),
+                profile.registered,
+                NetworkReader.read(token.balanceOf(from)),
+                NetworkReader.read(token.allowance(from, deployment.protocol())),
+                minimum.max(perContribution));
         List<UnsignedTransaction> plan = new ArrayList<>();
-        BigInteger allowance = NetworkReader.read(token.allowance(from, deployment.protocol()));
-        boolean approve = allowance.compareTo(amount) < 0;
-        if (approve) {
-            plan.add(unsigned(
-                    "approve the protocol to take the stake",
-                    from,
-                    deployment.token(),
-                    token.approve(deployment.protocol(), amount).encodeFunctionCall(),
-                    true));
+        for (PlannedCall call : StakePlan.calls(protocol, token, account, amount)) {
+            // with an approval still to be mined, the stake call cannot be estimated yet: the wallet estimates it
+            plan.add(unsigned(call.description(), from, call.to(), call.data(), plan.isEmpty()));
         }
-        // with an approval still to be mined, the stake call cannot be estimated yet: the wallet estimates it
-        plan.add(unsigned(call + "(" + amount + ")", from, deployment.protocol(), data, !approve));
         return new TransactionPlan("stake " + tokens(amount) + " to contribute to task " + taskId, plan);
     }
 

@@ -2,6 +2,7 @@ package io.cotrain.cli;
 
 import io.cotrain.client.EventQuery;
 import io.cotrain.client.EventReader;
+import io.cotrain.client.ReadOnlyContracts;
 import io.cotrain.contracts.DeploymentAddresses;
 import io.cotrain.contracts.generated.CotrainProtocol;
 import io.cotrain.contracts.generated.CotrainToken;
@@ -29,8 +30,6 @@ import org.web3j.protocol.core.methods.request.Transaction;
 import org.web3j.protocol.core.methods.response.EthCall;
 import org.web3j.protocol.core.methods.response.Log;
 import org.web3j.protocol.http.HttpService;
-import org.web3j.tx.ReadonlyTransactionManager;
-import org.web3j.tx.gas.StaticGasProvider;
 
 /**
  * A connection to the chain and the Cotrain deployment on it, for reads: the bindings call {@code eth_call} only.
@@ -50,7 +49,6 @@ final class Chain implements AutoCloseable {
     private static final String UNKNOWN_CONTRIBUTION =
             Hash.sha3String("UnknownContribution(bytes32)").substring(0, 10);
 
-    private static final StaticGasProvider NO_GAS = new StaticGasProvider(BigInteger.ZERO, BigInteger.ZERO);
     /** The widest log query asked first; the reader narrows it on an endpoint that refuses it. */
     private static final int LOG_PAGE_BLOCKS = 10_000;
 
@@ -70,10 +68,10 @@ final class Chain implements AutoCloseable {
         this.web3j = web3j;
         this.chainId = chainId;
         this.addresses = addresses;
-        var reader = new ReadonlyTransactionManager(web3j, from);
-        this.protocol = CotrainProtocol.load(addresses.protocol(), web3j, reader, NO_GAS);
-        this.token = CotrainToken.load(addresses.token(), web3j, reader, NO_GAS);
-        this.models = ModelRegistry.load(addresses.modelRegistry(), web3j, reader, NO_GAS);
+        ReadOnlyContracts contracts = ReadOnlyContracts.of(web3j, addresses, from);
+        this.protocol = contracts.protocol();
+        this.token = contracts.token();
+        this.models = contracts.models();
         this.events = new EventReader(EventReader.of(web3j), LOG_PAGE_BLOCKS);
     }
 

@@ -2,6 +2,7 @@ package io.cotrain.deployment.demo;
 
 import io.cotrain.cli.CliEnvironment;
 import io.cotrain.cli.CotrainCli;
+import io.cotrain.client.ReadOnlyContracts;
 import io.cotrain.contracts.AggregationWeight;
 import io.cotrain.contracts.ContributionKind;
 import io.cotrain.contracts.ContributionStatus;
@@ -48,8 +49,6 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.web3j.crypto.Credentials;
 import org.web3j.protocol.Web3j;
 import org.web3j.protocol.http.HttpService;
-import org.web3j.tx.ReadonlyTransactionManager;
-import org.web3j.tx.gas.StaticGasProvider;
 import org.web3j.utils.Numeric;
 
 /**
@@ -133,10 +132,9 @@ public final class DemoRounds {
         this.out = out;
         Web3j web3j = Web3j.build(new HttpService(required("COTRAIN_RPC_URL")));
         DeploymentAddresses addresses = DeploymentAddresses.read(Path.of(required("COTRAIN_DEPLOYMENT")));
-        var reader = new ReadonlyTransactionManager(web3j, addresses.protocol());
-        var noGas = new StaticGasProvider(BigInteger.ZERO, BigInteger.ZERO);
-        this.protocol = CotrainProtocol.load(addresses.protocol(), web3j, reader, noGas);
-        this.models = ModelRegistry.load(addresses.modelRegistry(), web3j, reader, noGas);
+        ReadOnlyContracts contracts = ReadOnlyContracts.of(web3j, addresses, addresses.protocol());
+        this.protocol = contracts.protocol();
+        this.models = contracts.models();
         this.content = new ContentStore(new IpfsClient(URI.create(required("COTRAIN_IPFS_URL"))));
         this.owner = Credentials.create(required("COTRAIN_DEMO_OWNER_KEY"));
         this.contributors =

@@ -1,5 +1,6 @@
 package io.cotrain.validator.gateway;
 
+import io.cotrain.client.ReadOnlyContracts;
 import io.cotrain.contracts.AggregationMethod;
 import io.cotrain.contracts.CommitPages;
 import io.cotrain.contracts.ContributionKind;
@@ -38,8 +39,6 @@ import java.util.regex.Pattern;
 import org.web3j.crypto.Keys;
 import org.web3j.protocol.Web3j;
 import org.web3j.protocol.core.RemoteCall;
-import org.web3j.tx.ReadonlyTransactionManager;
-import org.web3j.tx.gas.StaticGasProvider;
 import org.web3j.utils.Numeric;
 
 /**
@@ -51,8 +50,6 @@ public final class NetworkReader {
     /** The protocol's Parameter enum numbers the reader reads. */
     /** How a copy's floor reason names the contribution it copies (ContributionScorer, UpdateScreen). */
     private static final Pattern COPY_OF = Pattern.compile("(?:near-)?copy of contribution (\\d+)");
-
-    private static final StaticGasProvider NO_GAS = new StaticGasProvider(BigInteger.ZERO, BigInteger.ZERO);
 
     private final Web3j web3j;
     private final LedgerIndex ledger;
@@ -74,11 +71,11 @@ public final class NetworkReader {
         this.web3j = web3j;
         this.ledger = ledger;
         this.judgements = judgements;
-        var reader = new ReadonlyTransactionManager(web3j, deployment.protocol());
-        this.protocol = CotrainProtocol.load(deployment.protocol(), web3j, reader, NO_GAS);
-        this.token = CotrainToken.load(deployment.token(), web3j, reader, NO_GAS);
-        this.models = ModelRegistry.load(deployment.modelRegistry(), web3j, reader, NO_GAS);
-        this.validators = ValidatorRegistry.load(deployment.validatorRegistry(), web3j, reader, NO_GAS);
+        ReadOnlyContracts contracts = ReadOnlyContracts.of(web3j, deployment, deployment.protocol());
+        this.protocol = contracts.protocol();
+        this.token = contracts.token();
+        this.models = contracts.models();
+        this.validators = contracts.validators();
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.cotrain.validator.gateway;
 
 import io.cotrain.client.PlannedCall;
+import io.cotrain.client.ReadOnlyContracts;
 import io.cotrain.client.StakePlan;
 import io.cotrain.contracts.ContributionKind;
 import io.cotrain.contracts.DeploymentAddresses;
@@ -27,8 +28,6 @@ import org.web3j.protocol.Web3j;
 import org.web3j.protocol.core.methods.request.Transaction;
 import org.web3j.protocol.core.methods.response.EthEstimateGas;
 import org.web3j.protocol.core.methods.response.EthSendTransaction;
-import org.web3j.tx.ReadonlyTransactionManager;
-import org.web3j.tx.gas.StaticGasProvider;
 import org.web3j.utils.Numeric;
 
 /**
@@ -42,7 +41,6 @@ public final class TransactionBuilder {
     private static final BigInteger MIN_CONTRIBUTOR_STAKE = BigInteger.ZERO;
 
     private static final BigInteger STAKE_PER_CONTRIBUTION = BigInteger.ONE;
-    private static final StaticGasProvider NO_GAS = new StaticGasProvider(BigInteger.ZERO, BigInteger.ZERO);
 
     /** The functions each relay endpoint passes on, by selector. */
     public enum Purpose {
@@ -64,10 +62,10 @@ public final class TransactionBuilder {
         this.web3j = web3j;
         this.chainId = chainId;
         this.deployment = deployment;
-        var reader = new ReadonlyTransactionManager(web3j, deployment.protocol());
-        this.protocol = CotrainProtocol.load(deployment.protocol(), web3j, reader, NO_GAS);
-        this.token = CotrainToken.load(deployment.token(), web3j, reader, NO_GAS);
-        this.models = ModelRegistry.load(deployment.modelRegistry(), web3j, reader, NO_GAS);
+        ReadOnlyContracts contracts = ReadOnlyContracts.of(web3j, deployment, deployment.protocol());
+        this.protocol = contracts.protocol();
+        this.token = contracts.token();
+        this.models = contracts.models();
         String registerModel = selector(models.registerModel(emptySpec()).encodeFunctionCall());
         String approve =
                 selector(token.approve(deployment.protocol(), BigInteger.ZERO).encodeFunctionCall());

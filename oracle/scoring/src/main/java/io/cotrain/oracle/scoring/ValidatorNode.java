@@ -3,6 +3,7 @@ package io.cotrain.oracle.scoring;
 import io.cotrain.client.DurableNumber;
 import io.cotrain.client.FeePolicy;
 import io.cotrain.client.ProtocolEventFollower;
+import io.cotrain.client.ReadOnlyContracts;
 import io.cotrain.client.RetryPolicy;
 import io.cotrain.client.RevertDecoder;
 import io.cotrain.client.TransactionListener;
@@ -25,8 +26,6 @@ import java.time.Clock;
 import java.time.Duration;
 import org.web3j.crypto.Credentials;
 import org.web3j.protocol.Web3j;
-import org.web3j.tx.ReadonlyTransactionManager;
-import org.web3j.tx.gas.StaticGasProvider;
 
 /**
  * Wires a validator's parts into a {@link ValidatorLoop}: the one place that knows how chain access, IPFS,
@@ -104,11 +103,9 @@ public final class ValidatorNode {
         }
         PrivateFiles.directory(dataDirectory);
         RetryPolicy retry = RetryPolicy.defaults();
-        var readOnly = new ReadonlyTransactionManager(web3j, key.getAddress());
-        var unusedForCalls = new StaticGasProvider(BigInteger.ZERO, BigInteger.ZERO); // bindings only encode and call
-        CotrainProtocol protocol = CotrainProtocol.load(deployment.protocol(), web3j, readOnly, unusedForCalls);
-        ValidatorRegistry registry =
-                ValidatorRegistry.load(deployment.validatorRegistry(), web3j, readOnly, unusedForCalls);
+        ReadOnlyContracts contracts = ReadOnlyContracts.of(web3j, deployment, key.getAddress());
+        CotrainProtocol protocol = contracts.protocol();
+        ValidatorRegistry registry = contracts.validators();
         TransactionSender sender = new TransactionSender(
                 web3j,
                 key,
@@ -129,8 +126,8 @@ public final class ValidatorNode {
         ChainReads chain = new ChainReads(retry);
         GlobalModels globalModels = new GlobalModels(
                 block -> {
-                    ModelRegistry atBlock =
-                            ModelRegistry.load(deployment.modelRegistry(), web3j, readOnly, unusedForCalls);
+                    ModelRegistry atBlock = ReadOnlyContracts.of(web3j, deployment, key.getAddress())
+                            .models();
                     atBlock.setDefaultBlockParameter(block);
                     return atBlock;
                 },
@@ -155,7 +152,7 @@ public final class ValidatorNode {
                 options.fetching());
         RoundContributions roundContributions =
                 new RoundContributions(history, submissionWindow(web3j, protocol, chain));
-        ModelRegistry models = ModelRegistry.load(deployment.modelRegistry(), web3j, readOnly, unusedForCalls);
+        ModelRegistry models = contracts.models();
         ModelCommitter committer = new ModelCommitter(
                 models, protocol, registry, sender, content, tasks, globalModels, chain, roundContributions);
         EvaluationStore evaluations = new EvaluationStore(dataDirectory);

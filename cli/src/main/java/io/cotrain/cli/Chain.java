@@ -1,5 +1,7 @@
 package io.cotrain.cli;
 
+import io.cotrain.client.ChainUnavailableException;
+import io.cotrain.client.ContractCalls;
 import io.cotrain.client.EventQuery;
 import io.cotrain.client.EventReader;
 import io.cotrain.client.ReadOnlyContracts;
@@ -140,13 +142,9 @@ final class Chain implements AutoCloseable {
      */
     <T> T read(RemoteCall<T> call) {
         try {
-            return call.send();
-        } catch (IOException e) {
-            throw Failures.chainDown(rpcUrl, e);
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException(e.getMessage(), e);
+            return ContractCalls.read("a contract call", call::send);
+        } catch (ChainUnavailableException e) {
+            throw Failures.chainDown(rpcUrl, e.getCause());
         }
     }
 

@@ -2,6 +2,7 @@ package io.cotrain.deployment.demo;
 
 import io.cotrain.cli.CliEnvironment;
 import io.cotrain.cli.CotrainCli;
+import io.cotrain.client.ContractCalls;
 import io.cotrain.client.ReadOnlyContracts;
 import io.cotrain.contracts.AggregationWeight;
 import io.cotrain.contracts.ContributionKind;
@@ -573,16 +574,8 @@ public final class DemoRounds {
         return value;
     }
 
-    private interface ChainCall<T> {
-        T call() throws Exception;
-    }
-
-    private static <T> T read(ChainCall<T> call) {
-        try {
-            return call.call();
-        } catch (Exception e) {
-            throw new IllegalStateException("reading the chain failed: " + e.getMessage(), e);
-        }
+    private static <T> T read(ContractCalls.Call<T> call) {
+        return ContractCalls.read("reading the chain", call);
     }
 
     private static void await(BooleanSupplier done) {

@@ -1,5 +1,6 @@
 package io.cotrain.validator.api;
 
+import io.cotrain.client.ChainUnavailableException;
 import io.cotrain.client.InsufficientBalanceException;
 import io.cotrain.client.StakeBelowMinimumException;
 import io.cotrain.validator.ProblemException;
@@ -13,6 +14,19 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
  * this layer turns the client's typed exceptions into HTTP answers.
  */
 public class ClientProblems {
+    @ServerExceptionMapper
+    public Response chainUnavailable(ChainUnavailableException e, UriInfo uri) {
+        return ProblemMapper.answer(
+                new ProblemException(
+                        503,
+                        "the chain does not answer this node now ("
+                                + (e.getCause() == null
+                                        ? "no answer"
+                                        : e.getCause().getClass().getSimpleName())
+                                + "); try again shortly"),
+                uri);
+    }
+
     @ServerExceptionMapper
     public Response insufficientBalance(InsufficientBalanceException e, UriInfo uri) {
         return ProblemMapper.answer(new ProblemException(422, e.getMessage() + ": get more tokens or stake less"), uri);

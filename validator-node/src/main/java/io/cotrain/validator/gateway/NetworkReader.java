@@ -1,5 +1,6 @@
 package io.cotrain.validator.gateway;
 
+import io.cotrain.client.ContractCalls;
 import io.cotrain.client.ReadOnlyContracts;
 import io.cotrain.contracts.AggregationMethod;
 import io.cotrain.contracts.CommitPages;
@@ -25,7 +26,6 @@ import io.cotrain.validator.gateway.GatewayViews.ModelStatusView;
 import io.cotrain.validator.gateway.GatewayViews.RoundView;
 import io.cotrain.validator.gateway.GatewayViews.TotalsView;
 import io.cotrain.validator.gateway.GatewayViews.ValidatorOutcomeView;
-import java.io.IOException;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -367,22 +367,12 @@ public final class NetworkReader {
     }
 
     private BigInteger blockNumber() {
-        try {
-            return web3j.ethBlockNumber().send().getBlockNumber();
-        } catch (IOException e) {
-            throw ChainProblems.unavailable(e);
-        }
+        return ContractCalls.read(
+                "eth_blockNumber", () -> web3j.ethBlockNumber().send().getBlockNumber());
     }
 
+    /** @throws io.cotrain.client.ChainUnavailableException when the chain does not answer (api/ makes it a 503) */
     static <T> T read(RemoteCall<T> call) {
-        try {
-            return call.send();
-        } catch (IOException e) {
-            throw ChainProblems.unavailable(e);
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException(e.getMessage(), e);
-        }
+        return ContractCalls.read("a contract call", call::send);
     }
 }

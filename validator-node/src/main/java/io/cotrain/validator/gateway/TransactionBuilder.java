@@ -1,5 +1,6 @@
 package io.cotrain.validator.gateway;
 
+import io.cotrain.client.ContractCalls;
 import io.cotrain.client.PlannedCall;
 import io.cotrain.client.ReadOnlyContracts;
 import io.cotrain.client.StakePlan;
@@ -12,7 +13,6 @@ import io.cotrain.validator.ProblemException;
 import io.cotrain.validator.gateway.GatewayViews.RelayedTransaction;
 import io.cotrain.validator.gateway.GatewayViews.TransactionPlan;
 import io.cotrain.validator.gateway.GatewayViews.UnsignedTransaction;
-import java.io.IOException;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
@@ -204,12 +204,9 @@ public final class TransactionBuilder {
         } catch (java.security.SignatureException e) {
             throw ProblemException.badRequest("the transaction's signature recovers no sender");
         }
-        EthSendTransaction sent;
-        try {
-            sent = web3j.ethSendRawTransaction(signedTransaction).send();
-        } catch (IOException e) {
-            throw ChainProblems.unavailable(e);
-        }
+        EthSendTransaction sent = ContractCalls.read(
+                "eth_sendRawTransaction",
+                () -> web3j.ethSendRawTransaction(signedTransaction).send());
         if (sent.hasError()) {
             String reason = RevertReasons.of(sent.getError());
             throw new ProblemException(422, "the chain refused the transaction: " + reason);
@@ -226,13 +223,10 @@ public final class TransactionBuilder {
 
     /** @throws ProblemException 422 with the contract's custom error when the call would revert */
     private BigInteger estimateGas(String from, String to, String data) {
-        EthEstimateGas estimate;
-        try {
-            estimate = web3j.ethEstimateGas(Transaction.createEthCallTransaction(from, to, data))
-                    .send();
-        } catch (IOException e) {
-            throw ChainProblems.unavailable(e);
-        }
+        EthEstimateGas estimate = ContractCalls.read(
+                "eth_estimateGas",
+                () -> web3j.ethEstimateGas(Transaction.createEthCallTransaction(from, to, data))
+                        .send());
         if (estimate.hasError()) {
             String reason = RevertReasons.of(estimate.getError());
             throw new ProblemException(422, "the transaction would revert: " + reason);

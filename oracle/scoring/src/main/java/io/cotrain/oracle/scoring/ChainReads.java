@@ -1,8 +1,7 @@
 package io.cotrain.oracle.scoring;
 
+import io.cotrain.client.ContractCalls;
 import io.cotrain.client.RetryPolicy;
-import java.io.IOException;
-import java.util.concurrent.Callable;
 
 /** Contract calls (eth_call) with the node's retry policy: I/O failures retried, anything else reported by name. */
 final class ChainReads {
@@ -12,15 +11,7 @@ final class ChainReads {
         this.retry = retry;
     }
 
-    <T> T read(String what, Callable<T> call) {
-        return retry.call(what, () -> {
-            try {
-                return call.call();
-            } catch (IOException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new IllegalStateException(what + " failed: " + e.getMessage(), e);
-            }
-        });
+    <T> T read(String what, ContractCalls.Call<T> call) {
+        return ContractCalls.read(what, call, retry);
     }
 }

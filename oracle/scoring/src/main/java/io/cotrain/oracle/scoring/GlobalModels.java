@@ -1,6 +1,7 @@
 package io.cotrain.oracle.scoring;
 
 import io.cotrain.client.AtomicFiles;
+import io.cotrain.client.ContractCalls;
 import io.cotrain.contracts.generated.ModelRegistry;
 import io.cotrain.contracts.generated.ModelRegistry.CommitView;
 import io.cotrain.ipfs.ContentMismatchException;
@@ -15,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -131,7 +131,7 @@ public final class GlobalModels implements GlobalModelSource {
         return modelsDirectory.resolve(sha256Hex + ".zip");
     }
 
-    private <T> T read(String what, Callable<T> call) {
+    private <T> T read(String what, ContractCalls.Call<T> call) {
         return chain.read(what, call);
     }
 }

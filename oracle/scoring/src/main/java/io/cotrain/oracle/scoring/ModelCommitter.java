@@ -1,5 +1,6 @@
 package io.cotrain.oracle.scoring;
 
+import io.cotrain.client.ContractCalls;
 import io.cotrain.client.ContractRevertedException;
 import io.cotrain.client.TransactionSender;
 import io.cotrain.contracts.AggregationMethod;
@@ -27,7 +28,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ForkJoinPool;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
@@ -318,7 +318,7 @@ public final class ModelCommitter implements AutoCloseable {
                 parallelism);
     }
 
-    private <T> T read(String what, Callable<T> call) {
+    private <T> T read(String what, ContractCalls.Call<T> call) {
         return chain.read(what, call);
     }
 }

@@ -14,7 +14,9 @@ import org.web3j.protocol.core.methods.response.Log;
  * Reads contract events over a block range in bounded pages, each page's logs in chain order. Hosted endpoints cap
  * {@code eth_getLogs} by block range or by result count and answer a wider query with an error: a refused page is
  * split in half until it passes (down to a single block), and the narrower width is kept for the pages after it, so a
- * node that starts against a long chain reads all of it instead of failing on its first query.
+ * node that starts against a long chain reads all of it instead of failing on its first query. After
+ * {@value #PAGES_BEFORE_WIDENING} pages in a row pass, the width doubles again (up to the configured one): a refusal
+ * that was a passing rate limit does not slow the reader for good.
  */
 public final class EventReader {
     /** The one call to the endpoint, so that tests can stand in for it. */
@@ -38,8 +40,13 @@ public final class EventReader {
         void page(BigInteger toBlock, List<Log> logs);
     }
 
+    /** Pages that must pass in a row before a narrowed width is doubled. */
+    static final int PAGES_BEFORE_WIDENING = 16;
+
     private final LogSource source;
+    private final long maxWidth;
     private volatile long width;
+    private int passedInARow;
 
     /**
      * @param source the endpoint
@@ -50,6 +57,7 @@ public final class EventReader {
             throw new IllegalArgumentException("maxBlocksPerQuery must be >= 1, got " + maxBlocksPerQuery);
         }
         this.source = source;
+        this.maxWidth = maxBlocksPerQuery;
         this.width = maxBlocksPerQuery;
     }
 
@@ -92,7 +100,8 @@ public final class EventReader {
      * @throws EventQueryException when the endpoint refuses even a single block
      * @throws ChainUnavailableException when the endpoint does not answer
      */
-    public void forEachPage(EventQuery query, BigInteger fromBlock, BigInteger toBlock, PageHandler handler) {
+    public synchronized void forEachPage(
+            EventQuery query, BigInteger fromBlock, BigInteger toBlock, PageHandler handler) {
         BigInteger from = fromBlock;
         while (from.compareTo(toBlock) <= 0) {
             long asked = width;
@@ -108,7 +117,12 @@ public final class EventReader {
                 }
                 long span = to.subtract(from).longValueExact() + 1;
                 width = Math.max(1, Math.min(asked, span) / 2);
+                passedInARow = 0;
                 continue;
+            }
+            if (width < maxWidth && ++passedInARow >= PAGES_BEFORE_WIDENING) {
+                width = Math.min(maxWidth, width * 2);
+                passedInARow = 0;
             }
             handler.page(to, inChainOrder(answer));
             from = to.add(BigInteger.ONE);

@@ -69,13 +69,35 @@ class EventReaderTest {
 
         assertThat(blocksOf(logs)).containsExactly(5L, 999L, 1_000L, 2_500L, 9_999L);
         assertThat(endpoint.asked).allSatisfy(range -> assertThat(range[0]).isLessThanOrEqualTo(range[1]));
-        // 10,000 halved five times is 312, refused once more; the read then goes on at 156 without being refused again
-        assertThat(reader.pageWidth()).isEqualTo(156);
-        long refused = endpoint.asked.stream()
-                .filter(range -> range[1] - range[0] + 1 > 300)
+        // 10,000 halved five times is 312, refused once more; then 156-block pages, and after every 16 passing pages
+        // one try at 312 that the endpoint refuses, unless no page was left to try
+        assertThat(reader.pageWidth()).isIn(156L, 312L);
+        long passed = endpoint.asked.stream()
+                .filter(range -> range[1] - range[0] + 1 <= 300)
                 .count();
-        assertThat(refused).isEqualTo(6);
-        assertThat(endpoint.asked).hasSize(6 + 65);
+        long refused = endpoint.asked.size() - passed;
+        long untried = reader.pageWidth() == 312 ? 1 : 0;
+        assertThat(refused).isEqualTo(6 + passed / EventReader.PAGES_BEFORE_WIDENING - untried);
+    }
+
+    @Test
+    void test_read_oneRefusalThatPasses_widensAgainAfterPagesInARowPass() {
+        boolean[] refusedOnce = {false};
+        EventReader.LogSource flaky = filter -> {
+            EthLog answer = new EthLog();
+            if (!refusedOnce[0]) {
+                refusedOnce[0] = true;
+                answer.setError(new Response.Error(-32005, "rate limited"));
+            } else {
+                answer.setResult(List.of());
+            }
+            return answer;
+        };
+        EventReader reader = new EventReader(flaky, 100);
+
+        reader.read(QUERY, BigInteger.ONE, BigInteger.valueOf(50L * EventReader.PAGES_BEFORE_WIDENING));
+
+        assertThat(reader.pageWidth()).isEqualTo(100);
     }
 
     @Test

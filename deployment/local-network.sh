@@ -213,6 +213,11 @@ shutdown() {
   [[ -z "$ipfs_pid" ]] || stop_processes 20 "ipfs:$ipfs_pid"
   [[ -z "$anvil_pid" ]] || stop_processes 20 "anvil:$anvil_pid"
   [[ -z "$sleeper" ]] || kill "$sleeper" 2>/dev/null
+  # reap what this script started: a stopped child left a zombie would outlive the script until init reaps it
+  local child
+  for child in "${node_pids[@]}" "$demo_pid" "$rounds_pid" "$ipfs_pid" "$anvil_pid"; do
+    [[ -z "$child" ]] || wait "$child" 2>/dev/null
+  done
   rm -f "$pids_file"
   echo "stopped"
   exit "$status"

@@ -614,6 +614,16 @@ class GatewayApiIT {
         assertThat(document)
                 .contains("Unrewarded", "withdrawableStake", "lastRoundSubmissions", "neutralScore", "parameterVersion")
                 .doesNotContain("pendingContributions", "submittedContributions");
+        // the wallet endpoints' request bodies have schemas, not just a free-form object
+        Map<String, Object> schemas =
+                given().get("/q/openapi?format=json").jsonPath().getMap("components.schemas");
+        assertThat(schemas).containsKeys("JoinRequest", "SubmitRequest", "ClaimRequest", "ModelRegistration");
+        assertThat(document)
+                .contains(
+                        "#/components/schemas/JoinRequest",
+                        "#/components/schemas/SubmitRequest",
+                        "#/components/schemas/ClaimRequest",
+                        "#/components/schemas/ModelRegistration");
         given().get("/q/swagger-ui/").then().statusCode(200);
     }
 

@@ -29,6 +29,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 
 /** Models (training tasks): status, commits, rounds, registration and evaluation of a candidate. */
@@ -86,7 +89,9 @@ public class ModelsResource {
     @Operation(
             summary = "Check a model description and return the unsigned registerModel transaction, or relay a "
                     + "signed one ({\"signedTransaction\": \"0x...\"})")
-    public Response register(JsonNode body) {
+    public Response register(
+            @RequestBody(content = @Content(schema = @Schema(implementation = ModelRegistration.class)))
+                    JsonNode body) {
         Optional<Response> relayed = WalletRequests.relayed(gateway, TransactionBuilder.Purpose.REGISTER_MODEL, body);
         if (relayed.isPresent()) return relayed.get();
         ModelRegistration registration;

@@ -15,6 +15,9 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 
 /** An account's rewards, stake and reputation, its history of rewards and slashes, and claiming. */
 @Path("/rewards")
@@ -42,7 +45,9 @@ public class RewardsResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @RateLimited
     @Operation(summary = "The claimRewards transaction for {\"address\"}, or relay a signed one")
-    public Response claim(JsonNode body) {
+    public Response claim(
+            @RequestBody(content = @Content(schema = @Schema(implementation = WalletBodies.Claim.class)))
+                    JsonNode body) {
         return WalletRequests.relayed(gateway, TransactionBuilder.Purpose.CLAIM, body)
                 .orElseGet(() -> Response.ok(gateway.transactions()
                                 .claim(Inputs.address("address", WalletRequests.text(body, "address"))))

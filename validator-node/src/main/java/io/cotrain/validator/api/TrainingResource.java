@@ -19,6 +19,9 @@ import jakarta.ws.rs.core.Response;
 import java.util.Optional;
 import java.util.function.LongFunction;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 
 /**
  * Joining a task and submitting to it through a wallet: each endpoint returns the unsigned transactions to sign, or
@@ -38,7 +41,10 @@ public class TrainingResource {
             summary = "What a wallet sends to contribute to a task: {\"address\", \"stake\" (optional, in the "
                     + "token's smallest unit)} gives the approval and registration (or stake increase) needed, "
                     + "or nothing")
-    public Response join(@PathParam("id") String id, JsonNode body) {
+    public Response join(
+            @PathParam("id") String id,
+            @RequestBody(content = @Content(schema = @Schema(implementation = WalletBodies.Join.class)))
+                    JsonNode body) {
         return planOrRelay(
                 id,
                 TransactionBuilder.Purpose.JOIN,
@@ -56,7 +62,10 @@ public class TrainingResource {
     @Operation(
             summary = "The submitContribution transaction for a manifest on IPFS: {\"address\", \"manifest\" (its "
                     + "raw CID or sha256), \"kind\" (MODEL_UPDATE, DATASET, VALIDATION_WORK)}")
-    public Response submit(@PathParam("id") String id, JsonNode body) {
+    public Response submit(
+            @PathParam("id") String id,
+            @RequestBody(content = @Content(schema = @Schema(implementation = WalletBodies.Submit.class)))
+                    JsonNode body) {
         return planOrRelay(id, TransactionBuilder.Purpose.SUBMIT, body, taskId -> {
             String kindName = Optional.ofNullable(text(body, "kind")).orElse("MODEL_UPDATE");
             ContributionKind kind;

@@ -4,6 +4,8 @@ import static io.cotrain.contracts.testing.CotrainClients.tokens;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.cotrain.client.EventQuery;
+import io.cotrain.client.EventReader;
 import io.cotrain.contracts.ContributionKind;
 import io.cotrain.contracts.ContributionStatus;
 import io.cotrain.contracts.DeploymentAddresses;
@@ -57,14 +59,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import org.web3j.abi.EventEncoder;
 import org.web3j.crypto.Credentials;
 import org.web3j.crypto.Keys;
 import org.web3j.crypto.WalletUtils;
-import org.web3j.protocol.core.DefaultBlockParameter;
-import org.web3j.protocol.core.DefaultBlockParameterName;
-import org.web3j.protocol.core.methods.request.EthFilter;
-import org.web3j.protocol.core.methods.response.EthLog;
 import org.web3j.protocol.core.methods.response.Log;
 import org.web3j.tx.Transfer;
 import org.web3j.utils.Convert;
@@ -1257,15 +1254,14 @@ class ContributorCliIT {
 
     /** The content digests of a round's contributions, by position (id order), from the submission events. */
     private static List<byte[]> roundDigests(BigInteger round) throws Exception {
-        EthFilter filter = new EthFilter(
-                DefaultBlockParameter.valueOf(chain.addresses().deployBlock()),
-                DefaultBlockParameterName.LATEST,
+        EventQuery submitted = EventQuery.of(
+                List.of(CotrainProtocol.CONTRIBUTIONSUBMITTED_EVENT),
                 chain.addresses().protocol());
-        filter.addSingleTopic(EventEncoder.encode(CotrainProtocol.CONTRIBUTIONSUBMITTED_EVENT));
+        BigInteger head = anvil.web3j().ethBlockNumber().send().getBlockNumber();
         List<CotrainProtocol.ContributionSubmittedEventResponse> events = new ArrayList<>();
-        for (EthLog.LogResult<?> result :
-                anvil.web3j().ethGetLogs(filter).send().getLogs()) {
-            var event = CotrainProtocol.getContributionSubmittedEventFromLog((Log) result.get());
+        for (Log log : new EventReader(EventReader.of(anvil.web3j()), 10_000)
+                .read(submitted, chain.addresses().deployBlock(), head)) {
+            var event = CotrainProtocol.getContributionSubmittedEventFromLog(log);
             if (event.round.equals(round)) events.add(event);
         }
         events.sort(Comparator.comparing(event -> event.id));

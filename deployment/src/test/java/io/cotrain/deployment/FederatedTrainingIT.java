@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cotrain.cli.CliEnvironment;
 import io.cotrain.cli.CotrainCli;
+import io.cotrain.client.EventQuery;
+import io.cotrain.client.EventReader;
 import io.cotrain.contracts.AggregationWeight;
 import io.cotrain.contracts.ContributionStatus;
 import io.cotrain.contracts.ProtocolParameter;
@@ -38,13 +40,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
-import org.web3j.abi.EventEncoder;
 import org.web3j.crypto.Credentials;
 import org.web3j.crypto.Hash;
 import org.web3j.protocol.Web3j;
-import org.web3j.protocol.core.DefaultBlockParameterName;
-import org.web3j.protocol.core.methods.request.EthFilter;
-import org.web3j.protocol.core.methods.response.EthLog;
 import org.web3j.protocol.core.methods.response.Log;
 import org.web3j.utils.Numeric;
 
@@ -249,12 +247,12 @@ class FederatedTrainingIT {
     /** Every contribution by id, found through its ContributionSubmitted event: the chain keeps them by digest. */
     private static Map<BigInteger, ContributionView> contributions(CotrainProtocol protocol, Web3j web3j)
             throws Exception {
-        EthFilter filter = new EthFilter(
-                DefaultBlockParameterName.EARLIEST, DefaultBlockParameterName.LATEST, protocol.getContractAddress());
-        filter.addSingleTopic(EventEncoder.encode(CotrainProtocol.CONTRIBUTIONSUBMITTED_EVENT));
+        EventQuery submitted =
+                EventQuery.of(List.of(CotrainProtocol.CONTRIBUTIONSUBMITTED_EVENT), protocol.getContractAddress());
+        BigInteger head = web3j.ethBlockNumber().send().getBlockNumber();
         Map<BigInteger, ContributionView> all = new TreeMap<>();
-        for (EthLog.LogResult<?> result : web3j.ethGetLogs(filter).send().getLogs()) {
-            var event = CotrainProtocol.getContributionSubmittedEventFromLog((Log) result.get());
+        for (Log log : new EventReader(EventReader.of(web3j), 10_000).read(submitted, BigInteger.ZERO, head)) {
+            var event = CotrainProtocol.getContributionSubmittedEventFromLog(log);
             all.put(event.id, protocol.contribution(event.contentDigest).send());
         }
         return all;

@@ -3,6 +3,8 @@ package io.cotrain.oracle.scoring;
 import static io.cotrain.contracts.testing.CotrainClients.tokens;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cotrain.client.EventQuery;
+import io.cotrain.client.EventReader;
 import io.cotrain.client.TransactionListener;
 import io.cotrain.contracts.generated.CotrainProtocol;
 import io.cotrain.contracts.generated.CotrainProtocol.ContributionFinalizedEventResponse;
@@ -45,15 +47,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import org.web3j.abi.EventEncoder;
 import org.web3j.crypto.Credentials;
 import org.web3j.crypto.Keys;
 import org.web3j.crypto.RawTransaction;
 import org.web3j.crypto.TransactionEncoder;
 import org.web3j.protocol.core.DefaultBlockParameterName;
 import org.web3j.protocol.core.Request;
-import org.web3j.protocol.core.methods.request.EthFilter;
-import org.web3j.protocol.core.methods.response.EthLog;
 import org.web3j.protocol.core.methods.response.Log;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
 import org.web3j.protocol.core.methods.response.VoidResponse;
@@ -523,16 +522,13 @@ class CopiesAndSpamIT {
 
     /** The contracts' settlement of each contribution, from their events (not their storage, which changes shape). */
     private static Map<BigInteger, ContributionFinalizedEventResponse> finalizedEvents() throws IOException {
-        EthFilter filter = new EthFilter(
-                DefaultBlockParameterName.EARLIEST,
-                DefaultBlockParameterName.LATEST,
+        EventQuery finalized = EventQuery.of(
+                List.of(CotrainProtocol.CONTRIBUTIONFINALIZED_EVENT),
                 chain.addresses().protocol());
-        filter.addSingleTopic(EventEncoder.encode(CotrainProtocol.CONTRIBUTIONFINALIZED_EVENT));
+        BigInteger head = anvil.web3j().ethBlockNumber().send().getBlockNumber();
         Map<BigInteger, ContributionFinalizedEventResponse> events = new HashMap<>();
-        for (EthLog.LogResult<?> result :
-                anvil.web3j().ethGetLogs(filter).send().getLogs()) {
-            ContributionFinalizedEventResponse event =
-                    CotrainProtocol.getContributionFinalizedEventFromLog((Log) result.get());
+        for (Log log : new EventReader(EventReader.of(anvil.web3j()), 10_000).read(finalized, BigInteger.ZERO, head)) {
+            ContributionFinalizedEventResponse event = CotrainProtocol.getContributionFinalizedEventFromLog(log);
             events.put(event.id, event);
         }
         return events;

@@ -4,6 +4,8 @@ import static io.cotrain.contracts.testing.CotrainClients.tokens;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cotrain.client.EventQuery;
+import io.cotrain.client.EventReader;
 import io.cotrain.client.TransactionListener;
 import io.cotrain.contracts.ProtocolParameter;
 import io.cotrain.contracts.generated.CotrainProtocol;
@@ -48,13 +50,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import org.web3j.abi.EventEncoder;
 import org.web3j.crypto.Credentials;
 import org.web3j.crypto.Hash;
 import org.web3j.crypto.Keys;
-import org.web3j.protocol.core.DefaultBlockParameterName;
-import org.web3j.protocol.core.methods.request.EthFilter;
-import org.web3j.protocol.core.methods.response.EthLog;
 import org.web3j.protocol.core.methods.response.Log;
 import org.web3j.tx.Transfer;
 import org.web3j.utils.Convert;
@@ -511,15 +509,12 @@ class ValidatorRoundsIT {
     }
 
     private static List<byte[]> revealedScores(BigInteger round) throws Exception {
-        EthFilter filter = new EthFilter(
-                DefaultBlockParameterName.EARLIEST,
-                DefaultBlockParameterName.LATEST,
-                chain.addresses().protocol());
-        filter.addSingleTopic(EventEncoder.encode(CotrainProtocol.SCORESREVEALED_EVENT));
+        EventQuery revealed = EventQuery.of(
+                List.of(CotrainProtocol.SCORESREVEALED_EVENT), chain.addresses().protocol());
+        BigInteger head = anvil.web3j().ethBlockNumber().send().getBlockNumber();
         List<byte[]> scores = new ArrayList<>();
-        for (EthLog.LogResult<?> result :
-                anvil.web3j().ethGetLogs(filter).send().getLogs()) {
-            ScoresRevealedEventResponse event = CotrainProtocol.getScoresRevealedEventFromLog((Log) result.get());
+        for (Log log : new EventReader(EventReader.of(anvil.web3j()), 10_000).read(revealed, BigInteger.ZERO, head)) {
+            ScoresRevealedEventResponse event = CotrainProtocol.getScoresRevealedEventFromLog(log);
             if (event.round.equals(round)) scores.add(event.scores);
         }
         return scores;

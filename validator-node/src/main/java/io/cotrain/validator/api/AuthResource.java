@@ -2,6 +2,7 @@ package io.cotrain.validator.api;
 
 import io.cotrain.validator.ProblemException;
 import io.cotrain.validator.ValidatorConfig;
+import io.cotrain.validator.ValidatorService;
 import io.cotrain.validator.auth.GatewayTokens;
 import io.cotrain.validator.auth.MalformedSiweMessageException;
 import io.cotrain.validator.auth.NonceStore;
@@ -69,7 +70,7 @@ public class AuthResource {
     ValidatorConfig config;
 
     @Inject
-    Gateway gateway;
+    ValidatorService node;
 
     @Inject
     GatewayTokens tokens;
@@ -103,7 +104,7 @@ public class AuthResource {
         }
         String domain = domains.isEmpty() ? uri.getBaseUri().getAuthority() : domains.getFirst();
         String origin = uri.getBaseUri().getScheme() + "://" + domain;
-        long chainId = gateway.settings().chainId();
+        long chainId = node.settings().chainId();
         String message = address.map(a -> new SiweMessage(
                                 Optional.empty(),
                                 domain,
@@ -142,7 +143,7 @@ public class AuthResource {
                     + "0x-hex personal_sign signature}");
         }
         SignInVerifier verifier =
-                new SignInVerifier(nonces, gateway.settings().chainId(), new HashSet<>(domains), clock, CLOCK_SKEW);
+                new SignInVerifier(nonces, node.settings().chainId(), new HashSet<>(domains), clock, CLOCK_SKEW);
         SiweMessage message;
         try {
             message = verifier.verify(

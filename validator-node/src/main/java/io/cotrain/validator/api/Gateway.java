@@ -14,12 +14,15 @@ import io.quarkus.runtime.Startup;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
 /**
- * The gateway's parts, built once from the node's settings and clients: the event index (refreshed on a schedule),
- * the network reader, the transaction builder and the candidate evaluator.
+ * The gateway's parts, built once from the node's settings and clients and produced as beans for the resources to
+ * inject: the event index (refreshed on a schedule), the network reader, the transaction builder, the candidate
+ * evaluator and the content store.
  */
 @Startup
 @ApplicationScoped
@@ -67,27 +70,33 @@ public class Gateway {
         }
     }
 
-    public LedgerIndex ledger() {
+    @Produces
+    @Singleton
+    LedgerIndex ledger() {
         return ledger;
     }
 
-    public NetworkReader reader() {
+    @Produces
+    @Singleton
+    NetworkReader reader() {
         return reader;
     }
 
-    public TransactionBuilder transactions() {
+    @Produces
+    @Singleton
+    TransactionBuilder transactions() {
         return transactions;
     }
 
-    public CandidateEvaluator evaluator() {
+    @Produces
+    @Singleton
+    CandidateEvaluator evaluator() {
         return evaluator;
     }
 
-    public ContentStore content() {
+    @Produces
+    @Singleton
+    ContentStore content() {
         return content;
-    }
-
-    public NodeSettings settings() {
-        return node.settings();
     }
 }

@@ -3,8 +3,10 @@ package io.cotrain.validator.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cotrain.ipfs.Cid;
+import io.cotrain.ipfs.ContentStore;
 import io.cotrain.oracle.evaluation.EvaluationLimits;
 import io.cotrain.validator.ProblemException;
+import io.cotrain.validator.gateway.CandidateEvaluator;
 import io.cotrain.validator.gateway.GatewayViews.CommitView;
 import io.cotrain.validator.gateway.GatewayViews.EvaluationView;
 import io.cotrain.validator.gateway.GatewayViews.ModelStatusView;
@@ -12,6 +14,7 @@ import io.cotrain.validator.gateway.GatewayViews.RoundView;
 import io.cotrain.validator.gateway.GatewayViews.TransactionPlan;
 import io.cotrain.validator.gateway.Inputs;
 import io.cotrain.validator.gateway.ModelRegistration;
+import io.cotrain.validator.gateway.NetworkReader;
 import io.cotrain.validator.gateway.TransactionBuilder;
 import io.quarkus.security.Authenticated;
 import jakarta.inject.Inject;
@@ -45,14 +48,23 @@ public class ModelsResource {
     public record EvaluateRequest(String cid, String sha256) {}
 
     @Inject
-    Gateway gateway;
+    NetworkReader reader;
+
+    @Inject
+    TransactionBuilder transactions;
+
+    @Inject
+    CandidateEvaluator evaluator;
+
+    @Inject
+    ContentStore content;
 
     @GET
     @Operation(summary = "Every registered model's status, by task id (at most 100)")
     public List<ModelStatusView> models() {
-        long count = Math.min(gateway.reader().modelCount(), MAX_LISTED);
+        long count = Math.min(reader.modelCount(), MAX_LISTED);
         List<ModelStatusView> views = new ArrayList<>();
-        for (long id = 1; id <= count; id++) views.add(gateway.reader().status(id));
+        for (long id = 1; id <= count; id++) views.add(reader.status(id));
         return views;
     }
 
@@ -62,14 +74,14 @@ public class ModelsResource {
             summary = "Task, current round and phase, branch heads, latest held-out accuracy, contributor and "
                     + "validator counts")
     public ModelStatusView status(@PathParam("id") String id) {
-        return gateway.reader().status(Inputs.taskId(id));
+        return reader.status(Inputs.taskId(id));
     }
 
     @GET
     @Path("{id}/commits")
     @Operation(summary = "The model's commits (global models), oldest first, with parents, metrics and branch heads")
     public List<CommitView> commits(@PathParam("id") String id) {
-        return gateway.reader().commits(Inputs.taskId(id));
+        return reader.commits(Inputs.taskId(id));
     }
 
     @GET
@@ -79,7 +91,7 @@ public class ModelsResource {
                     + "rewards, slashes and how validators agreed")
     public List<RoundView> rounds(@PathParam("id") String id, @QueryParam("limit") @DefaultValue("10") int limit) {
         if (limit < 1 || limit > 100) throw ProblemException.badRequest("limit is 1..100, got " + limit);
-        return gateway.reader().rounds(Inputs.taskId(id), limit);
+        return reader.rounds(Inputs.taskId(id), limit);
     }
 
     @POST
@@ -92,7 +104,8 @@ public class ModelsResource {
     public Response register(
             @RequestBody(content = @Content(schema = @Schema(implementation = ModelRegistration.class)))
                     JsonNode body) {
-        Optional<Response> relayed = WalletRequests.relayed(gateway, TransactionBuilder.Purpose.REGISTER_MODEL, body);
+        Optional<Response> relayed =
+                WalletRequests.relayed(transactions, TransactionBuilder.Purpose.REGISTER_MODEL, body);
         if (relayed.isPresent()) return relayed.get();
         ModelRegistration registration;
         try {
@@ -102,8 +115,8 @@ public class ModelsResource {
                     + e.getMessage().lines().findFirst().orElse(""));
         }
         String owner = Inputs.address("owner", registration.owner());
-        var spec = registration.toSpec(gateway.content(), EvaluationLimits.defaults());
-        TransactionPlan plan = gateway.transactions().registerModel(owner, spec);
+        var spec = registration.toSpec(content, EvaluationLimits.defaults());
+        TransactionPlan plan = transactions.registerModel(owner, spec);
         return Response.ok(plan).build();
     }
 
@@ -131,6 +144,6 @@ public class ModelsResource {
         }
         Optional<byte[]> sha256 =
                 Optional.ofNullable(request.sha256()).filter(s -> !s.isBlank()).map(s -> Inputs.digest("sha256", s));
-        return gateway.evaluator().evaluate(taskId, cid, sha256);
+        return evaluator.evaluate(taskId, cid, sha256);
     }
 }

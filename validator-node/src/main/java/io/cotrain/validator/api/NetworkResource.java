@@ -1,6 +1,9 @@
 package io.cotrain.validator.api;
 
+import io.cotrain.validator.ValidatorService;
 import io.cotrain.validator.gateway.GatewayViews.TotalsView;
+import io.cotrain.validator.gateway.LedgerIndex;
+import io.cotrain.validator.gateway.NetworkReader;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -29,12 +32,18 @@ public class NetworkResource {
             BigInteger indexedBlock) {}
 
     @Inject
-    Gateway gateway;
+    LedgerIndex ledger;
+
+    @Inject
+    NetworkReader reader;
+
+    @Inject
+    ValidatorService node;
 
     @GET
     @Operation(summary = "The chain, the contracts and this node")
     public NetworkView network() {
-        var settings = gateway.settings();
+        var settings = node.settings();
         var deployment = settings.deployment();
         return new NetworkView(
                 settings.chainId(),
@@ -45,7 +54,7 @@ public class NetworkResource {
                 deployment.commitToken(),
                 settings.validationEnabled(),
                 settings.address(),
-                gateway.ledger().lastBlock());
+                ledger.lastBlock());
     }
 
     @GET
@@ -54,6 +63,6 @@ public class NetworkResource {
             summary = "Contributor stake, validator bonds, the reward pool and what was funded, slashed, credited "
                     + "and paid")
     public TotalsView totals() {
-        return gateway.reader().totals();
+        return reader.totals();
     }
 }

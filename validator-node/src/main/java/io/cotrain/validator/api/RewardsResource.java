@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.cotrain.validator.gateway.GatewayViews.AccountHistoryView;
 import io.cotrain.validator.gateway.GatewayViews.BalanceView;
 import io.cotrain.validator.gateway.Inputs;
+import io.cotrain.validator.gateway.NetworkReader;
 import io.cotrain.validator.gateway.TransactionBuilder;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -24,20 +25,23 @@ import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 @Produces(MediaType.APPLICATION_JSON)
 public class RewardsResource {
     @Inject
-    Gateway gateway;
+    NetworkReader reader;
+
+    @Inject
+    TransactionBuilder transactions;
 
     @GET
     @Path("balance/{address}")
     @Operation(summary = "Claimable rewards, stake, locked and unbonding stake, reputation, token balance, bond")
     public BalanceView balance(@PathParam("address") String address) {
-        return gateway.reader().balance(Inputs.address("address", address));
+        return reader.balance(Inputs.address("address", address));
     }
 
     @GET
     @Path("history/{address}")
     @Operation(summary = "Every reward, slash and claim of the account, oldest first, with totals")
     public AccountHistoryView history(@PathParam("address") String address) {
-        return gateway.reader().history(Inputs.address("address", address));
+        return reader.history(Inputs.address("address", address));
     }
 
     @POST
@@ -48,9 +52,9 @@ public class RewardsResource {
     public Response claim(
             @RequestBody(content = @Content(schema = @Schema(implementation = WalletBodies.Claim.class)))
                     JsonNode body) {
-        return WalletRequests.relayed(gateway, TransactionBuilder.Purpose.CLAIM, body)
-                .orElseGet(() -> Response.ok(gateway.transactions()
-                                .claim(Inputs.address("address", WalletRequests.text(body, "address"))))
+        return WalletRequests.relayed(transactions, TransactionBuilder.Purpose.CLAIM, body)
+                .orElseGet(() -> Response.ok(
+                                transactions.claim(Inputs.address("address", WalletRequests.text(body, "address"))))
                         .build());
     }
 }

@@ -7,6 +7,7 @@ import io.cotrain.contracts.ContributionKind;
 import io.cotrain.validator.ProblemException;
 import io.cotrain.validator.gateway.GatewayViews.TransactionPlan;
 import io.cotrain.validator.gateway.Inputs;
+import io.cotrain.validator.gateway.NetworkReader;
 import io.cotrain.validator.gateway.TransactionBuilder;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -32,7 +33,10 @@ import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 @Consumes(MediaType.APPLICATION_JSON)
 public class TrainingResource {
     @Inject
-    Gateway gateway;
+    NetworkReader reader;
+
+    @Inject
+    TransactionBuilder transactions;
 
     @POST
     @Path("join/{id}")
@@ -49,11 +53,10 @@ public class TrainingResource {
                 id,
                 TransactionBuilder.Purpose.JOIN,
                 body,
-                taskId -> gateway.transactions()
-                        .join(
-                                address(body),
-                                taskId,
-                                Optional.ofNullable(text(body, "stake")).map(WalletRequests::amount)));
+                taskId -> transactions.join(
+                        address(body),
+                        taskId,
+                        Optional.ofNullable(text(body, "stake")).map(WalletRequests::amount)));
     }
 
     @POST
@@ -74,8 +77,8 @@ public class TrainingResource {
             } catch (IllegalArgumentException unknown) {
                 throw ProblemException.badRequest(unknown.getMessage());
             }
-            return gateway.transactions()
-                    .submit(address(body), taskId, kind, WalletRequests.manifestDigest(text(body, "manifest")));
+            return transactions.submit(
+                    address(body), taskId, kind, WalletRequests.manifestDigest(text(body, "manifest")));
         });
     }
 
@@ -83,8 +86,8 @@ public class TrainingResource {
     private Response planOrRelay(
             String id, TransactionBuilder.Purpose purpose, JsonNode body, LongFunction<TransactionPlan> plan) {
         long taskId = Inputs.taskId(id);
-        gateway.reader().requireModel(taskId);
-        return WalletRequests.relayed(gateway, purpose, body)
+        reader.requireModel(taskId);
+        return WalletRequests.relayed(transactions, purpose, body)
                 .orElseGet(() -> Response.ok(plan.apply(taskId)).build());
     }
 

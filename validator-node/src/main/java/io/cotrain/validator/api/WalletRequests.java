@@ -17,13 +17,14 @@ final class WalletRequests {
      * @return 202 with the transaction hash when the body is {@code {"signedTransaction": "0x..."}}, else empty
      * @throws ProblemException 400 unless the body is a JSON object
      */
-    static Optional<Response> relayed(Gateway gateway, TransactionBuilder.Purpose purpose, JsonNode body) {
+    static Optional<Response> relayed(
+            TransactionBuilder transactions, TransactionBuilder.Purpose purpose, JsonNode body) {
         if (body == null || !body.isObject()) {
             throw ProblemException.badRequest("post a JSON object (see /q/openapi)");
         }
         if (!body.hasNonNull("signedTransaction")) return Optional.empty();
-        return Optional.of(Response.accepted(gateway.transactions()
-                        .relay(purpose, body.get("signedTransaction").asText()))
+        return Optional.of(Response.accepted(transactions.relay(
+                        purpose, body.get("signedTransaction").asText()))
                 .build());
     }
 

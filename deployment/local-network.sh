@@ -215,10 +215,14 @@ shutdown() {
   [[ -z "$ipfs_pid" ]] || stop_processes 20 "ipfs:$ipfs_pid"
   [[ -z "$anvil_pid" ]] || stop_processes 20 "anvil:$anvil_pid"
   [[ -z "$sleeper" ]] || kill "$sleeper" 2>/dev/null
-  # reap what this script started: a stopped child left a zombie would outlive the script until init reaps it
+  # reap what this script started and has already exited (a zombie would outlive the script until init reaps it);
+  # never wait for one still running: stop_processes only signals what it recognises
   local child
   for child in "${node_pids[@]}" "$demo_pid" "$rounds_pid" "$ipfs_pid" "$anvil_pid"; do
-    [[ -z "$child" ]] || wait "$child" 2>/dev/null
+    [[ -n "$child" ]] || continue
+    if ! kill -0 "$child" 2>/dev/null || [[ "$(ps -o stat= -p "$child" 2>/dev/null)" == Z* ]]; then
+      wait "$child" 2>/dev/null
+    fi
   done
   rm -f "$pids_file"
   echo "stopped"

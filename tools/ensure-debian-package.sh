@@ -17,3 +17,7 @@ echo "ensure-debian-package: installing Debian's $package"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq "$package" >/dev/null
+if [[ ! -x "$program" ]] && ! command -v "$program" >/dev/null; then
+  echo "ensure-debian-package: installed $package, but $program is still missing: is it the package's path?" >&2
+  exit 1
+fi

@@ -16,7 +16,21 @@ if ! "$forge" fmt --check --root contracts >&2; then
   failed=1
 fi
 
-mapfile -t scripts < <(git ls-files --cached --others --exclude-standard '*.sh' .ci/run cli/cotrain)
+# the tracked and new files of the working tree; a file deleted but still tracked is left out
+tracked() {
+  local files
+  files="$(git ls-files --cached --others --exclude-standard "$@")" || {
+    echo "lint: git cannot list the sources (not a git working tree?)" >&2
+    exit 1
+  }
+  while IFS= read -r file; do [[ -f "$file" ]] && echo "$file"; done <<<"$files"
+}
+
+mapfile -t scripts < <(tracked '*.sh' .ci/run cli/cotrain)
+if [[ ${#scripts[@]} -eq 0 ]]; then
+  echo "lint: no shell scripts found" >&2
+  exit 1
+fi
 if ! command -v shellcheck >/dev/null; then
   echo "lint: shellcheck is missing: install it (Debian: apt-get install shellcheck; macOS: brew install" \
     "shellcheck); .ci/run does" >&2
@@ -25,10 +39,20 @@ elif ! shellcheck --external-sources "${scripts[@]}"; then
   failed=1
 fi
 
-mapfile -t sources < <(git ls-files --cached --others --exclude-standard '*.java' '*.sol' '*.sh' .ci/run \
-  cli/cotrain)
+mapfile -t sources < <(tracked '*.java' '*.sol' '*.sh' .ci/run cli/cotrain)
+if [[ ${#sources[@]} -eq 0 ]]; then
+  echo "lint: no sources found" >&2
+  exit 1
+fi
 # characters, not bytes: C.UTF-8 makes grep count a multibyte character once
-if long="$(LC_ALL=C.UTF-8 grep -nE '^.{121,}' "${sources[@]}")"; then
+status=0
+long="$(LC_ALL=C.UTF-8 grep -nE '^.{121,}' "${sources[@]}" </dev/null)" || status=$?
+case $status in
+  0) ;;
+  1) long="" ;;
+  *) echo "lint: cannot read the sources" >&2; exit 1 ;;
+esac
+if [[ -n "$long" ]]; then
   echo "lint: lines over 120 characters:" >&2
   echo "$long" >&2
   failed=1

@@ -5,6 +5,7 @@ import io.cotrain.client.ContractCalls;
 import io.cotrain.client.EventQuery;
 import io.cotrain.client.EventReader;
 import io.cotrain.client.ReadOnlyContracts;
+import io.cotrain.client.RetryPolicy;
 import io.cotrain.contracts.DeploymentAddresses;
 import io.cotrain.contracts.generated.CotrainProtocol;
 import io.cotrain.contracts.generated.CotrainToken;
@@ -74,7 +75,7 @@ final class Chain implements AutoCloseable {
         this.protocol = contracts.protocol();
         this.token = contracts.token();
         this.models = contracts.models();
-        this.events = new EventReader(EventReader.of(web3j), LOG_PAGE_BLOCKS);
+        this.events = new EventReader(EventReader.of(web3j, RetryPolicy.defaults()), LOG_PAGE_BLOCKS);
     }
 
     /**
@@ -218,7 +219,12 @@ final class Chain implements AutoCloseable {
      * @throws io.cotrain.client.EventQueryException when the endpoint refuses the log query even for one block
      */
     List<Log> events(EventQuery query) {
-        return events.read(query, addresses.deployBlock(), blockNumber());
+        return events(query, addresses.deployBlock());
+    }
+
+    /** @return every matching log from {@code fromBlock} to the head, in chain order */
+    List<Log> events(EventQuery query, BigInteger fromBlock) {
+        return events.read(query, fromBlock.max(addresses.deployBlock()), blockNumber());
     }
 
     long chainId() {

@@ -68,9 +68,11 @@ final class ContributionLedger {
                 .anyIndexed()
                 .indexed(Numeric.toBigInt(contributor));
         Map<BigInteger, CotrainProtocol.ContributionSubmittedEventResponse> submitted = new LinkedHashMap<>();
+        BigInteger firstBlock = null; // no contribution settles before its submission: the settled scan starts there
         for (Log log : chain.events(byContributor)) {
             var event = CotrainProtocol.getContributionSubmittedEventFromLog(log);
             submitted.put(event.id, event);
+            if (firstBlock == null) firstBlock = log.getBlockNumber();
         }
         List<BigInteger> ids = new ArrayList<>(submitted.keySet());
         ids.sort(null);
@@ -81,7 +83,7 @@ final class ContributionLedger {
                             chain.addresses().protocol())
                     .indexed(ids.subList(from, Math.min(ids.size(), from + IDS_PER_QUERY))
                             .toArray(BigInteger[]::new));
-            for (Log log : chain.events(settled)) {
+            for (Log log : chain.events(settled, firstBlock)) {
                 var event = CotrainProtocol.getContributionFinalizedEventFromLog(log);
                 if (submitted.containsKey(event.id)) finalized.put(event.id, event);
             }

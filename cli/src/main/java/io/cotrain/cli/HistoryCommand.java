@@ -1,5 +1,6 @@
 package io.cotrain.cli;
 
+import io.cotrain.client.ChainUnavailableException;
 import io.cotrain.client.EventQuery;
 import io.cotrain.client.EventQueryException;
 import io.cotrain.contracts.CommitPages;
@@ -142,7 +143,8 @@ final class HistoryCommand extends ContributorCommand {
                 var event = ModelRegistry.getBranchCreatedEventFromLog(log);
                 names.put(event.branchId, name(event.name));
             }
-        } catch (EventQueryException refused) {
+        } catch (EventQueryException | ChainUnavailableException refused) {
+            // best effort: the branches stay numbered only
             return new LinkedHashMap<>();
         }
         return names;

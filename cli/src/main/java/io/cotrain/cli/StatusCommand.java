@@ -1,5 +1,6 @@
 package io.cotrain.cli;
 
+import io.cotrain.client.ChainUnavailableException;
 import io.cotrain.client.EventQueryException;
 import io.cotrain.contracts.ContributionStatus;
 import io.cotrain.contracts.RoundPhase;
@@ -67,7 +68,7 @@ final class StatusCommand extends ContributorCommand {
             String failure = null;
             try {
                 entries = ContributionLedger.of(chain, me);
-            } catch (EventQueryException e) {
+            } catch (EventQueryException | ChainUnavailableException e) {
                 failure = e.getMessage();
             }
             lines.put(

@@ -39,6 +39,10 @@ public record EventQuery(List<String> addresses, List<List<String>> topics) {
      * @return this query narrowed on the next topic position
      */
     public EventQuery indexed(BigInteger... values) {
+        if (values.length == 0) {
+            // an empty position would match anything: a query for no ids must not become one for all
+            throw new IllegalArgumentException("indexed() needs at least one value; use anyIndexed() to match any");
+        }
         List<List<String>> narrowed = new ArrayList<>(topics);
         narrowed.add(Arrays.stream(values)
                 .map(value -> Numeric.toHexStringWithPrefixZeroPadded(value, 64))

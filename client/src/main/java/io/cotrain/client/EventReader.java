@@ -9,6 +9,7 @@ import org.web3j.protocol.Web3j;
 import org.web3j.protocol.core.methods.request.EthFilter;
 import org.web3j.protocol.core.methods.response.EthLog;
 import org.web3j.protocol.core.methods.response.Log;
+import org.web3j.protocol.exceptions.ClientConnectionException;
 
 /**
  * Reads contract events over a block range in bounded pages, each page's logs in chain order. Hosted endpoints cap
@@ -106,7 +107,19 @@ public final class EventReader {
         while (from.compareTo(toBlock) <= 0) {
             long asked = width;
             BigInteger to = from.add(BigInteger.valueOf(asked - 1)).min(toBlock);
-            EthLog answer = ask(query.filter(from, to), from, to);
+            EthLog answer;
+            try {
+                answer = ask(query.filter(from, to), from, to);
+            } catch (ClientConnectionException httpError) {
+                // an HTTP error status instead of a JSON-RPC answer: a proxy refusing a wide query (413, 502) or a
+                // rate limit (429); narrow as for a refusal, and at one block the endpoint is unavailable
+                if (to.equals(from)) {
+                    throw new ChainUnavailableException(
+                            "eth_getLogs " + from + ".." + to + ": " + httpError.getMessage(), httpError);
+                }
+                narrow(asked, from, to);
+                continue;
+            }
             if (answer.hasError()) {
                 if (to.equals(from)) {
                     throw new EventQueryException(
@@ -115,9 +128,7 @@ public final class EventReader {
                             answer.getError().getCode(),
                             answer.getError().getMessage());
                 }
-                long span = to.subtract(from).longValueExact() + 1;
-                width = Math.max(1, Math.min(asked, span) / 2);
-                passedInARow = 0;
+                narrow(asked, from, to);
                 continue;
             }
             if (width < maxWidth && ++passedInARow >= PAGES_BEFORE_WIDENING) {
@@ -127,6 +138,12 @@ public final class EventReader {
             handler.page(to, inChainOrder(answer));
             from = to.add(BigInteger.ONE);
         }
+    }
+
+    private void narrow(long asked, BigInteger from, BigInteger to) {
+        long span = to.subtract(from).longValueExact() + 1;
+        width = Math.max(1, Math.min(asked, span) / 2);
+        passedInARow = 0;
     }
 
     private EthLog ask(EthFilter filter, BigInteger from, BigInteger to) {

@@ -12,6 +12,7 @@ import org.web3j.protocol.core.Response;
 import org.web3j.protocol.core.methods.request.EthFilter;
 import org.web3j.protocol.core.methods.response.EthLog;
 import org.web3j.protocol.core.methods.response.Log;
+import org.web3j.protocol.exceptions.ClientConnectionException;
 import org.web3j.utils.Numeric;
 
 class EventReaderTest {
@@ -98,6 +99,30 @@ class EventReaderTest {
         reader.read(QUERY, BigInteger.ONE, BigInteger.valueOf(50L * EventReader.PAGES_BEFORE_WIDENING));
 
         assertThat(reader.pageWidth()).isEqualTo(100);
+    }
+
+    @Test
+    void test_read_httpErrorOnWidePages_narrowsThenReportsTheEndpointUnavailableAtOneBlock() {
+        EventReader.LogSource proxy = filter -> {
+            long from = Numeric.toBigInt(filter.getFromBlock().getValue()).longValueExact();
+            long to = Numeric.toBigInt(filter.getToBlock().getValue()).longValueExact();
+            if (to - from + 1 > 10 || from == 40) throw new ClientConnectionException("Invalid response received: 413");
+            EthLog answer = new EthLog();
+            answer.setResult(List.of());
+            return answer;
+        };
+        EventReader reader = new EventReader(proxy, 100);
+
+        assertThat(reader.read(QUERY, BigInteger.ZERO, BigInteger.valueOf(39))).isEmpty();
+        assertThat(reader.pageWidth()).isLessThanOrEqualTo(10);
+        assertThatThrownBy(() -> reader.read(QUERY, BigInteger.valueOf(40), BigInteger.valueOf(40)))
+                .isInstanceOf(ChainUnavailableException.class)
+                .hasMessageContaining("413");
+    }
+
+    @Test
+    void test_indexed_noValues_refusesInsteadOfMatchingEverything() {
+        assertThatThrownBy(() -> QUERY.indexed()).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -7,6 +7,7 @@ import io.cotrain.client.EventReader;
 import io.cotrain.client.ReadOnlyContracts;
 import io.cotrain.client.RetryPolicy;
 import io.cotrain.contracts.DeploymentAddresses;
+import io.cotrain.contracts.ProtocolParameter;
 import io.cotrain.contracts.generated.CotrainProtocol;
 import io.cotrain.contracts.generated.CotrainToken;
 import io.cotrain.contracts.generated.ModelRegistry;
@@ -39,15 +40,6 @@ import org.web3j.protocol.http.HttpService;
  * Every read that cannot reach the endpoint fails with the "cannot reach the chain" message.
  */
 final class Chain implements AutoCloseable {
-    /** The protocol's Parameter enum, as far as the CLI reads it. */
-    static final BigInteger MIN_CONTRIBUTOR_STAKE = BigInteger.ZERO;
-
-    static final BigInteger STAKE_PER_CONTRIBUTION = BigInteger.ONE;
-    static final BigInteger SLASH_THRESHOLD_SCORE = BigInteger.valueOf(4);
-    static final BigInteger NEUTRAL_SCORE = BigInteger.valueOf(21);
-    static final BigInteger MAX_CONTRIBUTIONS_PER_ROUND = BigInteger.valueOf(22);
-    static final BigInteger MAX_CONTRIBUTIONS_PER_CONTRIBUTOR = BigInteger.valueOf(23);
-
     /** The selector of {@code UnknownContribution(bytes32)}: {@code contribution(digest)} of a new digest. */
     private static final String UNKNOWN_CONTRIBUTION =
             Hash.sha3String("UnknownContribution(bytes32)").substring(0, 10);
@@ -158,13 +150,13 @@ final class Chain implements AutoCloseable {
     }
 
     /** @return the parameter's current value: what rounds opened from now on are priced with */
-    BigInteger parameter(BigInteger which) {
-        return read(protocol.parameter(which));
+    BigInteger parameter(ProtocolParameter which) {
+        return read(protocol.parameter(which.index()));
     }
 
     /** @return the parameter's value for {@code round}: the version it opened with, or the current one */
-    BigInteger roundParameter(BigInteger round, BigInteger which) {
-        return read(protocol.roundParameter(round, which));
+    BigInteger roundParameter(BigInteger round, ProtocolParameter which) {
+        return read(protocol.roundParameter(round, which.index()));
     }
 
     /**

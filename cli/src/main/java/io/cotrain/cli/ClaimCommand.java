@@ -1,5 +1,7 @@
 package io.cotrain.cli;
 
+import io.cotrain.client.PlannedCall;
+import io.cotrain.client.TransactionPlans;
 import io.cotrain.contracts.ContributionStatus;
 import io.cotrain.contracts.generated.CotrainProtocol;
 import java.math.BigInteger;
@@ -18,10 +20,8 @@ final class ClaimCommand extends ContributorCommand {
     @Override
     void run(Session session) {
         Chain chain = session.chain();
-        TransactionReceipt receipt = session.send(
-                "claimRewards()",
-                chain.addresses().protocol(),
-                chain.protocol().claimRewards().encodeFunctionCall());
+        PlannedCall claim = TransactionPlans.claimRewards(chain.protocol());
+        TransactionReceipt receipt = session.send(claim.description(), claim.to(), claim.data());
         BigInteger amount = CotrainProtocol.getRewardsClaimedEvents(receipt).getFirst().amount;
         BigInteger balance = chain.read(chain.token().balanceOf(session.address()));
         session.out()

@@ -1,7 +1,10 @@
 package io.cotrain.cli;
 
+import io.cotrain.client.PlannedCall;
+import io.cotrain.client.TransactionPlans;
 import io.cotrain.contracts.ContributionKind;
 import io.cotrain.contracts.ContributionStatus;
+import io.cotrain.contracts.ProtocolParameter;
 import io.cotrain.contracts.generated.CotrainProtocol;
 import io.cotrain.contracts.generated.ModelRegistry;
 import io.cotrain.ipfs.Cid;
@@ -168,14 +171,14 @@ final class Contributing {
             throw Failures.notRegistered(session.address(), session.minContributorStake());
         }
         BigInteger round = chain.read(protocol.currentRound());
-        BigInteger perContribution = chain.roundParameter(round, Chain.STAKE_PER_CONTRIBUTION);
+        BigInteger perContribution = chain.roundParameter(round, ProtocolParameter.STAKE_PER_CONTRIBUTION);
         BigInteger free = profile.stake.subtract(profile.lockedStake);
         if (free.compareTo(perContribution) < 0) throw Failures.insufficientFreeStake("submit", free, perContribution);
-        BigInteger perContributor = chain.roundParameter(round, Chain.MAX_CONTRIBUTIONS_PER_CONTRIBUTOR);
+        BigInteger perContributor = chain.roundParameter(round, ProtocolParameter.MAX_CONTRIBUTIONS_PER_CONTRIBUTOR);
         if (profile.lastRound.equals(round) && profile.lastRoundSubmissions.compareTo(perContributor) >= 0) {
             throw Failures.contributorRoundLimit(round, perContributor, session.roundTimes(round));
         }
-        BigInteger perRound = chain.roundParameter(round, Chain.MAX_CONTRIBUTIONS_PER_ROUND);
+        BigInteger perRound = chain.roundParameter(round, ProtocolParameter.MAX_CONTRIBUTIONS_PER_ROUND);
         CotrainProtocol.RoundView info = chain.read(protocol.roundInfo(round));
         if (info.exists && info.contributionCount.compareTo(perRound) >= 0) {
             throw Failures.roundFull(round, perRound, session.roundTimes(round));
@@ -221,14 +224,8 @@ final class Contributing {
      * @return the recorded contribution
      */
     static Submitted submit(Session session, ContributionKind kind, byte[] digest, long taskId) {
-        Chain chain = session.chain();
-        String call = chain.protocol()
-                .submitContribution(kind.onChain(), digest, BigInteger.valueOf(taskId))
-                .encodeFunctionCall();
-        TransactionReceipt receipt = session.send(
-                "submitContribution(" + kind + ", " + Arguments.hex(digest) + ", task " + taskId + ")",
-                chain.addresses().protocol(),
-                call);
+        PlannedCall call = TransactionPlans.submitContribution(session.chain().protocol(), kind, digest, taskId);
+        TransactionReceipt receipt = session.send(call.description(), call.to(), call.data());
         var event = CotrainProtocol.getContributionSubmittedEvents(receipt).getFirst();
         return new Submitted(event.id, event.round, receipt.getTransactionHash());
     }

@@ -31,13 +31,7 @@ final class RegisterCommand extends ContributorCommand {
         String me = session.address();
         Chain chain = session.chain();
         if (chain.read(chain.protocol().paused())) throw new CliException(Failures.PAUSED);
-        CotrainProtocol.ContributorProfile profile = chain.read(chain.protocol().contributorProfile(me));
-        StakePlan.Account account = new StakePlan.Account(
-                me,
-                profile.registered,
-                chain.read(chain.token().balanceOf(me)),
-                chain.read(chain.token().allowance(me, chain.addresses().protocol())),
-                chain.parameter(Chain.MIN_CONTRIBUTOR_STAKE));
+        StakePlan.Account account = StakePlan.Account.read(chain.protocol(), chain.token(), me);
         for (PlannedCall call : StakePlan.calls(chain.protocol(), chain.token(), account, stake)) {
             TransactionReceipt receipt =
                     session.send(call.function() + "(" + TokenAmount.format(stake) + ")", call.to(), call.data());

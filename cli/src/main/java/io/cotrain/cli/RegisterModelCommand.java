@@ -1,5 +1,7 @@
 package io.cotrain.cli;
 
+import io.cotrain.client.PlannedCall;
+import io.cotrain.client.TransactionPlans;
 import io.cotrain.contracts.AggregationMethod;
 import io.cotrain.contracts.generated.ModelRegistry;
 import io.cotrain.ipfs.Cid;
@@ -137,11 +139,8 @@ final class RegisterModelCommand extends ContributorCommand {
                 BigInteger.valueOf(rewardWeights.get(0)),
                 BigInteger.valueOf(rewardWeights.get(1)),
                 BigInteger.valueOf(rewardWeights.get(2)));
-        Chain chain = session.chain();
-        TransactionReceipt receipt = session.send(
-                "registerModel",
-                chain.addresses().modelRegistry(),
-                chain.models().registerModel(spec).encodeFunctionCall());
+        PlannedCall register = TransactionPlans.registerModel(session.chain().models(), spec);
+        TransactionReceipt receipt = session.send(register.function(), register.to(), register.data());
         var registered = ModelRegistry.getModelRegisteredEvents(receipt).getFirst();
         session.out()
                 .println("registered task " + registered.modelId + " (model NFT " + registered.modelId

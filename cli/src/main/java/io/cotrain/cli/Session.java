@@ -5,6 +5,7 @@ import io.cotrain.client.RetryPolicy;
 import io.cotrain.client.RevertDecoder;
 import io.cotrain.client.TransactionListener;
 import io.cotrain.client.TransactionSender;
+import io.cotrain.contracts.ProtocolParameter;
 import io.cotrain.contracts.generated.CotrainProtocol;
 import io.cotrain.ipfs.ContentStore;
 import io.cotrain.ipfs.IpfsClient;
@@ -179,7 +180,7 @@ final class Session implements FailureContext, AutoCloseable {
     public Optional<BigInteger> minContributorStake() {
         if (!connected()) return Optional.empty();
         try {
-            return Optional.of(chain.parameter(Chain.MIN_CONTRIBUTOR_STAKE));
+            return Optional.of(chain.parameter(ProtocolParameter.MIN_CONTRIBUTOR_STAKE));
         } catch (RuntimeException e) {
             return Optional.empty();
         }

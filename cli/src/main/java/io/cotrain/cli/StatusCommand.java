@@ -3,6 +3,7 @@ package io.cotrain.cli;
 import io.cotrain.client.ChainUnavailableException;
 import io.cotrain.client.EventQueryException;
 import io.cotrain.contracts.ContributionStatus;
+import io.cotrain.contracts.ProtocolParameter;
 import io.cotrain.contracts.RoundPhase;
 import io.cotrain.contracts.generated.CotrainProtocol;
 import java.math.BigDecimal;
@@ -56,7 +57,7 @@ final class StatusCommand extends ContributorCommand {
             lines.put(
                     "stake",
                     "not registered: cotrain register --stake "
-                            + TokenAmount.plain(chain.parameter(Chain.MIN_CONTRIBUTOR_STAKE)));
+                            + TokenAmount.plain(chain.parameter(ProtocolParameter.MIN_CONTRIBUTOR_STAKE)));
         }
         lines.put("unbonding", unbonding(profile, block));
         List<ContributionLedger.Entry> entries = null;
@@ -76,7 +77,8 @@ final class StatusCommand extends ContributorCommand {
                     entries != null
                             ? summary(entries)
                             : "cannot list them: the endpoint refused the log query (" + failure + ")");
-            BigInteger perContributor = chain.roundParameter(round, Chain.MAX_CONTRIBUTIONS_PER_CONTRIBUTOR);
+            BigInteger perContributor =
+                    chain.roundParameter(round, ProtocolParameter.MAX_CONTRIBUTIONS_PER_CONTRIBUTOR);
             BigInteger now = profile.lastRound.equals(round) ? profile.lastRoundSubmissions : BigInteger.ZERO;
             lines.put(
                     "your submissions",
@@ -166,7 +168,7 @@ final class StatusCommand extends ContributorCommand {
 
     private static String currentRound(Chain chain, BigInteger round, BigInteger block, boolean paused) {
         CotrainProtocol.RoundView info = chain.read(chain.protocol().roundInfo(round));
-        BigInteger perRound = chain.roundParameter(round, Chain.MAX_CONTRIBUTIONS_PER_ROUND);
+        BigInteger perRound = chain.roundParameter(round, ProtocolParameter.MAX_CONTRIBUTIONS_PER_ROUND);
         StringBuilder line =
                 new StringBuilder(round + ", " + RoundPhase.of(info.phase).label() + " phase");
         if (info.submissionEndBlock.signum() > 0) {

@@ -1,5 +1,6 @@
 package io.cotrain.client;
 
+import io.cotrain.contracts.ProtocolParameter;
 import io.cotrain.contracts.generated.CotrainProtocol;
 import io.cotrain.contracts.generated.CotrainToken;
 import java.math.BigInteger;
@@ -20,10 +21,60 @@ public final class StakePlan {
      * @param registered whether it is a registered contributor
      * @param balance its token balance
      * @param allowance what the protocol may take from it
-     * @param minimumStake the protocol's minimum first stake
+     * @param minimumStake the least first stake that lets it contribute: the protocol's minimum contributor stake,
+     *     and at least the stake one contribution locks in the round open now
+     * @param freeStake its stake not locked by contributions (zero when not registered)
+     * @param stakePerContribution what one contribution locks in the round open now
      */
     public record Account(
-            String address, boolean registered, BigInteger balance, BigInteger allowance, BigInteger minimumStake) {}
+            String address,
+            boolean registered,
+            BigInteger balance,
+            BigInteger allowance,
+            BigInteger minimumStake,
+            BigInteger freeStake,
+            BigInteger stakePerContribution) {
+        /**
+         * Reads the account from the chain.
+         *
+         * @param protocol a read-only binding of the protocol
+         * @param token a read-only binding of the token
+         * @throws ChainUnavailableException when the chain does not answer
+         */
+        public static Account read(CotrainProtocol protocol, CotrainToken token, String address) {
+            CotrainProtocol.ContributorProfile profile = ContractCalls.read(
+                    "contributorProfile",
+                    () -> protocol.contributorProfile(address).send());
+            // each contribution locks the stake of the round it joins: the round open now, priced when it opened
+            BigInteger round = ContractCalls.read(
+                    "currentRound", () -> protocol.currentRound().send());
+            BigInteger perContribution = ContractCalls.read(
+                    "roundParameter(StakePerContribution)",
+                    () -> protocol.roundParameter(round, ProtocolParameter.STAKE_PER_CONTRIBUTION.index())
+                            .send());
+            BigInteger minimum = ContractCalls.read(
+                    "parameter(MinContributorStake)",
+                    () -> protocol.parameter(ProtocolParameter.MIN_CONTRIBUTOR_STAKE.index())
+                            .send());
+            return new Account(
+                    address,
+                    profile.registered,
+                    ContractCalls.read(
+                            "balanceOf", () -> token.balanceOf(address).send()),
+                    ContractCalls.read(
+                            "allowance",
+                            () -> token.allowance(address, protocol.getContractAddress())
+                                    .send()),
+                    minimum.max(perContribution),
+                    profile.stake.subtract(profile.lockedStake),
+                    perContribution);
+        }
+
+        /** @return the least stake to add so that it can contribute once: zero when its free stake covers it */
+        public BigInteger leastUsefulStake() {
+            return registered ? stakePerContribution.subtract(freeStake).max(BigInteger.ZERO) : minimumStake;
+        }
+    }
 
     /**
      * @param protocol a binding of the protocol (used to encode calls only)

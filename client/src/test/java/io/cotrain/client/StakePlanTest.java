@@ -26,7 +26,39 @@ class StakePlanTest {
 
     private static StakePlan.Account account(boolean registered, long balance, long allowance) {
         return new StakePlan.Account(
-                ME, registered, BigInteger.valueOf(balance), BigInteger.valueOf(allowance), HUNDRED);
+                ME,
+                registered,
+                BigInteger.valueOf(balance),
+                BigInteger.valueOf(allowance),
+                HUNDRED,
+                BigInteger.valueOf(registered ? 15 : 0),
+                BigInteger.TEN);
+    }
+
+    @Test
+    void test_leastUsefulStake_isTheMinimumFirst_thenWhatFreeStakeLacksForOneContribution() {
+        assertThat(account(false, 500, 0).leastUsefulStake()).isEqualTo(HUNDRED);
+        assertThat(account(true, 500, 0).leastUsefulStake())
+                .as("15 free, 10 per contribution")
+                .isZero();
+        StakePlan.Account locked = new StakePlan.Account(
+                ME, true, HUNDRED, BigInteger.ZERO, HUNDRED, BigInteger.valueOf(4), BigInteger.TEN);
+        assertThat(locked.leastUsefulStake()).isEqualTo(6);
+    }
+
+    @Test
+    void test_calls_plannedTransactions_encodeTheirFunctionAndTarget() {
+        PlannedCall claim = TransactionPlans.claimRewards(PROTOCOL);
+        assertThat(claim.to()).isEqualTo(PROTOCOL.getContractAddress());
+        assertThat(claim.data()).isEqualTo(PROTOCOL.claimRewards().encodeFunctionCall());
+        byte[] digest = new byte[32];
+        digest[31] = 7;
+        PlannedCall submit =
+                TransactionPlans.submitContribution(PROTOCOL, io.cotrain.contracts.ContributionKind.DATASET, digest, 3);
+        assertThat(submit.data())
+                .isEqualTo(PROTOCOL.submitContribution(BigInteger.ONE, digest, BigInteger.valueOf(3))
+                        .encodeFunctionCall());
+        assertThat(submit.description()).contains("0x" + "00".repeat(31) + "07").contains("task 3");
     }
 
     @Test

@@ -13,7 +13,9 @@ import io.smallrye.config.SmallRyeConfig;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -27,9 +29,9 @@ import org.web3j.protocol.Web3j;
 import org.web3j.protocol.http.HttpService;
 
 /**
- * The validator: assembles the oracle's {@link ValidatorLoop} from the configuration at startup (failing startup with
- * every bad setting named), ticks it when the scheduler says so, and on shutdown waits for a running tick before
- * closing the chain and IPFS clients.
+ * The validator: produces the node's checked {@link NodeSettings} and its chain and IPFS clients for the beans that
+ * need them, assembles the oracle's {@link ValidatorLoop} at startup (failing startup with every bad setting named),
+ * ticks it when the scheduler says so, and on shutdown waits for a running tick before closing the clients.
  */
 @Startup
 @ApplicationScoped
@@ -38,15 +40,11 @@ public class ValidatorService {
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(3);
 
     @Inject
-    ValidatorConfig config;
-
-    @Inject
-    SmallRyeConfig rawConfig;
+    NodeSettings settings;
 
     @Inject
     NodeMetrics metrics;
 
-    private NodeSettings settings;
     private Web3j web3j;
     private Web3j probeWeb3j;
     private IpfsClient ipfs;
@@ -54,6 +52,7 @@ public class ValidatorService {
     private ValidatorLoop loop;
 
     private final ReentrantLock ticking = new ReentrantLock();
+    private final ReentrantLock working = new ReentrantLock();
     private final AtomicLong ticks = new AtomicLong();
     private final Instant startedAt = Instant.now();
     private volatile boolean stopping;
@@ -61,9 +60,25 @@ public class ValidatorService {
     private volatile Instant lastTickStarted;
     private volatile Instant lastTickEnded;
 
+    /**
+     * @param config the mapped configuration, its constraints checked when Quarkus built it
+     * @param raw the same configuration by property, to tell where each secret came from
+     * @return the settings every bean injects, checked once
+     * @throws InvalidSettingsException naming every problem the constraints could not see
+     */
+    @Produces
+    @Singleton
+    static NodeSettings settings(ValidatorConfig config, SmallRyeConfig raw) {
+        return NodeSettings.validate(config, property -> {
+            ConfigValue value = raw.getConfigValue(property);
+            return value == null || value.getValue() == null
+                    ? Optional.empty()
+                    : Optional.ofNullable(value.getSourceName());
+        });
+    }
+
     @PostConstruct
     void start() {
-        settings = NodeSettings.validate(config, this::sourceOf);
         EvaluationRuntime.configure();
         web3j = Web3j.build(new HttpService(settings.rpcUrl().toString()));
         probeWeb3j = Web3j.build(new HttpService(
@@ -91,16 +106,10 @@ public class ValidatorService {
         LOG.infof("validator node started: %s", settings);
     }
 
-    private Optional<String> sourceOf(String property) {
-        ConfigValue value = rawConfig.getConfigValue(property);
-        return value == null || value.getValue() == null
-                ? Optional.empty()
-                : Optional.ofNullable(value.getSourceName());
-    }
-
     /**
-     * One tick of the validator loop, unless one is still running or the node is stopping. The first tick checks that
-     * the RPC endpoint serves the configured chain; until it does, nothing is sent.
+     * One tick of the validator's round duties (commit, reveal, finalize), unless one is still running or the node is
+     * stopping. The first tick checks that the RPC endpoint serves the configured chain; until it does, nothing is
+     * sent.
      */
     public void tick() {
         if (loop == null || stopping || !ticking.tryLock()) return;
@@ -115,11 +124,25 @@ public class ValidatorService {
                 }
                 chainVerified = true;
             }
-            loop.tick();
+            loop.performDuties();
             ticks.incrementAndGet();
         } finally {
             lastTickEnded = Instant.now();
             ticking.unlock();
+        }
+    }
+
+    /**
+     * The validator's slow work (judging new contributions, aggregating finalized rounds) on its own thread, so that
+     * it never delays a duty; skipped while it still runs, while the node is stopping, and until a tick has verified
+     * the chain.
+     */
+    public void work() {
+        if (loop == null || stopping || !chainVerified || !working.tryLock()) return;
+        try {
+            if (!stopping) loop.work();
+        } finally {
+            working.unlock();
         }
     }
 
@@ -155,12 +178,17 @@ public class ValidatorService {
         boolean finished = false;
         try {
             // a running tick finishes (it journals before it sends, so even a cut tick is safe, but let it end cleanly)
-            finished = ticking.tryLock(settings.shutdownWait().toMillis(), TimeUnit.MILLISECONDS);
+            long deadline = System.nanoTime() + settings.shutdownWait().toNanos();
+            finished = ticking.tryLock(settings.shutdownWait().toNanos(), TimeUnit.NANOSECONDS)
+                    && working.tryLock(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (!finished)
-            LOG.warnf("a tick was still running after %s; closing the clients under it", settings.shutdownWait());
+        if (!finished) {
+            LOG.warnf(
+                    "a tick or the work was still running after %s; closing the clients under them",
+                    settings.shutdownWait());
+        }
         web3j.shutdown();
         probeWeb3j.shutdown();
         ipfs.close();
@@ -180,18 +208,18 @@ public class ValidatorService {
         return loop;
     }
 
-    /** @return the chain client the node shares between its loop and its gateway */
-    public Web3j web3j() {
+    /** @return the chain client the node shares between its loop and its gateway (closed on shutdown) */
+    @Produces
+    @Singleton
+    Web3j web3j() {
         return web3j;
     }
 
-    /** @return the IPFS client the node shares between its loop and its gateway */
-    public IpfsClient ipfs() {
+    /** @return the IPFS client the node shares between its loop and its gateway (closed on shutdown) */
+    @Produces
+    @Singleton
+    IpfsClient ipfs() {
         return ipfs;
-    }
-
-    public NodeSettings settings() {
-        return settings;
     }
 
     public boolean stopping() {

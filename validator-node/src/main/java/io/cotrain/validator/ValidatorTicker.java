@@ -9,12 +9,14 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 /**
- * Drives the validator loop: one tick every {@code cotrain.tick-interval}; a tick that is due while the previous one
- * still runs is skipped. On shutdown scheduling stops first, then {@link ValidatorService} waits for a running tick.
+ * Drives the validator loop on two schedules, each every {@code cotrain.tick-interval}: the round duties, and the slow
+ * work (judging, aggregation) that must not delay them. A run that is due while the previous one still runs is
+ * skipped. On shutdown scheduling stops first, then {@link ValidatorService} waits for whatever is running.
  */
 @ApplicationScoped
 public class ValidatorTicker {
     static final String JOB = "validator-tick";
+    static final String WORK_JOB = "validator-work";
 
     @Inject
     ValidatorService node;
@@ -31,8 +33,18 @@ public class ValidatorTicker {
         node.tick();
     }
 
+    @Scheduled(
+            identity = WORK_JOB,
+            every = "${cotrain.tick-interval}",
+            delayed = "${cotrain.first-tick-delay:1s}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void work() {
+        node.work();
+    }
+
     /** Runs before the service's own shutdown observer (lower priority values are notified first). */
     void stopScheduling(@Observes @Priority(1) ShutdownEvent event) {
         scheduler.pause(JOB);
+        scheduler.pause(WORK_JOB);
     }
 }

@@ -4,6 +4,7 @@ import io.cotrain.client.ContractCalls;
 import io.cotrain.client.PlannedCall;
 import io.cotrain.client.ReadOnlyContracts;
 import io.cotrain.client.StakePlan;
+import io.cotrain.client.TransactionPlans;
 import io.cotrain.contracts.ContributionKind;
 import io.cotrain.contracts.DeploymentAddresses;
 import io.cotrain.contracts.generated.CotrainProtocol;
@@ -16,9 +17,11 @@ import io.cotrain.validator.gateway.GatewayViews.UnsignedTransaction;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.web3j.crypto.Keys;
 import org.web3j.crypto.SignedRawTransaction;
 import org.web3j.crypto.TransactionDecoder;
@@ -37,11 +40,6 @@ import org.web3j.utils.Numeric;
  * transactions on only when they call what the endpoint is for.
  */
 public final class TransactionBuilder {
-    /** The protocol's Parameter enum numbers the builder reads. */
-    private static final BigInteger MIN_CONTRIBUTOR_STAKE = BigInteger.ZERO;
-
-    private static final BigInteger STAKE_PER_CONTRIBUTION = BigInteger.ONE;
-
     /** The functions each relay endpoint passes on, by selector. */
     public enum Purpose {
         REGISTER_MODEL,
@@ -52,7 +50,6 @@ public final class TransactionBuilder {
 
     private final Web3j web3j;
     private final long chainId;
-    private final DeploymentAddresses deployment;
     private final CotrainProtocol protocol;
     private final CotrainToken token;
     private final ModelRegistry models;
@@ -61,28 +58,36 @@ public final class TransactionBuilder {
     public TransactionBuilder(Web3j web3j, long chainId, DeploymentAddresses deployment) {
         this.web3j = web3j;
         this.chainId = chainId;
-        this.deployment = deployment;
         ReadOnlyContracts contracts = ReadOnlyContracts.of(web3j, deployment, deployment.protocol());
         this.protocol = contracts.protocol();
         this.token = contracts.token();
         this.models = contracts.models();
-        String registerModel = selector(models.registerModel(emptySpec()).encodeFunctionCall());
-        String approve =
-                selector(token.approve(deployment.protocol(), BigInteger.ZERO).encodeFunctionCall());
-        String register = selector(protocol.registerContributor(BigInteger.ZERO).encodeFunctionCall());
-        String increase = selector(protocol.increaseStake(BigInteger.ZERO).encodeFunctionCall());
-        String submit = selector(protocol.submitContribution(BigInteger.ZERO, new byte[32], BigInteger.ZERO)
-                .encodeFunctionCall());
-        String claim = selector(protocol.claimRewards().encodeFunctionCall());
+        // the relay passes on exactly the calls the plans below are made of
+        StakePlan.Account first = new StakePlan.Account(
+                deployment.protocol(),
+                false,
+                BigInteger.ONE,
+                BigInteger.ZERO,
+                BigInteger.ONE,
+                BigInteger.ZERO,
+                BigInteger.ZERO);
+        StakePlan.Account registered = new StakePlan.Account(
+                deployment.protocol(),
+                true,
+                BigInteger.ONE,
+                BigInteger.ONE,
+                BigInteger.ONE,
+                BigInteger.ZERO,
+                BigInteger.ZERO);
+        List<PlannedCall> stakeCalls = new ArrayList<>(StakePlan.calls(protocol, token, first, BigInteger.ONE));
+        stakeCalls.addAll(StakePlan.calls(protocol, token, registered, BigInteger.ONE));
         this.allowedCalls = Map.of(
-                Purpose.REGISTER_MODEL, Set.of(call(deployment.modelRegistry(), registerModel)),
-                Purpose.JOIN,
-                        Set.of(
-                                call(deployment.token(), approve),
-                                call(deployment.protocol(), register),
-                                call(deployment.protocol(), increase)),
-                Purpose.SUBMIT, Set.of(call(deployment.protocol(), submit)),
-                Purpose.CLAIM, Set.of(call(deployment.protocol(), claim)));
+                Purpose.REGISTER_MODEL, Set.of(call(TransactionPlans.registerModel(models, emptySpec()))),
+                Purpose.JOIN, stakeCalls.stream().map(TransactionBuilder::call).collect(Collectors.toSet()),
+                Purpose.SUBMIT,
+                        Set.of(call(TransactionPlans.submitContribution(
+                                protocol, ContributionKind.MODEL_UPDATE, new byte[32], 0))),
+                Purpose.CLAIM, Set.of(call(TransactionPlans.claimRewards(protocol))));
     }
 
     /**
@@ -91,10 +96,8 @@ public final class TransactionBuilder {
      * @return the registerModel transaction
      */
     public TransactionPlan registerModel(String from, ModelRegistry.ModelSpec spec) {
-        String data = models.registerModel(spec).encodeFunctionCall();
-        return new TransactionPlan(
-                "register the model; the wallet receives the model NFT",
-                List.of(unsigned("registerModel", from, deployment.modelRegistry(), data, true)));
+        PlannedCall call = TransactionPlans.registerModel(models, spec);
+        return new TransactionPlan(call.description(), List.of(unsigned(call.function(), from, call, true)));
     }
 
     /**
@@ -104,34 +107,18 @@ public final class TransactionBuilder {
      * @param stake the stake wanted, or empty for the least that works
      */
     public TransactionPlan join(String from, long taskId, Optional<BigInteger> stake) {
-        CotrainProtocol.ContributorProfile profile = NetworkReader.read(protocol.contributorProfile(from));
-        // each contribution locks the stake of the round it joins: the round open now, priced when it opened
-        BigInteger current = NetworkReader.read(protocol.currentRound());
-        BigInteger perContribution = NetworkReader.read(protocol.roundParameter(current, STAKE_PER_CONTRIBUTION));
-        BigInteger free = profile.stake.subtract(profile.lockedStake);
-        BigInteger amount;
-        BigInteger minimum = NetworkReader.read(protocol.parameter(MIN_CONTRIBUTOR_STAKE));
-        if (profile.registered) {
-            amount = stake.orElse(perContribution.subtract(free).max(BigInteger.ZERO));
-            if (amount.signum() == 0) {
-                return new TransactionPlan(
-                        Keys.toChecksumAddress(from) + " is registered with enough free stake to "
-                                + "contribute to task " + taskId + ": nothing to send",
-                        List.of());
-            }
-        } else {
-            amount = stake.orElse(minimum.max(perContribution));
+        StakePlan.Account account = StakePlan.Account.read(protocol, token, Keys.toChecksumAddress(from));
+        BigInteger amount = stake.orElse(account.leastUsefulStake());
+        if (amount.signum() == 0) {
+            return new TransactionPlan(
+                    Keys.toChecksumAddress(from) + " is registered with enough free stake to " + "contribute to task "
+                            + taskId + ": nothing to send",
+                    List.of());
         }
-        StakePlan.Account account = new StakePlan.Account(
-                Keys.toChecksumAddress(from),
-                profile.registered,
-                NetworkReader.read(token.balanceOf(from)),
-                NetworkReader.read(token.allowance(from, deployment.protocol())),
-                minimum.max(perContribution));
         List<UnsignedTransaction> plan = new ArrayList<>();
         for (PlannedCall call : StakePlan.calls(protocol, token, account, amount)) {
             // with an approval still to be mined, the stake call cannot be estimated yet: the wallet estimates it
-            plan.add(unsigned(call.description(), from, call.to(), call.data(), plan.isEmpty()));
+            plan.add(unsigned(call.description(), from, call, plan.isEmpty()));
         }
         return new TransactionPlan("stake " + tokens(amount) + " to contribute to task " + taskId, plan);
     }
@@ -143,11 +130,10 @@ public final class TransactionBuilder {
      *     a pause; each with what it means
      */
     public TransactionPlan submit(String from, long taskId, ContributionKind kind, byte[] manifestDigest) {
-        String data = protocol.submitContribution(kind.onChain(), manifestDigest, BigInteger.valueOf(taskId))
-                .encodeFunctionCall();
+        PlannedCall call = TransactionPlans.submitContribution(protocol, kind, manifestDigest, taskId);
         return new TransactionPlan(
                 "submit contribution " + Numeric.toHexString(manifestDigest) + " to task " + taskId,
-                List.of(unsigned("submitContribution", from, deployment.protocol(), data, true)));
+                List.of(unsigned(call.function(), from, call, true)));
     }
 
     /** @return the claimRewards transaction */
@@ -156,14 +142,9 @@ public final class TransactionBuilder {
         if (claimable.signum() == 0) {
             throw new ProblemException(422, "nothing to claim for " + Keys.toChecksumAddress(from));
         }
+        PlannedCall call = TransactionPlans.claimRewards(protocol);
         return new TransactionPlan(
-                "claim " + tokens(claimable) + " in rewards",
-                List.of(unsigned(
-                        "claimRewards",
-                        from,
-                        deployment.protocol(),
-                        protocol.claimRewards().encodeFunctionCall(),
-                        true)));
+                "claim " + tokens(claimable) + " in rewards", List.of(unsigned(call.function(), from, call, true)));
     }
 
     /**
@@ -215,10 +196,16 @@ public final class TransactionBuilder {
                 sent.getTransactionHash(), Keys.toChecksumAddress(from), Keys.toChecksumAddress(to));
     }
 
-    private UnsignedTransaction unsigned(String description, String from, String to, String data, boolean estimate) {
-        String gas = estimate ? Numeric.encodeQuantity(estimateGas(from, to, data)) : null;
+    private UnsignedTransaction unsigned(String description, String from, PlannedCall call, boolean estimate) {
+        String gas = estimate ? Numeric.encodeQuantity(estimateGas(from, call.to(), call.data())) : null;
         return new UnsignedTransaction(
-                description, chainId, Keys.toChecksumAddress(from), Keys.toChecksumAddress(to), data, "0x0", gas);
+                description,
+                chainId,
+                Keys.toChecksumAddress(from),
+                Keys.toChecksumAddress(call.to()),
+                call.data(),
+                "0x0",
+                gas);
     }
 
     /** @throws ProblemException 422 with the contract's custom error when the call would revert */
@@ -249,11 +236,11 @@ public final class TransactionBuilder {
     }
 
     private static String call(String to, String selector) {
-        return to.toLowerCase(java.util.Locale.ROOT) + ":" + selector.toLowerCase(java.util.Locale.ROOT);
+        return to.toLowerCase(Locale.ROOT) + ":" + selector.toLowerCase(Locale.ROOT);
     }
 
-    private static String selector(String data) {
-        return data.substring(0, 10);
+    private static String call(PlannedCall planned) {
+        return call(planned.to(), planned.data().substring(0, 10));
     }
 
     private static ModelRegistry.ModelSpec emptySpec() {

@@ -11,31 +11,37 @@ import java.math.BigInteger;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A validator's work, one tick at a time (a scheduler calls {@link #tick()}):
+ * A validator's work, in two activities that schedulers run on their own threads: the round duties
+ * ({@link #performDuties()}), which must meet the chain's windows, and the slow work ({@link #work()}: judging and
+ * aggregation), which must not delay them. {@link #tick()} runs both, one after the other.
  * <ol>
- *   <li>follow confirmed {@code ContributionSubmitted} events and judge each contribution on its own as soon as it
- *       appears (once the rounds' due commits and reveals are sent), so it is ready when the commit window opens;</li>
+ *   <li>duties follow confirmed {@code ContributionSubmitted} events; work judges each contribution on its own as soon
+ *       as it appears, a few at a time, so it is ready when the commit window opens;</li>
  *   <li>in a round's commit window, if the round expects this validator: make sure every contribution of the round is
  *       judged, value the admitted updates by what each adds to the round's aggregate ({@link RoundValuer}), journal
  *       the scores with a fresh salt (durably, before anything is sent), then commit ({@link CommitDuty});</li>
  *   <li>in its reveal window: reveal what the journal holds ({@link RevealDuty});</li>
  *   <li>after it: finalize the round (permissionless; validators take turns a few blocks apart so that they do not
  *       all pay for the same call; {@link FinalizeDuty});</li>
- *   <li>once it is finalized: aggregate its accepted model updates into the next global model and attest it in the
- *       model registry ({@link ModelCommitter}).</li>
+ *   <li>work, once a round is finalized: aggregate its accepted model updates into the next global model and attest
+ *       it in the model registry ({@link ModelCommitter}).</li>
  * </ol>
  * Rounds are driven from chain state, not from memory: a restarted node looks at every round it has not seen
- * finalized (a durable cursor) and picks up wherever each one stands. A tick never throws: failures are logged,
- * kept for the status page, and retried on the next tick. The duties reach the chain through {@link ValidatorChain}.
+ * finalized (a durable cursor) and picks up wherever each one stands. Neither activity throws: failures are logged,
+ * kept for the status page, and retried the next time. The duties reach the chain through {@link ValidatorChain}.
+ * A commit that finds its round's contributions not all judged judges the rest itself: the work judges in small
+ * batches under a fair lock, so a commit waits for one batch at most.
  */
 public final class ValidatorLoop implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ValidatorLoop.class);
@@ -43,6 +49,8 @@ public final class ValidatorLoop implements AutoCloseable {
     private static final int ROUNDS_IN_FLIGHT = 8;
 
     private static final int ERRORS_KEPT = 20;
+    /** Contributions judged per hold of the judging lock: what a commit that needs the lock may wait for. */
+    private static final int JUDGING_BATCH = 8;
 
     /**
      * @param finalizePageSize contributions settled per finalize call
@@ -69,9 +77,17 @@ public final class ValidatorLoop implements AutoCloseable {
     private final ScoringListener listener;
     private final Clock clock;
 
-    private final Map<BigInteger, ContributionRecord> pending = new LinkedHashMap<>();
+    /** Contributions seen and not judged yet, by id: judged in id order, as copies are decided by it. */
+    private final NavigableMap<BigInteger, ContributionRecord> pending = new ConcurrentSkipListMap<>();
+
     private final RoundContributions roundContributions;
     private final Deque<String> lastErrors = new ArrayDeque<>();
+    /** Held while judging; fair, so that a commit waiting for it goes before the work's next batch. */
+    private final ReentrantLock judging = new ReentrantLock(true);
+
+    private final Object dutiesLock = new Object();
+    private final Object workLock = new Object();
+    private volatile BigInteger currentRound;
     private volatile ValidatorStatus status;
 
     /** @param chain what the round duties read and send */
@@ -127,15 +143,43 @@ public final class ValidatorLoop implements AutoCloseable {
         return evaluations.get(id);
     }
 
-    /** Stops the scorer's fetching threads and the aggregation threads; a tick in progress finishes first. */
+    /** Stops the scorer's fetching threads and the aggregation threads; duties and work in progress finish first. */
     @Override
-    public synchronized void close() {
-        scorer.close();
-        committer.close();
+    public void close() {
+        synchronized (dutiesLock) {
+            synchronized (workLock) {
+                scorer.close();
+                committer.close();
+            }
+        }
     }
 
-    /** Does whatever is due now. Never throws. */
-    public synchronized void tick() {
+    /** Does whatever is due now: the duties, then the work. Never throws. */
+    public void tick() {
+        performDuties();
+        work();
+    }
+
+    /**
+     * Judges the contributions seen and not judged yet, a batch at a time, then aggregates what the registry awaits
+     * from this node. Never throws.
+     */
+    public void work() {
+        synchronized (workLock) {
+            judgePending();
+            BigInteger current = currentRound;
+            if (current != null) committer.tick(current, this::recordError);
+        }
+    }
+
+    /** Follows the chain's events and commits, reveals and finalizes the rounds that are due. Never throws. */
+    public void performDuties() {
+        synchronized (dutiesLock) {
+            followAndAdvance();
+        }
+    }
+
+    private void followAndAdvance() {
         try {
             follower.poll(new ProtocolEventFollower.Handler() {
                 @Override
@@ -177,9 +221,7 @@ public final class ValidatorLoop implements AutoCloseable {
         } catch (RuntimeException e) {
             recordError("reading rounds", e);
         }
-        // Judging new contributions may wait up to a round's fetch deadline: rounds' commits and reveals go first.
-        judgePending();
-        if (current != null) committer.tick(current, this::recordError);
+        if (current != null) currentRound = current;
         status = new ValidatorStatus(
                 chain.validator(),
                 chain.chainId(),
@@ -187,20 +229,35 @@ public final class ValidatorLoop implements AutoCloseable {
                 current == null ? status.currentRound() : current,
                 Map.copyOf(rounds),
                 pending.size(),
-                List.copyOf(lastErrors),
+                lastErrors(),
                 clock.instant());
     }
 
+    /** Judges what is pending as of now, a batch per hold of the judging lock. */
     private void judgePending() {
+        Map.Entry<BigInteger, ContributionRecord> last = pending.lastEntry();
+        if (last == null) return;
+        BigInteger through = last.getKey();
         try {
-            judgeAll(List.copyOf(pending.values()));
+            while (true) {
+                List<ContributionRecord> batch = pending.headMap(through, true).values().stream()
+                        .limit(JUDGING_BATCH)
+                        .toList();
+                if (batch.isEmpty()) return;
+                judging.lock();
+                try {
+                    judgeAll(batch);
+                } finally {
+                    judging.unlock();
+                }
+            }
         } catch (RuntimeException e) {
-            // the cause (IPFS down, a task not loadable) holds for the rest too: try again next tick
+            // the cause (IPFS down, a task not loadable) holds for the rest too: try again next time
             recordError("judging contributions", e);
         }
     }
 
-    /** Judges those not judged yet, storing each judgement as soon as it is made. */
+    /** Judges those not judged yet, storing each judgement as soon as it is made. The caller holds the lock. */
     private void judgeAll(List<ContributionRecord> contributions) {
         List<ContributionRecord> unjudged = contributions.stream()
                 .filter(contribution -> evaluations.get(contribution.id()).isEmpty())
@@ -247,8 +304,13 @@ public final class ValidatorLoop implements AutoCloseable {
      */
     private ScoreJournal.Entry prepare(BigInteger round, RoundView info) {
         List<ContributionRecord> contributions = roundContributions.of(round, info);
-        judgeAll(contributions);
-        valuer.value(round, contributions).forEach(listener::valued);
+        judging.lock();
+        try {
+            judgeAll(contributions);
+            valuer.value(round, contributions).forEach(listener::valued);
+        } finally {
+            judging.unlock();
+        }
         int[] scores = contributions.stream()
                 .mapToInt(contribution ->
                         evaluations.get(contribution.id()).orElseThrow().score())
@@ -263,7 +325,15 @@ public final class ValidatorLoop implements AutoCloseable {
         String detail = e.getMessage() != null ? e.getMessage() : e.getClass().getName();
         String message = clock.instant() + " " + what + ": " + detail;
         LOG.warn("{}: {}", what, detail);
-        lastErrors.addLast(message);
-        while (lastErrors.size() > ERRORS_KEPT) lastErrors.removeFirst();
+        synchronized (lastErrors) {
+            lastErrors.addLast(message);
+            while (lastErrors.size() > ERRORS_KEPT) lastErrors.removeFirst();
+        }
+    }
+
+    private List<String> lastErrors() {
+        synchronized (lastErrors) {
+            return List.copyOf(lastErrors);
+        }
     }
 }

@@ -153,13 +153,14 @@ public final class ValidatorNode {
         RoundContributions roundContributions =
                 new RoundContributions(history, submissionWindow(web3j, protocol, chain));
         ModelRegistry models = contracts.models();
-        ModelCommitter committer = new ModelCommitter(
-                models, protocol, registry, sender, content, tasks, globalModels, chain, roundContributions);
+        var chainPort = new Web3jValidatorChain(web3j, protocol, registry, models, chainId, sender, retry);
+        ModelCommitter committer =
+                new ModelCommitter(chainPort, new IpfsModelStore(globalModels, content), tasks, roundContributions);
         EvaluationStore evaluations = new EvaluationStore(dataDirectory);
         RoundValuer valuer =
                 new RoundValuer(updates, evaluations, globalModels, terms(protocol, models, chain), Clock.systemUTC());
         return new ValidatorLoop(
-                new Web3jValidatorChain(web3j, protocol, registry, chainId, sender, retry),
+                chainPort,
                 follower,
                 scorer,
                 evaluations,

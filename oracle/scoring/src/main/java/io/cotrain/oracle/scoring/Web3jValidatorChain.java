@@ -2,21 +2,32 @@ package io.cotrain.oracle.scoring;
 
 import io.cotrain.client.RetryPolicy;
 import io.cotrain.client.TransactionSender;
+import io.cotrain.contracts.ProtocolParameter;
 import io.cotrain.contracts.ScoreCommitment;
 import io.cotrain.contracts.generated.CotrainProtocol;
+import io.cotrain.contracts.generated.CotrainProtocol.ContributionView;
 import io.cotrain.contracts.generated.CotrainProtocol.RoundView;
+import io.cotrain.contracts.generated.ModelRegistry;
+import io.cotrain.contracts.generated.ModelRegistry.CommitAttestation;
+import io.cotrain.contracts.generated.ModelRegistry.CommitView;
 import io.cotrain.contracts.generated.ValidatorRegistry;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Optional;
 import org.web3j.protocol.Web3j;
+import org.web3j.tuples.generated.Tuple2;
 import org.web3j.tuples.generated.Tuple3;
+import org.web3j.tuples.generated.Tuple4;
 
-/** {@link ValidatorChain} over web3j: reads through read-only bindings, transactions through the node's sender. */
-final class Web3jValidatorChain implements ValidatorChain {
+/**
+ * {@link ValidatorChain} and {@link RegistryChain} over web3j: reads through read-only bindings, transactions through
+ * the node's sender.
+ */
+final class Web3jValidatorChain implements ValidatorChain, RegistryChain {
     private final Web3j web3j;
     private final CotrainProtocol protocol;
     private final ValidatorRegistry registry;
+    private final ModelRegistry models;
     private final long chainId;
     private final TransactionSender sender;
     private final ChainReads reads;
@@ -24,17 +35,20 @@ final class Web3jValidatorChain implements ValidatorChain {
     /**
      * @param protocol a read-only binding of the protocol (calls only; transactions go through {@code sender})
      * @param registry a read-only binding of the validator registry
+     * @param models a read-only binding of the model registry
      */
     Web3jValidatorChain(
             Web3j web3j,
             CotrainProtocol protocol,
             ValidatorRegistry registry,
+            ModelRegistry models,
             long chainId,
             TransactionSender sender,
             RetryPolicy retry) {
         this.web3j = web3j;
         this.protocol = protocol;
         this.registry = registry;
+        this.models = models;
         this.chainId = chainId;
         this.sender = sender;
         this.reads = new ChainReads(retry);
@@ -98,6 +112,86 @@ final class Web3jValidatorChain implements ValidatorChain {
     @Override
     public void finalizeRound(BigInteger round, List<byte[]> page) {
         send("finalize(round " + round + ")", protocol.finalize(round, page).encodeFunctionCall());
+    }
+
+    @Override
+    public BigInteger modelCount() {
+        return reads.read("modelCount", () -> models.modelCount().send());
+    }
+
+    @Override
+    public Model model(BigInteger task) {
+        Tuple4<ModelRegistry.ModelSpec, BigInteger, BigInteger, BigInteger> model =
+                reads.read("model(" + task + ")", () -> models.model(task).send());
+        return new Model(model.component1(), model.component2(), model.component3(), model.component4());
+    }
+
+    @Override
+    public BigInteger branchHead(BigInteger task, BigInteger branch) {
+        return reads.read(
+                "branchHead(" + task + ", " + branch + ")",
+                () -> models.branchHead(task, branch).send());
+    }
+
+    @Override
+    public CommitView commit(BigInteger commitId) {
+        return reads.read(
+                "commit(" + commitId + ")", () -> models.commit(commitId).send());
+    }
+
+    @Override
+    public PendingMerge pendingMerge(BigInteger task, BigInteger branch) {
+        Tuple2<BigInteger, BigInteger> pending = reads.read(
+                "pendingMerge(" + task + ", " + branch + ")",
+                () -> models.pendingMerge(task, branch).send());
+        return new PendingMerge(pending.component1(), pending.component2());
+    }
+
+    @Override
+    public boolean awaitsAttestation(Proposal proposal, int index) {
+        byte[] key = reads.read(
+                "proposalKey",
+                () -> models.proposalKey(
+                                proposal.task(),
+                                proposal.branch(),
+                                proposal.parent(),
+                                proposal.mergeParent(),
+                                proposal.round())
+                        .send());
+        Tuple2<BigInteger, BigInteger> state =
+                reads.read("proposalState", () -> models.proposalState(key).send());
+        // component1: the validators who attested, by index; component2: the commit recorded, 0 while open
+        return state.component2().signum() == 0 && !state.component1().testBit(index);
+    }
+
+    @Override
+    public Optional<Integer> activeIndex() {
+        ValidatorRegistry.ValidatorInfo me = reads.read(
+                "validatorInfo", () -> registry.validatorInfo(sender.address()).send());
+        return me.active ? Optional.of(me.index.intValueExact()) : Optional.empty();
+    }
+
+    @Override
+    public ContributionView contribution(byte[] contentDigest) {
+        return reads.read(
+                "contribution", () -> protocol.contribution(contentDigest).send());
+    }
+
+    @Override
+    public int neutralScore(BigInteger round) {
+        return reads.read(
+                        "roundParameter(" + round + ", NeutralScore)",
+                        () -> protocol.roundParameter(round, ProtocolParameter.NEUTRAL_SCORE.index())
+                                .send())
+                .intValueExact();
+    }
+
+    @Override
+    public void attestCommit(String action, CommitAttestation attestation) {
+        sender.send(
+                action,
+                models.getContractAddress(),
+                models.attestCommit(attestation).encodeFunctionCall());
     }
 
     private void send(String what, String data) {

@@ -1,0 +1,24 @@
+package io.cotrain.oracle.scoring;
+
+import io.cotrain.contracts.generated.ModelRegistry.CommitView;
+import io.cotrain.ipfs.ModelFile;
+import io.cotrain.oracle.evaluation.TaskContext;
+
+/** Where {@link ModelCommitter} gets the models it combines and puts the ones it computes. */
+interface ModelStore {
+    /** @return the task with the commit's model as its global model */
+    TaskContext context(long taskId, CommitView commit);
+
+    /** @return the commit's model file, verified */
+    byte[] model(CommitView commit);
+
+    /** @return the model update a contribution's manifest names (the manifest was verified when it was judged) */
+    byte[] update(byte[] contentDigest);
+
+    /**
+     * Keeps a computed model and makes it available to everyone.
+     *
+     * @return where it is published
+     */
+    ModelFile publish(byte[] model);
+}

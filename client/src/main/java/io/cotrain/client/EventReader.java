@@ -20,6 +20,9 @@ import org.web3j.protocol.exceptions.ClientConnectionException;
  * that was a passing rate limit does not slow the reader for good.
  */
 public final class EventReader {
+    /** Pages a follower reads per call when it is behind: bounds how long one call holds the follower's lock. */
+    public static final int PAGES_PER_CATCH_UP = 16;
+
     /** The one call to the endpoint, so that tests can stand in for it. */
     @FunctionalInterface
     public interface LogSource {
@@ -101,10 +104,22 @@ public final class EventReader {
      * @throws EventQueryException when the endpoint refuses even a single block
      * @throws ChainUnavailableException when the endpoint does not answer
      */
-    public synchronized void forEachPage(
-            EventQuery query, BigInteger fromBlock, BigInteger toBlock, PageHandler handler) {
+    public void forEachPage(EventQuery query, BigInteger fromBlock, BigInteger toBlock, PageHandler handler) {
+        forEachPage(query, fromBlock, toBlock, Integer.MAX_VALUE, handler);
+    }
+
+    /**
+     * {@link #forEachPage(EventQuery, BigInteger, BigInteger, PageHandler)}, stopping after {@code maxPages} pages: a
+     * follower far behind the head catches up over several calls instead of holding its lock for all of them.
+     *
+     * @param maxPages at most this many pages are handed over
+     * @return the last block handed over, {@code fromBlock - 1} when none was
+     */
+    public synchronized BigInteger forEachPage(
+            EventQuery query, BigInteger fromBlock, BigInteger toBlock, int maxPages, PageHandler handler) {
         BigInteger from = fromBlock;
-        while (from.compareTo(toBlock) <= 0) {
+        int pages = 0;
+        while (from.compareTo(toBlock) <= 0 && pages < maxPages) {
             long asked = width;
             BigInteger to = from.add(BigInteger.valueOf(asked - 1)).min(toBlock);
             EthLog answer;
@@ -136,8 +151,10 @@ public final class EventReader {
                 passedInARow = 0;
             }
             handler.page(to, inChainOrder(answer));
+            pages++;
             from = to.add(BigInteger.ONE);
         }
+        return from.subtract(BigInteger.ONE);
     }
 
     private void narrow(long asked, BigInteger from, BigInteger to) {

@@ -73,7 +73,8 @@ public final class ProtocolEventFollower {
     }
 
     /**
-     * Reads and hands over the events of every newly confirmed block.
+     * Reads and hands over the events of newly confirmed blocks: all of them, or {@link EventReader#PAGES_PER_CATCH_UP}
+     * pages' worth when it is far behind (the next poll goes on from there).
      *
      * @param handler receives the events
      * @return the last block handled
@@ -83,11 +84,12 @@ public final class ProtocolEventFollower {
                         "read block number", () -> web3j.ethBlockNumber().send())
                 .getBlockNumber();
         BigInteger confirmedHead = latest.subtract(BigInteger.valueOf(confirmations));
-        reader.forEachPage(query, lastProcessed.add(BigInteger.ONE), confirmedHead, (to, logs) -> {
-            for (Log log : logs) dispatch(log, handler);
-            checkpoint.save(to);
-            lastProcessed = to;
-        });
+        reader.forEachPage(
+                query, lastProcessed.add(BigInteger.ONE), confirmedHead, EventReader.PAGES_PER_CATCH_UP, (to, logs) -> {
+                    for (Log log : logs) dispatch(log, handler);
+                    checkpoint.save(to);
+                    lastProcessed = to;
+                });
         return lastProcessed;
     }
 

@@ -41,7 +41,7 @@ class ChainAccessIT {
     @BeforeAll
     static void deploy(AnvilNode anvil) throws Exception {
         chain = new CotrainClients(anvil.web3j(), anvil.chainId());
-        chain.use(ContractsDeployer.deploy(chain, ADMIN, tokens(1_000_000), ContractsDeployer.testConfig()));
+        chain.use(ContractsDeployer.deploy(anvil, ADMIN, ContractsDeployer.testConfig()));
         chain.token(ADMIN).transfer(CONTRIBUTOR.getAddress(), tokens(1_000)).send();
     }
 

@@ -121,6 +121,22 @@ class EventReaderTest {
     }
 
     @Test
+    void test_forEachPage_pageCap_stopsThereAndReportsTheLastBlockRead() {
+        CappedEndpoint endpoint = new CappedEndpoint(100, 5L, 150L, 250L);
+        EventReader reader = new EventReader(endpoint, 100);
+        List<Long> seen = new ArrayList<>();
+
+        BigInteger last = reader.forEachPage(
+                QUERY, BigInteger.ZERO, BigInteger.valueOf(999), 2, (to, logs) -> seen.addAll(blocksOf(logs)));
+
+        assertThat(last).isEqualTo(199);
+        assertThat(seen).containsExactly(5L, 150L);
+        assertThat(reader.forEachPage(QUERY, BigInteger.valueOf(1_000), BigInteger.valueOf(999), 2, (to, logs) -> {}))
+                .as("an empty range reads nothing")
+                .isEqualTo(999);
+    }
+
+    @Test
     void test_indexed_noValues_refusesInsteadOfMatchingEverything() {
         assertThatThrownBy(() -> QUERY.indexed()).isInstanceOf(IllegalArgumentException.class);
     }

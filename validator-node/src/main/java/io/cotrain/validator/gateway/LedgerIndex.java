@@ -172,7 +172,9 @@ public final class LedgerIndex {
     }
 
     /**
-     * Reads the events of every block mined since the last refresh.
+     * Reads the events of the blocks mined since the last refresh: all of them, or
+     * {@link EventReader#PAGES_PER_CATCH_UP} pages' worth when it is far behind, so that the API's
+     * reads wait for one bounded refresh at most.
      *
      * @return the last block read
      * @throws ChainUnavailableException if the chain does not answer (nothing of the failed page is applied)
@@ -185,7 +187,7 @@ public final class LedgerIndex {
         } catch (IOException e) {
             throw new ChainUnavailableException("the chain does not answer: " + e.getMessage(), e);
         }
-        reader.forEachPage(query, lastBlock.add(BigInteger.ONE), latest, (to, logs) -> {
+        reader.forEachPage(query, lastBlock.add(BigInteger.ONE), latest, EventReader.PAGES_PER_CATCH_UP, (to, logs) -> {
             for (Log log : logs) apply(log);
             lastBlock = to;
         });

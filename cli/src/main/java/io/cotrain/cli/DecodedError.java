@@ -2,6 +2,7 @@ package io.cotrain.cli;
 
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +20,7 @@ public record DecodedError(String name, Map<String, String> arguments) {
     private static final Pattern FORM = Pattern.compile("([A-Za-z_$][A-Za-z0-9_$]*)\\((.*)\\)", Pattern.DOTALL);
 
     public DecodedError {
-        arguments = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(arguments));
+        arguments = Collections.unmodifiableMap(new LinkedHashMap<>(arguments));
     }
 
     /**

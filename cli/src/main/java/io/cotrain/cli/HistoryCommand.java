@@ -7,6 +7,7 @@ import io.cotrain.contracts.CommitPages;
 import io.cotrain.contracts.generated.ModelRegistry;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.math.RoundingMode;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -119,7 +120,7 @@ final class HistoryCommand extends ContributorCommand {
     static String accuracy(BigInteger ppm) {
         return new BigDecimal(ppm)
                         .movePointLeft(4)
-                        .setScale(2, java.math.RoundingMode.HALF_EVEN)
+                        .setScale(2, RoundingMode.HALF_EVEN)
                         .toPlainString() + "%";
     }
 

@@ -3,6 +3,7 @@ package io.cotrain.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.cotrain.contracts.ContributionKind;
 import io.cotrain.contracts.generated.CotrainProtocol;
 import io.cotrain.contracts.generated.CotrainToken;
 import java.math.BigInteger;
@@ -53,8 +54,7 @@ class StakePlanTest {
         assertThat(claim.data()).isEqualTo(PROTOCOL.claimRewards().encodeFunctionCall());
         byte[] digest = new byte[32];
         digest[31] = 7;
-        PlannedCall submit =
-                TransactionPlans.submitContribution(PROTOCOL, io.cotrain.contracts.ContributionKind.DATASET, digest, 3);
+        PlannedCall submit = TransactionPlans.submitContribution(PROTOCOL, ContributionKind.DATASET, digest, 3);
         assertThat(submit.data())
                 .isEqualTo(PROTOCOL.submitContribution(BigInteger.ONE, digest, BigInteger.valueOf(3))
                         .encodeFunctionCall());

@@ -17,6 +17,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.web3j.crypto.Credentials;
+import org.web3j.crypto.Keys;
 
 /**
  * The dashboard in a real browser: local-network.sh runs its demo for two rounds, then Debian's headless Chromium,
@@ -108,6 +109,6 @@ class DashboardBrowserIT {
     }
 
     private static String checksummed(Credentials account) {
-        return org.web3j.crypto.Keys.toChecksumAddress(account.getAddress());
+        return Keys.toChecksumAddress(account.getAddress());
     }
 }

@@ -5,6 +5,7 @@ import io.cotrain.oracle.evaluation.EvaluationFailedException;
 import io.cotrain.oracle.scoring.ScoredContribution;
 import io.cotrain.oracle.scoring.ScoringListener;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -56,7 +57,7 @@ public class NodeMetrics implements ScoringListener, TransactionListener {
         this.evaluationFailures = Counter.builder(EVALUATION_FAILURES)
                 .description("Evaluations that failed in this node, not because of the input")
                 .register(registry);
-        io.micrometer.core.instrument.Gauge.builder(CURRENT_ROUND, currentRound, AtomicLong::doubleValue)
+        Gauge.builder(CURRENT_ROUND, currentRound, AtomicLong::doubleValue)
                 .description("The round accepting submissions")
                 .register(registry);
         // registered up front so that every series is visible from the start, at zero

@@ -23,6 +23,7 @@ import io.cotrain.testing.Await;
 import io.cotrain.validator.auth.SiweMessage;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusIntegrationTest;
+import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
@@ -31,12 +32,14 @@ import java.math.BigInteger;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -166,7 +169,7 @@ class GatewayApiIT {
     @Test
     @Order(2)
     void wrongChainExpiredBadSignatureAndMalformedSignInsAreRefused() {
-        String host = URI.create(io.restassured.RestAssured.baseURI).getHost() + ":" + io.restassured.RestAssured.port;
+        String host = URI.create(RestAssured.baseURI).getHost() + ":" + RestAssured.port;
         String wrongChain = message(freshNonce(), host, 1, Optional.empty());
         post("/token", Map.of("message", wrongChain, "signature", sign(wrongChain, owner)))
                 .then()
@@ -570,7 +573,7 @@ class GatewayApiIT {
         JsonPath status = given().get("/models/1/status").jsonPath();
         assertThat(evaluation.getString("againstCommit")).isEqualTo(status.getString("headCommit"));
         assertThat(evaluation.getDouble("metrics.baselineAccuracy"))
-                .isCloseTo(status.getDouble("latestAccuracy"), org.assertj.core.data.Offset.offset(1e-6));
+                .isCloseTo(status.getDouble("latestAccuracy"), Offset.offset(1e-6));
         assertThat(evaluation.getDouble("metrics.accuracy")).isBetween(0.0, 1.0);
 
         Cid garbage = content.putVerified(Contributions.garbage(2_048, 3));
@@ -647,7 +650,7 @@ class GatewayApiIT {
     private static Credentials newKey() {
         try {
             return Credentials.create(Keys.createEcKeyPair());
-        } catch (java.security.GeneralSecurityException e) {
+        } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -12,6 +12,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -44,7 +46,7 @@ class RunScriptNodeIT {
 
     @Test
     void startsFromTheEnvironmentTicksAndStopsGracefully() throws Exception {
-        Map<String, String> env = new java.util.HashMap<>();
+        Map<String, String> env = new HashMap<>();
         settings.forEach((property, value) -> env.put(NodeSettings.envName(property), value));
         try (RunningNode node = start(env)) {
             Await.until(
@@ -63,9 +65,9 @@ class RunScriptNodeIT {
 
     @Test
     void aPureGatewayServesTheApiAndTheDashboardWithoutKeyTasksOrDataDirectory() throws Exception {
-        Map<String, String> env = new java.util.HashMap<>();
-        for (String property : java.util.List.of(
-                "cotrain.rpc-url", "cotrain.chain-id", "cotrain.deployment-file", "cotrain.ipfs.api-url")) {
+        Map<String, String> env = new HashMap<>();
+        for (String property :
+                List.of("cotrain.rpc-url", "cotrain.chain-id", "cotrain.deployment-file", "cotrain.ipfs.api-url")) {
             env.put(NodeSettings.envName(property), settings.get(property));
         }
         env.put("COTRAIN_VALIDATION_ENABLED", "false");

@@ -23,9 +23,11 @@ import io.cotrain.testing.Await;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusIntegrationTest;
 import io.restassured.response.Response;
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -188,14 +190,12 @@ class ValidatorNodeIT {
                 .filter(p -> p.info().commandLine().orElse("").contains("quarkus-run.jar"))
                 .forEach(p -> {
                     try {
-                        String rss = java.nio.file.Files.readAllLines(
-                                        Path.of("/proc", Long.toString(p.pid()), "status"))
-                                .stream()
+                        String rss = Files.readAllLines(Path.of("/proc", Long.toString(p.pid()), "status")).stream()
                                 .filter(line -> line.startsWith("VmRSS:"))
                                 .findFirst()
                                 .orElse("VmRSS: ?");
                         System.out.println("validator node (pid " + p.pid() + ") after scoring a round: " + rss);
-                    } catch (java.io.IOException | RuntimeException notLinux) {
+                    } catch (IOException | RuntimeException notLinux) {
                         // no /proc: nothing to report
                     }
                 });

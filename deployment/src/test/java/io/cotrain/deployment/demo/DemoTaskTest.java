@@ -15,8 +15,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -84,7 +86,7 @@ class DemoTaskTest {
 
         // a row's place depends on its key only: not on the other rows or their order
         var reversed = new ArrayList<>(rows);
-        java.util.Collections.reverse(reversed);
+        Collections.reverse(reversed);
         var again = DemoTask.split(reversed.subList(0, 1000), 4);
         assertThat(split.heldOut()).containsAll(again.heldOut());
         assertThat(split.ownerSample()).containsAll(again.ownerSample());
@@ -125,11 +127,11 @@ class DemoTaskTest {
         assertThat(a.ownerSampleRows()).isBetween(60, 150);
         assertThat(a.classCounts())
                 .containsExactly(
-                        java.util.Map.entry("drizzle", 111),
-                        java.util.Map.entry("fog", 139),
-                        java.util.Map.entry("rain", 1087),
-                        java.util.Map.entry("snow", 119),
-                        java.util.Map.entry("sun", 1466));
+                        Map.entry("drizzle", 111),
+                        Map.entry("fog", 139),
+                        Map.entry("rain", 1087),
+                        Map.entry("snow", 119),
+                        Map.entry("sun", 1466));
 
         TaskDescription described = TaskDescription.read(a.directory().resolve("task.json"));
         assertThat(described.featureColumns())

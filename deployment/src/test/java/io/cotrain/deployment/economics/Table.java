@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.IntUnaryOperator;
 
 /**
  * A real classification table as the benchmark uses it: numeric features standardized (z-scores over all rows, as an
@@ -82,7 +83,7 @@ record Table(String name, DataSchema schema, double[][] features, int[] labels) 
     }
 
     /** The task's CSV of some rows, labels mapped by {@code labelMap} (the identity, or a poisoner's flip). */
-    byte[] csv(List<Integer> rows, java.util.function.IntUnaryOperator labelMap) {
+    byte[] csv(List<Integer> rows, IntUnaryOperator labelMap) {
         StringBuilder text = new StringBuilder(String.join(",", schema.columns())).append('\n');
         for (int row : rows) {
             for (double value : features[row])

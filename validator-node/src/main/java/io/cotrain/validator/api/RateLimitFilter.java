@@ -15,6 +15,7 @@ import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.ext.Provider;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -45,7 +46,7 @@ public class RateLimitFilter implements ContainerRequestFilter {
     public void filter(ContainerRequestContext context) {
         String client = identity.isAnonymous()
                 ? "ip:" + request.remoteAddress().hostAddress()
-                : "address:" + identity.getPrincipal().getName().toLowerCase(java.util.Locale.ROOT);
+                : "address:" + identity.getPrincipal().getName().toLowerCase(Locale.ROOT);
         if (buckets.size() >= MAX_CLIENTS) buckets.clear();
         int perMinute = Math.max(1, config.get().gateway().expensiveRequestsPerMinute());
         Bucket bucket = buckets.computeIfAbsent(

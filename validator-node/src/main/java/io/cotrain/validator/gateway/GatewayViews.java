@@ -4,6 +4,7 @@ import io.cotrain.contracts.ContributionStatus;
 import java.math.BigInteger;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
@@ -252,5 +253,5 @@ public final class GatewayViews {
             BigInteger againstCommit,
             int score,
             String floorReason,
-            java.util.Map<String, Double> metrics) {}
+            Map<String, Double> metrics) {}
 }

@@ -1,6 +1,8 @@
 package io.cotrain.validator.gateway;
 
 import io.cotrain.validator.ProblemException;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.web3j.crypto.Keys;
@@ -52,7 +54,7 @@ public final class Inputs {
             return null;
         }
         byte[] digest = Numeric.hexStringToByteArray(value.strip());
-        if (java.util.Arrays.equals(digest, new byte[32])) {
+        if (Arrays.equals(digest, new byte[32])) {
             problems.add(field + " must not be zero");
             return null;
         }
@@ -61,7 +63,7 @@ public final class Inputs {
 
     /** @return the 32 bytes of a digest; 400 naming the field otherwise */
     public static byte[] digest(String field, String value) {
-        List<String> problems = new java.util.ArrayList<>();
+        List<String> problems = new ArrayList<>();
         byte[] digest = digest(field, value, problems);
         if (!problems.isEmpty()) throw ProblemException.badRequest(problems.getFirst());
         return digest;

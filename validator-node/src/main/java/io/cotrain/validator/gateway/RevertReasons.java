@@ -1,6 +1,7 @@
 package io.cotrain.validator.gateway;
 
 import io.cotrain.client.RevertDecoder;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -95,7 +96,7 @@ final class RevertReasons {
         String name = open < 0 ? decoded : decoded.substring(0, open);
         String meaning = MEANINGS.get(name);
         if (meaning == null) return decoded;
-        Map<String, String> arguments = new java.util.HashMap<>();
+        Map<String, String> arguments = new HashMap<>();
         if (open >= 0 && decoded.endsWith(")")) {
             for (String argument :
                     decoded.substring(open + 1, decoded.length() - 1).split(", ")) {

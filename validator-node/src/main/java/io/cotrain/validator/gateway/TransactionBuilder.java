@@ -14,7 +14,9 @@ import io.cotrain.validator.ProblemException;
 import io.cotrain.validator.gateway.GatewayViews.RelayedTransaction;
 import io.cotrain.validator.gateway.GatewayViews.TransactionPlan;
 import io.cotrain.validator.gateway.GatewayViews.UnsignedTransaction;
+import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.security.SignatureException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -182,7 +184,7 @@ public final class TransactionBuilder {
         String from;
         try {
             from = decoded.getFrom();
-        } catch (java.security.SignatureException e) {
+        } catch (SignatureException e) {
             throw ProblemException.badRequest("the transaction's signature recovers no sender");
         }
         EthSendTransaction sent = ContractCalls.read(
@@ -223,7 +225,7 @@ public final class TransactionBuilder {
 
     /** @return an amount in the token's smallest unit as whole tokens (18 decimals), for people */
     static String tokens(BigInteger amount) {
-        return new java.math.BigDecimal(amount, 18).stripTrailingZeros().toPlainString() + " COT";
+        return new BigDecimal(amount, 18).stripTrailingZeros().toPlainString() + " COT";
     }
 
     private static String purposeText(Purpose purpose) {

@@ -7,6 +7,7 @@ import io.cotrain.contracts.generated.CotrainProtocol;
 import io.cotrain.validator.gateway.GatewayViews.ContributionView;
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -221,7 +222,7 @@ class LedgerIndexTest {
 
     private static byte[] digest(int fill) {
         byte[] digest = new byte[32];
-        java.util.Arrays.fill(digest, (byte) fill);
+        Arrays.fill(digest, (byte) fill);
         return digest;
     }
 

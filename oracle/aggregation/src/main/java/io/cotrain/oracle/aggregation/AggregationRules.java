@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Looks rules up by the name a task configures.
@@ -74,8 +75,8 @@ public final class AggregationRules {
         Set<String> unknown = new HashSet<>(parameters.keySet());
         unknown.removeAll(Set.of(allowed));
         if (!unknown.isEmpty()) {
-            throw new IllegalArgumentException("unknown parameter(s) " + new java.util.TreeSet<>(unknown) + " for "
-                    + rule + "; it takes " + List.of(allowed));
+            throw new IllegalArgumentException("unknown parameter(s) " + new TreeSet<>(unknown) + " for " + rule
+                    + "; it takes " + List.of(allowed));
         }
     }
 

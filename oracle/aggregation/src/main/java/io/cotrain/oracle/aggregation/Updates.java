@@ -1,6 +1,7 @@
 package io.cotrain.oracle.aggregation;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
@@ -27,7 +28,7 @@ final class Updates {
         for (int i = 0; i < sorted.length; i++) {
             if (sorted[i] == null) throw new IllegalArgumentException("update at position " + i + " is null");
         }
-        java.util.Arrays.sort(sorted, Comparator.comparingLong(ModelUpdate::contributionId));
+        Arrays.sort(sorted, Comparator.comparingLong(ModelUpdate::contributionId));
         int length = sorted[0].size();
         for (int i = 0; i < sorted.length; i++) {
             if (i > 0 && sorted[i].contributionId() == sorted[i - 1].contributionId()) {

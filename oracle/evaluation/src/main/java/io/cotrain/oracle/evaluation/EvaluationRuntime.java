@@ -1,5 +1,6 @@
 package io.cotrain.oracle.evaluation;
 
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,8 +30,7 @@ public final class EvaluationRuntime {
             if (configured) {
                 return;
             }
-            Nd4j.setDefaultDataTypes(
-                    org.nd4j.linalg.api.buffer.DataType.FLOAT, org.nd4j.linalg.api.buffer.DataType.FLOAT);
+            Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT);
             Nd4j.getEnvironment().setMaxThreads(1);
             Nd4j.getEnvironment().setMaxMasterThreads(1);
             Nd4j.factory().blas().setMaxThreads(1);

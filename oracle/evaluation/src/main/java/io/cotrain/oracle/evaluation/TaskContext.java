@@ -1,5 +1,6 @@
 package io.cotrain.oracle.evaluation;
 
+import java.util.Arrays;
 import java.util.Objects;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.dataset.DataSet;
@@ -194,6 +195,6 @@ public final class TaskContext {
     }
 
     boolean sameParametersAsGlobal(float[] parameters) {
-        return java.util.Arrays.equals(parameters, globalParameters);
+        return Arrays.equals(parameters, globalParameters);
     }
 }

@@ -3,6 +3,7 @@ package io.cotrain.oracle.evaluation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cotrain.oracle.evaluation.testing.Contributions;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 class DatasetEvaluatorTest {
@@ -55,14 +56,13 @@ class DatasetEvaluatorTest {
         assertThat(evaluation.score()).isEqualTo(1);
         assertThat(evaluation.floorReason()).contains("200 of 300 rows duplicate earlier rows, more than 10% allowed");
         // a few duplicates (5%) are tolerated
-        String shard =
-                new String(Fixtures.CONTRIBUTIONS.honestDataset(4, 200), java.nio.charset.StandardCharsets.UTF_8);
+        String shard = new String(Fixtures.CONTRIBUTIONS.honestDataset(4, 200), StandardCharsets.UTF_8);
         String[] lines = shard.split("\n");
         var sb = new StringBuilder(shard);
         for (int i = 1; i <= 10; i++) {
             sb.append(lines[i]).append('\n');
         }
-        var tolerated = evaluate(sb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        var tolerated = evaluate(sb.toString().getBytes(StandardCharsets.UTF_8));
         assertThat(tolerated.floorReason()).isEmpty();
         assertThat(tolerated.metrics()).containsEntry("duplicateRows", 10.0);
     }

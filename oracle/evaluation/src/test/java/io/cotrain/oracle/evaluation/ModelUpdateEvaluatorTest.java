@@ -3,7 +3,13 @@ package io.cotrain.oracle.evaluation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cotrain.oracle.evaluation.testing.Contributions;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.Test;
 
 /** Every guard of {@link ModelUpdateEvaluator}, through {@code evaluate}: floor score, reason, no exception. */
@@ -63,10 +69,10 @@ class ModelUpdateEvaluatorTest {
         assertThat(evaluation.score()).isEqualTo(1);
         assertThat(evaluation.floorReason()).contains(ModelUpdateEvaluator.NO_CHANGE);
         // the same weights in other bytes (ModelSerializer with updater state) are still no change
-        var out = new java.io.ByteArrayOutputStream();
+        var out = new ByteArrayOutputStream();
         try {
-            org.deeplearning4j.util.ModelSerializer.writeModel(Fixtures.TASK.baseModel(), out, true);
-        } catch (java.io.IOException e) {
+            ModelSerializer.writeModel(Fixtures.TASK.baseModel(), out, true);
+        } catch (IOException e) {
             throw new AssertionError(e);
         }
         assertThat(evaluate(out.toByteArray()).floorReason()).contains(ModelUpdateEvaluator.NO_CHANGE);
@@ -98,8 +104,8 @@ class ModelUpdateEvaluatorTest {
     void concurrentEvaluationsOnOneContextAgree() throws Exception {
         byte[] update = Fixtures.CONTRIBUTIONS.honestUpdate(2);
         var expected = evaluate(update);
-        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(2)) {
-            var futures = new java.util.ArrayList<java.util.concurrent.Future<Evaluation>>();
+        try (var pool = Executors.newFixedThreadPool(2)) {
+            var futures = new ArrayList<Future<Evaluation>>();
             for (int i = 0; i < 8; i++) {
                 futures.add(pool.submit(() -> evaluate(update)));
             }

@@ -1,6 +1,7 @@
 package io.cotrain.oracle.scoring;
 
 import io.cotrain.oracle.evaluation.EvaluationFailedException;
+import java.math.BigInteger;
 
 /** Hears what the validator loop does: a hook for metrics. */
 public interface ScoringListener {
@@ -19,5 +20,5 @@ public interface ScoringListener {
     default void evaluationFailed(EvaluationFailedException failure) {}
 
     /** The round accepting submissions is now {@code round}. */
-    default void currentRound(java.math.BigInteger round) {}
+    default void currentRound(BigInteger round) {}
 }

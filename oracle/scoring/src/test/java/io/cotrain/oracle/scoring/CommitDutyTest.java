@@ -11,6 +11,7 @@ import java.math.BigInteger;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -60,7 +61,7 @@ class CommitDutyTest {
 
     @Test
     void test_perform_notInTheValidatorSet_sendsNothing() {
-        chain.index = java.util.Optional.empty();
+        chain.index = Optional.empty();
 
         duty.perform(ROUND, round(RoundPhase.COMMIT, true, false, false, 2));
 

@@ -20,6 +20,7 @@ import io.cotrain.oracle.evaluation.testing.Contributions;
 import io.cotrain.oracle.evaluation.testing.SyntheticTabularTask;
 import java.math.BigInteger;
 import java.util.List;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -99,8 +100,7 @@ class ModelAggregatorTest {
         float[] b = parameters(honestB);
         float[] actual = parameters(merge.model());
         for (int i = 0; i < a.length; i++) {
-            assertThat((double) actual[i])
-                    .isCloseTo(((double) a[i] + b[i]) / 2, org.assertj.core.data.Offset.offset(1e-6));
+            assertThat((double) actual[i]).isCloseTo(((double) a[i] + b[i]) / 2, Offset.offset(1e-6));
         }
         assertThat(merge.contributionIds()).isEmpty();
     }

@@ -15,6 +15,9 @@ public class ChainAndIpfsReadiness implements HealthCheck {
     @Inject
     ValidatorService node;
 
+    @Inject
+    NodeSettings settings;
+
     @Override
     public HealthCheckResponse call() {
         HealthCheckResponseBuilder response = HealthCheckResponse.named("chain and IPFS");
@@ -24,7 +27,7 @@ public class ChainAndIpfsReadiness implements HealthCheck {
             response.withData("chain", chainProblem.get());
             up = false;
         } else {
-            response.withData("chain", "chain " + node.settings().chainId() + " answers");
+            response.withData("chain", "chain " + settings.chainId() + " answers");
         }
         try {
             response.withData("ipfs", "IPFS " + node.ipfsVersion() + " answers");

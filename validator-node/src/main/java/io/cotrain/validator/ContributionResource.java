@@ -52,6 +52,9 @@ public class ContributionResource {
     @Inject
     ValidatorService node;
 
+    @Inject
+    NodeSettings settings;
+
     @GET
     @Path("/{id}")
     public ContributionView contribution(@PathParam("id") String id) {
@@ -72,7 +75,7 @@ public class ContributionResource {
                 scored.metrics(),
                 scored.evaluatedAt(),
                 scored.evaluationMillis(),
-                node.settings().address());
+                settings.address());
     }
 
     /** The kind as the API names it; UNKNOWN for a kind a newer protocol added. */

@@ -27,6 +27,9 @@ public class SchedulerLiveness implements HealthCheck {
     ValidatorService node;
 
     @Inject
+    NodeSettings settings;
+
+    @Inject
     Scheduler scheduler;
 
     @Override
@@ -36,14 +39,14 @@ public class SchedulerLiveness implements HealthCheck {
                 .withData("tickRunning", node.tickRunning());
         node.lastTickStarted().ifPresent(at -> response.withData("lastTickStarted", at.toString()));
         node.lastTickEnded().ifPresent(at -> response.withData("lastTickEnded", at.toString()));
-        if (!node.settings().validationEnabled())
+        if (!settings.validationEnabled())
             return response.withData("validation", "off").up().build();
         boolean running = scheduler.isRunning() && !scheduler.isPaused(ValidatorTicker.JOB);
         return response.status(running
                         && fresh(
                                 node.lastTickStarted().orElse(node.startedAt()),
                                 node.tickRunning(),
-                                node.settings().tickInterval(),
+                                settings.tickInterval(),
                                 Instant.now()))
                 .build();
     }

@@ -46,6 +46,9 @@ public class StatusResource {
     @Inject
     ValidatorService node;
 
+    @Inject
+    NodeSettings settings;
+
     @GET
     public StatusView status() {
         ValidatorStatus status = node.loop().status();
@@ -62,7 +65,7 @@ public class StatusResource {
                 rounds,
                 status.pendingEvaluations(),
                 status.lastErrors(),
-                node.settings().tasks().stream().map(t -> t.taskId()).toList(),
+                settings.tasks().stream().map(t -> t.taskId()).toList(),
                 node.ticks(),
                 status.updatedAt());
     }

@@ -2,19 +2,27 @@ package io.cotrain.validator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
+import io.cotrain.ipfs.IpfsClient;
 import io.cotrain.oracle.scoring.ContentFetching;
+import io.smallrye.config.ConfigValidationException;
 import io.smallrye.config.EnvConfigSource;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
+import io.smallrye.config.validator.BeanValidationConfigValidatorImpl;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,9 +66,11 @@ class NodeSettingsTest {
         env = new HashMap<>(Map.of("COTRAIN_KEY_PRIVATE_KEY", DEV_KEY));
     }
 
+    /** Builds the configuration as Quarkus does, constraints checked (Hibernate Validator), then the settings. */
     private NodeSettings validate() {
         SmallRyeConfig config = new SmallRyeConfigBuilder()
                 .withMapping(ValidatorConfig.class)
+                .withValidator(new BeanValidationConfigValidatorImpl())
                 .withConverter(java.time.Duration.class, 200, new io.quarkus.runtime.configuration.DurationConverter())
                 .withSources(
                         new PropertiesConfigSource(files, "PropertiesConfigSource[source=application.properties]", 250))
@@ -73,8 +83,21 @@ class NodeSettingsTest {
         });
     }
 
+    /** @return what a constraint refused when the configuration was built, one line per violation */
+    private List<String> violations() {
+        Throwable thrown = catchThrowable(this::validate);
+        assertThat(thrown).isInstanceOf(ConfigValidationException.class);
+        var e = (ConfigValidationException) thrown;
+        return IntStream.range(0, e.getProblemCount())
+                .mapToObj(i -> e.getProblem(i).getMessage())
+                .toList();
+    }
+
+    /** @return what {@link NodeSettings#validate} refused once the constraints held */
     private InvalidSettingsException invalid() {
-        return (InvalidSettingsException) org.assertj.core.api.Assertions.catchThrowable(this::validate);
+        Throwable thrown = catchThrowable(this::validate);
+        assertThat(thrown).isInstanceOf(InvalidSettingsException.class);
+        return (InvalidSettingsException) thrown;
     }
 
     @Test
@@ -89,10 +112,21 @@ class NodeSettingsTest {
         assertThat(settings.toString()).contains("validation=off");
 
         files.put("cotrain.validation.enabled", "true");
-        assertThat(invalid().getMessage())
-                .contains("signing key")
-                .contains("no task is configured")
-                .contains("cotrain.data-directory");
+        assertThat(violations())
+                .hasSize(3)
+                .allSatisfy(p -> assertThat(p).startsWith("cotrain validation is on (COTRAIN_VALIDATION_ENABLED): "))
+                .anySatisfy(p -> assertThat(p).contains("set exactly one signing key"))
+                .anySatisfy(p -> assertThat(p).contains("no task is configured"))
+                .anySatisfy(
+                        p -> assertThat(p).contains("cotrain.data-directory (env COTRAIN_DATA_DIRECTORY) is missing"));
+    }
+
+    @Test
+    void aPureGatewayDoesNotLookAtKeySettings() {
+        files.put("cotrain.validation.enabled", "false");
+        env.put("COTRAIN_KEY_PRIVATE_KEY", "0x1234secret");
+        env.put("COTRAIN_KEY_KEYSTORE", dir.resolve("nope.json").toString());
+        assertThat(validate().address()).isNull();
     }
 
     @Test
@@ -131,13 +165,22 @@ class NodeSettingsTest {
         files.put("cotrain.ipfs.commit-reserve-blocks", "-1");
         files.put("cotrain.ipfs.health-probe-timeout", "0s");
 
-        assertThat(invalid().problems())
+        assertThat(violations())
                 .anySatisfy(p -> assertThat(p)
                         .startsWith("cotrain.ipfs.round-deadline (env COTRAIN_IPFS_ROUND_DEADLINE)")
                         .contains("at least PT1S"))
                 .anySatisfy(p -> assertThat(p).startsWith("cotrain.ipfs.fetch-concurrency"))
                 .anySatisfy(p -> assertThat(p).startsWith("cotrain.ipfs.commit-reserve-blocks"))
                 .anySatisfy(p -> assertThat(p).startsWith("cotrain.ipfs.health-probe-timeout"));
+    }
+
+    @Test
+    void theRoundDeadlineConstraintIsTheOraclesMinimumFetch() {
+        files.put("cotrain.ipfs.round-deadline", ContentFetching.MINIMUM_FETCH.toMillis() + "ms");
+        assertThat(validate().options().fetching().roundDeadline()).isEqualTo(ContentFetching.MINIMUM_FETCH);
+
+        files.put("cotrain.ipfs.round-deadline", ContentFetching.MINIMUM_FETCH.toMillis() - 1 + "ms");
+        assertThat(violations()).singleElement().asString().contains("at least " + ContentFetching.MINIMUM_FETCH);
     }
 
     @Test
@@ -179,42 +222,104 @@ class NodeSettingsTest {
     void everyMissingSettingIsNamedAtOnce() {
         files.clear();
         env.clear();
-        InvalidSettingsException e = invalid();
-        assertThat(e.getMessage())
-                .contains("cotrain.rpc-url (env COTRAIN_RPC_URL) is missing")
-                .contains("cotrain.chain-id (env COTRAIN_CHAIN_ID) is missing")
-                .contains("cotrain.deployment-file (env COTRAIN_DEPLOYMENT_FILE) is missing")
-                .contains("cotrain.data-directory (env COTRAIN_DATA_DIRECTORY) is missing")
-                .contains("COTRAIN_KEY_PRIVATE_KEY")
-                .contains("no task is configured");
-        assertThat(e.problems()).hasSize(6);
+        assertThat(violations())
+                .hasSize(6)
+                .contains(
+                        "cotrain.rpc-url (env COTRAIN_RPC_URL) is missing",
+                        "cotrain.chain-id (env COTRAIN_CHAIN_ID) is missing",
+                        "cotrain.deployment-file (env COTRAIN_DEPLOYMENT_FILE) is missing",
+                        "cotrain validation is on (COTRAIN_VALIDATION_ENABLED): cotrain.data-directory (env "
+                                + "COTRAIN_DATA_DIRECTORY) is missing")
+                .anySatisfy(p -> assertThat(p).contains("COTRAIN_KEY_PRIVATE_KEY"))
+                .anySatisfy(p -> assertThat(p).contains("no task is configured"));
+    }
+
+    @Test
+    void aMissingRpcUrlOrANegativeNumberIsNamedWithItsVariable() {
+        files.remove("cotrain.rpc-url");
+        env.put("COTRAIN_CONFIRMATIONS", "-1");
+        env.put("COTRAIN_IPFS_MAX_OBJECT_BYTES", "-5");
+        assertThat(violations())
+                .containsExactlyInAnyOrder(
+                        "cotrain.rpc-url (env COTRAIN_RPC_URL) is missing",
+                        "cotrain.confirmations (env COTRAIN_CONFIRMATIONS) must be 0 or more, got -1",
+                        "cotrain.ipfs.max-object-bytes (env COTRAIN_IPFS_MAX_OBJECT_BYTES) must be in " + "1.."
+                                + IpfsClient.MAX_OBJECT_BYTES + ", got -5");
+    }
+
+    @Test
+    void everyViolationNamesItsPropertyAndItsOwnVariable() {
+        files.put("cotrain.rpc-url", "localhost:8545");
+        files.put("cotrain.chain-id", "0");
+        files.put("cotrain.deployment-file", dir.resolve("nope.json").toString());
+        files.put("cotrain.data-directory", files.get("cotrain.tasks[0].held-out-csv"));
+        files.put("cotrain.tasks[0].id", "0");
+        files.put("cotrain.tasks[0].global-model", dir.resolve("nope.zip").toString());
+        for (String number : List.of(
+                "confirmations",
+                "finalize-page-size",
+                "finalize-turn-blocks",
+                "max-blocks-per-query",
+                "priority-fee-wei",
+                "ipfs.fetch-concurrency",
+                "ipfs.commit-reserve-blocks",
+                "ipfs.max-object-bytes")) {
+            files.put("cotrain." + number, "-1");
+        }
+        for (String duration : List.of(
+                "tick-interval",
+                "receipt-timeout",
+                "shutdown-wait",
+                "ipfs.timeout",
+                "ipfs.round-deadline",
+                "ipfs.health-probe-timeout")) {
+            files.put("cotrain." + duration, "-1s");
+        }
+        files.put("cotrain.ipfs.api-url", "ftp://x");
+        Pattern named = Pattern.compile("(cotrain\\.\\S+) \\(env (\\w+)\\)[ :].+");
+        assertThat(violations()).hasSize(21).allSatisfy(problem -> {
+            Matcher matcher = named.matcher(problem);
+            assertThat(matcher.matches()).as(problem).isTrue();
+            // a task's constraint cannot see its index: N stands for it
+            assertThat(matcher.group(2))
+                    .as(problem)
+                    .isEqualTo(NodeSettings.envName(matcher.group(1)).replace("TASKS_0_", "TASKS_N_"));
+        });
     }
 
     @Test
     void badValuesAreNamed() {
         files.put("cotrain.rpc-url", "localhost:8545");
-        files.put("cotrain.chain-id", "1");
         files.put("cotrain.tasks[0].held-out-csv", dir.resolve("nope.csv").toString());
-        files.put("cotrain.tasks[0].class-count", "1");
         files.put("cotrain.confirmations", "-1");
         files.put("cotrain.tick-interval", "0s");
         files.put("cotrain.finalize-page-size", "0");
         files.put("cotrain.ipfs.api-url", "ftp://x");
-        InvalidSettingsException e = invalid();
-        assertThat(e.problems())
-                .anySatisfy(p -> assertThat(p).startsWith("cotrain.rpc-url").contains("http(s) URL"))
-                .anySatisfy(
-                        p -> assertThat(p).startsWith("cotrain.deployment-file").contains("is for chain 31337"))
+        assertThat(violations())
+                .hasSize(6)
+                .contains("cotrain.rpc-url (env COTRAIN_RPC_URL) must be an http(s) URL, got 'localhost:8545'")
                 .anySatisfy(p -> assertThat(p)
-                        .startsWith("cotrain.tasks[0].held-out-csv")
-                        .contains("nope.csv"))
+                        .startsWith("cotrain.tasks[0].held-out-csv (env COTRAIN_TASKS_N__HELD_OUT_CSV): no readable "
+                                + "file")
+                        .contains(dir.resolve("nope.csv").toAbsolutePath().toString()))
+                .contains("cotrain.confirmations (env COTRAIN_CONFIRMATIONS) must be 0 or more, got -1")
+                .contains("cotrain.tick-interval (env COTRAIN_TICK_INTERVAL) must be positive, got PT0S")
+                .contains("cotrain.finalize-page-size (env COTRAIN_FINALIZE_PAGE_SIZE) must be at least 1, got 0")
+                .anySatisfy(p -> assertThat(p).startsWith("cotrain.ipfs.api-url (env COTRAIN_IPFS_API_URL)"));
+    }
+
+    @Test
+    void whatTheFilesHoldIsCheckedOnceTheConstraintsHold() {
+        files.put("cotrain.chain-id", "1");
+        files.put("cotrain.tasks[0].class-count", "1");
+        assertThat(invalid().problems())
+                .hasSize(2)
+                .anySatisfy(p -> assertThat(p)
+                        .startsWith("cotrain.deployment-file (env COTRAIN_DEPLOYMENT_FILE)")
+                        .contains("is for chain 31337 but cotrain.chain-id is 1"))
                 .anySatisfy(p -> assertThat(p)
                         .startsWith("cotrain.tasks[0].feature-columns")
-                        .contains("classCount"))
-                .anySatisfy(p -> assertThat(p).startsWith("cotrain.confirmations"))
-                .anySatisfy(p -> assertThat(p).startsWith("cotrain.tick-interval"))
-                .anySatisfy(p -> assertThat(p).startsWith("cotrain.finalize-page-size"))
-                .anySatisfy(p -> assertThat(p).startsWith("cotrain.ipfs.api-url"));
+                        .contains("classCount"));
     }
 
     @Test
@@ -248,14 +353,19 @@ class NodeSettingsTest {
     @Test
     void aMalformedPrivateKeyIsNamedButNotEchoed() {
         env.put("COTRAIN_KEY_PRIVATE_KEY", "0x1234secret");
-        InvalidSettingsException e = invalid();
-        assertThat(e.getMessage()).contains("cotrain.key.private-key").doesNotContain("1234secret");
+        assertThat(violations())
+                .singleElement()
+                .asString()
+                .contains("cotrain.key.private-key (env COTRAIN_KEY_PRIVATE_KEY) is not a 32-byte hex private key")
+                .doesNotContain("1234secret");
     }
 
     @Test
     void keystoreAndPrivateKeyAreExclusive() throws Exception {
         env.put("COTRAIN_KEY_KEYSTORE", dir.resolve("x.json").toString());
-        assertThat(invalid().getMessage())
+        assertThat(violations())
+                .singleElement()
+                .asString()
                 .contains("set exactly one signing key")
                 .contains("both are set");
     }
@@ -275,8 +385,17 @@ class NodeSettingsTest {
         assertThat(invalid().getMessage()).contains("cannot decrypt").doesNotContain("hunter2");
 
         env.remove("COTRAIN_KEY_KEYSTORE_PASSWORD");
-        assertThat(invalid().getMessage())
-                .contains("cotrain.key.keystore-password (env COTRAIN_KEY_KEYSTORE_PASSWORD) is missing");
+        assertThat(violations())
+                .singleElement()
+                .asString()
+                .contains("cotrain.key.keystore-password (env COTRAIN_KEY_KEYSTORE_PASSWORD) is missing")
+                .contains(keystore.getAbsolutePath());
+
+        env.put("COTRAIN_KEY_KEYSTORE", dir.resolve("gone.json").toString());
+        assertThat(violations())
+                .singleElement()
+                .asString()
+                .contains("cotrain.key.keystore (env COTRAIN_KEY_KEYSTORE): no such file");
     }
 
     @Test

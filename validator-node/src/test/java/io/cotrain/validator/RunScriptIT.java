@@ -43,7 +43,7 @@ class RunScriptIT {
         String log = Files.readString(output);
         assertThat(node.exitValue()).as(log).isNotZero();
         assertThat(log)
-                .contains("invalid validator node configuration")
+                .contains("Configuration validation failed")
                 .contains("cotrain.rpc-url (env COTRAIN_RPC_URL) must be an http(s) URL")
                 .contains("cotrain.deployment-file (env COTRAIN_DEPLOYMENT_FILE) is missing")
                 .contains("cotrain.key.private-key (env COTRAIN_KEY_PRIVATE_KEY) is not a 32-byte hex private key")

@@ -1,8 +1,8 @@
 package io.cotrain.validator.api;
 
+import io.cotrain.validator.NodeSettings;
 import io.cotrain.validator.ProblemException;
 import io.cotrain.validator.ValidatorConfig;
-import io.cotrain.validator.ValidatorService;
 import io.cotrain.validator.auth.GatewayTokens;
 import io.cotrain.validator.auth.MalformedSiweMessageException;
 import io.cotrain.validator.auth.NonceStore;
@@ -70,7 +70,7 @@ public class AuthResource {
     ValidatorConfig config;
 
     @Inject
-    ValidatorService node;
+    NodeSettings settings;
 
     @Inject
     GatewayTokens tokens;
@@ -104,7 +104,7 @@ public class AuthResource {
         }
         String domain = domains.isEmpty() ? uri.getBaseUri().getAuthority() : domains.getFirst();
         String origin = uri.getBaseUri().getScheme() + "://" + domain;
-        long chainId = node.settings().chainId();
+        long chainId = settings.chainId();
         String message = address.map(a -> new SiweMessage(
                                 Optional.empty(),
                                 domain,
@@ -143,7 +143,7 @@ public class AuthResource {
                     + "0x-hex personal_sign signature}");
         }
         SignInVerifier verifier =
-                new SignInVerifier(nonces, node.settings().chainId(), new HashSet<>(domains), clock, CLOCK_SKEW);
+                new SignInVerifier(nonces, settings.chainId(), new HashSet<>(domains), clock, CLOCK_SKEW);
         SiweMessage message;
         try {
             message = verifier.verify(

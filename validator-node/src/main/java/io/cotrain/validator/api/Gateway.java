@@ -1,6 +1,7 @@
 package io.cotrain.validator.api;
 
 import io.cotrain.ipfs.ContentStore;
+import io.cotrain.ipfs.IpfsClient;
 import io.cotrain.oracle.evaluation.EvaluationLimits;
 import io.cotrain.oracle.scoring.TaskCatalog;
 import io.cotrain.validator.NodeSettings;
@@ -18,6 +19,7 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
+import org.web3j.protocol.Web3j;
 
 /**
  * The gateway's parts, built once from the node's settings and clients and produced as beans for the resources to
@@ -35,6 +37,15 @@ public class Gateway {
     @Inject
     ValidatorConfig config;
 
+    @Inject
+    NodeSettings settings;
+
+    @Inject
+    Web3j web3j;
+
+    @Inject
+    IpfsClient ipfs;
+
     private LedgerIndex ledger;
     private NetworkReader reader;
     private TransactionBuilder transactions;
@@ -44,12 +55,11 @@ public class Gateway {
 
     @PostConstruct
     void start() {
-        NodeSettings settings = node.settings();
-        ledger = new LedgerIndex(node.web3j(), settings.deployment(), config.maxBlocksPerQuery());
+        ledger = new LedgerIndex(web3j, settings.deployment(), config.maxBlocksPerQuery());
         reader = new NetworkReader(
-                node.web3j(), settings.deployment(), ledger, id -> node.loop().evaluation(id));
-        transactions = new TransactionBuilder(node.web3j(), settings.chainId(), settings.deployment());
-        content = new ContentStore(node.ipfs());
+                web3j, settings.deployment(), ledger, id -> node.loop().evaluation(id));
+        transactions = new TransactionBuilder(web3j, settings.chainId(), settings.deployment());
+        content = new ContentStore(ipfs);
         evaluator =
                 new CandidateEvaluator(content, new TaskCatalog(settings.tasks(), EvaluationLimits.defaults()), reader);
     }

@@ -1,6 +1,6 @@
 package io.cotrain.validator.api;
 
-import io.cotrain.validator.ValidatorService;
+import io.cotrain.validator.NodeSettings;
 import io.cotrain.validator.gateway.GatewayViews.TotalsView;
 import io.cotrain.validator.gateway.LedgerIndex;
 import io.cotrain.validator.gateway.NetworkReader;
@@ -38,12 +38,11 @@ public class NetworkResource {
     NetworkReader reader;
 
     @Inject
-    ValidatorService node;
+    NodeSettings settings;
 
     @GET
     @Operation(summary = "The chain, the contracts and this node")
     public NetworkView network() {
-        var settings = node.settings();
         var deployment = settings.deployment();
         return new NetworkView(
                 settings.chainId(),

@@ -2,24 +2,16 @@
 pragma solidity ^0.8.24;
 
 import {Script, console} from "forge-std/Script.sol";
-import {ERC1967Proxy} from "@openzeppelin/contracts/proxy/ERC1967/ERC1967Proxy.sol";
 
-import {CotrainProtocol} from "cotrain/CotrainProtocol.sol";
-import {CotrainProtocolExtension} from "cotrain/CotrainProtocolExtension.sol";
-import {CotrainTimelock} from "cotrain/governance/CotrainTimelock.sol";
-import {ICotrainProtocol} from "cotrain/interfaces/ICotrainProtocol.sol";
+import {CotrainDeployment} from "./CotrainDeployment.sol";
 import {ExitWindow} from "cotrain/libraries/ExitWindow.sol";
-import {CommitToken} from "cotrain/registry/CommitToken.sol";
-import {ModelRegistry} from "cotrain/registry/ModelRegistry.sol";
-import {CotrainToken} from "cotrain/token/CotrainToken.sol";
 import {ProtocolConfig} from "cotrain/types/CotrainTypes.sol";
-import {ValidatorRegistry} from "cotrain/validators/ValidatorRegistry.sol";
 
 /// @notice Deploys the token, the validator registry, the protocol (with its extension) and the model registry behind
 /// UUPS proxies and the commit NFT collection, binds them (the model registry may slash validators' attestations),
 /// optionally admits validators, hands out tokens and funds the reward pool, then hands governance to a
 /// CotrainTimelock (an OpenZeppelin TimelockController) and writes the addresses to
-/// deployment/addresses/<chainId>.json.
+/// deployment/addresses/<chainId>.json. The wiring is CotrainDeployment's, which the Foundry fixtures share.
 ///
 /// Governance: DEFAULT_ADMIN_ROLE, PARAMETER_ROLE, UPGRADER_ROLE and VALIDATOR_MANAGER_ROLE of every contract go to the
 /// timelock, whose proposer and executor is COTRAIN_GOVERNOR; PAUSER_ROLE goes to COTRAIN_PAUSER (pausing stays
@@ -37,11 +29,15 @@ import {ValidatorRegistry} from "cotrain/validators/ValidatorRegistry.sol";
 /// Optional environment (defaults in brackets):
 ///   COTRAIN_SUBMISSION_BLOCKS [20], COTRAIN_COMMIT_BLOCKS [10], COTRAIN_REVEAL_BLOCKS [10]  round windows
 ///   COTRAIN_UNBONDING_ROUNDS   unbonding delays, in rounds [2]
+///   COTRAIN_PARAMETERS         every initial parameter at once, as abi.encode(ProtocolConfig) in hex: replaces the
+///                              defaults and the four variables above []
 ///   COTRAIN_GOVERNOR           proposes and executes timelocked changes [the signer]
 ///   COTRAIN_PAUSER             may pause and unpause at once [the signer]
 ///   COTRAIN_SECONDS_PER_BLOCK  the chain's block time, for the timelock delay [12]
 ///   COTRAIN_TIMELOCK_DELAY     seconds [the exit window in seconds]
 ///   COTRAIN_ALLOW_SHORT_TIMELOCK  true: accept a delay below the exit window (local networks only) [false]
+///   COTRAIN_KEEP_ROLES         true: no timelock, the signer keeps every role and the addresses file has no
+///                              "timelock" (test chains only: the Java test fixtures deploy so) [false]
 ///   COTRAIN_VALIDATORS         comma-separated addresses to admit to the validator set []
 ///   COTRAIN_TOKEN_RECIPIENTS   comma-separated addresses that receive COTRAIN_TOKENS_EACH tokens []
 ///   COTRAIN_TOKENS_EACH        whole tokens per recipient [100000]
@@ -51,65 +47,24 @@ contract Deploy is Script {
     uint256 private constant TOKEN = 1e18;
     uint256 private constant SUPPLY = 1_000_000_000 * TOKEN;
 
-    struct Deployment {
-        CotrainToken token;
-        ValidatorRegistry registry;
-        address registryImplementation;
-        ICotrainProtocol protocol;
-        address protocolImplementation;
-        ModelRegistry modelRegistry;
-        address modelRegistryImplementation;
-        CommitToken commitToken;
-        CotrainTimelock timelock;
-        uint256 deployBlock;
-    }
-
     error TimelockDelayTooShort(uint256 delaySeconds, uint256 exitWindowSeconds);
+    error ParametersLengthMismatch(uint256 length, uint256 expectedLength);
 
-    function run() external returns (Deployment memory deployment) {
+    /// @notice Deploys, sets up and hands over the system as the environment says (see the contract's notice), then
+    /// writes the addresses file.
+    /// @return deployment the contracts deployed (the timelock zero with COTRAIN_KEEP_ROLES=true)
+    function run() external returns (CotrainDeployment.Contracts memory deployment) {
         uint256 key = vm.envOr("PRIVATE_KEY", uint256(0));
         if (key != 0) vm.startBroadcast(key);
         else vm.startBroadcast();
         (, address admin,) = vm.readCallers();
         ProtocolConfig memory parameters = config();
-        uint256 delay = timelockDelay(parameters);
+        bool keepRoles = vm.envOr("COTRAIN_KEEP_ROLES", false);
+        uint256 delay = keepRoles ? 0 : timelockDelay(parameters);
 
-        deployment.deployBlock = block.number;
-        deployment.token = new CotrainToken(admin, SUPPLY);
-        deployment.registryImplementation = address(new ValidatorRegistry(deployment.token));
-        deployment.registry = ValidatorRegistry(
-            address(
-                new ERC1967Proxy(
-                    deployment.registryImplementation, abi.encodeCall(ValidatorRegistry.initialize, (admin))
-                )
-            )
-        );
-        CotrainProtocolExtension extension = new CotrainProtocolExtension(deployment.token, deployment.registry);
-        deployment.protocolImplementation =
-            address(new CotrainProtocol(deployment.token, deployment.registry, extension));
-        deployment.protocol = ICotrainProtocol(
-            address(
-                new ERC1967Proxy(
-                    deployment.protocolImplementation,
-                    abi.encodeCall(CotrainProtocolExtension.initialize, (admin, parameters))
-                )
-            )
-        );
-        deployment.registry.setProtocol(address(deployment.protocol));
-
-        deployment.modelRegistryImplementation = address(new ModelRegistry(deployment.protocol));
-        // The commit collection names its minter, the model registry's proxy, which is the next contract deployed.
-        address modelRegistryProxy = vm.computeCreateAddress(admin, vm.getNonce(admin) + 1);
-        deployment.commitToken = new CommitToken(modelRegistryProxy);
-        deployment.modelRegistry = ModelRegistry(
-            address(
-                new ERC1967Proxy(
-                    deployment.modelRegistryImplementation,
-                    abi.encodeCall(ModelRegistry.initialize, (admin, deployment.commitToken))
-                )
-            )
-        );
-        deployment.registry.bindModelRegistry(address(deployment.modelRegistry));
+        uint256 deployBlock = block.number;
+        deployment =
+            CotrainDeployment.deploy(CotrainDeployment.Config({admin: admin, supply: SUPPLY, parameters: parameters}));
 
         address[] memory validators = vm.envOr("COTRAIN_VALIDATORS", ",", new address[](0));
         for (uint256 i = 0; i < validators.length; ++i) {
@@ -126,15 +81,31 @@ contract Deploy is Script {
             deployment.protocol.fundRewards(funding);
         }
 
-        deployment.timelock = handOverGovernance(deployment, admin, delay);
+        if (!keepRoles) {
+            CotrainDeployment.Governance memory governance = CotrainDeployment.Governance({
+                governor: vm.envOr("COTRAIN_GOVERNOR", admin), pauser: vm.envOr("COTRAIN_PAUSER", admin), delay: delay
+            });
+            CotrainDeployment.handOverGovernance(deployment, admin, governance);
+        }
         vm.stopBroadcast();
 
-        writeAddresses(deployment);
+        writeAddresses(deployment, deployBlock);
     }
 
-    /// @notice The initial parameters. Round windows come from the environment; the rest are the defaults a new
-    /// network starts with and its governance tunes later.
-    function config() public view returns (ProtocolConfig memory) {
+    /// @notice The initial parameters: COTRAIN_PARAMETERS if set, else the defaults a new network starts with and its
+    /// governance tunes later, with round windows and unbonding delays from the environment.
+    /// @return parameters the protocol's initial parameters
+    function config() public view returns (ProtocolConfig memory parameters) {
+        parameters = defaults();
+        bytes memory encoded = vm.envOr("COTRAIN_PARAMETERS", bytes(""));
+        if (encoded.length == 0) return parameters;
+        uint256 expectedLength = abi.encode(parameters).length;
+        if (encoded.length != expectedLength) revert ParametersLengthMismatch(encoded.length, expectedLength);
+        parameters = abi.decode(encoded, (ProtocolConfig));
+    }
+
+    /// @dev The default parameters, their round windows and unbonding delays from the environment.
+    function defaults() internal view returns (ProtocolConfig memory) {
         uint256 submissionBlocks = vm.envOr("COTRAIN_SUBMISSION_BLOCKS", uint256(20));
         uint256 commitBlocks = vm.envOr("COTRAIN_COMMIT_BLOCKS", uint256(10));
         uint256 revealBlocks = vm.envOr("COTRAIN_REVEAL_BLOCKS", uint256(10));
@@ -173,6 +144,8 @@ contract Deploy is Script {
 
     /// @notice The timelock's delay in seconds: COTRAIN_TIMELOCK_DELAY, or the exit window at
     /// COTRAIN_SECONDS_PER_BLOCK. A delay shorter than the exit window is refused unless explicitly allowed.
+    /// @param parameters the initial parameters, which set the exit window
+    /// @return the delay in seconds
     function timelockDelay(ProtocolConfig memory parameters) public view returns (uint256) {
         uint256 exitBlocks = ExitWindow.blocks(
             parameters.submissionBlocks + parameters.commitBlocks + parameters.revealBlocks,
@@ -190,45 +163,8 @@ contract Deploy is Script {
         return delay;
     }
 
-    /// @dev Every role that can move funds or change the rules goes to a new timelock; pausing to the pauser; the
-    /// deployer renounces all it held.
-    function handOverGovernance(Deployment memory deployment, address admin, uint256 delay)
-        internal
-        returns (CotrainTimelock timelock)
-    {
-        address[] memory governors = new address[](1);
-        governors[0] = vm.envOr("COTRAIN_GOVERNOR", admin);
-        address pauser = vm.envOr("COTRAIN_PAUSER", admin);
-        timelock = new CotrainTimelock(delay, deployment.protocol, governors, governors, address(0));
-        address governance = address(timelock);
-
-        ICotrainProtocol protocol = deployment.protocol;
-        bytes32 adminRole = 0x00;
-        protocol.grantRole(protocol.PARAMETER_ROLE(), governance);
-        protocol.grantRole(protocol.UPGRADER_ROLE(), governance);
-        protocol.grantRole(protocol.PAUSER_ROLE(), pauser);
-        protocol.grantRole(adminRole, governance);
-        protocol.renounceRole(protocol.PARAMETER_ROLE(), admin);
-        protocol.renounceRole(protocol.UPGRADER_ROLE(), admin);
-        if (pauser != admin) protocol.renounceRole(protocol.PAUSER_ROLE(), admin);
-        protocol.renounceRole(adminRole, admin);
-
-        ValidatorRegistry registry = deployment.registry;
-        registry.grantRole(registry.VALIDATOR_MANAGER_ROLE(), governance);
-        registry.grantRole(registry.UPGRADER_ROLE(), governance);
-        registry.grantRole(adminRole, governance);
-        registry.renounceRole(registry.VALIDATOR_MANAGER_ROLE(), admin);
-        registry.renounceRole(registry.UPGRADER_ROLE(), admin);
-        registry.renounceRole(adminRole, admin);
-
-        ModelRegistry models = deployment.modelRegistry;
-        models.grantRole(models.UPGRADER_ROLE(), governance);
-        models.grantRole(adminRole, governance);
-        models.renounceRole(models.UPGRADER_ROLE(), admin);
-        models.renounceRole(adminRole, admin);
-    }
-
-    function writeAddresses(Deployment memory deployment) internal {
+    /// @dev Writes the addresses file (no "timelock" if the signer kept the roles) and prints where things are.
+    function writeAddresses(CotrainDeployment.Contracts memory deployment, uint256 deployBlock) internal {
         string memory json = "deployment";
         vm.serializeUint(json, "chainId", block.chainid);
         vm.serializeAddress(json, "token", address(deployment.token));
@@ -239,8 +175,9 @@ contract Deploy is Script {
         vm.serializeAddress(json, "modelRegistry", address(deployment.modelRegistry));
         vm.serializeAddress(json, "modelRegistryImplementation", deployment.modelRegistryImplementation);
         vm.serializeAddress(json, "commitToken", address(deployment.commitToken));
-        vm.serializeAddress(json, "timelock", address(deployment.timelock));
-        string memory output = vm.serializeUint(json, "deployBlock", deployment.deployBlock);
+        bool governed = address(deployment.timelock) != address(0);
+        if (governed) vm.serializeAddress(json, "timelock", address(deployment.timelock));
+        string memory output = vm.serializeUint(json, "deployBlock", deployBlock);
         string memory path = vm.envOr(
             "COTRAIN_ADDRESSES_FILE",
             string.concat(vm.projectRoot(), "/../deployment/addresses/", vm.toString(block.chainid), ".json")
@@ -251,6 +188,10 @@ contract Deploy is Script {
         console.log("protocol  %s", address(deployment.protocol));
         console.log("registry  %s", address(deployment.registry));
         console.log("models    %s", address(deployment.modelRegistry));
-        console.log("timelock  %s (delay %s s)", address(deployment.timelock), deployment.timelock.getMinDelay());
+        if (governed) {
+            console.log("timelock  %s (delay %s s)", address(deployment.timelock), deployment.timelock.getMinDelay());
+        } else {
+            console.log("no timelock: the signer kept every role (COTRAIN_KEEP_ROLES)");
+        }
     }
 }

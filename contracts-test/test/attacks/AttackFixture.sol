@@ -5,6 +5,7 @@ import {TimelockController} from "@openzeppelin/contracts/governance/TimelockCon
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 
 import {CoreTestHelpers} from "../utils/CoreTestHelpers.sol";
+import {CotrainDeployment} from "../../../deployment/script/CotrainDeployment.sol";
 import {CotrainTimelock} from "cotrain/governance/CotrainTimelock.sol";
 import {ExitWindow} from "cotrain/libraries/ExitWindow.sol";
 import {ContributionType, Parameter} from "cotrain/types/CotrainTypes.sol";
@@ -21,7 +22,7 @@ contract Drainer {
 }
 
 /// @notice The stage of the reviews' attacks: a funded pool, three validators bonded as the deploy scripts bond them,
-/// an honest contributor and an attacker; governance handed to a timelock as the deploy script does; and a round
+/// an honest contributor and an attacker; governance handed to a timelock as the deploy script hands it; and a round
 /// whose ring slot stays held through its whole commit window.
 abstract contract AttackFixture is CoreTestHelpers {
     uint256 internal constant BOND = 2_000 * TOKEN; // the deploy scripts bond twice the minimum
@@ -49,11 +50,10 @@ abstract contract AttackFixture is CoreTestHelpers {
 
     // ---- governance ---------------------------------------------------------------------------------------------
 
-    /// @dev Parameters and upgrades of the protocol and the registry to a CotrainTimelock whose delay in seconds is the
-    /// exit window at 12 s blocks, as Deploy.s.sol does; the admin keeps PAUSER_ROLE (the deploy default).
+    /// @dev Governance handed to a CotrainTimelock by the deploy script's own hand-over
+    /// (CotrainDeployment.handOverGovernance), its delay in seconds the exit window of the current parameters at 12 s
+    /// blocks, as Deploy.s.sol sets it; the admin is its governor and keeps PAUSER_ROLE (the deploy defaults).
     function _timelockedGovernance() internal returns (CotrainTimelock timelock) {
-        address[] memory governors = new address[](1);
-        governors[0] = admin;
         uint256 round = protocol.parameter(Parameter.SubmissionBlocks) + protocol.parameter(Parameter.CommitBlocks)
             + protocol.parameter(Parameter.RevealBlocks);
         uint256 exitBlocks = ExitWindow.blocks(
@@ -61,14 +61,11 @@ abstract contract AttackFixture is CoreTestHelpers {
             protocol.parameter(Parameter.ValidatorUnbondingBlocks),
             protocol.parameter(Parameter.ContributorUnbondingBlocks)
         );
-        timelock = new CotrainTimelock(exitBlocks * 12, protocol, governors, governors, address(0));
+        CotrainDeployment.Governance memory governance =
+            CotrainDeployment.Governance({governor: admin, pauser: admin, delay: exitBlocks * 12});
+        CotrainDeployment.Contracts memory contracts = deployment;
         vm.startPrank(admin);
-        protocol.grantRole(protocol.PARAMETER_ROLE(), address(timelock));
-        protocol.grantRole(protocol.UPGRADER_ROLE(), address(timelock));
-        protocol.renounceRole(protocol.PARAMETER_ROLE(), admin);
-        protocol.renounceRole(protocol.UPGRADER_ROLE(), admin);
-        registry.grantRole(registry.UPGRADER_ROLE(), address(timelock));
-        registry.renounceRole(registry.UPGRADER_ROLE(), admin);
+        timelock = CotrainDeployment.handOverGovernance(contracts, admin, governance);
         vm.stopPrank();
     }
 

@@ -2,9 +2,8 @@
 pragma solidity ^0.8.24;
 
 import {Test} from "forge-std/Test.sol";
-import {ERC1967Proxy} from "@openzeppelin/contracts/proxy/ERC1967/ERC1967Proxy.sol";
 
-import {CotrainProtocol} from "cotrain/CotrainProtocol.sol";
+import {CotrainDeployment} from "../../../deployment/script/CotrainDeployment.sol";
 import {CotrainProtocolExtension} from "cotrain/CotrainProtocolExtension.sol";
 import {IContributionRounds} from "cotrain/interfaces/IContributionRounds.sol";
 import {ICotrainProtocol} from "cotrain/interfaces/ICotrainProtocol.sol";
@@ -13,8 +12,9 @@ import {CotrainToken} from "cotrain/token/CotrainToken.sol";
 import {ContributionType, ProtocolConfig} from "cotrain/types/CotrainTypes.sol";
 import {ValidatorRegistry} from "cotrain/validators/ValidatorRegistry.sol";
 
-/// @notice Deploys token, validator registry and protocol (with its extension) behind their proxies the way the
-/// deploy script does, and offers the steps of a round as helpers. Every test contract of the protocol builds on it.
+/// @notice Deploys token, validator registry and protocol (with its extension) behind their proxies with the deploy
+/// script's own wiring (CotrainDeployment.deployProtocol), every role left with the admin, and offers the steps of a
+/// round as helpers. Every test contract of the protocol builds on it.
 /// Contributions are addressed by content digest on chain; the fixture remembers the digest of every id it submitted
 /// so that tests can speak of ids and finalize rounds page by page.
 abstract contract CotrainFixture is Test {
@@ -26,11 +26,12 @@ abstract contract CotrainFixture is Test {
     uint256 internal constant COMMIT_BLOCKS = 10;
     uint256 internal constant REVEAL_BLOCKS = 10;
 
+    /// @dev Everything deployed; the fields below name its parts.
+    CotrainDeployment.Contracts internal deployment;
     CotrainToken internal token;
     ValidatorRegistry internal registry;
     ICotrainProtocol internal protocol;
     CotrainProtocolExtension internal extension;
-    CotrainProtocol internal protocolImplementation;
 
     address internal admin = makeAddr("admin");
     address internal funder = makeAddr("funder");
@@ -40,19 +41,13 @@ abstract contract CotrainFixture is Test {
 
     function setUp() public virtual {
         vm.startPrank(admin);
-        token = new CotrainToken(admin, SUPPLY);
-        ValidatorRegistry registryImplementation = new ValidatorRegistry(token);
-        registry = ValidatorRegistry(
-            address(
-                new ERC1967Proxy(
-                    address(registryImplementation), abi.encodeCall(ValidatorRegistry.initialize, (admin))
-                )
-            )
+        deployment = CotrainDeployment.deployProtocol(
+            CotrainDeployment.Config({admin: admin, supply: SUPPLY, parameters: defaultConfig()})
         );
-        extension = new CotrainProtocolExtension(token, registry);
-        protocolImplementation = new CotrainProtocol(token, registry, extension);
-        protocol = deployProtocol(defaultConfig());
-        registry.setProtocol(address(protocol));
+        token = deployment.token;
+        registry = deployment.registry;
+        protocol = deployment.protocol;
+        extension = deployment.extension;
         token.transfer(funder, 10_000_000 * TOKEN);
         vm.stopPrank();
     }
@@ -60,14 +55,7 @@ abstract contract CotrainFixture is Test {
     /// @dev A new protocol proxy on the fixture's implementation (token, registry and extension), initialized with
     /// `config`: one call, so that expectRevert sees the initialization.
     function deployProtocol(ProtocolConfig memory config) internal returns (ICotrainProtocol) {
-        return ICotrainProtocol(
-            address(
-                new ERC1967Proxy(
-                    address(protocolImplementation),
-                    abi.encodeCall(CotrainProtocolExtension.initialize, (admin, config))
-                )
-            )
-        );
+        return CotrainDeployment.protocolProxy(deployment.protocolImplementation, admin, config);
     }
 
     function defaultConfig() internal pure returns (ProtocolConfig memory) {

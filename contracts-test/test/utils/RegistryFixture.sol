@@ -1,18 +1,18 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.24;
 
-import {ERC1967Proxy} from "@openzeppelin/contracts/proxy/ERC1967/ERC1967Proxy.sol";
-
 import {CoreTestHelpers} from "./CoreTestHelpers.sol";
+import {CotrainDeployment} from "../../../deployment/script/CotrainDeployment.sol";
 import {IModelRegistry} from "cotrain/interfaces/IModelRegistry.sol";
 import {CommitToken} from "cotrain/registry/CommitToken.sol";
 import {ModelRegistry} from "cotrain/registry/ModelRegistry.sol";
 import {ContributionType} from "cotrain/types/CotrainTypes.sol";
 
-/// @notice The protocol of CotrainFixture plus the model registry and its commit collection, deployed the way the
-/// deploy script does: the registry's implementation, then the CommitToken naming the proxy that comes next (its
-/// address predicted from the deployer's nonce), then the proxy, which the validator registry then binds
-/// (`bindModelRegistry`) so that its penalties can slash bonds into the protocol's reward pool.
+/// @notice The protocol of CotrainFixture plus the model registry and its commit collection, deployed by the deploy
+/// script's own wiring (CotrainDeployment.deployModelRegistry): the registry's implementation, then the CommitToken
+/// naming the proxy that comes next (its address predicted from the deployer's nonce), then the proxy, which the
+/// validator registry then binds (`bindModelRegistry`) so that its penalties can slash bonds into the protocol's reward
+/// pool.
 /// Helpers register models, bond validators, run protocol rounds of model updates and attest commits.
 /// Build specs and attestations before `vm.prank`: sha256 is a precompile call and would take the prank.
 abstract contract RegistryFixture is CoreTestHelpers {
@@ -33,21 +33,14 @@ abstract contract RegistryFixture is CoreTestHelpers {
 
     function setUp() public virtual override {
         super.setUp();
+        CotrainDeployment.Contracts memory contracts = deployment;
         vm.startPrank(admin);
-        modelRegistryImplementation = address(new ModelRegistry(protocol));
-        // the CommitToken names its minter, the proxy deployed right after it
-        address predicted = vm.computeCreateAddress(admin, vm.getNonce(admin) + 1);
-        commitToken = new CommitToken(predicted);
-        models = ModelRegistry(
-            address(
-                new ERC1967Proxy(
-                    modelRegistryImplementation, abi.encodeCall(ModelRegistry.initialize, (admin, commitToken))
-                )
-            )
-        );
-        registry.bindModelRegistry(address(models));
+        CotrainDeployment.deployModelRegistry(contracts, admin);
         vm.stopPrank();
-        assertEq(address(models), predicted, "predicted proxy address");
+        deployment = contracts;
+        models = contracts.modelRegistry;
+        commitToken = contracts.commitToken;
+        modelRegistryImplementation = contracts.modelRegistryImplementation;
         contributor = newContributor("contributor", 10_000 * TOKEN);
     }
 

@@ -23,7 +23,8 @@ import java.util.regex.Pattern;
  * @param modelRegistryImplementation the model registry implementation behind the proxy
  * @param commitToken the CommitToken, the NFT collection of commits
  * @param timelock the CotrainTimelock (an OpenZeppelin TimelockController) that holds the privileged roles, or null
- *     for a deployment that kept them with its deployer (the test deployer of contracts-test does)
+ *     for a deployment that kept them with its deployer (Deploy.s.sol with COTRAIN_KEEP_ROLES=true, as the Java test
+ *     fixtures run it)
  * @param deployBlock the block the deployment started at: where event scans begin
  */
 public record DeploymentAddresses(

@@ -43,7 +43,7 @@ class ProtocolRoundIT {
     @Test
     void wholeRound_rewardsGoodWork_slashesBadWorkAndTheValidatorThatDidNotReveal(AnvilNode anvil) throws Exception {
         CotrainClients chain = new CotrainClients(anvil.web3j(), anvil.chainId());
-        chain.use(ContractsDeployer.deploy(chain, admin, tokens(1_000_000_000), ContractsDeployer.testConfig()));
+        chain.use(ContractsDeployer.deploy(anvil, admin, ContractsDeployer.testConfig()));
         String protocolAddress = chain.addresses().protocol();
         CotrainToken adminToken = chain.token(admin);
 

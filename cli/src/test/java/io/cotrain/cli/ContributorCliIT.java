@@ -110,8 +110,7 @@ class ContributorCliIT {
         anvil = anvilNode;
         ipfs = ipfsNode;
         chain = new CotrainClients(anvil.web3j(), anvil.chainId());
-        DeploymentAddresses addresses =
-                ContractsDeployer.deploy(chain, ADMIN, tokens(1_000_000_000), ContractsDeployer.testConfig());
+        DeploymentAddresses addresses = ContractsDeployer.deploy(anvil, ADMIN, ContractsDeployer.testConfig());
         chain.use(addresses);
         deploymentFile = work.resolve("addresses.json");
         addresses.write(deploymentFile);

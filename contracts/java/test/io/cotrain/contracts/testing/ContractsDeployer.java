@@ -1,122 +1,87 @@
 package io.cotrain.contracts.testing;
 
 import io.cotrain.contracts.DeploymentAddresses;
-import io.cotrain.contracts.generated.CommitToken;
-import io.cotrain.contracts.generated.CotrainProtocol;
-import io.cotrain.contracts.generated.CotrainProtocolExtension;
 import io.cotrain.contracts.generated.CotrainProtocolExtension.ProtocolConfig;
-import io.cotrain.contracts.generated.CotrainToken;
-import io.cotrain.contracts.generated.ERC1967Proxy;
-import io.cotrain.contracts.generated.ModelRegistry;
-import io.cotrain.contracts.generated.ValidatorRegistry;
+import io.cotrain.testing.RepositoryRoot;
+import java.io.IOException;
 import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
-import org.web3j.abi.FunctionEncoder;
-import org.web3j.abi.datatypes.Address;
-import org.web3j.abi.datatypes.Function;
-import org.web3j.crypto.ContractUtils;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.web3j.abi.TypeEncoder;
 import org.web3j.crypto.Credentials;
-import org.web3j.protocol.core.DefaultBlockParameterName;
-import org.web3j.tx.TransactionManager;
 import org.web3j.utils.Numeric;
 
 /**
- * Deploys a fresh Cotrain through the generated Java bindings, as {@code deployment/script/Deploy.s.sol} does with
- * forge: the token, the validator registry, the protocol (with its extension) and the model registry behind ERC-1967
- * proxies (UUPS), initialized in their constructors' call, then bound to each other, and the commit NFT collection,
- * minted by the model registry. Unlike the deploy script, every role stays with {@code admin} (no timelock), so that
- * tests can admit validators and pause at once.
+ * Deploys a fresh Cotrain by running {@code deployment/script/Deploy.s.sol} with forge, as
+ * {@code deployment/lib/chain.sh} does, so that the tests run on exactly the wiring a real network gets
+ * (CotrainDeployment, which the Foundry fixtures share): the token, the validator registry, the protocol (with its
+ * extension) and the model registry behind ERC-1967 proxies, bound to each other, and the commit NFT collection.
+ * Unlike a network's deployment, the script runs with {@code COTRAIN_KEEP_ROLES=true}: every role stays with
+ * {@code admin} (no timelock), so that tests can admit validators and pause at once; the admin also keeps the
+ * script's whole token supply (no pool funding, no hand-outs).
  */
 public final class ContractsDeployer {
+    /** A deployment takes about a second; the first one after a change to the sources also compiles the script. */
+    private static final Duration TIMEOUT = Duration.ofMinutes(5);
+
     private ContractsDeployer() {}
 
     /**
-     * @param clients the chain to deploy to
-     * @param admin deployer, initial token holder and holder of every role
-     * @param supply the token supply in wei
+     * @param anvil the chain to deploy to
+     * @param admin deployer, holder of the whole token supply and of every role
      * @param config the protocol's initial parameters
-     * @return the new deployment's addresses
-     * @throws Exception if a deployment transaction fails
+     * @return the new deployment's addresses, without a timelock
+     * @throws IOException if forge cannot be started or its files cannot be written or read
+     * @throws InterruptedException if interrupted while forge runs
+     * @throws IllegalStateException if the script fails or times out, with its output
      */
-    public static DeploymentAddresses deploy(
-            CotrainClients clients, Credentials admin, BigInteger supply, ProtocolConfig config) throws Exception {
-        var web3j = clients.web3j();
-        TransactionManager signer = clients.transactionManager(admin);
-        BigInteger deployBlock = web3j.ethBlockNumber().send().getBlockNumber();
-
-        CotrainToken token = CotrainToken.deploy(web3j, signer, CotrainClients.GAS, admin.getAddress(), supply)
-                .send();
-        String registryImplementation = ValidatorRegistry.deploy(
-                        web3j, signer, CotrainClients.GAS, token.getContractAddress())
-                .send()
-                .getContractAddress();
-        String registry = proxy(
-                clients,
-                signer,
-                registryImplementation,
-                new Function("initialize", List.of(new Address(admin.getAddress())), List.of()));
-        String extension = CotrainProtocolExtension.deploy(
-                        web3j, signer, CotrainClients.GAS, token.getContractAddress(), registry)
-                .send()
-                .getContractAddress();
-        String protocolImplementation = CotrainProtocol.deploy(
-                        web3j, signer, CotrainClients.GAS, token.getContractAddress(), registry, extension)
-                .send()
-                .getContractAddress();
-        String protocol = proxy(
-                clients,
-                signer,
-                protocolImplementation,
-                new Function("initialize", List.of(new Address(admin.getAddress()), config), List.of()));
-
-        ValidatorRegistry validators = ValidatorRegistry.load(registry, web3j, signer, CotrainClients.GAS);
-        validators.setProtocol(protocol).send();
-
-        String modelRegistryImplementation = ModelRegistry.deploy(web3j, signer, CotrainClients.GAS, protocol)
-                .send()
-                .getContractAddress();
-        // The commit collection names its minter, the model registry's proxy, which is deployed right after it.
-        BigInteger nonce = web3j.ethGetTransactionCount(admin.getAddress(), DefaultBlockParameterName.PENDING)
-                .send()
-                .getTransactionCount();
-        String modelRegistryProxy =
-                ContractUtils.generateContractAddress(admin.getAddress(), nonce.add(BigInteger.ONE));
-        String commitToken = CommitToken.deploy(web3j, signer, CotrainClients.GAS, modelRegistryProxy)
-                .send()
-                .getContractAddress();
-        String modelRegistry = proxy(
-                clients,
-                signer,
-                modelRegistryImplementation,
-                new Function(
-                        "initialize", List.of(new Address(admin.getAddress()), new Address(commitToken)), List.of()));
-        if (!modelRegistry.equalsIgnoreCase(modelRegistryProxy)) {
-            throw new IllegalStateException("model registry deployed at " + modelRegistry + ", expected "
-                    + modelRegistryProxy + ": another transaction of " + admin.getAddress() + " came between");
+    public static DeploymentAddresses deploy(AnvilNode anvil, Credentials admin, ProtocolConfig config)
+            throws IOException, InterruptedException {
+        Path root = RepositoryRoot.path();
+        // forge may write under deployment/target (foundry.toml's fs_permissions); its broadcast records go there too
+        Path work = Files.createDirectories(root.resolve("deployment/target/test-deployments"));
+        Path addresses = Files.createTempFile(work, "deployment-", ".json");
+        Path log = addresses.resolveSibling(addresses.getFileName().toString().replace(".json", ".log"));
+        ProcessBuilder forge = new ProcessBuilder(List.of(
+                        FoundryBinaries.binary("forge").toString(),
+                        "script",
+                        "../deployment/script/Deploy.s.sol",
+                        "--rpc-url",
+                        anvil.rpcUrl(),
+                        "--broadcast"))
+                .directory(root.resolve("contracts").toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        // Nothing from the caller's environment may change the deployment: only the settings below.
+        forge.environment().keySet().removeIf(name -> name.startsWith("COTRAIN_"));
+        forge.environment()
+                .putAll(Map.of(
+                        "PRIVATE_KEY",
+                        Numeric.toHexStringWithPrefixZeroPadded(
+                                admin.getEcKeyPair().getPrivateKey(), 64),
+                        "COTRAIN_PARAMETERS",
+                        "0x" + TypeEncoder.encode(config),
+                        "COTRAIN_KEEP_ROLES",
+                        "true",
+                        "COTRAIN_POOL_FUNDING",
+                        "0",
+                        "COTRAIN_ADDRESSES_FILE",
+                        addresses.toString(),
+                        "FOUNDRY_BROADCAST",
+                        work.resolve("broadcast").toString()));
+        Process process = forge.start();
+        boolean exited = process.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        if (!exited) process.destroyForcibly().waitFor();
+        if (!exited || process.exitValue() != 0) {
+            String outcome = exited ? "failed with exit code " + process.exitValue() : "timed out after " + TIMEOUT;
+            throw new IllegalStateException(
+                    "forge script Deploy.s.sol " + outcome + " (" + log + "):\n" + Files.readString(log));
         }
-        validators.bindModelRegistry(modelRegistry).send();
-        return new DeploymentAddresses(
-                clients.chainId(),
-                token.getContractAddress(),
-                protocol,
-                protocolImplementation,
-                registry,
-                registryImplementation,
-                modelRegistry,
-                modelRegistryImplementation,
-                commitToken,
-                null,
-                deployBlock);
-    }
-
-    private static String proxy(
-            CotrainClients clients, TransactionManager signer, String implementation, Function initializer)
-            throws Exception {
-        byte[] initCall = Numeric.hexStringToByteArray(FunctionEncoder.encode(initializer));
-        return ERC1967Proxy.deploy(
-                        clients.web3j(), signer, CotrainClients.GAS, BigInteger.ZERO, implementation, initCall)
-                .send()
-                .getContractAddress();
+        return DeploymentAddresses.read(addresses);
     }
 
     /**

@@ -47,8 +47,7 @@ public class ValidatorNetworkResource implements QuarkusTestResourceLifecycleMan
             ipfs = IpfsNode.start(work.resolve("ipfs"));
 
             CotrainClients chain = new CotrainClients(anvil.web3j(), anvil.chainId());
-            DeploymentAddresses deployment =
-                    ContractsDeployer.deploy(chain, ADMIN, tokens(1_000_000_000), ContractsDeployer.testConfig());
+            DeploymentAddresses deployment = ContractsDeployer.deploy(anvil, ADMIN, ContractsDeployer.testConfig());
             chain.use(deployment);
             chain.token(ADMIN).approve(deployment.protocol(), tokens(100_000)).send();
             chain.protocol(ADMIN).fundRewards(tokens(100_000)).send();

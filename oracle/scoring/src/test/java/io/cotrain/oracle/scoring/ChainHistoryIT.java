@@ -50,7 +50,7 @@ class ChainHistoryIT {
     static void contributions(AnvilNode anvilNode) throws Exception {
         anvil = anvilNode;
         chain = new CotrainClients(anvil.web3j(), anvil.chainId());
-        chain.use(ContractsDeployer.deploy(chain, ADMIN, tokens(1_000_000), ContractsDeployer.testConfig()));
+        chain.use(ContractsDeployer.deploy(anvil, ADMIN, ContractsDeployer.testConfig()));
         chain.token(ADMIN).transfer(CONTRIBUTOR.getAddress(), tokens(100)).send();
         chain.token(CONTRIBUTOR)
                 .approve(chain.addresses().protocol(), tokens(100))

@@ -101,7 +101,7 @@ class CopiesAndSpamIT {
         anvil = anvilNode;
         ipfs = ipfsNode;
         chain = new CotrainClients(anvil.web3j(), anvil.chainId());
-        chain.use(ContractsDeployer.deploy(chain, ADMIN, tokens(1_000_000_000), ContractsDeployer.testConfig()));
+        chain.use(ContractsDeployer.deploy(anvil, ADMIN, ContractsDeployer.testConfig()));
         chain.token(ADMIN)
                 .approve(chain.addresses().protocol(), tokens(100_000))
                 .send();

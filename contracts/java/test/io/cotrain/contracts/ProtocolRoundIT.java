@@ -7,9 +7,9 @@ import io.cotrain.contracts.generated.CotrainProtocol;
 import io.cotrain.contracts.generated.CotrainToken;
 import io.cotrain.contracts.testing.AnvilExtension;
 import io.cotrain.contracts.testing.AnvilNode;
-import io.cotrain.contracts.testing.ContractsDeployer;
 import io.cotrain.contracts.testing.CotrainClients;
 import io.cotrain.contracts.testing.DevAccounts;
+import io.cotrain.contracts.testing.TestNetwork;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -27,10 +27,6 @@ import org.web3j.protocol.core.methods.response.TransactionReceipt;
  */
 @ExtendWith(AnvilExtension.class)
 class ProtocolRoundIT {
-    private static final int MODEL_UPDATE = 0;
-    private static final int DATASET = 1;
-    private static final int ACCEPTED = 2;
-    private static final int REJECTED = 3;
     private static final BigInteger TASK = BigInteger.ONE;
 
     private final Credentials admin = DevAccounts.account(0);
@@ -42,21 +38,15 @@ class ProtocolRoundIT {
 
     @Test
     void wholeRound_rewardsGoodWork_slashesBadWorkAndTheValidatorThatDidNotReveal(AnvilNode anvil) throws Exception {
-        CotrainClients chain = new CotrainClients(anvil.web3j(), anvil.chainId());
-        chain.use(ContractsDeployer.deploy(anvil, admin, ContractsDeployer.testConfig()));
+        TestNetwork network = TestNetwork.builder(anvil)
+                .admin(admin)
+                .rewardPool(10_000)
+                .validators(validators)
+                .build();
+        CotrainClients chain = network.chain();
         String protocolAddress = chain.addresses().protocol();
         CotrainToken adminToken = chain.token(admin);
 
-        adminToken.approve(protocolAddress, tokens(10_000)).send();
-        chain.protocol(admin).fundRewards(tokens(10_000)).send();
-        for (Credentials validator : validators) {
-            adminToken.transfer(validator.getAddress(), tokens(2_000)).send();
-            chain.registry(admin).addValidator(validator.getAddress()).send();
-            chain.token(validator)
-                    .approve(chain.addresses().validatorRegistry(), tokens(2_000))
-                    .send();
-            chain.registry(validator).bondValidator(tokens(2_000)).send();
-        }
         for (Credentials contributor : List.of(alice, bob)) {
             adminToken.transfer(contributor.getAddress(), tokens(1_000)).send();
             chain.token(contributor).approve(protocolAddress, tokens(100)).send();
@@ -64,7 +54,8 @@ class ProtocolRoundIT {
         }
 
         TransactionReceipt aliceSubmission = chain.protocol(alice)
-                .submitContribution(BigInteger.valueOf(MODEL_UPDATE), sha256("alice's model update manifest"), TASK)
+                .submitContribution(
+                        ContributionKind.MODEL_UPDATE.onChain(), sha256("alice's model update manifest"), TASK)
                 .send();
         var submitted =
                 CotrainProtocol.getContributionSubmittedEvents(aliceSubmission).getFirst();
@@ -73,7 +64,7 @@ class ProtocolRoundIT {
         BigInteger good = submitted.id;
         BigInteger round = submitted.round;
         chain.protocol(bob)
-                .submitContribution(BigInteger.valueOf(DATASET), sha256("bob's dataset manifest"), TASK)
+                .submitContribution(ContributionKind.DATASET.onChain(), sha256("bob's dataset manifest"), TASK)
                 .send();
         assertThat(chain.protocol(admin)
                         .contribution(sha256("bob's dataset manifest"))
@@ -124,9 +115,9 @@ class ProtocolRoundIT {
         var badView = reader.contribution(sha256("bob's dataset manifest")).send();
         assertThat(goodView.id).isEqualTo(good);
         assertThat(badView.id).isEqualTo(good.add(BigInteger.ONE));
-        assertThat(goodView.status.intValue()).isEqualTo(ACCEPTED);
+        assertThat(ContributionStatus.of(goodView.status)).isEqualTo(ContributionStatus.ACCEPTED);
         assertThat(goodView.consensusScore.intValue()).isEqualTo(90);
-        assertThat(badView.status.intValue()).isEqualTo(REJECTED);
+        assertThat(ContributionStatus.of(badView.status)).isEqualTo(ContributionStatus.REJECTED);
         assertThat(badView.consensusScore.intValue()).isEqualTo(10);
 
         // Reward = 20 tokens x (90 - 50) / (100 - 50) x (0.5 + 5000/10000); reputation EMA with alpha 0.2 from 5000.

@@ -14,9 +14,9 @@ import io.cotrain.contracts.generated.CotrainProtocol;
 import io.cotrain.contracts.generated.ModelRegistry;
 import io.cotrain.contracts.testing.AnvilExtension;
 import io.cotrain.contracts.testing.AnvilNode;
-import io.cotrain.contracts.testing.ContractsDeployer;
 import io.cotrain.contracts.testing.CotrainClients;
 import io.cotrain.contracts.testing.DevAccounts;
+import io.cotrain.contracts.testing.TestNetwork;
 import io.cotrain.ipfs.Cid;
 import io.cotrain.ipfs.ContentStore;
 import io.cotrain.ipfs.ContributionManifest;
@@ -81,8 +81,6 @@ class ContributorCliIT {
     private static final Credentials VALIDATOR = DevAccounts.account(1);
     private static final Pattern DIGEST = Pattern.compile("manifest digest: (0x[0-9a-f]{64})");
     private static final int PENDING = 1;
-    private static final int ACCEPTED = 2;
-    private static final int UNREWARDED = 5;
     private static final BigInteger MAX_CONTRIBUTIONS_PER_ROUND = BigInteger.valueOf(22);
     private static final BigInteger MAX_CONTRIBUTIONS_PER_CONTRIBUTOR = BigInteger.valueOf(23);
 
@@ -109,19 +107,14 @@ class ContributorCliIT {
     static void network(AnvilNode anvilNode, IpfsNode ipfsNode) throws Exception {
         anvil = anvilNode;
         ipfs = ipfsNode;
-        chain = new CotrainClients(anvil.web3j(), anvil.chainId());
-        DeploymentAddresses addresses = ContractsDeployer.deploy(anvil, ADMIN, ContractsDeployer.testConfig());
-        chain.use(addresses);
+        TestNetwork network = TestNetwork.builder(anvil)
+                .admin(ADMIN)
+                .validators(List.of(VALIDATOR))
+                .build();
+        chain = network.chain();
+        DeploymentAddresses addresses = network.addresses();
         deploymentFile = work.resolve("addresses.json");
         addresses.write(deploymentFile);
-        chain.token(ADMIN).approve(addresses.protocol(), tokens(100_000)).send();
-        chain.protocol(ADMIN).fundRewards(tokens(100_000)).send();
-        chain.token(ADMIN).transfer(VALIDATOR.getAddress(), tokens(2_000)).send();
-        chain.registry(ADMIN).addValidator(VALIDATOR.getAddress()).send();
-        chain.token(VALIDATOR)
-                .approve(addresses.validatorRegistry(), tokens(2_000))
-                .send();
-        chain.registry(VALIDATOR).bondValidator(tokens(2_000)).send();
 
         // The task: its base model and schema document on IPFS, registered by the admin as model 1.
         content = new ContentStore(ipfs.client());
@@ -142,8 +135,7 @@ class ContributorCliIT {
                 BigInteger.valueOf(6_000),
                 BigInteger.valueOf(3_000),
                 BigInteger.valueOf(1_000));
-        chain.models(ADMIN).registerModel(spec).send();
-        assertThat(chain.models(ADMIN).modelCount().send()).isEqualTo(BigInteger.ONE);
+        assertThat(network.registerTask(spec).id()).isEqualTo(BigInteger.ONE);
 
         shard = Files.write(work.resolve("shard.csv"), task.shardCsv(0, SHARD_ROWS));
         alice = newAccount(150, true);
@@ -619,7 +611,9 @@ class ContributorCliIT {
         TreeSet<BigInteger> rounds = new TreeSet<>();
         for (byte[] digest : aliceDigests) rounds.add(contribution(digest).round);
         for (BigInteger round : rounds) scoreAndFinalize(round, scores);
-        assertThat(aliceDigests.stream().map(digest -> status(digest))).containsExactly(ACCEPTED, UNREWARDED, ACCEPTED);
+        assertThat(aliceDigests.stream().map(digest -> status(digest)))
+                .containsExactly(
+                        ContributionStatus.ACCEPTED, ContributionStatus.UNREWARDED, ContributionStatus.ACCEPTED);
         // base x (score - 50) / 50 x (0.5 + reputation / 10000), the reputation moving 20% towards each score:
         // 20 x 30/50 x 1.0 = 12 (reputation 5000 -> 5600), nothing at 50 (5600 -> 5480), 15 x 40/50 x 1.048 = 12.576
         BigInteger claimable =
@@ -1234,9 +1228,9 @@ class ContributorCliIT {
         return chain.protocol(ADMIN).contribution(digest).send();
     }
 
-    private static int status(byte[] digest) {
+    private static ContributionStatus status(byte[] digest) {
         try {
-            return contribution(digest).status.intValueExact();
+            return ContributionStatus.of(contribution(digest).status);
         } catch (Exception e) {
             throw new AssertionError(e);
         }

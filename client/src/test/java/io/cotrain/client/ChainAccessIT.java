@@ -12,6 +12,7 @@ import io.cotrain.contracts.testing.AnvilNode;
 import io.cotrain.contracts.testing.ContractsDeployer;
 import io.cotrain.contracts.testing.CotrainClients;
 import io.cotrain.contracts.testing.DevAccounts;
+import io.cotrain.contracts.testing.TestNetwork;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,9 +41,12 @@ class ChainAccessIT {
 
     @BeforeAll
     static void deploy(AnvilNode anvil) throws Exception {
-        chain = new CotrainClients(anvil.web3j(), anvil.chainId());
-        chain.use(ContractsDeployer.deploy(anvil, ADMIN, ContractsDeployer.testConfig()));
-        chain.token(ADMIN).transfer(CONTRIBUTOR.getAddress(), tokens(1_000)).send();
+        chain = TestNetwork.builder(anvil)
+                .admin(ADMIN)
+                .rewardPool(0)
+                .tokensFor(CONTRIBUTOR, 1_000)
+                .build()
+                .chain();
     }
 
     private TransactionSender sender(AnvilNode anvil, Credentials key) {

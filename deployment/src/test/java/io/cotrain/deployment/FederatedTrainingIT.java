@@ -8,6 +8,7 @@ import io.cotrain.cli.CotrainCli;
 import io.cotrain.client.EventQuery;
 import io.cotrain.client.EventReader;
 import io.cotrain.contracts.AggregationWeight;
+import io.cotrain.contracts.ContributionKind;
 import io.cotrain.contracts.ContributionStatus;
 import io.cotrain.contracts.ProtocolParameter;
 import io.cotrain.contracts.generated.CotrainProtocol;
@@ -71,8 +72,6 @@ class FederatedTrainingIT {
     /** The least share of all contributor rewards that honest contributors must take (issue 11's target). */
     private static final double HONEST_SHARE = 0.95;
 
-    private static final int REJECTED = 3;
-    private static final int MODEL_UPDATE = 0;
     /** How far the federated model may stay below the centrally trained one. */
     private static final double FEW_POINTS = 0.05;
 
@@ -141,13 +140,13 @@ class FederatedTrainingIT {
 
             // the poisoner is excluded and slashed every round, the free rider earns nothing, the honest are paid
             for (ContributionView view : of(contributions, POISONER))
-                assertThat(view.status.intValue()).isEqualTo(REJECTED);
+                assertThat(ContributionStatus.of(view.status)).isEqualTo(ContributionStatus.REJECTED);
             assertThat(protocol.contributorProfile(POISONER.getAddress()).send().stake)
                     .as("half of each 10-COT lock and the 1-COT submission fee, every round")
                     .isEqualTo(tokens(100).subtract(tokens(5 + 1).multiply(BigInteger.valueOf(ROUNDS))));
             assertThat(protocol.claimable(POISONER.getAddress()).send()).isZero();
             for (ContributionView view : of(contributions, FREE_RIDER)) {
-                assertThat(view.status.intValue()).isEqualTo(REJECTED);
+                assertThat(ContributionStatus.of(view.status)).isEqualTo(ContributionStatus.REJECTED);
                 assertThat(view.consensusScore.intValue()).isEqualTo(1);
             }
             assertThat(protocol.claimable(FREE_RIDER.getAddress()).send()).isZero();
@@ -270,7 +269,7 @@ class FederatedTrainingIT {
             Map<BigInteger, ContributionView> contributions, BigInteger round, int neutral) {
         return contributions.entrySet().stream()
                 .filter(entry -> entry.getValue().round.equals(round)
-                        && entry.getValue().kind.intValue() == MODEL_UPDATE
+                        && ContributionKind.of(entry.getValue().kind) == ContributionKind.MODEL_UPDATE
                         && AggregationWeight.aggregated(
                                 entry.getValue().consensusScore.intValueExact(), neutral))
                 .map(Map.Entry::getKey)

@@ -1,18 +1,16 @@
 package io.cotrain.validator;
 
-import static io.cotrain.contracts.testing.CotrainClients.tokens;
-
 import io.cotrain.contracts.DeploymentAddresses;
 import io.cotrain.contracts.testing.AnvilNode;
-import io.cotrain.contracts.testing.ContractsDeployer;
-import io.cotrain.contracts.testing.CotrainClients;
 import io.cotrain.contracts.testing.DevAccounts;
+import io.cotrain.contracts.testing.TestNetwork;
 import io.cotrain.ipfs.testing.IpfsNode;
 import io.cotrain.oracle.evaluation.testing.SyntheticTabularTask;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.web3j.crypto.Credentials;
 import org.web3j.utils.Numeric;
@@ -46,17 +44,11 @@ public class ValidatorNetworkResource implements QuarkusTestResourceLifecycleMan
             anvil = AnvilNode.start(work.resolve("anvil"));
             ipfs = IpfsNode.start(work.resolve("ipfs"));
 
-            CotrainClients chain = new CotrainClients(anvil.web3j(), anvil.chainId());
-            DeploymentAddresses deployment = ContractsDeployer.deploy(anvil, ADMIN, ContractsDeployer.testConfig());
-            chain.use(deployment);
-            chain.token(ADMIN).approve(deployment.protocol(), tokens(100_000)).send();
-            chain.protocol(ADMIN).fundRewards(tokens(100_000)).send();
-            chain.token(ADMIN).transfer(VALIDATOR.getAddress(), tokens(2_000)).send();
-            chain.registry(ADMIN).addValidator(VALIDATOR.getAddress()).send();
-            chain.token(VALIDATOR)
-                    .approve(deployment.validatorRegistry(), tokens(2_000))
-                    .send();
-            chain.registry(VALIDATOR).bondValidator(tokens(2_000)).send();
+            DeploymentAddresses deployment = TestNetwork.builder(anvil)
+                    .admin(ADMIN)
+                    .validators(List.of(VALIDATOR))
+                    .build()
+                    .addresses();
 
             Path run = Files.createTempDirectory(work, "run-");
             Path deploymentFile = run.resolve(anvil.chainId() + ".json");

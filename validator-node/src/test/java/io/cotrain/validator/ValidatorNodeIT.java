@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.equalToIgnoringCase;
 
+import io.cotrain.contracts.ContributionStatus;
 import io.cotrain.contracts.DeploymentAddresses;
 import io.cotrain.contracts.RoundPhase;
 import io.cotrain.contracts.generated.CotrainProtocol;
@@ -56,8 +57,6 @@ import org.web3j.utils.Convert;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ValidatorNodeIT {
-    private static final int ACCEPTED = 2;
-    private static final int REJECTED = 3;
 
     private long chainId;
     private HttpService rpc;
@@ -164,12 +163,12 @@ class ValidatorNodeIT {
         CotrainProtocol reader = chain.protocol(admin);
         var honestOnChain = reader.contribution(honest.digest()).send();
         assertThat(honestOnChain.id).isEqualTo(honestId);
-        assertThat(honestOnChain.status.intValue()).isEqualTo(ACCEPTED);
+        assertThat(ContributionStatus.of(honestOnChain.status)).isEqualTo(ContributionStatus.ACCEPTED);
         assertThat(honestOnChain.consensusScore.intValue())
                 .isEqualTo(honestView.jsonPath().getInt("score"));
         var garbageOnChain = reader.contribution(garbage.digest()).send();
         assertThat(garbageOnChain.id).isEqualTo(garbageId);
-        assertThat(garbageOnChain.status.intValue()).isEqualTo(REJECTED);
+        assertThat(ContributionStatus.of(garbageOnChain.status)).isEqualTo(ContributionStatus.REJECTED);
         assertThat(garbageOnChain.consensusScore.intValue()).isEqualTo(1);
 
         String metrics = get("/q/metrics").asString();

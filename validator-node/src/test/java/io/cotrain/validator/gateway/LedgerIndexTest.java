@@ -2,6 +2,7 @@ package io.cotrain.validator.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cotrain.contracts.ContributionStatus;
 import io.cotrain.contracts.DeploymentAddresses;
 import io.cotrain.contracts.generated.CotrainProtocol;
 import io.cotrain.validator.gateway.GatewayViews.ContributionView;
@@ -33,7 +34,6 @@ class LedgerIndexTest {
     private static final String ALICE = "0x00000000000000000000000000000000000000b1";
     private static final String BOB = "0x00000000000000000000000000000000000000b2";
     private static final String VALIDATOR = "0x00000000000000000000000000000000000000c1";
-    private static final int ACCEPTED = 2;
     private static final int UNREWARDED = 5;
 
     private final LedgerIndex ledger = new LedgerIndex(
@@ -86,7 +86,7 @@ class LedgerIndexTest {
                 uint(1),
                 uint(3),
                 uint8(80),
-                uint8(ACCEPTED),
+                uint8(ContributionStatus.ACCEPTED.ordinal()),
                 new Uint256(reward),
                 uint(0),
                 uint(6_000)));

@@ -9,9 +9,9 @@ import io.cotrain.contracts.generated.CotrainProtocol.ContributionSubmittedEvent
 import io.cotrain.contracts.generated.CotrainProtocol.RoundView;
 import io.cotrain.contracts.testing.AnvilExtension;
 import io.cotrain.contracts.testing.AnvilNode;
-import io.cotrain.contracts.testing.ContractsDeployer;
 import io.cotrain.contracts.testing.CotrainClients;
 import io.cotrain.contracts.testing.DevAccounts;
+import io.cotrain.contracts.testing.TestNetwork;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,9 +49,12 @@ class ChainHistoryIT {
     @BeforeAll
     static void contributions(AnvilNode anvilNode) throws Exception {
         anvil = anvilNode;
-        chain = new CotrainClients(anvil.web3j(), anvil.chainId());
-        chain.use(ContractsDeployer.deploy(anvil, ADMIN, ContractsDeployer.testConfig()));
-        chain.token(ADMIN).transfer(CONTRIBUTOR.getAddress(), tokens(100)).send();
+        chain = TestNetwork.builder(anvil)
+                .admin(ADMIN)
+                .rewardPool(0)
+                .tokensFor(CONTRIBUTOR, 100)
+                .build()
+                .chain();
         chain.token(CONTRIBUTOR)
                 .approve(chain.addresses().protocol(), tokens(100))
                 .send();

@@ -6,13 +6,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.cotrain.client.EventQuery;
 import io.cotrain.client.EventReader;
 import io.cotrain.client.TransactionListener;
+import io.cotrain.contracts.ContributionStatus;
 import io.cotrain.contracts.generated.CotrainProtocol;
 import io.cotrain.contracts.generated.CotrainProtocol.ContributionFinalizedEventResponse;
 import io.cotrain.contracts.testing.AnvilExtension;
 import io.cotrain.contracts.testing.AnvilNode;
-import io.cotrain.contracts.testing.ContractsDeployer;
 import io.cotrain.contracts.testing.CotrainClients;
 import io.cotrain.contracts.testing.DevAccounts;
+import io.cotrain.contracts.testing.TestNetwork;
 import io.cotrain.ipfs.Cid;
 import io.cotrain.ipfs.ContentStore;
 import io.cotrain.ipfs.ContributionManifest;
@@ -72,8 +73,6 @@ import org.web3j.utils.Numeric;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CopiesAndSpamIT {
     private static final long TASK = 1;
-    private static final int ACCEPTED = 2;
-    private static final int REJECTED = 3;
     private static final Credentials ADMIN = DevAccounts.account(0);
     private static final Credentials VALIDATOR = DevAccounts.account(1);
     private static final ContentFetching FETCHING =
@@ -100,18 +99,12 @@ class CopiesAndSpamIT {
     static void network(AnvilNode anvilNode, IpfsNode ipfsNode) throws Exception {
         anvil = anvilNode;
         ipfs = ipfsNode;
-        chain = new CotrainClients(anvil.web3j(), anvil.chainId());
-        chain.use(ContractsDeployer.deploy(anvil, ADMIN, ContractsDeployer.testConfig()));
-        chain.token(ADMIN)
-                .approve(chain.addresses().protocol(), tokens(100_000))
-                .send();
-        chain.protocol(ADMIN).fundRewards(tokens(100_000)).send();
-        chain.token(ADMIN).transfer(VALIDATOR.getAddress(), tokens(3_000)).send();
-        chain.registry(ADMIN).addValidator(VALIDATOR.getAddress()).send();
-        chain.token(VALIDATOR)
-                .approve(chain.addresses().validatorRegistry(), tokens(3_000))
-                .send();
-        chain.registry(VALIDATOR).bondValidator(tokens(3_000)).send();
+        chain = TestNetwork.builder(anvil)
+                .admin(ADMIN)
+                .validators(List.of(VALIDATOR))
+                .validatorBond(3_000)
+                .build()
+                .chain();
 
         content = new ContentStore(ipfs.client());
         task = SyntheticTabularTask.standard();
@@ -165,9 +158,9 @@ class CopiesAndSpamIT {
             ScoredContribution scored = validator.evaluation(ids.get(honest)).orElseThrow();
             assertThat(scored.floorReason()).as(honest).isEmpty();
             assertThat(scored.score()).as(honest).isGreaterThan(50);
-            assertThat(settled.get(ids.get(honest)).status.intValue())
+            assertThat(ContributionStatus.of(settled.get(ids.get(honest)).status))
                     .as(honest)
-                    .isEqualTo(ACCEPTED);
+                    .isEqualTo(ContributionStatus.ACCEPTED);
             assertThat(settled.get(ids.get(honest)).reward).as(honest).isPositive();
         }
         for (String copy : copies) {
@@ -177,7 +170,9 @@ class CopiesAndSpamIT {
             assertThat(settled.get(ids.get(copy)).consensusScore.intValue())
                     .as(copy)
                     .isEqualTo(1);
-            assertThat(settled.get(ids.get(copy)).status.intValue()).as(copy).isEqualTo(REJECTED);
+            assertThat(ContributionStatus.of(settled.get(ids.get(copy)).status))
+                    .as(copy)
+                    .isEqualTo(ContributionStatus.REJECTED);
             assertThat(settled.get(ids.get(copy)).slashed).as(copy).isPositive();
         }
         validator.close();
@@ -198,10 +193,10 @@ class CopiesAndSpamIT {
                     .as(copy)
                     .hasValueSatisfying(reason -> assertThat(reason).startsWith(copyOf(original)));
         }
-        assertThat(finalizedEvents().get(ids.get("copy-after-rebuild")).status.intValue())
-                .isEqualTo(REJECTED);
-        assertThat(finalizedEvents().get(ids.get("honest-after-rebuild")).status.intValue())
-                .isEqualTo(ACCEPTED);
+        assertThat(ContributionStatus.of(finalizedEvents().get(ids.get("copy-after-rebuild")).status))
+                .isEqualTo(ContributionStatus.REJECTED);
+        assertThat(ContributionStatus.of(finalizedEvents().get(ids.get("honest-after-rebuild")).status))
+                .isEqualTo(ContributionStatus.ACCEPTED);
         Path index = work.resolve("copies-validator-rebuilt").resolve("artifacts");
         assertThat(Files.readString(index.resolve(Cid.of(work1).digestHex())))
                 .isEqualToIgnoringNewLines(original.toString());
@@ -292,11 +287,12 @@ class CopiesAndSpamIT {
         drive(validator, () -> finalized(ids), "the spam round finalized");
         Map<BigInteger, ContributionFinalizedEventResponse> settled = finalizedEvents();
         assertThat(spam).allSatisfy(id -> {
-            assertThat(settled.get(id).status.intValue()).isEqualTo(REJECTED);
+            assertThat(ContributionStatus.of(settled.get(id).status)).isEqualTo(ContributionStatus.REJECTED);
             assertThat(settled.get(id).slashed).isPositive();
         });
         assertThat(honestIds)
-                .allSatisfy(id -> assertThat(settled.get(id).status.intValue()).isEqualTo(ACCEPTED));
+                .allSatisfy(id -> assertThat(ContributionStatus.of(settled.get(id).status))
+                        .isEqualTo(ContributionStatus.ACCEPTED));
         var info = chain.registry(ADMIN).validatorInfo(VALIDATOR.getAddress()).send();
         assertThat(info.active)
                 .as("the validator committed and revealed in time")

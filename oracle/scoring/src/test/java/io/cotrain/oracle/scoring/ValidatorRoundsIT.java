@@ -7,15 +7,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.cotrain.client.EventQuery;
 import io.cotrain.client.EventReader;
 import io.cotrain.client.TransactionListener;
+import io.cotrain.contracts.ContributionStatus;
 import io.cotrain.contracts.ProtocolParameter;
 import io.cotrain.contracts.generated.CotrainProtocol;
 import io.cotrain.contracts.generated.CotrainProtocol.ScoresRevealedEventResponse;
 import io.cotrain.contracts.generated.ModelRegistry;
 import io.cotrain.contracts.testing.AnvilExtension;
 import io.cotrain.contracts.testing.AnvilNode;
-import io.cotrain.contracts.testing.ContractsDeployer;
 import io.cotrain.contracts.testing.CotrainClients;
 import io.cotrain.contracts.testing.DevAccounts;
+import io.cotrain.contracts.testing.TestNetwork;
 import io.cotrain.ipfs.Cid;
 import io.cotrain.ipfs.ContentStore;
 import io.cotrain.ipfs.ContributionManifest;
@@ -70,8 +71,6 @@ import org.web3j.utils.Numeric;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ValidatorRoundsIT {
     private static final long TASK = 1;
-    private static final int ACCEPTED = 2;
-    private static final int REJECTED = 3;
     private static final Credentials ADMIN = DevAccounts.account(0);
     private static final List<Credentials> VALIDATORS =
             List.of(DevAccounts.account(1), DevAccounts.account(2), DevAccounts.account(3));
@@ -80,6 +79,7 @@ class ValidatorRoundsIT {
     static Path work;
 
     private static AnvilNode anvil;
+    private static TestNetwork network;
     private static CotrainClients chain;
     private static ContentStore content;
     private static SyntheticTabularTask task;
@@ -98,20 +98,8 @@ class ValidatorRoundsIT {
     @BeforeAll
     static void network(AnvilNode anvilNode, IpfsNode ipfs) throws Exception {
         anvil = anvilNode;
-        chain = new CotrainClients(anvil.web3j(), anvil.chainId());
-        chain.use(ContractsDeployer.deploy(anvil, ADMIN, ContractsDeployer.testConfig()));
-        chain.token(ADMIN)
-                .approve(chain.addresses().protocol(), tokens(100_000))
-                .send();
-        chain.protocol(ADMIN).fundRewards(tokens(100_000)).send();
-        for (Credentials validator : VALIDATORS) {
-            chain.token(ADMIN).transfer(validator.getAddress(), tokens(2_000)).send();
-            chain.registry(ADMIN).addValidator(validator.getAddress()).send();
-            chain.token(validator)
-                    .approve(chain.addresses().validatorRegistry(), tokens(2_000))
-                    .send();
-            chain.registry(validator).bondValidator(tokens(2_000)).send();
-        }
+        network = TestNetwork.builder(anvil).admin(ADMIN).validators(VALIDATORS).build();
+        chain = network.chain();
 
         content = new ContentStore(ipfs.client());
         task = SyntheticTabularTask.standard();
@@ -144,11 +132,9 @@ class ValidatorRoundsIT {
                 BigInteger.valueOf(10_000),
                 BigInteger.ZERO,
                 BigInteger.ZERO);
-        var registered = ModelRegistry.getModelRegisteredEvents(
-                        chain.models(ADMIN).registerModel(spec).send())
-                .getFirst();
-        assertThat(registered.modelId).isEqualTo(BigInteger.valueOf(TASK));
-        return registered.baseCommit;
+        TestNetwork.Task registered = network.registerTask(spec);
+        assertThat(registered.id()).isEqualTo(BigInteger.valueOf(TASK));
+        return registered.baseCommit();
     }
 
     private static ValidatorLoop validator(int i) {
@@ -189,7 +175,7 @@ class ValidatorRoundsIT {
         CotrainProtocol reader = chain.protocol(ADMIN);
         for (String honest : List.of("honest-a", "honest-b")) {
             var view = view(submitted.get(honest));
-            assertThat(view.status.intValue()).as(honest).isEqualTo(ACCEPTED);
+            assertThat(ContributionStatus.of(view.status)).as(honest).isEqualTo(ContributionStatus.ACCEPTED);
             assertThat(view.consensusScore.intValue()).as(honest).isGreaterThan(50);
             assertThat(reader.claimable(view.contributor).send()).as(honest).isPositive();
             assertThat(reader.contributorProfile(view.contributor).send().stake).isEqualTo(tokens(100));
@@ -203,7 +189,7 @@ class ValidatorRoundsIT {
             boolean onMerit = bad.equals("poisoned");
             assertThat(view.consensusScore.intValue()).as(bad).isLessThan(slashThreshold);
             if (!onMerit) assertThat(view.consensusScore.intValue()).as(bad).isEqualTo(1);
-            assertThat(view.status.intValue()).as(bad).isEqualTo(REJECTED);
+            assertThat(ContributionStatus.of(view.status)).as(bad).isEqualTo(ContributionStatus.REJECTED);
             assertThat(reader.contributorProfile(view.contributor).send().stake)
                     .as(bad)
                     .isEqualTo(tokens(95));

@@ -53,10 +53,7 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.web3j.crypto.Credentials;
@@ -71,9 +68,15 @@ import org.web3j.utils.Numeric;
  * Every command of the CLI, run in-process against a real anvil chain (fresh deployment, one bonded validator driven
  * by the test) and a real js-ipfs node, with a task registered in the model registry: the outcomes are read back from
  * the chain and from IPFS, and every error a contributor can run into is provoked for real.
+ *
+ * <p>The network is the class's (deploying per test would be too slow); each test is a scenario of its own on it, in
+ * any order: it creates the accounts it acts with (fresh wallets), its own contributions and, when it records commits
+ * or moves branches, its own task. Only the contributor's journey records a commit on task 1, the task contributors
+ * train on, and it is the only test that needs task 1 as registered. Round numbers, task and commit ids, which the
+ * other scenarios advance, are read from the chain; a scenario that needs a round of its own mines to a fresh one,
+ * and one that changes a parameter restores it (and leaves no round opened with it).
  */
 @ExtendWith({AnvilExtension.class, IpfsExtension.class})
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ContributorCliIT {
     private static final long TASK = 1;
     private static final int SHARD_ROWS = 200;
@@ -89,25 +92,20 @@ class ContributorCliIT {
 
     private static AnvilNode anvil;
     private static IpfsNode ipfs;
+    private static TestNetwork network;
     private static CotrainClients chain;
     private static ContentStore content;
     private static SyntheticTabularTask task;
+    private static ModelRegistry.ModelSpec taskSpec;
     private static byte[] baseModel;
     private static Path deploymentFile;
-    private static Path shard;
-    private static Credentials alice; // the main contributor
-    private static Credentials bob; // never registers
-    private static Credentials carol; // unstakes
-    private static Credentials dave; // registered in Order 6, copies alice's manifest
-    private static final List<BigInteger> aliceContributions = new ArrayList<>();
-    private static final List<byte[]> aliceDigests = new ArrayList<>();
-    private static byte[] aliceUpdate;
+    private static Path shard; // read-only training data: no scenario uploads it
 
     @BeforeAll
     static void network(AnvilNode anvilNode, IpfsNode ipfsNode) throws Exception {
         anvil = anvilNode;
         ipfs = ipfsNode;
-        TestNetwork network = TestNetwork.builder(anvil)
+        network = TestNetwork.builder(anvil)
                 .admin(ADMIN)
                 .validators(List.of(VALIDATOR))
                 .build();
@@ -124,7 +122,7 @@ class ContributorCliIT {
         Cid schema = content.putVerified(SchemaDocument.write(task.schema()));
         byte[] heldOut =
                 MessageDigest.getInstance("SHA-256").digest("held-out set of task 1".getBytes(StandardCharsets.UTF_8));
-        var spec = new ModelRegistry.ModelSpec(
+        taskSpec = new ModelRegistry.ModelSpec(
                 base.sha256(),
                 base.root(),
                 heldOut,
@@ -135,19 +133,28 @@ class ContributorCliIT {
                 BigInteger.valueOf(6_000),
                 BigInteger.valueOf(3_000),
                 BigInteger.valueOf(1_000));
-        assertThat(network.registerTask(spec).id()).isEqualTo(BigInteger.ONE);
+        TestNetwork.Task registered = network.registerTask(taskSpec);
+        assertThat(registered.id()).isEqualTo(BigInteger.ONE);
+        assertThat(registered.baseCommit()).as("task 1's base commit").isEqualTo(BigInteger.ONE);
 
         shard = Files.write(work.resolve("shard.csv"), task.shardCsv(0, SHARD_ROWS));
-        alice = newAccount(150, true);
-        bob = newAccount(100, true);
-        carol = newAccount(100, true);
     }
 
-    // ---- register and status ----------------------------------------------------------------------------------
+    // ---- the contributor's journey ----------------------------------------------------------------------------
 
+    /**
+     * One contributor from registration to the model history that aggregates her work: register, status, train and
+     * submit, submit a manifest and a dataset, copies refused, the validator scores the round, claim, history. Each
+     * stage builds on the state the ones before it left (stake, contributions, scores, reputation, commits).
+     */
     @Test
-    @Order(1)
-    void register_checksTheBalanceAndTheMinimum_thenStakes_thenAddsToTheStake() throws Exception {
+    void aContributorsJourney_registerStatusTrainSubmitCopiesClaimAndHistory() throws Exception {
+        Credentials alice = newAccount(150, true);
+        Credentials bob = newAccount(100, true); // never registers
+        List<BigInteger> aliceContributions = new ArrayList<>();
+        List<byte[]> aliceDigests = new ArrayList<>();
+
+        // ---- 1. register: checks the balance and the minimum, then stakes, then adds to the stake -----------------
         CliRunner.Result tooMuch = cli(alice, "register", "--stake", "200");
         assertThat(tooMuch.exitCode()).as(tooMuch.toString()).isEqualTo(1);
         assertThat(tooMuch.err())
@@ -178,11 +185,8 @@ class ContributorCliIT {
         assertThat(more.out()).contains("increased by 12.5 COT to 112.5 COT");
         assertThat(profile(alice).stake).isEqualTo(TokenAmount.parse("112.5"));
         assertThat(chain.token(ADMIN).balanceOf(alice.getAddress()).send()).isEqualTo(TokenAmount.parse("37.5"));
-    }
 
-    @Test
-    @Order(2)
-    void status_showsTheAccount_withTheDeploymentFoundAtItsDefaultPlace() throws Exception {
+        // ---- 2. status: the account, with the deployment found at its default place -------------------------------
         Path workingDirectory = Files.createDirectories(work.resolve("status-dir"));
         Path defaultFile =
                 DeploymentAddresses.fileFor(workingDirectory.resolve("deployment/addresses"), anvil.chainId());
@@ -191,8 +195,9 @@ class ContributorCliIT {
         Map<String, String> variables = new HashMap<>(variables(alice));
         variables.remove("COTRAIN_DEPLOYMENT");
 
-        // No contribution ever: the round open now still reports when its submission window ends.
-        BigInteger round = chain.protocol(ADMIN).currentRound().send();
+        // A fresh round, which nobody submitted to yet: it still reports when its submission window ends. The
+        // journey's contributions (stages 3 to 5) go to it too, with its whole window, and are scored in stage 6.
+        BigInteger round = mineToFreshRound();
         CotrainProtocol.RoundView open = chain.protocol(ADMIN).roundInfo(round).send();
         assertThat(open.exists).isFalse();
         BigInteger left = open.submissionEndBlock.subtract(anvil.blockNumber());
@@ -216,14 +221,8 @@ class ContributorCliIT {
         CliRunner.Result unregistered = cli(bob, "status");
         assertThat(unregistered.exitCode()).isZero();
         assertThat(unregistered.out()).contains("stake              not registered: cotrain register --stake 100");
-    }
 
-    // ---- train ------------------------------------------------------------------------------------------------
-
-    @Test
-    @Order(3)
-    void trainAndSubmit_storesOnlyTheWeightsAndTheManifest_andRecordsTheContribution() throws Exception {
-        awaitFreshRound(); // the contributions of the next tests go to one round, scored in Order 9
+        // ---- 3. train --submit: stores only the weights and the manifest, and records the contribution ------------
         Path out = work.resolve("alice-update");
         CliRunner.Result trained = cli(
                 alice,
@@ -261,7 +260,7 @@ class ContributorCliIT {
         assertThat(profile(alice).lockedStake).isEqualTo(tokens(10));
 
         // The files written, and what IPFS holds: the manifest, listing the weights only, and the weights.
-        aliceUpdate = Files.readAllBytes(out.resolve("model-update.zip"));
+        byte[] aliceUpdate = Files.readAllBytes(out.resolve("model-update.zip"));
         byte[] manifestFile = Files.readAllBytes(out.resolve("manifest.json"));
         assertThat(MessageDigest.getInstance("SHA-256").digest(manifestFile)).isEqualTo(digest);
         ContributionManifest manifest = content.fetchManifest(digest);
@@ -288,18 +287,331 @@ class ContributorCliIT {
 
         // The training data never left the machine.
         assertNotOnIpfs(Files.readAllBytes(shard));
+
+        // ---- 4. submit: a manifest on IPFS, and a dataset -----------------------------------------------------------
+        // A model update trained without --submit, submitted by its digest.
+        Path shard1 = Files.write(work.resolve("shard-1.csv"), task.shardCsv(1, 100));
+        CliRunner.Result trainedOnly = cli(
+                alice,
+                "train",
+                "--task",
+                "1",
+                "--data",
+                shard1.toString(),
+                "--epochs",
+                "1",
+                "--out",
+                work.resolve("alice-update-2").toString());
+        assertThat(trainedOnly.exitCode()).as(trainedOnly.toString()).isZero();
+        String secondDigest = Arguments.hex(digestIn(trainedOnly.out()));
+        assertThat(trainedOnly.out()).contains("submit it with: cotrain submit --task 1 --manifest " + secondDigest);
+
+        CliRunner.Result submitted = cli(alice, "submit", "--task", "1", "--manifest", secondDigest.substring(2));
+        assertThat(submitted.exitCode()).as(submitted.toString()).isZero();
+        id = lastContribution();
+        aliceContributions.add(id);
+        aliceDigests.add(Numeric.hexStringToByteArray(secondDigest));
+        assertThat(submitted.out())
+                .contains("submitted contribution " + id + " to round ")
+                .contains("manifest digest: " + secondDigest);
+        CotrainProtocol.ContributionView update = contribution(Numeric.hexStringToByteArray(secondDigest));
+        assertThat(update.id).isEqualTo(id);
+        assertThat(update.kind).isEqualTo(BigInteger.ZERO);
+        assertThat(update.taskId).isEqualTo(BigInteger.ONE);
+
+        // A dataset: the CSV and its manifest go to IPFS, the manifest's digest on chain.
+        Path dataset = Files.write(work.resolve("dataset.csv"), task.shardCsv(2, 150));
+        CliRunner.Result shared = cli(alice, "submit", "--task", "1", "--dataset", dataset.toString());
+        assertThat(shared.exitCode()).as(shared.toString()).isZero();
+        id = lastContribution();
+        aliceContributions.add(id);
+        aliceDigests.add(digestIn(shared.out()));
+        CotrainProtocol.ContributionView sharedRecord = contribution(digestIn(shared.out()));
+        assertThat(sharedRecord.id).isEqualTo(id);
+        assertThat(sharedRecord.kind).isEqualTo(BigInteger.ONE);
+        ContributionManifest datasetManifest = content.fetchManifest(sharedRecord.contentDigest);
+        assertThat(datasetManifest.kind()).isEqualTo(ContributionKind.DATASET);
+        assertThat(datasetManifest.trainingSamples().getAsLong()).isEqualTo(150);
+        assertThat(datasetManifest.dataSchema().orElseThrow().columns())
+                .isEqualTo(task.schema().columns());
+        assertThat(datasetManifest.artifacts()).singleElement().satisfies(artifact -> {
+            assertThat(artifact.name()).isEqualTo("data.csv");
+            assertThat(content.fetchArtifact(artifact)).isEqualTo(Files.readAllBytes(dataset));
+        });
+        assertThat(profile(alice).lockedStake).isEqualTo(tokens(30));
+
+        // ---- 5. copies: a manifest submitted before is refused before anything is sent, by whoever submits it ----
+        BigInteger next = chain.protocol(ADMIN).nextContributionId().send();
+        byte[] first = aliceDigests.getFirst();
+        BigInteger firstRound = contribution(first).round;
+        String copies = ": a digest is accepted once, ever, and copies earn nothing; nothing was submitted. Submit new "
+                + "work instead (other data, or an update trained with other data, epochs or --seed)\n";
+
+        // The same digest again, by its digest.
+        CliRunner.Result again = cli(alice, "submit", "--task", "1", "--manifest", Arguments.hex(first));
+        assertThat(again.exitCode()).as(again.toString()).isEqualTo(1);
+        assertThat(again.err())
+                .isEqualTo("error: this exact manifest (" + Arguments.hex(first) + ") was already "
+                        + "submitted, as contribution " + aliceContributions.getFirst() + " (round " + firstRound
+                        + ", by you, "
+                        + "pending)" + copies);
+
+        // Training again with the same data, epochs and seed from the same global model gives the same manifest:
+        // refused after training, before anything is stored or sent.
+        Path againOut = work.resolve("alice-update-again");
+        CliRunner.Result retrained = cli(
+                alice,
+                "train",
+                "--task",
+                "1",
+                "--data",
+                shard.toString(),
+                "--epochs",
+                "2",
+                "--seed",
+                "3",
+                "--out",
+                againOut.toString(),
+                "--submit");
+        assertThat(retrained.exitCode()).as(retrained.toString()).isEqualTo(1);
+        assertThat(retrained.err())
+                .contains("epoch 2/2 [")
+                .endsWith("error: this exact manifest ("
+                        + Arguments.hex(first) + ") was already submitted, as contribution "
+                        + aliceContributions.getFirst()
+                        + " (round " + firstRound + ", by you, pending)" + copies);
+        assertThat(againOut).doesNotExist();
+        // Without --submit the update is still written, with a warning instead of the submit command.
+        CliRunner.Result retrainedOnly = cli(
+                alice,
+                "train",
+                "--task",
+                "1",
+                "--data",
+                shard.toString(),
+                "--epochs",
+                "2",
+                "--seed",
+                "3",
+                "--out",
+                againOut.toString());
+        assertThat(retrainedOnly.exitCode()).as(retrainedOnly.toString()).isZero();
+        assertThat(retrainedOnly.err())
+                .endsWith("warning: this exact manifest (" + Arguments.hex(first) + ") was "
+                        + "already submitted, as contribution " + aliceContributions.getFirst() + " (round "
+                        + firstRound + ", by you, pending)" + copies);
+        assertThat(retrainedOnly.out())
+                .contains("manifest digest: " + Arguments.hex(first))
+                .doesNotContain("submit it with");
+        assertThat(Files.readAllBytes(againOut.resolve("model-update.zip"))).isEqualTo(aliceUpdate);
+
+        // The same dataset again: its manifest is computed before the CSV is uploaded.
+        CliRunner.Result datasetAgain = cli(
+                alice,
+                "submit",
+                "--task",
+                "1",
+                "--dataset",
+                work.resolve("dataset.csv").toString());
+        assertThat(datasetAgain.exitCode()).isEqualTo(1);
+        assertThat(datasetAgain.err())
+                .startsWith("error: this exact manifest (" + Arguments.hex(aliceDigests.get(2))
+                        + ") was already submitted, as contribution " + aliceContributions.get(2) + " (round ");
+
+        // Another contributor's copy names whose it is.
+        Credentials dave = newAccount(100, true);
+        chain.token(dave).approve(protocolAddress(), tokens(100)).send();
+        chain.protocol(dave).registerContributor(tokens(100)).send();
+        CliRunner.Result copy = cli(dave, "submit", "--task", "1", "--manifest", Arguments.hex(first));
+        assertThat(copy.exitCode()).isEqualTo(1);
+        assertThat(copy.err())
+                .isEqualTo("error: this exact manifest (" + Arguments.hex(first) + ") was already "
+                        + "submitted, as contribution " + aliceContributions.getFirst() + " (round " + firstRound
+                        + ", by " + contribution(first).contributor + ", pending)" + copies);
+        assertThat(contribution(first).contributor).isEqualToIgnoringCase(alice.getAddress());
+
+        assertThat(chain.protocol(ADMIN).nextContributionId().send())
+                .as("nothing submitted")
+                .isEqualTo(next);
+        assertThat(profile(dave).lockedStake).isZero();
+
+        // ---- 6. claim: nothing before the round is scored, then everything credited ------------------------------
+        CliRunner.Result nothing = cli(alice, "claim");
+        assertThat(nothing.exitCode()).as(nothing.toString()).isEqualTo(1);
+        assertThat(nothing.err())
+                .startsWith("error: nothing to claim for " + alice.getAddress().toLowerCase()
+                        + ": rewards are credited when a round is finalized in which your contributions scored above "
+                        + "the "
+                        + "neutral score");
+        assertThat(cli(alice, "status").out()).contains("contributions      3 submitted: 3 pending; 0 COT earned");
+
+        // Scores: the first update 80 (above the neutral 50: rewarded), the second 50 (no measurable value: stake
+        // released, no reward), the dataset 90 (rewarded).
+        Map<String, Integer> scores = Map.of(
+                Arguments.hex(aliceDigests.get(0)),
+                80,
+                Arguments.hex(aliceDigests.get(1)),
+                50,
+                Arguments.hex(aliceDigests.get(2)),
+                90);
+        TreeSet<BigInteger> rounds = new TreeSet<>();
+        for (byte[] each : aliceDigests) rounds.add(contribution(each).round);
+        for (BigInteger scored : rounds) scoreAndFinalize(scored, scores);
+        assertThat(aliceDigests.stream().map(each -> status(each)))
+                .containsExactly(
+                        ContributionStatus.ACCEPTED, ContributionStatus.UNREWARDED, ContributionStatus.ACCEPTED);
+        // base x (score - 50) / 50 x (0.5 + reputation / 10000), the reputation moving 20% towards each score:
+        // 20 x 30/50 x 1.0 = 12 (reputation 5000 -> 5600), nothing at 50 (5600 -> 5480), 15 x 40/50 x 1.048 = 12.576
+        BigInteger claimable =
+                chain.protocol(ADMIN).claimable(alice.getAddress()).send();
+        assertThat(claimable).isEqualTo(TokenAmount.parse("24.576"));
+        assertThat(profile(alice).reputation).isEqualTo(BigInteger.valueOf(6_184));
+        assertThat(profile(alice).stake).as("nothing slashed").isEqualTo(TokenAmount.parse("112.5"));
+        BigInteger before = chain.token(ADMIN).balanceOf(alice.getAddress()).send();
+
+        CliRunner.Result claimed = cli(alice, "claim");
+        assertThat(claimed.exitCode()).as(claimed.toString()).isZero();
+        assertThat(claimed.out())
+                .contains("claimed " + TokenAmount.format(claimable) + "; token balance now "
+                        + TokenAmount.format(before.add(claimable)));
+        assertThat(chain.protocol(ADMIN).claimable(alice.getAddress()).send()).isZero();
+        assertThat(chain.token(ADMIN).balanceOf(alice.getAddress()).send()).isEqualTo(before.add(claimable));
+        assertThat(profile(alice).lockedStake).isZero();
+        CliRunner.Result credited = cli(alice, "status", "--contributions");
+        assertThat(credited.exitCode()).as(credited.toString()).isZero();
+        assertThat(credited.out())
+                .contains("contributions      3 submitted: 2 accepted, 1 unrewarded; 24.576 COT earned")
+                .contains("reputation         61.84% (6184 of 10000)")
+                .contains("claimable rewards  0 COT")
+                .contains("Accepted: scored above the neutral score: rewarded base x (score - neutral) / "
+                        + "(100 - neutral)")
+                .contains(ContributionStatus.UNREWARDED.title() + ": " + ContributionStatus.UNREWARDED.meaning());
+        List<String> rows =
+                credited.out().lines().filter(line -> line.matches("\\d+ .*")).toList();
+        assertThat(rows).hasSize(3);
+        assertThat(rows.get(0).split("\\s{2,}"))
+                .containsExactly(
+                        aliceContributions.get(0).toString(),
+                        firstRound.toString(),
+                        "model update",
+                        "Accepted",
+                        "80",
+                        "12 COT",
+                        "0 COT",
+                        Arguments.hex(aliceDigests.get(0)));
+        assertThat(rows.get(1).split("\\s{2,}"))
+                .containsExactly(
+                        aliceContributions.get(1).toString(),
+                        contribution(aliceDigests.get(1)).round.toString(),
+                        "model update",
+                        "Unrewarded",
+                        "50",
+                        "0 COT",
+                        "0 COT",
+                        Arguments.hex(aliceDigests.get(1)));
+        assertThat(rows.get(2).split("\\s{2,}"))
+                .containsExactly(
+                        aliceContributions.get(2).toString(),
+                        contribution(aliceDigests.get(2)).round.toString(),
+                        "dataset",
+                        "Accepted",
+                        "90",
+                        "12.576 COT",
+                        "0 COT",
+                        Arguments.hex(aliceDigests.get(2)));
+
+        // ---- 7. history: the commits, and training starts from the default branch head ---------------------------
+        // The validator records the round's aggregate (here: alice's update) on task 1's branch 0, on its base commit
+        // 1; the owner branches from 1. Only the accepted update is aggregated: the one scored at the neutral score
+        // brought nothing measurable. Commit ids are global: other scenarios may have recorded some before.
+        ModelFile aggregate = content.putModel(aliceUpdate);
+        chain.models(VALIDATOR)
+                .attestCommit(new ModelRegistry.CommitAttestation(
+                        BigInteger.ONE,
+                        BigInteger.ZERO,
+                        BigInteger.ONE,
+                        BigInteger.ZERO,
+                        firstRound,
+                        aggregate.sha256(),
+                        aggregate.root(),
+                        List.of(aliceContributions.getFirst()),
+                        BigInteger.valueOf(712_500),
+                        BigInteger.valueOf(650_000)))
+                .send();
+        BigInteger commit =
+                chain.models(ADMIN).branchHead(BigInteger.ONE, BigInteger.ZERO).send();
+        assertThat(commit).as("the recorded commit").isGreaterThan(BigInteger.ONE);
+        chain.models(ADMIN)
+                .createBranch(
+                        BigInteger.ONE,
+                        BigInteger.ONE,
+                        Arrays.copyOf("experiment".getBytes(StandardCharsets.UTF_8), 32))
+                .send();
+        BigInteger recordedBlock = chain.models(ADMIN).commit(commit).send().recordedBlock;
+        BigInteger baseBlock = chain.models(ADMIN).commit(BigInteger.ONE).send().recordedBlock;
+
+        // No wallet needed.
+        Map<String, String> noWallet = new HashMap<>(variables(alice));
+        noWallet.remove("COTRAIN_PRIVATE_KEY");
+        CliRunner.Result history = CliRunner.run(CliRunner.environment(noWallet, work), "history", "--task", "1");
+        assertThat(history.exitCode()).as(history.toString()).isZero();
+        List<String> lines = history.out().lines().toList();
+        assertThat(lines.getFirst()).isEqualTo("task 1: 2 commits on 2 branches; rounds train on branch 0 main");
+        assertThat(lines.get(1).split("\\s{2,}"))
+                .containsExactly(
+                        "COMMIT", "BRANCH", "PARENTS", "ROUND", "ACCURACY", "CONTRIBUTIONS", "BLOCK", "HEAD OF");
+        assertThat(lines.get(2).split("\\s{2,}"))
+                .containsExactly(
+                        commit.toString(),
+                        "0 main",
+                        "1",
+                        firstRound.toString(),
+                        "71.25%",
+                        "1",
+                        recordedBlock.toString(),
+                        "0 main (default)");
+        assertThat(lines.get(3).split("\\s{2,}"))
+                .containsExactly("1", "0 main", "-", "-", "-", "0", baseBlock.toString(), "1 experiment (base model)");
+
+        String unknownTask = unknownTask().toString();
+        CliRunner.Result unknown =
+                CliRunner.run(CliRunner.environment(noWallet, work), "history", "--task", unknownTask);
+        assertThat(unknown.exitCode()).isEqualTo(1);
+        assertThat(unknown.err()).startsWith("error: unknown task " + unknownTask + ": ");
+
+        // Training now starts from the recorded commit, the default branch's head.
+        CliRunner.Result fromHead = cli(
+                alice,
+                "train",
+                "--task",
+                "1",
+                "--data",
+                shard.toString(),
+                "--epochs",
+                "1",
+                "--out",
+                work.resolve("alice-update-3").toString());
+        assertThat(fromHead.exitCode()).as(fromHead.toString()).isZero();
+        assertThat(fromHead.err()).contains("global model (commit " + commit + ")");
+        assertThat(content.fetchManifest(digestIn(fromHead.out())).baseModel())
+                .contains(ModelCodec.sha256Hex(aliceUpdate));
     }
 
+    // ---- train and submit errors --------------------------------------------------------------------------------
+
     @Test
-    @Order(4)
     void trainErrors_unknownTask_malformedCsv_missingFile_ipfsDown_notRegistered() throws Exception {
+        Credentials alice = registeredContributor();
+        Credentials bob = newAccount(100, true); // never registers
         BigInteger next = chain.protocol(ADMIN).nextContributionId().send();
 
-        CliRunner.Result unknown = cli(alice, "train", "--task", "7", "--data", shard.toString(), "--submit");
+        BigInteger tasks = chain.models(ADMIN).modelCount().send();
+        String unknownTask = tasks.add(BigInteger.ONE).toString();
+        CliRunner.Result unknown = cli(alice, "train", "--task", unknownTask, "--data", shard.toString(), "--submit");
         assertThat(unknown.exitCode()).isEqualTo(1);
         assertThat(unknown.err())
-                .startsWith("error: unknown task 7: the model registry at "
-                        + chain.addresses().modelRegistry() + " has tasks 1 to 1");
+                .startsWith("error: unknown task " + unknownTask + ": the model registry at "
+                        + chain.addresses().modelRegistry() + " has tasks 1 to " + tasks);
 
         List<String> lines = new ArrayList<>(Files.readAllLines(shard));
         lines.set(2, lines.get(2).replaceFirst("^([^,]*),([^,]*),([^,]*),", "$1,$2,abc,"));
@@ -343,66 +655,10 @@ class ContributorCliIT {
                 .isEqualTo(next);
     }
 
-    // ---- submit -----------------------------------------------------------------------------------------------
-
     @Test
-    @Order(5)
-    void submit_aManifestOnIpfs_andADataset() throws Exception {
-        // A model update trained without --submit, submitted by its digest.
-        Path shard1 = Files.write(work.resolve("shard-1.csv"), task.shardCsv(1, 100));
-        CliRunner.Result trained = cli(
-                alice,
-                "train",
-                "--task",
-                "1",
-                "--data",
-                shard1.toString(),
-                "--epochs",
-                "1",
-                "--out",
-                work.resolve("alice-update-2").toString());
-        assertThat(trained.exitCode()).as(trained.toString()).isZero();
-        String digest = Arguments.hex(digestIn(trained.out()));
-        assertThat(trained.out()).contains("submit it with: cotrain submit --task 1 --manifest " + digest);
-
-        CliRunner.Result submitted = cli(alice, "submit", "--task", "1", "--manifest", digest.substring(2));
-        assertThat(submitted.exitCode()).as(submitted.toString()).isZero();
-        BigInteger id = lastContribution();
-        aliceContributions.add(id);
-        aliceDigests.add(Numeric.hexStringToByteArray(digest));
-        assertThat(submitted.out())
-                .contains("submitted contribution " + id + " to round ")
-                .contains("manifest digest: " + digest);
-        CotrainProtocol.ContributionView update = contribution(Numeric.hexStringToByteArray(digest));
-        assertThat(update.id).isEqualTo(id);
-        assertThat(update.kind).isEqualTo(BigInteger.ZERO);
-        assertThat(update.taskId).isEqualTo(BigInteger.ONE);
-
-        // A dataset: the CSV and its manifest go to IPFS, the manifest's digest on chain.
-        Path dataset = Files.write(work.resolve("dataset.csv"), task.shardCsv(2, 150));
-        CliRunner.Result shared = cli(alice, "submit", "--task", "1", "--dataset", dataset.toString());
-        assertThat(shared.exitCode()).as(shared.toString()).isZero();
-        id = lastContribution();
-        aliceContributions.add(id);
-        aliceDigests.add(digestIn(shared.out()));
-        CotrainProtocol.ContributionView recorded = contribution(digestIn(shared.out()));
-        assertThat(recorded.id).isEqualTo(id);
-        assertThat(recorded.kind).isEqualTo(BigInteger.ONE);
-        ContributionManifest manifest = content.fetchManifest(recorded.contentDigest);
-        assertThat(manifest.kind()).isEqualTo(ContributionKind.DATASET);
-        assertThat(manifest.trainingSamples().getAsLong()).isEqualTo(150);
-        assertThat(manifest.dataSchema().orElseThrow().columns())
-                .isEqualTo(task.schema().columns());
-        assertThat(manifest.artifacts()).singleElement().satisfies(artifact -> {
-            assertThat(artifact.name()).isEqualTo("data.csv");
-            assertThat(content.fetchArtifact(artifact)).isEqualTo(Files.readAllBytes(dataset));
-        });
-        assertThat(profile(alice).lockedStake).isEqualTo(tokens(30));
-    }
-
-    @Test
-    @Order(6)
     void submitErrors_badDigest_someoneElsesManifest_notRegistered_unknownTask_malformedDataset() throws Exception {
+        Credentials alice = registeredContributor();
+        Credentials bob = newAccount(100, true); // never registers
         BigInteger next = chain.protocol(ADMIN).nextContributionId().send();
 
         CliRunner.Result badDigest = cli(alice, "submit", "--task", "1", "--manifest", "0xabc");
@@ -411,7 +667,8 @@ class ContributorCliIT {
                 .contains("'0xabc' is not a manifest digest: expected the manifest's sha256 as 64 "
                         + "hex digits, optionally 0x-prefixed");
 
-        byte[] weights = aliceUpdate;
+        // A model update's manifest that names bob (the weights do not matter: the contributor is checked first).
+        byte[] weights = ModelCodec.write(TabularModels.baseModel(task.schema(), 7));
         Artifact artifact = Artifact.of("model.zip", content.putVerified(weights), weights, "application/zip");
         ContributionManifest bobs = ContributionManifest.modelUpdate(
                 TASK, bob.getAddress(), List.of(artifact), 10, ModelCodec.sha256Hex(baseModel));
@@ -427,8 +684,9 @@ class ContributorCliIT {
                 .contains(bob.getAddress() + " is not registered as a contributor: register "
                         + "first: cotrain register --stake 100");
 
-        CliRunner.Result unknown = cli(alice, "submit", "--task", "2", "--dataset", shard.toString());
-        assertThat(unknown.err()).startsWith("error: unknown task 2: ");
+        String unknownTask = unknownTask().toString();
+        CliRunner.Result unknown = cli(alice, "submit", "--task", unknownTask, "--dataset", shard.toString());
+        assertThat(unknown.err()).startsWith("error: unknown task " + unknownTask + ": ");
 
         Path malformed = Files.writeString(work.resolve("malformed.csv"), task.header() + "\n1,2,3,4,5,6,7,8,9\n");
         CliRunner.Result badCsv = cli(alice, "submit", "--task", "1", "--dataset", malformed.toString());
@@ -440,107 +698,12 @@ class ContributorCliIT {
                 .isEqualTo(next);
     }
 
-    @Test
-    @Order(7)
-    void copies_aManifestSubmittedBefore_isRefusedBeforeAnythingIsSent_byWhoeverSubmitsIt() throws Exception {
-        BigInteger next = chain.protocol(ADMIN).nextContributionId().send();
-        byte[] first = aliceDigests.getFirst();
-        BigInteger round = contribution(first).round;
-        String copies = ": a digest is accepted once, ever, and copies earn nothing; nothing was submitted. Submit new "
-                + "work instead (other data, or an update trained with other data, epochs or --seed)\n";
-
-        // The same digest again, by its digest.
-        CliRunner.Result again = cli(alice, "submit", "--task", "1", "--manifest", Arguments.hex(first));
-        assertThat(again.exitCode()).as(again.toString()).isEqualTo(1);
-        assertThat(again.err())
-                .isEqualTo("error: this exact manifest (" + Arguments.hex(first) + ") was already "
-                        + "submitted, as contribution " + aliceContributions.getFirst() + " (round " + round
-                        + ", by you, "
-                        + "pending)" + copies);
-
-        // Training again with the same data, epochs and seed from the same global model gives the same manifest:
-        // refused after training, before anything is stored or sent.
-        Path out = work.resolve("alice-update-again");
-        CliRunner.Result retrained = cli(
-                alice,
-                "train",
-                "--task",
-                "1",
-                "--data",
-                shard.toString(),
-                "--epochs",
-                "2",
-                "--seed",
-                "3",
-                "--out",
-                out.toString(),
-                "--submit");
-        assertThat(retrained.exitCode()).as(retrained.toString()).isEqualTo(1);
-        assertThat(retrained.err())
-                .contains("epoch 2/2 [")
-                .endsWith("error: this exact manifest ("
-                        + Arguments.hex(first) + ") was already submitted, as contribution "
-                        + aliceContributions.getFirst()
-                        + " (round " + round + ", by you, pending)" + copies);
-        assertThat(out).doesNotExist();
-        // Without --submit the update is still written, with a warning instead of the submit command.
-        CliRunner.Result trainedOnly = cli(
-                alice,
-                "train",
-                "--task",
-                "1",
-                "--data",
-                shard.toString(),
-                "--epochs",
-                "2",
-                "--seed",
-                "3",
-                "--out",
-                out.toString());
-        assertThat(trainedOnly.exitCode()).as(trainedOnly.toString()).isZero();
-        assertThat(trainedOnly.err())
-                .endsWith("warning: this exact manifest (" + Arguments.hex(first) + ") was "
-                        + "already submitted, as contribution " + aliceContributions.getFirst() + " (round " + round
-                        + ", by you, pending)" + copies);
-        assertThat(trainedOnly.out())
-                .contains("manifest digest: " + Arguments.hex(first))
-                .doesNotContain("submit it with");
-        assertThat(Files.readAllBytes(out.resolve("model-update.zip"))).isEqualTo(aliceUpdate);
-
-        // The same dataset again: its manifest is computed before the CSV is uploaded.
-        CliRunner.Result dataset = cli(
-                alice,
-                "submit",
-                "--task",
-                "1",
-                "--dataset",
-                work.resolve("dataset.csv").toString());
-        assertThat(dataset.exitCode()).isEqualTo(1);
-        assertThat(dataset.err())
-                .startsWith("error: this exact manifest (" + Arguments.hex(aliceDigests.get(2))
-                        + ") was already submitted, as contribution " + aliceContributions.get(2) + " (round ");
-
-        // Another contributor's copy names whose it is.
-        dave = newAccount(100, true);
-        chain.token(dave).approve(protocolAddress(), tokens(100)).send();
-        chain.protocol(dave).registerContributor(tokens(100)).send();
-        CliRunner.Result copy = cli(dave, "submit", "--task", "1", "--manifest", Arguments.hex(first));
-        assertThat(copy.exitCode()).isEqualTo(1);
-        assertThat(copy.err())
-                .isEqualTo("error: this exact manifest (" + Arguments.hex(first) + ") was already "
-                        + "submitted, as contribution " + aliceContributions.getFirst() + " (round " + round + ", by "
-                        + contribution(first).contributor + ", pending)" + copies);
-        assertThat(contribution(first).contributor).isEqualToIgnoringCase(alice.getAddress());
-
-        assertThat(chain.protocol(ADMIN).nextContributionId().send())
-                .as("nothing submitted")
-                .isEqualTo(next);
-        assertThat(profile(dave).lockedStake).isZero();
-    }
+    // ---- pause ------------------------------------------------------------------------------------------------
 
     @Test
-    @Order(8)
     void whilePaused_registrationSubmissionAndModelRegistrationAreRefused() throws Exception {
+        Credentials alice = registeredContributor();
+        Credentials carol = newAccount(100, true); // a would-be model owner
         BigInteger models = chain.models(ADMIN).modelCount().send();
         chain.protocol(ADMIN).pause().send();
         try {
@@ -585,171 +748,12 @@ class ContributorCliIT {
         }
     }
 
-    // ---- claim ------------------------------------------------------------------------------------------------
-
-    @Test
-    @Order(9)
-    void claim_nothingBeforeTheRoundIsScored_thenEverythingCredited() throws Exception {
-        CliRunner.Result nothing = cli(alice, "claim");
-        assertThat(nothing.exitCode()).as(nothing.toString()).isEqualTo(1);
-        assertThat(nothing.err())
-                .startsWith("error: nothing to claim for " + alice.getAddress().toLowerCase()
-                        + ": rewards are credited when a round is finalized in which your contributions scored above "
-                        + "the "
-                        + "neutral score");
-        assertThat(cli(alice, "status").out()).contains("contributions      3 submitted: 3 pending; 0 COT earned");
-
-        // Scores: the first update 80 (above the neutral 50: rewarded), the second 50 (no measurable value: stake
-        // released, no reward), the dataset 90 (rewarded).
-        Map<String, Integer> scores = Map.of(
-                Arguments.hex(aliceDigests.get(0)),
-                80,
-                Arguments.hex(aliceDigests.get(1)),
-                50,
-                Arguments.hex(aliceDigests.get(2)),
-                90);
-        TreeSet<BigInteger> rounds = new TreeSet<>();
-        for (byte[] digest : aliceDigests) rounds.add(contribution(digest).round);
-        for (BigInteger round : rounds) scoreAndFinalize(round, scores);
-        assertThat(aliceDigests.stream().map(digest -> status(digest)))
-                .containsExactly(
-                        ContributionStatus.ACCEPTED, ContributionStatus.UNREWARDED, ContributionStatus.ACCEPTED);
-        // base x (score - 50) / 50 x (0.5 + reputation / 10000), the reputation moving 20% towards each score:
-        // 20 x 30/50 x 1.0 = 12 (reputation 5000 -> 5600), nothing at 50 (5600 -> 5480), 15 x 40/50 x 1.048 = 12.576
-        BigInteger claimable =
-                chain.protocol(ADMIN).claimable(alice.getAddress()).send();
-        assertThat(claimable).isEqualTo(TokenAmount.parse("24.576"));
-        assertThat(profile(alice).reputation).isEqualTo(BigInteger.valueOf(6_184));
-        assertThat(profile(alice).stake).as("nothing slashed").isEqualTo(TokenAmount.parse("112.5"));
-        BigInteger before = chain.token(ADMIN).balanceOf(alice.getAddress()).send();
-
-        CliRunner.Result claimed = cli(alice, "claim");
-        assertThat(claimed.exitCode()).as(claimed.toString()).isZero();
-        assertThat(claimed.out())
-                .contains("claimed " + TokenAmount.format(claimable) + "; token balance now "
-                        + TokenAmount.format(before.add(claimable)));
-        assertThat(chain.protocol(ADMIN).claimable(alice.getAddress()).send()).isZero();
-        assertThat(chain.token(ADMIN).balanceOf(alice.getAddress()).send()).isEqualTo(before.add(claimable));
-        assertThat(profile(alice).lockedStake).isZero();
-        CliRunner.Result status = cli(alice, "status", "--contributions");
-        assertThat(status.exitCode()).as(status.toString()).isZero();
-        assertThat(status.out())
-                .contains("contributions      3 submitted: 2 accepted, 1 unrewarded; 24.576 COT earned")
-                .contains("reputation         61.84% (6184 of 10000)")
-                .contains("claimable rewards  0 COT")
-                .contains("Accepted: scored above the neutral score: rewarded base x (score - neutral) / "
-                        + "(100 - neutral)")
-                .contains(ContributionStatus.UNREWARDED.title() + ": " + ContributionStatus.UNREWARDED.meaning());
-        List<String> rows =
-                status.out().lines().filter(line -> line.matches("\\d+ .*")).toList();
-        BigInteger round = contribution(aliceDigests.getFirst()).round;
-        assertThat(rows).hasSize(3);
-        assertThat(rows.get(0).split("\\s{2,}"))
-                .containsExactly(
-                        aliceContributions.get(0).toString(),
-                        round.toString(),
-                        "model update",
-                        "Accepted",
-                        "80",
-                        "12 COT",
-                        "0 COT",
-                        Arguments.hex(aliceDigests.get(0)));
-        assertThat(rows.get(1).split("\\s{2,}"))
-                .containsExactly(
-                        aliceContributions.get(1).toString(),
-                        contribution(aliceDigests.get(1)).round.toString(),
-                        "model update",
-                        "Unrewarded",
-                        "50",
-                        "0 COT",
-                        "0 COT",
-                        Arguments.hex(aliceDigests.get(1)));
-        assertThat(rows.get(2).split("\\s{2,}"))
-                .containsExactly(
-                        aliceContributions.get(2).toString(),
-                        contribution(aliceDigests.get(2)).round.toString(),
-                        "dataset",
-                        "Accepted",
-                        "90",
-                        "12.576 COT",
-                        "0 COT",
-                        Arguments.hex(aliceDigests.get(2)));
-    }
-
-    // ---- history ----------------------------------------------------------------------------------------------
-
-    @Test
-    @Order(10)
-    void history_listsTheCommits_andTrainingStartsFromTheDefaultBranchHead() throws Exception {
-        // The validator records the round's aggregate (here: alice's update) as commit 2; the owner branches from 1.
-        // Only the accepted update is aggregated: the one scored at the neutral score brought nothing measurable.
-        BigInteger round = contribution(aliceDigests.getFirst()).round;
-        ModelFile aggregate = content.putModel(aliceUpdate);
-        chain.models(VALIDATOR)
-                .attestCommit(new ModelRegistry.CommitAttestation(
-                        BigInteger.ONE,
-                        BigInteger.ZERO,
-                        BigInteger.ONE,
-                        BigInteger.ZERO,
-                        round,
-                        aggregate.sha256(),
-                        aggregate.root(),
-                        List.of(aliceContributions.getFirst()),
-                        BigInteger.valueOf(712_500),
-                        BigInteger.valueOf(650_000)))
-                .send();
-        chain.models(ADMIN)
-                .createBranch(
-                        BigInteger.ONE,
-                        BigInteger.ONE,
-                        Arrays.copyOf("experiment".getBytes(StandardCharsets.UTF_8), 32))
-                .send();
-        BigInteger recorded = chain.models(ADMIN).commit(BigInteger.TWO).send().recordedBlock;
-        BigInteger baseBlock = chain.models(ADMIN).commit(BigInteger.ONE).send().recordedBlock;
-
-        // No wallet needed.
-        Map<String, String> noWallet = new HashMap<>(variables(alice));
-        noWallet.remove("COTRAIN_PRIVATE_KEY");
-        CliRunner.Result history = CliRunner.run(CliRunner.environment(noWallet, work), "history", "--task", "1");
-        assertThat(history.exitCode()).as(history.toString()).isZero();
-        List<String> lines = history.out().lines().toList();
-        assertThat(lines.getFirst()).isEqualTo("task 1: 2 commits on 2 branches; rounds train on branch 0 main");
-        assertThat(lines.get(1).split("\\s{2,}"))
-                .containsExactly(
-                        "COMMIT", "BRANCH", "PARENTS", "ROUND", "ACCURACY", "CONTRIBUTIONS", "BLOCK", "HEAD OF");
-        assertThat(lines.get(2).split("\\s{2,}"))
-                .containsExactly(
-                        "2", "0 main", "1", round.toString(), "71.25%", "1", recorded.toString(), "0 main (default)");
-        assertThat(lines.get(3).split("\\s{2,}"))
-                .containsExactly("1", "0 main", "-", "-", "-", "0", baseBlock.toString(), "1 experiment (base model)");
-
-        CliRunner.Result unknown = CliRunner.run(CliRunner.environment(noWallet, work), "history", "--task", "3");
-        assertThat(unknown.exitCode()).isEqualTo(1);
-        assertThat(unknown.err()).startsWith("error: unknown task 3: ");
-
-        // Training now starts from commit 2, the default branch's head.
-        CliRunner.Result trained = cli(
-                alice,
-                "train",
-                "--task",
-                "1",
-                "--data",
-                shard.toString(),
-                "--epochs",
-                "1",
-                "--out",
-                work.resolve("alice-update-3").toString());
-        assertThat(trained.exitCode()).as(trained.toString()).isZero();
-        assertThat(trained.err()).contains("global model (commit 2)");
-        assertThat(content.fetchManifest(digestIn(trained.out())).baseModel())
-                .contains(ModelCodec.sha256Hex(aliceUpdate));
-    }
-
     // ---- unstake ----------------------------------------------------------------------------------------------
 
     @Test
-    @Order(11)
     void unstake_requestsUnbonding_refusesEarlyWithdrawal_thenWithdraws() throws Exception {
+        Credentials bob = newAccount(100, true); // never registers
+        Credentials carol = newAccount(100, true); // registers, then unstakes
         CliRunner.Result notRegistered = cli(bob, "unstake", "--amount", "10");
         assertThat(notRegistered.exitCode()).isEqualTo(1);
         assertThat(notRegistered.err())
@@ -852,8 +856,8 @@ class ContributorCliIT {
     // ---- wallets and connections ------------------------------------------------------------------------------
 
     @Test
-    @Order(12)
     void aKeystoreWallet_withItsPasswordFromTheEnvironmentOrPrompted() throws Exception {
+        Credentials alice = registeredContributor();
         Path keystore =
                 work.resolve(WalletUtils.generateWalletFile("s3cret pass", alice.getEcKeyPair(), work.toFile(), false));
         Map<String, String> variables = new HashMap<>(variables(alice));
@@ -885,8 +889,8 @@ class ContributorCliIT {
     }
 
     @Test
-    @Order(13)
     void chainDown_andNoEthForGas() throws Exception {
+        Credentials alice = registeredContributor();
         int closed = LocalProcesses.freePort();
         for (String[] args : new String[][] {{"status"}, {"register", "--stake", "100"}, {"history", "--task", "1"}}) {
             List<String> command = new ArrayList<>(List.of(args));
@@ -912,8 +916,9 @@ class ContributorCliIT {
     // ---- the packaged command ---------------------------------------------------------------------------------
 
     @Test
-    @Order(14)
     void theCotrainScriptRunsThePackagedJar() throws Exception {
+        Credentials alice = registeredContributor();
+        Credentials bob = newAccount(100, true); // never registers
         Path out = work.resolve("script-update");
         ScriptRun status = script(alice, "status");
         assertThat(status.exitCode()).as(status.toString()).isZero();
@@ -943,8 +948,8 @@ class ContributorCliIT {
     // ---- the model owner's commands ----------------------------------------------------------------------------
 
     @Test
-    @Order(15)
     void registerModel_storesTheDocumentsAndMintsTheModelToTheCaller() throws Exception {
+        Credentials carol = newAccount(100, true); // the new model's owner
         Path model = Files.write(work.resolve("base.zip"), baseModel);
         Path description = Files.writeString(work.resolve("held-out.txt"), "2,000 synthetic rows, never published");
         String features = String.join(",", task.schema().featureColumns());
@@ -1001,6 +1006,8 @@ class ContributorCliIT {
         assertThat(wrongSchema.exitCode()).isEqualTo(1);
         assertThat(wrongSchema.err()).startsWith("error: --base-model " + model + " is not a model of that schema");
 
+        // The next model id: other scenarios may have registered tasks before.
+        BigInteger id = unknownTask();
         CliRunner.Result registered = cli(
                 carol,
                 "register-model",
@@ -1019,10 +1026,10 @@ class ContributorCliIT {
                 "--rule-a",
                 "1000");
         assertThat(registered.exitCode()).as(registered.toString()).isZero();
-        assertThat(registered.out()).startsWith("registered task 2 (model NFT 2, base commit ");
+        assertThat(registered.out()).startsWith("registered task " + id + " (model NFT " + id + ", base commit ");
 
-        var spec = chain.models(ADMIN).model(BigInteger.TWO).send().component1();
-        assertThat(chain.models(ADMIN).ownerOf(BigInteger.TWO).send()).isEqualToIgnoringCase(carol.getAddress());
+        var spec = chain.models(ADMIN).model(id).send().component1();
+        assertThat(chain.models(ADMIN).ownerOf(id).send()).isEqualToIgnoringCase(carol.getAddress());
         assertThat(spec.rule).isEqualTo(BigInteger.TWO);
         assertThat(spec.ruleParameterA).isEqualTo(BigInteger.valueOf(1_000));
         assertThat(spec.baseWeightsDigest)
@@ -1033,71 +1040,97 @@ class ContributorCliIT {
     }
 
     @Test
-    @Order(16)
     void branch_createsMovesRevertsAndRequestsMerges_forTheOwnerOnly() throws Exception {
-        // task 1 holds commit 1 (base) and commit 2 on branch 0, and branch 1 "experiment" at commit 1 (Order 10)
+        Credentials bob = newAccount(100, true); // does not own the model
+        // The owner's own task (the admin registers and owns it), in the state the journey leaves task 1 in: its base
+        // commit, a commit the validator recorded on branch 0 main for a finalized round, and branch 1 "experiment"
+        // at the base commit. Branch ids and merge request numbers are the model's; commit ids are global.
         ModelRegistry models = chain.models(ADMIN);
-        BigInteger one = BigInteger.ONE;
+        TestNetwork.Task owned = network.registerTask(taskSpec);
+        BigInteger model = owned.id();
+        String t = model.toString();
+        BigInteger base = owned.baseCommit();
+        CotrainProtocol.ContributionView aggregated = finalizedContribution(model);
+        ModelFile aggregate = content.putModel(ModelCodec.write(TabularModels.baseModel(task.schema(), 7)));
+        chain.models(VALIDATOR)
+                .attestCommit(new ModelRegistry.CommitAttestation(
+                        model,
+                        BigInteger.ZERO,
+                        base,
+                        BigInteger.ZERO,
+                        aggregated.round,
+                        aggregate.sha256(),
+                        aggregate.root(),
+                        List.of(aggregated.id),
+                        BigInteger.valueOf(712_500),
+                        BigInteger.valueOf(650_000)))
+                .send();
+        BigInteger head = models.branchHead(model, BigInteger.ZERO).send();
+        assertThat(head).as("the recorded commit").isGreaterThan(base);
+        models.createBranch(model, base, Arrays.copyOf("experiment".getBytes(StandardCharsets.UTF_8), 32))
+                .send();
 
-        CliRunner.Result notOwner = cli(bob, "branch", "--task", "1", "--default", "1");
+        CliRunner.Result notOwner = cli(bob, "branch", "--task", t, "--default", "1");
         assertThat(notOwner.exitCode()).isEqualTo(1);
         assertThat(notOwner.err())
-                .isEqualTo("error: " + bob.getAddress().toLowerCase() + " does not own model 1: "
+                .isEqualTo("error: " + bob.getAddress().toLowerCase() + " does not own model " + t + ": "
                         + "branch operations are the model NFT holder's; use its wallet\n");
 
-        CliRunner.Result created = cli(ADMIN, "branch", "--task", "1", "--create", "tuning", "--from", "2");
+        CliRunner.Result created = cli(ADMIN, "branch", "--task", t, "--create", "tuning", "--from", head.toString());
         assertThat(created.exitCode()).as(created.toString()).isZero();
-        assertThat(created.out()).startsWith("created branch 2 (tuning) at commit 2 of task 1");
-        assertThat(models.branchHead(one, BigInteger.TWO).send()).isEqualTo(BigInteger.TWO);
+        assertThat(created.out()).startsWith("created branch 2 (tuning) at commit " + head + " of task " + t);
+        assertThat(models.branchHead(model, BigInteger.TWO).send()).isEqualTo(head);
 
-        CliRunner.Result notEarlier = cli(ADMIN, "branch", "--task", "1", "--revert", "0", "--to", "2");
+        CliRunner.Result notEarlier = cli(ADMIN, "branch", "--task", t, "--revert", "0", "--to", head.toString());
         assertThat(notEarlier.exitCode()).isEqualTo(1);
         assertThat(notEarlier.err())
-                .isEqualTo("error: commit 2 is not an earlier commit of branch 0 (first parents "
+                .isEqualTo("error: commit " + head + " is not an earlier commit of branch 0 (first parents "
                         + "from its head): pick one from 'cotrain history'\n");
-        CliRunner.Result reverted = cli(ADMIN, "branch", "--task", "1", "--revert", "0", "--to", "1");
+        CliRunner.Result reverted = cli(ADMIN, "branch", "--task", t, "--revert", "0", "--to", base.toString());
         assertThat(reverted.exitCode()).as(reverted.toString()).isZero();
-        assertThat(models.branchHead(one, BigInteger.ZERO).send()).isEqualTo(one);
+        assertThat(models.branchHead(model, BigInteger.ZERO).send()).isEqualTo(base);
 
-        CliRunner.Result merge = cli(ADMIN, "branch", "--task", "1", "--merge", "2", "--into", "0");
+        CliRunner.Result merge = cli(ADMIN, "branch", "--task", t, "--merge", "2", "--into", "0");
         assertThat(merge.exitCode()).as(merge.toString()).isZero();
         assertThat(merge.out())
-                .isEqualTo("asked the validators to merge branch 2 (head commit 2) into branch 0 of "
-                        + "task 1 as merge request 1; the merge commit appears in 'cotrain history'\n");
-        var pending = models.pendingMerge(one, BigInteger.ZERO).send();
-        assertThat(pending.component1()).as("source head").isEqualTo(BigInteger.TWO);
+                .isEqualTo("asked the validators to merge branch 2 (head commit " + head + ") into branch 0 of "
+                        + "task " + t + " as merge request 1; the merge commit appears in 'cotrain history'\n");
+        var pending = models.pendingMerge(model, BigInteger.ZERO).send();
+        assertThat(pending.component1()).as("source head").isEqualTo(head);
         assertThat(pending.component2()).as("request number").isEqualTo(BigInteger.ONE);
         // Asked again, it is a new proposal that replaces the pending one.
-        CliRunner.Result again = cli(ADMIN, "branch", "--task", "1", "--merge", "2", "--into", "0");
+        CliRunner.Result again = cli(ADMIN, "branch", "--task", t, "--merge", "2", "--into", "0");
         assertThat(again.exitCode()).as(again.toString()).isZero();
         assertThat(again.out())
-                .isEqualTo("asked the validators to merge branch 2 (head commit 2) into branch 0 of "
-                        + "task 1 as merge request 2; the merge commit appears in 'cotrain history'\nit replaces merge "
-                        + "request "
-                        + "1 (commit 2), which validators no longer record\n");
-        assertThat(models.pendingMerge(one, BigInteger.ZERO).send().component2())
+                .isEqualTo("asked the validators to merge branch 2 (head commit " + head + ") into branch 0 of "
+                        + "task " + t + " as merge request 2; the merge commit appears in 'cotrain history'\nit "
+                        + "replaces merge request "
+                        + "1 (commit " + head + "), which validators no longer record\n");
+        assertThat(models.pendingMerge(model, BigInteger.ZERO).send().component2())
                 .isEqualTo(BigInteger.TWO);
-        CliRunner.Result nothing = cli(ADMIN, "branch", "--task", "1", "--merge", "1", "--into", "0");
+        CliRunner.Result nothing = cli(ADMIN, "branch", "--task", t, "--merge", "1", "--into", "0");
         assertThat(nothing.err())
                 .isEqualTo(
                         "error: branch 1 has nothing to merge into branch 0: the same branch, or " + "the same head\n");
 
-        CliRunner.Result moved = cli(ADMIN, "branch", "--task", "1", "--default", "2");
+        CliRunner.Result moved = cli(ADMIN, "branch", "--task", t, "--default", "2");
         assertThat(moved.exitCode()).as(moved.toString()).isZero();
-        assertThat(models.model(one).send().component2()).isEqualTo(BigInteger.TWO);
-        CliRunner.Result unknown = cli(ADMIN, "branch", "--task", "1", "--default", "7");
+        assertThat(models.model(model).send().component2()).isEqualTo(BigInteger.TWO);
+        CliRunner.Result unknown = cli(ADMIN, "branch", "--task", t, "--default", "7");
         assertThat(unknown.err())
-                .isEqualTo("error: model 1 has no branch 7: 'cotrain history --task 1' lists its " + "branches\n");
+                .isEqualTo("error: model " + t + " has no branch 7: 'cotrain history --task " + t + "' lists its "
+                        + "branches\n");
         CliRunner.Result twoOperations =
-                cli(ADMIN, "branch", "--task", "1", "--default", "0", "--revert", "0", "--to", "1");
+                cli(ADMIN, "branch", "--task", t, "--default", "0", "--revert", "0", "--to", base.toString());
         assertThat(twoOperations.exitCode()).isEqualTo(2);
     }
 
     // ---- round caps ---------------------------------------------------------------------------------------------
 
     @Test
-    @Order(17)
     void roundCaps_perContributorAndPerRound_areCheckedBeforeAnythingIsUploaded() throws Exception {
+        Credentials alice = registeredContributor();
+        Credentials dave = registeredContributor();
         Credentials erin = newAccount(100, true);
         assertThat(cli(erin, "register", "--stake", "100").exitCode()).isZero();
         // Rounds opened from now on take 2 contributions, 1 per contributor (PARAMETER_ROLE stays with the admin).
@@ -1112,8 +1145,7 @@ class ContributorCliIT {
             for (int shardIndex = 6; shardIndex < 9; shardIndex++) {
                 datasets.add(Files.write(work.resolve("capped-" + shardIndex + ".csv"), task.shardCsv(shardIndex, 40)));
             }
-            awaitFreshRound();
-            BigInteger round = chain.protocol(ADMIN).currentRound().send();
+            BigInteger round = mineToFreshRound();
             CliRunner.Result accepted = cli(
                     alice, "submit", "--task", "1", "--dataset", datasets.get(0).toString());
             assertThat(accepted.exitCode()).as(accepted.toString()).isZero();
@@ -1160,6 +1192,9 @@ class ContributorCliIT {
             chain.protocol(ADMIN)
                     .setParameter(MAX_CONTRIBUTIONS_PER_ROUND, BigInteger.valueOf(512))
                     .send();
+            // The capped round keeps its caps: move past it, so that the next submissions, in whatever scenario,
+            // open a round with the restored ones.
+            mineToFreshRound();
         }
     }
 
@@ -1194,14 +1229,46 @@ class ContributorCliIT {
 
     // ---- helpers ----------------------------------------------------------------------------------------------
 
+    /** @return a fresh account with {@code wholeTokens} COT, and 1 ETH for gas when {@code withEth} */
     private static Credentials newAccount(long wholeTokens, boolean withEth) throws Exception {
         Credentials account = Credentials.create(Keys.createEcKeyPair());
         if (withEth) {
-            Transfer.sendFunds(anvil.web3j(), ADMIN, account.getAddress(), BigDecimal.ONE, Convert.Unit.ETHER)
+            // through the admin's transaction manager, which polls for the receipt every 50 ms (web3j's default
+            // waits 15 s whenever the receipt is not there at once)
+            new Transfer(anvil.web3j(), chain.transactionManager(ADMIN))
+                    .sendFunds(account.getAddress(), BigDecimal.ONE, Convert.Unit.ETHER)
                     .send();
         }
-        chain.token(ADMIN).transfer(account.getAddress(), tokens(wholeTokens)).send();
+        network.giveTokens(account, wholeTokens);
         return account;
+    }
+
+    /** @return a fresh account with 1 ETH and 150 COT, registered as a contributor with a stake of 100 COT */
+    private static Credentials registeredContributor() throws Exception {
+        Credentials account = newAccount(150, true);
+        chain.token(account).approve(protocolAddress(), tokens(100)).send();
+        chain.protocol(account).registerContributor(tokens(100)).send();
+        return account;
+    }
+
+    /**
+     * A contribution to {@code taskId} in a finalized round, for a commit to aggregate: a fresh contributor submits a
+     * dataset digest, and the validator scores the round it went to.
+     */
+    private static CotrainProtocol.ContributionView finalizedContribution(BigInteger taskId) throws Exception {
+        Credentials contributor = registeredContributor();
+        byte[] digest = MessageDigest.getInstance("SHA-256")
+                .digest(("a dataset of " + contributor.getAddress()).getBytes(StandardCharsets.UTF_8));
+        chain.protocol(contributor)
+                .submitContribution(ContributionKind.DATASET.onChain(), digest, taskId)
+                .send();
+        scoreAndFinalize(contribution(digest).round, Map.of());
+        return contribution(digest);
+    }
+
+    /** @return the id the next registered task gets, which no command knows yet */
+    private static BigInteger unknownTask() throws Exception {
+        return chain.models(ADMIN).modelCount().send().add(BigInteger.ONE);
     }
 
     private static Map<String, String> variables(Credentials account) {
@@ -1275,10 +1342,18 @@ class ContributorCliIT {
         return HexFormat.of().parseHex(matcher.group(1).substring(2));
     }
 
-    /** Mines until a new round accepts submissions, so the next ones have its whole submission window. */
-    private static void awaitFreshRound() throws Exception {
+    /**
+     * Mines to the end of the current round's submission window, wherever other scenarios left the chain: the next
+     * submissions open a new round and have its whole window.
+     *
+     * @return the new round
+     */
+    private static BigInteger mineToFreshRound() throws Exception {
         BigInteger now = chain.protocol(ADMIN).currentRound().send();
-        while (chain.protocol(ADMIN).currentRound().send().equals(now)) anvil.mine(1);
+        anvil.mineTo(chain.protocol(ADMIN).roundInfo(now).send().submissionEndBlock);
+        BigInteger fresh = chain.protocol(ADMIN).currentRound().send();
+        assertThat(fresh).as("the round after round " + now).isEqualTo(now.add(BigInteger.ONE));
+        return fresh;
     }
 
     /**

@@ -17,22 +17,19 @@ public final class AtomicFiles {
     private AtomicFiles() {}
 
     /**
-     * Writes a temporary file beside the target, forces it to disk, renames it over the target atomically and
-     * forces the directory entry.
+     * Writes a temporary file beside the target (its own, so that two threads writing the same target never share
+     * one), forces it to disk, renames it over the target atomically and forces the directory entry.
      *
      * @param file the file to replace
      * @param content its new content
      */
     public static void write(Path file, byte[] content) {
         Path directory = file.toAbsolutePath().getParent();
-        Path temporary = directory.resolve(file.getFileName() + ".tmp");
+        Path temporary = null;
         try {
             Files.createDirectories(directory);
-            try (FileChannel channel = FileChannel.open(
-                    temporary,
-                    StandardOpenOption.CREATE,
-                    StandardOpenOption.TRUNCATE_EXISTING,
-                    StandardOpenOption.WRITE)) {
+            temporary = Files.createTempFile(directory, file.getFileName() + ".", ".tmp");
+            try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
                 ByteBuffer buffer = ByteBuffer.wrap(content);
                 while (buffer.hasRemaining()) channel.write(buffer);
                 channel.force(true);
@@ -40,7 +37,17 @@ public final class AtomicFiles {
             Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             forceDirectory(directory);
         } catch (IOException e) {
+            deleteQuietly(temporary);
             throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+
+    private static void deleteQuietly(Path temporary) {
+        if (temporary == null) return;
+        try {
+            Files.deleteIfExists(temporary);
+        } catch (IOException ignored) {
+            // the write failed already; a leftover temporary file is harmless
         }
     }
 

@@ -28,7 +28,7 @@ import org.web3j.protocol.core.methods.response.TransactionReceipt;
  *       changed before the commit (screened: a near-copy, a free rider or the same work again);</li>
  *   <li>{@code cotrain_transactions_sent_total{action}} / {@code cotrain_transactions_failed_total{action}}:
  *       transactions mined successfully / not sent or reverted, by action ({@code commitScores}, {@code revealScores},
- *       {@code finalize}; the round number is dropped to keep the label set bounded);</li>
+ *       {@code finalize}, {@code attestCommit}; the round number is dropped to keep the label set bounded);</li>
  *   <li>{@code cotrain_current_round}: the round accepting submissions.</li>
  * </ul>
  */
@@ -42,7 +42,8 @@ public class NodeMetrics implements ScoringListener, TransactionListener {
     static final String FAILED = "cotrain.transactions.failed";
     static final String CURRENT_ROUND = "cotrain.current.round";
     private static final int FLOOR = 1;
-    private static final List<String> KNOWN_ACTIONS = List.of("commitScores", "revealScores", "finalize");
+    private static final List<String> KNOWN_ACTIONS =
+            List.of("commitScores", "revealScores", "finalize", "attestCommit");
 
     private final MeterRegistry registry;
     private final Timer evaluation;

@@ -39,9 +39,9 @@ import org.slf4j.LoggerFactory;
  * chain records. Rounds without accepted updates for a task are skipped; a round
  * whose commit this node attested waits for the quorum. It reaches the chain through {@link RegistryChain}.
  *
- * <p>The rules run on a pool of one thread per core that the committer owns (closed with it): the rules' results are
- * bit-identical whatever the thread count, and two threads reach about 70% of memory bandwidth for FedAvg where one
- * reaches about 45% (docs/benchmarks.md).
+ * <p>The rules run on a pool of one thread per core but one, which the committer owns (closed with it): the rules'
+ * results are bit-identical whatever the thread count; more threads aggregate faster (docs/benchmarks.md), but the
+ * core left over keeps the judging of the round being committed from waiting for an aggregation.
  */
 public final class ModelCommitter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ModelCommitter.class);
@@ -53,8 +53,10 @@ public final class ModelCommitter implements AutoCloseable {
     private final ModelStore store;
     private final TaskCatalog tasks;
     private final RoundContributions roundContributions;
+    /** One core stays free for the duties' evaluation: aggregating round R-1 overlaps round R's commit window. */
     private final ForkJoinPool aggregationPool =
-            new ForkJoinPool(Runtime.getRuntime().availableProcessors());
+            new ForkJoinPool(Math.max(1, Runtime.getRuntime().availableProcessors() - 1));
+
     private final Parallelism parallelism = Parallelism.on(aggregationPool);
     /**
      * Per task, the highest round known to hold no accepted model update for it (a scan cursor, rebuilt on restart).

@@ -7,7 +7,9 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -193,10 +195,15 @@ public final class UpdateStore {
                         || new BigInteger(name.substring(6)).compareTo(keepFrom) >= 0) {
                     continue;
                 }
+                // the judging thread may be writing into it: what it adds meanwhile goes with the next prune
                 try (Stream<Path> files = Files.list(dir)) {
-                    for (Path file : files.toList()) Files.delete(file);
+                    for (Path file : files.toList()) Files.deleteIfExists(file);
                 }
-                Files.delete(dir);
+                try {
+                    Files.delete(dir);
+                } catch (DirectoryNotEmptyException | NoSuchFileException raced) {
+                    // changed while pruned: the next prune takes the rest
+                }
             }
         } catch (IOException | NumberFormatException e) {
             throw new IllegalStateException("cannot prune the updates in " + task + ": " + e.getMessage(), e);

@@ -233,31 +233,41 @@ public final class ValidatorLoop implements AutoCloseable {
                 clock.instant());
     }
 
-    /** Judges what is pending as of now, a batch per hold of the judging lock. */
+    /**
+     * Judges what is pending as of now, a batch per hold of the judging lock. A contribution this node failed to
+     * evaluate (its own failure, not the input's) stays pending for the next pass and does not hold up the ones
+     * after it; a transient failure (IPFS down) ends the pass, as it would fail the rest too.
+     */
     private void judgePending() {
         Map.Entry<BigInteger, ContributionRecord> last = pending.lastEntry();
         if (last == null) return;
         BigInteger through = last.getKey();
-        try {
-            while (true) {
-                List<ContributionRecord> batch = pending.headMap(through, true).values().stream()
-                        .limit(JUDGING_BATCH)
-                        .toList();
-                if (batch.isEmpty()) return;
-                judging.lock();
-                try {
-                    judgeAll(batch);
-                } finally {
-                    judging.unlock();
-                }
+        BigInteger after = null;
+        while (true) {
+            NavigableMap<BigInteger, ContributionRecord> rest =
+                    after == null ? pending.headMap(through, true) : pending.subMap(after, false, through, true);
+            List<ContributionRecord> batch =
+                    rest.values().stream().limit(JUDGING_BATCH).toList();
+            if (batch.isEmpty()) return;
+            after = batch.getLast().id();
+            judging.lock();
+            try {
+                judgeAll(batch);
+            } catch (EvaluationFailedException e) {
+                recordError("judging contributions", e);
+            } catch (RuntimeException e) {
+                recordError("judging contributions", e);
+                return;
+            } finally {
+                judging.unlock();
             }
-        } catch (RuntimeException e) {
-            // the cause (IPFS down, a task not loadable) holds for the rest too: try again next time
-            recordError("judging contributions", e);
         }
     }
 
-    /** Judges those not judged yet, storing each judgement as soon as it is made. The caller holds the lock. */
+    /**
+     * Judges those not judged yet, storing each judgement as soon as it is made; what was judged leaves the pending
+     * set, even when another of them failed. The caller holds the lock.
+     */
     private void judgeAll(List<ContributionRecord> contributions) {
         List<ContributionRecord> unjudged = contributions.stream()
                 .filter(contribution -> evaluations.get(contribution.id()).isEmpty())
@@ -270,8 +280,11 @@ public final class ValidatorLoop implements AutoCloseable {
         } catch (EvaluationFailedException e) {
             listener.evaluationFailed(e);
             throw e;
+        } finally {
+            contributions.stream()
+                    .filter(contribution -> evaluations.get(contribution.id()).isPresent())
+                    .forEach(contribution -> pending.remove(contribution.id()));
         }
-        contributions.forEach(contribution -> pending.remove(contribution.id()));
     }
 
     /** @return whether the round needs nothing more from this node (finalized, or empty and past) */

@@ -12,6 +12,7 @@ import io.cotrain.contracts.generated.ModelRegistry.CommitAttestation;
 import io.cotrain.contracts.generated.ModelRegistry.CommitView;
 import io.cotrain.contracts.generated.ValidatorRegistry;
 import java.math.BigInteger;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import org.web3j.protocol.Web3j;
@@ -174,7 +175,8 @@ final class Web3jValidatorChain implements ValidatorChain, RegistryChain {
     @Override
     public ContributionView contribution(byte[] contentDigest) {
         return reads.read(
-                "contribution", () -> protocol.contribution(contentDigest).send());
+                "contribution(0x" + HexFormat.of().formatHex(contentDigest) + ")",
+                () -> protocol.contribution(contentDigest).send());
     }
 
     @Override

@@ -42,10 +42,7 @@ import java.util.Random;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.web3j.crypto.Credentials;
@@ -70,7 +67,6 @@ import org.web3j.utils.Numeric;
  * hung or stopped floors nothing.
  */
 @ExtendWith({AnvilExtension.class, IpfsExtension.class})
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CopiesAndSpamIT {
     private static final long TASK = 1;
     private static final Credentials ADMIN = DevAccounts.account(0);
@@ -134,7 +130,6 @@ class CopiesAndSpamIT {
     }
 
     @Test
-    @Order(1)
     void aCopyIsFlooredWhileTheOriginalKeepsItsScore_alsoAfterARebuildFromAnEmptyDataDirectory() throws Exception {
         byte[] work1 = builders.honestUpdate(10);
         Credentials alice = newContributor();
@@ -218,11 +213,12 @@ class CopiesAndSpamIT {
     }
 
     @Test
-    @Order(2)
     void fiftyDigestsThatPointAtNothingAreAllFlooredWithinOneDeadline_nextToHonestWorkScoredNormally()
             throws Exception {
         ValidatorLoop validator = validator(work.resolve("spam-validator"), content);
         validator.tick(); // catches up with the history first, so the measured tick judges the spam round alone
+        BigInteger bondBefore =
+                chain.registry(ADMIN).validatorInfo(VALIDATOR.getAddress()).send().bond;
         List<Credentials> spammers = new ArrayList<>();
         for (int i = 0; i < 5; i++) spammers.add(newContributor());
         List<Prepared> honest = List.of(
@@ -297,12 +293,11 @@ class CopiesAndSpamIT {
         assertThat(info.active)
                 .as("the validator committed and revealed in time")
                 .isTrue();
-        assertThat(info.bond).isEqualTo(tokens(3_000));
+        assertThat(info.bond).as("no penalty for this round").isEqualTo(bondBefore);
         validator.close();
     }
 
     @Test
-    @Order(3)
     void aValidatorWhoseIpfsNodeIsHungOrStoppedFloorsNothing_itsContributionsStayPending() throws Exception {
         IpfsNode own = IpfsNode.start(work.resolve("own-ipfs"));
         try (IpfsClient client =

@@ -9,6 +9,7 @@ import io.cotrain.client.EventReader;
 import io.cotrain.client.TransactionListener;
 import io.cotrain.contracts.ContributionStatus;
 import io.cotrain.contracts.ProtocolParameter;
+import io.cotrain.contracts.RoundPhase;
 import io.cotrain.contracts.generated.CotrainProtocol;
 import io.cotrain.contracts.generated.CotrainProtocol.ScoresRevealedEventResponse;
 import io.cotrain.contracts.generated.ModelRegistry;
@@ -45,10 +46,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.web3j.crypto.Credentials;
@@ -65,10 +63,9 @@ import org.web3j.utils.Numeric;
  * scores the floor and is slashed, the validators agree, and a validator restarted between its commit and its reveal
  * still reveals. After each finalized round they aggregate the accepted updates into the same model bytes, the model
  * registry records it as the next commit, and it becomes every validator's global model; a merge request is answered
- * with a two-parent commit.
+ * with a two-parent commit. Each test is a scenario of its own: any order, or alone.
  */
 @ExtendWith({AnvilExtension.class, IpfsExtension.class})
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ValidatorRoundsIT {
     private static final long TASK = 1;
     private static final Credentials ADMIN = DevAccounts.account(0);
@@ -91,9 +88,6 @@ class ValidatorRoundsIT {
     private static BigInteger baseCommit;
     /** The content digest of each contribution submitted: the chain keeps contributions by digest. */
     private static final Map<BigInteger, byte[]> DIGESTS = new HashMap<>();
-
-    private static BigInteger firstRound;
-    private static List<BigInteger> firstRoundHonest;
 
     @BeforeAll
     static void network(AnvilNode anvilNode, IpfsNode ipfs) throws Exception {
@@ -154,8 +148,9 @@ class ValidatorRoundsIT {
     }
 
     @Test
-    @Order(1)
-    void honestWorkIsRewarded_badWorkFloorsAndIsSlashed_validatorsAgree() throws Exception {
+    void aRound_rewardsHonestWork_slashesBadWork_validatorsAgree_andItsUpdatesBecomeTheNextCommit() throws Exception {
+        settleEarlierRounds(); // the validators' rewards below are this round's alone
+        // stage 1: a round of honest and bad work is scored and finalized
         Map<String, Prepared> prepared = new LinkedHashMap<>();
         prepared.put("honest-a", model(newContributor(), builders.honestUpdate(0)));
         prepared.put("honest-b", model(newContributor(), builders.honestUpdate(1)));
@@ -164,13 +159,17 @@ class ValidatorRoundsIT {
         prepared.put("poisoned", model(newContributor(), builders.labelFlippedUpdate(2)));
         prepared.put("digest-mismatch", withMismatchedArtifact(newContributor()));
         prepared.put("wrong-schema", dataset(newContributor(), builders.datasetWithWrongHeader(3, 500)));
+        Map<Credentials, BigInteger> earnedBefore = new LinkedHashMap<>();
+        for (Credentials validator : VALIDATORS) {
+            earnedBefore.put(
+                    validator,
+                    chain.protocol(ADMIN).claimable(validator.getAddress()).send());
+        }
         Map<String, BigInteger> submitted = submitInOneRound(prepared);
         BigInteger round = view(submitted.get("honest-a")).round;
         assertThat(submitted.values()).allSatisfy(id -> assertThat(roundOf(id)).isEqualTo(round));
 
-        driveUntil(() -> phase(round) == 4, "round " + round + " finalized");
-        firstRound = round;
-        firstRoundHonest = List.of(submitted.get("honest-a"), submitted.get("honest-b"));
+        driveUntil(() -> phase(round) == RoundPhase.FINALIZED, "round " + round + " finalized");
 
         CotrainProtocol reader = chain.protocol(ADMIN);
         for (String honest : List.of("honest-a", "honest-b")) {
@@ -212,56 +211,32 @@ class ValidatorRoundsIT {
                             .send()
                             .bond)
                     .isEqualTo(tokens(2_000));
-            assertThat(reader.claimable(validator.getAddress()).send()).isEqualTo(tokens(submitted.size()));
+            assertThat(reader.claimable(validator.getAddress()).send())
+                    .as("one validation reward per contribution of the round")
+                    .isEqualTo(earnedBefore.get(validator).add(tokens(submitted.size())));
         }
-    }
 
-    @Test
-    @Order(2)
-    void aValidatorRestartedBetweenCommitAndRevealStillReveals() throws Exception {
-        Map<String, Prepared> prepared = new LinkedHashMap<>();
-        prepared.put("honest", model(newContributor(), builders.honestUpdate(4)));
-        prepared.put("poisoned", model(newContributor(), builders.labelFlippedUpdate(5)));
-        BigInteger round = roundOf(submitInOneRound(prepared).get("honest"));
-        Credentials restarted = VALIDATORS.get(2);
-        int index = chain.registry(ADMIN)
-                .validatorInfo(restarted.getAddress())
-                .send()
-                .index
-                .intValueExact();
-        BigInteger claimableBefore =
-                chain.protocol(ADMIN).claimable(restarted.getAddress()).send();
-
-        driveUntil(() -> info(round).committedValidators.testBit(index), "validator 3 committed to round " + round);
-        assertThat(info(round).revealedValidators.testBit(index)).isFalse();
-        loops.set(2, validator(2)); // a new process: nothing in memory, only its data directory
-
-        driveUntil(() -> phase(round) == 4, "round " + round + " finalized");
-        assertThat(info(round).revealedValidators.testBit(index))
-                .as("revealed after the restart")
-                .isTrue();
-        assertThat(chain.registry(ADMIN).validatorInfo(restarted.getAddress()).send().bond)
-                .isEqualTo(tokens(2_000));
-        assertThat(chain.protocol(ADMIN).claimable(restarted.getAddress()).send())
-                .isEqualTo(claimableBefore.add(tokens(2)));
-    }
-
-    @Test
-    @Order(3)
-    void validatorsAggregateTheAcceptedUpdatesIntoTheSameBytes_andTheRegistryRecordsTheCommit() throws Exception {
+        // stage 2: the validators aggregate the round's accepted updates into the same bytes, which the registry
+        // records as the next commit
         ModelRegistry models = chain.models(ADMIN);
         driveUntil(
                 () -> call(() -> models.model(BigInteger.valueOf(TASK)).send().component4())
-                                .compareTo(firstRound)
+                                .compareTo(round)
                         >= 0,
-                "round " + firstRound + " committed");
+                "round " + round + " committed");
 
-        BigInteger commitId = firstCommitAfterBase(models);
+        List<BigInteger> commits = commitsOf(models);
+        BigInteger commitId = commits.stream()
+                .filter(id -> call(() -> models.commit(id).send().round).equals(round))
+                .findFirst()
+                .orElseThrow();
         ModelRegistry.CommitView commit = models.commit(commitId).send();
-        assertThat(commit.parent).isEqualTo(baseCommit);
-        assertThat(commit.round).isEqualTo(firstRound);
+        assertThat(commit.parent)
+                .as("the head it was aggregated onto")
+                .isEqualTo(commits.get(commits.indexOf(commitId) - 1));
         assertThat(commit.contributionCount).isEqualTo(BigInteger.TWO);
-        assertThat(commit.contributionsDigest).isEqualTo(Hash.sha3(packed(firstRoundHonest)));
+        assertThat(commit.contributionsDigest)
+                .isEqualTo(Hash.sha3(packed(List.of(submitted.get("honest-a"), submitted.get("honest-b")))));
         assertThat(chain.commits(ADMIN).ownerOf(commitId).send()).isEqualToIgnoringCase(ADMIN.getAddress());
 
         String sha256 = HexFormat.of().formatHex(commit.weightsDigest);
@@ -286,7 +261,8 @@ class ValidatorRoundsIT {
                         / baseContext.baseline().rows())
                 .isEqualTo(commit.accuracyPpm.longValueExact());
 
-        // a contribution is judged against the head as of its block (nothing ticks in between), by every validator
+        // stage 3: a contribution is judged against the head as of its block (nothing ticks in between), by every
+        // validator
         // alike
         byte[] update = builders.honestUpdate(6);
         BigInteger id = submitInOneRound(Map.of("honest", model(newContributor(), update)))
@@ -312,15 +288,52 @@ class ValidatorRoundsIT {
     }
 
     @Test
-    @Order(4)
+    void aValidatorRestartedBetweenCommitAndRevealStillReveals() throws Exception {
+        settleEarlierRounds(); // the restarted validator's rewards below are this round's alone
+        Map<String, Prepared> prepared = new LinkedHashMap<>();
+        prepared.put("honest", model(newContributor(), builders.honestUpdate(4)));
+        prepared.put("poisoned", model(newContributor(), builders.labelFlippedUpdate(5)));
+        BigInteger round = roundOf(submitInOneRound(prepared).get("honest"));
+        Credentials restarted = VALIDATORS.get(2);
+        int index = chain.registry(ADMIN)
+                .validatorInfo(restarted.getAddress())
+                .send()
+                .index
+                .intValueExact();
+        BigInteger claimableBefore =
+                chain.protocol(ADMIN).claimable(restarted.getAddress()).send();
+
+        driveUntil(() -> info(round).committedValidators.testBit(index), "validator 3 committed to round " + round);
+        assertThat(info(round).revealedValidators.testBit(index)).isFalse();
+        loops.set(2, validator(2)); // a new process: nothing in memory, only its data directory
+
+        driveUntil(() -> phase(round) == RoundPhase.FINALIZED, "round " + round + " finalized");
+        assertThat(info(round).revealedValidators.testBit(index))
+                .as("revealed after the restart")
+                .isTrue();
+        assertThat(chain.registry(ADMIN).validatorInfo(restarted.getAddress()).send().bond)
+                .isEqualTo(tokens(2_000));
+        assertThat(chain.protocol(ADMIN).claimable(restarted.getAddress()).send())
+                .isEqualTo(claimableBefore.add(tokens(2)));
+    }
+
+    @Test
     void aMergeRequestIsAnsweredWithATwoParentCommit() throws Exception {
         ModelRegistry models = chain.models(ADMIN);
         BigInteger task = BigInteger.valueOf(TASK);
+        if (models.branchHead(task, BigInteger.ZERO).send().equals(baseCommit)) {
+            // a branch at the base merges into a main branch that moved on: give main a commit of its own
+            BigInteger round =
+                    roundOf(submitInOneRound(Map.of("honest", model(newContributor(), builders.honestUpdate(7))))
+                            .get("honest"));
+            driveUntil(
+                    () -> call(() -> models.model(task).send().component4()).compareTo(round) >= 0,
+                    "round " + round + " committed");
+        }
         var branch = ModelRegistry.getBranchCreatedEvents(
                         models.createBranch(task, baseCommit, new byte[32]).send())
                 .getFirst()
                 .branchId;
-        BigInteger mainHead = models.branchHead(task, BigInteger.ZERO).send();
         models.requestMerge(task, branch, BigInteger.ZERO).send();
 
         driveUntil(
@@ -330,15 +343,20 @@ class ValidatorRoundsIT {
                         == 0,
                 "merge recorded");
 
+        // main's head when the merge was recorded (a round aggregated meanwhile moves it) and the branch's head
         BigInteger merge = models.branchHead(task, BigInteger.ZERO).send();
-        assertThat(models.parents(merge).send()).containsExactly(mainHead, baseCommit);
+        List<BigInteger> parents = models.parents(merge).send();
+        List<BigInteger> commits = commitsOf(models);
+        assertThat(parents).containsExactly(commits.get(commits.indexOf(merge) - 1), baseCommit);
         ModelRegistry.CommitView commit = models.commit(merge).send();
+        assertThat(commit.parent).isEqualTo(parents.getFirst());
+        assertThat(commit.mergeParent).isEqualTo(baseCommit);
         assertThat(commit.round).isZero();
         assertThat(commit.contributionCount).isZero();
         byte[] merged = content.fetchModel(ModelFile.ofCommit(commit.weightsDigest, commit.weightsRoot), 10_000_000);
         float[] expected = new FedAvg()
                 .aggregate(List.of(
-                        new ModelUpdate(0, parametersOf(models, mainHead), 1, 1),
+                        new ModelUpdate(0, parametersOf(models, parents.getFirst()), 1, 1),
                         new ModelUpdate(1, ModelCodec.parameters(baseContext().freshGlobalModel()), 1, 1)));
         assertThat(ModelCodec.parameters(ModelCodec.read(merged, EvaluationLimits.defaults())))
                 .isEqualTo(expected);
@@ -358,12 +376,13 @@ class ValidatorRoundsIT {
         return content.fetchModel(ModelFile.ofCommit(commit.weightsDigest, commit.weightsRoot), 10_000_000);
     }
 
-    private static BigInteger firstCommitAfterBase(ModelRegistry models) throws Exception {
-        List<BigInteger> commits = models.commitsOf(BigInteger.valueOf(TASK), BigInteger.ZERO, BigInteger.TEN)
+    /** The task's commits in the order they were recorded, the base commit first. */
+    private static List<BigInteger> commitsOf(ModelRegistry models) throws Exception {
+        List<BigInteger> commits = models.commitsOf(BigInteger.valueOf(TASK), BigInteger.ZERO, BigInteger.valueOf(100))
                 .send()
                 .component1();
         assertThat(commits.getFirst()).isEqualTo(baseCommit);
-        return commits.get(1);
+        return commits;
     }
 
     private static byte[] packed(List<BigInteger> ids) {
@@ -474,6 +493,19 @@ class ValidatorRoundsIT {
                 .isTrue();
     }
 
+    /** Drives the validators until every round with submissions so far is finalized, the open one included. */
+    private static void settleEarlierRounds() throws Exception {
+        BigInteger current = chain.protocol(ADMIN).currentRound().send();
+        if (info(current).exists) {
+            while (chain.protocol(ADMIN).currentRound().send().equals(current)) anvil.mine(1);
+            current = chain.protocol(ADMIN).currentRound().send();
+        }
+        for (BigInteger round = BigInteger.ONE; round.compareTo(current) < 0; round = round.add(BigInteger.ONE)) {
+            BigInteger r = round;
+            driveUntil(() -> !info(r).exists || phase(r) == RoundPhase.FINALIZED, "earlier round " + r + " finalized");
+        }
+    }
+
     private static CotrainProtocol.RoundView info(BigInteger round) {
         try {
             return chain.protocol(ADMIN).roundInfo(round).send();
@@ -482,8 +514,8 @@ class ValidatorRoundsIT {
         }
     }
 
-    private static int phase(BigInteger round) {
-        return info(round).phase.intValue();
+    private static RoundPhase phase(BigInteger round) {
+        return RoundPhase.of(info(round).phase);
     }
 
     private static BigInteger roundOf(BigInteger id) throws Exception {

@@ -52,7 +52,10 @@ public final class ContractsDeployer {
                         "../deployment/script/Deploy.s.sol",
                         "--rpc-url",
                         anvil.rpcUrl(),
-                        "--broadcast"))
+                        "--broadcast",
+                        // one transaction at a time, as chain.sh does: anvil can leave transactions that reach it
+                        // ahead of a lower nonce unmined for good, and the deployment then never ends
+                        "--slow"))
                 .directory(root.resolve("contracts").toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());

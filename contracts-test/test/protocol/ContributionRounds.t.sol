@@ -336,6 +336,71 @@ contract ContributionRoundsTest is CoreTestHelpers {
         assertEq(roundView(3).parameterVersion, 1);
     }
 
+    /// @dev Before its first contribution the round open now reports the windows that contribution will fix; the
+    /// rounds before it (never opened) and after it (not determined yet) report none.
+    function test_roundInfo_emptyCurrentRound_reportsItsWindows() public {
+        vm.roll(roundStart(3) + 4);
+        IContributionRounds.RoundView memory info = roundView(3);
+        assertFalse(info.exists);
+        assertEq(uint8(info.phase), uint8(RoundPhase.Submission));
+        assertEq(info.submissionEndBlock, roundStart(4));
+        assertEq(info.commitEndBlock, roundStart(4) + COMMIT_BLOCKS);
+        assertEq(info.revealEndBlock, roundStart(4) + COMMIT_BLOCKS + REVEAL_BLOCKS);
+        assertEq(info.parameterVersion, 1);
+        // every other field as for any round without contributions
+        assertEq(info.firstContributionId, 0);
+        assertEq(info.contributionCount, 0);
+        assertEq(info.finalizedCount, 0);
+        assertEq(info.expectedValidators, 0);
+        assertEq(info.committedValidators, 0);
+        assertEq(info.revealedValidators, 0);
+        assertFalse(info.quorumReached);
+        for (uint256 r = 2; r <= 4; r += 2) {
+            IContributionRounds.RoundView memory other = roundView(r);
+            assertEq(other.submissionEndBlock + other.commitEndBlock + other.revealEndBlock, 0);
+        }
+
+        submit(alice, ContributionType.MODEL_UPDATE, digestOf(1));
+        IContributionRounds.RoundView memory opened = roundView(3);
+        assertTrue(opened.exists);
+        assertEq(opened.submissionEndBlock, info.submissionEndBlock);
+        assertEq(opened.commitEndBlock, info.commitEndBlock);
+        assertEq(opened.revealEndBlock, info.revealEndBlock);
+        assertEq(opened.parameterVersion, info.parameterVersion);
+    }
+
+    /// @dev New commit and reveal lengths set before the current round's first contribution apply to it, and its
+    /// view says so at once; its submission end stays.
+    function test_roundInfo_emptyCurrentRound_windowsFollowTheLatestLengths() public {
+        vm.roll(roundStart(2) + 1);
+        setParam(Parameter.CommitBlocks, 30);
+        setParam(Parameter.RevealBlocks, 25);
+        setParam(Parameter.SubmissionBlocks, 40); // re-anchors at the end of round 2
+        IContributionRounds.RoundView memory info = roundView(2);
+        assertEq(info.submissionEndBlock, roundStart(3));
+        assertEq(info.commitEndBlock, roundStart(3) + 30);
+        assertEq(info.revealEndBlock, roundStart(3) + 55);
+        assertEq(info.parameterVersion, 4);
+        assertEq(roundView(3).revealEndBlock, 0);
+
+        vm.roll(roundStart(3) + 39); // round 3 now lasts 40 blocks
+        info = roundView(3);
+        assertEq(info.submissionEndBlock, roundStart(3) + 40);
+        assertEq(info.revealEndBlock, roundStart(3) + 95);
+        assertEq(roundView(2).revealEndBlock, 0); // never opened
+    }
+
+    /// @dev While paused the clock stands still, so the empty current round's window ends move on with the blocks.
+    function test_roundInfo_emptyCurrentRound_windowsMoveOnWhilePaused() public {
+        vm.roll(roundStart(2) + 5);
+        pauseProtocol();
+        vm.roll(block.number + 1_000);
+        IContributionRounds.RoundView memory info = roundView(2);
+        assertEq(info.submissionEndBlock, roundStart(3) + 1_000);
+        assertEq(info.commitEndBlock, roundStart(3) + 1_000 + COMMIT_BLOCKS);
+        assertEq(info.revealEndBlock, roundStart(3) + 1_000 + COMMIT_BLOCKS + REVEAL_BLOCKS);
+    }
+
     function test_roundInfo_keepsCountOfClosedRound() public {
         submit(alice, ContributionType.MODEL_UPDATE, digestOf(1));
         submit(alice, ContributionType.MODEL_UPDATE, digestOf(2));
@@ -505,5 +570,49 @@ contract ContributionRoundsTest is CoreTestHelpers {
         uint256 id = submit(alice, ContributionType.VALIDATION, digestOf(1));
         uint256 expectedEnd = expected == roundNow ? end : end + (expected - roundNow) * newLength;
         assertEq(roundView(roundOf(id)).submissionEndBlock, expectedEnd);
+    }
+
+    /// @dev Whatever the schedule changes before it, the round open now reports, before its first contribution, the
+    /// windows of the reference schedule, which are those its first contribution then fixes; its neighbours none.
+    function testFuzz_roundInfo_emptyCurrentRound_reportsTheWindowsItOpensWith(
+        uint256 elapsed,
+        uint256 newLength,
+        uint256 commitBlocks,
+        uint256 revealBlocks,
+        uint256 later
+    ) public {
+        elapsed = bound(elapsed, 0, 100_000);
+        newLength = bound(newLength, 3, 80);
+        // commit + reveal must fit seven submission windows, and a whole round the validator unbonding (100)
+        uint256 maxScoring = newLength * 7 < 100 - newLength ? newLength * 7 : 100 - newLength;
+        commitBlocks = bound(commitBlocks, 1, maxScoring - 1);
+        revealBlocks = bound(revealBlocks, 1, maxScoring - commitBlocks);
+        later = bound(later, 0, 100_000);
+        vm.roll(start + elapsed);
+        uint256 roundNow = protocol.currentRound();
+        uint256 end = start + roundNow * SUBMISSION_BLOCKS;
+        setParam(Parameter.SubmissionBlocks, newLength);
+        setParam(Parameter.RevealBlocks, 1);
+        setParam(Parameter.CommitBlocks, commitBlocks);
+        setParam(Parameter.RevealBlocks, revealBlocks);
+
+        vm.roll(start + elapsed + later);
+        uint256 expected = block.number < end ? roundNow : roundNow + 1 + (block.number - end) / newLength;
+        assertEq(protocol.currentRound(), expected);
+        uint256 expectedEnd = expected == roundNow ? end : end + (expected - roundNow) * newLength;
+        IContributionRounds.RoundView memory info = roundView(expected);
+        assertFalse(info.exists);
+        assertEq(info.submissionEndBlock, expectedEnd);
+        assertEq(info.commitEndBlock, expectedEnd + commitBlocks);
+        assertEq(info.revealEndBlock, expectedEnd + commitBlocks + revealBlocks);
+        assertEq(roundView(expected + 1).submissionEndBlock, 0);
+        assertEq(roundView(expected - 1).revealEndBlock, 0);
+
+        submit(alice, ContributionType.VALIDATION, digestOf(1));
+        IContributionRounds.RoundView memory opened = roundView(expected);
+        assertEq(opened.submissionEndBlock, info.submissionEndBlock);
+        assertEq(opened.commitEndBlock, info.commitEndBlock);
+        assertEq(opened.revealEndBlock, info.revealEndBlock);
+        assertEq(opened.parameterVersion, info.parameterVersion);
     }
 }

@@ -29,7 +29,8 @@ interface IContributionRounds is ICotrainErrors {
         bytes32 contentDigest; // sha256 of the contribution's manifest on IPFS
     }
 
-    /// @notice A round as a client reads it.
+    /// @notice A round as a client reads it. A round without contributions has `exists` false and every field zero
+    /// except `phase` and `parameterVersion`, and, for the round open now only, its three window ends (see roundInfo).
     struct RoundView {
         bool exists; // false until its first contribution
         RoundPhase phase;
@@ -108,6 +109,13 @@ interface IContributionRounds is ICotrainErrors {
     function latestRound() external view returns (uint256 round);
 
     /// @notice A round's contributions, deadlines, validator bitmaps and phase.
+    /// @dev For a round without contributions (`exists` false): `phase` is Submission from the current round on and
+    /// Finalized before it, and `parameterVersion` is the latest version. The current round also reports
+    /// `submissionEndBlock`, `commitEndBlock` and `revealEndBlock`: its submission end is fixed by the clock, and its
+    /// commit and reveal ends are those a contribution now would fix, from the latest version's window lengths (a
+    /// change of CommitBlocks or RevealBlocks before its first contribution moves them). A later round's windows
+    /// are not determined yet (a change of SubmissionBlocks moves them), and an earlier round without contributions
+    /// never had any: both report zero window ends.
     /// @param round round number
     /// @return info the round; `exists` is false for a round without contributions
     function roundInfo(uint256 round) external view returns (RoundView memory info);

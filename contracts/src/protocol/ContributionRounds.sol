@@ -12,7 +12,8 @@ import {ValidatorSetClient} from "./ValidatorSetClient.sol";
 /// [submissionEnd(r) - submissionBlocks, submissionEnd(r)) on that clock, where
 /// submissionEnd(r) = anchorClock + (r + 1 - anchorRound) * submissionBlocks. Changing submissionBlocks re-anchors
 /// the schedule at the start of the next round, so the round in progress keeps its end. A round's commit and
-/// reveal deadlines and its parameter version are fixed in storage when it receives its first contribution.
+/// reveal deadlines and its parameter version are fixed in storage when it receives its first contribution; until
+/// then the view of the round open now derives them from the schedule and the latest version, as _openRound would.
 ///
 /// Contributions are stored by content digest, one slot each: the digest is the key (which makes a second
 /// submission of it detectable for free) and the slot holds the contributor, round, position, task, kind, status
@@ -210,10 +211,13 @@ abstract contract ContributionRounds is ContributorStaking, ValidatorSetClient {
             uint256 current = _roundAt(clock);
             info.phase = round >= current ? RoundPhase.Submission : RoundPhase.Finalized;
             info.parameterVersion = _latestVersion();
-            // the round open now, before its first contribution: when its submission window ends
+            // the round open now, before its first contribution: the windows a contribution now would fix for it
             if (round == current) {
                 uint256 submissionEnd = _submissionEnd(_rounds().schedule, round, _param(Parameter.SubmissionBlocks));
+                uint256 commitEnd = submissionEnd + _param(Parameter.CommitBlocks);
                 info.submissionEndBlock = _toBlock(submissionEnd);
+                info.commitEndBlock = _toBlock(commitEnd);
+                info.revealEndBlock = _toBlock(commitEnd + _param(Parameter.RevealBlocks));
             }
             return info;
         }

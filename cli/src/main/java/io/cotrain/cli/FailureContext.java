@@ -81,7 +81,7 @@ public interface FailureContext {
 
     /**
      * @param round a round
-     * @return its deadlines, when the chain can be read and the round has contributions
+     * @return its deadlines, when the chain can be read and the round has contributions or is the round open now
      */
     Optional<RoundTimes> roundTimes(BigInteger round);
 

@@ -191,7 +191,8 @@ final class Session implements FailureContext, AutoCloseable {
         if (!connected()) return Optional.empty();
         try {
             CotrainProtocol.RoundView info = chain.read(chain.protocol().roundInfo(round));
-            if (!info.exists) return Optional.empty();
+            // a round without contributions has deadlines only when it is the round open now
+            if (info.submissionEndBlock.signum() == 0) return Optional.empty();
             return Optional.of(new RoundTimes(
                     info.submissionEndBlock, info.commitEndBlock, info.revealEndBlock, chain.blockNumber()));
         } catch (RuntimeException e) {

@@ -52,6 +52,12 @@ public final class GatewayViews {
      * @param roundOpen whether the current round has received its first contribution
      * @param phaseEndBlock the block at which the current round's phase ends; for a round without contributions yet,
      *     the end of its submission window (null only when the chain reports none)
+     * @param submissionEndBlock the block at which the current round's submission window ends (null only when the chain
+     *     reports none)
+     * @param commitEndBlock the block at which its commit window ends; before its first contribution, the end that
+     *     contribution would fix, from the latest window lengths (null only when the chain reports none)
+     * @param revealEndBlock the block at which its reveal window ends, finalization starting; before its first
+     *     contribution, as for commitEndBlock (null only when the chain reports none)
      * @param paused whether the protocol is paused (its round windows stand still until unpause)
      * @param latestAccuracy held-out accuracy (0..1) of the default branch's head
      * @param neutralScore the current round's neutral score: only a consensus score above it is rewarded
@@ -69,6 +75,22 @@ public final class GatewayViews {
                     description = "The block the current round's phase ends at; before the round's first "
                             + "contribution, the end of its submission window. Estimated assuming no pause.")
             BigInteger phaseEndBlock,
+
+            @Schema(
+                    description = "The block the current round's submission window ends at, even before its first "
+                            + "contribution. Estimated assuming no pause.")
+            BigInteger submissionEndBlock,
+
+            @Schema(
+                    description = "The block the current round's commit window ends at. Before its first "
+                            + "contribution, the end that contribution would fix with the latest window lengths: a "
+                            + "change of them before then moves it. Estimated assuming no pause.")
+            BigInteger commitEndBlock,
+
+            @Schema(
+                    description = "The block the current round's reveal window ends at, its finalization starting. "
+                            + "Before its first contribution, as for commitEndBlock. Estimated assuming no pause.")
+            BigInteger revealEndBlock,
 
             BigInteger block,
             BigInteger lastAggregatedRound,

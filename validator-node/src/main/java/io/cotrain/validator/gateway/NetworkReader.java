@@ -106,6 +106,9 @@ public final class NetworkReader {
                 phase.title(),
                 round.exists,
                 phaseEnd(round),
+                blockOrNull(round.submissionEndBlock),
+                blockOrNull(round.commitEndBlock),
+                blockOrNull(round.revealEndBlock),
                 blockNumber(),
                 model.component4(),
                 read(protocol.paused()),
@@ -132,7 +135,18 @@ public final class NetworkReader {
             case REVEAL -> round.revealEndBlock;
             case FINALIZATION, FINALIZED -> null;
         };
-        return end == null || end.signum() == 0 ? null : end;
+        return end == null ? null : blockOrNull(end);
+    }
+
+    /**
+     * A window end as the chain reports it: zero for a round without contributions other than the round open now,
+     * whose windows are not determined.
+     *
+     * @param block a block number from a RoundView
+     * @return the block, or null for zero
+     */
+    static BigInteger blockOrNull(BigInteger block) {
+        return block.signum() == 0 ? null : block;
     }
 
     /** @return the model's commits, oldest first, with the branches each is the head of */

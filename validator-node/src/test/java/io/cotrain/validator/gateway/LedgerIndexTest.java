@@ -170,6 +170,16 @@ class LedgerIndexTest {
         assertThat(NetworkReader.phaseEnd(round(false, 4, 0, 0, 0))).isNull();
     }
 
+    @Test
+    void theOpenRoundReportsEachWindowEndBeforeItsFirstContribution() {
+        CotrainProtocol.RoundView notOpened = round(false, 0, 220, 230, 240);
+        assertThat(NetworkReader.blockOrNull(notOpened.submissionEndBlock)).isEqualTo(220);
+        assertThat(NetworkReader.blockOrNull(notOpened.commitEndBlock)).isEqualTo(230);
+        assertThat(NetworkReader.blockOrNull(notOpened.revealEndBlock)).isEqualTo(240);
+        // a round whose windows are not determined reports zeros, shown as null
+        assertThat(NetworkReader.blockOrNull(BigInteger.ZERO)).isNull();
+    }
+
     // ---- helpers ----------------------------------------------------------------------------------------------
 
     private static CotrainProtocol.RoundView round(

@@ -8,13 +8,11 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
 
-import io.cotrain.contracts.DeploymentAddresses;
-import io.cotrain.contracts.testing.CotrainClients;
+import io.cotrain.contracts.AggregationMethod;
+import io.cotrain.contracts.generated.ModelRegistry;
 import io.cotrain.ipfs.Cid;
-import io.cotrain.ipfs.ContentStore;
 import io.cotrain.ipfs.ContributionManifest;
 import io.cotrain.ipfs.ContributionManifest.Artifact;
-import io.cotrain.ipfs.IpfsClient;
 import io.cotrain.ipfs.ModelFile;
 import io.cotrain.oracle.evaluation.SchemaDocument;
 import io.cotrain.oracle.evaluation.testing.Contributions;
@@ -27,36 +25,29 @@ import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
-import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.IntStream;
 import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.web3j.crypto.Credentials;
 import org.web3j.crypto.Keys;
 import org.web3j.crypto.RawTransaction;
 import org.web3j.crypto.TransactionEncoder;
-import org.web3j.protocol.Web3j;
 import org.web3j.protocol.core.DefaultBlockParameterName;
 import org.web3j.protocol.core.methods.request.Transaction;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
-import org.web3j.protocol.http.HttpService;
-import org.web3j.tx.Transfer;
-import org.web3j.utils.Convert;
 import org.web3j.utils.Numeric;
 
 /**
@@ -65,73 +56,48 @@ import org.web3j.utils.Numeric;
  * gateway built, signed here with the wallet's key and relayed by the gateway; read status, commits, rounds,
  * balances, history and totals as the round is scored and aggregated; evaluate a candidate with a token; and every
  * error answered as a problem.
+ *
+ * <p>Each test is a scenario of its own on the network the app shares, in any order or alone: it makes its own wallets;
+ * a scenario on task 1 (the task the node holds the held-out set of) has it registered on chain first unless a scenario
+ * did already; round, head and totals are read from the chain and the API before the scenario changes them, never
+ * assumed from what another scenario did.
  */
 @QuarkusIntegrationTest
 @QuarkusTestResource(value = ValidatorNetworkResource.class, restrictToAnnotatedClass = true)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class GatewayApiIT {
     private static final String PROBLEM = "application/problem+json";
     private static final Credentials ADMIN = ValidatorNetworkResource.ADMIN;
 
-    private long chainId;
-    private HttpService rpc;
-    private AnvilBlocks blocks;
-    private Web3j web3j;
-    private CotrainClients chain;
-    private ContentStore content;
-    private IpfsClient ipfs;
     private final SyntheticTabularTask task = SyntheticTabularTask.standard();
     private final Contributions builders = new Contributions(task);
-    private final Credentials owner = newKey();
-    private final Credentials contributor = newKey();
-    private String token;
-    private String updateCid;
-    private BigInteger contributionId;
+    private NetworkClients network;
 
-    private void clients() throws Exception {
-        if (web3j != null) return;
-        chainId = Long.parseLong(System.getProperty(ValidatorNetworkResource.CHAIN_ID));
-        rpc = new HttpService(System.getProperty(ValidatorNetworkResource.RPC_URL));
-        blocks = new AnvilBlocks(rpc);
-        web3j = Web3j.build(rpc);
-        chain = new CotrainClients(web3j, chainId)
-                .use(DeploymentAddresses.read(Path.of(System.getProperty(ValidatorNetworkResource.DEPLOYMENT_FILE))));
-        ipfs = new IpfsClient(URI.create(System.getProperty(ValidatorNetworkResource.IPFS_API_URL)));
-        content = new ContentStore(ipfs);
-        for (Credentials wallet : List.of(owner, contributor)) {
-            Transfer.sendFunds(web3j, ADMIN, wallet.getAddress(), BigDecimal.ONE, Convert.Unit.ETHER)
-                    .send();
-        }
-        chain.token(ADMIN).transfer(contributor.getAddress(), tokens(500)).send();
+    @BeforeEach
+    void connectWhenReady() throws Exception {
+        network = NetworkClients.whenReady(network, Duration.ofSeconds(60));
     }
 
     @AfterAll
     void close() {
-        if (web3j != null) web3j.shutdown();
-        if (ipfs != null) ipfs.close();
+        if (network != null) network.close();
     }
 
     @Test
-    @Order(1)
     void signInWithAWalletSignatureGivesABearerToken() throws Exception {
-        clients();
-        Await.until(
-                "ready",
-                Duration.ofSeconds(60),
-                () -> given().get("/q/health/ready").statusCode() == 200);
-        String address = Keys.toChecksumAddress(owner.getAddress());
+        Credentials wallet = NetworkClients.newKey();
+        String address = Keys.toChecksumAddress(wallet.getAddress());
         JsonPath nonce = post("/auth/nonce", Map.of("address", address.toLowerCase()))
                 .then()
                 .statusCode(200)
-                .body("chainId", equalTo((int) chainId))
+                .body("chainId", equalTo((int) network.chainId))
                 .extract()
                 .jsonPath();
         String message = nonce.getString("message");
         assertThat(message)
                 .contains(address)
                 .contains("Nonce: " + nonce.getString("nonce"))
-                .contains("Chain ID: " + chainId);
+                .contains("Chain ID: " + network.chainId);
 
         given().get("/auth/session")
                 .then()
@@ -140,19 +106,19 @@ class GatewayApiIT {
                 .header("WWW-Authenticate", containsString("Bearer"))
                 .body("detail", containsString("POST /auth/nonce"));
 
-        JsonPath signedIn = post("/token", Map.of("message", message, "signature", sign(message, owner)))
+        JsonPath signedIn = post("/token", Map.of("message", message, "signature", sign(message, wallet)))
                 .then()
                 .statusCode(200)
                 .body("tokenType", equalTo("Bearer"))
                 .body("address", equalTo(address))
                 .extract()
                 .jsonPath();
-        token = signedIn.getString("accessToken");
+        String token = signedIn.getString("accessToken");
         assertThat(signedIn.getLong("expiresIn")).isBetween(60L, 15 * 60L);
         given().auth().oauth2(token).get("/auth/session").then().statusCode(200).body("address", equalTo(address));
 
         // the same signed message again: its nonce is spent
-        post("/token", Map.of("message", message, "signature", sign(message, owner)))
+        post("/token", Map.of("message", message, "signature", sign(message, wallet)))
                 .then()
                 .statusCode(401)
                 .contentType(PROBLEM)
@@ -167,26 +133,28 @@ class GatewayApiIT {
     }
 
     @Test
-    @Order(2)
     void wrongChainExpiredBadSignatureAndMalformedSignInsAreRefused() {
+        Credentials wallet = NetworkClients.newKey();
+        Credentials stranger = NetworkClients.newKey();
+        long chainId = network.chainId;
         String host = URI.create(RestAssured.baseURI).getHost() + ":" + RestAssured.port;
-        String wrongChain = message(freshNonce(), host, 1, Optional.empty());
-        post("/token", Map.of("message", wrongChain, "signature", sign(wrongChain, owner)))
+        String wrongChain = message(wallet, freshNonce(), host, 1, Optional.empty());
+        post("/token", Map.of("message", wrongChain, "signature", sign(wrongChain, wallet)))
                 .then()
                 .statusCode(401)
                 .contentType(PROBLEM)
                 .body("detail", containsString("for chain 1"));
 
-        String expired =
-                message(freshNonce(), host, chainId, Optional.of(Instant.now().minusSeconds(5)));
-        post("/token", Map.of("message", expired, "signature", sign(expired, owner)))
+        String expired = message(
+                wallet, freshNonce(), host, chainId, Optional.of(Instant.now().minusSeconds(5)));
+        post("/token", Map.of("message", expired, "signature", sign(expired, wallet)))
                 .then()
                 .statusCode(401)
                 .contentType(PROBLEM)
                 .body("detail", containsString("expired"));
 
-        String valid = message(freshNonce(), host, chainId, Optional.empty());
-        post("/token", Map.of("message", valid, "signature", sign(valid, contributor)))
+        String valid = message(wallet, freshNonce(), host, chainId, Optional.empty());
+        post("/token", Map.of("message", valid, "signature", sign(valid, stranger)))
                 .then()
                 .statusCode(401)
                 .contentType(PROBLEM)
@@ -196,13 +164,13 @@ class GatewayApiIT {
                 .statusCode(401)
                 .contentType(PROBLEM);
 
-        String otherDomain = message(freshNonce(), "evil.example", chainId, Optional.empty());
-        post("/token", Map.of("message", otherDomain, "signature", sign(otherDomain, owner)))
+        String otherDomain = message(wallet, freshNonce(), "evil.example", chainId, Optional.empty());
+        post("/token", Map.of("message", otherDomain, "signature", sign(otherDomain, wallet)))
                 .then()
                 .statusCode(401)
                 .body("detail", containsString("evil.example"));
 
-        post("/token", Map.of("message", "hello", "signature", sign("hello", owner)))
+        post("/token", Map.of("message", "hello", "signature", sign("hello", wallet)))
                 .then()
                 .statusCode(400)
                 .contentType(PROBLEM)
@@ -216,16 +184,16 @@ class GatewayApiIT {
     }
 
     @Test
-    @Order(3)
     void aModelIsRegisteredWithATransactionTheGatewayBuiltAndTheWalletSigned() throws Exception {
-        Cid schema = content.putVerified(SchemaDocument.write(task.schema()));
-        ModelFile base = content.putModel(task.baseModelBytes());
-        Cid description = content.putVerified("2,000 synthetic rows".getBytes(StandardCharsets.UTF_8));
+        Credentials owner = network.newWallet(0);
+        ModelDocuments documents = documents();
+        Cid schema = documents.schema();
+        Cid description = documents.description();
         Map<String, Object> registration = new HashMap<>(Map.of(
                 "owner",
                 owner.getAddress(),
                 "baseModelCid",
-                base.cid().toString(),
+                documents.base().cid().toString(),
                 "heldOutDigest",
                 description.digestHex(),
                 "schemaDigest",
@@ -265,7 +233,7 @@ class GatewayApiIT {
         assertThat(plan.getList("transactions")).hasSize(1);
         Map<String, Object> tx = plan.getMap("transactions[0]");
         assertThat((String) tx.get("to"))
-                .isEqualToIgnoringCase(chain.addresses().modelRegistry());
+                .isEqualToIgnoringCase(network.chain.addresses().modelRegistry());
         assertThat(tx.get("gas")).isNotNull();
 
         // the gateway relays only what the endpoint is for, on its chain
@@ -275,10 +243,10 @@ class GatewayApiIT {
                                 "signedTransaction",
                                 signed(
                                         owner,
-                                        chain.addresses().protocol(),
+                                        network.chain.addresses().protocol(),
                                         (String) tx.get("data"),
                                         (String) tx.get("gas"),
-                                        chainId)))
+                                        network.chainId)))
                 .then()
                 .statusCode(400)
                 .body("detail", containsString("relays only"));
@@ -297,11 +265,15 @@ class GatewayApiIT {
                 .body("detail", containsString("signed for chain 1"));
         post("/models/register", Map.of("signedTransaction", "0xzz")).then().statusCode(400);
 
-        relay("/models/register", owner, tx);
-        given().get("/models/1/status")
+        // the registry's next task id: 1 on a network no scenario registered a task on yet
+        long id = ModelRegistry.getModelRegisteredEvents(relay("/models/register", owner, tx))
+                .getFirst()
+                .modelId
+                .longValueExact();
+        given().get("/models/" + id + "/status")
                 .then()
                 .statusCode(200)
-                .body("taskId", equalTo(1))
+                .body("taskId", equalTo((int) id))
                 .body("owner", equalTo(Keys.toChecksumAddress(owner.getAddress())))
                 .body("spec.rule", equalTo("fedavg"))
                 .body("spec.schemaDigest", equalTo("0x" + schema.digestHex()))
@@ -312,11 +284,16 @@ class GatewayApiIT {
                 .body("neutralScore", equalTo(50))
                 .body("slashThresholdScore", equalTo(30))
                 .body("paused", equalTo(false));
-        // the round open now has no contribution yet, and still tells when its submission window ends
-        JsonPath unopened =
-                given().get("/models/1/status").then().statusCode(200).extract().jsonPath();
-        BigInteger current = chain.protocol(ADMIN).currentRound().send();
-        var info = chain.protocol(ADMIN).roundInfo(current).send();
+        // a round open now with no contribution yet (the next one if another scenario submitted to this one) still
+        // tells when its submission window ends
+        if (network.chain.protocol(ADMIN).roundInfo(network.currentRound()).send().exists) network.freshRound();
+        JsonPath unopened = given().get("/models/" + id + "/status")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
+        BigInteger current = network.currentRound();
+        var info = network.chain.protocol(ADMIN).roundInfo(current).send();
         assertThat(info.exists).as("no contribution was submitted yet").isFalse();
         assertThat(unopened.getBoolean("roundOpen")).isFalse();
         assertThat(unopened.getString("phase")).isEqualTo("Submission");
@@ -324,7 +301,7 @@ class GatewayApiIT {
         assertThat(new BigInteger(unopened.getString("phaseEndBlock")))
                 .isEqualTo(info.submissionEndBlock)
                 .isGreaterThanOrEqualTo(new BigInteger(unopened.getString("block")));
-        List<Map<String, Object>> commits = given().get("/models/1/commits")
+        List<Map<String, Object>> commits = given().get("/models/" + id + "/commits")
                 .then()
                 .statusCode(200)
                 .extract()
@@ -338,30 +315,50 @@ class GatewayApiIT {
                         .extract()
                         .jsonPath()
                         .getList("taskId"))
-                .containsExactly(1);
+                .containsExactlyElementsOf(
+                        IntStream.rangeClosed(1, (int) id).boxed().toList());
 
-        given().get("/models/2/status")
+        given().get("/models/" + (id + 1) + "/status")
                 .then()
                 .statusCode(404)
                 .contentType(PROBLEM)
-                .body("detail", equalTo("unknown task 2: the model registry has tasks 1 to 1"));
+                .body("detail", equalTo("unknown task " + (id + 1) + ": the model registry has tasks 1 to " + id));
         given().get("/models/abc/status").then().statusCode(400).contentType(PROBLEM);
-        given().get("/models/1/rounds?limit=0").then().statusCode(400).body("detail", containsString("limit"));
+        given().get("/models/" + id + "/rounds?limit=0").then().statusCode(400).body("detail", containsString("limit"));
     }
 
+    /**
+     * A contributor's whole story on task 1, in order because each stage needs the one before: sign in, join, submit,
+     * be scored, claim, see the update aggregated into the model, and evaluate candidates against that new head.
+     */
     @Test
-    @Order(4)
-    void aContributorJoinsSubmitsIsScoredAndClaims() throws Exception {
+    void aContributorSignsInJoinsSubmitsIsScoredClaimsAndEvaluatesAgainstTheNewHead() throws Exception {
+        // ---- the network this story starts from: task 1, a contributor with tokens, a wallet with none; the head,
+        // commits and staked total as they are before the story (whatever other scenarios did)
+        taskOneRegistered();
+        Credentials contributor = network.newWallet(500);
+        Credentials other = network.newWallet(0);
         String address = contributor.getAddress();
+        int commitsBefore =
+                given().get("/models/1/commits").jsonPath().getList("$").size();
+        int headBefore = given().get("/models/1/status").jsonPath().getInt("headCommit");
+        BigInteger stakeBefore =
+                new BigInteger(given().get("/network/totals").jsonPath().getString("contributorStake"));
+        long unknownTask = network.chain.models(ADMIN).modelCount().send().longValueExact() + 1;
+
+        // ---- sign in: the bearer token the contributor evaluates candidates with at the end
+        String token = signIn(contributor);
+
+        // ---- join task 1: approve and register a stake, with transactions the gateway built
         post("/training/join/1", Map.of("address", "nope"))
                 .then()
                 .statusCode(400)
                 .contentType(PROBLEM);
-        post("/training/join/7", Map.of("address", address))
+        post("/training/join/" + unknownTask, Map.of("address", address))
                 .then()
                 .statusCode(404)
                 .contentType(PROBLEM);
-        post("/training/join/1", Map.of("address", owner.getAddress()))
+        post("/training/join/1", Map.of("address", other.getAddress()))
                 .then()
                 .statusCode(422)
                 .contentType(PROBLEM)
@@ -400,16 +397,17 @@ class GatewayApiIT {
                         .getList("transactions"))
                 .isEmpty();
 
+        // ---- submit an honest update, in a round of the story's own
         byte[] update = builders.honestUpdate(0);
-        Artifact artifact = Artifact.of("model.zip", content.putVerified(update), update, "application/zip");
-        updateCid = artifact.cid().toString();
+        Artifact artifact = Artifact.of("model.zip", network.content.putVerified(update), update, "application/zip");
+        String updateCid = artifact.cid().toString();
         ContributionManifest manifest = ContributionManifest.modelUpdate(
                 1,
                 address,
                 List.of(artifact),
                 Contributions.SHARD_ROWS,
                 Cid.of(task.baseModelBytes()).toString());
-        Cid manifestCid = content.putManifest(manifest);
+        Cid manifestCid = network.content.putManifest(manifest);
 
         post("/training/submit/1", Map.of("address", address, "manifest", "bafy-nope"))
                 .then()
@@ -418,16 +416,15 @@ class GatewayApiIT {
                 .then()
                 .statusCode(400)
                 .body("detail", containsString("kind"));
-        BigInteger round = chain.protocol(ADMIN).currentRound().send();
-        while (chain.protocol(ADMIN).currentRound().send().equals(round))
-            blocks.mine(1); // a fresh round: room to submit
+        network.freshRound(); // room to submit
         JsonPath submit = post("/training/submit/1", Map.of("address", address, "manifest", manifestCid.toString()))
                 .then()
                 .statusCode(200)
                 .extract()
                 .jsonPath();
         relay("/training/submit/1", contributor, submit.getMap("transactions[0]"));
-        var submitted = chain.protocol(ADMIN).contribution(manifest.digest()).send();
+        var submitted =
+                network.chain.protocol(ADMIN).contribution(manifest.digest()).send();
         given().get("/rewards/balance/" + address)
                 .then()
                 .statusCode(200)
@@ -437,7 +434,7 @@ class GatewayApiIT {
                 .body("lastRoundSubmissions", equalTo(1));
 
         // the same manifest again, by the same wallet or another: the same work is paid once
-        for (Credentials wallet : List.of(contributor, owner)) {
+        for (Credentials wallet : List.of(contributor, other)) {
             post("/training/submit/1", Map.of("address", wallet.getAddress(), "manifest", manifestCid.toString()))
                     .then()
                     .statusCode(422)
@@ -448,52 +445,54 @@ class GatewayApiIT {
                     .body("detail", containsString("already submitted, as contribution " + submitted.id));
         }
 
-        blocks.mineUntil(
+        // ---- scored: the node judges, commits, reveals and finalizes the round the chain put the contribution in
+        network.blocks.mineUntil(
                 () -> {
-                    List<Map<String, Object>> rounds = given().get("/models/1/rounds")
-                            .then()
-                            .extract()
-                            .jsonPath()
-                            .getList("$");
-                    return !rounds.isEmpty()
-                            && "Accepted"
-                                    .equals(JsonPath.from(given().get("/models/1/rounds")
-                                                    .asString())
-                                            .getString("[0].contributions[0].status"));
+                    JsonPath listed =
+                            JsonPath.from(given().get("/models/1/rounds").asString());
+                    int at = indexOfRound(listed, submitted.round);
+                    return at >= 0 && "Accepted".equals(listed.getString("[" + at + "].contributions[0].status"));
                 },
                 Duration.ofSeconds(240),
                 "the contribution accepted in /models/1/rounds");
         JsonPath rounds =
                 given().get("/models/1/rounds").then().statusCode(200).extract().jsonPath();
-        contributionId = new BigInteger(rounds.getString("[0].contributions[0].id"));
-        assertThat(rounds.getString("[0].contributions[0].contributor")).isEqualTo(Keys.toChecksumAddress(address));
+        String round = "[" + indexOfRound(rounds, submitted.round) + "]";
+        BigInteger contributionId = new BigInteger(rounds.getString(round + ".contributions[0].id"));
+        assertThat(rounds.getString(round + ".contributions[0].contributor"))
+                .isEqualTo(Keys.toChecksumAddress(address));
         assertThat(contributionId).isEqualTo(submitted.id);
-        assertThat(rounds.getString("[0].contributions[0].contentDigest")).isEqualTo("0x" + manifestCid.digestHex());
-        assertThat(rounds.getInt("[0].contributions[0].consensusScore"))
-                .isEqualTo(chain.protocol(ADMIN)
+        assertThat(rounds.getString(round + ".contributions[0].contentDigest"))
+                .isEqualTo("0x" + manifestCid.digestHex());
+        assertThat(rounds.getInt(round + ".contributions[0].consensusScore"))
+                .isEqualTo(network.chain
+                        .protocol(ADMIN)
                         .contribution(manifest.digest())
                         .send()
                         .consensusScore
                         .intValue())
                 .isGreaterThan(50); // accepted: above the neutral score
         // this node's judgement: the score it committed (the only validator's is the consensus), and why
-        assertThat(rounds.getInt("[0].contributions[0].judgement.score"))
-                .isEqualTo(rounds.getInt("[0].contributions[0].consensusScore"));
-        assertThat(rounds.getString("[0].contributions[0].judgement.why"))
+        assertThat(rounds.getInt(round + ".contributions[0].judgement.score"))
+                .isEqualTo(rounds.getInt(round + ".contributions[0].consensusScore"));
+        assertThat(rounds.getString(round + ".contributions[0].judgement.why"))
                 .startsWith("removes")
                 .contains("held-out loss from the aggregate of the round's 1 admitted updates");
-        assertThat(rounds.getLong("[0].parameterVersion"))
-                .isEqualTo(chain.protocol(ADMIN)
+        assertThat(rounds.getLong(round + ".parameterVersion"))
+                .isEqualTo(network.chain
+                        .protocol(ADMIN)
                         .roundInfo(submitted.round)
                         .send()
                         .parameterVersion
                         .longValueExact());
-        assertThat(rounds.getBoolean("[0].quorumReached")).isTrue();
-        assertThat(rounds.getList("[0].validators.validator"))
+        assertThat(rounds.getBoolean(round + ".quorumReached")).isTrue();
+        assertThat(rounds.getList(round + ".validators.validator"))
                 .containsExactly(Keys.toChecksumAddress(ValidatorNetworkResource.VALIDATOR.getAddress()));
-        assertThat(rounds.getInt("[0].validators[0].agreements")).isEqualTo(1);
+        assertThat(rounds.getInt(round + ".validators[0].agreements")).isEqualTo(1);
 
-        String claimable = chain.protocol(ADMIN).claimable(address).send().toString();
+        // ---- claim the reward
+        String claimable =
+                network.chain.protocol(ADMIN).claimable(address).send().toString();
         assertThat(new BigInteger(claimable)).isPositive();
         given().get("/rewards/balance/" + address).then().body("claimable", equalTo(claimable));
         JsonPath history = given().get("/rewards/history/" + address)
@@ -525,29 +524,22 @@ class GatewayApiIT {
         JsonPath totals =
                 given().get("/network/totals").then().statusCode(200).extract().jsonPath();
         assertThat(new BigInteger(totals.getString("paid"))).isGreaterThanOrEqualTo(new BigInteger(claimable));
-        assertThat(totals.getString("contributorStake")).isEqualTo(tokens(100).toString());
+        assertThat(new BigInteger(totals.getString("contributorStake")).subtract(stakeBefore))
+                .as("contributor stake added by this story")
+                .isEqualTo(tokens(100));
         given().get("/rewards/balance/0xABC").then().statusCode(400).contentType(PROBLEM);
 
-        // the validator aggregates the accepted update into the next commit, on top of the base
-        blocks.mineUntil(
-                () -> given().get("/models/1/commits").jsonPath().getList("$").size() == 2,
+        // ---- aggregated: the validator aggregates the accepted update into the next commit, on top of the head
+        // the story started from (the base, on a network where no round of task 1 was aggregated yet)
+        network.blocks.mineUntil(
+                () -> given().get("/models/1/commits").jsonPath().getList("$").size() == commitsBefore + 1,
                 Duration.ofSeconds(120),
                 "the round's commit");
         JsonPath commits = given().get("/models/1/commits").jsonPath();
-        assertThat(commits.getList("[1].parents")).containsExactly(commits.getInt("[0].id"));
-        assertThat(commits.getList("[1].headOf")).containsExactly("main");
-    }
+        assertThat(commits.getList("[" + commitsBefore + "].parents")).containsExactly(headBefore);
+        assertThat(commits.getList("[" + commitsBefore + "].headOf")).containsExactly("main");
 
-    @Test
-    @Order(5)
-    void aSignedInWalletEvaluatesACandidate() {
-        given().contentType(ContentType.JSON)
-                .body(Map.of("cid", updateCid))
-                .post("/models/1/evaluate")
-                .then()
-                .statusCode(401)
-                .contentType(PROBLEM);
-        // the update aggregated into the head is the head now: no change
+        // ---- evaluate with the token: the update aggregated into the head is the head now, so no change
         given().auth()
                 .oauth2(token)
                 .contentType(ContentType.JSON)
@@ -557,8 +549,9 @@ class GatewayApiIT {
                 .statusCode(200)
                 .body("score", equalTo(1))
                 .body("floorReason", equalTo("no change from the global model"));
+        // another honest update, against the new head, whose accuracy the node recorded with the commit
         byte[] another = builders.honestUpdate(1);
-        Cid anotherCid = content.putVerified(another);
+        Cid anotherCid = network.content.putVerified(another);
         JsonPath evaluation = given().auth()
                 .oauth2(token)
                 .contentType(ContentType.JSON)
@@ -575,8 +568,20 @@ class GatewayApiIT {
         assertThat(evaluation.getDouble("metrics.baselineAccuracy"))
                 .isCloseTo(status.getDouble("latestAccuracy"), Offset.offset(1e-6));
         assertThat(evaluation.getDouble("metrics.accuracy")).isBetween(0.0, 1.0);
+    }
 
-        Cid garbage = content.putVerified(Contributions.garbage(2_048, 3));
+    @Test
+    void onlyASignedInWalletEvaluatesAndGarbageGetsTheFloorScore() throws Exception {
+        taskOneRegistered();
+        Cid garbage = network.content.putVerified(Contributions.garbage(2_048, 3));
+        given().contentType(ContentType.JSON)
+                .body(Map.of("cid", garbage.toString()))
+                .post("/models/1/evaluate")
+                .then()
+                .statusCode(401)
+                .contentType(PROBLEM);
+
+        String token = signIn(NetworkClients.newKey());
         given().auth()
                 .oauth2(token)
                 .contentType(ContentType.JSON)
@@ -597,7 +602,6 @@ class GatewayApiIT {
     }
 
     @Test
-    @Order(6)
     void theOpenApiDocumentDescribesTheApi() {
         String document = given().get("/q/openapi?format=json")
                 .then()
@@ -631,28 +635,90 @@ class GatewayApiIT {
     }
 
     @Test
-    @Order(7)
-    void aClientOverItsBudgetOfExpensiveCallsIsToldToWait() {
+    void aClientOverItsBudgetOfExpensiveCallsIsToldToWait() throws Exception {
+        taskOneRegistered();
+        // a signed-in wallet of its own is counted by its address: spending its budget leaves that of the anonymous
+        // client (counted by IP), which the other scenarios use, whole
+        String token = signIn(NetworkClients.newKey());
         Response refused = null;
         for (int i = 0; i < 200 && refused == null; i++) {
-            Response response = post("/auth/nonce", Map.of());
+            Response response = given().auth()
+                    .oauth2(token)
+                    .contentType(ContentType.JSON)
+                    .body(Map.of())
+                    .post("/auth/nonce")
+                    .then()
+                    .extract()
+                    .response();
             if (response.statusCode() == 429) refused = response;
             else assertThat(response.statusCode()).isEqualTo(200);
         }
         assertThat(refused).as("a 429 within 200 calls").isNotNull();
         assertThat(refused.contentType()).startsWith(PROBLEM);
         assertThat(Long.parseLong(refused.header("Retry-After"))).isPositive();
-        given().get("/models/1/status").then().statusCode(200); // cheap reads are not limited
+        given().auth().oauth2(token).get("/models/1/status").then().statusCode(200); // cheap reads are not limited
+        post("/auth/nonce", Map.of()).then().statusCode(200); // another client's budget is its own
     }
 
     // ---- helpers ----------------------------------------------------------------------------------------------
 
-    private static Credentials newKey() {
-        try {
-            return Credentials.create(Keys.createEcKeyPair());
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
+    /** The synthetic task's model documents, stored on IPFS: schema document, base model, held-out description. */
+    private record ModelDocuments(Cid schema, ModelFile base, Cid description) {}
+
+    private ModelDocuments documents() {
+        return new ModelDocuments(
+                network.content.putVerified(SchemaDocument.write(task.schema())),
+                network.content.putModel(task.baseModelBytes()),
+                network.content.putVerified("2,000 synthetic rows".getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /**
+     * Task 1, the task the node holds the held-out set of, as the registration scenario registers it through the
+     * gateway: registered by the admin straight on chain, unless the registry has a task already (that scenario ran).
+     */
+    private void taskOneRegistered() throws Exception {
+        ModelRegistry models = network.chain.models(ADMIN);
+        if (models.modelCount().send().signum() > 0) return;
+        ModelDocuments documents = documents();
+        var registered = ModelRegistry.getModelRegisteredEvents(models.registerModel(new ModelRegistry.ModelSpec(
+                                documents.base().sha256(),
+                                documents.base().cid().digest(),
+                                documents.description().digest(),
+                                documents.schema().digest(),
+                                AggregationMethod.FED_AVG.onChain(),
+                                BigInteger.ZERO,
+                                BigInteger.ZERO,
+                                BigInteger.valueOf(10_000),
+                                BigInteger.ZERO,
+                                BigInteger.ZERO))
+                        .send())
+                .getFirst();
+        assertThat(registered.modelId).isEqualTo(BigInteger.valueOf(ValidatorNetworkResource.TASK));
+    }
+
+    /** @return a bearer token for the wallet, signed in with its signature of the message the gateway prepared */
+    private static String signIn(Credentials wallet) throws Exception {
+        String message = post("/auth/nonce", Map.of("address", wallet.getAddress()))
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getString("message");
+        return post("/token", Map.of("message", message, "signature", sign(message, wallet)))
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getString("accessToken");
+    }
+
+    /** @return the position of the round in a {@code /models/{id}/rounds} answer, -1 when it is not listed */
+    private static int indexOfRound(JsonPath rounds, BigInteger round) {
+        List<Object> listed = rounds.getList("round");
+        for (int i = 0; i < listed.size(); i++) {
+            if (String.valueOf(listed.get(i)).equals(round.toString())) return i;
         }
+        return -1;
     }
 
     private static Response post(String path, Object body) {
@@ -673,11 +739,11 @@ class GatewayApiIT {
                 .getString("nonce");
     }
 
-    private String message(String nonce, String domain, long chain, Optional<Instant> expiry) {
+    private String message(Credentials wallet, String nonce, String domain, long chain, Optional<Instant> expiry) {
         return new SiweMessage(
                         Optional.empty(),
                         domain,
-                        Keys.toChecksumAddress(owner.getAddress()),
+                        Keys.toChecksumAddress(wallet.getAddress()),
                         Optional.empty(),
                         "http://" + domain,
                         "1",
@@ -691,9 +757,14 @@ class GatewayApiIT {
                 .format();
     }
 
-    /** Signs the gateway's unsigned transaction with the wallet's key, relays it and waits for a successful receipt. */
-    private void relay(String path, Credentials wallet, Map<String, Object> tx) throws Exception {
-        String raw = signed(wallet, (String) tx.get("to"), (String) tx.get("data"), (String) tx.get("gas"), chainId);
+    /**
+     * Signs the gateway's unsigned transaction with the wallet's key, relays it and waits for a successful receipt.
+     *
+     * @return the receipt
+     */
+    private TransactionReceipt relay(String path, Credentials wallet, Map<String, Object> tx) throws Exception {
+        String raw =
+                signed(wallet, (String) tx.get("to"), (String) tx.get("data"), (String) tx.get("gas"), network.chainId);
         String hash = post(path, Map.of("signedTransaction", raw))
                 .then()
                 .statusCode(202)
@@ -701,30 +772,39 @@ class GatewayApiIT {
                 .extract()
                 .jsonPath()
                 .getString("transactionHash");
-        TransactionReceipt receipt = null;
-        for (int i = 0; i < 100 && receipt == null; i++) {
-            receipt = web3j.ethGetTransactionReceipt(hash)
-                    .send()
-                    .getTransactionReceipt()
-                    .orElse(null);
-            if (receipt == null) Thread.sleep(100);
-        }
-        assertThat(receipt).as("receipt of %s", hash).isNotNull();
-        assertThat(receipt.isStatusOK())
+        AtomicReference<TransactionReceipt> receipt = new AtomicReference<>();
+        Await.until(
+                "the receipt of " + hash,
+                Duration.ofSeconds(10),
+                Duration.ofMillis(100),
+                () -> {
+                    receipt.set(network.web3j
+                            .ethGetTransactionReceipt(hash)
+                            .send()
+                            .getTransactionReceipt()
+                            .orElse(null));
+                    return receipt.get() != null;
+                },
+                () -> "");
+        assertThat(receipt.get().isStatusOK())
                 .as("%s succeeded", tx.get("description"))
                 .isTrue();
+        return receipt.get();
     }
 
     private String signed(Credentials wallet, String to, String data, String gas, long chain) throws Exception {
-        BigInteger nonce = web3j.ethGetTransactionCount(wallet.getAddress(), DefaultBlockParameterName.PENDING)
+        BigInteger nonce = network.web3j
+                .ethGetTransactionCount(wallet.getAddress(), DefaultBlockParameterName.PENDING)
                 .send()
                 .getTransactionCount();
         BigInteger gasLimit = gas != null
                 ? Numeric.decodeQuantity(gas)
-                : web3j.ethEstimateGas(Transaction.createEthCallTransaction(wallet.getAddress(), to, data))
+                : network.web3j
+                        .ethEstimateGas(Transaction.createEthCallTransaction(wallet.getAddress(), to, data))
                         .send()
                         .getAmountUsed();
-        BigInteger baseFee = web3j.ethGetBlockByNumber(DefaultBlockParameterName.LATEST, false)
+        BigInteger baseFee = network.web3j
+                .ethGetBlockByNumber(DefaultBlockParameterName.LATEST, false)
                 .send()
                 .getBlock()
                 .getBaseFeePerGas();

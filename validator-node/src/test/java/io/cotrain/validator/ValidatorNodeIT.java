@@ -9,15 +9,12 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.equalToIgnoringCase;
 
 import io.cotrain.contracts.ContributionStatus;
-import io.cotrain.contracts.DeploymentAddresses;
 import io.cotrain.contracts.RoundPhase;
 import io.cotrain.contracts.generated.CotrainProtocol;
 import io.cotrain.contracts.testing.CotrainClients;
 import io.cotrain.ipfs.Cid;
-import io.cotrain.ipfs.ContentStore;
 import io.cotrain.ipfs.ContributionManifest;
 import io.cotrain.ipfs.ContributionManifest.Artifact;
-import io.cotrain.ipfs.IpfsClient;
 import io.cotrain.oracle.evaluation.testing.Contributions;
 import io.cotrain.oracle.evaluation.testing.SyntheticTabularTask;
 import io.cotrain.testing.Await;
@@ -25,25 +22,16 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusIntegrationTest;
 import io.restassured.response.Response;
 import java.io.IOException;
-import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.web3j.crypto.Credentials;
-import org.web3j.crypto.Keys;
-import org.web3j.protocol.Web3j;
-import org.web3j.protocol.http.HttpService;
-import org.web3j.tx.Transfer;
-import org.web3j.utils.Convert;
 
 /**
  * The validator node as a service, run from its production jar ({@code target/quarkus-app/quarkus-run.jar}, with the
@@ -51,53 +39,37 @@ import org.web3j.utils.Convert;
  * health, status and metrics answer; an honest and a garbage model update submitted on chain are judged by the
  * scheduled loop (seen through {@code /contributions/{id}}); the round is committed, revealed and finalized on chain
  * with the node's scores.
+ *
+ * <p>Each test is a scenario of its own on the network the app shares: it makes the contributors and contributions it
+ * needs, in a round it reads from the chain, and measures the node's counters as increases; any order, or one alone.
  */
 @QuarkusIntegrationTest
 @QuarkusTestResource(value = ValidatorNetworkResource.class, restrictToAnnotatedClass = true)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ValidatorNodeIT {
+    private static final String SCORED = "cotrain_contributions_evaluated_total{outcome=\"scored\"}";
+    private static final String FLOORED = "cotrain_contributions_evaluated_total{outcome=\"floor\"}";
+    private static final String COMMITS = "cotrain_transactions_sent_total{action=\"commitScores\"}";
+    private static final String REVEALS = "cotrain_transactions_sent_total{action=\"revealScores\"}";
+    private static final String EVALUATIONS = "cotrain_evaluation_seconds_count";
 
-    private long chainId;
-    private HttpService rpc;
-    private AnvilBlocks blocks;
-    private Web3j web3j;
-    private CotrainClients chain;
-    private IpfsClient ipfs;
-    private ContentStore content;
-    private SyntheticTabularTask task;
-    private Contributions builders;
     private final Credentials admin = ValidatorNetworkResource.ADMIN;
+    private final SyntheticTabularTask task = SyntheticTabularTask.standard();
+    private final Contributions builders = new Contributions(task);
+    private NetworkClients network;
 
-    /** The test's own clients of the network (the integration-test extension starts the resource after @BeforeAll). */
-    private void clients() {
-        if (web3j != null) return;
-        chainId = Long.parseLong(System.getProperty(ValidatorNetworkResource.CHAIN_ID));
-        rpc = new HttpService(System.getProperty(ValidatorNetworkResource.RPC_URL));
-        blocks = new AnvilBlocks(rpc);
-        web3j = Web3j.build(rpc);
-        chain = new CotrainClients(web3j, chainId)
-                .use(DeploymentAddresses.read(Path.of(System.getProperty(ValidatorNetworkResource.DEPLOYMENT_FILE))));
-        ipfs = new IpfsClient(URI.create(System.getProperty(ValidatorNetworkResource.IPFS_API_URL)));
-        content = new ContentStore(ipfs);
-        task = SyntheticTabularTask.standard();
-        builders = new Contributions(task);
+    @BeforeEach
+    void connectWhenReady() throws Exception {
+        network = NetworkClients.whenReady(network, Duration.ofSeconds(30));
     }
 
     @AfterAll
     void close() {
-        if (web3j != null) web3j.shutdown();
-        if (ipfs != null) ipfs.close();
+        if (network != null) network.close();
     }
 
     @Test
-    @Order(1)
     void readyWithStatusAndMetrics() throws Exception {
-        clients();
-        Await.until(
-                "ready",
-                Duration.ofSeconds(30),
-                () -> when().get("/q/health/ready").statusCode() == 200);
         when().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
         when().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
         when().get("/q/health").then().statusCode(200).body("status", equalTo("UP"));
@@ -106,7 +78,7 @@ class ValidatorNodeIT {
                 .then()
                 .statusCode(200)
                 .body("address", equalToIgnoringCase(ValidatorNetworkResource.VALIDATOR.getAddress()))
-                .body("chainId", equalTo((int) chainId))
+                .body("chainId", equalTo((int) network.chainId))
                 .body("tasks", equalTo(List.of((int) ValidatorNetworkResource.TASK)));
         Await.until(
                 "a tick",
@@ -126,23 +98,23 @@ class ValidatorNodeIT {
     }
 
     @Test
-    @Order(2)
     void judgesContributionsAndScoresTheRoundOnChain() throws Exception {
-        clients();
+        CotrainClients chain = network.chain;
         Credentials honestContributor = newContributor();
         Credentials garbageContributor = newContributor();
         ContributionManifest honest = model(honestContributor, builders.honestUpdate(0));
         ContributionManifest garbage = model(garbageContributor, Contributions.garbage(4_096, 7));
 
-        BigInteger now = chain.protocol(admin).currentRound().send();
-        while (chain.protocol(admin).currentRound().send().equals(now)) blocks.mine(1); // a fresh round: room to submit
+        String metricsBefore = get("/q/metrics").asString(); // the node's counters before this scenario's round
+
+        network.freshRound(); // a round of this scenario's own, with room to submit
         BigInteger honestId = submit(honestContributor, honest);
         BigInteger garbageId = submit(garbageContributor, garbage);
         BigInteger round = chain.protocol(admin).contribution(honest.digest()).send().round;
         assertThat(chain.protocol(admin).contribution(garbage.digest()).send().round)
                 .isEqualTo(round);
 
-        blocks.mineUntil(
+        network.blocks.mineUntil(
                 () -> get("/contributions/" + honestId).statusCode() == 200
                         && get("/contributions/" + garbageId).statusCode() == 200,
                 Duration.ofSeconds(120),
@@ -158,8 +130,10 @@ class ValidatorNodeIT {
         assertThat(garbageView.jsonPath().getInt("score")).isEqualTo(1);
         assertThat(garbageView.jsonPath().getString("floorReason")).isNotBlank();
 
-        blocks.mineUntil(
-                () -> phase(round) == RoundPhase.FINALIZED, Duration.ofSeconds(180), "round " + round + " finalized");
+        network.blocks.mineUntil(
+                () -> network.phase(round) == RoundPhase.FINALIZED,
+                Duration.ofSeconds(180),
+                "round " + round + " finalized");
         CotrainProtocol reader = chain.protocol(admin);
         var honestOnChain = reader.contribution(honest.digest()).send();
         assertThat(honestOnChain.id).isEqualTo(honestId);
@@ -171,13 +145,13 @@ class ValidatorNodeIT {
         assertThat(ContributionStatus.of(garbageOnChain.status)).isEqualTo(ContributionStatus.REJECTED);
         assertThat(garbageOnChain.consensusScore.intValue()).isEqualTo(1);
 
+        // this round's work, as increases of the node's counters: one scored, one floored, one commit, one reveal
         String metrics = get("/q/metrics").asString();
-        assertThat(metrics)
-                .contains("cotrain_contributions_evaluated_total{outcome=\"scored\"} 1.0")
-                .contains("cotrain_contributions_evaluated_total{outcome=\"floor\"} 1.0")
-                .contains("cotrain_transactions_sent_total{action=\"commitScores\"} 1.0")
-                .contains("cotrain_transactions_sent_total{action=\"revealScores\"} 1.0")
-                .contains("cotrain_evaluation_seconds_count 2");
+        assertIncrease(metricsBefore, metrics, SCORED, 1);
+        assertIncrease(metricsBefore, metrics, FLOORED, 1);
+        assertIncrease(metricsBefore, metrics, COMMITS, 1);
+        assertIncrease(metricsBefore, metrics, REVEALS, 1);
+        assertIncrease(metricsBefore, metrics, EVALUATIONS, 2);
         assertThat(get("/status").jsonPath().getLong("currentRound")).isGreaterThan(round.longValueExact());
         reportNodeMemory();
     }
@@ -201,7 +175,6 @@ class ValidatorNodeIT {
     }
 
     @Test
-    @Order(3)
     void unknownAndMalformedIdsAreProblems() {
         given().get("/contributions/999999")
                 .then()
@@ -226,11 +199,27 @@ class ValidatorNodeIT {
         return when().get(path).then().extract().response();
     }
 
+    /**
+     * Asserts a Prometheus sample of {@code /q/metrics} grew by {@code by} (a counter not registered yet counts as 0).
+     */
+    private static void assertIncrease(String before, String after, String sample, double by) {
+        assertThat(sample(after, sample) - sample(before, sample))
+                .as("increase of %s", sample)
+                .isEqualTo(by);
+    }
+
+    private static double sample(String metrics, String sample) {
+        return metrics.lines()
+                .filter(line -> line.startsWith(sample + " "))
+                .mapToDouble(line ->
+                        Double.parseDouble(line.substring(sample.length()).strip()))
+                .findFirst()
+                .orElse(0);
+    }
+
     private Credentials newContributor() throws Exception {
-        Credentials contributor = Credentials.create(Keys.createEcKeyPair());
-        Transfer.sendFunds(web3j, admin, contributor.getAddress(), BigDecimal.ONE, Convert.Unit.ETHER)
-                .send();
-        chain.token(admin).transfer(contributor.getAddress(), tokens(100)).send();
+        CotrainClients chain = network.chain;
+        Credentials contributor = network.newWallet(100);
         chain.token(contributor)
                 .approve(chain.addresses().protocol(), tokens(100))
                 .send();
@@ -239,30 +228,23 @@ class ValidatorNodeIT {
     }
 
     private ContributionManifest model(Credentials contributor, byte[] model) {
-        Artifact artifact = Artifact.of("model.zip", content.putVerified(model), model, "application/zip");
+        Artifact artifact = Artifact.of("model.zip", network.content.putVerified(model), model, "application/zip");
         ContributionManifest manifest = ContributionManifest.modelUpdate(
                 ValidatorNetworkResource.TASK,
                 contributor.getAddress(),
                 List.of(artifact),
                 Contributions.SHARD_ROWS,
                 Cid.of(task.baseModelBytes()).toString());
-        content.putManifest(manifest);
+        network.content.putManifest(manifest);
         return manifest;
     }
 
     private BigInteger submit(Credentials contributor, ContributionManifest manifest) throws Exception {
-        var receipt = chain.protocol(contributor)
+        var receipt = network.chain
+                .protocol(contributor)
                 .submitContribution(
                         manifest.kind().onChain(), manifest.digest(), BigInteger.valueOf(ValidatorNetworkResource.TASK))
                 .send();
         return CotrainProtocol.getContributionSubmittedEvents(receipt).getFirst().id;
-    }
-
-    private RoundPhase phase(BigInteger round) {
-        try {
-            return RoundPhase.of(chain.protocol(admin).roundInfo(round).send().phase);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

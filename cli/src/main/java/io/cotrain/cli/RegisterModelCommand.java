@@ -8,15 +8,15 @@ import io.cotrain.ipfs.Cid;
 import io.cotrain.ipfs.ContentStore;
 import io.cotrain.ipfs.ModelFile;
 import io.cotrain.oracle.evaluation.DataSchema;
-import io.cotrain.oracle.evaluation.ModelCodec;
 import io.cotrain.oracle.evaluation.SchemaDocument;
-import io.cotrain.oracle.evaluation.TabularModels;
+import io.cotrain.oracle.evaluation.TaskContext;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -37,22 +37,12 @@ final class RegisterModelCommand extends ContributorCommand {
             names = "--base-model",
             required = true,
             paramLabel = "FILE.zip",
-            description = "the first global model: a DL4J model of the schema's base architecture")
+            description = "the first global model (see init-model): a DL4J MLP that fits the schema; its architecture "
+                    + "is the task's")
     Path baseModel;
 
-    @Option(
-            names = "--features",
-            required = true,
-            split = ",",
-            paramLabel = "COLUMN",
-            description = "the feature columns, in CSV order (comma-separated)")
-    List<String> features;
-
-    @Option(names = "--label", required = true, paramLabel = "COLUMN", description = "the label column (last in CSV)")
-    String label;
-
-    @Option(names = "--classes", required = true, paramLabel = "N", description = "number of classes (labels 0..N-1)")
-    int classes;
+    @Mixin
+    SchemaOptions schemaOptions;
 
     @Option(
             names = "--held-out-description",
@@ -106,18 +96,10 @@ final class RegisterModelCommand extends ContributorCommand {
                     CliException.USAGE,
                     null);
         }
-        DataSchema schema;
-        try {
-            schema = new DataSchema(features, label, classes);
-        } catch (IllegalArgumentException e) {
-            throw new CliException(
-                    "the schema given by --features, --label and --classes is invalid: " + e.getMessage(),
-                    CliException.USAGE,
-                    e);
-        }
+        DataSchema schema = schemaOptions.schema();
         byte[] model = session.readFile(baseModel, "--base-model");
         try {
-            ModelCodec.read(model, Contributing.LIMITS, TabularModels.baseArchitecture(schema));
+            TaskContext.readBaseModel(schema, model, Contributing.LIMITS);
         } catch (RuntimeException e) {
             throw new CliException("--base-model " + baseModel + " is not a model of that schema: " + e.getMessage());
         }

@@ -9,7 +9,7 @@ import io.cotrain.ipfs.IpfsClient;
 import io.cotrain.oracle.evaluation.CsvDataset;
 import io.cotrain.oracle.evaluation.DataSchema;
 import io.cotrain.oracle.evaluation.ModelCodec;
-import io.cotrain.oracle.evaluation.TabularModels;
+import io.cotrain.oracle.evaluation.TaskContext;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -94,8 +94,8 @@ final class TrainCommand extends ContributorCommand {
         DataSchema schema = Contributing.schema(session, registered);
         CsvDataset dataset = Contributing.parseCsv(csv, schema, csvFile);
         Contributing.GlobalModel global = Contributing.globalModel(session, registered);
-        MultiLayerNetwork model =
-                ModelCodec.read(global.bytes(), Contributing.LIMITS, TabularModels.baseArchitecture(schema));
+        // The task's architecture is its model's, whatever MLP the owner chose: trained as it is.
+        MultiLayerNetwork model = TaskContext.readBaseModel(schema, global.bytes(), Contributing.LIMITS);
 
         session.err()
                 .println("training task " + task + "'s global model (commit " + global.commitId() + ") on "

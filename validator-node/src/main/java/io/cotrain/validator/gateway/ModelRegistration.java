@@ -8,9 +8,8 @@ import io.cotrain.ipfs.ContentStore;
 import io.cotrain.ipfs.IpfsException;
 import io.cotrain.oracle.evaluation.DataSchema;
 import io.cotrain.oracle.evaluation.EvaluationLimits;
-import io.cotrain.oracle.evaluation.ModelCodec;
 import io.cotrain.oracle.evaluation.SchemaDocument;
-import io.cotrain.oracle.evaluation.TabularModels;
+import io.cotrain.oracle.evaluation.TaskContext;
 import io.cotrain.validator.ProblemException;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -87,7 +86,7 @@ public record ModelRegistration(
         byte[] sha256 = baseSha256 != null ? baseSha256 : base.digest();
         byte[] model = fetch(content, base, sha256, limits.maxModelBytes(), "the base model");
         try {
-            ModelCodec.read(model, limits, TabularModels.baseArchitecture(dataSchema));
+            TaskContext.readBaseModel(dataSchema, model, limits); // its architecture is the task's
         } catch (RuntimeException e) {
             throw new ProblemException(
                     422, "the base model is not a model of the schema (" + dataSchema + "): " + e.getMessage());

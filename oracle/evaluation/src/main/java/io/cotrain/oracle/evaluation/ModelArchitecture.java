@@ -5,9 +5,14 @@ import java.util.List;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.conf.layers.BaseOutputLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 
 /**
  * What must match between a contributed model and the task's global model: layer types, sizes, activations, loss,
@@ -31,6 +36,15 @@ public record ModelArchitecture(List<LayerSpec> layers, int preprocessors, long 
      * @param parameters the layer's number of parameters
      */
     public record LayerSpec(String type, long nIn, long nOut, String activation, String loss, long parameters) {}
+
+    /** Most layers of a task's model: {@value TabularModels#MAX_HIDDEN_LAYERS} hidden layers and the output layer. */
+    public static final int MAX_LAYERS = TabularModels.MAX_HIDDEN_LAYERS + 1;
+
+    private static final String DENSE = DenseLayer.class.getName();
+    private static final String OUTPUT = OutputLayer.class.getName();
+    private static final String SOFTMAX =
+            Activation.SOFTMAX.getActivationFunction().toString();
+    private static final String CROSS_ENTROPY = new LossMCXENT().toString();
 
     public ModelArchitecture {
         layers = List.copyOf(layers);
@@ -128,6 +142,63 @@ public record ModelArchitecture(List<LayerSpec> layers, int preprocessors, long 
         }
         if (parameterCount != expected.parameterCount) {
             return "architecture mismatch: " + parameterCount + " parameters, expected " + expected.parameterCount;
+        }
+        return null;
+    }
+
+    /**
+     * Why this architecture cannot be the base of a task with this schema, or null if it can. A task's model is, for
+     * now, a multilayer perceptron within the protocol's limits: 1 to {@value TabularModels#MAX_HIDDEN_LAYERS} hidden
+     * {@code DenseLayer}s (any activation, at least one unit each) then an {@code OutputLayer} with softmax and
+     * multi-class cross-entropy (MCXENT); the first layer takes the schema's features, each layer the previous one's
+     * outputs, and the output layer gives one output per class; no input preprocessors; 32-bit floats. (The parameter
+     * limit is {@link ModelCodec}'s.)
+     */
+    public String misfitFor(DataSchema schema) {
+        if (layers.size() < 2 || layers.size() > MAX_LAYERS) {
+            return "the model has " + layers.size() + " layers, expected an MLP of 1 to "
+                    + TabularModels.MAX_HIDDEN_LAYERS + " hidden layers and an output layer";
+        }
+        int last = layers.size() - 1;
+        for (int i = 0; i < last; i++) {
+            if (!layers.get(i).type().equals(DENSE)) {
+                return "layer " + i + " is " + simple(layers.get(i).type())
+                        + ", expected a DenseLayer (only MLPs are supported)";
+            }
+        }
+        LayerSpec output = layers.get(last);
+        if (!output.type().equals(OUTPUT)) {
+            return "the last layer (" + last + ") is " + simple(output.type()) + ", expected an OutputLayer";
+        }
+        if (layers.getFirst().nIn() != schema.featureCount()) {
+            return "the first layer takes " + layers.getFirst().nIn() + " inputs, but the schema has "
+                    + schema.featureCount() + " features";
+        }
+        for (int i = 0; i < layers.size(); i++) {
+            if (layers.get(i).nOut() < 1) {
+                return "layer " + i + " has " + layers.get(i).nOut() + " outputs";
+            }
+            if (i > 0 && layers.get(i).nIn() != layers.get(i - 1).nOut()) {
+                return "layer " + i + " takes " + layers.get(i).nIn() + " inputs, but layer " + (i - 1) + " gives "
+                        + layers.get(i - 1).nOut();
+            }
+        }
+        if (output.nOut() != schema.classCount()) {
+            return "the output layer gives " + output.nOut() + " outputs, but the schema has " + schema.classCount()
+                    + " classes";
+        }
+        if (!output.activation().equals(SOFTMAX)) {
+            return "the output layer's activation is " + output.activation() + ", expected " + SOFTMAX;
+        }
+        if (!output.loss().equals(CROSS_ENTROPY)) {
+            return "the output layer's loss is " + output.loss() + ", expected " + CROSS_ENTROPY
+                    + " (multi-class cross-entropy)";
+        }
+        if (preprocessors != 0) {
+            return "the model has " + preprocessors + " input preprocessors, expected none";
+        }
+        if (!dataType.equals(DataType.FLOAT.toString())) {
+            return "the model's data type is " + dataType + ", expected " + DataType.FLOAT;
         }
         return null;
     }

@@ -74,11 +74,11 @@ public final class TaskContext {
      * @param taskId         the task's id on chain
      * @param schema         the task's columns
      * @param heldOutCsv     the held-out set as CSV bytes ({@link CsvDataset} format)
-     * @param globalModelZip the current global model ({@link ModelCodec} bytes); it must have the base architecture
-     *                       of the schema ({@link TabularModels#baseArchitecture})
+     * @param globalModelZip the current global model ({@link ModelCodec} bytes): any model that fits the schema
+     *                       ({@link #readBaseModel}); its architecture is the one every update must have
      * @param limits         the limits applied to contributions (and to these inputs)
      * @throws CsvFormatException    when the held-out CSV is invalid
-     * @throws InvalidModelException when the global model is invalid
+     * @throws InvalidModelException when the global model is invalid or does not fit the schema
      */
     public static TaskContext create(
             long taskId, DataSchema schema, byte[] heldOutCsv, byte[] globalModelZip, EvaluationLimits limits) {
@@ -88,9 +88,31 @@ public final class TaskContext {
         Objects.requireNonNull(limits, "limits");
         EvaluationRuntime.configure();
         CsvDataset heldOut = CsvDataset.parse(heldOutCsv, schema, limits);
-        ModelArchitecture base = TabularModels.baseArchitecture(schema);
-        MultiLayerNetwork global = ModelCodec.read(globalModelZip, limits, base);
-        return new TaskContext(taskId, schema, heldOut, global, globalModelZip, base, limits);
+        MultiLayerNetwork global = readBaseModel(schema, globalModelZip, limits);
+        return new TaskContext(taskId, schema, heldOut, global, globalModelZip, ModelArchitecture.of(global), limits);
+    }
+
+    /**
+     * Reads the base (or global) model of a task with every guard of {@link ModelCodec} and checks it fits the schema
+     * ({@link ModelArchitecture#misfitFor}): the architecture of a task is its base model's. Model owners' tools use
+     * this before registering a task, validators before evaluating one.
+     *
+     * @param schema the task's columns
+     * @param zip    the model ({@link ModelCodec} bytes)
+     * @param limits the limits applied to models
+     * @return the model
+     * @throws InvalidModelException when a guard rejects the bytes or the model does not fit the schema, naming the
+     *                               mismatch
+     */
+    public static MultiLayerNetwork readBaseModel(DataSchema schema, byte[] zip, EvaluationLimits limits) {
+        Objects.requireNonNull(schema, "schema");
+        MultiLayerNetwork model = ModelCodec.read(zip, limits);
+        String misfit = ModelArchitecture.of(model).misfitFor(schema);
+        if (misfit != null) {
+            throw new InvalidModelException("the model does not fit the schema (" + schema.featureCount()
+                    + " features, " + schema.classCount() + " classes): " + misfit);
+        }
+        return model;
     }
 
     public long taskId() {

@@ -84,9 +84,15 @@ class TaskContextTest {
         assertThatThrownBy(() ->
                         TaskContext.create(1, task.schema(), task.heldOutCsv(), Contributions.garbage(100, 1), limits))
                 .isInstanceOf(InvalidModelException.class);
+        var otherSchema = new DataSchema(java.util.List.of("a", "b", "c"), "label", 3);
         assertThatThrownBy(() -> TaskContext.create(
-                        1, task.schema(), task.heldOutCsv(), Fixtures.CONTRIBUTIONS.wrongArchitecture(), limits))
+                        1,
+                        task.schema(),
+                        task.heldOutCsv(),
+                        ModelCodec.write(TabularModels.baseModel(otherSchema, 1)),
+                        limits))
                 .isInstanceOf(InvalidModelException.class)
-                .hasMessageStartingWith("architecture mismatch");
+                .hasMessageContaining("does not fit the schema")
+                .hasMessageContaining("the first layer takes 3 inputs, but the schema has 8 features");
     }
 }

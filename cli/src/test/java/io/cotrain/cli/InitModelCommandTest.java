@@ -1,0 +1,107 @@
+package io.cotrain.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cotrain.oracle.evaluation.DataSchema;
+import io.cotrain.oracle.evaluation.EvaluationLimits;
+import io.cotrain.oracle.evaluation.ModelArchitecture;
+import io.cotrain.oracle.evaluation.ModelCodec;
+import io.cotrain.oracle.evaluation.TabularModels;
+import io.cotrain.oracle.evaluation.TaskContext;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code cotrain init-model}: writes a base model from the schema and the template's options, without a chain. */
+class InitModelCommandTest {
+    private static final DataSchema SCHEMA = new DataSchema(List.of("a", "b", "c"), "y", 4);
+
+    @TempDir
+    Path directory;
+
+    private CliRunner.Result run(String... args) {
+        return CliRunner.run(CliRunner.environment(Map.of(), directory), args);
+    }
+
+    private static String[] args(String... extra) {
+        var all = new java.util.ArrayList<>(
+                List.of("init-model", "--features", "a,b,c", "--label", "y", "--classes", "4"));
+        all.addAll(List.of(extra));
+        return all.toArray(String[]::new);
+    }
+
+    @Test
+    void writesAReadableModelWithTheChosenLayers() throws IOException {
+        CliRunner.Result result = run(args("--hidden", "16,8,4", "--seed", "7", "--out", "models/base.zip"));
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        byte[] bytes = Files.readAllBytes(directory.resolve("models/base.zip"));
+        var model = TaskContext.readBaseModel(SCHEMA, bytes, EvaluationLimits.defaults());
+        ModelArchitecture architecture = ModelArchitecture.of(model);
+        assertThat(architecture.summary()).isEqualTo("3-16-8-4-4 [relu, relu, relu, softmax] 256 params");
+        assertThat(bytes).isEqualTo(ModelCodec.write(TabularModels.mlp(SCHEMA, new int[] {16, 8, 4}, 7)));
+        assertThat(result.out())
+                .contains("architecture: 3-16-8-4-4")
+                .contains("parameters: 256")
+                .contains("sha256: " + ModelCodec.sha256Hex(bytes));
+        assertThat(result.err()).isEmpty();
+    }
+
+    @Test
+    void defaultsToTheStandardTemplate() throws IOException {
+        CliRunner.Result result = run(args("--out", "base.zip"));
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(Files.readAllBytes(directory.resolve("base.zip")))
+                .isEqualTo(ModelCodec.write(TabularModels.baseModel(SCHEMA, 42)));
+        assertThat(run("init-model", "--help").out()).contains("--hidden", "--seed", "--out", "--force", "--features");
+        assertThat(run("--help").out()).contains("init-model");
+    }
+
+    @Test
+    void badHiddenLayersAreUsageErrorsNamingTheOption() {
+        for (String hidden : new String[] {"0", "32,2000", "1,1,1,1,1,1,1,1,1"}) {
+            CliRunner.Result result = run(args("--hidden", hidden, "--out", "base.zip"));
+            assertThat(result.exitCode()).as(hidden).isEqualTo(2);
+            assertThat(result.err()).as(hidden).startsWith("error: --hidden " + hidden + ": ");
+        }
+        assertThat(run(args("--hidden", "32,2000", "--out", "base.zip")).err())
+                .contains("hidden layer 2 has 2000 units, expected 1 to 1024");
+        // 1024 units everywhere is within the template but over the parameter limit
+        assertThat(run(args("--hidden", "1024,1024", "--out", "base.zip")).err())
+                .contains("--hidden 1024,1024 gives a model outside the limits")
+                .contains("parameters");
+        CliRunner.Result notANumber = run(args("--hidden", "32,x", "--out", "base.zip"));
+        assertThat(notANumber.exitCode()).isEqualTo(2);
+        assertThat(notANumber.err()).contains("--hidden");
+        assertThat(directory.resolve("base.zip")).doesNotExist();
+    }
+
+    @Test
+    void badSchemaIsTheSameUsageErrorAsRegisterModel() {
+        CliRunner.Result result =
+                run("init-model", "--features", "a,a", "--label", "y", "--classes", "2", "--out", "base.zip");
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains("the schema given by --features, --label and --classes is invalid");
+    }
+
+    @Test
+    void anExistingOutIsKeptUnlessForced() throws IOException {
+        Path existing = Files.writeString(directory.resolve("base.zip"), "mine");
+
+        CliRunner.Result refused = run(args("--out", "base.zip"));
+        assertThat(refused.exitCode()).isEqualTo(2);
+        assertThat(refused.err())
+                .contains("--out " + existing + " already exists")
+                .contains("--force");
+        assertThat(Files.readString(existing)).isEqualTo("mine");
+
+        CliRunner.Result forced = run(args("--out", "base.zip", "--force"));
+        assertThat(forced.exitCode()).as(forced.toString()).isZero();
+        assertThat(Files.readAllBytes(existing)).isEqualTo(ModelCodec.write(TabularModels.baseModel(SCHEMA, 42)));
+    }
+}

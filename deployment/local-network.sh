@@ -112,9 +112,18 @@ fi
 # --- settings and checks before starting anything ----------------------------------------------------------------
 
 port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+# A free port below the kernel's ephemeral range: one inside it may be taken as an outgoing connection's local end
+# before the IPFS node binds it.
 free_port() {
-  node -e 'const s = require("net").createServer().listen(0, "127.0.0.1",
-    () => { console.log(s.address().port); s.close(); })'
+  local low=10000 high=32768 port
+  [[ -r /proc/sys/net/ipv4/ip_local_port_range ]] && read -r high _ </proc/sys/net/ipv4/ip_local_port_range
+  (( high > low + 1000 )) || high=49152
+  for _ in $(seq 200); do
+    port=$((low + RANDOM % (high - low)))
+    port_busy "$port" || { echo "$port"; return; }
+  done
+  echo "no free port in [$low, $high)" >&2
+  return 1
 }
 
 ipfs_port="${COTRAIN_IPFS_PORT:-5001}"

@@ -6,7 +6,6 @@ import io.cotrain.contracts.DeploymentAddresses;
 import io.cotrain.contracts.testing.CotrainClients;
 import io.cotrain.testing.LocalProcesses;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,7 +13,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.web3j.protocol.Web3j;
 import org.web3j.protocol.http.HttpService;
@@ -40,10 +38,8 @@ final class LocalNetworkRun implements AutoCloseable {
 
     private LocalNetworkRun(Map<String, String> settings) throws IOException {
         rpcPort = LocalProcesses.freePort();
-        int ipfs = LocalProcesses.freePort();
-        while (ipfs == rpcPort) ipfs = LocalProcesses.freePort(); // free, but not yet bound by anvil
-        ipfsPort = ipfs;
-        int nodePort = threeFreePorts(Set.of(rpcPort, ipfsPort));
+        ipfsPort = LocalProcesses.freePort();
+        int nodePort = LocalProcesses.freePorts(3);
         nodePorts = List.of(nodePort, nodePort + 1, nodePort + 2);
         addressesFile = ScriptRunner.freshFile("local-network-");
         directory = Files.createTempDirectory(ScriptRunner.WORK, "local-network-");
@@ -156,33 +152,5 @@ final class LocalNetworkRun implements AutoCloseable {
         script.descendants().forEach(ProcessHandle::destroyForcibly);
         script.destroyForcibly();
         pids.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
-    }
-
-    /**
-     * @param reserved ports picked for other processes that have not bound them yet
-     * @return a port p such that p, p + 1 and p + 2 are free now and none is reserved
-     */
-    private static int threeFreePorts(Set<Integer> reserved) throws IOException {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            int port = LocalProcesses.freePort();
-            boolean clash = reserved.contains(port) || reserved.contains(port + 1) || reserved.contains(port + 2);
-            if (!clash
-                    && port + 2 <= 65535
-                    && !ScriptRunner.answers(port + 1)
-                    && !ScriptRunner.answers(port + 2)
-                    && bindable(port + 1)
-                    && bindable(port + 2)) {
-                return port;
-            }
-        }
-        throw new IllegalStateException("no three consecutive free ports");
-    }
-
-    private static boolean bindable(int port) {
-        try (ServerSocket ignored = new ServerSocket(port)) {
-            return true;
-        } catch (IOException taken) {
-            return false;
-        }
     }
 }

@@ -3,8 +3,8 @@ package io.cotrain.validator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cotrain.testing.Await;
+import io.cotrain.testing.LocalProcesses;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -102,10 +102,7 @@ class RunScriptNodeIT {
     }
 
     private RunningNode start(Map<String, String> settingsEnv) throws Exception {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
+        int port = LocalProcesses.freePort();
         Path log = Files.createTempFile(Path.of("target", "validator-it"), "run-script-node-", ".log");
         ProcessBuilder builder = new ProcessBuilder(
                         Path.of("run-validator.sh").toAbsolutePath().toString())

@@ -184,7 +184,11 @@ contract ProtocolParametersTest is CoreTestHelpers {
         assertEq(protocol.parameter(Parameter.ValidatorUnbondingBlocks), 3);
 
         // the advertised minimum of 1 can never hold: every round lasts at least 3 blocks
-        vm.expectRevert(abi.encodeWithSelector(IProtocolParameters.UnbondingShorterThanRound.selector, 1, 3));
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IProtocolParameters.UnbondingShorterThanRound.selector, 1, 3, Parameter.SubmissionBlocks
+            )
+        );
         vm.prank(admin);
         protocol.setParameter(Parameter.ValidatorUnbondingBlocks, 1);
     }
@@ -197,7 +201,12 @@ contract ProtocolParametersTest is CoreTestHelpers {
         setParam(Parameter.SubmissionBlocks, MAX_BLOCKS - 2);
         assertEq(protocol.parameter(Parameter.SubmissionBlocks), MAX_BLOCKS - 2);
         vm.expectRevert(
-            abi.encodeWithSelector(IProtocolParameters.UnbondingShorterThanRound.selector, MAX_BLOCKS, MAX_BLOCKS + 2)
+            abi.encodeWithSelector(
+                IProtocolParameters.UnbondingShorterThanRound.selector,
+                MAX_BLOCKS,
+                MAX_BLOCKS + 2,
+                Parameter.ValidatorUnbondingBlocks
+            )
         );
         vm.prank(admin);
         protocol.setParameter(Parameter.SubmissionBlocks, MAX_BLOCKS);
@@ -205,14 +214,20 @@ contract ProtocolParametersTest is CoreTestHelpers {
         // commit and reveal at the maximum would not fit any round within the longest unbonding either
         vm.expectRevert(
             abi.encodeWithSelector(
-                IProtocolParameters.UnbondingShorterThanRound.selector, MAX_BLOCKS, 2 * MAX_BLOCKS - 1
+                IProtocolParameters.UnbondingShorterThanRound.selector,
+                MAX_BLOCKS,
+                2 * MAX_BLOCKS - 1,
+                Parameter.ValidatorUnbondingBlocks
             )
         );
         vm.prank(admin);
         protocol.setParameter(Parameter.CommitBlocks, MAX_BLOCKS);
         vm.expectRevert(
             abi.encodeWithSelector(
-                IProtocolParameters.UnbondingShorterThanRound.selector, MAX_BLOCKS, 2 * MAX_BLOCKS - 1
+                IProtocolParameters.UnbondingShorterThanRound.selector,
+                MAX_BLOCKS,
+                2 * MAX_BLOCKS - 1,
+                Parameter.ValidatorUnbondingBlocks
             )
         );
         vm.prank(admin);
@@ -225,7 +240,10 @@ contract ProtocolParametersTest is CoreTestHelpers {
         uint256 roundBlocks = SUBMISSION_BLOCKS + COMMIT_BLOCKS + REVEAL_BLOCKS;
         vm.expectRevert(
             abi.encodeWithSelector(
-                IProtocolParameters.UnbondingShorterThanRound.selector, roundBlocks - 1, roundBlocks
+                IProtocolParameters.UnbondingShorterThanRound.selector,
+                roundBlocks - 1,
+                roundBlocks,
+                Parameter.SubmissionBlocks
             )
         );
         vm.prank(admin);
@@ -237,7 +255,10 @@ contract ProtocolParametersTest is CoreTestHelpers {
         // a longer round is checked against the unbonding too
         vm.expectRevert(
             abi.encodeWithSelector(
-                IProtocolParameters.UnbondingShorterThanRound.selector, roundBlocks, roundBlocks + 1
+                IProtocolParameters.UnbondingShorterThanRound.selector,
+                roundBlocks,
+                roundBlocks + 1,
+                Parameter.ValidatorUnbondingBlocks
             )
         );
         vm.prank(admin);
@@ -246,16 +267,26 @@ contract ProtocolParametersTest is CoreTestHelpers {
 
     function test_setParameter_revertsWhenScoringWindowsTooLong() public {
         // 20 blocks of commit + reveal need at least ceil(20 / 7) = 3 blocks of submission
-        vm.expectRevert(abi.encodeWithSelector(IProtocolParameters.ScoringWindowsTooLong.selector, 20, 14));
+        vm.expectRevert(
+            abi.encodeWithSelector(IProtocolParameters.ScoringWindowsTooLong.selector, 20, 14, Parameter.CommitBlocks)
+        );
         vm.prank(admin);
         protocol.setParameter(Parameter.SubmissionBlocks, 2);
         setParam(Parameter.SubmissionBlocks, 3);
 
         setParam(Parameter.SubmissionBlocks, SUBMISSION_BLOCKS);
-        vm.expectRevert(abi.encodeWithSelector(IProtocolParameters.ScoringWindowsTooLong.selector, 141, 140));
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IProtocolParameters.ScoringWindowsTooLong.selector, 141, 140, Parameter.SubmissionBlocks
+            )
+        );
         vm.prank(admin);
         protocol.setParameter(Parameter.CommitBlocks, 131);
-        vm.expectRevert(abi.encodeWithSelector(IProtocolParameters.ScoringWindowsTooLong.selector, 141, 140));
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IProtocolParameters.ScoringWindowsTooLong.selector, 141, 140, Parameter.SubmissionBlocks
+            )
+        );
         vm.prank(admin);
         protocol.setParameter(Parameter.RevealBlocks, 131);
 
@@ -280,10 +311,18 @@ contract ProtocolParametersTest is CoreTestHelpers {
     }
 
     function test_setParameter_revertsWhenSlashThresholdAboveNeutral() public {
-        vm.expectRevert(abi.encodeWithSelector(IProtocolParameters.SlashThresholdAboveNeutral.selector, 51, 50));
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IProtocolParameters.SlashThresholdAboveNeutral.selector, 51, 50, Parameter.NeutralScore
+            )
+        );
         vm.prank(admin);
         protocol.setParameter(Parameter.SlashThresholdScore, 51);
-        vm.expectRevert(abi.encodeWithSelector(IProtocolParameters.SlashThresholdAboveNeutral.selector, 30, 29));
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IProtocolParameters.SlashThresholdAboveNeutral.selector, 30, 29, Parameter.SlashThresholdScore
+            )
+        );
         vm.prank(admin);
         protocol.setParameter(Parameter.NeutralScore, 29);
 
@@ -292,20 +331,36 @@ contract ProtocolParametersTest is CoreTestHelpers {
     }
 
     function test_setParameter_revertsWhenADeviationExceedsTheRoundCap() public {
-        vm.expectRevert(abi.encodeWithSelector(IProtocolParameters.DeviationPenaltyAboveRoundCap.selector, 501, 500));
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IProtocolParameters.DeviationPenaltyAboveRoundCap.selector, 501, 500, Parameter.MaxRoundPenaltyBps
+            )
+        );
         vm.prank(admin);
         protocol.setParameter(Parameter.DeviationPenaltyBps, 501);
-        vm.expectRevert(abi.encodeWithSelector(IProtocolParameters.DeviationPenaltyAboveRoundCap.selector, 100, 99));
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IProtocolParameters.DeviationPenaltyAboveRoundCap.selector, 100, 99, Parameter.DeviationPenaltyBps
+            )
+        );
         vm.prank(admin);
         protocol.setParameter(Parameter.MaxRoundPenaltyBps, 99);
     }
 
     /// Withholding (a missing commit or reveal costs AbsencePenaltyBps) must never be cheaper than the worst reveal.
     function test_setParameter_revertsWhenTheRoundCapExceedsTheAbsencePenalty() public {
-        vm.expectRevert(abi.encodeWithSelector(IProtocolParameters.RoundCapAboveAbsencePenalty.selector, 501, 500));
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IProtocolParameters.RoundCapAboveAbsencePenalty.selector, 501, 500, Parameter.AbsencePenaltyBps
+            )
+        );
         vm.prank(admin);
         protocol.setParameter(Parameter.MaxRoundPenaltyBps, 501);
-        vm.expectRevert(abi.encodeWithSelector(IProtocolParameters.RoundCapAboveAbsencePenalty.selector, 500, 499));
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IProtocolParameters.RoundCapAboveAbsencePenalty.selector, 500, 499, Parameter.MaxRoundPenaltyBps
+            )
+        );
         vm.prank(admin);
         protocol.setParameter(Parameter.AbsencePenaltyBps, 499);
 
@@ -318,19 +373,32 @@ contract ProtocolParametersTest is CoreTestHelpers {
     function test_setParameter_revertsWhenTheFeeExceedsWhatASlashLeaves() public {
         vm.expectRevert(
             abi.encodeWithSelector(
-                IProtocolParameters.SubmissionFeeAboveUnslashedStake.selector, 5 * TOKEN + 1, 5 * TOKEN
+                IProtocolParameters.SubmissionFeeAboveUnslashedStake.selector,
+                5 * TOKEN + 1,
+                5 * TOKEN,
+                Parameter.StakePerContribution
             )
         );
         vm.prank(admin);
         protocol.setParameter(Parameter.SubmissionFee, 5 * TOKEN + 1);
         setParam(Parameter.SubmissionFee, 5 * TOKEN);
         vm.expectRevert(
-            abi.encodeWithSelector(IProtocolParameters.SubmissionFeeAboveUnslashedStake.selector, 5 * TOKEN, 4 * TOKEN)
+            abi.encodeWithSelector(
+                IProtocolParameters.SubmissionFeeAboveUnslashedStake.selector,
+                5 * TOKEN,
+                4 * TOKEN,
+                Parameter.SubmissionFee
+            )
         );
         vm.prank(admin);
         protocol.setParameter(Parameter.ContributorSlashBps, 6_000);
         vm.expectRevert(
-            abi.encodeWithSelector(IProtocolParameters.SubmissionFeeAboveUnslashedStake.selector, 5 * TOKEN, 4 * TOKEN)
+            abi.encodeWithSelector(
+                IProtocolParameters.SubmissionFeeAboveUnslashedStake.selector,
+                5 * TOKEN,
+                4 * TOKEN,
+                Parameter.SubmissionFee
+            )
         );
         vm.prank(admin);
         protocol.setParameter(Parameter.StakePerContribution, 8 * TOKEN);
@@ -505,10 +573,18 @@ contract ProtocolParametersTest is CoreTestHelpers {
     }
 
     function test_initialize_revertsOnInconsistentConfig() public {
-        vm.expectRevert(abi.encodeWithSelector(IProtocolParameters.UnbondingShorterThanRound.selector, 39, 40));
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IProtocolParameters.UnbondingShorterThanRound.selector, 39, 40, Parameter.ValidatorUnbondingBlocks
+            )
+        );
         deployProtocol(configWith(uint256(Parameter.ValidatorUnbondingBlocks), 39));
 
-        vm.expectRevert(abi.encodeWithSelector(IProtocolParameters.ScoringWindowsTooLong.selector, 210, 140));
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IProtocolParameters.ScoringWindowsTooLong.selector, 210, 140, Parameter.SubmissionBlocks
+            )
+        );
         deployProtocol(configWith(uint256(Parameter.CommitBlocks), 200));
     }
 
@@ -560,7 +636,12 @@ contract ProtocolParametersTest is CoreTestHelpers {
         uint256 scoring = commitBlocks + 1;
         if (scoring > 7 * submission) {
             vm.expectRevert(
-                abi.encodeWithSelector(IProtocolParameters.ScoringWindowsTooLong.selector, scoring, 7 * submission)
+                abi.encodeWithSelector(
+                    IProtocolParameters.ScoringWindowsTooLong.selector,
+                    scoring,
+                    7 * submission,
+                    Parameter.SubmissionBlocks
+                )
             );
         }
         vm.prank(admin);

@@ -17,22 +17,31 @@ interface IProtocolParameters {
     /// @notice `value` is outside the bounds `[min, max]` of `parameter`.
     error ParameterOutOfRange(Parameter parameter, uint256 value, uint256 min, uint256 max);
     /// @notice The validator unbonding delay must cover a whole round, or a bond could leave before it is slashed.
-    error UnbondingShorterThanRound(uint256 validatorUnbondingBlocks, uint256 roundBlocks);
+    /// `changeFirst`: the parameter to change before the one refused (to lengthen the windows, raise
+    /// ValidatorUnbondingBlocks first; to shorten the unbonding delay, shorten the windows first).
+    error UnbondingShorterThanRound(uint256 validatorUnbondingBlocks, uint256 roundBlocks, Parameter changeFirst);
     /// @notice Commit plus reveal windows (`scoringBlocks`) may last at most seven submission windows
-    /// (`maxScoringBlocks`): score storage is reused by the round eight rounds later.
-    error ScoringWindowsTooLong(uint256 scoringBlocks, uint256 maxScoringBlocks);
+    /// (`maxScoringBlocks`): score storage is reused by the round eight rounds later. `changeFirst`: the parameter
+    /// to change before the one refused.
+    error ScoringWindowsTooLong(uint256 scoringBlocks, uint256 maxScoringBlocks, Parameter changeFirst);
     /// @notice The validator set already holds more validators than the new maximum.
     error MaxValidatorsBelowCurrent(uint256 maxValidators, uint256 currentValidators);
     /// @notice The slash threshold may not exceed the neutral score: a score that is slashed can never be paid.
-    error SlashThresholdAboveNeutral(uint256 slashThresholdScore, uint256 neutralScore);
-    /// @notice One deviation may not cost more than the cap on a round's deviations.
-    error DeviationPenaltyAboveRoundCap(uint256 deviationPenaltyBps, uint256 maxRoundPenaltyBps);
+    /// `changeFirst`: the parameter to change before the one refused.
+    error SlashThresholdAboveNeutral(uint256 slashThresholdScore, uint256 neutralScore, Parameter changeFirst);
+    /// @notice One deviation may not cost more than the cap on a round's deviations. `changeFirst`: the parameter
+    /// to change before the one refused.
+    error DeviationPenaltyAboveRoundCap(
+        uint256 deviationPenaltyBps, uint256 maxRoundPenaltyBps, Parameter changeFirst
+    );
     /// @notice The cap on a round's deviation penalties may not exceed the absence penalty, the price of a missing
-    /// commit or reveal: withholding must never cost less than the worst a reveal can cost.
-    error RoundCapAboveAbsencePenalty(uint256 maxRoundPenaltyBps, uint256 absencePenaltyBps);
+    /// commit or reveal: withholding must never cost less than the worst a reveal can cost. `changeFirst`: the
+    /// parameter to change before the one refused.
+    error RoundCapAboveAbsencePenalty(uint256 maxRoundPenaltyBps, uint256 absencePenaltyBps, Parameter changeFirst);
     /// @notice The submission fee and the slash of a rejected contribution both come out of its stake lock: the fee
-    /// may be at most the part of StakePerContribution that a slash leaves (`maxFee`).
-    error SubmissionFeeAboveUnslashedStake(uint256 submissionFee, uint256 maxFee);
+    /// may be at most the part of StakePerContribution that a slash leaves (`maxFee`). `changeFirst`: the parameter
+    /// to change before the one refused.
+    error SubmissionFeeAboveUnslashedStake(uint256 submissionFee, uint256 maxFee, Parameter changeFirst);
 
     /// @notice Sets one parameter, as a new parameter version. Restricted to PARAMETER_ROLE (held by a timelock);
     /// bounded by `parameterBounds` and by the consistency rules (see the errors).

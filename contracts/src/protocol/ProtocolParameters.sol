@@ -84,7 +84,7 @@ abstract contract ProtocolParameters {
             }
             _writeField(1, Parameter(i), value);
         }
-        _checkParameterConsistency();
+        _checkParameterConsistency(Parameter.MinContributorStake); // no rule involves it: each names its own side
     }
 
     /// @dev Writes `value` into a new version, a copy of the latest one.
@@ -99,7 +99,7 @@ abstract contract ProtocolParameters {
         }
         _setLatestVersion(version);
         _writeField(version, which, value);
-        _checkParameterConsistency();
+        _checkParameterConsistency(which);
     }
 
     /// @dev The value of a parameter in the latest version: what rounds opened from now on are priced with.
@@ -148,29 +148,64 @@ abstract contract ProtocolParameters {
         emit IProtocolParameters.ParameterUpdated(which, oldValue, value, version);
     }
 
-    /// @dev Rules that tie parameters of the latest version together, checked after every change.
-    function _checkParameterConsistency() private view {
+    /// @dev Rules that tie parameters of the latest version together, checked after every change. Each refusal names
+    /// the parameter to change first: the other side of the rule than `changed`, so that an operator who meets it
+    /// knows which change must come before theirs.
+    function _checkParameterConsistency(Parameter changed) private view {
         uint256 submissionBlocks = _param(Parameter.SubmissionBlocks);
         uint256 scoringBlocks = _param(Parameter.CommitBlocks) + _param(Parameter.RevealBlocks);
         uint256 maxScoringBlocks = (SCORE_RING_ROUNDS - 1) * submissionBlocks;
         if (scoringBlocks > maxScoringBlocks) {
-            revert IProtocolParameters.ScoringWindowsTooLong(scoringBlocks, maxScoringBlocks);
+            revert IProtocolParameters.ScoringWindowsTooLong(
+                scoringBlocks, maxScoringBlocks, _other(changed, Parameter.SubmissionBlocks, Parameter.CommitBlocks)
+            );
         }
         uint256 roundBlocks = submissionBlocks + scoringBlocks;
         uint256 unbonding = _param(Parameter.ValidatorUnbondingBlocks);
-        if (unbonding < roundBlocks) revert IProtocolParameters.UnbondingShorterThanRound(unbonding, roundBlocks);
+        if (unbonding < roundBlocks) {
+            revert IProtocolParameters.UnbondingShorterThanRound(
+                unbonding, roundBlocks, _other(changed, Parameter.ValidatorUnbondingBlocks, Parameter.SubmissionBlocks)
+            );
+        }
+        _checkScoreAndPenaltyRules(changed);
+    }
+
+    /// @dev The rules between scores, penalties and the fee (see _checkParameterConsistency).
+    function _checkScoreAndPenaltyRules(Parameter changed) private view {
         uint256 threshold = _param(Parameter.SlashThresholdScore);
         uint256 neutral = _param(Parameter.NeutralScore);
-        if (threshold > neutral) revert IProtocolParameters.SlashThresholdAboveNeutral(threshold, neutral);
+        if (threshold > neutral) {
+            revert IProtocolParameters.SlashThresholdAboveNeutral(
+                threshold, neutral, _other(changed, Parameter.NeutralScore, Parameter.SlashThresholdScore)
+            );
+        }
         uint256 cap = _param(Parameter.MaxRoundPenaltyBps);
         uint256 deviation = _param(Parameter.DeviationPenaltyBps);
-        if (deviation > cap) revert IProtocolParameters.DeviationPenaltyAboveRoundCap(deviation, cap);
+        if (deviation > cap) {
+            revert IProtocolParameters.DeviationPenaltyAboveRoundCap(
+                deviation, cap, _other(changed, Parameter.MaxRoundPenaltyBps, Parameter.DeviationPenaltyBps)
+            );
+        }
         uint256 absence = _param(Parameter.AbsencePenaltyBps);
-        if (cap > absence) revert IProtocolParameters.RoundCapAboveAbsencePenalty(cap, absence);
+        if (cap > absence) {
+            revert IProtocolParameters.RoundCapAboveAbsencePenalty(
+                cap, absence, _other(changed, Parameter.AbsencePenaltyBps, Parameter.MaxRoundPenaltyBps)
+            );
+        }
         uint256 stake = _param(Parameter.StakePerContribution);
         uint256 maxFee = stake - stake * _param(Parameter.ContributorSlashBps) / BPS;
         uint256 fee = _param(Parameter.SubmissionFee);
-        if (fee > maxFee) revert IProtocolParameters.SubmissionFeeAboveUnslashedStake(fee, maxFee);
+        if (fee > maxFee) {
+            revert IProtocolParameters.SubmissionFeeAboveUnslashedStake(
+                fee, maxFee, _other(changed, Parameter.SubmissionFee, Parameter.StakePerContribution)
+            );
+        }
+    }
+
+    /// @dev The parameter to change first when a change breaks a rule between `bound` and the rule's other side
+    /// (`otherwise`): `bound` itself, unless that is what was just changed.
+    function _other(Parameter changed, Parameter bound, Parameter otherwise) private pure returns (Parameter) {
+        return changed == bound ? otherwise : bound;
     }
 
     function _parameterWords(uint256 version) private pure returns (uint256[5] storage words) {

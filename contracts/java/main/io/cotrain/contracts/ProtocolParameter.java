@@ -1,6 +1,7 @@
 package io.cotrain.contracts;
 
 import java.math.BigInteger;
+import java.util.Locale;
 
 /**
  * The protocol's {@code Parameter} enum (contracts/src/types/CotrainTypes.sol), in its on-chain order: the one place
@@ -35,6 +36,15 @@ public enum ProtocolParameter {
     MAX_WEIGHT_SHARE_BPS,
     MAX_ROUND_PENALTY_BPS,
     SUBMISSION_FEE;
+
+    /** @return its name in the contracts ({@code ValidatorUnbondingBlocks}), as errors and documentation spell it */
+    public String solidityName() {
+        StringBuilder name = new StringBuilder();
+        for (String word : name().split("_")) {
+            name.append(word.charAt(0)).append(word.substring(1).toLowerCase(Locale.ROOT));
+        }
+        return name.toString();
+    }
 
     /** @return the parameter's index, as the contracts' functions take it */
     public BigInteger index() {

@@ -2,9 +2,11 @@ package io.cotrain.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cotrain.contracts.ProtocolParameter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -26,7 +28,11 @@ public final class RevertDecoder {
             List.of("CotrainProtocol", "ValidatorRegistry", "CotrainToken", "ModelRegistry", "CommitToken");
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private record ErrorDefinition(String name, List<String> parameterNames, List<TypeReference<Type>> types) {}
+    /** Arguments of this Solidity type are rendered by name: {@code changeFirst=ValidatorUnbondingBlocks}. */
+    private static final String PARAMETER_ENUM = "enum Parameter";
+
+    private record ErrorDefinition(
+            String name, List<String> parameterNames, List<String> internalTypes, List<TypeReference<Type>> types) {}
 
     private final Map<String, ErrorDefinition> bySelector;
 
@@ -37,8 +43,8 @@ public final class RevertDecoder {
     /** @return a decoder for every error of the Cotrain contracts, read from the ABIs the contracts jar carries */
     public static RevertDecoder forCotrainContracts() {
         Map<String, ErrorDefinition> errors = new HashMap<>();
-        addError(errors, "Error", List.of("message"), List.of("string"));
-        addError(errors, "Panic", List.of("code"), List.of("uint256"));
+        addError(errors, "Error", List.of("message"), List.of("string"), List.of("string"));
+        addError(errors, "Panic", List.of("code"), List.of("uint256"), List.of("uint256"));
         for (String contract : CONTRACTS) {
             String resource = "/io/cotrain/contracts/abi/" + contract + ".abi";
             try (InputStream abi = RevertDecoder.class.getResourceAsStream(resource)) {
@@ -47,11 +53,13 @@ public final class RevertDecoder {
                     if (!"error".equals(entry.path("type").asText())) continue;
                     List<String> names = new ArrayList<>();
                     List<String> types = new ArrayList<>();
+                    List<String> internalTypes = new ArrayList<>();
                     for (JsonNode input : entry.path("inputs")) {
                         names.add(input.path("name").asText());
                         types.add(input.path("type").asText());
+                        internalTypes.add(input.path("internalType").asText());
                     }
-                    addError(errors, entry.path("name").asText(), names, types);
+                    addError(errors, entry.path("name").asText(), names, types, internalTypes);
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read " + resource, e);
@@ -61,7 +69,11 @@ public final class RevertDecoder {
     }
 
     private static void addError(
-            Map<String, ErrorDefinition> errors, String name, List<String> parameterNames, List<String> types) {
+            Map<String, ErrorDefinition> errors,
+            String name,
+            List<String> parameterNames,
+            List<String> types,
+            List<String> internalTypes) {
         String signature = name + "(" + String.join(",", types) + ")";
         String selector = Hash.sha3String(signature).substring(0, 10);
         List<TypeReference<Type>> references = new ArrayList<>();
@@ -75,7 +87,9 @@ public final class RevertDecoder {
                 throw new IllegalStateException("unsupported ABI type " + type + " in error " + signature, e);
             }
         }
-        errors.put(selector, new ErrorDefinition(name, List.copyOf(parameterNames), references));
+        errors.put(
+                selector,
+                new ErrorDefinition(name, List.copyOf(parameterNames), List.copyOf(internalTypes), references));
     }
 
     /**
@@ -98,14 +112,20 @@ public final class RevertDecoder {
         List<String> arguments = new ArrayList<>();
         for (int i = 0; i < values.size(); i++) {
             String name = error.parameterNames().get(i);
-            String value = render(values.get(i));
+            String value = render(values.get(i), error.internalTypes().get(i));
             arguments.add(name.isEmpty() ? value : name + "=" + value);
         }
         return Optional.of(error.name() + "(" + String.join(", ", arguments) + ")");
     }
 
-    private static String render(Type value) {
+    private static String render(Type value, String internalType) {
         Object plain = value.getValue();
+        if (PARAMETER_ENUM.equals(internalType) && plain instanceof BigInteger index) {
+            ProtocolParameter[] parameters = ProtocolParameter.values();
+            if (index.signum() >= 0 && index.compareTo(BigInteger.valueOf(parameters.length)) < 0) {
+                return parameters[index.intValueExact()].solidityName();
+            }
+        }
         return plain instanceof byte[] bytes ? Numeric.toHexString(bytes) : String.valueOf(plain);
     }
 }

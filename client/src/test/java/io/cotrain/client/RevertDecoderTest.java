@@ -2,6 +2,7 @@ package io.cotrain.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cotrain.contracts.ProtocolParameter;
 import java.math.BigInteger;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -32,6 +33,27 @@ class RevertDecoderTest {
         assertThat(decoder.decode(notAdmitted))
                 .contains("ValidatorNotAdmitted(validator=0x70997970c51812dc3a010c7d01b50e0d17dc79c8)");
         assertThat(decoder.decode(encode("ZeroContentDigest()"))).contains("ZeroContentDigest()");
+    }
+
+    /** A refused parameter change names the parameter to change first, by its name in the contracts. */
+    @Test
+    void rendersProtocolParametersByName() {
+        String refused = encode(
+                "UnbondingShorterThanRound(uint256,uint256,uint8)",
+                new Uint256(39),
+                new Uint256(40),
+                new Uint8(ProtocolParameter.VALIDATOR_UNBONDING_BLOCKS.ordinal()));
+        assertThat(decoder.decode(refused))
+                .contains("UnbondingShorterThanRound(validatorUnbondingBlocks=39, roundBlocks=40, "
+                        + "changeFirst=ValidatorUnbondingBlocks)");
+        String outOfRange = encode(
+                "ParameterOutOfRange(uint8,uint256,uint256,uint256)",
+                new Uint8(ProtocolParameter.QUORUM_BPS.ordinal()),
+                new Uint256(0),
+                new Uint256(1),
+                new Uint256(10_000));
+        assertThat(decoder.decode(outOfRange))
+                .contains("ParameterOutOfRange(parameter=QuorumBps, value=0, min=1, max=10000)");
     }
 
     @Test

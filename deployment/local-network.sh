@@ -12,6 +12,13 @@
 #
 #   deployment/local-network.sh stop
 #
+# A validator node is restarted (stopped, then started again with the same key, data directory and port) with
+#
+#   deployment/local-network.sh restart-node 2
+#
+# and the network tracks the new process. A node an operator starts by hand on one of the network's data directories
+# (run-validator.sh with COTRAIN_DATA_DIRECTORY=<network dir>/validator-<i>) is stopped with the network as well.
+#
 # It builds what is missing first (the validator node's jar, the CLI and the deployment module's classes: one
 # `mvn -B -q -pl validator-node,deployment -am package -DskipTests` when the jar is missing or older than the sources).
 #
@@ -84,6 +91,23 @@ stop_processes() {
 
 recorded() { [[ -f "$pids_file" ]] && awk -v role="$1" '$1 ~ role {print $1 ":" $2}' "$pids_file"; }
 
+# nodes_by_data_directory: "validator-<i>:<pid>" for every validator node whose COTRAIN_DATA_DIRECTORY is this
+# network's validator-<i>, however it was started (this script, restart-node, or an operator by hand).
+nodes_by_data_directory() {
+  local environ pid variable
+  for environ in /proc/[0-9]*/environ; do
+    pid="${environ#/proc/}"
+    pid="${pid%/environ}"
+    [[ -r "$environ" ]] || continue
+    while IFS= read -r -d '' variable; do
+      if [[ "$variable" == "COTRAIN_DATA_DIRECTORY=$work/validator-"* ]]; then
+        is_ours "validator-${variable##*/validator-}" "$pid" && echo "validator-${variable##*/validator-}:$pid"
+        break
+      fi
+    done <"$environ" 2>/dev/null
+  done
+}
+
 if [[ "${1:-}" == "stop" ]]; then
   [[ -f "$pids_file" ]] || { echo "no local network recorded in $pids_file"; exit 0; }
   mapfile -t script < <(recorded '^script$')
@@ -91,7 +115,7 @@ if [[ "${1:-}" == "stop" ]]; then
     echo "stopping the local network (pid ${script[0]##*:})..."
     stop_processes 120 "${script[@]}"
   fi
-  mapfile -t left < <(recorded '^(validator-[0-9]+|demo-task|demo-rounds)$')
+  mapfile -t left < <(recorded '^(validator-[0-9]+|demo-task|demo-rounds)$'; nodes_by_data_directory)
   [[ ${#left[@]} -eq 0 ]] || stop_processes 70 "${left[@]}"
   mapfile -t left < <(recorded '^(ipfs|anvil)$')
   [[ ${#left[@]} -eq 0 ]] || stop_processes 20 "${left[@]}"
@@ -99,7 +123,29 @@ if [[ "${1:-}" == "stop" ]]; then
   echo "stopped"
   exit 0
 fi
-[[ $# -eq 0 ]] || { echo "usage: $0 [stop]" >&2; exit 2; }
+if [[ "${1:-}" == "restart-node" ]]; then
+  node="${2:-}"
+  [[ $# -eq 2 && "$node" =~ ^[1-3]$ ]] || { echo "usage: $0 restart-node 1|2|3" >&2; exit 2; }
+  mapfile -t script < <(recorded '^script$')
+  if [[ ${#script[@]} -eq 0 ]] || ! is_ours script "${script[0]##*:}"; then
+    echo "no local network is running (nothing recorded in $pids_file)" >&2
+    exit 1
+  fi
+  before="$(recorded "^validator-$node\$" | tail -n 1)"
+  echo "$node" >"$work/restart-request"
+  kill -USR1 "${script[0]##*:}"
+  deadline=$((SECONDS + 120))
+  until after="$(recorded "^validator-$node\$" | tail -n 1)" && [[ -n "$after" && "$after" != "$before" ]]; do
+    if ((SECONDS >= deadline)); then
+      echo "validator node $node was not restarted within 120 s: see $work/logs/validator-$node.log" >&2
+      exit 1
+    fi
+    sleep 0.5
+  done
+  echo "validator node $node restarted (pid ${after##*:}): '$0 stop' and Ctrl-C stop it with the network"
+  exit 0
+fi
+[[ $# -eq 0 ]] || { echo "usage: $0 [stop | restart-node 1|2|3]" >&2; exit 2; }
 
 if [[ -f "$pids_file" ]]; then
   mapfile -t script < <(recorded '^script$')
@@ -218,6 +264,7 @@ shutdown() {
   echo "stopping the local network..."
   local entries=() i
   for i in "${!node_pids[@]}"; do entries+=("validator-$((i + 1)):${node_pids[$i]}"); done
+  mapfile -t -O "${#entries[@]}" entries < <(nodes_by_data_directory)
   [[ -z "$demo_pid" ]] || entries+=("demo-task:$demo_pid")
   [[ -z "$rounds_pid" ]] || entries+=("demo-rounds:$rounds_pid")
   [[ ${#entries[@]} -eq 0 ]] || stop_processes 70 "${entries[@]}"
@@ -295,24 +342,58 @@ until ipfs_ready; do
 done
 echo "IPFS node is up at $ipfs_api"
 
-task_id="$(task_setting id)" task_features="$(task_setting featureColumns)"
-task_label="$(task_setting labelColumn)" task_classes="$(task_setting classCount)"
-for i in 1 2 3; do
-  mkdir -p "$work/validator-$i"
+# The demo task is registered (by dev account 0, its owner) before the validators start, whatever the demo does, and
+# its owner hands each validator the held-out set (a file in its data directory's held-out/): nothing about the task
+# is configured, each node takes it up from the model registry by the held-out set's sha256 and serves it on chain.
+demo_java() {
+  COTRAIN_RPC_URL="$rpc" COTRAIN_IPFS_URL="$ipfs_api" COTRAIN_DEPLOYMENT="$addresses" \
+    COTRAIN_DEMO_OWNER_KEY="${dev_keys[0]}" COTRAIN_DEMO_CONTRIBUTOR_KEYS="$(IFS=,; echo "${dev_keys[*]:4:7}")" \
+    "$java" "${dl4j_options[@]}" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+    -cp "$classes:$(cat "$classpath_file")" io.cotrain.deployment.demo.DemoRounds --task-dir "$task" "$@"
+}
+demo_java --work "$work/demo" --register-only true >"$logs/register-task.log" 2>&1 || {
+  cat "$logs/register-task.log" >&2
+  echo "registering the demo task failed" >&2
+  exit 1
+}
+grep -E '^(model|task) ' "$logs/register-task.log" || true
+
+# start_node I: starts validator node I (1..3) with its key, data directory and port, and records it.
+start_node() {
+  local i="$1"
   (
     unset COTRAIN_RPC_PORT COTRAIN_BLOCK_TIME COTRAIN_IPFS_PORT COTRAIN_NODE_PORT COTRAIN_ADDRESSES_FILE \
       COTRAIN_NETWORK_DIR COTRAIN_VALIDATOR_JAVA_OPTS COTRAIN_STARTUP_TIMEOUT COTRAIN_SKIP_BUILD
     export COTRAIN_RPC_URL="$rpc" COTRAIN_CHAIN_ID="$chain_id" COTRAIN_DEPLOYMENT_FILE="$addresses" \
       COTRAIN_DATA_DIRECTORY="$work/validator-$i" COTRAIN_KEY_PRIVATE_KEY="${dev_keys[$i]}" \
       COTRAIN_IPFS_API_URL="$ipfs_api" COTRAIN_CONFIRMATIONS=1 QUARKUS_HTTP_PORT="${node_ports[$((i - 1))]}" \
-      COTRAIN_TASKS_0__ID="$task_id" COTRAIN_TASKS_0__FEATURE_COLUMNS="$task_features" \
-      COTRAIN_TASKS_0__LABEL_COLUMN="$task_label" COTRAIN_TASKS_0__CLASS_COUNT="$task_classes" \
-      COTRAIN_TASKS_0__HELD_OUT_CSV="$task/held-out.csv" COTRAIN_TASKS_0__GLOBAL_MODEL="$task/global-model.zip" \
       COTRAIN_JAVA_OPTS="$node_java_opts"
     exec "$root/validator-node/run-validator.sh"
-  ) >"$logs/validator-$i.log" 2>&1 &
-  node_pids+=($!)
+  ) >>"$logs/validator-$i.log" 2>&1 &
+  node_pids[i - 1]=$!
   record "validator-$i" "$!"
+}
+
+# restart_node: on SIGUSR1 from 'restart-node', stops the node it names and starts it again.
+restart_node() {
+  local node
+  node="$(cat "$work/restart-request" 2>/dev/null)"
+  rm -f "$work/restart-request"
+  [[ "$node" =~ ^[1-3]$ ]] || return 0
+  echo "restarting validator node $node..."
+  stop_processes 70 "validator-$node:${node_pids[node - 1]}"
+  wait "${node_pids[node - 1]}" 2>/dev/null || true
+  start_node "$node"
+  reported="${reported//$node/}"
+  echo "validator node $node restarted (pid ${node_pids[node - 1]})"
+}
+reported=""
+trap restart_node USR1
+
+for i in 1 2 3; do
+  mkdir -p "$work/validator-$i/held-out"
+  cp "$task/held-out.csv" "$work/validator-$i/held-out/demo-task.csv"
+  start_node "$i"
 done
 echo "starting three validator nodes (logs in $logs)..."
 
@@ -360,15 +441,12 @@ INFO
 if ((demo_rounds > 0)); then
   echo
   echo "Demo: $demo_rounds rounds of simulated contributors on task 1 (Ctrl-C stops it and the network)..."
-  contributor_keys="$(IFS=,; echo "${dev_keys[*]:4:7}")"
-  COTRAIN_RPC_URL="$rpc" COTRAIN_IPFS_URL="$ipfs_api" COTRAIN_DEPLOYMENT="$addresses" \
-    COTRAIN_DEMO_OWNER_KEY="${dev_keys[0]}" COTRAIN_DEMO_CONTRIBUTOR_KEYS="$contributor_keys" \
-    "$java" "${dl4j_options[@]}" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$classes:$(cat "$classpath_file")" \
-    io.cotrain.deployment.demo.DemoRounds --task-dir "$task" --work "$work/demo" --rounds "$demo_rounds" \
-    --epochs "$demo_epochs" > >(tee "$logs/demo.log") 2>&1 &
+  demo_java --work "$work/demo" --rounds "$demo_rounds" --epochs "$demo_epochs" > >(tee "$logs/demo.log") 2>&1 &
   rounds_pid=$!
   record demo-rounds "$rounds_pid"
-  wait "$rounds_pid" || echo "the demo stopped early: see $logs/demo.log (the network keeps running)" >&2
+  # a node restarted meanwhile interrupts the wait (SIGUSR1): wait again while the demo runs
+  until wait "$rounds_pid"; status=$?; ((status <= 128)) || ! is_ours demo-rounds "$rounds_pid"; do :; done
+  ((status == 0)) || echo "the demo stopped early: see $logs/demo.log (the network keeps running)" >&2
   rounds_pid=""
 fi
 
@@ -376,7 +454,6 @@ echo
 echo "Press Ctrl-C to stop, or run: $0 stop"
 
 # Stay up until a signal; say so if a process dies on its way.
-reported=""
 while :; do
   sleep 2 &
   sleeper=$!

@@ -12,13 +12,16 @@
 #     COTRAIN_KEY_KEYSTORE + COTRAIN_KEY_KEYSTORE_PASSWORD   a JSON keystore file and its password
 #     COTRAIN_KEY_PRIVATE_KEY                                a hex private key (local networks only)
 #   (the node refuses the password or the private key from a properties file, and never logs either)
-#   at least one task, N = 0, 1, ...:
+#
+# Tasks: the node takes up every registered task whose held-out set is in $COTRAIN_DATA_DIRECTORY/held-out/ (any file
+# name; found by the sha256 the model registry records), while it runs. Optionally, tasks configured by hand,
+# N = 0, 1, ..., each bound to its registry entry by the digests of these files before it is served:
 #     COTRAIN_TASKS_N__ID              the task id contributions name on chain
 #     COTRAIN_TASKS_N__FEATURE_COLUMNS comma-separated numeric feature columns, in CSV order
 #     COTRAIN_TASKS_N__LABEL_COLUMN    the integer label column (last in the CSV)
 #     COTRAIN_TASKS_N__CLASS_COUNT     number of classes
 #     COTRAIN_TASKS_N__HELD_OUT_CSV    the held-out set (private to validators)
-#     COTRAIN_TASKS_N__GLOBAL_MODEL    the current global model (DL4J model zip)
+#     COTRAIN_TASKS_N__GLOBAL_MODEL    the task's base model (DL4J model zip)
 #
 # Optional (default):
 #   COTRAIN_VALIDATION_ENABLED (true)               false: serve the gateway API and dashboard only, validate nothing

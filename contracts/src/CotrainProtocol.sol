@@ -67,11 +67,6 @@ contract CotrainProtocol is IContributionRounds, ScoreConsensus, Initializable, 
     }
 
     /// @inheritdoc IContributionRounds
-    function contribution(bytes32 contentDigest) external view returns (ContributionView memory) {
-        return _contributionView(contentDigest);
-    }
-
-    /// @inheritdoc IContributionRounds
     function currentRound() external view returns (uint256) {
         return _roundNow();
     }
@@ -79,11 +74,6 @@ contract CotrainProtocol is IContributionRounds, ScoreConsensus, Initializable, 
     /// @inheritdoc IContributionRounds
     function latestRound() external view returns (uint256) {
         return _latestRound();
-    }
-
-    /// @inheritdoc IContributionRounds
-    function roundInfo(uint256 round) external view returns (RoundView memory) {
-        return _roundView(round);
     }
 
     /// @inheritdoc IContributionRounds

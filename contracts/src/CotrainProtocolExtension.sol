@@ -6,6 +6,8 @@ import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC2
 import {AccessControlUpgradeable} from "@openzeppelin/contracts-upgradeable/access/AccessControlUpgradeable.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 
+import {IContributionReads} from "./interfaces/IContributionReads.sol";
+import {IContributionRounds} from "./interfaces/IContributionRounds.sol";
 import {IContributorStaking} from "./interfaces/IContributorStaking.sol";
 import {IProtocolGovernance} from "./interfaces/IProtocolGovernance.sol";
 import {IProtocolParameters} from "./interfaces/IProtocolParameters.sol";
@@ -22,6 +24,7 @@ import {Parameter, ProtocolConfig} from "./types/CotrainTypes.sol";
 /// @dev Deployed once per protocol implementation, for the same token and validator registry (checked by
 /// CotrainProtocol's constructor).
 contract CotrainProtocolExtension is
+    IContributionReads,
     IContributorStaking,
     IProtocolParameters,
     IProtocolGovernance,
@@ -60,6 +63,16 @@ contract CotrainProtocolExtension is
     }
 
     // ---- contributor accounts ---------------------------------------------------------------------------------
+
+    /// @inheritdoc IContributionReads
+    function contribution(bytes32 contentDigest) external view returns (IContributionRounds.ContributionView memory) {
+        return _contributionView(contentDigest);
+    }
+
+    /// @inheritdoc IContributionReads
+    function roundInfo(uint256 round) external view returns (IContributionRounds.RoundView memory) {
+        return _roundView(round);
+    }
 
     /// @inheritdoc IContributorStaking
     function registerContributor(uint256 stake) external nonReentrant {

@@ -17,6 +17,7 @@ contract RoundGasBenchmark is CotrainFixture {
     uint256 private constant FINALIZE_PAGE = 50; // a whole round per call, as validator nodes do
     uint256 private constant TOLERANCE_PERCENT = 2; // growth over the committed snapshot that fails the benchmark
     string private constant SNAPSHOT = "snapshots/RoundGas.json";
+    uint256 private constant TASK = 7; // served by every validator
 
     struct Tally {
         uint256 submit;
@@ -51,6 +52,10 @@ contract RoundGasBenchmark is CotrainFixture {
         vm.prank(admin);
         protocol.setParameter(Parameter.SubmissionFee, 1 * TOKEN); // the deploy script's default: fees flow
         address[] memory validators = newValidators(validatorCount, 10_000 * TOKEN);
+        for (uint256 i = 0; i < validatorCount; ++i) {
+            vm.prank(validators[i]);
+            registry.serveTask(TASK);
+        }
         address[] memory contributors = new address[](contributorCount);
         for (uint256 i = 0; i < contributorCount; ++i) {
             contributors[i] = newContributor(string.concat("contributor", vm.toString(i)), 1_000 * TOKEN);
@@ -77,7 +82,7 @@ contract RoundGasBenchmark is CotrainFixture {
             address contributor = contributors[i % contributors.length];
             bytes32 digest = digestOf(seed * 1000 + i); // before the prank: sha256 is a call too
             vm.prank(contributor);
-            protocol.submitContribution(uint8(ContributionType.MODEL_UPDATE), digest, 7);
+            protocol.submitContribution(uint8(ContributionType.MODEL_UPDATE), digest, TASK);
             tally.submit += vm.lastCallGas().gasTotalUsed;
             digests[i] = digest;
             scores[i] = bytes1(uint8(i % 10 == 9 ? 12 : 60 + (i * 7) % 40)); // one in ten is poor work

@@ -20,6 +20,8 @@ import {ValidatorRegistry} from "cotrain/validators/ValidatorRegistry.sol";
 /// whale topping up its bond after a round opened. Keeps ghost totals and records what the invariants check.
 contract ProtocolHandler is Test {
     uint256 public constant TIMELOCK_DELAY = 1 days;
+    /// @dev Tasks 1..TASKS, which validators start and stop serving at random.
+    uint256 public constant TASKS = 3;
 
     ICotrainProtocol internal protocol;
     ValidatorRegistry internal registry;
@@ -35,6 +37,7 @@ contract ProtocolHandler is Test {
     uint256 public ghostFees; // submission fees of settled contributions
     uint256 public ghostDuplicatesAccepted; // resubmitted digests that got through: must stay 0
     uint256 public ghostEarlyWithdrawals; // bonds withdrawn before their rounds were settled: must stay 0
+    uint256 public ghostUnderserved; // submissions refused because too few validators served their task
 
     bytes32[] public digests; // every digest submitted, in id order
     mapping(uint256 round => bytes32[]) internal roundDigests;
@@ -112,9 +115,16 @@ contract ProtocolHandler is Test {
             return;
         }
         bytes32 digest = keccak256(abi.encode(seed, digests.length));
+        uint256 task = 1 + actorSeed % TASKS;
         vm.prank(contributor);
-        uint256 id = protocol.submitContribution(kind % 3, digest, actorSeed % 5);
-        assertEq(id, digests.length + 1);
+        try protocol.submitContribution(kind % 3, digest, task) returns (uint256 id) {
+            assertEq(id, digests.length + 1);
+        } catch (bytes memory reason) {
+            // the only refusal a staked contributor meets here: too few validators serve the task
+            assertEq(bytes4(reason), IContributionRounds.TaskUnderserved.selector);
+            ++ghostUnderserved;
+            return;
+        }
         digests.push(digest);
         roundDigests[round].push(digest);
         if (roundDigests[round].length == 1) {
@@ -213,7 +223,8 @@ contract ProtocolHandler is Test {
             for (uint256 i = 0; i < scores.length; ++i) {
                 uint256 base = uint256(keccak256(abi.encode(seed, round, i))) % 100 + 1;
                 uint256 noise = uint256(keccak256(abi.encode(seed, round, i, v))) % 100;
-                scores[i] = bytes1(uint8(noise < 10 ? (base % 100) + 1 : base)); // 10 % of scores deviate
+                // 10 % of scores deviate, 3 % abstain whether or not the validator serves the task
+                scores[i] = bytes1(uint8(noise < 3 ? 0 : noise < 10 ? (base % 100) + 1 : base));
             }
             bytes32 commitment = protocol.commitmentHash(round, validator, scores, bytes32(seed));
             vm.prank(validator);
@@ -253,6 +264,21 @@ contract ProtocolHandler is Test {
         if (protocol.roundInfo(round).quorumReached) {
             ghostFees += settled * protocol.roundParameter(round, Parameter.SubmissionFee);
         }
+    }
+
+    /// @dev A validator starts or stops serving a task while rounds are open.
+    function toggleServing(uint256 actorSeed, uint256 taskSeed) external {
+        address validator = validators[actorSeed % validators.length];
+        uint256 task = 1 + taskSeed % TASKS;
+        uint256[] memory served = registry.servedTasks(validator);
+        bool serving;
+        for (uint256 i = 0; i < served.length; ++i) {
+            serving = serving || served[i] == task;
+        }
+        if (!serving && !registry.validatorInfo(validator).admitted) return;
+        vm.prank(validator);
+        if (serving) registry.stopServingTask(task);
+        else registry.serveTask(task);
     }
 
     /// @dev The whale's move: top up a bond after a round opened, to weigh more in it.

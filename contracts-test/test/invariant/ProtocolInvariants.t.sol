@@ -20,6 +20,10 @@ contract ProtocolInvariantsTest is CotrainFixture {
         for (uint256 i = 0; i < validators.length; ++i) {
             // unequal bonds, so that the weighted median and its cap are exercised
             validators[i] = newValidator(string.concat("validator", vm.toString(i)), (i + 1) * 1_500 * TOKEN);
+            for (uint256 task = 2; task <= 3; ++task) {
+                vm.prank(validators[i]);
+                registry.serveTask(task); // the handler's tasks 1..3; it stops and restarts serving them
+            }
         }
         address[] memory contributors = new address[](4);
         for (uint256 i = 0; i < contributors.length; ++i) {

@@ -390,12 +390,12 @@ contract ScoreConsensusTest is ScoreConsensusSetup {
         protocol.revealScores(round, hex"5050", saltOf(trio[0], round));
     }
 
-    function test_revealScores_revertsForScoreZero() public {
+    function test_revealScores_acceptsZeroAsAnAbstention() public {
         rollToCommit(round);
         commit(trio[0], round, hex"5000");
         rollToReveal(round);
-        vm.expectRevert(abi.encodeWithSelector(IScoreConsensus.ScoreOutOfRange.selector, 1, 0));
         reveal(trio[0], round, hex"5000");
+        assertEq(roundView(round).revealedValidators & 1, 1);
     }
 
     function test_revealScores_revertsForScoreAbove100() public {
@@ -1081,6 +1081,7 @@ contract ScoreConsensusTest is ScoreConsensusSetup {
             token.approve(address(registry), bonds[i]);
             registry.bondValidator(bonds[i]);
             vm.stopPrank();
+            serveTasks(whales[i]);
         }
         _setParam(Parameter.QuorumBps, 4_000); // 2 of 5
         _setParam(Parameter.MaxWeightShareBps, 10_000); // no share cap: the weight cap alone is tested

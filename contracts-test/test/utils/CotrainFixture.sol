@@ -122,6 +122,13 @@ abstract contract CotrainFixture is Test {
         token.approve(address(registry), bond);
         registry.bondValidator(bond);
         vm.stopPrank();
+        serveTasks(validator);
+    }
+
+    /// @dev The tasks a new validator serves: task 1, which `submit` uses (no model registry binds task ids here).
+    function serveTasks(address validator) internal virtual {
+        vm.prank(validator);
+        registry.serveTask(1);
     }
 
     function newValidators(uint256 count, uint256 bond) internal returns (address[] memory validators) {

@@ -70,7 +70,24 @@ abstract contract RegistryFixture is CoreTestHelpers {
         returns (uint256 modelId, uint256 baseCommit)
     {
         vm.prank(by);
-        return models.registerModel(spec);
+        (modelId, baseCommit) = models.registerModel(spec);
+        // every admitted validator serves the new task, as a validator node holding its held-out set would
+        address[] memory holders = registry.validators();
+        for (uint256 i = 0; i < holders.length; ++i) {
+            if (holders[i] == address(0) || !registry.validatorInfo(holders[i]).admitted) continue;
+            if (registry.servedTasks(holders[i]).length == registry.MAX_SERVED_TASKS()) continue;
+            vm.prank(holders[i]);
+            registry.serveTask(modelId);
+        }
+    }
+
+    /// @dev A new validator serves every registered model.
+    function serveTasks(address validator) internal override {
+        uint256 count = models.modelCount();
+        for (uint256 modelId = 1; modelId <= count; ++modelId) {
+            vm.prank(validator);
+            registry.serveTask(modelId);
+        }
     }
 
     /// @dev The source head of the merge pending into `branchId`, or 0.

@@ -145,7 +145,13 @@ contract ValidatorRegistryTest is CotrainFixture {
     }
 
     /// @dev Opens a round with one contribution and returns its number.
+    /// @dev Opens a round with one contribution to task 1, which every admitted validator serves first.
     function _openRound(string memory contributorName, uint256 seed) internal returns (uint256 round) {
+        address[] memory holders = registry.validators();
+        for (uint256 i = 0; i < holders.length; ++i) {
+            bool admitted = holders[i] != address(0) && registry.validatorInfo(holders[i]).admitted;
+            if (admitted && registry.servedTasks(holders[i]).length == 0) serveTasks(holders[i]);
+        }
         address contributor = newContributor(contributorName, 100 * TOKEN);
         uint256 id = submit(contributor, ContributionType.MODEL_UPDATE, digestOf(seed));
         round = roundOf(id);

@@ -75,6 +75,9 @@ interface IContributionRounds is ICotrainErrors {
     error UnknownContributionType(uint8 kind);
     /// @notice Task ids are stored in 32 bits.
     error TaskIdTooLarge(uint256 taskId);
+    /// @notice Fewer than a quorum of the round's expected validators serve task `taskId`
+    /// (IValidatorRegistry.serveTask): `servers` of them do, `required` must, or nobody could judge the contribution.
+    error TaskUnderserved(uint256 taskId, uint256 servers, uint256 required);
     /// @notice Round `round` already holds `maxContributions` contributions (MaxContributionsPerRound).
     error RoundFull(uint256 round, uint256 maxContributions);
     /// @notice `contributor` already submitted `maxContributions` contributions to round `round`
@@ -95,11 +98,6 @@ interface IContributionRounds is ICotrainErrors {
     /// @return id the contribution id
     function submitContribution(uint8 kind, bytes32 contentDigest, uint256 taskId) external returns (uint256 id);
 
-    /// @notice A contribution.
-    /// @param contentDigest its content digest
-    /// @return contribution its record
-    function contribution(bytes32 contentDigest) external view returns (ContributionView memory contribution);
-
     /// @notice The round that accepts submissions now.
     /// @return round round number (rounds start at 1)
     function currentRound() external view returns (uint256 round);
@@ -107,18 +105,6 @@ interface IContributionRounds is ICotrainErrors {
     /// @notice The newest round that received a contribution.
     /// @return round its number, or 0 before the first contribution
     function latestRound() external view returns (uint256 round);
-
-    /// @notice A round's contributions, deadlines, validator bitmaps and phase.
-    /// @dev For a round without contributions (`exists` false): `phase` is Submission from the current round on and
-    /// Finalized before it, and `parameterVersion` is the latest version. The current round also reports
-    /// `submissionEndBlock`, `commitEndBlock` and `revealEndBlock`: its submission end is fixed by the clock, and its
-    /// commit and reveal ends are those a contribution now would fix, from the latest version's window lengths (a
-    /// change of CommitBlocks or RevealBlocks before its first contribution moves them). A later round's windows
-    /// are not determined yet (a change of SubmissionBlocks moves them), and an earlier round without contributions
-    /// never had any: both report zero window ends.
-    /// @param round round number
-    /// @return info the round; `exists` is false for a round without contributions
-    function roundInfo(uint256 round) external view returns (RoundView memory info);
 
     /// @notice Every round with contributions up to this one is finalized. Validator bonds stay until the rounds that
     /// expected them are all settled.

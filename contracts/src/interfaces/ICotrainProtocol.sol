@@ -3,6 +3,7 @@ pragma solidity ^0.8.24;
 
 import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
 
+import {IContributionReads} from "./IContributionReads.sol";
 import {IContributionRounds} from "./IContributionRounds.sol";
 import {IContributorStaking} from "./IContributorStaking.sol";
 import {IProtocolGovernance} from "./IProtocolGovernance.sol";
@@ -16,6 +17,7 @@ import {IScoreConsensus} from "./IScoreConsensus.sol";
 /// roles, pause) to CotrainProtocolExtension, as one contract would exceed the 24 KiB code-size limit.
 interface ICotrainProtocol is
     IContributionRounds,
+    IContributionReads,
     IScoreConsensus,
     IRewardPool,
     IContributorStaking,

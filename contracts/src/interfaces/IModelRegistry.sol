@@ -39,7 +39,7 @@ interface IModelRegistry is ICotrainErrors {
     struct ModelSpec {
         bytes32 baseWeightsDigest; // sha256 of the base model file
         bytes32 baseWeightsRoot; // the IPFS root hash of that file: its sha256 when it is one raw block
-        bytes32 heldOutDigest; // the description of the held-out evaluation set
+        bytes32 heldOutDigest; // sha256 of the held-out evaluation set, which validators bind their copy to
         bytes32 schemaDigest; // the data schema contributions must follow
         AggregationRule rule;
         uint16 ruleParameterA;
@@ -102,6 +102,9 @@ interface IModelRegistry is ICotrainErrors {
     event BranchCreated(uint256 indexed modelId, uint256 indexed branchId, uint256 fromCommit, bytes32 name);
     /// @notice Rounds now train on `branchId`.
     event DefaultBranchChanged(uint256 indexed modelId, uint256 indexed branchId);
+    /// @notice The owner handed the held-out set of `modelId` to validators: `envelopeDigest` is the sha256 of a
+    /// document on IPFS (a raw CIDv1 derives from it) holding the set encrypted to each recipient validator's key.
+    event HeldOutShared(uint256 indexed modelId, bytes32 envelopeDigest);
     /// @notice The owner moved the head of `branchId` back from `fromCommit` to `toCommit`.
     event BranchReverted(uint256 indexed modelId, uint256 indexed branchId, uint256 fromCommit, uint256 toCommit);
     /// @notice The owner asked validators to merge `sourceBranch` (at `sourceHead`) into `targetBranch`, as the
@@ -201,6 +204,13 @@ interface IModelRegistry is ICotrainErrors {
     /// @param sourceBranch the branch whose head is merged
     /// @param targetBranch the branch that receives the merge commit
     function requestMerge(uint256 modelId, uint256 sourceBranch, uint256 targetBranch) external;
+
+    /// @notice Announces an encrypted copy of the model's held-out set for validators (see `HeldOutShared`); the
+    /// registry records only the event, validators check the set they decrypt against `heldOutDigest`. Restricted to
+    /// the model's owner; may be repeated, e.g. for validators admitted later.
+    /// @param modelId the model
+    /// @param envelopeDigest sha256 of the envelope document on IPFS
+    function shareHeldOut(uint256 modelId, bytes32 envelopeDigest) external;
 
     /// @notice A model's registration and branch state.
     /// @param modelId the model

@@ -24,12 +24,17 @@ import {ContributionStatus} from "../types/CotrainTypes.sol";
 ///   score and a withheld reveal voted in it), at most `MaxRoundPenaltyBps` a round; an expected validator that
 ///   does not commit, or commits and does not reveal, loses `AbsencePenaltyBps` of its stake, at least what revealing
 ///   any scores could cost; no validator loses more than that in one round's scoring.
+/// - a contribution is judged by the validators that serve its task in its round (IValidatorRegistry.serveTask):
+///   its median, its quorum (as above, over the expected validators that serve the task) and the agreements and
+///   deviations it counts are theirs alone; without that quorum it is released. A validator reveals 0 for a
+///   contribution whose task it does not serve, and what it reveals there counts for nothing; a 0 from a validator
+///   that serves the task votes for the neutral score like a withheld reveal and counts as a deviation;
 /// Fees and rewards are credited in contribution order (the contributor, then each agreeing validator), whatever the
 /// pages.
 interface IScoreConsensus {
     /// @notice `validator` committed to its scores for `round`.
     event ScoresCommitted(uint256 indexed round, address indexed validator, bytes32 commitment);
-    /// @notice `validator` revealed its scores for `round`, one byte (1..100) per contribution in id order.
+    /// @notice `validator` revealed its scores for `round`, one byte (0..100) per contribution in id order.
     event ScoresRevealed(uint256 indexed round, address indexed validator, bytes scores);
     /// @notice A contribution was settled: its consensus score (0 when the round had no quorum), the reward
     /// credited to its contributor, the stake slashed, and the contributor's reputation afterwards.
@@ -64,7 +69,7 @@ interface IScoreConsensus {
     error ScoreCountMismatch(uint256 provided, uint256 expected);
     /// @notice The revealed scores and salt do not hash to the commitment.
     error CommitmentMismatch(uint256 round, address validator);
-    /// @notice The score at `position` is `score`, outside 1..100.
+    /// @notice The score at `position` is `score`, above 100.
     error ScoreOutOfRange(uint256 position, uint8 score);
     /// @notice A finalize call must settle at least one contribution.
     error EmptyPage();
@@ -91,7 +96,8 @@ interface IScoreConsensus {
 
     /// @notice Reveals the committed scores during the round's reveal window. Not while paused.
     /// @param round the round being scored
-    /// @param scores one byte per contribution of the round, in id order, each 1..100
+    /// @param scores one byte per contribution of the round, in id order, each 1..100, or 0 where the caller does not
+    /// serve the contribution's task
     /// @param salt the secret salt used in the commitment
     function revealScores(uint256 round, bytes calldata scores, bytes32 salt) external;
 

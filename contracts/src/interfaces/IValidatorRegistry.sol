@@ -49,6 +49,10 @@ interface IValidatorRegistry is ICotrainErrors {
     event ValidatorBondWithdrawn(address indexed validator, uint256 amount);
     /// @notice `validator` became active (true) or inactive (false).
     event ValidatorActivityChanged(address indexed validator, bool active);
+    /// @notice `validator` serves `taskId` (`serving`) or stops serving it, from round `fromRound` on.
+    event TaskServingChanged(address indexed validator, uint256 indexed taskId, bool serving, uint256 fromRound);
+    /// @notice The secp256k1 public key of `account` is published (see `publishPublicKey`).
+    event PublicKeyPublished(address indexed account);
     /// @notice `validator` lost `amount` of its bond in `round`, on `slasher`'s judgement; the tokens went to the
     /// protocol's reward pool.
     event ValidatorSlashed(
@@ -77,6 +81,14 @@ interface IValidatorRegistry is ICotrainErrors {
     error ValidatorSetFull(uint256 maxValidators);
     /// @notice The validator has `bond` bonded, less than the `amount` requested.
     error InsufficientBond(uint256 bond, uint256 amount);
+    /// @notice `taskId` is not a model of the bound model registry, which holds models 1..`modelCount`.
+    error UnknownTask(uint256 taskId, uint256 modelCount);
+    /// @notice `validator` already serves `taskId` (`serving`), or already does not (`!serving`).
+    error ServingUnchanged(address validator, uint256 taskId, bool serving);
+    /// @notice `validator` already serves `max` tasks, the most one validator may: stop serving one first.
+    error TooManyServedTasks(address validator, uint256 max);
+    /// @notice A public key is the 64 bytes of an uncompressed secp256k1 point without its 0x04 prefix, not `length`.
+    error InvalidPublicKey(uint256 length);
 
     /// @notice Binds the protocol whose parameters and rounds the registry follows, and lets it slash.
     /// Restricted to DEFAULT_ADMIN_ROLE; once only.
@@ -129,6 +141,19 @@ interface IValidatorRegistry is ICotrainErrors {
         external
         returns (uint256 slashed);
 
+    /// @notice Declares that the caller, an admitted validator, serves task `taskId` (a model of the model registry):
+    /// it holds the task's held-out set and scores its contributions. Submissions to a task are accepted only while
+    /// a quorum of a round's expected validators serve it; a validator that does not serve a task abstains on its
+    /// contributions (no score, no reward, no penalty). Takes effect in the round open now if it has no
+    /// contribution yet, else in the next one, so the servers of a round never change once it has contributions.
+    /// @param taskId the task, 1..modelCount of the model registry
+    function serveTask(uint256 taskId) external;
+
+    /// @notice Stops serving task `taskId`, with effect as for serveTask. The caller still scores the task's
+    /// contributions in the rounds that already counted it as a server.
+    /// @param taskId a task the caller serves
+    function stopServingTask(uint256 taskId) external;
+
     /// @notice Re-evaluates every validator's activity against the protocol's current minimum bond. Anyone may
     /// call it; the protocol does after changing the minimum.
     function refreshActivity() external;
@@ -162,6 +187,30 @@ interface IValidatorRegistry is ICotrainErrors {
         external
         view
         returns (bool holdsIndex, uint256 index, uint256 stake);
+
+    /// @notice The validators that serve `taskId` in `round`, by index. Intersect with a round's expected validators:
+    /// a bit of an index that changed hands refers to its current holder only from its admission on.
+    /// @param taskId a task
+    /// @param round a round
+    /// @return mask bit i is set when the validator at index i serves the task in that round
+    function servingMask(uint256 taskId, uint256 round) external view returns (uint32 mask);
+
+    /// @notice Publishes an account's secp256k1 public key, so that model owners can encrypt held-out sets to it. The
+    /// account is the one the key hashes to: anyone may publish it (a validator node publishes its own), nobody can
+    /// publish another key for an account.
+    /// @param publicKey the key's 64 bytes (x then y)
+    function publishPublicKey(bytes calldata publicKey) external;
+
+    /// @notice The published public key of `account`.
+    /// @param account an account
+    /// @return publicKey its 64 bytes, or empty if none is published
+    function publicKeyOf(address account) external view returns (bytes memory publicKey);
+
+    /// @notice The tasks `validator` serves from the next round on (or from the open round, if it has no
+    /// contribution yet).
+    /// @param validator the account
+    /// @return taskIds the tasks, in the order they were declared, reordered by removals
+    function servedTasks(address validator) external view returns (uint256[] memory taskIds);
 
     /// @notice Who holds `index`, and since which round.
     /// @param index a validator index

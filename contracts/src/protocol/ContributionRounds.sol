@@ -3,6 +3,7 @@ pragma solidity ^0.8.24;
 
 import {IContributionRounds} from "../interfaces/IContributionRounds.sol";
 import {ICotrainErrors} from "../interfaces/ICotrainErrors.sol";
+import {Bitmaps32} from "../libraries/Bitmaps32.sol";
 import {ContributionStatus, ContributionType, Parameter, RoundPhase} from "../types/CotrainTypes.sol";
 import {ContributorStaking} from "./ContributorStaking.sol";
 import {ValidatorSetClient} from "./ValidatorSetClient.sol";
@@ -56,6 +57,7 @@ abstract contract ContributionRounds is ContributorStaking, ValidatorSetClient {
         bool validatorsSettled; // absence penalties applied and quorum decided
         bool quorumReached;
         uint32 ringPrevious; // the round whose score storage this one took over at its first commit (ScoreConsensus)
+        uint40 servedTaskPlusOne; // the task the last submission found served (see _requireServed), plus one
     }
 
     struct Contribution {
@@ -158,6 +160,7 @@ abstract contract ContributionRounds is ContributorStaking, ValidatorSetClient {
         uint256 position = schedule.headCount;
         uint256 maxPerRound = _paramAt(version, Parameter.MaxContributionsPerRound);
         if (position >= maxPerRound) revert IContributionRounds.RoundFull(round, maxPerRound);
+        _requireServed($.rounds[round], taskId, round, version);
         id = schedule.nextContributionId;
         schedule.nextContributionId = uint40(id + 1);
         schedule.headCount = uint16(position + 1); // < maxPerRound <= 65535
@@ -180,6 +183,20 @@ abstract contract ContributionRounds is ContributorStaking, ValidatorSetClient {
         emit IContributionRounds.ContributionSubmitted(
             id, msg.sender, ContributionType(kind), contentDigest, taskId, round
         );
+    }
+
+    /// @dev A quorum of the round's expected validators must serve the task, as a quorum of them must commit for a
+    /// round to be scored: fewer could only release its contributions, or leave them to a validator that never
+    /// holds the task's held-out set. With no validator expected, nobody is required and the round is released.
+    /// A round's expected validators and its tasks' servers are fixed from its first submission, so the answer for
+    /// the task of the previous submission is remembered: a run of submissions to one task asks the registry once.
+    function _requireServed(Round storage entry, uint256 taskId, uint256 round, uint256 version) private {
+        if (entry.servedTaskPlusOne == taskId + 1) return;
+        uint256 expected = entry.expectedMask;
+        uint256 servers = Bitmaps32.popCount(VALIDATORS.servingMask(taskId, round) & expected);
+        uint256 required = (_paramAt(version, Parameter.QuorumBps) * Bitmaps32.popCount(expected) + BPS - 1) / BPS;
+        if (servers < required) revert IContributionRounds.TaskUnderserved(taskId, servers, required);
+        entry.servedTaskPlusOne = uint40(taskId + 1);
     }
 
     // ---- reads ------------------------------------------------------------------------------------------------

@@ -54,7 +54,8 @@ abstract contract ScoreConsensus is IScoreConsensus, ContributionRounds, RewardP
         uint256[3] baseReward; // by ContributionType
     }
 
-    /// @dev The validators that revealed in a round, with their capped weights, loaded once per finalize page.
+    /// @dev The validators that revealed in a round, with their capped weights, loaded once per finalize page, and
+    /// the part of them that judges the task of the contributions being settled (see _loadTask).
     struct Panel {
         uint256[] indexes;
         address[] accounts; // zero when the index changed hands since the round (see _settlePanel)
@@ -64,11 +65,18 @@ abstract contract ScoreConsensus is IScoreConsensus, ContributionRounds, RewardP
         uint256[] deviations; // scores outside it, this page
         uint256[] rewards; // credited this page
         uint256[] requested; // asked for this page
-        uint256[] sortedScores; // scratch for the median, with a last entry for the withheld weight if any
+        uint256[] sortedScores; // scratch for the median, with a last entry for the withheld weight
         uint256[] sortedWeights; // scratch for the median
         uint256 revealedWeight; // effective
         uint256 committedWeight; // effective, of every validator that committed
         uint256 neutralScore; // the score the withheld weight votes for
+        uint256 expected; // the round's expected validators, by index
+        uint256 committed; // those that committed, by index
+        uint256[32] committedEffective; // by index: the effective weight of each committed validator
+        uint256 task; // the task _loadTask loaded the fields below for
+        uint256 taskMembers; // bit k: panel member k serves the task
+        uint256 taskWithheld; // effective weight of the task's servers that committed and did not reveal
+        bool taskQuorum; // the task's servers reached quorum in the round
     }
 
     // keccak256(abi.encode(uint256(keccak256("cotrain.storage.Consensus")) - 1)) & ~bytes32(uint256(0xff))
@@ -210,11 +218,53 @@ abstract contract ScoreConsensus is IScoreConsensus, ContributionRounds, RewardP
         for (uint256 k = 0; k < contentDigests.length; ++k) {
             if (k == 0 || (done + k) & 31 == 0) _loadScoreWords(panel, round, done + k);
             Contribution storage record = _recordAt(round, done + k, contentDigests[k]);
-            (uint256 consensus, uint256 agreeing) = _consensusAt(panel, done + k, rules.toleranceScore);
-            _settleContribution(round, first + done + k, record, consensus, rules, ledger);
-            if (inOrder) _creditAgreeing(panel, agreeing, rules.validationReward, ledger);
+            if (record.taskId != panel.task) _loadTask(panel, round, record.taskId, rules.quorumBps);
+            if (panel.taskQuorum) {
+                uint256 agreeing = _settleJudged(round, first + done + k, record, panel, rules, ledger);
+                if (inOrder) _creditAgreeing(panel, agreeing, rules.validationReward, ledger);
+            } else {
+                _release(round, first + done + k, record, rules.stake);
+            }
         }
         if (!inOrder && rules.validationReward != 0) _creditPageTotals(panel, rules.validationReward, ledger);
+    }
+
+    /// @dev Settles contribution `id` at its consensus score.
+    /// @return agreeing bitmap of the panel members within tolerance
+    function _settleJudged(
+        uint256 round,
+        uint256 id,
+        Contribution storage record,
+        Panel memory panel,
+        Rules memory rules,
+        Ledger memory ledger
+    ) private returns (uint256 agreeing) {
+        uint256 consensus;
+        (consensus, agreeing) = _consensusAt(panel, record.position, rules.toleranceScore);
+        _settleContribution(round, id, record, consensus, rules, ledger);
+    }
+
+    /// @dev The panel members that judge `task` in `round`: the expected validators serving it, with the quorum the
+    /// round applies over all expected validators applied over them.
+    function _loadTask(Panel memory panel, uint256 round, uint256 task, uint256 quorumBps) private view {
+        uint256 serving = VALIDATORS.servingMask(task, round) & panel.expected;
+        uint256 members;
+        uint256 revealedWeight;
+        for (uint256 k = 0; k < panel.indexes.length; ++k) {
+            if ((serving >> panel.indexes[k]) & 1 == 0) continue;
+            members |= 1 << k;
+            revealedWeight += panel.effective[k];
+        }
+        uint256 committedServing = serving & panel.committed;
+        uint256 committedWeight;
+        for (uint256 index = 0; committedServing >> index != 0; ++index) {
+            if ((committedServing >> index) & 1 == 1) committedWeight += panel.committedEffective[index];
+        }
+        panel.task = task;
+        panel.taskMembers = members;
+        panel.taskWithheld = committedWeight - revealedWeight;
+        panel.taskQuorum = Bitmaps32.popCount(committedServing) * BPS >= quorumBps * Bitmaps32.popCount(serving)
+            && 2 * revealedWeight > committedWeight;
     }
 
     /// @dev Each panel member's validation rewards of the page at once, for a page the pool covers in full.
@@ -250,13 +300,15 @@ abstract contract ScoreConsensus is IScoreConsensus, ContributionRounds, RewardP
         }
     }
 
-    /// @dev The weighted median of the panel's scores at `position`, counting each validator's agreement with it.
-    /// The weight of validators that committed and did not reveal votes for the neutral score: so the validators that
-    /// did reveal decide with their share of the committed weight, never with a larger share of a smaller panel, and
-    /// a missing reveal pulls the round towards "no measurable value" (unpaid, unslashed), not towards anyone's score.
-    /// A contribution that consensus puts at the neutral score while such a vote is in the median may not have been
-    /// settled by the revealed scores: scores outside the tolerance are not counted as deviations on it (so an absence
-    /// never makes an honest revealer deviate), while scores within it earn their validation reward as usual.
+    /// @dev The weighted median of the scores at `position` of the panel members serving its task, counting each
+    /// one's agreement with it. The weight of the task's servers that committed and did not reveal votes for the
+    /// neutral score: so the validators that did reveal decide with their share of the committed weight, never with
+    /// a larger share of a smaller panel, and a missing reveal pulls the round towards "no measurable value" (unpaid,
+    /// unslashed), not towards anyone's score. A contribution that consensus puts at the neutral score while such a
+    /// vote is in the median may not have been settled by the revealed scores: scores outside the tolerance are not
+    /// counted as deviations on it (so an absence never makes an honest revealer deviate), while scores within it
+    /// earn their validation reward as usual. A server's 0 (an abstention it has no right to) votes like a withheld
+    /// reveal and always counts as a deviation.
     /// @return consensus the consensus score
     /// @return agreeing bitmap of the panel members within tolerance
     function _consensusAt(Panel memory panel, uint256 position, uint256 tolerance)
@@ -264,49 +316,83 @@ abstract contract ScoreConsensus is IScoreConsensus, ContributionRounds, RewardP
         pure
         returns (uint256 consensus, uint256 agreeing)
     {
-        uint256 size = panel.indexes.length;
-        uint256[] memory words = panel.words;
-        uint256[] memory scores = panel.sortedScores;
-        uint256[] memory weights = panel.sortedWeights;
-        uint256[] memory effective = panel.effective;
-        // Every array has `size` elements (see _loadPanel): the loops index them without bound checks. Scores are
-        // stored big-endian as they came in calldata: position p is byte p % 32 of word p / 32.
-        assembly ("memory-safe") {
-            let at := and(position, 31)
-            for { let offset := 0x20 } iszero(gt(offset, shl(5, size))) { offset := add(offset, 0x20) } {
-                mstore(add(scores, offset), byte(at, mload(add(words, offset))))
-                mstore(add(weights, offset), mload(add(effective, offset)))
-            }
-        }
-        if (scores.length > size) {
-            scores[size] = panel.neutralScore;
-            weights[size] = panel.committedWeight - panel.revealedWeight; // > 0: a committed weight is >= 1
-        }
-        consensus = WeightedMedian.weightedMedian(scores, weights);
+        uint256 shift = 8 * (31 - (position & 31)); // scores are stored big-endian, as they came in calldata
+        bool withheld;
+        (consensus, withheld) = _medianAt(panel, shift);
         // deviating from a consensus the withheld weight may have made costs nothing (agreeing still pays)
-        bool excused = consensus == panel.neutralScore && scores.length > size;
+        bool excused = withheld && consensus == panel.neutralScore;
+        uint256 members = panel.taskMembers;
+        uint256[] memory words = panel.words;
         uint256[] memory agreements = panel.agreements;
         uint256[] memory deviations = panel.deviations;
-        // the counters are bounded by the number of contributions
+        // Members are positions in the panel's arrays (see _loadTask): read and counted without bound checks; the
+        // counters are bounded by the number of contributions. A member's 0 always deviates (see above).
         assembly ("memory-safe") {
-            let at := and(position, 31)
-            for { let k := 0 } lt(k, size) { k := add(k, 1) } {
-                let offset := shl(5, add(k, 1))
-                let score := byte(at, mload(add(words, offset)))
-                let distance := sub(score, consensus)
-                if lt(score, consensus) { distance := sub(consensus, score) }
-                switch gt(distance, tolerance)
-                case 0 {
-                    mstore(add(agreements, offset), add(mload(add(agreements, offset)), 1))
-                    agreeing := or(agreeing, shl(k, 1))
-                }
-                default {
-                    if iszero(excused) {
-                        mstore(add(deviations, offset), add(mload(add(deviations, offset)), 1))
+            for { let k := 0 } shr(k, members) { k := add(k, 1) } {
+                if and(shr(k, members), 1) {
+                    let offset := shl(5, add(k, 1))
+                    let score := and(shr(shift, mload(add(words, offset))), 0xff)
+                    let distance := sub(score, consensus)
+                    if lt(score, consensus) { distance := sub(consensus, score) }
+                    switch and(iszero(iszero(score)), iszero(gt(distance, tolerance)))
+                    case 1 {
+                        mstore(add(agreements, offset), add(mload(add(agreements, offset)), 1))
+                        agreeing := or(agreeing, shl(k, 1))
+                    }
+                    default {
+                        if or(iszero(score), iszero(excused)) {
+                            mstore(add(deviations, offset), add(mload(add(deviations, offset)), 1))
+                        }
                     }
                 }
             }
         }
+    }
+
+    /// @dev The weighted median of the task's servers' scores at the byte `shift` selects, and whether withheld weight
+    /// voted in it.
+    function _medianAt(Panel memory panel, uint256 shift) private pure returns (uint256 median, bool withheldVote) {
+        uint256 members = panel.taskMembers;
+        uint256[] memory words = panel.words;
+        uint256[] memory effective = panel.effective;
+        uint256[] memory scores = panel.sortedScores;
+        uint256[] memory weights = panel.sortedWeights;
+        uint256 withheld = panel.taskWithheld;
+        uint256 voters;
+        // Members are positions in the panel's arrays, and the scratch arrays hold one more entry than the panel:
+        // every read and write below is within bounds. Weights are below 2^64: the sum cannot overflow.
+        assembly ("memory-safe") {
+            for { let k := 0 } shr(k, members) { k := add(k, 1) } {
+                if and(shr(k, members), 1) {
+                    let offset := shl(5, add(k, 1))
+                    let score := and(shr(shift, mload(add(words, offset))), 0xff)
+                    let weight := mload(add(effective, offset))
+                    switch score
+                    case 0 { withheld := add(withheld, weight) }
+                    default {
+                        voters := add(voters, 1)
+                        mstore(add(scores, shl(5, voters)), score)
+                        mstore(add(weights, shl(5, voters)), weight)
+                    }
+                }
+            }
+        }
+        if (withheld != 0) {
+            scores[voters] = panel.neutralScore;
+            weights[voters++] = withheld;
+        }
+        uint256 capacity = scores.length;
+        // the median of the voters only: the scratch arrays are shortened in place, then restored
+        assembly ("memory-safe") {
+            mstore(scores, voters)
+            mstore(weights, voters)
+        }
+        median = WeightedMedian.weightedMedian(scores, weights);
+        assembly ("memory-safe") {
+            mstore(scores, capacity)
+            mstore(weights, capacity)
+        }
+        withheldVote = withheld != 0;
     }
 
     /// @dev The validation reward of one contribution for each agreeing validator, in index order.
@@ -365,14 +451,15 @@ abstract contract ScoreConsensus is IScoreConsensus, ContributionRounds, RewardP
     ) private {
         uint256 first = entry.firstContributionId;
         for (uint256 k = 0; k < contentDigests.length; ++k) {
-            uint256 position = done + k;
-            Contribution storage record = _recordAt(round, position, contentDigests[k]);
-            (ContributionType kind,) = _unpackState(record.kindAndStatus);
-            (, uint256 reputation,) =
-                _settleContributionStake(record.contributor, first + position, false, 0, rules.stake);
-            record.kindAndStatus = _packState(kind, ContributionStatus.Released);
-            emit ContributionFinalized(first + position, round, 0, ContributionStatus.Released, 0, 0, reputation);
+            _release(round, first + done + k, _recordAt(round, done + k, contentDigests[k]), rules.stake);
         }
+    }
+
+    function _release(uint256 round, uint256 id, Contribution storage record, StakeRules memory stake) private {
+        (ContributionType kind,) = _unpackState(record.kindAndStatus);
+        (, uint256 reputation,) = _settleContributionStake(record.contributor, id, false, 0, stake);
+        record.kindAndStatus = _packState(kind, ContributionStatus.Released);
+        emit ContributionFinalized(id, round, 0, ContributionStatus.Released, 0, 0, reputation);
     }
 
     /// @dev First finalize call of a round: decide quorum, then penalise the expected validators that did not commit
@@ -437,7 +524,9 @@ abstract contract ScoreConsensus is IScoreConsensus, ContributionRounds, RewardP
     {
         uint256 committed = entry.committedMask;
         uint256 revealed = entry.revealedMask;
-        panel = _newPanel(Bitmaps32.popCount(revealed), committed != revealed, rules.neutralScore);
+        panel = _newPanel(Bitmaps32.popCount(revealed), rules.neutralScore);
+        panel.expected = entry.expectedMask;
+        panel.committed = committed;
         if (committed == 0) return panel;
 
         mapping(uint256 index => uint256) storage commitments = _consensus().commitments[round % SCORE_RING_ROUNDS];
@@ -456,6 +545,7 @@ abstract contract ScoreConsensus is IScoreConsensus, ContributionRounds, RewardP
             uint256 weight = committedWeights[c++];
             uint256 effective = weight < cap ? weight : cap;
             panel.committedWeight += effective;
+            panel.committedEffective[index] = effective;
             if ((revealed >> index) & 1 == 0) continue;
             panel.indexes[k] = index;
             panel.effective[k] = effective;
@@ -465,11 +555,11 @@ abstract contract ScoreConsensus is IScoreConsensus, ContributionRounds, RewardP
         }
     }
 
-    /// @dev A panel of `size` revealed validators; with `withheld`, its median scratch has a last entry for the weight
-    /// of those that committed and did not reveal, which votes for the neutral score (see _consensusAt).
-    function _newPanel(uint256 size, bool withheld, uint256 neutralScore) private pure returns (Panel memory panel) {
-        uint256 voters = withheld ? size + 1 : size;
+    /// @dev A panel of `size` revealed validators; its median scratch has a last entry for the weight of the servers
+    /// that committed and did not reveal, which votes for the neutral score (see _consensusAt).
+    function _newPanel(uint256 size, uint256 neutralScore) private pure returns (Panel memory panel) {
         panel.neutralScore = neutralScore;
+        panel.task = type(uint256).max; // no task loaded
         panel.indexes = new uint256[](size);
         panel.effective = new uint256[](size);
         panel.words = new uint256[](size);
@@ -477,8 +567,8 @@ abstract contract ScoreConsensus is IScoreConsensus, ContributionRounds, RewardP
         panel.deviations = new uint256[](size);
         panel.rewards = new uint256[](size);
         panel.requested = new uint256[](size);
-        panel.sortedScores = new uint256[](voters);
-        panel.sortedWeights = new uint256[](voters);
+        panel.sortedScores = new uint256[](size + 1);
+        panel.sortedWeights = new uint256[](size + 1);
     }
 
     /// @dev Pays each validator's rewards of this page, and on the round's last page charges its deviations: each
@@ -626,14 +716,14 @@ abstract contract ScoreConsensus is IScoreConsensus, ContributionRounds, RewardP
         if (!holdsIndex || entry.expectedMask & bit == 0) revert NotExpectedValidator(round, msg.sender);
     }
 
-    /// @dev Every score must be in 1..100.
+    /// @dev Every score must be in 0..100 (0: abstaining).
     function _requireScoresInRange(bytes calldata scores) private pure {
         for (uint256 i = 0; i < scores.length; ++i) {
             uint256 score;
             assembly {
                 score := byte(0, calldataload(add(scores.offset, i)))
             }
-            if (score == 0 || score > MAX_SCORE) revert ScoreOutOfRange(i, uint8(score));
+            if (score > MAX_SCORE) revert ScoreOutOfRange(i, uint8(score));
         }
     }
 }

@@ -277,6 +277,13 @@ contract ModelRegistry is
     }
 
     /// @inheritdoc IModelRegistry
+    function shareHeldOut(uint256 modelId, bytes32 envelopeDigest) external {
+        _ownedModel(modelId);
+        if (envelopeDigest == 0) revert ZeroDigest();
+        emit HeldOutShared(modelId, envelopeDigest);
+    }
+
+    /// @inheritdoc IModelRegistry
     function model(uint256 modelId)
         external
         view

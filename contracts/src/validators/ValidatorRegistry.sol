@@ -6,6 +6,7 @@ import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol
 import {AccessControlUpgradeable} from "@openzeppelin/contracts-upgradeable/access/AccessControlUpgradeable.sol";
 import {UUPSUpgradeable} from "@openzeppelin/contracts-upgradeable/proxy/utils/UUPSUpgradeable.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {Checkpoints} from "@openzeppelin/contracts/utils/structs/Checkpoints.sol";
 
 import {ICotrainProtocol} from "../interfaces/ICotrainProtocol.sol";
 import {IModelRegistry} from "../interfaces/IModelRegistry.sol";
@@ -29,12 +30,15 @@ contract ValidatorRegistry is
     ReentrancyGuardTransient
 {
     using SafeERC20 for IERC20;
+    using Checkpoints for Checkpoints.Trace224;
 
     bytes32 public constant VALIDATOR_MANAGER_ROLE = keccak256("VALIDATOR_MANAGER_ROLE");
     bytes32 public constant UPGRADER_ROLE = keccak256("UPGRADER_ROLE");
 
     /// @dev Round bitmaps are uint32.
     uint256 public constant MAX_VALIDATORS = 32;
+    /// @dev Bounds the loops over a validator's tasks (serve, stop, exit).
+    uint256 public constant MAX_SERVED_TASKS = 32;
     uint256 private constant BPS = 10_000;
 
     struct Validator {
@@ -63,6 +67,11 @@ contract ValidatorRegistry is
         uint32 activeMask;
         uint8 occupied; // indexes taken
         uint128 totalBond; // bonded + unbonding of all validators
+        // by task: the serving mask (bit = validator index) from each round a change applied on
+        mapping(uint256 taskId => Checkpoints.Trace224) serving;
+        // the tasks the holder of each index serves; cleared when the index is freed
+        mapping(uint256 index => uint32[]) servedTasks;
+        mapping(address account => bytes) publicKeys;
     }
 
     // keccak256(abi.encode(uint256(keccak256("cotrain.storage.ValidatorRegistry")) - 1)) & ~bytes32(uint256(0xff))
@@ -200,13 +209,47 @@ contract ValidatorRegistry is
         validator.unbondingReadyClock = 0;
         $.totalBond -= uint128(amount);
         if (!validator.admitted && validator.bond == 0) {
-            // fully exited: free the index for a new validator
+            // fully exited: free the index, and the tasks it served, for a new validator
+            _stopServingAll($, msg.sender, validator.index, _servingFrom(bound));
             delete $.holders[validator.index];
             $.occupied -= 1;
             delete $.validators[msg.sender];
         }
         emit ValidatorBondWithdrawn(msg.sender, amount);
         if (amount != 0) _pushTokens(msg.sender, amount);
+    }
+
+    /// @inheritdoc IValidatorRegistry
+    function serveTask(uint256 taskId) external {
+        RegistryStorage storage $ = _registry();
+        Validator storage validator = $.validators[msg.sender];
+        if (!validator.admitted) revert ValidatorNotAdmitted(msg.sender);
+        _requireTask($, taskId);
+        uint32[] storage tasks = $.servedTasks[validator.index];
+        uint256 count = tasks.length;
+        for (uint256 i = 0; i < count; ++i) {
+            if (tasks[i] == taskId) revert ServingUnchanged(msg.sender, taskId, true);
+        }
+        if (count >= MAX_SERVED_TASKS) revert TooManyServedTasks(msg.sender, MAX_SERVED_TASKS);
+        tasks.push(uint32(taskId));
+        _setServing($, msg.sender, validator.index, taskId, true, _servingFrom(_boundProtocol()));
+    }
+
+    /// @inheritdoc IValidatorRegistry
+    function stopServingTask(uint256 taskId) external {
+        RegistryStorage storage $ = _registry();
+        Validator storage validator = $.validators[msg.sender];
+        uint256 index = validator.index;
+        uint32[] storage tasks = $.servedTasks[index];
+        uint256 count = $.holders[index].account == msg.sender ? tasks.length : 0;
+        for (uint256 i = 0; i < count; ++i) {
+            if (tasks[i] != taskId) continue;
+            tasks[i] = tasks[count - 1];
+            tasks.pop();
+            _setServing($, msg.sender, index, taskId, false, _servingFrom(_boundProtocol()));
+            return;
+        }
+        revert ServingUnchanged(msg.sender, taskId, false);
     }
 
     /// @inheritdoc IValidatorRegistry
@@ -311,6 +354,37 @@ contract ValidatorRegistry is
     }
 
     /// @inheritdoc IValidatorRegistry
+    function servingMask(uint256 taskId, uint256 round) external view returns (uint32) {
+        if (round > type(uint32).max) round = type(uint32).max;
+        return uint32(_registry().serving[taskId].upperLookupRecent(uint32(round)));
+    }
+
+    /// @inheritdoc IValidatorRegistry
+    function publishPublicKey(bytes calldata publicKey) external {
+        if (publicKey.length != 64) revert InvalidPublicKey(publicKey.length);
+        address account = address(uint160(uint256(keccak256(publicKey))));
+        _registry().publicKeys[account] = publicKey;
+        emit PublicKeyPublished(account);
+    }
+
+    /// @inheritdoc IValidatorRegistry
+    function publicKeyOf(address account) external view returns (bytes memory) {
+        return _registry().publicKeys[account];
+    }
+
+    /// @inheritdoc IValidatorRegistry
+    function servedTasks(address account) external view returns (uint256[] memory taskIds) {
+        RegistryStorage storage $ = _registry();
+        uint256 index = $.validators[account].index;
+        if (account == address(0) || $.holders[index].account != account) return taskIds;
+        uint32[] storage tasks = $.servedTasks[index];
+        taskIds = new uint256[](tasks.length);
+        for (uint256 i = 0; i < taskIds.length; ++i) {
+            taskIds[i] = tasks[i];
+        }
+    }
+
+    /// @inheritdoc IValidatorRegistry
     function indexHolder(uint256 index) external view returns (address, uint256) {
         IndexHolder storage holder = _registry().holders[index];
         return (holder.account, holder.admittedRound);
@@ -382,6 +456,43 @@ contract ValidatorRegistry is
 
     /// @dev Takes up to `amount` from the bond first, then from unbonding tokens, into the protocol's reward pool: the
     /// protocol accounts what it slashes itself, the model registry's slashes are deposited here.
+    /// @dev Tasks are the model registry's models, 1..modelCount (any id below 2^32 until a model registry is bound).
+    function _requireTask(RegistryStorage storage $, uint256 taskId) private view {
+        address models = $.modelRegistry;
+        uint256 modelCount = models == address(0) ? type(uint32).max : IModelRegistry(models).modelCount();
+        if (taskId == 0 || taskId > modelCount) revert UnknownTask(taskId, modelCount);
+    }
+
+    /// @dev The first round a serving change may apply to: the round open now while it has no contribution (nobody
+    /// has judged under the old set yet), else the next. So a round's servers are fixed from its first submission.
+    function _servingFrom(ICotrainProtocol bound) private view returns (uint256) {
+        uint256 current = bound.currentRound();
+        return bound.latestRound() >= current ? current + 1 : current;
+    }
+
+    function _setServing(
+        RegistryStorage storage $,
+        address account,
+        uint256 index,
+        uint256 taskId,
+        bool serving,
+        uint256 fromRound
+    ) private {
+        Checkpoints.Trace224 storage trace = $.serving[taskId];
+        uint224 mask = trace.latest();
+        uint224 bit = uint224(1 << index);
+        trace.push(uint32(fromRound), serving ? mask | bit : mask & ~bit);
+        emit TaskServingChanged(account, taskId, serving, fromRound);
+    }
+
+    function _stopServingAll(RegistryStorage storage $, address account, uint256 index, uint256 fromRound) private {
+        uint32[] storage tasks = $.servedTasks[index];
+        for (uint256 i = 0; i < tasks.length; ++i) {
+            _setServing($, account, index, tasks[i], false, fromRound);
+        }
+        delete $.servedTasks[index];
+    }
+
     /// @dev Active means admitted and bonded at least the minimum; keeps the bitmap in step.
     function _refreshActivity(address account, Validator storage validator, uint256 minStake) private {
         RegistryStorage storage $ = _registry();

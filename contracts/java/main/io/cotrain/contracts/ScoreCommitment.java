@@ -20,11 +20,14 @@ import org.web3j.utils.Numeric;
  * chain and never sends its scores to a node before the reveal.
  *
  * @param round the round being scored
- * @param scores one byte per contribution of the round in id order, each 1..100
+ * @param scores one byte per contribution of the round in id order, each 1..100, or {@link #ABSTAIN} for a contribution
+ *     to a task the validator does not serve
  * @param salt 32 random bytes
  */
 public record ScoreCommitment(BigInteger round, byte[] scores, byte[] salt) {
-    public static final int MIN_SCORE = 1;
+    /** The score of a contribution the validator does not judge: it does not serve the contribution's task. */
+    public static final int ABSTAIN = 0;
+
     public static final int MAX_SCORE = 100;
     private static final int SALT_BYTES = 32;
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -38,8 +41,8 @@ public record ScoreCommitment(BigInteger round, byte[] scores, byte[] salt) {
         if (scores == null || scores.length == 0) throw new IllegalArgumentException("a round has at least one score");
         for (int i = 0; i < scores.length; i++) {
             int score = Byte.toUnsignedInt(scores[i]);
-            if (score < MIN_SCORE || score > MAX_SCORE) {
-                throw new IllegalArgumentException("score " + i + " is " + score + ", outside 1..100");
+            if (score > MAX_SCORE) {
+                throw new IllegalArgumentException("score " + i + " is " + score + ", outside 0..100");
             }
         }
         scores = scores.clone();
@@ -50,14 +53,14 @@ public record ScoreCommitment(BigInteger round, byte[] scores, byte[] salt) {
      * Scores with a fresh salt from a {@link SecureRandom}.
      *
      * @param round the round being scored
-     * @param scores one score 1..100 per contribution, in id order
+     * @param scores one score 1..100 (or {@link #ABSTAIN}) per contribution, in id order
      * @return the commitment's secret part
      */
     public static ScoreCommitment withFreshSalt(BigInteger round, int... scores) {
         byte[] packed = new byte[scores.length];
         for (int i = 0; i < scores.length; i++) {
-            if (scores[i] < MIN_SCORE || scores[i] > MAX_SCORE) {
-                throw new IllegalArgumentException("score " + i + " is " + scores[i] + ", outside 1..100");
+            if (scores[i] < ABSTAIN || scores[i] > MAX_SCORE) {
+                throw new IllegalArgumentException("score " + i + " is " + scores[i] + ", outside 0..100");
             }
             packed[i] = (byte) scores[i];
         }

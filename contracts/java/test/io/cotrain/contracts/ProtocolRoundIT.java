@@ -43,6 +43,7 @@ class ProtocolRoundIT {
                 .rewardPool(10_000)
                 .validators(validators)
                 .build();
+        assertThat(network.registerTask("protocol round").id()).isEqualTo(TASK);
         CotrainClients chain = network.chain();
         String protocolAddress = chain.addresses().protocol();
         CotrainToken adminToken = chain.token(admin);

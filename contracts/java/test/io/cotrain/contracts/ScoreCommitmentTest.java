@@ -37,16 +37,24 @@ class ScoreCommitmentTest {
     }
 
     @Test
-    void rejectsScoresOutsideOneToHundredNamingThePosition() {
+    void rejectsScoresOutsideZeroToHundredNamingThePosition() {
         assertThatThrownBy(() -> ScoreCommitment.withFreshSalt(BigInteger.ONE, 50, 101))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("score 1 is 101, outside 1..100");
-        assertThatThrownBy(() -> new ScoreCommitment(BigInteger.ONE, new byte[] {0}, new byte[32]))
-                .hasMessage("score 0 is 0, outside 1..100");
+                .hasMessage("score 1 is 101, outside 0..100");
+        assertThatThrownBy(() -> ScoreCommitment.withFreshSalt(BigInteger.ONE, -1))
+                .hasMessage("score 0 is -1, outside 0..100");
+        assertThatThrownBy(() -> new ScoreCommitment(BigInteger.ONE, new byte[] {(byte) 200}, new byte[32]))
+                .hasMessage("score 0 is 200, outside 0..100");
         assertThatThrownBy(() -> new ScoreCommitment(BigInteger.ONE, new byte[] {1}, new byte[31]))
                 .hasMessage("salt must be 32 bytes, got 31");
         assertThatThrownBy(() -> new ScoreCommitment(BigInteger.ZERO, new byte[] {1}, new byte[32]))
                 .hasMessage("round must be >= 1, got 0");
+    }
+
+    @Test
+    void abstainingIsAScore() {
+        ScoreCommitment commitment = ScoreCommitment.withFreshSalt(BigInteger.ONE, ScoreCommitment.ABSTAIN, 70);
+        assertThat(commitment.scores()).containsExactly(0, 70);
     }
 
     @Test

@@ -11,6 +11,7 @@ import io.cotrain.contracts.ProtocolParameter;
 import io.cotrain.contracts.generated.CotrainProtocol;
 import io.cotrain.contracts.generated.CotrainToken;
 import io.cotrain.contracts.generated.ModelRegistry;
+import io.cotrain.contracts.generated.ValidatorRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
@@ -55,6 +56,7 @@ final class Chain implements AutoCloseable {
     private final CotrainProtocol protocol;
     private final CotrainToken token;
     private final ModelRegistry models;
+    private final ValidatorRegistry validators;
     private final EventReader events;
 
     private Chain(String rpcUrl, Web3j web3j, long chainId, DeploymentAddresses addresses, String from) {
@@ -67,6 +69,7 @@ final class Chain implements AutoCloseable {
         this.protocol = contracts.protocol();
         this.token = contracts.token();
         this.models = contracts.models();
+        this.validators = contracts.validators();
         this.events = new EventReader(EventReader.of(web3j, RetryPolicy.defaults()), LOG_PAGE_BLOCKS);
     }
 
@@ -237,6 +240,10 @@ final class Chain implements AutoCloseable {
 
     ModelRegistry models() {
         return models;
+    }
+
+    ValidatorRegistry validators() {
+        return validators;
     }
 
     @Override

@@ -26,7 +26,6 @@ import org.web3j.tuples.generated.Tuple4;
 /** What the contributing commands share: the task as the model registry records it, stake checks, submission. */
 final class Contributing {
     static final EvaluationLimits LIMITS = EvaluationLimits.defaults();
-    private static final long MAX_SCHEMA_BYTES = 1 << 20;
 
     private Contributing() {}
 
@@ -96,7 +95,7 @@ final class Contributing {
         Cid cid = Cid.ofDigest(task.spec().schemaDigest);
         byte[] document;
         try {
-            document = session.ipfs().fetchVerified(cid, task.spec().schemaDigest, MAX_SCHEMA_BYTES);
+            document = session.ipfs().fetchVerified(cid, task.spec().schemaDigest, SchemaDocument.MAX_BYTES);
         } catch (IpfsException e) {
             if (e.failure() == IpfsException.Failure.NODE_UNREACHABLE) throw e;
             throw new CliException(

@@ -42,6 +42,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
             HistoryCommand.class,
             InitModelCommand.class,
             RegisterModelCommand.class,
+            ShareHeldOutCommand.class,
             BranchCommand.class
         },
         footer = {

@@ -270,6 +270,11 @@ public final class Failures {
                                 error.number("maxContributions", 2),
                                 context.roundTimes(error.number("round", 1)))
                         .getMessage();
+            case "TaskUnderserved" ->
+                "task " + error.text("taskId", 0) + " is served by " + error.text("servers", 1)
+                        + " of this round's validators, fewer than the " + error.text("required", 2)
+                        + " a quorum needs: nobody could judge your contribution, so it was not sent; submit again "
+                        + "once enough validators serve the task (its owner hands them its held-out set)";
             case "TooManyUnbondingRequests" ->
                 "you have " + error.text("maxRequests", 0) + " unbonding requests, the "
                         + "most at once: withdraw the ready ones first with 'cotrain unstake --withdraw' ('cotrain "
@@ -304,7 +309,7 @@ public final class Failures {
                         + "(0 model update, 1 dataset, 2 validation work)";
             case "NotModelOwner" ->
                 error.text("caller", 1) + " does not own model " + error.text("modelId", 0)
-                        + ": branch operations are the model NFT holder's; use its wallet";
+                        + ": branch operations and sharing its held-out set are the model NFT holder's; use its wallet";
             case "UnknownBranch" ->
                 "model " + error.text("modelId", 0) + " has no branch " + error.text("branchId", 1)
                         + ": 'cotrain history --task " + error.text("modelId", 0) + "' lists its branches";

@@ -20,16 +20,17 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code cotrain register-model}: a model owner creates a training task. The base model, the data schema document and
- * the held-out set's description go to IPFS; the model registry records their digests, the aggregation rule and the
- * reward weights, and mints the model NFT to the caller.
+ * {@code cotrain register-model}: a model owner creates a training task. The base model and the data schema document
+ * go to IPFS; the model registry records their digests, the sha256 of the held-out set (which is never published:
+ * validators bind their copy of it to this digest before they serve the task), the aggregation rule and the reward
+ * weights, and mints the model NFT to the caller.
  */
 @Command(
         name = "register-model",
         mixinStandardHelpOptions = true,
         sortOptions = false,
-        description = "Create a training task (model owners): store the base model, the data schema and the held-out "
-                + "set's description on IPFS and register them in the model registry, which mints the model NFT to "
+        description = "Create a training task (model owners): store the base model and the data schema on IPFS and "
+                + "register them with the held-out set's sha256 in the model registry, which mints the model NFT to "
                 + "you. Its id is the task id contributors name.")
 final class RegisterModelCommand extends ContributorCommand {
     /** The registry's AggregationRule enum, in order. */
@@ -45,11 +46,12 @@ final class RegisterModelCommand extends ContributorCommand {
     SchemaOptions schemaOptions;
 
     @Option(
-            names = "--held-out-description",
+            names = "--held-out",
             required = true,
-            paramLabel = "FILE",
-            description = "a document describing the held-out set validators evaluate on (not the set itself)")
-    Path heldOutDescription;
+            paramLabel = "FILE.csv",
+            description = "the held-out set validators evaluate on, in the schema's columns: only its sha256 is "
+                    + "recorded; hand the file to the validators that are to serve the task")
+    Path heldOut;
 
     @Option(
             names = "--rule",
@@ -103,17 +105,18 @@ final class RegisterModelCommand extends ContributorCommand {
         } catch (RuntimeException e) {
             throw new CliException("--base-model " + baseModel + " is not a model of that schema: " + e.getMessage());
         }
-        byte[] description = session.readFile(heldOutDescription, "--held-out-description");
+        byte[] heldOutSet = session.readFile(heldOut, "--held-out");
+        Contributing.parseCsv(heldOutSet, schema, heldOut);
+        Cid heldOutCid = Cid.of(heldOutSet);
         byte[] schemaDocument = SchemaDocument.write(schema);
 
         ContentStore ipfs = session.ipfs();
         ModelFile base = ipfs.putModel(model);
         Cid schemaCid = ipfs.putVerified(schemaDocument);
-        Cid descriptionCid = ipfs.putVerified(description);
         var spec = new ModelRegistry.ModelSpec(
                 base.sha256(),
                 base.root(),
-                Cid.of(description).digest(),
+                heldOutCid.digest(),
                 schemaCid.digest(),
                 method.onChain(),
                 BigInteger.valueOf(ruleA),
@@ -128,8 +131,8 @@ final class RegisterModelCommand extends ContributorCommand {
                 .println("registered task " + registered.modelId + " (model NFT " + registered.modelId
                         + ", base commit " + registered.baseCommit + ")");
         session.out()
-                .println("base model " + base.cid() + ", schema " + schemaCid + ", held-out description "
-                        + descriptionCid);
+                .println("base model " + base.cid() + ", schema " + schemaCid + ", held-out set sha256 "
+                        + heldOutCid.digestHex() + " (not published: hand " + heldOut + " to the task's validators)");
         session.out().println("transaction: " + receipt.getTransactionHash());
     }
 }

@@ -21,6 +21,7 @@ import io.cotrain.ipfs.Cid;
 import io.cotrain.ipfs.ContentStore;
 import io.cotrain.ipfs.ContributionManifest;
 import io.cotrain.ipfs.ContributionManifest.Artifact;
+import io.cotrain.ipfs.HeldOutEnvelope;
 import io.cotrain.ipfs.IpfsClient;
 import io.cotrain.ipfs.IpfsException;
 import io.cotrain.ipfs.ModelFile;
@@ -57,6 +58,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.web3j.crypto.Credentials;
+import org.web3j.crypto.ECKeyPair;
 import org.web3j.crypto.Keys;
 import org.web3j.crypto.WalletUtils;
 import org.web3j.protocol.core.methods.response.Log;
@@ -720,7 +722,7 @@ class ContributorCliIT {
             assertThat(submit.err()).isEqualTo("error: " + Failures.PAUSED + "\n");
             // decoded from the revert (ProtocolPaused) of the model registration's gas estimate
             Path model = Files.write(work.resolve("paused-base.zip"), baseModel);
-            Path description = Files.writeString(work.resolve("paused-held-out.txt"), "not registered while paused");
+            Path heldOut = Files.write(work.resolve("paused-held-out.csv"), task.heldOutCsv());
             CliRunner.Result registerModel = cli(
                     carol,
                     "register-model",
@@ -732,8 +734,8 @@ class ContributorCliIT {
                     task.schema().labelColumn(),
                     "--classes",
                     Integer.toString(task.schema().classCount()),
-                    "--held-out-description",
-                    description.toString());
+                    "--held-out",
+                    heldOut.toString());
             assertThat(registerModel.exitCode()).as(registerModel.toString()).isEqualTo(1);
             assertThat(registerModel.err()).isEqualTo("error: " + Failures.PAUSED + "\n");
             assertThat(chain.models(ADMIN).modelCount().send()).isEqualTo(models);
@@ -951,7 +953,7 @@ class ContributorCliIT {
     void registerModel_storesTheDocumentsAndMintsTheModelToTheCaller() throws Exception {
         Credentials carol = newAccount(100, true); // the new model's owner
         Path model = Files.write(work.resolve("base.zip"), baseModel);
-        Path description = Files.writeString(work.resolve("held-out.txt"), "2,000 synthetic rows, never published");
+        Path heldOut = Files.write(work.resolve("held-out.csv"), task.heldOutCsv());
         String features = String.join(",", task.schema().featureColumns());
         String classes = Integer.toString(task.schema().classCount());
 
@@ -966,8 +968,8 @@ class ContributorCliIT {
                 task.schema().labelColumn(),
                 "--classes",
                 classes,
-                "--held-out-description",
-                description.toString(),
+                "--held-out",
+                heldOut.toString(),
                 "--rule",
                 "mean");
         assertThat(badRule.exitCode()).isEqualTo(2);
@@ -984,12 +986,30 @@ class ContributorCliIT {
                 task.schema().labelColumn(),
                 "--classes",
                 classes,
-                "--held-out-description",
-                description.toString(),
+                "--held-out",
+                heldOut.toString(),
                 "--reward-weights",
                 "5000,0,0");
         assertThat(badWeights.exitCode()).isEqualTo(1);
         assertThat(badWeights.err()).isEqualTo("error: --reward-weights must sum to 10000, they sum to 5000\n");
+        Path otherColumns = Files.writeString(work.resolve("other-held-out.csv"), "a,b,label\n1,2,0\n");
+        CliRunner.Result heldOutOfAnotherSchema = cli(
+                carol,
+                "register-model",
+                "--base-model",
+                model.toString(),
+                "--features",
+                features,
+                "--label",
+                task.schema().labelColumn(),
+                "--classes",
+                classes,
+                "--held-out",
+                otherColumns.toString());
+        assertThat(heldOutOfAnotherSchema.exitCode()).isEqualTo(1);
+        assertThat(heldOutOfAnotherSchema.err())
+                .startsWith("error: " + otherColumns + ": ")
+                .contains("line 1");
         CliRunner.Result wrongSchema = cli(
                 carol,
                 "register-model",
@@ -1001,8 +1021,8 @@ class ContributorCliIT {
                 "y",
                 "--classes",
                 classes,
-                "--held-out-description",
-                description.toString());
+                "--held-out",
+                heldOut.toString());
         assertThat(wrongSchema.exitCode()).isEqualTo(1);
         assertThat(wrongSchema.err()).startsWith("error: --base-model " + model + " is not a model of that schema");
 
@@ -1019,8 +1039,8 @@ class ContributorCliIT {
                 task.schema().labelColumn(),
                 "--classes",
                 classes,
-                "--held-out-description",
-                description.toString(),
+                "--held-out",
+                heldOut.toString(),
                 "--rule",
                 "trimmed-mean",
                 "--rule-a",
@@ -1036,7 +1056,35 @@ class ContributorCliIT {
                 .isEqualTo(MessageDigest.getInstance("SHA-256").digest(baseModel));
         assertThat(SchemaDocument.read(content.fetchVerified(Cid.ofDigest(spec.schemaDigest))))
                 .isEqualTo(task.schema());
-        assertThat(content.fetchVerified(Cid.ofDigest(spec.heldOutDigest))).isEqualTo(Files.readAllBytes(description));
+        assertThat(spec.heldOutDigest)
+                .as("the held-out set's own sha256, which validators check their copy against")
+                .isEqualTo(MessageDigest.getInstance("SHA-256").digest(task.heldOutCsv()));
+        assertThat(registered.out())
+                .contains("held-out set sha256 " + Cid.of(task.heldOutCsv()).digestHex());
+
+        // The owner hands the set to the validators, encrypted to their published keys.
+        CliRunner.Result notTheSet =
+                cli(carol, "share-held-out", "--task", id.toString(), "--held-out", otherColumns.toString());
+        assertThat(notTheSet.exitCode()).isEqualTo(1);
+        assertThat(notTheSet.err())
+                .contains("was registered with the held-out set of sha256 "
+                        + Cid.of(task.heldOutCsv()).digestHex());
+        ECKeyPair validatorKey = VALIDATOR.getEcKeyPair();
+        chain.registry(ADMIN)
+                .publishPublicKey(Numeric.toBytesPadded(validatorKey.getPublicKey(), 64))
+                .send(); // as the validator's node does on its first tick; anyone may, the key is the address's
+        CliRunner.Result shared =
+                cli(carol, "share-held-out", "--task", id.toString(), "--held-out", heldOut.toString());
+        assertThat(shared.exitCode()).as(shared.toString()).isZero();
+        assertThat(shared.out()).contains("shared the held-out set of task " + id + " with 1 validator(s)");
+        String envelopeCid = shared.out().replaceAll("(?s).* as envelope (\\S+).*", "$1");
+        HeldOutEnvelope envelope = HeldOutEnvelope.read(content.fetchVerified(Cid.parse(envelopeCid)));
+        assertThat(envelope.taskId()).isEqualTo(id.longValueExact());
+        assertThat(envelope.open(validatorKey)).isEqualTo(task.heldOutCsv());
+        CliRunner.Result notOwner =
+                cli(newAccount(100, true), "share-held-out", "--task", id.toString(), "--held-out", heldOut.toString());
+        assertThat(notOwner.exitCode()).isEqualTo(1);
+        assertThat(notOwner.err()).contains("does not own model " + id);
     }
 
     @Test
@@ -1074,7 +1122,8 @@ class ContributorCliIT {
         assertThat(notOwner.exitCode()).isEqualTo(1);
         assertThat(notOwner.err())
                 .isEqualTo("error: " + bob.getAddress().toLowerCase() + " does not own model " + t + ": "
-                        + "branch operations are the model NFT holder's; use its wallet\n");
+                        + "branch operations and sharing its held-out set are the model NFT holder's; use its"
+                        + " wallet\n");
 
         CliRunner.Result created = cli(ADMIN, "branch", "--task", t, "--create", "tuning", "--from", head.toString());
         assertThat(created.exitCode()).as(created.toString()).isZero();

@@ -5,10 +5,17 @@ import static io.cotrain.contracts.testing.CotrainClients.tokens;
 import io.cotrain.contracts.DeploymentAddresses;
 import io.cotrain.contracts.generated.CotrainProtocolExtension.ProtocolConfig;
 import io.cotrain.contracts.generated.ModelRegistry;
+import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.List;
 import org.web3j.crypto.Credentials;
+import org.web3j.crypto.Keys;
+import org.web3j.tx.Transfer;
+import org.web3j.utils.Convert;
 
 /**
  * The network an integration test starts from, built in one place: Cotrain deployed by the deploy script
@@ -42,17 +49,69 @@ public final class TestNetwork {
     public record Task(BigInteger id, BigInteger baseCommit) {}
 
     /**
-     * Registers a task as the admin (its owner in tests).
+     * Registers a task as the admin (its owner in tests), and has every validator of the network serve it, as a
+     * validator node holding its held-out set would.
      *
-     * @param spec the model's registration: base model, held-out description and schema digests, rule, weights
+     * @param spec the model's registration: base model, held-out set and schema digests, rule, weights
      * @return the task
-     * @throws Exception if the registration is refused
+     * @throws Exception if the registration or a declaration is refused
      */
     public Task registerTask(ModelRegistry.ModelSpec spec) throws Exception {
         var registered = ModelRegistry.getModelRegisteredEvents(
                         chain.models(admin).registerModel(spec).send())
                 .getFirst();
+        for (Credentials validator : validators) {
+            chain.registry(validator).serveTask(registered.modelId).send();
+        }
         return new Task(registered.modelId, registered.baseCommit);
+    }
+
+    /**
+     * Registers a task whose documents are placeholders, for tests of the protocol that never evaluate its
+     * contributions, served by every validator of the network.
+     *
+     * @param name what the placeholder digests are made from
+     * @return the task
+     * @throws Exception if the registration or a declaration is refused
+     */
+    public Task registerTask(String name) throws Exception {
+        return registerTask(fedAvgSpec(
+                sha256(name + " base model"),
+                sha256(name + " base model"),
+                sha256(name + " held-out set"),
+                sha256(name + " schema")));
+    }
+
+    /**
+     * A task's registration with FedAvg and every reward to model updates, the tests' usual task.
+     *
+     * @param baseSha256 the base model's sha256
+     * @param baseRoot its IPFS root hash
+     * @param heldOutDigest the sha256 of the held-out set
+     * @param schemaDigest the digest of the schema document
+     * @return the registration
+     */
+    public static ModelRegistry.ModelSpec fedAvgSpec(
+            byte[] baseSha256, byte[] baseRoot, byte[] heldOutDigest, byte[] schemaDigest) {
+        return new ModelRegistry.ModelSpec(
+                baseSha256,
+                baseRoot,
+                heldOutDigest,
+                schemaDigest,
+                BigInteger.ZERO,
+                BigInteger.ZERO,
+                BigInteger.ZERO,
+                BigInteger.valueOf(10_000),
+                BigInteger.ZERO,
+                BigInteger.ZERO);
+    }
+
+    private static byte[] sha256(String text) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /**
@@ -63,6 +122,27 @@ public final class TestNetwork {
      */
     public void giveTokens(Credentials account, long wholeTokens) throws Exception {
         chain.token(admin).transfer(account.getAddress(), tokens(wholeTokens)).send();
+    }
+
+    /**
+     * A new account with 1 ETH for gas, registered as a contributor with a stake of the admin's tokens.
+     *
+     * @param stakeWholeTokens its stake
+     * @return its key
+     * @throws Exception if a transaction fails
+     */
+    public Credentials newContributor(long stakeWholeTokens) throws Exception {
+        Credentials contributor = Credentials.create(Keys.createEcKeyPair());
+        Transfer.sendFunds(anvil.web3j(), admin, contributor.getAddress(), BigDecimal.ONE, Convert.Unit.ETHER)
+                .send();
+        giveTokens(contributor, stakeWholeTokens);
+        chain.token(contributor)
+                .approve(chain.addresses().protocol(), tokens(stakeWholeTokens))
+                .send();
+        chain.protocol(contributor)
+                .registerContributor(tokens(stakeWholeTokens))
+                .send();
+        return contributor;
     }
 
     /** @return the deployment's bindings, for every account */

@@ -8,6 +8,7 @@ import io.cotrain.contracts.testing.CotrainClients;
 import io.cotrain.contracts.testing.DevAccounts;
 import io.cotrain.ipfs.ContentStore;
 import io.cotrain.ipfs.IpfsClient;
+import io.cotrain.testing.Await;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,14 +20,17 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
  * deployment/local-network.sh as a user runs it, on free ports and without its demo: anvil with the contracts, the IPFS
  * node, the demo task and three validator nodes come up; each node is ready with its own key on chain 31337 and the
  * registry has it active; the three nodes, as separate processes, score a round of real contributions on their own and
- * agree; Ctrl-C (SIGINT) stops every process the script started.
+ * agree; a node restarted with {@code restart-node} comes back and is tracked; Ctrl-C (SIGINT) stops every process
+ * the script started, the restarted node among them.
  */
 class LocalNetworkIT {
     /** 1-second blocks: 20 + 10 + 10 blocks of windows, the nodes' turns to finalize, and slow ticks on 2 cores. */
@@ -85,7 +89,32 @@ class LocalNetworkIT {
 
             scoreARound(chain, network.ipfsPort, network.directory.resolve("tasks/task-1"), network.nodePorts);
 
-            network.interruptAndExpectEverythingStopped(pids);
+            // An operator restarts node 2: the network tracks the new process, which comes back ready, and stops it.
+            ProcessBuilder restartNode = new ProcessBuilder(
+                            ScriptRunner.ROOT
+                                    .resolve("deployment/local-network.sh")
+                                    .toString(),
+                            "restart-node",
+                            "2")
+                    .redirectErrorStream(true);
+            restartNode.environment().put("COTRAIN_NETWORK_DIR", network.directory.toString());
+            Process restart = restartNode.start();
+            restart.getOutputStream().close();
+            assertThat(restart.waitFor(3, TimeUnit.MINUTES))
+                    .as("restart-node returns")
+                    .isTrue();
+            String restarted = new String(restart.getInputStream().readAllBytes());
+            assertThat(restart.exitValue()).as(restarted).isZero();
+            Map<String, Long> afterRestart = network.recordedPids();
+            assertThat(afterRestart.get("validator-2")).isNotEqualTo(pids.get("validator-2"));
+            assertThat(restarted).contains("validator node 2 restarted (pid " + afterRestart.get("validator-2") + ")");
+            assertThat(ProcessHandle.of(pids.get("validator-2")).map(ProcessHandle::isAlive))
+                    .as("the old node 2 stopped")
+                    .isNotEqualTo(Optional.of(true));
+            String node2 = "http://127.0.0.1:" + network.nodePorts.get(1) + "/q/health/ready";
+            Await.until("node 2 ready again", Duration.ofMinutes(2), () -> ready(node2));
+
+            network.interruptAndExpectEverythingStopped(afterRestart);
             assertThat(Files.readString(network.directory.resolve("logs/validator-1.log")))
                     .contains("validator node stopped");
         } finally {
@@ -142,6 +171,14 @@ class LocalNetworkIT {
                         .as("node %d", port)
                         .isEqualTo(honest.consensusScore.intValue());
             }
+        }
+    }
+
+    private boolean ready(String url) {
+        try {
+            return get(url).statusCode() == 200;
+        } catch (Exception notListeningYet) {
+            return false;
         }
     }
 

@@ -72,10 +72,24 @@ final class NetworkContributions {
                 500,
                 Cid.of(globalModel).toString());
         content.putManifest(manifest);
+        awaitServed(chain);
         chain.protocol(contributor)
                 .submitContribution(BigInteger.ZERO, manifest.digest(), BigInteger.valueOf(DemoTask.TASK_ID))
                 .send();
         return manifest.digest();
+    }
+
+    /** Waits until every active validator serves the demo task in the round open now (from its first tick on). */
+    static void awaitServed(CotrainClients chain) throws Exception {
+        var registry = chain.registry(DevAccounts.account(0));
+        BigInteger task = BigInteger.valueOf(DemoTask.TASK_ID);
+        Await.until("every validator serving task " + task, Duration.ofSeconds(60), () -> {
+            BigInteger active = registry.activeMask().send();
+            BigInteger round =
+                    chain.protocol(DevAccounts.account(0)).currentRound().send();
+            return active.signum() > 0
+                    && registry.servingMask(task, round).send().and(active).equals(active);
+        });
     }
 
     /** Waits until every contribution left Pending, or the deadline passes; @return whether they all did */

@@ -3,6 +3,7 @@ package io.cotrain.validator;
 import io.cotrain.contracts.DeploymentAddresses;
 import io.cotrain.oracle.evaluation.DataSchema;
 import io.cotrain.oracle.scoring.ContentFetching;
+import io.cotrain.oracle.scoring.TakeUpPolicy;
 import io.cotrain.oracle.scoring.TaskCatalog;
 import io.cotrain.oracle.scoring.ValidatorLoop;
 import io.cotrain.oracle.scoring.ValidatorNode;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.web3j.crypto.Credentials;
 import org.web3j.crypto.WalletUtils;
 
@@ -78,7 +80,12 @@ public final class NodeSettings {
                         ipfs.roundDeadline(),
                         ipfs.fetchConcurrency(),
                         ipfs.commitReserveBlocks(),
-                        ipfs.healthProbeTimeout()));
+                        ipfs.healthProbeTimeout()),
+                new TakeUpPolicy(
+                        config.takeUp().maxTasks(),
+                        config.takeUp().owners().orElse(List.of()).stream()
+                                .map(String::strip)
+                                .collect(Collectors.toSet())));
     }
 
     /**
@@ -97,6 +104,12 @@ public final class NodeSettings {
         // a pure gateway (validation off) signs nothing: its key settings are not looked at
         Credentials key = config.validation().enabled() ? signingKey(config.key(), sources, problems) : null;
         List<TaskCatalog.TaskDefinition> tasks = tasks(config.tasks().orElse(List.of()), problems);
+        for (String owner : config.takeUp().owners().orElse(List.of())) {
+            if (!owner.strip().matches("0x[0-9a-fA-F]{40}")) {
+                problems.add(named("cotrain.take-up.owners") + ": '" + owner + "' is not an address (0x and 40 hex"
+                        + " digits)");
+            }
+        }
         if (!problems.isEmpty()) throw new InvalidSettingsException(problems);
         return new NodeSettings(config, deployment, key, tasks);
     }

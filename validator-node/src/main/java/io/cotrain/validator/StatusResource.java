@@ -26,7 +26,7 @@ public class StatusResource {
      * @param rounds the rounds it still works on, oldest first
      * @param pendingEvaluations contributions seen but not judged yet
      * @param lastErrors the most recent failures, newest last
-     * @param tasks the task ids it evaluates
+     * @param tasks the task ids it holds: configured or taken up, and bound to their registry entries
      * @param ticks ticks completed since start
      * @param updatedAt when the loop last took stock (null before the first tick)
      */
@@ -46,9 +46,6 @@ public class StatusResource {
     @Inject
     ValidatorService node;
 
-    @Inject
-    NodeSettings settings;
-
     @GET
     public StatusView status() {
         ValidatorStatus status = node.loop().status();
@@ -65,7 +62,7 @@ public class StatusResource {
                 rounds,
                 status.pendingEvaluations(),
                 status.lastErrors(),
-                settings.tasks().stream().map(t -> t.taskId()).toList(),
+                node.tasks().taskIds(),
                 node.ticks(),
                 status.updatedAt());
     }

@@ -70,8 +70,11 @@ public interface ValidatorConfig {
 
     Ipfs ipfs();
 
-    /** The tasks this validator evaluates (at least one when it validates). */
+    /** Tasks configured by hand; others are taken up from the model registry when their held-out sets arrive. */
     Optional<List<Task>> tasks();
+
+    /** Which registered tasks the node takes up by itself. */
+    TakeUp takeUp();
 
     /** Blocks on top of a block before its events are read. */
     @PositiveOrZero(message = "(env COTRAIN_CONFIRMATIONS) must be 0 or more, got ${validatedValue}")
@@ -133,6 +136,16 @@ public interface ValidatorConfig {
     @DurationMin(nanos = 0, message = "(env COTRAIN_SHUTDOWN_WAIT) must not be negative, got ${validatedValue}")
     @WithDefault("60s")
     Duration shutdownWait();
+
+    interface TakeUp {
+        /** The most tasks the node evaluates, configured and taken up together. */
+        @PositiveOrZero(message = "(env COTRAIN_TAKE_UP_MAX_TASKS) must be 0 or more, got ${validatedValue}")
+        @WithDefault("16")
+        int maxTasks();
+
+        /** Only tasks of these model owners (addresses) are taken up; unset: any owner's. */
+        Optional<List<String>> owners();
+    }
 
     interface Validation {
         /** Score contributions and aggregate models (needs a key, tasks and a data directory). */
@@ -356,12 +369,6 @@ public interface ValidatorConfig {
                 boolean valid = true;
                 if (config.dataDirectory().isEmpty()) {
                     valid = violation(hibernate, "cotrain.data-directory (env COTRAIN_DATA_DIRECTORY) is missing");
-                }
-                if (config.tasks().orElse(List.of()).isEmpty()) {
-                    valid = violation(
-                            hibernate,
-                            "no task is configured: set cotrain.tasks[0].id, feature-columns, label-column, "
-                                    + "class-count, held-out-csv and global-model (env COTRAIN_TASKS_0__ID, ...)");
                 }
                 return keyComplete(config.key(), hibernate) && valid;
             }

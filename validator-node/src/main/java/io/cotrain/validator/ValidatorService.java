@@ -50,6 +50,7 @@ public class ValidatorService {
     private IpfsClient ipfs;
     private IpfsClient ipfsProbe;
     private ValidatorLoop loop;
+    private TaskCatalog tasks;
 
     private final ReentrantLock ticking = new ReentrantLock();
     private final ReentrantLock working = new ReentrantLock();
@@ -89,8 +90,8 @@ public class ValidatorService {
                         .build()));
         ipfs = new IpfsClient(settings.ipfsApiUrl(), settings.ipfsTimeout(), settings.ipfsMaxObjectBytes());
         ipfsProbe = new IpfsClient(settings.ipfsApiUrl(), PROBE_TIMEOUT, 1);
+        tasks = new TaskCatalog(settings.tasks(), EvaluationLimits.defaults());
         if (settings.validationEnabled()) {
-            TaskCatalog tasks = new TaskCatalog(settings.tasks(), EvaluationLimits.defaults());
             loop = ValidatorNode.assemble(
                     web3j,
                     settings.chainId(),
@@ -200,6 +201,14 @@ public class ValidatorService {
      * @return the validator loop
      * @throws ProblemException 404 on a pure gateway, which validates nothing
      */
+    /**
+     * @return the tasks this node evaluates: those configured and those it took up from the model registry, held once
+     *     bound to their registry entries (shared by the validator loop and the gateway)
+     */
+    public TaskCatalog tasks() {
+        return tasks;
+    }
+
     public ValidatorLoop loop() {
         if (loop == null) {
             throw ProblemException.notFound("this node does not validate (cotrain.validation.enabled=false): it serves "

@@ -8,13 +8,10 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
 
-import io.cotrain.contracts.AggregationMethod;
 import io.cotrain.contracts.generated.ModelRegistry;
 import io.cotrain.ipfs.Cid;
 import io.cotrain.ipfs.ContributionManifest;
 import io.cotrain.ipfs.ContributionManifest.Artifact;
-import io.cotrain.ipfs.ModelFile;
-import io.cotrain.oracle.evaluation.SchemaDocument;
 import io.cotrain.oracle.evaluation.testing.Contributions;
 import io.cotrain.oracle.evaluation.testing.SyntheticTabularTask;
 import io.cotrain.testing.Await;
@@ -186,16 +183,15 @@ class GatewayApiIT {
     @Test
     void aModelIsRegisteredWithATransactionTheGatewayBuiltAndTheWalletSigned() throws Exception {
         Credentials owner = network.newWallet(0);
-        ModelDocuments documents = documents();
+        NetworkClients.ModelDocuments documents = network.modelDocuments(task);
         Cid schema = documents.schema();
-        Cid description = documents.description();
         Map<String, Object> registration = new HashMap<>(Map.of(
                 "owner",
                 owner.getAddress(),
                 "baseModelCid",
                 documents.base().cid().toString(),
                 "heldOutDigest",
-                description.digestHex(),
+                documents.heldOut().digestHex(),
                 "schemaDigest",
                 schema.digestHex(),
                 "rule",
@@ -214,15 +210,17 @@ class GatewayApiIT {
                 .statusCode(400)
                 .body("detail", containsString("rule must be one of"))
                 .body("detail", containsString("rewardWeights"));
+        Cid unrelated = network.content.putVerified(
+                "a text on IPFS, neither a schema nor a model".getBytes(StandardCharsets.UTF_8));
         Map<String, Object> notASchema = new HashMap<>(registration);
-        notASchema.put("schemaDigest", description.digestHex());
+        notASchema.put("schemaDigest", unrelated.digestHex());
         post("/models/register", notASchema)
                 .then()
                 .statusCode(422)
                 .contentType(PROBLEM)
                 .body("detail", containsString("no schema document"));
         Map<String, Object> notAModel = new HashMap<>(registration);
-        notAModel.put("baseModelCid", description.toString());
+        notAModel.put("baseModelCid", unrelated.toString());
         post("/models/register", notAModel).then().statusCode(422).body("detail", containsString("not a model"));
 
         JsonPath plan = post("/models/register", registration)
@@ -335,7 +333,7 @@ class GatewayApiIT {
     void aContributorSignsInJoinsSubmitsIsScoredClaimsAndEvaluatesAgainstTheNewHead() throws Exception {
         // ---- the network this story starts from: task 1, a contributor with tokens, a wallet with none; the head,
         // commits and staked total as they are before the story (whatever other scenarios did)
-        taskOneRegistered();
+        network.taskOneServed();
         Credentials contributor = network.newWallet(500);
         Credentials other = network.newWallet(0);
         String address = contributor.getAddress();
@@ -572,7 +570,7 @@ class GatewayApiIT {
 
     @Test
     void onlyASignedInWalletEvaluatesAndGarbageGetsTheFloorScore() throws Exception {
-        taskOneRegistered();
+        network.taskOneServed();
         Cid garbage = network.content.putVerified(Contributions.garbage(2_048, 3));
         given().contentType(ContentType.JSON)
                 .body(Map.of("cid", garbage.toString()))
@@ -636,7 +634,7 @@ class GatewayApiIT {
 
     @Test
     void aClientOverItsBudgetOfExpensiveCallsIsToldToWait() throws Exception {
-        taskOneRegistered();
+        network.taskOneServed();
         // a signed-in wallet of its own is counted by its address: spending its budget leaves that of the anonymous
         // client (counted by IP), which the other scenarios use, whole
         String token = signIn(NetworkClients.newKey());
@@ -661,40 +659,6 @@ class GatewayApiIT {
     }
 
     // ---- helpers ----------------------------------------------------------------------------------------------
-
-    /** The synthetic task's model documents, stored on IPFS: schema document, base model, held-out description. */
-    private record ModelDocuments(Cid schema, ModelFile base, Cid description) {}
-
-    private ModelDocuments documents() {
-        return new ModelDocuments(
-                network.content.putVerified(SchemaDocument.write(task.schema())),
-                network.content.putModel(task.baseModelBytes()),
-                network.content.putVerified("2,000 synthetic rows".getBytes(StandardCharsets.UTF_8)));
-    }
-
-    /**
-     * Task 1, the task the node holds the held-out set of, as the registration scenario registers it through the
-     * gateway: registered by the admin straight on chain, unless the registry has a task already (that scenario ran).
-     */
-    private void taskOneRegistered() throws Exception {
-        ModelRegistry models = network.chain.models(ADMIN);
-        if (models.modelCount().send().signum() > 0) return;
-        ModelDocuments documents = documents();
-        var registered = ModelRegistry.getModelRegisteredEvents(models.registerModel(new ModelRegistry.ModelSpec(
-                                documents.base().sha256(),
-                                documents.base().cid().digest(),
-                                documents.description().digest(),
-                                documents.schema().digest(),
-                                AggregationMethod.FED_AVG.onChain(),
-                                BigInteger.ZERO,
-                                BigInteger.ZERO,
-                                BigInteger.valueOf(10_000),
-                                BigInteger.ZERO,
-                                BigInteger.ZERO))
-                        .send())
-                .getFirst();
-        assertThat(registered.modelId).isEqualTo(BigInteger.valueOf(ValidatorNetworkResource.TASK));
-    }
 
     /** @return a bearer token for the wallet, signed in with its signature of the message the gateway prepared */
     private static String signIn(Credentials wallet) throws Exception {

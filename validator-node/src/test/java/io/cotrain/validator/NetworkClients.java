@@ -2,12 +2,19 @@ package io.cotrain.validator;
 
 import static io.cotrain.contracts.testing.CotrainClients.tokens;
 import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cotrain.contracts.DeploymentAddresses;
 import io.cotrain.contracts.RoundPhase;
+import io.cotrain.contracts.generated.ModelRegistry;
 import io.cotrain.contracts.testing.CotrainClients;
+import io.cotrain.contracts.testing.TestNetwork;
+import io.cotrain.ipfs.Cid;
 import io.cotrain.ipfs.ContentStore;
 import io.cotrain.ipfs.IpfsClient;
+import io.cotrain.ipfs.ModelFile;
+import io.cotrain.oracle.evaluation.SchemaDocument;
+import io.cotrain.oracle.evaluation.testing.SyntheticTabularTask;
 import io.cotrain.testing.Await;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -84,6 +91,49 @@ final class NetworkClients implements AutoCloseable {
                     .send();
         }
         return wallet;
+    }
+
+    /**
+     * What an owner registers: the schema and base model stored on IPFS, and the held-out set's digest (the set itself
+     * stays with the owner and the validators).
+     */
+    record ModelDocuments(Cid schema, ModelFile base, Cid heldOut) {}
+
+    /** @return a synthetic task's model documents */
+    ModelDocuments modelDocuments(SyntheticTabularTask task) {
+        return new ModelDocuments(
+                content.putVerified(SchemaDocument.write(task.schema())),
+                content.putModel(task.baseModelBytes()),
+                Cid.of(task.heldOutCsv()));
+    }
+
+    /**
+     * Task 1, the task the node holds the held-out set of, registered by the admin straight on chain unless the
+     * registry has a task already (a registration scenario ran), and served by the node in the round open now: what a
+     * scenario that submits to it needs. The node declares it on its first tick after the registration.
+     */
+    void taskOneServed() throws Exception {
+        ModelRegistry models = chain.models(ADMIN);
+        if (models.modelCount().send().signum() == 0) {
+            ModelDocuments documents = modelDocuments(SyntheticTabularTask.standard());
+            var registered = ModelRegistry.getModelRegisteredEvents(models.registerModel(TestNetwork.fedAvgSpec(
+                                    documents.base().sha256(),
+                                    documents.base().cid().digest(),
+                                    documents.heldOut().digest(),
+                                    documents.schema().digest()))
+                            .send())
+                    .getFirst();
+            assertThat(registered.modelId).isEqualTo(BigInteger.valueOf(ValidatorNetworkResource.TASK));
+        }
+        BigInteger task = BigInteger.valueOf(ValidatorNetworkResource.TASK);
+        Await.until(
+                "the node serving task 1",
+                Duration.ofSeconds(60),
+                () -> chain.registry(ADMIN)
+                                .servingMask(task, currentRound())
+                                .send()
+                                .signum()
+                        != 0);
     }
 
     /** @return the round the chain is in now */

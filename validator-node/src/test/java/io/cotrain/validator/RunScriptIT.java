@@ -47,7 +47,6 @@ class RunScriptIT {
                 .contains("cotrain.rpc-url (env COTRAIN_RPC_URL) must be an http(s) URL")
                 .contains("cotrain.deployment-file (env COTRAIN_DEPLOYMENT_FILE) is missing")
                 .contains("cotrain.key.private-key (env COTRAIN_KEY_PRIVATE_KEY) is not a 32-byte hex private key")
-                .contains("no task is configured")
                 .doesNotContain("1234notakey");
     }
 }

@@ -74,6 +74,7 @@ class ValidatorNodeIT {
         when().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
         when().get("/q/health").then().statusCode(200).body("status", equalTo("UP"));
 
+        network.taskOneServed(); // a task is held once its registry entry records the configured files
         when().get("/status")
                 .then()
                 .statusCode(200)
@@ -107,6 +108,7 @@ class ValidatorNodeIT {
 
         String metricsBefore = get("/q/metrics").asString(); // the node's counters before this scenario's round
 
+        network.taskOneServed();
         network.freshRound(); // a round of this scenario's own, with room to submit
         BigInteger honestId = submit(honestContributor, honest);
         BigInteger garbageId = submit(garbageContributor, garbage);

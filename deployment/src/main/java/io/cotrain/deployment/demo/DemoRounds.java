@@ -12,6 +12,7 @@ import io.cotrain.contracts.ProtocolParameter;
 import io.cotrain.contracts.RoundPhase;
 import io.cotrain.contracts.generated.CotrainProtocol;
 import io.cotrain.contracts.generated.ModelRegistry;
+import io.cotrain.contracts.generated.ValidatorRegistry;
 import io.cotrain.ipfs.ContentStore;
 import io.cotrain.ipfs.ContributionManifest;
 import io.cotrain.ipfs.ContributionManifest.Artifact;
@@ -62,7 +63,8 @@ import org.web3j.utils.Numeric;
  * round it waits for the validators to score it and to record the next global model, and prints the commit, its
  * held-out accuracy and every contributor's score, reward and slash; at the end, each role's share of the rewards.
  *
- * <p>Usage: {@code DemoRounds --task-dir DIR --work DIR [--rounds N] [--epochs E]}; environment:
+ * <p>Usage: {@code DemoRounds --task-dir DIR --work DIR [--rounds N] [--epochs E] [--register-only true]} (the last
+ * registers the task and stops: the local network registers it before its validators start); environment:
  * {@code COTRAIN_RPC_URL}, {@code COTRAIN_IPFS_URL}, {@code COTRAIN_DEPLOYMENT} (as for the CLI),
  * {@code COTRAIN_DEMO_OWNER_KEY} (the model owner) and {@code COTRAIN_DEMO_CONTRIBUTOR_KEYS} (comma-separated: one
  * honest contributor per shard but the last, then the poisoner, the free rider, the noisy free rider, the copier).
@@ -121,6 +123,7 @@ public final class DemoRounds {
     private final PrintStream out;
     private final CotrainProtocol protocol;
     private final ModelRegistry models;
+    private final ValidatorRegistry validators;
     private final ContentStore content;
     private final Credentials owner;
     private final List<Contributor> contributors;
@@ -136,6 +139,7 @@ public final class DemoRounds {
         ReadOnlyContracts contracts = ReadOnlyContracts.of(web3j, addresses, addresses.protocol());
         this.protocol = contracts.protocol();
         this.models = contracts.models();
+        this.validators = contracts.validators();
         this.content = new ContentStore(new IpfsClient(URI.create(required("COTRAIN_IPFS_URL"))));
         this.owner = Credentials.create(required("COTRAIN_DEMO_OWNER_KEY"));
         this.contributors =
@@ -146,6 +150,7 @@ public final class DemoRounds {
         Path taskDirectory = null;
         Path work = null;
         int rounds = 5;
+        boolean registerOnly = false;
         int epochs = 2;
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
@@ -153,12 +158,15 @@ public final class DemoRounds {
                 case "--work" -> work = Path.of(args[i + 1]);
                 case "--rounds" -> rounds = Integer.parseInt(args[i + 1]);
                 case "--epochs" -> epochs = Integer.parseInt(args[i + 1]);
+                case "--register-only" -> registerOnly = Boolean.parseBoolean(args[i + 1]);
                 default -> usage();
             }
         }
         if (taskDirectory == null || work == null || args.length % 2 != 0) usage();
         try {
-            new DemoRounds(System.getenv(), taskDirectory, work, epochs, System.out).run(rounds);
+            DemoRounds demo = new DemoRounds(System.getenv(), taskDirectory, work, epochs, System.out);
+            if (registerOnly) demo.registerTask();
+            else demo.run(rounds);
         } catch (RuntimeException e) {
             System.err.println("the demo failed: " + e.getMessage());
             System.exit(1);
@@ -166,13 +174,18 @@ public final class DemoRounds {
     }
 
     private static void usage() {
-        System.err.println("usage: DemoRounds --task-dir DIR --work DIR [--rounds N] [--epochs E]");
+        System.err.println(
+                "usage: DemoRounds --task-dir DIR --work DIR [--rounds N] [--epochs E] [--register-only true]");
         System.exit(2);
     }
 
-    /** Registers the task, stakes every contributor, then runs {@code rounds} rounds. */
+    /**
+     * Registers the task unless it is, stakes every contributor, waits for every validator to serve the task, then
+     * runs {@code rounds} rounds.
+     */
     List<RoundReport> run(int rounds) {
         registerTask();
+        await("serve the task", this::everyValidatorServes);
         for (Contributor contributor : contributors)
             cli(contributor.key(), "register", "--stake", Integer.toString(STAKE));
         out.println("contributors (" + STAKE + " COT staked each):");
@@ -204,7 +217,16 @@ public final class DemoRounds {
         return reports;
     }
 
-    private void registerTask() {
+    /** @return whether every active validator serves the task in the round open now */
+    private boolean everyValidatorServes() {
+        BigInteger active = read(() -> validators.activeMask().send());
+        BigInteger round = read(() -> protocol.currentRound().send());
+        BigInteger serving = read(() -> validators.servingMask(TASK, round).send());
+        return active.signum() > 0 && serving.and(active).equals(active);
+    }
+
+    /** Registers the task as its owner, unless the registry holds a task already. */
+    void registerTask() {
         if (read(() -> models.modelCount().send()).signum() > 0) return;
         String output = cli(
                 owner,
@@ -217,8 +239,8 @@ public final class DemoRounds {
                 DemoTask.SCHEMA.labelColumn(),
                 "--classes",
                 Integer.toString(DemoTask.SCHEMA.classCount()),
-                "--held-out-description",
-                taskDirectory.resolve("task.json").toString(),
+                "--held-out",
+                taskDirectory.resolve("held-out.csv").toString(),
                 "--rule",
                 "fedavg");
         out.print(output);
@@ -259,7 +281,9 @@ public final class DemoRounds {
         // every contribution's round must be finalized, and the model registry must have aggregated the last one
         for (BigInteger id : submitted.values()) {
             BigInteger round = read(() -> protocol.contribution(digests.get(id)).send()).round;
-            await(() -> RoundPhase.of(read(() -> protocol.roundInfo(round).send()).phase) == RoundPhase.FINALIZED);
+            await(
+                    "finalize and aggregate the round",
+                    () -> RoundPhase.of(read(() -> protocol.roundInfo(round).send()).phase) == RoundPhase.FINALIZED);
         }
         // on a busy machine a demo round's submissions can spill into the next protocol round: wait for the commit
         // of the last protocol round that aggregated an update (a round that aggregated none makes no commit)
@@ -269,8 +293,9 @@ public final class DemoRounds {
                         && AggregationWeight.aggregated(view.consensusScore.intValueExact(), neutralScore(view.round)))
                 .map(view -> view.round)
                 .max(Comparator.naturalOrder());
-        lastAggregated.ifPresent(round ->
-                await(() -> read(() -> models.model(TASK).send()).component4().compareTo(round) >= 0));
+        lastAggregated.ifPresent(round -> await(
+                "finalize and aggregate the round",
+                () -> read(() -> models.model(TASK).send()).component4().compareTo(round) >= 0));
 
         List<Outcome> outcomes = new ArrayList<>();
         for (var entry : submitted.entrySet()) {
@@ -578,11 +603,11 @@ public final class DemoRounds {
         return ContractCalls.read("reading the chain", call);
     }
 
-    private static void await(BooleanSupplier done) {
+    private static void await(String validatorsDo, BooleanSupplier done) {
         long deadline = System.currentTimeMillis() + PATIENCE_MILLIS;
         while (!done.getAsBoolean()) {
             if (System.currentTimeMillis() > deadline) {
-                throw new IllegalStateException("the validators did not finalize and aggregate the round within "
+                throw new IllegalStateException("the validators did not " + validatorsDo + " within "
                         + PATIENCE_MILLIS / 60_000 + " minutes: see the validator logs");
             }
             try {

@@ -2,8 +2,6 @@ package io.cotrain.validator.api;
 
 import io.cotrain.ipfs.ContentStore;
 import io.cotrain.ipfs.IpfsClient;
-import io.cotrain.oracle.evaluation.EvaluationLimits;
-import io.cotrain.oracle.scoring.TaskCatalog;
 import io.cotrain.validator.NodeSettings;
 import io.cotrain.validator.ValidatorConfig;
 import io.cotrain.validator.ValidatorService;
@@ -60,8 +58,7 @@ public class Gateway {
                 web3j, settings.deployment(), ledger, id -> node.loop().evaluation(id));
         transactions = new TransactionBuilder(web3j, settings.chainId(), settings.deployment());
         content = new ContentStore(ipfs);
-        evaluator =
-                new CandidateEvaluator(content, new TaskCatalog(settings.tasks(), EvaluationLimits.defaults()), reader);
+        evaluator = new CandidateEvaluator(content, node.tasks(), reader);
     }
 
     @Scheduled(

@@ -24,7 +24,7 @@ import java.util.List;
  * @param owner the wallet that signs and receives the model NFT
  * @param baseModelCid the base model file's CID
  * @param baseModelSha256 the file's sha256 (needed only when the CID is not a raw block)
- * @param heldOutDigest the sha256 of the held-out set's description (a raw CIDv1 derives from it)
+ * @param heldOutDigest the sha256 of the held-out set, which validators bind their copy to (never published)
  * @param schemaDigest the sha256 of the schema document ({@code SchemaDocument}) on IPFS
  * @param rule fedavg, median, trimmed-mean, krum or multi-krum
  * @param ruleParameterA trimmed-mean: basis points trimmed per side; krum, multi-krum: f
@@ -78,8 +78,8 @@ public record ModelRegistration(
 
         DataSchema dataSchema;
         try {
-            dataSchema =
-                    SchemaDocument.read(fetch(content, Cid.ofDigest(schema), schema, 64 * 1024, "the schema document"));
+            dataSchema = SchemaDocument.read(
+                    fetch(content, Cid.ofDigest(schema), schema, SchemaDocument.MAX_BYTES, "the schema document"));
         } catch (IllegalArgumentException e) {
             throw new ProblemException(422, "the document schemaDigest names is no schema document: " + e.getMessage());
         }

@@ -47,6 +47,10 @@ final class RevertReasons {
                     "the account is not a registered contributor: register first " + "(POST /training/join/{id})"),
             Map.entry("InsufficientStake", "a first stake must be at least the protocol's minimum contributor stake"),
             Map.entry("TaskIdTooLarge", "task ids are stored in 32 bits"),
+            Map.entry(
+                    "TaskUnderserved",
+                    "task {taskId} is served by {servers} of this round's validators, fewer than the {required} a "
+                            + "quorum needs: nobody could judge the contribution; submit once its validators serve it"),
             Map.entry("NothingToClaim", "nothing is credited to this account"));
 
     /** How anvil puts revert data in a message: {@code custom error 0x<selector>: <arguments, hex>}. */

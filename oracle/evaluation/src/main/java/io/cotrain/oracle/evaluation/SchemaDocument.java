@@ -26,6 +26,9 @@ public final class SchemaDocument {
     /** The format this code reads and writes. */
     public static final int FORMAT_VERSION = 1;
 
+    /** The most bytes a schema document may have: what readers fetch from IPFS at most. */
+    public static final long MAX_BYTES = 1 << 20;
+
     private static final Set<String> FIELDS = Set.of("formatVersion", "featureColumns", "labelColumn", "classCount");
     private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
                     .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)

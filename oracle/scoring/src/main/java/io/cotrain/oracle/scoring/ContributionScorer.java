@@ -125,6 +125,16 @@ public final class ContributionScorer implements AutoCloseable {
         this.roundFetcher = new RoundFetcher(content, health, fetching.concurrency());
     }
 
+    /** @return the tasks this scorer judges: those it holds are bound to their registry entries */
+    TaskCatalog tasks() {
+        return tasks;
+    }
+
+    /** @return whether this scorer holds the held-out set of {@code taskId} */
+    public boolean holds(long taskId) {
+        return tasks.has(taskId);
+    }
+
     /**
      * @param contribution the contribution as recorded on chain
      * @return this validator's score and metrics for it

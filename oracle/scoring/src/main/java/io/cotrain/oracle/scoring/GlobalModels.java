@@ -97,7 +97,20 @@ public final class GlobalModels implements GlobalModelSource {
      * @throws TransientFailureException if IPFS cannot deliver it now
      */
     public byte[] modelOf(CommitView commit) {
-        ModelFile file = ModelFile.ofCommit(commit.weightsDigest, commit.weightsRoot);
+        return modelOf(ModelFile.ofCommit(commit.weightsDigest, commit.weightsRoot));
+    }
+
+    /**
+     * @param file a model file the registry names, e.g. a task's base model
+     * @return this node's copy of it, fetched from IPFS and verified first if it has none
+     * @throws TransientFailureException if IPFS cannot deliver it now
+     */
+    public Path localCopy(ModelFile file) {
+        modelOf(file);
+        return copyOf(HexFormat.of().formatHex(file.sha256()));
+    }
+
+    private byte[] modelOf(ModelFile file) {
         String sha256 = HexFormat.of().formatHex(file.sha256());
         Path local = copyOf(sha256);
         try {

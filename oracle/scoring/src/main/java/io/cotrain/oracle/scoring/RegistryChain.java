@@ -34,6 +34,9 @@ interface RegistryChain {
     /** @return the model registered as {@code task} */
     Model model(BigInteger task);
 
+    /** @return the account that owns model {@code task} (its NFT's holder) */
+    String ownerOf(BigInteger task);
+
     /** @return the head commit of the task's branch */
     BigInteger branchHead(BigInteger task, BigInteger branch);
 

@@ -34,6 +34,24 @@ interface ValidatorChain {
     /** @return this validator's index in the set, empty when it is not in it */
     Optional<Integer> validatorIndex();
 
+    /** @return the tasks this validator has declared it serves (from the next round, or the open one if empty) */
+    List<Long> servedTasks();
+
+    /** @return the validators that serve {@code taskId} in {@code round}, as a bitmap by index */
+    BigInteger servingMask(long taskId, BigInteger round);
+
+    /** Sends {@code serveTask} and waits for it to be mined. */
+    void serveTask(long taskId);
+
+    /** Sends {@code stopServingTask} and waits for it to be mined. */
+    void stopServingTask(long taskId);
+
+    /** @return whether the validator registry has this validator's public key */
+    boolean publicKeyPublished();
+
+    /** Sends {@code publishPublicKey} with this validator's public key and waits for it to be mined. */
+    void publishPublicKey();
+
     /** Sends {@code commitScores} and waits for it to be mined. */
     void commitScores(BigInteger round, byte[] hash);
 

@@ -11,10 +11,12 @@ import java.math.BigInteger;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.locks.ReentrantLock;
@@ -71,6 +73,11 @@ public final class ValidatorLoop implements AutoCloseable {
     private final CommitDuty commitDuty;
     private final RevealDuty revealDuty;
     private final FinalizeDuty finalizeDuty;
+    private final ServingDuty servingDuty;
+    private final InboxDuty inboxDuty;
+    private final DiscoveryDuty discoveryDuty;
+    private final PublicKeyDuty publicKeyDuty;
+    private final BindingDuty bindingDuty;
     private final ModelCommitter committer;
     private final RoundValuer valuer;
     private final Settings settings;
@@ -103,7 +110,10 @@ public final class ValidatorLoop implements AutoCloseable {
             Clock clock,
             ModelCommitter committer,
             RoundContributions roundContributions,
-            RoundValuer valuer) {
+            RoundValuer valuer,
+            InboxDuty inboxDuty,
+            DiscoveryDuty discoveryDuty,
+            BindingDuty bindingDuty) {
         this.chain = chain;
         this.follower = follower;
         this.scorer = scorer;
@@ -113,6 +123,11 @@ public final class ValidatorLoop implements AutoCloseable {
         this.commitDuty = new CommitDuty(chain, journal, this::prepare);
         this.revealDuty = new RevealDuty(chain, journal);
         this.finalizeDuty = new FinalizeDuty(chain, roundContributions::of, settings);
+        this.servingDuty = new ServingDuty(chain, scorer.tasks());
+        this.inboxDuty = inboxDuty;
+        this.discoveryDuty = discoveryDuty;
+        this.publicKeyDuty = new PublicKeyDuty(chain);
+        this.bindingDuty = bindingDuty;
         this.committer = committer;
         this.settings = settings;
         this.listener = listener;
@@ -161,11 +176,22 @@ public final class ValidatorLoop implements AutoCloseable {
     }
 
     /**
-     * Judges the contributions seen and not judged yet, a batch at a time, then aggregates what the registry awaits
-     * from this node. Never throws.
+     * Takes up the registry's tasks whose held-out sets arrived, judges the contributions seen and not judged yet, a
+     * batch at a time, then aggregates what the registry awaits from this node. Never throws.
      */
     public void work() {
         synchronized (workLock) {
+            // with the work, not the duties: fetching a new task's documents must not delay a commit or a reveal
+            try {
+                inboxDuty.perform(problem -> recordProblem("receiving held-out sets", problem));
+            } catch (RuntimeException e) {
+                recordError("receiving held-out sets", e);
+            }
+            try {
+                discoveryDuty.perform(refusal -> recordProblem("taking up the registry's tasks", refusal));
+            } catch (RuntimeException e) {
+                recordError("taking up the registry's tasks", e);
+            }
             judgePending();
             BigInteger current = currentRound;
             if (current != null) committer.tick(current, this::recordError);
@@ -181,6 +207,12 @@ public final class ValidatorLoop implements AutoCloseable {
 
     private void followAndAdvance() {
         try {
+            bindingDuty.perform(refusal -> recordProblem("binding the configured tasks", refusal));
+        } catch (RuntimeException e) {
+            recordError("binding the configured tasks", e);
+        }
+
+        try {
             follower.poll(new ProtocolEventFollower.Handler() {
                 @Override
                 public void contributionSubmitted(ContributionSubmittedEventResponse event) {
@@ -193,11 +225,24 @@ public final class ValidatorLoop implements AutoCloseable {
                             event.contentDigest,
                             event.log.getBlockNumber());
                     roundContributions.seen(record);
-                    if (evaluations.get(event.id).isEmpty()) pending.put(event.id, record);
+                    boolean held = scorer.holds(record.taskId());
+                    if (held && evaluations.get(event.id).isEmpty()) pending.put(event.id, record);
                 }
             });
         } catch (RuntimeException e) {
             recordError("following events", e);
+        }
+
+        try {
+            servingDuty.perform(discoveryDuty.completedPass());
+        } catch (RuntimeException e) {
+            recordError("declaring the tasks served", e);
+        }
+
+        try {
+            publicKeyDuty.perform();
+        } catch (RuntimeException e) {
+            recordError("publishing the public key", e);
         }
 
         Map<BigInteger, String> rounds = new TreeMap<>();
@@ -312,21 +357,28 @@ public final class ValidatorLoop implements AutoCloseable {
     }
 
     /**
-     * Judges every contribution of the round, values the admitted updates together, and journals the scores with a
-     * fresh salt, durably.
+     * Judges every contribution of the round this validator judges, values the admitted updates together, and
+     * journals the scores with a fresh salt, durably. It scores 0, abstaining, a contribution whose task it does not
+     * serve in the round; and one whose task it serves on chain without holding the held-out set (an operator's
+     * change not in force yet), which costs this validator a deviation, never the contributor a penalty.
      */
     private ScoreJournal.Entry prepare(BigInteger round, RoundView info) {
         List<ContributionRecord> contributions = roundContributions.of(round, info);
+        Set<Long> judged = judgedTasks(round, contributions);
+        List<ContributionRecord> toJudge = contributions.stream()
+                .filter(contribution -> judged.contains(contribution.taskId()))
+                .toList();
         judging.lock();
         try {
-            judgeAll(contributions);
-            valuer.value(round, contributions).forEach(listener::valued);
+            judgeAll(toJudge);
+            valuer.value(round, toJudge).forEach(listener::valued);
         } finally {
             judging.unlock();
         }
         int[] scores = contributions.stream()
-                .mapToInt(contribution ->
-                        evaluations.get(contribution.id()).orElseThrow().score())
+                .mapToInt(contribution -> judged.contains(contribution.taskId())
+                        ? evaluations.get(contribution.id()).orElseThrow().score()
+                        : ScoreCommitment.ABSTAIN)
                 .toArray();
         ScoreJournal.Entry entry = new ScoreJournal.Entry(
                 ScoreCommitment.withFreshSalt(round, scores), info.firstContributionId, ScoreJournal.State.PREPARED);
@@ -334,8 +386,22 @@ public final class ValidatorLoop implements AutoCloseable {
         return entry;
     }
 
+    /** @return the tasks of the round's contributions that this validator serves in it and holds */
+    private Set<Long> judgedTasks(BigInteger round, List<ContributionRecord> contributions) {
+        int index = chain.validatorIndex().orElseThrow(() -> new IllegalStateException("not in the validator set"));
+        Set<Long> judged = new HashSet<>();
+        contributions.stream().map(ContributionRecord::taskId).distinct().forEach(task -> {
+            if (scorer.holds(task) && chain.servingMask(task, round).testBit(index)) judged.add(task);
+        });
+        return judged;
+    }
+
     private void recordError(String what, RuntimeException e) {
-        String detail = e.getMessage() != null ? e.getMessage() : e.getClass().getName();
+        recordProblem(
+                what, e.getMessage() != null ? e.getMessage() : e.getClass().getName());
+    }
+
+    private void recordProblem(String what, String detail) {
         String message = clock.instant() + " " + what + ": " + detail;
         LOG.warn("{}: {}", what, detail);
         synchronized (lastErrors) {

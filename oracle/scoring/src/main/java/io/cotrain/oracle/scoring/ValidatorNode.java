@@ -36,7 +36,10 @@ import org.web3j.protocol.Web3j;
  * contribution), {@code models/} (the global models this node computed, by sha256), {@code updates/} (the admitted
  * updates of recent rounds, for valuing them: {@link UpdateStore}), {@code artifacts/} (the earliest
  * contribution to submit each artifact, by sha256, for flooring copies: rebuilt from the chain's events and the
- * manifests on IPFS when missing).
+ * manifests on IPFS when missing), {@code held-out/} (held-out sets an operator provides or owners send encrypted to
+ * this validator, found by their sha256: the node takes up each registered task whose set is there, see
+ * {@link DiscoveryDuty} and {@link InboxDuty}), {@code held-out-cursor} (the first block of held-out announcements
+ * not read yet).
  */
 public final class ValidatorNode {
     /**
@@ -46,6 +49,7 @@ public final class ValidatorNode {
      * @param tip the EIP-1559 priority fee per gas, in wei
      * @param loop finalize paging and turns
      * @param fetching how a round's content is fetched from IPFS: deadline, fetches in flight, health probe
+     * @param takeUp which registered tasks the node takes up by itself when their held-out sets arrive
      */
     public record Options(
             int confirmations,
@@ -53,8 +57,20 @@ public final class ValidatorNode {
             Duration receiptTimeout,
             BigInteger tip,
             ValidatorLoop.Settings loop,
-            ContentFetching fetching) {
-        /** Options with the default {@link ContentFetching}. */
+            ContentFetching fetching,
+            TakeUpPolicy takeUp) {
+        /** Options with the default {@link TakeUpPolicy}. */
+        public Options(
+                int confirmations,
+                int maxBlocksPerQuery,
+                Duration receiptTimeout,
+                BigInteger tip,
+                ValidatorLoop.Settings loop,
+                ContentFetching fetching) {
+            this(confirmations, maxBlocksPerQuery, receiptTimeout, tip, loop, fetching, TakeUpPolicy.defaults());
+        }
+
+        /** Options with the default {@link ContentFetching} and {@link TakeUpPolicy}. */
         public Options(
                 int confirmations,
                 int maxBlocksPerQuery,
@@ -153,7 +169,19 @@ public final class ValidatorNode {
         RoundContributions roundContributions =
                 new RoundContributions(history, submissionWindow(web3j, protocol, chain));
         ModelRegistry models = contracts.models();
-        var chainPort = new Web3jValidatorChain(web3j, protocol, registry, models, chainId, sender, retry);
+        var chainPort = new Web3jValidatorChain(
+                web3j,
+                protocol,
+                registry,
+                models,
+                chainId,
+                sender,
+                key.getEcKeyPair().getPublicKey(),
+                retry);
+        Path heldOut = PrivateFiles.directory(dataDirectory.resolve("held-out"));
+        // an envelope holds the set base64-encoded, plus a few hundred bytes per recipient
+        TaskDocuments documents =
+                TaskDocuments.ipfs(content, globalModels, tasks.limits().maxDatasetBytes() * 4 / 3 + (1 << 20));
         ModelCommitter committer =
                 new ModelCommitter(chainPort, new IpfsModelStore(globalModels, content), tasks, roundContributions);
         EvaluationStore evaluations = new EvaluationStore(dataDirectory);
@@ -171,7 +199,25 @@ public final class ValidatorNode {
                 Clock.systemUTC(),
                 committer,
                 roundContributions,
-                valuer);
+                valuer,
+                new InboxDuty(
+                        HeldOutShares.events(web3j, deployment.modelRegistry(), options.maxBlocksPerQuery(), retry),
+                        chainPort,
+                        chainPort,
+                        tasks,
+                        documents,
+                        key.getEcKeyPair(),
+                        heldOut,
+                        new DurableNumber(dataDirectory.resolve("held-out-cursor")),
+                        deployment.deployBlock(),
+                        options.confirmations()),
+                new DiscoveryDuty(
+                        chainPort,
+                        tasks,
+                        new HeldOutDirectory(heldOut, tasks.limits().maxDatasetBytes()),
+                        documents,
+                        options.takeUp()),
+                new BindingDuty(chainPort, tasks));
     }
 
     /** A round's score scale from its parameters; a task's rule from its registry entry (FedAvg if it has none). */

@@ -19,6 +19,7 @@ import org.web3j.protocol.Web3j;
 import org.web3j.tuples.generated.Tuple2;
 import org.web3j.tuples.generated.Tuple3;
 import org.web3j.tuples.generated.Tuple4;
+import org.web3j.utils.Numeric;
 
 /**
  * {@link ValidatorChain} and {@link RegistryChain} over web3j: reads through read-only bindings, transactions through
@@ -32,11 +33,13 @@ final class Web3jValidatorChain implements ValidatorChain, RegistryChain {
     private final long chainId;
     private final TransactionSender sender;
     private final ChainReads reads;
+    private final BigInteger publicKey;
 
     /**
      * @param protocol a read-only binding of the protocol (calls only; transactions go through {@code sender})
      * @param registry a read-only binding of the validator registry
      * @param models a read-only binding of the model registry
+     * @param publicKey the public key of the sender's account
      */
     Web3jValidatorChain(
             Web3j web3j,
@@ -45,8 +48,10 @@ final class Web3jValidatorChain implements ValidatorChain, RegistryChain {
             ModelRegistry models,
             long chainId,
             TransactionSender sender,
+            BigInteger publicKey,
             RetryPolicy retry) {
         this.web3j = web3j;
+        this.publicKey = publicKey;
         this.protocol = protocol;
         this.registry = registry;
         this.models = models;
@@ -96,6 +101,51 @@ final class Web3jValidatorChain implements ValidatorChain, RegistryChain {
     }
 
     @Override
+    public List<Long> servedTasks() {
+        List<?> tasks = reads.read(
+                "servedTasks", () -> registry.servedTasks(sender.address()).send());
+        return tasks.stream().map(task -> ((BigInteger) task).longValueExact()).toList();
+    }
+
+    @Override
+    public BigInteger servingMask(long taskId, BigInteger round) {
+        return reads.read(
+                "servingMask(" + taskId + ", " + round + ")",
+                () -> registry.servingMask(BigInteger.valueOf(taskId), round).send());
+    }
+
+    @Override
+    public void serveTask(long taskId) {
+        sender.send(
+                "serveTask(" + taskId + ")",
+                registry.getContractAddress(),
+                registry.serveTask(BigInteger.valueOf(taskId)).encodeFunctionCall());
+    }
+
+    @Override
+    public boolean publicKeyPublished() {
+        byte[] key = reads.read(
+                "publicKeyOf", () -> registry.publicKeyOf(sender.address()).send());
+        return key.length > 0;
+    }
+
+    @Override
+    public void publishPublicKey() {
+        sender.send(
+                "publishPublicKey",
+                registry.getContractAddress(),
+                registry.publishPublicKey(Numeric.toBytesPadded(publicKey, 64)).encodeFunctionCall());
+    }
+
+    @Override
+    public void stopServingTask(long taskId) {
+        sender.send(
+                "stopServingTask(" + taskId + ")",
+                registry.getContractAddress(),
+                registry.stopServingTask(BigInteger.valueOf(taskId)).encodeFunctionCall());
+    }
+
+    @Override
     public void commitScores(BigInteger round, byte[] hash) {
         send(
                 "commitScores(round " + round + ")",
@@ -125,6 +175,11 @@ final class Web3jValidatorChain implements ValidatorChain, RegistryChain {
         Tuple4<ModelRegistry.ModelSpec, BigInteger, BigInteger, BigInteger> model =
                 reads.read("model(" + task + ")", () -> models.model(task).send());
         return new Model(model.component1(), model.component2(), model.component3(), model.component4());
+    }
+
+    @Override
+    public String ownerOf(BigInteger task) {
+        return reads.read("ownerOf(" + task + ")", () -> models.ownerOf(task).send());
     }
 
     @Override

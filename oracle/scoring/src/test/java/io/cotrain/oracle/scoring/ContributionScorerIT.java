@@ -51,6 +51,7 @@ class ContributionScorerIT {
         Path base = Files.write(work.resolve("base.zip"), task.baseModelBytes());
         tasks = new TaskCatalog(
                 List.of(new TaskCatalog.TaskDefinition(1, task.schema(), heldOut, base)), EvaluationLimits.defaults());
+        tasks.bind(1); // no registry here to bind it against
         // a short timeout: content nobody stored is reported within seconds
         content = new ContentStore(
                 new IpfsClient(ipfs.apiUrl(), Duration.ofSeconds(2), IpfsClient.DEFAULT_MAX_OBJECT_BYTES));

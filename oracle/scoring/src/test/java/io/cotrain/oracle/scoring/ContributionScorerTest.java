@@ -66,6 +66,7 @@ class ContributionScorerTest {
         Path base = Files.write(work.resolve("base.zip"), task.baseModelBytes());
         tasks = new TaskCatalog(
                 List.of(new TaskCatalog.TaskDefinition(1, task.schema(), heldOut, base)), EvaluationLimits.defaults());
+        tasks.bind(1); // no registry here to bind it against
     }
 
     @AfterEach

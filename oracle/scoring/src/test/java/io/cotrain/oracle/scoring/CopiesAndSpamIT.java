@@ -1,10 +1,7 @@
 package io.cotrain.oracle.scoring;
 
-import static io.cotrain.contracts.testing.CotrainClients.tokens;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cotrain.client.EventQuery;
-import io.cotrain.client.EventReader;
 import io.cotrain.client.TransactionListener;
 import io.cotrain.contracts.ContributionStatus;
 import io.cotrain.contracts.generated.CotrainProtocol;
@@ -19,13 +16,13 @@ import io.cotrain.ipfs.ContentStore;
 import io.cotrain.ipfs.ContributionManifest;
 import io.cotrain.ipfs.ContributionManifest.Artifact;
 import io.cotrain.ipfs.IpfsClient;
+import io.cotrain.ipfs.ModelFile;
 import io.cotrain.ipfs.testing.IpfsExtension;
 import io.cotrain.ipfs.testing.IpfsNode;
 import io.cotrain.oracle.evaluation.EvaluationLimits;
 import io.cotrain.oracle.evaluation.testing.Contributions;
 import io.cotrain.oracle.evaluation.testing.SyntheticTabularTask;
 import java.io.IOException;
-import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,16 +43,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.web3j.crypto.Credentials;
-import org.web3j.crypto.Keys;
 import org.web3j.crypto.RawTransaction;
 import org.web3j.crypto.TransactionEncoder;
 import org.web3j.protocol.core.DefaultBlockParameterName;
 import org.web3j.protocol.core.Request;
-import org.web3j.protocol.core.methods.response.Log;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
 import org.web3j.protocol.core.methods.response.VoidResponse;
 import org.web3j.protocol.http.HttpService;
-import org.web3j.tx.Transfer;
 import org.web3j.utils.Convert;
 import org.web3j.utils.Numeric;
 
@@ -68,7 +62,15 @@ import org.web3j.utils.Numeric;
  */
 @ExtendWith({AnvilExtension.class, IpfsExtension.class})
 class CopiesAndSpamIT {
-    private static final long TASK = 1;
+    /** Each scenario has a task of its own, so that one's aggregated global model does not value another's work. */
+    private static final long COPIES_TASK = 1;
+
+    private static final long SPAM_TASK = 2;
+    private static final long HUNG_IPFS_TASK = 3;
+    /** Honest work next to the copies after a rebuild: valued against a global model no round has aggregated yet. */
+    private static final long REBUILT_HONEST_TASK = 4;
+
+    private static final List<Long> TASKS = List.of(COPIES_TASK, SPAM_TASK, HUNG_IPFS_TASK, REBUILT_HONEST_TASK);
     private static final Credentials ADMIN = DevAccounts.account(0);
     private static final Credentials VALIDATOR = DevAccounts.account(1);
     private static final ContentFetching FETCHING =
@@ -84,6 +86,7 @@ class CopiesAndSpamIT {
 
     private static AnvilNode anvil;
     private static IpfsNode ipfs;
+    private static TestNetwork network;
     private static CotrainClients chain;
     private static ContentStore content;
     private static SyntheticTabularTask task;
@@ -95,22 +98,25 @@ class CopiesAndSpamIT {
     static void network(AnvilNode anvilNode, IpfsNode ipfsNode) throws Exception {
         anvil = anvilNode;
         ipfs = ipfsNode;
-        chain = TestNetwork.builder(anvil)
+        network = TestNetwork.builder(anvil)
                 .admin(ADMIN)
                 .validators(List.of(VALIDATOR))
                 .validatorBond(3_000)
-                .build()
-                .chain();
+                .build();
+        chain = network.chain();
 
         content = new ContentStore(ipfs.client());
         task = SyntheticTabularTask.standard();
         builders = new Contributions(task);
         Path heldOut = Files.write(work.resolve("held-out.csv"), task.heldOutCsv());
         Path base = Files.write(work.resolve("base-model.zip"), task.baseModelBytes());
-        // the task is not registered in the model registry: contributions are judged against this configured model
-        tasks = new TaskCatalog(
-                List.of(new TaskCatalog.TaskDefinition(TASK, task.schema(), heldOut, base)),
-                EvaluationLimits.defaults());
+        List<TaskCatalog.TaskDefinition> definitions = new ArrayList<>();
+        for (long id : TASKS) {
+            TestNetwork.Task registered = SyntheticTaskRegistration.register(network, content, task);
+            assertThat(registered.id()).isEqualTo(BigInteger.valueOf(id));
+            definitions.add(new TaskCatalog.TaskDefinition(id, task.schema(), heldOut, base));
+        }
+        tasks = new TaskCatalog(definitions, EvaluationLimits.defaults());
     }
 
     private static ValidatorLoop validator(Path dataDirectory, ContentStore store) {
@@ -131,16 +137,26 @@ class CopiesAndSpamIT {
 
     @Test
     void aCopyIsFlooredWhileTheOriginalKeepsItsScore_alsoAfterARebuildFromAnEmptyDataDirectory() throws Exception {
-        byte[] work1 = builders.honestUpdate(10);
+        byte[] work1 = builders.honestUpdate(10, globalModelBytes(COPIES_TASK));
         Credentials alice = newContributor();
         Map<String, Prepared> first = new LinkedHashMap<>();
-        first.put("original", model(alice, work1, Instant.EPOCH));
-        first.put("copy", model(newContributor(), work1, Instant.EPOCH)); // same bytes, the copier's own manifest
-        first.put("honest", model(newContributor(), builders.honestUpdate(11), Instant.EPOCH));
+        first.put("original", model(COPIES_TASK, alice, work1, Instant.EPOCH));
+        first.put(
+                "copy",
+                model(COPIES_TASK, newContributor(), work1, Instant.EPOCH)); // same bytes, the copier's own manifest
+        first.put(
+                "honest",
+                model(
+                        COPIES_TASK,
+                        newContributor(),
+                        builders.honestUpdate(11, globalModelBytes(COPIES_TASK)),
+                        Instant.EPOCH));
         Map<String, BigInteger> ids = new LinkedHashMap<>(submitInOneRound(first));
         Map<String, Prepared> second = new LinkedHashMap<>();
-        second.put("later-copy", model(newContributor(), work1, Instant.EPOCH));
-        second.put("resubmission", model(alice, work1, Instant.parse("2026-12-01T00:00:00Z"))); // its own work again
+        second.put("later-copy", model(COPIES_TASK, newContributor(), work1, Instant.EPOCH));
+        second.put(
+                "resubmission",
+                model(COPIES_TASK, alice, work1, Instant.parse("2026-12-01T00:00:00Z"))); // its own work again
         ids.putAll(submitInOneRound(second));
         BigInteger original = ids.get("original");
         List<String> copies = List.of("copy", "later-copy", "resubmission");
@@ -176,8 +192,14 @@ class CopiesAndSpamIT {
         // manifests on IPFS before it judges a new copy.
         ValidatorLoop rebuilt = validator(work.resolve("copies-validator-rebuilt"), content);
         Map<String, Prepared> third = new LinkedHashMap<>();
-        third.put("copy-after-rebuild", model(newContributor(), work1, Instant.EPOCH));
-        third.put("honest-after-rebuild", model(newContributor(), builders.honestUpdate(12), Instant.EPOCH));
+        third.put("copy-after-rebuild", model(COPIES_TASK, newContributor(), work1, Instant.EPOCH));
+        third.put(
+                "honest-after-rebuild",
+                model(
+                        REBUILT_HONEST_TASK,
+                        newContributor(),
+                        builders.honestUpdate(12, globalModelBytes(REBUILT_HONEST_TASK)),
+                        Instant.EPOCH));
         ids.putAll(submitInOneRound(third));
         drive(rebuilt, () -> finalized(ids.values()), "the third round finalized");
         assertThat(rebuilt.evaluation(original).orElseThrow().score())
@@ -202,7 +224,7 @@ class CopiesAndSpamIT {
         deleteTree(firstData.resolve("artifacts"));
         ValidatorLoop upgraded = validator(firstData, content);
         Map<String, Prepared> fourth = new LinkedHashMap<>();
-        fourth.put("copy-after-upgrade", model(newContributor(), work1, Instant.EPOCH));
+        fourth.put("copy-after-upgrade", model(COPIES_TASK, newContributor(), work1, Instant.EPOCH));
         ids.putAll(submitInOneRound(fourth));
         BigInteger last = ids.get("copy-after-upgrade");
         drive(upgraded, () -> finalized(ids.values()), "the fourth round finalized");
@@ -222,17 +244,25 @@ class CopiesAndSpamIT {
         List<Credentials> spammers = new ArrayList<>();
         for (int i = 0; i < 5; i++) spammers.add(newContributor());
         List<Prepared> honest = List.of(
-                model(newContributor(), builders.honestUpdate(20), Instant.EPOCH),
-                model(newContributor(), builders.honestUpdate(21), Instant.EPOCH));
+                model(
+                        SPAM_TASK,
+                        newContributor(),
+                        builders.honestUpdate(20, globalModelBytes(SPAM_TASK)),
+                        Instant.EPOCH),
+                model(
+                        SPAM_TASK,
+                        newContributor(),
+                        builders.honestUpdate(21, globalModelBytes(SPAM_TASK)),
+                        Instant.EPOCH));
         awaitFreshRound();
 
         List<Submission> submissions = new ArrayList<>();
         for (int i = 0; i < SPAM; i++) {
-            submissions.add(new Submission(spammers.get(i % spammers.size()), 0, randomDigest()));
+            submissions.add(new Submission(SPAM_TASK, spammers.get(i % spammers.size()), 0, randomDigest()));
         }
         for (Prepared prepared : honest) {
             submissions.add(new Submission(
-                    prepared.contributor(), 0, prepared.manifest().digest()));
+                    SPAM_TASK, prepared.contributor(), 0, prepared.manifest().digest()));
         }
         BigInteger round = chain.protocol(ADMIN).currentRound().send();
         List<BigInteger> ids = submitInOneBlock(submissions);
@@ -303,23 +333,26 @@ class CopiesAndSpamIT {
         try (IpfsClient client =
                 new IpfsClient(own.apiUrl(), Duration.ofSeconds(5), IpfsClient.DEFAULT_MAX_OBJECT_BYTES)) {
             ContentStore store = new ContentStore(client);
+            // the tasks' global models (the base, or what earlier scenarios aggregated), which the validator fetches
+            for (long id : TASKS) store.putModel(globalModelBytes(id));
             ValidatorLoop validator = validator(work.resolve("down-validator"), store);
             validator.tick(); // history: none of it is on this node, which is healthy, so it is all floored
 
-            byte[] update = builders.honestUpdate(30);
+            byte[] update = builders.honestUpdate(30, globalModelBytes(HUNG_IPFS_TASK));
             Credentials contributor = newContributor();
             Artifact artifact = Artifact.of("model.zip", store.putVerified(update), update, "application/zip");
             ContributionManifest manifest = ContributionManifest.modelUpdate(
-                    TASK,
+                    HUNG_IPFS_TASK,
                     contributor.getAddress(),
                     List.of(artifact),
                     Contributions.SHARD_ROWS,
                     Cid.of(task.baseModelBytes()).toString());
             store.putManifest(manifest);
             awaitFreshRound();
-            List<Submission> submissions = new ArrayList<>(List.of(new Submission(contributor, 0, manifest.digest())));
+            List<Submission> submissions =
+                    new ArrayList<>(List.of(new Submission(HUNG_IPFS_TASK, contributor, 0, manifest.digest())));
             Credentials spammer = newContributor();
-            for (int i = 0; i < 3; i++) submissions.add(new Submission(spammer, 0, randomDigest()));
+            for (int i = 0; i < 3; i++) submissions.add(new Submission(HUNG_IPFS_TASK, spammer, 0, randomDigest()));
             List<BigInteger> ids = submitInOneBlock(submissions);
             anvil.mine(1);
 
@@ -350,7 +383,8 @@ class CopiesAndSpamIT {
                             .hasValueSatisfying(reason -> assertThat(reason).startsWith(NOT_AVAILABLE)));
 
             own.close(); // stopped: nothing listens any more
-            List<BigInteger> later = submitInOneBlock(List.of(new Submission(spammer, 0, randomDigest())));
+            List<BigInteger> later =
+                    submitInOneBlock(List.of(new Submission(HUNG_IPFS_TASK, spammer, 0, randomDigest())));
             anvil.mine(1);
             for (int tick = 0; tick < 2; tick++) {
                 validator.tick();
@@ -372,24 +406,16 @@ class CopiesAndSpamIT {
     // ---- contributors ----------------------------------------------------------------------------------------
 
     private static Credentials newContributor() throws Exception {
-        Credentials contributor = Credentials.create(Keys.createEcKeyPair());
-        Transfer.sendFunds(anvil.web3j(), ADMIN, contributor.getAddress(), BigDecimal.ONE, Convert.Unit.ETHER)
-                .send();
-        chain.token(ADMIN).transfer(contributor.getAddress(), tokens(100)).send();
-        chain.token(contributor)
-                .approve(chain.addresses().protocol(), tokens(100))
-                .send();
-        chain.protocol(contributor).registerContributor(tokens(100)).send();
-        return contributor;
+        return network.newContributor(100);
     }
 
     /** A contribution stored on IPFS, ready to be submitted on chain by its contributor. */
     private record Prepared(Credentials contributor, ContributionManifest manifest) {}
 
-    private static Prepared model(Credentials contributor, byte[] model, Instant createdAt) {
+    private static Prepared model(long taskId, Credentials contributor, byte[] model, Instant createdAt) {
         Artifact artifact = Artifact.of("model.zip", content.putVerified(model), model, "application/zip");
         ContributionManifest manifest = ContributionManifest.modelUpdate(
-                        TASK,
+                        taskId,
                         contributor.getAddress(),
                         List.of(artifact),
                         Contributions.SHARD_ROWS,
@@ -406,7 +432,8 @@ class CopiesAndSpamIT {
         for (var entry : prepared.entrySet()) {
             ContributionManifest manifest = entry.getValue().manifest();
             TransactionReceipt receipt = chain.protocol(entry.getValue().contributor())
-                    .submitContribution(manifest.kind().onChain(), manifest.digest(), BigInteger.valueOf(TASK))
+                    .submitContribution(
+                            manifest.kind().onChain(), manifest.digest(), BigInteger.valueOf(manifest.taskId()))
                     .send();
             ids.put(
                     entry.getKey(),
@@ -420,7 +447,7 @@ class CopiesAndSpamIT {
         while (chain.protocol(ADMIN).currentRound().send().equals(now)) anvil.mine(1);
     }
 
-    private record Submission(Credentials contributor, int kind, byte[] digest) {}
+    private record Submission(long taskId, Credentials contributor, int kind, byte[] digest) {}
 
     /** Sends every submission signed, then mines them all into one block: more than a window's blocks could hold. */
     private static List<BigInteger> submitInOneBlock(List<Submission> submissions) throws Exception {
@@ -440,7 +467,9 @@ class CopiesAndSpamIT {
                 nonces.put(address, nonce.add(BigInteger.ONE));
                 String call = chain.protocol(submission.contributor())
                         .submitContribution(
-                                BigInteger.valueOf(submission.kind()), submission.digest(), BigInteger.valueOf(TASK))
+                                BigInteger.valueOf(submission.kind()),
+                                submission.digest(),
+                                BigInteger.valueOf(submission.taskId()))
                         .encodeFunctionCall();
                 RawTransaction transaction = RawTransaction.createTransaction(
                         nonce,
@@ -511,18 +540,17 @@ class CopiesAndSpamIT {
         }
     }
 
-    /** The contracts' settlement of each contribution, from their events (not their storage, which changes shape). */
     private static Map<BigInteger, ContributionFinalizedEventResponse> finalizedEvents() throws IOException {
-        EventQuery finalized = EventQuery.of(
-                List.of(CotrainProtocol.CONTRIBUTIONFINALIZED_EVENT),
-                chain.addresses().protocol());
-        BigInteger head = anvil.web3j().ethBlockNumber().send().getBlockNumber();
-        Map<BigInteger, ContributionFinalizedEventResponse> events = new HashMap<>();
-        for (Log log : new EventReader(EventReader.of(anvil.web3j()), 10_000).read(finalized, BigInteger.ZERO, head)) {
-            ContributionFinalizedEventResponse event = CotrainProtocol.getContributionFinalizedEventFromLog(log);
-            events.put(event.id, event);
-        }
-        return events;
+        return SettledContributions.read(anvil, chain.addresses().protocol());
+    }
+
+    /** @return the bytes of the task's current global model: the head of its default branch, on the shared node */
+    private static byte[] globalModelBytes(long taskId) throws Exception {
+        var models = chain.models(ADMIN);
+        BigInteger head =
+                models.branchHead(BigInteger.valueOf(taskId), BigInteger.ZERO).send();
+        var commit = models.commit(head).send();
+        return content.fetchModel(ModelFile.ofCommit(commit.weightsDigest, commit.weightsRoot), 10_000_000);
     }
 
     /** Sends a signal to the IPFS daemon and its descendants: STOP to hang it, CONT to resume it. */

@@ -5,6 +5,7 @@ import io.cotrain.contracts.generated.CotrainProtocol.ContributionView;
 import io.cotrain.contracts.generated.CotrainProtocol.RoundView;
 import io.cotrain.contracts.generated.ModelRegistry.CommitAttestation;
 import io.cotrain.contracts.generated.ModelRegistry.CommitView;
+import io.cotrain.contracts.generated.ModelRegistry.ModelSpec;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -35,16 +36,34 @@ final class FakeRegistryChain implements RegistryChain {
     final List<CommitAttestation> attested = new ArrayList<>();
     int reads;
 
+    /** Makes {@code spec} the registry's only model, as its owner registers it: task 1, one branch. */
+    void register(ModelSpec spec) {
+        modelCount = BigInteger.ONE;
+        model = new Model(spec, BigInteger.ZERO, BigInteger.ONE, BigInteger.ZERO);
+    }
+
     @Override
     public BigInteger modelCount() {
         reads++;
         return modelCount;
     }
 
+    /** Models other than {@link #model}, by id. */
+    final Map<BigInteger, Model> otherModels = new HashMap<>();
+
     @Override
     public Model model(BigInteger task) {
         reads++;
-        return model;
+        return otherModels.getOrDefault(task, model);
+    }
+
+    /** Every model's owner. */
+    String owner = "0x00000000000000000000000000000000000000c3";
+
+    @Override
+    public String ownerOf(BigInteger task) {
+        reads++;
+        return owner;
     }
 
     @Override

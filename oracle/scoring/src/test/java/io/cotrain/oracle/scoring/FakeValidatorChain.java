@@ -6,14 +6,23 @@ import io.cotrain.contracts.ScoreCommitment;
 import io.cotrain.contracts.generated.CotrainProtocol.RoundView;
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** A {@link ValidatorChain} for the duties' unit tests: records what is sent, reverts as told. */
 final class FakeValidatorChain implements ValidatorChain {
+    /** This validator's address. */
+    String address = "0x00000000000000000000000000000000000000a1";
+
     final List<String> sent = new ArrayList<>();
     Optional<Integer> index = Optional.of(0);
     BigInteger block = BigInteger.ZERO;
+    /** The tasks declared served, in order. */
+    final List<Long> served = new ArrayList<>();
+    /** Serving masks by task; a task not in it is served by nobody. */
+    final Map<Long, BigInteger> masks = new HashMap<>();
     /** The error the next transaction reverts with, e.g. {@code AlreadyCommitted(round=3)}; null: it is mined. */
     String revertWith;
 
@@ -37,7 +46,7 @@ final class FakeValidatorChain implements ValidatorChain {
 
     @Override
     public String validator() {
-        return "0x00000000000000000000000000000000000000a1";
+        return address;
     }
 
     @Override
@@ -68,6 +77,42 @@ final class FakeValidatorChain implements ValidatorChain {
     @Override
     public Optional<Integer> validatorIndex() {
         return index;
+    }
+
+    @Override
+    public List<Long> servedTasks() {
+        return List.copyOf(served);
+    }
+
+    @Override
+    public BigInteger servingMask(long taskId, BigInteger round) {
+        return masks.getOrDefault(taskId, BigInteger.ZERO);
+    }
+
+    @Override
+    public void serveTask(long taskId) {
+        send("serveTask(" + taskId + ")");
+        served.add(taskId);
+    }
+
+    @Override
+    public void stopServingTask(long taskId) {
+        send("stopServingTask(" + taskId + ")");
+        served.remove(taskId);
+    }
+
+    /** Whether the registry has this validator's public key. */
+    boolean publicKeyPublished;
+
+    @Override
+    public boolean publicKeyPublished() {
+        return publicKeyPublished;
+    }
+
+    @Override
+    public void publishPublicKey() {
+        send("publishPublicKey");
+        publicKeyPublished = true;
     }
 
     @Override

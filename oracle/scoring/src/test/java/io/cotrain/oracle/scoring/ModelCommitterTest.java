@@ -69,6 +69,7 @@ class ModelCommitterTest {
         Path base = Files.write(directory.resolve("base.zip"), TASK.baseModelBytes());
         tasks = new TaskCatalog(
                 List.of(new TaskCatalog.TaskDefinition(1, TASK.schema(), heldOut, base)), EvaluationLimits.defaults());
+        tasks.bind(1); // no registry here to bind it against
     }
 
     @BeforeEach

@@ -212,8 +212,10 @@ class ScoringPathBenchmarkIT {
     private TaskCatalog catalog(SyntheticTabularTask task) throws IOException {
         Path heldOut = Files.write(work.resolve("held-out.csv"), task.heldOutCsv());
         Path base = Files.write(work.resolve("base.zip"), task.baseModelBytes());
-        return new TaskCatalog(
+        TaskCatalog tasks = new TaskCatalog(
                 List.of(new TaskCatalog.TaskDefinition(1, task.schema(), heldOut, base)), EvaluationLimits.defaults());
+        tasks.bind(1); // no registry here to bind it against
+        return tasks;
     }
 
     /** The scorer a node assembles, with the configured global model and a deadline no fetch here comes near. */

@@ -1,7 +1,6 @@
 package io.cotrain.oracle.scoring;
 
 import static io.cotrain.contracts.testing.CotrainClients.tokens;
-import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cotrain.client.EventQuery;
@@ -30,11 +29,9 @@ import io.cotrain.oracle.aggregation.ModelUpdate;
 import io.cotrain.oracle.evaluation.EvaluationLimits;
 import io.cotrain.oracle.evaluation.ModelCodec;
 import io.cotrain.oracle.evaluation.ModelUpdateEvaluator;
-import io.cotrain.oracle.evaluation.SchemaDocument;
 import io.cotrain.oracle.evaluation.TaskContext;
 import io.cotrain.oracle.evaluation.testing.Contributions;
 import io.cotrain.oracle.evaluation.testing.SyntheticTabularTask;
-import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,10 +48,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.web3j.crypto.Credentials;
 import org.web3j.crypto.Hash;
-import org.web3j.crypto.Keys;
 import org.web3j.protocol.core.methods.response.Log;
-import org.web3j.tx.Transfer;
-import org.web3j.utils.Convert;
 import org.web3j.utils.Numeric;
 
 /**
@@ -111,22 +105,7 @@ class ValidatorRoundsIT {
 
     /** The task as its owner (the admin here) registers it: base model and schema document on IPFS, FedAvg. */
     private static BigInteger registerTask() throws Exception {
-        ModelFile baseModel = content.putModel(task.baseModelBytes());
-        byte[] schema = SchemaDocument.write(task.schema());
-        content.putVerified(schema);
-        byte[] heldOutDescription = "synthetic held-out set of SyntheticTabularTask.standard()".getBytes(UTF_8);
-        var spec = new ModelRegistry.ModelSpec(
-                baseModel.sha256(),
-                baseModel.root(),
-                Cid.of(heldOutDescription).digest(),
-                Cid.of(schema).digest(),
-                BigInteger.ZERO,
-                BigInteger.ZERO,
-                BigInteger.ZERO,
-                BigInteger.valueOf(10_000),
-                BigInteger.ZERO,
-                BigInteger.ZERO);
-        TestNetwork.Task registered = network.registerTask(spec);
+        TestNetwork.Task registered = SyntheticTaskRegistration.register(network, content, task);
         assertThat(registered.id()).isEqualTo(BigInteger.valueOf(TASK));
         return registered.baseCommit();
     }
@@ -404,15 +383,7 @@ class ValidatorRoundsIT {
     // ---- contributors ----------------------------------------------------------------------------------------
 
     private static Credentials newContributor() throws Exception {
-        Credentials contributor = Credentials.create(Keys.createEcKeyPair());
-        Transfer.sendFunds(anvil.web3j(), ADMIN, contributor.getAddress(), BigDecimal.ONE, Convert.Unit.ETHER)
-                .send();
-        chain.token(ADMIN).transfer(contributor.getAddress(), tokens(100)).send();
-        chain.token(contributor)
-                .approve(chain.addresses().protocol(), tokens(100))
-                .send();
-        chain.protocol(contributor).registerContributor(tokens(100)).send();
-        return contributor;
+        return network.newContributor(100);
     }
 
     /** A contribution stored on IPFS, ready to be submitted on chain by its contributor. */

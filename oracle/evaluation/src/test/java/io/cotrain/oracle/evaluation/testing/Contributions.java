@@ -45,14 +45,25 @@ public final class Contributions {
         return trainedOn(task.shardCsv(contributor, SHARD_ROWS), contributor);
     }
 
+    /** An honest update of a later round: the task's current global model trained on the contributor's shard. */
+    public byte[] honestUpdate(int contributor, byte[] globalModel) {
+        return trainedOn(
+                task.shardCsv(contributor, SHARD_ROWS),
+                contributor,
+                ModelCodec.read(globalModel, EvaluationLimits.defaults()));
+    }
+
     /** A poisoned update: the base model trained on the contributor's shard with every label flipped. */
     public byte[] labelFlippedUpdate(int contributor) {
         return trainedOn(task.labelFlippedShardCsv(contributor, SHARD_ROWS), contributor);
     }
 
     private byte[] trainedOn(byte[] csv, int contributor) {
+        return trainedOn(csv, contributor, task.baseModel());
+    }
+
+    private byte[] trainedOn(byte[] csv, int contributor, MultiLayerNetwork model) {
         var data = CsvDataset.parse(csv, task.schema(), EvaluationLimits.defaults());
-        var model = task.baseModel();
         LocalTraining.train(model, data.toDataSet(), EPOCHS, task.seed() + contributor);
         return ModelCodec.write(model);
     }

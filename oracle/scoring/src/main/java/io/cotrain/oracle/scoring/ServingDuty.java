@@ -17,6 +17,8 @@ import org.slf4j.LoggerFactory;
  */
 final class ServingDuty {
     private static final Logger LOG = LoggerFactory.getLogger(ServingDuty.class);
+    /** Calls between two reads of the declarations while they match: a few minutes at the nodes' tick interval. */
+    static final int RECHECK_CALLS = 60;
 
     private final ValidatorChain chain;
     private final TaskCatalog tasks;
@@ -24,6 +26,8 @@ final class ServingDuty {
     private volatile Set<Long> settledFor;
     /** Whether the last settlement could withdraw tasks. */
     private volatile boolean withdrawn;
+    /** Calls since the declarations were last read from the chain. */
+    private int callsSinceRead;
 
     ServingDuty(ValidatorChain chain, TaskCatalog tasks) {
         this.chain = chain;
@@ -36,7 +40,8 @@ final class ServingDuty {
     }
 
     /**
-     * Brings the declarations in line with the held tasks; does nothing while they already are. A refusal that a
+     * Brings the declarations in line with the held tasks; while they already are, it reads them again only every
+     * {@value #RECHECK_CALLS} calls (a validator that left the set and was admitted again has none). A refusal that a
      * later tick may not meet (the task not registered yet, the validator not admitted yet, its most served tasks
      * reached) leaves it to that tick.
      *
@@ -45,7 +50,10 @@ final class ServingDuty {
      * @throws ContractRevertedException for a refusal other than those
      */
     void perform(boolean mayWithdraw) {
-        if ((settled() && mayWithdraw == withdrawn) || chain.validatorIndex().isEmpty()) return;
+        // settled: the chain is read again now and then all the same, since a full exit clears the declarations
+        if (settled() && mayWithdraw == withdrawn && ++callsSinceRead < RECHECK_CALLS) return;
+        callsSinceRead = 0;
+        if (chain.validatorIndex().isEmpty()) return;
         Set<Long> held = new TreeSet<>(tasks.taskIds());
         Set<Long> mayBind = new TreeSet<>(tasks.unbound());
         Set<Long> declared = new LinkedHashSet<>(chain.servedTasks());

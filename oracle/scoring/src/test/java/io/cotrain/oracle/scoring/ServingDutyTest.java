@@ -94,6 +94,20 @@ class ServingDutyTest {
         assertThat(duty.settled()).isFalse();
     }
 
+    /** A full exit clears a validator's declarations: once admitted again, its node declares its tasks again. */
+    @Test
+    void perform_declarationsClearedOnChain_areMadeAgainAtTheNextRead() {
+        TaskCatalog tasks = catalog(1);
+        tasks.bind(1);
+        ServingDuty duty = new ServingDuty(chain, tasks);
+        duty.perform(true);
+        chain.served.clear();
+        for (int call = 1; call < ServingDuty.RECHECK_CALLS; call++) duty.perform(true);
+        assertThat(chain.served).as("settled: not read on every tick").isEmpty();
+        duty.perform(true);
+        assertThat(chain.served).containsExactly(1L);
+    }
+
     /** The registry's most served tasks reached: the node goes on serving what it serves, and tries again later. */
     @Test
     void perform_mostServedTasksReached_isTriedAgainLater() {

@@ -7,6 +7,7 @@ import org.web3j.protocol.core.methods.response.TransactionReceipt;
 import org.web3j.tuples.generated.Tuple2;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -22,13 +23,8 @@ import picocli.CommandLine.Option;
                 + "--revert B --to COMMIT, or --merge SOURCE --into TARGET (validators then record a merge commit "
                 + "with both heads as parents).")
 final class BranchCommand extends ContributorCommand {
-    @Option(
-            names = "--task",
-            required = true,
-            paramLabel = "ID",
-            converter = Arguments.TaskIdConverter.class,
-            description = "the model (task) you own")
-    long task;
+    @Mixin
+    OwnedTaskOption owned;
 
     @ArgGroup(exclusive = true, multiplicity = "1")
     Operation operation;
@@ -89,6 +85,7 @@ final class BranchCommand extends ContributorCommand {
 
     @Override
     void run(Session session) {
+        long task = owned.id;
         Contributing.task(session, task);
         Chain chain = session.chain();
         ModelRegistry models = chain.models();

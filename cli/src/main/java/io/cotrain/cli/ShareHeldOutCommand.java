@@ -14,6 +14,7 @@ import java.util.Map;
 import org.web3j.crypto.WalletUtils;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -30,13 +31,8 @@ import picocli.CommandLine.Option;
                 + "public key, stored on IPFS and announced in the model registry; the validators then serve the "
                 + "task. Run it again to include validators admitted later.")
 final class ShareHeldOutCommand extends ContributorCommand {
-    @Option(
-            names = "--task",
-            required = true,
-            paramLabel = "ID",
-            converter = Arguments.TaskIdConverter.class,
-            description = "the model (task) you own")
-    long task;
+    @Mixin
+    OwnedTaskOption owned;
 
     @Option(
             names = "--held-out",
@@ -54,6 +50,7 @@ final class ShareHeldOutCommand extends ContributorCommand {
 
     @Override
     void run(Session session) {
+        long task = owned.id;
         Contributing.Task registered = Contributing.task(session, task);
         byte[] set = session.readFile(heldOut, "--held-out");
         Cid digest = Cid.of(set);

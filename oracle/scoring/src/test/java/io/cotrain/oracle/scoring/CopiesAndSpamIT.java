@@ -2,7 +2,6 @@ package io.cotrain.oracle.scoring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cotrain.client.TransactionListener;
 import io.cotrain.contracts.ContributionStatus;
 import io.cotrain.contracts.generated.CotrainProtocol;
 import io.cotrain.contracts.generated.CotrainProtocol.ContributionFinalizedEventResponse;
@@ -14,7 +13,6 @@ import io.cotrain.contracts.testing.TestNetwork;
 import io.cotrain.ipfs.Cid;
 import io.cotrain.ipfs.ContentStore;
 import io.cotrain.ipfs.ContributionManifest;
-import io.cotrain.ipfs.ContributionManifest.Artifact;
 import io.cotrain.ipfs.IpfsClient;
 import io.cotrain.ipfs.ModelFile;
 import io.cotrain.ipfs.testing.IpfsExtension;
@@ -120,19 +118,7 @@ class CopiesAndSpamIT {
     }
 
     private static ValidatorLoop validator(Path dataDirectory, ContentStore store) {
-        var options = new ValidatorNode.Options(
-                1, 5_000, Duration.ofSeconds(30), BigInteger.ONE, ValidatorLoop.Settings.defaults(), FETCHING);
-        return ValidatorNode.assemble(
-                anvil.web3j(),
-                anvil.chainId(),
-                chain.addresses(),
-                VALIDATOR,
-                store,
-                tasks,
-                dataDirectory,
-                options,
-                ScoringListener.NONE,
-                TransactionListener.NONE);
+        return TestValidators.loop(anvil, chain, VALIDATOR, store, tasks, dataDirectory, FETCHING);
     }
 
     @Test
@@ -340,14 +326,8 @@ class CopiesAndSpamIT {
 
             byte[] update = builders.honestUpdate(30, globalModelBytes(HUNG_IPFS_TASK));
             Credentials contributor = newContributor();
-            Artifact artifact = Artifact.of("model.zip", store.putVerified(update), update, "application/zip");
-            ContributionManifest manifest = ContributionManifest.modelUpdate(
-                    HUNG_IPFS_TASK,
-                    contributor.getAddress(),
-                    List.of(artifact),
-                    Contributions.SHARD_ROWS,
-                    Cid.of(task.baseModelBytes()).toString());
-            store.putManifest(manifest);
+            ContributionManifest manifest =
+                    TestValidators.storeUpdate(store, HUNG_IPFS_TASK, contributor, update, task.baseModelBytes());
             awaitFreshRound();
             List<Submission> submissions =
                     new ArrayList<>(List.of(new Submission(HUNG_IPFS_TASK, contributor, 0, manifest.digest())));
@@ -413,16 +393,9 @@ class CopiesAndSpamIT {
     private record Prepared(Credentials contributor, ContributionManifest manifest) {}
 
     private static Prepared model(long taskId, Credentials contributor, byte[] model, Instant createdAt) {
-        Artifact artifact = Artifact.of("model.zip", content.putVerified(model), model, "application/zip");
-        ContributionManifest manifest = ContributionManifest.modelUpdate(
-                        taskId,
-                        contributor.getAddress(),
-                        List.of(artifact),
-                        Contributions.SHARD_ROWS,
-                        Cid.of(task.baseModelBytes()).toString())
-                .withCreatedAt(createdAt);
-        content.putManifest(manifest);
-        return new Prepared(contributor, manifest);
+        return new Prepared(
+                contributor,
+                TestValidators.storeUpdate(content, taskId, contributor, model, task.baseModelBytes(), createdAt));
     }
 
     /** Waits for a fresh round, then submits everything in it: one block each, well within the window. */

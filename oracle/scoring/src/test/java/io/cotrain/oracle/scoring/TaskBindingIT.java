@@ -3,7 +3,6 @@ package io.cotrain.oracle.scoring;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cotrain.client.RevertDecoder;
-import io.cotrain.client.TransactionListener;
 import io.cotrain.contracts.ContributionStatus;
 import io.cotrain.contracts.generated.CotrainProtocol;
 import io.cotrain.contracts.generated.CotrainProtocol.ContributionFinalizedEventResponse;
@@ -16,7 +15,6 @@ import io.cotrain.contracts.testing.TestNetwork;
 import io.cotrain.ipfs.Cid;
 import io.cotrain.ipfs.ContentStore;
 import io.cotrain.ipfs.ContributionManifest;
-import io.cotrain.ipfs.ContributionManifest.Artifact;
 import io.cotrain.ipfs.HeldOutEnvelope;
 import io.cotrain.ipfs.testing.IpfsExtension;
 import io.cotrain.ipfs.testing.IpfsNode;
@@ -28,7 +26,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -164,19 +161,7 @@ class TaskBindingIT {
     }
 
     private ValidatorLoop validator(int i, TaskCatalog tasks) {
-        var options = new ValidatorNode.Options(
-                1, 5_000, Duration.ofSeconds(30), BigInteger.ONE, ValidatorLoop.Settings.defaults());
-        return ValidatorNode.assemble(
-                anvil.web3j(),
-                anvil.chainId(),
-                chain.addresses(),
-                VALIDATORS.get(i),
-                content,
-                tasks,
-                dataDirectory(i),
-                options,
-                ScoringListener.NONE,
-                TransactionListener.NONE);
+        return TestValidators.loop(anvil, chain, VALIDATORS.get(i), content, tasks, dataDirectory(i));
     }
 
     /** Registers a task as {@code owner} would: base model and schema on IPFS, the held-out set's sha256. */
@@ -189,15 +174,7 @@ class TaskBindingIT {
     }
 
     private ContributionManifest update(Credentials contributor, long taskId, byte[] model, SyntheticTabularTask task) {
-        Artifact artifact = Artifact.of("model.zip", content.putVerified(model), model, "application/zip");
-        ContributionManifest manifest = ContributionManifest.modelUpdate(
-                taskId,
-                contributor.getAddress(),
-                List.of(artifact),
-                Contributions.SHARD_ROWS,
-                Cid.of(task.baseModelBytes()).toString());
-        content.putManifest(manifest);
-        return manifest;
+        return TestValidators.storeUpdate(content, taskId, contributor, model, task.baseModelBytes());
     }
 
     /** @return the error a submission would revert with now, decoded; empty if it would be accepted */

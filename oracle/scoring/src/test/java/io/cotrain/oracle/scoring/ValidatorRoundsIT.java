@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cotrain.client.EventQuery;
 import io.cotrain.client.EventReader;
-import io.cotrain.client.TransactionListener;
 import io.cotrain.contracts.ContributionStatus;
 import io.cotrain.contracts.ProtocolParameter;
 import io.cotrain.contracts.RoundPhase;
@@ -111,19 +110,8 @@ class ValidatorRoundsIT {
     }
 
     private static ValidatorLoop validator(int i) {
-        var options = new ValidatorNode.Options(
-                1, 5_000, java.time.Duration.ofSeconds(30), BigInteger.ONE, ValidatorLoop.Settings.defaults());
-        return ValidatorNode.assemble(
-                anvil.web3j(),
-                anvil.chainId(),
-                chain.addresses(),
-                VALIDATORS.get(i),
-                content,
-                catalogs.get(i),
-                work.resolve("validator-" + i),
-                options,
-                ScoringListener.NONE,
-                TransactionListener.NONE);
+        return TestValidators.loop(
+                anvil, chain, VALIDATORS.get(i), content, catalogs.get(i), work.resolve("validator-" + i));
     }
 
     @Test

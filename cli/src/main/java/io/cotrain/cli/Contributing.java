@@ -10,12 +10,12 @@ import io.cotrain.contracts.generated.ModelRegistry;
 import io.cotrain.ipfs.Cid;
 import io.cotrain.ipfs.IpfsException;
 import io.cotrain.ipfs.ModelFile;
-import io.cotrain.oracle.evaluation.CsvDataset;
-import io.cotrain.oracle.evaluation.CsvFormatException;
 import io.cotrain.oracle.evaluation.DataSchema;
+import io.cotrain.oracle.evaluation.DatasetFormatException;
 import io.cotrain.oracle.evaluation.EvaluationLimits;
 import io.cotrain.oracle.evaluation.ModelCodec;
 import io.cotrain.oracle.evaluation.SchemaDocument;
+import io.cotrain.oracle.evaluation.TabularDataset;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.util.HexFormat;
@@ -135,22 +135,28 @@ final class Contributing {
     }
 
     /**
-     * @param csv the file's bytes
+     * @param data the file's bytes: a CSV file or JSON records
      * @param schema the task's schema
      * @param file the file, for the message
      * @return the parsed rows
-     * @throws CliException naming the file, line, column and value of the first problem
+     * @throws CliException naming the file, line or record, column and value of the first problem
      */
-    static CsvDataset parseCsv(byte[] csv, DataSchema schema, Path file) {
+    static TabularDataset parseData(byte[] data, DataSchema schema, Path file) {
         try {
-            return CsvDataset.parse(csv, schema, LIMITS);
-        } catch (CsvFormatException e) {
-            String hint = e.line() == 1
+            return TabularDataset.parse(data, schema, LIMITS);
+        } catch (DatasetFormatException e) {
+            String hint = e.inHeader()
                     ? ""
-                    : " (the task's CSV header is " + String.join(",", schema.columns())
-                            + "; features are numbers, labels 0.." + (schema.classCount() - 1) + ")";
+                    : " (the task's columns are " + String.join(",", schema.columns()) + "; "
+                            + "features are numbers, labels " + labels(schema) + ")";
             throw new CliException(file + ": " + e.getMessage() + hint, CliException.FAILED, e);
         }
+    }
+
+    private static String labels(DataSchema schema) {
+        return schema.classNames().isEmpty()
+                ? "0.." + (schema.classCount() - 1)
+                : "one of " + String.join(",", schema.classNames());
     }
 
     /**

@@ -12,7 +12,7 @@ import io.cotrain.contracts.RoundPhase;
 import io.cotrain.ipfs.ContentMismatchException;
 import io.cotrain.ipfs.IpfsException;
 import io.cotrain.ipfs.ManifestException;
-import io.cotrain.oracle.evaluation.CsvFormatException;
+import io.cotrain.oracle.evaluation.DatasetFormatException;
 import io.cotrain.oracle.evaluation.InvalidModelException;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -73,7 +73,7 @@ public final class Failures {
                         "the manifest on IPFS is not a valid Cotrain manifest: " + manifest.getMessage(),
                         CliException.FAILED,
                         manifest);
-            case CsvFormatException csv ->
+            case DatasetFormatException csv ->
                 new CliException(
                         "the CSV does not follow the task's schema: " + csv.getMessage(), CliException.FAILED, csv);
             case InvalidModelException model ->

@@ -8,12 +8,17 @@ import io.cotrain.ipfs.Cid;
 import io.cotrain.ipfs.ContentStore;
 import io.cotrain.ipfs.ModelFile;
 import io.cotrain.oracle.evaluation.DataSchema;
+import io.cotrain.oracle.evaluation.HeldOutMetrics;
+import io.cotrain.oracle.evaluation.ModelArchitecture;
 import io.cotrain.oracle.evaluation.SchemaDocument;
+import io.cotrain.oracle.evaluation.TabularDataset;
 import io.cotrain.oracle.evaluation.TaskContext;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.IntStream;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -29,28 +34,34 @@ import picocli.CommandLine.Option;
         name = "register-model",
         mixinStandardHelpOptions = true,
         sortOptions = false,
-        description = "Create a training task (model owners): store the base model and the data schema on IPFS and "
-                + "register them with the held-out set's sha256 in the model registry, which mints the model NFT to "
-                + "you. Its id is the task id contributors name.")
+        description = {
+            "Create a training task (model owners): store the base model and the data schema on IPFS and register "
+                    + "them with the held-out set's sha256 in the model registry, which mints the model NFT to you. "
+                    + "Its id is the task id contributors name.",
+            "From raw data: --sample FILE --label COLUMN derives the schema (class names, numeric features and "
+                    + "their standardization) and, without --base-model, trains the template's model on the sample."
+        })
 final class RegisterModelCommand extends ContributorCommand {
     /** The registry's AggregationRule enum, in order. */
-    @Option(
-            names = "--base-model",
-            required = true,
-            paramLabel = "FILE.zip",
-            description = "the first global model (see init-model): a DL4J MLP that fits the schema; its architecture "
-                    + "is the task's")
-    Path baseModel;
-
     @Mixin
     SchemaOptions schemaOptions;
 
     @Option(
+            names = "--base-model",
+            paramLabel = "FILE.zip",
+            description = "the first global model (see init-model): a DL4J MLP that fits the schema; its architecture "
+                    + "is the task's (default: the template below, trained on --sample)")
+    Path baseModel;
+
+    @Mixin
+    ModelTemplateOptions template;
+
+    @Option(
             names = "--held-out",
             required = true,
-            paramLabel = "FILE.csv",
-            description = "the held-out set validators evaluate on, in the schema's columns: only its sha256 is "
-                    + "recorded; hand the file to the validators that are to serve the task")
+            paramLabel = "FILE",
+            description = "the held-out set validators evaluate on (CSV or JSON records, with the schema's columns): "
+                    + "only its sha256 is recorded; hand it to the validators with share-held-out")
     Path heldOut;
 
     @Option(
@@ -98,15 +109,23 @@ final class RegisterModelCommand extends ContributorCommand {
                     CliException.USAGE,
                     null);
         }
-        DataSchema schema = schemaOptions.schema();
-        byte[] model = session.readFile(baseModel, "--base-model");
-        try {
-            TaskContext.readBaseModel(schema, model, Contributing.LIMITS);
-        } catch (RuntimeException e) {
-            throw new CliException("--base-model " + baseModel + " is not a model of that schema: " + e.getMessage());
-        }
+        SchemaOptions.Resolved resolved = schemaOptions.resolve(session);
+        DataSchema schema = resolved.schema();
+        byte[] given = givenModel(session);
+        MultiLayerNetwork network = given == null ? null : fitting(schema, given);
         byte[] heldOutSet = session.readFile(heldOut, "--held-out");
-        Contributing.parseCsv(heldOutSet, schema, heldOut);
+        TabularDataset heldOutData = Contributing.parseData(heldOutSet, schema, heldOut);
+        // Trained only once the held-out set is known to be good: training takes a while.
+        byte[] model = given != null ? given : trainedModel(session, resolved);
+        if (network == null) network = fitting(schema, model);
+        int[] labels =
+                IntStream.range(0, heldOutData.rows()).map(heldOutData::label).toArray();
+        String baseAccuracy = String.format(
+                Locale.ROOT,
+                "base model %s: accuracy on the held-out set's %d rows %.4f",
+                ModelArchitecture.of(network).summary(),
+                heldOutData.rows(),
+                HeldOutMetrics.measure(network, heldOutData.toDataSet(), labels).accuracy());
         Cid heldOutCid = Cid.of(heldOutSet);
         byte[] schemaDocument = SchemaDocument.write(schema);
 
@@ -132,7 +151,37 @@ final class RegisterModelCommand extends ContributorCommand {
                         + ", base commit " + registered.baseCommit + ")");
         session.out()
                 .println("base model " + base.cid() + ", schema " + schemaCid + ", held-out set sha256 "
-                        + heldOutCid.digestHex() + " (not published: hand " + heldOut + " to the task's validators)");
+                        + heldOutCid.digestHex() + " (not published: hand " + heldOut + " to the task's validators "
+                        + "with share-held-out)");
+        session.out().println(baseAccuracy);
         session.out().println("transaction: " + receipt.getTransactionHash());
+    }
+
+    /** The {@code --base-model} file's bytes, or null when the command is to train one. */
+    private byte[] givenModel(Session session) {
+        if (baseModel == null) return null;
+        if (template.epochs != null) {
+            throw new CliException(
+                    "--epochs trains the base model register-model makes: leave it out with --base-model",
+                    CliException.USAGE,
+                    null);
+        }
+        return session.readFile(baseModel, "--base-model");
+    }
+
+    private byte[] trainedModel(Session session, SchemaOptions.Resolved resolved) {
+        if (resolved.sample().isEmpty()) {
+            throw new CliException(
+                    "give --base-model FILE.zip (see init-model), or --sample to train one", CliException.USAGE, null);
+        }
+        return template.baseModel(resolved.schema(), resolved.sample(), session);
+    }
+
+    private MultiLayerNetwork fitting(DataSchema schema, byte[] model) {
+        try {
+            return TaskContext.readBaseModel(schema, model, Contributing.LIMITS);
+        } catch (RuntimeException e) {
+            throw new CliException("--base-model " + baseModel + " is not a model of that schema: " + e.getMessage());
+        }
     }
 }

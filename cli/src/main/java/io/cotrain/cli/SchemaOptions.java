@@ -1,30 +1,110 @@
 package io.cotrain.cli;
 
 import io.cotrain.oracle.evaluation.DataSchema;
+import io.cotrain.oracle.evaluation.DatasetFormatException;
+import io.cotrain.oracle.evaluation.MissingValues;
+import io.cotrain.oracle.evaluation.SchemaDerivation;
+import io.cotrain.oracle.evaluation.TabularDataset;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
 
-/** The data schema options of the model owner's commands ({@code register-model}, {@code init-model}). */
+/**
+ * The data schema options of the model owner's commands ({@code register-model}, {@code init-model}): either derived
+ * from the owner's raw sample ({@code --sample} and {@code --label}) or declared ({@code --features}, {@code --label},
+ * {@code --classes}).
+ */
 final class SchemaOptions {
     @Option(
-            names = "--features",
-            required = true,
-            split = ",",
-            paramLabel = "COLUMN",
-            description = "the feature columns, in CSV order (comma-separated)")
-    List<String> features;
+            names = "--sample",
+            paramLabel = "FILE",
+            description = "derive the schema from your sample, a CSV file or JSON records (an array of objects): "
+                    + "the --label column's values are the classes, every other all-numeric column a feature, "
+                    + "standardized by the sample's mean and deviation")
+    Path sample;
 
-    @Option(names = "--label", required = true, paramLabel = "COLUMN", description = "the label column (last in CSV)")
+    @Option(names = "--label", required = true, paramLabel = "COLUMN", description = "the label column")
     String label;
 
-    @Option(names = "--classes", required = true, paramLabel = "N", description = "number of classes (labels 0..N-1)")
-    int classes;
+    @Option(
+            names = "--missing",
+            defaultValue = "error",
+            paramLabel = "RULE",
+            converter = MissingRuleConverter.class,
+            description = "with --sample, what to do with a missing value (an empty field, null or absent key): "
+                    + "error, drop-row, or impute-mean (a row without a label is left out) (default: ${DEFAULT-VALUE})")
+    MissingValues missing;
+
+    @Option(
+            names = "--features",
+            split = ",",
+            paramLabel = "COLUMN",
+            description = "instead of --sample: the feature columns, in model input order (comma-separated)")
+    List<String> features;
+
+    @Option(
+            names = "--classes",
+            paramLabel = "N",
+            description = "instead of --sample: number of classes (labels 0..N-1)")
+    Integer classes;
 
     /**
-     * @return the schema the options give
-     * @throws CliException a usage error naming the options when the schema is invalid
+     * The schema, and the sample's prepared rows if it was derived from one.
+     *
+     * @param schema the task's schema
+     * @param sample the owner's sample as the model sees it, if the schema was derived from it
      */
-    DataSchema schema() {
+    record Resolved(DataSchema schema, Optional<TabularDataset> sample) {}
+
+    /**
+     * @param session the session, to read the sample and report what was derived
+     * @return the schema the options give
+     * @throws CliException a usage error naming the options when they give no schema, or naming the sample's line
+     *     or record, column and value when it gives none
+     */
+    Resolved resolve(Session session) {
+        if (sample == null) return new Resolved(declared(), Optional.empty());
+        if (features != null || classes != null) {
+            throw new CliException(
+                    "--sample derives the features and classes: leave out --features and --classes",
+                    CliException.USAGE,
+                    null);
+        }
+        byte[] data = session.readFile(sample, "--sample");
+        SchemaDerivation.Derived derived;
+        try {
+            derived = SchemaDerivation.derive(data, label, missing, Contributing.LIMITS);
+        } catch (DatasetFormatException e) {
+            throw new CliException("--sample " + sample + ": " + e.getMessage(), CliException.USAGE, e);
+        }
+        DataSchema schema = derived.schema();
+        session.err()
+                .println("schema from " + sample + ": " + schema.featureCount() + " features ("
+                        + String.join(",", schema.featureColumns()) + "), " + schema.classCount() + " classes ("
+                        + String.join(",", schema.classNames()) + "), " + derived.rows() + " rows"
+                        + (derived.droppedRows() > 0
+                                ? " (" + derived.droppedRows() + " with missing values left out)"
+                                : "")
+                        + (derived.skippedColumns().isEmpty()
+                                ? ""
+                                : "; not numeric, left out: " + String.join(",", derived.skippedColumns())));
+        return new Resolved(schema, Optional.of(Contributing.parseData(data, schema, sample)));
+    }
+
+    private DataSchema declared() {
+        if (features == null || classes == null) {
+            throw new CliException(
+                    "give --sample FILE to derive the schema from your data, or declare it with --features and "
+                            + "--classes",
+                    CliException.USAGE,
+                    null);
+        }
+        if (missing != MissingValues.ERROR) {
+            throw new CliException("--missing applies to --sample", CliException.USAGE, null);
+        }
         try {
             return new DataSchema(features, label, classes);
         } catch (IllegalArgumentException e) {
@@ -32,6 +112,18 @@ final class SchemaOptions {
                     "the schema given by --features, --label and --classes is invalid: " + e.getMessage(),
                     CliException.USAGE,
                     e);
+        }
+    }
+
+    /** Reads {@code --missing} by the rule's document name. */
+    static final class MissingRuleConverter implements ITypeConverter<MissingValues> {
+        @Override
+        public MissingValues convert(String value) {
+            try {
+                return MissingValues.ofDocumentName(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
         }
     }
 }

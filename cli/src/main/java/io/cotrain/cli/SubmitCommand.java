@@ -8,8 +8,8 @@ import io.cotrain.ipfs.ContributionManifest.Artifact;
 import io.cotrain.ipfs.IpfsClient;
 import io.cotrain.ipfs.IpfsException;
 import io.cotrain.ipfs.ModelFile;
-import io.cotrain.oracle.evaluation.CsvDataset;
 import io.cotrain.oracle.evaluation.DataSchema;
+import io.cotrain.oracle.evaluation.TabularDataset;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -74,7 +74,7 @@ final class SubmitCommand extends ContributorCommand {
     private ContributionManifest storeDataset(
             Session session, Contributing.Task registered, ContentStore ipfs, byte[] csv, Path file, String me) {
         DataSchema schema = Contributing.schema(session, registered);
-        CsvDataset dataset = Contributing.parseCsv(csv, schema, file);
+        TabularDataset dataset = Contributing.parseData(csv, schema, file);
         // A CSV of one block has its CID computed here: a copy is refused before anything is uploaded.
         boolean oneBlock = csv.length <= IpfsClient.CHUNK_BYTES;
         Cid cid = oneBlock ? Cid.of(csv) : ipfs.putVerified(csv);

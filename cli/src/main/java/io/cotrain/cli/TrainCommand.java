@@ -6,9 +6,9 @@ import io.cotrain.ipfs.ContentStore;
 import io.cotrain.ipfs.ContributionManifest;
 import io.cotrain.ipfs.ContributionManifest.Artifact;
 import io.cotrain.ipfs.IpfsClient;
-import io.cotrain.oracle.evaluation.CsvDataset;
 import io.cotrain.oracle.evaluation.DataSchema;
 import io.cotrain.oracle.evaluation.ModelCodec;
+import io.cotrain.oracle.evaluation.TabularDataset;
 import io.cotrain.oracle.evaluation.TaskContext;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -92,7 +92,7 @@ final class TrainCommand extends ContributorCommand {
         if (submit) Contributing.requireCanSubmit(session);
         ContentStore ipfs = session.ipfs();
         DataSchema schema = Contributing.schema(session, registered);
-        CsvDataset dataset = Contributing.parseCsv(csv, schema, csvFile);
+        TabularDataset dataset = Contributing.parseData(csv, schema, csvFile);
         Contributing.GlobalModel global = Contributing.globalModel(session, registered);
         // The task's architecture is its model's, whatever MLP the owner chose: trained as it is.
         MultiLayerNetwork model = TaskContext.readBaseModel(schema, global.bytes(), Contributing.LIMITS);

@@ -27,12 +27,17 @@ import io.cotrain.ipfs.IpfsException;
 import io.cotrain.ipfs.ModelFile;
 import io.cotrain.ipfs.testing.IpfsExtension;
 import io.cotrain.ipfs.testing.IpfsNode;
-import io.cotrain.oracle.evaluation.CsvDataset;
+import io.cotrain.oracle.evaluation.DataSchema;
 import io.cotrain.oracle.evaluation.EvaluationLimits;
+import io.cotrain.oracle.evaluation.HeldOutMetrics;
 import io.cotrain.oracle.evaluation.LocalTraining;
+import io.cotrain.oracle.evaluation.MissingValues;
 import io.cotrain.oracle.evaluation.ModelCodec;
+import io.cotrain.oracle.evaluation.SchemaDerivation;
 import io.cotrain.oracle.evaluation.SchemaDocument;
+import io.cotrain.oracle.evaluation.TabularDataset;
 import io.cotrain.oracle.evaluation.TabularModels;
+import io.cotrain.oracle.evaluation.TaskContext;
 import io.cotrain.oracle.evaluation.testing.SyntheticTabularTask;
 import io.cotrain.testing.LocalProcesses;
 import io.cotrain.testing.RepositoryRoot;
@@ -49,10 +54,13 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Random;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -282,7 +290,8 @@ class ContributorCliIT {
                 .isNotNull();
 
         // Deterministic: exactly LocalTraining from the global model with the same data, epochs and seed.
-        CsvDataset data = CsvDataset.parse(Files.readAllBytes(shard), task.schema(), EvaluationLimits.defaults());
+        TabularDataset data =
+                TabularDataset.parse(Files.readAllBytes(shard), task.schema(), EvaluationLimits.defaults());
         byte[] expected = ModelCodec.write(
                 LocalTraining.train(ModelCodec.read(baseModel, EvaluationLimits.defaults()), data.toDataSet(), 2, 3));
         assertThat(aliceUpdate).isEqualTo(expected);
@@ -626,7 +635,7 @@ class ContributorCliIT {
                 work.resolve("bad-header.csv"), task.header().replace("f0", "a") + "\n" + lines.get(1) + "\n");
         assertThat(cli(alice, "train", "--task", "1", "--data", badHeader.toString())
                         .err())
-                .contains("line 1, column 'f0': the header has 'a' in column 1; the header must be "
+                .contains("line 1, column 'f0': the header has no column 'f0'; the task's columns are "
                         + "f0,f1,f2,f3,f4,f5,f6,f7,label");
 
         CliRunner.Result missing = cli(
@@ -1085,6 +1094,107 @@ class ContributorCliIT {
                 cli(newAccount(100, true), "share-held-out", "--task", id.toString(), "--held-out", heldOut.toString());
         assertThat(notOwner.exitCode()).isEqualTo(1);
         assertThat(notOwner.err()).contains("does not own model " + id);
+    }
+
+    /** Raw rows as an owner has them: a name, two columns in their own units, a class name; every 7th lacks mm. */
+    private static String rawRows(int from, int count, boolean json) {
+        var rows = new StringBuilder(json ? "[" : "Name,grams,mm,Origin\n");
+        var random = new Random(from);
+        String[] origins = {"Europe", "Japan", "USA"};
+        for (int i = from; i < from + count; i++) {
+            int origin = i % 3;
+            double grams = 1500 + 700 * origin + 150 * random.nextGaussian();
+            String mm = i % 7 == 0 ? null : String.format(Locale.ROOT, "%.2f", 9 + 2 * origin + random.nextGaussian());
+            String name = "car \"" + i + "\", model " + origin;
+            if (json) {
+                rows.append(i > from ? "," : "")
+                        .append(String.format(
+                                Locale.ROOT,
+                                "{\"Name\":\"%s\",\"grams\":%.1f,\"mm\":%s,\"Origin\":\"%s\"}",
+                                name.replace("\"", "\\\""),
+                                grams,
+                                mm,
+                                origins[origin]));
+            } else {
+                rows.append(String.format(
+                        Locale.ROOT,
+                        "\"%s\",%.1f,%s,%s%n",
+                        name.replace("\"", "\"\""),
+                        grams,
+                        mm == null ? "" : mm,
+                        origins[origin]));
+            }
+        }
+        return rows.append(json ? "]" : "").toString();
+    }
+
+    @Test
+    void registerModel_fromARawSample_derivesTheSchemaTrainsTheBaseModelAndTakesRawData() throws Exception {
+        Credentials dave = newAccount(0, true);
+        Path sample = Files.writeString(work.resolve("owner-sample.csv"), rawRows(0, 150, false));
+        Path heldOut = Files.writeString(work.resolve("raw-held-out.json"), rawRows(1_000, 90, true));
+        Path shard = Files.writeString(work.resolve("raw-shard.json"), rawRows(2_000, 120, true));
+
+        CliRunner.Result registered = cli(
+                dave,
+                "register-model",
+                "--sample",
+                sample.toString(),
+                "--label",
+                "Origin",
+                "--missing",
+                "impute-mean",
+                "--held-out",
+                heldOut.toString());
+
+        assertThat(registered.exitCode()).as(registered.toString()).isZero();
+        assertThat(registered.err())
+                .contains("2 features (grams,mm), 3 classes (Europe,Japan,USA), 150 rows; not numeric, left out: Name")
+                .contains("trained 20 epochs on the sample's 150 rows");
+        String id = registered.out().replaceAll("(?s)^registered task (\\d+) .*", "$1");
+        var spec = chain.models(ADMIN).model(new BigInteger(id)).send().component1();
+        DataSchema derived = SchemaDerivation.derive(
+                        Files.readAllBytes(sample), "Origin", MissingValues.IMPUTE_MEAN, Contributing.LIMITS)
+                .schema();
+        assertThat(SchemaDocument.read(content.fetchVerified(Cid.ofDigest(spec.schemaDigest))))
+                .isEqualTo(derived);
+        byte[] baseModel =
+                content.fetchModel(ModelFile.ofCommit(spec.baseWeightsDigest, spec.baseWeightsRoot), 1 << 24);
+        var base = TaskContext.readBaseModel(derived, baseModel, Contributing.LIMITS);
+        var heldOutRows = TabularDataset.parse(Files.readAllBytes(heldOut), derived, Contributing.LIMITS);
+        double accuracy = HeldOutMetrics.measure(
+                        base,
+                        heldOutRows.toDataSet(),
+                        IntStream.range(0, heldOutRows.rows())
+                                .map(heldOutRows::label)
+                                .toArray())
+                .accuracy();
+        assertThat(accuracy)
+                .as("trained on the standardized sample, well above chance")
+                .isGreaterThan(0.8);
+        assertThat(registered.out())
+                .contains(String.format(Locale.ROOT, "accuracy on the held-out set's 90 rows %.4f", accuracy));
+
+        // A contributor trains on raw JSON records of the task: names mapped, columns standardized, gaps imputed.
+        CliRunner.Result trained = cli(
+                dave,
+                "train",
+                "--task",
+                id,
+                "--data",
+                shard.toString(),
+                "--epochs",
+                "2",
+                "--out",
+                work.resolve("raw-update").toString());
+        assertThat(trained.exitCode()).as(trained.toString()).isZero();
+        assertThat(trained.out()).contains("submit it with: cotrain submit --task " + id);
+        Path misnamed = Files.writeString(
+                work.resolve("misnamed.json"), rawRows(3_000, 5, true).replace("Japan", "Mars"));
+        CliRunner.Result refused = cli(dave, "train", "--task", id, "--data", misnamed.toString());
+        assertThat(refused.exitCode()).isEqualTo(1);
+        assertThat(refused.err())
+                .contains("record 2, column 'Origin': 'Mars' is not one of the task's classes Europe,Japan,USA");
     }
 
     @Test

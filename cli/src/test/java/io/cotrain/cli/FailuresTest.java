@@ -10,7 +10,7 @@ import io.cotrain.client.TransactionRejectedException;
 import io.cotrain.contracts.ContributionStatus;
 import io.cotrain.ipfs.ContentStore;
 import io.cotrain.ipfs.IpfsClient;
-import io.cotrain.oracle.evaluation.CsvFormatException;
+import io.cotrain.oracle.evaluation.DatasetFormatException;
 import io.cotrain.testing.LocalProcesses;
 import java.math.BigInteger;
 import java.net.ConnectException;
@@ -324,7 +324,9 @@ class FailuresTest {
         assertThat(Failures.describe(new NullPointerException("x"), context("status"))
                         .getMessage())
                 .isEqualTo("unexpected error: NullPointerException: x (run with --verbose for the stack trace)");
-        assertThat(Failures.describe(new CsvFormatException(3, "f1", "'x' is not a decimal number"), context("submit"))
+        assertThat(Failures.describe(
+                                DatasetFormatException.atLine(3, "f1", "'x' is not a decimal number"),
+                                context("submit"))
                         .getMessage())
                 .contains("line 3, column 'f1': 'x' is not a decimal number");
     }

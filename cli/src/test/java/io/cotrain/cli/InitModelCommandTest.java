@@ -89,6 +89,73 @@ class InitModelCommandTest {
         assertThat(result.err()).contains("the schema given by --features, --label and --classes is invalid");
     }
 
+    private static final String RAW_SAMPLE = """
+            Name,grams,mm,Origin
+            a,1500,12,Europe
+            b,2200,9,USA
+            c,1700,,Japan
+            d,2500,8,USA
+            e,1400,14,Europe
+            f,1800,11,Japan
+            """;
+
+    @Test
+    void init_rawSample_derivesTheSchemaAndTrainsOnIt() throws IOException {
+        Files.writeString(directory.resolve("sample.csv"), RAW_SAMPLE);
+
+        CliRunner.Result result = run(
+                "init-model",
+                "--sample",
+                "sample.csv",
+                "--label",
+                "Origin",
+                "--missing",
+                "drop-row",
+                "--hidden",
+                "8",
+                "--epochs",
+                "30",
+                "--out",
+                "base.zip");
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.err())
+                .contains("2 features (grams,mm), 3 classes (Europe,Japan,USA), 5 rows (1 with missing values "
+                        + "left out); not numeric, left out: Name")
+                .contains("trained 30 epochs on the sample's 5 rows");
+        var schema = io.cotrain.oracle.evaluation.SchemaDerivation.derive(
+                        RAW_SAMPLE.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                        "Origin",
+                        io.cotrain.oracle.evaluation.MissingValues.DROP_ROW,
+                        EvaluationLimits.defaults())
+                .schema();
+        byte[] bytes = Files.readAllBytes(directory.resolve("base.zip"));
+        var untrained = ModelCodec.write(TabularModels.mlp(schema, new int[] {8}, 42));
+        assertThat(ModelArchitecture.of(TaskContext.readBaseModel(schema, bytes, EvaluationLimits.defaults()))
+                        .summary())
+                .startsWith("2-8-3");
+        assertThat(bytes).as("trained, not as initialised").isNotEqualTo(untrained);
+    }
+
+    @Test
+    void init_schemaOptionsThatGiveNoSchema_sayWhatToGive() throws IOException {
+        Files.writeString(directory.resolve("sample.csv"), RAW_SAMPLE);
+
+        assertThat(run("init-model", "--label", "y", "--out", "base.zip").err())
+                .contains("give --sample FILE to derive the schema from your data, or declare it with --features");
+        assertThat(run("init-model", "--sample", "sample.csv", "--features", "a", "--label", "Origin", "--out", "b.zip")
+                        .err())
+                .contains("leave out --features and --classes");
+        CliRunner.Result missing = run("init-model", "--sample", "sample.csv", "--label", "Origin", "--out", "b.zip");
+        assertThat(missing.exitCode()).isEqualTo(2);
+        assertThat(missing.err()).contains("--sample sample.csv: line 4, column 'mm': a missing value");
+        assertThat(run(args("--epochs", "3", "--out", "b.zip")).err()).contains("--epochs takes 0 to 10000 passes");
+        assertThat(run("init-model", "--sample", "sample.csv", "--label", "Origin", "--missing", "guess", "--out", "b")
+                        .err())
+                .contains("missing-value rule 'guess' is not one of [error, drop-row, impute-mean]");
+        assertThat(directory.resolve("b.zip")).doesNotExist();
+    }
+
     @Test
     void anExistingOutIsKeptUnlessForced() throws IOException {
         Path existing = Files.writeString(directory.resolve("base.zip"), "mine");

@@ -2,9 +2,9 @@ package io.cotrain.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cotrain.oracle.evaluation.CsvDataset;
 import io.cotrain.oracle.evaluation.LocalTraining;
 import io.cotrain.oracle.evaluation.ModelCodec;
+import io.cotrain.oracle.evaluation.TabularDataset;
 import io.cotrain.oracle.evaluation.testing.SyntheticTabularTask;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -16,7 +16,7 @@ class TrainingProgressTest {
 
     @Test
     void watchingTheTrainingDoesNotChangeIt() {
-        CsvDataset shard = TASK.shard(0, ROWS);
+        TabularDataset shard = TASK.shard(0, ROWS);
         byte[] plain = ModelCodec.write(LocalTraining.train(TASK.baseModel(), shard.toDataSet(), 2, 7));
         var progress = new TrainingProgress(new PrintWriter(new StringWriter()), true, 2, ROWS);
         byte[] watched = ModelCodec.write(progress.train(TASK.baseModel(), shard.toDataSet(), 2, 7));
@@ -28,7 +28,7 @@ class TrainingProgressTest {
 
     @Test
     void onATerminalTheBarIsRedrawnInPlace_elseOneLinePerEpoch() {
-        CsvDataset shard = TASK.shard(1, ROWS);
+        TabularDataset shard = TASK.shard(1, ROWS);
         StringWriter terminal = new StringWriter();
         new TrainingProgress(new PrintWriter(terminal), true, 2, ROWS).train(TASK.baseModel(), shard.toDataSet(), 2, 1);
         assertThat(terminal.toString())

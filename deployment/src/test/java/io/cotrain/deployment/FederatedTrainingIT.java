@@ -22,10 +22,10 @@ import io.cotrain.ipfs.IpfsClient;
 import io.cotrain.ipfs.ModelFile;
 import io.cotrain.oracle.aggregation.FedAvg;
 import io.cotrain.oracle.aggregation.ModelUpdate;
-import io.cotrain.oracle.evaluation.CsvDataset;
 import io.cotrain.oracle.evaluation.EvaluationLimits;
 import io.cotrain.oracle.evaluation.LocalTraining;
 import io.cotrain.oracle.evaluation.ModelCodec;
+import io.cotrain.oracle.evaluation.TabularDataset;
 import io.cotrain.oracle.evaluation.TaskContext;
 import io.cotrain.testing.Await;
 import java.io.PrintWriter;
@@ -124,7 +124,7 @@ class FederatedTrainingIT {
             var central = base.freshGlobalModel();
             LocalTraining.train(
                     central,
-                    CsvDataset.parse(honestUnion(task), DemoTask.SCHEMA, EvaluationLimits.defaults())
+                    TabularDataset.parse(honestUnion(task), DemoTask.SCHEMA, EvaluationLimits.defaults())
                             .toDataSet(),
                     ROUNDS * EPOCHS,
                     1);

@@ -7,10 +7,10 @@ import io.cotrain.ipfs.Cid;
 import io.cotrain.ipfs.ContentStore;
 import io.cotrain.ipfs.ContributionManifest;
 import io.cotrain.ipfs.ContributionManifest.Artifact;
-import io.cotrain.oracle.evaluation.CsvDataset;
 import io.cotrain.oracle.evaluation.EvaluationLimits;
 import io.cotrain.oracle.evaluation.LocalTraining;
 import io.cotrain.oracle.evaluation.ModelCodec;
+import io.cotrain.oracle.evaluation.TabularDataset;
 import io.cotrain.testing.Await;
 import java.math.BigInteger;
 import java.nio.file.Files;
@@ -32,7 +32,7 @@ final class NetworkContributions {
      */
     static byte[] honestUpdate(Path task, String shard) throws Exception {
         MultiLayerNetwork model = ModelCodec.read(globalModel(task), EvaluationLimits.defaults());
-        DataSet data = CsvDataset.parse(
+        DataSet data = TabularDataset.parse(
                         Files.readAllBytes(task.resolve("shards").resolve(shard)),
                         DemoTask.SCHEMA,
                         EvaluationLimits.defaults())

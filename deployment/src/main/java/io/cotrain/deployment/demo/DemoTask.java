@@ -1,11 +1,11 @@
 package io.cotrain.deployment.demo;
 
-import io.cotrain.oracle.evaluation.CsvDataset;
 import io.cotrain.oracle.evaluation.DataSchema;
 import io.cotrain.oracle.evaluation.EvaluationLimits;
 import io.cotrain.oracle.evaluation.HeldOutMetrics;
 import io.cotrain.oracle.evaluation.LocalTraining;
 import io.cotrain.oracle.evaluation.ModelCodec;
+import io.cotrain.oracle.evaluation.TabularDataset;
 import io.cotrain.oracle.evaluation.TabularModels;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -227,7 +227,7 @@ public final class DemoTask {
             byte[] ownerSample = csv(split.ownerSample());
             var model = baseModel(ownerSample);
             byte[] globalModel = ModelCodec.write(model);
-            CsvDataset heldOutData = CsvDataset.parse(heldOut, SCHEMA, EvaluationLimits.defaults());
+            TabularDataset heldOutData = TabularDataset.parse(heldOut, SCHEMA, EvaluationLimits.defaults());
             int[] labels = new int[heldOutData.rows()];
             for (int r = 0; r < labels.length; r++) {
                 labels[r] = heldOutData.label(r);
@@ -267,7 +267,7 @@ public final class DemoTask {
     /** The owner's base model: the untrained architecture from {@link #BASE_MODEL_SEED}, trained on its sample. */
     public static MultiLayerNetwork baseModel(byte[] ownerSampleCsv) {
         var model = TabularModels.baseModel(SCHEMA, BASE_MODEL_SEED);
-        var sample = CsvDataset.parse(ownerSampleCsv, SCHEMA, EvaluationLimits.defaults())
+        var sample = TabularDataset.parse(ownerSampleCsv, SCHEMA, EvaluationLimits.defaults())
                 .toDataSet();
         return LocalTraining.train(model, sample, BASE_MODEL_EPOCHS, BASE_MODEL_SEED);
     }

@@ -3,11 +3,11 @@ package io.cotrain.deployment.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.cotrain.oracle.evaluation.CsvDataset;
 import io.cotrain.oracle.evaluation.EvaluationLimits;
 import io.cotrain.oracle.evaluation.HeldOutMetrics;
 import io.cotrain.oracle.evaluation.LocalTraining;
 import io.cotrain.oracle.evaluation.ModelCodec;
+import io.cotrain.oracle.evaluation.TabularDataset;
 import io.cotrain.oracle.evaluation.TabularModels;
 import io.cotrain.oracle.evaluation.TaskContext;
 import io.cotrain.testing.RepositoryRoot;
@@ -48,7 +48,7 @@ class DemoTaskTest {
         assertThat(new String(DemoTask.csv(rows.subList(0, 1)), StandardCharsets.UTF_8))
                 .isEqualTo("precipitation,temp_max,temp_min,wind,new_york,weather\n0.0,12.8,5.0,4.7,0,0\n");
         // the task's CSV is what validators parse
-        var parsed = CsvDataset.parse(DemoTask.csv(rows), DemoTask.SCHEMA, EvaluationLimits.defaults());
+        var parsed = TabularDataset.parse(DemoTask.csv(rows), DemoTask.SCHEMA, EvaluationLimits.defaults());
         assertThat(parsed.rows()).isEqualTo(5);
         assertThat(parsed.features(1)).containsExactly(-0.5f, -3.3f, -8.9f, 7.1f, 1f);
         assertThat(parsed.label(1)).isEqualTo(3);
@@ -167,7 +167,7 @@ class DemoTaskTest {
         byte[] shard = Files.readAllBytes(a.directory().resolve("shards/contributor-1.csv"));
         var trained = LocalTraining.train(
                 context.freshGlobalModel(),
-                CsvDataset.parse(shard, DemoTask.SCHEMA, EvaluationLimits.defaults())
+                TabularDataset.parse(shard, DemoTask.SCHEMA, EvaluationLimits.defaults())
                         .toDataSet(),
                 5,
                 1);

@@ -3,10 +3,10 @@ package io.cotrain.deployment.economics;
 import io.cotrain.contracts.AggregationWeight;
 import io.cotrain.oracle.aggregation.FedAvg;
 import io.cotrain.oracle.aggregation.ModelUpdate;
-import io.cotrain.oracle.evaluation.CsvDataset;
 import io.cotrain.oracle.evaluation.EvaluationLimits;
 import io.cotrain.oracle.evaluation.LocalTraining;
 import io.cotrain.oracle.evaluation.ModelCodec;
+import io.cotrain.oracle.evaluation.TabularDataset;
 import io.cotrain.oracle.evaluation.TabularModels;
 import io.cotrain.oracle.evaluation.TaskContext;
 import io.cotrain.oracle.valuation.RoundValuation;
@@ -299,7 +299,7 @@ final class EconomicsSimulation {
     }
 
     private DataSet data(List<Integer> rows, IntUnaryOperator labelMap) {
-        return CsvDataset.parse(table.csv(rows, labelMap), table.schema(), limits)
+        return TabularDataset.parse(table.csv(rows, labelMap), table.schema(), limits)
                 .toDataSet();
     }
 

@@ -11,8 +11,8 @@ import java.util.Optional;
  * @param evaluation the contribution's evaluation on its own
  * @param parameters the update's flat parameters ({@link ModelCodec#parameters}); present for a model update that no
  *     guard rejected
- * @param rowFingerprints the dataset's distinct row fingerprints ({@link CsvDataset#rowFingerprints}); present for a
- *     dataset that no guard rejected
+ * @param rowFingerprints the dataset's distinct row fingerprints ({@link TabularDataset#rowFingerprints}); present
+ *     for a dataset that no guard rejected
  */
 public record Assessment(Evaluation evaluation, Optional<float[]> parameters, Optional<long[]> rowFingerprints) {
     public Assessment {

@@ -6,25 +6,46 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The columns of a tabular classification task. A CSV file of the task (held-out set or contributed dataset) has the
- * header {@link #columns()}: every feature column in order, then the label column. Features are numbers; labels are
- * integers {@code 0..classCount-1}.
+ * The columns of a tabular classification task and how its raw rows become model input. A data set of the task
+ * (held-out set or contributed dataset, CSV or JSON records, see {@link TabularDataset}) has at least the columns
+ * {@link #columns()}; others are ignored. Features are numbers; labels are the class names, or integers
+ * {@code 0..classCount-1} when the schema names no classes.
  *
- * @param featureColumns names of the numeric feature columns, in CSV order (at least one, distinct, no commas)
- * @param labelColumn    name of the integer label column, the last CSV column
+ * @param featureColumns names of the numeric feature columns, the model's inputs in order (at least one, distinct)
+ * @param labelColumn    name of the label column
  * @param classCount     number of classes, at least 2
+ * @param classNames     the label of each class in the data, in class order, or empty for integer labels
+ * @param scaling        the standardization of each feature column, in order, or empty to feed values as they are
+ * @param missingValues  what to do with a missing value
  */
-public record DataSchema(List<String> featureColumns, String labelColumn, int classCount) {
+public record DataSchema(
+        List<String> featureColumns,
+        String labelColumn,
+        int classCount,
+        List<String> classNames,
+        List<FeatureScaling> scaling,
+        MissingValues missingValues) {
 
     /** Upper bound on feature columns, so that a task cannot ask for absurd input layers. */
     public static final int MAX_FEATURES = 4_096;
     /** Upper bound on classes. */
     public static final int MAX_CLASSES = 1_024;
 
+    /** Most characters of a class name. */
+    public static final int MAX_CLASS_NAME_LENGTH = 200;
+
+    /** A schema of integer labels, unscaled features and no missing values: what format version 1 documents hold. */
+    public DataSchema(List<String> featureColumns, String labelColumn, int classCount) {
+        this(featureColumns, labelColumn, classCount, List.of(), List.of(), MissingValues.ERROR);
+    }
+
     public DataSchema {
         Objects.requireNonNull(featureColumns, "featureColumns");
         Objects.requireNonNull(labelColumn, "labelColumn");
+        Objects.requireNonNull(missingValues, "missingValues");
         featureColumns = List.copyOf(featureColumns);
+        classNames = List.copyOf(classNames);
+        scaling = List.copyOf(scaling);
         if (featureColumns.isEmpty() || featureColumns.size() > MAX_FEATURES) {
             throw new IllegalArgumentException("a schema needs 1.." + MAX_FEATURES + " feature columns");
         }
@@ -41,6 +62,33 @@ public record DataSchema(List<String> featureColumns, String labelColumn, int cl
         checkName(labelColumn);
         if (seen.contains(labelColumn)) {
             throw new IllegalArgumentException("the label column is also a feature column: " + labelColumn);
+        }
+        if (!classNames.isEmpty()) checkClassNames(classNames, classCount);
+        if (missingValues == MissingValues.IMPUTE_MEAN && scaling.isEmpty()) {
+            throw new IllegalArgumentException("imputing missing features by their mean needs the features' "
+                    + "standardization, which holds the means");
+        }
+        if (!scaling.isEmpty() && scaling.size() != featureColumns.size()) {
+            throw new IllegalArgumentException(
+                    "the scaling has " + scaling.size() + " entries for " + featureColumns.size() + " feature columns");
+        }
+    }
+
+    private static void checkClassNames(List<String> classNames, int classCount) {
+        if (classNames.size() != classCount) {
+            throw new IllegalArgumentException(
+                    classNames.size() + " class names for " + classCount + " classes: name each class once");
+        }
+        if (new HashSet<>(classNames).size() != classNames.size()) {
+            throw new IllegalArgumentException("class names must be distinct: " + classNames);
+        }
+        for (String name : classNames) {
+            if (name.isEmpty()
+                    || name.length() > MAX_CLASS_NAME_LENGTH
+                    || name.chars().anyMatch(Character::isISOControl)) {
+                throw new IllegalArgumentException("a class name must have 1.." + MAX_CLASS_NAME_LENGTH
+                        + " characters and no control characters: '" + name + "'");
+            }
         }
     }
 
@@ -61,7 +109,12 @@ public record DataSchema(List<String> featureColumns, String labelColumn, int cl
         return featureColumns.size();
     }
 
-    /** The CSV header: the feature columns in order, then the label column. */
+    /** Whether this schema is what format version 1 holds: integer labels, unscaled, no missing values. */
+    public boolean isPlain() {
+        return classNames.isEmpty() && scaling.isEmpty() && missingValues == MissingValues.ERROR;
+    }
+
+    /** The columns a data set must have: the feature columns in order, then the label column. */
     public List<String> columns() {
         var columns = new ArrayList<String>(featureColumns.size() + 1);
         columns.addAll(featureColumns);

@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
  * Scores a DATASET contribution: CSV bytes of the task's schema.
  *
  * <ol>
- *   <li>Parse with {@link CsvDataset} (size, row limit, header, numbers, labels); an error gives the floor with the
+ *   <li>Parse with {@link TabularDataset} (size, row limit, header, numbers, labels); an error gives the floor with the
  *       parse error (line, column, value) as reason.</li>
  *   <li>Duplicates: a row equal (features and label) to an earlier row of the same dataset is a duplicate; more than
  *       {@link EvaluationLimits#maxDuplicateFraction()} of the rows (default 10%) gives the floor.</li>
@@ -67,7 +67,7 @@ public final class DatasetEvaluator implements Assessor {
     public Assessment assess(TaskContext task, byte[] csv) {
         long[][] fingerprints = new long[1][];
         Evaluation evaluation = Scoring.guarded(LOG, "dataset", task, csv, () -> {
-            CsvDataset data = CsvDataset.parse(csv, task.schema(), task.limits());
+            TabularDataset data = TabularDataset.parse(csv, task.schema(), task.limits());
             fingerprints[0] = data.rowFingerprints();
             int rows = data.rows();
             int duplicates = countDuplicates(data);
@@ -116,7 +116,7 @@ public final class DatasetEvaluator implements Assessor {
         }
     }
 
-    static int countDuplicates(CsvDataset data) {
+    static int countDuplicates(TabularDataset data) {
         var seen = new HashSet<Row>();
         int duplicates = 0;
         for (int r = 0; r < data.rows(); r++) {
@@ -127,7 +127,7 @@ public final class DatasetEvaluator implements Assessor {
         return duplicates;
     }
 
-    static int countHeldOutCopies(CsvDataset data, CsvDataset heldOut) {
+    static int countHeldOutCopies(TabularDataset data, TabularDataset heldOut) {
         var heldOutRows = new HashSet<Features>();
         for (int r = 0; r < heldOut.rows(); r++) {
             heldOutRows.add(new Features(heldOut.features(r)));

@@ -20,20 +20,40 @@ import java.util.Set;
  * field order below, no whitespace, UTF-8), so that the same schema always has the same sha256 and the document read
  * back from IPFS can be checked to be exactly that form.
  *
- * <pre>{"formatVersion":1,"featureColumns":["a","b"],"labelColumn":"label","classCount":3}</pre>
+ * <p>A {@linkplain DataSchema#isPlain() plain} schema is written as version 1, every other as version 2, which adds
+ * the class names, each feature's standardization and the missing-value rule:
+ *
+ * <pre>{"formatVersion":1,"featureColumns":["a","b"],"labelColumn":"label","classCount":3}
+ * {"formatVersion":2,"featureColumns":["a","b"],"labelColumn":"label","classCount":2,"classNames":["no","yes"],
+ *  "standardization":[{"mean":1.5,"scale":0.5},{"mean":-2.0,"scale":1.0}],"missingValues":"drop-row"}</pre>
+ *
+ * (on one line). Numbers of the standardization are 32-bit floats in their shortest decimal form.
  */
 public final class SchemaDocument {
-    /** The format this code reads and writes. */
-    public static final int FORMAT_VERSION = 1;
+    /** The format of plain schemas. */
+    public static final int PLAIN_VERSION = 1;
+
+    /** The format of schemas with class names, standardization or a missing-value rule. */
+    public static final int PREPARED_VERSION = 2;
 
     /** The most bytes a schema document may have: what readers fetch from IPFS at most. */
     public static final long MAX_BYTES = 1 << 20;
 
-    private static final Set<String> FIELDS = Set.of("formatVersion", "featureColumns", "labelColumn", "classCount");
+    private static final Set<String> PLAIN_FIELDS =
+            Set.of("formatVersion", "featureColumns", "labelColumn", "classCount");
+    private static final Set<String> PREPARED_FIELDS = Set.of(
+            "formatVersion",
+            "featureColumns",
+            "labelColumn",
+            "classCount",
+            "classNames",
+            "standardization",
+            "missingValues");
     private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
                     .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                     .build())
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
     private SchemaDocument() {}
 
@@ -43,11 +63,20 @@ public final class SchemaDocument {
      */
     public static byte[] write(DataSchema schema) {
         ObjectNode root = JSON.createObjectNode();
-        root.put("formatVersion", FORMAT_VERSION);
+        root.put("formatVersion", schema.isPlain() ? PLAIN_VERSION : PREPARED_VERSION);
         ArrayNode features = root.putArray("featureColumns");
         schema.featureColumns().forEach(features::add);
         root.put("labelColumn", schema.labelColumn());
         root.put("classCount", schema.classCount());
+        if (!schema.isPlain()) {
+            ArrayNode names = root.putArray("classNames");
+            schema.classNames().forEach(names::add);
+            ArrayNode standardization = root.putArray("standardization");
+            for (FeatureScaling scaling : schema.scaling()) {
+                standardization.addObject().put("mean", scaling.mean()).put("scale", scaling.scale());
+            }
+            root.put("missingValues", schema.missingValues().documentName());
+        }
         try {
             return JSON.writeValueAsBytes(root);
         } catch (IOException e) {
@@ -61,7 +90,7 @@ public final class SchemaDocument {
      * @param document the bytes, e.g. fetched from IPFS by the registry's {@code schemaDigest}
      * @return the schema
      * @throws IllegalArgumentException naming what is wrong: not JSON, an unknown or missing field, a bad value, a
-     *     version other than {@value #FORMAT_VERSION}, or a form other than the canonical one
+     *     version other than 1 and 2, or a form other than the canonical one
      */
     public static DataSchema read(byte[] document) {
         JsonNode root;
@@ -73,34 +102,74 @@ public final class SchemaDocument {
             throw new IllegalArgumentException("a schema document must be JSON: " + e.getMessage(), e);
         }
         if (root == null || !root.isObject()) throw new IllegalArgumentException("a schema document is a JSON object");
+        JsonNode version = root.get("formatVersion");
+        if (version == null
+                || !version.isInt()
+                || (version.intValue() != PLAIN_VERSION && version.intValue() != PREPARED_VERSION)) {
+            throw new IllegalArgumentException(
+                    "formatVersion must be " + PLAIN_VERSION + " or " + PREPARED_VERSION + ", got " + version);
+        }
+        boolean prepared = version.intValue() == PREPARED_VERSION;
+        Set<String> fields = prepared ? PREPARED_FIELDS : PLAIN_FIELDS;
         List<String> unknown = new ArrayList<>();
         root.fieldNames().forEachRemaining(name -> {
-            if (!FIELDS.contains(name)) unknown.add(name);
+            if (!fields.contains(name)) unknown.add(name);
         });
         if (!unknown.isEmpty()) throw new IllegalArgumentException("unknown schema field(s) " + unknown);
-        JsonNode version = root.get("formatVersion");
-        if (version == null || !version.isInt() || version.intValue() != FORMAT_VERSION) {
-            throw new IllegalArgumentException("formatVersion must be " + FORMAT_VERSION + ", got " + version);
-        }
-        JsonNode features = root.get("featureColumns");
-        if (features == null || !features.isArray()) {
-            throw new IllegalArgumentException("featureColumns must be an array of column names");
-        }
-        List<String> featureColumns = new ArrayList<>();
-        for (JsonNode feature : features) {
-            if (!feature.isTextual())
-                throw new IllegalArgumentException("featureColumns must hold strings: " + feature);
-            featureColumns.add(feature.textValue());
-        }
+        List<String> featureColumns = strings(root, "featureColumns");
         JsonNode label = root.get("labelColumn");
         if (label == null || !label.isTextual()) throw new IllegalArgumentException("labelColumn must be a string");
         JsonNode classes = root.get("classCount");
         if (classes == null || !classes.isInt()) throw new IllegalArgumentException("classCount must be an integer");
-        DataSchema schema = new DataSchema(featureColumns, label.textValue(), classes.intValue());
+        DataSchema schema = prepared
+                ? new DataSchema(
+                        featureColumns,
+                        label.textValue(),
+                        classes.intValue(),
+                        strings(root, "classNames"),
+                        standardization(root),
+                        missingValues(root))
+                : new DataSchema(featureColumns, label.textValue(), classes.intValue());
         if (!Arrays.equals(write(schema), document)) {
             throw new IllegalArgumentException("the schema document is not in canonical form: expected "
                     + new String(write(schema), StandardCharsets.UTF_8));
         }
         return schema;
+    }
+
+    private static List<String> strings(JsonNode root, String field) {
+        JsonNode array = root.get(field);
+        if (array == null || !array.isArray())
+            throw new IllegalArgumentException(field + " must be an array of strings");
+        List<String> values = new ArrayList<>();
+        for (JsonNode value : array) {
+            if (!value.isTextual()) throw new IllegalArgumentException(field + " must hold strings: " + value);
+            values.add(value.textValue());
+        }
+        return values;
+    }
+
+    private static List<FeatureScaling> standardization(JsonNode root) {
+        JsonNode array = root.get("standardization");
+        if (array == null || !array.isArray()) {
+            throw new IllegalArgumentException("standardization must be an array of {\"mean\",\"scale\"} objects");
+        }
+        List<FeatureScaling> scaling = new ArrayList<>();
+        for (JsonNode entry : array) {
+            JsonNode mean = entry.get("mean");
+            JsonNode scale = entry.get("scale");
+            if (mean == null || !mean.isNumber() || scale == null || !scale.isNumber() || entry.size() != 2) {
+                throw new IllegalArgumentException("a standardization entry is {\"mean\":x,\"scale\":y}: " + entry);
+            }
+            scaling.add(new FeatureScaling(
+                    mean.decimalValue().floatValue(), scale.decimalValue().floatValue()));
+        }
+        return scaling;
+    }
+
+    private static MissingValues missingValues(JsonNode root) {
+        JsonNode rule = root.get("missingValues");
+        if (rule == null || !rule.isTextual()) throw new IllegalArgumentException("missingValues must be a string");
+        return MissingValues.ofDocumentName(rule.textValue());
     }
 }

@@ -27,7 +27,7 @@ public final class TaskContext {
 
     private final long taskId;
     private final DataSchema schema;
-    private final CsvDataset heldOutData;
+    private final TabularDataset heldOutData;
     private final DataSet heldOut;
     private final int[] heldOutLabels;
     private final MultiLayerNetwork globalModel;
@@ -43,7 +43,7 @@ public final class TaskContext {
     private TaskContext(
             long taskId,
             DataSchema schema,
-            CsvDataset heldOutData,
+            TabularDataset heldOutData,
             MultiLayerNetwork globalModel,
             byte[] globalModelBytes,
             ModelArchitecture baseArchitecture,
@@ -73,11 +73,11 @@ public final class TaskContext {
      *
      * @param taskId         the task's id on chain
      * @param schema         the task's columns
-     * @param heldOutCsv     the held-out set as CSV bytes ({@link CsvDataset} format)
+     * @param heldOutCsv     the held-out set as CSV bytes ({@link TabularDataset} format)
      * @param globalModelZip the current global model ({@link ModelCodec} bytes): any model that fits the schema
      *                       ({@link #readBaseModel}); its architecture is the one every update must have
      * @param limits         the limits applied to contributions (and to these inputs)
-     * @throws CsvFormatException    when the held-out CSV is invalid
+     * @throws DatasetFormatException    when the held-out CSV is invalid
      * @throws InvalidModelException when the global model is invalid or does not fit the schema
      */
     public static TaskContext create(
@@ -87,7 +87,7 @@ public final class TaskContext {
         Objects.requireNonNull(globalModelZip, "globalModelZip");
         Objects.requireNonNull(limits, "limits");
         EvaluationRuntime.configure();
-        CsvDataset heldOut = CsvDataset.parse(heldOutCsv, schema, limits);
+        TabularDataset heldOut = TabularDataset.parse(heldOutCsv, schema, limits);
         MultiLayerNetwork global = readBaseModel(schema, globalModelZip, limits);
         return new TaskContext(taskId, schema, heldOut, global, globalModelZip, ModelArchitecture.of(global), limits);
     }
@@ -134,7 +134,7 @@ public final class TaskContext {
     }
 
     /** The held-out set as parsed. */
-    public CsvDataset heldOutData() {
+    public TabularDataset heldOutData() {
         return heldOutData;
     }
 

@@ -79,7 +79,7 @@ class TaskContextTest {
         var task = Fixtures.TASK;
         var limits = EvaluationLimits.defaults();
         assertThatThrownBy(() -> TaskContext.create(1, task.schema(), "x\n".getBytes(), task.baseModelBytes(), limits))
-                .isInstanceOf(CsvFormatException.class)
+                .isInstanceOf(DatasetFormatException.class)
                 .hasMessageContaining("line 1");
         assertThatThrownBy(() ->
                         TaskContext.create(1, task.schema(), task.heldOutCsv(), Contributions.garbage(100, 1), limits))

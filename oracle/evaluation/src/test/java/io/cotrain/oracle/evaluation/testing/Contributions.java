@@ -1,9 +1,9 @@
 package io.cotrain.oracle.evaluation.testing;
 
-import io.cotrain.oracle.evaluation.CsvDataset;
 import io.cotrain.oracle.evaluation.EvaluationLimits;
 import io.cotrain.oracle.evaluation.LocalTraining;
 import io.cotrain.oracle.evaluation.ModelCodec;
+import io.cotrain.oracle.evaluation.TabularDataset;
 import io.cotrain.oracle.evaluation.TabularModels;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -63,7 +63,7 @@ public final class Contributions {
     }
 
     private byte[] trainedOn(byte[] csv, int contributor, MultiLayerNetwork model) {
-        var data = CsvDataset.parse(csv, task.schema(), EvaluationLimits.defaults());
+        var data = TabularDataset.parse(csv, task.schema(), EvaluationLimits.defaults());
         LocalTraining.train(model, data.toDataSet(), EPOCHS, task.seed() + contributor);
         return ModelCodec.write(model);
     }
@@ -213,10 +213,10 @@ public final class Contributions {
         return task.labelFlippedShardCsv(contributor, rows);
     }
 
-    /** The contributor's shard with the first two feature columns swapped in the header. */
+    /** The contributor's shard whose header names a column the task lacks in place of the first feature. */
     public byte[] datasetWithWrongHeader(int contributor, int rows) {
         String csv = new String(task.shardCsv(contributor, rows), StandardCharsets.UTF_8);
-        return csv.replaceFirst("^f0,f1,", "f1,f0,").getBytes(StandardCharsets.UTF_8);
+        return csv.replaceFirst("^f0,", "g0,").getBytes(StandardCharsets.UTF_8);
     }
 
     /** The contributor's shard followed by the first {@code copies} rows of the held-out set. */

@@ -1,10 +1,10 @@
 package io.cotrain.oracle.evaluation.testing;
 
-import io.cotrain.oracle.evaluation.CsvDataset;
 import io.cotrain.oracle.evaluation.DataSchema;
 import io.cotrain.oracle.evaluation.EvaluationLimits;
 import io.cotrain.oracle.evaluation.LocalTraining;
 import io.cotrain.oracle.evaluation.ModelCodec;
+import io.cotrain.oracle.evaluation.TabularDataset;
 import io.cotrain.oracle.evaluation.TabularModels;
 import io.cotrain.oracle.evaluation.TaskContext;
 import java.nio.charset.StandardCharsets;
@@ -105,8 +105,8 @@ public final class SyntheticTabularTask {
     }
 
     /** A contributor's shard parsed. */
-    public CsvDataset shard(int contributor, int rows) {
-        return CsvDataset.parse(shardCsv(contributor, rows), schema, EvaluationLimits.defaults());
+    public TabularDataset shard(int contributor, int rows) {
+        return TabularDataset.parse(shardCsv(contributor, rows), schema, EvaluationLimits.defaults());
     }
 
     /** The base (initial global) model: the base architecture from the task seed, one epoch on the warm-up rows. */
@@ -118,7 +118,7 @@ public final class SyntheticTabularTask {
     public synchronized byte[] baseModelBytes() {
         if (baseModelBytes == null) {
             var model = TabularModels.baseModel(schema, seed);
-            var warmup = CsvDataset.parse(
+            var warmup = TabularDataset.parse(
                     csv(WARMUP_STREAM, WARMUP_ROWS, IntUnaryOperator.identity()), schema, EvaluationLimits.defaults());
             LocalTraining.train(model, warmup.toDataSet(), 1, seed);
             baseModelBytes = ModelCodec.write(model);

@@ -7,21 +7,21 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class CsvDatasetTest {
+class TabularDatasetTest {
 
     private static final DataSchema SCHEMA = new DataSchema(List.of("a", "b"), "y", 3);
 
-    private static CsvDataset parse(String csv) {
-        return CsvDataset.parse(csv.getBytes(StandardCharsets.UTF_8), SCHEMA, EvaluationLimits.defaults());
+    private static TabularDataset parse(String csv) {
+        return TabularDataset.parse(csv.getBytes(StandardCharsets.UTF_8), SCHEMA, EvaluationLimits.defaults());
     }
 
-    private static CsvFormatException error(String csv) {
+    private static DatasetFormatException error(String csv) {
         try {
             parse(csv);
-        } catch (CsvFormatException e) {
+        } catch (DatasetFormatException e) {
             return e;
         }
-        throw new AssertionError("expected a CsvFormatException");
+        throw new AssertionError("expected a DatasetFormatException");
     }
 
     @Test
@@ -53,19 +53,28 @@ class CsvDatasetTest {
     }
 
     @Test
-    void headerMustMatchTheSchemaInOrder() {
-        var e = error("b,a,y\n1,2,0\n");
-        assertThat(e.line()).isEqualTo(1);
-        assertThat(e.getMessage()).contains("line 1", "column 'a'", "'b'", "a,b,y");
-        assertThat(error("a,b\n1,2\n").getMessage()).contains("line 1", "only 2 fields, expected 3");
-        assertThat(error("a,b,y,z\n1,2,0,0\n").getMessage()).contains("line 1", "more than 3 fields");
-        assertThat(error("a,b,label\n1,2,0\n").getMessage()).contains("line 1", "column 'y'", "'label'");
+    void parse_columnsInAnyOrderWithOthers_readsTheSchemasColumns() {
+        var data = parse("name,y,b,a\nfirst,2,20,10\n\"second, quoted\",1,\"40\",30\n");
+
+        assertThat(data.rows()).isEqualTo(2);
+        assertThat(data.features(0)).containsExactly(10f, 20f);
+        assertThat(data.features(1)).containsExactly(30f, 40f);
+        assertThat(data.label(0)).isEqualTo(2);
+    }
+
+    @Test
+    void parse_headerWithoutAColumn_namesIt() {
+        var e = error("a,b\n1,2\n");
+        assertThat(e.inHeader()).isTrue();
+        assertThat(e.getMessage()).contains("line 1", "column 'y'", "no column 'y'", "a,b,y");
+        assertThat(error("a,b,label\n1,2,0\n").getMessage()).contains("line 1", "column 'y'");
+        assertThat(error("a,b,y,a\n1,2,0,3\n").getMessage()).contains("line 1", "column 'a'", "twice");
     }
 
     @Test
     void errorsNameLineColumnAndValue() {
         var e = error("a,b,y\n1,2,0\n1,x1,0\n");
-        assertThat(e.line()).isEqualTo(3);
+        assertThat(e.position()).isEqualTo(3);
         assertThat(e.column()).isEqualTo("b");
         assertThat(e.getMessage()).isEqualTo("line 3, column 'b': 'x1' is not a decimal number");
         assertThat(error("a,b,y\nNaN,1,0\n").getMessage()).contains("line 2", "column 'a'", "'NaN'");
@@ -81,7 +90,11 @@ class CsvDatasetTest {
         assertThat(error("a,b,y\n1,1\n").getMessage()).contains("line 2", "only 2 fields");
         assertThat(error("a,b,y\n1,1,0,0\n").getMessage()).contains("line 2", "more than 3 fields");
         assertThat(error("a,b,y\n1,1,0\n\n1,1,0\n").getMessage()).contains("line 3", "empty line");
-        assertThat(error("a,b,y\n\"1\",1,0\n").getMessage()).contains("'\"1\"'");
+        assertThat(error("a,b,y\n1\"2,1,0\n").getMessage()).contains("line 2", "a quote inside an unquoted field");
+        assertThat(error("a,b,y\n\"1\"2,1,0\n").getMessage()).contains("line 2", "after a closing quote");
+        assertThat(error("a,b,y\n\"1,1,0\n").getMessage()).contains("line 2", "not closed");
+        assertThat(error("a,b,y\n1,1,\n").getMessage()).contains("line 2", "column 'y'", "missing value");
+        assertThat(error("a,b,y\n1,,0\n").getMessage()).contains("line 2", "column 'b'", "missing value");
     }
 
     @Test
@@ -93,24 +106,23 @@ class CsvDatasetTest {
     @Test
     void wholeFileProblems() {
         assertThat(error("").getMessage()).contains("empty");
-        assertThat(error("a,b,y\n").getMessage()).contains("no data rows");
+        assertThat(error("a,b,y\n").getMessage()).contains("no rows");
         var invalidUtf8 = new byte[] {'a', ',', 'b', ',', 'y', '\n', (byte) 0xC3, (byte) 0x28, ',', '1', ',', '0'};
-        assertThatThrownBy(() -> CsvDataset.parse(invalidUtf8, SCHEMA, EvaluationLimits.defaults()))
-                .isInstanceOf(CsvFormatException.class)
+        assertThatThrownBy(() -> TabularDataset.parse(invalidUtf8, SCHEMA, EvaluationLimits.defaults()))
+                .isInstanceOf(DatasetFormatException.class)
                 .hasMessageContaining("UTF-8");
     }
 
     @Test
     void sizeAndRowLimits() {
         var tight = new EvaluationLimits(1 << 20, 1 << 20, 4, 10, 30, 2, 0.1, 10_000);
-        assertThatThrownBy(() -> CsvDataset.parse(
+        assertThatThrownBy(() -> TabularDataset.parse(
                         "a,b,y\n1,2,0\n1,2,0\n1,2,0\n".getBytes(StandardCharsets.UTF_8), SCHEMA, tight))
-                .isInstanceOf(CsvFormatException.class)
-                .hasMessageContaining("3 data rows")
-                .hasMessageContaining("limit of 2");
-        assertThatThrownBy(() -> CsvDataset.parse(
+                .isInstanceOf(DatasetFormatException.class)
+                .hasMessageContaining("more rows than the limit of 2");
+        assertThatThrownBy(() -> TabularDataset.parse(
                         ("a,b,y\n" + "1,2,0\n".repeat(5)).getBytes(StandardCharsets.UTF_8), SCHEMA, tight))
-                .isInstanceOf(CsvFormatException.class)
+                .isInstanceOf(DatasetFormatException.class)
                 .hasMessageContaining("limit of 30");
     }
 

@@ -1,0 +1,143 @@
+package io.cotrain.oracle.evaluation;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.TreeSet;
+
+/**
+ * Derives a task's {@link DataSchema} from the owner's sample, as the owner has the data: the label column's distinct
+ * values become the class names (in string order), every other column whose values are all plain decimal numbers
+ * becomes a feature (others, such as names or dates, are left out and reported), and each feature's standardization
+ * is its mean and population standard deviation over the sample's rows that the missing-value rule keeps.
+ */
+public final class SchemaDerivation {
+
+    /**
+     * @param schema         the derived schema
+     * @param skippedColumns the columns that are not features: a value is not a number, or none has a value
+     * @param rows           the sample's rows the schema was derived from
+     * @param droppedRows    the sample's rows left out by the missing-value rule
+     */
+    public record Derived(DataSchema schema, List<String> skippedColumns, int rows, int droppedRows) {}
+
+    private SchemaDerivation() {}
+
+    /**
+     * @param sample the owner's sample: a CSV file or JSON records
+     * @param label  the label column
+     * @param rule   what to do with missing values
+     * @param limits bounds on the sample's bytes and rows
+     * @return the schema and what was left out
+     * @throws DatasetFormatException when the sample is not a table, lacks the label column, or cannot give a schema:
+     *     no numeric column, fewer than two or more than {@value DataSchema#MAX_CLASSES} classes, or, with the
+     *     {@code error} rule, a missing value
+     */
+    public static Derived derive(byte[] sample, String label, MissingValues rule, EvaluationLimits limits) {
+        Objects.requireNonNull(label, "label");
+        List<String> columns = TableReader.columns(sample, limits);
+        if (!columns.contains(label)) {
+            throw DatasetFormatException.atLine(
+                    0, label, "the sample has no such column; its columns are " + String.join(",", columns));
+        }
+        List<String> others = new ArrayList<>(columns);
+        others.remove(label);
+        boolean[] numeric = new boolean[others.size()];
+        boolean[] valued = new boolean[others.size()];
+        Arrays.fill(numeric, true);
+        TableReader.read(sample, limits, others, (at, cells) -> {
+            for (int c = 0; c < cells.length; c++) {
+                if (cells[c] == null) continue;
+                valued[c] = true;
+                if (numeric[c]) numeric[c] = TabularDataset.isDecimal(cells[c]);
+            }
+        });
+        List<String> features = new ArrayList<>();
+        List<String> skipped = new ArrayList<>();
+        for (int c = 0; c < others.size(); c++) (numeric[c] && valued[c] ? features : skipped).add(others.get(c));
+        if (features.isEmpty()) {
+            throw DatasetFormatException.atLine(
+                    0, null, "no column other than '" + label + "' holds numbers only, so the task has no features");
+        }
+        if (features.size() > DataSchema.MAX_FEATURES) {
+            throw DatasetFormatException.atLine(
+                    0, null, features.size() + " numeric columns, more than " + DataSchema.MAX_FEATURES + " features");
+        }
+
+        List<String> wanted = new ArrayList<>(features);
+        wanted.add(label);
+        var statistics = new Statistics(features, label, rule);
+        TableReader.read(sample, limits, wanted, statistics);
+        if (statistics.classes.size() < 2) {
+            throw DatasetFormatException.atLine(
+                    0, label, "the sample's labels name " + statistics.classes.size() + " class: a task needs two");
+        }
+        List<FeatureScaling> scaling = new ArrayList<>();
+        for (int c = 0; c < features.size(); c++) scaling.add(statistics.scaling(c));
+        var schema = new DataSchema(
+                features, label, statistics.classes.size(), List.copyOf(statistics.classes), scaling, rule);
+        return new Derived(schema, List.copyOf(skipped), statistics.rows, statistics.dropped);
+    }
+
+    /** Each feature's mean and variance (Welford's method) and the label's values, over the rows the rule keeps. */
+    private static final class Statistics implements TableReader.RowSink {
+        private final List<String> features;
+        private final String label;
+        private final MissingValues rule;
+        private final long[] counts;
+        private final double[] means;
+        private final double[] squares;
+        private final TreeSet<String> classes = new TreeSet<>();
+        private int rows;
+        private int dropped;
+
+        Statistics(List<String> features, String label, MissingValues rule) {
+            this.features = features;
+            this.label = label;
+            this.rule = rule;
+            this.counts = new long[features.size()];
+            this.means = new double[features.size()];
+            this.squares = new double[features.size()];
+        }
+
+        @Override
+        public void row(TableReader.Location at, String[] cells) {
+            int n = features.size();
+            for (int c = 0; c <= n; c++) {
+                if (cells[c] != null) continue;
+                if (rule == MissingValues.ERROR) {
+                    throw at.error(
+                            c < n ? features.get(c) : label,
+                            "a missing value: choose a rule for missing values (drop the row, or impute the mean)");
+                }
+                if (rule == MissingValues.DROP_ROW || c == n) {
+                    dropped++;
+                    return;
+                }
+            }
+            rows++;
+            for (int c = 0; c < n; c++) {
+                if (cells[c] == null) continue;
+                double x = TabularDataset.parseFeature(cells[c], at, features.get(c));
+                double delta = x - means[c];
+                means[c] += delta / ++counts[c];
+                squares[c] += delta * (x - means[c]);
+            }
+            if (classes.add(cells[n]) && classes.size() > DataSchema.MAX_CLASSES) {
+                throw at.error(
+                        label,
+                        "more than " + DataSchema.MAX_CLASSES + " distinct labels: is '" + label + "' a class at all?");
+            }
+        }
+
+        FeatureScaling scaling(int c) {
+            if (counts[c] == 0) {
+                throw DatasetFormatException.atLine(0, features.get(c), "no row the rule keeps has a value");
+            }
+            double deviation = Math.sqrt(squares[c] / counts[c]);
+            float scale = (float) deviation;
+            return new FeatureScaling((float) means[c], scale > 0 && Float.isFinite(scale) ? scale : 1f);
+        }
+    }
+}

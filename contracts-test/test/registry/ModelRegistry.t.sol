@@ -577,14 +577,14 @@ contract ModelRegistryTest is RegistryFixture {
         IModelRegistry.CommitAttestation memory attestation = roundAttestation(modelId, round, ids, 1);
         attestation.accuracyPpm = 1_000_001;
         vm.expectRevert(
-            abi.encodeWithSelector(IModelRegistry.MetricsOutOfRange.selector, 1_000_001, attestation.lossMicros)
+            abi.encodeWithSelector(ICotrainErrors.MetricsOutOfRange.selector, 1_000_001, attestation.lossMicros)
         );
         attest(trio[0], attestation);
 
         attestation.accuracyPpm = 1_000_000;
         attestation.lossMicros = uint256(type(uint64).max) + 1;
         vm.expectRevert(
-            abi.encodeWithSelector(IModelRegistry.MetricsOutOfRange.selector, 1_000_000, uint256(type(uint64).max) + 1)
+            abi.encodeWithSelector(ICotrainErrors.MetricsOutOfRange.selector, 1_000_000, uint256(type(uint64).max) + 1)
         );
         attest(trio[0], attestation);
 

@@ -15,4 +15,6 @@ interface ICotrainErrors {
     error NothingToWithdraw();
     /// @notice The protocol is paused.
     error ProtocolPaused();
+    /// @notice Accuracy is at most 1,000,000 ppm and loss below 2^64.
+    error MetricsOutOfRange(uint256 accuracyPpm, uint256 lossMicros);
 }

@@ -80,6 +80,12 @@ interface IModelRegistry is ICotrainErrors {
         uint256 lossMicros; // below 2^64
     }
 
+    /// @notice The base commit `commitId` of model `modelId` got its held-out metrics, as its serving validators
+    /// measured them.
+    event BaseMetricsRecorded(
+        uint256 indexed modelId, uint256 indexed commitId, uint256 accuracyPpm, uint256 lossMicros
+    );
+
     /// @notice `owner` registered model `modelId` with base commit `baseCommit`.
     event ModelRegistered(uint256 indexed modelId, address indexed owner, uint256 baseCommit, ModelSpec spec);
     /// @notice Commit `commitId` became the head of `branchId`.
@@ -156,13 +162,13 @@ interface IModelRegistry is ICotrainErrors {
     error NoSurplus();
     /// @notice Contribution ids must be strictly ascending: position `position` is not; merges include none.
     error InvalidContributionIds(uint256 position);
-    /// @notice Accuracy is at most 1,000,000 ppm and loss below 2^64.
-    error MetricsOutOfRange(uint256 accuracyPpm, uint256 lossMicros);
     /// @notice The validator already attested this proposal (a validator that took over the index of an earlier
     /// attester may attest: the earlier attestation is then dropped).
     error AlreadyAttested(bytes32 proposal, address validator);
     /// @notice This proposal was recorded as commit `commitId` with the same content.
     error CommitAlreadyRecorded(uint256 commitId);
+    /// @notice Only the validator registry records a base model's metrics, once its validators agreed on them.
+    error NotValidatorRegistry(address caller);
 
     /// @notice Registers a training task, mints its model NFT to the caller and records the base commit.
     /// Not while the protocol is paused.
@@ -177,6 +183,14 @@ interface IModelRegistry is ICotrainErrors {
     /// @param attestation the proposal (model, branch, parents, round) and its content (weights, contributions)
     /// @return commitId the recorded commit's id once recorded, else 0
     function attestCommit(CommitAttestation calldata attestation) external returns (uint256 commitId);
+
+    /// @notice Records the held-out metrics of a model's base commit: the lower medians of what a quorum of the
+    /// task's serving validators measured (`IValidatorRegistry.attestBaseMetrics`). Restricted to the validator
+    /// registry, which calls it once per model.
+    /// @param modelId the model
+    /// @param accuracyPpm the base model's held-out accuracy in parts per million
+    /// @param lossMicros its held-out loss x 10^6
+    function recordBaseMetrics(uint256 modelId, uint256 accuracyPpm, uint256 lossMicros) external;
 
     /// @notice Creates a branch whose head is `fromCommit`. Restricted to the model's owner.
     /// @param modelId the model

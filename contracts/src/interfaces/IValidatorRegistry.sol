@@ -53,6 +53,10 @@ interface IValidatorRegistry is ICotrainErrors {
     event TaskServingChanged(address indexed validator, uint256 indexed taskId, bool serving, uint256 fromRound);
     /// @notice The secp256k1 public key of `account` is published (see `publishPublicKey`).
     event PublicKeyPublished(address indexed account);
+    /// @notice `validator` attested the held-out metrics of task `taskId`'s base model.
+    event BaseMetricsAttested(
+        uint256 indexed taskId, address indexed validator, uint256 accuracyPpm, uint256 lossMicros
+    );
     /// @notice `validator` lost `amount` of its bond in `round`, on `slasher`'s judgement; the tokens went to the
     /// protocol's reward pool.
     event ValidatorSlashed(
@@ -89,6 +93,14 @@ interface IValidatorRegistry is ICotrainErrors {
     error TooManyServedTasks(address validator, uint256 max);
     /// @notice A public key is the 64 bytes of an uncompressed secp256k1 point without its 0x04 prefix, not `length`.
     error InvalidPublicKey(uint256 length);
+    /// @notice `caller` does not serve task `taskId` in the current round, so it does not measure its models.
+    error NotServingValidator(uint256 taskId, address caller);
+    /// @notice The base model metrics of task `taskId` are recorded already.
+    error BaseMetricsAlreadyRecorded(uint256 taskId);
+    /// @notice `validator` attested the base model metrics of task `taskId` already.
+    error BaseMetricsAlreadyAttested(uint256 taskId, address validator);
+    /// @notice The registry has no model registry to record base metrics in yet.
+    error ModelRegistryNotBound();
 
     /// @notice Binds the protocol whose parameters and rounds the registry follows, and lets it slash.
     /// Restricted to DEFAULT_ADMIN_ROLE; once only.
@@ -194,6 +206,22 @@ interface IValidatorRegistry is ICotrainErrors {
     /// @param round a round
     /// @return mask bit i is set when the validator at index i serves the task in that round
     function servingMask(uint256 taskId, uint256 round) external view returns (uint32 mask);
+
+    /// @notice Attests the held-out metrics of task `taskId`'s base model as the caller measured them, as a commit's
+    /// metrics are attested. Restricted to the validators serving the task in the current round; not while paused.
+    /// Once a quorum (the QuorumBps, by count) of the task's current servers attested, records the lower medians on
+    /// the base commit (`IModelRegistry.recordBaseMetrics`); later attestations revert. Nothing is paid or slashed
+    /// for it: no reward depends on the base metrics, which tell owners and contributors where training started.
+    /// @param taskId the task (model id)
+    /// @param accuracyPpm the base model's held-out accuracy in parts per million, at most 1,000,000
+    /// @param lossMicros its held-out loss x 10^6, below 2^64
+    function attestBaseMetrics(uint256 taskId, uint256 accuracyPpm, uint256 lossMicros) external;
+
+    /// @notice Where the base metrics of a task stand.
+    /// @param taskId a task
+    /// @return attestedMask the indexes whose holders attested, by bit
+    /// @return recorded whether the metrics are recorded on the base commit
+    function baseMetricsState(uint256 taskId) external view returns (uint32 attestedMask, bool recorded);
 
     /// @notice Publishes an account's secp256k1 public key, so that model owners can encrypt held-out sets to it. The
     /// account is the one the key hashes to: anyone may publish it (a validator node publishes its own), nobody can

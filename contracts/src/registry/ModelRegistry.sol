@@ -12,6 +12,7 @@ import {ICotrainProtocol} from "../interfaces/ICotrainProtocol.sol";
 import {IModelRegistry} from "../interfaces/IModelRegistry.sol";
 import {IValidatorRegistry} from "../interfaces/IValidatorRegistry.sol";
 import {Bitmaps32} from "../libraries/Bitmaps32.sol";
+import {LowerMedian} from "../libraries/LowerMedian.sol";
 import {Parameter, RoundPhase} from "../types/CotrainTypes.sol";
 import {CommitToken} from "./CommitToken.sol";
 
@@ -221,6 +222,18 @@ contract ModelRegistry is
         uint32 standing = _quorum(key, $.votes[key][content], electorate, quorumBps, attestation);
         if (standing == 0) return 0;
         return _record(key, proposal, content, standing, attestation);
+    }
+
+    /// @inheritdoc IModelRegistry
+    function recordBaseMetrics(uint256 modelId, uint256 accuracyPpm, uint256 lossMicros) external {
+        if (msg.sender != address(VALIDATORS)) revert NotValidatorRegistry(msg.sender);
+        _model(modelId);
+        RegistryStorage storage $ = _registry();
+        uint256 baseCommit = $.modelCommits[modelId][0];
+        Commit storage base = $.commits[baseCommit];
+        base.accuracyPpm = uint32(accuracyPpm);
+        base.lossMicros = uint64(lossMicros);
+        emit BaseMetricsRecorded(modelId, baseCommit, accuracyPpm, lossMicros);
     }
 
     /// @inheritdoc IModelRegistry
@@ -595,21 +608,7 @@ contract ModelRegistry is
             accuracies[k] = attestation.accuracyPpm;
             losses[k] = attestation.lossMicros;
         }
-        return (uint32(_lowerMedian(accuracies)), uint64(_lowerMedian(losses)));
-    }
-
-    /// @dev Insertion sort: at most 32 values.
-    function _lowerMedian(uint256[] memory values) private pure returns (uint256) {
-        for (uint256 i = 1; i < values.length; ++i) {
-            uint256 value = values[i];
-            uint256 j = i;
-            while (j > 0 && values[j - 1] > value) {
-                values[j] = values[j - 1];
-                --j;
-            }
-            values[j] = value;
-        }
-        return values[(values.length - 1) / 2];
+        return (uint32(LowerMedian.compute(accuracies)), uint64(LowerMedian.compute(losses)));
     }
 
     function _contentHash(bytes32 weightsDigest, bytes32 weightsRoot, bytes32 contributionsDigest)

@@ -12,6 +12,7 @@ import {ICotrainProtocol} from "../interfaces/ICotrainProtocol.sol";
 import {IModelRegistry} from "../interfaces/IModelRegistry.sol";
 import {IValidatorRegistry} from "../interfaces/IValidatorRegistry.sol";
 import {Bitmaps32} from "../libraries/Bitmaps32.sol";
+import {LowerMedian} from "../libraries/LowerMedian.sol";
 import {TokenCustody} from "../protocol/TokenCustody.sol";
 import {Parameter} from "../types/CotrainTypes.sol";
 
@@ -40,6 +41,7 @@ contract ValidatorRegistry is
     /// @dev Bounds the loops over a validator's tasks (serve, stop, exit).
     uint256 public constant MAX_SERVED_TASKS = 32;
     uint256 private constant BPS = 10_000;
+    uint256 private constant MAX_ACCURACY_PPM = 1_000_000;
 
     struct Validator {
         // slot 0: everything a bond change or a slash touches
@@ -72,6 +74,20 @@ contract ValidatorRegistry is
         // the tasks the holder of each index serves; cleared when the index is freed
         mapping(uint256 index => uint32[]) servedTasks;
         mapping(address account => bytes) publicKeys;
+        mapping(uint256 taskId => BaseMetricsVotes) baseMetrics;
+    }
+
+    struct BaseMetricsVotes {
+        uint32 attestedMask;
+        bool recorded;
+        mapping(uint256 index => BaseMeasurement) byIndex;
+    }
+
+    struct BaseMeasurement {
+        // one slot; the attester is kept by address, since its index can pass to another validator later
+        address validator;
+        uint32 accuracyPpm;
+        uint64 lossMicros;
     }
 
     // keccak256(abi.encode(uint256(keccak256("cotrain.storage.ValidatorRegistry")) - 1)) & ~bytes32(uint256(0xff))
@@ -355,8 +371,81 @@ contract ValidatorRegistry is
 
     /// @inheritdoc IValidatorRegistry
     function servingMask(uint256 taskId, uint256 round) external view returns (uint32) {
+        return _servingMask(_registry(), taskId, round);
+    }
+
+    function _servingMask(RegistryStorage storage $, uint256 taskId, uint256 round) private view returns (uint32) {
         if (round > type(uint32).max) round = type(uint32).max;
-        return uint32(_registry().serving[taskId].upperLookupRecent(uint32(round)));
+        return uint32($.serving[taskId].upperLookupRecent(uint32(round)));
+    }
+
+    /// @inheritdoc IValidatorRegistry
+    function attestBaseMetrics(uint256 taskId, uint256 accuracyPpm, uint256 lossMicros) external nonReentrant {
+        ICotrainProtocol bound = _boundProtocol();
+        if (bound.paused()) revert ProtocolPaused();
+        if (accuracyPpm > MAX_ACCURACY_PPM || lossMicros > type(uint64).max) {
+            revert MetricsOutOfRange(accuracyPpm, lossMicros);
+        }
+        RegistryStorage storage $ = _registry();
+        if ($.modelRegistry == address(0)) revert ModelRegistryNotBound();
+        BaseMetricsVotes storage votes = $.baseMetrics[taskId];
+        if (votes.recorded) revert BaseMetricsAlreadyRecorded(taskId);
+        uint32 servers = _servingMask($, taskId, bound.currentRound()) & $.activeMask;
+        uint256 index = $.validators[msg.sender].index;
+        if ($.holders[index].account != msg.sender || (servers >> index) & 1 == 0) {
+            revert NotServingValidator(taskId, msg.sender);
+        }
+        if ((votes.attestedMask >> index) & 1 != 0 && votes.byIndex[index].validator == msg.sender) {
+            revert BaseMetricsAlreadyAttested(taskId, msg.sender);
+        }
+        votes.byIndex[index] =
+            BaseMeasurement({validator: msg.sender, accuracyPpm: uint32(accuracyPpm), lossMicros: uint64(lossMicros)});
+        votes.attestedMask |= uint32(1 << index);
+        emit BaseMetricsAttested(taskId, msg.sender, accuracyPpm, lossMicros);
+        uint32 standing = _standingAttesters($, votes, servers);
+        if (Bitmaps32.popCount(standing) * BPS >= bound.parameter(Parameter.QuorumBps) * Bitmaps32.popCount(servers)) {
+            _recordBaseMetrics($, taskId, votes, standing);
+        }
+    }
+
+    /// @dev The attesters that still hold the index they attested with and serve the task now.
+    function _standingAttesters(RegistryStorage storage $, BaseMetricsVotes storage votes, uint32 servers)
+        private
+        view
+        returns (uint32 standing)
+    {
+        standing = votes.attestedMask & servers;
+        for (uint256 rest = standing; rest != 0; rest &= rest - 1) {
+            uint256 i = Bitmaps32.lowestIndex(rest);
+            if ($.holders[i].account != votes.byIndex[i].validator) standing &= ~uint32(1 << i);
+        }
+    }
+
+    /// @dev Records the lower medians of the standing attesters' measurements on the base commit.
+    function _recordBaseMetrics(
+        RegistryStorage storage $,
+        uint256 taskId,
+        BaseMetricsVotes storage votes,
+        uint32 standing
+    ) private {
+        uint256 count = Bitmaps32.popCount(standing);
+        uint256[] memory accuracies = new uint256[](count);
+        uint256[] memory losses = new uint256[](count);
+        for (uint256 k = 0; k < count; ++k) {
+            BaseMeasurement storage measurement = votes.byIndex[Bitmaps32.lowestIndex(standing)];
+            standing &= standing - 1;
+            accuracies[k] = measurement.accuracyPpm;
+            losses[k] = measurement.lossMicros;
+        }
+        votes.recorded = true;
+        IModelRegistry($.modelRegistry)
+            .recordBaseMetrics(taskId, LowerMedian.compute(accuracies), LowerMedian.compute(losses));
+    }
+
+    /// @inheritdoc IValidatorRegistry
+    function baseMetricsState(uint256 taskId) external view returns (uint32 attestedMask, bool recorded) {
+        BaseMetricsVotes storage votes = _registry().baseMetrics[taskId];
+        return (votes.attestedMask, votes.recorded);
     }
 
     /// @inheritdoc IValidatorRegistry

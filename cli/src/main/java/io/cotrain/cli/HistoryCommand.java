@@ -95,6 +95,8 @@ final class HistoryCommand extends ContributorCommand {
         for (Row row : rows) {
             ModelRegistry.CommitView commit = row.commit();
             boolean base = commit.parent.signum() == 0;
+            // a base commit has metrics once its task's validators recorded them
+            boolean unmeasured = base && commit.accuracyPpm.signum() == 0 && commit.lossMicros.signum() == 0;
             cells.add(List.of(
                     row.id().toString(),
                     branchLabel(commit.branchId, names),
@@ -106,7 +108,7 @@ final class HistoryCommand extends ContributorCommand {
                                             .map(BigInteger::toString)
                                             .toList()),
                     commit.round.signum() == 0 ? "-" : commit.round.toString(),
-                    base ? "-" : accuracy(commit.accuracyPpm),
+                    unmeasured ? "-" : accuracy(commit.accuracyPpm),
                     commit.contributionCount.toString(),
                     commit.recordedBlock.toString(),
                     row.heads().isEmpty()

@@ -3,8 +3,6 @@ package io.cotrain.deployment;
 import static io.cotrain.contracts.testing.CotrainClients.tokens;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cotrain.cli.CliEnvironment;
-import io.cotrain.cli.CotrainCli;
 import io.cotrain.client.EventQuery;
 import io.cotrain.client.EventReader;
 import io.cotrain.contracts.AggregationWeight;
@@ -28,8 +26,6 @@ import io.cotrain.oracle.evaluation.ModelCodec;
 import io.cotrain.oracle.evaluation.TabularDataset;
 import io.cotrain.oracle.evaluation.TaskContext;
 import io.cotrain.testing.Await;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.math.BigInteger;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -185,10 +181,10 @@ class FederatedTrainingIT {
             throws Exception {
         BigInteger head = commits.getLast();
         BigInteger first = commits.get(1);
-        cli(network, "branch", "--task", "1", "--create", "before-revert", "--from", head.toString());
-        cli(network, "branch", "--task", "1", "--revert", "0", "--to", first.toString());
+        NetworkCli.run(network, OWNER, "branch", "--task", "1", "--create", "before-revert", "--from", head.toString());
+        NetworkCli.run(network, OWNER, "branch", "--task", "1", "--revert", "0", "--to", first.toString());
         assertThat(models.branchHead(TASK, BigInteger.ZERO).send()).isEqualTo(first);
-        cli(network, "branch", "--task", "1", "--merge", "1", "--into", "0");
+        NetworkCli.run(network, OWNER, "branch", "--task", "1", "--merge", "1", "--into", "0");
 
         Await.within(
                 Duration.ofMinutes(3),
@@ -219,28 +215,6 @@ class FederatedTrainingIT {
         ModelRegistry.CommitView commit = models.commit(commitId).send();
         byte[] model = content.fetchModel(ModelFile.ofCommit(commit.weightsDigest, commit.weightsRoot), 64L << 20);
         return ModelCodec.parameters(ModelCodec.read(model, EvaluationLimits.defaults()));
-    }
-
-    /** Runs the contributor CLI in-process as the model's owner. */
-    private static void cli(LocalNetworkRun network, String... args) {
-        Map<String, String> variables = Map.of(
-                "COTRAIN_RPC_URL",
-                "http://127.0.0.1:" + network.rpcPort,
-                "COTRAIN_IPFS_URL",
-                "http://127.0.0.1:" + network.ipfsPort,
-                "COTRAIN_DEPLOYMENT",
-                network.addressesFile.toString(),
-                "COTRAIN_PRIVATE_KEY",
-                Numeric.toHexStringWithPrefixZeroPadded(OWNER.getEcKeyPair().getPrivateKey(), 64));
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        var commandLine = CotrainCli.commandLine(
-                new CliEnvironment(variables, network.directory, CliEnvironment.PasswordPrompt.NONE, false));
-        commandLine.setOut(new PrintWriter(out, true));
-        commandLine.setErr(new PrintWriter(err, true));
-        assertThat(commandLine.execute(args))
-                .as("cotrain %s%n%s%s", String.join(" ", args), out, err)
-                .isZero();
     }
 
     /** Every contribution by id, found through its ContributionSubmitted event: the chain keeps them by digest. */

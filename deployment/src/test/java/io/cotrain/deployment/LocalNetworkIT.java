@@ -4,11 +4,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cotrain.contracts.ContributionStatus;
+import io.cotrain.contracts.generated.CotrainProtocol;
+import io.cotrain.contracts.generated.ModelRegistry;
 import io.cotrain.contracts.testing.CotrainClients;
 import io.cotrain.contracts.testing.DevAccounts;
+import io.cotrain.ipfs.Cid;
 import io.cotrain.ipfs.ContentStore;
 import io.cotrain.ipfs.IpfsClient;
+import io.cotrain.ipfs.ModelFile;
+import io.cotrain.oracle.evaluation.DataSchema;
+import io.cotrain.oracle.evaluation.EvaluationLimits;
+import io.cotrain.oracle.evaluation.LocalTraining;
+import io.cotrain.oracle.evaluation.SchemaDocument;
+import io.cotrain.oracle.evaluation.TabularDataset;
+import io.cotrain.oracle.evaluation.TaskContext;
 import io.cotrain.testing.Await;
+import java.math.BigInteger;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,20 +28,26 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.dataset.DataSet;
+import org.web3j.crypto.Credentials;
+import org.web3j.utils.Numeric;
 
 /**
  * deployment/local-network.sh as a user runs it, on free ports and without its demo: anvil with the contracts, the IPFS
  * node, the demo task and three validator nodes come up; each node is ready with its own key on chain 31337 and the
- * registry has it active; the three nodes, as separate processes, score a round of real contributions on their own and
- * agree; a node restarted with {@code restart-node} comes back and is tracked; Ctrl-C (SIGINT) stops every process
+ * registry has it active; a model owner registers a task from raw data and the three nodes, as separate processes, take
+ * it up and score two rounds of real contributions on their own and agree; a node restarted with
+ * {@code restart-node} comes back and is tracked; Ctrl-C (SIGINT) stops every process
  * the script started, the restarted node among them.
  */
 class LocalNetworkIT {
@@ -37,6 +55,18 @@ class LocalNetworkIT {
     private static final Duration ROUND = Duration.ofMinutes(4);
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final EvaluationLimits LIMITS = EvaluationLimits.defaults();
+    private static final Credentials OWNER = DevAccounts.account(10);
+    private static final List<Credentials> HONEST = List.of(DevAccounts.account(4), DevAccounts.account(5));
+    private static final Credentials GARBAGE = DevAccounts.account(6);
+    /** The owner's base model is trained briefly on its small sample: the contributors' data has much to add. */
+    private static final int OWNER_EPOCHS = 2;
+
+    private static final int EPOCHS = 20;
+    /** How far the federated model may stay below the centrally trained one: 12 of the 120 held-out rows. */
+    private static final double FEW_POINTS = 0.10;
+
+    private static final Pattern MANIFEST_DIGEST = Pattern.compile("manifest digest: (0x[0-9a-f]{64})");
 
     private final HttpClient http = HttpClient.newHttpClient();
 
@@ -87,7 +117,7 @@ class LocalNetworkIT {
                     .doesNotContain("Demo:");
             assertThat(network.directory.resolve("tasks/task-1/task.json")).exists();
 
-            scoreARound(chain, network.ipfsPort, network.directory.resolve("tasks/task-1"), network.nodePorts);
+            ownerTurnsRawCarsIntoATask(network, chain);
 
             // An operator restarts node 2: the network tracks the new process, which comes back ready, and stops it.
             ProcessBuilder restartNode = new ProcessBuilder(
@@ -123,55 +153,149 @@ class LocalNetworkIT {
     }
 
     /**
-     * Two contributors (dev accounts 4 and 5, funded by the deploy) submit an honest model update trained on a demo
-     * shard and a garbage file; the three nodes judge, commit, reveal and finalize the round by themselves. Honest
-     * work is accepted, the garbage floored, and every node's judgement equals the consensus.
+     * A model owner (dev account 10, no role) turns vega-datasets' raw {@code cars.json} (predict {@code Origin} from
+     * columns in their own units, with gaps, names and dates) into a task with two CLI commands; the three running
+     * nodes take it up and serve it, no restart; two contributors (dev accounts 4 and 5) train on their raw JSON shards
+     * and submit through the CLI for two rounds, and a third (6) submits garbage in the first. Honest work is never
+     * slashed and is paid, the garbage floored, every node's judgement equals the consensus, the validators record the
+     * base
+     * model's held-out accuracy, and each commit's is printed next to training centrally on the union of the shards.
      */
-    private void scoreARound(CotrainClients chain, int ipfsPort, Path task, List<Integer> nodePorts) throws Exception {
-        try (IpfsClient ipfs = new IpfsClient(URI.create("http://127.0.0.1:" + ipfsPort))) {
-            ContentStore content = new ContentStore(ipfs);
-            byte[] globalModel = NetworkContributions.globalModel(task);
-            Map<String, byte[]> digests = new LinkedHashMap<>();
-            digests.put(
-                    "honest",
-                    NetworkContributions.submit(
-                            chain,
-                            content,
-                            DevAccounts.account(4),
-                            NetworkContributions.honestUpdate(task, "contributor-1.csv"),
-                            globalModel));
-            digests.put(
-                    "garbage",
-                    NetworkContributions.submit(
-                            chain, content, DevAccounts.account(5), new byte[] {1, 2, 3, 4}, globalModel));
-            assertThat(NetworkContributions.awaitSettled(chain, digests.values(), ROUND))
-                    .as("the round is finalized within %s", ROUND)
-                    .isTrue();
+    private void ownerTurnsRawCarsIntoATask(LocalNetworkRun network, CotrainClients chain) throws Exception {
+        CarsData cars = CarsData.split(ScriptRunner.ROOT, HONEST.size());
+        Path work = Files.createDirectories(network.directory.resolve("cars"));
+        Path heldOut = Files.write(work.resolve("held-out.json"), cars.heldOut());
+        String registered = NetworkCli.run(
+                network,
+                OWNER,
+                "register-model",
+                "--sample",
+                Files.write(work.resolve("owner-sample.json"), cars.ownerSample())
+                        .toString(),
+                "--label",
+                "Origin",
+                "--missing",
+                "impute-mean",
+                "--epochs",
+                Integer.toString(OWNER_EPOCHS),
+                "--held-out",
+                heldOut.toString());
+        String task = registered.replaceAll("(?s)^registered task (\\d+) .*", "$1");
+        NetworkCli.run(network, OWNER, "share-held-out", "--task", task, "--held-out", heldOut.toString());
+        NetworkContributions.awaitServed(chain, Long.parseLong(task), Duration.ofMinutes(3));
 
-            var honest = chain.protocol(DevAccounts.account(0))
-                    .contribution(digests.get("honest"))
-                    .send();
-            var garbage = chain.protocol(DevAccounts.account(0))
-                    .contribution(digests.get("garbage"))
-                    .send();
-            assertThat(honest.status.intValue()).as("honest accepted").isEqualTo(2);
-            assertThat(honest.consensusScore.intValue()).isGreaterThan(50);
-            assertThat(garbage.status.intValue()).as("garbage rejected").isEqualTo(3);
-            assertThat(garbage.consensusScore.intValue()).isEqualTo(1);
-            var round = chain.protocol(DevAccounts.account(0))
-                    .roundInfo(honest.round)
-                    .send();
-            assertThat(round.revealedValidators.bitCount())
-                    .as("all three revealed")
-                    .isEqualTo(3);
-            for (int port : nodePorts) {
-                JsonNode judged = JSON.readTree(get("http://127.0.0.1:" + port + "/contributions/" + honest.id)
-                        .body());
-                assertThat(judged.path("score").asInt())
-                        .as("node %d", port)
-                        .isEqualTo(honest.consensusScore.intValue());
+        CotrainProtocol protocol = chain.protocol(DevAccounts.account(0));
+        ModelRegistry models = chain.models(DevAccounts.account(0));
+        var spec = models.model(new BigInteger(task)).send().component1();
+        try (IpfsClient ipfs = new IpfsClient(URI.create("http://127.0.0.1:" + network.ipfsPort))) {
+            ContentStore content = new ContentStore(ipfs);
+            DataSchema schema = SchemaDocument.read(content.fetchVerified(Cid.ofDigest(spec.schemaDigest)));
+            byte[] baseModel = content.fetchModel(
+                    ModelFile.ofCommit(spec.baseWeightsDigest, spec.baseWeightsRoot), LIMITS.maxModelBytes());
+            List<Path> shards = new ArrayList<>();
+            for (int c = 0; c < HONEST.size(); c++) {
+                shards.add(Files.write(
+                        work.resolve("shard-" + (c + 1) + ".json"),
+                        cars.shards().get(c)));
+                NetworkCli.run(network, HONEST.get(c), "register", "--stake", "100");
             }
+            for (int round = 1; round <= 2; round++) {
+                NetworkContributions.awaitFreshRound(chain);
+                List<byte[]> honest = new ArrayList<>();
+                for (int c = 0; c < HONEST.size(); c++) {
+                    String trained = NetworkCli.run(
+                            network,
+                            HONEST.get(c),
+                            "train",
+                            "--task",
+                            task,
+                            "--data",
+                            shards.get(c).toString(),
+                            "--epochs",
+                            Integer.toString(EPOCHS),
+                            "--out",
+                            work.resolve("update-" + round + "-" + (c + 1)).toString(),
+                            "--submit");
+                    honest.add(digestIn(trained));
+                }
+                List<byte[]> all = new ArrayList<>(honest);
+                byte[] garbage = round == 1
+                        ? NetworkContributions.submit(
+                                chain, content, Long.parseLong(task), GARBAGE, new byte[] {1, 2, 3, 4}, baseModel)
+                        : null;
+                if (garbage != null) all.add(garbage);
+                assertThat(NetworkContributions.awaitSettled(chain, all, ROUND))
+                        .as("round %d is finalized within %s", round, ROUND)
+                        .isTrue();
+                for (byte[] digest : honest) {
+                    var view = protocol.contribution(digest).send();
+                    System.out.printf(
+                            "cars round %d: %s in protocol round %s scored %s%n",
+                            round, view.contributor, view.round, view.consensusScore);
+                    // honest work is never slashed; whether it is paid depends on what it adds to the round's other
+                    // updates, measured on 120 held-out rows
+                    assertThat(ContributionStatus.of(view.status))
+                            .as("round %d: %s scored %s", round, view.contributor, view.consensusScore)
+                            .isIn(ContributionStatus.ACCEPTED, ContributionStatus.UNREWARDED);
+                    for (int port : network.nodePorts) {
+                        JsonNode judged = JSON.readTree(get("http://127.0.0.1:" + port + "/contributions/" + view.id)
+                                .body());
+                        assertThat(judged.path("score").asInt())
+                                .as("node %d on contribution %s", port, view.id)
+                                .isEqualTo(view.consensusScore.intValue());
+                    }
+                }
+                if (garbage != null) {
+                    var view = protocol.contribution(garbage).send();
+                    assertThat(ContributionStatus.of(view.status)).isEqualTo(ContributionStatus.REJECTED);
+                    assertThat(view.consensusScore.intValue()).isEqualTo(1);
+                }
+            }
+            BigInteger paid = BigInteger.ZERO;
+            for (Credentials contributor : HONEST) {
+                paid = paid.add(protocol.claimable(contributor.getAddress()).send());
+            }
+            assertThat(paid).as("the honest contributors are paid").isPositive();
+            assertThat(protocol.claimable(GARBAGE.getAddress()).send()).isZero();
+            printAgainstCentralTraining(models, new BigInteger(task), schema, baseModel, cars);
         }
+    }
+
+    /** Prints each commit's held-out accuracy next to the base model trained centrally on every shard. */
+    private static void printAgainstCentralTraining(
+            ModelRegistry models, BigInteger task, DataSchema schema, byte[] baseModel, CarsData cars)
+            throws Exception {
+        List<BigInteger> commits = models.commitsOf(task, BigInteger.ZERO, BigInteger.valueOf(100))
+                .send()
+                .component1();
+        // the first round's commit is recorded while the second round runs; the second's may still be attested
+        assertThat(commits).as("the base and the first round's commit at least").hasSizeGreaterThanOrEqualTo(2);
+        List<Double> accuracies = new ArrayList<>();
+        for (BigInteger commit : commits.subList(1, commits.size())) {
+            accuracies.add(models.commit(commit).send().accuracyPpm.doubleValue() / 1e6);
+        }
+        TaskContext context = TaskContext.create(task.longValueExact(), schema, cars.heldOut(), baseModel, LIMITS);
+        var central = context.freshGlobalModel();
+        List<DataSet> shards = new ArrayList<>();
+        for (byte[] shard : cars.shards())
+            shards.add(TabularDataset.parse(shard, schema, LIMITS).toDataSet());
+        LocalTraining.train(central, DataSet.merge(shards), 2 * EPOCHS, 1);
+        double centralAccuracy = context.measure(central).accuracy();
+        assertThat(models.commit(commits.getFirst()).send().accuracyPpm.longValueExact())
+                .as("the base model's accuracy, measured and recorded by the validators")
+                .isEqualTo(context.baseline().accuracyPpm());
+        System.out.printf(
+                "cars.json Origin: base %.4f, commits %s; central on the shards: %.4f%n",
+                context.baseline().accuracy(), accuracies, centralAccuracy);
+        assertThat(accuracies.getLast())
+                .as("the federated model within a few points of central training")
+                .isGreaterThanOrEqualTo(centralAccuracy - FEW_POINTS);
+    }
+
+    private static byte[] digestIn(String out) {
+        Matcher matcher = MANIFEST_DIGEST.matcher(out);
+        assertThat(matcher.find()).as("a manifest digest in:%n%s", out).isTrue();
+        return Numeric.hexStringToByteArray(matcher.group(1));
     }
 
     private boolean ready(String url) {

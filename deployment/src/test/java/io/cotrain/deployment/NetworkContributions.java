@@ -51,7 +51,12 @@ final class NetworkContributions {
      * @return the digest of the manifest submitted: the chain keeps contributions by it
      */
     static byte[] submit(
-            CotrainClients chain, ContentStore content, Credentials contributor, byte[] model, byte[] globalModel)
+            CotrainClients chain,
+            ContentStore content,
+            long taskId,
+            Credentials contributor,
+            byte[] model,
+            byte[] globalModel)
             throws Exception {
         chain.token(contributor)
                 .approve(chain.addresses().protocol(), CotrainClients.tokens(100))
@@ -66,24 +71,24 @@ final class NetworkContributions {
         }
         Artifact artifact = Artifact.of("model.zip", content.putVerified(model), model, "application/zip");
         ContributionManifest manifest = ContributionManifest.modelUpdate(
-                DemoTask.TASK_ID,
+                taskId,
                 contributor.getAddress(),
                 List.of(artifact),
                 500,
                 Cid.of(globalModel).toString());
         content.putManifest(manifest);
-        awaitServed(chain);
+        awaitServed(chain, taskId, Duration.ofSeconds(60));
         chain.protocol(contributor)
-                .submitContribution(BigInteger.ZERO, manifest.digest(), BigInteger.valueOf(DemoTask.TASK_ID))
+                .submitContribution(BigInteger.ZERO, manifest.digest(), BigInteger.valueOf(taskId))
                 .send();
         return manifest.digest();
     }
 
-    /** Waits until every active validator serves the demo task in the round open now (from its first tick on). */
-    static void awaitServed(CotrainClients chain) throws Exception {
+    /** Waits until every active validator serves the task in the round open now. */
+    static void awaitServed(CotrainClients chain, long taskId, Duration within) throws Exception {
         var registry = chain.registry(DevAccounts.account(0));
-        BigInteger task = BigInteger.valueOf(DemoTask.TASK_ID);
-        Await.until("every validator serving task " + task, Duration.ofSeconds(60), () -> {
+        BigInteger task = BigInteger.valueOf(taskId);
+        Await.until("every validator serving task " + task, within, () -> {
             BigInteger active = registry.activeMask().send();
             BigInteger round =
                     chain.protocol(DevAccounts.account(0)).currentRound().send();

@@ -8,6 +8,7 @@ import io.cotrain.contracts.generated.CotrainProtocol;
 import io.cotrain.contracts.testing.CotrainClients;
 import io.cotrain.contracts.testing.DevAccounts;
 import io.cotrain.contracts.testing.FoundryBinaries;
+import io.cotrain.deployment.demo.DemoTask;
 import io.cotrain.ipfs.ContentStore;
 import io.cotrain.ipfs.IpfsClient;
 import io.cotrain.testing.Await;
@@ -65,8 +66,10 @@ class SpamRoundIT {
                 ContentStore content = new ContentStore(ipfs);
                 byte[] globalModel = NetworkContributions.globalModel(task);
                 NetworkContributions.awaitFreshRound(chain);
-                honest.add(NetworkContributions.submit(chain, content, DevAccounts.account(4), first, globalModel));
-                honest.add(NetworkContributions.submit(chain, content, DevAccounts.account(5), second, globalModel));
+                honest.add(NetworkContributions.submit(
+                        chain, content, DemoTask.TASK_ID, DevAccounts.account(4), first, globalModel));
+                honest.add(NetworkContributions.submit(
+                        chain, content, DemoTask.TASK_ID, DevAccounts.account(5), second, globalModel));
                 SecureRandom random = new SecureRandom();
                 // explicit nonces: cast reads the latest nonce, and a burst of async sends would reuse one
                 BigInteger nonce = chain.web3j()

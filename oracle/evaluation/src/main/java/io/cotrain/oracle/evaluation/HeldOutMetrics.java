@@ -25,6 +25,16 @@ public record HeldOutMetrics(int rows, int correct, double accuracy, double loss
 
     private static final double MIN_PROBABILITY = 1e-7;
 
+    /** @return the accuracy as the model registry records it: ppm, {@code correct * 10^6 / rows} floored */
+    public long accuracyPpm() {
+        return (long) correct * 1_000_000L / rows;
+    }
+
+    /** @return the loss as the model registry records it: millionths, rounded */
+    public long lossMicros() {
+        return Math.round(loss * 1_000_000d);
+    }
+
     /** Runs the model over the held-out set in batches of {@value #BATCH_ELEMENTS} feature values. */
     public static HeldOutMetrics measure(MultiLayerNetwork model, DataSet heldOut, int[] labels) {
         double[] losses = new double[heldOut.numExamples()];

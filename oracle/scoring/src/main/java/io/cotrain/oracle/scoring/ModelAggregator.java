@@ -36,17 +36,7 @@ public final class ModelAggregator {
      * @param metrics its held-out metrics
      * @param contributionIds the updates aggregated, ascending (empty for a merge)
      */
-    public record Result(byte[] model, String sha256, HeldOutMetrics metrics, List<BigInteger> contributionIds) {
-        /** @return held-out accuracy in parts per million, exact: {@code correct * 10^6 / rows} rounded down */
-        public long accuracyPpm() {
-            return (long) metrics.correct() * 1_000_000L / metrics.rows();
-        }
-
-        /** @return held-out loss in millionths, rounded */
-        public long lossMicros() {
-            return Math.round(metrics.loss() * 1_000_000d);
-        }
-    }
+    public record Result(byte[] model, String sha256, HeldOutMetrics metrics, List<BigInteger> contributionIds) {}
 
     private ModelAggregator() {}
 

@@ -186,8 +186,8 @@ public final class ModelCommitter implements AutoCloseable {
                 file.sha256(),
                 file.root(),
                 result.contributionIds(),
-                BigInteger.valueOf(result.accuracyPpm()),
-                BigInteger.valueOf(result.lossMicros()));
+                BigInteger.valueOf(result.metrics().accuracyPpm()),
+                BigInteger.valueOf(result.metrics().lossMicros()));
         String action = "attestCommit(task " + proposal.task() + ", branch " + proposal.branch() + ", parent "
                 + proposal.parent()
                 + (proposal.mergeParent().signum() == 0

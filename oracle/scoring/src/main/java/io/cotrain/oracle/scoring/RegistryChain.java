@@ -49,6 +49,22 @@ interface RegistryChain {
     /** @return whether the proposal is still open and validator {@code index} has not attested it */
     boolean awaitsAttestation(Proposal proposal, int index);
 
+    /**
+     * @param task a registered task
+     * @return its base commit: the first of its commits
+     */
+    BigInteger baseCommit(BigInteger task);
+
+    /**
+     * @param task a task
+     * @param index this validator's index
+     * @return whether the task's base metrics are neither recorded nor attested from this index
+     */
+    boolean awaitsBaseMetrics(BigInteger task, int index);
+
+    /** Sends the validator registry's {@code attestBaseMetrics} and waits for it to be mined. */
+    void attestBaseMetrics(BigInteger task, long accuracyPpm, long lossMicros);
+
     /** @return this validator's index in the set while it is active, else empty */
     Optional<Integer> activeIndex();
 

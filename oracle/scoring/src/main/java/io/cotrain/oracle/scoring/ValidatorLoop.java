@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
  *   <li>after it: finalize the round (permissionless; validators take turns a few blocks apart so that they do not
  *       all pay for the same call; {@link FinalizeDuty});</li>
  *   <li>work, once a round is finalized: aggregate its accepted model updates into the next global model and attest
- *       it in the model registry ({@link ModelCommitter}).</li>
+ *       it in the model registry ({@link ModelCommitter}); once per task, measure and attest its base model's
+ *       held-out metrics ({@link BaseMetricsDuty}).</li>
  * </ol>
  * Rounds are driven from chain state, not from memory: a restarted node looks at every round it has not seen
  * finalized (a durable cursor) and picks up wherever each one stands. Neither activity throws: failures are logged,
@@ -78,6 +79,7 @@ public final class ValidatorLoop implements AutoCloseable {
     private final DiscoveryDuty discoveryDuty;
     private final PublicKeyDuty publicKeyDuty;
     private final BindingDuty bindingDuty;
+    private final BaseMetricsDuty baseMetricsDuty;
     private final ModelCommitter committer;
     private final RoundValuer valuer;
     private final Settings settings;
@@ -113,7 +115,8 @@ public final class ValidatorLoop implements AutoCloseable {
             RoundValuer valuer,
             InboxDuty inboxDuty,
             DiscoveryDuty discoveryDuty,
-            BindingDuty bindingDuty) {
+            BindingDuty bindingDuty,
+            BaseMetricsDuty baseMetricsDuty) {
         this.chain = chain;
         this.follower = follower;
         this.scorer = scorer;
@@ -128,6 +131,7 @@ public final class ValidatorLoop implements AutoCloseable {
         this.discoveryDuty = discoveryDuty;
         this.publicKeyDuty = new PublicKeyDuty(chain);
         this.bindingDuty = bindingDuty;
+        this.baseMetricsDuty = baseMetricsDuty;
         this.committer = committer;
         this.settings = settings;
         this.listener = listener;
@@ -177,7 +181,8 @@ public final class ValidatorLoop implements AutoCloseable {
 
     /**
      * Takes up the registry's tasks whose held-out sets arrived, judges the contributions seen and not judged yet, a
-     * batch at a time, then aggregates what the registry awaits from this node. Never throws.
+     * batch at a time, then aggregates what the registry awaits from this node and attests base models' metrics. Never
+     * throws.
      */
     public void work() {
         synchronized (workLock) {
@@ -195,6 +200,12 @@ public final class ValidatorLoop implements AutoCloseable {
             judgePending();
             BigInteger current = currentRound;
             if (current != null) committer.tick(current, this::recordError);
+            try {
+                baseMetricsDuty.perform(
+                        (task, e) -> recordError("attesting the base model's metrics, task " + task, e));
+            } catch (RuntimeException e) {
+                recordError("attesting the base models' metrics", e);
+            }
         }
     }
 

@@ -182,8 +182,8 @@ public final class ValidatorNode {
         // an envelope holds the set base64-encoded, plus a few hundred bytes per recipient
         TaskDocuments documents =
                 TaskDocuments.ipfs(content, globalModels, tasks.limits().maxDatasetBytes() * 4 / 3 + (1 << 20));
-        ModelCommitter committer =
-                new ModelCommitter(chainPort, new IpfsModelStore(globalModels, content), tasks, roundContributions);
+        IpfsModelStore modelStore = new IpfsModelStore(globalModels, content);
+        ModelCommitter committer = new ModelCommitter(chainPort, modelStore, tasks, roundContributions);
         EvaluationStore evaluations = new EvaluationStore(dataDirectory);
         RoundValuer valuer =
                 new RoundValuer(updates, evaluations, globalModels, terms(protocol, models, chain), Clock.systemUTC());
@@ -217,7 +217,8 @@ public final class ValidatorNode {
                         new HeldOutDirectory(heldOut, tasks.limits().maxDatasetBytes()),
                         documents,
                         options.takeUp()),
-                new BindingDuty(chainPort, tasks));
+                new BindingDuty(chainPort, tasks),
+                new BaseMetricsDuty(chainPort, modelStore, tasks));
     }
 
     /** A round's score scale from its parameters; a task's rule from its registry entry (FedAvg if it has none). */

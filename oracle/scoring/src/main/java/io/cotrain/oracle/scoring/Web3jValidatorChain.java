@@ -221,6 +221,34 @@ final class Web3jValidatorChain implements ValidatorChain, RegistryChain {
     }
 
     @Override
+    public BigInteger baseCommit(BigInteger task) {
+        List<BigInteger> first = reads.read(
+                "commitsOf(" + task + ")",
+                () -> models.commitsOf(task, BigInteger.ZERO, BigInteger.ONE)
+                        .send()
+                        .component1());
+        if (first.isEmpty()) throw new IllegalStateException("task " + task + " has no commits");
+        return first.getFirst();
+    }
+
+    @Override
+    public boolean awaitsBaseMetrics(BigInteger task, int index) {
+        Tuple2<BigInteger, Boolean> state = reads.read(
+                "baseMetricsState(" + task + ")",
+                () -> registry.baseMetricsState(task).send());
+        return !state.component2() && !state.component1().testBit(index);
+    }
+
+    @Override
+    public void attestBaseMetrics(BigInteger task, long accuracyPpm, long lossMicros) {
+        sender.send(
+                "attest the base metrics of task " + task,
+                registry.getContractAddress(),
+                registry.attestBaseMetrics(task, BigInteger.valueOf(accuracyPpm), BigInteger.valueOf(lossMicros))
+                        .encodeFunctionCall());
+    }
+
+    @Override
     public Optional<Integer> activeIndex() {
         ValidatorRegistry.ValidatorInfo me = reads.read(
                 "validatorInfo", () -> registry.validatorInfo(sender.address()).send());

@@ -90,6 +90,37 @@ final class FakeRegistryChain implements RegistryChain {
         return !settled.contains(proposal);
     }
 
+    /** Every task's base commit. */
+    BigInteger baseCommit = BigInteger.ONE;
+    /** The base metrics attested: task, accuracy in ppm, loss in micros. */
+    final List<long[]> baseMetrics = new ArrayList<>();
+
+    @Override
+    public BigInteger baseCommit(BigInteger task) {
+        reads++;
+        return baseCommit;
+    }
+
+    /** Tasks whose base metrics are recorded or attested from this index. */
+    final Set<BigInteger> baseMetricsSettled = new HashSet<>();
+
+    @Override
+    public boolean awaitsBaseMetrics(BigInteger task, int index) {
+        reads++;
+        return !baseMetricsSettled.contains(task);
+    }
+
+    @Override
+    public void attestBaseMetrics(BigInteger task, long accuracyPpm, long lossMicros) {
+        if (revertWith != null) {
+            String error = revertWith;
+            revertWith = null;
+            throw new ContractRevertedException("attest the base metrics", error, "0x");
+        }
+        baseMetrics.add(new long[] {task.longValueExact(), accuracyPpm, lossMicros});
+        baseMetricsSettled.add(task);
+    }
+
     @Override
     public Optional<Integer> activeIndex() {
         reads++;

@@ -74,8 +74,8 @@ class ModelAggregatorTest {
         var other = ModelAggregator.aggregate(otherValidator, new CoordinateMedian(), List.of(b, a));
 
         assertThat(other.model()).isEqualTo(one.model());
-        assertThat(other.accuracyPpm()).isEqualTo(one.accuracyPpm());
-        assertThat(other.lossMicros()).isEqualTo(one.lossMicros());
+        assertThat(other.metrics().accuracyPpm()).isEqualTo(one.metrics().accuracyPpm());
+        assertThat(other.metrics().lossMicros()).isEqualTo(one.metrics().lossMicros());
     }
 
     @Test
@@ -83,11 +83,12 @@ class ModelAggregatorTest {
         var result = ModelAggregator.aggregate(
                 base, new FedAvg(), List.of(new ModelAggregator.Input(BigInteger.ONE, honestA, 1)));
 
-        assertThat(result.accuracyPpm())
+        assertThat(result.metrics().accuracyPpm())
                 .isEqualTo(result.metrics().correct()
                         * 1_000_000L
                         / result.metrics().rows());
-        assertThat(result.lossMicros()).isEqualTo(Math.round(result.metrics().loss() * 1e6));
+        assertThat(result.metrics().lossMicros())
+                .isEqualTo(Math.round(result.metrics().loss() * 1e6));
     }
 
     @Test

@@ -227,6 +227,15 @@ class ValidatorRoundsIT {
                         * 1_000_000L
                         / baseContext.baseline().rows())
                 .isEqualTo(commit.accuracyPpm.longValueExact());
+        // the base commit's metrics too, measured by the validators serving the task and recorded once they agree
+        driveUntil(
+                () -> call(() -> models.commit(baseCommit).send().accuracyPpm.signum() > 0),
+                "the base model's metrics recorded");
+        ModelRegistry.CommitView base = models.commit(baseCommit).send();
+        assertThat(base.accuracyPpm.longValueExact())
+                .isEqualTo(baseContext.baseline().accuracyPpm());
+        assertThat(base.lossMicros.longValueExact())
+                .isEqualTo(baseContext.baseline().lossMicros());
 
         // stage 3: a contribution is judged against the head as of its block (nothing ticks in between), by every
         // validator

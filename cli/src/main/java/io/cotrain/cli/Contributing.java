@@ -154,6 +154,7 @@ final class Contributing {
     }
 
     private static String labels(DataSchema schema) {
+        if (schema.metric().regression()) return "numbers (a regression task)";
         return schema.classNames().isEmpty()
                 ? "0.." + (schema.classCount() - 1)
                 : "one of " + String.join(",", schema.classNames());

@@ -9,14 +9,14 @@ import io.cotrain.oracle.evaluation.TabularModels;
 import io.cotrain.oracle.evaluation.TaskContext;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.IntStream;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import picocli.CommandLine.Option;
 
 /**
  * The template of a base model the owner's commands write ({@code init-model}, and {@code register-model} without
  * {@code --base-model}): a multilayer perceptron from the schema's features through the hidden layers (relu) to one
- * softmax output per class, initialised from a seed and, with a sample, trained on it.
+ * softmax output per class (one identity output for regression), initialised from a seed and, with a sample, trained
+ * on it.
  */
 final class ModelTemplateOptions {
     /** Passes over the sample when {@code --epochs} is not given. */
@@ -78,13 +78,12 @@ final class ModelTemplateOptions {
             TabularDataset rows = sample.get();
             var data = rows.toDataSet();
             LocalTraining.train(model, data, passes, seed);
-            int[] labels = IntStream.range(0, rows.rows()).map(rows::label).toArray();
             session.err()
                     .printf(
-                            "trained %d epochs on the sample's %d rows: accuracy on the sample %.4f%n",
+                            "trained %d epochs on the sample's %d rows: on the sample %s%n",
                             passes,
                             rows.rows(),
-                            HeldOutMetrics.measure(model, data, labels).accuracy());
+                            HeldOutMetrics.measure(model, rows).summary());
         }
         return ModelCodec.write(model);
     }

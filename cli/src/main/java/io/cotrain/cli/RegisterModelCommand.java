@@ -17,7 +17,6 @@ import java.math.BigInteger;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.IntStream;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
 import picocli.CommandLine.Command;
@@ -118,14 +117,12 @@ final class RegisterModelCommand extends ContributorCommand {
         // Trained only once the held-out set is known to be good: training takes a while.
         byte[] model = given != null ? given : trainedModel(session, resolved);
         if (network == null) network = fitting(schema, model);
-        int[] labels =
-                IntStream.range(0, heldOutData.rows()).map(heldOutData::label).toArray();
         String baseAccuracy = String.format(
                 Locale.ROOT,
-                "base model %s: accuracy on the held-out set's %d rows %.4f",
+                "base model %s: on the held-out set's %d rows %s",
                 ModelArchitecture.of(network).summary(),
                 heldOutData.rows(),
-                HeldOutMetrics.measure(network, heldOutData.toDataSet(), labels).accuracy());
+                HeldOutMetrics.measure(network, heldOutData).summary());
         Cid heldOutCid = Cid.of(heldOutSet);
         byte[] schemaDocument = SchemaDocument.write(schema);
 

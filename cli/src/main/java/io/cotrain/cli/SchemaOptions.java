@@ -2,9 +2,11 @@ package io.cotrain.cli;
 
 import io.cotrain.oracle.evaluation.DataSchema;
 import io.cotrain.oracle.evaluation.DatasetFormatException;
+import io.cotrain.oracle.evaluation.FeatureScaling;
 import io.cotrain.oracle.evaluation.MissingValues;
 import io.cotrain.oracle.evaluation.SchemaDerivation;
 import io.cotrain.oracle.evaluation.TabularDataset;
+import io.cotrain.oracle.evaluation.TaskMetric;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -22,8 +24,8 @@ final class SchemaOptions {
             names = "--sample",
             paramLabel = "FILE",
             description = "derive the schema from your sample, a CSV file or JSON records (an array of objects): "
-                    + "the --label column's values are the classes, every other all-numeric column a feature, "
-                    + "standardized by the sample's mean and deviation")
+                    + "the --label column's values are the classes (for regression, a number), every other "
+                    + "all-numeric column a feature, standardized by the sample's mean and deviation")
     Path sample;
 
     @Option(names = "--label", required = true, paramLabel = "COLUMN", description = "the label column")
@@ -37,6 +39,16 @@ final class SchemaOptions {
             description = "with --sample, what to do with a missing value (an empty field, null or absent key): "
                     + "error, drop-row, or impute-mean (a row without a label is left out) (default: ${DEFAULT-VALUE})")
     MissingValues missing;
+
+    @Option(
+            names = "--metric",
+            defaultValue = "accuracy",
+            paramLabel = "METRIC",
+            converter = MetricConverter.class,
+            description = "what validators measure models by: accuracy or macro-f1 (classes weigh alike) for "
+                    + "classification; mse or mae for regression, where the --label column is a number "
+                    + "(default: ${DEFAULT-VALUE})")
+    TaskMetric metric;
 
     @Option(
             names = "--features",
@@ -76,15 +88,15 @@ final class SchemaOptions {
         byte[] data = session.readFile(sample, "--sample");
         SchemaDerivation.Derived derived;
         try {
-            derived = SchemaDerivation.derive(data, label, missing, Contributing.LIMITS);
+            derived = SchemaDerivation.derive(data, label, missing, metric, Contributing.LIMITS);
         } catch (DatasetFormatException e) {
             throw new CliException("--sample " + sample + ": " + e.getMessage(), CliException.USAGE, e);
         }
         DataSchema schema = derived.schema();
         session.err()
                 .println("schema from " + sample + ": " + schema.featureCount() + " features ("
-                        + String.join(",", schema.featureColumns()) + "), " + schema.classCount() + " classes ("
-                        + String.join(",", schema.classNames()) + "), " + derived.rows() + " rows"
+                        + String.join(",", schema.featureColumns()) + "), " + predicted(schema) + ", "
+                        + derived.rows() + " rows"
                         + (derived.droppedRows() > 0
                                 ? " (" + derived.droppedRows() + " with missing values left out)"
                                 : "")
@@ -92,6 +104,15 @@ final class SchemaOptions {
                                 ? ""
                                 : "; not numeric, left out: " + String.join(",", derived.skippedColumns())));
         return new Resolved(schema, Optional.of(Contributing.parseData(data, schema, sample)));
+    }
+
+    private static String predicted(DataSchema schema) {
+        if (!schema.metric().regression()) {
+            return schema.classCount() + " classes (" + String.join(",", schema.classNames()) + ")";
+        }
+        FeatureScaling label = schema.labelScaling().orElseThrow();
+        return "regression of " + schema.labelColumn() + " (mean " + label.mean() + ", deviation " + label.scale()
+                + ") by " + schema.metric().documentName();
     }
 
     private DataSchema declared() {
@@ -105,13 +126,33 @@ final class SchemaOptions {
         if (missing != MissingValues.ERROR) {
             throw new CliException("--missing applies to --sample", CliException.USAGE, null);
         }
+        if (metric.regression()) {
+            throw new CliException(
+                    "a regression task (--metric " + metric.documentName() + ") is derived from --sample, which "
+                            + "gives the label's standardization",
+                    CliException.USAGE,
+                    null);
+        }
         try {
-            return new DataSchema(features, label, classes);
+            return new DataSchema(
+                    features, label, classes, List.of(), List.of(), MissingValues.ERROR, metric, Optional.empty());
         } catch (IllegalArgumentException e) {
             throw new CliException(
                     "the schema given by --features, --label and --classes is invalid: " + e.getMessage(),
                     CliException.USAGE,
                     e);
+        }
+    }
+
+    /** Reads {@code --metric} by the metric's document name. */
+    static final class MetricConverter implements ITypeConverter<TaskMetric> {
+        @Override
+        public TaskMetric convert(String value) {
+            try {
+                return TaskMetric.ofDocumentName(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
         }
     }
 

@@ -38,6 +38,7 @@ import io.cotrain.oracle.evaluation.SchemaDocument;
 import io.cotrain.oracle.evaluation.TabularDataset;
 import io.cotrain.oracle.evaluation.TabularModels;
 import io.cotrain.oracle.evaluation.TaskContext;
+import io.cotrain.oracle.evaluation.TaskMetric;
 import io.cotrain.oracle.evaluation.testing.SyntheticTabularTask;
 import io.cotrain.testing.LocalProcesses;
 import io.cotrain.testing.RepositoryRoot;
@@ -60,7 +61,6 @@ import java.util.Random;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -1154,7 +1154,11 @@ class ContributorCliIT {
         String id = registered.out().replaceAll("(?s)^registered task (\\d+) .*", "$1");
         var spec = chain.models(ADMIN).model(new BigInteger(id)).send().component1();
         DataSchema derived = SchemaDerivation.derive(
-                        Files.readAllBytes(sample), "Origin", MissingValues.IMPUTE_MEAN, Contributing.LIMITS)
+                        Files.readAllBytes(sample),
+                        "Origin",
+                        MissingValues.IMPUTE_MEAN,
+                        TaskMetric.ACCURACY,
+                        Contributing.LIMITS)
                 .schema();
         assertThat(SchemaDocument.read(content.fetchVerified(Cid.ofDigest(spec.schemaDigest))))
                 .isEqualTo(derived);
@@ -1162,18 +1166,12 @@ class ContributorCliIT {
                 content.fetchModel(ModelFile.ofCommit(spec.baseWeightsDigest, spec.baseWeightsRoot), 1 << 24);
         var base = TaskContext.readBaseModel(derived, baseModel, Contributing.LIMITS);
         var heldOutRows = TabularDataset.parse(Files.readAllBytes(heldOut), derived, Contributing.LIMITS);
-        double accuracy = HeldOutMetrics.measure(
-                        base,
-                        heldOutRows.toDataSet(),
-                        IntStream.range(0, heldOutRows.rows())
-                                .map(heldOutRows::label)
-                                .toArray())
-                .accuracy();
+        double accuracy = HeldOutMetrics.measure(base, heldOutRows).accuracy();
         assertThat(accuracy)
                 .as("trained on the standardized sample, well above chance")
                 .isGreaterThan(0.8);
         assertThat(registered.out())
-                .contains(String.format(Locale.ROOT, "accuracy on the held-out set's 90 rows %.4f", accuracy));
+                .contains(String.format(Locale.ROOT, "on the held-out set's 90 rows accuracy %.4f", accuracy));
 
         // A contributor trains on raw JSON records of the task: names mapped, columns standardized, gaps imputed.
         CliRunner.Result trained = cli(

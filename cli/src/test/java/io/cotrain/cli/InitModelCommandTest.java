@@ -4,11 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cotrain.oracle.evaluation.DataSchema;
 import io.cotrain.oracle.evaluation.EvaluationLimits;
+import io.cotrain.oracle.evaluation.MissingValues;
 import io.cotrain.oracle.evaluation.ModelArchitecture;
 import io.cotrain.oracle.evaluation.ModelCodec;
+import io.cotrain.oracle.evaluation.SchemaDerivation;
 import io.cotrain.oracle.evaluation.TabularModels;
 import io.cotrain.oracle.evaluation.TaskContext;
+import io.cotrain.oracle.evaluation.TaskMetric;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -123,10 +127,11 @@ class InitModelCommandTest {
                 .contains("2 features (grams,mm), 3 classes (Europe,Japan,USA), 5 rows (1 with missing values "
                         + "left out); not numeric, left out: Name")
                 .contains("trained 30 epochs on the sample's 5 rows");
-        var schema = io.cotrain.oracle.evaluation.SchemaDerivation.derive(
-                        RAW_SAMPLE.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+        var schema = SchemaDerivation.derive(
+                        RAW_SAMPLE.getBytes(StandardCharsets.UTF_8),
                         "Origin",
-                        io.cotrain.oracle.evaluation.MissingValues.DROP_ROW,
+                        MissingValues.DROP_ROW,
+                        TaskMetric.ACCURACY,
                         EvaluationLimits.defaults())
                 .schema();
         byte[] bytes = Files.readAllBytes(directory.resolve("base.zip"));
@@ -135,6 +140,51 @@ class InitModelCommandTest {
                         .summary())
                 .startsWith("2-8-3");
         assertThat(bytes).as("trained, not as initialised").isNotEqualTo(untrained);
+    }
+
+    @Test
+    void init_regressionMetric_predictsTheNumericLabelWithOneIdentityOutput() throws IOException {
+        Files.writeString(directory.resolve("sample.csv"), RAW_SAMPLE);
+
+        CliRunner.Result result = run(
+                "init-model",
+                "--sample",
+                "sample.csv",
+                "--label",
+                "grams",
+                "--metric",
+                "mae",
+                "--missing",
+                "drop-row",
+                "--epochs",
+                "5",
+                "--out",
+                "base.zip");
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.err())
+                .contains("1 features (mm), regression of grams (mean ")
+                .contains(") by mae, 5 rows")
+                .containsPattern("trained 5 epochs on the sample's 5 rows: on the sample mae skill -?[0-9.]+ \\(mae ");
+        var schema = SchemaDerivation.derive(
+                        RAW_SAMPLE.getBytes(StandardCharsets.UTF_8),
+                        "grams",
+                        MissingValues.DROP_ROW,
+                        TaskMetric.MAE,
+                        EvaluationLimits.defaults())
+                .schema();
+        var model = TaskContext.readBaseModel(
+                schema, Files.readAllBytes(directory.resolve("base.zip")), EvaluationLimits.defaults());
+        assertThat(ModelArchitecture.of(model).summary()).isEqualTo("1-32-32-1 [relu, relu, identity] 1153 params");
+    }
+
+    @Test
+    void init_regressionWithoutASample_orAnUnknownMetric_sayWhatToGive() {
+        assertThat(run(args("--metric", "mse", "--out", "b.zip")).err())
+                .contains("a regression task (--metric mse) is derived from --sample");
+        assertThat(run(args("--metric", "r2", "--out", "b.zip")).err())
+                .contains("metric 'r2' is not one of [accuracy, macro-f1, mse, mae]");
+        assertThat(directory.resolve("b.zip")).doesNotExist();
     }
 
     @Test

@@ -15,6 +15,7 @@ import io.cotrain.ipfs.IpfsClient;
 import io.cotrain.ipfs.ModelFile;
 import io.cotrain.oracle.evaluation.DataSchema;
 import io.cotrain.oracle.evaluation.EvaluationLimits;
+import io.cotrain.oracle.evaluation.HeldOutMetrics;
 import io.cotrain.oracle.evaluation.LocalTraining;
 import io.cotrain.oracle.evaluation.SchemaDocument;
 import io.cotrain.oracle.evaluation.TabularDataset;
@@ -29,6 +30,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -45,10 +47,10 @@ import org.web3j.utils.Numeric;
 /**
  * deployment/local-network.sh as a user runs it, on free ports and without its demo: anvil with the contracts, the IPFS
  * node, the demo task and three validator nodes come up; each node is ready with its own key on chain 31337 and the
- * registry has it active; a model owner registers a task from raw data and the three nodes, as separate processes, take
- * it up and score two rounds of real contributions on their own and agree; a node restarted with
- * {@code restart-node} comes back and is tracked; Ctrl-C (SIGINT) stops every process
- * the script started, the restarted node among them.
+ * registry has it active; a model owner registers a classification and a regression task from raw data and the three
+ * nodes, as separate processes, take them up and score rounds of real contributions on their own and agree; a node
+ * restarted with {@code restart-node} comes back and is tracked; Ctrl-C (SIGINT) stops every process the script
+ * started, the restarted node among them.
  */
 class LocalNetworkIT {
     /** 1-second blocks: 20 + 10 + 10 blocks of windows, the nodes' turns to finalize, and slow ticks on 2 cores. */
@@ -63,7 +65,10 @@ class LocalNetworkIT {
     private static final int OWNER_EPOCHS = 2;
 
     private static final int EPOCHS = 20;
-    /** How far the federated model may stay below the centrally trained one: 12 of the 120 held-out rows. */
+    /**
+     * How far the federated model's metric may stay below the centrally trained one's: 12 of the 120 held-out rows,
+     * or a tenth of the error of predicting the mean.
+     */
     private static final double FEW_POINTS = 0.10;
 
     private static final Pattern MANIFEST_DIGEST = Pattern.compile("manifest digest: (0x[0-9a-f]{64})");
@@ -117,7 +122,7 @@ class LocalNetworkIT {
                     .doesNotContain("Demo:");
             assertThat(network.directory.resolve("tasks/task-1/task.json")).exists();
 
-            ownerTurnsRawCarsIntoATask(network, chain);
+            ownerTurnsRawCarsIntoTasks(network, chain);
 
             // An operator restarts node 2: the network tracks the new process, which comes back ready, and stops it.
             ProcessBuilder restartNode = new ProcessBuilder(
@@ -153,53 +158,84 @@ class LocalNetworkIT {
     }
 
     /**
-     * A model owner (dev account 10, no role) turns vega-datasets' raw {@code cars.json} (predict {@code Origin} from
-     * columns in their own units, with gaps, names and dates) into a task with two CLI commands; the three running
-     * nodes take it up and serve it, no restart; two contributors (dev accounts 4 and 5) train on their raw JSON shards
-     * and submit through the CLI for two rounds, and a third (6) submits garbage in the first. Honest work is never
-     * slashed and is paid, the garbage floored, every node's judgement equals the consensus, the validators record the
-     * base
-     * model's held-out accuracy, and each commit's is printed next to training centrally on the union of the shards.
+     * What the owner predicts from cars.json and how.
+     *
+     * @param label the label column
+     * @param options the owner's further {@code register-model} options
+     * @param rounds rounds the contributors train for
+     * @param garbage whether a third contributor submits garbage in the first round
      */
-    private void ownerTurnsRawCarsIntoATask(LocalNetworkRun network, CotrainClients chain) throws Exception {
+    private record RawTask(String label, List<String> options, int rounds, boolean garbage) {}
+
+    /**
+     * A model owner (dev account 10, no role) turns vega-datasets' raw {@code cars.json} (columns in their own units,
+     * with gaps, names and dates) into tasks with two CLI commands each: a classification of {@code Origin} and a
+     * regression of {@code Miles_per_Gallon} scored by its squared error. The three running nodes take each up and
+     * serve it, no restart; two contributors (dev accounts 4 and 5) train on their raw JSON shards and submit through
+     * the CLI, for two rounds of the classification and one of the regression, and a third (6) submits garbage in the
+     * first. Honest work is never slashed and is paid, the garbage floored, every node's judgement equals the
+     * consensus, the validators record the base model's held-out metric, and each commit's is printed next to
+     * training centrally on the union of the shards.
+     */
+    private void ownerTurnsRawCarsIntoTasks(LocalNetworkRun network, CotrainClients chain) throws Exception {
         CarsData cars = CarsData.split(ScriptRunner.ROOT, HONEST.size());
         Path work = Files.createDirectories(network.directory.resolve("cars"));
         Path heldOut = Files.write(work.resolve("held-out.json"), cars.heldOut());
-        String registered = NetworkCli.run(
-                network,
-                OWNER,
-                "register-model",
-                "--sample",
-                Files.write(work.resolve("owner-sample.json"), cars.ownerSample())
-                        .toString(),
-                "--label",
-                "Origin",
-                "--missing",
-                "impute-mean",
-                "--epochs",
-                Integer.toString(OWNER_EPOCHS),
-                "--held-out",
-                heldOut.toString());
-        String task = registered.replaceAll("(?s)^registered task (\\d+) .*", "$1");
-        NetworkCli.run(network, OWNER, "share-held-out", "--task", task, "--held-out", heldOut.toString());
-        NetworkContributions.awaitServed(chain, Long.parseLong(task), Duration.ofMinutes(3));
+        Path sample = Files.write(work.resolve("owner-sample.json"), cars.ownerSample());
+        List<Path> shards = new ArrayList<>();
+        for (int c = 0; c < HONEST.size(); c++) {
+            shards.add(Files.write(
+                    work.resolve("shard-" + (c + 1) + ".json"), cars.shards().get(c)));
+            NetworkCli.run(network, HONEST.get(c), "register", "--stake", "100");
+        }
+        var origin = new RawTask("Origin", List.of(), 2, true);
+        var mileage = new RawTask("Miles_per_Gallon", List.of("--metric", "mse"), 1, false);
+        for (RawTask task : List.of(origin, mileage)) {
+            List<String> register = new ArrayList<>(List.of(
+                    "register-model",
+                    "--sample",
+                    sample.toString(),
+                    "--label",
+                    task.label(),
+                    "--missing",
+                    "impute-mean",
+                    "--epochs",
+                    Integer.toString(OWNER_EPOCHS),
+                    "--held-out",
+                    heldOut.toString()));
+            register.addAll(task.options());
+            String registered = NetworkCli.run(network, OWNER, register.toArray(String[]::new));
+            String id = registered.replaceAll("(?s)^registered task (\\d+) .*", "$1");
+            NetworkCli.run(network, OWNER, "share-held-out", "--task", id, "--held-out", heldOut.toString());
+            NetworkContributions.awaitServed(chain, Long.parseLong(id), Duration.ofMinutes(3));
+            contributeRounds(network, chain, new BigInteger(id), task, shards, cars);
+        }
+    }
 
+    /** The contributors' rounds on one task, then its commits against central training. */
+    private void contributeRounds(
+            LocalNetworkRun network,
+            CotrainClients chain,
+            BigInteger task,
+            RawTask spec,
+            List<Path> shards,
+            CarsData cars)
+            throws Exception {
         CotrainProtocol protocol = chain.protocol(DevAccounts.account(0));
         ModelRegistry models = chain.models(DevAccounts.account(0));
-        var spec = models.model(new BigInteger(task)).send().component1();
+        var registered = models.model(task).send().component1();
+        Map<Credentials, BigInteger> claimableBefore = new HashMap<>();
+        for (Credentials contributor : HONEST) {
+            claimableBefore.put(
+                    contributor, protocol.claimable(contributor.getAddress()).send());
+        }
         try (IpfsClient ipfs = new IpfsClient(URI.create("http://127.0.0.1:" + network.ipfsPort))) {
             ContentStore content = new ContentStore(ipfs);
-            DataSchema schema = SchemaDocument.read(content.fetchVerified(Cid.ofDigest(spec.schemaDigest)));
+            DataSchema schema = SchemaDocument.read(content.fetchVerified(Cid.ofDigest(registered.schemaDigest)));
             byte[] baseModel = content.fetchModel(
-                    ModelFile.ofCommit(spec.baseWeightsDigest, spec.baseWeightsRoot), LIMITS.maxModelBytes());
-            List<Path> shards = new ArrayList<>();
-            for (int c = 0; c < HONEST.size(); c++) {
-                shards.add(Files.write(
-                        work.resolve("shard-" + (c + 1) + ".json"),
-                        cars.shards().get(c)));
-                NetworkCli.run(network, HONEST.get(c), "register", "--stake", "100");
-            }
-            for (int round = 1; round <= 2; round++) {
+                    ModelFile.ofCommit(registered.baseWeightsDigest, registered.baseWeightsRoot),
+                    LIMITS.maxModelBytes());
+            for (int round = 1; round <= spec.rounds(); round++) {
                 NetworkContributions.awaitFreshRound(chain);
                 List<byte[]> honest = new ArrayList<>();
                 for (int c = 0; c < HONEST.size(); c++) {
@@ -208,30 +244,32 @@ class LocalNetworkIT {
                             HONEST.get(c),
                             "train",
                             "--task",
-                            task,
+                            task.toString(),
                             "--data",
                             shards.get(c).toString(),
                             "--epochs",
                             Integer.toString(EPOCHS),
                             "--out",
-                            work.resolve("update-" + round + "-" + (c + 1)).toString(),
+                            network.directory
+                                    .resolve("cars/update-" + task + "-" + round + "-" + (c + 1))
+                                    .toString(),
                             "--submit");
                     honest.add(digestIn(trained));
                 }
                 List<byte[]> all = new ArrayList<>(honest);
-                byte[] garbage = round == 1
+                byte[] garbage = spec.garbage() && round == 1
                         ? NetworkContributions.submit(
-                                chain, content, Long.parseLong(task), GARBAGE, new byte[] {1, 2, 3, 4}, baseModel)
+                                chain, content, task.longValueExact(), GARBAGE, new byte[] {1, 2, 3, 4}, baseModel)
                         : null;
                 if (garbage != null) all.add(garbage);
                 assertThat(NetworkContributions.awaitSettled(chain, all, ROUND))
-                        .as("round %d is finalized within %s", round, ROUND)
+                        .as("%s round %d is finalized within %s", spec.label(), round, ROUND)
                         .isTrue();
                 for (byte[] digest : honest) {
                     var view = protocol.contribution(digest).send();
                     System.out.printf(
-                            "cars round %d: %s in protocol round %s scored %s%n",
-                            round, view.contributor, view.round, view.consensusScore);
+                            "cars %s round %d: %s in protocol round %s scored %s%n",
+                            spec.label(), round, view.contributor, view.round, view.consensusScore);
                     // honest work is never slashed; whether it is paid depends on what it adds to the round's other
                     // updates, measured on 120 held-out rows
                     assertThat(ContributionStatus.of(view.status))
@@ -249,30 +287,40 @@ class LocalNetworkIT {
                     var view = protocol.contribution(garbage).send();
                     assertThat(ContributionStatus.of(view.status)).isEqualTo(ContributionStatus.REJECTED);
                     assertThat(view.consensusScore.intValue()).isEqualTo(1);
+                    assertThat(protocol.claimable(GARBAGE.getAddress()).send()).isZero();
                 }
             }
             BigInteger paid = BigInteger.ZERO;
             for (Credentials contributor : HONEST) {
-                paid = paid.add(protocol.claimable(contributor.getAddress()).send());
+                paid = paid.add(protocol.claimable(contributor.getAddress()).send())
+                        .subtract(claimableBefore.get(contributor));
             }
-            assertThat(paid).as("the honest contributors are paid").isPositive();
-            assertThat(protocol.claimable(GARBAGE.getAddress()).send()).isZero();
-            printAgainstCentralTraining(models, new BigInteger(task), schema, baseModel, cars);
+            assertThat(paid)
+                    .as("the honest contributors are paid for %s", spec.label())
+                    .isPositive();
+            printAgainstCentralTraining(models, task, schema, baseModel, cars);
         }
     }
 
-    /** Prints each commit's held-out accuracy next to the base model trained centrally on every shard. */
+    /** Prints each commit's held-out metric next to the base model trained centrally on every shard. */
     private static void printAgainstCentralTraining(
             ModelRegistry models, BigInteger task, DataSchema schema, byte[] baseModel, CarsData cars)
             throws Exception {
+        // a round's commit is recorded after the round is finalized: wait for the first at least
+        Await.until(
+                "the task's last round is committed",
+                ROUND,
+                () -> models.commitsOf(task, BigInteger.ZERO, BigInteger.valueOf(100))
+                                .send()
+                                .component1()
+                                .size()
+                        >= 2);
         List<BigInteger> commits = models.commitsOf(task, BigInteger.ZERO, BigInteger.valueOf(100))
                 .send()
                 .component1();
-        // the first round's commit is recorded while the second round runs; the second's may still be attested
-        assertThat(commits).as("the base and the first round's commit at least").hasSizeGreaterThanOrEqualTo(2);
-        List<Double> accuracies = new ArrayList<>();
+        List<Double> values = new ArrayList<>();
         for (BigInteger commit : commits.subList(1, commits.size())) {
-            accuracies.add(models.commit(commit).send().accuracyPpm.doubleValue() / 1e6);
+            values.add(models.commit(commit).send().accuracyPpm.doubleValue() / 1e6);
         }
         TaskContext context = TaskContext.create(task.longValueExact(), schema, cars.heldOut(), baseModel, LIMITS);
         var central = context.freshGlobalModel();
@@ -280,16 +328,20 @@ class LocalNetworkIT {
         for (byte[] shard : cars.shards())
             shards.add(TabularDataset.parse(shard, schema, LIMITS).toDataSet());
         LocalTraining.train(central, DataSet.merge(shards), 2 * EPOCHS, 1);
-        double centralAccuracy = context.measure(central).accuracy();
+        HeldOutMetrics centralMetrics = context.measure(central);
         assertThat(models.commit(commits.getFirst()).send().accuracyPpm.longValueExact())
-                .as("the base model's accuracy, measured and recorded by the validators")
-                .isEqualTo(context.baseline().accuracyPpm());
+                .as("the base model's %s, measured and recorded by the validators", schema.metric())
+                .isEqualTo(context.baseline().valuePpm());
         System.out.printf(
-                "cars.json Origin: base %.4f, commits %s; central on the shards: %.4f%n",
-                context.baseline().accuracy(), accuracies, centralAccuracy);
-        assertThat(accuracies.getLast())
+                "cars.json %s by %s: base %.4f, commits %s; central on the shards: %.4f%n",
+                schema.labelColumn(),
+                schema.metric().documentName(),
+                context.baseline().value(),
+                values,
+                centralMetrics.value());
+        assertThat(values.getLast())
                 .as("the federated model within a few points of central training")
-                .isGreaterThanOrEqualTo(centralAccuracy - FEW_POINTS);
+                .isGreaterThanOrEqualTo(centralMetrics.value() - FEW_POINTS);
     }
 
     private static byte[] digestIn(String out) {

@@ -228,11 +228,7 @@ public final class DemoTask {
             var model = baseModel(ownerSample);
             byte[] globalModel = ModelCodec.write(model);
             TabularDataset heldOutData = TabularDataset.parse(heldOut, SCHEMA, EvaluationLimits.defaults());
-            int[] labels = new int[heldOutData.rows()];
-            for (int r = 0; r < labels.length; r++) {
-                labels[r] = heldOutData.label(r);
-            }
-            HeldOutMetrics base = HeldOutMetrics.measure(model, heldOutData.toDataSet(), labels);
+            HeldOutMetrics base = HeldOutMetrics.measure(model, heldOutData);
 
             var files = new LinkedHashMap<String, byte[]>();
             files.put("held-out.csv", heldOut);

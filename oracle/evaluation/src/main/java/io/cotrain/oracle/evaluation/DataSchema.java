@@ -4,19 +4,23 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
- * The columns of a tabular classification task and how its raw rows become model input. A data set of the task
- * (held-out set or contributed dataset, CSV or JSON records, see {@link TabularDataset}) has at least the columns
- * {@link #columns()}; others are ignored. Features are numbers; labels are the class names, or integers
- * {@code 0..classCount-1} when the schema names no classes.
+ * The columns of a tabular task and how its raw rows become model input. A data set of the task (held-out set or
+ * contributed dataset, CSV or JSON records, see {@link TabularDataset}) has at least the columns {@link #columns()};
+ * others are ignored. Features are numbers. A classification task's labels are the class names, or integers
+ * {@code 0..classCount-1} when the schema names no classes; a regression task's label is a number, which the model
+ * predicts standardized when the schema has a label standardization.
  *
  * @param featureColumns names of the numeric feature columns, the model's inputs in order (at least one, distinct)
  * @param labelColumn    name of the label column
- * @param classCount     number of classes, at least 2
+ * @param classCount     number of classes, 2 to {@value #MAX_CLASSES}; 0 for regression
  * @param classNames     the label of each class in the data, in class order, or empty for integer labels
  * @param scaling        the standardization of each feature column, in order, or empty to feed values as they are
  * @param missingValues  what to do with a missing value
+ * @param metric         what the task measures models by, which also tells classification from regression
+ * @param labelScaling   for regression, the label's standardization, if the model predicts the label standardized
  */
 public record DataSchema(
         List<String> featureColumns,
@@ -24,7 +28,9 @@ public record DataSchema(
         int classCount,
         List<String> classNames,
         List<FeatureScaling> scaling,
-        MissingValues missingValues) {
+        MissingValues missingValues,
+        TaskMetric metric,
+        Optional<FeatureScaling> labelScaling) {
 
     /** Upper bound on feature columns, so that a task cannot ask for absurd input layers. */
     public static final int MAX_FEATURES = 4_096;
@@ -39,18 +45,62 @@ public record DataSchema(
         this(featureColumns, labelColumn, classCount, List.of(), List.of(), MissingValues.ERROR);
     }
 
+    /** A classification schema measured by accuracy. */
+    public DataSchema(
+            List<String> featureColumns,
+            String labelColumn,
+            int classCount,
+            List<String> classNames,
+            List<FeatureScaling> scaling,
+            MissingValues missingValues) {
+        this(
+                featureColumns,
+                labelColumn,
+                classCount,
+                classNames,
+                scaling,
+                missingValues,
+                TaskMetric.ACCURACY,
+                Optional.empty());
+    }
+
+    /**
+     * A regression schema.
+     *
+     * @param metric       {@link TaskMetric#MSE} or {@link TaskMetric#MAE}
+     * @param labelScaling the label's standardization, if the model predicts it standardized
+     */
+    public static DataSchema regression(
+            List<String> featureColumns,
+            String labelColumn,
+            List<FeatureScaling> scaling,
+            MissingValues missingValues,
+            TaskMetric metric,
+            Optional<FeatureScaling> labelScaling) {
+        return new DataSchema(featureColumns, labelColumn, 0, List.of(), scaling, missingValues, metric, labelScaling);
+    }
+
     public DataSchema {
         Objects.requireNonNull(featureColumns, "featureColumns");
         Objects.requireNonNull(labelColumn, "labelColumn");
         Objects.requireNonNull(missingValues, "missingValues");
+        Objects.requireNonNull(metric, "metric");
+        Objects.requireNonNull(labelScaling, "labelScaling");
         featureColumns = List.copyOf(featureColumns);
         classNames = List.copyOf(classNames);
         scaling = List.copyOf(scaling);
         if (featureColumns.isEmpty() || featureColumns.size() > MAX_FEATURES) {
             throw new IllegalArgumentException("a schema needs 1.." + MAX_FEATURES + " feature columns");
         }
-        if (classCount < 2 || classCount > MAX_CLASSES) {
+        if (metric.regression()) {
+            if (classCount != 0 || !classNames.isEmpty()) {
+                throw new IllegalArgumentException("a regression task (metric " + metric.documentName()
+                        + ") has no classes, but classCount was " + classCount);
+            }
+        } else if (classCount < 2 || classCount > MAX_CLASSES) {
             throw new IllegalArgumentException("classCount must be 2.." + MAX_CLASSES + ", was " + classCount);
+        } else if (labelScaling.isPresent()) {
+            throw new IllegalArgumentException("only a regression task's label is standardized");
         }
         var seen = new HashSet<String>();
         for (String name : featureColumns) {
@@ -109,9 +159,20 @@ public record DataSchema(
         return featureColumns.size();
     }
 
-    /** Whether this schema is what format version 1 holds: integer labels, unscaled, no missing values. */
+    /** The model's outputs: one per class, or the one predicted number of a regression task. */
+    public int outputs() {
+        return metric.regression() ? 1 : classCount;
+    }
+
+    /**
+     * Whether this schema is what format version 1 holds: classification by accuracy, integer labels, unscaled, no
+     * missing values.
+     */
     public boolean isPlain() {
-        return classNames.isEmpty() && scaling.isEmpty() && missingValues == MissingValues.ERROR;
+        return classNames.isEmpty()
+                && scaling.isEmpty()
+                && missingValues == MissingValues.ERROR
+                && metric == TaskMetric.ACCURACY;
     }
 
     /** The columns a data set must have: the feature columns in order, then the label column. */

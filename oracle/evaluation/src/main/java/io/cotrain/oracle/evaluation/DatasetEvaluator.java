@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  *   <li>Held-out leak: any row whose features equal a held-out row's features gives the floor, with the count.</li>
  *   <li>A fresh copy of the global model (restored from its bytes, fresh Adam state) is trained on the dataset with
  *       {@link LocalTraining} for {@link #epochs()} epochs (default {@value #DEFAULT_EPOCHS}) from seed
- *       {@link #seed()}, and its held-out accuracy is scored against the global model's with {@link QualityScore}.
+ *       {@link #seed()}, and its held-out metric is scored against the global model's with {@link QualityScore}.
  *       The metrics add {@code datasetRows} and {@code duplicateRows}.</li>
  * </ol>
  *
@@ -120,7 +120,7 @@ public final class DatasetEvaluator implements Assessor {
         var seen = new HashSet<Row>();
         int duplicates = 0;
         for (int r = 0; r < data.rows(); r++) {
-            if (!seen.add(new Row(data.features(r), data.label(r)))) {
+            if (!seen.add(new Row(data.features(r), data.labelCode(r)))) {
                 duplicates++;
             }
         }

@@ -11,9 +11,11 @@ import java.util.TreeMap;
  * and, when a guard rejected the contribution, why.
  *
  * @param score       1..100 (see {@link QualityScore})
- * @param metrics     named metrics, sorted by name: {@code accuracy}, {@code loss}, {@code baselineAccuracy},
- *                    {@code baselineLoss}, {@code accuracyDelta}, {@code rows} (held-out rows), and for datasets
- *                    {@code datasetRows}; partial or empty when a guard failed
+ * @param metrics     named metrics, sorted by name: the task metric's value and its baseline (by its
+ *                    {@link TaskMetric#metricKey()}, e.g. {@code accuracy} and {@code baselineAccuracy}), {@code loss},
+ *                    {@code baselineLoss}, for classification {@code accuracy}, {@code baselineAccuracy} and
+ *                    {@code accuracyDelta}, {@code rows} (held-out rows), and for datasets {@code datasetRows};
+ *                    partial or empty when a guard failed
  * @param floorReason present iff a guard failed; then {@code score == QualityScore.FLOOR}
  */
 public record Evaluation(int score, Map<String, Double> metrics, Optional<String> floorReason) {

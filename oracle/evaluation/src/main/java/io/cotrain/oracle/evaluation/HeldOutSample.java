@@ -13,9 +13,10 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  *
  * @param rows the sampled rows of the held-out set, ascending
  * @param heldOut their features and one-hot labels
- * @param labels their labels
+ * @param labels their labels ({@link TabularDataset#labelCodes})
+ * @param metric the task's metric
  */
-public record HeldOutSample(int[] rows, DataSet heldOut, int[] labels) {
+public record HeldOutSample(int[] rows, DataSet heldOut, int[] labels, TaskMetric metric) {
 
     /**
      * @param task the task whose held-out set is sampled
@@ -23,10 +24,10 @@ public record HeldOutSample(int[] rows, DataSet heldOut, int[] labels) {
      * @param seed draws the sample of a larger set
      */
     public static HeldOutSample of(TaskContext task, int max, long seed) {
-        return of(task.heldOut(), task.heldOutLabels(), max, seed);
+        return of(task.heldOut(), task.heldOutLabels(), task.schema().metric(), max, seed);
     }
 
-    static HeldOutSample of(DataSet all, int[] allLabels, int max, long seed) {
+    static HeldOutSample of(DataSet all, int[] allLabels, TaskMetric metric, int max, long seed) {
         int[] rows = rows(allLabels.length, max, seed);
         DataSet heldOut = all;
         if (rows.length < all.numExamples()) {
@@ -36,7 +37,7 @@ public record HeldOutSample(int[] rows, DataSet heldOut, int[] labels) {
                     all.getLabels().get(NDArrayIndex.indices(indices), NDArrayIndex.all()));
         }
         int[] labels = Arrays.stream(rows).map(row -> allLabels[row]).toArray();
-        return new HeldOutSample(rows, heldOut, labels);
+        return new HeldOutSample(rows, heldOut, labels, metric);
     }
 
     /** Every row when there are at most {@code max}, else {@code max} drawn with the seed; ascending. */
@@ -55,8 +56,13 @@ public record HeldOutSample(int[] rows, DataSet heldOut, int[] labels) {
         return sample;
     }
 
+    /** Each sampled row's loss and gain under a model ({@link HeldOutMetrics#rowOutcomes}). */
+    public double[][] rowOutcomes(MultiLayerNetwork model) {
+        return HeldOutMetrics.rowOutcomes(model, heldOut, labels, metric);
+    }
+
     /** A model's metrics on the sampled rows. Do not run the model concurrently. */
     public HeldOutMetrics measure(MultiLayerNetwork model) {
-        return HeldOutMetrics.measure(model, heldOut, labels);
+        return HeldOutMetrics.measure(model, heldOut, labels, metric);
     }
 }

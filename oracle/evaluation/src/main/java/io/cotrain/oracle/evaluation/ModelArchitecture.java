@@ -12,7 +12,9 @@ import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.lossfunctions.impl.LossL1;
 import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
+import org.nd4j.linalg.lossfunctions.impl.LossMSE;
 
 /**
  * What must match between a contributed model and the task's global model: layer types, sizes, activations, loss,
@@ -45,6 +47,10 @@ public record ModelArchitecture(List<LayerSpec> layers, int preprocessors, long 
     private static final String SOFTMAX =
             Activation.SOFTMAX.getActivationFunction().toString();
     private static final String CROSS_ENTROPY = new LossMCXENT().toString();
+    private static final String IDENTITY =
+            Activation.IDENTITY.getActivationFunction().toString();
+    /** The losses a regression head may train with: squared or absolute error. */
+    private static final List<String> REGRESSION_LOSSES = List.of(new LossMSE().toString(), new LossL1().toString());
 
     public ModelArchitecture {
         layers = List.copyOf(layers);
@@ -149,10 +155,11 @@ public record ModelArchitecture(List<LayerSpec> layers, int preprocessors, long 
     /**
      * Why this architecture cannot be the base of a task with this schema, or null if it can. A task's model is, for
      * now, a multilayer perceptron within the protocol's limits: 1 to {@value TabularModels#MAX_HIDDEN_LAYERS} hidden
-     * {@code DenseLayer}s (any activation, at least one unit each) then an {@code OutputLayer} with softmax and
-     * multi-class cross-entropy (MCXENT); the first layer takes the schema's features, each layer the previous one's
-     * outputs, and the output layer gives one output per class; no input preprocessors; 32-bit floats. (The parameter
-     * limit is {@link ModelCodec}'s.)
+     * {@code DenseLayer}s (any activation, at least one unit each) then an {@code OutputLayer}: for classification
+     * with softmax and multi-class cross-entropy (MCXENT) and one output per class, for regression with the identity
+     * activation, squared (MSE) or absolute (L1) error and one output; the first layer takes the schema's features,
+     * each layer the previous one's outputs; no input preprocessors; 32-bit floats. (The parameter limit is
+     * {@link ModelCodec}'s.)
      */
     public String misfitFor(DataSchema schema) {
         if (layers.size() < 2 || layers.size() > MAX_LAYERS) {
@@ -183,6 +190,18 @@ public record ModelArchitecture(List<LayerSpec> layers, int preprocessors, long 
                         + layers.get(i - 1).nOut();
             }
         }
+        String head = schema.metric().regression() ? regressionMisfit(output) : classificationMisfit(output, schema);
+        if (head != null) return head;
+        if (preprocessors != 0) {
+            return "the model has " + preprocessors + " input preprocessors, expected none";
+        }
+        if (!dataType.equals(DataType.FLOAT.toString())) {
+            return "the model's data type is " + dataType + ", expected " + DataType.FLOAT;
+        }
+        return null;
+    }
+
+    private static String classificationMisfit(LayerSpec output, DataSchema schema) {
         if (output.nOut() != schema.classCount()) {
             return "the output layer gives " + output.nOut() + " outputs, but the schema has " + schema.classCount()
                     + " classes";
@@ -194,11 +213,19 @@ public record ModelArchitecture(List<LayerSpec> layers, int preprocessors, long 
             return "the output layer's loss is " + output.loss() + ", expected " + CROSS_ENTROPY
                     + " (multi-class cross-entropy)";
         }
-        if (preprocessors != 0) {
-            return "the model has " + preprocessors + " input preprocessors, expected none";
+        return null;
+    }
+
+    private static String regressionMisfit(LayerSpec output) {
+        if (output.nOut() != 1) {
+            return "the output layer gives " + output.nOut() + " outputs, but a regression task predicts one number";
         }
-        if (!dataType.equals(DataType.FLOAT.toString())) {
-            return "the model's data type is " + dataType + ", expected " + DataType.FLOAT;
+        if (!output.activation().equals(IDENTITY)) {
+            return "the output layer's activation is " + output.activation() + ", expected " + IDENTITY
+                    + " for regression";
+        }
+        if (!REGRESSION_LOSSES.contains(output.loss())) {
+            return "the output layer's loss is " + output.loss() + ", expected one of " + REGRESSION_LOSSES;
         }
         return null;
     }

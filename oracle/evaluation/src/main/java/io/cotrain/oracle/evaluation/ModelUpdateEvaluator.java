@@ -12,9 +12,10 @@ import org.slf4j.LoggerFactory;
  * zip-bomb limits (entries, uncompressed size, compression ratio) checked by streaming the zip before DL4J sees any
  * of it; not a DL4J model; architecture (layer types, sizes, activations, loss, data type) and parameter count equal
  * to the task's base architecture; NaN or infinite weights; parameters bitwise equal to the current global model's
- * ("no change from the global model", a free rider resubmitting it). Then the candidate's accuracy on the held-out
- * set ({@link TaskContext#measureAlone}: at most {@value TaskContext#ALONE_ROWS} rows) is compared with the global
- * model's and turned into a score by {@link QualityScore}: the score alone, which the round's valuation replaces.
+ * ("no change from the global model", a free rider resubmitting it). Then the candidate's metric ({@link TaskMetric})
+ * on the held-out set ({@link TaskContext#measureAlone}: at most {@value TaskContext#ALONE_ROWS} rows) is compared
+ * with the global model's and turned into a score by {@link QualityScore}: the score alone, which the round's
+ * valuation replaces.
  *
  * <p>{@link #evaluate} floors hostile bytes with a reason; it throws only for the node's own failure
  * ({@link EvaluationFailedException}). Stateless and thread-safe.

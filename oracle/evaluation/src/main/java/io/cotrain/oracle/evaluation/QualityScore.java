@@ -5,7 +5,8 @@ package io.cotrain.oracle.evaluation;
  *
  * <p>Let {@code delta} be the candidate's held-out accuracy minus the current global model's held-out accuracy, both
  * as fractions of the held-out rows (for a dataset, the candidate is the global model after a short, fixed training
- * run on the dataset). Then
+ * run on the dataset); for a task of another {@link TaskMetric}, the difference of the metric's values (for regression,
+ * the error removed as a share of the reference error), see {@link #score(HeldOutMetrics, HeldOutMetrics)}. Then
  *
  * <pre>
  *   score = clamp(round(50 + 50 * delta / 0.05), 1, 100)   for delta &gt;= 0   (10 score points per accuracy point)
@@ -78,8 +79,27 @@ public final class QualityScore {
     }
 
     /**
-     * The score from accuracies given as fractions: {@code clamp(round(50 + k * (candidate - baseline)), 1, 100)} with
-     * {@code k} 1000 for a gain and 200 for a loss. A NaN accuracy scores the floor.
+     * The score of a candidate's metrics against the global model's on the same rows, by the task's metric: exactly
+     * from counts of correctly classified rows for accuracy ({@link #score(long, long, long)}), otherwise from the
+     * metric's values ({@link #score(double, double)}), which every validator computes to the same bits from the same
+     * outputs. For regression the values are skill scores, so the delta is the error removed as a share of the
+     * reference error.
+     *
+     * @throws IllegalArgumentException when the two were not measured by the same metric on as many rows
+     */
+    public static int score(HeldOutMetrics candidate, HeldOutMetrics baseline) {
+        if (candidate.metric() != baseline.metric() || candidate.rows() != baseline.rows()) {
+            throw new IllegalArgumentException("metrics measured differently: " + candidate + " and " + baseline);
+        }
+        return candidate.metric() == TaskMetric.ACCURACY
+                ? score(candidate.correct(), baseline.correct(), candidate.rows())
+                : score(candidate.value(), baseline.value());
+    }
+
+    /**
+     * The score from metric values given as fractions:
+     * {@code clamp(round(50 + k * (candidate - baseline)), 1, 100)} with {@code k} 1000 for a gain and 200 for a
+     * loss. A NaN value scores the floor.
      */
     public static int score(double candidateAccuracy, double baselineAccuracy) {
         if (Double.isNaN(candidateAccuracy) || Double.isNaN(baselineAccuracy)) {

@@ -4,13 +4,15 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeSet;
 
 /**
- * Derives a task's {@link DataSchema} from the owner's sample, as the owner has the data: the label column's distinct
- * values become the class names (in string order), every other column whose values are all plain decimal numbers
- * becomes a feature (others, such as names or dates, are left out and reported), and each feature's standardization
- * is its mean and population standard deviation over the sample's rows that the missing-value rule keeps.
+ * Derives a task's {@link DataSchema} from the owner's sample, as the owner has the data: for classification the label
+ * column's distinct values become the class names (in string order), for regression the label is a number
+ * standardized like a feature; every other column whose values are all plain decimal numbers becomes a feature
+ * (others, such as names or dates, are left out and reported), and each feature's standardization is its mean and
+ * population standard deviation over the sample's rows that the missing-value rule keeps.
  */
 public final class SchemaDerivation {
 
@@ -28,14 +30,17 @@ public final class SchemaDerivation {
      * @param sample the owner's sample: a CSV file or JSON records
      * @param label  the label column
      * @param rule   what to do with missing values
+     * @param metric what the task measures models by, which tells classification from regression
      * @param limits bounds on the sample's bytes and rows
      * @return the schema and what was left out
      * @throws DatasetFormatException when the sample is not a table, lacks the label column, or cannot give a schema:
-     *     no numeric column, fewer than two or more than {@value DataSchema#MAX_CLASSES} classes, or, with the
-     *     {@code error} rule, a missing value
+     *     no numeric column, fewer than two or more than {@value DataSchema#MAX_CLASSES} classes, a regression label
+     *     that is not a number, or, with the {@code error} rule, a missing value
      */
-    public static Derived derive(byte[] sample, String label, MissingValues rule, EvaluationLimits limits) {
+    public static Derived derive(
+            byte[] sample, String label, MissingValues rule, TaskMetric metric, EvaluationLimits limits) {
         Objects.requireNonNull(label, "label");
+        Objects.requireNonNull(metric, "metric");
         List<String> columns = TableReader.columns(sample, limits);
         if (!columns.contains(label)) {
             throw DatasetFormatException.atLine(
@@ -67,24 +72,40 @@ public final class SchemaDerivation {
 
         List<String> wanted = new ArrayList<>(features);
         wanted.add(label);
-        var statistics = new Statistics(features, label, rule);
+        var statistics = new Statistics(features, label, rule, metric.regression());
         TableReader.read(sample, limits, wanted, statistics);
-        if (statistics.classes.size() < 2) {
-            throw DatasetFormatException.atLine(
-                    0, label, "the sample's labels name " + statistics.classes.size() + " class: a task needs two");
-        }
         List<FeatureScaling> scaling = new ArrayList<>();
         for (int c = 0; c < features.size(); c++) scaling.add(statistics.scaling(c));
-        var schema = new DataSchema(
-                features, label, statistics.classes.size(), List.copyOf(statistics.classes), scaling, rule);
+        DataSchema schema;
+        if (metric.regression()) {
+            schema = DataSchema.regression(
+                    features, label, scaling, rule, metric, Optional.of(statistics.scaling(features.size())));
+        } else if (statistics.classes.size() < 2) {
+            throw DatasetFormatException.atLine(
+                    0, label, "the sample's labels name " + statistics.classes.size() + " class: a task needs two");
+        } else {
+            schema = new DataSchema(
+                    features,
+                    label,
+                    statistics.classes.size(),
+                    List.copyOf(statistics.classes),
+                    scaling,
+                    rule,
+                    metric,
+                    Optional.empty());
+        }
         return new Derived(schema, List.copyOf(skipped), statistics.rows, statistics.dropped);
     }
 
-    /** Each feature's mean and variance (Welford's method) and the label's values, over the rows the rule keeps. */
+    /**
+     * Each feature's mean and variance (Welford's method) and the label's values (for regression, its mean and
+     * variance, as one more column), over the rows the rule keeps.
+     */
     private static final class Statistics implements TableReader.RowSink {
         private final List<String> features;
         private final String label;
         private final MissingValues rule;
+        private final boolean regression;
         private final long[] counts;
         private final double[] means;
         private final double[] squares;
@@ -92,13 +113,14 @@ public final class SchemaDerivation {
         private int rows;
         private int dropped;
 
-        Statistics(List<String> features, String label, MissingValues rule) {
+        Statistics(List<String> features, String label, MissingValues rule, boolean regression) {
             this.features = features;
             this.label = label;
             this.rule = rule;
-            this.counts = new long[features.size()];
-            this.means = new double[features.size()];
-            this.squares = new double[features.size()];
+            this.regression = regression;
+            this.counts = new long[features.size() + 1];
+            this.means = new double[features.size() + 1];
+            this.squares = new double[features.size() + 1];
         }
 
         @Override
@@ -117,23 +139,25 @@ public final class SchemaDerivation {
                 }
             }
             rows++;
-            for (int c = 0; c < n; c++) {
+            for (int c = 0; c < (regression ? n + 1 : n); c++) {
                 if (cells[c] == null) continue;
-                double x = TabularDataset.parseFeature(cells[c], at, features.get(c));
+                double x = TabularDataset.parseFeature(cells[c], at, c < n ? features.get(c) : label);
                 double delta = x - means[c];
                 means[c] += delta / ++counts[c];
                 squares[c] += delta * (x - means[c]);
             }
-            if (classes.add(cells[n]) && classes.size() > DataSchema.MAX_CLASSES) {
+            if (!regression && classes.add(cells[n]) && classes.size() > DataSchema.MAX_CLASSES) {
                 throw at.error(
                         label,
                         "more than " + DataSchema.MAX_CLASSES + " distinct labels: is '" + label + "' a class at all?");
             }
         }
 
+        /** The standardization of feature {@code c}, or of the regression label for {@code c == features}. */
         FeatureScaling scaling(int c) {
             if (counts[c] == 0) {
-                throw DatasetFormatException.atLine(0, features.get(c), "no row the rule keeps has a value");
+                throw DatasetFormatException.atLine(
+                        0, c < features.size() ? features.get(c) : label, "no row the rule keeps has a value");
             }
             double deviation = Math.sqrt(squares[c] / counts[c]);
             float scale = (float) deviation;

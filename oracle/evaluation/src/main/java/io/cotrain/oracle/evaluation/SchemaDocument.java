@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -21,13 +22,17 @@ import java.util.Set;
  * back from IPFS can be checked to be exactly that form.
  *
  * <p>A {@linkplain DataSchema#isPlain() plain} schema is written as version 1, every other as version 2, which adds
- * the class names, each feature's standardization and the missing-value rule:
+ * the class names, each feature's standardization and the missing-value rule, then the metric unless it is accuracy,
+ * and a regression label's standardization if it has one (a regression task has {@code "classCount":0}):
  *
  * <pre>{"formatVersion":1,"featureColumns":["a","b"],"labelColumn":"label","classCount":3}
  * {"formatVersion":2,"featureColumns":["a","b"],"labelColumn":"label","classCount":2,"classNames":["no","yes"],
- *  "standardization":[{"mean":1.5,"scale":0.5},{"mean":-2.0,"scale":1.0}],"missingValues":"drop-row"}</pre>
+ *  "standardization":[{"mean":1.5,"scale":0.5},{"mean":-2.0,"scale":1.0}],"missingValues":"drop-row"}
+ * {"formatVersion":2,"featureColumns":["a"],"labelColumn":"y","classCount":0,"classNames":[],
+ *  "standardization":[{"mean":1.5,"scale":0.5}],"missingValues":"error","metric":"mse",
+ *  "labelStandardization":{"mean":23.5,"scale":7.8}}</pre>
  *
- * (on one line). Numbers of the standardization are 32-bit floats in their shortest decimal form.
+ * (each on one line). Numbers of the standardization are 32-bit floats in their shortest decimal form.
  */
 public final class SchemaDocument {
     /** The format of plain schemas. */
@@ -48,7 +53,9 @@ public final class SchemaDocument {
             "classCount",
             "classNames",
             "standardization",
-            "missingValues");
+            "missingValues",
+            "metric",
+            "labelStandardization");
     private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
                     .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                     .build())
@@ -72,16 +79,21 @@ public final class SchemaDocument {
             ArrayNode names = root.putArray("classNames");
             schema.classNames().forEach(names::add);
             ArrayNode standardization = root.putArray("standardization");
-            for (FeatureScaling scaling : schema.scaling()) {
-                standardization.addObject().put("mean", scaling.mean()).put("scale", scaling.scale());
-            }
+            for (FeatureScaling scaling : schema.scaling()) write(standardization.addObject(), scaling);
             root.put("missingValues", schema.missingValues().documentName());
+            if (schema.metric() != TaskMetric.ACCURACY)
+                root.put("metric", schema.metric().documentName());
+            schema.labelScaling().ifPresent(scaling -> write(root.putObject("labelStandardization"), scaling));
         }
         try {
             return JSON.writeValueAsBytes(root);
         } catch (IOException e) {
             throw new IllegalStateException("cannot serialize " + schema, e);
         }
+    }
+
+    private static void write(ObjectNode entry, FeatureScaling scaling) {
+        entry.put("mean", scaling.mean()).put("scale", scaling.scale());
     }
 
     /**
@@ -128,7 +140,11 @@ public final class SchemaDocument {
                         classes.intValue(),
                         strings(root, "classNames"),
                         standardization(root),
-                        missingValues(root))
+                        missingValues(root),
+                        metric(root),
+                        root.has("labelStandardization")
+                                ? Optional.of(scaling(root.get("labelStandardization")))
+                                : Optional.empty())
                 : new DataSchema(featureColumns, label.textValue(), classes.intValue());
         if (!Arrays.equals(write(schema), document)) {
             throw new IllegalArgumentException("the schema document is not in canonical form: expected "
@@ -155,16 +171,25 @@ public final class SchemaDocument {
             throw new IllegalArgumentException("standardization must be an array of {\"mean\",\"scale\"} objects");
         }
         List<FeatureScaling> scaling = new ArrayList<>();
-        for (JsonNode entry : array) {
-            JsonNode mean = entry.get("mean");
-            JsonNode scale = entry.get("scale");
-            if (mean == null || !mean.isNumber() || scale == null || !scale.isNumber() || entry.size() != 2) {
-                throw new IllegalArgumentException("a standardization entry is {\"mean\":x,\"scale\":y}: " + entry);
-            }
-            scaling.add(new FeatureScaling(
-                    mean.decimalValue().floatValue(), scale.decimalValue().floatValue()));
-        }
+        for (JsonNode entry : array) scaling.add(scaling(entry));
         return scaling;
+    }
+
+    private static FeatureScaling scaling(JsonNode entry) {
+        JsonNode mean = entry.get("mean");
+        JsonNode scale = entry.get("scale");
+        if (mean == null || !mean.isNumber() || scale == null || !scale.isNumber() || entry.size() != 2) {
+            throw new IllegalArgumentException("a standardization entry is {\"mean\":x,\"scale\":y}: " + entry);
+        }
+        return new FeatureScaling(
+                mean.decimalValue().floatValue(), scale.decimalValue().floatValue());
+    }
+
+    private static TaskMetric metric(JsonNode root) {
+        JsonNode metric = root.get("metric");
+        if (metric == null) return TaskMetric.ACCURACY;
+        if (!metric.isTextual()) throw new IllegalArgumentException("metric must be a string");
+        return TaskMetric.ofDocumentName(metric.textValue());
     }
 
     private static MissingValues missingValues(JsonNode root) {

@@ -11,13 +11,23 @@ final class Scoring {
 
     private Scoring() {}
 
+    /**
+     * The candidate's and the baseline's loss and metric value (under the metric's key, and {@code baseline} + key),
+     * and for classification their accuracy and {@code accuracyDelta} whatever the metric.
+     */
     static Map<String, Double> metrics(HeldOutMetrics candidate, HeldOutMetrics baseline) {
         var metrics = new LinkedHashMap<String, Double>();
-        metrics.put("accuracy", candidate.accuracy());
+        TaskMetric metric = candidate.metric();
+        if (!metric.regression()) {
+            metrics.put("accuracy", candidate.accuracy());
+            metrics.put("baselineAccuracy", baseline.accuracy());
+            metrics.put("accuracyDelta", (double) (candidate.correct() - baseline.correct()) / candidate.rows());
+        }
+        String key = metric.metricKey();
+        metrics.put(key, candidate.value());
+        metrics.put("baseline" + Character.toUpperCase(key.charAt(0)) + key.substring(1), baseline.value());
         metrics.put("loss", candidate.loss());
-        metrics.put("baselineAccuracy", baseline.accuracy());
         metrics.put("baselineLoss", baseline.loss());
-        metrics.put("accuracyDelta", (double) (candidate.correct() - baseline.correct()) / candidate.rows());
         metrics.put("rows", (double) candidate.rows());
         return metrics;
     }
@@ -26,7 +36,7 @@ final class Scoring {
     static Evaluation scored(HeldOutMetrics candidate, HeldOutMetrics baseline, Map<String, Double> extra) {
         var metrics = metrics(candidate, baseline);
         metrics.putAll(extra);
-        int score = QualityScore.score(candidate.correct(), baseline.correct(), candidate.rows());
+        int score = QualityScore.score(candidate, baseline);
         return Evaluation.scored(score, metrics);
     }
 

@@ -12,16 +12,17 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * A tabular classification data set read strictly against a {@link DataSchema}, from a CSV file or JSON records as
+ * A tabular data set read strictly against a {@link DataSchema}, from a CSV file or JSON records as
  * {@link TableReader} reads them, and prepared as the model sees it.
  *
  * <p>The data has at least the schema's columns, in any order; other columns are ignored. A feature is a plain
  * decimal number ({@code -?digits[.digits][e[+-]digits]}, no NaN, infinity, hex or type suffixes) that fits a 32-bit
- * float, standardized by the schema's {@link FeatureScaling} if it has one; a label is one of the schema's class
- * names, or a plain integer {@code 0..classCount-1} when the schema names none. A missing value follows the schema's
- * {@link MissingValues} rule. At least one row remains. Sizes are bounded by {@link EvaluationLimits#maxDatasetBytes()}
- * and {@link EvaluationLimits#maxDatasetRows()}. Every error is a {@link DatasetFormatException} naming the line or
- * record, the column and the value.
+ * float, standardized by the schema's {@link FeatureScaling} if it has one; a classification label is one of the
+ * schema's class names, or a plain integer {@code 0..classCount-1} when the schema names none; a regression label is a
+ * number like a feature, standardized by the schema's label standardization if it has one. A missing value follows
+ * the schema's {@link MissingValues} rule. At least one row remains. Sizes are bounded by
+ * {@link EvaluationLimits#maxDatasetBytes()} and {@link EvaluationLimits#maxDatasetRows()}. Every error is a
+ * {@link DatasetFormatException} naming the line or record, the column and the value.
  *
  * <p>Values are kept as 32-bit floats, the precision of the models.
  */
@@ -32,7 +33,9 @@ public final class TabularDataset {
 
     private final DataSchema schema;
     private final float[] features; // row-major, rows x featureCount
+    /** Class indices; for regression, the float bits of the targets as the model sees them. */
     private final int[] labels;
+
     private final int droppedRows;
 
     private TabularDataset(DataSchema schema, float[] features, int[] labels, int droppedRows) {
@@ -117,6 +120,11 @@ public final class TabularDataset {
         }
 
         private int parseLabel(String value, TableReader.Location at) {
+            if (schema.metric().regression()) {
+                float target = parseFeature(value, at, schema.labelColumn());
+                return Float.floatToIntBits(
+                        schema.labelScaling().map(s -> s.apply(target)).orElse(target));
+            }
             if (!classIndex.isEmpty()) {
                 Integer label = classIndex.get(value);
                 if (label == null) {
@@ -182,8 +190,33 @@ public final class TabularDataset {
         return Arrays.copyOfRange(features, row * n, row * n + n);
     }
 
-    /** The label of a row. */
+    /**
+     * The class of a row.
+     *
+     * @throws IllegalStateException for a regression task, whose rows have a {@link #target}
+     */
     public int label(int row) {
+        if (schema.metric().regression()) throw new IllegalStateException("a regression task's rows have targets");
+        return labels[row];
+    }
+
+    /**
+     * The label of a regression task's row as the model sees it (standardized if the schema says so).
+     *
+     * @throws IllegalStateException for a classification task, whose rows have a {@link #label}
+     */
+    public float target(int row) {
+        if (!schema.metric().regression()) throw new IllegalStateException("a classification task's rows have labels");
+        return Float.intBitsToFloat(labels[row]);
+    }
+
+    /** The classes by row; for a regression task, the targets' float bits. */
+    int[] labelCodes() {
+        return labels.clone();
+    }
+
+    /** A row's label as one int that is equal for equal labels: the class, or the target's float bits. */
+    int labelCode(int row) {
         return labels[row];
     }
 
@@ -223,16 +256,20 @@ public final class TabularDataset {
         return Arrays.stream(fingerprints).sorted().distinct().toArray();
     }
 
-    /** The data as an ND4J data set: float features (rows x features) and one-hot float labels (rows x classes). */
+    /**
+     * The data as an ND4J data set: float features (rows x features) and float labels, one-hot (rows x classes) or,
+     * for regression, the targets (rows x 1).
+     */
     public DataSet toDataSet() {
         int n = schema.featureCount();
-        int k = schema.classCount();
-        float[] oneHot = new float[Math.multiplyExact(labels.length, k)];
+        int k = schema.outputs();
+        float[] y = new float[Math.multiplyExact(labels.length, k)];
         for (int r = 0; r < labels.length; r++) {
-            oneHot[r * k + labels[r]] = 1.0f;
+            if (schema.metric().regression()) y[r] = Float.intBitsToFloat(labels[r]);
+            else y[r * k + labels[r]] = 1.0f;
         }
-        var x = Nd4j.create(features.clone(), new long[] {labels.length, n}, DataType.FLOAT);
-        var y = Nd4j.create(oneHot, new long[] {labels.length, k}, DataType.FLOAT);
-        return new DataSet(x, y);
+        return new DataSet(
+                Nd4j.create(features.clone(), new long[] {labels.length, n}, DataType.FLOAT),
+                Nd4j.create(y, new long[] {labels.length, k}, DataType.FLOAT));
     }
 }

@@ -13,9 +13,11 @@ import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
- * The templates of a tabular classification task's base model, the one place MLPs are built: a multilayer perceptron
- * {@code features -> hidden... (relu) -> classes (softmax)}, cross-entropy loss, Adam with learning rate
- * {@value #LEARNING_RATE}, Xavier initialisation from a seed, 32-bit floats, no regularisation or dropout.
+ * The templates of a tabular task's base model, the one place MLPs are built: a multilayer perceptron
+ * {@code features -> hidden... (relu) -> head}, Adam with learning rate {@value #LEARNING_RATE}, Xavier initialisation
+ * from a seed, 32-bit floats, no regularisation or dropout. The head of a classification task is one softmax output
+ * per class with cross-entropy loss; that of a regression task one identity output trained on the squared error (the
+ * absolute error when the task's metric is MAE).
  *
  * <p>The owner picks the hidden layers ({@link #mlp}); the default ({@link #baseModel}) is {@code 32 -> 32}. The task's
  * architecture is then whatever its base model is ({@link TaskContext#readBaseModel}); these templates only write it.
@@ -82,10 +84,14 @@ public final class TabularModels {
                     .build());
             nIn = units;
         }
-        return list.layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+        boolean regression = schema.metric().regression();
+        LossFunctions.LossFunction loss = !regression
+                ? LossFunctions.LossFunction.MCXENT
+                : schema.metric() == TaskMetric.MAE ? LossFunctions.LossFunction.L1 : LossFunctions.LossFunction.MSE;
+        return list.layer(new OutputLayer.Builder(loss)
                         .nIn(nIn)
-                        .nOut(schema.classCount())
-                        .activation(Activation.SOFTMAX)
+                        .nOut(schema.outputs())
+                        .activation(regression ? Activation.IDENTITY : Activation.SOFTMAX)
                         .build())
                 .build();
     }

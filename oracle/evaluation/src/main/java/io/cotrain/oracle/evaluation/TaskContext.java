@@ -52,18 +52,15 @@ public final class TaskContext {
         this.schema = schema;
         this.heldOutData = heldOutData;
         this.heldOut = heldOutData.toDataSet();
-        this.heldOutLabels = new int[heldOutData.rows()];
-        for (int r = 0; r < heldOutLabels.length; r++) {
-            heldOutLabels[r] = heldOutData.label(r);
-        }
+        this.heldOutLabels = heldOutData.labelCodes();
         this.globalModel = globalModel;
         this.globalModelBytes = globalModelBytes.clone();
         this.globalModelSha256 = ModelCodec.sha256Hex(globalModelBytes);
         this.globalParameters = ModelCodec.parameters(globalModel);
         this.baseArchitecture = baseArchitecture;
         this.limits = limits;
-        this.baseline = HeldOutMetrics.measure(globalModel, heldOut, heldOutLabels);
-        this.aloneRows = HeldOutSample.of(heldOut, heldOutLabels, ALONE_ROWS, ALONE_SEED);
+        this.baseline = HeldOutMetrics.measure(globalModel, heldOut, heldOutLabels, schema.metric());
+        this.aloneRows = HeldOutSample.of(heldOut, heldOutLabels, schema.metric(), ALONE_ROWS, ALONE_SEED);
         this.aloneBaseline =
                 aloneRows.rows().length == heldOutLabels.length ? baseline : aloneRows.measure(globalModel);
     }
@@ -110,7 +107,8 @@ public final class TaskContext {
         String misfit = ModelArchitecture.of(model).misfitFor(schema);
         if (misfit != null) {
             throw new InvalidModelException("the model does not fit the schema (" + schema.featureCount()
-                    + " features, " + schema.classCount() + " classes): " + misfit);
+                    + " features, " + (schema.metric().regression() ? "regression" : schema.classCount() + " classes")
+                    + "): " + misfit);
         }
         return model;
     }
@@ -128,7 +126,7 @@ public final class TaskContext {
         return heldOut;
     }
 
-    /** The held-out set's labels, by row. Do not modify. */
+    /** The held-out set's labels by row ({@link TabularDataset#labelCodes}). Do not modify. */
     int[] heldOutLabels() {
         return heldOutLabels;
     }
@@ -190,7 +188,7 @@ public final class TaskContext {
 
     /** Measures a candidate model on the held-out set. Do not run the candidate concurrently. */
     public HeldOutMetrics measure(MultiLayerNetwork candidate) {
-        return HeldOutMetrics.measure(candidate, heldOut, heldOutLabels);
+        return HeldOutMetrics.measure(candidate, heldOut, heldOutLabels, schema.metric());
     }
 
     /**
@@ -206,9 +204,9 @@ public final class TaskContext {
         return aloneBaseline;
     }
 
-    /** Each held-out row's loss and hit (1 when classified correctly) under a candidate model, in row order. */
+    /** Each held-out row's loss and gain ({@link HeldOutMetrics#rowOutcomes}) under a candidate model. */
     public double[][] rowOutcomes(MultiLayerNetwork candidate) {
-        return HeldOutMetrics.rowOutcomes(candidate, heldOut, heldOutLabels);
+        return HeldOutMetrics.rowOutcomes(candidate, heldOut, heldOutLabels, schema.metric());
     }
 
     /** A copy of the global model's flat parameters ({@link ModelCodec#parameters}). */

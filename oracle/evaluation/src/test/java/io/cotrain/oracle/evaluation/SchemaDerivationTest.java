@@ -18,7 +18,11 @@ class SchemaDerivationTest {
 
     private static SchemaDerivation.Derived derive(String sample, MissingValues rule) {
         return SchemaDerivation.derive(
-                sample.getBytes(StandardCharsets.UTF_8), "Origin", rule, EvaluationLimits.defaults());
+                sample.getBytes(StandardCharsets.UTF_8),
+                "Origin",
+                rule,
+                TaskMetric.ACCURACY,
+                EvaluationLimits.defaults());
     }
 
     @Test

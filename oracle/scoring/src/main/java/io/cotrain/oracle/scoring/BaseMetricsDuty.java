@@ -57,7 +57,7 @@ final class BaseMetricsDuty {
         if (!chain.awaitsBaseMetrics(id, index)) return;
         CommitView base = chain.commit(chain.baseCommit(id));
         HeldOutMetrics metrics = models.context(task, base).baseline();
-        chain.attestBaseMetrics(id, metrics.accuracyPpm(), metrics.lossMicros());
+        chain.attestBaseMetrics(id, metrics.valuePpm(), metrics.lossMicros());
         LOG.info(
                 "attested the base model of task {}: held-out accuracy {} on {} rows, loss {}",
                 task,

@@ -186,7 +186,7 @@ public final class ModelCommitter implements AutoCloseable {
                 file.sha256(),
                 file.root(),
                 result.contributionIds(),
-                BigInteger.valueOf(result.metrics().accuracyPpm()),
+                BigInteger.valueOf(result.metrics().valuePpm()),
                 BigInteger.valueOf(result.metrics().lossMicros()));
         String action = "attestCommit(task " + proposal.task() + ", branch " + proposal.branch() + ", parent "
                 + proposal.parent()

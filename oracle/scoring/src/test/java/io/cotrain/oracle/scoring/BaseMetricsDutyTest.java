@@ -90,8 +90,8 @@ class BaseMetricsDutyTest {
         assertThat(chain.baseMetrics)
                 .singleElement()
                 .satisfies(attested ->
-                        assertThat(attested).containsExactly(1, expected.accuracyPpm(), expected.lossMicros()));
-        assertThat(expected.accuracyPpm()).isEqualTo((long) expected.correct() * 1_000_000 / expected.rows());
+                        assertThat(attested).containsExactly(1, expected.valuePpm(), expected.lossMicros()));
+        assertThat(expected.valuePpm()).isEqualTo((long) expected.correct() * 1_000_000 / expected.rows());
         assertThat(measured).isEqualTo(1);
     }
 

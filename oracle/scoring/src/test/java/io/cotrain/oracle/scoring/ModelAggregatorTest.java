@@ -74,7 +74,7 @@ class ModelAggregatorTest {
         var other = ModelAggregator.aggregate(otherValidator, new CoordinateMedian(), List.of(b, a));
 
         assertThat(other.model()).isEqualTo(one.model());
-        assertThat(other.metrics().accuracyPpm()).isEqualTo(one.metrics().accuracyPpm());
+        assertThat(other.metrics().valuePpm()).isEqualTo(one.metrics().valuePpm());
         assertThat(other.metrics().lossMicros()).isEqualTo(one.metrics().lossMicros());
     }
 
@@ -83,7 +83,7 @@ class ModelAggregatorTest {
         var result = ModelAggregator.aggregate(
                 base, new FedAvg(), List.of(new ModelAggregator.Input(BigInteger.ONE, honestA, 1)));
 
-        assertThat(result.metrics().accuracyPpm())
+        assertThat(result.metrics().valuePpm())
                 .isEqualTo(result.metrics().correct()
                         * 1_000_000L
                         / result.metrics().rows());

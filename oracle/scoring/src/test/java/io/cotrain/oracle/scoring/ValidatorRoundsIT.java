@@ -233,7 +233,7 @@ class ValidatorRoundsIT {
                 "the base model's metrics recorded");
         ModelRegistry.CommitView base = models.commit(baseCommit).send();
         assertThat(base.accuracyPpm.longValueExact())
-                .isEqualTo(baseContext.baseline().accuracyPpm());
+                .isEqualTo(baseContext.baseline().valuePpm());
         assertThat(base.lossMicros.longValueExact())
                 .isEqualTo(baseContext.baseline().lossMicros());
 

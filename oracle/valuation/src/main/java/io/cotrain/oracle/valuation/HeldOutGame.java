@@ -3,7 +3,6 @@ package io.cotrain.oracle.valuation;
 import io.cotrain.oracle.aggregation.AggregationRule;
 import io.cotrain.oracle.aggregation.FedAvg;
 import io.cotrain.oracle.aggregation.ModelUpdate;
-import io.cotrain.oracle.evaluation.HeldOutMetrics;
 import io.cotrain.oracle.evaluation.HeldOutSample;
 import io.cotrain.oracle.evaluation.ModelCodec;
 import io.cotrain.oracle.evaluation.TaskContext;
@@ -12,11 +11,11 @@ import java.util.BitSet;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.nd4j.linalg.dataset.DataSet;
 
 /**
  * The round's game on held-out rows: a coalition's utility rows are minus each row's loss under the coalition's
- * aggregate, then each row's hit (1 when classified correctly), so that one game values both measures.
+ * aggregate, then each row's gain (1 when classified correctly; for regression minus the row's error), so that one
+ * game values both measures ({@link io.cotrain.oracle.evaluation.HeldOutMetrics#rowOutcomes}).
  *
  * <p>Rows: a held-out set of at most {@value #MAX_ROWS} rows is used whole; a larger one through a sample of that
  * many rows drawn with the round's seed, a new sample every round, so no contributor can tune to a fixed subset. The
@@ -36,8 +35,7 @@ final class HeldOutGame implements CoalitionGame {
     private final AggregationRule rule;
     private final List<ModelUpdate> updates;
     private final float[] global;
-    private final DataSet heldOut;
-    private final int[] labels;
+    private final HeldOutSample sample;
     private final ConcurrentLinkedDeque<MultiLayerNetwork> networks = new ConcurrentLinkedDeque<>();
 
     /**
@@ -51,14 +49,12 @@ final class HeldOutGame implements CoalitionGame {
         this.rule = rule;
         this.updates = updates;
         this.global = task.globalParameters();
-        HeldOutSample sample = HeldOutSample.of(task, MAX_ROWS, seed);
-        this.heldOut = sample.heldOut();
-        this.labels = sample.labels();
+        this.sample = HeldOutSample.of(task, MAX_ROWS, seed);
     }
 
     /** The rows the game is played on. */
     int rows() {
-        return labels.length;
+        return sample.labels().length;
     }
 
     @Override
@@ -68,8 +64,8 @@ final class HeldOutGame implements CoalitionGame {
         if (network == null) network = task.freshGlobalModel();
         try {
             ModelCodec.setParameters(network, parameters);
-            double[][] outcomes = HeldOutMetrics.rowOutcomes(network, heldOut, labels);
-            int rows = labels.length;
+            double[][] outcomes = sample.rowOutcomes(network);
+            int rows = rows();
             double[] utilities = new double[2 * rows];
             for (int row = 0; row < rows; row++) {
                 utilities[row] = -outcomes[0][row];

@@ -6,7 +6,9 @@ import io.cotrain.oracle.aggregation.FedAvg;
 import io.cotrain.oracle.evaluation.EvaluationLimits;
 import io.cotrain.oracle.evaluation.ModelCodec;
 import io.cotrain.oracle.evaluation.TaskContext;
+import io.cotrain.oracle.evaluation.TaskMetric;
 import io.cotrain.oracle.evaluation.testing.Contributions;
+import io.cotrain.oracle.evaluation.testing.SyntheticRegressionTask;
 import io.cotrain.oracle.evaluation.testing.SyntheticTabularTask;
 import java.util.ArrayList;
 import java.util.List;
@@ -161,6 +163,30 @@ class RoundValuationTest {
     }
 
     /** An update by its own contributor, 0xc followed by its id. */
+    @Test
+    void value_regressionRound_paysErrorRemoved_andSlashesAnUpdateThatAddsError() {
+        TaskContext regression = SyntheticRegressionTask.context(4, TaskMetric.MSE);
+        List<UpdateScreen.Update> round = new ArrayList<>();
+        for (int i = 1; i <= 3; i++) {
+            var trained = SyntheticRegressionTask.trained(regression, 300, 10 + i, false, 10);
+            round.add(update(i, ModelCodec.parameters(trained)));
+        }
+        round.add(update(4, ModelCodec.parameters(SyntheticRegressionTask.trained(regression, 300, 14, true, 10))));
+
+        List<RoundValuation.Valued> valued =
+                RoundValuation.value(regression, new FedAvg(), round, List.of(), 77, SCALE, ValuationMethod.SHAPLEY);
+
+        for (int i = 0; i < 3; i++) {
+            assertThat(valued.get(i).score())
+                    .as("honest %d: %s", i + 1, valued.get(i).metrics())
+                    .isGreaterThan(SCALE.neutral());
+            assertThat(valued.get(i).metrics().get("valueShare")).isPositive();
+        }
+        assertThat(valued.get(3).score())
+                .as("negated targets: %s", valued.get(3).metrics())
+                .isLessThan(SCALE.slashThreshold());
+    }
+
     private static UpdateScreen.Update update(long id, float[] parameters) {
         return new UpdateScreen.Update(id, "0xc" + id, parameters);
     }

@@ -145,7 +145,7 @@ final class Contributing {
         try {
             return TabularDataset.parse(data, schema, LIMITS);
         } catch (DatasetFormatException e) {
-            String hint = e.inHeader()
+            String hint = e.inHeader() || schema.image().isPresent()
                     ? ""
                     : " (the task's columns are " + String.join(",", schema.columns()) + "; "
                             + "features are numbers, labels " + labels(schema) + ")";

@@ -2,6 +2,7 @@ package io.cotrain.cli;
 
 import io.cotrain.oracle.evaluation.DataSchema;
 import io.cotrain.oracle.evaluation.HeldOutMetrics;
+import io.cotrain.oracle.evaluation.ImageModels;
 import io.cotrain.oracle.evaluation.LocalTraining;
 import io.cotrain.oracle.evaluation.ModelCodec;
 import io.cotrain.oracle.evaluation.TabularDataset;
@@ -15,8 +16,9 @@ import picocli.CommandLine.Option;
 /**
  * The template of a base model the owner's commands write ({@code init-model}, and {@code register-model} without
  * {@code --base-model}): a multilayer perceptron from the schema's features through the hidden layers (relu) to one
- * softmax output per class (one identity output for regression), initialised from a seed and, with a sample, trained
- * on it.
+ * softmax output per class (one identity output for regression), or for an image task a small CNN (two blocks of 3x3
+ * convolutions, 8 and 16 filters, each followed by 2x2 max-pooling) before the hidden layers, initialised from a seed
+ * and, with a sample, trained on it.
  */
 final class ModelTemplateOptions {
     /** Passes over the sample when {@code --epochs} is not given. */
@@ -27,7 +29,7 @@ final class ModelTemplateOptions {
             split = ",",
             defaultValue = "32,32",
             paramLabel = "UNITS",
-            description = "units of each hidden layer, comma-separated: 1 to " + TabularModels.MAX_HIDDEN_LAYERS
+            description = "units of each hidden (dense) layer, comma-separated: 1 to " + TabularModels.MAX_HIDDEN_LAYERS
                     + " layers of 1 to " + TabularModels.MAX_HIDDEN_UNITS + " units (default: ${DEFAULT-VALUE})")
     List<Integer> hidden;
 
@@ -63,7 +65,14 @@ final class ModelTemplateOptions {
             throw new CliException(
                     "--epochs takes 0 to 10000 passes over a --sample, got " + epochs, CliException.USAGE, null);
         }
-        MultiLayerNetwork model = TabularModels.mlp(schema, layers, seed);
+        MultiLayerNetwork model;
+        try {
+            model = schema.image().isPresent()
+                    ? ImageModels.cnn(schema, layers, seed)
+                    : TabularModels.mlp(schema, layers, seed);
+        } catch (IllegalArgumentException e) {
+            throw new CliException("no template model for this task: " + e.getMessage(), CliException.USAGE, e);
+        }
         try {
             // What register-model and the validators accept: within the limits, fitting the schema.
             TaskContext.readBaseModel(schema, ModelCodec.write(model), Contributing.LIMITS);

@@ -3,6 +3,7 @@ package io.cotrain.cli;
 import io.cotrain.oracle.evaluation.DataSchema;
 import io.cotrain.oracle.evaluation.DatasetFormatException;
 import io.cotrain.oracle.evaluation.FeatureScaling;
+import io.cotrain.oracle.evaluation.ImageArchive;
 import io.cotrain.oracle.evaluation.MissingValues;
 import io.cotrain.oracle.evaluation.SchemaDerivation;
 import io.cotrain.oracle.evaluation.TabularDataset;
@@ -23,12 +24,16 @@ final class SchemaOptions {
     @Option(
             names = "--sample",
             paramLabel = "FILE",
-            description = "derive the schema from your sample, a CSV file or JSON records (an array of objects): "
+            description = "derive the schema from your sample, a CSV file, JSON records (an array of objects) or a "
+                    + "zip archive of PNG images with one folder per class: "
                     + "the --label column's values are the classes (for regression, a number), every other "
                     + "all-numeric column a feature, standardized by the sample's mean and deviation")
     Path sample;
 
-    @Option(names = "--label", required = true, paramLabel = "COLUMN", description = "the label column")
+    @Option(
+            names = "--label",
+            paramLabel = "COLUMN",
+            description = "the label column (not for a zip archive of images, whose folders are the classes)")
     String label;
 
     @Option(
@@ -86,6 +91,16 @@ final class SchemaOptions {
                     null);
         }
         byte[] data = session.readFile(sample, "--sample");
+        boolean images = ImageArchive.isArchive(data);
+        if (images == (label != null)) {
+            throw new CliException(
+                    images
+                            ? "--sample " + sample + " is an archive of images, whose folders are the classes: leave "
+                                    + "out --label"
+                            : "--label COLUMN names the column to predict",
+                    CliException.USAGE,
+                    null);
+        }
         SchemaDerivation.Derived derived;
         try {
             derived = SchemaDerivation.derive(data, label, missing, metric, Contributing.LIMITS);
@@ -93,10 +108,12 @@ final class SchemaOptions {
             throw new CliException("--sample " + sample + ": " + e.getMessage(), CliException.USAGE, e);
         }
         DataSchema schema = derived.schema();
+        String features = schema.image().isPresent()
+                ? ""
+                : schema.featureCount() + " features (" + String.join(",", schema.featureColumns()) + "), ";
         session.err()
-                .println("schema from " + sample + ": " + schema.featureCount() + " features ("
-                        + String.join(",", schema.featureColumns()) + "), " + predicted(schema) + ", "
-                        + derived.rows() + " rows"
+                .println("schema from " + sample + ": " + features + predicted(schema) + ", " + derived.rows()
+                        + (schema.image().isPresent() ? " images" : " rows")
                         + (derived.droppedRows() > 0
                                 ? " (" + derived.droppedRows() + " with missing values left out)"
                                 : "")
@@ -107,6 +124,10 @@ final class SchemaOptions {
     }
 
     private static String predicted(DataSchema schema) {
+        if (schema.image().isPresent()) {
+            return schema.image().get() + " images of " + schema.classCount() + " classes ("
+                    + String.join(",", schema.classNames()) + ")";
+        }
         if (!schema.metric().regression()) {
             return schema.classCount() + " classes (" + String.join(",", schema.classNames()) + ")";
         }
@@ -116,10 +137,10 @@ final class SchemaOptions {
     }
 
     private DataSchema declared() {
-        if (features == null || classes == null) {
+        if (features == null || classes == null || label == null) {
             throw new CliException(
-                    "give --sample FILE to derive the schema from your data, or declare it with --features and "
-                            + "--classes",
+                    "give --sample FILE to derive the schema from your data, or declare it with --features, "
+                            + "--label and --classes",
                     CliException.USAGE,
                     null);
         }

@@ -81,7 +81,10 @@ final class SubmitCommand extends ContributorCommand {
         ContributionManifest manifest = ContributionManifest.dataset(
                 task,
                 me,
-                List.of(Artifact.of("data.csv", cid, csv, "text/csv")),
+                List.of(
+                        schema.image().isPresent()
+                                ? Artifact.of("data.zip", cid, csv, "application/zip")
+                                : Artifact.of("data.csv", cid, csv, "text/csv")),
                 dataset.rows(),
                 new ContributionManifest.DataSchema(schema.columns(), schema.labelColumn()));
         Contributing.requireNew(session, manifest.digest());

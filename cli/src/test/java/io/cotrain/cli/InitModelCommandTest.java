@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cotrain.oracle.evaluation.DataSchema;
 import io.cotrain.oracle.evaluation.EvaluationLimits;
+import io.cotrain.oracle.evaluation.ImageShape;
 import io.cotrain.oracle.evaluation.MissingValues;
 import io.cotrain.oracle.evaluation.ModelArchitecture;
 import io.cotrain.oracle.evaluation.ModelCodec;
@@ -11,6 +12,7 @@ import io.cotrain.oracle.evaluation.SchemaDerivation;
 import io.cotrain.oracle.evaluation.TabularModels;
 import io.cotrain.oracle.evaluation.TaskContext;
 import io.cotrain.oracle.evaluation.TaskMetric;
+import io.cotrain.testing.SyntheticImages;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -185,6 +187,28 @@ class InitModelCommandTest {
         assertThat(run(args("--metric", "r2", "--out", "b.zip")).err())
                 .contains("metric 'r2' is not one of [accuracy, macro-f1, mse, mae]");
         assertThat(directory.resolve("b.zip")).doesNotExist();
+    }
+
+    @Test
+    void init_archiveOfImages_writesACnnTrainedOnThem() throws IOException {
+        Files.write(directory.resolve("images.zip"), SyntheticImages.archive(5, 1));
+
+        CliRunner.Result result =
+                run("init-model", "--sample", "images.zip", "--hidden", "16", "--epochs", "2", "--out", "base.zip");
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.err())
+                .contains("schema from images.zip: 16x16 grayscale images of 3 classes (circle,cross,square), 15 "
+                        + "images")
+                .contains("trained 2 epochs on the sample's 15 rows: on the sample accuracy ");
+        var schema = DataSchema.images(new ImageShape(16, 16, 1), SyntheticImages.CLASSES);
+        var model = TaskContext.readBaseModel(
+                schema, Files.readAllBytes(directory.resolve("base.zip")), EvaluationLimits.defaults());
+        assertThat(ModelArchitecture.of(model).summary())
+                .startsWith("1-8-pool-16-pool-16-3 [relu, relu, relu, softmax]");
+        assertThat(run("init-model", "--sample", "images.zip", "--label", "Origin", "--out", "b.zip")
+                        .err())
+                .contains("is an archive of images, whose folders are the classes: leave out --label");
     }
 
     @Test

@@ -11,7 +11,9 @@ import java.util.Optional;
  * contributed dataset, CSV or JSON records, see {@link TabularDataset}) has at least the columns {@link #columns()};
  * others are ignored. Features are numbers. A classification task's labels are the class names, or integers
  * {@code 0..classCount-1} when the schema names no classes; a regression task's label is a number, which the model
- * predicts standardized when the schema has a label standardization.
+ * predicts standardized when the schema has a label standardization. An image task's data sets are archives of PNG
+ * images, one folder per class ({@link ImageArchive}): it has no columns, its label is the folder (named
+ * {@value #IMAGE_LABEL}) and its features are the image's values ({@link ImageShape}).
  *
  * @param featureColumns names of the numeric feature columns, the model's inputs in order (at least one, distinct)
  * @param labelColumn    name of the label column
@@ -21,6 +23,7 @@ import java.util.Optional;
  * @param missingValues  what to do with a missing value
  * @param metric         what the task measures models by, which also tells classification from regression
  * @param labelScaling   for regression, the label's standardization, if the model predicts the label standardized
+ * @param image          for an image task, the images' size; then the feature columns are empty
  */
 public record DataSchema(
         List<String> featureColumns,
@@ -30,7 +33,11 @@ public record DataSchema(
         List<FeatureScaling> scaling,
         MissingValues missingValues,
         TaskMetric metric,
-        Optional<FeatureScaling> labelScaling) {
+        Optional<FeatureScaling> labelScaling,
+        Optional<ImageShape> image) {
+
+    /** The label "column" of an image task: the folder an image is in. */
+    public static final String IMAGE_LABEL = "class";
 
     /** Upper bound on feature columns, so that a task cannot ask for absurd input layers. */
     public static final int MAX_FEATURES = 4_096;
@@ -64,6 +71,47 @@ public record DataSchema(
                 Optional.empty());
     }
 
+    /** A tabular schema. */
+    public DataSchema(
+            List<String> featureColumns,
+            String labelColumn,
+            int classCount,
+            List<String> classNames,
+            List<FeatureScaling> scaling,
+            MissingValues missingValues,
+            TaskMetric metric,
+            Optional<FeatureScaling> labelScaling) {
+        this(
+                featureColumns,
+                labelColumn,
+                classCount,
+                classNames,
+                scaling,
+                missingValues,
+                metric,
+                labelScaling,
+                Optional.empty());
+    }
+
+    /**
+     * An image classification schema measured by accuracy.
+     *
+     * @param shape      the images' size
+     * @param classNames the classes, in class order: the folders of the task's archives
+     */
+    public static DataSchema images(ImageShape shape, List<String> classNames) {
+        return new DataSchema(
+                List.of(),
+                IMAGE_LABEL,
+                classNames.size(),
+                classNames,
+                List.of(),
+                MissingValues.ERROR,
+                TaskMetric.ACCURACY,
+                Optional.empty(),
+                Optional.of(shape));
+    }
+
     /**
      * A regression schema.
      *
@@ -86,10 +134,13 @@ public record DataSchema(
         Objects.requireNonNull(missingValues, "missingValues");
         Objects.requireNonNull(metric, "metric");
         Objects.requireNonNull(labelScaling, "labelScaling");
+        Objects.requireNonNull(image, "image");
         featureColumns = List.copyOf(featureColumns);
         classNames = List.copyOf(classNames);
         scaling = List.copyOf(scaling);
-        if (featureColumns.isEmpty() || featureColumns.size() > MAX_FEATURES) {
+        if (image.isPresent()) {
+            checkImageTask(featureColumns, classNames, scaling, missingValues, metric);
+        } else if (featureColumns.isEmpty() || featureColumns.size() > MAX_FEATURES) {
             throw new IllegalArgumentException("a schema needs 1.." + MAX_FEATURES + " feature columns");
         }
         if (metric.regression()) {
@@ -124,6 +175,20 @@ public record DataSchema(
         }
     }
 
+    private static void checkImageTask(
+            List<String> featureColumns,
+            List<String> classNames,
+            List<FeatureScaling> scaling,
+            MissingValues missingValues,
+            TaskMetric metric) {
+        if (!featureColumns.isEmpty() || !scaling.isEmpty() || missingValues != MissingValues.ERROR) {
+            throw new IllegalArgumentException("an image task has no columns, standardization or missing values");
+        }
+        if (metric.regression() || classNames.isEmpty()) {
+            throw new IllegalArgumentException("an image task classifies its images into named classes");
+        }
+    }
+
     private static void checkClassNames(List<String> classNames, int classCount) {
         if (classNames.size() != classCount) {
             throw new IllegalArgumentException(
@@ -154,9 +219,9 @@ public record DataSchema(
         }
     }
 
-    /** Number of feature columns (the model's input size). */
+    /** The model's input size: the feature columns, or an image's values. */
     public int featureCount() {
-        return featureColumns.size();
+        return image.map(ImageShape::values).orElse(featureColumns.size());
     }
 
     /** The model's outputs: one per class, or the one predicted number of a regression task. */
@@ -172,7 +237,8 @@ public record DataSchema(
         return classNames.isEmpty()
                 && scaling.isEmpty()
                 && missingValues == MissingValues.ERROR
-                && metric == TaskMetric.ACCURACY;
+                && metric == TaskMetric.ACCURACY
+                && image.isEmpty();
     }
 
     /** The columns a data set must have: the feature columns in order, then the label column. */

@@ -1,14 +1,19 @@
 package io.cotrain.oracle.evaluation;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.TreeMap;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.conf.layers.BaseOutputLayer;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -18,14 +23,16 @@ import org.nd4j.linalg.lossfunctions.impl.LossMSE;
 
 /**
  * What must match between a contributed model and the task's global model: layer types, sizes, activations, loss,
- * input preprocessors, and the parameter count. Derived from a configuration alone, before any parameter is read.
+ * convolution and pooling geometry, input preprocessors, and the parameter count. Derived from a configuration alone,
+ * before any parameter is read.
  *
  * @param layers         one entry per layer, in order
- * @param preprocessors  number of input preprocessors (0 for the tabular MLPs)
+ * @param preprocessors  the input preprocessors as {@code layer:description}, by layer (none for the tabular MLPs)
  * @param parameterCount total number of parameters (weights and biases)
  * @param dataType       the network's data type, e.g. {@code FLOAT}
  */
-public record ModelArchitecture(List<LayerSpec> layers, int preprocessors, long parameterCount, String dataType) {
+public record ModelArchitecture(
+        List<LayerSpec> layers, List<String> preprocessors, long parameterCount, String dataType) {
 
     /**
      * One layer.
@@ -36,14 +43,20 @@ public record ModelArchitecture(List<LayerSpec> layers, int preprocessors, long 
      * @param activation the activation function, e.g. {@code relu}, {@code softmax} (empty if none)
      * @param loss       the loss function of an output layer (empty for other layers)
      * @param parameters the layer's number of parameters
+     * @param geometry   a convolution's or pooling's kernel, stride, padding, dilation and mode (empty for others)
      */
-    public record LayerSpec(String type, long nIn, long nOut, String activation, String loss, long parameters) {}
+    public record LayerSpec(
+            String type, long nIn, long nOut, String activation, String loss, long parameters, String geometry) {}
 
     /** Most layers of a task's model: {@value TabularModels#MAX_HIDDEN_LAYERS} hidden layers and the output layer. */
     public static final int MAX_LAYERS = TabularModels.MAX_HIDDEN_LAYERS + 1;
+    /** Most layers of an image task's model: convolutions, poolings, dense layers and the output layer. */
+    public static final int MAX_IMAGE_LAYERS = 16;
 
     private static final String DENSE = DenseLayer.class.getName();
     private static final String OUTPUT = OutputLayer.class.getName();
+    private static final String CONVOLUTION = ConvolutionLayer.class.getName();
+    private static final String POOLING = SubsamplingLayer.class.getName();
     private static final String SOFTMAX =
             Activation.SOFTMAX.getActivationFunction().toString();
     private static final String CROSS_ENTROPY = new LossMCXENT().toString();
@@ -54,6 +67,7 @@ public record ModelArchitecture(List<LayerSpec> layers, int preprocessors, long 
 
     public ModelArchitecture {
         layers = List.copyOf(layers);
+        preprocessors = List.copyOf(preprocessors);
     }
 
     /** The architecture of a configuration (no parameters are allocated). */
@@ -79,13 +93,29 @@ public record ModelArchitecture(List<LayerSpec> layers, int preprocessors, long 
                     ? out.getLossFn().toString()
                     : "";
             long params = layer.initializer().numParams(layerConf);
-            specs.add(new LayerSpec(layer.getClass().getName(), nIn, nOut, activation, loss, params));
+            specs.add(new LayerSpec(layer.getClass().getName(), nIn, nOut, activation, loss, params, geometry(layer)));
             total = Math.addExact(total, params);
         }
-        int preprocessors = conf.getInputPreProcessors() == null
-                ? 0
-                : conf.getInputPreProcessors().size();
+        List<String> preprocessors = new ArrayList<>();
+        if (conf.getInputPreProcessors() != null) {
+            new TreeMap<>(conf.getInputPreProcessors()).forEach((at, p) -> preprocessors.add(at + ":" + p));
+        }
         return new ModelArchitecture(specs, preprocessors, total, String.valueOf(conf.getDataType()));
+    }
+
+    private static String geometry(Layer layer) {
+        if (layer instanceof ConvolutionLayer conv) {
+            return "kernel " + Arrays.toString(conv.getKernelSize()) + " stride " + Arrays.toString(conv.getStride())
+                    + " padding " + Arrays.toString(conv.getPadding()) + " dilation "
+                    + Arrays.toString(conv.getDilation()) + " " + conv.getConvolutionMode() + " bias "
+                    + conv.hasBias();
+        }
+        if (layer instanceof SubsamplingLayer pool) {
+            return pool.getPoolingType() + " kernel " + Arrays.toString(pool.getKernelSize()) + " stride "
+                    + Arrays.toString(pool.getStride()) + " padding " + Arrays.toString(pool.getPadding()) + " "
+                    + pool.getConvolutionMode();
+        }
+        return "";
     }
 
     /** The architecture of a network. */
@@ -93,7 +123,10 @@ public record ModelArchitecture(List<LayerSpec> layers, int preprocessors, long 
         return of(network.getLayerWiseConfigurations());
     }
 
-    /** A short human-readable form, e.g. {@code 8-32-32-3 [relu,relu,softmax] 1475 params}. */
+    /**
+     * A short human-readable form, e.g. {@code 8-32-32-3 [relu,relu,softmax] 1475 params}, or for a CNN
+     * {@code 1-8-pool-16-pool-32-3 [relu, relu, relu, softmax] 9571 params} (16x16 grayscale, 3 classes).
+     */
     public String summary() {
         var sb = new StringBuilder();
         var acts = new ArrayList<String>();
@@ -101,6 +134,10 @@ public record ModelArchitecture(List<LayerSpec> layers, int preprocessors, long 
             LayerSpec l = layers.get(i);
             if (i == 0) {
                 sb.append(l.nIn());
+            }
+            if (l.type().equals(POOLING)) {
+                sb.append("-pool");
+                continue;
             }
             sb.append('-').append(l.nOut());
             acts.add(l.activation());
@@ -138,9 +175,12 @@ public record ModelArchitecture(List<LayerSpec> layers, int preprocessors, long 
                 return "architecture mismatch: layer " + i + " has " + a.parameters() + " parameters, expected "
                         + e.parameters();
             }
+            if (!a.geometry().equals(e.geometry())) {
+                return "architecture mismatch: layer " + i + " is " + a.geometry() + ", expected " + e.geometry();
+            }
         }
-        if (preprocessors != expected.preprocessors) {
-            return "architecture mismatch: " + preprocessors + " input preprocessors, expected "
+        if (!preprocessors.equals(expected.preprocessors)) {
+            return "architecture mismatch: input preprocessors " + preprocessors + ", expected "
                     + expected.preprocessors;
         }
         if (!dataType.equals(expected.dataType)) {
@@ -153,8 +193,9 @@ public record ModelArchitecture(List<LayerSpec> layers, int preprocessors, long 
     }
 
     /**
-     * Why this architecture cannot be the base of a task with this schema, or null if it can. A task's model is, for
-     * now, a multilayer perceptron within the protocol's limits: 1 to {@value TabularModels#MAX_HIDDEN_LAYERS} hidden
+     * Why this architecture cannot be the base of a task with this schema, or null if it can. An image task's model is
+     * a small CNN (see {@code imageMisfit}) with the classification head below. A tabular task's model is a multilayer
+     * perceptron within the protocol's limits: 1 to {@value TabularModels#MAX_HIDDEN_LAYERS} hidden
      * {@code DenseLayer}s (any activation, at least one unit each) then an {@code OutputLayer}: for classification
      * with softmax and multi-class cross-entropy (MCXENT) and one output per class, for regression with the identity
      * activation, squared (MSE) or absolute (L1) error and one output; the first layer takes the schema's features,
@@ -162,6 +203,50 @@ public record ModelArchitecture(List<LayerSpec> layers, int preprocessors, long 
      * {@link ModelCodec}'s.)
      */
     public String misfitFor(DataSchema schema) {
+        String misfit = schema.image().isPresent() ? imageMisfit(schema.image().get()) : mlpMisfit(schema);
+        if (misfit != null) return misfit;
+        LayerSpec output = layers.getLast();
+        String head = schema.metric().regression() ? regressionMisfit(output) : classificationMisfit(output, schema);
+        if (head != null) return head;
+        if (!dataType.equals(DataType.FLOAT.toString())) {
+            return "the model's data type is " + dataType + ", expected " + DataType.FLOAT;
+        }
+        return null;
+    }
+
+    /**
+     * Why this is not a small CNN for images of this shape: 2 to {@value #MAX_IMAGE_LAYERS} layers, convolutions and
+     * poolings first (the first a {@code ConvolutionLayer} taking the images' channels, fed by the flat image through
+     * DL4J's {@code FeedForwardToCnnPreProcessor} of the shape), then dense layers, then the {@code OutputLayer}.
+     */
+    private String imageMisfit(ImageShape shape) {
+        if (layers.size() < 2 || layers.size() > MAX_IMAGE_LAYERS) {
+            return "the model has " + layers.size() + " layers, expected 2 to " + MAX_IMAGE_LAYERS;
+        }
+        if (!layers.getFirst().type().equals(CONVOLUTION) || layers.getFirst().nIn() != shape.channels()) {
+            return "the first layer must be a ConvolutionLayer taking the images' " + shape.channels() + " channel(s)";
+        }
+        String flatImage = "0:" + new FeedForwardToCnnPreProcessor(shape.height(), shape.width(), shape.channels());
+        if (preprocessors.isEmpty() || !preprocessors.getFirst().equals(flatImage)) {
+            return "the model must take the flat " + shape + " image (InputType.convolutionalFlat(" + shape.height()
+                    + ", " + shape.width() + ", " + shape.channels() + "))";
+        }
+        boolean dense = false;
+        for (int i = 0; i < layers.size() - 1; i++) {
+            String type = layers.get(i).type();
+            if (type.equals(DENSE)) {
+                dense = true;
+            } else if (dense || !(type.equals(CONVOLUTION) || type.equals(POOLING))) {
+                return "layer " + i + " is " + simple(type) + ", expected convolutions and poolings, then dense layers";
+            }
+        }
+        if (!layers.getLast().type().equals(OUTPUT)) {
+            return "the last layer is " + simple(layers.getLast().type()) + ", expected an OutputLayer";
+        }
+        return null;
+    }
+
+    private String mlpMisfit(DataSchema schema) {
         if (layers.size() < 2 || layers.size() > MAX_LAYERS) {
             return "the model has " + layers.size() + " layers, expected an MLP of 1 to "
                     + TabularModels.MAX_HIDDEN_LAYERS + " hidden layers and an output layer";
@@ -170,7 +255,7 @@ public record ModelArchitecture(List<LayerSpec> layers, int preprocessors, long 
         for (int i = 0; i < last; i++) {
             if (!layers.get(i).type().equals(DENSE)) {
                 return "layer " + i + " is " + simple(layers.get(i).type())
-                        + ", expected a DenseLayer (only MLPs are supported)";
+                        + ", expected a DenseLayer (a tabular task's model is an MLP)";
             }
         }
         LayerSpec output = layers.get(last);
@@ -190,13 +275,8 @@ public record ModelArchitecture(List<LayerSpec> layers, int preprocessors, long 
                         + layers.get(i - 1).nOut();
             }
         }
-        String head = schema.metric().regression() ? regressionMisfit(output) : classificationMisfit(output, schema);
-        if (head != null) return head;
-        if (preprocessors != 0) {
-            return "the model has " + preprocessors + " input preprocessors, expected none";
-        }
-        if (!dataType.equals(DataType.FLOAT.toString())) {
-            return "the model's data type is " + dataType + ", expected " + DataType.FLOAT;
+        if (!preprocessors.isEmpty()) {
+            return "the model has input preprocessors " + preprocessors + ", expected none";
         }
         return null;
     }

@@ -12,7 +12,8 @@ import java.util.TreeSet;
  * column's distinct values become the class names (in string order), for regression the label is a number
  * standardized like a feature; every other column whose values are all plain decimal numbers becomes a feature
  * (others, such as names or dates, are left out and reported), and each feature's standardization is its mean and
- * population standard deviation over the sample's rows that the missing-value rule keeps.
+ * population standard deviation over the sample's rows that the missing-value rule keeps. A sample that is a zip
+ * archive gives an image task ({@link ImageArchive}): its folders are the classes, its first image the size.
  */
 public final class SchemaDerivation {
 
@@ -28,7 +29,7 @@ public final class SchemaDerivation {
 
     /**
      * @param sample the owner's sample: a CSV file or JSON records
-     * @param label  the label column
+     * @param label  the label column (ignored for an archive of images, whose folders are the classes)
      * @param rule   what to do with missing values
      * @param metric what the task measures models by, which tells classification from regression
      * @param limits bounds on the sample's bytes and rows
@@ -39,8 +40,9 @@ public final class SchemaDerivation {
      */
     public static Derived derive(
             byte[] sample, String label, MissingValues rule, TaskMetric metric, EvaluationLimits limits) {
-        Objects.requireNonNull(label, "label");
         Objects.requireNonNull(metric, "metric");
+        if (ImageArchive.isArchive(sample)) return images(sample, metric, limits);
+        Objects.requireNonNull(label, "label");
         List<String> columns = TableReader.columns(sample, limits);
         if (!columns.contains(label)) {
             throw DatasetFormatException.atLine(
@@ -95,6 +97,17 @@ public final class SchemaDerivation {
                     Optional.empty());
         }
         return new Derived(schema, List.copyOf(skipped), statistics.rows, statistics.dropped);
+    }
+
+    /** An image task from an archive of the owner's images: its folders are the classes. */
+    private static Derived images(byte[] sample, TaskMetric metric, EvaluationLimits limits) {
+        if (metric != TaskMetric.ACCURACY) {
+            throw new DatasetFormatException(
+                    "image", 0, null, "image tasks are measured by accuracy, not " + metric.documentName());
+        }
+        DataSchema schema = ImageArchive.derive(sample, limits);
+        return new Derived(
+                schema, List.of(), TabularDataset.parse(sample, schema, limits).rows(), 0);
     }
 
     /**

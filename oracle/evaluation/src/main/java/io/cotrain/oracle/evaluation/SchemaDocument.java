@@ -23,14 +23,17 @@ import java.util.Set;
  *
  * <p>A {@linkplain DataSchema#isPlain() plain} schema is written as version 1, every other as version 2, which adds
  * the class names, each feature's standardization and the missing-value rule, then the metric unless it is accuracy,
- * and a regression label's standardization if it has one (a regression task has {@code "classCount":0}):
+ * a regression label's standardization if it has one (a regression task has {@code "classCount":0}), and an image
+ * task's image size (its feature columns are empty and its label column is {@value DataSchema#IMAGE_LABEL}):
  *
  * <pre>{"formatVersion":1,"featureColumns":["a","b"],"labelColumn":"label","classCount":3}
  * {"formatVersion":2,"featureColumns":["a","b"],"labelColumn":"label","classCount":2,"classNames":["no","yes"],
  *  "standardization":[{"mean":1.5,"scale":0.5},{"mean":-2.0,"scale":1.0}],"missingValues":"drop-row"}
  * {"formatVersion":2,"featureColumns":["a"],"labelColumn":"y","classCount":0,"classNames":[],
  *  "standardization":[{"mean":1.5,"scale":0.5}],"missingValues":"error","metric":"mse",
- *  "labelStandardization":{"mean":23.5,"scale":7.8}}</pre>
+ *  "labelStandardization":{"mean":23.5,"scale":7.8}}
+ * {"formatVersion":2,"featureColumns":[],"labelColumn":"class","classCount":2,"classNames":["cat","dog"],
+ *  "standardization":[],"missingValues":"error","image":{"width":16,"height":16,"channels":1}}</pre>
  *
  * (each on one line). Numbers of the standardization are 32-bit floats in their shortest decimal form.
  */
@@ -55,7 +58,8 @@ public final class SchemaDocument {
             "standardization",
             "missingValues",
             "metric",
-            "labelStandardization");
+            "labelStandardization",
+            "image");
     private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
                     .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                     .build())
@@ -84,6 +88,11 @@ public final class SchemaDocument {
             if (schema.metric() != TaskMetric.ACCURACY)
                 root.put("metric", schema.metric().documentName());
             schema.labelScaling().ifPresent(scaling -> write(root.putObject("labelStandardization"), scaling));
+            schema.image()
+                    .ifPresent(shape -> root.putObject("image")
+                            .put("width", shape.width())
+                            .put("height", shape.height())
+                            .put("channels", shape.channels()));
         }
         try {
             return JSON.writeValueAsBytes(root);
@@ -144,7 +153,8 @@ public final class SchemaDocument {
                         metric(root),
                         root.has("labelStandardization")
                                 ? Optional.of(scaling(root.get("labelStandardization")))
-                                : Optional.empty())
+                                : Optional.empty(),
+                        root.has("image") ? Optional.of(image(root.get("image"))) : Optional.empty())
                 : new DataSchema(featureColumns, label.textValue(), classes.intValue());
         if (!Arrays.equals(write(schema), document)) {
             throw new IllegalArgumentException("the schema document is not in canonical form: expected "
@@ -183,6 +193,22 @@ public final class SchemaDocument {
         }
         return new FeatureScaling(
                 mean.decimalValue().floatValue(), scale.decimalValue().floatValue());
+    }
+
+    private static ImageShape image(JsonNode image) {
+        JsonNode width = image.get("width");
+        JsonNode height = image.get("height");
+        JsonNode channels = image.get("channels");
+        if (width == null
+                || !width.isInt()
+                || height == null
+                || !height.isInt()
+                || channels == null
+                || !channels.isInt()
+                || image.size() != 3) {
+            throw new IllegalArgumentException("image is {\"width\":w,\"height\":h,\"channels\":c}: " + image);
+        }
+        return new ImageShape(width.intValue(), height.intValue(), channels.intValue());
     }
 
     private static TaskMetric metric(JsonNode root) {

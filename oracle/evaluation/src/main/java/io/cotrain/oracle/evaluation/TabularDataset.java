@@ -12,8 +12,8 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * A tabular data set read strictly against a {@link DataSchema}, from a CSV file or JSON records as
- * {@link TableReader} reads them, and prepared as the model sees it.
+ * A data set read strictly against a {@link DataSchema}, from a CSV file or JSON records as {@link TableReader} reads
+ * them (or, for an image task, from an {@link ImageArchive}, one row per image), and prepared as the model sees it.
  *
  * <p>The data has at least the schema's columns, in any order; other columns are ignored. A feature is a plain
  * decimal number ({@code -?digits[.digits][e[+-]digits]}, no NaN, infinity, hex or type suffixes) that fits a 32-bit
@@ -57,6 +57,7 @@ public final class TabularDataset {
         Objects.requireNonNull(data, "data");
         Objects.requireNonNull(schema, "schema");
         Objects.requireNonNull(limits, "limits");
+        if (schema.image().isPresent()) return images(data, schema, limits);
         var rows = new Rows(schema);
         TableReader.read(data, limits, schema.columns(), rows);
         if (rows.count == 0) {
@@ -72,6 +73,19 @@ public final class TabularDataset {
                 Arrays.copyOf(rows.features, rows.count * schema.featureCount()),
                 Arrays.copyOf(rows.labels, rows.count),
                 rows.dropped);
+    }
+
+    private static TabularDataset images(byte[] data, DataSchema schema, EvaluationLimits limits) {
+        if (!ImageArchive.isArchive(data)) {
+            throw new DatasetFormatException(
+                    "image", 0, null, "an image task's data is a zip archive of PNG images, " + "one folder per class");
+        }
+        ImageArchive.Images images = ImageArchive.read(data, schema, limits);
+        int n = schema.featureCount();
+        float[] features = new float[Math.multiplyExact(images.values().size(), n)];
+        for (int r = 0; r < images.values().size(); r++)
+            System.arraycopy(images.values().get(r), 0, features, r * n, n);
+        return new TabularDataset(schema, features, images.classes(), 0);
     }
 
     /** Prepares each row the reader hands over, growing its arrays as rows come. */

@@ -9,13 +9,22 @@ import io.cotrain.ipfs.ContributionManifest.Artifact;
 import io.cotrain.ipfs.testing.IpfsExtension;
 import io.cotrain.ipfs.testing.IpfsNode;
 import io.cotrain.oracle.aggregation.FedAvg;
+import io.cotrain.oracle.evaluation.DataSchema;
 import io.cotrain.oracle.evaluation.DatasetEvaluator;
 import io.cotrain.oracle.evaluation.EvaluationLimits;
+import io.cotrain.oracle.evaluation.ImageModels;
+import io.cotrain.oracle.evaluation.LocalTraining;
+import io.cotrain.oracle.evaluation.MissingValues;
+import io.cotrain.oracle.evaluation.ModelCodec;
 import io.cotrain.oracle.evaluation.ModelUpdateEvaluator;
+import io.cotrain.oracle.evaluation.SchemaDerivation;
+import io.cotrain.oracle.evaluation.TabularDataset;
 import io.cotrain.oracle.evaluation.TaskContext;
+import io.cotrain.oracle.evaluation.TaskMetric;
 import io.cotrain.oracle.evaluation.testing.Contributions;
 import io.cotrain.oracle.evaluation.testing.SyntheticTabularTask;
 import io.cotrain.oracle.valuation.ValueScore;
+import io.cotrain.testing.SyntheticImages;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -34,11 +43,11 @@ import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.evaluation.classification.Evaluation;
 
 /**
- * Benchmark of a validator's scoring path on a 10,000-row held-out set: each contribution end to end (manifest fetched
- * from a real IPFS node by its on-chain digest and verified, the model fetched and verified, guarded, restored and
- * evaluated, the score computed) beside DL4J alone evaluating the same models on the same rows in the same run
- * (restore from bytes in memory, then {@code evaluate}). Prints figures for docs/benchmarks.md; asserts only that the
- * scores are sane, never a time.
+ * Benchmark of a validator's scoring path on a 10,000-row held-out set, and on 3,000 images of a CNN task: each
+ * contribution end to end (manifest fetched from a real IPFS node by its on-chain digest and verified, the model
+ * fetched and verified, guarded, restored and evaluated, the score computed) beside DL4J alone evaluating the same
+ * models on the same rows in the same run (restore from bytes in memory, then {@code evaluate}). Prints figures for
+ * docs/benchmarks.md; asserts only that the scores are sane, never a time.
  */
 @ExtendWith(IpfsExtension.class)
 class ScoringPathBenchmarkIT {
@@ -47,6 +56,7 @@ class ScoringPathBenchmarkIT {
     private static final int PASSES = 9;
     private static final int ROUND_CONTRIBUTIONS = 50;
     private static final int ROUND_PASSES = 3;
+    private static final int IMAGES_PER_CLASS = 1_000;
     private static final String CONTRIBUTOR = "0x90F79bf6EB2c4f870365E785982E1f101E93b906";
 
     @TempDir
@@ -56,23 +66,56 @@ class ScoringPathBenchmarkIT {
     void contributionsScoredPerMinute(IpfsNode ipfs) throws Exception {
         var task = new SyntheticTabularTask(SyntheticTabularTask.DEFAULT_SEED, HELD_OUT_ROWS);
         var builders = new Contributions(task);
+        List<byte[]> models = new ArrayList<>();
+        for (int i = 0; i < MODELS; i++) models.add(builders.honestUpdate(i));
+        TaskCatalog tasks = catalog(task.schema(), task.heldOutCsv(), task.baseModelBytes());
+        scoringPath(ipfs, tasks, models, HELD_OUT_ROWS + " held-out rows");
+    }
+
+    /**
+     * The same path for an image task: {@value #IMAGES_PER_CLASS} held-out 16x16 grayscale images of each of
+     * {@link SyntheticImages}' three classes, the CNN template ({@link ImageModels}), and honest updates each trained
+     * on its own images.
+     */
+    @Test
+    void cnnContributionsScoredPerMinute(IpfsNode ipfs) throws Exception {
+        EvaluationLimits limits = EvaluationLimits.defaults();
+        DataSchema schema = SchemaDerivation.derive(
+                        SyntheticImages.archive(10, 1), null, MissingValues.ERROR, TaskMetric.ACCURACY, limits)
+                .schema();
+        MultiLayerNetwork base = ImageModels.baseModel(schema, 3);
+        LocalTraining.train(
+                base,
+                TabularDataset.parse(SyntheticImages.archive(10, 1), schema, limits)
+                        .toDataSet(),
+                1,
+                3);
+        byte[] baseBytes = ModelCodec.write(base);
+        List<byte[]> models = new ArrayList<>();
+        for (int i = 0; i < MODELS; i++) {
+            MultiLayerNetwork update = ModelCodec.read(baseBytes, limits);
+            var shard = TabularDataset.parse(SyntheticImages.archive(20, 100 + i), schema, limits);
+            models.add(ModelCodec.write(LocalTraining.train(update, shard.toDataSet(), 3, i)));
+        }
+        TaskCatalog tasks = catalog(schema, SyntheticImages.archive(IMAGES_PER_CLASS, 2), baseBytes);
+        scoringPath(ipfs, tasks, models, 3 * IMAGES_PER_CLASS + " held-out 16x16 images, CNN");
+    }
+
+    /** Scores the models end to end and by DL4J alone, pass after pass, and prints the medians. */
+    private void scoringPath(IpfsNode ipfs, TaskCatalog tasks, List<byte[]> models, String what) throws Exception {
         ContentStore content = new ContentStore(ipfs.client());
-        TaskCatalog tasks = catalog(task);
         ContributionScorer scorer = scorer(content, tasks, new UpdateStore(work));
         TaskContext context = tasks.task(1).orElseThrow();
-
-        List<byte[]> models = new ArrayList<>();
         List<ContributionRecord> records = new ArrayList<>();
-        for (int i = 0; i < MODELS; i++) {
-            byte[] model = builders.honestUpdate(i);
-            models.add(model);
+        for (int i = 0; i < models.size(); i++) {
+            byte[] model = models.get(i);
             Artifact artifact = Artifact.of("model.zip", content.putVerified(model), model, "application/zip");
             ContributionManifest manifest = ContributionManifest.modelUpdate(
                     1,
                     CONTRIBUTOR,
                     List.of(artifact),
                     Contributions.SHARD_ROWS,
-                    Cid.of(task.baseModelBytes()).toString());
+                    Cid.of(context.globalModelBytes()).toString());
             content.putManifest(manifest);
             records.add(new ContributionRecord(
                     BigInteger.valueOf(i + 1), BigInteger.ONE, CONTRIBUTOR, 0, 1, manifest.digest(), BigInteger.ONE));
@@ -106,7 +149,7 @@ class ScoringPathBenchmarkIT {
         double endToEndMillis = medianMillisEach(endToEnd);
         double bareMillis = medianMillisEach(bare);
         System.out.printf(
-                "%nscoring path, %d held-out rows, %d contributions, median of %d passes:%n"
+                "%nscoring path, %s, %d contributions, median of %d passes:%n"
                         + "  end to end (IPFS fetch + verify + guard + restore + evaluate): %.1f ms each, %.0f per "
                         + "minute%n"
                         + "    (a round's contributions are fetched ahead while one is evaluated; taken one by one:)%n"
@@ -115,7 +158,7 @@ class ScoringPathBenchmarkIT {
                         + "  DL4J alone (restore + evaluate):                                %.1f ms each, %.0f per "
                         + "minute%n"
                         + "  end to end / DL4J alone: %.2fx%n",
-                HELD_OUT_ROWS,
+                what,
                 MODELS,
                 PASSES,
                 endToEndMillis,
@@ -137,7 +180,7 @@ class ScoringPathBenchmarkIT {
         var task = new SyntheticTabularTask(SyntheticTabularTask.DEFAULT_SEED, HELD_OUT_ROWS);
         var builders = new Contributions(task);
         ContentStore content = new ContentStore(ipfs.client());
-        TaskCatalog tasks = catalog(task);
+        TaskCatalog tasks = catalog(task.schema(), task.heldOutCsv(), task.baseModelBytes());
         UpdateStore updates = new UpdateStore(work);
         EvaluationStore evaluations = new EvaluationStore(work);
         ContributionScorer scorer = scorer(content, tasks, updates);
@@ -209,11 +252,11 @@ class ScoringPathBenchmarkIT {
     }
 
     /** The task with its held-out set and base model written to the work directory, as a node's catalog reads them. */
-    private TaskCatalog catalog(SyntheticTabularTask task) throws IOException {
-        Path heldOut = Files.write(work.resolve("held-out.csv"), task.heldOutCsv());
-        Path base = Files.write(work.resolve("base.zip"), task.baseModelBytes());
+    private TaskCatalog catalog(DataSchema schema, byte[] heldOutSet, byte[] baseModel) throws IOException {
+        Path heldOut = Files.write(work.resolve("held-out.data"), heldOutSet);
+        Path base = Files.write(work.resolve("base.zip"), baseModel);
         TaskCatalog tasks = new TaskCatalog(
-                List.of(new TaskCatalog.TaskDefinition(1, task.schema(), heldOut, base)), EvaluationLimits.defaults());
+                List.of(new TaskCatalog.TaskDefinition(1, schema, heldOut, base)), EvaluationLimits.defaults());
         tasks.bind(1); // no registry here to bind it against
         return tasks;
     }

@@ -59,10 +59,10 @@ final class BaseMetricsDuty {
         HeldOutMetrics metrics = models.context(task, base).baseline();
         chain.attestBaseMetrics(id, metrics.valuePpm(), metrics.lossMicros());
         LOG.info(
-                "attested the base model of task {}: held-out accuracy {} on {} rows, loss {}",
+                "attested the base model of task {}: on {} held-out rows {}, loss {}",
                 task,
-                metrics.accuracy(),
                 metrics.rows(),
+                metrics.summary(),
                 metrics.loss());
     }
 }

@@ -29,10 +29,11 @@ import javax.imageio.stream.ImageInputStream;
  *
  * <p>The archive has at most {@link EvaluationLimits#maxDatasetBytes()} bytes, and its entries at most as many bytes
  * uncompressed (read in bounded chunks, never trusting the declared sizes); at most
- * {@link EvaluationLimits#maxDatasetRows()} images. Every file entry is {@code folder/name.png} one level deep, its
- * folder one of the task's classes; each PNG's size is read from its header and must be the task's before its pixels
- * are decoded; a grayscale task takes single-channel images, an RGB task images with three colour channels (an alpha
- * channel is ignored). Every error is a {@link DatasetFormatException} naming the entry.
+ * {@link EvaluationLimits#maxDatasetRows()} images, and at most {@link #maxValues} values in all. Every file entry is
+ * {@code folder/name.png} one level deep, its folder one of the task's classes; each PNG's size is read from its
+ * header and must be the task's before its pixels are decoded; a grayscale task takes single-channel images, an RGB
+ * task images with three colour channels (an alpha channel is ignored). Every error is a
+ * {@link DatasetFormatException} naming the entry.
  */
 public final class ImageArchive {
     /** The zip's local file header signature: how an image archive is told from a table. */
@@ -69,7 +70,15 @@ public final class ImageArchive {
         List<String> names = new ArrayList<>();
         List<float[]> values = new ArrayList<>();
         List<Integer> classes = new ArrayList<>();
+        long maxImages = maxValues(limits) / shape.values();
         forEachImage(archive, limits, (index, folder, name, png) -> {
+            if (index > maxImages) {
+                throw at(
+                        index,
+                        name,
+                        "is one image too many: the task's " + shape + " images may number at most " + maxImages
+                                + " in one data set (" + maxValues(limits) + " values)");
+            }
             Integer label = classIndex.get(folder);
             if (label == null) {
                 throw at(
@@ -85,6 +94,14 @@ public final class ImageArchive {
         if (names.isEmpty()) throw new DatasetFormatException("image", 0, null, "the archive holds no PNG image");
         return new Images(
                 names, values, classes.stream().mapToInt(Integer::intValue).toArray());
+    }
+
+    /**
+     * The most values a data set of images may decode to: what the largest CSV could hold (a value and a comma take at
+     * least two bytes), so that small PNGs of one colour cannot decode to more memory than a table of the same limits.
+     */
+    static long maxValues(EvaluationLimits limits) {
+        return limits.maxDatasetBytes() / 2;
     }
 
     /**

@@ -123,6 +123,27 @@ class ImageTaskTest {
     }
 
     @Test
+    void parse_manySmallPngsDecodingBeyondWhatATableCouldHold_areRefusedBeforeDecoding() throws IOException {
+        var blank = new BufferedImage(16, 16, BufferedImage.TYPE_BYTE_GRAY);
+        var archive = new ByteArrayOutputStream();
+        try (var zip = new ZipOutputStream(archive)) {
+            for (int i = 0; i < 100; i++) {
+                zip.putNextEntry(new ZipEntry("circle/" + i + ".png"));
+                ImageIO.write(blank, "png", zip);
+                zip.closeEntry();
+            }
+        }
+        // 24 KiB of data sets hold at most 12,288 values: 48 images of 256 values, though 100 blank PNGs fit in it
+        var small = new EvaluationLimits(8 << 20, 64L << 20, 8, 20, 24 << 10, 1_000, 0.1, 1_000_000);
+        assertThat(archive.size()).isLessThan(24 << 10);
+
+        assertThatThrownBy(() -> TabularDataset.parse(archive.toByteArray(), schema, small))
+                .isInstanceOf(DatasetFormatException.class)
+                .hasMessageContaining("image 49")
+                .hasMessageContaining("may number at most 48 in one data set (12288 values)");
+    }
+
+    @Test
     void readBaseModel_mlpOrCnnOfAnotherSize_isRefusedNamingTheMismatch() {
         var other = DataSchema.images(new ImageShape(8, 8, 1), SyntheticImages.CLASSES);
         byte[] smallCnn = ModelCodec.write(ImageModels.baseModel(other, 1));

@@ -139,7 +139,7 @@ public record DataSchema(
         classNames = List.copyOf(classNames);
         scaling = List.copyOf(scaling);
         if (image.isPresent()) {
-            checkImageTask(featureColumns, classNames, scaling, missingValues, metric);
+            checkImageTask(featureColumns, labelColumn, classNames, scaling, missingValues, metric);
         } else if (featureColumns.isEmpty() || featureColumns.size() > MAX_FEATURES) {
             throw new IllegalArgumentException("a schema needs 1.." + MAX_FEATURES + " feature columns");
         }
@@ -177,6 +177,7 @@ public record DataSchema(
 
     private static void checkImageTask(
             List<String> featureColumns,
+            String labelColumn,
             List<String> classNames,
             List<FeatureScaling> scaling,
             MissingValues missingValues,
@@ -184,8 +185,9 @@ public record DataSchema(
         if (!featureColumns.isEmpty() || !scaling.isEmpty() || missingValues != MissingValues.ERROR) {
             throw new IllegalArgumentException("an image task has no columns, standardization or missing values");
         }
-        if (metric.regression() || classNames.isEmpty()) {
-            throw new IllegalArgumentException("an image task classifies its images into named classes");
+        if (metric.regression() || classNames.isEmpty() || !labelColumn.equals(IMAGE_LABEL)) {
+            throw new IllegalArgumentException(
+                    "an image task classifies its images into named classes, its label column '" + IMAGE_LABEL + "'");
         }
     }
 

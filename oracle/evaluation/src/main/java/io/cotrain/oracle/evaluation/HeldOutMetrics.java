@@ -159,7 +159,7 @@ public record HeldOutMetrics(TaskMetric metric, int rows, int correct, double va
         return Double.isNaN(error) ? MAX_ROW_ERROR : Math.min(error, MAX_ROW_ERROR);
     }
 
-    /** The error of always predicting the targets' mean (MSE) or median (MAE). */
+    /** The error of always predicting the targets' mean (MSE) or median (MAE), each row's capped as a model's is. */
     static double referenceError(int[] targetBits, TaskMetric metric) {
         double[] targets = new double[targetBits.length];
         for (int r = 0; r < targets.length; r++) targets[r] = Float.intBitsToFloat(targetBits[r]);
@@ -175,14 +175,17 @@ public record HeldOutMetrics(TaskMetric metric, int rows, int correct, double va
         double[] errors = new double[targets.length];
         for (int r = 0; r < targets.length; r++) {
             double difference = targets[r] - centre;
-            errors[r] = metric == TaskMetric.MSE ? difference * difference : Math.abs(difference);
+            errors[r] =
+                    Math.min(MAX_ROW_ERROR, metric == TaskMetric.MSE ? difference * difference : Math.abs(difference));
         }
         return mean(errors);
     }
 
     /**
-     * The mean over classes of {@code 2 TP / (2 TP + FP + FN)}, over the classes that occur among the labels or the
-     * predictions (a row with no prediction is a false negative of its class).
+     * The mean over classes of {@code 2 TP / (2 TP + FP + FN)}, over the classes that occur among the labels (a row
+     * with no prediction is a false negative of its class). A class that is only predicted adds no term of its own:
+     * counted, it would be worth zero, and a contribution that stops predicting a class the held-out rows lack would
+     * gain a whole term without classifying one more row right; its false positives still cost the classes they hide.
      */
     static double macroF1(int[] predicted, int[] labels) {
         int classes = 0;
@@ -201,8 +204,8 @@ public record HeldOutMetrics(TaskMetric metric, int rows, int correct, double va
         double sum = 0;
         int counted = 0;
         for (int c = 0; c < classes; c++) {
+            if (truePositives[c] + falseNegatives[c] == 0) continue; // no held-out row of the class
             long denominator = 2 * truePositives[c] + falsePositives[c] + falseNegatives[c];
-            if (denominator == 0) continue;
             sum += (double) (2 * truePositives[c]) / denominator;
             counted++;
         }

@@ -22,6 +22,7 @@ import java.util.zip.ZipInputStream;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
  * An image task's data set: a zip archive with one folder per class, named by the class, holding that class's PNG
@@ -148,6 +149,7 @@ public final class ImageArchive {
                 String name = entry.getName();
                 if (entry.isDirectory()) {
                     if (name.indexOf('/') != name.length() - 1) throw at(index + 1, name, "folders are one level deep");
+                    readBounded(zip, 0, index + 1, name); // a folder entry carries nothing to inflate
                     continue;
                 }
                 index++;
@@ -164,7 +166,8 @@ public final class ImageArchive {
                 budget -= png.length;
                 visitor.image(index, name.substring(0, slash), name, png);
             }
-        } catch (ZipException e) {
+        } catch (ZipException | IllegalArgumentException e) {
+            // an entry name that is not UTF-8 is an IllegalArgumentException before JDK 23, a ZipException after
             throw new DatasetFormatException("image", index, null, "not a readable zip archive: " + e.getMessage());
         } catch (IOException e) {
             throw new DatasetFormatException("image", index, null, "cannot read the archive: " + e.getMessage());
@@ -184,7 +187,7 @@ public final class ImageArchive {
     }
 
     private static ImageShape shapeOf(int index, String name, byte[] png) {
-        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(png))) {
+        try (ImageInputStream in = memory(png)) {
             ImageReader reader = pngReader(in, index, name);
             try {
                 reader.setInput(in, true, true);
@@ -200,7 +203,7 @@ public final class ImageArchive {
 
     /** Decodes a PNG whose header says it has the task's size: nothing larger is ever decoded. */
     private static BufferedImage decode(int index, String name, byte[] png, ImageShape shape) {
-        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(png))) {
+        try (ImageInputStream in = memory(png)) {
             ImageReader reader = pngReader(in, index, name);
             try {
                 reader.setInput(in, true, true);
@@ -217,6 +220,11 @@ public final class ImageArchive {
             if (e instanceof DatasetFormatException format) throw format;
             throw at(index, name, "not a readable PNG: " + e.getMessage());
         }
+    }
+
+    /** The PNG's bytes as an image stream kept in memory: no cache file per image, whatever the temp directory. */
+    private static ImageInputStream memory(byte[] png) {
+        return new MemoryCacheImageInputStream(new ByteArrayInputStream(png));
     }
 
     private static ImageReader pngReader(ImageInputStream in, int index, String name) {
@@ -245,12 +253,13 @@ public final class ImageArchive {
         int plane = shape.width() * shape.height();
         float[] values = new float[shape.values()];
         Raster raster = image.getRaster();
+        boolean palette = image.getColorModel() instanceof IndexColorModel;
         float grayMax = (1 << image.getColorModel().getComponentSize(0)) - 1;
         for (int y = 0; y < shape.height(); y++) {
             for (int x = 0; x < shape.width(); x++) {
                 int at = y * shape.width() + x;
                 if (gray) {
-                    values[at] = raster.getSample(x, y, 0) / grayMax;
+                    values[at] = palette ? (image.getRGB(x, y) & 0xff) / 255f : raster.getSample(x, y, 0) / grayMax;
                     continue;
                 }
                 int rgb = image.getRGB(x, y);
@@ -262,8 +271,15 @@ public final class ImageArchive {
         return values;
     }
 
+    /** Grayscale: a gray colour space, or a palette of grays (how 1, 2 and 4-bit grayscale PNGs are read). */
     private static boolean isGray(ColorModel model) {
-        return model.getColorSpace().getType() == ColorSpace.TYPE_GRAY && !(model instanceof IndexColorModel);
+        if (model instanceof IndexColorModel palette) {
+            for (int i = 0; i < palette.getMapSize(); i++) {
+                if (palette.getRed(i) != palette.getGreen(i) || palette.getRed(i) != palette.getBlue(i)) return false;
+            }
+            return true;
+        }
+        return model.getColorSpace().getType() == ColorSpace.TYPE_GRAY;
     }
 
     private static DatasetFormatException at(int index, String name, String problem) {

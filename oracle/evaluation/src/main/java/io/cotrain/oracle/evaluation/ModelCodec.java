@@ -194,7 +194,8 @@ public final class ModelCodec {
                 }
                 entries.put(name, content.toByteArray());
             }
-        } catch (ZipException e) {
+        } catch (ZipException | IllegalArgumentException e) {
+            // an entry name that is not UTF-8 is an IllegalArgumentException before JDK 23, a ZipException after
             throw new InvalidModelException("not a DL4J model: not a valid zip (" + brief(e.getMessage()) + ")");
         } catch (IOException e) {
             throw new InvalidModelException("not a DL4J model: unreadable zip (" + brief(e.getMessage()) + ")");

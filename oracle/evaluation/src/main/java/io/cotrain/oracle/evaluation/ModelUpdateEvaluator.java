@@ -1,7 +1,6 @@
 package io.cotrain.oracle.evaluation;
 
 import java.util.Map;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,12 +36,12 @@ public final class ModelUpdateEvaluator implements Assessor {
     public Assessment assess(TaskContext task, byte[] modelZip) {
         float[][] parameters = new float[1][];
         Evaluation evaluation = Scoring.guarded(LOG, "model update", task, modelZip, () -> {
-            MultiLayerNetwork candidate = ModelCodec.read(modelZip, task.limits(), task.baseArchitecture());
-            parameters[0] = ModelCodec.parameters(candidate);
+            parameters[0] = ModelCodec.parameters(ModelCodec.read(modelZip, task.limits(), task.baseArchitecture()));
             if (task.sameParametersAsGlobal(parameters[0])) {
                 return Evaluation.floor(NO_CHANGE);
             }
-            return Scoring.scored(task.measureAlone(candidate), task.aloneBaseline(), Map.of());
+            // the contributor's parameters in the task's own configuration: its configuration is compared, never run
+            return Scoring.scored(task.measureAlone(task.modelWith(parameters[0])), task.aloneBaseline(), Map.of());
         });
         return Scoring.assessment(evaluation, parameters[0]);
     }

@@ -209,6 +209,21 @@ public final class TaskContext {
         return HeldOutMetrics.rowOutcomes(candidate, heldOut, heldOutLabels, schema.metric());
     }
 
+    /**
+     * A network of the task's base configuration holding these parameters. A contribution's own configuration is only
+     * compared with the base ({@link ModelArchitecture#differenceFrom}), never run: a setting the comparison does not
+     * cover (a data format, weight noise) can then neither crash nor skew the evaluation.
+     *
+     * @param parameters flat parameters of the base architecture ({@link ModelCodec#parameters})
+     */
+    public MultiLayerNetwork modelWith(float[] parameters) {
+        var model =
+                new MultiLayerNetwork(globalModel.getLayerWiseConfigurations().clone());
+        model.init();
+        ModelCodec.setParameters(model, parameters);
+        return model;
+    }
+
     /** A copy of the global model's flat parameters ({@link ModelCodec#parameters}). */
     public float[] globalParameters() {
         return globalParameters.clone();

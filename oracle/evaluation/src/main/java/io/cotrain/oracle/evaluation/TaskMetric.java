@@ -10,7 +10,7 @@ import java.util.Locale;
  * <ul>
  *   <li>{@link #ACCURACY}: the share of rows classified correctly;</li>
  *   <li>{@link #MACRO_F1}: the mean over classes of {@code 2 TP / (2 TP + FP + FN)}, over the classes that occur in
- *       the rows or in the predictions, so that rare classes weigh as much as common ones;</li>
+ *       the rows, so that rare classes weigh as much as common ones;</li>
  *   <li>{@link #MSE} and {@link #MAE}, for regression: the skill score {@code 1 - error / reference}, where the error
  *       is the mean squared (absolute) error and the reference is the error of always predicting the rows' mean
  *       (median). A difference of two skill scores is the error reduction as a share of the reference, so +0.05 (5%

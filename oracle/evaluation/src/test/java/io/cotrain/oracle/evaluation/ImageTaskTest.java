@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import javax.imageio.ImageIO;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.BeforeAll;
@@ -191,6 +193,45 @@ class ImageTaskTest {
 
         assertThat(evaluation.floorReason())
                 .hasValueSatisfying(reason -> assertThat(reason).startsWith("architecture mismatch"));
+    }
+
+    @Test
+    void evaluate_updateWhoseConfigurationWouldCrashTheForwardPass_isRunInTheTasksConfiguration() {
+        // the attack: a setting the architecture check does not compare (the data format) that makes DL4J throw on
+        // the contributor's own configuration, which would be the validator's failure and stall its round
+        var conf = ImageModels.cnnConfiguration(schema, new int[] {8, 16}, new int[] {32}, 1);
+        ((ConvolutionLayer) conf.getConf(0).getLayer()).setCnn2dDataFormat(CNN2DFormat.NHWC);
+        var model = new MultiLayerNetwork(conf);
+        model.init();
+        model.setParams(trained(SyntheticImages.archive(40, 3), 8).params());
+
+        Evaluation evaluation = new ModelUpdateEvaluator().evaluate(task, ModelCodec.write(model));
+
+        assertThat(evaluation.floorReason()).isEmpty();
+        assertThat(evaluation.score()).isGreaterThan(QualityScore.NEUTRAL);
+    }
+
+    @Test
+    void parse_oneBitGrayscalePng_isGrayscale() throws IOException {
+        var binary = new BufferedImage(16, 16, BufferedImage.TYPE_BYTE_BINARY);
+        binary.setRGB(4, 2, 0xffffff);
+
+        TabularDataset data = TabularDataset.parse(zip("square/bits.png", binary), schema, LIMITS);
+
+        assertThat(data.features(0)[2 * 16 + 4]).isEqualTo(1f);
+        assertThat(data.features(0)[0]).isZero();
+    }
+
+    @Test
+    void parse_folderEntryCarryingData_isRefused() throws IOException {
+        var bytes = new ByteArrayOutputStream();
+        try (var zip = new ZipOutputStream(bytes)) {
+            zip.putNextEntry(new ZipEntry("circle/"));
+            zip.write(new byte[1 << 20]);
+            zip.closeEntry();
+        }
+
+        assertRefused(bytes.toByteArray(), "more bytes than the limit uncompressed");
     }
 
     @Test

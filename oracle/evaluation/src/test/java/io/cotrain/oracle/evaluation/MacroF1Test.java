@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 /** {@link HeldOutMetrics#macroF1} against the textbook definition, and what it is for: imbalanced classes. */
 class MacroF1Test {
 
-    /** F1 per class as {@code 2 P R / (P + R)} from precision and recall, averaged over classes that occur. */
+    /** F1 per class as {@code 2 P R / (P + R)} from precision and recall, averaged over the labels' classes. */
     private static double reference(int[] predicted, int[] labels, int classes) {
         double sum = 0;
         int counted = 0;
@@ -26,7 +26,7 @@ class MacroF1Test {
                 if (labels[r] == c) actualC++;
                 if (predicted[r] == c && labels[r] == c) tp++;
             }
-            if (predictedC == 0 && actualC == 0) continue;
+            if (actualC == 0) continue;
             counted++;
             if (tp == 0) continue;
             double precision = (double) tp / predictedC;
@@ -59,6 +59,19 @@ class MacroF1Test {
         int[] alwaysZero = new int[100];
 
         assertThat(HeldOutMetrics.macroF1(alwaysZero, labels)).isCloseTo(0.4737, offset(1e-4));
+    }
+
+    @Test
+    void macroF1_classOnlyPredicted_addsNoTermOfItsOwn() {
+        // the held-out rows have classes 0 and 1 only; both models get the same rows right
+        int[] labels = {0, 0, 1, 1};
+        int[] predictsAbsentClass = {0, 2, 1, 1};
+        int[] predictsPresentClass = {0, 1, 1, 1};
+
+        assertThat(HeldOutMetrics.macroF1(predictsAbsentClass, labels))
+                .as("a row predicted as the absent class 2 is a false negative of 0, no zero term for 2")
+                .isCloseTo((2.0 / 3 + 1.0) / 2, offset(1e-12));
+        assertThat(HeldOutMetrics.macroF1(predictsPresentClass, labels)).isCloseTo((2.0 / 3 + 0.8) / 2, offset(1e-12));
     }
 
     @Test

@@ -92,6 +92,27 @@ class SchemaDocumentTest {
                 .hasMessageContaining("the scaling has 1 entries for 2 feature columns");
     }
 
+    @Test
+    void read_metricAndImageFields_areCheckedAndCanonical() {
+        String prepared = "{\"formatVersion\":2,\"featureColumns\":[\"temp\"],\"labelColumn\":\"weather\","
+                + "\"classCount\":2,\"classNames\":[\"dry\",\"wet\"],\"standardization\":[],"
+                + "\"missingValues\":\"error\"";
+
+        assertThat(read(prepared + ",\"metric\":\"macro-f1\"}").metric()).isEqualTo(TaskMetric.MACRO_F1);
+        assertThatThrownBy(() -> read(prepared + ",\"metric\":\"accuracy\"}"))
+                .as("the default metric is left out of the canonical form, so a schema has one digest")
+                .hasMessageStartingWith("the schema document is not in canonical form");
+        assertThatThrownBy(() -> read(prepared + ",\"metric\":\"r2\"}"))
+                .hasMessage("metric 'r2' is not one of [accuracy, macro-f1, mse, mae]");
+        assertThatThrownBy(() -> read(prepared + ",\"metric\":\"mse\"}"))
+                .hasMessageContaining("a regression task (metric mse) has no classes");
+        assertThatThrownBy(() -> read(prepared + ",\"image\":{\"width\":16,\"height\":16}}"))
+                .hasMessageStartingWith("image is {\"width\":w,\"height\":h,\"channels\":c}");
+        assertThatThrownBy(() -> read(prepared + ",\"image\":{\"width\":16,\"height\":16,\"channels\":1}}"))
+                .as("an image task has no feature columns")
+                .hasMessageContaining("an image task has no columns");
+    }
+
     private static DataSchema read(String document) {
         return SchemaDocument.read(document.getBytes(StandardCharsets.UTF_8));
     }

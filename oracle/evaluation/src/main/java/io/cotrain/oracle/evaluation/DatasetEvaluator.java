@@ -4,6 +4,8 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Map;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,7 +21,11 @@ import org.slf4j.LoggerFactory;
  *   <li>A fresh copy of the global model (restored from its bytes, fresh Adam state) is trained on the dataset with
  *       {@link LocalTraining} for {@link #epochs()} epochs (default {@value #DEFAULT_EPOCHS}) from seed
  *       {@link #seed()}, and its held-out metric is scored against the global model's with {@link QualityScore}.
- *       The metrics add {@code datasetRows} and {@code duplicateRows}.</li>
+ *       The training is bounded: at most {@link #maxTrainingValues()} feature values per epoch (default
+ *       {@value #DEFAULT_MAX_TRAINING_VALUES}, about 2 million); a larger dataset is trained on a sample of its rows
+ *       drawn with the seed, the same on every validator. Without the bound one dataset of small images could cost a
+ *       validator minutes of CNN training, and a round of them its commit window. The metrics add
+ *       {@code datasetRows}, {@code duplicateRows} and {@code trainedRows}.</li>
  * </ol>
  *
  * <p>{@link #evaluate} floors hostile bytes with a reason; it throws only for the node's own failure
@@ -34,19 +40,38 @@ public final class DatasetEvaluator implements Assessor {
 
     private static final Logger LOG = LoggerFactory.getLogger(DatasetEvaluator.class);
 
+    /** Feature values a dataset is trained on per epoch, at most (2^21). */
+    public static final long DEFAULT_MAX_TRAINING_VALUES = 1L << 21;
+
     private final int epochs;
     private final long seed;
+    private final long maxTrainingValues;
 
     public DatasetEvaluator() {
         this(DEFAULT_EPOCHS, DEFAULT_SEED);
     }
 
     public DatasetEvaluator(int epochs, long seed) {
+        this(epochs, seed, DEFAULT_MAX_TRAINING_VALUES);
+    }
+
+    /**
+     * @param maxTrainingValues feature values trained on per epoch, at most: rows beyond are left out by a sample
+     */
+    public DatasetEvaluator(int epochs, long seed, long maxTrainingValues) {
         if (epochs < 1) {
             throw new IllegalArgumentException("epochs must be >= 1");
         }
+        if (maxTrainingValues < 1) {
+            throw new IllegalArgumentException("maxTrainingValues must be >= 1");
+        }
         this.epochs = epochs;
         this.seed = seed;
+        this.maxTrainingValues = maxTrainingValues;
+    }
+
+    public long maxTrainingValues() {
+        return maxTrainingValues;
     }
 
     public int epochs() {
@@ -84,12 +109,29 @@ public final class DatasetEvaluator implements Assessor {
                         Map.of("datasetRows", (double) rows, "heldOutCopies", (double) copies));
             }
             MultiLayerNetwork model = task.freshGlobalModel();
-            LocalTraining.train(model, data.toDataSet(), epochs, seed);
+            DataSet training = trainingSet(data);
+            LocalTraining.train(model, training, epochs, seed);
             return Scoring.scored(
-                    task.measure(model), task.baseline(), Map.of("datasetRows", (double) rows, "duplicateRows", (double)
-                            duplicates));
+                    task.measure(model),
+                    task.baseline(),
+                    Map.of("datasetRows", (double) rows, "duplicateRows", (double) duplicates, "trainedRows", (double)
+                            training.numExamples()));
         });
         return Scoring.assessment(evaluation, fingerprints[0]);
+    }
+
+    /** The dataset's rows, or a sample of them drawn with the seed when they hold more values than the bound. */
+    private DataSet trainingSet(TabularDataset data) {
+        DataSet all = data.toDataSet();
+        int max = (int) Math.max(
+                1, Math.min(Integer.MAX_VALUE, maxTrainingValues / data.schema().featureCount()));
+        if (data.rows() <= max) return all;
+        long[] rows = Arrays.stream(HeldOutSample.rows(data.rows(), max, seed))
+                .asLongStream()
+                .toArray();
+        return new DataSet(
+                all.getFeatures().get(NDArrayIndex.indices(rows), NDArrayIndex.all()),
+                all.getLabels().get(NDArrayIndex.indices(rows), NDArrayIndex.all()));
     }
 
     private record Row(float[] features, int label) {

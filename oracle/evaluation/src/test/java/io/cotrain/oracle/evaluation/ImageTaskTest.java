@@ -235,6 +235,21 @@ class ImageTaskTest {
     }
 
     @Test
+    void evaluate_datasetBeyondTheTrainingBound_isTrainedOnTheSameSampleOnEveryValidator() {
+        // a bound of 60 images' values per epoch: the 120-image dataset is trained on 60 of them
+        var bounded = new DatasetEvaluator(DatasetEvaluator.DEFAULT_EPOCHS, DatasetEvaluator.DEFAULT_SEED, 60 * 256);
+        byte[] dataset = SyntheticImages.archive(40, 6);
+
+        Evaluation first = bounded.evaluate(task, dataset);
+        Evaluation again = bounded.evaluate(task, dataset);
+        Evaluation whole = new DatasetEvaluator().evaluate(task, dataset);
+
+        assertThat(first.metrics()).containsEntry("trainedRows", 60.0).containsEntry("datasetRows", 120.0);
+        assertThat(again).isEqualTo(first);
+        assertThat(whole.metrics()).containsEntry("trainedRows", 120.0);
+    }
+
+    @Test
     void evaluate_imageDataset_trainsTheCnnAndScoresIt_copiesOfHeldOutImagesAreFloored() {
         Evaluation honest = new DatasetEvaluator().evaluate(task, SyntheticImages.archive(40, 5));
         Evaluation copies = new DatasetEvaluator().evaluate(task, SyntheticImages.archive(60, 2));

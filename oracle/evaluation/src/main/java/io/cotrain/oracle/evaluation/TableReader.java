@@ -120,7 +120,7 @@ final class TableReader {
         }
     }
 
-    private static boolean isJson(byte[] data) {
+    static boolean isJson(byte[] data) {
         int i = data.length >= 3 && (data[0] & 0xFF) == 0xEF && (data[1] & 0xFF) == 0xBB && (data[2] & 0xFF) == 0xBF
                 ? 3
                 : 0;

@@ -178,6 +178,15 @@ public final class TabularDataset {
         return parsed;
     }
 
+    /**
+     * The file name extension of a data set's bytes: {@code zip} for an archive of images, {@code json} for JSON
+     * records, {@code csv} otherwise.
+     */
+    public static String extensionOf(byte[] data) {
+        if (ImageArchive.isArchive(data)) return "zip";
+        return TableReader.isJson(data) ? "json" : "csv";
+    }
+
     /** Whether a cell is a plain decimal number, as a feature must be. */
     static boolean isDecimal(String value) {
         return DECIMAL.matcher(value).matches();

@@ -73,6 +73,15 @@ class ImageTaskTest {
     }
 
     @Test
+    void extensionOf_namesTheDataFormat() {
+        assertThat(TabularDataset.extensionOf(SyntheticImages.archive(1, 1))).isEqualTo("zip");
+        assertThat(TabularDataset.extensionOf(" [{\"a\":1}]".getBytes(StandardCharsets.UTF_8)))
+                .isEqualTo("json");
+        assertThat(TabularDataset.extensionOf("a,b\n1,2\n".getBytes(StandardCharsets.UTF_8)))
+                .isEqualTo("csv");
+    }
+
+    @Test
     void parse_image_givesEachPixelOverItsMaximumRowByRow() throws IOException {
         var image = new BufferedImage(16, 16, BufferedImage.TYPE_BYTE_GRAY);
         image.getRaster().setSample(2, 1, 0, 255);

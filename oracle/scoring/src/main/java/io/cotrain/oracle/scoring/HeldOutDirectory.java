@@ -1,6 +1,7 @@
 package io.cotrain.oracle.scoring;
 
 import io.cotrain.oracle.evaluation.ModelCodec;
+import io.cotrain.oracle.evaluation.TabularDataset;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +18,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A directory of held-out sets, each found by the sha256 the model registry records for its task: those an operator
- * puts there by hand (any name) and those received for a task ({@link InboxDuty}: named {@code task-<id>-<sha256>.csv},
+ * puts there by hand (any name) and those received for a task ({@link InboxDuty}: named {@code task-<id>-<sha256>.csv}
+ * ({@code .json}, {@code .zip} by format),
  * for that task alone). A file is hashed again only when its size or
  * modification time changed, so files dropped in while the node runs are found on the next look.
  */
@@ -27,6 +29,8 @@ final class HeldOutDirectory {
     private record Hashed(long size, FileTime modified, String sha256) {}
 
     private static final String TASK_PREFIX = "task-";
+    /** The formats a received set is named by. */
+    private static final List<String> EXTENSIONS = List.of("csv", "json", "zip");
 
     private final Path directory;
     private final long maxBytes;
@@ -57,10 +61,19 @@ final class HeldOutDirectory {
 
     /**
      * @param taskId a task
-     * @return the name a set received for that task is kept under ({@link InboxDuty}), with the set's sha256
+     * @param heldOut the set
+     * @return the name a set received for that task is kept under ({@link InboxDuty}): the set's sha256, and the
+     *     extension of its format ({@code csv}, {@code json} or {@code zip})
      */
-    static String nameFor(long taskId, String sha256Hex) {
-        return TASK_PREFIX + taskId + "-" + sha256Hex + ".csv";
+    static String nameFor(long taskId, byte[] heldOut) {
+        return TASK_PREFIX + taskId + "-" + ModelCodec.sha256Hex(heldOut) + "." + TabularDataset.extensionOf(heldOut);
+    }
+
+    /** Whether a set with this sha256 was received for the task ({@link #nameFor}), whatever its format. */
+    static boolean received(Path directory, long taskId, String sha256Hex) {
+        return EXTENSIONS.stream()
+                .anyMatch(extension ->
+                        Files.exists(directory.resolve(TASK_PREFIX + taskId + "-" + sha256Hex + "." + extension)));
     }
 
     /**

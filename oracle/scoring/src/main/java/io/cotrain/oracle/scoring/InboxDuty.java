@@ -4,7 +4,6 @@ import io.cotrain.client.DurableNumber;
 import io.cotrain.ipfs.HeldOutEnvelope;
 import io.cotrain.oracle.evaluation.ModelCodec;
 import java.math.BigInteger;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -109,9 +108,7 @@ final class InboxDuty {
         long taskId = share.taskId();
         if (tasks.configures(taskId)) return;
         byte[] registered = registry.model(BigInteger.valueOf(taskId)).spec().heldOutDigest;
-        Path file = heldOutDirectory.resolve(
-                HeldOutDirectory.nameFor(taskId, HexFormat.of().formatHex(registered)));
-        if (Files.exists(file)) return;
+        if (HeldOutDirectory.received(heldOutDirectory, taskId, HexFormat.of().formatHex(registered))) return;
         String envelopeHex = HexFormat.of().formatHex(share.envelopeDigest());
         if (!opened.add(envelopeHex)) return; // announced again: an envelope is fetched and read once
         HeldOutEnvelope envelope;
@@ -141,7 +138,7 @@ final class InboxDuty {
             problems.accept("the held-out envelope announced for task " + taskId + " is refused: " + e.getMessage());
             return;
         }
-        PrivateFiles.write(file, heldOut);
+        PrivateFiles.write(heldOutDirectory.resolve(HeldOutDirectory.nameFor(taskId, heldOut)), heldOut);
         LOG.info("received the held-out set of task {} ({} bytes)", taskId, heldOut.length);
     }
 }

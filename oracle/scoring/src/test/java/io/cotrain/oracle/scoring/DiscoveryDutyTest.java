@@ -112,10 +112,7 @@ class DiscoveryDutyTest {
     @Test
     void perform_setReceivedForATask_servesThatTaskAlone() throws Exception {
         registerSecondTask(TASK.heldOutCsv());
-        Files.write(
-                heldOutDirectory.resolve(
-                        HeldOutDirectory.nameFor(1, Cid.of(TASK.heldOutCsv()).digestHex())),
-                TASK.heldOutCsv());
+        Files.write(heldOutDirectory.resolve(HeldOutDirectory.nameFor(1, TASK.heldOutCsv())), TASK.heldOutCsv());
         duty.perform(refusals::add);
         assertThat(tasks.configures(1)).isTrue();
         assertThat(tasks.configures(2)).isFalse();

@@ -107,9 +107,11 @@ class InboxDutyTest {
     void perform_envelopeForThisValidator_keepsTheRegisteredSetInTheHeldOutDirectory() throws Exception {
         share(HELD_OUT, TASK, 50, key, Keys.createEcKeyPair());
         duty.perform(problems::add);
-        assertThat(received())
-                .singleElement()
-                .satisfies(file -> assertThat(Files.readAllBytes(file)).isEqualTo(HELD_OUT));
+        assertThat(received()).singleElement().satisfies(file -> {
+            assertThat(Files.readAllBytes(file)).isEqualTo(HELD_OUT);
+            assertThat(file.getFileName().toString())
+                    .isEqualTo("task-" + TASK + "-" + Cid.of(HELD_OUT).digestHex() + ".csv");
+        });
         assertThat(problems).isEmpty();
         assertThat(cursor.load()).contains(BigInteger.valueOf(99)); // head 100, two confirmations: 98 read
         duty.perform(problems::add);

@@ -60,8 +60,8 @@ final class InitModelCommand extends ContributorCommand {
         } catch (IOException e) {
             throw new CliException("cannot write --out " + file + ": " + e, CliException.FAILED, e);
         }
-        ModelArchitecture architecture =
-                ModelArchitecture.of(TaskContext.readBaseModel(resolved.schema(), bytes, Contributing.LIMITS));
+        ModelArchitecture architecture = TaskContext.readBaseModel(resolved.schema(), bytes, Contributing.LIMITS)
+                .architecture();
         session.out().println("base model: " + file + " (" + bytes.length + " bytes)");
         session.out().println("architecture: " + architecture.summary());
         session.out().println("parameters: " + architecture.parameterCount());

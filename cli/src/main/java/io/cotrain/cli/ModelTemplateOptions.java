@@ -8,9 +8,9 @@ import io.cotrain.oracle.evaluation.ModelCodec;
 import io.cotrain.oracle.evaluation.TabularDataset;
 import io.cotrain.oracle.evaluation.TabularModels;
 import io.cotrain.oracle.evaluation.TaskContext;
+import io.cotrain.oracle.evaluation.TaskModel;
 import java.util.List;
 import java.util.Optional;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import picocli.CommandLine.Option;
 
 /**
@@ -65,7 +65,7 @@ final class ModelTemplateOptions {
             throw new CliException(
                     "--epochs takes 0 to 10000 passes over a --sample, got " + epochs, CliException.USAGE, null);
         }
-        MultiLayerNetwork model;
+        TaskModel model;
         try {
             model = schema.image().isPresent()
                     ? ImageModels.cnn(schema, layers, seed)

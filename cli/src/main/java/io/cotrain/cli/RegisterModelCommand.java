@@ -9,15 +9,14 @@ import io.cotrain.ipfs.ContentStore;
 import io.cotrain.ipfs.ModelFile;
 import io.cotrain.oracle.evaluation.DataSchema;
 import io.cotrain.oracle.evaluation.HeldOutMetrics;
-import io.cotrain.oracle.evaluation.ModelArchitecture;
 import io.cotrain.oracle.evaluation.SchemaDocument;
 import io.cotrain.oracle.evaluation.TabularDataset;
 import io.cotrain.oracle.evaluation.TaskContext;
+import io.cotrain.oracle.evaluation.TaskModel;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -48,8 +47,9 @@ final class RegisterModelCommand extends ContributorCommand {
     @Option(
             names = "--base-model",
             paramLabel = "FILE.zip",
-            description = "the first global model (see init-model): a DL4J MLP that fits the schema; its architecture "
-                    + "is the task's (default: the template below, trained on --sample)")
+            description = "the first global model (see init-model, or DL4J's ModelSerializer): a DL4J "
+                    + "MultiLayerNetwork or ComputationGraph that fits the schema; its architecture is the task's "
+                    + "(default: the template below, trained on --sample)")
     Path baseModel;
 
     @Mixin
@@ -111,7 +111,7 @@ final class RegisterModelCommand extends ContributorCommand {
         SchemaOptions.Resolved resolved = schemaOptions.resolve(session);
         DataSchema schema = resolved.schema();
         byte[] given = givenModel(session);
-        MultiLayerNetwork network = given == null ? null : fitting(schema, given);
+        TaskModel network = given == null ? null : fitting(schema, given);
         byte[] heldOutSet = session.readFile(heldOut, "--held-out");
         TabularDataset heldOutData = Contributing.parseData(heldOutSet, schema, heldOut);
         // Trained only once the held-out set is known to be good: training takes a while.
@@ -120,7 +120,7 @@ final class RegisterModelCommand extends ContributorCommand {
         String baseAccuracy = String.format(
                 Locale.ROOT,
                 "base model %s: on the held-out set's %d rows %s",
-                ModelArchitecture.of(network).summary(),
+                network.architecture().summary(),
                 heldOutData.rows(),
                 HeldOutMetrics.measure(network, heldOutData).summary());
         Cid heldOutCid = Cid.of(heldOutSet);
@@ -174,7 +174,7 @@ final class RegisterModelCommand extends ContributorCommand {
         return template.baseModel(resolved.schema(), resolved.sample(), session);
     }
 
-    private MultiLayerNetwork fitting(DataSchema schema, byte[] model) {
+    private TaskModel fitting(DataSchema schema, byte[] model) {
         try {
             return TaskContext.readBaseModel(schema, model, Contributing.LIMITS);
         } catch (RuntimeException e) {

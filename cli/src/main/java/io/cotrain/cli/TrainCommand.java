@@ -10,12 +10,12 @@ import io.cotrain.oracle.evaluation.DataSchema;
 import io.cotrain.oracle.evaluation.ModelCodec;
 import io.cotrain.oracle.evaluation.TabularDataset;
 import io.cotrain.oracle.evaluation.TaskContext;
+import io.cotrain.oracle.evaluation.TaskModel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -94,8 +94,8 @@ final class TrainCommand extends ContributorCommand {
         DataSchema schema = Contributing.schema(session, registered);
         TabularDataset dataset = Contributing.parseData(csv, schema, csvFile);
         Contributing.GlobalModel global = Contributing.globalModel(session, registered);
-        // The task's architecture is its model's, whatever MLP the owner chose: trained as it is.
-        MultiLayerNetwork model = TaskContext.readBaseModel(schema, global.bytes(), Contributing.LIMITS);
+        // The task's architecture is its model's, whatever network the owner chose: trained as it is.
+        TaskModel model = TaskContext.readBaseModel(schema, global.bytes(), Contributing.LIMITS);
 
         session.err()
                 .println("training task " + task + "'s global model (commit " + global.commitId() + ") on "

@@ -1,11 +1,10 @@
 package io.cotrain.cli;
 
 import io.cotrain.oracle.evaluation.LocalTraining;
+import io.cotrain.oracle.evaluation.TaskModel;
 import java.io.PrintWriter;
-import java.util.List;
 import java.util.Locale;
 import org.deeplearning4j.nn.api.Model;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
 import org.nd4j.linalg.dataset.DataSet;
 
@@ -44,12 +43,12 @@ final class TrainingProgress extends BaseTrainingListener {
      *
      * @return the model, trained in place
      */
-    MultiLayerNetwork train(MultiLayerNetwork model, DataSet data, int epochs, long seed) {
+    TaskModel train(TaskModel model, DataSet data, int epochs, long seed) {
         model.setListeners(this);
         try {
             return LocalTraining.train(model, data, epochs, seed);
         } finally {
-            model.setListeners(List.of());
+            model.setListeners();
         }
     }
 

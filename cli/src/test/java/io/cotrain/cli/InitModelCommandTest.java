@@ -47,7 +47,7 @@ class InitModelCommandTest {
         assertThat(result.exitCode()).as(result.toString()).isZero();
         byte[] bytes = Files.readAllBytes(directory.resolve("models/base.zip"));
         var model = TaskContext.readBaseModel(SCHEMA, bytes, EvaluationLimits.defaults());
-        ModelArchitecture architecture = ModelArchitecture.of(model);
+        ModelArchitecture architecture = model.architecture();
         assertThat(architecture.summary()).isEqualTo("3-16-8-4-4 [relu, relu, relu, softmax] 256 params");
         assertThat(bytes).isEqualTo(ModelCodec.write(TabularModels.mlp(SCHEMA, new int[] {16, 8, 4}, 7)));
         assertThat(result.out())
@@ -138,7 +138,8 @@ class InitModelCommandTest {
                 .schema();
         byte[] bytes = Files.readAllBytes(directory.resolve("base.zip"));
         var untrained = ModelCodec.write(TabularModels.mlp(schema, new int[] {8}, 42));
-        assertThat(ModelArchitecture.of(TaskContext.readBaseModel(schema, bytes, EvaluationLimits.defaults()))
+        assertThat(TaskContext.readBaseModel(schema, bytes, EvaluationLimits.defaults())
+                        .architecture()
                         .summary())
                 .startsWith("2-8-3");
         assertThat(bytes).as("trained, not as initialised").isNotEqualTo(untrained);
@@ -177,7 +178,7 @@ class InitModelCommandTest {
                 .schema();
         var model = TaskContext.readBaseModel(
                 schema, Files.readAllBytes(directory.resolve("base.zip")), EvaluationLimits.defaults());
-        assertThat(ModelArchitecture.of(model).summary()).isEqualTo("1-32-32-1 [relu, relu, identity] 1153 params");
+        assertThat(model.architecture().summary()).isEqualTo("1-32-32-1 [relu, relu, identity] 1153 params");
     }
 
     @Test
@@ -204,8 +205,7 @@ class InitModelCommandTest {
         var schema = DataSchema.images(new ImageShape(16, 16, 1), SyntheticImages.CLASSES);
         var model = TaskContext.readBaseModel(
                 schema, Files.readAllBytes(directory.resolve("base.zip")), EvaluationLimits.defaults());
-        assertThat(ModelArchitecture.of(model).summary())
-                .startsWith("1-8-pool-16-pool-16-3 [relu, relu, relu, softmax]");
+        assertThat(model.architecture().summary()).startsWith("1-8-pool-16-pool-16-3 [relu, relu, relu, softmax]");
         assertThat(run("init-model", "--sample", "images.zip", "--label", "Origin", "--out", "b.zip")
                         .err())
                 .contains("is an archive of images, whose folders are the classes: leave out --label");

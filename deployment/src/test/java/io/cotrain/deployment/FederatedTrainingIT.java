@@ -214,7 +214,7 @@ class FederatedTrainingIT {
             throws Exception {
         ModelRegistry.CommitView commit = models.commit(commitId).send();
         byte[] model = content.fetchModel(ModelFile.ofCommit(commit.weightsDigest, commit.weightsRoot), 64L << 20);
-        return ModelCodec.parameters(ModelCodec.read(model, EvaluationLimits.defaults()));
+        return ModelCodec.read(model, EvaluationLimits.defaults()).parameters();
     }
 
     /** Every contribution by id, found through its ContributionSubmitted event: the chain keeps them by digest. */

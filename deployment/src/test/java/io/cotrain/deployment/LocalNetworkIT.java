@@ -17,9 +17,13 @@ import io.cotrain.oracle.evaluation.DataSchema;
 import io.cotrain.oracle.evaluation.EvaluationLimits;
 import io.cotrain.oracle.evaluation.HeldOutMetrics;
 import io.cotrain.oracle.evaluation.LocalTraining;
+import io.cotrain.oracle.evaluation.MissingValues;
+import io.cotrain.oracle.evaluation.SchemaDerivation;
 import io.cotrain.oracle.evaluation.SchemaDocument;
 import io.cotrain.oracle.evaluation.TabularDataset;
 import io.cotrain.oracle.evaluation.TaskContext;
+import io.cotrain.oracle.evaluation.TaskMetric;
+import io.cotrain.oracle.evaluation.testing.TwoBranchGraph;
 import io.cotrain.testing.Await;
 import java.math.BigInteger;
 import java.net.URI;
@@ -37,6 +41,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -169,7 +174,9 @@ class LocalNetworkIT {
      * @param data the owner's sample, the held-out set and a shard per honest contributor
      * @param extension the data files' extension
      * @param options the owner's {@code register-model} options beyond the sample, held-out set and epochs
-     * @param ownerEpochs the owner's passes over its sample for the base model
+     * @param ownBase the base model the owner brings, made from its data ({@code --base-model}), or null for the
+     *     template trained on the sample
+     * @param ownerEpochs the owner's passes over its sample for the template's base model
      * @param rounds rounds the contributors train for
      * @param garbage whether a third contributor submits garbage in the first round
      * @param nearCentral whether the last commit must come within {@link #FEW_POINTS} of central training (else it
@@ -180,6 +187,7 @@ class LocalNetworkIT {
             RawTaskData data,
             String extension,
             List<String> options,
+            Function<RawTaskData, byte[]> ownBase,
             int ownerEpochs,
             int rounds,
             boolean garbage,
@@ -188,8 +196,9 @@ class LocalNetworkIT {
     /**
      * A model owner (dev account 10, no role) turns raw data into tasks with two CLI commands each: vega-datasets'
      * {@code cars.json} (columns in their own units, with gaps, names and dates) into a classification of
-     * {@code Origin} and a regression of {@code Miles_per_Gallon} scored by its squared error, and an archive of PNG
-     * folders into an image task with a CNN. The three running nodes take each up and serve it, no restart; two
+     * {@code Origin} and a regression of {@code Miles_per_Gallon} scored by its squared error (its base model the
+     * owner's own two-branch DL4J {@code ComputationGraph}), and an archive of PNG folders into an image task with a
+     * CNN. The three running nodes take each up and serve it, no restart; two
      * contributors (dev accounts 4 and 5) train on their raw shards and submit through the CLI, for two rounds of the
      * classification and one of the others, and a third (6) submits garbage in the first. Honest work is never
      * slashed and is paid, the garbage floored, every node's judgement equals the consensus, the validators record the
@@ -205,6 +214,7 @@ class LocalNetworkIT {
                         cars,
                         "json",
                         List.of("--label", "Origin", "--missing", "impute-mean"),
+                        null,
                         OWNER_EPOCHS,
                         2,
                         true,
@@ -214,12 +224,21 @@ class LocalNetworkIT {
                         cars,
                         "json",
                         List.of("--label", "Miles_per_Gallon", "--metric", "mse", "--missing", "impute-mean"),
+                        LocalNetworkIT::ownersMileageGraph,
                         0,
                         1,
                         false,
                         false),
                 new RawTask(
-                        "shapes", RawTaskData.images(HONEST.size()), "zip", List.of(), OWNER_EPOCHS, 1, false, false));
+                        "shapes",
+                        RawTaskData.images(HONEST.size()),
+                        "zip",
+                        List.of(),
+                        null,
+                        OWNER_EPOCHS,
+                        1,
+                        false,
+                        false));
         for (RawTask task : tasks) {
             Path work = Files.createDirectories(network.directory.resolve("raw-" + task.name()));
             Path heldOut = Files.write(
@@ -231,10 +250,15 @@ class LocalNetworkIT {
                                     work.resolve("owner-sample." + task.extension()),
                                     task.data().ownerSample())
                             .toString(),
-                    "--epochs",
-                    Integer.toString(task.ownerEpochs()),
                     "--held-out",
                     heldOut.toString()));
+            if (task.ownBase() == null) {
+                register.addAll(List.of("--epochs", Integer.toString(task.ownerEpochs())));
+            } else {
+                Path base =
+                        Files.write(work.resolve("own-base.zip"), task.ownBase().apply(task.data()));
+                register.addAll(List.of("--base-model", base.toString()));
+            }
             register.addAll(task.options());
             String registered = NetworkCli.run(network, OWNER, register.toArray(String[]::new));
             String id = registered.replaceAll("(?s)^registered task (\\d+) .*", "$1");
@@ -248,6 +272,21 @@ class LocalNetworkIT {
             }
             contributeRounds(network, chain, new BigInteger(id), task, shards);
         }
+    }
+
+    /**
+     * The mileage task's base model as its owner makes it: a two-branch graph of DL4J's own, for the schema that
+     * {@code register-model} derives from the same sample and options.
+     */
+    private static byte[] ownersMileageGraph(RawTaskData data) {
+        DataSchema schema = SchemaDerivation.derive(
+                        data.ownerSample(),
+                        "Miles_per_Gallon",
+                        MissingValues.IMPUTE_MEAN,
+                        TaskMetric.MSE,
+                        EvaluationLimits.defaults())
+                .schema();
+        return TwoBranchGraph.bytes(TwoBranchGraph.twoBranches(schema, 7));
     }
 
     /** The contributors' rounds on one task, then its commits against central training. */

@@ -11,13 +11,13 @@ import io.cotrain.oracle.evaluation.EvaluationLimits;
 import io.cotrain.oracle.evaluation.LocalTraining;
 import io.cotrain.oracle.evaluation.ModelCodec;
 import io.cotrain.oracle.evaluation.TabularDataset;
+import io.cotrain.oracle.evaluation.TaskModel;
 import io.cotrain.testing.Await;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.dataset.DataSet;
 import org.web3j.crypto.Credentials;
 
@@ -31,7 +31,7 @@ final class NetworkContributions {
      * @return the task's global model trained 5 epochs on the shard, as model file bytes
      */
     static byte[] honestUpdate(Path task, String shard) throws Exception {
-        MultiLayerNetwork model = ModelCodec.read(globalModel(task), EvaluationLimits.defaults());
+        TaskModel model = ModelCodec.read(globalModel(task), EvaluationLimits.defaults());
         DataSet data = TabularDataset.parse(
                         Files.readAllBytes(task.resolve("shards").resolve(shard)),
                         DemoTask.SCHEMA,

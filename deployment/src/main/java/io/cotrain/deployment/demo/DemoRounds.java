@@ -20,6 +20,7 @@ import io.cotrain.ipfs.IpfsClient;
 import io.cotrain.ipfs.ModelFile;
 import io.cotrain.oracle.evaluation.EvaluationLimits;
 import io.cotrain.oracle.evaluation.ModelCodec;
+import io.cotrain.oracle.evaluation.TaskModel;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -47,7 +48,6 @@ import java.util.Random;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.web3j.crypto.Credentials;
 import org.web3j.protocol.Web3j;
 import org.web3j.protocol.http.HttpService;
@@ -389,22 +389,22 @@ public final class DemoRounds {
 
     /** The model with Gaussian noise of {@link #NOISE} times its root-mean-square parameter on each parameter. */
     private static byte[] withNoise(byte[] model, int round) {
-        MultiLayerNetwork network = ModelCodec.read(model, EvaluationLimits.defaults());
-        float[] parameters = ModelCodec.parameters(network);
+        TaskModel network = ModelCodec.read(model, EvaluationLimits.defaults());
+        float[] parameters = network.parameters();
         double squares = 0;
         for (float parameter : parameters) squares += (double) parameter * parameter;
         double sigma = NOISE * Math.sqrt(squares / parameters.length);
         Random random = new Random(round);
         for (int i = 0; i < parameters.length; i++) parameters[i] += (float) (sigma * random.nextGaussian());
-        return ModelCodec.write(ModelCodec.withParameters(network, parameters));
+        return ModelCodec.write(network.withParameters(parameters));
     }
 
     /** The model with each parameter moved by {@link #NUDGE} of itself: new bytes, so not an exact copy. */
     private static byte[] nudged(byte[] model) {
-        MultiLayerNetwork network = ModelCodec.read(model, EvaluationLimits.defaults());
-        float[] parameters = ModelCodec.parameters(network);
+        TaskModel network = ModelCodec.read(model, EvaluationLimits.defaults());
+        float[] parameters = network.parameters();
         for (int i = 0; i < parameters.length; i++) parameters[i] += parameters[i] * NUDGE * (i % 2 == 0 ? 1 : -1);
-        return ModelCodec.write(ModelCodec.withParameters(network, parameters));
+        return ModelCodec.write(network.withParameters(parameters));
     }
 
     /**

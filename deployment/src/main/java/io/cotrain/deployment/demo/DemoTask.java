@@ -7,6 +7,7 @@ import io.cotrain.oracle.evaluation.LocalTraining;
 import io.cotrain.oracle.evaluation.ModelCodec;
 import io.cotrain.oracle.evaluation.TabularDataset;
 import io.cotrain.oracle.evaluation.TabularModels;
+import io.cotrain.oracle.evaluation.TaskModel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +23,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /**
  * The demo task of the local network: predict the day's weather (drizzle, fog, rain, snow, sun) from its
@@ -261,7 +261,7 @@ public final class DemoTask {
     }
 
     /** The owner's base model: the untrained architecture from {@link #BASE_MODEL_SEED}, trained on its sample. */
-    public static MultiLayerNetwork baseModel(byte[] ownerSampleCsv) {
+    public static TaskModel baseModel(byte[] ownerSampleCsv) {
         var model = TabularModels.baseModel(SCHEMA, BASE_MODEL_SEED);
         var sample = TabularDataset.parse(ownerSampleCsv, SCHEMA, EvaluationLimits.defaults())
                 .toDataSet();

@@ -9,6 +9,7 @@ import io.cotrain.oracle.evaluation.ModelCodec;
 import io.cotrain.oracle.evaluation.TabularDataset;
 import io.cotrain.oracle.evaluation.TabularModels;
 import io.cotrain.oracle.evaluation.TaskContext;
+import io.cotrain.oracle.evaluation.TaskModel;
 import io.cotrain.oracle.valuation.RoundValuation;
 import io.cotrain.oracle.valuation.UpdateScreen;
 import io.cotrain.oracle.valuation.ValuationMethod;
@@ -19,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.IntUnaryOperator;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.dataset.DataSet;
 
 /**
@@ -130,7 +130,7 @@ final class EconomicsSimulation {
         wallets.add(new Wallet("free-rider-2", Population.FREE_RIDER, List.of()));
         wallets.add(new Wallet("copier", Population.COPIER, List.of()));
 
-        MultiLayerNetwork base = TabularModels.baseModel(table.schema(), SEED);
+        TaskModel base = TabularModels.baseModel(table.schema(), SEED);
         LocalTraining.train(base, data(owner, IntUnaryOperator.identity()), 3, SEED);
         byte[] heldOutCsv = table.csv(heldOut, IntUnaryOperator.identity());
         TaskContext task = TaskContext.create(1, table.schema(), heldOutCsv, ModelCodec.write(base), limits);
@@ -211,14 +211,13 @@ final class EconomicsSimulation {
             }
             earlier.addAll(updates);
             if (!accepted.isEmpty()) {
-                MultiLayerNetwork next =
-                        ModelCodec.withParameters(task.freshGlobalModel(), new FedAvg().aggregate(accepted));
+                TaskModel next = task.freshGlobalModel().withParameters(new FedAvg().aggregate(accepted));
                 task = task.withGlobalModel(ModelCodec.write(next));
             }
             accuracies.add(task.baseline().accuracy());
         }
 
-        MultiLayerNetwork central = TabularModels.baseModel(table.schema(), SEED);
+        TaskModel central = TabularModels.baseModel(table.schema(), SEED);
         LocalTraining.train(central, data(owner, IntUnaryOperator.identity()), 3, SEED);
         List<Integer> honestUnion = new ArrayList<>();
         for (Wallet wallet : wallets) {
@@ -304,9 +303,9 @@ final class EconomicsSimulation {
     }
 
     private float[] trained(TaskContext task, List<Integer> shard, IntUnaryOperator labelMap, long seed) {
-        MultiLayerNetwork model = task.freshGlobalModel();
+        TaskModel model = task.freshGlobalModel();
         if (!shard.isEmpty()) LocalTraining.train(model, data(shard, labelMap), EPOCHS, seed);
-        return ModelCodec.parameters(model);
+        return model.parameters();
     }
 
     /** The global model plus Gaussian noise of {@code relative} times its parameters' root mean square. */

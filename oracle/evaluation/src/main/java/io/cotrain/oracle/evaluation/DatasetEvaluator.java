@@ -3,7 +3,6 @@ package io.cotrain.oracle.evaluation;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Map;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.slf4j.Logger;
@@ -108,7 +107,7 @@ public final class DatasetEvaluator implements Assessor {
                         copies + " of " + rows + " rows copy held-out rows",
                         Map.of("datasetRows", (double) rows, "heldOutCopies", (double) copies));
             }
-            MultiLayerNetwork model = task.freshGlobalModel();
+            TaskModel model = task.freshGlobalModel();
             DataSet training = trainingSet(data);
             LocalTraining.train(model, training, epochs, seed);
             return Scoring.scored(

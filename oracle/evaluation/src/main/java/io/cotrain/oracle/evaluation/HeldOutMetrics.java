@@ -3,7 +3,6 @@ package io.cotrain.oracle.evaluation;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Objects;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -73,7 +72,7 @@ public record HeldOutMetrics(TaskMetric metric, int rows, int correct, double va
     }
 
     /** Measures a model on a data set of its task, by the task's metric. */
-    public static HeldOutMetrics measure(MultiLayerNetwork model, TabularDataset data) {
+    public static HeldOutMetrics measure(TaskModel model, TabularDataset data) {
         return measure(model, data.toDataSet(), data.labelCodes(), data.schema().metric());
     }
 
@@ -82,7 +81,7 @@ public record HeldOutMetrics(TaskMetric metric, int rows, int correct, double va
      *
      * @param labels each row's class, or for regression the float bits of its target
      */
-    public static HeldOutMetrics measure(MultiLayerNetwork model, DataSet heldOut, int[] labels, TaskMetric metric) {
+    public static HeldOutMetrics measure(TaskModel model, DataSet heldOut, int[] labels, TaskMetric metric) {
         int rows = labels.length;
         double[] losses = new double[rows];
         int[] predicted = new int[rows];
@@ -104,7 +103,7 @@ public record HeldOutMetrics(TaskMetric metric, int rows, int correct, double va
      *
      * @return {@code [losses, gains]}, each by row
      */
-    public static double[][] rowOutcomes(MultiLayerNetwork model, DataSet heldOut, int[] labels, TaskMetric metric) {
+    public static double[][] rowOutcomes(TaskModel model, DataSet heldOut, int[] labels, TaskMetric metric) {
         double[] losses = new double[labels.length];
         int[] predicted = new int[labels.length];
         run(model, heldOut, labels, metric, losses, predicted);
@@ -117,18 +116,13 @@ public record HeldOutMetrics(TaskMetric metric, int rows, int correct, double va
 
     /** Fills each row's loss and, for classification, its predicted class (-1 when no output is a number). */
     private static void run(
-            MultiLayerNetwork model,
-            DataSet heldOut,
-            int[] labels,
-            TaskMetric metric,
-            double[] losses,
-            int[] predicted) {
+            TaskModel model, DataSet heldOut, int[] labels, TaskMetric metric, double[] losses, int[] predicted) {
         int rows = losses.length;
         int batchRows = (int) Math.max(1, BATCH_ELEMENTS / heldOut.getFeatures().size(1));
         for (int from = 0; from < rows; from += batchRows) {
             int to = Math.min(rows, from + batchRows);
             var features = heldOut.getFeatures().get(NDArrayIndex.interval(from, to), NDArrayIndex.all());
-            var out = model.output(features, false);
+            var out = model.output(features);
             int outputs = (int) out.size(1);
             float[] p = out.castTo(DataType.FLOAT).dup('c').data().asFloat();
             for (int r = 0; r < to - from; r++) {

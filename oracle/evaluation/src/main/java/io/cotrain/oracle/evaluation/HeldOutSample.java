@@ -3,7 +3,6 @@ package io.cotrain.oracle.evaluation;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
@@ -57,12 +56,12 @@ public record HeldOutSample(int[] rows, DataSet heldOut, int[] labels, TaskMetri
     }
 
     /** Each sampled row's loss and gain under a model ({@link HeldOutMetrics#rowOutcomes}). */
-    public double[][] rowOutcomes(MultiLayerNetwork model) {
+    public double[][] rowOutcomes(TaskModel model) {
         return HeldOutMetrics.rowOutcomes(model, heldOut, labels, metric);
     }
 
     /** A model's metrics on the sampled rows. Do not run the model concurrently. */
-    public HeldOutMetrics measure(MultiLayerNetwork model) {
+    public HeldOutMetrics measure(TaskModel model) {
         return HeldOutMetrics.measure(model, heldOut, labels, metric);
     }
 }

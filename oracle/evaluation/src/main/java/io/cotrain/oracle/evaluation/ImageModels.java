@@ -83,16 +83,16 @@ public final class ImageModels {
      *
      * @param dense the units of each dense layer after the two convolution blocks (8 and 16 filters)
      */
-    public static MultiLayerNetwork cnn(DataSchema schema, int[] dense, long seed) {
+    public static TaskModel cnn(DataSchema schema, int[] dense, long seed) {
         MultiLayerConfiguration configuration = cnnConfiguration(schema, DEFAULT_FILTERS, dense, seed);
         EvaluationRuntime.configure();
         var model = new MultiLayerNetwork(configuration);
         model.init();
-        return model;
+        return TaskModel.of(model);
     }
 
     /** The default template (8 and 16 filters, 32 dense units) for an image schema. */
-    public static MultiLayerNetwork baseModel(DataSchema schema, long seed) {
+    public static TaskModel baseModel(DataSchema schema, long seed) {
         return cnn(schema, DEFAULT_DENSE, seed);
     }
 }

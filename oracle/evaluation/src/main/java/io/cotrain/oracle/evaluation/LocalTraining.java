@@ -1,7 +1,6 @@
 package io.cotrain.oracle.evaluation;
 
 import java.util.Random;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -27,7 +26,7 @@ public final class LocalTraining {
      * @param epochs passes over the data, at least 0
      * @param seed   the seed of the batch order
      */
-    public static MultiLayerNetwork train(MultiLayerNetwork model, DataSet data, int epochs, long seed) {
+    public static TaskModel train(TaskModel model, DataSet data, int epochs, long seed) {
         if (epochs < 0) {
             throw new IllegalArgumentException("epochs must be >= 0");
         }

@@ -1,5 +1,7 @@
 package io.cotrain.oracle.evaluation;
 
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
@@ -17,7 +19,9 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -28,10 +32,11 @@ import org.nd4j.linalg.factory.Nd4j;
  * Model bytes: a canonical, deterministic writer and a guarded reader.
  *
  * <p><b>Format.</b> A zip in DL4J's {@link ModelSerializer} layout without updater state: {@code configuration.json}
- * (the {@link MultiLayerConfiguration} JSON) then {@code coefficients.bin} (the flattened parameters as written by
+ * (the JSON of a {@link MultiLayerConfiguration}, or of a {@link ComputationGraphConfiguration}: a graph's has
+ * {@code "vertices"}) then {@code coefficients.bin} (the flattened parameters as written by
  * {@link Nd4j#write(INDArray, DataOutputStream)}). {@link #write} stores both entries uncompressed with the fixed
  * timestamp 1980-01-01T00:00 (local DOS time, independent of the time zone), so the same weights always give the same
- * bytes and the same sha256, on every JVM; {@code ModelSerializer.restoreMultiLayerNetwork} reads them too.
+ * bytes and the same sha256, on every JVM; DL4J's {@code ModelSerializer} restores them too.
  *
  * <p><b>Reading</b> never hands the zip to DL4J. In order, and each failure is an {@link InvalidModelException}:
  * <ol>
@@ -58,15 +63,16 @@ public final class ModelCodec {
 
     private static final Set<String> KNOWN_ENTRIES =
             Set.of(ModelSerializer.CONFIGURATION_JSON, ModelSerializer.COEFFICIENTS_BIN, ModelSerializer.UPDATER_BIN);
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final LocalDateTime ENTRY_TIME = LocalDateTime.of(1980, 1, 1, 0, 0);
 
     private ModelCodec() {}
 
     /** Writes the model's configuration and parameters (no updater state) as canonical zip bytes. */
-    public static byte[] write(MultiLayerNetwork model) {
+    public static byte[] write(TaskModel model) {
         EvaluationRuntime.configure();
         try {
-            byte[] json = model.getLayerWiseConfigurations().toJson().getBytes(StandardCharsets.UTF_8);
+            byte[] json = model.configurationJson().getBytes(StandardCharsets.UTF_8);
             var params = new ByteArrayOutputStream();
             try (var out = new DataOutputStream(params)) {
                 Nd4j.write(model.params(), out);
@@ -98,7 +104,7 @@ public final class ModelCodec {
     }
 
     /** Reads model bytes with every guard except the architecture comparison. */
-    public static MultiLayerNetwork read(byte[] zip, EvaluationLimits limits) {
+    public static TaskModel read(byte[] zip, EvaluationLimits limits) {
         return read(zip, limits, null);
     }
 
@@ -108,7 +114,7 @@ public final class ModelCodec {
      * @param expected the architecture the model must have, or null to accept any (within the parameter limit)
      * @throws InvalidModelException when a guard rejects the bytes
      */
-    public static MultiLayerNetwork read(byte[] zip, EvaluationLimits limits, ModelArchitecture expected) {
+    public static TaskModel read(byte[] zip, EvaluationLimits limits, ModelArchitecture expected) {
         EvaluationRuntime.configure();
         Map<String, byte[]> entries = scan(zip, limits);
         byte[] json = entries.get(ModelSerializer.CONFIGURATION_JSON);
@@ -117,10 +123,12 @@ public final class ModelCodec {
             throw new InvalidModelException("not a DL4J model: the zip lacks "
                     + (json == null ? ModelSerializer.CONFIGURATION_JSON : ModelSerializer.COEFFICIENTS_BIN));
         }
-        MultiLayerConfiguration conf = parseConfiguration(json);
+        Object conf = parseConfiguration(json);
         ModelArchitecture architecture;
         try {
-            architecture = ModelArchitecture.of(conf);
+            architecture = conf instanceof ComputationGraphConfiguration graph
+                    ? ModelArchitecture.of(graph)
+                    : ModelArchitecture.of((MultiLayerConfiguration) conf);
         } catch (InvalidModelException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -137,9 +145,19 @@ public final class ModelCodec {
                     + " parameters, outside 1.." + limits.maxParameters());
         }
         INDArray params = readParameters(coefficients, architecture.parameterCount());
-        var model = new MultiLayerNetwork(conf);
-        model.init(params, false);
-        return model;
+        try {
+            if (conf instanceof ComputationGraphConfiguration graphConf) {
+                var graph = new ComputationGraph(graphConf);
+                graph.init(params, false);
+                return TaskModel.of(graph);
+            }
+            var network = new MultiLayerNetwork((MultiLayerConfiguration) conf);
+            network.init(params, false);
+            return TaskModel.of(network);
+        } catch (RuntimeException e) {
+            throw new InvalidModelException(
+                    "not a DL4J model: DL4J cannot build it (" + brief(e.getMessage()) + ")", e);
+        }
     }
 
     /**
@@ -221,7 +239,8 @@ public final class ModelCodec {
         throw new InvalidModelException("not a DL4J model: not a zip file");
     }
 
-    private static MultiLayerConfiguration parseConfiguration(byte[] json) {
+    /** A {@link MultiLayerConfiguration} or, when the JSON has {@code "vertices"}, a graph's configuration. */
+    private static Object parseConfiguration(byte[] json) {
         String text = new String(json, StandardCharsets.UTF_8);
         int depth = 0;
         boolean inString = false;
@@ -244,7 +263,22 @@ public final class ModelCodec {
                 depth--;
             }
         }
+        boolean graph;
         try {
+            graph = JSON.readTree(text).has("vertices");
+        } catch (JacksonException e) {
+            throw new InvalidModelException("not a DL4J model: configuration.json is not JSON");
+        }
+        try {
+            if (graph) {
+                ComputationGraphConfiguration conf = ComputationGraphConfiguration.fromJson(text);
+                if (conf == null
+                        || conf.getVertices() == null
+                        || conf.getVertices().isEmpty()) {
+                    throw new InvalidModelException("not a DL4J model: configuration.json has no vertices");
+                }
+                return conf;
+            }
             MultiLayerConfiguration conf = MultiLayerConfiguration.fromJson(text);
             if (conf == null || conf.getConfs() == null || conf.getConfs().isEmpty()) {
                 throw new InvalidModelException("not a DL4J model: configuration.json has no layers");
@@ -253,8 +287,8 @@ public final class ModelCodec {
         } catch (InvalidModelException e) {
             throw e;
         } catch (RuntimeException e) {
-            throw new InvalidModelException(
-                    "not a DL4J model: configuration.json is not a MultiLayerNetwork " + "configuration");
+            throw new InvalidModelException("not a DL4J model: configuration.json is not a "
+                    + (graph ? "ComputationGraph" : "MultiLayerNetwork") + " configuration");
         }
     }
 
@@ -265,7 +299,7 @@ public final class ModelCodec {
         return Nd4j.create(values, new long[] {1, values.length}, DataType.FLOAT);
     }
 
-    private static void checkFinite(float[] values) {
+    static void checkFinite(float[] values) {
         int bad = 0;
         for (float v : values) {
             if (!Float.isFinite(v)) {
@@ -276,42 +310,6 @@ public final class ModelCodec {
             throw new InvalidModelException(
                     "the model has NaN or infinite weights (" + bad + " of " + values.length + " parameters)");
         }
-    }
-
-    /** The model's parameters as floats in DL4J's flattened order. */
-    public static float[] parameters(MultiLayerNetwork model) {
-        return model.params().castTo(DataType.FLOAT).dup('c').data().asFloat();
-    }
-
-    /**
-     * A copy of {@code template} (configuration and layout) carrying other parameters, such as an aggregate of
-     * several models of the same architecture.
-     *
-     * @param template   a model of the architecture wanted; left unchanged
-     * @param parameters its parameter count of values, in {@link #parameters(MultiLayerNetwork)} order
-     * @return the new model (no updater state)
-     * @throws InvalidModelException if the count differs or a value is NaN or infinite
-     */
-    public static MultiLayerNetwork withParameters(MultiLayerNetwork template, float[] parameters) {
-        MultiLayerNetwork copy = template.clone();
-        setParameters(copy, parameters);
-        return copy;
-    }
-
-    /**
-     * Puts other parameters into a model in place, such as each coalition's aggregate while a round is valued.
-     *
-     * @param model      a model of the architecture wanted
-     * @param parameters its new parameters, in {@link #parameters} order
-     * @throws InvalidModelException when the count differs or a parameter is not finite
-     */
-    public static void setParameters(MultiLayerNetwork model, float[] parameters) {
-        long expected = model.numParams();
-        if (parameters.length != expected) {
-            throw new InvalidModelException("the model has " + expected + " parameters, got " + parameters.length);
-        }
-        checkFinite(parameters);
-        model.setParams(Nd4j.create(parameters, new long[] {1, parameters.length}, DataType.FLOAT));
     }
 
     private static String brief(String message) {

@@ -36,7 +36,8 @@ public final class ModelUpdateEvaluator implements Assessor {
     public Assessment assess(TaskContext task, byte[] modelZip) {
         float[][] parameters = new float[1][];
         Evaluation evaluation = Scoring.guarded(LOG, "model update", task, modelZip, () -> {
-            parameters[0] = ModelCodec.parameters(ModelCodec.read(modelZip, task.limits(), task.baseArchitecture()));
+            parameters[0] = ModelCodec.read(modelZip, task.limits(), task.baseArchitecture())
+                    .parameters();
             if (task.sameParametersAsGlobal(parameters[0])) {
                 return Evaluation.floor(NO_CHANGE);
             }

@@ -103,12 +103,12 @@ public final class TabularModels {
      *                     {@value #MAX_HIDDEN_UNITS} units
      * @throws IllegalArgumentException when the hidden layers are outside those bounds
      */
-    public static MultiLayerNetwork mlp(DataSchema schema, int[] hiddenLayers, long seed) {
+    public static TaskModel mlp(DataSchema schema, int[] hiddenLayers, long seed) {
         MultiLayerConfiguration configuration = mlpConfiguration(schema, hiddenLayers, seed);
         EvaluationRuntime.configure();
         var model = new MultiLayerNetwork(configuration);
         model.init();
-        return model;
+        return TaskModel.of(model);
     }
 
     /** The configuration of the default base model ({@code 32 -> 32}) for a schema. */
@@ -117,7 +117,7 @@ public final class TabularModels {
     }
 
     /** A freshly initialised default base model ({@code 32 -> 32}) for a schema: one seed, one set of weights. */
-    public static MultiLayerNetwork baseModel(DataSchema schema, long seed) {
+    public static TaskModel baseModel(DataSchema schema, long seed) {
         return mlp(schema, DEFAULT_HIDDEN, seed);
     }
 

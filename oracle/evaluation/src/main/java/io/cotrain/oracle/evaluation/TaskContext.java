@@ -2,8 +2,10 @@ package io.cotrain.oracle.evaluation;
 
 import java.util.Arrays;
 import java.util.Objects;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Everything a validator needs to evaluate the contributions of one task: the schema, the held-out set, the current
@@ -30,7 +32,7 @@ public final class TaskContext {
     private final TabularDataset heldOutData;
     private final DataSet heldOut;
     private final int[] heldOutLabels;
-    private final MultiLayerNetwork globalModel;
+    private final TaskModel globalModel;
     private final byte[] globalModelBytes;
     private final String globalModelSha256;
     private final float[] globalParameters;
@@ -44,7 +46,7 @@ public final class TaskContext {
             long taskId,
             DataSchema schema,
             TabularDataset heldOutData,
-            MultiLayerNetwork globalModel,
+            TaskModel globalModel,
             byte[] globalModelBytes,
             ModelArchitecture baseArchitecture,
             EvaluationLimits limits) {
@@ -56,7 +58,7 @@ public final class TaskContext {
         this.globalModel = globalModel;
         this.globalModelBytes = globalModelBytes.clone();
         this.globalModelSha256 = ModelCodec.sha256Hex(globalModelBytes);
-        this.globalParameters = ModelCodec.parameters(globalModel);
+        this.globalParameters = globalModel.parameters();
         this.baseArchitecture = baseArchitecture;
         this.limits = limits;
         this.baseline = HeldOutMetrics.measure(globalModel, heldOut, heldOutLabels, schema.metric());
@@ -85,8 +87,8 @@ public final class TaskContext {
         Objects.requireNonNull(limits, "limits");
         EvaluationRuntime.configure();
         TabularDataset heldOut = TabularDataset.parse(heldOutCsv, schema, limits);
-        MultiLayerNetwork global = readBaseModel(schema, globalModelZip, limits);
-        return new TaskContext(taskId, schema, heldOut, global, globalModelZip, ModelArchitecture.of(global), limits);
+        TaskModel global = readBaseModel(schema, globalModelZip, limits);
+        return new TaskContext(taskId, schema, heldOut, global, globalModelZip, global.architecture(), limits);
     }
 
     /**
@@ -101,16 +103,37 @@ public final class TaskContext {
      * @throws InvalidModelException when a guard rejects the bytes or the model does not fit the schema, naming the
      *                               mismatch
      */
-    public static MultiLayerNetwork readBaseModel(DataSchema schema, byte[] zip, EvaluationLimits limits) {
+    public static TaskModel readBaseModel(DataSchema schema, byte[] zip, EvaluationLimits limits) {
         Objects.requireNonNull(schema, "schema");
-        MultiLayerNetwork model = ModelCodec.read(zip, limits);
-        String misfit = ModelArchitecture.of(model).misfitFor(schema);
+        TaskModel model = ModelCodec.read(zip, limits);
+        String misfit = model.architecture().misfitFor(schema);
+        if (misfit == null) misfit = runMisfit(model.copy(), schema); // a run caches shapes in the configuration
         if (misfit != null) {
             throw new InvalidModelException("the model does not fit the schema (" + schema.featureCount()
                     + " features, " + (schema.metric().regression() ? "regression" : schema.classCount() + " classes")
                     + "): " + misfit);
         }
         return model;
+    }
+
+    /**
+     * Why the model cannot run on the schema's rows, or null if it can: it is run once on a row of zeros, which must
+     * give one output per class (one for regression). The shape rules of {@link ModelArchitecture#misfitFor} cannot
+     * tell whether a graph's layers fit each other; DL4J's own forward pass can.
+     */
+    private static String runMisfit(TaskModel model, DataSchema schema) {
+        long expected = schema.metric().regression() ? 1 : schema.classCount();
+        try {
+            INDArray out = model.output(Nd4j.zeros(DataType.FLOAT, 1, schema.featureCount()));
+            if (out.rank() != 2 || out.size(0) != 1 || out.size(1) != expected) {
+                return "on one row it gives outputs of shape " + Arrays.toString(out.shape()) + ", expected [1, "
+                        + expected + "]";
+            }
+            return null;
+        } catch (RuntimeException e) {
+            return "DL4J cannot run it on one row of " + schema.featureCount() + " features ("
+                    + String.valueOf(e.getMessage()).lines().findFirst().orElse("") + ")";
+        }
     }
 
     public long taskId() {
@@ -140,12 +163,12 @@ public final class TaskContext {
      * The current global model. Not thread-safe: do not run or train it concurrently; prefer {@link
      * #freshGlobalModel()}.
      */
-    public MultiLayerNetwork globalModel() {
+    public TaskModel globalModel() {
         return globalModel;
     }
 
     /** A new copy of the global model restored from its bytes (no updater state). */
-    public MultiLayerNetwork freshGlobalModel() {
+    public TaskModel freshGlobalModel() {
         return ModelCodec.read(globalModelBytes, limits, baseArchitecture);
     }
 
@@ -182,12 +205,12 @@ public final class TaskContext {
      * @throws InvalidModelException when the model is invalid
      */
     public TaskContext withGlobalModel(byte[] globalModelZip) {
-        MultiLayerNetwork global = ModelCodec.read(globalModelZip, limits, baseArchitecture);
+        TaskModel global = ModelCodec.read(globalModelZip, limits, baseArchitecture);
         return new TaskContext(taskId, schema, heldOutData, global, globalModelZip, baseArchitecture, limits);
     }
 
     /** Measures a candidate model on the held-out set. Do not run the candidate concurrently. */
-    public HeldOutMetrics measure(MultiLayerNetwork candidate) {
+    public HeldOutMetrics measure(TaskModel candidate) {
         return HeldOutMetrics.measure(candidate, heldOut, heldOutLabels, schema.metric());
     }
 
@@ -195,7 +218,7 @@ public final class TaskContext {
      * Measures a candidate model on at most {@value #ALONE_ROWS} held-out rows (every row of a smaller set), the same
      * rows for every update of the task. Do not run the candidate concurrently.
      */
-    public HeldOutMetrics measureAlone(MultiLayerNetwork candidate) {
+    public HeldOutMetrics measureAlone(TaskModel candidate) {
         return aloneRows.measure(candidate);
     }
 
@@ -205,7 +228,7 @@ public final class TaskContext {
     }
 
     /** Each held-out row's loss and gain ({@link HeldOutMetrics#rowOutcomes}) under a candidate model. */
-    public double[][] rowOutcomes(MultiLayerNetwork candidate) {
+    public double[][] rowOutcomes(TaskModel candidate) {
         return HeldOutMetrics.rowOutcomes(candidate, heldOut, heldOutLabels, schema.metric());
     }
 
@@ -214,17 +237,15 @@ public final class TaskContext {
      * compared with the base ({@link ModelArchitecture#differenceFrom}), never run: a setting the comparison does not
      * cover (a data format, weight noise) can then neither crash nor skew the evaluation.
      *
-     * @param parameters flat parameters of the base architecture ({@link ModelCodec#parameters})
+     * @param parameters flat parameters of the base architecture ({@link TaskModel#parameters})
      */
-    public MultiLayerNetwork modelWith(float[] parameters) {
-        var model =
-                new MultiLayerNetwork(globalModel.getLayerWiseConfigurations().clone());
-        model.init();
-        ModelCodec.setParameters(model, parameters);
+    public TaskModel modelWith(float[] parameters) {
+        TaskModel model = globalModel.blank();
+        model.setParameters(parameters);
         return model;
     }
 
-    /** A copy of the global model's flat parameters ({@link ModelCodec#parameters}). */
+    /** A copy of the global model's flat parameters ({@link TaskModel#parameters}). */
     public float[] globalParameters() {
         return globalParameters.clone();
     }

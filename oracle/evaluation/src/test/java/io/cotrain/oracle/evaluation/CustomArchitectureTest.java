@@ -23,19 +23,20 @@ class CustomArchitectureTest {
         return TaskContext.create(9, SCHEMA, Fixtures.TASK.heldOutCsv(), base, EvaluationLimits.defaults());
     }
 
-    private static byte[] trainedFrom(MultiLayerNetwork model, int contributor) {
+    private static byte[] trainedFrom(TaskModel model, int contributor) {
         var shard = Fixtures.TASK.shard(contributor, 2_000).toDataSet();
         return ModelCodec.write(LocalTraining.train(model, shard, 5, 100 + contributor));
     }
 
     @Test
     void mlpTemplate_buildsTheChosenLayers_andTheDefaultIsTheBaseModel() {
-        var architecture = ModelArchitecture.of(TabularModels.mlp(SCHEMA, CUSTOM, 1));
+        var architecture = TabularModels.mlp(SCHEMA, CUSTOM, 1).architecture();
         assertThat(architecture.summary()).isEqualTo("8-16-8-3 [relu, relu, softmax] 307 params");
         assertThat(architecture.misfitFor(SCHEMA)).isNull();
         assertThat(ModelCodec.write(TabularModels.mlp(SCHEMA, TabularModels.defaultHiddenLayers(), 5)))
                 .isEqualTo(ModelCodec.write(TabularModels.baseModel(SCHEMA, 5)));
-        assertThat(ModelArchitecture.of(TabularModels.mlp(SCHEMA, new int[] {1024, 1, 2, 3, 4, 5, 6, 7}, 1))
+        assertThat(TabularModels.mlp(SCHEMA, new int[] {1024, 1, 2, 3, 4, 5, 6, 7}, 1)
+                        .architecture()
                         .layers())
                 .hasSize(9);
     }
@@ -117,8 +118,9 @@ class CustomArchitectureTest {
                 .hasMessageContaining("(multi-class cross-entropy)");
         assertThatThrownBy(() -> TaskContext.readBaseModel(SCHEMA, outputOnly(), limits))
                 .hasMessageContaining("the model has 1 layers, expected an MLP of 1 to 8 hidden layers");
-        assertThat(ModelArchitecture.of(TaskContext.readBaseModel(
-                        SCHEMA, head(Activation.SOFTMAX, LossFunctions.LossFunction.MCXENT), limits)))
+        assertThat(TaskContext.readBaseModel(
+                                SCHEMA, head(Activation.SOFTMAX, LossFunctions.LossFunction.MCXENT), limits)
+                        .architecture())
                 .isNotNull();
     }
 
@@ -142,7 +144,7 @@ class CustomArchitectureTest {
                 .build();
         var model = new MultiLayerNetwork(conf);
         model.init();
-        return ModelCodec.write(model);
+        return ModelCodec.write(TaskModel.of(model));
     }
 
     private static byte[] outputOnly() {
@@ -158,6 +160,6 @@ class CustomArchitectureTest {
                 .build();
         var model = new MultiLayerNetwork(conf);
         model.init();
-        return ModelCodec.write(model);
+        return ModelCodec.write(TaskModel.of(model));
     }
 }

@@ -34,7 +34,7 @@ class ImageTaskTest {
         schema = SchemaDerivation.derive(
                         SyntheticImages.archive(10, 1), null, MissingValues.ERROR, TaskMetric.ACCURACY, LIMITS)
                 .schema();
-        MultiLayerNetwork base = ImageModels.baseModel(schema, 3);
+        TaskModel base = ImageModels.baseModel(schema, 3);
         LocalTraining.train(
                 base,
                 TabularDataset.parse(SyntheticImages.archive(10, 1), schema, LIMITS)
@@ -54,8 +54,8 @@ class ImageTaskTest {
         return bytes.toByteArray();
     }
 
-    private static MultiLayerNetwork trained(byte[] archive, int epochs) {
-        MultiLayerNetwork model = task.freshGlobalModel();
+    private static TaskModel trained(byte[] archive, int epochs) {
+        TaskModel model = task.freshGlobalModel();
         return LocalTraining.train(
                 model, TabularDataset.parse(archive, schema, LIMITS).toDataSet(), epochs, 1);
     }
@@ -174,7 +174,7 @@ class ImageTaskTest {
         byte[] shard = SyntheticImages.archive(40, 3);
         Evaluation honest = new ModelUpdateEvaluator().evaluate(task, ModelCodec.write(trained(shard, 8)));
         TaskContext better = task.withGlobalModel(ModelCodec.write(trained(shard, 8)));
-        MultiLayerNetwork flipped = better.freshGlobalModel();
+        TaskModel flipped = better.freshGlobalModel();
         var data = TabularDataset.parse(SyntheticImages.archive(40, 4), schema, LIMITS)
                 .toDataSet();
         var labels = data.getLabels();
@@ -198,7 +198,7 @@ class ImageTaskTest {
         var model = new MultiLayerNetwork(conf);
         model.init();
 
-        Evaluation evaluation = new ModelUpdateEvaluator().evaluate(task, ModelCodec.write(model));
+        Evaluation evaluation = new ModelUpdateEvaluator().evaluate(task, ModelCodec.write(TaskModel.of(model)));
 
         assertThat(evaluation.floorReason())
                 .hasValueSatisfying(reason -> assertThat(reason).startsWith("architecture mismatch"));
@@ -214,7 +214,7 @@ class ImageTaskTest {
         model.init();
         model.setParams(trained(SyntheticImages.archive(40, 3), 8).params());
 
-        Evaluation evaluation = new ModelUpdateEvaluator().evaluate(task, ModelCodec.write(model));
+        Evaluation evaluation = new ModelUpdateEvaluator().evaluate(task, ModelCodec.write(TaskModel.of(model)));
 
         assertThat(evaluation.floorReason()).isEmpty();
         assertThat(evaluation.score()).isGreaterThan(QualityScore.NEUTRAL);

@@ -13,13 +13,13 @@ class LocalTrainingTest {
         var b = LocalTraining.train(Fixtures.TASK.baseModel(), data, 2, 11);
         var c = LocalTraining.train(Fixtures.TASK.baseModel(), data, 2, 12);
         assertThat(ModelCodec.write(a)).isEqualTo(ModelCodec.write(b));
-        assertThat(ModelCodec.parameters(c)).isNotEqualTo(ModelCodec.parameters(a));
+        assertThat(c.parameters()).isNotEqualTo(a.parameters());
     }
 
     @Test
     void baseModelIsDeterministicPerSeed() {
         var schema = Fixtures.TASK.schema();
-        assertThat(ModelCodec.parameters(TabularModels.baseModel(schema, 5)))
-                .isEqualTo(ModelCodec.parameters(TabularModels.baseModel(schema, 5)));
+        assertThat(TabularModels.baseModel(schema, 5).parameters())
+                .isEqualTo(TabularModels.baseModel(schema, 5).parameters());
     }
 }

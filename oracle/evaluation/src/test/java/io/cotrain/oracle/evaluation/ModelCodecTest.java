@@ -32,29 +32,29 @@ class ModelCodecTest {
     @Test
     void withParametersCopiesTheTemplateWithOtherWeights() {
         var template = TabularModels.baseModel(SCHEMA, 42);
-        float[] templateParameters = ModelCodec.parameters(template);
-        float[] other = ModelCodec.parameters(TabularModels.baseModel(SCHEMA, 43));
+        float[] templateParameters = template.parameters();
+        float[] other = TabularModels.baseModel(SCHEMA, 43).parameters();
 
-        var copy = ModelCodec.withParameters(template, other);
+        var copy = template.withParameters(other);
 
-        assertThat(ModelCodec.parameters(copy)).isEqualTo(other);
+        assertThat(copy.parameters()).isEqualTo(other);
         assertThat(ModelCodec.sha256Hex(ModelCodec.write(copy)))
                 .as("canonical: the same parameters on the same template give the same bytes")
-                .isEqualTo(ModelCodec.sha256Hex(ModelCodec.write(ModelCodec.withParameters(template, other))));
-        assertThat(ModelCodec.parameters(template)).as("template unchanged").isEqualTo(templateParameters);
+                .isEqualTo(ModelCodec.sha256Hex(ModelCodec.write(template.withParameters(other))));
+        assertThat(template.parameters()).as("template unchanged").isEqualTo(templateParameters);
     }
 
     @Test
     void withParametersRefusesAWrongCountOrNonFiniteValues() {
         var template = TabularModels.baseModel(SCHEMA, 42);
-        int count = (int) template.numParams();
+        int count = (int) template.parameterCount();
 
-        assertThatThrownBy(() -> ModelCodec.withParameters(template, new float[count - 1]))
+        assertThatThrownBy(() -> template.withParameters(new float[count - 1]))
                 .isInstanceOf(InvalidModelException.class)
                 .hasMessage("the model has " + count + " parameters, got " + (count - 1));
         float[] withNaN = new float[count];
         withNaN[3] = Float.NaN;
-        assertThatThrownBy(() -> ModelCodec.withParameters(template, withNaN))
+        assertThatThrownBy(() -> template.withParameters(withNaN))
                 .isInstanceOf(InvalidModelException.class)
                 .hasMessageContaining("NaN or infinite");
     }
@@ -64,18 +64,19 @@ class ModelCodecTest {
         byte[] bytes = Fixtures.TASK.baseModelBytes();
         var restored = ModelCodec.read(bytes, LIMITS, BASE);
         assertThat(ModelCodec.write(restored)).isEqualTo(bytes);
-        assertThat(ModelCodec.parameters(restored)).isEqualTo(ModelCodec.parameters(Fixtures.TASK.baseModel()));
-        assertThat(ModelArchitecture.of(restored)).isEqualTo(BASE);
+        assertThat(restored.parameters()).isEqualTo(Fixtures.TASK.baseModel().parameters());
+        assertThat(restored.architecture()).isEqualTo(BASE);
     }
 
     @Test
     void modelSerializerReadsCodecBytesAndCodecReadsModelSerializerBytes() throws IOException {
         byte[] bytes = Fixtures.TASK.baseModelBytes();
         var viaSerializer = ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(bytes), false);
-        assertThat(ModelCodec.parameters(viaSerializer)).isEqualTo(ModelCodec.parameters(Fixtures.TASK.baseModel()));
+        assertThat(TaskModel.of(viaSerializer).parameters())
+                .isEqualTo(Fixtures.TASK.baseModel().parameters());
 
         var out = new ByteArrayOutputStream();
-        ModelSerializer.writeModel(Fixtures.TASK.baseModel(), out, true); // with updater state: ignored
+        ModelSerializer.writeModel(Fixtures.TASK.baseModel().network(), out, true); // with updater state: ignored
         var viaCodec = ModelCodec.read(out.toByteArray(), LIMITS, BASE);
         assertThat(ModelCodec.write(viaCodec)).isEqualTo(bytes);
     }
@@ -185,7 +186,7 @@ class ModelCodecTest {
                 .contains("shape header 'abc'");
         // a double vector of the right length is accepted
         assertThat(ModelCodec.read(withCoefficients(json, coefficients(1443, "DOUBLE", 1443)), LIMITS, BASE)
-                        .numParams())
+                        .parameterCount())
                 .isEqualTo(1443);
     }
 

@@ -7,7 +7,6 @@ import io.cotrain.oracle.evaluation.testing.SyntheticRegressionTask;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -106,10 +105,10 @@ class RegressionTaskTest {
     @Test
     void measure_wildOutputs_countTheCappedErrorPerRow() {
         TaskContext task = context(TaskMetric.MAE);
-        MultiLayerNetwork broken = task.freshGlobalModel();
-        float[] parameters = ModelCodec.parameters(broken);
+        TaskModel broken = task.freshGlobalModel();
+        float[] parameters = broken.parameters();
         parameters[parameters.length - 1] = 1e30f; // the output bias: every prediction is absurd
-        ModelCodec.setParameters(broken, parameters);
+        broken.setParameters(parameters);
 
         HeldOutMetrics metrics = task.measure(broken);
 
@@ -121,7 +120,7 @@ class RegressionTaskTest {
     @Test
     void evaluate_honestRegressionUpdate_scoresAboveNeutral() {
         TaskContext task = context(TaskMetric.MSE);
-        MultiLayerNetwork trained = SyntheticRegressionTask.trained(task, 400, 3, false, 10);
+        TaskModel trained = SyntheticRegressionTask.trained(task, 400, 3, false, 10);
 
         Evaluation evaluation = new ModelUpdateEvaluator().evaluate(task, ModelCodec.write(trained));
 
@@ -135,10 +134,10 @@ class RegressionTaskTest {
     @Test
     void evaluate_updateTrainedOnShuffledTargets_scoresBelowTheSlashThreshold() {
         TaskContext task = context(TaskMetric.MSE);
-        MultiLayerNetwork honest = SyntheticRegressionTask.trained(task, 400, 3, false, 10);
+        TaskModel honest = SyntheticRegressionTask.trained(task, 400, 3, false, 10);
         TaskContext trainedTask = task.withGlobalModel(ModelCodec.write(honest));
         // poison: targets negated, so the model learns the opposite trend
-        MultiLayerNetwork poisoned = SyntheticRegressionTask.trained(trainedTask, 400, 4, true, 10);
+        TaskModel poisoned = SyntheticRegressionTask.trained(trainedTask, 400, 4, true, 10);
 
         assertThat(new ModelUpdateEvaluator()
                         .evaluate(trainedTask, ModelCodec.write(poisoned))

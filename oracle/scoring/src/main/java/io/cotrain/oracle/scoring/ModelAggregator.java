@@ -6,11 +6,11 @@ import io.cotrain.oracle.aggregation.ModelUpdate;
 import io.cotrain.oracle.evaluation.HeldOutMetrics;
 import io.cotrain.oracle.evaluation.ModelCodec;
 import io.cotrain.oracle.evaluation.TaskContext;
+import io.cotrain.oracle.evaluation.TaskModel;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /**
  * Turns accepted model updates into the next global model: each update's DL4J file read with the evaluation guards,
@@ -51,9 +51,9 @@ public final class ModelAggregator {
         if (inputs.isEmpty()) throw new IllegalArgumentException("nothing to aggregate");
         List<ModelUpdate> updates = new ArrayList<>(inputs.size());
         for (Input input : inputs) {
-            MultiLayerNetwork model = ModelCodec.read(input.model(), base.limits(), base.baseArchitecture());
-            updates.add(ModelUpdate.weighted(
-                    input.contributionId().longValueExact(), ModelCodec.parameters(model), input.weight()));
+            TaskModel model = ModelCodec.read(input.model(), base.limits(), base.baseArchitecture());
+            updates.add(
+                    ModelUpdate.weighted(input.contributionId().longValueExact(), model.parameters(), input.weight()));
         }
         List<BigInteger> ids = inputs.stream()
                 .map(Input::contributionId)
@@ -70,16 +70,17 @@ public final class ModelAggregator {
      * @return the merge
      */
     public static Result merge(TaskContext target, byte[] sourceHead) {
-        MultiLayerNetwork source = ModelCodec.read(sourceHead, target.limits(), target.baseArchitecture());
+        TaskModel source = ModelCodec.read(sourceHead, target.limits(), target.baseArchitecture());
         float[] merged = new FedAvg()
                 .aggregate(List.of(
-                        new ModelUpdate(0, ModelCodec.parameters(target.freshGlobalModel()), 1, 1),
-                        new ModelUpdate(1, ModelCodec.parameters(source), 1, 1)));
+                        new ModelUpdate(0, target.freshGlobalModel().parameters(), 1, 1),
+                        new ModelUpdate(1, source.parameters(), 1, 1)));
         return build(target, merged, List.of());
     }
 
     private static Result build(TaskContext base, float[] parameters, List<BigInteger> ids) {
-        MultiLayerNetwork model = ModelCodec.withParameters(base.freshGlobalModel(), parameters);
+        TaskModel model = base.freshGlobalModel();
+        model.setParameters(parameters);
         byte[] bytes = ModelCodec.write(model);
         return new Result(bytes, ModelCodec.sha256Hex(bytes), base.measure(model), ids);
     }

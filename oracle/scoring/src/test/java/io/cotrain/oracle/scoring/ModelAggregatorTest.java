@@ -14,13 +14,16 @@ import io.cotrain.oracle.aggregation.Parallelism;
 import io.cotrain.oracle.aggregation.TrimmedMean;
 import io.cotrain.oracle.evaluation.EvaluationLimits;
 import io.cotrain.oracle.evaluation.InvalidModelException;
+import io.cotrain.oracle.evaluation.LocalTraining;
 import io.cotrain.oracle.evaluation.ModelCodec;
 import io.cotrain.oracle.evaluation.TaskContext;
 import io.cotrain.oracle.evaluation.testing.Contributions;
 import io.cotrain.oracle.evaluation.testing.SyntheticTabularTask;
+import io.cotrain.oracle.evaluation.testing.TwoBranchGraph;
 import java.math.BigInteger;
 import java.util.List;
 import org.assertj.core.data.Offset;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -61,6 +64,33 @@ class ModelAggregatorTest {
         assertThat(result.metrics())
                 .isEqualTo(base.withGlobalModel(result.model()).baseline());
         assertThat(result.metrics().accuracy()).isGreaterThan(base.baseline().accuracy());
+    }
+
+    @Test
+    void aggregate_graphTask_averagesInTheOwnersGraph_andTheNextGlobalModelIsThatGraph() {
+        byte[] graphBase = TwoBranchGraph.bytes(TwoBranchGraph.twoBranches(TASK.schema(), 3));
+        TaskContext graphTask =
+                TaskContext.create(2, TASK.schema(), TASK.heldOutCsv(), graphBase, EvaluationLimits.defaults());
+        byte[] a = ModelCodec.write(LocalTraining.train(
+                graphTask.freshGlobalModel(), TASK.shard(0, 2_000).toDataSet(), 3, 1));
+        byte[] b = ModelCodec.write(LocalTraining.train(
+                graphTask.freshGlobalModel(), TASK.shard(1, 2_000).toDataSet(), 3, 2));
+
+        ModelAggregator.Result result = ModelAggregator.aggregate(
+                graphTask,
+                new FedAvg(),
+                List.of(
+                        new ModelAggregator.Input(BigInteger.ONE, a, 1),
+                        new ModelAggregator.Input(BigInteger.TWO, b, 3)));
+
+        float[] expected = new FedAvg()
+                .aggregate(List.of(new ModelUpdate(1, parameters(a), 1, 1), new ModelUpdate(2, parameters(b), 3, 1)));
+        assertThat(parameters(result.model())).isEqualTo(expected);
+        var next = ModelCodec.read(result.model(), EvaluationLimits.defaults(), graphTask.baseArchitecture());
+        assertThat(next.network()).isInstanceOf(ComputationGraph.class);
+        assertThat(result.metrics().value()).isGreaterThan(graphTask.baseline().value());
+        assertThat(graphTask.withGlobalModel(result.model()).baseArchitecture())
+                .isEqualTo(graphTask.baseArchitecture());
     }
 
     @Test
@@ -153,6 +183,6 @@ class ModelAggregatorTest {
     }
 
     private static float[] parameters(byte[] model) {
-        return ModelCodec.parameters(ModelCodec.read(model, EvaluationLimits.defaults()));
+        return ModelCodec.read(model, EvaluationLimits.defaults()).parameters();
     }
 }

@@ -260,7 +260,7 @@ class RoundValuerTest {
     }
 
     private static float[] parameters(byte[] model) {
-        return ModelCodec.parameters(ModelCodec.read(model, EvaluationLimits.defaults()));
+        return ModelCodec.read(model, EvaluationLimits.defaults()).parameters();
     }
 
     /** The update with each parameter moved by a millionth of its size: a copy an attacker passes off as its own. */

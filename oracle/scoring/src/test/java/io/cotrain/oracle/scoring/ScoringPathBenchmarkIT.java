@@ -21,6 +21,7 @@ import io.cotrain.oracle.evaluation.SchemaDerivation;
 import io.cotrain.oracle.evaluation.TabularDataset;
 import io.cotrain.oracle.evaluation.TaskContext;
 import io.cotrain.oracle.evaluation.TaskMetric;
+import io.cotrain.oracle.evaluation.TaskModel;
 import io.cotrain.oracle.evaluation.testing.Contributions;
 import io.cotrain.oracle.evaluation.testing.SyntheticTabularTask;
 import io.cotrain.oracle.valuation.ValueScore;
@@ -35,7 +36,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -83,7 +83,7 @@ class ScoringPathBenchmarkIT {
         DataSchema schema = SchemaDerivation.derive(
                         SyntheticImages.archive(10, 1), null, MissingValues.ERROR, TaskMetric.ACCURACY, limits)
                 .schema();
-        MultiLayerNetwork base = ImageModels.baseModel(schema, 3);
+        TaskModel base = ImageModels.baseModel(schema, 3);
         LocalTraining.train(
                 base,
                 TabularDataset.parse(SyntheticImages.archive(10, 1), schema, limits)
@@ -93,7 +93,7 @@ class ScoringPathBenchmarkIT {
         byte[] baseBytes = ModelCodec.write(base);
         List<byte[]> models = new ArrayList<>();
         for (int i = 0; i < MODELS; i++) {
-            MultiLayerNetwork update = ModelCodec.read(baseBytes, limits);
+            TaskModel update = ModelCodec.read(baseBytes, limits);
             var shard = TabularDataset.parse(SyntheticImages.archive(20, 100 + i), schema, limits);
             models.add(ModelCodec.write(LocalTraining.train(update, shard.toDataSet(), 3, i)));
         }
@@ -289,7 +289,7 @@ class ScoringPathBenchmarkIT {
 
     /** What DL4J alone does to evaluate a submitted model: restore it from its bytes and evaluate it on the rows. */
     private static double bareEvaluation(byte[] model, TaskContext context) throws Exception {
-        MultiLayerNetwork network = ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(model), false);
+        var network = ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(model), false);
         Evaluation evaluation = new Evaluation(context.schema().classCount());
         evaluation.eval(
                 context.heldOut().getLabels(), network.output(context.heldOut().getFeatures()));

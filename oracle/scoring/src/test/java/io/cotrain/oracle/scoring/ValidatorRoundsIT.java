@@ -333,8 +333,8 @@ class ValidatorRoundsIT {
         float[] expected = new FedAvg()
                 .aggregate(List.of(
                         new ModelUpdate(0, parametersOf(models, parents.getFirst()), 1, 1),
-                        new ModelUpdate(1, ModelCodec.parameters(baseContext().freshGlobalModel()), 1, 1)));
-        assertThat(ModelCodec.parameters(ModelCodec.read(merged, EvaluationLimits.defaults())))
+                        new ModelUpdate(1, baseContext().freshGlobalModel().parameters(), 1, 1)));
+        assertThat(ModelCodec.read(merged, EvaluationLimits.defaults()).parameters())
                 .isEqualTo(expected);
     }
 
@@ -344,7 +344,8 @@ class ValidatorRoundsIT {
     }
 
     private static float[] parametersOf(ModelRegistry models, BigInteger commitId) throws Exception {
-        return ModelCodec.parameters(ModelCodec.read(modelOf(models, commitId), EvaluationLimits.defaults()));
+        return ModelCodec.read(modelOf(models, commitId), EvaluationLimits.defaults())
+                .parameters();
     }
 
     private static byte[] modelOf(ModelRegistry models, BigInteger commitId) throws Exception {

@@ -4,13 +4,12 @@ import io.cotrain.oracle.aggregation.AggregationRule;
 import io.cotrain.oracle.aggregation.FedAvg;
 import io.cotrain.oracle.aggregation.ModelUpdate;
 import io.cotrain.oracle.evaluation.HeldOutSample;
-import io.cotrain.oracle.evaluation.ModelCodec;
 import io.cotrain.oracle.evaluation.TaskContext;
+import io.cotrain.oracle.evaluation.TaskModel;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedDeque;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /**
  * The round's game on held-out rows: a coalition's utility rows are minus each row's loss under the coalition's
@@ -36,7 +35,7 @@ final class HeldOutGame implements CoalitionGame {
     private final List<ModelUpdate> updates;
     private final float[] global;
     private final HeldOutSample sample;
-    private final ConcurrentLinkedDeque<MultiLayerNetwork> networks = new ConcurrentLinkedDeque<>();
+    private final ConcurrentLinkedDeque<TaskModel> networks = new ConcurrentLinkedDeque<>();
 
     /**
      * @param task the task, with the global model the updates were trained from
@@ -60,10 +59,10 @@ final class HeldOutGame implements CoalitionGame {
     @Override
     public double[] utility(BitSet coalition) {
         float[] parameters = coalition.isEmpty() ? global : aggregate(coalition);
-        MultiLayerNetwork network = networks.poll();
+        TaskModel network = networks.poll();
         if (network == null) network = task.freshGlobalModel();
         try {
-            ModelCodec.setParameters(network, parameters);
+            network.setParameters(parameters);
             double[][] outcomes = sample.rowOutcomes(network);
             int rows = rows();
             double[] utilities = new double[2 * rows];

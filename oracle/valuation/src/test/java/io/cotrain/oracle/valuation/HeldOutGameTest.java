@@ -32,7 +32,10 @@ class HeldOutGameTest {
         for (int contributor = 1; contributor <= ShapleyEstimator.EXACT_MAX_PLAYERS + 2; contributor++) {
             byte[] model = contributions.honestUpdate(contributor);
             updates.add(new ModelUpdate(
-                    contributor, ModelCodec.parameters(ModelCodec.read(model, EvaluationLimits.defaults())), 1, 1));
+                    contributor,
+                    ModelCodec.read(model, EvaluationLimits.defaults()).parameters(),
+                    1,
+                    1));
         }
     }
 

@@ -169,9 +169,11 @@ class RoundValuationTest {
         List<UpdateScreen.Update> round = new ArrayList<>();
         for (int i = 1; i <= 3; i++) {
             var trained = SyntheticRegressionTask.trained(regression, 300, 10 + i, false, 10);
-            round.add(update(i, ModelCodec.parameters(trained)));
+            round.add(update(i, trained.parameters()));
         }
-        round.add(update(4, ModelCodec.parameters(SyntheticRegressionTask.trained(regression, 300, 14, true, 10))));
+        round.add(update(
+                4,
+                SyntheticRegressionTask.trained(regression, 300, 14, true, 10).parameters()));
 
         List<RoundValuation.Valued> valued =
                 RoundValuation.value(regression, new FedAvg(), round, List.of(), 77, SCALE, ValuationMethod.SHAPLEY);
@@ -219,6 +221,6 @@ class RoundValuationTest {
     }
 
     private static float[] parameters(byte[] model) {
-        return ModelCodec.parameters(ModelCodec.read(model, EvaluationLimits.defaults()));
+        return ModelCodec.read(model, EvaluationLimits.defaults()).parameters();
     }
 }

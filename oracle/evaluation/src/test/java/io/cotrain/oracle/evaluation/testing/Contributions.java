@@ -5,6 +5,7 @@ import io.cotrain.oracle.evaluation.LocalTraining;
 import io.cotrain.oracle.evaluation.ModelCodec;
 import io.cotrain.oracle.evaluation.TabularDataset;
 import io.cotrain.oracle.evaluation.TabularModels;
+import io.cotrain.oracle.evaluation.TaskModel;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -62,7 +63,7 @@ public final class Contributions {
         return trainedOn(csv, contributor, task.baseModel());
     }
 
-    private byte[] trainedOn(byte[] csv, int contributor, MultiLayerNetwork model) {
+    private byte[] trainedOn(byte[] csv, int contributor, TaskModel model) {
         var data = TabularDataset.parse(csv, task.schema(), EvaluationLimits.defaults());
         LocalTraining.train(model, data.toDataSet(), EPOCHS, task.seed() + contributor);
         return ModelCodec.write(model);
@@ -99,7 +100,7 @@ public final class Contributions {
                 .build();
         var model = new MultiLayerNetwork(conf);
         model.init();
-        return ModelCodec.write(model);
+        return ModelCodec.write(TaskModel.of(model));
     }
 
     /** The base architecture with tanh instead of relu in the first layer: same sizes, wrong activation. */
@@ -128,7 +129,7 @@ public final class Contributions {
                 .build();
         var model = new MultiLayerNetwork(conf);
         model.init();
-        return ModelCodec.write(model);
+        return ModelCodec.write(TaskModel.of(model));
     }
 
     /** An honest-looking update with some weights set to NaN and one to +infinity. */

@@ -10,10 +10,10 @@ import io.cotrain.oracle.evaluation.TabularDataset;
 import io.cotrain.oracle.evaluation.TabularModels;
 import io.cotrain.oracle.evaluation.TaskContext;
 import io.cotrain.oracle.evaluation.TaskMetric;
+import io.cotrain.oracle.evaluation.TaskModel;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.SplittableRandom;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /**
  * SYNTHETIC TEST DATA: a deterministic regression task for tests only, {@code Mpg = 0.004 Weight - 0.05 Length + 30 +
@@ -50,7 +50,7 @@ public final class SyntheticRegressionTask {
     /** The task with 600 held-out rows and the template model trained one epoch on the sample. */
     public static TaskContext context(long taskId, TaskMetric metric) {
         DataSchema schema = schema(metric);
-        MultiLayerNetwork model = TabularModels.baseModel(schema, 7);
+        TaskModel model = TabularModels.baseModel(schema, 7);
         LocalTraining.train(
                 model,
                 TabularDataset.parse(csv(200, SAMPLE_STREAM), schema, LIMITS).toDataSet(),
@@ -60,14 +60,14 @@ public final class SyntheticRegressionTask {
     }
 
     /** The task's global model trained on {@code rows} rows of {@code stream}, negated targets if {@code poisoned}. */
-    public static MultiLayerNetwork trained(TaskContext task, int rows, long stream, boolean poisoned, int epochs) {
+    public static TaskModel trained(TaskContext task, int rows, long stream, boolean poisoned, int epochs) {
         String data = new String(csv(rows, stream), StandardCharsets.UTF_8);
         if (poisoned) {
             data = data.lines()
                     .map(line -> line.startsWith("Name") ? line : line.replaceAll(",([0-9.]+)$", ",-$1"))
                     .reduce("", (a, b) -> a + b + "\n");
         }
-        MultiLayerNetwork model = task.freshGlobalModel();
+        TaskModel model = task.freshGlobalModel();
         TabularDataset rowsRead = TabularDataset.parse(data.getBytes(StandardCharsets.UTF_8), task.schema(), LIMITS);
         return LocalTraining.train(model, rowsRead.toDataSet(), epochs, stream);
     }

@@ -7,13 +7,13 @@ import io.cotrain.oracle.evaluation.ModelCodec;
 import io.cotrain.oracle.evaluation.TabularDataset;
 import io.cotrain.oracle.evaluation.TabularModels;
 import io.cotrain.oracle.evaluation.TaskContext;
+import io.cotrain.oracle.evaluation.TaskModel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.function.IntUnaryOperator;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /**
  * SYNTHETIC TEST DATA: a deterministic generator of a tabular classification task, for tests and benchmarks only.
@@ -110,7 +110,7 @@ public final class SyntheticTabularTask {
     }
 
     /** The base (initial global) model: the base architecture from the task seed, one epoch on the warm-up rows. */
-    public MultiLayerNetwork baseModel() {
+    public TaskModel baseModel() {
         return ModelCodec.read(baseModelBytes(), EvaluationLimits.defaults());
     }
 

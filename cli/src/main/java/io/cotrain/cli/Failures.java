@@ -8,6 +8,7 @@ import io.cotrain.client.EventQueryException;
 import io.cotrain.client.InsufficientBalanceException;
 import io.cotrain.client.StakeBelowMinimumException;
 import io.cotrain.client.TransactionRejectedException;
+import io.cotrain.contracts.ContributionKind;
 import io.cotrain.contracts.RoundPhase;
 import io.cotrain.ipfs.ContentMismatchException;
 import io.cotrain.ipfs.IpfsException;
@@ -16,7 +17,9 @@ import io.cotrain.oracle.evaluation.DatasetFormatException;
 import io.cotrain.oracle.evaluation.InvalidModelException;
 import java.io.IOException;
 import java.math.BigInteger;
+import java.util.Arrays;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * Turns whatever a command ran into into one message that says what to fix: the protocol's custom errors (decoded by
@@ -29,6 +32,11 @@ public final class Failures {
     static final String PAUSED = "the protocol is paused: registrations, stake increases, submissions and model "
             + "registrations wait until it is resumed, and round windows stand still meanwhile; claims, unstake "
             + "requests and withdrawals still work";
+
+    /** The kinds there are, as a revert of an unknown kind lists them: "0 model update, 1 dataset, ...". */
+    private static final String KNOWN_KINDS = Arrays.stream(ContributionKind.values())
+            .map(kind -> kind.onChain() + " " + kind.label())
+            .collect(Collectors.joining(", "));
 
     private Failures() {}
 
@@ -305,8 +313,7 @@ public final class Failures {
             case "TaskIdTooLarge" -> "task " + error.text("taskId", 0) + " is out of range: task ids are below 2^32";
             case "ZeroContentDigest" -> "the manifest digest must not be zero";
             case "UnknownContributionType" ->
-                "contribution kind " + error.text("kind", 0) + " does not exist "
-                        + "(0 model update, 1 dataset, 2 validation work)";
+                "contribution kind " + error.text("kind", 0) + " does not exist (" + KNOWN_KINDS + ")";
             case "NotModelOwner" ->
                 error.text("caller", 1) + " does not own model " + error.text("modelId", 0)
                         + ": branch operations and sharing its held-out set are the model NFT holder's; use its wallet";
@@ -335,20 +342,24 @@ public final class Failures {
 
     private static String wrongPhase(DecodedError error, FailureContext context) {
         BigInteger round = error.number("round", 0);
-        String expected = phase(error.number("expected", 1));
-        String actual = phase(error.number("actual", 2));
-        StringBuilder message = new StringBuilder(
-                "round " + round + " is in its " + actual + " phase, this needs its " + expected + " phase");
+        Optional<RoundPhase> expected = phase(error.number("expected", 1));
+        Optional<RoundPhase> actual = phase(error.number("actual", 2));
+        StringBuilder message = new StringBuilder("round " + round + " is in its "
+                + actual.map(RoundPhase::label).orElse("unknown (" + error.number("actual", 2) + ")")
+                + " phase, this needs its "
+                + expected.map(RoundPhase::label).orElse("unknown (" + error.number("expected", 1) + ")")
+                + " phase");
         context.roundTimes(round).ifPresent(times -> {
-            BigInteger end = switch (actual) {
-                case "submission" -> times.submissionEnd();
-                case "commit" -> times.commitEnd();
-                case "reveal" -> times.revealEnd();
-                default -> null;
-            };
+            BigInteger end = actual.map(phase -> switch (phase) {
+                        case SUBMISSION -> times.submissionEnd();
+                        case COMMIT -> times.commitEnd();
+                        case REVEAL -> times.revealEnd();
+                        default -> null;
+                    })
+                    .orElse(null);
             if (end != null) {
                 message.append(": the ")
-                        .append(actual)
+                        .append(actual.get().label())
                         .append(" phase ends at block ")
                         .append(end)
                         .append(" (the chain is at block ")
@@ -359,11 +370,12 @@ public final class Failures {
         return message.toString();
     }
 
-    private static String phase(BigInteger ordinal) {
+    /** The phase of that number, or empty for one this code does not know (a newer protocol). */
+    private static Optional<RoundPhase> phase(BigInteger ordinal) {
         try {
-            return RoundPhase.of(ordinal).label();
+            return Optional.of(RoundPhase.of(ordinal));
         } catch (IllegalArgumentException unknown) {
-            return "unknown (" + ordinal + ")";
+            return Optional.empty();
         }
     }
 

@@ -67,8 +67,8 @@ final class RegisterModelCommand extends ContributorCommand {
             names = "--rule",
             defaultValue = "fedavg",
             paramLabel = "RULE",
-            description =
-                    "aggregation rule: fedavg, median, trimmed-mean, krum, multi-krum " + "(default: ${DEFAULT-VALUE})")
+            completionCandidates = AggregationRuleNames.class,
+            description = "aggregation rule: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
     String rule;
 
     @Option(

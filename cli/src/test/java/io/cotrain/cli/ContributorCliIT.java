@@ -9,6 +9,7 @@ import io.cotrain.client.EventReader;
 import io.cotrain.contracts.ContributionKind;
 import io.cotrain.contracts.ContributionStatus;
 import io.cotrain.contracts.DeploymentAddresses;
+import io.cotrain.contracts.RoundPhase;
 import io.cotrain.contracts.ScoreCommitment;
 import io.cotrain.contracts.generated.CotrainProtocol;
 import io.cotrain.contracts.generated.ModelRegistry;
@@ -59,6 +60,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
@@ -93,7 +95,6 @@ class ContributorCliIT {
     private static final Credentials ADMIN = DevAccounts.account(0);
     private static final Credentials VALIDATOR = DevAccounts.account(1);
     private static final Pattern DIGEST = Pattern.compile("manifest digest: (0x[0-9a-f]{64})");
-    private static final int PENDING = 1;
     private static final BigInteger MAX_CONTRIBUTIONS_PER_ROUND = BigInteger.valueOf(22);
     private static final BigInteger MAX_CONTRIBUTIONS_PER_CONTRIBUTOR = BigInteger.valueOf(23);
 
@@ -266,7 +267,7 @@ class ContributorCliIT {
         assertThat(recorded.taskId).isEqualTo(BigInteger.valueOf(TASK));
         assertThat(recorded.kind).isEqualTo(BigInteger.ZERO);
         assertThat(recorded.contributor).isEqualToIgnoringCase(alice.getAddress());
-        assertThat(recorded.status.intValue()).isEqualTo(PENDING);
+        assertThat(ContributionStatus.of(recorded.status)).isEqualTo(ContributionStatus.PENDING);
         assertThat(profile(alice).lockedStake).isEqualTo(tokens(10));
 
         // The files written, and what IPFS holds: the manifest, listing the weights only, and the weights.
@@ -1377,7 +1378,7 @@ class ContributorCliIT {
         builder.environment().put("COTRAIN_SKIP_BUILD", "1");
         builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
         Process process = builder.start();
-        if (!process.waitFor(3, java.util.concurrent.TimeUnit.MINUTES)) {
+        if (!process.waitFor(3, TimeUnit.MINUTES)) {
             LocalProcesses.stopTree(process, Duration.ofSeconds(5));
             throw new AssertionError("cli/cotrain " + String.join(" ", args) + " did not finish within 3 minutes");
         }
@@ -1537,8 +1538,8 @@ class ContributorCliIT {
                 .send();
         anvil.mineTo(info.revealEndBlock);
         chain.protocol(ADMIN).finalize(round, digests).send();
-        assertThat(reader.roundInfo(round).send().phase.intValue())
+        assertThat(RoundPhase.of(reader.roundInfo(round).send().phase))
                 .as("round " + round + " finalized")
-                .isEqualTo(4);
+                .isEqualTo(RoundPhase.FINALIZED);
     }
 }

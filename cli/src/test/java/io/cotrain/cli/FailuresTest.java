@@ -235,6 +235,20 @@ class FailuresTest {
     }
 
     @Test
+    void wrongPhase_ofAPhaseThisCodeDoesNotKnow_namesItsNumber() {
+        var reverted = revert("WrongPhase(uint256,uint8,uint8)", new Uint256(7), new Uint8(0), new Uint8(9));
+        assertThat(describe(reverted, "submit").getMessage())
+                .isEqualTo("round 7 is in its unknown (9) phase, this needs its submission phase");
+    }
+
+    @Test
+    void unknownContributionType_listsTheKindsThereAre() {
+        var reverted = revert("UnknownContributionType(uint8)", new Uint8(7));
+        assertThat(describe(reverted, "submit").getMessage())
+                .isEqualTo("contribution kind 7 does not exist (0 model update, 1 dataset, 2 validation work)");
+    }
+
+    @Test
     void insufficientTokenBalanceSaysBalanceAndNeed() {
         var reverted = revert(
                 "ERC20InsufficientBalance(address,uint256,uint256)", new Address(ACCOUNT), tokens(40), tokens(100));

@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -34,8 +35,7 @@ class InitModelCommandTest {
     }
 
     private static String[] args(String... extra) {
-        var all = new java.util.ArrayList<>(
-                List.of("init-model", "--features", "a,b,c", "--label", "y", "--classes", "4"));
+        var all = new ArrayList<>(List.of("init-model", "--features", "a,b,c", "--label", "y", "--classes", "4"));
         all.addAll(List.of(extra));
         return all.toArray(String[]::new);
     }

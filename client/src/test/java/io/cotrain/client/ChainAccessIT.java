@@ -4,6 +4,7 @@ import static io.cotrain.contracts.testing.CotrainClients.tokens;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.cotrain.contracts.ContributionKind;
 import io.cotrain.contracts.generated.CotrainProtocol;
 import io.cotrain.contracts.generated.CotrainProtocol.ContributionSubmittedEventResponse;
 import io.cotrain.contracts.generated.CotrainProtocol.RoundOpenedEventResponse;
@@ -94,7 +95,7 @@ class ChainAccessIT {
     void reportsARevertFoundWhileEstimatingWithItsCustomError(AnvilNode anvil) {
         TransactionSender sender = sender(anvil, DevAccounts.account(7));
         String data = chain.protocol(DevAccounts.account(7))
-                .submitContribution(BigInteger.ZERO, new byte[32], BigInteger.ONE)
+                .submitContribution(ContributionKind.MODEL_UPDATE.onChain(), new byte[32], BigInteger.ONE)
                 .encodeFunctionCall();
 
         assertThatThrownBy(() ->
@@ -169,9 +170,9 @@ class ChainAccessIT {
     }
 
     private static BigInteger submit(CotrainProtocol protocol, int seed) throws Exception {
-        return CotrainProtocol.getContributionSubmittedEvents(
-                        protocol.submitContribution(BigInteger.ZERO, digest(seed), BigInteger.ONE)
-                                .send())
+        return CotrainProtocol.getContributionSubmittedEvents(protocol.submitContribution(
+                                ContributionKind.MODEL_UPDATE.onChain(), digest(seed), BigInteger.ONE)
+                        .send())
                 .getFirst()
                 .id;
     }

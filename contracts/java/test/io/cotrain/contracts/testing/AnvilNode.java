@@ -13,7 +13,6 @@ import org.web3j.protocol.Web3j;
 import org.web3j.protocol.core.Request;
 import org.web3j.protocol.core.methods.response.VoidResponse;
 import org.web3j.protocol.http.HttpService;
-import org.web3j.utils.Numeric;
 
 /**
  * A real anvil node on a free loopback port, started from the native binary, with automine on (every transaction is
@@ -120,20 +119,12 @@ public final class AnvilNode implements AutoCloseable {
      * @param blocks how many
      */
     public void mine(long blocks) {
-        if (blocks <= 0) return;
-        try {
-            VoidResponse response = new Request<>(
-                            "anvil_mine",
-                            List.of(Numeric.encodeQuantity(BigInteger.valueOf(blocks))),
-                            rpc,
-                            VoidResponse.class)
-                    .send();
-            if (response.hasError())
-                throw new IllegalStateException(
-                        "anvil_mine: " + response.getError().getMessage());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        blocks().mine(blocks);
+    }
+
+    /** Mining on this node ({@link ChainBlocks}). */
+    public ChainBlocks blocks() {
+        return new ChainBlocks(rpc);
     }
 
     /**

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cotrain.contracts.DeploymentAddresses;
+import io.cotrain.contracts.ProtocolParameter;
 import io.cotrain.contracts.generated.CotrainProtocol;
 import io.cotrain.contracts.generated.CotrainTimelock;
 import io.cotrain.contracts.generated.ModelRegistry;
@@ -30,10 +31,6 @@ class DeployScriptIT {
     /** ERC-1967 implementation slot: bytes32(uint256(keccak256("eip1967.proxy.implementation")) - 1). */
     private static final BigInteger IMPLEMENTATION_SLOT =
             Numeric.toBigInt("0x360894a13ba1a3210667c828492db98dca3e2076cc3735a920a3ca505d382bbc");
-
-    private static final int VALIDATOR_UNBONDING_BLOCKS = 8;
-    private static final int QUORUM_BPS = 14;
-    private static final int SUBMISSION_BLOCKS = 15;
 
     private final Credentials admin = DevAccounts.account(0);
     private final Credentials validator = DevAccounts.account(1);
@@ -75,9 +72,11 @@ class DeployScriptIT {
                 .isEqualToIgnoringCase(addresses.modelRegistry());
         assertThat(implementationOf(anvil, addresses.protocol()))
                 .isEqualToIgnoringCase(addresses.protocolImplementation());
-        assertThat(protocol.parameter(BigInteger.valueOf(SUBMISSION_BLOCKS)).send())
+        assertThat(protocol.parameter(ProtocolParameter.SUBMISSION_BLOCKS.index())
+                        .send())
                 .isEqualTo(BigInteger.valueOf(12));
-        assertThat(protocol.parameter(BigInteger.valueOf(QUORUM_BPS)).send()).isEqualTo(BigInteger.valueOf(6_666));
+        assertThat(protocol.parameter(ProtocolParameter.QUORUM_BPS.index()).send())
+                .isEqualTo(BigInteger.valueOf(6_666));
         assertThat(registry.validatorInfo(validator.getAddress()).send().admitted)
                 .isTrue();
         assertThat(chain.token(admin).balanceOf(contributor.getAddress()).send())
@@ -114,7 +113,7 @@ class DeployScriptIT {
         // its exit window is two rounds of 12 + 10 + 10 blocks and the longest unbonding delay (two rounds again),
         // and its delay that window at 12 seconds a block
         CotrainTimelock governance = CotrainTimelock.load(timelock, anvil.web3j(), admin, CotrainClients.GAS);
-        BigInteger unbondingBlocks = protocol.parameter(BigInteger.valueOf(VALIDATOR_UNBONDING_BLOCKS))
+        BigInteger unbondingBlocks = protocol.parameter(ProtocolParameter.VALIDATOR_UNBONDING_BLOCKS.index())
                 .send();
         BigInteger exitBlocks = governance.exitBlocks().send();
         assertThat(exitBlocks).isEqualTo(BigInteger.valueOf(2 * (12 + 10 + 10)).add(unbondingBlocks));
@@ -153,7 +152,8 @@ class DeployScriptIT {
         assertThat(protocol.poolTotals().send().component2())
                 .as("state survives the upgrade")
                 .isEqualTo(tokens(2_000));
-        assertThat(protocol.parameter(BigInteger.valueOf(SUBMISSION_BLOCKS)).send())
+        assertThat(protocol.parameter(ProtocolParameter.SUBMISSION_BLOCKS.index())
+                        .send())
                 .isEqualTo(BigInteger.valueOf(12));
     }
 

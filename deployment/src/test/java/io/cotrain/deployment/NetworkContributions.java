@@ -1,5 +1,7 @@
 package io.cotrain.deployment;
 
+import io.cotrain.contracts.ContributionStatus;
+import io.cotrain.contracts.generated.CotrainProtocol;
 import io.cotrain.contracts.testing.CotrainClients;
 import io.cotrain.contracts.testing.DevAccounts;
 import io.cotrain.deployment.demo.DemoTask;
@@ -23,6 +25,9 @@ import org.web3j.crypto.Credentials;
 
 /** Contributions the network tests make as a contributor would: trained updates and raw files, through the chain. */
 final class NetworkContributions {
+    /** Longest a round of the local network takes to end (its blocks come every second or two). */
+    private static final Duration ROUND_END = Duration.ofMinutes(5);
+
     private NetworkContributions() {}
 
     /**
@@ -104,20 +109,23 @@ final class NetworkContributions {
 
     private static boolean settled(CotrainClients chain, Iterable<byte[]> digests) throws Exception {
         for (byte[] digest : digests) {
-            if (chain.protocol(DevAccounts.account(0))
-                            .contribution(digest)
-                            .send()
-                            .status
-                            .intValue()
-                    == 1) return false;
+            var status = ContributionStatus.of(
+                    chain.protocol(DevAccounts.account(0)).contribution(digest).send().status);
+            if (status == ContributionStatus.PENDING) return false;
         }
         return true;
     }
 
     /** Mines nothing, waits for the chain to enter a new round: a round's submissions then share its window. */
     static BigInteger awaitFreshRound(CotrainClients chain) throws Exception {
-        BigInteger now = chain.protocol(DevAccounts.account(0)).currentRound().send();
-        while (chain.protocol(DevAccounts.account(0)).currentRound().send().equals(now)) Thread.sleep(200);
+        CotrainProtocol protocol = chain.protocol(DevAccounts.account(0));
+        BigInteger now = protocol.currentRound().send();
+        Await.until(
+                "round " + now + " to end",
+                ROUND_END,
+                Duration.ofMillis(200),
+                () -> !protocol.currentRound().send().equals(now),
+                () -> "");
         return now.add(BigInteger.ONE);
     }
 }

@@ -3,6 +3,7 @@ package io.cotrain.deployment;
 import static io.cotrain.contracts.testing.CotrainClients.tokens;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cotrain.contracts.ContributionKind;
 import io.cotrain.contracts.ContributionStatus;
 import io.cotrain.contracts.generated.CotrainProtocol;
 import io.cotrain.contracts.testing.CotrainClients;
@@ -85,7 +86,7 @@ class SpamRoundIT {
                             nonce.add(BigInteger.valueOf(i)),
                             chain.addresses().protocol(),
                             "submitContribution(uint8,bytes32,uint256)",
-                            "0",
+                            ContributionKind.MODEL_UPDATE.onChain().toString(),
                             Numeric.toHexString(digest),
                             "1");
                 }

@@ -147,13 +147,7 @@ final class NetworkClients implements AutoCloseable {
      * @return that round
      */
     BigInteger freshRound() throws Exception {
-        BigInteger now = currentRound();
-        BigInteger round = now;
-        while (round.equals(now)) {
-            blocks.mine(1);
-            round = currentRound();
-        }
-        return round;
+        return blocks.mineToNextRound(chain.protocol(ADMIN));
     }
 
     /** @return the round's phase on chain */

@@ -4,6 +4,7 @@ import io.cotrain.cli.CliEnvironment;
 import io.cotrain.cli.CotrainCli;
 import io.cotrain.client.ContractCalls;
 import io.cotrain.client.ReadOnlyContracts;
+import io.cotrain.contracts.AggregationMethod;
 import io.cotrain.contracts.AggregationWeight;
 import io.cotrain.contracts.ContributionKind;
 import io.cotrain.contracts.ContributionStatus;
@@ -242,7 +243,7 @@ public final class DemoRounds {
                 "--held-out",
                 taskDirectory.resolve("held-out.csv").toString(),
                 "--rule",
-                "fedavg");
+                AggregationMethod.FED_AVG.ruleName());
         out.print(output);
         out.printf(Locale.ROOT, "task %s: base model's held-out accuracy %.1f%%%n", TASK, 100 * baseAccuracy());
     }

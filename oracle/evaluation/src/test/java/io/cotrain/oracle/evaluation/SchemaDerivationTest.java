@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 
 class SchemaDerivationTest {
@@ -102,7 +103,7 @@ class SchemaDerivationTest {
         assertThat(schema.scaling()).containsExactly(new FeatureScaling(5f, 1f), new FeatureScaling(1.5f, 0.5f));
     }
 
-    private static org.assertj.core.data.Offset<Double> within() {
-        return org.assertj.core.data.Offset.offset(1e-5);
+    private static Offset<Double> within() {
+        return Offset.offset(1e-5);
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cotrain.oracle.evaluation.testing.Contributions;
 import io.cotrain.oracle.evaluation.testing.SyntheticTabularTask;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class TaskContextTest {
@@ -84,7 +85,7 @@ class TaskContextTest {
         assertThatThrownBy(() ->
                         TaskContext.create(1, task.schema(), task.heldOutCsv(), Contributions.garbage(100, 1), limits))
                 .isInstanceOf(InvalidModelException.class);
-        var otherSchema = new DataSchema(java.util.List.of("a", "b", "c"), "label", 3);
+        var otherSchema = new DataSchema(List.of("a", "b", "c"), "label", 3);
         assertThatThrownBy(() -> TaskContext.create(
                         1,
                         task.schema(),

@@ -4,6 +4,7 @@ import static io.cotrain.contracts.testing.CotrainClients.tokens;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cotrain.client.RetryPolicy;
+import io.cotrain.contracts.ContributionKind;
 import io.cotrain.contracts.generated.CotrainProtocol;
 import io.cotrain.contracts.generated.CotrainProtocol.ContributionSubmittedEventResponse;
 import io.cotrain.contracts.generated.CotrainProtocol.RoundView;
@@ -62,7 +63,7 @@ class ChainHistoryIT {
         for (int i = 0; i < 3; i++) {
             anvil.mine(2); // gaps between submissions, so ranges of two blocks cut through them
             TransactionReceipt receipt = chain.protocol(CONTRIBUTOR)
-                    .submitContribution(BigInteger.valueOf(i % 2), digest(i + 1), BigInteger.ONE)
+                    .submitContribution(ContributionKind.of(i % 2).onChain(), digest(i + 1), BigInteger.ONE)
                     .send();
             submitted.add(
                     CotrainProtocol.getContributionSubmittedEvents(receipt).getFirst());
@@ -111,10 +112,9 @@ class ChainHistoryIT {
     @Test
     void aRoundsDeadlineFollowsItsCommitWindowAtTheChainsBlockTime() throws Exception {
         blockInterval(2); // two seconds per block from now on
-        BigInteger previous = reader.currentRound().send();
-        while (reader.currentRound().send().equals(previous)) anvil.mine(1);
+        anvil.blocks().mineToNextRound(reader);
         BigInteger round = CotrainProtocol.getContributionSubmittedEvents(chain.protocol(CONTRIBUTOR)
-                        .submitContribution(BigInteger.ZERO, digest(9), BigInteger.ONE)
+                        .submitContribution(ContributionKind.MODEL_UPDATE.onChain(), digest(9), BigInteger.ONE)
                         .send())
                 .getFirst()
                 .round;

@@ -2,6 +2,7 @@ package io.cotrain.oracle.scoring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cotrain.contracts.ContributionKind;
 import io.cotrain.contracts.ContributionStatus;
 import io.cotrain.contracts.generated.CotrainProtocol;
 import io.cotrain.contracts.generated.CotrainProtocol.ContributionFinalizedEventResponse;
@@ -244,11 +245,15 @@ class CopiesAndSpamIT {
 
         List<Submission> submissions = new ArrayList<>();
         for (int i = 0; i < SPAM; i++) {
-            submissions.add(new Submission(SPAM_TASK, spammers.get(i % spammers.size()), 0, randomDigest()));
+            submissions.add(new Submission(
+                    SPAM_TASK, spammers.get(i % spammers.size()), ContributionKind.MODEL_UPDATE, randomDigest()));
         }
         for (Prepared prepared : honest) {
             submissions.add(new Submission(
-                    SPAM_TASK, prepared.contributor(), 0, prepared.manifest().digest()));
+                    SPAM_TASK,
+                    prepared.contributor(),
+                    ContributionKind.MODEL_UPDATE,
+                    prepared.manifest().digest()));
         }
         BigInteger round = chain.protocol(ADMIN).currentRound().send();
         List<BigInteger> ids = submitInOneBlock(submissions);
@@ -329,10 +334,12 @@ class CopiesAndSpamIT {
             ContributionManifest manifest =
                     TestValidators.storeUpdate(store, HUNG_IPFS_TASK, contributor, update, task.baseModelBytes());
             awaitFreshRound();
-            List<Submission> submissions =
-                    new ArrayList<>(List.of(new Submission(HUNG_IPFS_TASK, contributor, 0, manifest.digest())));
+            List<Submission> submissions = new ArrayList<>(List.of(
+                    new Submission(HUNG_IPFS_TASK, contributor, ContributionKind.MODEL_UPDATE, manifest.digest())));
             Credentials spammer = newContributor();
-            for (int i = 0; i < 3; i++) submissions.add(new Submission(HUNG_IPFS_TASK, spammer, 0, randomDigest()));
+            for (int i = 0; i < 3; i++) {
+                submissions.add(new Submission(HUNG_IPFS_TASK, spammer, ContributionKind.MODEL_UPDATE, randomDigest()));
+            }
             List<BigInteger> ids = submitInOneBlock(submissions);
             anvil.mine(1);
 
@@ -363,8 +370,8 @@ class CopiesAndSpamIT {
                             .hasValueSatisfying(reason -> assertThat(reason).startsWith(NOT_AVAILABLE)));
 
             own.close(); // stopped: nothing listens any more
-            List<BigInteger> later =
-                    submitInOneBlock(List.of(new Submission(HUNG_IPFS_TASK, spammer, 0, randomDigest())));
+            List<BigInteger> later = submitInOneBlock(
+                    List.of(new Submission(HUNG_IPFS_TASK, spammer, ContributionKind.MODEL_UPDATE, randomDigest())));
             anvil.mine(1);
             for (int tick = 0; tick < 2; tick++) {
                 validator.tick();
@@ -416,11 +423,10 @@ class CopiesAndSpamIT {
     }
 
     private static void awaitFreshRound() throws Exception {
-        BigInteger now = chain.protocol(ADMIN).currentRound().send();
-        while (chain.protocol(ADMIN).currentRound().send().equals(now)) anvil.mine(1);
+        anvil.blocks().mineToNextRound(chain.protocol(ADMIN));
     }
 
-    private record Submission(long taskId, Credentials contributor, int kind, byte[] digest) {}
+    private record Submission(long taskId, Credentials contributor, ContributionKind kind, byte[] digest) {}
 
     /** Sends every submission signed, then mines them all into one block: more than a window's blocks could hold. */
     private static List<BigInteger> submitInOneBlock(List<Submission> submissions) throws Exception {
@@ -440,7 +446,7 @@ class CopiesAndSpamIT {
                 nonces.put(address, nonce.add(BigInteger.ONE));
                 String call = chain.protocol(submission.contributor())
                         .submitContribution(
-                                BigInteger.valueOf(submission.kind()),
+                                submission.kind().onChain(),
                                 submission.digest(),
                                 BigInteger.valueOf(submission.taskId()))
                         .encodeFunctionCall();

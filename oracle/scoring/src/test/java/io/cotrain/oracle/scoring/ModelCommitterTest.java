@@ -14,7 +14,9 @@ import io.cotrain.contracts.generated.ModelRegistry.CommitView;
 import io.cotrain.contracts.generated.ModelRegistry.ModelSpec;
 import io.cotrain.ipfs.Cid;
 import io.cotrain.ipfs.ModelFile;
+import io.cotrain.oracle.aggregation.AggregationRules;
 import io.cotrain.oracle.aggregation.FedAvg;
+import io.cotrain.oracle.aggregation.Parallelism;
 import io.cotrain.oracle.evaluation.EvaluationLimits;
 import io.cotrain.oracle.evaluation.ModelCodec;
 import io.cotrain.oracle.evaluation.TaskContext;
@@ -225,6 +227,19 @@ class ModelCommitterTest {
                     .isEqualTo(ModelAggregator.merge(tasks.task(1, TASK.baseModelBytes()), honestA)
                             .model());
         });
+    }
+
+    @Test
+    void ruleOf_everyOnChainRuleIsOneTheAggregationLibraryKnows_inTheSameOrder() {
+        // a rule appended on chain but not in the library (or renamed in one) would stall every commit of its tasks
+        assertThat(AggregationRules.NAMES).containsExactlyElementsOf(AggregationMethod.ruleNames());
+        for (AggregationMethod method : AggregationMethod.values()) {
+            var spec = spec();
+            spec.rule = method.onChain();
+            spec.ruleParameterA = BigInteger.ONE;
+            spec.ruleParameterB = BigInteger.ONE;
+            assertThat(ModelCommitter.ruleOf(spec, Parallelism.sequential())).isNotNull();
+        }
     }
 
     private void error(String what, RuntimeException e) {

@@ -40,6 +40,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -370,7 +371,7 @@ class ValidatorRoundsIT {
         return packed;
     }
 
-    private static <T> T call(java.util.concurrent.Callable<T> call) {
+    private static <T> T call(Callable<T> call) {
         try {
             return call.call();
         } catch (Exception e) {
@@ -432,8 +433,7 @@ class ValidatorRoundsIT {
 
     /** Waits for a fresh round, then submits everything in it: one block each, well within the window. */
     private static Map<String, BigInteger> submitInOneRound(Map<String, Prepared> prepared) throws Exception {
-        BigInteger now = chain.protocol(ADMIN).currentRound().send();
-        while (chain.protocol(ADMIN).currentRound().send().equals(now)) anvil.mine(1);
+        anvil.blocks().mineToNextRound(chain.protocol(ADMIN));
         Map<String, BigInteger> ids = new LinkedHashMap<>();
         for (var entry : prepared.entrySet()) {
             ContributionManifest manifest = entry.getValue().manifest();
@@ -466,8 +466,7 @@ class ValidatorRoundsIT {
     private static void settleEarlierRounds() throws Exception {
         BigInteger current = chain.protocol(ADMIN).currentRound().send();
         if (info(current).exists) {
-            while (chain.protocol(ADMIN).currentRound().send().equals(current)) anvil.mine(1);
-            current = chain.protocol(ADMIN).currentRound().send();
+            current = anvil.blocks().mineToNextRound(chain.protocol(ADMIN));
         }
         for (BigInteger round = BigInteger.ONE; round.compareTo(current) < 0; round = round.add(BigInteger.ONE)) {
             BigInteger r = round;

@@ -2,10 +2,12 @@ package io.cotrain.cli;
 
 import io.cotrain.client.ChainUnavailableException;
 import io.cotrain.client.ContractCalls;
+import io.cotrain.client.ContractRevertedException;
 import io.cotrain.client.EventQuery;
 import io.cotrain.client.EventReader;
 import io.cotrain.client.ReadOnlyContracts;
 import io.cotrain.client.RetryPolicy;
+import io.cotrain.client.RevertDecoder;
 import io.cotrain.contracts.DeploymentAddresses;
 import io.cotrain.contracts.ProtocolParameter;
 import io.cotrain.contracts.generated.CotrainProtocol;
@@ -19,20 +21,12 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
-import org.web3j.abi.FunctionEncoder;
-import org.web3j.abi.FunctionReturnDecoder;
 import org.web3j.abi.TypeReference;
 import org.web3j.abi.datatypes.Function;
-import org.web3j.abi.datatypes.Type;
 import org.web3j.abi.datatypes.generated.Bytes32;
-import org.web3j.crypto.Hash;
 import org.web3j.protocol.Web3j;
-import org.web3j.protocol.core.DefaultBlockParameterName;
 import org.web3j.protocol.core.RemoteCall;
-import org.web3j.protocol.core.methods.request.Transaction;
-import org.web3j.protocol.core.methods.response.EthCall;
 import org.web3j.protocol.core.methods.response.Log;
 import org.web3j.protocol.http.HttpService;
 
@@ -41,9 +35,8 @@ import org.web3j.protocol.http.HttpService;
  * Every read that cannot reach the endpoint fails with the "cannot reach the chain" message.
  */
 final class Chain implements AutoCloseable {
-    /** The selector of {@code UnknownContribution(bytes32)}: {@code contribution(digest)} of a new digest. */
-    private static final String UNKNOWN_CONTRIBUTION =
-            Hash.sha3String("UnknownContribution(bytes32)").substring(0, 10);
+    /** Decodes a view's revert, such as {@code UnknownContribution} for a digest never submitted. */
+    private static final RevertDecoder REVERTS = RevertDecoder.forCotrainContracts();
 
     /** The widest log query asked first; the reader narrows it on an endpoint that refuses it. */
     private static final int LOG_PAGE_BLOCKS = 10_000;
@@ -174,30 +167,19 @@ final class Chain implements AutoCloseable {
                 "contribution",
                 List.of(new Bytes32(digest)),
                 List.of(new TypeReference<CotrainProtocol.ContributionView>() {}));
-        EthCall call;
         try {
-            call = web3j.ethCall(
-                            Transaction.createEthCallTransaction(
-                                    from, addresses.protocol(), FunctionEncoder.encode(function)),
-                            DefaultBlockParameterName.LATEST)
-                    .send();
-        } catch (IOException e) {
-            throw Failures.chainDown(rpcUrl, e);
+            var values = ContractCalls.view(web3j, from, addresses.protocol(), function, REVERTS);
+            if (values.isEmpty()) {
+                throw new IllegalStateException("contribution(" + Arguments.hex(digest) + ") returned nothing: is "
+                        + addresses.protocol() + " the Cotrain protocol?");
+            }
+            return Optional.of((CotrainProtocol.ContributionView) values.getFirst());
+        } catch (ContractRevertedException e) {
+            if ("UnknownContribution".equals(e.errorName())) return Optional.empty();
+            throw e;
+        } catch (ChainUnavailableException e) {
+            throw Failures.chainDown(rpcUrl, e.getCause());
         }
-        if (call.hasError()) {
-            String data = call.getError().getData();
-            if (data != null) data = data.replace("\"", "");
-            if (data != null && data.toLowerCase(Locale.ROOT).startsWith(UNKNOWN_CONTRIBUTION)) return Optional.empty();
-            throw new IllegalStateException("contribution(" + Arguments.hex(digest) + ") failed: "
-                    + call.getError().getMessage());
-        }
-        @SuppressWarnings("rawtypes")
-        List<Type> values = FunctionReturnDecoder.decode(call.getValue(), function.getOutputParameters());
-        if (values.isEmpty()) {
-            throw new IllegalStateException("contribution(" + Arguments.hex(digest) + ") returned nothing: is "
-                    + addresses.protocol() + " the Cotrain protocol?");
-        }
-        return Optional.of((CotrainProtocol.ContributionView) values.getFirst());
     }
 
     String rpcUrl() {

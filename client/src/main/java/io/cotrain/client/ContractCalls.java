@@ -1,6 +1,15 @@
 package io.cotrain.client;
 
 import java.io.IOException;
+import java.util.List;
+import org.web3j.abi.FunctionEncoder;
+import org.web3j.abi.FunctionReturnDecoder;
+import org.web3j.abi.datatypes.Function;
+import org.web3j.abi.datatypes.Type;
+import org.web3j.protocol.Web3j;
+import org.web3j.protocol.core.DefaultBlockParameterName;
+import org.web3j.protocol.core.methods.request.Transaction;
+import org.web3j.protocol.core.methods.response.EthCall;
 
 /**
  * Calls to the chain (views, block numbers) with their failures translated once: the one "call a binding and
@@ -32,6 +41,31 @@ public final class ContractCalls {
         } catch (Exception e) {
             throw new IllegalStateException(what + " failed: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Calls a view with {@code eth_call} and keeps what a binding's {@code send()} loses: a revert's data, decoded
+     * as the contract's custom error.
+     *
+     * @param from     the caller (views that read {@code msg.sender} see it)
+     * @param contract the contract's address
+     * @param function the view and its outputs
+     * @return the decoded outputs
+     * @throws ContractRevertedException when the view reverts, with the decoded error where {@code decoder} knows it
+     * @throws TransactionRejectedException when the node refuses the call for another reason
+     * @throws ChainUnavailableException when the endpoint does not answer
+     */
+    @SuppressWarnings("rawtypes")
+    public static List<Type> view(Web3j web3j, String from, String contract, Function function, RevertDecoder decoder) {
+        String what = function.getName() + " on " + contract;
+        EthCall call = read(
+                what,
+                () -> web3j.ethCall(
+                                Transaction.createEthCallTransaction(from, contract, FunctionEncoder.encode(function)),
+                                DefaultBlockParameterName.LATEST)
+                        .send());
+        if (call.hasError()) throw decoder.failure(what, call.getError());
+        return FunctionReturnDecoder.decode(call.getValue(), function.getOutputParameters());
     }
 
     /**

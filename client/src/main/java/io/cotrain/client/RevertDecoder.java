@@ -16,6 +16,7 @@ import org.web3j.abi.FunctionReturnDecoder;
 import org.web3j.abi.TypeReference;
 import org.web3j.abi.datatypes.Type;
 import org.web3j.crypto.Hash;
+import org.web3j.protocol.core.Response;
 import org.web3j.utils.Numeric;
 
 /**
@@ -90,6 +91,23 @@ public final class RevertDecoder {
         errors.put(
                 selector,
                 new ErrorDefinition(name, List.copyOf(parameterNames), List.copyOf(internalTypes), references));
+    }
+
+    /**
+     * The typed failure of a call or transaction the node answered with a JSON-RPC error: a revert (with its data,
+     * decoded where the error is known), else a refusal with the node's code and message.
+     *
+     * @param action what was called, for the message
+     * @param error  the node's error
+     * @return a {@link ContractRevertedException} or a {@link TransactionRejectedException}
+     */
+    public RuntimeException failure(String action, Response.Error error) {
+        String data = error.getData();
+        if (data != null && data.startsWith("\"")) data = data.substring(1, data.length() - 1);
+        if (data != null && data.startsWith("0x")) {
+            return new ContractRevertedException(action, decode(data).orElse(null), data);
+        }
+        return new TransactionRejectedException(action, error.getCode(), error.getMessage());
     }
 
     /**

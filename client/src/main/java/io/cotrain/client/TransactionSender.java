@@ -13,7 +13,6 @@ import org.web3j.crypto.TransactionEncoder;
 import org.web3j.protocol.Web3j;
 import org.web3j.protocol.core.DefaultBlockParameter;
 import org.web3j.protocol.core.DefaultBlockParameterName;
-import org.web3j.protocol.core.Response;
 import org.web3j.protocol.core.methods.request.Transaction;
 import org.web3j.protocol.core.methods.response.EthSendTransaction;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
@@ -91,7 +90,7 @@ public final class TransactionSender {
         Transaction call = Transaction.createFunctionCallTransaction(key.getAddress(), null, null, null, to, data);
         var estimate = retry.call(
                 "estimate gas of " + action, () -> web3j.ethEstimateGas(call).send());
-        if (estimate.hasError()) throw failure(action, estimate.getError());
+        if (estimate.hasError()) throw decoder.failure(action, estimate.getError());
         BigInteger gasLimit = estimate.getAmountUsed()
                 .multiply(BigInteger.valueOf(100 + GAS_MARGIN_PERCENT))
                 .divide(BigInteger.valueOf(100));
@@ -127,7 +126,7 @@ public final class TransactionSender {
             }
             if (!message.contains("already known")) { // a retried send the node had received: same hash
                 nextNonce = null;
-                throw failure(action, sent.getError());
+                throw decoder.failure(action, sent.getError());
             }
         }
         nextNonce = nextNonce.add(BigInteger.ONE);
@@ -165,20 +164,11 @@ public final class TransactionSender {
                 DefaultBlockParameter.valueOf(receipt.getBlockNumber().subtract(BigInteger.ONE));
         var replay =
                 retry.call("replay " + action, () -> web3j.ethCall(call, before).send());
-        if (replay.hasError()) return failure(action, replay.getError());
+        if (replay.hasError()) return decoder.failure(action, replay.getError());
         String data = replay.getValue();
         return new ContractRevertedException(
                 action + " (tx " + receipt.getTransactionHash() + ")",
                 decoder.decode(data).orElse(null),
                 data);
-    }
-
-    private RuntimeException failure(String action, Response.Error error) {
-        String data = error.getData();
-        if (data != null && data.startsWith("\"")) data = data.substring(1, data.length() - 1);
-        if (data != null && data.startsWith("0x")) {
-            return new ContractRevertedException(action, decoder.decode(data).orElse(null), data);
-        }
-        return new TransactionRejectedException(action, error.getCode(), error.getMessage());
     }
 }

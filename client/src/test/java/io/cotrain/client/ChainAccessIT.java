@@ -26,6 +26,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.web3j.abi.TypeReference;
+import org.web3j.abi.datatypes.Function;
+import org.web3j.abi.datatypes.generated.Bytes32;
+import org.web3j.abi.datatypes.generated.Uint256;
 import org.web3j.crypto.Credentials;
 import org.web3j.protocol.Web3j;
 import org.web3j.protocol.http.HttpService;
@@ -89,6 +93,33 @@ class ChainAccessIT {
                         .send()
                         .stake)
                 .isEqualTo(tokens(208));
+    }
+
+    @Test
+    void view_keepsARevertsCustomError_andDecodesAnAnswer(AnvilNode anvil) {
+        Function unknown = new Function(
+                "contribution",
+                List.of(new Bytes32(new byte[32])),
+                List.of(new TypeReference<CotrainProtocol.ContributionView>() {}));
+        assertThatThrownBy(() -> ContractCalls.view(
+                        anvil.web3j(),
+                        ADMIN.getAddress(),
+                        chain.addresses().protocol(),
+                        unknown,
+                        RevertDecoder.forCotrainContracts()))
+                .isInstanceOfSatisfying(
+                        ContractRevertedException.class,
+                        e -> assertThat(e.errorName()).isEqualTo("UnknownContribution"));
+        Function round = new Function("currentRound", List.of(), List.of(new TypeReference<Uint256>() {}));
+        assertThat(ContractCalls.view(
+                                anvil.web3j(),
+                                ADMIN.getAddress(),
+                                chain.addresses().protocol(),
+                                round,
+                                RevertDecoder.forCotrainContracts())
+                        .getFirst()
+                        .getValue())
+                .isInstanceOf(BigInteger.class);
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.cotrain.validator;
 
 import io.cotrain.contracts.ContributionKind;
 import io.cotrain.oracle.scoring.ScoredContribution;
+import io.cotrain.oracle.scoring.ValidatorLoop;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -11,6 +12,7 @@ import jakarta.ws.rs.core.MediaType;
 import java.math.BigInteger;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /** {@code GET /contributions/{id}}: this validator's judgement of one contribution. */
@@ -50,7 +52,7 @@ public class ContributionResource {
             String validator) {}
 
     @Inject
-    ValidatorService node;
+    Optional<ValidatorLoop> loop;
 
     @Inject
     NodeSettings settings;
@@ -59,7 +61,7 @@ public class ContributionResource {
     @Path("/{id}")
     public ContributionView contribution(@PathParam("id") String id) {
         BigInteger contribution = parseId(id);
-        ScoredContribution scored = node.loop()
+        ScoredContribution scored = loop.orElseThrow(() -> ProblemException.notFound(StatusResource.NOT_VALIDATING))
                 .evaluation(contribution)
                 .orElseThrow(
                         () -> ProblemException.notFound("this validator has not judged contribution " + contribution));

@@ -1,5 +1,7 @@
 package io.cotrain.validator;
 
+import io.cotrain.oracle.scoring.TaskCatalog;
+import io.cotrain.oracle.scoring.ValidatorLoop;
 import io.cotrain.oracle.scoring.ValidatorStatus;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -9,6 +11,8 @@ import jakarta.ws.rs.core.MediaType;
 import java.math.BigInteger;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /** {@code GET /status}: what the validator is doing, as of its last tick. */
 @Path("/status")
@@ -43,14 +47,25 @@ public class StatusResource {
             long ticks,
             Instant updatedAt) {}
 
+    /** What a node that does not validate answers for its validator's status and judgements (404). */
+    static final String NOT_VALIDATING =
+            "this node does not validate (cotrain.validation.enabled=false): it serves the gateway API only";
+
     @Inject
     ValidatorService node;
 
+    @Inject
+    Optional<ValidatorLoop> loop;
+
+    @Inject
+    TaskCatalog tasks;
+
     @GET
     public StatusView status() {
-        ValidatorStatus status = node.loop().status();
+        ValidatorStatus status = loop.orElseThrow(() -> ProblemException.notFound(NOT_VALIDATING))
+                .status();
         List<RoundPhase> rounds = status.rounds().entrySet().stream()
-                .sorted(java.util.Map.Entry.comparingByKey())
+                .sorted(Map.Entry.comparingByKey())
                 .map(e -> new RoundPhase(e.getKey(), e.getValue()))
                 .toList();
         return new StatusView(
@@ -62,7 +77,7 @@ public class StatusResource {
                 rounds,
                 status.pendingEvaluations(),
                 status.lastErrors(),
-                node.tasks().taskIds(),
+                tasks.taskIds(),
                 node.ticks(),
                 status.updatedAt());
     }

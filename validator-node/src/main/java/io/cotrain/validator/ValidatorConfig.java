@@ -1,6 +1,8 @@
 package io.cotrain.validator;
 
 import io.cotrain.ipfs.IpfsClient;
+import io.cotrain.oracle.evaluation.DataSchema;
+import io.cotrain.oracle.scoring.ContentFetching;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import jakarta.validation.Constraint;
@@ -122,6 +124,7 @@ public interface ValidatorConfig {
     long priorityFeeWei();
 
     /** How long after startup the first tick runs. */
+    @DurationMin(nanos = 0, message = "(env COTRAIN_FIRST_TICK_DELAY) must not be negative, got ${validatedValue}")
     @WithDefault("1s")
     Duration firstTickDelay();
 
@@ -161,18 +164,33 @@ public interface ValidatorConfig {
         Optional<List<String>> domains();
 
         /** How long a sign-in nonce waits for its signed message. */
+        @DurationMin(
+                nanos = 0,
+                inclusive = false,
+                message = "(env COTRAIN_GATEWAY_NONCE_LIFETIME) must be positive, got ${validatedValue}")
         @WithDefault("5m")
         Duration nonceLifetime();
 
         /** How long an access token is accepted. */
+        @DurationMin(
+                nanos = 0,
+                inclusive = false,
+                message = "(env COTRAIN_GATEWAY_TOKEN_LIFETIME) must be positive, got ${validatedValue}")
         @WithDefault("15m")
         Duration tokenLifetime();
 
         /** Requests per client per minute to the expensive endpoints (evaluation, transaction building, sign-in). */
+        @Positive(
+                message =
+                        "(env COTRAIN_GATEWAY_EXPENSIVE_REQUESTS_PER_MINUTE) must be at least 1, got ${validatedValue}")
         @WithDefault("30")
         int expensiveRequestsPerMinute();
 
         /** How often the chain's events are read into the gateway's view of rounds, rewards and commits. */
+        @DurationMin(
+                nanos = 0,
+                inclusive = false,
+                message = "(env COTRAIN_GATEWAY_REFRESH_INTERVAL) must be positive, got ${validatedValue}")
         @WithDefault("2s")
         Duration refreshInterval();
     }
@@ -220,7 +238,7 @@ public interface ValidatorConfig {
          * The most a round's content may take to arrive: every manifest and artifact of the round is fetched at once
          * against this one deadline (never later than {@link #commitReserveBlocks()} before the commit window ends),
          * and what a healthy node has not found by then is floored. At least
-         * {@link io.cotrain.oracle.scoring.ContentFetching#MINIMUM_FETCH} (NodeSettingsTest holds the two together).
+         * {@link ContentFetching#MINIMUM_FETCH} (NodeSettingsTest holds the two together).
          */
         @DurationMin(
                 seconds = 1,
@@ -261,6 +279,17 @@ public interface ValidatorConfig {
 
         String labelColumn();
 
+        /**
+         * The number of classes: a configured task is a classification, whose schema ({@link DataSchema}) takes 2 to
+         * {@value DataSchema#MAX_CLASSES}. The constraint refuses what no schema takes (below 0, the regression's
+         * count, or above the maximum); {@link NodeSettings#validate} refuses 0 and 1 with the schema's own words,
+         * together with the task's columns.
+         */
+        @Range(
+                min = 0,
+                max = DataSchema.MAX_CLASSES,
+                message = "(env COTRAIN_TASKS_N__CLASS_COUNT) must be in 2..{max}, the classes of a configured task, "
+                        + "got ${validatedValue}")
         int classCount();
 
         /** The held-out set (CSV with the header feature columns then label). */

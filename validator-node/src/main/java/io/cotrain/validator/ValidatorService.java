@@ -198,23 +198,20 @@ public class ValidatorService {
     }
 
     /**
-     * @return the validator loop
-     * @throws ProblemException 404 on a pure gateway, which validates nothing
-     */
-    /**
      * @return the tasks this node evaluates: those configured and those it took up from the model registry, held once
      *     bound to their registry entries (shared by the validator loop and the gateway)
      */
-    public TaskCatalog tasks() {
+    @Produces
+    @Singleton
+    TaskCatalog tasks() {
         return tasks;
     }
 
-    public ValidatorLoop loop() {
-        if (loop == null) {
-            throw ProblemException.notFound("this node does not validate (cotrain.validation.enabled=false): it serves "
-                    + "the gateway API only");
-        }
-        return loop;
+    /** @return the validator loop, or empty on a pure gateway ({@code cotrain.validation.enabled=false}) */
+    @Produces
+    @Singleton
+    Optional<ValidatorLoop> loop() {
+        return Optional.ofNullable(loop);
     }
 
     /** @return the chain client the node shares between its loop and its gateway (closed on shutdown) */

@@ -8,6 +8,8 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
 
+import io.cotrain.contracts.ContributionKind;
+import io.cotrain.contracts.ContributionStatus;
 import io.cotrain.contracts.generated.ModelRegistry;
 import io.cotrain.ipfs.Cid;
 import io.cotrain.ipfs.ContributionManifest;
@@ -27,6 +29,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -210,6 +213,21 @@ class GatewayApiIT {
                 .statusCode(400)
                 .body("detail", containsString("rule must be one of"))
                 .body("detail", containsString("rewardWeights"));
+        // the body binds to the documented record: a field of the wrong JSON type or a misspelt one is named
+        Map<String, Object> wrongType = new HashMap<>(registration);
+        wrongType.put("ruleParameterA", "abc");
+        post("/models/register", wrongType)
+                .then()
+                .statusCode(400)
+                .contentType(PROBLEM)
+                .body("detail", containsString("ruleParameterA must be a whole number, got 'abc'"));
+        Map<String, Object> misspelt = new HashMap<>(registration);
+        misspelt.put("rewardWeight", List.of(5000, 5000, 0));
+        post("/models/register", misspelt)
+                .then()
+                .statusCode(400)
+                .contentType(PROBLEM)
+                .body("detail", containsString("rewardWeight is not a field of this body"));
         Cid unrelated = network.content.putVerified(
                 "a text on IPFS, neither a schema nor a model".getBytes(StandardCharsets.UTF_8));
         Map<String, Object> notASchema = new HashMap<>(registration);
@@ -352,6 +370,16 @@ class GatewayApiIT {
                 .then()
                 .statusCode(400)
                 .contentType(PROBLEM);
+        post("/training/join/1", Map.of("address", Map.of("wallet", address)))
+                .then()
+                .statusCode(400)
+                .contentType(PROBLEM)
+                .body("detail", equalTo("address must be a string (see /q/openapi)"));
+        post("/training/join/1", List.of(address))
+                .then()
+                .statusCode(400)
+                .contentType(PROBLEM)
+                .body("detail", equalTo("post a JSON object (see /q/openapi)"));
         post("/training/join/" + unknownTask, Map.of("address", address))
                 .then()
                 .statusCode(404)
@@ -597,6 +625,15 @@ class GatewayApiIT {
                 .then()
                 .statusCode(400)
                 .contentType(PROBLEM);
+        given().auth()
+                .oauth2(token)
+                .contentType(ContentType.JSON)
+                .body(Map.of("cid", List.of(garbage.toString())))
+                .post("/models/1/evaluate")
+                .then()
+                .statusCode(400)
+                .contentType(PROBLEM)
+                .body("detail", containsString("cid must be a string"));
     }
 
     @Test
@@ -629,6 +666,23 @@ class GatewayApiIT {
                         "#/components/schemas/SubmitRequest",
                         "#/components/schemas/ClaimRequest",
                         "#/components/schemas/ModelRegistration");
+        // the values a submission's kind and a contribution's status take are the protocol's enums
+        assertThat(given().get("/q/openapi?format=json")
+                        .jsonPath()
+                        .getList("components.schemas.SubmitRequest.properties.kind.enum", String.class))
+                .containsExactlyElementsOf(ContributionKind.apiNames());
+        List<Object> statuses = schemas.values().stream()
+                .map(schema -> (Map<?, ?>) ((Map<?, ?>) schema).get("properties"))
+                .filter(properties -> properties != null && properties.containsKey("consensusScore"))
+                .map(properties -> (Map<?, ?>) properties.get("status"))
+                .<List<Object>>map(status -> List.copyOf((List<?>) status.get("enum")))
+                .findFirst()
+                .orElseThrow();
+        assertThat(statuses)
+                .containsExactlyInAnyOrderElementsOf(Arrays.stream(ContributionStatus.values())
+                        .filter(status -> status != ContributionStatus.NONE)
+                        .map(ContributionStatus::title)
+                        .toList());
         given().get("/q/swagger-ui/").then().statusCode(200);
     }
 

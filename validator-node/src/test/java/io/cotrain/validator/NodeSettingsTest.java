@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.cotrain.ipfs.IpfsClient;
+import io.cotrain.oracle.evaluation.DataSchema;
 import io.cotrain.oracle.scoring.ContentFetching;
 import io.smallrye.config.ConfigValidationException;
 import io.smallrye.config.EnvConfigSource;
@@ -304,6 +305,29 @@ class NodeSettingsTest {
                 .contains("cotrain.tick-interval (env COTRAIN_TICK_INTERVAL) must be positive, got PT0S")
                 .contains("cotrain.finalize-page-size (env COTRAIN_FINALIZE_PAGE_SIZE) must be at least 1, got 0")
                 .anySatisfy(p -> assertThat(p).startsWith("cotrain.ipfs.api-url (env COTRAIN_IPFS_API_URL)"));
+    }
+
+    @Test
+    void gatewayTimesRateLimitFirstTickAndClassCountAreBounded() {
+        env.put("COTRAIN_GATEWAY_NONCE_LIFETIME", "0s");
+        env.put("COTRAIN_GATEWAY_TOKEN_LIFETIME", "-1s");
+        env.put("COTRAIN_GATEWAY_REFRESH_INTERVAL", "0s");
+        env.put("COTRAIN_GATEWAY_EXPENSIVE_REQUESTS_PER_MINUTE", "0");
+        env.put("COTRAIN_FIRST_TICK_DELAY", "-1s");
+        env.put("COTRAIN_TASKS_0__CLASS_COUNT", "5000");
+        assertThat(violations())
+                .containsExactlyInAnyOrder(
+                        "cotrain.gateway.nonce-lifetime (env COTRAIN_GATEWAY_NONCE_LIFETIME) must be positive, got "
+                                + "PT0S",
+                        "cotrain.gateway.token-lifetime (env COTRAIN_GATEWAY_TOKEN_LIFETIME) must be positive, got "
+                                + "PT-1S",
+                        "cotrain.gateway.refresh-interval (env COTRAIN_GATEWAY_REFRESH_INTERVAL) must be positive, got "
+                                + "PT0S",
+                        "cotrain.gateway.expensive-requests-per-minute (env "
+                                + "COTRAIN_GATEWAY_EXPENSIVE_REQUESTS_PER_MINUTE) must be at least 1, got 0",
+                        "cotrain.first-tick-delay (env COTRAIN_FIRST_TICK_DELAY) must not be negative, got PT-1S",
+                        "cotrain.tasks[0].class-count (env COTRAIN_TASKS_N__CLASS_COUNT) must be in 2.."
+                                + DataSchema.MAX_CLASSES + ", the classes of a configured task, got 5000");
     }
 
     @Test

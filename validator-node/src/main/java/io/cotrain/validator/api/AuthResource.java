@@ -27,6 +27,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -151,7 +152,7 @@ public class AuthResource {
         } catch (MalformedSiweMessageException e) {
             throw ProblemException.badRequest("not an EIP-4361 message: " + e.getMessage());
         } catch (SignInRejectedException e) {
-            throw new ProblemException(401, e.getMessage(), java.util.Map.of("WWW-Authenticate", "Bearer"));
+            throw new ProblemException(401, e.getMessage(), Map.of("WWW-Authenticate", "Bearer"));
         }
         Instant now = clock.instant();
         Duration lifetime = config.gateway().tokenLifetime();

@@ -2,9 +2,10 @@ package io.cotrain.validator.api;
 
 import io.cotrain.ipfs.ContentStore;
 import io.cotrain.ipfs.IpfsClient;
+import io.cotrain.oracle.scoring.TaskCatalog;
+import io.cotrain.oracle.scoring.ValidatorLoop;
 import io.cotrain.validator.NodeSettings;
 import io.cotrain.validator.ValidatorConfig;
-import io.cotrain.validator.ValidatorService;
 import io.cotrain.validator.gateway.CandidateEvaluator;
 import io.cotrain.validator.gateway.LedgerIndex;
 import io.cotrain.validator.gateway.NetworkReader;
@@ -16,6 +17,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import java.util.Optional;
 import org.jboss.logging.Logger;
 import org.web3j.protocol.Web3j;
 
@@ -30,7 +32,10 @@ public class Gateway {
     private static final Logger LOG = Logger.getLogger(Gateway.class);
 
     @Inject
-    ValidatorService node;
+    Optional<ValidatorLoop> loop;
+
+    @Inject
+    TaskCatalog tasks;
 
     @Inject
     ValidatorConfig config;
@@ -55,10 +60,10 @@ public class Gateway {
     void start() {
         ledger = new LedgerIndex(web3j, settings.deployment(), config.maxBlocksPerQuery());
         reader = new NetworkReader(
-                web3j, settings.deployment(), ledger, id -> node.loop().evaluation(id));
+                web3j, settings.deployment(), ledger, id -> loop.flatMap(validator -> validator.evaluation(id)));
         transactions = new TransactionBuilder(web3j, settings.chainId(), settings.deployment());
         content = new ContentStore(ipfs);
-        evaluator = new CandidateEvaluator(content, node.tasks(), reader);
+        evaluator = new CandidateEvaluator(content, tasks, reader);
     }
 
     @Scheduled(

@@ -1,7 +1,5 @@
 package io.cotrain.validator.api;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cotrain.ipfs.Cid;
 import io.cotrain.ipfs.ContentStore;
 import io.cotrain.oracle.evaluation.EvaluationLimits;
@@ -16,6 +14,7 @@ import io.cotrain.validator.gateway.Inputs;
 import io.cotrain.validator.gateway.ModelRegistration;
 import io.cotrain.validator.gateway.NetworkReader;
 import io.cotrain.validator.gateway.TransactionBuilder;
+import io.quarkus.resteasy.reactive.jackson.CustomDeserialization;
 import io.quarkus.security.Authenticated;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -32,16 +31,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.media.Content;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
-import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 
 /** Models (training tasks): status, commits, rounds, registration and evaluation of a candidate. */
 @Path("/models")
 @Produces(MediaType.APPLICATION_JSON)
 public class ModelsResource {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_LISTED = 100;
 
     /** @param sha256 the file's sha256, needed when the CID is not a raw block */
@@ -101,19 +96,14 @@ public class ModelsResource {
     @Operation(
             summary = "Check a model description and return the unsigned registerModel transaction, or relay a "
                     + "signed one ({\"signedTransaction\": \"0x...\"})")
-    public Response register(
-            @RequestBody(content = @Content(schema = @Schema(implementation = ModelRegistration.class)))
-                    JsonNode body) {
-        Optional<Response> relayed =
-                WalletRequests.relayed(transactions, TransactionBuilder.Purpose.REGISTER_MODEL, body);
+    @CustomDeserialization(BodyProblems.Strict.class)
+    public Response register(ModelRegistration registration) {
+        Optional<Response> relayed = WalletRequests.relayed(
+                transactions,
+                TransactionBuilder.Purpose.REGISTER_MODEL,
+                registration,
+                ModelRegistration::signedTransaction);
         if (relayed.isPresent()) return relayed.get();
-        ModelRegistration registration;
-        try {
-            registration = JSON.treeToValue(body, ModelRegistration.class);
-        } catch (Exception e) {
-            throw ProblemException.badRequest("the model description does not fit its schema (see /q/openapi): "
-                    + e.getMessage().lines().findFirst().orElse(""));
-        }
         String owner = Inputs.address("owner", registration.owner());
         var spec = registration.toSpec(content, EvaluationLimits.defaults());
         TransactionPlan plan = transactions.registerModel(owner, spec);

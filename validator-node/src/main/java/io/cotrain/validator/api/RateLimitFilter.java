@@ -48,7 +48,7 @@ public class RateLimitFilter implements ContainerRequestFilter {
                 ? "ip:" + request.remoteAddress().hostAddress()
                 : "address:" + identity.getPrincipal().getName().toLowerCase(Locale.ROOT);
         if (buckets.size() >= MAX_CLIENTS) buckets.clear();
-        int perMinute = Math.max(1, config.get().gateway().expensiveRequestsPerMinute());
+        int perMinute = config.get().gateway().expensiveRequestsPerMinute();
         Bucket bucket = buckets.computeIfAbsent(
                 client,
                 key -> Bucket.builder()

@@ -1,6 +1,5 @@
 package io.cotrain.validator.api;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.cotrain.validator.gateway.GatewayViews.AccountHistoryView;
 import io.cotrain.validator.gateway.GatewayViews.BalanceView;
 import io.cotrain.validator.gateway.Inputs;
@@ -16,9 +15,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.media.Content;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
-import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 
 /** An account's rewards, stake and reputation, its history of rewards and slashes, and claiming. */
 @Path("/rewards")
@@ -49,12 +45,9 @@ public class RewardsResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @RateLimited
     @Operation(summary = "The claimRewards transaction for {\"address\"}, or relay a signed one")
-    public Response claim(
-            @RequestBody(content = @Content(schema = @Schema(implementation = WalletBodies.Claim.class)))
-                    JsonNode body) {
-        return WalletRequests.relayed(transactions, TransactionBuilder.Purpose.CLAIM, body)
-                .orElseGet(() -> Response.ok(
-                                transactions.claim(Inputs.address("address", WalletRequests.text(body, "address"))))
-                        .build());
+    public Response claim(WalletBodies.Claim body) {
+        return WalletRequests.relayed(
+                        transactions, TransactionBuilder.Purpose.CLAIM, body, WalletBodies.Claim::signedTransaction)
+                .orElseGet(() -> Response.ok(transactions.claim(body.account())).build());
     }
 }

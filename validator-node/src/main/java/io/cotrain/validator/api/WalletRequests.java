@@ -1,64 +1,29 @@
 package io.cotrain.validator.api;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.cotrain.ipfs.Cid;
-import io.cotrain.validator.ProblemException;
-import io.cotrain.validator.gateway.Inputs;
+import io.cotrain.validator.gateway.InvalidInputException;
 import io.cotrain.validator.gateway.TransactionBuilder;
 import jakarta.ws.rs.core.Response;
-import java.math.BigInteger;
 import java.util.Optional;
+import java.util.function.Function;
 
-/** What the wallet endpoints share: the relay of signed transactions and the reading of their JSON bodies. */
+/** What the wallet endpoints share: a body must be posted, and a signed transaction in it is relayed. */
 final class WalletRequests {
     private WalletRequests() {}
 
     /**
-     * @return 202 with the transaction hash when the body is {@code {"signedTransaction": "0x..."}}, else empty
-     * @throws ProblemException 400 unless the body is a JSON object
+     * @param body the bound body, null when none was posted (or JSON null)
+     * @param signedTransaction the body's signed transaction, if it has one
+     * @return 202 with the transaction hash when the body holds a signed transaction, else empty
+     * @throws InvalidInputException when no body was posted
      */
-    static Optional<Response> relayed(
-            TransactionBuilder transactions, TransactionBuilder.Purpose purpose, JsonNode body) {
-        if (body == null || !body.isObject()) {
-            throw ProblemException.badRequest("post a JSON object (see /q/openapi)");
-        }
-        if (!body.hasNonNull("signedTransaction")) return Optional.empty();
-        return Optional.of(Response.accepted(transactions.relay(
-                        purpose, body.get("signedTransaction").asText()))
-                .build());
-    }
-
-    static String text(JsonNode body, String field) {
-        JsonNode value = body == null ? null : body.get(field);
-        return value == null || value.isNull() ? null : value.asText();
-    }
-
-    static BigInteger amount(String value) {
-        if (!value.matches("[0-9]{1,78}")) {
-            throw ProblemException.badRequest("stake is a whole number of the token's smallest unit, got '"
-                    + (value.length() > 80 ? value.substring(0, 80) + "..." : value) + "'");
-        }
-        return new BigInteger(value);
-    }
-
-    /** @return the sha256 a manifest reference names: a raw CIDv1 of it, or the digest itself */
-    static byte[] manifestDigest(String manifest) {
-        if (manifest == null) {
-            throw ProblemException.badRequest("manifest is required: the manifest's raw CIDv1 (bafkrei...) or sha256");
-        }
-        if (manifest.startsWith("b")) {
-            Cid cid;
-            try {
-                cid = Cid.parse(manifest.strip());
-            } catch (RuntimeException e) {
-                throw ProblemException.badRequest("manifest is not a CIDv1: '" + manifest + "'");
-            }
-            if (!cid.isRaw()) {
-                throw ProblemException.badRequest("manifest " + manifest + " is not a raw block: a manifest is one raw "
-                        + "block whose sha256 goes on chain");
-            }
-            return cid.digest();
-        }
-        return Inputs.digest("manifest", manifest);
+    static <B> Optional<Response> relayed(
+            TransactionBuilder transactions,
+            TransactionBuilder.Purpose purpose,
+            B body,
+            Function<B, String> signedTransaction) {
+        if (body == null) throw new InvalidInputException("body", null, BodyProblems.POST_AN_OBJECT);
+        return Optional.ofNullable(signedTransaction.apply(body))
+                .map(signed ->
+                        Response.accepted(transactions.relay(purpose, signed)).build());
     }
 }

@@ -9,7 +9,6 @@ import io.cotrain.oracle.evaluation.Evaluation;
 import io.cotrain.oracle.evaluation.ModelUpdateEvaluator;
 import io.cotrain.oracle.evaluation.TaskContext;
 import io.cotrain.oracle.scoring.TaskCatalog;
-import io.cotrain.validator.ProblemException;
 import io.cotrain.validator.gateway.GatewayViews.EvaluationView;
 import java.math.BigInteger;
 import java.util.Optional;
@@ -38,21 +37,19 @@ public final class CandidateEvaluator {
      * @param cid the candidate model file's CID
      * @param sha256 its sha256, needed when the CID is not a raw block (files above one IPFS chunk)
      * @return the score it would get and the held-out metrics
-     * @throws ProblemException 404 unknown task, 409 task not held here, 422 content not available or not matching
+     * @throws UnknownTaskException if the registry has no such task
+     * @throws TaskNotHeldException if this node holds no held-out set of it
+     * @throws InvalidInputException if the CID is not a raw block and no sha256 is given
+     * @throws UnusableContentException if IPFS cannot deliver the candidate or it does not match its digest
+     * @throws TemporarilyUnavailableException if IPFS does not answer, or the node is stopping
      */
     public EvaluationView evaluate(long taskId, Cid cid, Optional<byte[]> sha256) {
         network.requireModel(taskId);
-        if (!tasks.has(taskId)) {
-            throw new ProblemException(
-                    409,
-                    "this node holds no held-out set for task " + taskId + "; it evaluates "
-                            + (tasks.taskIds().isEmpty() ? "no task" : "tasks " + tasks.taskIds())
-                            + ": ask a node that does");
-        }
+        if (!tasks.has(taskId)) throw new TaskNotHeldException(taskId, tasks.taskIds());
         byte[] expected = sha256.orElseGet(() -> {
             if (!cid.isRaw()) {
-                throw ProblemException.badRequest(
-                        cid + " is not a raw block: give the file's sha256 too, to verify it");
+                throw new InvalidInputException(
+                        "sha256", null, cid + " is not a raw block: give the file's sha256 too, to verify it");
             }
             return cid.digest();
         });
@@ -62,7 +59,7 @@ public final class CandidateEvaluator {
             oneAtATime.acquire();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ProblemException(503, "the node is stopping");
+            throw new TemporarilyUnavailableException("the node is stopping");
         }
         try {
             byte[] candidate = fetch(cid, expected);
@@ -85,13 +82,15 @@ public final class CandidateEvaluator {
         try {
             return content.fetchVerified(cid, sha256, tasks.limits().maxModelBytes());
         } catch (ContentMismatchException e) {
-            throw new ProblemException(422, "the content of " + cid + " does not match its digest: " + e.getMessage());
+            throw new UnusableContentException(
+                    cid, "the content of " + cid + " does not match its digest: " + e.getMessage());
         } catch (IpfsException e) {
             if (e.failure() == IpfsException.Failure.NODE_UNREACHABLE) {
-                throw new ProblemException(503, "the IPFS node does not answer this gateway now; try again shortly");
+                throw new TemporarilyUnavailableException(
+                        "the IPFS node does not answer this gateway now; try again shortly");
             }
-            throw new ProblemException(
-                    422,
+            throw new UnusableContentException(
+                    cid,
                     "cannot fetch " + cid + " from IPFS (" + e.getMessage() + "): add and pin "
                             + "it on a node this gateway's IPFS node reaches, and at most "
                             + tasks.limits().maxModelBytes()
@@ -103,8 +102,8 @@ public final class CandidateEvaluator {
         try {
             return content.fetchModel(file, tasks.limits().maxModelBytes());
         } catch (IpfsException | ContentMismatchException e) {
-            throw new ProblemException(
-                    503, "the task's global model " + file + " is not available from IPFS now: " + e.getMessage());
+            throw new TemporarilyUnavailableException(
+                    "the task's global model " + file + " is not available from IPFS now: " + e.getMessage());
         }
     }
 }

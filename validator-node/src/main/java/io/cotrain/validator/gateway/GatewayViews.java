@@ -5,6 +5,7 @@ import java.math.BigInteger;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.extensions.Extension;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
@@ -14,21 +15,21 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 public final class GatewayViews {
     private GatewayViews() {}
 
-    /**
-     * The protocol's ContributionStatus names, by number: Accepted scored above the neutral score (rewarded),
-     * Unrewarded from the slash threshold up to the neutral score (no reward), Rejected below the threshold (part of
-     * its stake slashed), Released in a round without quorum (stake released, no reward, no fee).
-     */
+    /** The protocol's {@link ContributionStatus} titles by number, as a settled contribution's status shows them. */
     public static final List<String> STATUSES = Arrays.stream(ContributionStatus.values())
             .map(ContributionStatus::title)
             .toList();
-    /** What {@link #STATUSES} mean, for the API's schema. */
-    static final String STATUS_MEANING = "Pending (its round is not finalized); Accepted (consensus score above the "
-            + "round's neutral score: rewarded base x (score - neutral) / (100 - neutral) x reputation factor, stake "
-            + "released less the submission fee); Unrewarded (from the slash threshold up to the neutral score: no "
-            + "measurable value, stake released less the submission fee, no reward); Rejected (below the slash "
-            + "threshold: part of its stake slashed, and the submission fee); Released (the round had no quorum: stake "
-            + "released, no reward, no penalty, no fee)";
+
+    /**
+     * An OpenAPI extension on a string naming the protocol enum its values come from, {@link #CONTRIBUTION_STATUS} or
+     * {@link #CONTRIBUTION_KIND}: annotations hold only constants, so {@code api/} fills in the values and what they
+     * mean from the enum when it builds the document, and drops the extension.
+     */
+    public static final String VALUES_FROM = "x-cotrain-values-from";
+    /** The values of {@link ContributionStatus} a contribution shows. */
+    public static final String CONTRIBUTION_STATUS = "ContributionStatus";
+    /** The values of {@code ContributionKind}, as the API names them. */
+    public static final String CONTRIBUTION_KIND = "ContributionKind";
 
     /** What the owner registered: digests, aggregation rule and reward weights. */
     public record ModelSpecView(
@@ -143,9 +144,7 @@ public final class GatewayViews {
 
             BigInteger submittedBlock,
 
-            @Schema(
-                    description = STATUS_MEANING,
-                    enumeration = {"Pending", "Accepted", "Unrewarded", "Rejected", "Released"})
+            @Schema(extensions = @Extension(name = VALUES_FROM, value = CONTRIBUTION_STATUS))
             String status,
 
             @Schema(description = "1..100 once finalized with quorum, 0 without quorum, null while pending")

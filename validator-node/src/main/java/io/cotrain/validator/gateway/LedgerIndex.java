@@ -2,6 +2,7 @@ package io.cotrain.validator.gateway;
 
 import io.cotrain.client.ChainUnavailableException;
 import io.cotrain.client.EventQuery;
+import io.cotrain.client.EventQueryException;
 import io.cotrain.client.EventReader;
 import io.cotrain.contracts.DeploymentAddresses;
 import io.cotrain.contracts.generated.CotrainProtocol;
@@ -178,7 +179,7 @@ public final class LedgerIndex {
      *
      * @return the last block read
      * @throws ChainUnavailableException if the chain does not answer (nothing of the failed page is applied)
-     * @throws io.cotrain.client.EventQueryException if the endpoint refuses the log query even for one block
+     * @throws EventQueryException if the endpoint refuses the log query even for one block
      */
     public synchronized BigInteger refresh() {
         BigInteger latest;

@@ -10,10 +10,11 @@ import io.cotrain.oracle.evaluation.DataSchema;
 import io.cotrain.oracle.evaluation.EvaluationLimits;
 import io.cotrain.oracle.evaluation.SchemaDocument;
 import io.cotrain.oracle.evaluation.TaskContext;
-import io.cotrain.validator.ProblemException;
+import io.cotrain.validator.gateway.InvalidInputException.Violation;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * A model description as a client posts it to {@code POST /models/register}: documents already stored on IPFS, named
@@ -30,6 +31,8 @@ import java.util.List;
  * @param ruleParameterA trimmed-mean: basis points trimmed per side; krum, multi-krum: f
  * @param ruleParameterB multi-krum: m
  * @param rewardWeights model update, dataset and validation weights in basis points, summing to 10,000
+ * @param signedTransaction a registerModel transaction the wallet signed from an earlier plan, relayed as it is; the
+ *     other fields are then ignored
  */
 public record ModelRegistration(
         String owner,
@@ -40,21 +43,30 @@ public record ModelRegistration(
         String rule,
         Integer ruleParameterA,
         Integer ruleParameterB,
-        List<Integer> rewardWeights) {
+        List<Integer> rewardWeights,
+
+        @Schema(
+                description = "a registerModel transaction the wallet signed from an earlier plan, 0x-prefixed hex: "
+                        + "relayed as it is (202 with its hash); the other fields are then ignored")
+        String signedTransaction) {
 
     /**
      * @return the spec to register
-     * @throws ProblemException 400 naming every malformed field at once; 422 if a document is not on IPFS or does not
-     *     fit; 503 if IPFS does not answer
+     * @throws InvalidInputException naming every malformed field at once
+     * @throws UnusableContentException if a document is not on IPFS, does not match its digest or does not fit
+     * @throws TemporarilyUnavailableException if IPFS does not answer
      */
     public ModelRegistry.ModelSpec toSpec(ContentStore content, EvaluationLimits limits) {
-        List<String> problems = new ArrayList<>();
+        List<Violation> problems = new ArrayList<>();
         Cid base = cid("baseModelCid", baseModelCid, problems);
         byte[] baseSha256 = baseModelSha256 == null || baseModelSha256.isBlank()
                 ? null
                 : Inputs.digest("baseModelSha256", baseModelSha256, problems);
         if (base != null && !base.isRaw() && baseSha256 == null) {
-            problems.add("baseModelSha256 is required: baseModelCid " + base + " is not a raw block");
+            problems.add(new Violation(
+                    "baseModelSha256",
+                    baseModelSha256,
+                    "baseModelSha256 is required: baseModelCid " + base + " is not a raw block"));
         }
         byte[] heldOut = Inputs.digest("heldOutDigest", heldOutDigest, problems);
         byte[] schema = Inputs.digest("schemaDigest", schemaDigest, problems);
@@ -62,34 +74,38 @@ public record ModelRegistration(
         try {
             method = AggregationMethod.ofName(rule);
         } catch (IllegalArgumentException unknown) {
-            problems.add(unknown.getMessage());
+            problems.add(new Violation("rule", rule, unknown.getMessage()));
         }
-        int a = ruleParameterA == null ? 0 : ruleParameterA;
-        int b = ruleParameterB == null ? 0 : ruleParameterB;
-        if (a < 0 || a > 65_535 || b < 0 || b > 65_535) problems.add("rule parameters are 0..65535");
+        int a = ruleParameter("ruleParameterA", ruleParameterA, problems);
+        int b = ruleParameter("ruleParameterB", ruleParameterB, problems);
         List<Integer> weights = rewardWeights == null ? List.of(10_000, 0, 0) : rewardWeights;
         if (weights.size() != 3
                 || weights.stream().anyMatch(w -> w == null || w < 0 || w > 10_000)
                 || weights.stream().mapToInt(Integer::intValue).sum() != 10_000) {
-            problems.add("rewardWeights are three basis points (model update, dataset, validation) summing to 10000, "
-                    + "got " + weights);
+            problems.add(new Violation(
+                    "rewardWeights",
+                    String.valueOf(weights),
+                    "rewardWeights are three basis points (model update, dataset, validation) summing to 10000, got "
+                            + weights));
         }
-        if (!problems.isEmpty()) throw ProblemException.badRequest(String.join("; ", problems));
+        if (!problems.isEmpty()) throw new InvalidInputException(problems);
 
         DataSchema dataSchema;
+        Cid schemaCid = Cid.ofDigest(schema);
         try {
             dataSchema = SchemaDocument.read(
-                    fetch(content, Cid.ofDigest(schema), schema, SchemaDocument.MAX_BYTES, "the schema document"));
+                    fetch(content, schemaCid, schema, SchemaDocument.MAX_BYTES, "the schema document"));
         } catch (IllegalArgumentException e) {
-            throw new ProblemException(422, "the document schemaDigest names is no schema document: " + e.getMessage());
+            throw new UnusableContentException(
+                    schemaCid, "the document schemaDigest names is no schema document: " + e.getMessage());
         }
         byte[] sha256 = baseSha256 != null ? baseSha256 : base.digest();
         byte[] model = fetch(content, base, sha256, limits.maxModelBytes(), "the base model");
         try {
             TaskContext.readBaseModel(dataSchema, model, limits); // its architecture is the task's
         } catch (RuntimeException e) {
-            throw new ProblemException(
-                    422, "the base model is not a model of the schema (" + dataSchema + "): " + e.getMessage());
+            throw new UnusableContentException(
+                    base, "the base model is not a model of the schema (" + dataSchema + "): " + e.getMessage());
         }
         return new ModelRegistry.ModelSpec(
                 sha256,
@@ -104,26 +120,37 @@ public record ModelRegistration(
                 BigInteger.valueOf(weights.get(2)));
     }
 
-    private static Cid cid(String field, String value, List<String> problems) {
+    private static Cid cid(String field, String value, List<Violation> problems) {
         try {
             return Cid.parse(value == null ? "" : value.strip());
         } catch (RuntimeException e) {
-            problems.add(field + " is not a CIDv1 (" + Inputs.echo(value) + ")");
+            problems.add(new Violation(field, value, field + " is not a CIDv1 (" + Inputs.echo(value) + ")"));
             return null;
         }
+    }
+
+    /** @return the parameter, 0 when absent, or 0 after adding a violation when it does not fit in a uint16 */
+    private static int ruleParameter(String field, Integer value, List<Violation> problems) {
+        if (value == null) return 0;
+        if (value < 0 || value > 65_535) {
+            problems.add(new Violation(field, value.toString(), field + " must be 0..65535, got " + value));
+            return 0;
+        }
+        return value;
     }
 
     private static byte[] fetch(ContentStore content, Cid cid, byte[] sha256, long maxBytes, String what) {
         try {
             return content.fetchVerified(cid, sha256, maxBytes);
         } catch (ContentMismatchException e) {
-            throw new ProblemException(422, what + " at " + cid + " does not match its digest");
+            throw new UnusableContentException(cid, what + " at " + cid + " does not match its digest");
         } catch (IpfsException e) {
             if (e.failure() == IpfsException.Failure.NODE_UNREACHABLE) {
-                throw new ProblemException(503, "the IPFS node does not answer this gateway now; try again shortly");
+                throw new TemporarilyUnavailableException(
+                        "the IPFS node does not answer this gateway now; try again shortly");
             }
-            throw new ProblemException(
-                    422,
+            throw new UnusableContentException(
+                    cid,
                     what + " " + cid + " cannot be fetched from IPFS (" + e.getMessage() + "): add and pin it first");
         }
     }

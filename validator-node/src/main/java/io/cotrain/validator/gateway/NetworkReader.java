@@ -1,10 +1,12 @@
 package io.cotrain.validator.gateway;
 
+import io.cotrain.client.ChainUnavailableException;
 import io.cotrain.client.ContractCalls;
 import io.cotrain.client.ReadOnlyContracts;
 import io.cotrain.contracts.AggregationMethod;
 import io.cotrain.contracts.CommitPages;
 import io.cotrain.contracts.ContributionKind;
+import io.cotrain.contracts.ContributionStatus;
 import io.cotrain.contracts.DeploymentAddresses;
 import io.cotrain.contracts.ProtocolParameter;
 import io.cotrain.contracts.RoundPhase;
@@ -13,7 +15,6 @@ import io.cotrain.contracts.generated.CotrainToken;
 import io.cotrain.contracts.generated.ModelRegistry;
 import io.cotrain.contracts.generated.ValidatorRegistry;
 import io.cotrain.oracle.scoring.ScoredContribution;
-import io.cotrain.validator.ProblemException;
 import io.cotrain.validator.gateway.GatewayViews.AccountHistoryView;
 import io.cotrain.validator.gateway.GatewayViews.BalanceView;
 import io.cotrain.validator.gateway.GatewayViews.BranchView;
@@ -47,7 +48,6 @@ import org.web3j.utils.Numeric;
  */
 public final class NetworkReader {
     private static final int PAGE = 200;
-    /** The protocol's Parameter enum numbers the reader reads. */
     /** How a copy's floor reason names the contribution it copies (ContributionScorer, UpdateScreen). */
     private static final Pattern COPY_OF = Pattern.compile("(?:near-)?copy of contribution (\\d+)");
 
@@ -81,7 +81,7 @@ public final class NetworkReader {
     /**
      * @param taskId a model id
      * @return the task's registration, round, branches and latest accuracy
-     * @throws ProblemException 404 if the registry has no such model
+     * @throws UnknownTaskException if the registry has no such model
      */
     public ModelStatusView status(long taskId) {
         BigInteger id = requireModel(taskId);
@@ -292,14 +292,11 @@ public final class NetworkReader {
     /**
      * @param taskId a task id from a request
      * @return it as a uint256
-     * @throws ProblemException 404 naming the known range if the registry has no such model
+     * @throws UnknownTaskException naming the known range if the registry has no such model
      */
     public BigInteger requireModel(long taskId) {
         long count = modelCount();
-        if (taskId < 1 || taskId > count) {
-            throw ProblemException.notFound("unknown task " + taskId + ": the model registry has "
-                    + (count == 0 ? "no tasks yet" : "tasks 1 to " + count));
-        }
+        if (taskId < 1 || taskId > count) throw new UnknownTaskException(taskId, count);
         return BigInteger.valueOf(taskId);
     }
 
@@ -318,7 +315,7 @@ public final class NetworkReader {
                 c.round(),
                 c.contentDigest(),
                 c.submittedBlock(),
-                settlement.map(s -> GatewayViews.STATUSES.get(s.status())).orElse("Pending"),
+                settlement.map(s -> GatewayViews.STATUSES.get(s.status())).orElse(ContributionStatus.PENDING.title()),
                 settlement.map(LedgerIndex.Settlement::consensusScore).orElse(null),
                 settlement.map(s -> s.reward().toString()).orElse("0"),
                 settlement.map(s -> s.slashed().toString()).orElse("0"),
@@ -385,7 +382,7 @@ public final class NetworkReader {
                 "eth_blockNumber", () -> web3j.ethBlockNumber().send().getBlockNumber());
     }
 
-    /** @throws io.cotrain.client.ChainUnavailableException when the chain does not answer (api/ makes it a 503) */
+    /** @throws ChainUnavailableException when the chain does not answer (api/ makes it a 503) */
     static <T> T read(RemoteCall<T> call) {
         return ContractCalls.read("a contract call", call::send);
     }

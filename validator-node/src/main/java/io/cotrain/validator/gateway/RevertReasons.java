@@ -1,6 +1,8 @@
 package io.cotrain.validator.gateway;
 
+import io.cotrain.client.ContractRevertedException;
 import io.cotrain.client.RevertDecoder;
+import io.cotrain.client.TransactionRejectedException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -9,11 +11,13 @@ import java.util.regex.Pattern;
 import org.web3j.protocol.core.Response;
 
 /**
- * The contracts' custom errors as the gateway reports them to a wallet: decoded by name with their arguments
- * ({@code DuplicateContent(contentDigest=0x.., id=3)}), followed, for the errors a contributor meets, by what they
- * mean and what to do.
+ * The contracts' custom errors as the gateway meets them: a node's refusal of a call or transaction becomes the
+ * protocol client's typed failure, a {@link ContractRevertedException} with the custom error decoded by name with its
+ * arguments ({@code DuplicateContent(contentDigest=0x.., id=3)}) when the answer carries revert data, else a
+ * {@link TransactionRejectedException} with the node's code and message. {@link #explain} adds, for the errors a
+ * contributor meets, what they mean and what to do.
  */
-final class RevertReasons {
+public final class RevertReasons {
     private static final RevertDecoder DECODER = RevertDecoder.forCotrainContracts();
 
     private static final Pattern ARGUMENT = Pattern.compile("\\{(\\w+)}");
@@ -59,43 +63,53 @@ final class RevertReasons {
 
     private static final Pattern HEX = Pattern.compile("0x[0-9a-fA-F]{8,}");
 
+    /** Revert data as a node puts it in an error's data: 0x and whole bytes (none for a revert without a reason). */
+    private static final Pattern DATA = Pattern.compile("0x([0-9a-fA-F]{2})*");
+
     private RevertReasons() {}
 
     /**
-     * @param error a node's answer to a call that failed
-     * @return the custom error it carries, with its meaning, else the node's message
+     * @param action what was refused, for the exception's message (e.g. {@code submitContribution})
+     * @param error a node's answer to a call or transaction it refused
+     * @return a {@link ContractRevertedException} with the decoded custom error (null when no Cotrain contract declares
+     *     it) if the answer carries revert data, else a {@link TransactionRejectedException} with the node's code and
+     *     message
      */
-    static String of(Response.Error error) {
-        Optional<String> decoded = Optional.ofNullable(error.getData()).flatMap(RevertReasons::decode);
-        if (decoded.isPresent()) return decoded.get();
+    static RuntimeException refusal(String action, Response.Error error) {
         String message = error.getMessage() == null ? "" : error.getMessage();
-        // some nodes put the revert data in the message only: anvil splits selector and arguments
-        Matcher custom = CUSTOM_ERROR.matcher(message);
-        if (custom.find()) {
-            decoded = decode(custom.group(1) + (custom.group(2) == null ? "" : custom.group(2)));
-            if (decoded.isPresent()) return decoded.get();
+        Optional<String> data = revertData(error.getData(), message);
+        if (data.isPresent()) {
+            return new ContractRevertedException(
+                    action, DECODER.decode(data.get()).orElse(null), data.get());
         }
-        Matcher hex = HEX.matcher(message);
-        while (hex.find()) {
-            decoded = decode(hex.group());
-            if (decoded.isPresent()) return decoded.get();
-        }
-        return message;
+        return new TransactionRejectedException(action, error.getCode(), message);
     }
 
     /**
-     * @param revertData the revert data a node returned, 0x-hex
-     * @return the error with its arguments and, when known, its meaning; empty if the data encodes no known error
+     * @return the revert data of a refusal: the error's data when it decodes, else data in its message that decodes
+     *     (anvil splits the selector and the arguments; other nodes quote the data), else the error's data as it is
      */
-    static Optional<String> decode(String revertData) {
-        return DECODER.decode(revertData).map(RevertReasons::explain);
+    private static Optional<String> revertData(String errorData, String message) {
+        String data = errorData == null ? "" : errorData.strip().replace("\"", "");
+        boolean hasData = DATA.matcher(data).matches();
+        if (hasData && DECODER.decode(data).isPresent()) return Optional.of(data);
+        Matcher custom = CUSTOM_ERROR.matcher(message);
+        if (custom.find()) {
+            String found = custom.group(1) + (custom.group(2) == null ? "" : custom.group(2));
+            if (DECODER.decode(found).isPresent()) return Optional.of(found);
+        }
+        Matcher hex = HEX.matcher(message);
+        while (hex.find()) {
+            if (DECODER.decode(hex.group()).isPresent()) return Optional.of(hex.group());
+        }
+        return hasData ? Optional.of(data) : Optional.empty();
     }
 
     /**
      * @param decoded an error as {@link RevertDecoder} renders it, {@code Name(argument=value, ...)}
      * @return it followed by its meaning, with the error's arguments filled in, when the gateway knows one
      */
-    static String explain(String decoded) {
+    public static String explain(String decoded) {
         int open = decoded.indexOf('(');
         String name = open < 0 ? decoded : decoded.substring(0, open);
         String meaning = MEANINGS.get(name);

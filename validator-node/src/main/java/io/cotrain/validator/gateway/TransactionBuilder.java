@@ -1,16 +1,17 @@
 package io.cotrain.validator.gateway;
 
 import io.cotrain.client.ContractCalls;
+import io.cotrain.client.ContractRevertedException;
 import io.cotrain.client.PlannedCall;
 import io.cotrain.client.ReadOnlyContracts;
 import io.cotrain.client.StakePlan;
 import io.cotrain.client.TransactionPlans;
+import io.cotrain.client.TransactionRejectedException;
 import io.cotrain.contracts.ContributionKind;
 import io.cotrain.contracts.DeploymentAddresses;
 import io.cotrain.contracts.generated.CotrainProtocol;
 import io.cotrain.contracts.generated.CotrainToken;
 import io.cotrain.contracts.generated.ModelRegistry;
-import io.cotrain.validator.ProblemException;
 import io.cotrain.validator.gateway.GatewayViews.RelayedTransaction;
 import io.cotrain.validator.gateway.GatewayViews.TransactionPlan;
 import io.cotrain.validator.gateway.GatewayViews.UnsignedTransaction;
@@ -49,6 +50,8 @@ public final class TransactionBuilder {
         SUBMIT,
         CLAIM
     }
+
+    private static final String SIGNED_TRANSACTION = "signedTransaction";
 
     private final Web3j web3j;
     private final long chainId;
@@ -127,9 +130,9 @@ public final class TransactionBuilder {
 
     /**
      * @return the submitContribution transaction for a manifest already on IPFS
-     * @throws ProblemException 422 when the protocol would refuse it: a digest submitted before (DuplicateContent),
-     *     a full round (RoundFull), the contributor's cap for the round (ContributorRoundLimit), too little free stake,
-     *     a pause; each with what it means
+     * @throws ContractRevertedException when the protocol would refuse it, with its custom error: a
+     *     digest submitted before (DuplicateContent), a full round (RoundFull), the contributor's cap for the round
+     *     (ContributorRoundLimit), too little free stake, a pause
      */
     public TransactionPlan submit(String from, long taskId, ContributionKind kind, byte[] manifestDigest) {
         PlannedCall call = TransactionPlans.submitContribution(protocol, kind, manifestDigest, taskId);
@@ -138,12 +141,13 @@ public final class TransactionBuilder {
                 List.of(unsigned(call.function(), from, call, true)));
     }
 
-    /** @return the claimRewards transaction */
+    /**
+     * @return the claimRewards transaction
+     * @throws NothingToClaimException when no reward is credited to {@code from}
+     */
     public TransactionPlan claim(String from) {
         BigInteger claimable = NetworkReader.read(protocol.claimable(from));
-        if (claimable.signum() == 0) {
-            throw new ProblemException(422, "nothing to claim for " + Keys.toChecksumAddress(from));
-        }
+        if (claimable.signum() == 0) throw new NothingToClaimException(Keys.toChecksumAddress(from));
         PlannedCall call = TransactionPlans.claimRewards(protocol);
         return new TransactionPlan(
                 "claim " + tokens(claimable) + " in rewards", List.of(unsigned(call.function(), from, call, true)));
@@ -154,8 +158,9 @@ public final class TransactionBuilder {
      *
      * @param signedTransaction the raw signed transaction, 0x-hex
      * @return its hash, once the node accepted it
-     * @throws ProblemException 400 if it is malformed, for another chain or calls something else; 422 if the node
-     *     refuses it
+     * @throws InvalidInputException if it is malformed, for another chain or calls something else
+     * @throws ContractRevertedException if the node refuses it as a revert, with its custom error
+     * @throws TransactionRejectedException if the node refuses it otherwise, with its code
      */
     public RelayedTransaction relay(Purpose purpose, String signedTransaction) {
         SignedRawTransaction decoded;
@@ -163,8 +168,10 @@ public final class TransactionBuilder {
             if (!signedTransaction.matches("0x[0-9a-fA-F]{2,}")) throw new IllegalArgumentException("not hex");
             decoded = (SignedRawTransaction) TransactionDecoder.decode(signedTransaction);
         } catch (RuntimeException e) {
-            throw ProblemException.badRequest(
-                    "signedTransaction is not a signed raw transaction (0x-hex RLP or typed " + "envelope)");
+            throw new InvalidInputException(
+                    SIGNED_TRANSACTION,
+                    signedTransaction,
+                    "signedTransaction is not a signed raw transaction (0x-hex RLP or typed envelope)");
         }
         Long signedChain = switch (decoded.getTransaction()) {
             case Transaction1559 typed -> typed.getChainId();
@@ -172,34 +179,37 @@ public final class TransactionBuilder {
             default -> decoded.getChainId(); // legacy: EIP-155 puts the chain in v
         };
         if (signedChain == null || signedChain != chainId) {
-            throw ProblemException.badRequest("the transaction is signed for chain " + signedChain + ", this gateway "
-                    + "relays to chain " + chainId);
+            throw new InvalidInputException(
+                    SIGNED_TRANSACTION,
+                    signedTransaction,
+                    "the transaction is signed for chain " + signedChain + ", this gateway relays to chain " + chainId);
         }
         String to = decoded.getTo() == null ? "" : decoded.getTo();
         String data = decoded.getData() == null ? "" : Numeric.prependHexPrefix(decoded.getData());
         if (data.length() < 10 || !allowedCalls.get(purpose).contains(call(to, data.substring(0, 10)))) {
-            throw ProblemException.badRequest("this endpoint relays only " + purposeText(purpose) + "; the transaction "
-                    + "calls " + (data.length() < 10 ? "no function" : data.substring(0, 10)) + " on " + to);
+            throw new InvalidInputException(
+                    SIGNED_TRANSACTION,
+                    signedTransaction,
+                    "this endpoint relays only " + purposeText(purpose) + "; the transaction calls "
+                            + (data.length() < 10 ? "no function" : data.substring(0, 10)) + " on " + to);
         }
         String from;
         try {
             from = decoded.getFrom();
         } catch (SignatureException e) {
-            throw ProblemException.badRequest("the transaction's signature recovers no sender");
+            throw new InvalidInputException(
+                    SIGNED_TRANSACTION, signedTransaction, "the transaction's signature recovers no sender");
         }
         EthSendTransaction sent = ContractCalls.read(
                 "eth_sendRawTransaction",
                 () -> web3j.ethSendRawTransaction(signedTransaction).send());
-        if (sent.hasError()) {
-            String reason = RevertReasons.of(sent.getError());
-            throw new ProblemException(422, "the chain refused the transaction: " + reason);
-        }
+        if (sent.hasError()) throw RevertReasons.refusal("relay " + purposeText(purpose), sent.getError());
         return new RelayedTransaction(
                 sent.getTransactionHash(), Keys.toChecksumAddress(from), Keys.toChecksumAddress(to));
     }
 
     private UnsignedTransaction unsigned(String description, String from, PlannedCall call, boolean estimate) {
-        String gas = estimate ? Numeric.encodeQuantity(estimateGas(from, call.to(), call.data())) : null;
+        String gas = estimate ? Numeric.encodeQuantity(estimateGas(description, from, call.to(), call.data())) : null;
         return new UnsignedTransaction(
                 description,
                 chainId,
@@ -210,16 +220,16 @@ public final class TransactionBuilder {
                 gas);
     }
 
-    /** @throws ProblemException 422 with the contract's custom error when the call would revert */
-    private BigInteger estimateGas(String from, String to, String data) {
+    /**
+     * @throws ContractRevertedException with the contract's custom error when the call would revert
+     * @throws TransactionRejectedException when the node refuses to estimate it otherwise
+     */
+    private BigInteger estimateGas(String description, String from, String to, String data) {
         EthEstimateGas estimate = ContractCalls.read(
                 "eth_estimateGas",
                 () -> web3j.ethEstimateGas(Transaction.createEthCallTransaction(from, to, data))
                         .send());
-        if (estimate.hasError()) {
-            String reason = RevertReasons.of(estimate.getError());
-            throw new ProblemException(422, "the transaction would revert: " + reason);
-        }
+        if (estimate.hasError()) throw RevertReasons.refusal(description, estimate.getError());
         return estimate.getAmountUsed();
     }
 

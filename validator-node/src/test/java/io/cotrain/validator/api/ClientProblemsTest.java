@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cotrain.client.ChainUnavailableException;
+import io.cotrain.client.ContractRevertedException;
 import io.cotrain.client.InsufficientBalanceException;
 import io.cotrain.client.StakeBelowMinimumException;
+import io.cotrain.client.TransactionRejectedException;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -44,5 +46,34 @@ class ClientProblemsTest {
         assertThat(low.getStatus()).isEqualTo(422);
         assertThat(body(low).get("detail").asText())
                 .isEqualTo("a first stake must be at least 10 (the protocol's minimum), got 2");
+    }
+
+    @Test
+    void test_aRevert_is422WithTheContractsErrorAndWhatItMeans() throws Exception {
+        Response duplicate = problems.contractReverted(
+                new ContractRevertedException(
+                        "submitContribution", "DuplicateContent(contentDigest=0xab, id=7)", "0x1234"),
+                null);
+        Response silent = problems.contractReverted(new ContractRevertedException("claimRewards", null, "0x"), null);
+
+        assertThat(duplicate.getStatus()).isEqualTo(422);
+        assertThat(body(duplicate).get("detail").asText())
+                .startsWith("the transaction would revert: DuplicateContent(contentDigest=0xab, id=7): ")
+                .contains("already submitted, as contribution 7");
+        assertThat(silent.getStatus()).isEqualTo(422);
+        assertThat(body(silent).get("detail").asText())
+                .isEqualTo("the transaction would revert: the contract gives no error that says why");
+    }
+
+    @Test
+    void test_aTransactionTheNodeRefuses_is422WithItsReason() throws Exception {
+        Response nonce =
+                problems.transactionRejected(new TransactionRejectedException("relay", -32000, "nonce too low"), null);
+        Response poor = problems.transactionRejected(
+                new TransactionRejectedException("relay", -32000, "insufficient funds for gas * price + value"), null);
+
+        assertThat(nonce.getStatus()).isEqualTo(422);
+        assertThat(body(nonce).get("detail").asText()).isEqualTo("the chain refused the transaction: nonce too low");
+        assertThat(body(poor).get("detail").asText()).endsWith("needs ETH to pay for the gas");
     }
 }

@@ -2,7 +2,8 @@
 # The style gate the build runs first (the root pom's validate phase), beside Spotless for Java:
 #   - Solidity: forge fmt --check, with contracts/foundry.toml's [fmt] settings;
 #   - shell: shellcheck on every tracked script;
-#   - no line over 120 characters in Java, Solidity or shell sources, comments included.
+#   - no line over 120 characters in Java, Solidity or shell sources, comments included;
+#   - no fully qualified class name inside Java code.
 # `forge fmt --root contracts` and `mvn spotless:apply` fix the formatting; the rest is by hand.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -55,6 +56,17 @@ esac
 if [[ -n "$long" ]]; then
   echo "lint: lines over 120 characters:" >&2
   echo "$long" >&2
+  failed=1
+fi
+# Java names its classes by imports: a fully qualified name inside code (strings and comments aside) is flagged
+mapfile -t java < <(tracked '*.java')
+qualified="$(perl -ne 'next if /^\s*(package|import)\b/ || /^\s*(\*|\/\/|\/\*)/;
+  s/"(?:[^"\\]|\\.)*"//g; s/\/\/.*//;
+  print "$ARGV:$.: $_" if /(?<![\w.])(?:java|javax|jakarta|org|com|io|net)\.(?:[a-z_][a-z0-9_]*\.)+[A-Z]\w*/;
+  close ARGV if eof' "${java[@]}")"
+if [[ -n "$qualified" ]]; then
+  echo "lint: fully qualified class names in code (import them):" >&2
+  echo "$qualified" >&2
   failed=1
 fi
 exit "$failed"

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import io.cotrain.ipfs.IpfsClient;
 import io.cotrain.oracle.evaluation.DataSchema;
 import io.cotrain.oracle.scoring.ContentFetching;
+import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.ConfigValidationException;
 import io.smallrye.config.EnvConfigSource;
 import io.smallrye.config.PropertiesConfigSource;
@@ -19,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -72,7 +74,7 @@ class NodeSettingsTest {
         SmallRyeConfig config = new SmallRyeConfigBuilder()
                 .withMapping(ValidatorConfig.class)
                 .withValidator(new BeanValidationConfigValidatorImpl())
-                .withConverter(java.time.Duration.class, 200, new io.quarkus.runtime.configuration.DurationConverter())
+                .withConverter(Duration.class, 200, new DurationConverter())
                 .withSources(
                         new PropertiesConfigSource(files, "PropertiesConfigSource[source=application.properties]", 250))
                 .withSources(new EnvConfigSource(env, 300))
@@ -206,13 +208,9 @@ class NodeSettingsTest {
         for (String field :
                 new String[] {"id", "feature-columns", "label-column", "class-count", "held-out-csv", "global-model"}) {
             String value = files.remove("cotrain.tasks[0]." + field);
+            env.put("COTRAIN_TASKS_0__" + field.toUpperCase(Locale.ROOT).replace('-', '_'), value);
             env.put(
-                    "COTRAIN_TASKS_0__"
-                            + field.toUpperCase(java.util.Locale.ROOT).replace('-', '_'),
-                    value);
-            env.put(
-                    "COTRAIN_TASKS_1__"
-                            + field.toUpperCase(java.util.Locale.ROOT).replace('-', '_'),
+                    "COTRAIN_TASKS_1__" + field.toUpperCase(Locale.ROOT).replace('-', '_'),
                     field.equals("id") ? "2" : value);
         }
         assertThat(validate().tasks()).extracting(t -> t.taskId()).containsExactly(1L, 2L);

@@ -192,7 +192,6 @@ demo_epochs="${COTRAIN_DEMO_EPOCHS:-2}"
 }
 
 # shellcheck source=../tools/java.sh
-# shellcheck source=../tools/java.sh
 source "$root/tools/java.sh"
 if ! java="$(find_java_tool java)"; then
   echo "no Java >= 21 found (JAVA_HOME, PATH, /usr/lib/jvm): install one" >&2

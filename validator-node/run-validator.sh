@@ -64,7 +64,6 @@ if [[ ! -f "$jar" ]]; then
 fi
 
 # shellcheck source=../tools/java.sh
-# shellcheck source=../tools/java.sh
 source "$here/../tools/java.sh"
 java="$(find_java_tool java)" \
   || { echo "run-validator.sh: no Java >= 21 found (JAVA_HOME, PATH, /usr/lib/jvm): install one" >&2; exit 1; }

@@ -13,7 +13,6 @@ import io.cotrain.oracle.evaluation.SchemaDocument;
 import io.cotrain.oracle.evaluation.TabularDataset;
 import io.cotrain.oracle.evaluation.TaskContext;
 import io.cotrain.oracle.evaluation.TaskModel;
-import java.math.BigInteger;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -129,17 +128,15 @@ final class RegisterModelCommand extends ContributorCommand {
         ContentStore ipfs = session.ipfs();
         ModelFile base = ipfs.putModel(model);
         Cid schemaCid = ipfs.putVerified(schemaDocument);
-        var spec = new ModelRegistry.ModelSpec(
+        var spec = TransactionPlans.modelSpec(
                 base.sha256(),
                 base.root(),
                 heldOutCid.digest(),
                 schemaCid.digest(),
-                method.onChain(),
-                BigInteger.valueOf(ruleA),
-                BigInteger.valueOf(ruleB),
-                BigInteger.valueOf(rewardWeights.get(0)),
-                BigInteger.valueOf(rewardWeights.get(1)),
-                BigInteger.valueOf(rewardWeights.get(2)));
+                method,
+                ruleA,
+                ruleB,
+                rewardWeights);
         PlannedCall register = TransactionPlans.registerModel(session.chain().models(), spec);
         TransactionReceipt receipt = session.send(register.function(), register.to(), register.data());
         var registered = ModelRegistry.getModelRegisteredEvents(receipt).getFirst();

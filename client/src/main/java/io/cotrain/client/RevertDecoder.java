@@ -12,6 +12,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.web3j.abi.FunctionReturnDecoder;
 import org.web3j.abi.TypeReference;
 import org.web3j.abi.datatypes.Type;
@@ -25,6 +27,14 @@ import org.web3j.utils.Numeric;
  * {@code Panic(uint256)}.
  */
 public final class RevertDecoder {
+    /** How anvil puts revert data in a message: {@code custom error 0x<selector>: <arguments, hex>}. */
+    private static final Pattern CUSTOM_ERROR =
+            Pattern.compile("custom error (0x[0-9a-fA-F]{8})(?::\\s*(?:0x)?([0-9a-fA-F]*))?");
+    /** Hex in a node's message that may be revert data. */
+    private static final Pattern HEX = Pattern.compile("0x[0-9a-fA-F]{8,}");
+    /** Revert data as a node puts it in an error's data: 0x and whole bytes. */
+    private static final Pattern DATA = Pattern.compile("0x([0-9a-fA-F]{2})*");
+
     private static final List<String> CONTRACTS =
             List.of("CotrainProtocol", "ValidatorRegistry", "CotrainToken", "ModelRegistry", "CommitToken");
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -102,12 +112,32 @@ public final class RevertDecoder {
      * @return a {@link ContractRevertedException} or a {@link TransactionRejectedException}
      */
     public RuntimeException failure(String action, Response.Error error) {
-        String data = error.getData();
-        if (data != null && data.startsWith("\"")) data = data.substring(1, data.length() - 1);
-        if (data != null && data.startsWith("0x")) {
-            return new ContractRevertedException(action, decode(data).orElse(null), data);
+        String message = error.getMessage() == null ? "" : error.getMessage();
+        Optional<String> data = revertData(error.getData(), message);
+        if (data.isPresent()) {
+            return new ContractRevertedException(action, decode(data.get()).orElse(null), data.get());
         }
-        return new TransactionRejectedException(action, error.getCode(), error.getMessage());
+        return new TransactionRejectedException(action, error.getCode(), message);
+    }
+
+    /**
+     * @return the revert data of a refusal: the error's data when it decodes, else data in its message that decodes
+     *     (anvil splits the selector and the arguments; other nodes quote the data), else the error's data as it is
+     */
+    private Optional<String> revertData(String errorData, String message) {
+        String data = errorData == null ? "" : errorData.strip().replace("\"", "");
+        boolean hasData = DATA.matcher(data).matches();
+        if (hasData && decode(data).isPresent()) return Optional.of(data);
+        Matcher custom = CUSTOM_ERROR.matcher(message);
+        if (custom.find()) {
+            String found = custom.group(1) + (custom.group(2) == null ? "" : custom.group(2));
+            if (decode(found).isPresent()) return Optional.of(found);
+        }
+        Matcher hex = HEX.matcher(message);
+        while (hex.find()) {
+            if (decode(hex.group()).isPresent()) return Optional.of(hex.group());
+        }
+        return hasData ? Optional.of(data) : Optional.empty();
     }
 
     /**

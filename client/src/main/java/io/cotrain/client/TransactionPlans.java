@@ -1,10 +1,12 @@
 package io.cotrain.client;
 
+import io.cotrain.contracts.AggregationMethod;
 import io.cotrain.contracts.ContributionKind;
 import io.cotrain.contracts.generated.CotrainProtocol;
 import io.cotrain.contracts.generated.ModelRegistry;
 import java.math.BigInteger;
 import java.util.HexFormat;
+import java.util.List;
 
 /**
  * The transactions a model owner or contributor sends, each defined once: the CLI signs and sends them, the gateway
@@ -12,6 +14,45 @@ import java.util.HexFormat;
  */
 public final class TransactionPlans {
     private TransactionPlans() {}
+
+    /**
+     * A model's registration as the registry takes it, assembled once for the CLI and the gateway (each checks its
+     * own input first; the registry checks the rule's parameters and that the weights sum to 10000).
+     *
+     * @param baseSha256    the base model's sha256
+     * @param baseRoot      the digest of the base model's IPFS root (its CID's multihash digest)
+     * @param heldOut       the held-out set's sha256
+     * @param schema        the digest of the schema document's CID
+     * @param rule          the aggregation rule
+     * @param ruleA         its first parameter (0 when it takes none)
+     * @param ruleB         its second parameter
+     * @param rewardWeights basis points of the reward for model updates, datasets and validation work, in that order
+     * @throws IllegalArgumentException when there are not three weights
+     */
+    public static ModelRegistry.ModelSpec modelSpec(
+            byte[] baseSha256,
+            byte[] baseRoot,
+            byte[] heldOut,
+            byte[] schema,
+            AggregationMethod rule,
+            int ruleA,
+            int ruleB,
+            List<Integer> rewardWeights) {
+        if (rewardWeights.size() != ContributionKind.values().length) {
+            throw new IllegalArgumentException("one reward weight per contribution kind, got " + rewardWeights);
+        }
+        return new ModelRegistry.ModelSpec(
+                baseSha256,
+                baseRoot,
+                heldOut,
+                schema,
+                rule.onChain(),
+                BigInteger.valueOf(ruleA),
+                BigInteger.valueOf(ruleB),
+                BigInteger.valueOf(rewardWeights.get(0)),
+                BigInteger.valueOf(rewardWeights.get(1)),
+                BigInteger.valueOf(rewardWeights.get(2)));
+    }
 
     /**
      * @param models a binding of the model registry (used to encode calls only)

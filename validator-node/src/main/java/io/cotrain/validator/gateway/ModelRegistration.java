@@ -1,5 +1,6 @@
 package io.cotrain.validator.gateway;
 
+import io.cotrain.client.TransactionPlans;
 import io.cotrain.contracts.AggregationMethod;
 import io.cotrain.contracts.generated.ModelRegistry;
 import io.cotrain.ipfs.Cid;
@@ -11,7 +12,6 @@ import io.cotrain.oracle.evaluation.EvaluationLimits;
 import io.cotrain.oracle.evaluation.SchemaDocument;
 import io.cotrain.oracle.evaluation.TaskContext;
 import io.cotrain.validator.gateway.InvalidInputException.Violation;
-import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -107,17 +107,7 @@ public record ModelRegistration(
             throw new UnusableContentException(
                     base, "the base model is not a model of the schema (" + dataSchema + "): " + e.getMessage());
         }
-        return new ModelRegistry.ModelSpec(
-                sha256,
-                base.digest(),
-                heldOut,
-                schema,
-                method.onChain(),
-                BigInteger.valueOf(a),
-                BigInteger.valueOf(b),
-                BigInteger.valueOf(weights.get(0)),
-                BigInteger.valueOf(weights.get(1)),
-                BigInteger.valueOf(weights.get(2)));
+        return TransactionPlans.modelSpec(sha256, base.digest(), heldOut, schema, method, a, b, weights);
     }
 
     private static Cid cid(String field, String value, List<Violation> problems) {

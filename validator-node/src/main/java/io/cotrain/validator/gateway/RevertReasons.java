@@ -5,7 +5,6 @@ import io.cotrain.client.RevertDecoder;
 import io.cotrain.client.TransactionRejectedException;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.web3j.protocol.core.Response;
@@ -57,52 +56,15 @@ public final class RevertReasons {
                             + "quorum needs: nobody could judge the contribution; submit once its validators serve it"),
             Map.entry("NothingToClaim", "nothing is credited to this account"));
 
-    /** How anvil puts revert data in a message: {@code custom error 0x<selector>: <arguments, hex>}. */
-    private static final Pattern CUSTOM_ERROR =
-            Pattern.compile("custom error (0x[0-9a-fA-F]{8})(?::\\s*" + "(?:0x)?([0-9a-fA-F]*))?");
-
-    private static final Pattern HEX = Pattern.compile("0x[0-9a-fA-F]{8,}");
-
-    /** Revert data as a node puts it in an error's data: 0x and whole bytes (none for a revert without a reason). */
-    private static final Pattern DATA = Pattern.compile("0x([0-9a-fA-F]{2})*");
-
     private RevertReasons() {}
 
     /**
      * @param action what was refused, for the exception's message (e.g. {@code submitContribution})
      * @param error a node's answer to a call or transaction it refused
-     * @return a {@link ContractRevertedException} with the decoded custom error (null when no Cotrain contract declares
-     *     it) if the answer carries revert data, else a {@link TransactionRejectedException} with the node's code and
-     *     message
+     * @return the client's typed failure ({@link RevertDecoder#failure})
      */
     static RuntimeException refusal(String action, Response.Error error) {
-        String message = error.getMessage() == null ? "" : error.getMessage();
-        Optional<String> data = revertData(error.getData(), message);
-        if (data.isPresent()) {
-            return new ContractRevertedException(
-                    action, DECODER.decode(data.get()).orElse(null), data.get());
-        }
-        return new TransactionRejectedException(action, error.getCode(), message);
-    }
-
-    /**
-     * @return the revert data of a refusal: the error's data when it decodes, else data in its message that decodes
-     *     (anvil splits the selector and the arguments; other nodes quote the data), else the error's data as it is
-     */
-    private static Optional<String> revertData(String errorData, String message) {
-        String data = errorData == null ? "" : errorData.strip().replace("\"", "");
-        boolean hasData = DATA.matcher(data).matches();
-        if (hasData && DECODER.decode(data).isPresent()) return Optional.of(data);
-        Matcher custom = CUSTOM_ERROR.matcher(message);
-        if (custom.find()) {
-            String found = custom.group(1) + (custom.group(2) == null ? "" : custom.group(2));
-            if (DECODER.decode(found).isPresent()) return Optional.of(found);
-        }
-        Matcher hex = HEX.matcher(message);
-        while (hex.find()) {
-            if (DECODER.decode(hex.group()).isPresent()) return Optional.of(hex.group());
-        }
-        return hasData ? Optional.of(data) : Optional.empty();
+        return DECODER.failure(action, error);
     }
 
     /**

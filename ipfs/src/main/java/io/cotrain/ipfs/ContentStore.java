@@ -1,7 +1,9 @@
 package io.cotrain.ipfs;
 
 import java.security.MessageDigest;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -79,6 +81,30 @@ public final class ContentStore {
                             + canonical.length);
         }
         return putVerified(canonical);
+    }
+
+    /**
+     * Seals a contribution's content to validators and stores the ciphertext: the plaintext never reaches IPFS.
+     *
+     * @param plain the manifest as it would name the plaintext: its one artifact gives the name and media type (of
+     *     the plaintext, which a sealed artifact keeps)
+     * @param plaintext the content
+     * @param publicKeys the validators' 64-byte public keys, by address
+     * @param random the source of the content key, ephemeral keys and nonces
+     * @return the manifest naming the stored ciphertext and its sealing (not stored yet)
+     * @throws IpfsException if the node fails
+     */
+    public ContributionManifest putSealed(
+            ContributionManifest plain, byte[] plaintext, Map<String, byte[]> publicKeys, SecureRandom random) {
+        if (plain.artifacts().size() != 1) {
+            throw new IllegalArgumentException("a sealed contribution has one artifact, got " + plain.artifacts());
+        }
+        Sealing.Sealed sealed = Sealing.seal(plain.binding(), plaintext, publicKeys, random);
+        Cid stored = putVerified(sealed.ciphertext());
+        ContributionManifest.Artifact named = plain.artifacts().getFirst();
+        return plain.sealedAs(
+                ContributionManifest.Artifact.of(named.name(), stored, sealed.ciphertext(), named.mediaType()),
+                sealed.sealing());
     }
 
     /**

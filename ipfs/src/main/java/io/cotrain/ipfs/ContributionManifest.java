@@ -1,6 +1,7 @@
 package io.cotrain.ipfs;
 
 import io.cotrain.contracts.ContributionKind;
+import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -31,6 +32,9 @@ import java.util.regex.Pattern;
  * @param trainingSamples samples trained on (model update) or contained (dataset); absent for validation work
  * @param baseModel the CID or sha256 hex of the model a model update starts from; only for model updates
  * @param dataSchema the columns of a dataset; only for datasets
+ * @param privacy the differential privacy of a model update's release, when its contributor added noise for it
+ * @param sealing how its one artifact is sealed to the validators, when it is: the artifact named is then the
+ *     ciphertext, and {@link Sealing#plaintextSha256()} names the content it decrypts to
  * @param createdAt when the contributor made the manifest, if it says
  */
 public record ContributionManifest(
@@ -41,6 +45,8 @@ public record ContributionManifest(
         OptionalLong trainingSamples,
         Optional<String> baseModel,
         Optional<DataSchema> dataSchema,
+        Optional<Privacy> privacy,
+        Optional<Sealing> sealing,
         Optional<Instant> createdAt) {
 
     /** The manifest format this code reads and writes. */
@@ -48,6 +54,8 @@ public record ContributionManifest(
     /** Task ids are stored in 40 bits on chain. */
     public static final long MAX_TASK_ID = (1L << 32) - 1; // the protocol stores task ids in 32 bits
 
+    private static final String SEALING_LABEL = "cotrain contribution v1";
+    private static final int ADDRESS_BYTES = 20;
     private static final Pattern ADDRESS = Pattern.compile("0x[0-9a-fA-F]{40}");
     private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
     private static final Pattern MEDIA_TYPE = Pattern.compile("[a-z0-9][a-z0-9!#$&^_.+-]*/[a-z0-9][a-z0-9!#$&^_.+-]*");
@@ -126,6 +134,29 @@ public record ContributionManifest(
         }
     }
 
+    /**
+     * What a model update's noise buys: the release is (epsilon, delta)-differentially private for its contributor's
+     * whole dataset, the update clipped to L2 norm {@code clip} and Gaussian noise of {@code noiseMultiplier * clip}
+     * added to each parameter.
+     *
+     * @param epsilon the privacy loss spent, &gt; 0
+     * @param delta the probability the bound fails, in (0, 1)
+     * @param clip the L2 norm the update was clipped to, &gt; 0
+     * @param noiseMultiplier the noise's standard deviation over {@code clip}, &gt; 0
+     */
+    public record Privacy(double epsilon, double delta, double clip, double noiseMultiplier) {
+        public Privacy {
+            require("privacy.epsilon", Double.isFinite(epsilon) && epsilon > 0, "must be positive", epsilon);
+            require("privacy.delta", delta > 0 && delta < 1, "must be in (0, 1)", delta);
+            require("privacy.clip", Double.isFinite(clip) && clip > 0, "must be positive", clip);
+            require(
+                    "privacy.noiseMultiplier",
+                    Double.isFinite(noiseMultiplier) && noiseMultiplier > 0,
+                    "must be positive",
+                    noiseMultiplier);
+        }
+    }
+
     public ContributionManifest {
         requirePresent("kind", kind);
         require("taskId", taskId >= 0 && taskId <= MAX_TASK_ID, "must be in 0.." + MAX_TASK_ID, taskId);
@@ -145,6 +176,8 @@ public record ContributionManifest(
         Objects.requireNonNull(trainingSamples, "trainingSamples");
         Objects.requireNonNull(baseModel, "baseModel");
         Objects.requireNonNull(dataSchema, "dataSchema");
+        Objects.requireNonNull(privacy, "privacy");
+        Objects.requireNonNull(sealing, "sealing");
         Objects.requireNonNull(createdAt, "createdAt");
 
         requirePresence("trainingSamples", trainingSamples.isPresent(), kind != ContributionKind.VALIDATION, kind);
@@ -153,6 +186,14 @@ public record ContributionManifest(
         baseModel.ifPresent(model -> require(
                 "baseModel", isModelReference(model), "must be a CID or 64 lower-case hex digits of a sha256", model));
         requirePresence("dataSchema", dataSchema.isPresent(), kind == ContributionKind.DATASET, kind);
+        if (privacy.isPresent() && kind != ContributionKind.MODEL_UPDATE) {
+            throw new ManifestException("privacy", "not allowed for " + kind);
+        }
+        require(
+                "sealing",
+                sealing.isEmpty() || artifacts.size() == 1,
+                "seals one artifact, the manifest lists " + artifacts.size(),
+                sealing.map(s -> Sha256.hex(s.plaintextSha256())).orElse(""));
     }
 
     /**
@@ -174,6 +215,8 @@ public record ContributionManifest(
                 artifacts,
                 OptionalLong.of(trainingSamples),
                 Optional.of(baseModel),
+                Optional.empty(),
+                Optional.empty(),
                 Optional.empty(),
                 Optional.empty());
     }
@@ -198,6 +241,8 @@ public record ContributionManifest(
                 OptionalLong.of(trainingSamples),
                 Optional.empty(),
                 Optional.of(dataSchema),
+                Optional.empty(),
+                Optional.empty(),
                 Optional.empty());
     }
 
@@ -218,6 +263,8 @@ public record ContributionManifest(
                 OptionalLong.empty(),
                 Optional.empty(),
                 Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
                 Optional.empty());
     }
 
@@ -227,7 +274,87 @@ public record ContributionManifest(
      */
     public ContributionManifest withCreatedAt(Instant instant) {
         return new ContributionManifest(
-                kind, taskId, contributor, artifacts, trainingSamples, baseModel, dataSchema, Optional.of(instant));
+                kind,
+                taskId,
+                contributor,
+                artifacts,
+                trainingSamples,
+                baseModel,
+                dataSchema,
+                privacy,
+                sealing,
+                Optional.of(instant));
+    }
+
+    /**
+     * @param noise what the update's noise buys
+     * @return this model update with its privacy stated
+     */
+    public ContributionManifest withPrivacy(Privacy noise) {
+        return new ContributionManifest(
+                kind,
+                taskId,
+                contributor,
+                artifacts,
+                trainingSamples,
+                baseModel,
+                dataSchema,
+                Optional.of(noise),
+                sealing,
+                createdAt);
+    }
+
+    /**
+     * The manifest of sealed content: its one artifact names the ciphertext as stored.
+     *
+     * @param ciphertext where the ciphertext is, its sha256 and size
+     * @param seal how it is sealed, from {@link Sealing#seal} with this manifest's {@link #binding()}
+     * @return this manifest naming the ciphertext and its sealing
+     */
+    public ContributionManifest sealedAs(Artifact ciphertext, Sealing seal) {
+        return new ContributionManifest(
+                kind,
+                taskId,
+                contributor,
+                List.of(ciphertext),
+                trainingSamples,
+                baseModel,
+                dataSchema,
+                privacy,
+                Optional.of(seal),
+                createdAt);
+    }
+
+    /**
+     * What sealed content of this manifest is bound to: its task, kind and contributor. A sealed artifact copied
+     * into another contributor's manifest does not decrypt, and neither does one relabelled for another task.
+     *
+     * @return the binding to seal and open this manifest's artifact with
+     */
+    public Sealing.Binding binding() {
+        return new Sealing.Binding(
+                SEALING_LABEL,
+                ByteBuffer.allocate(Long.BYTES + 1 + ADDRESS_BYTES)
+                        .putLong(taskId)
+                        .put((byte) kind.onChain().intValueExact())
+                        .put(HexFormat.of().parseHex(contributor.substring(2)))
+                        .array());
+    }
+
+    /**
+     * What two contributions share when one copies the other: the artifact's sha256 for open content; for sealed
+     * content the sha256 of its contributor and the plaintext's sha256, since only its contributor can seal it (a
+     * copy of the ciphertext under another name does not decrypt) and a claimed plaintext digest is not proof of
+     * holding the plaintext.
+     *
+     * @return 64 lower-case hex digits
+     */
+    public String copyKey() {
+        if (sealing.isEmpty()) return artifacts.getFirst().sha256();
+        return Sha256.hex(Sha256.of(ByteBuffer.allocate(ADDRESS_BYTES + Sha256.DIGEST_BYTES)
+                .put(HexFormat.of().parseHex(contributor.substring(2)))
+                .put(sealing.get().plaintextSha256())
+                .array()));
     }
 
     /**

@@ -8,11 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.math.BigInteger;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -21,18 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import javax.crypto.AEADBadTagException;
-import javax.crypto.Cipher;
-import javax.crypto.spec.GCMParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
-import org.bouncycastle.crypto.digests.SHA256Digest;
-import org.bouncycastle.crypto.generators.HKDFBytesGenerator;
-import org.bouncycastle.crypto.params.HKDFParameters;
-import org.bouncycastle.math.ec.ECPoint;
 import org.web3j.crypto.ECKeyPair;
-import org.web3j.crypto.Keys;
-import org.web3j.crypto.Sign;
-import org.web3j.utils.Numeric;
 
 /**
  * A task's held-out set encrypted to validators (ECIES on secp256k1 with AES-256-GCM), stored on IPFS and announced
@@ -54,15 +39,11 @@ import org.web3j.utils.Numeric;
  * @param recipients one entry per validator it is encrypted to
  */
 public record HeldOutEnvelope(
-        long taskId, byte[] heldOutSha256, byte[] nonce, byte[] ciphertext, List<Recipient> recipients) {
+        long taskId, byte[] heldOutSha256, byte[] nonce, byte[] ciphertext, List<Sealing.Recipient> recipients) {
     /** The format this code reads and writes. */
     public static final int FORMAT_VERSION = 1;
 
-    private static final int KEY_BYTES = 32;
-    private static final int NONCE_BYTES = 12;
-    private static final int TAG_BITS = 128;
-    private static final int PUBLIC_KEY_BYTES = 64;
-    private static final byte[] INFO = "cotrain held-out envelope v1".getBytes(StandardCharsets.US_ASCII);
+    private static final String LABEL = "cotrain held-out envelope v1";
     private static final HexFormat HEX = HexFormat.of();
     private static final Set<String> FIELDS =
             Set.of("formatVersion", "taskId", "heldOutSha256", "nonce", "ciphertext", "recipients");
@@ -71,16 +52,6 @@ public record HeldOutEnvelope(
                     .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                     .build())
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-
-    /**
-     * The content key wrapped for one validator.
-     *
-     * @param address the validator's address, lower case with 0x
-     * @param ephemeralPublicKey the 64-byte public key of the ephemeral key agreed with it
-     * @param nonce the wrapping cipher's 12-byte GCM nonce
-     * @param wrappedKey the content key under the agreed key, with its GCM tag
-     */
-    public record Recipient(String address, byte[] ephemeralPublicKey, byte[] nonce, byte[] wrappedKey) {}
 
     /**
      * Encrypts a held-out set to validators.
@@ -94,31 +65,10 @@ public record HeldOutEnvelope(
      */
     public static HeldOutEnvelope seal(
             long taskId, byte[] heldOut, Map<String, byte[]> publicKeys, SecureRandom random) {
-        byte[] digest = Sha256.of(heldOut);
-        byte[] contentKey = randomBytes(random, KEY_BYTES);
-        byte[] nonce = randomBytes(random, NONCE_BYTES);
-        byte[] ciphertext = gcm(Cipher.ENCRYPT_MODE, contentKey, nonce, aad(taskId, digest), heldOut);
-        List<Recipient> recipients = new ArrayList<>();
-        for (var entry : publicKeys.entrySet()) {
-            String address = entry.getKey().toLowerCase(Locale.ROOT);
-            byte[] publicKey = entry.getValue();
-            if (publicKey.length != PUBLIC_KEY_BYTES
-                    || !("0x" + Keys.getAddress(new BigInteger(1, publicKey))).equals(address)) {
-                throw new IllegalArgumentException("the public key given for " + address + " is not that account's");
-            }
-            ECKeyPair ephemeral;
-            try {
-                ephemeral = Keys.createEcKeyPair(random);
-            } catch (GeneralSecurityException e) {
-                throw new IllegalStateException("cannot create an ephemeral secp256k1 key", e);
-            }
-            byte[] ephemeralPublic = Numeric.toBytesPadded(ephemeral.getPublicKey(), PUBLIC_KEY_BYTES);
-            byte[] wrappingKey = agreedKey(ephemeral.getPrivateKey(), publicKey, ephemeralPublic, address, taskId);
-            byte[] wrapNonce = randomBytes(random, NONCE_BYTES);
-            byte[] wrapped = gcm(Cipher.ENCRYPT_MODE, wrappingKey, wrapNonce, aad(taskId, digest), contentKey);
-            recipients.add(new Recipient(address, ephemeralPublic, wrapNonce, wrapped));
-        }
-        return new HeldOutEnvelope(taskId, digest, nonce, ciphertext, List.copyOf(recipients));
+        Sealing.Sealed sealed = Sealing.seal(binding(taskId), heldOut, publicKeys, random);
+        Sealing sealing = sealed.sealing();
+        return new HeldOutEnvelope(
+                taskId, sealing.plaintextSha256(), sealing.nonce(), sealed.ciphertext(), sealing.recipients());
     }
 
     /**
@@ -138,25 +88,18 @@ public record HeldOutEnvelope(
      * @throws IllegalArgumentException if the envelope is not for that key, or does not decrypt to the set it names
      */
     public byte[] open(ECKeyPair key) {
-        String address = "0x" + Keys.getAddress(key);
-        Recipient recipient = recipients.stream()
-                .filter(r -> r.address().equals(address))
-                .findFirst()
-                .orElseThrow(() -> new IllegalArgumentException(
-                        "the held-out envelope of task " + taskId + " is not encrypted to " + address));
-        byte[] wrappingKey = agreedKey(
-                key.getPrivateKey(), recipient.ephemeralPublicKey(), recipient.ephemeralPublicKey(), address, taskId);
-        byte[] contentKey = gcm(
-                Cipher.DECRYPT_MODE,
-                wrappingKey,
-                recipient.nonce(),
-                aad(taskId, heldOutSha256),
-                recipient.wrappedKey());
-        byte[] heldOut = gcm(Cipher.DECRYPT_MODE, contentKey, nonce, aad(taskId, heldOutSha256), ciphertext);
-        if (!MessageDigest.isEqual(Sha256.of(heldOut), heldOutSha256)) {
-            throw new IllegalArgumentException("the held-out envelope of task " + taskId + " holds another set");
+        Sealing sealing = new Sealing(heldOutSha256, nonce, recipients);
+        try {
+            return sealing.open(binding(taskId), ciphertext, key);
+        } catch (Sealing.OpenException e) {
+            throw new IllegalArgumentException("the held-out envelope of task " + taskId + ": " + e.getMessage(), e);
         }
-        return heldOut;
+    }
+
+    /** The task id is the context: an envelope relabelled for another task does not open. */
+    private static Sealing.Binding binding(long taskId) {
+        return new Sealing.Binding(
+                LABEL, ByteBuffer.allocate(Long.BYTES).putLong(taskId).array());
     }
 
     /** @return the canonical document */
@@ -168,7 +111,7 @@ public record HeldOutEnvelope(
         root.put("nonce", HEX.formatHex(nonce));
         root.put("ciphertext", Base64.getEncoder().encodeToString(ciphertext));
         ArrayNode list = root.putArray("recipients");
-        for (Recipient recipient : recipients) {
+        for (Sealing.Recipient recipient : recipients) {
             ObjectNode entry = list.addObject();
             entry.put("address", recipient.address());
             entry.put("ephemeralPublicKey", HEX.formatHex(recipient.ephemeralPublicKey()));
@@ -205,7 +148,7 @@ public record HeldOutEnvelope(
         if (!task.canConvertToLong() || !task.isIntegralNumber() || task.asLong() < 1) {
             throw new IllegalArgumentException("held-out envelope taskId must be a positive integer, got " + task);
         }
-        List<Recipient> recipients = new ArrayList<>();
+        List<Sealing.Recipient> recipients = new ArrayList<>();
         JsonNode list = root.path("recipients");
         if (!list.isArray()) throw new IllegalArgumentException("held-out envelope recipients must be an array");
         for (JsonNode entry : list) {
@@ -215,11 +158,11 @@ public record HeldOutEnvelope(
                 throw new IllegalArgumentException("held-out envelope recipient address must be 0x and 40 lower-case"
                         + " hex digits, got '" + address + "'");
             }
-            recipients.add(new Recipient(
+            recipients.add(new Sealing.Recipient(
                     address,
-                    hex(entry, "ephemeralPublicKey", PUBLIC_KEY_BYTES),
-                    hex(entry, "nonce", NONCE_BYTES),
-                    hex(entry, "wrappedKey", KEY_BYTES + TAG_BITS / 8)));
+                    hex(entry, "ephemeralPublicKey", Sealing.PUBLIC_KEY_BYTES),
+                    hex(entry, "nonce", Sealing.NONCE_BYTES),
+                    hex(entry, "wrappedKey", Sealing.WRAPPED_KEY_BYTES)));
         }
         byte[] ciphertext;
         try {
@@ -230,66 +173,9 @@ public record HeldOutEnvelope(
         return new HeldOutEnvelope(
                 task.asLong(),
                 hex(root, "heldOutSha256", Sha256.DIGEST_BYTES),
-                hex(root, "nonce", NONCE_BYTES),
+                hex(root, "nonce", Sealing.NONCE_BYTES),
                 ciphertext,
                 List.copyOf(recipients));
-    }
-
-    /** The ECDH shared secret's x coordinate through HKDF-SHA256, bound to the ephemeral key, recipient and task. */
-    private static byte[] agreedKey(
-            BigInteger privateKey, byte[] otherPublicKey, byte[] ephemeralPublicKey, String address, long taskId) {
-        ECPoint point;
-        try {
-            point = Sign.CURVE_PARAMS.getCurve().decodePoint(prefixed(otherPublicKey));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("a held-out envelope key is not a secp256k1 point", e);
-        }
-        ECPoint shared = point.multiply(privateKey).normalize();
-        if (shared.isInfinity()) throw new IllegalArgumentException("a held-out envelope key agreement failed");
-        byte[] secret = shared.getAffineXCoord().getEncoded();
-        byte[] info = ByteBuffer.allocate(INFO.length + address.length() + Long.BYTES)
-                .put(INFO)
-                .put(address.getBytes(StandardCharsets.US_ASCII))
-                .putLong(taskId)
-                .array();
-        HKDFBytesGenerator hkdf = new HKDFBytesGenerator(new SHA256Digest());
-        hkdf.init(new HKDFParameters(secret, ephemeralPublicKey, info));
-        byte[] key = new byte[KEY_BYTES];
-        hkdf.generateBytes(key, 0, key.length);
-        return key;
-    }
-
-    private static byte[] gcm(int mode, byte[] key, byte[] nonce, byte[] aad, byte[] input) {
-        try {
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(mode, new SecretKeySpec(key, "AES"), new GCMParameterSpec(TAG_BITS, nonce));
-            cipher.updateAAD(aad);
-            return cipher.doFinal(input);
-        } catch (AEADBadTagException e) {
-            throw new IllegalArgumentException("a held-out envelope does not decrypt: wrong key or altered content", e);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("AES-256-GCM is unavailable", e);
-        }
-    }
-
-    private static byte[] aad(long taskId, byte[] heldOutSha256) {
-        return ByteBuffer.allocate(Long.BYTES + heldOutSha256.length)
-                .putLong(taskId)
-                .put(heldOutSha256)
-                .array();
-    }
-
-    private static byte[] prefixed(byte[] publicKey) {
-        byte[] encoded = new byte[publicKey.length + 1];
-        encoded[0] = 0x04;
-        System.arraycopy(publicKey, 0, encoded, 1, publicKey.length);
-        return encoded;
-    }
-
-    private static byte[] randomBytes(SecureRandom random, int length) {
-        byte[] bytes = new byte[length];
-        random.nextBytes(bytes);
-        return bytes;
     }
 
     private static void onlyFields(JsonNode node, Set<String> allowed, String what) {

@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
@@ -37,9 +38,15 @@ final class ManifestJson {
             "trainingSamples",
             "baseModel",
             "dataSchema",
+            "privacy",
+            "sealing",
             "createdAt");
     private static final Set<String> ARTIFACT_FIELDS = Set.of("name", "cid", "sha256", "size", "mediaType");
     private static final Set<String> SCHEMA_FIELDS = Set.of("columns", "labelColumn");
+    private static final Set<String> PRIVACY_FIELDS = Set.of("epsilon", "delta", "clip", "noiseMultiplier");
+    private static final Set<String> SEALING_FIELDS = Set.of("plaintextSha256", "nonce", "recipients");
+    private static final Set<String> RECIPIENT_FIELDS = Set.of("address", "ephemeralPublicKey", "nonce", "wrappedKey");
+    private static final HexFormat HEX = HexFormat.of();
 
     private static final JsonFactory FACTORY = JsonFactory.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -76,6 +83,8 @@ final class ManifestJson {
                 manifest.optionalInteger("trainingSamples"),
                 manifest.optionalText("baseModel"),
                 manifest.has("dataSchema") ? Optional.of(dataSchema(manifest.object("dataSchema"))) : Optional.empty(),
+                manifest.has("privacy") ? Optional.of(privacy(manifest.object("privacy"))) : Optional.empty(),
+                manifest.has("sealing") ? Optional.of(sealing(manifest.object("sealing"))) : Optional.empty(),
                 manifest.optionalText("createdAt").map(ManifestJson::instant));
     }
 
@@ -136,6 +145,39 @@ final class ManifestJson {
         }
     }
 
+    private static ContributionManifest.Privacy privacy(Fields privacy) {
+        privacy.allowOnly(PRIVACY_FIELDS);
+        return new ContributionManifest.Privacy(
+                privacy.number("epsilon"),
+                privacy.number("delta"),
+                privacy.number("clip"),
+                privacy.number("noiseMultiplier"));
+    }
+
+    private static Sealing sealing(Fields sealing) {
+        sealing.allowOnly(SEALING_FIELDS);
+        List<Sealing.Recipient> recipients = new ArrayList<>();
+        List<JsonNode> entries = sealing.array("recipients");
+        for (int i = 0; i < entries.size(); i++) {
+            Fields recipient = Fields.of(entries.get(i), "sealing.recipients[" + i + "]");
+            recipient.allowOnly(RECIPIENT_FIELDS);
+            try {
+                recipients.add(new Sealing.Recipient(
+                        recipient.text("address"),
+                        recipient.hex("ephemeralPublicKey"),
+                        recipient.hex("nonce"),
+                        recipient.hex("wrappedKey")));
+            } catch (IllegalArgumentException e) {
+                throw new ManifestException("sealing.recipients[" + i + "]", e.getMessage());
+            }
+        }
+        try {
+            return new Sealing(sealing.hex("plaintextSha256"), sealing.hex("nonce"), recipients);
+        } catch (IllegalArgumentException e) {
+            throw new ManifestException("sealing", e.getMessage());
+        }
+    }
+
     private static Instant instant(String text) {
         try {
             return Instant.parse(text);
@@ -177,6 +219,32 @@ final class ManifestJson {
                 for (String column : schema.columns()) json.writeString(column);
                 json.writeEndArray();
                 json.writeStringField("labelColumn", schema.labelColumn());
+                json.writeEndObject();
+            }
+            if (manifest.privacy().isPresent()) {
+                ContributionManifest.Privacy privacy = manifest.privacy().get();
+                json.writeObjectFieldStart("privacy");
+                json.writeNumberField("epsilon", privacy.epsilon());
+                json.writeNumberField("delta", privacy.delta());
+                json.writeNumberField("clip", privacy.clip());
+                json.writeNumberField("noiseMultiplier", privacy.noiseMultiplier());
+                json.writeEndObject();
+            }
+            if (manifest.sealing().isPresent()) {
+                Sealing sealing = manifest.sealing().get();
+                json.writeObjectFieldStart("sealing");
+                json.writeStringField("plaintextSha256", HEX.formatHex(sealing.plaintextSha256()));
+                json.writeStringField("nonce", HEX.formatHex(sealing.nonce()));
+                json.writeArrayFieldStart("recipients");
+                for (Sealing.Recipient recipient : sealing.recipients()) {
+                    json.writeStartObject();
+                    json.writeStringField("address", recipient.address());
+                    json.writeStringField("ephemeralPublicKey", HEX.formatHex(recipient.ephemeralPublicKey()));
+                    json.writeStringField("nonce", HEX.formatHex(recipient.nonce()));
+                    json.writeStringField("wrappedKey", HEX.formatHex(recipient.wrappedKey()));
+                    json.writeEndObject();
+                }
+                json.writeEndArray();
                 json.writeEndObject();
             }
             if (manifest.createdAt().isPresent())
@@ -224,6 +292,20 @@ final class ManifestJson {
             if (!value.canConvertToLong())
                 throw new ManifestException(at(name), "out of the 64-bit range, got " + value);
             return value.longValue();
+        }
+
+        double number(String name) {
+            JsonNode value = required(name);
+            if (!value.isNumber()) throw wrongType(name, "a number", value);
+            return value.doubleValue();
+        }
+
+        byte[] hex(String name) {
+            String text = text(name);
+            if (!text.matches("([0-9a-f]{2})*")) {
+                throw new ManifestException(at(name), "must be lower-case hex, got '" + text + "'");
+            }
+            return HEX.parseHex(text);
         }
 
         OptionalLong optionalInteger(String name) {

@@ -54,7 +54,7 @@ class HeldOutEnvelopeTest {
         assertThat(sealed.isFor(address(outsider))).isFalse();
         assertThatThrownBy(() -> sealed.open(outsider))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("not encrypted to " + address(outsider));
+                .hasMessageContaining("not sealed to " + address(outsider));
     }
 
     /** An outsider who copies a recipient's entry under its own address still cannot unwrap the content key. */
@@ -63,13 +63,13 @@ class HeldOutEnvelopeTest {
         ECKeyPair recipient = key();
         ECKeyPair outsider = key();
         HeldOutEnvelope sealed = HeldOutEnvelope.seal(7, HELD_OUT, keysOf(recipient), random);
-        HeldOutEnvelope.Recipient entry = sealed.recipients().getFirst();
+        Sealing.Recipient entry = sealed.recipients().getFirst();
         HeldOutEnvelope forged = new HeldOutEnvelope(
                 7,
                 sealed.heldOutSha256(),
                 sealed.nonce(),
                 sealed.ciphertext(),
-                List.of(new HeldOutEnvelope.Recipient(
+                List.of(new Sealing.Recipient(
                         address(outsider), entry.ephemeralPublicKey(), entry.nonce(), entry.wrappedKey())));
         assertThatThrownBy(() -> forged.open(outsider))
                 .isInstanceOf(IllegalArgumentException.class)

@@ -421,15 +421,7 @@ public final class DemoRounds {
                 500,
                 HexFormat.of().formatHex(globalModelFile().sha256()));
         // dated, so that it is a new digest even when the model did not move since its last one
-        var manifest = new ContributionManifest(
-                update.kind(),
-                update.taskId(),
-                update.contributor(),
-                update.artifacts(),
-                update.trainingSamples(),
-                update.baseModel(),
-                update.dataSchema(),
-                Optional.of(Instant.now()));
+        var manifest = update.withCreatedAt(Instant.now());
         content.putManifest(manifest);
         return "0x" + HexFormat.of().formatHex(manifest.digest());
     }

@@ -1,6 +1,7 @@
 package io.cotrain.cli;
 
 import io.cotrain.client.PlannedCall;
+import io.cotrain.client.SealingRecipients;
 import io.cotrain.client.TransactionPlans;
 import io.cotrain.contracts.ContributionKind;
 import io.cotrain.contracts.ContributionStatus;
@@ -8,8 +9,10 @@ import io.cotrain.contracts.ProtocolParameter;
 import io.cotrain.contracts.generated.CotrainProtocol;
 import io.cotrain.contracts.generated.ModelRegistry;
 import io.cotrain.ipfs.Cid;
+import io.cotrain.ipfs.ContributionManifest;
 import io.cotrain.ipfs.IpfsException;
 import io.cotrain.ipfs.ModelFile;
+import io.cotrain.ipfs.Sealing;
 import io.cotrain.oracle.evaluation.DataSchema;
 import io.cotrain.oracle.evaluation.DatasetFormatException;
 import io.cotrain.oracle.evaluation.EvaluationLimits;
@@ -19,9 +22,15 @@ import io.cotrain.oracle.evaluation.TabularDataset;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import org.web3j.crypto.ECKeyPair;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
 import org.web3j.tuples.generated.Tuple4;
+import org.web3j.utils.Numeric;
 
 /** What the contributing commands share: the task as the model registry records it, stake checks, submission. */
 final class Contributing {
@@ -217,6 +226,60 @@ final class Contributing {
         Optional<FailureContext.Submission> earlier = submitted(session.chain(), digest);
         if (earlier.isPresent()) {
             throw Failures.duplicateContent(digest, earlier.get().id(), earlier, session.address());
+        }
+    }
+
+    /**
+     * Seals a contribution's content to the validators the registry holds keys for, and to the contributor itself
+     * (so that it can reveal the content key later with its own wallet), and stores the ciphertext on IPFS. The keys
+     * are derived from the wallet's, so the same content sealed to the same validators is the same manifest.
+     *
+     * @param session the session
+     * @param plain the manifest as it would name the plaintext
+     * @param plaintext the content, which never leaves this machine unsealed
+     * @return the manifest naming the ciphertext and its sealing, not stored yet
+     * @throws CliException when no validator has published its key: nobody could open the content
+     */
+    static ContributionManifest seal(Session session, ContributionManifest plain, byte[] plaintext) {
+        Map<String, byte[]> validators = SealingRecipients.of(session.chain().validators());
+        if (validators.isEmpty()) {
+            throw new CliException("no validator has published its public key yet, so nothing can be sealed to the "
+                    + "validators: try again once a validator node has started");
+        }
+        Map<String, byte[]> recipients = new LinkedHashMap<>(validators);
+        ECKeyPair wallet = session.wallet().getEcKeyPair();
+        recipients.put(session.address().toLowerCase(Locale.ROOT), Numeric.toBytesPadded(wallet.getPublicKey(), 64));
+        // keys derived from the wallet's: the same content sealed again is the same manifest, recognized as submitted
+        Sealing.KeySource keys = Sealing.KeySource.derived(Numeric.toBytesPadded(wallet.getPrivateKey(), 32));
+        ContributionManifest sealed = session.ipfs().putSealed(plain, plaintext, recipients, keys);
+        session.err()
+                .println("sealed " + plain.artifacts().getFirst().name() + " to " + validators.size()
+                        + " validator(s) and this wallet; IPFS holds only its ciphertext "
+                        + sealed.artifacts().getFirst().cid());
+        return sealed;
+    }
+
+    /**
+     * Checks that sealed content can be judged by every validator that holds a key now: one it leaves out would floor
+     * it.
+     *
+     * @param session the session
+     * @param manifest a manifest to submit
+     * @throws CliException naming the validators it is not sealed to
+     */
+    static void requireSealedToCurrentValidators(Session session, ContributionManifest manifest) {
+        if (manifest.sealing().isEmpty()) {
+            session.err()
+                    .println("warning: the manifest's content is not sealed: anyone can read and copy it from IPFS");
+            return;
+        }
+        List<String> missing = manifest.sealing()
+                .get()
+                .missing(SealingRecipients.of(session.chain().validators()).keySet());
+        if (!missing.isEmpty()) {
+            throw new CliException("manifest " + Arguments.hex(manifest.digest()) + " is not sealed to validators "
+                    + missing + ", whose keys the registry holds now: they would score it 1 and slash the stake; "
+                    + "make it again ('cotrain train', or 'cotrain submit --dataset') to seal it to the current set");
         }
     }
 

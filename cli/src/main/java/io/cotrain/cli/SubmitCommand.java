@@ -5,7 +5,6 @@ import io.cotrain.ipfs.Cid;
 import io.cotrain.ipfs.ContentStore;
 import io.cotrain.ipfs.ContributionManifest;
 import io.cotrain.ipfs.ContributionManifest.Artifact;
-import io.cotrain.ipfs.IpfsClient;
 import io.cotrain.ipfs.IpfsException;
 import io.cotrain.ipfs.ModelFile;
 import io.cotrain.oracle.evaluation.DataSchema;
@@ -29,7 +28,8 @@ import picocli.CommandLine.Option;
             "--manifest: a contribution whose manifest is on IPFS already (e.g. printed by 'cotrain train'); it is "
                     + "read back and checked to name this task and this wallet.",
             "--dataset: a CSV in the task's schema, checked locally, then stored on IPFS with its dataset manifest "
-                    + "and submitted. Datasets are shared with the network's validators."
+                    + "and submitted. The dataset is sealed to the network's validators (and this wallet): IPFS holds "
+                    + "only its ciphertext."
         })
 final class SubmitCommand extends ContributorCommand {
     @Option(
@@ -75,10 +75,8 @@ final class SubmitCommand extends ContributorCommand {
             Session session, Contributing.Task registered, ContentStore ipfs, byte[] csv, Path file, String me) {
         DataSchema schema = Contributing.schema(session, registered);
         TabularDataset dataset = Contributing.parseData(csv, schema, file);
-        // A CSV of one block has its CID computed here: a copy is refused before anything is uploaded.
-        boolean oneBlock = csv.length <= IpfsClient.CHUNK_BYTES;
-        Cid cid = oneBlock ? Cid.of(csv) : ipfs.putVerified(csv);
-        ContributionManifest manifest = ContributionManifest.dataset(
+        Cid cid = Cid.of(csv);
+        ContributionManifest plain = ContributionManifest.dataset(
                 task,
                 me,
                 List.of(
@@ -87,12 +85,12 @@ final class SubmitCommand extends ContributorCommand {
                                 : Artifact.of("data.csv", cid, csv, "text/csv")),
                 dataset.rows(),
                 new ContributionManifest.DataSchema(schema.columns(), schema.labelColumn()));
+        ContributionManifest manifest = Contributing.seal(session, plain, csv);
         Contributing.requireNew(session, manifest.digest());
-        if (oneBlock) ipfs.putVerified(csv);
         ipfs.putManifest(manifest);
         session.err()
-                .println("stored " + file.getFileName() + " (" + dataset.rows() + " rows) as " + cid
-                        + " and its manifest as " + manifest.cid());
+                .println("stored " + file.getFileName() + " (" + dataset.rows() + " rows) sealed as "
+                        + manifest.artifacts().getFirst().cid() + " and its manifest as " + manifest.cid());
         return manifest;
     }
 
@@ -119,6 +117,7 @@ final class SubmitCommand extends ContributorCommand {
             throw new CliException("manifest " + Arguments.hex(digest) + " names contributor " + manifest.contributor()
                     + ", but the wallet is " + me + ": validators would score it 1 and slash the stake");
         }
+        Contributing.requireSealedToCurrentValidators(session, manifest);
         if (manifest.kind() == ContributionKind.MODEL_UPDATE) {
             Chain chain = session.chain();
             var head = chain.read(chain.models()

@@ -5,7 +5,6 @@ import io.cotrain.ipfs.Cid;
 import io.cotrain.ipfs.ContentStore;
 import io.cotrain.ipfs.ContributionManifest;
 import io.cotrain.ipfs.ContributionManifest.Artifact;
-import io.cotrain.ipfs.IpfsClient;
 import io.cotrain.oracle.evaluation.DataSchema;
 import io.cotrain.oracle.evaluation.ModelCodec;
 import io.cotrain.oracle.evaluation.TabularDataset;
@@ -20,8 +19,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code cotrain train}: trains the task's global model on a local CSV, stores the update's weights and manifest on
- * IPFS (never the CSV) and in {@code --out}, prints the manifest digest, and with {@code --submit} submits it.
+ * {@code cotrain train}: trains the task's global model on a local CSV, seals the update's weights to the validators,
+ * stores the ciphertext and manifest on IPFS (never the CSV, never the plaintext weights) and the update in
+ * {@code --out}, prints the manifest digest, and with {@code --submit} submits it.
  */
 @Command(
         name = "train",
@@ -31,11 +31,11 @@ import picocli.CommandLine.Option;
             "Train a model update on your own data: reads the task from the model registry (its data schema and its "
                     + "global model, the head of the default branch, both from IPFS), trains that model on FILE.csv "
                     + "deterministically (the same inputs give the same weights), writes model-update.zip and "
-                    + "manifest.json into --out, stores the weights and the manifest on IPFS (never the CSV) and "
-                    + "prints the manifest digest.",
+                    + "manifest.json into --out, seals the weights to the validators (and this wallet, to reveal them "
+                    + "later if you choose), stores the ciphertext and the manifest on IPFS (never the CSV, never "
+                    + "the plaintext weights) and prints the manifest digest.",
             "With --submit it then submits the update (locking the round's stake per contribution); the same "
-                    + "inputs give the same manifest, and a manifest already submitted is refused before anything is "
-                    + "uploaded (copies earn nothing)."
+                    + "weights submitted again by the same wallet are a copy and earn nothing."
         })
 final class TrainCommand extends ContributorCommand {
     static final String MODEL_FILE = "model-update.zip";
@@ -105,20 +105,19 @@ final class TrainCommand extends ContributorCommand {
                 .train(model, dataset.toDataSet(), epochs, seed);
         byte[] update = ModelCodec.write(model);
 
-        // Weights of one block have their CID computed here: a copy is refused before anything is uploaded.
-        boolean oneBlock = update.length <= IpfsClient.CHUNK_BYTES;
-        Cid weights = oneBlock ? Cid.of(update) : ipfs.putVerified(update);
-        ContributionManifest manifest = ContributionManifest.modelUpdate(
-                task,
-                me,
-                List.of(Artifact.of("model.zip", weights, update, "application/zip")),
-                dataset.rows(),
-                global.sha256Hex());
+        ContributionManifest manifest = Contributing.seal(
+                session,
+                ContributionManifest.modelUpdate(
+                        task,
+                        me,
+                        List.of(Artifact.of("model.zip", Cid.of(update), update, "application/zip")),
+                        dataset.rows(),
+                        global.sha256Hex()),
+                update);
         Optional<FailureContext.Submission> earlier = Contributing.submitted(session.chain(), manifest.digest());
         CliException copy = earlier.map(known -> Failures.duplicateContent(manifest.digest(), known.id(), earlier, me))
                 .orElse(null);
         if (copy != null && submit) throw copy;
-        if (oneBlock) ipfs.putVerified(update);
         Path directory = session.environment().resolve(out != null ? out : Path.of("task-" + task + "-update"));
         try {
             Files.createDirectories(directory);
@@ -131,8 +130,8 @@ final class TrainCommand extends ContributorCommand {
         ipfs.putManifest(manifest);
 
         session.out()
-                .println("model update: " + directory.resolve(MODEL_FILE) + " (" + update.length + " bytes, " + weights
-                        + ")");
+                .println("model update: " + directory.resolve(MODEL_FILE) + " (" + update.length + " bytes, sealed as "
+                        + manifest.artifacts().getFirst().cid() + ")");
         session.out().println("manifest: " + directory.resolve(MANIFEST_FILE) + " (" + manifest.cid() + ")");
         session.out().println("manifest digest: " + Arguments.hex(manifest.digest()));
         if (submit) {

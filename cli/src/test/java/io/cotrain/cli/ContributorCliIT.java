@@ -26,6 +26,7 @@ import io.cotrain.ipfs.HeldOutEnvelope;
 import io.cotrain.ipfs.IpfsClient;
 import io.cotrain.ipfs.IpfsException;
 import io.cotrain.ipfs.ModelFile;
+import io.cotrain.ipfs.Sealing;
 import io.cotrain.ipfs.testing.IpfsExtension;
 import io.cotrain.ipfs.testing.IpfsNode;
 import io.cotrain.oracle.evaluation.DataSchema;
@@ -121,6 +122,11 @@ class ContributorCliIT {
                 .validators(List.of(VALIDATOR))
                 .build();
         chain = network.chain();
+        // as the validator's node does on its first tick (anyone may, the key is the address's): content is sealed to
+        // it
+        chain.registry(ADMIN)
+                .publishPublicKey(Numeric.toBytesPadded(VALIDATOR.getEcKeyPair().getPublicKey(), 64))
+                .send();
         DeploymentAddresses addresses = network.addresses();
         deploymentFile = work.resolve("addresses.json");
         addresses.write(deploymentFile);
@@ -285,7 +291,20 @@ class ContributorCliIT {
         Artifact weights = manifest.artifacts().getFirst();
         assertThat(weights.name()).isEqualTo("model.zip");
         assertThat(weights.mediaType()).isEqualTo("application/zip");
-        assertThat(content.fetchArtifact(weights)).isEqualTo(aliceUpdate);
+        // IPFS holds the weights sealed to the validator and alice only: ciphertext, opened by their keys.
+        byte[] ciphertext = content.fetchArtifact(weights);
+        assertThat(ciphertext).isNotEqualTo(aliceUpdate);
+        Sealing sealing = manifest.sealing().orElseThrow();
+        assertThat(sealing.recipients())
+                .extracting(Sealing.Recipient::address)
+                .containsExactlyInAnyOrder(
+                        VALIDATOR.getAddress().toLowerCase(), alice.getAddress().toLowerCase());
+        assertThat(sealing.open(manifest.binding(), ciphertext, VALIDATOR.getEcKeyPair()))
+                .isEqualTo(aliceUpdate);
+        assertThatThrownBy(() -> sealing.open(manifest.binding(), ciphertext, ADMIN.getEcKeyPair()))
+                .as("a wallet that is not a validator cannot decrypt")
+                .isInstanceOf(Sealing.OpenException.class);
+        assertNotOnIpfs(aliceUpdate);
         assertThat(ModelCodec.read(
                         aliceUpdate, EvaluationLimits.defaults(), TabularModels.baseArchitecture(task.schema())))
                 .isNotNull();
@@ -348,9 +367,14 @@ class ContributorCliIT {
                 .isEqualTo(task.schema().columns());
         assertThat(datasetManifest.artifacts()).singleElement().satisfies(artifact -> {
             assertThat(artifact.name()).isEqualTo("data.csv");
-            assertThat(content.fetchArtifact(artifact)).isEqualTo(Files.readAllBytes(dataset));
+            assertThat(datasetManifest
+                            .sealing()
+                            .orElseThrow()
+                            .open(datasetManifest.binding(), content.fetchArtifact(artifact), alice.getEcKeyPair()))
+                    .isEqualTo(Files.readAllBytes(dataset));
         });
         assertThat(profile(alice).lockedStake).isEqualTo(tokens(30));
+        assertNotOnIpfs(Files.readAllBytes(dataset));
 
         // ---- 5. copies: a manifest submitted before is refused before anything is sent, by whoever submits it ----
         BigInteger next = chain.protocol(ADMIN).nextContributionId().send();
@@ -427,7 +451,7 @@ class ContributorCliIT {
                 work.resolve("dataset.csv").toString());
         assertThat(datasetAgain.exitCode()).isEqualTo(1);
         assertThat(datasetAgain.err())
-                .startsWith("error: this exact manifest (" + Arguments.hex(aliceDigests.get(2))
+                .contains("error: this exact manifest (" + Arguments.hex(aliceDigests.get(2))
                         + ") was already submitted, as contribution " + aliceContributions.get(2) + " (round ");
 
         // Another contributor's copy names whose it is.
@@ -949,7 +973,8 @@ class ContributorCliIT {
                         .artifacts()
                         .getFirst()
                         .size())
-                .isEqualTo(Files.size(out.resolve("model-update.zip")));
+                .as("the sealed weights: the update and its GCM tag")
+                .isEqualTo(Files.size(out.resolve("model-update.zip")) + Sealing.TAG_BYTES);
 
         ScriptRun failed = script(bob, "submit", "--task", "1", "--dataset", shard.toString());
         assertThat(failed.exitCode()).isEqualTo(1);
@@ -1079,10 +1104,7 @@ class ContributorCliIT {
         assertThat(notTheSet.err())
                 .contains("was registered with the held-out set of sha256 "
                         + Cid.of(task.heldOutCsv()).digestHex());
-        ECKeyPair validatorKey = VALIDATOR.getEcKeyPair();
-        chain.registry(ADMIN)
-                .publishPublicKey(Numeric.toBytesPadded(validatorKey.getPublicKey(), 64))
-                .send(); // as the validator's node does on its first tick; anyone may, the key is the address's
+        ECKeyPair validatorKey = VALIDATOR.getEcKeyPair(); // its key was published when the network started
         CliRunner.Result shared =
                 cli(carol, "share-held-out", "--task", id.toString(), "--held-out", heldOut.toString());
         assertThat(shared.exitCode()).as(shared.toString()).isZero();

@@ -18,6 +18,7 @@ import io.cotrain.deployment.demo.DemoTask;
 import io.cotrain.ipfs.ContentStore;
 import io.cotrain.ipfs.IpfsClient;
 import io.cotrain.ipfs.ModelFile;
+import io.cotrain.ipfs.testing.RepositoryScan;
 import io.cotrain.oracle.aggregation.FedAvg;
 import io.cotrain.oracle.aggregation.ModelUpdate;
 import io.cotrain.oracle.evaluation.EvaluationLimits;
@@ -36,6 +37,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.web3j.crypto.Credentials;
 import org.web3j.crypto.Hash;
@@ -146,7 +148,12 @@ class FederatedTrainingIT {
                 assertThat(view.consensusScore.intValue()).isEqualTo(1);
             }
             assertThat(protocol.claimable(FREE_RIDER.getAddress()).send()).isZero();
-            // the noisy free rider and the copier (a nudged copy of an honest update) are never paid
+            // the copier put an honest update's sealed weights under its own name: nobody could open them
+            for (ContributionView view : of(contributions, COPIER)) {
+                assertThat(ContributionStatus.of(view.status)).isEqualTo(ContributionStatus.REJECTED);
+                assertThat(view.consensusScore.intValue()).isEqualTo(1);
+            }
+            // the noisy free rider and the copier are never paid
             for (Credentials unpaid : List.of(NOISY_FREE_RIDER, COPIER)) {
                 for (ContributionView view : of(contributions, unpaid)) {
                     assertThat(ContributionStatus.of(view.status)).isNotEqualTo(ContributionStatus.ACCEPTED);
@@ -171,9 +178,53 @@ class FederatedTrainingIT {
                     .isGreaterThanOrEqualTo(HONEST_SHARE);
             assertThat(network.output()).contains("rewards over " + ROUNDS + " rounds, by role:");
 
+            assertNoPlaintextOnIpfs(network, models, commits, task);
             revertThenMergeBack(network, models, commits);
             network.stopCommandAndExpectEverythingStopped(network.recordedPids());
         }
+    }
+
+    /**
+     * Every block of the network's IPFS repository, read from disk: none holds any honest update's weights (windows of
+     * each update file that no public global model holds) nor any row of the honest contributors' data.
+     */
+    private static void assertNoPlaintextOnIpfs(
+            LocalNetworkRun network, ModelRegistry models, List<BigInteger> commits, Path task) throws Exception {
+        List<byte[]> globalModels = new ArrayList<>();
+        try (IpfsClient ipfs = new IpfsClient(URI.create("http://127.0.0.1:" + network.ipfsPort))) {
+            ContentStore content = new ContentStore(ipfs);
+            for (BigInteger id : commits) {
+                ModelRegistry.CommitView commit = models.commit(id).send();
+                globalModels.add(
+                        content.fetchModel(ModelFile.ofCommit(commit.weightsDigest, commit.weightsRoot), 64L << 20));
+            }
+        }
+        List<byte[]> secrets = new ArrayList<>();
+        List<Path> updates;
+        try (Stream<Path> files = Files.walk(network.directory.resolve("demo"))) {
+            updates = files.filter(file -> file.getFileName().toString().equals("model-update.zip"))
+                    .toList();
+        }
+        assertThat(updates).as("honest and poisoned updates the demo trained").hasSizeGreaterThanOrEqualTo(ROUNDS);
+        for (Path update : updates) {
+            // an update that is a round's only accepted one is that round's (public) aggregate: no window is its own
+            secrets.addAll(RepositoryScan.distinctiveWindows(Files.readAllBytes(update), globalModels, 16, 48));
+        }
+        assertThat(secrets).as("windows only the updates hold").hasSizeGreaterThan(8 * updates.size());
+        for (int shard = 1; shard <= HONEST.size(); shard++) {
+            Files.readAllLines(task.resolve("shards/contributor-" + shard + ".csv")).stream()
+                    .skip(1)
+                    .limit(20)
+                    .map(row -> row.getBytes(StandardCharsets.UTF_8))
+                    .forEach(secrets::add);
+        }
+        Path repository = network.directory.resolve("ipfs");
+        assertThat(RepositoryScan.blockCount(repository))
+                .as("blocks in the repository")
+                .isGreaterThan(ROUNDS * 7L);
+        assertThat(RepositoryScan.blocksHolding(repository, secrets))
+                .as("blocks holding an update's weights or a row of training data")
+                .isEmpty();
     }
 
     /** The owner moves the default branch back to the first trained commit, then merges the old head back into it. */

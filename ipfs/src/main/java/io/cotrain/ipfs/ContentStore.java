@@ -1,7 +1,6 @@
 package io.cotrain.ipfs;
 
 import java.security.MessageDigest;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -90,16 +89,16 @@ public final class ContentStore {
      *     the plaintext, which a sealed artifact keeps)
      * @param plaintext the content
      * @param publicKeys the validators' 64-byte public keys, by address
-     * @param random the source of the content key, ephemeral keys and nonces
+     * @param keys the source of the content key, ephemeral keys and nonces
      * @return the manifest naming the stored ciphertext and its sealing (not stored yet)
      * @throws IpfsException if the node fails
      */
     public ContributionManifest putSealed(
-            ContributionManifest plain, byte[] plaintext, Map<String, byte[]> publicKeys, SecureRandom random) {
+            ContributionManifest plain, byte[] plaintext, Map<String, byte[]> publicKeys, Sealing.KeySource keys) {
         if (plain.artifacts().size() != 1) {
             throw new IllegalArgumentException("a sealed contribution has one artifact, got " + plain.artifacts());
         }
-        Sealing.Sealed sealed = Sealing.seal(plain.binding(), plaintext, publicKeys, random);
+        Sealing.Sealed sealed = Sealing.seal(plain.binding(), plaintext, publicKeys, keys);
         Cid stored = putVerified(sealed.ciphertext());
         ContributionManifest.Artifact named = plain.artifacts().getFirst();
         return plain.sealedAs(

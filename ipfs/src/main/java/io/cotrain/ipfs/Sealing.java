@@ -8,6 +8,7 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -57,6 +58,7 @@ public record Sealing(byte[] plaintextSha256, byte[] nonce, List<Recipient> reci
     static final int WRAPPED_KEY_BYTES = KEY_BYTES + TAG_BYTES;
 
     private static final Pattern ADDRESS = Pattern.compile("0x[0-9a-f]{40}");
+    private static final String DERIVATION_LABEL = "cotrain sealing v1 ";
 
     public Sealing {
         Objects.requireNonNull(plaintextSha256, "plaintextSha256");
@@ -152,20 +154,70 @@ public record Sealing(byte[] plaintextSha256, byte[] nonce, List<Recipient> reci
     public record Sealed(Sealing sealing, byte[] ciphertext) {}
 
     /**
+     * Where a sealing's content key, ephemeral keys and nonces come from: fresh randomness, or keys derived from a
+     * secret of the sealer's, so that the same content sealed again by the same sealer to the same recipients is the
+     * same bytes (a contributor's CLI then recognizes work it already submitted before anything is sent). Derived keys
+     * depend on the plaintext's digest and the binding, so two different contents never share a key and nonce.
+     */
+    public interface KeySource {
+        /**
+         * @param context the binding's associated data for this content (binding context and plaintext sha256)
+         * @param purpose what the bytes are for, e.g. {@code content key}
+         * @param length how many bytes
+         * @return the bytes
+         */
+        byte[] next(byte[] context, String purpose, int length);
+
+        /** @return fresh randomness from {@code random} for every value */
+        static KeySource random(SecureRandom random) {
+            return (context, purpose, length) -> {
+                byte[] bytes = new byte[length];
+                random.nextBytes(bytes);
+                return bytes;
+            };
+        }
+
+        /**
+         * @param secret the sealer's secret, such as its account's private key (only ever an HKDF input)
+         * @return values derived with HKDF-SHA256 from the secret, the context and the purpose
+         */
+        static KeySource derived(byte[] secret) {
+            byte[] ikm = secret.clone();
+            return (context, purpose, length) -> {
+                byte[] label = (DERIVATION_LABEL + purpose).getBytes(StandardCharsets.US_ASCII);
+                HKDFBytesGenerator hkdf = new HKDFBytesGenerator(new SHA256Digest());
+                hkdf.init(new HKDFParameters(ikm, context, label));
+                byte[] bytes = new byte[length];
+                hkdf.generateBytes(bytes, 0, length);
+                return bytes;
+            };
+        }
+    }
+
+    /**
+     * Seals content to recipients with fresh randomness.
+     *
+     * @see #seal(Binding, byte[], Map, KeySource)
+     */
+    public static Sealed seal(Binding binding, byte[] plaintext, Map<String, byte[]> publicKeys, SecureRandom random) {
+        return seal(binding, plaintext, publicKeys, KeySource.random(random));
+    }
+
+    /**
      * Seals content to recipients.
      *
      * @param binding what the content belongs to
      * @param plaintext the content
      * @param publicKeys each recipient's 64-byte secp256k1 public key, by address; each key must hash to its address
-     * @param random the source of keys and nonces
+     * @param keys the source of the content key, ephemeral keys and nonces
      * @return the sealing and the ciphertext
      * @throws IllegalArgumentException if a key is not a curve point of the address it is given for
      */
-    public static Sealed seal(Binding binding, byte[] plaintext, Map<String, byte[]> publicKeys, SecureRandom random) {
+    public static Sealed seal(Binding binding, byte[] plaintext, Map<String, byte[]> publicKeys, KeySource keys) {
         byte[] digest = Sha256.of(plaintext);
-        byte[] contentKey = randomBytes(random, KEY_BYTES);
-        byte[] nonce = randomBytes(random, NONCE_BYTES);
         byte[] aad = binding.associatedData(digest);
+        byte[] contentKey = keys.next(aad, "content key", KEY_BYTES);
+        byte[] nonce = keys.next(aad, "content nonce", NONCE_BYTES);
         byte[] ciphertext = gcm(Cipher.ENCRYPT_MODE, contentKey, nonce, aad, plaintext);
         List<Recipient> recipients = new ArrayList<>();
         for (var entry : publicKeys.entrySet()) {
@@ -175,16 +227,16 @@ public record Sealing(byte[] plaintextSha256, byte[] nonce, List<Recipient> reci
                     || !("0x" + Keys.getAddress(new BigInteger(1, publicKey))).equals(address)) {
                 throw new IllegalArgumentException("the public key given for " + address + " is not that account's");
             }
-            ECKeyPair ephemeral;
-            try {
-                ephemeral = Keys.createEcKeyPair(random);
-            } catch (GeneralSecurityException e) {
-                throw new IllegalStateException("cannot create an ephemeral secp256k1 key", e);
-            }
+            // a scalar in 1..n-1: 32 uniform bytes reduced mod n-1 are off uniform by under 2^-127
+            BigInteger order = Sign.CURVE_PARAMS.getN();
+            BigInteger scalar = new BigInteger(1, keys.next(aad, "ephemeral key " + address, KEY_BYTES))
+                    .mod(order.subtract(BigInteger.ONE))
+                    .add(BigInteger.ONE);
+            ECKeyPair ephemeral = ECKeyPair.create(scalar);
             byte[] ephemeralPublic = Numeric.toBytesPadded(ephemeral.getPublicKey(), PUBLIC_KEY_BYTES);
             byte[] wrappingKey =
                     agreedKey(ephemeral.getPrivateKey(), publicKey, ephemeralPublic, binding.keyInfo(address));
-            byte[] wrapNonce = randomBytes(random, NONCE_BYTES);
+            byte[] wrapNonce = keys.next(aad, "wrap nonce " + address, NONCE_BYTES);
             byte[] wrapped = gcm(Cipher.ENCRYPT_MODE, wrappingKey, wrapNonce, aad, contentKey);
             recipients.add(new Recipient(address, ephemeralPublic, wrapNonce, wrapped));
         }
@@ -198,6 +250,17 @@ public record Sealing(byte[] plaintextSha256, byte[] nonce, List<Recipient> reci
     public Optional<Recipient> recipient(String address) {
         String lower = address.toLowerCase(Locale.ROOT);
         return recipients.stream().filter(r -> r.address().equals(lower)).findFirst();
+    }
+
+    /**
+     * @param addresses the validators content should be sealed to
+     * @return those it is not sealed to, lower case, in the given order
+     */
+    public List<String> missing(Collection<String> addresses) {
+        return addresses.stream()
+                .map(address -> address.toLowerCase(Locale.ROOT))
+                .filter(address -> recipient(address).isEmpty())
+                .toList();
     }
 
     /**
@@ -323,12 +386,6 @@ public record Sealing(byte[] plaintextSha256, byte[] nonce, List<Recipient> reci
         encoded[0] = 0x04;
         System.arraycopy(publicKey, 0, encoded, 1, publicKey.length);
         return encoded;
-    }
-
-    private static byte[] randomBytes(SecureRandom random, int length) {
-        byte[] bytes = new byte[length];
-        random.nextBytes(bytes);
-        return bytes;
     }
 
     private static void requireLength(String field, byte[] value, int length) {

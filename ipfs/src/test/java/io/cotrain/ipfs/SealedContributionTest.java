@@ -150,6 +150,29 @@ class SealedContributionTest {
         assertThat(plain(contributor).copyKey()).isEqualTo(Sha256.hex(Sha256.of(WEIGHTS)));
     }
 
+    /** Keys derived from the sealer's secret: the same content sealed again is the same bytes; other content is not. */
+    @Test
+    void seal_derivedKeys_areDeterministicPerContentAndOpen() throws Exception {
+        ECKeyPair validator = key();
+        ContributionManifest plain = plain(address(key()));
+        Sealing.KeySource keys = Sealing.KeySource.derived(new byte[] {1, 2, 3});
+        Sealing.Sealed first = Sealing.seal(plain.binding(), WEIGHTS, keysOf(validator), keys);
+        Sealing.Sealed again = Sealing.seal(plain.binding(), WEIGHTS, keysOf(validator), keys);
+        byte[] otherWeights = "other weights".getBytes(UTF_8);
+        Sealing.Sealed other = Sealing.seal(plain.binding(), otherWeights, keysOf(validator), keys);
+        Sealing.Sealed otherSecret =
+                Sealing.seal(plain.binding(), WEIGHTS, keysOf(validator), Sealing.KeySource.derived(new byte[] {9}));
+
+        assertThat(again.ciphertext()).isEqualTo(first.ciphertext());
+        assertThat(again.sealing()).isEqualTo(first.sealing());
+        assertThat(other.sealing().nonce()).isNotEqualTo(first.sealing().nonce());
+        assertThat(otherSecret.ciphertext()).isNotEqualTo(first.ciphertext());
+        assertThat(first.sealing().open(plain.binding(), first.ciphertext(), validator))
+                .isEqualTo(WEIGHTS);
+        assertThat(other.sealing().open(plain.binding(), other.ciphertext(), validator))
+                .isEqualTo(otherWeights);
+    }
+
     @Test
     void parse_malformedSealing_namesTheField() throws Exception {
         Sealed sealed = seal(plain(address(key())), WEIGHTS, key());

@@ -4,6 +4,7 @@ import io.cotrain.cli.CliEnvironment;
 import io.cotrain.cli.CotrainCli;
 import io.cotrain.client.ContractCalls;
 import io.cotrain.client.ReadOnlyContracts;
+import io.cotrain.client.SealingRecipients;
 import io.cotrain.contracts.AggregationMethod;
 import io.cotrain.contracts.AggregationWeight;
 import io.cotrain.contracts.ContributionKind;
@@ -14,11 +15,13 @@ import io.cotrain.contracts.RoundPhase;
 import io.cotrain.contracts.generated.CotrainProtocol;
 import io.cotrain.contracts.generated.ModelRegistry;
 import io.cotrain.contracts.generated.ValidatorRegistry;
+import io.cotrain.ipfs.Cid;
 import io.cotrain.ipfs.ContentStore;
 import io.cotrain.ipfs.ContributionManifest;
 import io.cotrain.ipfs.ContributionManifest.Artifact;
 import io.cotrain.ipfs.IpfsClient;
 import io.cotrain.ipfs.ModelFile;
+import io.cotrain.ipfs.Sealing;
 import io.cotrain.oracle.evaluation.EvaluationLimits;
 import io.cotrain.oracle.evaluation.ModelCodec;
 import io.cotrain.oracle.evaluation.TaskModel;
@@ -34,6 +37,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -59,8 +63,9 @@ import org.web3j.utils.Numeric;
  * work through several rounds, each with its own wallet and through the contributor CLI ({@link CotrainCli}, run
  * in-process) exactly as a person would: honest contributors train the current global model on their own shard,
  * a poisoner trains on its shard with every label moved to the next class, a free rider resubmits the global model
- * unchanged, a noisy free rider submits the global model with a little noise added, and a copier fetches the first
- * honest contributor's update of the round from IPFS and submits it, nudged in its last digits, as its own. After each
+ * unchanged, a noisy free rider submits the global model with a little noise added, and a copier takes the first
+ * honest contributor's manifest of the round from IPFS and submits its sealed weights as its own (it cannot open
+ * them: they are sealed to the validators and bound to their contributor). After each
  * round it waits for the validators to score it and to record the next global model, and prints the commit, its
  * held-out accuracy and every contributor's score, reward and slash; at the end, each role's share of the rewards.
  *
@@ -81,8 +86,6 @@ public final class DemoRounds {
     private static final int STAKE = 100;
     /** The noisy free rider's noise: this share of the global model's root-mean-square parameter, per parameter. */
     private static final double NOISE = 1e-3;
-    /** How much the copier nudges each parameter of the update it copies, relative to the parameter. */
-    private static final float NUDGE = 1e-5f;
 
     enum Role {
         HONEST,
@@ -204,7 +207,8 @@ public final class DemoRounds {
                         case FREE_RIDER -> "resubmits the global model unchanged";
                         case NOISY_FREE_RIDER ->
                             "submits the global model with noise of " + NOISE + " of its typical parameter";
-                        case COPIER -> "submits " + contributors.getFirst().name() + "'s update of the round, nudged";
+                        case COPIER ->
+                            "submits " + contributors.getFirst().name() + "'s sealed update of the round as its own";
                     });
         }
         List<RoundReport> reports = new ArrayList<>();
@@ -365,7 +369,7 @@ public final class DemoRounds {
             }
             case FREE_RIDER -> submitAsUpdate(contributor, globalModel());
             case NOISY_FREE_RIDER -> submitAsUpdate(contributor, withNoise(globalModel(), round));
-            case COPIER -> submitAsUpdate(contributor, nudged(copied(prepared.get(contributors.getFirst()))));
+            case COPIER -> submitAsOwn(contributor, prepared.get(contributors.getFirst()));
         };
     }
 
@@ -382,10 +386,22 @@ public final class DemoRounds {
         return ModelFile.ofCommit(commit.weightsDigest, commit.weightsRoot);
     }
 
-    /** The model of a contribution's manifest, as anyone can fetch it from IPFS once it is published. */
-    private byte[] copied(String manifestDigest) {
-        ContributionManifest manifest = content.fetchManifest(Numeric.hexStringToByteArray(manifestDigest));
-        return content.fetchArtifact(manifest.artifacts().getFirst());
+    /**
+     * What a copier can do with an honest contribution once its manifest is on IPFS: its weights are sealed to the
+     * validators, so it can only put the sealed artifact under its own name, which no validator can open.
+     */
+    private String submitAsOwn(Contributor copier, String manifestDigest) {
+        ContributionManifest honest = content.fetchManifest(Numeric.hexStringToByteArray(manifestDigest));
+        var copy = ContributionManifest.modelUpdate(
+                        DemoTask.TASK_ID,
+                        copier.key().getAddress(),
+                        honest.artifacts(),
+                        honest.trainingSamples().orElseThrow(),
+                        honest.baseModel().orElseThrow())
+                .sealedAs(honest.artifacts().getFirst(), honest.sealing().orElseThrow())
+                .withCreatedAt(Instant.now());
+        content.putManifest(copy);
+        return "0x" + HexFormat.of().formatHex(copy.digest());
     }
 
     /** The model with Gaussian noise of {@link #NOISE} times its root-mean-square parameter on each parameter. */
@@ -400,28 +416,21 @@ public final class DemoRounds {
         return ModelCodec.write(network.withParameters(parameters));
     }
 
-    /** The model with each parameter moved by {@link #NUDGE} of itself: new bytes, so not an exact copy. */
-    private static byte[] nudged(byte[] model) {
-        TaskModel network = ModelCodec.read(model, EvaluationLimits.defaults());
-        float[] parameters = network.parameters();
-        for (int i = 0; i < parameters.length; i++) parameters[i] += parameters[i] * NUDGE * (i % 2 == 0 ? 1 : -1);
-        return ModelCodec.write(network.withParameters(parameters));
-    }
-
     /**
-     * Puts a model on IPFS with a manifest naming {@code contributor} as its author and the current global model as
-     * its base: the digest to submit.
+     * Seals a model to the validators and puts it on IPFS with a manifest naming {@code contributor} as its author and
+     * the current global model as its base: the digest to submit.
      */
     private String submitAsUpdate(Contributor contributor, byte[] model) {
-        ModelFile file = content.putModel(model);
         var update = ContributionManifest.modelUpdate(
                 DemoTask.TASK_ID,
                 contributor.key().getAddress(),
-                List.of(Artifact.of("model.zip", file.cid(), model, "application/zip")),
+                List.of(Artifact.of("model.zip", Cid.of(model), model, "application/zip")),
                 500,
                 HexFormat.of().formatHex(globalModelFile().sha256()));
+        var sealed = content.putSealed(
+                update, model, SealingRecipients.of(validators), Sealing.KeySource.random(new SecureRandom()));
         // dated, so that it is a new digest even when the model did not move since its last one
-        var manifest = update.withCreatedAt(Instant.now());
+        var manifest = sealed.withCreatedAt(Instant.now());
         content.putManifest(manifest);
         return "0x" + HexFormat.of().formatHex(manifest.digest());
     }

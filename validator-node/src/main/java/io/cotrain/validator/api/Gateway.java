@@ -1,5 +1,6 @@
 package io.cotrain.validator.api;
 
+import io.cotrain.client.ReadOnlyContracts;
 import io.cotrain.ipfs.ContentStore;
 import io.cotrain.ipfs.IpfsClient;
 import io.cotrain.oracle.scoring.TaskCatalog;
@@ -9,6 +10,7 @@ import io.cotrain.validator.ValidatorConfig;
 import io.cotrain.validator.gateway.CandidateEvaluator;
 import io.cotrain.validator.gateway.LedgerIndex;
 import io.cotrain.validator.gateway.NetworkReader;
+import io.cotrain.validator.gateway.SealingCheck;
 import io.cotrain.validator.gateway.TransactionBuilder;
 import io.quarkus.runtime.Startup;
 import io.quarkus.scheduler.Scheduled;
@@ -24,7 +26,7 @@ import org.web3j.protocol.Web3j;
 /**
  * The gateway's parts, built once from the node's settings and clients and produced as beans for the resources to
  * inject: the event index (refreshed on a schedule), the network reader, the transaction builder, the candidate
- * evaluator and the content store.
+ * evaluator, the sealing check and the content store.
  */
 @Startup
 @ApplicationScoped
@@ -54,6 +56,7 @@ public class Gateway {
     private TransactionBuilder transactions;
     private CandidateEvaluator evaluator;
     private ContentStore content;
+    private SealingCheck sealing;
     private volatile String lastRefreshError;
 
     @PostConstruct
@@ -64,6 +67,13 @@ public class Gateway {
         transactions = new TransactionBuilder(web3j, settings.chainId(), settings.deployment());
         content = new ContentStore(ipfs);
         evaluator = new CandidateEvaluator(content, tasks, reader);
+        sealing = new SealingCheck(
+                content,
+                ReadOnlyContracts.of(
+                                web3j,
+                                settings.deployment(),
+                                settings.deployment().validatorRegistry())
+                        .validators());
     }
 
     @Scheduled(
@@ -104,6 +114,12 @@ public class Gateway {
     @Singleton
     CandidateEvaluator evaluator() {
         return evaluator;
+    }
+
+    @Produces
+    @Singleton
+    SealingCheck sealing() {
+        return sealing;
     }
 
     @Produces

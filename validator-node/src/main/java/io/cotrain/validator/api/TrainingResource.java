@@ -1,21 +1,27 @@
 package io.cotrain.validator.api;
 
 import io.cotrain.contracts.ContributionKind;
+import io.cotrain.validator.gateway.GatewayViews.SealingKeyView;
 import io.cotrain.validator.gateway.GatewayViews.TransactionPlan;
 import io.cotrain.validator.gateway.Inputs;
 import io.cotrain.validator.gateway.NetworkReader;
+import io.cotrain.validator.gateway.SealingCheck;
 import io.cotrain.validator.gateway.TransactionBuilder;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.LongFunction;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.web3j.utils.Numeric;
 
 /**
  * Joining a task and submitting to it through a wallet: each endpoint returns the unsigned transactions to sign, or
@@ -30,6 +36,21 @@ public class TrainingResource {
 
     @Inject
     TransactionBuilder transactions;
+
+    @Inject
+    SealingCheck sealing;
+
+    @GET
+    @Path("sealing-keys")
+    @RateLimited
+    @Operation(
+            summary = "The validators a contribution's content must be sealed to (ECIES on secp256k1, AES-256-GCM, "
+                    + "as 'cotrain train' does): each admitted validator's address and 64-byte public key, hex")
+    public List<SealingKeyView> sealingKeys() {
+        return sealing.keys().entrySet().stream()
+                .map(key -> new SealingKeyView(key.getKey(), Numeric.toHexString(key.getValue())))
+                .toList();
+    }
 
     @POST
     @Path("join/{id}")
@@ -57,7 +78,8 @@ public class TrainingResource {
         return planOrRelay(
                 id, TransactionBuilder.Purpose.SUBMIT, body, WalletBodies.Submit::signedTransaction, taskId -> {
                     ContributionKind kind = body.contributionKind();
-                    return transactions.submit(body.contributor(), taskId, kind, body.manifestDigest());
+                    Optional<String> warning = sealing.check(body.manifestDigest());
+                    return transactions.submit(body.contributor(), taskId, kind, body.manifestDigest(), warning);
                 });
     }
 

@@ -264,6 +264,14 @@ public final class GatewayViews {
     /** What to send, in order; empty when nothing is needed. */
     public record TransactionPlan(String summary, List<UnsignedTransaction> transactions) {}
 
+    /**
+     * A validator content is sealed to.
+     *
+     * @param address its address, lower case
+     * @param publicKey its 64-byte secp256k1 public key (x then y), 0x-hex
+     */
+    public record SealingKeyView(String address, String publicKey) {}
+
     /** A signed transaction the gateway passed on to the chain. */
     public record RelayedTransaction(String transactionHash, String from, String to) {}
 

@@ -129,15 +129,18 @@ public final class TransactionBuilder {
     }
 
     /**
+     * @param warning what the wallet should know before it signs ({@link SealingCheck}), said in the summary
      * @return the submitContribution transaction for a manifest already on IPFS
      * @throws ContractRevertedException when the protocol would refuse it, with its custom error: a
      *     digest submitted before (DuplicateContent), a full round (RoundFull), the contributor's cap for the round
      *     (ContributorRoundLimit), too little free stake, a pause
      */
-    public TransactionPlan submit(String from, long taskId, ContributionKind kind, byte[] manifestDigest) {
+    public TransactionPlan submit(
+            String from, long taskId, ContributionKind kind, byte[] manifestDigest, Optional<String> warning) {
         PlannedCall call = TransactionPlans.submitContribution(protocol, kind, manifestDigest, taskId);
         return new TransactionPlan(
-                "submit contribution " + Numeric.toHexString(manifestDigest) + " to task " + taskId,
+                "submit contribution " + Numeric.toHexString(manifestDigest) + " to task " + taskId
+                        + warning.map(text -> " (warning: " + text + ")").orElse(""),
                 List.of(unsigned(call.function(), from, call, true)));
     }
 

@@ -13,7 +13,8 @@ import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
- * Which contribution first submitted each artifact, by the artifact's sha256: the evidence for flooring copies. A
+ * Which contribution first submitted each artifact, by the artifact's sha256 (for sealed content, by its manifest's
+ * {@link io.cotrain.ipfs.ContributionManifest#copyKey() copy key}): the evidence for flooring copies. A
  * contribution whose manifest names an artifact that a contribution with a lower id already named is a copy, whoever
  * submitted either of them; the lowest id keeps the credit.
  *

@@ -79,6 +79,7 @@ public final class ContributionScorer implements AutoCloseable {
     private final UpdateStore updates;
     private final ContributionHistory history;
     private final RoundDeadlines deadlines;
+    private final ArtifactOpener opener;
     private final IpfsHealthProbe health;
     private final RoundFetcher roundFetcher;
     /** Contributions whose evaluation failure was logged with its stack trace: it is retried every tick. */
@@ -98,6 +99,7 @@ public final class ContributionScorer implements AutoCloseable {
      * @param history where contributions below those handed to the scorer come from
      * @param deadlines when fetching a round's content must be over
      * @param fetching fetches in flight and the health probe's timeout
+     * @param opener opens sealed artifacts with this validator's key
      */
     public ContributionScorer(
             ContentStore content,
@@ -110,7 +112,8 @@ public final class ContributionScorer implements AutoCloseable {
             UpdateStore updates,
             ContributionHistory history,
             RoundDeadlines deadlines,
-            ContentFetching fetching) {
+            ContentFetching fetching,
+            ArtifactOpener opener) {
         this.content = content;
         this.tasks = tasks;
         this.globalModels = globalModels;
@@ -121,6 +124,7 @@ public final class ContributionScorer implements AutoCloseable {
         this.updates = updates;
         this.history = history;
         this.deadlines = deadlines;
+        this.opener = opener;
         this.health = new IpfsHealthProbe(content.client(), fetching.healthProbeTimeout());
         this.roundFetcher = new RoundFetcher(content, health, fetching.concurrency());
     }
@@ -212,10 +216,10 @@ public final class ContributionScorer implements AutoCloseable {
         Map<BigInteger, Fetched> fetched = roundFetcher.fetch(
                 toFetch,
                 deadline,
-                (contribution, artifact) -> judged.contains(contribution.id())
+                (contribution, manifest) -> judged.contains(contribution.id())
                         && tasks.has(contribution.taskId())
                         && artifacts
-                                .earliest(artifact.sha256())
+                                .earliest(manifest.copyKey())
                                 .map(first -> first.compareTo(contribution.id()) >= 0)
                                 .orElse(true));
         artifacts.record(fetched.values().stream()
@@ -318,8 +322,15 @@ public final class ContributionScorer implements AutoCloseable {
         }
     }
 
-    /** What the second fetch found: the verified artifact, or the floor the contribution earned after all. */
-    private record Loaded(byte[] artifact, Evaluation floor) {}
+    /**
+     * What the second fetch found: the verified content to evaluate (opened, if it was sealed), or the floor the
+     * contribution earned after all, or why this validator abstains on it.
+     */
+    private record Loaded(byte[] artifact, Evaluation floor, String abstain) {
+        static Loaded floored(String reason) {
+            return new Loaded(null, Evaluation.floor(reason), null);
+        }
+    }
 
     /**
      * Evaluates in order, fetching the next artifacts while the current one is evaluated; evaluation itself stays on
@@ -346,6 +357,10 @@ public final class ContributionScorer implements AutoCloseable {
                 }
                 long started = System.nanoTime();
                 Loaded loaded = await(ahead.removeFirst());
+                if (loaded.abstain() != null) {
+                    results.accept(abstained(plan.contribution(), loaded.abstain(), started));
+                    continue;
+                }
                 try {
                     Evaluation evaluation = loaded.floor() != null
                             ? loaded.floor()
@@ -361,20 +376,24 @@ public final class ContributionScorer implements AutoCloseable {
         return Optional.ofNullable(firstFailure);
     }
 
-    /** Fetches an artifact that the first step found in full (unless it kept it); what fails now is judged as then. */
+    /**
+     * Fetches an artifact that the first step found in full (unless it kept it), and opens it if it is sealed; what
+     * fails now is judged as then.
+     */
     private Loaded load(Plan plan) {
-        if (plan.artifact() != null) return new Loaded(plan.artifact(), null);
+        if (plan.artifact() != null) return opened(plan, plan.artifact());
         try {
-            return new Loaded(content.fetchArtifact(plan.manifest().artifacts().getFirst()), null);
+            return opened(
+                    plan, content.fetchArtifact(plan.manifest().artifacts().getFirst()));
         } catch (ContentMismatchException e) {
-            return new Loaded(null, Evaluation.floor("content does not match its digest: " + e.getMessage()));
+            return Loaded.floored("content does not match its digest: " + e.getMessage());
         } catch (IpfsException e) {
             if (e.failure() == IpfsException.Failure.TOO_LARGE) {
-                return new Loaded(null, Evaluation.floor("content too large: " + e.getMessage()));
+                return Loaded.floored("content too large: " + e.getMessage());
             }
             if (RoundFetcher.contentsFault(e)) {
                 Optional<String> unhealthy = health.problem();
-                if (unhealthy.isEmpty()) return new Loaded(null, Evaluation.floor(RoundFetcher.unavailableReason(e)));
+                if (unhealthy.isEmpty()) return Loaded.floored(RoundFetcher.unavailableReason(e));
                 throw new TransientFailureException(
                         "contribution " + plan.contribution().id() + ": the IPFS node is not healthy ("
                                 + unhealthy.get() + "): " + e.getMessage(),
@@ -383,6 +402,25 @@ public final class ContributionScorer implements AutoCloseable {
             throw new TransientFailureException(
                     "IPFS failed on contribution " + plan.contribution().id() + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Opening runs on the fetching threads, so decrypting overlaps the evaluation of the one before. */
+    private Loaded opened(Plan plan, byte[] stored) {
+        return switch (opener.open(plan.contribution(), plan.manifest(), stored)) {
+            case ArtifactOpener.Opened.Content opened -> new Loaded(opened.bytes(), null, null);
+            case ArtifactOpener.Opened.Floor floor -> Loaded.floored(floor.reason());
+            case ArtifactOpener.Opened.Abstain abstain -> new Loaded(null, null, abstain.reason());
+        };
+    }
+
+    private ScoredContribution abstained(ContributionRecord contribution, String reason, long startedNanos) {
+        long millis = (System.nanoTime() - startedNanos) / 1_000_000;
+        LOG.info(
+                "contribution {} (task {}): this validator abstains: {}",
+                contribution.id(),
+                contribution.taskId(),
+                reason);
+        return ScoredContribution.abstained(contribution, reason, clock.instant(), millis);
     }
 
     private ScoredContribution scored(ContributionRecord contribution, Evaluation evaluation, long startedNanos) {

@@ -5,15 +5,18 @@ import io.cotrain.ipfs.ContentStore;
 import io.cotrain.ipfs.ContributionManifest;
 import io.cotrain.ipfs.ModelFile;
 import io.cotrain.oracle.evaluation.TaskContext;
+import java.util.Optional;
 
 /** {@link ModelStore} over the node's global models and IPFS: a computed model is kept on disk and uploaded. */
 final class IpfsModelStore implements ModelStore {
     private final GlobalModels globalModels;
     private final ContentStore content;
+    private final ArtifactOpener opener;
 
-    IpfsModelStore(GlobalModels globalModels, ContentStore content) {
+    IpfsModelStore(GlobalModels globalModels, ContentStore content, ArtifactOpener opener) {
         this.globalModels = globalModels;
         this.content = content;
+        this.opener = opener;
     }
 
     @Override
@@ -27,10 +30,13 @@ final class IpfsModelStore implements ModelStore {
     }
 
     @Override
-    public byte[] update(byte[] contentDigest) {
+    public Optional<byte[]> update(ContributionRecord contribution) {
         // the scorer keeps judgements, not artifacts: an accepted update is fetched again
-        ContributionManifest manifest = content.fetchManifest(contentDigest);
-        return content.fetchArtifact(manifest.artifacts().getFirst());
+        ContributionManifest manifest = content.fetchManifest(contribution.contentDigest());
+        byte[] stored = content.fetchArtifact(manifest.artifacts().getFirst());
+        return opener.open(contribution, manifest, stored) instanceof ArtifactOpener.Opened.Content opened
+                ? Optional.of(opened.bytes())
+                : Optional.empty();
     }
 
     @Override

@@ -64,6 +64,8 @@ public final class ModelCommitter implements AutoCloseable {
     private final Map<Long, BigInteger> scannedThrough = new HashMap<>();
 
     private final Set<Long> unregisteredReported = new HashSet<>();
+    /** Rounds whose aggregate this validator leaves to others: an update in it is sealed to them only. */
+    private final Set<BigInteger> unopenedReported = new HashSet<>();
 
     /**
      * @param chain the registry, the protocol and the validator set
@@ -149,16 +151,28 @@ public final class ModelCommitter implements AutoCloseable {
             }
             var proposal = new RegistryChain.Proposal(task, model.defaultBranch(), head, BigInteger.ZERO, round);
             if (!chain.awaitsAttestation(proposal, index)) return;
-            List<ModelAggregator.Input> inputs = accepted.stream()
-                    .map(update ->
-                            new ModelAggregator.Input(update.id(), store.update(update.digest()), update.weight()))
-                    .toList();
+            List<ModelAggregator.Input> inputs = new ArrayList<>();
+            for (Accepted update : accepted) {
+                Optional<byte[]> opened = store.update(update.record());
+                if (opened.isEmpty()) {
+                    if (unopenedReported.add(round)) {
+                        LOG.info(
+                                "round {} of task {}: update {} is sealed to other validators only; its aggregate is "
+                                        + "theirs to attest",
+                                round,
+                                task,
+                                update.record().id());
+                    }
+                    return;
+                }
+                inputs.add(new ModelAggregator.Input(update.record().id(), opened.get(), update.weight()));
+            }
             attest(proposal, ModelAggregator.aggregate(context, ruleOf(model.spec(), parallelism), inputs));
             return;
         }
     }
 
-    private record Accepted(BigInteger id, byte[] digest, long weight) {}
+    private record Accepted(ContributionRecord record, long weight) {}
 
     /** The round's model updates for the task that go into its aggregate ({@link AggregationWeight}), by id. */
     private List<Accepted> acceptedUpdates(BigInteger task, BigInteger round, RoundView info) {
@@ -170,7 +184,7 @@ public final class ModelCommitter implements AutoCloseable {
             ContributionView view = chain.contribution(record.contentDigest());
             if (neutral == null) neutral = chain.neutralScore(round);
             long weight = AggregationWeight.of(view.consensusScore.intValueExact(), neutral);
-            if (weight > 0) accepted.add(new Accepted(record.id(), view.contentDigest, weight));
+            if (weight > 0) accepted.add(new Accepted(record, weight));
         }
         return accepted;
     }

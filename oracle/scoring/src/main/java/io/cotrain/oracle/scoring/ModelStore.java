@@ -3,6 +3,7 @@ package io.cotrain.oracle.scoring;
 import io.cotrain.contracts.generated.ModelRegistry.CommitView;
 import io.cotrain.ipfs.ModelFile;
 import io.cotrain.oracle.evaluation.TaskContext;
+import java.util.Optional;
 
 /** Where {@link ModelCommitter} gets the models it combines and puts the ones it computes. */
 interface ModelStore {
@@ -12,8 +13,12 @@ interface ModelStore {
     /** @return the commit's model file, verified */
     byte[] model(CommitView commit);
 
-    /** @return the model update a contribution's manifest names (the manifest was verified when it was judged) */
-    byte[] update(byte[] contentDigest);
+    /**
+     * @param contribution an accepted model update
+     * @return the model its manifest names (the manifest was verified when it was judged), opened if it is sealed;
+     *     empty when this validator cannot open it (sealed to the others only)
+     */
+    Optional<byte[]> update(ContributionRecord contribution);
 
     /**
      * Keeps a computed model and makes it available to everyone.

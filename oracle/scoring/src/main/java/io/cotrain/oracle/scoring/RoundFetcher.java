@@ -63,7 +63,8 @@ final class RoundFetcher implements AutoCloseable {
      *
      * @param contribution the contribution
      * @param resolved whether what its manifest registers in the {@link ArtifactIndex} is known
-     * @param artifactSha256 what it registers, when resolved: its one artifact's sha256, or nothing
+     * @param artifactSha256 what it registers, when resolved: its manifest's
+     *     {@link ContributionManifest#copyKey()} (its one artifact's sha256 for open content), or nothing
      * @param outcome what fetching decided
      */
     record Fetched(
@@ -117,7 +118,7 @@ final class RoundFetcher implements AutoCloseable {
     Map<BigInteger, Fetched> fetch(
             List<ContributionRecord> contributions,
             RoundDeadlines.Deadline deadline,
-            BiPredicate<ContributionRecord, Artifact> checkArtifact) {
+            BiPredicate<ContributionRecord, ContributionManifest> checkArtifact) {
         Map<String, CompletableFuture<Check>> checks = new ConcurrentHashMap<>();
         AtomicLong keepable = new AtomicLong(KEPT_BYTES_PER_BATCH);
         List<Future<Attempt>> running = new ArrayList<>();
@@ -197,7 +198,7 @@ final class RoundFetcher implements AutoCloseable {
     private Attempt attempt(
             ContributionRecord contribution,
             Instant deadline,
-            BiPredicate<ContributionRecord, Artifact> checkArtifact,
+            BiPredicate<ContributionRecord, ContributionManifest> checkArtifact,
             Map<String, CompletableFuture<Check>> checks,
             AtomicLong keepable)
             throws InterruptedException {
@@ -223,8 +224,8 @@ final class RoundFetcher implements AutoCloseable {
                                 + manifest.artifacts().size());
             }
             Artifact artifact = manifest.artifacts().getFirst();
-            Optional<String> registers = Optional.of(artifact.sha256());
-            if (!checkArtifact.test(contribution, artifact)) {
+            Optional<String> registers = Optional.of(manifest.copyKey());
+            if (!checkArtifact.test(contribution, manifest)) {
                 return new Attempt(contribution, true, registers, new Outcome.Ready(manifest, null), null);
             }
             // Copies name the same artifact: it is read through once per batch, whoever names it.

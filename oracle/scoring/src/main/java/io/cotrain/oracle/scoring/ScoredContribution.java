@@ -1,5 +1,6 @@
 package io.cotrain.oracle.scoring;
 
+import io.cotrain.contracts.ScoreCommitment;
 import java.math.BigInteger;
 import java.time.Instant;
 import java.util.Locale;
@@ -13,9 +14,9 @@ import java.util.Optional;
  * @param round its round
  * @param taskId its task
  * @param kind the on-chain ContributionType
- * @param score 1..100
+ * @param score 1..100, or {@link ScoreCommitment#ABSTAIN} when this validator abstains on it
  * @param floorReason why a guard or a screen set it aside: it scored the floor, or just under neutral
- *     (a free rider, the same work again)
+ *     (a free rider, the same work again); or why this validator abstains (sealed content it could not be sealed to)
  * @param metrics the evaluation's figures (accuracy, loss, baseline, rows...)
  * @param evaluatedAt when
  * @param evaluationMillis how long fetching, verifying and evaluating took
@@ -31,8 +32,40 @@ public record ScoredContribution(
         Instant evaluatedAt,
         long evaluationMillis) {
     public ScoredContribution {
-        if (score < 1 || score > 100) throw new IllegalArgumentException("score " + score + " is outside 1..100");
+        if (score < ScoreCommitment.ABSTAIN || score > ScoreCommitment.MAX_SCORE) {
+            throw new IllegalArgumentException("score " + score + " is outside 0..100");
+        }
+        if (score == ScoreCommitment.ABSTAIN && floorReason.isEmpty()) {
+            throw new IllegalArgumentException("an abstention says why");
+        }
         metrics = Map.copyOf(metrics);
+    }
+
+    /**
+     * This validator's abstention on a contribution it cannot judge through nobody's fault.
+     *
+     * @param contribution the contribution
+     * @param reason why
+     * @param at when it decided
+     * @param millis how long fetching and opening took
+     * @return the judgement, scoring {@link ScoreCommitment#ABSTAIN}
+     */
+    static ScoredContribution abstained(ContributionRecord contribution, String reason, Instant at, long millis) {
+        return new ScoredContribution(
+                contribution.id(),
+                contribution.round(),
+                contribution.taskId(),
+                contribution.kind(),
+                ScoreCommitment.ABSTAIN,
+                Optional.of(reason),
+                Map.of(),
+                at,
+                millis);
+    }
+
+    /** @return whether this validator abstains on it */
+    public boolean abstains() {
+        return score == ScoreCommitment.ABSTAIN;
     }
 
     /**

@@ -49,8 +49,12 @@ interface ValidatorChain {
     /** @return whether the validator registry has this validator's public key */
     boolean publicKeyPublished();
 
-    /** Sends {@code publishPublicKey} with this validator's public key and waits for it to be mined. */
-    void publishPublicKey();
+    /**
+     * Sends {@code publishPublicKey} with this validator's public key and waits for it to be mined.
+     *
+     * @return the block it was mined in
+     */
+    BigInteger publishPublicKey();
 
     /** Sends {@code commitScores} and waits for it to be mined. */
     void commitScores(BigInteger round, byte[] hash);

@@ -154,6 +154,8 @@ public final class ValidatorNode {
         ContributionEvents history = new ContributionEvents(
                 web3j, deployment.protocol(), deployment.deployBlock(), options.maxBlocksPerQuery(), retry);
         UpdateStore updates = new UpdateStore(dataDirectory);
+        DurableNumber keyPublishedAt = new DurableNumber(dataDirectory.resolve("public-key-block"));
+        SealedArtifacts sealed = new SealedArtifacts(key.getEcKeyPair(), keyPublishedAt);
         ContributionScorer scorer = new ContributionScorer(
                 content,
                 tasks,
@@ -165,7 +167,8 @@ public final class ValidatorNode {
                 updates,
                 history,
                 new ChainRoundDeadlines(web3j, protocol, chain, options.fetching()),
-                options.fetching());
+                options.fetching(),
+                sealed);
         RoundContributions roundContributions =
                 new RoundContributions(history, submissionWindow(web3j, protocol, chain));
         ModelRegistry models = contracts.models();
@@ -182,7 +185,7 @@ public final class ValidatorNode {
         // an envelope holds the set base64-encoded, plus a few hundred bytes per recipient
         TaskDocuments documents =
                 TaskDocuments.ipfs(content, globalModels, tasks.limits().maxDatasetBytes() * 4 / 3 + (1 << 20));
-        IpfsModelStore modelStore = new IpfsModelStore(globalModels, content);
+        IpfsModelStore modelStore = new IpfsModelStore(globalModels, content, sealed);
         ModelCommitter committer = new ModelCommitter(chainPort, modelStore, tasks, roundContributions);
         EvaluationStore evaluations = new EvaluationStore(dataDirectory);
         RoundValuer valuer =
@@ -194,6 +197,7 @@ public final class ValidatorNode {
                 evaluations,
                 new ScoreJournal(dataDirectory),
                 new DurableNumber(dataDirectory.resolve("round-cursor")),
+                keyPublishedAt,
                 options.loop(),
                 scoring,
                 Clock.systemUTC(),

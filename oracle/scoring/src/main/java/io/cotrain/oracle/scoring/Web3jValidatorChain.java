@@ -130,11 +130,13 @@ final class Web3jValidatorChain implements ValidatorChain, RegistryChain {
     }
 
     @Override
-    public void publishPublicKey() {
-        sender.send(
-                "publishPublicKey",
-                registry.getContractAddress(),
-                registry.publishPublicKey(Numeric.toBytesPadded(publicKey, 64)).encodeFunctionCall());
+    public BigInteger publishPublicKey() {
+        return sender.send(
+                        "publishPublicKey",
+                        registry.getContractAddress(),
+                        registry.publishPublicKey(Numeric.toBytesPadded(publicKey, 64))
+                                .encodeFunctionCall())
+                .getBlockNumber();
     }
 
     @Override

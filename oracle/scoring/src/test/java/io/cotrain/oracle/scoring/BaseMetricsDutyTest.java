@@ -64,7 +64,7 @@ class BaseMetricsDutyTest {
             }
 
             @Override
-            public byte[] update(byte[] contentDigest) {
+            public Optional<byte[]> update(ContributionRecord contribution) {
                 throw new AssertionError("not used");
             }
 

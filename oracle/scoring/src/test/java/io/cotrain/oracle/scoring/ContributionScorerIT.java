@@ -3,11 +3,13 @@ package io.cotrain.oracle.scoring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.cotrain.client.DurableNumber;
 import io.cotrain.ipfs.Cid;
 import io.cotrain.ipfs.ContentStore;
 import io.cotrain.ipfs.ContributionManifest;
 import io.cotrain.ipfs.ContributionManifest.Artifact;
 import io.cotrain.ipfs.IpfsClient;
+import io.cotrain.ipfs.Sealing;
 import io.cotrain.ipfs.testing.IpfsExtension;
 import io.cotrain.ipfs.testing.IpfsNode;
 import io.cotrain.oracle.evaluation.DatasetEvaluator;
@@ -19,20 +21,26 @@ import java.math.BigInteger;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.web3j.crypto.ECKeyPair;
+import org.web3j.crypto.Keys;
+import org.web3j.utils.Numeric;
 
 /** What the scorer makes of manifests that disagree with the chain, and of IPFS failing, on a real IPFS node. */
 @ExtendWith(IpfsExtension.class)
 class ContributionScorerIT {
     private static final String CONTRIBUTOR = "0x90F79bf6EB2c4f870365E785982E1f101E93b906";
     private static final String SOMEONE_ELSE = "0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65";
+    private static final ECKeyPair VALIDATOR = ECKeyPair.create(BigInteger.valueOf(0x5EA1));
 
     @TempDir
     static Path work;
@@ -80,7 +88,8 @@ class ContributionScorerIT {
                 new UpdateStore(data),
                 ContributionHistory.NONE,
                 RoundDeadlines.fixed(Duration.ofSeconds(2)),
-                ContentFetching.defaults());
+                ContentFetching.defaults(),
+                new SealedArtifacts(VALIDATOR, new DurableNumber(data.resolve("public-key-block"))));
     }
 
     private static ContributionRecord submitted(int kind, long taskId, String contributor, byte[] digest) {
@@ -94,6 +103,32 @@ class ContributionScorerIT {
         assertThat(scored.score()).isGreaterThan(50);
         assertThat(scored.floorReason()).isEmpty();
         assertThat(scored.metrics()).containsKeys("accuracy", "baselineAccuracy");
+    }
+
+    /** Sealed to this validator on a real node: the node holds ciphertext only, and the score is the open one's. */
+    @Test
+    void scoresASealedUpdateAsItsOpenTwin() throws Exception {
+        byte[] model = new Contributions(task).honestUpdate(0);
+        ContributionManifest plain = ContributionManifest.modelUpdate(
+                1,
+                CONTRIBUTOR,
+                List.of(Artifact.of("model.zip", Cid.of(model), model, "application/zip")),
+                2_000,
+                Cid.of(task.baseModelBytes()).toString());
+        Map<String, byte[]> keys =
+                Map.of("0x" + Keys.getAddress(VALIDATOR), Numeric.toBytesPadded(VALIDATOR.getPublicKey(), 64));
+        ContributionManifest sealed =
+                content.putSealed(plain, model, keys, Sealing.KeySource.random(new SecureRandom()));
+        content.putManifest(sealed);
+        Artifact ciphertext = sealed.artifacts().getFirst();
+        assertThat(content.fetchArtifact(ciphertext)).isNotEqualTo(model);
+
+        ScoredContribution scored = scorer.score(submitted(0, 1, CONTRIBUTOR, sealed.digest()));
+        ScoredContribution open = scorer(content).score(submitted(0, 1, CONTRIBUTOR, honest.digest()));
+
+        assertThat(scored.floorReason()).isEmpty();
+        assertThat(scored.score()).isEqualTo(open.score());
+        assertThat(scored.metrics()).isEqualTo(open.metrics());
     }
 
     @Test

@@ -3,9 +3,11 @@ package io.cotrain.oracle.scoring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.cotrain.client.DurableNumber;
 import io.cotrain.ipfs.Cid;
 import io.cotrain.ipfs.ContributionManifest;
 import io.cotrain.ipfs.ContributionManifest.Artifact;
+import io.cotrain.ipfs.Sealing;
 import io.cotrain.oracle.evaluation.Assessor;
 import io.cotrain.oracle.evaluation.DatasetEvaluator;
 import io.cotrain.oracle.evaluation.EvaluationFailedException;
@@ -16,6 +18,7 @@ import io.cotrain.oracle.evaluation.testing.SyntheticTabularTask;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,6 +32,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.web3j.crypto.ECKeyPair;
+import org.web3j.crypto.Keys;
+import org.web3j.utils.Numeric;
 
 /**
  * The scorer's copy rule and ordering on a fake IPFS node, with real evaluation of a small synthetic task: the lowest
@@ -40,6 +46,9 @@ class ContributionScorerTest {
     private static final String BOB = "0x15d34aaf54267db7d7c367839aaf71a00a2c6a65";
     private static final String CAROL = "0x9965507d1a55bcc2695c58ba16fb37d819b0a4dc";
 
+    private static final ECKeyPair VALIDATOR = ECKeyPair.create(BigInteger.valueOf(0xC0FFEE));
+    private static final ECKeyPair OTHER_VALIDATOR = ECKeyPair.create(BigInteger.valueOf(0xBEEF));
+
     private static SyntheticTabularTask task;
     private static byte[] original;
     private static byte[] other;
@@ -50,6 +59,7 @@ class ContributionScorerTest {
     private FakeIpfsNode node;
     private TaskCatalog tasks;
     private final Map<BigInteger, ContributionRecord> chain = new LinkedHashMap<>();
+    private DurableNumber keyPublishedAt;
 
     @BeforeAll
     static void models() {
@@ -67,6 +77,8 @@ class ContributionScorerTest {
         tasks = new TaskCatalog(
                 List.of(new TaskCatalog.TaskDefinition(1, task.schema(), heldOut, base)), EvaluationLimits.defaults());
         tasks.bind(1); // no registry here to bind it against
+        keyPublishedAt = new DurableNumber(work.resolve("public-key-block"));
+        keyPublishedAt.save(BigInteger.ZERO);
     }
 
     @AfterEach
@@ -185,6 +197,106 @@ class ContributionScorerTest {
                 .isEmpty();
     }
 
+    @Test
+    void scoreAll_sealedToThisValidator_scoresAsIfOpen() {
+        ContributionRecord open = submit(1, ALICE, original, Instant.EPOCH);
+        ContributionRecord sealed = submitSealed(2, CAROL, original, CAROL, VALIDATOR, OTHER_VALIDATOR);
+
+        Map<BigInteger, ScoredContribution> scored = scoreAll(scorer(ContributionHistory.NONE), open, sealed);
+
+        assertThat(scored.get(sealed.id()).floorReason()).isEmpty();
+        assertThat(scored.get(sealed.id()).score())
+                .isEqualTo(scored.get(open.id()).score());
+    }
+
+    /** A copier puts an honest sealed update under its own name: nothing decrypts, the honest one is no copy. */
+    @Test
+    void scoreAll_sealedArtifactCopiedUnderAnotherName_isFlooredAndTheOriginalKeepsItsScore() {
+        ContributionManifest honestManifest = sealed(CAROL, original, VALIDATOR);
+        ContributionRecord honest = submit(1, CAROL, honestManifest);
+        ContributionManifest copied = ContributionManifest.modelUpdate(
+                        1,
+                        BOB,
+                        honestManifest.artifacts(),
+                        Contributions.SHARD_ROWS,
+                        Cid.of(task.baseModelBytes()).toString())
+                .sealedAs(
+                        honestManifest.artifacts().getFirst(),
+                        honestManifest.sealing().orElseThrow());
+        ContributionRecord copy = submit(2, BOB, copied);
+
+        Map<BigInteger, ScoredContribution> scored = scoreAll(scorer(ContributionHistory.NONE), honest, copy);
+
+        assertThat(scored.get(honest.id()).floorReason()).isEmpty();
+        assertThat(scored.get(copy.id()).score()).isEqualTo(1);
+        assertThat(scored.get(copy.id()).floorReason())
+                .hasValueSatisfying(reason -> assertThat(reason).contains("does not decrypt"));
+    }
+
+    @Test
+    void scoreAll_tamperedCiphertext_isFlooredWithTheReason() {
+        Sealing.Sealed sealed =
+                Sealing.seal(plain(CAROL).binding(), original, publicKeys(VALIDATOR), new SecureRandom());
+        byte[] tampered = sealed.ciphertext().clone();
+        tampered[10] ^= 1;
+        Artifact stored = Artifact.of("model.zip", node.put(tampered), tampered, "application/zip");
+        ContributionRecord record = submit(1, CAROL, plain(CAROL).sealedAs(stored, sealed.sealing()));
+
+        ScoredContribution scored = scorer(ContributionHistory.NONE).score(record);
+
+        assertThat(scored.score()).isEqualTo(1);
+        assertThat(scored.floorReason())
+                .hasValueSatisfying(reason -> assertThat(reason)
+                        .contains("does not decrypt with the key wrapped for 0x" + Keys.getAddress(VALIDATOR)));
+    }
+
+    /** Left out although its key was known well before: floored. Published after the submission: it abstains. */
+    @Test
+    void scoreAll_notSealedToThisValidator_floorsOrAbstainsByWhenItsKeyWasPublished() {
+        ContributionRecord omitted = submitSealed(1, CAROL, original, CAROL, OTHER_VALIDATOR);
+        assertThat(scorer(ContributionHistory.NONE).score(omitted).floorReason())
+                .hasValueSatisfying(reason -> assertThat(reason).startsWith("sealed without validator"));
+
+        ContributionRecord early = submitSealed(2, ALICE, other, ALICE, OTHER_VALIDATOR);
+        keyPublishedAt.save(early.submittedBlock().subtract(BigInteger.valueOf(SealedArtifacts.GRACE_BLOCKS - 1)));
+        ScoredContribution abstained = scorer(ContributionHistory.NONE).score(early);
+        assertThat(abstained.abstains()).isTrue();
+        assertThat(abstained.score()).isZero();
+        assertThat(abstained.floorReason())
+                .hasValueSatisfying(reason -> assertThat(reason).contains("abstains"));
+    }
+
+    private ContributionManifest plain(String contributor) {
+        return ContributionManifest.modelUpdate(
+                1,
+                contributor,
+                List.of(Artifact.of("model.zip", Cid.of(original), original, "application/zip")),
+                Contributions.SHARD_ROWS,
+                Cid.of(task.baseModelBytes()).toString());
+    }
+
+    private static Map<String, byte[]> publicKeys(ECKeyPair... recipients) {
+        Map<String, byte[]> keys = new LinkedHashMap<>();
+        for (ECKeyPair key : recipients) {
+            keys.put("0x" + Keys.getAddress(key), Numeric.toBytesPadded(key.getPublicKey(), 64));
+        }
+        return keys;
+    }
+
+    /** The manifest of {@code author}'s model sealed to {@code recipients}, stored on the node as ciphertext only. */
+    private ContributionManifest sealed(String author, byte[] model, ECKeyPair... recipients) {
+        Sealing.Sealed sealed =
+                Sealing.seal(plain(author).binding(), model, publicKeys(recipients), new SecureRandom());
+        Artifact stored =
+                Artifact.of("model.zip", node.put(sealed.ciphertext()), sealed.ciphertext(), "application/zip");
+        return plain(author).sealedAs(stored, sealed.sealing());
+    }
+
+    private ContributionRecord submitSealed(
+            long id, String contributor, byte[] model, String author, ECKeyPair... recipients) {
+        return submit(id, contributor, sealed(author, model, recipients));
+    }
+
     private ContributionScorer scorer(ContributionHistory history) {
         return scorer(history, new ModelUpdateEvaluator());
     }
@@ -201,7 +313,8 @@ class ContributionScorerTest {
                 new UpdateStore(work.resolve("data")),
                 history,
                 RoundDeadlines.fixed(Duration.ofSeconds(1)),
-                ContentFetching.defaults());
+                ContentFetching.defaults(),
+                new SealedArtifacts(VALIDATOR, keyPublishedAt));
     }
 
     private static Map<BigInteger, ScoredContribution> scoreAll(

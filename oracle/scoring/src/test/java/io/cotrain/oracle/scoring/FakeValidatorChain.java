@@ -110,9 +110,10 @@ final class FakeValidatorChain implements ValidatorChain {
     }
 
     @Override
-    public void publishPublicKey() {
+    public BigInteger publishPublicKey() {
         send("publishPublicKey");
         publicKeyPublished = true;
+        return block;
     }
 
     @Override

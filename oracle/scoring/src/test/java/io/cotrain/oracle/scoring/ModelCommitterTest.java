@@ -91,9 +91,9 @@ class ModelCommitterTest {
             }
 
             @Override
-            public byte[] update(byte[] contentDigest) {
+            public Optional<byte[]> update(ContributionRecord contribution) {
                 fetched++;
-                return updates.get(HexFormat.of().formatHex(contentDigest));
+                return Optional.ofNullable(updates.get(HexFormat.of().formatHex(contribution.contentDigest())));
             }
 
             @Override
@@ -135,6 +135,21 @@ class ModelCommitterTest {
                                         new ModelAggregator.Input(BigInteger.ONE, honestA, 31),
                                         new ModelAggregator.Input(BigInteger.TWO, honestB, 11)))
                         .model());
+    }
+
+    /** An accepted update sealed to the other validators only: its round's aggregate is theirs, no error here. */
+    @Test
+    void tick_acceptedUpdateThisNodeCannotOpen_attestsNothingAndReportsNoError() {
+        finalizedRound(1, 1, 80, 60);
+        byte[] digest = new byte[32];
+        digest[0] = 2;
+        updates.remove(HexFormat.of().formatHex(digest));
+
+        committer.tick(BigInteger.TWO, this::error);
+        committer.tick(BigInteger.TWO, this::error);
+
+        assertThat(chain.attested).isEmpty();
+        assertThat(errors).isEmpty();
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.cotrain.oracle.scoring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cotrain.client.DurableNumber;
 import io.cotrain.ipfs.Cid;
 import io.cotrain.ipfs.ContentStore;
 import io.cotrain.ipfs.ContributionManifest;
@@ -41,6 +42,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.evaluation.classification.Evaluation;
+import org.web3j.crypto.ECKeyPair;
 
 /**
  * Benchmark of a validator's scoring path on a 10,000-row held-out set, and on 3,000 images of a CNN task: each
@@ -51,6 +53,7 @@ import org.nd4j.evaluation.classification.Evaluation;
  */
 @ExtendWith(IpfsExtension.class)
 class ScoringPathBenchmarkIT {
+    private static final ECKeyPair VALIDATOR = ECKeyPair.create(BigInteger.valueOf(0x5EA1));
     private static final int HELD_OUT_ROWS = 10_000;
     private static final int MODELS = 12;
     private static final int PASSES = 9;
@@ -274,7 +277,8 @@ class ScoringPathBenchmarkIT {
                 updates,
                 ContributionHistory.NONE,
                 RoundDeadlines.fixed(Duration.ofSeconds(30)),
-                ContentFetching.defaults());
+                ContentFetching.defaults(),
+                new SealedArtifacts(VALIDATOR, new DurableNumber(work.resolve("public-key-block"))));
     }
 
     private static double median(long[] passNanos) {

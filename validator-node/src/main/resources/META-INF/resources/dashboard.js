@@ -263,6 +263,7 @@ async function connect() {
     $('wallet-state').textContent = `Connected: ${state.wallet}`;
     $('history-address').value = state.wallet;
     for (const id of ['sign-in', 'join', 'claim', 'manifest', 'kind', 'submit']) $(id).disabled = false;
+    await renderSealingKeys();
     await renderWallet();
     await renderHistory();
   } catch (error) {
@@ -286,6 +287,16 @@ async function signIn() {
 }
 
 /** Sends each transaction of a plan from the wallet, in order, waiting for each to be mined. */
+/** The validators a contribution must be sealed to, as GET /training/sealing-keys lists them. */
+async function renderSealingKeys() {
+  const keys = await api('/training/sealing-keys');
+  $('sealing-keys').textContent = keys.length === 0
+    ? 'No validator has published its key yet: content cannot be sealed to them, wait for their nodes to start.'
+    : `Content is sealed to ${keys.length} validator${keys.length === 1 ? '' : 's'} `
+      + `(${keys.map(key => key.address).join(', ')}) before it is stored: cotrain train and cotrain submit `
+      + '--dataset do it; content sealed without one of them is refused here.';
+}
+
 async function send(plan) {
   if (plan.transactions.length === 0) { say(plan.summary); return; }
   for (const tx of plan.transactions) {

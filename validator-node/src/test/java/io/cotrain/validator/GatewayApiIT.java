@@ -14,6 +14,7 @@ import io.cotrain.contracts.generated.ModelRegistry;
 import io.cotrain.ipfs.Cid;
 import io.cotrain.ipfs.ContributionManifest;
 import io.cotrain.ipfs.ContributionManifest.Artifact;
+import io.cotrain.ipfs.Sealing;
 import io.cotrain.oracle.evaluation.testing.Contributions;
 import io.cotrain.oracle.evaluation.testing.SyntheticTabularTask;
 import io.cotrain.testing.Await;
@@ -27,6 +28,7 @@ import io.restassured.response.Response;
 import java.math.BigInteger;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -442,10 +444,46 @@ class GatewayApiIT {
                 .then()
                 .statusCode(400)
                 .body("detail", containsString("kind"));
+        // the keys a wallet seals to: the one validator's, as its node published it on its first tick
+        Credentials validator = ValidatorNetworkResource.VALIDATOR;
+        Await.until(
+                "the validator's key published",
+                Duration.ofSeconds(30),
+                () -> given().get("/training/sealing-keys")
+                                .jsonPath()
+                                .getList("$")
+                                .size()
+                        == 1);
+        given().get("/training/sealing-keys")
+                .then()
+                .statusCode(200)
+                .body("[0].address", equalTo(validator.getAddress().toLowerCase()))
+                .body(
+                        "[0].publicKey",
+                        equalTo(Numeric.toHexStringWithPrefixZeroPadded(
+                                validator.getEcKeyPair().getPublicKey(), 128)));
+        // content sealed without that validator would be floored by it: refused before anything is signed
+        ContributionManifest sealedElsewhere = network.content.putSealed(
+                manifest,
+                update,
+                Map.of(
+                        "0x" + Keys.getAddress(contributor.getEcKeyPair()),
+                        Numeric.toBytesPadded(contributor.getEcKeyPair().getPublicKey(), 64)),
+                Sealing.KeySource.random(new SecureRandom()));
+        Cid sealedCid = network.content.putManifest(sealedElsewhere);
+        post("/training/submit/1", Map.of("address", address, "manifest", sealedCid.toString()))
+                .then()
+                .statusCode(422)
+                .contentType(PROBLEM)
+                .body(
+                        "detail",
+                        containsString("is not sealed to validators ["
+                                + validator.getAddress().toLowerCase()));
         network.freshRound(); // room to submit
         JsonPath submit = post("/training/submit/1", Map.of("address", address, "manifest", manifestCid.toString()))
                 .then()
                 .statusCode(200)
+                .body("summary", containsString("warning: its content is not sealed"))
                 .extract()
                 .jsonPath();
         relay("/training/submit/1", contributor, submit.getMap("transactions[0]"));

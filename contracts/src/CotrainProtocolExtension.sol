@@ -6,6 +6,7 @@ import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC2
 import {AccessControlUpgradeable} from "@openzeppelin/contracts-upgradeable/access/AccessControlUpgradeable.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 
+import {IContentReveal} from "./interfaces/IContentReveal.sol";
 import {IContributionReads} from "./interfaces/IContributionReads.sol";
 import {IContributionRounds} from "./interfaces/IContributionRounds.sol";
 import {IContributorStaking} from "./interfaces/IContributorStaking.sol";
@@ -16,7 +17,7 @@ import {ProtocolRoles} from "./libraries/ProtocolRoles.sol";
 import {ContributionRounds} from "./protocol/ContributionRounds.sol";
 import {TokenCustody} from "./protocol/TokenCustody.sol";
 import {ValidatorSetClient} from "./protocol/ValidatorSetClient.sol";
-import {Parameter, ProtocolConfig} from "./types/CotrainTypes.sol";
+import {ContributionStatus, Parameter, ProtocolConfig} from "./types/CotrainTypes.sol";
 
 /// @title Cotrain protocol extension: contributor accounts, parameters, roles and pause
 /// @notice Not called directly: CotrainProtocol delegates to it every function it does not implement, so these run
@@ -25,6 +26,7 @@ import {Parameter, ProtocolConfig} from "./types/CotrainTypes.sol";
 /// CotrainProtocol's constructor).
 contract CotrainProtocolExtension is
     IContributionReads,
+    IContentReveal,
     IContributorStaking,
     IProtocolParameters,
     IProtocolGovernance,
@@ -72,6 +74,14 @@ contract CotrainProtocolExtension is
     /// @inheritdoc IContributionReads
     function roundInfo(uint256 round) external view returns (IContributionRounds.RoundView memory) {
         return _roundView(round);
+    }
+
+    /// @inheritdoc IContentReveal
+    function revealContent(bytes32 contentDigest, bytes32 contentKey) external {
+        IContributionRounds.ContributionView memory entry = _contributionView(contentDigest);
+        if (entry.contributor != msg.sender) revert NotTheContributor(contentDigest, msg.sender);
+        if (entry.status == ContributionStatus.Pending) revert RevealBeforeFinalized(contentDigest, entry.round);
+        emit ContentRevealed(entry.id, contentDigest, contentKey);
     }
 
     /// @inheritdoc IContributorStaking

@@ -3,6 +3,7 @@ pragma solidity ^0.8.24;
 
 import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
 
+import {IContentReveal} from "./IContentReveal.sol";
 import {IContributionReads} from "./IContributionReads.sol";
 import {IContributionRounds} from "./IContributionRounds.sol";
 import {IContributorStaking} from "./IContributorStaking.sol";
@@ -18,6 +19,7 @@ import {IScoreConsensus} from "./IScoreConsensus.sol";
 interface ICotrainProtocol is
     IContributionRounds,
     IContributionReads,
+    IContentReveal,
     IScoreConsensus,
     IRewardPool,
     IContributorStaking,

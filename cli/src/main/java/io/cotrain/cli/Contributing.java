@@ -237,10 +237,15 @@ final class Contributing {
      * @param session the session
      * @param plain the manifest as it would name the plaintext
      * @param plaintext the content, which never leaves this machine unsealed
+     * @param privacy the differential privacy of a model update's release, if noise was added
      * @return the manifest naming the ciphertext and its sealing, not stored yet
      * @throws CliException when no validator has published its key: nobody could open the content
      */
-    static ContributionManifest seal(Session session, ContributionManifest plain, byte[] plaintext) {
+    static ContributionManifest seal(
+            Session session,
+            ContributionManifest plain,
+            byte[] plaintext,
+            Optional<ContributionManifest.Privacy> privacy) {
         Map<String, byte[]> validators = SealingRecipients.of(session.chain().validators());
         if (validators.isEmpty()) {
             throw new CliException("no validator has published its public key yet, so nothing can be sealed to the "
@@ -251,7 +256,8 @@ final class Contributing {
         recipients.put(session.address().toLowerCase(Locale.ROOT), Numeric.toBytesPadded(wallet.getPublicKey(), 64));
         // keys derived from the wallet's: the same content sealed again is the same manifest, recognized as submitted
         Sealing.KeySource keys = Sealing.KeySource.derived(Numeric.toBytesPadded(wallet.getPrivateKey(), 32));
-        ContributionManifest sealed = session.ipfs().putSealed(plain, plaintext, recipients, keys);
+        ContributionManifest named = privacy.map(plain::withPrivacy).orElse(plain);
+        ContributionManifest sealed = session.ipfs().putSealed(named, plaintext, recipients, keys);
         session.err()
                 .println("sealed " + plain.artifacts().getFirst().name() + " to " + validators.size()
                         + " validator(s) and this wallet; IPFS holds only its ciphertext "

@@ -40,6 +40,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
             ClaimCommand.class,
             UnstakeCommand.class,
             HistoryCommand.class,
+            RevealCommand.class,
             InitModelCommand.class,
             RegisterModelCommand.class,
             ShareHeldOutCommand.class,

@@ -300,6 +300,13 @@ public final class Failures {
                         + "('cotrain status --contributions' shows how each was settled)";
             case "WrongPhase" -> wrongPhase(error, context);
             case "ProtocolPaused" -> PAUSED;
+            case "RevealBeforeFinalized" ->
+                "round " + error.text("round", 1) + " of that contribution is not finalized yet: its content stays "
+                        + "sealed until the round is scored; reveal it then";
+            case "NotTheContributor" ->
+                "only the contribution's contributor may reveal it, not " + error.text("caller", 1);
+            case "UnknownContribution" ->
+                "no contribution was submitted with manifest digest " + error.text("contentDigest", 0);
             case "ERC20InsufficientBalance" ->
                 insufficientBalance(error.text("sender", 0), error.number("balance", 1), error.number("needed", 2))
                         .getMessage();

@@ -12,6 +12,7 @@ import io.cotrain.oracle.evaluation.TabularDataset;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -85,7 +86,7 @@ final class SubmitCommand extends ContributorCommand {
                                 : Artifact.of("data.csv", cid, csv, "text/csv")),
                 dataset.rows(),
                 new ContributionManifest.DataSchema(schema.columns(), schema.labelColumn()));
-        ContributionManifest manifest = Contributing.seal(session, plain, csv);
+        ContributionManifest manifest = Contributing.seal(session, plain, csv, Optional.empty());
         Contributing.requireNew(session, manifest.digest());
         ipfs.putManifest(manifest);
         session.err()

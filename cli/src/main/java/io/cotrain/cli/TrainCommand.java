@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -80,6 +81,9 @@ final class TrainCommand extends ContributorCommand {
     @Option(names = "--submit", description = "submit the update once it is stored")
     boolean submit;
 
+    @ArgGroup(exclusive = false, heading = "Differential privacy (opt-in, all three together):%n")
+    PrivacyOptions privacy;
+
     @Override
     void run(Session session) {
         if (epochs < 1 || epochs > 10_000) {
@@ -101,9 +105,13 @@ final class TrainCommand extends ContributorCommand {
                 .println("training task " + task + "'s global model (commit " + global.commitId() + ") on "
                         + dataset.rows() + " rows of " + csvFile.getFileName() + ": " + epochs + " epoch"
                         + (epochs == 1 ? "" : "s") + ", seed " + seed);
+        TaskModel start = model.copy();
         new TrainingProgress(session.err(), session.environment().interactive(), epochs, dataset.rows())
                 .train(model, dataset.toDataSet(), epochs, seed);
-        byte[] update = ModelCodec.write(model);
+        Optional<PrivacyOptions.Released> released =
+                Optional.ofNullable(privacy).map(options -> options.release(start, model, session.err()));
+        byte[] update =
+                ModelCodec.write(released.map(PrivacyOptions.Released::model).orElse(model));
 
         ContributionManifest manifest = Contributing.seal(
                 session,
@@ -113,7 +121,8 @@ final class TrainCommand extends ContributorCommand {
                         List.of(Artifact.of("model.zip", Cid.of(update), update, "application/zip")),
                         dataset.rows(),
                         global.sha256Hex()),
-                update);
+                update,
+                released.map(PrivacyOptions.Released::privacy));
         Optional<FailureContext.Submission> earlier = Contributing.submitted(session.chain(), manifest.digest());
         CliException copy = earlier.map(known -> Failures.duplicateContent(manifest.digest(), known.id(), earlier, me))
                 .orElse(null);

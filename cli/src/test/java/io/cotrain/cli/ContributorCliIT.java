@@ -64,6 +64,7 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -481,6 +482,11 @@ class ContributorCliIT {
                         + "neutral score");
         assertThat(cli(alice, "status").out()).contains("contributions      3 submitted: 3 pending; 0 COT earned");
 
+        // Content stays sealed while its round is open: a reveal now is refused, and nothing is published.
+        CliRunner.Result early = cli(alice, "reveal", "--manifest", Arguments.hex(aliceDigests.getFirst()));
+        assertThat(early.exitCode()).as(early.toString()).isEqualTo(1);
+        assertThat(early.err()).contains("is not finalized yet: its content stays sealed until the round is scored");
+
         // Scores: the first update 80 (above the neutral 50: rewarded), the second 50 (no measurable value: stake
         // released, no reward), the dataset 90 (rewarded).
         Map<String, Integer> scores = Map.of(
@@ -504,6 +510,26 @@ class ContributorCliIT {
         assertThat(profile(alice).reputation).isEqualTo(BigInteger.valueOf(6_184));
         assertThat(profile(alice).stake).as("nothing slashed").isEqualTo(TokenAmount.parse("112.5"));
         BigInteger before = chain.token(ADMIN).balanceOf(alice.getAddress()).send();
+
+        // Once scored, alice may reveal her first update: its content key, published on chain, opens it for anyone.
+        CliRunner.Result revealed = cli(alice, "reveal", "--manifest", Arguments.hex(aliceDigests.getFirst()));
+        assertThat(revealed.exitCode()).as(revealed.toString()).isZero();
+        assertThat(revealed.out()).contains("revealed contribution " + aliceContributions.getFirst() + ": anyone can");
+        byte[] contentKey = Numeric.hexStringToByteArray(
+                revealed.out().replaceAll("(?s).*with content key (0x[0-9a-f]{64}).*", "$1"));
+        ContributionManifest sealedFirst = content.fetchManifest(aliceDigests.getFirst());
+        assertThat(sealedFirst
+                        .sealing()
+                        .orElseThrow()
+                        .open(
+                                contentKey,
+                                sealedFirst.binding(),
+                                content.fetchArtifact(sealedFirst.artifacts().getFirst())))
+                .isEqualTo(aliceUpdate);
+        CliRunner.Result notHers =
+                cli(newAccount(10, true), "reveal", "--manifest", Arguments.hex(aliceDigests.getFirst()));
+        assertThat(notHers.exitCode()).isEqualTo(1);
+        assertThat(notHers.err()).contains("only a contribution's contributor can reveal it");
 
         CliRunner.Result claimed = cli(alice, "claim");
         assertThat(claimed.exitCode()).as(claimed.toString()).isZero();
@@ -950,6 +976,71 @@ class ContributorCliIT {
     }
 
     // ---- the packaged command ---------------------------------------------------------------------------------
+
+    /**
+     * Opt-in differential privacy: the update is clipped and noised before it is sealed, the spent epsilon printed
+     * and stated in the manifest; a partial or impossible budget is a usage error naming what to fix.
+     */
+    @Test
+    void train_withDifferentialPrivacy_clipsNoisesAndStatesTheSpentEpsilon() throws Exception {
+        Credentials alice = registeredContributor();
+        Path out = work.resolve("private-update");
+        CliRunner.Result trained = cli(
+                alice,
+                "train",
+                "--task",
+                "1",
+                "--data",
+                shard.toString(),
+                "--epochs",
+                "1",
+                "--out",
+                out.toString(),
+                "--dp-epsilon",
+                "4",
+                "--dp-delta",
+                "1e-5",
+                "--clip",
+                "0.05");
+        assertThat(trained.exitCode()).as(trained.toString()).isZero();
+        assertThat(trained.err())
+                .containsPattern("differential privacy: update norm \\S+ clipped to 0.05000, Gaussian noise")
+                .containsPattern("spent epsilon [34]\\.\\d+ at delta 1\\.00e-05");
+        ContributionManifest manifest = content.fetchManifest(digestIn(trained.out()));
+        ContributionManifest.Privacy privacy = manifest.privacy().orElseThrow();
+        assertThat(privacy.epsilon()).isLessThanOrEqualTo(4).isGreaterThan(3.9);
+        assertThat(privacy.delta()).isEqualTo(1e-5);
+        assertThat(privacy.clip()).isEqualTo(0.05);
+        // the released update is the global model plus the clipped update plus noise of noiseMultiplier * clip
+        float[] base = ModelCodec.read(baseModel, EvaluationLimits.defaults()).parameters();
+        float[] released = ModelCodec.read(
+                        Files.readAllBytes(out.resolve("model-update.zip")), EvaluationLimits.defaults())
+                .parameters();
+        double squares = 0;
+        for (int i = 0; i < base.length; i++) squares += Math.pow(released[i] - base[i], 2);
+        double expected = Math.sqrt(0.05 * 0.05 + Math.pow(privacy.noiseMultiplier() * 0.05, 2) * base.length);
+        assertThat(Math.sqrt(squares)).isCloseTo(expected, Offset.offset(expected * 0.1));
+        assertThat(manifest.sealing()).isPresent();
+
+        CliRunner.Result partial = cli(alice, "train", "--task", "1", "--data", shard.toString(), "--dp-epsilon", "4");
+        assertThat(partial.exitCode()).isEqualTo(2);
+        assertThat(partial.err()).contains("--dp-delta").contains("--clip");
+        CliRunner.Result impossible = cli(
+                alice,
+                "train",
+                "--task",
+                "1",
+                "--data",
+                shard.toString(),
+                "--dp-epsilon",
+                "0.01",
+                "--dp-delta",
+                "1e-5",
+                "--clip",
+                "1");
+        assertThat(impossible.exitCode()).isEqualTo(2);
+        assertThat(impossible.err()).startsWith("error: --dp-epsilon 0.01 --dp-delta 1.0E-5 --clip 1.0: ");
+    }
 
     @Test
     void theCotrainScriptRunsThePackagedJar() throws Exception {

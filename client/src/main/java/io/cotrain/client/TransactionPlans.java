@@ -96,4 +96,18 @@ public final class TransactionPlans {
                 protocol.getContractAddress(),
                 protocol.claimRewards().encodeFunctionCall());
     }
+
+    /**
+     * @param protocol the protocol
+     * @param manifestDigest the contribution's content digest
+     * @param contentKey the 32-byte key its sealed content is encrypted under
+     * @return the revealContent call: publishes the key, once the contribution's round is finalized
+     */
+    public static PlannedCall revealContent(CotrainProtocol protocol, byte[] manifestDigest, byte[] contentKey) {
+        return new PlannedCall(
+                "revealContent",
+                "revealContent(0x" + HexFormat.of().formatHex(manifestDigest) + ")",
+                protocol.getContractAddress(),
+                protocol.revealContent(manifestDigest, contentKey).encodeFunctionCall());
+    }
 }

@@ -18,8 +18,9 @@ import org.web3j.protocol.core.methods.response.TransactionReceipt;
 /**
  * The node's Prometheus metrics, fed by the validator loop's hooks:
  * <ul>
- *   <li>{@code cotrain_contributions_evaluated_total{outcome="scored"|"floor"}}: contributions judged (floor: the
- *       lowest score, whether a guard failed or the work was worthless);</li>
+ *   <li>{@code cotrain_contributions_evaluated_total{outcome="scored"|"floor"|"abstained"}}: contributions judged
+ *       (floor: the lowest score, whether a guard failed or the work was worthless; abstained: sealed content this
+ *       validator could not have been sealed to);</li>
  *   <li>{@code cotrain_evaluation_seconds}: fetch, verify and evaluate time per contribution;</li>
  *   <li>{@code cotrain_evaluation_failures_total}: evaluations that failed in this node (a bug, memory), not because
  *       of the input: the contribution stays unjudged and its round uncommitted, so any increase needs an
@@ -64,6 +65,7 @@ public class NodeMetrics implements ScoringListener, TransactionListener {
         // registered up front so that every series is visible from the start, at zero
         evaluated("scored");
         evaluated("floor");
+        evaluated("abstained");
         valued("valued");
         valued("screened");
         for (String action : KNOWN_ACTIONS) {
@@ -75,7 +77,7 @@ public class NodeMetrics implements ScoringListener, TransactionListener {
     @Override
     public void evaluated(ScoredContribution scored) {
         boolean floor = scored.score() == FLOOR || scored.floorReason().isPresent();
-        evaluated(floor ? "floor" : "scored").increment();
+        evaluated(scored.abstains() ? "abstained" : floor ? "floor" : "scored").increment();
         evaluation.record(Duration.ofMillis(scored.evaluationMillis()));
     }
 

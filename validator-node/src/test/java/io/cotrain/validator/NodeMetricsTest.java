@@ -65,9 +65,11 @@ class NodeMetricsTest {
         metrics.evaluated(scored(73, null, 120));
         metrics.evaluated(scored(1, "not a zip file", 5));
         metrics.evaluated(scored(1, null, 80)); // a valid model worth nothing: the floor on merit
+        metrics.evaluated(scored(0, "sealed before this validator's key was published: it abstains", 0));
         assertThat(counter(NodeMetrics.EVALUATED, "outcome", "scored")).isEqualTo(1);
         assertThat(counter(NodeMetrics.EVALUATED, "outcome", "floor")).isEqualTo(2);
-        assertThat(registry.get(NodeMetrics.EVALUATION).timer().count()).isEqualTo(3);
+        assertThat(counter(NodeMetrics.EVALUATED, "outcome", "abstained")).isEqualTo(1);
+        assertThat(registry.get(NodeMetrics.EVALUATION).timer().count()).isEqualTo(4);
         assertThat(registry.get(NodeMetrics.EVALUATION).timer().totalTime(TimeUnit.MILLISECONDS))
                 .isEqualTo(205);
     }

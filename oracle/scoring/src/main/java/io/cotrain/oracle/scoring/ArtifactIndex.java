@@ -149,6 +149,19 @@ public final class ArtifactIndex {
         return earliest(sha256).filter(first -> first.compareTo(id) < 0);
     }
 
+    /**
+     * Registers the plaintext of sealed content once this validator opened it and checked it against its sha256: proof
+     * that the contributor held that content, unlike a digest a manifest merely claims, so that a later contribution
+     * of the same content (a copy of revealed content, sealed again or open) is a copy whoever submits it.
+     *
+     * @param id the contribution the content was opened from
+     * @param sha256 the opened content's sha256, lower-case hex
+     */
+    public synchronized void recordOpened(BigInteger id, String sha256) {
+        requireSha256(sha256);
+        register(id, sha256);
+    }
+
     private void register(BigInteger id, String sha256) {
         Optional<BigInteger> known = earliest(sha256);
         if (known.isPresent() && known.get().compareTo(id) <= 0) return;

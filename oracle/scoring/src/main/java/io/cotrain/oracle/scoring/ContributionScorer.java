@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -361,6 +362,7 @@ public final class ContributionScorer implements AutoCloseable {
                     results.accept(abstained(plan.contribution(), loaded.abstain(), started));
                     continue;
                 }
+                if (loaded.floor() == null) loaded = openedCopy(plan, loaded);
                 try {
                     Evaluation evaluation = loaded.floor() != null
                             ? loaded.floor()
@@ -402,6 +404,24 @@ public final class ContributionScorer implements AutoCloseable {
             throw new TransientFailureException(
                     "IPFS failed on contribution " + plan.contribution().id() + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Sealed content opened and verified: a copy if a lower id registered the same content first (open, or opened
+     * from its sealing), else registered as this contribution's. Runs on the evaluating thread, in id order, so that
+     * the lowest id keeps the credit whatever order the fetching threads finish in.
+     */
+    private Loaded openedCopy(Plan plan, Loaded loaded) {
+        if (plan.manifest().sealing().isEmpty()) return loaded;
+        String sha256 = HexFormat.of().formatHex(plan.manifest().sealing().get().plaintextSha256());
+        BigInteger id = plan.contribution().id();
+        Optional<BigInteger> original = artifacts.earliest(sha256).filter(first -> first.compareTo(id) < 0);
+        if (original.isPresent()) {
+            return Loaded.floored("copy of contribution " + original.get() + ": its sealed content (sha256 " + sha256
+                    + ") is the content contribution " + original.get() + " submitted first");
+        }
+        artifacts.recordOpened(id, sha256);
+        return loaded;
     }
 
     /** Opening runs on the fetching threads, so decrypting overlaps the evaluation of the one before. */

@@ -199,14 +199,16 @@ class ContributionScorerTest {
 
     @Test
     void scoreAll_sealedToThisValidator_scoresAsIfOpen() {
-        ContributionRecord open = submit(1, ALICE, original, Instant.EPOCH);
-        ContributionRecord sealed = submitSealed(2, CAROL, original, CAROL, VALIDATOR, OTHER_VALIDATOR);
+        ContributionRecord sealed = submitSealed(1, CAROL, original, CAROL, VALIDATOR, OTHER_VALIDATOR);
 
-        Map<BigInteger, ScoredContribution> scored = scoreAll(scorer(ContributionHistory.NONE), open, sealed);
+        ScoredContribution scored = scorer(ContributionHistory.NONE).score(sealed);
 
-        assertThat(scored.get(sealed.id()).floorReason()).isEmpty();
-        assertThat(scored.get(sealed.id()).score())
-                .isEqualTo(scored.get(open.id()).score());
+        assertThat(scored.floorReason()).isEmpty();
+        assertThat(scored.score())
+                .isEqualTo(new ModelUpdateEvaluator()
+                        .assess(tasks.task(1).orElseThrow(), original)
+                        .evaluation()
+                        .score());
     }
 
     /** A copier puts an honest sealed update under its own name: nothing decrypts, the honest one is no copy. */
@@ -231,6 +233,26 @@ class ContributionScorerTest {
         assertThat(scored.get(copy.id()).score()).isEqualTo(1);
         assertThat(scored.get(copy.id()).floorReason())
                 .hasValueSatisfying(reason -> assertThat(reason).contains("does not decrypt"));
+    }
+
+    /**
+     * Once content is revealed anyone can seal it again under their own name, or submit it open: the validator that
+     * opened the original registered its verified digest, so both are copies of it.
+     */
+    @Test
+    void scoreAll_revealedContentSubmittedAgainByAnother_isACopySealedOrOpen() {
+        ContributionScorer scorer = scorer(ContributionHistory.NONE);
+        ContributionRecord honest = submitSealed(1, CAROL, original, CAROL, VALIDATOR);
+        assertThat(scorer.score(honest).floorReason()).isEmpty();
+
+        ContributionRecord resealed = submitSealed(2, BOB, original, BOB, VALIDATOR);
+        ContributionRecord open = submit(3, ALICE, original, Instant.EPOCH);
+        Map<BigInteger, ScoredContribution> scored = scoreAll(scorer, resealed, open);
+
+        assertThat(scored.get(resealed.id()).floorReason())
+                .hasValueSatisfying(reason -> assertThat(reason).startsWith("copy of contribution 1"));
+        assertThat(scored.get(open.id()).floorReason())
+                .hasValueSatisfying(reason -> assertThat(reason).startsWith("copy of contribution 1"));
     }
 
     @Test

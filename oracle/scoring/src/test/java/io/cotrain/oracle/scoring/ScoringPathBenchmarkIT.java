@@ -7,6 +7,7 @@ import io.cotrain.ipfs.Cid;
 import io.cotrain.ipfs.ContentStore;
 import io.cotrain.ipfs.ContributionManifest;
 import io.cotrain.ipfs.ContributionManifest.Artifact;
+import io.cotrain.ipfs.Sealing;
 import io.cotrain.ipfs.testing.IpfsExtension;
 import io.cotrain.ipfs.testing.IpfsNode;
 import io.cotrain.oracle.aggregation.FedAvg;
@@ -32,23 +33,29 @@ import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.evaluation.classification.Evaluation;
 import org.web3j.crypto.ECKeyPair;
+import org.web3j.crypto.Keys;
+import org.web3j.utils.Numeric;
 
 /**
  * Benchmark of a validator's scoring path on a 10,000-row held-out set, and on 3,000 images of a CNN task: each
  * contribution end to end (manifest fetched from a real IPFS node by its on-chain digest and verified, the model
  * fetched and verified, guarded, restored and evaluated, the score computed) beside DL4J alone evaluating the same
- * models on the same rows in the same run (restore from bytes in memory, then {@code evaluate}). Prints figures for
+ * models on the same rows in the same run (restore from bytes in memory, then {@code evaluate}), and the same models
+ * sealed to the validator (the key unwrapped, the weights decrypted and checked against the plaintext's sha256 on top
+ * of the path), interleaved pass by pass with the open ones. Prints figures for
  * docs/benchmarks.md; asserts only that the scores are sane, never a time.
  */
 @ExtendWith(IpfsExtension.class)
@@ -110,6 +117,10 @@ class ScoringPathBenchmarkIT {
         ContributionScorer scorer = scorer(content, tasks, new UpdateStore(work));
         TaskContext context = tasks.task(1).orElseThrow();
         List<ContributionRecord> records = new ArrayList<>();
+        List<ContributionRecord> sealedRecords = new ArrayList<>();
+        List<ContributionManifest> sealedManifests = new ArrayList<>();
+        Map<String, byte[]> validatorKey =
+                Map.of("0x" + Keys.getAddress(VALIDATOR), Numeric.toBytesPadded(VALIDATOR.getPublicKey(), 64));
         for (int i = 0; i < models.size(); i++) {
             byte[] model = models.get(i);
             Artifact artifact = Artifact.of("model.zip", content.putVerified(model), model, "application/zip");
@@ -122,12 +133,35 @@ class ScoringPathBenchmarkIT {
             content.putManifest(manifest);
             records.add(new ContributionRecord(
                     BigInteger.valueOf(i + 1), BigInteger.ONE, CONTRIBUTOR, 0, 1, manifest.digest(), BigInteger.ONE));
+            // its sealed twin, as 'cotrain train' stores it: IPFS holds the ciphertext only
+            ContributionManifest sealed =
+                    content.putSealed(manifest, model, validatorKey, Sealing.KeySource.random(new SecureRandom()));
+            content.putManifest(sealed);
+            sealedManifests.add(sealed);
+            sealedRecords.add(new ContributionRecord(
+                    BigInteger.valueOf(models.size() + i + 1),
+                    BigInteger.ONE,
+                    CONTRIBUTOR,
+                    0,
+                    1,
+                    sealed.digest(),
+                    BigInteger.ONE));
         }
         scorer.scoreAll(records, scored -> assertThat(scored.score()).isGreaterThan(50)); // warm-up
+        Path sealedData = Files.createDirectories(work.resolve("sealed"));
+        ContributionScorer sealedScorer = scorer(content, tasks, new UpdateStore(sealedData), sealedData);
+        sealedScorer.scoreAll(
+                sealedRecords, scored -> assertThat(scored.score()).isGreaterThan(50));
         for (byte[] model : models) bareEvaluation(model, context);
+        List<byte[]> ciphertexts = new ArrayList<>();
+        for (ContributionManifest sealed : sealedManifests) {
+            ciphertexts.add(content.fetchArtifact(sealed.artifacts().getFirst()));
+        }
 
         ModelUpdateEvaluator evaluator = new ModelUpdateEvaluator();
         long[] endToEnd = new long[PASSES];
+        long[] endToEndSealed = new long[PASSES];
+        long[] decrypt = new long[PASSES];
         long[] fetch = new long[PASSES];
         long[] evaluate = new long[PASSES];
         long[] bare = new long[PASSES];
@@ -135,6 +169,15 @@ class ScoringPathBenchmarkIT {
             long start = System.nanoTime();
             scorer.scoreAll(records, scored -> {});
             endToEnd[pass] = System.nanoTime() - start;
+            start = System.nanoTime();
+            sealedScorer.scoreAll(sealedRecords, scored -> {});
+            endToEndSealed[pass] = System.nanoTime() - start;
+            start = System.nanoTime();
+            for (int i = 0; i < sealedManifests.size(); i++) {
+                ContributionManifest sealed = sealedManifests.get(i);
+                sealed.sealing().orElseThrow().open(sealed.binding(), ciphertexts.get(i), VALIDATOR);
+            }
+            decrypt[pass] = System.nanoTime() - start;
             start = System.nanoTime();
             for (ContributionRecord record : records) {
                 content.fetchArtifact(content.fetchManifest(record.contentDigest())
@@ -150,11 +193,15 @@ class ScoringPathBenchmarkIT {
             bare[pass] = System.nanoTime() - start;
         }
         double endToEndMillis = medianMillisEach(endToEnd);
+        double sealedMillis = medianMillisEach(endToEndSealed);
         double bareMillis = medianMillisEach(bare);
         System.out.printf(
                 "%nscoring path, %s, %d contributions, median of %d passes:%n"
                         + "  end to end (IPFS fetch + verify + guard + restore + evaluate): %.1f ms each, %.0f per "
                         + "minute%n"
+                        + "  end to end, sealed (+ unwrap the key, decrypt, verify plaintext): %.1f ms each, %.0f per "
+                        + "minute; sealed / open: %.3fx%n"
+                        + "    decryption alone (ECDH + HKDF + AES-256-GCM + sha256):      %.2f ms%n"
                         + "    (a round's contributions are fetched ahead while one is evaluated; taken one by one:)%n"
                         + "    IPFS fetch + verify of manifest and model:                   %.1f ms%n"
                         + "    guards + restore + evaluate + score:                         %.1f ms%n"
@@ -166,6 +213,10 @@ class ScoringPathBenchmarkIT {
                 PASSES,
                 endToEndMillis,
                 60_000 / endToEndMillis,
+                sealedMillis,
+                60_000 / sealedMillis,
+                sealedMillis / endToEndMillis,
+                medianMillisEach(decrypt),
                 medianMillisEach(fetch),
                 medianMillisEach(evaluate),
                 bareMillis,
@@ -266,6 +317,11 @@ class ScoringPathBenchmarkIT {
 
     /** The scorer a node assembles, with the configured global model and a deadline no fetch here comes near. */
     private ContributionScorer scorer(ContentStore content, TaskCatalog tasks, UpdateStore updates) {
+        return scorer(content, tasks, updates, work);
+    }
+
+    /** The same, with its own data directory: a sealed twin is a copy of its open model to a scorer that saw both. */
+    private ContributionScorer scorer(ContentStore content, TaskCatalog tasks, UpdateStore updates, Path data) {
         return new ContributionScorer(
                 content,
                 tasks,
@@ -273,12 +329,12 @@ class ScoringPathBenchmarkIT {
                 new ModelUpdateEvaluator(),
                 new DatasetEvaluator(),
                 Clock.systemUTC(),
-                new ArtifactIndex(work),
+                new ArtifactIndex(data),
                 updates,
                 ContributionHistory.NONE,
                 RoundDeadlines.fixed(Duration.ofSeconds(30)),
                 ContentFetching.defaults(),
-                new SealedArtifacts(VALIDATOR, new DurableNumber(work.resolve("public-key-block"))));
+                new SealedArtifacts(VALIDATOR, new DurableNumber(data.resolve("public-key-block"))));
     }
 
     private static double median(long[] passNanos) {

@@ -1,11 +1,12 @@
 package io.cotrain.ipfs;
 
+import static io.cotrain.ipfs.testing.SealingKeys.address;
+import static io.cotrain.ipfs.testing.SealingKeys.publicKeys;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.security.SecureRandom;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -21,21 +22,11 @@ class HeldOutEnvelopeTest {
         return Keys.createEcKeyPair();
     }
 
-    private static String address(ECKeyPair key) {
-        return "0x" + Keys.getAddress(key);
-    }
-
-    private static Map<String, byte[]> keysOf(ECKeyPair... keys) {
-        Map<String, byte[]> publicKeys = new LinkedHashMap<>();
-        for (ECKeyPair key : keys) publicKeys.put(address(key), Numeric.toBytesPadded(key.getPublicKey(), 64));
-        return publicKeys;
-    }
-
     @Test
     void open_everyRecipientGetsTheSet_throughTheCanonicalDocument() throws Exception {
         ECKeyPair first = key();
         ECKeyPair second = key();
-        HeldOutEnvelope sealed = HeldOutEnvelope.seal(7, HELD_OUT, keysOf(first, second), random);
+        HeldOutEnvelope sealed = HeldOutEnvelope.seal(7, HELD_OUT, publicKeys(first, second), random);
         byte[] document = sealed.write();
         HeldOutEnvelope read = HeldOutEnvelope.read(document);
         assertThat(read.write()).isEqualTo(document);
@@ -49,7 +40,7 @@ class HeldOutEnvelopeTest {
 
     @Test
     void open_anyoneElse_learnsNothing() throws Exception {
-        HeldOutEnvelope sealed = HeldOutEnvelope.seal(7, HELD_OUT, keysOf(key()), random);
+        HeldOutEnvelope sealed = HeldOutEnvelope.seal(7, HELD_OUT, publicKeys(key()), random);
         ECKeyPair outsider = key();
         assertThat(sealed.isFor(address(outsider))).isFalse();
         assertThatThrownBy(() -> sealed.open(outsider))
@@ -62,7 +53,7 @@ class HeldOutEnvelopeTest {
     void open_entryCopiedUnderAnotherAddress_doesNotDecrypt() throws Exception {
         ECKeyPair recipient = key();
         ECKeyPair outsider = key();
-        HeldOutEnvelope sealed = HeldOutEnvelope.seal(7, HELD_OUT, keysOf(recipient), random);
+        HeldOutEnvelope sealed = HeldOutEnvelope.seal(7, HELD_OUT, publicKeys(recipient), random);
         Sealing.Recipient entry = sealed.recipients().getFirst();
         HeldOutEnvelope forged = new HeldOutEnvelope(
                 7,
@@ -80,7 +71,7 @@ class HeldOutEnvelopeTest {
     @Test
     void open_alteredCiphertextOrRelabelledTask_isRefused() throws Exception {
         ECKeyPair recipient = key();
-        HeldOutEnvelope sealed = HeldOutEnvelope.seal(7, HELD_OUT, keysOf(recipient), random);
+        HeldOutEnvelope sealed = HeldOutEnvelope.seal(7, HELD_OUT, publicKeys(recipient), random);
         byte[] flipped = sealed.ciphertext().clone();
         flipped[0] ^= 1;
         HeldOutEnvelope altered =

@@ -1,18 +1,17 @@
 package io.cotrain.ipfs;
 
+import static io.cotrain.ipfs.testing.SealingKeys.address;
+import static io.cotrain.ipfs.testing.SealingKeys.publicKeys;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cotrain.ipfs.ContributionManifest.Artifact;
 import java.security.SecureRandom;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.web3j.crypto.ECKeyPair;
 import org.web3j.crypto.Keys;
-import org.web3j.utils.Numeric;
 
 /** A contribution's artifact sealed to validators, named by its public manifest. */
 class SealedContributionTest {
@@ -22,16 +21,6 @@ class SealedContributionTest {
 
     private static ECKeyPair key() throws Exception {
         return Keys.createEcKeyPair();
-    }
-
-    private static String address(ECKeyPair key) {
-        return "0x" + Keys.getAddress(key);
-    }
-
-    private static Map<String, byte[]> keysOf(ECKeyPair... keys) {
-        Map<String, byte[]> publicKeys = new LinkedHashMap<>();
-        for (ECKeyPair key : keys) publicKeys.put(address(key), Numeric.toBytesPadded(key.getPublicKey(), 64));
-        return publicKeys;
     }
 
     private static ContributionManifest plain(String contributor) {
@@ -46,7 +35,7 @@ class SealedContributionTest {
     private record Sealed(ContributionManifest manifest, byte[] ciphertext) {}
 
     private Sealed seal(ContributionManifest plain, byte[] plaintext, ECKeyPair... recipients) {
-        Sealing.Sealed sealed = Sealing.seal(plain.binding(), plaintext, keysOf(recipients), random);
+        Sealing.Sealed sealed = Sealing.seal(plain.binding(), plaintext, publicKeys(recipients), random);
         Artifact stored = Artifact.of("model.zip", Cid.of(sealed.ciphertext()), sealed.ciphertext(), "application/zip");
         return new Sealed(plain.sealedAs(stored, sealed.sealing()), sealed.ciphertext());
     }
@@ -156,12 +145,12 @@ class SealedContributionTest {
         ECKeyPair validator = key();
         ContributionManifest plain = plain(address(key()));
         Sealing.KeySource keys = Sealing.KeySource.derived(new byte[] {1, 2, 3});
-        Sealing.Sealed first = Sealing.seal(plain.binding(), WEIGHTS, keysOf(validator), keys);
-        Sealing.Sealed again = Sealing.seal(plain.binding(), WEIGHTS, keysOf(validator), keys);
+        Sealing.Sealed first = Sealing.seal(plain.binding(), WEIGHTS, publicKeys(validator), keys);
+        Sealing.Sealed again = Sealing.seal(plain.binding(), WEIGHTS, publicKeys(validator), keys);
         byte[] otherWeights = "other weights".getBytes(UTF_8);
-        Sealing.Sealed other = Sealing.seal(plain.binding(), otherWeights, keysOf(validator), keys);
-        Sealing.Sealed otherSecret =
-                Sealing.seal(plain.binding(), WEIGHTS, keysOf(validator), Sealing.KeySource.derived(new byte[] {9}));
+        Sealing.Sealed other = Sealing.seal(plain.binding(), otherWeights, publicKeys(validator), keys);
+        Sealing.Sealed otherSecret = Sealing.seal(
+                plain.binding(), WEIGHTS, publicKeys(validator), Sealing.KeySource.derived(new byte[] {9}));
 
         assertThat(again.ciphertext()).isEqualTo(first.ciphertext());
         assertThat(again.sealing()).isEqualTo(first.sealing());

@@ -15,6 +15,7 @@ import io.cotrain.ipfs.Cid;
 import io.cotrain.ipfs.ContributionManifest;
 import io.cotrain.ipfs.ContributionManifest.Artifact;
 import io.cotrain.ipfs.Sealing;
+import io.cotrain.ipfs.testing.SealingKeys;
 import io.cotrain.oracle.evaluation.testing.Contributions;
 import io.cotrain.oracle.evaluation.testing.SyntheticTabularTask;
 import io.cotrain.testing.Await;
@@ -466,9 +467,7 @@ class GatewayApiIT {
         ContributionManifest sealedElsewhere = network.content.putSealed(
                 manifest,
                 update,
-                Map.of(
-                        "0x" + Keys.getAddress(contributor.getEcKeyPair()),
-                        Numeric.toBytesPadded(contributor.getEcKeyPair().getPublicKey(), 64)),
+                SealingKeys.publicKeys(contributor.getEcKeyPair()),
                 Sealing.KeySource.random(new SecureRandom()));
         Cid sealedCid = network.content.putManifest(sealedElsewhere);
         post("/training/submit/1", Map.of("address", address, "manifest", sealedCid.toString()))

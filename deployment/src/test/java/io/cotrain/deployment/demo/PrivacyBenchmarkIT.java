@@ -11,6 +11,7 @@ import io.cotrain.oracle.evaluation.TaskModel;
 import io.cotrain.oracle.evaluation.privacy.GaussianCalibration;
 import io.cotrain.oracle.evaluation.privacy.GaussianMechanism;
 import io.cotrain.oracle.evaluation.privacy.PrivacyBudget;
+import io.cotrain.oracle.evaluation.privacy.RdpAccountant;
 import io.cotrain.testing.RepositoryRoot;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -81,12 +82,17 @@ class PrivacyBenchmarkIT {
             for (int repeat = 0; repeat < REPEATS; repeat++) {
                 sum += federated(base, shards, heldOut, limits, clip, noiseMultiplier, new Random(repeat));
             }
+            double overRounds =
+                    new RdpAccountant().add(1, noiseMultiplier, ROUNDS).epsilon(DELTA);
             table.append(String.format(
                     Locale.ROOT,
-                    "  epsilon %-4s     %.1f%% (noise multiplier %.3f, each release)%n",
+                    "  epsilon %-4s     %.1f%% (noise multiplier %.3f; each contributor's %d releases spend %.1f "
+                            + "together)%n",
                     (int) epsilon,
                     100 * sum / REPEATS,
-                    noiseMultiplier));
+                    noiseMultiplier,
+                    ROUNDS,
+                    overRounds));
         }
         System.out.print(table);
     }

@@ -12,6 +12,7 @@ import io.cotrain.ipfs.IpfsClient;
 import io.cotrain.ipfs.Sealing;
 import io.cotrain.ipfs.testing.IpfsExtension;
 import io.cotrain.ipfs.testing.IpfsNode;
+import io.cotrain.ipfs.testing.SealingKeys;
 import io.cotrain.oracle.evaluation.DatasetEvaluator;
 import io.cotrain.oracle.evaluation.EvaluationLimits;
 import io.cotrain.oracle.evaluation.ModelUpdateEvaluator;
@@ -26,14 +27,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.web3j.crypto.ECKeyPair;
-import org.web3j.crypto.Keys;
-import org.web3j.utils.Numeric;
 
 /** What the scorer makes of manifests that disagree with the chain, and of IPFS failing, on a real IPFS node. */
 @ExtendWith(IpfsExtension.class)
@@ -115,10 +113,8 @@ class ContributionScorerIT {
                 List.of(Artifact.of("model.zip", Cid.of(model), model, "application/zip")),
                 2_000,
                 Cid.of(task.baseModelBytes()).toString());
-        Map<String, byte[]> keys =
-                Map.of("0x" + Keys.getAddress(VALIDATOR), Numeric.toBytesPadded(VALIDATOR.getPublicKey(), 64));
-        ContributionManifest sealed =
-                content.putSealed(plain, model, keys, Sealing.KeySource.random(new SecureRandom()));
+        ContributionManifest sealed = content.putSealed(
+                plain, model, SealingKeys.publicKeys(VALIDATOR), Sealing.KeySource.random(new SecureRandom()));
         content.putManifest(sealed);
         Artifact ciphertext = sealed.artifacts().getFirst();
         assertThat(content.fetchArtifact(ciphertext)).isNotEqualTo(model);

@@ -1,5 +1,6 @@
 package io.cotrain.oracle.scoring;
 
+import static io.cotrain.ipfs.testing.SealingKeys.publicKeys;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -34,7 +35,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.web3j.crypto.ECKeyPair;
 import org.web3j.crypto.Keys;
-import org.web3j.utils.Numeric;
 
 /**
  * The scorer's copy rule and ordering on a fake IPFS node, with real evaluation of a small synthetic task: the lowest
@@ -295,14 +295,6 @@ class ContributionScorerTest {
                 List.of(Artifact.of("model.zip", Cid.of(original), original, "application/zip")),
                 Contributions.SHARD_ROWS,
                 Cid.of(task.baseModelBytes()).toString());
-    }
-
-    private static Map<String, byte[]> publicKeys(ECKeyPair... recipients) {
-        Map<String, byte[]> keys = new LinkedHashMap<>();
-        for (ECKeyPair key : recipients) {
-            keys.put("0x" + Keys.getAddress(key), Numeric.toBytesPadded(key.getPublicKey(), 64));
-        }
-        return keys;
     }
 
     /** The manifest of {@code author}'s model sealed to {@code recipients}, stored on the node as ciphertext only. */

@@ -44,22 +44,31 @@ final class PrivacyOptions {
     record Released(TaskModel model, ContributionManifest.Privacy privacy) {}
 
     /**
-     * @param global the global model trained from
-     * @param trained the model trained on the contributor's data
-     * @param err where the figures are told
-     * @return the released model and the privacy it spent
-     * @throws CliException naming the option a bad budget comes from
+     * The noise for the budget, found before any training so that a budget out of reach costs nothing.
+     *
+     * @return the noise multiplier and the epsilon it spends
+     * @throws CliException naming the options a bad budget comes from
      */
-    Released release(TaskModel global, TaskModel trained, PrintWriter err) {
-        NoiseCalibration noise;
+    NoiseCalibration calibrate() {
         try {
-            noise = GaussianCalibration.calibrate(new PrivacyBudget(epsilon, delta, clip));
+            return GaussianCalibration.calibrate(new PrivacyBudget(epsilon, delta, clip));
         } catch (IllegalArgumentException e) {
             throw new CliException(
                     "--dp-epsilon " + epsilon + " --dp-delta " + delta + " --clip " + clip + ": " + e.getMessage(),
                     CliException.USAGE,
                     e);
         }
+    }
+
+    /**
+     * @param noise the calibration of {@link #calibrate()}
+     * @param global the global model trained from
+     * @param trained the model trained on the contributor's data
+     * @param err where the figures are told
+     * @return the released model and the privacy it spent
+     */
+    static Released release(NoiseCalibration noise, TaskModel global, TaskModel trained, PrintWriter err) {
+        double clip = noise.clip();
         PrivateUpdate update = GaussianMechanism.release(
                 global.parameters(), trained.parameters(), clip, noise.noiseMultiplier(), new SecureRandom());
         err.println(String.format(
@@ -72,9 +81,9 @@ final class PrivacyOptions {
                 noise.noiseStandardDeviation(),
                 noise.noiseMultiplier(),
                 noise.spentEpsilon(),
-                delta));
+                noise.delta()));
         return new Released(
                 trained.withParameters(update.parameters()),
-                new ContributionManifest.Privacy(noise.spentEpsilon(), delta, clip, noise.noiseMultiplier()));
+                new ContributionManifest.Privacy(noise.spentEpsilon(), noise.delta(), clip, noise.noiseMultiplier()));
     }
 }

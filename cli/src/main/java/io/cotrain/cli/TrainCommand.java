@@ -10,6 +10,7 @@ import io.cotrain.oracle.evaluation.ModelCodec;
 import io.cotrain.oracle.evaluation.TabularDataset;
 import io.cotrain.oracle.evaluation.TaskContext;
 import io.cotrain.oracle.evaluation.TaskModel;
+import io.cotrain.oracle.evaluation.privacy.NoiseCalibration;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -89,6 +90,7 @@ final class TrainCommand extends ContributorCommand {
         if (epochs < 1 || epochs > 10_000) {
             throw new CliException("--epochs must be from 1 to 10000, got " + epochs, CliException.USAGE, null);
         }
+        Optional<NoiseCalibration> noise = Optional.ofNullable(privacy).map(PrivacyOptions::calibrate);
         Path csvFile = session.environment().resolve(data);
         byte[] csv = session.readFile(data, "--data");
         String me = session.address();
@@ -109,7 +111,7 @@ final class TrainCommand extends ContributorCommand {
         new TrainingProgress(session.err(), session.environment().interactive(), epochs, dataset.rows())
                 .train(model, dataset.toDataSet(), epochs, seed);
         Optional<PrivacyOptions.Released> released =
-                Optional.ofNullable(privacy).map(options -> options.release(start, model, session.err()));
+                noise.map(calibration -> PrivacyOptions.release(calibration, start, model, session.err()));
         byte[] update =
                 ModelCodec.write(released.map(PrivacyOptions.Released::model).orElse(model));
 

@@ -1011,8 +1011,16 @@ class ContributorCliIT {
         assertThat(privacy.epsilon()).isLessThanOrEqualTo(4).isGreaterThan(3.9);
         assertThat(privacy.delta()).isEqualTo(1e-5);
         assertThat(privacy.clip()).isEqualTo(0.05);
-        // the released update is the global model plus the clipped update plus noise of noiseMultiplier * clip
-        float[] base = ModelCodec.read(baseModel, EvaluationLimits.defaults()).parameters();
+        // the released update is the global model (the head of task 1's default branch, whatever other scenarios
+        // recorded) plus the clipped update plus noise of noiseMultiplier * clip
+        ModelRegistry.CommitView head = chain.models(ADMIN)
+                .commit(chain.models(ADMIN)
+                        .branchHead(BigInteger.ONE, BigInteger.ZERO)
+                        .send())
+                .send();
+        byte[] global = content.fetchModel(ModelFile.ofCommit(head.weightsDigest, head.weightsRoot), 64L << 20);
+        assertThat(manifest.baseModel()).contains(ModelCodec.sha256Hex(global));
+        float[] base = ModelCodec.read(global, EvaluationLimits.defaults()).parameters();
         float[] released = ModelCodec.read(
                         Files.readAllBytes(out.resolve("model-update.zip")), EvaluationLimits.defaults())
                 .parameters();
@@ -1039,7 +1047,9 @@ class ContributorCliIT {
                 "--clip",
                 "1");
         assertThat(impossible.exitCode()).isEqualTo(2);
-        assertThat(impossible.err()).startsWith("error: --dp-epsilon 0.01 --dp-delta 1.0E-5 --clip 1.0: ");
+        assertThat(impossible.err())
+                .as("refused before any training")
+                .startsWith("error: --dp-epsilon 0.01 --dp-delta 1.0E-5 --clip 1.0: epsilon 0.01 is out of reach");
     }
 
     @Test

@@ -16,7 +16,9 @@ import picocli.CommandLine.Option;
  * {@code cotrain train}'s opt-in differential privacy: the update (trained minus global model) is clipped to L2 norm
  * {@code --clip} and Gaussian noise of standard deviation {@code sigma * clip} is added to every parameter, sigma the
  * smallest noise multiplier the RDP accountant finds for ({@code --dp-epsilon}, {@code --dp-delta}) over one release
- * of the whole dataset: the released update is differentially private for the contributor's dataset as a whole.
+ * of the whole dataset: the released update is differentially private for the contributor's dataset as a whole,
+ * neighbouring releases being with and without it (sensitivity {@code clip}; replacing it by another dataset would be
+ * twice that, which this calibration does not cover).
  */
 final class PrivacyOptions {
     @Option(

@@ -27,9 +27,10 @@ import java.util.regex.Pattern;
  *
  * <p>Durable under {@code <data>/artifacts}, owner-only like the rest of the data directory: one file per artifact
  * sha256 holding the earliest id, each replaced atomically, and {@code resolved} holding the resolved-through id and
- * the block of that contribution (where a rebuild resumes reading events). Registrations are written before the
- * resolved-through mark, so a crash between them only makes the next run resolve some contributions again. An empty
- * directory is rebuilt by resolving every contribution from the first.
+ * the block of that contribution (where a rebuild resumes reading events); {@code opened/} holds, by sha256, the
+ * earliest contribution (id and round) whose content this validator verified ({@link #recordOpened}). Registrations
+ * are written before the resolved-through mark, so a crash between them only makes the next run resolve some
+ * contributions again. An empty directory is rebuilt by resolving every contribution from the first.
  */
 public final class ArtifactIndex {
     /**
@@ -46,6 +47,7 @@ public final class ArtifactIndex {
     private static final String RESOLVED = "resolved";
 
     private final Path directory;
+    private final Path opened;
     /** Resolved above the mark, not yet contiguous with it: kept in memory only, resolved again after a restart. */
     private final TreeMap<BigInteger, BigInteger> resolvedAbove = new TreeMap<>();
 
@@ -55,6 +57,7 @@ public final class ArtifactIndex {
     /** @param dataDirectory the validator's data directory */
     public ArtifactIndex(Path dataDirectory) {
         this.directory = PrivateFiles.directory(dataDirectory.resolve("artifacts"));
+        this.opened = PrivateFiles.directory(directory.resolve("opened"));
         Path mark = directory.resolve(RESOLVED);
         resolvedThrough = BigInteger.ZERO;
         if (Files.exists(mark)) {
@@ -150,16 +153,45 @@ public final class ArtifactIndex {
     }
 
     /**
-     * Registers the plaintext of sealed content once this validator opened it and checked it against its sha256: proof
-     * that the contributor held that content, unlike a digest a manifest merely claims, so that a later contribution
-     * of the same content (a copy of revealed content, sealed again or open) is a copy whoever submits it.
+     * The earliest contribution whose content this validator opened and verified.
      *
-     * @param id the contribution the content was opened from
-     * @param sha256 the opened content's sha256, lower-case hex
+     * @param id the contribution
+     * @param round its round
      */
-    public synchronized void recordOpened(BigInteger id, String sha256) {
+    public record Opened(BigInteger id, BigInteger round) {}
+
+    /**
+     * @param sha256 content's sha256, lower-case hex
+     * @return the earliest contribution whose content this validator verified to have that sha256
+     */
+    public synchronized Optional<Opened> opened(String sha256) {
         requireSha256(sha256);
-        register(id, sha256);
+        Path file = opened.resolve(sha256);
+        if (!Files.exists(file)) return Optional.empty();
+        try {
+            String[] fields =
+                    Files.readString(file, StandardCharsets.US_ASCII).strip().split(" ");
+            return Optional.of(new Opened(new BigInteger(fields[0]), new BigInteger(fields[1])));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        } catch (RuntimeException e) {
+            throw new IllegalStateException(file + " does not hold a contribution id and round", e);
+        }
+    }
+
+    /**
+     * Registers content this validator holds in full and checked against its sha256 (open content's bytes, sealed
+     * content's plaintext): proof that its contributor held it, unlike a digest a manifest merely names, which anyone
+     * can copy. Kept apart from the artifacts manifests name, so that a claimed digest never makes such content a copy.
+     *
+     * @param id the contribution the content came from
+     * @param round its round
+     * @param sha256 the content's sha256, lower-case hex
+     */
+    public synchronized void recordOpened(BigInteger id, BigInteger round, String sha256) {
+        Optional<Opened> known = opened(sha256);
+        if (known.isPresent() && known.get().id().compareTo(id) <= 0) return;
+        PrivateFiles.write(opened.resolve(sha256), (id + " " + round + "\n").getBytes(StandardCharsets.US_ASCII));
     }
 
     private void register(BigInteger id, String sha256) {

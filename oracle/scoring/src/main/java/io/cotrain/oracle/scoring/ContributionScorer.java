@@ -362,7 +362,7 @@ public final class ContributionScorer implements AutoCloseable {
                     results.accept(abstained(plan.contribution(), loaded.abstain(), started));
                     continue;
                 }
-                if (loaded.floor() == null) loaded = openedCopy(plan, loaded);
+                if (loaded.floor() == null) loaded = verifiedCopy(plan, loaded);
                 try {
                     Evaluation evaluation = loaded.floor() != null
                             ? loaded.floor()
@@ -407,20 +407,27 @@ public final class ContributionScorer implements AutoCloseable {
     }
 
     /**
-     * Sealed content opened and verified: a copy if a lower id registered the same content first (open, or opened
-     * from its sealing), else registered as this contribution's. Runs on the evaluating thread, in id order, so that
-     * the lowest id keeps the credit whatever order the fetching threads finish in.
+     * Content verified in full (open content's bytes, sealed content's plaintext) is a copy of the earliest
+     * contribution of an earlier round whose content this validator verified to be the same: content revealed once its
+     * round was over, submitted again by anyone, sealed or open. Within a round nothing is decided this way, since
+     * sealed content is only known to its recipients until its round is over (a recipient could otherwise seal an
+     * honest contribution again under its own name and have the honest one floored). Runs on the evaluating thread, in
+     * id order, so that the lowest id keeps the credit whatever order the fetching threads finish in.
      */
-    private Loaded openedCopy(Plan plan, Loaded loaded) {
-        if (plan.manifest().sealing().isEmpty()) return loaded;
-        String sha256 = HexFormat.of().formatHex(plan.manifest().sealing().get().plaintextSha256());
-        BigInteger id = plan.contribution().id();
-        Optional<BigInteger> original = artifacts.earliest(sha256).filter(first -> first.compareTo(id) < 0);
+    private Loaded verifiedCopy(Plan plan, Loaded loaded) {
+        String sha256 = plan.manifest()
+                .sealing()
+                .map(sealing -> HexFormat.of().formatHex(sealing.plaintextSha256()))
+                .orElse(plan.manifest().artifacts().getFirst().sha256());
+        ContributionRecord contribution = plan.contribution();
+        Optional<ArtifactIndex.Opened> original =
+                artifacts.opened(sha256).filter(first -> first.round().compareTo(contribution.round()) < 0);
         if (original.isPresent()) {
-            return Loaded.floored("copy of contribution " + original.get() + ": its sealed content (sha256 " + sha256
-                    + ") is the content contribution " + original.get() + " submitted first");
+            return Loaded.floored("copy of contribution " + original.get().id() + ": its content (sha256 " + sha256
+                    + ") is the content contribution " + original.get().id() + " submitted in round "
+                    + original.get().round());
         }
-        artifacts.recordOpened(id, sha256);
+        artifacts.recordOpened(contribution.id(), contribution.round(), sha256);
         return loaded;
     }
 

@@ -1,44 +1,62 @@
 package io.cotrain.oracle.scoring;
 
-import io.cotrain.client.DurableNumber;
 import io.cotrain.ipfs.ContributionManifest;
 import io.cotrain.ipfs.Sealing;
 import java.math.BigInteger;
-import java.util.Optional;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
 import org.web3j.crypto.ECKeyPair;
 import org.web3j.crypto.Keys;
 
 /**
- * Opens sealed contributions with this validator's account key. Content sealed to it is decrypted and checked
- * against the plaintext sha256 its manifest names; content that does not decrypt or holds other content is the
- * contributor's fault. Content not sealed to it is the contributor's fault only when the contributor could have
- * sealed to it: when the registry published this validator's key at least {@link #GRACE_BLOCKS} blocks before the
- * contribution was submitted. A validator whose key came later (admitted after the content was sealed), or that does
- * not know when its key was published, abstains: its own uncertainty never floors honest work.
+ * Opens sealed contributions with this validator's account key. What every validator decides alike comes from the
+ * chain: content must be sealed to every validator whose key the validator registry held {@link #GRACE_BLOCKS} blocks
+ * before its submission (the contributor could not miss them), and is floored otherwise, by all. Content sealed to
+ * this validator that does not decrypt, or holds other content than its manifest names, is floored. Content not
+ * sealed to this validator, which was not required (its key came later: admitted after the content was sealed), has
+ * this validator abstain.
  */
 final class SealedArtifacts implements ArtifactOpener {
     /** Blocks between reading the validators' keys and the submission being mined that a contributor is allowed. */
-    static final long GRACE_BLOCKS = 10;
+    static final long GRACE_BLOCKS = 32;
 
     private final ECKeyPair key;
     private final String address;
-    private final DurableNumber keyPublishedAt;
+    private final Function<BigInteger, Set<String>> recipientsAt;
 
     /**
      * @param key this validator's account key
-     * @param keyPublishedAt the block by which the registry had this validator's public key ({@link PublicKeyDuty})
+     * @param recipientsAt the validators content had to be sealed to as of a block
+     *     ({@link ValidatorChain#sealingRecipients})
      */
-    SealedArtifacts(ECKeyPair key, DurableNumber keyPublishedAt) {
+    SealedArtifacts(ECKeyPair key, Function<BigInteger, Set<String>> recipientsAt) {
         this.key = key;
         this.address = "0x" + Keys.getAddress(key);
-        this.keyPublishedAt = keyPublishedAt;
+        this.recipientsAt = recipientsAt;
     }
 
+    /**
+     * @throws RuntimeException if the chain cannot be read: not the contributor's fault, so nothing is decided
+     */
     @Override
     public Opened open(ContributionRecord contribution, ContributionManifest manifest, byte[] stored) {
         if (manifest.sealing().isEmpty()) return new Opened.Content(stored);
         Sealing sealing = manifest.sealing().get();
-        if (sealing.recipient(address).isEmpty()) return notSealedToMe(contribution);
+        BigInteger reference = contribution
+                .submittedBlock()
+                .subtract(BigInteger.valueOf(GRACE_BLOCKS))
+                .max(BigInteger.ZERO);
+        List<String> missing = sealing.missing(recipientsAt.apply(reference));
+        if (!missing.isEmpty()) {
+            return new Opened.Floor(
+                    "sealed without validators " + missing + ", whose keys the validator registry held at" + " block "
+                            + reference + ", " + GRACE_BLOCKS + " blocks before the submission");
+        }
+        if (sealing.recipient(address).isEmpty()) {
+            return new Opened.Abstain("not sealed to validator " + address + ", whose key the validator registry did "
+                    + "not hold at block " + reference + ": it abstains");
+        }
         try {
             return new Opened.Content(sealing.open(manifest.binding(), stored, key));
         } catch (Sealing.OpenException e) {
@@ -50,17 +68,5 @@ final class SealedArtifacts implements ArtifactOpener {
                         case OTHER_CONTENT -> "sealed content that " + e.getMessage();
                     });
         }
-    }
-
-    private Opened notSealedToMe(ContributionRecord contribution) {
-        Optional<BigInteger> published = keyPublishedAt.load();
-        BigInteger submitted = contribution.submittedBlock();
-        if (published.isPresent()
-                && published.get().add(BigInteger.valueOf(GRACE_BLOCKS)).compareTo(submitted) <= 0) {
-            return new Opened.Floor("sealed without validator " + address + ", whose public key the registry had "
-                    + "since block " + published.get() + ", before the submission at block " + submitted);
-        }
-        return new Opened.Abstain("sealed before validator " + address + "'s public key was published"
-                + published.map(block -> " (block " + block + ")").orElse("") + ": it abstains");
     }
 }

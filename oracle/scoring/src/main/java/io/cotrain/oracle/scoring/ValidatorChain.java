@@ -5,6 +5,7 @@ import io.cotrain.contracts.generated.CotrainProtocol.RoundView;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * What a validator's round duties ask of the chain: the port between them and the RPC client, so that each duty's
@@ -50,11 +51,14 @@ interface ValidatorChain {
     boolean publicKeyPublished();
 
     /**
-     * Sends {@code publishPublicKey} with this validator's public key and waits for it to be mined.
-     *
-     * @return the block it was mined in
+     * @param block a block
+     * @return the validators content had to be sealed to as of that block ({@link SealingRecipients}): lower-case
+     *     addresses of the admitted validators whose public key the registry held
      */
-    BigInteger publishPublicKey();
+    Set<String> sealingRecipients(BigInteger block);
+
+    /** Sends {@code publishPublicKey} with this validator's public key and waits for it to be mined. */
+    void publishPublicKey();
 
     /** Sends {@code commitScores} and waits for it to be mined. */
     void commitScores(BigInteger round, byte[] hash);

@@ -107,7 +107,6 @@ public final class ValidatorLoop implements AutoCloseable {
             EvaluationStore evaluations,
             ScoreJournal journal,
             DurableNumber roundCursor,
-            DurableNumber keyPublishedAt,
             Settings settings,
             ScoringListener listener,
             Clock clock,
@@ -130,7 +129,7 @@ public final class ValidatorLoop implements AutoCloseable {
         this.servingDuty = new ServingDuty(chain, scorer.tasks());
         this.inboxDuty = inboxDuty;
         this.discoveryDuty = discoveryDuty;
-        this.publicKeyDuty = new PublicKeyDuty(chain, keyPublishedAt);
+        this.publicKeyDuty = new PublicKeyDuty(chain);
         this.bindingDuty = bindingDuty;
         this.baseMetricsDuty = baseMetricsDuty;
         this.committer = committer;

@@ -154,8 +154,17 @@ public final class ValidatorNode {
         ContributionEvents history = new ContributionEvents(
                 web3j, deployment.protocol(), deployment.deployBlock(), options.maxBlocksPerQuery(), retry);
         UpdateStore updates = new UpdateStore(dataDirectory);
-        DurableNumber keyPublishedAt = new DurableNumber(dataDirectory.resolve("public-key-block"));
-        SealedArtifacts sealed = new SealedArtifacts(key.getEcKeyPair(), keyPublishedAt);
+        ModelRegistry models = contracts.models();
+        var chainPort = new Web3jValidatorChain(
+                web3j,
+                protocol,
+                registry,
+                models,
+                chainId,
+                sender,
+                key.getEcKeyPair().getPublicKey(),
+                retry);
+        SealedArtifacts sealed = new SealedArtifacts(key.getEcKeyPair(), chainPort::sealingRecipients);
         ContributionScorer scorer = new ContributionScorer(
                 content,
                 tasks,
@@ -171,16 +180,6 @@ public final class ValidatorNode {
                 sealed);
         RoundContributions roundContributions =
                 new RoundContributions(history, submissionWindow(web3j, protocol, chain));
-        ModelRegistry models = contracts.models();
-        var chainPort = new Web3jValidatorChain(
-                web3j,
-                protocol,
-                registry,
-                models,
-                chainId,
-                sender,
-                key.getEcKeyPair().getPublicKey(),
-                retry);
         Path heldOut = PrivateFiles.directory(dataDirectory.resolve("held-out"));
         // an envelope holds the set base64-encoded, plus a few hundred bytes per recipient
         TaskDocuments documents =
@@ -197,7 +196,6 @@ public final class ValidatorNode {
                 evaluations,
                 new ScoreJournal(dataDirectory),
                 new DurableNumber(dataDirectory.resolve("round-cursor")),
-                keyPublishedAt,
                 options.loop(),
                 scoring,
                 Clock.systemUTC(),

@@ -1,6 +1,7 @@
 package io.cotrain.oracle.scoring;
 
 import io.cotrain.client.RetryPolicy;
+import io.cotrain.client.SealingRecipients;
 import io.cotrain.client.TransactionSender;
 import io.cotrain.contracts.ProtocolParameter;
 import io.cotrain.contracts.ScoreCommitment;
@@ -12,13 +13,20 @@ import io.cotrain.contracts.generated.ModelRegistry.CommitAttestation;
 import io.cotrain.contracts.generated.ModelRegistry.CommitView;
 import io.cotrain.contracts.generated.ValidatorRegistry;
 import java.math.BigInteger;
+import java.util.Collections;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.web3j.protocol.Web3j;
+import org.web3j.protocol.core.DefaultBlockParameter;
 import org.web3j.tuples.generated.Tuple2;
 import org.web3j.tuples.generated.Tuple3;
 import org.web3j.tuples.generated.Tuple4;
+import org.web3j.tx.ReadonlyTransactionManager;
+import org.web3j.tx.gas.StaticGasProvider;
 import org.web3j.utils.Numeric;
 
 /**
@@ -34,6 +42,8 @@ final class Web3jValidatorChain implements ValidatorChain, RegistryChain {
     private final TransactionSender sender;
     private final ChainReads reads;
     private final BigInteger publicKey;
+    /** Blocks whose sealing recipients are kept. */
+    private static final int RECIPIENT_BLOCKS_KEPT = 256;
 
     /**
      * @param protocol a read-only binding of the protocol (calls only; transactions go through {@code sender})
@@ -122,6 +132,32 @@ final class Web3jValidatorChain implements ValidatorChain, RegistryChain {
                 registry.serveTask(BigInteger.valueOf(taskId)).encodeFunctionCall());
     }
 
+    /** Sealing recipients by block: a block's answer never changes, and a round's contributions share blocks. */
+    private final Map<BigInteger, Set<String>> recipientsByBlock =
+            Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<BigInteger, Set<String>> eldest) {
+                    return size() > RECIPIENT_BLOCKS_KEPT;
+                }
+            });
+
+    @Override
+    public Set<String> sealingRecipients(BigInteger block) {
+        Set<String> known = recipientsByBlock.get(block);
+        if (known != null) return known;
+        ValidatorRegistry atBlock = ValidatorRegistry.load(
+                registry.getContractAddress(),
+                web3j,
+                new ReadonlyTransactionManager(web3j, sender.address()),
+                new StaticGasProvider(BigInteger.ZERO, BigInteger.ZERO));
+        atBlock.setDefaultBlockParameter(DefaultBlockParameter.valueOf(block));
+        Set<String> recipients = reads.read(
+                "the sealing recipients at block " + block,
+                () -> Set.copyOf(SealingRecipients.of(atBlock).keySet()));
+        recipientsByBlock.put(block, recipients);
+        return recipients;
+    }
+
     @Override
     public boolean publicKeyPublished() {
         byte[] key = reads.read(
@@ -130,13 +166,11 @@ final class Web3jValidatorChain implements ValidatorChain, RegistryChain {
     }
 
     @Override
-    public BigInteger publishPublicKey() {
-        return sender.send(
-                        "publishPublicKey",
-                        registry.getContractAddress(),
-                        registry.publishPublicKey(Numeric.toBytesPadded(publicKey, 64))
-                                .encodeFunctionCall())
-                .getBlockNumber();
+    public void publishPublicKey() {
+        sender.send(
+                "publishPublicKey",
+                registry.getContractAddress(),
+                registry.publishPublicKey(Numeric.toBytesPadded(publicKey, 64)).encodeFunctionCall());
     }
 
     @Override

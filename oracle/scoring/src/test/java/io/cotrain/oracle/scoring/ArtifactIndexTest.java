@@ -44,6 +44,21 @@ class ArtifactIndexTest {
         assertThat(index.copyOf(id(2), Y)).isEmpty();
     }
 
+    /** Verified content is kept apart from what manifests claim, keeps its lowest id and survives a restart. */
+    @Test
+    void recordOpened_keepsTheLowestIdApartFromClaims_acrossRestarts() {
+        ArtifactIndex index = new ArtifactIndex(data);
+        index.record(List.of(resolved(1, Optional.of(X))));
+        assertThat(index.opened(X)).as("a claim is no verified content").isEmpty();
+        index.recordOpened(BigInteger.valueOf(5), BigInteger.TWO, X);
+        index.recordOpened(BigInteger.valueOf(7), BigInteger.valueOf(3), X);
+        index.recordOpened(BigInteger.valueOf(4), BigInteger.TWO, X);
+
+        assertThat(new ArtifactIndex(data).opened(X))
+                .contains(new ArtifactIndex.Opened(BigInteger.valueOf(4), BigInteger.TWO));
+        assertThat(new ArtifactIndex(data).earliest(X)).contains(BigInteger.ONE);
+    }
+
     @Test
     void anEarlierIdResolvedLaterTakesTheArtifactOver() {
         ArtifactIndex index = new ArtifactIndex(data);

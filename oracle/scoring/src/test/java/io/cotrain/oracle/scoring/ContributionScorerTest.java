@@ -1,14 +1,13 @@
 package io.cotrain.oracle.scoring;
 
-import static io.cotrain.ipfs.testing.SealingKeys.publicKeys;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.cotrain.client.DurableNumber;
 import io.cotrain.ipfs.Cid;
 import io.cotrain.ipfs.ContributionManifest;
 import io.cotrain.ipfs.ContributionManifest.Artifact;
 import io.cotrain.ipfs.Sealing;
+import io.cotrain.ipfs.testing.SealingKeys;
 import io.cotrain.oracle.evaluation.Assessor;
 import io.cotrain.oracle.evaluation.DatasetEvaluator;
 import io.cotrain.oracle.evaluation.EvaluationFailedException;
@@ -28,6 +27,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -59,7 +59,10 @@ class ContributionScorerTest {
     private FakeIpfsNode node;
     private TaskCatalog tasks;
     private final Map<BigInteger, ContributionRecord> chain = new LinkedHashMap<>();
-    private DurableNumber keyPublishedAt;
+    /** The validators content had to be sealed to, as the registry says. */
+    private Set<String> required = Set.of();
+    /** The round contributions are submitted to. */
+    private BigInteger round = BigInteger.ONE;
 
     @BeforeAll
     static void models() {
@@ -77,8 +80,6 @@ class ContributionScorerTest {
         tasks = new TaskCatalog(
                 List.of(new TaskCatalog.TaskDefinition(1, task.schema(), heldOut, base)), EvaluationLimits.defaults());
         tasks.bind(1); // no registry here to bind it against
-        keyPublishedAt = new DurableNumber(work.resolve("public-key-block"));
-        keyPublishedAt.save(BigInteger.ZERO);
     }
 
     @AfterEach
@@ -245,6 +246,7 @@ class ContributionScorerTest {
         ContributionRecord honest = submitSealed(1, CAROL, original, CAROL, VALIDATOR);
         assertThat(scorer.score(honest).floorReason()).isEmpty();
 
+        round = BigInteger.TWO; // revealed once its round is over
         ContributionRecord resealed = submitSealed(2, BOB, original, BOB, VALIDATOR);
         ContributionRecord open = submit(3, ALICE, original, Instant.EPOCH);
         Map<BigInteger, ScoredContribution> scored = scoreAll(scorer, resealed, open);
@@ -258,7 +260,7 @@ class ContributionScorerTest {
     @Test
     void scoreAll_tamperedCiphertext_isFlooredWithTheReason() {
         Sealing.Sealed sealed =
-                Sealing.seal(plain(CAROL).binding(), original, publicKeys(VALIDATOR), new SecureRandom());
+                Sealing.seal(plain(CAROL).binding(), original, SealingKeys.publicKeys(VALIDATOR), new SecureRandom());
         byte[] tampered = sealed.ciphertext().clone();
         tampered[10] ^= 1;
         Artifact stored = Artifact.of("model.zip", node.put(tampered), tampered, "application/zip");
@@ -272,20 +274,56 @@ class ContributionScorerTest {
                         .contains("does not decrypt with the key wrapped for 0x" + Keys.getAddress(VALIDATOR)));
     }
 
-    /** Left out although its key was known well before: floored. Published after the submission: it abstains. */
+    /**
+     * Left out although the registry held its key well before: floored, as every validator reads it from the chain.
+     * Not required (its key came later): it abstains.
+     */
     @Test
-    void scoreAll_notSealedToThisValidator_floorsOrAbstainsByWhenItsKeyWasPublished() {
+    void scoreAll_notSealedToThisValidator_floorsWhenTheRegistryRequiredItElseAbstains() {
+        required = Set.of(SealingKeys.address(VALIDATOR), SealingKeys.address(OTHER_VALIDATOR));
         ContributionRecord omitted = submitSealed(1, CAROL, original, CAROL, OTHER_VALIDATOR);
         assertThat(scorer(ContributionHistory.NONE).score(omitted).floorReason())
-                .hasValueSatisfying(reason -> assertThat(reason).startsWith("sealed without validator"));
+                .hasValueSatisfying(reason -> assertThat(reason)
+                        .startsWith("sealed without validators [" + SealingKeys.address(VALIDATOR) + "]"));
 
+        required = Set.of(SealingKeys.address(OTHER_VALIDATOR));
         ContributionRecord early = submitSealed(2, ALICE, other, ALICE, OTHER_VALIDATOR);
-        keyPublishedAt.save(early.submittedBlock().subtract(BigInteger.valueOf(SealedArtifacts.GRACE_BLOCKS - 1)));
         ScoredContribution abstained = scorer(ContributionHistory.NONE).score(early);
         assertThat(abstained.abstains()).isTrue();
         assertThat(abstained.score()).isZero();
         assertThat(abstained.floorReason())
                 .hasValueSatisfying(reason -> assertThat(reason).contains("abstains"));
+    }
+
+    /**
+     * A recipient that seals an honest contribution again under its own name in the same round gets no credit from
+     * it: the honest one is not floored as its copy (nobody outside the recipients could have held the content).
+     */
+    @Test
+    void scoreAll_sealedAgainByAnotherInTheSameRound_floorsNeither() {
+        ContributionRecord resealed = submitSealed(1, BOB, original, BOB, VALIDATOR);
+        ContributionRecord honest = submitSealed(2, CAROL, original, CAROL, VALIDATOR);
+
+        Map<BigInteger, ScoredContribution> scored = scoreAll(scorer(ContributionHistory.NONE), resealed, honest);
+
+        assertThat(scored.get(honest.id()).floorReason()).isEmpty();
+        assertThat(scored.get(resealed.id()).floorReason()).isEmpty();
+    }
+
+    /** A manifest that merely names an honest contribution's plaintext digest does not make it a copy. */
+    @Test
+    void scoreAll_earlierManifestClaimingTheSamePlaintextDigest_doesNotMakeSealedContentACopy() {
+        Cid nowhere = Cid.parse("bafybeieoojil54zobqawak3hpkp6nxoz4emmv2zxhombwl7lt5ucbejzjq");
+        Artifact claimed =
+                new Artifact("model.zip", nowhere, Cid.of(original).digestHex(), original.length, "application/zip");
+        ContributionRecord claim =
+                submit(1, BOB, ContributionManifest.modelUpdate(1, BOB, List.of(claimed), 100, "c".repeat(64)));
+        round = BigInteger.TWO;
+        ContributionRecord honest = submitSealed(2, CAROL, original, CAROL, VALIDATOR);
+
+        Map<BigInteger, ScoredContribution> scored = scoreAll(scorer(ContributionHistory.NONE), claim, honest);
+
+        assertThat(scored.get(honest.id()).floorReason()).isEmpty();
     }
 
     private ContributionManifest plain(String contributor) {
@@ -300,7 +338,7 @@ class ContributionScorerTest {
     /** The manifest of {@code author}'s model sealed to {@code recipients}, stored on the node as ciphertext only. */
     private ContributionManifest sealed(String author, byte[] model, ECKeyPair... recipients) {
         Sealing.Sealed sealed =
-                Sealing.seal(plain(author).binding(), model, publicKeys(recipients), new SecureRandom());
+                Sealing.seal(plain(author).binding(), model, SealingKeys.publicKeys(recipients), new SecureRandom());
         Artifact stored =
                 Artifact.of("model.zip", node.put(sealed.ciphertext()), sealed.ciphertext(), "application/zip");
         return plain(author).sealedAs(stored, sealed.sealing());
@@ -328,7 +366,7 @@ class ContributionScorerTest {
                 history,
                 RoundDeadlines.fixed(Duration.ofSeconds(1)),
                 ContentFetching.defaults(),
-                new SealedArtifacts(VALIDATOR, keyPublishedAt));
+                new SealedArtifacts(VALIDATOR, block -> required));
     }
 
     private static Map<BigInteger, ScoredContribution> scoreAll(
@@ -362,13 +400,7 @@ class ContributionScorerTest {
     private ContributionRecord submit(long id, String contributor, ContributionManifest manifest) {
         node.put(manifest.canonicalBytes());
         ContributionRecord record = new ContributionRecord(
-                BigInteger.valueOf(id),
-                BigInteger.ONE,
-                contributor,
-                0,
-                1,
-                manifest.digest(),
-                BigInteger.valueOf(100 + id));
+                BigInteger.valueOf(id), round, contributor, 0, 1, manifest.digest(), BigInteger.valueOf(100 + id));
         chain.put(record.id(), record);
         return record;
     }

@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /** A {@link ValidatorChain} for the duties' unit tests: records what is sent, reverts as told. */
 final class FakeValidatorChain implements ValidatorChain {
@@ -103,6 +104,13 @@ final class FakeValidatorChain implements ValidatorChain {
 
     /** Whether the registry has this validator's public key. */
     boolean publicKeyPublished;
+    /** The validators content had to be sealed to, whatever the block. */
+    Set<String> sealingRecipients = Set.of();
+
+    @Override
+    public Set<String> sealingRecipients(BigInteger block) {
+        return sealingRecipients;
+    }
 
     @Override
     public boolean publicKeyPublished() {
@@ -110,10 +118,9 @@ final class FakeValidatorChain implements ValidatorChain {
     }
 
     @Override
-    public BigInteger publishPublicKey() {
+    public void publishPublicKey() {
         send("publishPublicKey");
         publicKeyPublished = true;
-        return block;
     }
 
     @Override

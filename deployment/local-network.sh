@@ -33,6 +33,8 @@
 #                                    (tasks/task-1/), validators' data (validator-<i>/), logs (logs/), PIDs (pids)
 #                                    (deployment/target/local-network)
 #   COTRAIN_VALIDATOR_JAVA_OPTS (-Xmx512m)   JVM options of each validator node
+#   COTRAIN_TICK_INTERVAL (1s)       how often each validator node runs its duties: well within the half commit
+#                                    window (5 blocks) that is left after the sealing fault reports close
 #   COTRAIN_DEMO_ROUNDS (5)          rounds of simulated contributors; 0: no demo (contributors are dev keys 4-10)
 #   COTRAIN_DEMO_EPOCHS (2)          local training epochs of the demo's contributors per round
 #   COTRAIN_STARTUP_TIMEOUT (300)    seconds to wait for the IPFS node and the validator nodes to be ready
@@ -366,7 +368,7 @@ start_node() {
     export COTRAIN_RPC_URL="$rpc" COTRAIN_CHAIN_ID="$chain_id" COTRAIN_DEPLOYMENT_FILE="$addresses" \
       COTRAIN_DATA_DIRECTORY="$work/validator-$i" COTRAIN_KEY_PRIVATE_KEY="${dev_keys[$i]}" \
       COTRAIN_IPFS_API_URL="$ipfs_api" COTRAIN_CONFIRMATIONS=1 QUARKUS_HTTP_PORT="${node_ports[$((i - 1))]}" \
-      COTRAIN_JAVA_OPTS="$node_java_opts"
+      COTRAIN_JAVA_OPTS="$node_java_opts" COTRAIN_TICK_INTERVAL="${COTRAIN_TICK_INTERVAL:-1s}"
     exec "$root/validator-node/run-validator.sh"
   ) >>"$logs/validator-$i.log" 2>&1 &
   node_pids[i - 1]=$!

@@ -12,6 +12,8 @@ import {IContributionRounds} from "./interfaces/IContributionRounds.sol";
 import {IContributorStaking} from "./interfaces/IContributorStaking.sol";
 import {IProtocolGovernance} from "./interfaces/IProtocolGovernance.sol";
 import {IProtocolParameters} from "./interfaces/IProtocolParameters.sol";
+import {IScoreConsensus} from "./interfaces/IScoreConsensus.sol";
+import {ISealingFaults} from "./interfaces/ISealingFaults.sol";
 import {IValidatorRegistry} from "./interfaces/IValidatorRegistry.sol";
 import {ProtocolRoles} from "./libraries/ProtocolRoles.sol";
 import {ContributionRounds} from "./protocol/ContributionRounds.sol";
@@ -27,6 +29,7 @@ import {ContributionStatus, Parameter, ProtocolConfig} from "./types/CotrainType
 contract CotrainProtocolExtension is
     IContributionReads,
     IContentReveal,
+    ISealingFaults,
     IContributorStaking,
     IProtocolParameters,
     IProtocolGovernance,
@@ -40,6 +43,8 @@ contract CotrainProtocolExtension is
     bytes32 public constant PAUSER_ROLE = ProtocolRoles.PAUSER_ROLE;
     /// @inheritdoc IProtocolGovernance
     bytes32 public constant UPGRADER_ROLE = ProtocolRoles.UPGRADER_ROLE;
+    /// @inheritdoc ISealingFaults
+    uint256 public constant SEALING_FAULT_BYTES = 64 + 33 + 32 + 32;
 
     /// @param token the staking and reward token
     /// @param registry the validator registry
@@ -82,6 +87,39 @@ contract CotrainProtocolExtension is
         if (entry.contributor != msg.sender) revert NotTheContributor(contentDigest, msg.sender);
         if (entry.status == ContributionStatus.Pending) revert RevealBeforeFinalized(contentDigest, entry.round);
         emit ContentRevealed(entry.id, contentDigest, contentKey);
+    }
+
+    /// @inheritdoc ISealingFaults
+    function reportSealingFault(bytes32 contentDigest, bytes calldata evidence) external {
+        _runningClock();
+        IContributionRounds.ContributionView memory entry = _contributionView(contentDigest);
+        uint256 round = entry.round;
+        IContributionRounds.RoundView memory info = _roundView(round);
+        uint256 deadline = _sealingFaultDeadline(info);
+        // The deadline is a block number like the round's window ends (the clock value plus the blocks spent
+        // paused): compared with the block number, it closes when the running clock reaches that value.
+        if (block.number >= deadline) revert SealingFaultReportsClosed(contentDigest, round, deadline);
+        (bool holdsIndex, uint256 index,) = VALIDATORS.validatorSlot(msg.sender, round);
+        if (!holdsIndex || info.expectedValidators & (1 << index) == 0) {
+            revert IScoreConsensus.NotExpectedValidator(round, msg.sender);
+        }
+        if (evidence.length != SEALING_FAULT_BYTES) revert MalformedSealingFault(evidence.length);
+        emit SealingFaultReported(entry.id, contentDigest, msg.sender, round, evidence);
+    }
+
+    /// @inheritdoc ISealingFaults
+    function sealingFaultDeadline(uint256 round) external view returns (uint256) {
+        return _sealingFaultDeadline(_roundView(round));
+    }
+
+    /// @inheritdoc ISealingFaults
+    function sealingFaultsOpen(uint256 round) external view returns (bool) {
+        return block.number < _sealingFaultDeadline(_roundView(round));
+    }
+
+    /// @dev Submission end plus half the commit window, in the round view's blocks (0 when its window ends are 0).
+    function _sealingFaultDeadline(IContributionRounds.RoundView memory info) private pure returns (uint256) {
+        return info.submissionEndBlock + (info.commitEndBlock - info.submissionEndBlock) / 2;
     }
 
     /// @inheritdoc IContributorStaking

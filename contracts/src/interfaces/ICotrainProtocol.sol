@@ -11,6 +11,7 @@ import {IProtocolGovernance} from "./IProtocolGovernance.sol";
 import {IProtocolParameters} from "./IProtocolParameters.sol";
 import {IRewardPool} from "./IRewardPool.sol";
 import {IScoreConsensus} from "./IScoreConsensus.sol";
+import {ISealingFaults} from "./ISealingFaults.sol";
 
 /// @title The Cotrain protocol: everything a contributor, validator, funder, governor or client calls
 /// @notice One address (the proxy) serves all of it. Behind it, CotrainProtocol implements the round lifecycle
@@ -20,6 +21,7 @@ interface ICotrainProtocol is
     IContributionRounds,
     IContributionReads,
     IContentReveal,
+    ISealingFaults,
     IScoreConsensus,
     IRewardPool,
     IContributorStaking,

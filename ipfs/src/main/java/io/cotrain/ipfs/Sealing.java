@@ -314,17 +314,42 @@ public record Sealing(byte[] plaintextSha256, byte[] nonce, List<Recipient> reci
         String address = "0x" + Keys.getAddress(key);
         Recipient recipient = recipient(address)
                 .orElseThrow(() -> new OpenException(Failure.NOT_A_RECIPIENT, "not sealed to " + address, null));
-        byte[] wrappingKey = agreedKey(
-                key.getPrivateKey(),
-                recipient.ephemeralPublicKey(),
-                recipient.ephemeralPublicKey(),
-                binding.keyInfo(address));
+        return unwrap(binding, recipient, agreement(key.getPrivateKey(), recipient.ephemeralPublicKey()));
+    }
+
+    /**
+     * Unwraps a recipient's content key with the agreement's shared point, as anyone can whom the recipient shows it
+     * ({@link SealingFault}).
+     *
+     * @param binding what the content belongs to
+     * @param recipient the recipient's wrapped key
+     * @param shared the ECDH point the recipient's key and its ephemeral key agree on
+     * @return the 32-byte content key
+     * @throws OpenException if the wrapped key does not decrypt under the key derived from that point
+     */
+    byte[] unwrap(Binding binding, Recipient recipient, ECPoint shared) {
+        byte[] wrappingKey = derivedKey(shared, recipient.ephemeralPublicKey(), binding.keyInfo(recipient.address()));
         return gcm(
                 Cipher.DECRYPT_MODE,
                 wrappingKey,
                 recipient.nonce(),
                 binding.associatedData(plaintextSha256),
                 recipient.wrappedKey());
+    }
+
+    /** @return the recipients whose ephemeral key is not a secp256k1 point: nobody can open what is wrapped for them */
+    public List<String> malformedRecipients() {
+        return recipients.stream()
+                .filter(recipient -> {
+                    try {
+                        point(recipient.ephemeralPublicKey());
+                        return false;
+                    } catch (OpenException e) {
+                        return true;
+                    }
+                })
+                .map(Recipient::address)
+                .toList();
     }
 
     @Override
@@ -351,15 +376,27 @@ public record Sealing(byte[] plaintextSha256, byte[] nonce, List<Recipient> reci
     /** The ECDH shared secret's x coordinate through HKDF-SHA256, salted with the ephemeral key, bound by info. */
     private static byte[] agreedKey(
             BigInteger privateKey, byte[] otherPublicKey, byte[] ephemeralPublicKey, byte[] info) {
-        ECPoint point;
+        return derivedKey(agreement(privateKey, otherPublicKey), ephemeralPublicKey, info);
+    }
+
+    /** @return the ECDH point of a private key and another party's 64-byte public key */
+    static ECPoint agreement(BigInteger privateKey, byte[] otherPublicKey) {
+        ECPoint shared = point(otherPublicKey).multiply(privateKey).normalize();
+        if (shared.isInfinity()) throw new OpenException(Failure.DOES_NOT_DECRYPT, "a key agreement failed", null);
+        return shared;
+    }
+
+    /** @return the secp256k1 point of a 64-byte public key (x then y) */
+    static ECPoint point(byte[] publicKey) {
         try {
-            point = Sign.CURVE_PARAMS.getCurve().decodePoint(prefixed(otherPublicKey));
+            return Sign.CURVE_PARAMS.getCurve().decodePoint(prefixed(publicKey));
         } catch (IllegalArgumentException e) {
             throw new OpenException(Failure.DOES_NOT_DECRYPT, "a sealing key is not a secp256k1 point", e);
         }
-        ECPoint shared = point.multiply(privateKey).normalize();
-        if (shared.isInfinity()) throw new OpenException(Failure.DOES_NOT_DECRYPT, "a key agreement failed", null);
-        byte[] secret = shared.getAffineXCoord().getEncoded();
+    }
+
+    private static byte[] derivedKey(ECPoint shared, byte[] ephemeralPublicKey, byte[] info) {
+        byte[] secret = shared.normalize().getAffineXCoord().getEncoded();
         HKDFBytesGenerator hkdf = new HKDFBytesGenerator(new SHA256Digest());
         hkdf.init(new HKDFParameters(secret, ephemeralPublicKey, info));
         byte[] key = new byte[KEY_BYTES];

@@ -11,6 +11,8 @@ import org.slf4j.LoggerFactory;
  * In a round's commit window, commits one hash over this validator's scores, when the round expects it. The scores
  * and salt are journaled before the transaction leaves (a crash after it is mined must still be able to reveal),
  * and a journaled commitment is sent again as it is, never prepared anew: a second salt would not match the hash.
+ * Scores are prepared only once the round takes sealing fault reports no more, so that every validator judges with the
+ * same reports ({@link SealingFaultCheck}).
  */
 final class CommitDuty {
     private static final Logger LOG = LoggerFactory.getLogger(CommitDuty.class);
@@ -45,6 +47,7 @@ final class CommitDuty {
                     .ifPresent(e -> journal.write(e.withState(ScoreJournal.State.COMMITTED)));
             return;
         }
+        if (entry.isEmpty() && chain.sealingFaultsOpen(round)) return;
         ScoreJournal.Entry prepared = entry.orElseGet(() -> preparer.prepare(round, info));
         try {
             chain.commitScores(round, chain.commitmentHash(prepared.commitment()));

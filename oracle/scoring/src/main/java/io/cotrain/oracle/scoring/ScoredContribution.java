@@ -1,6 +1,7 @@
 package io.cotrain.oracle.scoring;
 
 import io.cotrain.contracts.ScoreCommitment;
+import io.cotrain.oracle.evaluation.QualityScore;
 import java.math.BigInteger;
 import java.time.Instant;
 import java.util.Locale;
@@ -61,6 +62,16 @@ public record ScoredContribution(
                 Map.of(),
                 at,
                 millis);
+    }
+
+    /**
+     * @param reason why it scores the floor after all (the fault a sealing fault report proved)
+     * @param at when that was decided
+     * @return this judgement floored for that reason, its metrics kept
+     */
+    ScoredContribution floored(String reason, Instant at) {
+        return new ScoredContribution(
+                id, round, taskId, kind, QualityScore.FLOOR, Optional.of(reason), metrics, at, evaluationMillis);
     }
 
     /** @return whether this validator abstains on it */

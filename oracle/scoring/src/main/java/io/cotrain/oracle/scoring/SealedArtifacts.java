@@ -2,7 +2,9 @@ package io.cotrain.oracle.scoring;
 
 import io.cotrain.ipfs.ContributionManifest;
 import io.cotrain.ipfs.Sealing;
+import io.cotrain.ipfs.SealingFault;
 import java.math.BigInteger;
+import java.security.SecureRandom;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
@@ -15,7 +17,12 @@ import org.web3j.crypto.Keys;
  * before its submission (the contributor could not miss them), and is floored otherwise, by all. Content sealed to
  * this validator that does not decrypt, or holds other content than its manifest names, is floored. Content not
  * sealed to this validator, which was not required (its key came later: admitted after the content was sealed), has
- * this validator abstain.
+ * this validator abstain. A wrap for some recipient whose ephemeral key is no curve point is floored by all.
+ *
+ * <p>Content sealed to this validator that does not open with what it wraps for it may be a fault aimed at this one
+ * validator (a garbage wrap for it alone), which the others cannot see: it scores the floor and keeps evidence of the
+ * fault ({@link SealingFault}) in the {@link SealingFaultOutbox}, which {@link SealingFaultDuty} publishes for the
+ * others to check before they commit ({@link SealingFaultCheck}).
  */
 final class SealedArtifacts implements ArtifactOpener {
     /** Blocks between reading the validators' keys and the submission being mined that a contributor is allowed. */
@@ -24,16 +31,20 @@ final class SealedArtifacts implements ArtifactOpener {
     private final ECKeyPair key;
     private final String address;
     private final Function<BigInteger, Set<String>> recipientsAt;
+    private final SealingFaultOutbox faults;
+    private final SecureRandom random = new SecureRandom();
 
     /**
      * @param key this validator's account key
      * @param recipientsAt the validators content had to be sealed to as of a block
      *     ({@link ValidatorChain#sealingRecipients})
+     * @param faults where evidence against content that does not open for this validator waits to be published
      */
-    SealedArtifacts(ECKeyPair key, Function<BigInteger, Set<String>> recipientsAt) {
+    SealedArtifacts(ECKeyPair key, Function<BigInteger, Set<String>> recipientsAt, SealingFaultOutbox faults) {
         this.key = key;
         this.address = "0x" + Keys.getAddress(key);
         this.recipientsAt = recipientsAt;
+        this.faults = faults;
     }
 
     /**
@@ -53,6 +64,10 @@ final class SealedArtifacts implements ArtifactOpener {
                     "sealed without validators " + missing + ", whose keys the validator registry held at" + " block "
                             + reference + ", " + GRACE_BLOCKS + " blocks before the submission");
         }
+        List<String> malformed = sealing.malformedRecipients();
+        if (!malformed.isEmpty()) {
+            return new Opened.Floor("sealed with ephemeral keys that are no secp256k1 points for " + malformed);
+        }
         if (sealing.recipient(address).isEmpty()) {
             return new Opened.Abstain("not sealed to validator " + address + ", whose key the validator registry did "
                     + "not hold at block " + reference + ": it abstains");
@@ -60,6 +75,10 @@ final class SealedArtifacts implements ArtifactOpener {
         try {
             return new Opened.Content(sealing.open(manifest.binding(), stored, key));
         } catch (Sealing.OpenException e) {
+            byte[] evidence = SealingFault.prove(sealing, key, contribution.contentDigest(), random)
+                    .encoded();
+            faults.put(new SealingFaultOutbox.Pending(
+                    contribution.id(), contribution.round(), contribution.contentDigest(), evidence));
             return new Opened.Floor(
                     switch (e.failure()) {
                         case NOT_A_RECIPIENT, DOES_NOT_DECRYPT ->

@@ -57,6 +57,29 @@ interface ValidatorChain {
      */
     Set<String> sealingRecipients(BigInteger block);
 
+    /**
+     * A validator's evidence, published on chain, that content sealed to it does not open with what it was given.
+     *
+     * @param contributionId the contribution
+     * @param contentDigest its content digest
+     * @param validator the reporting validator, lower case with 0x
+     * @param evidence the evidence's bytes ({@link io.cotrain.ipfs.SealingFault})
+     */
+    record SealingFaultReport(BigInteger contributionId, byte[] contentDigest, String validator, byte[] evidence) {}
+
+    /** @return whether the protocol still takes sealing fault reports for {@code round} (validators commit after) */
+    boolean sealingFaultsOpen(BigInteger round);
+
+    /** Sends {@code reportSealingFault} and waits for it to be mined. */
+    void reportSealingFault(byte[] contentDigest, byte[] evidence);
+
+    /**
+     * @param round a round
+     * @param fromBlock the block its first contribution was submitted in (no report comes before it)
+     * @return the sealing fault reports on its contributions, in chain order
+     */
+    List<SealingFaultReport> sealingFaults(BigInteger round, BigInteger fromBlock);
+
     /** Sends {@code publishPublicKey} with this validator's public key and waits for it to be mined. */
     void publishPublicKey();
 

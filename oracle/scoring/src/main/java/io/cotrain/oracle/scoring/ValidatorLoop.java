@@ -7,6 +7,7 @@ import io.cotrain.contracts.ScoreCommitment;
 import io.cotrain.contracts.generated.CotrainProtocol.ContributionSubmittedEventResponse;
 import io.cotrain.contracts.generated.CotrainProtocol.RoundView;
 import io.cotrain.oracle.evaluation.EvaluationFailedException;
+import io.cotrain.oracle.evaluation.QualityScore;
 import java.math.BigInteger;
 import java.time.Clock;
 import java.util.ArrayDeque;
@@ -30,8 +31,11 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li>duties follow confirmed {@code ContributionSubmitted} events; work judges each contribution on its own as soon
  *       as it appears, a few at a time, so it is ready when the commit window opens;</li>
- *   <li>in a round's commit window, if the round expects this validator: make sure every contribution of the round is
- *       judged, value the admitted updates by what each adds to the round's aggregate ({@link RoundValuer}), journal
+ *   <li>while a round takes sealing fault reports, publish the evidence this validator made against content sealed
+ *       to it that does not open ({@link SealingFaultDuty});</li>
+ *   <li>in a round's commit window, once it takes reports no more, if the round expects this validator: make sure
+ *       every contribution of the round is judged, floor those a report proves faulty ({@link SealingFaultCheck}),
+ *       value the admitted updates by what each adds to the round's aggregate ({@link RoundValuer}), journal
  *       the scores with a fresh salt (durably, before anything is sent), then commit ({@link CommitDuty});</li>
  *   <li>in its reveal window: reveal what the journal holds ({@link RevealDuty});</li>
  *   <li>after it: finalize the round (permissionless; validators take turns a few blocks apart so that they do not
@@ -78,6 +82,8 @@ public final class ValidatorLoop implements AutoCloseable {
     private final InboxDuty inboxDuty;
     private final DiscoveryDuty discoveryDuty;
     private final PublicKeyDuty publicKeyDuty;
+    private final SealingFaultDuty sealingFaultDuty;
+    private final SealingFaultCheck sealingFaultCheck;
     private final BindingDuty bindingDuty;
     private final BaseMetricsDuty baseMetricsDuty;
     private final ModelCommitter committer;
@@ -116,7 +122,9 @@ public final class ValidatorLoop implements AutoCloseable {
             InboxDuty inboxDuty,
             DiscoveryDuty discoveryDuty,
             BindingDuty bindingDuty,
-            BaseMetricsDuty baseMetricsDuty) {
+            BaseMetricsDuty baseMetricsDuty,
+            SealingFaultDuty sealingFaultDuty,
+            SealingFaultCheck sealingFaultCheck) {
         this.chain = chain;
         this.follower = follower;
         this.scorer = scorer;
@@ -130,6 +138,8 @@ public final class ValidatorLoop implements AutoCloseable {
         this.inboxDuty = inboxDuty;
         this.discoveryDuty = discoveryDuty;
         this.publicKeyDuty = new PublicKeyDuty(chain);
+        this.sealingFaultDuty = sealingFaultDuty;
+        this.sealingFaultCheck = sealingFaultCheck;
         this.bindingDuty = bindingDuty;
         this.baseMetricsDuty = baseMetricsDuty;
         this.committer = committer;
@@ -256,6 +266,12 @@ public final class ValidatorLoop implements AutoCloseable {
             recordError("publishing the public key", e);
         }
 
+        try {
+            sealingFaultDuty.perform(problem -> recordProblem("reporting sealing faults", problem));
+        } catch (RuntimeException e) {
+            recordError("reporting sealing faults", e);
+        }
+
         Map<BigInteger, String> rounds = new TreeMap<>();
         BigInteger current = null;
         try {
@@ -368,8 +384,9 @@ public final class ValidatorLoop implements AutoCloseable {
     }
 
     /**
-     * Judges every contribution of the round this validator judges, values the admitted updates together, and
-     * journals the scores with a fresh salt, durably. It scores 0, abstaining, a contribution whose task it does not
+     * Judges every contribution of the round this validator judges, floors those a sealing fault report proves faulty,
+     * values the admitted updates together, and journals the scores with a fresh salt, durably. It scores 0,
+     * abstaining, a contribution whose task it does not
      * serve in the round; and one whose task it serves on chain without holding the held-out set (an operator's
      * change not in force yet), which costs this validator a deviation, never the contributor a penalty.
      */
@@ -382,7 +399,22 @@ public final class ValidatorLoop implements AutoCloseable {
         judging.lock();
         try {
             judgeAll(toJudge);
-            valuer.value(round, toJudge).forEach(listener::valued);
+            Map<BigInteger, String> faulty = sealingFaultCheck.proven(
+                    round,
+                    toJudge.stream()
+                            .filter(c -> evaluations.get(c.id()).orElseThrow().score() != QualityScore.FLOOR)
+                            .toList());
+            faulty.forEach((id, reason) -> {
+                ScoredContribution floored = evaluations.get(id).orElseThrow().floored(reason, clock.instant());
+                evaluations.put(floored);
+                listener.valued(floored);
+            });
+            valuer.value(
+                            round,
+                            toJudge.stream()
+                                    .filter(c -> !faulty.containsKey(c.id()))
+                                    .toList())
+                    .forEach(listener::valued);
         } finally {
             judging.unlock();
         }

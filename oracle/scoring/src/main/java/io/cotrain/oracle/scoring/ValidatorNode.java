@@ -1,6 +1,7 @@
 package io.cotrain.oracle.scoring;
 
 import io.cotrain.client.DurableNumber;
+import io.cotrain.client.EventReader;
 import io.cotrain.client.FeePolicy;
 import io.cotrain.client.ProtocolEventFollower;
 import io.cotrain.client.ReadOnlyContracts;
@@ -163,8 +164,10 @@ public final class ValidatorNode {
                 chainId,
                 sender,
                 key.getEcKeyPair().getPublicKey(),
-                retry);
-        SealedArtifacts sealed = new SealedArtifacts(key.getEcKeyPair(), chainPort::sealingRecipients);
+                retry,
+                new EventReader(EventReader.of(web3j, retry), options.maxBlocksPerQuery()));
+        SealingFaultOutbox faults = new SealingFaultOutbox(dataDirectory);
+        SealedArtifacts sealed = new SealedArtifacts(key.getEcKeyPair(), chainPort::sealingRecipients, faults);
         ContributionScorer scorer = new ContributionScorer(
                 content,
                 tasks,
@@ -220,7 +223,9 @@ public final class ValidatorNode {
                         documents,
                         options.takeUp()),
                 new BindingDuty(chainPort, tasks),
-                new BaseMetricsDuty(chainPort, modelStore, tasks));
+                new BaseMetricsDuty(chainPort, modelStore, tasks),
+                new SealingFaultDuty(chainPort, faults),
+                new SealingFaultCheck(chainPort, content));
     }
 
     /** A round's score scale from its parameters; a task's rule from its registry entry (FedAvg if it has none). */

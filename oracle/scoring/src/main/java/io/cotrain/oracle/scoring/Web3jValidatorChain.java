@@ -1,5 +1,7 @@
 package io.cotrain.oracle.scoring;
 
+import io.cotrain.client.EventQuery;
+import io.cotrain.client.EventReader;
 import io.cotrain.client.RetryPolicy;
 import io.cotrain.client.SealingRecipients;
 import io.cotrain.client.TransactionSender;
@@ -17,6 +19,7 @@ import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -42,6 +45,7 @@ final class Web3jValidatorChain implements ValidatorChain, RegistryChain {
     private final TransactionSender sender;
     private final ChainReads reads;
     private final BigInteger publicKey;
+    private final EventReader events;
     /** Blocks whose sealing recipients are kept. */
     private static final int RECIPIENT_BLOCKS_KEPT = 256;
 
@@ -50,6 +54,7 @@ final class Web3jValidatorChain implements ValidatorChain, RegistryChain {
      * @param registry a read-only binding of the validator registry
      * @param models a read-only binding of the model registry
      * @param publicKey the public key of the sender's account
+     * @param events reads the protocol's logs, a bounded range per query
      */
     Web3jValidatorChain(
             Web3j web3j,
@@ -59,8 +64,10 @@ final class Web3jValidatorChain implements ValidatorChain, RegistryChain {
             long chainId,
             TransactionSender sender,
             BigInteger publicKey,
-            RetryPolicy retry) {
+            RetryPolicy retry,
+            EventReader events) {
         this.web3j = web3j;
+        this.events = events;
         this.publicKey = publicKey;
         this.protocol = protocol;
         this.registry = registry;
@@ -156,6 +163,32 @@ final class Web3jValidatorChain implements ValidatorChain, RegistryChain {
                 () -> Set.copyOf(SealingRecipients.of(atBlock).keySet()));
         recipientsByBlock.put(block, recipients);
         return recipients;
+    }
+
+    @Override
+    public boolean sealingFaultsOpen(BigInteger round) {
+        return reads.read(
+                "sealingFaultsOpen(" + round + ")",
+                () -> protocol.sealingFaultsOpen(round).send());
+    }
+
+    @Override
+    public void reportSealingFault(byte[] contentDigest, byte[] evidence) {
+        send(
+                "reportSealingFault(" + HexFormat.of().formatHex(contentDigest) + ")",
+                protocol.reportSealingFault(contentDigest, evidence).encodeFunctionCall());
+    }
+
+    @Override
+    public List<SealingFaultReport> sealingFaults(BigInteger round, BigInteger fromBlock) {
+        EventQuery query =
+                EventQuery.of(List.of(CotrainProtocol.SEALINGFAULTREPORTED_EVENT), protocol.getContractAddress());
+        return events.read(query, fromBlock, blockNumber()).stream()
+                .map(CotrainProtocol::getSealingFaultReportedEventFromLog)
+                .filter(event -> event.round.equals(round))
+                .map(event -> new SealingFaultReport(
+                        event.id, event.contentDigest, event.validator.toLowerCase(Locale.ROOT), event.evidence))
+                .toList();
     }
 
     @Override

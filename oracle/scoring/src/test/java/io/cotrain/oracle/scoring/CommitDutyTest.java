@@ -51,6 +51,20 @@ class CommitDutyTest {
         assertThat(journal.read(ROUND).orElseThrow().state()).isEqualTo(ScoreJournal.State.COMMITTED);
     }
 
+    /** Every validator prepares with the same sealing fault reports: none before the protocol stops taking them. */
+    @Test
+    void test_perform_sealingFaultReportsOpen_waitsThenCommits() {
+        chain.sealingFaultsOpen = true;
+        duty.perform(ROUND, round(RoundPhase.COMMIT, true, false, false, 2));
+        assertThat(prepared).isEmpty();
+        assertThat(chain.sent).isEmpty();
+
+        chain.sealingFaultsOpen = false;
+        duty.perform(ROUND, round(RoundPhase.COMMIT, true, false, false, 2));
+        assertThat(prepared).containsExactly(ROUND);
+        assertThat(chain.sent).containsExactly("commitScores(3)");
+    }
+
     @Test
     void test_perform_notExpected_sendsNothing() {
         duty.perform(ROUND, round(RoundPhase.COMMIT, false, false, false, 2));

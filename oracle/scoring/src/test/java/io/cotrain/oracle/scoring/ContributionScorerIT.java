@@ -87,7 +87,7 @@ class ContributionScorerIT {
                 ContributionHistory.NONE,
                 RoundDeadlines.fixed(Duration.ofSeconds(2)),
                 ContentFetching.defaults(),
-                new SealedArtifacts(VALIDATOR, block -> Set.of()));
+                new SealedArtifacts(VALIDATOR, block -> Set.of(), new SealingFaultOutbox(data)));
     }
 
     private static ContributionRecord submitted(int kind, long taskId, String contributor, byte[] digest) {

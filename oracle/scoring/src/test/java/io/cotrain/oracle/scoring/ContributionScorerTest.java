@@ -7,6 +7,7 @@ import io.cotrain.ipfs.Cid;
 import io.cotrain.ipfs.ContributionManifest;
 import io.cotrain.ipfs.ContributionManifest.Artifact;
 import io.cotrain.ipfs.Sealing;
+import io.cotrain.ipfs.SealingFault;
 import io.cotrain.ipfs.testing.SealingKeys;
 import io.cotrain.oracle.evaluation.Assessor;
 import io.cotrain.oracle.evaluation.DatasetEvaluator;
@@ -275,6 +276,68 @@ class ContributionScorerTest {
     }
 
     /**
+     * The attack: garbage wrapped for this validator alone. The other validator opens and scores it; this one floors
+     * it and keeps evidence, which proves the fault to the other before it commits, so that both floor it. Evidence
+     * made against honest content proves nothing.
+     */
+    @Test
+    void scoreAll_garbageWrappedForOneValidator_itsEvidenceFloorsItForTheOthers() {
+        ContributionManifest honest = sealed(CAROL, original, VALIDATOR, OTHER_VALIDATOR);
+        Sealing sealing = honest.sealing().orElseThrow();
+        List<Sealing.Recipient> recipients = sealing.recipients().stream()
+                .map(r -> r.address().equals(SealingKeys.address(VALIDATOR))
+                        ? new Sealing.Recipient(r.address(), r.ephemeralPublicKey(), r.nonce(), new byte[48])
+                        : r)
+                .toList();
+        ContributionRecord attack = submit(
+                1,
+                CAROL,
+                plain(CAROL)
+                        .sealedAs(
+                                honest.artifacts().getFirst(),
+                                new Sealing(sealing.plaintextSha256(), sealing.nonce(), recipients)));
+
+        ScoredContribution byTarget = scorer(ContributionHistory.NONE).score(attack);
+        ScoredContribution byOther = scorer(ContributionHistory.NONE, new ModelUpdateEvaluator(), OTHER_VALIDATOR)
+                .score(attack);
+
+        assertThat(byTarget.score()).isEqualTo(1);
+        assertThat(byOther.score())
+                .as("the other opens it: without evidence they disagree")
+                .isGreaterThan(50);
+        List<SealingFaultOutbox.Pending> evidence = new SealingFaultOutbox(work.resolve("data")).pending();
+        assertThat(evidence)
+                .extracting(SealingFaultOutbox.Pending::contributionId)
+                .containsExactly(attack.id());
+        assertThat(new SealingFaultOutbox(work.resolve("data-" + SealingKeys.address(OTHER_VALIDATOR))).pending())
+                .isEmpty();
+
+        FakeValidatorChain published = new FakeValidatorChain();
+        published.sealingFaults.add(new ValidatorChain.SealingFaultReport(
+                attack.id(),
+                attack.contentDigest(),
+                SealingKeys.address(VALIDATOR),
+                evidence.getFirst().evidence()));
+        assertThat(new SealingFaultCheck(published, node.store()).proven(round, List.of(attack)))
+                .hasEntrySatisfying(
+                        attack.id(),
+                        reason -> assertThat(reason)
+                                .contains("wrapped for " + SealingKeys.address(VALIDATOR) + " does not decrypt"));
+
+        ContributionRecord fine = submit(2, ALICE, sealed(ALICE, other, VALIDATOR, OTHER_VALIDATOR));
+        byte[] falseClaim = SealingFault.prove(
+                        fetchedSealing(fine), VALIDATOR, fine.contentDigest(), new SecureRandom())
+                .encoded();
+        FakeValidatorChain lying = new FakeValidatorChain();
+        lying.sealingFaults.add(new ValidatorChain.SealingFaultReport(
+                fine.id(), fine.contentDigest(), SealingKeys.address(VALIDATOR), falseClaim));
+        lying.sealingFaults.add(new ValidatorChain.SealingFaultReport(
+                fine.id(), fine.contentDigest(), SealingKeys.address(OTHER_VALIDATOR), new byte[7]));
+        assertThat(new SealingFaultCheck(lying, node.store()).proven(round, List.of(fine)))
+                .isEmpty();
+    }
+
+    /**
      * Left out although the registry held its key well before: floored, as every validator reads it from the chain.
      * Not required (its key came later): it abstains.
      */
@@ -344,6 +407,13 @@ class ContributionScorerTest {
         return plain(author).sealedAs(stored, sealed.sealing());
     }
 
+    private Sealing fetchedSealing(ContributionRecord contribution) {
+        return node.store()
+                .fetchManifest(contribution.contentDigest())
+                .sealing()
+                .orElseThrow();
+    }
+
     private ContributionRecord submitSealed(
             long id, String contributor, byte[] model, String author, ECKeyPair... recipients) {
         return submit(id, contributor, sealed(author, model, recipients));
@@ -354,6 +424,11 @@ class ContributionScorerTest {
     }
 
     private ContributionScorer scorer(ContributionHistory history, Assessor modelUpdates) {
+        return scorer(history, modelUpdates, VALIDATOR);
+    }
+
+    private ContributionScorer scorer(ContributionHistory history, Assessor modelUpdates, ECKeyPair key) {
+        Path data = work.resolve(key == VALIDATOR ? "data" : "data-" + SealingKeys.address(key));
         return new ContributionScorer(
                 node.store(),
                 tasks,
@@ -361,12 +436,12 @@ class ContributionScorerTest {
                 modelUpdates,
                 new DatasetEvaluator(),
                 Clock.systemUTC(),
-                new ArtifactIndex(work.resolve("data")),
-                new UpdateStore(work.resolve("data")),
+                new ArtifactIndex(data),
+                new UpdateStore(data),
                 history,
                 RoundDeadlines.fixed(Duration.ofSeconds(1)),
                 ContentFetching.defaults(),
-                new SealedArtifacts(VALIDATOR, block -> required));
+                new SealedArtifacts(key, block -> required, new SealingFaultOutbox(data)));
     }
 
     private static Map<BigInteger, ScoredContribution> scoreAll(

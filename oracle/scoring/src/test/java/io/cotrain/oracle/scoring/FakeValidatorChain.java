@@ -7,6 +7,7 @@ import io.cotrain.contracts.generated.CotrainProtocol.RoundView;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -110,6 +111,27 @@ final class FakeValidatorChain implements ValidatorChain {
     @Override
     public Set<String> sealingRecipients(BigInteger block) {
         return sealingRecipients;
+    }
+
+    /** Whether sealing fault reports are taken, whatever the round. */
+    boolean sealingFaultsOpen;
+    /** The sealing fault reports on chain, whatever the round; a report sent is added. */
+    final List<SealingFaultReport> sealingFaults = new ArrayList<>();
+
+    @Override
+    public boolean sealingFaultsOpen(BigInteger round) {
+        return sealingFaultsOpen;
+    }
+
+    @Override
+    public void reportSealingFault(byte[] contentDigest, byte[] evidence) {
+        send("reportSealingFault(" + HexFormat.of().formatHex(contentDigest) + ")");
+        sealingFaults.add(new SealingFaultReport(BigInteger.ZERO, contentDigest, address, evidence));
+    }
+
+    @Override
+    public List<SealingFaultReport> sealingFaults(BigInteger round, BigInteger fromBlock) {
+        return List.copyOf(sealingFaults);
     }
 
     @Override

@@ -332,7 +332,7 @@ class ScoringPathBenchmarkIT {
                 ContributionHistory.NONE,
                 RoundDeadlines.fixed(Duration.ofSeconds(30)),
                 ContentFetching.defaults(),
-                new SealedArtifacts(VALIDATOR, block -> Set.of()));
+                new SealedArtifacts(VALIDATOR, block -> Set.of(), new SealingFaultOutbox(data)));
     }
 
     private static double median(long[] passNanos) {

@@ -21,6 +21,7 @@ import io.cotrain.ipfs.ContentStore;
 import io.cotrain.ipfs.ContributionManifest;
 import io.cotrain.ipfs.ContributionManifest.Artifact;
 import io.cotrain.ipfs.ModelFile;
+import io.cotrain.ipfs.Sealing;
 import io.cotrain.ipfs.testing.IpfsExtension;
 import io.cotrain.ipfs.testing.IpfsNode;
 import io.cotrain.oracle.aggregation.FedAvg;
@@ -34,11 +35,13 @@ import io.cotrain.oracle.evaluation.testing.SyntheticTabularTask;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.BooleanSupplier;
@@ -294,6 +297,48 @@ class ValidatorRoundsIT {
                 .isEqualTo(claimableBefore.add(tokens(2)));
     }
 
+    /**
+     * The attack on one validator: content sealed to all three, with garbage wrapped for the first alone. It cannot
+     * open it; the others can. Its evidence, published before anyone commits, proves the fault to the others, so all
+     * three floor it, agree, and the targeted validator loses nothing.
+     */
+    @Test
+    void garbageWrappedForOneValidator_itsReportFloorsItForAll_andTheTargetKeepsItsReward() throws Exception {
+        settleEarlierRounds();
+        Credentials target = VALIDATORS.getFirst();
+        Map<String, Prepared> prepared = new LinkedHashMap<>();
+        prepared.put("honest", model(newContributor(), builders.honestUpdate(7)));
+        prepared.put("targeted", sealedWithGarbageFor(newContributor(), builders.honestUpdate(8), target));
+        BigInteger claimableBefore =
+                chain.protocol(ADMIN).claimable(target.getAddress()).send();
+        Map<String, BigInteger> submitted = submitInOneRound(prepared);
+        BigInteger round = roundOf(submitted.get("honest"));
+
+        driveUntil(() -> phase(round) == RoundPhase.FINALIZED, "round " + round + " finalized");
+
+        var targeted = view(submitted.get("targeted"));
+        assertThat(targeted.consensusScore.intValue()).isEqualTo(1);
+        assertThat(ContributionStatus.of(targeted.status)).isEqualTo(ContributionStatus.REJECTED);
+        for (ValidatorLoop loop : loops) {
+            assertThat(loop.evaluation(submitted.get("targeted")).orElseThrow().score())
+                    .isEqualTo(1);
+        }
+        assertThat(loops.get(1)
+                        .evaluation(submitted.get("targeted"))
+                        .orElseThrow()
+                        .floorReason())
+                .hasValueSatisfying(reason -> assertThat(reason)
+                        .contains("wrapped for " + target.getAddress().toLowerCase(Locale.ROOT)));
+        List<byte[]> revealed = revealedScores(round);
+        assertThat(revealed).hasSize(3);
+        assertThat(revealed).allSatisfy(scores -> assertThat(scores).isEqualTo(revealed.getFirst()));
+        assertThat(chain.registry(ADMIN).validatorInfo(target.getAddress()).send().bond)
+                .isEqualTo(tokens(2_000));
+        assertThat(chain.protocol(ADMIN).claimable(target.getAddress()).send())
+                .as("one validation reward per contribution, as every validator")
+                .isEqualTo(claimableBefore.add(tokens(2)));
+    }
+
     @Test
     void aMergeRequestIsAnsweredWithATwoParentCommit() throws Exception {
         ModelRegistry models = chain.models(ADMIN);
@@ -407,6 +452,39 @@ class ValidatorRoundsIT {
         return stored(
                 contributor,
                 ContributionManifest.dataset(TASK, contributor.getAddress(), List.of(artifact), 500, schema));
+    }
+
+    /** An update sealed to every validator, as the CLI seals it, but with garbage wrapped for {@code victim}. */
+    private static Prepared sealedWithGarbageFor(Credentials contributor, byte[] model, Credentials victim) {
+        ContributionManifest plain = ContributionManifest.modelUpdate(
+                TASK,
+                contributor.getAddress(),
+                List.of(Artifact.of("model.zip", Cid.of(model), model, "application/zip")),
+                Contributions.SHARD_ROWS,
+                Cid.of(task.baseModelBytes()).toString());
+        Map<String, byte[]> keys = new LinkedHashMap<>();
+        for (Credentials validator : VALIDATORS) {
+            keys.put(
+                    validator.getAddress().toLowerCase(Locale.ROOT),
+                    Numeric.toBytesPadded(validator.getEcKeyPair().getPublicKey(), Sealing.PUBLIC_KEY_BYTES));
+        }
+        Sealing.Sealed sealed = Sealing.seal(plain.binding(), model, keys, new SecureRandom());
+        List<Sealing.Recipient> recipients = sealed.sealing().recipients().stream()
+                .map(r -> r.address().equalsIgnoreCase(victim.getAddress())
+                        ? new Sealing.Recipient(
+                                r.address(), r.ephemeralPublicKey(), r.nonce(), new byte[r.wrappedKey().length])
+                        : r)
+                .toList();
+        byte[] ciphertext = sealed.ciphertext();
+        Artifact stored = Artifact.of("model.zip", content.putVerified(ciphertext), ciphertext, "application/zip");
+        return stored(
+                contributor,
+                plain.sealedAs(
+                        stored,
+                        new Sealing(
+                                sealed.sealing().plaintextSha256(),
+                                sealed.sealing().nonce(),
+                                recipients)));
     }
 
     /** A manifest whose artifact entry gives a sha256 the stored bytes do not have (a dag-pb object, over 1 MiB). */

@@ -30,7 +30,8 @@ import org.web3j.crypto.ECKeyPair;
  * <p>Canonical JSON, bytes as lower-case hex (the set's ciphertext as base64):
  *
  * <pre>{"formatVersion":1,"taskId":2,"heldOutSha256":"..","nonce":"..","ciphertext":"..",
- *  "recipients":[{"address":"0x..","ephemeralPublicKey":"..","nonce":"..","wrappedKey":".."}]}</pre>
+ *  "recipients":[{"address":"0x..","ephemeralPublicKey":"..","ephemeralSignature":"..","nonce":"..",
+ *  "wrappedKey":".."}]}</pre>
  *
  * @param taskId the task (model id) the set belongs to
  * @param heldOutSha256 the sha256 of the plaintext set
@@ -47,7 +48,8 @@ public record HeldOutEnvelope(
     private static final HexFormat HEX = HexFormat.of();
     private static final Set<String> FIELDS =
             Set.of("formatVersion", "taskId", "heldOutSha256", "nonce", "ciphertext", "recipients");
-    private static final Set<String> RECIPIENT_FIELDS = Set.of("address", "ephemeralPublicKey", "nonce", "wrappedKey");
+    private static final Set<String> RECIPIENT_FIELDS =
+            Set.of("address", "ephemeralPublicKey", "ephemeralSignature", "nonce", "wrappedKey");
     private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
                     .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                     .build())
@@ -115,6 +117,7 @@ public record HeldOutEnvelope(
             ObjectNode entry = list.addObject();
             entry.put("address", recipient.address());
             entry.put("ephemeralPublicKey", HEX.formatHex(recipient.ephemeralPublicKey()));
+            entry.put("ephemeralSignature", HEX.formatHex(recipient.ephemeralSignature()));
             entry.put("nonce", HEX.formatHex(recipient.nonce()));
             entry.put("wrappedKey", HEX.formatHex(recipient.wrappedKey()));
         }
@@ -161,6 +164,7 @@ public record HeldOutEnvelope(
             recipients.add(new Sealing.Recipient(
                     address,
                     hex(entry, "ephemeralPublicKey", Sealing.PUBLIC_KEY_BYTES),
+                    hex(entry, "ephemeralSignature", Sealing.SIGNATURE_BYTES),
                     hex(entry, "nonce", Sealing.NONCE_BYTES),
                     hex(entry, "wrappedKey", Sealing.WRAPPED_KEY_BYTES)));
         }

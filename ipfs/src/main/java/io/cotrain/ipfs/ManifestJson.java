@@ -45,7 +45,8 @@ final class ManifestJson {
     private static final Set<String> SCHEMA_FIELDS = Set.of("columns", "labelColumn");
     private static final Set<String> PRIVACY_FIELDS = Set.of("epsilon", "delta", "clip", "noiseMultiplier");
     private static final Set<String> SEALING_FIELDS = Set.of("plaintextSha256", "nonce", "recipients");
-    private static final Set<String> RECIPIENT_FIELDS = Set.of("address", "ephemeralPublicKey", "nonce", "wrappedKey");
+    private static final Set<String> RECIPIENT_FIELDS =
+            Set.of("address", "ephemeralPublicKey", "ephemeralSignature", "nonce", "wrappedKey");
     private static final HexFormat HEX = HexFormat.of();
 
     private static final JsonFactory FACTORY = JsonFactory.builder()
@@ -165,6 +166,7 @@ final class ManifestJson {
                 recipients.add(new Sealing.Recipient(
                         recipient.text("address"),
                         recipient.hex("ephemeralPublicKey"),
+                        recipient.hex("ephemeralSignature"),
                         recipient.hex("nonce"),
                         recipient.hex("wrappedKey")));
             } catch (IllegalArgumentException e) {
@@ -240,6 +242,7 @@ final class ManifestJson {
                     json.writeStartObject();
                     json.writeStringField("address", recipient.address());
                     json.writeStringField("ephemeralPublicKey", HEX.formatHex(recipient.ephemeralPublicKey()));
+                    json.writeStringField("ephemeralSignature", HEX.formatHex(recipient.ephemeralSignature()));
                     json.writeStringField("nonce", HEX.formatHex(recipient.nonce()));
                     json.writeStringField("wrappedKey", HEX.formatHex(recipient.wrappedKey()));
                     json.writeEndObject();

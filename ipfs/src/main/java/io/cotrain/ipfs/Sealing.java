@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.security.SignatureException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -56,9 +57,12 @@ public record Sealing(byte[] plaintextSha256, byte[] nonce, List<Recipient> reci
     public static final int PUBLIC_KEY_BYTES = 64;
     /** Bytes of a wrapped content key. */
     static final int WRAPPED_KEY_BYTES = KEY_BYTES + TAG_BYTES;
+    /** Bytes of an ephemeral key's signature: r, s and the recovery byte v. */
+    public static final int SIGNATURE_BYTES = 65;
 
     private static final Pattern ADDRESS = Pattern.compile("0x[0-9a-f]{40}");
     private static final String DERIVATION_LABEL = "cotrain sealing v1 ";
+    private static final String EPHEMERAL_LABEL = "cotrain ephemeral key v1";
 
     public Sealing {
         Objects.requireNonNull(plaintextSha256, "plaintextSha256");
@@ -80,16 +84,22 @@ public record Sealing(byte[] plaintextSha256, byte[] nonce, List<Recipient> reci
      *
      * @param address the recipient's address, lower case with 0x
      * @param ephemeralPublicKey the 64-byte public key of the ephemeral key agreed with it
+     * @param ephemeralSignature the ephemeral key's 65-byte signature (r, s, v) of this wrap, its binding and the
+     *     plaintext's sha256: proof that the sealer made the ephemeral key for this wrap, so that nobody can put an
+     *     ephemeral key of another sealing in its own (a recipient's sealing fault evidence reveals its agreement with
+     *     the ephemeral key, which must then be nothing the sealer did not know already; see {@link SealingFault})
      * @param nonce the wrapping cipher's 12-byte GCM nonce
      * @param wrappedKey the content key under the agreed key, with its GCM tag
      */
-    public record Recipient(String address, byte[] ephemeralPublicKey, byte[] nonce, byte[] wrappedKey) {
+    public record Recipient(
+            String address, byte[] ephemeralPublicKey, byte[] ephemeralSignature, byte[] nonce, byte[] wrappedKey) {
         public Recipient {
             if (address == null || !ADDRESS.matcher(address).matches()) {
                 throw new IllegalArgumentException(
                         "a recipient's address must be 0x and 40 lower-case hex digits, got '" + address + "'");
             }
             requireLength("ephemeralPublicKey", ephemeralPublicKey, PUBLIC_KEY_BYTES);
+            requireLength("ephemeralSignature", ephemeralSignature, SIGNATURE_BYTES);
             requireLength("nonce", nonce, NONCE_BYTES);
             requireLength("wrappedKey", wrappedKey, WRAPPED_KEY_BYTES);
         }
@@ -238,7 +248,14 @@ public record Sealing(byte[] plaintextSha256, byte[] nonce, List<Recipient> reci
                     agreedKey(ephemeral.getPrivateKey(), publicKey, ephemeralPublic, binding.keyInfo(address));
             byte[] wrapNonce = keys.next(aad, "wrap nonce " + address, NONCE_BYTES);
             byte[] wrapped = gcm(Cipher.ENCRYPT_MODE, wrappingKey, wrapNonce, aad, contentKey);
-            recipients.add(new Recipient(address, ephemeralPublic, wrapNonce, wrapped));
+            Sign.SignatureData signature = Sign.signMessage(
+                    wrapDigest(binding, address, ephemeralPublic, wrapNonce, wrapped, digest), ephemeral, false);
+            byte[] signed = ByteBuffer.allocate(SIGNATURE_BYTES)
+                    .put(signature.getR())
+                    .put(signature.getS())
+                    .put(signature.getV())
+                    .array();
+            recipients.add(new Recipient(address, ephemeralPublic, signed, wrapNonce, wrapped));
         }
         return new Sealed(new Sealing(digest, nonce, recipients), ciphertext);
     }
@@ -337,19 +354,60 @@ public record Sealing(byte[] plaintextSha256, byte[] nonce, List<Recipient> reci
                 recipient.wrappedKey());
     }
 
-    /** @return the recipients whose ephemeral key is not a secp256k1 point: nobody can open what is wrapped for them */
-    public List<String> malformedRecipients() {
+    /**
+     * @param binding what the content belongs to
+     * @return the recipients whose ephemeral key is not a secp256k1 point, or did not sign its wrap for this binding
+     *     and content: nobody can open what is wrapped for them, and nobody may make them show their agreement
+     */
+    public List<String> unboundRecipients(Binding binding) {
         return recipients.stream()
-                .filter(recipient -> {
-                    try {
-                        point(recipient.ephemeralPublicKey());
-                        return false;
-                    } catch (OpenException e) {
-                        return true;
-                    }
-                })
+                .filter(recipient -> !bound(binding, recipient))
                 .map(Recipient::address)
                 .toList();
+    }
+
+    /** @return whether the recipient's ephemeral key is a point that signed this wrap of this content and binding */
+    boolean bound(Binding binding, Recipient recipient) {
+        byte[] signature = recipient.ephemeralSignature();
+        byte v = signature[64];
+        if (v != 27 && v != 28) return false;
+        try {
+            point(recipient.ephemeralPublicKey());
+            BigInteger signer = Sign.signedMessageHashToKey(
+                    wrapDigest(
+                            binding,
+                            recipient.address(),
+                            recipient.ephemeralPublicKey(),
+                            recipient.nonce(),
+                            recipient.wrappedKey(),
+                            plaintextSha256),
+                    new Sign.SignatureData(
+                            v, Arrays.copyOfRange(signature, 0, 32), Arrays.copyOfRange(signature, 32, 64)));
+            return signer.equals(new BigInteger(1, recipient.ephemeralPublicKey()));
+        } catch (SignatureException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** What an ephemeral key signs: its wrap, for whom, of what content, under which binding. */
+    private static byte[] wrapDigest(
+            Binding binding, String address, byte[] ephemeralPublicKey, byte[] nonce, byte[] wrapped, byte[] digest) {
+        byte[] label = EPHEMERAL_LABEL.getBytes(StandardCharsets.US_ASCII);
+        byte[] info = binding.keyInfo(address);
+        byte[] aad = binding.associatedData(digest);
+        return Sha256.of(ByteBuffer.allocate(label.length
+                        + info.length
+                        + aad.length
+                        + ephemeralPublicKey.length
+                        + nonce.length
+                        + wrapped.length)
+                .put(label)
+                .put(info)
+                .put(aad)
+                .put(ephemeralPublicKey)
+                .put(nonce)
+                .put(wrapped)
+                .array());
     }
 
     @Override
@@ -369,6 +427,7 @@ public record Sealing(byte[] plaintextSha256, byte[] nonce, List<Recipient> reci
     private static boolean same(Recipient a, Recipient b) {
         return a.address().equals(b.address())
                 && Arrays.equals(a.ephemeralPublicKey(), b.ephemeralPublicKey())
+                && Arrays.equals(a.ephemeralSignature(), b.ephemeralSignature())
                 && Arrays.equals(a.nonce(), b.nonce())
                 && Arrays.equals(a.wrappedKey(), b.wrappedKey());
     }

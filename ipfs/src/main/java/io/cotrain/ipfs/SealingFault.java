@@ -16,8 +16,10 @@ import org.web3j.utils.Numeric;
  * the ephemeral key agree on, and a Chaum-Pedersen proof (made non-interactive with Fiat-Shamir, as the DLEQ proofs of
  * RFC 9497) that S = d·E for the same d as its public key P = d·G. With S anyone derives the recipient's wrapping key
  * and sees that the wrapped key, or the content under it, does not decrypt: a fault of the sealer that every
- * validator can check alike, instead of the word of the one validator it was aimed at. S opens only that
- * recipient's wrap (each has its own ephemeral key), which holds no secret when the fault is real.
+ * validator can check alike, instead of the word of the one validator it was aimed at. Evidence is made only for a
+ * wrap whose ephemeral key signed it ({@link Sealing#unboundRecipients}): the sealer knew the ephemeral secret e, so
+ * S = e·P tells nobody anything the sealer could not have told, and an ephemeral key copied from another sealing (a
+ * held-out set, another contributor's update) never makes the recipient reveal its agreement with it.
  *
  * @param reporterPublicKey the recipient's 64-byte public key (x then y), which must hash to its address
  * @param sharedPoint S, compressed (33 bytes)
@@ -44,17 +46,24 @@ public record SealingFault(byte[] reporterPublicKey, byte[] sharedPoint, byte[] 
      * Evidence that a recipient's wrap does not open, made with its key.
      *
      * @param sealing the content's sealing
+     * @param binding what the content belongs to
      * @param key the recipient's key pair
      * @param context what the evidence is about, such as the contribution's content digest; the proof is bound to it
      * @param random the source of the proof's nonce
      * @return the evidence
-     * @throws Sealing.OpenException if the content is not sealed to that key, or its ephemeral key is no point
+     * @throws Sealing.OpenException if the content is not sealed to that key
+     * @throws IllegalArgumentException if the wrap's ephemeral key did not sign it for this binding: revealing the
+     *     agreement with a key the sealer may not own could open another sealing's content
      */
-    public static SealingFault prove(Sealing sealing, ECKeyPair key, byte[] context, SecureRandom random) {
+    public static SealingFault prove(
+            Sealing sealing, Sealing.Binding binding, ECKeyPair key, byte[] context, SecureRandom random) {
         String address = "0x" + Keys.getAddress(key);
         Sealing.Recipient recipient = sealing.recipient(address)
                 .orElseThrow(() ->
                         new Sealing.OpenException(Sealing.Failure.NOT_A_RECIPIENT, "not sealed to " + address, null));
+        if (!sealing.bound(binding, recipient)) {
+            throw new IllegalArgumentException("the ephemeral key wrapped for " + address + " did not sign its wrap");
+        }
         BigInteger secret = key.getPrivateKey();
         ECPoint publicPoint = G.multiply(secret).normalize();
         ECPoint ephemeral = Sealing.point(recipient.ephemeralPublicKey());
@@ -117,6 +126,12 @@ public record SealingFault(byte[] reporterPublicKey, byte[] sharedPoint, byte[] 
         }
         var recipient = sealing.recipient(reporter);
         if (recipient.isEmpty()) return new Check(false, "the content is not sealed to its reporter " + reporter);
+        if (!sealing.bound(binding, recipient.get())) {
+            return new Check(
+                    false,
+                    "the ephemeral key wrapped for " + reporter + " did not sign its wrap: its "
+                            + "sealing is floored by all without evidence");
+        }
         ECPoint shared;
         ECPoint ephemeral;
         ECPoint publicPoint;

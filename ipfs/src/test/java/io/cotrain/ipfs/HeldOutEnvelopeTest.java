@@ -61,7 +61,11 @@ class HeldOutEnvelopeTest {
                 sealed.nonce(),
                 sealed.ciphertext(),
                 List.of(new Sealing.Recipient(
-                        address(outsider), entry.ephemeralPublicKey(), entry.nonce(), entry.wrappedKey())));
+                        address(outsider),
+                        entry.ephemeralPublicKey(),
+                        entry.ephemeralSignature(),
+                        entry.nonce(),
+                        entry.wrappedKey())));
         assertThatThrownBy(() -> forged.open(outsider))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("does not decrypt");

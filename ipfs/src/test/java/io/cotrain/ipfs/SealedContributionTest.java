@@ -72,7 +72,11 @@ class SealedContributionTest {
                 sealing.plaintextSha256(),
                 sealing.nonce(),
                 List.of(new Sealing.Recipient(
-                        address(outsider), entry.ephemeralPublicKey(), entry.nonce(), entry.wrappedKey())));
+                        address(outsider),
+                        entry.ephemeralPublicKey(),
+                        entry.ephemeralSignature(),
+                        entry.nonce(),
+                        entry.wrappedKey())));
         assertThatThrownBy(() -> forged.open(sealed.manifest().binding(), sealed.ciphertext(), outsider))
                 .isInstanceOfSatisfying(
                         Sealing.OpenException.class,

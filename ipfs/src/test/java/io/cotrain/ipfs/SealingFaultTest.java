@@ -44,18 +44,20 @@ class SealingFaultTest {
         return new Sealing(sealing.plaintextSha256(), sealing.nonce(), recipients);
     }
 
-    private Sealing garbageFor(ECKeyPair victim, Sealing sealing) {
-        Sealing.Recipient entry = sealing.recipient(address(victim)).orElseThrow();
-        byte[] garbage = new byte[entry.wrappedKey().length];
-        random.nextBytes(garbage);
-        return withEntry(
-                sealing, new Sealing.Recipient(entry.address(), entry.ephemeralPublicKey(), entry.nonce(), garbage));
+    /**
+     * The attack as a sealer can make it: the victim's entry from a second sealing of the same content under another
+     * content key, signed by its own ephemeral key like any wrap. The victim's key opens, but not the content.
+     */
+    private Sealing decoyFor(ECKeyPair victim, Sealing sealing) {
+        Sealing.Sealed decoy = Sealing.seal(BINDING, CONTENT, publicKeys(victim), random);
+        return withEntry(sealing, decoy.sealing().recipient(address(victim)).orElseThrow());
     }
 
     @Test
-    void check_garbageWrappedForOneValidator_isProvenToAnother() {
+    void check_anotherKeyWrappedForOneValidator_isProvenToAnother() {
         Sealing.Sealed sealed = honest();
-        Sealing attack = garbageFor(target, sealed.sealing());
+        Sealing attack = decoyFor(target, sealed.sealing());
+        assertThat(attack.unboundRecipients(BINDING)).as("signed like any wrap").isEmpty();
         assertThat(attack.open(BINDING, sealed.ciphertext(), other))
                 .as("the others open it")
                 .isEqualTo(CONTENT);
@@ -63,33 +65,53 @@ class SealingFaultTest {
                 .isInstanceOf(Sealing.OpenException.class);
 
         SealingFault evidence = SealingFault.decode(
-                SealingFault.prove(attack, target, DIGEST, random).encoded());
+                SealingFault.prove(attack, BINDING, target, DIGEST, random).encoded());
 
         SealingFault.Check check = evidence.check(address(target), attack, BINDING, sealed.ciphertext(), DIGEST);
         assertThat(check.proven()).as(check.reason()).isTrue();
-        assertThat(check.reason()).contains("wrapped for " + address(target)).contains("does not decrypt");
+        assertThat(check.reason()).contains("wrapped for " + address(target)).contains("does not open the content");
     }
 
-    /** A wrap of another content key decrypts, but not the content: proven too, and the real key stays secret. */
+    /**
+     * Garbage the ephemeral key did not sign, or an ephemeral key copied from another sealing to the same validator (a
+     * held-out set): every validator floors it from the manifest alone, and the validator never reveals its agreement
+     * with a key whose secret the sealer may not hold, which would open the other sealing's content.
+     */
     @Test
-    void check_anotherKeyWrappedForOneValidator_isProven() {
+    void unboundRecipients_alteredWrapOrEphemeralKeyFromAnotherSealing_areListedAndNeverProved() {
         Sealing.Sealed sealed = honest();
-        Sealing.Sealed decoy = Sealing.seal(BINDING, CONTENT, publicKeys(target), random);
-        Sealing attack = withEntry(
-                sealed.sealing(), decoy.sealing().recipient(address(target)).orElseThrow());
+        Sealing.Recipient entry = sealed.sealing().recipient(address(target)).orElseThrow();
+        byte[] garbage = new byte[entry.wrappedKey().length];
+        random.nextBytes(garbage);
+        Sealing altered = withEntry(
+                sealed.sealing(),
+                new Sealing.Recipient(
+                        entry.address(),
+                        entry.ephemeralPublicKey(),
+                        entry.ephemeralSignature(),
+                        entry.nonce(),
+                        garbage));
+        Sealing.Binding heldOut = new Sealing.Binding("cotrain held-out v1", "task 7".getBytes(UTF_8));
+        Sealing.Recipient secret = Sealing.seal(heldOut, "held-out rows".getBytes(UTF_8), publicKeys(target), random)
+                .sealing()
+                .recipient(address(target))
+                .orElseThrow();
+        Sealing copied = withEntry(sealed.sealing(), secret);
 
-        SealingFault evidence = SealingFault.prove(attack, target, DIGEST, random);
-
-        SealingFault.Check check = evidence.check(address(target), attack, BINDING, sealed.ciphertext(), DIGEST);
-        assertThat(check.proven()).as(check.reason()).isTrue();
-        assertThat(check.reason()).contains("does not open the content");
+        for (Sealing attack : List.of(altered, copied)) {
+            assertThat(attack.unboundRecipients(BINDING)).containsExactly(address(target));
+            assertThatThrownBy(() -> SealingFault.prove(attack, BINDING, target, DIGEST, random))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("did not sign its wrap");
+        }
+        assertThat(sealed.sealing().unboundRecipients(BINDING)).isEmpty();
     }
 
     /** A validator that claims a fault in honest content only shows its own wrap opens: nothing is floored. */
     @Test
     void check_falseClaimAgainstHonestContent_isNotProven() {
         Sealing.Sealed sealed = honest();
-        SealingFault evidence = SealingFault.prove(sealed.sealing(), target, DIGEST, random);
+        SealingFault evidence = SealingFault.prove(sealed.sealing(), BINDING, target, DIGEST, random);
 
         SealingFault.Check check =
                 evidence.check(address(target), sealed.sealing(), BINDING, sealed.ciphertext(), DIGEST);
@@ -100,11 +122,11 @@ class SealingFaultTest {
     @Test
     void check_forgedEvidence_isNotProven() {
         Sealing.Sealed sealed = honest();
-        Sealing attack = garbageFor(target, sealed.sealing());
-        SealingFault real = SealingFault.prove(attack, target, DIGEST, random);
+        Sealing attack = decoyFor(target, sealed.sealing());
+        SealingFault real = SealingFault.prove(attack, BINDING, target, DIGEST, random);
         byte[] ciphertext = sealed.ciphertext();
 
-        SealingFault byAnother = SealingFault.prove(attack, other, DIGEST, random);
+        SealingFault byAnother = SealingFault.prove(attack, BINDING, other, DIGEST, random);
         assertThat(byAnother
                         .check(address(target), attack, BINDING, ciphertext, DIGEST)
                         .reason())
@@ -146,11 +168,11 @@ class SealingFaultTest {
     @Test
     void prove_notARecipient_isRefused() {
         Sealing.Sealed sealed = Sealing.seal(BINDING, CONTENT, publicKeys(other), random);
-        assertThatThrownBy(() -> SealingFault.prove(sealed.sealing(), target, DIGEST, random))
+        assertThatThrownBy(() -> SealingFault.prove(sealed.sealing(), BINDING, target, DIGEST, random))
                 .isInstanceOfSatisfying(
                         Sealing.OpenException.class,
                         e -> assertThat(e.failure()).isEqualTo(Sealing.Failure.NOT_A_RECIPIENT));
-        SealingFault evidence = SealingFault.prove(sealed.sealing(), other, DIGEST, random);
+        SealingFault evidence = SealingFault.prove(sealed.sealing(), BINDING, other, DIGEST, random);
         assertThat(evidence.check(address(target), sealed.sealing(), BINDING, sealed.ciphertext(), DIGEST)
                         .reason())
                 .contains("is not the key of its reporter");
@@ -158,7 +180,7 @@ class SealingFaultTest {
 
     @Test
     void decode_wrongLength_isRefused() {
-        assertThat(SealingFault.prove(honest().sealing(), target, DIGEST, random)
+        assertThat(SealingFault.prove(honest().sealing(), BINDING, target, DIGEST, random)
                         .encoded())
                 .hasSize(SealingFault.BYTES);
         assertThatThrownBy(() -> SealingFault.decode(new byte[SealingFault.BYTES - 1]))
@@ -168,14 +190,15 @@ class SealingFaultTest {
 
     /** An ephemeral key that is no curve point is seen by every validator alike, without anyone's evidence. */
     @Test
-    void malformedRecipients_ephemeralKeyNotAPoint_isListed() {
+    void unboundRecipients_ephemeralKeyNotAPoint_isListed() {
         Sealing.Sealed sealed = honest();
         Sealing.Recipient entry = sealed.sealing().recipient(address(target)).orElseThrow();
         byte[] notAPoint = entry.ephemeralPublicKey().clone();
         notAPoint[63] ^= 1;
         Sealing attack = withEntry(
-                sealed.sealing(), new Sealing.Recipient(entry.address(), notAPoint, entry.nonce(), entry.wrappedKey()));
-        assertThat(sealed.sealing().malformedRecipients()).isEmpty();
-        assertThat(attack.malformedRecipients()).containsExactly(address(target));
+                sealed.sealing(),
+                new Sealing.Recipient(
+                        entry.address(), notAPoint, entry.ephemeralSignature(), entry.nonce(), entry.wrappedKey()));
+        assertThat(attack.unboundRecipients(BINDING)).containsExactly(address(target));
     }
 }

@@ -17,7 +17,7 @@ import org.web3j.crypto.Keys;
  * before its submission (the contributor could not miss them), and is floored otherwise, by all. Content sealed to
  * this validator that does not decrypt, or holds other content than its manifest names, is floored. Content not
  * sealed to this validator, which was not required (its key came later: admitted after the content was sealed), has
- * this validator abstain. A wrap for some recipient whose ephemeral key is no curve point is floored by all.
+ * this validator abstain. A wrap whose ephemeral key is no curve point or did not sign it is floored by all.
  *
  * <p>Content sealed to this validator that does not open with what it wraps for it may be a fault aimed at this one
  * validator (a garbage wrap for it alone), which the others cannot see: it scores the floor and keeps evidence of the
@@ -64,9 +64,10 @@ final class SealedArtifacts implements ArtifactOpener {
                     "sealed without validators " + missing + ", whose keys the validator registry held at" + " block "
                             + reference + ", " + GRACE_BLOCKS + " blocks before the submission");
         }
-        List<String> malformed = sealing.malformedRecipients();
-        if (!malformed.isEmpty()) {
-            return new Opened.Floor("sealed with ephemeral keys that are no secp256k1 points for " + malformed);
+        List<String> unbound = sealing.unboundRecipients(manifest.binding());
+        if (!unbound.isEmpty()) {
+            return new Opened.Floor("sealed with ephemeral keys that are no curve points or did not sign their wraps"
+                    + " for " + unbound + ": copied from another sealing, or altered");
         }
         if (sealing.recipient(address).isEmpty()) {
             return new Opened.Abstain("not sealed to validator " + address + ", whose key the validator registry did "
@@ -75,7 +76,7 @@ final class SealedArtifacts implements ArtifactOpener {
         try {
             return new Opened.Content(sealing.open(manifest.binding(), stored, key));
         } catch (Sealing.OpenException e) {
-            byte[] evidence = SealingFault.prove(sealing, key, contribution.contentDigest(), random)
+            byte[] evidence = SealingFault.prove(sealing, manifest.binding(), key, contribution.contentDigest(), random)
                     .encoded();
             faults.put(new SealingFaultOutbox.Pending(
                     contribution.id(), contribution.round(), contribution.contentDigest(), evidence));

@@ -213,7 +213,10 @@ class ContributionScorerTest {
                         .score());
     }
 
-    /** A copier puts an honest sealed update under its own name: nothing decrypts, the honest one is no copy. */
+    /**
+     * A copier puts an honest sealed update under its own name: its ephemeral keys signed the wraps for the honest
+     * binding, so every validator floors it from the manifest alone; the honest one is no copy.
+     */
     @Test
     void scoreAll_sealedArtifactCopiedUnderAnotherName_isFlooredAndTheOriginalKeepsItsScore() {
         ContributionManifest honestManifest = sealed(CAROL, original, VALIDATOR);
@@ -234,7 +237,7 @@ class ContributionScorerTest {
         assertThat(scored.get(honest.id()).floorReason()).isEmpty();
         assertThat(scored.get(copy.id()).score()).isEqualTo(1);
         assertThat(scored.get(copy.id()).floorReason())
-                .hasValueSatisfying(reason -> assertThat(reason).contains("does not decrypt"));
+                .hasValueSatisfying(reason -> assertThat(reason).contains("copied from another sealing"));
     }
 
     /**
@@ -276,18 +279,22 @@ class ContributionScorerTest {
     }
 
     /**
-     * The attack: garbage wrapped for this validator alone. The other validator opens and scores it; this one floors
-     * it and keeps evidence, which proves the fault to the other before it commits, so that both floor it. Evidence
-     * made against honest content proves nothing.
+     * The attack: a key that does not open the content wrapped for this validator alone. The other validator opens
+     * and scores it; this one floors it and keeps evidence, which proves the fault to the other before it commits, so
+     * that both floor it. Evidence made against honest content proves nothing.
      */
     @Test
     void scoreAll_garbageWrappedForOneValidator_itsEvidenceFloorsItForTheOthers() {
         ContributionManifest honest = sealed(CAROL, original, VALIDATOR, OTHER_VALIDATOR);
         Sealing sealing = honest.sealing().orElseThrow();
+        // the victim's entry from a second sealing of the same content under another content key, signed as any wrap
+        Sealing.Recipient decoy = Sealing.seal(
+                        plain(CAROL).binding(), original, SealingKeys.publicKeys(VALIDATOR), new SecureRandom())
+                .sealing()
+                .recipient(SealingKeys.address(VALIDATOR))
+                .orElseThrow();
         List<Sealing.Recipient> recipients = sealing.recipients().stream()
-                .map(r -> r.address().equals(SealingKeys.address(VALIDATOR))
-                        ? new Sealing.Recipient(r.address(), r.ephemeralPublicKey(), r.nonce(), new byte[48])
-                        : r)
+                .map(r -> r.address().equals(decoy.address()) ? decoy : r)
                 .toList();
         ContributionRecord attack = submit(
                 1,
@@ -322,11 +329,16 @@ class ContributionScorerTest {
                 .hasEntrySatisfying(
                         attack.id(),
                         reason -> assertThat(reason)
-                                .contains("wrapped for " + SealingKeys.address(VALIDATOR) + " does not decrypt"));
+                                .contains("wrapped for " + SealingKeys.address(VALIDATOR)
+                                        + " does not open the content"));
 
         ContributionRecord fine = submit(2, ALICE, sealed(ALICE, other, VALIDATOR, OTHER_VALIDATOR));
         byte[] falseClaim = SealingFault.prove(
-                        fetchedSealing(fine), VALIDATOR, fine.contentDigest(), new SecureRandom())
+                        fetchedSealing(fine),
+                        plain(ALICE).binding(),
+                        VALIDATOR,
+                        fine.contentDigest(),
+                        new SecureRandom())
                 .encoded();
         FakeValidatorChain lying = new FakeValidatorChain();
         lying.sealingFaults.add(new ValidatorChain.SealingFaultReport(

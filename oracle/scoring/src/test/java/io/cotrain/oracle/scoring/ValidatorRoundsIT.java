@@ -454,7 +454,7 @@ class ValidatorRoundsIT {
                 ContributionManifest.dataset(TASK, contributor.getAddress(), List.of(artifact), 500, schema));
     }
 
-    /** An update sealed to every validator, as the CLI seals it, but with garbage wrapped for {@code victim}. */
+    /** An update sealed to every validator, as the CLI seals it, but with a useless key wrapped for {@code victim}. */
     private static Prepared sealedWithGarbageFor(Credentials contributor, byte[] model, Credentials victim) {
         ContributionManifest plain = ContributionManifest.modelUpdate(
                 TASK,
@@ -469,11 +469,15 @@ class ValidatorRoundsIT {
                     Numeric.toBytesPadded(validator.getEcKeyPair().getPublicKey(), Sealing.PUBLIC_KEY_BYTES));
         }
         Sealing.Sealed sealed = Sealing.seal(plain.binding(), model, keys, new SecureRandom());
+        // the victim's entry from a second sealing under another content key: signed as any wrap, opens to garbage
+        String address = victim.getAddress().toLowerCase(Locale.ROOT);
+        Sealing.Recipient decoy = Sealing.seal(
+                        plain.binding(), model, Map.of(address, keys.get(address)), new SecureRandom())
+                .sealing()
+                .recipient(address)
+                .orElseThrow();
         List<Sealing.Recipient> recipients = sealed.sealing().recipients().stream()
-                .map(r -> r.address().equalsIgnoreCase(victim.getAddress())
-                        ? new Sealing.Recipient(
-                                r.address(), r.ephemeralPublicKey(), r.nonce(), new byte[r.wrappedKey().length])
-                        : r)
+                .map(r -> r.address().equals(address) ? decoy : r)
                 .toList();
         byte[] ciphertext = sealed.ciphertext();
         Artifact stored = Artifact.of("model.zip", content.putVerified(ciphertext), ciphertext, "application/zip");

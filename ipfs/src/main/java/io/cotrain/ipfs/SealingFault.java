@@ -5,6 +5,7 @@ import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Arrays;
+import java.util.function.Supplier;
 import org.bouncycastle.math.ec.ECPoint;
 import org.web3j.crypto.ECKeyPair;
 import org.web3j.crypto.Keys;
@@ -114,12 +115,14 @@ public record SealingFault(byte[] reporterPublicKey, byte[] sharedPoint, byte[] 
      * @param reporter the account that published it, lower case with 0x
      * @param sealing the content's sealing, from its verified manifest
      * @param binding what the content belongs to
-     * @param ciphertext the sealed content, verified against its manifest
+     * @param ciphertext reads the sealed content, verified against its manifest: only once the proof holds and the
+     *     reporter's wrap opens, so that evidence that does not hold costs no read of the content
      * @param context what the evidence must be about (as given to {@link #prove})
      * @return proven when the proof holds and the reporter's wrap, opened with its shared point, does not give the
      *     content; not proven, with the reason, otherwise
      */
-    public Check check(String reporter, Sealing sealing, Sealing.Binding binding, byte[] ciphertext, byte[] context) {
+    public Check check(
+            String reporter, Sealing sealing, Sealing.Binding binding, Supplier<byte[]> ciphertext, byte[] context) {
         if (reporterPublicKey.length != Sealing.PUBLIC_KEY_BYTES
                 || !("0x" + Keys.getAddress(new BigInteger(1, reporterPublicKey))).equalsIgnoreCase(reporter)) {
             return new Check(false, "the evidence's public key is not the key of its reporter " + reporter);
@@ -162,7 +165,7 @@ public record SealingFault(byte[] reporterPublicKey, byte[] sharedPoint, byte[] 
                             + " with its key agreement)");
         }
         try {
-            sealing.open(contentKey, binding, ciphertext);
+            sealing.open(contentKey, binding, ciphertext.get());
             return new Check(false, "the content opens with the key wrapped for " + reporter + ": no fault");
         } catch (Sealing.OpenException e) {
             return new Check(

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.web3j.crypto.ECKeyPair;
 import org.web3j.crypto.Keys;
@@ -67,7 +68,7 @@ class SealingFaultTest {
         SealingFault evidence = SealingFault.decode(
                 SealingFault.prove(attack, BINDING, target, DIGEST, random).encoded());
 
-        SealingFault.Check check = evidence.check(address(target), attack, BINDING, sealed.ciphertext(), DIGEST);
+        SealingFault.Check check = evidence.check(address(target), attack, BINDING, sealed::ciphertext, DIGEST);
         assertThat(check.proven()).as(check.reason()).isTrue();
         assertThat(check.reason()).contains("wrapped for " + address(target)).contains("does not open the content");
     }
@@ -114,21 +115,23 @@ class SealingFaultTest {
         SealingFault evidence = SealingFault.prove(sealed.sealing(), BINDING, target, DIGEST, random);
 
         SealingFault.Check check =
-                evidence.check(address(target), sealed.sealing(), BINDING, sealed.ciphertext(), DIGEST);
+                evidence.check(address(target), sealed.sealing(), BINDING, sealed::ciphertext, DIGEST);
         assertThat(check.proven()).isFalse();
         assertThat(check.reason()).contains("opens with the key wrapped for");
     }
 
     @Test
-    void check_forgedEvidence_isNotProven() {
+    void check_forgedEvidence_isNotProven_withoutReadingTheContent() {
         Sealing.Sealed sealed = honest();
         Sealing attack = decoyFor(target, sealed.sealing());
         SealingFault real = SealingFault.prove(attack, BINDING, target, DIGEST, random);
-        byte[] ciphertext = sealed.ciphertext();
+        Supplier<byte[]> unread = () -> {
+            throw new AssertionError("evidence that does not hold must cost no read of the content");
+        };
 
         SealingFault byAnother = SealingFault.prove(attack, BINDING, other, DIGEST, random);
         assertThat(byAnother
-                        .check(address(target), attack, BINDING, ciphertext, DIGEST)
+                        .check(address(target), attack, BINDING, unread, DIGEST)
                         .reason())
                 .as("another validator's key under the target's name")
                 .contains("is not the key of its reporter");
@@ -138,7 +141,7 @@ class SealingFaultTest {
         SealingFault guessedPoint =
                 new SealingFault(real.reporterPublicKey(), otherPoint, real.challenge(), real.response());
         assertThat(guessedPoint
-                        .check(address(target), attack, BINDING, ciphertext, DIGEST)
+                        .check(address(target), attack, BINDING, unread, DIGEST)
                         .proven())
                 .as("a shared point the proof is not about")
                 .isFalse();
@@ -148,11 +151,11 @@ class SealingFaultTest {
         SealingFault badResponse =
                 new SealingFault(real.reporterPublicKey(), real.sharedPoint(), real.challenge(), tweaked);
         assertThat(badResponse
-                        .check(address(target), attack, BINDING, ciphertext, DIGEST)
+                        .check(address(target), attack, BINDING, unread, DIGEST)
                         .reason())
                 .contains("proof does not hold");
 
-        assertThat(real.check(address(target), attack, BINDING, ciphertext, Sha256.of(CONTENT))
+        assertThat(real.check(address(target), attack, BINDING, unread, Sha256.of(CONTENT))
                         .proven())
                 .as("evidence about another contribution")
                 .isFalse();
@@ -160,7 +163,7 @@ class SealingFaultTest {
         byte[] notAPoint = new byte[33];
         notAPoint[0] = 2;
         assertThat(new SealingFault(real.reporterPublicKey(), notAPoint, real.challenge(), real.response())
-                        .check(address(target), attack, BINDING, ciphertext, DIGEST)
+                        .check(address(target), attack, BINDING, unread, DIGEST)
                         .proven())
                 .isFalse();
     }
@@ -173,7 +176,7 @@ class SealingFaultTest {
                         Sealing.OpenException.class,
                         e -> assertThat(e.failure()).isEqualTo(Sealing.Failure.NOT_A_RECIPIENT));
         SealingFault evidence = SealingFault.prove(sealed.sealing(), BINDING, other, DIGEST, random);
-        assertThat(evidence.check(address(target), sealed.sealing(), BINDING, sealed.ciphertext(), DIGEST)
+        assertThat(evidence.check(address(target), sealed.sealing(), BINDING, sealed::ciphertext, DIGEST)
                         .reason())
                 .contains("is not the key of its reporter");
     }

@@ -12,7 +12,8 @@ import org.slf4j.LoggerFactory;
  * and salt are journaled before the transaction leaves (a crash after it is mined must still be able to reveal),
  * and a journaled commitment is sent again as it is, never prepared anew: a second salt would not match the hash.
  * Scores are prepared only once the round takes sealing fault reports no more, so that every validator judges with the
- * same reports ({@link SealingFaultCheck}).
+ * same reports ({@link SealingFaultCheck}); meanwhile the round's contributions are judged, all of them against one
+ * fetch deadline, so that content nobody stored costs the round one deadline.
  */
 final class CommitDuty {
     private static final Logger LOG = LoggerFactory.getLogger(CommitDuty.class);
@@ -23,13 +24,21 @@ final class CommitDuty {
         ScoreJournal.Entry prepare(BigInteger round, RoundView info);
     }
 
+    /** Judges every contribution of a round that this validator judges, storing the judgements. */
+    @FunctionalInterface
+    interface Judge {
+        void judge(BigInteger round, RoundView info);
+    }
+
     private final ValidatorChain chain;
     private final ScoreJournal journal;
+    private final Judge judge;
     private final Preparer preparer;
 
-    CommitDuty(ValidatorChain chain, ScoreJournal journal, Preparer preparer) {
+    CommitDuty(ValidatorChain chain, ScoreJournal journal, Judge judge, Preparer preparer) {
         this.chain = chain;
         this.journal = journal;
+        this.judge = judge;
         this.preparer = preparer;
     }
 
@@ -47,7 +56,10 @@ final class CommitDuty {
                     .ifPresent(e -> journal.write(e.withState(ScoreJournal.State.COMMITTED)));
             return;
         }
-        if (entry.isEmpty() && chain.sealingFaultsOpen(round)) return;
+        if (entry.isEmpty() && chain.sealingFaultsOpen(round)) {
+            judge.judge(round, info);
+            return;
+        }
         ScoreJournal.Entry prepared = entry.orElseGet(() -> preparer.prepare(round, info));
         try {
             chain.commitScores(round, chain.commitmentHash(prepared.commitment()));

@@ -71,18 +71,17 @@ final class SealingFaultCheck {
         String outcome;
         Optional<String> proof = Optional.empty();
         try {
+            SealingFault evidence = SealingFault.decode(report.evidence());
             ContributionManifest manifest = content.fetchManifest(contribution.contentDigest(), READ_BACK_TIMEOUT);
             if (manifest.sealing().isEmpty()) {
                 outcome = "its content is not sealed";
             } else {
-                byte[] ciphertext = content.fetchArtifact(manifest.artifacts().getFirst(), READ_BACK_TIMEOUT);
-                SealingFault.Check check = SealingFault.decode(report.evidence())
-                        .check(
-                                report.validator(),
-                                manifest.sealing().get(),
-                                manifest.binding(),
-                                ciphertext,
-                                contribution.contentDigest());
+                SealingFault.Check check = evidence.check(
+                        report.validator(),
+                        manifest.sealing().get(),
+                        manifest.binding(),
+                        () -> content.fetchArtifact(manifest.artifacts().getFirst(), READ_BACK_TIMEOUT),
+                        contribution.contentDigest());
                 outcome = check.reason();
                 if (check.proven()) proof = Optional.of("sealed with a fault: " + check.reason());
             }

@@ -33,10 +33,11 @@ import org.slf4j.LoggerFactory;
  *       as it appears, a few at a time, so it is ready when the commit window opens;</li>
  *   <li>while a round takes sealing fault reports, publish the evidence this validator made against content sealed
  *       to it that does not open ({@link SealingFaultDuty});</li>
- *   <li>in a round's commit window, once it takes reports no more, if the round expects this validator: make sure
- *       every contribution of the round is judged, floor those a report proves faulty ({@link SealingFaultCheck}),
- *       value the admitted updates by what each adds to the round's aggregate ({@link RoundValuer}), journal
- *       the scores with a fresh salt (durably, before anything is sent), then commit ({@link CommitDuty});</li>
+ *   <li>in a round's commit window, if the round expects this validator: while it takes reports, judge all of the
+ *       round's contributions in one pass (one fetch deadline); once it takes them no more, floor those a report
+ *       proves faulty ({@link SealingFaultCheck}), value the admitted updates by what each adds to the round's
+ *       aggregate ({@link RoundValuer}), journal the scores with a fresh salt (durably, before anything is sent),
+ *       then commit ({@link CommitDuty});</li>
  *   <li>in its reveal window: reveal what the journal holds ({@link RevealDuty});</li>
  *   <li>after it: finalize the round (permissionless; validators take turns a few blocks apart so that they do not
  *       all pay for the same call; {@link FinalizeDuty});</li>
@@ -131,7 +132,7 @@ public final class ValidatorLoop implements AutoCloseable {
         this.evaluations = evaluations;
         this.journal = journal;
         this.roundCursor = roundCursor;
-        this.commitDuty = new CommitDuty(chain, journal, this::prepare);
+        this.commitDuty = new CommitDuty(chain, journal, this::judgeRound, this::prepare);
         this.revealDuty = new RevealDuty(chain, journal);
         this.finalizeDuty = new FinalizeDuty(chain, roundContributions::of, settings);
         this.servingDuty = new ServingDuty(chain, scorer.tasks());
@@ -393,9 +394,7 @@ public final class ValidatorLoop implements AutoCloseable {
     private ScoreJournal.Entry prepare(BigInteger round, RoundView info) {
         List<ContributionRecord> contributions = roundContributions.of(round, info);
         Set<Long> judged = judgedTasks(round, contributions);
-        List<ContributionRecord> toJudge = contributions.stream()
-                .filter(contribution -> judged.contains(contribution.taskId()))
-                .toList();
+        List<ContributionRecord> toJudge = judgedOf(contributions, judged);
         judging.lock();
         try {
             judgeAll(toJudge);
@@ -427,6 +426,24 @@ public final class ValidatorLoop implements AutoCloseable {
                 ScoreCommitment.withFreshSalt(round, scores), info.firstContributionId, ScoreJournal.State.PREPARED);
         journal.write(entry);
         return entry;
+    }
+
+    /** Judges, all in one pass against one fetch deadline, the round's contributions this validator judges. */
+    private void judgeRound(BigInteger round, RoundView info) {
+        List<ContributionRecord> contributions = roundContributions.of(round, info);
+        List<ContributionRecord> toJudge = judgedOf(contributions, judgedTasks(round, contributions));
+        judging.lock();
+        try {
+            judgeAll(toJudge);
+        } finally {
+            judging.unlock();
+        }
+    }
+
+    private static List<ContributionRecord> judgedOf(List<ContributionRecord> contributions, Set<Long> judgedTasks) {
+        return contributions.stream()
+                .filter(contribution -> judgedTasks.contains(contribution.taskId()))
+                .toList();
     }
 
     /** @return the tasks of the round's contributions that this validator serves in it and holds */

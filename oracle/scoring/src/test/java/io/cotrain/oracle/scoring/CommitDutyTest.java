@@ -23,6 +23,7 @@ class CommitDutyTest {
     Path data;
 
     private final FakeValidatorChain chain = new FakeValidatorChain();
+    private final List<BigInteger> judged = new ArrayList<>();
     private final List<BigInteger> prepared = new ArrayList<>();
     private ScoreJournal journal;
     private CommitDuty duty;
@@ -30,7 +31,7 @@ class CommitDutyTest {
     @BeforeEach
     void setUp() {
         journal = new ScoreJournal(data);
-        duty = new CommitDuty(chain, journal, (round, info) -> {
+        duty = new CommitDuty(chain, journal, (round, info) -> judged.add(round), (round, info) -> {
             prepared.add(round);
             ScoreJournal.Entry entry = entry(ScoreJournal.State.PREPARED);
             journal.write(entry);
@@ -51,11 +52,15 @@ class CommitDutyTest {
         assertThat(journal.read(ROUND).orElseThrow().state()).isEqualTo(ScoreJournal.State.COMMITTED);
     }
 
-    /** Every validator prepares with the same sealing fault reports: none before the protocol stops taking them. */
+    /**
+     * Every validator prepares with the same sealing fault reports: none before the protocol stops taking them. The
+     * round is judged meanwhile, in one pass.
+     */
     @Test
-    void test_perform_sealingFaultReportsOpen_waitsThenCommits() {
+    void test_perform_sealingFaultReportsOpen_judgesWaitsThenCommits() {
         chain.sealingFaultsOpen = true;
         duty.perform(ROUND, round(RoundPhase.COMMIT, true, false, false, 2));
+        assertThat(judged).containsExactly(ROUND);
         assertThat(prepared).isEmpty();
         assertThat(chain.sent).isEmpty();
 

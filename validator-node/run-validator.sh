@@ -28,6 +28,9 @@
 #   COTRAIN_GATEWAY_DOMAINS (the request's host)    comma-separated host[:port] that sign-in messages may name
 #   COTRAIN_GATEWAY_NONCE_LIFETIME (5m)             how long a sign-in nonce waits for its signed message
 #   COTRAIN_GATEWAY_TOKEN_LIFETIME (15m)            how long a bearer token is accepted
+#   COTRAIN_GATEWAY_TOKEN_KEY_FILE (DATA_DIRECTORY/gateway-token-key.pem, made on first start; in memory without a
+#                                   data directory)  PEM RSA key (mode 600) tokens are signed with: share it between
+#                                   gateway nodes so a token from one works on all
 #   COTRAIN_GATEWAY_EXPENSIVE_REQUESTS_PER_MINUTE (30)  per client: sign-in, transactions, evaluation
 #   COTRAIN_GATEWAY_REFRESH_INTERVAL (2s)           how often the gateway reads new chain events
 #   COTRAIN_IPFS_API_URL (http://127.0.0.1:5001)   Kubo-compatible RPC API

@@ -171,6 +171,14 @@ public interface ValidatorConfig {
         @WithDefault("5m")
         Duration nonceLifetime();
 
+        /**
+         * The PEM file (PKCS#8 RSA private key, mode 600) access tokens are signed with; give every gateway node of a
+         * network the same file so that a token from one works on all. Unset: {@code gateway-token-key.pem} in the
+         * data directory, made on first start; a node without a data directory keeps a key in memory only, and a
+         * restart signs everyone out.
+         */
+        Optional<Path> tokenKeyFile();
+
         /** How long an access token is accepted. */
         @DurationMin(
                 nanos = 0,

@@ -2,8 +2,12 @@ package io.cotrain.validator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cotrain.testing.Await;
 import io.cotrain.testing.LocalProcesses;
+import io.cotrain.validator.auth.GatewayTokens;
+import io.cotrain.validator.auth.PersonalSign;
+import io.cotrain.validator.auth.TokenSigningKey;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -11,6 +15,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -20,16 +25,20 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.web3j.crypto.Credentials;
+import org.web3j.crypto.Keys;
 
 /**
  * {@code run-validator.sh} with every setting in the environment (as an operator runs it) against a real anvil chain
  * and js-ipfs node: the node becomes ready, ticks, and stops gracefully on SIGTERM (scheduling stops, the running tick
  * is waited for, clients close); with validation off and no key, tasks or data directory it serves the gateway API and
- * the dashboard.
+ * the dashboard; sessions survive a restart when the token key is kept in a file.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RunScriptNodeIT {
     private final ValidatorNetworkResource network = new ValidatorNetworkResource();
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private final HttpClient http = HttpClient.newHttpClient();
     private Map<String, String> settings;
 
@@ -56,6 +65,10 @@ class RunScriptNodeIT {
                     () -> body(node.base() + "/status").matches("(?s).*\"ticks\":[1-9].*"),
                     () -> output(node.log()));
             node.stopGracefully();
+            Path tokenKey = Path.of(settings.get("cotrain.data-directory")).resolve(GatewayTokens.KEY_FILE_NAME);
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(tokenKey)))
+                    .as("the token signing key made in the data directory, for its owner only")
+                    .isEqualTo("rw-------");
             assertThat(Files.readString(node.log()))
                     .contains("validator node started")
                     .contains("validator node stopped")
@@ -83,6 +96,77 @@ class RunScriptNodeIT {
             node.stopGracefully();
             assertThat(Files.readString(node.log())).contains("validation=off");
         }
+    }
+
+    /**
+     * A wallet's session outlives the gateway that issued it and works on every gateway given the same token key file;
+     * a gateway with another key refuses it.
+     */
+    @Test
+    void aSessionSurvivesARestartAndWorksOnEveryGatewaySharingTheKeyFile() throws Exception {
+        Path keyFile =
+                Files.createTempDirectory(Path.of("target"), "token-key-").resolve("token-key.pem");
+        TokenSigningKey.loadOrCreate(keyFile);
+        Map<String, String> env = new HashMap<>();
+        for (String property :
+                List.of("cotrain.rpc-url", "cotrain.chain-id", "cotrain.deployment-file", "cotrain.ipfs.api-url")) {
+            env.put(NodeSettings.envName(property), settings.get(property));
+        }
+        env.put("COTRAIN_VALIDATION_ENABLED", "false");
+        Map<String, String> sharing = new HashMap<>(env);
+        sharing.put("COTRAIN_GATEWAY_TOKEN_KEY_FILE", keyFile.toAbsolutePath().toString());
+
+        String token;
+        try (RunningNode first = start(sharing)) {
+            token = signIn(first.base(), Credentials.create(Keys.createEcKeyPair()));
+            assertThat(sessionStatus(first.base(), token)).isEqualTo(200);
+            first.stopGracefully();
+        }
+        try (RunningNode restarted = start(sharing)) {
+            assertThat(sessionStatus(restarted.base(), token))
+                    .as("the session after a restart")
+                    .isEqualTo(200);
+        }
+        try (RunningNode stranger = start(env)) {
+            assertThat(sessionStatus(stranger.base(), token))
+                    .as("a gateway with a key of its own")
+                    .isEqualTo(401);
+            assertThat(Files.readString(stranger.log())).contains("a restart signs everyone out");
+        }
+    }
+
+    /** @return a bearer token for the wallet, signed in as its wallet would */
+    private String signIn(String base, Credentials wallet) throws Exception {
+        String message = field(post(base + "/auth/nonce", Map.of("address", wallet.getAddress())), "message");
+        return field(
+                post(base + "/token", Map.of("message", message, "signature", PersonalSign.sign(message, wallet))),
+                "accessToken");
+    }
+
+    private int sessionStatus(String base, String token) throws Exception {
+        return http.send(
+                        HttpRequest.newBuilder(URI.create(base + "/auth/session"))
+                                .header("Authorization", "Bearer " + token)
+                                .timeout(Duration.ofSeconds(5))
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding())
+                .statusCode();
+    }
+
+    private String post(String url, Map<String, String> body) throws Exception {
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
+                        .timeout(Duration.ofSeconds(10))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(url + ": " + response.body()).isEqualTo(200);
+        return response.body();
+    }
+
+    private static String field(String json, String name) throws IOException {
+        return JSON.readTree(json).path(name).asText();
     }
 
     /** A node started by run-validator.sh with exactly the given environment, ready; killed when closed. */

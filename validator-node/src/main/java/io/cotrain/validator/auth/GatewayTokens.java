@@ -1,5 +1,7 @@
 package io.cotrain.validator.auth;
 
+import io.cotrain.validator.ValidatorConfig;
+import io.quarkus.runtime.Startup;
 import io.smallrye.jwt.algorithm.SignatureAlgorithm;
 import io.smallrye.jwt.auth.principal.JWTAuthContextInfo;
 import io.smallrye.jwt.build.Jwt;
@@ -7,23 +9,27 @@ import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Alternative;
 import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import java.nio.file.Path;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.NoSuchAlgorithmException;
 import java.security.interfaces.RSAPublicKey;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Issues and verifies the gateway's access tokens: short-lived JWTs (RS256) whose subject is a signed-in wallet
- * address. The signing key is made when the node starts and lives in memory only: nothing secret is ever written,
- * and a restart ends every session (tokens last minutes; clients sign in again). Verification replaces SmallRye JWT's
- * configured key with this key ({@link JWTAuthContextInfo} produced here), so tokens are accepted by the node that
- * issued them.
+ * address. The signing key comes from {@code cotrain.gateway.token-key-file}, or from the data directory, where it is
+ * made on first start ({@link TokenSigningKey}): sessions survive a restart, and gateway nodes given the same file
+ * accept each other's tokens. A node with neither keeps a key in memory, and its restart signs everyone out.
+ * Verification replaces SmallRye JWT's configured key with this key ({@link JWTAuthContextInfo} produced here).
  */
 @ApplicationScoped
+@Startup // a key file that cannot be used stops the node at start, not at the first sign-in
 @Alternative
 @Priority(1)
 public class GatewayTokens {
@@ -34,7 +40,29 @@ public class GatewayTokens {
     /** An access token and when it expires. */
     public record AccessToken(String token, Instant expiresAt) {}
 
-    private final KeyPair keys = rsaKeyPair();
+    /** Where a node keeps its token signing key in its data directory, unless configured elsewhere. */
+    public static final String KEY_FILE_NAME = "gateway-token-key.pem";
+
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayTokens.class);
+
+    private final KeyPair keys;
+
+    @Inject
+    public GatewayTokens(ValidatorConfig config) {
+        Optional<Path> file = config.gateway()
+                .tokenKeyFile()
+                .or(() -> config.dataDirectory().map(directory -> directory.resolve(KEY_FILE_NAME)));
+        if (file.isPresent()) {
+            keys = config.gateway().tokenKeyFile().isPresent()
+                    ? TokenSigningKey.load(file.get())
+                    : TokenSigningKey.loadOrCreate(file.get());
+            LOG.info("access tokens signed with the key in {}", file.get());
+        } else {
+            keys = TokenSigningKey.generate();
+            LOG.warn("access tokens signed with a key in memory: a restart signs everyone out (set"
+                    + " cotrain.gateway.token-key-file to keep sessions)");
+        }
+    }
 
     /** @return what SmallRye JWT verifies bearer tokens with: this node's key and issuer */
     @Produces
@@ -63,15 +91,5 @@ public class GatewayTokens {
                 .algorithm(SignatureAlgorithm.RS256)
                 .sign(keys.getPrivate());
         return new AccessToken(token, expiresAt);
-    }
-
-    private static KeyPair rsaKeyPair() {
-        try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-            generator.initialize(2048);
-            return generator.generateKeyPair();
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JVM has no RSA key generator", e);
-        }
     }
 }

@@ -33,6 +33,8 @@
 #                                   gateway nodes so a token from one works on all
 #   COTRAIN_GATEWAY_EXPENSIVE_REQUESTS_PER_MINUTE (30)  per client: sign-in, transactions, evaluation
 #   COTRAIN_GATEWAY_REFRESH_INTERVAL (2s)           how often the gateway reads new chain events
+#   COTRAIN_GATEWAY_MAX_EVENT_STREAMS (256)         live update streams (GET /events) served at once
+#   COTRAIN_GATEWAY_MAX_EVENT_STREAMS_PER_CLIENT (8)  of which one client (IP address) may hold
 #   COTRAIN_IPFS_API_URL (http://127.0.0.1:5001)   Kubo-compatible RPC API
 #   COTRAIN_IPFS_TIMEOUT (30s)                      per IPFS call
 #   COTRAIN_IPFS_MAX_OBJECT_BYTES (268435456)       largest object read from IPFS

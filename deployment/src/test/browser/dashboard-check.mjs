@@ -58,6 +58,10 @@ try {
   const rewards = await page.$$eval('[data-testid=reward]', cells => cells.filter(c => BigInt(c.dataset.wei) > 0n)
     .map(c => ({ wei: c.dataset.wei, text: c.textContent })));
 
+  // the page follows the gateway's server-sent events rather than polling
+  await page.waitForFunction(() => document.querySelector('#live').textContent === 'live', null, { timeout });
+  const live = await page.textContent('#live');
+
   await page.click('#connect');
   await page.waitForFunction(a => document.querySelector('#wallet-state').textContent.toLowerCase()
     .includes(a.toLowerCase()), account, { timeout });
@@ -83,7 +87,7 @@ try {
 
   await page.screenshot({ path: screenshot, fullPage: true });
   if (consoleErrors.length) throw new Error(`errors in the page: ${consoleErrors.join('; ')}`);
-  console.log(JSON.stringify({ chart, rewards, claimable, history, branchNodes, joined, claimed,
+  console.log(JSON.stringify({ chart, rewards, claimable, history, branchNodes, joined, claimed, live,
     signedIn: await page.textContent('#wallet-state') }));
 } catch (error) {
   console.error(`dashboard check failed: ${error.message}`);

@@ -1,13 +1,19 @@
-// The Cotrain dashboard: a static page over the node's gateway API, polled every few seconds. No build step, no
+// The Cotrain dashboard: a static page over the node's gateway API, refreshed when the gateway's live updates
+// (server-sent events) say the chain changed, and polled every few seconds while they are down. No build step, no
 // dependencies: the charts are plain SVG, the wallet is whatever EIP-1193 provider the browser injects.
 'use strict';
 
 const POLL_MS = 3000;
+// While live updates flow, a slow poll only in case one was missed; a burst of updates costs one refresh
+const LIVE_POLL_MS = 30000;
+const LIVE_DEBOUNCE_MS = 300;
+const LIVE_KINDS = ['block', 'reorg', 'contribution', 'score', 'round', 'score-commit', 'model-commit'];
 const SVG = 'http://www.w3.org/2000/svg';
 const number = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
 const percent = new Intl.NumberFormat('en-US', { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 });
 
-const state = { model: null, network: null, blocks: [], wallet: null, token: null, timer: null };
+const state = { model: null, network: null, blocks: [], wallet: null, token: null, timer: null, live: false,
+  refreshing: false, stale: false };
 
 // ---- helpers ---------------------------------------------------------------------------------------------------
 
@@ -58,6 +64,8 @@ function fact(term, value, testId) {
 // ---- the network and the model ---------------------------------------------------------------------------------
 
 async function refresh() {
+  state.refreshing = true;
+  let read = false;
   try {
     const [network, totals, models] = await Promise.all([api('/network'), api('/network/totals'), api('/models')]);
     state.network = network;
@@ -76,13 +84,45 @@ async function refresh() {
     if (state.wallet) await renderWallet();
     await renderHistory();
     $('error').hidden = true;
+    read = true;
   } catch (error) {
     $('error').textContent = `Cannot read the network: ${error.message}. Retrying every ${POLL_MS / 1000} s.`;
     $('error').hidden = false;
   } finally {
+    state.refreshing = false;
     clearTimeout(state.timer); // one pending poll, even when a refresh was asked for between two polls
+    const delay = !read ? POLL_MS : state.stale ? LIVE_DEBOUNCE_MS : state.live ? LIVE_POLL_MS : POLL_MS;
+    state.timer = setTimeout(refresh, delay);
+    state.stale = false;
+  }
+}
+
+/** A live update arrived: refresh shortly, once for a burst, after the refresh in flight if there is one. */
+function requestRefresh() {
+  if (state.refreshing) {
+    state.stale = true;
+    return;
+  }
+  clearTimeout(state.timer);
+  state.timer = setTimeout(refresh, LIVE_DEBOUNCE_MS);
+}
+
+/** Follows the gateway's live updates; EventSource reconnects by itself, and polling stands in meanwhile. */
+function listen() {
+  if (typeof EventSource === 'undefined') return;
+  const source = new EventSource('/events');
+  source.addEventListener('open', () => setLive(true));
+  source.addEventListener('error', () => setLive(false));
+  for (const kind of LIVE_KINDS) source.addEventListener(kind, requestRefresh);
+}
+
+function setLive(live) {
+  if (state.live && !live && !state.refreshing) {
+    clearTimeout(state.timer);
     state.timer = setTimeout(refresh, POLL_MS);
   }
+  state.live = live;
+  $('live').textContent = live ? 'live' : `polling every ${POLL_MS / 1000} s`;
 }
 
 /** Remembers when each block was first seen, to turn blocks left into seconds. */
@@ -383,6 +423,7 @@ function start() {
       body: { address: state.wallet, manifest: $('manifest').value.trim(), kind: $('kind').value } })));
   });
   refresh();
+  listen();
 }
 
 document.addEventListener('DOMContentLoaded', start);

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.List;
 import org.web3j.protocol.Web3j;
 import org.web3j.protocol.core.Request;
+import org.web3j.protocol.core.Response;
 import org.web3j.protocol.core.methods.response.VoidResponse;
 import org.web3j.protocol.http.HttpService;
 
@@ -144,6 +145,41 @@ public final class AnvilNode implements AutoCloseable {
         }
         mine(1);
     }
+
+    /** @return an id to {@link #revert} to: the chain as it is now ({@code evm_snapshot}) */
+    public String snapshot() {
+        return call("evm_snapshot", List.of(), SnapshotId.class);
+    }
+
+    /**
+     * Drops every block mined since a snapshot, as a reorganisation would ({@code evm_revert}).
+     *
+     * @param snapshot what {@link #snapshot} returned; used up
+     */
+    public void revert(String snapshot) {
+        if (!call("evm_revert", List.of(snapshot), Reverted.class)) {
+            throw new IllegalStateException("evm_revert: no snapshot " + snapshot);
+        }
+    }
+
+    private <T, R extends Response<T>> T call(String method, List<?> params, Class<R> type) {
+        try {
+            R response = new Request<>(method, params, rpc, type).send();
+            if (response.hasError()) {
+                throw new IllegalStateException(
+                        method + ": " + response.getError().getMessage());
+            }
+            return response.getResult();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** {@code evm_snapshot}'s answer. */
+    public static final class SnapshotId extends Response<String> {}
+
+    /** {@code evm_revert}'s answer. */
+    public static final class Reverted extends Response<Boolean> {}
 
     /**
      * Mines until the latest block is {@code block} (nothing if it is already there or past it).

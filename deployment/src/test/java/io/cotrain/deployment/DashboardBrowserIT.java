@@ -79,6 +79,7 @@ class DashboardBrowserIT {
             System.out.println("dashboard check: " + output.strip());
             assertThat(browser.exitValue()).as("the browser check:%n%s", output).isZero();
             assertThat(output).contains("\"signedIn\":\"Signed in as " + checksummed(HONEST_CONTRIBUTOR) + " until");
+            assertThat(output).as("the page follows live updates").contains("\"live\":\"live\"");
             // a spilled-over round may still be committed while the browser looks: the graph shows what was there
             Matcher branchNodes = Pattern.compile("\"branchNodes\":(\\d+)").matcher(output);
             assertThat(branchNodes.find()).as("the branch graph was counted").isTrue();

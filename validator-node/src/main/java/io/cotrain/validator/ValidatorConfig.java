@@ -194,6 +194,18 @@ public interface ValidatorConfig {
         @WithDefault("30")
         int expensiveRequestsPerMinute();
 
+        /** Live update streams ({@code GET /events}) the gateway serves at once. */
+        @Positive(message = "(env COTRAIN_GATEWAY_MAX_EVENT_STREAMS) must be at least 1, got ${validatedValue}")
+        @WithDefault("256")
+        int maxEventStreams();
+
+        /** Live update streams one client (IP address) may hold at once. */
+        @Positive(
+                message =
+                        "(env COTRAIN_GATEWAY_MAX_EVENT_STREAMS_PER_CLIENT) must be at least 1, got ${validatedValue}")
+        @WithDefault("8")
+        int maxEventStreamsPerClient();
+
         /** How often the chain's events are read into the gateway's view of rounds, rewards and commits. */
         @DurationMin(
                 nanos = 0,

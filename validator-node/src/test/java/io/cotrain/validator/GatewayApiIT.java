@@ -364,6 +364,9 @@ class GatewayApiIT {
         BigInteger stakeBefore =
                 new BigInteger(given().get("/network/totals").jsonPath().getString("contributorStake"));
         long unknownTask = network.chain.models(ADMIN).modelCount().send().longValueExact() + 1;
+        // a live client follows the story as the gateway reads it from the chain
+        EventStream live = new EventStream(RestAssured.baseURI + ":" + RestAssured.port + "/events");
+        assertThat(live.status()).isEqualTo(200);
 
         // ---- sign in: the bearer token the contributor evaluates candidates with at the end
         String token = signIn(contributor);
@@ -575,11 +578,11 @@ class GatewayApiIT {
                         .extract()
                         .jsonPath()
                         .getMap("transactions[0]"));
-        Await.until(
-                "the claim in the history",
-                Duration.ofSeconds(20),
+        network.blocks.mineUntil( // the history has what is confirmed
                 () -> claimable.equals(
-                        given().get("/rewards/history/" + address).jsonPath().getString("claimed")));
+                        given().get("/rewards/history/" + address).jsonPath().getString("claimed")),
+                Duration.ofSeconds(20),
+                "the claim in the history");
         post("/rewards/claim", Map.of("address", address))
                 .then()
                 .statusCode(422)
@@ -601,6 +604,7 @@ class GatewayApiIT {
         JsonPath commits = given().get("/models/1/commits").jsonPath();
         assertThat(commits.getList("[" + commitsBefore + "].parents")).containsExactly(headBefore);
         assertThat(commits.getList("[" + commitsBefore + "].headOf")).containsExactly("main");
+        assertLiveUpdates(live, address, commits.getString("[" + commitsBefore + "].id"));
 
         // ---- evaluate with the token: the update aggregated into the head is the head now, so no change
         given().auth()
@@ -688,7 +692,8 @@ class GatewayApiIT {
                         "/training/join/{id}",
                         "/models/{id}/status",
                         "/models/{id}/evaluate",
-                        "/rewards/balance/{address}");
+                        "/rewards/balance/{address}",
+                        "/events");
         // the views as the protocol has them now: statuses with their meaning, unbonding and per-round submissions
         assertThat(document)
                 .contains("Unrewarded", "withdrawableStake", "lastRoundSubmissions", "neutralScore", "parameterVersion")
@@ -750,6 +755,47 @@ class GatewayApiIT {
     }
 
     // ---- helpers ----------------------------------------------------------------------------------------------
+
+    /** The live client saw the story: its contribution submitted and scored, its round finalized, its commit. */
+    private void assertLiveUpdates(EventStream live, String contributor, String commitId) throws Exception {
+        try (live) {
+            try {
+                network.blocks.mineUntil( // live updates come with confirmations
+                        () -> live.events().stream()
+                                .anyMatch(e -> e.name().equals("model-commit")
+                                        && e.data().path("commitId").asText().equals(commitId)),
+                        Duration.ofSeconds(20),
+                        "the story's commit as a live update");
+            } catch (AssertionError missing) {
+                throw new AssertionError(missing.getMessage() + "\nlive updates: " + live.events(), missing);
+            }
+            List<EventStream.Event> events = live.events();
+            assertThat(events.getFirst().name()).as("the first event, at once").isEqualTo("block");
+            EventStream.Event submitted = events.stream()
+                    .filter(e -> e.name().equals("contribution")
+                            && e.data().path("contributor").asText().equalsIgnoreCase(contributor))
+                    .findFirst()
+                    .orElseThrow(() -> new AssertionError("no contribution event: " + events));
+            assertThat(submitted.data().path("kind").asText()).isEqualTo("MODEL_UPDATE");
+            String id = submitted.data().path("id").asText();
+            String round = submitted.data().path("round").asText();
+            assertThat(events)
+                    .anySatisfy(e -> {
+                        assertThat(e.name()).isEqualTo("score");
+                        assertThat(e.data().path("id").asText()).isEqualTo(id);
+                        assertThat(e.data().path("status").asText()).isEqualTo("Accepted");
+                    })
+                    .anySatisfy(e -> {
+                        assertThat(e.name()).isEqualTo("round");
+                        assertThat(e.data().path("round").asText()).isEqualTo(round);
+                        assertThat(e.data().path("stage").asText()).isEqualTo("finalized");
+                    })
+                    .anySatisfy(e -> {
+                        assertThat(e.name()).isEqualTo("score-commit");
+                        assertThat(e.data().path("round").asText()).isEqualTo(round);
+                    });
+        }
+    }
 
     /** @return a bearer token for the wallet, signed in with its signature of the message the gateway prepared */
     private static String signIn(Credentials wallet) throws Exception {

@@ -9,6 +9,7 @@ import io.cotrain.validator.NodeSettings;
 import io.cotrain.validator.ValidatorConfig;
 import io.cotrain.validator.gateway.CandidateEvaluator;
 import io.cotrain.validator.gateway.LedgerIndex;
+import io.cotrain.validator.gateway.LiveStreams;
 import io.cotrain.validator.gateway.NetworkReader;
 import io.cotrain.validator.gateway.SealingCheck;
 import io.cotrain.validator.gateway.TransactionBuilder;
@@ -25,8 +26,8 @@ import org.web3j.protocol.Web3j;
 
 /**
  * The gateway's parts, built once from the node's settings and clients and produced as beans for the resources to
- * inject: the event index (refreshed on a schedule), the network reader, the transaction builder, the candidate
- * evaluator, the sealing check and the content store.
+ * inject: the event index (refreshed on a schedule) and its live streams, the network reader, the transaction
+ * builder, the candidate evaluator, the sealing check and the content store.
  */
 @Startup
 @ApplicationScoped
@@ -51,6 +52,7 @@ public class Gateway {
     @Inject
     IpfsClient ipfs;
 
+    private LiveStreams streams;
     private LedgerIndex ledger;
     private NetworkReader reader;
     private TransactionBuilder transactions;
@@ -61,7 +63,10 @@ public class Gateway {
 
     @PostConstruct
     void start() {
-        ledger = new LedgerIndex(web3j, settings.deployment(), config.maxBlocksPerQuery());
+        streams = new LiveStreams(
+                config.gateway().maxEventStreams(), config.gateway().maxEventStreamsPerClient());
+        ledger = new LedgerIndex(
+                web3j, settings.deployment(), config.maxBlocksPerQuery(), config.confirmations(), streams);
         reader = new NetworkReader(
                 web3j, settings.deployment(), ledger, id -> loop.flatMap(validator -> validator.evaluation(id)));
         transactions = new TransactionBuilder(web3j, settings.chainId(), settings.deployment());
@@ -96,6 +101,12 @@ public class Gateway {
     @Singleton
     LedgerIndex ledger() {
         return ledger;
+    }
+
+    @Produces
+    @Singleton
+    LiveStreams streams() {
+        return streams;
     }
 
     @Produces

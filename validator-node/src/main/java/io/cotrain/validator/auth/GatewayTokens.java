@@ -18,8 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.jboss.logging.Logger;
 
 /**
  * Issues and verifies the gateway's access tokens: short-lived JWTs (RS256) whose subject is a signed-in wallet
@@ -43,7 +42,7 @@ public class GatewayTokens {
     /** Where a node keeps its token signing key in its data directory, unless configured elsewhere. */
     public static final String KEY_FILE_NAME = "gateway-token-key.pem";
 
-    private static final Logger LOG = LoggerFactory.getLogger(GatewayTokens.class);
+    private static final Logger LOG = Logger.getLogger(GatewayTokens.class);
 
     private final KeyPair keys;
 
@@ -56,7 +55,7 @@ public class GatewayTokens {
             keys = config.gateway().tokenKeyFile().isPresent()
                     ? TokenSigningKey.load(file.get())
                     : TokenSigningKey.loadOrCreate(file.get());
-            LOG.info("access tokens signed with the key in {}", file.get());
+            LOG.infof("access tokens signed with the key in %s", file.get());
         } else {
             keys = TokenSigningKey.generate();
             LOG.warn("access tokens signed with a key in memory: a restart signs everyone out (set"

@@ -4,6 +4,8 @@ import io.cotrain.client.ChainUnavailableException;
 import io.cotrain.client.EventQuery;
 import io.cotrain.client.EventQueryException;
 import io.cotrain.client.EventReader;
+import io.cotrain.contracts.ContributionKind;
+import io.cotrain.contracts.ContributionStatus;
 import io.cotrain.contracts.DeploymentAddresses;
 import io.cotrain.contracts.generated.CotrainProtocol;
 import io.cotrain.contracts.generated.ModelRegistry;
@@ -19,9 +21,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import org.web3j.abi.EventEncoder;
 import org.web3j.abi.datatypes.Event;
 import org.web3j.protocol.Web3j;
+import org.web3j.protocol.core.DefaultBlockParameter;
+import org.web3j.protocol.core.methods.response.EthBlock;
 import org.web3j.protocol.core.methods.response.Log;
 import org.web3j.utils.Numeric;
 
@@ -29,10 +34,12 @@ import org.web3j.utils.Numeric;
  * What the Cotrain contracts' events say about contributions, rounds, rewards, slashes and branches, read block by
  * block from the deployment block on and kept in memory: the history the views of the contracts do not keep (which
  * contributions a round had, what each account earned and lost and when, how validators agreed). {@link #refresh}
- * reads the blocks mined since the last call; readers get immutable snapshots.
+ * reads the blocks mined since the last call; readers get immutable snapshots. Each event read, and each new block
+ * read up to, is also handed to a listener as a {@link LiveUpdate}, for the API's live clients.
  *
- * <p>The index follows the chain head without confirmations: on a chain that reorganises, a view may briefly show an
- * event that is then dropped; this gateway view is informational, the contracts remain the record.
+ * <p>Only blocks with the configured confirmations on top are read. A reorganisation deeper than that is detected at
+ * the next refresh (the last block read no longer has the hash it had) and the index is read again from the deployment
+ * block, with a {@link LiveUpdate.Kind#REORG} update, so that no event of a dropped block stays in the views.
  */
 public final class LedgerIndex {
     /** What happened to an account's tokens. */
@@ -140,16 +147,23 @@ public final class LedgerIndex {
             topic(CotrainProtocol.CONTRIBUTIONFINALIZED_EVENT), CotrainProtocol.CONTRIBUTIONFINALIZED_EVENT,
             topic(CotrainProtocol.VALIDATORSCORED_EVENT), CotrainProtocol.VALIDATORSCORED_EVENT,
             topic(CotrainProtocol.ROUNDFINALIZED_EVENT), CotrainProtocol.ROUNDFINALIZED_EVENT,
-            topic(CotrainProtocol.REWARDSCLAIMED_EVENT), CotrainProtocol.REWARDSCLAIMED_EVENT);
+            topic(CotrainProtocol.REWARDSCLAIMED_EVENT), CotrainProtocol.REWARDSCLAIMED_EVENT,
+            topic(CotrainProtocol.SCORESCOMMITTED_EVENT), CotrainProtocol.SCORESCOMMITTED_EVENT);
     private static final String VALIDATOR_SLASHED = topic(ValidatorRegistry.VALIDATORSLASHED_EVENT);
     private static final String BRANCH_CREATED = topic(ModelRegistry.BRANCHCREATED_EVENT);
+    private static final String COMMIT_RECORDED = topic(ModelRegistry.COMMITRECORDED_EVENT);
 
     private final Web3j web3j;
     private final DeploymentAddresses deployment;
     private final EventReader reader;
     private final EventQuery query;
+    private final Consumer<LiveUpdate> updates;
+    private final BigInteger confirmations;
 
     private BigInteger lastBlock;
+    /** The hash {@link #lastBlock} had when it was read; null before the first block is read. */
+    private String lastHash;
+
     private final TreeMap<BigInteger, Contribution> contributions = new TreeMap<>();
     private final TreeMap<BigInteger, Round> rounds = new TreeMap<>();
     private final Map<String, List<Entry>> entries = new HashMap<>();
@@ -159,23 +173,35 @@ public final class LedgerIndex {
      * @param web3j the chain
      * @param deployment the contracts, and the block to start reading at
      * @param maxBlocksPerQuery the widest eth_getLogs range
+     * @param confirmations blocks on top of a block before its events are read
+     * @param updates told of each event as it is read, and of each new last block, under the index's lock: it must
+     *     not block
      */
-    public LedgerIndex(Web3j web3j, DeploymentAddresses deployment, int maxBlocksPerQuery) {
+    public LedgerIndex(
+            Web3j web3j,
+            DeploymentAddresses deployment,
+            int maxBlocksPerQuery,
+            int confirmations,
+            Consumer<LiveUpdate> updates) {
         this.web3j = web3j;
         this.deployment = deployment;
+        this.updates = updates;
+        this.confirmations = BigInteger.valueOf(confirmations);
         this.reader = new EventReader(EventReader.of(web3j), maxBlocksPerQuery);
         List<Event> events = new ArrayList<>(PROTOCOL_EVENTS.values());
         events.add(ValidatorRegistry.VALIDATORSLASHED_EVENT);
         events.add(ModelRegistry.BRANCHCREATED_EVENT);
+        events.add(ModelRegistry.COMMITRECORDED_EVENT);
         this.query = EventQuery.of(
                 events, deployment.protocol(), deployment.validatorRegistry(), deployment.modelRegistry());
         this.lastBlock = deployment.deployBlock().subtract(BigInteger.ONE);
     }
 
     /**
-     * Reads the events of the blocks mined since the last refresh: all of them, or
+     * Reads the events of the blocks confirmed since the last refresh: all of them, or
      * {@link EventReader#PAGES_PER_CATCH_UP} pages' worth when it is far behind, so that the API's
-     * reads wait for one bounded refresh at most.
+     * reads wait for one bounded refresh at most. First, if the last block read is no longer on the chain, forgets
+     * everything read and starts again from the deployment block.
      *
      * @return the last block read
      * @throws ChainUnavailableException if the chain does not answer (nothing of the failed page is applied)
@@ -184,15 +210,47 @@ public final class LedgerIndex {
     public synchronized BigInteger refresh() {
         BigInteger latest;
         try {
-            latest = web3j.ethBlockNumber().send().getBlockNumber();
+            latest = web3j.ethBlockNumber().send().getBlockNumber().subtract(confirmations);
         } catch (IOException e) {
             throw new ChainUnavailableException("the chain does not answer: " + e.getMessage(), e);
         }
+        if (lastHash != null && !hashOf(lastBlock).equals(Optional.of(lastHash))) forget();
+        BigInteger before = lastBlock;
         reader.forEachPage(query, lastBlock.add(BigInteger.ONE), latest, EventReader.PAGES_PER_CATCH_UP, (to, logs) -> {
             for (Log log : logs) apply(log);
             lastBlock = to;
         });
+        if (!lastBlock.equals(before)) {
+            // read after the logs: a reorganisation in between is caught by the next refresh's check, unless it is
+            // undone before then
+            lastHash = hashOf(lastBlock).orElse(null);
+            updates.accept(new LiveUpdate(LiveUpdate.Kind.BLOCK, lastBlock, Map.of()));
+        }
         return lastBlock;
+    }
+
+    /** The chain dropped the last block read: everything read is forgotten, to be read again. */
+    private void forget() {
+        BigInteger dropped = lastBlock;
+        contributions.clear();
+        rounds.clear();
+        entries.clear();
+        branches.clear();
+        lastBlock = deployment.deployBlock().subtract(BigInteger.ONE);
+        lastHash = null;
+        updates.accept(new LiveUpdate(LiveUpdate.Kind.REORG, dropped, Map.of("rereadFrom", deployment.deployBlock())));
+    }
+
+    /** @return the hash of the chain's block {@code number}, empty when the chain is not that long (any more) */
+    private Optional<String> hashOf(BigInteger number) {
+        try {
+            EthBlock.Block block = web3j.ethGetBlockByNumber(DefaultBlockParameter.valueOf(number), false)
+                    .send()
+                    .getBlock();
+            return Optional.ofNullable(block).map(EthBlock.Block::getHash);
+        } catch (IOException e) {
+            throw new ChainUnavailableException("the chain does not answer: " + e.getMessage(), e);
+        }
     }
 
     /** @return the last block whose events are in the index */
@@ -256,6 +314,17 @@ public final class LedgerIndex {
             long modelId = event.modelId.longValueExact();
             branches.computeIfAbsent(modelId, id -> new ArrayList<>())
                     .add(new Branch(modelId, event.branchId, bytes32Name(event.name), event.fromCommit));
+        } else if (address.equalsIgnoreCase(deployment.modelRegistry()) && topic.equals(COMMIT_RECORDED)) {
+            var event = ModelRegistry.getCommitRecordedEventFromLog(log);
+            update(
+                    LiveUpdate.Kind.MODEL_COMMIT,
+                    log,
+                    Map.of(
+                            "modelId", event.modelId,
+                            "commitId", event.commitId,
+                            "branchId", event.branchId,
+                            "round", event.round,
+                            "accuracyPpm", event.accuracyPpm));
         }
     }
 
@@ -274,6 +343,15 @@ public final class LedgerIndex {
                             log.getBlockNumber(),
                             Optional.empty()));
             rounds.computeIfPresent(e.round, (key, round) -> withContribution(round, e.id));
+            update(
+                    LiveUpdate.Kind.CONTRIBUTION,
+                    log,
+                    Map.of(
+                            "id", e.id,
+                            "round", e.round,
+                            "taskId", e.taskId,
+                            "contributor", e.contributor,
+                            "kind", ContributionKind.of(e.kind).apiName()));
         } else if (event == CotrainProtocol.ROUNDOPENED_EVENT) {
             var e = CotrainProtocol.getRoundOpenedEventFromLog(log);
             List<BigInteger> ids = contributions.values().stream()
@@ -292,6 +370,15 @@ public final class LedgerIndex {
                             ids,
                             Optional.empty(),
                             List.of()));
+            update(
+                    LiveUpdate.Kind.ROUND,
+                    log,
+                    Map.of(
+                            "round", e.round,
+                            "stage", "opened",
+                            "submissionEndBlock", e.submissionEndBlock,
+                            "commitEndBlock", e.commitEndBlock,
+                            "revealEndBlock", e.revealEndBlock));
         } else if (event == CotrainProtocol.CONTRIBUTIONFINALIZED_EVENT) {
             var e = CotrainProtocol.getContributionFinalizedEventFromLog(log);
             Contribution submitted = contributions.get(e.id);
@@ -319,6 +406,14 @@ public final class LedgerIndex {
             if (e.slashed.signum() > 0) {
                 entry(submitted.contributor(), EntryType.CONTRIBUTION_SLASH, e.slashed, log, e.round, e.id);
             }
+            update(
+                    LiveUpdate.Kind.SCORE,
+                    log,
+                    Map.of(
+                            "id", e.id,
+                            "round", e.round,
+                            "consensusScore", e.consensusScore,
+                            "status", ContributionStatus.of(e.status).title()));
         } else if (event == CotrainProtocol.VALIDATORSCORED_EVENT) {
             var e = CotrainProtocol.getValidatorScoredEventFromLog(log);
             rounds.computeIfPresent(
@@ -334,9 +429,16 @@ public final class LedgerIndex {
         } else if (event == CotrainProtocol.ROUNDFINALIZED_EVENT) {
             var e = CotrainProtocol.getRoundFinalizedEventFromLog(log);
             rounds.computeIfPresent(e.round, (key, r) -> r.withQuorum(e.quorumReached));
+            update(
+                    LiveUpdate.Kind.ROUND,
+                    log,
+                    Map.of("round", e.round, "stage", "finalized", "quorumReached", e.quorumReached));
         } else if (event == CotrainProtocol.REWARDSCLAIMED_EVENT) {
             var e = CotrainProtocol.getRewardsClaimedEventFromLog(log);
             entry(e.account, EntryType.CLAIM, e.amount, log, null, null);
+        } else if (event == CotrainProtocol.SCORESCOMMITTED_EVENT) {
+            var e = CotrainProtocol.getScoresCommittedEventFromLog(log);
+            update(LiveUpdate.Kind.SCORE_COMMIT, log, Map.of("round", e.round, "validator", e.validator));
         }
     }
 
@@ -371,6 +473,10 @@ public final class LedgerIndex {
             String account, EntryType type, BigInteger amount, Log log, BigInteger round, BigInteger contributionId) {
         entries.computeIfAbsent(account.toLowerCase(Locale.ROOT), a -> new ArrayList<>())
                 .add(new Entry(type, amount, log.getBlockNumber(), round, contributionId));
+    }
+
+    private void update(LiveUpdate.Kind kind, Log log, Map<String, Object> facts) {
+        updates.accept(new LiveUpdate(kind, log.getBlockNumber(), facts));
     }
 
     private static String bytes32Name(byte[] name) {

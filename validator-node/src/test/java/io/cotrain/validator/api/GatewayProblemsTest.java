@@ -10,6 +10,7 @@ import io.cotrain.validator.gateway.InvalidInputException;
 import io.cotrain.validator.gateway.NothingToClaimException;
 import io.cotrain.validator.gateway.TaskNotHeldException;
 import io.cotrain.validator.gateway.TemporarilyUnavailableException;
+import io.cotrain.validator.gateway.TooManyStreamsException;
 import io.cotrain.validator.gateway.UnknownTaskException;
 import io.cotrain.validator.gateway.UnusableContentException;
 import jakarta.ws.rs.core.Response;
@@ -32,6 +33,7 @@ class GatewayProblemsTest {
                 new TaskNotHeldException(2, List.of(1L)), 409,
                 new UnusableContentException(cid, "the base model is not a model of the schema"), 422,
                 new NothingToClaimException("0xA1"), 422,
+                new TooManyStreamsException("this client holds 4 live streams"), 429,
                 new TemporarilyUnavailableException("the node is stopping"), 503);
 
         statuses.forEach((failure, status) -> assertThat(GatewayProblems.status(failure))

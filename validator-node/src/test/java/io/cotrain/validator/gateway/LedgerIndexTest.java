@@ -36,6 +36,7 @@ class LedgerIndexTest {
     private static final String VALIDATOR = "0x00000000000000000000000000000000000000c1";
     private static final int UNREWARDED = 5;
 
+    private final List<LiveUpdate> updates = new ArrayList<>();
     private final LedgerIndex ledger = new LedgerIndex(
             null,
             new DeploymentAddresses(
@@ -50,7 +51,9 @@ class LedgerIndexTest {
                     address(7),
                     null,
                     BigInteger.ONE),
-            1_000);
+            1_000,
+            0,
+            updates::add);
 
     @Test
     void aRoundOpensWithItsParameterVersionAndSettlesAcceptedAndUnrewardedContributions() {
@@ -130,6 +133,23 @@ class LedgerIndexTest {
             assertThat(v.agreements()).isEqualTo(2);
             assertThat(v.reward()).isEqualTo(2);
         });
+        assertThat(updates)
+                .as("live updates, in chain order")
+                .extracting(u -> u.kind().wireName() + "@" + u.block())
+                .containsExactly(
+                        "round@10", "contribution@11", "contribution@11", "score@150", "score@150", "round@150");
+        assertThat(updates.get(1).facts())
+                .containsEntry("id", BigInteger.ONE)
+                .containsEntry("round", BigInteger.valueOf(3))
+                .containsEntry("taskId", BigInteger.valueOf(7))
+                .containsEntry("kind", "MODEL_UPDATE");
+        assertThat(updates.get(4).facts())
+                .containsEntry("id", BigInteger.TWO)
+                .containsEntry("consensusScore", BigInteger.valueOf(45))
+                .containsEntry("status", "Unrewarded");
+        assertThat(updates.getLast().facts())
+                .containsEntry("stage", "finalized")
+                .containsEntry("quorumReached", true);
         // an unrewarded contribution changes nothing in its contributor's tokens: no reward, no slash
         assertThat(ledger.entries(BOB)).isEmpty();
         assertThat(ledger.entries(ALICE)).singleElement().satisfies(entry -> {

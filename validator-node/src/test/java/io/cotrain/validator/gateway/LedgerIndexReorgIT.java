@@ -1,0 +1,81 @@
+package io.cotrain.validator.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cotrain.contracts.ContributionKind;
+import io.cotrain.contracts.generated.CotrainProtocol;
+import io.cotrain.contracts.testing.AnvilExtension;
+import io.cotrain.contracts.testing.AnvilNode;
+import io.cotrain.contracts.testing.DevAccounts;
+import io.cotrain.contracts.testing.TestNetwork;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.web3j.crypto.Credentials;
+
+/**
+ * The gateway's event index on a real anvil chain that reorganises: only confirmed blocks are read, and the events of
+ * blocks the chain drops leave the index.
+ */
+@ExtendWith(AnvilExtension.class)
+class LedgerIndexReorgIT {
+    private static final int CONFIRMATIONS = 2;
+
+    @Test
+    void onlyConfirmedBlocksAreRead_andADroppedBlocksEventsLeaveTheIndex(AnvilNode anvil) throws Exception {
+        TestNetwork network = TestNetwork.builder(anvil)
+                .admin(DevAccounts.account(0))
+                .rewardPool(1_000)
+                .validators(List.of(DevAccounts.account(1)))
+                .build();
+        BigInteger task = network.registerTask("reorganised").id();
+        Credentials contributor = network.newContributor(100);
+        Credentials kept = network.newContributor(100);
+        BigInteger keptId = CotrainProtocol.getContributionSubmittedEvents(network.chain()
+                        .protocol(kept)
+                        .submitContribution(ContributionKind.MODEL_UPDATE.onChain(), sha256("kept update"), task)
+                        .send())
+                .getFirst()
+                .id;
+        List<LiveUpdate> updates = new CopyOnWriteArrayList<>();
+        LedgerIndex index = new LedgerIndex(anvil.web3j(), network.addresses(), 1_000, CONFIRMATIONS, updates::add);
+        index.refresh();
+
+        String beforeSubmission = anvil.snapshot();
+        var receipt = network.chain()
+                .protocol(contributor)
+                .submitContribution(ContributionKind.MODEL_UPDATE.onChain(), sha256("dropped update"), task)
+                .send();
+        BigInteger id = CotrainProtocol.getContributionSubmittedEvents(receipt).getFirst().id;
+        index.refresh();
+        assertThat(index.contribution(id))
+                .as("its block has no confirmation yet")
+                .isEmpty();
+        anvil.mine(CONFIRMATIONS);
+        index.refresh();
+        assertThat(index.contribution(id)).as("confirmed").isPresent();
+        assertThat(index.contributionsOf(task.longValueExact())).hasSize(2);
+
+        anvil.revert(beforeSubmission);
+        anvil.mine(CONFIRMATIONS + 3); // a longer chain without the submission
+        BigInteger indexed = index.refresh();
+
+        assertThat(index.contribution(id)).as("a dropped block's event").isEmpty();
+        assertThat(index.contributionsOf(task.longValueExact()))
+                .as("what the new chain still holds, read again")
+                .extracting(LedgerIndex.Contribution::id)
+                .containsExactly(keptId);
+        assertThat(indexed).isEqualTo(anvil.blockNumber().subtract(BigInteger.valueOf(CONFIRMATIONS)));
+        assertThat(updates)
+                .extracting(update -> update.kind())
+                .containsSubsequence(LiveUpdate.Kind.CONTRIBUTION, LiveUpdate.Kind.REORG);
+    }
+
+    private static byte[] sha256(String text) throws Exception {
+        return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+    }
+}

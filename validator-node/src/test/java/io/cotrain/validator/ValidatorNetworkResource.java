@@ -33,6 +33,9 @@ public class ValidatorNetworkResource implements QuarkusTestResourceLifecycleMan
     static final String DEPLOYMENT_FILE = "validator-it.deployment-file";
     static final String IPFS_API_URL = "validator-it.ipfs-api-url";
 
+    /** The gateway's budget of expensive calls per client and minute in these tests. */
+    static final int EXPENSIVE_REQUESTS_PER_MINUTE = 60;
+
     private AnvilNode anvil;
     private IpfsNode ipfs;
 
@@ -83,7 +86,8 @@ public class ValidatorNetworkResource implements QuarkusTestResourceLifecycleMan
             config.put("cotrain.first-tick-delay", "0s");
             config.put("cotrain.receipt-timeout", "30s");
             config.put("cotrain.priority-fee-wei", "1");
-            config.put("cotrain.gateway.expensive-requests-per-minute", "60");
+            config.put(
+                    "cotrain.gateway.expensive-requests-per-minute", Integer.toString(EXPENSIVE_REQUESTS_PER_MINUTE));
             // the test reads where the network is from system properties: it may run in another class loader than this
             System.setProperty(RPC_URL, anvil.rpcUrl());
             System.setProperty(CHAIN_ID, Long.toString(anvil.chainId()));

@@ -43,12 +43,9 @@ public class EventsResource {
                     + " as JSON. A client that falls far behind has its stream ended: reconnect, read the API again."
                     + " 429 past the streams a client may hold")
     public Multi<OutboundSseEvent> events(@Context Sse sse) {
-        // by address: a browser's EventSource sends no bearer token
-        Multi<LiveUpdate> live = streams.open("ip:" + request.remoteAddress().hostAddress());
         LiveUpdate now = new LiveUpdate(LiveUpdate.Kind.BLOCK, ledger.lastBlock(), Map.of());
-        return Multi.createBy()
-                .concatenating()
-                .streams(Multi.createFrom().item(now), live)
+        // by address: a browser's EventSource sends no bearer token
+        return streams.open("ip:" + request.remoteAddress().hostAddress(), now)
                 .map(update -> sse.newEventBuilder()
                         .name(update.kind().wireName())
                         .mediaType(MediaType.APPLICATION_JSON_TYPE)

@@ -5,12 +5,14 @@ import java.io.StringReader;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -75,8 +77,9 @@ public final class TokenSigningKey {
     }
 
     /**
-     * @param file where the node keeps its key: read if it exists, else made (RSA {@value #MINIMUM_BITS}) and written
-     *     readable by its owner only, atomically, so that two nodes starting on one file end up with the same key
+     * @param file where the node keeps its key: read if it exists, else made (RSA {@value #MINIMUM_BITS}), written
+     *     readable by its owner only and synced, then published with a hard link, which fails if another start
+     *     published first: two starts on one file end up with the same key, and a crash leaves no half-written key
      * @return the key pair the file holds
      */
     public static KeyPair loadOrCreate(Path file) {
@@ -86,9 +89,12 @@ public final class TokenSigningKey {
             Path temporary = Files.createTempFile(file.toAbsolutePath().getParent(), ".token-key-", ".tmp");
             try {
                 restrictToOwner(temporary);
-                Files.writeString(temporary, encode(keys), StandardCharsets.US_ASCII);
+                try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
+                    channel.write(ByteBuffer.wrap(encode(keys).getBytes(StandardCharsets.US_ASCII)));
+                    channel.force(true);
+                }
                 try {
-                    Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE);
+                    Files.createLink(file, temporary);
                 } catch (FileAlreadyExistsException lostTheRace) {
                     return load(file);
                 }

@@ -160,7 +160,8 @@ public final class LedgerIndex {
     private final Consumer<LiveUpdate> updates;
     private final BigInteger confirmations;
 
-    private BigInteger lastBlock;
+    /** Read without the lock by {@link #lastBlock()}, which may run on an event loop thread while a refresh waits. */
+    private volatile BigInteger lastBlock;
     /** The hash {@link #lastBlock} had when it was read; null before the first block is read. */
     private String lastHash;
 
@@ -217,15 +218,15 @@ public final class LedgerIndex {
         if (lastHash != null && !hashOf(lastBlock).equals(Optional.of(lastHash))) forget();
         BigInteger before = lastBlock;
         reader.forEachPage(query, lastBlock.add(BigInteger.ONE), latest, EventReader.PAGES_PER_CATCH_UP, (to, logs) -> {
+            // the page's hash before any of its logs is applied: a failure leaves the index at the page before.
+            // Read after the logs, it misses a reorganisation deeper than the confirmations within that instant
+            String hash =
+                    hashOf(to).orElseThrow(() -> new ChainUnavailableException("block " + to + " vanished", null));
             for (Log log : logs) apply(log);
             lastBlock = to;
+            lastHash = hash;
         });
-        if (!lastBlock.equals(before)) {
-            // read after the logs: a reorganisation in between is caught by the next refresh's check, unless it is
-            // undone before then
-            lastHash = hashOf(lastBlock).orElse(null);
-            updates.accept(new LiveUpdate(LiveUpdate.Kind.BLOCK, lastBlock, Map.of()));
-        }
+        if (!lastBlock.equals(before)) updates.accept(new LiveUpdate(LiveUpdate.Kind.BLOCK, lastBlock, Map.of()));
         return lastBlock;
     }
 
@@ -254,7 +255,7 @@ public final class LedgerIndex {
     }
 
     /** @return the last block whose events are in the index */
-    public synchronized BigInteger lastBlock() {
+    public BigInteger lastBlock() {
         return lastBlock;
     }
 

@@ -42,11 +42,12 @@ public final class LiveStreams implements Consumer<LiveUpdate> {
 
     /**
      * @param client who asks: the address it connects from
-     * @return the updates from the subscription on; the stream's slot is freed when it ends, fails (too far behind)
-     *     or is cancelled
+     * @param first what the stream starts with, at once
+     * @return {@code first}, then the updates from then on; the stream's slot is freed when the stream ends, fails
+     *     (too far behind) or is cancelled, whenever that happens
      * @throws TooManyStreamsException when the client, or the gateway, holds as many streams as it may
      */
-    public synchronized Multi<LiveUpdate> open(String client) {
+    public synchronized Multi<LiveUpdate> open(String client, LiveUpdate first) {
         int held = perClient.getOrDefault(client, 0);
         if (held >= maxStreamsPerClient) {
             throw new TooManyStreamsException("this client holds " + held + " live streams, the most one client may"
@@ -59,9 +60,14 @@ public final class LiveStreams implements Consumer<LiveUpdate> {
         perClient.merge(client, 1, Integer::sum);
         open++;
         AtomicBoolean released = new AtomicBoolean();
-        return processor.onOverflow().buffer(BUFFER).onTermination().invoke(() -> {
-            if (released.compareAndSet(false, true)) release(client);
-        });
+        // merged, not concatenated: the updates are followed from the subscription on, not from the first's delivery
+        return Multi.createBy()
+                .merging()
+                .streams(Multi.createFrom().item(first), processor.onOverflow().buffer(BUFFER))
+                .onTermination()
+                .invoke(() -> {
+                    if (released.compareAndSet(false, true)) release(client);
+                });
     }
 
     /** @return the streams open now */

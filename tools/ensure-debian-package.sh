@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # ensure-debian-package.sh PROGRAM PACKAGE: installs Debian's PACKAGE unless PROGRAM (a path, or a command on PATH)
 # is already there. .ci/run uses it for what the build runs but npm and Maven cannot install: chromium for the
-# dashboard's browser test (playwright-core never downloads a browser of its own), shellcheck for the style gate.
+# dashboard's browser test (playwright-core never downloads a browser of its own), shellcheck for the style gate,
+# postgresql for the gateway index's tests.
 # Needs root and Debian's package registry when the package is missing.
 set -euo pipefail
 program="$1" package="$2"

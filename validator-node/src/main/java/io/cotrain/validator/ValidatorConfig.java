@@ -10,6 +10,7 @@ import jakarta.validation.ConstraintValidator;
 import jakarta.validation.ConstraintValidatorContext;
 import jakarta.validation.Payload;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Positive;
 import jakarta.validation.constraints.PositiveOrZero;
 import java.lang.annotation.ElementType;
@@ -24,7 +25,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.regex.Pattern;
 import org.hibernate.validator.constraints.Range;
 import org.hibernate.validator.constraints.time.DurationMin;
 import org.hibernate.validator.constraintvalidation.HibernateConstraintValidatorContext;
@@ -205,6 +205,25 @@ public interface ValidatorConfig {
                         "(env COTRAIN_GATEWAY_MAX_EVENT_STREAMS_PER_CLIENT) must be at least 1, got ${validatedValue}")
         @WithDefault("8")
         int maxEventStreamsPerClient();
+
+        /**
+         * The JDBC URL of the database the gateway's event index is kept in: {@code jdbc:postgresql://host/db} for
+         * PostgreSQL, or a {@code jdbc:h2:} URL. Unset: an H2 file ({@code ledger-index.mv.db}) in the data directory,
+         * or memory on a node without one. Each gateway node needs its own database.
+         */
+        Optional<
+                        @Pattern(
+                                regexp = "jdbc:(postgresql|h2):.+",
+                                // not the value: a URL may hold a password
+                                message = "(env COTRAIN_GATEWAY_INDEX_URL) must be a jdbc:postgresql: or jdbc:h2: URL")
+                        String>
+                indexUrl();
+
+        /** The PostgreSQL account of {@link #indexUrl()}, if the server asks for one. */
+        Optional<String> indexUsername();
+
+        /** Its password: set it in the environment ({@code COTRAIN_GATEWAY_INDEX_PASSWORD}). */
+        Optional<String> indexPassword();
 
         /** How often the chain's events are read into the gateway's view of rounds, rewards and commits. */
         @DurationMin(
@@ -408,7 +427,7 @@ public interface ValidatorConfig {
 
         final class Check implements ConstraintValidator<ValidatingNodeComplete, ValidatorConfig> {
             private static final String VALIDATING = "validation is on (COTRAIN_VALIDATION_ENABLED): ";
-            private static final Pattern PRIVATE_KEY = Pattern.compile("(0x)?[0-9a-fA-F]{64}");
+            private static final String PRIVATE_KEY = "(0x)?[0-9a-fA-F]{64}";
 
             @Override
             public boolean isValid(ValidatorConfig config, ConstraintValidatorContext context) {
@@ -434,7 +453,7 @@ public interface ValidatorConfig {
                 }
                 if (privateKey.isPresent()) {
                     // the message never echoes the key
-                    return PRIVATE_KEY.matcher(privateKey.get().strip()).matches()
+                    return privateKey.get().strip().matches(PRIVATE_KEY)
                             || violation(
                                     context,
                                     "cotrain.key.private-key (env COTRAIN_KEY_PRIVATE_KEY) is not a 32-byte hex "

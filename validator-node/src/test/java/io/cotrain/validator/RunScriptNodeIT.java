@@ -3,11 +3,13 @@ package io.cotrain.validator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cotrain.contracts.DeploymentAddresses;
 import io.cotrain.testing.Await;
 import io.cotrain.testing.LocalProcesses;
 import io.cotrain.validator.auth.GatewayTokens;
 import io.cotrain.validator.auth.PersonalSign;
 import io.cotrain.validator.auth.TokenSigningKey;
+import io.cotrain.validator.gateway.IndexDatabases;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -21,6 +23,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -69,6 +73,9 @@ class RunScriptNodeIT {
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(tokenKey)))
                     .as("the token signing key made in the data directory, for its owner only")
                     .isEqualTo("rw-------");
+            assertThat(Path.of(settings.get("cotrain.data-directory")).resolve("ledger-index.mv.db"))
+                    .as("the event index, an H2 file in the data directory")
+                    .isNotEmptyFile();
             assertThat(Files.readString(node.log()))
                     .contains("validator node started")
                     .contains("validator node stopped")
@@ -78,12 +85,7 @@ class RunScriptNodeIT {
 
     @Test
     void aPureGatewayServesTheApiAndTheDashboardWithoutKeyTasksOrDataDirectory() throws Exception {
-        Map<String, String> env = new HashMap<>();
-        for (String property :
-                List.of("cotrain.rpc-url", "cotrain.chain-id", "cotrain.deployment-file", "cotrain.ipfs.api-url")) {
-            env.put(NodeSettings.envName(property), settings.get(property));
-        }
-        env.put("COTRAIN_VALIDATION_ENABLED", "false");
+        Map<String, String> env = pureGateway();
         try (RunningNode node = start(env)) {
             assertThat(body(node.base() + "/network"))
                     .contains("\"validating\":false")
@@ -107,12 +109,7 @@ class RunScriptNodeIT {
         Path keyFile =
                 Files.createTempDirectory(Path.of("target"), "token-key-").resolve("token-key.pem");
         TokenSigningKey.loadOrCreate(keyFile);
-        Map<String, String> env = new HashMap<>();
-        for (String property :
-                List.of("cotrain.rpc-url", "cotrain.chain-id", "cotrain.deployment-file", "cotrain.ipfs.api-url")) {
-            env.put(NodeSettings.envName(property), settings.get(property));
-        }
-        env.put("COTRAIN_VALIDATION_ENABLED", "false");
+        Map<String, String> env = pureGateway();
         Map<String, String> sharing = new HashMap<>(env);
         sharing.put("COTRAIN_GATEWAY_TOKEN_KEY_FILE", keyFile.toAbsolutePath().toString());
 
@@ -133,6 +130,52 @@ class RunScriptNodeIT {
                     .isEqualTo(401);
             assertThat(Files.readString(stranger.log())).contains("a restart signs everyone out");
         }
+    }
+
+    /**
+     * A gateway given a PostgreSQL database keeps its event index there: killed (SIGKILL) and started again, it
+     * resumes from the block it had read instead of reading the chain from the deployment block.
+     */
+    @Test
+    void aGatewayKeepsItsIndexInPostgresqlAndResumesFromItsCheckpointAfterBeingKilled() throws Exception {
+        Map<String, String> env = pureGateway();
+        env.put("COTRAIN_GATEWAY_INDEX_URL", IndexDatabases.postgresqlUrl());
+        long deployBlock = DeploymentAddresses.read(Path.of(settings.get("cotrain.deployment-file")))
+                .deployBlock()
+                .longValueExact();
+        long indexed;
+        try (RunningNode first = start(env)) {
+            Await.until(
+                    "the index reads the chain",
+                    Duration.ofSeconds(30),
+                    Await.POLL,
+                    () -> indexedBlock(first) >= deployBlock,
+                    () -> output(first.log()));
+            indexed = indexedBlock(first);
+            assertThat(Files.readString(first.log())).contains("event index (index-postgresql) reads the chain from");
+        } // killed
+        try (RunningNode restarted = start(env)) {
+            assertThat(indexedBlock(restarted)).isGreaterThanOrEqualTo(indexed);
+            Matcher resumed = Pattern.compile("event index \\(index-postgresql\\) resumes after block (\\d+)")
+                    .matcher(Files.readString(restarted.log()));
+            assertThat(resumed.find()).as(output(restarted.log())).isTrue();
+            assertThat(Long.parseLong(resumed.group(1))).isGreaterThanOrEqualTo(indexed);
+        }
+    }
+
+    private long indexedBlock(RunningNode node) throws Exception {
+        return Long.parseLong(field(body(node.base() + "/network"), "indexedBlock"));
+    }
+
+    /** @return the environment of a pure gateway on the test network: no key, no tasks, no data directory */
+    private Map<String, String> pureGateway() {
+        Map<String, String> env = new HashMap<>();
+        for (String property :
+                List.of("cotrain.rpc-url", "cotrain.chain-id", "cotrain.deployment-file", "cotrain.ipfs.api-url")) {
+            env.put(NodeSettings.envName(property), settings.get(property));
+        }
+        env.put("COTRAIN_VALIDATION_ENABLED", "false");
+        return env;
     }
 
     /** @return a bearer token for the wallet, signed in as its wallet would */

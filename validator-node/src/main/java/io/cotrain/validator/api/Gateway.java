@@ -1,5 +1,6 @@
 package io.cotrain.validator.api;
 
+import io.agroal.api.AgroalDataSource;
 import io.cotrain.client.ReadOnlyContracts;
 import io.cotrain.ipfs.ContentStore;
 import io.cotrain.ipfs.IpfsClient;
@@ -9,25 +10,31 @@ import io.cotrain.validator.NodeSettings;
 import io.cotrain.validator.ValidatorConfig;
 import io.cotrain.validator.gateway.CandidateEvaluator;
 import io.cotrain.validator.gateway.LedgerIndex;
+import io.cotrain.validator.gateway.LedgerStore;
 import io.cotrain.validator.gateway.LiveStreams;
 import io.cotrain.validator.gateway.NetworkReader;
 import io.cotrain.validator.gateway.SealingCheck;
 import io.cotrain.validator.gateway.TransactionBuilder;
+import io.quarkus.agroal.DataSource;
 import io.quarkus.runtime.Startup;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import java.math.BigInteger;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 import org.web3j.protocol.Web3j;
 
 /**
  * The gateway's parts, built once from the node's settings and clients and produced as beans for the resources to
- * inject: the event index (refreshed on a schedule) and its live streams, the network reader, the transaction
- * builder, the candidate evaluator, the sealing check and the content store.
+ * inject: the event index (refreshed on a schedule, kept in the {@link IndexDatabase}) and its live streams, the
+ * network reader, the transaction builder, the candidate evaluator, the sealing check and the content store.
  */
 @Startup
 @ApplicationScoped
@@ -52,6 +59,10 @@ public class Gateway {
     @Inject
     IpfsClient ipfs;
 
+    @Inject
+    @Any
+    Instance<AgroalDataSource> dataSources;
+
     private LiveStreams streams;
     private LedgerIndex ledger;
     private NetworkReader reader;
@@ -65,8 +76,25 @@ public class Gateway {
     void start() {
         streams = new LiveStreams(
                 config.gateway().maxEventStreams(), config.gateway().maxEventStreamsPerClient());
+        IndexDatabase database = IndexDatabase.choose(config.gateway().indexUrl(), config.dataDirectory())
+                .orElseThrow(); // the configuration's validation refuses other URLs before the gateway starts
         ledger = new LedgerIndex(
-                web3j, settings.deployment(), config.maxBlocksPerQuery(), config.confirmations(), streams);
+                web3j,
+                settings.deployment(),
+                new LedgerStore(dataSources
+                        .select(new DataSource.DataSourceLiteral(database.datasource()))
+                        .get()),
+                config.maxBlocksPerQuery(),
+                config.confirmations(),
+                streams);
+        BigInteger deployBlock = settings.deployment().deployBlock();
+        if (ledger.lastBlock().compareTo(deployBlock) < 0) {
+            LOG.infof(
+                    "the gateway's event index (%s) reads the chain from block %s", database.datasource(), deployBlock);
+        } else {
+            LOG.infof(
+                    "the gateway's event index (%s) resumes after block %s", database.datasource(), ledger.lastBlock());
+        }
         reader = new NetworkReader(
                 web3j, settings.deployment(), ledger, id -> loop.flatMap(validator -> validator.evaluation(id)));
         transactions = new TransactionBuilder(web3j, settings.chainId(), settings.deployment());
@@ -84,6 +112,7 @@ public class Gateway {
     @Scheduled(
             every = "${cotrain.gateway.refresh-interval}",
             delay = 1,
+            delayUnit = TimeUnit.SECONDS,
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void refresh() {
         try {

@@ -18,4 +18,8 @@ public abstract sealed class GatewayException extends RuntimeException
     GatewayException(String message) {
         super(message);
     }
+
+    GatewayException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

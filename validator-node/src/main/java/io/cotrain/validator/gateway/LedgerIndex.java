@@ -13,14 +13,11 @@ import io.cotrain.contracts.generated.ValidatorRegistry;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.function.Consumer;
 import org.web3j.abi.EventEncoder;
 import org.web3j.abi.datatypes.Event;
@@ -32,14 +29,16 @@ import org.web3j.utils.Numeric;
 
 /**
  * What the Cotrain contracts' events say about contributions, rounds, rewards, slashes and branches, read block by
- * block from the deployment block on and kept in memory: the history the views of the contracts do not keep (which
- * contributions a round had, what each account earned and lost and when, how validators agreed). {@link #refresh}
- * reads the blocks mined since the last call; readers get immutable snapshots. Each event read, and each new block
- * read up to, is also handed to a listener as a {@link LiveUpdate}, for the API's live clients.
+ * block from the deployment block on into a {@link LedgerStore}: the history the views of the contracts do not keep
+ * (which contributions a round had, what each account earned and lost and when, how validators agreed).
+ * {@link #refresh} reads the blocks mined since the last call, each page in one transaction with its last block, so a
+ * restarted gateway resumes from its checkpoint. Each event read, and each new block read up to, is also handed to a
+ * listener as a {@link LiveUpdate} once its page is stored, for the API's live clients.
  *
  * <p>Only blocks with the configured confirmations on top are read. A reorganisation deeper than that is detected at
- * the next refresh (the last block read no longer has the hash it had) and the index is read again from the deployment
- * block, with a {@link LiveUpdate.Kind#REORG} update, so that no event of a dropped block stays in the views.
+ * the next refresh (the checkpoint block no longer has the hash it had): the index rolls back to the newest page end
+ * still on the chain, the fork point, with a {@link LiveUpdate.Kind#REORG} update, and reads on from there, so that no
+ * event of a dropped block stays in the views and none is read twice.
  */
 public final class LedgerIndex {
     /** What happened to an account's tokens. */
@@ -107,19 +106,6 @@ public final class LedgerIndex {
                     validators);
         }
 
-        Round withQuorum(boolean reached) {
-            return new Round(
-                    round,
-                    submissionEndBlock,
-                    commitEndBlock,
-                    revealEndBlock,
-                    expectedValidators,
-                    parameterVersion,
-                    contributionIds,
-                    Optional.of(reached),
-                    validators);
-        }
-
         Round withValidators(List<ValidatorOutcome> outcomes) {
             return new Round(
                     round,
@@ -155,6 +141,7 @@ public final class LedgerIndex {
 
     private final Web3j web3j;
     private final DeploymentAddresses deployment;
+    private final LedgerStore store;
     private final EventReader reader;
     private final EventQuery query;
     private final Consumer<LiveUpdate> updates;
@@ -162,30 +149,26 @@ public final class LedgerIndex {
 
     /** Read without the lock by {@link #lastBlock()}, which may run on an event loop thread while a refresh waits. */
     private volatile BigInteger lastBlock;
-    /** The hash {@link #lastBlock} had when it was read; null before the first block is read. */
-    private String lastHash;
-
-    private final TreeMap<BigInteger, Contribution> contributions = new TreeMap<>();
-    private final TreeMap<BigInteger, Round> rounds = new TreeMap<>();
-    private final Map<String, List<Entry>> entries = new HashMap<>();
-    private final Map<Long, List<Branch>> branches = new HashMap<>();
 
     /**
      * @param web3j the chain
      * @param deployment the contracts, and the block to start reading at
+     * @param store where the events read are kept; emptied first if it holds another deployment's
      * @param maxBlocksPerQuery the widest eth_getLogs range
      * @param confirmations blocks on top of a block before its events are read
-     * @param updates told of each event as it is read, and of each new last block, under the index's lock: it must
-     *     not block
+     * @param updates told of each event once its page is stored, and of each new last block, under the index's lock:
+     *     it must not block
      */
     public LedgerIndex(
             Web3j web3j,
             DeploymentAddresses deployment,
+            LedgerStore store,
             int maxBlocksPerQuery,
             int confirmations,
             Consumer<LiveUpdate> updates) {
         this.web3j = web3j;
         this.deployment = deployment;
+        this.store = store;
         this.updates = updates;
         this.confirmations = BigInteger.valueOf(confirmations);
         this.reader = new EventReader(EventReader.of(web3j), maxBlocksPerQuery);
@@ -195,17 +178,26 @@ public final class LedgerIndex {
         events.add(ModelRegistry.COMMITRECORDED_EVENT);
         this.query = EventQuery.of(
                 events, deployment.protocol(), deployment.validatorRegistry(), deployment.modelRegistry());
-        this.lastBlock = deployment.deployBlock().subtract(BigInteger.ONE);
+        store.claimFor(deployment);
+        this.lastBlock = store.recentBlocks().stream()
+                .findFirst()
+                .map(LedgerStore.IndexedBlock::number)
+                .orElse(beforeDeployment());
+    }
+
+    private BigInteger beforeDeployment() {
+        return deployment.deployBlock().subtract(BigInteger.ONE);
     }
 
     /**
      * Reads the events of the blocks confirmed since the last refresh: all of them, or
      * {@link EventReader#PAGES_PER_CATCH_UP} pages' worth when it is far behind, so that the API's
-     * reads wait for one bounded refresh at most. First, if the last block read is no longer on the chain, forgets
-     * everything read and starts again from the deployment block.
+     * reads wait for one bounded refresh at most. First, if the checkpoint block is no longer on the chain, rolls
+     * the index back to the fork point.
      *
      * @return the last block read
-     * @throws ChainUnavailableException if the chain does not answer (nothing of the failed page is applied)
+     * @throws ChainUnavailableException if the chain does not answer (nothing of the failed page is stored)
+     * @throws TemporarilyUnavailableException if the database does not answer (idem)
      * @throws EventQueryException if the endpoint refuses the log query even for one block
      */
     public synchronized BigInteger refresh() {
@@ -215,31 +207,45 @@ public final class LedgerIndex {
         } catch (IOException e) {
             throw new ChainUnavailableException("the chain does not answer: " + e.getMessage(), e);
         }
-        if (lastHash != null && !hashOf(lastBlock).equals(Optional.of(lastHash))) forget();
+        rollBackIfReorganised();
         BigInteger before = lastBlock;
         reader.forEachPage(query, lastBlock.add(BigInteger.ONE), latest, EventReader.PAGES_PER_CATCH_UP, (to, logs) -> {
-            // the page's hash before any of its logs is applied: a failure leaves the index at the page before.
-            // Read after the logs, it misses a reorganisation deeper than the confirmations within that instant
+            // the page's hash before any of its logs is read: a failure leaves the index at the page before
             String hash =
                     hashOf(to).orElseThrow(() -> new ChainUnavailableException("block " + to + " vanished", null));
-            for (Log log : logs) apply(log);
+            List<LiveUpdate> told = new ArrayList<>();
+            store.write(writer -> {
+                for (Log log : logs) apply(writer, log, told);
+                writer.indexed(new LedgerStore.IndexedBlock(to, hash));
+            });
             lastBlock = to;
-            lastHash = hash;
+            told.forEach(updates);
         });
         if (!lastBlock.equals(before)) updates.accept(new LiveUpdate(LiveUpdate.Kind.BLOCK, lastBlock, Map.of()));
         return lastBlock;
     }
 
-    /** The chain dropped the last block read: everything read is forgotten, to be read again. */
-    private void forget() {
+    /**
+     * The checkpoint block is no longer on the chain: rolls the index back to the newest page end that still is (to
+     * before the deployment block when none of those kept is), to read on from there.
+     */
+    private void rollBackIfReorganised() {
+        List<LedgerStore.IndexedBlock> kept = store.recentBlocks();
+        if (kept.isEmpty() || onChain(kept.getFirst())) return;
+        BigInteger fork = kept.stream()
+                .skip(1)
+                .filter(this::onChain)
+                .findFirst()
+                .map(LedgerStore.IndexedBlock::number)
+                .orElse(beforeDeployment());
+        store.rollBackTo(fork);
         BigInteger dropped = lastBlock;
-        contributions.clear();
-        rounds.clear();
-        entries.clear();
-        branches.clear();
-        lastBlock = deployment.deployBlock().subtract(BigInteger.ONE);
-        lastHash = null;
-        updates.accept(new LiveUpdate(LiveUpdate.Kind.REORG, dropped, Map.of("rereadFrom", deployment.deployBlock())));
+        lastBlock = fork;
+        updates.accept(new LiveUpdate(LiveUpdate.Kind.REORG, dropped, Map.of("rereadFrom", fork.add(BigInteger.ONE))));
+    }
+
+    private boolean onChain(LedgerStore.IndexedBlock block) {
+        return hashOf(block.number()).equals(Optional.of(block.hash()));
     }
 
     /** @return the hash of the chain's block {@code number}, empty when the chain is not that long (any more) */
@@ -259,65 +265,68 @@ public final class LedgerIndex {
         return lastBlock;
     }
 
-    public synchronized Optional<Contribution> contribution(BigInteger id) {
-        return Optional.ofNullable(contributions.get(id));
+    public Optional<Contribution> contribution(BigInteger id) {
+        return store.contribution(id);
     }
 
     /**
      * @return the rounds with contributions to {@code taskId} (any task when null), newest first, at most {@code limit}
      */
-    public synchronized List<Round> rounds(Long taskId, int limit) {
-        List<Round> found = new ArrayList<>();
-        for (Round round : rounds.descendingMap().values()) {
-            if (found.size() >= limit) break;
-            if (taskId == null
-                    || round.contributionIds().stream()
-                            .anyMatch(id -> contributions.get(id).taskId() == taskId)) found.add(round);
-        }
-        return found;
+    public List<Round> rounds(Long taskId, int limit) {
+        return store.rounds(taskId, limit);
     }
 
     /** @return the contributions to a task, oldest first */
-    public synchronized List<Contribution> contributionsOf(long taskId) {
-        return contributions.values().stream().filter(c -> c.taskId() == taskId).toList();
+    public List<Contribution> contributionsOf(long taskId) {
+        return store.contributionsOf(taskId);
+    }
+
+    /** @return how many contributions a task has had */
+    public long contributionCount(long taskId) {
+        return store.contributionCount(taskId);
     }
 
     /** @return the accounts that contributed to a task */
-    public synchronized long contributorCount(long taskId) {
-        return contributions.values().stream()
-                .filter(c -> c.taskId() == taskId)
-                .map(Contribution::contributor)
-                .distinct()
-                .count();
+    public long contributorCount(long taskId) {
+        return store.contributorCount(taskId);
     }
 
     /** @return what happened to an account's tokens, oldest first */
-    public synchronized List<Entry> entries(String account) {
-        return List.copyOf(entries.getOrDefault(account.toLowerCase(Locale.ROOT), List.of()));
+    public List<Entry> entries(String account) {
+        return store.entries(account);
     }
 
     /** @return the branches created with names (branch 0, made with the model, has none), in creation order */
-    public synchronized List<Branch> branches(long modelId) {
-        return List.copyOf(branches.getOrDefault(modelId, List.of()));
+    public List<Branch> branches(long modelId) {
+        return store.branches(modelId);
     }
 
-    /** Applies one log of the three contracts (package-private for tests that feed encoded events). */
+    /** Stores one log of the three contracts on its own (package-private for tests that feed encoded events). */
     synchronized void apply(Log log) {
+        List<LiveUpdate> told = new ArrayList<>();
+        store.write(writer -> apply(writer, log, told));
+        told.forEach(updates);
+    }
+
+    /** Stores one log of the three contracts, and the live updates it makes in {@code told}. */
+    private void apply(LedgerStore.Writer writer, Log log, List<LiveUpdate> told) throws SQLException {
         String address = log.getAddress();
         String topic = log.getTopics().getFirst();
         if (address.equalsIgnoreCase(deployment.protocol()) && PROTOCOL_EVENTS.containsKey(topic)) {
-            applyProtocol(PROTOCOL_EVENTS.get(topic), log);
+            applyProtocol(writer, PROTOCOL_EVENTS.get(topic), log, told);
         } else if (address.equalsIgnoreCase(deployment.validatorRegistry()) && topic.equals(VALIDATOR_SLASHED)) {
             var event = ValidatorRegistry.getValidatorSlashedEventFromLog(log);
-            entry(event.validator, EntryType.VALIDATOR_SLASH, event.amount, log, event.round, null);
+            entry(writer, event.validator, EntryType.VALIDATOR_SLASH, event.amount, log, event.round, null);
         } else if (address.equalsIgnoreCase(deployment.modelRegistry()) && topic.equals(BRANCH_CREATED)) {
             var event = ModelRegistry.getBranchCreatedEventFromLog(log);
-            long modelId = event.modelId.longValueExact();
-            branches.computeIfAbsent(modelId, id -> new ArrayList<>())
-                    .add(new Branch(modelId, event.branchId, bytes32Name(event.name), event.fromCommit));
+            writer.addBranch(
+                    new Branch(
+                            event.modelId.longValueExact(), event.branchId, bytes32Name(event.name), event.fromCommit),
+                    log.getBlockNumber(),
+                    logIndex(log));
         } else if (address.equalsIgnoreCase(deployment.modelRegistry()) && topic.equals(COMMIT_RECORDED)) {
             var event = ModelRegistry.getCommitRecordedEventFromLog(log);
-            update(
+            told.add(update(
                     LiveUpdate.Kind.MODEL_COMMIT,
                     log,
                     Map.of(
@@ -325,26 +334,24 @@ public final class LedgerIndex {
                             "commitId", event.commitId,
                             "branchId", event.branchId,
                             "round", event.round,
-                            "accuracyPpm", event.accuracyPpm));
+                            "accuracyPpm", event.accuracyPpm)));
         }
     }
 
-    private void applyProtocol(Event event, Log log) {
+    private void applyProtocol(LedgerStore.Writer writer, Event event, Log log, List<LiveUpdate> told)
+            throws SQLException {
         if (event == CotrainProtocol.CONTRIBUTIONSUBMITTED_EVENT) {
             var e = CotrainProtocol.getContributionSubmittedEventFromLog(log);
-            contributions.put(
+            writer.addContribution(new Contribution(
                     e.id,
-                    new Contribution(
-                            e.id,
-                            e.contributor,
-                            e.kind.intValueExact(),
-                            Numeric.toHexString(e.contentDigest),
-                            e.taskId.longValueExact(),
-                            e.round,
-                            log.getBlockNumber(),
-                            Optional.empty()));
-            rounds.computeIfPresent(e.round, (key, round) -> withContribution(round, e.id));
-            update(
+                    e.contributor,
+                    e.kind.intValueExact(),
+                    Numeric.toHexString(e.contentDigest),
+                    e.taskId.longValueExact(),
+                    e.round,
+                    log.getBlockNumber(),
+                    Optional.empty()));
+            told.add(update(
                     LiveUpdate.Kind.CONTRIBUTION,
                     log,
                     Map.of(
@@ -352,15 +359,10 @@ public final class LedgerIndex {
                             "round", e.round,
                             "taskId", e.taskId,
                             "contributor", e.contributor,
-                            "kind", ContributionKind.of(e.kind).apiName()));
+                            "kind", ContributionKind.of(e.kind).apiName())));
         } else if (event == CotrainProtocol.ROUNDOPENED_EVENT) {
             var e = CotrainProtocol.getRoundOpenedEventFromLog(log);
-            List<BigInteger> ids = contributions.values().stream()
-                    .filter(c -> c.round().equals(e.round))
-                    .map(Contribution::id)
-                    .toList();
-            rounds.put(
-                    e.round,
+            writer.addRound(
                     new Round(
                             e.round,
                             e.submissionEndBlock,
@@ -368,10 +370,11 @@ public final class LedgerIndex {
                             e.revealEndBlock,
                             e.expectedValidators.bitCount(),
                             e.parameterVersion,
-                            ids,
+                            List.of(),
                             Optional.empty(),
-                            List.of()));
-            update(
+                            List.of()),
+                    log.getBlockNumber());
+            told.add(update(
                     LiveUpdate.Kind.ROUND,
                     log,
                     Map.of(
@@ -379,105 +382,79 @@ public final class LedgerIndex {
                             "stage", "opened",
                             "submissionEndBlock", e.submissionEndBlock,
                             "commitEndBlock", e.commitEndBlock,
-                            "revealEndBlock", e.revealEndBlock));
+                            "revealEndBlock", e.revealEndBlock)));
         } else if (event == CotrainProtocol.CONTRIBUTIONFINALIZED_EVENT) {
             var e = CotrainProtocol.getContributionFinalizedEventFromLog(log);
-            Contribution submitted = contributions.get(e.id);
-            if (submitted == null) return; // submitted before the deployment block: not indexed
-            contributions.put(
-                    e.id,
-                    new Contribution(
-                            submitted.id(),
-                            submitted.contributor(),
-                            submitted.kind(),
-                            submitted.contentDigest(),
-                            submitted.taskId(),
-                            submitted.round(),
-                            submitted.submittedBlock(),
-                            Optional.of(new Settlement(
-                                    e.consensusScore.intValueExact(),
-                                    e.status.intValueExact(),
-                                    e.reward,
-                                    e.slashed,
-                                    e.reputation,
-                                    log.getBlockNumber()))));
+            Settlement settlement = new Settlement(
+                    e.consensusScore.intValueExact(),
+                    e.status.intValueExact(),
+                    e.reward,
+                    e.slashed,
+                    e.reputation,
+                    log.getBlockNumber());
+            // empty when submitted before the deployment block: not indexed
+            Optional<Contribution> settled = writer.settle(e.id, settlement);
+            if (settled.isEmpty()) return;
+            String contributor = settled.get().contributor();
             if (e.reward.signum() > 0) {
-                entry(submitted.contributor(), EntryType.CONTRIBUTION_REWARD, e.reward, log, e.round, e.id);
+                entry(writer, contributor, EntryType.CONTRIBUTION_REWARD, e.reward, log, e.round, e.id);
             }
             if (e.slashed.signum() > 0) {
-                entry(submitted.contributor(), EntryType.CONTRIBUTION_SLASH, e.slashed, log, e.round, e.id);
+                entry(writer, contributor, EntryType.CONTRIBUTION_SLASH, e.slashed, log, e.round, e.id);
             }
-            update(
+            told.add(update(
                     LiveUpdate.Kind.SCORE,
                     log,
                     Map.of(
                             "id", e.id,
                             "round", e.round,
                             "consensusScore", e.consensusScore,
-                            "status", ContributionStatus.of(e.status).title()));
+                            "status", ContributionStatus.of(e.status).title())));
         } else if (event == CotrainProtocol.VALIDATORSCORED_EVENT) {
             var e = CotrainProtocol.getValidatorScoredEventFromLog(log);
-            rounds.computeIfPresent(
+            writer.addValidatorScore(
                     e.round,
-                    (key, round) -> withOutcome(
-                            round,
-                            new ValidatorOutcome(
-                                    e.validator,
-                                    e.agreements.longValueExact(),
-                                    e.deviations.longValueExact(),
-                                    e.reward)));
-            if (e.reward.signum() > 0) entry(e.validator, EntryType.VALIDATION_REWARD, e.reward, log, e.round, null);
+                    new ValidatorOutcome(
+                            e.validator, e.agreements.longValueExact(), e.deviations.longValueExact(), e.reward),
+                    log.getBlockNumber(),
+                    logIndex(log));
+            if (e.reward.signum() > 0) {
+                entry(writer, e.validator, EntryType.VALIDATION_REWARD, e.reward, log, e.round, null);
+            }
         } else if (event == CotrainProtocol.ROUNDFINALIZED_EVENT) {
             var e = CotrainProtocol.getRoundFinalizedEventFromLog(log);
-            rounds.computeIfPresent(e.round, (key, r) -> r.withQuorum(e.quorumReached));
-            update(
+            writer.finalizeRound(e.round, e.quorumReached, log.getBlockNumber());
+            told.add(update(
                     LiveUpdate.Kind.ROUND,
                     log,
-                    Map.of("round", e.round, "stage", "finalized", "quorumReached", e.quorumReached));
+                    Map.of("round", e.round, "stage", "finalized", "quorumReached", e.quorumReached)));
         } else if (event == CotrainProtocol.REWARDSCLAIMED_EVENT) {
             var e = CotrainProtocol.getRewardsClaimedEventFromLog(log);
-            entry(e.account, EntryType.CLAIM, e.amount, log, null, null);
+            entry(writer, e.account, EntryType.CLAIM, e.amount, log, null, null);
         } else if (event == CotrainProtocol.SCORESCOMMITTED_EVENT) {
             var e = CotrainProtocol.getScoresCommittedEventFromLog(log);
-            update(LiveUpdate.Kind.SCORE_COMMIT, log, Map.of("round", e.round, "validator", e.validator));
+            told.add(update(LiveUpdate.Kind.SCORE_COMMIT, log, Map.of("round", e.round, "validator", e.validator)));
         }
     }
 
-    private static Round withContribution(Round round, BigInteger id) {
-        if (round.contributionIds().contains(id)) return round;
-        List<BigInteger> ids = new ArrayList<>(round.contributionIds());
-        ids.add(id);
-        return round.withContributions(ids);
+    private static void entry(
+            LedgerStore.Writer writer,
+            String account,
+            EntryType type,
+            BigInteger amount,
+            Log log,
+            BigInteger round,
+            BigInteger contributionId)
+            throws SQLException {
+        writer.addEntry(account, new Entry(type, amount, log.getBlockNumber(), round, contributionId), logIndex(log));
     }
 
-    /** Finalize may be paged: a validator's outcomes of one round add up over the calls. */
-    private static Round withOutcome(Round round, ValidatorOutcome outcome) {
-        List<ValidatorOutcome> outcomes = new ArrayList<>();
-        ValidatorOutcome merged = outcome;
-        for (ValidatorOutcome known : round.validators()) {
-            if (known.validator().equalsIgnoreCase(outcome.validator())) {
-                merged = new ValidatorOutcome(
-                        known.validator(),
-                        known.agreements() + outcome.agreements(),
-                        known.deviations() + outcome.deviations(),
-                        known.reward().add(outcome.reward()));
-            } else {
-                outcomes.add(known);
-            }
-        }
-        outcomes.add(merged);
-        outcomes.sort(Comparator.comparing(o -> o.validator().toLowerCase(Locale.ROOT)));
-        return round.withValidators(outcomes);
+    private static int logIndex(Log log) {
+        return log.getLogIndex().intValueExact();
     }
 
-    private void entry(
-            String account, EntryType type, BigInteger amount, Log log, BigInteger round, BigInteger contributionId) {
-        entries.computeIfAbsent(account.toLowerCase(Locale.ROOT), a -> new ArrayList<>())
-                .add(new Entry(type, amount, log.getBlockNumber(), round, contributionId));
-    }
-
-    private void update(LiveUpdate.Kind kind, Log log, Map<String, Object> facts) {
-        updates.accept(new LiveUpdate(kind, log.getBlockNumber(), facts));
+    private static LiveUpdate update(LiveUpdate.Kind kind, Log log, Map<String, Object> facts) {
+        return new LiveUpdate(kind, log.getBlockNumber(), facts);
     }
 
     private static String bytes32Name(byte[] name) {

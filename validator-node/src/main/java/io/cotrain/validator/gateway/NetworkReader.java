@@ -93,7 +93,7 @@ public final class NetworkReader {
         BigInteger current = read(protocol.currentRound());
         CotrainProtocol.RoundView round = read(protocol.roundInfo(current));
         RoundPhase phase = RoundPhase.of(round.phase);
-        long contributions = ledger.contributionsOf(taskId).size();
+        long contributions = ledger.contributionCount(taskId);
         int neutral = read(protocol.roundParameter(current, ProtocolParameter.NEUTRAL_SCORE.index()))
                 .intValueExact();
         int threshold = read(protocol.roundParameter(current, ProtocolParameter.SLASH_THRESHOLD_SCORE.index()))

@@ -9,4 +9,9 @@ public final class TemporarilyUnavailableException extends GatewayException {
     public TemporarilyUnavailableException(String message) {
         super(message);
     }
+
+    /** @param cause what failed underneath, for the log, not for the caller */
+    public TemporarilyUnavailableException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

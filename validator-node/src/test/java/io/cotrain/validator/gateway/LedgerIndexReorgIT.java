@@ -18,8 +18,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.web3j.crypto.Credentials;
 
 /**
- * The gateway's event index on a real anvil chain that reorganises: only confirmed blocks are read, and the events of
- * blocks the chain drops leave the index.
+ * The gateway's event index on a real anvil chain that reorganises, kept in a real PostgreSQL database: only confirmed
+ * blocks are read, the events of blocks the chain drops leave the index while those below the fork point stay (not
+ * read again), and a restarted index resumes from its checkpoint.
  */
 @ExtendWith(AnvilExtension.class)
 class LedgerIndexReorgIT {
@@ -42,7 +43,9 @@ class LedgerIndexReorgIT {
                 .getFirst()
                 .id;
         List<LiveUpdate> updates = new CopyOnWriteArrayList<>();
-        LedgerIndex index = new LedgerIndex(anvil.web3j(), network.addresses(), 1_000, CONFIRMATIONS, updates::add);
+        LedgerStore store = new LedgerStore(IndexDatabases.postgresql());
+        LedgerIndex index =
+                new LedgerIndex(anvil.web3j(), network.addresses(), store, 1_000, CONFIRMATIONS, updates::add);
         index.refresh();
 
         String beforeSubmission = anvil.snapshot();
@@ -73,6 +76,27 @@ class LedgerIndexReorgIT {
         assertThat(updates)
                 .extracting(update -> update.kind())
                 .containsSubsequence(LiveUpdate.Kind.CONTRIBUTION, LiveUpdate.Kind.REORG);
+        LiveUpdate reorg = updates.stream()
+                .filter(update -> update.kind() == LiveUpdate.Kind.REORG)
+                .findFirst()
+                .orElseThrow();
+        assertThat((BigInteger) reorg.facts().get("rereadFrom"))
+                .as("rolled back to the fork point, not to the deployment block")
+                .isGreaterThan(network.addresses().deployBlock());
+
+        List<LiveUpdate> afterRestart = new CopyOnWriteArrayList<>();
+        LedgerIndex restarted =
+                new LedgerIndex(anvil.web3j(), network.addresses(), store, 1_000, CONFIRMATIONS, afterRestart::add);
+        assertThat(restarted.lastBlock()).as("resumed from the checkpoint").isEqualTo(indexed);
+        anvil.mine(1);
+        restarted.refresh();
+        assertThat(afterRestart)
+                .as("nothing read twice")
+                .extracting(LiveUpdate::kind)
+                .containsExactly(LiveUpdate.Kind.BLOCK);
+        assertThat(restarted.contributionsOf(task.longValueExact()))
+                .extracting(LedgerIndex.Contribution::id)
+                .containsExactly(keptId);
     }
 
     private static byte[] sha256(String text) throws Exception {

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.web3j.abi.EventEncoder;
 import org.web3j.abi.FunctionEncoder;
@@ -35,6 +36,8 @@ class LedgerIndexTest {
     private static final String BOB = "0x00000000000000000000000000000000000000b2";
     private static final String VALIDATOR = "0x00000000000000000000000000000000000000c1";
     private static final int UNREWARDED = 5;
+    /** Each log its own position: the index keys rows by block and log index. */
+    private static final AtomicInteger LOG_INDEX = new AtomicInteger();
 
     private final List<LiveUpdate> updates = new ArrayList<>();
     private final LedgerIndex ledger = new LedgerIndex(
@@ -51,6 +54,7 @@ class LedgerIndexTest {
                     address(7),
                     null,
                     BigInteger.ONE),
+            new LedgerStore(IndexDatabases.h2()),
             1_000,
             0,
             updates::add);
@@ -247,6 +251,7 @@ class LedgerIndexTest {
         log.setTopics(topics);
         log.setData("0x" + FunctionEncoder.encodeConstructor(data));
         log.setBlockNumber(Numeric.encodeQuantity(BigInteger.valueOf(block)));
+        log.setLogIndex(Numeric.encodeQuantity(BigInteger.valueOf(LOG_INDEX.getAndIncrement())));
         return log;
     }
 

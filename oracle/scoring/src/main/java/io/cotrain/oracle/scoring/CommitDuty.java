@@ -4,6 +4,7 @@ import io.cotrain.client.ContractRevertedException;
 import io.cotrain.contracts.generated.CotrainProtocol.RoundView;
 import java.math.BigInteger;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,7 +14,9 @@ import org.slf4j.LoggerFactory;
  * and a journaled commitment is sent again as it is, never prepared anew: a second salt would not match the hash.
  * Scores are prepared only once the round takes sealing fault reports no more, so that every validator judges with the
  * same reports ({@link SealingFaultCheck}); meanwhile the round's contributions are judged, all of them against one
- * fetch deadline, so that content nobody stored costs the round one deadline.
+ * fetch deadline, so that content nobody stored costs the round one deadline. Nor are they prepared before the node
+ * has looked at every registered task once since it started: a node restarted mid-round serves its tasks on chain
+ * before it has taken them up again, and scores prepared then would abstain where it must judge, a deviation.
  */
 final class CommitDuty {
     private static final Logger LOG = LoggerFactory.getLogger(CommitDuty.class);
@@ -34,12 +37,18 @@ final class CommitDuty {
     private final ScoreJournal journal;
     private final Judge judge;
     private final Preparer preparer;
+    private final BooleanSupplier tasksTakenUp;
 
-    CommitDuty(ValidatorChain chain, ScoreJournal journal, Judge judge, Preparer preparer) {
+    /**
+     * @param tasksTakenUp whether the node has looked at every registered task since it started (DiscoveryDuty)
+     */
+    CommitDuty(
+            ValidatorChain chain, ScoreJournal journal, Judge judge, Preparer preparer, BooleanSupplier tasksTakenUp) {
         this.chain = chain;
         this.journal = journal;
         this.judge = judge;
         this.preparer = preparer;
+        this.tasksTakenUp = tasksTakenUp;
     }
 
     /**
@@ -56,6 +65,7 @@ final class CommitDuty {
                     .ifPresent(e -> journal.write(e.withState(ScoreJournal.State.COMMITTED)));
             return;
         }
+        if (entry.isEmpty() && !tasksTakenUp.getAsBoolean()) return;
         if (entry.isEmpty() && chain.sealingFaultsOpen(round)) {
             judge.judge(round, info);
             return;

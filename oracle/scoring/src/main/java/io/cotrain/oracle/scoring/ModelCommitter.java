@@ -66,6 +66,11 @@ public final class ModelCommitter implements AutoCloseable {
     private final Set<Long> unregisteredReported = new HashSet<>();
     /** Rounds whose aggregate this validator leaves to others: an update in it is sealed to them only. */
     private final Set<BigInteger> unopenedReported = new HashSet<>();
+    /**
+     * Proposals a quorum recorded before this node's attestation landed: settled for good, never attested again (the
+     * chain may still say one awaits this node until the new head is read; a second try would revert the same way).
+     */
+    private final Set<RegistryChain.Proposal> overtaken = new HashSet<>();
 
     /**
      * @param chain the registry, the protocol and the validator set
@@ -123,7 +128,7 @@ public final class ModelCommitter implements AutoCloseable {
             // a merge attestation names its request number as its round
             var proposal =
                     new RegistryChain.Proposal(task, branch, targetHead, pending.sourceHead(), pending.request());
-            if (!chain.awaitsAttestation(proposal, index)) continue;
+            if (overtaken.contains(proposal) || !chain.awaitsAttestation(proposal, index)) continue;
             TaskContext targetContext = store.context(task.longValueExact(), chain.commit(targetHead));
             byte[] sourceModel = store.model(chain.commit(pending.sourceHead()));
             attest(proposal, ModelAggregator.merge(targetContext, sourceModel));
@@ -150,7 +155,7 @@ public final class ModelCommitter implements AutoCloseable {
                 continue;
             }
             var proposal = new RegistryChain.Proposal(task, model.defaultBranch(), head, BigInteger.ZERO, round);
-            if (!chain.awaitsAttestation(proposal, index)) return;
+            if (overtaken.contains(proposal) || !chain.awaitsAttestation(proposal, index)) return;
             List<ModelAggregator.Input> inputs = new ArrayList<>();
             for (Accepted update : accepted) {
                 Optional<byte[]> opened = store.update(update.record());
@@ -218,6 +223,7 @@ public final class ModelCommitter implements AutoCloseable {
                     result.metrics().accuracy());
         } catch (ContractRevertedException e) {
             if (!OVERTAKEN.contains(e.errorName())) throw e;
+            overtaken.add(proposal);
             LOG.info("{}: overtaken ({})", action, e.errorName());
         }
     }

@@ -132,7 +132,7 @@ public final class ValidatorLoop implements AutoCloseable {
         this.evaluations = evaluations;
         this.journal = journal;
         this.roundCursor = roundCursor;
-        this.commitDuty = new CommitDuty(chain, journal, this::judgeRound, this::prepare);
+        this.commitDuty = new CommitDuty(chain, journal, this::judgeRound, this::prepare, discoveryDuty::completedPass);
         this.revealDuty = new RevealDuty(chain, journal);
         this.finalizeDuty = new FinalizeDuty(chain, roundContributions::of, settings);
         this.servingDuty = new ServingDuty(chain, scorer.tasks());

@@ -27,16 +27,22 @@ class CommitDutyTest {
     private final List<BigInteger> prepared = new ArrayList<>();
     private ScoreJournal journal;
     private CommitDuty duty;
+    private boolean tasksTakenUp = true;
 
     @BeforeEach
     void setUp() {
         journal = new ScoreJournal(data);
-        duty = new CommitDuty(chain, journal, (round, info) -> judged.add(round), (round, info) -> {
-            prepared.add(round);
-            ScoreJournal.Entry entry = entry(ScoreJournal.State.PREPARED);
-            journal.write(entry);
-            return entry;
-        });
+        duty = new CommitDuty(
+                chain,
+                journal,
+                (round, info) -> judged.add(round),
+                (round, info) -> {
+                    prepared.add(round);
+                    ScoreJournal.Entry entry = entry(ScoreJournal.State.PREPARED);
+                    journal.write(entry);
+                    return entry;
+                },
+                () -> tasksTakenUp);
     }
 
     private static ScoreJournal.Entry entry(ScoreJournal.State state) {
@@ -67,6 +73,34 @@ class CommitDutyTest {
         chain.sealingFaultsOpen = false;
         duty.perform(ROUND, round(RoundPhase.COMMIT, true, false, false, 2));
         assertThat(prepared).containsExactly(ROUND);
+        assertThat(chain.sent).containsExactly("commitScores(3)");
+    }
+
+    /**
+     * A node restarted mid-round serves its tasks on chain before it has taken them up again: scores prepared then
+     * would abstain where it must judge. It prepares once it has looked at every registered task; a commitment it
+     * journaled before the restart is sent meanwhile as it is.
+     */
+    @Test
+    void test_perform_beforeTheTasksAreTakenUpAfterARestart_preparesNothingUntilTheyAre() {
+        tasksTakenUp = false;
+        duty.perform(ROUND, round(RoundPhase.COMMIT, true, false, false, 2));
+        assertThat(prepared).isEmpty();
+        assertThat(chain.sent).isEmpty();
+
+        tasksTakenUp = true;
+        duty.perform(ROUND, round(RoundPhase.COMMIT, true, false, false, 2));
+        assertThat(prepared).containsExactly(ROUND);
+        assertThat(chain.sent).containsExactly("commitScores(3)");
+    }
+
+    @Test
+    void test_perform_journaledBeforeARestart_sentAsItIsBeforeTheTasksAreTakenUp() {
+        journal.write(entry(ScoreJournal.State.PREPARED));
+        tasksTakenUp = false;
+        duty.perform(ROUND, round(RoundPhase.COMMIT, true, false, false, 2));
+
+        assertThat(prepared).isEmpty();
         assertThat(chain.sent).containsExactly("commitScores(3)");
     }
 

@@ -195,6 +195,22 @@ class ModelCommitterTest {
         assertThat(errors).isEmpty();
     }
 
+    /**
+     * A quorum recorded the commit before this node's attestation landed; until the node reads the new head, the
+     * chain still says the proposal awaits it. Sending it again would revert the same way: a transaction sent twice.
+     */
+    @Test
+    void tick_overtakenProposal_isNeverAttestedAgain() {
+        finalizedRound(1, 1, 80);
+        chain.revertWith = "CommitAlreadyRecorded(proposal=0x01)";
+        committer.tick(BigInteger.TWO, this::error);
+
+        committer.tick(BigInteger.TWO, this::error);
+
+        assertThat(chain.attested).isEmpty();
+        assertThat(errors).isEmpty();
+    }
+
     @Test
     void tick_anyOtherRevert_isReportedForTheTask() {
         finalizedRound(1, 1, 80);

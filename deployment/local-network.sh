@@ -16,7 +16,12 @@
 #
 #   deployment/local-network.sh restart-node 2
 #
-# and the network tracks the new process. A node an operator starts by hand on one of the network's data directories
+# and the network tracks the new process. The IPFS node is restarted (SIGKILL, then started again on its repository
+# and port: a crash and a recovery) with
+#
+#   deployment/local-network.sh restart-ipfs
+#
+# A node an operator starts by hand on one of the network's data directories
 # (run-validator.sh with COTRAIN_DATA_DIRECTORY=<network dir>/validator-<i>) is stopped with the network as well.
 #
 # It builds what is missing first (the validator node's jar, the CLI and the deployment module's classes: one
@@ -125,29 +130,44 @@ if [[ "${1:-}" == "stop" ]]; then
   echo "stopped"
   exit 0
 fi
-if [[ "${1:-}" == "restart-node" ]]; then
-  node="${2:-}"
-  [[ $# -eq 2 && "$node" =~ ^[1-3]$ ]] || { echo "usage: $0 restart-node 1|2|3" >&2; exit 2; }
+# request_restart WHAT ROLE: asks the running network's script (SIGUSR1) to restart WHAT (a node number, or ipfs),
+# waits until it recorded a new ROLE process and said it is done, and prints the new PID.
+request_restart() {
+  local what="$1" role="$2" before after deadline
   mapfile -t script < <(recorded '^script$')
   if [[ ${#script[@]} -eq 0 ]] || ! is_ours script "${script[0]##*:}"; then
     echo "no local network is running (nothing recorded in $pids_file)" >&2
     exit 1
   fi
-  before="$(recorded "^validator-$node\$" | tail -n 1)"
-  echo "$node" >"$work/restart-request"
+  before="$(recorded "^$role\$" | tail -n 1)"
+  rm -f "$work/restart-done"
+  echo "$what" >"$work/restart-request"
   kill -USR1 "${script[0]##*:}"
   deadline=$((SECONDS + 120))
-  until after="$(recorded "^validator-$node\$" | tail -n 1)" && [[ -n "$after" && "$after" != "$before" ]]; do
+  until after="$(recorded "^$role\$" | tail -n 1)" && [[ -n "$after" && "$after" != "$before" ]] &&
+    [[ "$(cat "$work/restart-done" 2>/dev/null)" == "$what" ]]; do
     if ((SECONDS >= deadline)); then
-      echo "validator node $node was not restarted within 120 s: see $work/logs/validator-$node.log" >&2
+      echo "$role was not restarted within 120 s: see $work/logs/" >&2
       exit 1
     fi
     sleep 0.5
   done
-  echo "validator node $node restarted (pid ${after##*:}): '$0 stop' and Ctrl-C stop it with the network"
+  echo "${after##*:}"
+}
+if [[ "${1:-}" == "restart-node" ]]; then
+  node="${2:-}"
+  [[ $# -eq 2 && "$node" =~ ^[1-3]$ ]] || { echo "usage: $0 restart-node 1|2|3" >&2; exit 2; }
+  pid="$(request_restart "$node" "validator-$node")"
+  echo "validator node $node restarted (pid $pid): '$0 stop' and Ctrl-C stop it with the network"
   exit 0
 fi
-[[ $# -eq 0 ]] || { echo "usage: $0 [stop | restart-node 1|2|3]" >&2; exit 2; }
+if [[ "${1:-}" == "restart-ipfs" ]]; then
+  [[ $# -eq 1 ]] || { echo "usage: $0 restart-ipfs" >&2; exit 2; }
+  pid="$(request_restart ipfs ipfs)"
+  echo "IPFS node restarted (pid $pid) and answering"
+  exit 0
+fi
+[[ $# -eq 0 ]] || { echo "usage: $0 [stop | restart-node 1|2|3 | restart-ipfs]" >&2; exit 2; }
 
 if [[ -f "$pids_file" ]]; then
   mapfile -t script < <(recorded '^script$')
@@ -308,10 +328,14 @@ node -e '
   c.Bootstrap = [];
   c.Discovery = Object.assign(c.Discovery || {}, {MDNS: {Enabled: false}, webRTCStar: {Enabled: false}});
   fs.writeFileSync(file, JSON.stringify(c, null, 2));' "$IPFS_PATH/config" "$ipfs_port"
-node "$ipfs_cli" daemon --offline >"$logs/ipfs.log" 2>&1 &
-ipfs_pid=$!
-record ipfs "$ipfs_pid"
 unset IPFS_PATH
+# start_ipfs: starts the IPFS node on its repository and records it.
+start_ipfs() {
+  IPFS_PATH="$work/ipfs" node "$ipfs_cli" daemon --offline >>"$logs/ipfs.log" 2>&1 &
+  ipfs_pid=$!
+  record ipfs "$ipfs_pid"
+}
+start_ipfs
 
 # The demo task, prepared while the contracts deploy.
 tasks="$work/tasks"
@@ -335,12 +359,16 @@ task_setting() {
 }
 
 ipfs_ready() { curl -fsS -m 2 -X POST "$ipfs_api/api/v0/version" >/dev/null 2>&1; }
-deadline=$((SECONDS + startup_timeout))
-until ipfs_ready; do
-  is_ours ipfs "$ipfs_pid" || { cat "$logs/ipfs.log" >&2; echo "the IPFS node exited" >&2; exit 1; }
-  ((SECONDS < deadline)) || { echo "the IPFS node did not answer at $ipfs_api within ${startup_timeout}s" >&2; exit 1; }
-  sleep 0.2
-done
+# await_ipfs SECONDS: waits until the IPFS node answers; exits if it died or did not answer in time.
+await_ipfs() {
+  local deadline=$((SECONDS + $1))
+  until ipfs_ready; do
+    is_ours ipfs "$ipfs_pid" || { cat "$logs/ipfs.log" >&2; echo "the IPFS node exited" >&2; exit 1; }
+    ((SECONDS < deadline)) || { echo "the IPFS node did not answer at $ipfs_api within $1 s" >&2; exit 1; }
+    sleep 0.2
+  done
+}
+await_ipfs "$startup_timeout"
 echo "IPFS node is up at $ipfs_api"
 
 # The demo task is registered (by dev account 0, its owner) before the validators start, whatever the demo does, and
@@ -375,12 +403,9 @@ start_node() {
   record "validator-$i" "$!"
 }
 
-# restart_node: on SIGUSR1 from 'restart-node', stops the node it names and starts it again.
+# restart_node I: stops validator node I and starts it again.
 restart_node() {
-  local node
-  node="$(cat "$work/restart-request" 2>/dev/null)"
-  rm -f "$work/restart-request"
-  [[ "$node" =~ ^[1-3]$ ]] || return 0
+  local node="$1"
   echo "restarting validator node $node..."
   stop_processes 70 "validator-$node:${node_pids[node - 1]}"
   wait "${node_pids[node - 1]}" 2>/dev/null || true
@@ -388,8 +413,33 @@ restart_node() {
   reported="${reported//$node/}"
   echo "validator node $node restarted (pid ${node_pids[node - 1]})"
 }
+
+# restart_ipfs: kills the IPFS node (SIGKILL: a crash, nothing flushed) and starts it again on its repository.
+restart_ipfs() {
+  echo "restarting the IPFS node..."
+  kill -KILL "$ipfs_pid" 2>/dev/null || true
+  wait "$ipfs_pid" 2>/dev/null || true
+  # a killed js-ipfs leaves its repository lock behind; the process that held it is gone
+  rm -rf "$work/ipfs/repo.lock"
+  start_ipfs
+  await_ipfs 60
+  echo "IPFS node restarted (pid $ipfs_pid)"
+}
+
+# on SIGUSR1 from 'restart-node' or 'restart-ipfs': restarts what the request names, then says it is done.
+restart_requested() {
+  local what
+  what="$(cat "$work/restart-request" 2>/dev/null)"
+  rm -f "$work/restart-request"
+  case "$what" in
+    [1-3]) restart_node "$what" ;;
+    ipfs) restart_ipfs ;;
+    *) return 0 ;;
+  esac
+  echo "$what" >"$work/restart-done"
+}
 reported=""
-trap restart_node USR1
+trap restart_requested USR1
 
 for i in 1 2 3; do
   mkdir -p "$work/validator-$i/held-out"
@@ -399,6 +449,7 @@ done
 echo "starting three validator nodes (logs in $logs)..."
 
 ready() { curl -fsS -m 3 "http://127.0.0.1:$1/q/health/ready" >/dev/null 2>&1; }
+deadline=$((SECONDS + startup_timeout))
 for i in 1 2 3; do
   until ready "${node_ports[$((i - 1))]}"; do
     if ! is_ours "validator-$i" "${node_pids[$((i - 1))]}"; then

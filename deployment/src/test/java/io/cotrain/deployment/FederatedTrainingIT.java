@@ -9,6 +9,7 @@ import io.cotrain.contracts.AggregationWeight;
 import io.cotrain.contracts.ContributionKind;
 import io.cotrain.contracts.ContributionStatus;
 import io.cotrain.contracts.ProtocolParameter;
+import io.cotrain.contracts.SlashReason;
 import io.cotrain.contracts.generated.CotrainProtocol;
 import io.cotrain.contracts.generated.CotrainProtocol.ContributionView;
 import io.cotrain.contracts.generated.ModelRegistry;
@@ -52,7 +53,9 @@ import org.web3j.utils.Numeric;
  * exactly the round's updates scored at least neutral, and the held-out accuracy rises to within a few points of a
  * model trained centrally on the union of the honest shards (computed here); the poisoner's updates are never
  * aggregated and it is slashed every round; the free riders and the copier earn nothing; the honest contributors are
- * paid and take at least 95% of all contributor rewards. Finally the owner reverts the default branch and merges
+ * paid and take at least 95% of all contributor rewards, all while faults are injected into the running network
+ * (FaultInjector: validator nodes killed and restarted, the IPFS node killed and restarted), which cost nothing beyond
+ * the rules. Finally the owner reverts the default branch and merges
  * the old head back in through the CLI, the validators record the two-parent merge, and
  * {@code local-network.sh stop} stops everything (LocalNetworkIT stops its network with Ctrl-C).
  */
@@ -76,7 +79,13 @@ class FederatedTrainingIT {
     @Test
     void contributorsImproveTheModelRoundByRound_badWorkDoesNotPay_andTheOwnerRevertsAndMerges() throws Exception {
         try (LocalNetworkRun network = LocalNetworkRun.start(Map.of(
-                "COTRAIN_DEMO_ROUNDS", Integer.toString(ROUNDS), "COTRAIN_DEMO_EPOCHS", Integer.toString(EPOCHS)))) {
+                        "COTRAIN_DEMO_ROUNDS",
+                        Integer.toString(ROUNDS),
+                        "COTRAIN_DEMO_EPOCHS",
+                        Integer.toString(EPOCHS)));
+                // from the demo's second round: its first, with every process warming up, is the one most likely to
+                // spill over two protocol rounds
+                FaultInjector faults = FaultInjector.start(network, "round 1 (protocol round")) {
             network.awaitLine("demo finished", Duration.ofMinutes(20));
             assertThat(network.output())
                     .contains("round " + ROUNDS + " (protocol round")
@@ -178,9 +187,96 @@ class FederatedTrainingIT {
                     .isGreaterThanOrEqualTo(HONEST_SHARE);
             assertThat(network.output()).contains("rewards over " + ROUNDS + " rounds, by role:");
 
+            faultsCostNothingBeyondTheRules(faults, contributions);
             assertNoPlaintextOnIpfs(network, models, commits, task);
             revertThenMergeBack(network, models, commits);
             network.stopCommandAndExpectEverythingStopped(network.recordedPids());
+        }
+    }
+
+    /**
+     * The faults injected while the demo ran (FaultInjector) cost nothing beyond what the rules say: every round was
+     * completed with quorum, no contribution was lost, no validator transaction took effect twice, the node killed
+     * right after its commit revealed exactly that commit, the node killed while judging took at most the
+     * missing-commit penalty, and the IPFS restart floored no honest contribution. Prints
+     * the table docs/benchmarks.md records.
+     */
+    private static void faultsCostNothingBeyondTheRules(
+            FaultInjector faults, Map<BigInteger, ContributionView> contributions) throws Exception {
+        FaultInjector.Outcomes outcomes = faults.outcomes();
+        System.out.println("| fault injected | round | recovery | round completed | contributions lost |"
+                + " faulty node committed / revealed | penalties in the round |");
+        for (FaultInjector.Outcome outcome : outcomes.faults()) {
+            System.out.printf(
+                    "| %s | %s | %.1f s | %s | %d | %s / %s | %s |%n",
+                    outcome.fault().kind().title,
+                    outcome.fault().round(),
+                    outcome.fault().recovery().toMillis() / 1000.0,
+                    outcome.quorumReached() ? "yes" : "no",
+                    outcome.contributionsLost(),
+                    outcome.targetCommitted(),
+                    outcome.targetRevealed(),
+                    outcome.penaltiesByValidator());
+        }
+        System.out.printf(
+                "whole run: %d rounds completed, %d contributions lost, %d validator transactions sent twice, %d"
+                        + " reverted%n",
+                outcomes.roundsCompleted(),
+                outcomes.contributionsLost(),
+                outcomes.doubleSentValidatorTxs().size(),
+                outcomes.revertedValidatorTxs());
+        outcomes.doubleSentValidatorTxs().forEach(System.out::println);
+
+        assertThat(outcomes.faults())
+                .extracting(outcome -> outcome.fault().kind())
+                .as("every fault was injected")
+                .containsExactly(FaultInjector.Kind.values());
+        assertThat(outcomes.contributionsLost()).isZero();
+        // a call sent twice must never take effect twice; one that reverted cost its sender gas only (seen once in
+        // three
+        // runs while this suite was written, cause not found yet: printed above when it happens)
+        assertThat(outcomes.doubleSentValidatorTxs())
+                .as("validator transactions sent twice that took effect")
+                .allSatisfy(sentTwice -> assertThat(sentTwice).endsWith("(the second reverted)"));
+        assertThat(outcomes.roundsCompleted()).isGreaterThanOrEqualTo(ROUNDS);
+        for (FaultInjector.Outcome outcome : outcomes.faults()) {
+            assertThat(outcome.quorumReached())
+                    .as("%s: round completed", outcome.fault())
+                    .isTrue();
+            assertThat(outcome.contributionsLost())
+                    .as("%s: contributions lost", outcome.fault())
+                    .isZero();
+            switch (outcome.fault().kind()) {
+                case KILL_AFTER_COMMIT -> {
+                    assertThat(outcome.targetRevealed())
+                            .as("the restarted node revealed what it committed")
+                            .isTrue();
+                    assertThat(outcome.targetPenalties()).isEmpty();
+                }
+                case KILL_WHILE_JUDGING -> {
+                    if (outcome.targetCommitted()) {
+                        assertThat(outcome.targetRevealed()).isTrue();
+                        assertThat(outcome.targetPenalties()).isEmpty();
+                    } else {
+                        assertThat(outcome.targetPenalties().keySet())
+                                .as("a missed commit window costs the absence penalty, nothing more")
+                                .containsOnly(SlashReason.MISSING_COMMIT);
+                    }
+                }
+                case IPFS_RESTART -> {
+                    assertThat(outcome.penaltiesByValidator())
+                            .as("no validator penalised for an outage of the IPFS node")
+                            .isEmpty();
+                    for (Credentials honest : HONEST) {
+                        for (ContributionView view : of(contributions, honest)) {
+                            if (!view.round.equals(outcome.fault().round())) continue;
+                            assertThat(ContributionStatus.of(view.status))
+                                    .as("%s's contribution in the round IPFS restarted in", honest.getAddress())
+                                    .isNotEqualTo(ContributionStatus.REJECTED);
+                        }
+                    }
+                }
+            }
         }
     }
 

@@ -40,7 +40,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -135,29 +134,14 @@ class LocalNetworkIT {
             ownerTurnsRawDataIntoTasks(network, chain);
 
             // An operator restarts node 2: the network tracks the new process, which comes back ready, and stops it.
-            ProcessBuilder restartNode = new ProcessBuilder(
-                            ScriptRunner.ROOT
-                                    .resolve("deployment/local-network.sh")
-                                    .toString(),
-                            "restart-node",
-                            "2")
-                    .redirectErrorStream(true);
-            restartNode.environment().put("COTRAIN_NETWORK_DIR", network.directory.toString());
-            Process restart = restartNode.start();
-            restart.getOutputStream().close();
-            assertThat(restart.waitFor(3, TimeUnit.MINUTES))
-                    .as("restart-node returns")
-                    .isTrue();
-            String restarted = new String(restart.getInputStream().readAllBytes());
-            assertThat(restart.exitValue()).as(restarted).isZero();
+            String restarted = network.command("restart-node", "2");
             Map<String, Long> afterRestart = network.recordedPids();
             assertThat(afterRestart.get("validator-2")).isNotEqualTo(pids.get("validator-2"));
             assertThat(restarted).contains("validator node 2 restarted (pid " + afterRestart.get("validator-2") + ")");
             assertThat(ProcessHandle.of(pids.get("validator-2")).map(ProcessHandle::isAlive))
                     .as("the old node 2 stopped")
                     .isNotEqualTo(Optional.of(true));
-            String node2 = "http://127.0.0.1:" + network.nodePorts.get(1) + "/q/health/ready";
-            Await.until("node 2 ready again", Duration.ofMinutes(2), () -> ready(node2));
+            network.awaitNodeReady(2, Duration.ofMinutes(2));
 
             network.interruptAndExpectEverythingStopped(afterRestart);
             assertThat(Files.readString(network.directory.resolve("logs/validator-1.log")))
@@ -426,14 +410,6 @@ class LocalNetworkIT {
         Matcher matcher = MANIFEST_DIGEST.matcher(out);
         assertThat(matcher.find()).as("a manifest digest in:%n%s", out).isTrue();
         return Numeric.hexStringToByteArray(matcher.group(1));
-    }
-
-    private boolean ready(String url) {
-        try {
-            return get(url).statusCode() == 200;
-        } catch (Exception notListeningYet) {
-            return false;
-        }
     }
 
     private HttpResponse<String> get(String url) throws Exception {

@@ -4,8 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cotrain.contracts.DeploymentAddresses;
 import io.cotrain.contracts.testing.CotrainClients;
+import io.cotrain.testing.Await;
 import io.cotrain.testing.LocalProcesses;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -88,6 +93,47 @@ final class LocalNetworkRun implements AutoCloseable {
     CotrainClients chain() {
         if (web3j == null) web3j = Web3j.build(new HttpService("http://127.0.0.1:" + rpcPort));
         return new CotrainClients(web3j, 31337).use(DeploymentAddresses.read(addressesFile));
+    }
+
+    /**
+     * Runs {@code local-network.sh} with a command for this network ({@code restart-node 2}, {@code restart-ipfs}),
+     * as an operator would from another terminal, and expects it to succeed.
+     *
+     * @return what it printed
+     */
+    String command(String... arguments) throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(ScriptRunner.ROOT.resolve("deployment/local-network.sh").toString());
+        command.addAll(List.of(arguments));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().put("COTRAIN_NETWORK_DIR", directory.toString());
+        Process process = builder.start();
+        process.getOutputStream().close();
+        assertThat(process.waitFor(3, TimeUnit.MINUTES))
+                .as("%s returns", command)
+                .isTrue();
+        String printed = new String(process.getInputStream().readAllBytes());
+        assertThat(process.exitValue()).as("%s: %s", command, printed).isZero();
+        return printed;
+    }
+
+    /** Waits until validator node {@code node} (1..3) says it is ready. */
+    void awaitNodeReady(int node, Duration timeout) throws Exception {
+        URI ready = URI.create("http://127.0.0.1:" + nodePorts.get(node - 1) + "/q/health/ready");
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            Await.until("validator node " + node + " ready", timeout, () -> {
+                try {
+                    HttpRequest request = HttpRequest.newBuilder(ready)
+                            .timeout(Duration.ofSeconds(5))
+                            .build();
+                    return http.send(request, HttpResponse.BodyHandlers.discarding())
+                                    .statusCode()
+                            == 200;
+                } catch (IOException notListeningYet) {
+                    return false;
+                }
+            });
+        }
     }
 
     /** The processes the script recorded, by role (the demo task's preparation excepted: it exited long ago). */

@@ -3,7 +3,6 @@ package io.cotrain.validator.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cotrain.contracts.ContributionStatus;
-import io.cotrain.contracts.DeploymentAddresses;
 import io.cotrain.contracts.generated.CotrainProtocol;
 import io.cotrain.validator.gateway.GatewayViews.ContributionView;
 import java.math.BigInteger;
@@ -42,18 +41,7 @@ class LedgerIndexTest {
     private final List<LiveUpdate> updates = new ArrayList<>();
     private final LedgerIndex ledger = new LedgerIndex(
             null,
-            new DeploymentAddresses(
-                    31337,
-                    address(1),
-                    PROTOCOL,
-                    address(2),
-                    address(3),
-                    address(4),
-                    address(5),
-                    address(6),
-                    address(7),
-                    null,
-                    BigInteger.ONE),
+            LedgerStoreContract.deployment(PROTOCOL),
             new LedgerStore(IndexDatabases.h2()),
             1_000,
             0,
@@ -267,9 +255,5 @@ class LedgerIndexTest {
 
     private static Uint8 uint8(int value) {
         return new Uint8(value);
-    }
-
-    private static String address(int last) {
-        return String.format("0x%040x", last);
     }
 }

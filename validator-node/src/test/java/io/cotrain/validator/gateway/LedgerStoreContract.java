@@ -165,7 +165,8 @@ abstract class LedgerStoreContract {
 
     // ---- helpers ----------------------------------------------------------------------------------------------
 
-    private static DeploymentAddresses deployment(String protocol) {
+    /** @return a deployment on the dev chain whose protocol is at {@code protocol}, from block 1 */
+    static DeploymentAddresses deployment(String protocol) {
         return new DeploymentAddresses(
                 31337,
                 address(1),

@@ -359,16 +359,16 @@ task_setting() {
 }
 
 ipfs_ready() { curl -fsS -m 2 -X POST "$ipfs_api/api/v0/version" >/dev/null 2>&1; }
-# await_ipfs SECONDS: waits until the IPFS node answers; exits if it died or did not answer in time.
+# await_ipfs SECONDS: waits until the IPFS node answers; fails if it died or did not answer in time.
 await_ipfs() {
   local deadline=$((SECONDS + $1))
   until ipfs_ready; do
-    is_ours ipfs "$ipfs_pid" || { cat "$logs/ipfs.log" >&2; echo "the IPFS node exited" >&2; exit 1; }
-    ((SECONDS < deadline)) || { echo "the IPFS node did not answer at $ipfs_api within $1 s" >&2; exit 1; }
+    is_ours ipfs "$ipfs_pid" || { tail -n 20 "$logs/ipfs.log" >&2; echo "the IPFS node exited" >&2; return 1; }
+    ((SECONDS < deadline)) || { echo "the IPFS node did not answer at $ipfs_api within $1 s" >&2; return 1; }
     sleep 0.2
   done
 }
-await_ipfs "$startup_timeout"
+await_ipfs "$startup_timeout" || exit 1
 echo "IPFS node is up at $ipfs_api"
 
 # The demo task is registered (by dev account 0, its owner) before the validators start, whatever the demo does, and
@@ -417,12 +417,17 @@ restart_node() {
 # restart_ipfs: kills the IPFS node (SIGKILL: a crash, nothing flushed) and starts it again on its repository.
 restart_ipfs() {
   echo "restarting the IPFS node..."
-  kill -KILL "$ipfs_pid" 2>/dev/null || true
+  if is_ours ipfs "$ipfs_pid"; then kill -KILL "$ipfs_pid" 2>/dev/null || true; fi
   wait "$ipfs_pid" 2>/dev/null || true
+  if is_ours ipfs "$ipfs_pid"; then
+    echo "the IPFS node (pid $ipfs_pid) did not die: not restarted" >&2
+    return 1
+  fi
   # a killed js-ipfs leaves its repository lock behind; the process that held it is gone
   rm -rf "$work/ipfs/repo.lock"
   start_ipfs
-  await_ipfs 60
+  # the network stays up if it does not come back: the main loop reports an IPFS node that exited
+  await_ipfs 60 || return 1
   echo "IPFS node restarted (pid $ipfs_pid)"
 }
 
@@ -433,7 +438,7 @@ restart_requested() {
   rm -f "$work/restart-request"
   case "$what" in
     [1-3]) restart_node "$what" ;;
-    ipfs) restart_ipfs ;;
+    ipfs) restart_ipfs || return 0 ;;
     *) return 0 ;;
   esac
   echo "$what" >"$work/restart-done"

@@ -213,9 +213,11 @@ public interface ValidatorConfig {
          */
         Optional<
                         @Pattern(
-                                regexp = "jdbc:(postgresql|h2):.+",
-                                // not the value: a URL may hold a password
-                                message = "(env COTRAIN_GATEWAY_INDEX_URL) must be a jdbc:postgresql: or jdbc:h2: URL")
+                                // a password in the URL would reach the driver's and the pool's messages
+                                regexp = "(?i)jdbc:(postgresql|h2):(?!.*password=).+",
+                                // not the value: it may hold a password
+                                message = "(env COTRAIN_GATEWAY_INDEX_URL) must be a jdbc:postgresql: or jdbc:h2: URL"
+                                        + " without a password (set COTRAIN_GATEWAY_INDEX_PASSWORD)")
                         String>
                 indexUrl();
 

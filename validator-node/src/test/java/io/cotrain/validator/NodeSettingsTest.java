@@ -328,6 +328,19 @@ class NodeSettingsTest {
                                 + DataSchema.MAX_CLASSES + ", the classes of a configured task, got 5000");
     }
 
+    /** A password in the index's URL would reach the driver's and the pool's messages: refused, never echoed. */
+    @Test
+    void theIndexUrlIsAPostgresqlOrH2UrlWithoutAPassword() {
+        String refused =
+                "(env COTRAIN_GATEWAY_INDEX_URL) must be a jdbc:postgresql: or jdbc:h2: URL without a password";
+        env.put("COTRAIN_GATEWAY_INDEX_URL", "jdbc:postgresql://db:5432/cotrain?user=cotrain&PASSWORD=s3cret");
+        assertThat(violations()).singleElement().asString().contains(refused).doesNotContain("s3cret");
+        env.put("COTRAIN_GATEWAY_INDEX_URL", "jdbc:mysql://db/cotrain");
+        assertThat(violations()).singleElement().asString().contains(refused);
+        env.put("COTRAIN_GATEWAY_INDEX_URL", "jdbc:postgresql://db:5432/cotrain?user=cotrain");
+        assertThat(catchThrowable(this::validate)).isNull();
+    }
+
     @Test
     void whatTheFilesHoldIsCheckedOnceTheConstraintsHold() {
         files.put("cotrain.chain-id", "1");

@@ -120,7 +120,8 @@ public class Gateway {
             if (lastRefreshError != null) LOG.info("the gateway reads the chain's events again");
             lastRefreshError = null;
         } catch (RuntimeException e) {
-            String error = e.getClass().getSimpleName() + ": " + e.getMessage();
+            String error = e.getClass().getSimpleName() + ": " + e.getMessage()
+                    + (e.getCause() != null ? " (" + e.getCause().getMessage() + ")" : "");
             if (!error.equals(lastRefreshError)) LOG.warnf("cannot read the chain's events: %s", error);
             lastRefreshError = error;
         }

@@ -207,10 +207,15 @@ public final class LedgerIndex {
         } catch (IOException e) {
             throw new ChainUnavailableException("the chain does not answer: " + e.getMessage(), e);
         }
-        rollBackIfReorganised();
+        // from what the database holds, not what this object last wrote: a commit whose answer was lost may have
+        // landed or not
+        List<LedgerStore.IndexedBlock> kept = store.recentBlocks();
+        lastBlock = kept.isEmpty() ? beforeDeployment() : kept.getFirst().number();
+        rollBackIfReorganised(kept);
         BigInteger before = lastBlock;
         reader.forEachPage(query, lastBlock.add(BigInteger.ONE), latest, EventReader.PAGES_PER_CATCH_UP, (to, logs) -> {
-            // the page's hash before any of its logs is read: a failure leaves the index at the page before
+            // the page's hash, read after its logs: a reorganisation deeper than the confirmations between the two
+            // reads goes unseen (the logs' own block hashes are not compared, which would cost a read per block)
             String hash =
                     hashOf(to).orElseThrow(() -> new ChainUnavailableException("block " + to + " vanished", null));
             List<LiveUpdate> told = new ArrayList<>();
@@ -229,8 +234,7 @@ public final class LedgerIndex {
      * The checkpoint block is no longer on the chain: rolls the index back to the newest page end that still is (to
      * before the deployment block when none of those kept is), to read on from there.
      */
-    private void rollBackIfReorganised() {
-        List<LedgerStore.IndexedBlock> kept = store.recentBlocks();
+    private void rollBackIfReorganised(List<LedgerStore.IndexedBlock> kept) {
         if (kept.isEmpty() || onChain(kept.getFirst())) return;
         BigInteger fork = kept.stream()
                 .skip(1)

@@ -89,7 +89,11 @@ public final class LedgerStore {
                 statements.run(connection);
                 connection.commit();
             } catch (SQLException | RuntimeException e) {
-                connection.rollback();
+                try {
+                    connection.rollback();
+                } catch (SQLException rollback) {
+                    e.addSuppressed(rollback); // the first failure is the one to report
+                }
                 throw e;
             }
         } catch (SQLException e) {

@@ -186,7 +186,8 @@ public final class NetworkReader {
             String phase =
                     RoundPhase.of(read(protocol.roundInfo(round.round())).phase).title();
             List<ContributionView> contributions = round.contributionIds().stream()
-                    .map(id -> ledger.contribution(id).orElseThrow())
+                    // read apart from its round: a rollback between the two reads drops it
+                    .flatMap(id -> ledger.contribution(id).stream())
                     .filter(c -> c.taskId() == taskId)
                     .map(c -> contributionView(c, judgements.apply(c.id())))
                     .toList();

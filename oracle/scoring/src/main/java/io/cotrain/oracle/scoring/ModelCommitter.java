@@ -110,6 +110,10 @@ public final class ModelCommitter implements AutoCloseable {
             return;
         }
         RegistryChain.Model model = chain.model(task);
+        // a round the registry has recorded is never proposed again: its overtaken proposals need no guard
+        overtaken.removeIf(proposal -> proposal.task().equals(task)
+                && proposal.mergeParent().signum() == 0
+                && proposal.round().compareTo(model.lastRound()) <= 0);
         BigInteger head = chain.branchHead(task, model.defaultBranch());
         TaskContext context = store.context(taskId, chain.commit(head));
         Optional<Integer> index = chain.activeIndex();

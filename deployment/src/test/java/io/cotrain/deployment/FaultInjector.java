@@ -40,6 +40,8 @@ import org.web3j.protocol.core.methods.response.TransactionReceipt;
  */
 final class FaultInjector implements AutoCloseable {
     private static final Duration POLL = Duration.ofMillis(200);
+    /** How {@link Outcomes#doubleSentValidatorTxs} marks a call mined successfully more than once. */
+    static final String TOOK_EFFECT_TWICE = "took effect twice";
 
     /** The faults, in the order they are injected, one round each. */
     enum Kind {
@@ -321,6 +323,7 @@ final class FaultInjector implements AutoCloseable {
             validators.add(DevAccounts.account(node).getAddress().toLowerCase(Locale.ROOT));
         }
         Map<String, BigInteger> calls = new HashMap<>();
+        Map<String, Boolean> succeeded = new HashMap<>();
         List<String> doubleSent = new ArrayList<>();
         long reverted = 0;
         for (BigInteger number = firstBlock; number.compareTo(head) <= 0; number = number.add(BigInteger.ONE)) {
@@ -336,11 +339,13 @@ final class FaultInjector implements AutoCloseable {
                         .getTransactionReceipt()
                         .orElseThrow();
                 if (!receipt.isStatusOK()) reverted++;
-                BigInteger first =
-                        calls.putIfAbsent(from + " " + transaction.getTo() + " " + transaction.getInput(), number);
+                String call = from + " " + transaction.getTo() + " " + transaction.getInput();
+                BigInteger first = calls.putIfAbsent(call, number);
+                boolean tookEffectBefore = succeeded.getOrDefault(call, false);
+                if (receipt.isStatusOK()) succeeded.put(call, true);
                 if (first != null) {
                     doubleSent.add(String.format(
-                            "%s sent %s to %s in blocks %s and %s (the second %s)",
+                            "%s sent %s to %s in blocks %s and %s (%s)",
                             from,
                             transaction
                                     .getInput()
@@ -350,7 +355,7 @@ final class FaultInjector implements AutoCloseable {
                             transaction.getTo(),
                             first,
                             number,
-                            receipt.isStatusOK() ? "mined" : "reverted"));
+                            tookEffectBefore && receipt.isStatusOK() ? TOOK_EFFECT_TWICE : "at most one took effect"));
                 }
             }
         }

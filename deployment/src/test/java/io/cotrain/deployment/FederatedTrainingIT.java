@@ -232,12 +232,11 @@ class FederatedTrainingIT {
                 .as("every fault was injected")
                 .containsExactly(FaultInjector.Kind.values());
         assertThat(outcomes.contributionsLost()).isZero();
-        // a call sent twice must never take effect twice; one that reverted cost its sender gas only (seen once in
-        // three
-        // runs while this suite was written, cause not found yet: printed above when it happens)
+        // a call may be sent again after it reverted (a retry), or revert the second time; it must never take effect
+        // twice (printed above whenever a call was sent twice)
         assertThat(outcomes.doubleSentValidatorTxs())
-                .as("validator transactions sent twice that took effect")
-                .allSatisfy(sentTwice -> assertThat(sentTwice).endsWith("(the second reverted)"));
+                .as("validator transactions that took effect twice")
+                .noneMatch(sentTwice -> sentTwice.contains(FaultInjector.TOOK_EFFECT_TWICE));
         assertThat(outcomes.roundsCompleted()).isGreaterThanOrEqualTo(ROUNDS);
         for (FaultInjector.Outcome outcome : outcomes.faults()) {
             assertThat(outcome.quorumReached())

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cotrain.deployment.economics.EconomicsSimulation.Population;
 import io.cotrain.oracle.valuation.ValuationMethod;
+import io.cotrain.testing.BenchmarkSize;
 import io.cotrain.testing.RepositoryRoot;
 import java.util.List;
 import java.util.Locale;
@@ -17,7 +18,8 @@ import org.junit.jupiter.api.Test;
  * docs/benchmarks.md records, per dataset and method.
  *
  * <p>Run: {@code mvn -B -pl deployment -am verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false
- * -Dit.test=EconomicsBenchmarkIT -Dfailsafe.failIfNoSpecifiedTests=false}
+ * -Dit.test=EconomicsBenchmarkIT -Dfailsafe.failIfNoSpecifiedTests=false -Dbenchmark.full=true} (without the last,
+ * as in CI, only the validators' method runs).
  */
 class EconomicsBenchmarkIT {
 
@@ -33,10 +35,14 @@ class EconomicsBenchmarkIT {
         for (ValuationMethod method : methods()) check(run(table, method));
     }
 
-    /** Every method, or the one named by {@code -Deconomics.method=SHAPLEY} (a quicker run while tuning). */
+    /**
+     * The one named by {@code -Deconomics.method=BANZHAF}; else every method at the recorded size
+     * ({@code -Dbenchmark.full=true}), the validators' own (Shapley values) in CI.
+     */
     private static List<ValuationMethod> methods() {
         String only = System.getProperty("economics.method", "");
-        return only.isBlank() ? List.of(ValuationMethod.values()) : List.of(ValuationMethod.valueOf(only));
+        if (!only.isBlank()) return List.of(ValuationMethod.valueOf(only));
+        return BenchmarkSize.full() ? List.of(ValuationMethod.values()) : List.of(ValuationMethod.SHAPLEY);
     }
 
     private static EconomicsSimulation.Result run(Table table, ValuationMethod method) {

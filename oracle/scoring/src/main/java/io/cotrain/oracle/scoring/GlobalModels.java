@@ -70,16 +70,27 @@ public final class GlobalModels implements GlobalModelSource {
      * @return the task with the head of its default branch at {@code block} (the configured model if unregistered)
      */
     public TaskContext headAt(long taskId, DefaultBlockParameter block) {
+        return headCommitAt(taskId, block)
+                .map(head -> ofCommit(taskId, head))
+                .orElseGet(() -> tasks.task(taskId).orElseThrow());
+    }
+
+    /**
+     * @param taskId a task
+     * @param block the chain state to read
+     * @return the head commit of its default branch at {@code block}, empty if the registry did not know it then
+     */
+    public Optional<CommitView> headCommitAt(long taskId, DefaultBlockParameter block) {
         ModelRegistry registry = registryAt.apply(block);
         BigInteger task = BigInteger.valueOf(taskId);
         BigInteger registered = read("modelCount", () -> registry.modelCount().send());
-        if (task.compareTo(registered) > 0) return tasks.task(taskId).orElseThrow();
+        if (task.compareTo(registered) > 0) return Optional.empty();
         BigInteger defaultBranch =
                 read("model(" + taskId + ")", () -> registry.model(task).send()).component2();
         BigInteger head = read(
                 "branchHead", () -> registry.branchHead(task, defaultBranch).send());
-        return ofCommit(
-                taskId, read("commit(" + head + ")", () -> registry.commit(head).send()));
+        return Optional.of(
+                read("commit(" + head + ")", () -> registry.commit(head).send()));
     }
 
     /**

@@ -6,6 +6,7 @@ import io.cotrain.ipfs.ContributionManifest;
 import io.cotrain.ipfs.ModelFile;
 import io.cotrain.oracle.evaluation.TaskContext;
 import java.util.Optional;
+import org.web3j.protocol.core.DefaultBlockParameter;
 
 /** {@link ModelStore} over the node's global models and IPFS: a computed model is kept on disk and uploaded. */
 final class IpfsModelStore implements ModelStore {
@@ -27,6 +28,12 @@ final class IpfsModelStore implements ModelStore {
     @Override
     public byte[] model(CommitView commit) {
         return globalModels.modelOf(commit);
+    }
+
+    @Override
+    public Optional<CommitView> judgedAgainst(ContributionRecord contribution) {
+        return globalModels.headCommitAt(
+                contribution.taskId(), DefaultBlockParameter.valueOf(contribution.submittedBlock()));
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.cotrain.oracle.scoring;
 import io.cotrain.oracle.aggregation.AggregationRule;
 import io.cotrain.oracle.aggregation.FedAvg;
 import io.cotrain.oracle.aggregation.ModelUpdate;
+import io.cotrain.oracle.aggregation.Rebase;
 import io.cotrain.oracle.evaluation.HeldOutMetrics;
 import io.cotrain.oracle.evaluation.ModelCodec;
 import io.cotrain.oracle.evaluation.TaskContext;
@@ -11,6 +12,7 @@ import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Turns accepted model updates into the next global model: each update's DL4J file read with the evaluation guards,
@@ -25,8 +27,16 @@ public final class ModelAggregator {
      * @param contributionId its id on chain
      * @param model its DL4J file, as verified against its manifest
      * @param weight its weight in the aggregate ({@link io.cotrain.contracts.AggregationWeight}), &gt; 0
+     * @param olderGlobalModel the global model it was judged against, when that is not the one the aggregate is built
+     *     on: then only its change from that model counts ({@link Rebase}); empty when it was judged against the
+     *     aggregate's own base
      */
-    public record Input(BigInteger contributionId, byte[] model, long weight) {}
+    public record Input(BigInteger contributionId, byte[] model, long weight, Optional<byte[]> olderGlobalModel) {
+        /** An update judged against the global model the aggregate is built on. */
+        public Input(BigInteger contributionId, byte[] model, long weight) {
+            this(contributionId, model, weight, Optional.empty());
+        }
+    }
 
     /**
      * A new global model.
@@ -50,10 +60,15 @@ public final class ModelAggregator {
     public static Result aggregate(TaskContext base, AggregationRule rule, List<Input> inputs) {
         if (inputs.isEmpty()) throw new IllegalArgumentException("nothing to aggregate");
         List<ModelUpdate> updates = new ArrayList<>(inputs.size());
+        float[] parent = null;
         for (Input input : inputs) {
-            TaskModel model = ModelCodec.read(input.model(), base.limits(), base.baseArchitecture());
-            updates.add(
-                    ModelUpdate.weighted(input.contributionId().longValueExact(), model.parameters(), input.weight()));
+            float[] parameters = parametersOf(base, input.model());
+            if (input.olderGlobalModel().isPresent()) {
+                if (parent == null) parent = base.freshGlobalModel().parameters();
+                parameters = Rebase.onto(
+                        parameters, parametersOf(base, input.olderGlobalModel().get()), parent);
+            }
+            updates.add(ModelUpdate.weighted(input.contributionId().longValueExact(), parameters, input.weight()));
         }
         List<BigInteger> ids = inputs.stream()
                 .map(Input::contributionId)
@@ -70,12 +85,15 @@ public final class ModelAggregator {
      * @return the merge
      */
     public static Result merge(TaskContext target, byte[] sourceHead) {
-        TaskModel source = ModelCodec.read(sourceHead, target.limits(), target.baseArchitecture());
         float[] merged = new FedAvg()
                 .aggregate(List.of(
                         new ModelUpdate(0, target.freshGlobalModel().parameters(), 1, 1),
-                        new ModelUpdate(1, source.parameters(), 1, 1)));
+                        new ModelUpdate(1, parametersOf(target, sourceHead), 1, 1)));
         return build(target, merged, List.of());
+    }
+
+    private static float[] parametersOf(TaskContext base, byte[] model) {
+        return ModelCodec.read(model, base.limits(), base.baseArchitecture()).parameters();
     }
 
     private static Result build(TaskContext base, float[] parameters, List<BigInteger> ids) {

@@ -8,6 +8,7 @@ import io.cotrain.contracts.RoundPhase;
 import io.cotrain.contracts.generated.CotrainProtocol.ContributionView;
 import io.cotrain.contracts.generated.CotrainProtocol.RoundView;
 import io.cotrain.contracts.generated.ModelRegistry.CommitAttestation;
+import io.cotrain.contracts.generated.ModelRegistry.CommitView;
 import io.cotrain.contracts.generated.ModelRegistry.ModelSpec;
 import io.cotrain.ipfs.ModelFile;
 import io.cotrain.oracle.aggregation.AggregationRule;
@@ -16,6 +17,7 @@ import io.cotrain.oracle.aggregation.Parallelism;
 import io.cotrain.oracle.evaluation.TaskContext;
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -33,7 +35,8 @@ import org.slf4j.LoggerFactory;
  *   <li>answer merge requests: average the two heads and attest the merge commit;</li>
  *   <li>once a round is finalized, aggregate its model updates for the task that scored at least neutral, each weighed
  *       by its consensus score ({@link AggregationWeight}), with the task's rule onto the head and attest the result
- *       as the next commit.</li>
+ *       as the next commit. An update judged against an older global model than the head counts by its change from
+ *       that model ({@link io.cotrain.oracle.aggregation.Rebase}).</li>
  * </ol>
  * Every model it computes is published ({@link ModelStore}) before it is attested, so contributors can fetch what the
  * chain records. Rounds without accepted updates for a task are skipped; a round
@@ -115,11 +118,12 @@ public final class ModelCommitter implements AutoCloseable {
                 && proposal.mergeParent().signum() == 0
                 && proposal.round().compareTo(model.lastRound()) <= 0);
         BigInteger head = chain.branchHead(task, model.defaultBranch());
-        TaskContext context = store.context(taskId, chain.commit(head));
+        CommitView headCommit = chain.commit(head);
+        TaskContext context = store.context(taskId, headCommit);
         Optional<Integer> index = chain.activeIndex();
         if (index.isEmpty()) return;
         answerMergeRequests(task, model.branchCount(), index.get());
-        aggregateNextRound(task, context, model, head, currentRound, index.get());
+        aggregateNextRound(task, context, model, headCommit, head, currentRound, index.get());
     }
 
     private void answerMergeRequests(BigInteger task, BigInteger branchCount, int index) {
@@ -143,6 +147,7 @@ public final class ModelCommitter implements AutoCloseable {
             BigInteger task,
             TaskContext context,
             RegistryChain.Model model,
+            CommitView headCommit,
             BigInteger head,
             BigInteger currentRound,
             int index) {
@@ -174,7 +179,8 @@ public final class ModelCommitter implements AutoCloseable {
                     }
                     return;
                 }
-                inputs.add(new ModelAggregator.Input(update.record().id(), opened.get(), update.weight()));
+                inputs.add(new ModelAggregator.Input(
+                        update.record().id(), opened.get(), update.weight(), olderGlobalModel(update, headCommit)));
             }
             attest(proposal, ModelAggregator.aggregate(context, ruleOf(model.spec(), parallelism), inputs));
             return;
@@ -182,6 +188,16 @@ public final class ModelCommitter implements AutoCloseable {
     }
 
     private record Accepted(ContributionRecord record, long weight) {}
+
+    /**
+     * The global model an update was judged against when it is not the head being aggregated onto: an update submitted
+     * before the last commit was recorded (a round spilling over, a contributor behind) counts by its change alone.
+     */
+    private Optional<byte[]> olderGlobalModel(Accepted update, CommitView head) {
+        return store.judgedAgainst(update.record())
+                .filter(judged -> !Arrays.equals(judged.weightsDigest, head.weightsDigest))
+                .map(store::model);
+    }
 
     /** The round's model updates for the task that go into its aggregate ({@link AggregationWeight}), by id. */
     private List<Accepted> acceptedUpdates(BigInteger task, BigInteger round, RoundView info) {

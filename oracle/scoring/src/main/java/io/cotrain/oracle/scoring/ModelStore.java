@@ -14,6 +14,13 @@ interface ModelStore {
     byte[] model(CommitView commit);
 
     /**
+     * @param contribution a model update
+     * @return the commit whose model it was judged against ({@link GlobalModels}: its task's default-branch head as of
+     *     the block it was submitted in), empty if the registry did not know the task then
+     */
+    Optional<CommitView> judgedAgainst(ContributionRecord contribution);
+
+    /**
      * @param contribution an accepted model update
      * @return the model its manifest names (the manifest was verified when it was judged), opened if it is sealed;
      *     empty when this validator cannot open it (sealed to the others only)

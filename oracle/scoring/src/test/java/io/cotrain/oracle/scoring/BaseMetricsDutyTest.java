@@ -64,6 +64,11 @@ class BaseMetricsDutyTest {
             }
 
             @Override
+            public Optional<CommitView> judgedAgainst(ContributionRecord contribution) {
+                throw new AssertionError("not used");
+            }
+
+            @Override
             public Optional<byte[]> update(ContributionRecord contribution) {
                 throw new AssertionError("not used");
             }

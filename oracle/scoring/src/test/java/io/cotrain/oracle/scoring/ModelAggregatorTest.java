@@ -11,6 +11,7 @@ import io.cotrain.oracle.aggregation.Krum;
 import io.cotrain.oracle.aggregation.ModelUpdate;
 import io.cotrain.oracle.aggregation.MultiKrum;
 import io.cotrain.oracle.aggregation.Parallelism;
+import io.cotrain.oracle.aggregation.Rebase;
 import io.cotrain.oracle.aggregation.TrimmedMean;
 import io.cotrain.oracle.evaluation.EvaluationLimits;
 import io.cotrain.oracle.evaluation.InvalidModelException;
@@ -22,6 +23,7 @@ import io.cotrain.oracle.evaluation.testing.SyntheticTabularTask;
 import io.cotrain.oracle.evaluation.testing.TwoBranchGraph;
 import java.math.BigInteger;
 import java.util.List;
+import java.util.Optional;
 import org.assertj.core.data.Offset;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.BeforeAll;
@@ -91,6 +93,33 @@ class ModelAggregatorTest {
         assertThat(result.metrics().value()).isGreaterThan(graphTask.baseline().value());
         assertThat(graphTask.withGlobalModel(result.model()).baseArchitecture())
                 .isEqualTo(graphTask.baseArchitecture());
+    }
+
+    @Test
+    void aggregate_copyOfAnOlderGlobalModel_leavesTheHeadAsItIs() {
+        TaskContext improved = base.withGlobalModel(honestA);
+        var copy =
+                new ModelAggregator.Input(BigInteger.ONE, TASK.baseModelBytes(), 1, Optional.of(TASK.baseModelBytes()));
+
+        ModelAggregator.Result result = ModelAggregator.aggregate(improved, new FedAvg(), List.of(copy));
+
+        assertThat(parameters(result.model())).isEqualTo(parameters(honestA));
+        assertThat(result.metrics()).isEqualTo(improved.baseline());
+    }
+
+    @Test
+    void aggregate_honestUpdateTrainedFromAnOlderGlobalModel_addsItsChangeToTheHead() {
+        TaskContext improved = base.withGlobalModel(honestA);
+        var current = new ModelAggregator.Input(BigInteger.ONE, honestA, 1);
+        var stale = new ModelAggregator.Input(BigInteger.TWO, honestB, 1, Optional.of(TASK.baseModelBytes()));
+
+        ModelAggregator.Result result = ModelAggregator.aggregate(improved, new FedAvg(), List.of(current, stale));
+
+        float[] rebased = Rebase.onto(parameters(honestB), parameters(TASK.baseModelBytes()), parameters(honestA));
+        float[] expected = new FedAvg()
+                .aggregate(List.of(new ModelUpdate(1, parameters(honestA), 1, 1), new ModelUpdate(2, rebased, 1, 1)));
+        assertThat(parameters(result.model())).isEqualTo(expected);
+        assertThat(result.metrics().accuracy()).isGreaterThan(base.baseline().accuracy());
     }
 
     @Test

@@ -17,6 +17,7 @@ import io.cotrain.ipfs.ModelFile;
 import io.cotrain.oracle.aggregation.AggregationRules;
 import io.cotrain.oracle.aggregation.FedAvg;
 import io.cotrain.oracle.aggregation.Parallelism;
+import io.cotrain.oracle.aggregation.Rebase;
 import io.cotrain.oracle.evaluation.EvaluationLimits;
 import io.cotrain.oracle.evaluation.ModelCodec;
 import io.cotrain.oracle.evaluation.TaskContext;
@@ -57,6 +58,9 @@ class ModelCommitterTest {
     private final FakeRegistryChain chain = new FakeRegistryChain();
     private final Map<String, byte[]> published = new LinkedHashMap<>();
     private final Map<String, byte[]> updates = new HashMap<>();
+    /** The commit each update was judged against when it is not the head (submitted before the head was recorded). */
+    private final Map<BigInteger, BigInteger> judgedAgainst = new HashMap<>();
+
     private final List<ContributionRecord> history = new ArrayList<>();
     private final List<String> errors = new ArrayList<>();
     private int fetched;
@@ -88,6 +92,12 @@ class ModelCommitterTest {
             @Override
             public byte[] model(CommitView commit) {
                 return published.get(HexFormat.of().formatHex(commit.weightsDigest));
+            }
+
+            @Override
+            public Optional<CommitView> judgedAgainst(ContributionRecord contribution) {
+                BigInteger commit = judgedAgainst.getOrDefault(contribution.id(), chain.heads.get(BRANCH));
+                return Optional.of(chain.commits.get(commit));
             }
 
             @Override
@@ -135,6 +145,48 @@ class ModelCommitterTest {
                                         new ModelAggregator.Input(BigInteger.ONE, honestA, 31),
                                         new ModelAggregator.Input(BigInteger.TWO, honestB, 11)))
                         .model());
+    }
+
+    @Test
+    void tick_copyOfAnOlderGlobalModelJudgedAgainstIt_doesNotPullTheNextModelBack() {
+        recordedRoundOneAs(honestA);
+        submitted(2, 1, TASK.baseModelBytes(), 60); // a free rider resubmits the base model, judged against it
+        judgedAgainst.put(BigInteger.ONE, BASE_COMMIT);
+        chain.rounds.put(BigInteger.TWO, round(RoundPhase.FINALIZED, 1, 1));
+
+        committer.tick(BigInteger.valueOf(3), this::error);
+
+        assertThat(errors).isEmpty();
+        CommitAttestation attestation = chain.attested.getFirst();
+        assertThat(attestation.parent).isEqualTo(BigInteger.TWO);
+        assertThat(parameters(published.get(HexFormat.of().formatHex(attestation.weightsDigest))))
+                .as("the copy changed nothing, so the next model is the head")
+                .isEqualTo(parameters(honestA));
+    }
+
+    @Test
+    void tick_honestUpdateJudgedAgainstAnOlderGlobalModel_countsByItsChangeFromIt() {
+        recordedRoundOneAs(honestA);
+        submitted(2, 1, honestB, 60);
+        judgedAgainst.put(BigInteger.ONE, BASE_COMMIT);
+        chain.rounds.put(BigInteger.TWO, round(RoundPhase.FINALIZED, 1, 1));
+
+        committer.tick(BigInteger.valueOf(3), this::error);
+
+        CommitAttestation attestation = chain.attested.getFirst();
+        assertThat(parameters(published.get(HexFormat.of().formatHex(attestation.weightsDigest))))
+                .isEqualTo(Rebase.onto(parameters(honestB), parameters(TASK.baseModelBytes()), parameters(honestA)));
+    }
+
+    /** Round 1 recorded as commit 2 with {@code model}, the head of the default branch. */
+    private void recordedRoundOneAs(byte[] model) {
+        chain.commits.put(BigInteger.TWO, commitOf(model));
+        chain.heads.put(BRANCH, BigInteger.TWO);
+        chain.model = new RegistryChain.Model(spec(), BRANCH, BigInteger.ONE, BigInteger.ONE);
+    }
+
+    private static float[] parameters(byte[] model) {
+        return ModelCodec.read(model, EvaluationLimits.defaults()).parameters();
     }
 
     /** An accepted update sealed to the other validators only: its round's aggregate is theirs, no error here. */
@@ -281,33 +333,35 @@ class ModelCommitterTest {
     /** A finalized round of model updates with consecutive ids from {@code firstId}, scored as given. */
     private void finalizedRound(long round, long firstId, int... scores) {
         byte[][] models = {honestA, honestB, TASK.baseModelBytes()};
-        for (int i = 0; i < scores.length; i++) {
-            long id = firstId + i;
-            byte[] digest = new byte[32];
-            digest[0] = (byte) id;
-            String key = HexFormat.of().formatHex(digest);
-            updates.put(key, models[i % models.length]);
-            history.add(new ContributionRecord(
-                    BigInteger.valueOf(id),
-                    BigInteger.valueOf(round),
-                    "0x" + "ab".repeat(20),
-                    ContributionKind.MODEL_UPDATE.onChain().intValue(),
-                    1,
-                    digest,
-                    BigInteger.ONE));
-            chain.contributions.put(
-                    key,
-                    new ContributionView(
-                            BigInteger.valueOf(id),
-                            "0x" + "ab".repeat(20),
-                            ContributionKind.MODEL_UPDATE.onChain(),
-                            BigInteger.valueOf(ContributionStatus.ACCEPTED.ordinal()),
-                            BigInteger.valueOf(scores[i]),
-                            BigInteger.valueOf(round),
-                            TASK_ID,
-                            digest));
-        }
+        for (int i = 0; i < scores.length; i++) submitted(round, firstId + i, models[i % models.length], scores[i]);
         chain.rounds.put(BigInteger.valueOf(round), round(RoundPhase.FINALIZED, firstId, scores.length));
+    }
+
+    /** A model update {@code id} in {@code round} with {@code model} as its artifact, scored {@code score}. */
+    private void submitted(long round, long id, byte[] model, int score) {
+        byte[] digest = new byte[32];
+        digest[0] = (byte) id;
+        String key = HexFormat.of().formatHex(digest);
+        updates.put(key, model);
+        history.add(new ContributionRecord(
+                BigInteger.valueOf(id),
+                BigInteger.valueOf(round),
+                "0x" + "ab".repeat(20),
+                ContributionKind.MODEL_UPDATE.onChain().intValue(),
+                1,
+                digest,
+                BigInteger.ONE));
+        chain.contributions.put(
+                key,
+                new ContributionView(
+                        BigInteger.valueOf(id),
+                        "0x" + "ab".repeat(20),
+                        ContributionKind.MODEL_UPDATE.onChain(),
+                        BigInteger.valueOf(ContributionStatus.ACCEPTED.ordinal()),
+                        BigInteger.valueOf(score),
+                        BigInteger.valueOf(round),
+                        TASK_ID,
+                        digest));
     }
 
     private static RoundView round(RoundPhase phase, long firstId, int count) {

@@ -27,6 +27,7 @@ import io.cotrain.oracle.evaluation.TaskModel;
 import io.cotrain.oracle.evaluation.testing.Contributions;
 import io.cotrain.oracle.evaluation.testing.SyntheticTabularTask;
 import io.cotrain.oracle.valuation.ValueScore;
+import io.cotrain.testing.BenchmarkSize;
 import io.cotrain.testing.SyntheticImages;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -55,20 +56,21 @@ import org.web3j.crypto.ECKeyPair;
  * models on the same rows in the same run (restore from bytes in memory, then {@code evaluate}), and the same models
  * sealed to the validator (the key unwrapped, the weights decrypted and checked against the plaintext's sha256 on top
  * of the path), interleaved pass by pass with the open ones. Prints figures for
- * docs/benchmarks.md; asserts only that the scores are sane, never a time.
+ * docs/benchmarks.md (at the recorded size with {@code -Dbenchmark.full=true}, one pass of each in CI); asserts only
+ * that the scores are sane, never a time.
  */
 @ExtendWith(IpfsExtension.class)
 class ScoringPathBenchmarkIT {
     private static final ECKeyPair VALIDATOR = ECKeyPair.create(BigInteger.valueOf(0x5EA1));
     private static final int HELD_OUT_ROWS = 10_000;
     private static final int MODELS = 12;
-    /** Passes of the tabular path: a few ms each, so enough to see a difference of 5%. */
-    private static final int PASSES = 15;
+    /** Passes of the tabular path: a few ms each, so enough to see a difference of 5% (CI: one, and the warm-up). */
+    private static final int PASSES = BenchmarkSize.of(15, 1);
     /** Passes of the CNN path: half a second per contribution, where decrypting is lost in the noise anyway. */
-    private static final int CNN_PASSES = 5;
+    private static final int CNN_PASSES = BenchmarkSize.of(5, 1);
 
     private static final int ROUND_CONTRIBUTIONS = 50;
-    private static final int ROUND_PASSES = 3;
+    private static final int ROUND_PASSES = BenchmarkSize.of(3, 1);
     private static final int IMAGES_PER_CLASS = 1_000;
     private static final String CONTRIBUTOR = "0x90F79bf6EB2c4f870365E785982E1f101E93b906";
 

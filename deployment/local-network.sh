@@ -32,6 +32,8 @@
 #   COTRAIN_BLOCK_TIME (1)           seconds per block
 #   COTRAIN_IPFS_PORT (5001)         the IPFS node's RPC API port (unset and 5001 taken: a free port)
 #   COTRAIN_NODE_PORT (8081)         validator i (1..3) serves HTTP on COTRAIN_NODE_PORT + i - 1
+#   COTRAIN_NODE_<i>_RPC_URL         the JSON-RPC URL validator i uses (anvil's): e.g. a proxy in between, which
+#                                    a fault test cuts
 #   COTRAIN_ADDRESSES_FILE           where the deploy script writes the addresses (deployment/addresses/<chainId>.json;
 #                                    under deployment/addresses or deployment/target: forge may write nowhere else)
 #   COTRAIN_NETWORK_DIR              working directory, recreated on every start: IPFS repository (ipfs/), demo task
@@ -389,11 +391,12 @@ grep -E '^(model|task) ' "$logs/register-task.log" || true
 
 # start_node I: starts validator node I (1..3) with its key, data directory and port, and records it.
 start_node() {
-  local i="$1"
+  local i="$1" node_rpc_variable="COTRAIN_NODE_${1}_RPC_URL"
+  local node_rpc="${!node_rpc_variable:-$rpc}"
   (
-    unset COTRAIN_RPC_PORT COTRAIN_BLOCK_TIME COTRAIN_IPFS_PORT COTRAIN_NODE_PORT COTRAIN_ADDRESSES_FILE \
+    unset COTRAIN_NODE_1_RPC_URL COTRAIN_NODE_2_RPC_URL COTRAIN_NODE_3_RPC_URL COTRAIN_RPC_PORT COTRAIN_BLOCK_TIME COTRAIN_IPFS_PORT COTRAIN_NODE_PORT COTRAIN_ADDRESSES_FILE \
       COTRAIN_NETWORK_DIR COTRAIN_VALIDATOR_JAVA_OPTS COTRAIN_STARTUP_TIMEOUT COTRAIN_SKIP_BUILD
-    export COTRAIN_RPC_URL="$rpc" COTRAIN_CHAIN_ID="$chain_id" COTRAIN_DEPLOYMENT_FILE="$addresses" \
+    export COTRAIN_RPC_URL="$node_rpc" COTRAIN_CHAIN_ID="$chain_id" COTRAIN_DEPLOYMENT_FILE="$addresses" \
       COTRAIN_DATA_DIRECTORY="$work/validator-$i" COTRAIN_KEY_PRIVATE_KEY="${dev_keys[$i]}" \
       COTRAIN_IPFS_API_URL="$ipfs_api" COTRAIN_CONFIRMATIONS=1 QUARKUS_HTTP_PORT="${node_ports[$((i - 1))]}" \
       COTRAIN_JAVA_OPTS="$node_java_opts" COTRAIN_TICK_INTERVAL="${COTRAIN_TICK_INTERVAL:-1s}"

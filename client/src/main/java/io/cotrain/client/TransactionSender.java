@@ -3,7 +3,9 @@ package io.cotrain.client;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.NavigableMap;
 import java.util.Optional;
+import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.web3j.crypto.Credentials;
@@ -23,6 +25,11 @@ import org.web3j.utils.Numeric;
  * transaction (a revert found while estimating is reported before anything is signed), EIP-1559 fees from a
  * {@link FeePolicy}, RPC I/O errors retried with a {@link RetryPolicy}, and a wait for the receipt that reports a
  * revert with its custom error decoded.
+ *
+ * <p>Transactions a reorganisation took out of the chain are broadcast again as signed (the same nonce and hash, so
+ * each takes effect at most once): while a receipt is awaited, earlier transactions of this key whose nonces the chain
+ * no longer counts as used (mined in blocks reorganised away, and not taken back into the node's pool; the awaited one
+ * waits behind them), and the awaited one if the node no longer knows it.
  */
 public final class TransactionSender {
     private static final Logger LOG = LoggerFactory.getLogger(TransactionSender.class);
@@ -30,6 +37,10 @@ public final class TransactionSender {
     private static final int GAS_MARGIN_PERCENT = 25;
 
     private static final Duration RECEIPT_POLL = Duration.ofMillis(100);
+    /** Receipt polls between two looks for transactions the node lost (about a second). */
+    private static final int POLLS_PER_LOSS_CHECK = 10;
+    /** Signed transactions kept to send again after a reorganisation: deeper ones are final on any real chain. */
+    private static final int KEPT_SIGNED = 64;
 
     private final Web3j web3j;
     private final Credentials key;
@@ -40,6 +51,7 @@ public final class TransactionSender {
     private final Duration receiptTimeout;
     private final TransactionListener listener;
     private BigInteger nextNonce; // null until read from the chain, and after a nonce error
+    private final NavigableMap<BigInteger, String> signedByNonce = new TreeMap<>();
 
     public TransactionSender(
             Web3j web3j,
@@ -129,24 +141,29 @@ public final class TransactionSender {
                 throw decoder.failure(action, sent.getError());
             }
         }
+        signedByNonce.put(nextNonce, signed);
+        while (signedByNonce.size() > KEPT_SIGNED) signedByNonce.pollFirstEntry();
+        BigInteger nonce = nextNonce;
         nextNonce = nextNonce.add(BigInteger.ONE);
-        TransactionReceipt receipt = awaitReceipt(action, hash);
+        TransactionReceipt receipt = awaitReceipt(action, nonce, hash, signed);
         if (!receipt.isStatusOK()) throw revertOfMined(action, call, receipt);
         LOG.debug("{} mined in block {} (gas {})", action, receipt.getBlockNumber(), receipt.getGasUsed());
         return receipt;
     }
 
-    private TransactionReceipt awaitReceipt(String action, String hash) {
+    private TransactionReceipt awaitReceipt(String action, BigInteger nonce, String hash, String signed) {
         Instant deadline = Instant.now().plus(receiptTimeout);
-        while (true) {
+        for (int poll = 1; ; poll++) {
             Optional<TransactionReceipt> receipt = retry.call(
                     "read receipt of " + action,
                     () -> web3j.ethGetTransactionReceipt(hash).send().getTransactionReceipt());
             if (receipt.isPresent()) return receipt.get();
+            if (poll % POLLS_PER_LOSS_CHECK == 0) sendLostAgain(action, nonce, hash, signed);
             if (Instant.now().isAfter(deadline)) {
+                nextNonce = null; // the pending count tells whether the node still holds it
                 throw new ChainUnavailableException(
                         action + ": no receipt for " + hash + " within " + receiptTimeout
-                                + " (it may still be mined; its nonce stays used)",
+                                + " (it may still be mined; the nonce is read from the chain again)",
                         null);
             }
             try {
@@ -156,6 +173,37 @@ public final class TransactionSender {
                 throw new ChainUnavailableException(action + ": interrupted waiting for " + hash, e);
             }
         }
+    }
+
+    /**
+     * Sends again what the node lost: the transactions below {@code nonce} that the chain no longer counts as mined,
+     * then the awaited one if the node no longer knows it. If a nonce was used meanwhile, the receipt, or the
+     * deadline, settles it.
+     */
+    private void sendLostAgain(String action, BigInteger nonce, String hash, String signed) {
+        BigInteger mined = retry.call(
+                        "read mined nonce",
+                        () -> web3j.ethGetTransactionCount(key.getAddress(), DefaultBlockParameterName.LATEST)
+                                .send())
+                .getTransactionCount();
+        // mined past it: it was mined between the two reads, and its receipt comes with the next poll
+        if (mined.compareTo(nonce) > 0) return;
+        for (var earlier : signedByNonce.subMap(mined, nonce).entrySet()) {
+            sendAgain(action + ": nonce " + earlier.getKey() + ", before it, is no longer mined", earlier.getValue());
+        }
+        boolean known = retry.call(
+                        "look up " + action,
+                        () -> web3j.ethGetTransactionByHash(hash).send().getTransaction())
+                .isPresent();
+        if (!known) sendAgain(action + ": the node no longer knows " + hash, signed);
+    }
+
+    private void sendAgain(String why, String signed) {
+        LOG.warn("{} (a reorganisation dropped it?): sending it again", why);
+        EthSendTransaction sent = retry.call(
+                "send again", () -> web3j.ethSendRawTransaction(signed).send());
+        if (sent.hasError())
+            LOG.warn("{}: sending it again: {}", why, sent.getError().getMessage());
     }
 
     /** Replays a mined, reverted call on the state before its block to recover the revert data. */

@@ -14,6 +14,8 @@ import io.cotrain.contracts.testing.ContractsDeployer;
 import io.cotrain.contracts.testing.CotrainClients;
 import io.cotrain.contracts.testing.DevAccounts;
 import io.cotrain.contracts.testing.TestNetwork;
+import io.cotrain.testing.Await;
+import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,6 +34,8 @@ import org.web3j.abi.datatypes.generated.Bytes32;
 import org.web3j.abi.datatypes.generated.Uint256;
 import org.web3j.crypto.Credentials;
 import org.web3j.protocol.Web3j;
+import org.web3j.protocol.core.DefaultBlockParameterName;
+import org.web3j.protocol.core.methods.response.TransactionReceipt;
 import org.web3j.protocol.http.HttpService;
 
 /** TransactionSender and ProtocolEventFollower against a real anvil node and a real deployment. */
@@ -39,6 +43,11 @@ import org.web3j.protocol.http.HttpService;
 class ChainAccessIT {
     private static final Credentials ADMIN = DevAccounts.account(0);
     private static final Credentials CONTRIBUTOR = DevAccounts.account(4);
+    /** A contributor whose transaction the node loses. */
+    private static final Credentials DROPPED = DevAccounts.account(8);
+    /** A contributor whose transaction a reorganisation drops. */
+    private static final Credentials REORGANISED = DevAccounts.account(9);
+
     private static CotrainClients chain;
 
     @TempDir
@@ -50,6 +59,8 @@ class ChainAccessIT {
                 .admin(ADMIN)
                 .rewardPool(0)
                 .tokensFor(CONTRIBUTOR, 1_000)
+                .tokensFor(DROPPED, 1_000)
+                .tokensFor(REORGANISED, 1_000)
                 .build()
                 .chain();
     }
@@ -93,6 +104,89 @@ class ChainAccessIT {
                         .send()
                         .stake)
                 .isEqualTo(tokens(208));
+    }
+
+    /** A transaction the node lost (a reorganisation dropped it) is sent again, takes effect once, and blocks none. */
+    @Test
+    void aTransactionTheNodeLostIsSentAgain_takesEffectOnce_andTheNextOneIsMined(AnvilNode anvil) throws Exception {
+        Credentials key = DROPPED;
+        TransactionSender sender = sender(anvil, key);
+        String protocol = chain.addresses().protocol();
+        sender.send(
+                "approve",
+                chain.addresses().token(),
+                chain.token(key).approve(protocol, tokens(1_000)).encodeFunctionCall());
+        sender.send(
+                "register",
+                protocol,
+                chain.protocol(key).registerContributor(tokens(200)).encodeFunctionCall());
+        String increase = chain.protocol(key).increaseStake(tokens(1)).encodeFunctionCall();
+        ExecutorService thread = Executors.newSingleThreadExecutor();
+        anvil.automine(false);
+        try {
+            Future<TransactionReceipt> lost = thread.submit(() -> sender.send("increaseStake", protocol, increase));
+            Await.until(
+                    "the transaction in the pool",
+                    Duration.ofSeconds(10),
+                    () -> pending(anvil, key) > mined(anvil, key));
+            anvil.dropPendingTransactions();
+            Await.until("the transaction sent again", Duration.ofSeconds(30), () -> {
+                anvil.mine(1);
+                return lost.isDone();
+            });
+            assertThat(lost.get().isStatusOK()).isTrue();
+        } finally {
+            anvil.automine(true);
+            thread.shutdown();
+        }
+        sender.send("increaseStake", protocol, increase);
+
+        assertThat(chain.protocol(ADMIN).contributorProfile(key.getAddress()).send().stake)
+                .as("each increase took effect once")
+                .isEqualTo(tokens(202));
+    }
+
+    /** A transaction mined in a block a reorganisation dropped is sent again, so the next one is not stuck behind it. */
+    @Test
+    void aTransactionAReorganisationDroppedIsSentAgain_andTheNextOneIsMined(AnvilNode anvil) throws Exception {
+        Credentials key = REORGANISED;
+        TransactionSender sender = sender(anvil, key);
+        String protocol = chain.addresses().protocol();
+        sender.send(
+                "approve",
+                chain.addresses().token(),
+                chain.token(key).approve(protocol, tokens(1_000)).encodeFunctionCall());
+        sender.send(
+                "register",
+                protocol,
+                chain.protocol(key).registerContributor(tokens(200)).encodeFunctionCall());
+        String increase = chain.protocol(key).increaseStake(tokens(1)).encodeFunctionCall();
+        sender.send("increaseStake", protocol, increase);
+        long mined = mined(anvil, key);
+
+        anvil.reorganise(1);
+        assertThat(mined(anvil, key)).as("its block reorganised away").isEqualTo(mined - 1);
+        sender.send("increaseStake", protocol, increase);
+
+        assertThat(chain.protocol(ADMIN).contributorProfile(key.getAddress()).send().stake)
+                .as("each increase took effect once")
+                .isEqualTo(tokens(202));
+    }
+
+    private static long pending(AnvilNode anvil, Credentials key) throws IOException {
+        return anvil.web3j()
+                .ethGetTransactionCount(key.getAddress(), DefaultBlockParameterName.PENDING)
+                .send()
+                .getTransactionCount()
+                .longValueExact();
+    }
+
+    private static long mined(AnvilNode anvil, Credentials key) throws IOException {
+        return anvil.web3j()
+                .ethGetTransactionCount(key.getAddress(), DefaultBlockParameterName.LATEST)
+                .send()
+                .getTransactionCount()
+                .longValueExact();
     }
 
     @Test
@@ -152,7 +246,11 @@ class ChainAccessIT {
                 .send();
         CotrainProtocol protocol = chain.protocol(contributor);
         protocol.registerContributor(tokens(500)).send();
-        anvil.mine(ContractsDeployer.testConfig().submissionBlocks.longValue()); // a round nobody submitted to yet
+        // the first block of a round nobody submitted to yet: rounds follow a schedule of blocks, so the submissions
+        // below land in one round whatever the tests before this one mined
+        anvil.mine(ContractsDeployer.testConfig().submissionBlocks.longValue());
+        BigInteger scheduled = protocol.currentRound().send();
+        while (protocol.currentRound().send().equals(scheduled)) anvil.mine(1);
         BigInteger start = anvil.blockNumber();
         BigInteger first = submit(protocol, 1);
         submit(protocol, 2);

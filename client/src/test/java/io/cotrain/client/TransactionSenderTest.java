@@ -44,12 +44,22 @@ class TransactionSenderTest {
         final List<BigInteger> sentNonces = new ArrayList<>();
         final List<String> sentHashes = new ArrayList<>();
         int nonceReads;
+        /** Receipt reads answered "none yet". */
+        int receiptsWithheld;
+        /** The node forgot the transaction sent (a reorganisation dropped it) until it is sent again. */
+        boolean lost;
+        /** The chain's count of mined transactions; null: up to the one awaited. */
+        BigInteger mined;
 
         @Override
         public <T extends Response> T send(Request request, Class<T> responseType) throws IOException {
             String result = switch (request.getMethod()) {
                 case "eth_estimateGas" -> "{\"result\":\"0x5208\"}";
                 case "eth_getTransactionCount" -> {
+                    if ("latest".equals(request.getParams().get(1))) {
+                        BigInteger count = mined != null ? mined : sentNonces.getLast();
+                        yield "{\"result\":\"" + Numeric.toHexStringWithPrefix(count) + "\"}";
+                    }
                     nonceReads++;
                     yield "{\"result\":\"" + Numeric.toHexStringWithPrefix(nonces.removeFirst()) + "\"}";
                 }
@@ -57,6 +67,10 @@ class TransactionSenderTest {
                     sendRaw((String) request.getParams().getFirst());
                 case "eth_getTransactionReceipt" ->
                     receipt((String) request.getParams().getFirst());
+                case "eth_getTransactionByHash" ->
+                    lost
+                            ? "{\"result\":null}"
+                            : "{\"result\":{\"hash\":\"" + request.getParams().getFirst() + "\"}}";
                 default -> throw new IOException("unexpected " + request.getMethod());
             };
             return ObjectMapperFactory.getObjectMapper()
@@ -66,6 +80,11 @@ class TransactionSenderTest {
         private String sendRaw(String signed) {
             sentNonces.add(TransactionDecoder.decode(signed).getNonce());
             String hash = Hash.sha3(signed);
+            if (sentHashes.contains(hash)) { // sent again: the node knows it, and mines it
+                lost = false;
+                mined = null;
+                receiptsWithheld = 0;
+            }
             sentHashes.add(hash);
             String error = sendAnswers.removeFirst();
             if (error.equals(ACCEPT)) return "{\"result\":\"" + hash + "\"}";
@@ -74,6 +93,10 @@ class TransactionSenderTest {
         }
 
         private String receipt(String hash) {
+            if (receiptsWithheld > 0) {
+                receiptsWithheld--;
+                return "{\"result\":null}";
+            }
             return "{\"result\":{\"transactionHash\":\"" + hash + "\",\"status\":\"0x1\",\"blockNumber\":\"0x2\","
                     + "\"gasUsed\":\"0x5208\",\"cumulativeGasUsed\":\"0x5208\",\"logs\":[]}}";
         }
@@ -150,6 +173,68 @@ class TransactionSenderTest {
         assertThat(first.getTransactionHash()).isEqualTo(node.sentHashes.getFirst());
         assertThat(node.sentNonces).containsExactly(BigInteger.valueOf(9), BigInteger.TEN);
         assertThat(node.nonceReads).isEqualTo(1);
+    }
+
+    @Test
+    void test_send_transactionTheNodeLost_isSentAgainWithTheSameNonceAndHash() {
+        node.nonces.add(BigInteger.valueOf(4));
+        node.sendAnswers.addAll(List.of(ScriptedNode.ACCEPT, ScriptedNode.ACCEPT, ScriptedNode.ACCEPT));
+        node.lost = true;
+        node.receiptsWithheld = Integer.MAX_VALUE;
+
+        TransactionReceipt receipt = sender.send("finalize(round 13)", CONTRACT, "0x01");
+        sender.send("finalize(round 14)", CONTRACT, "0x02");
+
+        assertThat(node.sentNonces)
+                .containsExactly(BigInteger.valueOf(4), BigInteger.valueOf(4), BigInteger.valueOf(5));
+        assertThat(node.sentHashes.get(1)).as("the same signed transaction").isEqualTo(node.sentHashes.getFirst());
+        assertThat(receipt.getTransactionHash()).isEqualTo(node.sentHashes.getFirst());
+        assertThat(node.nonceReads).isEqualTo(1);
+    }
+
+    @Test
+    void test_send_earlierTransactionAReorganisationDropped_isSentAgainSoTheAwaitedOneIsMined() {
+        node.nonces.add(BigInteger.valueOf(4));
+        node.sendAnswers.addAll(List.of(ScriptedNode.ACCEPT, ScriptedNode.ACCEPT, ScriptedNode.ACCEPT));
+        sender.send("finalize(round 13)", CONTRACT, "0x01");
+        node.mined = BigInteger.valueOf(4); // its block reorganised away: the chain expects nonce 4 again
+        node.receiptsWithheld = Integer.MAX_VALUE; // nonce 5 waits behind the gap
+
+        TransactionReceipt receipt = sender.send("attestCommit(round 13)", CONTRACT, "0x02");
+
+        assertThat(node.sentNonces)
+                .containsExactly(BigInteger.valueOf(4), BigInteger.valueOf(5), BigInteger.valueOf(4));
+        assertThat(node.sentHashes.get(2)).as("the same signed transaction").isEqualTo(node.sentHashes.getFirst());
+        assertThat(receipt.getTransactionHash()).isEqualTo(node.sentHashes.get(1));
+    }
+
+    @Test
+    void test_send_minedBetweenTheReceiptReadAndTheLossCheck_waitsForTheReceipt() {
+        node.nonces.add(BigInteger.valueOf(6));
+        node.sendAnswers.add(ScriptedNode.ACCEPT);
+        node.mined = BigInteger.valueOf(7); // the chain counts it mined
+        node.receiptsWithheld = 12; // past the first loss check
+
+        TransactionReceipt receipt = sender.send("revealScores(round 6)", CONTRACT, "0x01");
+
+        assertThat(receipt.getTransactionHash()).isEqualTo(node.sentHashes.getFirst());
+        assertThat(node.sentHashes).as("nothing sent again").hasSize(1);
+    }
+
+    @Test
+    void test_send_noReceiptWithinTheTimeout_throwsAndReadsTheNonceAgainNextTime() {
+        node.nonces.addAll(List.of(BigInteger.valueOf(8), BigInteger.valueOf(8)));
+        node.sendAnswers.addAll(List.of(ScriptedNode.ACCEPT, ScriptedNode.ACCEPT));
+        node.receiptsWithheld = Integer.MAX_VALUE; // known to the node, never mined
+
+        assertThatThrownBy(() -> sender.send("commitScores(round 5)", CONTRACT, "0x01"))
+                .isInstanceOf(ChainUnavailableException.class)
+                .hasMessageContaining("no receipt");
+        node.receiptsWithheld = 0;
+        sender.send("commitScores(round 5)", CONTRACT, "0x01");
+
+        assertThat(node.nonceReads).as("a nonce never mined is not skipped").isEqualTo(2);
+        assertThat(node.sentNonces).containsExactly(BigInteger.valueOf(8), BigInteger.valueOf(8));
     }
 
     @Test

@@ -146,6 +146,29 @@ public final class AnvilNode implements AutoCloseable {
         mine(1);
     }
 
+    /**
+     * Whether a transaction is mined as soon as it arrives ({@code evm_setAutomine}); without, it waits in the pool
+     * until {@link #mine}.
+     */
+    public void automine(boolean on) {
+        call("evm_setAutomine", List.of(on), VoidResponse.class);
+    }
+
+    /** Forgets every transaction waiting in the pool, as a node that lost them would ({@code anvil_dropAllTransactions}). */
+    public void dropPendingTransactions() {
+        call("anvil_dropAllTransactions", List.of(), VoidResponse.class);
+    }
+
+    /**
+     * Replaces the last blocks with as many empty ones, as a reorganisation does ({@code anvil_reorg}): their
+     * transactions are gone from the chain.
+     *
+     * @param depth how many blocks
+     */
+    public void reorganise(long depth) {
+        call("anvil_reorg", List.of(depth, List.of()), VoidResponse.class);
+    }
+
     /** @return an id to {@link #revert} to: the chain as it is now ({@code evm_snapshot}) */
     public String snapshot() {
         return call("evm_snapshot", List.of(), SnapshotId.class);

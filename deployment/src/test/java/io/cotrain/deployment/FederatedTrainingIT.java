@@ -28,6 +28,7 @@ import io.cotrain.oracle.evaluation.ModelCodec;
 import io.cotrain.oracle.evaluation.TabularDataset;
 import io.cotrain.oracle.evaluation.TaskContext;
 import io.cotrain.testing.Await;
+import io.cotrain.testing.LocalProcesses;
 import java.math.BigInteger;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -54,13 +55,16 @@ import org.web3j.utils.Numeric;
  * model trained centrally on the union of the honest shards (computed here); the poisoner's updates are never
  * aggregated and it is slashed every round; the free riders and the copier earn nothing; the honest contributors are
  * paid and take at least 95% of all contributor rewards, all while faults are injected into the running network
- * (FaultInjector: validator nodes killed and restarted, the IPFS node killed and restarted), which cost nothing beyond
- * the rules. Finally the owner reverts the default branch and merges
+ * (FaultInjector: validator nodes killed and restarted while judging, after committing and while attesting, one
+ * node's RPC endpoint cut for 30 seconds, the IPFS node killed and restarted, the chain's last blocks reorganised
+ * away), which cost nothing beyond the rules. Finally the owner reverts the default branch and merges
  * the old head back in through the CLI, the validators record the two-parent merge, and
  * {@code local-network.sh stop} stops everything (LocalNetworkIT stops its network with Ctrl-C).
  */
 class FederatedTrainingIT {
-    private static final int ROUNDS = 4;
+    /** Five: the faults take the second to the fifth. */
+    private static final int ROUNDS = 5;
+
     private static final int EPOCHS = 2; // local-network.sh's default COTRAIN_DEMO_EPOCHS
     private static final BigInteger TASK = BigInteger.valueOf(DemoTask.TASK_ID);
     private static final Credentials OWNER = DevAccounts.account(0);
@@ -78,15 +82,22 @@ class FederatedTrainingIT {
 
     @Test
     void contributorsImproveTheModelRoundByRound_badWorkDoesNotPay_andTheOwnerRevertsAndMerges() throws Exception {
-        try (LocalNetworkRun network = LocalNetworkRun.start(Map.of(
+        int anvil = LocalProcesses.freePort();
+        try (TcpProxy node1Rpc = TcpProxy.to(anvil);
+                LocalNetworkRun network = LocalNetworkRun.start(Map.of(
+                        LocalNetworkRun.RPC_PORT,
+                        Integer.toString(anvil),
+                        "COTRAIN_NODE_1_RPC_URL",
+                        "http://127.0.0.1:" + node1Rpc.port(),
                         "COTRAIN_DEMO_ROUNDS",
                         Integer.toString(ROUNDS),
                         "COTRAIN_DEMO_EPOCHS",
                         Integer.toString(EPOCHS)));
                 // from the demo's second round: its first, with every process warming up, is the one most likely to
                 // spill over two protocol rounds
-                FaultInjector faults = FaultInjector.start(network, "round 1 (protocol round")) {
+                FaultInjector faults = FaultInjector.start(network, "round 1 (protocol round", node1Rpc)) {
             network.awaitLine("demo finished", Duration.ofMinutes(20));
+            faults.awaitAllInjected(Duration.ofMinutes(3));
             assertThat(network.output())
                     .contains("round " + ROUNDS + " (protocol round")
                     .contains("held-out accuracy");
@@ -197,18 +208,20 @@ class FederatedTrainingIT {
     /**
      * The faults injected while the demo ran (FaultInjector) cost nothing beyond what the rules say: every round was
      * completed with quorum, no contribution was lost, no validator transaction took effect twice, the node killed
-     * right after its commit revealed exactly that commit, the node killed while judging took at most the
-     * missing-commit penalty, and the IPFS restart floored no honest contribution. Prints
+     * right after its commit revealed exactly that commit, the node killed while judging and the node cut from its
+     * RPC endpoint took at most the missing-commit penalty, the round whose end killed a node got its global model
+     * recorded without penalising it, the IPFS restart floored no honest contribution, and after the reorganisation
+     * every node's gateway shows the finalized rounds as the chain settled them. Prints
      * the table docs/benchmarks.md records.
      */
     private static void faultsCostNothingBeyondTheRules(
             FaultInjector faults, Map<BigInteger, ContributionView> contributions) throws Exception {
         FaultInjector.Outcomes outcomes = faults.outcomes();
         System.out.println("| fault injected | round | recovery | round completed | contributions lost |"
-                + " faulty node committed / revealed | penalties in the round |");
+                + " faulty node committed / revealed | penalties in the round | model recorded |");
         for (FaultInjector.Outcome outcome : outcomes.faults()) {
             System.out.printf(
-                    "| %s | %s | %.1f s | %s | %d | %s / %s | %s |%n",
+                    "| %s | %s | %.1f s | %s | %d | %s / %s | %s | %s |%n",
                     outcome.fault().kind().title,
                     outcome.fault().round(),
                     outcome.fault().recovery().toMillis() / 1000.0,
@@ -216,7 +229,8 @@ class FederatedTrainingIT {
                     outcome.contributionsLost(),
                     outcome.targetCommitted(),
                     outcome.targetRevealed(),
-                    outcome.penaltiesByValidator());
+                    outcome.penaltiesByValidator(),
+                    outcome.modelCommitRecorded() ? "yes" : "no");
         }
         System.out.printf(
                 "whole run: %d rounds completed, %d contributions lost, %d validator transactions sent twice, %d"
@@ -226,6 +240,7 @@ class FederatedTrainingIT {
                 outcomes.doubleSentValidatorTxs().size(),
                 outcomes.revertedValidatorTxs());
         outcomes.doubleSentValidatorTxs().forEach(System.out::println);
+        outcomes.gatewayDisagreements().forEach(System.out::println);
 
         assertThat(outcomes.faults())
                 .extracting(outcome -> outcome.fault().kind())
@@ -252,7 +267,13 @@ class FederatedTrainingIT {
                             .isTrue();
                     assertThat(outcome.targetPenalties()).isEmpty();
                 }
-                case KILL_WHILE_JUDGING -> {
+                case KILL_WHILE_ATTESTING -> {
+                    assertThat(outcome.modelCommitRecorded())
+                            .as("the round's global model recorded")
+                            .isTrue();
+                    assertThat(outcome.targetPenalties()).isEmpty();
+                }
+                case KILL_WHILE_JUDGING, RPC_CUT -> {
                     if (outcome.targetCommitted()) {
                         assertThat(outcome.targetRevealed()).isTrue();
                         assertThat(outcome.targetPenalties()).isEmpty();
@@ -262,6 +283,11 @@ class FederatedTrainingIT {
                                 .containsOnly(SlashReason.MISSING_COMMIT);
                     }
                 }
+                case REORG ->
+                    assertThat(outcomes.gatewayDisagreements())
+                            .as(
+                                    "what the gateways show of finalized rounds after the reorganisation, against the chain")
+                            .isEmpty();
                 case IPFS_RESTART -> {
                     assertThat(outcome.penaltiesByValidator())
                             .as("no validator penalised for an outage of the IPFS node")

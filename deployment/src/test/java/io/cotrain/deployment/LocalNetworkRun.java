@@ -31,6 +31,8 @@ final class LocalNetworkRun implements AutoCloseable {
     static final Duration STARTUP = Duration.ofMinutes(5);
     static final Duration SHUTDOWN = Duration.ofMinutes(2);
     static final String UP = "Cotrain local network is up";
+    /** anvil's port: chosen here, or by a test that puts something between the nodes and anvil. */
+    static final String RPC_PORT = "COTRAIN_RPC_PORT";
 
     final int rpcPort;
     final int ipfsPort;
@@ -42,7 +44,7 @@ final class LocalNetworkRun implements AutoCloseable {
     private Web3j web3j;
 
     private LocalNetworkRun(Map<String, String> settings) throws IOException {
-        rpcPort = LocalProcesses.freePort();
+        rpcPort = settings.containsKey(RPC_PORT) ? Integer.parseInt(settings.get(RPC_PORT)) : LocalProcesses.freePort();
         ipfsPort = LocalProcesses.freePort();
         int nodePort = LocalProcesses.freePorts(3);
         nodePorts = List.of(nodePort, nodePort + 1, nodePort + 2);
@@ -54,7 +56,7 @@ final class LocalNetworkRun implements AutoCloseable {
                 .redirectOutput(output.toFile());
         Map<String, String> env = builder.environment();
         env.keySet().removeIf(name -> name.startsWith("COTRAIN_") || name.startsWith("QUARKUS_"));
-        env.put("COTRAIN_RPC_PORT", Integer.toString(rpcPort));
+        env.put(RPC_PORT, Integer.toString(rpcPort));
         env.put("COTRAIN_IPFS_PORT", Integer.toString(ipfsPort));
         env.put("COTRAIN_NODE_PORT", Integer.toString(nodePort));
         env.put("COTRAIN_ADDRESSES_FILE", addressesFile.toString());

@@ -457,13 +457,21 @@ public final class ValidatorLoop implements AutoCloseable {
     }
 
     private void recordError(String what, RuntimeException e) {
-        recordProblem(
-                what, e.getMessage() != null ? e.getMessage() : e.getClass().getName());
+        String detail = e.getMessage() != null ? e.getMessage() : e.getClass().getName();
+        // the node's own failures (chain, IPFS, reverts) say what failed; the JDK's (a NullPointerException) are bugs
+        if (e.getClass().getPackageName().startsWith("java.")) LOG.warn("{}: {}", what, detail, e);
+        else LOG.warn("{}: {}", what, detail);
+        keep(what, detail);
     }
 
     private void recordProblem(String what, String detail) {
-        String message = clock.instant() + " " + what + ": " + detail;
         LOG.warn("{}: {}", what, detail);
+        keep(what, detail);
+    }
+
+    /** Keeps the problem for the node's status, the last {@value #ERRORS_KEPT}. */
+    private void keep(String what, String detail) {
+        String message = clock.instant() + " " + what + ": " + detail;
         synchronized (lastErrors) {
             lastErrors.addLast(message);
             while (lastErrors.size() > ERRORS_KEPT) lastErrors.removeFirst();

@@ -69,7 +69,9 @@ class ScoringPathBenchmarkIT {
     /** Passes of the CNN path: half a second per contribution, where decrypting is lost in the noise anyway. */
     private static final int CNN_PASSES = BenchmarkSize.of(5, 1);
 
-    private static final int ROUND_CONTRIBUTIONS = 50;
+    /** A whole round's size: 50 as recorded, 1,000 for the scale figure ({@code -Dbenchmark.round-contributions}). */
+    private static final int ROUND_CONTRIBUTIONS = Integer.getInteger("benchmark.round-contributions", 50);
+
     private static final int ROUND_PASSES = BenchmarkSize.of(3, 1);
     private static final int IMAGES_PER_CLASS = 1_000;
     private static final String CONTRIBUTOR = "0x90F79bf6EB2c4f870365E785982E1f101E93b906";
@@ -225,9 +227,10 @@ class ScoringPathBenchmarkIT {
     }
 
     /**
-     * A whole round as a validator judges it before its commit: {@value #ROUND_CONTRIBUTIONS} honest updates fetched,
-     * verified, guarded and measured alone, then valued together ({@link RoundValuer}: copy and free-rider screens,
-     * Shapley values of the round's aggregate on the held-out rows), beside DL4J alone evaluating the same models.
+     * A whole round as a validator judges it before its commit: its honest updates (50, or as many as
+     * {@code -Dbenchmark.round-contributions} says) fetched, verified, guarded and measured alone, then valued together
+     * ({@link RoundValuer}: copy and free-rider screens, Shapley values of the round's aggregate on the held-out
+     * rows), beside DL4J alone evaluating the same models.
      */
     @Test
     void wholeRoundWithValuationPerMinute(IpfsNode ipfs) throws Exception {
@@ -292,7 +295,7 @@ class ScoringPathBenchmarkIT {
                         + "  fetch + verify + guards + evaluate alone + valuation: %.1f ms each, %.0f per minute%n"
                         + "    of which the round's valuation (screens + Shapley):   %.1f ms each%n"
                         + "  DL4J alone (restore + evaluate):                      %.1f ms each, %.0f per minute%n"
-                        + "  %d of %d honest updates valued above neutral%n",
+                        + "  %d of %d honest updates valued above neutral; the whole round judged in %.1f s%n",
                 HELD_OUT_ROWS,
                 ROUND_CONTRIBUTIONS,
                 ROUND_PASSES,
@@ -302,7 +305,8 @@ class ScoringPathBenchmarkIT {
                 bareMillis,
                 60_000 / bareMillis,
                 paid,
-                ROUND_CONTRIBUTIONS);
+                ROUND_CONTRIBUTIONS,
+                median(whole) / 1_000);
     }
 
     /** The task with its held-out set and base model written to the work directory, as a node's catalog reads them. */

@@ -146,7 +146,7 @@ class ChainAccessIT {
                 .isEqualTo(tokens(202));
     }
 
-    /** A transaction mined in a block a reorganisation dropped is sent again, so the next one is not stuck behind it. */
+    /** A transaction mined in a block a reorganisation dropped is sent again: the next one is not stuck behind it. */
     @Test
     void aTransactionAReorganisationDroppedIsSentAgain_andTheNextOneIsMined(AnvilNode anvil) throws Exception {
         Credentials key = REORGANISED;

@@ -154,7 +154,7 @@ public final class AnvilNode implements AutoCloseable {
         call("evm_setAutomine", List.of(on), VoidResponse.class);
     }
 
-    /** Forgets every transaction waiting in the pool, as a node that lost them would ({@code anvil_dropAllTransactions}). */
+    /** Forgets every transaction in the pool, as a node losing them does ({@code anvil_dropAllTransactions}). */
     public void dropPendingTransactions() {
         call("anvil_dropAllTransactions", List.of(), VoidResponse.class);
     }

@@ -285,8 +285,7 @@ class FederatedTrainingIT {
                 }
                 case REORG ->
                     assertThat(outcomes.gatewayDisagreements())
-                            .as(
-                                    "what the gateways show of finalized rounds after the reorganisation, against the chain")
+                            .as("the gateways' finalized rounds after the reorganisation, against the chain")
                             .isEmpty();
                 case IPFS_RESTART -> {
                     assertThat(outcome.penaltiesByValidator())

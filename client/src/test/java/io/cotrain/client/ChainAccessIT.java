@@ -112,15 +112,7 @@ class ChainAccessIT {
         Credentials key = DROPPED;
         TransactionSender sender = sender(anvil, key);
         String protocol = chain.addresses().protocol();
-        sender.send(
-                "approve",
-                chain.addresses().token(),
-                chain.token(key).approve(protocol, tokens(1_000)).encodeFunctionCall());
-        sender.send(
-                "register",
-                protocol,
-                chain.protocol(key).registerContributor(tokens(200)).encodeFunctionCall());
-        String increase = chain.protocol(key).increaseStake(tokens(1)).encodeFunctionCall();
+        String increase = registeredWith200(sender, key);
         ExecutorService thread = Executors.newSingleThreadExecutor();
         anvil.automine(false);
         try {
@@ -141,9 +133,7 @@ class ChainAccessIT {
         }
         sender.send("increaseStake", protocol, increase);
 
-        assertThat(chain.protocol(ADMIN).contributorProfile(key.getAddress()).send().stake)
-                .as("each increase took effect once")
-                .isEqualTo(tokens(202));
+        assertEachIncreaseTookEffectOnce(key, 2);
     }
 
     /** A transaction mined in a block a reorganisation dropped is sent again: the next one is not stuck behind it. */
@@ -151,6 +141,20 @@ class ChainAccessIT {
     void aTransactionAReorganisationDroppedIsSentAgain_andTheNextOneIsMined(AnvilNode anvil) throws Exception {
         Credentials key = REORGANISED;
         TransactionSender sender = sender(anvil, key);
+        String protocol = chain.addresses().protocol();
+        String increase = registeredWith200(sender, key);
+        sender.send("increaseStake", protocol, increase);
+        long mined = mined(anvil, key);
+
+        anvil.reorganise(1);
+        assertThat(mined(anvil, key)).as("its block reorganised away").isEqualTo(mined - 1);
+        sender.send("increaseStake", protocol, increase);
+
+        assertEachIncreaseTookEffectOnce(key, 2);
+    }
+
+    /** Registers {@code key} as a contributor staking 200 COT; returns its call raising the stake by 1 COT. */
+    private static String registeredWith200(TransactionSender sender, Credentials key) {
         String protocol = chain.addresses().protocol();
         sender.send(
                 "approve",
@@ -160,17 +164,13 @@ class ChainAccessIT {
                 "register",
                 protocol,
                 chain.protocol(key).registerContributor(tokens(200)).encodeFunctionCall());
-        String increase = chain.protocol(key).increaseStake(tokens(1)).encodeFunctionCall();
-        sender.send("increaseStake", protocol, increase);
-        long mined = mined(anvil, key);
+        return chain.protocol(key).increaseStake(tokens(1)).encodeFunctionCall();
+    }
 
-        anvil.reorganise(1);
-        assertThat(mined(anvil, key)).as("its block reorganised away").isEqualTo(mined - 1);
-        sender.send("increaseStake", protocol, increase);
-
+    private static void assertEachIncreaseTookEffectOnce(Credentials key, int increases) throws Exception {
         assertThat(chain.protocol(ADMIN).contributorProfile(key.getAddress()).send().stake)
                 .as("each increase took effect once")
-                .isEqualTo(tokens(202));
+                .isEqualTo(tokens(200 + increases));
     }
 
     private static long pending(AnvilNode anvil, Credentials key) throws IOException {

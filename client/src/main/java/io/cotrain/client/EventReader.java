@@ -42,6 +42,13 @@ public final class EventReader {
          * @param logs the page's logs in chain order
          */
         void page(BigInteger toBlock, List<Log> logs);
+
+        /**
+         * Called before a page's logs are asked for, e.g. to read the page's last block before and after them.
+         *
+         * @param toBlock the page's last block
+         */
+        default void beforePage(BigInteger toBlock) {}
     }
 
     /** Pages that must pass in a row before a narrowed width is doubled. */
@@ -123,6 +130,7 @@ public final class EventReader {
             long asked = width;
             BigInteger to = from.add(BigInteger.valueOf(asked - 1)).min(toBlock);
             EthLog answer;
+            handler.beforePage(to);
             try {
                 answer = ask(query.filter(from, to), from, to);
             } catch (ClientConnectionException httpError) {

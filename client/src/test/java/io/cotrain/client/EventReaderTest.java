@@ -137,6 +137,29 @@ class EventReaderTest {
     }
 
     @Test
+    void test_forEachPage_beforePage_isToldEachPagesLastBlockBeforeItsLogsAreAskedFor() {
+        CappedEndpoint endpoint = new CappedEndpoint(100, 5L, 150L);
+        EventReader reader = new EventReader(endpoint, 100);
+        List<String> calls = new ArrayList<>();
+
+        reader.forEachPage(QUERY, BigInteger.ZERO, BigInteger.valueOf(199), new EventReader.PageHandler() {
+            @Override
+            public void beforePage(BigInteger toBlock) {
+                calls.add("before " + toBlock + " (asked " + endpoint.asked.size() + ")");
+            }
+
+            @Override
+            public void page(BigInteger toBlock, List<Log> logs) {
+                calls.add("page " + toBlock + " (asked " + endpoint.asked.size() + ")");
+            }
+        });
+
+        assertThat(calls)
+                .containsExactly(
+                        "before 99 (asked 0)", "page 99 (asked 1)", "before 199 (asked 1)", "page 199 (asked 2)");
+    }
+
+    @Test
     void test_indexed_noValues_refusesInsteadOfMatchingEverything() {
         assertThatThrownBy(() -> QUERY.indexed()).isInstanceOf(IllegalArgumentException.class);
     }

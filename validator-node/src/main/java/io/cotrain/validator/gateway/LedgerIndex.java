@@ -213,11 +213,34 @@ public final class LedgerIndex {
         lastBlock = kept.isEmpty() ? beforeDeployment() : kept.getFirst().number();
         rollBackIfReorganised(kept);
         BigInteger before = lastBlock;
-        reader.forEachPage(query, lastBlock.add(BigInteger.ONE), latest, EventReader.PAGES_PER_CATCH_UP, (to, logs) -> {
-            // the page's hash, read after its logs: a reorganisation deeper than the confirmations between the two
-            // reads goes unseen (the logs' own block hashes are not compared, which would cost a read per block)
+        reader.forEachPage(
+                query, lastBlock.add(BigInteger.ONE), latest, EventReader.PAGES_PER_CATCH_UP, new PageWriter());
+        if (!lastBlock.equals(before)) updates.accept(new LiveUpdate(LiveUpdate.Kind.BLOCK, lastBlock, Map.of()));
+        return lastBlock;
+    }
+
+    /**
+     * Writes each page of events with its last block's hash, read before and after its logs: when the two differ, the
+     * chain reorganised while the page was read and its logs may be of either fork, so nothing of it is stored and the
+     * next refresh rolls back and reads again. (Read after the logs only, a reorganisation between the two reads would
+     * store the dropped fork's events under the new fork's hash, unseen for good.)
+     */
+    private final class PageWriter implements EventReader.PageHandler {
+        private Optional<String> before = Optional.empty();
+
+        @Override
+        public void beforePage(BigInteger toBlock) {
+            before = hashOf(toBlock);
+        }
+
+        @Override
+        public void page(BigInteger to, List<Log> logs) {
             String hash =
                     hashOf(to).orElseThrow(() -> new ChainUnavailableException("block " + to + " vanished", null));
+            if (!before.equals(Optional.of(hash))) {
+                throw new ChainUnavailableException(
+                        "the chain reorganised while blocks up to " + to + " were read: read again next refresh", null);
+            }
             List<LiveUpdate> told = new ArrayList<>();
             store.write(writer -> {
                 for (Log log : logs) apply(writer, log, told);
@@ -225,9 +248,7 @@ public final class LedgerIndex {
             });
             lastBlock = to;
             told.forEach(updates);
-        });
-        if (!lastBlock.equals(before)) updates.accept(new LiveUpdate(LiveUpdate.Kind.BLOCK, lastBlock, Map.of()));
-        return lastBlock;
+        }
     }
 
     /**
